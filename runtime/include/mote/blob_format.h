@@ -1,0 +1,111 @@
+/* Mote blob format v1: the records the converter writes and the runtime reads in place.
+ * docs/blob-format.md is the normative description; this header is its C form.
+ * All integers are little-endian; every record is a multiple of 4 bytes. */
+#ifndef MOTE_BLOB_FORMAT_H
+#define MOTE_BLOB_FORMAT_H
+
+#include <stdint.h>
+
+#include "mote/ops.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define MOTE_BLOB_MAGIC 0x45544F4Du /* "MOTE" */
+#define MOTE_BLOB_VERSION_MAJOR 1u
+#define MOTE_BLOB_VERSION_MINOR 0u
+#define MOTE_BLOB_ALIGN 16u        /* sections start on this boundary */
+#define MOTE_CONST_ALIGN 64u       /* each constant starts on this boundary */
+#define MOTE_ARENA_ALIGN 16u       /* arena offsets are multiples of this */
+#define MOTE_NONE 0xFFFFFFFFu      /* an absent optional operand / no string */
+
+typedef struct mote_blob_header {
+  uint32_t magic;
+  uint16_t version_major;
+  uint16_t version_minor;
+  uint32_t total_size;    /* bytes, header included */
+  uint32_t crc32;         /* IEEE CRC32 of bytes [16, total_size) */
+  uint32_t header_size;   /* sizeof(mote_blob_header) */
+  uint32_t section_count; /* entries in the section table that follows the header */
+  uint32_t flags;         /* 0 in v1 */
+  uint32_t reserved;
+} mote_blob_header;
+
+typedef enum mote_section_id {
+  MOTE_SECTION_META = 1,      /* one mote_meta_record */
+  MOTE_SECTION_STRINGS = 2,   /* NUL-terminated UTF-8 strings, referenced by byte offset */
+  MOTE_SECTION_TENSORS = 3,   /* mote_tensor_record[count] */
+  MOTE_SECTION_OPS = 4,       /* mote_op_record[count], in execution order */
+  MOTE_SECTION_OPERANDS = 5,  /* uint32_t[count]: tensor indices, MOTE_NONE if absent */
+  MOTE_SECTION_PARAMS = 6,    /* op parameter records, 4-byte aligned */
+  MOTE_SECTION_CONSTANTS = 7, /* constant tensor data, each at a MOTE_CONST_ALIGN boundary */
+  MOTE_SECTION_IO = 8,        /* uint32_t n_inputs, n_outputs, then the tensor indices */
+  MOTE_SECTION_PLAN = 9       /* one mote_plan_record */
+} mote_section_id;
+
+typedef struct mote_section_entry {
+  uint32_t id;
+  uint32_t offset; /* from the start of the blob, MOTE_BLOB_ALIGN aligned */
+  uint32_t size;   /* bytes */
+  uint32_t count;  /* records (or bytes for byte sections) */
+} mote_section_entry;
+
+typedef struct mote_meta_record {
+  uint32_t producer;    /* string offset, e.g. "mote-convert 0.1.0" */
+  uint32_t source_name; /* string offset: the source model's file name */
+  uint32_t opset;       /* the model's default-domain opset */
+  uint32_t ir_version;
+  uint32_t source_hash_lo; /* FNV-1a 64 of the source .onnx bytes */
+  uint32_t source_hash_hi;
+  uint32_t reserved[2];
+} mote_meta_record;
+
+typedef enum mote_storage {
+  MOTE_STORAGE_ARENA = 0, /* lives in the caller's arena at `offset` */
+  MOTE_STORAGE_CONST = 1  /* lives in the CONSTANTS section at `offset` */
+} mote_storage;
+
+#define MOTE_TENSOR_FLAG_INPUT 1u
+#define MOTE_TENSOR_FLAG_OUTPUT 2u
+
+typedef struct mote_tensor_record {
+  uint32_t name;    /* string offset or MOTE_NONE */
+  uint8_t dtype;    /* mote_dtype */
+  uint8_t rank;     /* 0..MOTE_MAX_RANK */
+  uint8_t storage;  /* mote_storage */
+  uint8_t flags;    /* MOTE_TENSOR_FLAG_* */
+  int32_t dims[MOTE_MAX_RANK];
+  uint32_t offset;  /* arena or constants offset */
+  uint32_t bytes;   /* product(dims) * dtype size */
+  uint32_t first_step; /* planner lifetime, informational: first op index that needs it */
+  uint32_t last_step;  /* last op index that needs it */
+  uint32_t quant;      /* reserved for quantization parameters: MOTE_NONE in v1 */
+  uint32_t reserved;
+} mote_tensor_record;
+
+typedef struct mote_op_record {
+  uint16_t code;       /* mote_op_code */
+  uint8_t num_inputs;
+  uint8_t num_outputs;
+  uint32_t operands;   /* index of the first operand in OPERANDS: inputs, then outputs */
+  uint32_t params;     /* byte offset in PARAMS */
+  uint32_t params_size;
+  uint32_t scratch_offset; /* arena offset of the op's scratch buffer */
+  uint32_t scratch_bytes;
+  uint32_t name;       /* string offset of the source node's name, or MOTE_NONE */
+  uint32_t reserved;
+} mote_op_record;
+
+typedef struct mote_plan_record {
+  uint32_t arena_bytes;  /* the arena a session needs */
+  uint32_t lower_bound;  /* the largest sum of bytes live at any step */
+  uint32_t alignment;    /* MOTE_ARENA_ALIGN */
+  uint32_t weight_bytes; /* bytes of constant data */
+} mote_plan_record;
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* MOTE_BLOB_FORMAT_H */

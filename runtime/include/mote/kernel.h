@@ -1,0 +1,141 @@
+// The kernel interface: what the session, the verifier and the converter's constant folder all
+// call. Kernels are plain functions over TensorViews, a parameter record and a scratch span.
+//
+// For every op family there are two functions (runtime/src/op_table.cc dispatches by code):
+//   infer: checks the parameter record and the input dtypes/shapes, computes the output
+//          dtypes/shapes and the scratch bytes the kernel needs. It is the single definition of
+//          an op's shape rule: the converter uses it to plan, the verifier to check the blob.
+//   run:   computes the outputs. It trusts what infer accepted.
+#ifndef MOTE_KERNEL_H
+#define MOTE_KERNEL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "mote/ops.h"
+#include "mote/status.h"
+
+namespace mote {
+
+enum class [[nodiscard]] Status : int32_t {
+  kOk = MOTE_OK,
+  kInvalidArgument = MOTE_ERR_INVALID_ARGUMENT,
+  kBadMagic = MOTE_ERR_BAD_MAGIC,
+  kVersion = MOTE_ERR_VERSION,
+  kTruncated = MOTE_ERR_TRUNCATED,
+  kChecksum = MOTE_ERR_CHECKSUM,
+  kMalformed = MOTE_ERR_MALFORMED,
+  kUnsupportedOp = MOTE_ERR_UNSUPPORTED_OP,
+  kBadParams = MOTE_ERR_BAD_PARAMS,
+  kArenaTooSmall = MOTE_ERR_ARENA_TOO_SMALL,
+  kAlignment = MOTE_ERR_ALIGNMENT,
+  kShape = MOTE_ERR_SHAPE,
+  kNotReady = MOTE_ERR_NOT_READY,
+  kRuntime = MOTE_ERR_RUNTIME,
+};
+
+#define MOTE_TRY(expr)                                   \
+  do {                                                   \
+    ::mote::Status mote_try_status_ = (expr);            \
+    if (mote_try_status_ != ::mote::Status::kOk) return mote_try_status_; \
+  } while (0)
+
+// A bounded text buffer for error detail. Methods chain; the text is cut at the capacity.
+// With MOTE_STRIP_ERROR_STRINGS defined it keeps nothing, so the strings compile out.
+class Diag {
+ public:
+  Diag(char* buf, uint32_t cap) : buf_(buf), cap_(cap) { clear(); }
+  void clear() {
+    len_ = 0;
+    if (cap_) buf_[0] = '\0';
+  }
+  Diag& s(const char* text);
+  Diag& i(int64_t value);
+  Diag& f(double value);  // short decimal form
+  Diag& dims(const int32_t* d, int32_t rank);  // "[1,3,224,224]"
+  const char* text() const { return cap_ ? buf_ : ""; }
+
+ private:
+  void put(char c);
+  char* buf_;
+  uint32_t cap_;
+  uint32_t len_;
+};
+
+// Builds an error: clears the diag, collects the detail text, converts to the Status.
+//   return Fail(a.diag, Status::kBadParams).s("Conv: weight rank ").i(rank);
+class Fail {
+ public:
+  Fail(Diag* diag, Status status) : diag_(diag), status_(status) {
+    if (diag_) diag_->clear();
+  }
+  Fail& s(const char* text) {
+    if (diag_) diag_->s(text);
+    return *this;
+  }
+  Fail& i(int64_t value) {
+    if (diag_) diag_->i(value);
+    return *this;
+  }
+  Fail& f(double value) {
+    if (diag_) diag_->f(value);
+    return *this;
+  }
+  Fail& dims(const int32_t* d, int32_t rank) {
+    if (diag_) diag_->dims(d, rank);
+    return *this;
+  }
+  operator Status() const { return status_; }
+
+ private:
+  Diag* diag_;
+  Status status_;
+};
+
+struct TensorView {
+  void* data;     // null while planning/verifying, and for an absent optional input
+  int32_t dtype;  // mote_dtype; MOTE_DTYPE_UNDEFINED for an absent optional input
+  int32_t rank;
+  int32_t dims[MOTE_MAX_RANK];
+
+  int64_t numel() const {
+    int64_t n = 1;
+    for (int32_t k = 0; k < rank; ++k) n *= dims[k];
+    return n;
+  }
+  bool present() const { return dtype != MOTE_DTYPE_UNDEFINED; }
+  template <typename T>
+  T* as() const { return static_cast<T*>(data); }
+};
+
+struct OpArgs {
+  int32_t code;  // mote_op_code
+  const void* params;
+  uint32_t params_size;
+  const TensorView* in;
+  int32_t num_in;
+  const TensorView* out;
+  int32_t num_out;
+  void* scratch;
+  uint32_t scratch_bytes;
+  Diag* diag;
+
+  template <typename P>
+  const P& p() const { return *static_cast<const P*>(params); }
+};
+
+// Bytes per element of a dtype, 0 for unknown dtypes.
+uint32_t dtype_size(int32_t dtype);
+const char* dtype_name(int32_t dtype);
+const char* op_name(int32_t code);
+
+// Checks `args` (params, inputs; `args.out` is ignored) and writes the required outputs into
+// `inferred` (args.num_out entries) and the scratch size into *scratch_bytes.
+Status op_infer(const OpArgs& args, TensorView* inferred, uint32_t* scratch_bytes);
+
+// Runs the op's reference (or selected optimised) kernel.
+Status op_run(const OpArgs& args);
+
+}  // namespace mote
+
+#endif  // MOTE_KERNEL_H

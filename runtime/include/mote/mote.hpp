@@ -1,0 +1,121 @@
+// Mote C++ API: load a blob (verified once), open a Session over a caller-supplied arena, write
+// inputs, run, read outputs. No heap, no exceptions; every call returns a [[nodiscard]] Status
+// and failures leave a one-line reason in error().
+//
+//   mote::Model model;
+//   if (model.load(blob, blob_size) != mote::Status::kOk) log(model.error());
+//   static uint8_t arena[MODEL_ARENA_BYTES] __attribute__((aligned(16)));
+//   mote::Session session;
+//   MOTE_TRY(session.init(&model, arena, sizeof arena));
+//   MOTE_TRY(session.set_input(0, pixels, sizeof pixels));
+//   MOTE_TRY(session.run());
+//   const float* probs = static_cast<const float*>(session.output_data(0));
+#ifndef MOTE_MOTE_HPP
+#define MOTE_MOTE_HPP
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "mote/blob_format.h"
+#include "mote/kernel.h"
+
+namespace mote {
+
+constexpr uint32_t kErrorTextBytes = 192;
+
+struct TensorInfo {
+  const char* name;  // "" when the tensor has no name
+  int32_t dtype;     // mote_dtype
+  int32_t rank;
+  int32_t dims[MOTE_MAX_RANK];
+  uint32_t bytes;
+};
+
+// A verified, read-only view of a blob. The blob must stay alive and unchanged while the Model
+// and its sessions are used; it may sit in flash.
+class Model {
+ public:
+  // Verifies the whole blob: header, checksum, every section, record, offset, dtype, shape and
+  // op parameter. `blob` must be 16-byte aligned.
+  Status load(const void* blob, size_t size);
+  bool ready() const { return ready_; }
+  const char* error() const { return error_; }
+
+  uint32_t arena_bytes() const { return ready_ ? plan_->arena_bytes : 0; }
+  uint32_t lower_bound() const { return ready_ ? plan_->lower_bound : 0; }
+  uint32_t num_inputs() const { return ready_ ? num_inputs_ : 0; }
+  uint32_t num_outputs() const { return ready_ ? num_outputs_ : 0; }
+  Status input_info(uint32_t index, TensorInfo* info) const;
+  Status output_info(uint32_t index, TensorInfo* info) const;
+  // Index of the input/output with this name, or -1.
+  int32_t find_input(const char* name) const;
+  int32_t find_output(const char* name) const;
+
+  // Read access to the verified records, for tools (mote info) and the session.
+  uint32_t num_tensors() const { return num_tensors_; }
+  uint32_t num_ops() const { return num_ops_; }
+  const mote_tensor_record& tensor(uint32_t index) const { return tensors_[index]; }
+  const mote_op_record& op(uint32_t index) const { return ops_[index]; }
+  uint32_t operand(uint32_t index) const { return operands_[index]; }
+  const void* params(const mote_op_record& op) const { return params_ + op.params; }
+  const char* string(uint32_t offset) const;  // "" for MOTE_NONE
+  const mote_meta_record& meta() const { return *meta_; }
+  const mote_plan_record& plan() const { return *plan_; }
+  uint32_t input_tensor(uint32_t index) const { return io_[index]; }
+  uint32_t output_tensor(uint32_t index) const { return io_[num_inputs_ + index]; }
+  // A view of tensor `index` with data null (shape only) or resolved against `arena`.
+  TensorView view(uint32_t index, uint8_t* arena) const;
+
+ private:
+  Status verify(const uint8_t* blob, size_t size);
+  Status verify_sections(const uint8_t* blob, uint32_t total);
+  Status verify_tensors();
+  Status verify_ops();
+  Status info(uint32_t tensor_index, TensorInfo* info) const;
+  int32_t find(const char* name, uint32_t first, uint32_t count) const;
+
+  const uint8_t* blob_ = nullptr;
+  const mote_tensor_record* tensors_ = nullptr;
+  const mote_op_record* ops_ = nullptr;
+  const uint32_t* operands_ = nullptr;
+  const uint8_t* params_ = nullptr;
+  const uint8_t* constants_ = nullptr;
+  const char* strings_ = nullptr;
+  const uint32_t* io_ = nullptr;
+  const mote_plan_record* plan_ = nullptr;
+  const mote_meta_record* meta_ = nullptr;
+  uint32_t num_tensors_ = 0, num_ops_ = 0, num_operands_ = 0, params_size_ = 0;
+  uint32_t constants_size_ = 0, strings_size_ = 0, num_inputs_ = 0, num_outputs_ = 0;
+  bool ready_ = false;
+  char error_[kErrorTextBytes] = {0};
+};
+
+// One inference context over a caller-supplied arena. Several sessions may share a Model.
+class Session {
+ public:
+  // `arena` must be 16-byte aligned and at least model->arena_bytes() long.
+  Status init(const Model* model, void* arena, size_t arena_bytes);
+  bool ready() const { return model_ != nullptr; }
+  const char* error() const { return error_; }
+
+  // Copies `bytes` of input data; `bytes` must equal the input's size exactly.
+  Status set_input(uint32_t index, const void* data, size_t bytes);
+  // Where input/output data live in the arena (null if not ready or out of range).
+  void* input_data(uint32_t index);
+  const void* output_data(uint32_t index) const;
+  Status run();
+  // Runs ops [first, last) only; for per-op timing in tools.
+  Status run_ops(uint32_t first, uint32_t last);
+
+ private:
+  const Model* model_ = nullptr;
+  uint8_t* arena_ = nullptr;
+  char error_[kErrorTextBytes] = {0};
+};
+
+// IEEE CRC32 (the blob checksum), exposed for the converter and tests.
+uint32_t crc32(const uint8_t* data, size_t size, uint32_t crc = 0);
+
+}  // namespace mote
+
+#endif  // MOTE_MOTE_HPP

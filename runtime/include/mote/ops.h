@@ -1,0 +1,341 @@
+/* Mote's op set: one flat enum shared by the blob, the converter and the runtime, and the
+ * fixed parameter record each op carries in the blob.
+ *
+ * Op codes are stable: append new ops at the end of MOTE_OP_LIST, never reorder. Each entry is
+ * X(ENUM_SUFFIX, "Name", family); ops of one family share the shape-inference/checking
+ * function and the kernel dispatcher (runtime/src/op_table.cc), which switch on the code.
+ *
+ * All parameter records are plain structs of 32-bit fields, stored little-endian and 4-byte
+ * aligned in the blob's PARAMS section. Spatial arrays hold up to MOTE_MAX_SPATIAL dims. */
+#ifndef MOTE_OPS_H
+#define MOTE_OPS_H
+
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define MOTE_MAX_RANK 8
+#define MOTE_MAX_SPATIAL 3
+#define MOTE_MAX_OP_INPUTS 16
+#define MOTE_MAX_OP_OUTPUTS 16
+
+/* Element types; the numbers are ONNX's TensorProto.DataType values. */
+typedef enum mote_dtype {
+  MOTE_DTYPE_UNDEFINED = 0,
+  MOTE_F32 = 1,
+  MOTE_U8 = 2,
+  MOTE_I8 = 3,
+  MOTE_I32 = 6,
+  MOTE_I64 = 7,
+  MOTE_BOOL = 9
+} mote_dtype;
+
+#define MOTE_OP_LIST(X)                                  \
+  X(COPY, "Copy", copy)                                  \
+  X(RESHAPE, "Reshape", reshape)                         \
+  X(RELU, "Relu", unary)                                 \
+  X(LEAKY_RELU, "LeakyRelu", unary)                      \
+  X(SIGMOID, "Sigmoid", unary)                           \
+  X(TANH, "Tanh", unary)                                 \
+  X(HARD_SIGMOID, "HardSigmoid", unary)                  \
+  X(HARD_SWISH, "HardSwish", unary)                      \
+  X(ELU, "Elu", unary)                                   \
+  X(SELU, "Selu", unary)                                 \
+  X(SOFTPLUS, "Softplus", unary)                         \
+  X(SOFTSIGN, "Softsign", unary)                         \
+  X(ERF, "Erf", unary)                                   \
+  X(CLIP, "Clip", unary)                                 \
+  X(EXP, "Exp", unary)                                   \
+  X(LOG, "Log", unary)                                   \
+  X(SQRT, "Sqrt", unary)                                 \
+  X(ABS, "Abs", unary)                                   \
+  X(NEG, "Neg", unary)                                   \
+  X(RECIPROCAL, "Reciprocal", unary)                     \
+  X(FLOOR, "Floor", unary)                               \
+  X(CEIL, "Ceil", unary)                                 \
+  X(ROUND, "Round", unary)                               \
+  X(SIGN, "Sign", unary)                                 \
+  X(SIN, "Sin", unary)                                   \
+  X(COS, "Cos", unary)                                   \
+  X(NOT, "Not", unary)                                   \
+  X(ADD, "Add", binary)                                  \
+  X(SUB, "Sub", binary)                                  \
+  X(MUL, "Mul", binary)                                  \
+  X(DIV, "Div", binary)                                  \
+  X(POW, "Pow", binary)                                  \
+  X(MAX, "Max", binary)                                  \
+  X(MIN, "Min", binary)                                  \
+  X(PRELU, "PRelu", binary)                              \
+  X(EQUAL, "Equal", binary)                              \
+  X(LESS, "Less", binary)                                \
+  X(GREATER, "Greater", binary)                          \
+  X(LESS_OR_EQUAL, "LessOrEqual", binary)                \
+  X(GREATER_OR_EQUAL, "GreaterOrEqual", binary)          \
+  X(AND, "And", binary)                                  \
+  X(OR, "Or", binary)                                    \
+  X(XOR, "Xor", binary)                                  \
+  X(WHERE, "Where", where)                               \
+  X(CAST, "Cast", cast)                                  \
+  X(CONV, "Conv", conv)                                  \
+  X(CONV_TRANSPOSE, "ConvTranspose", conv_transpose)     \
+  X(GEMM, "Gemm", gemm)                                  \
+  X(MATMUL, "MatMul", matmul)                            \
+  X(MAX_POOL, "MaxPool", pool)                           \
+  X(AVERAGE_POOL, "AveragePool", pool)                   \
+  X(GLOBAL_AVERAGE_POOL, "GlobalAveragePool", global_pool) \
+  X(GLOBAL_MAX_POOL, "GlobalMaxPool", global_pool)       \
+  X(BATCH_NORM, "BatchNormalization", norm)              \
+  X(LAYER_NORM, "LayerNormalization", norm)              \
+  X(INSTANCE_NORM, "InstanceNormalization", norm)        \
+  X(SOFTMAX, "Softmax", softmax)                         \
+  X(LOG_SOFTMAX, "LogSoftmax", softmax)                  \
+  X(TRANSPOSE, "Transpose", transpose)                   \
+  X(CONCAT, "Concat", concat)                            \
+  X(SPLIT, "Split", split)                               \
+  X(SLICE, "Slice", slice)                               \
+  X(GATHER, "Gather", gather)                            \
+  X(PAD, "Pad", pad)                                     \
+  X(TILE, "Tile", tile)                                  \
+  X(EXPAND, "Expand", expand)                            \
+  X(RESIZE, "Resize", resize)                            \
+  X(DEPTH_TO_SPACE, "DepthToSpace", depth_space)         \
+  X(SPACE_TO_DEPTH, "SpaceToDepth", depth_space)         \
+  X(REDUCE_MEAN, "ReduceMean", reduce)                   \
+  X(REDUCE_SUM, "ReduceSum", reduce)                     \
+  X(REDUCE_MAX, "ReduceMax", reduce)                     \
+  X(REDUCE_MIN, "ReduceMin", reduce)                     \
+  X(REDUCE_PROD, "ReduceProd", reduce)                   \
+  X(REDUCE_L2, "ReduceL2", reduce)                       \
+  X(REDUCE_LOG_SUM_EXP, "ReduceLogSumExp", reduce)       \
+  X(REDUCE_L1, "ReduceL1", reduce)                       \
+  X(REDUCE_SUM_SQUARE, "ReduceSumSquare", reduce)        \
+  X(REDUCE_LOG_SUM, "ReduceLogSum", reduce)              \
+  X(ARG_MAX, "ArgMax", arg_reduce)                       \
+  X(ARG_MIN, "ArgMin", arg_reduce)                       \
+  X(MOD, "Mod", binary)                                  \
+  X(TAN, "Tan", unary)                                   \
+  X(ASIN, "Asin", unary)                                 \
+  X(ACOS, "Acos", unary)                                 \
+  X(ATAN, "Atan", unary)                                 \
+  X(SINH, "Sinh", unary)                                 \
+  X(COSH, "Cosh", unary)                                 \
+  X(ASINH, "Asinh", unary)                               \
+  X(ACOSH, "Acosh", unary)                               \
+  X(ATANH, "Atanh", unary)                               \
+  X(THRESHOLDED_RELU, "ThresholdedRelu", unary)          \
+  X(CELU, "Celu", unary)                                 \
+  X(GELU, "Gelu", unary)                                 \
+  X(MISH, "Mish", unary)                                 \
+  X(IDENTITY, "Identity", unary)                         \
+  X(IS_NAN, "IsNaN", unary)                              \
+  X(IS_INF, "IsInf", unary)                              \
+  X(GATHER_ELEMENTS, "GatherElements", gather)           \
+  X(HARDMAX, "Hardmax", softmax)                         \
+  X(LP_NORM, "LpNormalization", norm)                    \
+  X(CUM_SUM, "CumSum", cum_sum)
+
+typedef enum mote_op_code {
+#define MOTE_X_ENUM(e, name, family) MOTE_OP_##e,
+  MOTE_OP_LIST(MOTE_X_ENUM)
+#undef MOTE_X_ENUM
+  MOTE_OP_COUNT
+} mote_op_code;
+
+/* Activation fused into the op that produces a tensor (Conv, Gemm, MatMul, Add, ...). */
+typedef enum mote_act_kind {
+  MOTE_ACT_NONE = 0,
+  MOTE_ACT_RELU = 1,
+  MOTE_ACT_CLIP = 2,       /* min = alpha, max = beta */
+  MOTE_ACT_LEAKY_RELU = 3  /* slope = alpha */
+} mote_act_kind;
+
+typedef struct mote_act {
+  int32_t kind;
+  float alpha;
+  float beta;
+} mote_act;
+
+/* Unary: LeakyRelu/Elu/Celu/ThresholdedRelu alpha; Selu alpha, gamma = beta;
+ * HardSigmoid alpha, beta; Clip min = alpha, max = beta; IsInf detect_negative = alpha != 0,
+ * detect_positive = beta != 0; Gelu tanh approximation when gamma != 0. */
+typedef struct mote_unary_params {
+  float alpha;
+  float beta;
+  float gamma;
+} mote_unary_params;
+
+typedef struct mote_binary_params {
+  mote_act act;
+  int32_t fmod; /* Mod: C fmod semantics when 1, Python (sign of divisor) when 0 */
+} mote_binary_params;
+
+/* Conv and ConvTranspose, 1-D or 2-D (spatial_rank 1 or 2), NCHW / NCW tensors.
+ * Weights: Conv [M, C/group, kH, kW], ConvTranspose [C, M/group, kH, kW]. */
+typedef struct mote_conv_params {
+  int32_t spatial_rank;
+  int32_t group;
+  int32_t kernel[MOTE_MAX_SPATIAL];
+  int32_t stride[MOTE_MAX_SPATIAL];
+  int32_t dilation[MOTE_MAX_SPATIAL];
+  int32_t pad_begin[MOTE_MAX_SPATIAL];
+  int32_t pad_end[MOTE_MAX_SPATIAL];
+  int32_t output_padding[MOTE_MAX_SPATIAL]; /* ConvTranspose only */
+  mote_act act;
+} mote_conv_params;
+
+/* Y = alpha * op(A) * op(B) + beta * C; C optional and unidirectionally broadcast to [M, N]. */
+typedef struct mote_gemm_params {
+  float alpha;
+  float beta;
+  int32_t trans_a;
+  int32_t trans_b;
+  mote_act act;
+} mote_gemm_params;
+
+typedef struct mote_matmul_params {
+  mote_act act;
+} mote_matmul_params;
+
+typedef struct mote_pool_params {
+  int32_t spatial_rank;
+  int32_t kernel[MOTE_MAX_SPATIAL];
+  int32_t stride[MOTE_MAX_SPATIAL];
+  int32_t dilation[MOTE_MAX_SPATIAL];
+  int32_t pad_begin[MOTE_MAX_SPATIAL];
+  int32_t pad_end[MOTE_MAX_SPATIAL];
+  int32_t ceil_mode;
+  int32_t count_include_pad;
+  float p; /* reserved for LpPool */
+} mote_pool_params;
+
+/* BatchNormalization (inference form: X, scale, B, mean, var), LayerNormalization (X, scale,
+ * optional B; normalises over [axis, rank)), InstanceNormalization (X, scale, B),
+ * LpNormalization (p in {1,2} stored in `p`). */
+typedef struct mote_norm_params {
+  float epsilon;
+  int32_t axis;
+  int32_t p;
+} mote_norm_params;
+
+/* Softmax/LogSoftmax/Hardmax. flatten = 1 is the opset < 13 form: the input is seen as 2-D
+ * [prod(dims[:axis]), prod(dims[axis:])] and normalised along the second dimension. */
+typedef struct mote_softmax_params {
+  int32_t axis;
+  int32_t flatten;
+} mote_softmax_params;
+
+typedef struct mote_reshape_params {
+  int32_t rank;
+  int32_t dims[MOTE_MAX_RANK];
+} mote_reshape_params;
+
+typedef struct mote_transpose_params {
+  int32_t perm[MOTE_MAX_RANK];
+} mote_transpose_params;
+
+typedef struct mote_axis_params {
+  int32_t axis;
+} mote_axis_params;
+
+/* Split: the output sizes along `axis` are the outputs' own dims. */
+typedef mote_axis_params mote_concat_params;
+typedef mote_axis_params mote_split_params;
+typedef mote_axis_params mote_gather_params;
+
+/* Slice: output[i] = input[start + i * step] per axis; `size` equals the output dims. */
+typedef struct mote_slice_params {
+  int32_t start[MOTE_MAX_RANK];
+  int32_t step[MOTE_MAX_RANK];
+} mote_slice_params;
+
+typedef enum mote_pad_mode {
+  MOTE_PAD_CONSTANT = 0,
+  MOTE_PAD_REFLECT = 1,
+  MOTE_PAD_EDGE = 2,
+  MOTE_PAD_WRAP = 3
+} mote_pad_mode;
+
+typedef struct mote_pad_params {
+  int32_t mode;
+  float value;
+  int32_t begin[MOTE_MAX_RANK]; /* may be negative (crop) */
+  int32_t end[MOTE_MAX_RANK];
+} mote_pad_params;
+
+typedef struct mote_tile_params {
+  int32_t repeats[MOTE_MAX_RANK];
+} mote_tile_params;
+
+/* Expand: the output shape is the output tensor's own shape; input broadcasts to it. */
+
+typedef enum mote_resize_mode {
+  MOTE_RESIZE_NEAREST = 0,
+  MOTE_RESIZE_LINEAR = 1,
+  MOTE_RESIZE_CUBIC = 2
+} mote_resize_mode;
+
+typedef enum mote_resize_coord {
+  MOTE_COORD_HALF_PIXEL = 0,
+  MOTE_COORD_ASYMMETRIC = 1,
+  MOTE_COORD_PYTORCH_HALF_PIXEL = 2,
+  MOTE_COORD_ALIGN_CORNERS = 3,
+  MOTE_COORD_TF_CROP_AND_RESIZE = 4,
+  MOTE_COORD_HALF_PIXEL_SYMMETRIC = 5
+} mote_resize_coord;
+
+typedef enum mote_resize_nearest {
+  MOTE_NEAREST_ROUND_PREFER_FLOOR = 0,
+  MOTE_NEAREST_ROUND_PREFER_CEIL = 1,
+  MOTE_NEAREST_FLOOR = 2,
+  MOTE_NEAREST_CEIL = 3
+} mote_resize_nearest;
+
+/* Resize: output dims are the output tensor's own; `scale` is the per-axis scale used by the
+ * coordinate transform (output / input unless the model gave explicit scales). */
+typedef struct mote_resize_params {
+  int32_t mode;
+  int32_t coord;
+  int32_t nearest;
+  float cubic_coeff;
+  int32_t exclude_outside;
+  float extrapolation_value;
+  float scale[MOTE_MAX_RANK];
+  float roi_start[MOTE_MAX_RANK];
+  float roi_end[MOTE_MAX_RANK];
+} mote_resize_params;
+
+/* DepthToSpace (mode 0 = DCR, 1 = CRD) and SpaceToDepth. */
+typedef struct mote_depth_space_params {
+  int32_t blocksize;
+  int32_t mode;
+} mote_depth_space_params;
+
+/* Reductions: bit i of axes_mask reduces axis i; keepdims keeps reduced axes as size 1. */
+typedef struct mote_reduce_params {
+  uint32_t axes_mask;
+  int32_t keepdims;
+} mote_reduce_params;
+
+typedef struct mote_arg_reduce_params {
+  int32_t axis;
+  int32_t keepdims;
+  int32_t select_last_index;
+} mote_arg_reduce_params;
+
+typedef struct mote_cast_params {
+  int32_t to; /* mote_dtype */
+} mote_cast_params;
+
+typedef struct mote_cum_sum_params {
+  int32_t axis;
+  int32_t exclusive;
+  int32_t reverse;
+} mote_cum_sum_params;
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* MOTE_OPS_H */

@@ -1,0 +1,142 @@
+// Helpers shared by the reference kernels: argument checks, shape rules, broadcasting.
+#ifndef MOTE_KERNELS_REFERENCE_COMMON_H
+#define MOTE_KERNELS_REFERENCE_COMMON_H
+
+#include <stdint.h>
+#include <string.h>
+
+#include "../../src/families.h"
+
+namespace mote {
+namespace ref {
+
+// Largest element count any tensor may have (the blob limits tensors to 2 GiB).
+constexpr int64_t kMaxElements = int64_t(1) << 31;
+
+inline Status check_arity(const OpArgs& a, int32_t min_in, int32_t max_in, int32_t num_out) {
+  if (a.num_in < min_in || a.num_in > max_in) {
+    return Fail(a.diag, Status::kBadParams).s("takes ").i(min_in).s("..").i(max_in).s(" inputs, has ").i(a.num_in);
+  }
+  if (a.num_out != num_out) {
+    return Fail(a.diag, Status::kBadParams).s("makes ").i(num_out).s(" outputs, has ").i(a.num_out);
+  }
+  for (int32_t k = 0; k < min_in; ++k) {
+    if (!a.in[k].present()) return Fail(a.diag, Status::kBadParams).s("input ").i(k).s(" is required");
+  }
+  return Status::kOk;
+}
+
+template <typename P>
+inline Status check_params(const OpArgs& a) {
+  if (a.params_size != sizeof(P)) {
+    return Fail(a.diag, Status::kBadParams).s("parameter record is ").i(a.params_size).s(" bytes, expected ").i(int64_t(sizeof(P)));
+  }
+  return Status::kOk;
+}
+
+inline Status check_dtype(const OpArgs& a, int32_t input, int32_t dtype) {
+  if (a.in[input].dtype != dtype) {
+    return Fail(a.diag, Status::kBadParams)
+        .s("input ").i(input).s(" is ").s(dtype_name(a.in[input].dtype)).s(", expected ").s(dtype_name(dtype));
+  }
+  return Status::kOk;
+}
+
+inline Status check_rank(const OpArgs& a, int32_t input, int32_t min_rank, int32_t max_rank) {
+  int32_t r = a.in[input].rank;
+  if (r < min_rank || r > max_rank) {
+    return Fail(a.diag, Status::kBadParams).s("input ").i(input).s(" has rank ").i(r).s(", expected ").i(min_rank).s("..").i(max_rank);
+  }
+  return Status::kOk;
+}
+
+inline bool same_dims(const TensorView& x, const TensorView& y) {
+  if (x.rank != y.rank) return false;
+  for (int32_t k = 0; k < x.rank; ++k) {
+    if (x.dims[k] != y.dims[k]) return false;
+  }
+  return true;
+}
+
+inline void set_shape(TensorView* out, int32_t dtype, int32_t rank, const int32_t* dims) {
+  out->dtype = dtype;
+  out->rank = rank;
+  for (int32_t k = 0; k < rank; ++k) out->dims[k] = dims[k];
+}
+
+inline void same_as(TensorView* out, const TensorView& in, int32_t dtype) { set_shape(out, dtype, in.rank, in.dims); }
+
+inline int64_t product(const int32_t* dims, int32_t first, int32_t last) {
+  int64_t n = 1;
+  for (int32_t k = first; k < last; ++k) n *= dims[k];
+  return n;
+}
+
+// Multidirectional (numpy) broadcast of `count` shapes into `out`.
+Status broadcast_shapes(const OpArgs& a, const TensorView* const* shapes, int32_t count, TensorView* out);
+
+// Element strides of `in` seen at the output's rank: 0 along broadcast dimensions.
+void broadcast_strides(const TensorView& in, const TensorView& out, int64_t* strides);
+
+// Calls fn(out_index, offsets) for each output element, where offsets[k] is the element offset
+// into input k. The innermost dimension is walked with plain strides.
+template <int32_t N, typename Fn>
+inline void for_each_broadcast(const TensorView& out, const TensorView* const* ins, Fn fn) {
+  const int32_t rank = out.rank;
+  int64_t strides[N][MOTE_MAX_RANK];
+  for (int32_t k = 0; k < N; ++k) broadcast_strides(*ins[k], out, strides[k]);
+  const int64_t total = out.numel();
+  if (total == 0) return;
+  const int64_t inner = rank ? out.dims[rank - 1] : 1;
+  int64_t inner_stride[N];
+  for (int32_t k = 0; k < N; ++k) inner_stride[k] = rank ? strides[k][rank - 1] : 0;
+  int32_t idx[MOTE_MAX_RANK] = {0};
+  int64_t base[N] = {0};
+  for (int64_t o = 0; o < total; o += inner) {
+    int64_t off[N];
+    for (int32_t k = 0; k < N; ++k) off[k] = base[k];
+    for (int64_t i = 0; i < inner; ++i) {
+      fn(o + i, off);
+      for (int32_t k = 0; k < N; ++k) off[k] += inner_stride[k];
+    }
+    for (int32_t d = rank - 2; d >= 0; --d) {
+      ++idx[d];
+      for (int32_t k = 0; k < N; ++k) base[k] += strides[k][d];
+      if (idx[d] < out.dims[d]) break;
+      for (int32_t k = 0; k < N; ++k) base[k] -= strides[k][d] * out.dims[d];
+      idx[d] = 0;
+    }
+  }
+}
+
+// Normalises a possibly negative axis against `rank`; false when out of range.
+inline bool normalize_axis(int32_t* axis, int32_t rank) {
+  if (*axis < 0) *axis += rank;
+  return *axis >= 0 && *axis < rank;
+}
+
+inline float apply_act(const mote_act& act, float v) {
+  switch (act.kind) {
+    case MOTE_ACT_RELU: return v > 0.0f ? v : 0.0f;
+    case MOTE_ACT_CLIP: return v < act.alpha ? act.alpha : (v > act.beta ? act.beta : v);
+    case MOTE_ACT_LEAKY_RELU: return v >= 0.0f ? v : v * act.alpha;
+    default: return v;
+  }
+}
+
+inline Status check_act(const OpArgs& a, const mote_act& act) {
+  if (act.kind < MOTE_ACT_NONE || act.kind > MOTE_ACT_LEAKY_RELU) {
+    return Fail(a.diag, Status::kBadParams).s("unknown fused activation ").i(act.kind);
+  }
+  return Status::kOk;
+}
+
+// Marks a family that this build does not implement.
+inline Status unsupported(const OpArgs& a) {
+  return Fail(a.diag, Status::kUnsupportedOp).s(op_name(a.code)).s(" has no kernel in this build");
+}
+
+}  // namespace ref
+}  // namespace mote
+
+#endif  // MOTE_KERNELS_REFERENCE_COMMON_H

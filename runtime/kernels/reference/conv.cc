@@ -1,0 +1,232 @@
+// Reference kernels: Conv and ConvTranspose, 1-D and 2-D, NCHW, groups and dilations.
+// A 1-D convolution runs as a 2-D one with height 1.
+#include "common.h"
+
+namespace mote {
+namespace ref {
+namespace {
+
+struct ConvGeom {
+  int32_t n, c, ih, iw, m, oh, ow, kh, kw, sh, sw, dh, dw, ph, pw, group;
+};
+
+Status check_conv_params(const OpArgs& a, const mote_conv_params& p) {
+  if (p.spatial_rank != 1 && p.spatial_rank != 2) {
+    return Fail(a.diag, Status::kBadParams).s("only 1-D and 2-D convolutions are supported, got ").i(p.spatial_rank).s("-D");
+  }
+  if (p.group < 1) return Fail(a.diag, Status::kBadParams).s("group must be >= 1");
+  for (int32_t d = 0; d < p.spatial_rank; ++d) {
+    if (p.kernel[d] < 1 || p.stride[d] < 1 || p.dilation[d] < 1 || p.pad_begin[d] < 0 || p.pad_end[d] < 0 ||
+        p.output_padding[d] < 0 || p.kernel[d] > 65535 || p.stride[d] > 65535 || p.dilation[d] > 65535 ||
+        p.pad_begin[d] > 65535 || p.pad_end[d] > 65535) {
+      return Fail(a.diag, Status::kBadParams).s("kernel/stride/dilation/pad out of range on spatial axis ").i(d);
+    }
+  }
+  return check_act(a, p.act);
+}
+
+// Fills the 2-D geometry; 1-D ops get height 1.
+ConvGeom geometry(const OpArgs& a, const mote_conv_params& p, bool transpose) {
+  const TensorView& x = a.in[0];
+  const TensorView& w = a.in[1];
+  const TensorView& y = a.out[0];
+  const bool two = p.spatial_rank == 2;
+  ConvGeom g{};
+  g.n = x.dims[0];
+  g.c = x.dims[1];
+  g.ih = two ? x.dims[2] : 1;
+  g.iw = x.dims[x.rank - 1];
+  g.m = y.dims[1];
+  g.oh = two ? y.dims[2] : 1;
+  g.ow = y.dims[y.rank - 1];
+  g.kh = two ? w.dims[2] : 1;
+  g.kw = w.dims[w.rank - 1];
+  const int32_t last = p.spatial_rank - 1;
+  g.sh = two ? p.stride[0] : 1;
+  g.sw = p.stride[last];
+  g.dh = two ? p.dilation[0] : 1;
+  g.dw = p.dilation[last];
+  g.ph = two ? p.pad_begin[0] : 0;
+  g.pw = p.pad_begin[last];
+  g.group = p.group;
+  (void)transpose;
+  return g;
+}
+
+// First and one-past-last output index o with 0 <= o * s - pad + k * d < in.
+void valid_range(int32_t out, int32_t in, int32_t s, int32_t pad, int32_t kd, int32_t* lo, int32_t* hi) {
+  int32_t off = kd - pad;  // input index = o * s + off
+  int32_t l = off >= 0 ? 0 : (-off + s - 1) / s;
+  int32_t h = in - off <= 0 ? 0 : (in - off + s - 1) / s;
+  if (h > out) h = out;
+  if (l > h) l = h;
+  *lo = l;
+  *hi = h;
+}
+
+}  // namespace
+}  // namespace ref
+
+using namespace ref;
+
+Status infer_conv(const OpArgs& a, TensorView* out, uint32_t*) {
+  MOTE_TRY(check_arity(a, 2, 3, 1));
+  MOTE_TRY(check_params<mote_conv_params>(a));
+  const mote_conv_params& p = a.p<mote_conv_params>();
+  MOTE_TRY(check_conv_params(a, p));
+  const TensorView& x = a.in[0];
+  const TensorView& w = a.in[1];
+  MOTE_TRY(check_dtype(a, 0, MOTE_F32));
+  MOTE_TRY(check_dtype(a, 1, MOTE_F32));
+  const int32_t r = p.spatial_rank;
+  if (x.rank != r + 2 || w.rank != r + 2) {
+    return Fail(a.diag, Status::kBadParams).s("X ").dims(x.dims, x.rank).s(" and W ").dims(w.dims, w.rank).s(" must have rank ").i(r + 2);
+  }
+  const int32_t c = x.dims[1], m = w.dims[0];
+  if (c % p.group != 0 || m % p.group != 0 || w.dims[1] * p.group != c) {
+    return Fail(a.diag, Status::kBadParams).s("channels: X has ").i(c).s(", W ").dims(w.dims, w.rank).s(", group ").i(p.group);
+  }
+  if (a.num_in == 3 && a.in[2].present()) {
+    MOTE_TRY(check_dtype(a, 2, MOTE_F32));
+    if (a.in[2].numel() != m || a.in[2].rank != 1) return Fail(a.diag, Status::kBadParams).s("bias must be [").i(m).s("]");
+  }
+  out->dtype = MOTE_F32;
+  out->rank = x.rank;
+  out->dims[0] = x.dims[0];
+  out->dims[1] = m;
+  for (int32_t d = 0; d < r; ++d) {
+    if (w.dims[2 + d] != p.kernel[d]) return Fail(a.diag, Status::kBadParams).s("kernel_shape does not match W");
+    int64_t span = int64_t(p.kernel[d] - 1) * p.dilation[d] + 1;
+    int64_t padded = int64_t(x.dims[2 + d]) + p.pad_begin[d] + p.pad_end[d];
+    if (padded < span) return Fail(a.diag, Status::kBadParams).s("kernel larger than padded input on axis ").i(2 + d);
+    out->dims[2 + d] = int32_t((padded - span) / p.stride[d] + 1);
+  }
+  return Status::kOk;
+}
+
+Status run_conv(const OpArgs& a) {
+  const mote_conv_params& p = a.p<mote_conv_params>();
+  const ConvGeom g = geometry(a, p, false);
+  const float* x = a.in[0].as<float>();
+  const float* w = a.in[1].as<float>();
+  const float* bias = a.num_in == 3 && a.in[2].present() ? a.in[2].as<float>() : nullptr;
+  float* y = a.out[0].as<float>();
+  const int32_t cg = g.c / g.group, mg = g.m / g.group;
+  const int64_t in_plane = int64_t(g.ih) * g.iw, out_plane = int64_t(g.oh) * g.ow;
+  for (int32_t n = 0; n < g.n; ++n) {
+    for (int32_t m = 0; m < g.m; ++m) {
+      float* yp = y + (int64_t(n) * g.m + m) * out_plane;
+      const float b = bias ? bias[m] : 0.0f;
+      for (int64_t i = 0; i < out_plane; ++i) yp[i] = b;
+      const int32_t grp = m / mg;
+      for (int32_t cl = 0; cl < cg; ++cl) {
+        const float* xp = x + (int64_t(n) * g.c + grp * cg + cl) * in_plane;
+        const float* wp = w + (int64_t(m) * cg + cl) * g.kh * g.kw;
+        for (int32_t kh = 0; kh < g.kh; ++kh) {
+          int32_t oh0, oh1;
+          valid_range(g.oh, g.ih, g.sh, g.ph, kh * g.dh, &oh0, &oh1);
+          for (int32_t kw = 0; kw < g.kw; ++kw) {
+            const float wv = wp[kh * g.kw + kw];
+            int32_t ow0, ow1;
+            valid_range(g.ow, g.iw, g.sw, g.pw, kw * g.dw, &ow0, &ow1);
+            for (int32_t oh = oh0; oh < oh1; ++oh) {
+              const float* xr = xp + int64_t(oh * g.sh - g.ph + kh * g.dh) * g.iw + (kw * g.dw - g.pw);
+              float* yr = yp + int64_t(oh) * g.ow;
+              if (g.sw == 1) {
+                for (int32_t ow = ow0; ow < ow1; ++ow) yr[ow] += wv * xr[ow];
+              } else {
+                for (int32_t ow = ow0; ow < ow1; ++ow) yr[ow] += wv * xr[int64_t(ow) * g.sw];
+              }
+            }
+          }
+        }
+      }
+      if (p.act.kind != MOTE_ACT_NONE) {
+        for (int64_t i = 0; i < out_plane; ++i) yp[i] = apply_act(p.act, yp[i]);
+      }
+    }
+  }
+  return Status::kOk;
+}
+
+Status infer_conv_transpose(const OpArgs& a, TensorView* out, uint32_t*) {
+  MOTE_TRY(check_arity(a, 2, 3, 1));
+  MOTE_TRY(check_params<mote_conv_params>(a));
+  const mote_conv_params& p = a.p<mote_conv_params>();
+  MOTE_TRY(check_conv_params(a, p));
+  const TensorView& x = a.in[0];
+  const TensorView& w = a.in[1];
+  MOTE_TRY(check_dtype(a, 0, MOTE_F32));
+  MOTE_TRY(check_dtype(a, 1, MOTE_F32));
+  const int32_t r = p.spatial_rank;
+  if (x.rank != r + 2 || w.rank != r + 2) return Fail(a.diag, Status::kBadParams).s("X and W must have rank ").i(r + 2);
+  const int32_t c = x.dims[1];
+  if (w.dims[0] != c || c % p.group != 0) {
+    return Fail(a.diag, Status::kBadParams).s("channels: X has ").i(c).s(", W ").dims(w.dims, w.rank);
+  }
+  const int32_t m = w.dims[1] * p.group;
+  if (a.num_in == 3 && a.in[2].present()) {
+    MOTE_TRY(check_dtype(a, 2, MOTE_F32));
+    if (a.in[2].numel() != m || a.in[2].rank != 1) return Fail(a.diag, Status::kBadParams).s("bias must be [").i(m).s("]");
+  }
+  out->dtype = MOTE_F32;
+  out->rank = x.rank;
+  out->dims[0] = x.dims[0];
+  out->dims[1] = m;
+  for (int32_t d = 0; d < r; ++d) {
+    if (w.dims[2 + d] != p.kernel[d]) return Fail(a.diag, Status::kBadParams).s("kernel_shape does not match W");
+    int64_t o = int64_t(p.stride[d]) * (x.dims[2 + d] - 1) + p.output_padding[d] + int64_t(p.kernel[d] - 1) * p.dilation[d] + 1 -
+                p.pad_begin[d] - p.pad_end[d];
+    if (o < 1 || o > 0x7FFFFFFF) return Fail(a.diag, Status::kBadParams).s("output size out of range on axis ").i(2 + d);
+    out->dims[2 + d] = int32_t(o);
+  }
+  return Status::kOk;
+}
+
+Status run_conv_transpose(const OpArgs& a) {
+  const mote_conv_params& p = a.p<mote_conv_params>();
+  const ConvGeom g = geometry(a, p, true);
+  const float* x = a.in[0].as<float>();
+  const float* w = a.in[1].as<float>();
+  const float* bias = a.num_in == 3 && a.in[2].present() ? a.in[2].as<float>() : nullptr;
+  float* y = a.out[0].as<float>();
+  const int32_t cg = g.c / g.group, mg = g.m / g.group;
+  const int64_t out_plane = int64_t(g.oh) * g.ow;
+  for (int32_t n = 0; n < g.n; ++n) {
+    for (int32_t m = 0; m < g.m; ++m) {
+      float* yp = y + (int64_t(n) * g.m + m) * out_plane;
+      const float b = bias ? bias[m] : 0.0f;
+      for (int64_t i = 0; i < out_plane; ++i) yp[i] = b;
+    }
+    for (int32_t c = 0; c < g.c; ++c) {
+      const int32_t grp = c / cg;
+      const float* xp = x + (int64_t(n) * g.c + c) * g.ih * g.iw;
+      for (int32_t ml = 0; ml < mg; ++ml) {
+        const int32_t m = grp * mg + ml;
+        float* yp = y + (int64_t(n) * g.m + m) * out_plane;
+        const float* wp = w + (int64_t(c) * mg + ml) * g.kh * g.kw;
+        for (int32_t ih = 0; ih < g.ih; ++ih) {
+          for (int32_t kh = 0; kh < g.kh; ++kh) {
+            const int32_t oh = ih * g.sh - g.ph + kh * g.dh;
+            if (oh < 0 || oh >= g.oh) continue;
+            for (int32_t iw = 0; iw < g.iw; ++iw) {
+              const float xv = xp[int64_t(ih) * g.iw + iw];
+              for (int32_t kw = 0; kw < g.kw; ++kw) {
+                const int32_t ow = iw * g.sw - g.pw + kw * g.dw;
+                if (ow < 0 || ow >= g.ow) continue;
+                yp[int64_t(oh) * g.ow + ow] += xv * wp[kh * g.kw + kw];
+              }
+            }
+          }
+        }
+      }
+    }
+    if (p.act.kind != MOTE_ACT_NONE) {
+      float* yn = y + int64_t(n) * g.m * out_plane;
+      for (int64_t i = 0; i < int64_t(g.m) * out_plane; ++i) yn[i] = apply_act(p.act, yn[i]);
+    }
+  }
+  return Status::kOk;
+}
+
+}  // namespace mote

@@ -1,0 +1,500 @@
+// Reference kernels: copy, reshape, unary and binary element-wise ops, Where, Cast.
+#include <math.h>
+
+#include "common.h"
+
+namespace mote {
+namespace ref {
+namespace {
+
+bool is_int(int32_t dt) { return dt == MOTE_I32 || dt == MOTE_I64 || dt == MOTE_I8 || dt == MOTE_U8; }
+bool is_numeric(int32_t dt) { return dt == MOTE_F32 || is_int(dt); }
+
+// ---- unary ----------------------------------------------------------------------------------
+
+float unary_f32(int32_t code, const mote_unary_params& p, float x) {
+  switch (code) {
+    case MOTE_OP_RELU: return x > 0.0f ? x : 0.0f;
+    case MOTE_OP_LEAKY_RELU: return x >= 0.0f ? x : x * p.alpha;
+    case MOTE_OP_SIGMOID: return x >= 0.0f ? 1.0f / (1.0f + expf(-x)) : expf(x) / (1.0f + expf(x));
+    case MOTE_OP_TANH: return tanhf(x);
+    case MOTE_OP_HARD_SIGMOID: {
+      float v = p.alpha * x + p.beta;
+      return v < 0.0f ? 0.0f : (v > 1.0f ? 1.0f : v);
+    }
+    case MOTE_OP_HARD_SWISH: {
+      float v = x / 6.0f + 0.5f;
+      return x * (v < 0.0f ? 0.0f : (v > 1.0f ? 1.0f : v));
+    }
+    case MOTE_OP_ELU: return x >= 0.0f ? x : p.alpha * (expf(x) - 1.0f);
+    case MOTE_OP_SELU: return x > 0.0f ? p.beta * x : p.beta * (p.alpha * expf(x) - p.alpha);
+    case MOTE_OP_SOFTPLUS: return x > 30.0f ? x : log1pf(expf(x));
+    case MOTE_OP_SOFTSIGN: return x / (1.0f + fabsf(x));
+    case MOTE_OP_ERF: return erff(x);
+    case MOTE_OP_CLIP: return x < p.alpha ? p.alpha : (x > p.beta ? p.beta : x);
+    case MOTE_OP_EXP: return expf(x);
+    case MOTE_OP_LOG: return logf(x);
+    case MOTE_OP_SQRT: return sqrtf(x);
+    case MOTE_OP_ABS: return fabsf(x);
+    case MOTE_OP_NEG: return -x;
+    case MOTE_OP_RECIPROCAL: return 1.0f / x;
+    case MOTE_OP_FLOOR: return floorf(x);
+    case MOTE_OP_CEIL: return ceilf(x);
+    case MOTE_OP_ROUND: return nearbyintf(x);  // ties to even under the default rounding mode
+    case MOTE_OP_SIGN: return x > 0.0f ? 1.0f : (x < 0.0f ? -1.0f : 0.0f);
+    case MOTE_OP_SIN: return sinf(x);
+    case MOTE_OP_COS: return cosf(x);
+    case MOTE_OP_TAN: return tanf(x);
+    case MOTE_OP_ASIN: return asinf(x);
+    case MOTE_OP_ACOS: return acosf(x);
+    case MOTE_OP_ATAN: return atanf(x);
+    case MOTE_OP_SINH: return sinhf(x);
+    case MOTE_OP_COSH: return coshf(x);
+    case MOTE_OP_ASINH: return asinhf(x);
+    case MOTE_OP_ACOSH: return acoshf(x);
+    case MOTE_OP_ATANH: return atanhf(x);
+    case MOTE_OP_THRESHOLDED_RELU: return x > p.alpha ? x : 0.0f;
+    case MOTE_OP_CELU: {
+      float neg = p.alpha * (expf(x / p.alpha) - 1.0f);
+      return (x > 0.0f ? x : 0.0f) + (neg < 0.0f ? neg : 0.0f);
+    }
+    case MOTE_OP_GELU:
+      if (p.gamma != 0.0f) {
+        const float k = 0.7978845608028654f;  // sqrt(2 / pi)
+        return 0.5f * x * (1.0f + tanhf(k * (x + 0.044715f * x * x * x)));
+      }
+      return 0.5f * x * (1.0f + erff(x * 0.7071067811865476f));
+    case MOTE_OP_MISH: return x * tanhf(x > 30.0f ? x : log1pf(expf(x)));
+    default: return x;  // IDENTITY
+  }
+}
+
+template <typename T>
+T unary_int(int32_t code, const mote_unary_params& p, T x) {
+  switch (code) {
+    case MOTE_OP_RELU: return x > 0 ? x : T(0);
+    case MOTE_OP_ABS: return x < 0 ? T(-x) : x;
+    case MOTE_OP_NEG: return T(-x);
+    case MOTE_OP_SIGN: return x > 0 ? T(1) : (x < 0 ? T(-1) : T(0));
+    case MOTE_OP_CLIP: {
+      double v = double(x);
+      return v < p.alpha ? T(p.alpha) : (v > p.beta ? T(p.beta) : x);
+    }
+    default: return x;  // IDENTITY
+  }
+}
+
+template <typename T>
+void unary_int_loop(const OpArgs& a) {
+  const T* x = a.in[0].as<T>();
+  T* y = a.out[0].as<T>();
+  const mote_unary_params& p = a.p<mote_unary_params>();
+  const int64_t n = a.in[0].numel();
+  for (int64_t i = 0; i < n; ++i) y[i] = unary_int<T>(a.code, p, x[i]);
+}
+
+bool unary_takes_ints(int32_t code) {
+  return code == MOTE_OP_RELU || code == MOTE_OP_ABS || code == MOTE_OP_NEG || code == MOTE_OP_SIGN ||
+         code == MOTE_OP_CLIP || code == MOTE_OP_IDENTITY;
+}
+
+// ---- binary ---------------------------------------------------------------------------------
+
+bool is_compare(int32_t code) {
+  return code == MOTE_OP_EQUAL || code == MOTE_OP_LESS || code == MOTE_OP_GREATER || code == MOTE_OP_LESS_OR_EQUAL ||
+         code == MOTE_OP_GREATER_OR_EQUAL;
+}
+bool is_logical(int32_t code) { return code == MOTE_OP_AND || code == MOTE_OP_OR || code == MOTE_OP_XOR; }
+
+template <typename T, typename R, typename F>
+void binary_loop(const OpArgs& a, F f) {
+  const T* x = a.in[0].as<T>();
+  const T* y = a.in[1].as<T>();
+  R* z = a.out[0].as<R>();
+  const TensorView& out = a.out[0];
+  const int64_t n = out.numel();
+  if (same_dims(a.in[0], out) && same_dims(a.in[1], out)) {
+    for (int64_t i = 0; i < n; ++i) z[i] = f(x[i], y[i]);
+  } else if (same_dims(a.in[0], out) && a.in[1].numel() == 1) {
+    const T s = y[0];
+    for (int64_t i = 0; i < n; ++i) z[i] = f(x[i], s);
+  } else {
+    const TensorView* ins[2] = {&a.in[0], &a.in[1]};
+    for_each_broadcast<2>(out, ins, [&](int64_t o, const int64_t* off) { z[o] = f(x[off[0]], y[off[1]]); });
+  }
+}
+
+template <typename T>
+T int_div(T x, T y) {
+  if (y == 0) return T(0);  // integer division by zero: defined as 0 rather than a trap
+  if (int64_t(y) == -1) return T(0 - x);
+  return T(x / y);
+}
+
+template <typename T>
+T int_mod(T x, T y, bool fmod_sign) {
+  if (y == 0) return T(0);
+  if (int64_t(y) == -1) return T(0);
+  T r = T(x % y);
+  if (!fmod_sign && r != 0 && ((r < 0) != (y < 0))) r = T(r + y);
+  return r;
+}
+
+template <typename T>
+T ipow(T base, double e) {
+  return T(pow(double(base), e));
+}
+
+template <typename T>
+struct IsFloat {
+  static constexpr bool value = false;
+};
+template <>
+struct IsFloat<float> {
+  static constexpr bool value = true;
+};
+
+template <typename T>
+Status binary_typed(const OpArgs& a) {
+  const mote_binary_params& p = a.p<mote_binary_params>();
+  constexpr bool fl = IsFloat<T>::value;
+  switch (a.code) {
+    case MOTE_OP_ADD:
+      if constexpr (fl) {
+        binary_loop<T, T>(a, [&](T x, T y) { return T(apply_act(p.act, float(x + y))); });
+      } else {
+        binary_loop<T, T>(a, [](T x, T y) { return T(uint64_t(x) + uint64_t(y)); });
+      }
+      break;
+    case MOTE_OP_SUB:
+      if constexpr (fl) {
+        binary_loop<T, T>(a, [&](T x, T y) { return T(apply_act(p.act, float(x - y))); });
+      } else {
+        binary_loop<T, T>(a, [](T x, T y) { return T(uint64_t(x) - uint64_t(y)); });
+      }
+      break;
+    case MOTE_OP_MUL:
+      if constexpr (fl) {
+        binary_loop<T, T>(a, [&](T x, T y) { return T(apply_act(p.act, float(x * y))); });
+      } else {
+        binary_loop<T, T>(a, [](T x, T y) { return T(uint64_t(x) * uint64_t(y)); });
+      }
+      break;
+    case MOTE_OP_DIV:
+      if constexpr (fl) {
+        binary_loop<T, T>(a, [&](T x, T y) { return T(apply_act(p.act, float(x) / float(y))); });
+      } else {
+        binary_loop<T, T>(a, [](T x, T y) { return int_div<T>(x, y); });
+      }
+      break;
+    case MOTE_OP_MAX: binary_loop<T, T>(a, [](T x, T y) { return (x != x || x > y) ? x : y; }); break;
+    case MOTE_OP_MIN: binary_loop<T, T>(a, [](T x, T y) { return (x != x || x < y) ? x : y; }); break;
+    case MOTE_OP_PRELU: binary_loop<T, T>(a, [](T x, T y) { return x < 0 ? T(x * y) : x; }); break;
+    case MOTE_OP_MOD:
+      if constexpr (fl) {
+        binary_loop<T, T>(a, [](T x, T y) { return T(fmodf(float(x), float(y))); });
+      } else {
+        binary_loop<T, T>(a, [&](T x, T y) { return int_mod<T>(x, y, p.fmod != 0); });
+      }
+      break;
+    case MOTE_OP_EQUAL: binary_loop<T, uint8_t>(a, [](T x, T y) { return uint8_t(x == y); }); break;
+    case MOTE_OP_LESS: binary_loop<T, uint8_t>(a, [](T x, T y) { return uint8_t(x < y); }); break;
+    case MOTE_OP_GREATER: binary_loop<T, uint8_t>(a, [](T x, T y) { return uint8_t(x > y); }); break;
+    case MOTE_OP_LESS_OR_EQUAL: binary_loop<T, uint8_t>(a, [](T x, T y) { return uint8_t(x <= y); }); break;
+    case MOTE_OP_GREATER_OR_EQUAL: binary_loop<T, uint8_t>(a, [](T x, T y) { return uint8_t(x >= y); }); break;
+    case MOTE_OP_AND: binary_loop<T, uint8_t>(a, [](T x, T y) { return uint8_t(x && y); }); break;
+    case MOTE_OP_OR: binary_loop<T, uint8_t>(a, [](T x, T y) { return uint8_t(x || y); }); break;
+    case MOTE_OP_XOR: binary_loop<T, uint8_t>(a, [](T x, T y) { return uint8_t((x != 0) != (y != 0)); }); break;
+    default: return unsupported(a);
+  }
+  return Status::kOk;
+}
+
+// Pow allows the exponent to have its own numeric dtype.
+template <typename T, typename E>
+void pow_loop(const OpArgs& a) {
+  const T* x = a.in[0].as<T>();
+  const E* y = a.in[1].as<E>();
+  T* z = a.out[0].as<T>();
+  const TensorView* ins[2] = {&a.in[0], &a.in[1]};
+  for_each_broadcast<2>(a.out[0], ins, [&](int64_t o, const int64_t* off) {
+    double v = pow(double(x[off[0]]), double(y[off[1]]));
+    if (a.in[0].dtype == MOTE_F32) {
+      z[o] = T(v);
+    } else {  // integer results saturate instead of overflowing
+      if (v != v) v = 0.0;
+      if (v > 9.2e18) v = 9.2e18;
+      if (v < -9.2e18) v = -9.2e18;
+      z[o] = T(int64_t(v));
+    }
+  });
+}
+
+template <typename T>
+Status pow_typed(const OpArgs& a) {
+  switch (a.in[1].dtype) {
+    case MOTE_F32: pow_loop<T, float>(a); break;
+    case MOTE_I32: pow_loop<T, int32_t>(a); break;
+    case MOTE_I64: pow_loop<T, int64_t>(a); break;
+    default: return unsupported(a);
+  }
+  return Status::kOk;
+}
+
+template <typename T, typename R>
+R convert(T v) {
+  return R(v);
+}
+
+// Float to integer: NaN becomes 0 and out-of-range values saturate, so there is no UB.
+template <typename R>
+R float_to_int(float v, double lo, double hi) {
+  if (v != v) return R(0);
+  double d = double(v);
+  if (d <= lo) return R(lo);
+  if (d >= hi) return R(hi);
+  return R(d);
+}
+
+template <typename T, typename R>
+void cast_loop(const OpArgs& a) {
+  const T* x = a.in[0].as<T>();
+  R* y = a.out[0].as<R>();
+  const int64_t n = a.in[0].numel();
+  const int32_t to = a.out[0].dtype;
+  for (int64_t i = 0; i < n; ++i) {
+    if (to == MOTE_BOOL) {
+      y[i] = R(x[i] != T(0));
+    } else if (a.in[0].dtype == MOTE_F32 && to != MOTE_F32) {
+      float v = float(x[i]);
+      switch (to) {
+        case MOTE_I8: y[i] = R(float_to_int<int8_t>(v, -128.0, 127.0)); break;
+        case MOTE_U8: y[i] = R(float_to_int<uint8_t>(v, 0.0, 255.0)); break;
+        case MOTE_I32: y[i] = R(float_to_int<int32_t>(v, -2147483648.0, 2147483647.0)); break;
+        default: y[i] = R(float_to_int<int64_t>(v, -9223372036854775808.0, 9223372036854774784.0)); break;
+      }
+    } else {
+      y[i] = R(x[i]);
+    }
+  }
+}
+
+template <typename T>
+Status cast_from(const OpArgs& a) {
+  switch (a.out[0].dtype) {
+    case MOTE_F32: cast_loop<T, float>(a); break;
+    case MOTE_I32: cast_loop<T, int32_t>(a); break;
+    case MOTE_I64: cast_loop<T, int64_t>(a); break;
+    case MOTE_I8: cast_loop<T, int8_t>(a); break;
+    case MOTE_U8: cast_loop<T, uint8_t>(a); break;
+    case MOTE_BOOL: cast_loop<T, uint8_t>(a); break;
+    default: return unsupported(a);
+  }
+  return Status::kOk;
+}
+
+template <typename T>
+void where_loop(const OpArgs& a) {
+  const uint8_t* c = a.in[0].as<uint8_t>();
+  const T* x = a.in[1].as<T>();
+  const T* y = a.in[2].as<T>();
+  T* z = a.out[0].as<T>();
+  const TensorView* ins[3] = {&a.in[0], &a.in[1], &a.in[2]};
+  for_each_broadcast<3>(a.out[0], ins, [&](int64_t o, const int64_t* off) { z[o] = c[off[0]] ? x[off[1]] : y[off[2]]; });
+}
+
+}  // namespace
+}  // namespace ref
+
+using namespace ref;
+
+// ---- Copy / Reshape --------------------------------------------------------------------------
+
+Status infer_copy(const OpArgs& a, TensorView* out, uint32_t*) {
+  MOTE_TRY(check_arity(a, 1, 1, 1));
+  same_as(out, a.in[0], a.in[0].dtype);
+  return Status::kOk;
+}
+
+Status run_copy(const OpArgs& a) {
+  if (a.out[0].data != a.in[0].data) memmove(a.out[0].data, a.in[0].data, size_t(a.in[0].numel()) * dtype_size(a.in[0].dtype));
+  return Status::kOk;
+}
+
+Status infer_reshape(const OpArgs& a, TensorView* out, uint32_t*) {
+  MOTE_TRY(check_arity(a, 1, 1, 1));
+  MOTE_TRY(check_params<mote_reshape_params>(a));
+  const mote_reshape_params& p = a.p<mote_reshape_params>();
+  if (p.rank < 0 || p.rank > MOTE_MAX_RANK) return Fail(a.diag, Status::kBadParams).s("bad reshape rank ").i(p.rank);
+  int64_t n = 1;
+  for (int32_t k = 0; k < p.rank; ++k) {
+    if (p.dims[k] < 0) return Fail(a.diag, Status::kBadParams).s("negative reshape dimension");
+    n *= p.dims[k];
+    if (n > kMaxElements) return Fail(a.diag, Status::kBadParams).s("reshape target too large");
+  }
+  if (n != a.in[0].numel()) {
+    return Fail(a.diag, Status::kBadParams).s("cannot reshape ").dims(a.in[0].dims, a.in[0].rank).s(" to ").dims(p.dims, p.rank);
+  }
+  set_shape(out, a.in[0].dtype, p.rank, p.dims);
+  return Status::kOk;
+}
+
+Status run_reshape(const OpArgs& a) { return run_copy(a); }
+
+// ---- unary ---------------------------------------------------------------------------------
+
+Status infer_unary(const OpArgs& a, TensorView* out, uint32_t*) {
+  MOTE_TRY(check_arity(a, 1, 1, 1));
+  MOTE_TRY(check_params<mote_unary_params>(a));
+  const int32_t dt = a.in[0].dtype;
+  if (a.code == MOTE_OP_NOT) {
+    MOTE_TRY(check_dtype(a, 0, MOTE_BOOL));
+    same_as(out, a.in[0], MOTE_BOOL);
+  } else if (a.code == MOTE_OP_IS_NAN || a.code == MOTE_OP_IS_INF) {
+    MOTE_TRY(check_dtype(a, 0, MOTE_F32));
+    same_as(out, a.in[0], MOTE_BOOL);
+  } else if (a.code == MOTE_OP_IDENTITY) {
+    same_as(out, a.in[0], dt);
+  } else if (dt == MOTE_F32 || (unary_takes_ints(a.code) && is_int(dt))) {
+    same_as(out, a.in[0], dt);
+  } else {
+    return Fail(a.diag, Status::kBadParams).s(op_name(a.code)).s(" does not take ").s(dtype_name(dt));
+  }
+  return Status::kOk;
+}
+
+Status run_unary(const OpArgs& a) {
+  const int64_t n = a.in[0].numel();
+  const mote_unary_params& p = a.p<mote_unary_params>();
+  switch (a.code) {
+    case MOTE_OP_NOT: {
+      const uint8_t* x = a.in[0].as<uint8_t>();
+      uint8_t* y = a.out[0].as<uint8_t>();
+      for (int64_t i = 0; i < n; ++i) y[i] = x[i] ? 0 : 1;
+      return Status::kOk;
+    }
+    case MOTE_OP_IS_NAN:
+    case MOTE_OP_IS_INF: {
+      const float* x = a.in[0].as<float>();
+      uint8_t* y = a.out[0].as<uint8_t>();
+      for (int64_t i = 0; i < n; ++i) {
+        float v = x[i];
+        if (a.code == MOTE_OP_IS_NAN) {
+          y[i] = v != v;
+        } else {
+          y[i] = (v == INFINITY && p.beta != 0.0f) || (v == -INFINITY && p.alpha != 0.0f);
+        }
+      }
+      return Status::kOk;
+    }
+    case MOTE_OP_IDENTITY: return run_copy(a);
+    default: break;
+  }
+  switch (a.in[0].dtype) {
+    case MOTE_F32: {
+      const float* x = a.in[0].as<float>();
+      float* y = a.out[0].as<float>();
+      for (int64_t i = 0; i < n; ++i) y[i] = unary_f32(a.code, p, x[i]);
+      return Status::kOk;
+    }
+    case MOTE_I32: unary_int_loop<int32_t>(a); return Status::kOk;
+    case MOTE_I64: unary_int_loop<int64_t>(a); return Status::kOk;
+    case MOTE_I8: unary_int_loop<int8_t>(a); return Status::kOk;
+    case MOTE_U8: unary_int_loop<uint8_t>(a); return Status::kOk;
+    default: return unsupported(a);
+  }
+}
+
+// ---- binary --------------------------------------------------------------------------------
+
+Status infer_binary(const OpArgs& a, TensorView* out, uint32_t*) {
+  MOTE_TRY(check_arity(a, 2, 2, 1));
+  MOTE_TRY(check_params<mote_binary_params>(a));
+  MOTE_TRY(check_act(a, a.p<mote_binary_params>().act));
+  const int32_t dx = a.in[0].dtype, dy = a.in[1].dtype;
+  if (a.code == MOTE_OP_POW) {
+    if (!is_numeric(dx) || !(dy == MOTE_F32 || dy == MOTE_I32 || dy == MOTE_I64)) {
+      return Fail(a.diag, Status::kBadParams).s("Pow of ").s(dtype_name(dx)).s(" by ").s(dtype_name(dy)).s(" is not supported");
+    }
+  } else if (dx != dy) {
+    return Fail(a.diag, Status::kBadParams).s("inputs are ").s(dtype_name(dx)).s(" and ").s(dtype_name(dy));
+  } else if (is_logical(a.code) ? dx != MOTE_BOOL : !(is_numeric(dx) || (a.code == MOTE_OP_EQUAL && dx == MOTE_BOOL))) {
+    return Fail(a.diag, Status::kBadParams).s(op_name(a.code)).s(" does not take ").s(dtype_name(dx));
+  }
+  const TensorView* shapes[2] = {&a.in[0], &a.in[1]};
+  MOTE_TRY(broadcast_shapes(a, shapes, 2, out));
+  if (a.code == MOTE_OP_PRELU && !same_dims(*out, a.in[0])) {
+    return Fail(a.diag, Status::kBadParams).s("PRelu slope ").dims(a.in[1].dims, a.in[1].rank).s(" does not broadcast to X");
+  }
+  out->dtype = (is_compare(a.code) || is_logical(a.code)) ? MOTE_BOOL : dx;
+  return Status::kOk;
+}
+
+Status run_binary(const OpArgs& a) {
+  if (a.code == MOTE_OP_POW) {
+    switch (a.in[0].dtype) {
+      case MOTE_F32: return pow_typed<float>(a);
+      case MOTE_I32: return pow_typed<int32_t>(a);
+      case MOTE_I64: return pow_typed<int64_t>(a);
+      case MOTE_I8: return pow_typed<int8_t>(a);
+      case MOTE_U8: return pow_typed<uint8_t>(a);
+      default: return unsupported(a);
+    }
+  }
+  switch (a.in[0].dtype) {
+    case MOTE_F32: return binary_typed<float>(a);
+    case MOTE_I32: return binary_typed<int32_t>(a);
+    case MOTE_I64: return binary_typed<int64_t>(a);
+    case MOTE_I8: return binary_typed<int8_t>(a);
+    case MOTE_U8: return binary_typed<uint8_t>(a);
+    case MOTE_BOOL: return binary_typed<uint8_t>(a);
+    default: return unsupported(a);
+  }
+}
+
+// ---- Where / Cast --------------------------------------------------------------------------
+
+Status infer_where(const OpArgs& a, TensorView* out, uint32_t*) {
+  MOTE_TRY(check_arity(a, 3, 3, 1));
+  MOTE_TRY(check_dtype(a, 0, MOTE_BOOL));
+  if (a.in[1].dtype != a.in[2].dtype || dtype_size(a.in[1].dtype) == 0) {
+    return Fail(a.diag, Status::kBadParams).s("X and Y dtypes differ");
+  }
+  const TensorView* shapes[3] = {&a.in[0], &a.in[1], &a.in[2]};
+  MOTE_TRY(broadcast_shapes(a, shapes, 3, out));
+  out->dtype = a.in[1].dtype;
+  return Status::kOk;
+}
+
+Status run_where(const OpArgs& a) {
+  switch (dtype_size(a.in[1].dtype)) {
+    case 1: where_loop<uint8_t>(a); break;
+    case 4: where_loop<uint32_t>(a); break;
+    case 8: where_loop<uint64_t>(a); break;
+    default: return unsupported(a);
+  }
+  return Status::kOk;
+}
+
+Status infer_cast(const OpArgs& a, TensorView* out, uint32_t*) {
+  MOTE_TRY(check_arity(a, 1, 1, 1));
+  MOTE_TRY(check_params<mote_cast_params>(a));
+  const int32_t to = a.p<mote_cast_params>().to;
+  if (dtype_size(to) == 0) return Fail(a.diag, Status::kBadParams).s("Cast to unknown dtype ").i(to);
+  same_as(out, a.in[0], to);
+  return Status::kOk;
+}
+
+Status run_cast(const OpArgs& a) {
+  switch (a.in[0].dtype) {
+    case MOTE_F32: return cast_from<float>(a);
+    case MOTE_I32: return cast_from<int32_t>(a);
+    case MOTE_I64: return cast_from<int64_t>(a);
+    case MOTE_I8: return cast_from<int8_t>(a);
+    case MOTE_U8: return cast_from<uint8_t>(a);
+    case MOTE_BOOL: return cast_from<uint8_t>(a);
+    default: return unsupported(a);
+  }
+}
+
+}  // namespace mote

@@ -1,0 +1,160 @@
+// Reference kernels: Gemm and (batched, broadcasting) MatMul.
+#include "common.h"
+
+namespace mote {
+namespace ref {
+namespace {
+
+// C[m, n] = sum_k A[m, k] * B[k, n] with arbitrary element strides; C is overwritten.
+void matmul_f32(const float* A, int64_t a_rs, int64_t a_cs, const float* B, int64_t b_rs, int64_t b_cs, float* C,
+                int32_t M, int32_t N, int32_t K) {
+  for (int32_t i = 0; i < M; ++i) {
+    float* c = C + int64_t(i) * N;
+    for (int32_t j = 0; j < N; ++j) c[j] = 0.0f;
+    for (int32_t k = 0; k < K; ++k) {
+      const float av = A[i * a_rs + k * a_cs];
+      const float* b = B + k * b_rs;
+      if (b_cs == 1) {
+        for (int32_t j = 0; j < N; ++j) c[j] += av * b[j];
+      } else {
+        for (int32_t j = 0; j < N; ++j) c[j] += av * b[j * b_cs];
+      }
+    }
+  }
+}
+
+}  // namespace
+}  // namespace ref
+
+using namespace ref;
+
+Status infer_gemm(const OpArgs& a, TensorView* out, uint32_t*) {
+  MOTE_TRY(check_arity(a, 2, 3, 1));
+  MOTE_TRY(check_params<mote_gemm_params>(a));
+  const mote_gemm_params& p = a.p<mote_gemm_params>();
+  MOTE_TRY(check_act(a, p.act));
+  MOTE_TRY(check_dtype(a, 0, MOTE_F32));
+  MOTE_TRY(check_dtype(a, 1, MOTE_F32));
+  MOTE_TRY(check_rank(a, 0, 2, 2));
+  MOTE_TRY(check_rank(a, 1, 2, 2));
+  const TensorView& A = a.in[0];
+  const TensorView& B = a.in[1];
+  const int32_t M = p.trans_a ? A.dims[1] : A.dims[0];
+  const int32_t K = p.trans_a ? A.dims[0] : A.dims[1];
+  const int32_t KB = p.trans_b ? B.dims[1] : B.dims[0];
+  const int32_t N = p.trans_b ? B.dims[0] : B.dims[1];
+  if (K != KB) return Fail(a.diag, Status::kBadParams).s("A ").dims(A.dims, 2).s(" and B ").dims(B.dims, 2).s(" do not multiply");
+  out->dtype = MOTE_F32;
+  out->rank = 2;
+  out->dims[0] = M;
+  out->dims[1] = N;
+  if (a.num_in == 3 && a.in[2].present()) {
+    MOTE_TRY(check_dtype(a, 2, MOTE_F32));
+    MOTE_TRY(check_rank(a, 2, 0, 2));
+    const TensorView* shapes[2] = {out, &a.in[2]};
+    TensorView joined{};
+    MOTE_TRY(broadcast_shapes(a, shapes, 2, &joined));
+    if (!same_dims(joined, *out)) return Fail(a.diag, Status::kBadParams).s("C does not broadcast to [M, N]");
+  }
+  return Status::kOk;
+}
+
+Status run_gemm(const OpArgs& a) {
+  const mote_gemm_params& p = a.p<mote_gemm_params>();
+  const TensorView& A = a.in[0];
+  const TensorView& B = a.in[1];
+  const TensorView& Y = a.out[0];
+  const int32_t M = Y.dims[0], N = Y.dims[1];
+  const int32_t K = p.trans_a ? A.dims[0] : A.dims[1];
+  const float* pa = A.as<float>();
+  const float* pb = B.as<float>();
+  float* y = Y.as<float>();
+  const int64_t a_rs = p.trans_a ? 1 : K, a_cs = p.trans_a ? M : 1;
+  if (p.trans_b) {  // rows of B are contiguous: dot products
+    for (int32_t i = 0; i < M; ++i) {
+      for (int32_t j = 0; j < N; ++j) {
+        const float* b = pb + int64_t(j) * K;
+        float acc = 0.0f;
+        for (int32_t k = 0; k < K; ++k) acc += pa[i * a_rs + k * a_cs] * b[k];
+        y[int64_t(i) * N + j] = acc;
+      }
+    }
+  } else {
+    matmul_f32(pa, a_rs, a_cs, pb, N, 1, y, M, N, K);
+  }
+  const bool has_c = a.num_in == 3 && a.in[2].present();
+  int64_t cs[MOTE_MAX_RANK] = {0, 0};
+  const float* c = nullptr;
+  if (has_c) {
+    broadcast_strides(a.in[2], Y, cs);
+    c = a.in[2].as<float>();
+  }
+  for (int32_t i = 0; i < M; ++i) {
+    for (int32_t j = 0; j < N; ++j) {
+      float v = p.alpha * y[int64_t(i) * N + j];
+      if (c) v += p.beta * c[i * cs[0] + j * cs[1]];
+      y[int64_t(i) * N + j] = apply_act(p.act, v);
+    }
+  }
+  return Status::kOk;
+}
+
+Status infer_matmul(const OpArgs& a, TensorView* out, uint32_t*) {
+  MOTE_TRY(check_arity(a, 2, 2, 1));
+  MOTE_TRY(check_params<mote_matmul_params>(a));
+  MOTE_TRY(check_act(a, a.p<mote_matmul_params>().act));
+  MOTE_TRY(check_dtype(a, 0, MOTE_F32));
+  MOTE_TRY(check_dtype(a, 1, MOTE_F32));
+  MOTE_TRY(check_rank(a, 0, 1, MOTE_MAX_RANK));
+  MOTE_TRY(check_rank(a, 1, 1, MOTE_MAX_RANK));
+  const TensorView& A = a.in[0];
+  const TensorView& B = a.in[1];
+  const int32_t K = A.dims[A.rank - 1];
+  const int32_t KB = B.rank == 1 ? B.dims[0] : B.dims[B.rank - 2];
+  if (K != KB) {
+    return Fail(a.diag, Status::kBadParams).s("A ").dims(A.dims, A.rank).s(" and B ").dims(B.dims, B.rank).s(" do not multiply");
+  }
+  TensorView ba{}, bb{};
+  ba.rank = A.rank > 2 ? A.rank - 2 : 0;
+  bb.rank = B.rank > 2 ? B.rank - 2 : 0;
+  for (int32_t k = 0; k < ba.rank; ++k) ba.dims[k] = A.dims[k];
+  for (int32_t k = 0; k < bb.rank; ++k) bb.dims[k] = B.dims[k];
+  const TensorView* shapes[2] = {&ba, &bb};
+  MOTE_TRY(broadcast_shapes(a, shapes, 2, out));
+  if (A.rank > 1) out->dims[out->rank++] = A.dims[A.rank - 2];
+  if (B.rank > 1) out->dims[out->rank++] = B.dims[B.rank - 1];
+  out->dtype = MOTE_F32;
+  return Status::kOk;
+}
+
+Status run_matmul(const OpArgs& a) {
+  const TensorView& A = a.in[0];
+  const TensorView& B = a.in[1];
+  const TensorView& Y = a.out[0];
+  const int32_t M = A.rank > 1 ? A.dims[A.rank - 2] : 1;
+  const int32_t K = A.dims[A.rank - 1];
+  const int32_t N = B.rank > 1 ? B.dims[B.rank - 1] : 1;
+  TensorView ba{}, bb{}, by{};
+  ba.rank = A.rank > 2 ? A.rank - 2 : 0;
+  bb.rank = B.rank > 2 ? B.rank - 2 : 0;
+  by.rank = Y.rank - (A.rank > 1) - (B.rank > 1);
+  for (int32_t k = 0; k < ba.rank; ++k) ba.dims[k] = A.dims[k];
+  for (int32_t k = 0; k < bb.rank; ++k) bb.dims[k] = B.dims[k];
+  for (int32_t k = 0; k < by.rank; ++k) by.dims[k] = Y.dims[k];
+  const float* pa = A.as<float>();
+  const float* pb = B.as<float>();
+  float* y = Y.as<float>();
+  const int64_t mk = int64_t(M) * K, kn = int64_t(K) * N, mn = int64_t(M) * N;
+  const TensorView* ins[2] = {&ba, &bb};
+  const mote_act act = a.p<mote_matmul_params>().act;
+  for_each_broadcast<2>(by, ins, [&](int64_t o, const int64_t* off) {
+    float* c = y + o * mn;
+    matmul_f32(pa + off[0] * mk, K, 1, pb + off[1] * kn, N, 1, c, M, N, K);
+    if (act.kind != MOTE_ACT_NONE) {
+      for (int64_t i = 0; i < mn; ++i) c[i] = apply_act(act, c[i]);
+    }
+  });
+  return Status::kOk;
+}
+
+}  // namespace mote

@@ -1,0 +1,124 @@
+// Reference kernels: MaxPool, AveragePool (1-D/2-D) and the global pools (any rank).
+#include <float.h>
+
+#include "common.h"
+
+namespace mote {
+
+using namespace ref;
+
+Status infer_pool(const OpArgs& a, TensorView* out, uint32_t*) {
+  MOTE_TRY(check_arity(a, 1, 1, 1));
+  MOTE_TRY(check_params<mote_pool_params>(a));
+  MOTE_TRY(check_dtype(a, 0, MOTE_F32));
+  const mote_pool_params& p = a.p<mote_pool_params>();
+  const TensorView& x = a.in[0];
+  if (p.spatial_rank != 1 && p.spatial_rank != 2) {
+    return Fail(a.diag, Status::kBadParams).s("only 1-D and 2-D pooling is supported, got ").i(p.spatial_rank).s("-D");
+  }
+  if (x.rank != p.spatial_rank + 2) return Fail(a.diag, Status::kBadParams).s("X must have rank ").i(p.spatial_rank + 2);
+  same_as(out, x, MOTE_F32);
+  for (int32_t d = 0; d < p.spatial_rank; ++d) {
+    if (p.kernel[d] < 1 || p.stride[d] < 1 || p.dilation[d] < 1 || p.pad_begin[d] < 0 || p.pad_end[d] < 0 ||
+        p.kernel[d] > 65535 || p.stride[d] > 65535 || p.dilation[d] > 65535 || p.pad_begin[d] >= 65535 ||
+        p.pad_end[d] > 65535) {
+      return Fail(a.diag, Status::kBadParams).s("kernel/stride/dilation/pad out of range on spatial axis ").i(d);
+    }
+    const int64_t span = int64_t(p.kernel[d] - 1) * p.dilation[d] + 1;
+    const int64_t in = x.dims[2 + d];
+    const int64_t padded = in + p.pad_begin[d] + p.pad_end[d];
+    if (padded < span) return Fail(a.diag, Status::kBadParams).s("window larger than padded input on axis ").i(2 + d);
+    int64_t o = p.ceil_mode ? (padded - span + p.stride[d] - 1) / p.stride[d] + 1 : (padded - span) / p.stride[d] + 1;
+    // A window must start inside the input or the leading padding.
+    if (p.ceil_mode && (o - 1) * p.stride[d] >= in + p.pad_begin[d]) --o;
+    out->dims[2 + d] = int32_t(o);
+  }
+  return Status::kOk;
+}
+
+Status run_pool(const OpArgs& a) {
+  const mote_pool_params& p = a.p<mote_pool_params>();
+  const TensorView& x = a.in[0];
+  const TensorView& y = a.out[0];
+  const bool two = p.spatial_rank == 2;
+  const int32_t ih = two ? x.dims[2] : 1, iw = x.dims[x.rank - 1];
+  const int32_t oh = two ? y.dims[2] : 1, ow = y.dims[y.rank - 1];
+  const int32_t last = p.spatial_rank - 1;
+  const int32_t kh = two ? p.kernel[0] : 1, kw = p.kernel[last];
+  const int32_t sh = two ? p.stride[0] : 1, sw = p.stride[last];
+  const int32_t dh = two ? p.dilation[0] : 1, dw = p.dilation[last];
+  const int32_t ph = two ? p.pad_begin[0] : 0, pw = p.pad_begin[last];
+  const int32_t peh = two ? p.pad_end[0] : 0, pew = p.pad_end[last];
+  const int64_t planes = int64_t(x.dims[0]) * x.dims[1];
+  const bool is_max = a.code == MOTE_OP_MAX_POOL;
+  const float* in = x.as<float>();
+  float* out = y.as<float>();
+  for (int64_t c = 0; c < planes; ++c) {
+    const float* xp = in + c * ih * iw;
+    float* yp = out + c * oh * ow;
+    for (int32_t i = 0; i < oh; ++i) {
+      for (int32_t j = 0; j < ow; ++j) {
+        float acc = is_max ? -FLT_MAX : 0.0f;
+        int32_t valid = 0, counted = 0;
+        bool any = false;
+        for (int32_t u = 0; u < kh; ++u) {
+          const int32_t r = i * sh - ph + u * dh;
+          const bool row_in = r >= 0 && r < ih;
+          const bool row_padded = r >= -ph && r < ih + peh;
+          for (int32_t v = 0; v < kw; ++v) {
+            const int32_t col = j * sw - pw + v * dw;
+            if (row_padded && col >= -pw && col < iw + pew) ++counted;
+            if (!row_in || col < 0 || col >= iw) continue;
+            const float val = xp[int64_t(r) * iw + col];
+            ++valid;
+            if (is_max) {
+              if (!any || val > acc || val != val) acc = val;
+              any = true;
+            } else {
+              acc += val;
+            }
+          }
+        }
+        if (!is_max) {
+          const int32_t div = p.count_include_pad ? counted : valid;
+          acc = div ? acc / float(div) : 0.0f;
+        }
+        yp[int64_t(i) * ow + j] = acc;
+      }
+    }
+  }
+  return Status::kOk;
+}
+
+Status infer_global_pool(const OpArgs& a, TensorView* out, uint32_t*) {
+  MOTE_TRY(check_arity(a, 1, 1, 1));
+  MOTE_TRY(check_dtype(a, 0, MOTE_F32));
+  MOTE_TRY(check_rank(a, 0, 3, MOTE_MAX_RANK));
+  same_as(out, a.in[0], MOTE_F32);
+  for (int32_t d = 2; d < out->rank; ++d) out->dims[d] = 1;
+  return Status::kOk;
+}
+
+Status run_global_pool(const OpArgs& a) {
+  const TensorView& x = a.in[0];
+  const int64_t planes = int64_t(x.dims[0]) * x.dims[1];
+  const int64_t size = product(x.dims, 2, x.rank);
+  const float* in = x.as<float>();
+  float* out = a.out[0].as<float>();
+  const bool is_max = a.code == MOTE_OP_GLOBAL_MAX_POOL;
+  for (int64_t c = 0; c < planes; ++c) {
+    const float* xp = in + c * size;
+    float acc = is_max ? (size ? xp[0] : 0.0f) : 0.0f;
+    for (int64_t i = 0; i < size; ++i) {
+      if (is_max) {
+        acc = xp[i] > acc ? xp[i] : acc;
+      } else {
+        acc += xp[i];
+      }
+    }
+    out[c] = is_max ? acc : (size ? acc / float(size) : 0.0f);
+  }
+  return Status::kOk;
+}
+
+}  // namespace mote

@@ -1,0 +1,111 @@
+// Status names, dtype helpers and the bounded error-text builder.
+#include "mote/kernel.h"
+
+namespace mote {
+
+void Diag::put(char c) {
+#ifndef MOTE_STRIP_ERROR_STRINGS
+  if (len_ + 1 < cap_) {
+    buf_[len_++] = c;
+    buf_[len_] = '\0';
+  }
+#else
+  (void)c;
+#endif
+}
+
+Diag& Diag::s(const char* text) {
+  if (text) {
+    while (*text) put(*text++);
+  }
+  return *this;
+}
+
+Diag& Diag::i(int64_t value) {
+  char digits[24];
+  int n = 0;
+  uint64_t mag = value < 0 ? uint64_t(0) - uint64_t(value) : uint64_t(value);
+  do {
+    digits[n++] = char('0' + mag % 10);
+    mag /= 10;
+  } while (mag);
+  if (value < 0) put('-');
+  while (n) put(digits[--n]);
+  return *this;
+}
+
+Diag& Diag::f(double value) {
+  if (value != value) return s("nan");
+  if (value < 0) {
+    put('-');
+    value = -value;
+  }
+  if (value > 9.0e18) return s("inf");
+  int64_t whole = int64_t(value);
+  i(whole);
+  put('.');
+  double frac = value - double(whole);
+  for (int k = 0; k < 6; ++k) {
+    frac *= 10;
+    int d = int(frac);
+    put(char('0' + d));
+    frac -= d;
+  }
+  return *this;
+}
+
+Diag& Diag::dims(const int32_t* d, int32_t rank) {
+  put('[');
+  for (int32_t k = 0; k < rank; ++k) {
+    if (k) put(',');
+    i(d[k]);
+  }
+  put(']');
+  return *this;
+}
+
+uint32_t dtype_size(int32_t dtype) {
+  switch (dtype) {
+    case MOTE_F32: return 4;
+    case MOTE_U8: return 1;
+    case MOTE_I8: return 1;
+    case MOTE_I32: return 4;
+    case MOTE_I64: return 8;
+    case MOTE_BOOL: return 1;
+    default: return 0;
+  }
+}
+
+const char* dtype_name(int32_t dtype) {
+  switch (dtype) {
+    case MOTE_F32: return "float32";
+    case MOTE_U8: return "uint8";
+    case MOTE_I8: return "int8";
+    case MOTE_I32: return "int32";
+    case MOTE_I64: return "int64";
+    case MOTE_BOOL: return "bool";
+    default: return "undefined";
+  }
+}
+
+}  // namespace mote
+
+extern "C" const char* mote_status_str(mote_status status) {
+  switch (status) {
+    case MOTE_OK: return "ok";
+    case MOTE_ERR_INVALID_ARGUMENT: return "invalid argument";
+    case MOTE_ERR_BAD_MAGIC: return "not a Mote blob (bad magic)";
+    case MOTE_ERR_VERSION: return "unsupported blob format version";
+    case MOTE_ERR_TRUNCATED: return "blob truncated";
+    case MOTE_ERR_CHECKSUM: return "blob checksum mismatch";
+    case MOTE_ERR_MALFORMED: return "malformed blob";
+    case MOTE_ERR_UNSUPPORTED_OP: return "unsupported op";
+    case MOTE_ERR_BAD_PARAMS: return "invalid op parameters";
+    case MOTE_ERR_ARENA_TOO_SMALL: return "arena too small";
+    case MOTE_ERR_ALIGNMENT: return "misaligned buffer";
+    case MOTE_ERR_SHAPE: return "wrong tensor size or shape";
+    case MOTE_ERR_NOT_READY: return "not initialised";
+    case MOTE_ERR_RUNTIME: return "kernel error";
+    default: return "unknown status";
+  }
+}

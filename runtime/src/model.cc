@@ -1,0 +1,328 @@
+// Loading a blob: everything is verified here, once, so that kernels can trust their operands.
+// Each check names what is wrong and where ("tensor 12 'conv1.weight': ...").
+#include <string.h>
+
+#include "mote/mote.hpp"
+
+namespace mote {
+namespace {
+
+constexpr uint32_t kMaxSections = 32;
+
+bool in_bounds(uint64_t offset, uint64_t size, uint64_t limit) { return offset <= limit && size <= limit - offset; }
+
+}  // namespace
+
+const char* Model::string(uint32_t offset) const {
+  if (offset == MOTE_NONE || offset >= strings_size_) return "";
+  return strings_ + offset;
+}
+
+TensorView Model::view(uint32_t index, uint8_t* arena) const {
+  const mote_tensor_record& t = tensors_[index];
+  TensorView v{};
+  v.dtype = t.dtype;
+  v.rank = t.rank;
+  for (int32_t k = 0; k < t.rank; ++k) v.dims[k] = t.dims[k];
+  if (t.storage == MOTE_STORAGE_CONST) {
+    v.data = const_cast<uint8_t*>(constants_ + t.offset);
+  } else if (arena) {
+    v.data = arena + t.offset;
+  }
+  return v;
+}
+
+Status Model::load(const void* blob, size_t size) {
+  ready_ = false;
+  Diag diag(error_, kErrorTextBytes);
+  diag.clear();
+  Status st = verify(static_cast<const uint8_t*>(blob), size);
+  if (st == Status::kOk) ready_ = true;
+  return st;
+}
+
+Status Model::verify(const uint8_t* blob, size_t size) {
+  Diag diag(error_, kErrorTextBytes);
+  if (!blob) return Fail(&diag, Status::kInvalidArgument).s("blob pointer is null");
+  if (reinterpret_cast<uintptr_t>(blob) % MOTE_BLOB_ALIGN != 0) {
+    return Fail(&diag, Status::kAlignment).s("blob must be 16-byte aligned");
+  }
+  if (size < sizeof(mote_blob_header)) {
+    return Fail(&diag, Status::kTruncated).s("blob is ").i(int64_t(size)).s(" bytes, shorter than its header");
+  }
+  const mote_blob_header* h = reinterpret_cast<const mote_blob_header*>(blob);
+  if (h->magic != MOTE_BLOB_MAGIC) return Fail(&diag, Status::kBadMagic).s("bad magic: not a Mote blob");
+  if (h->version_major != MOTE_BLOB_VERSION_MAJOR) {
+    return Fail(&diag, Status::kVersion)
+        .s("blob format version ")
+        .i(h->version_major)
+        .s(".")
+        .i(h->version_minor)
+        .s(", this runtime reads version ")
+        .i(MOTE_BLOB_VERSION_MAJOR);
+  }
+  if (h->total_size > size) {
+    return Fail(&diag, Status::kTruncated)
+        .s("blob header says ")
+        .i(h->total_size)
+        .s(" bytes but only ")
+        .i(int64_t(size))
+        .s(" were given");
+  }
+  if (h->header_size != sizeof(mote_blob_header) || h->total_size < sizeof(mote_blob_header)) {
+    return Fail(&diag, Status::kMalformed).s("bad header size");
+  }
+  uint32_t crc = crc32(blob + 16, h->total_size - 16);
+  if (crc != h->crc32) return Fail(&diag, Status::kChecksum).s("CRC32 mismatch: the blob is corrupted");
+  MOTE_TRY(verify_sections(blob, h->total_size));
+  MOTE_TRY(verify_tensors());
+  MOTE_TRY(verify_ops());
+  blob_ = blob;
+  return Status::kOk;
+}
+
+Status Model::verify_sections(const uint8_t* blob, uint32_t total) {
+  Diag diag(error_, kErrorTextBytes);
+  const mote_blob_header* h = reinterpret_cast<const mote_blob_header*>(blob);
+  if (h->section_count > kMaxSections ||
+      !in_bounds(sizeof(mote_blob_header), uint64_t(h->section_count) * sizeof(mote_section_entry), total)) {
+    return Fail(&diag, Status::kMalformed).s("section table out of bounds");
+  }
+  const mote_section_entry* table = reinterpret_cast<const mote_section_entry*>(blob + sizeof(mote_blob_header));
+  const mote_section_entry* found[MOTE_SECTION_PLAN + 1] = {nullptr};
+  for (uint32_t s = 0; s < h->section_count; ++s) {
+    const mote_section_entry& e = table[s];
+    if (e.offset % MOTE_BLOB_ALIGN != 0 || !in_bounds(e.offset, e.size, total)) {
+      return Fail(&diag, Status::kMalformed).s("section ").i(s).s(" (id ").i(e.id).s(") out of bounds");
+    }
+    if (e.id == 0 || e.id > MOTE_SECTION_PLAN) continue;  // sections added by later minor versions
+    if (found[e.id]) return Fail(&diag, Status::kMalformed).s("duplicate section id ").i(e.id);
+    found[e.id] = &e;
+  }
+  static const char* const kNames[] = {"", "META", "STRINGS", "TENSORS", "OPS", "OPERANDS", "PARAMS", "CONSTANTS", "IO", "PLAN"};
+  for (uint32_t id = 1; id <= MOTE_SECTION_PLAN; ++id) {
+    if (!found[id]) return Fail(&diag, Status::kMalformed).s("missing section ").s(kNames[id]);
+  }
+  struct Fixed {
+    uint32_t id;
+    uint32_t record;
+  };
+  const Fixed fixed[] = {{MOTE_SECTION_META, sizeof(mote_meta_record)},
+                         {MOTE_SECTION_TENSORS, sizeof(mote_tensor_record)},
+                         {MOTE_SECTION_OPS, sizeof(mote_op_record)},
+                         {MOTE_SECTION_OPERANDS, 4},
+                         {MOTE_SECTION_IO, 4},
+                         {MOTE_SECTION_PLAN, sizeof(mote_plan_record)}};
+  for (const Fixed& f : fixed) {
+    const mote_section_entry& e = *found[f.id];
+    if (uint64_t(e.count) * f.record != e.size) {
+      return Fail(&diag, Status::kMalformed).s("section ").s(kNames[f.id]).s(": size does not match record count");
+    }
+  }
+  if (found[MOTE_SECTION_META]->count != 1 || found[MOTE_SECTION_PLAN]->count != 1) {
+    return Fail(&diag, Status::kMalformed).s("META and PLAN must hold one record each");
+  }
+  if (found[MOTE_SECTION_CONSTANTS]->offset % MOTE_CONST_ALIGN != 0) {
+    return Fail(&diag, Status::kMalformed).s("CONSTANTS section is not 64-byte aligned");
+  }
+  const mote_section_entry& str = *found[MOTE_SECTION_STRINGS];
+  if (str.size == 0 || blob[str.offset + str.size - 1] != 0) {
+    return Fail(&diag, Status::kMalformed).s("STRINGS section is empty or not NUL-terminated");
+  }
+  strings_ = reinterpret_cast<const char*>(blob + str.offset);
+  strings_size_ = str.size;
+  meta_ = reinterpret_cast<const mote_meta_record*>(blob + found[MOTE_SECTION_META]->offset);
+  plan_ = reinterpret_cast<const mote_plan_record*>(blob + found[MOTE_SECTION_PLAN]->offset);
+  tensors_ = reinterpret_cast<const mote_tensor_record*>(blob + found[MOTE_SECTION_TENSORS]->offset);
+  num_tensors_ = found[MOTE_SECTION_TENSORS]->count;
+  ops_ = reinterpret_cast<const mote_op_record*>(blob + found[MOTE_SECTION_OPS]->offset);
+  num_ops_ = found[MOTE_SECTION_OPS]->count;
+  operands_ = reinterpret_cast<const uint32_t*>(blob + found[MOTE_SECTION_OPERANDS]->offset);
+  num_operands_ = found[MOTE_SECTION_OPERANDS]->count;
+  params_ = blob + found[MOTE_SECTION_PARAMS]->offset;
+  params_size_ = found[MOTE_SECTION_PARAMS]->size;
+  constants_ = blob + found[MOTE_SECTION_CONSTANTS]->offset;
+  constants_size_ = found[MOTE_SECTION_CONSTANTS]->size;
+
+  if (meta_->producer != MOTE_NONE && meta_->producer >= strings_size_) {
+    return Fail(&diag, Status::kMalformed).s("META: producer string out of bounds");
+  }
+  if (meta_->source_name != MOTE_NONE && meta_->source_name >= strings_size_) {
+    return Fail(&diag, Status::kMalformed).s("META: source name string out of bounds");
+  }
+  if (plan_->alignment != MOTE_ARENA_ALIGN || plan_->arena_bytes % MOTE_ARENA_ALIGN != 0) {
+    return Fail(&diag, Status::kMalformed).s("PLAN: arena alignment must be 16");
+  }
+
+  const mote_section_entry& io = *found[MOTE_SECTION_IO];
+  if (io.count < 2) return Fail(&diag, Status::kMalformed).s("IO section too short");
+  const uint32_t* io_words = reinterpret_cast<const uint32_t*>(blob + io.offset);
+  num_inputs_ = io_words[0];
+  num_outputs_ = io_words[1];
+  if (uint64_t(num_inputs_) + num_outputs_ + 2 != io.count || num_outputs_ == 0) {
+    return Fail(&diag, Status::kMalformed).s("IO section: counts do not match its size");
+  }
+  io_ = io_words + 2;
+  for (uint32_t k = 0; k < num_inputs_ + num_outputs_; ++k) {
+    if (io_[k] >= num_tensors_) {
+      return Fail(&diag, Status::kMalformed).s("IO entry ").i(k).s(": tensor index ").i(io_[k]).s(" out of range");
+    }
+  }
+  return Status::kOk;
+}
+
+Status Model::verify_tensors() {
+  Diag diag(error_, kErrorTextBytes);
+  const uint32_t arena = plan_->arena_bytes;
+  for (uint32_t t = 0; t < num_tensors_; ++t) {
+    const mote_tensor_record& r = tensors_[t];
+    if (r.name != MOTE_NONE && r.name >= strings_size_) {
+      return Fail(&diag, Status::kMalformed).s("tensor ").i(t).s(": name out of bounds");
+    }
+    const uint32_t esize = dtype_size(r.dtype);
+    if (esize == 0) {
+      return Fail(&diag, Status::kMalformed).s("tensor ").i(t).s(" '").s(string(r.name)).s("': unknown dtype ").i(r.dtype);
+    }
+    if (r.rank > MOTE_MAX_RANK) {
+      return Fail(&diag, Status::kMalformed).s("tensor ").i(t).s(" '").s(string(r.name)).s("': rank ").i(r.rank).s(" > 8");
+    }
+    uint64_t bytes = esize;
+    for (uint32_t k = 0; k < r.rank; ++k) {
+      if (r.dims[k] < 0) {
+        return Fail(&diag, Status::kMalformed).s("tensor ").i(t).s(" '").s(string(r.name)).s("': negative dimension");
+      }
+      bytes *= uint64_t(r.dims[k]);
+      if (bytes > 0x7FFFFFFFu) {
+        return Fail(&diag, Status::kMalformed).s("tensor ").i(t).s(" '").s(string(r.name)).s("': larger than 2 GiB");
+      }
+    }
+    if (bytes != r.bytes) {
+      return Fail(&diag, Status::kMalformed)
+          .s("tensor ").i(t).s(" '").s(string(r.name)).s("': byte size ").i(r.bytes)
+          .s(" does not match shape ").dims(r.dims, r.rank);
+    }
+    if (r.storage == MOTE_STORAGE_CONST) {
+      if (r.offset % MOTE_BLOB_ALIGN != 0 || !in_bounds(r.offset, r.bytes, constants_size_)) {
+        return Fail(&diag, Status::kMalformed).s("tensor ").i(t).s(" '").s(string(r.name)).s("': constant data out of bounds");
+      }
+    } else if (r.storage == MOTE_STORAGE_ARENA) {
+      if (r.offset % MOTE_ARENA_ALIGN != 0 || !in_bounds(r.offset, r.bytes, arena)) {
+        return Fail(&diag, Status::kMalformed)
+            .s("tensor ").i(t).s(" '").s(string(r.name)).s("': arena range [").i(r.offset).s(",+").i(r.bytes)
+            .s(") outside the ").i(arena).s("-byte arena");
+      }
+    } else {
+      return Fail(&diag, Status::kMalformed).s("tensor ").i(t).s(": unknown storage ").i(r.storage);
+    }
+  }
+  for (uint32_t k = 0; k < num_inputs_ + num_outputs_; ++k) {
+    if (tensors_[io_[k]].storage != MOTE_STORAGE_ARENA) {
+      return Fail(&diag, Status::kMalformed).s("graph input/output ").i(k).s(" is not an arena tensor");
+    }
+  }
+  return Status::kOk;
+}
+
+Status Model::verify_ops() {
+  Diag diag(error_, kErrorTextBytes);
+  char detail_buf[kErrorTextBytes];
+  Diag detail(detail_buf, sizeof detail_buf);
+  for (uint32_t n = 0; n < num_ops_; ++n) {
+    const mote_op_record& op = ops_[n];
+    const char* node = string(op.name);
+    if (op.code >= MOTE_OP_COUNT) {
+      return Fail(&diag, Status::kUnsupportedOp)
+          .s("op ").i(n).s(" '").s(node).s("': op code ").i(op.code).s(" is not in this runtime");
+    }
+    if (op.num_inputs > MOTE_MAX_OP_INPUTS || op.num_outputs > MOTE_MAX_OP_OUTPUTS || op.num_outputs == 0 ||
+        !in_bounds(op.operands, uint64_t(op.num_inputs) + op.num_outputs, num_operands_)) {
+      return Fail(&diag, Status::kMalformed).s("op ").i(n).s(" (").s(op_name(op.code)).s(" '").s(node).s("'): bad operand list");
+    }
+    if (op.params % 4 != 0 || !in_bounds(op.params, op.params_size, params_size_)) {
+      return Fail(&diag, Status::kMalformed).s("op ").i(n).s(" (").s(op_name(op.code)).s(" '").s(node).s("'): params out of bounds");
+    }
+    if (op.scratch_offset % MOTE_ARENA_ALIGN != 0 || !in_bounds(op.scratch_offset, op.scratch_bytes, plan_->arena_bytes)) {
+      return Fail(&diag, Status::kMalformed).s("op ").i(n).s(" (").s(op_name(op.code)).s(" '").s(node).s("'): scratch out of arena");
+    }
+    TensorView in[MOTE_MAX_OP_INPUTS];
+    TensorView out[MOTE_MAX_OP_OUTPUTS];
+    TensorView inferred[MOTE_MAX_OP_OUTPUTS];
+    for (uint32_t k = 0; k < op.num_inputs + op.num_outputs; ++k) {
+      uint32_t t = operands_[op.operands + k];
+      bool is_output = k >= op.num_inputs;
+      if (t == MOTE_NONE && !is_output) {
+        in[k] = TensorView{nullptr, MOTE_DTYPE_UNDEFINED, 0, {0}};
+        continue;
+      }
+      if (t >= num_tensors_ || (is_output && tensors_[t].storage != MOTE_STORAGE_ARENA)) {
+        return Fail(&diag, Status::kMalformed)
+            .s("op ").i(n).s(" (").s(op_name(op.code)).s(" '").s(node).s("'): operand ").i(k).s(" is not a valid tensor");
+      }
+      if (is_output) {
+        out[k - op.num_inputs] = view(t, nullptr);
+      } else {
+        in[k] = view(t, nullptr);
+      }
+    }
+    OpArgs args{op.code, params_ + op.params, op.params_size, in, op.num_inputs, out, op.num_outputs,
+                nullptr, op.scratch_bytes, &detail};
+    uint32_t scratch = 0;
+    Status st = op_infer(args, inferred, &scratch);
+    if (st != Status::kOk) {
+      return Fail(&diag, st).s("op ").i(n).s(" (").s(op_name(op.code)).s(" '").s(node).s("'): ").s(detail.text());
+    }
+    for (uint32_t k = 0; k < op.num_outputs; ++k) {
+      const TensorView& want = inferred[k];
+      const TensorView& got = out[k];
+      bool same = want.dtype == got.dtype && want.rank == got.rank;
+      for (int32_t d = 0; same && d < want.rank; ++d) same = want.dims[d] == got.dims[d];
+      if (!same) {
+        return Fail(&diag, Status::kBadParams)
+            .s("op ").i(n).s(" (").s(op_name(op.code)).s(" '").s(node).s("'): output ").i(k).s(" is ")
+            .s(dtype_name(got.dtype)).dims(got.dims, got.rank).s(", the op makes ").s(dtype_name(want.dtype))
+            .dims(want.dims, want.rank);
+      }
+    }
+    if (scratch > op.scratch_bytes) {
+      return Fail(&diag, Status::kBadParams)
+          .s("op ").i(n).s(" (").s(op_name(op.code)).s(" '").s(node).s("'): needs ").i(scratch)
+          .s(" scratch bytes, the plan gives ").i(op.scratch_bytes);
+    }
+  }
+  return Status::kOk;
+}
+
+Status Model::info(uint32_t tensor_index, TensorInfo* out) const {
+  const mote_tensor_record& r = tensors_[tensor_index];
+  out->name = string(r.name);
+  out->dtype = r.dtype;
+  out->rank = r.rank;
+  for (int32_t k = 0; k < MOTE_MAX_RANK; ++k) out->dims[k] = k < r.rank ? r.dims[k] : 0;
+  out->bytes = r.bytes;
+  return Status::kOk;
+}
+
+Status Model::input_info(uint32_t index, TensorInfo* out) const {
+  if (!ready_) return Status::kNotReady;
+  if (!out || index >= num_inputs_) return Status::kInvalidArgument;
+  return info(io_[index], out);
+}
+
+Status Model::output_info(uint32_t index, TensorInfo* out) const {
+  if (!ready_) return Status::kNotReady;
+  if (!out || index >= num_outputs_) return Status::kInvalidArgument;
+  return info(io_[num_inputs_ + index], out);
+}
+
+int32_t Model::find(const char* name, uint32_t first, uint32_t count) const {
+  if (!ready_ || !name) return -1;
+  for (uint32_t k = 0; k < count; ++k) {
+    if (strcmp(string(tensors_[io_[first + k]].name), name) == 0) return int32_t(k);
+  }
+  return -1;
+}
+
+int32_t Model::find_input(const char* name) const { return find(name, 0, num_inputs_); }
+int32_t Model::find_output(const char* name) const { return find(name, num_inputs_, num_outputs_); }
+
+}  // namespace mote

@@ -1,0 +1,89 @@
+// A Session runs a verified Model inside the caller's arena: no allocation, no global state.
+#include <string.h>
+
+#include "mote/mote.hpp"
+
+namespace mote {
+
+Status Session::init(const Model* model, void* arena, size_t arena_bytes) {
+  model_ = nullptr;
+  Diag diag(error_, kErrorTextBytes);
+  if (!model || !model->ready()) return Fail(&diag, Status::kNotReady).s("model is not loaded");
+  if (!arena) return Fail(&diag, Status::kInvalidArgument).s("arena pointer is null");
+  if (reinterpret_cast<uintptr_t>(arena) % MOTE_ARENA_ALIGN != 0) {
+    return Fail(&diag, Status::kAlignment).s("arena must be 16-byte aligned");
+  }
+  if (arena_bytes < model->arena_bytes()) {
+    return Fail(&diag, Status::kArenaTooSmall)
+        .s("arena is ")
+        .i(int64_t(arena_bytes))
+        .s(" bytes; this model needs ")
+        .i(model->arena_bytes());
+  }
+  diag.clear();
+  model_ = model;
+  arena_ = static_cast<uint8_t*>(arena);
+  return Status::kOk;
+}
+
+void* Session::input_data(uint32_t index) {
+  if (!model_ || index >= model_->num_inputs()) return nullptr;
+  return arena_ + model_->tensor(model_->input_tensor(index)).offset;
+}
+
+const void* Session::output_data(uint32_t index) const {
+  if (!model_ || index >= model_->num_outputs()) return nullptr;
+  return arena_ + model_->tensor(model_->output_tensor(index)).offset;
+}
+
+Status Session::set_input(uint32_t index, const void* data, size_t bytes) {
+  Diag diag(error_, kErrorTextBytes);
+  if (!model_) return Fail(&diag, Status::kNotReady).s("session is not initialised");
+  if (index >= model_->num_inputs()) {
+    return Fail(&diag, Status::kInvalidArgument).s("input index ").i(index).s(" out of range");
+  }
+  const mote_tensor_record& t = model_->tensor(model_->input_tensor(index));
+  if (bytes != t.bytes) {
+    return Fail(&diag, Status::kShape)
+        .s("input '").s(model_->string(t.name)).s("' is ").s(dtype_name(t.dtype)).dims(t.dims, t.rank)
+        .s(" = ").i(t.bytes).s(" bytes; got ").i(int64_t(bytes));
+  }
+  if (!data && bytes) return Fail(&diag, Status::kInvalidArgument).s("input data pointer is null");
+  if (bytes) memmove(arena_ + t.offset, data, bytes);
+  return Status::kOk;
+}
+
+Status Session::run() {
+  if (!model_) return Status::kNotReady;
+  return run_ops(0, model_->num_ops());
+}
+
+Status Session::run_ops(uint32_t first, uint32_t last) {
+  Diag diag(error_, kErrorTextBytes);
+  if (!model_) return Fail(&diag, Status::kNotReady).s("session is not initialised");
+  if (last > model_->num_ops() || first > last) return Fail(&diag, Status::kInvalidArgument).s("op range out of bounds");
+  char detail_buf[kErrorTextBytes];
+  Diag detail(detail_buf, sizeof detail_buf);
+  TensorView in[MOTE_MAX_OP_INPUTS];
+  TensorView out[MOTE_MAX_OP_OUTPUTS];
+  for (uint32_t n = first; n < last; ++n) {
+    const mote_op_record& op = model_->op(n);
+    for (uint32_t k = 0; k < op.num_inputs; ++k) {
+      uint32_t t = model_->operand(op.operands + k);
+      in[k] = t == MOTE_NONE ? TensorView{nullptr, MOTE_DTYPE_UNDEFINED, 0, {0}} : model_->view(t, arena_);
+    }
+    for (uint32_t k = 0; k < op.num_outputs; ++k) {
+      out[k] = model_->view(model_->operand(op.operands + op.num_inputs + k), arena_);
+    }
+    OpArgs args{op.code, model_->params(op), op.params_size, in, op.num_inputs, out, op.num_outputs,
+                arena_ + op.scratch_offset, op.scratch_bytes, &detail};
+    Status st = op_run(args);
+    if (st != Status::kOk) {
+      return Fail(&diag, st)
+          .s("op ").i(n).s(" (").s(op_name(op.code)).s(" '").s(model_->string(op.name)).s("'): ").s(detail.text());
+    }
+  }
+  return Status::kOk;
+}
+
+}  // namespace mote
