@@ -239,15 +239,22 @@ typedef struct mote_axis_params {
   int32_t axis;
 } mote_axis_params;
 
-/* Split: the output sizes along `axis` are the outputs' own dims. */
+/* Concat, Gather and GatherElements: one axis (negative counts from the end). */
 typedef mote_axis_params mote_concat_params;
-typedef mote_axis_params mote_split_params;
 typedef mote_axis_params mote_gather_params;
 
-/* Slice: output[i] = input[start + i * step] per axis; `size` equals the output dims. */
+/* Split: output k takes sizes[k] elements along `axis`; the sizes sum to the input's dim. */
+typedef struct mote_split_params {
+  int32_t axis;
+  int32_t sizes[MOTE_MAX_OP_OUTPUTS];
+} mote_split_params;
+
+/* Slice: output[i] = input[start + i * step] on each axis, output dims = size; every index read
+ * lies inside the input (step may be negative, never 0). */
 typedef struct mote_slice_params {
   int32_t start[MOTE_MAX_RANK];
   int32_t step[MOTE_MAX_RANK];
+  int32_t size[MOTE_MAX_RANK];
 } mote_slice_params;
 
 typedef enum mote_pad_mode {
@@ -268,7 +275,8 @@ typedef struct mote_tile_params {
   int32_t repeats[MOTE_MAX_RANK];
 } mote_tile_params;
 
-/* Expand: the output shape is the output tensor's own shape; input broadcasts to it. */
+/* Expand: the input broadcasts (numpy rules) to this output shape. */
+typedef mote_reshape_params mote_expand_params;
 
 typedef enum mote_resize_mode {
   MOTE_RESIZE_NEAREST = 0,
@@ -292,8 +300,9 @@ typedef enum mote_resize_nearest {
   MOTE_NEAREST_CEIL = 3
 } mote_resize_nearest;
 
-/* Resize: output dims are the output tensor's own; `scale` is the per-axis scale used by the
- * coordinate transform (output / input unless the model gave explicit scales). */
+/* Resize: output dims are out_dims; `scale` is the per-axis scale used by the coordinate
+ * transform (output / input unless the model gave explicit scales); roi is used by
+ * tf_crop_and_resize only. */
 typedef struct mote_resize_params {
   int32_t mode;
   int32_t coord;
@@ -304,6 +313,7 @@ typedef struct mote_resize_params {
   float scale[MOTE_MAX_RANK];
   float roi_start[MOTE_MAX_RANK];
   float roi_end[MOTE_MAX_RANK];
+  int32_t out_dims[MOTE_MAX_RANK];
 } mote_resize_params;
 
 /* DepthToSpace (mode 0 = DCR, 1 = CRD) and SpaceToDepth. */
