@@ -1,0 +1,74 @@
+// Mote converter: ONNX model -> Mote blob with a precomputed arena plan. Host-only C++17.
+// Errors are reported as mote::ConvertError exceptions whose text says what is wrong and where.
+#ifndef MOTE_CONVERTER_H
+#define MOTE_CONVERTER_H
+
+#include <cstdint>
+#include <map>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace mote {
+
+struct ConvertError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+struct ConvertOptions {
+  // Binds input dimensions: name -> full shape (e.g. "input" -> {1,3,224,224}).
+  std::map<std::string, std::vector<int64_t>> shapes;
+  // Fixes inputs to constants: name -> text value ("0.5", "1,2,3") or "@file.npy".
+  std::map<std::string, std::string> sets;
+  // Skips fusion passes (for debugging the planner and kernels).
+  bool no_fusion = false;
+};
+
+struct PlanTensor {  // one buffer of the arena plan, for reports
+  std::string name;
+  uint32_t offset = 0, bytes = 0, first = 0, last = 0;
+  bool scratch = false;
+};
+
+struct ConvertResult {
+  std::vector<uint8_t> blob;
+  uint32_t arena_bytes = 0;
+  uint32_t lower_bound = 0;
+  uint64_t weight_bytes = 0;
+  uint32_t op_count = 0;
+  uint32_t folded_nodes = 0;
+  std::vector<std::string> notes;  // passes applied, for the CLI to show
+};
+
+// Converts the .onnx file at `path`. Throws ConvertError.
+ConvertResult convert_file(const std::string& path, const ConvertOptions& options);
+ConvertResult convert_bytes(const std::string& model_bytes, const std::string& source_name, const ConvertOptions& options);
+
+// Names of the model's runtime inputs (graph inputs that are not initializers), in order.
+std::vector<std::string> graph_input_names(const std::string& path);
+
+// A dense host tensor, as read from an ONNX TensorProto (.pb) or a .npy file.
+struct HostTensor {
+  std::string name;
+  int32_t dtype = 0;  // mote_dtype
+  std::vector<int64_t> shape;
+  std::vector<uint8_t> data;
+  int64_t numel() const {
+    int64_t n = 1;
+    for (int64_t d : shape) n *= d;
+    return n;
+  }
+};
+
+// Reads a serialized onnx.TensorProto (the backend tests' input_*.pb / output_*.pb files).
+HostTensor read_tensor_proto_file(const std::string& path);
+// Reads / writes numpy .npy (version 1/2, little-endian, C order).
+HostTensor read_npy(const std::string& path);
+void write_npy(const std::string& path, const HostTensor& t);
+
+// Writes `blob` as a C header: an aligned const array plus #defines for the arena and I/O sizes.
+std::string blob_to_c_header(const std::vector<uint8_t>& blob, const std::string& symbol);
+
+}  // namespace mote
+
+#endif  // MOTE_CONVERTER_H

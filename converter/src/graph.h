@@ -1,0 +1,101 @@
+// The converter's graph IR: tensors with static shapes (constants carry their data) and
+// Mote ops with their parameter records, in execution order.
+#ifndef MOTE_CONVERTER_GRAPH_H
+#define MOTE_CONVERTER_GRAPH_H
+
+#include <cstdint>
+#include <cstring>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "mote/converter.h"
+#include "mote/blob_format.h"
+#include "mote/kernel.h"
+
+namespace mote {
+
+struct Tensor {
+  std::string name;
+  int32_t dtype = 0;
+  std::vector<int64_t> shape;
+  bool is_const = false;
+  std::vector<uint8_t> data;  // constant data, C order
+  bool graph_input = false;
+  bool graph_output = false;
+
+  int64_t numel() const {
+    int64_t n = 1;
+    for (int64_t d : shape) n *= d;
+    return n;
+  }
+  uint64_t bytes() const { return uint64_t(numel()) * dtype_size(dtype); }
+  template <typename T>
+  const T* as() const { return reinterpret_cast<const T*>(data.data()); }
+};
+
+struct Op {
+  int32_t code = 0;
+  std::vector<uint8_t> params;
+  std::vector<int> inputs;  // tensor ids, -1 for an absent optional input
+  std::vector<int> outputs;
+  std::string name;  // the ONNX node it came from
+
+  template <typename P>
+  P& p() { return *reinterpret_cast<P*>(params.data()); }
+  template <typename P>
+  const P& p() const { return *reinterpret_cast<const P*>(params.data()); }
+};
+
+template <typename P>
+std::vector<uint8_t> pack(const P& p) {
+  std::vector<uint8_t> v(sizeof(P));
+  std::memcpy(v.data(), &p, sizeof(P));
+  return v;
+}
+
+struct Graph {
+  std::vector<Tensor> tensors;
+  std::vector<Op> ops;
+  std::vector<int> inputs, outputs;
+  uint32_t opset = 0, ir_version = 0;
+
+  int add_tensor(Tensor t) {
+    tensors.push_back(std::move(t));
+    return int(tensors.size()) - 1;
+  }
+  // Number of ops reading tensor `id`.
+  int uses(int id) const;
+  int producer(int id) const;  // op index or -1
+};
+
+// Passes (passes.cc): each returns how many rewrites it made.
+int fold_batch_norm(Graph& g);
+int fuse_activations(Graph& g);
+int remove_dead_ops(Graph& g);
+
+// The arena plan (planner.cc).
+struct Plan {
+  uint32_t arena_bytes = 0;
+  uint32_t lower_bound = 0;
+  std::vector<uint32_t> offset;  // per tensor id (arena tensors only)
+  std::vector<uint32_t> first, last;
+  std::vector<uint32_t> scratch_offset, scratch_bytes;  // per op
+  std::vector<PlanTensor> buffers;
+};
+Plan plan_arena(const Graph& g);
+
+// Serialises graph + plan (blob_writer.cc).
+struct BlobMeta {
+  std::string source_name;
+  uint64_t source_hash = 0;
+};
+std::vector<uint8_t> write_blob(const Graph& g, const Plan& plan, const BlobMeta& meta);
+
+// TensorProto helpers (onnx_import.cc).
+std::vector<int32_t> to_dims32(const std::vector<int64_t>& shape, const std::string& what);
+TensorView view_of(const Tensor& t, bool with_data);
+
+}  // namespace mote
+
+#endif  // MOTE_CONVERTER_GRAPH_H

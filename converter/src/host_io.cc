@@ -1,0 +1,159 @@
+// Host file formats: numpy .npy tensors and the C-array header for firmware.
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+#include "mote/blob_format.h"
+#include "mote/converter.h"
+#include "mote/kernel.h"
+#include "mote/mote.hpp"
+
+namespace mote {
+namespace {
+
+const char* npy_descr(int32_t dtype) {
+  switch (dtype) {
+    case MOTE_F32: return "<f4";
+    case MOTE_I32: return "<i4";
+    case MOTE_I64: return "<i8";
+    case MOTE_I8: return "|i1";
+    case MOTE_U8: return "|u1";
+    case MOTE_BOOL: return "|b1";
+    default: return nullptr;
+  }
+}
+
+int32_t dtype_from_descr(const std::string& d) {
+  for (int32_t dt : {MOTE_F32, MOTE_I32, MOTE_I64, MOTE_I8, MOTE_U8, MOTE_BOOL}) {
+    std::string want = npy_descr(dt);
+    if (d == want || (want[0] == '|' && d == "<" + want.substr(1)) || (want[0] == '<' && d == "|" + want.substr(1))) return dt;
+  }
+  return 0;
+}
+
+// Value of 'key' in the header dict, e.g. "'descr': '<f4'".
+std::string dict_value(const std::string& header, const std::string& key, const std::string& path) {
+  size_t k = header.find("'" + key + "'");
+  if (k == std::string::npos) throw ConvertError(path + ": .npy header lacks '" + key + "'");
+  size_t colon = header.find(':', k);
+  size_t start = header.find_first_not_of(' ', colon + 1);
+  if (header[start] == '(') return header.substr(start, header.find(')', start) - start + 1);
+  size_t end = header.find_first_of(",}", start);
+  return header.substr(start, end - start);
+}
+
+}  // namespace
+
+HostTensor read_npy(const std::string& path) {
+  std::ifstream f(path, std::ios::binary);
+  if (!f) throw ConvertError(path + ": cannot open");
+  std::stringstream ss;
+  ss << f.rdbuf();
+  const std::string bytes = ss.str();
+  if (bytes.size() < 10 || bytes.compare(0, 6, "\x93NUMPY") != 0) throw ConvertError(path + ": not a .npy file");
+  const int major = uint8_t(bytes[6]);
+  size_t header_len, header_at;
+  if (major == 1) {
+    header_len = uint8_t(bytes[8]) | (size_t(uint8_t(bytes[9])) << 8);
+    header_at = 10;
+  } else {
+    if (bytes.size() < 12) throw ConvertError(path + ": truncated .npy header");
+    header_len = uint8_t(bytes[8]) | (size_t(uint8_t(bytes[9])) << 8) | (size_t(uint8_t(bytes[10])) << 16) |
+                 (size_t(uint8_t(bytes[11])) << 24);
+    header_at = 12;
+  }
+  if (header_at + header_len > bytes.size()) throw ConvertError(path + ": truncated .npy header");
+  const std::string header = bytes.substr(header_at, header_len);
+  std::string descr = dict_value(header, "descr", path);
+  descr = descr.substr(1, descr.size() - 2);
+  HostTensor t;
+  t.dtype = dtype_from_descr(descr);
+  if (!t.dtype) throw ConvertError(path + ": dtype '" + descr + "' is not supported (use float32, int8/uint8, int32, int64 or bool)");
+  if (dict_value(header, "fortran_order", path).find("True") != std::string::npos) {
+    throw ConvertError(path + ": Fortran-order arrays are not supported");
+  }
+  std::string shape = dict_value(header, "shape", path);
+  std::stringstream sh(shape.substr(1, shape.size() - 2));
+  std::string item;
+  while (std::getline(sh, item, ',')) {
+    if (item.find_first_not_of(' ') == std::string::npos) continue;
+    t.shape.push_back(std::stoll(item));
+  }
+  const size_t want = size_t(t.numel()) * dtype_size(t.dtype);
+  const size_t data_at = header_at + header_len;
+  if (bytes.size() - data_at < want) throw ConvertError(path + ": data shorter than its shape says");
+  t.data.assign(bytes.begin() + long(data_at), bytes.begin() + long(data_at + want));
+  return t;
+}
+
+void write_npy(const std::string& path, const HostTensor& t) {
+  const char* descr = npy_descr(t.dtype);
+  if (!descr) throw ConvertError(path + ": cannot write dtype " + std::to_string(t.dtype));
+  std::string shape = "(";
+  for (size_t k = 0; k < t.shape.size(); ++k) shape += std::to_string(t.shape[k]) + (t.shape.size() == 1 || k + 1 < t.shape.size() ? "," : "");
+  shape += ")";
+  std::string header = std::string("{'descr': '") + descr + "', 'fortran_order': False, 'shape': " + shape + ", }";
+  while ((10 + header.size() + 1) % 64) header += ' ';
+  header += '\n';
+  std::ofstream f(path, std::ios::binary);
+  if (!f) throw ConvertError(path + ": cannot write");
+  const char magic[8] = {'\x93', 'N', 'U', 'M', 'P', 'Y', 1, 0};
+  f.write(magic, 8);
+  const uint16_t len = uint16_t(header.size());
+  const char lenb[2] = {char(len & 0xFF), char(len >> 8)};
+  f.write(lenb, 2);
+  f.write(header.data(), std::streamsize(header.size()));
+  f.write(reinterpret_cast<const char*>(t.data.data()), std::streamsize(t.data.size()));
+  if (!f) throw ConvertError(path + ": write failed");
+}
+
+std::string blob_to_c_header(const std::vector<uint8_t>& blob, const std::string& symbol) {
+  Model model;
+  std::vector<uint8_t> aligned(blob.size() + 16);
+  uint8_t* base = aligned.data() + (16 - reinterpret_cast<uintptr_t>(aligned.data()) % 16) % 16;
+  std::memcpy(base, blob.data(), blob.size());
+  if (model.load(base, blob.size()) != Status::kOk) throw ConvertError(std::string("blob does not verify: ") + model.error());
+  std::string up;
+  for (char c : symbol) up += char(std::toupper(static_cast<unsigned char>(c)));
+  std::ostringstream o;
+  o << "/* Generated by mote convert: a Mote blob and its sizes. Do not edit. */\n";
+  o << "#ifndef " << up << "_MOTE_H\n#define " << up << "_MOTE_H\n\n#include <stdint.h>\n\n";
+  o << "#define " << up << "_BLOB_BYTES " << blob.size() << "u\n";
+  o << "#define " << up << "_ARENA_BYTES " << model.arena_bytes() << "u\n";
+  o << "#define " << up << "_NUM_INPUTS " << model.num_inputs() << "u\n";
+  o << "#define " << up << "_NUM_OUTPUTS " << model.num_outputs() << "u\n";
+  for (uint32_t k = 0; k < model.num_inputs(); ++k) {
+    TensorInfo info;
+    (void)model.input_info(k, &info);
+    o << "#define " << up << "_INPUT" << k << "_BYTES " << info.bytes << "u /* " << info.name << " */\n";
+  }
+  for (uint32_t k = 0; k < model.num_outputs(); ++k) {
+    TensorInfo info;
+    (void)model.output_info(k, &info);
+    o << "#define " << up << "_OUTPUT" << k << "_BYTES " << info.bytes << "u /* " << info.name << " */\n";
+  }
+  // Op list, so firmware can see which kernels the model uses.
+  bool used[MOTE_OP_COUNT] = {false};
+  for (uint32_t k = 0; k < model.num_ops(); ++k) used[model.op(k).code] = true;
+  o << "#define " << up << "_OPS \"";
+  bool first = true;
+  for (int c = 0; c < MOTE_OP_COUNT; ++c) {
+    if (!used[c]) continue;
+    o << (first ? "" : ",") << op_name(c);
+    first = false;
+  }
+  o << "\"\n\n";
+  o << "#if defined(__GNUC__)\n__attribute__((aligned(64)))\n#endif\n";
+  o << "static const uint8_t " << symbol << "_blob[" << blob.size() << "] = {";
+  for (size_t k = 0; k < blob.size(); ++k) {
+    if (k % 16 == 0) o << "\n ";
+    char buf[8];
+    std::snprintf(buf, sizeof buf, " 0x%02x,", blob[k]);
+    o << buf;
+  }
+  o << "\n};\n\n#endif\n";
+  return o.str();
+}
+
+}  // namespace mote

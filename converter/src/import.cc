@@ -1,0 +1,368 @@
+// The conversion pipeline: load + check the ONNX model, bind shapes and fixed inputs, run ONNX
+// shape inference, lower and fold, apply graph passes, plan the arena and write the blob.
+#include <cmath>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+#include "graph.h"
+#include "lower.h"
+#include "mote/converter.h"
+#include "onnx/checker.h"
+#include "onnx/shape_inference/implementation.h"
+
+namespace mote {
+
+int32_t mote_dtype_from_onnx(int32_t t) {
+  switch (t) {
+    case onnx::TensorProto::FLOAT: return MOTE_F32;
+    case onnx::TensorProto::UINT8: return MOTE_U8;
+    case onnx::TensorProto::INT8: return MOTE_I8;
+    case onnx::TensorProto::INT32: return MOTE_I32;
+    case onnx::TensorProto::INT64: return MOTE_I64;
+    case onnx::TensorProto::BOOL: return MOTE_BOOL;
+    default: return 0;
+  }
+}
+
+static const char* onnx_type_name(int32_t t) {
+  return onnx::TensorProto::DataType_IsValid(t) ? onnx::TensorProto::DataType_Name(onnx::TensorProto::DataType(t)).c_str() : "?";
+}
+
+Tensor tensor_from_proto(const onnx::TensorProto& p) {
+  Tensor t;
+  t.name = p.name();
+  t.dtype = mote_dtype_from_onnx(p.data_type());
+  if (!t.dtype) {
+    throw ConvertError("tensor '" + p.name() + "': data type " + onnx_type_name(p.data_type()) + " is not supported");
+  }
+  if (p.data_location() == onnx::TensorProto::EXTERNAL) throw ConvertError("tensor '" + p.name() + "': external data is not supported");
+  for (int64_t d : p.dims()) {
+    if (d < 0) throw ConvertError("tensor '" + p.name() + "': negative dimension");
+    t.shape.push_back(d);
+  }
+  t.is_const = true;
+  const int64_t n = t.numel();
+  if (n > (int64_t(1) << 31)) throw ConvertError("tensor '" + p.name() + "' is too large");
+  const size_t es = dtype_size(t.dtype);
+  t.data.assign(size_t(n) * es, 0);
+  if (p.has_raw_data()) {
+    if (p.raw_data().size() != t.data.size()) throw ConvertError("tensor '" + p.name() + "': raw data size does not match its shape");
+    if (!t.data.empty()) std::memcpy(t.data.data(), p.raw_data().data(), t.data.size());
+    return t;
+  }
+  auto check = [&](int count) {
+    if (count != n) throw ConvertError("tensor '" + p.name() + "': element count does not match its shape");
+  };
+  switch (t.dtype) {
+    case MOTE_F32:
+      check(p.float_data_size());
+      if (n) std::memcpy(t.data.data(), p.float_data().data(), t.data.size());
+      break;
+    case MOTE_I64:
+      check(p.int64_data_size());
+      if (n) std::memcpy(t.data.data(), p.int64_data().data(), t.data.size());
+      break;
+    case MOTE_I32:
+      check(p.int32_data_size());
+      if (n) std::memcpy(t.data.data(), p.int32_data().data(), t.data.size());
+      break;
+    default:  // 8-bit types and bool travel in int32_data
+      check(p.int32_data_size());
+      for (int64_t k = 0; k < n; ++k) t.data[size_t(k)] = uint8_t(p.int32_data(int(k)));
+      break;
+  }
+  return t;
+}
+
+std::vector<int32_t> to_dims32(const std::vector<int64_t>& shape, const std::string& what) {
+  if (shape.size() > MOTE_MAX_RANK) throw ConvertError(what + ": rank " + std::to_string(shape.size()) + " is above 8");
+  std::vector<int32_t> d;
+  for (int64_t v : shape) {
+    if (v < 0 || v > INT32_MAX) throw ConvertError(what + ": dimension out of range");
+    d.push_back(int32_t(v));
+  }
+  return d;
+}
+
+TensorView view_of(const Tensor& t, bool with_data) {
+  TensorView v{};
+  v.dtype = t.dtype;
+  auto d = to_dims32(t.shape, "tensor '" + t.name + "'");
+  v.rank = int32_t(d.size());
+  for (size_t k = 0; k < d.size(); ++k) v.dims[k] = d[k];
+  v.data = with_data ? const_cast<uint8_t*>(t.data.data()) : nullptr;
+  return v;
+}
+
+namespace {
+
+uint64_t fnv1a64(const std::string& bytes) {
+  uint64_t h = 1469598103934665603ull;
+  for (unsigned char c : bytes) {
+    h ^= c;
+    h *= 1099511628211ull;
+  }
+  return h;
+}
+
+std::string dims_text(const std::vector<int64_t>& s) {
+  std::string r = "[";
+  for (size_t k = 0; k < s.size(); ++k) r += (k ? "," : "") + std::to_string(s[k]);
+  return r + "]";
+}
+
+// Parses --set values: "@file.npy", or comma-separated numbers.
+Tensor set_value(const std::string& name, const std::string& text, int32_t dtype, const std::vector<int64_t>& declared, bool known) {
+  Tensor t;
+  if (!text.empty() && text[0] == '@') {
+    HostTensor h = read_npy(text.substr(1));
+    t.dtype = h.dtype;
+    t.shape = h.shape;
+    t.data = h.data;
+  } else {
+    std::vector<double> vals;
+    std::stringstream ss(text);
+    std::string item;
+    while (std::getline(ss, item, ',')) {
+      try {
+        size_t used = 0;
+        vals.push_back(std::stod(item, &used));
+        if (used != item.size()) throw std::invalid_argument(item);
+      } catch (const std::exception&) {
+        throw ConvertError("--set " + name + ": '" + item + "' is not a number");
+      }
+    }
+    if (vals.empty()) throw ConvertError("--set " + name + ": no value");
+    t.dtype = dtype ? dtype : MOTE_F32;
+    int64_t want = 1;
+    for (int64_t d : declared) want *= d;
+    if (known && want == int64_t(vals.size())) {
+      t.shape = declared;
+    } else if (vals.size() == 1 && declared.empty()) {
+      t.shape = {};
+    } else {
+      t.shape = {int64_t(vals.size())};
+    }
+    const uint32_t es = dtype_size(t.dtype);
+    t.data.resize(vals.size() * es);
+    for (size_t k = 0; k < vals.size(); ++k) {
+      uint8_t* p = t.data.data() + k * es;
+      switch (t.dtype) {
+        case MOTE_F32: { float v = float(vals[k]); std::memcpy(p, &v, 4); break; }
+        case MOTE_I32: { int32_t v = int32_t(vals[k]); std::memcpy(p, &v, 4); break; }
+        case MOTE_I64: { int64_t v = int64_t(vals[k]); std::memcpy(p, &v, 8); break; }
+        default: *p = uint8_t(int64_t(vals[k])); break;
+      }
+    }
+  }
+  if (dtype && t.dtype != dtype) {
+    throw ConvertError("--set " + name + ": value is " + dtype_name(t.dtype) + ", the input is " + dtype_name(dtype));
+  }
+  t.is_const = true;
+  t.name = name;
+  return t;
+}
+
+}  // namespace
+
+ConvertResult convert_bytes(const std::string& model_bytes, const std::string& source_name, const ConvertOptions& options) {
+  onnx::ModelProto model;
+  if (!model.ParseFromString(model_bytes)) throw ConvertError(source_name + ": not a valid ONNX model (protobuf parse failed)");
+  try {
+    onnx::checker::check_model(model);
+  } catch (const std::exception& e) {
+    throw ConvertError(source_name + ": ONNX checker: " + e.what());
+  }
+  uint32_t opset = 0;
+  for (const auto& o : model.opset_import()) {
+    if (o.domain().empty() || o.domain() == "ai.onnx") opset = uint32_t(o.version());
+  }
+  onnx::GraphProto* graph = model.mutable_graph();
+
+  // Bind shapes and fixed inputs before shape inference, so that it sees static shapes.
+  std::map<std::string, bool> is_initializer;
+  for (const auto& init : graph->initializer()) is_initializer[init.name()] = true;
+  std::map<std::string, bool> seen_shape, seen_set;
+  for (auto& input : *graph->mutable_input()) {
+    if (is_initializer.count(input.name())) continue;
+    auto it = options.shapes.find(input.name());
+    if (it == options.shapes.end() || !input.type().has_tensor_type()) continue;
+    seen_shape[input.name()] = true;
+    auto* shape = input.mutable_type()->mutable_tensor_type()->mutable_shape();
+    if (input.type().tensor_type().has_shape() && shape->dim_size() != int(it->second.size())) {
+      throw ConvertError("--shape " + input.name() + ": rank " + std::to_string(it->second.size()) + " given, the model declares rank " +
+                         std::to_string(shape->dim_size()));
+    }
+    shape->clear_dim();
+    for (int64_t d : it->second) shape->add_dim()->set_dim_value(d);
+  }
+  for (const auto& s : options.shapes) {
+    if (!seen_shape.count(s.first)) throw ConvertError("--shape " + s.first + ": the model has no such input");
+  }
+  try {
+    onnx::shape_inference::InferShapes(model);
+  } catch (const std::exception& e) {
+    throw ConvertError(source_name + ": ONNX shape inference: " + e.what());
+  }
+
+  Graph g;
+  g.opset = opset;
+  g.ir_version = uint32_t(model.ir_version());
+  Lowerer L(g, opset);
+  for (const auto& init : graph->initializer()) {
+    Tensor t = tensor_from_proto(init);
+    t.name = init.name();
+    L.bind(init.name(), L.constant(std::move(t)));
+  }
+  for (const auto& input : graph->input()) {
+    if (is_initializer.count(input.name())) continue;
+    const auto& tt = input.type().tensor_type();
+    if (!input.type().has_tensor_type()) throw ConvertError("input '" + input.name() + "' is not a tensor");
+    const int32_t dtype = mote_dtype_from_onnx(tt.elem_type());
+    std::vector<int64_t> shape;
+    bool known = tt.has_shape();
+    int unbound = -1;
+    std::string unbound_name;
+    if (known) {
+      for (int k = 0; k < tt.shape().dim_size(); ++k) {
+        const auto& d = tt.shape().dim(k);
+        if (d.has_dim_value()) {
+          shape.push_back(d.dim_value());
+        } else {
+          known = false;
+          if (unbound < 0) {
+            unbound = k;
+            unbound_name = d.has_dim_param() ? d.dim_param() : "?";
+          }
+          shape.push_back(-1);
+        }
+      }
+    }
+    auto set = options.sets.find(input.name());
+    if (set != options.sets.end()) {
+      seen_set[input.name()] = true;
+      L.bind(input.name(), L.constant(set_value(input.name(), set->second, dtype, shape, known)));
+      continue;
+    }
+    if (!dtype) {
+      throw ConvertError("input '" + input.name() + "': data type " + onnx_type_name(tt.elem_type()) + " is not supported");
+    }
+    if (!tt.has_shape()) {
+      throw ConvertError("input '" + input.name() + "' has no declared shape; bind it with --shape " + input.name() + "=DIMS");
+    }
+    if (!known) {
+      throw ConvertError("input '" + input.name() + "' dimension " + std::to_string(unbound) + " ('" + unbound_name +
+                         "') is not bound; pass --shape " + input.name() + "=DIMS (e.g. 1x3x224x224)");
+    }
+    Tensor t;
+    t.name = input.name();
+    t.dtype = dtype;
+    t.shape = shape;
+    t.graph_input = true;
+    const int id = g.add_tensor(std::move(t));
+    g.inputs.push_back(id);
+    L.bind(input.name(), id);
+  }
+  for (const auto& s : options.sets) {
+    if (!seen_set.count(s.first)) throw ConvertError("--set " + s.first + ": the model has no such input");
+  }
+  for (const auto& node : graph->node()) L.lower_node(node);
+
+  // Graph outputs: each must be its own arena tensor carrying the output's name.
+  std::map<int, bool> taken;
+  for (const auto& out : graph->output()) {
+    int id = L.lookup(out.name());
+    Tensor& t = g.tensors[size_t(id)];
+    if (t.is_const || t.graph_input || taken.count(id)) {
+      Tensor copy;
+      copy.name = out.name();
+      copy.dtype = t.dtype;
+      copy.shape = t.shape;
+      const int cid = g.add_tensor(std::move(copy));
+      Op op;
+      op.code = MOTE_OP_COPY;
+      op.inputs = {id};
+      op.outputs = {cid};
+      op.name = out.name();
+      g.ops.push_back(op);
+      id = cid;
+    }
+    g.tensors[size_t(id)].name = out.name();
+    g.tensors[size_t(id)].graph_output = true;
+    taken[id] = true;
+    g.outputs.push_back(id);
+  }
+
+  ConvertResult result;
+  result.folded_nodes = uint32_t(L.folded());
+  int dead = remove_dead_ops(g);
+  if (!options.no_fusion) {
+    int bn = fold_batch_norm(g);
+    int act = fuse_activations(g);
+    dead += remove_dead_ops(g);
+    if (bn) result.notes.push_back("folded " + std::to_string(bn) + " BatchNormalization into Conv/Gemm");
+    if (act) result.notes.push_back("fused " + std::to_string(act) + " activations");
+  }
+  if (L.folded()) result.notes.push_back("folded " + std::to_string(L.folded()) + " constant ops");
+  if (dead) result.notes.push_back("removed " + std::to_string(dead) + " dead ops");
+
+  Plan plan = plan_arena(g);
+  BlobMeta meta{source_name, fnv1a64(model_bytes)};
+  result.blob = write_blob(g, plan, meta);
+  result.arena_bytes = plan.arena_bytes;
+  result.lower_bound = plan.lower_bound;
+  result.op_count = uint32_t(g.ops.size());
+  std::map<int, bool> counted;
+  for (const Op& op : g.ops) {
+    for (int id : op.inputs) {
+      if (id >= 0 && g.tensors[size_t(id)].is_const && !counted[id]) {
+        counted[id] = true;
+        result.weight_bytes += g.tensors[size_t(id)].bytes();
+      }
+    }
+  }
+  return result;
+}
+
+ConvertResult convert_file(const std::string& path, const ConvertOptions& options) {
+  std::ifstream f(path, std::ios::binary);
+  if (!f) throw ConvertError(path + ": cannot open");
+  std::stringstream ss;
+  ss << f.rdbuf();
+  std::string name = path;
+  size_t slash = name.find_last_of('/');
+  if (slash != std::string::npos) name = name.substr(slash + 1);
+  return convert_bytes(ss.str(), name, options);
+}
+
+std::vector<std::string> graph_input_names(const std::string& path) {
+  std::ifstream f(path, std::ios::binary);
+  onnx::ModelProto model;
+  if (!f || !model.ParseFromIstream(&f)) throw ConvertError(path + ": not a valid ONNX model");
+  std::map<std::string, bool> init;
+  for (const auto& i : model.graph().initializer()) init[i.name()] = true;
+  std::vector<std::string> names;
+  for (const auto& i : model.graph().input()) {
+    if (!init.count(i.name())) names.push_back(i.name());
+  }
+  return names;
+}
+
+HostTensor read_tensor_proto_file(const std::string& path) {
+  std::ifstream f(path, std::ios::binary);
+  if (!f) throw ConvertError(path + ": cannot open");
+  std::stringstream ss;
+  ss << f.rdbuf();
+  onnx::TensorProto proto;
+  if (!proto.ParseFromString(ss.str())) throw ConvertError(path + ": not a serialized ONNX TensorProto");
+  Tensor t = tensor_from_proto(proto);
+  HostTensor h;
+  h.name = proto.name();
+  h.dtype = t.dtype;
+  h.shape = t.shape;
+  h.data = std::move(t.data);
+  return h;
+}
+
+}  // namespace mote

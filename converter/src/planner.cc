@@ -1,0 +1,213 @@
+// The arena planner.
+//
+// Every arena tensor lives from the op that writes it (graph inputs: step 0) to the last op that
+// reads it (graph outputs: the last step). Tensors are grouped into buffers first:
+//   - a Reshape output aliases its input (same bytes, new shape), so they share one buffer;
+//   - an element-wise op whose same-shaped input dies at that op writes in place over it
+//     (never over a graph input, which the caller may want to keep).
+// Each op's scratch is one more buffer, live at that op only, sized by the kernel's own infer
+// function. Buffers are then placed greedily by size, largest first: each goes into the
+// smallest gap (best fit) between already placed buffers whose lifetimes overlap its own, or
+// above them all. The lower bound is the largest total of live buffer bytes at any step; no
+// placement can beat it, and the report shows how close this one came.
+#include <algorithm>
+#include <map>
+
+#include "graph.h"
+
+namespace mote {
+namespace {
+
+uint32_t align_up(uint64_t v) {
+  uint64_t r = (v + MOTE_ARENA_ALIGN - 1) / MOTE_ARENA_ALIGN * MOTE_ARENA_ALIGN;
+  if (r > 0x7FFFFFFFu) throw ConvertError("arena plan exceeds 2 GiB");
+  return uint32_t(r);
+}
+
+bool in_place_family(int32_t code) {
+  switch (code) {
+    case MOTE_OP_RELU: case MOTE_OP_LEAKY_RELU: case MOTE_OP_SIGMOID: case MOTE_OP_TANH: case MOTE_OP_HARD_SIGMOID:
+    case MOTE_OP_HARD_SWISH: case MOTE_OP_ELU: case MOTE_OP_SELU: case MOTE_OP_SOFTPLUS: case MOTE_OP_SOFTSIGN:
+    case MOTE_OP_ERF: case MOTE_OP_CLIP: case MOTE_OP_EXP: case MOTE_OP_LOG: case MOTE_OP_SQRT: case MOTE_OP_ABS:
+    case MOTE_OP_NEG: case MOTE_OP_RECIPROCAL: case MOTE_OP_FLOOR: case MOTE_OP_CEIL: case MOTE_OP_ROUND:
+    case MOTE_OP_SIGN: case MOTE_OP_SIN: case MOTE_OP_COS: case MOTE_OP_GELU: case MOTE_OP_MISH:
+    case MOTE_OP_ADD: case MOTE_OP_SUB: case MOTE_OP_MUL: case MOTE_OP_DIV: case MOTE_OP_MAX: case MOTE_OP_MIN:
+    case MOTE_OP_PRELU: case MOTE_OP_POW:
+      return true;
+    default:
+      return false;
+  }
+}
+
+struct Buffer {
+  uint32_t bytes = 0, first = 0, last = 0, offset = 0;
+  bool has_input = false;
+  std::string name;
+  bool scratch = false;
+};
+
+}  // namespace
+
+Plan plan_arena(const Graph& g) {
+  const size_t nt = g.tensors.size();
+  const uint32_t steps = uint32_t(g.ops.size());
+  const uint32_t last_step = steps ? steps - 1 : 0;
+  std::vector<int> buffer_of(nt, -1);
+  std::vector<Buffer> buffers;
+  Plan plan;
+  plan.offset.assign(nt, 0);
+  plan.first.assign(nt, 0);
+  plan.last.assign(nt, 0);
+  plan.scratch_offset.assign(g.ops.size(), 0);
+  plan.scratch_bytes.assign(g.ops.size(), 0);
+
+  // Tensor lifetimes.
+  std::vector<int64_t> first(nt, -1), last(nt, -1);
+  for (int id : g.inputs) first[size_t(id)] = last[size_t(id)] = 0;
+  for (uint32_t s = 0; s < steps; ++s) {
+    for (int id : g.ops[s].inputs) {
+      if (id >= 0 && !g.tensors[size_t(id)].is_const) last[size_t(id)] = s;
+    }
+    for (int id : g.ops[s].outputs) {
+      first[size_t(id)] = s;
+      last[size_t(id)] = std::max<int64_t>(last[size_t(id)], s);
+    }
+  }
+  for (int id : g.outputs) last[size_t(id)] = last_step;
+
+  auto new_buffer = [&](int id) {
+    Buffer b;
+    b.bytes = align_up(g.tensors[size_t(id)].bytes());
+    b.first = uint32_t(first[size_t(id)]);
+    b.last = uint32_t(last[size_t(id)]);
+    b.has_input = g.tensors[size_t(id)].graph_input;
+    b.name = g.tensors[size_t(id)].name;
+    buffers.push_back(b);
+    buffer_of[size_t(id)] = int(buffers.size()) - 1;
+  };
+  auto join = [&](int id, int buf) {
+    Buffer& b = buffers[size_t(buf)];
+    b.bytes = std::max(b.bytes, align_up(g.tensors[size_t(id)].bytes()));
+    b.last = std::max(b.last, uint32_t(last[size_t(id)]));
+    buffer_of[size_t(id)] = buf;
+  };
+
+  for (int id : g.inputs) new_buffer(id);
+  for (uint32_t s = 0; s < steps; ++s) {
+    const Op& op = g.ops[s];
+    for (size_t k = 0; k < op.outputs.size(); ++k) {
+      const int out = op.outputs[k];
+      const Tensor& ot = g.tensors[size_t(out)];
+      int shared = -1;
+      if (k == 0 && op.code == MOTE_OP_RESHAPE) {
+        const int in = op.inputs[0];
+        if (!g.tensors[size_t(in)].is_const && buffer_of[size_t(in)] >= 0) shared = buffer_of[size_t(in)];
+      } else if (k == 0 && in_place_family(op.code)) {
+        for (int cand : op.inputs) {
+          if (cand < 0 || g.tensors[size_t(cand)].is_const || buffer_of[size_t(cand)] < 0) continue;
+          const Tensor& ct = g.tensors[size_t(cand)];
+          const Buffer& b = buffers[size_t(buffer_of[size_t(cand)])];
+          if (!b.has_input && b.last == s && ct.shape == ot.shape && ct.dtype == ot.dtype) {
+            shared = buffer_of[size_t(cand)];
+            break;
+          }
+        }
+      }
+      if (shared >= 0) {
+        join(out, shared);
+      } else {
+        new_buffer(out);
+      }
+    }
+  }
+  // Tensors nobody reads or writes (constants aside) still get a place: e.g. an unused input.
+  for (size_t id = 0; id < nt; ++id) {
+    if (buffer_of[id] < 0 && !g.tensors[id].is_const && first[id] >= 0) new_buffer(int(id));
+  }
+  for (uint32_t s = 0; s < steps; ++s) {
+    const Op& op = g.ops[s];
+    std::vector<TensorView> in;
+    for (int id : op.inputs) in.push_back(id < 0 ? TensorView{nullptr, MOTE_DTYPE_UNDEFINED, 0, {0}} : view_of(g.tensors[size_t(id)], false));
+    std::vector<TensorView> inferred(op.outputs.size());
+    char text[192];
+    Diag diag(text, sizeof text);
+    OpArgs args{op.code, op.params.data(), uint32_t(op.params.size()), in.data(), int32_t(in.size()),
+                nullptr, int32_t(op.outputs.size()), nullptr, 0, &diag};
+    uint32_t scratch = 0;
+    if (op_infer(args, inferred.data(), &scratch) != Status::kOk) {
+      throw ConvertError("planning op '" + op.name + "' (" + op_name(op.code) + "): " + diag.text());
+    }
+    if (scratch) {
+      Buffer b;
+      b.bytes = align_up(scratch);
+      b.first = b.last = s;
+      b.scratch = true;
+      b.name = op.name + " scratch";
+      buffers.push_back(b);
+      plan.scratch_bytes[s] = scratch;
+      plan.scratch_offset[s] = uint32_t(buffers.size() - 1);  // buffer index until placed
+    }
+  }
+
+  // Lower bound: the most bytes live at any one step.
+  uint64_t bound = 0;
+  for (uint32_t s = 0; s <= last_step; ++s) {
+    uint64_t live = 0;
+    for (const Buffer& b : buffers) {
+      if (b.first <= s && s <= b.last) live += b.bytes;
+    }
+    bound = std::max(bound, live);
+  }
+
+  // Greedy by size, best fit.
+  std::vector<size_t> order(buffers.size());
+  for (size_t k = 0; k < order.size(); ++k) order[k] = k;
+  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+    if (buffers[a].bytes != buffers[b].bytes) return buffers[a].bytes > buffers[b].bytes;
+    return buffers[a].first < buffers[b].first;
+  });
+  std::vector<size_t> placed;
+  uint64_t arena = 0;
+  for (size_t idx : order) {
+    Buffer& b = buffers[idx];
+    std::vector<std::pair<uint32_t, uint32_t>> busy;  // [offset, end) of overlapping buffers
+    for (size_t p : placed) {
+      const Buffer& o = buffers[p];
+      if (o.first <= b.last && b.first <= o.last) busy.push_back({o.offset, o.offset + o.bytes});
+    }
+    std::sort(busy.begin(), busy.end());
+    uint64_t best = UINT64_MAX, best_gap = UINT64_MAX, cursor = 0;
+    for (const auto& r : busy) {
+      if (r.first > cursor) {
+        const uint64_t gap = r.first - cursor;
+        if (gap >= b.bytes && gap < best_gap) {
+          best_gap = gap;
+          best = cursor;
+        }
+      }
+      cursor = std::max<uint64_t>(cursor, r.second);
+    }
+    if (best == UINT64_MAX) best = cursor;
+    b.offset = uint32_t(best);
+    arena = std::max<uint64_t>(arena, best + b.bytes);
+    if (arena > 0x7FFFFFFFu) throw ConvertError("arena plan exceeds 2 GiB");
+    placed.push_back(idx);
+  }
+
+  plan.arena_bytes = align_up(arena);
+  plan.lower_bound = uint32_t(bound);
+  for (size_t id = 0; id < nt; ++id) {
+    if (buffer_of[id] < 0) continue;
+    const Buffer& b = buffers[size_t(buffer_of[id])];
+    plan.offset[id] = b.offset;
+    plan.first[id] = uint32_t(std::max<int64_t>(first[id], 0));
+    plan.last[id] = uint32_t(std::max<int64_t>(last[id], first[id]));
+  }
+  for (uint32_t s = 0; s < steps; ++s) {
+    if (plan.scratch_bytes[s]) plan.scratch_offset[s] = buffers[plan.scratch_offset[s]].offset;
+  }
+  for (const Buffer& b : buffers) plan.buffers.push_back(PlanTensor{b.name, b.offset, b.bytes, b.first, b.last, b.scratch});
+  return plan;
+}
+
+}  // namespace mote

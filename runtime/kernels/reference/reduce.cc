@@ -1,0 +1,319 @@
+// Reference kernels for the reductions (ReduceMean, ReduceSum, ReduceMax, ReduceMin, ReduceProd,
+// ReduceL2, ReduceLogSumExp, ReduceL1, ReduceSumSquare, ReduceLogSum), ArgMax/ArgMin and CumSum.
+//
+// Float sums accumulate in double. Integer sums and products wrap (two's complement) rather
+// than overflow, so no input is undefined behaviour.
+#include <math.h>
+
+#include "walk.h"
+
+namespace mote {
+
+using namespace ref;
+
+namespace {
+
+inline bool is_nan(float v) { return v != v; }
+template <typename T>
+inline bool is_nan(T) {
+  return false;
+}
+
+template <typename T>
+struct Limits;
+template <>
+struct Limits<int32_t> {
+  static constexpr int32_t lowest = INT32_MIN, highest = INT32_MAX;
+};
+template <>
+struct Limits<int64_t> {
+  static constexpr int64_t lowest = INT64_MIN, highest = INT64_MAX;
+};
+
+bool reduce_takes_ints(int32_t code) {
+  return code == MOTE_OP_REDUCE_SUM || code == MOTE_OP_REDUCE_MAX || code == MOTE_OP_REDUCE_MIN ||
+         code == MOTE_OP_REDUCE_PROD;
+}
+
+bool is_f32_or_int(int32_t dtype) { return dtype == MOTE_F32 || dtype == MOTE_I32 || dtype == MOTE_I64; }
+
+Status bad_axis(const OpArgs& a, int32_t axis, int32_t rank) {
+  return Fail(a.diag, Status::kBadParams).s("axis ").i(axis).s(" is out of range for rank ").i(rank);
+}
+
+// ---- Reduce ----------------------------------------------------------------------------------
+
+// The kept axes are walked once per output element (in order, so the output is dense); the
+// reduced axes are walked inside, relative to the kept offset.
+struct ReduceWalks {
+  Walk kept;
+  Walk reduced;
+  int64_t count;  // elements per reduction
+};
+
+ReduceWalks reduce_walks(const TensorView& x, uint32_t mask) {
+  int64_t stride[MOTE_MAX_RANK];
+  dense_strides(x.dims, x.rank, stride);
+  ReduceWalks r = {{0, {0}, {0}, 0}, {0, {0}, {0}, 0}, 1};
+  for (int32_t d = 0; d < x.rank; ++d) {
+    const bool reduced = (mask >> d) & 1u;
+    Walk& w = reduced ? r.reduced : r.kept;
+    w.dims[w.rank] = x.dims[d];
+    w.stride[w.rank] = stride[d];
+    ++w.rank;
+    if (reduced) r.count *= x.dims[d];
+  }
+  coalesce(&r.kept);
+  coalesce(&r.reduced);
+  return r;
+}
+
+// The reduction of one group of float elements; an empty group gives the operation's identity
+// (0 for sums, 1 for Prod, -inf/+inf for Max/Min, -inf for LogSum and LogSumExp).
+double reduce_f32(int32_t code, const float* x, const Walk& w, int64_t count) {
+  switch (code) {
+    case MOTE_OP_REDUCE_MAX:
+    case MOTE_OP_REDUCE_MIN: {
+      const bool want_max = code == MOTE_OP_REDUCE_MAX;
+      float m = want_max ? -INFINITY : INFINITY;
+      // NaN sticks once seen: no comparison can replace it.
+      for_each_offset(w, [&](int64_t off) {
+        const float v = x[off];
+        if (is_nan(v) || (want_max ? v > m : v < m)) m = v;
+      });
+      return m;
+    }
+    case MOTE_OP_REDUCE_PROD: {
+      double prod = 1.0;
+      for_each_offset(w, [&](int64_t off) { prod *= x[off]; });
+      return prod;
+    }
+    case MOTE_OP_REDUCE_LOG_SUM_EXP: {
+      // Shifting by the maximum keeps exp() in range; an infinite or NaN maximum is the answer.
+      const double m = reduce_f32(MOTE_OP_REDUCE_MAX, x, w, count);
+      if (!isfinite(m)) return m;
+      double sum = 0.0;
+      for_each_offset(w, [&](int64_t off) { sum += exp(double(x[off]) - m); });
+      return m + log(sum);
+    }
+    default: break;
+  }
+  double sum = 0.0;
+  for_each_offset(w, [&](int64_t off) {
+    const double v = x[off];
+    switch (code) {
+      case MOTE_OP_REDUCE_L1: sum += fabs(v); break;
+      case MOTE_OP_REDUCE_L2:
+      case MOTE_OP_REDUCE_SUM_SQUARE: sum += v * v; break;
+      default: sum += v; break;  // Sum, Mean, LogSum
+    }
+  });
+  switch (code) {
+    case MOTE_OP_REDUCE_MEAN: return sum / double(count);
+    case MOTE_OP_REDUCE_L2: return sqrt(sum);
+    case MOTE_OP_REDUCE_LOG_SUM: return log(sum);
+    default: return sum;
+  }
+}
+
+template <typename T>
+T reduce_int(int32_t code, const T* x, const Walk& w) {
+  switch (code) {
+    case MOTE_OP_REDUCE_MAX: {
+      T m = Limits<T>::lowest;
+      for_each_offset(w, [&](int64_t off) { m = x[off] > m ? x[off] : m; });
+      return m;
+    }
+    case MOTE_OP_REDUCE_MIN: {
+      T m = Limits<T>::highest;
+      for_each_offset(w, [&](int64_t off) { m = x[off] < m ? x[off] : m; });
+      return m;
+    }
+    case MOTE_OP_REDUCE_PROD: {
+      uint64_t prod = 1;
+      for_each_offset(w, [&](int64_t off) { prod *= uint64_t(x[off]); });
+      return T(prod);
+    }
+    default: {  // Sum
+      uint64_t sum = 0;
+      for_each_offset(w, [&](int64_t off) { sum += uint64_t(x[off]); });
+      return T(sum);
+    }
+  }
+}
+
+float reduce_one(int32_t code, const float* x, const ReduceWalks& r) {
+  return float(reduce_f32(code, x, r.reduced, r.count));
+}
+template <typename T>
+T reduce_one(int32_t code, const T* x, const ReduceWalks& r) {
+  return reduce_int<T>(code, x, r.reduced);
+}
+
+template <typename T>
+void reduce_typed(const OpArgs& a, const ReduceWalks& r) {
+  const T* src = a.in[0].as<T>();
+  T* dst = a.out[0].as<T>();
+  for_each_offset(r.kept, [&](int64_t base) { *dst++ = reduce_one(a.code, src + base, r); });
+}
+
+// ---- ArgMax / ArgMin -------------------------------------------------------------------------
+
+// Whether v takes the place of the current best. NaN ranks above (ArgMax) or below (ArgMin)
+// every number, so the first NaN wins, as in ReduceMax/ReduceMin.
+template <typename T>
+bool replaces(T v, T best, bool want_max, bool last) {
+  if (is_nan(best)) return last && is_nan(v);
+  if (is_nan(v)) return true;
+  if (v == best) return last;
+  return want_max ? v > best : v < best;
+}
+
+template <typename T>
+void arg_reduce_typed(const OpArgs& a, int32_t axis) {
+  const mote_arg_reduce_params& p = a.p<mote_arg_reduce_params>();
+  const TensorView& x = a.in[0];
+  const int64_t outer = product(x.dims, 0, axis), n = x.dims[axis], inner = product(x.dims, axis + 1, x.rank);
+  const bool want_max = a.code == MOTE_OP_ARG_MAX;
+  const T* src = x.as<T>();
+  int64_t* dst = a.out[0].as<int64_t>();
+  for (int64_t o = 0; o < outer; ++o) {
+    for (int64_t i = 0; i < inner; ++i) {
+      const T* line = src + o * n * inner + i;
+      int64_t best = 0;
+      for (int64_t j = 1; j < n; ++j) {
+        if (replaces(line[j * inner], line[best * inner], want_max, p.select_last_index != 0)) best = j;
+      }
+      dst[o * inner + i] = best;
+    }
+  }
+}
+
+// ---- CumSum ----------------------------------------------------------------------------------
+
+template <typename T, typename Acc>
+void cum_sum_typed(const OpArgs& a, int32_t axis) {
+  const mote_cum_sum_params& p = a.p<mote_cum_sum_params>();
+  const TensorView& x = a.in[0];
+  const int64_t outer = product(x.dims, 0, axis), n = x.dims[axis], inner = product(x.dims, axis + 1, x.rank);
+  const T* src = x.as<T>();
+  T* dst = a.out[0].as<T>();
+  for (int64_t o = 0; o < outer; ++o) {
+    for (int64_t i = 0; i < inner; ++i) {
+      const int64_t first = o * n * inner + i;
+      Acc acc = 0;
+      for (int64_t k = 0; k < n; ++k) {
+        const int64_t at = first + (p.reverse ? n - 1 - k : k) * inner;
+        const Acc v = Acc(src[at]);
+        if (!p.exclusive) acc += v;
+        dst[at] = T(acc);
+        if (p.exclusive) acc += v;
+      }
+    }
+  }
+}
+
+}  // namespace
+
+Status infer_reduce(const OpArgs& a, TensorView* out, uint32_t*) {
+  MOTE_TRY(check_arity(a, 1, 1, 1));
+  MOTE_TRY(check_params<mote_reduce_params>(a));
+  MOTE_TRY(check_input(a, 0));
+  const TensorView& x = a.in[0];
+  const mote_reduce_params& p = a.p<mote_reduce_params>();
+  if (x.dtype != MOTE_F32 && !(reduce_takes_ints(a.code) && (x.dtype == MOTE_I32 || x.dtype == MOTE_I64))) {
+    return Fail(a.diag, Status::kBadParams).s(op_name(a.code)).s(" does not take ").s(dtype_name(x.dtype));
+  }
+  if ((p.axes_mask >> x.rank) != 0) {
+    return Fail(a.diag, Status::kBadParams).s("axes mask ").i(p.axes_mask).s(" names axes beyond rank ").i(x.rank);
+  }
+  int64_t dims[MOTE_MAX_RANK];
+  int32_t rank = 0;
+  for (int32_t d = 0; d < x.rank; ++d) {
+    const bool reduced = (p.axes_mask >> d) & 1u;
+    if (!reduced) {
+      dims[rank++] = x.dims[d];
+    } else if (p.keepdims) {
+      dims[rank++] = 1;
+    }
+  }
+  return set_checked_shape(a, out, x.dtype, rank, dims);
+}
+
+Status run_reduce(const OpArgs& a) {
+  const TensorView& x = a.in[0];
+  const uint32_t mask = a.p<mote_reduce_params>().axes_mask;
+  if (mask == 0) {  // no axes: the input passes through unchanged
+    const size_t n = size_t(x.numel()) * dtype_size(x.dtype);
+    if (n) memcpy(a.out[0].data, x.data, n);
+    return Status::kOk;
+  }
+  const ReduceWalks r = reduce_walks(x, mask);
+  switch (x.dtype) {
+    case MOTE_F32: reduce_typed<float>(a, r); break;
+    case MOTE_I32: reduce_typed<int32_t>(a, r); break;
+    default: reduce_typed<int64_t>(a, r); break;
+  }
+  return Status::kOk;
+}
+
+Status infer_arg_reduce(const OpArgs& a, TensorView* out, uint32_t*) {
+  MOTE_TRY(check_arity(a, 1, 1, 1));
+  MOTE_TRY(check_params<mote_arg_reduce_params>(a));
+  MOTE_TRY(check_input(a, 0));
+  const TensorView& x = a.in[0];
+  const mote_arg_reduce_params& p = a.p<mote_arg_reduce_params>();
+  if (!is_f32_or_int(x.dtype)) return Fail(a.diag, Status::kBadParams).s(op_name(a.code)).s(" does not take ").s(dtype_name(x.dtype));
+  int32_t axis = p.axis;
+  if (!normalize_axis(&axis, x.rank)) return bad_axis(a, p.axis, x.rank);
+  int64_t dims[MOTE_MAX_RANK];
+  int32_t rank = 0;
+  for (int32_t d = 0; d < x.rank; ++d) {
+    if (d != axis) {
+      dims[rank++] = x.dims[d];
+    } else if (p.keepdims) {
+      dims[rank++] = 1;
+    }
+  }
+  MOTE_TRY(set_checked_shape(a, out, MOTE_I64, rank, dims));
+  if (x.dims[axis] == 0 && out->numel() > 0) {
+    return Fail(a.diag, Status::kBadParams).s("axis ").i(axis).s(" is empty, there is no index to return");
+  }
+  return Status::kOk;
+}
+
+Status run_arg_reduce(const OpArgs& a) {
+  int32_t axis = a.p<mote_arg_reduce_params>().axis;
+  normalize_axis(&axis, a.in[0].rank);
+  switch (a.in[0].dtype) {
+    case MOTE_F32: arg_reduce_typed<float>(a, axis); break;
+    case MOTE_I32: arg_reduce_typed<int32_t>(a, axis); break;
+    default: arg_reduce_typed<int64_t>(a, axis); break;
+  }
+  return Status::kOk;
+}
+
+Status infer_cum_sum(const OpArgs& a, TensorView* out, uint32_t*) {
+  MOTE_TRY(check_arity(a, 1, 1, 1));
+  MOTE_TRY(check_params<mote_cum_sum_params>(a));
+  MOTE_TRY(check_input(a, 0));
+  const TensorView& x = a.in[0];
+  if (!is_f32_or_int(x.dtype)) return Fail(a.diag, Status::kBadParams).s("CumSum does not take ").s(dtype_name(x.dtype));
+  int32_t axis = a.p<mote_cum_sum_params>().axis;
+  if (!normalize_axis(&axis, x.rank)) return bad_axis(a, a.p<mote_cum_sum_params>().axis, x.rank);
+  same_as(out, x, x.dtype);
+  return Status::kOk;
+}
+
+Status run_cum_sum(const OpArgs& a) {
+  int32_t axis = a.p<mote_cum_sum_params>().axis;
+  normalize_axis(&axis, a.in[0].rank);
+  switch (a.in[0].dtype) {
+    case MOTE_F32: cum_sum_typed<float, double>(a, axis); break;
+    case MOTE_I32: cum_sum_typed<int32_t, uint64_t>(a, axis); break;
+    default: cum_sum_typed<int64_t, uint64_t>(a, axis); break;
+  }
+  return Status::kOk;
+}
+
+}  // namespace mote
