@@ -239,6 +239,18 @@ ConvertResult convert_bytes(const std::string& model_bytes, const std::string& s
         }
       }
     }
+    auto set_t = options.set_tensors.find(input.name());
+    if (set_t != options.set_tensors.end()) {
+      seen_set[input.name()] = true;
+      Tensor c;
+      c.name = input.name();
+      c.dtype = set_t->second.dtype;
+      c.shape = set_t->second.shape;
+      c.data = set_t->second.data;
+      if (dtype && c.dtype != dtype) throw ConvertError("--set " + input.name() + ": value dtype does not match the input");
+      L.bind(input.name(), L.constant(std::move(c)));
+      continue;
+    }
     auto set = options.sets.find(input.name());
     if (set != options.sets.end()) {
       seen_set[input.name()] = true;
@@ -265,6 +277,9 @@ ConvertResult convert_bytes(const std::string& model_bytes, const std::string& s
     L.bind(input.name(), id);
   }
   for (const auto& s : options.sets) {
+    if (!seen_set.count(s.first)) throw ConvertError("--set " + s.first + ": the model has no such input");
+  }
+  for (const auto& s : options.set_tensors) {
     if (!seen_set.count(s.first)) throw ConvertError("--set " + s.first + ": the model has no such input");
   }
   for (const auto& node : graph->node()) L.lower_node(node);

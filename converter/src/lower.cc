@@ -329,6 +329,9 @@ void lower_range(Lowerer& L, const Node& n) {
 
 void lower_identity(Lowerer& L, const Node& n) {
   auto in = inputs_of(L, n);
+  if (n.op_type() == "Dropout" && in_at(in, 2) >= 0 && L.const_ints(in[2], "Dropout training_mode")[0] != 0) {
+    L.error("Dropout in training mode is not supported");
+  }
   L.bind(n.output(0), in.at(0));
   if (n.op_type() == "Dropout" && n.output_size() > 1 && !n.output(1).empty()) {
     // The mask of an inference-mode Dropout is all true.
@@ -931,6 +934,20 @@ void Lowerer::error(const std::string& text) const {
   throw ConvertError(where + text);
 }
 
+void Lowerer::needs_constant(const Tensor& t, const char* what) const {
+  if (t.graph_input) {
+    std::string where;
+    try {
+      error(std::string(what) + " comes from graph input '" + t.name + "', which must be fixed at conversion time: pass --set " + t.name +
+            "=VALUE");
+    } catch (const ConvertError& e) {
+      where = e.what();
+    }
+    throw NeedsConstantInput(where, t.name);
+  }
+  error(std::string(what) + " must be known at conversion time, but it is computed at run time");
+}
+
 std::string Lowerer::fresh_name(const std::string& base) { return base + "__mote" + std::to_string(counter_++); }
 
 int Lowerer::constant(Tensor t) {
@@ -942,7 +959,7 @@ int Lowerer::constant(Tensor t) {
 std::vector<int64_t> Lowerer::const_ints(int id, const char* what) const {
   if (id < 0) error(std::string(what) + " is missing");
   const Tensor& t = g_.tensors[size_t(id)];
-  if (!t.is_const) error(std::string(what) + " must be known at conversion time (it is computed at run time here)");
+  if (!t.is_const) needs_constant(t, what);
   std::vector<int64_t> v(size_t(t.numel()));
   for (size_t k = 0; k < v.size(); ++k) {
     switch (t.dtype) {
@@ -959,7 +976,7 @@ std::vector<int64_t> Lowerer::const_ints(int id, const char* what) const {
 std::vector<float> Lowerer::const_floats(int id, const char* what) const {
   if (id < 0) error(std::string(what) + " is missing");
   const Tensor& t = g_.tensors[size_t(id)];
-  if (!t.is_const) error(std::string(what) + " must be known at conversion time");
+  if (!t.is_const) needs_constant(t, what);
   if (t.dtype != MOTE_F32) {
     std::vector<float> v;
     for (int64_t x : const_ints(id, what)) v.push_back(float(x));

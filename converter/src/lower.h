@@ -46,6 +46,7 @@ class Lowerer {
   std::vector<float> const_floats(int id, const char* what) const;
 
   [[noreturn]] void error(const std::string& text) const;
+  [[noreturn]] void needs_constant(const Tensor& t, const char* what) const;
   const onnx::NodeProto* current() const { return node_; }
   std::string fresh_name(const std::string& base);
 

@@ -636,27 +636,40 @@ int cmd_validate(const std::vector<std::string>& raw) {
   }
   // Input names come from the .pb files, or else from the graph's inputs in order.
   std::vector<std::vector<mote::HostTensor>> inputs;
-  for (const auto& set : sets) {
-    std::vector<mote::HostTensor> v;
-    for (const auto& f : list_dir(dir + "/" + set, "input_")) v.push_back(mote::read_tensor_proto_file(dir + "/" + set + "/" + f));
-    inputs.push_back(std::move(v));
-  }
+  mote::ConvertOptions opt;
   mote::ConvertResult conv;
   try {
-    std::ifstream f(dir + "/model.onnx", std::ios::binary);
-    if (!f) {
-      std::printf("FAIL %s: no model.onnx\n", name.c_str());
-      return 1;
+    const std::vector<std::string> graph_inputs = mote::graph_input_names(dir + "/model.onnx");
+    for (const auto& set : sets) {
+      std::vector<mote::HostTensor> v;
+      for (const auto& f : list_dir(dir + "/" + set, "input_")) v.push_back(mote::read_tensor_proto_file(dir + "/" + set + "/" + f));
+      for (size_t k = 0; k < v.size() && k < graph_inputs.size(); ++k) {
+        if (v[k].name.empty()) v[k].name = graph_inputs[k];
+      }
+      inputs.push_back(std::move(v));
     }
-    mote::ConvertOptions opt;
-    // Bind every non-initializer graph input, by name or by position.
-    std::vector<std::string> graph_inputs = mote::graph_input_names(dir + "/model.onnx");
-    for (size_t k = 0; k < inputs[0].size() && k < graph_inputs.size(); ++k) {
-      mote::HostTensor& t = inputs[0][k];
-      if (t.name.empty()) t.name = graph_inputs[k];
-      opt.shapes[t.name] = t.shape;
+    for (const mote::HostTensor& t : inputs[0]) opt.shapes[t.name] = t.shape;
+    // Inputs the model needs at conversion time (shapes, axes, pads...) are fixed from the
+    // test data, as a user would with --set; they must then agree across data sets.
+    for (;;) {
+      try {
+        conv = mote::convert_file(dir + "/model.onnx", opt);
+        break;
+      } catch (const mote::NeedsConstantInput& e) {
+        if (opt.set_tensors.count(e.input) || !opt.shapes.count(e.input)) throw;
+        const mote::HostTensor* first = nullptr;
+        for (const auto& v : inputs) {
+          for (const auto& t : v) {
+            if (t.name != e.input) continue;
+            if (first && (first->data != t.data || first->shape != t.shape)) throw;
+            first = first ? first : &t;
+          }
+        }
+        if (!first) throw;
+        opt.set_tensors[e.input] = *first;
+        opt.shapes.erase(e.input);
+      }
     }
-    conv = mote::convert_file(dir + "/model.onnx", opt);
   } catch (const mote::ConvertError& e) {
     std::printf("UNSUPPORTED %s: %s\n", name.c_str(), e.what());
     return 3;
@@ -669,10 +682,14 @@ int cmd_validate(const std::vector<std::string>& raw) {
   for (size_t s = 0; s < sets.size(); ++s) {
     mote::Session session;
     if (session.init(&m, arena.data, arena.size) != mote::Status::kOk) fail(session.error());
-    for (size_t k = 0; k < inputs[s].size() && k < m.num_inputs(); ++k) {
+    for (size_t k = 0; k < inputs[s].size(); ++k) {
       const mote::HostTensor& t = inputs[s][k];
-      int32_t idx = t.name.empty() ? int32_t(k) : m.find_input(t.name.c_str());
-      if (idx < 0) idx = int32_t(k);
+      if (opt.set_tensors.count(t.name)) continue;
+      const int32_t idx = m.find_input(t.name.c_str());
+      if (idx < 0) {
+        std::printf("FAIL %s: the blob has no input '%s'\n", name.c_str(), t.name.c_str());
+        return 1;
+      }
       if (session.set_input(uint32_t(idx), t.data.data(), t.data.size()) != mote::Status::kOk) {
         std::printf("FAIL %s: %s: %s\n", name.c_str(), sets[s].c_str(), session.error());
         return 1;

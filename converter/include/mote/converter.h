@@ -15,11 +15,33 @@ struct ConvertError : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// The model needs the value of a runtime input at conversion time (a shape, axes, pads, a
+// Clip bound...): fix it with --set. `input` names it.
+struct NeedsConstantInput : ConvertError {
+  NeedsConstantInput(const std::string& what, const std::string& name) : ConvertError(what), input(name) {}
+  std::string input;
+};
+
+// A dense host tensor, as read from an ONNX TensorProto (.pb) or a .npy file.
+struct HostTensor {
+  std::string name;
+  int32_t dtype = 0;  // mote_dtype
+  std::vector<int64_t> shape;
+  std::vector<uint8_t> data;
+  int64_t numel() const {
+    int64_t n = 1;
+    for (int64_t d : shape) n *= d;
+    return n;
+  }
+};
+
 struct ConvertOptions {
   // Binds input dimensions: name -> full shape (e.g. "input" -> {1,3,224,224}).
   std::map<std::string, std::vector<int64_t>> shapes;
   // Fixes inputs to constants: name -> text value ("0.5", "1,2,3") or "@file.npy".
   std::map<std::string, std::string> sets;
+  // Fixes inputs to constants given as tensors (as --set NAME=@file.npy does).
+  std::map<std::string, HostTensor> set_tensors;
   // Skips fusion passes (for debugging the planner and kernels).
   bool no_fusion = false;
 };
@@ -47,18 +69,6 @@ ConvertResult convert_bytes(const std::string& model_bytes, const std::string& s
 // Names of the model's runtime inputs (graph inputs that are not initializers), in order.
 std::vector<std::string> graph_input_names(const std::string& path);
 
-// A dense host tensor, as read from an ONNX TensorProto (.pb) or a .npy file.
-struct HostTensor {
-  std::string name;
-  int32_t dtype = 0;  // mote_dtype
-  std::vector<int64_t> shape;
-  std::vector<uint8_t> data;
-  int64_t numel() const {
-    int64_t n = 1;
-    for (int64_t d : shape) n *= d;
-    return n;
-  }
-};
 
 // Reads a serialized onnx.TensorProto (the backend tests' input_*.pb / output_*.pb files).
 HostTensor read_tensor_proto_file(const std::string& path);
