@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# The mote CLI contract: help and exit codes, convert / info / run / bench on the example,
+# and clear errors for bad input.
+set -u
+mote=${1:?usage: cli_test.sh MOTE_BIN SOURCE_DIR WORK_DIR}
+src=${2:?}
+work=${3:?}
+rm -rf "$work"
+mkdir -p "$work"
+passed=0
+failed=0
+check() {  # check NAME EXPECTED_RC COMMAND... ; output goes to $work/last.txt
+  local name=$1 want=$2
+  shift 2
+  "$@" > "$work/last.txt" 2>&1
+  local rc=$?
+  if [ "$rc" -eq "$want" ]; then
+    passed=$((passed + 1))
+  else
+    failed=$((failed + 1))
+    echo "FAIL $name: exit $rc, expected $want"
+    sed 's/^/    /' "$work/last.txt" | head -20
+  fi
+}
+contains() {  # contains NAME TEXT: the last output holds TEXT
+  if grep -qF -- "$2" "$work/last.txt"; then
+    passed=$((passed + 1))
+  else
+    failed=$((failed + 1))
+    echo "FAIL $1: output lacks '$2'"
+    sed 's/^/    /' "$work/last.txt" | head -20
+  fi
+}
+
+check "mote --help" 0 "$mote" --help
+for c in convert info run validate bench; do
+  check "mote $c --help" 0 "$mote" "$c" --help
+  contains "mote $c --help" "usage: mote $c"
+done
+check "no command" 2 "$mote"
+check "unknown command" 2 "$mote" frobnicate
+check "convert without -o" 2 "$mote" convert "$src/models/digits.onnx"
+check "unknown option" 2 "$mote" convert "$src/models/digits.onnx" -o "$work/d.mote" --bogus
+
+check "convert digits" 0 "$mote" convert "$src/models/digits.onnx" -o "$work/digits.mote" --c-array "$work/digits_model.h"
+contains "convert reports arena" "arena:"
+contains "convert reports lower bound" "lower bound:"
+contains "convert reports weights" "weights:"
+contains "convert reports ops" "ops:"
+check "header compiles" 0 cc -std=c99 -Wall -fsyntax-only -x c "$work/digits_model.h"
+grep -q "DIGITS_MODEL_ARENA_BYTES" "$work/digits_model.h" && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL header lacks the arena #define"; }
+
+check "info" 0 "$mote" info "$work/digits.mote" --svg "$work/plan.svg"
+contains "info lists the input" "input  0: input"
+contains "info lists MACs" "MACs"
+check "svg is well-formed" 0 python3 -c "import sys, xml.dom.minidom; xml.dom.minidom.parse(sys.argv[1])" "$work/plan.svg"
+check "info --json parses" 0 sh -c "'$mote' info '$work/digits.mote' --json | python3 -c 'import json,sys; d=json.load(sys.stdin); assert d[\"arena_bytes\"] >= d[\"lower_bound\"] > 0; assert d[\"inputs\"][0][\"shape\"] == [1,1,8,8]'"
+
+check "run" 0 "$mote" run "$work/digits.mote" --input "input=$src/models/digits_sample.npy" --output-dir "$work/out"
+contains "run prints the predicted class" "argmax $(cat "$src/models/digits_sample_label.txt")"
+[ -f "$work/out/probabilities.npy" ] && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL run wrote no probabilities.npy"; }
+check "run with a single unnamed input" 0 "$mote" run "$work/digits.mote" --input "$src/models/digits_sample.npy" --output-dir "$work/out2" --quiet
+check "bench" 0 "$mote" bench "$work/digits.mote" --iters 5 --profile
+contains "bench prints the median" "median"
+
+# Bad input: each a clear error with a non-zero exit, never a crash.
+head -c 100 "$work/digits.mote" > "$work/truncated.mote"
+check "truncated blob" 1 "$mote" info "$work/truncated.mote"
+contains "truncated blob says so" "truncated"
+printf 'not an onnx model' > "$work/bad.onnx"
+check "malformed onnx" 1 "$mote" convert "$work/bad.onnx" -o "$work/bad.mote"
+contains "malformed onnx says so" "not a valid ONNX model"
+[ ! -e "$work/bad.mote" ] && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL a failed convert left a file"; }
+/usr/bin/python3 -c "import numpy as np; np.save('$work/wrong.npy', np.zeros((1,1,4,4), np.float32)); np.save('$work/wrongtype.npy', np.zeros((1,1,8,8), np.float64))"
+check "wrong input shape" 1 "$mote" run "$work/digits.mote" --input "input=$work/wrong.npy"
+contains "wrong input shape names the shapes" "expects shape [1,1,8,8]"
+check "wrong input dtype" 1 "$mote" run "$work/digits.mote" --input "input=$work/wrongtype.npy"
+check "unknown input name" 1 "$mote" run "$work/digits.mote" --input "nope=$src/models/digits_sample.npy"
+check "missing input" 2 "$mote" run "$work/digits.mote"
+check "bad --shape" 2 "$mote" convert "$src/models/digits.onnx" -o "$work/x.mote" --shape input=1xAx8
+check "--shape for a missing input" 1 "$mote" convert "$src/models/digits.onnx" -o "$work/x.mote" --shape nope=1x1x8x8
+check "validate a backend test" 0 "$mote" validate /usr/share/libonnx-testdata/data/node/test_relu
+contains "validate prints PASS" "PASS test_relu"
+check "validate an unsupported op" 3 "$mote" validate /usr/share/libonnx-testdata/data/node/test_nonzero_example
+contains "unsupported names the op" "NonZero"
+
+echo "cli: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# The main job on the built-in example: install, build, convert the digits model, run a
+# held-out digit through it on the host and print the class, the probabilities and the arena.
+set -euo pipefail
+here=$(cd "$(dirname "$0")/.." && pwd)
+cd "$here"
+MOTE_SKIP_NPM=1 tools/install_deps.sh
+cmake -S . -B build -DCMAKE_BUILD_TYPE=Release > /dev/null
+cmake --build build -j"$(nproc)" --target mote
+out=build/quickstart
+mkdir -p "$out"
+echo
+echo "== convert models/digits.onnx"
+build/bin/mote convert models/digits.onnx -o "$out/digits.mote" --c-array "$out/digits.h"
+echo
+echo "== run a held-out digit (true label: $(cat models/digits_sample_label.txt)) on the host"
+build/bin/mote run "$out/digits.mote" --input input=models/digits_sample.npy --output-dir "$out"
