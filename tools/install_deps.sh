@@ -12,7 +12,6 @@ packages=(
   googletest libgtest-dev libbenchmark-dev
   gcc-arm-none-eabi libnewlib-arm-none-eabi binutils-arm-none-eabi qemu-system-arm
   emscripten binaryen
-  nodejs npm
   libonnx-testdata
   python3-onnx python3-numpy python3-torch python3-torchvision python3-sklearn
 )
@@ -20,6 +19,8 @@ missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
+# Node.js (with npm) may come from elsewhere than Debian; only install Debian's when none is found.
+if ! command -v node > /dev/null || ! command -v npm > /dev/null; then missing+=(nodejs npm); fi
 if [ "${#missing[@]}" -gt 0 ]; then
   echo "installing: ${missing[*]}"
   $sudo apt-get update -q
