@@ -2,6 +2,7 @@
 // held-out digit in one session and check the accuracy the training script reported.
 #include <gtest/gtest.h>
 
+#include <cstring>
 #include <fstream>
 
 #include "mote/converter.h"

@@ -5,6 +5,8 @@
 // lower bound.
 #include <gtest/gtest.h>
 
+#include <cstddef>
+#include <cstring>
 #include <map>
 #include <random>
 #include <set>
@@ -167,6 +169,8 @@ std::string random_model(uint32_t seed) {
     o->set_name(name);
     auto* ot = o->mutable_type()->mutable_tensor_type();
     ot->set_elem_type(onnx::TensorProto::FLOAT);
+    ot->mutable_shape()->add_dim()->set_dim_value(shapes[name].first);
+    ot->mutable_shape()->add_dim()->set_dim_value(shapes[name].second);
     if (g->output_size() == 2 && g->output(0).name() == name) g->mutable_output()->RemoveLast();
   }
   return model.SerializeAsString();

@@ -228,8 +228,9 @@ Status infer_gather(const OpArgs& a, TensorView* out, uint32_t*) {
 
 namespace {
 
-// Gather: out[o][j][i] = data[o][indices[j]][i], moved as rows of `inner` elements.
-Status gather_rows(const OpArgs& a, int32_t axis) {
+// Gather: out[o][j][i] = data[o][indices[j]][i], moving the row of elements after the axis
+// in one copy.
+void gather_rows(const OpArgs& a, int32_t axis) {
   const TensorView& x = a.in[0];
   const TensorView& idx = a.in[1];
   const uint32_t es = dtype_size(x.dtype);
@@ -238,7 +239,7 @@ Status gather_rows(const OpArgs& a, int32_t axis) {
   const int64_t count = idx.numel();
   const uint8_t* src = x.as<uint8_t>();
   uint8_t* dst = a.out[0].as<uint8_t>();
-  if (row == 0) return Status::kOk;
+  if (row == 0) return;
   for (int64_t j = 0; j < count; ++j) {
     int64_t v = index_at(idx, j);
     if (v < 0) v += dim;
@@ -246,7 +247,6 @@ Status gather_rows(const OpArgs& a, int32_t axis) {
       memcpy(dst + (size_t(o) * size_t(count) + size_t(j)) * row, src + (size_t(o) * size_t(dim) + size_t(v)) * row, row);
     }
   }
-  return Status::kOk;
 }
 
 // GatherElements: out[i] = data[i with i[axis] replaced by indices[i]]. The walk runs over the
@@ -280,7 +280,10 @@ Status run_gather(const OpArgs& a) {
   int32_t axis = a.p<mote_gather_params>().axis;
   normalize_axis(&axis, x.rank);
   MOTE_TRY(check_indices(a, a.in[1], x.dims[axis]));
-  if (a.code != MOTE_OP_GATHER_ELEMENTS) return gather_rows(a, axis);
+  if (a.code == MOTE_OP_GATHER) {
+    gather_rows(a, axis);
+    return Status::kOk;
+  }
   switch (dtype_size(x.dtype)) {
     case 1: gather_elements_typed<uint8_t>(a, axis); break;
     case 4: gather_elements_typed<uint32_t>(a, axis); break;
