@@ -330,7 +330,8 @@ void lower_range(Lowerer& L, const Node& n) {
 void lower_identity(Lowerer& L, const Node& n) {
   auto in = inputs_of(L, n);
   if (n.op_type() == "Dropout" && in_at(in, 2) >= 0 && L.const_ints(in[2], "Dropout training_mode")[0] != 0) {
-    L.error("Dropout in training mode is not supported");
+    // Training mode drops at random, except with ratio 0, where it is the identity.
+    if (in_at(in, 1) < 0 || L.const_floats(in[1], "Dropout ratio")[0] != 0.0f) L.error("Dropout in training mode is not supported");
   }
   L.bind(n.output(0), in.at(0));
   if (n.op_type() == "Dropout" && n.output_size() > 1 && !n.output(1).empty()) {
@@ -677,7 +678,8 @@ void lower_resize(Lowerer& L, const Node& n) {
                                                         {"pytorch_half_pixel", MOTE_COORD_PYTORCH_HALF_PIXEL},
                                                         {"align_corners", MOTE_COORD_ALIGN_CORNERS},
                                                         {"tf_crop_and_resize", MOTE_COORD_TF_CROP_AND_RESIZE},
-                                                        {"half_pixel_symmetric", MOTE_COORD_HALF_PIXEL_SYMMETRIC}};
+                                                        {"half_pixel_symmetric", MOTE_COORD_HALF_PIXEL_SYMMETRIC},
+                                                        {"tf_half_pixel_for_nn", MOTE_COORD_TF_HALF_PIXEL_FOR_NN}};
   if (!coords.count(ct)) L.error("Resize coordinate_transformation_mode " + ct);
   p.coord = coords.at(ct);
   const std::string nm = attr_str(n, "nearest_mode", (L.opset() < 11 || upsample) ? "floor" : "round_prefer_floor");
@@ -829,7 +831,22 @@ const std::map<std::string, LowerFn>& lowering_table() {
     binary("Mul", MOTE_OP_MUL);
     binary("Div", MOTE_OP_DIV);
     binary("Pow", MOTE_OP_POW);
-    binary("PRelu", MOTE_OP_PRELU);
+    t["PRelu"] = [](Lowerer& L, const Node& n) {
+      auto in = inputs_of(L, n);
+      const auto& x = L.t(in.at(0)).shape;
+      const Tensor& slope = L.t(in.at(1));
+      // Before opset 7 a [C] slope applied per channel of an [N, C, ...] input.
+      if (L.opset() < 7 && slope.shape.size() == 1 && x.size() > 2 && slope.shape[0] == x[1] && x.back() != x[1]) {
+        std::vector<int64_t> shape(x.size() - 1, 1);
+        shape[0] = x[1];
+        Tensor reshaped = slope;
+        reshaped.name = L.fresh_name(slope.name);
+        reshaped.shape = shape;
+        if (!slope.is_const) L.error("a per-channel slope must be constant");
+        in[1] = L.constant(std::move(reshaped));
+      }
+      L.emit(MOTE_OP_PRELU, mote_binary_params{no_act(), 0}, {in[0], in[1]}, out0(n));
+    };
     binary("Equal", MOTE_OP_EQUAL);
     binary("Less", MOTE_OP_LESS);
     binary("Greater", MOTE_OP_GREATER);
@@ -966,7 +983,8 @@ std::vector<int64_t> Lowerer::const_ints(int id, const char* what) const {
       case MOTE_I64: v[k] = t.as<int64_t>()[k]; break;
       case MOTE_I32: v[k] = t.as<int32_t>()[k]; break;
       case MOTE_I8: v[k] = t.as<int8_t>()[k]; break;
-      case MOTE_U8: v[k] = t.as<uint8_t>()[k]; break;
+      case MOTE_U8:
+      case MOTE_BOOL: v[k] = t.as<uint8_t>()[k]; break;
       default: error(std::string(what) + " must be an integer tensor");
     }
   }

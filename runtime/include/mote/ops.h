@@ -290,7 +290,8 @@ typedef enum mote_resize_coord {
   MOTE_COORD_PYTORCH_HALF_PIXEL = 2,
   MOTE_COORD_ALIGN_CORNERS = 3,
   MOTE_COORD_TF_CROP_AND_RESIZE = 4,
-  MOTE_COORD_HALF_PIXEL_SYMMETRIC = 5
+  MOTE_COORD_HALF_PIXEL_SYMMETRIC = 5,
+  MOTE_COORD_TF_HALF_PIXEL_FOR_NN = 6
 } mote_resize_coord;
 
 typedef enum mote_resize_nearest {

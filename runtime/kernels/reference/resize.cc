@@ -31,7 +31,12 @@ double source_coord(const mote_resize_params& p, int32_t d, int64_t x, int64_t i
   switch (p.coord) {
     case MOTE_COORD_ASYMMETRIC: return xr / s;
     case MOTE_COORD_PYTORCH_HALF_PIXEL: return out > 1 ? (xr + 0.5) / s - 0.5 : 0.0;
-    case MOTE_COORD_ALIGN_CORNERS: return out > 1 ? xr * double(in - 1) / double(out - 1) : 0.0;
+    case MOTE_COORD_ALIGN_CORNERS: {
+      // The resized length is in * scale before rounding, as the operator defines it.
+      const double len = double(in) * s;
+      return out > 1 && len > 1.0 ? xr * double(in - 1) / (len - 1.0) : 0.0;
+    }
+    case MOTE_COORD_TF_HALF_PIXEL_FOR_NN: return (xr + 0.5) / s;
     case MOTE_COORD_TF_CROP_AND_RESIZE: {
       const double start = p.roi_start[d], end = p.roi_end[d];
       if (out == 1) return 0.5 * (start + end) * double(in - 1);
@@ -161,7 +166,7 @@ Status infer_resize(const OpArgs& a, TensorView* out, uint32_t*) {
   const TensorView& x = a.in[0];
   const mote_resize_params& p = a.p<mote_resize_params>();
   if (p.mode < MOTE_RESIZE_NEAREST || p.mode > MOTE_RESIZE_CUBIC) return Fail(a.diag, Status::kBadParams).s("unknown resize mode ").i(p.mode);
-  if (p.coord < MOTE_COORD_HALF_PIXEL || p.coord > MOTE_COORD_HALF_PIXEL_SYMMETRIC) {
+  if (p.coord < MOTE_COORD_HALF_PIXEL || p.coord > MOTE_COORD_TF_HALF_PIXEL_FOR_NN) {
     return Fail(a.diag, Status::kBadParams).s("unknown coordinate transform ").i(p.coord);
   }
   if (p.nearest < MOTE_NEAREST_ROUND_PREFER_FLOOR || p.nearest > MOTE_NEAREST_CEIL) {
