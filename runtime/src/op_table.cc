@@ -35,6 +35,19 @@ Status op_infer(const OpArgs& args, TensorView* inferred, uint32_t* scratch_byte
   return kOps[args.code].infer(args, inferred, scratch_bytes);
 }
 
-Status op_run(const OpArgs& args) { return kOps[args.code].run(args); }
+// Builds with optimised kernels (MOTE_KERNEL_ISA in CMake) link one run_optimized() from
+// runtime/kernels/<isa>/dispatch.cc: it picks a variant by plain checks on the shapes and
+// returns kUnsupportedOp for anything it leaves to the reference kernels.
+#ifdef MOTE_HAVE_OPTIMIZED_KERNELS
+Status run_optimized(const OpArgs& args);
+#endif
+
+Status op_run(const OpArgs& args) {
+#ifdef MOTE_HAVE_OPTIMIZED_KERNELS
+  const Status st = run_optimized(args);
+  if (st != Status::kUnsupportedOp) return st;
+#endif
+  return kOps[args.code].run(args);
+}
 
 }  // namespace mote
