@@ -6,11 +6,14 @@
 //   - an element-wise op whose same-shaped input dies at that op writes in place over it
 //     (never over a graph input, which the caller may want to keep).
 // Each op's scratch is one more buffer, live at that op only, sized by the kernel's own infer
-// function. Buffers are then placed greedily by size, largest first: each goes into the
-// smallest gap (best fit) between already placed buffers whose lifetimes overlap its own, or
-// above them all. The lower bound is the largest total of live buffer bytes at any step; no
+// function. Buffers are then placed greedily, best fit: each goes into the smallest gap between
+// already placed buffers whose lifetimes overlap its own, or above them all. The greedy pass
+// runs under a few orderings (largest first, longest-lived first, largest bytes x lifetime
+// first, earliest first) and keeps the smallest arena, since no one order wins on every graph.
+// The lower bound is the largest total of live buffer bytes at any step; no
 // placement can beat it, and the report shows how close this one came.
 #include <algorithm>
+#include <functional>
 #include <map>
 
 #include "graph.h"
@@ -159,40 +162,91 @@ Plan plan_arena(const Graph& g) {
     bound = std::max(bound, live);
   }
 
-  // Greedy by size, best fit.
-  std::vector<size_t> order(buffers.size());
-  for (size_t k = 0; k < order.size(); ++k) order[k] = k;
-  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
-    if (buffers[a].bytes != buffers[b].bytes) return buffers[a].bytes > buffers[b].bytes;
-    return buffers[a].first < buffers[b].first;
-  });
-  std::vector<size_t> placed;
-  uint64_t arena = 0;
-  for (size_t idx : order) {
-    Buffer& b = buffers[idx];
-    std::vector<std::pair<uint32_t, uint32_t>> busy;  // [offset, end) of overlapping buffers
-    for (size_t p : placed) {
-      const Buffer& o = buffers[p];
-      if (o.first <= b.last && b.first <= o.last) busy.push_back({o.offset, o.offset + o.bytes});
-    }
-    std::sort(busy.begin(), busy.end());
-    uint64_t best = UINT64_MAX, best_gap = UINT64_MAX, cursor = 0;
-    for (const auto& r : busy) {
-      if (r.first > cursor) {
-        const uint64_t gap = r.first - cursor;
-        if (gap >= b.bytes && gap < best_gap) {
-          best_gap = gap;
-          best = cursor;
-        }
+  // Greedy placement under each ordering, best fit (smallest gap) and then lowest offset (first
+  // gap); the smallest arena wins.
+  auto place = [&](const std::vector<size_t>& order, bool lowest, std::vector<uint32_t>* offsets) {
+    std::vector<size_t> placed;
+    uint64_t top = 0;
+    for (size_t idx : order) {
+      const Buffer& b = buffers[idx];
+      std::vector<std::pair<uint32_t, uint32_t>> busy;  // [offset, end) of overlapping buffers
+      for (size_t p : placed) {
+        const Buffer& o = buffers[p];
+        if (o.first <= b.last && b.first <= o.last) busy.push_back({(*offsets)[p], (*offsets)[p] + o.bytes});
       }
-      cursor = std::max<uint64_t>(cursor, r.second);
+      std::sort(busy.begin(), busy.end());
+      uint64_t best = UINT64_MAX, best_gap = UINT64_MAX, cursor = 0;
+      for (const auto& r : busy) {
+        if (r.first > cursor) {
+          const uint64_t gap = r.first - cursor;
+          if (gap >= b.bytes && gap < best_gap && !(lowest && best != UINT64_MAX)) {
+            best_gap = gap;
+            best = cursor;
+          }
+        }
+        cursor = std::max<uint64_t>(cursor, r.second);
+      }
+      if (best == UINT64_MAX) best = cursor;
+      if (best + b.bytes > 0x7FFFFFFFu) throw ConvertError("arena plan exceeds 2 GiB");
+      (*offsets)[idx] = uint32_t(best);
+      top = std::max<uint64_t>(top, best + b.bytes);
+      placed.push_back(idx);
     }
-    if (best == UINT64_MAX) best = cursor;
-    b.offset = uint32_t(best);
-    arena = std::max<uint64_t>(arena, best + b.bytes);
-    if (arena > 0x7FFFFFFFu) throw ConvertError("arena plan exceeds 2 GiB");
-    placed.push_back(idx);
+    return top;
+  };
+  auto span = [&](const Buffer& b) { return uint64_t(b.last - b.first + 1); };
+  const std::vector<std::function<bool(const Buffer&, const Buffer&)>> orders = {
+      [](const Buffer& x, const Buffer& y) { return x.bytes != y.bytes ? x.bytes > y.bytes : x.first < y.first; },
+      [&](const Buffer& x, const Buffer& y) { return span(x) != span(y) ? span(x) > span(y) : x.bytes > y.bytes; },
+      [&](const Buffer& x, const Buffer& y) {
+        return x.bytes * span(x) != y.bytes * span(y) ? x.bytes * span(x) > y.bytes * span(y) : x.first < y.first;
+      },
+      [](const Buffer& x, const Buffer& y) { return x.first != y.first ? x.first < y.first : x.bytes > y.bytes; },
+  };
+  uint64_t arena = UINT64_MAX;
+  std::vector<uint32_t> best_offsets(buffers.size(), 0);
+  for (int lowest = 0; lowest < 2 && arena > bound; ++lowest) {
+    for (const auto& less : orders) {
+      std::vector<size_t> order(buffers.size());
+      for (size_t k = 0; k < order.size(); ++k) order[k] = k;
+      std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return less(buffers[a], buffers[b]); });
+      std::vector<uint32_t> offsets(buffers.size(), 0);
+      const uint64_t top = place(order, lowest != 0, &offsets);
+      if (top < arena) {
+        arena = top;
+        best_offsets = offsets;
+      }
+      if (arena <= bound) break;  // cannot do better than the lower bound
+    }
   }
+  // Still above the bound: a bounded, seeded search over perturbed orders (deterministic, so the
+  // same model always gets the same plan).
+  std::vector<size_t> base(buffers.size());
+  for (size_t k = 0; k < base.size(); ++k) base[k] = k;
+  std::stable_sort(base.begin(), base.end(), [&](size_t a, size_t b) { return orders[3](buffers[a], buffers[b]); });
+  uint64_t state = 0x9E3779B97F4A7C15ull;
+  auto next = [&]() {
+    state ^= state << 13, state ^= state >> 7, state ^= state << 17;
+    return state;
+  };
+  for (int trial = 0; trial < 256 && arena > bound && buffers.size() > 1; ++trial) {
+    std::vector<size_t> order = base;
+    // Swap a few neighbours in the earliest-first order: keeps the chain structure mostly intact.
+    const size_t swaps = 1 + next() % (1 + order.size() / 4);
+    for (size_t k = 0; k < swaps; ++k) {
+      const size_t i = next() % (order.size() - 1);
+      std::swap(order[i], order[i + 1]);
+    }
+    std::vector<uint32_t> offsets(buffers.size(), 0);
+    const uint64_t top = place(order, (trial & 1) != 0, &offsets);
+    if (top < arena) {
+      arena = top;
+      best_offsets = offsets;
+      base = order;  // climb from the improvement
+    }
+  }
+  if (buffers.empty()) arena = 0;
+  for (size_t k = 0; k < buffers.size(); ++k) buffers[k].offset = best_offsets[k];
 
   plan.arena_bytes = align_up(arena);
   plan.lower_bound = uint32_t(bound);

@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# Times Mote against onnxruntime-node on the torchvision models of the model tests.
+#
+#   run_model_bench.sh MOTE_BIN WORKDIR [--iters N]
+#
+# Both run float32 on one thread on the same input (WORKDIR/onnx/input.npy), after 2 untimed
+# runs; the figures are the median of N timed runs (default 20). Models are exported and cached
+# by tests/models/export_models.py, so a WORKDIR shared with run_model_tests.sh is reused.
+# Prints a markdown table; exits non-zero when a model could not be converted or timed.
+set -u
+usage="usage: run_model_bench.sh MOTE_BIN WORKDIR [--iters N]"
+mote=${1:?$usage}
+work=${2:?$usage}
+shift 2
+iters=20
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --iters) iters=${2:?$usage}; shift 2 ;;
+    *) echo "$usage" >&2; exit 2 ;;
+  esac
+done
+# shellcheck source=tests/models/lib.sh
+source "$(dirname "$0")/../tests/models/lib.sh"
+mote=$(cd "$(dirname "$mote")" && pwd)/$(basename "$mote")
+mkdir -p "$work"
+work=$(cd "$work" && pwd)
+models_prepare "$work" || exit 1
+input="$work/onnx/input.npy"
+
+# Timings on a busy machine mean little; the load at the start goes into the report.
+load=$(cut -d' ' -f1 /proc/loadavg 2>/dev/null || echo unknown)
+errors=0
+rows=()
+for model in $models; do
+  dir="$work/$model"
+  echo "bench: $model" >&2
+  macs=- mote_ms=- ort_ms=- ratio=- arena=- arena_ratio=- problem=
+  if ! model_convert "$mote" "$work" "$model"; then
+    problem="mote convert: $(last_line "$dir/convert.log")"
+  else
+    "$mote" info "$dir/$model.mote" --json > "$dir/info.json" 2> "$dir/info.log"
+    macs=$(json_num macs < "$dir/info.json")
+    arena=$(json_num arena_bytes < "$dir/info.json")
+    lower=$(json_num lower_bound < "$dir/info.json")
+    [ -n "$macs" ] && macs=$(awk -v m="$macs" 'BEGIN { printf "%.0fM", m / 1e6 }')
+    if [ -n "$arena" ] && [ -n "${lower:-}" ] && [ "$lower" -gt 0 ]; then
+      arena_ratio=$(awk -v a="$arena" -v b="$lower" 'BEGIN { printf "%.3f", a / b }')
+    fi
+    if "$mote" bench "$dir/$model.mote" --iters "$iters" --warmup 2 --input "input=$input" \
+        --json > "$dir/bench_mote.json" 2>&1; then
+      mote_ms=$(json_num median_ms < "$dir/bench_mote.json")
+    else
+      problem="mote bench: $(last_line "$dir/bench_mote.json")"
+    fi
+    if node "$ort_run" "$work/onnx/$model.onnx" "$input" --bench "$iters" --warmup 2 \
+        > "$dir/bench_ort.json" 2>&1; then
+      ort_ms=$(json_num median_ms < "$dir/bench_ort.json")
+    else
+      problem="${problem:+$problem; }onnxruntime-node: $(last_line "$dir/bench_ort.json")"
+    fi
+    if [ -z "$problem" ]; then
+      ratio=$(awk -v a="$mote_ms" -v b="$ort_ms" 'BEGIN { printf "%.2f", a / b }')
+      mote_ms=$(printf '%.2f' "$mote_ms")
+      ort_ms=$(printf '%.2f' "$ort_ms")
+    fi
+  fi
+  if [ -n "$problem" ]; then
+    echo "bench: $model: $problem" >&2
+    errors=$((errors + 1))
+  fi
+  rows+=("| $model | $macs | $mote_ms | $ort_ms | $ratio | $arena | $arena_ratio |")
+done
+
+echo
+echo "Median latency over $iters runs, float32, one thread; onnxruntime is onnxruntime-node" \
+  "$(node -p "require('$tests_dir/node_modules/onnxruntime-node/package.json').version");" \
+  "load average $load at the start."
+echo
+echo "| model | MACs | Mote ms | onnxruntime ms | Mote/onnxruntime | arena bytes | arena/lower bound |"
+echo "|---|---:|---:|---:|---:|---:|---:|"
+printf '%s\n' "${rows[@]}"
+[ "$errors" -eq 0 ]

@@ -1,0 +1,47 @@
+# shellcheck shell=bash
+# shellcheck disable=SC2034  # the variables set here are for the scripts that source this file
+# Shared by tests/models/run_model_tests.sh and bench/run_model_bench.sh; source it, don't run it.
+#
+# Layout of a work directory WORK:
+#   WORK/onnx/<model>.onnx, WORK/onnx/input.npy   exported once and kept (the export cache)
+#   WORK/<model>/<model>.mote, convert.log         converted afresh each run, since the converter
+#                                                  under test may have changed
+
+models_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+tests_dir=$(dirname "$models_dir")
+# Debian's torch is installed for the system interpreter, which need not be first on PATH.
+python=${MOTE_PYTHON:-/usr/bin/python3}
+ort_run="$models_dir/ort_run.mjs"
+
+# Checks the tools, exports the models into WORK/onnx and sets $models to their names.
+models_prepare() {
+  local work=$1
+  if [ ! -d "$tests_dir/node_modules/onnxruntime-node" ]; then
+    echo "onnxruntime-node is missing: run 'cd $tests_dir && npm ci --ignore-scripts'" >&2
+    return 1
+  fi
+  models=$("$python" "$models_dir/export_models.py" --list) || return 1
+  "$python" "$models_dir/export_models.py" "$work/onnx" || {
+    echo "model export failed (needs torch and torchvision for $python)" >&2
+    return 1
+  }
+}
+
+# Converts one model to WORK/<model>/<model>.mote; the converter's output goes to convert.log.
+model_convert() {
+  local mote=$1 work=$2 model=$3
+  mkdir -p "$work/$model"
+  timeout 300 "$mote" convert "$work/onnx/$model.onnx" -o "$work/$model/$model.mote" \
+    --shape input=1x3x224x224 > "$work/$model/convert.log" 2>&1
+}
+
+# Prints the first numeric value of KEY in the JSON on stdin (`mote info --json`, `mote bench
+# --json`, `ort_run.mjs --bench`), whose top-level keys come before any nested ones of that name.
+json_num() {
+  grep -o "\"$1\": *[-0-9.eE+]*" | head -n 1 | sed 's/.*: *//'
+}
+
+# Prints the last non-empty line of FILE: where Mote and node put the error that stopped them.
+last_line() {
+  grep -v '^[[:space:]]*$' "$1" | tail -n 1
+}

@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# Runs torchvision models through Mote and checks their outputs against onnxruntime-node.
+#
+#   run_model_tests.sh MOTE_BIN WORKDIR
+#
+# For each model from export_models.py: exports it into WORKDIR (cached), converts it with
+# `mote convert`, runs it with `mote run` and with onnxruntime-node on the same input, and passes
+# when max|diff| <= 1e-4 * max|reference|. Prints a row per model with the difference and the
+# arena plan, then "N passed, M failed"; exits non-zero when any model fails.
+#
+# Needs /usr/bin/python3 with torch, torchvision and numpy (MOTE_PYTHON overrides), node, and
+# tests/node_modules from `cd tests && npm ci --ignore-scripts`.
+set -u
+mote=${1:?usage: run_model_tests.sh MOTE_BIN WORKDIR}
+work=${2:?usage: run_model_tests.sh MOTE_BIN WORKDIR}
+# shellcheck source=tests/models/lib.sh
+source "$(dirname "$0")/lib.sh"
+mote=$(cd "$(dirname "$mote")" && pwd)/$(basename "$mote")
+mkdir -p "$work"
+work=$(cd "$work" && pwd)
+models_prepare "$work" || exit 1
+input="$work/onnx/input.npy"
+
+passed=0
+failed=0
+printf '%-20s %-6s %11s %9s %12s %12s %8s\n' model result 'max|diff|' diff/tol arena_bytes lower_bound arena/lb
+for model in $models; do
+  dir="$work/$model"
+  rm -rf "$dir/mote_out"
+  mkdir -p "$dir/mote_out"
+  diff=- ratio=- arena=- lower=- arena_ratio=- reason=
+  if ! model_convert "$mote" "$work" "$model"; then
+    reason="mote convert: $(last_line "$dir/convert.log")"
+  else
+    "$mote" info "$dir/$model.mote" --json > "$dir/info.json" 2> "$dir/info.log"
+    arena=$(json_num arena_bytes < "$dir/info.json")
+    lower=$(json_num lower_bound < "$dir/info.json")
+    if [ -n "$arena" ] && [ -n "$lower" ] && [ "$lower" -gt 0 ]; then
+      arena_ratio=$(awk -v a="$arena" -v b="$lower" 'BEGIN { printf "%.3f", a / b }')
+    fi
+    if ! timeout 300 "$mote" run "$dir/$model.mote" --input "input=$input" \
+        --output-dir "$dir/mote_out" --quiet > "$dir/run.log" 2>&1; then
+      reason="mote run: $(last_line "$dir/run.log")"
+    elif ! timeout 300 node "$ort_run" "$work/onnx/$model.onnx" "$input" "$dir/ort.npy" \
+        > "$dir/ort.log" 2>&1; then
+      reason="onnxruntime-node: $(last_line "$dir/ort.log")"
+    else
+      cmp=$("$python" "$models_dir/compare_npy.py" "$dir/mote_out/output.npy" "$dir/ort.npy" 2>&1)
+      cmp_rc=$?
+      read -r diff ratio <<< "$cmp"
+      if [[ "$diff" =~ ^[0-9] ]]; then
+        [ "$cmp_rc" -eq 0 ] || reason="max|diff| is $ratio x the tolerance"
+      else
+        diff=- ratio=-
+        reason="compare: $(tail -n 1 <<< "$cmp")"
+      fi
+    fi
+  fi
+  if [ -z "$reason" ]; then
+    verdict=PASS
+    passed=$((passed + 1))
+  else
+    verdict=FAIL
+    failed=$((failed + 1))
+  fi
+  printf '%-20s %-6s %11s %9s %12s %12s %8s\n' "$model" "$verdict" "$diff" "$ratio" "$arena" "$lower" "$arena_ratio"
+  [ -z "$reason" ] || echo "  $model: $reason"
+done
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
