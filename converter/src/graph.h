@@ -92,6 +92,9 @@ struct BlobMeta {
 };
 std::vector<uint8_t> write_blob(const Graph& g, const Plan& plan, const BlobMeta& meta);
 
+// Q31 multiplier and shift with real ~= multiplier * 2^(shift - 31) (quantize.cc).
+void quantize_multiplier(double real, int32_t* multiplier, int32_t* shift);
+
 // TensorProto helpers (onnx_import.cc).
 std::vector<int32_t> to_dims32(const std::vector<int64_t>& shape, const std::string& what);
 TensorView view_of(const Tensor& t, bool with_data);

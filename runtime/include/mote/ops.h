@@ -134,7 +134,17 @@ typedef enum mote_dtype {
   X(GATHER_ELEMENTS, "GatherElements", gather)           \
   X(HARDMAX, "Hardmax", softmax)                         \
   X(LP_NORM, "LpNormalization", norm)                    \
-  X(CUM_SUM, "CumSum", cum_sum)
+  X(CUM_SUM, "CumSum", cum_sum)                          \
+  X(QUANTIZE, "QuantizeLinear", quantize)                \
+  X(DEQUANTIZE, "DequantizeLinear", quantize)            \
+  X(DYNAMIC_QUANTIZE, "DynamicQuantizeLinear", quantize) \
+  X(FLIP_SIGN, "FlipSign", quantize)                     \
+  X(REQUANTIZE, "Requantize", quantize)                  \
+  X(LUT, "Lut", quantize)                                \
+  X(QCONV, "QConv", qconv)                               \
+  X(QMATMUL, "QMatMul", qmatmul)                         \
+  X(QADD, "QAdd", qbinary)                               \
+  X(QMUL, "QMul", qbinary)
 
 typedef enum mote_op_code {
 #define MOTE_X_ENUM(e, name, family) MOTE_OP_##e,
@@ -344,6 +354,60 @@ typedef struct mote_cum_sum_params {
   int32_t exclusive;
   int32_t reverse;
 } mote_cum_sum_params;
+
+/* ---- int8 (docs/quantization.md is the normative description) ----------------------------
+ * real = scale * (q - zero_point). Requantisation multiplies an int32 accumulator by a Q31
+ * multiplier in [2^30, 2^31) and shifts: mote_requantize() in kernels/reference/quant.h. */
+
+/* QuantizeLinear: x float32, scale float32 (scalar or [C] along axis), zero point (optional,
+ * int8/uint8, scalar or [C]) -> int8/uint8 (out_dtype). DequantizeLinear: x int8/uint8/int32 ->
+ * float32. DynamicQuantizeLinear: x float32 -> (y uint8, scale float32 scalar, zp uint8 scalar).
+ * FlipSign: uint8 <-> int8 by flipping the top bit (zero point moves by 128).
+ * Requantize: int8 -> int8 with (in_zp, out_zp, mult, shift).
+ * Lut: int8 -> int8 through a 256-entry int8 table input, y = table[x + 128]. */
+typedef struct mote_quantize_params {
+  int32_t axis;
+  int32_t out_dtype;
+  int32_t in_zp;
+  int32_t out_zp;
+  int32_t mult;
+  int32_t shift;
+} mote_quantize_params;
+
+/* QConv: X int8 NCHW, W int8 [M, C/group, kH, kW], B int32 [M] (optional), MULT int32 [M] and
+ * SHIFT int32 [M] (optional together: absent = int32 accumulators out, as ConvInteger), WZP
+ * int32 [M] or [1] (optional weight zero points; 0 when absent).
+ * acc = B[m] + sum (x - in_zp) * (w - wzp[m]); y = clamp(requant(acc, MULT[m], SHIFT[m]) +
+ * out_zp, act_min, act_max). */
+typedef struct mote_qconv_params {
+  mote_conv_params conv;
+  int32_t in_zp;
+  int32_t out_zp;
+  int32_t act_min;
+  int32_t act_max;
+} mote_qconv_params;
+
+/* QMatMul: A int8 [..., M, K], B int8 [..., K, N] (batch dims broadcast), BIAS int32 [N]
+ * (optional), MULT/SHIFT int32 [N] or [1] (optional: absent = int32 out, as MatMulInteger),
+ * BZP int32 [N] or [1] (optional). acc = BIAS[n] + sum_k (a - a_zp) * (b - BZP[n]). */
+typedef struct mote_qmatmul_params {
+  int32_t a_zp;
+  int32_t out_zp;
+  int32_t act_min;
+  int32_t act_max;
+} mote_qmatmul_params;
+
+/* QAdd / QMul on int8 with numpy broadcasting.
+ * QAdd: a' = requant((a - a_zp) << left_shift, a_mult, a_shift), b' likewise,
+ *       y = clamp(requant(a' + b', out_mult, out_shift) + out_zp).
+ * QMul: y = clamp(requant((a - a_zp) * (b - b_zp), out_mult, out_shift) + out_zp). */
+typedef struct mote_qbinary_params {
+  int32_t a_zp, b_zp, out_zp;
+  int32_t a_mult, a_shift, b_mult, b_shift;
+  int32_t out_mult, out_shift;
+  int32_t left_shift;
+  int32_t act_min, act_max;
+} mote_qbinary_params;
 
 #ifdef __cplusplus
 }

@@ -1,0 +1,437 @@
+// Reference int8 kernels: quantize/dequantize, sign flips, requantize, lookup tables, QConv,
+// QMatMul, QAdd, QMul. Integer results are exact: every target must produce the same bytes.
+#include <math.h>
+
+#include "common.h"
+#include "quant.h"
+
+namespace mote {
+namespace ref {
+namespace {
+
+bool is_q8(int32_t dt) { return dt == MOTE_I8 || dt == MOTE_U8; }
+
+// Per-tensor or per-axis quantisation parameter: element `i` of a tensor picks index
+// (i / inner) % count from a [count] parameter (count 1 means per tensor).
+struct AxisIndex {
+  int64_t inner = 1;
+  int64_t count = 1;
+  int64_t at(int64_t i) const { return count == 1 ? 0 : (i / inner) % count; }
+};
+
+Status axis_index(const OpArgs& a, const TensorView& x, const TensorView& param, int32_t axis, AxisIndex* out) {
+  const int64_t n = param.numel();
+  if (n == 1) return Status::kOk;
+  if (param.rank != 1 || x.rank == 0 || !normalize_axis(&axis, x.rank) || n != x.dims[axis]) {
+    return Fail(a.diag, Status::kBadParams).s("scale/zero point of ").i(n).s(" elements does not match axis ").i(axis);
+  }
+  out->count = n;
+  out->inner = product(x.dims, axis + 1, x.rank);
+  return Status::kOk;
+}
+
+int32_t load_q(const TensorView& t, int64_t i) {
+  switch (t.dtype) {
+    case MOTE_I8: return t.as<int8_t>()[i];
+    case MOTE_U8: return t.as<uint8_t>()[i];
+    case MOTE_I32: return t.as<int32_t>()[i];
+    default: return 0;
+  }
+}
+
+int32_t saturate(int32_t v, int32_t dtype) {
+  return dtype == MOTE_U8 ? clamp_i32(v, 0, 255) : clamp_i32(v, -128, 127);
+}
+
+int32_t round_to_int(float v) {
+  if (v != v) return 0;
+  if (v > 2.0e9f) return 2000000000;
+  if (v < -2.0e9f) return -2000000000;
+  return int32_t(nearbyintf(v));  // ties to even
+}
+
+Status check_requant(const OpArgs& a, const TensorView& mult, const TensorView& shift, int64_t channels) {
+  if (mult.dtype != MOTE_I32 || shift.dtype != MOTE_I32 || mult.rank > 1 || shift.rank > 1 ||
+      !(mult.numel() == channels || mult.numel() == 1) || mult.numel() != shift.numel()) {
+    return Fail(a.diag, Status::kBadParams).s("multiplier/shift must be int32 [").i(channels).s("] or [1]");
+  }
+  if (mult.data) {  // constants are checked once, at load
+    for (int64_t k = 0; k < mult.numel(); ++k) {
+      if (mult.as<int32_t>()[k] < 0 || shift.as<int32_t>()[k] < -31 || shift.as<int32_t>()[k] > 30) {
+        return Fail(a.diag, Status::kBadParams).s("multiplier/shift out of range at ").i(k);
+      }
+    }
+  }
+  return Status::kOk;
+}
+
+Status check_zp_vector(const OpArgs& a, const TensorView& zp, int64_t channels) {
+  if (zp.dtype != MOTE_I32 || zp.rank > 1 || !(zp.numel() == channels || zp.numel() == 1)) {
+    return Fail(a.diag, Status::kBadParams).s("zero points must be int32 [").i(channels).s("] or [1]");
+  }
+  return Status::kOk;
+}
+
+Status check_act_range(const OpArgs& a, int32_t lo, int32_t hi, bool int8_out) {
+  if (lo > hi || (int8_out && (lo < -128 || hi > 127))) return Fail(a.diag, Status::kBadParams).s("bad activation range");
+  return Status::kOk;
+}
+
+bool opt(const OpArgs& a, int32_t k) { return a.num_in > k && a.in[k].present(); }
+
+int32_t pick(const TensorView& t, int64_t k) { return t.as<int32_t>()[t.numel() == 1 ? 0 : k]; }
+
+}  // namespace
+}  // namespace ref
+
+using namespace ref;
+
+// ---- quantize family -------------------------------------------------------------------------
+
+Status infer_quantize(const OpArgs& a, TensorView* out, uint32_t*) {
+  MOTE_TRY(check_params<mote_quantize_params>(a));
+  const mote_quantize_params& p = a.p<mote_quantize_params>();
+  if (a.num_in < 1 || !a.in[0].present()) return Fail(a.diag, Status::kBadParams).s("input is required");
+  const TensorView& x = a.in[0];
+  AxisIndex idx;
+  switch (a.code) {
+    case MOTE_OP_QUANTIZE:
+    case MOTE_OP_DEQUANTIZE: {
+      MOTE_TRY(check_arity(a, 2, 3, 1));
+      const bool q = a.code == MOTE_OP_QUANTIZE;
+      if (q ? x.dtype != MOTE_F32 : !(is_q8(x.dtype) || x.dtype == MOTE_I32)) {
+        return Fail(a.diag, Status::kBadParams).s("input is ").s(dtype_name(x.dtype));
+      }
+      MOTE_TRY(check_dtype(a, 1, MOTE_F32));
+      MOTE_TRY(axis_index(a, x, a.in[1], p.axis, &idx));
+      const int32_t qtype = q ? p.out_dtype : x.dtype;
+      if (q && !is_q8(qtype)) return Fail(a.diag, Status::kBadParams).s("QuantizeLinear output must be int8 or uint8");
+      if (opt(a, 2)) {
+        if (a.in[2].dtype != qtype || a.in[2].numel() != a.in[1].numel()) {
+          return Fail(a.diag, Status::kBadParams).s("zero point must be ").s(dtype_name(qtype)).s(" shaped like the scale");
+        }
+      }
+      same_as(out, x, q ? qtype : int32_t(MOTE_F32));
+      return Status::kOk;
+    }
+    case MOTE_OP_DYNAMIC_QUANTIZE:
+      MOTE_TRY(check_arity(a, 1, 1, 3));
+      MOTE_TRY(check_dtype(a, 0, MOTE_F32));
+      same_as(&out[0], x, MOTE_U8);
+      set_shape(&out[1], MOTE_F32, 0, nullptr);
+      set_shape(&out[2], MOTE_U8, 0, nullptr);
+      return Status::kOk;
+    case MOTE_OP_FLIP_SIGN:
+      MOTE_TRY(check_arity(a, 1, 1, 1));
+      if (!is_q8(x.dtype)) return Fail(a.diag, Status::kBadParams).s("FlipSign takes int8 or uint8");
+      same_as(out, x, x.dtype == MOTE_I8 ? MOTE_U8 : MOTE_I8);
+      return Status::kOk;
+    case MOTE_OP_REQUANTIZE:
+      MOTE_TRY(check_arity(a, 1, 1, 1));
+      MOTE_TRY(check_dtype(a, 0, MOTE_I8));
+      if (p.mult < 0 || p.shift < -31 || p.shift > 30 || p.in_zp < -128 || p.in_zp > 127 || p.out_zp < -128 || p.out_zp > 127) {
+        return Fail(a.diag, Status::kBadParams).s("requantisation parameters out of range");
+      }
+      same_as(out, x, MOTE_I8);
+      return Status::kOk;
+    case MOTE_OP_LUT:
+      MOTE_TRY(check_arity(a, 2, 2, 1));
+      MOTE_TRY(check_dtype(a, 0, MOTE_I8));
+      MOTE_TRY(check_dtype(a, 1, MOTE_I8));
+      if (a.in[1].numel() != 256) return Fail(a.diag, Status::kBadParams).s("the lookup table must have 256 entries");
+      same_as(out, x, MOTE_I8);
+      return Status::kOk;
+    default: return unsupported(a);
+  }
+}
+
+Status run_quantize(const OpArgs& a) {
+  const mote_quantize_params& p = a.p<mote_quantize_params>();
+  const TensorView& x = a.in[0];
+  const int64_t n = x.numel();
+  switch (a.code) {
+    case MOTE_OP_QUANTIZE:
+    case MOTE_OP_DEQUANTIZE: {
+      AxisIndex idx;
+      MOTE_TRY(axis_index(a, x, a.in[1], p.axis, &idx));
+      const float* scale = a.in[1].as<float>();
+      const bool has_zp = opt(a, 2);
+      if (a.code == MOTE_OP_QUANTIZE) {
+        const int32_t dt = a.out[0].dtype;
+        const float* in = x.as<float>();
+        for (int64_t i = 0; i < n; ++i) {
+          const int64_t c = idx.at(i);
+          const int32_t zp = has_zp ? load_q(a.in[2], c) : 0;
+          const int32_t q = saturate(round_to_int(in[i] / scale[c]) + zp, dt);
+          if (dt == MOTE_U8) {
+            a.out[0].as<uint8_t>()[i] = uint8_t(q);
+          } else {
+            a.out[0].as<int8_t>()[i] = int8_t(q);
+          }
+        }
+      } else {
+        float* y = a.out[0].as<float>();
+        for (int64_t i = 0; i < n; ++i) {
+          const int64_t c = idx.at(i);
+          const int32_t zp = has_zp ? load_q(a.in[2], c) : 0;
+          y[i] = float(load_q(x, i) - zp) * scale[c];
+        }
+      }
+      return Status::kOk;
+    }
+    case MOTE_OP_DYNAMIC_QUANTIZE: {
+      const float* in = x.as<float>();
+      float lo = 0.0f, hi = 0.0f;
+      for (int64_t i = 0; i < n; ++i) {
+        lo = in[i] < lo ? in[i] : lo;
+        hi = in[i] > hi ? in[i] : hi;
+      }
+      const float scale = (hi - lo) / 255.0f;
+      const int32_t zp = scale > 0.0f ? clamp_i32(round_to_int(0.0f - lo / scale), 0, 255) : 0;
+      uint8_t* y = a.out[0].as<uint8_t>();
+      for (int64_t i = 0; i < n; ++i) y[i] = uint8_t(scale > 0.0f ? clamp_i32(round_to_int(in[i] / scale) + zp, 0, 255) : zp);
+      *a.out[1].as<float>() = scale;
+      *a.out[2].as<uint8_t>() = uint8_t(zp);
+      return Status::kOk;
+    }
+    case MOTE_OP_FLIP_SIGN: {
+      const uint8_t* in = x.as<uint8_t>();
+      uint8_t* y = a.out[0].as<uint8_t>();
+      for (int64_t i = 0; i < n; ++i) y[i] = uint8_t(in[i] ^ 0x80u);
+      return Status::kOk;
+    }
+    case MOTE_OP_REQUANTIZE: {
+      const int8_t* in = x.as<int8_t>();
+      int8_t* y = a.out[0].as<int8_t>();
+      for (int64_t i = 0; i < n; ++i) y[i] = int8_t(clamp_i32(requantize(in[i] - p.in_zp, p.mult, p.shift) + p.out_zp, -128, 127));
+      return Status::kOk;
+    }
+    case MOTE_OP_LUT: {
+      const int8_t* in = x.as<int8_t>();
+      const int8_t* table = a.in[1].as<int8_t>();
+      int8_t* y = a.out[0].as<int8_t>();
+      for (int64_t i = 0; i < n; ++i) y[i] = table[in[i] + 128];
+      return Status::kOk;
+    }
+    default: return unsupported(a);
+  }
+}
+
+// ---- QConv -----------------------------------------------------------------------------------
+
+Status infer_qconv(const OpArgs& a, TensorView* out, uint32_t*) {
+  MOTE_TRY(check_arity(a, 2, 6, 1));
+  MOTE_TRY(check_params<mote_qconv_params>(a));
+  const mote_qconv_params& p = a.p<mote_qconv_params>();
+  const mote_conv_params& c = p.conv;
+  MOTE_TRY(check_dtype(a, 0, MOTE_I8));
+  MOTE_TRY(check_dtype(a, 1, MOTE_I8));
+  if (c.spatial_rank != 1 && c.spatial_rank != 2) return Fail(a.diag, Status::kBadParams).s("only 1-D and 2-D QConv");
+  if (c.group < 1) return Fail(a.diag, Status::kBadParams).s("group must be >= 1");
+  const TensorView& x = a.in[0];
+  const TensorView& w = a.in[1];
+  const int32_t r = c.spatial_rank;
+  if (x.rank != r + 2 || w.rank != r + 2) return Fail(a.diag, Status::kBadParams).s("X and W must have rank ").i(r + 2);
+  const int32_t m = w.dims[0];
+  if (x.dims[1] % c.group != 0 || m % c.group != 0 || w.dims[1] * c.group != x.dims[1]) {
+    return Fail(a.diag, Status::kBadParams).s("channels: X has ").i(x.dims[1]).s(", W ").dims(w.dims, w.rank);
+  }
+  if (p.in_zp < -128 || p.in_zp > 127) return Fail(a.diag, Status::kBadParams).s("input zero point out of range");
+  if (opt(a, 2) && (a.in[2].dtype != MOTE_I32 || a.in[2].numel() != m)) {
+    return Fail(a.diag, Status::kBadParams).s("bias must be int32 [").i(m).s("]");
+  }
+  const bool requant = opt(a, 3);
+  if (requant != opt(a, 4)) return Fail(a.diag, Status::kBadParams).s("multiplier and shift go together");
+  if (requant) MOTE_TRY(check_requant(a, a.in[3], a.in[4], m));
+  if (opt(a, 5)) MOTE_TRY(check_zp_vector(a, a.in[5], m));
+  MOTE_TRY(check_act_range(a, p.act_min, p.act_max, requant));
+  out->dtype = requant ? MOTE_I8 : MOTE_I32;
+  out->rank = x.rank;
+  out->dims[0] = x.dims[0];
+  out->dims[1] = m;
+  for (int32_t d = 0; d < r; ++d) {
+    if (w.dims[2 + d] != c.kernel[d] || c.stride[d] < 1 || c.dilation[d] < 1 || c.pad_begin[d] < 0 || c.pad_end[d] < 0 ||
+        c.stride[d] > 65535 || c.dilation[d] > 65535 || c.pad_begin[d] > 65535 || c.pad_end[d] > 65535) {
+      return Fail(a.diag, Status::kBadParams).s("bad kernel/stride/dilation/pad on spatial axis ").i(d);
+    }
+    const int64_t span = int64_t(c.kernel[d] - 1) * c.dilation[d] + 1;
+    const int64_t padded = int64_t(x.dims[2 + d]) + c.pad_begin[d] + c.pad_end[d];
+    if (padded < span) return Fail(a.diag, Status::kBadParams).s("kernel larger than padded input");
+    out->dims[2 + d] = int32_t((padded - span) / c.stride[d] + 1);
+  }
+  return Status::kOk;
+}
+
+Status run_qconv(const OpArgs& a) {
+  const mote_qconv_params& p = a.p<mote_qconv_params>();
+  const mote_conv_params& c = p.conv;
+  const TensorView& x = a.in[0];
+  const TensorView& w = a.in[1];
+  const TensorView& y = a.out[0];
+  const bool two = c.spatial_rank == 2;
+  const int32_t n = x.dims[0], ch = x.dims[1], ih = two ? x.dims[2] : 1, iw = x.dims[x.rank - 1];
+  const int32_t m = y.dims[1], oh = two ? y.dims[2] : 1, ow = y.dims[y.rank - 1];
+  const int32_t kh = two ? w.dims[2] : 1, kw = w.dims[w.rank - 1];
+  const int32_t last = c.spatial_rank - 1;
+  const int32_t sh = two ? c.stride[0] : 1, sw = c.stride[last], dh = two ? c.dilation[0] : 1, dw = c.dilation[last];
+  const int32_t ph = two ? c.pad_begin[0] : 0, pw = c.pad_begin[last];
+  const int32_t cg = ch / c.group, mg = m / c.group;
+  const int8_t* xd = x.as<int8_t>();
+  const int8_t* wd = w.as<int8_t>();
+  const int32_t* bias = opt(a, 2) ? a.in[2].as<int32_t>() : nullptr;
+  const bool requant = opt(a, 3);
+  for (int32_t b = 0; b < n; ++b) {
+    for (int32_t om = 0; om < m; ++om) {
+      const int32_t g = om / mg;
+      const int32_t wzp = opt(a, 5) ? pick(a.in[5], om) : 0;
+      for (int32_t oy = 0; oy < oh; ++oy) {
+        for (int32_t ox = 0; ox < ow; ++ox) {
+          int32_t acc = bias ? bias[om] : 0;
+          for (int32_t ci = 0; ci < cg; ++ci) {
+            const int8_t* xp = xd + (int64_t(b) * ch + g * cg + ci) * ih * iw;
+            const int8_t* wp = wd + (int64_t(om) * cg + ci) * kh * kw;
+            for (int32_t u = 0; u < kh; ++u) {
+              const int32_t r = oy * sh - ph + u * dh;
+              if (r < 0 || r >= ih) continue;  // padding reads the zero point: contributes 0
+              for (int32_t v = 0; v < kw; ++v) {
+                const int32_t col = ox * sw - pw + v * dw;
+                if (col < 0 || col >= iw) continue;
+                acc += (int32_t(xp[int64_t(r) * iw + col]) - p.in_zp) * (int32_t(wp[u * kw + v]) - wzp);
+              }
+            }
+          }
+          const int64_t at = ((int64_t(b) * m + om) * oh + oy) * ow + ox;
+          if (requant) {
+            const int32_t v = requantize(acc, pick(a.in[3], om), pick(a.in[4], om)) + p.out_zp;
+            y.as<int8_t>()[at] = int8_t(clamp_i32(v, p.act_min, p.act_max));
+          } else {
+            y.as<int32_t>()[at] = acc;
+          }
+        }
+      }
+    }
+  }
+  return Status::kOk;
+}
+
+// ---- QMatMul ---------------------------------------------------------------------------------
+
+Status infer_qmatmul(const OpArgs& a, TensorView* out, uint32_t*) {
+  MOTE_TRY(check_arity(a, 2, 6, 1));
+  MOTE_TRY(check_params<mote_qmatmul_params>(a));
+  const mote_qmatmul_params& p = a.p<mote_qmatmul_params>();
+  MOTE_TRY(check_dtype(a, 0, MOTE_I8));
+  MOTE_TRY(check_dtype(a, 1, MOTE_I8));
+  MOTE_TRY(check_rank(a, 0, 2, MOTE_MAX_RANK));
+  MOTE_TRY(check_rank(a, 1, 2, MOTE_MAX_RANK));
+  const TensorView& A = a.in[0];
+  const TensorView& B = a.in[1];
+  if (A.dims[A.rank - 1] != B.dims[B.rank - 2]) return Fail(a.diag, Status::kBadParams).s("A and B do not multiply");
+  const int32_t N = B.dims[B.rank - 1];
+  TensorView ba{}, bb{};
+  ba.rank = A.rank - 2;
+  bb.rank = B.rank - 2;
+  for (int32_t k = 0; k < ba.rank; ++k) ba.dims[k] = A.dims[k];
+  for (int32_t k = 0; k < bb.rank; ++k) bb.dims[k] = B.dims[k];
+  const TensorView* shapes[2] = {&ba, &bb};
+  MOTE_TRY(broadcast_shapes(a, shapes, 2, out));
+  out->dims[out->rank++] = A.dims[A.rank - 2];
+  out->dims[out->rank++] = N;
+  if (p.a_zp < -128 || p.a_zp > 127) return Fail(a.diag, Status::kBadParams).s("A zero point out of range");
+  if (opt(a, 2) && (a.in[2].dtype != MOTE_I32 || a.in[2].numel() != N)) {
+    return Fail(a.diag, Status::kBadParams).s("bias must be int32 [").i(N).s("]");
+  }
+  const bool requant = opt(a, 3);
+  if (requant != opt(a, 4)) return Fail(a.diag, Status::kBadParams).s("multiplier and shift go together");
+  if (requant) MOTE_TRY(check_requant(a, a.in[3], a.in[4], N));
+  if (opt(a, 5)) MOTE_TRY(check_zp_vector(a, a.in[5], N));
+  MOTE_TRY(check_act_range(a, p.act_min, p.act_max, requant));
+  out->dtype = requant ? MOTE_I8 : MOTE_I32;
+  return Status::kOk;
+}
+
+Status run_qmatmul(const OpArgs& a) {
+  const mote_qmatmul_params& p = a.p<mote_qmatmul_params>();
+  const TensorView& A = a.in[0];
+  const TensorView& B = a.in[1];
+  const TensorView& Y = a.out[0];
+  const int32_t M = A.dims[A.rank - 2], K = A.dims[A.rank - 1], N = B.dims[B.rank - 1];
+  TensorView ba{}, bb{}, by{};
+  ba.rank = A.rank - 2;
+  bb.rank = B.rank - 2;
+  by.rank = Y.rank - 2;
+  for (int32_t k = 0; k < ba.rank; ++k) ba.dims[k] = A.dims[k];
+  for (int32_t k = 0; k < bb.rank; ++k) bb.dims[k] = B.dims[k];
+  for (int32_t k = 0; k < by.rank; ++k) by.dims[k] = Y.dims[k];
+  const int32_t* bias = opt(a, 2) ? a.in[2].as<int32_t>() : nullptr;
+  const bool requant = opt(a, 3);
+  const int64_t mk = int64_t(M) * K, kn = int64_t(K) * N, mn = int64_t(M) * N;
+  const TensorView* ins[2] = {&ba, &bb};
+  for_each_broadcast<2>(by, ins, [&](int64_t o, const int64_t* off) {
+    const int8_t* pa = A.as<int8_t>() + off[0] * mk;
+    const int8_t* pb = B.as<int8_t>() + off[1] * kn;
+    for (int32_t i = 0; i < M; ++i) {
+      for (int32_t j = 0; j < N; ++j) {
+        const int32_t bzp = opt(a, 5) ? pick(a.in[5], j) : 0;
+        int32_t acc = bias ? bias[j] : 0;
+        for (int32_t k = 0; k < K; ++k) acc += (int32_t(pa[int64_t(i) * K + k]) - p.a_zp) * (int32_t(pb[int64_t(k) * N + j]) - bzp);
+        const int64_t at = o * mn + int64_t(i) * N + j;
+        if (requant) {
+          const int32_t v = requantize(acc, pick(a.in[3], j), pick(a.in[4], j)) + p.out_zp;
+          Y.as<int8_t>()[at] = int8_t(clamp_i32(v, p.act_min, p.act_max));
+        } else {
+          Y.as<int32_t>()[at] = acc;
+        }
+      }
+    }
+  });
+  return Status::kOk;
+}
+
+// ---- QAdd / QMul -----------------------------------------------------------------------------
+
+Status infer_qbinary(const OpArgs& a, TensorView* out, uint32_t*) {
+  MOTE_TRY(check_arity(a, 2, 2, 1));
+  MOTE_TRY(check_params<mote_qbinary_params>(a));
+  MOTE_TRY(check_dtype(a, 0, MOTE_I8));
+  MOTE_TRY(check_dtype(a, 1, MOTE_I8));
+  const mote_qbinary_params& p = a.p<mote_qbinary_params>();
+  const int32_t zps[3] = {p.a_zp, p.b_zp, p.out_zp};
+  for (int32_t z : zps) {
+    if (z < -128 || z > 127) return Fail(a.diag, Status::kBadParams).s("zero point out of range");
+  }
+  const int32_t mults[3] = {p.a_mult, p.b_mult, p.out_mult};
+  const int32_t shifts[3] = {p.a_shift, p.b_shift, p.out_shift};
+  for (int32_t k = 0; k < 3; ++k) {
+    if (mults[k] < 0 || shifts[k] < -31 || shifts[k] > 30) return Fail(a.diag, Status::kBadParams).s("multiplier/shift out of range");
+  }
+  if (p.left_shift < 0 || p.left_shift > 20) return Fail(a.diag, Status::kBadParams).s("left shift out of range");
+  MOTE_TRY(check_act_range(a, p.act_min, p.act_max, true));
+  const TensorView* shapes[2] = {&a.in[0], &a.in[1]};
+  MOTE_TRY(broadcast_shapes(a, shapes, 2, out));
+  out->dtype = MOTE_I8;
+  return Status::kOk;
+}
+
+Status run_qbinary(const OpArgs& a) {
+  const mote_qbinary_params& p = a.p<mote_qbinary_params>();
+  const int8_t* x = a.in[0].as<int8_t>();
+  const int8_t* y = a.in[1].as<int8_t>();
+  int8_t* z = a.out[0].as<int8_t>();
+  const TensorView* ins[2] = {&a.in[0], &a.in[1]};
+  if (a.code == MOTE_OP_QADD) {
+    for_each_broadcast<2>(a.out[0], ins, [&](int64_t o, const int64_t* off) {
+      const int32_t va = requantize((int32_t(x[off[0]]) - p.a_zp) * (1 << p.left_shift), p.a_mult, p.a_shift);
+      const int32_t vb = requantize((int32_t(y[off[1]]) - p.b_zp) * (1 << p.left_shift), p.b_mult, p.b_shift);
+      z[o] = int8_t(clamp_i32(requantize(va + vb, p.out_mult, p.out_shift) + p.out_zp, p.act_min, p.act_max));
+    });
+  } else {
+    for_each_broadcast<2>(a.out[0], ins, [&](int64_t o, const int64_t* off) {
+      const int32_t prod = (int32_t(x[off[0]]) - p.a_zp) * (int32_t(y[off[1]]) - p.b_zp);
+      z[o] = int8_t(clamp_i32(requantize(prod, p.out_mult, p.out_shift) + p.out_zp, p.act_min, p.act_max));
+    });
+  }
+  return Status::kOk;
+}
+
+}  // namespace mote
