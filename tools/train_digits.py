@@ -10,6 +10,7 @@ Trains a tiny CNN on the 8x8 handwritten digits bundled with scikit-learn
   digits_sample_label.txt          its true label
   digits_heldout.npy               all held-out images, float32 (N,1,8,8)
   digits_heldout_labels.npy        their labels, int64 (N,)
+  digits_calib.npy                 128 training images for int8 calibration, float32 (128,1,8,8)
 
 The test vectors are written next to the model. The same seed always yields
 the same model and the same split.
@@ -129,6 +130,7 @@ def main():
         f.write(f"{y_test[0]}\n")
     np.save(os.path.join(out_dir, "digits_heldout.npy"), x_test)
     np.save(os.path.join(out_dir, "digits_heldout_labels.npy"), y_test)
+    np.save(os.path.join(out_dir, "digits_calib.npy"), x_train[:128])
     print(f"sample true label: {y_test[0]}")
 
 

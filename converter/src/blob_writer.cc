@@ -117,6 +117,7 @@ std::vector<uint8_t> write_blob(const Graph& g, const Plan& plan, const BlobMeta
     r.scratch_offset = plan.scratch_offset[k];
     r.scratch_bytes = plan.scratch_bytes[k];
     r.name = op.name.empty() ? MOTE_NONE : strings.add(op.name);
+    r.note = op.note.empty() ? MOTE_NONE : strings.add(op.note);
     ops.push_back(r);
   }
   std::vector<uint32_t> io = {uint32_t(g.inputs.size()), uint32_t(g.outputs.size())};

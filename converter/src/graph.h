@@ -40,6 +40,7 @@ struct Op {
   std::vector<int> inputs;  // tensor ids, -1 for an absent optional input
   std::vector<int> outputs;
   std::string name;  // the ONNX node it came from
+  std::string note;  // why the op runs in the precision it does (mixed precision), or ""
 
   template <typename P>
   P& p() { return *reinterpret_cast<P*>(params.data()); }
@@ -73,6 +74,9 @@ struct Graph {
 int fold_batch_norm(Graph& g);
 int fuse_activations(Graph& g);
 int remove_dead_ops(Graph& g);
+
+// Post-training int8 quantisation (ptq.cc): calibrates on options.calib and rewrites the graph.
+void quantize_graph(Graph& g, const ConvertOptions& options, std::vector<std::string>* notes);
 
 // The arena plan (planner.cc).
 struct Plan {

@@ -144,6 +144,36 @@ std::string blob_to_c_header(const std::vector<uint8_t>& blob, const std::string
     first = false;
   }
   o << "\"\n\n";
+  // Op families (MOTE_OP_LIST's third column) for a runtime built with -DMOTE_OP_CONFIG naming
+  // this header (or one including several models' headers: a family any of them uses stays on).
+  struct Family {
+    const char* name;
+    int32_t code;
+  };
+  static const Family kFamilies[] = {
+#define MOTE_X_FAMILY(e, name, family) {#family, MOTE_OP_##e},
+      MOTE_OP_LIST(MOTE_X_FAMILY)
+#undef MOTE_X_FAMILY
+  };
+  std::vector<std::string> families;
+  std::vector<bool> family_used;
+  for (const Family& f : kFamilies) {
+    size_t k = 0;
+    while (k < families.size() && families[k] != f.name) ++k;
+    if (k == families.size()) families.push_back(f.name), family_used.push_back(false);
+    if (used[f.code]) family_used[k] = true;
+  }
+  o << "/* Op families the model uses: with -DMOTE_OP_CONFIG='\"" << symbol
+    << ".h\"' the runtime links only their kernels. */\n";
+  for (size_t k = 0; k < families.size(); ++k) {
+    const std::string m = "MOTE_USE_FAMILY_" + families[k];
+    if (family_used[k]) {
+      o << "#undef " << m << "\n#define " << m << " 1\n";
+    } else {
+      o << "#ifndef " << m << "\n#define " << m << " 0\n#endif\n";
+    }
+  }
+  o << "\n";
   o << "#if defined(__GNUC__)\n__attribute__((aligned(64)))\n#endif\n";
   o << "static const uint8_t " << symbol << "_blob[" << blob.size() << "] = {";
   for (size_t k = 0; k < blob.size(); ++k) {

@@ -320,6 +320,10 @@ ConvertResult convert_bytes(const std::string& model_bytes, const std::string& s
     if (act) result.notes.push_back("fused " + std::to_string(act) + " activations");
   }
   if (L.folded()) result.notes.push_back("folded " + std::to_string(L.folded()) + " constant ops");
+  if (options.quantize_int8) {
+    quantize_graph(g, options, &result.notes);
+    remove_dead_ops(g);
+  }
   if (dead) result.notes.push_back("removed " + std::to_string(dead) + " dead ops");
 
   Plan plan = plan_arena(g);

@@ -147,6 +147,12 @@ const char* kConvertHelp =
     "  --set NAME=VALUE          fix input NAME to a constant: a number, a comma list, or @file.npy\n"
     "  --c-array OUT.h           also write the blob as a C header (aligned const array + size #defines)\n"
     "  --no-fusion               skip BatchNorm folding and activation fusion\n"
+    "  --quantize int8           post-training int8 quantisation (needs --calib)\n"
+    "  --calib SAMPLES           calibration inputs: a .npy with N samples along axis 0, or a\n"
+    "                            directory holding one NAME.npy per input\n"
+    "  --calib-method M          minmax (default) or percentile\n"
+    "  --percentile P            with --calib-method percentile: keep P% of each range (default 99.99)\n"
+    "  --strict                  with --quantize: refuse ops that would have to stay float\n"
     "  -h, --help                show this help\n";
 
 std::string symbol_from_path(const std::string& path) {
@@ -165,12 +171,28 @@ int cmd_convert(const std::vector<std::string>& raw) {
     std::fputs(kConvertHelp, stdout);
     return 0;
   }
-  Args a(raw, {"-o", "--output", "--shape", "--set", "--c-array"}, {"--no-fusion"});
+  Args a(raw, {"-o", "--output", "--shape", "--set", "--c-array", "--quantize", "--calib", "--calib-method", "--percentile"},
+         {"--no-fusion", "--strict"});
   if (a.positional.size() != 1) usage("expects exactly one MODEL.onnx");
   std::string out = a.get("-o", a.get("--output"));
   if (out.empty()) usage("missing -o OUT.mote");
   mote::ConvertOptions opt;
   opt.no_fusion = a.flag("--no-fusion");
+  const std::string quantize = a.get("--quantize");
+  if (!quantize.empty() && quantize != "int8") usage("--quantize takes int8");
+  opt.quantize_int8 = quantize == "int8";
+  opt.calib = a.get("--calib");
+  opt.calib_method = a.get("--calib-method", "minmax");
+  opt.percentile = std::stod(a.get("--percentile", "99.99"));
+  opt.strict = a.flag("--strict");
+  if (!opt.quantize_int8 && (!opt.calib.empty() || opt.strict)) usage("--calib and --strict go with --quantize int8");
+  if (opt.quantize_int8 && opt.calib.empty()) usage("--quantize int8 needs --calib SAMPLES");
+  opt.progress = [](int done, int total) {
+    if (total >= 20 && (done == total || done % std::max(1, total / 20) == 0)) {
+      std::fprintf(stderr, "\rcalibrating: %d/%d", done, total);
+      if (done == total) std::fprintf(stderr, "\n");
+    }
+  };
   for (const auto& s : a.all("--shape")) {
     std::string v;
     std::string name = split_name_value(s, "--shape", &v);
@@ -254,6 +276,7 @@ uint64_t op_macs(const mote::Model& m, uint32_t k) {
     return n;
   };
   switch (op.code) {
+    case MOTE_OP_QCONV:
     case MOTE_OP_CONV: {
       const auto& w = dims(1);
       uint64_t per = 1;
@@ -272,6 +295,7 @@ uint64_t op_macs(const mote::Model& m, uint32_t k) {
       const uint64_t kdim = uint64_t(p->trans_a ? a.dims[0] : a.dims[1]);
       return numel(dims(op.num_inputs)) * kdim;
     }
+    case MOTE_OP_QMATMUL:
     case MOTE_OP_MATMUL: {
       const auto& a = dims(0);
       return numel(dims(op.num_inputs)) * uint64_t(a.dims[a.rank - 1]);
@@ -388,7 +412,9 @@ int cmd_info(const std::vector<std::string>& raw) {
       const auto& op = m.op(k);
       const auto& out = m.tensor(m.operand(op.operands + op.num_inputs));
       o << (k ? "," : "") << "\n    {\"op\": \"" << mote::op_name(op.code) << "\", \"node\": \"" << json_escape(m.string(op.name))
-        << "\", \"output\": " << dims_text(out.dims, out.rank) << ", \"macs\": " << op_macs(m, k) << ", \"scratch\": " << op.scratch_bytes << "}";
+        << "\", \"output\": " << dims_text(out.dims, out.rank) << ", \"dtype\": \"" << mote::dtype_name(out.dtype)
+        << "\", \"macs\": " << op_macs(m, k) << ", \"scratch\": " << op.scratch_bytes << ", \"note\": \""
+        << json_escape(m.string(op.note)) << "\"}";
     }
     o << "\n  ]\n}\n";
     std::fputs(o.str().c_str(), stdout);
@@ -405,14 +431,15 @@ int cmd_info(const std::vector<std::string>& raw) {
       (void)m.output_info(k, &info);
       std::printf("output %u: %-24s %-7s %s\n", k, info.name, mote::dtype_name(info.dtype), dims_text(info.dims, info.rank).c_str());
     }
-    std::printf("\n%4s  %-20s %-28s %-20s %14s\n", "#", "op", "node", "output", "MACs");
+    std::printf("\n%4s  %-20s %-28s %-20s %-8s %14s\n", "#", "op", "node", "output", "dtype", "MACs");
     for (uint32_t k = 0; k < m.num_ops(); ++k) {
       const auto& op = m.op(k);
       const auto& out = m.tensor(m.operand(op.operands + op.num_inputs));
       std::string node = m.string(op.name);
       if (node.size() > 28) node = node.substr(0, 25) + "...";
-      std::printf("%4u  %-20s %-28s %-20s %14llu\n", k, mote::op_name(op.code), node.c_str(), dims_text(out.dims, out.rank).c_str(),
-                  static_cast<unsigned long long>(op_macs(m, k)));
+      std::printf("%4u  %-20s %-28s %-20s %-8s %14llu%s%s\n", k, mote::op_name(op.code), node.c_str(),
+                  dims_text(out.dims, out.rank).c_str(), mote::dtype_name(out.dtype), static_cast<unsigned long long>(op_macs(m, k)),
+                  *m.string(op.note) ? "  " : "", m.string(op.note));
     }
     std::printf("\nops: %u, MACs: %llu\n", m.num_ops(), static_cast<unsigned long long>(total_macs));
     std::printf("weights: %u bytes (%s)\n", m.plan().weight_bytes, human_bytes(m.plan().weight_bytes).c_str());

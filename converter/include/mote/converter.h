@@ -4,6 +4,7 @@
 #define MOTE_CONVERTER_H
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <stdexcept>
 #include <string>
@@ -44,6 +45,14 @@ struct ConvertOptions {
   std::map<std::string, HostTensor> set_tensors;
   // Skips fusion passes (for debugging the planner and kernels).
   bool no_fusion = false;
+
+  // Post-training int8 quantisation (docs/quantization.md).
+  bool quantize_int8 = false;
+  std::string calib;                  // a .npy of N samples along axis 0, or a directory of NAME.npy
+  std::string calib_method = "minmax";  // or "percentile"
+  double percentile = 99.99;
+  bool strict = false;                // refuse when an op has to stay float
+  std::function<void(int done, int total)> progress;  // calibration progress, optional
 };
 
 struct PlanTensor {  // one buffer of the arena plan, for reports

@@ -14,7 +14,7 @@ extern "C" {
 
 #define MOTE_BLOB_MAGIC 0x45544F4Du /* "MOTE" */
 #define MOTE_BLOB_VERSION_MAJOR 1u
-#define MOTE_BLOB_VERSION_MINOR 0u
+#define MOTE_BLOB_VERSION_MINOR 1u
 #define MOTE_BLOB_ALIGN 16u        /* sections start on this boundary */
 #define MOTE_CONST_ALIGN 64u       /* each constant starts on this boundary */
 #define MOTE_ARENA_ALIGN 16u       /* arena offsets are multiples of this */
@@ -94,7 +94,7 @@ typedef struct mote_op_record {
   uint32_t scratch_offset; /* arena offset of the op's scratch buffer */
   uint32_t scratch_bytes;
   uint32_t name;       /* string offset of the source node's name, or MOTE_NONE */
-  uint32_t reserved;
+  uint32_t note;       /* since 1.1: why the op runs in its precision (string), or MOTE_NONE */
 } mote_op_record;
 
 typedef struct mote_plan_record {

@@ -7,17 +7,35 @@ namespace mote {
 
 using namespace ref;
 
+namespace {
+
+// int8 pools keep the input's quantisation: the average of int8 values rounds half away from
+// zero (docs/quantization.md).
+int32_t rounded_average(int32_t sum, int32_t count) {
+  if (count == 0) return 0;
+  return sum >= 0 ? (sum + count / 2) / count : (sum - count / 2) / count;
+}
+
+Status check_pool_dtype(const OpArgs& a) {
+  if (a.in[0].dtype != MOTE_F32 && a.in[0].dtype != MOTE_I8) {
+    return Fail(a.diag, Status::kBadParams).s("input is ").s(dtype_name(a.in[0].dtype)).s(", expected float32 or int8");
+  }
+  return Status::kOk;
+}
+
+}  // namespace
+
 Status infer_pool(const OpArgs& a, TensorView* out, uint32_t*) {
   MOTE_TRY(check_arity(a, 1, 1, 1));
   MOTE_TRY(check_params<mote_pool_params>(a));
-  MOTE_TRY(check_dtype(a, 0, MOTE_F32));
+  MOTE_TRY(check_pool_dtype(a));
   const mote_pool_params& p = a.p<mote_pool_params>();
   const TensorView& x = a.in[0];
   if (p.spatial_rank != 1 && p.spatial_rank != 2) {
     return Fail(a.diag, Status::kBadParams).s("only 1-D and 2-D pooling is supported, got ").i(p.spatial_rank).s("-D");
   }
   if (x.rank != p.spatial_rank + 2) return Fail(a.diag, Status::kBadParams).s("X must have rank ").i(p.spatial_rank + 2);
-  same_as(out, x, MOTE_F32);
+  same_as(out, x, x.dtype);
   for (int32_t d = 0; d < p.spatial_rank; ++d) {
     if (p.kernel[d] < 1 || p.stride[d] < 1 || p.dilation[d] < 1 || p.pad_begin[d] < 0 || p.pad_end[d] < 0 ||
         p.kernel[d] > 65535 || p.stride[d] > 65535 || p.dilation[d] > 65535 || p.pad_begin[d] >= 65535 ||
@@ -36,7 +54,10 @@ Status infer_pool(const OpArgs& a, TensorView* out, uint32_t*) {
   return Status::kOk;
 }
 
-Status run_pool(const OpArgs& a) {
+namespace {
+
+template <typename T, typename Acc>
+void pool_planes(const OpArgs& a) {
   const mote_pool_params& p = a.p<mote_pool_params>();
   const TensorView& x = a.in[0];
   const TensorView& y = a.out[0];
@@ -51,14 +72,14 @@ Status run_pool(const OpArgs& a) {
   const int32_t peh = two ? p.pad_end[0] : 0, pew = p.pad_end[last];
   const int64_t planes = int64_t(x.dims[0]) * x.dims[1];
   const bool is_max = a.code == MOTE_OP_MAX_POOL;
-  const float* in = x.as<float>();
-  float* out = y.as<float>();
+  const T* in = x.as<T>();
+  T* out = y.as<T>();
   for (int64_t c = 0; c < planes; ++c) {
-    const float* xp = in + c * ih * iw;
-    float* yp = out + c * oh * ow;
+    const T* xp = in + c * ih * iw;
+    T* yp = out + c * oh * ow;
     for (int32_t i = 0; i < oh; ++i) {
       for (int32_t j = 0; j < ow; ++j) {
-        float acc = is_max ? -FLT_MAX : 0.0f;
+        Acc acc = 0;
         int32_t valid = 0, counted = 0;
         bool any = false;
         for (int32_t u = 0; u < kh; ++u) {
@@ -69,7 +90,7 @@ Status run_pool(const OpArgs& a) {
             const int32_t col = j * sw - pw + v * dw;
             if (row_padded && col >= -pw && col < iw + pew) ++counted;
             if (!row_in || col < 0 || col >= iw) continue;
-            const float val = xp[int64_t(r) * iw + col];
+            const Acc val = xp[int64_t(r) * iw + col];
             ++valid;
             if (is_max) {
               if (!any || val > acc || val != val) acc = val;
@@ -81,20 +102,34 @@ Status run_pool(const OpArgs& a) {
         }
         if (!is_max) {
           const int32_t div = p.count_include_pad ? counted : valid;
-          acc = div ? acc / float(div) : 0.0f;
+          if constexpr (sizeof(T) == 1) {
+            acc = Acc(rounded_average(int32_t(acc), div));
+          } else {
+            acc = div ? acc / Acc(div) : Acc(0);
+          }
         }
-        yp[int64_t(i) * ow + j] = acc;
+        yp[int64_t(i) * ow + j] = T(acc);
       }
     }
+  }
+}
+
+}  // namespace
+
+Status run_pool(const OpArgs& a) {
+  if (a.in[0].dtype == MOTE_I8) {
+    pool_planes<int8_t, int32_t>(a);
+  } else {
+    pool_planes<float, float>(a);
   }
   return Status::kOk;
 }
 
 Status infer_global_pool(const OpArgs& a, TensorView* out, uint32_t*) {
   MOTE_TRY(check_arity(a, 1, 1, 1));
-  MOTE_TRY(check_dtype(a, 0, MOTE_F32));
+  MOTE_TRY(check_pool_dtype(a));
   MOTE_TRY(check_rank(a, 0, 3, MOTE_MAX_RANK));
-  same_as(out, a.in[0], MOTE_F32);
+  same_as(out, a.in[0], a.in[0].dtype);
   for (int32_t d = 2; d < out->rank; ++d) out->dims[d] = 1;
   return Status::kOk;
 }
@@ -103,9 +138,20 @@ Status run_global_pool(const OpArgs& a) {
   const TensorView& x = a.in[0];
   const int64_t planes = int64_t(x.dims[0]) * x.dims[1];
   const int64_t size = product(x.dims, 2, x.rank);
+  const bool is_max = a.code == MOTE_OP_GLOBAL_MAX_POOL;
+  if (x.dtype == MOTE_I8) {
+    const int8_t* in = x.as<int8_t>();
+    int8_t* out = a.out[0].as<int8_t>();
+    for (int64_t c = 0; c < planes; ++c) {
+      const int8_t* xp = in + c * size;
+      int32_t acc = is_max ? -128 : 0;
+      for (int64_t i = 0; i < size; ++i) acc = is_max ? (xp[i] > acc ? xp[i] : acc) : acc + xp[i];
+      out[c] = int8_t(is_max ? acc : rounded_average(acc, int32_t(size)));
+    }
+    return Status::kOk;
+  }
   const float* in = x.as<float>();
   float* out = a.out[0].as<float>();
-  const bool is_max = a.code == MOTE_OP_GLOBAL_MAX_POOL;
   for (int64_t c = 0; c < planes; ++c) {
     const float* xp = in + c * size;
     float acc = is_max ? (size ? xp[0] : 0.0f) : 0.0f;

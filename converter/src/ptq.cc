@@ -1,0 +1,643 @@
+// Post-training int8 quantisation.
+//
+// 1. Calibrate: run the float graph on the host over the samples (the runtime's own kernels),
+//    recording each tensor's range: min/max, or with --calib-method percentile the values at
+//    (100 - p)% and p% of a 2048-bin histogram.
+// 2. Choose parameters: activations per tensor, asymmetric (the range always includes 0);
+//    weights per output channel, symmetric in [-127, 127]; biases int32 at scale s_in * s_w.
+// 3. Rewrite: each op with an int8 kernel gets int8 operands; a float tensor that an int8 op reads
+//    gets a QuantizeLinear, an int8 tensor that a float op (or a graph output) reads gets a
+//    DequantizeLinear. Ops that move data keep their input's parameters; Concat requantises its
+//    inputs to its output's; element-wise functions with no cheap integer form become a
+//    256-entry lookup table computed with the float kernel itself.
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <dirent.h>
+#include <map>
+#include <sys/stat.h>
+
+#include "graph.h"
+
+namespace mote {
+namespace {
+
+struct Range {
+  float lo = INFINITY, hi = -INFINITY;
+  std::vector<uint64_t> hist;  // percentile pass
+};
+
+struct QParams {
+  float scale = 1.0f;
+  int32_t zp = 0;
+};
+
+QParams choose(float lo, float hi) {
+  lo = std::min(lo, 0.0f);
+  hi = std::max(hi, 0.0f);
+  QParams q;
+  if (!(hi > lo) || !std::isfinite(lo) || !std::isfinite(hi)) return q;  // constant 0: any scale works
+  q.scale = (hi - lo) / 255.0f;
+  q.zp = int32_t(std::lround(-128.0 - double(lo) / q.scale));
+  q.zp = std::min(127, std::max(-128, q.zp));
+  return q;
+}
+
+int8_t quantize_value(float v, const QParams& q) {
+  const float r = std::nearbyint(v / q.scale) + float(q.zp);
+  return int8_t(std::min(127.0f, std::max(-128.0f, r)));
+}
+
+float dequantize_value(int32_t v, const QParams& q) { return float(v - q.zp) * q.scale; }
+
+// ---- calibration ------------------------------------------------------------------------------
+
+std::vector<HostTensor> load_samples(const Graph& g, const std::string& path, size_t* count) {
+  struct stat st {};
+  if (stat(path.c_str(), &st) != 0) throw ConvertError("--calib " + path + ": no such file or directory");
+  std::vector<HostTensor> per_input;
+  for (int id : g.inputs) {
+    const Tensor& in = g.tensors[size_t(id)];
+    std::string file = path;
+    if (S_ISDIR(st.st_mode)) {
+      file = path + "/" + in.name + ".npy";
+    } else if (g.inputs.size() != 1) {
+      throw ConvertError("--calib: the model has " + std::to_string(g.inputs.size()) +
+                         " inputs; pass a directory holding one NAME.npy per input");
+    }
+    HostTensor t = read_npy(file);
+    if (t.dtype != in.dtype) {
+      throw ConvertError("--calib " + file + ": holds " + dtype_name(t.dtype) + ", input '" + in.name + "' is " + dtype_name(in.dtype));
+    }
+    // Samples stack along a new first axis, or replace a batch of 1.
+    std::vector<int64_t> want(in.shape.begin() + (in.shape.size() && in.shape[0] == 1 ? 1 : 0), in.shape.end());
+    std::vector<int64_t> got(t.shape.size() ? t.shape.begin() + 1 : t.shape.begin(), t.shape.end());
+    if (t.shape.empty() || got != want) {
+      std::string shape = "[N";
+      for (int64_t d : want) shape += "," + std::to_string(d);
+      std::string has = "[";
+      for (size_t k = 0; k < t.shape.size(); ++k) has += (k ? "," : "") + std::to_string(t.shape[k]);
+      throw ConvertError("--calib " + file + ": shape " + has + "] does not hold samples of input '" + in.name + "': expected " + shape + "]");
+    }
+    if (per_input.empty()) {
+      *count = size_t(t.shape[0]);
+    } else if (size_t(t.shape[0]) != *count) {
+      throw ConvertError("--calib: the input files hold different numbers of samples");
+    }
+    per_input.push_back(std::move(t));
+  }
+  if (*count == 0) throw ConvertError("--calib: no samples");
+  return per_input;
+}
+
+// Runs the float graph on one sample; calls `visit(id, data)` for every float tensor produced.
+template <typename Visit>
+void run_float(const Graph& g, const std::vector<HostTensor>& samples, size_t index, Visit visit) {
+  std::vector<std::vector<uint8_t>> values(g.tensors.size());
+  for (size_t k = 0; k < g.inputs.size(); ++k) {
+    const Tensor& in = g.tensors[size_t(g.inputs[k])];
+    const size_t bytes = in.bytes();
+    const uint8_t* src = samples[k].data.data() + index * bytes;
+    values[size_t(g.inputs[k])].assign(src, src + bytes);
+    if (in.dtype == MOTE_F32) visit(g.inputs[k], reinterpret_cast<const float*>(src), in.numel());
+  }
+  char text[192];
+  Diag diag(text, sizeof text);
+  for (const Op& op : g.ops) {
+    std::vector<TensorView> ins, outs;
+    for (int id : op.inputs) {
+      if (id < 0) {
+        ins.push_back(TensorView{nullptr, MOTE_DTYPE_UNDEFINED, 0, {0}});
+        continue;
+      }
+      const Tensor& t = g.tensors[size_t(id)];
+      TensorView v = view_of(t, false);
+      v.data = t.is_const ? const_cast<uint8_t*>(t.data.data()) : values[size_t(id)].data();
+      ins.push_back(v);
+    }
+    for (int id : op.outputs) {
+      values[size_t(id)].assign(g.tensors[size_t(id)].bytes() + 1, 0);
+      TensorView v = view_of(g.tensors[size_t(id)], false);
+      v.data = values[size_t(id)].data();
+      outs.push_back(v);
+    }
+    std::vector<TensorView> inferred(outs.size());
+    OpArgs args{op.code, op.params.data(), uint32_t(op.params.size()), ins.data(), int32_t(ins.size()), outs.data(),
+                int32_t(outs.size()), nullptr, 0, &diag};
+    uint32_t scratch = 0;
+    if (op_infer(args, inferred.data(), &scratch) != Status::kOk) throw ConvertError(std::string("calibration: ") + diag.text());
+    std::vector<uint8_t> scratch_buf(scratch + 16);
+    args.scratch = scratch_buf.data();
+    args.scratch_bytes = scratch;
+    if (op_run(args) != Status::kOk) throw ConvertError("calibration: op '" + op.name + "': " + diag.text());
+    for (int id : op.outputs) {
+      const Tensor& t = g.tensors[size_t(id)];
+      if (t.dtype == MOTE_F32) visit(id, reinterpret_cast<const float*>(values[size_t(id)].data()), t.numel());
+    }
+  }
+}
+
+std::map<int, QParams> calibrate(const Graph& g, const ConvertOptions& o) {
+  size_t count = 0;
+  const std::vector<HostTensor> samples = load_samples(g, o.calib, &count);
+  const bool percentile = o.calib_method == "percentile";
+  if (!percentile && o.calib_method != "minmax") throw ConvertError("--calib-method must be minmax or percentile");
+  if (percentile && !(o.percentile > 50.0 && o.percentile <= 100.0)) throw ConvertError("--percentile must be in (50, 100]");
+  std::map<int, Range> ranges;
+  const int passes = percentile ? 2 : 1;
+  constexpr int kBins = 2048;
+  for (int pass = 0; pass < passes; ++pass) {
+    for (size_t s = 0; s < count; ++s) {
+      if (o.progress) o.progress(int(pass * count + s + 1), int(passes * count));
+      run_float(g, samples, s, [&](int id, const float* v, int64_t n) {
+        Range& r = ranges[id];
+        if (pass == 0) {
+          for (int64_t i = 0; i < n; ++i) {
+            if (!std::isfinite(v[i])) continue;
+            r.lo = std::min(r.lo, v[i]);
+            r.hi = std::max(r.hi, v[i]);
+          }
+          return;
+        }
+        if (r.hist.empty()) r.hist.assign(kBins, 0);
+        const double width = double(r.hi) - double(r.lo);
+        for (int64_t i = 0; i < n; ++i) {
+          if (!std::isfinite(v[i])) continue;
+          int b = width > 0 ? int((double(v[i]) - r.lo) / width * kBins) : 0;
+          r.hist[size_t(std::min(kBins - 1, std::max(0, b)))]++;
+        }
+      });
+    }
+  }
+  std::map<int, QParams> params;
+  for (auto& kv : ranges) {
+    Range& r = kv.second;
+    float lo = r.lo, hi = r.hi;
+    if (percentile && !r.hist.empty()) {
+      uint64_t total = 0;
+      for (uint64_t h : r.hist) total += h;
+      const double tail = double(total) * (100.0 - o.percentile) / 100.0;
+      const double width = (double(r.hi) - double(r.lo)) / kBins;
+      uint64_t acc = 0;
+      int b = 0;
+      while (b < kBins - 1 && double(acc + r.hist[size_t(b)]) <= tail) acc += r.hist[size_t(b++)];
+      lo = float(r.lo + width * b);
+      acc = 0;
+      b = kBins - 1;
+      while (b > 0 && double(acc + r.hist[size_t(b)]) <= tail) acc += r.hist[size_t(b--)];
+      hi = float(r.lo + width * (b + 1));
+    }
+    params[kv.first] = choose(lo, hi);
+  }
+  return params;
+}
+
+// ---- rewriting --------------------------------------------------------------------------------
+
+bool is_lut_op(int32_t code) {
+  switch (code) {
+    case MOTE_OP_RELU: case MOTE_OP_LEAKY_RELU: case MOTE_OP_SIGMOID: case MOTE_OP_TANH: case MOTE_OP_HARD_SIGMOID:
+    case MOTE_OP_HARD_SWISH: case MOTE_OP_ELU: case MOTE_OP_SELU: case MOTE_OP_SOFTPLUS: case MOTE_OP_SOFTSIGN:
+    case MOTE_OP_ERF: case MOTE_OP_CLIP: case MOTE_OP_EXP: case MOTE_OP_GELU: case MOTE_OP_MISH: case MOTE_OP_ABS:
+    case MOTE_OP_NEG: case MOTE_OP_CELU: case MOTE_OP_THRESHOLDED_RELU:
+      return true;
+    default:
+      return false;
+  }
+}
+
+bool keeps_params(int32_t code) {  // data movement: the output has the input's parameters
+  switch (code) {
+    case MOTE_OP_RESHAPE: case MOTE_OP_TRANSPOSE: case MOTE_OP_SLICE: case MOTE_OP_SPLIT: case MOTE_OP_PAD:
+    case MOTE_OP_TILE: case MOTE_OP_EXPAND: case MOTE_OP_DEPTH_TO_SPACE: case MOTE_OP_SPACE_TO_DEPTH:
+    case MOTE_OP_MAX_POOL: case MOTE_OP_AVERAGE_POOL: case MOTE_OP_GLOBAL_AVERAGE_POOL: case MOTE_OP_GLOBAL_MAX_POOL:
+    case MOTE_OP_GATHER:
+      return true;
+    default:
+      return false;
+  }
+}
+
+class Rewriter {
+ public:
+  Rewriter(Graph& g, std::map<int, QParams> params) : g_(g), params_(std::move(params)) {}
+
+  void run(bool strict, std::vector<std::string>* notes) {
+    std::vector<Op> old = std::move(g_.ops);
+    g_.ops.clear();
+    int quantized = 0, kept = 0;
+    std::map<std::string, int> why;
+    for (Op& op : old) {
+      std::string reason;
+      if (try_int8(op, &reason)) {
+        ++quantized;
+        continue;
+      }
+      ++kept;
+      ++why[std::string(op_name(op.code)) + ": " + reason];
+      if (strict) throw ConvertError("--strict: op '" + op.name + "' (" + op_name(op.code) + ") has to stay float: " + reason);
+      for (int& id : op.inputs) id = float_of(id);
+      op.note = "float: " + reason;
+      g_.ops.push_back(std::move(op));
+    }
+    for (int& id : g_.outputs) {
+      const int f = float_of(id);
+      if (f != id) {
+        // Keep the output's tensor id and name: retarget the dequantisation that made `f`.
+        for (Op& op : g_.ops) {
+          for (int& out : op.outputs) out = out == f ? id : out;
+        }
+      }
+    }
+    notes->push_back("quantized " + std::to_string(quantized) + " ops to int8, " + std::to_string(kept) + " stay float");
+    for (const auto& kv : why) notes->push_back("  float " + kv.first + " (x" + std::to_string(kv.second) + ")");
+  }
+
+ private:
+  Tensor& t(int id) { return g_.tensors[size_t(id)]; }
+
+  Tensor scalar_f32(const std::string& name, float v) {
+    Tensor s;
+    s.name = name;
+    s.dtype = MOTE_F32;
+    s.is_const = true;
+    s.data.resize(4);
+    std::memcpy(s.data.data(), &v, 4);
+    return s;
+  }
+
+  int add_const(Tensor c) {
+    c.is_const = true;
+    return g_.add_tensor(std::move(c));
+  }
+
+  const QParams* qp(int id) const {
+    auto it = params_.find(id);
+    return it == params_.end() ? nullptr : &it->second;
+  }
+
+  // The float version of a tensor, dequantising its int8 version on first use.
+  int float_of(int id) {
+    if (id < 0) return id;
+    auto f = float_.find(id);
+    if (f != float_.end()) return f->second;
+    auto q = int8_.find(id);
+    if (q == int8_.end()) return id;  // it never left float
+    const QParams& p = params_.at(id);
+    Tensor out;
+    out.name = t(id).name + "_dq";
+    out.dtype = MOTE_F32;
+    out.shape = t(id).shape;
+    const int out_id = g_.add_tensor(out);
+    Op dq;
+    dq.code = MOTE_OP_DEQUANTIZE;
+    dq.params = pack(mote_quantize_params{0, MOTE_F32, 0, 0, 0, 0});
+    dq.inputs = {q->second, add_const(scalar_f32(t(id).name + "_scale", p.scale)), zp_tensor(t(id).name, p.zp)};
+    dq.outputs = {out_id};
+    dq.name = t(id).name + " dequantize";
+    g_.ops.push_back(dq);
+    float_[id] = out_id;
+    return out_id;
+  }
+
+  int zp_tensor(const std::string& base, int32_t zp) {
+    Tensor z;
+    z.name = base + "_zero_point";
+    z.dtype = MOTE_I8;
+    z.data = {uint8_t(int8_t(zp))};
+    return add_const(std::move(z));
+  }
+
+  // The int8 version of a tensor (quantising a float one, or a constant, on first use).
+  int int8_of(int id) {
+    auto q = int8_.find(id);
+    if (q != int8_.end()) return q->second;
+    const QParams* p = qp(id);
+    if (t(id).is_const) {
+      Tensor c = t(id);
+      QParams cp = p ? *p : const_params(c);
+      params_[id] = cp;
+      Tensor out;
+      out.name = c.name + "_q";
+      out.dtype = MOTE_I8;
+      out.shape = c.shape;
+      out.data.resize(size_t(c.numel()));
+      for (int64_t i = 0; i < c.numel(); ++i) out.data[size_t(i)] = uint8_t(quantize_value(c.as<float>()[i], cp));
+      const int out_id = add_const(std::move(out));
+      int8_[id] = out_id;
+      return out_id;
+    }
+    if (!p) throw ConvertError("internal: no calibration range for '" + t(id).name + "'");
+    Tensor out;
+    out.name = t(id).name + "_q";
+    out.dtype = MOTE_I8;
+    out.shape = t(id).shape;
+    const int out_id = g_.add_tensor(out);
+    Op qo;
+    qo.code = MOTE_OP_QUANTIZE;
+    qo.params = pack(mote_quantize_params{0, MOTE_I8, 0, 0, 0, 0});
+    qo.inputs = {float_of(id), add_const(scalar_f32(t(id).name + "_scale", p->scale)), zp_tensor(t(id).name, p->zp)};
+    qo.outputs = {out_id};
+    qo.name = t(id).name + " quantize";
+    g_.ops.push_back(qo);
+    int8_[id] = out_id;
+    return out_id;
+  }
+
+  QParams const_params(const Tensor& c) {
+    float lo = 0, hi = 0;
+    for (int64_t i = 0; i < c.numel(); ++i) lo = std::min(lo, c.as<float>()[i]), hi = std::max(hi, c.as<float>()[i]);
+    return choose(lo, hi);
+  }
+
+  // A fresh int8 tensor standing for float tensor `id`, with parameters `p`.
+  int new_int8(int id, const QParams& p) {
+    Tensor out;
+    out.name = t(id).name;
+    out.dtype = MOTE_I8;
+    out.shape = t(id).shape;
+    const int out_id = g_.add_tensor(out);
+    params_[id] = p;
+    int8_[id] = out_id;
+    if (t(id).graph_output) {
+      // The float graph output is recreated by a dequantisation; its name moves there.
+      g_.tensors[size_t(out_id)].name = t(id).name + "_q";
+    }
+    return out_id;
+  }
+
+  void activation_range(const mote_act& act, const QParams& out, int32_t* lo, int32_t* hi) {
+    *lo = -128;
+    *hi = 127;
+    if (act.kind == MOTE_ACT_RELU) *lo = std::max(*lo, out.zp);
+    if (act.kind == MOTE_ACT_CLIP) {
+      *lo = std::max(*lo, int32_t(quantize_value(act.alpha, out)));
+      *hi = std::min(*hi, int32_t(quantize_value(act.beta, out)));
+    }
+  }
+
+  bool float_input(int id) const { return id >= 0 && g_.tensors[size_t(id)].dtype == MOTE_F32; }
+
+  // Per-channel symmetric weights: channel c's elements are w[c * per + i] (rows) or
+  // w[i * channels + c] (columns).
+  std::vector<float> weight_scales(const Tensor& w, int64_t channels, bool columns) {
+    const int64_t per = w.numel() / channels;
+    std::vector<float> s(size_t(channels), 0.0f);
+    for (int64_t c = 0; c < channels; ++c) {
+      float m = 0;
+      for (int64_t i = 0; i < per; ++i) m = std::max(m, std::fabs(w.as<float>()[columns ? i * channels + c : c * per + i]));
+      s[size_t(c)] = m > 0 ? m / 127.0f : 1.0f;
+    }
+    return s;
+  }
+
+  int int8_weights(const Tensor& w, const std::vector<float>& scales, bool columns, std::vector<int64_t>* dims) {
+    const int64_t channels = int64_t(scales.size()), per = w.numel() / channels;
+    Tensor q;
+    q.name = w.name + "_q";
+    q.dtype = MOTE_I8;
+    q.shape = *dims;
+    q.data.resize(size_t(w.numel()));
+    for (int64_t i = 0; i < w.numel(); ++i) {
+      const int64_t c = columns ? i % channels : i / per;
+      const float v = std::nearbyint(w.as<float>()[i] / scales[size_t(c)]);
+      q.data[size_t(i)] = uint8_t(int8_t(std::min(127.0f, std::max(-127.0f, v))));
+    }
+    return add_const(std::move(q));
+  }
+
+  int bias_tensor(const std::string& name, const std::vector<double>& values, const std::vector<double>& scales) {
+    Tensor b;
+    b.name = name;
+    b.dtype = MOTE_I32;
+    b.shape = {int64_t(values.size())};
+    b.data.resize(values.size() * 4);
+    for (size_t k = 0; k < values.size(); ++k) {
+      const double q = std::nearbyint(values[k] / scales[k]);
+      const int32_t v = int32_t(std::min(2147483647.0, std::max(-2147483648.0, q)));
+      std::memcpy(b.data.data() + k * 4, &v, 4);
+    }
+    return add_const(std::move(b));
+  }
+
+  void requant(const std::string& base, const std::vector<double>& real, int* mult, int* shift) {
+    Tensor m, s;
+    m.name = base + "_multiplier";
+    s.name = base + "_shift";
+    m.dtype = s.dtype = MOTE_I32;
+    m.shape = s.shape = {int64_t(real.size())};
+    m.data.resize(real.size() * 4);
+    s.data.resize(real.size() * 4);
+    for (size_t k = 0; k < real.size(); ++k) {
+      int32_t q = 0, sh = 0;
+      quantize_multiplier(real[k], &q, &sh);
+      if (sh > 30) throw ConvertError("requantisation scale too large for '" + base + "'");
+      std::memcpy(m.data.data() + k * 4, &q, 4);
+      std::memcpy(s.data.data() + k * 4, &sh, 4);
+    }
+    *mult = add_const(std::move(m));
+    *shift = add_const(std::move(s));
+  }
+
+  void push(int32_t code, std::vector<uint8_t> params, std::vector<int> ins, std::vector<int> outs, const Op& from) {
+    Op op;
+    op.code = code;
+    op.params = std::move(params);
+    op.inputs = std::move(ins);
+    op.outputs = std::move(outs);
+    op.name = from.name;
+    g_.ops.push_back(std::move(op));
+  }
+
+  bool try_int8(const Op& op, std::string* reason) {
+    for (int id : op.outputs) {
+      if (t(id).dtype != MOTE_F32) return *reason = "not a float op", false;
+      if (!qp(id)) return *reason = "no calibration range", false;
+    }
+    if (op.inputs.empty() || !float_input(op.inputs[0])) return *reason = "its input is not float", false;
+    const int x = op.inputs[0], y = op.outputs[0];
+    switch (op.code) {
+      case MOTE_OP_CONV: {
+        const mote_conv_params& c = op.p<mote_conv_params>();
+        const int w = op.inputs[1], b = op.inputs.size() > 2 ? op.inputs[2] : -1;
+        if (!t(w).is_const || (b >= 0 && !t(b).is_const)) return *reason = "weights are not constant", false;
+        if (c.act.kind == MOTE_ACT_LEAKY_RELU) return *reason = "LeakyRelu is not fused in int8", false;
+        const int xq = int8_of(x);
+        const QParams in = params_.at(x), out = params_.at(y);
+        const int64_t m = t(w).shape[0];
+        const std::vector<float> ws = weight_scales(t(w), m, false);
+        std::vector<int64_t> dims = t(w).shape;
+        const int wq = int8_weights(t(w), ws, false, &dims);
+        std::vector<double> bias(size_t(m), 0.0), bias_scale(static_cast<size_t>(m)), real(static_cast<size_t>(m));
+        for (int64_t k = 0; k < m; ++k) {
+          if (b >= 0) bias[size_t(k)] = t(b).as<float>()[k];
+          bias_scale[size_t(k)] = double(in.scale) * ws[size_t(k)];
+          real[size_t(k)] = bias_scale[size_t(k)] / out.scale;
+        }
+        int mult, shift;
+        requant(t(y).name, real, &mult, &shift);
+        mote_qconv_params p{c, in.zp, out.zp, 0, 0};
+        p.conv.act = {MOTE_ACT_NONE, 0, 0};
+        activation_range(c.act, out, &p.act_min, &p.act_max);
+        const int bq = bias_tensor(t(y).name + "_bias_q", bias, bias_scale);
+        push(MOTE_OP_QCONV, pack(p), {xq, wq, bq, mult, shift}, {new_int8(y, out)}, op);
+        return true;
+      }
+      case MOTE_OP_GEMM:
+      case MOTE_OP_MATMUL: {
+        const int w = op.inputs[1];
+        const int c = op.inputs.size() > 2 ? op.inputs[2] : -1;
+        if (!t(w).is_const || t(w).shape.size() != 2) return *reason = "B is not a constant matrix", false;
+        float alpha = 1.0f, beta = 1.0f;
+        bool trans_b = false;
+        mote_act act{MOTE_ACT_NONE, 0, 0};
+        if (op.code == MOTE_OP_GEMM) {
+          const mote_gemm_params& gp = op.p<mote_gemm_params>();
+          if (gp.trans_a) return *reason = "transposed A", false;
+          alpha = gp.alpha, beta = gp.beta, trans_b = gp.trans_b != 0, act = gp.act;
+        } else {
+          act = op.p<mote_matmul_params>().act;
+          if (t(x).shape.size() < 2) return *reason = "A is a vector", false;
+        }
+        if (!(alpha > 0)) return *reason = "alpha <= 0", false;
+        if (act.kind == MOTE_ACT_LEAKY_RELU) return *reason = "LeakyRelu is not fused in int8", false;
+        const int64_t K = trans_b ? t(w).shape[1] : t(w).shape[0], N = trans_b ? t(w).shape[0] : t(w).shape[1];
+        if (c >= 0 && (!t(c).is_const || !(t(c).numel() == N || t(c).numel() == 1) ||
+                       (t(c).shape.size() == 2 && t(c).shape[0] != 1))) {
+          return *reason = "C is not a constant row vector", false;
+        }
+        // B as [K, N] int8, symmetric per column.
+        Tensor b = t(w);
+        if (trans_b) {
+          for (int64_t i = 0; i < K; ++i)
+            for (int64_t j = 0; j < N; ++j) std::memcpy(b.data.data() + (i * N + j) * 4, t(w).data.data() + (j * K + i) * 4, 4);
+          b.shape = {K, N};
+        }
+        const int xq = int8_of(x);
+        const QParams in = params_.at(x), out = params_.at(y);
+        const std::vector<float> ws = weight_scales(b, N, true);
+        std::vector<int64_t> dims = {K, N};
+        const int bq8 = int8_weights(b, ws, true, &dims);
+        std::vector<double> bias(size_t(N), 0.0), bias_scale(static_cast<size_t>(N)), real(static_cast<size_t>(N));
+        for (int64_t j = 0; j < N; ++j) {
+          if (c >= 0) bias[size_t(j)] = double(beta) * t(c).as<float>()[t(c).numel() == 1 ? 0 : j];
+          bias_scale[size_t(j)] = double(alpha) * in.scale * ws[size_t(j)];
+          real[size_t(j)] = bias_scale[size_t(j)] / out.scale;
+        }
+        int mult, shift;
+        requant(t(y).name, real, &mult, &shift);
+        mote_qmatmul_params p{in.zp, out.zp, -128, 127};
+        activation_range(act, out, &p.act_min, &p.act_max);
+        const int biasq = bias_tensor(t(y).name + "_bias_q", bias, bias_scale);
+        push(MOTE_OP_QMATMUL, pack(p), {xq, bq8, biasq, mult, shift}, {new_int8(y, out)}, op);
+        return true;
+      }
+      case MOTE_OP_ADD:
+      case MOTE_OP_MUL: {
+        const int z = op.inputs[1];
+        if (!float_input(z)) return *reason = "mixed dtypes", false;
+        const mote_act act = op.p<mote_binary_params>().act;
+        if (act.kind == MOTE_ACT_LEAKY_RELU) return *reason = "LeakyRelu is not fused in int8", false;
+        const int aq = int8_of(x), bq = int8_of(z);
+        const QParams pa = params_.at(x), pb = params_.at(z), out = params_.at(y);
+        mote_qbinary_params p{};
+        p.a_zp = pa.zp, p.b_zp = pb.zp, p.out_zp = out.zp;
+        activation_range(act, out, &p.act_min, &p.act_max);
+        if (op.code == MOTE_OP_ADD) {
+          // Both inputs are rescaled to twice the larger input scale, with 20 bits of headroom.
+          p.left_shift = 20;
+          const double twice = 2.0 * std::max(pa.scale, pb.scale);
+          quantize_multiplier(pa.scale / twice, &p.a_mult, &p.a_shift);
+          quantize_multiplier(pb.scale / twice, &p.b_mult, &p.b_shift);
+          quantize_multiplier(twice / (double(1 << 20) * out.scale), &p.out_mult, &p.out_shift);
+        } else {
+          quantize_multiplier(double(pa.scale) * pb.scale / out.scale, &p.out_mult, &p.out_shift);
+        }
+        if (p.out_shift > 30) return *reason = "output scale too small", false;
+        push(op.code == MOTE_OP_ADD ? MOTE_OP_QADD : MOTE_OP_QMUL, pack(p), {aq, bq}, {new_int8(y, out)}, op);
+        return true;
+      }
+      case MOTE_OP_CONCAT: {
+        QParams out = params_.at(y);
+        std::vector<int> ins;
+        for (int in : op.inputs) {
+          if (!float_input(in)) return *reason = "mixed dtypes", false;
+        }
+        for (int in : op.inputs) {
+          int q = int8_of(in);
+          const QParams p = params_.at(in);
+          if (p.scale != out.scale || p.zp != out.zp) {
+            mote_quantize_params rp{0, MOTE_I8, p.zp, out.zp, 0, 0};
+            quantize_multiplier(double(p.scale) / out.scale, &rp.mult, &rp.shift);
+            Tensor r;
+            r.name = t(in).name + "_requantized";
+            r.dtype = MOTE_I8;
+            r.shape = t(in).shape;
+            const int rid = g_.add_tensor(r);
+            push(MOTE_OP_REQUANTIZE, pack(rp), {q}, {rid}, op);
+            q = rid;
+          }
+          ins.push_back(q);
+        }
+        push(MOTE_OP_CONCAT, op.params, ins, {new_int8(y, out)}, op);
+        return true;
+      }
+      default: break;
+    }
+    if (keeps_params(op.code)) {
+      if (op.code == MOTE_OP_RESIZE) return *reason = "float only", false;
+      const int xq = int8_of(x);
+      const QParams in = params_.at(x);
+      std::vector<int> ins = op.inputs;
+      ins[0] = xq;
+      for (size_t k = 1; k < ins.size(); ++k) {
+        if (ins[k] >= 0 && t(ins[k]).dtype == MOTE_F32) return *reason = "float side input", false;
+      }
+      std::vector<uint8_t> params = op.params;
+      if (op.code == MOTE_OP_PAD) {
+        mote_pad_params pp = op.p<mote_pad_params>();
+        pp.value = float(quantize_value(pp.value, in));  // the fill value in the int8 domain
+        params = pack(pp);
+      }
+      std::vector<int> outs;
+      for (int out : op.outputs) outs.push_back(new_int8(out, in));
+      push(op.code, params, ins, outs, op);
+      return true;
+    }
+    if (is_lut_op(op.code)) {
+      const int xq = int8_of(x);
+      const QParams in = params_.at(x), out = params_.at(y);
+      // The table: dequantise each of the 256 codes, apply the float kernel, quantise.
+      std::vector<float> src(256), dst(256);
+      for (int k = 0; k < 256; ++k) src[size_t(k)] = dequantize_value(k - 128, in);
+      TensorView vin{src.data(), MOTE_F32, 1, {256}}, vout{dst.data(), MOTE_F32, 1, {256}};
+      char text[192];
+      Diag diag(text, sizeof text);
+      OpArgs args{op.code, op.params.data(), uint32_t(op.params.size()), &vin, 1, &vout, 1, nullptr, 0, &diag};
+      if (op_run(args) != Status::kOk) return *reason = "table failed", false;
+      Tensor table;
+      table.name = t(y).name + "_table";
+      table.dtype = MOTE_I8;
+      table.shape = {256};
+      table.data.resize(256);
+      for (int k = 0; k < 256; ++k) table.data[size_t(k)] = uint8_t(quantize_value(dst[size_t(k)], out));
+      push(MOTE_OP_LUT, pack(mote_quantize_params{0, MOTE_I8, 0, 0, 0, 0}), {xq, add_const(std::move(table))}, {new_int8(y, out)}, op);
+      return true;
+    }
+    return *reason = "no int8 kernel", false;
+  }
+
+  Graph& g_;
+  std::map<int, QParams> params_;
+  std::map<int, int> int8_, float_;
+};
+
+}  // namespace
+
+void quantize_graph(Graph& g, const ConvertOptions& options, std::vector<std::string>* notes) {
+  if (options.calib.empty()) throw ConvertError("--quantize int8 needs --calib SAMPLES (a .npy of N inputs, or a directory)");
+  std::map<int, QParams> params = calibrate(g, options);
+  Rewriter(g, std::move(params)).run(options.strict, notes);
+}
+
+}  // namespace mote
