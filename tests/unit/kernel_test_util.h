@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "mote/kernel.h"
+#include "runtime/kernels/reference/quant.h"
 
 namespace mote_test {
 
@@ -71,6 +72,10 @@ inline std::vector<T> values(const Buf& b) {
   std::vector<T> v(size_t(b.view.numel()));
   if (!v.empty()) std::memcpy(v.data(), b.view.data, v.size() * sizeof(T));
   return v;
+}
+
+inline int32_t requantize_for_test(int32_t acc, int32_t multiplier, int32_t shift) {
+  return mote::ref::requantize(acc, multiplier, shift);
 }
 
 }  // namespace mote_test

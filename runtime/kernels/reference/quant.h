@@ -8,7 +8,8 @@
 namespace mote {
 namespace ref {
 
-// round(a * b / 2^31) with ties away from zero, saturating the one overflow case.
+// round(a * b / 2^31) with ties rounded up (toward +infinity: 0.5 -> 1, -0.5 -> 0), saturating
+// the one overflow case.
 inline int32_t saturating_rounding_doubling_high_mul(int32_t a, int32_t b) {
   if (a == INT32_MIN && b == INT32_MIN) return INT32_MAX;
   const int64_t ab = int64_t(a) * int64_t(b);
