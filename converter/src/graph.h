@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <cstring>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -23,6 +24,15 @@ struct Tensor {
   std::vector<uint8_t> data;  // constant data, C order
   bool graph_input = false;
   bool graph_output = false;
+  // A constant folded from DequantizeLinear(int8/uint8 data): the quantized values and their
+  // parameters, so int8 import can keep a QDQ model's weights exactly.
+  struct QSource {
+    std::vector<int8_t> values;  // in the int8 domain (uint8 moved by -128)
+    std::vector<float> scales;
+    std::vector<int32_t> zero_points;  // int8 domain
+    int32_t axis = 0;
+  };
+  std::shared_ptr<QSource> qsource;
 
   int64_t numel() const {
     int64_t n = 1;
@@ -77,6 +87,9 @@ int remove_dead_ops(Graph& g);
 
 // Post-training int8 quantisation (ptq.cc): calibrates on options.calib and rewrites the graph.
 void quantize_graph(Graph& g, const ConvertOptions& options, std::vector<std::string>* notes);
+// QDQ import (ptq.cc): folds QuantizeLinear -> DequantizeLinear pairs around float ops into int8
+// ops with the model's own parameters. Returns false when the graph has no such pairs.
+bool fold_qdq(Graph& g, bool strict, std::vector<std::string>* notes);
 
 // The arena plan (planner.cc).
 struct Plan {

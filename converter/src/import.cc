@@ -320,8 +320,10 @@ ConvertResult convert_bytes(const std::string& model_bytes, const std::string& s
     if (act) result.notes.push_back("fused " + std::to_string(act) + " activations");
   }
   if (L.folded()) result.notes.push_back("folded " + std::to_string(L.folded()) + " constant ops");
-  if (options.quantize_int8) {
+  if (options.quantize_int8 && !options.calib.empty()) {
     quantize_graph(g, options, &result.notes);
+    remove_dead_ops(g);
+  } else if (!options.no_fusion && fold_qdq(g, options.strict, &result.notes)) {
     remove_dead_ops(g);
   }
   if (dead) result.notes.push_back("removed " + std::to_string(dead) + " dead ops");

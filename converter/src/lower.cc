@@ -833,6 +833,11 @@ void emit_q8_output(Lowerer& L, int32_t code, std::vector<uint8_t> params, const
 
 void lower_quantize_linear(Lowerer& L, const Node& n, bool quantize) {
   auto in = inputs_of(L, n);
+  if (in_at(in, 1) >= 0 && L.t(in[1]).is_const) {
+    for (float s : L.const_floats(in[1], "scale")) {
+      if (!(s > 0.0f) || !std::isfinite(s)) L.error("scale " + std::to_string(s) + " is not a positive finite number");
+    }
+  }
   const int32_t axis = int32_t(attr_int(n, "axis", 1));
   int32_t out_dtype = MOTE_U8;
   if (quantize && in_at(in, 2) >= 0) out_dtype = L.t(in[2]).dtype;
@@ -1110,6 +1115,26 @@ void Lowerer::error(const std::string& text) const {
   throw ConvertError(where + text);
 }
 
+void Lowerer::remember_qsource(const std::vector<int>& inputs, int out, const std::vector<uint8_t>& params) {
+  const Tensor& q = g_.tensors[size_t(inputs[0])];
+  if (q.dtype != MOTE_I8 && q.dtype != MOTE_U8) return;
+  auto src = std::make_shared<Tensor::QSource>();
+  const int shift = q.dtype == MOTE_U8 ? -128 : 0;
+  for (int64_t i = 0; i < q.numel(); ++i) {
+    src->values.push_back(int8_t(q.dtype == MOTE_U8 ? int32_t(q.data[size_t(i)]) + shift : int32_t(int8_t(q.data[size_t(i)]))));
+  }
+  src->scales = const_floats(inputs[1], "scale");
+  if (inputs.size() > 2 && inputs[2] >= 0) {
+    for (int64_t z : const_ints(inputs[2], "zero point")) src->zero_points.push_back(int32_t(z) + shift);
+  } else {
+    src->zero_points.assign(src->scales.size(), shift);
+  }
+  mote_quantize_params p;
+  std::memcpy(&p, params.data(), sizeof p);
+  src->axis = p.axis < 0 ? p.axis + int32_t(q.shape.size()) : p.axis;
+  g_.tensors[size_t(out)].qsource = src;
+}
+
 void Lowerer::needs_constant(const Tensor& t, const char* what) const {
   if (t.graph_input) {
     std::string where;
@@ -1211,6 +1236,7 @@ std::vector<int> Lowerer::emit(int32_t code, std::vector<uint8_t> params, const 
     st = op_run(args);
     if (st != Status::kOk) error(std::string("while folding constants: ") + diag.text());
     ++folded_;
+    if (code == MOTE_OP_DEQUANTIZE) remember_qsource(inputs, ids[0], params);
   } else {
     Op op;
     op.code = code;

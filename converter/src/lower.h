@@ -47,6 +47,7 @@ class Lowerer {
 
   [[noreturn]] void error(const std::string& text) const;
   [[noreturn]] void needs_constant(const Tensor& t, const char* what) const;
+  void remember_qsource(const std::vector<int>& inputs, int out, const std::vector<uint8_t>& params);
   const onnx::NodeProto* current() const { return node_; }
   std::string fresh_name(const std::string& base);
 

@@ -11,6 +11,7 @@
 //    inputs to its output's; element-wise functions with no cheap integer form become a
 //    256-entry lookup table computed with the float kernel itself.
 #include <algorithm>
+#include <memory>
 #include <cmath>
 #include <cstring>
 #include <dirent.h>
@@ -211,7 +212,7 @@ bool keeps_params(int32_t code) {  // data movement: the output has the input's 
     case MOTE_OP_RESHAPE: case MOTE_OP_TRANSPOSE: case MOTE_OP_SLICE: case MOTE_OP_SPLIT: case MOTE_OP_PAD:
     case MOTE_OP_TILE: case MOTE_OP_EXPAND: case MOTE_OP_DEPTH_TO_SPACE: case MOTE_OP_SPACE_TO_DEPTH:
     case MOTE_OP_MAX_POOL: case MOTE_OP_AVERAGE_POOL: case MOTE_OP_GLOBAL_AVERAGE_POOL: case MOTE_OP_GLOBAL_MAX_POOL:
-    case MOTE_OP_GATHER:
+    case MOTE_OP_GATHER: case MOTE_OP_REDUCE_MEAN: case MOTE_OP_REDUCE_MAX: case MOTE_OP_REDUCE_MIN:
       return true;
     default:
       return false;
@@ -406,6 +407,43 @@ class Rewriter {
     return add_const(std::move(q));
   }
 
+  // A QDQ model's weights as it quantized them: per tensor, or per channel along `axis` (the
+  // output-channel axis). False when the tensor has no such source or another layout.
+  bool exact_weights(const Tensor& w, int32_t axis, std::vector<float>* scales, int* values, int* zps) {
+    if (!w.qsource) return false;
+    const Tensor::QSource& src = *w.qsource;
+    const int64_t channels = w.shape[size_t(axis)];
+    if (!(src.scales.size() == 1 || (src.axis == axis && int64_t(src.scales.size()) == channels))) return false;
+    scales->clear();
+    std::vector<int64_t> z;
+    bool any_zp = false;
+    for (int64_t c = 0; c < channels; ++c) {
+      const size_t k = src.scales.size() == 1 ? 0 : size_t(c);
+      scales->push_back(src.scales[k]);
+      z.push_back(src.zero_points[k]);
+      any_zp = any_zp || src.zero_points[k] != 0;
+    }
+    Tensor q;
+    q.name = w.name + "_q";
+    q.dtype = MOTE_I8;
+    q.shape = w.shape;
+    q.data.assign(src.values.begin(), src.values.end());
+    *values = add_const(std::move(q));
+    if (any_zp) {
+      Tensor zt;
+      zt.name = w.name + "_zero_point";
+      zt.dtype = MOTE_I32;
+      zt.shape = {channels};
+      zt.data.resize(size_t(channels) * 4);
+      for (int64_t c = 0; c < channels; ++c) {
+        const int32_t v = int32_t(z[size_t(c)]);
+        std::memcpy(zt.data.data() + c * 4, &v, 4);
+      }
+      *zps = add_const(std::move(zt));
+    }
+    return true;
+  }
+
   int bias_tensor(const std::string& name, const std::vector<double>& values, const std::vector<double>& scales) {
     Tensor b;
     b.name = name;
@@ -452,7 +490,10 @@ class Rewriter {
   bool try_int8(const Op& op, std::string* reason) {
     for (int id : op.outputs) {
       if (t(id).dtype != MOTE_F32) return *reason = "not a float op", false;
-      if (!qp(id)) return *reason = "no calibration range", false;
+      if (!qp(id)) return *reason = "no quantization parameters for its output", false;
+    }
+    for (int id : op.inputs) {
+      if (id >= 0 && t(id).dtype == MOTE_F32 && !t(id).is_const && !qp(id)) return *reason = "no quantization parameters for an input", false;
     }
     if (op.inputs.empty() || !float_input(op.inputs[0])) return *reason = "its input is not float", false;
     const int x = op.inputs[0], y = op.outputs[0];
@@ -465,9 +506,13 @@ class Rewriter {
         const int xq = int8_of(x);
         const QParams in = params_.at(x), out = params_.at(y);
         const int64_t m = t(w).shape[0];
-        const std::vector<float> ws = weight_scales(t(w), m, false);
-        std::vector<int64_t> dims = t(w).shape;
-        const int wq = int8_weights(t(w), ws, false, &dims);
+        std::vector<float> ws;
+        int wq = -1, wzp = -1;
+        if (!exact_weights(t(w), 0, &ws, &wq, &wzp)) {
+          ws = weight_scales(t(w), m, false);
+          std::vector<int64_t> dims = t(w).shape;
+          wq = int8_weights(t(w), ws, false, &dims);
+        }
         std::vector<double> bias(size_t(m), 0.0), bias_scale(static_cast<size_t>(m)), real(static_cast<size_t>(m));
         for (int64_t k = 0; k < m; ++k) {
           if (b >= 0) bias[size_t(k)] = t(b).as<float>()[k];
@@ -480,7 +525,9 @@ class Rewriter {
         p.conv.act = {MOTE_ACT_NONE, 0, 0};
         activation_range(c.act, out, &p.act_min, &p.act_max);
         const int bq = bias_tensor(t(y).name + "_bias_q", bias, bias_scale);
-        push(MOTE_OP_QCONV, pack(p), {xq, wq, bq, mult, shift}, {new_int8(y, out)}, op);
+        std::vector<int> ins = {xq, wq, bq, mult, shift};
+        if (wzp >= 0) ins.push_back(wzp);
+        push(MOTE_OP_QCONV, pack(p), ins, {new_int8(y, out)}, op);
         return true;
       }
       case MOTE_OP_GEMM:
@@ -632,7 +679,79 @@ class Rewriter {
   std::map<int, int> int8_, float_;
 };
 
+// The parameters of a scalar constant QuantizeLinear/DequantizeLinear, in the int8 domain.
+bool qdq_params(const Graph& g, const Op& op, QParams* p) {
+  if (op.inputs.size() < 2 || op.inputs[1] < 0) return false;
+  const Tensor& s = g.tensors[size_t(op.inputs[1])];
+  if (!s.is_const || s.numel() != 1 || s.dtype != MOTE_F32) return false;
+  p->scale = s.as<float>()[0];
+  const int zp_id = op.inputs.size() > 2 ? op.inputs[2] : -1;
+  const int32_t q_dtype = op.code == MOTE_OP_QUANTIZE ? g.tensors[size_t(op.outputs[0])].dtype : g.tensors[size_t(op.inputs[0])].dtype;
+  if (q_dtype != MOTE_I8 && q_dtype != MOTE_U8) return false;
+  if (zp_id >= 0) {
+    const Tensor& z = g.tensors[size_t(zp_id)];
+    if (!z.is_const || z.numel() != 1) return false;
+    p->zp = z.dtype == MOTE_U8 ? int32_t(z.data[0]) - 128 : int32_t(int8_t(z.data[0]));
+  } else {
+    p->zp = q_dtype == MOTE_U8 ? -128 : 0;
+  }
+  return true;
+}
+
 }  // namespace
+
+bool fold_qdq(Graph& g, bool strict, std::vector<std::string>* notes) {
+  std::map<int, QParams> params;
+  std::map<int, int> replace;  // dequantized tensor -> the float tensor it stands for
+  std::vector<bool> dead(g.ops.size(), false);
+  for (size_t k = 0; k < g.ops.size(); ++k) {
+    const Op& q = g.ops[k];
+    QParams qp;
+    if (q.code != MOTE_OP_QUANTIZE || !qdq_params(g, q, &qp)) continue;
+    const int x = q.inputs[0], qt = q.outputs[0];
+    bool foldable = true;
+    std::vector<size_t> dqs;
+    for (size_t j = 0; j < g.ops.size(); ++j) {
+      const Op& d = g.ops[j];
+      if (std::find(d.inputs.begin(), d.inputs.end(), qt) == d.inputs.end()) continue;
+      QParams dp;
+      if (d.code != MOTE_OP_DEQUANTIZE || !qdq_params(g, d, &dp)) {
+        foldable = false;
+        continue;
+      }
+      if (dp.scale != qp.scale || dp.zp != qp.zp) {
+        throw ConvertError("QDQ: tensor '" + g.tensors[size_t(x)].name + "' is quantized with scale " + std::to_string(qp.scale) +
+                           ", zero point " + std::to_string(qp.zp) + " but dequantized with scale " + std::to_string(dp.scale) +
+                           ", zero point " + std::to_string(dp.zp));
+      }
+      dqs.push_back(j);
+    }
+    params[x] = qp;
+    if (!foldable || g.tensors[size_t(qt)].graph_output) continue;
+    bool outputs_ok = true;
+    for (size_t j : dqs) outputs_ok = outputs_ok && !g.tensors[size_t(g.ops[j].outputs[0])].graph_output;
+    if (!outputs_ok) continue;
+    for (size_t j : dqs) {
+      replace[g.ops[j].outputs[0]] = x;
+      dead[j] = true;
+    }
+    dead[k] = true;
+  }
+  if (params.empty()) return false;
+  std::vector<Op> kept;
+  for (size_t k = 0; k < g.ops.size(); ++k) {
+    if (dead[k]) continue;
+    for (int& id : g.ops[k].inputs) {
+      if (replace.count(id)) id = replace[id];
+    }
+    kept.push_back(std::move(g.ops[k]));
+  }
+  g.ops = std::move(kept);
+  // Every tensor the QDQ pairs described keeps its parameters across data-movement ops.
+  notes->push_back("imported " + std::to_string(params.size()) + " QDQ-quantized tensors");
+  Rewriter(g, std::move(params)).run(strict, notes);
+  return true;
+}
 
 void quantize_graph(Graph& g, const ConvertOptions& options, std::vector<std::string>* notes) {
   if (options.calib.empty()) throw ConvertError("--quantize int8 needs --calib SAMPLES (a .npy of N inputs, or a directory)");

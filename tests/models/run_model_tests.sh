@@ -66,5 +66,43 @@ for model in $models; do
   printf '%-20s %-6s %11s %9s %12s %12s %8s\n' "$model" "$verdict" "$diff" "$ratio" "$arena" "$lower" "$arena_ratio"
   [ -z "$reason" ] || echo "  $model: $reason"
 done
+
+# int8: the same models quantized after calibration on a few seeded random inputs. They must
+# convert and run; the table reports the int8 arena against the float one and the SQNR of the
+# int8 output against the float output (a figure, not a pass mark: random weights).
+calib="$work/onnx/calib.npy"
+[ -f "$calib" ] || "$python" -c "import numpy as np; np.save('$calib', np.random.RandomState(1).standard_normal((4, 3, 224, 224)).astype(np.float32))"
+echo
+printf '%-20s %-6s %12s %12s %8s %9s\n' model int8 float_arena int8_arena ratio 'SQNR(dB)'
+for model in $models; do
+  dir="$work/$model"
+  reason=
+  if ! timeout 600 "$mote" convert "$work/onnx/$model.onnx" -o "$dir/$model.int8.mote" --shape input=1x3x224x224 \
+      --quantize int8 --calib "$calib" > "$dir/convert_int8.log" 2>&1; then
+    reason="mote convert --quantize int8: $(last_line "$dir/convert_int8.log")"
+  elif ! timeout 300 "$mote" run "$dir/$model.int8.mote" --input "input=$input" --output-dir "$dir/int8_out" --quiet \
+      > "$dir/run_int8.log" 2>&1; then
+    reason="mote run (int8): $(last_line "$dir/run_int8.log")"
+  fi
+  farena=$("$mote" info "$dir/$model.mote" --json 2> /dev/null | json_num arena_bytes)
+  qarena=$("$mote" info "$dir/$model.int8.mote" --json 2> /dev/null | json_num arena_bytes)
+  sqnr=-
+  ratio=-
+  if [ -z "$reason" ]; then
+    sqnr=$("$python" -c "
+import numpy as np
+f = np.load('$dir/mote_out/output.npy').astype(np.float64); q = np.load('$dir/int8_out/output.npy').astype(np.float64)
+noise = np.sum((f - q) ** 2)
+print('%.1f' % (10 * np.log10(np.sum(f ** 2) / noise)) if noise > 0 else 'inf')")
+    ratio=$(awk -v a="$qarena" -v b="$farena" 'BEGIN { printf "%.3f", a / b }')
+    verdict=PASS
+    passed=$((passed + 1))
+  else
+    verdict=FAIL
+    failed=$((failed + 1))
+  fi
+  printf '%-20s %-6s %12s %12s %8s %9s\n' "$model" "$verdict" "${farena:--}" "${qarena:--}" "$ratio" "$sqnr"
+  [ -z "$reason" ] || echo "  $model: $reason"
+done
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

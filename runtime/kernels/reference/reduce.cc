@@ -157,6 +157,31 @@ void reduce_typed(const OpArgs& a, const ReduceWalks& r) {
   for_each_offset(r.kept, [&](int64_t base) { *dst++ = reduce_one(a.code, src + base, r); });
 }
 
+// int8 Mean/Max/Min keep the input's quantisation; the mean rounds half away from zero
+// (docs/quantization.md).
+bool reduce_takes_int8(int32_t code) {
+  return code == MOTE_OP_REDUCE_MEAN || code == MOTE_OP_REDUCE_MAX || code == MOTE_OP_REDUCE_MIN;
+}
+
+void reduce_int8(const OpArgs& a, const ReduceWalks& r) {
+  const int8_t* src = a.in[0].as<int8_t>();
+  int8_t* dst = a.out[0].as<int8_t>();
+  const int64_t count = r.count;
+  for_each_offset(r.kept, [&](int64_t base) {
+    int64_t sum = 0;
+    int32_t hi = -128, lo = 127;
+    for_each_offset(r.reduced, [&](int64_t off) {
+      const int32_t v = src[base + off];
+      sum += v;
+      hi = v > hi ? v : hi;
+      lo = v < lo ? v : lo;
+    });
+    int64_t v = a.code == MOTE_OP_REDUCE_MAX ? hi : lo;
+    if (a.code == MOTE_OP_REDUCE_MEAN) v = count == 0 ? 0 : (sum >= 0 ? (sum + count / 2) / count : (sum - count / 2) / count);
+    *dst++ = int8_t(v);
+  });
+}
+
 // ---- ArgMax / ArgMin -------------------------------------------------------------------------
 
 // Whether v takes the place of the current best. NaN ranks above (ArgMax) or below (ArgMin)
@@ -221,7 +246,8 @@ Status infer_reduce(const OpArgs& a, TensorView* out, uint32_t*) {
   MOTE_TRY(check_input(a, 0));
   const TensorView& x = a.in[0];
   const mote_reduce_params& p = a.p<mote_reduce_params>();
-  if (x.dtype != MOTE_F32 && !(reduce_takes_ints(a.code) && (x.dtype == MOTE_I32 || x.dtype == MOTE_I64))) {
+  if (x.dtype != MOTE_F32 && !(reduce_takes_ints(a.code) && (x.dtype == MOTE_I32 || x.dtype == MOTE_I64)) &&
+      !(reduce_takes_int8(a.code) && x.dtype == MOTE_I8)) {
     return Fail(a.diag, Status::kBadParams).s(op_name(a.code)).s(" does not take ").s(dtype_name(x.dtype));
   }
   if ((p.axes_mask >> x.rank) != 0) {
@@ -252,6 +278,7 @@ Status run_reduce(const OpArgs& a) {
   switch (x.dtype) {
     case MOTE_F32: reduce_typed<float>(a, r); break;
     case MOTE_I32: reduce_typed<int32_t>(a, r); break;
+    case MOTE_I8: reduce_int8(a, r); break;
     default: reduce_typed<int64_t>(a, r); break;
   }
   return Status::kOk;
