@@ -604,6 +604,27 @@ class Rewriter {
         push(op.code == MOTE_OP_ADD ? MOTE_OP_QADD : MOTE_OP_QMUL, pack(p), {aq, bq}, {new_int8(y, out)}, op);
         return true;
       }
+      case MOTE_OP_SOFTMAX: {
+        const mote_softmax_params sp = op.p<mote_softmax_params>();
+        int32_t axis = sp.axis < 0 ? sp.axis + int32_t(t(x).shape.size()) : sp.axis;
+        if (sp.flatten && axis != int32_t(t(x).shape.size()) - 1) return *reason = "flattened softmax", false;
+        const int xq = int8_of(x);
+        const QParams in = params_.at(x);
+        Tensor table;
+        table.name = t(y).name + "_exp_table";
+        table.dtype = MOTE_I32;
+        table.shape = {256};
+        table.data.resize(256 * 4);
+        for (int d = 0; d < 256; ++d) {
+          const int32_t e = int32_t(std::lround(65536.0 * std::exp(-double(in.scale) * d)));
+          std::memcpy(table.data.data() + d * 4, &e, 4);
+        }
+        QParams out;
+        out.scale = 1.0f / 256.0f;
+        out.zp = -128;
+        push(MOTE_OP_QSOFTMAX, pack(mote_qsoftmax_params{axis}), {xq, add_const(std::move(table))}, {new_int8(y, out)}, op);
+        return true;
+      }
       case MOTE_OP_CONCAT: {
         QParams out = params_.at(y);
         std::vector<int> ins;

@@ -212,3 +212,27 @@ TEST(Int8QuantizeLinear, TiesToEvenAndSaturates) {
   Buf bad = mote_test::make_t<float>(MOTE_F32, {2}, std::vector<float>{1, 2});
   EXPECT_EQ(run_op(MOTE_OP_QUANTIZE, mote_quantize_params{0, MOTE_I8, 0, 0, 0, 0}, {&x, &bad, &Z}, &out), mote::Status::kBadParams);
 }
+
+TEST(Int8QSoftmax, MatchesTheDocumentedIntegerFormula) {
+  Rng r(6);
+  for (int trial = 0; trial < 30; ++trial) {
+    const int rows = r.range(1, 4), n = r.range(1, 40);
+    Buf x = random_i8(r, {rows, n});
+    const double s_in = std::ldexp(1.0, -r.range(1, 8));
+    std::vector<int32_t> table(256);
+    for (int d = 0; d < 256; ++d) table[size_t(d)] = int32_t(std::lround(65536.0 * std::exp(-s_in * d)));
+    Buf T = vec_i32(table);
+    std::vector<Buf> out;
+    ASSERT_EQ(run_op(MOTE_OP_QSOFTMAX, mote_qsoftmax_params{-1}, {&x, &T}, &out), mote::Status::kOk);
+    for (int i = 0; i < rows; ++i) {
+      int mx = -128;
+      for (int k = 0; k < n; ++k) mx = std::max(mx, int(i8(x, i * n + k)));
+      int64_t sum = 0;
+      for (int k = 0; k < n; ++k) sum += table[size_t(mx - i8(x, i * n + k))];
+      for (int k = 0; k < n; ++k) {
+        const int64_t e = table[size_t(mx - i8(x, i * n + k))];
+        ASSERT_EQ(i8(out[0], i * n + k), clamp8((256 * e + sum / 2) / sum - 128));
+      }
+    }
+  }
+}

@@ -144,7 +144,8 @@ typedef enum mote_dtype {
   X(QCONV, "QConv", qconv)                               \
   X(QMATMUL, "QMatMul", qmatmul)                         \
   X(QADD, "QAdd", qbinary)                               \
-  X(QMUL, "QMul", qbinary)
+  X(QMUL, "QMul", qbinary)                               \
+  X(QSOFTMAX, "QSoftmax", qsoftmax)
 
 typedef enum mote_op_code {
 #define MOTE_X_ENUM(e, name, family) MOTE_OP_##e,
@@ -408,6 +409,13 @@ typedef struct mote_qbinary_params {
   int32_t left_shift;
   int32_t act_min, act_max;
 } mote_qbinary_params;
+
+/* QSoftmax along `axis` (int8 in, int8 out with scale 1/256 and zero point -128): with
+ * d = max - x (0..255) and the converter's table E[d] = round(2^16 * exp(-s_in * d)) (int32
+ * [256] input), y = clamp((256 * E[d] + S / 2) / S - 128, -128, 127) where S = sum of E. */
+typedef struct mote_qsoftmax_params {
+  int32_t axis;
+} mote_qsoftmax_params;
 
 #ifdef __cplusplus
 }

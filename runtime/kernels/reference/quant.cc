@@ -434,4 +434,48 @@ Status run_qbinary(const OpArgs& a) {
   return Status::kOk;
 }
 
+// ---- QSoftmax --------------------------------------------------------------------------------
+
+Status infer_qsoftmax(const OpArgs& a, TensorView* out, uint32_t*) {
+  MOTE_TRY(check_arity(a, 2, 2, 1));
+  MOTE_TRY(check_params<mote_qsoftmax_params>(a));
+  MOTE_TRY(check_dtype(a, 0, MOTE_I8));
+  MOTE_TRY(check_dtype(a, 1, MOTE_I32));
+  if (a.in[1].numel() != 256) return Fail(a.diag, Status::kBadParams).s("the exp table must have 256 entries");
+  int32_t axis = a.p<mote_qsoftmax_params>().axis;
+  if (!normalize_axis(&axis, a.in[0].rank)) return Fail(a.diag, Status::kBadParams).s("axis out of range");
+  if (a.in[1].data) {
+    for (int32_t k = 0; k < 256; ++k) {
+      if (a.in[1].as<int32_t>()[k] < 0 || a.in[1].as<int32_t>()[k] > 65536) return Fail(a.diag, Status::kBadParams).s("exp table out of range");
+    }
+  }
+  same_as(out, a.in[0], MOTE_I8);
+  return Status::kOk;
+}
+
+Status run_qsoftmax(const OpArgs& a) {
+  const TensorView& x = a.in[0];
+  int32_t axis = a.p<mote_qsoftmax_params>().axis;
+  normalize_axis(&axis, x.rank);
+  const int64_t outer = product(x.dims, 0, axis), n = x.dims[axis], inner = product(x.dims, axis + 1, x.rank);
+  const int32_t* table = a.in[1].as<int32_t>();
+  const int8_t* in = x.as<int8_t>();
+  int8_t* out = a.out[0].as<int8_t>();
+  for (int64_t o = 0; o < outer; ++o) {
+    for (int64_t i = 0; i < inner; ++i) {
+      const int8_t* xp = in + o * n * inner + i;
+      int8_t* yp = out + o * n * inner + i;
+      int32_t mx = -128;
+      for (int64_t k = 0; k < n; ++k) mx = xp[k * inner] > mx ? xp[k * inner] : mx;
+      int64_t sum = 0;
+      for (int64_t k = 0; k < n; ++k) sum += table[mx - xp[k * inner]];
+      for (int64_t k = 0; k < n; ++k) {
+        const int64_t q = sum > 0 ? (256 * int64_t(table[mx - xp[k * inner]]) + sum / 2) / sum - 128 : -128;
+        yp[k * inner] = int8_t(q < -128 ? -128 : (q > 127 ? 127 : q));
+      }
+    }
+  }
+  return Status::kOk;
+}
+
 }  // namespace mote
