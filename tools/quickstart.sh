@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The main job on the built-in example: install, build, convert the digits model, run a
-# held-out digit through it on the host and print the class, the probabilities and the arena.
+# held-out digit through it on the host and print the class, the probabilities and the arena;
+# then the same for the int8 version of the model.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 cd "$here"
@@ -15,3 +16,7 @@ build/bin/mote convert models/digits.onnx -o "$out/digits.mote" --c-array "$out/
 echo
 echo "== run a held-out digit (true label: $(cat models/digits_sample_label.txt)) on the host"
 build/bin/mote run "$out/digits.mote" --input input=models/digits_sample.npy --output-dir "$out"
+echo
+echo "== the same model quantized to int8 (calibrated on 128 training digits)"
+build/bin/mote convert models/digits.onnx -o "$out/digits_int8.mote" --quantize int8 --calib models/digits_calib.npy
+build/bin/mote run "$out/digits_int8.mote" --input input=models/digits_sample.npy --output-dir "$out/int8"
