@@ -212,7 +212,7 @@ bool keeps_params(int32_t code) {  // data movement: the output has the input's 
     case MOTE_OP_RESHAPE: case MOTE_OP_TRANSPOSE: case MOTE_OP_SLICE: case MOTE_OP_SPLIT: case MOTE_OP_PAD:
     case MOTE_OP_TILE: case MOTE_OP_EXPAND: case MOTE_OP_DEPTH_TO_SPACE: case MOTE_OP_SPACE_TO_DEPTH:
     case MOTE_OP_MAX_POOL: case MOTE_OP_AVERAGE_POOL: case MOTE_OP_GLOBAL_AVERAGE_POOL: case MOTE_OP_GLOBAL_MAX_POOL:
-    case MOTE_OP_GATHER: case MOTE_OP_REDUCE_MEAN: case MOTE_OP_REDUCE_MAX: case MOTE_OP_REDUCE_MIN:
+    case MOTE_OP_GATHER: case MOTE_OP_REDUCE_MEAN: case MOTE_OP_REDUCE_MAX: case MOTE_OP_REDUCE_MIN: case MOTE_OP_RESIZE:
       return true;
     default:
       return false;
@@ -653,7 +653,10 @@ class Rewriter {
       default: break;
     }
     if (keeps_params(op.code)) {
-      if (op.code == MOTE_OP_RESIZE) return *reason = "float only", false;
+      if (op.code == MOTE_OP_RESIZE &&
+          (op.p<mote_resize_params>().mode != MOTE_RESIZE_NEAREST || op.p<mote_resize_params>().coord == MOTE_COORD_TF_CROP_AND_RESIZE)) {
+        return *reason = "only nearest Resize has an int8 kernel", false;
+      }
       const int xq = int8_of(x);
       const QParams in = params_.at(x);
       std::vector<int> ins = op.inputs;

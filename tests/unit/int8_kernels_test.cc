@@ -236,3 +236,24 @@ TEST(Int8QSoftmax, MatchesTheDocumentedIntegerFormula) {
     }
   }
 }
+
+TEST(Int8Resize, NearestCopiesTheSameElementsAsTheFloatKernel) {
+  Rng r(8);
+  Buf x8 = random_i8(r, {1, 2, 3, 5});
+  std::vector<float> xf(30);
+  for (int i = 0; i < 30; ++i) xf[size_t(i)] = float(i8(x8, i));
+  Buf xF = mote_test::make_t<float>(MOTE_F32, {1, 2, 3, 5}, xf);
+  mote_resize_params p{};
+  p.mode = MOTE_RESIZE_NEAREST;
+  p.coord = MOTE_COORD_ASYMMETRIC;
+  p.nearest = MOTE_NEAREST_FLOOR;
+  const int32_t out_dims[4] = {1, 2, 7, 8};
+  for (int d = 0; d < 4; ++d) p.out_dims[d] = out_dims[d], p.scale[d] = float(out_dims[d]) / float(x8.view.dims[d]), p.roi_end[d] = 1;
+  std::vector<Buf> o8, oF;
+  ASSERT_EQ(run_op(MOTE_OP_RESIZE, p, {&x8}, &o8), mote::Status::kOk);
+  ASSERT_EQ(run_op(MOTE_OP_RESIZE, p, {&xF}, &oF), mote::Status::kOk);
+  ASSERT_EQ(o8[0].view.dtype, MOTE_I8);
+  for (int64_t i = 0; i < oF[0].view.numel(); ++i) ASSERT_EQ(float(i8(o8[0], i)), values<float>(oF[0])[size_t(i)]);
+  p.mode = MOTE_RESIZE_LINEAR;
+  EXPECT_EQ(run_op(MOTE_OP_RESIZE, p, {&x8}, &o8), mote::Status::kBadParams);  // int8 is nearest only
+}

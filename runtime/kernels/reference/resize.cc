@@ -162,9 +162,12 @@ Status infer_resize(const OpArgs& a, TensorView* out, uint32_t*) {
   MOTE_TRY(check_arity(a, 1, 1, 1));
   MOTE_TRY(check_params<mote_resize_params>(a));
   MOTE_TRY(check_input(a, 0));
-  MOTE_TRY(check_dtype(a, 0, MOTE_F32));
   const TensorView& x = a.in[0];
   const mote_resize_params& p = a.p<mote_resize_params>();
+  // int8 (quantized) tensors resize by nearest neighbour only: it copies values, so the
+  // quantisation parameters carry over unchanged.
+  const bool int8_nearest = x.dtype == MOTE_I8 && p.mode == MOTE_RESIZE_NEAREST && p.coord != MOTE_COORD_TF_CROP_AND_RESIZE;
+  if (!int8_nearest) MOTE_TRY(check_dtype(a, 0, MOTE_F32));
   if (p.mode < MOTE_RESIZE_NEAREST || p.mode > MOTE_RESIZE_CUBIC) return Fail(a.diag, Status::kBadParams).s("unknown resize mode ").i(p.mode);
   if (p.coord < MOTE_COORD_HALF_PIXEL || p.coord > MOTE_COORD_TF_HALF_PIXEL_FOR_NN) {
     return Fail(a.diag, Status::kBadParams).s("unknown coordinate transform ").i(p.coord);
@@ -185,7 +188,7 @@ Status infer_resize(const OpArgs& a, TensorView* out, uint32_t*) {
     dims[d] = p.out_dims[d];
     empty_input = empty_input || x.dims[d] == 0;
   }
-  MOTE_TRY(set_checked_shape(a, out, MOTE_F32, x.rank, dims));
+  MOTE_TRY(set_checked_shape(a, out, x.dtype, x.rank, dims));
   if (empty_input && out->numel() > 0) {
     return Fail(a.diag, Status::kBadParams).s("cannot resize the empty ").dims(x.dims, x.rank).s(" to ").dims(out->dims, out->rank);
   }
@@ -203,13 +206,20 @@ Status run_resize(const OpArgs& a) {
   int64_t idx[MOTE_MAX_RANK] = {0};
   const float* src = x.as<float>();
   float* dst = y.as<float>();
+  const bool int8 = x.dtype == MOTE_I8;
   const int64_t total = y.numel();
   int32_t stale = 0;  // taps of axes >= stale follow the index that just changed
   for (int64_t o = 0; o < total; ++o) {
     for (int32_t d = stale; d < rank; ++d) taps[d] = axis_taps(p, d, idx[d], x.dims[d], y.dims[d]);
-    bool outside = false;
-    for (int32_t d = 0; d < rank; ++d) outside = outside || taps[d].outside;
-    dst[o] = outside ? p.extrapolation_value : sample(src, taps, stride, rank);
+    if (int8) {  // nearest: one tap per axis
+      int64_t at = 0;
+      for (int32_t d = 0; d < rank; ++d) at += taps[d].index[0] * stride[d];
+      y.as<int8_t>()[o] = x.as<int8_t>()[at];
+    } else {
+      bool outside = false;
+      for (int32_t d = 0; d < rank; ++d) outside = outside || taps[d].outside;
+      dst[o] = outside ? p.extrapolation_value : sample(src, taps, stride, rank);
+    }
     int32_t d = rank - 1;
     for (; d >= 0; --d) {
       if (++idx[d] < y.dims[d]) break;
