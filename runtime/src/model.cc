@@ -11,6 +11,10 @@ constexpr uint32_t kMaxSections = 32;
 
 bool in_bounds(uint64_t offset, uint64_t size, uint64_t limit) { return offset <= limit && size <= limit - offset; }
 
+bool overlap(uint32_t a, uint32_t a_bytes, uint32_t b, uint32_t b_bytes) {
+  return a_bytes && b_bytes && a < uint64_t(b) + b_bytes && b < uint64_t(a) + a_bytes;
+}
+
 }  // namespace
 
 const char* Model::string(uint32_t offset) const {
@@ -69,11 +73,15 @@ Status Model::verify(const uint8_t* blob, size_t size) {
         .i(int64_t(size))
         .s(" were given");
   }
-  if (h->header_size != sizeof(mote_blob_header) || h->total_size < sizeof(mote_blob_header)) {
-    return Fail(&diag, Status::kMalformed).s("bad header size");
+  if (h->total_size < sizeof(mote_blob_header)) {
+    return Fail(&diag, Status::kMalformed).s("blob header says ").i(h->total_size).s(" bytes, shorter than its header");
   }
+  // The checksum first: any damage to the checksummed bytes [16, total_size) reads as kChecksum.
   uint32_t crc = crc32(blob + 16, h->total_size - 16);
   if (crc != h->crc32) return Fail(&diag, Status::kChecksum).s("CRC32 mismatch: the blob is corrupted");
+  if (h->header_size != sizeof(mote_blob_header)) {
+    return Fail(&diag, Status::kMalformed).s("bad header size ").i(h->header_size);
+  }
   MOTE_TRY(verify_sections(blob, h->total_size));
   MOTE_TRY(verify_tensors());
   MOTE_TRY(verify_ops());
@@ -287,6 +295,42 @@ Status Model::verify_ops() {
       return Fail(&diag, Status::kBadParams)
           .s("op ").i(n).s(" (").s(op_name(op.code)).s(" '").s(node).s("'): needs ").i(scratch)
           .s(" scratch bytes, the plan gives ").i(op.scratch_bytes);
+    }
+    // Kernels read inputs while writing outputs (some with memcpy): an output may share bytes
+    // with nothing the op touches, except an input starting at the same offset for the ops whose
+    // kernels work in place. The planner only ever produces those exact aliases.
+    const uint32_t* operands = operands_ + op.operands;
+    for (uint32_t k = 0; k < op.num_outputs; ++k) {
+      const mote_tensor_record& o = tensors_[operands[op.num_inputs + k]];
+      const char* clash = nullptr;
+      int64_t with = -1;  // index of the clashing operand, -1 for the scratch
+      if (overlap(o.offset, o.bytes, op.scratch_offset, op.scratch_bytes)) clash = "its scratch";
+      for (uint32_t j = 0; !clash && j < op.num_outputs; ++j) {
+        const mote_tensor_record& p = tensors_[operands[op.num_inputs + j]];
+        if (j != k && overlap(o.offset, o.bytes, p.offset, p.bytes)) clash = "output ", with = j;
+      }
+      for (uint32_t j = 0; !clash && j < op.num_inputs; ++j) {
+        const uint32_t t = operands[j];
+        if (t == MOTE_NONE || tensors_[t].storage != MOTE_STORAGE_ARENA) continue;
+        const mote_tensor_record& p = tensors_[t];
+        if (overlap(o.offset, o.bytes, p.offset, p.bytes) && !(o.offset == p.offset && op_may_alias(op.code))) {
+          clash = "input ", with = j;
+        }
+      }
+      if (clash) {
+        Fail f(&diag, Status::kMalformed);
+        f.s("op ").i(n).s(" (").s(op_name(op.code)).s(" '").s(node).s("'): output ").i(k).s(" overlaps ").s(clash);
+        if (with >= 0) f.i(with);
+        return f.s(" in the arena");
+      }
+    }
+    for (uint32_t j = 0; j < op.num_inputs && op.scratch_bytes; ++j) {
+      const uint32_t t = operands[j];
+      if (t == MOTE_NONE || tensors_[t].storage != MOTE_STORAGE_ARENA) continue;
+      if (overlap(tensors_[t].offset, tensors_[t].bytes, op.scratch_offset, op.scratch_bytes)) {
+        return Fail(&diag, Status::kMalformed)
+            .s("op ").i(n).s(" (").s(op_name(op.code)).s(" '").s(node).s("'): scratch overlaps input ").i(j).s(" in the arena");
+      }
     }
   }
   return Status::kOk;

@@ -1,8 +1,27 @@
 // One const table indexed by op code: name, infer and run per op.
 #include "families.h"
 
+// A runtime built for known models (-DMOTE_OP_CONFIG='"model.h"': the header `mote convert
+// --c-array` writes, or one including several) keeps only the op families they use. The others
+// get entries that refuse the op at load, so nothing references their kernels and the linker's
+// --gc-sections drops them. Without MOTE_OP_CONFIG every family is in. A header that lacks a
+// family (written before the family was added) fails to compile here: convert the model again.
+#ifdef MOTE_OP_CONFIG
+#include MOTE_OP_CONFIG
+#define MOTE_FAMILY_ON(family) (MOTE_USE_FAMILY_##family != 0)
+#else
+#define MOTE_FAMILY_ON(family) true
+#endif
+
 namespace mote {
 namespace {
+
+#ifdef MOTE_OP_CONFIG
+Status infer_excluded(const OpArgs& a, TensorView*, uint32_t*) {
+  return Fail(a.diag, Status::kUnsupportedOp).s(op_name(a.code)).s(": op left out of this runtime build (MOTE_OP_CONFIG)");
+}
+Status run_excluded(const OpArgs&) { return Status::kUnsupportedOp; }
+#endif
 
 struct OpEntry {
   const char* name;
@@ -11,7 +30,12 @@ struct OpEntry {
 };
 
 constexpr OpEntry kOps[] = {
+#ifdef MOTE_OP_CONFIG
+#define MOTE_X_ENTRY(e, name, family) \
+  {name, MOTE_FAMILY_ON(family) ? infer_##family : infer_excluded, MOTE_FAMILY_ON(family) ? run_##family : run_excluded},
+#else
 #define MOTE_X_ENTRY(e, name, family) {name, infer_##family, run_##family},
+#endif
     MOTE_OP_LIST(MOTE_X_ENTRY)
 #undef MOTE_X_ENTRY
 };
@@ -22,6 +46,13 @@ static_assert(sizeof(kOps) / sizeof(kOps[0]) == MOTE_OP_COUNT, "op table out of 
 const char* op_name(int32_t code) {
   if (code < 0 || code >= MOTE_OP_COUNT) return "unknown";
   return kOps[code].name;
+}
+
+bool op_may_alias(int32_t code) {
+  if (code < 0 || code >= MOTE_OP_COUNT) return false;
+  const auto infer = kOps[code].infer;
+  return (MOTE_FAMILY_ON(unary) && infer == infer_unary) || (MOTE_FAMILY_ON(binary) && infer == infer_binary) ||
+         (MOTE_FAMILY_ON(reshape) && infer == infer_reshape) || (MOTE_FAMILY_ON(copy) && infer == infer_copy);
 }
 
 Status op_infer(const OpArgs& args, TensorView* inferred, uint32_t* scratch_bytes) {

@@ -8,7 +8,8 @@ namespace mote {
 Status Session::init(const Model* model, void* arena, size_t arena_bytes) {
   model_ = nullptr;
   Diag diag(error_, kErrorTextBytes);
-  if (!model || !model->ready()) return Fail(&diag, Status::kNotReady).s("model is not loaded");
+  if (!model) return Fail(&diag, Status::kInvalidArgument).s("model pointer is null");
+  if (!model->ready()) return Fail(&diag, Status::kNotReady).s("model is not loaded");
   if (!arena) return Fail(&diag, Status::kInvalidArgument).s("arena pointer is null");
   if (reinterpret_cast<uintptr_t>(arena) % MOTE_ARENA_ALIGN != 0) {
     return Fail(&diag, Status::kAlignment).s("arena must be 16-byte aligned");

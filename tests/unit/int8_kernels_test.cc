@@ -17,7 +17,7 @@ namespace {
 // The document's two roundings, the slow way in exact 128-bit arithmetic: the doubling high
 // multiply rounds half up (toward +infinity), the divide by 2^right rounds half away from zero.
 int32_t reference_requantize(int32_t acc, int32_t multiplier, int32_t shift) {
-  __int128 x = __int128(acc) << (shift > 0 ? shift : 0);
+  __int128 x = __int128(acc) * (__int128(1) << (shift > 0 ? shift : 0));
   if (x > INT32_MAX) x = INT32_MAX;
   if (x < INT32_MIN) x = INT32_MIN;
   int64_t high;

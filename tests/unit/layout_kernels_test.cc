@@ -648,7 +648,7 @@ TEST(Resize, IdentityScalarAndEmpty) {
 TEST(Resize, Rejects) {
   Buf x = make_t<float>(MOTE_F32, {2, 2}, {1, 2, 3, 4});
   resize(x, resize_params(3, MOTE_COORD_HALF_PIXEL, {1, 1}, {2, 2}), Status::kBadParams);
-  resize(x, resize_params(MOTE_RESIZE_LINEAR, 6, {1, 1}, {2, 2}), Status::kBadParams);
+  resize(x, resize_params(MOTE_RESIZE_LINEAR, MOTE_COORD_TF_HALF_PIXEL_FOR_NN + 1, {1, 1}, {2, 2}), Status::kBadParams);
   resize(x, resize_params(MOTE_RESIZE_LINEAR, MOTE_COORD_HALF_PIXEL, {1, 0}, {2, 2}), Status::kBadParams);
   resize(x, resize_params(MOTE_RESIZE_LINEAR, MOTE_COORD_HALF_PIXEL, {1, -2}, {2, 2}), Status::kBadParams);
   resize(x, resize_params(MOTE_RESIZE_LINEAR, MOTE_COORD_HALF_PIXEL, {1, NAN}, {2, 2}), Status::kBadParams);

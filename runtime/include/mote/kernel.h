@@ -128,6 +128,10 @@ struct OpArgs {
 uint32_t dtype_size(int32_t dtype);
 const char* dtype_name(int32_t dtype);
 const char* op_name(int32_t code);
+// True if the op's kernel tolerates an output that starts at the same arena offset as one of
+// its inputs (element-wise ops writing in place, Reshape/Copy aliasing). Any other overlap of an
+// op's outputs with its inputs, its other outputs or its scratch is refused by the verifier.
+bool op_may_alias(int32_t code);
 
 // Checks `args` (params, inputs; `args.out` is ignored) and writes the required outputs into
 // `inferred` (args.num_out entries) and the scratch size into *scratch_bytes.

@@ -426,7 +426,7 @@ Status infer_binary(const OpArgs& a, TensorView* out, uint32_t*) {
   if (a.code == MOTE_OP_PRELU && !same_dims(*out, a.in[0])) {
     return Fail(a.diag, Status::kBadParams).s("PRelu slope ").dims(a.in[1].dims, a.in[1].rank).s(" does not broadcast to X");
   }
-  out->dtype = (is_compare(a.code) || is_logical(a.code)) ? MOTE_BOOL : dx;
+  out->dtype = (is_compare(a.code) || is_logical(a.code)) ? int32_t(MOTE_BOOL) : dx;
   return Status::kOk;
 }
 

@@ -35,6 +35,7 @@ Status infer_norm(const OpArgs& a, TensorView* out, uint32_t*) {
       if (a.num_in < 2 || a.num_in > 3 || a.num_out < 1 || a.num_out > 3) {
         return Fail(a.diag, Status::kBadParams).s("LayerNormalization takes X, scale, [B] and makes 1..3 outputs");
       }
+      if (!a.in[1].present()) return Fail(a.diag, Status::kBadParams).s("scale is required");
       int32_t axis = p.axis;
       if (!normalize_axis(&axis, x.rank)) return Fail(a.diag, Status::kBadParams).s("axis out of range");
       const int64_t inner = product(x.dims, axis, x.rank);
