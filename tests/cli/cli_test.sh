@@ -84,5 +84,17 @@ contains "validate prints PASS" "PASS test_relu"
 check "validate an unsupported op" 3 "$mote" validate /usr/share/libonnx-testdata/data/node/test_nonzero_example
 contains "unsupported names the op" "NonZero"
 
+# int8: calibration errors are clear and write nothing.
+check "int8 convert" 0 "$mote" convert "$src/models/digits.onnx" -o "$work/d8.mote" --quantize int8 --calib "$src/models/digits_calib.npy"
+contains "int8 convert reports precision" "quantized"
+check "int8 info shows int8 ops" 0 "$mote" info "$work/d8.mote"
+contains "int8 info lists QConv" "QConv"
+/usr/bin/python3 -c "import numpy as np; np.save('$work/calib_shape.npy', np.zeros((4,3,8,8), np.float32))"
+check "calibration data of the wrong shape" 1 "$mote" convert "$src/models/digits.onnx" -o "$work/bad8.mote" --quantize int8 --calib "$work/calib_shape.npy"
+contains "wrong calibration shape is named" "expected [N,1,8,8]"
+check "calibration data of the wrong dtype" 1 "$mote" convert "$src/models/digits.onnx" -o "$work/bad8.mote" --quantize int8 --calib "$work/wrongtype.npy"
+[ ! -e "$work/bad8.mote" ] && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL a failed int8 convert left a file"; }
+check "--quantize without --calib" 2 "$mote" convert "$src/models/digits.onnx" -o "$work/bad8.mote" --quantize int8
+
 echo "cli: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
