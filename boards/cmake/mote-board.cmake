@@ -1,0 +1,59 @@
+# Board support for firmware projects. Include it after project() in a build configured with
+# one of the boards' toolchain files (boards/<board>/toolchain.cmake), which set MOTE_BOARD and
+# MOTE_BOARD_KIND; then
+#
+#   mote_board_executable(my_firmware main.c ...)
+#
+# adds an executable with the board's start-up code, linker script and platform layer
+# (platform/baremetal, or platform/hosted for the Linux board), writes a link map with a cross
+# reference table next to it (my_firmware.map) and, for bare-metal boards, prints its size.
+if(NOT MOTE_BOARD)
+  message(FATAL_ERROR "MOTE_BOARD is not set: configure with -DCMAKE_TOOLCHAIN_FILE=boards/<board>/toolchain.cmake")
+endif()
+get_filename_component(MOTE_BOARDS_DIR ${CMAKE_CURRENT_LIST_DIR}/.. ABSOLUTE)
+get_filename_component(MOTE_ROOT_DIR ${MOTE_BOARDS_DIR}/.. ABSOLUTE)
+set(MOTE_BOARD_DIR ${MOTE_BOARDS_DIR}/${MOTE_BOARD})
+set(MOTE_BOARD_RUN ${MOTE_BOARD_DIR}/run.sh)
+
+if(MOTE_BOARD_KIND STREQUAL "cortex-m")
+  enable_language(ASM)
+  set(_mote_board_sources ${MOTE_BOARDS_DIR}/common/cortex_m.c ${MOTE_BOARD_DIR}/startup.c)
+  set(_mote_board_includes ${MOTE_BOARDS_DIR}/common)
+elseif(MOTE_BOARD_KIND STREQUAL "cortex-a")
+  enable_language(ASM)
+  set(_mote_board_sources ${MOTE_BOARD_DIR}/startup.S ${MOTE_BOARD_DIR}/board.c)
+  set(_mote_board_includes ${MOTE_BOARDS_DIR}/common)
+elseif(MOTE_BOARD_KIND STREQUAL "linux")
+  set(_mote_board_sources)
+  set(_mote_board_includes)
+else()
+  message(FATAL_ERROR "unknown MOTE_BOARD_KIND '${MOTE_BOARD_KIND}'")
+endif()
+
+if(MOTE_BOARD_KIND STREQUAL "linux")
+  if(NOT TARGET mote_platform_hosted)
+    add_library(mote_platform_hosted STATIC ${MOTE_ROOT_DIR}/platform/hosted/platform.cc)
+    target_include_directories(mote_platform_hosted PUBLIC ${MOTE_ROOT_DIR}/platform/include)
+  endif()
+  set(_mote_board_platform mote_platform_hosted)
+else()
+  if(NOT TARGET mote_platform_baremetal)
+    add_subdirectory(${MOTE_ROOT_DIR}/platform/baremetal ${CMAKE_BINARY_DIR}/mote_platform_baremetal)
+  endif()
+  set(_mote_board_platform mote_platform_baremetal)
+endif()
+
+function(mote_board_executable target)
+  add_executable(${target} ${ARGN} ${_mote_board_sources})
+  target_include_directories(${target} PRIVATE ${_mote_board_includes})
+  target_link_libraries(${target} PRIVATE ${_mote_board_platform})
+  # Mangled names in the map, so the freestanding check matches them as it does nm output.
+  target_link_options(${target} PRIVATE "LINKER:-Map,$<TARGET_FILE:${target}>.map,--cref,--no-demangle")
+  if(MOTE_BOARD_KIND STREQUAL "cortex-m" OR MOTE_BOARD_KIND STREQUAL "cortex-a")
+    set_target_properties(${target} PROPERTIES SUFFIX ".elf"
+                          LINK_DEPENDS "${MOTE_BOARD_DIR}/link.ld;${MOTE_BOARDS_DIR}/common/cortex_m_sections.ld")
+    if(CMAKE_SIZE)
+      add_custom_command(TARGET ${target} POST_BUILD COMMAND ${CMAKE_SIZE} $<TARGET_FILE:${target}> VERBATIM)
+    endif()
+  endif()
+endfunction()
