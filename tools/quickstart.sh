@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The main job on the built-in example: install, build, convert the digits model, run a
 # held-out digit through it on the host and print the class, the probabilities and the arena;
-# then the same for the int8 version of the model.
+# then the same for the int8 version of the model, and both again as Cortex-M4 firmware under
+# QEMU.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 cd "$here"
@@ -18,5 +19,19 @@ echo "== run a held-out digit (true label: $(cat models/digits_sample_label.txt)
 build/bin/mote run "$out/digits.mote" --input input=models/digits_sample.npy --output-dir "$out"
 echo
 echo "== the same model quantized to int8 (calibrated on 128 training digits)"
-build/bin/mote convert models/digits.onnx -o "$out/digits_int8.mote" --quantize int8 --calib models/digits_calib.npy
+build/bin/mote convert models/digits.onnx -o "$out/digits_int8.mote" --quantize int8 --calib models/digits_calib.npy \
+  --c-array "$out/digits_int8.h"
 build/bin/mote run "$out/digits_int8.mote" --input input=models/digits_sample.npy --output-dir "$out/int8"
+
+# The same blobs compiled into Cortex-M4 firmware (boards/firmware) and run under QEMU
+# (mps2-an386): blob in flash, a static arena sized by the generated #define, only the
+# model's kernels linked.
+/usr/bin/python3 boards/firmware/npy_to_c.py "$out/digits_input.h" models/digits_sample.npy
+for variant in digits digits_int8; do
+  echo
+  echo "== $variant on a Cortex-M4 under QEMU (mps2-an386)"
+  cmake -S boards/firmware -B "$out/fw-$variant" -DCMAKE_TOOLCHAIN_FILE="$here/boards/mps2-an386/toolchain.cmake" \
+    -DMOTE_MODEL_HEADER="$here/$out/$variant.h" -DMOTE_INPUT_HEADER="$here/$out/digits_input.h" > /dev/null
+  cmake --build "$out/fw-$variant" -j"$(nproc)" > /dev/null
+  boards/mps2-an386/run.sh "$out/fw-$variant/firmware.elf" | grep -v '^v '
+done
