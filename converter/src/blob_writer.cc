@@ -86,7 +86,11 @@ std::vector<uint8_t> write_blob(const Graph& g, const Plan& plan, const BlobMeta
     r.rank = uint8_t(dims.size());
     for (size_t k = 0; k < dims.size(); ++k) r.dims[k] = dims[k];
     r.bytes = u32(t.bytes(), "tensor");
-    r.quant = MOTE_NONE;
+    r.scale_bits = MOTE_NONE;
+    if (t.q_scale > 0.0f) {
+      std::memcpy(&r.scale_bits, &t.q_scale, 4);
+      r.zero_point = t.q_zero_point;
+    }
     r.flags = uint8_t((t.graph_input ? MOTE_TENSOR_FLAG_INPUT : 0) | (t.graph_output ? MOTE_TENSOR_FLAG_OUTPUT : 0));
     if (t.is_const) {
       r.storage = MOTE_STORAGE_CONST;

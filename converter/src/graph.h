@@ -33,6 +33,9 @@ struct Tensor {
     int32_t axis = 0;
   };
   std::shared_ptr<QSource> qsource;
+  // Quantisation of an int8 graph input/output (--int8-io), written to its tensor record.
+  float q_scale = 0.0f;
+  int32_t q_zero_point = 0;
 
   int64_t numel() const {
     int64_t n = 1;
@@ -89,7 +92,7 @@ int remove_dead_ops(Graph& g);
 void quantize_graph(Graph& g, const ConvertOptions& options, std::vector<std::string>* notes);
 // QDQ import (ptq.cc): folds QuantizeLinear -> DequantizeLinear pairs around float ops into int8
 // ops with the model's own parameters. Returns false when the graph has no such pairs.
-bool fold_qdq(Graph& g, bool strict, std::vector<std::string>* notes);
+bool fold_qdq(Graph& g, bool strict, bool int8_io, std::vector<std::string>* notes);
 
 // The arena plan (planner.cc).
 struct Plan {

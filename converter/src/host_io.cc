@@ -2,6 +2,7 @@
 #include <cstdio>
 #include <cstring>
 #include <fstream>
+#include <iomanip>
 #include <sstream>
 
 #include "mote/blob_format.h"
@@ -127,11 +128,19 @@ std::string blob_to_c_header(const std::vector<uint8_t>& blob, const std::string
     TensorInfo info;
     (void)model.input_info(k, &info);
     o << "#define " << up << "_INPUT" << k << "_BYTES " << info.bytes << "u /* " << info.name << " */\n";
+    if (info.scale > 0) {
+      o << "#define " << up << "_INPUT" << k << "_SCALE " << std::setprecision(9) << info.scale << "f\n";
+      o << "#define " << up << "_INPUT" << k << "_ZERO_POINT (" << info.zero_point << ")\n";
+    }
   }
   for (uint32_t k = 0; k < model.num_outputs(); ++k) {
     TensorInfo info;
     (void)model.output_info(k, &info);
     o << "#define " << up << "_OUTPUT" << k << "_BYTES " << info.bytes << "u /* " << info.name << " */\n";
+    if (info.scale > 0) {
+      o << "#define " << up << "_OUTPUT" << k << "_SCALE " << std::setprecision(9) << info.scale << "f\n";
+      o << "#define " << up << "_OUTPUT" << k << "_ZERO_POINT (" << info.zero_point << ")\n";
+    }
   }
   // Op list, so firmware can see which kernels the model uses.
   bool used[MOTE_OP_COUNT] = {false};

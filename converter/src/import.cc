@@ -323,7 +323,7 @@ ConvertResult convert_bytes(const std::string& model_bytes, const std::string& s
   if (options.quantize_int8 && !options.calib.empty()) {
     quantize_graph(g, options, &result.notes);
     remove_dead_ops(g);
-  } else if (!options.no_fusion && fold_qdq(g, options.strict, &result.notes)) {
+  } else if (!options.no_fusion && fold_qdq(g, options.strict, options.int8_io, &result.notes)) {
     remove_dead_ops(g);
   }
   if (dead) result.notes.push_back("removed " + std::to_string(dead) + " dead ops");

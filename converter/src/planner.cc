@@ -35,7 +35,7 @@ bool in_place_family(int32_t code) {
     case MOTE_OP_NEG: case MOTE_OP_RECIPROCAL: case MOTE_OP_FLOOR: case MOTE_OP_CEIL: case MOTE_OP_ROUND:
     case MOTE_OP_SIGN: case MOTE_OP_SIN: case MOTE_OP_COS: case MOTE_OP_GELU: case MOTE_OP_MISH:
     case MOTE_OP_ADD: case MOTE_OP_SUB: case MOTE_OP_MUL: case MOTE_OP_DIV: case MOTE_OP_MAX: case MOTE_OP_MIN:
-    case MOTE_OP_PRELU: case MOTE_OP_POW:
+    case MOTE_OP_PRELU: case MOTE_OP_POW: case MOTE_OP_QADD: case MOTE_OP_QMUL: case MOTE_OP_LUT: case MOTE_OP_REQUANTIZE:
       return true;
     default:
       return false;

@@ -223,6 +223,51 @@ class Rewriter {
  public:
   Rewriter(Graph& g, std::map<int, QParams> params) : g_(g), params_(std::move(params)) {}
 
+  // With --int8-io the model takes and gives int8 directly: the QuantizeLinear after each float
+  // input and the DequantizeLinear before each output go, and their int8 ends become the graph's.
+  void int8_io(std::vector<std::string>* notes) {
+    int changed = 0;
+    for (int& id : g_.inputs) {
+      auto q = int8_.find(id);
+      if (q == int8_.end()) continue;
+      bool only_quantize = true;  // nothing else may still read the float input
+      for (const Op& op : g_.ops) {
+        const bool reads = std::find(op.inputs.begin(), op.inputs.end(), id) != op.inputs.end();
+        if (reads && !(op.code == MOTE_OP_QUANTIZE && op.outputs[0] == q->second)) only_quantize = false;
+      }
+      if (!only_quantize) continue;
+      g_.ops.erase(std::remove_if(g_.ops.begin(), g_.ops.end(), [&](const Op& op) { return op.code == MOTE_OP_QUANTIZE && op.outputs[0] == q->second; }),
+                   g_.ops.end());
+      Tensor& in = t(q->second);
+      in.name = t(id).name;
+      in.graph_input = true;
+      in.q_scale = params_.at(id).scale;
+      in.q_zero_point = params_.at(id).zp;
+      t(id).graph_input = false;
+      id = q->second;
+      ++changed;
+    }
+    for (int& id : g_.outputs) {
+      for (auto it = g_.ops.begin(); it != g_.ops.end(); ++it) {
+        if (it->code != MOTE_OP_DEQUANTIZE || it->outputs[0] != id) continue;
+        const int q = it->inputs[0];
+        if (t(q).graph_output || t(q).dtype != MOTE_I8) break;
+        const QParams p = int8_params_of(q);
+        g_.ops.erase(it);
+        Tensor& out = t(q);
+        out.name = t(id).name;
+        out.graph_output = true;
+        out.q_scale = p.scale;
+        out.q_zero_point = p.zp;
+        t(id).graph_output = false;
+        id = q;
+        ++changed;
+        break;
+      }
+    }
+    notes->push_back("int8 inputs/outputs: " + std::to_string(changed) + " of " + std::to_string(g_.inputs.size() + g_.outputs.size()));
+  }
+
   void run(bool strict, std::vector<std::string>* notes) {
     std::vector<Op> old = std::move(g_.ops);
     g_.ops.clear();
@@ -270,6 +315,14 @@ class Rewriter {
   int add_const(Tensor c) {
     c.is_const = true;
     return g_.add_tensor(std::move(c));
+  }
+
+  // Parameters of an int8 tensor this rewriter made (looked up through the float tensor it stands for).
+  QParams int8_params_of(int q) const {
+    for (const auto& kv : int8_) {
+      if (kv.second == q) return params_.at(kv.first);
+    }
+    throw ConvertError("internal: no parameters for int8 tensor '" + g_.tensors[size_t(q)].name + "'");
   }
 
   const QParams* qp(int id) const {
@@ -724,7 +777,7 @@ bool qdq_params(const Graph& g, const Op& op, QParams* p) {
 
 }  // namespace
 
-bool fold_qdq(Graph& g, bool strict, std::vector<std::string>* notes) {
+bool fold_qdq(Graph& g, bool strict, bool int8_io, std::vector<std::string>* notes) {
   std::map<int, QParams> params;
   std::map<int, int> replace;  // dequantized tensor -> the float tensor it stands for
   std::vector<bool> dead(g.ops.size(), false);
@@ -773,14 +826,18 @@ bool fold_qdq(Graph& g, bool strict, std::vector<std::string>* notes) {
   g.ops = std::move(kept);
   // Every tensor the QDQ pairs described keeps its parameters across data-movement ops.
   notes->push_back("imported " + std::to_string(params.size()) + " QDQ-quantized tensors");
-  Rewriter(g, std::move(params)).run(strict, notes);
+  Rewriter r(g, std::move(params));
+  r.run(strict, notes);
+  if (int8_io) r.int8_io(notes);
   return true;
 }
 
 void quantize_graph(Graph& g, const ConvertOptions& options, std::vector<std::string>* notes) {
   if (options.calib.empty()) throw ConvertError("--quantize int8 needs --calib SAMPLES (a .npy of N inputs, or a directory)");
   std::map<int, QParams> params = calibrate(g, options);
-  Rewriter(g, std::move(params)).run(options.strict, notes);
+  Rewriter r(g, std::move(params));
+  r.run(options.strict, notes);
+  if (options.int8_io) r.int8_io(notes);
 }
 
 }  // namespace mote

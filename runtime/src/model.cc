@@ -209,6 +209,13 @@ Status Model::verify_tensors() {
           .s("tensor ").i(t).s(" '").s(string(r.name)).s("': byte size ").i(r.bytes)
           .s(" does not match shape ").dims(r.dims, r.rank);
     }
+    if (r.scale_bits != MOTE_NONE) {
+      float scale;
+      memcpy(&scale, &r.scale_bits, 4);
+      if (!(scale > 0.0f) || scale > 3.0e38f || r.dtype != MOTE_I8 || r.zero_point < -128 || r.zero_point > 127) {
+        return Fail(&diag, Status::kMalformed).s("tensor ").i(t).s(" '").s(string(r.name)).s("': bad quantisation parameters");
+      }
+    }
     if (r.storage == MOTE_STORAGE_CONST) {
       if (r.offset % MOTE_BLOB_ALIGN != 0 || !in_bounds(r.offset, r.bytes, constants_size_)) {
         return Fail(&diag, Status::kMalformed).s("tensor ").i(t).s(" '").s(string(r.name)).s("': constant data out of bounds");
@@ -343,6 +350,12 @@ Status Model::info(uint32_t tensor_index, TensorInfo* out) const {
   out->rank = r.rank;
   for (int32_t k = 0; k < MOTE_MAX_RANK; ++k) out->dims[k] = k < r.rank ? r.dims[k] : 0;
   out->bytes = r.bytes;
+  out->scale = 0.0f;
+  out->zero_point = 0;
+  if (r.scale_bits != MOTE_NONE) {
+    memcpy(&out->scale, &r.scale_bits, 4);
+    out->zero_point = r.zero_point;
+  }
   return Status::kOk;
 }
 

@@ -52,7 +52,9 @@ bool op_may_alias(int32_t code) {
   if (code < 0 || code >= MOTE_OP_COUNT) return false;
   const auto infer = kOps[code].infer;
   return (MOTE_FAMILY_ON(unary) && infer == infer_unary) || (MOTE_FAMILY_ON(binary) && infer == infer_binary) ||
-         (MOTE_FAMILY_ON(reshape) && infer == infer_reshape) || (MOTE_FAMILY_ON(copy) && infer == infer_copy);
+         (MOTE_FAMILY_ON(reshape) && infer == infer_reshape) || (MOTE_FAMILY_ON(copy) && infer == infer_copy) ||
+         (MOTE_FAMILY_ON(qbinary) && infer == infer_qbinary) ||
+         (MOTE_FAMILY_ON(quantize) && infer == infer_quantize && (code == MOTE_OP_LUT || code == MOTE_OP_REQUANTIZE));
 }
 
 Status op_infer(const OpArgs& args, TensorView* inferred, uint32_t* scratch_bytes) {

@@ -73,7 +73,7 @@ done
 calib="$work/onnx/calib.npy"
 [ -f "$calib" ] || "$python" -c "import numpy as np; np.save('$calib', np.random.RandomState(1).standard_normal((4, 3, 224, 224)).astype(np.float32))"
 echo
-printf '%-20s %-6s %12s %12s %8s %9s\n' model int8 float_arena int8_arena ratio 'SQNR(dB)'
+printf '%-20s %-6s %12s %12s %8s %14s %8s %9s\n' model int8 float_arena int8_arena ratio int8_io_arena ratio 'SQNR(dB)'
 for model in $models; do
   dir="$work/$model"
   reason=
@@ -84,10 +84,19 @@ for model in $models; do
       > "$dir/run_int8.log" 2>&1; then
     reason="mote run (int8): $(last_line "$dir/run_int8.log")"
   fi
+  # With int8 inputs and outputs the float input no longer sits beside its quantized copy.
+  ioarena=-
+  if timeout 600 "$mote" convert "$work/onnx/$model.onnx" -o "$dir/$model.int8io.mote" --shape input=1x3x224x224 \
+      --quantize int8 --calib "$calib" --int8-io > "$dir/convert_int8io.log" 2>&1; then
+    ioarena=$("$mote" info "$dir/$model.int8io.mote" --json 2> /dev/null | json_num arena_bytes)
+  else
+    reason=${reason:-"mote convert --int8-io: $(last_line "$dir/convert_int8io.log")"}
+  fi
   farena=$("$mote" info "$dir/$model.mote" --json 2> /dev/null | json_num arena_bytes)
   qarena=$("$mote" info "$dir/$model.int8.mote" --json 2> /dev/null | json_num arena_bytes)
   sqnr=-
   ratio=-
+  ioratio=-
   if [ -z "$reason" ]; then
     sqnr=$("$python" -c "
 import numpy as np
@@ -95,13 +104,15 @@ f = np.load('$dir/mote_out/output.npy').astype(np.float64); q = np.load('$dir/in
 noise = np.sum((f - q) ** 2)
 print('%.1f' % (10 * np.log10(np.sum(f ** 2) / noise)) if noise > 0 else 'inf')")
     ratio=$(awk -v a="$qarena" -v b="$farena" 'BEGIN { printf "%.3f", a / b }')
+    ioratio=$(awk -v a="$ioarena" -v b="$farena" 'BEGIN { printf "%.3f", a / b }')
     verdict=PASS
     passed=$((passed + 1))
   else
     verdict=FAIL
     failed=$((failed + 1))
   fi
-  printf '%-20s %-6s %12s %12s %8s %9s\n' "$model" "$verdict" "${farena:--}" "${qarena:--}" "$ratio" "$sqnr"
+  printf '%-20s %-6s %12s %12s %8s %14s %8s %9s\n' "$model" "$verdict" "${farena:--}" "${qarena:--}" "$ratio" "${ioarena:--}" \
+    "${ioratio:--}" "$sqnr"
   [ -z "$reason" ] || echo "  $model: $reason"
 done
 echo "$passed passed, $failed failed"

@@ -2,6 +2,7 @@
 // held-out digit in one session and check the accuracy the training script reported.
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <cstring>
 #include <fstream>
 
@@ -89,4 +90,51 @@ TEST(Digits, Int8AccuracyWithinOnePointOfFloatAtAQuarterOfTheArena) {
   EXPECT_GE(2 * int8_correct, 2 * float_correct - 9) << "float " << float_correct << ", int8 " << int8_correct;
   EXPECT_LE(4 * int8_arena, float_arena + 64) << "float arena " << float_arena << ", int8 arena " << int8_arena;
   std::printf("digits: float %d/450 (arena %u B), int8 %d/450 (arena %u B)\n", float_correct, float_arena, int8_correct, int8_arena);
+}
+
+TEST(Digits, Int8InputsAndOutputsGiveTheSameBytes) {
+  mote::ConvertOptions q;
+  q.quantize_int8 = true;
+  q.calib = MOTE_SOURCE_DIR "/models/digits_calib.npy";
+  const std::vector<uint8_t> float_io = mote::convert_file(MOTE_SOURCE_DIR "/models/digits.onnx", q).blob;
+  q.int8_io = true;
+  const std::vector<uint8_t> int8_io = mote::convert_file(MOTE_SOURCE_DIR "/models/digits.onnx", q).blob;
+  auto load = [](const std::vector<uint8_t>& bytes, std::vector<uint8_t>* storage, mote::Model* m) {
+    storage->assign(bytes.size() + 64, 0);
+    uint8_t* base = storage->data() + (64 - reinterpret_cast<uintptr_t>(storage->data()) % 64) % 64;
+    std::memcpy(base, bytes.data(), bytes.size());
+    ASSERT_EQ(m->load(base, bytes.size()), mote::Status::kOk) << m->error();
+  };
+  std::vector<uint8_t> sa, sb;
+  mote::Model fa, ib;
+  load(float_io, &sa, &fa);
+  load(int8_io, &sb, &ib);
+  mote::TensorInfo in, out;
+  ASSERT_EQ(ib.input_info(0, &in), mote::Status::kOk);
+  ASSERT_EQ(ib.output_info(0, &out), mote::Status::kOk);
+  ASSERT_EQ(in.dtype, MOTE_I8);
+  ASSERT_GT(in.scale, 0.0f);
+  ASSERT_EQ(out.dtype, MOTE_I8);
+  EXPECT_LE(ib.arena_bytes(), fa.arena_bytes());
+  std::vector<uint8_t> arena_a(fa.arena_bytes() + 64), arena_b(ib.arena_bytes() + 64);
+  auto aligned = [](std::vector<uint8_t>& v) { return v.data() + (64 - reinterpret_cast<uintptr_t>(v.data()) % 64) % 64; };
+  mote::Session a, b;
+  ASSERT_EQ(a.init(&fa, aligned(arena_a), fa.arena_bytes()), mote::Status::kOk);
+  ASSERT_EQ(b.init(&ib, aligned(arena_b), ib.arena_bytes()), mote::Status::kOk);
+  mote::HostTensor images = mote::read_npy(MOTE_SOURCE_DIR "/models/digits_heldout.npy");
+  for (int64_t k = 0; k < 50; ++k) {
+    const float* x = reinterpret_cast<const float*>(images.data.data()) + k * 64;
+    int8_t xq[64];
+    for (int i = 0; i < 64; ++i) {  // the QuantizeLinear definition, done by the caller
+      const float r = std::nearbyint(x[i] / in.scale) + float(in.zero_point);
+      xq[i] = int8_t(std::fmin(127.0f, std::fmax(-128.0f, r)));
+    }
+    ASSERT_EQ(a.set_input(0, x, 256), mote::Status::kOk);
+    ASSERT_EQ(b.set_input(0, xq, 64), mote::Status::kOk);
+    ASSERT_EQ(a.run(), mote::Status::kOk);
+    ASSERT_EQ(b.run(), mote::Status::kOk);
+    const float* fy = static_cast<const float*>(a.output_data(0));
+    const int8_t* qy = static_cast<const int8_t*>(b.output_data(0));
+    for (int c = 0; c < 10; ++c) ASSERT_EQ(fy[c], float(qy[c] - out.zero_point) * out.scale) << "digit " << k << " class " << c;
+  }
 }

@@ -153,6 +153,8 @@ const char* kConvertHelp =
     "  --calib-method M          minmax (default) or percentile\n"
     "  --percentile P            with --calib-method percentile: keep P% of each range (default 99.99)\n"
     "  --strict                  with --quantize: refuse ops that would have to stay float\n"
+    "  --int8-io                 with --quantize: int8 inputs and outputs (their scale and zero\n"
+    "                            point are in 'mote info' and the --c-array header)\n"
     "  -h, --help                show this help\n";
 
 std::string symbol_from_path(const std::string& path) {
@@ -172,7 +174,7 @@ int cmd_convert(const std::vector<std::string>& raw) {
     return 0;
   }
   Args a(raw, {"-o", "--output", "--shape", "--set", "--c-array", "--quantize", "--calib", "--calib-method", "--percentile"},
-         {"--no-fusion", "--strict"});
+         {"--no-fusion", "--strict", "--int8-io"});
   if (a.positional.size() != 1) usage("expects exactly one MODEL.onnx");
   std::string out = a.get("-o", a.get("--output"));
   if (out.empty()) usage("missing -o OUT.mote");
@@ -185,7 +187,10 @@ int cmd_convert(const std::vector<std::string>& raw) {
   opt.calib_method = a.get("--calib-method", "minmax");
   opt.percentile = std::stod(a.get("--percentile", "99.99"));
   opt.strict = a.flag("--strict");
-  if (!opt.quantize_int8 && (!opt.calib.empty() || opt.strict)) usage("--calib and --strict go with --quantize int8");
+  opt.int8_io = a.flag("--int8-io");
+  if (!opt.quantize_int8 && (!opt.calib.empty() || opt.strict || opt.int8_io)) {
+    usage("--calib, --strict and --int8-io go with --quantize int8");
+  }
   if (opt.quantize_int8 && opt.calib.empty()) usage("--quantize int8 needs --calib SAMPLES");
   opt.progress = [](int done, int total) {
     if (total >= 20 && (done == total || done % std::max(1, total / 20) == 0)) {
@@ -401,7 +406,9 @@ int cmd_info(const std::vector<std::string>& raw) {
         mote::TensorInfo info;
         (void)(inputs ? m.input_info(k, &info) : m.output_info(k, &info));
         o << (k ? ", " : "") << "{\"name\": \"" << json_escape(info.name) << "\", \"dtype\": \"" << mote::dtype_name(info.dtype)
-          << "\", \"shape\": " << dims_text(info.dims, info.rank) << ", \"bytes\": " << info.bytes << "}";
+          << "\", \"shape\": " << dims_text(info.dims, info.rank) << ", \"bytes\": " << info.bytes;
+        if (info.scale > 0) o << ", \"scale\": " << info.scale << ", \"zero_point\": " << info.zero_point;
+        o << "}";
       }
       o << "]";
     };
@@ -424,12 +431,16 @@ int cmd_info(const std::vector<std::string>& raw) {
     for (uint32_t k = 0; k < m.num_inputs(); ++k) {
       mote::TensorInfo info;
       (void)m.input_info(k, &info);
-      std::printf("input  %u: %-24s %-7s %s\n", k, info.name, mote::dtype_name(info.dtype), dims_text(info.dims, info.rank).c_str());
+      std::printf("input  %u: %-24s %-7s %s", k, info.name, mote::dtype_name(info.dtype), dims_text(info.dims, info.rank).c_str());
+      if (info.scale > 0) std::printf("  scale %.9g zero point %d", double(info.scale), info.zero_point);
+      std::printf("\n");
     }
     for (uint32_t k = 0; k < m.num_outputs(); ++k) {
       mote::TensorInfo info;
       (void)m.output_info(k, &info);
-      std::printf("output %u: %-24s %-7s %s\n", k, info.name, mote::dtype_name(info.dtype), dims_text(info.dims, info.rank).c_str());
+      std::printf("output %u: %-24s %-7s %s", k, info.name, mote::dtype_name(info.dtype), dims_text(info.dims, info.rank).c_str());
+      if (info.scale > 0) std::printf("  scale %.9g zero point %d", double(info.scale), info.zero_point);
+      std::printf("\n");
     }
     std::printf("\n%4s  %-20s %-28s %-20s %-8s %14s\n", "#", "op", "node", "output", "dtype", "MACs");
     for (uint32_t k = 0; k < m.num_ops(); ++k) {

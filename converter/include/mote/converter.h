@@ -52,6 +52,7 @@ struct ConvertOptions {
   std::string calib_method = "minmax";  // or "percentile"
   double percentile = 99.99;
   bool strict = false;                // refuse when an op has to stay float
+  bool int8_io = false;               // int8 graph inputs/outputs instead of float ones
   std::function<void(int done, int total)> progress;  // calibration progress, optional
 };
 

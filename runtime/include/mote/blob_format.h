@@ -80,8 +80,8 @@ typedef struct mote_tensor_record {
   uint32_t bytes;   /* product(dims) * dtype size */
   uint32_t first_step; /* planner lifetime, informational: first op index that needs it */
   uint32_t last_step;  /* last op index that needs it */
-  uint32_t quant;      /* reserved for quantization parameters: MOTE_NONE in v1 */
-  uint32_t reserved;
+  uint32_t scale_bits;  /* since 1.1: an int8 graph input/output's scale as IEEE float bits, else MOTE_NONE */
+  int32_t zero_point;   /* since 1.1: its zero point (0 otherwise) */
 } mote_tensor_record;
 
 typedef struct mote_op_record {

@@ -48,6 +48,8 @@ typedef struct mote_tensor_info {
   int32_t rank;
   int32_t dims[MOTE_MAX_RANK];
   uint32_t bytes;
+  float scale;        /* int8 inputs/outputs of quantized models: real = scale * (q - zero_point) */
+  int32_t zero_point; /* (scale 0 when the tensor is not quantized) */
 } mote_tensor_info;
 
 /* Verifies and loads a blob (16-byte aligned; it must outlive the model). */

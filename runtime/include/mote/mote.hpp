@@ -29,6 +29,8 @@ struct TensorInfo {
   int32_t rank;
   int32_t dims[MOTE_MAX_RANK];
   uint32_t bytes;
+  float scale;         // int8 inputs/outputs of quantized models: real = scale * (q - zero_point)
+  int32_t zero_point;  // (scale 0 when the tensor is not quantized)
 };
 
 // A verified, read-only view of a blob. The blob must stay alive and unchanged while the Model
