@@ -15,6 +15,7 @@ packages=(
   emscripten binaryen
   libonnx-testdata
   python3-onnx python3-numpy python3-torch python3-torchvision python3-sklearn
+  chromium
 )
 missing=()
 for p in "${packages[@]}"; do
@@ -30,4 +31,8 @@ fi
 if [ "${MOTE_SKIP_NPM:-0}" != 1 ] && [ -f "$here/tests/package-lock.json" ]; then
   # --ignore-scripts: the packages' install scripts try to download GPU providers.
   (cd "$here/tests" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error)
+fi
+if [ "${MOTE_SKIP_NPM:-0}" != 1 ] && [ -f "$here/tests/wasm/package-lock.json" ]; then
+  # The WebAssembly tests and bench: playwright-core (drives Debian's chromium), onnxruntime-web.
+  (cd "$here/tests/wasm" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error)
 fi

@@ -106,22 +106,16 @@ bool is_compare(int32_t code) {
 }
 bool is_logical(int32_t code) { return code == MOTE_OP_AND || code == MOTE_OP_OR || code == MOTE_OP_XOR; }
 
+// One broadcast loop per (input type, result type); the op is a switch per element. The
+// reference kernels favour size (they are the whole runtime in the smallest builds) over speed:
+// optimised variants take the hot float cases.
 template <typename T, typename R, typename F>
 void binary_loop(const OpArgs& a, F f) {
   const T* x = a.in[0].as<T>();
   const T* y = a.in[1].as<T>();
   R* z = a.out[0].as<R>();
-  const TensorView& out = a.out[0];
-  const int64_t n = out.numel();
-  if (same_dims(a.in[0], out) && same_dims(a.in[1], out)) {
-    for (int64_t i = 0; i < n; ++i) z[i] = f(x[i], y[i]);
-  } else if (same_dims(a.in[0], out) && a.in[1].numel() == 1) {
-    const T s = y[0];
-    for (int64_t i = 0; i < n; ++i) z[i] = f(x[i], s);
-  } else {
-    const TensorView* ins[2] = {&a.in[0], &a.in[1]};
-    for_each_broadcast<2>(out, ins, [&](int64_t o, const int64_t* off) { z[o] = f(x[off[0]], y[off[1]]); });
-  }
+  const TensorView* ins[2] = {&a.in[0], &a.in[1]};
+  for_each_broadcast<2>(a.out[0], ins, [&](int64_t o, const int64_t* off) { z[o] = f(x[off[0]], y[off[1]]); });
 }
 
 template <typename T>
@@ -141,11 +135,6 @@ T int_mod(T x, T y, bool fmod_sign) {
 }
 
 template <typename T>
-T ipow(T base, double e) {
-  return T(pow(double(base), e));
-}
-
-template <typename T>
 struct IsFloat {
   static constexpr bool value = false;
 };
@@ -155,142 +144,113 @@ struct IsFloat<float> {
 };
 
 template <typename T>
+T arith(int32_t code, const mote_binary_params& p, T x, T y) {
+  if constexpr (IsFloat<T>::value) {
+    float v;
+    switch (code) {
+      case MOTE_OP_ADD: v = x + y; break;
+      case MOTE_OP_SUB: v = x - y; break;
+      case MOTE_OP_MUL: v = x * y; break;
+      case MOTE_OP_DIV: v = x / y; break;
+      case MOTE_OP_MAX: return (x != x || x > y) ? x : y;
+      case MOTE_OP_MIN: return (x != x || x < y) ? x : y;
+      case MOTE_OP_PRELU: return x < 0 ? x * y : x;
+      default: return fmodf(x, y);  // MOD
+    }
+    return apply_act(p.act, v);
+  } else {
+    switch (code) {  // wrap-around arithmetic, as two's complement hardware does
+      case MOTE_OP_ADD: return T(uint64_t(x) + uint64_t(y));
+      case MOTE_OP_SUB: return T(uint64_t(x) - uint64_t(y));
+      case MOTE_OP_MUL: return T(uint64_t(x) * uint64_t(y));
+      case MOTE_OP_DIV: return int_div<T>(x, y);
+      case MOTE_OP_MAX: return x > y ? x : y;
+      case MOTE_OP_MIN: return x < y ? x : y;
+      case MOTE_OP_PRELU: return x < 0 ? T(uint64_t(x) * uint64_t(y)) : x;
+      default: return int_mod<T>(x, y, p.fmod != 0);  // MOD
+    }
+  }
+}
+
+template <typename T>
+uint8_t compare(int32_t code, T x, T y) {
+  switch (code) {
+    case MOTE_OP_EQUAL: return x == y;
+    case MOTE_OP_LESS: return x < y;
+    case MOTE_OP_GREATER: return x > y;
+    case MOTE_OP_LESS_OR_EQUAL: return x <= y;
+    case MOTE_OP_GREATER_OR_EQUAL: return x >= y;
+    case MOTE_OP_AND: return x && y;
+    case MOTE_OP_OR: return x || y;
+    default: return (x != 0) != (y != 0);  // XOR
+  }
+}
+
+template <typename T>
 Status binary_typed(const OpArgs& a) {
   const mote_binary_params& p = a.p<mote_binary_params>();
-  constexpr bool fl = IsFloat<T>::value;
-  switch (a.code) {
-    case MOTE_OP_ADD:
-      if constexpr (fl) {
-        binary_loop<T, T>(a, [&](T x, T y) { return T(apply_act(p.act, float(x + y))); });
-      } else {
-        binary_loop<T, T>(a, [](T x, T y) { return T(uint64_t(x) + uint64_t(y)); });
-      }
-      break;
-    case MOTE_OP_SUB:
-      if constexpr (fl) {
-        binary_loop<T, T>(a, [&](T x, T y) { return T(apply_act(p.act, float(x - y))); });
-      } else {
-        binary_loop<T, T>(a, [](T x, T y) { return T(uint64_t(x) - uint64_t(y)); });
-      }
-      break;
-    case MOTE_OP_MUL:
-      if constexpr (fl) {
-        binary_loop<T, T>(a, [&](T x, T y) { return T(apply_act(p.act, float(x * y))); });
-      } else {
-        binary_loop<T, T>(a, [](T x, T y) { return T(uint64_t(x) * uint64_t(y)); });
-      }
-      break;
-    case MOTE_OP_DIV:
-      if constexpr (fl) {
-        binary_loop<T, T>(a, [&](T x, T y) { return T(apply_act(p.act, float(x) / float(y))); });
-      } else {
-        binary_loop<T, T>(a, [](T x, T y) { return int_div<T>(x, y); });
-      }
-      break;
-    case MOTE_OP_MAX: binary_loop<T, T>(a, [](T x, T y) { return (x != x || x > y) ? x : y; }); break;
-    case MOTE_OP_MIN: binary_loop<T, T>(a, [](T x, T y) { return (x != x || x < y) ? x : y; }); break;
-    case MOTE_OP_PRELU: binary_loop<T, T>(a, [](T x, T y) { return x < 0 ? T(x * y) : x; }); break;
-    case MOTE_OP_MOD:
-      if constexpr (fl) {
-        binary_loop<T, T>(a, [](T x, T y) { return T(fmodf(float(x), float(y))); });
-      } else {
-        binary_loop<T, T>(a, [&](T x, T y) { return int_mod<T>(x, y, p.fmod != 0); });
-      }
-      break;
-    case MOTE_OP_EQUAL: binary_loop<T, uint8_t>(a, [](T x, T y) { return uint8_t(x == y); }); break;
-    case MOTE_OP_LESS: binary_loop<T, uint8_t>(a, [](T x, T y) { return uint8_t(x < y); }); break;
-    case MOTE_OP_GREATER: binary_loop<T, uint8_t>(a, [](T x, T y) { return uint8_t(x > y); }); break;
-    case MOTE_OP_LESS_OR_EQUAL: binary_loop<T, uint8_t>(a, [](T x, T y) { return uint8_t(x <= y); }); break;
-    case MOTE_OP_GREATER_OR_EQUAL: binary_loop<T, uint8_t>(a, [](T x, T y) { return uint8_t(x >= y); }); break;
-    case MOTE_OP_AND: binary_loop<T, uint8_t>(a, [](T x, T y) { return uint8_t(x && y); }); break;
-    case MOTE_OP_OR: binary_loop<T, uint8_t>(a, [](T x, T y) { return uint8_t(x || y); }); break;
-    case MOTE_OP_XOR: binary_loop<T, uint8_t>(a, [](T x, T y) { return uint8_t((x != 0) != (y != 0)); }); break;
-    default: return unsupported(a);
+  const int32_t code = a.code;
+  if (is_compare(code) || is_logical(code)) {
+    binary_loop<T, uint8_t>(a, [code](T x, T y) { return compare<T>(code, x, y); });
+  } else {
+    binary_loop<T, T>(a, [code, &p](T x, T y) { return arith<T>(code, p, x, y); });
   }
   return Status::kOk;
 }
 
-// Pow allows the exponent to have its own numeric dtype.
-template <typename T, typename E>
-void pow_loop(const OpArgs& a) {
-  const T* x = a.in[0].as<T>();
-  const E* y = a.in[1].as<E>();
-  T* z = a.out[0].as<T>();
-  const TensorView* ins[2] = {&a.in[0], &a.in[1]};
-  for_each_broadcast<2>(a.out[0], ins, [&](int64_t o, const int64_t* off) {
-    double v = pow(double(x[off[0]]), double(y[off[1]]));
-    if (a.in[0].dtype == MOTE_F32) {
-      z[o] = T(v);
-    } else {  // integer results saturate instead of overflowing
-      if (v != v) v = 0.0;
-      if (v > 9.2e18) v = 9.2e18;
-      if (v < -9.2e18) v = -9.2e18;
-      z[o] = T(int64_t(v));
-    }
-  });
-}
-
-template <typename T>
-Status pow_typed(const OpArgs& a) {
-  switch (a.in[1].dtype) {
-    case MOTE_F32: pow_loop<T, float>(a); break;
-    case MOTE_I32: pow_loop<T, int32_t>(a); break;
-    case MOTE_I64: pow_loop<T, int64_t>(a); break;
-    default: return unsupported(a);
-  }
-  return Status::kOk;
-}
-
-template <typename T, typename R>
-R convert(T v) {
-  return R(v);
-}
-
-// Float to integer: NaN becomes 0 and out-of-range values saturate, so there is no UB.
-template <typename R>
-R float_to_int(float v, double lo, double hi) {
-  if (v != v) return R(0);
-  double d = double(v);
-  if (d <= lo) return R(lo);
-  if (d >= hi) return R(hi);
-  return R(d);
-}
-
-template <typename T, typename R>
-void cast_loop(const OpArgs& a) {
-  const T* x = a.in[0].as<T>();
-  R* y = a.out[0].as<R>();
-  const int64_t n = a.in[0].numel();
-  const int32_t to = a.out[0].dtype;
-  for (int64_t i = 0; i < n; ++i) {
-    if (to == MOTE_BOOL) {
-      y[i] = R(x[i] != T(0));
-    } else if (a.in[0].dtype == MOTE_F32 && to != MOTE_F32) {
-      float v = float(x[i]);
-      switch (to) {
-        case MOTE_I8: y[i] = R(float_to_int<int8_t>(v, -128.0, 127.0)); break;
-        case MOTE_U8: y[i] = R(float_to_int<uint8_t>(v, 0.0, 255.0)); break;
-        case MOTE_I32: y[i] = R(float_to_int<int32_t>(v, -2147483648.0, 2147483647.0)); break;
-        default: y[i] = R(float_to_int<int64_t>(v, -9223372036854775808.0, 9223372036854774784.0)); break;
-      }
-    } else {
-      y[i] = R(x[i]);
-    }
+// Element access by dtype for the ops that mix dtypes (Pow, Cast): one loop with a switch per
+// element instead of a loop per dtype pair keeps these rarely hot kernels small.
+double load_real(const TensorView& t, int64_t i) {
+  switch (t.dtype) {
+    case MOTE_F32: return t.as<float>()[i];
+    case MOTE_I32: return t.as<int32_t>()[i];
+    case MOTE_I64: return double(t.as<int64_t>()[i]);
+    case MOTE_I8: return t.as<int8_t>()[i];
+    default: return t.as<uint8_t>()[i];  // U8, BOOL
   }
 }
 
-template <typename T>
-Status cast_from(const OpArgs& a) {
-  switch (a.out[0].dtype) {
-    case MOTE_F32: cast_loop<T, float>(a); break;
-    case MOTE_I32: cast_loop<T, int32_t>(a); break;
-    case MOTE_I64: cast_loop<T, int64_t>(a); break;
-    case MOTE_I8: cast_loop<T, int8_t>(a); break;
-    case MOTE_U8: cast_loop<T, uint8_t>(a); break;
-    case MOTE_BOOL: cast_loop<T, uint8_t>(a); break;
-    default: return unsupported(a);
+int64_t load_int(const TensorView& t, int64_t i) {
+  switch (t.dtype) {
+    case MOTE_I32: return t.as<int32_t>()[i];
+    case MOTE_I64: return t.as<int64_t>()[i];
+    case MOTE_I8: return t.as<int8_t>()[i];
+    default: return t.as<uint8_t>()[i];  // U8, BOOL
   }
-  return Status::kOk;
+}
+
+// Integer stores wrap, as a C conversion does.
+void store_int(const TensorView& t, int64_t i, int64_t v) {
+  switch (t.dtype) {
+    case MOTE_F32: t.as<float>()[i] = float(v); break;
+    case MOTE_I32: t.as<int32_t>()[i] = int32_t(v); break;
+    case MOTE_I64: t.as<int64_t>()[i] = v; break;
+    case MOTE_I8: t.as<int8_t>()[i] = int8_t(v); break;
+    case MOTE_BOOL: t.as<uint8_t>()[i] = v != 0; break;
+    default: t.as<uint8_t>()[i] = uint8_t(v); break;
+  }
+}
+
+// Real to any dtype: NaN becomes 0 and out-of-range values saturate, so there is no UB.
+void store_real(const TensorView& t, int64_t i, double v) {
+  if (t.dtype == MOTE_F32) {
+    t.as<float>()[i] = float(v);
+    return;
+  }
+  if (t.dtype == MOTE_BOOL) {
+    t.as<uint8_t>()[i] = v != 0.0;
+    return;
+  }
+  double lo, hi;
+  switch (t.dtype) {
+    case MOTE_I8: lo = -128.0, hi = 127.0; break;
+    case MOTE_U8: lo = 0.0, hi = 255.0; break;
+    case MOTE_I32: lo = -2147483648.0, hi = 2147483647.0; break;
+    default: lo = -9223372036854775808.0, hi = 9223372036854774784.0; break;
+  }
+  if (v != v) v = 0.0;
+  v = v < lo ? lo : (v > hi ? hi : v);
+  store_int(t, i, int64_t(v));
 }
 
 template <typename T>
@@ -431,15 +391,12 @@ Status infer_binary(const OpArgs& a, TensorView* out, uint32_t*) {
 }
 
 Status run_binary(const OpArgs& a) {
-  if (a.code == MOTE_OP_POW) {
-    switch (a.in[0].dtype) {
-      case MOTE_F32: return pow_typed<float>(a);
-      case MOTE_I32: return pow_typed<int32_t>(a);
-      case MOTE_I64: return pow_typed<int64_t>(a);
-      case MOTE_I8: return pow_typed<int8_t>(a);
-      case MOTE_U8: return pow_typed<uint8_t>(a);
-      default: return unsupported(a);
-    }
+  if (a.code == MOTE_OP_POW) {  // the exponent may have its own dtype
+    const TensorView* ins[2] = {&a.in[0], &a.in[1]};
+    for_each_broadcast<2>(a.out[0], ins, [&](int64_t o, const int64_t* off) {
+      store_real(a.out[0], o, pow(load_real(a.in[0], off[0]), load_real(a.in[1], off[1])));
+    });
+    return Status::kOk;
   }
   switch (a.in[0].dtype) {
     case MOTE_F32: return binary_typed<float>(a);
@@ -486,15 +443,13 @@ Status infer_cast(const OpArgs& a, TensorView* out, uint32_t*) {
 }
 
 Status run_cast(const OpArgs& a) {
-  switch (a.in[0].dtype) {
-    case MOTE_F32: return cast_from<float>(a);
-    case MOTE_I32: return cast_from<int32_t>(a);
-    case MOTE_I64: return cast_from<int64_t>(a);
-    case MOTE_I8: return cast_from<int8_t>(a);
-    case MOTE_U8: return cast_from<uint8_t>(a);
-    case MOTE_BOOL: return cast_from<uint8_t>(a);
-    default: return unsupported(a);
+  const int64_t n = a.in[0].numel();
+  if (a.in[0].dtype == MOTE_F32) {
+    for (int64_t i = 0; i < n; ++i) store_real(a.out[0], i, a.in[0].as<float>()[i]);
+  } else {
+    for (int64_t i = 0; i < n; ++i) store_int(a.out[0], i, load_int(a.in[0], i));
   }
+  return Status::kOk;
 }
 
 }  // namespace mote

@@ -1,0 +1,146 @@
+// Times Mote's WebAssembly runtime (mote-simd.wasm through wasm/mote.js) against
+// onnxruntime-web (its WASM backend: one thread, SIMD) in Node, on the same models and inputs,
+// in one process, and prints a markdown table.
+//
+//   node bench/wasm_bench.mjs --mote MOTE_BIN --wasm WASM_DIR [--models DIR] [--iters N] [--work DIR]
+//
+//   --mote    the host `mote` CLI, to convert the models
+//   --wasm    the directory wasm/build.sh wrote (mote-simd.wasm)
+//   --models  also the torchvision models: DIR/<name>.onnx and DIR/input.npy, exported there by
+//             tests/models/export_models.py when missing (slow the first time, then cached)
+//   --iters   timed runs per model and engine (default 20), after 2 untimed ones
+//   --work    where converted blobs go (default WASM_DIR/bench)
+//
+// Both engines get the same float32 input and run one at a time, alternating run by run; the
+// figures are the median and the minimum (on a shared machine the minimum is the cleaner one). The last column compares the two engines' first outputs:
+// max |Mote - ort| / max |ort|.
+// onnxruntime-web comes from tests/wasm/node_modules (cd tests/wasm && npm ci --ignore-scripts).
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+import { Mote } from '../wasm/mote.js';
+import { readNpy } from '../tests/wasm/npy.mjs';
+
+const root = fileURLToPath(new URL('../', import.meta.url));
+const args = {};
+for (let k = 2; k < process.argv.length; k += 2) args[process.argv[k].replace(/^--/, '')] = process.argv[k + 1];
+if (!args.mote || !args.wasm) {
+  console.error('usage: node bench/wasm_bench.mjs --mote MOTE_BIN --wasm WASM_DIR [--models DIR] [--iters N] [--work DIR]');
+  process.exit(2);
+}
+const iters = Number(args.iters || 20);
+const work = args.work || join(args.wasm, 'bench');
+mkdirSync(work, { recursive: true });
+
+const ortPath = join(root, 'tests/wasm/node_modules/onnxruntime-web/dist/ort.node.min.mjs');
+if (!existsSync(ortPath)) {
+  console.error('onnxruntime-web is missing: cd tests/wasm && npm ci --ignore-scripts');
+  process.exit(1);
+}
+const ort = await import(pathToFileURL(ortPath).href);
+ort.env.wasm.numThreads = 1;
+ort.env.wasm.simd = true;
+ort.env.wasm.wasmPaths = pathToFileURL(join(root, 'tests/wasm/node_modules/onnxruntime-web/dist/')).href;
+
+// The models: digits always; the torchvision ones when asked for.
+const models = [{ name: 'digits', onnx: join(root, 'models/digits.onnx'), input: join(root, 'models/digits_sample.npy'), shape: null }];
+if (args.models) {
+  const exporter = join(root, 'tests/models/export_models.py');
+  if (existsSync(exporter)) {
+    const names = execFileSync('/usr/bin/python3', [exporter, '--list'], { encoding: 'utf8' }).split('\n').filter(Boolean);
+    console.error(`exporting into ${args.models} (cached after the first time): ${names.join(', ')}`);
+    execFileSync('/usr/bin/python3', [exporter, args.models], { stdio: ['ignore', 'ignore', 'inherit'] });
+    for (const name of names) {
+      models.push({ name, onnx: join(args.models, `${name}.onnx`), input: join(args.models, 'input.npy'), shape: '1x3x224x224' });
+    }
+  } else {
+    console.error('tests/models/export_models.py not found: digits only');
+  }
+}
+
+function stats(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  return { median: s[s.length >> 1], min: s[0] };
+}
+
+// Times two engines on the same model, alternating run by run so that both see the same
+// machine (a busy machine slows both alike instead of whichever ran during the busy spell).
+async function timePair(a, b) {
+  for (let k = 0; k < 2; ++k) {
+    if (a) await a();
+    if (b) await b();
+  }
+  const ta = [];
+  const tb = [];
+  for (let k = 0; k < iters; ++k) {
+    for (const [fn, times] of [[a, ta], [b, tb]]) {
+      if (!fn) continue;
+      const t0 = performance.now();
+      await fn();
+      times.push(performance.now() - t0);
+    }
+  }
+  const none = { median: NaN, min: NaN };
+  return [a ? stats(ta) : none, b ? stats(tb) : none];
+}
+
+const rt = await Mote.load(args.wasm, { simd: true });
+const rows = [];
+for (const m of models) {
+  console.error(`bench: ${m.name}`);
+  const row = { name: m.name, mote: { median: NaN, min: NaN }, ort: { median: NaN, min: NaN }, diff: NaN, note: '' };
+  const input = readNpy(m.input);
+  let moteRun = null;
+  let ortRun = null;
+  let model = null;
+  let session = null;
+  try {
+    const blob = join(work, `${m.name}.mote`);
+    const convert = [m.onnx, '-o', blob, ...(m.shape ? ['--shape', `input=${m.shape}`] : [])];
+    execFileSync(args.mote, ['convert', ...convert], { stdio: ['ignore', 'ignore', 'pipe'] });
+    model = rt.loadModel(readFileSync(blob));
+    const feeds = { [model.inputs[0].name]: input.data };
+    moteRun = () => model.run(feeds);
+  } catch (err) {
+    row.note += `mote: ${String(err.stderr || err.message).trim().split('\n').pop()} `;
+  }
+  try {
+    session = await ort.InferenceSession.create(m.onnx, { executionProviders: ['wasm'], intraOpNumThreads: 1, interOpNumThreads: 1 });
+    const feeds = { [session.inputNames[0]]: new ort.Tensor('float32', input.data, input.shape) };
+    ortRun = () => session.run(feeds);
+  } catch (err) {
+    row.note += `onnxruntime-web: ${err.message}`;
+  }
+  [row.mote, row.ort] = await timePair(moteRun, ortRun);
+  if (moteRun && ortRun) {
+    const moteOut = Object.values(moteRun())[0];
+    const ortOut = (await ortRun())[session.outputNames[0]].data;
+    let worst = 0;
+    let scale = 0;
+    for (let i = 0; i < ortOut.length; ++i) {
+      worst = Math.max(worst, Math.abs(moteOut[i] - ortOut[i]));
+      scale = Math.max(scale, Math.abs(ortOut[i]));
+    }
+    row.diff = worst / (scale || 1);
+  }
+  if (model) model.dispose();
+  if (session) await session.release();
+  rows.push(row);
+}
+
+const fmt = (v) => (Number.isFinite(v) ? (v < 1 ? v.toFixed(3) : v.toFixed(2)) : '-');
+console.log(`Mote (mote-simd.wasm, ${rt.wasmBytes} bytes) vs onnxruntime-web ${ort.env.versions?.web || ''} (wasm, 1 thread, SIMD), Node ${process.versions.node}`);
+console.log(`${cpus()[0]?.model || 'cpu'}; load ${loadavg()[0].toFixed(2)}; ${iters} runs each, alternating engines, after 2 warm-up runs\n`);
+console.log('| model | Mote ms (median / min) | onnxruntime-web ms (median / min) | Mote / ort-web (median / min) | max abs diff / max abs |');
+console.log('|---|---:|---:|---:|---:|');
+const ratio = (a, b) => (Number.isFinite(a) && Number.isFinite(b) ? `${(a / b).toFixed(2)}x` : '-');
+for (const r of rows) {
+  const diff = Number.isFinite(r.diff) ? r.diff.toExponential(1) : '-';
+  console.log(
+    `| ${r.name} | ${fmt(r.mote.median)} / ${fmt(r.mote.min)} | ${fmt(r.ort.median)} / ${fmt(r.ort.min)} | ` +
+      `${ratio(r.mote.median, r.ort.median)} / ${ratio(r.mote.min, r.ort.min)} | ${diff} |${r.note ? ` ${r.note.trim()}` : ''}`,
+  );
+}

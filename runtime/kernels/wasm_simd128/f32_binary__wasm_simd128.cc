@@ -1,0 +1,135 @@
+// f32_binary__wasm_simd128: Add, Sub, Mul, Div, Max, Min and PRelu on float32.
+//
+// A broadcast is folded into rows: the innermost output dimensions over which each input is
+// either contiguous or one repeated value ([N,C,H,W] + [1,C,1,1] gives rows of H*W against one
+// value per row). Rows run with SIMD; the outer dimensions are walked with strides. The output
+// may start where an input does (the plan writes element-wise ops in place): each vector is
+// read before it is written.
+#include "kernels.h"
+
+namespace mote {
+namespace wasm_simd128 {
+namespace {
+
+template <int32_t OP>
+inline v128_t op_vec(v128_t x, v128_t y) {
+  switch (OP) {
+    case MOTE_OP_ADD: return wasm_f32x4_add(x, y);
+    case MOTE_OP_SUB: return wasm_f32x4_sub(x, y);
+    case MOTE_OP_MUL: return wasm_f32x4_mul(x, y);
+    case MOTE_OP_DIV: return wasm_f32x4_div(x, y);
+    case MOTE_OP_MAX: return wasm_f32x4_max(x, y);  // NaN in either gives NaN, as in the reference
+    case MOTE_OP_MIN: return wasm_f32x4_min(x, y);
+    default:  // PRELU: x < 0 ? x * slope : x
+      return wasm_v128_bitselect(wasm_f32x4_mul(x, y), x, wasm_f32x4_lt(x, wasm_f32x4_splat(0.0f)));
+  }
+}
+
+template <int32_t OP>
+inline float op_scalar(float x, float y) {
+  switch (OP) {
+    case MOTE_OP_ADD: return x + y;
+    case MOTE_OP_SUB: return x - y;
+    case MOTE_OP_MUL: return x * y;
+    case MOTE_OP_DIV: return x / y;
+    case MOTE_OP_MAX: return (x != x || x > y) ? x : y;
+    case MOTE_OP_MIN: return (x != x || x < y) ? x : y;
+    default: return x < 0.0f ? x * y : x;
+  }
+}
+
+// z[i] = op(x[i * XS], y[i * YS]), XS/YS 1 (contiguous) or 0 (one value), then the activation.
+template <int32_t OP, int XS, int YS>
+void row(const float* x, const float* y, float* z, int64_t n, const VecAct& vact, const mote_act& act) {
+  const v128_t xs = wasm_f32x4_splat(x[0]), ys = wasm_f32x4_splat(y[0]);
+  int64_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    const v128_t a0 = XS ? wasm_v128_load(x + i) : xs, a1 = XS ? wasm_v128_load(x + i + 4) : xs;
+    const v128_t b0 = YS ? wasm_v128_load(y + i) : ys, b1 = YS ? wasm_v128_load(y + i + 4) : ys;
+    wasm_v128_store(z + i, apply(vact, op_vec<OP>(a0, b0)));
+    wasm_v128_store(z + i + 4, apply(vact, op_vec<OP>(a1, b1)));
+  }
+  for (; i + 4 <= n; i += 4) {
+    const v128_t a = XS ? wasm_v128_load(x + i) : xs, b = YS ? wasm_v128_load(y + i) : ys;
+    wasm_v128_store(z + i, apply(vact, op_vec<OP>(a, b)));
+  }
+  for (; i < n; ++i) z[i] = ref::apply_act(act, op_scalar<OP>(x[i * XS], y[i * YS]));
+}
+
+using RowFn = void (*)(const float*, const float*, float*, int64_t, const VecAct&, const mote_act&);
+
+template <int32_t OP>
+RowFn pick_row(int xs, int ys) {
+  if (xs && ys) return row<OP, 1, 1>;
+  return xs ? row<OP, 1, 0> : row<OP, 0, 1>;
+}
+
+RowFn pick(int32_t code, int xs, int ys) {
+  switch (code) {
+    case MOTE_OP_ADD: return pick_row<MOTE_OP_ADD>(xs, ys);
+    case MOTE_OP_SUB: return pick_row<MOTE_OP_SUB>(xs, ys);
+    case MOTE_OP_MUL: return pick_row<MOTE_OP_MUL>(xs, ys);
+    case MOTE_OP_DIV: return pick_row<MOTE_OP_DIV>(xs, ys);
+    case MOTE_OP_MAX: return pick_row<MOTE_OP_MAX>(xs, ys);
+    case MOTE_OP_MIN: return pick_row<MOTE_OP_MIN>(xs, ys);
+    default: return pick_row<MOTE_OP_PRELU>(xs, ys);
+  }
+}
+
+}  // namespace
+
+Status f32_binary(const OpArgs& a) {
+  const TensorView& out = a.out[0];
+  const TensorView& X = a.in[0];
+  const TensorView& Y = a.in[1];
+  if (X.dtype != MOTE_F32 || Y.dtype != MOTE_F32 || out.dtype != MOTE_F32) return Status::kUnsupportedOp;
+  const int32_t rank = out.rank;
+  const int64_t total = out.numel();
+  int64_t xs[MOTE_MAX_RANK] = {0}, ys[MOTE_MAX_RANK] = {0};
+  ref::broadcast_strides(X, out, xs);
+  ref::broadcast_strides(Y, out, ys);
+  // Fold the innermost dimensions into one row while each input stays contiguous or constant
+  // along it (dimensions of size 1 fold into anything).
+  int32_t d = rank - 1;
+  while (d >= 0 && out.dims[d] == 1) --d;
+  int xi = 1, yi = 1;
+  int64_t len = 1;
+  if (d >= 0) {
+    xi = xs[d] != 0;
+    yi = ys[d] != 0;
+    if (!xi && !yi) return Status::kUnsupportedOp;  // both repeat along the row: nothing to vectorise
+    for (; d >= 0; --d) {
+      if (out.dims[d] == 1) continue;
+      if (xs[d] != (xi ? len : 0) || ys[d] != (yi ? len : 0)) break;
+      len *= out.dims[d];
+    }
+  }
+  const mote_act none{MOTE_ACT_NONE, 0.0f, 0.0f};
+  const mote_act& act = a.code == MOTE_OP_PRELU || a.code == MOTE_OP_MAX || a.code == MOTE_OP_MIN
+                            ? none
+                            : a.p<mote_binary_params>().act;
+  const VecAct vact = vec_act(act);
+  const RowFn fn = pick(a.code, xi, yi);
+  const float* px = X.as<float>();
+  const float* py = Y.as<float>();
+  float* pz = out.as<float>();
+  if (total == 0) return Status::kOk;
+  // Walk the outer dimensions [0, d] with an odometer.
+  int32_t idx[MOTE_MAX_RANK] = {0};
+  int64_t ox = 0, oy = 0;
+  for (int64_t o = 0; o < total; o += len) {
+    fn(px + ox, py + oy, pz + o, len, vact, act);
+    for (int32_t k = d; k >= 0; --k) {
+      ox += xs[k];
+      oy += ys[k];
+      if (++idx[k] < out.dims[k]) break;
+      ox -= xs[k] * out.dims[k];
+      oy -= ys[k] * out.dims[k];
+      idx[k] = 0;
+    }
+  }
+  return Status::kOk;
+}
+
+}  // namespace wasm_simd128
+}  // namespace mote

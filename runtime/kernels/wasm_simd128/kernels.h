@@ -1,0 +1,97 @@
+// WebAssembly SIMD128 kernels (float32). dispatch.cc picks one by plain checks on the shapes;
+// anything these do not cover runs on the reference kernels, which are the specification:
+// tests/wasm/kernels_test.cc checks every variant here against them on random and odd shapes.
+//
+// They read exactly what the reference kernels read (NCHW tensors, the blob's weight layout,
+// no scratch from the plan) and write the same outputs, so a blob runs unchanged on either.
+// Wasm has no fused multiply-add in SIMD128: a product is a mul then an add, as in the
+// reference's scalar code, but summed in another order (lanes, tiles), hence float tolerance.
+#ifndef MOTE_KERNELS_WASM_SIMD128_KERNELS_H
+#define MOTE_KERNELS_WASM_SIMD128_KERNELS_H
+
+#include <stdint.h>
+#include <wasm_simd128.h>
+
+#include "../reference/common.h"
+
+namespace mote {
+namespace wasm_simd128 {
+
+// A fused activation (mote_act) in vector form.
+struct VecAct {
+  int32_t kind;
+  v128_t lo, hi, slope;
+};
+
+inline VecAct vec_act(const mote_act& act) {
+  VecAct v;
+  v.kind = act.kind;
+  v.lo = wasm_f32x4_splat(act.kind == MOTE_ACT_CLIP ? act.alpha : 0.0f);
+  v.hi = wasm_f32x4_splat(act.kind == MOTE_ACT_CLIP ? act.beta : __builtin_inff());
+  v.slope = wasm_f32x4_splat(act.alpha);
+  return v;
+}
+
+// pmin/pmax are one instruction each on x86 and Arm (min/max with NaN propagation are not),
+// and pmax(0, v) = (0 < v ? v : 0) is the reference's Relu exactly.
+inline v128_t apply(const VecAct& a, v128_t v) {
+  if (a.kind == MOTE_ACT_NONE) return v;
+  if (a.kind == MOTE_ACT_LEAKY_RELU) {
+    return wasm_v128_bitselect(v, wasm_f32x4_mul(v, a.slope), wasm_f32x4_ge(v, wasm_f32x4_splat(0.0f)));
+  }
+  return wasm_f32x4_pmin(a.hi, wasm_f32x4_pmax(a.lo, v));
+}
+
+// x[0], x[s], x[2s], x[3s]. SW is the stride when it is 1 or 2, and 0 for any other. Reads
+// nothing past x[3s]: the tensor may end there, and the arena with it.
+template <int SW>
+inline v128_t load_strided(const float* x, int32_t s) {
+  if (SW == 1) return wasm_v128_load(x);
+  if (SW == 2) return wasm_i32x4_shuffle(wasm_v128_load(x), wasm_v128_load(x + 3), 0, 2, 5, 7);
+  return wasm_f32x4_make(x[0], x[s], x[2 * s], x[3 * s]);
+}
+
+// The 2-D view of a Conv (1-D convolutions have height 1), as the reference kernel sees it.
+struct ConvShape {
+  int32_t n, c, ih, iw, m, oh, ow, kh, kw, sh, sw, dh, dw, ph, pw, group;
+};
+ConvShape conv_shape(const OpArgs& a);
+
+// C[i, j] = act(bias[i] + sum_k A[i, k] * B[k, j]); row-major with leading dimensions; bias may
+// be null. With `accumulate`, C's values take the place of the bias (a product split along k).
+// B and C are read/written along j with SIMD, 4 rows of A at a time.
+void f32_gemm_nn(int32_t M, int32_t N, int32_t K, const float* A, int32_t lda, const float* B, int32_t ldb, float* C,
+                 int32_t ldc, const float* bias, const mote_act& act, bool accumulate = false);
+// C[i, j] = sum_k A[i, k] * B[j, k] (B transposed: both operands contiguous along k).
+void f32_gemm_nt(int32_t M, int32_t N, int32_t K, const float* A, int32_t lda, const float* B, int32_t ldb, float* C,
+                 int32_t ldc);
+
+// Conv over NCHW with weights [M, C/group, kH, kW]: 1x1 stride-1 unpadded as a GEMM per image
+// and group reading X in place; any other kernel/stride/dilation/padding as GEMMs over panels
+// of X unrolled (im2col) a block at a time into a buffer on the stack (kConvPanelBytes), so the
+// plan needs no scratch. Depthwise (group == C == M) filters each plane, in bands of rows
+// copied with their zero padding into a stack buffer (band.h, kBandBytes); the stack use of
+// the whole set stays under 64 KiB.
+constexpr uint32_t kConvPanelBytes = 32 * 1024;
+constexpr uint32_t kBandBytes = 24 * 1024;
+Status f32_conv2d_1x1(const OpArgs& a, const ConvShape& g);
+Status f32_conv2d(const OpArgs& a, const ConvShape& g);
+Status f32_dwconv2d(const OpArgs& a, const ConvShape& g);
+
+// MaxPool (1-D/2-D, any window and stride, ceil mode) in bands padded with -inf; undilated
+// windows with less padding than the window only, so that no window lies wholly in the
+// padding (the reference gives 0 there), else kUnsupportedOp.
+Status f32_maxpool2d(const OpArgs& a);
+// GlobalAveragePool and GlobalMaxPool, one plane at a time.
+Status f32_global_pool(const OpArgs& a);
+
+// Add, Sub, Mul, Div, Max, Min, PRelu on float32 with numpy broadcasting; in place is fine.
+// kUnsupportedOp for broadcasts it does not vectorise.
+Status f32_binary(const OpArgs& a);
+// Relu, LeakyRelu, Clip, HardSigmoid, HardSwish, Sigmoid, Abs, Neg, Sqrt, Floor, Ceil on float32.
+Status f32_unary(const OpArgs& a);
+
+}  // namespace wasm_simd128
+}  // namespace mote
+
+#endif  // MOTE_KERNELS_WASM_SIMD128_KERNELS_H

@@ -1,0 +1,506 @@
+// Every WebAssembly SIMD128 kernel (runtime/kernels/wasm_simd128) against the reference kernel,
+// which is the specification, on random shapes including odd and tiny ones, every fused
+// activation, bias on and off, broadcasts and in-place use: Conv (1x1, general, depthwise),
+// Gemm, MatMul, MaxPool, the global pools, and the element-wise ops.
+//
+// Built by wasm/build.sh (em++ -msimd128, against the SIMD build's library) into
+// kernels_test.js, run with Node: `node kernels_test.js [SEED]`. A test harness, so it uses
+// the normal C++ library and heap.
+//
+// Tolerance: |simd - ref| <= 1e-4 * (1 + |ref|) per element (they sum in another order; wasm
+// has no fused multiply-add here either), NaN only where the reference has NaN. Every case the
+// dispatcher should take must be taken: a kUnsupportedOp there is a failure, as is a case it
+// should hand back and does not.
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <string>
+#include <vector>
+
+#include "runtime/kernels/reference/common.h"
+
+namespace mote {
+Status run_optimized(const OpArgs& args);
+}
+
+using namespace mote;
+
+namespace {
+
+struct Rng {
+  uint64_t s;
+  uint32_t next() {
+    s = s * 6364136223846793005ull + 1442695040888963407ull;
+    return uint32_t(s >> 33);
+  }
+  int32_t range(int32_t lo, int32_t hi) { return lo + int32_t(next() % uint32_t(hi - lo + 1)); }  // [lo, hi]
+  float uniform(float lo, float hi) { return lo + (hi - lo) * float(next() >> 8) / 16777216.0f; }
+  bool coin() { return next() & 1; }
+};
+
+struct Tensor {
+  int32_t dtype = MOTE_F32;
+  std::vector<int32_t> dims;
+  std::vector<float> data;
+  bool present = true;
+  int64_t numel() const {
+    int64_t n = 1;
+    for (int32_t d : dims) n *= d;
+    return n;
+  }
+};
+
+Tensor random_tensor(Rng& rng, std::vector<int32_t> dims, float lo = -1.0f, float hi = 1.0f) {
+  Tensor t;
+  t.dims = dims;
+  t.data.resize(size_t(t.numel()));
+  for (float& v : t.data) v = rng.uniform(lo, hi);
+  return t;
+}
+
+TensorView view(const Tensor& t, float* data) {
+  TensorView v{};
+  v.data = data;
+  v.dtype = t.present ? t.dtype : MOTE_DTYPE_UNDEFINED;
+  v.rank = int32_t(t.dims.size());
+  for (size_t k = 0; k < t.dims.size(); ++k) v.dims[k] = t.dims[k];
+  return v;
+}
+
+Status run_reference(const OpArgs& a) {
+  switch (a.code) {
+    case MOTE_OP_CONV: return run_conv(a);
+    case MOTE_OP_GEMM: return run_gemm(a);
+    case MOTE_OP_MATMUL: return run_matmul(a);
+    case MOTE_OP_MAX_POOL: return run_pool(a);
+    case MOTE_OP_GLOBAL_AVERAGE_POOL:
+    case MOTE_OP_GLOBAL_MAX_POOL: return run_global_pool(a);
+    case MOTE_OP_ADD:
+    case MOTE_OP_SUB:
+    case MOTE_OP_MUL:
+    case MOTE_OP_DIV:
+    case MOTE_OP_MAX:
+    case MOTE_OP_MIN:
+    case MOTE_OP_PRELU: return run_binary(a);
+    default: return run_unary(a);
+  }
+}
+
+int g_passed = 0, g_failed = 0;
+int g_verbose_failures = 0;
+
+void fail(const std::string& name, const char* why) {
+  ++g_failed;
+  if (g_verbose_failures++ < 40) printf("FAIL %s: %s\n", name.c_str(), why);
+}
+
+std::string dims_str(const std::vector<int32_t>& d) {
+  std::string s = "[";
+  for (size_t k = 0; k < d.size(); ++k) s += (k ? "," : "") + std::to_string(d[k]);
+  return s + "]";
+}
+
+enum class Expect { kOptimized, kFallback };
+
+// Runs one op both ways. in_place: the output starts where input 0 does.
+void check(const std::string& name, int32_t code, const void* params, uint32_t params_size, std::vector<Tensor> ins,
+           Expect expect, bool in_place = false) {
+  char diag_buf[256];
+  Diag diag(diag_buf, sizeof diag_buf);
+  std::vector<TensorView> in_views;
+  for (const Tensor& t : ins) in_views.push_back(view(t, nullptr));
+  TensorView inferred[1];
+  uint32_t scratch = 0;
+  OpArgs probe{code, params, params_size, in_views.data(), int32_t(in_views.size()), nullptr, 1, nullptr, 0, &diag};
+  if (op_infer(probe, inferred, &scratch) != Status::kOk) {
+    fail(name, (std::string("the case itself is invalid: ") + diag.text()).c_str());
+    return;
+  }
+  if (scratch != 0) {
+    fail(name, "the reference asks for scratch; this harness gives none");
+    return;
+  }
+  const TensorView& shape = inferred[0];
+  int64_t out_n = 1;
+  for (int32_t k = 0; k < shape.rank; ++k) out_n *= shape.dims[k];
+
+  // Two copies of everything: each run gets its own inputs (in place overwrites input 0).
+  std::vector<float> results[2];
+  Status status[2];
+  for (int which = 0; which < 2; ++which) {
+    std::vector<std::vector<float>> bufs;
+    for (const Tensor& t : ins) bufs.push_back(t.data);
+    std::vector<TensorView> views;
+    for (size_t k = 0; k < ins.size(); ++k) views.push_back(view(ins[k], ins[k].present ? bufs[k].data() : nullptr));
+    std::vector<float> out(size_t(out_n) + 8, 12345.0f);  // a sentinel past the end catches overruns
+    TensorView ov = shape;
+    ov.data = in_place ? bufs[0].data() : out.data();
+    OpArgs a{code, params, params_size, views.data(), int32_t(views.size()), &ov, 1, nullptr, 0, &diag};
+    status[which] = which == 0 ? run_reference(a) : run_optimized(a);
+    if (in_place) {
+      for (int64_t i = 0; i < out_n; ++i) out[size_t(i)] = bufs[0][size_t(i)];
+    }
+    results[which] = out;
+  }
+  if (status[0] != Status::kOk) {
+    fail(name, "the reference kernel failed");
+    return;
+  }
+  if (expect == Expect::kFallback) {
+    if (status[1] != Status::kUnsupportedOp) return fail(name, "the SIMD128 set took a case it should hand back");
+    ++g_passed;
+    return;
+  }
+  if (status[1] == Status::kUnsupportedOp) return fail(name, "no SIMD128 kernel took it (kUnsupportedOp)");
+  if (status[1] != Status::kOk) return fail(name, "the SIMD128 kernel failed");
+  double worst = 0.0;
+  int64_t worst_at = -1;
+  for (int64_t i = 0; i < out_n; ++i) {
+    const float r = results[0][size_t(i)], o = results[1][size_t(i)];
+    if (isnan(r) || isnan(o)) {
+      if (isnan(r) != isnan(o)) {
+        worst = INFINITY;
+        worst_at = i;
+        break;
+      }
+      continue;
+    }
+    const double excess = fabs(double(o) - double(r)) / (1e-4 * (1.0 + fabs(double(r))));
+    if (excess > worst) {
+      worst = excess;
+      worst_at = i;
+    }
+  }
+  for (int k = 0; k < 8; ++k) {
+    if (results[1][size_t(out_n + k)] != 12345.0f && !in_place) return fail(name, "wrote past the end of the output");
+  }
+  if (worst > 1.0) {
+    char msg[200];
+    snprintf(msg, sizeof msg, "element %lld: simd %.8g, reference %.8g (%.1fx the tolerance)", (long long)worst_at,
+             double(results[1][size_t(worst_at)]), double(results[0][size_t(worst_at)]), worst);
+    return fail(name, msg);
+  }
+  ++g_passed;
+}
+
+mote_act random_act(Rng& rng) {
+  mote_act act{};
+  act.kind = rng.range(0, 3);
+  if (act.kind == MOTE_ACT_CLIP) {
+    act.alpha = rng.uniform(-1.0f, 0.0f);
+    act.beta = rng.uniform(0.0f, 1.5f);
+  } else if (act.kind == MOTE_ACT_LEAKY_RELU) {
+    act.alpha = rng.uniform(0.0f, 0.3f);
+  }
+  return act;
+}
+
+// ---- Conv ------------------------------------------------------------------------------------
+
+struct ConvCase {
+  int32_t n = 1, c = 1, h = 1, w = 1, m = 1, kh = 1, kw = 1, sh = 1, sw = 1, dh = 1, dw = 1;
+  int32_t pt = 0, pl = 0, pb = 0, pr = 0, group = 1;
+  bool bias = true, one_d = false;
+  mote_act act{};
+};
+
+void conv_case(Rng& rng, const ConvCase& cc, const char* tag) {
+  mote_conv_params p{};
+  p.spatial_rank = cc.one_d ? 1 : 2;
+  p.group = cc.group;
+  if (cc.one_d) {
+    p.kernel[0] = cc.kw, p.stride[0] = cc.sw, p.dilation[0] = cc.dw, p.pad_begin[0] = cc.pl, p.pad_end[0] = cc.pr;
+  } else {
+    p.kernel[0] = cc.kh, p.kernel[1] = cc.kw, p.stride[0] = cc.sh, p.stride[1] = cc.sw;
+    p.dilation[0] = cc.dh, p.dilation[1] = cc.dw;
+    p.pad_begin[0] = cc.pt, p.pad_begin[1] = cc.pl, p.pad_end[0] = cc.pb, p.pad_end[1] = cc.pr;
+  }
+  p.act = cc.act;
+  std::vector<Tensor> ins;
+  if (cc.one_d) {
+    ins.push_back(random_tensor(rng, {cc.n, cc.c, cc.w}));
+    ins.push_back(random_tensor(rng, {cc.m, cc.c / cc.group, cc.kw}));
+  } else {
+    ins.push_back(random_tensor(rng, {cc.n, cc.c, cc.h, cc.w}));
+    ins.push_back(random_tensor(rng, {cc.m, cc.c / cc.group, cc.kh, cc.kw}));
+  }
+  if (cc.bias) ins.push_back(random_tensor(rng, {cc.m}));
+  char name[256];
+  snprintf(name, sizeof name, "Conv %s x%s w%s k%dx%d s%dx%d d%dx%d pad %d,%d,%d,%d group %d act %d%s", tag,
+           dims_str(ins[0].dims).c_str(), dims_str(ins[1].dims).c_str(), cc.kh, cc.kw, cc.sh, cc.sw, cc.dh, cc.dw,
+           cc.pt, cc.pl, cc.pb, cc.pr, cc.group, cc.act.kind, cc.bias ? " bias" : "");
+  check(name, MOTE_OP_CONV, &p, sizeof p, ins, Expect::kOptimized);
+}
+
+void conv_tests(Rng& rng) {
+  // The shapes of real models first: MobileNet's pointwise and depthwise layers, a stem.
+  const mote_act relu6{MOTE_ACT_CLIP, 0.0f, 6.0f};
+  {
+    ConvCase c;
+    c.c = 32, c.h = c.w = 28, c.m = 48, c.act = relu6;
+    conv_case(rng, c, "pointwise");
+    c.c = 24, c.h = c.w = 7, c.m = 13, c.act = mote_act{};
+    conv_case(rng, c, "pointwise-odd");
+    c.c = 5, c.h = 9, c.w = 11, c.m = 7, c.n = 2, c.group = 1;
+    conv_case(rng, c, "pointwise-batch");
+    c.c = 8, c.m = 12, c.group = 4, c.n = 1;
+    conv_case(rng, c, "pointwise-grouped");
+    c.c = 1030, c.h = c.w = 3, c.m = 5, c.group = 1;  // deeper than the GEMM's packed column tail
+    conv_case(rng, c, "pointwise-deep");
+  }
+  for (int s = 1; s <= 2; ++s) {
+    ConvCase c;
+    c.c = c.m = c.group = 16, c.h = 15, c.w = 17, c.kh = c.kw = 3, c.sh = c.sw = s;
+    c.pt = c.pl = c.pb = c.pr = 1, c.act = relu6;
+    conv_case(rng, c, "depthwise3x3");
+    c.kh = c.kw = 5, c.pt = c.pl = c.pb = c.pr = 2;
+    conv_case(rng, c, "depthwise5x5");
+  }
+  // Planes taller than one band of the depthwise kernel's stack buffer, and one too wide for it.
+  for (int s = 1; s <= 2; ++s) {
+    ConvCase c;
+    c.c = c.m = c.group = 2, c.h = 41, c.w = 601, c.kh = c.kw = 3, c.sh = c.sw = s;
+    c.pt = c.pl = c.pb = c.pr = 1;
+    conv_case(rng, c, "depthwise-bands");
+    c.kh = c.kw = 5, c.pt = c.pl = c.pb = c.pr = 2, c.sh = 1;
+    conv_case(rng, c, "depthwise-bands-5x5");
+  }
+  {
+    ConvCase c;
+    c.c = c.m = c.group = 1, c.h = 3, c.w = 3000, c.kh = c.kw = 3, c.pt = c.pl = c.pb = c.pr = 1;
+    std::vector<Tensor> ins = {random_tensor(rng, {1, 1, 3, 3000}), random_tensor(rng, {1, 1, 3, 3})};
+    mote_conv_params p{};
+    p.spatial_rank = 2, p.group = 1, p.kernel[0] = p.kernel[1] = 3, p.stride[0] = p.stride[1] = 1;
+    p.dilation[0] = p.dilation[1] = 1, p.pad_begin[0] = p.pad_begin[1] = p.pad_end[0] = p.pad_end[1] = 1;
+    check("Conv depthwise 3000 wide (rows too wide for the band buffer)", MOTE_OP_CONV, &p, sizeof p, ins,
+          Expect::kFallback);
+  }
+  {
+    ConvCase c;
+    c.c = 40, c.h = 9, c.w = 10, c.m = 9, c.kh = c.kw = 3, c.pt = c.pl = c.pb = c.pr = 1;
+    conv_case(rng, c, "3x3-deep");  // k = 360: three panels deep
+    c.c = 3, c.h = c.w = 33, c.m = 16, c.kh = c.kw = 3, c.sh = c.sw = 2, c.pt = c.pl = c.pb = c.pr = 1, c.act = relu6;
+    conv_case(rng, c, "stem");
+    c.c = 16, c.h = c.w = 14, c.m = 20, c.sh = c.sw = 1;
+    conv_case(rng, c, "3x3");
+    c.c = 4, c.h = c.w = 23, c.m = 8, c.kh = c.kw = 7, c.sh = c.sw = 2, c.pt = c.pl = c.pb = c.pr = 3;
+    conv_case(rng, c, "7x7s2");
+    c.c = 8, c.h = c.w = 10, c.m = 6, c.kh = c.kw = 1, c.sh = c.sw = 2, c.pt = c.pl = c.pb = c.pr = 0;
+    conv_case(rng, c, "1x1s2");
+  }
+  // Random: any kernel, stride, dilation, asymmetric padding, groups, 1-D.
+  for (int t = 0; t < 300; ++t) {
+    ConvCase c;
+    c.one_d = rng.range(0, 9) == 0;
+    c.n = rng.range(1, 2);
+    const int kind = rng.range(0, 3);  // 0 general, 1 depthwise, 2 grouped, 3 1x1
+    c.group = 1;
+    c.c = rng.range(1, 12);
+    c.m = rng.range(1, 13);
+    if (kind == 1) {
+      c.m = c.group = c.c;
+    } else if (kind == 2) {
+      const int32_t g = rng.range(1, 4);
+      c.group = g, c.c = g * rng.range(1, 4), c.m = g * rng.range(1, 5);
+    }
+    c.kh = c.one_d ? 1 : rng.range(1, 5);
+    c.kw = rng.range(1, 5);
+    if (kind == 3) c.kh = c.kw = 1;
+    c.sh = c.one_d ? 1 : rng.range(1, 3);
+    c.sw = rng.range(1, 3);
+    c.dh = c.one_d ? 1 : (rng.range(0, 3) == 0 ? 2 : 1);
+    c.dw = rng.range(0, 3) == 0 ? 2 : 1;
+    if (kind == 3 && rng.coin()) c.sh = c.sw = 1, c.dh = c.dw = 1;
+    c.pt = c.one_d ? 0 : rng.range(0, 2);
+    c.pb = c.one_d ? 0 : rng.range(0, 2);
+    c.pl = rng.range(0, 2);
+    c.pr = rng.range(0, 2);
+    if (kind == 3 && rng.coin()) c.pt = c.pb = c.pl = c.pr = 0;
+    const int32_t span_h = (c.kh - 1) * c.dh + 1, span_w = (c.kw - 1) * c.dw + 1;
+    c.h = c.one_d ? 1 : rng.range(span_h > c.pt + c.pb ? span_h - c.pt - c.pb : 1, 24);
+    c.w = rng.range(span_w > c.pl + c.pr ? span_w - c.pl - c.pr : 1, 40);
+    c.bias = rng.range(0, 3) != 0;
+    c.act = random_act(rng);
+    conv_case(rng, c, "random");
+  }
+}
+
+// ---- Gemm / MatMul ---------------------------------------------------------------------------
+
+void gemm_tests(Rng& rng) {
+  for (int t = 0; t < 150; ++t) {
+    mote_gemm_params p{};
+    const int32_t M = t < 20 ? 1 : rng.range(1, 9), N = rng.range(1, 300 / (t % 3 + 1)), K = rng.range(1, 200);
+    p.trans_a = t % 25 == 24;
+    p.trans_b = rng.coin();
+    p.alpha = rng.coin() ? 1.0f : rng.uniform(-2.0f, 2.0f);
+    p.beta = rng.coin() ? 1.0f : rng.uniform(-2.0f, 2.0f);
+    p.act = random_act(rng);
+    std::vector<Tensor> ins;
+    ins.push_back(random_tensor(rng, p.trans_a ? std::vector<int32_t>{K, M} : std::vector<int32_t>{M, K}));
+    ins.push_back(random_tensor(rng, p.trans_b ? std::vector<int32_t>{N, K} : std::vector<int32_t>{K, N}));
+    const int c_kind = rng.range(0, 4);
+    if (c_kind == 1) ins.push_back(random_tensor(rng, {N}));
+    if (c_kind == 2) ins.push_back(random_tensor(rng, {M, N}));
+    if (c_kind == 3) ins.push_back(random_tensor(rng, {M, 1}));
+    if (c_kind == 4) ins.push_back(random_tensor(rng, {1}));
+    char name[160];
+    snprintf(name, sizeof name, "Gemm M%d N%d K%d transA %d transB %d alpha %g beta %g C%d act %d", M, N, K, p.trans_a,
+             p.trans_b, double(p.alpha), double(p.beta), c_kind, p.act.kind);
+    check(name, MOTE_OP_GEMM, &p, sizeof p, ins, p.trans_a ? Expect::kFallback : Expect::kOptimized);
+  }
+  for (int t = 0; t < 120; ++t) {
+    mote_matmul_params p{};
+    p.act = random_act(rng);
+    const int32_t M = rng.range(1, 11), N = rng.range(1, 40), K = rng.range(1, 70);
+    const int kind = rng.range(0, 4);
+    std::vector<int32_t> ad, bd;
+    Expect expect = Expect::kOptimized;
+    switch (kind) {
+      case 0: ad = {M, K}, bd = {K, N}; break;                                  // plain
+      case 1: ad = {2, 3, M, K}, bd = {K, N}; break;                            // shared weights
+      case 2: ad = {3, M, K}, bd = {3, K, N}; break;                            // same batch
+      case 3: ad = {K}, bd = {K, N}; break;                                     // vector x matrix
+      default: ad = {2, 1, M, K}, bd = {3, K, N}, expect = Expect::kFallback;  // broadcast batch
+    }
+    char name[160];
+    snprintf(name, sizeof name, "MatMul A%s B%s act %d", dims_str(ad).c_str(), dims_str(bd).c_str(), p.act.kind);
+    check(name, MOTE_OP_MATMUL, &p, sizeof p, {random_tensor(rng, ad), random_tensor(rng, bd)}, expect);
+  }
+}
+
+// ---- pooling ---------------------------------------------------------------------------------
+
+void pool_tests(Rng& rng) {
+  for (int t = 0; t < 150; ++t) {
+    mote_pool_params p{};
+    const bool one_d = rng.range(0, 7) == 0;
+    p.spatial_rank = one_d ? 1 : 2;
+    p.ceil_mode = rng.coin();
+    int32_t in[2];
+    bool fallback = false;
+    for (int32_t d = 0; d < p.spatial_rank; ++d) {
+      p.kernel[d] = t < 10 ? 3 : rng.range(1, 4);
+      p.stride[d] = t < 10 ? 2 : rng.range(1, 3);
+      p.dilation[d] = t % 20 == 19 ? 2 : 1;
+      const int32_t span = (p.kernel[d] - 1) * p.dilation[d] + 1;
+      p.pad_begin[d] = rng.range(0, p.kernel[d] - 1);
+      p.pad_end[d] = rng.range(0, p.kernel[d] - 1);
+      if (t % 30 == 29) p.pad_begin[d] = p.kernel[d];  // windows may lie wholly in the padding
+      // Dilated windows and wide padding are left to the reference.
+      if (p.dilation[d] != 1 || p.pad_begin[d] >= p.kernel[d]) fallback = true;
+      in[d] = rng.range(span > p.pad_begin[d] + p.pad_end[d] ? span - p.pad_begin[d] - p.pad_end[d] : 1, 40);
+    }
+    std::vector<int32_t> dims = {rng.range(1, 2), rng.range(1, 6)};
+    for (int32_t d = 0; d < p.spatial_rank; ++d) dims.push_back(in[d]);
+    char name[200];
+    snprintf(name, sizeof name, "MaxPool %s k%d,%d s%d,%d d%d,%d pad %d,%d,%d,%d ceil %d", dims_str(dims).c_str(),
+             p.kernel[0], p.kernel[1], p.stride[0], p.stride[1], p.dilation[0], p.dilation[1], p.pad_begin[0],
+             p.pad_begin[1], p.pad_end[0], p.pad_end[1], p.ceil_mode);
+    check(name, MOTE_OP_MAX_POOL, &p, sizeof p, {random_tensor(rng, dims, -3.0f, 3.0f)},
+          fallback ? Expect::kFallback : Expect::kOptimized);
+  }
+  for (int t = 0; t < 40; ++t) {
+    const int32_t code = t % 2 ? MOTE_OP_GLOBAL_MAX_POOL : MOTE_OP_GLOBAL_AVERAGE_POOL;
+    std::vector<int32_t> dims = {rng.range(1, 2), rng.range(1, 20), rng.range(1, 15)};
+    if (rng.coin()) dims.push_back(rng.range(1, 15));
+    char name[120];
+    snprintf(name, sizeof name, "%s %s", op_name(code), dims_str(dims).c_str());
+    check(name, code, nullptr, 0, {random_tensor(rng, dims, -3.0f, 3.0f)}, Expect::kOptimized);
+  }
+}
+
+// ---- element-wise ----------------------------------------------------------------------------
+
+const int32_t kBinaryOps[] = {MOTE_OP_ADD, MOTE_OP_SUB, MOTE_OP_MUL, MOTE_OP_DIV,
+                              MOTE_OP_MAX, MOTE_OP_MIN, MOTE_OP_PRELU};
+
+void binary_tests(Rng& rng) {
+  for (int t = 0; t < 400; ++t) {
+    const int32_t code = kBinaryOps[t % 7];
+    mote_binary_params p{};
+    if (code == MOTE_OP_ADD || code == MOTE_OP_SUB || code == MOTE_OP_MUL || code == MOTE_OP_DIV) p.act = random_act(rng);
+    const int32_t rank = rng.range(1, 4);
+    std::vector<int32_t> out;
+    for (int32_t k = 0; k < rank; ++k) out.push_back(rng.range(1, k == rank - 1 ? 37 : 6));
+    // Each input: the full shape, some dimensions set to 1, fewer leading dimensions, or a scalar.
+    auto derive = [&](bool full) {
+      std::vector<int32_t> d = out;
+      if (full) return d;
+      switch (rng.range(0, 4)) {
+        case 0: return d;
+        case 1: return std::vector<int32_t>{1};
+        case 2:
+          for (int32_t& v : d) v = rng.coin() ? v : 1;
+          return d;
+        case 3:  // per channel, [1, C, 1, 1]-like
+          for (size_t k = 0; k < d.size(); ++k) d[k] = k == 1 ? d[k] : 1;
+          return d;
+        default: d.erase(d.begin(), d.begin() + rng.range(0, rank - 1)); return d;
+      }
+    };
+    const bool x_full = code == MOTE_OP_PRELU || rng.coin();
+    std::vector<int32_t> xd = derive(x_full), yd = derive(!x_full ? true : false);
+    if (code == MOTE_OP_PRELU) xd = out;
+    const bool in_place = xd == out && rng.range(0, 3) == 0;
+    const bool divisor_safe = code == MOTE_OP_DIV;
+    Tensor x = random_tensor(rng, xd, -2.0f, 2.0f);
+    Tensor y = random_tensor(rng, yd, divisor_safe ? 0.5f : -2.0f, 2.0f);
+    char name[200];
+    snprintf(name, sizeof name, "%s %s %s act %d%s", op_name(code), dims_str(xd).c_str(), dims_str(yd).c_str(),
+             p.act.kind, in_place ? " in place" : "");
+    // Both operands repeating along the innermost dimension is left to the reference.
+    TensorView xv = view(x, nullptr), yv = view(y, nullptr), ov{};
+    ov.rank = rank;
+    for (int32_t k = 0; k < rank; ++k) ov.dims[k] = out[size_t(k)];
+    int64_t xs[MOTE_MAX_RANK], ys[MOTE_MAX_RANK];
+    ref::broadcast_strides(xv, ov, xs);
+    ref::broadcast_strides(yv, ov, ys);
+    int32_t d = rank - 1;
+    while (d >= 0 && out[size_t(d)] == 1) --d;
+    const Expect expect = d >= 0 && xs[d] == 0 && ys[d] == 0 ? Expect::kFallback : Expect::kOptimized;
+    check(name, code, &p, sizeof p, {x, y}, expect, in_place);
+  }
+}
+
+const int32_t kUnaryOps[] = {MOTE_OP_RELU, MOTE_OP_LEAKY_RELU, MOTE_OP_CLIP, MOTE_OP_HARD_SIGMOID, MOTE_OP_HARD_SWISH,
+                             MOTE_OP_SIGMOID, MOTE_OP_ABS, MOTE_OP_NEG, MOTE_OP_SQRT, MOTE_OP_FLOOR, MOTE_OP_CEIL};
+
+void unary_tests(Rng& rng) {
+  const int count = int(sizeof kUnaryOps / sizeof kUnaryOps[0]);
+  for (int t = 0; t < 22 * count; ++t) {
+    const int32_t code = kUnaryOps[t % count];
+    mote_unary_params p{};
+    p.alpha = code == MOTE_OP_HARD_SIGMOID ? 0.2f : rng.uniform(-1.0f, 0.3f);
+    p.beta = code == MOTE_OP_HARD_SIGMOID ? 0.5f : rng.uniform(0.3f, 2.0f);
+    const float range = code == MOTE_OP_SIGMOID && t % 3 == 0 ? 100.0f : 8.0f;
+    const bool in_place = rng.coin();
+    Tensor x = random_tensor(rng, {rng.range(1, 3), rng.range(1, 45)}, -range, range);
+    char name[120];
+    snprintf(name, sizeof name, "%s %s range %g%s", op_name(code), dims_str(x.dims).c_str(), double(range),
+             in_place ? " in place" : "");
+    check(name, code, &p, sizeof p, {x}, Expect::kOptimized, in_place);
+  }
+  // Int8 tensors stay with the reference.
+  Tensor q = random_tensor(rng, {4});
+  q.dtype = MOTE_I8;
+  q.dims = {16};  // 16 int8 values in 4 floats' worth of bytes
+  mote_unary_params p{};
+  check("Relu int8", MOTE_OP_RELU, &p, sizeof p, {q}, Expect::kFallback);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Rng rng{argc > 1 ? strtoull(argv[1], nullptr, 10) : 20240521ull};
+  conv_tests(rng);
+  gemm_tests(rng);
+  pool_tests(rng);
+  binary_tests(rng);
+  unary_tests(rng);
+  printf("SIMD128 kernels against the reference, tolerance 1e-4 * (1 + |ref|)\n");
+  printf("kernels: %d passed, %d failed\n", g_passed, g_failed);
+  return g_failed == 0 ? 0 : 1;
+}

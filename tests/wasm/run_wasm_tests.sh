@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# The WebAssembly target's tests, as one CTest entry (label wasm).
+#
+#   run_wasm_tests.sh SOURCE_DIR WORK_DIR MOTE_BIN
+#
+# Builds both modules, the kernel test and the npm package (wasm/build.sh WORK_DIR), checks the
+# package packs, converts models/digits.onnx and runs it with the host CLI for reference, then
+# runs `node --test tests/wasm/`: the SIMD128 kernels against the reference kernels, digits
+# through mote.js (both builds) against the host, bad blobs and inputs, the size budget, and
+# the demo page in headless Chromium (screenshot: WORK_DIR/demo.png). Ends with one line
+# "wasm: N passed, M failed". Exit 77 (skipped) when emscripten or Node is missing.
+set -u
+usage="usage: run_wasm_tests.sh SOURCE_DIR WORK_DIR MOTE_BIN"
+src=$(cd "${1:?$usage}" && pwd) || exit 2
+mkdir -p "${2:?$usage}" || exit 2
+work=$(cd "$2" && pwd)
+mote=${3:?$usage}
+
+for tool in em++ wasm-opt node; do
+  if ! command -v "$tool" > /dev/null; then
+    echo "wasm: SKIPPED ($tool not found; tools/install_deps.sh installs it)"
+    exit 77
+  fi
+done
+
+fail_early() {
+  echo "$1"
+  echo "wasm: 0 passed, 1 failed"
+  exit 1
+}
+
+t0=$(date +%s)
+"$src/wasm/build.sh" "$work" > "$work.build.log" 2>&1 || { tail -40 "$work.build.log"; fail_early "wasm/build.sh failed (log: $work.build.log)"; }
+sed -n '/bytes raw/p' "$work.build.log"
+echo "built in $(($(date +%s) - t0)) s"
+
+if command -v npm > /dev/null; then
+  (cd "$work/package" && npm pack --dry-run --json > "$work/pack.json" 2> "$work/pack.log") ||
+    fail_early "npm pack failed in $work/package (log: $work/pack.log)"
+fi
+
+"$mote" convert "$src/models/digits.onnx" -o "$work/digits.mote" > "$work/convert.log" 2>&1 ||
+  { cat "$work/convert.log"; fail_early "mote convert failed"; }
+"$mote" run "$work/digits.mote" --input "input=$src/models/digits_sample.npy" --output-dir "$work/host" > "$work/run.log" 2>&1 ||
+  { cat "$work/run.log"; fail_early "mote run failed"; }
+
+# The browser test's dependencies; tools/install_deps.sh normally installed them already.
+if [ ! -d "$src/tests/wasm/node_modules/playwright-core" ] && command -v npm > /dev/null; then
+  (cd "$src/tests/wasm" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error) ||
+    echo "note: npm ci in tests/wasm failed; the browser test will be skipped"
+fi
+
+MOTE_WASM_DIR="$work" MOTE_DIGITS_BLOB="$work/digits.mote" MOTE_DIGITS_REF="$work/host/probabilities.npy" \
+  MOTE_SCREENSHOT_DIR="$work" \
+  node --test --test-reporter=tap "$src/tests/wasm/" 2>&1 | tee "$work/node-test.log"
+status=${PIPESTATUS[0]}
+passed=$(sed -n 's/^# pass \([0-9]*\)$/\1/p' "$work/node-test.log" | tail -1)
+failed=$(sed -n 's/^# fail \([0-9]*\)$/\1/p' "$work/node-test.log" | tail -1)
+skipped=$(sed -n 's/^# skipped \([0-9]*\)$/\1/p' "$work/node-test.log" | tail -1)
+[ -n "$passed" ] || passed=0
+if [ -z "$failed" ]; then failed=1; fi
+[ "$status" -ne 0 ] && [ "$failed" -eq 0 ] && failed=1
+echo "wasm: $passed passed, $failed failed, ${skipped:-0} skipped"
+[ "$status" -eq 0 ] && [ "$failed" -eq 0 ]

@@ -1,0 +1,143 @@
+// mote.js end to end in Node: the digits model through both WebAssembly builds against the host
+// CLI's output, the errors a caller can provoke, and the size budget of the modules.
+//
+// Run by tests/wasm/run_wasm_tests.sh, which builds the modules and converts the model, and
+// passes where things are in the environment:
+//   MOTE_WASM_DIR      the directory holding mote.wasm and mote-simd.wasm (wasm/build.sh OUT_DIR)
+//   MOTE_DIGITS_BLOB   models/digits.onnx converted by the host `mote convert`
+//   MOTE_DIGITS_REF    the host `mote run` output for models/digits_sample.npy (probabilities.npy)
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import { Mote, MoteError, simdSupported } from '../../wasm/mote.js';
+import { readNpy } from './npy.mjs';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const wasmDir = process.env.MOTE_WASM_DIR;
+const blobPath = process.env.MOTE_DIGITS_BLOB;
+const refPath = process.env.MOTE_DIGITS_REF;
+const missing = !wasmDir || !blobPath || !refPath ? 'MOTE_WASM_DIR, MOTE_DIGITS_BLOB, MOTE_DIGITS_REF: run tests/wasm/run_wasm_tests.sh' : false;
+
+// The size guard for the whole runtime (every op, every kernel) in one module;
+// MOTE_WASM_SIZE_BUDGET overrides it (bytes). The goal is 64 KB raw; the reference kernels are
+// at about 101 KB today (43 KB gzipped), so this guard stands at 112 KB until they shrink: it
+// stops the module from growing while that work is open, and is not the goal.
+const SIZE_BUDGET = Number(process.env.MOTE_WASM_SIZE_BUDGET || 112 * 1024);
+
+const sample = () => readNpy(join(root, 'models/digits_sample.npy')).data;
+const label = () => Number(readFileSync(join(root, 'models/digits_sample_label.txt'), 'utf8').trim());
+
+for (const simd of [true, false]) {
+  const build = simd ? 'mote-simd.wasm' : 'mote.wasm';
+
+  test(`digits through mote.js (${build}) matches the host CLI`, { skip: missing }, async () => {
+    const rt = await Mote.load(join(wasmDir, build));
+    assert.equal(rt.simd, simd);
+    const model = rt.loadModel(readFileSync(blobPath));
+    assert.deepEqual(model.inputs, [{ name: 'input', shape: [1, 1, 8, 8], dtype: 'float32' }]);
+    assert.deepEqual(model.outputs, [{ name: 'probabilities', shape: [1, 10], dtype: 'float32' }]);
+    assert.ok(model.arenaBytes > 0);
+    const ref = readNpy(refPath).data;
+    const { probabilities } = model.run({ input: sample() });
+    assert.ok(probabilities instanceof Float32Array);
+    assert.equal(probabilities.length, 10);
+    const scale = Math.max(...ref.map(Math.abs));
+    const worst = Math.max(...probabilities.map((v, i) => Math.abs(v - ref[i])));
+    assert.ok(worst <= 1e-4 * scale, `max |wasm - host| = ${worst}, allowed ${1e-4 * scale}`);
+    const best = probabilities.indexOf(Math.max(...probabilities));
+    assert.equal(best, label());
+    // Runs again the same, and a second model runs beside the first.
+    const other = rt.loadModel(readFileSync(blobPath));
+    assert.deepEqual(other.run({ input: Array.from(sample()) }).probabilities, probabilities);
+    assert.deepEqual(model.run({ input: sample() }).probabilities, probabilities);
+    other.dispose();
+    model.dispose();
+  });
+
+  test(`bad blobs throw the runtime's errors (${build})`, { skip: missing }, async () => {
+    const rt = await Mote.load(join(wasmDir, build));
+    const blob = readFileSync(blobPath);
+    const expectError = (bytes, status, text) =>
+      assert.throws(() => rt.loadModel(bytes), (err) => {
+        assert.ok(err instanceof MoteError && err instanceof Error);
+        assert.equal(err.status, status, err.message);
+        assert.match(err.message, text);
+        assert.ok(err.detail.length > 0, 'the runtime says where');
+        return true;
+      });
+    expectError(blob.subarray(0, 100), 4, /^Mote: cannot load the model: .*truncated.*: .*100/);
+    expectError(blob.subarray(0, blob.length - 1), 4, /truncated/);
+    const flipped = Buffer.from(blob);
+    flipped[flipped.length >> 1] ^= 0x10;
+    expectError(flipped, 5, /checksum.*CRC32 mismatch/);
+    const notBlob = Buffer.from(blob);
+    notBlob.write('ONNX', 0);
+    expectError(notBlob, 2, /magic|not a Mote blob/i);
+    expectError(new Uint8Array(3), 4, /truncated/);
+    // After all that the runtime still loads and runs a good blob.
+    const model = rt.loadModel(blob);
+    assert.equal(model.run({ input: sample() }).probabilities.length, 10);
+  });
+
+  test(`wrong inputs throw clear errors (${build})`, { skip: missing }, async () => {
+    const rt = await Mote.load(join(wasmDir, build));
+    const model = rt.loadModel(readFileSync(blobPath));
+    const check = (feeds, status, text) =>
+      assert.throws(() => model.run(feeds), (err) => {
+        assert.ok(err instanceof MoteError);
+        assert.equal(err.status, status, err.message);
+        assert.match(err.message, text);
+        return true;
+      });
+    check({ input: new Float32Array(63) }, 11, /input 'input' is float32\[1,1,8,8\] = 256 bytes; got 252/);
+    check({ input: new Float32Array(65) }, 11, /got 260/);
+    check({ input: new Int8Array(64) }, 11, /input 'input' is float32: pass a Float32Array, not Int8Array/);
+    check({ pixels: sample() }, 1, /unknown input 'pixels'; the model's inputs are: input/);
+    check({}, 1, /input 'input' is missing/);
+    // A failed run leaves the session usable.
+    assert.equal(model.run({ input: sample() }).probabilities.length, 10);
+    model.dispose();
+    assert.throws(() => model.run({ input: sample() }), /disposed/);
+  });
+}
+
+test('Mote.load picks the build from a directory and takes bytes', { skip: missing }, async () => {
+  const auto = await Mote.load(wasmDir);
+  assert.equal(auto.simd, simdSupported());
+  assert.equal((await Mote.load(wasmDir, { simd: false })).simd, false);
+  assert.equal((await Mote.load(new URL(`file://${wasmDir}/`), { simd: true })).simd, true);
+  const bytes = readFileSync(join(wasmDir, 'mote-simd.wasm'));
+  const fromBytes = await Mote.load(new Uint8Array(bytes));
+  assert.equal(fromBytes.wasmBytes, bytes.length);
+  const model = fromBytes.loadModel(readFileSync(blobPath).buffer.slice(0));
+  assert.equal(model.run({ input: sample() }).probabilities.length, 10);
+});
+
+test('memory is reused after dispose and grows for large arenas', { skip: missing }, async () => {
+  const rt = await Mote.load(wasmDir);
+  const blob = readFileSync(blobPath);
+  const first = rt.loadModel(blob);
+  first.dispose();
+  const top = rt.top;
+  for (let k = 0; k < 50; ++k) rt.loadModel(blob).dispose();
+  assert.equal(rt.top, top, 'loading and disposing does not leak');
+  const many = Array.from({ length: 300 }, () => rt.loadModel(blob));
+  assert.ok(rt.memory.buffer.byteLength >= 300 * blob.length, 'memory grew');
+  for (const m of many) assert.equal(m.run({ input: sample() }).probabilities.length, 10);
+});
+
+// The size budget is the small build's: mote.wasm carries every op (the reference kernels) and
+// is built for size. mote-simd.wasm is built for speed and only reported.
+test(`size budget: mote.wasm <= ${SIZE_BUDGET} bytes`, { skip: missing }, () => {
+  const sizes = {};
+  for (const file of ['mote.wasm', 'mote-simd.wasm']) {
+    const bytes = readFileSync(join(wasmDir, file));
+    sizes[file] = bytes.length;
+    console.log(`${file}: ${bytes.length} bytes raw, ${gzipSync(bytes, { level: 9 }).length} bytes gzip -9`);
+  }
+  assert.ok(sizes['mote.wasm'] <= SIZE_BUDGET, `mote.wasm is ${sizes['mote.wasm']} bytes; the budget is ${SIZE_BUDGET}`);
+});

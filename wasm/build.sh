@@ -1,0 +1,133 @@
+#!/usr/bin/env bash
+# Builds Mote's WebAssembly target with emscripten (em++ 3.1.6 or newer) and binaryen.
+#
+#   wasm/build.sh OUT_DIR [simd] [scalar] [kernels-test] [package]      (default: all four)
+#
+# Writes into OUT_DIR:
+#   mote-simd.wasm     the runtime with the SIMD128 kernels (runtime/kernels/wasm_simd128)
+#   mote.wasm          the runtime with the reference kernels only, for engines without SIMD
+#   kernels_test.js    tests/wasm/kernels_test.cc (+ kernels_test.wasm): every SIMD128 kernel
+#                      against the reference on random shapes; run with `node kernels_test.js`
+#   package/           the npm package: wasm/{mote.js,mote.d.ts,README.md,package.json} and both
+#                      modules (`cd OUT_DIR/package && npm pack`)
+#   sizes.txt          raw and gzip sizes of both modules
+#
+# The modules are standalone: no emscripten JS runtime, no filesystem, no allocator (the
+# runtime never allocates, and -sMALLOC=none turns any malloc into a link error). They import
+# nothing and export the C API of mote.h, a few mote_wasm_* helpers (wasm/mote_wasm.cc) and
+# `memory`; wasm/mote.js places blobs and arenas above mote_wasm_heap_base() itself, growing
+# memory as it needs.
+#
+# The runtime library is built by the project's CMake (the MOTE_KERNEL_ISA option picks the
+# kernel set), configured with emcmake in OUT_DIR/build-simd and OUT_DIR/build-scalar, with
+# per-source optimisation levels (wasm/optimize_kernels.cmake): mote.wasm is built for size
+# (-Os throughout, which comes out smaller than -Oz with this emscripten: it is the small
+# fallback, and carries the size budget); mote-simd.wasm for speed, the SIMD128 kernels at -O3
+# and the runtime and reference kernels (the ops without a SIMD128 kernel: layout, softmax,
+# reductions, ...) at -O2, several times faster than at -Os for twice the size. Then
+# wasm-opt -Oz on both.
+#
+# Emscripten's Debian package ships a prebuilt, frozen system-library cache, which is all this
+# needs. Set EM_CACHE to use another one (it is then filled on first use, a few minutes).
+set -euo pipefail
+
+if [ $# -lt 1 ]; then
+  echo "usage: $0 OUT_DIR [simd] [scalar] [kernels-test] [package]" >&2
+  exit 2
+fi
+src=$(cd "$(dirname "$0")/.." && pwd)
+mkdir -p "$1"
+out=$(cd "$1" && pwd)
+shift
+parts=("$@")
+[ ${#parts[@]} -eq 0 ] && parts=(simd scalar kernels-test package)
+
+for tool in em++ emcmake wasm-opt cmake; do
+  command -v "$tool" > /dev/null || { echo "build.sh: $tool not found (apt-get install emscripten binaryen cmake)" >&2; exit 1; }
+done
+# Host flags must not leak into a cross build.
+unset CFLAGS CXXFLAGS CPPFLAGS LDFLAGS CC CXX
+jobs=$(nproc 2> /dev/null || echo 2)
+
+# The exports: the whole C API of mote.h, and the helpers of wasm/mote_wasm.cc.
+api=$(sed -n 's/^[A-Za-z0-9_ *]*[ *]\(mote_[a-z_]*\)(.*/_\1/p' "$src/runtime/include/mote/mote.h" "$src/runtime/include/mote/status.h")
+helpers=$(sed -n 's/^.*uint32_t \(mote_wasm_[a-z_]*\)(void).*/_\1/p' "$src/wasm/mote_wasm.cc")
+exports=$(echo $api $helpers | tr ' ' '\n' | sort -u | paste -sd, -)
+
+link_flags=(
+  -sSTANDALONE_WASM --no-entry
+  -sEXPORTED_FUNCTIONS="$exports"
+  -sMALLOC=none -sFILESYSTEM=0 -sSUPPORT_ERRNO=0
+  -sALLOW_MEMORY_GROWTH=1 -sINITIAL_MEMORY=1MB -sTOTAL_STACK=256KB
+  -sERROR_ON_UNDEFINED_SYMBOLS=1
+)
+
+build_runtime() {  # NAME ISA EXTRA_CXX_FLAGS OUTPUT REFERENCE_LEVEL
+  local name=$1 isa=$2 flags=$3 wasm=$4 level=$5
+  local dir="$out/build-$name"
+  echo "== $name: runtime (MOTE_KERNEL_ISA=$isa${flags:+, $flags})"
+  emcmake cmake -S "$src" -B "$dir" -DCMAKE_BUILD_TYPE=MinSizeRel -DMOTE_BUILD_HOST_TOOLS=OFF \
+    -DMOTE_KERNEL_ISA="$isa" -DCMAKE_CXX_FLAGS="$flags" -DCMAKE_CXX_FLAGS_MINSIZEREL="-DNDEBUG" \
+    -DCMAKE_PROJECT_INCLUDE="$src/wasm/optimize_kernels.cmake" -DMOTE_WASM_REF_LEVEL="$level" > "$dir.log" 2>&1 ||
+    { tail -30 "$dir.log" >&2; exit 1; }
+  cmake --build "$dir" --target mote_runtime -j "$jobs" >> "$dir.log" 2>&1 ||
+    { grep -E -A5 'error' "$dir.log" | head -60 >&2; exit 1; }
+  echo "== $name: link $wasm"
+  em++ -Oz $flags -std=c++17 -ffreestanding -fno-exceptions -fno-rtti -I"$src/runtime/include" \
+    "$src/wasm/mote_wasm.cc" "$dir/lib/libmote_runtime.a" -o "$dir/linked.wasm" "${link_flags[@]}"
+  local features=()
+  [ "$isa" = wasm_simd128 ] && features=(--enable-simd)
+  wasm-opt -Oz "${features[@]}" "$dir/linked.wasm" -o "$out/$wasm"
+  if wasm-dis "$out/$wasm" 2> /dev/null | grep -q '^ *(import '; then
+    echo "build.sh: $wasm imports something; the glue provides nothing:" >&2
+    wasm-dis "$out/$wasm" | grep '^ *(import ' >&2
+    exit 1
+  fi
+}
+
+build_kernels_test() {
+  # A test harness, not the runtime: emscripten's normal libc and heap are fine here. It links
+  # the SIMD build's library, so it tests the kernels exactly as mote-simd.wasm carries them.
+  local lib="$out/build-simd/lib/libmote_runtime.a"
+  [ -f "$lib" ] || build_runtime simd wasm_simd128 -msimd128 mote-simd.wasm -O2
+  echo "== kernels-test: tests/wasm/kernels_test.cc"
+  # Compiled optimised, linked at -O0: the optimising link runs emscripten's JS minifier, which
+  # needs Node's acorn module, and the harness's JS does not need minifying.
+  em++ -O2 -msimd128 -std=c++17 -fno-exceptions -fno-rtti -I"$src/runtime/include" -I"$src" \
+    -c "$src/tests/wasm/kernels_test.cc" -o "$out/build-simd/kernels_test.o"
+  # Synchronous instantiation: the asynchronous path of 3.1.6 calls fetch() on a file path,
+  # which Node 18+ has but cannot use for files.
+  em++ -O0 "$out/build-simd/kernels_test.o" "$lib" -sENVIRONMENT=node -sALLOW_MEMORY_GROWTH=1 -sEXIT_RUNTIME=1 \
+    -sWASM_ASYNC_COMPILATION=0 \
+    -o "$out/kernels_test.js"
+}
+
+stage_package() {
+  echo "== package: $out/package"
+  local f
+  for f in mote.wasm mote-simd.wasm; do
+    [ -f "$out/$f" ] || { echo "build.sh: package needs $f: build simd and scalar first" >&2; exit 1; }
+  done
+  rm -rf "$out/package"
+  mkdir -p "$out/package"
+  cp "$src/wasm/mote.js" "$src/wasm/mote.d.ts" "$src/wasm/README.md" "$src/wasm/package.json" \
+    "$out/mote.wasm" "$out/mote-simd.wasm" "$out/package/"
+}
+
+for part in "${parts[@]}"; do
+  case "$part" in
+    simd) build_runtime simd wasm_simd128 -msimd128 mote-simd.wasm -O2 ;;
+    scalar) build_runtime scalar ref "" mote.wasm -Os ;;
+    kernels-test) build_kernels_test ;;
+    package) stage_package ;;
+    *) echo "build.sh: unknown part '$part' (simd, scalar, kernels-test, package)" >&2; exit 2 ;;
+  esac
+done
+
+{
+  for f in mote.wasm mote-simd.wasm; do
+    [ -f "$out/$f" ] || continue
+    printf '%-15s %7d bytes raw, %6d bytes gzip -9\n' "$f" "$(stat -c %s "$out/$f")" "$(gzip -9c "$out/$f" | wc -c)"
+  done
+} > "$out/sizes.txt"
+cat "$out/sizes.txt"

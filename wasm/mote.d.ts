@@ -1,0 +1,76 @@
+// Types for mote.js, Mote's WebAssembly runtime glue.
+
+/** Element types of Mote tensors. */
+export type MoteDType = 'float32' | 'uint8' | 'int8' | 'int32' | 'int64' | 'bool';
+
+export type MoteTypedArray = Float32Array | Uint8Array | Int8Array | Int32Array | BigInt64Array;
+
+export interface MoteTensorInfo {
+  name: string;
+  shape: number[];
+  dtype: MoteDType;
+  /** Quantized (int8) inputs and outputs: real = scale * (q - zeroPoint). Absent otherwise. */
+  scale?: number;
+  zeroPoint?: number;
+}
+
+/** Thrown for a bad blob, a wrong input, a failed run. The message reads
+ *  "Mote: <what>: <status name>: <detail>", e.g.
+ *  "Mote: cannot load the model: blob checksum mismatch: CRC32 mismatch: the blob is corrupted". */
+export class MoteError extends Error {
+  /** The mote_status code (mote/status.h), e.g. 5 for a checksum mismatch. */
+  status: number;
+  /** mote_status_str(status), e.g. "blob checksum mismatch". */
+  statusText: string;
+  /** The runtime's one-line detail (mote_model_error / mote_session_error), or the glue's. */
+  detail: string;
+}
+
+/** True when this engine runs WebAssembly SIMD128 (checked with WebAssembly.validate). */
+export function simdSupported(): boolean;
+
+export interface MoteLoadOptions {
+  /** For a directory source: load mote-simd.wasm (true) or mote.wasm (false).
+   *  Default: simdSupported(). */
+  simd?: boolean;
+}
+
+export declare const Mote: {
+  /**
+   * Instantiates the runtime. `source` is one of:
+   *  - the module's bytes (ArrayBuffer or typed array) or a compiled WebAssembly.Module;
+   *  - the URL of a .wasm file (string or URL; in Node also a file: URL or a file path);
+   *  - a directory URL (or Node path) holding mote.wasm and mote-simd.wasm: the SIMD build is
+   *    picked when the engine supports SIMD128 (see options.simd);
+   *  - nothing: the directory mote.js was loaded from.
+   * Browsers fetch URLs with fetch(); Node reads file: URLs and paths from disk.
+   */
+  load(source?: string | URL | ArrayBuffer | ArrayBufferView | WebAssembly.Module, options?: MoteLoadOptions): Promise<MoteRuntime>;
+};
+
+export interface MoteRuntime {
+  /** True when this instance carries the SIMD128 kernels (mote-simd.wasm). */
+  readonly simd: boolean;
+  /** Size of the .wasm module in bytes (0 when given a compiled module). */
+  readonly wasmBytes: number;
+  /** Verifies and loads a blob (a .mote file's bytes; copied into the module's memory).
+   *  Throws MoteError when the blob is corrupt, truncated, of another format version or uses
+   *  an op this runtime lacks. */
+  loadModel(blob: ArrayBuffer | ArrayBufferView): MoteModel;
+}
+
+export interface MoteModel {
+  readonly inputs: MoteTensorInfo[];
+  readonly outputs: MoteTensorInfo[];
+  /** Bytes of the arena the model runs in (the converter's plan). */
+  readonly arenaBytes: number;
+  /**
+   * Runs the model. Every input must be given, by name, as a typed array of its dtype
+   * (Float32Array for float32, Int8Array for int8, ...) or a plain array of numbers, with
+   * exactly the input's element count; otherwise MoteError. Returns a new typed array per
+   * output, by name.
+   */
+  run(feeds: Record<string, MoteTypedArray | number[]>): Record<string, MoteTypedArray>;
+  /** Returns the model's memory to the runtime; the model cannot run afterwards. */
+  dispose(): void;
+}

@@ -1,0 +1,295 @@
+// Mote for JavaScript: runs Mote blobs in the WebAssembly build of the runtime (mote.wasm, or
+// mote-simd.wasm where the engine has SIMD128). No dependencies, no bundler; Node >= 18 and
+// browsers. The module imports nothing: this file places each blob, model, session and arena
+// in the module's memory itself, above the runtime's static data and stack, and grows the
+// memory when it needs more.
+//
+//   import { Mote } from './mote.js';
+//   const rt = await Mote.load();                 // mote-simd.wasm or mote.wasm beside this file
+//   const model = rt.loadModel(blobBytes);        // throws MoteError on a bad blob
+//   const { probabilities } = model.run({ input: new Float32Array(64) });
+//
+// See mote.d.ts for the whole API.
+
+const DTYPES = {
+  1: ['float32', Float32Array],
+  2: ['uint8', Uint8Array],
+  3: ['int8', Int8Array],
+  6: ['int32', Int32Array],
+  7: ['int64', BigInt64Array],
+  9: ['bool', Uint8Array],
+};
+const ERR_INVALID_ARGUMENT = 1;
+const ERR_SHAPE = 11;
+const ALIGN = 16; // blobs and arenas must be 16-byte aligned
+const PAGE = 65536;
+// mote_tensor_info in wasm32: name, dtype, rank, dims[8], bytes (48 bytes), then in runtimes
+// that have them the quantization of int8 inputs/outputs: scale, zero_point.
+const TENSOR_INFO_MIN_BYTES = 48;
+
+// The smallest module using a SIMD128 instruction (i8x16.splat, i8x16.popcnt).
+const SIMD_PROBE = new Uint8Array([
+  0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 10, 1, 8, 0, 65, 0, 253, 15, 253, 98, 11,
+]);
+
+/** True when this engine runs WebAssembly SIMD128. */
+export function simdSupported() {
+  try {
+    return WebAssembly.validate(SIMD_PROBE);
+  } catch {
+    return false;
+  }
+}
+
+/** An error from the runtime: `status` is the mote_status code, `statusText` its name. */
+export class MoteError extends Error {
+  constructor(message, status, statusText, detail) {
+    super(message);
+    this.name = 'MoteError';
+    this.status = status;
+    this.statusText = statusText;
+    this.detail = detail;
+  }
+}
+
+const isNode = typeof process !== 'undefined' && !!process.versions && !!process.versions.node;
+
+// A URL for a source string, or null for a Node file path. Relative URLs resolve against the
+// page (or worker) location.
+function toURL(source) {
+  if (source instanceof URL) return source;
+  try {
+    return new URL(source);
+  } catch {
+    if (globalThis.location && globalThis.location.href) return new URL(source, globalThis.location.href);
+    return null;
+  }
+}
+
+async function fetchBytes(source) {
+  const url = toURL(source);
+  if (isNode && (!url || url.protocol === 'file:')) {
+    const { readFile } = await import('node:fs/promises');
+    return readFile(url || source);
+  }
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`Mote: cannot fetch ${url}: HTTP ${response.status}`);
+  return response.arrayBuffer();
+}
+
+function asBytes(data, what) {
+  if (data instanceof ArrayBuffer) return new Uint8Array(data);
+  if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  throw new TypeError(`Mote: ${what} must be an ArrayBuffer or a typed array`);
+}
+
+export class Mote {
+  /**
+   * Instantiates the runtime. `source` is the module's bytes (ArrayBuffer, typed array), a
+   * compiled WebAssembly.Module, the URL or (Node) path of a .wasm file, or a directory URL
+   * holding mote.wasm and mote-simd.wasm, of which the one this engine runs is picked. Default:
+   * the directory of this file. options.simd forces the choice for a directory.
+   */
+  static async load(source, options = {}) {
+    const simd = options.simd ?? simdSupported();
+    if (source === undefined) source = new URL('./', import.meta.url);
+    let module = source instanceof WebAssembly.Module ? source : null;
+    let bytes = null;
+    if (!module && (source instanceof ArrayBuffer || ArrayBuffer.isView(source))) bytes = asBytes(source, 'the module');
+    if (!module && !bytes) {
+      let where = String(source);
+      if (!/\.wasm([?#].*)?$/.test(where)) {
+        const base = toURL(source);
+        const file = simd ? 'mote-simd.wasm' : 'mote.wasm';
+        where = base ? new URL(file, base.href.endsWith('/') ? base : base.href + '/') : `${where.replace(/\/$/, '')}/${file}`;
+      }
+      bytes = new Uint8Array(await fetchBytes(where));
+    }
+    if (!module) module = await WebAssembly.compile(bytes);
+    const instance = await WebAssembly.instantiate(module, {});
+    return new Runtime(instance, bytes ? bytes.byteLength : 0);
+  }
+}
+
+class Runtime {
+  constructor(instance, wasmBytes) {
+    this.exports = instance.exports;
+    this.memory = instance.exports.memory;
+    if (this.exports._initialize) this.exports._initialize();
+    this.infoBytes = this.exports.mote_wasm_tensor_info_bytes();
+    if (this.infoBytes < TENSOR_INFO_MIN_BYTES) throw new Error('Mote: unexpected mote_tensor_info layout');
+    /** Size of the .wasm module in bytes (0 when given a compiled module). */
+    this.wasmBytes = wasmBytes;
+    /** True when the module carries the SIMD128 kernels. */
+    this.simd = this.exports.mote_wasm_simd() === 1;
+    this.top = align(this.exports.mote_wasm_heap_base());
+    this.free = []; // [address, bytes], sorted by address
+  }
+
+  /** Verifies and loads a blob (the bytes of a .mote file); throws MoteError when it is bad. */
+  loadModel(blob) {
+    return new Model(this, asBytes(blob, 'the blob'));
+  }
+
+  // First fit in the freed blocks, else the top, growing memory by whole pages.
+  alloc(bytes) {
+    bytes = align(Math.max(bytes, ALIGN));
+    for (let k = 0; k < this.free.length; ++k) {
+      const [at, size] = this.free[k];
+      if (size < bytes) continue;
+      if (size === bytes) this.free.splice(k, 1);
+      else this.free[k] = [at + bytes, size - bytes];
+      return at;
+    }
+    const at = this.top;
+    const short = at + bytes - this.memory.buffer.byteLength;
+    if (short > 0) this.memory.grow(Math.ceil(short / PAGE));
+    this.top = at + bytes;
+    return at;
+  }
+
+  release(at, bytes) {
+    bytes = align(Math.max(bytes, ALIGN));
+    const f = this.free;
+    let k = 0;
+    while (k < f.length && f[k][0] < at) ++k;
+    f.splice(k, 0, [at, bytes]);
+    if (k + 1 < f.length && f[k][0] + f[k][1] === f[k + 1][0]) f.splice(k, 2, [f[k][0], f[k][1] + f[k + 1][1]]);
+    if (k > 0 && f[k - 1][0] + f[k - 1][1] === f[k][0]) f.splice(k - 1, 2, [f[k - 1][0], f[k - 1][1] + f[k][1]]);
+    const last = f[f.length - 1];
+    if (last && last[0] + last[1] === this.top) {
+      this.top = last[0];
+      f.pop();
+    }
+  }
+
+  bytes(at, length) {
+    return new Uint8Array(this.memory.buffer, at, length);
+  }
+
+  string(at) {
+    const heap = new Uint8Array(this.memory.buffer);
+    let end = at;
+    while (heap[end]) ++end;
+    return new TextDecoder().decode(heap.subarray(at, end));
+  }
+
+  error(what, status, detailPtr) {
+    const statusText = this.string(this.exports.mote_status_str(status));
+    const detail = detailPtr ? this.string(detailPtr) : '';
+    return new MoteError(`Mote: ${what}: ${statusText}${detail ? `: ${detail}` : ''}`, status, statusText, detail);
+  }
+}
+
+function align(n) {
+  return Math.ceil(n / ALIGN) * ALIGN;
+}
+
+class Model {
+  constructor(rt, blob) {
+    this.rt = rt;
+    const e = rt.exports;
+    this.allocations = [];
+    const place = (bytes) => {
+      const at = rt.alloc(bytes);
+      this.allocations.push([at, bytes]);
+      return at;
+    };
+    try {
+      const blobAt = place(blob.byteLength);
+      rt.bytes(blobAt, blob.byteLength).set(blob);
+      this.model = place(e.mote_wasm_model_bytes());
+      const status = e.mote_model_load(this.model, blobAt, blob.byteLength);
+      if (status !== 0) throw rt.error('cannot load the model', status, e.mote_model_error(this.model));
+      const info = place(rt.infoBytes);
+      const describe = (count, get) => {
+        const list = [];
+        for (let i = 0; i < count; ++i) {
+          const st = get(this.model, i, info);
+          if (st !== 0) throw rt.error('cannot describe the model', st, 0);
+          const v = new DataView(rt.memory.buffer, info, rt.infoBytes);
+          const rank = v.getInt32(8, true);
+          const shape = [];
+          for (let d = 0; d < rank; ++d) shape.push(v.getInt32(12 + 4 * d, true));
+          const code = v.getInt32(4, true);
+          const t = { name: rt.string(v.getUint32(0, true)), shape, dtype: DTYPES[code] ? DTYPES[code][0] : `dtype ${code}` };
+          if (rt.infoBytes >= 56 && v.getFloat32(48, true) !== 0) {
+            t.scale = v.getFloat32(48, true);
+            t.zeroPoint = v.getInt32(52, true);
+          }
+          list.push({ ...t, bytes: v.getUint32(44, true), code });
+        }
+        return list;
+      };
+      const inputs = describe(e.mote_model_num_inputs(this.model), e.mote_model_input_info);
+      const outputs = describe(e.mote_model_num_outputs(this.model), e.mote_model_output_info);
+      const pub = ({ bytes, code, ...t }) => t; // the public fields
+      this.inputs = inputs.map(pub);
+      this.outputs = outputs.map(pub);
+      this.io = { inputs, outputs };
+      this.arenaBytes = e.mote_model_arena_bytes(this.model);
+      const arena = place(this.arenaBytes);
+      this.session = place(e.mote_wasm_session_bytes());
+      const st = e.mote_session_init(this.session, this.model, arena, this.arenaBytes);
+      if (st !== 0) throw rt.error('cannot start a session', st, e.mote_session_error(this.session));
+    } catch (err) {
+      this.dispose();
+      throw err;
+    }
+  }
+
+  /**
+   * Runs the model. `feeds` maps every input name to a typed array of its dtype (or a plain
+   * array of numbers) with exactly the input's element count. Returns a fresh typed array per
+   * output, by name.
+   */
+  run(feeds) {
+    const { rt } = this;
+    if (!this.session) throw this.fail(12, 'the model was disposed');
+    const e = rt.exports;
+    const known = this.io.inputs.map((t) => t.name);
+    for (const name of Object.keys(feeds)) {
+      if (!known.includes(name)) {
+        throw this.fail(ERR_INVALID_ARGUMENT, `unknown input '${name}'; the model's inputs are: ${known.join(', ')}`);
+      }
+    }
+    this.io.inputs.forEach((t, i) => {
+      let data = feeds[t.name];
+      if (data === undefined) throw this.fail(ERR_INVALID_ARGUMENT, `input '${t.name}' is missing`);
+      const Type = DTYPES[t.code] ? DTYPES[t.code][1] : Uint8Array;
+      if (Array.isArray(data)) data = Type.from(data);
+      if (!(data instanceof Type)) {
+        const got = data && data.constructor ? data.constructor.name : typeof data;
+        throw this.fail(ERR_SHAPE, `input '${t.name}' is ${t.dtype}: pass a ${Type.name}, not ${got}`);
+      }
+      const at = e.mote_session_input_data(this.session, i) >>> 0;
+      if (data.byteLength !== t.bytes) {
+        // Let the runtime judge the size, so the message is the runtime's own.
+        const st = e.mote_session_set_input(this.session, i, at, data.byteLength);
+        throw rt.error('run', st || ERR_SHAPE, e.mote_session_error(this.session));
+      }
+      rt.bytes(at, t.bytes).set(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
+    });
+    const st = e.mote_session_run(this.session);
+    if (st !== 0) throw rt.error('run', st, e.mote_session_error(this.session));
+    const results = {};
+    this.io.outputs.forEach((t, i) => {
+      const at = e.mote_session_output_data(this.session, i) >>> 0;
+      const Type = DTYPES[t.code] ? DTYPES[t.code][1] : Uint8Array;
+      results[t.name] = new Type(rt.memory.buffer.slice(at, at + t.bytes));
+    });
+    return results;
+  }
+
+  fail(status, detail) {
+    const statusText = this.rt.string(this.rt.exports.mote_status_str(status));
+    return new MoteError(`Mote: run: ${statusText}: ${detail}`, status, statusText, detail);
+  }
+
+  /** Returns the model's memory (blob copy, arena) to the runtime. The model is unusable after. */
+  dispose() {
+    for (const [at, bytes] of this.allocations.reverse()) this.rt.release(at, bytes);
+    this.allocations = [];
+    this.session = 0;
+  }
+}
