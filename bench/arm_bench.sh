@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # Instructions per inference on the bare-metal QEMU boards, counted with -icount shift=0, and
-# MACs per instruction: the digits model and the kernel shapes of ANCHORS.md (float32, made by
-# arm_models.py), with the reference kernels and, where the board has them, the optimised ones
-# (mps3-an547: mve; virt-a15: neon). Prints a markdown table.
+# MACs per instruction: the digits model and the kernel shapes of ANCHORS.md, float32 and int8
+# (the int8 shapes are single QLinearConv/QLinearMatMul models, int8 in and out, made by
+# arm_models.py; digits int8 is `--quantize int8 --calib models/digits_calib.npy`), with the
+# reference kernels and, where the board has them, the optimised ones (mps2-an386, mps2-an500:
+# arm_dsp, int8 only; mps3-an547: mve; virt-a15: neon). Prints two markdown tables, the int8 one
+# next to ANCHORS.md's CMSIS-NN figures on the same shapes.
 #
 # Usage: arm_bench.sh SOURCE_DIR BUILD_DIR MOTE_BIN [BOARD...]
 #   BOARD: mps2-an386 mps2-an500 mps3-an547 virt-a15 (default: all four)
@@ -21,15 +24,23 @@ BOARDS=("$@")
 JOBS=$(nproc 2>/dev/null || echo 2)
 PY=python3
 [ -x /usr/bin/python3 ] && PY=/usr/bin/python3
-MODELS=(digits conv3x3 conv1x1 dwconv3x3 fc)
+FLOAT_MODELS=(digits conv3x3 conv1x1 dwconv3x3 fc)
+INT8_MODELS=(digits_int8 qconv3x3 qconv1x1 qdwconv3x3 qfc)
+MODELS=("${FLOAT_MODELS[@]}" "${INT8_MODELS[@]}")
+# ANCHORS.md: CMSIS-NN MACs per instruction on the int8 shapes (Cortex-M4 DSP, Cortex-M55 MVE,
+# plain C).
+declare -A CMSIS=([mps2-an386/qconv3x3]=0.43 [mps2-an386/qconv1x1]=0.37 [mps2-an386/qdwconv3x3]=0.12
+  [mps2-an386/qfc]=0.48 [mps3-an547/qconv3x3]=2.50 [mps3-an547/qconv1x1]=1.61 [mps3-an547/qdwconv3x3]=0.36
+  [mps3-an547/qfc]=1.89 [plain/qconv3x3]=0.30 [plain/qconv1x1]=0.27 [plain/qdwconv3x3]=0.10 [plain/qfc]=0.28)
 unset CFLAGS CXXFLAGS CPPFLAGS LDFLAGS CC CXX
 die() { echo "arm_bench: $*" >&2; exit 1; }
 command -v arm-none-eabi-gcc >/dev/null || die "arm-none-eabi-gcc not found"
 command -v qemu-system-arm >/dev/null || die "qemu-system-arm not found"
 
-optimised_isa() {  # BOARD -> the board's optimised float kernel set, if the tree has it
+optimised_isa() {  # BOARD -> the board's optimised kernel set, if the tree has it
   local isa=""
   case "$1" in
+    mps2-an386 | mps2-an500) isa=arm_dsp ;;
     mps3-an547) isa=mve ;;
     virt-a15) isa=neon ;;
   esac
@@ -41,6 +52,7 @@ host="$BUILD/host"
 mkdir -p "$host"
 "$PY" "$SRC/bench/arm_models.py" "$host" || die "arm_models.py failed"
 cp "$SRC/models/digits.onnx" "$host/digits.onnx"
+cp "$SRC/models/digits.onnx" "$host/digits_int8.onnx"
 declare -A MACS
 arena=16
 {
@@ -49,7 +61,10 @@ arena=16
   echo "#define BENCH_MODELS_H"
 } >"$host/bench_models.h"
 for m in "${MODELS[@]}"; do
-  "$MOTE" convert "$host/$m.onnx" -o "$host/$m.mote" --c-array "$host/$m.h" >/dev/null || die "mote convert $m failed"
+  extra=()
+  [ "$m" = digits_int8 ] && extra=(--quantize int8 --calib "$SRC/models/digits_calib.npy")
+  "$MOTE" convert "$host/$m.onnx" -o "$host/$m.mote" --c-array "$host/$m.h" "${extra[@]}" >/dev/null 2>&1 ||
+    die "mote convert $m failed"
   MACS[$m]=$("$MOTE" info "$host/$m.mote" --json | "$PY" -c 'import json,sys; print(json.load(sys.stdin)["macs"])')
   a=$("$MOTE" info "$host/$m.mote" --json | "$PY" -c 'import json,sys; print(json.load(sys.stdin)["arena_bytes"])')
   [ "$a" -gt "$arena" ] && arena=$a
@@ -85,25 +100,43 @@ for b in "${BOARDS[@]}"; do
   done
 done
 
+row() {  # MODEL BOARD ISA KIND: one table row
+  local m=$1 b=$2 isa=$3 kind=$4
+  local ref=${INSTR[$b/ref/$m]:-} opt=""
+  [ -n "$isa" ] && opt=${INSTR[$b/$isa/$m]:-}
+  local cmsis=${CMSIS[$b/$m]:-} plain=${CMSIS[plain/$m]:-}
+  "$PY" - "$m" "${MACS[$m]}" "$b" "$ref" "$isa" "$opt" "$kind" "$cmsis" "$plain" <<'PYEOF'
+import sys
+m, macs, b, ref, isa, opt, kind, cmsis, plain = sys.argv[1:]
+macs = int(macs)
+def ratio(i):
+    return f"{macs / int(i):.3f}" if i else "-"
+row = [m, f"{macs:,}", b, f"{int(ref):,}" if ref else "-", ratio(ref), isa or f"(none for {kind})",
+       f"{int(opt):,}" if opt else "-", ratio(opt), f"{int(ref) / int(opt):.2f}x" if ref and opt else "-"]
+if kind == "int8":
+    row += [cmsis or "-", plain or "-"]
+print("| " + " | ".join(row) + " |")
+PYEOF
+}
+
 echo "### Instructions per inference under QEMU -icount shift=0 (float32; -O2, arm-none-eabi-gcc $(arm-none-eabi-gcc -dumpversion))"
 echo
 echo "| model | MACs | board | reference: instructions | MAC/instr | optimised: kernels | instructions | MAC/instr | speed-up |"
 echo "|---|---:|---|---:|---:|---|---:|---:|---:|"
-for m in "${MODELS[@]}"; do
+for m in "${FLOAT_MODELS[@]}"; do
   for b in "${BOARDS[@]}"; do
-    ref=${INSTR[$b/ref/$m]:-}
     isa=$(optimised_isa "$b")
-    opt=""
-    [ -n "$isa" ] && opt=${INSTR[$b/$isa/$m]:-}
-    "$PY" - "$m" "${MACS[$m]}" "$b" "$ref" "${isa:-}" "$opt" <<'PYEOF'
-import sys
-m, macs, b, ref, isa, opt = sys.argv[1:]
-macs = int(macs)
-def ratio(i):
-    return f"{macs / int(i):.3f}" if i else "-"
-row = [m, f"{macs:,}", b, f"{int(ref):,}" if ref else "-", ratio(ref), isa or "(none for float32)",
-       f"{int(opt):,}" if opt else "-", ratio(opt), f"{int(ref) / int(opt):.2f}x" if ref and opt else "-"]
-print("| " + " | ".join(row) + " |")
-PYEOF
+    [ "$isa" = arm_dsp ] && isa=""  # int8 kernels only
+    row "$m" "$b" "$isa" float32
+  done
+done
+echo
+echo "### int8 (same count; the q* models are one QConv/QMatMul each; CMSIS-NN: ANCHORS.md, NHWC, same QEMU)"
+echo
+echo "| model | MACs | board | reference: instructions | MAC/instr | optimised: kernels | instructions | MAC/instr | speed-up | CMSIS-NN MAC/instr | CMSIS-NN plain C |"
+echo "|---|---:|---|---:|---:|---|---:|---:|---:|---:|---:|"
+for m in "${INT8_MODELS[@]}"; do
+  for b in "${BOARDS[@]}"; do
+    row "$m" "$b" "$(optimised_isa "$b")" int8
   done
 done

@@ -1,11 +1,17 @@
 #!/usr/bin/env python3
-"""Writes the kernel-shape models the Arm benches count instructions on (float32, seeded random
-weights), the shapes of the Cortex-M table in ANCHORS.md in ONNX's NCHW layout:
+"""Writes the kernel-shape models the Arm benches count instructions on (seeded random weights),
+the shapes of the Cortex-M table in ANCHORS.md in ONNX's NCHW layout, float32:
 
     conv3x3.onnx    Conv 3x3, stride 1, pad 1: 1x16x16x16 -> 16 channels   589,824 MACs
     conv1x1.onnx    Conv 1x1: 1x32x16x16 -> 32 channels                     262,144 MACs
     dwconv3x3.onnx  depthwise Conv 3x3, pad 1 (group 32): 1x32x16x16          73,728 MACs
     fc.onnx         Gemm (fully connected): 256 -> 64                          16,384 MACs
+
+and int8, as ANCHORS.md's CMSIS-NN figures are: the same shapes as one QLinearConv or
+QLinearMatMul each (int8 in and out, per-channel weight scales, weight zero points 0, a nonzero
+input zero point), so that the model is the one int8 kernel and nothing else:
+
+    qconv3x3.onnx  qconv1x1.onnx  qdwconv3x3.onnx  qfc.onnx
 
     arm_models.py OUT_DIR"""
 import os
@@ -39,6 +45,37 @@ def fc_model(name, n_in, n_out):
         [numpy_helper.from_array(w, "w"), numpy_helper.from_array(b, "b")])
 
 
+def qlinear_inits(rng, channels):
+    return [numpy_helper.from_array(np.array(0.02, np.float32), "xs"),
+            numpy_helper.from_array(np.array(-3, np.int8), "xz"),
+            numpy_helper.from_array((rng.random(channels) * 0.01 + 0.002).astype(np.float32), "ws"),
+            numpy_helper.from_array(np.zeros(channels, np.int8), "wz"),
+            numpy_helper.from_array(np.array(0.05, np.float32), "ys"),
+            numpy_helper.from_array(np.array(5, np.int8), "yz")]
+
+
+def qconv_model(name, cin, cout, k, group, hw):
+    rng = np.random.default_rng(len(name))
+    w = rng.integers(-127, 128, (cout, cin // group, k, k), dtype=np.int8)
+    b = rng.integers(-2000, 2000, cout).astype(np.int32)
+    node = helper.make_node("QLinearConv", ["x", "xs", "xz", "w", "ws", "wz", "ys", "yz", "b"], ["y"],
+                            kernel_shape=[k, k], pads=[k // 2] * 4, strides=[1, 1], group=group)
+    return helper.make_graph(
+        [node], name, [helper.make_tensor_value_info("x", TensorProto.INT8, [1, cin, hw, hw])],
+        [helper.make_tensor_value_info("y", TensorProto.INT8, [1, cout, hw, hw])],
+        qlinear_inits(rng, cout) + [numpy_helper.from_array(w, "w"), numpy_helper.from_array(b, "b")])
+
+
+def qfc_model(name, n_in, n_out):
+    rng = np.random.default_rng(7)
+    w = rng.integers(-127, 128, (n_in, n_out), dtype=np.int8)
+    node = helper.make_node("QLinearMatMul", ["x", "xs", "xz", "w", "ws", "wz", "ys", "yz"], ["y"])
+    return helper.make_graph(
+        [node], name, [helper.make_tensor_value_info("x", TensorProto.INT8, [1, n_in])],
+        [helper.make_tensor_value_info("y", TensorProto.INT8, [1, n_out])],
+        qlinear_inits(rng, n_out) + [numpy_helper.from_array(w, "w")])
+
+
 def main(argv):
     if len(argv) != 2:
         raise SystemExit(__doc__)
@@ -49,6 +86,10 @@ def main(argv):
         "conv1x1": conv_model("conv1x1", 32, 32, 1, 1, 16),
         "dwconv3x3": conv_model("dwconv3x3", 32, 32, 3, 32, 16),
         "fc": fc_model("fc", 256, 64),
+        "qconv3x3": qconv_model("qconv3x3", 16, 16, 3, 1, 16),
+        "qconv1x1": qconv_model("qconv1x1", 32, 32, 1, 1, 16),
+        "qdwconv3x3": qconv_model("qdwconv3x3", 32, 32, 3, 32, 16),
+        "qfc": qfc_model("qfc", 256, 64),
     }
     for name, graph in graphs.items():
         model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)], producer_name="mote-bench")

@@ -1,11 +1,12 @@
 #!/usr/bin/env python3
 """Compares the outputs a firmware printed with the host's `mote run` outputs.
 
-    compare_outputs.py FIRMWARE_LOG REF_DIR
+    compare_outputs.py [--exact] FIRMWARE_LOG REF_DIR
 
 FIRMWARE_LOG holds the firmware's `output K name=NAME dtype=D ...` and `v K I 0xBITS ...` lines
 (boards/firmware/main.c); REF_DIR holds NAME.npy per output. float32 outputs match when
-max|got - ref| <= 1e-4 * max|ref|; other types must be equal. Prints one line per output and
+max|got - ref| <= 1e-4 * max|ref| (with --exact: their raw bits must be equal, as for an int8
+model, whose integer arithmetic is the same everywhere); other types must be equal. Prints one line per output and
 exits 1 on any mismatch or missing output."""
 import re
 import sys
@@ -19,6 +20,8 @@ BITS = {"float32": np.uint32, "int32": np.uint32, "int64": np.uint64, "int8": np
 
 
 def main(argv):
+    exact = "--exact" in argv[1:]
+    argv = [a for a in argv if a != "--exact"]
     if len(argv) != 3:
         raise SystemExit(__doc__)
     log, ref_dir = argv[1], argv[2]
@@ -50,7 +53,13 @@ def main(argv):
             continue
         bits = np.array([o["bits"][i] for i in range(o["count"])], dtype=BITS[o["dtype"]])
         got = bits.view(NP[o["dtype"]]).reshape(ref.shape)
-        if o["dtype"] == "float32":
+        if o["dtype"] == "float32" and exact:
+            ref_bits = ref.astype(np.float32).reshape(-1).view(np.uint32)
+            differ = int(np.count_nonzero(ref_bits != bits))
+            ok = differ == 0
+            print(f"output {k} '{o['name']}': {ref.size} float32, raw bits: "
+                  f"{'identical' if ok else f'MISMATCH in {differ} values'}")
+        elif o["dtype"] == "float32":
             ref = ref.astype(np.float32)
             diff = float(np.max(np.abs(got.astype(np.float64) - ref.astype(np.float64)))) if ref.size else 0.0
             limit = 1e-4 * float(np.max(np.abs(ref))) if ref.size else 0.0

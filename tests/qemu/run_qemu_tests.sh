@@ -3,13 +3,17 @@
 #
 #   * the firmware example (boards/firmware) on the digits model: its printed outputs must match
 #     `mote run` on the host (float32: max|diff| <= 1e-4 x max|ref|);
+#   * the firmware example on the digits model quantized to int8 (--quantize int8 --calib): its
+#     dequantized outputs must be bit for bit the host's (the integer arithmetic is specified
+#     exactly, so the board's optimised int8 kernels may not change a single bit);
 #   * the same image loading a RAM copy of the blob with one byte flipped (several offsets): it
 #     must stop with an error status and message, never a fault or a hang;
 #   * the conformance firmware (tests/qemu/conformance): the ONNX node tests listed in
 #     conformance_subset.txt, every case one test;
-#   * on boards with optimised kernels (mps3-an547: mve; virt-a15, aarch64: neon), the kernel
-#     test firmware (tests/qemu/kernels): every optimised float kernel against the reference
-#     on random shapes, every case one test;
+#   * on boards with optimised kernels (mps2-an386, mps2-an500: arm_dsp; mps3-an547: mve;
+#     virt-a15, aarch64: neon), the kernel test firmware (tests/qemu/kernels): every optimised
+#     float kernel against the reference on random shapes (within a tolerance) and every int8
+#     kernel (exactly equal), every case one test;
 #   * the freestanding checks: nm -u on libmote_runtime.a built with the board's CPU flags and
 #     kernel set (tests/freestanding/check_freestanding.sh), and the images' link maps: nothing
 #     the runtime's objects reference may be heap, exception, RTTI, stdio or exit machinery.
@@ -54,6 +58,7 @@ board_isa() {  # BOARD -> the optimised kernel set its images use
     return
   fi
   case "$1" in
+    mps2-an386 | mps2-an500) echo arm_dsp ;;
     mps3-an547) echo mve ;;
     virt-a15 | aarch64) echo neon ;;
     *) echo ref ;;
@@ -99,6 +104,12 @@ echo "== host: converting the models and computing reference outputs"
 host_ok=1
 "$MOTE" convert "$SRC/models/digits.onnx" -o "$HOST/digits.mote" --c-array "$HOST/digits.h" >"$HOST/convert.log" 2>&1 ||
   { echo "  FAIL  mote convert digits.onnx (see $HOST/convert.log)"; host_ok=0; }
+"$MOTE" convert "$SRC/models/digits.onnx" -o "$HOST/digits_int8.mote" --quantize int8 \
+  --calib "$SRC/models/digits_calib.npy" --c-array "$HOST/digits_int8.h" >"$HOST/convert_int8.log" 2>&1 ||
+  { echo "  FAIL  mote convert digits.onnx --quantize int8 (see $HOST/convert_int8.log)"; host_ok=0; }
+rm -rf "$HOST/digits_int8_ref"
+"$MOTE" run "$HOST/digits_int8.mote" --input "input=$SRC/models/digits_sample.npy" --output-dir "$HOST/digits_int8_ref" \
+  --quiet >"$HOST/run_int8.log" 2>&1 || { echo "  FAIL  mote run digits_int8.mote (see $HOST/run_int8.log)"; host_ok=0; }
 "$PY" "$SRC/boards/firmware/npy_to_c.py" "$HOST/digits_input.h" "$SRC/models/digits_sample.npy" ||
   { echo "  FAIL  npy_to_c.py"; host_ok=0; }
 rm -rf "$HOST/digits_ref"
@@ -171,6 +182,24 @@ for b in "${available[@]}"; do
     done
   fi
 
+  # The same firmware on the int8 digits model: bit-identical to the host.
+  fw8_dir="$dir/firmware-int8"
+  if build "firmware (digits int8)" "$SRC/boards/firmware" "$fw8_dir" "${toolchain[@]}" \
+       -DMOTE_MODEL_HEADER="$HOST/digits_int8.h" -DMOTE_INPUT_HEADER="$HOST/digits_input.h"; then
+    fw8=$(image_of "$fw8_dir" firmware)
+    "$run" "$fw8" >"$fw8_dir/run.log" 2>&1
+    rc=$?
+    if [ $rc -ne 0 ]; then
+      fail "digits int8: firmware exited with status $rc (see $fw8_dir/run.log)"
+      tail -5 "$fw8_dir/run.log" | sed 's/^/        /'
+    elif cmp_out=$("$PY" "$SRC/tests/qemu/compare_outputs.py" --exact "$fw8_dir/run.log" "$HOST/digits_int8_ref"); then
+      pass "digits int8 ($isa kernels): outputs bit-identical to the host ($(grep -E '^argmax' "$fw8_dir/run.log" | awk '{print "class " $3}'))"
+    else
+      fail "digits int8: outputs differ from the host"
+      echo "$cmp_out" | sed 's/^/        /'
+    fi
+  fi
+
   # The ONNX node tests.
   conf_dir="$dir/conformance"
   if build "conformance firmware" "$SRC/tests/qemu/conformance" "$conf_dir" "${toolchain[@]}" \
@@ -217,7 +246,7 @@ for b in "${available[@]}"; do
 
   # Freestanding: the final link maps, then the runtime archive built with the board's flags.
   maps=()
-  for m in "$fw_dir"/firmware*.map "$conf_dir"/conformance*.map; do [ -f "$m" ] && maps+=("$m"); done
+  for m in "$fw_dir"/firmware*.map "$fw8_dir"/firmware*.map "$conf_dir"/conformance*.map; do [ -f "$m" ] && maps+=("$m"); done
   if [ "$isa" != ref ]; then
     for m in "$kern_dir"/kernels*.map; do [ -f "$m" ] && maps+=("$m"); done
   fi

@@ -1,4 +1,4 @@
-// Optimised float32 kernels against the reference kernels, on the board itself.
+// Optimised float32 and int8 kernels against the reference kernels, on the board itself.
 //
 // For random Conv (plain, grouped, depthwise, 1x1, 1-D; strides, dilations, asymmetric padding,
 // odd sizes, fused activations), Gemm (transposes, alpha/beta, every C broadcast) and MatMul
@@ -10,6 +10,12 @@
 // fused multiply-add), so each output must satisfy |opt - ref| <= 1e-5 * (1 + max|ref|) over
 // the op's output. A case the optimised set declines (kUnsupportedOp) is still run, by the
 // reference, and counted apart; the test fails if no case at all took an optimised kernel.
+//
+// int8 (QConv: plain, grouped, depthwise, 1x1, 1-D; QMatMul: ranks 2-4, shared and batched B):
+// random shapes with odd sizes, zero points at -128 and 127, multipliers near 2^31, at 2^30 and
+// tiny, shifts -31..6, bias, int32 outputs (no multiplier), [1] and per-channel multipliers,
+// clamps, weight zero points: outputs must be byte for byte EQUAL to the reference's.
+// Float cases are left out where the set has no float kernels (MOTE_TEST_FLOAT=0: arm_dsp).
 // Prints "N passed, M failed"; exits 1 on any failure.
 #include <math.h>
 #include <stdio.h>
@@ -17,6 +23,10 @@
 
 #include "families.h"
 #include "mote/kernel.h"
+
+#ifndef MOTE_TEST_FLOAT
+#define MOTE_TEST_FLOAT 1
+#endif
 
 namespace mote {
 Status run_optimized(const OpArgs& args);
@@ -31,9 +41,27 @@ using mote::TensorView;
 constexpr int32_t kMaxFloats = 16 * 1024;
 constexpr float kTolerance = 1e-5f;
 
-float g_in[3][kMaxFloats] __attribute__((aligned(16)));
-float g_opt[kMaxFloats] __attribute__((aligned(16)));
-float g_ref[kMaxFloats] __attribute__((aligned(16)));
+constexpr int32_t kMaxBytes = 16 * 1024;
+constexpr int32_t kMaxChannels = 256;
+
+// The float and the int8 cases share one pool (the M55's data memory is 512 KB).
+union Pool {
+  struct {
+    float in[3][kMaxFloats];
+    float opt[kMaxFloats];
+    float ref[kMaxFloats];
+  } f;
+  struct {
+    int8_t in[2][kMaxBytes];
+    int32_t vec[4][kMaxChannels];  // bias, multiplier, shift, weight zero point
+    int32_t opt[kMaxBytes];
+    int32_t ref[kMaxBytes];
+  } q;
+};
+Pool g_pool __attribute__((aligned(16)));
+float (&g_in)[3][kMaxFloats] = g_pool.f.in;
+float (&g_opt)[kMaxFloats] = g_pool.f.opt;
+float (&g_ref)[kMaxFloats] = g_pool.f.ref;
 char g_diag_text[128];
 
 uint32_t g_rng = 12345u;
@@ -226,24 +254,286 @@ void random_matmul() {
   check(what, MOTE_OP_MATMUL, &p, sizeof p, in, 2, mote::run_matmul);
 }
 
+
+// ---- int8 ------------------------------------------------------------------------------------
+
+int8_t (&g_q)[2][kMaxBytes] = g_pool.q.in;
+int32_t (&g_vec)[4][kMaxChannels] = g_pool.q.vec;
+int32_t (&g_qopt)[kMaxBytes] = g_pool.q.opt;
+int32_t (&g_qref)[kMaxBytes] = g_pool.q.ref;
+int g_q_optimised;
+
+int32_t pick_zp() {
+  switch (pick(0, 3)) {
+    case 0: return -128;
+    case 1: return 127;
+    case 2: return 0;
+    default: return pick(-128, 127);
+  }
+}
+
+int32_t pick_mult() {
+  switch (pick(0, 4)) {
+    case 0: return 0x7FFFFFFF;                        // the largest
+    case 1: return 0x40000000;                        // the smallest normalised
+    case 2: return pick(0, 1000);                     // tiny (and 0)
+    default: return 0x40000000 + int32_t(next() & 0x3FFFFFFF);
+  }
+}
+
+int32_t pick_bias() {
+  switch (pick(0, 3)) {
+    case 0: return 0;
+    case 1: return pick(-(1 << 27), 1 << 27);
+    default: return pick(-40000, 40000);
+  }
+}
+
+// Per-channel vectors: bias, multipliers/shifts (count 1 or `channels`), weight zero points.
+struct QVecs {
+  bool bias, requant, wzp;
+  int32_t count;  // of multipliers/shifts/zero points
+};
+
+QVecs fill_vectors(int32_t channels) {
+  QVecs v;
+  v.bias = pick(0, 3) != 0;
+  v.requant = pick(0, 7) != 0;
+  v.count = pick(0, 4) == 0 ? 1 : channels;
+  // Weight zero points: mostly absent, sometimes present and all 0, rarely not 0.
+  const int32_t z = pick(0, 9);
+  v.wzp = z >= 7;
+  const int32_t shift_kind = pick(0, 2);
+  for (int32_t k = 0; k < channels; ++k) {
+    g_vec[0][k] = pick_bias();
+    g_vec[1][k] = pick_mult();
+    g_vec[2][k] = shift_kind == 0 ? pick(-31, 6) : (shift_kind == 1 ? pick(-12, -4) : pick(-31, -20));
+    g_vec[3][k] = z == 9 ? pick(-3, 3) : 0;
+  }
+  return v;
+}
+
+void fill_i8(int8_t* p, int64_t n) {
+  const int32_t kind = pick(0, 5);
+  for (int64_t i = 0; i < n; ++i) {
+    // Now and then all extremes, to push the sums to their largest magnitudes.
+    p[i] = kind == 0 ? int8_t(pick(0, 1) ? 127 : -128) : int8_t(next() & 0xFF);
+  }
+}
+
+// Infers, runs both paths over outputs pre-filled with different bytes and compares EXACTLY.
+void check_q(const char* what, int32_t code, const void* params, uint32_t params_size, TensorView* in, int32_t num_in,
+             Status (*reference)(const OpArgs&)) {
+  mote::Diag diag(g_diag_text, sizeof g_diag_text);
+  OpArgs a{code, params, params_size, in, num_in, nullptr, 1, nullptr, 0, &diag};
+  TensorView out{};
+  uint32_t scratch = 0;
+  if (mote::op_infer(a, &out, &scratch) != Status::kOk) {
+    return;  // not a valid case: drawn again
+  }
+  const int64_t n = out.numel();
+  const int64_t bytes = n * (out.dtype == MOTE_I32 ? 4 : 1);
+  if (bytes > int64_t(sizeof g_qopt) || scratch != 0) return;
+  memset(g_qopt, 0x5A, size_t(bytes));
+  memset(g_qref, 0xA5, size_t(bytes));
+  TensorView yo = out, yr = out;
+  yo.data = g_qopt;
+  yr.data = g_qref;
+  a.out = &yr;
+  if (reference(a) != Status::kOk) {
+    printf("FAIL %s: the reference kernel failed\n", what);
+    ++g_failed;
+    return;
+  }
+  a.out = &yo;
+  const Status st = mote::run_optimized(a);
+  if (st == Status::kUnsupportedOp) {
+    ++g_declined;
+    ++g_passed;
+    return;
+  }
+  if (st != Status::kOk) {
+    printf("FAIL %s: the optimised kernel returned %d\n", what, int(st));
+    ++g_failed;
+    return;
+  }
+  ++g_optimised;
+  ++g_q_optimised;
+  const uint8_t* po = reinterpret_cast<const uint8_t*>(g_qopt);
+  const uint8_t* pr = reinterpret_cast<const uint8_t*>(g_qref);
+  for (int64_t i = 0; i < bytes; ++i) {
+    if (po[i] != pr[i]) {
+      const int64_t e = out.dtype == MOTE_I32 ? i / 4 : i;
+      const long vo = out.dtype == MOTE_I32 ? long(g_qopt[e]) : long(reinterpret_cast<const int8_t*>(g_qopt)[e]);
+      const long vr = out.dtype == MOTE_I32 ? long(g_qref[e]) : long(reinterpret_cast<const int8_t*>(g_qref)[e]);
+      printf("FAIL %s: output %ld: optimised %ld, reference %ld\n", what, long(e), vo, vr);
+      ++g_failed;
+      return;
+    }
+  }
+  ++g_passed;
+}
+
+// A null `data` is an absent optional input.
+TensorView qview(void* data, int32_t dtype, int32_t rank, const int32_t* dims) {
+  TensorView v{data, data ? dtype : int32_t(MOTE_DTYPE_UNDEFINED), rank, {0}};
+  for (int32_t k = 0; k < rank; ++k) v.dims[k] = dims[k];
+  return v;
+}
+
+void act_range(bool requant, int32_t out_zp, int32_t* lo, int32_t* hi) {
+  *lo = -128, *hi = 127;
+  if (!requant) {
+    *lo = INT32_MIN, *hi = INT32_MAX;
+    return;
+  }
+  switch (pick(0, 3)) {
+    case 1: *lo = out_zp; break;  // Relu
+    case 2: *lo = pick(-128, 0), *hi = pick(0, 127); break;
+    default: break;
+  }
+}
+
+void qconv_case(int32_t n, int32_t c, int32_t m, int32_t ih, int32_t iw, int32_t kh, int32_t kw, int32_t sh, int32_t sw,
+                int32_t dh, int32_t dw, const int32_t* pads, int32_t group, bool rank1, bool random_vectors = true) {
+  if (m > kMaxChannels) return;
+  mote_qconv_params p{};
+  mote_conv_params& cp = p.conv;
+  cp.spatial_rank = rank1 ? 1 : 2;
+  cp.group = group;
+  if (rank1) {
+    cp.kernel[0] = kw, cp.stride[0] = sw, cp.dilation[0] = dw, cp.pad_begin[0] = pads[1], cp.pad_end[0] = pads[3];
+  } else {
+    cp.kernel[0] = kh, cp.kernel[1] = kw, cp.stride[0] = sh, cp.stride[1] = sw, cp.dilation[0] = dh, cp.dilation[1] = dw;
+    cp.pad_begin[0] = pads[0], cp.pad_begin[1] = pads[1], cp.pad_end[0] = pads[2], cp.pad_end[1] = pads[3];
+  }
+  QVecs v = fill_vectors(m);
+  if (!random_vectors) v = QVecs{true, true, false, m};
+  p.in_zp = pick_zp();
+  p.out_zp = pick_zp();
+  act_range(v.requant, p.out_zp, &p.act_min, &p.act_max);
+  const int32_t xd4[4] = {n, c, ih, iw}, xd3[3] = {n, c, iw};
+  const int32_t wd4[4] = {m, c / group, kh, kw}, wd3[3] = {m, c / group, kw};
+  const int32_t vd[1] = {m}, sd[1] = {v.count};
+  TensorView in[6] = {rank1 ? qview(g_q[0], MOTE_I8, 3, xd3) : qview(g_q[0], MOTE_I8, 4, xd4),
+                      rank1 ? qview(g_q[1], MOTE_I8, 3, wd3) : qview(g_q[1], MOTE_I8, 4, wd4),
+                      qview(v.bias ? g_vec[0] : nullptr, MOTE_I32, 1, vd),
+                      qview(v.requant ? g_vec[1] : nullptr, MOTE_I32, 1, sd),
+                      qview(v.requant ? g_vec[2] : nullptr, MOTE_I32, 1, sd),
+                      qview(v.wzp ? g_vec[3] : nullptr, MOTE_I32, 1, sd)};
+  if (in[0].numel() > kMaxBytes || in[1].numel() > kMaxBytes) return;
+  fill_i8(g_q[0], in[0].numel());
+  fill_i8(g_q[1], in[1].numel());
+  char what[160];
+  snprintf(what, sizeof what,
+           "QConv x[%ld,%ld,%ld,%ld] w[%ld,%ld,%ld,%ld] s%ld,%ld d%ld,%ld p%ld,%ld,%ld,%ld g%ld zp%ld,%ld b%d rq%d/%ld wzp%d%s",
+           long(n), long(c), long(ih), long(iw), long(m), long(c / group), long(kh), long(kw), long(sh), long(sw), long(dh),
+           long(dw), long(pads[0]), long(pads[1]), long(pads[2]), long(pads[3]), long(group), long(p.in_zp),
+           long(p.out_zp), v.bias, v.requant, long(v.count), v.wzp, rank1 ? " 1-D" : "");
+  check_q(what, MOTE_OP_QCONV, &p, sizeof p, in, 6, mote::run_qconv);
+}
+
+void random_qconv() {
+  const int32_t kind = pick(0, 3);
+  int32_t group = 1, c = pick(1, 24), m = pick(1, 24);
+  if (kind == 1) {
+    c = m = group = pick(2, 24);
+  } else if (kind == 2) {
+    group = pick(2, 4);
+    c = group * pick(1, 5);
+    m = group * pick(1, 5);
+  }
+  const bool one = kind == 3;
+  const int32_t kh = one ? 1 : pick(1, 5), kw = one ? 1 : pick(1, 5);
+  const int32_t sh = one ? 1 : pick(1, 3), sw = one ? 1 : pick(1, 3);
+  const int32_t dh = one || pick(0, 3) ? 1 : 2, dw = one || pick(0, 3) ? 1 : 2;
+  int32_t pads[4] = {0, 0, 0, 0};
+  if (!one) {
+    for (int32_t& q : pads) q = pick(0, 2);
+  }
+  qconv_case(pick(1, 2), c, m, pick(1, 17), pick(1, 17), kh, kw, sh, sw, dh, dw, pads, group, !one && pick(0, 7) == 0);
+}
+
+void qmatmul_case(int32_t ra, int32_t rb, const int32_t* ad, const int32_t* bd, bool random_vectors = true) {
+  const int32_t N = bd[rb - 1];
+  if (N > kMaxChannels) return;
+  QVecs v = fill_vectors(N);
+  if (!random_vectors) v = QVecs{true, true, false, N};
+  mote_qmatmul_params p{};
+  p.a_zp = pick_zp();
+  p.out_zp = pick_zp();
+  act_range(v.requant, p.out_zp, &p.act_min, &p.act_max);
+  const int32_t vd[1] = {N}, sd[1] = {v.count};
+  TensorView in[6] = {qview(g_q[0], MOTE_I8, ra, ad),
+                      qview(g_q[1], MOTE_I8, rb, bd),
+                      qview(v.bias ? g_vec[0] : nullptr, MOTE_I32, 1, vd),
+                      qview(v.requant ? g_vec[1] : nullptr, MOTE_I32, 1, sd),
+                      qview(v.requant ? g_vec[2] : nullptr, MOTE_I32, 1, sd),
+                      qview(v.wzp ? g_vec[3] : nullptr, MOTE_I32, 1, sd)};
+  if (in[0].numel() > kMaxBytes || in[1].numel() > kMaxBytes) return;
+  fill_i8(g_q[0], in[0].numel());
+  fill_i8(g_q[1], in[1].numel());
+  char what[128];
+  snprintf(what, sizeof what, "QMatMul A rank %ld (M%ld K%ld) B rank %ld (N%ld) zp%ld,%ld b%d rq%d/%ld wzp%d", long(ra),
+           long(ad[ra - 2]), long(ad[ra - 1]), long(rb), long(N), long(p.a_zp), long(p.out_zp), v.bias, v.requant,
+           long(v.count), v.wzp);
+  check_q(what, MOTE_OP_QMATMUL, &p, sizeof p, in, 6, mote::run_qmatmul);
+}
+
+void random_qmatmul() {
+  const int32_t ra = pick(2, 4), rb = pick(2, 4);
+  const int32_t M = pick(1, 12), K = pick(1, 70), N = pick(1, 40);
+  int32_t ad[4], bd[4];
+  const bool same_batch = pick(0, 2) != 0;
+  for (int32_t k = 0; k < 4; ++k) ad[k] = bd[k] = pick(1, 3);
+  if (!same_batch) bd[0] = 1;
+  ad[ra - 1] = K;
+  ad[ra - 2] = M;
+  bd[rb - 1] = N;
+  bd[rb - 2] = K;
+  if (ra > 2 && rb > 2 && same_batch) {
+    for (int32_t k = 0; k < ra - 2 && k < rb - 2; ++k) bd[k] = ad[k];
+  }
+  qmatmul_case(ra, rb, ad, bd);
+}
+
 }  // namespace
 
 int main() {
-  const mote_act none{MOTE_ACT_NONE, 0.0f, 0.0f};
   const int32_t pad1[4] = {1, 1, 1, 1}, pad0[4] = {0, 0, 0, 0};
-  // The shapes of ANCHORS.md.
-  conv_case(1, 16, 16, 16, 16, 3, 3, 1, 1, 1, 1, pad1, 1, true, false, none);
-  conv_case(1, 32, 32, 16, 16, 1, 1, 1, 1, 1, 1, pad0, 1, true, false, none);
-  conv_case(1, 32, 32, 16, 16, 3, 3, 1, 1, 1, 1, pad1, 32, true, false, none);
-  gemm_case(1, 64, 256, false, false, 1.0f, 1.0f, 1, none);
-  gemm_case(1, 64, 256, false, true, 1.0f, 1.0f, 1, none);
+  const mote_act none{MOTE_ACT_NONE, 0.0f, 0.0f};
+  if (MOTE_TEST_FLOAT) {
+    // The shapes of ANCHORS.md.
+    conv_case(1, 16, 16, 16, 16, 3, 3, 1, 1, 1, 1, pad1, 1, true, false, none);
+    conv_case(1, 32, 32, 16, 16, 1, 1, 1, 1, 1, 1, pad0, 1, true, false, none);
+    conv_case(1, 32, 32, 16, 16, 3, 3, 1, 1, 1, 1, pad1, 32, true, false, none);
+    gemm_case(1, 64, 256, false, false, 1.0f, 1.0f, 1, none);
+    gemm_case(1, 64, 256, false, true, 1.0f, 1.0f, 1, none);
+  }
+  // The int8 shapes of ANCHORS.md (NCHW here), with bias and per-channel requantisation.
+  qconv_case(1, 16, 16, 16, 16, 3, 3, 1, 1, 1, 1, pad1, 1, false, false);
+  qconv_case(1, 32, 32, 16, 16, 1, 1, 1, 1, 1, 1, pad0, 1, false, false);
+  qconv_case(1, 32, 32, 16, 16, 3, 3, 1, 1, 1, 1, pad1, 32, false, false);
+  const int32_t fc_a[2] = {1, 256}, fc_b[2] = {256, 64};
+  qmatmul_case(2, 2, fc_a, fc_b, false);
   const int checked = g_passed + g_failed;
-  for (int k = 0; k < 200; ++k) random_conv();
-  for (int k = 0; k < 100; ++k) random_gemm();
-  for (int k = 0; k < 100; ++k) random_matmul();
+  if (MOTE_TEST_FLOAT) {
+    for (int k = 0; k < 200; ++k) random_conv();
+    for (int k = 0; k < 100; ++k) random_gemm();
+    for (int k = 0; k < 100; ++k) random_matmul();
+  }
+  for (int k = 0; k < 300; ++k) random_qconv();
+  for (int k = 0; k < 150; ++k) random_qmatmul();
+  // Depthwise 3x3, stride 1 (the kernels' banded path): odd sizes, every padding.
+  for (int k = 0; k < 30; ++k) {
+    int32_t pads[4];
+    for (int32_t& q : pads) q = pick(0, 2);
+    const int32_t c = pick(1, 12);
+    qconv_case(pick(1, 2), c, c, pick(1, 13), pick(1, 21), 3, 3, 1, 1, 1, 1, pads, c, false);
+  }
   const int total = g_passed + g_failed;
-  printf("kernels: %d cases (%d fixed, %d random that passed infer), %d on an optimised kernel, %d declined to the reference\n",
-         total, checked, total - checked, g_optimised, g_declined);
+  printf("kernels: %d cases (%d fixed, %d random that passed infer), %d on an optimised kernel (%d int8), %d declined to the reference\n",
+         total, checked, total - checked, g_optimised, g_q_optimised, g_declined);
   if (g_optimised == 0) {
     printf("FAIL no case ran on an optimised kernel\n");
     ++g_failed;

@@ -1,0 +1,181 @@
+// s8_conv2d__mve: QConv with any kernel, stride, dilation, padding and group, as dot products of
+// activation columns (one per output pixel, gathered two at a time into a stack buffer: a
+// "small im2col", padding filled with the zero point) against the weight rows, read in place
+// ([M, C/g, kH, kW] is one contiguous row of taps per output channel). 4 pixels x 2 channels
+// per pass (2 x 2 per inner loop), 16 taps per VMLADAVA, the last partial vector under a VCTP
+// predicate; the 4 pixels of a channel are adjacent in the output, so they are requantised as
+// one vector.
+// Also the shared pieces: the epilogue, the per-channel starts, the column dot products.
+#include "s8_kernels.h"
+
+namespace mote {
+namespace mve {
+
+Epilogue s8_epilogue(const OpArgs& a, int32_t out_zp, int32_t lo, int32_t hi) {
+  auto present = [&](int32_t k) { return a.num_in > k && a.in[k].present(); };
+  Epilogue e;
+  e.bias = present(2) ? a.in[2].as<int32_t>() : nullptr;
+  const bool requant = present(3);
+  e.mult = requant ? a.in[3].as<int32_t>() : nullptr;
+  e.shift = requant ? a.in[4].as<int32_t>() : nullptr;
+  e.per_channel = requant && a.in[3].numel() != 1;
+  e.out_zp = out_zp;
+  e.lo = lo;
+  e.hi = hi;
+  e.y = a.out[0].data;
+  return e;
+}
+
+void s8_starts(int32_t k, const int8_t* w, int32_t mg, int32_t m0, int32_t zp, const Epilogue& e, int32_t* start) {
+  for (int32_t r = 0; r < mg; ++r) {
+    const int8_t* row = w + int64_t(r) * k;
+    int32_t sum = 0;
+    for (int32_t i = 0; i < k; i += 16) sum = vaddvaq_p_s8(sum, vldrbq_z_s8(row + i, vctp8q(uint32_t(k - i))), vctp8q(uint32_t(k - i)));
+    start[r] = e.start(m0 + r) - zp * sum;
+  }
+}
+
+namespace {
+
+// a[p][r] = dot(column p, weight row r) over k taps, 16 per VMLADAVA, the last partial vector
+// under a VCTP predicate (never read past a row).
+inline void dot22(int32_t k, const int8_t* c0, const int8_t* c1, const int8_t* w0, const int8_t* w1, int32_t& a00,
+                  int32_t& a01, int32_t& a10, int32_t& a11) {
+  for (int32_t i = 0; i < k; i += 16) {
+    const mve_pred16_t live = vctp8q(uint32_t(k - i));
+    const int8x16_t x0 = vldrbq_z_s8(c0 + i, live), x1 = vldrbq_z_s8(c1 + i, live);
+    const int8x16_t v0 = vldrbq_z_s8(w0 + i, live), v1 = vldrbq_z_s8(w1 + i, live);
+    a00 = vmladavaq_s8(a00, x0, v0);
+    a01 = vmladavaq_s8(a01, x0, v1);
+    a10 = vmladavaq_s8(a10, x1, v0);
+    a11 = vmladavaq_s8(a11, x1, v1);
+  }
+}
+
+inline int32_t dot11(int32_t k, const int8_t* c, const int8_t* w, int32_t acc) {
+  for (int32_t i = 0; i < k; i += 16) {
+    const mve_pred16_t live = vctp8q(uint32_t(k - i));
+    acc = vmladavaq_s8(acc, vldrbq_z_s8(c + i, live), vldrbq_z_s8(w + i, live));
+  }
+  return acc;
+}
+
+// 4 pixels of channel ch (contiguous in the output) requantised together, the live ones stored.
+inline void store4(const Epilogue& e, int32_t ch, int64_t at, int32x4_t acc, mve_pred16_t live) {
+  if (e.mult) {
+    const int32_t k = e.per_channel ? ch : 0;
+    const int32x4_t q = requantize4(acc, vdupq_n_s32(e.mult[k]), vdupq_n_s32(e.shift[k]), e.out_zp, e.lo, e.hi);
+    vstrbq_p_s32(static_cast<int8_t*>(e.y) + at, q, live);
+  } else {
+    vstrwq_p_s32(static_cast<int32_t*>(e.y) + at, acc, live);
+  }
+}
+
+}  // namespace
+
+void s8_columns(int32_t k, const int8_t* const* cols, int32_t np, const int8_t* w, int32_t mg, int32_t m0,
+                const int32_t* start, const Epilogue& e, int64_t out_base, int64_t plane, int32_t p0) {
+  // Missing columns (np < 4) repeat column 0: computed, never stored.
+  const int8_t* c[4] = {cols[0], np > 1 ? cols[1] : cols[0], np > 2 ? cols[2] : cols[0], np > 3 ? cols[3] : cols[0]};
+  const mve_pred16_t live = vctp32q(uint32_t(np));
+  int32_t r = 0;
+  for (; r + 2 <= mg; r += 2) {
+    const int8_t* w0 = w + int64_t(r) * k;
+    const int8_t* w1 = w0 + k;
+    int32_t a[2][4];
+    a[0][0] = a[0][1] = a[0][2] = a[0][3] = start[r];
+    a[1][0] = a[1][1] = a[1][2] = a[1][3] = start[r + 1];
+    dot22(k, c[0], c[1], w0, w1, a[0][0], a[1][0], a[0][1], a[1][1]);
+    if (np > 2) dot22(k, c[2], c[3], w0, w1, a[0][2], a[1][2], a[0][3], a[1][3]);
+    const int32_t ch = m0 + r;
+    const int64_t at = out_base + int64_t(ch) * plane + p0;
+    store4(e, ch, at, vldrwq_s32(a[0]), live);
+    store4(e, ch + 1, at + plane, vldrwq_s32(a[1]), live);
+  }
+  for (; r < mg; ++r) {
+    const int8_t* w0 = w + int64_t(r) * k;
+    int32_t a[4];
+    for (int32_t p = 0; p < 4; ++p) a[p] = p < np ? dot11(k, c[p], w0, start[r]) : 0;
+    const int32_t ch = m0 + r;
+    store4(e, ch, out_base + int64_t(ch) * plane + p0, vldrwq_s32(a), live);
+  }
+}
+
+namespace {
+
+// The column of output pixel (oy, ox) over the group's channels at x, the zero point where the
+// window lies in the padding.
+void pack_column(const ConvShape& g, const int8_t* x, int32_t cg, int32_t oy, int32_t ox, int32_t zp, int8_t* col) {
+  // The shape in locals: the int8 stores below may alias anything, so fields read through `g`
+  // would be reloaded after every byte. 32-bit offsets: a tensor fits the arena.
+  const int32_t ih = g.ih, iw = g.iw, kh = g.kh, kw = g.kw, dh = g.dh, dw = g.dw;
+  const int32_t plane = ih * iw;
+  const int32_t c0 = ox * g.sw - g.pw, r0 = oy * g.sh - g.ph;
+  const bool inside_w = c0 >= 0 && c0 + (kw - 1) * dw < iw;
+  const int8_t fill = int8_t(zp);
+  int8_t* t = col;
+  if (inside_w && dw == 1 && kw <= 16) {
+    // Every row of the window is kw adjacent bytes: one predicated vector move each.
+    const mve_pred16_t live = vctp8q(uint32_t(kw));
+    const int8x16_t fills = vdupq_n_s8(fill);
+    const int8_t* xp = x + c0;
+    for (int32_t ci = 0; ci < cg; ++ci, xp += plane) {
+      for (int32_t u = 0, r = r0; u < kh; ++u, r += dh, t += kw) {
+        const int8x16_t v = r >= 0 && r < ih ? vldrbq_z_s8(xp + r * iw, live) : fills;
+        vstrbq_p_s8(t, v, live);
+      }
+    }
+    return;
+  }
+  for (int32_t ci = 0; ci < cg; ++ci) {
+    const int8_t* xp = x + ci * plane;
+    for (int32_t u = 0; u < kh; ++u) {
+      const int32_t r = r0 + u * dh;
+      if (r < 0 || r >= ih) {
+        for (int32_t v = 0; v < kw; ++v) *t++ = fill;
+        continue;
+      }
+      const int8_t* row = xp + r * iw + c0;
+      if (inside_w) {
+        for (int32_t v = 0; v < kw; ++v) *t++ = row[v * dw];
+      } else {
+        for (int32_t v = 0; v < kw; ++v) {
+          const int32_t c = c0 + v * dw;
+          *t++ = c >= 0 && c < iw ? row[v * dw] : fill;
+        }
+      }
+    }
+  }
+}
+
+}  // namespace
+
+Status s8_conv2d(const OpArgs& a, const ConvShape& g, const Epilogue& e, int32_t in_zp) {
+  const int32_t cg = g.c / g.group, mg = g.m / g.group;
+  const int32_t k = cg * g.kh * g.kw;
+  if (k > kS8MaxTaps || mg > kS8MaxChannels) return Status::kUnsupportedOp;
+  int8_t buf[4][kS8MaxTaps] __attribute__((aligned(16)));
+  int32_t start[kS8MaxChannels];
+  const int8_t* cols[4] = {buf[0], buf[1], buf[2], buf[3]};
+  const int8_t* xd = a.in[0].as<int8_t>();
+  const int8_t* wd = a.in[1].as<int8_t>();
+  const int64_t plane_in = int64_t(g.ih) * g.iw, plane = int64_t(g.oh) * g.ow;
+  const int32_t pixels = g.oh * g.ow;
+  for (int32_t gi = 0; gi < g.group; ++gi) {
+    const int8_t* w = wd + int64_t(gi) * mg * k;
+    s8_starts(k, w, mg, gi * mg, in_zp, e, start);
+    for (int32_t b = 0; b < g.n; ++b) {
+      const int8_t* x = xd + (int64_t(b) * g.c + int64_t(gi) * cg) * plane_in;
+      const int64_t out_base = int64_t(b) * g.m * plane;
+      for (int32_t p = 0; p < pixels; p += 4) {
+        const int32_t np = pixels - p >= 4 ? 4 : pixels - p;
+        for (int32_t q = 0; q < np; ++q) pack_column(g, x, cg, (p + q) / g.ow, (p + q) % g.ow, in_zp, buf[q]);
+        s8_columns(k, cols, np, w, mg, gi * mg, start, e, out_base, plane, p);
+      }
+    }
+  }
+  return Status::kOk;
+}
+
+}  // namespace mve
+}  // namespace mote

@@ -1,0 +1,174 @@
+// s8_conv2d__neon: QConv with any kernel, stride, dilation, padding and group, as dot products of
+// activation columns (one per output pixel, gathered two at a time into a stack buffer: a
+// "small im2col", padding filled with the zero point) against the weight rows, read in place
+// ([M, C/g, kH, kW] is one contiguous row of taps per output channel). 2 pixels x 2 channels
+// per pass, 16 taps a step (SDOT, or VMULL.S8 + VPADAL.S16), then 8, then single taps.
+// Also the shared pieces: the epilogue, the per-channel starts, the column dot products.
+#include "s8_kernels.h"
+
+namespace mote {
+namespace neon {
+
+Epilogue s8_epilogue(const OpArgs& a, int32_t out_zp, int32_t lo, int32_t hi) {
+  auto present = [&](int32_t k) { return a.num_in > k && a.in[k].present(); };
+  Epilogue e;
+  e.bias = present(2) ? a.in[2].as<int32_t>() : nullptr;
+  const bool requant = present(3);
+  e.mult = requant ? a.in[3].as<int32_t>() : nullptr;
+  e.shift = requant ? a.in[4].as<int32_t>() : nullptr;
+  e.per_channel = requant && a.in[3].numel() != 1;
+  e.out_zp = out_zp;
+  e.lo = lo;
+  e.hi = hi;
+  e.y = a.out[0].data;
+  return e;
+}
+
+void s8_starts(int32_t k, const int8_t* w, int32_t mg, int32_t m0, int32_t zp, const Epilogue& e, int32_t* start) {
+  for (int32_t r = 0; r < mg; ++r) {
+    const int8_t* row = w + int64_t(r) * k;
+    int32_t sum = 0;
+    for (int32_t i = 0; i < k; ++i) sum += row[i];
+    start[r] = e.start(m0 + r) - zp * sum;
+  }
+}
+
+namespace {
+
+// acc += the 16 products of x and w, every int16 pair sum widened to int32 before it is added.
+inline int32x4_t dot16(int32x4_t acc, int8x16_t x, int8x16_t w) {
+#if defined(__ARM_FEATURE_DOTPROD)
+  return vdotq_s32(acc, x, w);
+#else
+  acc = vpadalq_s16(acc, vmull_s8(vget_low_s8(x), vget_low_s8(w)));
+  return vpadalq_s16(acc, vmull_s8(vget_high_s8(x), vget_high_s8(w)));
+#endif
+}
+inline int32x4_t dot8(int32x4_t acc, int8x8_t x, int8x8_t w) { return vpadalq_s16(acc, vmull_s8(x, w)); }
+
+}  // namespace
+
+void s8_columns(int32_t k, const int8_t* const* cols, int32_t np, const int8_t* w, int32_t mg, int32_t m0,
+                const int32_t* start, const Epilogue& e, int64_t out_base, int64_t plane, int32_t p0) {
+  int32_t r = 0;
+  if (np == 2) {
+    const int8_t* c0 = cols[0];
+    const int8_t* c1 = cols[1];
+    for (; r + 2 <= mg; r += 2) {
+      const int8_t* w0 = w + int64_t(r) * k;
+      const int8_t* w1 = w0 + k;
+      int32x4_t v00 = vdupq_n_s32(0), v01 = v00, v10 = v00, v11 = v00;
+      int32_t i = 0;
+      for (; i + 16 <= k; i += 16) {
+        const int8x16_t x0 = vld1q_s8(c0 + i), x1 = vld1q_s8(c1 + i);
+        const int8x16_t u0 = vld1q_s8(w0 + i), u1 = vld1q_s8(w1 + i);
+        v00 = dot16(v00, x0, u0);
+        v01 = dot16(v01, x0, u1);
+        v10 = dot16(v10, x1, u0);
+        v11 = dot16(v11, x1, u1);
+      }
+      if (i + 8 <= k) {
+        const int8x8_t x0 = vld1_s8(c0 + i), x1 = vld1_s8(c1 + i);
+        const int8x8_t u0 = vld1_s8(w0 + i), u1 = vld1_s8(w1 + i);
+        v00 = dot8(v00, x0, u0);
+        v01 = dot8(v01, x0, u1);
+        v10 = dot8(v10, x1, u0);
+        v11 = dot8(v11, x1, u1);
+        i += 8;
+      }
+      int32_t a00 = start[r] + hsum_s32(v00), a01 = start[r + 1] + hsum_s32(v01);
+      int32_t a10 = start[r] + hsum_s32(v10), a11 = start[r + 1] + hsum_s32(v11);
+      for (; i < k; ++i) {
+        a00 += c0[i] * w0[i];
+        a01 += c0[i] * w1[i];
+        a10 += c1[i] * w0[i];
+        a11 += c1[i] * w1[i];
+      }
+      const int32_t ch = m0 + r;
+      const int64_t at = out_base + int64_t(ch) * plane + p0;
+      e.store(at, ch, a00);
+      e.store(at + 1, ch, a10);
+      e.store(at + plane, ch + 1, a01);
+      e.store(at + plane + 1, ch + 1, a11);
+    }
+  }
+  for (; r < mg; ++r) {
+    const int8_t* w0 = w + int64_t(r) * k;
+    for (int32_t p = 0; p < np; ++p) {
+      const int8_t* c = cols[p];
+      int32x4_t v = vdupq_n_s32(0);
+      int32_t i = 0;
+      for (; i + 16 <= k; i += 16) v = dot16(v, vld1q_s8(c + i), vld1q_s8(w0 + i));
+      int32_t acc = start[r] + hsum_s32(v);
+      for (; i < k; ++i) acc += c[i] * w0[i];
+      const int32_t ch = m0 + r;
+      e.store(out_base + int64_t(ch) * plane + p0 + p, ch, acc);
+    }
+  }
+}
+
+namespace {
+
+// The column of output pixel (oy, ox) over the group's channels at x, the zero point where the
+// window lies in the padding.
+void pack_column(const ConvShape& g, const int8_t* x, int32_t cg, int32_t oy, int32_t ox, int32_t zp, int8_t* col) {
+  // The shape in locals: the int8 stores below may alias anything, so fields read through `g`
+  // would be reloaded after every byte.
+  const int32_t ih = g.ih, iw = g.iw, kh = g.kh, kw = g.kw, dh = g.dh, dw = g.dw;
+  const int64_t plane = int64_t(ih) * iw;
+  const int32_t c0 = ox * g.sw - g.pw, r0 = oy * g.sh - g.ph;
+  const bool inside_w = c0 >= 0 && c0 + (kw - 1) * dw < iw;
+  const int8_t fill = int8_t(zp);
+  int8_t* t = col;
+  for (int32_t ci = 0; ci < cg; ++ci) {
+    const int8_t* xp = x + ci * plane;
+    for (int32_t u = 0; u < kh; ++u) {
+      const int32_t r = r0 + u * dh;
+      if (r < 0 || r >= ih) {
+        for (int32_t v = 0; v < kw; ++v) *t++ = fill;
+        continue;
+      }
+      const int8_t* row = xp + int64_t(r) * iw + c0;
+      if (inside_w) {
+        for (int32_t v = 0; v < kw; ++v) *t++ = row[v * dw];
+      } else {
+        for (int32_t v = 0; v < kw; ++v) {
+          const int32_t c = c0 + v * dw;
+          *t++ = c >= 0 && c < iw ? row[v * dw] : fill;
+        }
+      }
+    }
+  }
+}
+
+}  // namespace
+
+Status s8_conv2d(const OpArgs& a, const ConvShape& g, const Epilogue& e, int32_t in_zp) {
+  const int32_t cg = g.c / g.group, mg = g.m / g.group;
+  const int32_t k = cg * g.kh * g.kw;
+  if (k > kS8MaxTaps || mg > kS8MaxChannels) return Status::kUnsupportedOp;
+  int8_t buf[2][kS8MaxTaps] __attribute__((aligned(16)));
+  int32_t start[kS8MaxChannels];
+  const int8_t* cols[2] = {buf[0], buf[1]};
+  const int8_t* xd = a.in[0].as<int8_t>();
+  const int8_t* wd = a.in[1].as<int8_t>();
+  const int64_t plane_in = int64_t(g.ih) * g.iw, plane = int64_t(g.oh) * g.ow;
+  const int32_t pixels = g.oh * g.ow;
+  for (int32_t gi = 0; gi < g.group; ++gi) {
+    const int8_t* w = wd + int64_t(gi) * mg * k;
+    s8_starts(k, w, mg, gi * mg, in_zp, e, start);
+    for (int32_t b = 0; b < g.n; ++b) {
+      const int8_t* x = xd + (int64_t(b) * g.c + int64_t(gi) * cg) * plane_in;
+      const int64_t out_base = int64_t(b) * g.m * plane;
+      for (int32_t p = 0; p < pixels; p += 2) {
+        const int32_t np = pixels - p >= 2 ? 2 : 1;
+        for (int32_t q = 0; q < np; ++q) pack_column(g, x, cg, (p + q) / g.ow, (p + q) % g.ow, in_zp, buf[q]);
+        s8_columns(k, cols, np, w, mg, gi * mg, start, e, out_base, plane, p);
+      }
+    }
+  }
+  return Status::kOk;
+}
+
+}  // namespace neon
+}  // namespace mote
