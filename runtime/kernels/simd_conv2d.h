@@ -1,0 +1,134 @@
+// float32 Conv over NCHW for the NEON and SIMD128 kernel sets, written once: both offer the same
+// GEMM micro-kernels (f32_gemm_nn) under their own namespace, which the including
+// kernels/<isa>/f32_conv2d__<isa>.cc names in MOTE_SIMD_NS.
+//
+//   1x1, stride 1, no padding: per image and group, Y[M, HW] = W[M, C] X[C, HW], the set's GEMM
+//   reading X where it lies (no im2col, no scratch).
+//   anything else: the same GEMM over the im2col matrix, unrolled one panel (kPanelDepth rows of
+//   (c, kh, kw) x kPanelColumns output positions, zeros for padding) at a time into a buffer on
+//   the stack; output positions run across output rows, so small maps (7x7) fill the tiles.
+#ifndef MOTE_SIMD_NS
+#error "define MOTE_SIMD_NS (the kernel set's namespace) before including simd_conv2d.h"
+#endif
+
+#include <string.h>
+
+namespace mote {
+namespace MOTE_SIMD_NS {
+
+ConvShape conv_shape(const OpArgs& a) {
+  const mote_conv_params& p = a.p<mote_conv_params>();
+  const TensorView& x = a.in[0];
+  const TensorView& w = a.in[1];
+  const TensorView& y = a.out[0];
+  const bool two = p.spatial_rank == 2;
+  const int32_t last = p.spatial_rank - 1;
+  ConvShape g;
+  g.n = x.dims[0];
+  g.c = x.dims[1];
+  g.ih = two ? x.dims[2] : 1;
+  g.iw = x.dims[x.rank - 1];
+  g.m = y.dims[1];
+  g.oh = two ? y.dims[2] : 1;
+  g.ow = y.dims[y.rank - 1];
+  g.kh = two ? w.dims[2] : 1;
+  g.kw = w.dims[w.rank - 1];
+  g.sh = two ? p.stride[0] : 1;
+  g.sw = p.stride[last];
+  g.dh = two ? p.dilation[0] : 1;
+  g.dw = p.dilation[last];
+  g.ph = two ? p.pad_begin[0] : 0;
+  g.pw = p.pad_begin[last];
+  g.group = p.group;
+  return g;
+}
+
+Status f32_conv2d_1x1(const OpArgs& a, const ConvShape& g) {
+  const float* x = a.in[0].as<float>();
+  const float* w = a.in[1].as<float>();
+  const float* bias = a.num_in == 3 && a.in[2].present() ? a.in[2].as<float>() : nullptr;
+  float* y = a.out[0].as<float>();
+  const mote_act& act = a.p<mote_conv_params>().act;
+  const int32_t cg = g.c / g.group, mg = g.m / g.group;
+  const int32_t plane = g.oh * g.ow;
+  for (int32_t n = 0; n < g.n; ++n) {
+    for (int32_t grp = 0; grp < g.group; ++grp) {
+      f32_gemm_nn(mg, plane, cg, w + int64_t(grp) * mg * cg, cg, x + (int64_t(n) * g.c + grp * cg) * plane, plane,
+                  y + (int64_t(n) * g.m + grp * mg) * plane, plane, bias ? bias + grp * mg : nullptr, act);
+    }
+  }
+  return Status::kOk;
+}
+
+namespace {
+
+constexpr int32_t kPanelColumns = 64;  // output positions per panel
+constexpr int32_t kPanelDepth = int32_t(kConvPanelBytes / sizeof(float)) / kPanelColumns;  // rows of k
+
+// Unrolls rows [k0, k0 + depth) of the im2col matrix of one image and group (row k = (c, kh, kw)
+// of the weights, column p = an output position) for columns [p0, p0 + count) into `panel`
+// (row stride kPanelColumns), zeros where a tap falls in the padding. Runs along output rows.
+void pack_panel(const ConvShape& g, const float* x, int32_t k0, int32_t depth, int32_t p0, int32_t count, float* panel) {
+  const int32_t taps = g.kh * g.kw;
+  for (int32_t r = 0; r < depth; ++r) {
+    const int32_t k = k0 + r;
+    const int32_t c = k / taps, kh = (k % taps) / g.kw, kw = k % g.kw;
+    const float* xc = x + int64_t(c) * g.ih * g.iw;
+    float* row = panel + r * kPanelColumns;
+    int32_t p = p0;
+    const int32_t end = p0 + count;
+    while (p < end) {
+      const int32_t oh = p / g.ow, ow0 = p - oh * g.ow;
+      const int32_t run = end - p < g.ow - ow0 ? end - p : g.ow - ow0;  // columns left in this output row
+      float* out = row + (p - p0);
+      const int32_t ih = oh * g.sh - g.ph + kh * g.dh;
+      if (ih < 0 || ih >= g.ih) {
+        for (int32_t j = 0; j < run; ++j) out[j] = 0.0f;
+      } else {
+        const float* xr = xc + int64_t(ih) * g.iw;
+        int32_t iw = ow0 * g.sw - g.pw + kw * g.dw;
+        if (g.sw == 1 && iw >= 0 && iw + run <= g.iw) {
+          memcpy(out, xr + iw, size_t(run) * sizeof(float));
+        } else {
+          for (int32_t j = 0; j < run; ++j, iw += g.sw) out[j] = (iw >= 0 && iw < g.iw) ? xr[iw] : 0.0f;
+        }
+      }
+      p += run;
+    }
+  }
+}
+
+}  // namespace
+
+Status f32_conv2d(const OpArgs& a, const ConvShape& g) {
+  const float* x = a.in[0].as<float>();
+  const float* w = a.in[1].as<float>();
+  const float* bias = a.num_in == 3 && a.in[2].present() ? a.in[2].as<float>() : nullptr;
+  float* y = a.out[0].as<float>();
+  const mote_act& act = a.p<mote_conv_params>().act;
+  const mote_act none{MOTE_ACT_NONE, 0.0f, 0.0f};
+  const int32_t cg = g.c / g.group, mg = g.m / g.group;
+  const int32_t K = cg * g.kh * g.kw, plane = g.oh * g.ow;
+  alignas(16) float panel[kPanelDepth * kPanelColumns];
+  for (int32_t n = 0; n < g.n; ++n) {
+    for (int32_t grp = 0; grp < g.group; ++grp) {
+      const float* xg = x + (int64_t(n) * g.c + grp * cg) * g.ih * g.iw;
+      const float* wg = w + int64_t(grp) * mg * K;
+      const float* bg = bias ? bias + grp * mg : nullptr;
+      float* yg = y + (int64_t(n) * g.m + grp * mg) * plane;
+      for (int32_t p0 = 0; p0 < plane; p0 += kPanelColumns) {
+        const int32_t count = plane - p0 < kPanelColumns ? plane - p0 : kPanelColumns;
+        for (int32_t k0 = 0; k0 < K; k0 += kPanelDepth) {
+          const int32_t depth = K - k0 < kPanelDepth ? K - k0 : kPanelDepth;
+          pack_panel(g, xg, k0, depth, p0, count, panel);
+          const bool last = k0 + depth == K;
+          f32_gemm_nn(mg, count, depth, wg + k0, K, panel, kPanelColumns, yg + p0, plane, bg, last ? act : none, k0 > 0);
+        }
+      }
+    }
+  }
+  return Status::kOk;
+}
+
+}  // namespace MOTE_SIMD_NS
+}  // namespace mote
