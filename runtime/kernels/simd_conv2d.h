@@ -1,6 +1,7 @@
-// float32 Conv over NCHW for the NEON and SIMD128 kernel sets, written once: both offer the same
-// GEMM micro-kernels (f32_gemm_nn) under their own namespace, which the including
-// kernels/<isa>/f32_conv2d__<isa>.cc names in MOTE_SIMD_NS.
+// float32 Conv over NCHW for the Helium, NEON and SIMD128 kernel sets, written once: each offers
+// the same GEMM micro-kernel (f32_gemm_nn) and float copy helpers (copy_floats, zero_floats)
+// under its own namespace, which the including kernels/<isa>/f32_conv2d__<isa>.cc names in
+// MOTE_SIMD_NS.
 //
 //   1x1, stride 1, no padding: per image and group, Y[M, HW] = W[M, C] X[C, HW], the set's GEMM
 //   reading X where it lies (no im2col, no scratch).
@@ -10,8 +11,6 @@
 #ifndef MOTE_SIMD_NS
 #error "define MOTE_SIMD_NS (the kernel set's namespace) before including simd_conv2d.h"
 #endif
-
-#include <string.h>
 
 namespace mote {
 namespace MOTE_SIMD_NS {
@@ -83,12 +82,12 @@ void pack_panel(const ConvShape& g, const float* x, int32_t k0, int32_t depth, i
       float* out = row + (p - p0);
       const int32_t ih = oh * g.sh - g.ph + kh * g.dh;
       if (ih < 0 || ih >= g.ih) {
-        for (int32_t j = 0; j < run; ++j) out[j] = 0.0f;
+        zero_floats(out, run);
       } else {
         const float* xr = xc + int64_t(ih) * g.iw;
         int32_t iw = ow0 * g.sw - g.pw + kw * g.dw;
         if (g.sw == 1 && iw >= 0 && iw + run <= g.iw) {
-          memcpy(out, xr + iw, size_t(run) * sizeof(float));
+          copy_floats(out, xr + iw, run);
         } else {
           for (int32_t j = 0; j < run; ++j, iw += g.sw) out[j] = (iw >= 0 && iw < g.iw) ? xr[iw] : 0.0f;
         }

@@ -13,6 +13,8 @@
 #include <arm_neon.h>
 #include <stdint.h>
 
+#include <string.h>
+
 #include "../reference/common.h"
 
 #if !defined(__aarch64__) && !defined(__ARM_FEATURE_FMA)
@@ -56,6 +58,12 @@ inline float hsum(float32x4_t v) {
   const float32x2_t s = vadd_f32(vget_low_f32(v), vget_high_f32(v));
   return vget_lane_f32(vpadd_f32(s, s), 0);
 #endif
+}
+
+// Copies / zeroes n floats, for the shared Conv body (kernels/simd_conv2d.h).
+inline void copy_floats(float* dst, const float* src, int32_t n) { memcpy(dst, src, size_t(n) * sizeof(float)); }
+inline void zero_floats(float* dst, int32_t n) {
+  for (int32_t i = 0; i < n; ++i) dst[i] = 0.0f;
 }
 
 // The 2-D view of a Conv (1-D convolutions have height 1), as the reference kernel sees it.

@@ -12,6 +12,8 @@
 #include <stdint.h>
 #include <wasm_simd128.h>
 
+#include <string.h>
+
 #include "../reference/common.h"
 
 namespace mote {
@@ -49,6 +51,12 @@ inline v128_t load_strided(const float* x, int32_t s) {
   if (SW == 1) return wasm_v128_load(x);
   if (SW == 2) return wasm_i32x4_shuffle(wasm_v128_load(x), wasm_v128_load(x + 3), 0, 2, 5, 7);
   return wasm_f32x4_make(x[0], x[s], x[2 * s], x[3 * s]);
+}
+
+// Copies / zeroes n floats, for the shared Conv body (kernels/simd_conv2d.h).
+inline void copy_floats(float* dst, const float* src, int32_t n) { memcpy(dst, src, size_t(n) * sizeof(float)); }
+inline void zero_floats(float* dst, int32_t n) {
+  for (int32_t i = 0; i < n; ++i) dst[i] = 0.0f;
 }
 
 // The 2-D view of a Conv (1-D convolutions have height 1), as the reference kernel sees it.
