@@ -66,6 +66,7 @@ class Diag {
 //   return Fail(a.diag, Status::kBadParams).s("Conv: weight rank ").i(rank);
 class Fail {
  public:
+#ifndef MOTE_STRIP_ERROR_STRINGS
   Fail(Diag* diag, Status status) : diag_(diag), status_(status) {
     if (diag_) diag_->clear();
   }
@@ -85,6 +86,16 @@ class Fail {
     if (diag_) diag_->dims(d, rank);
     return *this;
   }
+#else
+  // Size-optimised builds keep only the status: the detail calls vanish with their literals.
+  Fail(Diag* diag, Status status) : diag_(diag), status_(status) {
+    if (diag_) diag_->clear();
+  }
+  Fail& s(const char*) { return *this; }
+  Fail& i(int64_t) { return *this; }
+  Fail& f(double) { return *this; }
+  Fail& dims(const int32_t*, int32_t) { return *this; }
+#endif
   operator Status() const { return status_; }
 
  private:
