@@ -1,0 +1,59 @@
+// What the Helium and Cortex-M DSP int8 kernel sets share: ref::requantize() in fewer
+// instructions, and the epilogue that turns an int32 accumulator into the op's output (the NEON
+// set has its own, vectorised four outputs at a time). Bit for bit the reference
+// (runtime/kernels/reference/quant.h); the kernel tests on every board check it.
+#ifndef MOTE_KERNELS_S8_EPILOGUE_H
+#define MOTE_KERNELS_S8_EPILOGUE_H
+
+#include <stdint.h>
+
+#include "reference/quant.h"
+
+namespace mote {
+namespace s8 {
+
+// ref::requantize() in fewer instructions, with the same result for every input it accepts
+// (multiplier >= 0, shift in [-31, 30]): the saturating left shift compares against the limits
+// instead of going through 64 bits; the doubling high multiply with ties toward +infinity is
+// floor((a * b + 2^30) / 2^31) (the reference's truncating division with its nudge for negative
+// products is the same floor), which cannot overflow while the multiplier is not INT32_MIN; the
+// rounding right shift is the reference's, its mask in 32 bits.
+inline int32_t requantize(int32_t acc, int32_t multiplier, int32_t shift) {
+  if (shift > 0) {
+    const int32_t limit = INT32_MAX >> shift;
+    acc = acc > limit ? INT32_MAX : (acc < -limit - 1 ? INT32_MIN : int32_t(uint32_t(acc) << shift));
+  }
+  const int32_t high = int32_t((int64_t(acc) * multiplier + (int64_t(1) << 30)) >> 31);
+  if (shift >= 0) return high;
+  const uint32_t mask = (uint32_t(1) << -shift) - 1u;  // exponent <= 31: fits 32 bits
+  const uint32_t remainder = uint32_t(high) & mask;
+  const uint32_t threshold = (mask >> 1) + (high < 0 ? 1u : 0u);
+  return (high >> -shift) + (remainder > threshold ? 1 : 0);
+}
+
+// The epilogue of one op: bias, then requantisation and clamp (int8 out), or the raw int32
+// accumulator (no multiplier: int32 out). Multipliers and shifts may be [1] (one for all).
+struct Epilogue {
+  const int32_t* bias;
+  const int32_t* mult;
+  const int32_t* shift;
+  bool per_channel;
+  int32_t out_zp, lo, hi;
+  void* y;
+
+  int32_t start(int32_t ch) const { return bias ? bias[ch] : 0; }
+  void store(int64_t at, int32_t ch, int32_t acc) const {
+    if (mult) {
+      const int32_t k = per_channel ? ch : 0;
+      const int32_t v = requantize(acc, mult[k], shift[k]) + out_zp;
+      static_cast<int8_t*>(y)[at] = int8_t(ref::clamp_i32(v, lo, hi));
+    } else {
+      static_cast<int32_t*>(y)[at] = acc;
+    }
+  }
+};
+
+}  // namespace s8
+}  // namespace mote
+
+#endif  // MOTE_KERNELS_S8_EPILOGUE_H
