@@ -7,6 +7,7 @@
 
 #include <stdint.h>
 
+#include "mote/kernel.h"
 #include "reference/quant.h"
 
 namespace mote {
@@ -52,6 +53,22 @@ struct Epilogue {
     }
   }
 };
+
+// The epilogue of a QConv or QMatMul: bias at input 2, multipliers and shifts at 3 and 4.
+inline Epilogue s8_epilogue(const OpArgs& a, int32_t out_zp, int32_t lo, int32_t hi) {
+  auto present = [&](int32_t k) { return a.num_in > k && a.in[k].present(); };
+  Epilogue e;
+  e.bias = present(2) ? a.in[2].as<int32_t>() : nullptr;
+  const bool requant = present(3);
+  e.mult = requant ? a.in[3].as<int32_t>() : nullptr;
+  e.shift = requant ? a.in[4].as<int32_t>() : nullptr;
+  e.per_channel = requant && a.in[3].numel() != 1;
+  e.out_zp = out_zp;
+  e.lo = lo;
+  e.hi = hi;
+  e.y = a.out[0].data;
+  return e;
+}
 
 }  // namespace s8
 }  // namespace mote

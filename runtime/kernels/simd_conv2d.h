@@ -15,33 +15,6 @@
 namespace mote {
 namespace MOTE_SIMD_NS {
 
-ConvShape conv_shape(const OpArgs& a) {
-  const mote_conv_params& p = a.p<mote_conv_params>();
-  const TensorView& x = a.in[0];
-  const TensorView& w = a.in[1];
-  const TensorView& y = a.out[0];
-  const bool two = p.spatial_rank == 2;
-  const int32_t last = p.spatial_rank - 1;
-  ConvShape g;
-  g.n = x.dims[0];
-  g.c = x.dims[1];
-  g.ih = two ? x.dims[2] : 1;
-  g.iw = x.dims[x.rank - 1];
-  g.m = y.dims[1];
-  g.oh = two ? y.dims[2] : 1;
-  g.ow = y.dims[y.rank - 1];
-  g.kh = two ? w.dims[2] : 1;
-  g.kw = w.dims[w.rank - 1];
-  g.sh = two ? p.stride[0] : 1;
-  g.sw = p.stride[last];
-  g.dh = two ? p.dilation[0] : 1;
-  g.dw = p.dilation[last];
-  g.ph = two ? p.pad_begin[0] : 0;
-  g.pw = p.pad_begin[last];
-  g.group = p.group;
-  return g;
-}
-
 Status f32_conv2d_1x1(const OpArgs& a, const ConvShape& g) {
   const float* x = a.in[0].as<float>();
   const float* w = a.in[1].as<float>();

@@ -33,7 +33,7 @@ Status qconv(const OpArgs& a) {
   if (!zero_points_zero(a, 5)) return Status::kUnsupportedOp;
   const mote_qconv_params& p = a.p<mote_qconv_params>();
   const ConvShape g = conv_shape(a);
-  const Epilogue e = epilogue(a, 2, p.out_zp, p.act_min, p.act_max);
+  const Epilogue e = s8_epilogue(a, p.out_zp, p.act_min, p.act_max);
   if (g.group == g.c && g.m == g.c && g.group > 1) return s8_dwconv2d(a, g, e, p.in_zp);
   if (g.kh == 1 && g.kw == 1 && g.sh == 1 && g.sw == 1 && g.oh == g.ih && g.ow == g.iw && g.ph == 0 && g.pw == 0) {
     const Status st = s8_conv2d_1x1(a, g, e, p.in_zp);
@@ -52,7 +52,7 @@ Status qmatmul(const OpArgs& a) {
   const TensorView& B = a.in[1];
   const int32_t M = A.dims[A.rank - 2], K = A.dims[A.rank - 1], N = B.dims[B.rank - 1];
   if (K > kMaxGemmK) return Status::kUnsupportedOp;
-  const Epilogue e = epilogue(a, 2, p.out_zp, p.act_min, p.act_max);
+  const Epilogue e = s8_epilogue(a, p.out_zp, p.act_min, p.act_max);
   int64_t b_batch = 1;
   for (int32_t d = 0; d < B.rank - 2; ++d) b_batch *= B.dims[d];
   if (b_batch == 1) {

@@ -21,6 +21,7 @@
 
 #include "../reference/common.h"
 #include "../reference/quant.h"
+#include "../conv_shape.h"
 #include "../s8_epilogue.h"
 
 #if !defined(__ARM_FEATURE_SIMD32)
@@ -30,17 +31,11 @@
 namespace mote {
 namespace arm_dsp {
 
-// The 2-D view of a QConv (1-D convolutions have height 1), as the reference kernel sees it.
-struct ConvShape {
-  int32_t n, c, ih, iw, m, oh, ow, kh, kw, sh, sw, dh, dw, ph, pw, group;
-};
-ConvShape conv_shape(const OpArgs& a);
-
-// requantize() and Epilogue: kernels/s8_epilogue.h, shared with the other Cortex-M int8 set.
+// ConvShape and conv_shape(): kernels/conv_shape.h. requantize(), Epilogue and s8_epilogue():
+// kernels/s8_epilogue.h, shared with the other Cortex-M int8 set.
 using s8::Epilogue;
 using s8::requantize;
-// bias at `bias_in`, multipliers and shifts at bias_in + 1 and + 2 (QConv and QMatMul alike).
-Epilogue epilogue(const OpArgs& a, int32_t bias_in, int32_t out_zp, int32_t lo, int32_t hi);
+using s8::s8_epilogue;
 
 inline uint32_t load32(const void* p) {  // unaligned word loads are fine on ARMv7E-M
   uint32_t v;

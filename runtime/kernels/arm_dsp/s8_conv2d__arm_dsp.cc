@@ -1,54 +1,12 @@
 // s8_conv2d__arm_dsp: QConv with any kernel, stride, dilation, padding and group, as dot products
 // of packed activation columns (one per output pixel, built into a stack buffer: a "small
 // im2col" of two pixels at a time) against the weight rows, which are read in place ([M, C/g,
-// kH, kW] is already one contiguous row of taps per output channel). Also the shared pieces:
-// the shape, the epilogue and the SMLAD dot products the 1x1 kernel uses too.
+// kH, kW] is already one contiguous row of taps per output channel). Also the SMLAD dot
+// products the 1x1 kernel uses too.
 #include "kernels.h"
 
 namespace mote {
 namespace arm_dsp {
-
-ConvShape conv_shape(const OpArgs& a) {
-  const mote_conv_params& p = a.p<mote_qconv_params>().conv;
-  const TensorView& x = a.in[0];
-  const TensorView& w = a.in[1];
-  const TensorView& y = a.out[0];
-  const bool two = p.spatial_rank == 2;
-  const int32_t last = p.spatial_rank - 1;
-  ConvShape g;
-  g.n = x.dims[0];
-  g.c = x.dims[1];
-  g.ih = two ? x.dims[2] : 1;
-  g.iw = x.dims[x.rank - 1];
-  g.m = y.dims[1];
-  g.oh = two ? y.dims[2] : 1;
-  g.ow = y.dims[y.rank - 1];
-  g.kh = two ? w.dims[2] : 1;
-  g.kw = w.dims[w.rank - 1];
-  g.sh = two ? p.stride[0] : 1;
-  g.sw = p.stride[last];
-  g.dh = two ? p.dilation[0] : 1;
-  g.dw = p.dilation[last];
-  g.ph = two ? p.pad_begin[0] : 0;
-  g.pw = p.pad_begin[last];
-  g.group = p.group;
-  return g;
-}
-
-Epilogue epilogue(const OpArgs& a, int32_t bias_in, int32_t out_zp, int32_t lo, int32_t hi) {
-  auto present = [&](int32_t k) { return a.num_in > k && a.in[k].present(); };
-  Epilogue e;
-  e.bias = present(bias_in) ? a.in[bias_in].as<int32_t>() : nullptr;
-  const bool requant = present(bias_in + 1);
-  e.mult = requant ? a.in[bias_in + 1].as<int32_t>() : nullptr;
-  e.shift = requant ? a.in[bias_in + 2].as<int32_t>() : nullptr;
-  e.per_channel = requant && a.in[bias_in + 1].numel() != 1;
-  e.out_zp = out_zp;
-  e.lo = lo;
-  e.hi = hi;
-  e.y = a.out[0].data;
-  return e;
-}
 
 namespace {
 

@@ -41,8 +41,7 @@ inline int32x4_t requantize4(int32x4_t acc, int32x4_t mult, int32x4_t shift, int
   return vminq_s32(vmaxq_s32(v, vdupq_n_s32(lo)), vdupq_n_s32(hi));
 }
 
-// Bias at input 2, multipliers and shifts at 3 and 4 (QConv and QMatMul alike).
-Epilogue s8_epilogue(const OpArgs& a, int32_t out_zp, int32_t lo, int32_t hi);
+using s8::s8_epilogue;
 
 // Longest column (taps per output value) and most output channels per group the conv kernels take.
 constexpr int32_t kS8MaxTaps = 1024;

@@ -16,6 +16,8 @@
 
 #include "../reference/common.h"
 
+#include "../conv_shape.h"
+
 namespace mote {
 namespace wasm_simd128 {
 
@@ -59,11 +61,7 @@ inline void zero_floats(float* dst, int32_t n) {
   for (int32_t i = 0; i < n; ++i) dst[i] = 0.0f;
 }
 
-// The 2-D view of a Conv (1-D convolutions have height 1), as the reference kernel sees it.
-struct ConvShape {
-  int32_t n, c, ih, iw, m, oh, ow, kh, kw, sh, sw, dh, dw, ph, pw, group;
-};
-ConvShape conv_shape(const OpArgs& a);
+// ConvShape and conv_shape(): kernels/conv_shape.h.
 
 // C[i, j] = act(bias[i] + sum_k A[i, k] * B[k, j]); row-major with leading dimensions; bias may
 // be null. With `accumulate`, C's values take the place of the bias (a product split along k).

@@ -1,0 +1,49 @@
+// The 2-D view of a Conv or QConv (1-D convolutions have height 1), as the reference kernels see
+// it: what every optimised kernel set's convolutions start from.
+#ifndef MOTE_KERNELS_CONV_SHAPE_H
+#define MOTE_KERNELS_CONV_SHAPE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "mote/kernel.h"
+
+namespace mote {
+
+// A QConv record starts with the Conv record, so either op's geometry reads the same way.
+static_assert(offsetof(mote_qconv_params, conv) == 0, "mote_qconv_params must start with its mote_conv_params");
+
+struct ConvShape {
+  int32_t n, c, ih, iw, m, oh, ow, kh, kw, sh, sw, dh, dw, ph, pw, group;
+};
+
+inline ConvShape conv_shape(const OpArgs& a) {
+  const mote_conv_params& p = *static_cast<const mote_conv_params*>(a.params);
+  const TensorView& x = a.in[0];
+  const TensorView& w = a.in[1];
+  const TensorView& y = a.out[0];
+  const bool two = p.spatial_rank == 2;
+  const int32_t last = p.spatial_rank - 1;
+  ConvShape g;
+  g.n = x.dims[0];
+  g.c = x.dims[1];
+  g.ih = two ? x.dims[2] : 1;
+  g.iw = x.dims[x.rank - 1];
+  g.m = y.dims[1];
+  g.oh = two ? y.dims[2] : 1;
+  g.ow = y.dims[y.rank - 1];
+  g.kh = two ? w.dims[2] : 1;
+  g.kw = w.dims[w.rank - 1];
+  g.sh = two ? p.stride[0] : 1;
+  g.sw = p.stride[last];
+  g.dh = two ? p.dilation[0] : 1;
+  g.dw = p.dilation[last];
+  g.ph = two ? p.pad_begin[0] : 0;
+  g.pw = p.pad_begin[last];
+  g.group = p.group;
+  return g;
+}
+
+}  // namespace mote
+
+#endif  // MOTE_KERNELS_CONV_SHAPE_H
