@@ -17,6 +17,11 @@
 // clamps, weight zero points: outputs must be byte for byte EQUAL to the reference's.
 // Float cases are left out where the set has no float kernels (MOTE_TEST_FLOAT=0: arm_dsp).
 // Prints "N passed, M failed"; exits 1 on any failure.
+//
+// Built for the host too (tests/CMakeLists.txt, MOTE_TEST_HOST_X86): there it runs every case
+// once per x86 level the CPU supports (kernels/x86/cpu.h), with larger buffers and a further set
+// of larger random shapes and the layer shapes of the benchmark models (MOTE_TEST_LARGE), so
+// register-tile edges, panel splits along k and stack-buffer limits are crossed too.
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -38,11 +43,17 @@ using mote::OpArgs;
 using mote::Status;
 using mote::TensorView;
 
-constexpr int32_t kMaxFloats = 16 * 1024;
+#ifndef MOTE_TEST_MAX_FLOATS
+#define MOTE_TEST_MAX_FLOATS (16 * 1024)
+#endif
+#ifndef MOTE_TEST_MAX_CHANNELS
+#define MOTE_TEST_MAX_CHANNELS 256
+#endif
+constexpr int32_t kMaxFloats = MOTE_TEST_MAX_FLOATS;
 constexpr float kTolerance = 1e-5f;
 
-constexpr int32_t kMaxBytes = 16 * 1024;
-constexpr int32_t kMaxChannels = 256;
+constexpr int32_t kMaxBytes = MOTE_TEST_MAX_FLOATS;
+constexpr int32_t kMaxChannels = MOTE_TEST_MAX_CHANNELS;
 
 // The float and the int8 cases share one pool (the M55's data memory is 512 KB).
 union Pool {
@@ -499,7 +510,73 @@ void random_qmatmul() {
 
 }  // namespace
 
-int main() {
+#ifdef MOTE_TEST_LARGE
+// Larger random shapes (channels to 64, maps to 40x40, products to 300) and the layer shapes of
+// the benchmark models: tiles, panels and bands split in every way the small cases cannot.
+void large_cases() {
+  const int32_t pad1[4] = {1, 1, 1, 1}, pad0[4] = {0, 0, 0, 0};
+  const mote_act relu{MOTE_ACT_RELU, 0.0f, 0.0f}, clip6{MOTE_ACT_CLIP, 0.0f, 6.0f};
+  if (MOTE_TEST_FLOAT) {
+    conv_case(1, 3, 32, 64, 64, 3, 3, 2, 2, 1, 1, pad1, 1, true, false, clip6);      // stem
+    conv_case(1, 32, 32, 56, 56, 3, 3, 1, 1, 1, 1, pad1, 32, true, false, clip6);    // depthwise s1
+    conv_case(1, 96, 96, 56, 56, 3, 3, 2, 2, 1, 1, pad1, 96, true, false, clip6);    // depthwise s2
+    conv_case(1, 144, 24, 28, 28, 1, 1, 1, 1, 1, 1, pad0, 1, true, false, relu);     // 1x1 project
+    conv_case(1, 320, 100, 7, 7, 1, 1, 1, 1, 1, 1, pad0, 1, true, false, clip6);     // 1x1, long k
+    conv_case(1, 64, 64, 14, 14, 3, 3, 1, 1, 1, 1, pad1, 1, true, false, relu);      // 3x3, k = 576
+    conv_case(1, 24, 40, 15, 15, 5, 5, 2, 2, 1, 1, pad1, 1, true, false, relu);        // 5x5 s2
+    conv_case(1, 40, 40, 15, 15, 5, 5, 2, 2, 1, 1, pad1, 40, true, false, relu);     // depthwise 5x5
+    gemm_case(1, 1000, 1280, false, true, 1.0f, 1.0f, 1, mote_act{MOTE_ACT_NONE, 0.0f, 0.0f});
+    for (int k = 0; k < 60; ++k) {
+      const int32_t kind = pick(0, 3);
+      int32_t group = 1, c = pick(1, 64), m = pick(1, 64);
+      if (kind == 1) c = m = group = pick(2, 64);
+      const bool one = kind == 3;
+      const int32_t kh = one ? 1 : pick(1, 5), kw = one ? 1 : pick(1, 5);
+      const int32_t sh = one ? 1 : pick(1, 2), sw = one ? 1 : pick(1, 2);
+      int32_t pads[4] = {0, 0, 0, 0};
+      if (!one) {
+        for (int32_t& q : pads) q = pick(0, 2);
+      }
+      conv_case(1, c, m, pick(1, 40), pick(1, 40), kh, kw, sh, sw, 1, 1, pads, group, pick(0, 1) == 1, false, random_act());
+    }
+    for (int k = 0; k < 40; ++k) {
+      const bool plain = pick(0, 1);
+      gemm_case(pick(1, 300), pick(1, 300), pick(1, 300), false, pick(0, 1), plain ? 1.0f : 0.5f, plain ? 1.0f : -1.5f,
+                plain ? -1 : pick(0, 4), random_act());
+    }
+  }
+  qconv_case(1, 3, 32, 64, 64, 3, 3, 2, 2, 1, 1, pad1, 1, false);
+  qconv_case(1, 32, 32, 56, 56, 3, 3, 1, 1, 1, 1, pad1, 32, false);
+  qconv_case(1, 96, 96, 56, 56, 3, 3, 2, 2, 1, 1, pad1, 96, false);
+  qconv_case(1, 144, 24, 28, 28, 1, 1, 1, 1, 1, 1, pad0, 1, false);
+  qconv_case(1, 320, 100, 7, 7, 1, 1, 1, 1, 1, 1, pad0, 1, false);
+  qconv_case(1, 64, 64, 14, 14, 3, 3, 1, 1, 1, 1, pad1, 1, false);
+  const int32_t fc_a[2] = {1, 1280}, fc_b[2] = {1280, 1000};
+  qmatmul_case(2, 2, fc_a, fc_b, true);
+  for (int k = 0; k < 60; ++k) {
+    const int32_t kind = pick(0, 3);
+    int32_t group = 1, c = pick(1, 64), m = pick(1, 64);
+    if (kind == 1) c = m = group = pick(2, 64);
+    const bool one = kind == 3;
+    const int32_t kh = one ? 1 : pick(1, 5), kw = one ? 1 : pick(1, 5);
+    const int32_t sh = one ? 1 : pick(1, 2), sw = one ? 1 : pick(1, 2);
+    int32_t pads[4] = {0, 0, 0, 0};
+    if (!one) {
+      for (int32_t& q : pads) q = pick(0, 2);
+    }
+    qconv_case(1, c, m, pick(1, 40), pick(1, 40), kh, kw, sh, sw, 1, 1, pads, group, false);
+  }
+  for (int k = 0; k < 40; ++k) {
+    const int32_t ad[2] = {pick(1, 300), pick(1, 300)};
+    const int32_t bd[2] = {ad[1], pick(1, 300)};
+    qmatmul_case(2, 2, ad, bd, true);
+  }
+}
+#endif
+
+int run_cases() {
+  g_rng = 12345u;
+  g_passed = g_failed = g_optimised = g_declined = g_q_optimised = 0;
   const int32_t pad1[4] = {1, 1, 1, 1}, pad0[4] = {0, 0, 0, 0};
   const mote_act none{MOTE_ACT_NONE, 0.0f, 0.0f};
   if (MOTE_TEST_FLOAT) {
@@ -531,6 +608,9 @@ int main() {
     const int32_t c = pick(1, 12);
     qconv_case(pick(1, 2), c, c, pick(1, 13), pick(1, 21), 3, 3, 1, 1, 1, 1, pads, c, false);
   }
+#ifdef MOTE_TEST_LARGE
+  large_cases();
+#endif
   const int total = g_passed + g_failed;
   printf("kernels: %d cases (%d fixed, %d random that passed infer), %d on an optimised kernel (%d int8), %d declined to the reference\n",
          total, checked, total - checked, g_optimised, g_q_optimised, g_declined);
@@ -541,3 +621,29 @@ int main() {
   printf("%d passed, %d failed\n", g_passed, g_failed);
   return g_failed ? 1 : 0;
 }
+
+#ifdef MOTE_TEST_HOST_X86
+#include "runtime/kernels/x86/cpu.h"
+
+int main() {
+  using namespace mote::x86;
+  int failed = 0, ran = 0;
+  for (int32_t l = kSse41; l < kLevelCount; ++l) {
+    const Level level = Level(l);
+    if (!force(level)) {
+      printf("== %s: not supported by this CPU, skipped\n", level_name(level));
+      continue;
+    }
+    printf("== %s\n", level_name(level));
+    failed |= run_cases();
+    ++ran;
+  }
+  if (ran == 0) {
+    printf("FAIL no x86 level is supported here\n");
+    return 1;
+  }
+  return failed;
+}
+#else
+int main() { return run_cases(); }
+#endif

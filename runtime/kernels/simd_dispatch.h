@@ -1,14 +1,15 @@
-// The routing shared by the Helium (mve) and NEON kernel sets: one switch on the op code and
-// plain checks on the shapes choose a variant; kUnsupportedOp, returned before anything is
+// The routing shared by the Helium (mve), NEON and x86 kernel sets: one switch on the op code
+// and plain checks on the shapes choose a variant; kUnsupportedOp, returned before anything is
 // written, hands the op to the reference kernel. Parameters were verified at load.
 //
-// Included once, by kernels/<isa>/dispatch.cc, after that set's kernels.h and s8_kernels.h and
-// with MOTE_SIMD_NS naming its namespace: both sets offer the same kernel functions
-// (f32_conv2d_1x1, f32_conv2d, f32_dwconv2d, f32_gemm_nn/nt, the s8_* ones), so the decisions
-// are written once. A runtime built for given models (MOTE_OP_CONFIG) leaves out the families
+// Included once per kernel set (kernels/<isa>/dispatch.cc; once per x86 level), after that set's
+// kernel declarations and with MOTE_SIMD_NS naming its namespace: the sets offer the same kernel
+// functions (f32_conv2d_1x1, f32_conv2d, f32_dwconv2d, f32_gemm_nn/nt, the s8_* ones), so the
+// decisions are written once. The entry point is mote::run_optimized unless MOTE_SIMD_ENTRY
+// names another (the x86 levels each define one; kernels/x86/dispatch.cc picks among them). A runtime built for given models (MOTE_OP_CONFIG) leaves out the families
 // they do not use.
 #ifndef MOTE_SIMD_NS
-#error "define MOTE_SIMD_NS (the kernel set's namespace) before including arm_simd_dispatch.h"
+#error "define MOTE_SIMD_NS (the kernel set's namespace) before including simd_dispatch.h"
 #endif
 
 #ifdef MOTE_OP_CONFIG
@@ -98,6 +99,7 @@ Status matmul(const OpArgs& a) {
   return Status::kOk;
 }
 
+#ifndef MOTE_SIMD_NO_S8  // a set without int8 kernels yet leaves QConv/QMatMul to the reference
 // Weight zero points other than 0 (rare: the converter's weights are symmetric) stay with the
 // reference; the int8 kernels multiply the weights as they are.
 bool zero_points_zero(const OpArgs& a, int32_t k) {
@@ -152,17 +154,25 @@ Status qmatmul(const OpArgs& a) {
   return Status::kOk;
 }
 
+#endif  // MOTE_SIMD_NO_S8
+
 }  // namespace
 }  // namespace MOTE_SIMD_NS
 
-Status run_optimized(const OpArgs& a) {
+#ifndef MOTE_SIMD_ENTRY
+#define MOTE_SIMD_ENTRY run_optimized
+#endif
+
+Status MOTE_SIMD_ENTRY(const OpArgs& a) {
   using namespace MOTE_SIMD_NS;
   switch (a.code) {
     case MOTE_OP_CONV: return MOTE_SIMD_FAMILY(conv) ? conv(a) : Status::kUnsupportedOp;
     case MOTE_OP_GEMM: return MOTE_SIMD_FAMILY(gemm) ? gemm(a) : Status::kUnsupportedOp;
     case MOTE_OP_MATMUL: return MOTE_SIMD_FAMILY(matmul) ? matmul(a) : Status::kUnsupportedOp;
+#ifndef MOTE_SIMD_NO_S8
     case MOTE_OP_QCONV: return MOTE_SIMD_FAMILY(qconv) ? qconv(a) : Status::kUnsupportedOp;
     case MOTE_OP_QMATMUL: return MOTE_SIMD_FAMILY(qmatmul) ? qmatmul(a) : Status::kUnsupportedOp;
+#endif
     default: return Status::kUnsupportedOp;
   }
 }

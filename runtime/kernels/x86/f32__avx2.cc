@@ -1,0 +1,7 @@
+// float32 Conv (1x1, im2col, depthwise), Gemm and MatMul kernels at the avx2 level.
+#define MOTE_X86_LEVEL 2
+#include "level.h"
+
+#include "f32_gemm.inc"
+#include "f32_dwconv.inc"
+#include "../simd_conv2d.h"

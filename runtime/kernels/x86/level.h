@@ -1,0 +1,195 @@
+// One x86 level of the kernel set, included first by each of its translation units
+// (f32__<level>.cc, s8__<level>.cc, route__<level>.cc) after `#define MOTE_X86_LEVEL n`
+// (kernels/x86/cpu.h numbers the levels).
+//
+// The shared headers come first, compiled for the baseline; then `#pragma GCC target` turns the
+// level's instructions on for everything after it, which lives in the level's own namespace
+// (MOTE_SIMD_NS: x86_sse41, x86_avx2, x86_avx512). Compiling whole files with -mavx512f instead
+// would let the linker keep an AVX-512 copy of some inline function the generic code also uses
+// (TensorView::numel, say), and a CPU without AVX-512 would then fault in generic code.
+//
+// The kernels read exactly what the reference kernels read (NCHW tensors, the blob's weight
+// layout) and take no scratch from the plan: their buffers are on the stack, at most
+// kConvPanelBytes + a few KB per op. So the same blob runs on every level and on every other
+// target, and the arena plan stays the converter's.
+#ifndef MOTE_KERNELS_X86_LEVEL_H
+#define MOTE_KERNELS_X86_LEVEL_H
+
+#include <immintrin.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "../conv_shape.h"
+#include "../reference/common.h"
+#include "../reference/quant.h"
+#include "../s8_epilogue.h"
+#include "cpu.h"
+#include "mote/kernel.h"
+
+#if MOTE_X86_LEVEL == 1
+#pragma GCC target("sse4.1")
+#define MOTE_SIMD_NS x86_sse41
+#elif MOTE_X86_LEVEL == 2
+#pragma GCC target("avx2,fma")
+#define MOTE_SIMD_NS x86_avx2
+#elif MOTE_X86_LEVEL == 3
+#pragma GCC target("avx512f,avx512bw,avx512dq,avx512vl,avx512vnni,avx2,fma")
+#define MOTE_SIMD_NS x86_avx512
+// GCC 12's own _mm512_reduce_add_ps starts from an undefined vector and warns about it.
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#else
+#error "define MOTE_X86_LEVEL (1 sse4.1, 2 avx2, 3 avx512) before including kernels/x86/level.h"
+#endif
+
+// Register tiles are arrays indexed by constant loops: unrolled completely, they stay in
+// registers.
+#define MOTE_UNROLL _Pragma("GCC unroll 16")
+
+namespace mote {
+namespace MOTE_SIMD_NS {
+
+// ---- float vectors: kW lanes ----------------------------------------------------------------
+#if MOTE_X86_LEVEL == 3
+using vf = __m512;
+constexpr int32_t kW = 16;
+inline vf vload(const float* p) { return _mm512_loadu_ps(p); }
+inline void vstore(float* p, vf v) { _mm512_storeu_ps(p, v); }
+inline vf vdup(float x) { return _mm512_set1_ps(x); }
+inline vf vzero() { return _mm512_setzero_ps(); }
+inline vf vfma(vf a, vf b, vf c) { return _mm512_fmadd_ps(a, b, c); }  // a * b + c, one rounding
+inline vf vmax(vf a, vf b) { return _mm512_max_ps(a, b); }
+inline vf vmin(vf a, vf b) { return _mm512_min_ps(a, b); }
+inline vf vmul(vf a, vf b) { return _mm512_mul_ps(a, b); }
+inline vf vadd(vf a, vf b) { return _mm512_add_ps(a, b); }
+// v where v >= 0, else other.
+inline vf vselect_ge0(vf v, vf other) {
+  return _mm512_mask_blend_ps(_mm512_cmp_ps_mask(v, _mm512_setzero_ps(), _CMP_GE_OQ), other, v);
+}
+// The first n (< kW) lanes; nothing past them is read or written.
+inline vf vload_n(const float* p, int32_t n) { return _mm512_maskz_loadu_ps(__mmask16((1u << n) - 1u), p); }
+inline void vstore_n(float* p, vf v, int32_t n) { _mm512_mask_storeu_ps(p, __mmask16((1u << n) - 1u), v); }
+inline float vsum(vf v) { return _mm512_reduce_add_ps(v); }
+// p[0], p[2], ..., p[2 kW - 2] (reads p[0 .. 2 kW - 1]).
+inline vf vload_even(const float* p) {
+  const __m512i even = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+  return _mm512_permutex2var_ps(_mm512_loadu_ps(p), even, _mm512_loadu_ps(p + 16));
+}
+#elif MOTE_X86_LEVEL == 2
+using vf = __m256;
+constexpr int32_t kW = 8;
+inline vf vload(const float* p) { return _mm256_loadu_ps(p); }
+inline void vstore(float* p, vf v) { _mm256_storeu_ps(p, v); }
+inline vf vdup(float x) { return _mm256_set1_ps(x); }
+inline vf vzero() { return _mm256_setzero_ps(); }
+inline vf vfma(vf a, vf b, vf c) { return _mm256_fmadd_ps(a, b, c); }
+inline vf vmax(vf a, vf b) { return _mm256_max_ps(a, b); }
+inline vf vmin(vf a, vf b) { return _mm256_min_ps(a, b); }
+inline vf vmul(vf a, vf b) { return _mm256_mul_ps(a, b); }
+inline vf vadd(vf a, vf b) { return _mm256_add_ps(a, b); }
+inline vf vselect_ge0(vf v, vf other) { return _mm256_blendv_ps(other, v, _mm256_cmp_ps(v, _mm256_setzero_ps(), _CMP_GE_OQ)); }
+inline __m256i lane_mask(int32_t n) {
+  return _mm256_cmpgt_epi32(_mm256_set1_epi32(n), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+}
+inline vf vload_n(const float* p, int32_t n) { return _mm256_maskload_ps(p, lane_mask(n)); }
+inline void vstore_n(float* p, vf v, int32_t n) { _mm256_maskstore_ps(p, lane_mask(n), v); }
+inline float vsum(vf v) {
+  __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
+  s = _mm_add_ps(s, _mm_movehl_ps(s, s));
+  return _mm_cvtss_f32(_mm_add_ss(s, _mm_movehdup_ps(s)));
+}
+inline vf vload_even(const float* p) {
+  const __m256 t = _mm256_shuffle_ps(_mm256_loadu_ps(p), _mm256_loadu_ps(p + 8), _MM_SHUFFLE(2, 0, 2, 0));
+  return _mm256_castpd_ps(_mm256_permute4x64_pd(_mm256_castps_pd(t), _MM_SHUFFLE(3, 1, 2, 0)));
+}
+#else
+using vf = __m128;
+constexpr int32_t kW = 4;
+inline vf vload(const float* p) { return _mm_loadu_ps(p); }
+inline void vstore(float* p, vf v) { _mm_storeu_ps(p, v); }
+inline vf vdup(float x) { return _mm_set1_ps(x); }
+inline vf vzero() { return _mm_setzero_ps(); }
+// No FMA at this level: a multiply and an add (two roundings; the tolerance covers it).
+inline vf vfma(vf a, vf b, vf c) { return _mm_add_ps(_mm_mul_ps(a, b), c); }
+inline vf vmax(vf a, vf b) { return _mm_max_ps(a, b); }
+inline vf vmin(vf a, vf b) { return _mm_min_ps(a, b); }
+inline vf vmul(vf a, vf b) { return _mm_mul_ps(a, b); }
+inline vf vadd(vf a, vf b) { return _mm_add_ps(a, b); }
+inline vf vselect_ge0(vf v, vf other) { return _mm_blendv_ps(other, v, _mm_cmpge_ps(v, _mm_setzero_ps())); }
+inline vf vload_n(const float* p, int32_t n) {
+  alignas(16) float t[4] = {0.0f, 0.0f, 0.0f, 0.0f};
+  for (int32_t i = 0; i < n; ++i) t[i] = p[i];
+  return _mm_load_ps(t);
+}
+inline void vstore_n(float* p, vf v, int32_t n) {
+  alignas(16) float t[4];
+  _mm_store_ps(t, v);
+  for (int32_t i = 0; i < n; ++i) p[i] = t[i];
+}
+inline float vsum(vf v) {
+  const __m128 s = _mm_add_ps(v, _mm_movehl_ps(v, v));
+  return _mm_cvtss_f32(_mm_add_ss(s, _mm_movehdup_ps(s)));
+}
+inline vf vload_even(const float* p) { return _mm_shuffle_ps(_mm_loadu_ps(p), _mm_loadu_ps(p + 4), _MM_SHUFFLE(2, 0, 2, 0)); }
+#endif
+
+// A fused activation (mote_act) in vector form.
+struct VecAct {
+  int32_t kind;
+  vf lo, hi, slope;
+};
+
+inline VecAct vec_act(const mote_act& act) {
+  VecAct v;
+  v.kind = act.kind;
+  v.lo = vdup(act.kind == MOTE_ACT_CLIP ? act.alpha : 0.0f);
+  v.hi = vdup(act.kind == MOTE_ACT_CLIP ? act.beta : __builtin_inff());
+  v.slope = vdup(act.alpha);
+  return v;
+}
+
+inline vf apply(const VecAct& a, vf v) {
+  switch (a.kind) {
+    case MOTE_ACT_NONE: return v;
+    case MOTE_ACT_LEAKY_RELU: return vselect_ge0(v, vmul(v, a.slope));
+    default: return vmin(a.hi, vmax(a.lo, v));  // Relu (0, inf) and Clip
+  }
+}
+
+// Copies / zeroes n floats, for the shared Conv body (kernels/simd_conv2d.h).
+inline void copy_floats(float* dst, const float* src, int32_t n) { memcpy(dst, src, size_t(n) * sizeof(float)); }
+inline void zero_floats(float* dst, int32_t n) { memset(dst, 0, size_t(n) * sizeof(float)); }
+
+// ---- float32 kernels (f32__<level>.cc) ------------------------------------------------------
+
+// C[i, j] = act(bias[i] + sum_k A[i, k] * B[k, j]); row-major with leading dimensions; bias may
+// be null. With `accumulate`, C's values take the place of the bias (a product split along k).
+void f32_gemm_nn(int32_t M, int32_t N, int32_t K, const float* A, int32_t lda, const float* B, int32_t ldb, float* C,
+                 int32_t ldc, const float* bias, const mote_act& act, bool accumulate = false);
+// C[i, j] = sum_k A[i, k] * B[j, k] (B transposed: both operands contiguous along k).
+void f32_gemm_nt(int32_t M, int32_t N, int32_t K, const float* A, int32_t lda, const float* B, int32_t ldb, float* C,
+                 int32_t ldc);
+
+// Conv over NCHW (kernels/simd_conv2d.h over f32_gemm_nn): 1x1 stride-1 unpadded as a GEMM
+// reading X in place, anything else over im2col panels of kConvPanelBytes on the stack.
+// Depthwise (group == C == M, horizontal stride 1 or 2): bands of padded rows in kBandBytes.
+constexpr uint32_t kConvPanelBytes = 64 * 1024;
+constexpr uint32_t kBandBytes = 32 * 1024;
+Status f32_conv2d_1x1(const OpArgs& a, const ConvShape& g);
+Status f32_conv2d(const OpArgs& a, const ConvShape& g);
+Status f32_dwconv2d(const OpArgs& a, const ConvShape& g);
+
+// ---- int8 kernels (s8__<level>.cc) ----------------------------------------------------------
+// Every integer they write equals the reference's (kernels/reference/quant.cc).
+using s8::Epilogue;
+using s8::s8_epilogue;
+Status s8_conv2d_1x1(const OpArgs& a, const ConvShape& g, const Epilogue& e, int32_t in_zp);
+Status s8_conv2d(const OpArgs& a, const ConvShape& g, const Epilogue& e, int32_t in_zp);
+Status s8_dwconv2d(const OpArgs& a, const ConvShape& g, const Epilogue& e, int32_t in_zp);
+// QMatMul rows: Y[i, j] for A [rows, K] (a_zp) times B [K, N] (int8, zero point 0).
+void s8_gemm(int32_t rows, int32_t N, int32_t K, const int8_t* A, int32_t a_zp, const int8_t* B, const Epilogue& e,
+             int64_t out_base);
+
+}  // namespace MOTE_SIMD_NS
+}  // namespace mote
+
+#endif  // MOTE_KERNELS_X86_LEVEL_H
