@@ -62,7 +62,18 @@ void pack_panel(const ConvShape& g, const float* x, int32_t k0, int32_t depth, i
         if (g.sw == 1 && iw >= 0 && iw + run <= g.iw) {
           copy_floats(out, xr + iw, run);
         } else {
-          for (int32_t j = 0; j < run; ++j, iw += g.sw) out[j] = (iw >= 0 && iw < g.iw) ? xr[iw] : 0.0f;
+          // Columns [j0, j1) fall inside the row; the others are padding. The strided copy in
+          // between has no test per element (the stride-2 stem of every MobileNet comes here).
+          int32_t j0 = iw >= 0 ? 0 : (-iw + g.sw - 1) / g.sw;
+          j0 = j0 < run ? j0 : run;
+          int32_t j1 = iw < g.iw ? (g.iw - iw + g.sw - 1) / g.sw : 0;
+          j1 = j1 < run ? j1 : run;
+          j1 = j1 > j0 ? j1 : j0;
+          for (int32_t j = 0; j < j0; ++j) out[j] = 0.0f;
+          const float* src = xr + iw;
+          const int32_t sw = g.sw;
+          for (int32_t j = j0; j < j1; ++j) out[j] = src[j * sw];
+          for (int32_t j = j1; j < run; ++j) out[j] = 0.0f;
         }
       }
       p += run;

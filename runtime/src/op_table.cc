@@ -23,8 +23,18 @@ Status infer_excluded(const OpArgs& a, TensorView*, uint32_t*) {
 Status run_excluded(const OpArgs&) { return Status::kUnsupportedOp; }
 #endif
 
+// Op names only ever reach error detail text, so builds that compile that text out
+// (MOTE_STRIP_ERROR_STRINGS) leave the names out of the table too.
+#ifndef MOTE_STRIP_ERROR_STRINGS
+#define MOTE_OP_NAME(name) name,
+#else
+#define MOTE_OP_NAME(name)
+#endif
+
 struct OpEntry {
+#ifndef MOTE_STRIP_ERROR_STRINGS
   const char* name;
+#endif
   Status (*infer)(const OpArgs&, TensorView*, uint32_t*);
   Status (*run)(const OpArgs&);
 };
@@ -32,9 +42,9 @@ struct OpEntry {
 constexpr OpEntry kOps[] = {
 #ifdef MOTE_OP_CONFIG
 #define MOTE_X_ENTRY(e, name, family) \
-  {name, MOTE_FAMILY_ON(family) ? infer_##family : infer_excluded, MOTE_FAMILY_ON(family) ? run_##family : run_excluded},
+  {MOTE_OP_NAME(name) MOTE_FAMILY_ON(family) ? infer_##family : infer_excluded, MOTE_FAMILY_ON(family) ? run_##family : run_excluded},
 #else
-#define MOTE_X_ENTRY(e, name, family) {name, infer_##family, run_##family},
+#define MOTE_X_ENTRY(e, name, family) {MOTE_OP_NAME(name) infer_##family, run_##family},
 #endif
     MOTE_OP_LIST(MOTE_X_ENTRY)
 #undef MOTE_X_ENTRY
@@ -45,7 +55,11 @@ static_assert(sizeof(kOps) / sizeof(kOps[0]) == MOTE_OP_COUNT, "op table out of 
 
 const char* op_name(int32_t code) {
   if (code < 0 || code >= MOTE_OP_COUNT) return "unknown";
+#ifndef MOTE_STRIP_ERROR_STRINGS
   return kOps[code].name;
+#else
+  return "";
+#endif
 }
 
 bool op_may_alias(int32_t code) {
@@ -74,6 +88,20 @@ Status op_infer(const OpArgs& args, TensorView* inferred, uint32_t* scratch_byte
 #ifdef MOTE_HAVE_OPTIMIZED_KERNELS
 Status run_optimized(const OpArgs& args);
 #endif
+
+#ifdef MOTE_KERNEL_SET_DYNAMIC
+const char* optimized_kernel_set();  // the x86 set: its level is known at run time
+#endif
+
+const char* kernel_set_name() {
+#if defined(MOTE_KERNEL_SET_DYNAMIC)
+  return optimized_kernel_set();
+#elif defined(MOTE_HAVE_OPTIMIZED_KERNELS) && defined(MOTE_KERNEL_SET_NAME)
+  return MOTE_KERNEL_SET_NAME;
+#else
+  return "reference";
+#endif
+}
 
 Status op_run(const OpArgs& args) {
 #ifdef MOTE_HAVE_OPTIMIZED_KERNELS

@@ -771,7 +771,7 @@ const char* kBenchHelp =
     "  --iters N      timed runs (default 20)\n"
     "  --warmup N     untimed runs first (default 2)\n"
     "  --input ...    as for 'mote run'\n"
-    "  --profile      also print the time per op type\n"
+    "  --profile      also print the time per op type and the slowest ops\n"
     "  --json         print the figures as JSON\n";
 
 }  // namespace
@@ -833,10 +833,11 @@ int cmd_bench(const std::vector<std::string>& raw) {
   std::sort(times.begin(), times.end());
   const double median = times[times.size() / 2], best = times[0];
   if (a.flag("--json")) {
-    std::printf("{\"median_ms\": %.4f, \"min_ms\": %.4f, \"iters\": %d, \"arena_bytes\": %u}\n", median, best, iters, m.arena_bytes());
+    std::printf("{\"median_ms\": %.4f, \"min_ms\": %.4f, \"iters\": %d, \"arena_bytes\": %u, \"kernels\": \"%s\"}\n", median,
+                best, iters, m.arena_bytes(), mote::kernel_set_name());
   } else {
-    std::printf("%s: median %.3f ms, min %.3f ms over %d runs (arena %u bytes)\n", a.positional[0].c_str(), median, best, iters,
-                m.arena_bytes());
+    std::printf("%s: median %.3f ms, min %.3f ms over %d runs (arena %u bytes, kernels: %s)\n", a.positional[0].c_str(), median,
+                best, iters, m.arena_bytes(), mote::kernel_set_name());
   }
   if (a.flag("--profile")) {
     std::map<std::string, double> by_type;
@@ -850,6 +851,25 @@ int cmd_bench(const std::vector<std::string>& raw) {
     std::sort(rows.rbegin(), rows.rend());
     std::printf("\n%-24s %10s %7s\n", "op type", "ms/run", "share");
     for (const auto& r : rows) std::printf("%-24s %10.3f %6.1f%%\n", r.second.c_str(), r.first / 1000.0, total ? 100.0 * r.first / total : 0.0);
+    // The slowest single ops, with their output shape and source node: where to look first.
+    std::vector<uint32_t> order(m.num_ops());
+    for (uint32_t k = 0; k < m.num_ops(); ++k) order[k] = k;
+    std::sort(order.begin(), order.end(), [&](uint32_t x, uint32_t y) { return op_us[x] > op_us[y]; });
+    const uint32_t shown = std::min<uint32_t>(15, m.num_ops());
+    std::printf("\n%-5s %-12s %-22s %10s %7s  %s\n", "op", "type", "output", "ms/run", "share", "node");
+    for (uint32_t r = 0; r < shown; ++r) {
+      const uint32_t k = order[r];
+      const mote_op_record& op = m.op(k);
+      std::string shape = "-";
+      if (op.num_outputs > 0) {
+        const mote::TensorView v = m.view(m.operand(op.operands + op.num_inputs), nullptr);
+        shape.clear();
+        for (int32_t d = 0; d < v.rank; ++d) shape += (d ? "x" : "") + std::to_string(v.dims[d]);
+      }
+      const double us = op_us[k] / iters;
+      std::printf("%-5u %-12s %-22s %10.3f %6.1f%%  %s\n", k, mote::op_name(op.code), shape.c_str(), us / 1000.0,
+                  total ? 100.0 * us / total : 0.0, m.string(op.name));
+    }
   }
   return 0;
 }

@@ -139,6 +139,9 @@ struct OpArgs {
 uint32_t dtype_size(int32_t dtype);
 const char* dtype_name(int32_t dtype);
 const char* op_name(int32_t code);
+// The kernels ops run on, for reports: "reference", the optimised set (MOTE_KERNEL_ISA), and for
+// x86 the level chosen for this CPU ("x86 avx512").
+const char* kernel_set_name();
 // True if the op's kernel tolerates an output that starts at the same arena offset as one of
 // its inputs (element-wise ops writing in place, Reshape/Copy aliasing). Any other overlap of an
 // op's outputs with its inputs, its other outputs or its scratch is refused by the verifier.

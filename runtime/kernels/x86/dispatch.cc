@@ -80,6 +80,15 @@ const char* level_name(Level level) {
 
 }  // namespace x86
 
+const char* optimized_kernel_set() {
+  switch (x86::active()) {
+    case x86::kAvx512: return "x86 avx512";
+    case x86::kAvx2: return "x86 avx2";
+    case x86::kSse41: return "x86 sse4.1";
+    default: return "x86 (no supported level: reference)";
+  }
+}
+
 Status run_optimized(const OpArgs& a) {
   switch (x86::active()) {
     case x86::kAvx512: return run_x86_avx512(a);

@@ -70,10 +70,21 @@ inline vf vload_n(const float* p, int32_t n) { return _mm512_maskz_loadu_ps(__mm
 inline void vstore_n(float* p, vf v, int32_t n) { _mm512_mask_storeu_ps(p, __mmask16((1u << n) - 1u), v); }
 inline float vsum(vf v) { return _mm512_reduce_add_ps(v); }
 // p[0], p[2], ..., p[2 kW - 2] (reads p[0 .. 2 kW - 1]).
-inline vf vload_even(const float* p) {
-  const __m512i even = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
-  return _mm512_permutex2var_ps(_mm512_loadu_ps(p), even, _mm512_loadu_ps(p + 16));
+// Lanes j with lo <= j < hi (bounds clamped to [0, kW]); a masked load reads only those lanes
+// and does not fault on the others, so it may start before or run past its row.
+using vmask = __mmask16;
+inline vmask lanes(int32_t lo, int32_t hi) {
+  lo = lo < 0 ? 0 : lo;
+  hi = hi > kW ? kW : hi;
+  return hi <= lo ? vmask(0) : vmask(((1u << hi) - 1u) & ~((1u << lo) - 1u));
 }
+inline vf vload_m(const float* p, vmask m) { return _mm512_maskz_loadu_ps(m, p); }
+// The even lanes of a then b: {a0, a2, ..., b0, b2, ...}.
+inline vf veven(vf a, vf b) {
+  const __m512i even = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+  return _mm512_permutex2var_ps(a, even, b);
+}
+inline vf vload_even(const float* p) { return veven(_mm512_loadu_ps(p), _mm512_loadu_ps(p + 16)); }
 #elif MOTE_X86_LEVEL == 2
 using vf = __m256;
 constexpr int32_t kW = 8;
@@ -91,16 +102,24 @@ inline __m256i lane_mask(int32_t n) {
   return _mm256_cmpgt_epi32(_mm256_set1_epi32(n), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
 }
 inline vf vload_n(const float* p, int32_t n) { return _mm256_maskload_ps(p, lane_mask(n)); }
+// As at the AVX-512 level: lanes lo <= j < hi, loads that do not fault on the others.
+using vmask = __m256i;
+inline vmask lanes(int32_t lo, int32_t hi) {
+  const __m256i iota = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+  return _mm256_andnot_si256(_mm256_cmpgt_epi32(_mm256_set1_epi32(lo), iota), _mm256_cmpgt_epi32(_mm256_set1_epi32(hi), iota));
+}
+inline vf vload_m(const float* p, vmask m) { return _mm256_maskload_ps(p, m); }
 inline void vstore_n(float* p, vf v, int32_t n) { _mm256_maskstore_ps(p, lane_mask(n), v); }
 inline float vsum(vf v) {
   __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
   s = _mm_add_ps(s, _mm_movehl_ps(s, s));
   return _mm_cvtss_f32(_mm_add_ss(s, _mm_movehdup_ps(s)));
 }
-inline vf vload_even(const float* p) {
-  const __m256 t = _mm256_shuffle_ps(_mm256_loadu_ps(p), _mm256_loadu_ps(p + 8), _MM_SHUFFLE(2, 0, 2, 0));
+inline vf veven(vf a, vf b) {
+  const __m256 t = _mm256_shuffle_ps(a, b, _MM_SHUFFLE(2, 0, 2, 0));
   return _mm256_castpd_ps(_mm256_permute4x64_pd(_mm256_castps_pd(t), _MM_SHUFFLE(3, 1, 2, 0)));
 }
+inline vf vload_even(const float* p) { return veven(_mm256_loadu_ps(p), _mm256_loadu_ps(p + 8)); }
 #else
 using vf = __m128;
 constexpr int32_t kW = 4;
