@@ -21,11 +21,17 @@
 # The runtime library is built by the project's CMake (the MOTE_KERNEL_ISA option picks the
 # kernel set), configured with emcmake in OUT_DIR/build-simd and OUT_DIR/build-scalar, with
 # per-source optimisation levels (wasm/optimize_kernels.cmake): mote.wasm is built for size
-# (-Os throughout, which comes out smaller than -Oz with this emscripten: it is the small
-# fallback, and carries the size budget); mote-simd.wasm for speed, the SIMD128 kernels at -O3
-# and the runtime and reference kernels (the ops without a SIMD128 kernel: layout, softmax,
-# reductions, ...) at -O2, several times faster than at -Os for twice the size. Then
-# wasm-opt -Oz on both.
+# (it is the small fallback, and carries the size budget); mote-simd.wasm for speed, the
+# SIMD128 kernels at -O3 and the runtime and reference kernels (the ops without a SIMD128
+# kernel: layout, softmax, reductions, ...) at -O2, several times faster than at -Os for twice
+# the size. Then wasm-opt -Oz on both.
+#
+# mote.wasm: -Oz with -finline-functions, and MOTE_STRIP_ERROR_STRINGS. Emscripten adds
+# -fno-inline-functions at -Os/-Oz, which leaves even one-line member functions (Fail::s,
+# TensorView::numel) out of line: the error-detail literals then stay in the data section, and
+# -Oz comes out larger than -Os. With inlining back, -Oz is the smaller. The stripped build keeps
+# every status and its name (mote_status_str, MoteError.statusText); only the detail text
+# (MoteError.detail: which tensor, which axis) is empty. mote-simd.wasm keeps the detail.
 #
 # Emscripten's Debian package ships a prebuilt, frozen system-library cache, which is all this
 # needs. Set EM_CACHE to use another one (it is then filled on first use, a few minutes).
@@ -117,7 +123,7 @@ stage_package() {
 for part in "${parts[@]}"; do
   case "$part" in
     simd) build_runtime simd wasm_simd128 -msimd128 mote-simd.wasm -O2 ;;
-    scalar) build_runtime scalar ref "" mote.wasm -Os ;;
+    scalar) build_runtime scalar ref "-DMOTE_STRIP_ERROR_STRINGS -finline-functions" mote.wasm -Oz ;;
     kernels-test) build_kernels_test ;;
     package) stage_package ;;
     *) echo "build.sh: unknown part '$part' (simd, scalar, kernels-test, package)" >&2; exit 2 ;;

@@ -174,9 +174,11 @@ class Runtime {
     return new TextDecoder().decode(heap.subarray(at, end));
   }
 
-  error(what, status, detailPtr) {
+  // The detail is the runtime's text; mote.wasm is built without detail text (wasm/build.sh),
+  // and there `fallback`, the glue's own wording where it knows as much, takes its place.
+  error(what, status, detailPtr, fallback = '') {
     const statusText = this.string(this.exports.mote_status_str(status));
-    const detail = detailPtr ? this.string(detailPtr) : '';
+    const detail = (detailPtr ? this.string(detailPtr) : '') || fallback;
     return new MoteError(`Mote: ${what}: ${statusText}${detail ? `: ${detail}` : ''}`, status, statusText, detail);
   }
 }
@@ -266,7 +268,9 @@ class Model {
       if (data.byteLength !== t.bytes) {
         // Let the runtime judge the size, so the message is the runtime's own.
         const st = e.mote_session_set_input(this.session, i, at, data.byteLength);
-        throw rt.error('run', st || ERR_SHAPE, e.mote_session_error(this.session));
+        const shape = `${t.dtype}[${t.shape.join(',')}]`;
+        throw rt.error('run', st || ERR_SHAPE, e.mote_session_error(this.session),
+          `input '${t.name}' is ${shape} = ${t.bytes} bytes; got ${data.byteLength}`);
       }
       rt.bytes(at, t.bytes).set(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
     });

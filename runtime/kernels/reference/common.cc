@@ -1,4 +1,4 @@
-#include "common.h"
+#include "walk.h"
 
 namespace mote {
 namespace ref {
@@ -37,6 +37,47 @@ void broadcast_strides(const TensorView& in, const TensorView& out, int64_t* str
     }
     if (sd >= 0) stride *= in.dims[sd];
   }
+}
+
+BroadcastRows::BroadcastRows(const TensorView& out, const TensorView* const* ins, int32_t count)
+    : n(count), rank(out.rank), total(out.numel()), inner(out.rank ? out.dims[out.rank - 1] : 1), o(0), dims(out.dims) {
+  for (int32_t k = 0; k < n; ++k) {
+    broadcast_strides(*ins[k], out, strides[k]);
+    inner_stride[k] = rank ? strides[k][rank - 1] : 0;
+    base[k] = 0;
+  }
+  for (int32_t d = 0; d < MOTE_MAX_RANK; ++d) idx[d] = 0;
+}
+
+void BroadcastRows::next() {
+  o += inner;
+  for (int32_t d = rank - 2; d >= 0; --d) {
+    ++idx[d];
+    for (int32_t k = 0; k < n; ++k) base[k] += strides[k][d];
+    if (idx[d] < dims[d]) break;
+    for (int32_t k = 0; k < n; ++k) base[k] -= strides[k][d] * dims[d];
+    idx[d] = 0;
+  }
+}
+
+WalkRows::WalkRows(const Walk& walk)
+    : w(&walk), base(walk.base), inner(walk.rank ? walk.dims[walk.rank - 1] : 1),
+      step(walk.rank ? walk.stride[walk.rank - 1] : 0), done(false) {
+  for (int32_t k = 0; k < walk.rank; ++k) {
+    idx[k] = 0;
+    if (walk.dims[k] == 0) done = true;
+  }
+}
+
+void WalkRows::next() {
+  int32_t d = w->rank - 2;
+  for (; d >= 0; --d) {
+    base += w->stride[d];
+    if (++idx[d] < w->dims[d]) break;
+    base -= w->stride[d] * w->dims[d];
+    idx[d] = 0;
+  }
+  if (d < 0) done = true;
 }
 
 }  // namespace ref

@@ -78,34 +78,45 @@ Status broadcast_shapes(const OpArgs& a, const TensorView* const* shapes, int32_
 // Element strides of `in` seen at the output's rank: 0 along broadcast dimensions.
 void broadcast_strides(const TensorView& in, const TensorView& out, int64_t* strides);
 
+// The output of a broadcast walked row by row (a row is the innermost dimension), with each
+// input's element offset at the start of the row. The bookkeeping lives out of line in
+// common.cc, once for every kernel: only the per-element loop is instantiated per use.
+struct BroadcastRows {
+  static constexpr int32_t kMaxInputs = 3;
+  int32_t n, rank;
+  int64_t total, inner, o;  // elements in all, per row; output index at the row's start
+  int64_t base[kMaxInputs];  // input offsets at the row's start
+  int64_t inner_stride[kMaxInputs];
+  int64_t strides[kMaxInputs][MOTE_MAX_RANK];
+  int32_t idx[MOTE_MAX_RANK];
+  const int32_t* dims;
+
+  BroadcastRows(const TensorView& out, const TensorView* const* ins, int32_t count);
+  void next();  // to the next row: o += inner, and the offsets follow
+};
+
 // Calls fn(out_index, offsets) for each output element, where offsets[k] is the element offset
 // into input k. The innermost dimension is walked with plain strides.
 template <int32_t N, typename Fn>
 inline void for_each_broadcast(const TensorView& out, const TensorView* const* ins, Fn fn) {
-  const int32_t rank = out.rank;
-  int64_t strides[N][MOTE_MAX_RANK];
-  for (int32_t k = 0; k < N; ++k) broadcast_strides(*ins[k], out, strides[k]);
-  const int64_t total = out.numel();
-  if (total == 0) return;
-  const int64_t inner = rank ? out.dims[rank - 1] : 1;
-  int64_t inner_stride[N];
-  for (int32_t k = 0; k < N; ++k) inner_stride[k] = rank ? strides[k][rank - 1] : 0;
-  int32_t idx[MOTE_MAX_RANK] = {0};
-  int64_t base[N] = {0};
-  for (int64_t o = 0; o < total; o += inner) {
+  static_assert(N <= BroadcastRows::kMaxInputs, "too many inputs");
+  for (BroadcastRows r(out, ins, N); r.o < r.total; r.next()) {
     int64_t off[N];
-    for (int32_t k = 0; k < N; ++k) off[k] = base[k];
-    for (int64_t i = 0; i < inner; ++i) {
-      fn(o + i, off);
-      for (int32_t k = 0; k < N; ++k) off[k] += inner_stride[k];
+    for (int32_t k = 0; k < N; ++k) off[k] = r.base[k];
+    for (int64_t i = 0; i < r.inner; ++i) {
+      fn(r.o + i, off);
+      for (int32_t k = 0; k < N; ++k) off[k] += r.inner_stride[k];
     }
-    for (int32_t d = rank - 2; d >= 0; --d) {
-      ++idx[d];
-      for (int32_t k = 0; k < N; ++k) base[k] += strides[k][d];
-      if (idx[d] < out.dims[d]) break;
-      for (int32_t k = 0; k < N; ++k) base[k] -= strides[k][d] * out.dims[d];
-      idx[d] = 0;
-    }
+  }
+}
+
+// Copies one element of 1, 4 or 8 bytes: the data-movement kernels need only the size, so one
+// loop serves every dtype instead of one loop per element type.
+inline void move_element(void* to, const void* from, uint32_t size) {
+  switch (size) {
+    case 1: *static_cast<uint8_t*>(to) = *static_cast<const uint8_t*>(from); break;
+    case 4: memcpy(to, from, 4); break;
+    default: memcpy(to, from, 8); break;
   }
 }
 

@@ -84,15 +84,6 @@ T unary_int(int32_t code, const mote_unary_params& p, T x) {
   }
 }
 
-template <typename T>
-void unary_int_loop(const OpArgs& a) {
-  const T* x = a.in[0].as<T>();
-  T* y = a.out[0].as<T>();
-  const mote_unary_params& p = a.p<mote_unary_params>();
-  const int64_t n = a.in[0].numel();
-  for (int64_t i = 0; i < n; ++i) y[i] = unary_int<T>(a.code, p, x[i]);
-}
-
 bool unary_takes_ints(int32_t code) {
   return code == MOTE_OP_RELU || code == MOTE_OP_ABS || code == MOTE_OP_NEG || code == MOTE_OP_SIGN ||
          code == MOTE_OP_CLIP || code == MOTE_OP_IDENTITY;
@@ -105,18 +96,6 @@ bool is_compare(int32_t code) {
          code == MOTE_OP_GREATER_OR_EQUAL;
 }
 bool is_logical(int32_t code) { return code == MOTE_OP_AND || code == MOTE_OP_OR || code == MOTE_OP_XOR; }
-
-// One broadcast loop per (input type, result type); the op is a switch per element. The
-// reference kernels favour size (they are the whole runtime in the smallest builds) over speed:
-// optimised variants take the hot float cases.
-template <typename T, typename R, typename F>
-void binary_loop(const OpArgs& a, F f) {
-  const T* x = a.in[0].as<T>();
-  const T* y = a.in[1].as<T>();
-  R* z = a.out[0].as<R>();
-  const TensorView* ins[2] = {&a.in[0], &a.in[1]};
-  for_each_broadcast<2>(a.out[0], ins, [&](int64_t o, const int64_t* off) { z[o] = f(x[off[0]], y[off[1]]); });
-}
 
 template <typename T>
 T int_div(T x, T y) {
@@ -186,18 +165,6 @@ uint8_t compare(int32_t code, T x, T y) {
   }
 }
 
-template <typename T>
-Status binary_typed(const OpArgs& a) {
-  const mote_binary_params& p = a.p<mote_binary_params>();
-  const int32_t code = a.code;
-  if (is_compare(code) || is_logical(code)) {
-    binary_loop<T, uint8_t>(a, [code](T x, T y) { return compare<T>(code, x, y); });
-  } else {
-    binary_loop<T, T>(a, [code, &p](T x, T y) { return arith<T>(code, p, x, y); });
-  }
-  return Status::kOk;
-}
-
 // Element access by dtype for the ops that mix dtypes (Pow, Cast): one loop with a switch per
 // element instead of a loop per dtype pair keeps these rarely hot kernels small.
 double load_real(const TensorView& t, int64_t i) {
@@ -253,14 +220,16 @@ void store_real(const TensorView& t, int64_t i, double v) {
   store_int(t, i, int64_t(v));
 }
 
-template <typename T>
-void where_loop(const OpArgs& a) {
+// Where moves elements by size, so every dtype shares one broadcast loop.
+void where_loop(const OpArgs& a, uint32_t size) {
   const uint8_t* c = a.in[0].as<uint8_t>();
-  const T* x = a.in[1].as<T>();
-  const T* y = a.in[2].as<T>();
-  T* z = a.out[0].as<T>();
+  const uint8_t* x = a.in[1].as<uint8_t>();
+  const uint8_t* y = a.in[2].as<uint8_t>();
+  uint8_t* z = a.out[0].as<uint8_t>();
   const TensorView* ins[3] = {&a.in[0], &a.in[1], &a.in[2]};
-  for_each_broadcast<3>(a.out[0], ins, [&](int64_t o, const int64_t* off) { z[o] = c[off[0]] ? x[off[1]] : y[off[2]]; });
+  for_each_broadcast<3>(a.out[0], ins, [&](int64_t o, const int64_t* off) {
+    move_element(z + o * size, c[off[0]] ? x + off[1] * size : y + off[2] * size, size);
+  });
 }
 
 }  // namespace
@@ -357,10 +326,14 @@ Status run_unary(const OpArgs& a) {
       for (int64_t i = 0; i < n; ++i) y[i] = unary_f32(a.code, p, x[i]);
       return Status::kOk;
     }
-    case MOTE_I32: unary_int_loop<int32_t>(a); return Status::kOk;
-    case MOTE_I64: unary_int_loop<int64_t>(a); return Status::kOk;
-    case MOTE_I8: unary_int_loop<int8_t>(a); return Status::kOk;
-    case MOTE_U8: unary_int_loop<uint8_t>(a); return Status::kOk;
+    case MOTE_I32:
+    case MOTE_I64:
+    case MOTE_I8:
+    case MOTE_U8:
+      // Integers of every width in one loop, in int64: the narrow results wrap on the store
+      // exactly as the same arithmetic in the narrow type does.
+      for (int64_t i = 0; i < n; ++i) store_int(a.out[0], i, unary_int<int64_t>(a.code, p, load_int(a.in[0], i)));
+      return Status::kOk;
     default: return unsupported(a);
   }
 }
@@ -398,15 +371,34 @@ Status run_binary(const OpArgs& a) {
     });
     return Status::kOk;
   }
-  switch (a.in[0].dtype) {
-    case MOTE_F32: return binary_typed<float>(a);
-    case MOTE_I32: return binary_typed<int32_t>(a);
-    case MOTE_I64: return binary_typed<int64_t>(a);
-    case MOTE_I8: return binary_typed<int8_t>(a);
-    case MOTE_U8: return binary_typed<uint8_t>(a);
-    case MOTE_BOOL: return binary_typed<uint8_t>(a);
-    default: return unsupported(a);
+  const int32_t dt = a.in[0].dtype;
+  const int32_t code = a.code;
+  if (dt != MOTE_F32 && !is_int(dt) && dt != MOTE_BOOL) return unsupported(a);
+  const TensorView* ins[2] = {&a.in[0], &a.in[1]};
+  const TensorView &x = a.in[0], &y = a.in[1], &z = a.out[0];
+  if (is_compare(code) || is_logical(code)) {
+    // Floats compare as doubles (exact), integers as int64 (exact for every width).
+    uint8_t* out = z.as<uint8_t>();
+    for_each_broadcast<2>(z, ins, [&](int64_t o, const int64_t* off) {
+      out[o] = dt == MOTE_F32 ? compare<double>(code, load_real(x, off[0]), load_real(y, off[1]))
+                              : compare<int64_t>(code, load_int(x, off[0]), load_int(y, off[1]));
+    });
+    return Status::kOk;
   }
+  const mote_binary_params& p = a.p<mote_binary_params>();
+  if (dt == MOTE_F32) {  // the hot case keeps a loop of its own
+    const float* px = x.as<float>();
+    const float* py = y.as<float>();
+    float* pz = z.as<float>();
+    for_each_broadcast<2>(z, ins, [&](int64_t o, const int64_t* off) { pz[o] = arith<float>(code, p, px[off[0]], py[off[1]]); });
+    return Status::kOk;
+  }
+  // Integers of every width share one loop in int64: the wrap-around arithmetic, division and
+  // modulo give the narrow type's results once the store wraps them back.
+  for_each_broadcast<2>(z, ins, [&](int64_t o, const int64_t* off) {
+    store_int(z, o, arith<int64_t>(code, p, load_int(x, off[0]), load_int(y, off[1])));
+  });
+  return Status::kOk;
 }
 
 // ---- Where / Cast --------------------------------------------------------------------------
@@ -424,12 +416,9 @@ Status infer_where(const OpArgs& a, TensorView* out, uint32_t*) {
 }
 
 Status run_where(const OpArgs& a) {
-  switch (dtype_size(a.in[1].dtype)) {
-    case 1: where_loop<uint8_t>(a); break;
-    case 4: where_loop<uint32_t>(a); break;
-    case 8: where_loop<uint64_t>(a); break;
-    default: return unsupported(a);
-  }
+  const uint32_t size = dtype_size(a.in[1].dtype);
+  if (size != 1 && size != 4 && size != 8) return unsupported(a);
+  where_loop(a, size);
   return Status::kOk;
 }
 

@@ -251,8 +251,7 @@ void gather_rows(const OpArgs& a, int32_t axis) {
 
 // GatherElements: out[i] = data[i with i[axis] replaced by indices[i]]. The walk runs over the
 // indices' shape with the data's strides, and 0 on the axis, which the index value supplies.
-template <typename T>
-void gather_elements_typed(const OpArgs& a, int32_t axis) {
+void gather_elements(const OpArgs& a, int32_t axis) {
   const TensorView& x = a.in[0];
   const TensorView& idx = a.in[1];
   int64_t data_stride[MOTE_MAX_RANK];
@@ -262,14 +261,15 @@ void gather_elements_typed(const OpArgs& a, int32_t axis) {
     w.dims[d] = idx.dims[d];
     w.stride[d] = d == axis ? 0 : data_stride[d];
   }
-  const T* src = x.as<T>();
-  T* dst = a.out[0].as<T>();
+  const uint32_t size = dtype_size(x.dtype);
+  const uint8_t* src = x.as<uint8_t>();
+  uint8_t* dst = a.out[0].as<uint8_t>();
   const int64_t dim = x.dims[axis];
   int64_t j = 0;
   for_each_offset(w, [&](int64_t off) {
     int64_t v = index_at(idx, j);
     if (v < 0) v += dim;
-    dst[j++] = src[off + v * data_stride[axis]];
+    move_element(dst + j++ * size, src + (off + v * data_stride[axis]) * size, size);
   });
 }
 
@@ -284,11 +284,7 @@ Status run_gather(const OpArgs& a) {
     gather_rows(a, axis);
     return Status::kOk;
   }
-  switch (dtype_size(x.dtype)) {
-    case 1: gather_elements_typed<uint8_t>(a, axis); break;
-    case 4: gather_elements_typed<uint32_t>(a, axis); break;
-    default: gather_elements_typed<uint64_t>(a, axis); break;
-  }
+  gather_elements(a, axis);
   return Status::kOk;
 }
 
@@ -349,21 +345,19 @@ void pad_fill(int32_t dtype, float value, uint8_t* fill) {
   }
 }
 
-template <typename T>
-void pad_typed(const OpArgs& a) {
+void pad_elements(const OpArgs& a) {
   const mote_pad_params& p = a.p<mote_pad_params>();
   const TensorView& x = a.in[0];
   const TensorView& y = a.out[0];
-  uint8_t fill_bytes[8] = {0};
-  pad_fill(x.dtype, p.value, fill_bytes);
-  T fill;
-  memcpy(&fill, fill_bytes, sizeof(T));
+  const uint32_t size = dtype_size(x.dtype);
+  uint8_t fill[8] = {0};
+  pad_fill(x.dtype, p.value, fill);
   PadAxis ax[MOTE_MAX_RANK];
   int64_t in_stride[MOTE_MAX_RANK];
   dense_strides(x.dims, x.rank, in_stride);
   for (int32_t d = 0; d < x.rank; ++d) ax[d] = pad_axis(p, d, x.dims[d]);
-  const T* src = x.as<T>();
-  T* dst = y.as<T>();
+  const uint8_t* src = x.as<uint8_t>();
+  uint8_t* dst = y.as<uint8_t>();
   const int64_t total = y.numel();
   int64_t idx[MOTE_MAX_RANK] = {0};
   for (int64_t o = 0; o < total; ++o) {
@@ -372,7 +366,7 @@ void pad_typed(const OpArgs& a) {
       const int64_t s = pad_source(idx[d] - ax[d].pad, ax[d].len, p.mode);
       off = s < 0 ? -1 : off + (ax[d].crop + s) * in_stride[d];
     }
-    dst[o] = off < 0 ? fill : src[off];
+    move_element(dst + o * size, off < 0 ? fill : src + off * size, size);
     for (int32_t d = y.rank - 1; d >= 0; --d) {
       if (++idx[d] < y.dims[d]) break;
       idx[d] = 0;
@@ -409,11 +403,7 @@ Status infer_pad(const OpArgs& a, TensorView* out, uint32_t*) {
 }
 
 Status run_pad(const OpArgs& a) {
-  switch (dtype_size(a.in[0].dtype)) {
-    case 1: pad_typed<uint8_t>(a); break;
-    case 4: pad_typed<uint32_t>(a); break;
-    default: pad_typed<uint64_t>(a); break;
-  }
+  pad_elements(a);
   return Status::kOk;
 }
 

@@ -19,17 +19,6 @@ inline bool is_nan(T) {
   return false;
 }
 
-template <typename T>
-struct Limits;
-template <>
-struct Limits<int32_t> {
-  static constexpr int32_t lowest = INT32_MIN, highest = INT32_MAX;
-};
-template <>
-struct Limits<int64_t> {
-  static constexpr int64_t lowest = INT64_MIN, highest = INT64_MAX;
-};
-
 bool reduce_takes_ints(int32_t code) {
   return code == MOTE_OP_REDUCE_SUM || code == MOTE_OP_REDUCE_MAX || code == MOTE_OP_REDUCE_MIN ||
          code == MOTE_OP_REDUCE_PROD;
@@ -116,45 +105,58 @@ double reduce_f32(int32_t code, const float* x, const Walk& w, int64_t count) {
   }
 }
 
-template <typename T>
-T reduce_int(int32_t code, const T* x, const Walk& w) {
+// int32 and int64 share one path: elements load as int64 (`wide` says which), the empty
+// group's Max/Min identity is the dtype's own limit, and the wrapping sums and products cut
+// back to int32 on the store exactly as int32 arithmetic would have wrapped.
+int64_t load_i(const void* x, bool wide, int64_t off) {
+  return wide ? static_cast<const int64_t*>(x)[off] : static_cast<const int32_t*>(x)[off];
+}
+
+void store_i(void* y, bool wide, int64_t off, int64_t v) {
+  if (wide) {
+    static_cast<int64_t*>(y)[off] = v;
+  } else {
+    static_cast<int32_t*>(y)[off] = int32_t(v);
+  }
+}
+
+int64_t reduce_int(int32_t code, const void* x, bool wide, const Walk& w) {
   switch (code) {
-    case MOTE_OP_REDUCE_MAX: {
-      T m = Limits<T>::lowest;
-      for_each_offset(w, [&](int64_t off) { m = x[off] > m ? x[off] : m; });
-      return m;
-    }
+    case MOTE_OP_REDUCE_MAX:
     case MOTE_OP_REDUCE_MIN: {
-      T m = Limits<T>::highest;
-      for_each_offset(w, [&](int64_t off) { m = x[off] < m ? x[off] : m; });
+      const bool want_max = code == MOTE_OP_REDUCE_MAX;
+      int64_t m = want_max ? (wide ? INT64_MIN : INT32_MIN) : (wide ? INT64_MAX : INT32_MAX);
+      for_each_offset(w, [&](int64_t off) {
+        const int64_t v = load_i(x, wide, off);
+        if (want_max ? v > m : v < m) m = v;
+      });
       return m;
     }
     case MOTE_OP_REDUCE_PROD: {
       uint64_t prod = 1;
-      for_each_offset(w, [&](int64_t off) { prod *= uint64_t(x[off]); });
-      return T(prod);
+      for_each_offset(w, [&](int64_t off) { prod *= uint64_t(load_i(x, wide, off)); });
+      return int64_t(prod);
     }
     default: {  // Sum
       uint64_t sum = 0;
-      for_each_offset(w, [&](int64_t off) { sum += uint64_t(x[off]); });
-      return T(sum);
+      for_each_offset(w, [&](int64_t off) { sum += uint64_t(load_i(x, wide, off)); });
+      return int64_t(sum);
     }
   }
 }
 
-float reduce_one(int32_t code, const float* x, const ReduceWalks& r) {
-  return float(reduce_f32(code, x, r.reduced, r.count));
-}
-template <typename T>
-T reduce_one(int32_t code, const T* x, const ReduceWalks& r) {
-  return reduce_int<T>(code, x, r.reduced);
+void reduce_f32_all(const OpArgs& a, const ReduceWalks& r) {
+  const float* src = a.in[0].as<float>();
+  float* dst = a.out[0].as<float>();
+  for_each_offset(r.kept, [&](int64_t base) { *dst++ = float(reduce_f32(a.code, src + base, r.reduced, r.count)); });
 }
 
-template <typename T>
-void reduce_typed(const OpArgs& a, const ReduceWalks& r) {
-  const T* src = a.in[0].as<T>();
-  T* dst = a.out[0].as<T>();
-  for_each_offset(r.kept, [&](int64_t base) { *dst++ = reduce_one(a.code, src + base, r); });
+void reduce_int_all(const OpArgs& a, const ReduceWalks& r) {
+  const bool wide = a.in[0].dtype == MOTE_I64;
+  const uint32_t size = wide ? 8 : 4;
+  const uint8_t* src = a.in[0].as<uint8_t>();
+  int64_t o = 0;
+  for_each_offset(r.kept, [&](int64_t base) { store_i(a.out[0].data, wide, o++, reduce_int(a.code, src + base * size, wide, r.reduced)); });
 }
 
 // int8 Mean/Max/Min keep the input's quantisation; the mean rounds half away from zero
@@ -200,14 +202,19 @@ void arg_reduce_typed(const OpArgs& a, int32_t axis) {
   const TensorView& x = a.in[0];
   const int64_t outer = product(x.dims, 0, axis), n = x.dims[axis], inner = product(x.dims, axis + 1, x.rank);
   const bool want_max = a.code == MOTE_OP_ARG_MAX;
-  const T* src = x.as<T>();
+  const bool wide = x.dtype == MOTE_I64;
+  // float32 as it is; int32 and int64 both as int64 (load_i), one loop for the two.
+  auto at = [&](int64_t off) -> T {
+    if constexpr (sizeof(T) == 4) return x.as<float>()[off];
+    return T(load_i(x.data, wide, off));
+  };
   int64_t* dst = a.out[0].as<int64_t>();
   for (int64_t o = 0; o < outer; ++o) {
     for (int64_t i = 0; i < inner; ++i) {
-      const T* line = src + o * n * inner + i;
+      const int64_t line = o * n * inner + i;
       int64_t best = 0;
       for (int64_t j = 1; j < n; ++j) {
-        if (replaces(line[j * inner], line[best * inner], want_max, p.select_last_index != 0)) best = j;
+        if (replaces(at(line + j * inner), at(line + best * inner), want_max, p.select_last_index != 0)) best = j;
       }
       dst[o * inner + i] = best;
     }
@@ -232,6 +239,28 @@ void cum_sum_typed(const OpArgs& a, int32_t axis) {
         const Acc v = Acc(src[at]);
         if (!p.exclusive) acc += v;
         dst[at] = T(acc);
+        if (p.exclusive) acc += v;
+      }
+    }
+  }
+}
+
+// int32 and int64 in one loop (load_i/store_i): the uint64 running sum wraps to int32 on the
+// store as an int32 sum would.
+void cum_sum_int(const OpArgs& a, int32_t axis) {
+  const mote_cum_sum_params& p = a.p<mote_cum_sum_params>();
+  const TensorView& x = a.in[0];
+  const bool wide = x.dtype == MOTE_I64;
+  const int64_t outer = product(x.dims, 0, axis), n = x.dims[axis], inner = product(x.dims, axis + 1, x.rank);
+  for (int64_t o = 0; o < outer; ++o) {
+    for (int64_t i = 0; i < inner; ++i) {
+      const int64_t first = o * n * inner + i;
+      uint64_t acc = 0;
+      for (int64_t k = 0; k < n; ++k) {
+        const int64_t at = first + (p.reverse ? n - 1 - k : k) * inner;
+        const uint64_t v = uint64_t(load_i(x.data, wide, at));
+        if (!p.exclusive) acc += v;
+        store_i(a.out[0].data, wide, at, int64_t(acc));
         if (p.exclusive) acc += v;
       }
     }
@@ -276,10 +305,9 @@ Status run_reduce(const OpArgs& a) {
   }
   const ReduceWalks r = reduce_walks(x, mask);
   switch (x.dtype) {
-    case MOTE_F32: reduce_typed<float>(a, r); break;
-    case MOTE_I32: reduce_typed<int32_t>(a, r); break;
+    case MOTE_F32: reduce_f32_all(a, r); break;
     case MOTE_I8: reduce_int8(a, r); break;
-    default: reduce_typed<int64_t>(a, r); break;
+    default: reduce_int_all(a, r); break;
   }
   return Status::kOk;
 }
@@ -314,7 +342,6 @@ Status run_arg_reduce(const OpArgs& a) {
   normalize_axis(&axis, a.in[0].rank);
   switch (a.in[0].dtype) {
     case MOTE_F32: arg_reduce_typed<float>(a, axis); break;
-    case MOTE_I32: arg_reduce_typed<int32_t>(a, axis); break;
     default: arg_reduce_typed<int64_t>(a, axis); break;
   }
   return Status::kOk;
@@ -337,8 +364,7 @@ Status run_cum_sum(const OpArgs& a) {
   normalize_axis(&axis, a.in[0].rank);
   switch (a.in[0].dtype) {
     case MOTE_F32: cum_sum_typed<float, double>(a, axis); break;
-    case MOTE_I32: cum_sum_typed<int32_t, uint64_t>(a, axis); break;
-    default: cum_sum_typed<int64_t, uint64_t>(a, axis); break;
+    default: cum_sum_int(a, axis); break;
   }
   return Status::kOk;
 }

@@ -104,45 +104,39 @@ inline void coalesce(Walk* w) {
   w->rank = r;
 }
 
+// A walk taken row by row (a row is its innermost axis): the offset of the row's first element,
+// and the step along the row. The index bookkeeping lives out of line (common.cc), once for
+// every kernel: only the per-element loop is instantiated per use.
+struct WalkRows {
+  const Walk* w;
+  int64_t base;   // offset of the row's first element
+  int64_t inner;  // elements per row
+  int64_t step;   // offset step along the row
+  bool done;      // no rows left (from the start when an axis is empty)
+  int64_t idx[kMaxWalkRank];
+
+  explicit WalkRows(const Walk& walk);
+  void next();
+};
+
 // Calls fn(offset) for every index of the walk in row-major order.
 template <typename Fn>
 inline void for_each_offset(const Walk& w, Fn fn) {
-  for (int32_t k = 0; k < w.rank; ++k) {
-    if (w.dims[k] == 0) return;
+  for (WalkRows r(w); !r.done; r.next()) {
+    int64_t off = r.base;
+    for (int64_t i = 0; i < r.inner; ++i, off += r.step) fn(off);
   }
-  const int64_t inner = w.rank ? w.dims[w.rank - 1] : 1;
-  const int64_t step = w.rank ? w.stride[w.rank - 1] : 0;
-  int64_t idx[kMaxWalkRank] = {0};
-  int64_t base = w.base;
-  for (;;) {
-    int64_t off = base;
-    for (int64_t i = 0; i < inner; ++i, off += step) fn(off);
-    int32_t d = w.rank - 2;
-    for (; d >= 0; --d) {
-      base += w.stride[d];
-      if (++idx[d] < w.dims[d]) break;
-      base -= w.stride[d] * w.dims[d];
-      idx[d] = 0;
-    }
-    if (d < 0) return;
-  }
-}
-
-template <typename T>
-inline void copy_walk_typed(void* dst, const void* src, const Walk& w) {
-  T* out = static_cast<T*>(dst);
-  const T* in = static_cast<const T*>(src);
-  for_each_offset(w, [&](int64_t off) { *out++ = in[off]; });
 }
 
 // Fills the dense `dst` from `src` along the walk; elements are moved by size, so any dtype works.
 inline void copy_walk(void* dst, const void* src, Walk w, uint32_t elem_size) {
   coalesce(&w);
-  switch (elem_size) {
-    case 1: copy_walk_typed<uint8_t>(dst, src, w); break;
-    case 4: copy_walk_typed<uint32_t>(dst, src, w); break;
-    default: copy_walk_typed<uint64_t>(dst, src, w); break;
-  }
+  uint8_t* out = static_cast<uint8_t*>(dst);
+  const uint8_t* in = static_cast<const uint8_t*>(src);
+  for_each_offset(w, [&](int64_t off) {
+    move_element(out, in + off * elem_size, elem_size);
+    out += elem_size;
+  });
 }
 
 }  // namespace ref
