@@ -163,6 +163,14 @@ Status qmatmul(const OpArgs& a) {
 #define MOTE_SIMD_ENTRY run_optimized
 #endif
 
+// A set may route further ops itself (the x86 levels: int8 element-wise ops): every op code the
+// switch below does not take goes to MOTE_SIMD_EXTRA_ROUTES, a function of the set's namespace.
+#ifdef MOTE_SIMD_EXTRA_ROUTES
+namespace MOTE_SIMD_NS {
+Status MOTE_SIMD_EXTRA_ROUTES(const OpArgs& a);
+}
+#endif
+
 Status MOTE_SIMD_ENTRY(const OpArgs& a) {
   using namespace MOTE_SIMD_NS;
   switch (a.code) {
@@ -173,7 +181,11 @@ Status MOTE_SIMD_ENTRY(const OpArgs& a) {
     case MOTE_OP_QCONV: return MOTE_SIMD_FAMILY(qconv) ? qconv(a) : Status::kUnsupportedOp;
     case MOTE_OP_QMATMUL: return MOTE_SIMD_FAMILY(qmatmul) ? qmatmul(a) : Status::kUnsupportedOp;
 #endif
+#ifdef MOTE_SIMD_EXTRA_ROUTES
+    default: return MOTE_SIMD_EXTRA_ROUTES(a);
+#else
     default: return Status::kUnsupportedOp;
+#endif
   }
 }
 

@@ -2,5 +2,6 @@
 #define MOTE_X86_LEVEL 3
 #include "level.h"
 
+#define MOTE_SIMD_EXTRA_ROUTES s8_extra_routes  // QAdd, QMul (s8_eltwise.inc)
 #define MOTE_SIMD_ENTRY run_x86_avx512
 #include "../simd_dispatch.h"
