@@ -22,7 +22,9 @@ export class MoteError extends Error {
   status: number;
   /** mote_status_str(status), e.g. "blob checksum mismatch". */
   statusText: string;
-  /** The runtime's one-line detail (mote_model_error / mote_session_error), or the glue's. */
+  /** The runtime's one-line detail (mote_model_error / mote_session_error), or the glue's.
+   *  mote.wasm is built without the runtime's detail text: there it is '' (the message then ends
+   *  with the status name) unless the glue words the error itself. */
   detail: string;
 }
 

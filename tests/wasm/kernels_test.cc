@@ -1,13 +1,15 @@
 // Every WebAssembly SIMD128 kernel (runtime/kernels/wasm_simd128) against the reference kernel,
 // which is the specification, on random shapes including odd and tiny ones, every fused
 // activation, bias on and off, broadcasts and in-place use: Conv (1x1, general, depthwise),
-// Gemm, MatMul, MaxPool, the global pools, and the element-wise ops.
+// Gemm, MatMul, MaxPool, the global pools, and the element-wise ops; and the int8 QConv (1x1,
+// general, depthwise) and QMatMul, which must match exactly: zero points at the extremes,
+// per-channel and per-tensor multipliers, shifts of both signs, fused ranges, int32 output.
 //
 // Built by wasm/build.sh (em++ -msimd128, against the SIMD build's library) into
 // kernels_test.js, run with Node: `node kernels_test.js [SEED]`. A test harness, so it uses
 // the normal C++ library and heap.
 //
-// Tolerance: |simd - ref| <= 1e-4 * (1 + |ref|) per element (they sum in another order; wasm
+// Float tolerance: |simd - ref| <= 1e-4 * (1 + |ref|) per element (they sum in another order; wasm
 // has no fused multiply-add here either), NaN only where the reference has NaN. Every case the
 // dispatcher should take must be taken: a kUnsupportedOp there is a failure, as is a case it
 // should hand back and does not.
@@ -491,6 +493,317 @@ void unary_tests(Rng& rng) {
   check("Relu int8", MOTE_OP_RELU, &p, sizeof p, {q}, Expect::kFallback);
 }
 
+
+// ---- int8: QConv, QMatMul --------------------------------------------------------------------
+//
+// Integers: the SIMD128 result must equal the reference's byte for byte.
+
+struct QTensor {
+  int32_t dtype = MOTE_I8;
+  std::vector<int32_t> dims;
+  std::vector<uint8_t> bytes;
+  bool present = true;
+};
+
+QTensor q_int8(Rng& rng, std::vector<int32_t> dims) {
+  QTensor t;
+  t.dims = dims;
+  int64_t n = 1;
+  for (int32_t d : dims) n *= d;
+  t.bytes.resize(size_t(n));
+  // Mostly uniform, with runs of the extremes that make the largest products.
+  const int mode = rng.range(0, 3);
+  for (uint8_t& b : t.bytes) b = mode == 0 ? uint8_t(rng.coin() ? 0x80 : 0x7F) : uint8_t(rng.next());
+  return t;
+}
+
+QTensor q_int32(std::vector<int32_t> values) {
+  QTensor t;
+  t.dtype = MOTE_I32;
+  t.dims = {int32_t(values.size())};
+  t.bytes.resize(values.size() * 4);
+  memcpy(t.bytes.data(), values.data(), t.bytes.size());
+  return t;
+}
+
+QTensor q_absent() {
+  QTensor t;
+  t.present = false;
+  return t;
+}
+
+TensorView q_view(const QTensor& t, void* data) {
+  TensorView v{};
+  v.data = data;
+  v.dtype = t.present ? t.dtype : MOTE_DTYPE_UNDEFINED;
+  v.rank = int32_t(t.dims.size());
+  for (size_t k = 0; k < t.dims.size(); ++k) v.dims[k] = t.dims[k];
+  return v;
+}
+
+Status run_q_reference(const OpArgs& a) { return a.code == MOTE_OP_QCONV ? run_qconv(a) : run_qmatmul(a); }
+
+void check_q(const std::string& name, int32_t code, const void* params, uint32_t params_size, std::vector<QTensor> ins,
+             Expect expect) {
+  char diag_buf[256];
+  Diag diag(diag_buf, sizeof diag_buf);
+  std::vector<std::vector<uint8_t>> bufs;
+  for (const QTensor& t : ins) bufs.push_back(t.bytes);
+  std::vector<TensorView> views;
+  for (size_t k = 0; k < ins.size(); ++k) views.push_back(q_view(ins[k], ins[k].present ? bufs[k].data() : nullptr));
+  TensorView inferred[1];
+  uint32_t scratch = 0;
+  OpArgs probe{code, params, params_size, views.data(), int32_t(views.size()), nullptr, 1, nullptr, 0, &diag};
+  if (op_infer(probe, inferred, &scratch) != Status::kOk) {
+    fail(name, (std::string("the case itself is invalid: ") + diag.text()).c_str());
+    return;
+  }
+  if (scratch != 0) return fail(name, "the reference asks for scratch; this harness gives none");
+  int64_t out_n = 1;
+  for (int32_t k = 0; k < inferred[0].rank; ++k) out_n *= inferred[0].dims[k];
+  const size_t out_bytes = size_t(out_n) * dtype_size(inferred[0].dtype);
+  std::vector<uint8_t> results[2];
+  Status status[2];
+  for (int which = 0; which < 2; ++which) {
+    std::vector<uint8_t> out(out_bytes + 32, 0xA5);  // a sentinel past the end catches overruns
+    TensorView ov = inferred[0];
+    ov.data = out.data();
+    OpArgs a{code, params, params_size, views.data(), int32_t(views.size()), &ov, 1, nullptr, 0, &diag};
+    status[which] = which == 0 ? run_q_reference(a) : run_optimized(a);
+    results[which] = out;
+  }
+  for (size_t k = 0; k < ins.size(); ++k) {
+    if (bufs[k] != ins[k].bytes) return fail(name, "an input was modified");
+  }
+  if (status[0] != Status::kOk) return fail(name, "the reference kernel failed");
+  if (expect == Expect::kFallback) {
+    if (status[1] != Status::kUnsupportedOp) return fail(name, "the SIMD128 set took a case it should hand back");
+    ++g_passed;
+    return;
+  }
+  if (status[1] == Status::kUnsupportedOp) return fail(name, "no SIMD128 kernel took it (kUnsupportedOp)");
+  if (status[1] != Status::kOk) return fail(name, "the SIMD128 kernel failed");
+  for (size_t i = out_bytes; i < out_bytes + 32; ++i) {
+    if (results[1][i] != 0xA5) return fail(name, "wrote past the end of the output");
+  }
+  for (size_t i = 0; i < out_bytes; ++i) {
+    if (results[0][i] != results[1][i]) {
+      const size_t elem = dtype_size(inferred[0].dtype);
+      const size_t at = i / elem * elem;
+      int32_t r = 0, o = 0;
+      if (elem == 4) {
+        memcpy(&r, &results[0][at], 4);
+        memcpy(&o, &results[1][at], 4);
+      } else {
+        r = int8_t(results[0][at]);
+        o = int8_t(results[1][at]);
+      }
+      char msg[160];
+      snprintf(msg, sizeof msg, "element %zu: simd %d, reference %d", at / elem, o, r);
+      return fail(name, msg);
+    }
+  }
+  ++g_passed;
+}
+
+// The requantisation inputs of `channels` outputs: per channel or one for all, multipliers
+// anywhere in [0, 2^31) (mostly the converter's [2^30, 2^31)), shifts of both signs including the
+// extremes, or none at all (int32 output).
+struct QEpilogue {
+  bool requant = true;
+  bool per_channel = true;
+  bool bias = true;
+  int32_t out_zp = 0, act_min = -128, act_max = 127;
+};
+
+QEpilogue random_qepilogue(Rng& rng) {
+  QEpilogue q;
+  q.requant = rng.range(0, 4) != 0;
+  q.per_channel = rng.coin();
+  q.bias = rng.range(0, 3) != 0;
+  const int32_t zps[] = {-128, 127, 0, -5, 17};
+  q.out_zp = rng.coin() ? zps[rng.range(0, 4)] : rng.range(-128, 127);
+  if (q.requant) {
+    switch (rng.range(0, 3)) {
+      case 0: break;
+      case 1: q.act_min = q.out_zp, q.act_max = 127; break;  // Relu
+      case 2: q.act_min = rng.range(-128, 0), q.act_max = rng.range(0, 127); break;
+      default: q.act_min = q.act_max = rng.range(-128, 127); break;  // a single value
+    }
+  } else {
+    q.act_min = INT32_MIN, q.act_max = INT32_MAX;
+  }
+  return q;
+}
+
+void add_epilogue(Rng& rng, const QEpilogue& q, int32_t channels, std::vector<QTensor>* ins) {
+  if (q.bias) {
+    std::vector<int32_t> bias(static_cast<size_t>(channels));
+    for (int32_t& b : bias) b = rng.range(-40000, 40000);
+    ins->push_back(q_int32(bias));
+  } else {
+    ins->push_back(q_absent());
+  }
+  if (!q.requant) return;
+  const int32_t n = q.per_channel ? channels : 1;
+  std::vector<int32_t> mult(static_cast<size_t>(n)), shift(static_cast<size_t>(n));
+  for (int32_t k = 0; k < n; ++k) {
+    const int kind = rng.range(0, 9);
+    mult[size_t(k)] = kind == 0 ? rng.range(0, 0x3FFFFFFF) : int32_t(0x40000000u + (rng.next() & 0x3FFFFFFFu));
+    if (kind == 1) mult[size_t(k)] = 0x7FFFFFFF;
+    shift[size_t(k)] = kind == 2 ? -31 : kind == 3 ? 30 : kind == 4 ? rng.range(1, 8) : rng.range(-16, 0);
+  }
+  ins->push_back(q_int32(mult));
+  ins->push_back(q_int32(shift));
+}
+
+struct QConvCase {
+  int32_t n = 1, c = 1, h = 1, w = 1, m = 1, kh = 1, kw = 1, sh = 1, sw = 1, dh = 1, dw = 1;
+  int32_t pt = 0, pl = 0, pb = 0, pr = 0, group = 1, in_zp = 0;
+  bool one_d = false;
+  int32_t weight_zp = 0;  // nonzero: a case for the reference
+};
+
+void qconv_case(Rng& rng, const QConvCase& cc, const char* tag) {
+  mote_qconv_params p{};
+  mote_conv_params& c = p.conv;
+  c.spatial_rank = cc.one_d ? 1 : 2;
+  c.group = cc.group;
+  if (cc.one_d) {
+    c.kernel[0] = cc.kw, c.stride[0] = cc.sw, c.dilation[0] = cc.dw, c.pad_begin[0] = cc.pl, c.pad_end[0] = cc.pr;
+  } else {
+    c.kernel[0] = cc.kh, c.kernel[1] = cc.kw, c.stride[0] = cc.sh, c.stride[1] = cc.sw;
+    c.dilation[0] = cc.dh, c.dilation[1] = cc.dw;
+    c.pad_begin[0] = cc.pt, c.pad_begin[1] = cc.pl, c.pad_end[0] = cc.pb, c.pad_end[1] = cc.pr;
+  }
+  const QEpilogue q = random_qepilogue(rng);
+  p.in_zp = cc.in_zp;
+  p.out_zp = q.out_zp;
+  p.act_min = q.act_min;
+  p.act_max = q.act_max;
+  std::vector<int32_t> xd = cc.one_d ? std::vector<int32_t>{cc.n, cc.c, cc.w} : std::vector<int32_t>{cc.n, cc.c, cc.h, cc.w};
+  std::vector<int32_t> wd = cc.one_d ? std::vector<int32_t>{cc.m, cc.c / cc.group, cc.kw}
+                                     : std::vector<int32_t>{cc.m, cc.c / cc.group, cc.kh, cc.kw};
+  std::vector<QTensor> ins = {q_int8(rng, xd), q_int8(rng, wd)};
+  add_epilogue(rng, q, cc.m, &ins);
+  if (cc.weight_zp) {
+    if (!q.requant) ins.push_back(q_absent()), ins.push_back(q_absent());
+    ins.push_back(q_int32({cc.weight_zp}));
+  }
+  char name[300];
+  snprintf(name, sizeof name,
+           "QConv %s %s x%s w%s k%dx%d s%dx%d d%dx%d pad %d,%d,%d,%d g%d in_zp %d out_zp %d act [%d,%d] %s%s%s", tag,
+           cc.one_d ? "1-D" : "2-D", dims_str(xd).c_str(), dims_str(wd).c_str(), cc.kh, cc.kw, cc.sh, cc.sw, cc.dh,
+           cc.dw, cc.pt, cc.pl, cc.pb, cc.pr, cc.group, cc.in_zp, q.out_zp, q.act_min, q.act_max,
+           q.requant ? (q.per_channel ? "per-channel" : "per-tensor") : "int32 out", q.bias ? "" : " no bias",
+           cc.weight_zp ? " weight zp" : "");
+  check_q(name, MOTE_OP_QCONV, &p, sizeof p, ins, cc.weight_zp ? Expect::kFallback : Expect::kOptimized);
+}
+
+int32_t random_zp(Rng& rng) {
+  const int32_t zps[] = {-128, 127, 0};
+  return rng.coin() ? zps[rng.range(0, 2)] : rng.range(-128, 127);
+}
+
+void qconv_tests(Rng& rng) {
+  // 1x1 (the GEMM path): odd channel and pixel counts, pixel counts around the 4-column blocks.
+  for (int t = 0; t < 40; ++t) {
+    QConvCase cc;
+    cc.n = rng.range(1, 2), cc.c = rng.range(1, 40), cc.m = rng.range(1, 37);
+    cc.h = rng.range(1, 9), cc.w = rng.range(1, 11);
+    if (t % 4 == 0) cc.c = 4 * rng.range(1, 12), cc.h = 4, cc.w = 4;  // whole vectors everywhere
+    cc.in_zp = random_zp(rng);
+    if (t % 7 == 3) cc.group = 1 + rng.range(0, 2), cc.c = cc.group * rng.range(1, 9), cc.m = cc.group * rng.range(1, 9);
+    qconv_case(rng, cc, "1x1");
+  }
+  // General: kernels, strides, dilations, padding, groups, 1-D.
+  for (int t = 0; t < 60; ++t) {
+    QConvCase cc;
+    cc.n = rng.range(1, 2);
+    cc.group = t % 5 == 0 ? rng.range(2, 3) : 1;
+    cc.c = cc.group * rng.range(1, 9), cc.m = cc.group * rng.range(1, 9);
+    cc.kh = rng.range(1, 5), cc.kw = rng.range(1, 5);
+    cc.sh = rng.range(1, 3), cc.sw = rng.range(1, 3), cc.dh = rng.range(1, 2), cc.dw = rng.range(1, 2);
+    cc.pt = rng.range(0, 2), cc.pl = rng.range(0, 2), cc.pb = rng.range(0, 2), cc.pr = rng.range(0, 2);
+    cc.h = (cc.kh - 1) * cc.dh + 1 + rng.range(0, 9) - cc.pt - cc.pb;
+    cc.w = (cc.kw - 1) * cc.dw + 1 + rng.range(0, 12) - cc.pl - cc.pr;
+    if (cc.h < 1) cc.h = 1;
+    if (cc.w < 1) cc.w = 1;
+    if (cc.h + cc.pt + cc.pb < (cc.kh - 1) * cc.dh + 1) cc.pb += (cc.kh - 1) * cc.dh + 1 - cc.h - cc.pt - cc.pb;
+    if (cc.w + cc.pl + cc.pr < (cc.kw - 1) * cc.dw + 1) cc.pr += (cc.kw - 1) * cc.dw + 1 - cc.w - cc.pl - cc.pr;
+    cc.in_zp = random_zp(rng);
+    cc.one_d = t % 9 == 4;
+    if (cc.one_d) cc.kh = cc.sh = cc.dh = 1, cc.pt = cc.pb = 0, cc.h = 1;
+    qconv_case(rng, cc, "general");
+  }
+  // Depthwise: the 3x3 stride 1 and 2 of the mobile networks, wide rows (the 8-pixel vectors),
+  // narrow ones (border only), dilation, other strides, a channel multiplier (not depthwise).
+  for (int t = 0; t < 60; ++t) {
+    QConvCase cc;
+    cc.n = rng.range(1, 2);
+    cc.c = cc.m = cc.group = rng.range(2, 12);
+    const bool mobile = t % 2 == 0;
+    cc.kh = mobile ? 3 : rng.range(1, 5), cc.kw = mobile ? 3 : rng.range(1, 5);
+    cc.sh = mobile ? rng.range(1, 2) : rng.range(1, 3), cc.sw = mobile ? cc.sh : rng.range(1, 3);
+    cc.dh = mobile ? 1 : rng.range(1, 2), cc.dw = mobile ? 1 : rng.range(1, 2);
+    cc.pt = cc.pl = cc.pb = cc.pr = mobile ? 1 : rng.range(0, 2);
+    if (!mobile) cc.pb = rng.range(0, 2), cc.pr = rng.range(0, 2);
+    cc.h = rng.range(1, 12) + (cc.kh - 1) * cc.dh, cc.w = rng.range(1, 40) + (cc.kw - 1) * cc.dw;
+    cc.in_zp = random_zp(rng);
+    if (t % 10 == 7) cc.m = 2 * cc.c;  // channel multiplier 2: the general kernel
+    qconv_case(rng, cc, cc.m == cc.c ? "depthwise" : "multiplier 2");
+  }
+  // Weight zero points other than 0 stay with the reference.
+  QConvCase cc;
+  cc.c = 3, cc.m = 4, cc.h = 5, cc.w = 5, cc.kh = cc.kw = 3, cc.weight_zp = 3;
+  qconv_case(rng, cc, "general");
+  // Columns longer than the stack buffer stay with the reference too.
+  QConvCase big;
+  big.c = 700, big.m = 2, big.h = 3, big.w = 3, big.kh = big.kw = 3;
+  mote_qconv_params p{};
+  p.conv.spatial_rank = 2, p.conv.group = 1;
+  p.conv.kernel[0] = p.conv.kernel[1] = 3;
+  p.conv.stride[0] = p.conv.stride[1] = p.conv.dilation[0] = p.conv.dilation[1] = 1;
+  p.act_min = INT32_MIN, p.act_max = INT32_MAX;
+  check_q("QConv general 6300 taps per column", MOTE_OP_QCONV, &p, sizeof p,
+          {q_int8(rng, {1, 700, 3, 3}), q_int8(rng, {2, 700, 3, 3})}, Expect::kFallback);
+}
+
+void qmatmul_tests(Rng& rng) {
+  for (int t = 0; t < 70; ++t) {
+    mote_qmatmul_params p{};
+    const QEpilogue q = random_qepilogue(rng);
+    p.a_zp = random_zp(rng);
+    p.out_zp = q.out_zp;
+    p.act_min = q.act_min;
+    p.act_max = q.act_max;
+    const int32_t M = rng.range(1, 9), K = t % 5 == 0 ? rng.range(200, 700) : rng.range(1, 70), N = rng.range(1, 45);
+    std::vector<int32_t> ad = {M, K}, bd = {K, N};
+    const int shape = t % 4;
+    if (shape == 1) ad.insert(ad.begin(), rng.range(1, 3));  // batched A, one shared B
+    if (shape == 2) {                                         // batch against batch
+      const int32_t batch = rng.range(2, 3);
+      ad.insert(ad.begin(), batch);
+      bd.insert(bd.begin(), batch);
+    }
+    if (shape == 3) bd.insert(bd.begin(), 1);  // B's batch dimensions all 1
+    std::vector<QTensor> ins = {q_int8(rng, ad), q_int8(rng, bd)};
+    add_epilogue(rng, q, N, &ins);
+    char name[240];
+    snprintf(name, sizeof name, "QMatMul %s x %s a_zp %d out_zp %d act [%d,%d] %s%s", dims_str(ad).c_str(),
+             dims_str(bd).c_str(), p.a_zp, q.out_zp, q.act_min, q.act_max,
+             q.requant ? (q.per_channel ? "per-channel" : "per-tensor") : "int32 out", q.bias ? "" : " no bias");
+    check_q(name, MOTE_OP_QMATMUL, &p, sizeof p, ins, Expect::kOptimized);
+  }
+  // A B zero point other than 0, and a batch broadcast the kernels leave alone.
+  mote_qmatmul_params p{};
+  p.act_min = INT32_MIN, p.act_max = INT32_MAX;
+  check_q("QMatMul B zero point", MOTE_OP_QMATMUL, &p, sizeof p,
+          {q_int8(rng, {3, 5}), q_int8(rng, {5, 9}), q_absent(), q_absent(), q_absent(), q_int32({1})}, Expect::kFallback);
+  check_q("QMatMul [1,3,5] x [2,5,4]", MOTE_OP_QMATMUL, &p, sizeof p, {q_int8(rng, {1, 3, 5}), q_int8(rng, {2, 5, 4})},
+          Expect::kFallback);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -500,7 +813,9 @@ int main(int argc, char** argv) {
   pool_tests(rng);
   binary_tests(rng);
   unary_tests(rng);
-  printf("SIMD128 kernels against the reference, tolerance 1e-4 * (1 + |ref|)\n");
+  qconv_tests(rng);
+  qmatmul_tests(rng);
+  printf("SIMD128 kernels against the reference: float within 1e-4 * (1 + |ref|), int8 exactly\n");
   printf("kernels: %d passed, %d failed\n", g_passed, g_failed);
   return g_failed == 0 ? 0 : 1;
 }

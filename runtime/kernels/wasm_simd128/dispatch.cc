@@ -2,6 +2,7 @@
 // and plain checks on the shapes choose a variant; kUnsupportedOp, returned before anything is
 // written, hands the op to the reference kernel. Parameters were verified at load.
 #include "kernels.h"
+#include "s8_kernels.h"
 
 namespace mote {
 namespace wasm_simd128 {
@@ -79,6 +80,59 @@ Status matmul(const OpArgs& a) {
   return Status::kOk;
 }
 
+// Weight zero points other than 0 (rare: the converter's weights are symmetric) stay with the
+// reference; the int8 kernels multiply the weights as they are.
+bool zero_points_zero(const OpArgs& a, int32_t k) {
+  if (a.num_in <= k || !a.in[k].present()) return true;
+  const TensorView& zp = a.in[k];
+  if (!zp.data) return false;
+  const int64_t n = zp.numel();
+  for (int64_t i = 0; i < n; ++i) {
+    if (zp.as<int32_t>()[i] != 0) return false;
+  }
+  return true;
+}
+
+Status qconv(const OpArgs& a) {
+  if (!zero_points_zero(a, 5)) return Status::kUnsupportedOp;
+  const mote_qconv_params& p = a.p<mote_qconv_params>();
+  const ConvShape g = conv_shape(a);
+  const Epilogue e = s8::s8_epilogue(a, p.out_zp, p.act_min, p.act_max);
+  if (g.group == g.c && g.m == g.c && g.group > 1) return s8_dwconv2d(a, g, e, p.in_zp);
+  if (g.kh == 1 && g.kw == 1 && g.sh == 1 && g.sw == 1 && g.oh == g.ih && g.ow == g.iw && g.ph == 0 && g.pw == 0) {
+    return s8_conv2d_1x1(a, g, e, p.in_zp);
+  }
+  return s8_conv2d(a, g, e, p.in_zp);
+}
+
+// QMatMul against one shared B (no batch, or batch dimensions all 1): all of A's rows in one
+// product; or batch by batch when A and B carry the same batch dimensions. Other broadcasts go
+// to the reference.
+Status qmatmul(const OpArgs& a) {
+  if (!zero_points_zero(a, 5)) return Status::kUnsupportedOp;
+  const mote_qmatmul_params& p = a.p<mote_qmatmul_params>();
+  const TensorView& A = a.in[0];
+  const TensorView& B = a.in[1];
+  const int32_t M = A.dims[A.rank - 2], K = A.dims[A.rank - 1], N = B.dims[B.rank - 1];
+  const Epilogue e = s8::s8_epilogue(a, p.out_zp, p.act_min, p.act_max);
+  int64_t b_batch = 1;
+  for (int32_t d = 0; d < B.rank - 2; ++d) b_batch *= B.dims[d];
+  if (b_batch == 1) {
+    const int64_t rows = K ? A.numel() / K : int64_t(M);
+    if (rows > 0x7FFFFFFF || a.out[0].numel() != rows * N) return Status::kUnsupportedOp;
+    s8_gemm(int32_t(rows), N, K, A.as<int8_t>(), p.a_zp, B.as<int8_t>(), e, 0);
+    return Status::kOk;
+  }
+  if (A.rank != B.rank) return Status::kUnsupportedOp;
+  for (int32_t d = 0; d < A.rank - 2; ++d) {
+    if (A.dims[d] != B.dims[d]) return Status::kUnsupportedOp;
+  }
+  for (int64_t b = 0; b < b_batch; ++b) {
+    s8_gemm(M, N, K, A.as<int8_t>() + b * M * K, p.a_zp, B.as<int8_t>() + b * K * N, e, b * M * N);
+  }
+  return Status::kOk;
+}
+
 }  // namespace
 }  // namespace wasm_simd128
 
@@ -88,6 +142,8 @@ Status run_optimized(const OpArgs& a) {
     case MOTE_OP_CONV: return conv(a);
     case MOTE_OP_GEMM: return gemm(a);
     case MOTE_OP_MATMUL: return matmul(a);
+    case MOTE_OP_QCONV: return qconv(a);
+    case MOTE_OP_QMATMUL: return qmatmul(a);
     case MOTE_OP_MAX_POOL: return f32_maxpool2d(a);
     case MOTE_OP_GLOBAL_AVERAGE_POOL:
     case MOTE_OP_GLOBAL_MAX_POOL: return f32_global_pool(a);

@@ -1,5 +1,6 @@
-// WebAssembly SIMD128 kernels (float32). dispatch.cc picks one by plain checks on the shapes;
-// anything these do not cover runs on the reference kernels, which are the specification:
+// WebAssembly SIMD128 kernels (float32; the int8 ones are in s8_kernels.h). dispatch.cc picks
+// one by plain checks on the shapes; anything these do not cover runs on the reference kernels,
+// which are the specification:
 // tests/wasm/kernels_test.cc checks every variant here against them on random and odd shapes.
 //
 // They read exactly what the reference kernels read (NCHW tensors, the blob's weight layout,
