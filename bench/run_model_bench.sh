@@ -1,21 +1,26 @@
 #!/usr/bin/env bash
 # Times Mote against onnxruntime-node on the torchvision models of the model tests.
 #
-#   run_model_bench.sh MOTE_BIN WORKDIR [--iters N]
+#   run_model_bench.sh MOTE_BIN WORKDIR [--iters N] [--no-int8]
 #
 # Both run float32 on one thread on the same input (WORKDIR/onnx/input.npy), after 2 untimed
-# runs; the figures are the median of N timed runs (default 20). Models are exported and cached
+# runs; the figures are the median of N timed runs (default 20). Mote also runs each model
+# quantized to int8 (calibrated on 4 seeded random inputs, float input and output as the float
+# model has), timed against the same onnxruntime float32 figure. The kernel set Mote used (on
+# x86 the level picked for this CPU) is printed with the table. Models are exported and cached
 # by tests/models/export_models.py, so a WORKDIR shared with run_model_tests.sh is reused.
 # Prints a markdown table; exits non-zero when a model could not be converted or timed.
 set -u
-usage="usage: run_model_bench.sh MOTE_BIN WORKDIR [--iters N]"
+usage="usage: run_model_bench.sh MOTE_BIN WORKDIR [--iters N] [--no-int8]"
 mote=${1:?$usage}
 work=${2:?$usage}
 shift 2
 iters=20
+int8=1
 while [ $# -gt 0 ]; do
   case "$1" in
     --iters) iters=${2:?$usage}; shift 2 ;;
+    --no-int8) int8=0; shift ;;
     *) echo "$usage" >&2; exit 2 ;;
   esac
 done
@@ -26,6 +31,9 @@ mkdir -p "$work"
 work=$(cd "$work" && pwd)
 models_prepare "$work" || exit 1
 input="$work/onnx/input.npy"
+calib="$work/onnx/calib.npy"
+[ "$int8" -eq 0 ] || [ -f "$calib" ] || "$python" -c "import numpy as np; np.save('$calib', np.random.RandomState(1).standard_normal((4, 3, 224, 224)).astype(np.float32))"
+kernels=-
 
 # Timings on a busy machine mean little; the load at the start goes into the report.
 load=$(cut -d' ' -f1 /proc/loadavg 2>/dev/null || echo unknown)
@@ -34,7 +42,7 @@ rows=()
 for model in $models; do
   dir="$work/$model"
   echo "bench: $model" >&2
-  macs=- mote_ms=- ort_ms=- ratio=- arena=- arena_ratio=- problem=
+  macs=- mote_ms=- ort_ms=- ratio=- arena=- arena_ratio=- problem= q_ms=- q_ratio=-
   if ! model_convert "$mote" "$work" "$model"; then
     problem="mote convert: $(last_line "$dir/convert.log")"
   else
@@ -49,6 +57,7 @@ for model in $models; do
     if "$mote" bench "$dir/$model.mote" --iters "$iters" --warmup 2 --input "input=$input" \
         --json > "$dir/bench_mote.json" 2>&1; then
       mote_ms=$(json_num median_ms < "$dir/bench_mote.json")
+      kernels=$(grep -o '"kernels": *"[^"]*"' "$dir/bench_mote.json" | sed 's/.*: *"//; s/"$//')
     else
       problem="mote bench: $(last_line "$dir/bench_mote.json")"
     fi
@@ -58,8 +67,23 @@ for model in $models; do
     else
       problem="${problem:+$problem; }onnxruntime-node: $(last_line "$dir/bench_ort.json")"
     fi
+    if [ "$int8" -eq 1 ]; then
+      if ! timeout 600 "$mote" convert "$work/onnx/$model.onnx" -o "$dir/$model.int8.mote" --shape input=1x3x224x224 \
+          --quantize int8 --calib "$calib" > "$dir/convert_int8.log" 2>&1; then
+        problem="${problem:+$problem; }mote convert --quantize int8: $(last_line "$dir/convert_int8.log")"
+      elif "$mote" bench "$dir/$model.int8.mote" --iters "$iters" --warmup 2 --input "input=$input" \
+          --json > "$dir/bench_mote_int8.json" 2>&1; then
+        q_ms=$(json_num median_ms < "$dir/bench_mote_int8.json")
+      else
+        problem="${problem:+$problem; }mote bench (int8): $(last_line "$dir/bench_mote_int8.json")"
+      fi
+    fi
     if [ -z "$problem" ]; then
       ratio=$(awk -v a="$mote_ms" -v b="$ort_ms" 'BEGIN { printf "%.2f", a / b }')
+      if [ "$q_ms" != - ]; then
+        q_ratio=$(awk -v a="$q_ms" -v b="$ort_ms" 'BEGIN { printf "%.2f", a / b }')
+        q_ms=$(printf '%.2f' "$q_ms")
+      fi
       mote_ms=$(printf '%.2f' "$mote_ms")
       ort_ms=$(printf '%.2f' "$ort_ms")
     fi
@@ -68,15 +92,15 @@ for model in $models; do
     echo "bench: $model: $problem" >&2
     errors=$((errors + 1))
   fi
-  rows+=("| $model | $macs | $mote_ms | $ort_ms | $ratio | $arena | $arena_ratio |")
+  rows+=("| $model | $macs | $mote_ms | $ort_ms | $ratio | $q_ms | $q_ratio | $arena | $arena_ratio |")
 done
 
 echo
 echo "Median latency over $iters runs, float32, one thread; onnxruntime is onnxruntime-node" \
   "$(node -p "require('$tests_dir/node_modules/onnxruntime-node/package.json').version");" \
-  "load average $load at the start."
+  "load average $load at the start; Mote kernels: $kernels."
 echo
-echo "| model | MACs | Mote ms | onnxruntime ms | Mote/onnxruntime | arena bytes | arena/lower bound |"
-echo "|---|---:|---:|---:|---:|---:|---:|"
+echo "| model | MACs | Mote f32 ms | onnxruntime f32 ms | Mote f32/ort | Mote int8 ms | Mote int8/ort f32 | arena bytes (f32) | arena/lower bound |"
+echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|"
 printf '%s\n' "${rows[@]}"
 [ "$errors" -eq 0 ]

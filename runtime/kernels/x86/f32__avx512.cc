@@ -1,7 +1,8 @@
-// float32 Conv (1x1, im2col, depthwise), Gemm and MatMul kernels at the avx512 level.
+// float32 Conv (1x1, im2col, depthwise), Gemm, MatMul, element-wise and pooling kernels at the avx512 level.
 #define MOTE_X86_LEVEL 3
 #include "level.h"
 
 #include "f32_gemm.inc"
 #include "f32_dwconv.inc"
+#include "f32_eltwise.inc"
 #include "../simd_conv2d.h"

@@ -151,6 +151,56 @@ inline float vsum(vf v) {
 inline vf vload_even(const float* p) { return _mm_shuffle_ps(_mm_loadu_ps(p), _mm_loadu_ps(p + 4), _MM_SHUFFLE(2, 0, 2, 0)); }
 #endif
 
+// ---- more float lanes, for the element-wise kernels (f32_eltwise.inc) ------------------------
+#if MOTE_X86_LEVEL == 3
+inline vf vsub(vf a, vf b) { return _mm512_sub_ps(a, b); }
+inline vf vdiv(vf a, vf b) { return _mm512_div_ps(a, b); }
+inline vf vsqrt(vf a) { return _mm512_sqrt_ps(a); }
+inline vf vabs(vf a) { return _mm512_abs_ps(a); }
+inline vf vneg(vf a) { return _mm512_castsi512_ps(_mm512_xor_si512(_mm512_castps_si512(a), _mm512_set1_epi32(int32_t(0x80000000u)))); }
+inline vf vfloor(vf a) { return _mm512_roundscale_ps(a, _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC); }
+inline vf vceil(vf a) { return _mm512_roundscale_ps(a, _MM_FROUND_TO_POS_INF | _MM_FROUND_NO_EXC); }
+// where(a < b, x, y), where(a unordered with itself (NaN), x, y)
+inline vf vsel_lt(vf a, vf b, vf x, vf y) { return _mm512_mask_blend_ps(_mm512_cmp_ps_mask(a, b, _CMP_LT_OQ), y, x); }
+inline vf vsel_gt(vf a, vf b, vf x, vf y) { return _mm512_mask_blend_ps(_mm512_cmp_ps_mask(a, b, _CMP_GT_OQ), y, x); }
+inline vf vsel_nan(vf a, vf x, vf y) { return _mm512_mask_blend_ps(_mm512_cmp_ps_mask(a, a, _CMP_UNORD_Q), y, x); }
+// 2^n for n already an integer in float form, in range: (n + 127) << 23 as bits.
+inline vf vpow2i(vf n) {
+  return _mm512_castsi512_ps(_mm512_slli_epi32(_mm512_add_epi32(_mm512_cvtps_epi32(n), _mm512_set1_epi32(127)), 23));
+}
+// Masked load with `fill` in the lanes outside m.
+inline vf vload_m_or(const float* p, vmask m, vf fill) { return _mm512_mask_loadu_ps(fill, m, p); }
+#elif MOTE_X86_LEVEL == 2
+inline vf vsub(vf a, vf b) { return _mm256_sub_ps(a, b); }
+inline vf vdiv(vf a, vf b) { return _mm256_div_ps(a, b); }
+inline vf vsqrt(vf a) { return _mm256_sqrt_ps(a); }
+inline vf vabs(vf a) { return _mm256_andnot_ps(_mm256_set1_ps(-0.0f), a); }
+inline vf vneg(vf a) { return _mm256_xor_ps(_mm256_set1_ps(-0.0f), a); }
+inline vf vfloor(vf a) { return _mm256_floor_ps(a); }
+inline vf vceil(vf a) { return _mm256_ceil_ps(a); }
+inline vf vsel_lt(vf a, vf b, vf x, vf y) { return _mm256_blendv_ps(y, x, _mm256_cmp_ps(a, b, _CMP_LT_OQ)); }
+inline vf vsel_gt(vf a, vf b, vf x, vf y) { return _mm256_blendv_ps(y, x, _mm256_cmp_ps(a, b, _CMP_GT_OQ)); }
+inline vf vsel_nan(vf a, vf x, vf y) { return _mm256_blendv_ps(y, x, _mm256_cmp_ps(a, a, _CMP_UNORD_Q)); }
+inline vf vpow2i(vf n) {
+  return _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_add_epi32(_mm256_cvtps_epi32(n), _mm256_set1_epi32(127)), 23));
+}
+inline vf vload_m_or(const float* p, vmask m, vf fill) {
+  return _mm256_blendv_ps(fill, _mm256_maskload_ps(p, m), _mm256_castsi256_ps(m));
+}
+#else
+inline vf vsub(vf a, vf b) { return _mm_sub_ps(a, b); }
+inline vf vdiv(vf a, vf b) { return _mm_div_ps(a, b); }
+inline vf vsqrt(vf a) { return _mm_sqrt_ps(a); }
+inline vf vabs(vf a) { return _mm_andnot_ps(_mm_set1_ps(-0.0f), a); }
+inline vf vneg(vf a) { return _mm_xor_ps(_mm_set1_ps(-0.0f), a); }
+inline vf vfloor(vf a) { return _mm_floor_ps(a); }
+inline vf vceil(vf a) { return _mm_ceil_ps(a); }
+inline vf vsel_lt(vf a, vf b, vf x, vf y) { return _mm_blendv_ps(y, x, _mm_cmplt_ps(a, b)); }
+inline vf vsel_gt(vf a, vf b, vf x, vf y) { return _mm_blendv_ps(y, x, _mm_cmpgt_ps(a, b)); }
+inline vf vsel_nan(vf a, vf x, vf y) { return _mm_blendv_ps(y, x, _mm_cmpunord_ps(a, a)); }
+inline vf vpow2i(vf n) { return _mm_castsi128_ps(_mm_slli_epi32(_mm_add_epi32(_mm_cvtps_epi32(n), _mm_set1_epi32(127)), 23)); }
+#endif
+
 // A fused activation (mote_act) in vector form.
 struct VecAct {
   int32_t kind;
@@ -196,6 +246,9 @@ constexpr uint32_t kBandBytes = 32 * 1024;
 Status f32_conv2d_1x1(const OpArgs& a, const ConvShape& g);
 Status f32_conv2d(const OpArgs& a, const ConvShape& g);
 Status f32_dwconv2d(const OpArgs& a, const ConvShape& g);
+// Element-wise and pooling ops (f32_eltwise.inc): unary activations, broadcast binary ops,
+// MaxPool (AVX2/AVX-512) and GlobalAveragePool. kUnsupportedOp for anything else.
+Status f32_extra_routes(const OpArgs& a);
 
 // ---- int8 kernels (s8__<level>.cc) ----------------------------------------------------------
 // Every integer they write equals the reference's (kernels/reference/quant.cc).

@@ -143,6 +143,7 @@ void check(const char* what, int32_t code, const void* params, uint32_t params_s
   const float limit = kTolerance * (1.0f + peak);
   for (int64_t i = 0; i < n; ++i) {
     const float d = fabsf(g_opt[i] - g_ref[i]);
+    if (g_ref[i] != g_ref[i] && g_opt[i] != g_opt[i]) continue;  // NaN where the reference has NaN
     if (!(d <= limit)) {
       printf("FAIL %s: output %ld: optimised %.9g, reference %.9g (limit %.3g)\n", what, long(i), double(g_opt[i]),
              double(g_ref[i]), double(limit));
@@ -265,6 +266,95 @@ void random_matmul() {
   check(what, MOTE_OP_MATMUL, &p, sizeof p, in, 2, mote::run_matmul);
 }
 
+
+// Element-wise and pooling cases: the ops models run at full tensor size (Sigmoid of SiLU,
+// HardSwish, Clip, the broadcast Add/Mul of residuals and squeeze-and-excite), MaxPool with
+// ceil-mode windows and the global pools. Sets without such kernels decline them.
+void random_unary() {
+  static const int32_t codes[] = {MOTE_OP_RELU, MOTE_OP_LEAKY_RELU, MOTE_OP_CLIP, MOTE_OP_HARD_SIGMOID,
+                                  MOTE_OP_HARD_SWISH, MOTE_OP_SIGMOID, MOTE_OP_ABS, MOTE_OP_NEG,
+                                  MOTE_OP_SQRT, MOTE_OP_FLOOR, MOTE_OP_CEIL};
+  const int32_t code = codes[pick(0, 10)];
+  mote_unary_params p{};
+  p.alpha = code == MOTE_OP_CLIP ? -0.5f : (code == MOTE_OP_HARD_SIGMOID ? 0.2f : 0.1f);
+  p.beta = code == MOTE_OP_CLIP ? 0.75f : 0.5f;
+  const int32_t dims[3] = {pick(1, 3), pick(1, 40), pick(1, 40)};
+  TensorView in[1] = {view(g_in[0], 3, dims)};
+  const int64_t n = in[0].numel();
+  for (int64_t i = 0; i < n; ++i) {
+    g_in[0][i] = 12.0f * uniform();
+    if (code == MOTE_OP_SQRT) g_in[0][i] = fabsf(g_in[0][i]);
+  }
+  char what[64];
+  snprintf(what, sizeof what, "%s [%ld,%ld,%ld]", mote::op_name(code), long(dims[0]), long(dims[1]), long(dims[2]));
+  check(what, code, &p, sizeof p, in, 1, mote::run_unary);
+}
+
+void random_binary() {
+  static const int32_t codes[] = {MOTE_OP_ADD, MOTE_OP_SUB, MOTE_OP_MUL, MOTE_OP_DIV, MOTE_OP_MAX, MOTE_OP_MIN, MOTE_OP_PRELU};
+  const int32_t code = codes[pick(0, 6)];
+  mote_binary_params p{};
+  if (code != MOTE_OP_PRELU && code != MOTE_OP_MAX && code != MOTE_OP_MIN) p.act = random_act();
+  const int32_t n = pick(1, 2), c = pick(1, 24), h = pick(1, 20), w = pick(1, 20);
+  const int32_t xd[4] = {n, c, h, w};
+  int32_t yd[4] = {n, c, h, w};
+  switch (code == MOTE_OP_PRELU ? pick(1, 2) : pick(0, 3)) {
+    case 1: yd[0] = 1, yd[2] = 1, yd[3] = 1; break;  // per channel
+    case 2: yd[0] = yd[1] = yd[2] = yd[3] = 1; break;  // one value
+    case 3: yd[1] = 1; break;                         // across channels
+    default: break;                                   // same shape
+  }
+  TensorView in[2] = {view(g_in[0], 4, xd), view(g_in[1], 4, yd)};
+  if (in[0].numel() > kMaxFloats) return;
+  fill(g_in[0], in[0].numel());
+  fill(g_in[1], in[1].numel());
+  if (code == MOTE_OP_DIV) {  // no divisor near 0, whichever input divides
+    for (int k = 0; k < 2; ++k) {
+      for (int64_t i = 0; i < in[k].numel(); ++i) g_in[k][i] = g_in[k][i] >= 0.0f ? g_in[k][i] + 0.25f : g_in[k][i] - 0.25f;
+    }
+  }
+  const bool swap = code != MOTE_OP_PRELU && pick(0, 1);  // the broadcast input first, too
+  if (swap) {
+    TensorView t = in[0];
+    in[0] = in[1];
+    in[1] = t;
+  }
+  char what[96];
+  snprintf(what, sizeof what, "%s [%ld,%ld,%ld,%ld] and [%ld,%ld,%ld,%ld]%s act%ld", mote::op_name(code), long(xd[0]),
+           long(xd[1]), long(xd[2]), long(xd[3]), long(yd[0]), long(yd[1]), long(yd[2]), long(yd[3]),
+           swap ? " swapped" : "", long(p.act.kind));
+  check(what, code, &p, sizeof p, in, 2, mote::run_binary);
+}
+
+void random_pool() {
+  const bool global = pick(0, 3) == 0;
+  const int32_t n = pick(1, 2), c = pick(1, 8), h = pick(1, 30), w = pick(1, 30);
+  const int32_t xd[4] = {n, c, h, w};
+  TensorView in[1] = {view(g_in[0], 4, xd)};
+  fill(g_in[0], in[0].numel());
+  if (pick(0, 9) == 0) g_in[0][pick(0, int32_t(in[0].numel()) - 1)] = __builtin_nanf("");
+  char what[96];
+  mote_pool_params p{};
+  if (global) {
+    const int32_t code = pick(0, 1) ? MOTE_OP_GLOBAL_AVERAGE_POOL : MOTE_OP_GLOBAL_MAX_POOL;
+    snprintf(what, sizeof what, "%s [%ld,%ld,%ld,%ld]", mote::op_name(code), long(n), long(c), long(h), long(w));
+    check(what, code, &p, sizeof p, in, 1, mote::run_global_pool);
+    return;
+  }
+  p.spatial_rank = 2;
+  for (int d = 0; d < 2; ++d) {
+    p.kernel[d] = pick(1, 3);
+    p.stride[d] = pick(1, 2);
+    p.dilation[d] = 1;
+    p.pad_begin[d] = pick(0, p.kernel[d] - 1);
+    p.pad_end[d] = pick(0, p.kernel[d] - 1);
+  }
+  p.ceil_mode = pick(0, 1);
+  snprintf(what, sizeof what, "MaxPool [%ld,%ld,%ld,%ld] k%ld,%ld s%ld,%ld p%ld,%ld,%ld,%ld ceil%ld", long(n), long(c), long(h),
+           long(w), long(p.kernel[0]), long(p.kernel[1]), long(p.stride[0]), long(p.stride[1]), long(p.pad_begin[0]),
+           long(p.pad_begin[1]), long(p.pad_end[0]), long(p.pad_end[1]), long(p.ceil_mode));
+  check(what, MOTE_OP_MAX_POOL, &p, sizeof p, in, 1, mote::run_pool);
+}
 
 // ---- int8 ------------------------------------------------------------------------------------
 
@@ -598,6 +688,9 @@ int run_cases() {
     for (int k = 0; k < 200; ++k) random_conv();
     for (int k = 0; k < 100; ++k) random_gemm();
     for (int k = 0; k < 100; ++k) random_matmul();
+    for (int k = 0; k < 150; ++k) random_unary();
+    for (int k = 0; k < 150; ++k) random_binary();
+    for (int k = 0; k < 100; ++k) random_pool();
   }
   for (int k = 0; k < 300; ++k) random_qconv();
   for (int k = 0; k < 150; ++k) random_qmatmul();
