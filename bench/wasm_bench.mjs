@@ -2,7 +2,7 @@
 // onnxruntime-web (its WASM backend: one thread, SIMD) in Node, on the same models and inputs,
 // in one process, and prints a markdown table.
 //
-//   node bench/wasm_bench.mjs --mote MOTE_BIN --wasm WASM_DIR [--models DIR] [--iters N] [--work DIR]
+//   node bench/wasm_bench.mjs --mote MOTE_BIN --wasm WASM_DIR [--models DIR] [--iters N] [--work DIR] [--int8 yes]
 //
 //   --mote    the host `mote` CLI, to convert the models
 //   --wasm    the directory wasm/build.sh wrote (mote-simd.wasm)
@@ -10,6 +10,10 @@
 //             tests/models/export_models.py when missing (slow the first time, then cached)
 //   --iters   timed runs per model and engine (default 20), after 2 untimed ones
 //   --work    where converted blobs go (default WASM_DIR/bench)
+//   --int8    also each model quantized by Mote (--quantize int8, calibrated on
+//             models/digits_calib.npy for digits and on DIR/calib.npy, four seeded random
+//             inputs, for the others), timed in the same alternation; its output is compared
+//             with onnxruntime-web's float one as SQNR (random weights: a figure, not a mark)
 //
 // Both engines get the same float32 input and run one at a time, alternating run by run; the
 // figures are the median and the minimum (on a shared machine the minimum is the cleaner one). The last column compares the two engines' first outputs:
@@ -28,7 +32,7 @@ const root = fileURLToPath(new URL('../', import.meta.url));
 const args = {};
 for (let k = 2; k < process.argv.length; k += 2) args[process.argv[k].replace(/^--/, '')] = process.argv[k + 1];
 if (!args.mote || !args.wasm) {
-  console.error('usage: node bench/wasm_bench.mjs --mote MOTE_BIN --wasm WASM_DIR [--models DIR] [--iters N] [--work DIR]');
+  console.error('usage: node bench/wasm_bench.mjs --mote MOTE_BIN --wasm WASM_DIR [--models DIR] [--iters N] [--work DIR] [--int8 yes]');
   process.exit(2);
 }
 const iters = Number(args.iters || 20);
@@ -46,7 +50,15 @@ ort.env.wasm.simd = true;
 ort.env.wasm.wasmPaths = pathToFileURL(join(root, 'tests/wasm/node_modules/onnxruntime-web/dist/')).href;
 
 // The models: digits always; the torchvision ones when asked for.
-const models = [{ name: 'digits', onnx: join(root, 'models/digits.onnx'), input: join(root, 'models/digits_sample.npy'), shape: null }];
+const models = [
+  {
+    name: 'digits',
+    onnx: join(root, 'models/digits.onnx'),
+    input: join(root, 'models/digits_sample.npy'),
+    calib: join(root, 'models/digits_calib.npy'),
+    shape: null,
+  },
+];
 if (args.models) {
   const exporter = join(root, 'tests/models/export_models.py');
   if (existsSync(exporter)) {
@@ -54,10 +66,17 @@ if (args.models) {
     console.error(`exporting into ${args.models} (cached after the first time): ${names.join(', ')}`);
     execFileSync('/usr/bin/python3', [exporter, args.models], { stdio: ['ignore', 'ignore', 'inherit'] });
     for (const name of names) {
-      models.push({ name, onnx: join(args.models, `${name}.onnx`), input: join(args.models, 'input.npy'), shape: '1x3x224x224' });
+      const calib = join(args.models, 'calib.npy');
+      models.push({ name, onnx: join(args.models, `${name}.onnx`), input: join(args.models, 'input.npy'), calib, shape: '1x3x224x224' });
     }
   } else {
     console.error('tests/models/export_models.py not found: digits only');
+  }
+  const calib = join(args.models, 'calib.npy');
+  if (args.int8 && models.length > 1 && !existsSync(calib)) {
+    // As tests/models/run_model_tests.sh makes it: four seeded standard-normal inputs.
+    execFileSync('/usr/bin/python3', ['-c',
+      `import numpy as np; np.save('${calib}', np.random.RandomState(1).standard_normal((4, 3, 224, 224)).astype(np.float32))`]);
   }
 }
 
@@ -66,36 +85,36 @@ function stats(xs) {
   return { median: s[s.length >> 1], min: s[0] };
 }
 
-// Times two engines on the same model, alternating run by run so that both see the same
-// machine (a busy machine slows both alike instead of whichever ran during the busy spell).
-async function timePair(a, b) {
+// Times the engines on the same model, alternating run by run so that all see the same
+// machine (a busy machine slows them alike instead of whichever ran during the busy spell).
+async function timeAll(fns) {
   for (let k = 0; k < 2; ++k) {
-    if (a) await a();
-    if (b) await b();
+    for (const fn of fns) if (fn) await fn();
   }
-  const ta = [];
-  const tb = [];
+  const times = fns.map(() => []);
   for (let k = 0; k < iters; ++k) {
-    for (const [fn, times] of [[a, ta], [b, tb]]) {
-      if (!fn) continue;
+    for (let e = 0; e < fns.length; ++e) {
+      if (!fns[e]) continue;
       const t0 = performance.now();
-      await fn();
-      times.push(performance.now() - t0);
+      await fns[e]();
+      times[e].push(performance.now() - t0);
     }
   }
-  const none = { median: NaN, min: NaN };
-  return [a ? stats(ta) : none, b ? stats(tb) : none];
+  return fns.map((fn, e) => (fn ? stats(times[e]) : { median: NaN, min: NaN }));
 }
 
 const rt = await Mote.load(args.wasm, { simd: true });
 const rows = [];
 for (const m of models) {
   console.error(`bench: ${m.name}`);
-  const row = { name: m.name, mote: { median: NaN, min: NaN }, ort: { median: NaN, min: NaN }, diff: NaN, note: '' };
+  const none = { median: NaN, min: NaN };
+  const row = { name: m.name, mote: none, ort: none, int8: none, diff: NaN, sqnr: NaN, note: '' };
   const input = readNpy(m.input);
   let moteRun = null;
   let ortRun = null;
+  let int8Run = null;
   let model = null;
+  let model8 = null;
   let session = null;
   try {
     const blob = join(work, `${m.name}.mote`);
@@ -107,6 +126,18 @@ for (const m of models) {
   } catch (err) {
     row.note += `mote: ${String(err.stderr || err.message).trim().split('\n').pop()} `;
   }
+  if (args.int8) {
+    try {
+      const blob = join(work, `${m.name}.int8.mote`);
+      const convert = [m.onnx, '-o', blob, '--quantize', 'int8', '--calib', m.calib, ...(m.shape ? ['--shape', `input=${m.shape}`] : [])];
+      execFileSync(args.mote, ['convert', ...convert], { stdio: ['ignore', 'ignore', 'pipe'] });
+      model8 = rt.loadModel(readFileSync(blob));
+      const feeds = { [model8.inputs[0].name]: input.data };
+      int8Run = () => model8.run(feeds);
+    } catch (err) {
+      row.note += `mote int8: ${String(err.stderr || err.message).trim().split('\n').pop()} `;
+    }
+  }
   try {
     session = await ort.InferenceSession.create(m.onnx, { executionProviders: ['wasm'], intraOpNumThreads: 1, interOpNumThreads: 1 });
     const feeds = { [session.inputNames[0]]: new ort.Tensor('float32', input.data, input.shape) };
@@ -114,10 +145,20 @@ for (const m of models) {
   } catch (err) {
     row.note += `onnxruntime-web: ${err.message}`;
   }
-  [row.mote, row.ort] = await timePair(moteRun, ortRun);
-  if (moteRun && ortRun) {
+  [row.mote, row.ort, row.int8] = await timeAll(args.int8 ? [moteRun, ortRun, int8Run] : [moteRun, ortRun]);
+  const ortOut = ortRun ? (await ortRun())[session.outputNames[0]].data : null;
+  if (int8Run && ortOut) {
+    const out8 = Object.values(int8Run())[0];
+    let signal = 0;
+    let noise = 0;
+    for (let i = 0; i < ortOut.length; ++i) {
+      signal += ortOut[i] * ortOut[i];
+      noise += (out8[i] - ortOut[i]) ** 2;
+    }
+    row.sqnr = 10 * Math.log10(signal / (noise || 1e-30));
+  }
+  if (moteRun && ortOut) {
     const moteOut = Object.values(moteRun())[0];
-    const ortOut = (await ortRun())[session.outputNames[0]].data;
     let worst = 0;
     let scale = 0;
     for (let i = 0; i < ortOut.length; ++i) {
@@ -127,6 +168,7 @@ for (const m of models) {
     row.diff = worst / (scale || 1);
   }
   if (model) model.dispose();
+  if (model8) model8.dispose();
   if (session) await session.release();
   rows.push(row);
 }
@@ -134,13 +176,21 @@ for (const m of models) {
 const fmt = (v) => (Number.isFinite(v) ? (v < 1 ? v.toFixed(3) : v.toFixed(2)) : '-');
 console.log(`Mote (mote-simd.wasm, ${rt.wasmBytes} bytes) vs onnxruntime-web ${ort.env.versions?.web || ''} (wasm, 1 thread, SIMD), Node ${process.versions.node}`);
 console.log(`${cpus()[0]?.model || 'cpu'}; load ${loadavg()[0].toFixed(2)}; ${iters} runs each, alternating engines, after 2 warm-up runs\n`);
-console.log('| model | Mote ms (median / min) | onnxruntime-web ms (median / min) | Mote / ort-web (median / min) | max abs diff / max abs |');
-console.log('|---|---:|---:|---:|---:|');
+const int8 = !!args.int8;
+console.log(
+  '| model | Mote ms (median / min) | onnxruntime-web ms (median / min) | Mote / ort-web (median / min) | max abs diff / max abs |' +
+    (int8 ? ' Mote int8 ms (median / min) | int8 / ort-web (median / min) | int8 SQNR vs float (dB) |' : ''),
+);
+console.log(`|---|---:|---:|---:|---:|${int8 ? '---:|---:|---:|' : ''}`);
 const ratio = (a, b) => (Number.isFinite(a) && Number.isFinite(b) ? `${(a / b).toFixed(2)}x` : '-');
 for (const r of rows) {
   const diff = Number.isFinite(r.diff) ? r.diff.toExponential(1) : '-';
+  const q = int8
+    ? ` ${fmt(r.int8.median)} / ${fmt(r.int8.min)} | ${ratio(r.int8.median, r.ort.median)} / ${ratio(r.int8.min, r.ort.min)} | ` +
+      `${Number.isFinite(r.sqnr) ? r.sqnr.toFixed(1) : '-'} |`
+    : '';
   console.log(
     `| ${r.name} | ${fmt(r.mote.median)} / ${fmt(r.mote.min)} | ${fmt(r.ort.median)} / ${fmt(r.ort.min)} | ` +
-      `${ratio(r.mote.median, r.ort.median)} / ${ratio(r.mote.min, r.ort.min)} | ${diff} |${r.note ? ` ${r.note.trim()}` : ''}`,
+      `${ratio(r.mote.median, r.ort.median)} / ${ratio(r.mote.min, r.ort.min)} | ${diff} |${q}${r.note ? ` ${r.note.trim()}` : ''}`,
   );
 }
