@@ -18,10 +18,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
 #include "runtime/kernels/reference/common.h"
+#include "runtime/kernels/reference/quant.h"
+#include "runtime/kernels/wasm_simd128/s8_kernels.h"
 
 namespace mote {
 Status run_optimized(const OpArgs& args);
@@ -753,6 +756,12 @@ void qconv_tests(Rng& rng) {
     if (t % 10 == 7) cc.m = 2 * cc.c;  // channel multiplier 2: the general kernel
     qconv_case(rng, cc, cc.m == cc.c ? "depthwise" : "multiplier 2");
   }
+  // More output channels than the kernels take at a time (kS8MaxChannels).
+  QConvCase wide;
+  wide.c = 8, wide.m = 1030, wide.h = 3, wide.w = 5, wide.in_zp = -128;
+  qconv_case(rng, wide, "1x1");
+  wide.kh = wide.kw = 3, wide.pt = wide.pl = wide.pb = wide.pr = 1, wide.in_zp = 127;
+  qconv_case(rng, wide, "general");
   // Weight zero points other than 0 stay with the reference.
   QConvCase cc;
   cc.c = 3, cc.m = 4, cc.h = 5, cc.w = 5, cc.kh = cc.kw = 3, cc.weight_zp = 3;
@@ -767,6 +776,48 @@ void qconv_tests(Rng& rng) {
   p.act_min = INT32_MIN, p.act_max = INT32_MAX;
   check_q("QConv general 6300 taps per column", MOTE_OP_QCONV, &p, sizeof p,
           {q_int8(rng, {1, 700, 3, 3}), q_int8(rng, {2, 700, 3, 3})}, Expect::kFallback);
+}
+
+
+// The vector requantisation (Requant4) against ref::requantize + zero point + clamp, lane by
+// lane, on edge and random accumulators, multipliers and shifts.
+void requant4_tests(Rng& rng) {
+  const int32_t edges[] = {0, 1, -1, 2, -2, 127, -128, 1 << 20, -(1 << 20), INT32_MAX, INT32_MIN, INT32_MAX - 1,
+                           INT32_MIN + 1, (1 << 30) - 1, -(1 << 30), 0x12345678, -0x12345678};
+  const int n_edges = int(sizeof edges / sizeof edges[0]);
+  int bad = 0;
+  int64_t cases = 0;
+  for (int t = 0; t < 20000; ++t) {
+    int32_t mult = t % 7 == 0 ? int32_t(rng.next() >> 1) : int32_t(0x40000000u + (rng.next() & 0x3FFFFFFFu));
+    if (t % 97 == 0) mult = t % 2 ? 0 : INT32_MAX;
+    const int32_t shift = t < 62 * 4 ? -31 + t % 62 : rng.range(-31, 30);
+    const int32_t zp = rng.range(-128, 127);
+    int32_t lo = rng.range(-128, 127), hi = rng.range(-128, 127);
+    if (lo > hi) std::swap(lo, hi);
+    s8::Epilogue e{};
+    e.mult = &mult;
+    e.shift = &shift;
+    e.out_zp = zp, e.lo = lo, e.hi = hi;
+    const wasm_simd128::Requant4 q = wasm_simd128::requant4_for(e, 0);
+    int32_t acc[4];
+    for (int32_t& a : acc) {
+      const int kind = rng.range(0, 3);
+      a = kind == 0 ? edges[rng.range(0, n_edges - 1)] : kind == 1 ? int32_t(rng.next()) : rng.range(-70000, 70000);
+    }
+    int32_t got[4];
+    wasm_v128_store(got, wasm_simd128::requant4(q, wasm_v128_load(acc)));
+    for (int k = 0; k < 4; ++k) {
+      ++cases;
+      const int32_t want = ref::clamp_i32(ref::requantize(acc[k], mult, shift) + zp, lo, hi);
+      if (got[k] != want && bad++ < 5) {
+        char msg[160];
+        snprintf(msg, sizeof msg, "acc %d mult %d shift %d: %d, reference %d", acc[k], mult, shift, got[k], want);
+        fail("Requant4", msg);
+      }
+    }
+  }
+  if (!bad) ++g_passed;
+  printf("Requant4: %lld lanes against ref::requantize, %d differ\n", (long long)cases, bad);
 }
 
 void qmatmul_tests(Rng& rng) {
@@ -813,6 +864,7 @@ int main(int argc, char** argv) {
   pool_tests(rng);
   binary_tests(rng);
   unary_tests(rng);
+  requant4_tests(rng);
   qconv_tests(rng);
   qmatmul_tests(rng);
   printf("SIMD128 kernels against the reference: float within 1e-4 * (1 + |ref|), int8 exactly\n");

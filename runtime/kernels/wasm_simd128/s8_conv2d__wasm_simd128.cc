@@ -21,10 +21,11 @@ void s8_starts(int32_t k, const int8_t* w, int32_t mg, int32_t m0, int32_t zp, c
 
 namespace {
 
-inline int32_t hsum(v128_t v) {
-  v = wasm_i32x4_add(v, wasm_i32x4_shuffle(v, v, 2, 3, 0, 1));
-  v = wasm_i32x4_add(v, wasm_i32x4_shuffle(v, v, 1, 0, 3, 2));
-  return wasm_i32x4_extract_lane(v, 0);
+// [sum of a, sum of b, sum of c, sum of d].
+inline v128_t hsum4(v128_t a, v128_t b, v128_t c, v128_t d) {
+  const v128_t ab = wasm_i32x4_add(wasm_i32x4_shuffle(a, b, 0, 1, 4, 5), wasm_i32x4_shuffle(a, b, 2, 3, 6, 7));
+  const v128_t cd = wasm_i32x4_add(wasm_i32x4_shuffle(c, d, 0, 1, 4, 5), wasm_i32x4_shuffle(c, d, 2, 3, 6, 7));
+  return wasm_i32x4_add(wasm_i32x4_shuffle(ab, cd, 0, 2, 4, 6), wasm_i32x4_shuffle(ab, cd, 1, 3, 5, 7));
 }
 
 inline v128_t dot(v128_t acc, v128_t x, v128_t w) { return wasm_i32x4_add(acc, wasm_i32x4_dot_i16x8(x, w)); }
@@ -59,21 +60,26 @@ void s8_columns(int32_t k, const int16_t* const* cols, int32_t np, const int8_t*
       a30 = dot(a30, x3, u0);
       a31 = dot(a31, x3, u1);
     }
-    int32_t acc0[kS8Cols] = {hsum(a00), hsum(a10), hsum(a20), hsum(a30)};
-    int32_t acc1[kS8Cols] = {hsum(a01), hsum(a11), hsum(a21), hsum(a31)};
-    const int16_t* const cs[kS8Cols] = {c0, c1, c2, c3};
+    // Lanes: the kS8Cols pixels, consecutive in the output plane.
+    v128_t s0 = wasm_i32x4_add(hsum4(a00, a10, a20, a30), wasm_i32x4_splat(start[r]));
+    v128_t s1 = wasm_i32x4_add(hsum4(a01, a11, a21, a31), wasm_i32x4_splat(pair ? start[r + 1] : 0));
     for (; i < k; ++i) {
-      const int32_t v0 = w0[i], v1 = w1[i];
-      for (int32_t q = 0; q < kS8Cols; ++q) {
-        acc0[q] += cs[q][i] * v0;
-        acc1[q] += cs[q][i] * v1;
-      }
+      const v128_t x = wasm_i32x4_make(c0[i], c1[i], c2[i], c3[i]);
+      s0 = wasm_i32x4_add(s0, wasm_i32x4_mul(x, wasm_i32x4_splat(w0[i])));
+      s1 = wasm_i32x4_add(s1, wasm_i32x4_mul(x, wasm_i32x4_splat(w1[i])));
     }
     const int32_t ch = m0 + r;
     const int64_t at = out_base + int64_t(ch) * plane + p0;
-    for (int32_t q = 0; q < np; ++q) e.store(at + q, ch, start[r] + acc0[q]);
-    if (pair) {
-      for (int32_t q = 0; q < np; ++q) e.store(at + plane + q, ch + 1, start[r + 1] + acc1[q]);
+    if (e.mult) {
+      const Requant4 q0 = requant4_for(e, ch);
+      store4(e, &q0, at, s0, np);
+      if (pair) {
+        const Requant4 q1 = requant4_for(e, ch + 1);
+        store4(e, &q1, at + plane, s1, np);
+      }
+    } else {
+      store4(e, nullptr, at, s0, np);
+      if (pair) store4(e, nullptr, at + plane, s1, np);
     }
   }
 }
@@ -117,7 +123,7 @@ void pack_column(const ConvShape& g, const int8_t* x, int32_t cg, int32_t oy, in
 Status s8_conv2d(const OpArgs& a, const ConvShape& g, const Epilogue& e, int32_t in_zp) {
   const int32_t cg = g.c / g.group, mg = g.m / g.group;
   const int32_t k = cg * g.kh * g.kw;
-  if (k > kS8MaxTaps || mg > kS8MaxChannels) return Status::kUnsupportedOp;
+  if (k > kS8MaxTaps) return Status::kUnsupportedOp;
   int16_t buf[kS8Cols][kS8MaxTaps] __attribute__((aligned(16)));
   int32_t start[kS8MaxChannels];
   const int16_t* cols[kS8Cols] = {buf[0], buf[1], buf[2], buf[3]};
@@ -125,16 +131,21 @@ Status s8_conv2d(const OpArgs& a, const ConvShape& g, const Epilogue& e, int32_t
   const int8_t* wd = a.in[1].as<int8_t>();
   const int64_t plane_in = int64_t(g.ih) * g.iw, plane = int64_t(g.oh) * g.ow;
   const int32_t pixels = g.oh * g.ow;
+  // Output channels kS8MaxChannels at a time (the starts on the stack); more than that packs
+  // the columns again for each chunk.
   for (int32_t gi = 0; gi < g.group; ++gi) {
-    const int8_t* w = wd + int64_t(gi) * mg * k;
-    s8_starts(k, w, mg, gi * mg, in_zp, e, start);
-    for (int32_t b = 0; b < g.n; ++b) {
-      const int8_t* x = xd + (int64_t(b) * g.c + int64_t(gi) * cg) * plane_in;
-      const int64_t out_base = int64_t(b) * g.m * plane;
-      for (int32_t p = 0; p < pixels; p += kS8Cols) {
-        const int32_t np = pixels - p >= kS8Cols ? kS8Cols : pixels - p;
-        for (int32_t q = 0; q < np; ++q) pack_column(g, x, cg, (p + q) / g.ow, (p + q) % g.ow, in_zp, buf[q]);
-        s8_columns(k, cols, np, w, mg, gi * mg, start, e, out_base, plane, p);
+    for (int32_t c0 = 0; c0 < mg; c0 += kS8MaxChannels) {
+      const int32_t mc = mg - c0 < kS8MaxChannels ? mg - c0 : kS8MaxChannels;
+      const int8_t* w = wd + (int64_t(gi) * mg + c0) * k;
+      s8_starts(k, w, mc, gi * mg + c0, in_zp, e, start);
+      for (int32_t b = 0; b < g.n; ++b) {
+        const int8_t* x = xd + (int64_t(b) * g.c + int64_t(gi) * cg) * plane_in;
+        const int64_t out_base = int64_t(b) * g.m * plane;
+        for (int32_t p = 0; p < pixels; p += kS8Cols) {
+          const int32_t np = pixels - p >= kS8Cols ? kS8Cols : pixels - p;
+          for (int32_t q = 0; q < np; ++q) pack_column(g, x, cg, (p + q) / g.ow, (p + q) % g.ow, in_zp, buf[q]);
+          s8_columns(k, cols, np, w, mc, gi * mg + c0, start, e, out_base, plane, p);
+        }
       }
     }
   }

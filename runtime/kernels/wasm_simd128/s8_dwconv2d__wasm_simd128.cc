@@ -2,9 +2,10 @@
 // its whole window inside the input, lanes are 8 adjacent output pixels of one channel: for every
 // tap, their 8 inputs widened to int16 (one i16x8.load8x8_s at stride 1; at stride 2 two 8-byte
 // loads and a shuffle of the even bytes) times the tap's weight, widened into two int32 vectors
-// (i32x4.extmul_*_i16x8_s); the zero point leaves the loop as - zp * sum w. Other pixels (the
-// border, rows with fewer than 8 inside outputs, other strides) take the reference's sum,
-// skipping padded taps. The epilogue is the scalar one for both.
+// (i32x4.extmul_*_i16x8_s); the zero point leaves the loop as - zp * sum w, and the 8 results
+// are requantised together (Requant4). Other pixels (the border, rows with fewer than 8 inside
+// outputs, other strides) take the reference's sum, skipping padded taps, and the scalar
+// epilogue.
 #include "s8_kernels.h"
 
 namespace mote {
@@ -38,9 +39,12 @@ inline v128_t load8_strided(const int8_t* px) {
 // One row's inside run [x_lo, x_hi) of output pixels, 8 at a time; returns where it stopped.
 template <int SW>
 int32_t inside_run(const ConvShape& g, const int8_t* top, const int8_t* w, int32_t x_lo, int32_t x_hi, int32_t inner,
-                   const Epilogue& e, int32_t ch, int64_t row_at) {
+                   const Epilogue& e, const Requant4* q, int64_t row_at) {
   int32_t ox = x_lo;
-  for (; ox + 8 <= x_hi; ox += 8) {
+  // The last 8 of the inside run overlap the previous ones rather than go scalar (the
+  // overlapped outputs are written twice, with the same values).
+  for (; ox < x_hi && x_hi - x_lo >= 8; ox += 8) {
+    if (ox + 8 > x_hi) ox = x_hi - 8;
     v128_t lo = wasm_i32x4_splat(inner), hi = lo;
     const int8_t* r0 = top + int64_t(ox) * SW;
     const int8_t* wt = w;
@@ -53,12 +57,10 @@ int32_t inside_run(const ConvShape& g, const int8_t* top, const int8_t* w, int32
         hi = wasm_i32x4_add(hi, wasm_i32x4_extmul_high_i16x8(xv, wv));
       }
     }
-    int32_t acc[8];
-    wasm_v128_store(acc, lo);
-    wasm_v128_store(acc + 4, hi);
-    for (int32_t q = 0; q < 8; ++q) e.store(row_at + ox + q, ch, acc[q]);
+    store4(e, q, row_at + ox, lo, 4);
+    store4(e, q, row_at + ox + 4, hi, 4);
   }
-  return ox;
+  return ox > x_lo ? x_hi : x_lo;
 }
 
 }  // namespace
@@ -86,6 +88,9 @@ Status s8_dwconv2d(const OpArgs& a, const ConvShape& g, const Epilogue& e, int32
       const int32_t start = e.start(ch);
       const int32_t inner = start - in_zp * sum_w;
       const int64_t out_base = (int64_t(b) * g.m + ch) * plane;
+      Requant4 requant;
+      if (e.mult) requant = requant4_for(e, ch);
+      const Requant4* q = e.mult ? &requant : nullptr;
       for (int32_t oy = 0; oy < g.oh; ++oy) {
         const int64_t row_at = out_base + int64_t(oy) * g.ow;
         int32_t ox = 0;
@@ -93,8 +98,8 @@ Status s8_dwconv2d(const OpArgs& a, const ConvShape& g, const Epilogue& e, int32
           for (; ox < x_lo; ++ox) e.store(row_at + ox, ch, border_pixel(g, x, w, oy, ox, in_zp, start));
           // The input of output pixel 0 (it may lie in the padding; only inside pixels read it).
           const int8_t* top = x + int64_t(oy * g.sh - g.ph) * g.iw - g.pw;
-          ox = g.sw == 1 ? inside_run<1>(g, top, w, x_lo, x_hi, inner, e, ch, row_at)
-                         : inside_run<2>(g, top, w, x_lo, x_hi, inner, e, ch, row_at);
+          ox = g.sw == 1 ? inside_run<1>(g, top, w, x_lo, x_hi, inner, e, q, row_at)
+                         : inside_run<2>(g, top, w, x_lo, x_hi, inner, e, q, row_at);
         }
         for (; ox < g.ow; ++ox) e.store(row_at + ox, ch, border_pixel(g, x, w, oy, ox, in_zp, start));
       }

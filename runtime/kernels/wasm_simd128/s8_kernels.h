@@ -11,8 +11,9 @@
 // (i32x4.extmul_*_i16x8_s); where they hold columns (QMatMul) two k-steps are interleaved so the
 // dot product still applies.
 //
-// The epilogue (bias, requantisation, clamp; or the raw int32 without multipliers) is the
-// scalar s8::Epilogue of kernels/s8_epilogue.h, bit for bit the reference's requantize().
+// The epilogue (bias, requantisation, clamp; or the raw int32 without multipliers) is
+// s8::Epilogue of kernels/s8_epilogue.h, bit for bit the reference's requantize(); where four
+// lanes share a channel (conv: lanes are pixels) it runs on vectors, Requant4 below.
 //
 // Nothing takes scratch from the plan: buffers are on the stack, under 64 KiB.
 #ifndef MOTE_KERNELS_WASM_SIMD128_S8_KERNELS_H
@@ -26,9 +27,82 @@ namespace wasm_simd128 {
 
 using s8::Epilogue;
 
-// Longest column (taps per output value: C/group * kH * kW) and most output channels per group
-// the conv kernels take; larger convolutions stay with the reference. 4 int16 columns of
-// kS8MaxTaps are 48 KiB.
+// s8::requantize() + out_zp + clamp on four lanes of one channel (one multiplier and shift),
+// bit for bit: the saturating left shift is a shift with the two saturated cases selected
+// afterwards; the doubling high multiply with ties toward +infinity is
+// (acc * mult + 2^30) >> 31 in 64-bit lanes (i64x2.extmul), exact while mult < 2^31; the
+// rounding right shift adds 1 where the remainder exceeds half the divisor (one more for
+// negative values: ties away from zero).
+struct Requant4 {
+  v128_t mult, limit, mask, half, zp, lo, hi;
+  int32_t left, right;
+};
+
+inline Requant4 requant4_for(const Epilogue& e, int32_t ch) {
+  const int32_t k = e.per_channel ? ch : 0;
+  const int32_t shift = e.shift[k];
+  Requant4 q;
+  q.left = shift > 0 ? shift : 0;
+  q.right = shift < 0 ? -shift : 0;
+  q.mult = wasm_i32x4_splat(e.mult[k]);
+  q.limit = wasm_i32x4_splat(INT32_MAX >> q.left);
+  const uint32_t mask = q.right ? (uint32_t(1) << q.right) - 1u : 0u;
+  q.mask = wasm_i32x4_splat(int32_t(mask));
+  q.half = wasm_i32x4_splat(int32_t(mask >> 1));
+  q.zp = wasm_i32x4_splat(e.out_zp);
+  q.lo = wasm_i32x4_splat(e.lo);
+  q.hi = wasm_i32x4_splat(e.hi);
+  return q;
+}
+
+inline v128_t requant4(const Requant4& q, v128_t acc) {
+  if (q.left) {
+    const v128_t over = wasm_i32x4_gt(acc, q.limit);
+    // Below -limit - 1 the shift of the clamped value is INT32_MIN exactly.
+    acc = wasm_i32x4_shl(wasm_i32x4_max(acc, wasm_i32x4_sub(wasm_i32x4_neg(q.limit), wasm_i32x4_splat(1))), q.left);
+    acc = wasm_v128_bitselect(wasm_i32x4_splat(INT32_MAX), acc, over);
+  }
+  const v128_t round = wasm_i64x2_splat(int64_t(1) << 30);
+  const v128_t p0 = wasm_i64x2_shr(wasm_i64x2_add(wasm_i64x2_extmul_low_i32x4(acc, q.mult), round), 31);
+  const v128_t p1 = wasm_i64x2_shr(wasm_i64x2_add(wasm_i64x2_extmul_high_i32x4(acc, q.mult), round), 31);
+  v128_t v = wasm_i32x4_shuffle(p0, p1, 0, 2, 4, 6);
+  if (q.right) {
+    const v128_t remainder = wasm_v128_and(v, q.mask);
+    const v128_t threshold = wasm_i32x4_sub(q.half, wasm_i32x4_shr(v, 31));  // + 1 where v < 0
+    v = wasm_i32x4_sub(wasm_i32x4_shr(v, q.right), wasm_i32x4_gt(remainder, threshold));
+  }
+  v = wasm_i32x4_add(v, q.zp);
+  return wasm_i32x4_min(wasm_i32x4_max(v, q.lo), q.hi);
+}
+
+// Stores n (1..4) outputs of one channel at y + at: requantised to int8, or the raw int32.
+inline void store4(const Epilogue& e, const Requant4* q, int64_t at, v128_t acc, int32_t n) {
+  if (q) {
+    const v128_t v = requant4(*q, acc);
+    const v128_t b = wasm_i8x16_narrow_i16x8(wasm_i16x8_narrow_i32x4(v, v), wasm_i16x8_narrow_i32x4(v, v));
+    int8_t* y = static_cast<int8_t*>(e.y) + at;
+    if (n == 4) {
+      wasm_v128_store32_lane(y, b, 0);
+    } else {
+      int8_t t[16];
+      wasm_v128_store(t, b);
+      for (int32_t i = 0; i < n; ++i) y[i] = t[i];
+    }
+  } else {
+    int32_t* y = static_cast<int32_t*>(e.y) + at;
+    if (n == 4) {
+      wasm_v128_store(y, acc);
+    } else {
+      int32_t t[4];
+      wasm_v128_store(t, acc);
+      for (int32_t i = 0; i < n; ++i) y[i] = t[i];
+    }
+  }
+}
+
+// Longest column (taps per output value: C/group * kH * kW) the conv kernels take (longer ones
+// stay with the reference; 4 int16 columns of kS8MaxTaps are 48 KiB), and the output channels
+// they take at a time.
 constexpr int32_t kS8MaxTaps = 6144;
 constexpr int32_t kS8MaxChannels = 1024;
 // Columns (output pixels) computed together against each pair of weight rows.
