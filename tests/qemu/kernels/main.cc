@@ -285,7 +285,7 @@ void random_unary() {
     g_in[0][i] = 12.0f * uniform();
     if (code == MOTE_OP_SQRT) g_in[0][i] = fabsf(g_in[0][i]);
   }
-  char what[64];
+  char what[192];
   snprintf(what, sizeof what, "%s [%ld,%ld,%ld]", mote::op_name(code), long(dims[0]), long(dims[1]), long(dims[2]));
   check(what, code, &p, sizeof p, in, 1, mote::run_unary);
 }
@@ -319,7 +319,7 @@ void random_binary() {
     in[0] = in[1];
     in[1] = t;
   }
-  char what[96];
+  char what[192];
   snprintf(what, sizeof what, "%s [%ld,%ld,%ld,%ld] and [%ld,%ld,%ld,%ld]%s act%ld", mote::op_name(code), long(xd[0]),
            long(xd[1]), long(xd[2]), long(xd[3]), long(yd[0]), long(yd[1]), long(yd[2]), long(yd[3]),
            swap ? " swapped" : "", long(p.act.kind));
@@ -333,7 +333,7 @@ void random_pool() {
   TensorView in[1] = {view(g_in[0], 4, xd)};
   fill(g_in[0], in[0].numel());
   if (pick(0, 9) == 0) g_in[0][pick(0, int32_t(in[0].numel()) - 1)] = __builtin_nanf("");
-  char what[96];
+  char what[192];
   mote_pool_params p{};
   if (global) {
     const int32_t code = pick(0, 1) ? MOTE_OP_GLOBAL_AVERAGE_POOL : MOTE_OP_GLOBAL_MAX_POOL;
