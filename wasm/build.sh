@@ -26,12 +26,14 @@
 # kernel: layout, softmax, reductions, ...) at -O2, several times faster than at -Os for twice
 # the size. Then wasm-opt -Oz on both.
 #
-# mote.wasm: -Oz with -finline-functions, and MOTE_STRIP_ERROR_STRINGS. Emscripten adds
+# mote.wasm (64 KB budget, tests/wasm/runtime.test.mjs): -Oz with -finline-functions and the
+# inliner's threshold at 0, MOTE_STRIP_ERROR_STRINGS and MOTE_SMALL_CRC32. Emscripten adds
 # -fno-inline-functions at -Os/-Oz, which leaves even one-line member functions (Fail::s,
 # TensorView::numel) out of line: the error-detail literals then stay in the data section, and
 # -Oz comes out larger than -Os. With inlining back, -Oz is the smaller. The stripped build keeps
 # every status and its name (mote_status_str, MoteError.statusText); only the detail text
-# (MoteError.detail: which tensor, which axis) is empty. mote-simd.wasm keeps the detail.
+# (MoteError.detail: which tensor, which axis) is empty. The small CRC table costs about half the
+# checksum's speed, once per blob at load. mote-simd.wasm keeps the detail and the fast CRC.
 #
 # Emscripten's Debian package ships a prebuilt, frozen system-library cache, which is all this
 # needs. Set EM_CACHE to use another one (it is then filled on first use, a few minutes).
@@ -123,7 +125,7 @@ stage_package() {
 for part in "${parts[@]}"; do
   case "$part" in
     simd) build_runtime simd wasm_simd128 -msimd128 mote-simd.wasm -O2 ;;
-    scalar) build_runtime scalar ref "-DMOTE_STRIP_ERROR_STRINGS -finline-functions" mote.wasm -Oz ;;
+    scalar) build_runtime scalar ref "-DMOTE_STRIP_ERROR_STRINGS -DMOTE_SMALL_CRC32 -finline-functions -mllvm -inline-threshold=0" mote.wasm -Oz ;;
     kernels-test) build_kernels_test ;;
     package) stage_package ;;
     *) echo "build.sh: unknown part '$part' (simd, scalar, kernels-test, package)" >&2; exit 2 ;;

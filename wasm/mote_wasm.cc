@@ -3,6 +3,7 @@
 // static data and the stack, above which the glue places blobs, arenas and its own small
 // records in memory it grows itself.
 // Nothing here allocates: the runtime never does, and this module links no allocator.
+#include <stddef.h>
 #include <stdint.h>
 
 #include "mote/mote.h"
@@ -26,3 +27,40 @@ __attribute__((used)) uint32_t mote_wasm_simd(void) {
 }
 
 }  // extern "C"
+
+#ifndef __wasm_simd128__
+// mote.wasm carries the size budget: these replace emscripten's memcpy/memmove/memset (1.2 KB
+// of unrolled and bulk-memory paths) with word loops a tenth of the size. no_builtin keeps the
+// compiler from turning the loops back into calls to themselves.
+extern "C" {
+
+__attribute__((no_builtin)) void* memcpy(void* dst, const void* src, size_t n) {
+  unsigned char* d = static_cast<unsigned char*>(dst);
+  const unsigned char* s = static_cast<const unsigned char*>(src);
+  if (((uintptr_t(d) | uintptr_t(s)) & 3) == 0) {
+    for (; n >= 4; n -= 4, d += 4, s += 4) *reinterpret_cast<uint32_t*>(d) = *reinterpret_cast<const uint32_t*>(s);
+  }
+  while (n--) *d++ = *s++;
+  return dst;
+}
+
+__attribute__((no_builtin)) void* memmove(void* dst, const void* src, size_t n) {
+  unsigned char* d = static_cast<unsigned char*>(dst);
+  const unsigned char* s = static_cast<const unsigned char*>(src);
+  if (d <= s || d >= s + n) return memcpy(dst, src, n);  // forward copy is safe
+  while (n--) d[n] = s[n];
+  return dst;
+}
+
+__attribute__((no_builtin)) void* memset(void* dst, int value, size_t n) {
+  unsigned char* d = static_cast<unsigned char*>(dst);
+  if ((uintptr_t(d) & 3) == 0) {
+    const uint32_t word = 0x01010101u * static_cast<unsigned char>(value);
+    for (; n >= 4; n -= 4, d += 4) *reinterpret_cast<uint32_t*>(d) = word;
+  }
+  while (n--) *d++ = static_cast<unsigned char>(value);
+  return dst;
+}
+
+}  // extern "C"
+#endif

@@ -22,9 +22,9 @@ const blobPath = process.env.MOTE_DIGITS_BLOB;
 const refPath = process.env.MOTE_DIGITS_REF;
 const missing = !wasmDir || !blobPath || !refPath ? 'MOTE_WASM_DIR, MOTE_DIGITS_BLOB, MOTE_DIGITS_REF: run tests/wasm/run_wasm_tests.sh' : false;
 
-// The size guard for the whole runtime (every op, every kernel) in one module;
+// The size budget for the whole runtime (every op, every kernel) in one module, 64 KB raw;
 // MOTE_WASM_SIZE_BUDGET overrides it (bytes).
-const SIZE_BUDGET = Number(process.env.MOTE_WASM_SIZE_BUDGET || 80 * 1024);
+const SIZE_BUDGET = Number(process.env.MOTE_WASM_SIZE_BUDGET || 64 * 1024);
 
 const sample = () => readNpy(join(root, 'models/digits_sample.npy')).data;
 const label = () => Number(readFileSync(join(root, 'models/digits_sample_label.txt'), 'utf8').trim());

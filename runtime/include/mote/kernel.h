@@ -87,10 +87,9 @@ class Fail {
     return *this;
   }
 #else
-  // Size-optimised builds keep only the status: the detail calls vanish with their literals.
-  Fail(Diag* diag, Status status) : diag_(diag), status_(status) {
-    if (diag_) diag_->clear();
-  }
+  // Size-optimised builds keep only the status: the detail calls vanish with their literals,
+  // and nothing ever writes the text (Diag::put keeps nothing), so there is none to clear.
+  Fail(Diag*, Status status) : status_(status) {}
   Fail& s(const char*) { return *this; }
   Fail& i(int64_t) { return *this; }
   Fail& f(double) { return *this; }
@@ -99,7 +98,9 @@ class Fail {
   operator Status() const { return status_; }
 
  private:
+#ifndef MOTE_STRIP_ERROR_STRINGS
   Diag* diag_;
+#endif
   Status status_;
 };
 

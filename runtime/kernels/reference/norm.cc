@@ -63,6 +63,20 @@ Status infer_norm(const OpArgs& a, TensorView* out, uint32_t*) {
   }
 }
 
+namespace {
+
+// Mean and (biased) variance of n floats, summed in double; 0 and 0 for none.
+void moments(const float* x, int64_t n, double* mean, double* var) {
+  double sum = 0.0, sq = 0.0;
+  for (int64_t i = 0; i < n; ++i) sum += x[i];
+  const double m = n ? sum / double(n) : 0.0;
+  for (int64_t i = 0; i < n; ++i) sq += (x[i] - m) * (x[i] - m);
+  *mean = m;
+  *var = n ? sq / double(n) : 0.0;
+}
+
+}  // namespace
+
 Status run_norm(const OpArgs& a) {
   const mote_norm_params& p = a.p<mote_norm_params>();
   const TensorView& x = a.in[0];
@@ -91,11 +105,8 @@ Status run_norm(const OpArgs& a) {
       const int64_t inner = product(x.dims, 2, x.rank);
       for (int64_t plane = 0; plane < int64_t(x.dims[0]) * c; ++plane) {
         const float* xp = in + plane * inner;
-        double sum = 0.0, sq = 0.0;
-        for (int64_t i = 0; i < inner; ++i) sum += xp[i];
-        const double mean = inner ? sum / double(inner) : 0.0;
-        for (int64_t i = 0; i < inner; ++i) sq += (xp[i] - mean) * (xp[i] - mean);
-        const double var = inner ? sq / double(inner) : 0.0;
+        double mean, var;
+        moments(xp, inner, &mean, &var);
         const float s = float(scale[plane % c] / sqrt(var + p.epsilon));
         for (int64_t i = 0; i < inner; ++i) out[plane * inner + i] = float(xp[i] - mean) * s + bias[plane % c];
       }
@@ -111,11 +122,9 @@ Status run_norm(const OpArgs& a) {
       float* inv_out = a.num_out > 2 ? a.out[2].as<float>() : nullptr;
       for (int64_t o = 0; o < outer; ++o) {
         const float* xp = in + o * inner;
-        double sum = 0.0, sq = 0.0;
-        for (int64_t i = 0; i < inner; ++i) sum += xp[i];
-        const double mean = inner ? sum / double(inner) : 0.0;
-        for (int64_t i = 0; i < inner; ++i) sq += (xp[i] - mean) * (xp[i] - mean);
-        const double inv = 1.0 / sqrt((inner ? sq / double(inner) : 0.0) + p.epsilon);
+        double mean, var;
+        moments(xp, inner, &mean, &var);
+        const double inv = 1.0 / sqrt(var + p.epsilon);
         for (int64_t i = 0; i < inner; ++i) {
           out[o * inner + i] = float((xp[i] - mean) * inv) * scale[i] + (bias ? bias[i] : 0.0f);
         }
