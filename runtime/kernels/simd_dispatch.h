@@ -1,4 +1,4 @@
-// The routing shared by the Helium (mve), NEON and x86 kernel sets: one switch on the op code
+// The routing shared by the Helium (mve), NEON, SIMD128 and x86 kernel sets: one switch on the op code
 // and plain checks on the shapes choose a variant; kUnsupportedOp, returned before anything is
 // written, hands the op to the reference kernel. Parameters were verified at load.
 //
@@ -6,8 +6,8 @@
 // kernel declarations and with MOTE_SIMD_NS naming its namespace: the sets offer the same kernel
 // functions (f32_conv2d_1x1, f32_conv2d, f32_dwconv2d, f32_gemm_nn/nt, the s8_* ones), so the
 // decisions are written once. The entry point is mote::run_optimized unless MOTE_SIMD_ENTRY
-// names another (the x86 levels each define one; kernels/x86/dispatch.cc picks among them). A runtime built for given models (MOTE_OP_CONFIG) leaves out the families
-// they do not use.
+// names another (the x86 levels each define one; kernels/x86/dispatch.cc picks among them). A
+// runtime built for given models (MOTE_OP_CONFIG) leaves out the families they do not use.
 #ifndef MOTE_SIMD_NS
 #error "define MOTE_SIMD_NS (the kernel set's namespace) before including simd_dispatch.h"
 #endif
@@ -26,7 +26,8 @@ namespace {
 Status conv(const OpArgs& a) {
   if (a.in[0].dtype != MOTE_F32 || a.in[1].dtype != MOTE_F32) return Status::kUnsupportedOp;
   const ConvShape g = conv_shape(a);
-  if (g.group == g.c && g.m == g.c && g.group > 1) return f32_dwconv2d(a, g);
+  // Every output channel reading its own input channel (one channel included) is depthwise.
+  if (g.group == g.c && g.m == g.c) return f32_dwconv2d(a, g);
   if (g.kh == 1 && g.kw == 1 && g.sh == 1 && g.sw == 1 && g.oh == g.ih && g.ow == g.iw && g.ph == 0 && g.pw == 0) {
     return f32_conv2d_1x1(a, g);
   }
@@ -163,7 +164,7 @@ Status qmatmul(const OpArgs& a) {
 #define MOTE_SIMD_ENTRY run_optimized
 #endif
 
-// A set may route further ops itself (the x86 levels: int8 element-wise ops): every op code the
+// A set may route further ops itself (element-wise and pooling ops): every op code the
 // switch below does not take goes to MOTE_SIMD_EXTRA_ROUTES, a function of the set's namespace.
 #ifdef MOTE_SIMD_EXTRA_ROUTES
 namespace MOTE_SIMD_NS {
