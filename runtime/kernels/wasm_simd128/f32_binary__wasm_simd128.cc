@@ -1,10 +1,9 @@
 // f32_binary__wasm_simd128: Add, Sub, Mul, Div, Max, Min and PRelu on float32.
 //
-// A broadcast is folded into rows: the innermost output dimensions over which each input is
-// either contiguous or one repeated value ([N,C,H,W] + [1,C,1,1] gives rows of H*W against one
-// value per row). Rows run with SIMD; the outer dimensions are walked with strides. The output
+// A broadcast is folded into rows (kernels/binary_rows.h), which run with SIMD. The output
 // may start where an input does (the plan writes element-wise ops in place): each vector is
 // read before it is written.
+#include "../binary_rows.h"
 #include "kernels.h"
 
 namespace mote {
@@ -83,51 +82,18 @@ Status f32_binary(const OpArgs& a) {
   const TensorView& X = a.in[0];
   const TensorView& Y = a.in[1];
   if (X.dtype != MOTE_F32 || Y.dtype != MOTE_F32 || out.dtype != MOTE_F32) return Status::kUnsupportedOp;
-  const int32_t rank = out.rank;
-  const int64_t total = out.numel();
-  int64_t xs[MOTE_MAX_RANK] = {0}, ys[MOTE_MAX_RANK] = {0};
-  ref::broadcast_strides(X, out, xs);
-  ref::broadcast_strides(Y, out, ys);
-  // Fold the innermost dimensions into one row while each input stays contiguous or constant
-  // along it (dimensions of size 1 fold into anything).
-  int32_t d = rank - 1;
-  while (d >= 0 && out.dims[d] == 1) --d;
-  int xi = 1, yi = 1;
-  int64_t len = 1;
-  if (d >= 0) {
-    xi = xs[d] != 0;
-    yi = ys[d] != 0;
-    if (!xi && !yi) return Status::kUnsupportedOp;  // both repeat along the row: nothing to vectorise
-    for (; d >= 0; --d) {
-      if (out.dims[d] == 1) continue;
-      if (xs[d] != (xi ? len : 0) || ys[d] != (yi ? len : 0)) break;
-      len *= out.dims[d];
-    }
-  }
+  BinaryRows rows;
+  if (!fold_binary_rows(X, Y, out, &rows)) return Status::kUnsupportedOp;  // both repeat along the row
   const mote_act none{MOTE_ACT_NONE, 0.0f, 0.0f};
   const mote_act& act = a.code == MOTE_OP_PRELU || a.code == MOTE_OP_MAX || a.code == MOTE_OP_MIN
                             ? none
                             : a.p<mote_binary_params>().act;
   const VecAct vact = vec_act(act);
-  const RowFn fn = pick(a.code, xi, yi);
+  const RowFn fn = pick(a.code, rows.xi, rows.yi);
   const float* px = X.as<float>();
   const float* py = Y.as<float>();
   float* pz = out.as<float>();
-  if (total == 0) return Status::kOk;
-  // Walk the outer dimensions [0, d] with an odometer.
-  int32_t idx[MOTE_MAX_RANK] = {0};
-  int64_t ox = 0, oy = 0;
-  for (int64_t o = 0; o < total; o += len) {
-    fn(px + ox, py + oy, pz + o, len, vact, act);
-    for (int32_t k = d; k >= 0; --k) {
-      ox += xs[k];
-      oy += ys[k];
-      if (++idx[k] < out.dims[k]) break;
-      ox -= xs[k] * out.dims[k];
-      oy -= ys[k] * out.dims[k];
-      idx[k] = 0;
-    }
-  }
+  walk_binary_rows(rows, out, [&](int64_t ox, int64_t oy, int64_t o) { fn(px + ox, py + oy, pz + o, rows.len, vact, act); });
   return Status::kOk;
 }
 

@@ -24,6 +24,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "../binary_rows.h"
 #include "../conv_shape.h"
 #include "../reference/common.h"
 #include "../reference/quant.h"
