@@ -106,12 +106,6 @@ uint64_t fnv1a64(const std::string& bytes) {
   return h;
 }
 
-std::string dims_text(const std::vector<int64_t>& s) {
-  std::string r = "[";
-  for (size_t k = 0; k < s.size(); ++k) r += (k ? "," : "") + std::to_string(s[k]);
-  return r + "]";
-}
-
 // Parses --set values: "@file.npy", or comma-separated numbers.
 Tensor set_value(const std::string& name, const std::string& text, int32_t dtype, const std::vector<int64_t>& declared, bool known) {
   Tensor t;

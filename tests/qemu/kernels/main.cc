@@ -601,6 +601,25 @@ void random_qmatmul() {
 }  // namespace
 
 #ifdef MOTE_TEST_LARGE
+// A random conv of the larger set: plain, depthwise or 1x1; channels to 64, maps to 40x40.
+struct LargeConv {
+  int32_t c, m, group, h, w, kh, kw, sh, sw;
+  int32_t pads[4];
+};
+
+LargeConv large_conv() {
+  LargeConv v;
+  const int32_t kind = pick(0, 3);
+  v.group = 1, v.c = pick(1, 64), v.m = pick(1, 64);
+  if (kind == 1) v.c = v.m = v.group = pick(2, 64);
+  const bool one = kind == 3;
+  v.kh = one ? 1 : pick(1, 5), v.kw = one ? 1 : pick(1, 5);
+  v.sh = one ? 1 : pick(1, 2), v.sw = one ? 1 : pick(1, 2);
+  for (int32_t& q : v.pads) q = one ? 0 : pick(0, 2);
+  v.h = pick(1, 40), v.w = pick(1, 40);
+  return v;
+}
+
 // Larger random shapes (channels to 64, maps to 40x40, products to 300) and the layer shapes of
 // the benchmark models: tiles, panels and bands split in every way the small cases cannot.
 void large_cases() {
@@ -617,17 +636,8 @@ void large_cases() {
     conv_case(1, 40, 40, 15, 15, 5, 5, 2, 2, 1, 1, pad1, 40, true, false, relu);     // depthwise 5x5
     gemm_case(1, 1000, 1280, false, true, 1.0f, 1.0f, 1, mote_act{MOTE_ACT_NONE, 0.0f, 0.0f});
     for (int k = 0; k < 60; ++k) {
-      const int32_t kind = pick(0, 3);
-      int32_t group = 1, c = pick(1, 64), m = pick(1, 64);
-      if (kind == 1) c = m = group = pick(2, 64);
-      const bool one = kind == 3;
-      const int32_t kh = one ? 1 : pick(1, 5), kw = one ? 1 : pick(1, 5);
-      const int32_t sh = one ? 1 : pick(1, 2), sw = one ? 1 : pick(1, 2);
-      int32_t pads[4] = {0, 0, 0, 0};
-      if (!one) {
-        for (int32_t& q : pads) q = pick(0, 2);
-      }
-      conv_case(1, c, m, pick(1, 40), pick(1, 40), kh, kw, sh, sw, 1, 1, pads, group, pick(0, 1) == 1, false, random_act());
+      const LargeConv v = large_conv();
+      conv_case(1, v.c, v.m, v.h, v.w, v.kh, v.kw, v.sh, v.sw, 1, 1, v.pads, v.group, pick(0, 1) == 1, false, random_act());
     }
     for (int k = 0; k < 40; ++k) {
       const bool plain = pick(0, 1);
@@ -644,17 +654,8 @@ void large_cases() {
   const int32_t fc_a[2] = {1, 1280}, fc_b[2] = {1280, 1000};
   qmatmul_case(2, 2, fc_a, fc_b, true);
   for (int k = 0; k < 60; ++k) {
-    const int32_t kind = pick(0, 3);
-    int32_t group = 1, c = pick(1, 64), m = pick(1, 64);
-    if (kind == 1) c = m = group = pick(2, 64);
-    const bool one = kind == 3;
-    const int32_t kh = one ? 1 : pick(1, 5), kw = one ? 1 : pick(1, 5);
-    const int32_t sh = one ? 1 : pick(1, 2), sw = one ? 1 : pick(1, 2);
-    int32_t pads[4] = {0, 0, 0, 0};
-    if (!one) {
-      for (int32_t& q : pads) q = pick(0, 2);
-    }
-    qconv_case(1, c, m, pick(1, 40), pick(1, 40), kh, kw, sh, sw, 1, 1, pads, group, false);
+    const LargeConv v = large_conv();
+    qconv_case(1, v.c, v.m, v.h, v.w, v.kh, v.kw, v.sh, v.sw, 1, 1, v.pads, v.group, false);
   }
   for (int k = 0; k < 40; ++k) {
     const int32_t ad[2] = {pick(1, 300), pick(1, 300)};
