@@ -762,7 +762,7 @@ int cmd_validate(const std::vector<std::string>& raw) {
 namespace {
 
 const char* kBenchHelp =
-    "usage: mote bench OUT.mote [--iters N] [--warmup N] [--input NAME=FILE ...] [--profile]\n"
+    "usage: mote bench OUT.mote [--iters N] [--warmup N] [--input NAME=FILE ...] [--profile [--top N]]\n"
     "\n"
     "Times inference on one thread: prints the median and minimum latency in milliseconds.\n"
     "Inputs default to a fixed pseudo-random pattern.\n"
@@ -772,6 +772,7 @@ const char* kBenchHelp =
     "  --warmup N     untimed runs first (default 2)\n"
     "  --input ...    as for 'mote run'\n"
     "  --profile      also print the time per op type and the slowest ops\n"
+    "  --top N        with --profile: how many of the slowest ops to list (default 15, 0 = all)\n"
     "  --json         print the figures as JSON\n";
 
 }  // namespace
@@ -781,10 +782,11 @@ int cmd_bench(const std::vector<std::string>& raw) {
     std::fputs(kBenchHelp, stdout);
     return 0;
   }
-  Args a(raw, {"--iters", "--warmup", "--input"}, {"--profile", "--json"});
+  Args a(raw, {"--iters", "--warmup", "--input", "--top"}, {"--profile", "--json"});
   if (a.positional.size() != 1) usage("expects exactly one blob");
   const int iters = std::max(1, std::atoi(a.get("--iters", "20").c_str()));
   const int warmup = std::max(0, std::atoi(a.get("--warmup", "2").c_str()));
+  const int top = std::max(0, std::atoi(a.get("--top", "15").c_str()));
   LoadedBlob b;
   b.load_file(a.positional[0]);
   const mote::Model& m = b.model;
@@ -855,7 +857,7 @@ int cmd_bench(const std::vector<std::string>& raw) {
     std::vector<uint32_t> order(m.num_ops());
     for (uint32_t k = 0; k < m.num_ops(); ++k) order[k] = k;
     std::sort(order.begin(), order.end(), [&](uint32_t x, uint32_t y) { return op_us[x] > op_us[y]; });
-    const uint32_t shown = std::min<uint32_t>(15, m.num_ops());
+    const uint32_t shown = top == 0 ? m.num_ops() : std::min<uint32_t>(uint32_t(top), m.num_ops());
     std::printf("\n%-5s %-12s %-22s %10s %7s  %s\n", "op", "type", "output", "ms/run", "share", "node");
     for (uint32_t r = 0; r < shown; ++r) {
       const uint32_t k = order[r];
