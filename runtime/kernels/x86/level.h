@@ -83,6 +83,7 @@ inline vmask lanes(int32_t lo, int32_t hi) {
   return hi <= lo ? vmask(0) : vmask(((1u << hi) - 1u) & ~((1u << lo) - 1u));
 }
 inline vf vload_m(const float* p, vmask m) { return _mm512_maskz_loadu_ps(m, p); }
+inline vmask mask_bits(uint32_t bits) { return vmask(bits); }  // lane j on when bit j is set
 // The even lanes of a then b: {a0, a2, ..., b0, b2, ...}.
 inline vf veven(vf a, vf b) {
   const __m512i even = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
@@ -113,6 +114,10 @@ inline vmask lanes(int32_t lo, int32_t hi) {
   return _mm256_andnot_si256(_mm256_cmpgt_epi32(_mm256_set1_epi32(lo), iota), _mm256_cmpgt_epi32(_mm256_set1_epi32(hi), iota));
 }
 inline vf vload_m(const float* p, vmask m) { return _mm256_maskload_ps(p, m); }
+inline vmask mask_bits(uint32_t bits) {
+  const __m256i bit = _mm256_setr_epi32(1, 2, 4, 8, 16, 32, 64, 128);
+  return _mm256_cmpeq_epi32(_mm256_and_si256(_mm256_set1_epi32(int32_t(bits)), bit), bit);
+}
 inline void vstore_n(float* p, vf v, int32_t n) { _mm256_maskstore_ps(p, lane_mask(n), v); }
 inline float vsum(vf v) {
   __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
