@@ -90,6 +90,11 @@ inline vf veven(vf a, vf b) {
   return _mm512_permutex2var_ps(a, even, b);
 }
 inline vf vload_even(const float* p) { return veven(_mm512_loadu_ps(p), _mm512_loadu_ps(p + 16)); }
+// The odd lanes of a then b: {a1, a3, ..., b1, b3, ...}.
+inline vf vodd(vf a, vf b) {
+  const __m512i odd = _mm512_setr_epi32(1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31);
+  return _mm512_permutex2var_ps(a, odd, b);
+}
 #elif MOTE_X86_LEVEL == 2
 using vf = __m256;
 constexpr int32_t kW = 8;
@@ -129,6 +134,10 @@ inline vf veven(vf a, vf b) {
   return _mm256_castpd_ps(_mm256_permute4x64_pd(_mm256_castps_pd(t), _MM_SHUFFLE(3, 1, 2, 0)));
 }
 inline vf vload_even(const float* p) { return veven(_mm256_loadu_ps(p), _mm256_loadu_ps(p + 8)); }
+inline vf vodd(vf a, vf b) {
+  const __m256 t = _mm256_shuffle_ps(a, b, _MM_SHUFFLE(3, 1, 3, 1));
+  return _mm256_castpd_ps(_mm256_permute4x64_pd(_mm256_castps_pd(t), _MM_SHUFFLE(3, 1, 2, 0)));
+}
 #else
 using vf = __m128;
 constexpr int32_t kW = 4;
