@@ -92,6 +92,10 @@ Status f32_conv2d(const OpArgs& a, const ConvShape& g) {
   const mote_act none{MOTE_ACT_NONE, 0.0f, 0.0f};
   const int32_t cg = g.c / g.group, mg = g.m / g.group;
   const int32_t K = cg * g.kh * g.kw, plane = g.oh * g.ow;
+#ifdef MOTE_SIMD_CONV_DIRECT
+  // A set with a direct form for some shapes (x86: few taps, the stem of image models) tries it first.
+  if (f32_conv2d_direct(a, g) == Status::kOk) return Status::kOk;
+#endif
   alignas(16) float panel[kPanelDepth * kPanelColumns];
   for (int32_t n = 0; n < g.n; ++n) {
     for (int32_t grp = 0; grp < g.group; ++grp) {

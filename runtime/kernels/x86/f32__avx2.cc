@@ -4,5 +4,6 @@
 
 #include "f32_gemm.inc"
 #include "f32_dwconv.inc"
+#include "f32_conv_direct.inc"
 #include "f32_eltwise.inc"
 #include "../simd_conv2d.h"
