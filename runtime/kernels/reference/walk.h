@@ -129,14 +129,20 @@ inline void for_each_offset(const Walk& w, Fn fn) {
 }
 
 // Fills the dense `dst` from `src` along the walk; elements are moved by size, so any dtype works.
+// Rows contiguous in the source (a channel shuffle's planes, a Slice's kept runs) move as one block.
 inline void copy_walk(void* dst, const void* src, Walk w, uint32_t elem_size) {
   coalesce(&w);
   uint8_t* out = static_cast<uint8_t*>(dst);
   const uint8_t* in = static_cast<const uint8_t*>(src);
-  for_each_offset(w, [&](int64_t off) {
-    move_element(out, in + off * elem_size, elem_size);
-    out += elem_size;
-  });
+  for (WalkRows r(w); !r.done; r.next()) {
+    const uint8_t* from = in + r.base * elem_size;
+    if (r.step == 1) {
+      memcpy(out, from, size_t(r.inner) * elem_size);
+      out += r.inner * elem_size;
+      continue;
+    }
+    for (int64_t i = 0; i < r.inner; ++i, from += r.step * elem_size, out += elem_size) move_element(out, from, elem_size);
+  }
 }
 
 }  // namespace ref
