@@ -620,6 +620,108 @@ LargeConv large_conv() {
   return v;
 }
 
+// A 1x1 or 3x3 QConv with more output channels than one block of a long k's partial sums holds
+// (320 at AVX-512): its weights outgrow the shared int8 buffers, so they have their own.
+int8_t g_long_w[400 * 2304];
+
+void many_rows_qconv_case(int32_t c, int32_t m, int32_t h, int32_t w, int32_t k) {
+  mote_qconv_params p{};
+  mote_conv_params& cp = p.conv;
+  const int32_t pad = k / 2;
+  cp.spatial_rank = 2, cp.group = 1;
+  for (int32_t d = 0; d < 2; ++d) {
+    cp.kernel[d] = k, cp.stride[d] = 1, cp.dilation[d] = 1, cp.pad_begin[d] = pad, cp.pad_end[d] = pad;
+  }
+  const QVecs v = fill_vectors(m);
+  p.in_zp = pick_zp();
+  p.out_zp = pick_zp();
+  act_range(v.requant, p.out_zp, &p.act_min, &p.act_max);
+  const int32_t xd[4] = {1, c, h, w}, wd[4] = {m, c, k, k}, vd[1] = {m}, sd[1] = {v.count};
+  TensorView in[6] = {qview(g_q[0], MOTE_I8, 4, xd),
+                      qview(g_long_w, MOTE_I8, 4, wd),
+                      qview(v.bias ? g_vec[0] : nullptr, MOTE_I32, 1, vd),
+                      qview(v.requant ? g_vec[1] : nullptr, MOTE_I32, 1, sd),
+                      qview(v.requant ? g_vec[2] : nullptr, MOTE_I32, 1, sd),
+                      qview(v.wzp ? g_vec[3] : nullptr, MOTE_I32, 1, sd)};
+  if (m > kMaxChannels || in[0].numel() > kMaxBytes || in[1].numel() > int64_t(sizeof g_long_w)) return;
+  fill_i8(g_q[0], in[0].numel());
+  fill_i8(g_long_w, in[1].numel());
+  char what[160];
+  snprintf(what, sizeof what, "QConv x[1,%ld,%ld,%ld] w[%ld,%ld,%ld,%ld] zp%ld,%ld b%d rq%d/%ld wzp%d (many rows)", long(c),
+           long(h), long(w), long(m), long(c), long(k), long(k), long(p.in_zp), long(p.out_zp), v.bias, v.requant,
+           long(v.count), v.wzp);
+  check_q(what, MOTE_OP_QCONV, &p, sizeof p, in, 6, mote::run_qconv);
+}
+
+// QMatMul with rows of A past one block of partial sums (A in g_long_w).
+void many_rows_qmatmul_case(int32_t M, int32_t K, int32_t N) {
+  const QVecs v = fill_vectors(N);
+  mote_qmatmul_params p{};
+  p.a_zp = pick_zp();
+  p.out_zp = pick_zp();
+  act_range(v.requant, p.out_zp, &p.act_min, &p.act_max);
+  const int32_t ad[2] = {M, K}, bd[2] = {K, N}, vd[1] = {N}, sd[1] = {v.count};
+  TensorView in[6] = {qview(g_long_w, MOTE_I8, 2, ad),
+                      qview(g_q[1], MOTE_I8, 2, bd),
+                      qview(v.bias ? g_vec[0] : nullptr, MOTE_I32, 1, vd),
+                      qview(v.requant ? g_vec[1] : nullptr, MOTE_I32, 1, sd),
+                      qview(v.requant ? g_vec[2] : nullptr, MOTE_I32, 1, sd),
+                      qview(v.wzp ? g_vec[3] : nullptr, MOTE_I32, 1, sd)};
+  if (N > kMaxChannels || in[0].numel() > int64_t(sizeof g_long_w) || in[1].numel() > kMaxBytes) return;
+  fill_i8(g_long_w, in[0].numel());
+  fill_i8(g_q[1], in[1].numel());
+  char what[128];
+  snprintf(what, sizeof what, "QMatMul A [%ld,%ld] B [%ld,%ld] zp%ld,%ld b%d rq%d/%ld wzp%d (many rows)", long(M), long(K),
+           long(K), long(N), long(p.a_zp), long(p.out_zp), v.bias, v.requant, long(v.count), v.wzp);
+  check_q(what, MOTE_OP_QMATMUL, &p, sizeof p, in, 6, mote::run_qmatmul);
+}
+
+// int8 products with k longer than one panel of a register tile (~2048 at AVX2 and AVX-512, 4096
+// at SSE4.1), which the kernels split along k: ResNet's 3x3 convs over 256 and 512 channels (output
+// channels cut to fit the buffers), 3x3/1x1/1-D/grouped convs with odd k (k around the panel's
+// edge, k not a multiple of the block), output channels past a block of partial sums, and
+// QMatMul with long k.
+void long_k_cases() {
+  const int32_t pad1[4] = {1, 1, 1, 1}, pad0[4] = {0, 0, 0, 0};
+  qconv_case(1, 512, 40, 7, 7, 3, 3, 1, 1, 1, 1, pad1, 1, false);    // layer4 3x3, k = 4608
+  qconv_case(1, 256, 64, 14, 14, 3, 3, 1, 1, 1, 1, pad1, 1, false);  // layer3 3x3, k = 2304
+  qconv_case(1, 256, 56, 14, 14, 3, 3, 2, 2, 1, 1, pad1, 1, false);  // layer4 3x3/2 from 256
+  qconv_case(1, 2305, 24, 6, 5, 1, 1, 1, 1, 1, 1, pad0, 1, false);   // 1x1, k = 2305
+  qconv_case(1, 4099, 9, 3, 4, 1, 1, 1, 1, 1, 1, pad0, 1, false);    // 1x1, k past SSE4.1's panel
+  qconv_case(1, 229, 210, 7, 7, 3, 3, 1, 1, 1, 1, pad1, 1, false);   // k = 2061
+  many_rows_qconv_case(256, 400, 7, 7, 3);                           // layer4 3x3 from 256, k = 2304
+  many_rows_qconv_case(2103, 397, 5, 3, 1);                          // 1x1, k = 2103
+  many_rows_qconv_case(233, 393, 6, 9, 3);                           // k = 2097
+  many_rows_qmatmul_case(395, 2101, 37);
+  const int32_t edges[8] = {2047, 2048, 2049, 2050, 2051, 2052, 4096, 4097};
+  for (int32_t k : edges) {
+    qconv_case(1, k, pick(1, 20), pick(1, 9), pick(1, 9), 1, 1, 1, 1, 1, 1, pad0, 1, false);
+  }
+  for (int k = 0; k < 40; ++k) {
+    const int32_t kind = pick(0, 3);  // 3x3, 1x1, grouped, 1-D
+    const int32_t kh = kind == 1 || kind == 3 ? 1 : pick(1, 3) * 2 - 1, kw = kind == 1 ? 1 : pick(1, 3) * 2 - 1;
+    const int32_t group = kind == 2 ? pick(2, 3) : 1;
+    const int32_t cg = (pick(2049, 6000) + kh * kw - 1) / (kh * kw);
+    const int32_t kk = cg * kh * kw;
+    const int32_t most = kMaxBytes / (kk * group) < 48 ? kMaxBytes / (kk * group) : 48;
+    const int32_t mg = pick(1, most < 1 ? 1 : most);
+    int32_t pads[4] = {0, 0, 0, 0};
+    if (kind != 1) {
+      for (int32_t& q : pads) q = pick(0, 2);
+    }
+    const int32_t s = kind == 1 ? 1 : pick(1, 2);
+    const int32_t h = pick(1, 12), w = pick(1, 12);
+    if (int64_t(cg) * group * h * w > kMaxBytes) continue;
+    qconv_case(pick(1, 2), cg * group, mg * group, h, w, kh, kw, s, s, 1, pick(1, 2), pads, group, kind == 3);
+  }
+  for (int k = 0; k < 20; ++k) {
+    const int32_t K = pick(2049, 6000);
+    const int32_t ad[2] = {pick(1, kMaxBytes / K < 220 ? kMaxBytes / K : 220), K};
+    const int32_t bd[2] = {K, pick(1, kMaxBytes / K < 100 ? kMaxBytes / K : 100)};
+    qmatmul_case(2, 2, ad, bd, true);
+  }
+}
+
 // Larger random shapes (channels to 64, maps to 40x40, products to 300) and the layer shapes of
 // the benchmark models: tiles, panels and bands split in every way the small cases cannot.
 void large_cases() {
@@ -662,6 +764,7 @@ void large_cases() {
     const int32_t bd[2] = {ad[1], pick(1, 300)};
     qmatmul_case(2, 2, ad, bd, true);
   }
+  long_k_cases();
 }
 #endif
 
