@@ -598,6 +598,45 @@ void random_qmatmul() {
   qmatmul_case(ra, rb, ad, bd);
 }
 
+// int8 MaxPool (the reference's int8 pooling; kernels that take it must match byte for byte):
+// 1-D and 2-D, kernels to 4, strides to 3, dilations to 2, padding up to past the kernel (windows
+// wholly in the padding give 0), ceil_mode.
+void qmaxpool_case(int32_t n, int32_t c, int32_t h, int32_t w, bool rank1, const int32_t* kernel, const int32_t* stride,
+                   const int32_t* dilation, const int32_t* pads, bool ceil_mode) {
+  mote_pool_params p{};
+  p.spatial_rank = rank1 ? 1 : 2;
+  const int32_t first = rank1 ? 1 : 0;  // 1-D: the last axis only
+  for (int32_t d = first; d < 2; ++d) {
+    p.kernel[d - first] = kernel[d], p.stride[d - first] = stride[d], p.dilation[d - first] = dilation[d];
+    p.pad_begin[d - first] = pads[d], p.pad_end[d - first] = pads[2 + d];
+  }
+  p.ceil_mode = ceil_mode;
+  const int32_t xd4[4] = {n, c, h, w}, xd3[3] = {n, c, w};
+  TensorView in[1] = {rank1 ? qview(g_q[0], MOTE_I8, 3, xd3) : qview(g_q[0], MOTE_I8, 4, xd4)};
+  if (in[0].numel() > kMaxBytes) return;
+  fill_i8(g_q[0], in[0].numel());
+  char what[192];
+  snprintf(what, sizeof what, "int8 MaxPool [%ld,%ld,%ld,%ld] k%ld,%ld s%ld,%ld d%ld,%ld p%ld,%ld,%ld,%ld ceil%ld%s", long(n),
+           long(c), long(h), long(w), long(kernel[0]), long(kernel[1]), long(stride[0]), long(stride[1]),
+           long(dilation[0]), long(dilation[1]), long(pads[0]), long(pads[1]), long(pads[2]), long(pads[3]),
+           long(ceil_mode), rank1 ? " 1-D" : "");
+  check_q(what, MOTE_OP_MAX_POOL, &p, sizeof p, in, 1, mote::run_pool);
+}
+
+void random_qmaxpool() {
+  int32_t kernel[2], stride[2], dilation[2], pads[4];
+  for (int32_t d = 0; d < 2; ++d) {
+    kernel[d] = pick(1, 4);
+    stride[d] = pick(1, 3);
+    dilation[d] = pick(0, 3) == 0 ? 2 : 1;
+    const int32_t most = pick(0, 5) == 0 ? kernel[d] + 1 : kernel[d] - 1;
+    pads[d] = pick(0, most);
+    pads[2 + d] = pick(0, most);
+  }
+  qmaxpool_case(pick(1, 2), pick(1, 8), pick(1, 30), pick(1, 70), pick(0, 5) == 0, kernel, stride, dilation, pads,
+                pick(0, 1) == 1);
+}
+
 }  // namespace
 
 #ifdef MOTE_TEST_LARGE
@@ -722,6 +761,24 @@ void long_k_cases() {
   }
 }
 
+// int8 MaxPool on larger maps: the ResNet stem's (channels cut to fit) and random shapes with
+// maps to 120x300, kernels to 5, strides to 4, dilations to 3.
+void large_qmaxpool_cases() {
+  const int32_t k3[2] = {3, 3}, s2[2] = {2, 2}, d1[2] = {1, 1}, pad1[4] = {1, 1, 1, 1};
+  qmaxpool_case(1, 32, 112, 112, false, k3, s2, d1, pad1, false);
+  for (int k = 0; k < 30; ++k) {
+    int32_t kernel[2], stride[2], dilation[2], pads[4];
+    for (int32_t d = 0; d < 2; ++d) {
+      kernel[d] = pick(1, 5);
+      stride[d] = pick(1, 4);
+      dilation[d] = pick(0, 3) == 0 ? pick(2, 3) : 1;
+      pads[d] = pick(0, kernel[d]);
+      pads[2 + d] = pick(0, kernel[d]);
+    }
+    qmaxpool_case(1, pick(1, 16), pick(1, 120), pick(1, 300), false, kernel, stride, dilation, pads, pick(0, 1) == 1);
+  }
+}
+
 // Larger random shapes (channels to 64, maps to 40x40, products to 300) and the layer shapes of
 // the benchmark models: tiles, panels and bands split in every way the small cases cannot.
 void large_cases() {
@@ -765,6 +822,7 @@ void large_cases() {
     qmatmul_case(2, 2, ad, bd, true);
   }
   long_k_cases();
+  large_qmaxpool_cases();
 }
 #endif
 
@@ -805,6 +863,7 @@ int run_cases() {
     const int32_t c = pick(1, 12);
     qconv_case(pick(1, 2), c, c, pick(1, 13), pick(1, 21), 3, 3, 1, 1, 1, 1, pads, c, false);
   }
+  for (int k = 0; k < 150; ++k) random_qmaxpool();
 #ifdef MOTE_TEST_LARGE
   large_cases();
 #endif
