@@ -598,6 +598,45 @@ void random_qmatmul() {
   qmatmul_case(ra, rb, ad, bd);
 }
 
+// int8 MaxPool (the reference's int8 pooling; kernels that take it must match byte for byte):
+// 1-D and 2-D, kernels to 4, strides to 3, dilations to 2, padding up to past the kernel (windows
+// wholly in the padding give 0), ceil_mode.
+void qmaxpool_case(int32_t n, int32_t c, int32_t h, int32_t w, bool rank1, const int32_t* kernel, const int32_t* stride,
+                   const int32_t* dilation, const int32_t* pads, bool ceil_mode) {
+  mote_pool_params p{};
+  p.spatial_rank = rank1 ? 1 : 2;
+  const int32_t first = rank1 ? 1 : 0;  // 1-D: the last axis only
+  for (int32_t d = first; d < 2; ++d) {
+    p.kernel[d - first] = kernel[d], p.stride[d - first] = stride[d], p.dilation[d - first] = dilation[d];
+    p.pad_begin[d - first] = pads[d], p.pad_end[d - first] = pads[2 + d];
+  }
+  p.ceil_mode = ceil_mode;
+  const int32_t xd4[4] = {n, c, h, w}, xd3[3] = {n, c, w};
+  TensorView in[1] = {rank1 ? qview(g_q[0], MOTE_I8, 3, xd3) : qview(g_q[0], MOTE_I8, 4, xd4)};
+  if (in[0].numel() > kMaxBytes) return;
+  fill_i8(g_q[0], in[0].numel());
+  char what[192];
+  snprintf(what, sizeof what, "int8 MaxPool [%ld,%ld,%ld,%ld] k%ld,%ld s%ld,%ld d%ld,%ld p%ld,%ld,%ld,%ld ceil%ld%s", long(n),
+           long(c), long(h), long(w), long(kernel[0]), long(kernel[1]), long(stride[0]), long(stride[1]),
+           long(dilation[0]), long(dilation[1]), long(pads[0]), long(pads[1]), long(pads[2]), long(pads[3]),
+           long(ceil_mode), rank1 ? " 1-D" : "");
+  check_q(what, MOTE_OP_MAX_POOL, &p, sizeof p, in, 1, mote::run_pool);
+}
+
+void random_qmaxpool() {
+  int32_t kernel[2], stride[2], dilation[2], pads[4];
+  for (int32_t d = 0; d < 2; ++d) {
+    kernel[d] = pick(1, 4);
+    stride[d] = pick(1, 3);
+    dilation[d] = pick(0, 3) == 0 ? 2 : 1;
+    const int32_t most = pick(0, 5) == 0 ? kernel[d] + 1 : kernel[d] - 1;
+    pads[d] = pick(0, most);
+    pads[2 + d] = pick(0, most);
+  }
+  qmaxpool_case(pick(1, 2), pick(1, 8), pick(1, 30), pick(1, 70), pick(0, 5) == 0, kernel, stride, dilation, pads,
+                pick(0, 1) == 1);
+}
+
 }  // namespace
 
 #ifdef MOTE_TEST_LARGE
@@ -618,6 +657,126 @@ LargeConv large_conv() {
   for (int32_t& q : v.pads) q = one ? 0 : pick(0, 2);
   v.h = pick(1, 40), v.w = pick(1, 40);
   return v;
+}
+
+// A 1x1 or 3x3 QConv with more output channels than one block of a long k's partial sums holds
+// (320 at AVX-512): its weights outgrow the shared int8 buffers, so they have their own.
+int8_t g_long_w[400 * 2304];
+
+void many_rows_qconv_case(int32_t c, int32_t m, int32_t h, int32_t w, int32_t k) {
+  mote_qconv_params p{};
+  mote_conv_params& cp = p.conv;
+  const int32_t pad = k / 2;
+  cp.spatial_rank = 2, cp.group = 1;
+  for (int32_t d = 0; d < 2; ++d) {
+    cp.kernel[d] = k, cp.stride[d] = 1, cp.dilation[d] = 1, cp.pad_begin[d] = pad, cp.pad_end[d] = pad;
+  }
+  const QVecs v = fill_vectors(m);
+  p.in_zp = pick_zp();
+  p.out_zp = pick_zp();
+  act_range(v.requant, p.out_zp, &p.act_min, &p.act_max);
+  const int32_t xd[4] = {1, c, h, w}, wd[4] = {m, c, k, k}, vd[1] = {m}, sd[1] = {v.count};
+  TensorView in[6] = {qview(g_q[0], MOTE_I8, 4, xd),
+                      qview(g_long_w, MOTE_I8, 4, wd),
+                      qview(v.bias ? g_vec[0] : nullptr, MOTE_I32, 1, vd),
+                      qview(v.requant ? g_vec[1] : nullptr, MOTE_I32, 1, sd),
+                      qview(v.requant ? g_vec[2] : nullptr, MOTE_I32, 1, sd),
+                      qview(v.wzp ? g_vec[3] : nullptr, MOTE_I32, 1, sd)};
+  if (m > kMaxChannels || in[0].numel() > kMaxBytes || in[1].numel() > int64_t(sizeof g_long_w)) return;
+  fill_i8(g_q[0], in[0].numel());
+  fill_i8(g_long_w, in[1].numel());
+  char what[160];
+  snprintf(what, sizeof what, "QConv x[1,%ld,%ld,%ld] w[%ld,%ld,%ld,%ld] zp%ld,%ld b%d rq%d/%ld wzp%d (many rows)", long(c),
+           long(h), long(w), long(m), long(c), long(k), long(k), long(p.in_zp), long(p.out_zp), v.bias, v.requant,
+           long(v.count), v.wzp);
+  check_q(what, MOTE_OP_QCONV, &p, sizeof p, in, 6, mote::run_qconv);
+}
+
+// QMatMul with rows of A past one block of partial sums (A in g_long_w).
+void many_rows_qmatmul_case(int32_t M, int32_t K, int32_t N) {
+  const QVecs v = fill_vectors(N);
+  mote_qmatmul_params p{};
+  p.a_zp = pick_zp();
+  p.out_zp = pick_zp();
+  act_range(v.requant, p.out_zp, &p.act_min, &p.act_max);
+  const int32_t ad[2] = {M, K}, bd[2] = {K, N}, vd[1] = {N}, sd[1] = {v.count};
+  TensorView in[6] = {qview(g_long_w, MOTE_I8, 2, ad),
+                      qview(g_q[1], MOTE_I8, 2, bd),
+                      qview(v.bias ? g_vec[0] : nullptr, MOTE_I32, 1, vd),
+                      qview(v.requant ? g_vec[1] : nullptr, MOTE_I32, 1, sd),
+                      qview(v.requant ? g_vec[2] : nullptr, MOTE_I32, 1, sd),
+                      qview(v.wzp ? g_vec[3] : nullptr, MOTE_I32, 1, sd)};
+  if (N > kMaxChannels || in[0].numel() > int64_t(sizeof g_long_w) || in[1].numel() > kMaxBytes) return;
+  fill_i8(g_long_w, in[0].numel());
+  fill_i8(g_q[1], in[1].numel());
+  char what[128];
+  snprintf(what, sizeof what, "QMatMul A [%ld,%ld] B [%ld,%ld] zp%ld,%ld b%d rq%d/%ld wzp%d (many rows)", long(M), long(K),
+           long(K), long(N), long(p.a_zp), long(p.out_zp), v.bias, v.requant, long(v.count), v.wzp);
+  check_q(what, MOTE_OP_QMATMUL, &p, sizeof p, in, 6, mote::run_qmatmul);
+}
+
+// int8 products with k longer than one panel of a register tile (~2048 at AVX2 and AVX-512, 4096
+// at SSE4.1), which the kernels split along k: ResNet's 3x3 convs over 256 and 512 channels (output
+// channels cut to fit the buffers), 3x3/1x1/1-D/grouped convs with odd k (k around the panel's
+// edge, k not a multiple of the block), output channels past a block of partial sums, and
+// QMatMul with long k.
+void long_k_cases() {
+  const int32_t pad1[4] = {1, 1, 1, 1}, pad0[4] = {0, 0, 0, 0};
+  qconv_case(1, 512, 40, 7, 7, 3, 3, 1, 1, 1, 1, pad1, 1, false);    // layer4 3x3, k = 4608
+  qconv_case(1, 256, 64, 14, 14, 3, 3, 1, 1, 1, 1, pad1, 1, false);  // layer3 3x3, k = 2304
+  qconv_case(1, 256, 56, 14, 14, 3, 3, 2, 2, 1, 1, pad1, 1, false);  // layer4 3x3/2 from 256
+  qconv_case(1, 2305, 24, 6, 5, 1, 1, 1, 1, 1, 1, pad0, 1, false);   // 1x1, k = 2305
+  qconv_case(1, 4099, 9, 3, 4, 1, 1, 1, 1, 1, 1, pad0, 1, false);    // 1x1, k past SSE4.1's panel
+  qconv_case(1, 229, 210, 7, 7, 3, 3, 1, 1, 1, 1, pad1, 1, false);   // k = 2061
+  many_rows_qconv_case(256, 400, 7, 7, 3);                           // layer4 3x3 from 256, k = 2304
+  many_rows_qconv_case(2103, 397, 5, 3, 1);                          // 1x1, k = 2103
+  many_rows_qconv_case(233, 393, 6, 9, 3);                           // k = 2097
+  many_rows_qmatmul_case(395, 2101, 37);
+  const int32_t edges[8] = {2047, 2048, 2049, 2050, 2051, 2052, 4096, 4097};
+  for (int32_t k : edges) {
+    qconv_case(1, k, pick(1, 20), pick(1, 9), pick(1, 9), 1, 1, 1, 1, 1, 1, pad0, 1, false);
+  }
+  for (int k = 0; k < 40; ++k) {
+    const int32_t kind = pick(0, 3);  // 3x3, 1x1, grouped, 1-D
+    const int32_t kh = kind == 1 || kind == 3 ? 1 : pick(1, 3) * 2 - 1, kw = kind == 1 ? 1 : pick(1, 3) * 2 - 1;
+    const int32_t group = kind == 2 ? pick(2, 3) : 1;
+    const int32_t cg = (pick(2049, 6000) + kh * kw - 1) / (kh * kw);
+    const int32_t kk = cg * kh * kw;
+    const int32_t most = kMaxBytes / (kk * group) < 48 ? kMaxBytes / (kk * group) : 48;
+    const int32_t mg = pick(1, most < 1 ? 1 : most);
+    int32_t pads[4] = {0, 0, 0, 0};
+    if (kind != 1) {
+      for (int32_t& q : pads) q = pick(0, 2);
+    }
+    const int32_t s = kind == 1 ? 1 : pick(1, 2);
+    const int32_t h = pick(1, 12), w = pick(1, 12);
+    if (int64_t(cg) * group * h * w > kMaxBytes) continue;
+    qconv_case(pick(1, 2), cg * group, mg * group, h, w, kh, kw, s, s, 1, pick(1, 2), pads, group, kind == 3);
+  }
+  for (int k = 0; k < 20; ++k) {
+    const int32_t K = pick(2049, 6000);
+    const int32_t ad[2] = {pick(1, kMaxBytes / K < 220 ? kMaxBytes / K : 220), K};
+    const int32_t bd[2] = {K, pick(1, kMaxBytes / K < 100 ? kMaxBytes / K : 100)};
+    qmatmul_case(2, 2, ad, bd, true);
+  }
+}
+
+// int8 MaxPool on larger maps: the ResNet stem's (channels cut to fit) and random shapes with
+// maps to 120x300, kernels to 5, strides to 4, dilations to 3.
+void large_qmaxpool_cases() {
+  const int32_t k3[2] = {3, 3}, s2[2] = {2, 2}, d1[2] = {1, 1}, pad1[4] = {1, 1, 1, 1};
+  qmaxpool_case(1, 32, 112, 112, false, k3, s2, d1, pad1, false);
+  for (int k = 0; k < 30; ++k) {
+    int32_t kernel[2], stride[2], dilation[2], pads[4];
+    for (int32_t d = 0; d < 2; ++d) {
+      kernel[d] = pick(1, 5);
+      stride[d] = pick(1, 4);
+      dilation[d] = pick(0, 3) == 0 ? pick(2, 3) : 1;
+      pads[d] = pick(0, kernel[d]);
+      pads[2 + d] = pick(0, kernel[d]);
+    }
+    qmaxpool_case(1, pick(1, 16), pick(1, 120), pick(1, 300), false, kernel, stride, dilation, pads, pick(0, 1) == 1);
+  }
 }
 
 // Larger random shapes (channels to 64, maps to 40x40, products to 300) and the layer shapes of
@@ -662,6 +821,8 @@ void large_cases() {
     const int32_t bd[2] = {ad[1], pick(1, 300)};
     qmatmul_case(2, 2, ad, bd, true);
   }
+  long_k_cases();
+  large_qmaxpool_cases();
 }
 #endif
 
@@ -702,6 +863,7 @@ int run_cases() {
     const int32_t c = pick(1, 12);
     qconv_case(pick(1, 2), c, c, pick(1, 13), pick(1, 21), 3, 3, 1, 1, 1, 1, pads, c, false);
   }
+  for (int k = 0; k < 150; ++k) random_qmaxpool();
 #ifdef MOTE_TEST_LARGE
   large_cases();
 #endif
