@@ -252,8 +252,13 @@ void conv_tests(Rng& rng) {
     conv_case(rng, c, "pointwise-batch");
     c.c = 8, c.m = 12, c.group = 4, c.n = 1;
     conv_case(rng, c, "pointwise-grouped");
-    c.c = 1030, c.h = c.w = 3, c.m = 5, c.group = 1;  // deeper than the GEMM's packed column tail
+    c.c = 1030, c.h = c.w = 3, c.m = 5, c.group = 1;  // deeper than the GEMM's k blocks
     conv_case(rng, c, "pointwise-deep");
+    // 49 columns (packed B, several k blocks, 2 rows left over) and 64 (in place, 2 k blocks).
+    c.c = 300, c.h = c.w = 7, c.m = 22, c.act = relu6;
+    conv_case(rng, c, "pointwise-7x7-deep");
+    c.c = 300, c.h = c.w = 8, c.m = 12, c.bias = false;
+    conv_case(rng, c, "pointwise-8x8-deep");
   }
   for (int s = 1; s <= 2; ++s) {
     ConvCase c;
