@@ -139,8 +139,8 @@ void band_rows_3x3(const ConvShape& g, const float* buf, const Band& band, int32
 }
 
 template <int SW>
-void band_rows_3x3_act(const ConvShape& g, const float* buf, const Band& band, int32_t rows, const float* w,
-                       float bias, float* y, const VecAct& va, const float* y_end) {
+void band_rows_3x3_act(const ConvShape& g, const float* buf, const Band& band, int32_t rows, const float* w, float bias,
+                       float* y, const VecAct& va, const float* y_end) {
   if (va.kind == MOTE_ACT_NONE) {
     band_rows_3x3<SW, kActNone>(g, buf, band, rows, w, bias, y, va, y_end);
   } else if (va.kind == MOTE_ACT_LEAKY_RELU) {
@@ -152,8 +152,8 @@ void band_rows_3x3_act(const ConvShape& g, const float* buf, const Band& band, i
 
 // One plane through bands; y_end is the end of the output.
 template <int SW>
-void band_plane(const ConvShape& g, const Band& band, const float* x, const float* w, float bias, float* y,
-                float* buf, float* row, const VecAct& act, const float* y_end) {
+void band_plane(const ConvShape& g, const Band& band, const float* x, const float* w, float bias, float* y, float* buf,
+                float* row, const VecAct& act, const float* y_end) {
   const bool k3 = g.kh == 3 && g.kw == 3 && g.dh == 1 && g.dw == 1 && SW != 0;
   const int32_t span = (g.kh - 1) * g.dh + 1;
   for (int32_t oh0 = 0; oh0 < g.oh; oh0 += band.rows) {
@@ -163,7 +163,9 @@ void band_plane(const ConvShape& g, const Band& band, const float* x, const floa
     if (k3) {
       band_rows_3x3_act<SW == 0 ? 1 : SW>(g, buf, band, rows, w, bias, out, act, y_end);
     } else {
-      for (int32_t r = 0; r < rows; ++r) row_generic<SW>(g, buf + r * g.sh * band.width, band, w, bias, out + r * g.ow, act);
+      for (int32_t r = 0; r < rows; ++r) {
+        row_generic<SW>(g, buf + r * g.sh * band.width, band, w, bias, out + r * g.ow, act);
+      }
     }
   }
 }
@@ -253,7 +255,8 @@ Status f32_dwconv2d(const OpArgs& a, const ConvShape& g) {
   alignas(16) float row[kRowFloats];
   Edges edges;
   const bool inplace = g.kh == 3 && g.kw == 3 && g.dh == 1 && g.dw == 1 && (g.sw == 1 || g.sw == 2) &&
-                       in_plane >= 2 * kReach && out_plane >= 4 && g.iw + 2 * kReach <= kRowFloats && edges_3x3(g, &edges);
+                       in_plane >= 2 * kReach && out_plane >= 4 && g.iw + 2 * kReach <= kRowFloats &&
+                       edges_3x3(g, &edges);
   const float* zero = row + kReach;  // the zero row, in `row` once the band path is done with it
   bool zeroed = false;
   const int64_t planes = int64_t(g.n) * g.c;
