@@ -23,7 +23,7 @@ namespace mote {
 namespace wasm_simd128 {
 namespace {
 
-constexpr int32_t kPanel = 128;          // columns of B per panel, in place
+constexpr int32_t kPanel = 256;          // columns of B per panel, in place
 constexpr int32_t kDepth = 256;          // k per block, in place
 constexpr int32_t kPackedFloats = 4096;  // the packed B panel (16 KiB)
 constexpr int32_t kPackedWidth = 64;     // its columns at most
@@ -165,8 +165,9 @@ void gemv_rows(int32_t M, int32_t N, int32_t K, const float* A, int32_t lda, con
       const v128_t av = wasm_v128_load32_splat(a + k);
       const float* b0 = B + k * ldb;
       int32_t j = 0;
-      for (; j < n4; j += 4)
+      for (; j < n4; j += 4) {
         wasm_v128_store(c + j, wasm_f32x4_add(wasm_v128_load(c + j), wasm_f32x4_mul(av, wasm_v128_load(b0 + j))));
+      }
       for (; j < N; ++j) c[j] += a[k] * b0[j];
     }
     if (act.kind != MOTE_ACT_NONE) {
