@@ -5,7 +5,8 @@
 // registers; a vector's taps are unaligned loads (stride 2: two loads and a shuffle per tap
 // column) that may reach past the ends of an input row into its neighbours, so the lanes that
 // fall in the padding are cleared with masks, which only the first and last vector of an output
-// row need. Rows in the vertical padding read a row of zeros. A row's last vector is stored
+// row need. At stride 1 down, two output rows go together, the two input rows they share read
+// once. Rows in the vertical padding read a row of zeros. A row's last vector is stored
 // whole, into the next row (or plane), which is written after it. Reads stay within kReach
 // floats of the plane; the first and last planes of the tensor, where that would leave the
 // tensor, take the band path, as do planes under 2 * kReach floats (or outputs under 4).
@@ -205,17 +206,70 @@ bool edges_3x3(const ConvShape& g, Edges* e) {
   return true;
 }
 
+// Two output rows at stride 1 down: four input rows, the middle two read once for both.
+template <int T, int A, bool MASK>
+inline void vector_3x3_pair(const Weights3x3& k, const float* b0, const float* b1, const float* b2, const float* b3,
+                            const v128_t* mask, float* out0, float* out1) {
+  const float* rows[4] = {b0, b1, b2, b3};
+  v128_t acc0 = k.bias, acc1 = k.bias;
+  for (int r = 0; r < 4; ++r) {
+    v128_t t0, t1, t2;
+    taps_row<T>(rows[r], 0, t0, t1, t2);
+    if (MASK) {
+      t0 = wasm_v128_and(t0, mask[0]);
+      t1 = wasm_v128_and(t1, mask[1]);
+      t2 = wasm_v128_and(t2, mask[2]);
+    }
+    if (r < 3) {
+      acc0 = wasm_f32x4_add(acc0, wasm_f32x4_mul(k.w[3 * r], t0));
+      acc0 = wasm_f32x4_add(acc0, wasm_f32x4_mul(k.w[3 * r + 1], t1));
+      acc0 = wasm_f32x4_add(acc0, wasm_f32x4_mul(k.w[3 * r + 2], t2));
+    }
+    if (r > 0) {
+      acc1 = wasm_f32x4_add(acc1, wasm_f32x4_mul(k.w[3 * r - 3], t0));
+      acc1 = wasm_f32x4_add(acc1, wasm_f32x4_mul(k.w[3 * r - 2], t1));
+      acc1 = wasm_f32x4_add(acc1, wasm_f32x4_mul(k.w[3 * r - 1], t2));
+    }
+  }
+  wasm_v128_store(out0, act_v<A>(acc0, k.lo, k.hi));
+  wasm_v128_store(out1, act_v<A>(acc1, k.lo, k.hi));
+}
+
 template <int SW, int A>
 void inplace_plane(const ConvShape& g, const Edges& e, const float* x, const float* w, float bias, float* y,
                    const float* zero, const VecAct& va) {
   constexpr int T = SW == 2 ? kPairs : kUnit;
   const Weights3x3 k = weights_3x3<A>(w, bias, va);
   const int32_t last = e.last, ow_n = g.ow, iw = g.iw, ih_n = g.ih;
-  for (int32_t oh = 0; oh < g.oh; ++oh) {
+  // Input row ih, shifted left by the padding; the zero row in the vertical padding.
+  auto row = [&](int32_t ih) { return (ih >= 0 && ih < ih_n ? x + ih * iw : zero) - g.pw; };
+  int32_t oh = 0;
+  if (g.sh == 1) {
+    for (; oh + 2 <= g.oh; oh += 2) {
+      const int32_t ih = oh - g.ph;
+      const float* b0 = row(ih);
+      const float* b1 = row(ih + 1);
+      const float* b2 = row(ih + 2);
+      const float* b3 = row(ih + 3);
+      float* out0 = y + oh * ow_n;
+      float* out1 = out0 + ow_n;
+      // Row oh's last vector runs into row oh + 1: it goes before that row's first.
+      const int32_t at = last * SW;
+      vector_3x3_pair<T, A, true>(k, b0 + at, b1 + at, b2 + at, b3 + at, e.right, out0 + last, out1 + last);
+      if (last > 0) {
+        vector_3x3_pair<T, A, true>(k, b0, b1, b2, b3, e.left, out0, out1);
+        for (int32_t ow = 4; ow < last; ow += 4) {
+          const int32_t at = ow * SW;
+          vector_3x3_pair<T, A, false>(k, b0 + at, b1 + at, b2 + at, b3 + at, nullptr, out0 + ow, out1 + ow);
+        }
+      }
+    }
+  }
+  for (; oh < g.oh; ++oh) {
     const int32_t ih = oh * g.sh - g.ph;
-    const float* b0 = (ih >= 0 && ih < ih_n ? x + ih * iw : zero) - g.pw;
-    const float* b1 = (ih + 1 >= 0 && ih + 1 < ih_n ? x + (ih + 1) * iw : zero) - g.pw;
-    const float* b2 = (ih + 2 >= 0 && ih + 2 < ih_n ? x + (ih + 2) * iw : zero) - g.pw;
+    const float* b0 = row(ih);
+    const float* b1 = row(ih + 1);
+    const float* b2 = row(ih + 2);
     float* out = y + oh * ow_n;
     if (last > 0) {
       wasm_v128_store(out, vector_3x3<T, A, true>(k, b0, b1, b2, 0, e.left));
