@@ -3,6 +3,7 @@
 // in one process, and prints a markdown table.
 //
 //   node bench/wasm_bench.mjs --mote MOTE_BIN --wasm WASM_DIR [--models DIR] [--iters N] [--work DIR] [--int8 yes]
+//                             [--only NAME,...]
 //
 //   --mote    the host `mote` CLI, to convert the models
 //   --wasm    the directory wasm/build.sh wrote (mote-simd.wasm)
@@ -14,6 +15,7 @@
 //             models/digits_calib.npy for digits and on DIR/calib.npy, four seeded random
 //             inputs, for the others), timed in the same alternation; its output is compared
 //             with onnxruntime-web's float one as SQNR (random weights: a figure, not a mark)
+//   --only    just these models (comma-separated names)
 //
 // Both engines get the same float32 input and run one at a time, alternating run by run; the
 // figures are the median and the minimum (on a shared machine the minimum is the cleaner one). The last column compares the two engines' first outputs:
@@ -32,7 +34,9 @@ const root = fileURLToPath(new URL('../', import.meta.url));
 const args = {};
 for (let k = 2; k < process.argv.length; k += 2) args[process.argv[k].replace(/^--/, '')] = process.argv[k + 1];
 if (!args.mote || !args.wasm) {
-  console.error('usage: node bench/wasm_bench.mjs --mote MOTE_BIN --wasm WASM_DIR [--models DIR] [--iters N] [--work DIR] [--int8 yes]');
+  console.error(
+    'usage: node bench/wasm_bench.mjs --mote MOTE_BIN --wasm WASM_DIR [--models DIR] [--iters N] [--work DIR] [--int8 yes] [--only NAME,...]',
+  );
   process.exit(2);
 }
 const iters = Number(args.iters || 20);
@@ -105,7 +109,8 @@ async function timeAll(fns) {
 
 const rt = await Mote.load(args.wasm, { simd: true });
 const rows = [];
-for (const m of models) {
+const only = args.only ? args.only.split(',') : null;
+for (const m of models.filter((x) => !only || only.includes(x.name))) {
   console.error(`bench: ${m.name}`);
   const none = { median: NaN, min: NaN };
   const row = { name: m.name, mote: none, ort: none, int8: none, diff: NaN, sqnr: NaN, note: '' };

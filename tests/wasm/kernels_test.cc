@@ -252,8 +252,36 @@ void conv_tests(Rng& rng) {
     conv_case(rng, c, "pointwise-batch");
     c.c = 8, c.m = 12, c.group = 4, c.n = 1;
     conv_case(rng, c, "pointwise-grouped");
-    c.c = 1030, c.h = c.w = 3, c.m = 5, c.group = 1;  // deeper than the GEMM's packed column tail
+    c.c = 1030, c.h = c.w = 3, c.m = 5, c.group = 1;  // deeper than the GEMM's k blocks
     conv_case(rng, c, "pointwise-deep");
+    // 49 columns (packed B, several k blocks, 2 rows left over) and 64 (in place, 2 k blocks).
+    c.c = 300, c.h = c.w = 7, c.m = 22, c.act = relu6;
+    conv_case(rng, c, "pointwise-7x7-deep");
+    c.c = 300, c.h = c.w = 8, c.m = 12, c.bias = false;
+    conv_case(rng, c, "pointwise-8x8-deep");
+  }
+  // Depthwise 3x3 read in place (the planes between the first and the last): every stride,
+  // padding and size around the 4-column vectors, tiny planes included.
+  for (int t = 0; t < 80; ++t) {
+    ConvCase c;
+    c.n = rng.range(1, 2);
+    c.c = c.m = c.group = rng.range(3, 5);
+    c.kh = c.kw = 3;
+    c.sh = rng.range(1, 2), c.sw = rng.range(1, 2);
+    c.pt = rng.range(0, 1), c.pb = rng.range(0, 1), c.pl = rng.range(0, 1), c.pr = rng.range(0, 1);
+    c.h = rng.range(3 - c.pt - c.pb, 20);
+    c.w = rng.range(3 - c.pl - c.pr, 30);
+    c.bias = rng.coin();
+    c.act = random_act(rng);
+    conv_case(rng, c, "depthwise3x3-inplace");
+  }
+  for (int s = 1; s <= 2; ++s) {  // MobileNet's sizes
+    for (int32_t size : {112, 56, 14, 7}) {
+      ConvCase c;
+      c.c = c.m = c.group = 4, c.h = c.w = size, c.kh = c.kw = 3, c.sh = c.sw = s;
+      c.pt = c.pl = c.pb = c.pr = 1, c.act = relu6;
+      conv_case(rng, c, "depthwise3x3-mobilenet");
+    }
   }
   for (int s = 1; s <= 2; ++s) {
     ConvCase c;

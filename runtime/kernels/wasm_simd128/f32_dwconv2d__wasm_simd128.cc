@@ -1,9 +1,19 @@
 // f32_dwconv2d__wasm_simd128: float32 depthwise Conv (group == C == M), NCHW, weights
-// [C, 1, kH, kW]. Each channel plane is filtered a band of output rows at a time: the input
-// rows the band reads are copied, with their zero padding, into a buffer on the stack, so every
-// tap of every output is a plain load and the loops have no borders. 4 output columns per
-// vector; a 3x3 undilated kernel keeps its nine weights in registers and does 8 at a time.
-// The bands are band.h's.
+// [C, 1, kH, kW], 4 output columns per vector.
+//
+// 3x3 undilated at stride 1 or 2 (every MobileNet): read in place. The nine weights stay in
+// registers; a vector's taps are unaligned loads (stride 2: two loads and a shuffle per tap
+// column) that may reach past the ends of an input row into its neighbours, so the lanes that
+// fall in the padding are cleared with masks, which only the first and last vector of an output
+// row need. At stride 1 down, two output rows go together, the two input rows they share read
+// once. Rows in the vertical padding read a row of zeros. A row's last vector is stored
+// whole, into the next row (or plane), which is written after it. Reads stay within kReach
+// floats of the plane; the first and last planes of the tensor, where that would leave the
+// tensor, take the band path, as do planes under 2 * kReach floats (or outputs under 4).
+//
+// Anything else, one plane a band of output rows at a time (band.h): the input rows the band
+// reads are copied, with their zero padding, into a buffer on the stack, so every tap of every
+// output is a plain load and the loops have no borders.
 #include "band.h"
 
 namespace mote {
@@ -32,64 +42,254 @@ void row_generic(const ConvShape& g, const float* buf, const Band& band, const f
   }
 }
 
-// The nine taps of a 3x3 kernel for 4 outputs at column `ow` (stride 1 or 2).
-template <int SW>
-inline v128_t taps3(const v128_t* w, const float* r0, const float* r1, const float* r2, const Band& band, int32_t ow,
-                    v128_t acc) {
-  const float* rows[3] = {r0, r1, r2};
-  for (int k = 0; k < 3; ++k) {
-    acc = wasm_f32x4_add(acc, wasm_f32x4_mul(w[3 * k], taps_at<SW>(rows[k], band, ow, 0, SW)));
-    acc = wasm_f32x4_add(acc, wasm_f32x4_mul(w[3 * k + 1], taps_at<SW>(rows[k], band, ow, 1, SW)));
-    acc = wasm_f32x4_add(acc, wasm_f32x4_mul(w[3 * k + 2], taps_at<SW>(rows[k], band, ow, 2, SW)));
-  }
-  return acc;
+// The fused activation as a template argument, so the 3x3 loops carry no switch.
+enum ActKind { kActNone, kActMinMax, kActLeaky };
+
+template <int A>
+inline v128_t act_v(v128_t v, v128_t lo, v128_t hi) {
+  if (A == kActNone) return v;
+  if (A == kActLeaky) return wasm_v128_bitselect(v, wasm_f32x4_mul(v, lo), wasm_f32x4_ge(v, wasm_f32x4_splat(0.0f)));
+  return wasm_f32x4_pmin(hi, wasm_f32x4_pmax(lo, v));
 }
 
-template <int SW>
-void row_3x3(const ConvShape& g, const float* buf, const Band& band, const v128_t* w, v128_t bias, float* y,
-             const VecAct& act) {
-  const float* r0 = buf;
-  const float* r1 = buf + band.width;
-  const float* r2 = buf + 2 * band.width;
-  int32_t ow = 0;
-  for (; ow + 8 <= g.ow; ow += 8) {
-    const v128_t a = taps3<SW>(w, r0, r1, r2, band, ow, bias);
-    const v128_t b = taps3<SW>(w, r0, r1, r2, band, ow + 4, bias);
-    wasm_v128_store(y + ow, apply(act, a));
-    wasm_v128_store(y + ow + 4, apply(act, b));
+// Where the three taps of one kernel row come from, for 4 outputs; b is the first tap's input.
+//   kUnit: stride 1, consecutive floats.
+//   kSplit: stride 2 from a band row split into even columns, then odd ones at +odd.
+//   kPairs: stride 2 in place: 8 consecutive floats, deinterleaved.
+enum TapMode { kUnit, kSplit, kPairs };
+
+template <int T>
+inline void taps_row(const float* b, int32_t odd, v128_t& t0, v128_t& t1, v128_t& t2) {
+  if (T == kUnit) {
+    t0 = wasm_v128_load(b);
+    t1 = wasm_v128_load(b + 1);
+    t2 = wasm_v128_load(b + 2);
+  } else if (T == kSplit) {
+    t0 = wasm_v128_load(b);
+    t1 = wasm_v128_load(b + odd);
+    t2 = wasm_v128_load(b + 1);
+  } else {
+    const v128_t v0 = wasm_v128_load(b), v1 = wasm_v128_load(b + 4);
+    const v128_t u0 = wasm_v128_load(b + 2), u1 = wasm_v128_load(b + 6);
+    t0 = wasm_i32x4_shuffle(v0, v1, 0, 2, 4, 6);
+    t1 = wasm_i32x4_shuffle(v0, v1, 1, 3, 5, 7);
+    t2 = wasm_i32x4_shuffle(u0, u1, 0, 2, 4, 6);
   }
-  for (; ow < g.ow; ow += 4) {
-    const v128_t a = apply(act, taps3<SW>(w, r0, r1, r2, band, ow, bias));
-    if (ow + 4 <= g.ow) {
-      wasm_v128_store(y + ow, a);
-    } else {
-      store_tail(y + ow, a, g.ow - ow);
+}
+
+struct Weights3x3 {
+  v128_t w[9];
+  v128_t bias, lo, hi;  // lo: the slope for LeakyRelu
+};
+
+template <int A>
+inline Weights3x3 weights_3x3(const float* w, float bias, const VecAct& va) {
+  Weights3x3 k;
+  for (int t = 0; t < 9; ++t) k.w[t] = wasm_v128_load32_splat(w + t);
+  k.bias = wasm_f32x4_splat(bias);
+  k.lo = A == kActLeaky ? va.slope : va.lo;
+  k.hi = va.hi;
+  return k;
+}
+
+// act(bias + the nine taps) for 4 outputs from kernel rows b0, b1, b2; with MASK, each kernel
+// column's taps are ANDed with mask[column].
+template <int T, int A, bool MASK>
+inline v128_t vector_3x3(const Weights3x3& k, const float* b0, const float* b1, const float* b2, int32_t odd,
+                         const v128_t* mask) {
+  const float* rows[3] = {b0, b1, b2};
+  v128_t acc = k.bias;
+  for (int r = 0; r < 3; ++r) {
+    v128_t t0, t1, t2;
+    taps_row<T>(rows[r], odd, t0, t1, t2);
+    if (MASK) {
+      t0 = wasm_v128_and(t0, mask[0]);
+      t1 = wasm_v128_and(t1, mask[1]);
+      t2 = wasm_v128_and(t2, mask[2]);
     }
+    acc = wasm_f32x4_add(acc, wasm_f32x4_mul(k.w[3 * r], t0));
+    acc = wasm_f32x4_add(acc, wasm_f32x4_mul(k.w[3 * r + 1], t1));
+    acc = wasm_f32x4_add(acc, wasm_f32x4_mul(k.w[3 * r + 2], t2));
+  }
+  return act_v<A>(acc, k.lo, k.hi);
+}
+
+// ---- Band path ----
+
+// Output rows [0, rows) of a buffered band, 3x3 undilated, stride SW (1 or 2). A row's last
+// partial vector is stored whole, into the rows after it, unless that would pass y_end (the
+// end of the output).
+template <int SW, int A>
+void band_rows_3x3(const ConvShape& g, const float* buf, const Band& band, int32_t rows, const float* w, float bias,
+                   float* y, const VecAct& va, const float* y_end) {
+  constexpr int T = SW == 2 ? kSplit : kUnit;
+  const Weights3x3 k = weights_3x3<A>(w, bias, va);
+  const int32_t width = band.width, odd = band.odd, ow_n = g.ow, whole = (ow_n + 3) & ~3;
+  for (int32_t r = 0; r < rows; ++r) {
+    const float* r0 = buf + r * g.sh * width;
+    const float* r1 = r0 + width;
+    const float* r2 = r1 + width;
+    float* out = y + r * ow_n;
+    const int32_t end = out + whole > y_end ? ow_n & ~3 : ow_n;
+    int32_t ow = 0;
+    for (; ow < end; ow += 4) {
+      wasm_v128_store(out + ow, vector_3x3<T, A, false>(k, r0 + ow, r1 + ow, r2 + ow, odd, nullptr));
+    }
+    if (ow < ow_n) store_tail(out + ow, vector_3x3<T, A, false>(k, r0 + ow, r1 + ow, r2 + ow, odd, nullptr), ow_n - ow);
   }
 }
 
 template <int SW>
-void dw_plane(const ConvShape& g, const Band& band, const float* x, const float* w, float bias, float* y, float* buf,
-              float* row, const VecAct& act) {
-  const bool k3 = g.kh == 3 && g.kw == 3 && g.dh == 1 && g.dw == 1 && SW != 0;
-  v128_t w3[9];
-  if (k3) {
-    for (int t = 0; t < 9; ++t) w3[t] = wasm_v128_load32_splat(w + t);
+void band_rows_3x3_act(const ConvShape& g, const float* buf, const Band& band, int32_t rows, const float* w, float bias,
+                       float* y, const VecAct& va, const float* y_end) {
+  if (va.kind == MOTE_ACT_NONE) {
+    band_rows_3x3<SW, kActNone>(g, buf, band, rows, w, bias, y, va, y_end);
+  } else if (va.kind == MOTE_ACT_LEAKY_RELU) {
+    band_rows_3x3<SW, kActLeaky>(g, buf, band, rows, w, bias, y, va, y_end);
+  } else {
+    band_rows_3x3<SW, kActMinMax>(g, buf, band, rows, w, bias, y, va, y_end);
   }
-  const v128_t vbias = wasm_f32x4_splat(bias);
+}
+
+// One plane through bands; y_end is the end of the output.
+template <int SW>
+void band_plane(const ConvShape& g, const Band& band, const float* x, const float* w, float bias, float* y, float* buf,
+                float* row, const VecAct& act, const float* y_end) {
+  const bool k3 = g.kh == 3 && g.kw == 3 && g.dh == 1 && g.dw == 1 && SW != 0;
   const int32_t span = (g.kh - 1) * g.dh + 1;
   for (int32_t oh0 = 0; oh0 < g.oh; oh0 += band.rows) {
     const int32_t rows = g.oh - oh0 < band.rows ? g.oh - oh0 : band.rows;
     fill_band(g, x, oh0 * g.sh - g.ph, (rows - 1) * g.sh + span, band, 0.0f, buf, row);
-    for (int32_t r = 0; r < rows; ++r) {
-      const float* in = buf + r * g.sh * band.width;
-      float* out = y + int64_t(oh0 + r) * g.ow;
-      if (k3) {
-        row_3x3<SW == 0 ? 1 : SW>(g, in, band, w3, vbias, out, act);
-      } else {
-        row_generic<SW>(g, in, band, w, bias, out, act);
+    float* out = y + int64_t(oh0) * g.ow;
+    if (k3) {
+      band_rows_3x3_act<SW == 0 ? 1 : SW>(g, buf, band, rows, w, bias, out, act, y_end);
+    } else {
+      for (int32_t r = 0; r < rows; ++r) {
+        row_generic<SW>(g, buf + r * g.sh * band.width, band, w, bias, out + r * g.ow, act);
       }
     }
+  }
+}
+
+// ---- In-place path ----
+
+constexpr int32_t kReach = 16;  // floats a read may lie before or past the input row
+
+struct Edges {
+  v128_t left[3], right[3];  // per kernel column: all ones in the lanes whose tap is inside the row
+  int32_t last;              // the first output column of a row's last vector
+};
+
+// The masks, or false when the geometry is not one the in-place path takes: a mask needed
+// beyond the first and last vector, or a read further than kReach from the row.
+bool edges_3x3(const ConvShape& g, Edges* e) {
+  if (g.ow < 1 || g.pw > kReach) return false;
+  e->last = (g.ow - 1) & ~3;
+  const int32_t reach = (e->last + 3) * g.sw - g.pw + (g.sw == 2 ? 9 : 5);  // one past the last float read
+  if (reach - g.iw > kReach) return false;
+  for (int32_t k = 0; k < 3; ++k) {
+    alignas(16) int32_t l[4], r[4];
+    for (int32_t i = 0; i < 4; ++i) {
+      const int32_t lc = i * g.sw - g.pw + k, rc = (e->last + i) * g.sw - g.pw + k;
+      l[i] = lc >= 0 && lc < g.iw ? -1 : 0;
+      r[i] = rc >= 0 && rc < g.iw ? -1 : 0;
+    }
+    e->left[k] = wasm_v128_load(l);
+    e->right[k] = wasm_v128_load(r);
+    if (e->last == 0) e->right[k] = wasm_v128_and(e->right[k], e->left[k]);
+    // The first vector's right side, and the vectors between the first and the last: every
+    // tap inside the row.
+    if (e->last > 0 && 3 * g.sw - g.pw + k >= g.iw) return false;
+    if (e->last >= 8 && (4 * g.sw - g.pw + k < 0 || (e->last - 1) * g.sw - g.pw + k >= g.iw)) return false;
+    if (e->last == 4 && 4 * g.sw - g.pw + k < 0) return false;
+  }
+  return true;
+}
+
+// Two output rows at stride 1 down: four input rows, the middle two read once for both.
+template <int T, int A, bool MASK>
+inline void vector_3x3_pair(const Weights3x3& k, const float* b0, const float* b1, const float* b2, const float* b3,
+                            const v128_t* mask, float* out0, float* out1) {
+  const float* rows[4] = {b0, b1, b2, b3};
+  v128_t acc0 = k.bias, acc1 = k.bias;
+  for (int r = 0; r < 4; ++r) {
+    v128_t t0, t1, t2;
+    taps_row<T>(rows[r], 0, t0, t1, t2);
+    if (MASK) {
+      t0 = wasm_v128_and(t0, mask[0]);
+      t1 = wasm_v128_and(t1, mask[1]);
+      t2 = wasm_v128_and(t2, mask[2]);
+    }
+    if (r < 3) {
+      acc0 = wasm_f32x4_add(acc0, wasm_f32x4_mul(k.w[3 * r], t0));
+      acc0 = wasm_f32x4_add(acc0, wasm_f32x4_mul(k.w[3 * r + 1], t1));
+      acc0 = wasm_f32x4_add(acc0, wasm_f32x4_mul(k.w[3 * r + 2], t2));
+    }
+    if (r > 0) {
+      acc1 = wasm_f32x4_add(acc1, wasm_f32x4_mul(k.w[3 * r - 3], t0));
+      acc1 = wasm_f32x4_add(acc1, wasm_f32x4_mul(k.w[3 * r - 2], t1));
+      acc1 = wasm_f32x4_add(acc1, wasm_f32x4_mul(k.w[3 * r - 1], t2));
+    }
+  }
+  wasm_v128_store(out0, act_v<A>(acc0, k.lo, k.hi));
+  wasm_v128_store(out1, act_v<A>(acc1, k.lo, k.hi));
+}
+
+template <int SW, int A>
+void inplace_plane(const ConvShape& g, const Edges& e, const float* x, const float* w, float bias, float* y,
+                   const float* zero, const VecAct& va) {
+  constexpr int T = SW == 2 ? kPairs : kUnit;
+  const Weights3x3 k = weights_3x3<A>(w, bias, va);
+  const int32_t last = e.last, ow_n = g.ow, iw = g.iw, ih_n = g.ih;
+  // Input row ih, shifted left by the padding; the zero row in the vertical padding.
+  auto row = [&](int32_t ih) { return (ih >= 0 && ih < ih_n ? x + ih * iw : zero) - g.pw; };
+  int32_t oh = 0;
+  if (g.sh == 1) {
+    for (; oh + 2 <= g.oh; oh += 2) {
+      const int32_t ih = oh - g.ph;
+      const float* b0 = row(ih);
+      const float* b1 = row(ih + 1);
+      const float* b2 = row(ih + 2);
+      const float* b3 = row(ih + 3);
+      float* out0 = y + oh * ow_n;
+      float* out1 = out0 + ow_n;
+      // Row oh's last vector runs into row oh + 1: it goes before that row's first.
+      const int32_t at = last * SW;
+      vector_3x3_pair<T, A, true>(k, b0 + at, b1 + at, b2 + at, b3 + at, e.right, out0 + last, out1 + last);
+      if (last > 0) {
+        vector_3x3_pair<T, A, true>(k, b0, b1, b2, b3, e.left, out0, out1);
+        for (int32_t ow = 4; ow < last; ow += 4) {
+          const int32_t at = ow * SW;
+          vector_3x3_pair<T, A, false>(k, b0 + at, b1 + at, b2 + at, b3 + at, nullptr, out0 + ow, out1 + ow);
+        }
+      }
+    }
+  }
+  for (; oh < g.oh; ++oh) {
+    const int32_t ih = oh * g.sh - g.ph;
+    const float* b0 = row(ih);
+    const float* b1 = row(ih + 1);
+    const float* b2 = row(ih + 2);
+    float* out = y + oh * ow_n;
+    if (last > 0) {
+      wasm_v128_store(out, vector_3x3<T, A, true>(k, b0, b1, b2, 0, e.left));
+      for (int32_t ow = 4; ow < last; ow += 4) {
+        wasm_v128_store(out + ow, vector_3x3<T, A, false>(k, b0 + ow * SW, b1 + ow * SW, b2 + ow * SW, 0, nullptr));
+      }
+    }
+    wasm_v128_store(out + last, vector_3x3<T, A, true>(k, b0 + last * SW, b1 + last * SW, b2 + last * SW, 0, e.right));
+  }
+}
+
+template <int SW>
+void inplace_plane_act(const ConvShape& g, const Edges& e, const float* x, const float* w, float bias, float* y,
+                       const float* zero, const VecAct& va) {
+  if (va.kind == MOTE_ACT_NONE) {
+    inplace_plane<SW, kActNone>(g, e, x, w, bias, y, zero, va);
+  } else if (va.kind == MOTE_ACT_LEAKY_RELU) {
+    inplace_plane<SW, kActLeaky>(g, e, x, w, bias, y, zero, va);
+  } else {
+    inplace_plane<SW, kActMinMax>(g, e, x, w, bias, y, zero, va);
   }
 }
 
@@ -107,19 +307,39 @@ Status f32_dwconv2d(const OpArgs& a, const ConvShape& g) {
   const int32_t taps = g.kh * g.kw;
   alignas(16) float buf[kBandFloats];
   alignas(16) float row[kRowFloats];
-  for (int32_t n = 0; n < g.n; ++n) {
-    for (int32_t c = 0; c < g.c; ++c) {
-      const float* xp = x + (int64_t(n) * g.c + c) * in_plane;
-      const float* wp = w + int64_t(c) * taps;
-      const float b = bias ? bias[c] : 0.0f;
-      float* yp = y + (int64_t(n) * g.c + c) * out_plane;
-      if (g.sw == 1) {
-        dw_plane<1>(g, band, xp, wp, b, yp, buf, row, act);
-      } else if (g.sw == 2) {
-        dw_plane<2>(g, band, xp, wp, b, yp, buf, row, act);
-      } else {
-        dw_plane<0>(g, band, xp, wp, b, yp, buf, row, act);
+  Edges edges;
+  const bool inplace = g.kh == 3 && g.kw == 3 && g.dh == 1 && g.dw == 1 && (g.sw == 1 || g.sw == 2) &&
+                       in_plane >= 2 * kReach && out_plane >= 4 && g.iw + 2 * kReach <= kRowFloats &&
+                       edges_3x3(g, &edges);
+  const float* zero = row + kReach;  // the zero row, in `row` once the band path is done with it
+  bool zeroed = false;
+  const int64_t planes = int64_t(g.n) * g.c;
+  for (int64_t p = 0; p < planes; ++p) {
+    const int32_t c = int32_t(p % g.c);
+    const float* xp = x + p * in_plane;
+    const float* wp = w + int64_t(c) * taps;
+    const float b = bias ? bias[c] : 0.0f;
+    float* yp = y + p * out_plane;
+    if (inplace && p > 0 && p < planes - 1) {
+      if (!zeroed) {
+        for (int32_t j = 0; j < g.iw + 2 * kReach; ++j) row[j] = 0.0f;
+        zeroed = true;
       }
+      if (g.sw == 1) {
+        inplace_plane_act<1>(g, edges, xp, wp, b, yp, zero, act);
+      } else {
+        inplace_plane_act<2>(g, edges, xp, wp, b, yp, zero, act);
+      }
+      continue;
+    }
+    zeroed = false;
+    const float* y_end = y + planes * out_plane;
+    if (g.sw == 1) {
+      band_plane<1>(g, band, xp, wp, b, yp, buf, row, act, y_end);
+    } else if (g.sw == 2) {
+      band_plane<2>(g, band, xp, wp, b, yp, buf, row, act, y_end);
+    } else {
+      band_plane<0>(g, band, xp, wp, b, yp, buf, row, act, y_end);
     }
   }
   return Status::kOk;

@@ -1,90 +1,180 @@
 // f32_gemm__wasm_simd128: the matrix products under 1x1 Conv, Gemm and MatMul.
 //
-// NN form: a register tile of MR rows x 8 columns (MR <= 4: 8 accumulators, two B vectors and
-// one broadcast A value fit the 16 registers an engine has on x86-64; 5 or 6 rows measured
-// slower, spilling). B is read in place (it is the NCHW activation for a 1x1 Conv), one column
-// panel of kPanel at a time so the panel stays in cache while every row tile of A passes over
-// it; the panel's last N % 4 columns are copied beside zeros into a [K][4] block on the stack
-// so that they too run 4 lanes wide (7x7 maps have 49 columns).
+// NN form, 4 or more rows: register tiles of 4 rows x 8 columns. 8 accumulators, two B vectors,
+// one broadcast A value and a product are 12 of the 15 vector registers V8 allocates on x86-64;
+// 5 or 6 rows measured slower (spills). Each tile's 4 rows of A are first packed [k][4] (a
+// 4x4 transpose per 4 k), so that the inner loop reads A through one pointer at constant
+// offsets: a k step is then 2 B loads, 4 broadcast loads, 8 mul + 8 add and 3 integer ops,
+// which V8 runs at the machine's mul+add peak when the data is in L1 (Wasm SIMD has no FMA).
+// The tile is inlined into its loop: as a call of its own it cost 5% (the 1x1 convs of 24
+// channels run 24 k steps per call). The last N % 4 columns go 4 rows at a time with A's
+// packed [k][4] as the vector and B broadcast, a quarter of a 4x4 tile's work.
+//   B's rows 16-byte multiples (N % 4 == 0): B is read in place, a column panel of kPanel at a
+//     time so the panel stays in cache while every row tile of A passes over it.
+//   otherwise (7x7 maps have 49 columns): B is packed a block of k at a time into an aligned
+//     panel on the stack; unaligned rows measured 7% slower in place.
+// The panel and k blocks split the product along k: C then holds the partial sums between
+// blocks, and the bias starts the first block and the activation ends the last.
+// Fewer than 4 rows (Gemm and MatMul on one row): each row of C is accumulated 4 rows of B at a
+// time, streaming B in order (a Gemm's B is its weight matrix, often megabytes).
 #include "kernels.h"
 
 namespace mote {
 namespace wasm_simd128 {
 namespace {
 
-constexpr int32_t kPanel = 128;      // columns of B per panel
-constexpr int32_t kTailDepth = 1024;  // the last N % 4 columns go through a [k][4] copy this deep
+constexpr int32_t kPanel = 256;          // columns of B per panel, in place
+constexpr int32_t kDepth = 256;          // k per block, in place
+constexpr int32_t kPackedFloats = 4096;  // the packed B panel (16 KiB)
+constexpr int32_t kPackedWidth = 64;     // its columns at most
 
-// MR rows x (4 * NV) columns.
+// C's rows as the epilogue of a block leaves them: partial sums, or act() on the last block.
+struct Block {
+  const float* bias;  // the first block's start (null: zero), unless load_c
+  bool load_c;        // start from C: accumulate, or not the first block
+  bool last;          // apply the activation
+};
+
+// MR rows x 4*NV columns over kc steps of k: pa is A packed [kc][MR], pb B's first row, ldb its
+// row stride (in place, or the packed panel's).
 template <int MR, int NV>
-inline void tile_nn(int32_t K, const float* A, int32_t lda, const float* B, int32_t ldb, float* C, int32_t ldc,
-                    const float* bias, bool accumulate, const VecAct& act) {
+__attribute__((always_inline)) inline void tile(int32_t kc, const float* pa, const float* pb, int32_t ldb, float* c,
+                                                int32_t ldc, const Block& blk, const VecAct& act) {
   v128_t acc[MR][NV];
   for (int r = 0; r < MR; ++r) {
-    const v128_t b = wasm_f32x4_splat(bias ? bias[r] : 0.0f);
-    for (int v = 0; v < NV; ++v) acc[r][v] = accumulate ? wasm_v128_load(C + int64_t(r) * ldc + 4 * v) : b;
+    if (blk.load_c) {
+      for (int v = 0; v < NV; ++v) acc[r][v] = wasm_v128_load(c + r * ldc + 4 * v);
+    } else {
+      const v128_t b = wasm_f32x4_splat(blk.bias ? blk.bias[r] : 0.0f);
+      for (int v = 0; v < NV; ++v) acc[r][v] = b;
+    }
   }
-  for (int32_t k = 0; k < K; ++k) {
-    const float* brow = B + int64_t(k) * ldb;
+  for (int32_t k = 0; k < kc; ++k) {
     v128_t bv[NV];
-    for (int v = 0; v < NV; ++v) bv[v] = wasm_v128_load(brow + 4 * v);
+    for (int v = 0; v < NV; ++v) bv[v] = wasm_v128_load(pb + 4 * v);
     for (int r = 0; r < MR; ++r) {
-      const v128_t av = wasm_v128_load32_splat(A + int64_t(r) * lda + k);
+      const v128_t av = wasm_v128_load32_splat(pa + r);
       for (int v = 0; v < NV; ++v) acc[r][v] = wasm_f32x4_add(acc[r][v], wasm_f32x4_mul(av, bv[v]));
     }
+    pa += MR;
+    pb += ldb;
   }
   for (int r = 0; r < MR; ++r) {
-    for (int v = 0; v < NV; ++v) wasm_v128_store(C + int64_t(r) * ldc + 4 * v, apply(act, acc[r][v]));
-  }
-}
-
-// MR rows x 1 column, for the last N % 4 columns.
-template <int MR>
-inline void tile_nn_column(int32_t K, const float* A, int32_t lda, const float* B, int32_t ldb, float* C, int32_t ldc,
-                           const float* bias, bool accumulate, const mote_act& act) {
-  float acc[MR];
-  for (int r = 0; r < MR; ++r) acc[r] = accumulate ? C[int64_t(r) * ldc] : (bias ? bias[r] : 0.0f);
-  for (int32_t k = 0; k < K; ++k) {
-    const float b = B[int64_t(k) * ldb];
-    for (int r = 0; r < MR; ++r) acc[r] += A[int64_t(r) * lda + k] * b;
-  }
-  for (int r = 0; r < MR; ++r) C[int64_t(r) * ldc] = ref::apply_act(act, acc[r]);
-}
-
-template <int MR>
-void rows_nn(int32_t j0, int32_t j1, int32_t K, const float* A, int32_t lda, const float* B, int32_t ldb, float* C,
-             int32_t ldc, const float* bias, bool accumulate, const VecAct& vact, const mote_act& act) {
-  int32_t j = j0;
-  for (; j + 8 <= j1; j += 8) tile_nn<MR, 2>(K, A, lda, B + j, ldb, C + j, ldc, bias, accumulate, vact);
-  if (j + 4 <= j1) {
-    tile_nn<MR, 1>(K, A, lda, B + j, ldb, C + j, ldc, bias, accumulate, vact);
-    j += 4;
-  }
-  for (; j < j1; ++j) tile_nn_column<MR>(K, A, lda, B + j, ldb, C + j, ldc, bias, accumulate, act);
-}
-
-// MR rows x the last `count` (< 4) columns of a panel, from `tail`: those columns of B copied
-// into [K][4] with zeros beside them, so they too run 4 lanes wide.
-template <int MR>
-inline void tile_tail(int32_t K, const float* A, int32_t lda, const float* tail, float* C, int32_t ldc,
-                      const float* bias, bool accumulate, int32_t count, const VecAct& act) {
-  alignas(16) float t[4] = {0.0f, 0.0f, 0.0f, 0.0f};
-  v128_t acc[MR];
-  for (int r = 0; r < MR; ++r) {
-    if (accumulate) {
-      for (int32_t c = 0; c < count; ++c) t[c] = C[r * ldc + c];
-      acc[r] = wasm_v128_load(t);
-    } else {
-      acc[r] = wasm_f32x4_splat(bias ? bias[r] : 0.0f);
+    for (int v = 0; v < NV; ++v) {
+      wasm_v128_store(c + r * ldc + 4 * v, blk.last ? apply(act, acc[r][v]) : acc[r][v]);
     }
   }
-  for (int32_t k = 0; k < K; ++k) {
-    const v128_t bv = wasm_v128_load(tail + 4 * k);
-    for (int r = 0; r < MR; ++r) acc[r] = wasm_f32x4_add(acc[r], wasm_f32x4_mul(wasm_v128_load32_splat(A + r * lda + k), bv));
+}
+
+// A's rows [0, 4) x [0, kc) packed [kc][4].
+inline void pack_a4(const float* A, int32_t lda, int32_t kc, float* pa) {
+  const float* a0 = A;
+  const float* a1 = A + lda;
+  const float* a2 = A + 2 * lda;
+  const float* a3 = A + 3 * lda;
+  int32_t k = 0;
+  for (; k + 4 <= kc; k += 4) {
+    const v128_t r0 = wasm_v128_load(a0 + k), r1 = wasm_v128_load(a1 + k);
+    const v128_t r2 = wasm_v128_load(a2 + k), r3 = wasm_v128_load(a3 + k);
+    const v128_t t0 = wasm_i32x4_shuffle(r0, r1, 0, 4, 1, 5), t1 = wasm_i32x4_shuffle(r2, r3, 0, 4, 1, 5);
+    const v128_t t2 = wasm_i32x4_shuffle(r0, r1, 2, 6, 3, 7), t3 = wasm_i32x4_shuffle(r2, r3, 2, 6, 3, 7);
+    wasm_v128_store(pa + 4 * k, wasm_i64x2_shuffle(t0, t1, 0, 2));
+    wasm_v128_store(pa + 4 * k + 4, wasm_i64x2_shuffle(t0, t1, 1, 3));
+    wasm_v128_store(pa + 4 * k + 8, wasm_i64x2_shuffle(t2, t3, 0, 2));
+    wasm_v128_store(pa + 4 * k + 12, wasm_i64x2_shuffle(t2, t3, 1, 3));
   }
-  for (int r = 0; r < MR; ++r) {
-    wasm_v128_store(t, apply(act, acc[r]));
-    for (int32_t c = 0; c < count; ++c) C[r * ldc + c] = t[c];
+  for (; k < kc; ++k) {
+    pa[4 * k] = a0[k];
+    pa[4 * k + 1] = a1[k];
+    pa[4 * k + 2] = a2[k];
+    pa[4 * k + 3] = a3[k];
+  }
+}
+
+// 4 rows x `count` (1..3) single columns: each column's 4 sums in one vector, A's packed
+// [k][4] times the column's B value broadcast (a 4x1 tile would cost 4 times as much).
+inline void columns4(int32_t kc, const float* pa, const float* pb, int32_t ldb, int32_t count, float* c, int32_t ldc,
+                     const Block& blk, const VecAct& act) {
+  for (int32_t j = 0; j < count; ++j) {
+    v128_t acc;
+    if (blk.load_c) {
+      acc = wasm_f32x4_make(c[j], c[ldc + j], c[2 * ldc + j], c[3 * ldc + j]);
+    } else {
+      acc = blk.bias ? wasm_v128_load(blk.bias) : wasm_f32x4_splat(0.0f);
+    }
+    const float* a = pa;
+    const float* b = pb + j;
+    for (int32_t k = 0; k < kc; ++k) {
+      acc = wasm_f32x4_add(acc, wasm_f32x4_mul(wasm_v128_load(a), wasm_v128_load32_splat(b)));
+      a += 4;
+      b += ldb;
+    }
+    if (blk.last) acc = apply(act, acc);
+    c[j] = wasm_f32x4_extract_lane(acc, 0);
+    c[ldc + j] = wasm_f32x4_extract_lane(acc, 1);
+    c[2 * ldc + j] = wasm_f32x4_extract_lane(acc, 2);
+    c[3 * ldc + j] = wasm_f32x4_extract_lane(acc, 3);
+  }
+}
+
+// 4 rows of C, columns [0, width), over one block of k: A packed in pa, B from pb (row stride
+// ldb). Reads and writes nothing past `width`.
+__attribute__((always_inline)) inline void rows4(int32_t kc, const float* pa, const float* pb, int32_t ldb,
+                                                 int32_t width, float* c, int32_t ldc, const Block& blk,
+                                                 const VecAct& act) {
+  int32_t j = 0;
+  for (; j + 8 <= width; j += 8) tile<4, 2>(kc, pa, pb + j, ldb, c + j, ldc, blk, act);
+  if (j + 4 <= width) {
+    tile<4, 1>(kc, pa, pb + j, ldb, c + j, ldc, blk, act);
+    j += 4;
+  }
+  if (j < width) columns4(kc, pa, pb + j, ldb, width - j, c + j, ldc, blk, act);
+}
+
+// Rows of C one at a time, 4 rows of B per pass over the row.
+void gemv_rows(int32_t M, int32_t N, int32_t K, const float* A, int32_t lda, const float* B, int32_t ldb, float* C,
+               int32_t ldc, const float* bias, const mote_act& act, bool accumulate) {
+  const VecAct vact = vec_act(act);
+  const int32_t n4 = N & ~3;
+  for (int32_t i = 0; i < M; ++i) {
+    const float* a = A + i * lda;
+    float* c = C + i * ldc;
+    if (!accumulate) {
+      const float b = bias ? bias[i] : 0.0f;
+      for (int32_t j = 0; j < N; ++j) c[j] = b;
+    }
+    int32_t k = 0;
+    for (; k + 4 <= K; k += 4) {
+      const v128_t a0 = wasm_v128_load32_splat(a + k), a1 = wasm_v128_load32_splat(a + k + 1);
+      const v128_t a2 = wasm_v128_load32_splat(a + k + 2), a3 = wasm_v128_load32_splat(a + k + 3);
+      const float* b0 = B + k * ldb;
+      const float* b1 = b0 + ldb;
+      const float* b2 = b1 + ldb;
+      const float* b3 = b2 + ldb;
+      int32_t j = 0;
+      for (; j < n4; j += 4) {
+        v128_t s =
+            wasm_f32x4_add(wasm_f32x4_mul(a0, wasm_v128_load(b0 + j)), wasm_f32x4_mul(a1, wasm_v128_load(b1 + j)));
+        s = wasm_f32x4_add(
+            s, wasm_f32x4_add(wasm_f32x4_mul(a2, wasm_v128_load(b2 + j)), wasm_f32x4_mul(a3, wasm_v128_load(b3 + j))));
+        wasm_v128_store(c + j, wasm_f32x4_add(wasm_v128_load(c + j), s));
+      }
+      for (; j < N; ++j) c[j] += (a[k] * b0[j] + a[k + 1] * b1[j]) + (a[k + 2] * b2[j] + a[k + 3] * b3[j]);
+    }
+    for (; k < K; ++k) {
+      const v128_t av = wasm_v128_load32_splat(a + k);
+      const float* b0 = B + k * ldb;
+      int32_t j = 0;
+      for (; j < n4; j += 4) {
+        wasm_v128_store(c + j, wasm_f32x4_add(wasm_v128_load(c + j), wasm_f32x4_mul(av, wasm_v128_load(b0 + j))));
+      }
+      for (; j < N; ++j) c[j] += a[k] * b0[j];
+    }
+    if (act.kind != MOTE_ACT_NONE) {
+      int32_t j = 0;
+      for (; j < n4; j += 4) wasm_v128_store(c + j, apply(vact, wasm_v128_load(c + j)));
+      for (; j < N; ++j) c[j] = ref::apply_act(act, c[j]);
+    }
   }
 }
 
@@ -116,32 +206,52 @@ inline void dots_nt(int32_t K, const float* a, const float* B, int32_t ldb, floa
 
 void f32_gemm_nn(int32_t M, int32_t N, int32_t K, const float* A, int32_t lda, const float* B, int32_t ldb, float* C,
                  int32_t ldc, const float* bias, const mote_act& act, bool accumulate) {
+  if (M < 4 || K == 0) {
+    gemv_rows(M, N, K, A, lda, B, ldb, C, ldc, bias, act, accumulate);
+    return;
+  }
   const VecAct vact = vec_act(act);
-  alignas(16) float tail[kTailDepth * 4];
-  for (int32_t j0 = 0; j0 < N; j0 += kPanel) {
-    const int32_t j1 = N - j0 < kPanel ? N : j0 + kPanel;
-    const int32_t count = (j1 - j0) % 4;
-    const int32_t jt = j1 - count;  // the tail's first column
-    const bool packed = count > 0 && K <= kTailDepth;
-    if (packed) {
-      for (int32_t k = 0; k < K; ++k) {
-        for (int32_t c = 0; c < 4; ++c) tail[4 * k + c] = c < count ? B[k * ldb + jt + c] : 0.0f;
+  const int32_t m4 = M & ~3;
+  alignas(16) float pa[kDepth * 4];
+  if (N % 4 == 0) {
+    for (int32_t j0 = 0; j0 < N; j0 += kPanel) {
+      const int32_t width = N - j0 < kPanel ? N - j0 : kPanel;
+      for (int32_t k0 = 0; k0 < K; k0 += kDepth) {
+        const int32_t kc = K - k0 < kDepth ? K - k0 : kDepth;
+        const float* b = B + k0 * ldb + j0;
+        for (int32_t i = 0; i < m4; i += 4) {
+          const Block blk{bias ? bias + i : nullptr, accumulate || k0 > 0, k0 + kc == K};
+          pack_a4(A + i * lda + k0, lda, kc, pa);
+          rows4(kc, pa, b, ldb, width, C + i * ldc + j0, ldc, blk, vact);
+        }
       }
     }
-    const int32_t jv = packed ? jt : j1;  // the columns rows_nn does
-    int32_t i = 0;
-    for (; i + 4 <= M; i += 4) {
-      const float* a = A + i * lda;
-      const float* b = bias ? bias + i : nullptr;
-      rows_nn<4>(j0, jv, K, a, lda, B, ldb, C + i * ldc, ldc, b, accumulate, vact, act);
-      if (packed) tile_tail<4>(K, a, lda, tail, C + i * ldc + jt, ldc, b, accumulate, count, vact);
+  } else {
+    alignas(16) float pb[kPackedFloats];
+    for (int32_t j0 = 0; j0 < N; j0 += kPackedWidth) {
+      const int32_t width = N - j0 < kPackedWidth ? N - j0 : kPackedWidth;
+      const int32_t stride = (width + 3) & ~3;
+      const int32_t fit = (kPackedFloats / stride) & ~3;
+      const int32_t depth = fit < kDepth ? fit : kDepth;
+      for (int32_t k0 = 0; k0 < K; k0 += depth) {
+        const int32_t kc = K - k0 < depth ? K - k0 : depth;
+        for (int32_t k = 0; k < kc; ++k) {
+          const float* src = B + (k0 + k) * ldb + j0;
+          float* dst = pb + k * stride;
+          int32_t j = 0;
+          for (; j + 4 <= width; j += 4) wasm_v128_store(dst + j, wasm_v128_load(src + j));
+          for (; j < width; ++j) dst[j] = src[j];
+        }
+        for (int32_t i = 0; i < m4; i += 4) {
+          const Block blk{bias ? bias + i : nullptr, accumulate || k0 > 0, k0 + kc == K};
+          pack_a4(A + i * lda + k0, lda, kc, pa);
+          rows4(kc, pa, pb, stride, width, C + i * ldc + j0, ldc, blk, vact);
+        }
+      }
     }
-    for (; i < M; ++i) {
-      const float* a = A + i * lda;
-      const float* b = bias ? bias + i : nullptr;
-      rows_nn<1>(j0, jv, K, a, lda, B, ldb, C + i * ldc, ldc, b, accumulate, vact, act);
-      if (packed) tile_tail<1>(K, a, lda, tail, C + i * ldc + jt, ldc, b, accumulate, count, vact);
-    }
+  }
+  if (m4 < M) {
+    gemv_rows(M - m4, N, K, A + m4 * lda, lda, B, ldb, C + m4 * ldc, ldc, bias ? bias + m4 : nullptr, act, accumulate);
   }
 }
 

@@ -76,9 +76,9 @@ void f32_gemm_nt(int32_t M, int32_t N, int32_t K, const float* A, int32_t lda, c
 // Conv over NCHW with weights [M, C/group, kH, kW]: 1x1 stride-1 unpadded as a GEMM per image
 // and group reading X in place; any other kernel/stride/dilation/padding as GEMMs over panels
 // of X unrolled (im2col) a block at a time into a buffer on the stack (kConvPanelBytes), so the
-// plan needs no scratch. Depthwise (group == C == M) filters each plane, in bands of rows
-// copied with their zero padding into a stack buffer (band.h, kBandBytes); the stack use of
-// the whole set stays under 64 KiB.
+// plan needs no scratch. Depthwise (group == C == M) filters each plane: 3x3 at stride 1 or 2
+// reading the input in place, anything else in bands of rows copied with their zero padding
+// into a stack buffer (band.h, kBandBytes); the stack use of the whole set stays under 64 KiB.
 constexpr uint32_t kConvPanelBytes = 32 * 1024;
 constexpr uint32_t kBandBytes = 24 * 1024;
 Status f32_conv2d_1x1(const OpArgs& a, const ConvShape& g);
