@@ -27,6 +27,7 @@ constexpr int32_t kPanel = 256;          // columns of B per panel, in place
 constexpr int32_t kDepth = 256;          // k per block, in place
 constexpr int32_t kPackedFloats = 4096;  // the packed B panel (16 KiB)
 constexpr int32_t kPackedWidth = 64;     // its columns at most
+constexpr int32_t kTouchColumns = 256;   // fewer columns than this: A swept into cache first (touch_rows)
 
 // C's rows as the epilogue of a block leaves them: partial sums, or act() on the last block.
 struct Block {
@@ -202,6 +203,27 @@ inline void dots_nt(int32_t K, const float* a, const float* B, int32_t ldb, floa
   }
 }
 
+// Reads one float per cache line of A's M rows, in memory order. For products with few columns
+// (7x7 and 14x14 maps) A is the weights, megabytes read once and soon, and the blocked reads
+// below (4 rows x a block of k at a time) stall on every line: the hardware prefetcher follows
+// this sweep, and after it the blocked reads hit the cache (Wasm has no prefetch instruction).
+// mobilenet_v2's 1x1 convs on 7x7 and 14x14 maps: 0.4 ms less for 0.1 ms of sweeping.
+__attribute__((noinline)) void touch_rows(const float* A, int32_t M, int32_t K, int32_t lda) {
+  v128_t acc = wasm_f32x4_splat(0.0f);
+  for (int32_t i = 0; i < M; ++i) {
+    const float* a = A + i * lda;
+    int32_t k = 0;
+    for (; k + 64 <= K; k += 64) {
+      const v128_t s01 = wasm_f32x4_add(wasm_v128_load32_splat(a + k), wasm_v128_load32_splat(a + k + 16));
+      const v128_t s23 = wasm_f32x4_add(wasm_v128_load32_splat(a + k + 32), wasm_v128_load32_splat(a + k + 48));
+      acc = wasm_f32x4_add(acc, wasm_f32x4_add(s01, s23));
+    }
+    for (; k < K; k += 16) acc = wasm_f32x4_add(acc, wasm_v128_load32_splat(a + k));
+  }
+  volatile float sink = wasm_f32x4_extract_lane(acc, 0);  // keeps the loads
+  (void)sink;
+}
+
 }  // namespace
 
 void f32_gemm_nn(int32_t M, int32_t N, int32_t K, const float* A, int32_t lda, const float* B, int32_t ldb, float* C,
@@ -212,6 +234,7 @@ void f32_gemm_nn(int32_t M, int32_t N, int32_t K, const float* A, int32_t lda, c
   }
   const VecAct vact = vec_act(act);
   const int32_t m4 = M & ~3;
+  if (N < kTouchColumns) touch_rows(A, M, K, lda);
   alignas(16) float pa[kDepth * 4];
   if (N % 4 == 0) {
     for (int32_t j0 = 0; j0 < N; j0 += kPanel) {
