@@ -55,7 +55,8 @@ inline v128_t act_v(v128_t v, v128_t lo, v128_t hi) {
 // Where the three taps of one kernel row come from, for 4 outputs; b is the first tap's input.
 //   kUnit: stride 1, consecutive floats.
 //   kSplit: stride 2 from a band row split into even columns, then odd ones at +odd.
-//   kPairs: stride 2 in place: 8 consecutive floats, deinterleaved.
+//   kPairs: stride 2 in place: 8 consecutive floats deinterleaved, the third tap the first's
+//           lanes 1-3 and the float after them.
 enum TapMode { kUnit, kSplit, kPairs };
 
 template <int T>
@@ -70,10 +71,9 @@ inline void taps_row(const float* b, int32_t odd, v128_t& t0, v128_t& t1, v128_t
     t2 = wasm_v128_load(b + 1);
   } else {
     const v128_t v0 = wasm_v128_load(b), v1 = wasm_v128_load(b + 4);
-    const v128_t u0 = wasm_v128_load(b + 2), u1 = wasm_v128_load(b + 6);
     t0 = wasm_i32x4_shuffle(v0, v1, 0, 2, 4, 6);
     t1 = wasm_i32x4_shuffle(v0, v1, 1, 3, 5, 7);
-    t2 = wasm_i32x4_shuffle(u0, u1, 0, 2, 4, 6);
+    t2 = wasm_i32x4_shuffle(t0, wasm_v128_load32_splat(b + 8), 1, 2, 3, 4);
   }
 }
 
@@ -185,7 +185,7 @@ struct Edges {
 bool edges_3x3(const ConvShape& g, Edges* e) {
   if (g.ow < 1 || g.pw > kReach) return false;
   e->last = (g.ow - 1) & ~3;
-  const int32_t reach = (e->last + 3) * g.sw - g.pw + (g.sw == 2 ? 9 : 5);  // one past the last float read
+  const int32_t reach = (e->last + 3) * g.sw - g.pw + (g.sw == 2 ? 3 : 5);  // one past the last float read
   if (reach - g.iw > kReach) return false;
   for (int32_t k = 0; k < 3; ++k) {
     alignas(16) int32_t l[4], r[4];
