@@ -1,6 +1,6 @@
-// What the Helium and Cortex-M DSP int8 kernel sets share: ref::requantize() in fewer
-// instructions, and the epilogue that turns an int32 accumulator into the op's output (the NEON
-// set has its own, vectorised four outputs at a time). Bit for bit the reference
+// What the int8 kernel sets (NEON, Helium, Cortex-M DSP, x86) share: ref::requantize() in fewer
+// instructions, and the epilogue that turns an int32 accumulator into the op's output (each set
+// adds its own vector form of it). Bit for bit the reference
 // (runtime/kernels/reference/quant.h); the kernel tests on every board check it.
 #ifndef MOTE_KERNELS_S8_EPILOGUE_H
 #define MOTE_KERNELS_S8_EPILOGUE_H
@@ -43,10 +43,11 @@ struct Epilogue {
   void* y;
 
   int32_t start(int32_t ch) const { return bias ? bias[ch] : 0; }
+  int32_t mult_at(int32_t ch) const { return mult[per_channel ? ch : 0]; }
+  int32_t shift_at(int32_t ch) const { return shift[per_channel ? ch : 0]; }
   void store(int64_t at, int32_t ch, int32_t acc) const {
     if (mult) {
-      const int32_t k = per_channel ? ch : 0;
-      const int32_t v = requantize(acc, mult[k], shift[k]) + out_zp;
+      const int32_t v = requantize(acc, mult_at(ch), shift_at(ch)) + out_zp;
       static_cast<int8_t*>(y)[at] = int8_t(ref::clamp_i32(v, lo, hi));
     } else {
       static_cast<int32_t*>(y)[at] = acc;

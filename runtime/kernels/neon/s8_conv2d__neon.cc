@@ -3,26 +3,11 @@
 // "small im2col", padding filled with the zero point) against the weight rows, read in place
 // ([M, C/g, kH, kW] is one contiguous row of taps per output channel). 2 pixels x 2 channels
 // per pass, 16 taps a step (SDOT, or VMULL.S8 + VPADAL.S16), then 8, then single taps.
-// Also the shared pieces: the epilogue, the per-channel starts, the column dot products.
+// Also the shared pieces: the per-channel starts, the column dot products.
 #include "s8_kernels.h"
 
 namespace mote {
 namespace neon {
-
-Epilogue s8_epilogue(const OpArgs& a, int32_t out_zp, int32_t lo, int32_t hi) {
-  auto present = [&](int32_t k) { return a.num_in > k && a.in[k].present(); };
-  Epilogue e;
-  e.bias = present(2) ? a.in[2].as<int32_t>() : nullptr;
-  const bool requant = present(3);
-  e.mult = requant ? a.in[3].as<int32_t>() : nullptr;
-  e.shift = requant ? a.in[4].as<int32_t>() : nullptr;
-  e.per_channel = requant && a.in[3].numel() != 1;
-  e.out_zp = out_zp;
-  e.lo = lo;
-  e.hi = hi;
-  e.y = a.out[0].data;
-  return e;
-}
 
 void s8_starts(int32_t k, const int8_t* w, int32_t mg, int32_t m0, int32_t zp, const Epilogue& e, int32_t* start) {
   for (int32_t r = 0; r < mg; ++r) {

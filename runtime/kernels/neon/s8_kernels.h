@@ -17,54 +17,16 @@
 #define MOTE_KERNELS_NEON_S8_KERNELS_H
 
 #include "../reference/quant.h"
+#include "../s8_epilogue.h"
 #include "kernels.h"
 
 namespace mote {
 namespace neon {
 
-// ref::requantize() in fewer instructions, with the same result for every input it accepts
-// (multiplier >= 0, shift in [-31, 30]): the saturating left shift compares against the limits
-// instead of going through 64 bits; the doubling high multiply with ties toward +infinity is
-// floor((a * b + 2^30) / 2^31) (the reference's truncating division with its nudge for negative
-// products is the same floor), which cannot overflow while the multiplier is not INT32_MIN; the
-// rounding right shift is the reference's, its mask in 32 bits.
-inline int32_t requantize(int32_t acc, int32_t multiplier, int32_t shift) {
-  if (shift > 0) {
-    const int32_t limit = INT32_MAX >> shift;
-    acc = acc > limit ? INT32_MAX : (acc < -limit - 1 ? INT32_MIN : int32_t(uint32_t(acc) << shift));
-  }
-  const int32_t high = int32_t((int64_t(acc) * multiplier + (int64_t(1) << 30)) >> 31);
-  if (shift >= 0) return high;
-  const uint32_t mask = (uint32_t(1) << -shift) - 1u;  // exponent <= 31: fits 32 bits
-  const uint32_t remainder = uint32_t(high) & mask;
-  const uint32_t threshold = (mask >> 1) + (high < 0 ? 1u : 0u);
-  return (high >> -shift) + (remainder > threshold ? 1 : 0);
-}
-
-// The epilogue of one op: bias, then requantisation and clamp (int8 out), or the raw int32
-// accumulator (no multiplier: int32 out). Multipliers and shifts may be [1] (one for all).
-struct Epilogue {
-  const int32_t* bias;
-  const int32_t* mult;
-  const int32_t* shift;
-  bool per_channel;
-  int32_t out_zp, lo, hi;
-  void* y;
-
-  int32_t start(int32_t ch) const { return bias ? bias[ch] : 0; }
-  int32_t mult_at(int32_t ch) const { return mult[per_channel ? ch : 0]; }
-  int32_t shift_at(int32_t ch) const { return shift[per_channel ? ch : 0]; }
-  void store(int64_t at, int32_t ch, int32_t acc) const {
-    if (mult) {
-      const int32_t v = requantize(acc, mult_at(ch), shift_at(ch)) + out_zp;
-      static_cast<int8_t*>(y)[at] = int8_t(ref::clamp_i32(v, lo, hi));
-    } else {
-      static_cast<int32_t*>(y)[at] = acc;
-    }
-  }
-};
-// Bias at input 2, multipliers and shifts at 3 and 4 (QConv and QMatMul alike).
-Epilogue s8_epilogue(const OpArgs& a, int32_t out_zp, int32_t lo, int32_t hi);
+// requantize(), Epilogue and s8_epilogue(): kernels/s8_epilogue.h, shared with the other int8 sets.
+using s8::Epilogue;
+using s8::requantize;
+using s8::s8_epilogue;
 
 // Four lanes of requantize() + out_zp + clamp, bit for bit (docs/quantization.md): the saturating
 // left shift is VQSHL; VQRDMULH is (2ab + 2^31) >> 32, the reference's doubling high multiply with
