@@ -1,4 +1,4 @@
-// The routing shared by the Helium (mve), NEON, SIMD128 and x86 kernel sets: one switch on the op code
+// The routing shared by the Helium (mve), NEON, SIMD128, x86 and Arm DSP kernel sets: one switch on the op code
 // and plain checks on the shapes choose a variant; kUnsupportedOp, returned before anything is
 // written, hands the op to the reference kernel. Parameters were verified at load.
 //
@@ -8,6 +8,8 @@
 // decisions are written once. The entry point is mote::run_optimized unless MOTE_SIMD_ENTRY
 // names another (the x86 levels each define one; kernels/x86/dispatch.cc picks among them). A
 // runtime built for given models (MOTE_OP_CONFIG) leaves out the families they do not use.
+// A set without float kernels defines MOTE_SIMD_NO_F32 (Arm DSP), one without int8 kernels
+// MOTE_SIMD_NO_S8; one whose s8_gemm takes at most some K defines MOTE_SIMD_S8_GEMM_MAX_K.
 #ifndef MOTE_SIMD_NS
 #error "define MOTE_SIMD_NS (the kernel set's namespace) before including simd_dispatch.h"
 #endif
@@ -23,6 +25,7 @@ namespace mote {
 namespace MOTE_SIMD_NS {
 namespace {
 
+#ifndef MOTE_SIMD_NO_F32
 Status conv(const OpArgs& a) {
   if (a.in[0].dtype != MOTE_F32 || a.in[1].dtype != MOTE_F32) return Status::kUnsupportedOp;
   const ConvShape g = conv_shape(a);
@@ -100,6 +103,8 @@ Status matmul(const OpArgs& a) {
   return Status::kOk;
 }
 
+#endif  // MOTE_SIMD_NO_F32
+
 #ifndef MOTE_SIMD_NO_S8  // a set without int8 kernels yet leaves QConv/QMatMul to the reference
 // Weight zero points other than 0 (rare: the converter's weights are symmetric) stay with the
 // reference; the int8 kernels multiply the weights as they are.
@@ -136,6 +141,9 @@ Status qmatmul(const OpArgs& a) {
   const TensorView& A = a.in[0];
   const TensorView& B = a.in[1];
   const int32_t M = A.dims[A.rank - 2], K = A.dims[A.rank - 1], N = B.dims[B.rank - 1];
+#ifdef MOTE_SIMD_S8_GEMM_MAX_K
+  if (K > MOTE_SIMD_S8_GEMM_MAX_K) return Status::kUnsupportedOp;
+#endif
   const Epilogue e = s8_epilogue(a, p.out_zp, p.act_min, p.act_max);
   int64_t b_batch = 1;
   for (int32_t d = 0; d < B.rank - 2; ++d) b_batch *= B.dims[d];
@@ -175,9 +183,11 @@ Status MOTE_SIMD_EXTRA_ROUTES(const OpArgs& a);
 Status MOTE_SIMD_ENTRY(const OpArgs& a) {
   using namespace MOTE_SIMD_NS;
   switch (a.code) {
+#ifndef MOTE_SIMD_NO_F32
     case MOTE_OP_CONV: return MOTE_SIMD_FAMILY(conv) ? conv(a) : Status::kUnsupportedOp;
     case MOTE_OP_GEMM: return MOTE_SIMD_FAMILY(gemm) ? gemm(a) : Status::kUnsupportedOp;
     case MOTE_OP_MATMUL: return MOTE_SIMD_FAMILY(matmul) ? matmul(a) : Status::kUnsupportedOp;
+#endif
 #ifndef MOTE_SIMD_NO_S8
     case MOTE_OP_QCONV: return MOTE_SIMD_FAMILY(qconv) ? qconv(a) : Status::kUnsupportedOp;
     case MOTE_OP_QMATMUL: return MOTE_SIMD_FAMILY(qmatmul) ? qmatmul(a) : Status::kUnsupportedOp;
