@@ -7,6 +7,7 @@
 
 #include <stdint.h>
 
+#include "conv_shape.h"
 #include "mote/kernel.h"
 #include "reference/quant.h"
 
@@ -54,6 +55,22 @@ struct Epilogue {
     }
   }
 };
+
+// One depthwise output pixel whose window reaches into the padding, tap by tap (the kernels'
+// vector loops take the interior): acc plus (x - zp) * w over the taps inside the input.
+inline int32_t border_pixel(const ConvShape& g, const int8_t* x, const int8_t* w, int32_t oy, int32_t ox, int32_t zp,
+                            int32_t acc) {
+  for (int32_t u = 0; u < g.kh; ++u) {
+    const int32_t r = oy * g.sh - g.ph + u * g.dh;
+    if (r < 0 || r >= g.ih) continue;
+    for (int32_t v = 0; v < g.kw; ++v) {
+      const int32_t c = ox * g.sw - g.pw + v * g.dw;
+      if (c < 0 || c >= g.iw) continue;
+      acc += (int32_t(x[int64_t(r) * g.iw + c]) - zp) * int32_t(w[u * g.kw + v]);
+    }
+  }
+  return acc;
+}
 
 // The epilogue of a QConv or QMatMul: bias at input 2, multipliers and shifts at 3 and 4.
 inline Epilogue s8_epilogue(const OpArgs& a, int32_t out_zp, int32_t lo, int32_t hi) {

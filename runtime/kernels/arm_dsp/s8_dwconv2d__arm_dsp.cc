@@ -11,20 +11,6 @@ namespace mote {
 namespace arm_dsp {
 namespace {
 
-int32_t border_pixel(const ConvShape& g, const int8_t* x, const int8_t* w, int32_t oy, int32_t ox, int32_t zp,
-                     int32_t acc) {
-  for (int32_t u = 0; u < g.kh; ++u) {
-    const int32_t r = oy * g.sh - g.ph + u * g.dh;
-    if (r < 0 || r >= g.ih) continue;
-    for (int32_t v = 0; v < g.kw; ++v) {
-      const int32_t c = ox * g.sw - g.pw + v * g.dw;
-      if (c < 0 || c >= g.iw) continue;
-      acc += (int32_t(x[int32_t(r) * g.iw + c]) - zp) * int32_t(w[u * g.kw + v]);
-    }
-  }
-  return acc;
-}
-
 // Input row r of one channel into dst[0, width), with the zero point where columns fall in the
 // padding (left: pw columns) or the whole row does.
 void padded_row(const int8_t* x, const ConvShape& g, int32_t r, int32_t width, int32_t zp, int8_t* dst) {
@@ -111,7 +97,7 @@ Status s8_dwconv2d(const OpArgs& a, const ConvShape& g, const Epilogue& e, int32
         const bool row_inside = oy >= y_lo && oy < y_hi;
         int32_t ox = 0;
         if (row_inside) {
-          for (; ox < x_lo; ++ox) e.store(row_at + ox, ch, border_pixel(g, x, w, oy, ox, in_zp, start));
+          for (; ox < x_lo; ++ox) e.store(row_at + ox, ch, s8::border_pixel(g, x, w, oy, ox, in_zp, start));
           const int8_t* top = x + int32_t(oy * g.sh - g.ph) * g.iw - g.pw;
           for (; ox + 2 <= x_hi; ox += 2) {
             int32_t acc0 = inner, acc1 = inner;
@@ -129,7 +115,7 @@ Status s8_dwconv2d(const OpArgs& a, const ConvShape& g, const Epilogue& e, int32
             e.store(row_at + ox + 1, ch, acc1);
           }
         }
-        for (; ox < g.ow; ++ox) e.store(row_at + ox, ch, border_pixel(g, x, w, oy, ox, in_zp, start));
+        for (; ox < g.ow; ++ox) e.store(row_at + ox, ch, s8::border_pixel(g, x, w, oy, ox, in_zp, start));
       }
     }
   }

@@ -9,24 +9,6 @@
 
 namespace mote {
 namespace neon {
-namespace {
-
-int32_t border_pixel(const ConvShape& g, const int8_t* x, const int8_t* w, int32_t oy, int32_t ox, int32_t zp,
-                     int32_t acc) {
-  for (int32_t u = 0; u < g.kh; ++u) {
-    const int32_t r = oy * g.sh - g.ph + u * g.dh;
-    if (r < 0 || r >= g.ih) continue;
-    for (int32_t v = 0; v < g.kw; ++v) {
-      const int32_t c = ox * g.sw - g.pw + v * g.dw;
-      if (c < 0 || c >= g.iw) continue;
-      acc += (int32_t(x[int64_t(r) * g.iw + c]) - zp) * int32_t(w[u * g.kw + v]);
-    }
-  }
-  return acc;
-}
-
-}  // namespace
-
 Status s8_dwconv2d(const OpArgs& a, const ConvShape& g, const Epilogue& e, int32_t in_zp) {
   const int8_t* xd = a.in[0].as<int8_t>();
   const int8_t* wd = a.in[1].as<int8_t>();
@@ -55,7 +37,7 @@ Status s8_dwconv2d(const OpArgs& a, const ConvShape& g, const Epilogue& e, int32
         const int64_t row_at = out_base + int64_t(oy) * g.ow;
         int32_t ox = 0;
         if (oy >= y_lo && oy < y_hi) {
-          for (; ox < x_lo; ++ox) e.store(row_at + ox, ch, border_pixel(g, x, w, oy, ox, in_zp, start));
+          for (; ox < x_lo; ++ox) e.store(row_at + ox, ch, s8::border_pixel(g, x, w, oy, ox, in_zp, start));
           const int8_t* top = x + int64_t(oy * g.sh - g.ph) * g.iw - g.pw;
           // The last 8 of the inside run overlap the previous ones rather than go scalar
           // (the overlapped outputs are written twice, with the same values).
@@ -82,7 +64,7 @@ Status s8_dwconv2d(const OpArgs& a, const ConvShape& g, const Epilogue& e, int32
             }
           }
         }
-        for (; ox < g.ow; ++ox) e.store(row_at + ox, ch, border_pixel(g, x, w, oy, ox, in_zp, start));
+        for (; ox < g.ow; ++ox) e.store(row_at + ox, ch, s8::border_pixel(g, x, w, oy, ox, in_zp, start));
       }
     }
   }

@@ -12,20 +12,6 @@ namespace mote {
 namespace wasm_simd128 {
 namespace {
 
-int32_t border_pixel(const ConvShape& g, const int8_t* x, const int8_t* w, int32_t oy, int32_t ox, int32_t zp,
-                     int32_t acc) {
-  for (int32_t u = 0; u < g.kh; ++u) {
-    const int32_t r = oy * g.sh - g.ph + u * g.dh;
-    if (r < 0 || r >= g.ih) continue;
-    for (int32_t v = 0; v < g.kw; ++v) {
-      const int32_t c = ox * g.sw - g.pw + v * g.dw;
-      if (c < 0 || c >= g.iw) continue;
-      acc += (int32_t(x[int64_t(r) * g.iw + c]) - zp) * int32_t(w[u * g.kw + v]);
-    }
-  }
-  return acc;
-}
-
 // Inputs px[0], px[SW], ..., px[7 * SW] as int16, reading nothing past px[7 * SW].
 template <int SW>
 inline v128_t load8_strided(const int8_t* px) {
@@ -95,13 +81,13 @@ Status s8_dwconv2d(const OpArgs& a, const ConvShape& g, const Epilogue& e, int32
         const int64_t row_at = out_base + int64_t(oy) * g.ow;
         int32_t ox = 0;
         if (oy >= y_lo && oy < y_hi) {
-          for (; ox < x_lo; ++ox) e.store(row_at + ox, ch, border_pixel(g, x, w, oy, ox, in_zp, start));
+          for (; ox < x_lo; ++ox) e.store(row_at + ox, ch, s8::border_pixel(g, x, w, oy, ox, in_zp, start));
           // The input of output pixel 0 (it may lie in the padding; only inside pixels read it).
           const int8_t* top = x + int64_t(oy * g.sh - g.ph) * g.iw - g.pw;
           ox = g.sw == 1 ? inside_run<1>(g, top, w, x_lo, x_hi, inner, e, q, row_at)
                          : inside_run<2>(g, top, w, x_lo, x_hi, inner, e, q, row_at);
         }
-        for (; ox < g.ow; ++ox) e.store(row_at + ox, ch, border_pixel(g, x, w, oy, ox, in_zp, start));
+        for (; ox < g.ow; ++ox) e.store(row_at + ox, ch, s8::border_pixel(g, x, w, oy, ox, in_zp, start));
       }
     }
   }
