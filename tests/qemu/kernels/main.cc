@@ -102,6 +102,31 @@ mote_act random_act() {
   return act;
 }
 
+// The reference into yr, then the optimised kernel into yo: true when both ran (there is a pair
+// to compare); a failure or a declined case is counted here.
+bool run_both(OpArgs& a, const char* what, Status (*reference)(const OpArgs&), TensorView* yr, TensorView* yo) {
+  a.out = yr;
+  if (reference(a) != Status::kOk) {
+    printf("FAIL %s: the reference kernel failed\n", what);
+    ++g_failed;
+    return false;
+  }
+  a.out = yo;
+  const Status st = mote::run_optimized(a);
+  if (st == Status::kUnsupportedOp) {
+    ++g_declined;
+    ++g_passed;
+    return false;
+  }
+  if (st != Status::kOk) {
+    printf("FAIL %s: the optimised kernel returned %d\n", what, int(st));
+    ++g_failed;
+    return false;
+  }
+  ++g_optimised;
+  return true;
+}
+
 // Infers, runs both paths and compares. `what` names the case in failure messages.
 void check(const char* what, int32_t code, const void* params, uint32_t params_size, TensorView* in, int32_t num_in,
            Status (*reference)(const OpArgs&)) {
@@ -119,25 +144,7 @@ void check(const char* what, int32_t code, const void* params, uint32_t params_s
   TensorView yo = out, yr = out;
   yo.data = g_opt;
   yr.data = g_ref;
-  a.out = &yr;
-  if (reference(a) != Status::kOk) {
-    printf("FAIL %s: the reference kernel failed\n", what);
-    ++g_failed;
-    return;
-  }
-  a.out = &yo;
-  const Status st = mote::run_optimized(a);
-  if (st == Status::kUnsupportedOp) {
-    ++g_declined;
-    ++g_passed;
-    return;
-  }
-  if (st != Status::kOk) {
-    printf("FAIL %s: the optimised kernel returned %d\n", what, int(st));
-    ++g_failed;
-    return;
-  }
-  ++g_optimised;
+  if (!run_both(a, what, reference, &yr, &yo)) return;
   float peak = 0.0f;
   for (int64_t i = 0; i < n; ++i) peak = fabsf(g_ref[i]) > peak ? fabsf(g_ref[i]) : peak;
   const float limit = kTolerance * (1.0f + peak);
@@ -440,25 +447,7 @@ void check_q(const char* what, int32_t code, const void* params, uint32_t params
   TensorView yo = out, yr = out;
   yo.data = g_qopt;
   yr.data = g_qref;
-  a.out = &yr;
-  if (reference(a) != Status::kOk) {
-    printf("FAIL %s: the reference kernel failed\n", what);
-    ++g_failed;
-    return;
-  }
-  a.out = &yo;
-  const Status st = mote::run_optimized(a);
-  if (st == Status::kUnsupportedOp) {
-    ++g_declined;
-    ++g_passed;
-    return;
-  }
-  if (st != Status::kOk) {
-    printf("FAIL %s: the optimised kernel returned %d\n", what, int(st));
-    ++g_failed;
-    return;
-  }
-  ++g_optimised;
+  if (!run_both(a, what, reference, &yr, &yo)) return;
   ++g_q_optimised;
   const uint8_t* po = reinterpret_cast<const uint8_t*>(g_qopt);
   const uint8_t* pr = reinterpret_cast<const uint8_t*>(g_qref);
