@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "mote/mote.hpp"
+#include "mote/shape_math.h"
 
 namespace mote {
 namespace {
@@ -11,8 +12,11 @@ constexpr uint32_t kMaxSections = 32;
 
 bool in_bounds(uint64_t offset, uint64_t size, uint64_t limit) { return offset <= limit && size <= limit - offset; }
 
-bool overlap(uint32_t a, uint32_t a_bytes, uint32_t b, uint32_t b_bytes) {
-  return a_bytes && b_bytes && a < uint64_t(b) + b_bytes && b < uint64_t(a) + a_bytes;
+// Inputs that parameterise int8 arithmetic must be constants: their values are checked once,
+// here (docs/quantization.md, "Defined arithmetic"), and nothing checks what an op writes at
+// run time. QConv/QMatMul: bias, multiplier, shift, weight zero points.
+bool must_be_constant(int32_t code, uint32_t input) {
+  return (code == MOTE_OP_QCONV || code == MOTE_OP_QMATMUL) && input >= 2;
 }
 
 }  // namespace
@@ -85,6 +89,7 @@ Status Model::verify(const uint8_t* blob, size_t size) {
   MOTE_TRY(verify_sections(blob, h->total_size));
   MOTE_TRY(verify_tensors());
   MOTE_TRY(verify_ops());
+  MOTE_TRY(verify_plan());
   blob_ = blob;
   return Status::kOk;
 }
@@ -194,17 +199,14 @@ Status Model::verify_tensors() {
     if (r.rank > MOTE_MAX_RANK) {
       return Fail(&diag, Status::kMalformed).s("tensor ").i(t).s(" '").s(string(r.name)).s("': rank ").i(r.rank).s(" > 8");
     }
-    uint64_t bytes = esize;
-    for (uint32_t k = 0; k < r.rank; ++k) {
-      if (r.dims[k] < 0) {
-        return Fail(&diag, Status::kMalformed).s("tensor ").i(t).s(" '").s(string(r.name)).s("': negative dimension");
-      }
-      bytes *= uint64_t(r.dims[k]);
-      if (bytes > 0x7FFFFFFFu) {
-        return Fail(&diag, Status::kMalformed).s("tensor ").i(t).s(" '").s(string(r.name)).s("': larger than 2 GiB");
-      }
+    // Every dimension is bounded, zeros aside: a zero-element tensor with huge trailing dims
+    // would otherwise pass and overflow the kernels' prefix/suffix products.
+    int64_t elements = 0, bytes = 0;
+    if (!checked_product(r.dims, 0, r.rank, &elements) || !checked_mul(elements, esize, &bytes, 0x7FFFFFFF)) {
+      return Fail(&diag, Status::kMalformed)
+          .s("tensor ").i(t).s(" '").s(string(r.name)).s("': shape ").dims(r.dims, r.rank).s(" is negative or larger than 2 GiB");
     }
-    if (bytes != r.bytes) {
+    if (uint64_t(bytes) != r.bytes) {
       return Fail(&diag, Status::kMalformed)
           .s("tensor ").i(t).s(" '").s(string(r.name)).s("': byte size ").i(r.bytes)
           .s(" does not match shape ").dims(r.dims, r.rank);
@@ -273,6 +275,10 @@ Status Model::verify_ops() {
         return Fail(&diag, Status::kMalformed)
             .s("op ").i(n).s(" (").s(op_name(op.code)).s(" '").s(node).s("'): operand ").i(k).s(" is not a valid tensor");
       }
+      if (!is_output && must_be_constant(op.code, k) && tensors_[t].storage != MOTE_STORAGE_CONST) {
+        return Fail(&diag, Status::kMalformed)
+            .s("op ").i(n).s(" (").s(op_name(op.code)).s(" '").s(node).s("'): input ").i(k).s(" must be a constant");
+      }
       if (is_output) {
         out[k - op.num_inputs] = view(t, nullptr);
       } else {
@@ -303,42 +309,8 @@ Status Model::verify_ops() {
           .s("op ").i(n).s(" (").s(op_name(op.code)).s(" '").s(node).s("'): needs ").i(scratch)
           .s(" scratch bytes, the plan gives ").i(op.scratch_bytes);
     }
-    // Kernels read inputs while writing outputs (some with memcpy): an output may share bytes
-    // with nothing the op touches, except an input starting at the same offset for the ops whose
-    // kernels work in place. The planner only ever produces those exact aliases.
-    const uint32_t* operands = operands_ + op.operands;
-    for (uint32_t k = 0; k < op.num_outputs; ++k) {
-      const mote_tensor_record& o = tensors_[operands[op.num_inputs + k]];
-      const char* clash = nullptr;
-      int64_t with = -1;  // index of the clashing operand, -1 for the scratch
-      if (overlap(o.offset, o.bytes, op.scratch_offset, op.scratch_bytes)) clash = "its scratch";
-      for (uint32_t j = 0; !clash && j < op.num_outputs; ++j) {
-        const mote_tensor_record& p = tensors_[operands[op.num_inputs + j]];
-        if (j != k && overlap(o.offset, o.bytes, p.offset, p.bytes)) clash = "output ", with = j;
-      }
-      for (uint32_t j = 0; !clash && j < op.num_inputs; ++j) {
-        const uint32_t t = operands[j];
-        if (t == MOTE_NONE || tensors_[t].storage != MOTE_STORAGE_ARENA) continue;
-        const mote_tensor_record& p = tensors_[t];
-        if (overlap(o.offset, o.bytes, p.offset, p.bytes) && !(o.offset == p.offset && op_may_alias(op.code))) {
-          clash = "input ", with = j;
-        }
-      }
-      if (clash) {
-        Fail f(&diag, Status::kMalformed);
-        f.s("op ").i(n).s(" (").s(op_name(op.code)).s(" '").s(node).s("'): output ").i(k).s(" overlaps ").s(clash);
-        if (with >= 0) f.i(with);
-        return f.s(" in the arena");
-      }
-    }
-    for (uint32_t j = 0; j < op.num_inputs && op.scratch_bytes; ++j) {
-      const uint32_t t = operands[j];
-      if (t == MOTE_NONE || tensors_[t].storage != MOTE_STORAGE_ARENA) continue;
-      if (overlap(tensors_[t].offset, tensors_[t].bytes, op.scratch_offset, op.scratch_bytes)) {
-        return Fail(&diag, Status::kMalformed)
-            .s("op ").i(n).s(" (").s(op_name(op.code)).s(" '").s(node).s("'): scratch overlaps input ").i(j).s(" in the arena");
-      }
-    }
+    // Overlaps between this op's outputs, inputs and scratch are refused by verify_plan(),
+    // with every other tensor live at this step.
   }
   return Status::kOk;
 }

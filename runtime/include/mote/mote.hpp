@@ -73,6 +73,11 @@ class Model {
   Status verify_sections(const uint8_t* blob, uint32_t total);
   Status verify_tensors();
   Status verify_ops();
+  Status verify_plan();  // runtime/src/plan_check.cc
+  bool is_graph_input(uint32_t tensor) const;
+  bool written_by(uint32_t tensor, uint32_t step) const;
+  uint32_t alias_parent(uint32_t tensor, bool* modifies) const;
+  bool may_share(uint32_t a, uint32_t b) const;
   Status info(uint32_t tensor_index, TensorInfo* info) const;
   int32_t find(const char* name, uint32_t first, uint32_t count) const;
 

@@ -1,0 +1,183 @@
+// The arena plan, proved at load: no two arena tensors that are live at the same step share a
+// byte, unless one is an alias the format allows; no op's scratch overlaps a live tensor.
+//
+// The blob records each arena tensor's lifetime [first_step, last_step]: the op that writes it
+// (graph inputs: 0) to the last op that reads it (graph outputs: the last op). The verifier
+// does not trust these numbers, it checks them against the ops: every op output is written at
+// its first step, by one op only; every arena input is read within its lifetime, after it was
+// written; graph outputs live to the end. An understated lifetime is therefore refused, and an
+// overstated one only makes the overlap test stricter.
+//
+// Allowed sharing comes from aliases: output 0 of an op that may alias (op_may_alias) starting
+// at the same offset as one of its arena inputs of the same size. A Reshape or Copy alias is a
+// view (the bytes keep their value), any other alias modifies the bytes in place. Aliases form
+// a forest (each tensor has at most one parent, written at an earlier step). Two overlapping
+// live tensors are accepted only when they are related in that forest and no in-place write
+// on the path to one of them happens while the other is still live: that is, each tensor is
+// dead by the first modifying step on the path from their common ancestor to the other.
+//
+// Cost: one pass over the operands, then every pair of arena tensors (two compares each; the
+// alias walk runs only for pairs that do overlap), and every op's scratch against the live
+// tensors. No memory beyond a small stack frame.
+#include "mote/mote.hpp"
+
+namespace mote {
+namespace {
+
+constexpr uint32_t kMaxAliasDepth = 32;  // deeper chains are refused: no planner makes them
+
+bool bytes_overlap(const mote_tensor_record& a, const mote_tensor_record& b) {
+  return a.bytes && b.bytes && a.offset < uint64_t(b.offset) + b.bytes && b.offset < uint64_t(a.offset) + a.bytes;
+}
+
+bool steps_overlap(const mote_tensor_record& a, const mote_tensor_record& b) {
+  return a.first_step <= b.last_step && b.first_step <= a.last_step;
+}
+
+bool is_view(int32_t code) { return code == MOTE_OP_RESHAPE || code == MOTE_OP_COPY; }
+
+}  // namespace
+
+bool Model::is_graph_input(uint32_t t) const {
+  for (uint32_t k = 0; k < num_inputs_; ++k) {
+    if (io_[k] == t) return true;
+  }
+  return false;
+}
+
+bool Model::written_by(uint32_t t, uint32_t step) const {
+  if (step >= num_ops_) return false;
+  const mote_op_record& op = ops_[step];
+  for (uint32_t k = 0; k < op.num_outputs; ++k) {
+    if (operands_[op.operands + op.num_inputs + k] == t) return true;
+  }
+  return false;
+}
+
+// The tensor `t` aliases (its op's arena input at the same offset and size), or MOTE_NONE.
+// *modifies says whether the op changes the bytes (in place) or only views them.
+uint32_t Model::alias_parent(uint32_t t, bool* modifies) const {
+  const mote_tensor_record& r = tensors_[t];
+  if (is_graph_input(t) || !written_by(t, r.first_step)) return MOTE_NONE;
+  const mote_op_record& op = ops_[r.first_step];
+  if (!op_may_alias(op.code) || operands_[op.operands + op.num_inputs] != t) return MOTE_NONE;
+  for (uint32_t k = 0; k < op.num_inputs; ++k) {
+    const uint32_t x = operands_[op.operands + k];
+    if (x == MOTE_NONE || x == t || tensors_[x].storage != MOTE_STORAGE_ARENA) continue;
+    if (tensors_[x].offset == r.offset && tensors_[x].bytes == r.bytes) {
+      *modifies = !is_view(op.code);
+      return x;
+    }
+  }
+  return MOTE_NONE;
+}
+
+// True when tensors a and b may share bytes while both are live (see the comment at the top).
+bool Model::may_share(uint32_t a, uint32_t b) const {
+  // a's ancestors, with the first step of a modifying link below each (toward a).
+  uint32_t chain[kMaxAliasDepth];
+  uint32_t mod_below[kMaxAliasDepth];
+  uint32_t depth = 0;
+  uint32_t mod = MOTE_NONE;  // earliest modifying step on the path walked so far
+  for (uint32_t t = a; t != MOTE_NONE;) {
+    if (depth == kMaxAliasDepth) return false;
+    chain[depth] = t;
+    mod_below[depth] = mod;
+    ++depth;
+    bool modifies = false;
+    const uint32_t parent = alias_parent(t, &modifies);
+    if (parent != MOTE_NONE && modifies) mod = tensors_[t].first_step;  // steps decrease going up
+    t = parent;
+  }
+  mod = MOTE_NONE;
+  uint32_t steps = 0;
+  for (uint32_t t = b; t != MOTE_NONE && steps < kMaxAliasDepth; ++steps) {
+    for (uint32_t k = 0; k < depth; ++k) {
+      if (chain[k] != t) continue;
+      // t is the common ancestor: each side must be dead by the other side's first change.
+      return tensors_[a].last_step <= mod && tensors_[b].last_step <= mod_below[k];
+    }
+    bool modifies = false;
+    const uint32_t parent = alias_parent(t, &modifies);
+    if (parent != MOTE_NONE && modifies) mod = tensors_[t].first_step;
+    t = parent;
+  }
+  return false;
+}
+
+Status Model::verify_plan() {
+  Diag diag(error_, kErrorTextBytes);
+  const uint32_t end = num_ops_ ? num_ops_ - 1 : 0;
+  for (uint32_t t = 0; t < num_tensors_; ++t) {
+    const mote_tensor_record& r = tensors_[t];
+    if (r.storage != MOTE_STORAGE_ARENA) continue;
+    if (r.first_step > r.last_step || r.last_step > end) {
+      return Fail(&diag, Status::kMalformed)
+          .s("tensor ").i(t).s(" '").s(string(r.name)).s("': lifetime [").i(r.first_step).s(",").i(r.last_step)
+          .s("] outside the ").i(num_ops_).s(" ops");
+    }
+  }
+  for (uint32_t k = 0; k < num_inputs_ + num_outputs_; ++k) {
+    const uint32_t t = io_[k];
+    const mote_tensor_record& r = tensors_[t];
+    const bool input = k < num_inputs_;
+    if (input ? r.first_step != 0 : (r.last_step != end || !(is_graph_input(t) || written_by(t, r.first_step)))) {
+      return Fail(&diag, Status::kMalformed)
+          .s("graph ").s(input ? "input" : "output").s(" '").s(string(r.name)).s("': lifetime [").i(r.first_step).s(",")
+          .i(r.last_step).s("] does not span the ").s(input ? "start" : "end");
+    }
+  }
+  for (uint32_t n = 0; n < num_ops_; ++n) {
+    const mote_op_record& op = ops_[n];
+    for (uint32_t k = 0; k < uint32_t(op.num_inputs) + op.num_outputs; ++k) {
+      const uint32_t t = operands_[op.operands + k];
+      if (t == MOTE_NONE || tensors_[t].storage != MOTE_STORAGE_ARENA) continue;
+      const mote_tensor_record& r = tensors_[t];
+      const char* wrong = nullptr;
+      if (k >= op.num_inputs) {
+        if (r.first_step != n) wrong = "is written by an op outside its lifetime";
+        if (is_graph_input(t)) wrong = "is a graph input, written by an op";
+      } else if (n < r.first_step || n > r.last_step) {
+        wrong = "is read by an op outside its lifetime";
+      } else if (!is_graph_input(t) && (r.first_step == n || !written_by(t, r.first_step))) {
+        wrong = "is read before any op writes it";
+      }
+      if (wrong) {
+        return Fail(&diag, Status::kMalformed)
+            .s("tensor ").i(t).s(" '").s(string(r.name)).s("' ").s(wrong).s(" (op ").i(n).s(" '").s(string(op.name)).s("')");
+      }
+    }
+  }
+  for (uint32_t a = 0; a < num_tensors_; ++a) {
+    const mote_tensor_record& ra = tensors_[a];
+    if (ra.storage != MOTE_STORAGE_ARENA || ra.bytes == 0) continue;
+    for (uint32_t b = a + 1; b < num_tensors_; ++b) {
+      const mote_tensor_record& rb = tensors_[b];
+      if (rb.storage != MOTE_STORAGE_ARENA || !steps_overlap(ra, rb) || !bytes_overlap(ra, rb)) continue;
+      // Tensors no op writes and no one feeds (left in the table, unused) hold nothing.
+      if (!(is_graph_input(a) || written_by(a, ra.first_step)) || !(is_graph_input(b) || written_by(b, rb.first_step))) continue;
+      if (may_share(a, b) || may_share(b, a)) continue;
+      return Fail(&diag, Status::kMalformed)
+          .s("arena plan: tensors '").s(string(ra.name)).s("' (").i(a).s(") and '").s(string(rb.name)).s("' (").i(b)
+          .s(") share bytes while both are live");
+    }
+  }
+  for (uint32_t n = 0; n < num_ops_; ++n) {
+    const mote_op_record& op = ops_[n];
+    if (!op.scratch_bytes) continue;
+    mote_tensor_record scratch{};
+    scratch.offset = op.scratch_offset;
+    scratch.bytes = op.scratch_bytes;
+    for (uint32_t t = 0; t < num_tensors_; ++t) {
+      const mote_tensor_record& r = tensors_[t];
+      if (r.storage != MOTE_STORAGE_ARENA || n < r.first_step || n > r.last_step || !bytes_overlap(r, scratch)) continue;
+      if (!(is_graph_input(t) || written_by(t, r.first_step))) continue;
+      return Fail(&diag, Status::kMalformed)
+          .s("arena plan: scratch of op ").i(n).s(" '").s(string(op.name)).s("' overlaps live tensor '").s(string(r.name))
+          .s("' (").i(t).s(")");
+    }
+  }
+  return Status::kOk;
+}
+
+}  // namespace mote
