@@ -896,7 +896,9 @@ void lower_conv_integer(Lowerer& L, const Node& n, bool qlinear) {
   p.act_min = -128;
   p.act_max = 127;
   const int64_t M = ws[0];
-  std::vector<int> ops_in = {as_int8(L, x), as_int8(L, w), qlinear ? in_at(in, 8) : -1};
+  const int bias = qlinear ? in_at(in, 8) : -1;
+  if (bias >= 0 && !L.t(bias).is_const) L.needs_constant(L.t(bias), "QLinearConv's bias");
+  std::vector<int> ops_in = {as_int8(L, x), as_int8(L, w), bias};
   if (qlinear) {
     const float x_s = L.const_floats(in.at(1), "x scale")[0], y_s = L.const_floats(in.at(6), "y scale")[0];
     const std::vector<float> w_s = L.const_floats(in.at(4), "w scale");

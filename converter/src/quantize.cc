@@ -18,6 +18,9 @@ void quantize_multiplier(double real, int32_t* multiplier, int32_t* shift) {
     q /= 2;
     ++exponent;
   }
+  // The runtime caps multipliers a little below 2^31 (MOTE_MAX_MULTIPLIER): the relative change
+  // is below 2.4e-7, far under an int8 step.
+  if (q > MOTE_MAX_MULTIPLIER) q = MOTE_MAX_MULTIPLIER;
   if (exponent < -31) {  // below 2^-32: every int32 accumulator rounds to 0
     q = 0;
     exponent = 0;

@@ -47,9 +47,9 @@ struct Rng {
   int32_t range(int32_t lo, int32_t hi) { return std::uniform_int_distribution<int32_t>(lo, hi)(g); }
   int32_t multiplier() {
     switch (range(0, 3)) {
-      case 0: return INT32_MAX;              // ~1.0
+      case 0: return MOTE_MAX_MULTIPLIER;    // ~1.0, the largest allowed
       case 1: return 1 << 30;                // 0.5
-      case 2: return range(1 << 30, INT32_MAX);
+      case 2: return range(1 << 30, MOTE_MAX_MULTIPLIER);
       default: return range(1, 1000);        // tiny
     }
   }

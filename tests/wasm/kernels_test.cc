@@ -681,7 +681,7 @@ void add_epilogue(Rng& rng, const QEpilogue& q, int32_t channels, std::vector<QT
   for (int32_t k = 0; k < n; ++k) {
     const int kind = rng.range(0, 9);
     mult[size_t(k)] = kind == 0 ? rng.range(0, 0x3FFFFFFF) : int32_t(0x40000000u + (rng.next() & 0x3FFFFFFFu));
-    if (kind == 1) mult[size_t(k)] = 0x7FFFFFFF;
+    if (kind == 1 || mult[size_t(k)] > MOTE_MAX_MULTIPLIER) mult[size_t(k)] = MOTE_MAX_MULTIPLIER;  // the largest allowed
     shift[size_t(k)] = kind == 2 ? -31 : kind == 3 ? 30 : kind == 4 ? rng.range(1, 8) : rng.range(-16, 0);
   }
   ins->push_back(q_int32(mult));
@@ -817,7 +817,8 @@ void requant4_tests(Rng& rng) {
   int64_t cases = 0;
   for (int t = 0; t < 20000; ++t) {
     int32_t mult = t % 7 == 0 ? int32_t(rng.next() >> 1) : int32_t(0x40000000u + (rng.next() & 0x3FFFFFFFu));
-    if (t % 97 == 0) mult = t % 2 ? 0 : INT32_MAX;
+    if (mult > MOTE_MAX_MULTIPLIER) mult = MOTE_MAX_MULTIPLIER;  // the verifier's cap
+    if (t % 97 == 0) mult = t % 2 ? 0 : MOTE_MAX_MULTIPLIER;
     const int32_t shift = t < 62 * 4 ? -31 + t % 62 : rng.range(-31, 30);
     const int32_t zp = rng.range(-128, 127);
     int32_t lo = rng.range(-128, 127), hi = rng.range(-128, 127);

@@ -358,7 +358,10 @@ typedef struct mote_cum_sum_params {
 
 /* ---- int8 (docs/quantization.md is the normative description) ----------------------------
  * real = scale * (q - zero_point). Requantisation multiplies an int32 accumulator by a Q31
- * multiplier in [2^30, 2^31) and shifts: mote_requantize() in kernels/reference/quant.h. */
+ * multiplier in [2^30, MOTE_MAX_MULTIPLIER] (or 0) and shifts by [-31, 30]: requantize() in
+ * kernels/reference/quant.h. The cap keeps a requantised value 511 away from the int32 limits,
+ * so adding a zero point is defined on every target. */
+#define MOTE_MAX_MULTIPLIER 2147483136 /* 2^31 - 512 */
 
 /* QuantizeLinear: x float32, scale float32 (scalar or [C] along axis), zero point (optional,
  * int8/uint8, scalar or [C]) -> int8/uint8 (out_dtype). DequantizeLinear: x int8/uint8/int32 ->

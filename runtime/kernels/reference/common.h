@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "../../src/families.h"
+#include "mote/shape_math.h"
 
 namespace mote {
 namespace ref {

@@ -83,7 +83,7 @@ Status infer_conv(const OpArgs& a, TensorView* out, uint32_t*) {
     return Fail(a.diag, Status::kBadParams).s("X ").dims(x.dims, x.rank).s(" and W ").dims(w.dims, w.rank).s(" must have rank ").i(r + 2);
   }
   const int32_t c = x.dims[1], m = w.dims[0];
-  if (c % p.group != 0 || m % p.group != 0 || w.dims[1] * p.group != c) {
+  if (c % p.group != 0 || m % p.group != 0 || int64_t(w.dims[1]) * p.group != c) {
     return Fail(a.diag, Status::kBadParams).s("channels: X has ").i(c).s(", W ").dims(w.dims, w.rank).s(", group ").i(p.group);
   }
   if (a.num_in == 3 && a.in[2].present()) {
@@ -93,7 +93,7 @@ Status infer_conv(const OpArgs& a, TensorView* out, uint32_t*) {
   out->dtype = MOTE_F32;
   out->rank = x.rank;
   out->dims[0] = x.dims[0];
-  out->dims[1] = m;
+  out->dims[1] = int32_t(m);
   for (int32_t d = 0; d < r; ++d) {
     if (w.dims[2 + d] != p.kernel[d]) return Fail(a.diag, Status::kBadParams).s("kernel_shape does not match W");
     int64_t span = int64_t(p.kernel[d] - 1) * p.dilation[d] + 1;
@@ -164,7 +164,10 @@ Status infer_conv_transpose(const OpArgs& a, TensorView* out, uint32_t*) {
   if (w.dims[0] != c || c % p.group != 0) {
     return Fail(a.diag, Status::kBadParams).s("channels: X has ").i(c).s(", W ").dims(w.dims, w.rank);
   }
-  const int32_t m = w.dims[1] * p.group;
+  int64_t m = 0;
+  if (!checked_mul(w.dims[1], p.group, &m, INT32_MAX)) {
+    return Fail(a.diag, Status::kBadParams).s("output channels ").i(w.dims[1]).s(" x group ").i(p.group).s(" out of range");
+  }
   if (a.num_in == 3 && a.in[2].present()) {
     MOTE_TRY(check_dtype(a, 2, MOTE_F32));
     if (a.in[2].numel() != m || a.in[2].rank != 1) return Fail(a.diag, Status::kBadParams).s("bias must be [").i(m).s("]");
@@ -172,7 +175,7 @@ Status infer_conv_transpose(const OpArgs& a, TensorView* out, uint32_t*) {
   out->dtype = MOTE_F32;
   out->rank = x.rank;
   out->dims[0] = x.dims[0];
-  out->dims[1] = m;
+  out->dims[1] = int32_t(m);
   for (int32_t d = 0; d < r; ++d) {
     if (w.dims[2 + d] != p.kernel[d]) return Fail(a.diag, Status::kBadParams).s("kernel_shape does not match W");
     int64_t o = int64_t(p.stride[d]) * (x.dims[2 + d] - 1) + p.output_padding[d] + int64_t(p.kernel[d] - 1) * p.dilation[d] + 1 -

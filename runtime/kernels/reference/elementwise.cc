@@ -100,7 +100,9 @@ bool is_logical(int32_t code) { return code == MOTE_OP_AND || code == MOTE_OP_OR
 template <typename T>
 T int_div(T x, T y) {
   if (y == 0) return T(0);  // integer division by zero: defined as 0 rather than a trap
-  if (int64_t(y) == -1) return T(0 - x);
+  // -x through uint64_t: the most negative value divided by -1 wraps to itself (defined, and the
+  // same on every target) instead of overflowing.
+  if (int64_t(y) == -1) return T(uint64_t(0) - uint64_t(int64_t(x)));
   return T(x / y);
 }
 

@@ -11,9 +11,10 @@ namespace {
 
 // int8 pools keep the input's quantisation: the average of int8 values rounds half away from
 // zero (docs/quantization.md).
-int32_t rounded_average(int32_t sum, int32_t count) {
+// Sums are int64: an int8 window or plane may hold up to 2^31 elements.
+int32_t rounded_average(int64_t sum, int64_t count) {
   if (count == 0) return 0;
-  return sum >= 0 ? (sum + count / 2) / count : (sum - count / 2) / count;
+  return int32_t(sum >= 0 ? (sum + count / 2) / count : (sum - count / 2) / count);
 }
 
 Status check_pool_dtype(const OpArgs& a) {
@@ -103,7 +104,7 @@ void pool_planes(const OpArgs& a) {
         if (!is_max) {
           const int32_t div = p.count_include_pad ? counted : valid;
           if constexpr (sizeof(T) == 1) {
-            acc = Acc(rounded_average(int32_t(acc), div));
+            acc = Acc(rounded_average(acc, div));
           } else {
             acc = div ? acc / Acc(div) : Acc(0);
           }
@@ -118,7 +119,7 @@ void pool_planes(const OpArgs& a) {
 
 Status run_pool(const OpArgs& a) {
   if (a.in[0].dtype == MOTE_I8) {
-    pool_planes<int8_t, int32_t>(a);
+    pool_planes<int8_t, int64_t>(a);
   } else {
     pool_planes<float, float>(a);
   }
@@ -144,9 +145,9 @@ Status run_global_pool(const OpArgs& a) {
     int8_t* out = a.out[0].as<int8_t>();
     for (int64_t c = 0; c < planes; ++c) {
       const int8_t* xp = in + c * size;
-      int32_t acc = is_max ? -128 : 0;
+      int64_t acc = is_max ? -128 : 0;
       for (int64_t i = 0; i < size; ++i) acc = is_max ? (xp[i] > acc ? xp[i] : acc) : acc + xp[i];
-      out[c] = int8_t(is_max ? acc : rounded_average(acc, int32_t(size)));
+      out[c] = int8_t(is_max ? acc : rounded_average(acc, size));
     }
     return Status::kOk;
   }

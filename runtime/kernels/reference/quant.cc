@@ -50,14 +50,19 @@ int32_t round_to_int(float v) {
   return int32_t(nearbyintf(v));  // ties to even
 }
 
+// Defined int8 arithmetic (docs/quantization.md). Multipliers are at most kMaxMultiplier, so a
+// requantised int32 (requantize() saturates its left shift) stays 511 away from the int32 limits
+// and adding a zero point never overflows, on any target.
+bool requant_ok(int32_t mult, int32_t shift) { return mult >= 0 && mult <= MOTE_MAX_MULTIPLIER && shift >= -31 && shift <= 30; }
+
 Status check_requant(const OpArgs& a, const TensorView& mult, const TensorView& shift, int64_t channels) {
   if (mult.dtype != MOTE_I32 || shift.dtype != MOTE_I32 || mult.rank > 1 || shift.rank > 1 ||
       !(mult.numel() == channels || mult.numel() == 1) || mult.numel() != shift.numel()) {
     return Fail(a.diag, Status::kBadParams).s("multiplier/shift must be int32 [").i(channels).s("] or [1]");
   }
-  if (mult.data) {  // constants are checked once, at load
+  if (mult.data) {  // constants (the verifier refuses them in the arena)
     for (int64_t k = 0; k < mult.numel(); ++k) {
-      if (mult.as<int32_t>()[k] < 0 || shift.as<int32_t>()[k] < -31 || shift.as<int32_t>()[k] > 30) {
+      if (!requant_ok(mult.as<int32_t>()[k], shift.as<int32_t>()[k])) {
         return Fail(a.diag, Status::kBadParams).s("multiplier/shift out of range at ").i(k);
       }
     }
@@ -80,6 +85,55 @@ Status check_act_range(const OpArgs& a, int32_t lo, int32_t hi, bool int8_out) {
 bool opt(const OpArgs& a, int32_t k) { return a.num_in > k && a.in[k].present(); }
 
 int32_t pick(const TensorView& t, int64_t k) { return t.as<int32_t>()[t.numel() == 1 ? 0 : k]; }
+
+// The weights of one int8 conv/matmul: output channel c's K weights start at c * ch_stride and
+// step by k_stride, repeated over `batches` weight matrices batch_stride apart.
+struct WeightLayout {
+  int64_t channels, k, k_stride, ch_stride, batches, batch_stride;
+};
+
+// Proves at load that no int8 conv/matmul accumulator can overflow on any target. Output
+// channel c accumulates bias[c] + sum_k (x - x_zp)(w - w_zp[c]) with |x - x_zp| <= 255, so its
+// magnitude is at most |bias[c]| + 255 * S[c], S[c] = sum_k |w - w_zp[c]|. Optimised kernels
+// split that sum (sum x*w, minus x_zp * sum w, or with x shifted by 128), and every part is
+// bounded by 255 * S[c] as well; so the verifier requires |bias[c]| + 2 * 255 * S[c] to fit in
+// int32. Weights not known at load (an arena tensor: MatMulInteger with a run-time B) count as
+// the widest |w - w_zp[c]|. S[c] is first bounded by K times that width; the weights are summed
+// only when that is too loose (reductions over more than about 16,000 products).
+Status check_accumulators(const OpArgs& a, const TensorView& w, const WeightLayout& l, int32_t bias_in, int32_t zp_in) {
+  const bool has_bias = opt(a, bias_in), has_zp = opt(a, zp_in);
+  // Bias and zero points are constants (the verifier refuses them in the arena); while planning
+  // (no data yet) there is nothing to check.
+  if ((has_bias && !a.in[bias_in].data) || (has_zp && !a.in[zp_in].data)) return Status::kOk;
+  for (int64_t c = 0; c < l.channels; ++c) {
+    const int64_t zp = has_zp ? pick(a.in[zp_in], c) : 0;
+    const int64_t bias = has_bias ? a.in[bias_in].as<int32_t>()[c] : 0;
+    const int64_t abs_bias = bias < 0 ? -bias : bias;
+    const int64_t width = 128 + (zp < 0 ? -zp : zp);  // the widest |w - zp| of an int8 w
+    if (abs_bias + 2 * 255 * l.k * width <= INT32_MAX) continue;
+    int64_t widest = l.k * width;
+    if (w.data) {
+      widest = 0;
+      const int8_t* wd = w.as<int8_t>();
+      for (int64_t b = 0; b < l.batches; ++b) {
+        int64_t sum = 0;
+        const int8_t* p = wd + b * l.batch_stride + c * l.ch_stride;
+        for (int64_t k = 0; k < l.k; ++k) {
+          const int64_t d = int64_t(p[k * l.k_stride]) - zp;
+          sum += d < 0 ? -d : d;
+        }
+        widest = sum > widest ? sum : widest;
+      }
+    }
+    const int64_t bound = abs_bias + 2 * 255 * widest;
+    if (bound > INT32_MAX) {
+      return Fail(a.diag, Status::kBadParams)
+          .s("the int32 accumulator of output channel ").i(c).s(" can reach ").i(bound).s(" (").i(l.k)
+          .s(" products, bias ").i(bias).s("): it would overflow");
+    }
+  }
+  return Status::kOk;
+}
 
 }  // namespace
 }  // namespace ref
@@ -129,7 +183,8 @@ Status infer_quantize(const OpArgs& a, TensorView* out, uint32_t*) {
     case MOTE_OP_REQUANTIZE:
       MOTE_TRY(check_arity(a, 1, 1, 1));
       MOTE_TRY(check_dtype(a, 0, MOTE_I8));
-      if (p.mult < 0 || p.shift < -31 || p.shift > 30 || p.in_zp < -128 || p.in_zp > 127 || p.out_zp < -128 || p.out_zp > 127) {
+      if (p.mult < 0 || p.shift < -31 || p.shift > 30 || p.in_zp < -128 || p.in_zp > 127 || p.out_zp < -128 || p.out_zp > 127 ||
+          !requant_ok(p.mult, p.shift)) {
         return Fail(a.diag, Status::kBadParams).s("requantisation parameters out of range");
       }
       same_as(out, x, MOTE_I8);
@@ -174,7 +229,7 @@ Status run_quantize(const OpArgs& a) {
         for (int64_t i = 0; i < n; ++i) {
           const int64_t c = idx.at(i);
           const int32_t zp = has_zp ? load_q(a.in[2], c) : 0;
-          y[i] = float(load_q(x, i) - zp) * scale[c];
+          y[i] = float(int64_t(load_q(x, i)) - zp) * scale[c];  // int32 x and zero point: no overflow
         }
       }
       return Status::kOk;
@@ -233,7 +288,7 @@ Status infer_qconv(const OpArgs& a, TensorView* out, uint32_t*) {
   const int32_t r = c.spatial_rank;
   if (x.rank != r + 2 || w.rank != r + 2) return Fail(a.diag, Status::kBadParams).s("X and W must have rank ").i(r + 2);
   const int32_t m = w.dims[0];
-  if (x.dims[1] % c.group != 0 || m % c.group != 0 || w.dims[1] * c.group != x.dims[1]) {
+  if (x.dims[1] % c.group != 0 || m % c.group != 0 || int64_t(w.dims[1]) * c.group != x.dims[1]) {
     return Fail(a.diag, Status::kBadParams).s("channels: X has ").i(x.dims[1]).s(", W ").dims(w.dims, w.rank);
   }
   if (p.in_zp < -128 || p.in_zp > 127) return Fail(a.diag, Status::kBadParams).s("input zero point out of range");
@@ -245,6 +300,8 @@ Status infer_qconv(const OpArgs& a, TensorView* out, uint32_t*) {
   if (requant) MOTE_TRY(check_requant(a, a.in[3], a.in[4], m));
   if (opt(a, 5)) MOTE_TRY(check_zp_vector(a, a.in[5], m));
   MOTE_TRY(check_act_range(a, p.act_min, p.act_max, requant));
+  const int64_t taps = int64_t(w.dims[1]) * c.kernel[0] * (r == 2 ? c.kernel[1] : 1);
+  MOTE_TRY(check_accumulators(a, w, WeightLayout{m, taps, 1, taps, 1, 0}, 2, 5));
   out->dtype = requant ? MOTE_I8 : MOTE_I32;
   out->rank = x.rank;
   out->dims[0] = x.dims[0];
@@ -346,6 +403,8 @@ Status infer_qmatmul(const OpArgs& a, TensorView* out, uint32_t*) {
   if (requant) MOTE_TRY(check_requant(a, a.in[3], a.in[4], N));
   if (opt(a, 5)) MOTE_TRY(check_zp_vector(a, a.in[5], N));
   MOTE_TRY(check_act_range(a, p.act_min, p.act_max, requant));
+  const int64_t K = B.dims[B.rank - 2], KN = K * N;
+  MOTE_TRY(check_accumulators(a, B, WeightLayout{N, K, N, 1, KN ? B.numel() / KN : 0, KN}, 2, 5));
   out->dtype = requant ? MOTE_I8 : MOTE_I32;
   return Status::kOk;
 }
@@ -403,9 +462,19 @@ Status infer_qbinary(const OpArgs& a, TensorView* out, uint32_t*) {
   const int32_t mults[3] = {p.a_mult, p.b_mult, p.out_mult};
   const int32_t shifts[3] = {p.a_shift, p.b_shift, p.out_shift};
   for (int32_t k = 0; k < 3; ++k) {
-    if (mults[k] < 0 || shifts[k] < -31 || shifts[k] > 30) return Fail(a.diag, Status::kBadParams).s("multiplier/shift out of range");
+    if (!requant_ok(mults[k], shifts[k])) return Fail(a.diag, Status::kBadParams).s("multiplier/shift out of range");
   }
   if (p.left_shift < 0 || p.left_shift > 20) return Fail(a.diag, Status::kBadParams).s("left shift out of range");
+  // QAdd rescales (x - zp) << left_shift (at most 255 << 20) into a' and b' and adds them: each
+  // must stay within 2^30 (never saturate), so that the sum fits in int32.
+  if (a.code == MOTE_OP_QADD) {
+    const int32_t input_shifts[2] = {p.a_shift, p.b_shift};
+    for (int32_t shift : input_shifts) {
+      if ((int64_t(255) << p.left_shift << (shift > 0 ? shift : 0)) > (int64_t(1) << 30)) {
+        return Fail(a.diag, Status::kBadParams).s("input shift ").i(shift).s(" too large: a' + b' would overflow");
+      }
+    }
+  }
   MOTE_TRY(check_act_range(a, p.act_min, p.act_max, true));
   const TensorView* shapes[2] = {&a.in[0], &a.in[1]};
   MOTE_TRY(broadcast_shapes(a, shapes, 2, out));

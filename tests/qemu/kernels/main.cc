@@ -382,10 +382,10 @@ int32_t pick_zp() {
 
 int32_t pick_mult() {
   switch (pick(0, 4)) {
-    case 0: return 0x7FFFFFFF;                        // the largest
+    case 0: return MOTE_MAX_MULTIPLIER;               // the largest allowed
     case 1: return 0x40000000;                        // the smallest normalised
     case 2: return pick(0, 1000);                     // tiny (and 0)
-    default: return 0x40000000 + int32_t(next() & 0x3FFFFFFF);
+    default: return 0x40000000 + int32_t(next() & 0x3FFFFFFF) % (MOTE_MAX_MULTIPLIER - 0x40000000 + 1);
   }
 }
 

@@ -1,0 +1,333 @@
+// What the verifier proves beyond bounds, each with a reproducer made here: the whole arena plan
+// (no two live tensors share bytes, graph outputs never alias, lifetimes match the ops, scratch
+// never covers a live tensor), shapes whose every product is bounded, and int8 arithmetic that
+// cannot overflow (accumulators, multipliers, the QAdd rescale; parameters in the arena
+// refused). Kernel-level classes (integer Div, int32 DequantizeLinear, int8 pooling sums) are
+// checked on the reference kernels with the extreme values. Under -DMOTE_SANITIZE=ON these are
+// the blobs and values that used to trigger UndefinedBehaviorSanitizer.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "mote/converter.h"
+#include "mote/mote.hpp"
+#include "tests/unit/bad_input_fixture.h"
+#include "tests/unit/kernel_test_util.h"
+
+namespace {
+
+using mote::Status;
+using namespace mote_test;
+
+// ---- Blob surgery ------------------------------------------------------------------------------
+
+struct BlobView {
+  std::vector<uint8_t> bytes;
+  mote_section_entry tensors{}, ops{}, operands{}, constants{}, plan{};
+  explicit BlobView(const std::vector<uint8_t>& b) : bytes(b) {
+    tensors = section(b, MOTE_SECTION_TENSORS);
+    ops = section(b, MOTE_SECTION_OPS);
+    operands = section(b, MOTE_SECTION_OPERANDS);
+    constants = section(b, MOTE_SECTION_CONSTANTS);
+    plan = section(b, MOTE_SECTION_PLAN);
+  }
+  mote_tensor_record* tensor(uint32_t t) {
+    return reinterpret_cast<mote_tensor_record*>(bytes.data() + tensors.offset) + t;
+  }
+  const mote_op_record& op(uint32_t n) const { return reinterpret_cast<const mote_op_record*>(bytes.data() + ops.offset)[n]; }
+  uint32_t operand(uint32_t k) const { return reinterpret_cast<const uint32_t*>(bytes.data() + operands.offset)[k]; }
+  uint32_t arena() const { return rd32(bytes, plan.offset); }
+  uint8_t* constant(uint32_t t) { return bytes.data() + constants.offset + tensor(t)->offset; }
+  std::string name(uint32_t t) {
+    const mote_section_entry s = section(bytes, MOTE_SECTION_STRINGS);
+    return tensor(t)->name == MOTE_NONE ? "" : reinterpret_cast<const char*>(bytes.data() + s.offset + tensor(t)->name);
+  }
+  bool reads(uint32_t n, uint32_t t) const {
+    for (uint32_t k = 0; k < uint32_t(op(n).num_inputs) + op(n).num_outputs; ++k) {
+      if (operand(op(n).operands + k) == t) return true;
+    }
+    return false;
+  }
+  // Loads a CRC-fixed copy; returns the status, the error text in *error.
+  Status load(std::string* error) {
+    fix_crc(&bytes);
+    Aligned buf(bytes, bytes.size());
+    mote::Model model;
+    const Status st = model.load(buf.data(), buf.size());
+    *error = model.error();
+    return st;
+  }
+};
+
+bool live_together(const mote_tensor_record& a, const mote_tensor_record& b) {
+  return a.first_step <= b.last_step && b.first_step <= a.last_step;
+}
+
+std::vector<uint8_t> digits_int8() {
+  mote::ConvertOptions opt;
+  opt.quantize_int8 = true;
+  opt.calib = std::string(MOTE_SOURCE_DIR) + "/models/digits_calib.npy";
+  return mote::convert_file(std::string(MOTE_SOURCE_DIR) + "/models/digits.onnx", opt).blob;
+}
+
+// The first op with this code, or -1.
+int32_t find_op(const BlobView& v, int32_t code) {
+  for (uint32_t n = 0; n < v.ops.count; ++n) {
+    if (v.op(n).code == code) return int32_t(n);
+  }
+  return -1;
+}
+
+// ---- The arena plan --------------------------------------------------------------------------
+
+TEST_F(BadInput, PlanWithTwoLiveTensorsSharingBytesIsRefusedNamingBoth) {
+  for (const std::vector<uint8_t>* model : {&blob(), &wide()}) {
+    BlobView v(*model);
+    // Two arena tensors live at the same step, neither an operand of the other's writer: put the
+    // second where the first is.
+    uint32_t a = MOTE_NONE, b = MOTE_NONE;
+    for (uint32_t i = 0; i < v.tensors.count && a == MOTE_NONE; ++i) {
+      for (uint32_t j = 0; j < v.tensors.count && a == MOTE_NONE; ++j) {
+        mote_tensor_record& ri = *v.tensor(i);
+        mote_tensor_record& rj = *v.tensor(j);
+        if (i == j || ri.storage != MOTE_STORAGE_ARENA || rj.storage != MOTE_STORAGE_ARENA || !ri.bytes || !rj.bytes) continue;
+        if (ri.offset == rj.offset || !live_together(ri, rj) || rj.first_step == 0 || v.reads(rj.first_step, i)) continue;
+        if (uint64_t(ri.offset) + rj.bytes > v.arena()) continue;
+        a = i, b = j;
+      }
+    }
+    ASSERT_NE(a, MOTE_NONE) << "no candidate pair";
+    v.tensor(b)->offset = v.tensor(a)->offset;
+    std::string error;
+    ASSERT_EQ(v.load(&error), Status::kMalformed) << error;
+    EXPECT_TRUE(contains(error, "'" + v.name(a) + "'")) << error;
+    EXPECT_TRUE(contains(error, "'" + v.name(b) + "'")) << error;
+    EXPECT_TRUE(contains(error, "live")) << error;
+  }
+}
+
+TEST_F(BadInput, GraphOutputsOverwritingEachOtherAreRefused) {
+  BlobView v(wide());
+  const mote_section_entry io = section(wide(), MOTE_SECTION_IO);
+  const uint32_t inputs = rd32(wide(), io.offset), outputs = rd32(wide(), io.offset + 4);
+  ASSERT_GE(outputs, 2u);
+  const uint32_t y0 = rd32(wide(), io.offset + 8 + 4 * inputs), y1 = rd32(wide(), io.offset + 12 + 4 * inputs);
+  // The smaller output moved onto the other: both are live at the end.
+  const uint32_t small = v.tensor(y0)->bytes <= v.tensor(y1)->bytes ? y0 : y1, big = small == y0 ? y1 : y0;
+  v.tensor(small)->offset = v.tensor(big)->offset;
+  std::string error;
+  ASSERT_EQ(v.load(&error), Status::kMalformed);
+  EXPECT_TRUE(contains(error, v.name(small)) && contains(error, v.name(big))) << error;
+}
+
+TEST_F(BadInput, LifetimesThatDisagreeWithTheOpsAreRefused) {
+  BlobView v(wide());
+  // A tensor read after the last step its record claims.
+  uint32_t t = MOTE_NONE;
+  for (uint32_t i = 0; i < v.tensors.count && t == MOTE_NONE; ++i) {
+    const mote_tensor_record& r = *v.tensor(i);
+    if (r.storage == MOTE_STORAGE_ARENA && r.flags == 0 && r.last_step > r.first_step && r.first_step > 0) t = i;
+  }
+  ASSERT_NE(t, MOTE_NONE);
+  v.tensor(t)->last_step -= 1;
+  std::string error;
+  ASSERT_EQ(v.load(&error), Status::kMalformed) << error;
+  EXPECT_TRUE(contains(error, "outside its lifetime")) << error;
+
+  BlobView w(wide());
+  w.tensor(t)->first_step -= 1;  // claims to be written one op early
+  ASSERT_EQ(w.load(&error), Status::kMalformed);
+  EXPECT_TRUE(contains(error, "outside its lifetime")) << error;
+}
+
+TEST_F(BadInput, ScratchOverALiveTensorIsRefused) {
+  BlobView v(wide());
+  // An op given 16 bytes of scratch on top of a tensor that is live across it.
+  for (uint32_t n = 1; n + 1 < v.ops.count; ++n) {
+    uint32_t t = MOTE_NONE;
+    for (uint32_t i = 0; i < v.tensors.count && t == MOTE_NONE; ++i) {
+      const mote_tensor_record& r = *v.tensor(i);
+      if (r.storage == MOTE_STORAGE_ARENA && r.bytes >= 16 && r.first_step < n && r.last_step > n) t = i;
+    }
+    if (t == MOTE_NONE) continue;
+    BlobView w(wide());
+    auto* op = reinterpret_cast<mote_op_record*>(w.bytes.data() + w.ops.offset) + n;
+    op->scratch_offset = w.tensor(t)->offset;
+    op->scratch_bytes = 16;
+    std::string error;
+    ASSERT_EQ(w.load(&error), Status::kMalformed) << "op " << n;
+    EXPECT_TRUE(contains(error, "scratch") && contains(error, "'" + w.name(t) + "'")) << error;
+    return;
+  }
+  FAIL() << "no tensor is live across an op";
+}
+
+// ---- Shapes ----------------------------------------------------------------------------------
+
+TEST_F(BadInput, ZeroElementTensorWithHugeTrailingDimsIsRefused) {
+  BlobView v(blob());
+  for (uint32_t t = 0; t < v.tensors.count; ++t) {
+    BlobView w(blob());
+    mote_tensor_record& r = *w.tensor(t);
+    r.rank = 4;
+    r.dims[0] = 0, r.dims[1] = INT32_MAX, r.dims[2] = INT32_MAX, r.dims[3] = INT32_MAX;
+    r.bytes = 0;
+    std::string error;
+    ASSERT_EQ(w.load(&error), Status::kMalformed) << "tensor " << t;
+    EXPECT_TRUE(contains(error, "larger than 2 GiB")) << error;
+  }
+}
+
+TEST(DefinedArithmetic, ConvChannelProductsAreChecked) {
+  // ConvTranspose: output channels = W.dims[1] * group, a product of two int32s.
+  mote_conv_params p{};
+  p.spatial_rank = 2, p.group = 4;
+  p.kernel[0] = p.kernel[1] = 1;
+  for (int d = 0; d < 2; ++d) p.stride[d] = p.dilation[d] = 1;
+  mote::TensorView in[2] = {{nullptr, MOTE_F32, 4, {4, 4, 1, 1}}, {nullptr, MOTE_F32, 4, {4, 1 << 30, 1, 1}}};
+  mote::TensorView out[1];
+  char text[192];
+  mote::Diag diag(text, sizeof text);
+  mote::OpArgs args{MOTE_OP_CONV_TRANSPOSE, &p, sizeof p, in, 2, nullptr, 1, nullptr, 0, &diag};
+  uint32_t scratch = 0;
+  EXPECT_EQ(mote::op_infer(args, out, &scratch), Status::kBadParams);
+  EXPECT_TRUE(contains(text, "out of range")) << text;
+}
+
+// ---- int8 parameters -------------------------------------------------------------------------
+
+class Int8Blob : public ::testing::Test {
+ public:
+  static void SetUpTestSuite() { blob_ = new std::vector<uint8_t>(digits_int8()); }
+  static void TearDownTestSuite() { delete blob_; }
+  static inline std::vector<uint8_t>* blob_ = nullptr;
+};
+
+TEST_F(Int8Blob, LoadsAsConverted) {
+  BlobView v(*blob_);
+  std::string error;
+  EXPECT_EQ(v.load(&error), Status::kOk) << error;
+  ASSERT_GE(find_op(v, MOTE_OP_QCONV), 0);
+}
+
+TEST_F(Int8Blob, RequantisationParametersInTheArenaAreRefused) {
+  BlobView v(*blob_);
+  const mote_op_record op = v.op(uint32_t(find_op(v, MOTE_OP_QCONV)));
+  ASSERT_GE(op.num_inputs, 5);
+  for (uint32_t k = 2; k < op.num_inputs; ++k) {
+    BlobView w(*blob_);
+    const uint32_t t = w.operand(op.operands + k);
+    if (t == MOTE_NONE) continue;
+    w.tensor(t)->storage = MOTE_STORAGE_ARENA;
+    w.tensor(t)->offset = 0;
+    std::string error;
+    ASSERT_EQ(w.load(&error), Status::kMalformed) << "input " << k;
+    EXPECT_TRUE(contains(error, "must be a constant")) << error;
+  }
+}
+
+TEST_F(Int8Blob, MultiplierAboveTheCapIsRefused) {
+  BlobView v(*blob_);
+  const mote_op_record op = v.op(uint32_t(find_op(v, MOTE_OP_QCONV)));
+  const uint32_t mult = v.operand(op.operands + 3);
+  ASSERT_NE(mult, MOTE_NONE);
+  const int32_t too_big = INT32_MAX;  // with + zero point, overflowed int32
+  std::memcpy(v.constant(mult), &too_big, 4);
+  std::string error;
+  ASSERT_EQ(v.load(&error), Status::kBadParams);
+  EXPECT_TRUE(contains(error, "multiplier/shift out of range")) << error;
+}
+
+TEST_F(Int8Blob, BiasThatCanOverflowTheAccumulatorIsRefused) {
+  BlobView v(*blob_);
+  const mote_op_record op = v.op(uint32_t(find_op(v, MOTE_OP_QCONV)));
+  const uint32_t bias = v.operand(op.operands + 2);
+  ASSERT_NE(bias, MOTE_NONE);
+  const int32_t huge = INT32_MAX - 1000;  // fine alone; + 255 x the weights overflows
+  std::memcpy(v.constant(bias), &huge, 4);
+  std::string error;
+  ASSERT_EQ(v.load(&error), Status::kBadParams);
+  EXPECT_TRUE(contains(error, "accumulator of output channel 0")) << error;
+}
+
+// QMatMul over a long reduction: worst-case weights are refused, small ones are summed at load
+// and accepted, and the result is exact.
+TEST(DefinedArithmetic, LongReductionsAreBoundedByTheActualWeights) {
+  const int32_t K = 40000;
+  Buf a = make(MOTE_I8, {1, K});
+  std::memset(a.bytes.data(), 0x81, size_t(K));  // -127
+  for (int8_t w : {int8_t(-128), int8_t(1)}) {
+    Buf b = make(MOTE_I8, {K, 1});
+    std::memset(b.bytes.data(), uint8_t(w), size_t(K));
+    Buf zp = make_t<int32_t>(MOTE_I32, {1}, {0});
+    mote_qmatmul_params p{-128, 0, INT32_MIN, INT32_MAX};  // int32 out, as MatMulInteger
+    std::vector<Buf> out;
+    char err[192] = {0};
+    const Status st = run_op(MOTE_OP_QMATMUL, p, {&a, &b, nullptr, nullptr, nullptr, &zp}, &out, 1, err);
+    if (w == -128) {
+      EXPECT_EQ(st, Status::kBadParams);  // 40000 x 255 x 128 x 2 > 2^31
+      EXPECT_TRUE(contains(err, "overflow")) << err;
+    } else {
+      ASSERT_EQ(st, Status::kOk) << err;
+      EXPECT_EQ(values<int32_t>(out[0])[0], K * 1 * 1);  // (x - zp) = (-127 + 128) = 1 each
+    }
+  }
+}
+
+TEST(DefinedArithmetic, QAddRescaleThatCannotFitIsRefused) {
+  Buf a = make_t<int8_t>(MOTE_I8, {2}, {127, -128});
+  Buf b = make_t<int8_t>(MOTE_I8, {2}, {127, -128});
+  mote_qbinary_params p{};
+  p.a_mult = p.b_mult = p.out_mult = 1 << 30;
+  p.left_shift = 20;
+  p.a_shift = 11;  // 255 << 20 << 11 > 2^30
+  p.act_min = -128, p.act_max = 127;
+  std::vector<Buf> out;
+  char err[192] = {0};
+  EXPECT_EQ(run_op(MOTE_OP_QADD, p, {&a, &b}, &out, 1, err), Status::kBadParams);
+  EXPECT_TRUE(contains(err, "too large")) << err;
+  p.a_shift = 0;
+  EXPECT_EQ(run_op(MOTE_OP_QADD, p, {&a, &b}, &out, 1, err), Status::kOk) << err;
+}
+
+// ---- Kernel arithmetic on hostile values -------------------------------------------------------
+
+TEST(DefinedArithmetic, IntegerDivisionOfTheMostNegativeValueByMinusOneWraps) {
+  Buf x64 = make_t<int64_t>(MOTE_I64, {3}, {INT64_MIN, INT64_MIN, 7});
+  Buf y64 = make_t<int64_t>(MOTE_I64, {3}, {-1, 0, -1});
+  mote_binary_params p{};
+  std::vector<Buf> out;
+  ASSERT_EQ(run_op(MOTE_OP_DIV, p, {&x64, &y64}, &out), Status::kOk);
+  EXPECT_EQ(values<int64_t>(out[0]), (std::vector<int64_t>{INT64_MIN, 0, -7}));
+  ASSERT_EQ(run_op(MOTE_OP_MOD, p, {&x64, &y64}, &out), Status::kOk);
+  EXPECT_EQ(values<int64_t>(out[0]), (std::vector<int64_t>{0, 0, 0}));
+  Buf x32 = make_t<int32_t>(MOTE_I32, {1}, {INT32_MIN});
+  Buf y32 = make_t<int32_t>(MOTE_I32, {1}, {-1});
+  ASSERT_EQ(run_op(MOTE_OP_DIV, p, {&x32, &y32}, &out), Status::kOk);
+  EXPECT_EQ(values<int32_t>(out[0])[0], INT32_MIN);
+}
+
+TEST(DefinedArithmetic, Int32DequantizeWithAnInt32ZeroPointIsExact) {
+  Buf x = make_t<int32_t>(MOTE_I32, {2}, {INT32_MIN, INT32_MAX});
+  Buf scale = make_t<float>(MOTE_F32, {1}, {1.0f});
+  Buf zp = make_t<int32_t>(MOTE_I32, {1}, {INT32_MAX});
+  mote_quantize_params p{};
+  p.axis = 1;
+  std::vector<Buf> out;
+  ASSERT_EQ(run_op(MOTE_OP_DEQUANTIZE, p, {&x, &scale, &zp}, &out), Status::kOk);
+  EXPECT_EQ(values<float>(out[0]), (std::vector<float>{float(int64_t(INT32_MIN) - INT32_MAX), 0.0f}));
+}
+
+TEST(DefinedArithmetic, Int8GlobalAveragePoolOverMoreThan2To24Elements) {
+  const int32_t side = 4200;  // 17.6 M elements x 127 > 2^31
+  Buf x = make(MOTE_I8, {1, 1, side, side});
+  std::memset(x.bytes.data(), 127, x.bytes.size());
+  std::vector<Buf> out;
+  ASSERT_EQ(run_op(MOTE_OP_GLOBAL_AVERAGE_POOL, mote_pool_params{}, {&x}, &out), Status::kOk);
+  EXPECT_EQ(int8_t(out[0].bytes[0]), 127);
+}
+
+}  // namespace
