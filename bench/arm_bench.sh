@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Instructions per inference on the bare-metal QEMU boards, counted with -icount shift=0, and
-# MACs per instruction: the digits model and the kernel shapes of ANCHORS.md, float32 and int8
+# MACs per instruction: the digits model and the kernel shapes of docs/benchmarks.md, float32 and int8
 # (the int8 shapes are single QLinearConv/QLinearMatMul models, int8 in and out, made by
 # arm_models.py; digits int8 is `--quantize int8 --calib models/digits_calib.npy`), with the
 # reference kernels and, where the board has them, the optimised ones (mps2-an386, mps2-an500:
 # arm_dsp, int8 only; mps3-an547: mve; virt-a15: neon). Prints two markdown tables, the int8 one
-# next to ANCHORS.md's CMSIS-NN figures on the same shapes.
+# next to docs/benchmarks.md's CMSIS-NN figures on the same shapes.
 #
 # Usage: arm_bench.sh SOURCE_DIR BUILD_DIR MOTE_BIN [BOARD...]
 #   BOARD: mps2-an386 mps2-an500 mps3-an547 virt-a15 (default: all four)
@@ -27,7 +27,7 @@ PY=python3
 FLOAT_MODELS=(digits conv3x3 conv1x1 dwconv3x3 fc)
 INT8_MODELS=(digits_int8 qconv3x3 qconv1x1 qdwconv3x3 qfc)
 MODELS=("${FLOAT_MODELS[@]}" "${INT8_MODELS[@]}")
-# ANCHORS.md: CMSIS-NN MACs per instruction on the int8 shapes (Cortex-M4 DSP, Cortex-M55 MVE,
+# docs/benchmarks.md: CMSIS-NN MACs per instruction on the int8 shapes (Cortex-M4 DSP, Cortex-M55 MVE,
 # plain C).
 declare -A CMSIS=([mps2-an386/qconv3x3]=0.43 [mps2-an386/qconv1x1]=0.37 [mps2-an386/qdwconv3x3]=0.12
   [mps2-an386/qfc]=0.48 [mps3-an547/qconv3x3]=2.50 [mps3-an547/qconv1x1]=1.61 [mps3-an547/qdwconv3x3]=0.36
@@ -131,7 +131,7 @@ for m in "${FLOAT_MODELS[@]}"; do
   done
 done
 echo
-echo "### int8 (same count; the q* models are one QConv/QMatMul each; CMSIS-NN: ANCHORS.md, NHWC, same QEMU)"
+echo "### int8 (same count; the q* models are one QConv/QMatMul each; CMSIS-NN: docs/benchmarks.md, NHWC, same QEMU)"
 echo
 echo "| model | MACs | board | reference: instructions | MAC/instr | optimised: kernels | instructions | MAC/instr | speed-up | CMSIS-NN MAC/instr | CMSIS-NN plain C |"
 echo "|---|---:|---|---:|---:|---|---:|---:|---:|---:|---:|"

@@ -1,13 +1,13 @@
 #!/usr/bin/env python3
 """Writes the kernel-shape models the Arm benches count instructions on (seeded random weights),
-the shapes of the Cortex-M table in ANCHORS.md in ONNX's NCHW layout, float32:
+the shapes of the Cortex-M table in docs/benchmarks.md in ONNX's NCHW layout, float32:
 
     conv3x3.onnx    Conv 3x3, stride 1, pad 1: 1x16x16x16 -> 16 channels   589,824 MACs
     conv1x1.onnx    Conv 1x1: 1x32x16x16 -> 32 channels                     262,144 MACs
     dwconv3x3.onnx  depthwise Conv 3x3, pad 1 (group 32): 1x32x16x16          73,728 MACs
     fc.onnx         Gemm (fully connected): 256 -> 64                          16,384 MACs
 
-and int8, as ANCHORS.md's CMSIS-NN figures are: the same shapes as one QLinearConv or
+and int8, as docs/benchmarks.md's CMSIS-NN figures are: the same shapes as one QLinearConv or
 QLinearMatMul each (int8 in and out, per-channel weight scales, weight zero points 0, a nonzero
 input zero point), so that the model is the one int8 kernel and nothing else:
 

@@ -2,7 +2,7 @@
 //
 // For random Conv (plain, grouped, depthwise, 1x1, 1-D; strides, dilations, asymmetric padding,
 // odd sizes, fused activations), Gemm (transposes, alpha/beta, every C broadcast) and MatMul
-// (ranks 1-4, shared and batched B) cases, plus the kernel shapes of ANCHORS.md: the op's infer
+// (ranks 1-4, shared and batched B) cases, plus the kernel shapes of docs/benchmarks.md: the op's infer
 // function checks the case, mote::run_optimized computes one output and the reference family
 // function (runtime/src/families.h) another, both over outputs pre-filled with NaN.
 //
@@ -821,14 +821,14 @@ int run_cases() {
   const int32_t pad1[4] = {1, 1, 1, 1}, pad0[4] = {0, 0, 0, 0};
   const mote_act none{MOTE_ACT_NONE, 0.0f, 0.0f};
   if (MOTE_TEST_FLOAT) {
-    // The shapes of ANCHORS.md.
+    // The shapes of docs/benchmarks.md.
     conv_case(1, 16, 16, 16, 16, 3, 3, 1, 1, 1, 1, pad1, 1, true, false, none);
     conv_case(1, 32, 32, 16, 16, 1, 1, 1, 1, 1, 1, pad0, 1, true, false, none);
     conv_case(1, 32, 32, 16, 16, 3, 3, 1, 1, 1, 1, pad1, 32, true, false, none);
     gemm_case(1, 64, 256, false, false, 1.0f, 1.0f, 1, none);
     gemm_case(1, 64, 256, false, true, 1.0f, 1.0f, 1, none);
   }
-  // The int8 shapes of ANCHORS.md (NCHW here), with bias and per-channel requantisation.
+  // The int8 shapes of docs/benchmarks.md (NCHW here), with bias and per-channel requantisation.
   qconv_case(1, 16, 16, 16, 16, 3, 3, 1, 1, 1, 1, pad1, 1, false, false);
   qconv_case(1, 32, 32, 16, 16, 1, 1, 1, 1, 1, 1, pad0, 1, false, false);
   qconv_case(1, 32, 32, 16, 16, 3, 3, 1, 1, 1, 1, pad1, 32, false, false);
