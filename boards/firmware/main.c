@@ -99,8 +99,11 @@ int main(int argc, char** argv) {
   }
 
   printf("mote firmware: blob %lu bytes, arena %lu bytes\n", (unsigned long)blob_bytes, (unsigned long)sizeof g_arena);
+  const uint64_t l0 = mote_platform_now_us();
   mote_status st = mote_model_load(&g_model, blob, blob_bytes);
+  const uint64_t l1 = mote_platform_now_us();
   if (st != MOTE_OK) return fail("mote_model_load", st, mote_model_error(&g_model), 2);
+  printf("load: %lu us (verification, the arena plan included)\n", (unsigned long)(l1 - l0));
   st = mote_session_init(&g_session, &g_model, g_arena, sizeof g_arena);
   if (st != MOTE_OK) return fail("mote_session_init", st, mote_session_error(&g_session), 3);
   for (uint32_t k = 0; k < TEST_NUM_INPUTS; ++k) {
