@@ -10,6 +10,7 @@
 #include "mote/converter.h"
 #include "onnx/checker.h"
 #include "onnx/shape_inference/implementation.h"
+#include "validate.h"
 
 namespace mote {
 
@@ -194,8 +195,13 @@ ConvertResult convert_bytes(const std::string& model_bytes, const std::string& s
   for (const auto& s : options.shapes) {
     if (!seen_shape.count(s.first)) throw ConvertError("--shape " + s.first + ": the model has no such input");
   }
+  // ONNX's inference trusts what it reads: check it first, and run it behind Mote's checks.
+  validate_model(model);
   try {
-    onnx::shape_inference::InferShapes(model);
+    GuardedSchemaRegistry registry;
+    onnx::shape_inference::InferShapes(model, &registry);
+  } catch (const ConvertError&) {
+    throw;
   } catch (const std::exception& e) {
     throw ConvertError(source_name + ": ONNX shape inference: " + e.what());
   }
