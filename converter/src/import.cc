@@ -174,6 +174,8 @@ ConvertResult convert_bytes(const std::string& model_bytes, const std::string& s
     if (o.domain().empty() || o.domain() == "ai.onnx") opset = uint32_t(o.version());
   }
   onnx::GraphProto* graph = model.mutable_graph();
+  // The runtime refuses a blob without outputs, so such a model is refused before any is written.
+  if (graph->output_size() == 0) throw ConvertError(source_name + ": the graph has no outputs");
 
   // Bind shapes and fixed inputs before shape inference, so that it sees static shapes.
   std::map<std::string, bool> is_initializer;
