@@ -130,8 +130,8 @@ Tensor set_value(const std::string& name, const std::string& text, int32_t dtype
     }
     if (vals.empty()) throw ConvertError("--set " + name + ": no value");
     t.dtype = dtype ? dtype : MOTE_F32;
-    int64_t want = 1;
-    for (int64_t d : declared) want *= d;
+    int64_t want = -1;  // stays -1 for a declared shape with unbound (-1) or too many elements
+    if (!checked_product(declared.data(), 0, int32_t(declared.size()), &want)) want = -1;
     if (known && want == int64_t(vals.size())) {
       t.shape = declared;
     } else if (vals.size() == 1 && declared.empty()) {

@@ -148,8 +148,10 @@ void lower_reshape(Lowerer& L, const Node& n) {
     if (shape[k] == -1) {
       if (infer_at >= 0) L.error("Reshape shape has two -1 entries");
       infer_at = int64_t(k);
-    } else {
-      known *= shape[k];
+    } else if (shape[k] < 0) {
+      L.error("bad reshape dimension " + std::to_string(shape[k]));
+    } else if (!checked_mul(known, shape[k], &known)) {
+      L.error("Reshape shape is too large: more than 2^31 elements");
     }
   }
   if (infer_at >= 0) shape[size_t(infer_at)] = known ? L.t(in[0]).numel() / known : 0;
@@ -162,8 +164,10 @@ void lower_flatten(Lowerer& L, const Node& n) {
   int64_t axis = attr_int(n, "axis", 1);
   if (axis < 0) axis += int64_t(x.size());
   if (axis < 0 || axis > int64_t(x.size())) L.error("Flatten axis out of range");
-  int64_t a = 1, b = 1;
-  for (int64_t k = 0; k < int64_t(x.size()); ++k) (k < axis ? a : b) *= x[size_t(k)];
+  int64_t a = 0, b = 0;
+  if (!checked_product(x.data(), 0, int32_t(axis), &a) || !checked_product(x.data(), int32_t(axis), int32_t(x.size()), &b)) {
+    L.error("Flatten input is too large");
+  }
   emit_reshape(L, in[0], {a, b}, n.output(0));
 }
 
@@ -288,6 +292,9 @@ void lower_constant_of_shape(Lowerer& L, const Node& n) {
   bind_constant(L, std::move(t), n.output(0));
 }
 
+// Longest Range folded at conversion time.
+constexpr int64_t kMaxRangeLength = int64_t(1) << 24;
+
 void lower_range(Lowerer& L, const Node& n) {
   auto in = inputs_of(L, n);
   const int32_t dt = L.t(in.at(0)).dtype;
@@ -297,8 +304,14 @@ void lower_range(Lowerer& L, const Node& n) {
   if (dt == MOTE_F32) {
     float s = L.const_floats(in[0], "Range start")[0], e = L.const_floats(in[1], "Range limit")[0];
     float d = L.const_floats(in[2], "Range delta")[0];
-    int64_t count = std::max<int64_t>(int64_t(std::ceil((e - s) / d)), 0);
-    if (count > (1 << 24)) L.error("Range too long");
+    if (!std::isfinite(s) || !std::isfinite(e) || !std::isfinite(d)) {
+      L.error("Range start " + std::to_string(s) + ", limit " + std::to_string(e) + ", delta " + std::to_string(d) + ": not all finite");
+    }
+    if (d == 0.0f) L.error("Range delta is 0");
+    // In double, and compared before the conversion: a huge quotient does not fit int64.
+    const double steps = std::ceil((double(e) - double(s)) / double(d));
+    if (steps > double(kMaxRangeLength)) L.error("Range too long");
+    const int64_t count = steps > 0 ? int64_t(steps) : 0;
     t.shape = {count};
     t.data.resize(size_t(count) * 4);
     for (int64_t k = 0; k < count; ++k) {
@@ -309,13 +322,17 @@ void lower_range(Lowerer& L, const Node& n) {
     int64_t s = L.const_ints(in[0], "Range start")[0], e = L.const_ints(in[1], "Range limit")[0];
     int64_t d = L.const_ints(in[2], "Range delta")[0];
     if (d == 0) L.error("Range delta is 0");
-    int64_t count = std::max<int64_t>((e - s + (d > 0 ? d - 1 : d + 1)) / d, 0);
-    if (count > (1 << 24)) L.error("Range too long");
+    // Unsigned: limit - start and k * delta may not fit int64, though every value produced does.
+    const uint64_t span = d > 0 ? (e > s ? uint64_t(e) - uint64_t(s) : 0) : (s > e ? uint64_t(s) - uint64_t(e) : 0);
+    const uint64_t step = d > 0 ? uint64_t(d) : 0 - uint64_t(d);
+    const uint64_t steps = span ? (span - 1) / step + 1 : 0;
+    if (steps > uint64_t(kMaxRangeLength)) L.error("Range too long");
+    const int64_t count = int64_t(steps);
     t.shape = {count};
     const uint32_t es = dtype_size(dt);
     t.data.resize(size_t(count) * es);
     for (int64_t k = 0; k < count; ++k) {
-      int64_t v = s + k * d;
+      const int64_t v = int64_t(uint64_t(s) + uint64_t(k) * uint64_t(d));
       if (es == 8) {
         std::memcpy(t.data.data() + k * 8, &v, 8);
       } else {
@@ -716,9 +733,17 @@ void lower_resize(Lowerer& L, const Node& n) {
   } else {
     if (scales.size() != rank) L.error("Resize needs scales or sizes for every axis");
     for (size_t d = 0; d < rank; ++d) {
+      if (!std::isfinite(scales[d]) || !(scales[d] > 0.0f)) {
+        L.error("Resize scale [" + std::to_string(d) + "] = " + std::to_string(scales[d]) + " is not a positive finite number");
+      }
       p.scale[d] = scales[d];
       double len = double(x[d]) * scales[d];
       if (p.coord == MOTE_COORD_TF_CROP_AND_RESIZE) len *= double(p.roi_end[d] - p.roi_start[d]);
+      // Compared before the conversion: NaN or a huge length does not fit int32.
+      if (!(len >= 0.0 && len <= double(INT32_MAX))) {
+        L.error("Resize output dimension " + std::to_string(d) + " (" + std::to_string(len) + ", from scale " + std::to_string(scales[d]) +
+                ") is out of range");
+      }
       p.out_dims[d] = int32_t(std::floor(len));
     }
   }
