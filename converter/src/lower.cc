@@ -11,6 +11,9 @@ namespace {
 
 using Node = onnx::NodeProto;
 
+// Largest tensor, in bytes: the arena plan and the blob's records hold 31-bit sizes.
+constexpr int64_t kMaxTensorBytes = 0x7FFFFFFF;
+
 const onnx::AttributeProto* find_attr(const Node& n, const char* name) {
   for (const auto& a : n.attribute()) {
     if (a.name() == name) return &a;
@@ -285,8 +288,9 @@ void lower_constant_of_shape(Lowerer& L, const Node& n) {
   }
   t.shape = shape;
   t.is_const = true;
+  if (value.size() != dtype_size(t.dtype)) L.error("ConstantOfShape value must hold one element");
+  L.checked_bytes(t.shape, t.dtype, "ConstantOfShape output");
   const int64_t count = t.numel();
-  if (count < 0 || count > (int64_t(1) << 28)) L.error("ConstantOfShape output too large");
   t.data.resize(size_t(count) * value.size());
   for (int64_t k = 0; k < count; ++k) std::memcpy(t.data.data() + k * value.size(), value.data(), value.size());
   bind_constant(L, std::move(t), n.output(0));
@@ -357,7 +361,7 @@ void lower_identity(Lowerer& L, const Node& n) {
     m.dtype = MOTE_BOOL;
     m.shape = L.t(in[0]).shape;
     m.is_const = true;
-    m.data.assign(size_t(m.numel()), 1);
+    m.data.assign(size_t(L.checked_bytes(m.shape, m.dtype, "Dropout mask")), 1);
     bind_constant(L, std::move(m), n.output(1));
   }
 }
@@ -1130,6 +1134,20 @@ int Lowerer::lookup(const std::string& name) const {
   return it->second;
 }
 
+uint64_t Lowerer::checked_bytes(const std::vector<int64_t>& shape, int32_t dtype, const std::string& what) const {
+  std::string dims = "[";
+  for (size_t k = 0; k < shape.size(); ++k) dims += (k ? "," : "") + std::to_string(shape[k]);
+  dims += "]";
+  int64_t count = 0, bytes = 0;
+  if (!checked_product(shape.data(), 0, int32_t(shape.size()), &count)) {
+    error(what + " " + dims + " has more than 2^31 elements or a negative dimension");
+  }
+  if (!checked_mul(count, int64_t(dtype_size(dtype)), &bytes, kMaxTensorBytes)) {
+    error(what + " " + dims + " " + dtype_name(dtype) + " takes more than the 2 GiB a tensor may take");
+  }
+  return uint64_t(bytes);
+}
+
 void Lowerer::error(const std::string& text) const {
   std::string where;
   if (node_) {
@@ -1244,6 +1262,8 @@ std::vector<int> Lowerer::emit(int32_t code, std::vector<uint8_t> params, const 
     t.name = out_names[size_t(k)];
     t.dtype = inferred[size_t(k)].dtype;
     for (int32_t d = 0; d < inferred[size_t(k)].rank; ++d) t.shape.push_back(inferred[size_t(k)].dims[d]);
+    // Before folding allocates it (and before the planner would refuse it much later).
+    checked_bytes(t.shape, t.dtype, "output '" + t.name + "'");
     ids.push_back(g_.add_tensor(std::move(t)));
   }
   if (all_const) {
