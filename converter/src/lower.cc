@@ -24,6 +24,10 @@ int64_t attr_int(const Node& n, const char* name, int64_t def) {
   const auto* a = find_attr(n, name);
   return a ? a->i() : def;
 }
+// An INT attribute that a Mote parameter holds as int32: refused, not truncated, when it does not fit.
+int32_t attr_i32(Lowerer& L, const Node& n, const char* name, int64_t def) {
+  return L.narrow(attr_int(n, name, def), std::string("attribute '") + name + "'");
+}
 float attr_float(const Node& n, const char* name, float def) {
   const auto* a = find_attr(n, name);
   return a ? a->f() : def;
@@ -69,7 +73,7 @@ void lower_unary(Lowerer& L, const Node& n, int32_t code, mote_unary_params p) {
 
 void lower_binary(Lowerer& L, const Node& n, int32_t code) {
   mote_binary_params p{no_act(), 0};
-  if (code == MOTE_OP_MOD) p.fmod = int32_t(attr_int(n, "fmod", 0));
+  if (code == MOTE_OP_MOD) p.fmod = attr_i32(L, n, "fmod", 0);
   auto in = inputs_of(L, n);
   if (in.size() != 2) L.error("expects 2 inputs");
   L.emit(code, p, in, out0(n));
@@ -119,7 +123,7 @@ void lower_clip(Lowerer& L, const Node& n) {
 }
 
 void lower_cast(Lowerer& L, const Node& n) {
-  int32_t to = mote_dtype_from_onnx(int32_t(attr_int(n, "to", 0)));
+  int32_t to = mote_dtype_from_onnx(attr_i32(L, n, "to", 0));
   if (!to) L.error("Cast to ONNX type " + std::to_string(attr_int(n, "to", 0)) + " is not supported");
   L.emit(MOTE_OP_CAST, mote_cast_params{to}, inputs_of(L, n), out0(n));
 }
@@ -387,11 +391,11 @@ void fill_spatial(Lowerer& L, const Node& n, int32_t r, const std::vector<int64_
   auto di = attr_ints(n, "dilations");
   auto pads = attr_ints(n, "pads");
   for (int32_t d = 0; d < r; ++d) {
-    stride[d] = st.empty() ? 1 : int32_t(st.at(size_t(d)));
-    dilation[d] = di.empty() ? 1 : int32_t(di.at(size_t(d)));
-    if (!ks.empty()) kernel[d] = int32_t(ks.at(size_t(d)));
-    pad_begin[d] = pads.empty() ? 0 : int32_t(pads.at(size_t(d)));
-    pad_end[d] = pads.empty() ? 0 : int32_t(pads.at(size_t(d + r)));
+    stride[d] = st.empty() ? 1 : L.narrow(st.at(size_t(d)), "attribute 'strides'");
+    dilation[d] = di.empty() ? 1 : L.narrow(di.at(size_t(d)), "attribute 'dilations'");
+    if (!ks.empty()) kernel[d] = L.narrow(ks.at(size_t(d)), "attribute 'kernel_shape'");
+    pad_begin[d] = pads.empty() ? 0 : L.narrow(pads.at(size_t(d)), "attribute 'pads'");
+    pad_end[d] = pads.empty() ? 0 : L.narrow(pads.at(size_t(d + r)), "attribute 'pads'");
   }
   const std::string auto_pad = attr_str(n, "auto_pad", "NOTSET");
   if (auto_pad == "SAME_UPPER" || auto_pad == "SAME_LOWER") {
@@ -406,8 +410,8 @@ void fill_spatial(Lowerer& L, const Node& n, int32_t r, const std::vector<int64_
         total = std::max<int64_t>(0, (out - 1) * stride[d] + span - in);
       }
       int64_t small = total / 2, big = total - small;
-      pad_begin[d] = int32_t(auto_pad == "SAME_UPPER" ? small : big);
-      pad_end[d] = int32_t(auto_pad == "SAME_UPPER" ? big : small);
+      pad_begin[d] = L.narrow(auto_pad == "SAME_UPPER" ? small : big, "auto_pad padding");
+      pad_end[d] = L.narrow(auto_pad == "SAME_UPPER" ? big : small, "auto_pad padding");
     }
   } else if (auto_pad == "VALID") {
     for (int32_t d = 0; d < r; ++d) pad_begin[d] = pad_end[d] = 0;
@@ -425,14 +429,14 @@ void lower_conv(Lowerer& L, const Node& n, bool transpose) {
   if (r > 2) L.error("3-D convolution is not supported");
   mote_conv_params p{};
   p.spatial_rank = r;
-  p.group = int32_t(attr_int(n, "group", 1));
+  p.group = attr_i32(L, n, "group", 1);
   p.act = no_act();
-  for (int32_t d = 0; d < r; ++d) p.kernel[d] = int32_t(w[size_t(2 + d)]);
+  for (int32_t d = 0; d < r; ++d) p.kernel[d] = L.narrow(w[size_t(2 + d)], "weight dimension");
   std::vector<int64_t> spatial(x.begin() + 2, x.end());
   fill_spatial(L, n, r, spatial, p.kernel, p.stride, p.dilation, p.pad_begin, p.pad_end, transpose);
   if (transpose) {
     auto op = attr_ints(n, "output_padding");
-    for (int32_t d = 0; d < r; ++d) p.output_padding[d] = op.empty() ? 0 : int32_t(op[size_t(d)]);
+    for (int32_t d = 0; d < r; ++d) p.output_padding[d] = op.empty() ? 0 : L.narrow(op.at(size_t(d)), "attribute 'output_padding'");
     auto os = attr_ints(n, "output_shape");
     if (!os.empty()) {
       // Explicit output shape: derive the padding that yields it.
@@ -442,12 +446,12 @@ void lower_conv(Lowerer& L, const Node& n, bool transpose) {
         int64_t total = int64_t(p.stride[d]) * (x[size_t(2 + d)] - 1) + p.output_padding[d] +
                         int64_t(p.kernel[d] - 1) * p.dilation[d] + 1 - want;
         if (total < 0) {
-          p.output_padding[d] += int32_t(-total);
+          p.output_padding[d] = L.narrow(p.output_padding[d] - total, "output padding for attribute 'output_shape'");
           total = 0;
         }
         int64_t small = total / 2, big = total - small;
-        p.pad_begin[d] = int32_t(auto_pad == "SAME_UPPER" ? small : big);
-        p.pad_end[d] = int32_t(auto_pad == "SAME_UPPER" ? big : small);
+        p.pad_begin[d] = L.narrow(auto_pad == "SAME_UPPER" ? small : big, "padding for attribute 'output_shape'");
+        p.pad_end[d] = L.narrow(auto_pad == "SAME_UPPER" ? big : small, "padding for attribute 'output_shape'");
       }
     }
   }
@@ -458,8 +462,8 @@ void lower_conv(Lowerer& L, const Node& n, bool transpose) {
 
 void lower_gemm(Lowerer& L, const Node& n) {
   auto in = inputs_of(L, n);
-  mote_gemm_params p{attr_float(n, "alpha", 1.0f), attr_float(n, "beta", 1.0f), int32_t(attr_int(n, "transA", 0)),
-                     int32_t(attr_int(n, "transB", 0)), no_act()};
+  mote_gemm_params p{attr_float(n, "alpha", 1.0f), attr_float(n, "beta", 1.0f), attr_i32(L, n, "transA", 0),
+                     attr_i32(L, n, "transB", 0), no_act()};
   std::vector<int> ops_in = {in.at(0), in.at(1)};
   if (in_at(in, 2) >= 0) ops_in.push_back(in[2]);
   L.emit(MOTE_OP_GEMM, p, ops_in, out0(n));
@@ -476,8 +480,8 @@ void lower_pool(Lowerer& L, const Node& n, int32_t code) {
   p.spatial_rank = r;
   std::vector<int64_t> spatial(x.begin() + 2, x.end());
   fill_spatial(L, n, r, spatial, p.kernel, p.stride, p.dilation, p.pad_begin, p.pad_end, false);
-  p.ceil_mode = int32_t(attr_int(n, "ceil_mode", 0));
-  p.count_include_pad = int32_t(attr_int(n, "count_include_pad", 0));
+  p.ceil_mode = attr_i32(L, n, "ceil_mode", 0);
+  p.count_include_pad = attr_i32(L, n, "count_include_pad", 0);
   if (attr_int(n, "storage_order", 0) != 0) L.error("MaxPool storage_order=1 is not supported");
   L.emit(code, p, {in[0]}, out0(n));
 }
@@ -501,12 +505,12 @@ void lower_layer_norm(Lowerer& L, const Node& n) {
     if (name.empty()) name = L.fresh_name("unused");
   }
   if (attr_int(n, "stash_type", 1) != 1) L.error("LayerNormalization stash_type other than float is not supported");
-  L.emit(MOTE_OP_LAYER_NORM, mote_norm_params{attr_float(n, "epsilon", 1e-5f), int32_t(attr_int(n, "axis", -1)), 0}, in, o);
+  L.emit(MOTE_OP_LAYER_NORM, mote_norm_params{attr_float(n, "epsilon", 1e-5f), attr_i32(L, n, "axis", -1), 0}, in, o);
 }
 
 void lower_softmax(Lowerer& L, const Node& n, int32_t code) {
   const bool old = L.opset() < 13;
-  mote_softmax_params p{int32_t(attr_int(n, "axis", old ? 1 : -1)), old ? 1 : 0};
+  mote_softmax_params p{attr_i32(L, n, "axis", old ? 1 : -1), old ? 1 : 0};
   L.emit(code, p, inputs_of(L, n), out0(n));
 }
 
@@ -521,13 +525,13 @@ void lower_transpose(Lowerer& L, const Node& n) {
   }
   mote_transpose_params p{};
   if (perm.size() != rank) L.error("perm length does not match the rank");
-  for (size_t k = 0; k < perm.size(); ++k) p.perm[k] = int32_t(perm[k] < 0 ? perm[k] + int64_t(rank) : perm[k]);
+  for (size_t k = 0; k < perm.size(); ++k) p.perm[k] = L.narrow(perm[k] < 0 ? perm[k] + int64_t(rank) : perm[k], "attribute 'perm'");
   L.emit(MOTE_OP_TRANSPOSE, p, in, out0(n));
 }
 
 void lower_concat(Lowerer& L, const Node& n) {
   auto in = inputs_of(L, n);
-  mote_concat_params p{int32_t(attr_int(n, "axis", 0))};
+  mote_concat_params p{attr_i32(L, n, "axis", 0)};
   // Inputs beyond the per-op limit are concatenated in stages.
   while (in.size() > MOTE_MAX_OP_INPUTS) {
     std::vector<int> head(in.begin(), in.begin() + MOTE_MAX_OP_INPUTS);
@@ -554,7 +558,7 @@ void lower_split(Lowerer& L, const Node& n) {
   if (int64_t(sizes.size()) != count) L.error("split sizes do not match the output count");
   mote_split_params p{};
   p.axis = int32_t(axis);
-  for (size_t k = 0; k < sizes.size(); ++k) p.sizes[k] = int32_t(sizes[k]);
+  for (size_t k = 0; k < sizes.size(); ++k) p.sizes[k] = L.narrow(sizes[k], "split");
   L.emit(MOTE_OP_SPLIT, p, {in[0]}, outs(n));
 }
 
@@ -604,7 +608,7 @@ void lower_slice(Lowerer& L, const Node& n) {
       size = s > e ? (s - e + (-step) - 1) / (-step) : 0;
     }
     p.start[ax] = int32_t(size ? s : 0);
-    p.step[ax] = int32_t(step);
+    p.step[ax] = L.narrow(step, "Slice steps");
     p.size[ax] = int32_t(size);
   }
   L.emit(MOTE_OP_SLICE, p, {in[0]}, out0(n));
@@ -612,7 +616,7 @@ void lower_slice(Lowerer& L, const Node& n) {
 
 void lower_gather(Lowerer& L, const Node& n, int32_t code) {
   auto in = inputs_of(L, n);
-  L.emit(code, mote_gather_params{int32_t(attr_int(n, "axis", 0))}, in, out0(n));
+  L.emit(code, mote_gather_params{attr_i32(L, n, "axis", 0)}, in, out0(n));
 }
 
 void lower_pad(Lowerer& L, const Node& n) {
@@ -652,8 +656,8 @@ void lower_pad(Lowerer& L, const Node& n) {
   if (pads.size() != 2 * axes.size()) L.error("Pad pads length does not match the axes");
   for (size_t k = 0; k < axes.size(); ++k) {
     int64_t ax = norm_axis(L, axes[k], rank);
-    p.begin[ax] = int32_t(pads[k]);
-    p.end[ax] = int32_t(pads[k + axes.size()]);
+    p.begin[ax] = L.narrow(pads[k], "Pad pads");
+    p.end[ax] = L.narrow(pads[k + axes.size()], "Pad pads");
   }
   L.emit(MOTE_OP_PAD, p, {in[0]}, out0(n));
 }
@@ -663,7 +667,7 @@ void lower_tile(Lowerer& L, const Node& n) {
   auto reps = L.const_ints(in.at(1), "Tile repeats");
   mote_tile_params p{};
   if (reps.size() != L.t(in[0]).shape.size()) L.error("Tile repeats length does not match the rank");
-  for (size_t k = 0; k < reps.size(); ++k) p.repeats[k] = int32_t(reps[k]);
+  for (size_t k = 0; k < reps.size(); ++k) p.repeats[k] = L.narrow(reps[k], "Tile repeats");
   L.emit(MOTE_OP_TILE, p, {in[0]}, out0(n));
 }
 
@@ -679,7 +683,7 @@ void lower_expand(Lowerer& L, const Node& n) {
     int64_t a = d + x.size() >= rank ? x[d + x.size() - rank] : 1;
     int64_t b = d + shape.size() >= rank ? shape[d + shape.size() - rank] : 1;
     if (a != b && a != 1 && b != 1) L.error("Expand shape does not broadcast");
-    p.dims[d] = int32_t(a == 1 ? b : a);
+    p.dims[d] = L.narrow(a == 1 ? b : a, "Expand shape");
   }
   L.emit(MOTE_OP_EXPAND, p, {in[0]}, out0(n));
 }
@@ -711,7 +715,7 @@ void lower_resize(Lowerer& L, const Node& n) {
   if (!nearest.count(nm)) L.error("Resize nearest_mode " + nm);
   p.nearest = nearest.at(nm);
   p.cubic_coeff = attr_float(n, "cubic_coeff_a", -0.75f);
-  p.exclude_outside = int32_t(attr_int(n, "exclude_outside", 0));
+  p.exclude_outside = attr_i32(L, n, "exclude_outside", 0);
   p.extrapolation_value = attr_float(n, "extrapolation_value", 0.0f);
   std::vector<float> scales, roi;
   std::vector<int64_t> sizes;
@@ -731,7 +735,7 @@ void lower_resize(Lowerer& L, const Node& n) {
   if (!sizes.empty()) {
     if (sizes.size() != rank) L.error("Resize sizes length does not match the rank");
     for (size_t d = 0; d < rank; ++d) {
-      p.out_dims[d] = int32_t(sizes[d]);
+      p.out_dims[d] = L.narrow(sizes[d], "Resize sizes");
       p.scale[d] = x[d] ? float(sizes[d]) / float(x[d]) : 1.0f;
     }
   } else {
@@ -756,7 +760,7 @@ void lower_resize(Lowerer& L, const Node& n) {
 
 void lower_depth_space(Lowerer& L, const Node& n, int32_t code) {
   const std::string mode = attr_str(n, "mode", "DCR");
-  mote_depth_space_params p{int32_t(attr_int(n, "blocksize", 0)), mode == "CRD" ? 1 : 0};
+  mote_depth_space_params p{attr_i32(L, n, "blocksize", 0), mode == "CRD" ? 1 : 0};
   L.emit(code, p, inputs_of(L, n), out0(n));
 }
 
@@ -771,7 +775,7 @@ void lower_reduce(Lowerer& L, const Node& n, int32_t code) {
   } else {
     axes = attr_ints(n, "axes");
   }
-  mote_reduce_params p{0, int32_t(attr_int(n, "keepdims", 1))};
+  mote_reduce_params p{0, attr_i32(L, n, "keepdims", 1)};
   if (axes.empty()) {
     if (attr_int(n, "noop_with_empty_axes", 0) == 0) p.axes_mask = rank ? uint32_t((1u << rank) - 1) : 0;
   }
@@ -780,15 +784,15 @@ void lower_reduce(Lowerer& L, const Node& n, int32_t code) {
 }
 
 void lower_arg_reduce(Lowerer& L, const Node& n, int32_t code) {
-  mote_arg_reduce_params p{int32_t(attr_int(n, "axis", 0)), int32_t(attr_int(n, "keepdims", 1)),
-                           int32_t(attr_int(n, "select_last_index", 0))};
+  mote_arg_reduce_params p{attr_i32(L, n, "axis", 0), attr_i32(L, n, "keepdims", 1),
+                           attr_i32(L, n, "select_last_index", 0)};
   L.emit(code, p, inputs_of(L, n), out0(n));
 }
 
 void lower_cum_sum(Lowerer& L, const Node& n) {
   auto in = inputs_of(L, n);
   int64_t axis = L.const_ints(in.at(1), "CumSum axis")[0];
-  mote_cum_sum_params p{int32_t(axis), int32_t(attr_int(n, "exclusive", 0)), int32_t(attr_int(n, "reverse", 0))};
+  mote_cum_sum_params p{L.narrow(axis, "CumSum axis"), attr_i32(L, n, "exclusive", 0), attr_i32(L, n, "reverse", 0)};
   L.emit(MOTE_OP_CUM_SUM, p, {in[0]}, out0(n));
 }
 
@@ -807,8 +811,9 @@ int as_int8(Lowerer& L, int id) {
 std::vector<int64_t> zero_points(Lowerer& L, int id, int data) {
   if (id < 0) return {L.t(data).dtype == MOTE_U8 ? -128 : 0};
   std::vector<int64_t> v = L.const_ints(id, "zero point");
-  if (L.t(id).dtype == MOTE_U8) {
-    for (int64_t& z : v) z -= 128;
+  for (int64_t& z : v) {
+    L.narrow(z, "zero point");
+    if (L.t(id).dtype == MOTE_U8) z -= 128;
   }
   if (v.empty()) v.push_back(0);
   return v;
@@ -867,7 +872,7 @@ void lower_quantize_linear(Lowerer& L, const Node& n, bool quantize) {
       if (!(s > 0.0f) || !std::isfinite(s)) L.error("scale " + std::to_string(s) + " is not a positive finite number");
     }
   }
-  const int32_t axis = int32_t(attr_int(n, "axis", 1));
+  const int32_t axis = attr_i32(L, n, "axis", 1);
   int32_t out_dtype = MOTE_U8;
   if (quantize && in_at(in, 2) >= 0) out_dtype = L.t(in[2]).dtype;
   std::vector<int> ops_in = {in.at(0), in.at(1)};
@@ -917,8 +922,8 @@ void lower_conv_integer(Lowerer& L, const Node& n, bool qlinear) {
   mote_qconv_params p{};
   mote_conv_params& c = p.conv;
   c.spatial_rank = int32_t(xs.size()) - 2;
-  c.group = int32_t(attr_int(n, "group", 1));
-  for (int32_t d = 0; d < c.spatial_rank; ++d) c.kernel[d] = int32_t(ws[size_t(2 + d)]);
+  c.group = attr_i32(L, n, "group", 1);
+  for (int32_t d = 0; d < c.spatial_rank; ++d) c.kernel[d] = L.narrow(ws[size_t(2 + d)], "weight dimension");
   std::vector<int64_t> spatial(xs.begin() + 2, xs.end());
   fill_spatial(L, n, c.spatial_rank, spatial, c.kernel, c.stride, c.dilation, c.pad_begin, c.pad_end, false);
   p.in_zp = scalar_zp(L, zero_points(L, x_zp_id, x), "x's zero point");
@@ -1077,7 +1082,7 @@ const std::map<std::string, LowerFn>& lowering_table() {
       L.emit(MOTE_OP_INSTANCE_NORM, mote_norm_params{attr_float(n, "epsilon", 1e-5f), 1, 0}, inputs_of(L, n), out0(n));
     };
     t["LpNormalization"] = [](Lowerer& L, const Node& n) {
-      L.emit(MOTE_OP_LP_NORM, mote_norm_params{0, int32_t(attr_int(n, "axis", -1)), int32_t(attr_int(n, "p", 2))}, inputs_of(L, n),
+      L.emit(MOTE_OP_LP_NORM, mote_norm_params{0, attr_i32(L, n, "axis", -1), attr_i32(L, n, "p", 2)}, inputs_of(L, n),
              out0(n));
     };
     t["Softmax"] = [](Lowerer& L, const Node& n) { lower_softmax(L, n, MOTE_OP_SOFTMAX); };
@@ -1134,6 +1139,11 @@ int Lowerer::lookup(const std::string& name) const {
   return it->second;
 }
 
+int32_t Lowerer::narrow(int64_t value, const std::string& what) const {
+  if (value < INT32_MIN || value > INT32_MAX) error(what + " value " + std::to_string(value) + " does not fit in int32");
+  return int32_t(value);
+}
+
 uint64_t Lowerer::checked_bytes(const std::vector<int64_t>& shape, int32_t dtype, const std::string& what) const {
   std::string dims = "[";
   for (size_t k = 0; k < shape.size(); ++k) dims += (k ? "," : "") + std::to_string(shape[k]);
@@ -1168,7 +1178,7 @@ void Lowerer::remember_qsource(const std::vector<int>& inputs, int out, const st
   }
   src->scales = const_floats(inputs[1], "scale");
   if (inputs.size() > 2 && inputs[2] >= 0) {
-    for (int64_t z : const_ints(inputs[2], "zero point")) src->zero_points.push_back(int32_t(z) + shift);
+    for (int64_t z : const_ints(inputs[2], "zero point")) src->zero_points.push_back(narrow(z, "zero point") + shift);
   } else {
     src->zero_points.assign(src->scales.size(), shift);
   }
