@@ -3,6 +3,7 @@
 #include <cmath>
 #include <cstring>
 #include <fstream>
+#include <new>
 #include <sstream>
 
 #include "graph.h"
@@ -161,7 +162,9 @@ Tensor set_value(const std::string& name, const std::string& text, int32_t dtype
 
 }  // namespace
 
-ConvertResult convert_bytes(const std::string& model_bytes, const std::string& source_name, const ConvertOptions& options) {
+namespace {
+
+ConvertResult convert_model(const std::string& model_bytes, const std::string& source_name, const ConvertOptions& options) {
   onnx::ModelProto model;
   if (!model.ParseFromString(model_bytes)) throw ConvertError(source_name + ": not a valid ONNX model (protobuf parse failed)");
   try {
@@ -346,6 +349,22 @@ ConvertResult convert_bytes(const std::string& model_bytes, const std::string& s
     }
   }
   return result;
+}
+
+}  // namespace
+
+// The lowering names the node in its errors; whatever escapes another stage (initialisers, the
+// passes, calibration, the planner) still leaves as a ConvertError, never as a bare exception.
+ConvertResult convert_bytes(const std::string& model_bytes, const std::string& source_name, const ConvertOptions& options) {
+  try {
+    return convert_model(model_bytes, source_name, options);
+  } catch (const ConvertError&) {
+    throw;
+  } catch (const std::bad_alloc&) {
+    throw ConvertError(source_name + ": out of memory");
+  } catch (const std::exception& e) {
+    throw ConvertError(source_name + ": internal error: " + e.what());
+  }
 }
 
 ConvertResult convert_file(const std::string& path, const ConvertOptions& options) {

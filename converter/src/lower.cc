@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <new>
 #include <sstream>
 
 namespace mote {
@@ -1314,7 +1315,17 @@ void Lowerer::lower_node(const onnx::NodeProto& node) {
   const auto& table = lowering_table();
   auto it = table.find(node.op_type());
   if (it == table.end()) error("unsupported op type '" + node.op_type() + "'");
-  it->second(*this, node);
+  // Anything else the lowering throws (std::out_of_range from a short attribute list,
+  // std::bad_alloc, a protobuf or onnx exception...) becomes a ConvertError naming this node.
+  try {
+    it->second(*this, node);
+  } catch (const ConvertError&) {
+    throw;
+  } catch (const std::bad_alloc&) {
+    error("out of memory");
+  } catch (const std::exception& e) {
+    error(std::string("internal error: ") + e.what());
+  }
   node_ = saved;
 }
 
