@@ -49,9 +49,17 @@ std::vector<float> attr_floats(const Node& n, const char* name) {
 std::vector<std::string> outs(const Node& n) { return {n.output().begin(), n.output().end()}; }
 std::vector<std::string> out0(const Node& n) { return {n.output(0)}; }
 
+// The node's input tensor ids. Their ranks are checked here, once: the lowering fills per-axis
+// parameter arrays of MOTE_MAX_RANK entries, and an initialiser may have any rank.
 std::vector<int> inputs_of(Lowerer& L, const Node& n) {
   std::vector<int> in;
-  for (const auto& name : n.input()) in.push_back(name.empty() ? -1 : L.lookup(name));
+  for (const auto& name : n.input()) {
+    const int id = name.empty() ? -1 : L.lookup(name);
+    if (id >= 0 && L.t(id).shape.size() > MOTE_MAX_RANK) {
+      L.error("input '" + name + "' has rank " + std::to_string(L.t(id).shape.size()) + ", above " + std::to_string(MOTE_MAX_RANK));
+    }
+    in.push_back(id);
+  }
   return in;
 }
 int in_at(const std::vector<int>& in, size_t k) { return k < in.size() ? in[k] : -1; }
@@ -114,8 +122,8 @@ void lower_clip(Lowerer& L, const Node& n) {
     const int32_t dt = L.t(in[0]).dtype;
     auto bound = [&](int id, float def) -> float {
       if (id < 0) return def;
-      if (dt == MOTE_F32) return L.const_floats(id, "Clip min/max")[0];
-      return float(L.const_ints(id, "Clip min/max")[0]);
+      if (dt == MOTE_F32) return L.const_floats(id, "Clip min/max").at(0);
+      return float(L.const_ints(id, "Clip min/max").at(0));
     };
     p.alpha = bound(in_at(in, 1), dt == MOTE_F32 ? -INFINITY : -3.0e38f);
     p.beta = bound(in_at(in, 2), dt == MOTE_F32 ? INFINITY : 3.0e38f);
@@ -311,8 +319,8 @@ void lower_range(Lowerer& L, const Node& n) {
   t.dtype = dt;
   t.is_const = true;
   if (dt == MOTE_F32) {
-    float s = L.const_floats(in[0], "Range start")[0], e = L.const_floats(in[1], "Range limit")[0];
-    float d = L.const_floats(in[2], "Range delta")[0];
+    float s = L.const_floats(in[0], "Range start").at(0), e = L.const_floats(in[1], "Range limit").at(0);
+    float d = L.const_floats(in[2], "Range delta").at(0);
     if (!std::isfinite(s) || !std::isfinite(e) || !std::isfinite(d)) {
       L.error("Range start " + std::to_string(s) + ", limit " + std::to_string(e) + ", delta " + std::to_string(d) + ": not all finite");
     }
@@ -328,8 +336,8 @@ void lower_range(Lowerer& L, const Node& n) {
       std::memcpy(t.data.data() + k * 4, &v, 4);
     }
   } else {
-    int64_t s = L.const_ints(in[0], "Range start")[0], e = L.const_ints(in[1], "Range limit")[0];
-    int64_t d = L.const_ints(in[2], "Range delta")[0];
+    int64_t s = L.const_ints(in[0], "Range start").at(0), e = L.const_ints(in[1], "Range limit").at(0);
+    int64_t d = L.const_ints(in[2], "Range delta").at(0);
     if (d == 0) L.error("Range delta is 0");
     // Unsigned: limit - start and k * delta may not fit int64, though every value produced does.
     const uint64_t span = d > 0 ? (e > s ? uint64_t(e) - uint64_t(s) : 0) : (s > e ? uint64_t(s) - uint64_t(e) : 0);
@@ -355,9 +363,9 @@ void lower_range(Lowerer& L, const Node& n) {
 
 void lower_identity(Lowerer& L, const Node& n) {
   auto in = inputs_of(L, n);
-  if (n.op_type() == "Dropout" && in_at(in, 2) >= 0 && L.const_ints(in[2], "Dropout training_mode")[0] != 0) {
+  if (n.op_type() == "Dropout" && in_at(in, 2) >= 0 && L.const_ints(in[2], "Dropout training_mode").at(0) != 0) {
     // Training mode drops at random, except with ratio 0, where it is the identity.
-    if (in_at(in, 1) < 0 || L.const_floats(in[1], "Dropout ratio")[0] != 0.0f) L.error("Dropout in training mode is not supported");
+    if (in_at(in, 1) < 0 || L.const_floats(in[1], "Dropout ratio").at(0) != 0.0f) L.error("Dropout in training mode is not supported");
   }
   L.bind(n.output(0), in.at(0));
   if (n.op_type() == "Dropout" && n.output_size() > 1 && !n.output(1).empty()) {
@@ -440,6 +448,7 @@ void lower_conv(Lowerer& L, const Node& n, bool transpose) {
     for (int32_t d = 0; d < r; ++d) p.output_padding[d] = op.empty() ? 0 : L.narrow(op.at(size_t(d)), "attribute 'output_padding'");
     auto os = attr_ints(n, "output_shape");
     if (!os.empty()) {
+      if (os.size() < size_t(r)) L.error("attribute 'output_shape' has fewer entries than the spatial rank");
       // Explicit output shape: derive the padding that yields it.
       const std::string auto_pad = attr_str(n, "auto_pad", "NOTSET");
       for (int32_t d = 0; d < r; ++d) {
@@ -594,7 +603,8 @@ void lower_slice(Lowerer& L, const Node& n) {
   for (size_t k = 0; k < starts.size(); ++k) {
     const int64_t ax = norm_axis(L, axes[k], rank);
     const int64_t dim = x[size_t(ax)];
-    const int64_t step = steps[k];
+    // Narrowed first: -step below must not overflow.
+    const int64_t step = L.narrow(steps[k], "Slice steps");
     if (step == 0) L.error("Slice step 0");
     int64_t s = starts[k] < 0 ? starts[k] + dim : starts[k];
     int64_t e = ends[k] < 0 ? ends[k] + dim : ends[k];
@@ -609,7 +619,7 @@ void lower_slice(Lowerer& L, const Node& n) {
       size = s > e ? (s - e + (-step) - 1) / (-step) : 0;
     }
     p.start[ax] = int32_t(size ? s : 0);
-    p.step[ax] = L.narrow(step, "Slice steps");
+    p.step[ax] = int32_t(step);
     p.size[ax] = int32_t(size);
   }
   L.emit(MOTE_OP_SLICE, p, {in[0]}, out0(n));
@@ -645,7 +655,7 @@ void lower_pad(Lowerer& L, const Node& n) {
     pads = L.const_ints(in.at(1), "Pad pads");
     if (in_at(in, 2) >= 0) {
       const Tensor& v = L.t(in[2]);
-      p.value = v.dtype == MOTE_F32 ? L.const_floats(in[2], "Pad value")[0] : float(L.const_ints(in[2], "Pad value")[0]);
+      p.value = v.dtype == MOTE_F32 ? L.const_floats(in[2], "Pad value").at(0) : float(L.const_ints(in[2], "Pad value").at(0));
     }
   }
   std::vector<int64_t> axes;
@@ -792,7 +802,7 @@ void lower_arg_reduce(Lowerer& L, const Node& n, int32_t code) {
 
 void lower_cum_sum(Lowerer& L, const Node& n) {
   auto in = inputs_of(L, n);
-  int64_t axis = L.const_ints(in.at(1), "CumSum axis")[0];
+  int64_t axis = L.const_ints(in.at(1), "CumSum axis").at(0);
   mote_cum_sum_params p{L.narrow(axis, "CumSum axis"), attr_i32(L, n, "exclusive", 0), attr_i32(L, n, "reverse", 0)};
   L.emit(MOTE_OP_CUM_SUM, p, {in[0]}, out0(n));
 }
@@ -890,10 +900,12 @@ void lower_matmul_integer(Lowerer& L, const Node& n, bool qlinear) {
   const std::vector<int64_t> b_zp = zero_points(L, b_zp_id, b);
   mote_qmatmul_params p{a_zp, 0, -128, 127};
   std::vector<int> ops_in = {as_int8(L, a), as_int8(L, b), -1};
+  if (L.t(b).shape.empty()) L.error("B must have rank 1 or more");
   const int64_t N = L.t(b).shape.back();
   if (qlinear) {
-    const float a_s = L.const_floats(in.at(1), "A scale")[0], y_s = L.const_floats(in.at(6), "Y scale")[0];
+    const float a_s = L.const_floats(in.at(1), "A scale").at(0), y_s = L.const_floats(in.at(6), "Y scale").at(0);
     const std::vector<float> b_s = L.const_floats(in.at(4), "B scale");
+    if (b_s.empty() || (b_s.size() != 1 && int64_t(b_s.size()) != N)) L.error("B scale must hold 1 or N values");
     std::vector<double> real;
     for (int64_t j = 0; j < (b_s.size() == 1 ? 1 : N); ++j) real.push_back(double(a_s) * b_s[size_t(b_s.size() == 1 ? 0 : j)] / y_s);
     int mult, shift;
@@ -933,8 +945,9 @@ void lower_conv_integer(Lowerer& L, const Node& n, bool qlinear) {
   const int64_t M = ws[0];
   std::vector<int> ops_in = {as_int8(L, x), as_int8(L, w), qlinear ? in_at(in, 8) : -1};
   if (qlinear) {
-    const float x_s = L.const_floats(in.at(1), "x scale")[0], y_s = L.const_floats(in.at(6), "y scale")[0];
+    const float x_s = L.const_floats(in.at(1), "x scale").at(0), y_s = L.const_floats(in.at(6), "y scale").at(0);
     const std::vector<float> w_s = L.const_floats(in.at(4), "w scale");
+    if (w_s.empty() || (w_s.size() != 1 && int64_t(w_s.size()) != M)) L.error("w scale must hold 1 or M values");
     std::vector<double> real;
     for (int64_t m = 0; m < (w_s.size() == 1 ? 1 : M); ++m) real.push_back(double(x_s) * w_s[size_t(w_s.size() == 1 ? 0 : m)] / y_s);
     int mult, shift;

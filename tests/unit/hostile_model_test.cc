@@ -281,6 +281,17 @@ TEST(HostileModel, ResizeWithNaNOrHugeScalesIsRefused) {
   }
 }
 
+// The lowering fills per-axis arrays of 8 entries; an initialiser may have any rank.
+TEST(HostileModel, InputOfRankAboveEightIsRefused) {
+  Builder b;
+  b.output("y", std::vector<int64_t>(9, -1));
+  b.floats("t9", std::vector<int64_t>(9, 1), {1.0f});
+  b.node("Transpose", "transpose", {"t9"}, {"y"});
+  const std::string e = convert_error(b);
+  EXPECT_MENTIONS(e, "transpose");
+  EXPECT_MENTIONS(e, "rank 9");
+}
+
 // ---- 3. constant folding checks the size before it allocates ------------------------------------
 
 TEST(HostileModel, FoldingAboveTwoGiBIsRefusedBeforeAllocating) {
