@@ -62,8 +62,8 @@ void check_finite(const HostTensor& t, const std::string& file, const std::strin
     float v;
     std::memcpy(&v, t.data.data() + size_t(i) * 4, 4);
     if (std::isfinite(v)) continue;
-    throw ConvertError("--calib " + file + ": sample " + std::to_string(i / per_sample) + ", element " + std::to_string(i % per_sample) + " of input '" + input + "' is " +
-                       (std::isnan(v) ? "NaN" : "infinite") + "; calibration data must be finite");
+    throw ConvertError("--calib " + file + ": sample " + std::to_string(i / per_sample) + ", element " + std::to_string(i % per_sample) +
+                       " of input '" + input + "' is " + (std::isnan(v) ? "NaN" : "infinite") + "; calibration data must be finite");
   }
 }
 
