@@ -399,6 +399,16 @@ void fill_spatial(Lowerer& L, const Node& n, int32_t r, const std::vector<int64_
   auto st = attr_ints(n, "strides");
   auto di = attr_ints(n, "dilations");
   auto pads = attr_ints(n, "pads");
+  auto check_length = [&](const std::vector<int64_t>& v, const char* name, size_t per_axis) {
+    if (!v.empty() && v.size() != per_axis * size_t(r)) {
+      L.error(std::string("attribute '") + name + "' has " + std::to_string(v.size()) + " entries for " + std::to_string(r) +
+              " spatial axes");
+    }
+  };
+  check_length(ks, "kernel_shape", 1);
+  check_length(st, "strides", 1);
+  check_length(di, "dilations", 1);
+  check_length(pads, "pads", 2);
   for (int32_t d = 0; d < r; ++d) {
     stride[d] = st.empty() ? 1 : L.narrow(st.at(size_t(d)), "attribute 'strides'");
     dilation[d] = di.empty() ? 1 : L.narrow(di.at(size_t(d)), "attribute 'dilations'");

@@ -371,13 +371,36 @@ TEST(HostileModel, GraphWithoutOutputsIsRefused) {
 // ---- 6. internal exceptions become ConvertErrors naming the node --------------------------------
 
 TEST(HostileModel, InternalExceptionsNameTheNode) {
-  // Strides shorter than the spatial rank: shape inference skips the node, the lowering reads
-  // past the list.
-  Builder b = spatial_model("Conv");
-  ints_attr(b.graph()->mutable_node(0), "strides", {1});
+  // An If whose condition is an empty constant: the lowering's read of its first element throws
+  // std::out_of_range.
+  Builder b;
+  b.input("x", {4});
+  b.output("y", {4});
+  auto* cond = b.graph()->add_initializer();
+  cond->set_name("cond");
+  cond->set_data_type(onnx::TensorProto::BOOL);
+  cond->add_dims(0);
+  auto* n = b.node("If", "branch", {"cond"}, {"y"});
+  for (const char* which : {"then_branch", "else_branch"}) {
+    auto* a = n->add_attribute();
+    a->set_name(which);
+    a->set_type(onnx::AttributeProto::GRAPH);
+    onnx::GraphProto* g = a->mutable_g();
+    g->set_name(which);
+    Builder::value(g->mutable_output(), std::string(which) + "_y", {4});
+    Builder::node(g, "Relu", std::string("inner_") + which, {"x"}, {std::string(which) + "_y"});
+  }
   const std::string e = convert_error(b);
-  EXPECT_MENTIONS(e, "victim");
-  EXPECT_MENTIONS(e, "Conv");
+  EXPECT_MENTIONS(e, "branch");
+  EXPECT_MENTIONS(e, "(If)");
+
+  // Strides shorter than the spatial rank: shape inference skips the node, the lowering read
+  // past the list.
+  Builder conv = spatial_model("Conv");
+  ints_attr(conv.graph()->mutable_node(0), "strides", {1});
+  const std::string short_strides = convert_error(conv);
+  EXPECT_MENTIONS(short_strides, "victim");
+  EXPECT_MENTIONS(short_strides, "(Conv)");
 }
 
 // ---- 7. NaN/Inf calibration data is refused, naming the sample ----------------------------------
