@@ -13,6 +13,7 @@
 #include "mote/converter.h"
 #include "mote/blob_format.h"
 #include "mote/kernel.h"
+#include "mote/shape_math.h"
 
 namespace mote {
 
@@ -37,9 +38,13 @@ struct Tensor {
   float q_scale = 0.0f;
   int32_t q_zero_point = 0;
 
+  // Element count, overflow-checked: a shape with a negative dimension or more than 2^31
+  // elements (the blob's limit) throws, so no size computed from it downstream can wrap.
   int64_t numel() const {
-    int64_t n = 1;
-    for (int64_t d : shape) n *= d;
+    int64_t n = 0;
+    if (!checked_product(shape.data(), 0, int32_t(shape.size()), &n)) {
+      throw ConvertError("tensor '" + name + "' is too large: more than 2^31 elements or a negative dimension");
+    }
     return n;
   }
   uint64_t bytes() const { return uint64_t(numel()) * dtype_size(dtype); }

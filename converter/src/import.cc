@@ -3,6 +3,7 @@
 #include <cmath>
 #include <cstring>
 #include <fstream>
+#include <new>
 #include <sstream>
 
 #include "graph.h"
@@ -10,6 +11,7 @@
 #include "mote/converter.h"
 #include "onnx/checker.h"
 #include "onnx/shape_inference/implementation.h"
+#include "validate.h"
 
 namespace mote {
 
@@ -129,8 +131,8 @@ Tensor set_value(const std::string& name, const std::string& text, int32_t dtype
     }
     if (vals.empty()) throw ConvertError("--set " + name + ": no value");
     t.dtype = dtype ? dtype : MOTE_F32;
-    int64_t want = 1;
-    for (int64_t d : declared) want *= d;
+    int64_t want = -1;  // stays -1 for a declared shape with unbound (-1) or too many elements
+    if (!checked_product(declared.data(), 0, int32_t(declared.size()), &want)) want = -1;
     if (known && want == int64_t(vals.size())) {
       t.shape = declared;
     } else if (vals.size() == 1 && declared.empty()) {
@@ -160,7 +162,9 @@ Tensor set_value(const std::string& name, const std::string& text, int32_t dtype
 
 }  // namespace
 
-ConvertResult convert_bytes(const std::string& model_bytes, const std::string& source_name, const ConvertOptions& options) {
+namespace {
+
+ConvertResult convert_model(const std::string& model_bytes, const std::string& source_name, const ConvertOptions& options) {
   onnx::ModelProto model;
   if (!model.ParseFromString(model_bytes)) throw ConvertError(source_name + ": not a valid ONNX model (protobuf parse failed)");
   try {
@@ -173,6 +177,8 @@ ConvertResult convert_bytes(const std::string& model_bytes, const std::string& s
     if (o.domain().empty() || o.domain() == "ai.onnx") opset = uint32_t(o.version());
   }
   onnx::GraphProto* graph = model.mutable_graph();
+  // The runtime refuses a blob without outputs, so such a model is refused before any is written.
+  if (graph->output_size() == 0) throw ConvertError(source_name + ": the graph has no outputs");
 
   // Bind shapes and fixed inputs before shape inference, so that it sees static shapes.
   std::map<std::string, bool> is_initializer;
@@ -194,8 +200,13 @@ ConvertResult convert_bytes(const std::string& model_bytes, const std::string& s
   for (const auto& s : options.shapes) {
     if (!seen_shape.count(s.first)) throw ConvertError("--shape " + s.first + ": the model has no such input");
   }
+  // ONNX's inference trusts what it reads: check it first, and run it behind Mote's checks.
+  validate_model(model);
   try {
-    onnx::shape_inference::InferShapes(model);
+    GuardedSchemaRegistry registry;
+    onnx::shape_inference::InferShapes(model, &registry);
+  } catch (const ConvertError&) {
+    throw;
   } catch (const std::exception& e) {
     throw ConvertError(source_name + ": ONNX shape inference: " + e.what());
   }
@@ -338,6 +349,22 @@ ConvertResult convert_bytes(const std::string& model_bytes, const std::string& s
     }
   }
   return result;
+}
+
+}  // namespace
+
+// The lowering names the node in its errors; whatever escapes another stage (initialisers, the
+// passes, calibration, the planner) still leaves as a ConvertError, never as a bare exception.
+ConvertResult convert_bytes(const std::string& model_bytes, const std::string& source_name, const ConvertOptions& options) {
+  try {
+    return convert_model(model_bytes, source_name, options);
+  } catch (const ConvertError&) {
+    throw;
+  } catch (const std::bad_alloc&) {
+    throw ConvertError(source_name + ": out of memory");
+  } catch (const std::exception& e) {
+    throw ConvertError(source_name + ": internal error: " + e.what());
+  }
 }
 
 ConvertResult convert_file(const std::string& path, const ConvertOptions& options) {

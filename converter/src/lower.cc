@@ -4,12 +4,16 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <new>
 #include <sstream>
 
 namespace mote {
 namespace {
 
 using Node = onnx::NodeProto;
+
+// Largest tensor, in bytes: the arena plan and the blob's records hold 31-bit sizes.
+constexpr int64_t kMaxTensorBytes = 0x7FFFFFFF;
 
 const onnx::AttributeProto* find_attr(const Node& n, const char* name) {
   for (const auto& a : n.attribute()) {
@@ -20,6 +24,10 @@ const onnx::AttributeProto* find_attr(const Node& n, const char* name) {
 int64_t attr_int(const Node& n, const char* name, int64_t def) {
   const auto* a = find_attr(n, name);
   return a ? a->i() : def;
+}
+// An INT attribute that a Mote parameter holds as int32: refused, not truncated, when it does not fit.
+int32_t attr_i32(Lowerer& L, const Node& n, const char* name, int64_t def) {
+  return L.narrow(attr_int(n, name, def), std::string("attribute '") + name + "'");
 }
 float attr_float(const Node& n, const char* name, float def) {
   const auto* a = find_attr(n, name);
@@ -41,9 +49,17 @@ std::vector<float> attr_floats(const Node& n, const char* name) {
 std::vector<std::string> outs(const Node& n) { return {n.output().begin(), n.output().end()}; }
 std::vector<std::string> out0(const Node& n) { return {n.output(0)}; }
 
+// The node's input tensor ids. Their ranks are checked here, once: the lowering fills per-axis
+// parameter arrays of MOTE_MAX_RANK entries, and an initialiser may have any rank.
 std::vector<int> inputs_of(Lowerer& L, const Node& n) {
   std::vector<int> in;
-  for (const auto& name : n.input()) in.push_back(name.empty() ? -1 : L.lookup(name));
+  for (const auto& name : n.input()) {
+    const int id = name.empty() ? -1 : L.lookup(name);
+    if (id >= 0 && L.t(id).shape.size() > MOTE_MAX_RANK) {
+      L.error("input '" + name + "' has rank " + std::to_string(L.t(id).shape.size()) + ", above " + std::to_string(MOTE_MAX_RANK));
+    }
+    in.push_back(id);
+  }
   return in;
 }
 int in_at(const std::vector<int>& in, size_t k) { return k < in.size() ? in[k] : -1; }
@@ -66,7 +82,7 @@ void lower_unary(Lowerer& L, const Node& n, int32_t code, mote_unary_params p) {
 
 void lower_binary(Lowerer& L, const Node& n, int32_t code) {
   mote_binary_params p{no_act(), 0};
-  if (code == MOTE_OP_MOD) p.fmod = int32_t(attr_int(n, "fmod", 0));
+  if (code == MOTE_OP_MOD) p.fmod = attr_i32(L, n, "fmod", 0);
   auto in = inputs_of(L, n);
   if (in.size() != 2) L.error("expects 2 inputs");
   L.emit(code, p, in, out0(n));
@@ -106,8 +122,8 @@ void lower_clip(Lowerer& L, const Node& n) {
     const int32_t dt = L.t(in[0]).dtype;
     auto bound = [&](int id, float def) -> float {
       if (id < 0) return def;
-      if (dt == MOTE_F32) return L.const_floats(id, "Clip min/max")[0];
-      return float(L.const_ints(id, "Clip min/max")[0]);
+      if (dt == MOTE_F32) return L.const_floats(id, "Clip min/max").at(0);
+      return float(L.const_ints(id, "Clip min/max").at(0));
     };
     p.alpha = bound(in_at(in, 1), dt == MOTE_F32 ? -INFINITY : -3.0e38f);
     p.beta = bound(in_at(in, 2), dt == MOTE_F32 ? INFINITY : 3.0e38f);
@@ -116,7 +132,7 @@ void lower_clip(Lowerer& L, const Node& n) {
 }
 
 void lower_cast(Lowerer& L, const Node& n) {
-  int32_t to = mote_dtype_from_onnx(int32_t(attr_int(n, "to", 0)));
+  int32_t to = mote_dtype_from_onnx(attr_i32(L, n, "to", 0));
   if (!to) L.error("Cast to ONNX type " + std::to_string(attr_int(n, "to", 0)) + " is not supported");
   L.emit(MOTE_OP_CAST, mote_cast_params{to}, inputs_of(L, n), out0(n));
 }
@@ -148,8 +164,10 @@ void lower_reshape(Lowerer& L, const Node& n) {
     if (shape[k] == -1) {
       if (infer_at >= 0) L.error("Reshape shape has two -1 entries");
       infer_at = int64_t(k);
-    } else {
-      known *= shape[k];
+    } else if (shape[k] < 0) {
+      L.error("bad reshape dimension " + std::to_string(shape[k]));
+    } else if (!checked_mul(known, shape[k], &known)) {
+      L.error("Reshape shape is too large: more than 2^31 elements");
     }
   }
   if (infer_at >= 0) shape[size_t(infer_at)] = known ? L.t(in[0]).numel() / known : 0;
@@ -162,8 +180,10 @@ void lower_flatten(Lowerer& L, const Node& n) {
   int64_t axis = attr_int(n, "axis", 1);
   if (axis < 0) axis += int64_t(x.size());
   if (axis < 0 || axis > int64_t(x.size())) L.error("Flatten axis out of range");
-  int64_t a = 1, b = 1;
-  for (int64_t k = 0; k < int64_t(x.size()); ++k) (k < axis ? a : b) *= x[size_t(k)];
+  int64_t a = 0, b = 0;
+  if (!checked_product(x.data(), 0, int32_t(axis), &a) || !checked_product(x.data(), int32_t(axis), int32_t(x.size()), &b)) {
+    L.error("Flatten input is too large");
+  }
   emit_reshape(L, in[0], {a, b}, n.output(0));
 }
 
@@ -281,12 +301,16 @@ void lower_constant_of_shape(Lowerer& L, const Node& n) {
   }
   t.shape = shape;
   t.is_const = true;
+  if (value.size() != dtype_size(t.dtype)) L.error("ConstantOfShape value must hold one element");
+  L.checked_bytes(t.shape, t.dtype, "ConstantOfShape output");
   const int64_t count = t.numel();
-  if (count < 0 || count > (int64_t(1) << 28)) L.error("ConstantOfShape output too large");
   t.data.resize(size_t(count) * value.size());
   for (int64_t k = 0; k < count; ++k) std::memcpy(t.data.data() + k * value.size(), value.data(), value.size());
   bind_constant(L, std::move(t), n.output(0));
 }
+
+// Longest Range folded at conversion time.
+constexpr int64_t kMaxRangeLength = int64_t(1) << 24;
 
 void lower_range(Lowerer& L, const Node& n) {
   auto in = inputs_of(L, n);
@@ -295,10 +319,16 @@ void lower_range(Lowerer& L, const Node& n) {
   t.dtype = dt;
   t.is_const = true;
   if (dt == MOTE_F32) {
-    float s = L.const_floats(in[0], "Range start")[0], e = L.const_floats(in[1], "Range limit")[0];
-    float d = L.const_floats(in[2], "Range delta")[0];
-    int64_t count = std::max<int64_t>(int64_t(std::ceil((e - s) / d)), 0);
-    if (count > (1 << 24)) L.error("Range too long");
+    float s = L.const_floats(in[0], "Range start").at(0), e = L.const_floats(in[1], "Range limit").at(0);
+    float d = L.const_floats(in[2], "Range delta").at(0);
+    if (!std::isfinite(s) || !std::isfinite(e) || !std::isfinite(d)) {
+      L.error("Range start " + std::to_string(s) + ", limit " + std::to_string(e) + ", delta " + std::to_string(d) + ": not all finite");
+    }
+    if (d == 0.0f) L.error("Range delta is 0");
+    // In double, and compared before the conversion: a huge quotient does not fit int64.
+    const double steps = std::ceil((double(e) - double(s)) / double(d));
+    if (steps > double(kMaxRangeLength)) L.error("Range too long");
+    const int64_t count = steps > 0 ? int64_t(steps) : 0;
     t.shape = {count};
     t.data.resize(size_t(count) * 4);
     for (int64_t k = 0; k < count; ++k) {
@@ -306,16 +336,20 @@ void lower_range(Lowerer& L, const Node& n) {
       std::memcpy(t.data.data() + k * 4, &v, 4);
     }
   } else {
-    int64_t s = L.const_ints(in[0], "Range start")[0], e = L.const_ints(in[1], "Range limit")[0];
-    int64_t d = L.const_ints(in[2], "Range delta")[0];
+    int64_t s = L.const_ints(in[0], "Range start").at(0), e = L.const_ints(in[1], "Range limit").at(0);
+    int64_t d = L.const_ints(in[2], "Range delta").at(0);
     if (d == 0) L.error("Range delta is 0");
-    int64_t count = std::max<int64_t>((e - s + (d > 0 ? d - 1 : d + 1)) / d, 0);
-    if (count > (1 << 24)) L.error("Range too long");
+    // Unsigned: limit - start and k * delta may not fit int64, though every value produced does.
+    const uint64_t span = d > 0 ? (e > s ? uint64_t(e) - uint64_t(s) : 0) : (s > e ? uint64_t(s) - uint64_t(e) : 0);
+    const uint64_t step = d > 0 ? uint64_t(d) : 0 - uint64_t(d);
+    const uint64_t steps = span ? (span - 1) / step + 1 : 0;
+    if (steps > uint64_t(kMaxRangeLength)) L.error("Range too long");
+    const int64_t count = int64_t(steps);
     t.shape = {count};
     const uint32_t es = dtype_size(dt);
     t.data.resize(size_t(count) * es);
     for (int64_t k = 0; k < count; ++k) {
-      int64_t v = s + k * d;
+      const int64_t v = int64_t(uint64_t(s) + uint64_t(k) * uint64_t(d));
       if (es == 8) {
         std::memcpy(t.data.data() + k * 8, &v, 8);
       } else {
@@ -329,9 +363,9 @@ void lower_range(Lowerer& L, const Node& n) {
 
 void lower_identity(Lowerer& L, const Node& n) {
   auto in = inputs_of(L, n);
-  if (n.op_type() == "Dropout" && in_at(in, 2) >= 0 && L.const_ints(in[2], "Dropout training_mode")[0] != 0) {
+  if (n.op_type() == "Dropout" && in_at(in, 2) >= 0 && L.const_ints(in[2], "Dropout training_mode").at(0) != 0) {
     // Training mode drops at random, except with ratio 0, where it is the identity.
-    if (in_at(in, 1) < 0 || L.const_floats(in[1], "Dropout ratio")[0] != 0.0f) L.error("Dropout in training mode is not supported");
+    if (in_at(in, 1) < 0 || L.const_floats(in[1], "Dropout ratio").at(0) != 0.0f) L.error("Dropout in training mode is not supported");
   }
   L.bind(n.output(0), in.at(0));
   if (n.op_type() == "Dropout" && n.output_size() > 1 && !n.output(1).empty()) {
@@ -340,7 +374,7 @@ void lower_identity(Lowerer& L, const Node& n) {
     m.dtype = MOTE_BOOL;
     m.shape = L.t(in[0]).shape;
     m.is_const = true;
-    m.data.assign(size_t(m.numel()), 1);
+    m.data.assign(size_t(L.checked_bytes(m.shape, m.dtype, "Dropout mask")), 1);
     bind_constant(L, std::move(m), n.output(1));
   }
 }
@@ -365,12 +399,22 @@ void fill_spatial(Lowerer& L, const Node& n, int32_t r, const std::vector<int64_
   auto st = attr_ints(n, "strides");
   auto di = attr_ints(n, "dilations");
   auto pads = attr_ints(n, "pads");
+  auto check_length = [&](const std::vector<int64_t>& v, const char* name, size_t per_axis) {
+    if (!v.empty() && v.size() != per_axis * size_t(r)) {
+      L.error(std::string("attribute '") + name + "' has " + std::to_string(v.size()) + " entries for " + std::to_string(r) +
+              " spatial axes");
+    }
+  };
+  check_length(ks, "kernel_shape", 1);
+  check_length(st, "strides", 1);
+  check_length(di, "dilations", 1);
+  check_length(pads, "pads", 2);
   for (int32_t d = 0; d < r; ++d) {
-    stride[d] = st.empty() ? 1 : int32_t(st.at(size_t(d)));
-    dilation[d] = di.empty() ? 1 : int32_t(di.at(size_t(d)));
-    if (!ks.empty()) kernel[d] = int32_t(ks.at(size_t(d)));
-    pad_begin[d] = pads.empty() ? 0 : int32_t(pads.at(size_t(d)));
-    pad_end[d] = pads.empty() ? 0 : int32_t(pads.at(size_t(d + r)));
+    stride[d] = st.empty() ? 1 : L.narrow(st.at(size_t(d)), "attribute 'strides'");
+    dilation[d] = di.empty() ? 1 : L.narrow(di.at(size_t(d)), "attribute 'dilations'");
+    if (!ks.empty()) kernel[d] = L.narrow(ks.at(size_t(d)), "attribute 'kernel_shape'");
+    pad_begin[d] = pads.empty() ? 0 : L.narrow(pads.at(size_t(d)), "attribute 'pads'");
+    pad_end[d] = pads.empty() ? 0 : L.narrow(pads.at(size_t(d + r)), "attribute 'pads'");
   }
   const std::string auto_pad = attr_str(n, "auto_pad", "NOTSET");
   if (auto_pad == "SAME_UPPER" || auto_pad == "SAME_LOWER") {
@@ -385,8 +429,8 @@ void fill_spatial(Lowerer& L, const Node& n, int32_t r, const std::vector<int64_
         total = std::max<int64_t>(0, (out - 1) * stride[d] + span - in);
       }
       int64_t small = total / 2, big = total - small;
-      pad_begin[d] = int32_t(auto_pad == "SAME_UPPER" ? small : big);
-      pad_end[d] = int32_t(auto_pad == "SAME_UPPER" ? big : small);
+      pad_begin[d] = L.narrow(auto_pad == "SAME_UPPER" ? small : big, "auto_pad padding");
+      pad_end[d] = L.narrow(auto_pad == "SAME_UPPER" ? big : small, "auto_pad padding");
     }
   } else if (auto_pad == "VALID") {
     for (int32_t d = 0; d < r; ++d) pad_begin[d] = pad_end[d] = 0;
@@ -404,16 +448,17 @@ void lower_conv(Lowerer& L, const Node& n, bool transpose) {
   if (r > 2) L.error("3-D convolution is not supported");
   mote_conv_params p{};
   p.spatial_rank = r;
-  p.group = int32_t(attr_int(n, "group", 1));
+  p.group = attr_i32(L, n, "group", 1);
   p.act = no_act();
-  for (int32_t d = 0; d < r; ++d) p.kernel[d] = int32_t(w[size_t(2 + d)]);
+  for (int32_t d = 0; d < r; ++d) p.kernel[d] = L.narrow(w[size_t(2 + d)], "weight dimension");
   std::vector<int64_t> spatial(x.begin() + 2, x.end());
   fill_spatial(L, n, r, spatial, p.kernel, p.stride, p.dilation, p.pad_begin, p.pad_end, transpose);
   if (transpose) {
     auto op = attr_ints(n, "output_padding");
-    for (int32_t d = 0; d < r; ++d) p.output_padding[d] = op.empty() ? 0 : int32_t(op[size_t(d)]);
+    for (int32_t d = 0; d < r; ++d) p.output_padding[d] = op.empty() ? 0 : L.narrow(op.at(size_t(d)), "attribute 'output_padding'");
     auto os = attr_ints(n, "output_shape");
     if (!os.empty()) {
+      if (os.size() < size_t(r)) L.error("attribute 'output_shape' has fewer entries than the spatial rank");
       // Explicit output shape: derive the padding that yields it.
       const std::string auto_pad = attr_str(n, "auto_pad", "NOTSET");
       for (int32_t d = 0; d < r; ++d) {
@@ -421,12 +466,12 @@ void lower_conv(Lowerer& L, const Node& n, bool transpose) {
         int64_t total = int64_t(p.stride[d]) * (x[size_t(2 + d)] - 1) + p.output_padding[d] +
                         int64_t(p.kernel[d] - 1) * p.dilation[d] + 1 - want;
         if (total < 0) {
-          p.output_padding[d] += int32_t(-total);
+          p.output_padding[d] = L.narrow(p.output_padding[d] - total, "output padding for attribute 'output_shape'");
           total = 0;
         }
         int64_t small = total / 2, big = total - small;
-        p.pad_begin[d] = int32_t(auto_pad == "SAME_UPPER" ? small : big);
-        p.pad_end[d] = int32_t(auto_pad == "SAME_UPPER" ? big : small);
+        p.pad_begin[d] = L.narrow(auto_pad == "SAME_UPPER" ? small : big, "padding for attribute 'output_shape'");
+        p.pad_end[d] = L.narrow(auto_pad == "SAME_UPPER" ? big : small, "padding for attribute 'output_shape'");
       }
     }
   }
@@ -437,8 +482,8 @@ void lower_conv(Lowerer& L, const Node& n, bool transpose) {
 
 void lower_gemm(Lowerer& L, const Node& n) {
   auto in = inputs_of(L, n);
-  mote_gemm_params p{attr_float(n, "alpha", 1.0f), attr_float(n, "beta", 1.0f), int32_t(attr_int(n, "transA", 0)),
-                     int32_t(attr_int(n, "transB", 0)), no_act()};
+  mote_gemm_params p{attr_float(n, "alpha", 1.0f), attr_float(n, "beta", 1.0f), attr_i32(L, n, "transA", 0),
+                     attr_i32(L, n, "transB", 0), no_act()};
   std::vector<int> ops_in = {in.at(0), in.at(1)};
   if (in_at(in, 2) >= 0) ops_in.push_back(in[2]);
   L.emit(MOTE_OP_GEMM, p, ops_in, out0(n));
@@ -455,8 +500,8 @@ void lower_pool(Lowerer& L, const Node& n, int32_t code) {
   p.spatial_rank = r;
   std::vector<int64_t> spatial(x.begin() + 2, x.end());
   fill_spatial(L, n, r, spatial, p.kernel, p.stride, p.dilation, p.pad_begin, p.pad_end, false);
-  p.ceil_mode = int32_t(attr_int(n, "ceil_mode", 0));
-  p.count_include_pad = int32_t(attr_int(n, "count_include_pad", 0));
+  p.ceil_mode = attr_i32(L, n, "ceil_mode", 0);
+  p.count_include_pad = attr_i32(L, n, "count_include_pad", 0);
   if (attr_int(n, "storage_order", 0) != 0) L.error("MaxPool storage_order=1 is not supported");
   L.emit(code, p, {in[0]}, out0(n));
 }
@@ -480,12 +525,12 @@ void lower_layer_norm(Lowerer& L, const Node& n) {
     if (name.empty()) name = L.fresh_name("unused");
   }
   if (attr_int(n, "stash_type", 1) != 1) L.error("LayerNormalization stash_type other than float is not supported");
-  L.emit(MOTE_OP_LAYER_NORM, mote_norm_params{attr_float(n, "epsilon", 1e-5f), int32_t(attr_int(n, "axis", -1)), 0}, in, o);
+  L.emit(MOTE_OP_LAYER_NORM, mote_norm_params{attr_float(n, "epsilon", 1e-5f), attr_i32(L, n, "axis", -1), 0}, in, o);
 }
 
 void lower_softmax(Lowerer& L, const Node& n, int32_t code) {
   const bool old = L.opset() < 13;
-  mote_softmax_params p{int32_t(attr_int(n, "axis", old ? 1 : -1)), old ? 1 : 0};
+  mote_softmax_params p{attr_i32(L, n, "axis", old ? 1 : -1), old ? 1 : 0};
   L.emit(code, p, inputs_of(L, n), out0(n));
 }
 
@@ -500,13 +545,13 @@ void lower_transpose(Lowerer& L, const Node& n) {
   }
   mote_transpose_params p{};
   if (perm.size() != rank) L.error("perm length does not match the rank");
-  for (size_t k = 0; k < perm.size(); ++k) p.perm[k] = int32_t(perm[k] < 0 ? perm[k] + int64_t(rank) : perm[k]);
+  for (size_t k = 0; k < perm.size(); ++k) p.perm[k] = L.narrow(perm[k] < 0 ? perm[k] + int64_t(rank) : perm[k], "attribute 'perm'");
   L.emit(MOTE_OP_TRANSPOSE, p, in, out0(n));
 }
 
 void lower_concat(Lowerer& L, const Node& n) {
   auto in = inputs_of(L, n);
-  mote_concat_params p{int32_t(attr_int(n, "axis", 0))};
+  mote_concat_params p{attr_i32(L, n, "axis", 0)};
   // Inputs beyond the per-op limit are concatenated in stages.
   while (in.size() > MOTE_MAX_OP_INPUTS) {
     std::vector<int> head(in.begin(), in.begin() + MOTE_MAX_OP_INPUTS);
@@ -533,7 +578,7 @@ void lower_split(Lowerer& L, const Node& n) {
   if (int64_t(sizes.size()) != count) L.error("split sizes do not match the output count");
   mote_split_params p{};
   p.axis = int32_t(axis);
-  for (size_t k = 0; k < sizes.size(); ++k) p.sizes[k] = int32_t(sizes[k]);
+  for (size_t k = 0; k < sizes.size(); ++k) p.sizes[k] = L.narrow(sizes[k], "split");
   L.emit(MOTE_OP_SPLIT, p, {in[0]}, outs(n));
 }
 
@@ -568,7 +613,8 @@ void lower_slice(Lowerer& L, const Node& n) {
   for (size_t k = 0; k < starts.size(); ++k) {
     const int64_t ax = norm_axis(L, axes[k], rank);
     const int64_t dim = x[size_t(ax)];
-    const int64_t step = steps[k];
+    // Narrowed first: -step below must not overflow.
+    const int64_t step = L.narrow(steps[k], "Slice steps");
     if (step == 0) L.error("Slice step 0");
     int64_t s = starts[k] < 0 ? starts[k] + dim : starts[k];
     int64_t e = ends[k] < 0 ? ends[k] + dim : ends[k];
@@ -591,7 +637,7 @@ void lower_slice(Lowerer& L, const Node& n) {
 
 void lower_gather(Lowerer& L, const Node& n, int32_t code) {
   auto in = inputs_of(L, n);
-  L.emit(code, mote_gather_params{int32_t(attr_int(n, "axis", 0))}, in, out0(n));
+  L.emit(code, mote_gather_params{attr_i32(L, n, "axis", 0)}, in, out0(n));
 }
 
 void lower_pad(Lowerer& L, const Node& n) {
@@ -619,7 +665,7 @@ void lower_pad(Lowerer& L, const Node& n) {
     pads = L.const_ints(in.at(1), "Pad pads");
     if (in_at(in, 2) >= 0) {
       const Tensor& v = L.t(in[2]);
-      p.value = v.dtype == MOTE_F32 ? L.const_floats(in[2], "Pad value")[0] : float(L.const_ints(in[2], "Pad value")[0]);
+      p.value = v.dtype == MOTE_F32 ? L.const_floats(in[2], "Pad value").at(0) : float(L.const_ints(in[2], "Pad value").at(0));
     }
   }
   std::vector<int64_t> axes;
@@ -631,8 +677,8 @@ void lower_pad(Lowerer& L, const Node& n) {
   if (pads.size() != 2 * axes.size()) L.error("Pad pads length does not match the axes");
   for (size_t k = 0; k < axes.size(); ++k) {
     int64_t ax = norm_axis(L, axes[k], rank);
-    p.begin[ax] = int32_t(pads[k]);
-    p.end[ax] = int32_t(pads[k + axes.size()]);
+    p.begin[ax] = L.narrow(pads[k], "Pad pads");
+    p.end[ax] = L.narrow(pads[k + axes.size()], "Pad pads");
   }
   L.emit(MOTE_OP_PAD, p, {in[0]}, out0(n));
 }
@@ -642,7 +688,7 @@ void lower_tile(Lowerer& L, const Node& n) {
   auto reps = L.const_ints(in.at(1), "Tile repeats");
   mote_tile_params p{};
   if (reps.size() != L.t(in[0]).shape.size()) L.error("Tile repeats length does not match the rank");
-  for (size_t k = 0; k < reps.size(); ++k) p.repeats[k] = int32_t(reps[k]);
+  for (size_t k = 0; k < reps.size(); ++k) p.repeats[k] = L.narrow(reps[k], "Tile repeats");
   L.emit(MOTE_OP_TILE, p, {in[0]}, out0(n));
 }
 
@@ -658,7 +704,7 @@ void lower_expand(Lowerer& L, const Node& n) {
     int64_t a = d + x.size() >= rank ? x[d + x.size() - rank] : 1;
     int64_t b = d + shape.size() >= rank ? shape[d + shape.size() - rank] : 1;
     if (a != b && a != 1 && b != 1) L.error("Expand shape does not broadcast");
-    p.dims[d] = int32_t(a == 1 ? b : a);
+    p.dims[d] = L.narrow(a == 1 ? b : a, "Expand shape");
   }
   L.emit(MOTE_OP_EXPAND, p, {in[0]}, out0(n));
 }
@@ -690,7 +736,7 @@ void lower_resize(Lowerer& L, const Node& n) {
   if (!nearest.count(nm)) L.error("Resize nearest_mode " + nm);
   p.nearest = nearest.at(nm);
   p.cubic_coeff = attr_float(n, "cubic_coeff_a", -0.75f);
-  p.exclude_outside = int32_t(attr_int(n, "exclude_outside", 0));
+  p.exclude_outside = attr_i32(L, n, "exclude_outside", 0);
   p.extrapolation_value = attr_float(n, "extrapolation_value", 0.0f);
   std::vector<float> scales, roi;
   std::vector<int64_t> sizes;
@@ -710,15 +756,23 @@ void lower_resize(Lowerer& L, const Node& n) {
   if (!sizes.empty()) {
     if (sizes.size() != rank) L.error("Resize sizes length does not match the rank");
     for (size_t d = 0; d < rank; ++d) {
-      p.out_dims[d] = int32_t(sizes[d]);
+      p.out_dims[d] = L.narrow(sizes[d], "Resize sizes");
       p.scale[d] = x[d] ? float(sizes[d]) / float(x[d]) : 1.0f;
     }
   } else {
     if (scales.size() != rank) L.error("Resize needs scales or sizes for every axis");
     for (size_t d = 0; d < rank; ++d) {
+      if (!std::isfinite(scales[d]) || !(scales[d] > 0.0f)) {
+        L.error("Resize scale [" + std::to_string(d) + "] = " + std::to_string(scales[d]) + " is not a positive finite number");
+      }
       p.scale[d] = scales[d];
       double len = double(x[d]) * scales[d];
       if (p.coord == MOTE_COORD_TF_CROP_AND_RESIZE) len *= double(p.roi_end[d] - p.roi_start[d]);
+      // Compared before the conversion: NaN or a huge length does not fit int32.
+      if (!(len >= 0.0 && len <= double(INT32_MAX))) {
+        L.error("Resize output dimension " + std::to_string(d) + " (" + std::to_string(len) + ", from scale " + std::to_string(scales[d]) +
+                ") is out of range");
+      }
       p.out_dims[d] = int32_t(std::floor(len));
     }
   }
@@ -727,7 +781,7 @@ void lower_resize(Lowerer& L, const Node& n) {
 
 void lower_depth_space(Lowerer& L, const Node& n, int32_t code) {
   const std::string mode = attr_str(n, "mode", "DCR");
-  mote_depth_space_params p{int32_t(attr_int(n, "blocksize", 0)), mode == "CRD" ? 1 : 0};
+  mote_depth_space_params p{attr_i32(L, n, "blocksize", 0), mode == "CRD" ? 1 : 0};
   L.emit(code, p, inputs_of(L, n), out0(n));
 }
 
@@ -742,7 +796,7 @@ void lower_reduce(Lowerer& L, const Node& n, int32_t code) {
   } else {
     axes = attr_ints(n, "axes");
   }
-  mote_reduce_params p{0, int32_t(attr_int(n, "keepdims", 1))};
+  mote_reduce_params p{0, attr_i32(L, n, "keepdims", 1)};
   if (axes.empty()) {
     if (attr_int(n, "noop_with_empty_axes", 0) == 0) p.axes_mask = rank ? uint32_t((1u << rank) - 1) : 0;
   }
@@ -751,15 +805,15 @@ void lower_reduce(Lowerer& L, const Node& n, int32_t code) {
 }
 
 void lower_arg_reduce(Lowerer& L, const Node& n, int32_t code) {
-  mote_arg_reduce_params p{int32_t(attr_int(n, "axis", 0)), int32_t(attr_int(n, "keepdims", 1)),
-                           int32_t(attr_int(n, "select_last_index", 0))};
+  mote_arg_reduce_params p{attr_i32(L, n, "axis", 0), attr_i32(L, n, "keepdims", 1),
+                           attr_i32(L, n, "select_last_index", 0)};
   L.emit(code, p, inputs_of(L, n), out0(n));
 }
 
 void lower_cum_sum(Lowerer& L, const Node& n) {
   auto in = inputs_of(L, n);
-  int64_t axis = L.const_ints(in.at(1), "CumSum axis")[0];
-  mote_cum_sum_params p{int32_t(axis), int32_t(attr_int(n, "exclusive", 0)), int32_t(attr_int(n, "reverse", 0))};
+  int64_t axis = L.const_ints(in.at(1), "CumSum axis").at(0);
+  mote_cum_sum_params p{L.narrow(axis, "CumSum axis"), attr_i32(L, n, "exclusive", 0), attr_i32(L, n, "reverse", 0)};
   L.emit(MOTE_OP_CUM_SUM, p, {in[0]}, out0(n));
 }
 
@@ -778,8 +832,9 @@ int as_int8(Lowerer& L, int id) {
 std::vector<int64_t> zero_points(Lowerer& L, int id, int data) {
   if (id < 0) return {L.t(data).dtype == MOTE_U8 ? -128 : 0};
   std::vector<int64_t> v = L.const_ints(id, "zero point");
-  if (L.t(id).dtype == MOTE_U8) {
-    for (int64_t& z : v) z -= 128;
+  for (int64_t& z : v) {
+    L.narrow(z, "zero point");
+    if (L.t(id).dtype == MOTE_U8) z -= 128;
   }
   if (v.empty()) v.push_back(0);
   return v;
@@ -838,7 +893,7 @@ void lower_quantize_linear(Lowerer& L, const Node& n, bool quantize) {
       if (!(s > 0.0f) || !std::isfinite(s)) L.error("scale " + std::to_string(s) + " is not a positive finite number");
     }
   }
-  const int32_t axis = int32_t(attr_int(n, "axis", 1));
+  const int32_t axis = attr_i32(L, n, "axis", 1);
   int32_t out_dtype = MOTE_U8;
   if (quantize && in_at(in, 2) >= 0) out_dtype = L.t(in[2]).dtype;
   std::vector<int> ops_in = {in.at(0), in.at(1)};
@@ -855,10 +910,12 @@ void lower_matmul_integer(Lowerer& L, const Node& n, bool qlinear) {
   const std::vector<int64_t> b_zp = zero_points(L, b_zp_id, b);
   mote_qmatmul_params p{a_zp, 0, -128, 127};
   std::vector<int> ops_in = {as_int8(L, a), as_int8(L, b), -1};
+  if (L.t(b).shape.empty()) L.error("B must have rank 1 or more");
   const int64_t N = L.t(b).shape.back();
   if (qlinear) {
-    const float a_s = L.const_floats(in.at(1), "A scale")[0], y_s = L.const_floats(in.at(6), "Y scale")[0];
+    const float a_s = L.const_floats(in.at(1), "A scale").at(0), y_s = L.const_floats(in.at(6), "Y scale").at(0);
     const std::vector<float> b_s = L.const_floats(in.at(4), "B scale");
+    if (b_s.empty() || (b_s.size() != 1 && int64_t(b_s.size()) != N)) L.error("B scale must hold 1 or N values");
     std::vector<double> real;
     for (int64_t j = 0; j < (b_s.size() == 1 ? 1 : N); ++j) real.push_back(double(a_s) * b_s[size_t(b_s.size() == 1 ? 0 : j)] / y_s);
     int mult, shift;
@@ -888,8 +945,8 @@ void lower_conv_integer(Lowerer& L, const Node& n, bool qlinear) {
   mote_qconv_params p{};
   mote_conv_params& c = p.conv;
   c.spatial_rank = int32_t(xs.size()) - 2;
-  c.group = int32_t(attr_int(n, "group", 1));
-  for (int32_t d = 0; d < c.spatial_rank; ++d) c.kernel[d] = int32_t(ws[size_t(2 + d)]);
+  c.group = attr_i32(L, n, "group", 1);
+  for (int32_t d = 0; d < c.spatial_rank; ++d) c.kernel[d] = L.narrow(ws[size_t(2 + d)], "weight dimension");
   std::vector<int64_t> spatial(xs.begin() + 2, xs.end());
   fill_spatial(L, n, c.spatial_rank, spatial, c.kernel, c.stride, c.dilation, c.pad_begin, c.pad_end, false);
   p.in_zp = scalar_zp(L, zero_points(L, x_zp_id, x), "x's zero point");
@@ -900,8 +957,9 @@ void lower_conv_integer(Lowerer& L, const Node& n, bool qlinear) {
   if (bias >= 0 && !L.t(bias).is_const) L.needs_constant(L.t(bias), "QLinearConv's bias");
   std::vector<int> ops_in = {as_int8(L, x), as_int8(L, w), bias};
   if (qlinear) {
-    const float x_s = L.const_floats(in.at(1), "x scale")[0], y_s = L.const_floats(in.at(6), "y scale")[0];
+    const float x_s = L.const_floats(in.at(1), "x scale").at(0), y_s = L.const_floats(in.at(6), "y scale").at(0);
     const std::vector<float> w_s = L.const_floats(in.at(4), "w scale");
+    if (w_s.empty() || (w_s.size() != 1 && int64_t(w_s.size()) != M)) L.error("w scale must hold 1 or M values");
     std::vector<double> real;
     for (int64_t m = 0; m < (w_s.size() == 1 ? 1 : M); ++m) real.push_back(double(x_s) * w_s[size_t(w_s.size() == 1 ? 0 : m)] / y_s);
     int mult, shift;
@@ -1050,7 +1108,7 @@ const std::map<std::string, LowerFn>& lowering_table() {
       L.emit(MOTE_OP_INSTANCE_NORM, mote_norm_params{attr_float(n, "epsilon", 1e-5f), 1, 0}, inputs_of(L, n), out0(n));
     };
     t["LpNormalization"] = [](Lowerer& L, const Node& n) {
-      L.emit(MOTE_OP_LP_NORM, mote_norm_params{0, int32_t(attr_int(n, "axis", -1)), int32_t(attr_int(n, "p", 2))}, inputs_of(L, n),
+      L.emit(MOTE_OP_LP_NORM, mote_norm_params{0, attr_i32(L, n, "axis", -1), attr_i32(L, n, "p", 2)}, inputs_of(L, n),
              out0(n));
     };
     t["Softmax"] = [](Lowerer& L, const Node& n) { lower_softmax(L, n, MOTE_OP_SOFTMAX); };
@@ -1107,6 +1165,25 @@ int Lowerer::lookup(const std::string& name) const {
   return it->second;
 }
 
+int32_t Lowerer::narrow(int64_t value, const std::string& what) const {
+  if (value < INT32_MIN || value > INT32_MAX) error(what + " value " + std::to_string(value) + " does not fit in int32");
+  return int32_t(value);
+}
+
+uint64_t Lowerer::checked_bytes(const std::vector<int64_t>& shape, int32_t dtype, const std::string& what) const {
+  std::string dims = "[";
+  for (size_t k = 0; k < shape.size(); ++k) dims += (k ? "," : "") + std::to_string(shape[k]);
+  dims += "]";
+  int64_t count = 0, bytes = 0;
+  if (!checked_product(shape.data(), 0, int32_t(shape.size()), &count)) {
+    error(what + " " + dims + " has more than 2^31 elements or a negative dimension");
+  }
+  if (!checked_mul(count, int64_t(dtype_size(dtype)), &bytes, kMaxTensorBytes)) {
+    error(what + " " + dims + " " + dtype_name(dtype) + " takes more than the 2 GiB a tensor may take");
+  }
+  return uint64_t(bytes);
+}
+
 void Lowerer::error(const std::string& text) const {
   std::string where;
   if (node_) {
@@ -1127,7 +1204,7 @@ void Lowerer::remember_qsource(const std::vector<int>& inputs, int out, const st
   }
   src->scales = const_floats(inputs[1], "scale");
   if (inputs.size() > 2 && inputs[2] >= 0) {
-    for (int64_t z : const_ints(inputs[2], "zero point")) src->zero_points.push_back(int32_t(z) + shift);
+    for (int64_t z : const_ints(inputs[2], "zero point")) src->zero_points.push_back(narrow(z, "zero point") + shift);
   } else {
     src->zero_points.assign(src->scales.size(), shift);
   }
@@ -1221,6 +1298,8 @@ std::vector<int> Lowerer::emit(int32_t code, std::vector<uint8_t> params, const 
     t.name = out_names[size_t(k)];
     t.dtype = inferred[size_t(k)].dtype;
     for (int32_t d = 0; d < inferred[size_t(k)].rank; ++d) t.shape.push_back(inferred[size_t(k)].dims[d]);
+    // Before folding allocates it (and before the planner would refuse it much later).
+    checked_bytes(t.shape, t.dtype, "output '" + t.name + "'");
     ids.push_back(g_.add_tensor(std::move(t)));
   }
   if (all_const) {
@@ -1261,7 +1340,17 @@ void Lowerer::lower_node(const onnx::NodeProto& node) {
   const auto& table = lowering_table();
   auto it = table.find(node.op_type());
   if (it == table.end()) error("unsupported op type '" + node.op_type() + "'");
-  it->second(*this, node);
+  // Anything else the lowering throws (std::out_of_range from a short attribute list,
+  // std::bad_alloc, a protobuf or onnx exception...) becomes a ConvertError naming this node.
+  try {
+    it->second(*this, node);
+  } catch (const ConvertError&) {
+    throw;
+  } catch (const std::bad_alloc&) {
+    error("out of memory");
+  } catch (const std::exception& e) {
+    error(std::string("internal error: ") + e.what());
+  }
   node_ = saved;
 }
 

@@ -45,6 +45,12 @@ class Lowerer {
   std::vector<int64_t> const_ints(int id, const char* what) const;
   std::vector<float> const_floats(int id, const char* what) const;
 
+  // `value` as the int32 a Mote parameter holds; refuses (naming the node, `what` and the value)
+  // one that does not fit instead of truncating it.
+  int32_t narrow(int64_t value, const std::string& what) const;
+  // Bytes of a tensor of `shape` and `dtype`, overflow-checked; refuses one above the 2 GiB a
+  // tensor (and the arena) may take, before anything is allocated for it.
+  uint64_t checked_bytes(const std::vector<int64_t>& shape, int32_t dtype, const std::string& what) const;
   [[noreturn]] void error(const std::string& text) const;
   [[noreturn]] void needs_constant(const Tensor& t, const char* what) const;
   void remember_qsource(const std::vector<int>& inputs, int out, const std::vector<uint8_t>& params);

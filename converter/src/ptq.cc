@@ -53,6 +53,20 @@ float dequantize_value(int32_t v, const QParams& q) { return float(v - q.zp) * q
 
 // ---- calibration ------------------------------------------------------------------------------
 
+// NaN/Inf samples are refused: the min/max and percentile statistics skip or sort them, so they
+// would silently leave a degenerate range (and a model that quantises everything to one value).
+void check_finite(const HostTensor& t, const std::string& file, const std::string& input) {
+  if (t.dtype != MOTE_F32 || t.shape.empty() || t.shape[0] == 0) return;
+  const int64_t count = t.numel(), per_sample = count / t.shape[0];
+  for (int64_t i = 0; i < count; ++i) {
+    float v;
+    std::memcpy(&v, t.data.data() + size_t(i) * 4, 4);
+    if (std::isfinite(v)) continue;
+    throw ConvertError("--calib " + file + ": sample " + std::to_string(i / per_sample) + ", element " + std::to_string(i % per_sample) +
+                       " of input '" + input + "' is " + (std::isnan(v) ? "NaN" : "infinite") + "; calibration data must be finite");
+  }
+}
+
 std::vector<HostTensor> load_samples(const Graph& g, const std::string& path, size_t* count) {
   struct stat st {};
   if (stat(path.c_str(), &st) != 0) throw ConvertError("--calib " + path + ": no such file or directory");
@@ -80,6 +94,7 @@ std::vector<HostTensor> load_samples(const Graph& g, const std::string& path, si
       for (size_t k = 0; k < t.shape.size(); ++k) has += (k ? "," : "") + std::to_string(t.shape[k]);
       throw ConvertError("--calib " + file + ": shape " + has + "] does not hold samples of input '" + in.name + "': expected " + shape + "]");
     }
+    check_finite(t, file, in.name);
     if (per_input.empty()) {
       *count = size_t(t.shape[0]);
     } else if (size_t(t.shape[0]) != *count) {

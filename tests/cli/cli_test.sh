@@ -96,5 +96,35 @@ check "calibration data of the wrong dtype" 1 "$mote" convert "$src/models/digit
 [ ! -e "$work/bad8.mote" ] && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL a failed int8 convert left a file"; }
 check "--quantize without --calib" 2 "$mote" convert "$src/models/digits.onnx" -o "$work/bad8.mote" --quantize int8
 
+# Hostile models: one clean 'mote convert: ...' line naming the problem, exit 1, no file written.
+/usr/bin/python3 - "$work" <<'PY'
+import sys
+import onnx
+from onnx import TensorProto, helper
+work = sys.argv[1]
+def save(name, nodes, outputs, inits, x_shape=(1, 1, 4, 4)):
+    graph = helper.make_graph(nodes, name, [helper.make_tensor_value_info("x", TensorProto.FLOAT, list(x_shape))], outputs, inits)
+    onnx.save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)]), f"{work}/{name}.onnx")
+y = [helper.make_tensor_value_info("y", TensorProto.FLOAT, [None] * 4)]
+w = [helper.make_tensor("w", TensorProto.FLOAT, [1, 1, 1, 1], [1.0])]
+save("stride0", [helper.make_node("Conv", ["x", "w"], ["y"], name="conv0", strides=[0, 0])], y, w)
+save("no_outputs", [helper.make_node("Relu", ["x"], ["y"], name="relu")], [], [])
+save("short_strides", [helper.make_node("Conv", ["x", "w"], ["y"], name="conv1", strides=[1])], y, w)
+save("tile_huge", [helper.make_node("Tile", ["x", "r"], ["y"], name="tile")], y,
+     [helper.make_tensor("r", TensorProto.INT64, [4], [1, 1, 1 << 40, 1])])
+PY
+for case in "stride0:attribute 'strides' value 0" "no_outputs:no outputs" "short_strides:node 'conv1' (Conv)" "tile_huge:1099511627776"; do
+  model=${case%%:*}
+  check "hostile $model" 1 "$mote" convert "$work/$model.onnx" -o "$work/$model.mote"
+  contains "hostile $model names the problem" "${case#*:}"
+  contains "hostile $model is one mote convert line" "mote convert: "
+  [ "$(wc -l < "$work/last.txt")" -eq 1 ] && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL hostile $model printed more than one line"; }
+  [ ! -e "$work/$model.mote" ] && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL hostile $model left a file"; }
+done
+/usr/bin/python3 -c "import numpy as np; a = np.zeros((3,1,8,8), np.float32); a[2,0,1,1] = np.nan; np.save('$work/calib_nan.npy', a)"
+check "NaN calibration data" 1 "$mote" convert "$src/models/digits.onnx" -o "$work/nan8.mote" --quantize int8 --calib "$work/calib_nan.npy"
+contains "NaN calibration data names the sample" "sample 2, element 9"
+[ ! -e "$work/nan8.mote" ] && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL NaN calibration left a file"; }
+
 echo "cli: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

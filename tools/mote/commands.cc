@@ -185,7 +185,11 @@ int cmd_convert(const std::vector<std::string>& raw) {
   opt.quantize_int8 = quantize == "int8";
   opt.calib = a.get("--calib");
   opt.calib_method = a.get("--calib-method", "minmax");
-  opt.percentile = std::stod(a.get("--percentile", "99.99"));
+  try {
+    opt.percentile = std::stod(a.get("--percentile", "99.99"));
+  } catch (const std::exception&) {
+    usage("--percentile takes a number");
+  }
   opt.strict = a.flag("--strict");
   opt.int8_io = a.flag("--int8-io");
   if (!opt.quantize_int8 && (!opt.calib.empty() || opt.strict || opt.int8_io)) {

@@ -53,5 +53,9 @@ int main(int argc, char** argv) {
   } catch (const std::exception& e) {
     std::fprintf(stderr, "mote %s: %s\n", cmd.c_str(), e.what());
     return 1;
+  } catch (...) {
+    // Never an abort: whatever escapes is one clean line and exit 1.
+    std::fprintf(stderr, "mote %s: unexpected error\n", cmd.c_str());
+    return 1;
   }
 }

@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "mote/shape_math.h"
+
 namespace mote {
 
 struct ConvertError : std::runtime_error {
@@ -29,9 +31,12 @@ struct HostTensor {
   int32_t dtype = 0;  // mote_dtype
   std::vector<int64_t> shape;
   std::vector<uint8_t> data;
+  // Element count; throws ConvertError for a negative dimension or more than 2^31 elements.
   int64_t numel() const {
-    int64_t n = 1;
-    for (int64_t d : shape) n *= d;
+    int64_t n = 0;
+    if (!checked_product(shape.data(), 0, int32_t(shape.size()), &n)) {
+      throw ConvertError("tensor '" + name + "' is too large: more than 2^31 elements or a negative dimension");
+    }
     return n;
   }
 };
