@@ -62,17 +62,17 @@ const char* op_name(int32_t code) {
 #endif
 }
 
-// The alias column of the op's record (mote/ops.h): anything but NONE may share bytes with an
-// input. A family left out of this build (MOTE_OP_CONFIG) aliases nothing. The switch compiles
-// to a few range checks.
+// The alias column of the op records (mote/ops.h): anything but NONE may share bytes with an
+// input. A family left out of this build (MOTE_OP_CONFIG) aliases nothing. The terms of the
+// other ops fold away, and the rest compile to a few range checks.
+namespace {
+constexpr bool aliases(bool family_on, mote_op_alias alias) { return family_on && alias != MOTE_ALIAS_NONE; }
+}  // namespace
+
 bool op_may_alias(int32_t code) {
-  switch (code) {
-#define MOTE_X_ALIAS(e, name, family, alias, ...) \
-  case MOTE_OP_##e: return MOTE_FAMILY_ON(family) && MOTE_ALIAS_##alias != MOTE_ALIAS_NONE;
-    MOTE_OP_RECORDS(MOTE_X_ALIAS)
+#define MOTE_X_ALIAS(e, name, family, alias, ...) || (aliases(MOTE_FAMILY_ON(family), MOTE_ALIAS_##alias) && code == MOTE_OP_##e)
+  return false MOTE_OP_RECORDS(MOTE_X_ALIAS);
 #undef MOTE_X_ALIAS
-    default: return false;
-  }
 }
 
 Status op_infer(const OpArgs& args, TensorView* inferred, uint32_t* scratch_bytes) {

@@ -34,16 +34,13 @@ bool steps_overlap(const mote_tensor_record& a, const mote_tensor_record& b) {
   return a.first_step <= b.last_step && b.first_step <= a.last_step;
 }
 
-// The op's record (mote/ops.h) says whether output 0 is input 0's bytes unchanged (Reshape,
-// Copy) rather than written in place.
+// The alias column of the op records (mote/ops.h): output 0 is input 0's bytes unchanged
+// (Reshape, Copy) rather than written in place. The terms of other ops fold away.
+constexpr bool views(mote_op_alias alias) { return alias == MOTE_ALIAS_VIEW || alias == MOTE_ALIAS_VIEW_ALLOWED; }
 bool is_view(int32_t code) {
-  switch (code) {
-#define MOTE_X_VIEW(e, name, family, alias, ...) \
-  case MOTE_OP_##e: return MOTE_ALIAS_##alias == MOTE_ALIAS_VIEW || MOTE_ALIAS_##alias == MOTE_ALIAS_VIEW_ALLOWED;
-    MOTE_OP_RECORDS(MOTE_X_VIEW)
+#define MOTE_X_VIEW(e, name, family, alias, ...) || (views(MOTE_ALIAS_##alias) && code == MOTE_OP_##e)
+  return false MOTE_OP_RECORDS(MOTE_X_VIEW);
 #undef MOTE_X_VIEW
-    default: return false;
-  }
 }
 
 }  // namespace
