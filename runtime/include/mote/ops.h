@@ -169,7 +169,8 @@ typedef enum mote_dtype {
   R(X, QMATMUL,             "QMatMul",               qmatmul,        NONE,             NONE,   NONE,           MATMUL)         \
   R(X, QADD,                "QAdd",                  qbinary,        IN_PLACE,         NONE,   NONE,           NONE)           \
   R(X, QMUL,                "QMul",                  qbinary,        IN_PLACE,         NONE,   NONE,           NONE)           \
-  R(X, QSOFTMAX,            "QSoftmax",              qsoftmax,       NONE,             NONE,   NONE,           NONE)
+  R(X, QSOFTMAX,            "QSoftmax",              qsoftmax,       NONE,             NONE,   NONE,           NONE)           \
+  R(X, TRILU,               "Trilu",                 trilu,          NONE,             NONE,   NONE,           NONE)
 
 #define MOTE_OP_RECORD_ALL(X, ...) X(__VA_ARGS__)
 #define MOTE_OP_RECORD_FAMILY(X, e, name, family, ...) X(e, name, family)
@@ -396,6 +397,13 @@ typedef struct mote_cum_sum_params {
   int32_t exclusive;
   int32_t reverse;
 } mote_cum_sum_params;
+
+/* Trilu: in every matrix of the last two dims, element (i, j) stays when j - i >= k (upper = 1)
+ * or j - i <= k (upper = 0) and becomes zero otherwise. */
+typedef struct mote_trilu_params {
+  int32_t upper;
+  int32_t k;
+} mote_trilu_params;
 
 /* ---- int8 (docs/quantization.md is the normative description) ----------------------------
  * real = scale * (q - zero_point). Requantisation multiplies an int32 accumulator by a Q31
