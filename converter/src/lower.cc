@@ -817,6 +817,20 @@ void lower_cum_sum(Lowerer& L, const Node& n) {
   L.emit(MOTE_OP_CUM_SUM, p, {in[0]}, out0(n));
 }
 
+// Trilu: k (optional, default 0) must be a constant; beyond +-2^31 it keeps or zeroes everything,
+// as +-(2^31 - 1) does for any matrix Mote can hold.
+void lower_trilu(Lowerer& L, const Node& n) {
+  auto in = inputs_of(L, n);
+  int64_t k = 0;
+  if (in_at(in, 1) >= 0) {
+    const std::vector<int64_t> v = L.const_ints(in[1], "Trilu k");
+    if (v.size() != 1) L.error("Trilu k must be a scalar, has " + std::to_string(v.size()) + " elements");
+    k = clamp64(v[0], -int64_t(INT32_MAX), INT32_MAX);
+  }
+  mote_trilu_params p{attr_int(n, "upper", 1) != 0 ? 1 : 0, int32_t(k)};
+  L.emit(MOTE_OP_TRILU, p, {in.at(0)}, out0(n));
+}
+
 // ---- quantized ops (docs/quantization.md) ---------------------------------------------------
 
 mote_quantize_params qparams(int32_t axis, int32_t out_dtype) { return mote_quantize_params{axis, out_dtype, 0, 0, 0, 0}; }
@@ -1143,6 +1157,7 @@ const std::map<std::string, LowerFn>& lowering_table() {
     t["ArgMax"] = [](Lowerer& L, const Node& n) { lower_arg_reduce(L, n, MOTE_OP_ARG_MAX); };
     t["ArgMin"] = [](Lowerer& L, const Node& n) { lower_arg_reduce(L, n, MOTE_OP_ARG_MIN); };
     t["CumSum"] = lower_cum_sum;
+    t["Trilu"] = lower_trilu;
     t["QuantizeLinear"] = [](Lowerer& L, const Node& n) { lower_quantize_linear(L, n, true); };
     t["DequantizeLinear"] = [](Lowerer& L, const Node& n) { lower_quantize_linear(L, n, false); };
     t["DynamicQuantizeLinear"] = [](Lowerer& L, const Node& n) {

@@ -3,6 +3,7 @@
 #include <set>
 
 #include "graph.h"
+#include "mote/op_traits.h"
 
 namespace mote {
 
@@ -91,21 +92,19 @@ int fold_batch_norm(Graph& g) {
   return folded;
 }
 
-// Relu / Clip / LeakyRelu right after Conv, ConvTranspose, Gemm, MatMul or a float Add/Sub/Mul
-// become the producer's fused activation.
+// An activation (fuse ACT_* in its record: Relu / Clip / LeakyRelu) right after an op with an
+// activation slot (fuse SLOT_*: Conv, ConvTranspose, Gemm, MatMul, a float Add/Sub/Mul) becomes
+// the producer's fused activation.
 int fuse_activations(Graph& g) {
   int fused = 0;
   for (size_t k = 0; k < g.ops.size(); ++k) {
     Op& act = g.ops[k];
     mote_act a{MOTE_ACT_NONE, 0, 0};
-    if (act.code == MOTE_OP_RELU) {
-      a.kind = MOTE_ACT_RELU;
-    } else if (act.code == MOTE_OP_CLIP) {
-      a = {MOTE_ACT_CLIP, act.p<mote_unary_params>().alpha, act.p<mote_unary_params>().beta};
-    } else if (act.code == MOTE_OP_LEAKY_RELU) {
-      a = {MOTE_ACT_LEAKY_RELU, act.p<mote_unary_params>().alpha, 0};
-    } else {
-      continue;
+    switch (op_traits(act.code).fuse) {
+      case MOTE_FUSE_ACT_RELU: a.kind = MOTE_ACT_RELU; break;
+      case MOTE_FUSE_ACT_CLIP: a = {MOTE_ACT_CLIP, act.p<mote_unary_params>().alpha, act.p<mote_unary_params>().beta}; break;
+      case MOTE_FUSE_ACT_LEAKY_RELU: a = {MOTE_ACT_LEAKY_RELU, act.p<mote_unary_params>().alpha, 0}; break;
+      default: continue;
     }
     const int x = act.inputs[0];
     if (g.tensors[size_t(x)].dtype != MOTE_F32) continue;
@@ -113,14 +112,11 @@ int fuse_activations(Graph& g) {
     if (p < 0 || g.uses(x) != 1 || g.tensors[size_t(x)].graph_output) continue;
     Op& prod = g.ops[size_t(p)];
     mote_act* slot = nullptr;
-    switch (prod.code) {
-      case MOTE_OP_CONV:
-      case MOTE_OP_CONV_TRANSPOSE: slot = &prod.p<mote_conv_params>().act; break;
-      case MOTE_OP_GEMM: slot = &prod.p<mote_gemm_params>().act; break;
-      case MOTE_OP_MATMUL: slot = &prod.p<mote_matmul_params>().act; break;
-      case MOTE_OP_ADD:
-      case MOTE_OP_SUB:
-      case MOTE_OP_MUL: slot = &prod.p<mote_binary_params>().act; break;
+    switch (op_traits(prod.code).fuse) {
+      case MOTE_FUSE_SLOT_CONV: slot = &prod.p<mote_conv_params>().act; break;
+      case MOTE_FUSE_SLOT_GEMM: slot = &prod.p<mote_gemm_params>().act; break;
+      case MOTE_FUSE_SLOT_MATMUL: slot = &prod.p<mote_matmul_params>().act; break;
+      case MOTE_FUSE_SLOT_BINARY: slot = &prod.p<mote_binary_params>().act; break;
       default: break;
     }
     if (!slot || slot->kind != MOTE_ACT_NONE) continue;

@@ -2,9 +2,10 @@
 //
 // Every arena tensor lives from the op that writes it (graph inputs: step 0) to the last op that
 // reads it (graph outputs: the last step). Tensors are grouped into buffers first:
-//   - a Reshape output aliases its input (same bytes, new shape), so they share one buffer;
-//   - an element-wise op whose same-shaped input dies at that op writes in place over it
-//     (never over a graph input, which the caller may want to keep).
+//   - a view's output (alias VIEW in the op's record, mote/ops.h: Reshape) aliases its input
+//     (same bytes, new shape), so they share one buffer;
+//   - an op whose record says IN_PLACE (element-wise ones) writes over a same-shaped input that
+//     dies at that op (never over a graph input, which the caller may want to keep).
 // Each op's scratch is one more buffer, live at that op only, sized by the kernel's own infer
 // function. Buffers are then placed greedily, best fit: each goes into the smallest gap between
 // already placed buffers whose lifetimes overlap its own, or above them all. The greedy pass
@@ -17,6 +18,7 @@
 #include <map>
 
 #include "graph.h"
+#include "mote/op_traits.h"
 
 namespace mote {
 namespace {
@@ -25,21 +27,6 @@ uint32_t align_up(uint64_t v) {
   uint64_t r = (v + MOTE_ARENA_ALIGN - 1) / MOTE_ARENA_ALIGN * MOTE_ARENA_ALIGN;
   if (r > 0x7FFFFFFFu) throw ConvertError("arena plan exceeds 2 GiB");
   return uint32_t(r);
-}
-
-bool in_place_family(int32_t code) {
-  switch (code) {
-    case MOTE_OP_RELU: case MOTE_OP_LEAKY_RELU: case MOTE_OP_SIGMOID: case MOTE_OP_TANH: case MOTE_OP_HARD_SIGMOID:
-    case MOTE_OP_HARD_SWISH: case MOTE_OP_ELU: case MOTE_OP_SELU: case MOTE_OP_SOFTPLUS: case MOTE_OP_SOFTSIGN:
-    case MOTE_OP_ERF: case MOTE_OP_CLIP: case MOTE_OP_EXP: case MOTE_OP_LOG: case MOTE_OP_SQRT: case MOTE_OP_ABS:
-    case MOTE_OP_NEG: case MOTE_OP_RECIPROCAL: case MOTE_OP_FLOOR: case MOTE_OP_CEIL: case MOTE_OP_ROUND:
-    case MOTE_OP_SIGN: case MOTE_OP_SIN: case MOTE_OP_COS: case MOTE_OP_GELU: case MOTE_OP_MISH:
-    case MOTE_OP_ADD: case MOTE_OP_SUB: case MOTE_OP_MUL: case MOTE_OP_DIV: case MOTE_OP_MAX: case MOTE_OP_MIN:
-    case MOTE_OP_PRELU: case MOTE_OP_POW: case MOTE_OP_QADD: case MOTE_OP_QMUL: case MOTE_OP_LUT: case MOTE_OP_REQUANTIZE:
-      return true;
-    default:
-      return false;
-  }
 }
 
 struct Buffer {
@@ -102,10 +89,10 @@ Plan plan_arena(const Graph& g) {
       const int out = op.outputs[k];
       const Tensor& ot = g.tensors[size_t(out)];
       int shared = -1;
-      if (k == 0 && op.code == MOTE_OP_RESHAPE) {
+      if (k == 0 && op_planned_view(op.code)) {
         const int in = op.inputs[0];
         if (!g.tensors[size_t(in)].is_const && buffer_of[size_t(in)] >= 0) shared = buffer_of[size_t(in)];
-      } else if (k == 0 && in_place_family(op.code)) {
+      } else if (k == 0 && op_planned_in_place(op.code)) {
         for (int cand : op.inputs) {
           if (cand < 0 || g.tensors[size_t(cand)].is_const || buffer_of[size_t(cand)] < 0) continue;
           const Tensor& ct = g.tensors[size_t(cand)];

@@ -19,6 +19,7 @@
 #include <sys/stat.h>
 
 #include "graph.h"
+#include "mote/op_traits.h"
 
 namespace mote {
 namespace {
@@ -209,30 +210,6 @@ std::map<int, QParams> calibrate(const Graph& g, const ConvertOptions& o) {
 }
 
 // ---- rewriting --------------------------------------------------------------------------------
-
-bool is_lut_op(int32_t code) {
-  switch (code) {
-    case MOTE_OP_RELU: case MOTE_OP_LEAKY_RELU: case MOTE_OP_SIGMOID: case MOTE_OP_TANH: case MOTE_OP_HARD_SIGMOID:
-    case MOTE_OP_HARD_SWISH: case MOTE_OP_ELU: case MOTE_OP_SELU: case MOTE_OP_SOFTPLUS: case MOTE_OP_SOFTSIGN:
-    case MOTE_OP_ERF: case MOTE_OP_CLIP: case MOTE_OP_EXP: case MOTE_OP_GELU: case MOTE_OP_MISH: case MOTE_OP_ABS:
-    case MOTE_OP_NEG: case MOTE_OP_CELU: case MOTE_OP_THRESHOLDED_RELU:
-      return true;
-    default:
-      return false;
-  }
-}
-
-bool keeps_params(int32_t code) {  // data movement: the output has the input's parameters
-  switch (code) {
-    case MOTE_OP_RESHAPE: case MOTE_OP_TRANSPOSE: case MOTE_OP_SLICE: case MOTE_OP_SPLIT: case MOTE_OP_PAD:
-    case MOTE_OP_TILE: case MOTE_OP_EXPAND: case MOTE_OP_DEPTH_TO_SPACE: case MOTE_OP_SPACE_TO_DEPTH:
-    case MOTE_OP_MAX_POOL: case MOTE_OP_AVERAGE_POOL: case MOTE_OP_GLOBAL_AVERAGE_POOL: case MOTE_OP_GLOBAL_MAX_POOL:
-    case MOTE_OP_GATHER: case MOTE_OP_REDUCE_MEAN: case MOTE_OP_REDUCE_MAX: case MOTE_OP_REDUCE_MIN: case MOTE_OP_RESIZE:
-      return true;
-    default:
-      return false;
-  }
-}
 
 class Rewriter {
  public:
@@ -565,7 +542,8 @@ class Rewriter {
     }
     if (op.inputs.empty() || !float_input(op.inputs[0])) return *reason = "its input is not float", false;
     const int x = op.inputs[0], y = op.outputs[0];
-    switch (op.code) {
+    const OpInt8 strategy = op_traits(op.code).int8;  // the op's record, mote/ops.h
+    if (strategy == MOTE_INT8_KERNEL) switch (op.code) {
       case MOTE_OP_CONV: {
         const mote_conv_params& c = op.p<mote_conv_params>();
         const int w = op.inputs[1], b = op.inputs.size() > 2 ? op.inputs[2] : -1;
@@ -720,7 +698,7 @@ class Rewriter {
       }
       default: break;
     }
-    if (keeps_params(op.code)) {
+    if (strategy == MOTE_INT8_PASS) {
       if (op.code == MOTE_OP_RESIZE &&
           (op.p<mote_resize_params>().mode != MOTE_RESIZE_NEAREST || op.p<mote_resize_params>().coord == MOTE_COORD_TF_CROP_AND_RESIZE)) {
         return *reason = "only nearest Resize has an int8 kernel", false;
@@ -743,7 +721,7 @@ class Rewriter {
       push(op.code, params, ins, outs, op);
       return true;
     }
-    if (is_lut_op(op.code)) {
+    if (strategy == MOTE_INT8_LUT) {
       const int xq = int8_of(x);
       const QParams in = params_.at(x), out = params_.at(y);
       // The table: dequantise each of the 256 codes, apply the float kernel, quantise.

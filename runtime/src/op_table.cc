@@ -62,13 +62,17 @@ const char* op_name(int32_t code) {
 #endif
 }
 
+// The alias column of the op records (mote/ops.h): anything but NONE may share bytes with an
+// input. A family left out of this build (MOTE_OP_CONFIG) aliases nothing. The terms of the
+// other ops fold away, and the rest compile to a few range checks.
+namespace {
+constexpr bool aliases(bool family_on, mote_op_alias alias) { return family_on && alias != MOTE_ALIAS_NONE; }
+}  // namespace
+
 bool op_may_alias(int32_t code) {
-  if (code < 0 || code >= MOTE_OP_COUNT) return false;
-  const auto infer = kOps[code].infer;
-  return (MOTE_FAMILY_ON(unary) && infer == infer_unary) || (MOTE_FAMILY_ON(binary) && infer == infer_binary) ||
-         (MOTE_FAMILY_ON(reshape) && infer == infer_reshape) || (MOTE_FAMILY_ON(copy) && infer == infer_copy) ||
-         (MOTE_FAMILY_ON(qbinary) && infer == infer_qbinary) ||
-         (MOTE_FAMILY_ON(quantize) && infer == infer_quantize && (code == MOTE_OP_LUT || code == MOTE_OP_REQUANTIZE));
+#define MOTE_X_ALIAS(e, name, family, alias, ...) || (aliases(MOTE_FAMILY_ON(family), MOTE_ALIAS_##alias) && code == MOTE_OP_##e)
+  return false MOTE_OP_RECORDS(MOTE_X_ALIAS);
+#undef MOTE_X_ALIAS
 }
 
 Status op_infer(const OpArgs& args, TensorView* inferred, uint32_t* scratch_bytes) {

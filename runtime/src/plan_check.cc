@@ -34,7 +34,14 @@ bool steps_overlap(const mote_tensor_record& a, const mote_tensor_record& b) {
   return a.first_step <= b.last_step && b.first_step <= a.last_step;
 }
 
-bool is_view(int32_t code) { return code == MOTE_OP_RESHAPE || code == MOTE_OP_COPY; }
+// The alias column of the op records (mote/ops.h): output 0 is input 0's bytes unchanged
+// (Reshape, Copy) rather than written in place. The terms of other ops fold away.
+constexpr bool views(mote_op_alias alias) { return alias == MOTE_ALIAS_VIEW || alias == MOTE_ALIAS_VIEW_ALLOWED; }
+bool is_view(int32_t code) {
+#define MOTE_X_VIEW(e, name, family, alias, ...) || (views(MOTE_ALIAS_##alias) && code == MOTE_OP_##e)
+  return false MOTE_OP_RECORDS(MOTE_X_VIEW);
+#undef MOTE_X_VIEW
+}
 
 }  // namespace
 

@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "cli.h"
+#include "mote/op_traits.h"
 #include "mote/platform.h"
 
 namespace mote_cli {
@@ -284,28 +285,26 @@ uint64_t op_macs(const mote::Model& m, uint32_t k) {
     for (int d = 0; d < t.rank; ++d) n *= uint64_t(t.dims[d]);
     return n;
   };
-  switch (op.code) {
-    case MOTE_OP_QCONV:
-    case MOTE_OP_CONV: {
+  switch (mote::op_traits(op.code).macs) {  // the op's record, mote/ops.h
+    case mote::MOTE_MACS_CONV: {
       const auto& w = dims(1);
       uint64_t per = 1;
       for (int d = 1; d < w.rank; ++d) per *= uint64_t(w.dims[d]);
       return numel(dims(op.num_inputs)) * per;
     }
-    case MOTE_OP_CONV_TRANSPOSE: {
+    case mote::MOTE_MACS_CONV_TRANSPOSE: {
       const auto& w = dims(1);
       uint64_t per = 1;
       for (int d = 1; d < w.rank; ++d) per *= uint64_t(w.dims[d]);
       return numel(dims(0)) * per;
     }
-    case MOTE_OP_GEMM: {
+    case mote::MOTE_MACS_GEMM: {
       const auto& a = dims(0);
       const auto* p = static_cast<const mote_gemm_params*>(m.params(op));
       const uint64_t kdim = uint64_t(p->trans_a ? a.dims[0] : a.dims[1]);
       return numel(dims(op.num_inputs)) * kdim;
     }
-    case MOTE_OP_QMATMUL:
-    case MOTE_OP_MATMUL: {
+    case mote::MOTE_MACS_MATMUL: {
       const auto& a = dims(0);
       return numel(dims(op.num_inputs)) * uint64_t(a.dims[a.rank - 1]);
     }

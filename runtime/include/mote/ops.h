@@ -1,9 +1,9 @@
 /* Mote's op set: one flat enum shared by the blob, the converter and the runtime, and the
  * fixed parameter record each op carries in the blob.
  *
- * Op codes are stable: append new ops at the end of MOTE_OP_LIST, never reorder. Each entry is
- * X(ENUM_SUFFIX, "Name", family); ops of one family share the shape-inference/checking
- * function and the kernel dispatcher (runtime/src/op_table.cc), which switch on the code.
+ * Op codes are stable: append new ops at the end of MOTE_OP_TABLE, never reorder. Each row is the
+ * op's record (below); ops of one family share the shape-inference/checking function and the
+ * kernel dispatcher (runtime/src/op_table.cc), which switch on the code.
  *
  * All parameter records are plain structs of 32-bit fields, stored little-endian and 4-byte
  * aligned in the blob's PARAMS section. Spatial arrays hold up to MOTE_MAX_SPATIAL dims. */
@@ -32,120 +32,150 @@ typedef enum mote_dtype {
   MOTE_BOOL = 9
 } mote_dtype;
 
-#define MOTE_OP_LIST(X)                                  \
-  X(COPY, "Copy", copy)                                  \
-  X(RESHAPE, "Reshape", reshape)                         \
-  X(RELU, "Relu", unary)                                 \
-  X(LEAKY_RELU, "LeakyRelu", unary)                      \
-  X(SIGMOID, "Sigmoid", unary)                           \
-  X(TANH, "Tanh", unary)                                 \
-  X(HARD_SIGMOID, "HardSigmoid", unary)                  \
-  X(HARD_SWISH, "HardSwish", unary)                      \
-  X(ELU, "Elu", unary)                                   \
-  X(SELU, "Selu", unary)                                 \
-  X(SOFTPLUS, "Softplus", unary)                         \
-  X(SOFTSIGN, "Softsign", unary)                         \
-  X(ERF, "Erf", unary)                                   \
-  X(CLIP, "Clip", unary)                                 \
-  X(EXP, "Exp", unary)                                   \
-  X(LOG, "Log", unary)                                   \
-  X(SQRT, "Sqrt", unary)                                 \
-  X(ABS, "Abs", unary)                                   \
-  X(NEG, "Neg", unary)                                   \
-  X(RECIPROCAL, "Reciprocal", unary)                     \
-  X(FLOOR, "Floor", unary)                               \
-  X(CEIL, "Ceil", unary)                                 \
-  X(ROUND, "Round", unary)                               \
-  X(SIGN, "Sign", unary)                                 \
-  X(SIN, "Sin", unary)                                   \
-  X(COS, "Cos", unary)                                   \
-  X(NOT, "Not", unary)                                   \
-  X(ADD, "Add", binary)                                  \
-  X(SUB, "Sub", binary)                                  \
-  X(MUL, "Mul", binary)                                  \
-  X(DIV, "Div", binary)                                  \
-  X(POW, "Pow", binary)                                  \
-  X(MAX, "Max", binary)                                  \
-  X(MIN, "Min", binary)                                  \
-  X(PRELU, "PRelu", binary)                              \
-  X(EQUAL, "Equal", binary)                              \
-  X(LESS, "Less", binary)                                \
-  X(GREATER, "Greater", binary)                          \
-  X(LESS_OR_EQUAL, "LessOrEqual", binary)                \
-  X(GREATER_OR_EQUAL, "GreaterOrEqual", binary)          \
-  X(AND, "And", binary)                                  \
-  X(OR, "Or", binary)                                    \
-  X(XOR, "Xor", binary)                                  \
-  X(WHERE, "Where", where)                               \
-  X(CAST, "Cast", cast)                                  \
-  X(CONV, "Conv", conv)                                  \
-  X(CONV_TRANSPOSE, "ConvTranspose", conv_transpose)     \
-  X(GEMM, "Gemm", gemm)                                  \
-  X(MATMUL, "MatMul", matmul)                            \
-  X(MAX_POOL, "MaxPool", pool)                           \
-  X(AVERAGE_POOL, "AveragePool", pool)                   \
-  X(GLOBAL_AVERAGE_POOL, "GlobalAveragePool", global_pool) \
-  X(GLOBAL_MAX_POOL, "GlobalMaxPool", global_pool)       \
-  X(BATCH_NORM, "BatchNormalization", norm)              \
-  X(LAYER_NORM, "LayerNormalization", norm)              \
-  X(INSTANCE_NORM, "InstanceNormalization", norm)        \
-  X(SOFTMAX, "Softmax", softmax)                         \
-  X(LOG_SOFTMAX, "LogSoftmax", softmax)                  \
-  X(TRANSPOSE, "Transpose", transpose)                   \
-  X(CONCAT, "Concat", concat)                            \
-  X(SPLIT, "Split", split)                               \
-  X(SLICE, "Slice", slice)                               \
-  X(GATHER, "Gather", gather)                            \
-  X(PAD, "Pad", pad)                                     \
-  X(TILE, "Tile", tile)                                  \
-  X(EXPAND, "Expand", expand)                            \
-  X(RESIZE, "Resize", resize)                            \
-  X(DEPTH_TO_SPACE, "DepthToSpace", depth_space)         \
-  X(SPACE_TO_DEPTH, "SpaceToDepth", depth_space)         \
-  X(REDUCE_MEAN, "ReduceMean", reduce)                   \
-  X(REDUCE_SUM, "ReduceSum", reduce)                     \
-  X(REDUCE_MAX, "ReduceMax", reduce)                     \
-  X(REDUCE_MIN, "ReduceMin", reduce)                     \
-  X(REDUCE_PROD, "ReduceProd", reduce)                   \
-  X(REDUCE_L2, "ReduceL2", reduce)                       \
-  X(REDUCE_LOG_SUM_EXP, "ReduceLogSumExp", reduce)       \
-  X(REDUCE_L1, "ReduceL1", reduce)                       \
-  X(REDUCE_SUM_SQUARE, "ReduceSumSquare", reduce)        \
-  X(REDUCE_LOG_SUM, "ReduceLogSum", reduce)              \
-  X(ARG_MAX, "ArgMax", arg_reduce)                       \
-  X(ARG_MIN, "ArgMin", arg_reduce)                       \
-  X(MOD, "Mod", binary)                                  \
-  X(TAN, "Tan", unary)                                   \
-  X(ASIN, "Asin", unary)                                 \
-  X(ACOS, "Acos", unary)                                 \
-  X(ATAN, "Atan", unary)                                 \
-  X(SINH, "Sinh", unary)                                 \
-  X(COSH, "Cosh", unary)                                 \
-  X(ASINH, "Asinh", unary)                               \
-  X(ACOSH, "Acosh", unary)                               \
-  X(ATANH, "Atanh", unary)                               \
-  X(THRESHOLDED_RELU, "ThresholdedRelu", unary)          \
-  X(CELU, "Celu", unary)                                 \
-  X(GELU, "Gelu", unary)                                 \
-  X(MISH, "Mish", unary)                                 \
-  X(IDENTITY, "Identity", unary)                         \
-  X(IS_NAN, "IsNaN", unary)                              \
-  X(IS_INF, "IsInf", unary)                              \
-  X(GATHER_ELEMENTS, "GatherElements", gather)           \
-  X(HARDMAX, "Hardmax", softmax)                         \
-  X(LP_NORM, "LpNormalization", norm)                    \
-  X(CUM_SUM, "CumSum", cum_sum)                          \
-  X(QUANTIZE, "QuantizeLinear", quantize)                \
-  X(DEQUANTIZE, "DequantizeLinear", quantize)            \
-  X(DYNAMIC_QUANTIZE, "DynamicQuantizeLinear", quantize) \
-  X(FLIP_SIGN, "FlipSign", quantize)                     \
-  X(REQUANTIZE, "Requantize", quantize)                  \
-  X(LUT, "Lut", quantize)                                \
-  X(QCONV, "QConv", qconv)                               \
-  X(QMATMUL, "QMatMul", qmatmul)                         \
-  X(QADD, "QAdd", qbinary)                               \
-  X(QMUL, "QMul", qbinary)                               \
-  X(QSOFTMAX, "QSoftmax", qsoftmax)
+/* The op records: every fact about an op sits in its row of MOTE_OP_TABLE,
+ *   R(X, ENUM_SUFFIX, "Name", family, alias, int8, fuse, macs)
+ * and everything else (the enum, the runtime's op table, the planner, PTQ, fusion, the CLI's MAC
+ * counts) reads them from here. docs/adding-an-op.md says what each column means for a new op.
+ *
+ *   family  shape inference and kernel dispatch: infer_<family>/run_<family> in the runtime.
+ *   alias   whether output 0 may share an input's bytes (mote_op_alias below: VIEW, IN_PLACE,
+ *           VIEW_ALLOWED, IN_PLACE_ALLOWED or NONE). The runtime's verifier accepts any alias
+ *           but NONE; the planner makes the VIEW and IN_PLACE ones.
+ *   int8    what post-training quantisation does with the float op (converter only):
+ *           KERNEL  rewritten to an int8 kernel of its own (QConv, QMatMul, QAdd, ...);
+ *           LUT     a one-input op that becomes a 256-entry table (Lut) built from its float kernel;
+ *           PASS    data movement: the same op on int8, its output keeps its input's parameters;
+ *           NONE    stays as it is (float).
+ *   fuse    activation fusion (converter only): SLOT_CONV / SLOT_GEMM / SLOT_MATMUL / SLOT_BINARY
+ *           for an op whose params (mote_conv_params, mote_gemm_params, mote_matmul_params,
+ *           mote_binary_params) carry a `mote_act` that absorbs a following activation;
+ *           ACT_RELU / ACT_CLIP / ACT_LEAKY_RELU for the activations it absorbs; else NONE.
+ *   macs    how the CLI counts multiply-accumulates: CONV, CONV_TRANSPOSE, GEMM, MATMUL or NONE.
+ *
+ * MOTE_OP_RECORDS(X) expands X(ENUM_SUFFIX, "Name", family, alias, int8, fuse, macs) per op;
+ * MOTE_OP_LIST(X) expands X(ENUM_SUFFIX, "Name", family), the columns the kernels need.
+ * Columns the runtime does not read cost it nothing: a macro column is compiled only where a
+ * table is expanded from it. */
+#define MOTE_OP_TABLE(X, R) \
+  R(X, COPY,                "Copy",                  copy,           VIEW_ALLOWED,     NONE,   NONE,           NONE)           \
+  R(X, RESHAPE,             "Reshape",               reshape,        VIEW,             PASS,   NONE,           NONE)           \
+  R(X, RELU,                "Relu",                  unary,          IN_PLACE,         LUT,    ACT_RELU,       NONE)           \
+  R(X, LEAKY_RELU,          "LeakyRelu",             unary,          IN_PLACE,         LUT,    ACT_LEAKY_RELU, NONE)           \
+  R(X, SIGMOID,             "Sigmoid",               unary,          IN_PLACE,         LUT,    NONE,           NONE)           \
+  R(X, TANH,                "Tanh",                  unary,          IN_PLACE,         LUT,    NONE,           NONE)           \
+  R(X, HARD_SIGMOID,        "HardSigmoid",           unary,          IN_PLACE,         LUT,    NONE,           NONE)           \
+  R(X, HARD_SWISH,          "HardSwish",             unary,          IN_PLACE,         LUT,    NONE,           NONE)           \
+  R(X, ELU,                 "Elu",                   unary,          IN_PLACE,         LUT,    NONE,           NONE)           \
+  R(X, SELU,                "Selu",                  unary,          IN_PLACE,         LUT,    NONE,           NONE)           \
+  R(X, SOFTPLUS,            "Softplus",              unary,          IN_PLACE,         LUT,    NONE,           NONE)           \
+  R(X, SOFTSIGN,            "Softsign",              unary,          IN_PLACE,         LUT,    NONE,           NONE)           \
+  R(X, ERF,                 "Erf",                   unary,          IN_PLACE,         LUT,    NONE,           NONE)           \
+  R(X, CLIP,                "Clip",                  unary,          IN_PLACE,         LUT,    ACT_CLIP,       NONE)           \
+  R(X, EXP,                 "Exp",                   unary,          IN_PLACE,         LUT,    NONE,           NONE)           \
+  R(X, LOG,                 "Log",                   unary,          IN_PLACE,         NONE,   NONE,           NONE)           \
+  R(X, SQRT,                "Sqrt",                  unary,          IN_PLACE,         NONE,   NONE,           NONE)           \
+  R(X, ABS,                 "Abs",                   unary,          IN_PLACE,         LUT,    NONE,           NONE)           \
+  R(X, NEG,                 "Neg",                   unary,          IN_PLACE,         LUT,    NONE,           NONE)           \
+  R(X, RECIPROCAL,          "Reciprocal",            unary,          IN_PLACE,         NONE,   NONE,           NONE)           \
+  R(X, FLOOR,               "Floor",                 unary,          IN_PLACE,         NONE,   NONE,           NONE)           \
+  R(X, CEIL,                "Ceil",                  unary,          IN_PLACE,         NONE,   NONE,           NONE)           \
+  R(X, ROUND,               "Round",                 unary,          IN_PLACE,         NONE,   NONE,           NONE)           \
+  R(X, SIGN,                "Sign",                  unary,          IN_PLACE,         NONE,   NONE,           NONE)           \
+  R(X, SIN,                 "Sin",                   unary,          IN_PLACE,         NONE,   NONE,           NONE)           \
+  R(X, COS,                 "Cos",                   unary,          IN_PLACE,         NONE,   NONE,           NONE)           \
+  R(X, NOT,                 "Not",                   unary,          IN_PLACE_ALLOWED, NONE,   NONE,           NONE)           \
+  R(X, ADD,                 "Add",                   binary,         IN_PLACE,         KERNEL, SLOT_BINARY,    NONE)           \
+  R(X, SUB,                 "Sub",                   binary,         IN_PLACE,         NONE,   SLOT_BINARY,    NONE)           \
+  R(X, MUL,                 "Mul",                   binary,         IN_PLACE,         KERNEL, SLOT_BINARY,    NONE)           \
+  R(X, DIV,                 "Div",                   binary,         IN_PLACE,         NONE,   NONE,           NONE)           \
+  R(X, POW,                 "Pow",                   binary,         IN_PLACE,         NONE,   NONE,           NONE)           \
+  R(X, MAX,                 "Max",                   binary,         IN_PLACE,         NONE,   NONE,           NONE)           \
+  R(X, MIN,                 "Min",                   binary,         IN_PLACE,         NONE,   NONE,           NONE)           \
+  R(X, PRELU,               "PRelu",                 binary,         IN_PLACE,         NONE,   NONE,           NONE)           \
+  R(X, EQUAL,               "Equal",                 binary,         IN_PLACE_ALLOWED, NONE,   NONE,           NONE)           \
+  R(X, LESS,                "Less",                  binary,         IN_PLACE_ALLOWED, NONE,   NONE,           NONE)           \
+  R(X, GREATER,             "Greater",               binary,         IN_PLACE_ALLOWED, NONE,   NONE,           NONE)           \
+  R(X, LESS_OR_EQUAL,       "LessOrEqual",           binary,         IN_PLACE_ALLOWED, NONE,   NONE,           NONE)           \
+  R(X, GREATER_OR_EQUAL,    "GreaterOrEqual",        binary,         IN_PLACE_ALLOWED, NONE,   NONE,           NONE)           \
+  R(X, AND,                 "And",                   binary,         IN_PLACE_ALLOWED, NONE,   NONE,           NONE)           \
+  R(X, OR,                  "Or",                    binary,         IN_PLACE_ALLOWED, NONE,   NONE,           NONE)           \
+  R(X, XOR,                 "Xor",                   binary,         IN_PLACE_ALLOWED, NONE,   NONE,           NONE)           \
+  R(X, WHERE,               "Where",                 where,          NONE,             NONE,   NONE,           NONE)           \
+  R(X, CAST,                "Cast",                  cast,           NONE,             NONE,   NONE,           NONE)           \
+  R(X, CONV,                "Conv",                  conv,           NONE,             KERNEL, SLOT_CONV,      CONV)           \
+  R(X, CONV_TRANSPOSE,      "ConvTranspose",         conv_transpose, NONE,             NONE,   SLOT_CONV,      CONV_TRANSPOSE) \
+  R(X, GEMM,                "Gemm",                  gemm,           NONE,             KERNEL, SLOT_GEMM,      GEMM)           \
+  R(X, MATMUL,              "MatMul",                matmul,         NONE,             KERNEL, SLOT_MATMUL,    MATMUL)         \
+  R(X, MAX_POOL,            "MaxPool",               pool,           NONE,             PASS,   NONE,           NONE)           \
+  R(X, AVERAGE_POOL,        "AveragePool",           pool,           NONE,             PASS,   NONE,           NONE)           \
+  R(X, GLOBAL_AVERAGE_POOL, "GlobalAveragePool",     global_pool,    NONE,             PASS,   NONE,           NONE)           \
+  R(X, GLOBAL_MAX_POOL,     "GlobalMaxPool",         global_pool,    NONE,             PASS,   NONE,           NONE)           \
+  R(X, BATCH_NORM,          "BatchNormalization",    norm,           NONE,             NONE,   NONE,           NONE)           \
+  R(X, LAYER_NORM,          "LayerNormalization",    norm,           NONE,             NONE,   NONE,           NONE)           \
+  R(X, INSTANCE_NORM,       "InstanceNormalization", norm,           NONE,             NONE,   NONE,           NONE)           \
+  R(X, SOFTMAX,             "Softmax",               softmax,        NONE,             KERNEL, NONE,           NONE)           \
+  R(X, LOG_SOFTMAX,         "LogSoftmax",            softmax,        NONE,             NONE,   NONE,           NONE)           \
+  R(X, TRANSPOSE,           "Transpose",             transpose,      NONE,             PASS,   NONE,           NONE)           \
+  R(X, CONCAT,              "Concat",                concat,         NONE,             KERNEL, NONE,           NONE)           \
+  R(X, SPLIT,               "Split",                 split,          NONE,             PASS,   NONE,           NONE)           \
+  R(X, SLICE,               "Slice",                 slice,          NONE,             PASS,   NONE,           NONE)           \
+  R(X, GATHER,              "Gather",                gather,         NONE,             PASS,   NONE,           NONE)           \
+  R(X, PAD,                 "Pad",                   pad,            NONE,             PASS,   NONE,           NONE)           \
+  R(X, TILE,                "Tile",                  tile,           NONE,             PASS,   NONE,           NONE)           \
+  R(X, EXPAND,              "Expand",                expand,         NONE,             PASS,   NONE,           NONE)           \
+  R(X, RESIZE,              "Resize",                resize,         NONE,             PASS,   NONE,           NONE)           \
+  R(X, DEPTH_TO_SPACE,      "DepthToSpace",          depth_space,    NONE,             PASS,   NONE,           NONE)           \
+  R(X, SPACE_TO_DEPTH,      "SpaceToDepth",          depth_space,    NONE,             PASS,   NONE,           NONE)           \
+  R(X, REDUCE_MEAN,         "ReduceMean",            reduce,         NONE,             PASS,   NONE,           NONE)           \
+  R(X, REDUCE_SUM,          "ReduceSum",             reduce,         NONE,             NONE,   NONE,           NONE)           \
+  R(X, REDUCE_MAX,          "ReduceMax",             reduce,         NONE,             PASS,   NONE,           NONE)           \
+  R(X, REDUCE_MIN,          "ReduceMin",             reduce,         NONE,             PASS,   NONE,           NONE)           \
+  R(X, REDUCE_PROD,         "ReduceProd",            reduce,         NONE,             NONE,   NONE,           NONE)           \
+  R(X, REDUCE_L2,           "ReduceL2",              reduce,         NONE,             NONE,   NONE,           NONE)           \
+  R(X, REDUCE_LOG_SUM_EXP,  "ReduceLogSumExp",       reduce,         NONE,             NONE,   NONE,           NONE)           \
+  R(X, REDUCE_L1,           "ReduceL1",              reduce,         NONE,             NONE,   NONE,           NONE)           \
+  R(X, REDUCE_SUM_SQUARE,   "ReduceSumSquare",       reduce,         NONE,             NONE,   NONE,           NONE)           \
+  R(X, REDUCE_LOG_SUM,      "ReduceLogSum",          reduce,         NONE,             NONE,   NONE,           NONE)           \
+  R(X, ARG_MAX,             "ArgMax",                arg_reduce,     NONE,             NONE,   NONE,           NONE)           \
+  R(X, ARG_MIN,             "ArgMin",                arg_reduce,     NONE,             NONE,   NONE,           NONE)           \
+  R(X, MOD,                 "Mod",                   binary,         IN_PLACE_ALLOWED, NONE,   NONE,           NONE)           \
+  R(X, TAN,                 "Tan",                   unary,          IN_PLACE_ALLOWED, NONE,   NONE,           NONE)           \
+  R(X, ASIN,                "Asin",                  unary,          IN_PLACE_ALLOWED, NONE,   NONE,           NONE)           \
+  R(X, ACOS,                "Acos",                  unary,          IN_PLACE_ALLOWED, NONE,   NONE,           NONE)           \
+  R(X, ATAN,                "Atan",                  unary,          IN_PLACE_ALLOWED, NONE,   NONE,           NONE)           \
+  R(X, SINH,                "Sinh",                  unary,          IN_PLACE_ALLOWED, NONE,   NONE,           NONE)           \
+  R(X, COSH,                "Cosh",                  unary,          IN_PLACE_ALLOWED, NONE,   NONE,           NONE)           \
+  R(X, ASINH,               "Asinh",                 unary,          IN_PLACE_ALLOWED, NONE,   NONE,           NONE)           \
+  R(X, ACOSH,               "Acosh",                 unary,          IN_PLACE_ALLOWED, NONE,   NONE,           NONE)           \
+  R(X, ATANH,               "Atanh",                 unary,          IN_PLACE_ALLOWED, NONE,   NONE,           NONE)           \
+  R(X, THRESHOLDED_RELU,    "ThresholdedRelu",       unary,          IN_PLACE_ALLOWED, LUT,    NONE,           NONE)           \
+  R(X, CELU,                "Celu",                  unary,          IN_PLACE_ALLOWED, LUT,    NONE,           NONE)           \
+  R(X, GELU,                "Gelu",                  unary,          IN_PLACE,         LUT,    NONE,           NONE)           \
+  R(X, MISH,                "Mish",                  unary,          IN_PLACE,         LUT,    NONE,           NONE)           \
+  R(X, IDENTITY,            "Identity",              unary,          IN_PLACE_ALLOWED, NONE,   NONE,           NONE)           \
+  R(X, IS_NAN,              "IsNaN",                 unary,          IN_PLACE_ALLOWED, NONE,   NONE,           NONE)           \
+  R(X, IS_INF,              "IsInf",                 unary,          IN_PLACE_ALLOWED, NONE,   NONE,           NONE)           \
+  R(X, GATHER_ELEMENTS,     "GatherElements",        gather,         NONE,             NONE,   NONE,           NONE)           \
+  R(X, HARDMAX,             "Hardmax",               softmax,        NONE,             NONE,   NONE,           NONE)           \
+  R(X, LP_NORM,             "LpNormalization",       norm,           NONE,             NONE,   NONE,           NONE)           \
+  R(X, CUM_SUM,             "CumSum",                cum_sum,        NONE,             NONE,   NONE,           NONE)           \
+  R(X, QUANTIZE,            "QuantizeLinear",        quantize,       NONE,             NONE,   NONE,           NONE)           \
+  R(X, DEQUANTIZE,          "DequantizeLinear",      quantize,       NONE,             NONE,   NONE,           NONE)           \
+  R(X, DYNAMIC_QUANTIZE,    "DynamicQuantizeLinear", quantize,       NONE,             NONE,   NONE,           NONE)           \
+  R(X, FLIP_SIGN,           "FlipSign",              quantize,       NONE,             NONE,   NONE,           NONE)           \
+  R(X, REQUANTIZE,          "Requantize",            quantize,       IN_PLACE,         NONE,   NONE,           NONE)           \
+  R(X, LUT,                 "Lut",                   quantize,       IN_PLACE,         NONE,   NONE,           NONE)           \
+  R(X, QCONV,               "QConv",                 qconv,          NONE,             NONE,   NONE,           CONV)           \
+  R(X, QMATMUL,             "QMatMul",               qmatmul,        NONE,             NONE,   NONE,           MATMUL)         \
+  R(X, QADD,                "QAdd",                  qbinary,        IN_PLACE,         NONE,   NONE,           NONE)           \
+  R(X, QMUL,                "QMul",                  qbinary,        IN_PLACE,         NONE,   NONE,           NONE)           \
+  R(X, QSOFTMAX,            "QSoftmax",              qsoftmax,       NONE,             NONE,   NONE,           NONE)           \
+  R(X, TRILU,               "Trilu",                 trilu,          NONE,             NONE,   NONE,           NONE)
+
+#define MOTE_OP_RECORD_ALL(X, ...) X(__VA_ARGS__)
+#define MOTE_OP_RECORD_FAMILY(X, e, name, family, ...) X(e, name, family)
+#define MOTE_OP_RECORDS(X) MOTE_OP_TABLE(X, MOTE_OP_RECORD_ALL)
+#define MOTE_OP_LIST(X) MOTE_OP_TABLE(X, MOTE_OP_RECORD_FAMILY)
 
 typedef enum mote_op_code {
 #define MOTE_X_ENUM(e, name, family) MOTE_OP_##e,
@@ -153,6 +183,18 @@ typedef enum mote_op_code {
 #undef MOTE_X_ENUM
   MOTE_OP_COUNT
 } mote_op_code;
+
+/* An op's alias column: may output 0 share bytes with one of the op's inputs? */
+typedef enum mote_op_alias {
+  MOTE_ALIAS_NONE = 0,         /* never: output 0 has bytes of its own */
+  MOTE_ALIAS_VIEW = 1,         /* output 0 is input 0's bytes, unchanged (Reshape); planned */
+  MOTE_ALIAS_IN_PLACE = 2,     /* output 0 may be written over a same-sized input that dies at
+                                  this op (never a graph input); planned */
+  MOTE_ALIAS_VIEW_ALLOWED = 3, /* a legal view the planner does not make (Copy exists to give a
+                                  graph output a tensor of its own) */
+  MOTE_ALIAS_IN_PLACE_ALLOWED = 4 /* legal in place (the kernel allows it, the verifier accepts
+                                     it); the planner does not make it */
+} mote_op_alias;
 
 /* Activation fused into the op that produces a tensor (Conv, Gemm, MatMul, Add, ...). */
 typedef enum mote_act_kind {
@@ -355,6 +397,13 @@ typedef struct mote_cum_sum_params {
   int32_t exclusive;
   int32_t reverse;
 } mote_cum_sum_params;
+
+/* Trilu: in every matrix of the last two dims, element (i, j) stays when j - i >= k (upper = 1)
+ * or j - i <= k (upper = 0) and becomes zero otherwise. */
+typedef struct mote_trilu_params {
+  int32_t upper;
+  int32_t k;
+} mote_trilu_params;
 
 /* ---- int8 (docs/quantization.md is the normative description) ----------------------------
  * real = scale * (q - zero_point). Requantisation multiplies an int32 accumulator by a Q31
