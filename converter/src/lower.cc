@@ -66,7 +66,7 @@ int in_at(const std::vector<int>& in, size_t k) { return k < in.size() ? in[k] :
 
 int64_t norm_axis(Lowerer& L, int64_t axis, int64_t rank) {
   int64_t a = axis < 0 ? axis + rank : axis;
-  if (a < 0 || a >= std::max<int64_t>(rank, 1)) L.error("axis " + std::to_string(axis) + " out of range for rank " + std::to_string(rank));
+  if (a < 0 || a >= rank) L.error("axis " + std::to_string(axis) + " out of range for rank " + std::to_string(rank));
   return a;
 }
 

@@ -2,6 +2,7 @@
 #include "validate.h"
 
 #include <cmath>
+#include <functional>
 #include <cstring>
 #include <set>
 #include <vector>
@@ -197,6 +198,25 @@ void check_conv_ranks(onnx::InferenceContext& ctx, int weight) {
   }
 }
 
+// LayerNormalization's inference writes dims [axis, rank) of its statistics outputs without
+// checking the axis against the input's rank.
+void check_layer_norm_axis(onnx::InferenceContext& ctx) {
+  if (!onnx::hasInputShape(ctx, 0)) return;
+  const int64_t rank = ctx.getInputType(0)->tensor_type().shape().dim_size();
+  const onnx::AttributeProto* attr = ctx.getAttribute("axis");
+  const int64_t axis = attr ? attr->i() : -1;
+  if (axis < -rank || axis >= rank) fail_shape_inference("axis ", axis, " out of range for rank ", rank);
+}
+
+// The check to run before an op's own inference function, or null for ops whose inference needs
+// no guard.
+std::function<void(onnx::InferenceContext&)> guard_for(const std::string& op) {
+  const int weight = conv_weight_index(op);
+  if (weight >= 0) return [weight](onnx::InferenceContext& ctx) { check_conv_ranks(ctx, weight); };
+  if (op == "LayerNormalization") return check_layer_norm_axis;
+  return nullptr;
+}
+
 }  // namespace
 
 void validate_model(const onnx::ModelProto& model) {
@@ -222,8 +242,8 @@ void validate_model(const onnx::ModelProto& model) {
 const onnx::OpSchema* GuardedSchemaRegistry::GetSchema(const std::string& key, int max_inclusive_version,
                                                        const std::string& domain) const {
   const onnx::OpSchema* schema = onnx::OpSchemaRegistry::Schema(key, max_inclusive_version, domain);
-  const int weight = conv_weight_index(key);
-  if (!schema || weight < 0 || !(domain.empty() || domain == "ai.onnx") || !schema->has_type_and_shape_inference_function()) {
+  std::function<void(onnx::InferenceContext&)> guard = guard_for(key);
+  if (!schema || !guard || !(domain.empty() || domain == "ai.onnx") || !schema->has_type_and_shape_inference_function()) {
     return schema;
   }
   std::lock_guard<std::mutex> lock(mutex_);
@@ -231,8 +251,8 @@ const onnx::OpSchema* GuardedSchemaRegistry::GetSchema(const std::string& key, i
   if (!guarded) {
     guarded.reset(new onnx::OpSchema(*schema));
     onnx::InferenceFunction infer = schema->GetTypeAndShapeInferenceFunction();
-    guarded->TypeAndShapeInferenceFunction([infer, weight](onnx::InferenceContext& ctx) {
-      check_conv_ranks(ctx, weight);
+    guarded->TypeAndShapeInferenceFunction([infer, guard](onnx::InferenceContext& ctx) {
+      guard(ctx);
       infer(ctx);
     });
   }

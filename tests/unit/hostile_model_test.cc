@@ -432,3 +432,49 @@ TEST(HostileModel, NonFiniteCalibrationDataIsRefused) {
 }
 
 }  // namespace
+
+// ---- 8. Found by the fuzzers (tests/fuzz) after the classes above were closed --------------------
+
+// An axis of 0 on a scalar input was accepted and indexed an empty shape.
+TEST(HostileModel, AxisOnAScalarIsRefused) {
+  for (const char* op : {"Split", "Squeeze"}) {
+    Builder b(11);
+    b.input("x", {});
+    b.output("y", {});
+    auto* n = b.node(op, "victim", {"x"}, {"y"});
+    if (std::string(op) == "Squeeze") ints_attr(n, "axes", {0});
+    const std::string e = convert_error(b);
+    EXPECT_MENTIONS(e, "victim");
+    EXPECT_MENTIONS(e, "out of range for rank 0");
+  }
+}
+
+// ONNX's own LayerNormalization inference writes dims [axis, rank) of its statistics outputs
+// without checking the axis (SIGSEGV in the library).
+TEST(HostileModel, LayerNormalizationAxisOutOfRangeNeverReachesOnnxInference) {
+  for (int64_t axis : {int64_t(-100), int64_t(4), int64_t(1) << 40}) {
+    Builder b(17);
+    b.input("x", {1, 2, 3, 4});
+    b.floats("scale", {4}, {1, 1, 1, 1});
+    b.output("y", {-1, -1, -1, -1});
+    b.output("mean", {-1, -1, -1, -1});
+    int_attr(b.node("LayerNormalization", "victim", {"x", "scale"}, {"y", "mean"}), "axis", axis);
+    EXPECT_MENTIONS(convert_error(b), "victim");
+  }
+}
+
+// Clip bounds that are reversed or NaN: every kernel set clamps in its own order, so the result
+// would depend on the target.
+TEST(HostileModel, ReversedOrNaNClipBoundsAreRefused) {
+  for (float hi : {-1.0f, std::nanf("")}) {
+    Builder b;
+    b.input("x", {1, 4});
+    b.output("y", {1, 4});
+    b.floats("lo", {}, {0.0f});
+    b.floats("hi", {}, {hi});
+    b.node("Clip", "victim", {"x", "lo", "hi"}, {"y"});
+    const std::string e = convert_error(b);
+    EXPECT_MENTIONS(e, "victim");
+    EXPECT_MENTIONS(e, "Clip bounds");
+  }
+}

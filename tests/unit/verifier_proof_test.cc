@@ -331,3 +331,32 @@ TEST(DefinedArithmetic, Int8GlobalAveragePoolOverMoreThan2To24Elements) {
 }
 
 }  // namespace
+
+namespace {
+
+// Found by the blob fuzzer: int64 Neg/Abs of the most negative value, and Clip bounds (floats)
+// outside the int64 range, were undefined; reversed Clip bounds gave target-dependent results.
+TEST(DefinedArithmetic, IntegerNegAbsAndClipAtTheEdges) {
+  Buf x = make_t<int64_t>(MOTE_I64, {3}, {INT64_MIN, -5, INT64_MAX});
+  mote_unary_params p{};
+  std::vector<Buf> out;
+  ASSERT_EQ(run_op(MOTE_OP_NEG, p, {&x}, &out), Status::kOk);
+  EXPECT_EQ(values<int64_t>(out[0]), (std::vector<int64_t>{INT64_MIN, 5, -INT64_MAX}));
+  ASSERT_EQ(run_op(MOTE_OP_ABS, p, {&x}, &out), Status::kOk);
+  EXPECT_EQ(values<int64_t>(out[0]), (std::vector<int64_t>{INT64_MIN, 5, INT64_MAX}));
+  p.alpha = -6.7e22f, p.beta = 6.7e22f;  // wider than int64: nothing clips
+  ASSERT_EQ(run_op(MOTE_OP_CLIP, p, {&x}, &out), Status::kOk);
+  EXPECT_EQ(values<int64_t>(out[0]), (std::vector<int64_t>{INT64_MIN, -5, INT64_MAX}));
+  p.alpha = -1.0f, p.beta = 6.7e22f;
+  ASSERT_EQ(run_op(MOTE_OP_CLIP, p, {&x}, &out), Status::kOk);
+  EXPECT_EQ(values<int64_t>(out[0]), (std::vector<int64_t>{-1, -1, INT64_MAX}));
+  p.alpha = 0.0f, p.beta = -0.0625f;  // reversed
+  char err[192] = {0};
+  EXPECT_EQ(run_op(MOTE_OP_CLIP, p, {&x}, &out, 1, err), Status::kBadParams);
+  EXPECT_TRUE(contains(err, "reversed")) << err;
+  Buf f = make_t<float>(MOTE_F32, {2}, {1.0f, -1.0f});
+  mote_binary_params bp{{MOTE_ACT_CLIP, 0.0f, std::nanf("")}, 0};
+  EXPECT_EQ(run_op(MOTE_OP_ADD, bp, {&f, &f}, &out, 1, err), Status::kBadParams);
+}
+
+}  // namespace

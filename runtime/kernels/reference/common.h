@@ -136,10 +136,18 @@ inline float apply_act(const mote_act& act, float v) {
   }
 }
 
+// Clip bounds must be ordered numbers: every kernel set clamps with its own min/max order and
+// NaN rules, which agree only then.
+inline Status check_clip_bounds(const OpArgs& a, float lo, float hi) {
+  if (!(lo <= hi)) return Fail(a.diag, Status::kBadParams).s("Clip bounds [").f(lo).s(", ").f(hi).s("] are NaN or reversed");
+  return Status::kOk;
+}
+
 inline Status check_act(const OpArgs& a, const mote_act& act) {
   if (act.kind < MOTE_ACT_NONE || act.kind > MOTE_ACT_LEAKY_RELU) {
     return Fail(a.diag, Status::kBadParams).s("unknown fused activation ").i(act.kind);
   }
+  if (act.kind == MOTE_ACT_CLIP) return check_clip_bounds(a, act.alpha, act.beta);
   return Status::kOk;
 }
 

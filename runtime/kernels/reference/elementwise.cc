@@ -69,16 +69,27 @@ float unary_f32(int32_t code, const mote_unary_params& p, float x) {
   }
 }
 
-template <typename T>
-T unary_int(int32_t code, const mote_unary_params& p, T x) {
+// Integer unary ops compute in int64 (the values of every integer dtype fit), with the
+// arithmetic defined at the edges: -INT64_MIN wraps to itself, and Clip bounds (floats) saturate
+// to the int64 range, NaN bounds clip nothing.
+int64_t negate_wrapping(int64_t x) { return int64_t(uint64_t(0) - uint64_t(x)); }
+
+int64_t clip_bound(float bound, int64_t x) {
+  if (bound != bound) return x;
+  if (bound >= 9.2233720368547758e18f) return INT64_MAX;
+  if (bound <= -9.2233720368547758e18f) return INT64_MIN;
+  return int64_t(bound);
+}
+
+int64_t unary_int(int32_t code, const mote_unary_params& p, int64_t x) {
   switch (code) {
-    case MOTE_OP_RELU: return x > 0 ? x : T(0);
-    case MOTE_OP_ABS: return x < 0 ? T(-x) : x;
-    case MOTE_OP_NEG: return T(-x);
-    case MOTE_OP_SIGN: return x > 0 ? T(1) : (x < 0 ? T(-1) : T(0));
+    case MOTE_OP_RELU: return x > 0 ? x : 0;
+    case MOTE_OP_ABS: return x < 0 ? negate_wrapping(x) : x;
+    case MOTE_OP_NEG: return negate_wrapping(x);
+    case MOTE_OP_SIGN: return x > 0 ? 1 : (x < 0 ? -1 : 0);
     case MOTE_OP_CLIP: {
-      double v = double(x);
-      return v < p.alpha ? T(p.alpha) : (v > p.beta ? T(p.beta) : x);
+      const double v = double(x);
+      return v < p.alpha ? clip_bound(p.alpha, x) : (v > p.beta ? clip_bound(p.beta, x) : x);
     }
     default: return x;  // IDENTITY
   }
@@ -287,6 +298,7 @@ Status infer_unary(const OpArgs& a, TensorView* out, uint32_t*) {
   } else if (a.code == MOTE_OP_IDENTITY) {
     same_as(out, a.in[0], dt);
   } else if (dt == MOTE_F32 || (unary_takes_ints(a.code) && is_int(dt))) {
+    if (a.code == MOTE_OP_CLIP) MOTE_TRY(check_clip_bounds(a, a.p<mote_unary_params>().alpha, a.p<mote_unary_params>().beta));
     same_as(out, a.in[0], dt);
   } else {
     return Fail(a.diag, Status::kBadParams).s(op_name(a.code)).s(" does not take ").s(dtype_name(dt));
@@ -334,7 +346,7 @@ Status run_unary(const OpArgs& a) {
     case MOTE_U8:
       // Integers of every width in one loop, in int64: the narrow results wrap on the store
       // exactly as the same arithmetic in the narrow type does.
-      for (int64_t i = 0; i < n; ++i) store_int(a.out[0], i, unary_int<int64_t>(a.code, p, load_int(a.in[0], i)));
+      for (int64_t i = 0; i < n; ++i) store_int(a.out[0], i, unary_int(a.code, p, load_int(a.in[0], i)));
       return Status::kOk;
     default: return unsupported(a);
   }
