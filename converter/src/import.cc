@@ -47,9 +47,25 @@ Tensor tensor_from_proto(const onnx::TensorProto& p) {
   const int64_t n = t.numel();
   if (n > (int64_t(1) << 31)) throw ConvertError("tensor '" + p.name() + "' is too large");
   const size_t es = dtype_size(t.dtype);
+  // The data present must match the shape before anything is allocated: a few bytes of model
+  // may claim 2^31 elements.
+  int64_t present = 0;
+  if (p.has_raw_data()) {
+    present = int64_t(p.raw_data().size() / es);
+    if (p.raw_data().size() % es != 0) present = -1;
+  } else {
+    switch (t.dtype) {
+      case MOTE_F32: present = p.float_data_size(); break;
+      case MOTE_I64: present = p.int64_data_size(); break;
+      default: present = p.int32_data_size(); break;  // int32, and 8-bit types and bool
+    }
+  }
+  if (present != n) {
+    throw ConvertError("tensor '" + p.name() + "': " + (p.has_raw_data() ? "raw data size" : "element count") +
+                       " does not match its shape");
+  }
   t.data.assign(size_t(n) * es, 0);
   if (p.has_raw_data()) {
-    if (p.raw_data().size() != t.data.size()) throw ConvertError("tensor '" + p.name() + "': raw data size does not match its shape");
     if (!t.data.empty()) std::memcpy(t.data.data(), p.raw_data().data(), t.data.size());
     return t;
   }

@@ -478,3 +478,20 @@ TEST(HostileModel, ReversedOrNaNClipBoundsAreRefused) {
     EXPECT_MENTIONS(e, "Clip bounds");
   }
 }
+
+// An initialiser that claims 2^30 elements but carries one was allocated (4 GB) before its
+// data was checked.
+TEST(HostileModel, InitializerWithoutItsDataIsRefusedBeforeAllocating) {
+  Builder b;
+  b.input("x", {1});
+  b.output("y", {1});
+  auto* t = b.graph()->add_initializer();
+  t->set_name("big");
+  t->set_data_type(onnx::TensorProto::INT32);
+  t->add_dims(int64_t(1) << 30);
+  t->add_int32_data(7);  // one element of the 2^30 it claims
+  b.node("Identity", "victim", {"x"}, {"y"});
+  const auto t0 = std::chrono::steady_clock::now();
+  EXPECT_MENTIONS(convert_error(b), "element count does not match its shape");
+  EXPECT_LT(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(), 1.0);
+}

@@ -7,6 +7,8 @@
 // the blobs and values that used to trigger UndefinedBehaviorSanitizer.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <cstring>
 #include <string>
@@ -357,6 +359,52 @@ TEST(DefinedArithmetic, IntegerNegAbsAndClipAtTheEdges) {
   Buf f = make_t<float>(MOTE_F32, {2}, {1.0f, -1.0f});
   mote_binary_params bp{{MOTE_ACT_CLIP, 0.0f, std::nanf("")}, 0};
   EXPECT_EQ(run_op(MOTE_OP_ADD, bp, {&f, &f}, &out, 1, err), Status::kBadParams);
+}
+
+}  // namespace
+
+namespace {
+
+// Found by the blob fuzzer: an output zero point far outside int8 (the verifier took any value)
+// gave different bytes on the x86 int8 kernels and the reference.
+TEST(DefinedArithmetic, OutputZeroPointsOutsideInt8AreRefused) {
+  Buf a = make(MOTE_I8, {1, 4});
+  Buf b = make(MOTE_I8, {4, 2});
+  Buf mult = make_t<int32_t>(MOTE_I32, {1}, {1 << 30});
+  Buf shift = make_t<int32_t>(MOTE_I32, {1}, {0});
+  mote_qmatmul_params p{0, 788529024, -128, 127};
+  std::vector<Buf> out;
+  char err[192] = {0};
+  EXPECT_EQ(run_op(MOTE_OP_QMATMUL, p, {&a, &b, nullptr, &mult, &shift}, &out, 1, err), Status::kBadParams);
+  EXPECT_TRUE(contains(err, "zero point")) << err;
+  p.out_zp = 127;
+  EXPECT_EQ(run_op(MOTE_OP_QMATMUL, p, {&a, &b, nullptr, &mult, &shift}, &out, 1, err), Status::kOk) << err;
+}
+
+// Found by the converter fuzzer: MaxPool with kernel [8, 65535] and SAME padding over a 32x32
+// input walked every padded tap (over 10 s). Only the taps inside the input are visited now.
+TEST(DefinedArithmetic, HugePoolingKernelsCostWhatTheirInputDoes) {
+  Buf x = make(MOTE_F32, {1, 1, 32, 32});
+  for (int i = 0; i < 32 * 32; ++i) reinterpret_cast<float*>(x.bytes.data())[i] = float(i % 97);
+  mote_pool_params p{};
+  p.spatial_rank = 2;
+  p.kernel[0] = 8, p.kernel[1] = 65535;
+  p.stride[0] = p.stride[1] = p.dilation[0] = p.dilation[1] = 1;
+  p.pad_begin[0] = 3, p.pad_end[0] = 4, p.pad_begin[1] = 32767, p.pad_end[1] = 32767;
+  for (int32_t code : {int32_t(MOTE_OP_MAX_POOL), int32_t(MOTE_OP_AVERAGE_POOL)}) {
+    p.count_include_pad = code == MOTE_OP_AVERAGE_POOL;
+    std::vector<Buf> out;
+    const auto t0 = std::chrono::steady_clock::now();
+    ASSERT_EQ(run_op(code, p, {&x}, &out), Status::kOk);
+    EXPECT_LT(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(), 2.0);
+    const float* y = reinterpret_cast<const float*>(out[0].bytes.data());
+    // Row 0 sees input rows 0..4 whole: the max of those 160 values; the average counts every
+    // tap of the 8 x 65535 window.
+    float want = 0.0f, sum = 0.0f;
+    for (int i = 0; i < 5 * 32; ++i) want = std::max(want, float(i % 97)), sum += float(i % 97);
+    if (code == MOTE_OP_MAX_POOL) EXPECT_EQ(y[0], want);
+    if (code == MOTE_OP_AVERAGE_POOL) EXPECT_FLOAT_EQ(y[0], sum / (8.0f * 65535.0f));
+  }
 }
 
 }  // namespace

@@ -17,6 +17,16 @@ int32_t rounded_average(int64_t sum, int64_t count) {
   return int32_t(sum >= 0 ? (sum + count / 2) / count : (sum - count / 2) / count);
 }
 
+// The taps k in [0, n) whose position start + k * step (step >= 1) lies in [lo, hi): [*first, *last).
+void tap_range(int64_t start, int64_t step, int64_t n, int64_t lo, int64_t hi, int64_t* first, int64_t* last) {
+  int64_t f = start >= lo ? 0 : (lo - start + step - 1) / step;
+  int64_t l = start >= hi ? 0 : (hi - start + step - 1) / step;
+  f = f < n ? f : n;
+  l = l < n ? l : n;
+  *first = f;
+  *last = l > f ? l : f;
+}
+
 Status check_pool_dtype(const OpArgs& a) {
   if (a.in[0].dtype != MOTE_F32 && a.in[0].dtype != MOTE_I8) {
     return Fail(a.diag, Status::kBadParams).s("input is ").s(dtype_name(a.in[0].dtype)).s(", expected float32 or int8");
@@ -79,20 +89,24 @@ void pool_planes(const OpArgs& a) {
     const T* xp = in + c * ih * iw;
     T* yp = out + c * oh * ow;
     for (int32_t i = 0; i < oh; ++i) {
+      // Only the taps inside the input are visited (a huge kernel over a small padded input
+      // costs what its input does); the padded taps are counted, not walked.
+      const int64_t row0 = int64_t(i) * sh - ph;
+      int64_t u0, u1, pu0, pu1;
+      tap_range(row0, dh, kh, 0, ih, &u0, &u1);
+      tap_range(row0, dh, kh, -int64_t(ph), int64_t(ih) + peh, &pu0, &pu1);
       for (int32_t j = 0; j < ow; ++j) {
+        const int64_t col0 = int64_t(j) * sw - pw;
+        int64_t v0, v1, pv0, pv1;
+        tap_range(col0, dw, kw, 0, iw, &v0, &v1);
+        tap_range(col0, dw, kw, -int64_t(pw), int64_t(iw) + pew, &pv0, &pv1);
         Acc acc = 0;
-        int32_t valid = 0, counted = 0;
+        const int64_t valid = (u1 - u0) * (v1 - v0), counted = (pu1 - pu0) * (pv1 - pv0);
         bool any = false;
-        for (int32_t u = 0; u < kh; ++u) {
-          const int32_t r = i * sh - ph + u * dh;
-          const bool row_in = r >= 0 && r < ih;
-          const bool row_padded = r >= -ph && r < ih + peh;
-          for (int32_t v = 0; v < kw; ++v) {
-            const int32_t col = j * sw - pw + v * dw;
-            if (row_padded && col >= -pw && col < iw + pew) ++counted;
-            if (!row_in || col < 0 || col >= iw) continue;
-            const Acc val = xp[int64_t(r) * iw + col];
-            ++valid;
+        for (int64_t u = u0; u < u1; ++u) {
+          const T* xr = xp + (row0 + u * dh) * iw;
+          for (int64_t v = v0; v < v1; ++v) {
+            const Acc val = xr[col0 + v * dw];
             if (is_max) {
               if (!any || val > acc || val != val) acc = val;
               any = true;
@@ -102,7 +116,7 @@ void pool_planes(const OpArgs& a) {
           }
         }
         if (!is_max) {
-          const int32_t div = p.count_include_pad ? counted : valid;
+          const int64_t div = p.count_include_pad ? counted : valid;
           if constexpr (sizeof(T) == 1) {
             acc = Acc(rounded_average(acc, div));
           } else {

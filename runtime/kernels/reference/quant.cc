@@ -291,7 +291,9 @@ Status infer_qconv(const OpArgs& a, TensorView* out, uint32_t*) {
   if (x.dims[1] % c.group != 0 || m % c.group != 0 || int64_t(w.dims[1]) * c.group != x.dims[1]) {
     return Fail(a.diag, Status::kBadParams).s("channels: X has ").i(x.dims[1]).s(", W ").dims(w.dims, w.rank);
   }
-  if (p.in_zp < -128 || p.in_zp > 127) return Fail(a.diag, Status::kBadParams).s("input zero point out of range");
+  if (p.in_zp < -128 || p.in_zp > 127 || p.out_zp < -128 || p.out_zp > 127) {
+    return Fail(a.diag, Status::kBadParams).s("zero point out of range");
+  }
   if (opt(a, 2) && (a.in[2].dtype != MOTE_I32 || a.in[2].numel() != m)) {
     return Fail(a.diag, Status::kBadParams).s("bias must be int32 [").i(m).s("]");
   }
@@ -394,7 +396,9 @@ Status infer_qmatmul(const OpArgs& a, TensorView* out, uint32_t*) {
   MOTE_TRY(broadcast_shapes(a, shapes, 2, out));
   out->dims[out->rank++] = A.dims[A.rank - 2];
   out->dims[out->rank++] = N;
-  if (p.a_zp < -128 || p.a_zp > 127) return Fail(a.diag, Status::kBadParams).s("A zero point out of range");
+  if (p.a_zp < -128 || p.a_zp > 127 || p.out_zp < -128 || p.out_zp > 127) {
+    return Fail(a.diag, Status::kBadParams).s("zero point out of range");
+  }
   if (opt(a, 2) && (a.in[2].dtype != MOTE_I32 || a.in[2].numel() != N)) {
     return Fail(a.diag, Status::kBadParams).s("bias must be int32 [").i(N).s("]");
   }
