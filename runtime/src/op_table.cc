@@ -111,4 +111,6 @@ Status op_run(const OpArgs& args) {
   return kOps[args.code].run(args);
 }
 
+Status op_run_reference(const OpArgs& args) { return kOps[args.code].run(args); }
+
 }  // namespace mote

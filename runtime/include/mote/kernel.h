@@ -155,6 +155,11 @@ Status op_infer(const OpArgs& args, TensorView* inferred, uint32_t* scratch_byte
 // Runs the op's reference (or selected optimised) kernel.
 Status op_run(const OpArgs& args);
 
+// Runs the op's reference kernel only, whatever optimised set this runtime build carries. The
+// converter folds constants, calibrates and builds int8 tables with it, so a blob's bytes do not
+// depend on the converting machine's CPU or on MOTE_KERNEL_ISA.
+Status op_run_reference(const OpArgs& args);
+
 }  // namespace mote
 
 #endif  // MOTE_KERNEL_H
