@@ -160,6 +160,14 @@ Status op_run(const OpArgs& args);
 // depend on the converting machine's CPU or on MOTE_KERNEL_ISA.
 Status op_run_reference(const OpArgs& args);
 
+// The infer/run pair of every op family named in MOTE_OP_LIST (mote/ops.h): defined by the
+// reference kernels (runtime/kernels/reference/), tabled by code in runtime/src/op_table.cc.
+#define MOTE_X_DECLARE(e, name, family) \
+  Status infer_##family(const OpArgs& a, TensorView* out, uint32_t* scratch); \
+  Status run_##family(const OpArgs& a);
+MOTE_OP_LIST(MOTE_X_DECLARE)
+#undef MOTE_X_DECLARE
+
 }  // namespace mote
 
 #endif  // MOTE_KERNEL_H
