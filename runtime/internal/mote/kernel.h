@@ -1,6 +1,11 @@
 // The kernel interface: what the session, the verifier and the converter's constant folder all
 // call. Kernels are plain functions over TensorViews, a parameter record and a scratch span.
 //
+// Internal: not part of the public API (mote/mote.h, mote/mote.hpp). It lives in
+// runtime/internal/, which the runtime's own sources and kernels, the converter, the CLI, the
+// tests and the benches see through the mote_runtime_internal CMake target. Kernels include this
+// header and nothing from runtime/src/.
+//
 // For every op family there are two functions (runtime/src/op_table.cc dispatches by code):
 //   infer: checks the parameter record and the input dtypes/shapes, computes the output
 //          dtypes/shapes and the scratch bytes the kernel needs. It is the single definition of
@@ -13,32 +18,9 @@
 #include <stdint.h>
 
 #include "mote/ops.h"
-#include "mote/status.h"
+#include "mote/status.hpp"
 
 namespace mote {
-
-enum class [[nodiscard]] Status : int32_t {
-  kOk = MOTE_OK,
-  kInvalidArgument = MOTE_ERR_INVALID_ARGUMENT,
-  kBadMagic = MOTE_ERR_BAD_MAGIC,
-  kVersion = MOTE_ERR_VERSION,
-  kTruncated = MOTE_ERR_TRUNCATED,
-  kChecksum = MOTE_ERR_CHECKSUM,
-  kMalformed = MOTE_ERR_MALFORMED,
-  kUnsupportedOp = MOTE_ERR_UNSUPPORTED_OP,
-  kBadParams = MOTE_ERR_BAD_PARAMS,
-  kArenaTooSmall = MOTE_ERR_ARENA_TOO_SMALL,
-  kAlignment = MOTE_ERR_ALIGNMENT,
-  kShape = MOTE_ERR_SHAPE,
-  kNotReady = MOTE_ERR_NOT_READY,
-  kRuntime = MOTE_ERR_RUNTIME,
-};
-
-#define MOTE_TRY(expr)                                   \
-  do {                                                   \
-    ::mote::Status mote_try_status_ = (expr);            \
-    if (mote_try_status_ != ::mote::Status::kOk) return mote_try_status_; \
-  } while (0)
 
 // A bounded text buffer for error detail. Methods chain; the text is cut at the capacity.
 // With MOTE_STRIP_ERROR_STRINGS defined it keeps nothing, so the strings compile out.
