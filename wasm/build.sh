@@ -101,7 +101,7 @@ build_kernels_test() {
   echo "== kernels-test: tests/wasm/kernels_test.cc"
   # Compiled optimised, linked at -O0: the optimising link runs emscripten's JS minifier, which
   # needs Node's acorn module, and the harness's JS does not need minifying.
-  em++ -O2 -msimd128 -std=c++17 -fno-exceptions -fno-rtti -I"$src/runtime/include" -I"$src" \
+  em++ -O2 -msimd128 -std=c++17 -fno-exceptions -fno-rtti -I"$src/runtime/include" -I"$src/runtime/internal" -I"$src" \
     -c "$src/tests/wasm/kernels_test.cc" -o "$out/build-simd/kernels_test.o"
   # Synchronous instantiation: the asynchronous path of 3.1.6 calls fetch() on a file path,
   # which Node 18+ has but cannot use for files.

@@ -8,7 +8,7 @@
 #include "mote/blob_format.h"
 #include "mote/converter.h"
 #include "mote/kernel.h"
-#include "mote/mote.hpp"
+#include "mote/model_records.hpp"
 
 namespace mote {
 namespace {

@@ -1329,7 +1329,7 @@ std::vector<int> Lowerer::emit(int32_t code, std::vector<uint8_t> params, const 
     args.out = out_views.data();
     args.scratch = scratch_buf.data();
     args.scratch_bytes = scratch;
-    st = op_run(args);
+    st = op_run_reference(args);  // reference kernels: the blob must not depend on the host CPU
     if (st != Status::kOk) error(std::string("while folding constants: ") + diag.text());
     ++folded_;
     if (code == MOTE_OP_DEQUANTIZE) remember_qsource(inputs, ids[0], params);

@@ -146,7 +146,7 @@ void run_float(const Graph& g, const std::vector<HostTensor>& samples, size_t in
     std::vector<uint8_t> scratch_buf(scratch + 16);
     args.scratch = scratch_buf.data();
     args.scratch_bytes = scratch;
-    if (op_run(args) != Status::kOk) throw ConvertError("calibration: op '" + op.name + "': " + diag.text());
+    if (op_run_reference(args) != Status::kOk) throw ConvertError("calibration: op '" + op.name + "': " + diag.text());
     for (int id : op.outputs) {
       const Tensor& t = g.tensors[size_t(id)];
       if (t.dtype == MOTE_F32) visit(id, reinterpret_cast<const float*>(values[size_t(id)].data()), t.numel());
@@ -731,7 +731,7 @@ class Rewriter {
       char text[192];
       Diag diag(text, sizeof text);
       OpArgs args{op.code, op.params.data(), uint32_t(op.params.size()), &vin, 1, &vout, 1, nullptr, 0, &diag};
-      if (op_run(args) != Status::kOk) return *reason = "table failed", false;
+      if (op_run_reference(args) != Status::kOk) return *reason = "table failed", false;
       Tensor table;
       table.name = t(y).name + "_table";
       table.dtype = MOTE_I8;

@@ -1,5 +1,5 @@
 // IEEE 802.3 CRC32 (reflected, polynomial 0xEDB88320), the blob checksum.
-#include "mote/mote.hpp"
+#include "mote/blob_format.h"
 
 namespace mote {
 namespace {

@@ -2,7 +2,7 @@
 // Each check names what is wrong and where ("tensor 12 'conv1.weight': ...").
 #include <string.h>
 
-#include "mote/mote.hpp"
+#include "mote/model_records.hpp"
 #include "mote/shape_math.h"
 
 namespace mote {
@@ -20,6 +20,9 @@ bool must_be_constant(int32_t code, uint32_t input) {
 }
 
 }  // namespace
+
+uint32_t Model::arena_bytes() const { return ready_ ? plan_->arena_bytes : 0; }
+uint32_t Model::lower_bound() const { return ready_ ? plan_->lower_bound : 0; }
 
 const char* Model::string(uint32_t offset) const {
   if (offset == MOTE_NONE || offset >= strings_size_) return "";

@@ -1,5 +1,5 @@
 // One const table indexed by op code: name, infer and run per op.
-#include "families.h"
+#include "mote/kernel.h"
 
 // A runtime built for known models (-DMOTE_OP_CONFIG='"model.h"': the header `mote convert
 // --c-array` writes, or one including several) keeps only the op families they use. The others
@@ -114,5 +114,7 @@ Status op_run(const OpArgs& args) {
 #endif
   return kOps[args.code].run(args);
 }
+
+Status op_run_reference(const OpArgs& args) { return kOps[args.code].run(args); }
 
 }  // namespace mote

@@ -19,7 +19,7 @@
 // Cost: one pass over the operands, then every pair of arena tensors (two compares each; the
 // alias walk runs only for pairs that do overlap), and every op's scratch against the live
 // tensors. No memory beyond a small stack frame.
-#include "mote/mote.hpp"
+#include "mote/model_records.hpp"
 
 namespace mote {
 namespace {

@@ -1,7 +1,7 @@
 // A Session runs a verified Model inside the caller's arena: no allocation, no global state.
 #include <string.h>
 
-#include "mote/mote.hpp"
+#include "mote/model_records.hpp"
 
 namespace mote {
 

@@ -16,7 +16,7 @@
 
 #include "mote/converter.h"
 #include "mote/mote.h"
-#include "mote/mote.hpp"
+#include "mote/model_records.hpp"  // internal: blob records, kernel ABI
 #include "onnx/onnx_pb.h"
 
 namespace mote_test {

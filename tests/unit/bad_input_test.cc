@@ -20,7 +20,7 @@
 
 #include "mote/converter.h"
 #include "mote/mote.h"
-#include "mote/mote.hpp"
+#include "mote/model_records.hpp"  // internal: blob records, kernel ABI
 #include "onnx/onnx_pb.h"
 #include "tests/unit/bad_input_fixture.h"
 

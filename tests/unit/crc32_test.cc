@@ -1,6 +1,6 @@
 #include <gtest/gtest.h>
 
-#include "mote/mote.hpp"
+#include "mote/blob_format.h"  // internal: mote::crc32
 
 TEST(Crc32, MatchesTheIeeeCheckValue) {
   const char* text = "123456789";

@@ -12,7 +12,7 @@
 #include <set>
 
 #include "mote/converter.h"
-#include "mote/mote.hpp"
+#include "mote/model_records.hpp"  // internal: blob records, kernel ABI
 #include "onnx/onnx_pb.h"
 
 namespace {

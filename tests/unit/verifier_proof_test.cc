@@ -15,7 +15,7 @@
 #include <vector>
 
 #include "mote/converter.h"
-#include "mote/mote.hpp"
+#include "mote/model_records.hpp"  // internal: blob records, kernel ABI
 #include "tests/unit/bad_input_fixture.h"
 #include "tests/unit/kernel_test_util.h"
 

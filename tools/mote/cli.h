@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "mote/converter.h"
-#include "mote/mote.hpp"
+#include "mote/model_records.hpp"  // internal: blob records, kernel ABI
 
 namespace mote_cli {
 

@@ -319,12 +319,24 @@ namespace {
 const char* kInfoHelp =
     "usage: mote info OUT.mote [--json] [--svg PLAN.svg]\n"
     "\n"
-    "Lists a blob's inputs and outputs, its ops with their MACs, the arena size and lower bound.\n"
+    "Lists a blob's inputs and outputs, its ops with their MACs, the arena size and lower bound,\n"
+    "and the blob hash: FNV-1a 64 of the whole file, so blobs converted on different machines can\n"
+    "be compared (the converter's output does not depend on the host CPU).\n"
     "\n"
     "options:\n"
     "  --json        print the same as JSON\n"
     "  --svg FILE    draw the arena plan: op step across, arena offset down, one box per tensor\n"
     "  -h, --help    show this help\n";
+
+// FNV-1a 64 of every byte of the blob (header and checksum included).
+uint64_t blob_fnv1a64(const uint8_t* data, size_t size) {
+  uint64_t h = 1469598103934665603ull;
+  for (size_t k = 0; k < size; ++k) {
+    h ^= data[k];
+    h *= 1099511628211ull;
+  }
+  return h;
+}
 
 struct Box {
   std::string name;
@@ -398,9 +410,11 @@ int cmd_info(const std::vector<std::string>& raw) {
   for (uint32_t k = 0; k < m.num_ops(); ++k) total_macs += op_macs(m, k);
   const auto& meta = m.meta();
   const uint64_t hash = (uint64_t(meta.source_hash_hi) << 32) | meta.source_hash_lo;
+  char blob_hash[17];
+  std::snprintf(blob_hash, sizeof blob_hash, "%016llx", static_cast<unsigned long long>(blob_fnv1a64(b.data, b.size)));
   if (a.flag("--json")) {
     std::ostringstream o;
-    o << "{\n  \"blob_bytes\": " << b.size << ",\n  \"producer\": \"" << json_escape(m.string(meta.producer)) << "\",\n  \"source\": \""
+    o << "{\n  \"blob_bytes\": " << b.size << ",\n  \"blob_fnv1a64\": \"" << blob_hash << "\",\n  \"producer\": \"" << json_escape(m.string(meta.producer)) << "\",\n  \"source\": \""
       << json_escape(m.string(meta.source_name)) << "\",\n  \"opset\": " << meta.opset << ",\n  \"arena_bytes\": " << m.arena_bytes()
       << ",\n  \"lower_bound\": " << m.lower_bound() << ",\n  \"weight_bytes\": " << m.plan().weight_bytes << ",\n  \"macs\": " << total_macs;
     auto io = [&](const char* key, uint32_t count, bool inputs) {
@@ -431,6 +445,7 @@ int cmd_info(const std::vector<std::string>& raw) {
   } else {
     std::printf("%s: %zu bytes, produced by %s from %s (opset %u, source hash %016llx)\n", a.positional[0].c_str(), b.size,
                 m.string(meta.producer), m.string(meta.source_name), meta.opset, static_cast<unsigned long long>(hash));
+    std::printf("blob hash: %s (FNV-1a 64 of all %zu bytes)\n", blob_hash, b.size);
     for (uint32_t k = 0; k < m.num_inputs(); ++k) {
       mote::TensorInfo info;
       (void)m.input_info(k, &info);

@@ -16,10 +16,19 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "mote/blob_format.h"
-#include "mote/kernel.h"
+#include "mote/ops.h"
+#include "mote/status.hpp"
+
+// Blob records and the kernel ABI are internal (runtime/internal/mote/blob_format.h, kernel.h);
+// the Model only points at them.
+struct mote_tensor_record;
+struct mote_op_record;
+struct mote_meta_record;
+struct mote_plan_record;
 
 namespace mote {
+
+struct TensorView;
 
 constexpr uint32_t kErrorTextBytes = 192;
 
@@ -43,8 +52,8 @@ class Model {
   bool ready() const { return ready_; }
   const char* error() const { return error_; }
 
-  uint32_t arena_bytes() const { return ready_ ? plan_->arena_bytes : 0; }
-  uint32_t lower_bound() const { return ready_ ? plan_->lower_bound : 0; }
+  uint32_t arena_bytes() const;
+  uint32_t lower_bound() const;
   uint32_t num_inputs() const { return ready_ ? num_inputs_ : 0; }
   uint32_t num_outputs() const { return ready_ ? num_outputs_ : 0; }
   Status input_info(uint32_t index, TensorInfo* info) const;
@@ -53,18 +62,20 @@ class Model {
   int32_t find_input(const char* name) const;
   int32_t find_output(const char* name) const;
 
-  // Read access to the verified records, for tools (mote info) and the session.
+  // Read access to the verified blob records, for tools (mote info), the session and tests. Not
+  // part of the application API: the record types and the inline definitions are in the
+  // internal header mote/model_records.hpp, which those users include explicitly.
   uint32_t num_tensors() const { return num_tensors_; }
   uint32_t num_ops() const { return num_ops_; }
-  const mote_tensor_record& tensor(uint32_t index) const { return tensors_[index]; }
-  const mote_op_record& op(uint32_t index) const { return ops_[index]; }
-  uint32_t operand(uint32_t index) const { return operands_[index]; }
-  const void* params(const mote_op_record& op) const { return params_ + op.params; }
+  inline const mote_tensor_record& tensor(uint32_t index) const;
+  inline const mote_op_record& op(uint32_t index) const;
+  inline uint32_t operand(uint32_t index) const;
+  inline const void* params(const mote_op_record& op) const;
   const char* string(uint32_t offset) const;  // "" for MOTE_NONE
-  const mote_meta_record& meta() const { return *meta_; }
-  const mote_plan_record& plan() const { return *plan_; }
-  uint32_t input_tensor(uint32_t index) const { return io_[index]; }
-  uint32_t output_tensor(uint32_t index) const { return io_[num_inputs_ + index]; }
+  inline const mote_meta_record& meta() const;
+  inline const mote_plan_record& plan() const;
+  inline uint32_t input_tensor(uint32_t index) const;
+  inline uint32_t output_tensor(uint32_t index) const;
   // A view of tensor `index` with data null (shape only) or resolved against `arena`.
   TensorView view(uint32_t index, uint8_t* arena) const;
 
@@ -119,9 +130,6 @@ class Session {
   uint8_t* arena_ = nullptr;
   char error_[kErrorTextBytes] = {0};
 };
-
-// IEEE CRC32 (the blob checksum), exposed for the converter and tests.
-uint32_t crc32(const uint8_t* data, size_t size, uint32_t crc = 0);
 
 }  // namespace mote
 

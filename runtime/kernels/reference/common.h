@@ -5,7 +5,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "../../src/families.h"
+#include "mote/kernel.h"
 #include "mote/shape_math.h"
 
 namespace mote {

@@ -26,7 +26,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "families.h"
 #include "mote/kernel.h"
 
 #ifndef MOTE_TEST_FLOAT

@@ -1,5 +1,6 @@
 /* Mote blob format v1: the records the converter writes and the runtime reads in place.
- * docs/blob-format.md is the normative description; this header is its C form.
+ * docs/blob-format.md is the normative description; this header is its C form. Internal (not
+ * part of the public API): the runtime, the converter, tools and tests include it.
  * All integers are little-endian; every record is a multiple of 4 bytes. */
 #ifndef MOTE_BLOB_FORMAT_H
 #define MOTE_BLOB_FORMAT_H
@@ -106,6 +107,13 @@ typedef struct mote_plan_record {
 
 #ifdef __cplusplus
 }
+
+#include <stddef.h>
+
+namespace mote {
+/* IEEE CRC32 (the blob checksum), for the verifier, the converter and tests. */
+uint32_t crc32(const uint8_t* data, size_t size, uint32_t crc = 0);
+}  // namespace mote
 #endif
 
 #endif /* MOTE_BLOB_FORMAT_H */

@@ -1,6 +1,11 @@
 // The kernel interface: what the session, the verifier and the converter's constant folder all
 // call. Kernels are plain functions over TensorViews, a parameter record and a scratch span.
 //
+// Internal: not part of the public API (mote/mote.h, mote/mote.hpp). It lives in
+// runtime/internal/, which the runtime's own sources and kernels, the converter, the CLI, the
+// tests and the benches see through the mote_runtime_internal CMake target. Kernels include this
+// header and nothing from runtime/src/.
+//
 // For every op family there are two functions (runtime/src/op_table.cc dispatches by code):
 //   infer: checks the parameter record and the input dtypes/shapes, computes the output
 //          dtypes/shapes and the scratch bytes the kernel needs. It is the single definition of
@@ -13,32 +18,9 @@
 #include <stdint.h>
 
 #include "mote/ops.h"
-#include "mote/status.h"
+#include "mote/status.hpp"
 
 namespace mote {
-
-enum class [[nodiscard]] Status : int32_t {
-  kOk = MOTE_OK,
-  kInvalidArgument = MOTE_ERR_INVALID_ARGUMENT,
-  kBadMagic = MOTE_ERR_BAD_MAGIC,
-  kVersion = MOTE_ERR_VERSION,
-  kTruncated = MOTE_ERR_TRUNCATED,
-  kChecksum = MOTE_ERR_CHECKSUM,
-  kMalformed = MOTE_ERR_MALFORMED,
-  kUnsupportedOp = MOTE_ERR_UNSUPPORTED_OP,
-  kBadParams = MOTE_ERR_BAD_PARAMS,
-  kArenaTooSmall = MOTE_ERR_ARENA_TOO_SMALL,
-  kAlignment = MOTE_ERR_ALIGNMENT,
-  kShape = MOTE_ERR_SHAPE,
-  kNotReady = MOTE_ERR_NOT_READY,
-  kRuntime = MOTE_ERR_RUNTIME,
-};
-
-#define MOTE_TRY(expr)                                   \
-  do {                                                   \
-    ::mote::Status mote_try_status_ = (expr);            \
-    if (mote_try_status_ != ::mote::Status::kOk) return mote_try_status_; \
-  } while (0)
 
 // A bounded text buffer for error detail. Methods chain; the text is cut at the capacity.
 // With MOTE_STRIP_ERROR_STRINGS defined it keeps nothing, so the strings compile out.
@@ -154,6 +136,19 @@ Status op_infer(const OpArgs& args, TensorView* inferred, uint32_t* scratch_byte
 
 // Runs the op's reference (or selected optimised) kernel.
 Status op_run(const OpArgs& args);
+
+// Runs the op's reference kernel only, whatever optimised set this runtime build carries. The
+// converter folds constants, calibrates and builds int8 tables with it, so a blob's bytes do not
+// depend on the converting machine's CPU or on MOTE_KERNEL_ISA.
+Status op_run_reference(const OpArgs& args);
+
+// The infer/run pair of every op family named in MOTE_OP_LIST (mote/ops.h): defined by the
+// reference kernels (runtime/kernels/reference/), tabled by code in runtime/src/op_table.cc.
+#define MOTE_X_DECLARE(e, name, family) \
+  Status infer_##family(const OpArgs& a, TensorView* out, uint32_t* scratch); \
+  Status run_##family(const OpArgs& a);
+MOTE_OP_LIST(MOTE_X_DECLARE)
+#undef MOTE_X_DECLARE
 
 }  // namespace mote
 

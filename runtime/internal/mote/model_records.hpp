@@ -1,0 +1,24 @@
+// Internal: a loaded Model's blob records, for tools (mote info), the session, the verifier and
+// tests. Defines the record accessors mote/mote.hpp declares; including this header brings in
+// the blob layout (mote/blob_format.h) and the kernel ABI (mote/kernel.h, for TensorView).
+#ifndef MOTE_MODEL_RECORDS_HPP
+#define MOTE_MODEL_RECORDS_HPP
+
+#include "mote/blob_format.h"
+#include "mote/kernel.h"
+#include "mote/mote.hpp"
+
+namespace mote {
+
+inline const mote_tensor_record& Model::tensor(uint32_t index) const { return tensors_[index]; }
+inline const mote_op_record& Model::op(uint32_t index) const { return ops_[index]; }
+inline uint32_t Model::operand(uint32_t index) const { return operands_[index]; }
+inline const void* Model::params(const mote_op_record& op) const { return params_ + op.params; }
+inline const mote_meta_record& Model::meta() const { return *meta_; }
+inline const mote_plan_record& Model::plan() const { return *plan_; }
+inline uint32_t Model::input_tensor(uint32_t index) const { return io_[index]; }
+inline uint32_t Model::output_tensor(uint32_t index) const { return io_[num_inputs_ + index]; }
+
+}  // namespace mote
+
+#endif  // MOTE_MODEL_RECORDS_HPP
