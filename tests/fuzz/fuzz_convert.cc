@@ -21,10 +21,14 @@
 
 namespace {
 
-[[noreturn]] void escaped(const char* type, const char* what) {
+// Aborts unless MOTE_FUZZ_IGNORE lists it (then the input counts as refused).
+void escaped(const char* type, const char* what) {
   int status = 0;
   char* name = abi::__cxa_demangle(type, nullptr, nullptr, &status);
-  fprintf(stderr, "mote fuzz: convert_bytes threw %s (not mote::ConvertError): %s\n", name ? name : type, what);
+  std::string text = std::string("convert_bytes threw ") + (name ? name : type) + " (not mote::ConvertError): " + what;
+  free(name);
+  if (mote_fuzz::ignored(text.c_str())) return;
+  fprintf(stderr, "mote fuzz: %s\n", text.c_str());
   abort();
 }
 
@@ -40,9 +44,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     return 0;
   } catch (const std::exception& e) {
     escaped(typeid(e).name(), e.what());
+    return 0;
   } catch (...) {
     const std::type_info* t = abi::__cxa_current_exception_type();
     escaped(t ? t->name() : "?", "(not a std::exception)");
+    return 0;
   }
   const std::vector<uint8_t>& blob = result.blob;
   mote_fuzz::load_and_run(blob.data(), blob.size(), nullptr, 0, mote_fuzz::InputFill::kBytes, /*must_load=*/true);

@@ -20,6 +20,11 @@ enum class InputFill {
 bool load_and_run(const uint8_t* blob, size_t size, const uint8_t* data, size_t data_size, InputFill fill,
                   bool must_load = false);
 
+// True when `text` (a harness finding: an escaped exception, an unverifiable converter blob, a
+// mismatch) contains one of the '|'-separated substrings of MOTE_FUZZ_IGNORE: known findings can
+// be stepped over so a long run gets past them. Sanitizer reports are never ignored.
+bool ignored(const char* text);
+
 // IEEE CRC32 of [16, total_size) written into the header (the blob fuzzer's default).
 void fix_crc(uint8_t* blob, size_t size);
 
