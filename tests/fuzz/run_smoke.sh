@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The fuzzers' CI step (tools/test.sh): builds them in build-fuzz with clang (ASan + UBSan +
 # libFuzzer; only the fuzz targets and what they link), generates the seed corpora with
-# make_corpus.py, and runs each fuzzer for 60 seconds on its corpus. Fails on any crash, sanitizer
+# make_corpus.py, and runs each fuzzer for 60 seconds on its corpus, two at a time. Fails on any crash, sanitizer
 # report, cross-kernel-set mismatch, out-of-memory or timeout; the reproducers are kept in
 # build-fuzz/fuzz-artifacts and each fuzzer's log in build-fuzz/fuzz-logs.
 #
@@ -38,24 +38,36 @@ if [ ! -d "$corpus/blob" ] || [ ! -d "$corpus/onnx" ]; then
 fi
 
 mkdir -p "$build/fuzz-artifacts" "$build/fuzz-logs"
-failed=()
+rm -f "$build"/fuzz-logs/*.failed
 run() {  # name seed-corpus dictionary
   local name=$1 seeds=$2 dict=$3 work=$build/fuzz-work/$1 log=$build/fuzz-logs/$1.log
   mkdir -p "$work"
-  echo "== $name: ${seconds}s on $seeds"
-  if "$build/bin/$name" -max_total_time="$seconds" -rss_limit_mb=2048 -timeout=10 -dict="$dict" \
+  if ! "$build/bin/$name" -max_total_time="$seconds" -rss_limit_mb=2048 -timeout=10 -dict="$dict" \
        -artifact_prefix="$build/fuzz-artifacts/$name-" -print_final_stats=1 "$work" "$seeds" > "$log" 2>&1; then
-    grep -E '^#[0-9]+ +DONE' "$log" | tail -1 || true
-    grep -E 'stat::(number_of_executed_units|average_exec_per_sec)' "$log" || true
-  else
+    touch "$build/fuzz-logs/$name.failed"
+  fi
+}
+report() {  # name
+  local name=$1 log=$build/fuzz-logs/$1.log
+  if [ -e "$build/fuzz-logs/$name.failed" ]; then
     echo "FAIL $name (log: $log)"
     grep -E 'ERROR: |runtime error|mote fuzz: (MISMATCH|convert_bytes|the converter|input_info|output_info)|SUMMARY|Test unit written' "$log" | head -20
     failed+=("$name")
+  else
+    echo "ok   $name: $(grep -E '^#[0-9]+[[:space:]]+DONE' "$log" | tail -1)"
   fi
 }
-run fuzz_blob "$corpus/blob" "$fuzz/blob.dict"
-run fuzz_convert "$corpus/onnx" "$fuzz/onnx.dict"
-run fuzz_convert_structured "$corpus/onnx" "$fuzz/onnx.dict"
+# Two at a time (CI has two cores): the blob fuzzers, then the converter fuzzers.
+echo "== fuzzing ${seconds}s each: fuzz_blob, fuzz_blob_structured"
+run fuzz_blob "$corpus/blob" "$fuzz/blob.dict" &
+run fuzz_blob_structured "$corpus/blob" "$fuzz/blob.dict" &
+wait
+echo "== fuzzing ${seconds}s each: fuzz_convert, fuzz_convert_structured"
+run fuzz_convert "$corpus/onnx" "$fuzz/onnx.dict" &
+run fuzz_convert_structured "$corpus/onnx" "$fuzz/onnx.dict" &
+wait
+failed=()
+for name in fuzz_blob fuzz_blob_structured fuzz_convert fuzz_convert_structured; do report "$name"; done
 
 echo "fuzz smoke: $(( $(date +%s) - start ))s"
 if [ "${#failed[@]}" -gt 0 ]; then
