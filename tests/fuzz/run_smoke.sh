@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# The fuzzers' CI step (tools/test.sh): builds them in build-fuzz with clang (ASan + UBSan +
+# libFuzzer; only the fuzz targets and what they link), generates the seed corpora with
+# make_corpus.py, and runs each fuzzer for 60 seconds on its corpus, two at a time. Fails on any crash, sanitizer
+# report, cross-kernel-set mismatch, out-of-memory or timeout; the reproducers are kept in
+# build-fuzz/fuzz-artifacts and each fuzzer's log in build-fuzz/fuzz-logs.
+#
+# Environment: MOTE_CLI (a built `mote` for the corpus; default: build it in build-fuzz),
+# MOTE_FUZZ_SECONDS (60), MOTE_FUZZ_JOBS (build jobs, 2), MOTE_FUZZ_BUILD (build-fuzz).
+set -euo pipefail
+here=$(cd "$(dirname "$0")/../.." && pwd)
+build=${MOTE_FUZZ_BUILD:-$here/build-fuzz}
+seconds=${MOTE_FUZZ_SECONDS:-60}
+jobs=${MOTE_FUZZ_JOBS:-2}
+fuzz=$here/tests/fuzz
+
+if ! command -v clang++ > /dev/null; then
+  echo "run_smoke.sh: clang++ not found (the fuzzers need clang's libFuzzer: apt-get install clang)" >&2
+  exit 1
+fi
+start=$(date +%s)
+cmake -S "$here" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_C_COMPILER=clang \
+  -DCMAKE_CXX_COMPILER=clang++ -DMOTE_FUZZ=ON > /dev/null
+targets=(mote_fuzzers)
+mote=${MOTE_CLI:-}
+if [ -z "$mote" ]; then
+  targets+=(mote)
+  mote=$build/bin/mote
+fi
+cmake --build "$build" -j"$jobs" --target "${targets[@]}"
+
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=0}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1}
+corpus=$build/fuzz-corpus
+if [ ! -d "$corpus/blob" ] || [ ! -d "$corpus/onnx" ]; then
+  rm -rf "$corpus"
+  /usr/bin/python3 "$fuzz/make_corpus.py" "$mote" "$corpus"
+fi
+
+mkdir -p "$build/fuzz-artifacts" "$build/fuzz-logs"
+rm -f "$build"/fuzz-logs/*.failed
+run() {  # name seed-corpus dictionary
+  local name=$1 seeds=$2 dict=$3 work=$build/fuzz-work/$1 log=$build/fuzz-logs/$1.log
+  mkdir -p "$work"
+  if ! "$build/bin/$name" -max_total_time="$seconds" -rss_limit_mb=2048 -timeout=10 -dict="$dict" \
+       -artifact_prefix="$build/fuzz-artifacts/$name-" -print_final_stats=1 "$work" "$seeds" > "$log" 2>&1; then
+    touch "$build/fuzz-logs/$name.failed"
+  fi
+}
+report() {  # name
+  local name=$1 log=$build/fuzz-logs/$1.log
+  if [ -e "$build/fuzz-logs/$name.failed" ]; then
+    echo "FAIL $name (log: $log)"
+    grep -E 'ERROR: |runtime error|mote fuzz: (MISMATCH|convert_bytes|the converter|input_info|output_info)|SUMMARY|Test unit written' "$log" | head -20
+    failed+=("$name")
+  else
+    echo "ok   $name: $(grep -E '^#[0-9]+[[:space:]]+DONE' "$log" | tail -1)"
+  fi
+}
+# Two at a time (CI has two cores): the blob fuzzers, then the converter fuzzers.
+echo "== fuzzing ${seconds}s each: fuzz_blob, fuzz_blob_structured"
+run fuzz_blob "$corpus/blob" "$fuzz/blob.dict" &
+run fuzz_blob_structured "$corpus/blob" "$fuzz/blob.dict" &
+wait
+echo "== fuzzing ${seconds}s each: fuzz_convert, fuzz_convert_structured"
+run fuzz_convert "$corpus/onnx" "$fuzz/onnx.dict" &
+run fuzz_convert_structured "$corpus/onnx" "$fuzz/onnx.dict" &
+wait
+failed=()
+for name in fuzz_blob fuzz_blob_structured fuzz_convert fuzz_convert_structured; do report "$name"; done
+
+echo "fuzz smoke: $(( $(date +%s) - start ))s"
+if [ "${#failed[@]}" -gt 0 ]; then
+  echo "fuzz smoke FAILED: ${failed[*]} (reproduce: tests/fuzz/README.md)"
+  exit 1
+fi
