@@ -8,6 +8,7 @@ if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
 
 packages=(
   cmake g++ make pkg-config
+  clang libclang-rt-14-dev
   libonnx-dev libprotobuf-dev protobuf-compiler
   googletest libgtest-dev libbenchmark-dev
   gcc-arm-none-eabi libnewlib-arm-none-eabi binutils-arm-none-eabi qemu-system-arm
