@@ -26,7 +26,7 @@
 # kernel: layout, softmax, reductions, ...) at -O2, several times faster than at -Os for twice
 # the size. Then wasm-opt -Oz on both.
 #
-# mote.wasm (64 KB budget, tests/wasm/runtime.test.mjs): -Oz with -finline-functions and the
+# mote.wasm (68 KiB budget, tests/wasm/runtime.test.mjs): -Oz with -finline-functions and the
 # inliner's threshold at 0, MOTE_STRIP_ERROR_STRINGS and MOTE_SMALL_CRC32. Emscripten adds
 # -fno-inline-functions at -Os/-Oz, which leaves even one-line member functions (Fail::s,
 # TensorView::numel) out of line: the error-detail literals then stay in the data section, and
