@@ -8,6 +8,7 @@
 
 #include <vector>
 
+#include "mote/model_records.hpp"
 #include "mote/mote.hpp"
 #ifdef MOTE_FUZZ_X86
 #include "runtime/kernels/x86/cpu.h"

@@ -6,6 +6,7 @@
 #include <set>
 #include <string>
 
+#include "mote/kernel.h"
 #include "mote/mote.hpp"
 #include "mote/op_traits.h"
 

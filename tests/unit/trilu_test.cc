@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "mote/converter.h"
+#include "mote/kernel.h"
 #include "mote/mote.hpp"
 #include "onnx/onnx_pb.h"
 
