@@ -408,3 +408,24 @@ TEST(DefinedArithmetic, HugePoolingKernelsCostWhatTheirInputDoes) {
 }
 
 }  // namespace
+
+namespace {
+
+// Found by the blob fuzzer: the accumulator proof took the reduction length from the kernel
+// sizes in the parameters before they were checked against W, and read past W's bytes.
+TEST(DefinedArithmetic, AccumulatorProofReadsOnlyTheWeights) {
+  Buf x = make(MOTE_I8, {1, 1, 4, 4});
+  Buf w = make_t<int8_t>(MOTE_I8, {1, 1, 1, 1}, {0});
+  Buf bias = make_t<int32_t>(MOTE_I32, {1}, {INT32_MAX - 10});  // forces the exact sum over W
+  mote_qconv_params p{};
+  p.conv.spatial_rank = 2, p.conv.group = 1;
+  p.conv.kernel[0] = p.conv.kernel[1] = 100;  // disagrees with W [1,1,1,1]
+  p.conv.stride[0] = p.conv.stride[1] = p.conv.dilation[0] = p.conv.dilation[1] = 1;
+  p.act_min = INT32_MIN, p.act_max = INT32_MAX;
+  std::vector<Buf> out;
+  char err[192] = {0};
+  EXPECT_EQ(run_op(MOTE_OP_QCONV, p, {&x, &w, &bias}, &out, 1, err), Status::kBadParams);
+  EXPECT_TRUE(contains(err, "kernel")) << err;
+}
+
+}  // namespace

@@ -302,7 +302,7 @@ Status infer_qconv(const OpArgs& a, TensorView* out, uint32_t*) {
   if (requant) MOTE_TRY(check_requant(a, a.in[3], a.in[4], m));
   if (opt(a, 5)) MOTE_TRY(check_zp_vector(a, a.in[5], m));
   MOTE_TRY(check_act_range(a, p.act_min, p.act_max, requant));
-  const int64_t taps = int64_t(w.dims[1]) * c.kernel[0] * (r == 2 ? c.kernel[1] : 1);
+  const int64_t taps = product(w.dims, 1, w.rank);  // from W itself: the kernel sizes are checked below
   MOTE_TRY(check_accumulators(a, w, WeightLayout{m, taps, 1, taps, 1, 0}, 2, 5));
   out->dtype = requant ? MOTE_I8 : MOTE_I32;
   out->rank = x.rank;
