@@ -429,3 +429,19 @@ TEST(DefinedArithmetic, AccumulatorProofReadsOnlyTheWeights) {
 }
 
 }  // namespace
+
+namespace {
+
+// Found by the blob fuzzer: a Div producing NaN (0/0) with a fused Relu gave 0 on the reference
+// kernels and NaN on x86 (and on NEON and SIMD128, whose max keeps NaN). A fused Relu keeps NaN,
+// as ONNX's max(0, NaN) does.
+TEST(DefinedArithmetic, FusedReluKeepsNaN) {
+  Buf z = make_t<float>(MOTE_F32, {2}, {0.0f, -1.0f});
+  mote_binary_params p{{MOTE_ACT_RELU, 0.0f, 0.0f}, 0};
+  std::vector<Buf> out;
+  ASSERT_EQ(run_op(MOTE_OP_DIV, p, {&z, &z}, &out), Status::kOk);
+  EXPECT_TRUE(std::isnan(values<float>(out[0])[0]));
+  EXPECT_EQ(values<float>(out[0])[1], 1.0f);
+}
+
+}  // namespace

@@ -129,7 +129,7 @@ inline bool normalize_axis(int32_t* axis, int32_t rank) {
 
 inline float apply_act(const mote_act& act, float v) {
   switch (act.kind) {
-    case MOTE_ACT_RELU: return v > 0.0f ? v : 0.0f;
+    case MOTE_ACT_RELU: return v < 0.0f ? 0.0f : v;  // NaN stays NaN (ONNX max(0, NaN)), as in every kernel set
     case MOTE_ACT_CLIP: return v < act.alpha ? act.alpha : (v > act.beta ? act.beta : v);
     case MOTE_ACT_LEAKY_RELU: return v >= 0.0f ? v : v * act.alpha;
     default: return v;
