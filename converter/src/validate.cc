@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "mote/converter.h"
+#include "mote/ops.h"
 #include "mote/shape_math.h"
 #include "onnx/defs/shape_inference.h"
 
@@ -208,12 +209,38 @@ void check_layer_norm_axis(onnx::InferenceContext& ctx) {
   if (axis < -rank || axis >= rank) fail_shape_inference("axis ", axis, " out of range for rank ", rank);
 }
 
+// Ops whose output rank is the length of a shape input (ConstantOfShape, Reshape, Expand, Tile):
+// ONNX's inference adds one dimension per element, so a declared length of 2^31 takes the
+// converter's memory. Mote tensors have at most 8 dimensions.
+void check_shape_input_length(onnx::InferenceContext& ctx, size_t input) {
+  if (ctx.getNumInputs() <= input || !onnx::hasInputShape(ctx, input)) return;
+  const auto& shape = ctx.getInputType(input)->tensor_type().shape();
+  if (shape.dim_size() != 1) fail_shape_inference("the shape input must be 1-D, not of rank ", shape.dim_size());
+  if (shape.dim(0).has_dim_value() && (shape.dim(0).dim_value() < 0 || shape.dim(0).dim_value() > MOTE_MAX_RANK)) {
+    fail_shape_inference("the shape input has ", shape.dim(0).dim_value(), " elements: at most ", MOTE_MAX_RANK, " dimensions");
+  }
+}
+
+// Gemm's inference (opset 6 and earlier) indexes dims 0 and 1 of A and B without checking ranks.
+void check_gemm_ranks(onnx::InferenceContext& ctx) {
+  for (size_t k = 0; k < 2 && k < ctx.getNumInputs(); ++k) {
+    if (onnx::hasInputShape(ctx, k) && ctx.getInputType(k)->tensor_type().shape().dim_size() != 2) {
+      fail_shape_inference("Gemm input ", k, " must be 2-D");
+    }
+  }
+}
+
 // The check to run before an op's own inference function, or null for ops whose inference needs
 // no guard.
 std::function<void(onnx::InferenceContext&)> guard_for(const std::string& op) {
   const int weight = conv_weight_index(op);
   if (weight >= 0) return [weight](onnx::InferenceContext& ctx) { check_conv_ranks(ctx, weight); };
   if (op == "LayerNormalization") return check_layer_norm_axis;
+  if (op == "Gemm") return check_gemm_ranks;
+  if (op == "ConstantOfShape") return [](onnx::InferenceContext& ctx) { check_shape_input_length(ctx, 0); };
+  if (op == "Reshape" || op == "Expand" || op == "Tile") {
+    return [](onnx::InferenceContext& ctx) { check_shape_input_length(ctx, 1); };
+  }
   return nullptr;
 }
 

@@ -495,3 +495,29 @@ TEST(HostileModel, InitializerWithoutItsDataIsRefusedBeforeAllocating) {
   EXPECT_MENTIONS(convert_error(b), "element count does not match its shape");
   EXPECT_LT(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(), 1.0);
 }
+
+// ONNX's Gemm inference (opset 6) indexes dims 0 and 1 of a rank-1 B (SIGSEGV in the library).
+TEST(HostileModel, GemmOfRankOneNeverReachesOnnxInference) {
+  Builder b(6);
+  b.input("a", {6, 3});
+  b.input("bv", {6});
+  b.output("y", {3, 4});
+  int_attr(b.node("Gemm", "victim", {"a", "bv", "a"}, {"y"}), "transA", 1);
+  EXPECT_MENTIONS(convert_error(b), "victim");
+}
+
+// A shape input declared with 2^30 elements: ONNX's inference would add one output dimension
+// per element (gigabytes of protobuf) before anything else could refuse it.
+TEST(HostileModel, HugeShapeInputLengthsNeverReachOnnxInference) {
+  for (const char* op : {"ConstantOfShape", "Reshape", "Expand"}) {
+    Builder b;
+    b.input("x", {2, 2});
+    Builder::value(b.graph()->mutable_input(), "s", {int64_t(1) << 30}, onnx::TensorProto::INT64);
+    b.output("y", {-1, -1});
+    const bool unary = std::string(op) == "ConstantOfShape";
+    b.node(op, "victim", unary ? std::vector<std::string>{"s"} : std::vector<std::string>{"x", "s"}, {"y"});
+    const auto t0 = std::chrono::steady_clock::now();
+    EXPECT_MENTIONS(convert_error(b), "victim");
+    EXPECT_LT(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(), 2.0) << op;
+  }
+}
