@@ -11,6 +11,9 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")/../.." && pwd)
 build=${MOTE_FUZZ_BUILD:-$here/build-fuzz}
 seconds=${MOTE_FUZZ_SECONDS:-60}
+# A fixed seed: a failure in CI replays the same way on a developer's machine (MOTE_FUZZ_SEED=0
+# lets libFuzzer pick one).
+seed=${MOTE_FUZZ_SEED:-1}
 jobs=${MOTE_FUZZ_JOBS:-2}
 fuzz=$here/tests/fuzz
 
@@ -42,7 +45,7 @@ rm -f "$build"/fuzz-logs/*.failed
 run() {  # name seed-corpus dictionary
   local name=$1 seeds=$2 dict=$3 work=$build/fuzz-work/$1 log=$build/fuzz-logs/$1.log
   mkdir -p "$work"
-  if ! "$build/bin/$name" -max_total_time="$seconds" -rss_limit_mb=2048 -timeout=10 -dict="$dict" \
+  if ! "$build/bin/$name" -seed="$seed" -max_total_time="$seconds" -rss_limit_mb=2048 -timeout=10 -dict="$dict" \
        -artifact_prefix="$build/fuzz-artifacts/$name-" -print_final_stats=1 "$work" "$seeds" > "$log" 2>&1; then
     touch "$build/fuzz-logs/$name.failed"
   fi
