@@ -4,7 +4,7 @@
 // odd sizes, fused activations), Gemm (transposes, alpha/beta, every C broadcast) and MatMul
 // (ranks 1-4, shared and batched B) cases, plus the kernel shapes of docs/benchmarks.md: the op's infer
 // function checks the case, mote::run_optimized computes one output and the reference family
-// function (runtime/src/families.h) another, both over outputs pre-filled with NaN.
+// function (runtime/internal/mote/kernel.h) another, both over outputs pre-filled with NaN.
 //
 // Tolerance: the optimised kernels sum the same products in another order (vector lanes, tiles,
 // fused multiply-add), so each output must satisfy |opt - ref| <= 1e-5 * (1 + max|ref|) over
