@@ -140,6 +140,30 @@ std::string convert_error(const Builder& model, const mote::ConvertOptions& opts
 
 #define EXPECT_MENTIONS(text, part) EXPECT_TRUE(contains(text, part)) << "'" << (text) << "' lacks '" << (part) << "'"
 
+// If(cond) -> y over a BOOL initialiser "cond": true, or empty (no element at all) when `known`
+// is false. fill(graph, "then_branch"/"else_branch", output name) builds each branch's body.
+template <typename Fill>
+void add_if(Builder* b, bool known, const std::vector<int64_t>& out_dims, Fill fill) {
+  auto* cond = b->graph()->add_initializer();
+  cond->set_name("cond");
+  cond->set_data_type(onnx::TensorProto::BOOL);
+  if (known) {
+    cond->add_int32_data(1);
+  } else {
+    cond->add_dims(0);
+  }
+  auto* n = b->node("If", "branch", {"cond"}, {"y"});
+  for (const std::string which : {"then_branch", "else_branch"}) {
+    auto* a = n->add_attribute();
+    a->set_name(which);
+    a->set_type(onnx::AttributeProto::GRAPH);
+    onnx::GraphProto* g = a->mutable_g();
+    g->set_name(which);
+    Builder::value(g->mutable_output(), which + "_y", out_dims);
+    fill(g, which, which + "_y");
+  }
+}
+
 // x[1,1,4,4] -> OP(x, w[1,1,1,1]) -> y: the shape of Conv and friends.
 Builder spatial_model(const std::string& op, const std::vector<int64_t>& w_dims = {1, 1, 1, 1}) {
   Builder b;
@@ -202,21 +226,9 @@ TEST(HostileModel, ZeroStridesInsideAnIfBranchAreRefused) {
   b.input("x", {1, 1, 4, 4});
   b.output("y", {-1, -1, -1, -1});
   b.floats("w", {1, 1, 1, 1}, {1.0f});
-  auto* cond = b.graph()->add_initializer();
-  cond->set_name("cond");
-  cond->set_data_type(onnx::TensorProto::BOOL);
-  cond->add_int32_data(1);
-  auto* n = b.node("If", "branch", {"cond"}, {"y"});
-  for (const char* which : {"then_branch", "else_branch"}) {
-    auto* a = n->add_attribute();
-    a->set_name(which);
-    a->set_type(onnx::AttributeProto::GRAPH);
-    onnx::GraphProto* g = a->mutable_g();
-    g->set_name(which);
-    Builder::value(g->mutable_output(), std::string(which) + "_y", {-1, -1, -1, -1});
-    auto* conv = Builder::node(g, "Conv", std::string("inner_") + which, {"x", "w"}, {std::string(which) + "_y"});
-    ints_attr(conv, "strides", {0, 0});
-  }
+  add_if(&b, true, {-1, -1, -1, -1}, [](onnx::GraphProto* g, const std::string& which, const std::string& out) {
+    ints_attr(Builder::node(g, "Conv", "inner_" + which, {"x", "w"}, {out}), "strides", {0, 0});
+  });
   const std::string e = convert_error(b);
   EXPECT_MENTIONS(e, "inner_");
   EXPECT_MENTIONS(e, "strides");
@@ -376,20 +388,9 @@ TEST(HostileModel, InternalExceptionsNameTheNode) {
   Builder b;
   b.input("x", {4});
   b.output("y", {4});
-  auto* cond = b.graph()->add_initializer();
-  cond->set_name("cond");
-  cond->set_data_type(onnx::TensorProto::BOOL);
-  cond->add_dims(0);
-  auto* n = b.node("If", "branch", {"cond"}, {"y"});
-  for (const char* which : {"then_branch", "else_branch"}) {
-    auto* a = n->add_attribute();
-    a->set_name(which);
-    a->set_type(onnx::AttributeProto::GRAPH);
-    onnx::GraphProto* g = a->mutable_g();
-    g->set_name(which);
-    Builder::value(g->mutable_output(), std::string(which) + "_y", {4});
-    Builder::node(g, "Relu", std::string("inner_") + which, {"x"}, {std::string(which) + "_y"});
-  }
+  add_if(&b, false, {4}, [](onnx::GraphProto* g, const std::string& which, const std::string& out) {
+    Builder::node(g, "Relu", "inner_" + which, {"x"}, {out});
+  });
   const std::string e = convert_error(b);
   EXPECT_MENTIONS(e, "branch");
   EXPECT_MENTIONS(e, "(If)");
