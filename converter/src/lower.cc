@@ -1348,6 +1348,8 @@ std::vector<int> Lowerer::emit(int32_t code, std::vector<uint8_t> params, const 
   return ids;
 }
 
+bool lowers_op_type(const std::string& op_type) { return lowering_table().count(op_type) != 0; }
+
 void Lowerer::lower_node(const onnx::NodeProto& node) {
   const onnx::NodeProto* saved = node_;
   node_ = &node;

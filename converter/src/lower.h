@@ -14,6 +14,10 @@
 
 namespace mote {
 
+// True for the ONNX op types (default domain) the lowering handles; any other op is refused by
+// name, so its ONNX inference function need not run on it (converter/src/validate.cc).
+bool lowers_op_type(const std::string& op_type);
+
 class Lowerer {
  public:
   Lowerer(Graph& g, uint32_t opset) : g_(g), opset_(opset) {}

@@ -7,6 +7,7 @@
 #include <set>
 #include <vector>
 
+#include "lower.h"
 #include "mote/converter.h"
 #include "mote/ops.h"
 #include "mote/shape_math.h"
@@ -270,7 +271,12 @@ const onnx::OpSchema* GuardedSchemaRegistry::GetSchema(const std::string& key, i
                                                        const std::string& domain) const {
   const onnx::OpSchema* schema = onnx::OpSchemaRegistry::Schema(key, max_inclusive_version, domain);
   std::function<void(onnx::InferenceContext&)> guard = guard_for(key);
-  if (!schema || !guard || !(domain.empty() || domain == "ai.onnx") || !schema->has_type_and_shape_inference_function()) {
+  const bool lowered = (domain.empty() || domain == "ai.onnx") && lowers_op_type(key);
+  // An op the lowering does not handle is refused by name anyway: its ONNX inference (some
+  // crash on inputs of unexpected rank, e.g. STFT) is not run at all; its outputs stay unshaped.
+  if (schema && !lowered && schema->has_type_and_shape_inference_function()) {
+    guard = [](onnx::InferenceContext&) { fail_shape_inference("not run: the op is not supported"); };
+  } else if (!schema || !guard || !schema->has_type_and_shape_inference_function()) {
     return schema;
   }
   std::lock_guard<std::mutex> lock(mutex_);

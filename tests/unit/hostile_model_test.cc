@@ -522,3 +522,17 @@ TEST(HostileModel, HugeShapeInputLengthsNeverReachOnnxInference) {
     EXPECT_LT(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(), 2.0) << op;
   }
 }
+
+// An op Mote does not lower never reaches ONNX's inference: STFT's indexes dims 1 and 2 of a
+// rank-1 signal (SIGSEGV in the library). It is refused by name instead.
+TEST(HostileModel, UnsupportedOpsNeverReachOnnxInference) {
+  Builder b(17);
+  b.input("signal", {1});
+  Builder::value(b.graph()->mutable_input(), "step", {}, onnx::TensorProto::INT64);
+  Builder::value(b.graph()->mutable_input(), "length", {}, onnx::TensorProto::INT64);
+  b.output("y", {1, 15, 9, 2});
+  b.node("STFT", "victim", {"signal", "step", "", "length"}, {"y"});
+  const std::string e = convert_error(b);
+  EXPECT_MENTIONS(e, "victim");
+  EXPECT_MENTIONS(e, "STFT");
+}
