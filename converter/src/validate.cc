@@ -71,32 +71,26 @@ void check_blocksize(const Node& n) {
   }
 }
 
+// The values of a tensor of element type T, from raw_data or the typed field.
+template <typename T, typename Field>
+void append_values(const onnx::TensorProto& t, const Field& typed, std::vector<double>* v) {
+  if (!t.has_raw_data()) {
+    v->assign(typed.begin(), typed.end());
+    return;
+  }
+  const std::string& raw = t.raw_data();
+  for (size_t k = 0; k + sizeof(T) <= raw.size(); k += sizeof(T)) {
+    T x;
+    std::memcpy(&x, raw.data() + k, sizeof(T));
+    v->push_back(double(x));
+  }
+}
+
 // The values of a small float initializer (Range bounds, Resize scales); empty for other types.
 std::vector<double> float_values(const onnx::TensorProto& t) {
   std::vector<double> v;
-  if (t.data_type() == onnx::TensorProto::FLOAT) {
-    if (t.has_raw_data()) {
-      const std::string& raw = t.raw_data();
-      for (size_t k = 0; k + 4 <= raw.size(); k += 4) {
-        float f;
-        std::memcpy(&f, raw.data() + k, 4);
-        v.push_back(f);
-      }
-    } else {
-      v.assign(t.float_data().begin(), t.float_data().end());
-    }
-  } else if (t.data_type() == onnx::TensorProto::DOUBLE) {
-    if (t.has_raw_data()) {
-      const std::string& raw = t.raw_data();
-      for (size_t k = 0; k + 8 <= raw.size(); k += 8) {
-        double d;
-        std::memcpy(&d, raw.data() + k, 8);
-        v.push_back(d);
-      }
-    } else {
-      v.assign(t.double_data().begin(), t.double_data().end());
-    }
-  }
+  if (t.data_type() == onnx::TensorProto::FLOAT) append_values<float>(t, t.float_data(), &v);
+  if (t.data_type() == onnx::TensorProto::DOUBLE) append_values<double>(t, t.double_data(), &v);
   return v;
 }
 
