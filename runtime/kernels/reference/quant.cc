@@ -183,8 +183,7 @@ Status infer_quantize(const OpArgs& a, TensorView* out, uint32_t*) {
     case MOTE_OP_REQUANTIZE:
       MOTE_TRY(check_arity(a, 1, 1, 1));
       MOTE_TRY(check_dtype(a, 0, MOTE_I8));
-      if (p.mult < 0 || p.shift < -31 || p.shift > 30 || p.in_zp < -128 || p.in_zp > 127 || p.out_zp < -128 || p.out_zp > 127 ||
-          !requant_ok(p.mult, p.shift)) {
+      if (!requant_ok(p.mult, p.shift) || p.in_zp < -128 || p.in_zp > 127 || p.out_zp < -128 || p.out_zp > 127) {
         return Fail(a.diag, Status::kBadParams).s("requantisation parameters out of range");
       }
       same_as(out, x, MOTE_I8);
