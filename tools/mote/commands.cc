@@ -147,6 +147,11 @@ const char* kConvertHelp =
     "  --shape NAME=DIMS         bind input NAME's shape, e.g. --shape input=1x3x224x224 (repeatable)\n"
     "  --set NAME=VALUE          fix input NAME to a constant: a number, a comma list, or @file.npy\n"
     "  --c-array OUT.h           also write the blob as a C header (aligned const array + size #defines)\n"
+    "  --target LIST             the boards the blob will run on, comma-separated: cortex-m4,\n"
+    "                            cortex-m7, cortex-m55, cortex-a, aarch64, x86, wasm, reference or\n"
+    "                            all (default). Each op's scratch in the arena plan is the largest\n"
+    "                            their kernels need; another board's runtime refuses the blob at\n"
+    "                            load if its kernels need more\n"
     "  --no-fusion               skip BatchNorm folding and activation fusion\n"
     "  --quantize int8           post-training int8 quantisation (needs --calib)\n"
     "  --calib SAMPLES           calibration inputs: a .npy with N samples along axis 0, or a\n"
@@ -174,13 +179,19 @@ int cmd_convert(const std::vector<std::string>& raw) {
     std::fputs(kConvertHelp, stdout);
     return 0;
   }
-  Args a(raw, {"-o", "--output", "--shape", "--set", "--c-array", "--quantize", "--calib", "--calib-method", "--percentile"},
+  Args a(raw, {"-o", "--output", "--shape", "--set", "--c-array", "--quantize", "--calib", "--calib-method", "--percentile",
+          "--target"},
          {"--no-fusion", "--strict", "--int8-io"});
   if (a.positional.size() != 1) usage("expects exactly one MODEL.onnx");
   std::string out = a.get("-o", a.get("--output"));
   if (out.empty()) usage("missing -o OUT.mote");
   mote::ConvertOptions opt;
   opt.no_fusion = a.flag("--no-fusion");
+  try {
+    opt.kernel_sets = mote::parse_targets(a.get("--target", "all"));
+  } catch (const mote::ConvertError& e) {
+    usage(e.what());
+  }
   const std::string quantize = a.get("--quantize");
   if (!quantize.empty() && quantize != "int8") usage("--quantize takes int8");
   opt.quantize_int8 = quantize == "int8";
@@ -415,7 +426,7 @@ int cmd_info(const std::vector<std::string>& raw) {
   if (a.flag("--json")) {
     std::ostringstream o;
     o << "{\n  \"blob_bytes\": " << b.size << ",\n  \"blob_fnv1a64\": \"" << blob_hash << "\",\n  \"producer\": \"" << json_escape(m.string(meta.producer)) << "\",\n  \"source\": \""
-      << json_escape(m.string(meta.source_name)) << "\",\n  \"opset\": " << meta.opset << ",\n  \"arena_bytes\": " << m.arena_bytes()
+      << json_escape(m.string(meta.source_name)) << "\",\n  \"opset\": " << meta.opset << ",\n  \"kernel_sets\": \"" << mote::kernel_set_names(meta.kernel_sets) << "\"" << ",\n  \"arena_bytes\": " << m.arena_bytes()
       << ",\n  \"lower_bound\": " << m.lower_bound() << ",\n  \"weight_bytes\": " << m.plan().weight_bytes << ",\n  \"macs\": " << total_macs;
     auto io = [&](const char* key, uint32_t count, bool inputs) {
       o << ",\n  \"" << key << "\": [";
@@ -446,6 +457,10 @@ int cmd_info(const std::vector<std::string>& raw) {
     std::printf("%s: %zu bytes, produced by %s from %s (opset %u, source hash %016llx)\n", a.positional[0].c_str(), b.size,
                 m.string(meta.producer), m.string(meta.source_name), meta.opset, static_cast<unsigned long long>(hash));
     std::printf("blob hash: %s (FNV-1a 64 of all %zu bytes)\n", blob_hash, b.size);
+    uint64_t scratch = 0;
+    for (uint32_t k = 0; k < m.num_ops(); ++k) scratch = std::max<uint64_t>(scratch, m.op(k).scratch_bytes);
+    std::printf("planned for kernel sets: %s (largest op scratch %llu bytes, in the arena)\n",
+                mote::kernel_set_names(meta.kernel_sets).c_str(), static_cast<unsigned long long>(scratch));
     for (uint32_t k = 0; k < m.num_inputs(); ++k) {
       mote::TensorInfo info;
       (void)m.input_info(k, &info);
