@@ -9,10 +9,13 @@
 // names another (the x86 levels each define one; kernels/x86/dispatch.cc picks among them). A
 // runtime built for given models (MOTE_OP_CONFIG) leaves out the families they do not use.
 // A set without float kernels defines MOTE_SIMD_NO_F32 (Arm DSP), one without int8 kernels
-// MOTE_SIMD_NO_S8; one whose s8_gemm takes at most some K defines MOTE_SIMD_S8_GEMM_MAX_K.
+// MOTE_SIMD_NO_S8. The int8 shape decisions are simd_route.h's, which the sets' portable scratch
+// functions share.
 #ifndef MOTE_SIMD_NS
 #error "define MOTE_SIMD_NS (the kernel set's namespace) before including simd_dispatch.h"
 #endif
+
+#include "simd_route.h"
 
 #ifdef MOTE_OP_CONFIG
 #include MOTE_OP_CONFIG
@@ -124,10 +127,14 @@ Status qconv(const OpArgs& a) {
   const mote_qconv_params& p = a.p<mote_qconv_params>();
   const ConvShape g = conv_shape(a);
   const Epilogue e = s8_epilogue(a, p.out_zp, p.act_min, p.act_max);
-  if (g.group == g.c && g.m == g.c && g.group > 1) return s8_dwconv2d(a, g, e, p.in_zp);
-  if (g.kh == 1 && g.kw == 1 && g.sh == 1 && g.sw == 1 && g.oh == g.ih && g.ow == g.iw && g.ph == 0 && g.pw == 0) {
-    const Status st = s8_conv2d_1x1(a, g, e, p.in_zp);
-    if (st != Status::kUnsupportedOp) return st;  // too many channels for its buffer: the general one
+  switch (qconv_kind(g)) {
+    case QConvKind::kDepthwise: return s8_dwconv2d(a, g, e, p.in_zp);
+    case QConvKind::kPointwise: {
+      const Status st = s8_conv2d_1x1(a, g, e, p.in_zp);
+      if (st != Status::kUnsupportedOp) return st;  // too many channels for its buffer: the general one
+      break;
+    }
+    default: break;
   }
   return s8_conv2d(a, g, e, p.in_zp);
 }
@@ -141,22 +148,16 @@ Status qmatmul(const OpArgs& a) {
   const TensorView& A = a.in[0];
   const TensorView& B = a.in[1];
   const int32_t M = A.dims[A.rank - 2], K = A.dims[A.rank - 1], N = B.dims[B.rank - 1];
-#ifdef MOTE_SIMD_S8_GEMM_MAX_K
-  if (K > MOTE_SIMD_S8_GEMM_MAX_K) return Status::kUnsupportedOp;
-#endif
+  const QMatMulKind kind = qmatmul_kind(a);
+  if (kind == QMatMulKind::kReference) return Status::kUnsupportedOp;
   const Epilogue e = s8_epilogue(a, p.out_zp, p.act_min, p.act_max);
-  int64_t b_batch = 1;
-  for (int32_t d = 0; d < B.rank - 2; ++d) b_batch *= B.dims[d];
-  if (b_batch == 1) {
-    const int64_t rows = K ? A.numel() / K : int64_t(M);
-    if (rows > 0x7FFFFFFF || a.out[0].numel() != rows * N) return Status::kUnsupportedOp;
-    s8_gemm(int32_t(rows), N, K, A.as<int8_t>(), p.a_zp, B.as<int8_t>(), e, 0);
+  if (kind == QMatMulKind::kShared) {
+    const int32_t rows = int32_t(K ? A.numel() / K : int64_t(M));
+    s8_gemm(rows, N, K, A.as<int8_t>(), p.a_zp, B.as<int8_t>(), e, 0);
     return Status::kOk;
   }
-  if (A.rank != B.rank) return Status::kUnsupportedOp;
-  for (int32_t d = 0; d < A.rank - 2; ++d) {
-    if (A.dims[d] != B.dims[d]) return Status::kUnsupportedOp;
-  }
+  int64_t b_batch = 1;
+  for (int32_t d = 0; d < B.rank - 2; ++d) b_batch *= B.dims[d];
   for (int64_t b = 0; b < b_batch; ++b) {
     s8_gemm(M, N, K, A.as<int8_t>() + b * M * K, p.a_zp, B.as<int8_t>() + b * K * N, e, b * M * N);
   }

@@ -11,8 +11,11 @@
 // activations are laid out in the same order: within every 4 taps, k0 k2 k1 k3.
 // Requantisation is the reference's requantize() and clamp, per output value.
 //
-// Nothing here takes scratch from the plan: buffers are on the stack. Offsets are 32-bit (these
-// cores address 4 GB; 64-bit index arithmetic would cost extra instructions in every loop).
+// Working memory (packed columns, the depthwise band) comes from the op's scratch in the arena
+// plan, laid out as tiles.h says; frames stay small (tools/stack_report.sh holds every kernel
+// frame to 512 bytes on the Cortex-M4). Nothing is declined for its size. Offsets are 32-bit
+// (these cores address 4 GB; 64-bit index arithmetic would cost extra instructions in every
+// loop).
 #ifndef MOTE_KERNELS_ARM_DSP_KERNELS_H
 #define MOTE_KERNELS_ARM_DSP_KERNELS_H
 
@@ -23,6 +26,7 @@
 #include "../reference/quant.h"
 #include "../conv_shape.h"
 #include "../s8_epilogue.h"
+#include "tiles.h"
 
 #if !defined(__ARM_FEATURE_SIMD32)
 #error "the arm_dsp kernels need the DSP extension (SMLAD, SXTB16: e.g. -mcpu=cortex-m4)"
@@ -31,11 +35,22 @@
 namespace mote {
 namespace arm_dsp {
 
-// ConvShape and conv_shape(): kernels/conv_shape.h. requantize(), Epilogue and s8_epilogue():
+// ConvShape and conv_shape(): kernels/conv_shape.h. requantize() and the epilogue:
 // kernels/s8_epilogue.h, shared with the other Cortex-M int8 set.
-using s8::Epilogue;
 using s8::requantize;
-using s8::s8_epilogue;
+
+// The op's epilogue with the op's scratch beside it: the routing (simd_dispatch.h) hands
+// s8_gemm no OpArgs, only the epilogue it built with s8_epilogue() (this one, in this set's
+// namespace), and s8_gemm packs A's rows in the scratch.
+struct Epilogue : s8::Epilogue {
+  void* scratch;
+};
+inline Epilogue s8_epilogue(const OpArgs& a, int32_t out_zp, int32_t lo, int32_t hi) {
+  Epilogue e;
+  static_cast<s8::Epilogue&>(e) = s8::s8_epilogue(a, out_zp, lo, hi);
+  e.scratch = a.scratch;
+  return e;
+}
 
 inline uint32_t load32(const void* p) {  // unaligned word loads are fine on ARMv7E-M
   uint32_t v;
@@ -75,9 +90,6 @@ inline void interleave_column(int16_t* col, int32_t k) {
   }
 }
 
-// Longest packed column (taps per output value, rounded up to 4) the conv kernels take, in int16.
-constexpr int32_t kMaxTaps = 2048;
-
 // acc[p][r] += dot(column p, weight row r) for 2 columns (packed int16, kp = taps rounded up to
 // 4, zero beyond k) and 2 weight rows of k int8 each.
 void dot_2x2(int32_t k, const int16_t* col0, const int16_t* col1, const int8_t* w0, const int8_t* w1, int32_t acc[2][2]);
@@ -90,10 +102,10 @@ void gemm_columns(int32_t k, const int16_t* const* cols, int32_t np, const int8_
 Status s8_conv2d_1x1(const OpArgs& a, const ConvShape& g, const Epilogue& e, int32_t in_zp);
 Status s8_conv2d(const OpArgs& a, const ConvShape& g, const Epilogue& e, int32_t in_zp);
 Status s8_dwconv2d(const OpArgs& a, const ConvShape& g, const Epilogue& e, int32_t in_zp);
-// QMatMul rows: Y[i, j] for A [rows, K] (a_zp) times B [K, N] (int8, zero point 0).
+// QMatMul rows: Y[i, j] for A [rows, K] (a_zp) times B [K, N] (int8, zero point 0), A's row
+// packed in e.scratch (gemm_pairs_bytes(K)).
 void s8_gemm(int32_t rows, int32_t N, int32_t K, const int8_t* A, int32_t a_zp, const int8_t* B, const Epilogue& e,
              int32_t out_base);
-constexpr int32_t kMaxGemmK = 4096;
 
 }  // namespace arm_dsp
 }  // namespace mote

@@ -1,7 +1,8 @@
 // s8_conv2d_1x1__arm_dsp: QConv 1x1, stride 1, unpadded. The activation of a pixel across the
 // group's channels is strided by the plane in NCHW; two pixels at a time are gathered (minus the
-// zero point) into packed columns on the stack, then every weight row (contiguous over the
-// channels) runs against both with SMLAD: 2 pixels x 2 output channels per pass.
+// zero point) into packed columns in the op's scratch (tiles.h: columns_bytes), then every
+// weight row (contiguous over the channels) runs against both with SMLAD: 2 pixels x 2 output
+// channels per pass.
 #include "kernels.h"
 
 namespace mote {
@@ -9,9 +10,8 @@ namespace arm_dsp {
 
 Status s8_conv2d_1x1(const OpArgs& a, const ConvShape& g, const Epilogue& e, int32_t in_zp) {
   const int32_t cg = g.c / g.group, mg = g.m / g.group;
-  if (cg > kMaxTaps) return Status::kUnsupportedOp;
-  int16_t buf[2][kMaxTaps] __attribute__((aligned(4)));
-  int16_t* cols[2] = {buf[0], buf[1]};
+  int16_t* const col0 = static_cast<int16_t*>(a.scratch);
+  int16_t* cols[kColumnPixels] = {col0, col0 + int32_t(column_bytes(cg) / 2)};
   const int8_t* xd = a.in[0].as<int8_t>();
   const int8_t* wd = a.in[1].as<int8_t>();
   const int32_t pixels = g.ih * g.iw;

@@ -1,8 +1,8 @@
 // s8_conv2d__arm_dsp: QConv with any kernel, stride, dilation, padding and group, as dot products
-// of packed activation columns (one per output pixel, built into a stack buffer: a "small
-// im2col" of two pixels at a time) against the weight rows, which are read in place ([M, C/g,
-// kH, kW] is already one contiguous row of taps per output channel). Also the SMLAD dot
-// products the 1x1 kernel uses too.
+// of packed activation columns (one per output pixel, built in the op's scratch: a "small
+// im2col" of two pixels at a time, tiles.h: columns_bytes) against the weight rows, which are
+// read in place ([M, C/g, kH, kW] is already one contiguous row of taps per output channel).
+// Also the SMLAD dot products the 1x1 kernel uses too.
 #include "kernels.h"
 
 namespace mote {
@@ -137,10 +137,9 @@ void pack_column(const ConvShape& g, const int8_t* x, int32_t cg, int32_t oy, in
 Status s8_conv2d(const OpArgs& a, const ConvShape& g, const Epilogue& e, int32_t in_zp) {
   const int32_t cg = g.c / g.group, mg = g.m / g.group;
   const int32_t k = cg * g.kh * g.kw;
-  if (k > kMaxTaps) return Status::kUnsupportedOp;
-  // Two columns (the dot products read them a word at a time).
-  int16_t buf[2][kMaxTaps] __attribute__((aligned(4)));
-  int16_t* cols[2] = {buf[0], buf[1]};
+  // Two columns, word aligned (the dot products read them a word at a time).
+  int16_t* const col0 = static_cast<int16_t*>(a.scratch);
+  int16_t* cols[kColumnPixels] = {col0, col0 + int32_t(column_bytes(k) / 2)};
   const int8_t* xd = a.in[0].as<int8_t>();
   const int8_t* wd = a.in[1].as<int8_t>();
   const int32_t plane_in = int32_t(g.ih) * g.iw, plane = int32_t(g.oh) * g.ow;

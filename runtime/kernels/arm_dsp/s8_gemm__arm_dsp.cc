@@ -1,8 +1,10 @@
 // s8_gemm__arm_dsp: QMatMul (and so the fully connected layers): Y = A B with A [rows, K] and
 // B [K, N] row-major, B read in place. The row of A (minus its zero point) is packed once into
-// int16 pairs (a[k], a[k+1]); B's rows k and k+1 are read a word (4 columns) at a time and
-// widened with SXTB16, and PKHBT/PKHTB-style merges pair b[k][j] with b[k+1][j], so one SMLAD
-// does two MACs of one column: 4 columns x 2 rows of B per pass with 4 accumulators.
+// int16 pairs (a[k], a[k+1]) in the op's scratch (tiles.h: gemm_pairs_bytes; packing them in
+// registers pass by pass instead spills, and costs a fifth more instructions on the Cortex-M4).
+// B's rows k and k+1 are read a word (4 columns) at a time and widened with SXTB16, and
+// PKHBT/PKHTB-style merges pair b[k][j] with b[k+1][j], so one SMLAD does two MACs of one
+// column: 4 columns x 2 rows of B per pass with 4 accumulators.
 #include "kernels.h"
 
 namespace mote {
@@ -10,7 +12,7 @@ namespace arm_dsp {
 
 void s8_gemm(int32_t rows, int32_t N, int32_t K, const int8_t* A, int32_t a_zp, const int8_t* B, const Epilogue& e,
              int32_t out_base) {
-  int32_t pairs[kMaxGemmK / 2];
+  int32_t* const pairs = static_cast<int32_t*>(e.scratch);
   const int32_t K2 = K >> 1;
   const int32_t N4 = N & ~3;
   for (int32_t i = 0; i < rows; ++i) {

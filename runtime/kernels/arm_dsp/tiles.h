@@ -1,0 +1,62 @@
+// The working memory of the arm_dsp kernels, in one portable header: the kernels lay out their
+// scratch with these functions and scratch.cc sizes the plan with the same ones, so the two
+// cannot drift. No intrinsics here: every build compiles scratch.cc (the converter plans for the
+// Cortex-M boards from any host).
+//
+// Every buffer is sized to the op, not to the largest op the kernels could take: a Cortex-M4 has
+// little RAM, and a small model should plan a small arena.
+#ifndef MOTE_KERNELS_ARM_DSP_TILES_H
+#define MOTE_KERNELS_ARM_DSP_TILES_H
+
+#include <stdint.h>
+
+#include "../conv_shape.h"
+#include "../simd_route.h"
+#include "mote/kernel.h"
+
+namespace mote {
+namespace arm_dsp {
+
+// The 1x1 and general convolutions pack the activations of this many output pixels at a time.
+constexpr int32_t kColumnPixels = 2;
+
+// One packed activation column of k taps: int16, zero-filled up to a multiple of 4 taps (the dot
+// products read 4 taps at a time). A multiple of 8 bytes, so the next column stays word aligned.
+inline uint64_t column_bytes(int64_t k) { return uint64_t((k + 3) & ~int64_t(3)) * 2u; }
+
+// The packed columns of a convolution with k taps per output value: kColumnPixels of them, or
+// as many as the output has pixels.
+inline uint64_t columns_bytes(int64_t k, int64_t pixels) {
+  return column_bytes(k) * uint64_t(pixels < kColumnPixels ? pixels : kColumnPixels);
+}
+
+// Depthwise 3x3, stride 1, dilation 1 runs on a band of three input rows copied with their
+// padding (dw3x3 in s8_dwconv2d__arm_dsp.cc): the outputs read ow + 2 columns of each row, and
+// when ow is odd the last pair of outputs reads one more, for a second value it drops (that
+// byte is reserved, not written).
+inline bool dw_banded(const ConvShape& g) {
+  return g.kh == 3 && g.kw == 3 && g.sh == 1 && g.sw == 1 && g.dh == 1 && g.dw == 1;
+}
+inline int32_t band_columns(const ConvShape& g) { return g.ow + 2; }
+inline uint64_t band_row_bytes(const ConvShape& g) { return (uint64_t(band_columns(g)) + 1u + 3u) & ~uint64_t(3); }
+constexpr int32_t kBandRows = 3;
+
+// QMatMul packs one row of A as int16 pairs (a[k] - zp, a[k+1] - zp), one word per pair (an odd
+// last tap is taken apart).
+inline uint64_t gemm_pairs_bytes(int64_t K) { return uint64_t(K / 2) * 4u; }
+
+// The bytes of scratch the QConv kernel the routing picks for this shape lays out.
+inline uint64_t qconv_scratch(const ConvShape& g) {
+  const int64_t pixels = int64_t(g.oh) * g.ow;
+  const int64_t cg = g.group > 0 ? g.c / g.group : 0;
+  switch (qconv_kind(g)) {
+    case QConvKind::kDepthwise: return dw_banded(g) ? kBandRows * band_row_bytes(g) : 0;
+    case QConvKind::kPointwise: return columns_bytes(cg, pixels);
+    default: return columns_bytes(cg * g.kh * g.kw, pixels);
+  }
+}
+
+}  // namespace arm_dsp
+}  // namespace mote
+
+#endif  // MOTE_KERNELS_ARM_DSP_TILES_H
