@@ -433,6 +433,34 @@ TEST(Tile, Repeats) {
   EXPECT_EQ(run_op(MOTE_OP_TILE, p, {&v}, &out), Status::kBadParams);  // 2^32 elements
 }
 
+// Rank 8 with a repeat on every axis (the walk of twice the rank Tile used to take does not fit
+// a walk any more): output index o reads input index o mod dims on each axis.
+TEST(Tile, EveryAxisOfRankEight) {
+  const std::vector<int32_t> dims = {2, 1, 3, 1, 2, 1, 1, 3}, reps = {1, 2, 1, 3, 2, 1, 2, 2};
+  std::vector<int32_t> data(36);
+  for (size_t i = 0; i < data.size(); ++i) data[i] = int32_t(i);
+  Buf x = make_t<int32_t>(MOTE_I32, {2, 1, 3, 1, 2, 1, 1, 3}, data);
+  mote_tile_params p{};
+  for (int d = 0; d < 8; ++d) p.repeats[d] = reps[size_t(d)];
+  std::vector<Buf> out;
+  ASSERT_EQ(run_op(MOTE_OP_TILE, p, {&x}, &out), Status::kOk);
+  const std::vector<int32_t> got = values<int32_t>(out[0]);
+  ASSERT_EQ(got.size(), size_t(36 * 48));
+  for (size_t o = 0; o < got.size(); ++o) {
+    size_t rest = o, at = 0, stride = 1;
+    for (int d = 7; d >= 0; --d) {
+      const size_t extent = size_t(dims[size_t(d)] * reps[size_t(d)]);
+      at += (rest % extent) % size_t(dims[size_t(d)]) * stride;
+      rest /= extent;
+      stride *= size_t(dims[size_t(d)]);
+    }
+    ASSERT_EQ(got[o], data[at]) << "output " << o;
+  }
+  Buf s = make_t<int32_t>(MOTE_I32, {}, {42});  // rank 0: one element
+  ASSERT_EQ(run_op(MOTE_OP_TILE, p, {&s}, &out), Status::kOk);
+  EXPECT_EQ(values<int32_t>(out[0]), (std::vector<int32_t>{42}));
+}
+
 TEST(Expand, BroadcastsToShape) {
   Buf x = make_t<int32_t>(MOTE_I32, {3, 1}, {1, 2, 3});
   mote_expand_params p{};

@@ -111,6 +111,20 @@ inline void for_each_broadcast(const TensorView& out, const TensorView* const* i
   }
 }
 
+// Batched products (MatMul, QMatMul): the index of output batch o's matrix in an input whose
+// `rank` batch dims broadcast (numpy rules, aligned right) to the output's `out_rank` batch dims.
+// Computed per batch from o itself, so no strides or index arrays live on the stack.
+inline int64_t batch_matrix(const int32_t* out_dims, int32_t out_rank, const int32_t* dims, int32_t rank, int64_t o) {
+  int64_t at = 0, stride = 1;
+  for (int32_t d = out_rank - 1, sd = rank - 1; sd >= 0; --d, --sd) {
+    const int64_t i = o % out_dims[d];
+    o /= out_dims[d];
+    if (dims[sd] != 1) at += i * stride;
+    stride *= dims[sd];
+  }
+  return at;
+}
+
 // Copies one element of 1, 4 or 8 bytes: the data-movement kernels need only the size, so one
 // loop serves every dtype instead of one loop per element type.
 inline void move_element(void* to, const void* from, uint32_t size) {

@@ -134,26 +134,23 @@ Status run_matmul(const OpArgs& a) {
   const int32_t M = A.rank > 1 ? A.dims[A.rank - 2] : 1;
   const int32_t K = A.dims[A.rank - 1];
   const int32_t N = B.rank > 1 ? B.dims[B.rank - 1] : 1;
-  TensorView ba{}, bb{}, by{};
-  ba.rank = A.rank > 2 ? A.rank - 2 : 0;
-  bb.rank = B.rank > 2 ? B.rank - 2 : 0;
-  by.rank = Y.rank - (A.rank > 1) - (B.rank > 1);
-  for (int32_t k = 0; k < ba.rank; ++k) ba.dims[k] = A.dims[k];
-  for (int32_t k = 0; k < bb.rank; ++k) bb.dims[k] = B.dims[k];
-  for (int32_t k = 0; k < by.rank; ++k) by.dims[k] = Y.dims[k];
+  // The batch dims: all but the matrix dims of each.
+  const int32_t ra = A.rank > 2 ? A.rank - 2 : 0, rb = B.rank > 2 ? B.rank - 2 : 0;
+  const int32_t ry = Y.rank - (A.rank > 1) - (B.rank > 1);
   const float* pa = A.as<float>();
   const float* pb = B.as<float>();
   float* y = Y.as<float>();
   const int64_t mk = int64_t(M) * K, kn = int64_t(K) * N, mn = int64_t(M) * N;
-  const TensorView* ins[2] = {&ba, &bb};
   const mote_act act = a.p<mote_matmul_params>().act;
-  for_each_broadcast<2>(by, ins, [&](int64_t o, const int64_t* off) {
+  const int64_t batches = product(Y.dims, 0, ry);
+  for (int64_t o = 0; o < batches; ++o) {
     float* c = y + o * mn;
-    matmul_f32(pa + off[0] * mk, K, 1, pb + off[1] * kn, N, 1, c, M, N, K);
+    const float* a_o = pa + batch_matrix(Y.dims, ry, A.dims, ra, o) * mk;
+    matmul_f32(a_o, K, 1, pb + batch_matrix(Y.dims, ry, B.dims, rb, o) * kn, N, 1, c, M, N, K);
     if (act.kind != MOTE_ACT_NONE) {
       for (int64_t i = 0; i < mn; ++i) c[i] = apply_act(act, c[i]);
     }
-  });
+  }
   return Status::kOk;
 }
 

@@ -57,7 +57,8 @@ Status run_transpose(const OpArgs& a) {
   const TensorView& x = a.in[0];
   int64_t dims[MOTE_MAX_RANK];
   for (int32_t k = 0; k < x.rank; ++k) dims[k] = x.dims[k];
-  copy_walk(a.out[0].data, x.data, permuted_walk(dims, x.rank, a.p<mote_transpose_params>().perm), dtype_size(x.dtype));
+  Walk w = permuted_walk(dims, x.rank, a.p<mote_transpose_params>().perm);
+  copy_walk(a.out[0].data, x.data, &w, dtype_size(x.dtype));
   return Status::kOk;
 }
 
@@ -187,7 +188,7 @@ Status run_slice(const OpArgs& a) {
     w.stride[d] = in_stride[d] * p.step[d];
     w.base += in_stride[d] * p.start[d];
   }
-  copy_walk(a.out[0].data, x.data, w, dtype_size(x.dtype));
+  copy_walk(a.out[0].data, x.data, &w, dtype_size(x.dtype));
   return Status::kOk;
 }
 
@@ -423,20 +424,35 @@ Status infer_tile(const OpArgs& a, TensorView* out, uint32_t*) {
   return set_checked_shape(a, out, x.dtype, x.rank, dims);
 }
 
-// Output axis d, seen as (repeat, i), reads input index i: a walk of twice the rank.
+// Output index o reads input index o mod dims on every axis. Row by row (a row is the last
+// axis): the input row that the output row's outer index selects, repeated along the row.
 Status run_tile(const OpArgs& a) {
   const TensorView& x = a.in[0];
-  const int32_t* repeats = a.p<mote_tile_params>().repeats;
-  int64_t in_stride[MOTE_MAX_RANK];
-  dense_strides(x.dims, x.rank, in_stride);
-  Walk w = {2 * x.rank, {0}, {0}, 0};
-  for (int32_t d = 0; d < x.rank; ++d) {
-    w.dims[2 * d] = repeats[d];
-    w.stride[2 * d] = 0;
-    w.dims[2 * d + 1] = x.dims[d];
-    w.stride[2 * d + 1] = in_stride[d];
+  const TensorView& y = a.out[0];
+  const uint32_t es = dtype_size(x.dtype);
+  const int32_t rank = x.rank;
+  if (y.numel() == 0) return Status::kOk;
+  if (rank == 0) {
+    memcpy(y.data, x.data, es);
+    return Status::kOk;
   }
-  copy_walk(a.out[0].data, x.data, w, dtype_size(x.dtype));
+  int64_t in_stride[MOTE_MAX_RANK];
+  dense_strides(x.dims, rank, in_stride);
+  const size_t row = bytes(x.dims[rank - 1], es);
+  const int32_t repeats = a.p<mote_tile_params>().repeats[rank - 1];
+  const uint8_t* src = x.as<uint8_t>();
+  uint8_t* dst = y.as<uint8_t>();
+  int32_t idx[MOTE_MAX_RANK] = {0};  // the output row's index on the axes before the last
+  const int64_t rows = product(y.dims, 0, rank - 1);
+  for (int64_t o = 0; o < rows; ++o) {
+    int64_t at = 0;
+    for (int32_t d = 0; d < rank - 1; ++d) at += (idx[d] % x.dims[d]) * in_stride[d];
+    for (int32_t r = 0; r < repeats; ++r, dst += row) memcpy(dst, src + size_t(at) * es, row);
+    for (int32_t d = rank - 2; d >= 0; --d) {
+      if (++idx[d] < y.dims[d]) break;
+      idx[d] = 0;
+    }
+  }
   return Status::kOk;
 }
 
@@ -465,7 +481,7 @@ Status run_expand(const OpArgs& a) {
   Walk w = {y.rank, {0}, {0}, 0};
   broadcast_strides(a.in[0], y, w.stride);
   for (int32_t d = 0; d < y.rank; ++d) w.dims[d] = y.dims[d];
-  copy_walk(y.data, a.in[0].data, w, dtype_size(y.dtype));
+  copy_walk(y.data, a.in[0].data, &w, dtype_size(y.dtype));
   return Status::kOk;
 }
 
@@ -530,7 +546,7 @@ Status run_depth_space(const OpArgs& a) {
     const int64_t view[6] = {n, c / (b * b), b, b, h, w};
     walk = permuted_walk(view, 6, kCrd);
   }
-  copy_walk(a.out[0].data, x.data, walk, dtype_size(x.dtype));
+  copy_walk(a.out[0].data, x.data, &walk, dtype_size(x.dtype));
   return Status::kOk;
 }
 

@@ -418,20 +418,13 @@ Status run_qmatmul(const OpArgs& a) {
   const TensorView& B = a.in[1];
   const TensorView& Y = a.out[0];
   const int32_t M = A.dims[A.rank - 2], K = A.dims[A.rank - 1], N = B.dims[B.rank - 1];
-  TensorView ba{}, bb{}, by{};
-  ba.rank = A.rank - 2;
-  bb.rank = B.rank - 2;
-  by.rank = Y.rank - 2;
-  for (int32_t k = 0; k < ba.rank; ++k) ba.dims[k] = A.dims[k];
-  for (int32_t k = 0; k < bb.rank; ++k) bb.dims[k] = B.dims[k];
-  for (int32_t k = 0; k < by.rank; ++k) by.dims[k] = Y.dims[k];
   const int32_t* bias = opt(a, 2) ? a.in[2].as<int32_t>() : nullptr;
   const bool requant = opt(a, 3);
   const int64_t mk = int64_t(M) * K, kn = int64_t(K) * N, mn = int64_t(M) * N;
-  const TensorView* ins[2] = {&ba, &bb};
-  for_each_broadcast<2>(by, ins, [&](int64_t o, const int64_t* off) {
-    const int8_t* pa = A.as<int8_t>() + off[0] * mk;
-    const int8_t* pb = B.as<int8_t>() + off[1] * kn;
+  const int64_t batches = product(Y.dims, 0, Y.rank - 2);
+  for (int64_t o = 0; o < batches; ++o) {
+    const int8_t* pa = A.as<int8_t>() + batch_matrix(Y.dims, Y.rank - 2, A.dims, A.rank - 2, o) * mk;
+    const int8_t* pb = B.as<int8_t>() + batch_matrix(Y.dims, Y.rank - 2, B.dims, B.rank - 2, o) * kn;
     for (int32_t i = 0; i < M; ++i) {
       for (int32_t j = 0; j < N; ++j) {
         const int32_t bzp = opt(a, 5) ? pick(a.in[5], j) : 0;
@@ -446,7 +439,7 @@ Status run_qmatmul(const OpArgs& a) {
         }
       }
     }
-  });
+  }
   return Status::kOk;
 }
 

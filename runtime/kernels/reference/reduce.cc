@@ -145,13 +145,15 @@ int64_t reduce_int(int32_t code, const void* x, bool wide, const Walk& w) {
   }
 }
 
-void reduce_f32_all(const OpArgs& a, const ReduceWalks& r) {
+// Each dtype's loop has a frame of its own (noinline), its row walks apart from the two walks
+// in run_reduce's.
+__attribute__((noinline)) void reduce_f32_all(const OpArgs& a, const ReduceWalks& r) {
   const float* src = a.in[0].as<float>();
   float* dst = a.out[0].as<float>();
   for_each_offset(r.kept, [&](int64_t base) { *dst++ = float(reduce_f32(a.code, src + base, r.reduced, r.count)); });
 }
 
-void reduce_int_all(const OpArgs& a, const ReduceWalks& r) {
+__attribute__((noinline)) void reduce_int_all(const OpArgs& a, const ReduceWalks& r) {
   const bool wide = a.in[0].dtype == MOTE_I64;
   const uint32_t size = wide ? 8 : 4;
   const uint8_t* src = a.in[0].as<uint8_t>();
@@ -165,7 +167,7 @@ bool reduce_takes_int8(int32_t code) {
   return code == MOTE_OP_REDUCE_MEAN || code == MOTE_OP_REDUCE_MAX || code == MOTE_OP_REDUCE_MIN;
 }
 
-void reduce_int8(const OpArgs& a, const ReduceWalks& r) {
+__attribute__((noinline)) void reduce_int8(const OpArgs& a, const ReduceWalks& r) {
   const int8_t* src = a.in[0].as<int8_t>();
   int8_t* dst = a.out[0].as<int8_t>();
   const int64_t count = r.count;

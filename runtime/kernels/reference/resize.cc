@@ -4,7 +4,8 @@
 // Interpolation is separable: every output element is a sum over the tensor product of per-axis
 // taps (index, weight), each axis following the same 1-D rule. An axis whose source coordinate
 // lands on an input index contributes a single tap, so unresized axes cost nothing. Arithmetic
-// is in double, then rounded once to float.
+// is in double, then rounded once to float. Each axis's taps (80 bytes) live in the op's scratch,
+// which infer states, not on the stack: eight of them would outgrow a small stack's frame.
 #include <math.h>
 
 #include "walk.h"
@@ -23,6 +24,9 @@ struct Taps {
   double weight[kMaxTaps];
   bool outside;  // tf_crop_and_resize sampled outside the input: the element is extrapolation_value
 };
+// The scratch of one axis's taps, the same on every target (the converter plans it on the host).
+constexpr uint32_t kTapsBytes = 80;
+static_assert(sizeof(Taps) <= kTapsBytes && alignof(Taps) <= 16, "Taps must fit its planned scratch (16-byte aligned)");
 
 // The Resize coordinate transforms: output index x on axis d to a coordinate in the input.
 double source_coord(const mote_resize_params& p, int32_t d, int64_t x, int64_t in, int64_t out) {
@@ -158,7 +162,7 @@ float sample(const float* x, const Taps* taps, const int64_t* stride, int32_t ra
 
 }  // namespace
 
-Status infer_resize(const OpArgs& a, TensorView* out, uint32_t*) {
+Status infer_resize(const OpArgs& a, TensorView* out, uint32_t* scratch) {
   MOTE_TRY(check_arity(a, 1, 1, 1));
   MOTE_TRY(check_params<mote_resize_params>(a));
   MOTE_TRY(check_input(a, 0));
@@ -192,6 +196,7 @@ Status infer_resize(const OpArgs& a, TensorView* out, uint32_t*) {
   if (empty_input && out->numel() > 0) {
     return Fail(a.diag, Status::kBadParams).s("cannot resize the empty ").dims(x.dims, x.rank).s(" to ").dims(out->dims, out->rank);
   }
+  *scratch = uint32_t(x.rank) * kTapsBytes;
   return Status::kOk;
 }
 
@@ -202,7 +207,7 @@ Status run_resize(const OpArgs& a) {
   const int32_t rank = x.rank;
   int64_t stride[MOTE_MAX_RANK];
   dense_strides(x.dims, rank, stride);
-  Taps taps[MOTE_MAX_RANK];
+  Taps* const taps = static_cast<Taps*>(a.scratch);  // one per axis (infer: kTapsBytes each)
   int64_t idx[MOTE_MAX_RANK] = {0};
   const float* src = x.as<float>();
   float* dst = y.as<float>();

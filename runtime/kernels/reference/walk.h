@@ -14,8 +14,9 @@
 namespace mote {
 namespace ref {
 
-// Tile views every axis as (repeat, dim), so a walk may have twice the tensor rank.
-constexpr int32_t kMaxWalkRank = 2 * MOTE_MAX_RANK;
+// A walk has at most the tensor rank (DepthToSpace and SpaceToDepth view 4-D tensors in 6-D).
+// Walks live on the kernels' stack: this bound keeps one to 144 bytes on 32-bit targets.
+constexpr int32_t kMaxWalkRank = MOTE_MAX_RANK;
 
 struct Walk {
   int32_t rank;
@@ -128,10 +129,13 @@ inline void for_each_offset(const Walk& w, Fn fn) {
   }
 }
 
-// Fills the dense `dst` from `src` along the walk; elements are moved by size, so any dtype works.
-// Rows contiguous in the source (a channel shuffle's planes, a Slice's kept runs) move as one block.
-inline void copy_walk(void* dst, const void* src, Walk w, uint32_t elem_size) {
-  coalesce(&w);
+// Fills the dense `dst` from `src` along the walk (coalesced first, in place: the caller's walk,
+// not a copy of it, so the two do not share a frame); elements are moved by size, so any dtype
+// works. Rows contiguous in the source (a channel shuffle's planes, a Slice's kept runs) move as
+// one block.
+inline void copy_walk(void* dst, const void* src, Walk* walk, uint32_t elem_size) {
+  coalesce(walk);
+  const Walk& w = *walk;
   uint8_t* out = static_cast<uint8_t*>(dst);
   const uint8_t* in = static_cast<const uint8_t*>(src);
   for (WalkRows r(w); !r.done; r.next()) {
