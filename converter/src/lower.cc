@@ -1287,6 +1287,7 @@ std::vector<int> Lowerer::emit(int32_t code, std::vector<uint8_t> params, const 
                                const std::vector<std::string>& out_names) {
   if (inputs.size() > MOTE_MAX_OP_INPUTS) error("more than 16 inputs");
   if (out_names.size() > MOTE_MAX_OP_OUTPUTS) error("more than 16 outputs");
+  if (inputs.size() + out_names.size() > MOTE_MAX_OP_OPERANDS) error("more than 17 inputs and outputs together");
   std::vector<TensorView> in;
   bool all_const = true;
   for (int id : inputs) {

@@ -1,4 +1,6 @@
 // Status names, dtype helpers and the bounded error-text builder.
+#include <string.h>
+
 #include "mote/kernel.h"
 
 namespace mote {
@@ -11,6 +13,30 @@ void Diag::put(char c) {
   }
 #else
   (void)c;
+#endif
+}
+
+void Diag::detach() {
+#ifndef MOTE_STRIP_ERROR_STRINGS
+  if (cap_ == 0) return;
+  uint32_t n = 0;
+  while (n + 1 < cap_ && buf_[n]) ++n;
+  const uint32_t at = cap_ - 1 - n;  // the detail ends at the buffer's last byte
+  memmove(buf_ + at, buf_, n);
+  buf_[cap_ - 1] = '\0';
+  cap_ = at;  // this Diag's text and its NUL stay in front of the detail
+  len_ = 0;
+#endif
+}
+
+void Diag::attach() {
+#ifndef MOTE_STRIP_ERROR_STRINGS
+  if (!buf_) return;  // a Diag without a buffer: detach() left it as it was
+  uint32_t n = 0;
+  while (buf_[cap_ + n]) ++n;  // the detail detach() moved, NUL-terminated at the buffer's end
+  memmove(buf_ + len_, buf_ + cap_, n + 1);
+  cap_ += n + 1;
+  len_ += n;
 #endif
 }
 

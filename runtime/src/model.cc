@@ -245,8 +245,12 @@ Status Model::verify_tensors() {
 
 Status Model::verify_ops() {
   Diag diag(error_, kErrorTextBytes);
-  char detail_buf[kErrorTextBytes];
-  Diag detail(detail_buf, sizeof detail_buf);
+  // A failing infer writes its detail into the model's error text itself; the op's name goes in
+  // front of it after (Diag::detach), so no second text buffer sits in this frame.
+  Diag detail(error_, kErrorTextBytes);
+  // An op's inputs, then the outputs infer makes of them: one array for both (the frame's
+  // largest part; the recorded outputs are compared with the records themselves).
+  TensorView views[MOTE_MAX_OP_OPERANDS];
   for (uint32_t n = 0; n < num_ops_; ++n) {
     const mote_op_record& op = ops_[n];
     const char* node = string(op.name);
@@ -255,6 +259,7 @@ Status Model::verify_ops() {
           .s("op ").i(n).s(" '").s(node).s("': op code ").i(op.code).s(" is not in this runtime");
     }
     if (op.num_inputs > MOTE_MAX_OP_INPUTS || op.num_outputs > MOTE_MAX_OP_OUTPUTS || op.num_outputs == 0 ||
+        op.num_inputs + op.num_outputs > MOTE_MAX_OP_OPERANDS ||
         !in_bounds(op.operands, uint64_t(op.num_inputs) + op.num_outputs, num_operands_)) {
       return Fail(&diag, Status::kMalformed).s("op ").i(n).s(" (").s(op_name(op.code)).s(" '").s(node).s("'): bad operand list");
     }
@@ -264,9 +269,8 @@ Status Model::verify_ops() {
     if (op.scratch_offset % MOTE_ARENA_ALIGN != 0 || !in_bounds(op.scratch_offset, op.scratch_bytes, plan_->arena_bytes)) {
       return Fail(&diag, Status::kMalformed).s("op ").i(n).s(" (").s(op_name(op.code)).s(" '").s(node).s("'): scratch out of arena");
     }
-    TensorView in[MOTE_MAX_OP_INPUTS];
-    TensorView out[MOTE_MAX_OP_OUTPUTS];
-    TensorView inferred[MOTE_MAX_OP_OUTPUTS];
+    TensorView* const in = views;
+    TensorView* const inferred = views + op.num_inputs;
     for (uint32_t k = 0; k < op.num_inputs + op.num_outputs; ++k) {
       uint32_t t = operands_[op.operands + k];
       bool is_output = k >= op.num_inputs;
@@ -282,22 +286,23 @@ Status Model::verify_ops() {
         return Fail(&diag, Status::kMalformed)
             .s("op ").i(n).s(" (").s(op_name(op.code)).s(" '").s(node).s("'): input ").i(k).s(" must be a constant");
       }
-      if (is_output) {
-        out[k - op.num_inputs] = view(t, nullptr);
-      } else {
-        in[k] = view(t, nullptr);
-      }
+      if (!is_output) in[k] = view(t, nullptr);
     }
-    OpArgs args{op.code, params_ + op.params, op.params_size, in, op.num_inputs, out, op.num_outputs,
+    // infer ignores args.out; the kernel sets' scratch functions read the inferred outputs,
+    // which equal the recorded ones once checked below (as the converter's planner passes them).
+    OpArgs args{op.code, params_ + op.params, op.params_size, in, op.num_inputs, inferred, op.num_outputs,
                 nullptr, op.scratch_bytes, &detail};
     uint32_t scratch = 0;
     Status st = op_infer(args, inferred, &scratch);
     if (st != Status::kOk) {
-      return Fail(&diag, st).s("op ").i(n).s(" (").s(op_name(op.code)).s(" '").s(node).s("'): ").s(detail.text());
+      diag.detach();
+      st = Fail(&diag, st).s("op ").i(n).s(" (").s(op_name(op.code)).s(" '").s(node).s("'): ");
+      diag.attach();
+      return st;
     }
     for (uint32_t k = 0; k < op.num_outputs; ++k) {
       const TensorView& want = inferred[k];
-      const TensorView& got = out[k];
+      const mote_tensor_record& got = tensors_[operands_[op.operands + op.num_inputs + k]];
       bool same = want.dtype == got.dtype && want.rank == got.rank;
       for (int32_t d = 0; same && d < want.rank; ++d) same = want.dims[d] == got.dims[d];
       if (!same) {

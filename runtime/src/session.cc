@@ -63,12 +63,15 @@ Status Session::run_ops(uint32_t first, uint32_t last) {
   Diag diag(error_, kErrorTextBytes);
   if (!model_) return Fail(&diag, Status::kNotReady).s("session is not initialised");
   if (last > model_->num_ops() || first > last) return Fail(&diag, Status::kInvalidArgument).s("op range out of bounds");
-  char detail_buf[kErrorTextBytes];
-  Diag detail(detail_buf, sizeof detail_buf);
-  TensorView in[MOTE_MAX_OP_INPUTS];
-  TensorView out[MOTE_MAX_OP_OUTPUTS];
+  // A failing kernel writes its detail into the session's error text itself; the op's name goes
+  // in front of it after (Diag::detach), so no second text buffer sits in this frame.
+  Diag detail(error_, kErrorTextBytes);
+  // The op's inputs, then its outputs, in one array (the verifier bounds the two together).
+  TensorView views[MOTE_MAX_OP_OPERANDS];
   for (uint32_t n = first; n < last; ++n) {
     const mote_op_record& op = model_->op(n);
+    TensorView* const in = views;
+    TensorView* const out = views + op.num_inputs;
     for (uint32_t k = 0; k < op.num_inputs; ++k) {
       uint32_t t = model_->operand(op.operands + k);
       in[k] = t == MOTE_NONE ? TensorView{nullptr, MOTE_DTYPE_UNDEFINED, 0, {0}} : model_->view(t, arena_);
@@ -80,8 +83,10 @@ Status Session::run_ops(uint32_t first, uint32_t last) {
                 arena_ + op.scratch_offset, op.scratch_bytes, &detail};
     Status st = op_run(args);
     if (st != Status::kOk) {
-      return Fail(&diag, st)
-          .s("op ").i(n).s(" (").s(op_name(op.code)).s(" '").s(model_->string(op.name)).s("'): ").s(detail.text());
+      diag.detach();
+      st = Fail(&diag, st).s("op ").i(n).s(" (").s(op_name(op.code)).s(" '").s(model_->string(op.name)).s("'): ");
+      diag.attach();
+      return st;
     }
   }
   return Status::kOk;

@@ -22,6 +22,7 @@
 
 #include "mote/converter.h"
 #include "mote/mote.h"
+#include "mote/mote.hpp"
 #include "onnx/onnx_pb.h"
 
 namespace {
@@ -535,4 +536,30 @@ TEST(HostileModel, UnsupportedOpsNeverReachOnnxInference) {
   const std::string e = convert_error(b);
   EXPECT_MENTIONS(e, "victim");
   EXPECT_MENTIONS(e, "STFT");
+}
+
+// A kernel's run-time error names the op and its node in front of the kernel's own detail (the
+// session writes both into its one error text: Diag::detach).
+TEST(HostileModel, RunTimeErrorsNameTheOpBeforeTheKernelsDetail) {
+  Builder b;
+  b.input("x", {4, 3});
+  Builder::value(b.graph()->mutable_input(), "idx", {2}, onnx::TensorProto::INT64);
+  b.output("y", {2, 3});
+  b.node("Gather", "pick", {"x", "idx"}, {"y"});
+  const std::vector<uint8_t> blob = mote::convert_bytes(b.bytes(), "gather.onnx", {}).blob;
+  alignas(16) static uint8_t copy[1 << 16];
+  ASSERT_LE(blob.size(), sizeof copy);
+  std::memcpy(copy, blob.data(), blob.size());
+  mote::Model model;
+  ASSERT_EQ(model.load(copy, blob.size()), mote::Status::kOk) << model.error();
+  alignas(16) static uint8_t arena[1 << 12];
+  ASSERT_LE(model.arena_bytes(), sizeof arena);
+  mote::Session session;
+  ASSERT_EQ(session.init(&model, arena, sizeof arena), mote::Status::kOk);
+  const float x[12] = {0};
+  const int64_t idx[2] = {1, 9};
+  ASSERT_EQ(session.set_input(0, x, sizeof x), mote::Status::kOk);
+  ASSERT_EQ(session.set_input(1, idx, sizeof idx), mote::Status::kOk);
+  EXPECT_EQ(session.run(), mote::Status::kRuntime);
+  EXPECT_STREQ(session.error(), "op 0 (Gather 'pick'): index 9 at position 1 is out of range for an axis of size 4");
 }

@@ -20,6 +20,9 @@ extern "C" {
 #define MOTE_MAX_SPATIAL 3
 #define MOTE_MAX_OP_INPUTS 16
 #define MOTE_MAX_OP_OUTPUTS 16
+/* Inputs and outputs together (Concat: 16 and 1; Split: 1 and 16): the runtime builds an op's
+ * operand views in one array of this many on the stack. */
+#define MOTE_MAX_OP_OPERANDS 17
 
 /* Element types; the numbers are ONNX's TensorProto.DataType values. */
 typedef enum mote_dtype {

@@ -36,6 +36,12 @@ class Diag {
   Diag& f(double value);  // short decimal form
   Diag& dims(const int32_t* d, int32_t rank);  // "[1,3,224,224]"
   const char* text() const { return cap_ ? buf_ : ""; }
+  // "context: detail" with the detail written first, by another Diag on the same buffer (a
+  // kernel's or an infer function's), and no second buffer for it on the stack: detach() moves
+  // that text to the end of the buffer and leaves this Diag the room in front (clear it, e.g. by
+  // a Fail, then write the context); attach() puts the detail right behind the context.
+  void detach();
+  void attach();
 
  private:
   void put(char c);
