@@ -7,7 +7,11 @@
 #   * no undefined symbol that would pull in the heap, C++ exceptions/RTTI, thread-safe statics,
 #     stdio, abort/exit, libstdc++ or static destructors;
 #   * no static constructors (.init_array/.ctors sections; wasm InitFunctions);
-#   * (Cortex-M4) no mutable global state: .data and .bss are empty.
+#   * (Cortex-M4) no mutable global state: .data and .bss are empty;
+#   * (Cortex-M4) no function under runtime/kernels has a stack frame above 512 bytes (the build
+#     has the board's kernel set, arm_dsp, and -fstack-usage -fcallgraph-info=su:
+#     tools/stack_report.py, which also prints the largest frames and the deepest call chains
+#     below mote_model_load and mote_session_run, C library frames included).
 #
 # Usage: check_freestanding.sh SOURCE_DIR BUILD_ROOT [TARGET...]
 #   TARGET: cortex-m4, wasm (default: both), or one of the other boards' CPUs: cortex-m7,
@@ -43,6 +47,8 @@ else
 fi
 
 JOBS=$(nproc 2>/dev/null || echo 2)
+PY=python3
+[ -x /usr/bin/python3 ] && PY=/usr/bin/python3
 # Host flags from the environment must not leak into the cross builds.
 unset CFLAGS CXXFLAGS CPPFLAGS LDFLAGS CC CXX
 
@@ -170,8 +176,9 @@ configure_and_build() {  # NAME BUILD_DIR CMAKE_COMMAND...
 target_cortex_m4() {
   local dir="$ROOT/cortex-m4"
   local lib="$dir/lib/libmote_runtime.a"
-  echo "== cortex-m4: arm-none-eabi-g++ -mcpu=cortex-m4 -mthumb -mfloat-abi=hard -mfpu=fpv4-sp-d16 -Os"
-  configure_and_build cortex-m4 "$dir" cmake -DCMAKE_TOOLCHAIN_FILE="$SRC/boards/cmake/arm-none-eabi-cortex-m4.cmake" ||
+  echo "== cortex-m4: arm-none-eabi-g++ -mcpu=cortex-m4 -mthumb -mfloat-abi=hard -mfpu=fpv4-sp-d16 -Os, arm_dsp kernels"
+  configure_and_build cortex-m4 "$dir" cmake -DCMAKE_TOOLCHAIN_FILE="$SRC/boards/cmake/arm-none-eabi-cortex-m4.cmake" \
+    -DMOTE_KERNEL_ISA=arm_dsp -DMOTE_STACK_USAGE=ON ||
     return
   check_symbols arm-none-eabi-nm "$lib"
 
@@ -193,6 +200,20 @@ target_cortex_m4() {
     fail "mutable global state: .data = $data, .bss = $bss bytes"
     arm-none-eabi-nm -S --size-sort "$lib" | awk '$3 ~ /^[bBdD]$/' | sed 's/^/          /'
   fi
+
+  # Stack frames, from the build's call graphs, with the frames of the archives a firmware links.
+  local flags=(-mcpu=cortex-m4 -mthumb -mfloat-abi=hard -mfpu=fpv4-sp-d16) libs=() l report
+  for l in "$(arm-none-eabi-gcc "${flags[@]}" -print-file-name=libm.a)" \
+           "$(arm-none-eabi-gcc "${flags[@]}" -specs=nano.specs -print-file-name=libc_nano.a)" \
+           "$(arm-none-eabi-gcc "${flags[@]}" -print-libgcc-file-name)"; do
+    [ -f "$l" ] && libs+=(--lib "$l")
+  done
+  if report=$("$PY" "$SRC/tools/stack_report.py" "$dir" "$SRC" --top 8 "${libs[@]}" 2>&1); then
+    pass "stack: $(echo "$report" | tail -1 | sed 's/^PASS: //')"
+  else
+    fail "stack: $(echo "$report" | grep -E '^(FAIL|stack_report)' | head -1)"
+  fi
+  echo "$report" | sed -e '$d' -e 's/^/          /'
 }
 
 # The other boards' CPUs (boards/cmake toolchain files): the same symbol, section and global
