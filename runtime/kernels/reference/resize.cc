@@ -180,7 +180,7 @@ Status infer_resize(const OpArgs& a, TensorView* out, uint32_t* scratch) {
     return Fail(a.diag, Status::kBadParams).s("unknown nearest rounding ").i(p.nearest);
   }
   if (p.mode == MOTE_RESIZE_CUBIC && !isfinite(p.cubic_coeff)) return Fail(a.diag, Status::kBadParams).s("cubic_coeff is not finite");
-  int64_t dims[MOTE_MAX_RANK];
+  int64_t dims[MOTE_MAX_RANK] = {0};
   bool empty_input = false;
   for (int32_t d = 0; d < x.rank; ++d) {
     if (!(isfinite(p.scale[d]) && p.scale[d] > 0.0f)) {
