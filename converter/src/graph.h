@@ -95,7 +95,7 @@ int remove_dead_ops(Graph& g);
 
 // Post-training int8 quantisation (ptq.cc): calibrates on options.calib and rewrites the graph.
 void quantize_graph(Graph& g, const ConvertOptions& options, std::vector<std::string>* notes);
-// QDQ import (ptq.cc): folds QuantizeLinear -> DequantizeLinear pairs around float ops into int8
+// QDQ import (qdq_import.cc): folds QuantizeLinear -> DequantizeLinear pairs around float ops into int8
 // ops with the model's own parameters. Returns false when the graph has no such pairs.
 bool fold_qdq(Graph& g, bool strict, bool int8_io, std::vector<std::string>* notes);
 
