@@ -31,7 +31,7 @@ enum OpFuse : uint8_t {
   MOTE_FUSE_ACT_LEAKY_RELU  // becomes MOTE_ACT_LEAKY_RELU (alpha)
 };
 
-// The macs column: which formula counts the op's multiply-accumulates (tools/mote/commands.cc).
+// The macs column: which formula counts the op's multiply-accumulates (op_macs, tools/mote/cmd_info.cc).
 enum OpMacs : uint8_t {
   MOTE_MACS_NONE,
   MOTE_MACS_CONV,            // output elements x weight elements per output channel
