@@ -139,6 +139,7 @@ std::vector<uint8_t> write_blob(const Graph& g, const Plan& plan, const BlobMeta
   meta_rec.ir_version = g.ir_version;
   meta_rec.source_hash_lo = uint32_t(meta.source_hash);
   meta_rec.source_hash_hi = uint32_t(meta.source_hash >> 32);
+  meta_rec.kernel_sets = meta.kernel_sets;
   mote_plan_record plan_rec{plan.arena_bytes, plan.lower_bound, MOTE_ARENA_ALIGN, u32(weight_bytes, "weights")};
 
   struct Section {

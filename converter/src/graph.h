@@ -108,12 +108,14 @@ struct Plan {
   std::vector<uint32_t> scratch_offset, scratch_bytes;  // per op
   std::vector<PlanTensor> buffers;
 };
-Plan plan_arena(const Graph& g);
+// Each op's scratch is the largest any of `kernel_sets` (MOTE_SET_* bits) needs for it.
+Plan plan_arena(const Graph& g, uint32_t kernel_sets);
 
 // Serialises graph + plan (blob_writer.cc).
 struct BlobMeta {
   std::string source_name;
   uint64_t source_hash = 0;
+  uint32_t kernel_sets = 0;  // what the plan's scratch covers (MOTE_SET_*)
 };
 std::vector<uint8_t> write_blob(const Graph& g, const Plan& plan, const BlobMeta& meta);
 

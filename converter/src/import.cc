@@ -342,8 +342,8 @@ ConvertResult convert_model(const std::string& model_bytes, const std::string& s
   }
   if (dead) result.notes.push_back("removed " + std::to_string(dead) + " dead ops");
 
-  Plan plan = plan_arena(g);
-  BlobMeta meta{source_name, fnv1a64(model_bytes)};
+  Plan plan = plan_arena(g, options.kernel_sets);
+  BlobMeta meta{source_name, fnv1a64(model_bytes), options.kernel_sets};
   result.blob = write_blob(g, plan, meta);
   result.arena_bytes = plan.arena_bytes;
   result.lower_bound = plan.lower_bound;

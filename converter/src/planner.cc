@@ -38,7 +38,7 @@ struct Buffer {
 
 }  // namespace
 
-Plan plan_arena(const Graph& g) {
+Plan plan_arena(const Graph& g, uint32_t kernel_sets) {
   const size_t nt = g.tensors.size();
   const uint32_t steps = uint32_t(g.ops.size());
   const uint32_t last_step = steps ? steps - 1 : 0;
@@ -126,6 +126,10 @@ Plan plan_arena(const Graph& g) {
     uint32_t scratch = 0;
     if (op_infer(args, inferred.data(), &scratch) != Status::kOk) {
       throw ConvertError("planning op '" + op.name + "' (" + op_name(op.code) + "): " + diag.text());
+    }
+    args.out = inferred.data();
+    for (uint32_t set = 1; set <= MOTE_SET_ALL; set <<= 1) {
+      if (kernel_sets & set) scratch = std::max(scratch, kernel_scratch_bytes(set, args));
     }
     if (scratch) {
       Buffer b;

@@ -312,6 +312,15 @@ Status Model::verify_ops() {
           .s("op ").i(n).s(" (").s(op_name(op.code)).s(" '").s(node).s("'): needs ").i(scratch)
           .s(" scratch bytes, the plan gives ").i(op.scratch_bytes);
     }
+    // The optimised kernels take their working memory from the plan too: a blob planned for
+    // other kernel sets (mote convert --target) is refused here rather than run short.
+    const uint32_t kernel_scratch = kernel_set_scratch_bytes(args);
+    if (kernel_scratch > op.scratch_bytes) {
+      return Fail(&diag, Status::kBadParams)
+          .s("op ").i(n).s(" (").s(op_name(op.code)).s(" '").s(node).s("'): the ").s(kernel_set_name())
+          .s(" kernels need ").i(kernel_scratch).s(" scratch bytes, the plan gives ").i(op.scratch_bytes)
+          .s(": convert with a --target that includes this board (or --target all)");
+    }
     // Overlaps between this op's outputs, inputs and scratch are refused by verify_plan(),
     // with every other tensor live at this step.
   }

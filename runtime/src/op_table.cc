@@ -1,4 +1,5 @@
 // One const table indexed by op code: name, infer and run per op.
+#include "mote/blob_format.h"
 #include "mote/kernel.h"
 
 // A runtime built for known models (-DMOTE_OP_CONFIG='"model.h"': the header `mote convert
@@ -104,6 +105,23 @@ const char* kernel_set_name() {
   return MOTE_KERNEL_SET_NAME;
 #else
   return "reference";
+#endif
+}
+
+uint32_t kernel_set_bit() {
+#ifdef MOTE_KERNEL_SET_BIT
+  return MOTE_KERNEL_SET_BIT;
+#else
+  return MOTE_SET_REFERENCE;
+#endif
+}
+
+uint32_t kernel_set_scratch_bytes(const OpArgs& args) {
+#ifdef MOTE_KERNEL_NS
+  return MOTE_KERNEL_NS::scratch_bytes(args);
+#else
+  (void)args;
+  return 0;
 #endif
 }
 

@@ -26,6 +26,11 @@ const char* kConvertHelp =
     "  --shape NAME=DIMS         bind input NAME's shape, e.g. --shape input=1x3x224x224 (repeatable)\n"
     "  --set NAME=VALUE          fix input NAME to a constant: a number, a comma list, or @file.npy\n"
     "  --c-array OUT.h           also write the blob as a C header (aligned const array + size #defines)\n"
+    "  --target LIST             the boards the blob will run on, comma-separated: cortex-m4,\n"
+    "                            cortex-m7, cortex-m55, cortex-a, aarch64, x86, wasm, reference or\n"
+    "                            all (default). Each op's scratch in the arena plan is the largest\n"
+    "                            their kernels need; another board's runtime refuses the blob at\n"
+    "                            load if its kernels need more\n"
     "  --no-fusion               skip BatchNorm folding and activation fusion\n"
     "  --quantize int8           post-training int8 quantisation (needs --calib)\n"
     "  --calib SAMPLES           calibration inputs: a .npy with N samples along axis 0, or a\n"
@@ -53,13 +58,19 @@ int cmd_convert(const std::vector<std::string>& raw) {
     std::fputs(kConvertHelp, stdout);
     return 0;
   }
-  Args a(raw, {"-o", "--output", "--shape", "--set", "--c-array", "--quantize", "--calib", "--calib-method", "--percentile"},
+  Args a(raw, {"-o", "--output", "--shape", "--set", "--c-array", "--quantize", "--calib", "--calib-method", "--percentile",
+          "--target"},
          {"--no-fusion", "--strict", "--int8-io"});
   if (a.positional.size() != 1) usage("expects exactly one MODEL.onnx");
   std::string out = a.get("-o", a.get("--output"));
   if (out.empty()) usage("missing -o OUT.mote");
   mote::ConvertOptions opt;
   opt.no_fusion = a.flag("--no-fusion");
+  try {
+    opt.kernel_sets = mote::parse_targets(a.get("--target", "all"));
+  } catch (const mote::ConvertError& e) {
+    usage(e.what());
+  }
   const std::string quantize = a.get("--quantize");
   if (!quantize.empty() && quantize != "int8") usage("--quantize takes int8");
   opt.quantize_int8 = quantize == "int8";

@@ -1,4 +1,5 @@
 // mote info: a blob's inputs, outputs, ops with their MACs, arena plan and hash.
+#include <algorithm>
 #include <cstdio>
 #include <sstream>
 
@@ -104,7 +105,7 @@ int cmd_info(const std::vector<std::string>& raw) {
   if (a.flag("--json")) {
     std::ostringstream o;
     o << "{\n  \"blob_bytes\": " << b.size << ",\n  \"blob_fnv1a64\": \"" << blob_hash << "\",\n  \"producer\": \"" << json_escape(m.string(meta.producer)) << "\",\n  \"source\": \""
-      << json_escape(m.string(meta.source_name)) << "\",\n  \"opset\": " << meta.opset << ",\n  \"arena_bytes\": " << m.arena_bytes()
+      << json_escape(m.string(meta.source_name)) << "\",\n  \"opset\": " << meta.opset << ",\n  \"kernel_sets\": \"" << mote::kernel_set_names(meta.kernel_sets) << "\"" << ",\n  \"arena_bytes\": " << m.arena_bytes()
       << ",\n  \"lower_bound\": " << m.lower_bound() << ",\n  \"weight_bytes\": " << m.plan().weight_bytes << ",\n  \"macs\": " << total_macs;
     auto io = [&](const char* key, uint32_t count, bool inputs) {
       o << ",\n  \"" << key << "\": [";
@@ -135,6 +136,10 @@ int cmd_info(const std::vector<std::string>& raw) {
     std::printf("%s: %zu bytes, produced by %s from %s (opset %u, source hash %016llx)\n", a.positional[0].c_str(), b.size,
                 m.string(meta.producer), m.string(meta.source_name), meta.opset, static_cast<unsigned long long>(hash));
     std::printf("blob hash: %s (FNV-1a 64 of all %zu bytes)\n", blob_hash, b.size);
+    uint64_t scratch = 0;
+    for (uint32_t k = 0; k < m.num_ops(); ++k) scratch = std::max<uint64_t>(scratch, m.op(k).scratch_bytes);
+    std::printf("planned for kernel sets: %s (largest op scratch %llu bytes, in the arena)\n",
+                mote::kernel_set_names(meta.kernel_sets).c_str(), static_cast<unsigned long long>(scratch));
     for (uint32_t k = 0; k < m.num_inputs(); ++k) {
       mote::TensorInfo info;
       (void)m.input_info(k, &info);

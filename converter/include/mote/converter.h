@@ -50,6 +50,9 @@ struct ConvertOptions {
   std::map<std::string, HostTensor> set_tensors;
   // Skips fusion passes (for debugging the planner and kernels).
   bool no_fusion = false;
+  // The kernel sets the blob will run on (MOTE_SET_* bits, mote/blob_format.h; parse_targets()
+  // reads `--target`): each op's scratch is the largest any of them needs. Default: all sets.
+  uint32_t kernel_sets = 0x3Fu;
 
   // Post-training int8 quantisation (docs/quantization.md).
   bool quantize_int8 = false;
@@ -80,6 +83,13 @@ struct ConvertResult {
 // Converts the .onnx file at `path`. Throws ConvertError.
 ConvertResult convert_file(const std::string& path, const ConvertOptions& options);
 ConvertResult convert_bytes(const std::string& model_bytes, const std::string& source_name, const ConvertOptions& options);
+
+// The kernel sets of `mote convert --target`: a comma-separated list of cortex-m4, cortex-m7,
+// cortex-m55, cortex-a, aarch64, x86, wasm, reference or all. Each target includes the reference
+// set. Throws ConvertError naming an unknown target.
+uint32_t parse_targets(const std::string& list);
+// "arm_dsp, mve, neon, ..." for a set of MOTE_SET_* bits.
+std::string kernel_set_names(uint32_t sets);
 
 // Names of the model's runtime inputs (graph inputs that are not initializers), in order.
 std::vector<std::string> graph_input_names(const std::string& path);

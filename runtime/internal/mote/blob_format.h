@@ -15,7 +15,7 @@ extern "C" {
 
 #define MOTE_BLOB_MAGIC 0x45544F4Du /* "MOTE" */
 #define MOTE_BLOB_VERSION_MAJOR 1u
-#define MOTE_BLOB_VERSION_MINOR 1u
+#define MOTE_BLOB_VERSION_MINOR 2u
 #define MOTE_BLOB_ALIGN 16u        /* sections start on this boundary */
 #define MOTE_CONST_ALIGN 64u       /* each constant starts on this boundary */
 #define MOTE_ARENA_ALIGN 16u       /* arena offsets are multiples of this */
@@ -59,8 +59,20 @@ typedef struct mote_meta_record {
   uint32_t ir_version;
   uint32_t source_hash_lo; /* FNV-1a 64 of the source .onnx bytes */
   uint32_t source_hash_hi;
-  uint32_t reserved[2];
+  uint32_t kernel_sets; /* since 1.2: the MOTE_SET_* bits whose kernels' scratch the plan holds
+                           (mote convert --target); 0 in older blobs: the reference set only */
+  uint32_t reserved;
 } mote_meta_record;
+
+/* Kernel sets, one bit each. Every op's scratch in the plan is the largest any of the blob's
+ * sets needs for it; a runtime whose set needs more refuses the blob at load. */
+#define MOTE_SET_REFERENCE 0x01u     /* the portable reference kernels (scalar mote.wasm too) */
+#define MOTE_SET_ARM_DSP 0x02u       /* Cortex-M4/M7 */
+#define MOTE_SET_MVE 0x04u           /* Cortex-M55 (Helium) */
+#define MOTE_SET_NEON 0x08u          /* Cortex-A, AArch64 */
+#define MOTE_SET_WASM_SIMD128 0x10u  /* mote-simd.wasm */
+#define MOTE_SET_X86 0x20u           /* SSE4.1, AVX2, AVX-512 */
+#define MOTE_SET_ALL 0x3Fu
 
 typedef enum mote_storage {
   MOTE_STORAGE_ARENA = 0, /* lives in the caller's arena at `offset` */

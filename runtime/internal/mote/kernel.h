@@ -130,6 +130,29 @@ const char* kernel_set_name();
 // op's outputs with its inputs, its other outputs or its scratch is refused by the verifier.
 bool op_may_alias(int32_t code);
 
+// Working memory of the optimised kernel sets. Every kernel takes its working memory from the
+// op's scratch in the arena plan (OpArgs::scratch), never from buffers on the stack beyond a
+// small frame, so nothing falls back to the reference because a buffer was too small.
+//
+// The scratch bytes the optimised kernels of `set` (one MOTE_SET_* bit, mote/blob_format.h) need
+// for the op in `args` (inputs and outputs with their shapes; data may be null): 0 when that set
+// leaves the op to the reference kernels or needs none. It reads shapes and parameters only, and
+// is an upper bound for every tensor value. Every set's function is portable code compiled into
+// every build (runtime/kernels/<isa>/scratch.cc), so the converter plans for targets it does not
+// run on; the verifier asks this runtime's own set (kernel_set_bit()).
+uint32_t kernel_scratch_bytes(uint32_t set, const OpArgs& args);
+// The MOTE_SET_* bit of the optimised set this runtime runs (MOTE_SET_REFERENCE if none), and
+// that set's scratch for the op (kernel_scratch_bytes(kernel_set_bit(), args), calling only it).
+uint32_t kernel_set_bit();
+uint32_t kernel_set_scratch_bytes(const OpArgs& args);
+
+// Each optimised set's scratch function (runtime/kernels/<isa>/scratch.cc).
+namespace arm_dsp { uint32_t scratch_bytes(const OpArgs& args); }
+namespace mve { uint32_t scratch_bytes(const OpArgs& args); }
+namespace neon { uint32_t scratch_bytes(const OpArgs& args); }
+namespace wasm_simd128 { uint32_t scratch_bytes(const OpArgs& args); }
+namespace x86 { uint32_t scratch_bytes(const OpArgs& args); }
+
 // Checks `args` (params, inputs; `args.out` is ignored) and writes the required outputs into
 // `inferred` (args.num_out entries) and the scratch size into *scratch_bytes.
 Status op_infer(const OpArgs& args, TensorView* inferred, uint32_t* scratch_bytes);
