@@ -25,6 +25,9 @@ struct Tensor {
   std::vector<uint8_t> data;  // constant data, C order
   bool graph_input = false;
   bool graph_output = false;
+  // A value computed at run time from a graph input: that input's name (the first one found),
+  // so an op that needs the value at conversion time can name the input to fix with --set.
+  std::string from_input;
   // A constant folded from DequantizeLinear(int8/uint8 data): the quantized values and their
   // parameters, so int8 import can keep a QDQ model's weights exactly.
   struct QSource {

@@ -8,6 +8,8 @@
 #include <new>
 
 #include "lower/common.h"
+#include "onnx/defs/function.h"
+#include "onnx/defs/schema.h"
 
 namespace mote {
 namespace {
@@ -91,15 +93,16 @@ void Lowerer::remember_qsource(const std::vector<int>& inputs, int out, const st
 }
 
 void Lowerer::needs_constant(const Tensor& t, const char* what) const {
-  if (t.graph_input) {
+  if (t.graph_input || !t.from_input.empty()) {
+    const std::string& input = t.graph_input ? t.name : t.from_input;
     std::string where;
     try {
-      error(std::string(what) + " comes from graph input '" + t.name + "', which must be fixed at conversion time: pass --set " + t.name +
-            "=VALUE");
+      error(std::string(what) + (t.graph_input ? " comes from" : " is computed from") + " graph input '" + input +
+            "', which must be fixed at conversion time: pass --set " + input + "=VALUE");
     } catch (const ConvertError& e) {
       where = e.what();
     }
-    throw NeedsConstantInput(where, t.name);
+    throw NeedsConstantInput(where, input);
   }
   error(std::string(what) + " must be known at conversion time, but it is computed at run time");
 }
@@ -150,6 +153,7 @@ std::vector<int> Lowerer::emit(int32_t code, std::vector<uint8_t> params, const 
   if (out_names.size() > MOTE_MAX_OP_OUTPUTS) error("more than 16 outputs");
   std::vector<TensorView> in;
   bool all_const = true;
+  std::string from_input;
   for (int id : inputs) {
     if (id < 0) {
       in.push_back(TensorView{nullptr, MOTE_DTYPE_UNDEFINED, 0, {0}});
@@ -157,6 +161,7 @@ std::vector<int> Lowerer::emit(int32_t code, std::vector<uint8_t> params, const 
     }
     const Tensor& t = g_.tensors[size_t(id)];
     all_const = all_const && t.is_const;
+    if (from_input.empty()) from_input = t.graph_input ? t.name : t.from_input;
     in.push_back(view_of(t, t.is_const));
   }
   char text[192];
@@ -174,6 +179,7 @@ std::vector<int> Lowerer::emit(int32_t code, std::vector<uint8_t> params, const 
     t.name = out_names[size_t(k)];
     t.dtype = inferred[size_t(k)].dtype;
     for (int32_t d = 0; d < inferred[size_t(k)].rank; ++d) t.shape.push_back(inferred[size_t(k)].dims[d]);
+    t.from_input = from_input;
     // Before folding allocates it (and before the planner would refuse it much later).
     checked_bytes(t.shape, t.dtype, "output '" + t.name + "'");
     ids.push_back(g_.add_tensor(std::move(t)));
@@ -217,7 +223,13 @@ void Lowerer::lower_node(const onnx::NodeProto& node) {
   if (!node.domain().empty() && node.domain() != "ai.onnx") error("operator domain '" + node.domain() + "' is not supported");
   const auto& table = lowering_table();
   auto it = table.find(node.op_type());
-  if (it == table.end()) error("unsupported op type '" + node.op_type() + "'");
+  if (it == table.end()) {
+    if (expand_function(node)) {
+      node_ = saved;
+      return;
+    }
+    error("unsupported op type '" + node.op_type() + "'");
+  }
   // Anything else the lowering throws (std::out_of_range from a short attribute list,
   // std::bad_alloc, a protobuf or onnx exception...) becomes a ConvertError naming this node.
   try {
@@ -230,6 +242,63 @@ void Lowerer::lower_node(const onnx::NodeProto& node) {
     error(std::string("internal error: ") + e.what());
   }
   node_ = saved;
+}
+
+// An op ONNX defines as a function of other ops (a body in its schema, or one its schema builds
+// for the node's input types: the losses, Celu, Shrink, MeanVarianceNormalization, ...) is
+// lowered as that body, in place of the node, under the function's own opset. False when the op
+// has no function at this opset.
+bool Lowerer::expand_function(const onnx::NodeProto& node) {
+  const onnx::OpSchema* schema = onnx::OpSchemaRegistry::Schema(node.op_type(), int(opset_), "");
+  if (!schema) return false;
+  onnx::FunctionProto body;
+  if (schema->HasFunction() && schema->GetFunction()) {
+    body = *schema->GetFunction();
+  } else if (schema->HasContextDependentFunction()) {
+    std::vector<onnx::TypeProto> types;
+    for (int k = 0; k < node.input_size(); ++k) {
+      onnx::TypeProto type;
+      if (!node.input(k).empty()) {
+        const Tensor& in = t(lookup(node.input(k)));
+        int32_t onnx_type = 0;
+        for (int32_t c = 1; c <= onnx::TensorProto::DataType_MAX && !onnx_type; ++c) {
+          if (mote_dtype_from_onnx(c) == in.dtype) onnx_type = c;
+        }
+        auto* tensor = type.mutable_tensor_type();
+        tensor->set_elem_type(onnx_type);
+        for (int64_t d : in.shape) tensor->mutable_shape()->add_dim()->set_dim_value(d);
+      }
+      types.push_back(type);
+    }
+    onnx::FunctionBodyBuildContextImpl context(node, types);
+    if (!schema->BuildContextDependentFunction(context, body)) return false;
+  } else {
+    return false;
+  }
+  onnx::GraphProto expanded;
+  onnx::FunctionExpandHelper(node, body, expanded, fresh_name(node.op_type()) + "/");
+  // An attribute of the body that refers to one the node does not have (and whose schema gives
+  // no default) comes out without a value: it is absent, not zero.
+  for (auto& inner : *expanded.mutable_node()) {
+    auto* attrs = inner.mutable_attribute();
+    for (int k = attrs->size() - 1; k >= 0; --k) {
+      const onnx::AttributeProto& a = attrs->Get(k);
+      if (a.type() == onnx::AttributeProto::UNDEFINED || !a.ref_attr_name().empty()) attrs->DeleteSubrange(k, 1);
+    }
+  }
+  const uint32_t outer = opset_;
+  for (const auto& import : body.opset_import()) {
+    if (import.domain().empty() || import.domain() == "ai.onnx") opset_ = uint32_t(import.version());
+  }
+  try {
+    for (const auto& inner : expanded.node()) lower_node(inner);
+  } catch (...) {
+    opset_ = outer;
+    throw;
+  }
+  opset_ = outer;
+  ++expanded_[node.op_type()];
+  return true;
 }
 
 void Lowerer::lower_graph(const onnx::GraphProto& graph) {
