@@ -25,6 +25,9 @@ struct Tensor {
   std::vector<uint8_t> data;  // constant data, C order
   bool graph_input = false;
   bool graph_output = false;
+  // A value computed at run time from a graph input: that input's name (the first one found),
+  // so an op that needs the value at conversion time can name the input to fix with --set.
+  std::string from_input;
   // A constant folded from DequantizeLinear(int8/uint8 data): the quantized values and their
   // parameters, so int8 import can keep a QDQ model's weights exactly.
   struct QSource {
@@ -95,7 +98,7 @@ int remove_dead_ops(Graph& g);
 
 // Post-training int8 quantisation (ptq.cc): calibrates on options.calib and rewrites the graph.
 void quantize_graph(Graph& g, const ConvertOptions& options, std::vector<std::string>* notes);
-// QDQ import (ptq.cc): folds QuantizeLinear -> DequantizeLinear pairs around float ops into int8
+// QDQ import (qdq_import.cc): folds QuantizeLinear -> DequantizeLinear pairs around float ops into int8
 // ops with the model's own parameters. Returns false when the graph has no such pairs.
 bool fold_qdq(Graph& g, bool strict, bool int8_io, std::vector<std::string>* notes);
 

@@ -334,6 +334,9 @@ ConvertResult convert_model(const std::string& model_bytes, const std::string& s
     if (act) result.notes.push_back("fused " + std::to_string(act) + " activations");
   }
   if (L.folded()) result.notes.push_back("folded " + std::to_string(L.folded()) + " constant ops");
+  for (const auto& e : L.expanded()) {
+    result.notes.push_back("expanded " + e.first + " (x" + std::to_string(e.second) + ") into the ops ONNX defines it by");
+  }
   if (options.quantize_int8 && !options.calib.empty()) {
     quantize_graph(g, options, &result.notes);
     remove_dead_ops(g);
