@@ -132,7 +132,10 @@ MODELS = {
     "gru2_bidirectional": lambda: Classifier("gru", 2, True),
     "rnn1": lambda: Classifier("rnn", 1, False),
     "lstm_streaming": Streaming,
+    # The same weights over 50 chunks at once, for the streaming run to equal (input_long.npy).
+    "lstm_streaming_whole": Streaming,
 }
+CHUNKS = 50
 
 
 def export(name, path):
@@ -143,13 +146,13 @@ def export(name, path):
         if "layout1" in name:  # onnxruntime has no layout 1: its twin gives the reference
             onnx.save(NODES[name](twin=True), path[:-len(".onnx")] + ".ref.onnx")
         return
-    torch.manual_seed(sum(map(ord, name)))
+    torch.manual_seed(sum(map(ord, name.replace("_whole", ""))))
     model = MODELS[name]().eval()
     with torch.no_grad():
         for p in model.parameters():
             p.mul_(2.0)
-    x = torch.zeros(1, FRAMES, FEATURES)
-    if name == "lstm_streaming":
+    x = torch.zeros(1, FRAMES * (CHUNKS if name.endswith("_whole") else 1), FEATURES)
+    if name.startswith("lstm_streaming"):
         state = torch.zeros(1, 1, HIDDEN)
         torch.onnx.export(model, (x, state, state), path, input_names=["input", "h", "c"],
                           output_names=["output", "h_out", "c_out"], opset_version=14)
@@ -170,6 +173,9 @@ def main():
     inp = os.path.join(out, "input.npy")
     if not os.path.exists(inp):
         np.save(inp, np.random.RandomState(0).standard_normal((1, FRAMES, FEATURES)).astype(np.float32))
+    long = os.path.join(out, "input_long.npy")
+    if not os.path.exists(long):
+        np.save(long, np.random.RandomState(3).standard_normal((1, FRAMES * CHUNKS, FEATURES)).astype(np.float32))
     seq_first = os.path.join(out, "input_seq_first.npy")
     if not os.path.exists(seq_first):
         np.save(seq_first, np.load(inp).transpose(1, 0, 2).copy())
