@@ -106,6 +106,23 @@ def single_node(op, direction, attrs, seq_lens=False, initial=False, peepholes=F
     return helper.make_model(graph, opset_imports=[helper.make_opsetid("", 14)])
 
 
+def clip_runtime_bounds():
+    """Clip whose bounds the graph computes from a second input at run time (bounds.npy):
+    min = 0.5 * ReduceMin(bounds), max = ReduceMax(bounds)."""
+    from onnx import TensorProto, helper
+
+    x = helper.make_tensor_value_info("input", TensorProto.FLOAT, [1, FRAMES, FEATURES])
+    b = helper.make_tensor_value_info("bounds", TensorProto.FLOAT, [3])
+    y = helper.make_tensor_value_info("output", TensorProto.FLOAT, [1, FRAMES, FEATURES])
+    nodes = [helper.make_node("ReduceMin", ["bounds"], ["bmin"], keepdims=0),
+             helper.make_node("Mul", ["bmin", "half"], ["lo"]),
+             helper.make_node("ReduceMax", ["bounds"], ["hi"], keepdims=0),
+             helper.make_node("Clip", ["input", "lo", "hi"], ["output"])]
+    half = helper.make_tensor("half", TensorProto.FLOAT, [], [0.5])
+    graph = helper.make_graph(nodes, "clip_runtime_bounds", [x, b], [y], [half])
+    return helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)])
+
+
 # Single nodes that reach the attributes PyTorch never writes; input "x" of the node's own shape.
 NODES = {
     "lstm_reverse_clip_peepholes": lambda: single_node(
@@ -122,6 +139,7 @@ NODES = {
     "rnn_bidirectional_affine_layout1": lambda twin=False: single_node(
         "RNN", "bidirectional", {"activations": ["Affine", "Elu"], "activation_alpha": [0.5, 0.7],
                                  "activation_beta": [0.1]}, initial=True, layout=1, twin=twin),
+    "clip_runtime_bounds": clip_runtime_bounds,
     "rnn_relu_clip_lens": lambda: single_node("RNN", "forward", {"activations": ["Relu"], "clip": 2.5}, seq_lens=True),
 }
 
@@ -173,6 +191,9 @@ def main():
     inp = os.path.join(out, "input.npy")
     if not os.path.exists(inp):
         np.save(inp, np.random.RandomState(0).standard_normal((1, FRAMES, FEATURES)).astype(np.float32))
+    bounds = os.path.join(out, "bounds.npy")
+    if not os.path.exists(bounds):
+        np.save(bounds, np.array([-1.5, 0.3, 0.9], np.float32))
     long = os.path.join(out, "input_long.npy")
     if not os.path.exists(long):
         np.save(long, np.random.RandomState(3).standard_normal((1, FRAMES * CHUNKS, FEATURES)).astype(np.float32))

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs the sequence models (recurrent keyword classifiers, export_sequence_models.py) through
+# Runs the sequence models (recurrent keyword classifiers, export_sequence_models.py, and a Clip
+# whose bounds the graph computes at run time) through
 # Mote and checks their outputs against onnxruntime-node on the same input: passes when
 # max|diff| <= 1e-4 * max|reference|; then a streaming run of the stateful LSTM over 50 chunks
 # with --carry against onnxruntime over the whole sequence at once (onnxruntime has no layout 1: for those models it runs the
@@ -41,6 +42,9 @@ for model in $("$python" "$models_dir/export_sequence_models.py" --list | grep -
   case "$model" in  # the single-node models: input "x", sequence first unless layout 1
     *_layout1*) in_name=x ;;
     lstm2* | gru2* | rnn1 | lstm_streaming) ;;
+    clip_runtime_bounds)
+      extra_mote=(--input "bounds=$work/onnx/bounds.npy")
+      extra_ort=(--input "bounds=$work/onnx/bounds.npy") ;;
     *) in_name=x in_file="$work/onnx/input_seq_first.npy" ;;
   esac
   if [ "$model" = lstm_streaming ]; then
