@@ -30,6 +30,7 @@ void add_norm_ops(LowerTable& t);         // lower/norm.cc
 void add_reduce_ops(LowerTable& t);       // lower/reduce.cc
 void add_quant_ops(LowerTable& t);        // lower/quant.cc
 void add_recurrent_ops(LowerTable& t);    // lower/recurrent.cc
+void add_spectral_ops(LowerTable& t);     // lower/spectral.cc
 
 // ---- shared helpers (lower/common.cc) ----
 
