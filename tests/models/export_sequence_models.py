@@ -123,6 +123,30 @@ def clip_runtime_bounds():
     return helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)])
 
 
+def if_runtime():
+    """An If whose condition the input decides at run time (mean(input) > 0): the then branch
+    tanh(2 x) @ M, the else branch |x - 1| @ M (M a weight both read from the outer graph). The
+    test feeds input.npy and its negation (input_negated.npy), so each branch is taken once."""
+    from onnx import TensorProto, helper, numpy_helper
+
+    x = helper.make_tensor_value_info("input", TensorProto.FLOAT, [1, FRAMES, FEATURES])
+    y = helper.make_tensor_value_info("output", TensorProto.FLOAT, [1, FRAMES, 16])
+    out = lambda name: helper.make_tensor_value_info(name, TensorProto.FLOAT, [1, FRAMES, 16])
+    then_g = helper.make_graph([helper.make_node("Mul", ["input", "two"], ["t1"]), helper.make_node("Tanh", ["t1"], ["t2"]),
+                                helper.make_node("MatMul", ["t2", "M"], ["then_out"])], "then", [], [out("then_out")])
+    else_g = helper.make_graph([helper.make_node("Sub", ["input", "one"], ["e1"]), helper.make_node("Abs", ["e1"], ["e2"]),
+                                helper.make_node("MatMul", ["e2", "M"], ["else_out"])], "else", [], [out("else_out")])
+    nodes = [helper.make_node("ReduceMean", ["input"], ["mean"], keepdims=0),
+             helper.make_node("Greater", ["mean", "zero"], ["cond"]),
+             helper.make_node("If", ["cond"], ["output"], then_branch=then_g, else_branch=else_g)]
+    rng = np.random.RandomState(7)
+    init = [numpy_helper.from_array(rng.uniform(-0.3, 0.3, (FEATURES, 16)).astype(np.float32), "M"),
+            numpy_helper.from_array(np.array(2.0, np.float32), "two"), numpy_helper.from_array(np.array(1.0, np.float32), "one"),
+            numpy_helper.from_array(np.array(0.0, np.float32), "zero")]
+    graph = helper.make_graph(nodes, "if_runtime", [x], [y], init)
+    return helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)])
+
+
 # Single nodes that reach the attributes PyTorch never writes; input "x" of the node's own shape.
 NODES = {
     "lstm_reverse_clip_peepholes": lambda: single_node(
@@ -140,6 +164,8 @@ NODES = {
         "RNN", "bidirectional", {"activations": ["Affine", "Elu"], "activation_alpha": [0.5, 0.7],
                                  "activation_beta": [0.1]}, initial=True, layout=1, twin=twin),
     "clip_runtime_bounds": clip_runtime_bounds,
+    "if_runtime": if_runtime,
+    "if_runtime_negated": if_runtime,
     "rnn_relu_clip_lens": lambda: single_node("RNN", "forward", {"activations": ["Relu"], "clip": 2.5}, seq_lens=True),
 }
 
@@ -191,6 +217,9 @@ def main():
     inp = os.path.join(out, "input.npy")
     if not os.path.exists(inp):
         np.save(inp, np.random.RandomState(0).standard_normal((1, FRAMES, FEATURES)).astype(np.float32))
+    negated = os.path.join(out, "input_negated.npy")
+    if not os.path.exists(negated):
+        np.save(negated, -np.load(inp))
     bounds = os.path.join(out, "bounds.npy")
     if not os.path.exists(bounds):
         np.save(bounds, np.array([-1.5, 0.3, 0.9], np.float32))
