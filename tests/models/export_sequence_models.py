@@ -147,6 +147,29 @@ def if_runtime():
     return helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)])
 
 
+def loop_runtime_condition():
+    """A Loop of at most 12 iterations whose body decides at run time when to stop:
+    y <- 0.8 y + x, continuing while max|y| < 11 (about four iterations on the test input), starting from y = x."""
+    from onnx import TensorProto, helper, numpy_helper
+
+    shape = [1, FRAMES, FEATURES]
+    x = helper.make_tensor_value_info("input", TensorProto.FLOAT, shape)
+    y = helper.make_tensor_value_info("output", TensorProto.FLOAT, shape)
+    body = helper.make_graph(
+        [helper.make_node("Mul", ["y_in", "decay"], ["scaled"]), helper.make_node("Add", ["scaled", "input"], ["y_out"]),
+         helper.make_node("Abs", ["y_out"], ["magnitude"]), helper.make_node("ReduceMax", ["magnitude"], ["peak"], keepdims=0),
+         helper.make_node("Less", ["peak", "limit"], ["cond_out"])],
+        "body",
+        [helper.make_tensor_value_info("i", TensorProto.INT64, []), helper.make_tensor_value_info("cond_in", TensorProto.BOOL, []),
+         helper.make_tensor_value_info("y_in", TensorProto.FLOAT, shape)],
+        [helper.make_tensor_value_info("cond_out", TensorProto.BOOL, []), helper.make_tensor_value_info("y_out", TensorProto.FLOAT, shape)])
+    init = [numpy_helper.from_array(np.array(12, np.int64), "trips"), numpy_helper.from_array(np.array(True), "go"),
+            numpy_helper.from_array(np.array(0.8, np.float32), "decay"), numpy_helper.from_array(np.array(11.0, np.float32), "limit")]
+    graph = helper.make_graph([helper.make_node("Loop", ["trips", "go", "input"], ["output"], body=body)], "loop_runtime_condition",
+                              [x], [y], init)
+    return helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)])
+
+
 # Single nodes that reach the attributes PyTorch never writes; input "x" of the node's own shape.
 NODES = {
     "lstm_reverse_clip_peepholes": lambda: single_node(
@@ -165,6 +188,7 @@ NODES = {
                                  "activation_beta": [0.1]}, initial=True, layout=1, twin=twin),
     "clip_runtime_bounds": clip_runtime_bounds,
     "if_runtime": if_runtime,
+    "loop_runtime_condition": loop_runtime_condition,
     "if_runtime_negated": if_runtime,
     "rnn_relu_clip_lens": lambda: single_node("RNN", "forward", {"activations": ["Relu"], "clip": 2.5}, seq_lens=True),
 }

@@ -42,7 +42,7 @@ for model in $("$python" "$models_dir/export_sequence_models.py" --list | grep -
   case "$model" in  # the single-node models: input "x", sequence first unless layout 1
     *_layout1*) in_name=x ;;
     lstm2* | gru2* | rnn1 | lstm_streaming) ;;
-    if_runtime) ;;
+    if_runtime | loop_runtime_condition) ;;
     if_runtime_negated) in_file="$work/onnx/input_negated.npy" ;;
     clip_runtime_bounds)
       extra_mote=(--input "bounds=$work/onnx/bounds.npy")
