@@ -25,6 +25,7 @@ struct Tensor {
   std::vector<uint8_t> data;  // constant data, C order
   bool graph_input = false;
   bool graph_output = false;
+  bool state = false;  // a graph input that a run's output carries into the next run (--carry)
   // A value computed at run time from a graph input: that input's name (the first one found),
   // so an op that needs the value at conversion time can name the input to fix with --set.
   std::string from_input;
@@ -81,6 +82,8 @@ struct Graph {
   std::vector<Op> ops;
   std::vector<int> inputs, outputs;
   uint32_t opset = 0, ir_version = 0;
+  // --carry: (state input, the last op's copy of its output into the input's bytes).
+  std::vector<std::pair<int, int>> carries;
 
   int add_tensor(Tensor t) {
     tensors.push_back(std::move(t));

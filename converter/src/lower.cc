@@ -30,6 +30,8 @@ const lowering::LowerTable& lowering_table() {
     lowering::add_reduce_ops(t);
     lowering::add_quant_ops(t);
     lowering::add_recurrent_ops(t);
+    lowering::add_spectral_ops(t);
+    lowering::add_control_ops(t);
     return t;
   }();
   return table;

@@ -106,6 +106,70 @@ def single_node(op, direction, attrs, seq_lens=False, initial=False, peepholes=F
     return helper.make_model(graph, opset_imports=[helper.make_opsetid("", 14)])
 
 
+def clip_runtime_bounds():
+    """Clip whose bounds the graph computes from a second input at run time (bounds.npy):
+    min = 0.5 * ReduceMin(bounds), max = ReduceMax(bounds)."""
+    from onnx import TensorProto, helper
+
+    x = helper.make_tensor_value_info("input", TensorProto.FLOAT, [1, FRAMES, FEATURES])
+    b = helper.make_tensor_value_info("bounds", TensorProto.FLOAT, [3])
+    y = helper.make_tensor_value_info("output", TensorProto.FLOAT, [1, FRAMES, FEATURES])
+    nodes = [helper.make_node("ReduceMin", ["bounds"], ["bmin"], keepdims=0),
+             helper.make_node("Mul", ["bmin", "half"], ["lo"]),
+             helper.make_node("ReduceMax", ["bounds"], ["hi"], keepdims=0),
+             helper.make_node("Clip", ["input", "lo", "hi"], ["output"])]
+    half = helper.make_tensor("half", TensorProto.FLOAT, [], [0.5])
+    graph = helper.make_graph(nodes, "clip_runtime_bounds", [x, b], [y], [half])
+    return helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)])
+
+
+def if_runtime():
+    """An If whose condition the input decides at run time (mean(input) > 0): the then branch
+    tanh(2 x) @ M, the else branch |x - 1| @ M (M a weight both read from the outer graph). The
+    test feeds input.npy and its negation (input_negated.npy), so each branch is taken once."""
+    from onnx import TensorProto, helper, numpy_helper
+
+    x = helper.make_tensor_value_info("input", TensorProto.FLOAT, [1, FRAMES, FEATURES])
+    y = helper.make_tensor_value_info("output", TensorProto.FLOAT, [1, FRAMES, 16])
+    out = lambda name: helper.make_tensor_value_info(name, TensorProto.FLOAT, [1, FRAMES, 16])
+    then_g = helper.make_graph([helper.make_node("Mul", ["input", "two"], ["t1"]), helper.make_node("Tanh", ["t1"], ["t2"]),
+                                helper.make_node("MatMul", ["t2", "M"], ["then_out"])], "then", [], [out("then_out")])
+    else_g = helper.make_graph([helper.make_node("Sub", ["input", "one"], ["e1"]), helper.make_node("Abs", ["e1"], ["e2"]),
+                                helper.make_node("MatMul", ["e2", "M"], ["else_out"])], "else", [], [out("else_out")])
+    nodes = [helper.make_node("ReduceMean", ["input"], ["mean"], keepdims=0),
+             helper.make_node("Greater", ["mean", "zero"], ["cond"]),
+             helper.make_node("If", ["cond"], ["output"], then_branch=then_g, else_branch=else_g)]
+    rng = np.random.RandomState(7)
+    init = [numpy_helper.from_array(rng.uniform(-0.3, 0.3, (FEATURES, 16)).astype(np.float32), "M"),
+            numpy_helper.from_array(np.array(2.0, np.float32), "two"), numpy_helper.from_array(np.array(1.0, np.float32), "one"),
+            numpy_helper.from_array(np.array(0.0, np.float32), "zero")]
+    graph = helper.make_graph(nodes, "if_runtime", [x], [y], init)
+    return helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)])
+
+
+def loop_runtime_condition():
+    """A Loop of at most 12 iterations whose body decides at run time when to stop:
+    y <- 0.8 y + x, continuing while max|y| < 11 (about four iterations on the test input), starting from y = x."""
+    from onnx import TensorProto, helper, numpy_helper
+
+    shape = [1, FRAMES, FEATURES]
+    x = helper.make_tensor_value_info("input", TensorProto.FLOAT, shape)
+    y = helper.make_tensor_value_info("output", TensorProto.FLOAT, shape)
+    body = helper.make_graph(
+        [helper.make_node("Mul", ["y_in", "decay"], ["scaled"]), helper.make_node("Add", ["scaled", "input"], ["y_out"]),
+         helper.make_node("Abs", ["y_out"], ["magnitude"]), helper.make_node("ReduceMax", ["magnitude"], ["peak"], keepdims=0),
+         helper.make_node("Less", ["peak", "limit"], ["cond_out"])],
+        "body",
+        [helper.make_tensor_value_info("i", TensorProto.INT64, []), helper.make_tensor_value_info("cond_in", TensorProto.BOOL, []),
+         helper.make_tensor_value_info("y_in", TensorProto.FLOAT, shape)],
+        [helper.make_tensor_value_info("cond_out", TensorProto.BOOL, []), helper.make_tensor_value_info("y_out", TensorProto.FLOAT, shape)])
+    init = [numpy_helper.from_array(np.array(12, np.int64), "trips"), numpy_helper.from_array(np.array(True), "go"),
+            numpy_helper.from_array(np.array(0.8, np.float32), "decay"), numpy_helper.from_array(np.array(11.0, np.float32), "limit")]
+    graph = helper.make_graph([helper.make_node("Loop", ["trips", "go", "input"], ["output"], body=body)], "loop_runtime_condition",
+                              [x], [y], init)
+    return helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)])
+
+
 # Single nodes that reach the attributes PyTorch never writes; input "x" of the node's own shape.
 NODES = {
     "lstm_reverse_clip_peepholes": lambda: single_node(
@@ -122,6 +186,10 @@ NODES = {
     "rnn_bidirectional_affine_layout1": lambda twin=False: single_node(
         "RNN", "bidirectional", {"activations": ["Affine", "Elu"], "activation_alpha": [0.5, 0.7],
                                  "activation_beta": [0.1]}, initial=True, layout=1, twin=twin),
+    "clip_runtime_bounds": clip_runtime_bounds,
+    "if_runtime": if_runtime,
+    "loop_runtime_condition": loop_runtime_condition,
+    "if_runtime_negated": if_runtime,
     "rnn_relu_clip_lens": lambda: single_node("RNN", "forward", {"activations": ["Relu"], "clip": 2.5}, seq_lens=True),
 }
 
@@ -132,7 +200,10 @@ MODELS = {
     "gru2_bidirectional": lambda: Classifier("gru", 2, True),
     "rnn1": lambda: Classifier("rnn", 1, False),
     "lstm_streaming": Streaming,
+    # The same weights over 50 chunks at once, for the streaming run to equal (input_long.npy).
+    "lstm_streaming_whole": Streaming,
 }
+CHUNKS = 50
 
 
 def export(name, path):
@@ -143,13 +214,13 @@ def export(name, path):
         if "layout1" in name:  # onnxruntime has no layout 1: its twin gives the reference
             onnx.save(NODES[name](twin=True), path[:-len(".onnx")] + ".ref.onnx")
         return
-    torch.manual_seed(sum(map(ord, name)))
+    torch.manual_seed(sum(map(ord, name.replace("_whole", ""))))
     model = MODELS[name]().eval()
     with torch.no_grad():
         for p in model.parameters():
             p.mul_(2.0)
-    x = torch.zeros(1, FRAMES, FEATURES)
-    if name == "lstm_streaming":
+    x = torch.zeros(1, FRAMES * (CHUNKS if name.endswith("_whole") else 1), FEATURES)
+    if name.startswith("lstm_streaming"):
         state = torch.zeros(1, 1, HIDDEN)
         torch.onnx.export(model, (x, state, state), path, input_names=["input", "h", "c"],
                           output_names=["output", "h_out", "c_out"], opset_version=14)
@@ -170,6 +241,15 @@ def main():
     inp = os.path.join(out, "input.npy")
     if not os.path.exists(inp):
         np.save(inp, np.random.RandomState(0).standard_normal((1, FRAMES, FEATURES)).astype(np.float32))
+    negated = os.path.join(out, "input_negated.npy")
+    if not os.path.exists(negated):
+        np.save(negated, -np.load(inp))
+    bounds = os.path.join(out, "bounds.npy")
+    if not os.path.exists(bounds):
+        np.save(bounds, np.array([-1.5, 0.3, 0.9], np.float32))
+    long = os.path.join(out, "input_long.npy")
+    if not os.path.exists(long):
+        np.save(long, np.random.RandomState(3).standard_normal((1, FRAMES * CHUNKS, FEATURES)).astype(np.float32))
     seq_first = os.path.join(out, "input_seq_first.npy")
     if not os.path.exists(seq_first):
         np.save(seq_first, np.load(inp).transpose(1, 0, 2).copy())

@@ -68,6 +68,8 @@ struct Arena {
 };
 
 std::vector<int64_t> parse_dims(const std::string& text);  // "1x3x224x224"
+// A whole decimal number; anything else is a usage error naming `what`.
+int64_t parse_int(const std::string& text, const std::string& what);
 std::string dims_text(const int32_t* dims, int32_t rank);
 // Reads a .npy or ONNX TensorProto .pb file.
 mote::HostTensor read_tensor_file(const std::string& path);

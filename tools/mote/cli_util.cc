@@ -117,6 +117,18 @@ std::vector<int64_t> parse_dims(const std::string& text) {
   return dims;
 }
 
+int64_t parse_int(const std::string& text, const std::string& what) {
+  size_t used = 0;
+  int64_t v = 0;
+  try {
+    v = std::stoll(text, &used);
+  } catch (const std::exception&) {
+    used = 0;
+  }
+  if (text.empty() || used != text.size()) usage(what + " takes a whole number, not '" + text + "'");
+  return v;
+}
+
 std::string dims_text(const int32_t* dims, int32_t rank) {
   std::string r = "[";
   for (int32_t k = 0; k < rank; ++k) r += (k ? "," : "") + std::to_string(dims[k]);

@@ -31,6 +31,9 @@ const char* kConvertHelp =
     "                            all (default). Each op's scratch in the arena plan is the largest\n"
     "                            their kernels need; another board's runtime refuses the blob at\n"
     "                            load if its kernels need more\n"
+    "  --carry OUT=IN            streaming state: every run writes output OUT into input IN's\n"
+    "                            bytes, so the next run continues from it (an RNN's h and c);\n"
+    "                            a new session starts it at zeros (repeatable)\n"
     "  --no-fusion               skip BatchNorm folding and activation fusion\n"
     "  --quantize int8           post-training int8 quantisation (needs --calib)\n"
     "  --calib SAMPLES           calibration inputs: a .npy with N samples along axis 0, or a\n"
@@ -59,7 +62,7 @@ int cmd_convert(const std::vector<std::string>& raw) {
     return 0;
   }
   Args a(raw, {"-o", "--output", "--shape", "--set", "--c-array", "--quantize", "--calib", "--calib-method", "--percentile",
-          "--target"},
+          "--target", "--carry"},
          {"--no-fusion", "--strict", "--int8-io"});
   if (a.positional.size() != 1) usage("expects exactly one MODEL.onnx");
   std::string out = a.get("-o", a.get("--output"));
@@ -97,6 +100,11 @@ int cmd_convert(const std::vector<std::string>& raw) {
     std::string v;
     std::string name = split_name_value(s, "--shape", &v);
     opt.shapes[name] = parse_dims(v);
+  }
+  for (const auto& s : a.all("--carry")) {
+    std::string in;
+    const std::string out_name = split_name_value(s, "--carry", &in);
+    opt.carry.emplace_back(out_name, in);
   }
   for (const auto& s : a.all("--set")) {
     std::string v;

@@ -115,6 +115,7 @@ int cmd_info(const std::vector<std::string>& raw) {
         o << (k ? ", " : "") << "{\"name\": \"" << json_escape(info.name) << "\", \"dtype\": \"" << mote::dtype_name(info.dtype)
           << "\", \"shape\": " << dims_text(info.dims, info.rank) << ", \"bytes\": " << info.bytes;
         if (info.scale > 0) o << ", \"scale\": " << info.scale << ", \"zero_point\": " << info.zero_point;
+        if (info.state) o << ", \"state\": true";
         o << "}";
       }
       o << "]";
@@ -145,6 +146,7 @@ int cmd_info(const std::vector<std::string>& raw) {
       (void)m.input_info(k, &info);
       std::printf("input  %u: %-24s %-7s %s", k, info.name, mote::dtype_name(info.dtype), dims_text(info.dims, info.rank).c_str());
       if (info.scale > 0) std::printf("  scale %.9g zero point %d", double(info.scale), info.zero_point);
+      if (info.state) std::printf("  state: carried from run to run, zero in a new session");
       std::printf("\n");
     }
     for (uint32_t k = 0; k < m.num_outputs(); ++k) {

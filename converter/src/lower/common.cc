@@ -62,5 +62,16 @@ mote_act no_act() { return mote_act{MOTE_ACT_NONE, 0.0f, 0.0f}; }
 
 int64_t clamp64(int64_t v, int64_t lo, int64_t hi) { return std::min(std::max(v, lo), hi); }
 
+void emit_reshape(Lowerer& L, int in, const std::vector<int64_t>& shape, const std::string& out) {
+  mote_reshape_params p{};
+  if (shape.size() > MOTE_MAX_RANK) L.error("rank above 8 is not supported");
+  p.rank = int32_t(shape.size());
+  for (size_t k = 0; k < shape.size(); ++k) {
+    if (shape[k] < 0 || shape[k] > INT32_MAX) L.error("bad reshape dimension");
+    p.dims[k] = int32_t(shape[k]);
+  }
+  L.emit(MOTE_OP_RESHAPE, p, {in}, {out});
+}
+
 }  // namespace lowering
 }  // namespace mote

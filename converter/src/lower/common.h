@@ -30,6 +30,8 @@ void add_norm_ops(LowerTable& t);         // lower/norm.cc
 void add_reduce_ops(LowerTable& t);       // lower/reduce.cc
 void add_quant_ops(LowerTable& t);        // lower/quant.cc
 void add_recurrent_ops(LowerTable& t);    // lower/recurrent.cc
+void add_spectral_ops(LowerTable& t);     // lower/spectral.cc
+void add_control_ops(LowerTable& t);      // lower/control.cc
 
 // ---- shared helpers (lower/common.cc) ----
 
@@ -57,6 +59,9 @@ int in_at(const std::vector<int>& in, size_t k);
 int64_t norm_axis(Lowerer& L, int64_t axis, int64_t rank);
 
 mote_act no_act();
+
+// A Reshape of tensor `in` to `shape`, bound to the name `out`.
+void emit_reshape(Lowerer& L, int in, const std::vector<int64_t>& shape, const std::string& out);
 
 int64_t clamp64(int64_t v, int64_t lo, int64_t hi);
 

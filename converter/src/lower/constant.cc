@@ -162,16 +162,41 @@ void lower_identity(Lowerer& L, const Node& n) {
   }
 }
 
+// If on a condition known at conversion time keeps only the branch taken. On a condition the
+// graph computes at run time, both branches are lowered (the planner lets their tensors share
+// space, each dying before the other begins) and each output selects the taken branch's value
+// with Where: the branches must give outputs of the same dtype and shape, as a static plan needs.
 void lower_if(Lowerer& L, const Node& n) {
   auto in = inputs_of(L, n);
   const Tensor& c = L.t(in.at(0));
-  if (!c.is_const) L.error("If whose condition is not known at conversion time is not supported");
-  const bool cond = c.data.at(0) != 0;
-  const auto* branch = find_attr(n, cond ? "then_branch" : "else_branch");
-  if (!branch) L.error("If without a branch");
-  L.lower_graph(branch->g());
-  if (branch->g().output_size() != n.output_size()) L.error("If branch output count mismatch");
-  for (int k = 0; k < n.output_size(); ++k) L.bind(n.output(k), L.lookup(branch->g().output(k).name()));
+  const auto* then_branch = find_attr(n, "then_branch");
+  const auto* else_branch = find_attr(n, "else_branch");
+  if (!then_branch || !else_branch) L.error("If without a branch");
+  auto outputs_of = [&](const onnx::GraphProto& g) {
+    if (g.output_size() != n.output_size()) L.error("If branch output count mismatch");
+    L.lower_graph(g);
+    std::vector<int> ids;
+    for (int k = 0; k < g.output_size(); ++k) ids.push_back(L.lookup(g.output(k).name()));
+    return ids;
+  };
+  if (c.is_const) {
+    if (c.data.empty()) L.error("If condition is empty");
+    const bool cond = c.data.at(0) != 0;
+    const std::vector<int> ids = outputs_of((cond ? then_branch : else_branch)->g());
+    for (int k = 0; k < n.output_size(); ++k) L.bind(n.output(k), ids[size_t(k)]);
+    return;
+  }
+  if (c.dtype != MOTE_BOOL || c.numel() != 1) L.error("If condition must be one bool");
+  const std::vector<int> then_ids = outputs_of(then_branch->g());
+  const std::vector<int> else_ids = outputs_of(else_branch->g());
+  for (int k = 0; k < n.output_size(); ++k) {
+    const Tensor& a = L.t(then_ids[size_t(k)]);
+    const Tensor& b = L.t(else_ids[size_t(k)]);
+    if (a.dtype != b.dtype || a.shape != b.shape) {
+      L.error("If output " + std::to_string(k) + ": the branches differ in dtype or shape, which a run-time condition cannot choose between in a static plan");
+    }
+    L.emit(MOTE_OP_WHERE, std::vector<uint8_t>{}, {in[0], then_ids[size_t(k)], else_ids[size_t(k)]}, {n.output(k)});
+  }
 }
 
 }  // namespace

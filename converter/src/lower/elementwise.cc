@@ -56,13 +56,23 @@ void lower_clip(Lowerer& L, const Node& n) {
     p.beta = attr_float(n, "max", INFINITY);
   } else {
     const int32_t dt = L.t(in[0]).dtype;
+    const int lo = in_at(in, 1), hi = in_at(in, 2);
+    // Bounds the graph computes at run time: max(x, min) then min(., max), as ONNX defines Clip
+    // (with min > max every element becomes max), on the broadcasting binary kernels.
+    if ((lo >= 0 && !L.t(lo).is_const) || (hi >= 0 && !L.t(hi).is_const)) {
+      const mote_binary_params b{no_act(), 0};
+      int acc = in[0];
+      if (lo >= 0) acc = L.emit(MOTE_OP_MAX, b, {acc, lo}, {hi >= 0 ? L.fresh_name(n.output(0)) : n.output(0)})[0];
+      if (hi >= 0) L.emit(MOTE_OP_MIN, b, {acc, hi}, out0(n));
+      return;
+    }
     auto bound = [&](int id, float def) -> float {
       if (id < 0) return def;
       if (dt == MOTE_F32) return L.const_floats(id, "Clip min/max").at(0);
       return float(L.const_ints(id, "Clip min/max").at(0));
     };
-    p.alpha = bound(in_at(in, 1), dt == MOTE_F32 ? -INFINITY : -3.0e38f);
-    p.beta = bound(in_at(in, 2), dt == MOTE_F32 ? INFINITY : 3.0e38f);
+    p.alpha = bound(lo, dt == MOTE_F32 ? -INFINITY : -3.0e38f);
+    p.beta = bound(hi, dt == MOTE_F32 ? INFINITY : 3.0e38f);
   }
   L.emit(MOTE_OP_CLIP, p, {in[0]}, out0(n));
 }

@@ -13,17 +13,6 @@ namespace lowering {
 
 namespace {
 
-void emit_reshape(Lowerer& L, int in, const std::vector<int64_t>& shape, const std::string& out) {
-  mote_reshape_params p{};
-  if (shape.size() > MOTE_MAX_RANK) L.error("rank above 8 is not supported");
-  p.rank = int32_t(shape.size());
-  for (size_t k = 0; k < shape.size(); ++k) {
-    if (shape[k] < 0 || shape[k] > INT32_MAX) L.error("bad reshape dimension");
-    p.dims[k] = int32_t(shape[k]);
-  }
-  L.emit(MOTE_OP_RESHAPE, p, {in}, {out});
-}
-
 void lower_reshape(Lowerer& L, const Node& n) {
   auto in = inputs_of(L, n);
   std::vector<int64_t> shape = L.opset() < 5 ? attr_ints(n, "shape") : L.const_ints(in.at(1), "Reshape shape");

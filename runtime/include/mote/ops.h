@@ -176,7 +176,9 @@ typedef enum mote_dtype {
   R(X, TRILU,               "Trilu",                 trilu,          NONE,             NONE,   NONE,           NONE)           \
   R(X, RNN,                 "RNN",                   recurrent,      NONE,             NONE,   NONE,           NONE)           \
   R(X, GRU,                 "GRU",                   recurrent,      NONE,             NONE,   NONE,           NONE)           \
-  R(X, LSTM,                "LSTM",                  recurrent,      NONE,             NONE,   NONE,           NONE)
+  R(X, LSTM,                "LSTM",                  recurrent,      NONE,             NONE,   NONE,           NONE)           \
+  R(X, DFT,                 "DFT",                   spectral,       NONE,             NONE,   NONE,           NONE)           \
+  R(X, STFT,                "STFT",                  spectral,       NONE,             NONE,   NONE,           NONE)
 
 #define MOTE_OP_RECORD_ALL(X, ...) X(__VA_ARGS__)
 #define MOTE_OP_RECORD_FAMILY(X, e, name, family, ...) X(e, name, family)
@@ -456,6 +458,20 @@ typedef struct mote_recurrent_params {
   float clip;                  /* 0: none */
   mote_rnn_act act[6];
 } mote_recurrent_params;
+
+/* DFT along `axis` of X [..., 1 (real) or 2 (complex)] (axis counts the dims before the last):
+ * the signal zero-padded or cut to `length`; Y [..., 2] with `length` bins along the axis, or
+ * length / 2 + 1 with `onesided`; `inverse` computes the inverse transform (scaled by 1/length).
+ * STFT: SIGNAL [batch, samples, 1 or 2], WINDOW [frame_length] (optional) -> Y [batch, frames,
+ * bins, 2], frames = (samples - frame_length) / frame_step + 1, bins = frame_length / 2 + 1
+ * with `onesided`, else frame_length: the DFT of every frame times the window. */
+typedef struct mote_spectral_params {
+  int32_t axis;     /* DFT */
+  int32_t inverse;  /* DFT */
+  int32_t onesided;
+  int32_t length;   /* DFT: the transform length; STFT: frame_length */
+  int32_t step;     /* STFT: frame_step */
+} mote_spectral_params;
 
 /* ---- int8 (docs/quantization.md is the normative description) ----------------------------
  * real = scale * (q - zero_point). Requantisation multiplies an int32 accumulator by a Q31
