@@ -175,7 +175,8 @@ typedef enum mote_dtype {
   R(X, GRU,                 "GRU",                   recurrent,      NONE,             NONE,   NONE,           NONE)           \
   R(X, LSTM,                "LSTM",                  recurrent,      NONE,             NONE,   NONE,           NONE)           \
   R(X, DFT,                 "DFT",                   spectral,       NONE,             NONE,   NONE,           NONE)           \
-  R(X, STFT,                "STFT",                  spectral,       NONE,             NONE,   NONE,           NONE)
+  R(X, STFT,                "STFT",                  spectral,       NONE,             NONE,   NONE,           NONE)           \
+  R(X, TOP_K,               "TopK",                  topk,           NONE,             NONE,   NONE,           NONE)
 
 #define MOTE_OP_RECORD_ALL(X, ...) X(__VA_ARGS__)
 #define MOTE_OP_RECORD_FAMILY(X, e, name, family, ...) X(e, name, family)
@@ -469,6 +470,19 @@ typedef struct mote_spectral_params {
   int32_t length;   /* DFT: the transform length; STFT: frame_length */
   int32_t step;     /* STFT: frame_step */
 } mote_spectral_params;
+
+/* TopK along `axis` (0..rank-1): output 0 holds the k largest (largest = 1) or smallest
+ * (largest = 0) elements of every slice along the axis, in the input's dtype (float32, int32,
+ * int64), output 1 their positions along the axis (int64). Both come best first whatever
+ * `sorted` says (ONNX leaves the order free when sorted = 0); equal values come in the order of
+ * their index, the lower first, and NaN ranks above every number (first when largest = 1, last
+ * when largest = 0). 0 <= k <= the axis's size. */
+typedef struct mote_topk_params {
+  int32_t axis;
+  int32_t k;
+  int32_t largest;
+  int32_t sorted;
+} mote_topk_params;
 
 /* ---- int8 (docs/quantization.md is the normative description) ----------------------------
  * real = scale * (q - zero_point). Requantisation multiplies an int32 accumulator by a Q31

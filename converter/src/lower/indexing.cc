@@ -1,0 +1,49 @@
+// Lowering of the ops driven by tensors of positions or lengths: TopK (runtime/kernels/reference/
+// topk.cc). Its k sets output shapes, so it must be known at conversion time.
+#include <cmath>
+
+#include "lower/common.h"
+
+namespace mote {
+namespace lowering {
+
+namespace {
+
+// The one value of a constant input that sets a size (TopK's k, OneHot's depth), an integer or
+// a float truncated toward zero as ONNX casts it to int64.
+int64_t size_input(Lowerer& L, int id, const char* what) {
+  if (id < 0) L.error(std::string(what) + " is missing");
+  std::vector<int64_t> v;
+  if (L.t(id).dtype == MOTE_F32) {
+    for (float f : L.const_floats(id, what)) {
+      if (!(std::fabs(f) < 2147483648.0f)) L.error(std::string(what) + " is out of range");
+      v.push_back(int64_t(f));
+    }
+  } else {
+    v = L.const_ints(id, what);
+  }
+  if (v.size() != 1) L.error(std::string(what) + " must hold one value, has " + std::to_string(v.size()));
+  return v[0];
+}
+
+// TopK: k is an attribute before opset 10, then an input; largest and sorted from opset 11.
+void lower_topk(Lowerer& L, const Node& n) {
+  auto in = inputs_of(L, n);
+  const Tensor& x = L.t(in.at(0));
+  const int64_t axis = norm_axis(L, attr_int(n, "axis", -1), int64_t(x.shape.size()));
+  const int64_t k = L.opset() < 10 ? attr_int(n, "k", -1) : size_input(L, in_at(in, 1), "TopK k");
+  if (k < 0 || k > x.shape[size_t(axis)]) {
+    L.error("TopK k " + std::to_string(k) + " is outside [0, " + std::to_string(x.shape[size_t(axis)]) + "]");
+  }
+  mote_topk_params p{int32_t(axis), int32_t(k), attr_int(n, "largest", 1) != 0, attr_int(n, "sorted", 1) != 0};
+  L.emit(MOTE_OP_TOP_K, p, {in[0]}, {n.output(0), n.output_size() > 1 ? n.output(1) : std::string()});
+}
+
+}  // namespace
+
+void add_indexing_ops(LowerTable& t) {
+  t["TopK"] = lower_topk;
+}
+
+}  // namespace lowering
+}  // namespace mote
