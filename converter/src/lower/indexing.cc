@@ -1,5 +1,6 @@
 // Lowering of the ops driven by tensors of positions or lengths: TopK (runtime/kernels/reference/
-// topk.cc). Its k sets output shapes, so it must be known at conversion time.
+// topk.cc) and OneHot (onehot.cc). The indices may be computed at run time (the kernels resolve
+// them); TopK's k and OneHot's depth set output shapes, so they must be known at conversion time.
 #include <cmath>
 
 #include "lower/common.h"
@@ -39,10 +40,21 @@ void lower_topk(Lowerer& L, const Node& n) {
   L.emit(MOTE_OP_TOP_K, p, {in[0]}, {n.output(0), n.output_size() > 1 ? n.output(1) : std::string()});
 }
 
+void lower_onehot(Lowerer& L, const Node& n) {
+  auto in = inputs_of(L, n);
+  if (in.size() != 3) L.error("OneHot takes 3 inputs");
+  const int64_t rank = int64_t(L.t(in[0]).shape.size());
+  const int64_t depth = size_input(L, in[1], "OneHot depth");
+  if (depth < 1) L.error("OneHot depth " + std::to_string(depth) + " is not positive");
+  mote_onehot_params p{L.narrow(depth, "OneHot depth"), int32_t(norm_axis(L, attr_int(n, "axis", -1), rank + 1))};
+  L.emit(MOTE_OP_ONE_HOT, p, {in[0], in[2]}, out0(n));
+}
+
 }  // namespace
 
 void add_indexing_ops(LowerTable& t) {
   t["TopK"] = lower_topk;
+  t["OneHot"] = lower_onehot;
 }
 
 }  // namespace lowering

@@ -176,7 +176,8 @@ typedef enum mote_dtype {
   R(X, LSTM,                "LSTM",                  recurrent,      NONE,             NONE,   NONE,           NONE)           \
   R(X, DFT,                 "DFT",                   spectral,       NONE,             NONE,   NONE,           NONE)           \
   R(X, STFT,                "STFT",                  spectral,       NONE,             NONE,   NONE,           NONE)           \
-  R(X, TOP_K,               "TopK",                  topk,           NONE,             NONE,   NONE,           NONE)
+  R(X, TOP_K,               "TopK",                  topk,           NONE,             NONE,   NONE,           NONE)           \
+  R(X, ONE_HOT,             "OneHot",                onehot,         NONE,             NONE,   NONE,           NONE)
 
 #define MOTE_OP_RECORD_ALL(X, ...) X(__VA_ARGS__)
 #define MOTE_OP_RECORD_FAMILY(X, e, name, family, ...) X(e, name, family)
@@ -483,6 +484,17 @@ typedef struct mote_topk_params {
   int32_t largest;
   int32_t sorted;
 } mote_topk_params;
+
+/* OneHot: INDICES (float32, int8, uint8, int32 or int64, any values) and VALUES [2] = [off, on]
+ * (any dtype) -> the indices' shape with a new axis of `depth` (>= 1) entries inserted at `axis`
+ * (0..rank of indices), VALUES' dtype. An entry is `on` where its position along the new axis
+ * equals the index (a negative index counts from depth: index + depth) and `off` elsewhere; an
+ * index outside [-depth, depth) gives an all-off row. Float indices are truncated toward zero
+ * first (as a cast to int64); NaN and values beyond the int64 range are out of range. */
+typedef struct mote_onehot_params {
+  int32_t depth;
+  int32_t axis;
+} mote_onehot_params;
 
 /* ---- int8 (docs/quantization.md is the normative description) ----------------------------
  * real = scale * (q - zero_point). Requantisation multiplies an int32 accumulator by a Q31
