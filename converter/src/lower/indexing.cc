@@ -1,6 +1,7 @@
 // Lowering of the ops driven by tensors of positions or lengths: TopK (runtime/kernels/reference/
-// topk.cc) and OneHot (onehot.cc). The indices may be computed at run time (the kernels resolve
-// them); TopK's k and OneHot's depth set output shapes, so they must be known at conversion time.
+// topk.cc), OneHot (onehot.cc), GatherND, ScatterElements, Scatter and ScatterND
+// (gather_scatter.cc). Their index inputs may be computed at run time (the kernels check them);
+// TopK's k and OneHot's depth set output shapes, so they must be known at conversion time.
 #include <cmath>
 
 #include "lower/common.h"
@@ -27,6 +28,16 @@ int64_t size_input(Lowerer& L, int id, const char* what) {
   return v[0];
 }
 
+int32_t scatter_reduction(Lowerer& L, const Node& n) {
+  const std::string r = attr_str(n, "reduction", "none");
+  if (r == "none") return MOTE_SCATTER_NONE;
+  if (r == "add") return MOTE_SCATTER_ADD;
+  if (r == "mul") return MOTE_SCATTER_MUL;
+  if (r == "max") return MOTE_SCATTER_MAX;
+  if (r == "min") return MOTE_SCATTER_MIN;
+  L.error("reduction '" + r + "' is not one of none, add, mul, max, min");
+}
+
 // TopK: k is an attribute before opset 10, then an input; largest and sorted from opset 11.
 void lower_topk(Lowerer& L, const Node& n) {
   auto in = inputs_of(L, n);
@@ -50,11 +61,31 @@ void lower_onehot(Lowerer& L, const Node& n) {
   L.emit(MOTE_OP_ONE_HOT, p, {in[0], in[2]}, out0(n));
 }
 
+void lower_gather_nd(Lowerer& L, const Node& n) {
+  mote_gather_scatter_params p{0, attr_i32(L, n, "batch_dims", 0), MOTE_SCATTER_NONE};
+  L.emit(MOTE_OP_GATHER_ND, p, inputs_of(L, n), out0(n));
+}
+
+// ScatterElements, and Scatter (opset 9-10), which is ScatterElements without a reduction.
+void lower_scatter_elements(Lowerer& L, const Node& n) {
+  mote_gather_scatter_params p{attr_i32(L, n, "axis", 0), 0, scatter_reduction(L, n)};
+  L.emit(MOTE_OP_SCATTER_ELEMENTS, p, inputs_of(L, n), out0(n));
+}
+
+void lower_scatter_nd(Lowerer& L, const Node& n) {
+  mote_gather_scatter_params p{0, 0, scatter_reduction(L, n)};
+  L.emit(MOTE_OP_SCATTER_ND, p, inputs_of(L, n), out0(n));
+}
+
 }  // namespace
 
 void add_indexing_ops(LowerTable& t) {
   t["TopK"] = lower_topk;
   t["OneHot"] = lower_onehot;
+  t["GatherND"] = lower_gather_nd;
+  t["ScatterElements"] = lower_scatter_elements;
+  t["Scatter"] = lower_scatter_elements;
+  t["ScatterND"] = lower_scatter_nd;
 }
 
 }  // namespace lowering

@@ -177,7 +177,10 @@ typedef enum mote_dtype {
   R(X, DFT,                 "DFT",                   spectral,       NONE,             NONE,   NONE,           NONE)           \
   R(X, STFT,                "STFT",                  spectral,       NONE,             NONE,   NONE,           NONE)           \
   R(X, TOP_K,               "TopK",                  topk,           NONE,             NONE,   NONE,           NONE)           \
-  R(X, ONE_HOT,             "OneHot",                onehot,         NONE,             NONE,   NONE,           NONE)
+  R(X, ONE_HOT,             "OneHot",                onehot,         NONE,             NONE,   NONE,           NONE)           \
+  R(X, GATHER_ND,           "GatherND",              gather_scatter, NONE,             PASS,   NONE,           NONE)           \
+  R(X, SCATTER_ELEMENTS,    "ScatterElements",       gather_scatter, NONE,             NONE,   NONE,           NONE)           \
+  R(X, SCATTER_ND,          "ScatterND",             gather_scatter, NONE,             NONE,   NONE,           NONE)
 
 #define MOTE_OP_RECORD_ALL(X, ...) X(__VA_ARGS__)
 #define MOTE_OP_RECORD_FAMILY(X, e, name, family, ...) X(e, name, family)
@@ -495,6 +498,29 @@ typedef struct mote_onehot_params {
   int32_t depth;
   int32_t axis;
 } mote_onehot_params;
+
+typedef enum mote_scatter_reduction {
+  MOTE_SCATTER_NONE = 0, /* the update replaces the element */
+  MOTE_SCATTER_ADD = 1,
+  MOTE_SCATTER_MUL = 2,
+  MOTE_SCATTER_MAX = 3,
+  MOTE_SCATTER_MIN = 4
+} mote_scatter_reduction;
+
+/* GatherND (batch_dims), ScatterElements (axis, reduction) and ScatterND (reduction), as ONNX
+ * defines them; indices int32 or int64, a negative index counting from the end of its axis.
+ * Index values are data: the kernel checks every one against its axis before it writes anything,
+ * and an index outside [-dim, dim) fails the op with MOTE_ERR_RUNTIME (as Gather does), leaving
+ * the output unwritten. The scatters copy DATA to the output, then apply the updates in the
+ * order of the indices (row-major), so of duplicate indices the last update wins without a
+ * reduction, and every one is combined with one. A reduction needs float32, int32 or int64 data
+ * (integers wrap); without one any dtype works. Scatter (opset 9-10) is ScatterElements without
+ * a reduction. */
+typedef struct mote_gather_scatter_params {
+  int32_t axis;       /* ScatterElements, -rank..rank-1 */
+  int32_t batch_dims; /* GatherND */
+  int32_t reduction;  /* ScatterElements, ScatterND: mote_scatter_reduction */
+} mote_gather_scatter_params;
 
 /* ---- int8 (docs/quantization.md is the normative description) ----------------------------
  * real = scale * (q - zero_point). Requantisation multiplies an int32 accumulator by a Q31
