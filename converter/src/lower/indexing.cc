@@ -1,7 +1,8 @@
 // Lowering of the ops driven by tensors of positions or lengths: TopK (runtime/kernels/reference/
 // topk.cc), OneHot (onehot.cc), GatherND, ScatterElements, Scatter and ScatterND
-// (gather_scatter.cc). Their index inputs may be computed at run time (the kernels check them);
-// TopK's k and OneHot's depth set output shapes, so they must be known at conversion time.
+// (gather_scatter.cc) and ReverseSequence (reverse_sequence.cc). Their index inputs may be
+// computed at run time (the kernels check or clamp them); TopK's k and OneHot's depth set output
+// shapes, so they must be known at conversion time.
 #include <cmath>
 
 #include "lower/common.h"
@@ -77,6 +78,11 @@ void lower_scatter_nd(Lowerer& L, const Node& n) {
   L.emit(MOTE_OP_SCATTER_ND, p, inputs_of(L, n), out0(n));
 }
 
+void lower_reverse_sequence(Lowerer& L, const Node& n) {
+  mote_reverse_sequence_params p{attr_i32(L, n, "batch_axis", 1), attr_i32(L, n, "time_axis", 0)};
+  L.emit(MOTE_OP_REVERSE_SEQUENCE, p, inputs_of(L, n), out0(n));
+}
+
 }  // namespace
 
 void add_indexing_ops(LowerTable& t) {
@@ -86,6 +92,7 @@ void add_indexing_ops(LowerTable& t) {
   t["ScatterElements"] = lower_scatter_elements;
   t["Scatter"] = lower_scatter_elements;
   t["ScatterND"] = lower_scatter_nd;
+  t["ReverseSequence"] = lower_reverse_sequence;
 }
 
 }  // namespace lowering

@@ -180,7 +180,8 @@ typedef enum mote_dtype {
   R(X, ONE_HOT,             "OneHot",                onehot,         NONE,             NONE,   NONE,           NONE)           \
   R(X, GATHER_ND,           "GatherND",              gather_scatter, NONE,             PASS,   NONE,           NONE)           \
   R(X, SCATTER_ELEMENTS,    "ScatterElements",       gather_scatter, NONE,             NONE,   NONE,           NONE)           \
-  R(X, SCATTER_ND,          "ScatterND",             gather_scatter, NONE,             NONE,   NONE,           NONE)
+  R(X, SCATTER_ND,          "ScatterND",             gather_scatter, NONE,             NONE,   NONE,           NONE)           \
+  R(X, REVERSE_SEQUENCE,    "ReverseSequence",       reverse_sequence, NONE,           PASS,   NONE,           NONE)
 
 #define MOTE_OP_RECORD_ALL(X, ...) X(__VA_ARGS__)
 #define MOTE_OP_RECORD_FAMILY(X, e, name, family, ...) X(e, name, family)
@@ -521,6 +522,15 @@ typedef struct mote_gather_scatter_params {
   int32_t batch_dims; /* GatherND */
   int32_t reduction;  /* ScatterElements, ScatterND: mote_scatter_reduction */
 } mote_gather_scatter_params;
+
+/* ReverseSequence: X (rank >= 2, any dtype) and SEQUENCE_LENS (int32 or int64, [batch]): for
+ * every batch entry b (along batch_axis), the first len(b) steps along time_axis come reversed
+ * and the rest unchanged; len(b) is SEQUENCE_LENS[b] clamped to [0, the time axis's size].
+ * batch_axis and time_axis are 0 and 1 in either order. */
+typedef struct mote_reverse_sequence_params {
+  int32_t batch_axis;
+  int32_t time_axis;
+} mote_reverse_sequence_params;
 
 /* ---- int8 (docs/quantization.md is the normative description) ----------------------------
  * real = scale * (q - zero_point). Requantisation multiplies an int32 accumulator by a Q31
