@@ -175,7 +175,8 @@ typedef enum mote_dtype {
   R(X, GRU,                 "GRU",                   recurrent,      NONE,             NONE,   NONE,           NONE)           \
   R(X, LSTM,                "LSTM",                  recurrent,      NONE,             NONE,   NONE,           NONE)           \
   R(X, DFT,                 "DFT",                   spectral,       NONE,             NONE,   NONE,           NONE)           \
-  R(X, STFT,                "STFT",                  spectral,       NONE,             NONE,   NONE,           NONE)
+  R(X, STFT,                "STFT",                  spectral,       NONE,             NONE,   NONE,           NONE)           \
+  R(X, SILU,                "SiLU",                  unary,          IN_PLACE,         LUT,    NONE,           NONE)
 
 #define MOTE_OP_RECORD_ALL(X, ...) X(__VA_ARGS__)
 #define MOTE_OP_RECORD_FAMILY(X, e, name, family, ...) X(e, name, family)
