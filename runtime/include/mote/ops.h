@@ -176,6 +176,7 @@ typedef enum mote_dtype {
   R(X, LSTM,                "LSTM",                  recurrent,      NONE,             NONE,   NONE,           NONE)           \
   R(X, DFT,                 "DFT",                   spectral,       NONE,             NONE,   NONE,           NONE)           \
   R(X, STFT,                "STFT",                  spectral,       NONE,             NONE,   NONE,           NONE)           \
+  R(X, SILU,                "SiLU",                  unary,          IN_PLACE,         LUT,    NONE,           NONE)           \
   R(X, TOP_K,               "TopK",                  topk,           NONE,             NONE,   NONE,           NONE)           \
   R(X, ONE_HOT,             "OneHot",                onehot,         NONE,             NONE,   NONE,           NONE)           \
   R(X, GATHER_ND,           "GatherND",              gather_scatter, NONE,             PASS,   NONE,           NONE)           \
