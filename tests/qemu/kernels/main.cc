@@ -21,7 +21,13 @@
 // Built for the host too (tests/CMakeLists.txt, MOTE_TEST_HOST_X86): there it runs every case
 // once per x86 level the CPU supports (kernels/x86/cpu.h), with larger buffers and a further set
 // of larger random shapes and the layer shapes of the benchmark models (MOTE_TEST_LARGE), so
-// register-tile edges, panel splits along k and stack-buffer limits are crossed too.
+// register-tile edges and panel splits along k are crossed too.
+//
+// Scratch: each case gets exactly the scratch its plan would hold (the reference's and this set's
+// kernel_set_scratch_bytes, the larger), followed by a canary that must survive. Last, every
+// Conv and Gemm layer shape of the seven torchvision models (torchvision_layers.inc) runs float
+// and int8, and there a case declined to the reference is a FAILURE: no kernel may give up for
+// want of a buffer.
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -84,6 +90,52 @@ float uniform() { return float(int32_t(next() & 0xFFFF) - 0x8000) / 32768.0f; }
 
 int g_passed, g_failed, g_optimised, g_declined;
 
+// Scratch: every case gets exactly what the plan would give it, the larger of the reference's
+// (infer) and this kernel set's (mote::kernel_set_scratch_bytes), then a canary that must stay.
+#ifndef MOTE_TEST_MAX_SCRATCH
+#define MOTE_TEST_MAX_SCRATCH (64 * 1024)
+#endif
+constexpr uint32_t kMaxScratch = MOTE_TEST_MAX_SCRATCH;
+constexpr uint32_t kCanary = 64;
+uint8_t g_scratch[kMaxScratch + kCanary] __attribute__((aligned(16)));
+int g_scratch_skipped;  // random cases whose scratch outgrew the test's buffer
+// While set (the torchvision layer shapes), a case the optimised set declines is a failure: the
+// same blob must run the optimised kernels on every board, whatever the layer's size.
+bool g_strict;
+
+// Gives `a` its planned scratch (with `out` as its output); false if it does not fit here.
+bool give_scratch(OpArgs& a, TensorView* out, uint32_t reference_scratch, const char* what) {
+  a.out = out;
+  uint32_t need = mote::kernel_set_scratch_bytes(a);
+  if (reference_scratch > need) need = reference_scratch;
+  if (need > kMaxScratch) {
+    if (g_strict) {
+      printf("FAIL %s: needs %lu scratch bytes, the test holds %lu\n", what, (unsigned long)need, (unsigned long)kMaxScratch);
+      ++g_failed;
+    } else {
+      ++g_scratch_skipped;
+    }
+    return false;
+  }
+  a.scratch = g_scratch;
+  a.scratch_bytes = need;
+  memset(g_scratch, 0xEE, need);
+  memset(g_scratch + need, 0xCD, kCanary);
+  return true;
+}
+
+// The bytes past the op's scratch are untouched.
+bool canary_intact(const OpArgs& a, const char* what) {
+  for (uint32_t i = 0; i < kCanary; ++i) {
+    if (g_scratch[a.scratch_bytes + i] != 0xCD) {
+      printf("FAIL %s: wrote past its %lu scratch bytes\n", what, (unsigned long)a.scratch_bytes);
+      ++g_failed;
+      return false;
+    }
+  }
+  return true;
+}
+
 TensorView view(float* data, int32_t rank, const int32_t* dims) {
   TensorView v{data, MOTE_F32, rank, {0}};
   for (int32_t k = 0; k < rank; ++k) v.dims[k] = dims[k];
@@ -111,9 +163,16 @@ bool run_both(OpArgs& a, const char* what, Status (*reference)(const OpArgs&), T
     return false;
   }
   a.out = yo;
+  memset(g_scratch, 0xEE, a.scratch_bytes);
   const Status st = mote::run_optimized(a);
+  if (!canary_intact(a, what)) return false;
   if (st == Status::kUnsupportedOp) {
     ++g_declined;
+    if (g_strict) {
+      printf("FAIL %s: declined to the reference\n", what);
+      ++g_failed;
+      return false;
+    }
     ++g_passed;
     return false;
   }
@@ -135,10 +194,11 @@ void check(const char* what, int32_t code, const void* params, uint32_t params_s
   uint32_t scratch = 0;
   if (mote::op_infer(a, &out, &scratch) != Status::kOk) return;  // not a valid case: drawn again
   const int64_t n = out.numel();
-  if (n > kMaxFloats || scratch != 0) return;
+  if (n > kMaxFloats) return;
   for (int32_t k = 0; k < num_in; ++k) {
     if (in[k].present() && in[k].numel() > kMaxFloats) return;
   }
+  if (!give_scratch(a, &out, scratch, what)) return;
   for (int64_t i = 0; i < n; ++i) g_opt[i] = g_ref[i] = __builtin_nanf("");
   TensorView yo = out, yr = out;
   yo.data = g_opt;
@@ -440,7 +500,8 @@ void check_q(const char* what, int32_t code, const void* params, uint32_t params
   }
   const int64_t n = out.numel();
   const int64_t bytes = n * (out.dtype == MOTE_I32 ? 4 : 1);
-  if (bytes > int64_t(sizeof g_qopt) || scratch != 0) return;
+  if (bytes > int64_t(sizeof g_qopt)) return;
+  if (!give_scratch(a, &out, scratch, what)) return;
   memset(g_qopt, 0x5A, size_t(bytes));
   memset(g_qref, 0xA5, size_t(bytes));
   TensorView yo = out, yr = out;
@@ -814,9 +875,84 @@ void large_cases() {
 }
 #endif
 
+// The layer shapes of the seven torchvision models (torchvision_layers.inc, gen_layers.py), float
+// and int8, each required to run on the optimised kernels with exactly its planned scratch. A
+// layer whose tensors do not fit this test's buffers is cut to fit: its maps first, then its
+// output channels, last its input channels (counted apart: "cut to fit").
+int g_layers, g_layers_full;
+
+int32_t out_extent(int32_t in, int32_t k, int32_t s, int32_t d, int32_t pb, int32_t pe) {
+  const int32_t span = (k - 1) * d + 1;
+  return in + pb + pe < span ? 0 : (in + pb + pe - span) / s + 1;
+}
+
+void conv_layer(int32_t c, int32_t h, int32_t w, int32_t m, int32_t kh, int32_t kw, int32_t sh, int32_t sw, int32_t dh,
+                int32_t dw, int32_t pt, int32_t pl, int32_t pb, int32_t pr, int32_t group) {
+  const bool depthwise = group == c && group == m && group > 1;
+  const int32_t pads[4] = {pt, pl, pb, pr};
+  bool cut = false;
+  for (;;) {
+    const int64_t oh = out_extent(h, kh, sh, dh, pt, pb), ow = out_extent(w, kw, sw, dw, pl, pr);
+    const int64_t in_n = int64_t(c) * h * w, w_n = int64_t(m) * (c / group) * kh * kw, out_n = int64_t(m) * oh * ow;
+    const int64_t most = in_n > w_n ? (in_n > out_n ? in_n : out_n) : (w_n > out_n ? w_n : out_n);
+    if (most <= kMaxBytes && m <= kMaxChannels) break;
+    cut = true;
+    const int32_t min_h = (kh - 1) * dh + 1, min_w = (kw - 1) * dw + 1;
+    if ((in_n > kMaxBytes || out_n > kMaxBytes) && (h > min_h || w > min_w)) {
+      if (h >= w && h > min_h) {
+        h = h / 2 > min_h ? h / 2 : min_h;
+      } else {
+        w = w / 2 > min_w ? w / 2 : min_w;
+      }
+    } else if (depthwise && c > 2) {
+      c = m = group = c / 2;
+    } else if (!depthwise && m > group) {
+      m = (m / 2 + group - 1) / group * group;
+    } else if (!depthwise && c > group) {
+      c = (c / 2 + group - 1) / group * group;
+    } else {
+      return;  // cannot be cut further: not run (the count below shows it)
+    }
+  }
+  ++g_layers;
+  if (!cut) ++g_layers_full;
+  const mote_act relu{MOTE_ACT_RELU, 0.0f, 0.0f};
+  if (MOTE_TEST_FLOAT) conv_case(1, c, m, h, w, kh, kw, sh, sw, dh, dw, pads, group, true, false, relu);
+  qconv_case(1, c, m, h, w, kh, kw, sh, sw, dh, dw, pads, group, false, false);
+}
+
+void gemm_layer(int32_t M, int32_t N, int32_t K, int32_t trans_b) {
+  bool cut = false;
+  while (int64_t(N) * K > kMaxBytes || N > kMaxChannels) {
+    N = N / 2;
+    cut = true;
+  }
+  ++g_layers;
+  if (!cut) ++g_layers_full;
+  const mote_act none{MOTE_ACT_NONE, 0.0f, 0.0f};
+  if (MOTE_TEST_FLOAT) gemm_case(M, N, K, false, trans_b != 0, 1.0f, 1.0f, 1, none);
+  const int32_t ad[2] = {M, K}, bd[2] = {K, N};
+  qmatmul_case(2, 2, ad, bd, false);
+}
+
+void layer_cases() {
+  g_strict = true;
+  const int failed = g_failed;
+#define MOTE_CONV_LAYER(c, h, w, m, kh, kw, sh, sw, dh, dw, pt, pl, pb, pr, group, model) \
+  conv_layer(c, h, w, m, kh, kw, sh, sw, dh, dw, pt, pl, pb, pr, group);
+#define MOTE_GEMM_LAYER(M, N, K, tb, model) gemm_layer(M, N, K, tb);
+#include "torchvision_layers.inc"
+#undef MOTE_CONV_LAYER
+#undef MOTE_GEMM_LAYER
+  g_strict = false;
+  printf("torchvision layers: %d of %d distinct shapes at full size (the rest cut to fit), %d failed\n", g_layers_full,
+         g_layers, g_failed - failed);
+}
+
 int run_cases() {
   g_rng = 12345u;
   g_passed = g_failed = g_optimised = g_declined = g_q_optimised = 0;
+  g_scratch_skipped = g_layers = g_layers_full = 0;
   const int32_t pad1[4] = {1, 1, 1, 1}, pad0[4] = {0, 0, 0, 0};
   const mote_act none{MOTE_ACT_NONE, 0.0f, 0.0f};
   if (MOTE_TEST_FLOAT) {
@@ -855,9 +991,11 @@ int run_cases() {
 #ifdef MOTE_TEST_LARGE
   large_cases();
 #endif
+  layer_cases();
   const int total = g_passed + g_failed;
   printf("kernels: %d cases (%d fixed, %d random that passed infer), %d on an optimised kernel (%d int8), %d declined to the reference\n",
          total, checked, total - checked, g_optimised, g_q_optimised, g_declined);
+  if (g_scratch_skipped) printf("%d random cases skipped: scratch past this test's %lu bytes\n", g_scratch_skipped, (unsigned long)kMaxScratch);
   if (g_optimised == 0) {
     printf("FAIL no case ran on an optimised kernel\n");
     ++g_failed;
