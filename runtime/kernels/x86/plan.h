@@ -345,7 +345,9 @@ inline F32ConvPlan f32_conv_plan(const OpArgs& a) {
 }
 
 // MaxPool (float32, AVX2/AVX-512): undilated windows with less padding than the window on each
-// side (each holds an input element), horizontal stride 1 or 2, read in place with tap masks.
+// side (each holds an input element), horizontal stride 1 or 2, at most kDirectMaxColumns wide,
+// read in place with tap masks. Wider windows (a tap-mask form visits every tap; the reference
+// visits only those inside the input) go to the reference.
 struct F32PoolPlan {
   bool run;
   ConvShape g;
@@ -381,7 +383,7 @@ inline F32PoolPlan f32_maxpool_plan(const OpArgs& a) {
   g.dw = prm.dilation[last];
   g.ph = two ? prm.pad_begin[0] : 0;
   g.pw = prm.pad_begin[last];
-  if (g.sw != 1 && g.sw != 2) return p;
+  if ((g.sw != 1 && g.sw != 2) || g.kw > kDirectMaxColumns) return p;
   p.run = true;
   Layout lay;
   p.tm = tap_mask_layout<L>(g, &lay);
@@ -656,7 +658,7 @@ inline S8PoolPlan s8_maxpool_plan(const OpArgs& a) {
   Layout lay;
   p.row = lay.add(uint64_t(width));
   p.hmax = lay.add(uint64_t(hcount));
-  p.rows = lay.add(uint64_t(p.kh) * 8);  // pointers (8 bytes at most)
+  p.rows = lay.add(uint64_t(min_i32(p.kh, p.ih)) * 8);  // pointers (8 bytes at most) to the rows inside
   p.bytes = lay.bytes();
   return p;
 }
