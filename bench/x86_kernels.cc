@@ -7,7 +7,8 @@
 //   build/bin/mote_x86_kernel_bench [--benchmark_filter=avx512] [--benchmark_min_time=0.2]
 //
 // Each case goes through mote::op_run as a session would, with the level forced
-// (kernels/x86/cpu.h), so the figures include the routing and the epilogues.
+// (kernels/x86/cpu.h) and the scratch a plan would give it, so the figures include the routing
+// and the epilogues.
 #include <benchmark/benchmark.h>
 #include <immintrin.h>
 
@@ -44,12 +45,29 @@ const ConvCase kConvs[] = {
     {"dw3x3s1_144_56", 144, 144, 56, 56, 3, 1, 144},
     {"dw3x3s1_576_14", 576, 576, 14, 14, 3, 1, 576},
     {"dw3x3s1_960_7", 960, 960, 7, 7, 3, 1, 960},
+    {"dw5x5s1_576_7", 576, 576, 7, 7, 5, 1, 576},
+    {"dw5x5s2_240_28", 240, 240, 28, 28, 5, 2, 240},
     {"conv3x3_64x64_56", 64, 64, 56, 56, 3, 1, 1},
 };
 
 struct Buffers {
-  std::vector<uint8_t> x, w, b, mult, shift, y;
+  std::vector<uint8_t> x, w, b, mult, shift, y, scratch;
 };
+
+// The scratch the plan would give the op: the larger of the reference's and the kernel set's.
+bool give_scratch(mote::OpArgs& a, Buffers& b) {
+  mote::TensorView inferred[1];
+  uint32_t bytes = 0;
+  if (mote::op_infer(a, inferred, &bytes) != mote::Status::kOk) return false;
+  const uint32_t kernel = mote::kernel_set_scratch_bytes(a);
+  if (kernel > bytes) bytes = kernel;
+  b.scratch.assign(size_t(bytes) + 16, 0);
+  // A 16-byte aligned start, as in the arena.
+  const uintptr_t at = reinterpret_cast<uintptr_t>(b.scratch.data());
+  a.scratch = b.scratch.data() + ((16 - at % 16) % 16);
+  a.scratch_bytes = bytes;
+  return true;
+}
 
 int64_t conv_macs(const ConvCase& c) {
   const int64_t oh = (c.h + 2 * (c.k / 2) - c.k) / c.stride + 1, ow = (c.w + 2 * (c.k / 2) - c.k) / c.stride + 1;
@@ -129,6 +147,10 @@ void run_conv(benchmark::State& state, Level level, const ConvCase& cc, bool int
                  nullptr,
                  0,
                  &diag};
+  if (!give_scratch(a, b)) {
+    state.SkipWithError(text);
+    return;
+  }
   for (auto _ : state) {
     if (mote::op_run(a) != mote::Status::kOk) {
       state.SkipWithError(text);
@@ -159,6 +181,10 @@ void run_fc(benchmark::State& state, Level level) {
   char text[128];
   mote::Diag diag(text, sizeof text);
   mote::OpArgs a{MOTE_OP_GEMM, &p, uint32_t(sizeof p), in, 3, &out, 1, nullptr, 0, &diag};
+  if (!give_scratch(a, b)) {
+    state.SkipWithError(text);
+    return;
+  }
   for (auto _ : state) {
     if (mote::op_run(a) != mote::Status::kOk) {
       state.SkipWithError(text);
