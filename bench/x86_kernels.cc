@@ -195,6 +195,40 @@ void run_fc(benchmark::State& state, Level level) {
   state.counters["GFLOP/s"] = benchmark::Counter(2.0 * K * N * 1e-9, benchmark::Counter::kIsIterationInvariantRate);
 }
 
+// ResNet-18's MaxPool: [1, 64, 112, 112], 3x3, stride 2, padding 1.
+void run_pool(benchmark::State& state, Level level, bool int8) {
+  if (!mote::x86::force(level)) {
+    state.SkipWithError("level not supported by this CPU");
+    return;
+  }
+  std::mt19937 rng(11);
+  const int32_t c = 64, h = 112, o = 56, es = int8 ? 1 : 4;
+  Buffers b;
+  fill(b.x, size_t(c) * h * h * es, !int8, rng);
+  b.y.assign(size_t(c) * o * o * es, 0);
+  const int32_t dt = int8 ? MOTE_I8 : MOTE_F32;
+  mote::TensorView in[1] = {{b.x.data(), dt, 4, {1, c, h, h}}};
+  mote::TensorView out{b.y.data(), dt, 4, {1, c, o, o}};
+  mote_pool_params p{};
+  p.spatial_rank = 2;
+  for (int d = 0; d < 2; ++d) p.kernel[d] = 3, p.stride[d] = 2, p.dilation[d] = 1, p.pad_begin[d] = p.pad_end[d] = 1;
+  char text[128];
+  mote::Diag diag(text, sizeof text);
+  mote::OpArgs a{MOTE_OP_MAX_POOL, &p, uint32_t(sizeof p), in, 1, &out, 1, nullptr, 0, &diag};
+  if (!give_scratch(a, b)) {
+    state.SkipWithError(text);
+    return;
+  }
+  for (auto _ : state) {
+    if (mote::op_run(a) != mote::Status::kOk) {
+      state.SkipWithError(text);
+      return;
+    }
+    benchmark::ClobberMemory();
+  }
+  state.counters["Gelem/s"] = benchmark::Counter(double(c) * o * o * 9 * 1e-9, benchmark::Counter::kIsIterationInvariantRate);
+}
+
 // The machine's float peak at a level: 12 independent chains of multiply-adds in registers
 // (enough to cover the latency of two pipelines), no memory traffic.
 #define MOTE_PEAK_LOOP(TYPE, SET, FMA, STORE)            \
@@ -244,6 +278,8 @@ int register_all() {
       benchmark::RegisterBenchmark(("f32/" + lv + "/" + c.name).c_str(), run_conv, level, c, false);
     }
     benchmark::RegisterBenchmark(("f32/" + lv + "/fc_1280x1000").c_str(), run_fc, level);
+    benchmark::RegisterBenchmark(("f32/" + lv + "/maxpool3x3s2_64_112").c_str(), run_pool, level, false);
+    benchmark::RegisterBenchmark(("s8/" + lv + "/maxpool3x3s2_64_112").c_str(), run_pool, level, true);
     for (const ConvCase& c : kConvs) {
       benchmark::RegisterBenchmark(("s8/" + lv + "/" + c.name).c_str(), run_conv, level, c, true);
     }
