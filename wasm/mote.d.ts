@@ -12,6 +12,8 @@ export interface MoteTensorInfo {
   /** Quantized (int8) inputs and outputs: real = scale * (q - zeroPoint). Absent otherwise. */
   scale?: number;
   zeroPoint?: number;
+  /** Inputs that each run carries state into (`mote convert --carry`): true. Absent otherwise. */
+  state?: boolean;
 }
 
 /** Thrown for a bad blob, a wrong input, a failed run. The message reads
@@ -69,10 +71,13 @@ export interface MoteModel {
   /**
    * Runs the model. Every input must be given, by name, as a typed array of its dtype
    * (Float32Array for float32, Int8Array for int8, ...) or a plain array of numbers, with
-   * exactly the input's element count; otherwise MoteError. Returns a new typed array per
+   * exactly the input's element count; otherwise MoteError. State inputs (`state: true`) may be
+   * left out: they keep what the last run carried into them. Returns a new typed array per
    * output, by name.
    */
   run(feeds: Record<string, MoteTypedArray | number[]>): Record<string, MoteTypedArray>;
+  /** Zeroes the state inputs (`mote convert --carry`): the next run starts a new stream. */
+  resetState(): void;
   /** Returns the model's memory to the runtime; the model cannot run afterwards. */
   dispose(): void;
 }

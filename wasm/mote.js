@@ -219,6 +219,7 @@ class Model {
             t.scale = v.getFloat32(48, true);
             t.zeroPoint = v.getInt32(52, true);
           }
+          if (rt.infoBytes >= 60 && v.getInt32(56, true) !== 0) t.state = true;
           list.push({ ...t, bytes: v.getUint32(44, true), code });
         }
         return list;
@@ -242,8 +243,10 @@ class Model {
 
   /**
    * Runs the model. `feeds` maps every input name to a typed array of its dtype (or a plain
-   * array of numbers) with exactly the input's element count. Returns a fresh typed array per
-   * output, by name.
+   * array of numbers) with exactly the input's element count. A state input (`state: true`,
+   * from `mote convert --carry`) may be left out: it keeps what the last run carried into it
+   * (zeros in a new model, or after resetState()). Returns a fresh typed array per output, by
+   * name.
    */
   run(feeds) {
     const { rt } = this;
@@ -257,6 +260,7 @@ class Model {
     }
     this.io.inputs.forEach((t, i) => {
       let data = feeds[t.name];
+      if (data === undefined && t.state) return;
       if (data === undefined) throw this.fail(ERR_INVALID_ARGUMENT, `input '${t.name}' is missing`);
       const Type = DTYPES[t.code] ? DTYPES[t.code][1] : Uint8Array;
       if (Array.isArray(data)) data = Type.from(data);
@@ -283,6 +287,13 @@ class Model {
       results[t.name] = new Type(rt.memory.buffer.slice(at, at + t.bytes));
     });
     return results;
+  }
+
+  /** Zeroes the state inputs (`mote convert --carry`): the next run starts a new stream. */
+  resetState() {
+    if (!this.session) throw this.fail(12, 'the model was disposed');
+    const st = this.rt.exports.mote_session_reset_state(this.session);
+    if (st !== 0) throw this.rt.error('resetState', st, this.rt.exports.mote_session_error(this.session));
   }
 
   fail(status, detail) {

@@ -91,7 +91,8 @@ std::vector<uint8_t> write_blob(const Graph& g, const Plan& plan, const BlobMeta
       std::memcpy(&r.scale_bits, &t.q_scale, 4);
       r.zero_point = t.q_zero_point;
     }
-    r.flags = uint8_t((t.graph_input ? MOTE_TENSOR_FLAG_INPUT : 0) | (t.graph_output ? MOTE_TENSOR_FLAG_OUTPUT : 0));
+    r.flags = uint8_t((t.graph_input ? MOTE_TENSOR_FLAG_INPUT : 0) | (t.graph_output ? MOTE_TENSOR_FLAG_OUTPUT : 0) |
+                      (t.state ? MOTE_TENSOR_FLAG_STATE : 0));
     if (t.is_const) {
       r.storage = MOTE_STORAGE_CONST;
       constants.pad_to(MOTE_CONST_ALIGN);

@@ -25,6 +25,10 @@ struct Tensor {
   std::vector<uint8_t> data;  // constant data, C order
   bool graph_input = false;
   bool graph_output = false;
+  bool state = false;  // a graph input that a run's output carries into the next run (--carry)
+  // A value computed at run time from a graph input: that input's name (the first one found),
+  // so an op that needs the value at conversion time can name the input to fix with --set.
+  std::string from_input;
   // A constant folded from DequantizeLinear(int8/uint8 data): the quantized values and their
   // parameters, so int8 import can keep a QDQ model's weights exactly.
   struct QSource {
@@ -78,6 +82,8 @@ struct Graph {
   std::vector<Op> ops;
   std::vector<int> inputs, outputs;
   uint32_t opset = 0, ir_version = 0;
+  // --carry: (state input, the last op's copy of its output into the input's bytes).
+  std::vector<std::pair<int, int>> carries;
 
   int add_tensor(Tensor t) {
     tensors.push_back(std::move(t));
@@ -95,7 +101,7 @@ int remove_dead_ops(Graph& g);
 
 // Post-training int8 quantisation (ptq.cc): calibrates on options.calib and rewrites the graph.
 void quantize_graph(Graph& g, const ConvertOptions& options, std::vector<std::string>* notes);
-// QDQ import (ptq.cc): folds QuantizeLinear -> DequantizeLinear pairs around float ops into int8
+// QDQ import (qdq_import.cc): folds QuantizeLinear -> DequantizeLinear pairs around float ops into int8
 // ops with the model's own parameters. Returns false when the graph has no such pairs.
 bool fold_qdq(Graph& g, bool strict, bool int8_io, std::vector<std::string>* notes);
 

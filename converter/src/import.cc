@@ -173,6 +173,41 @@ Tensor set_value(const std::string& name, const std::string& text, int32_t dtype
 
 namespace {
 
+// --carry OUT=IN: a last op copies output OUT into input IN's arena bytes, which the planner
+// keeps for IN to the end of the run (planner.cc), so the next run reads the new state there.
+void add_carries(Graph& g, const ConvertOptions& options) {
+  auto find = [&](const std::vector<int>& ids, const std::string& name) {
+    for (int id : ids) {
+      if (g.tensors[size_t(id)].name == name) return id;
+    }
+    return -1;
+  };
+  for (const auto& c : options.carry) {
+    const int out = find(g.outputs, c.first), in = find(g.inputs, c.second);
+    if (out < 0) throw ConvertError("--carry " + c.first + "=" + c.second + ": the model has no output '" + c.first + "'");
+    if (in < 0) throw ConvertError("--carry " + c.first + "=" + c.second + ": the model has no runtime input '" + c.second + "'");
+    const Tensor& to = g.tensors[size_t(out)];
+    Tensor& ti = g.tensors[size_t(in)];
+    if (to.dtype != ti.dtype || to.shape != ti.shape) {
+      throw ConvertError("--carry " + c.first + "=" + c.second + ": output and input differ in dtype or shape");
+    }
+    if (ti.state) throw ConvertError("--carry: input '" + c.second + "' is carried twice");
+    ti.state = true;
+    Tensor next;
+    next.name = c.second + " (next run)";
+    next.dtype = ti.dtype;
+    next.shape = ti.shape;
+    const int id = g.add_tensor(std::move(next));
+    Op op;
+    op.code = MOTE_OP_COPY;
+    op.inputs = {out};
+    op.outputs = {id};
+    op.name = "carry " + c.first + " -> " + c.second;
+    g.ops.push_back(op);
+    g.carries.push_back({in, id});
+  }
+}
+
 ConvertResult convert_model(const std::string& model_bytes, const std::string& source_name, const ConvertOptions& options) {
   onnx::ModelProto model;
   if (!model.ParseFromString(model_bytes)) throw ConvertError(source_name + ": not a valid ONNX model (protobuf parse failed)");
@@ -334,6 +369,9 @@ ConvertResult convert_model(const std::string& model_bytes, const std::string& s
     if (act) result.notes.push_back("fused " + std::to_string(act) + " activations");
   }
   if (L.folded()) result.notes.push_back("folded " + std::to_string(L.folded()) + " constant ops");
+  for (const auto& e : L.expanded()) {
+    result.notes.push_back("expanded " + e.first + " (x" + std::to_string(e.second) + ") into the ops ONNX defines it by");
+  }
   if (options.quantize_int8 && !options.calib.empty()) {
     quantize_graph(g, options, &result.notes);
     remove_dead_ops(g);
@@ -342,6 +380,7 @@ ConvertResult convert_model(const std::string& model_bytes, const std::string& s
   }
   if (dead) result.notes.push_back("removed " + std::to_string(dead) + " dead ops");
 
+  add_carries(g, options);
   Plan plan = plan_arena(g, options.kernel_sets);
   BlobMeta meta{source_name, fnv1a64(model_bytes), options.kernel_sets};
   result.blob = write_blob(g, plan, meta);

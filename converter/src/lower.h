@@ -35,6 +35,9 @@ class Lowerer {
   const Tensor& t(int id) const { return g_.tensors.at(size_t(id)); }
   uint32_t opset() const { return opset_; }
   int folded() const { return folded_; }
+  // Ops ONNX defines as functions of other ops that Mote has no lowering for, expanded into
+  // their bodies (op type -> count), for the converter's notes.
+  const std::map<std::string, int>& expanded() const { return expanded_; }
 
   // Adds a Mote op (or folds it), returns its output tensor ids and binds the output names.
   std::vector<int> emit(int32_t code, std::vector<uint8_t> params, const std::vector<int>& inputs,
@@ -62,12 +65,15 @@ class Lowerer {
   std::string fresh_name(const std::string& base);
 
  private:
+  bool expand_function(const onnx::NodeProto& node);
+
   Graph& g_;
   uint32_t opset_;
   std::map<std::string, int> names_;
   const onnx::NodeProto* node_ = nullptr;
   int folded_ = 0;
   int counter_ = 0;
+  std::map<std::string, int> expanded_;
 };
 
 // Tensor built from an ONNX TensorProto (initializers, Constant nodes, .pb files).

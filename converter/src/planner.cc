@@ -4,6 +4,8 @@
 // reads it (graph outputs: the last step). Tensors are grouped into buffers first:
 //   - a view's output (alias VIEW in the op's record, mote/ops.h: Reshape) aliases its input
 //     (same bytes, new shape), so they share one buffer;
+//   - a carried state (--carry) is written by the run's last ops into its input's buffer, which
+//     lives to the end of the run;
 //   - an op whose record says IN_PLACE (element-wise ones) writes over a same-shaped input that
 //     dies at that op (never over a graph input, which the caller may want to keep).
 // Each op's scratch is one more buffer, live at that op only, sized by the kernel's own infer
@@ -83,13 +85,22 @@ Plan plan_arena(const Graph& g, uint32_t kernel_sets) {
   };
 
   for (int id : g.inputs) new_buffer(id);
+  // A carried state's input keeps its bytes to the end of the run, where the last ops write the
+  // next run's state into them (--carry).
+  std::map<int, int> carried_into;
+  for (const auto& c : g.carries) {
+    carried_into[c.second] = c.first;
+    buffers[size_t(buffer_of[size_t(c.first)])].last = last_step;
+  }
   for (uint32_t s = 0; s < steps; ++s) {
     const Op& op = g.ops[s];
     for (size_t k = 0; k < op.outputs.size(); ++k) {
       const int out = op.outputs[k];
       const Tensor& ot = g.tensors[size_t(out)];
       int shared = -1;
-      if (k == 0 && op_planned_view(op.code)) {
+      if (carried_into.count(out)) {
+        shared = buffer_of[size_t(carried_into[out])];
+      } else if (k == 0 && op_planned_view(op.code)) {
         const int in = op.inputs[0];
         if (!g.tensors[size_t(in)].is_const && buffer_of[size_t(in)] >= 0) shared = buffer_of[size_t(in)];
       } else if (k == 0 && op_planned_in_place(op.code)) {

@@ -1,6 +1,7 @@
 // Checks on an untrusted ONNX model before ONNX's own shape inference runs on it (validate.h).
 #include "validate.h"
 
+#include <array>
 #include <cmath>
 #include <functional>
 #include <cstring>
@@ -225,6 +226,15 @@ void check_gemm_ranks(onnx::InferenceContext& ctx) {
   }
 }
 
+// Inputs whose rank an op's inference takes for granted (it indexes their dims): checked first.
+void check_input_ranks(onnx::InferenceContext& ctx, const std::vector<std::array<int, 3>>& ranks) {
+  for (const auto& r : ranks) {  // {input, min rank, max rank}
+    if (ctx.getNumInputs() <= size_t(r[0]) || !onnx::hasInputShape(ctx, size_t(r[0]))) continue;
+    const int rank = ctx.getInputType(size_t(r[0]))->tensor_type().shape().dim_size();
+    if (rank < r[1] || rank > r[2]) fail_shape_inference("input ", r[0], " has rank ", rank, ", expected ", r[1], "..", r[2]);
+  }
+}
+
 // The check to run before an op's own inference function, or null for ops whose inference needs
 // no guard.
 std::function<void(onnx::InferenceContext&)> guard_for(const std::string& op) {
@@ -232,6 +242,16 @@ std::function<void(onnx::InferenceContext&)> guard_for(const std::string& op) {
   if (weight >= 0) return [weight](onnx::InferenceContext& ctx) { check_conv_ranks(ctx, weight); };
   if (op == "LayerNormalization") return check_layer_norm_axis;
   if (op == "Gemm") return check_gemm_ranks;
+  // The audio and recurrent ops: signal, frame and weight ranks.
+  if (op == "STFT") {
+    return [](onnx::InferenceContext& ctx) { check_input_ranks(ctx, {{0, 3, 3}, {1, 0, 1}, {2, 1, 1}, {3, 0, 1}}); };
+  }
+  if (op == "DFT") return [](onnx::InferenceContext& ctx) { check_input_ranks(ctx, {{0, 2, MOTE_MAX_RANK}, {1, 0, 1}}); };
+  if (op == "RNN" || op == "GRU" || op == "LSTM") {
+    return [](onnx::InferenceContext& ctx) {
+      check_input_ranks(ctx, {{0, 3, 3}, {1, 3, 3}, {2, 3, 3}, {3, 2, 2}, {4, 1, 1}, {5, 3, 3}, {6, 3, 3}, {7, 2, 2}});
+    };
+  }
   if (op == "ConstantOfShape") return [](onnx::InferenceContext& ctx) { check_shape_input_length(ctx, 0); };
   if (op == "Reshape" || op == "Expand" || op == "Tile") {
     return [](onnx::InferenceContext& ctx) { check_shape_input_length(ctx, 1); };

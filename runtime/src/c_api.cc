@@ -77,4 +77,9 @@ mote_status mote_session_run(mote_session* session) {
   return c(as_session(session)->run());
 }
 
+mote_status mote_session_reset_state(mote_session* session) {
+  if (!session) return MOTE_ERR_INVALID_ARGUMENT;
+  return c(as_session(session)->reset_state());
+}
+
 }  // extern "C"

@@ -240,6 +240,13 @@ Status Model::verify_tensors() {
       return Fail(&diag, Status::kMalformed).s("graph input/output ").i(k).s(" is not an arena tensor");
     }
   }
+  // A carried state is a graph input (a session zeroes its bytes; nothing else may be).
+  for (uint32_t t = 0; t < num_tensors_; ++t) {
+    if (!(tensors_[t].flags & MOTE_TENSOR_FLAG_STATE)) continue;
+    bool input = false;
+    for (uint32_t k = 0; k < num_inputs_ && !input; ++k) input = io_[k] == t;
+    if (!input) return Fail(&diag, Status::kMalformed).s("tensor ").i(t).s(" is marked as state but is not a graph input");
+  }
   return Status::kOk;
 }
 
@@ -336,6 +343,7 @@ Status Model::info(uint32_t tensor_index, TensorInfo* out) const {
   out->bytes = r.bytes;
   out->scale = 0.0f;
   out->zero_point = 0;
+  out->state = (r.flags & MOTE_TENSOR_FLAG_STATE) ? 1 : 0;
   if (r.scale_bits != MOTE_NONE) {
     memcpy(&out->scale, &r.scale_bits, 4);
     out->zero_point = r.zero_point;

@@ -24,6 +24,15 @@ Status Session::init(const Model* model, void* arena, size_t arena_bytes) {
   diag.clear();
   model_ = model;
   arena_ = static_cast<uint8_t*>(arena);
+  return reset_state();
+}
+
+Status Session::reset_state() {
+  if (!model_) return Status::kNotReady;
+  for (uint32_t k = 0; k < model_->num_inputs(); ++k) {
+    const mote_tensor_record& t = model_->tensor(model_->input_tensor(k));
+    if (t.flags & MOTE_TENSOR_FLAG_STATE) memset(arena_ + t.offset, 0, t.bytes);
+  }
   return Status::kOk;
 }
 

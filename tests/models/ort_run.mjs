@@ -7,7 +7,7 @@
 //                                                            (default 2) and print
 //                                                            {"median_ms":..,"min_ms":..,"iters":N}
 //
-// INPUT.npy feeds the model's first input. onnxruntime runs on one thread (intra- and inter-op)
+// INPUT.npy feeds the model's first input; `--input NAME=FILE.npy` (repeatable) feeds others. onnxruntime runs on one thread (intra- and inter-op)
 // so that its timings compare with Mote's single-threaded runtime. Only float32 .npy files are
 // read and written, which is all the model tests use.
 //
@@ -77,10 +77,14 @@ function writeNpy(path, shape, data) {
 
 function parseArgs(argv) {
   const positional = [];
-  const opts = {};
+  const opts = { inputs: [] };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
-    if (arg === '--bench' || arg === '--warmup') {
+    if (arg === '--input') {
+      if (i + 1 >= argv.length || !argv[i + 1].includes('=')) fail('--input needs NAME=FILE.npy');
+      const value = argv[++i];
+      opts.inputs.push([value.slice(0, value.indexOf('=')), value.slice(value.indexOf('=') + 1)]);
+    } else if (arg === '--bench' || arg === '--warmup') {
       if (i + 1 >= argv.length) fail(`${arg} needs a value`);
       const n = Number(argv[++i]);
       if (!Number.isInteger(n) || n < 0) fail(`${arg} needs a non-negative integer`);
@@ -109,6 +113,10 @@ async function main() {
   });
   const input = readNpy(inputPath);
   const feeds = { [session.inputNames[0]]: new ort.Tensor('float32', input.data, input.shape) };
+  for (const [name, path] of opts.inputs) {
+    const t = readNpy(path);
+    feeds[name] = new ort.Tensor('float32', t.data, t.shape);
+  }
 
   if (!bench) {
     const results = await session.run(feeds);

@@ -523,16 +523,28 @@ TEST(HostileModel, HugeShapeInputLengthsNeverReachOnnxInference) {
   }
 }
 
-// An op Mote does not lower never reaches ONNX's inference: STFT's indexes dims 1 and 2 of a
-// rank-1 signal (SIGSEGV in the library). It is refused by name instead.
-TEST(HostileModel, UnsupportedOpsNeverReachOnnxInference) {
-  Builder b(17);
-  b.input("signal", {1});
-  Builder::value(b.graph()->mutable_input(), "step", {}, onnx::TensorProto::INT64);
-  Builder::value(b.graph()->mutable_input(), "length", {}, onnx::TensorProto::INT64);
-  b.output("y", {1, 15, 9, 2});
-  b.node("STFT", "victim", {"signal", "step", "", "length"}, {"y"});
-  const std::string e = convert_error(b);
-  EXPECT_MENTIONS(e, "victim");
-  EXPECT_MENTIONS(e, "STFT");
+// ONNX's inference for the audio and recurrent ops indexes dims of inputs it assumes ranks for:
+// STFT's dims 1 and 2 of a rank-1 signal (SIGSEGV in the library). Their ranks are checked first;
+// the lowering then refuses the node with its own message.
+TEST(HostileModel, AudioAndRecurrentRanksCheckedBeforeOnnxInference) {
+  {
+    Builder b(17);
+    b.input("signal", {1});
+    Builder::value(b.graph()->mutable_input(), "step", {}, onnx::TensorProto::INT64);
+    Builder::value(b.graph()->mutable_input(), "length", {}, onnx::TensorProto::INT64);
+    b.output("y", {1, 15, 9, 2});
+    b.node("STFT", "victim", {"signal", "step", "", "length"}, {"y"});
+    const std::string e = convert_error(b);
+    EXPECT_MENTIONS(e, "victim");
+  }
+  for (const char* op : {"DFT", "LSTM"}) {
+    Builder b(17);
+    b.input("x", {4});
+    b.input("w", {4});
+    b.input("r", {4});
+    b.output("y", {4, 2});
+    const bool dft = std::string(op) == "DFT";
+    b.node(op, "victim", dft ? std::vector<std::string>{"x"} : std::vector<std::string>{"x", "w", "r"}, {"y"});
+    EXPECT_MENTIONS(convert_error(b), "victim");
+  }
 }

@@ -50,6 +50,22 @@ if [ ! -d "$src/tests/wasm/node_modules/playwright-core" ] && command -v npm > /
     echo "note: npm ci in tests/wasm failed; the browser test will be skipped"
 fi
 
+# A stateful model for resetState(): state_out = state + x carried into state (--carry).
+py=python3
+[ -x /usr/bin/python3 ] && py=/usr/bin/python3
+"$py" - "$work/accumulator.onnx" <<'PYEOF' > "$work/accumulator.log" 2>&1 || fail_early "could not write accumulator.onnx (needs onnx for $py)"
+import sys
+from onnx import TensorProto, helper
+vi = lambda name: helper.make_tensor_value_info(name, TensorProto.FLOAT, [1, 4])
+graph = helper.make_graph([helper.make_node("Add", ["state", "x"], ["state_out"])], "accumulator",
+                          [vi("x"), vi("state")], [vi("state_out")])
+import onnx
+onnx.save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 14)]), sys.argv[1])
+PYEOF
+"$mote" convert "$work/accumulator.onnx" -o "$work/accumulator.mote" --carry state_out=state > "$work/convert_state.log" 2>&1 ||
+  { cat "$work/convert_state.log"; fail_early "mote convert --carry failed"; }
+
+MOTE_STATE_BLOB="$work/accumulator.mote" \
 MOTE_WASM_DIR="$work" MOTE_DIGITS_BLOB="$work/digits.mote" MOTE_DIGITS_REF="$work/host/probabilities.npy" \
   MOTE_SCREENSHOT_DIR="$work" \
   node --test --test-reporter=tap "$src/tests/wasm/" 2>&1 | tee "$work/node-test.log"

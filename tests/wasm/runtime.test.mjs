@@ -139,6 +139,28 @@ test('memory is reused after dispose and grows for large arenas', { skip: missin
   for (const m of many) assert.equal(m.run({ input: sample() }).probabilities.length, 10);
 });
 
+// Streaming state (mote convert --carry): state_out = state + x carried into `state`. Runs carry
+// it, a state input may be left out of the feeds, resetState() starts again from zeros.
+const stateBlob = process.env.MOTE_STATE_BLOB;
+for (const simd of [true, false]) {
+  const build = simd ? 'mote-simd.wasm' : 'mote.wasm';
+  test(`state carried from run to run and reset (${build})`, { skip: missing || (!stateBlob && 'MOTE_STATE_BLOB unset') }, async () => {
+    const rt = await Mote.load(join(wasmDir, build));
+    const model = rt.loadModel(readFileSync(stateBlob));
+    assert.deepEqual(model.inputs.map((t) => [t.name, !!t.state]), [['x', false], ['state', true]]);
+    const run = (x) => Array.from(model.run({ x: Float32Array.from(x) }).state_out);
+    assert.deepEqual(run([1, 2, 3, 4]), [1, 2, 3, 4]);
+    assert.deepEqual(run([1, 1, 1, 1]), [2, 3, 4, 5]);
+    assert.deepEqual(run([-2, 0, 0, 10]), [0, 3, 4, 15]);
+    model.resetState();
+    assert.deepEqual(run([5, 5, 5, 5]), [5, 5, 5, 5]);
+    // A state given in the feeds replaces the carried one for that run.
+    assert.deepEqual(Array.from(model.run({ x: Float32Array.from([1, 1, 1, 1]), state: Float32Array.from([10, 20, 30, 40]) }).state_out),
+      [11, 21, 31, 41]);
+    model.dispose();
+  });
+}
+
 // The size budget is the small build's: mote.wasm carries every op (the reference kernels) and
 // is built for size. mote-simd.wasm is built for speed and only reported.
 test(`size budget: mote.wasm <= ${SIZE_BUDGET} bytes`, { skip: missing }, () => {

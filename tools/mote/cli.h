@@ -1,8 +1,10 @@
-// The mote command-line tool: shared helpers for its commands.
+// The mote command-line tool: one file per command (cmd_<command>.cc), the helpers they share
+// (cli_util.cc unless noted) and the picture of the arena plan (plan_svg.cc).
 #ifndef MOTE_TOOLS_CLI_H
 #define MOTE_TOOLS_CLI_H
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -19,6 +21,27 @@ struct Failure {
 struct UsageError {
   std::string text;
 };
+[[noreturn]] void usage(const std::string& text);
+[[noreturn]] void fail(const std::string& text, int code = 1);
+
+// True when the arguments ask for the command's help.
+bool wants_help(const std::vector<std::string>& args);
+
+// Minimal option walker: positional arguments plus "--opt value" / "--opt=value" pairs.
+struct Args {
+  std::vector<std::string> positional;
+  std::multimap<std::string, std::string> opts;
+  std::map<std::string, bool> flags;
+
+  Args(const std::vector<std::string>& args, const std::vector<std::string>& with_value, const std::vector<std::string>& bare);
+  std::string get(const std::string& key, const std::string& def = "") const;
+  std::vector<std::string> all(const std::string& key) const;
+  bool flag(const std::string& key) const;
+};
+
+std::vector<uint8_t> read_file(const std::string& path);
+void write_file(const std::string& path, const void* data, size_t size);
+std::string human_bytes(uint64_t b);  // "17.0 KiB"
 
 int cmd_convert(const std::vector<std::string>& args);
 int cmd_info(const std::vector<std::string>& args);
@@ -45,11 +68,18 @@ struct Arena {
 };
 
 std::vector<int64_t> parse_dims(const std::string& text);  // "1x3x224x224"
+// A whole decimal number; anything else is a usage error naming `what`.
+int64_t parse_int(const std::string& text, const std::string& what);
 std::string dims_text(const int32_t* dims, int32_t rank);
 // Reads a .npy or ONNX TensorProto .pb file.
 mote::HostTensor read_tensor_file(const std::string& path);
-// MACs of op `k` of a verified model (0 for ops without multiply-accumulates).
+// MACs of op `k` of a verified model (0 for ops without multiply-accumulates; cmd_info.cc).
 uint64_t op_macs(const mote::Model& m, uint32_t k);
+// Binds --input arguments to the model's inputs and copies them into the session (cmd_run.cc;
+// also bench's --input).
+void set_inputs(const mote::Model& m, mote::Session& s, const std::vector<std::string>& specs);
+// Draws the arena plan as an SVG file: op step across, arena offset down (plan_svg.cc).
+void write_svg(const mote::Model& m, const std::string& path);
 
 }  // namespace mote_cli
 

@@ -50,6 +50,10 @@ struct ConvertOptions {
   std::map<std::string, HostTensor> set_tensors;
   // Skips fusion passes (for debugging the planner and kernels).
   bool no_fusion = false;
+  // Streaming state: graph output -> graph input (--carry OUT=IN). At the end of every run the
+  // output is written into the input's arena bytes, so the next run continues from it; a new
+  // session (and Session::reset_state) starts the state at zeros.
+  std::vector<std::pair<std::string, std::string>> carry;
   // The kernel sets the blob will run on (MOTE_SET_* bits, mote/blob_format.h; parse_targets()
   // reads `--target`): each op's scratch is the largest any of them needs. Default: all sets.
   uint32_t kernel_sets = 0x3Fu;

@@ -14,7 +14,7 @@ namespace mote {
 // The int8 column: what post-training quantisation does with the float op.
 enum OpInt8 : uint8_t {
   MOTE_INT8_NONE,    // stays as it is
-  MOTE_INT8_KERNEL,  // rewritten to an int8 kernel of its own (ptq.cc's try_int8 has its case)
+  MOTE_INT8_KERNEL,  // rewritten to an int8 kernel of its own (int8_rewrite.cc's try_int8 has its case)
   MOTE_INT8_LUT,     // one input: a 256-entry table built by running the float kernel on every code
   MOTE_INT8_PASS     // data movement: the same op on int8, the output keeps the input's parameters
 };
@@ -31,7 +31,7 @@ enum OpFuse : uint8_t {
   MOTE_FUSE_ACT_LEAKY_RELU  // becomes MOTE_ACT_LEAKY_RELU (alpha)
 };
 
-// The macs column: which formula counts the op's multiply-accumulates (tools/mote/commands.cc).
+// The macs column: which formula counts the op's multiply-accumulates (op_macs, tools/mote/cmd_info.cc).
 enum OpMacs : uint8_t {
   MOTE_MACS_NONE,
   MOTE_MACS_CONV,            // output elements x weight elements per output channel

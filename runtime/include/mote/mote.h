@@ -50,6 +50,7 @@ typedef struct mote_tensor_info {
   uint32_t bytes;
   float scale;        /* int8 inputs/outputs of quantized models: real = scale * (q - zero_point) */
   int32_t zero_point; /* (scale 0 when the tensor is not quantized) */
+  int32_t state;      /* inputs: 1 when each run carries the state into it (mote convert --carry) */
 } mote_tensor_info;
 
 /* Verifies and loads a blob (16-byte aligned; it must outlive the model). */
@@ -73,6 +74,8 @@ mote_status mote_session_set_input(mote_session* session, uint32_t index, const 
 void* mote_session_input_data(mote_session* session, uint32_t index);
 const void* mote_session_output_data(const mote_session* session, uint32_t index);
 mote_status mote_session_run(mote_session* session);
+/* Zeroes the state inputs (mote convert --carry) as a new session has them: a new stream. */
+mote_status mote_session_reset_state(mote_session* session);
 
 #ifdef __cplusplus
 }

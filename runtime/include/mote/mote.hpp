@@ -40,6 +40,7 @@ struct TensorInfo {
   uint32_t bytes;
   float scale;         // int8 inputs/outputs of quantized models: real = scale * (q - zero_point)
   int32_t zero_point;  // (scale 0 when the tensor is not quantized)
+  int32_t state;       // inputs: 1 when each run carries the state into it (mote convert --carry)
 };
 
 // A verified, read-only view of a blob. The blob must stay alive and unchanged while the Model
@@ -122,6 +123,9 @@ class Session {
   void* input_data(uint32_t index);
   const void* output_data(uint32_t index) const;
   Status run();
+  // Zeroes the inputs that runs carry state into (mote convert --carry), as a new session has
+  // them: the next run starts a new stream. A no-op for models without state.
+  Status reset_state();
   // Runs ops [first, last) only; for per-op timing in tools.
   Status run_ops(uint32_t first, uint32_t last);
 

@@ -170,7 +170,12 @@ typedef enum mote_dtype {
   R(X, QADD,                "QAdd",                  qbinary,        IN_PLACE,         NONE,   NONE,           NONE)           \
   R(X, QMUL,                "QMul",                  qbinary,        IN_PLACE,         NONE,   NONE,           NONE)           \
   R(X, QSOFTMAX,            "QSoftmax",              qsoftmax,       NONE,             NONE,   NONE,           NONE)           \
-  R(X, TRILU,               "Trilu",                 trilu,          NONE,             NONE,   NONE,           NONE)
+  R(X, TRILU,               "Trilu",                 trilu,          NONE,             NONE,   NONE,           NONE)           \
+  R(X, RNN,                 "RNN",                   recurrent,      NONE,             NONE,   NONE,           NONE)           \
+  R(X, GRU,                 "GRU",                   recurrent,      NONE,             NONE,   NONE,           NONE)           \
+  R(X, LSTM,                "LSTM",                  recurrent,      NONE,             NONE,   NONE,           NONE)           \
+  R(X, DFT,                 "DFT",                   spectral,       NONE,             NONE,   NONE,           NONE)           \
+  R(X, STFT,                "STFT",                  spectral,       NONE,             NONE,   NONE,           NONE)
 
 #define MOTE_OP_RECORD_ALL(X, ...) X(__VA_ARGS__)
 #define MOTE_OP_RECORD_FAMILY(X, e, name, family, ...) X(e, name, family)
@@ -404,6 +409,66 @@ typedef struct mote_trilu_params {
   int32_t upper;
   int32_t k;
 } mote_trilu_params;
+
+/* RNN, GRU and LSTM as ONNX defines them (float32). Inputs, MOTE_NONE where absent: X [seq,
+ * batch, input] ([batch, seq, input] with layout 1), W [dirs, G*hidden, input], R [dirs,
+ * G*hidden, hidden], B [dirs, 2*G*hidden], sequence_lens int32 [batch] (values outside [0, seq]
+ * are clamped; steps past a batch entry's length leave zeros in Y), initial_h [dirs, batch,
+ * hidden] ([batch, dirs, hidden] with layout 1), and for LSTM initial_c (as initial_h) and P
+ * [dirs, 3*hidden]. G is 1 (RNN), 3 (GRU: gates z, r, h) or 4 (LSTM: i, o, f, c). Outputs, those
+ * whose bit is in `outputs`, in this order: Y [seq, dirs, batch, hidden] ([batch, seq, dirs,
+ * hidden] with layout 1), Y_h and (LSTM) Y_c shaped as initial_h.
+ * Each direction d uses act[3 d .. 3 d + 2] as f, g, h (RNN uses f, GRU f and g). With clip > 0,
+ * every gate's pre-activation (biases and peepholes added) is clamped to [-clip, clip]. */
+typedef enum mote_rnn_act_kind {
+  MOTE_RNN_RELU = 0,
+  MOTE_RNN_TANH = 1,
+  MOTE_RNN_SIGMOID = 2,
+  MOTE_RNN_AFFINE = 3,           /* alpha * x + beta */
+  MOTE_RNN_LEAKY_RELU = 4,       /* x >= 0 ? x : alpha * x */
+  MOTE_RNN_THRESHOLDED_RELU = 5, /* x > alpha ? x : 0 */
+  MOTE_RNN_SCALED_TANH = 6,      /* alpha * tanh(beta * x) */
+  MOTE_RNN_HARD_SIGMOID = 7,     /* max(0, min(1, alpha * x + beta)) */
+  MOTE_RNN_ELU = 8,              /* x >= 0 ? x : alpha * (exp(x) - 1) */
+  MOTE_RNN_SOFTSIGN = 9,         /* x / (1 + |x|) */
+  MOTE_RNN_SOFTPLUS = 10,        /* log(1 + exp(x)) */
+  MOTE_RNN_ACT_COUNT = 11
+} mote_rnn_act_kind;
+
+typedef struct mote_rnn_act {
+  int32_t kind; /* mote_rnn_act_kind */
+  float alpha;
+  float beta;
+} mote_rnn_act;
+
+#define MOTE_RNN_OUT_Y 1
+#define MOTE_RNN_OUT_Y_H 2
+#define MOTE_RNN_OUT_Y_C 4
+
+typedef struct mote_recurrent_params {
+  int32_t hidden_size;
+  int32_t direction; /* 0 forward, 1 reverse, 2 bidirectional */
+  int32_t layout;    /* 0 or 1, as ONNX */
+  int32_t linear_before_reset; /* GRU */
+  int32_t input_forget;        /* LSTM: f = 1 - i */
+  int32_t outputs;             /* MOTE_RNN_OUT_* bits: the outputs the op has, in order */
+  float clip;                  /* 0: none */
+  mote_rnn_act act[6];
+} mote_recurrent_params;
+
+/* DFT along `axis` of X [..., 1 (real) or 2 (complex)] (axis counts the dims before the last):
+ * the signal zero-padded or cut to `length`; Y [..., 2] with `length` bins along the axis, or
+ * length / 2 + 1 with `onesided`; `inverse` computes the inverse transform (scaled by 1/length).
+ * STFT: SIGNAL [batch, samples, 1 or 2], WINDOW [frame_length] (optional) -> Y [batch, frames,
+ * bins, 2], frames = (samples - frame_length) / frame_step + 1, bins = frame_length / 2 + 1
+ * with `onesided`, else frame_length: the DFT of every frame times the window. */
+typedef struct mote_spectral_params {
+  int32_t axis;     /* DFT */
+  int32_t inverse;  /* DFT */
+  int32_t onesided;
+  int32_t length;   /* DFT: the transform length; STFT: frame_length */
+  int32_t step;     /* STFT: frame_step */
+} mote_spectral_params;
 
 /* ---- int8 (docs/quantization.md is the normative description) ----------------------------
  * real = scale * (q - zero_point). Requantisation multiplies an int32 accumulator by a Q31

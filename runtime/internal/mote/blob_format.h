@@ -81,6 +81,8 @@ typedef enum mote_storage {
 
 #define MOTE_TENSOR_FLAG_INPUT 1u
 #define MOTE_TENSOR_FLAG_OUTPUT 2u
+#define MOTE_TENSOR_FLAG_STATE 4u /* since 1.2: a graph input carried from run to run (zeroed by
+                                     a new session and by reset_state) */
 
 typedef struct mote_tensor_record {
   uint32_t name;    /* string offset or MOTE_NONE */

@@ -1,0 +1,33 @@
+// Internal to int8 quantisation: what post-training quantisation (ptq.cc) and the QDQ import
+// (qdq_import.cc) share, the rewriting of a graph to int8 ops (int8_rewrite.cc).
+#ifndef MOTE_CONVERTER_INT8_REWRITE_H
+#define MOTE_CONVERTER_INT8_REWRITE_H
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "graph.h"
+
+namespace mote {
+namespace int8 {
+
+// Asymmetric int8 parameters: real = (q - zp) * scale.
+struct QParams {
+  float scale = 1.0f;
+  int32_t zp = 0;
+};
+
+// The parameters for values in [lo, hi]: the range is widened to include 0.
+QParams choose(float lo, float hi);
+
+// Rewrites every op of `g` that has an int8 kernel to it, with `params` for the float tensors
+// (by tensor id); the others stay float (refused with `strict`). With `int8_io` the graph then
+// takes and gives int8 where its inputs and outputs allow. Adds a summary to `notes`.
+void rewrite(Graph& g, std::map<int, QParams> params, bool strict, bool int8_io, std::vector<std::string>* notes);
+
+}  // namespace int8
+}  // namespace mote
+
+#endif  // MOTE_CONVERTER_INT8_REWRITE_H

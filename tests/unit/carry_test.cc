@@ -1,0 +1,123 @@
+// Streaming state (mote convert --carry OUT=IN): an accumulator model, state_out = state + x and
+// y = state_out * 2, run chunk after chunk in one session, must carry its state from run to run,
+// start at zeros in a new session and again after reset_state(); and the converter refuses
+// carries it cannot make.
+#include <gtest/gtest.h>
+
+#include <cstdint>
+#include <cstring>
+#include <vector>
+
+#include "mote/converter.h"
+#include "mote/mote.h"
+#include "mote/mote.hpp"
+#include "onnx/onnx_pb.h"
+
+namespace {
+
+std::string accumulator_model(int64_t state_len) {
+  onnx::ModelProto model;
+  model.set_ir_version(8);
+  model.add_opset_import()->set_version(14);
+  auto* g = model.mutable_graph();
+  g->set_name("accumulator");
+  auto add_value = [](onnx::ValueInfoProto* v, const char* name, int64_t n) {
+    v->set_name(name);
+    auto* tt = v->mutable_type()->mutable_tensor_type();
+    tt->set_elem_type(onnx::TensorProto::FLOAT);
+    tt->mutable_shape()->add_dim()->set_dim_value(1);
+    tt->mutable_shape()->add_dim()->set_dim_value(n);
+  };
+  add_value(g->add_input(), "x", 4);
+  add_value(g->add_input(), "state", state_len);
+  add_value(g->add_output(), "y", 4);
+  add_value(g->add_output(), "state_out", 4);
+  auto node = [&](const char* type, std::vector<const char*> in, const char* out) {
+    auto* n = g->add_node();
+    n->set_op_type(type);
+    n->set_name(out);
+    for (const char* i : in) n->add_input(i);
+    n->add_output(out);
+  };
+  node("Add", {"state", "x"}, "state_out");
+  auto* two = g->add_initializer();
+  two->set_name("two");
+  two->set_data_type(onnx::TensorProto::FLOAT);
+  two->add_float_data(2.0f);
+  node("Mul", {"state_out", "two"}, "y");
+  return model.SerializeAsString();
+}
+
+struct Loaded {
+  std::vector<uint8_t> blob_storage, arena_storage;
+  mote::Model model;
+  mote::Session session;
+
+  explicit Loaded(const std::vector<uint8_t>& blob) : blob_storage(blob.size() + 64) {
+    uint8_t* base = blob_storage.data() + (64 - reinterpret_cast<uintptr_t>(blob_storage.data()) % 64) % 64;
+    std::memcpy(base, blob.data(), blob.size());
+    EXPECT_EQ(model.load(base, blob.size()), mote::Status::kOk) << model.error();
+    arena_storage.assign(model.arena_bytes() + 64, 0xAB);  // not zero: the session must zero the state
+    uint8_t* arena = arena_storage.data() + (64 - reinterpret_cast<uintptr_t>(arena_storage.data()) % 64) % 64;
+    EXPECT_EQ(session.init(&model, arena, model.arena_bytes()), mote::Status::kOk) << session.error();
+  }
+
+  std::vector<float> run(const std::vector<float>& x) {
+    EXPECT_EQ(session.set_input(0, x.data(), x.size() * sizeof(float)), mote::Status::kOk) << session.error();
+    EXPECT_EQ(session.run(), mote::Status::kOk) << session.error();
+    std::vector<float> y(4);
+    std::memcpy(y.data(), session.output_data(0), sizeof(float) * 4);
+    return y;
+  }
+};
+
+mote::ConvertOptions carrying(const char* out, const char* in) {
+  mote::ConvertOptions o;
+  o.carry.emplace_back(out, in);
+  return o;
+}
+
+TEST(Carry, StateCarriesFromRunToRunAndResets) {
+  const mote::ConvertResult r = mote::convert_bytes(accumulator_model(4), "acc.onnx", carrying("state_out", "state"));
+  Loaded l(r.blob);
+  mote::TensorInfo info;
+  ASSERT_EQ(l.model.input_info(1, &info), mote::Status::kOk);
+  EXPECT_EQ(info.state, 1);
+  ASSERT_EQ(l.model.input_info(0, &info), mote::Status::kOk);
+  EXPECT_EQ(info.state, 0);
+  EXPECT_EQ(l.run({1, 2, 3, 4}), (std::vector<float>{2, 4, 6, 8}));     // state starts at zeros
+  EXPECT_EQ(l.run({1, 1, 1, 1}), (std::vector<float>{4, 6, 8, 10}));    // carried
+  EXPECT_EQ(l.run({-2, 0, 0, 10}), (std::vector<float>{0, 6, 8, 30}));  // carried again
+  ASSERT_EQ(l.session.reset_state(), mote::Status::kOk);
+  EXPECT_EQ(l.run({1, 2, 3, 4}), (std::vector<float>{2, 4, 6, 8}));
+  // The C API's reset too.
+  ASSERT_EQ(mote_session_reset_state(reinterpret_cast<mote_session*>(0)), MOTE_ERR_INVALID_ARGUMENT);
+}
+
+TEST(Carry, WithoutCarryTheStateIsAnOrdinaryInput) {
+  const mote::ConvertResult r = mote::convert_bytes(accumulator_model(4), "acc.onnx", {});
+  Loaded l(r.blob);
+  mote::TensorInfo info;
+  ASSERT_EQ(l.model.input_info(1, &info), mote::Status::kOk);
+  EXPECT_EQ(info.state, 0);
+  const std::vector<float> state = {10, 10, 10, 10};
+  ASSERT_EQ(l.session.set_input(1, state.data(), 16), mote::Status::kOk);
+  EXPECT_EQ(l.run({1, 2, 3, 4}), (std::vector<float>{22, 24, 26, 28}));
+  EXPECT_EQ(l.run({1, 2, 3, 4}), (std::vector<float>{22, 24, 26, 28}));  // nothing carried
+}
+
+TEST(Carry, RefusesWhatItCannotCarry) {
+  auto refused = [](const char* out, const char* in, int64_t state_len, const char* says) {
+    try {
+      mote::convert_bytes(accumulator_model(state_len), "acc.onnx", carrying(out, in));
+      ADD_FAILURE() << "--carry " << out << "=" << in << " was accepted";
+    } catch (const mote::ConvertError& e) {
+      EXPECT_NE(std::string(e.what()).find(says), std::string::npos) << e.what();
+    }
+  };
+  refused("nope", "state", 4, "no output 'nope'");
+  refused("state_out", "nope", 4, "no runtime input 'nope'");
+  refused("state_out", "state", 1, "differ in dtype or shape");  // [1, 4] into [1, 1]
+}
+
+}  // namespace

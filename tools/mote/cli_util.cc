@@ -1,0 +1,143 @@
+// The mote command-line tool: helpers its commands share (cli.h).
+#include <algorithm>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+#include "cli.h"
+
+namespace mote_cli {
+
+[[noreturn]] void usage(const std::string& text) { throw UsageError{text}; }
+[[noreturn]] void fail(const std::string& text, int code) { throw Failure{text, code}; }
+
+bool wants_help(const std::vector<std::string>& args) {
+  for (const auto& a : args) {
+    if (a == "--help" || a == "-h") return true;
+  }
+  return false;
+}
+
+Args::Args(const std::vector<std::string>& args, const std::vector<std::string>& with_value, const std::vector<std::string>& bare) {
+  for (size_t k = 0; k < args.size(); ++k) {
+    std::string a = args[k];
+    if (a.size() > 1 && a[0] == '-') {
+      std::string value;
+      bool has_value = false;
+      size_t eq = a.find('=');
+      if (a.compare(0, 2, "--") == 0 && eq != std::string::npos) {
+        value = a.substr(eq + 1);
+        a = a.substr(0, eq);
+        has_value = true;
+      }
+      if (std::find(bare.begin(), bare.end(), a) != bare.end()) {
+        if (has_value) usage(a + " takes no value");
+        flags[a] = true;
+      } else if (std::find(with_value.begin(), with_value.end(), a) != with_value.end()) {
+        if (!has_value) {
+          if (k + 1 >= args.size()) usage(a + " needs a value");
+          value = args[++k];
+        }
+        opts.emplace(a, value);
+      } else {
+        usage("unknown option " + a);
+      }
+    } else {
+      positional.push_back(a);
+    }
+  }
+}
+std::string Args::get(const std::string& key, const std::string& def) const {
+  auto it = opts.find(key);
+  return it == opts.end() ? def : it->second;
+}
+std::vector<std::string> Args::all(const std::string& key) const {
+  std::vector<std::string> v;
+  for (auto it = opts.lower_bound(key); it != opts.upper_bound(key); ++it) v.push_back(it->second);
+  return v;
+}
+bool Args::flag(const std::string& key) const { return flags.count(key) != 0; }
+
+std::vector<uint8_t> read_file(const std::string& path) {
+  std::ifstream f(path, std::ios::binary);
+  if (!f) fail(path + ": cannot open");
+  return std::vector<uint8_t>(std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>());
+}
+
+void write_file(const std::string& path, const void* data, size_t size) {
+  std::ofstream f(path, std::ios::binary);
+  f.write(static_cast<const char*>(data), std::streamsize(size));
+  if (!f) fail(path + ": cannot write");
+}
+
+std::string human_bytes(uint64_t b) {
+  char buf[32];
+  if (b >= 10 * 1024 * 1024) {
+    std::snprintf(buf, sizeof buf, "%.1f MiB", double(b) / (1024.0 * 1024.0));
+  } else if (b >= 10 * 1024) {
+    std::snprintf(buf, sizeof buf, "%.1f KiB", double(b) / 1024.0);
+  } else {
+    std::snprintf(buf, sizeof buf, "%llu B", static_cast<unsigned long long>(b));
+  }
+  return buf;
+}
+
+void LoadedBlob::load_bytes(const std::vector<uint8_t>& bytes, const std::string& what) {
+  storage.assign(bytes.size() + 64, 0);
+  uint8_t* base = storage.data() + (64 - reinterpret_cast<uintptr_t>(storage.data()) % 64) % 64;
+  if (!bytes.empty()) std::memcpy(base, bytes.data(), bytes.size());
+  data = base;
+  size = bytes.size();
+  mote::Status st = model.load(data, size);
+  if (st != mote::Status::kOk) {
+    fail(what + ": " + mote_status_str(static_cast<mote_status>(st)) + ": " + model.error());
+  }
+}
+
+void LoadedBlob::load_file(const std::string& path) { load_bytes(read_file(path), path); }
+
+Arena::Arena(size_t bytes) {
+  storage.assign(bytes + 64, 0);
+  data = storage.data() + (64 - reinterpret_cast<uintptr_t>(storage.data()) % 64) % 64;
+  size = bytes;
+}
+
+std::vector<int64_t> parse_dims(const std::string& text) {
+  std::vector<int64_t> dims;
+  if (text.empty() || text == "scalar") return dims;
+  std::stringstream ss(text);
+  std::string item;
+  while (std::getline(ss, item, 'x')) {
+    if (item.empty() || item.find_first_not_of("0123456789") != std::string::npos) {
+      usage("bad dimensions '" + text + "' (expected e.g. 1x3x224x224)");
+    }
+    dims.push_back(std::stoll(item));
+  }
+  return dims;
+}
+
+int64_t parse_int(const std::string& text, const std::string& what) {
+  size_t used = 0;
+  int64_t v = 0;
+  try {
+    v = std::stoll(text, &used);
+  } catch (const std::exception&) {
+    used = 0;
+  }
+  if (text.empty() || used != text.size()) usage(what + " takes a whole number, not '" + text + "'");
+  return v;
+}
+
+std::string dims_text(const int32_t* dims, int32_t rank) {
+  std::string r = "[";
+  for (int32_t k = 0; k < rank; ++k) r += (k ? "," : "") + std::to_string(dims[k]);
+  return r + "]";
+}
+
+mote::HostTensor read_tensor_file(const std::string& path) {
+  if (path.size() >= 3 && path.compare(path.size() - 3, 3, ".pb") == 0) return mote::read_tensor_proto_file(path);
+  return mote::read_npy(path);
+}
+
+}  // namespace mote_cli

@@ -1,0 +1,131 @@
+// mote convert: an ONNX model to a Mote blob (and optionally a C header).
+#include <algorithm>
+#include <cctype>
+#include <cstdio>
+
+#include "cli.h"
+
+namespace mote_cli {
+namespace {
+
+std::string split_name_value(const std::string& text, const std::string& what, std::string* value) {
+  size_t eq = text.find('=');
+  if (eq == std::string::npos || eq == 0) usage(what + " expects NAME=VALUE, got '" + text + "'");
+  *value = text.substr(eq + 1);
+  return text.substr(0, eq);
+}
+
+const char* kConvertHelp =
+    "usage: mote convert MODEL.onnx -o OUT.mote [options]\n"
+    "\n"
+    "Converts an ONNX model to a Mote blob: checks it, binds shapes, folds constants, fuses\n"
+    "BatchNorm and activations, plans the arena and writes the blob.\n"
+    "\n"
+    "options:\n"
+    "  -o, --output OUT.mote     blob to write (required)\n"
+    "  --shape NAME=DIMS         bind input NAME's shape, e.g. --shape input=1x3x224x224 (repeatable)\n"
+    "  --set NAME=VALUE          fix input NAME to a constant: a number, a comma list, or @file.npy\n"
+    "  --c-array OUT.h           also write the blob as a C header (aligned const array + size #defines)\n"
+    "  --target LIST             the boards the blob will run on, comma-separated: cortex-m4,\n"
+    "                            cortex-m7, cortex-m55, cortex-a, aarch64, x86, wasm, reference or\n"
+    "                            all (default). Each op's scratch in the arena plan is the largest\n"
+    "                            their kernels need; another board's runtime refuses the blob at\n"
+    "                            load if its kernels need more\n"
+    "  --carry OUT=IN            streaming state: every run writes output OUT into input IN's\n"
+    "                            bytes, so the next run continues from it (an RNN's h and c);\n"
+    "                            a new session starts it at zeros (repeatable)\n"
+    "  --no-fusion               skip BatchNorm folding and activation fusion\n"
+    "  --quantize int8           post-training int8 quantisation (needs --calib)\n"
+    "  --calib SAMPLES           calibration inputs: a .npy with N samples along axis 0, or a\n"
+    "                            directory holding one NAME.npy per input\n"
+    "  --calib-method M          minmax (default) or percentile\n"
+    "  --percentile P            with --calib-method percentile: keep P% of each range (default 99.99)\n"
+    "  --strict                  with --quantize: refuse ops that would have to stay float\n"
+    "  --int8-io                 with --quantize: int8 inputs and outputs (their scale and zero\n"
+    "                            point are in 'mote info' and the --c-array header)\n"
+    "  -h, --help                show this help\n";
+
+std::string symbol_from_path(const std::string& path) {
+  std::string base = path.substr(path.find_last_of('/') == std::string::npos ? 0 : path.find_last_of('/') + 1);
+  base = base.substr(0, base.find('.'));
+  std::string sym;
+  for (char c : base) sym += std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
+  if (sym.empty() || std::isdigit(static_cast<unsigned char>(sym[0]))) sym = "model_" + sym;
+  return sym;
+}
+
+}  // namespace
+
+int cmd_convert(const std::vector<std::string>& raw) {
+  if (wants_help(raw)) {
+    std::fputs(kConvertHelp, stdout);
+    return 0;
+  }
+  Args a(raw, {"-o", "--output", "--shape", "--set", "--c-array", "--quantize", "--calib", "--calib-method", "--percentile",
+          "--target", "--carry"},
+         {"--no-fusion", "--strict", "--int8-io"});
+  if (a.positional.size() != 1) usage("expects exactly one MODEL.onnx");
+  std::string out = a.get("-o", a.get("--output"));
+  if (out.empty()) usage("missing -o OUT.mote");
+  mote::ConvertOptions opt;
+  opt.no_fusion = a.flag("--no-fusion");
+  try {
+    opt.kernel_sets = mote::parse_targets(a.get("--target", "all"));
+  } catch (const mote::ConvertError& e) {
+    usage(e.what());
+  }
+  const std::string quantize = a.get("--quantize");
+  if (!quantize.empty() && quantize != "int8") usage("--quantize takes int8");
+  opt.quantize_int8 = quantize == "int8";
+  opt.calib = a.get("--calib");
+  opt.calib_method = a.get("--calib-method", "minmax");
+  try {
+    opt.percentile = std::stod(a.get("--percentile", "99.99"));
+  } catch (const std::exception&) {
+    usage("--percentile takes a number");
+  }
+  opt.strict = a.flag("--strict");
+  opt.int8_io = a.flag("--int8-io");
+  if (!opt.quantize_int8 && (!opt.calib.empty() || opt.strict || opt.int8_io)) {
+    usage("--calib, --strict and --int8-io go with --quantize int8");
+  }
+  if (opt.quantize_int8 && opt.calib.empty()) usage("--quantize int8 needs --calib SAMPLES");
+  opt.progress = [](int done, int total) {
+    if (total >= 20 && (done == total || done % std::max(1, total / 20) == 0)) {
+      std::fprintf(stderr, "\rcalibrating: %d/%d", done, total);
+      if (done == total) std::fprintf(stderr, "\n");
+    }
+  };
+  for (const auto& s : a.all("--shape")) {
+    std::string v;
+    std::string name = split_name_value(s, "--shape", &v);
+    opt.shapes[name] = parse_dims(v);
+  }
+  for (const auto& s : a.all("--carry")) {
+    std::string in;
+    const std::string out_name = split_name_value(s, "--carry", &in);
+    opt.carry.emplace_back(out_name, in);
+  }
+  for (const auto& s : a.all("--set")) {
+    std::string v;
+    std::string name = split_name_value(s, "--set", &v);
+    opt.sets[name] = v;
+  }
+  mote::ConvertResult r = mote::convert_file(a.positional[0], opt);
+  const std::string c_array = a.get("--c-array");
+  std::string header;
+  if (!c_array.empty()) header = mote::blob_to_c_header(r.blob, symbol_from_path(c_array));
+  write_file(out, r.blob.data(), r.blob.size());
+  if (!c_array.empty()) write_file(c_array, header.data(), header.size());
+  for (const auto& note : r.notes) std::printf("  %s\n", note.c_str());
+  std::printf("wrote %s: %zu bytes\n", out.c_str(), r.blob.size());
+  if (!c_array.empty()) std::printf("wrote %s\n", c_array.c_str());
+  std::printf("arena:       %u bytes (%s)\n", r.arena_bytes, human_bytes(r.arena_bytes).c_str());
+  std::printf("lower bound: %u bytes (arena / lower bound = %.3f)\n", r.lower_bound,
+              r.lower_bound ? double(r.arena_bytes) / r.lower_bound : 1.0);
+  std::printf("weights:     %llu bytes (%s)\n", static_cast<unsigned long long>(r.weight_bytes), human_bytes(r.weight_bytes).c_str());
+  std::printf("ops:         %u\n", r.op_count);
+  return 0;
+}
+
+}  // namespace mote_cli

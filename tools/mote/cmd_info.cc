@@ -1,0 +1,182 @@
+// mote info: a blob's inputs, outputs, ops with their MACs, arena plan and hash.
+#include <algorithm>
+#include <cstdio>
+#include <sstream>
+
+#include "cli.h"
+#include "mote/op_traits.h"
+
+namespace mote_cli {
+
+uint64_t op_macs(const mote::Model& m, uint32_t k) {
+  const mote_op_record& op = m.op(k);
+  auto dims = [&](uint32_t operand) { return m.tensor(m.operand(op.operands + operand)); };
+  auto numel = [](const mote_tensor_record& t) {
+    uint64_t n = 1;
+    for (int d = 0; d < t.rank; ++d) n *= uint64_t(t.dims[d]);
+    return n;
+  };
+  switch (mote::op_traits(op.code).macs) {  // the op's record, mote/ops.h
+    case mote::MOTE_MACS_CONV: {
+      const auto& w = dims(1);
+      uint64_t per = 1;
+      for (int d = 1; d < w.rank; ++d) per *= uint64_t(w.dims[d]);
+      return numel(dims(op.num_inputs)) * per;
+    }
+    case mote::MOTE_MACS_CONV_TRANSPOSE: {
+      const auto& w = dims(1);
+      uint64_t per = 1;
+      for (int d = 1; d < w.rank; ++d) per *= uint64_t(w.dims[d]);
+      return numel(dims(0)) * per;
+    }
+    case mote::MOTE_MACS_GEMM: {
+      const auto& a = dims(0);
+      const auto* p = static_cast<const mote_gemm_params*>(m.params(op));
+      const uint64_t kdim = uint64_t(p->trans_a ? a.dims[0] : a.dims[1]);
+      return numel(dims(op.num_inputs)) * kdim;
+    }
+    case mote::MOTE_MACS_MATMUL: {
+      const auto& a = dims(0);
+      return numel(dims(op.num_inputs)) * uint64_t(a.dims[a.rank - 1]);
+    }
+    default: return 0;
+  }
+}
+
+namespace {
+
+const char* kInfoHelp =
+    "usage: mote info OUT.mote [--json] [--svg PLAN.svg]\n"
+    "\n"
+    "Lists a blob's inputs and outputs, its ops with their MACs, the arena size and lower bound,\n"
+    "and the blob hash: FNV-1a 64 of the whole file, so blobs converted on different machines can\n"
+    "be compared (the converter's output does not depend on the host CPU).\n"
+    "\n"
+    "options:\n"
+    "  --json        print the same as JSON\n"
+    "  --svg FILE    draw the arena plan: op step across, arena offset down, one box per tensor\n"
+    "  -h, --help    show this help\n";
+
+std::string json_escape(const std::string& s) {
+  std::string r;
+  for (char c : s) {
+    if (c == '"' || c == '\\') {
+      r += '\\';
+      r += c;
+    } else if (uint8_t(c) < 0x20) {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\u%04x", c);
+      r += buf;
+    } else {
+      r += c;
+    }
+  }
+  return r;
+}
+
+// FNV-1a 64 of every byte of the blob (header and checksum included).
+uint64_t blob_fnv1a64(const uint8_t* data, size_t size) {
+  uint64_t h = 1469598103934665603ull;
+  for (size_t k = 0; k < size; ++k) {
+    h ^= data[k];
+    h *= 1099511628211ull;
+  }
+  return h;
+}
+
+}  // namespace
+
+int cmd_info(const std::vector<std::string>& raw) {
+  if (wants_help(raw)) {
+    std::fputs(kInfoHelp, stdout);
+    return 0;
+  }
+  Args a(raw, {"--svg"}, {"--json"});
+  if (a.positional.size() != 1) usage("expects exactly one blob");
+  LoadedBlob b;
+  b.load_file(a.positional[0]);
+  const mote::Model& m = b.model;
+  uint64_t total_macs = 0;
+  for (uint32_t k = 0; k < m.num_ops(); ++k) total_macs += op_macs(m, k);
+  const auto& meta = m.meta();
+  const uint64_t hash = (uint64_t(meta.source_hash_hi) << 32) | meta.source_hash_lo;
+  char blob_hash[17];
+  std::snprintf(blob_hash, sizeof blob_hash, "%016llx", static_cast<unsigned long long>(blob_fnv1a64(b.data, b.size)));
+  if (a.flag("--json")) {
+    std::ostringstream o;
+    o << "{\n  \"blob_bytes\": " << b.size << ",\n  \"blob_fnv1a64\": \"" << blob_hash << "\",\n  \"producer\": \"" << json_escape(m.string(meta.producer)) << "\",\n  \"source\": \""
+      << json_escape(m.string(meta.source_name)) << "\",\n  \"opset\": " << meta.opset << ",\n  \"kernel_sets\": \"" << mote::kernel_set_names(meta.kernel_sets) << "\"" << ",\n  \"arena_bytes\": " << m.arena_bytes()
+      << ",\n  \"lower_bound\": " << m.lower_bound() << ",\n  \"weight_bytes\": " << m.plan().weight_bytes << ",\n  \"macs\": " << total_macs;
+    auto io = [&](const char* key, uint32_t count, bool inputs) {
+      o << ",\n  \"" << key << "\": [";
+      for (uint32_t k = 0; k < count; ++k) {
+        mote::TensorInfo info;
+        (void)(inputs ? m.input_info(k, &info) : m.output_info(k, &info));
+        o << (k ? ", " : "") << "{\"name\": \"" << json_escape(info.name) << "\", \"dtype\": \"" << mote::dtype_name(info.dtype)
+          << "\", \"shape\": " << dims_text(info.dims, info.rank) << ", \"bytes\": " << info.bytes;
+        if (info.scale > 0) o << ", \"scale\": " << info.scale << ", \"zero_point\": " << info.zero_point;
+        if (info.state) o << ", \"state\": true";
+        o << "}";
+      }
+      o << "]";
+    };
+    io("inputs", m.num_inputs(), true);
+    io("outputs", m.num_outputs(), false);
+    o << ",\n  \"ops\": [";
+    for (uint32_t k = 0; k < m.num_ops(); ++k) {
+      const auto& op = m.op(k);
+      const auto& out = m.tensor(m.operand(op.operands + op.num_inputs));
+      o << (k ? "," : "") << "\n    {\"op\": \"" << mote::op_name(op.code) << "\", \"node\": \"" << json_escape(m.string(op.name))
+        << "\", \"output\": " << dims_text(out.dims, out.rank) << ", \"dtype\": \"" << mote::dtype_name(out.dtype)
+        << "\", \"macs\": " << op_macs(m, k) << ", \"scratch\": " << op.scratch_bytes << ", \"note\": \""
+        << json_escape(m.string(op.note)) << "\"}";
+    }
+    o << "\n  ]\n}\n";
+    std::fputs(o.str().c_str(), stdout);
+  } else {
+    std::printf("%s: %zu bytes, produced by %s from %s (opset %u, source hash %016llx)\n", a.positional[0].c_str(), b.size,
+                m.string(meta.producer), m.string(meta.source_name), meta.opset, static_cast<unsigned long long>(hash));
+    std::printf("blob hash: %s (FNV-1a 64 of all %zu bytes)\n", blob_hash, b.size);
+    uint64_t scratch = 0;
+    for (uint32_t k = 0; k < m.num_ops(); ++k) scratch = std::max<uint64_t>(scratch, m.op(k).scratch_bytes);
+    std::printf("planned for kernel sets: %s (largest op scratch %llu bytes, in the arena)\n",
+                mote::kernel_set_names(meta.kernel_sets).c_str(), static_cast<unsigned long long>(scratch));
+    for (uint32_t k = 0; k < m.num_inputs(); ++k) {
+      mote::TensorInfo info;
+      (void)m.input_info(k, &info);
+      std::printf("input  %u: %-24s %-7s %s", k, info.name, mote::dtype_name(info.dtype), dims_text(info.dims, info.rank).c_str());
+      if (info.scale > 0) std::printf("  scale %.9g zero point %d", double(info.scale), info.zero_point);
+      if (info.state) std::printf("  state: carried from run to run, zero in a new session");
+      std::printf("\n");
+    }
+    for (uint32_t k = 0; k < m.num_outputs(); ++k) {
+      mote::TensorInfo info;
+      (void)m.output_info(k, &info);
+      std::printf("output %u: %-24s %-7s %s", k, info.name, mote::dtype_name(info.dtype), dims_text(info.dims, info.rank).c_str());
+      if (info.scale > 0) std::printf("  scale %.9g zero point %d", double(info.scale), info.zero_point);
+      std::printf("\n");
+    }
+    std::printf("\n%4s  %-20s %-28s %-20s %-8s %14s\n", "#", "op", "node", "output", "dtype", "MACs");
+    for (uint32_t k = 0; k < m.num_ops(); ++k) {
+      const auto& op = m.op(k);
+      const auto& out = m.tensor(m.operand(op.operands + op.num_inputs));
+      std::string node = m.string(op.name);
+      if (node.size() > 28) node = node.substr(0, 25) + "...";
+      std::printf("%4u  %-20s %-28s %-20s %-8s %14llu%s%s\n", k, mote::op_name(op.code), node.c_str(),
+                  dims_text(out.dims, out.rank).c_str(), mote::dtype_name(out.dtype), static_cast<unsigned long long>(op_macs(m, k)),
+                  *m.string(op.note) ? "  " : "", m.string(op.note));
+    }
+    std::printf("\nops: %u, MACs: %llu\n", m.num_ops(), static_cast<unsigned long long>(total_macs));
+    std::printf("weights: %u bytes (%s)\n", m.plan().weight_bytes, human_bytes(m.plan().weight_bytes).c_str());
+    std::printf("arena: %u bytes (%s), lower bound %u bytes, ratio %.3f\n", m.arena_bytes(), human_bytes(m.arena_bytes()).c_str(),
+                m.lower_bound(), m.lower_bound() ? double(m.arena_bytes()) / m.lower_bound() : 1.0);
+  }
+  const std::string svg = a.get("--svg");
+  if (!svg.empty()) {
+    write_svg(m, svg);
+    if (!a.flag("--json")) std::printf("wrote %s\n", svg.c_str());
+  }
+  return 0;
+}
+
+}  // namespace mote_cli

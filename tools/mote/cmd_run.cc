@@ -1,0 +1,225 @@
+// mote run: a blob on .npy / .pb inputs, writing NAME.npy outputs.
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <cstdio>
+
+#include "cli.h"
+
+namespace mote_cli {
+
+namespace {
+
+// An --input spec resolved against the model: its index and the file's tensor.
+struct InputFile {
+  uint32_t index;
+  mote::TensorInfo info;
+  mote::HostTensor t;
+  std::string file;
+};
+
+std::vector<InputFile> read_inputs(const mote::Model& m, const std::vector<std::string>& specs) {
+  std::vector<InputFile> files;
+  for (const auto& spec : specs) {
+    std::string name, file;
+    size_t eq = spec.find('=');
+    if (eq == std::string::npos) {
+      if (m.num_inputs() != 1) usage("the model has " + std::to_string(m.num_inputs()) + " inputs: use --input NAME=FILE");
+      mote::TensorInfo info;
+      (void)m.input_info(0, &info);
+      name = info.name;
+      file = spec;
+    } else {
+      name = spec.substr(0, eq);
+      file = spec.substr(eq + 1);
+    }
+    const int32_t idx = m.find_input(name.c_str());
+    if (idx < 0) fail("the model has no input named '" + name + "'");
+    InputFile f;
+    f.index = uint32_t(idx);
+    (void)m.input_info(f.index, &f.info);
+    f.t = read_tensor_file(file);
+    f.file = file;
+    if (f.t.dtype != f.info.dtype) {
+      fail("input '" + name + "' is " + mote::dtype_name(f.info.dtype) + " but " + file + " holds " + mote::dtype_name(f.t.dtype));
+    }
+    files.push_back(std::move(f));
+  }
+  // Every input needs a value, except a carried state, which a session starts at zeros.
+  for (uint32_t k = 0; k < m.num_inputs(); ++k) {
+    bool given = false;
+    for (const InputFile& f : files) given = given || f.index == k;
+    mote::TensorInfo info;
+    (void)m.input_info(k, &info);
+    if (!given && !info.state) usage(std::string("missing --input for '") + info.name + "' " + dims_text(info.dims, info.rank));
+  }
+  return files;
+}
+
+std::string shape_text(const std::vector<int64_t>& shape) {
+  std::string text = "[";
+  for (size_t k = 0; k < shape.size(); ++k) text += (k ? "," : "") + std::to_string(shape[k]);
+  return text + "]";
+}
+
+// How many chunks of the model's input the file holds along `axis` (1 for an exact fit, 0 if it
+// is not a whole number of them).
+int64_t chunks_of(const InputFile& f, int32_t axis) {
+  if (f.t.data.size() == f.info.bytes) return 1;
+  if (axis < 0 || int64_t(f.t.shape.size()) != f.info.rank || axis >= f.info.rank) return 0;
+  for (int32_t d = 0; d < f.info.rank; ++d) {
+    if (d != axis && f.t.shape[size_t(d)] != f.info.dims[d]) return 0;
+  }
+  const int64_t have = f.t.shape[size_t(axis)], want = f.info.dims[axis];
+  return want > 0 && have % want == 0 ? have / want : 0;
+}
+
+// Copies chunk `c` (along `axis`) of the file into the session's input.
+void set_chunk(mote::Session& s, const InputFile& f, int32_t axis, int64_t c) {
+  if (f.t.data.size() == f.info.bytes) {
+    if (s.set_input(f.index, f.t.data.data(), f.t.data.size()) != mote::Status::kOk) fail(s.error());
+    return;
+  }
+  const size_t elem = mote::dtype_size(f.info.dtype);
+  int64_t outer = 1, inner = int64_t(elem);
+  for (int32_t d = 0; d < axis; ++d) outer *= f.info.dims[d];
+  for (int32_t d = axis + 1; d < f.info.rank; ++d) inner *= f.info.dims[d];
+  const int64_t rows = f.info.dims[axis], file_rows = f.t.shape[size_t(axis)];
+  uint8_t* dst = static_cast<uint8_t*>(s.input_data(f.index));
+  for (int64_t o = 0; o < outer; ++o) {
+    const uint8_t* src = f.t.data.data() + size_t((o * file_rows + c * rows) * inner);
+    std::copy(src, src + rows * inner, dst + size_t(o * rows * inner));
+  }
+}
+
+}  // namespace
+
+void set_inputs(const mote::Model& m, mote::Session& s, const std::vector<std::string>& specs) {
+  for (const InputFile& f : read_inputs(m, specs)) {
+    if (f.t.data.size() != f.info.bytes) {
+      fail("input '" + std::string(f.info.name) + "' expects shape " + dims_text(f.info.dims, f.info.rank) + " but " + f.file +
+           " has shape " + shape_text(f.t.shape));
+    }
+    set_chunk(s, f, 0, 0);
+  }
+}
+
+namespace {
+
+const char* kRunHelp =
+    "usage: mote run OUT.mote --input NAME=FILE [--input NAME=FILE ...] [--output-dir DIR]\n"
+    "                [--chunk AXIS] [--repeat N]\n"
+    "\n"
+    "Runs a blob on the host. Inputs are numpy .npy files or ONNX TensorProto .pb files; a\n"
+    "model with one input also takes '--input FILE'. Writes one NAME.npy per output into DIR\n"
+    "(default: the current directory) and prints a summary of each output.\n"
+    "\n"
+    "Streaming: with --chunk AXIS, an input file holding several of the model's inputs along AXIS\n"
+    "(e.g. 50 chunks of 49 frames as [1, 2450, 40] for an input [1, 49, 40]) is fed one chunk per\n"
+    "run, in order, in one session, so a model converted with --carry continues its state from\n"
+    "run to run. Carried state inputs need no --input: a session starts them at zeros. Each\n"
+    "output's NAME.npy then holds the last run's value and NAME.runs.npy every run's, stacked on\n"
+    "a new first axis.\n"
+    "\n"
+    "options:\n"
+    "  --input NAME=FILE   input tensor (repeatable)\n"
+    "  --output-dir DIR    where to write the outputs\n"
+    "  --chunk AXIS        feed the inputs chunk by chunk along AXIS, one chunk per run\n"
+    "  --repeat N          number of runs (default: the number of chunks, else 1)\n"
+    "  --quiet             do not print output summaries\n"
+    "  -h, --help          show this help\n";
+
+void print_output(const mote::TensorInfo& info, const void* data) {
+  std::printf("%s: %s %s", info.name, mote::dtype_name(info.dtype), dims_text(info.dims, info.rank).c_str());
+  const uint32_t n = info.bytes / std::max<uint32_t>(mote::dtype_size(info.dtype), 1);
+  if (info.dtype == MOTE_F32 && n > 0) {
+    const float* f = static_cast<const float*>(data);
+    uint32_t best = 0;
+    for (uint32_t k = 1; k < n; ++k) best = f[k] > f[best] ? k : best;
+    std::printf("  argmax %u (%.6g)\n", best, double(f[best]));
+    if (n <= 32) {
+      for (uint32_t k = 0; k < n; ++k) std::printf("  [%u] %.6f\n", k, double(f[k]));
+    }
+  } else {
+    std::printf("\n");
+  }
+}
+
+}  // namespace
+
+int cmd_run(const std::vector<std::string>& raw) {
+  if (wants_help(raw)) {
+    std::fputs(kRunHelp, stdout);
+    return 0;
+  }
+  Args a(raw, {"--input", "--output-dir", "--chunk", "--repeat"}, {"--quiet"});
+  if (a.positional.size() != 1) usage("expects exactly one blob");
+  LoadedBlob b;
+  b.load_file(a.positional[0]);
+  const mote::Model& m = b.model;
+  Arena arena(m.arena_bytes());
+  mote::Session s;
+  if (s.init(&m, arena.data, arena.size) != mote::Status::kOk) fail(s.error());
+  const std::vector<InputFile> files = read_inputs(m, a.all("--input"));
+  int32_t axis = -1;
+  if (!a.get("--chunk").empty()) axis = int32_t(parse_int(a.get("--chunk"), "--chunk"));
+  int64_t chunks = 1;
+  for (const InputFile& f : files) {
+    const int64_t n = chunks_of(f, axis);
+    if (n == 0) {
+      fail("input '" + std::string(f.info.name) + "' expects shape " + dims_text(f.info.dims, f.info.rank) + " but " + f.file +
+           " has shape " + shape_text(f.t.shape) + (axis < 0 ? "" : " (not a whole number of chunks along axis " +
+                                                                         std::to_string(axis) + ")"));
+    }
+    if (n > 1 && chunks > 1 && n != chunks) fail("the chunked inputs hold different numbers of chunks");
+    chunks = std::max(chunks, n);
+  }
+  int64_t runs = chunks;
+  if (!a.get("--repeat").empty()) {
+    runs = parse_int(a.get("--repeat"), "--repeat");
+    if (runs < 1) usage("--repeat takes a positive count");
+    if (chunks > 1 && runs > chunks) fail("--repeat " + std::to_string(runs) + ": the inputs hold " + std::to_string(chunks) + " chunks");
+  }
+  std::vector<std::vector<uint8_t>> history(m.num_outputs());
+  for (int64_t r = 0; r < runs; ++r) {
+    for (const InputFile& f : files) {
+      if (r == 0 || chunks_of(f, axis) > 1) set_chunk(s, f, axis, chunks_of(f, axis) > 1 ? r : 0);
+    }
+    if (s.run() != mote::Status::kOk) fail(std::string("run ") + std::to_string(r) + " failed: " + s.error());
+    if (runs > 1) {
+      for (uint32_t k = 0; k < m.num_outputs(); ++k) {
+        mote::TensorInfo info;
+        (void)m.output_info(k, &info);
+        const uint8_t* p = static_cast<const uint8_t*>(s.output_data(k));
+        history[k].insert(history[k].end(), p, p + info.bytes);
+      }
+    }
+  }
+  std::string dir = a.get("--output-dir", ".");
+  if (!dir.empty() && dir != ".") mkdir(dir.c_str(), 0755);
+  for (uint32_t k = 0; k < m.num_outputs(); ++k) {
+    mote::TensorInfo info;
+    (void)m.output_info(k, &info);
+    mote::HostTensor t;
+    t.dtype = info.dtype;
+    for (int32_t d = 0; d < info.rank; ++d) t.shape.push_back(info.dims[d]);
+    const uint8_t* p = static_cast<const uint8_t*>(s.output_data(k));
+    t.data.assign(p, p + info.bytes);
+    std::string safe = info.name;
+    for (char& c : safe) {
+      if (c == '/' || c == '\\' || c == ':') c = '_';
+    }
+    mote::write_npy(dir + "/" + safe + ".npy", t);
+    if (runs > 1) {
+      t.shape.insert(t.shape.begin(), runs);
+      t.data = history[k];
+      mote::write_npy(dir + "/" + safe + ".runs.npy", t);
+    }
+    if (!a.flag("--quiet")) print_output(info, p);
+  }
+  if (runs > 1) std::printf("runs: %lld\n", static_cast<long long>(runs));
+  std::printf("arena: %u bytes\n", m.arena_bytes());
+  return 0;
+}
+
+}  // namespace mote_cli
