@@ -29,7 +29,8 @@ struct ConvCase {
   int32_t c, m, h, w, k, stride, group;
 };
 
-// MobileNetV2's heaviest layers, a ResNet-18 3x3 and the first (stem) convolution.
+// MobileNetV2's heaviest layers, ResNet-18 3x3s (the int8 ones of 256 and 512 channels split k)
+// and the first (stem) convolution.
 const ConvCase kConvs[] = {
     {"stem3x3s2_3x32_224", 3, 32, 224, 224, 3, 2, 1},
     {"pw_16x96_112", 16, 96, 112, 112, 1, 1, 1},
@@ -48,6 +49,8 @@ const ConvCase kConvs[] = {
     {"dw5x5s1_576_7", 576, 576, 7, 7, 5, 1, 576},
     {"dw5x5s2_240_28", 240, 240, 28, 28, 5, 2, 240},
     {"conv3x3_64x64_56", 64, 64, 56, 56, 3, 1, 1},
+    {"conv3x3_256x256_14", 256, 256, 14, 14, 3, 1, 1},
+    {"conv3x3_512x512_7", 512, 512, 7, 7, 3, 1, 1},
 };
 
 struct Buffers {
