@@ -362,6 +362,7 @@ ConvertResult convert_model(const std::string& model_bytes, const std::string& s
   result.folded_nodes = uint32_t(L.folded());
   int dead = remove_dead_ops(g);
   if (!options.no_fusion) {
+    fuse_patterns(g, &result.notes);
     int bn = fold_batch_norm(g);
     int act = fuse_activations(g);
     dead += remove_dead_ops(g);
