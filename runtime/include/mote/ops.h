@@ -175,7 +175,8 @@ typedef enum mote_dtype {
   R(X, GRU,                 "GRU",                   recurrent,      NONE,             NONE,   NONE,           NONE)           \
   R(X, LSTM,                "LSTM",                  recurrent,      NONE,             NONE,   NONE,           NONE)           \
   R(X, DFT,                 "DFT",                   spectral,       NONE,             NONE,   NONE,           NONE)           \
-  R(X, STFT,                "STFT",                  spectral,       NONE,             NONE,   NONE,           NONE)
+  R(X, STFT,                "STFT",                  spectral,       NONE,             NONE,   NONE,           NONE)           \
+  R(X, SHRINK,              "Shrink",                unary,          IN_PLACE,         LUT,    NONE,           NONE)
 
 #define MOTE_OP_RECORD_ALL(X, ...) X(__VA_ARGS__)
 #define MOTE_OP_RECORD_FAMILY(X, e, name, family, ...) X(e, name, family)
@@ -217,7 +218,8 @@ typedef struct mote_act {
 
 /* Unary: LeakyRelu/Elu/Celu/ThresholdedRelu alpha; Selu alpha, gamma = beta;
  * HardSigmoid alpha, beta; Clip min = alpha, max = beta; IsInf detect_negative = alpha != 0,
- * detect_positive = beta != 0; Gelu tanh approximation when gamma != 0. */
+ * detect_positive = beta != 0; Gelu tanh approximation when gamma != 0; Shrink lambd = alpha,
+ * bias = beta (x < -lambd: x + bias; x > lambd: x - bias; else 0). */
 typedef struct mote_unary_params {
   float alpha;
   float beta;
