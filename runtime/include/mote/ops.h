@@ -176,7 +176,8 @@ typedef enum mote_dtype {
   R(X, LSTM,                "LSTM",                  recurrent,      NONE,             NONE,   NONE,           NONE)           \
   R(X, DFT,                 "DFT",                   spectral,       NONE,             NONE,   NONE,           NONE)           \
   R(X, STFT,                "STFT",                  spectral,       NONE,             NONE,   NONE,           NONE)           \
-  R(X, SHRINK,              "Shrink",                unary,          IN_PLACE,         LUT,    NONE,           NONE)
+  R(X, SHRINK,              "Shrink",                unary,          IN_PLACE,         LUT,    NONE,           NONE)           \
+  R(X, LRN,                 "LRN",                   lrn,            NONE,             NONE,   NONE,           NONE)
 
 #define MOTE_OP_RECORD_ALL(X, ...) X(__VA_ARGS__)
 #define MOTE_OP_RECORD_FAMILY(X, e, name, family, ...) X(e, name, family)
@@ -471,6 +472,16 @@ typedef struct mote_spectral_params {
   int32_t length;   /* DFT: the transform length; STFT: frame_length */
   int32_t step;     /* STFT: frame_step */
 } mote_spectral_params;
+
+/* LRN over the channels (dim 1) of X [N, C, ...] (float32): with the window of channels
+ * [c - (size - 1) / 2, c + size / 2] clipped to [0, C), y = x / (bias + alpha / size * sum of
+ * the window's x^2)^beta. size >= 1. */
+typedef struct mote_lrn_params {
+  float alpha;
+  float beta;
+  float bias;
+  int32_t size;
+} mote_lrn_params;
 
 /* ---- int8 (docs/quantization.md is the normative description) ----------------------------
  * real = scale * (q - zero_point). Requantisation multiplies an int32 accumulator by a Q31
