@@ -177,7 +177,8 @@ typedef enum mote_dtype {
   R(X, DFT,                 "DFT",                   spectral,       NONE,             NONE,   NONE,           NONE)           \
   R(X, STFT,                "STFT",                  spectral,       NONE,             NONE,   NONE,           NONE)           \
   R(X, SHRINK,              "Shrink",                unary,          IN_PLACE,         LUT,    NONE,           NONE)           \
-  R(X, LRN,                 "LRN",                   lrn,            NONE,             NONE,   NONE,           NONE)
+  R(X, LRN,                 "LRN",                   lrn,            NONE,             NONE,   NONE,           NONE)           \
+  R(X, DET,                 "Det",                   det,            NONE,             NONE,   NONE,           NONE)
 
 #define MOTE_OP_RECORD_ALL(X, ...) X(__VA_ARGS__)
 #define MOTE_OP_RECORD_FAMILY(X, e, name, family, ...) X(e, name, family)
@@ -482,6 +483,9 @@ typedef struct mote_lrn_params {
   float bias;
   int32_t size;
 } mote_lrn_params;
+
+/* Det has no parameters: X [..., M, M] float32 -> Y [...], the determinant of each matrix (LU
+ * with partial pivoting on a copy in the op's scratch, M * M floats; an empty matrix gives 1). */
 
 /* ---- int8 (docs/quantization.md is the normative description) ----------------------------
  * real = scale * (q - zero_point). Requantisation multiplies an int32 accumulator by a Q31
