@@ -99,6 +99,9 @@ struct Graph {
 int fold_batch_norm(Graph& g);
 int fuse_activations(Graph& g);
 int remove_dead_ops(Graph& g);
+// Decomposed LayerNormalization, GELU, SiLU and HardSwish fused back, Div by a constant made a
+// Mul (patterns.cc); says what it did in `notes`.
+int fuse_patterns(Graph& g, std::vector<std::string>* notes);
 
 // Post-training int8 quantisation (ptq.cc): calibrates on options.calib and rewrites the graph.
 void quantize_graph(Graph& g, const ConvertOptions& options, std::vector<std::string>* notes);

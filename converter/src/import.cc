@@ -372,6 +372,7 @@ ConvertResult convert_model(const std::string& model_bytes, const std::string& s
   if (narrowed.total()) result.notes.push_back(narrowed.note());
   int dead = remove_dead_ops(g);
   if (!options.no_fusion) {
+    fuse_patterns(g, &result.notes);
     int bn = fold_batch_norm(g);
     int act = fuse_activations(g);
     dead += remove_dead_ops(g);

@@ -193,6 +193,23 @@ NODES = {
     "rnn_relu_clip_lens": lambda: single_node("RNN", "forward", {"activations": ["Relu"], "clip": 2.5}, seq_lens=True),
 }
 
+class Patterns(torch.nn.Module):
+    """The decomposed forms exporters write at opset 13 for LayerNorm, GELU (Erf and Tanh), SiLU,
+    HardSwish and division by a constant, which the converter fuses back."""
+
+    def __init__(self):
+        super().__init__()
+        self.a = torch.nn.Linear(FEATURES, 64)
+        self.norm = torch.nn.LayerNorm(64)
+        self.b = torch.nn.Linear(64, 64)
+        self.c = torch.nn.Linear(64, CLASSES)
+
+    def forward(self, x):
+        y = torch.nn.functional.gelu(self.norm(self.a(x)))
+        y = torch.nn.functional.silu(self.b(y)) + torch.nn.functional.gelu(y, approximate="tanh")
+        return torch.nn.functional.hardswish(self.c(y)) / 3.0
+
+
 MODELS = {
     "lstm2": lambda: Classifier("lstm", 2, False),
     "lstm2_bidirectional": lambda: Classifier("lstm", 2, True),
@@ -200,6 +217,7 @@ MODELS = {
     "gru2_bidirectional": lambda: Classifier("gru", 2, True),
     "rnn1": lambda: Classifier("rnn", 1, False),
     "lstm_streaming": Streaming,
+    "patterns": Patterns,
     # The same weights over 50 chunks at once, for the streaming run to equal (input_long.npy).
     "lstm_streaming_whole": Streaming,
 }
@@ -225,7 +243,8 @@ def export(name, path):
         torch.onnx.export(model, (x, state, state), path, input_names=["input", "h", "c"],
                           output_names=["output", "h_out", "c_out"], opset_version=14)
     else:
-        torch.onnx.export(model, (x,), path, input_names=["input"], output_names=["output"], opset_version=14)
+        torch.onnx.export(model, (x,), path, input_names=["input"], output_names=["output"],
+                          opset_version=13 if name == "patterns" else 14)
 
 
 def main():

@@ -41,7 +41,7 @@ for model in $("$python" "$models_dir/export_sequence_models.py" --list | grep -
   in_name=input in_file=$input
   case "$model" in  # the single-node models: input "x", sequence first unless layout 1
     *_layout1*) in_name=x ;;
-    lstm2* | gru2* | rnn1 | lstm_streaming) ;;
+    lstm2* | gru2* | rnn1 | lstm_streaming | patterns) ;;
     if_runtime | loop_runtime_condition) ;;
     if_runtime_negated) in_file="$work/onnx/input_negated.npy" ;;
     clip_runtime_bounds)
@@ -78,6 +78,12 @@ for model in $("$python" "$models_dir/export_sequence_models.py" --list | grep -
         reason="compare: $(tail -n 1 <<< "$cmp")"
       fi
     fi
+  fi
+  # The decomposed patterns must have been fused back, each kind.
+  if [ -z "$reason" ] && [ "$model" = patterns ]; then
+    for what in LayerNormalization Gelu SiLU "Mul by its reciprocal"; do
+      grep -q "$what" "$dir/convert.log" || reason="the $what pattern was not fused ($(grep -E 'fused|turned' "$dir/convert.log" | tr '\n' ';'))"
+    done
   fi
   if [ -z "$reason" ]; then
     verdict=PASS

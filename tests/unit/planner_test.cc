@@ -29,7 +29,7 @@ struct Loaded {
 
 bool elementwise(int code) {
   return (code >= MOTE_OP_RELU && code <= MOTE_OP_COS) || (code >= MOTE_OP_ADD && code <= MOTE_OP_PRELU) ||
-         code == MOTE_OP_GELU || code == MOTE_OP_MISH || code == MOTE_OP_QADD || code == MOTE_OP_QMUL || code == MOTE_OP_LUT ||
+         code == MOTE_OP_GELU || code == MOTE_OP_MISH || code == MOTE_OP_SILU || code == MOTE_OP_QADD || code == MOTE_OP_QMUL || code == MOTE_OP_LUT ||
          code == MOTE_OP_REQUANTIZE;
 }
 

@@ -176,6 +176,7 @@ typedef enum mote_dtype {
   R(X, LSTM,                "LSTM",                  recurrent,      NONE,             NONE,   NONE,           NONE)           \
   R(X, DFT,                 "DFT",                   spectral,       NONE,             NONE,   NONE,           NONE)           \
   R(X, STFT,                "STFT",                  spectral,       NONE,             NONE,   NONE,           NONE)           \
+  R(X, SILU,                "SiLU",                  unary,          IN_PLACE,         LUT,    NONE,           NONE)           \
   R(X, SHRINK,              "Shrink",                unary,          IN_PLACE,         LUT,    NONE,           NONE)           \
   R(X, LRN,                 "LRN",                   lrn,            NONE,             NONE,   NONE,           NONE)           \
   R(X, DET,                 "Det",                   det,            NONE,             NONE,   NONE,           NONE)           \
