@@ -32,6 +32,7 @@ const lowering::LowerTable& lowering_table() {
     lowering::add_recurrent_ops(t);
     lowering::add_spectral_ops(t);
     lowering::add_control_ops(t);
+    lowering::add_indexing_ops(t);
     return t;
   }();
   return table;

@@ -105,20 +105,8 @@ inline onnx::ModelProto tiny_model(const std::string& extra_op = "", const std::
   int_attr(gemm, "transB", 1);
   auto* sm = add_node(g, "Softmax", "prob", {"logits"}, {extra_op.empty() ? "y" : "p"});
   int_attr(sm, "axis", 1);
-  if (extra_op == "TopK") {
-    onnx::TensorProto* k = g->add_initializer();
-    k->set_name("k");
-    k->set_data_type(onnx::TensorProto::INT64);
-    k->add_dims(1);
-    k->add_int64_data(2);
-    add_node(g, "TopK", "top2", {"p", "k"}, {"y", "idx"});
-    add_value(g->mutable_output(), "y", {1, 2}, batch_param);
-    auto* idx = add_value(g->mutable_output(), "idx", {1, 2}, batch_param);
-    idx->mutable_type()->mutable_tensor_type()->set_elem_type(onnx::TensorProto::INT64);
-  } else {
-    if (!extra_op.empty()) add_node(g, extra_op, "mystery_node", {"p"}, {"y"});
-    add_value(g->mutable_output(), "y", {1, 3}, batch_param);
-  }
+  if (!extra_op.empty()) add_node(g, extra_op, "mystery_node", {"p"}, {"y"});
+  add_value(g->mutable_output(), "y", {1, 3}, batch_param);
   return m;
 }
 

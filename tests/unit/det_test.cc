@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "kernel_test_util.h"
-#include "one_node_model.h"
+#include "tests/unit/one_node_model.h"
 
 namespace {
 
@@ -76,8 +76,9 @@ TEST(Det, RefusesWhatIsNotABatchOfSquareFloatMatrices) {
 }
 
 TEST(Det, Lowers) {
-  OneNode m("Det", 11, {{2, 2, 2}}, {2});
-  const std::vector<float> y = convert_and_run(m, {{2, 0, 0, 3, 1, 2, 3, 4}});
+  OneNode m("Det", 11);
+  m.input("x", onnx::TensorProto::FLOAT, {2, 2, 2}).output("y", onnx::TensorProto::FLOAT, {2});
+  const std::vector<float> y = run_float(m, {{2, 0, 0, 3, 1, 2, 3, 4}});
   ASSERT_EQ(y.size(), 2u);
   EXPECT_EQ(y[0], 6.0f);
   EXPECT_NEAR(y[1], -2.0f, 1e-6f);

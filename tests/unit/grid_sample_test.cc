@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "kernel_test_util.h"
-#include "one_node_model.h"
+#include "tests/unit/one_node_model.h"
 
 namespace {
 
@@ -100,17 +100,24 @@ TEST(GridSample, RefusesShapesAndParametersOutOfRange) {
   EXPECT_EQ(run_op(MOTE_OP_GRID_SAMPLE, mote_grid_sample_params{0, 0, 2}, {&x, &g}, &out), mote::Status::kBadParams);
 }
 
+// A one-node GridSample model on X [1, 1, 2, 2] and a grid of `points` (x, y) pairs.
+OneNode grid_model(int64_t points) {
+  OneNode m("GridSample", 16);
+  m.input("x", onnx::TensorProto::FLOAT, {1, 1, 2, 2}).input("grid", onnx::TensorProto::FLOAT, {1, 1, points, 2});
+  m.output("y", onnx::TensorProto::FLOAT, {1, 1, 1, points});
+  return m;
+}
+
 TEST(GridSample, LowersTheOnnxAttributes) {
-  OneNode m("GridSample", 16, {{1, 1, 2, 2}, {1, 1, 4, 2}}, {1, 1, 1, 4});
-  string_attr(m.node, "padding_mode", "border");
-  EXPECT_EQ(convert_and_run(m, {kImage, {-1, -1, 0, 0, 1, 1, 2, 2}}), (std::vector<float>{1, 2.5f, 4, 4}));
-  OneNode nearest("GridSample", 16, {{1, 1, 2, 2}, {1, 1, 2, 2}}, {1, 1, 1, 2});
-  string_attr(nearest.node, "mode", "nearest");
-  int_attr(nearest.node, "align_corners", 1);
-  EXPECT_EQ(convert_and_run(nearest, {kImage, {1, -1, -1, 1}}), (std::vector<float>{2, 3}));
-  OneNode area("GridSample", 16, {{1, 1, 2, 2}, {1, 1, 2, 2}}, {1, 1, 1, 2});
-  string_attr(area.node, "mode", "area");
-  EXPECT_NE(convert_error_of(area).find("mode 'area'"), std::string::npos) << convert_error_of(area);
+  OneNode border = grid_model(4);
+  border.attr("padding_mode", std::string("border"));
+  EXPECT_EQ(run_float(border, {kImage, {-1, -1, 0, 0, 1, 1, 2, 2}}), (std::vector<float>{1, 2.5f, 4, 4}));
+  OneNode nearest = grid_model(2);
+  nearest.attr("mode", std::string("nearest")).attr("align_corners", 1);
+  EXPECT_EQ(run_float(nearest, {kImage, {1, -1, -1, 1}}), (std::vector<float>{2, 3}));
+  OneNode area = grid_model(2);
+  area.attr("mode", std::string("area"));
+  EXPECT_NE(convert_error_text(area).find("mode 'area'"), std::string::npos) << convert_error_text(area);
 }
 
 }  // namespace

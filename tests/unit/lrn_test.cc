@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "kernel_test_util.h"
-#include "one_node_model.h"
+#include "tests/unit/one_node_model.h"
 
 namespace {
 
@@ -42,13 +42,15 @@ TEST(Lrn, RefusesASizeBelowOneAndIntegers) {
 }
 
 TEST(Lrn, LowersWithTheOnnxDefaults) {
-  OneNode m("LRN", 13, {{1, 3, 1, 2}}, {1, 3, 1, 2});
-  int_attr(m.node, "size", 1);  // alpha 1e-4, beta 0.75, bias 1: y = x / (1 + 1e-4 x^2)^0.75
+  OneNode m("LRN", 13);
+  m.input("x", onnx::TensorProto::FLOAT, {1, 3, 1, 2}).output("y", onnx::TensorProto::FLOAT, {1, 3, 1, 2});
+  m.attr("size", 1);  // alpha 1e-4, beta 0.75, bias 1: y = x / (1 + 1e-4 x^2)^0.75
   std::vector<float> want;
   for (float v : kX) want.push_back(v / std::pow(1.0f + 1e-4f * v * v, 0.75f));
-  expect_near(convert_and_run(m, {kX}), want);
-  OneNode no_size("LRN", 13, {{1, 3, 1, 2}}, {1, 3, 1, 2});
-  EXPECT_NE(convert_error_of(no_size), "");
+  expect_near(run_float(m, {kX}), want);
+  OneNode no_size("LRN", 13);
+  no_size.input("x", onnx::TensorProto::FLOAT, {1, 3, 1, 2}).output("y", onnx::TensorProto::FLOAT, {1, 3, 1, 2});
+  EXPECT_NE(convert_error_text(no_size), "");
 }
 
 }  // namespace

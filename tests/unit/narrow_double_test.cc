@@ -12,7 +12,8 @@
 #include <vector>
 
 #include "mote/model_records.hpp"
-#include "one_node_model.h"
+#include "tests/unit/bad_input_fixture.h"
+#include "tests/unit/one_node_model.h"
 
 namespace {
 
@@ -71,10 +72,9 @@ TEST(NarrowDouble, RefusedByNameWithoutTheOption) {
   EXPECT_NE(e.find("float64"), std::string::npos) << e;
   EXPECT_NE(e.find("--narrow-double"), std::string::npos) << e;
   // A float32 model whose Cast makes float64: the Cast's output is named.
-  OneNode cast("Cast", 13, {{2}}, {2});
-  cast.model.mutable_graph()->mutable_output(0)->mutable_type()->mutable_tensor_type()->set_elem_type(kDouble);
-  int_attr(cast.node, "to", kDouble);
-  const std::string c = error_of(cast.model);
+  OneNode cast("Cast", 13);
+  cast.input("x", onnx::TensorProto::FLOAT, {2}).output("y", kDouble, {2}).attr("to", kDouble);
+  const std::string c = convert_error_text(cast);
   EXPECT_NE(c.find("tensor 'y'"), std::string::npos) << c;
   EXPECT_NE(c.find("Cast"), std::string::npos) << c;
   EXPECT_NE(c.find("--narrow-double"), std::string::npos) << c;
@@ -99,12 +99,14 @@ TEST(NarrowDouble, NarrowsCountsAndComputesInFloat32) {
   EXPECT_TRUE(model.tensor(model.input_tensor(0)).flags & MOTE_TENSOR_FLAG_NARROWED);
   EXPECT_TRUE(model.tensor(model.output_tensor(0)).flags & MOTE_TENSOR_FLAG_NARROWED);   // y
   EXPECT_FALSE(model.tensor(model.output_tensor(1)).flags & MOTE_TENSOR_FLAG_NARROWED);  // z
-  const auto out = run_float_blob(r.blob, {{1, 2, 3}});
+  const auto out = run_blob(r.blob, {raw(std::vector<float>{1, 2, 3})});
   ASSERT_EQ(out.size(), 2u);
-  EXPECT_EQ(out[0][0], 5.0f);
-  EXPECT_EQ(out[0][1], 0.0f);
-  EXPECT_EQ(out[0][2], std::numeric_limits<float>::infinity());  // 1e40 overflows float32
-  EXPECT_EQ(out[1], (std::vector<float>{1, 2, 3}));
+  const std::vector<float> y = typed<float>(out[0]);
+  ASSERT_EQ(y.size(), 3u);
+  EXPECT_EQ(y[0], 5.0f);
+  EXPECT_EQ(y[1], 0.0f);
+  EXPECT_EQ(y[2], std::numeric_limits<float>::infinity());  // 1e40 overflows float32
+  EXPECT_EQ(typed<float>(out[1]), (std::vector<float>{1, 2, 3}));
 }
 
 TEST(NarrowDouble, ReachesIntoSubgraphs) {

@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "kernel_test_util.h"
-#include "one_node_model.h"
+#include "tests/unit/one_node_model.h"
 
 namespace {
 
@@ -31,11 +31,12 @@ TEST(Shrink, TakesFloat32Only) {
 }
 
 TEST(Shrink, LowersWithTheOnnxDefaults) {
-  OneNode soft("Shrink", 9, {{5}}, {5});
-  float_attr(soft.node, "bias", 0.25f);
-  EXPECT_EQ(convert_and_run(soft, {{-1.0f, -0.5f, 0.25f, 0.75f, 2.0f}}), (std::vector<float>{-0.75f, 0, 0, 0.5f, 1.75f}));
-  OneNode hard("Shrink", 9, {{4}}, {4});  // lambd 0.5, bias 0
-  EXPECT_EQ(convert_and_run(hard, {{-1.0f, -0.5f, 0.5f, 0.625f}}), (std::vector<float>{-1.0f, 0, 0, 0.625f}));
+  OneNode soft("Shrink", 9);
+  soft.input("x", onnx::TensorProto::FLOAT, {5}).output("y", onnx::TensorProto::FLOAT, {5}).attr_float("bias", 0.25f);
+  EXPECT_EQ(run_float(soft, {{-1.0f, -0.5f, 0.25f, 0.75f, 2.0f}}), (std::vector<float>{-0.75f, 0, 0, 0.5f, 1.75f}));
+  OneNode hard("Shrink", 9);  // lambd 0.5, bias 0
+  hard.input("x", onnx::TensorProto::FLOAT, {4}).output("y", onnx::TensorProto::FLOAT, {4});
+  EXPECT_EQ(run_float(hard, {{-1.0f, -0.5f, 0.5f, 0.625f}}), (std::vector<float>{-1.0f, 0, 0, 0.625f}));
 }
 
 }  // namespace

@@ -11,6 +11,7 @@
 #include "mote/kernel.h"
 #include "mote/mote.hpp"
 #include "onnx/onnx_pb.h"
+#include "tests/unit/one_node_model.h"
 
 namespace {
 
@@ -114,22 +115,8 @@ std::string trilu_model(const char* k_source, int64_t k, int64_t upper) {
 }
 
 std::vector<float> run_blob(const std::vector<uint8_t>& blob, const std::vector<float>& x) {
-  std::vector<uint8_t> storage(blob.size() + 64);
-  uint8_t* base = storage.data() + (64 - reinterpret_cast<uintptr_t>(storage.data()) % 64) % 64;
-  std::memcpy(base, blob.data(), blob.size());
-  mote::Model model;
-  EXPECT_EQ(model.load(base, blob.size()), mote::Status::kOk) << model.error();
-  std::vector<uint8_t> arena(model.arena_bytes() + 64);
-  mote::Session session;
-  uint8_t* arena_base = arena.data() + (64 - reinterpret_cast<uintptr_t>(arena.data()) % 64) % 64;
-  EXPECT_EQ(session.init(&model, arena_base, model.arena_bytes()), mote::Status::kOk) << session.error();
-  EXPECT_EQ(session.set_input(0, x.data(), x.size() * sizeof(float)), mote::Status::kOk);
-  EXPECT_EQ(session.run(), mote::Status::kOk) << session.error();
-  std::vector<float> y(x.size());
-  const void* out = session.output_data(0);
-  EXPECT_NE(out, nullptr);
-  if (out) std::memcpy(y.data(), out, y.size() * sizeof(float));
-  return y;
+  const auto outs = mote_test::run_blob(blob, {mote_test::raw(x)});
+  return outs.size() == 1 ? mote_test::typed<float>(outs[0]) : std::vector<float>();
 }
 
 TEST(Trilu, LowersWithAConstantK) {

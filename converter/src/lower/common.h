@@ -32,6 +32,7 @@ void add_quant_ops(LowerTable& t);        // lower/quant.cc
 void add_recurrent_ops(LowerTable& t);    // lower/recurrent.cc
 void add_spectral_ops(LowerTable& t);     // lower/spectral.cc
 void add_control_ops(LowerTable& t);      // lower/control.cc
+void add_indexing_ops(LowerTable& t);     // lower/indexing.cc
 
 // ---- shared helpers (lower/common.cc) ----
 

@@ -1,5 +1,5 @@
 // Lowering of the ops resolved at conversion time, which emit no Mote op: Constant,
-// ConstantOfShape, Shape, Size and Range become constants, Identity and inference-mode Dropout
+// ConstantOfShape, Shape, Size, Range and EyeLike become constants, Identity and inference-mode Dropout
 // rebind their input, and an If with a constant condition inlines the branch it takes.
 
 #include <cmath>
@@ -89,6 +89,36 @@ void lower_constant_of_shape(Lowerer& L, const Node& n) {
   const int64_t count = t.numel();
   t.data.resize(size_t(count) * value.size());
   for (int64_t k = 0; k < count; ++k) std::memcpy(t.data.data() + k * value.size(), value.data(), value.size());
+  bind_constant(L, std::move(t), n.output(0));
+}
+
+// EyeLike: ones on diagonal k of a matrix shaped as the input, zeros elsewhere, in the dtype
+// attribute's type or the input's. Only the input's shape matters, so it is a constant.
+void lower_eye_like(Lowerer& L, const Node& n) {
+  auto in = inputs_of(L, n);
+  const Tensor& x = L.t(in.at(0));
+  if (x.shape.size() != 2) L.error("EyeLike input must be 2-D, has rank " + std::to_string(x.shape.size()));
+  Tensor t;
+  t.dtype = x.dtype;
+  if (const auto* a = find_attr(n, "dtype")) {
+    t.dtype = mote_dtype_from_onnx(int32_t(a->i()));
+    if (!t.dtype) L.error("EyeLike dtype " + std::to_string(a->i()) + " is not supported");
+  }
+  t.shape = x.shape;
+  const size_t size = dtype_size(t.dtype);
+  t.data.assign(size_t(L.checked_bytes(t.shape, t.dtype, "EyeLike output")), 0);
+  const int64_t rows = x.shape[0], cols = x.shape[1], k = attr_int(n, "k", 0);
+  if (k > -rows && k < cols) {
+    for (int64_t i = k < 0 ? -k : 0; i < rows && i + k < cols; ++i) {
+      uint8_t* one = t.data.data() + size_t(i * cols + i + k) * size;
+      switch (t.dtype) {
+        case MOTE_F32: { const float v = 1.0f; std::memcpy(one, &v, 4); break; }
+        case MOTE_I32: { const int32_t v = 1; std::memcpy(one, &v, 4); break; }
+        case MOTE_I64: { const int64_t v = 1; std::memcpy(one, &v, 8); break; }
+        default: *one = 1; break;
+      }
+    }
+  }
   bind_constant(L, std::move(t), n.output(0));
 }
 
@@ -207,6 +237,7 @@ void add_constant_ops(LowerTable& t) {
   t["Constant"] = lower_constant;
   t["ConstantOfShape"] = lower_constant_of_shape;
   t["Range"] = lower_range;
+  t["EyeLike"] = lower_eye_like;
   t["Identity"] = lower_identity;
   t["Dropout"] = lower_identity;
   t["If"] = lower_if;

@@ -177,6 +177,12 @@ typedef enum mote_dtype {
   R(X, DFT,                 "DFT",                   spectral,       NONE,             NONE,   NONE,           NONE)           \
   R(X, STFT,                "STFT",                  spectral,       NONE,             NONE,   NONE,           NONE)           \
   R(X, SILU,                "SiLU",                  unary,          IN_PLACE,         LUT,    NONE,           NONE)           \
+  R(X, TOP_K,               "TopK",                  topk,           NONE,             NONE,   NONE,           NONE)           \
+  R(X, ONE_HOT,             "OneHot",                onehot,         NONE,             NONE,   NONE,           NONE)           \
+  R(X, GATHER_ND,           "GatherND",              gather_scatter, NONE,             PASS,   NONE,           NONE)           \
+  R(X, SCATTER_ELEMENTS,    "ScatterElements",       gather_scatter, NONE,             NONE,   NONE,           NONE)           \
+  R(X, SCATTER_ND,          "ScatterND",             gather_scatter, NONE,             NONE,   NONE,           NONE)           \
+  R(X, REVERSE_SEQUENCE,    "ReverseSequence",       reverse_sequence, NONE,           PASS,   NONE,           NONE)           \
   R(X, SHRINK,              "Shrink",                unary,          IN_PLACE,         LUT,    NONE,           NONE)           \
   R(X, LRN,                 "LRN",                   lrn,            NONE,             NONE,   NONE,           NONE)           \
   R(X, DET,                 "Det",                   det,            NONE,             NONE,   NONE,           NONE)           \
@@ -475,6 +481,62 @@ typedef struct mote_spectral_params {
   int32_t length;   /* DFT: the transform length; STFT: frame_length */
   int32_t step;     /* STFT: frame_step */
 } mote_spectral_params;
+
+/* TopK along `axis` (0..rank-1): output 0 holds the k largest (largest = 1) or smallest
+ * (largest = 0) elements of every slice along the axis, in the input's dtype (float32, int32,
+ * int64), output 1 their positions along the axis (int64). Both come best first whatever
+ * `sorted` says (ONNX leaves the order free when sorted = 0); equal values come in the order of
+ * their index, the lower first, and NaN ranks above every number (first when largest = 1, last
+ * when largest = 0). 0 <= k <= the axis's size. */
+typedef struct mote_topk_params {
+  int32_t axis;
+  int32_t k;
+  int32_t largest;
+  int32_t sorted;
+} mote_topk_params;
+
+/* OneHot: INDICES (float32, int8, uint8, int32 or int64, any values) and VALUES [2] = [off, on]
+ * (any dtype) -> the indices' shape with a new axis of `depth` (>= 1) entries inserted at `axis`
+ * (0..rank of indices), VALUES' dtype. An entry is `on` where its position along the new axis
+ * equals the index (a negative index counts from depth: index + depth) and `off` elsewhere; an
+ * index outside [-depth, depth) gives an all-off row. Float indices are truncated toward zero
+ * first (as a cast to int64); NaN and values beyond the int64 range are out of range. */
+typedef struct mote_onehot_params {
+  int32_t depth;
+  int32_t axis;
+} mote_onehot_params;
+
+typedef enum mote_scatter_reduction {
+  MOTE_SCATTER_NONE = 0, /* the update replaces the element */
+  MOTE_SCATTER_ADD = 1,
+  MOTE_SCATTER_MUL = 2,
+  MOTE_SCATTER_MAX = 3,
+  MOTE_SCATTER_MIN = 4
+} mote_scatter_reduction;
+
+/* GatherND (batch_dims), ScatterElements (axis, reduction) and ScatterND (reduction), as ONNX
+ * defines them; indices int32 or int64, a negative index counting from the end of its axis.
+ * Index values are data: the kernel checks every one against its axis before it writes anything,
+ * and an index outside [-dim, dim) fails the op with MOTE_ERR_RUNTIME (as Gather does), leaving
+ * the output unwritten. The scatters copy DATA to the output, then apply the updates in the
+ * order of the indices (row-major), so of duplicate indices the last update wins without a
+ * reduction, and every one is combined with one. A reduction needs float32, int32 or int64 data
+ * (integers wrap); without one any dtype works. Scatter (opset 9-10) is ScatterElements without
+ * a reduction. */
+typedef struct mote_gather_scatter_params {
+  int32_t axis;       /* ScatterElements, -rank..rank-1 */
+  int32_t batch_dims; /* GatherND */
+  int32_t reduction;  /* ScatterElements, ScatterND: mote_scatter_reduction */
+} mote_gather_scatter_params;
+
+/* ReverseSequence: X (rank >= 2, any dtype) and SEQUENCE_LENS (int32 or int64, [batch]): for
+ * every batch entry b (along batch_axis), the first len(b) steps along time_axis come reversed
+ * and the rest unchanged; len(b) is SEQUENCE_LENS[b] clamped to [0, the time axis's size].
+ * batch_axis and time_axis are 0 and 1 in either order. */
+typedef struct mote_reverse_sequence_params {
+  int32_t batch_axis;
+  int32_t time_axis;
+} mote_reverse_sequence_params;
 
 /* LRN over the channels (dim 1) of X [N, C, ...] (float32): with the window of channels
  * [c - (size - 1) / 2, c + size / 2] clipped to [0, C), y = x / (bias + alpha / size * sum of

@@ -121,6 +121,13 @@ inline void move_element(void* to, const void* from, uint32_t size) {
   }
 }
 
+// NaN test that also takes the integer element types (never NaN), for kernels templated on both.
+inline bool is_nan(float v) { return v != v; }
+template <typename T>
+inline bool is_nan(T) {
+  return false;
+}
+
 // Normalises a possibly negative axis against `rank`; false when out of range.
 inline bool normalize_axis(int32_t* axis, int32_t rank) {
   if (*axis < 0) *axis += rank;

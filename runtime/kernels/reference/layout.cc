@@ -15,22 +15,6 @@ Status bad_axis(const OpArgs& a, int32_t axis, int32_t rank) {
 
 inline size_t bytes(int64_t elems, uint32_t elem_size) { return size_t(elems) * elem_size; }
 
-int64_t index_at(const TensorView& t, int64_t i) {
-  return t.dtype == MOTE_I32 ? int64_t(t.as<int32_t>()[i]) : t.as<int64_t>()[i];
-}
-
-// Gather's indices are data, not parameters, so they are checked when the op runs.
-Status check_indices(const OpArgs& a, const TensorView& indices, int64_t dim) {
-  const int64_t n = indices.numel();
-  for (int64_t i = 0; i < n; ++i) {
-    const int64_t v = index_at(indices, i);
-    if (v < -dim || v >= dim) {
-      return Fail(a.diag, Status::kRuntime).s("index ").i(v).s(" at position ").i(i).s(" is out of range for an axis of size ").i(dim);
-    }
-  }
-  return Status::kOk;
-}
-
 }  // namespace
 
 // ---- Transpose -------------------------------------------------------------------------------
@@ -249,18 +233,13 @@ void gather_rows(const OpArgs& a, int32_t axis) {
   }
 }
 
-// GatherElements: out[i] = data[i with i[axis] replaced by indices[i]]. The walk runs over the
-// indices' shape with the data's strides, and 0 on the axis, which the index value supplies.
+// GatherElements: out[i] = data[i with i[axis] replaced by indices[i]] (elements_walk).
 void gather_elements(const OpArgs& a, int32_t axis) {
   const TensorView& x = a.in[0];
   const TensorView& idx = a.in[1];
   int64_t data_stride[MOTE_MAX_RANK];
   dense_strides(x.dims, x.rank, data_stride);
-  Walk w = {idx.rank, {0}, {0}, 0};
-  for (int32_t d = 0; d < idx.rank; ++d) {
-    w.dims[d] = idx.dims[d];
-    w.stride[d] = d == axis ? 0 : data_stride[d];
-  }
+  const Walk w = elements_walk(idx, data_stride, axis);
   const uint32_t size = dtype_size(x.dtype);
   const uint8_t* src = x.as<uint8_t>();
   uint8_t* dst = a.out[0].as<uint8_t>();
@@ -279,7 +258,7 @@ Status run_gather(const OpArgs& a) {
   const TensorView& x = a.in[0];
   int32_t axis = a.p<mote_gather_params>().axis;
   normalize_axis(&axis, x.rank);
-  MOTE_TRY(check_indices(a, a.in[1], x.dims[axis]));
+  MOTE_TRY(check_index_values(a, a.in[1], x.dims + axis, 1));
   if (a.code == MOTE_OP_GATHER) {
     gather_rows(a, axis);
     return Status::kOk;

@@ -13,12 +13,6 @@ using namespace ref;
 
 namespace {
 
-inline bool is_nan(float v) { return v != v; }
-template <typename T>
-inline bool is_nan(T) {
-  return false;
-}
-
 bool reduce_takes_ints(int32_t code) {
   return code == MOTE_OP_REDUCE_SUM || code == MOTE_OP_REDUCE_MAX || code == MOTE_OP_REDUCE_MIN ||
          code == MOTE_OP_REDUCE_PROD;

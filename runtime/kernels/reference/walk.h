@@ -42,6 +42,25 @@ inline Status check_input(const OpArgs& a, int32_t k) {
   return Status::kOk;
 }
 
+// Element i of an index tensor (int32 or int64).
+inline int64_t index_at(const TensorView& t, int64_t i) {
+  return t.dtype == MOTE_I32 ? int64_t(t.as<int32_t>()[i]) : t.as<int64_t>()[i];
+}
+
+// Index values are data, not parameters, so the kernels that take them check them as they run,
+// before writing anything: index i must lie in [-dim, dim) of its axis, dims[i % tuple] (GatherND
+// and ScatterND index tuples of `tuple` axes; Gather and the element ops pass 1).
+inline Status check_index_values(const OpArgs& a, const TensorView& indices, const int32_t* dims, int64_t tuple) {
+  const int64_t n = indices.numel();
+  for (int64_t i = 0; i < n; ++i) {
+    const int64_t v = index_at(indices, i), dim = dims[i % tuple];
+    if (v < -dim || v >= dim) {
+      return Fail(a.diag, Status::kRuntime).s("index ").i(v).s(" at position ").i(i).s(" is out of range for an axis of size ").i(dim);
+    }
+  }
+  return Status::kOk;
+}
+
 // Writes an output shape computed in 64-bit arithmetic, refusing dims that do not fit int32 and
 // tensors of more than kMaxElements elements.
 inline Status set_checked_shape(const OpArgs& a, TensorView* out, int32_t dtype, int32_t rank, const int64_t* dims) {
@@ -82,6 +101,17 @@ inline Walk permuted_walk(const int64_t* dims, int32_t rank, const int32_t* perm
   for (int32_t k = 0; k < rank; ++k) {
     w.dims[k] = dims[perm[k]];
     w.stride[k] = view_stride[perm[k]];
+  }
+  return w;
+}
+
+// The walk of GatherElements and ScatterElements: over the shape of `indices` with the data's
+// element strides (`data_stride`), and 0 on `axis`, whose coordinate the index value supplies.
+inline Walk elements_walk(const TensorView& indices, const int64_t* data_stride, int32_t axis) {
+  Walk w = {indices.rank, {0}, {0}, 0};
+  for (int32_t d = 0; d < indices.rank; ++d) {
+    w.dims[d] = indices.dims[d];
+    w.stride[d] = d == axis ? 0 : data_stride[d];
   }
   return w;
 }
