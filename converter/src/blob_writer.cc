@@ -92,7 +92,7 @@ std::vector<uint8_t> write_blob(const Graph& g, const Plan& plan, const BlobMeta
       r.zero_point = t.q_zero_point;
     }
     r.flags = uint8_t((t.graph_input ? MOTE_TENSOR_FLAG_INPUT : 0) | (t.graph_output ? MOTE_TENSOR_FLAG_OUTPUT : 0) |
-                      (t.state ? MOTE_TENSOR_FLAG_STATE : 0));
+                      (t.state ? MOTE_TENSOR_FLAG_STATE : 0) | (t.narrowed ? MOTE_TENSOR_FLAG_NARROWED : 0));
     if (t.is_const) {
       r.storage = MOTE_STORAGE_CONST;
       constants.pad_to(MOTE_CONST_ALIGN);
@@ -141,6 +141,7 @@ std::vector<uint8_t> write_blob(const Graph& g, const Plan& plan, const BlobMeta
   meta_rec.source_hash_lo = uint32_t(meta.source_hash);
   meta_rec.source_hash_hi = uint32_t(meta.source_hash >> 32);
   meta_rec.kernel_sets = meta.kernel_sets;
+  meta_rec.narrowed = meta.narrowed;
   mote_plan_record plan_rec{plan.arena_bytes, plan.lower_bound, MOTE_ARENA_ALIGN, u32(weight_bytes, "weights")};
 
   struct Section {

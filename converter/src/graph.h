@@ -26,6 +26,7 @@ struct Tensor {
   bool graph_input = false;
   bool graph_output = false;
   bool state = false;  // a graph input that a run's output carries into the next run (--carry)
+  bool narrowed = false;  // a graph input/output the source model has as float64 (--narrow-double)
   // A value computed at run time from a graph input: that input's name (the first one found),
   // so an op that needs the value at conversion time can name the input to fix with --set.
   std::string from_input;
@@ -125,6 +126,7 @@ struct BlobMeta {
   std::string source_name;
   uint64_t source_hash = 0;
   uint32_t kernel_sets = 0;  // what the plan's scratch covers (MOTE_SET_*)
+  uint32_t narrowed = 0;     // float64 tensors of the source model narrowed to float32
 };
 std::vector<uint8_t> write_blob(const Graph& g, const Plan& plan, const BlobMeta& meta);
 

@@ -9,6 +9,7 @@
 #include "graph.h"
 #include "lower.h"
 #include "mote/converter.h"
+#include "narrow.h"
 #include "onnx/checker.h"
 #include "onnx/shape_inference/implementation.h"
 #include "validate.h"
@@ -35,6 +36,9 @@ Tensor tensor_from_proto(const onnx::TensorProto& p) {
   Tensor t;
   t.name = p.name();
   t.dtype = mote_dtype_from_onnx(p.data_type());
+  if (p.data_type() == onnx::TensorProto::DOUBLE) {
+    throw ConvertError("tensor '" + p.name() + "' is float64 (DOUBLE), which Mote does not compute in: --narrow-double reads it as float32");
+  }
   if (!t.dtype) {
     throw ConvertError("tensor '" + p.name() + "': data type " + onnx_type_name(p.data_type()) + " is not supported");
   }
@@ -220,6 +224,8 @@ ConvertResult convert_model(const std::string& model_bytes, const std::string& s
   for (const auto& o : model.opset_import()) {
     if (o.domain().empty() || o.domain() == "ai.onnx") opset = uint32_t(o.version());
   }
+  // Float64 tensors: refused by name, or narrowed to float32 before anything else reads the model.
+  const NarrowedDouble narrowed = narrow_double(&model, options.narrow_double);
   onnx::GraphProto* graph = model.mutable_graph();
   // The runtime refuses a blob without outputs, so such a model is refused before any is written.
   if (graph->output_size() == 0) throw ConvertError(source_name + ": the graph has no outputs");
@@ -321,6 +327,7 @@ ConvertResult convert_model(const std::string& model_bytes, const std::string& s
     t.dtype = dtype;
     t.shape = shape;
     t.graph_input = true;
+    t.narrowed = narrowed.io_names.count(input.name()) != 0;
     const int id = g.add_tensor(std::move(t));
     g.inputs.push_back(id);
     L.bind(input.name(), id);
@@ -354,12 +361,15 @@ ConvertResult convert_model(const std::string& model_bytes, const std::string& s
     }
     g.tensors[size_t(id)].name = out.name();
     g.tensors[size_t(id)].graph_output = true;
+    g.tensors[size_t(id)].narrowed = narrowed.io_names.count(out.name()) != 0;
     taken[id] = true;
     g.outputs.push_back(id);
   }
 
   ConvertResult result;
   result.folded_nodes = uint32_t(L.folded());
+  result.narrowed = uint32_t(narrowed.total());
+  if (narrowed.total()) result.notes.push_back(narrowed.note());
   int dead = remove_dead_ops(g);
   if (!options.no_fusion) {
     fuse_patterns(g, &result.notes);
@@ -383,7 +393,7 @@ ConvertResult convert_model(const std::string& model_bytes, const std::string& s
 
   add_carries(g, options);
   Plan plan = plan_arena(g, options.kernel_sets);
-  BlobMeta meta{source_name, fnv1a64(model_bytes), options.kernel_sets};
+  BlobMeta meta{source_name, fnv1a64(model_bytes), options.kernel_sets, result.narrowed};
   result.blob = write_blob(g, plan, meta);
   result.arena_bytes = plan.arena_bytes;
   result.lower_bound = plan.lower_bound;
@@ -440,13 +450,14 @@ std::vector<std::string> graph_input_names(const std::string& path) {
   return names;
 }
 
-HostTensor read_tensor_proto_file(const std::string& path) {
+HostTensor read_tensor_proto_file(const std::string& path, bool narrow_double) {
   std::ifstream f(path, std::ios::binary);
   if (!f) throw ConvertError(path + ": cannot open");
   std::stringstream ss;
   ss << f.rdbuf();
   onnx::TensorProto proto;
   if (!proto.ParseFromString(ss.str())) throw ConvertError(path + ": not a serialized ONNX TensorProto");
+  if (narrow_double) narrow_tensor_proto(&proto);
   Tensor t = tensor_from_proto(proto);
   HostTensor h;
   h.name = proto.name();

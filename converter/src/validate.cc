@@ -252,6 +252,9 @@ std::function<void(onnx::InferenceContext&)> guard_for(const std::string& op) {
       check_input_ranks(ctx, {{0, 3, 3}, {1, 3, 3}, {2, 3, 3}, {3, 2, 2}, {4, 1, 1}, {5, 3, 3}, {6, 3, 3}, {7, 2, 2}});
     };
   }
+  // GridSample (Mote's is 2-D) indexes X's and the grid's dims, Det the last two of its input.
+  if (op == "GridSample") return [](onnx::InferenceContext& ctx) { check_input_ranks(ctx, {{0, 4, 4}, {1, 4, 4}}); };
+  if (op == "Det") return [](onnx::InferenceContext& ctx) { check_input_ranks(ctx, {{0, 2, MOTE_MAX_RANK}}); };
   if (op == "ConstantOfShape") return [](onnx::InferenceContext& ctx) { check_shape_input_length(ctx, 0); };
   if (op == "Reshape" || op == "Expand" || op == "Tile") {
     return [](onnx::InferenceContext& ctx) { check_shape_input_length(ctx, 1); };

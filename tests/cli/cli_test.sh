@@ -84,6 +84,20 @@ contains "validate prints PASS" "PASS test_relu"
 check "validate an unsupported op" 3 "$mote" validate /usr/share/libonnx-testdata/data/node/test_nonzero_example
 contains "unsupported names the op" "NonZero"
 
+# Float64: refused by name without --narrow-double; with it narrowed, counted and marked.
+cumsum=/usr/share/libonnx-testdata/data/node/test_cumsum_1d
+check "float64 model refused" 1 "$mote" convert "$cumsum/model.onnx" -o "$work/f64.mote"
+contains "float64 refusal names the tensor" "tensor 'x'"
+contains "float64 refusal suggests the option" "--narrow-double"
+check "float64 model narrowed" 0 "$mote" convert "$cumsum/model.onnx" -o "$work/f64.mote" --narrow-double --set axis=0
+contains "convert notes the narrowing" "narrowed 2 float64 tensors to float32"
+check "info on a narrowed blob" 0 "$mote" info "$work/f64.mote"
+contains "info counts the narrowed tensors" "float64: 2 tensors of the source model narrowed to float32"
+contains "info marks a narrowed input" "narrowed from float64"
+check "validate refuses float64 without the option" 3 "$mote" validate "$cumsum"
+check "validate --narrow-double" 0 "$mote" validate "$cumsum" --narrow-double
+contains "validate says it narrowed" "narrowed 2 float64 tensors to float32"
+
 # int8: calibration errors are clear and write nothing.
 check "int8 convert" 0 "$mote" convert "$src/models/digits.onnx" -o "$work/d8.mote" --quantize int8 --calib "$src/models/digits_calib.npy"
 contains "int8 convert reports precision" "quantized"

@@ -4,6 +4,10 @@
 #
 #   run_conformance.sh MOTE_BIN OUT_DIR [--update]
 #
+# Every test runs with --narrow-double: a model without float64 converts and runs exactly as
+# without it, and the PASS line of one whose float64 tensors were computed in float32 says how
+# many were narrowed (a float64 model is otherwise refused by name).
+#
 # Writes OUT_DIR/results.txt (one line per test: PASS/FAIL/UNSUPPORTED, suite/name, reason),
 # prints "N passed, M failed" (unsupported counts as failed) and exits non-zero when a test in
 # tests/conformance/expected_pass.txt no longer passes. --update rewrites expected_pass.txt.
@@ -25,7 +29,7 @@ for suite in node pytorch-converted pytorch-operator simple; do
   [ -d "$data/$suite" ] || continue
   for dir in "$data/$suite"/*/; do
     name="$suite/$(basename "$dir")"
-    line=$(timeout 120 "$mote" validate "$dir" 2>&1 | tail -n 1)
+    line=$(timeout 120 "$mote" validate "$dir" --narrow-double 2>&1 | tail -n 1)
     rc=${PIPESTATUS[0]}
     case "$line" in
       PASS*) verdict=PASS ;;

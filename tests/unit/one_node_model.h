@@ -58,6 +58,13 @@ class OneNode {
     a->set_i(v);
     return *this;
   }
+  OneNode& attr_float(const char* name, float v) {  // not an attr() overload: attr("k", 1) stays unambiguous
+    auto* a = n_->add_attribute();
+    a->set_name(name);
+    a->set_type(onnx::AttributeProto::FLOAT);
+    a->set_f(v);
+    return *this;
+  }
   OneNode& attr(const char* name, const std::string& s) {
     auto* a = n_->add_attribute();
     a->set_name(name);
@@ -131,6 +138,24 @@ inline std::vector<std::vector<uint8_t>> run_blob(const std::vector<uint8_t>& bl
     outs.emplace_back(data, data + info.bytes);
   }
   return outs;
+}
+
+// Converts `m`, runs it on float32 inputs and returns output 0 as float32.
+inline std::vector<float> run_float(const OneNode& m, const std::vector<std::vector<float>>& inputs) {
+  std::vector<std::vector<uint8_t>> bytes;
+  for (const auto& v : inputs) bytes.push_back(raw(v));
+  const std::vector<std::vector<uint8_t>> outs = run_blob(m.convert().blob, bytes);
+  return outs.empty() ? std::vector<float>{} : typed<float>(outs[0]);
+}
+
+// The converter's error text for `m`, or "" when it converts.
+inline std::string convert_error_text(const OneNode& m, const mote::ConvertOptions& options = {}) {
+  try {
+    m.convert(options);
+  } catch (const mote::ConvertError& e) {
+    return e.what();
+  }
+  return "";
 }
 
 }  // namespace mote_test

@@ -34,6 +34,11 @@ const char* kConvertHelp =
     "  --carry OUT=IN            streaming state: every run writes output OUT into input IN's\n"
     "                            bytes, so the next run continues from it (an RNN's h and c);\n"
     "                            a new session starts it at zeros (repeatable)\n"
+    "  --narrow-double           compute the model's float64 (DOUBLE) tensors in float32:\n"
+    "                            initialisers, Constant values, graph inputs and outputs,\n"
+    "                            Cast/CastLike targets. Without it such a model is refused,\n"
+    "                            naming the tensor; with it the notes and 'mote info' say how\n"
+    "                            many were narrowed, and the inputs and outputs take float32\n"
     "  --no-fusion               skip BatchNorm folding and activation fusion\n"
     "  --quantize int8           post-training int8 quantisation (needs --calib)\n"
     "  --calib SAMPLES           calibration inputs: a .npy with N samples along axis 0, or a\n"
@@ -63,12 +68,13 @@ int cmd_convert(const std::vector<std::string>& raw) {
   }
   Args a(raw, {"-o", "--output", "--shape", "--set", "--c-array", "--quantize", "--calib", "--calib-method", "--percentile",
           "--target", "--carry"},
-         {"--no-fusion", "--strict", "--int8-io"});
+         {"--no-fusion", "--strict", "--int8-io", "--narrow-double"});
   if (a.positional.size() != 1) usage("expects exactly one MODEL.onnx");
   std::string out = a.get("-o", a.get("--output"));
   if (out.empty()) usage("missing -o OUT.mote");
   mote::ConvertOptions opt;
   opt.no_fusion = a.flag("--no-fusion");
+  opt.narrow_double = a.flag("--narrow-double");
   try {
     opt.kernel_sets = mote::parse_targets(a.get("--target", "all"));
   } catch (const mote::ConvertError& e) {

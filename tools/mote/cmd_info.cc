@@ -74,6 +74,11 @@ std::string json_escape(const std::string& s) {
   return r;
 }
 
+// Graph input/output k was float64 in the source model (mote convert --narrow-double).
+bool narrowed_io(const mote::Model& m, uint32_t k, bool input) {
+  return (m.tensor(input ? m.input_tensor(k) : m.output_tensor(k)).flags & MOTE_TENSOR_FLAG_NARROWED) != 0;
+}
+
 // FNV-1a 64 of every byte of the blob (header and checksum included).
 uint64_t blob_fnv1a64(const uint8_t* data, size_t size) {
   uint64_t h = 1469598103934665603ull;
@@ -106,7 +111,7 @@ int cmd_info(const std::vector<std::string>& raw) {
     std::ostringstream o;
     o << "{\n  \"blob_bytes\": " << b.size << ",\n  \"blob_fnv1a64\": \"" << blob_hash << "\",\n  \"producer\": \"" << json_escape(m.string(meta.producer)) << "\",\n  \"source\": \""
       << json_escape(m.string(meta.source_name)) << "\",\n  \"opset\": " << meta.opset << ",\n  \"kernel_sets\": \"" << mote::kernel_set_names(meta.kernel_sets) << "\"" << ",\n  \"arena_bytes\": " << m.arena_bytes()
-      << ",\n  \"lower_bound\": " << m.lower_bound() << ",\n  \"weight_bytes\": " << m.plan().weight_bytes << ",\n  \"macs\": " << total_macs;
+      << ",\n  \"narrowed_float64\": " << meta.narrowed << ",\n  \"lower_bound\": " << m.lower_bound() << ",\n  \"weight_bytes\": " << m.plan().weight_bytes << ",\n  \"macs\": " << total_macs;
     auto io = [&](const char* key, uint32_t count, bool inputs) {
       o << ",\n  \"" << key << "\": [";
       for (uint32_t k = 0; k < count; ++k) {
@@ -116,6 +121,7 @@ int cmd_info(const std::vector<std::string>& raw) {
           << "\", \"shape\": " << dims_text(info.dims, info.rank) << ", \"bytes\": " << info.bytes;
         if (info.scale > 0) o << ", \"scale\": " << info.scale << ", \"zero_point\": " << info.zero_point;
         if (info.state) o << ", \"state\": true";
+        if (narrowed_io(m, k, inputs)) o << ", \"narrowed_from\": \"float64\"";
         o << "}";
       }
       o << "]";
@@ -141,12 +147,17 @@ int cmd_info(const std::vector<std::string>& raw) {
     for (uint32_t k = 0; k < m.num_ops(); ++k) scratch = std::max<uint64_t>(scratch, m.op(k).scratch_bytes);
     std::printf("planned for kernel sets: %s (largest op scratch %llu bytes, in the arena)\n",
                 mote::kernel_set_names(meta.kernel_sets).c_str(), static_cast<unsigned long long>(scratch));
+    if (meta.narrowed) {
+      std::printf("float64: %u tensor%s of the source model narrowed to float32 (mote convert --narrow-double)\n", meta.narrowed,
+                  meta.narrowed == 1 ? "" : "s");
+    }
     for (uint32_t k = 0; k < m.num_inputs(); ++k) {
       mote::TensorInfo info;
       (void)m.input_info(k, &info);
       std::printf("input  %u: %-24s %-7s %s", k, info.name, mote::dtype_name(info.dtype), dims_text(info.dims, info.rank).c_str());
       if (info.scale > 0) std::printf("  scale %.9g zero point %d", double(info.scale), info.zero_point);
       if (info.state) std::printf("  state: carried from run to run, zero in a new session");
+      if (narrowed_io(m, k, true)) std::printf("  narrowed from float64");
       std::printf("\n");
     }
     for (uint32_t k = 0; k < m.num_outputs(); ++k) {
@@ -154,6 +165,7 @@ int cmd_info(const std::vector<std::string>& raw) {
       (void)m.output_info(k, &info);
       std::printf("output %u: %-24s %-7s %s", k, info.name, mote::dtype_name(info.dtype), dims_text(info.dims, info.rank).c_str());
       if (info.scale > 0) std::printf("  scale %.9g zero point %d", double(info.scale), info.zero_point);
+      if (narrowed_io(m, k, false)) std::printf("  narrowed from float64");
       std::printf("\n");
     }
     std::printf("\n%4s  %-20s %-28s %-20s %-8s %14s\n", "#", "op", "node", "output", "dtype", "MACs");

@@ -14,12 +14,17 @@ namespace mote_cli {
 namespace {
 
 const char* kValidateHelp =
-    "usage: mote validate TESTDIR [--rtol R] [--atol A]\n"
+    "usage: mote validate TESTDIR [--rtol R] [--atol A] [--narrow-double]\n"
     "\n"
     "Takes a directory in ONNX backend-test form (model.onnx, test_data_set_*/input_*.pb and\n"
     "output_*.pb), converts the model with shapes bound from the test inputs, runs every data set\n"
     "and compares the outputs (default rtol 1e-3, atol 1e-7; integers and bools exactly).\n"
-    "Prints 'PASS', 'FAIL' or 'UNSUPPORTED' with the worst error or the reason; exits 0 only on PASS.\n";
+    "Prints 'PASS', 'FAIL' or 'UNSUPPORTED' with the worst error or the reason; exits 0 only on PASS.\n"
+    "\n"
+    "  --narrow-double   convert as mote convert --narrow-double does, feed float64 test inputs\n"
+    "                    as float32 and compare float64 expected outputs at float32 tolerance\n"
+    "                    (the same rtol and atol); a PASS then says how many tensors were narrowed.\n"
+    "                    A model without float64 converts and runs as without it.\n";
 
 std::vector<std::string> list_dir(const std::string& dir, const std::string& prefix) {
   std::vector<std::string> names;
@@ -92,7 +97,8 @@ int cmd_validate(const std::vector<std::string>& raw) {
     std::fputs(kValidateHelp, stdout);
     return 0;
   }
-  Args a(raw, {"--rtol", "--atol"}, {});
+  Args a(raw, {"--rtol", "--atol"}, {"--narrow-double"});
+  const bool narrow = a.flag("--narrow-double");
   if (a.positional.size() != 1) usage("expects exactly one TESTDIR");
   const std::string dir = a.positional[0];
   const double rtol = std::stod(a.get("--rtol", "1e-3")), atol = std::stod(a.get("--atol", "1e-7"));
@@ -107,12 +113,15 @@ int cmd_validate(const std::vector<std::string>& raw) {
   // Input names come from the .pb files, or else from the graph's inputs in order.
   std::vector<std::vector<mote::HostTensor>> inputs;
   mote::ConvertOptions opt;
+  opt.narrow_double = narrow;
   mote::ConvertResult conv;
   try {
     const std::vector<std::string> graph_inputs = mote::graph_input_names(dir + "/model.onnx");
     for (const auto& set : sets) {
       std::vector<mote::HostTensor> v;
-      for (const auto& f : list_dir(dir + "/" + set, "input_")) v.push_back(mote::read_tensor_proto_file(dir + "/" + set + "/" + f));
+      for (const auto& f : list_dir(dir + "/" + set, "input_")) {
+        v.push_back(mote::read_tensor_proto_file(dir + "/" + set + "/" + f, narrow));
+      }
       for (size_t k = 0; k < v.size() && k < graph_inputs.size(); ++k) {
         if (v[k].name.empty()) v[k].name = graph_inputs[k];
       }
@@ -175,7 +184,13 @@ int cmd_validate(const std::vector<std::string>& raw) {
       return 1;
     }
     for (size_t k = 0; k < outs.size(); ++k) {
-      mote::HostTensor want = mote::read_tensor_proto_file(dir + "/" + sets[s] + "/" + outs[k]);
+      mote::HostTensor want;
+      try {
+        want = mote::read_tensor_proto_file(dir + "/" + sets[s] + "/" + outs[k], narrow);
+      } catch (const mote::ConvertError& e) {
+        std::printf("UNSUPPORTED %s: expected output: %s\n", name.c_str(), e.what());
+        return 3;
+      }
       mote::TensorInfo info;
       (void)m.output_info(uint32_t(k), &info);
       std::string why;
@@ -185,7 +200,9 @@ int cmd_validate(const std::vector<std::string>& raw) {
       }
     }
   }
-  std::printf("PASS %s: %zu data sets, %u ops, worst abs error %.3g\n", name.c_str(), sets.size(), m.num_ops(), worst);
+  std::printf("PASS %s: %zu data sets, %u ops, worst abs error %.3g", name.c_str(), sets.size(), m.num_ops(), worst);
+  if (conv.narrowed) std::printf(", narrowed %u float64 tensor%s to float32", conv.narrowed, conv.narrowed == 1 ? "" : "s");
+  std::printf("\n");
   return 0;
 }
 

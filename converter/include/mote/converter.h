@@ -50,6 +50,10 @@ struct ConvertOptions {
   std::map<std::string, HostTensor> set_tensors;
   // Skips fusion passes (for debugging the planner and kernels).
   bool no_fusion = false;
+  // Float64 (DOUBLE) tensors: refused by name unless this is set; then every one (initialisers,
+  // Constant values, graph inputs and outputs, Cast/CastLike targets) becomes float32, the notes
+  // say how many, and the blob records it (META narrowed, graph inputs/outputs flagged).
+  bool narrow_double = false;
   // Streaming state: graph output -> graph input (--carry OUT=IN). At the end of every run the
   // output is written into the input's arena bytes, so the next run continues from it; a new
   // session (and Session::reset_state) starts the state at zeros.
@@ -81,6 +85,7 @@ struct ConvertResult {
   uint64_t weight_bytes = 0;
   uint32_t op_count = 0;
   uint32_t folded_nodes = 0;
+  uint32_t narrowed = 0;  // float64 tensors narrowed to float32 (ConvertOptions::narrow_double)
   std::vector<std::string> notes;  // passes applied, for the CLI to show
 };
 
@@ -99,8 +104,9 @@ std::string kernel_set_names(uint32_t sets);
 std::vector<std::string> graph_input_names(const std::string& path);
 
 
-// Reads a serialized onnx.TensorProto (the backend tests' input_*.pb / output_*.pb files).
-HostTensor read_tensor_proto_file(const std::string& path);
+// Reads a serialized onnx.TensorProto (the backend tests' input_*.pb / output_*.pb files). A
+// float64 one is refused, or read as float32 with `narrow_double`.
+HostTensor read_tensor_proto_file(const std::string& path, bool narrow_double = false);
 // Reads / writes numpy .npy (version 1/2, little-endian, C order).
 HostTensor read_npy(const std::string& path);
 void write_npy(const std::string& path, const HostTensor& t);

@@ -1,5 +1,5 @@
-// Lowering of the element-wise ops: one-input functions and activations, binary arithmetic,
-// comparisons and logic, the variadic Sum/Mean/Max/Min, Clip, Cast, PRelu and Where
+// Lowering of the element-wise ops: one-input functions and activations (Shrink among them),
+// binary arithmetic, comparisons and logic, the variadic Sum/Mean/Max/Min, Clip, Cast, PRelu and Where
 // (runtime/kernels/reference/elementwise.cc).
 
 #include <cmath>
@@ -131,6 +131,9 @@ void add_elementwise_ops(LowerTable& t) {
   };
   t["HardSigmoid"] = [](Lowerer& L, const Node& n) {
     lower_unary(L, n, MOTE_OP_HARD_SIGMOID, {attr_float(n, "alpha", 0.2f), attr_float(n, "beta", 0.5f), 0});
+  };
+  t["Shrink"] = [](Lowerer& L, const Node& n) {
+    lower_unary(L, n, MOTE_OP_SHRINK, {attr_float(n, "lambd", 0.5f), attr_float(n, "bias", 0.0f), 0});
   };
   t["Gelu"] = [](Lowerer& L, const Node& n) {
     lower_unary(L, n, MOTE_OP_GELU, {0, 0, attr_str(n, "approximate", "none") == "tanh" ? 1.0f : 0.0f});

@@ -1,4 +1,5 @@
-// Lowering of Gemm and MatMul (runtime/kernels/reference/gemm.cc).
+// Lowering of Gemm and MatMul (runtime/kernels/reference/gemm.cc), and Det, the other op on
+// matrices (runtime/kernels/reference/det.cc).
 
 #include "lower/common.h"
 
@@ -23,6 +24,7 @@ void add_gemm_ops(LowerTable& t) {
   t["MatMul"] = [](Lowerer& L, const Node& n) {
     L.emit(MOTE_OP_MATMUL, mote_matmul_params{no_act()}, inputs_of(L, n), out0(n));
   };
+  t["Det"] = [](Lowerer& L, const Node& n) { L.emit(MOTE_OP_DET, std::vector<uint8_t>(), inputs_of(L, n), out0(n)); };
 }
 
 }  // namespace lowering

@@ -1,6 +1,6 @@
 // Lowering of the ops that reshape or move data: Reshape, Flatten, Squeeze, Unsqueeze,
-// Transpose, Concat, Split, Slice, Gather, Pad, Tile, Expand, Resize, DepthToSpace and Trilu
-// (runtime/kernels/reference/layout.cc, resize.cc, trilu.cc).
+// Transpose, Concat, Split, Slice, Gather, Pad, Tile, Expand, Resize, GridSample, DepthToSpace
+// and Trilu (runtime/kernels/reference/layout.cc, resize.cc, grid_sample.cc, trilu.cc).
 
 #include <algorithm>
 #include <cmath>
@@ -355,6 +355,37 @@ void lower_trilu(Lowerer& L, const Node& n) {
   L.emit(MOTE_OP_TRILU, p, {in.at(0)}, out0(n));
 }
 
+// GridSample, 2-D: the opset 16 mode names (bilinear, bicubic) and the opset 20 ones (linear,
+// cubic) alike.
+void lower_grid_sample(Lowerer& L, const Node& n) {
+  auto in = inputs_of(L, n);
+  if (in.size() != 2) L.error("GridSample takes X and grid");
+  if (L.t(in[0]).shape.size() != 4) L.error("GridSample is supported on 4-D input (N, C, H, W) only");
+  const std::string mode = attr_str(n, "mode", L.opset() >= 20 ? "linear" : "bilinear");
+  const std::string padding = attr_str(n, "padding_mode", "zeros");
+  mote_grid_sample_params p{};
+  if (mode == "bilinear" || mode == "linear") {
+    p.mode = MOTE_GRID_LINEAR;
+  } else if (mode == "nearest") {
+    p.mode = MOTE_GRID_NEAREST;
+  } else if (mode == "bicubic" || mode == "cubic") {
+    p.mode = MOTE_GRID_CUBIC;
+  } else {
+    L.error("GridSample mode '" + mode + "' is not supported");
+  }
+  if (padding == "zeros") {
+    p.padding = MOTE_GRID_ZEROS;
+  } else if (padding == "border") {
+    p.padding = MOTE_GRID_BORDER;
+  } else if (padding == "reflection") {
+    p.padding = MOTE_GRID_REFLECTION;
+  } else {
+    L.error("GridSample padding_mode '" + padding + "' is not supported");
+  }
+  p.align_corners = attr_int(n, "align_corners", 0) != 0;
+  L.emit(MOTE_OP_GRID_SAMPLE, p, in, out0(n));
+}
+
 }  // namespace
 
 void add_layout_ops(LowerTable& t) {
@@ -376,6 +407,7 @@ void add_layout_ops(LowerTable& t) {
   t["DepthToSpace"] = [](Lowerer& L, const Node& n) { lower_depth_space(L, n, MOTE_OP_DEPTH_TO_SPACE); };
   t["SpaceToDepth"] = [](Lowerer& L, const Node& n) { lower_depth_space(L, n, MOTE_OP_SPACE_TO_DEPTH); };
   t["Trilu"] = lower_trilu;
+  t["GridSample"] = lower_grid_sample;
 }
 
 }  // namespace lowering

@@ -1,6 +1,6 @@
 // Lowering of the normalisations and softmax: BatchNormalization, LayerNormalization,
 // InstanceNormalization, LpNormalization, Softmax, LogSoftmax and Hardmax
-// (runtime/kernels/reference/norm.cc).
+// (runtime/kernels/reference/norm.cc), and LRN (runtime/kernels/reference/lrn.cc).
 
 #include "lower/common.h"
 
@@ -52,6 +52,12 @@ void add_norm_ops(LowerTable& t) {
   t["Softmax"] = [](Lowerer& L, const Node& n) { lower_softmax(L, n, MOTE_OP_SOFTMAX); };
   t["LogSoftmax"] = [](Lowerer& L, const Node& n) { lower_softmax(L, n, MOTE_OP_LOG_SOFTMAX); };
   t["Hardmax"] = [](Lowerer& L, const Node& n) { lower_softmax(L, n, MOTE_OP_HARDMAX); };
+  t["LRN"] = [](Lowerer& L, const Node& n) {
+    if (!find_attr(n, "size")) L.error("LRN needs its size attribute");
+    const mote_lrn_params p{attr_float(n, "alpha", 1e-4f), attr_float(n, "beta", 0.75f), attr_float(n, "bias", 1.0f),
+                            attr_i32(L, n, "size", 0)};
+    L.emit(MOTE_OP_LRN, p, inputs_of(L, n), out0(n));
+  };
 }
 
 }  // namespace lowering

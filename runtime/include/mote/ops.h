@@ -185,7 +185,11 @@ typedef enum mote_dtype {
   R(X, GATHER_ND,           "GatherND",              gather_scatter, NONE,             PASS,   NONE,           NONE)           \
   R(X, SCATTER_ELEMENTS,    "ScatterElements",       gather_scatter, NONE,             NONE,   NONE,           NONE)           \
   R(X, SCATTER_ND,          "ScatterND",             gather_scatter, NONE,             NONE,   NONE,           NONE)           \
-  R(X, REVERSE_SEQUENCE,    "ReverseSequence",       reverse_sequence, NONE,           PASS,   NONE,           NONE)
+  R(X, REVERSE_SEQUENCE,    "ReverseSequence",       reverse_sequence, NONE,           PASS,   NONE,           NONE)           \
+  R(X, SHRINK,              "Shrink",                unary,          IN_PLACE,         LUT,    NONE,           NONE)           \
+  R(X, LRN,                 "LRN",                   lrn,            NONE,             NONE,   NONE,           NONE)           \
+  R(X, DET,                 "Det",                   det,            NONE,             NONE,   NONE,           NONE)           \
+  R(X, GRID_SAMPLE,         "GridSample",            grid_sample,    NONE,             NONE,   NONE,           NONE)
 
 #define MOTE_OP_RECORD_ALL(X, ...) X(__VA_ARGS__)
 #define MOTE_OP_RECORD_FAMILY(X, e, name, family, ...) X(e, name, family)
@@ -227,7 +231,8 @@ typedef struct mote_act {
 
 /* Unary: LeakyRelu/Elu/Celu/ThresholdedRelu alpha; Selu alpha, gamma = beta;
  * HardSigmoid alpha, beta; Clip min = alpha, max = beta; IsInf detect_negative = alpha != 0,
- * detect_positive = beta != 0; Gelu tanh approximation when gamma != 0. */
+ * detect_positive = beta != 0; Gelu tanh approximation when gamma != 0; Shrink lambd = alpha,
+ * bias = beta (x < -lambd: x + bias; x > lambd: x - bias; else 0). */
 typedef struct mote_unary_params {
   float alpha;
   float beta;
@@ -535,6 +540,43 @@ typedef struct mote_reverse_sequence_params {
   int32_t batch_axis;
   int32_t time_axis;
 } mote_reverse_sequence_params;
+
+/* LRN over the channels (dim 1) of X [N, C, ...] (float32): with the window of channels
+ * [c - (size - 1) / 2, c + size / 2] clipped to [0, C), y = x / (bias + alpha / size * sum of
+ * the window's x^2)^beta. size >= 1. */
+typedef struct mote_lrn_params {
+  float alpha;
+  float beta;
+  float bias;
+  int32_t size;
+} mote_lrn_params;
+
+/* Det has no parameters: X [..., M, M] float32 -> Y [...], the determinant of each matrix (LU
+ * with partial pivoting on a copy in the op's scratch, M * M floats; an empty matrix gives 1). */
+
+typedef enum mote_grid_sample_mode {
+  MOTE_GRID_LINEAR = 0,   /* ONNX "bilinear" (opset 16) / "linear" */
+  MOTE_GRID_NEAREST = 1,  /* rounds half to even */
+  MOTE_GRID_CUBIC = 2     /* ONNX "bicubic" / "cubic": Keys' kernel with a = -0.75, 4 x 4 taps */
+} mote_grid_sample_mode;
+
+typedef enum mote_grid_sample_padding {
+  MOTE_GRID_ZEROS = 0,      /* taps outside the input read 0 */
+  MOTE_GRID_BORDER = 1,     /* coordinates and taps clamped to the edge */
+  MOTE_GRID_REFLECTION = 2  /* coordinates and taps reflected at the borders (the pixel edges,
+                               or the outer pixel centres with align_corners) */
+} mote_grid_sample_padding;
+
+/* GridSample (2-D): X [N, C, H, W] float32, GRID [N, H_out, W_out, 2] float32 holding (x, y) in
+ * [-1, 1] -> Y [N, C, H_out, W_out]. -1 and 1 are the outer pixel edges, or the outer pixel
+ * centres with align_corners. The grid is run-time data: a NaN coordinate samples as -1 would,
+ * and coordinates are clamped to a few pixels outside the input before sampling (where zeros
+ * padding reads only zeros, as it would any farther out), so every tap stays defined. */
+typedef struct mote_grid_sample_params {
+  int32_t mode;           /* mote_grid_sample_mode */
+  int32_t padding;        /* mote_grid_sample_padding */
+  int32_t align_corners;  /* 0 or 1 */
+} mote_grid_sample_params;
 
 /* ---- int8 (docs/quantization.md is the normative description) ----------------------------
  * real = scale * (q - zero_point). Requantisation multiplies an int32 accumulator by a Q31

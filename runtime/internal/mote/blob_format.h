@@ -61,7 +61,9 @@ typedef struct mote_meta_record {
   uint32_t source_hash_hi;
   uint32_t kernel_sets; /* since 1.2: the MOTE_SET_* bits whose kernels' scratch the plan holds
                            (mote convert --target); 0 in older blobs: the reference set only */
-  uint32_t reserved;
+  uint32_t narrowed;    /* the float64 tensors of the source model that the converter narrowed
+                           to float32 (mote convert --narrow-double); 0 otherwise and in blobs
+                           written before it (the word was reserved, always 0) */
 } mote_meta_record;
 
 /* Kernel sets, one bit each. Every op's scratch in the plan is the largest any of the blob's
@@ -83,6 +85,9 @@ typedef enum mote_storage {
 #define MOTE_TENSOR_FLAG_OUTPUT 2u
 #define MOTE_TENSOR_FLAG_STATE 4u /* since 1.2: a graph input carried from run to run (zeroed by
                                      a new session and by reset_state) */
+#define MOTE_TENSOR_FLAG_NARROWED 8u /* a graph input/output that the source model has as float64:
+                                        the blob takes and gives it as float32 (mote convert
+                                        --narrow-double); informative, the runtime ignores it */
 
 typedef struct mote_tensor_record {
   uint32_t name;    /* string offset or MOTE_NONE */

@@ -66,6 +66,7 @@ float unary_f32(int32_t code, const mote_unary_params& p, float x) {
       return 0.5f * x * (1.0f + erff(x * 0.7071067811865476f));
     case MOTE_OP_MISH: return x * tanhf(x > 30.0f ? x : log1pf(expf(x)));
     case MOTE_OP_SILU: return x >= 0.0f ? x / (1.0f + expf(-x)) : x * expf(x) / (1.0f + expf(x));  // x * Sigmoid(x)
+    case MOTE_OP_SHRINK: return x < -p.alpha ? x + p.beta : (x > p.alpha ? x - p.beta : 0.0f);  // NaN gives 0
     default: return x;  // IDENTITY
   }
 }
