@@ -7,7 +7,8 @@
 //   build/bin/mote_x86_kernel_bench [--benchmark_filter=avx512] [--benchmark_min_time=0.2]
 //
 // Each case goes through mote::op_run as a session would, with the level forced
-// (kernels/x86/cpu.h), so the figures include the routing and the epilogues.
+// (kernels/x86/cpu.h) and the scratch a plan would give it, so the figures include the routing
+// and the epilogues.
 #include <benchmark/benchmark.h>
 #include <immintrin.h>
 
@@ -28,7 +29,8 @@ struct ConvCase {
   int32_t c, m, h, w, k, stride, group;
 };
 
-// MobileNetV2's heaviest layers, a ResNet-18 3x3 and the first (stem) convolution.
+// MobileNetV2's heaviest layers, ResNet-18 3x3s (the int8 ones of 256 and 512 channels split k)
+// and the first (stem) convolution.
 const ConvCase kConvs[] = {
     {"stem3x3s2_3x32_224", 3, 32, 224, 224, 3, 2, 1},
     {"pw_16x96_112", 16, 96, 112, 112, 1, 1, 1},
@@ -44,12 +46,31 @@ const ConvCase kConvs[] = {
     {"dw3x3s1_144_56", 144, 144, 56, 56, 3, 1, 144},
     {"dw3x3s1_576_14", 576, 576, 14, 14, 3, 1, 576},
     {"dw3x3s1_960_7", 960, 960, 7, 7, 3, 1, 960},
+    {"dw5x5s1_576_7", 576, 576, 7, 7, 5, 1, 576},
+    {"dw5x5s2_240_28", 240, 240, 28, 28, 5, 2, 240},
     {"conv3x3_64x64_56", 64, 64, 56, 56, 3, 1, 1},
+    {"conv3x3_256x256_14", 256, 256, 14, 14, 3, 1, 1},
+    {"conv3x3_512x512_7", 512, 512, 7, 7, 3, 1, 1},
 };
 
 struct Buffers {
-  std::vector<uint8_t> x, w, b, mult, shift, y;
+  std::vector<uint8_t> x, w, b, mult, shift, y, scratch;
 };
+
+// The scratch the plan would give the op: the larger of the reference's and the kernel set's.
+bool give_scratch(mote::OpArgs& a, Buffers& b) {
+  mote::TensorView inferred[1];
+  uint32_t bytes = 0;
+  if (mote::op_infer(a, inferred, &bytes) != mote::Status::kOk) return false;
+  const uint32_t kernel = mote::kernel_set_scratch_bytes(a);
+  if (kernel > bytes) bytes = kernel;
+  b.scratch.assign(size_t(bytes) + 16, 0);
+  // A 16-byte aligned start, as in the arena.
+  const uintptr_t at = reinterpret_cast<uintptr_t>(b.scratch.data());
+  a.scratch = b.scratch.data() + ((16 - at % 16) % 16);
+  a.scratch_bytes = bytes;
+  return true;
+}
 
 int64_t conv_macs(const ConvCase& c) {
   const int64_t oh = (c.h + 2 * (c.k / 2) - c.k) / c.stride + 1, ow = (c.w + 2 * (c.k / 2) - c.k) / c.stride + 1;
@@ -129,6 +150,10 @@ void run_conv(benchmark::State& state, Level level, const ConvCase& cc, bool int
                  nullptr,
                  0,
                  &diag};
+  if (!give_scratch(a, b)) {
+    state.SkipWithError(text);
+    return;
+  }
   for (auto _ : state) {
     if (mote::op_run(a) != mote::Status::kOk) {
       state.SkipWithError(text);
@@ -159,6 +184,10 @@ void run_fc(benchmark::State& state, Level level) {
   char text[128];
   mote::Diag diag(text, sizeof text);
   mote::OpArgs a{MOTE_OP_GEMM, &p, uint32_t(sizeof p), in, 3, &out, 1, nullptr, 0, &diag};
+  if (!give_scratch(a, b)) {
+    state.SkipWithError(text);
+    return;
+  }
   for (auto _ : state) {
     if (mote::op_run(a) != mote::Status::kOk) {
       state.SkipWithError(text);
@@ -167,6 +196,40 @@ void run_fc(benchmark::State& state, Level level) {
     benchmark::ClobberMemory();
   }
   state.counters["GFLOP/s"] = benchmark::Counter(2.0 * K * N * 1e-9, benchmark::Counter::kIsIterationInvariantRate);
+}
+
+// ResNet-18's MaxPool: [1, 64, 112, 112], 3x3, stride 2, padding 1.
+void run_pool(benchmark::State& state, Level level, bool int8) {
+  if (!mote::x86::force(level)) {
+    state.SkipWithError("level not supported by this CPU");
+    return;
+  }
+  std::mt19937 rng(11);
+  const int32_t c = 64, h = 112, o = 56, es = int8 ? 1 : 4;
+  Buffers b;
+  fill(b.x, size_t(c) * h * h * es, !int8, rng);
+  b.y.assign(size_t(c) * o * o * es, 0);
+  const int32_t dt = int8 ? MOTE_I8 : MOTE_F32;
+  mote::TensorView in[1] = {{b.x.data(), dt, 4, {1, c, h, h}}};
+  mote::TensorView out{b.y.data(), dt, 4, {1, c, o, o}};
+  mote_pool_params p{};
+  p.spatial_rank = 2;
+  for (int d = 0; d < 2; ++d) p.kernel[d] = 3, p.stride[d] = 2, p.dilation[d] = 1, p.pad_begin[d] = p.pad_end[d] = 1;
+  char text[128];
+  mote::Diag diag(text, sizeof text);
+  mote::OpArgs a{MOTE_OP_MAX_POOL, &p, uint32_t(sizeof p), in, 1, &out, 1, nullptr, 0, &diag};
+  if (!give_scratch(a, b)) {
+    state.SkipWithError(text);
+    return;
+  }
+  for (auto _ : state) {
+    if (mote::op_run(a) != mote::Status::kOk) {
+      state.SkipWithError(text);
+      return;
+    }
+    benchmark::ClobberMemory();
+  }
+  state.counters["Gelem/s"] = benchmark::Counter(double(c) * o * o * 9 * 1e-9, benchmark::Counter::kIsIterationInvariantRate);
 }
 
 // The machine's float peak at a level: 12 independent chains of multiply-adds in registers
@@ -218,6 +281,8 @@ int register_all() {
       benchmark::RegisterBenchmark(("f32/" + lv + "/" + c.name).c_str(), run_conv, level, c, false);
     }
     benchmark::RegisterBenchmark(("f32/" + lv + "/fc_1280x1000").c_str(), run_fc, level);
+    benchmark::RegisterBenchmark(("f32/" + lv + "/maxpool3x3s2_64_112").c_str(), run_pool, level, false);
+    benchmark::RegisterBenchmark(("s8/" + lv + "/maxpool3x3s2_64_112").c_str(), run_pool, level, true);
     for (const ConvCase& c : kConvs) {
       benchmark::RegisterBenchmark(("s8/" + lv + "/" + c.name).c_str(), run_conv, level, c, true);
     }

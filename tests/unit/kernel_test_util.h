@@ -60,8 +60,11 @@ inline mote::Status run_op(int32_t code, const P& params, std::vector<Buf*> ins,
     b.view.data = b.bytes.data();
     out_views.push_back(b.view);
   }
-  std::vector<uint8_t> scratch(scratch_bytes + 16);
+  // The scratch the plan would give: the larger of the reference's and this runtime's kernel set's.
   args.out = out_views.data();
+  const uint32_t kernel_scratch = mote::kernel_set_scratch_bytes(args);
+  if (kernel_scratch > scratch_bytes) scratch_bytes = kernel_scratch;
+  std::vector<uint8_t> scratch(scratch_bytes + 16);
   args.scratch = scratch.data();
   args.scratch_bytes = scratch_bytes;
   return mote::op_run(args);

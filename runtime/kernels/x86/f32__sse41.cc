@@ -6,4 +6,4 @@
 #include "f32_dwconv.inc"
 #include "f32_conv_direct.inc"
 #include "f32_eltwise.inc"
-#include "../simd_conv2d.h"
+#include "f32_conv.inc"

@@ -9,9 +9,10 @@
 // (TensorView::numel, say), and a CPU without AVX-512 would then fault in generic code.
 //
 // The kernels read exactly what the reference kernels read (NCHW tensors, the blob's weight
-// layout) and take no scratch from the plan: their buffers are on the stack, at most
-// kConvPanelBytes + a few KB per op. So the same blob runs on every level and on every other
-// target, and the arena plan stays the converter's.
+// layout), and take their working memory (panels, bands, mask tables) from the op's scratch in
+// the arena plan, laid out by the level's plan (kernels/x86/plan.h), which scratch.cc sizes the
+// scratch with for every level: nothing larger than a register tile is on the stack. So the same
+// blob runs on every level and on every other target it was planned for.
 #ifndef MOTE_KERNELS_X86_LEVEL_H
 #define MOTE_KERNELS_X86_LEVEL_H
 
@@ -31,6 +32,8 @@
 #include "../s8_epilogue.h"
 #include "cpu.h"
 #include "mote/kernel.h"
+#include "plan.h"
+#include "tiles.h"
 
 #if MOTE_X86_LEVEL == 1
 #pragma GCC target("sse4.1")
@@ -247,23 +250,25 @@ inline void copy_floats(float* dst, const float* src, int32_t n) { memcpy(dst, s
 inline void zero_floats(float* dst, int32_t n) { memset(dst, 0, size_t(n) * sizeof(float)); }
 
 // ---- float32 kernels (f32__<level>.cc) ------------------------------------------------------
+static_assert(sizeof(vf) == sizeof(float) * x86::Tiles<MOTE_X86_LEVEL>::kW, "kernels/x86/tiles.h: vector width");
+#if MOTE_X86_LEVEL >= 2
+static_assert(sizeof(vmask) == x86::Tiles<MOTE_X86_LEVEL>::kMaskBytes, "kernels/x86/tiles.h: mask size");
+#endif
 
 // C[i, j] = act(bias[i] + sum_k A[i, k] * B[k, j]); row-major with leading dimensions; bias may
 // be null. With `accumulate`, C's values take the place of the bias (a product split along k).
+// `work`: K x x86::gemm_dot_columns<level>(N, K) floats of scratch (none when that is 0).
 void f32_gemm_nn(int32_t M, int32_t N, int32_t K, const float* A, int32_t lda, const float* B, int32_t ldb, float* C,
-                 int32_t ldc, const float* bias, const mote_act& act, bool accumulate = false);
+                 int32_t ldc, const float* bias, const mote_act& act, bool accumulate, float* work);
 // C[i, j] = sum_k A[i, k] * B[j, k] (B transposed: both operands contiguous along k).
 void f32_gemm_nt(int32_t M, int32_t N, int32_t K, const float* A, int32_t lda, const float* B, int32_t ldb, float* C,
                  int32_t ldc);
 
-// Conv over NCHW (kernels/simd_conv2d.h over f32_gemm_nn): 1x1 stride-1 unpadded as a GEMM
-// reading X in place, anything else over im2col panels of kConvPanelBytes on the stack.
-// Depthwise (group == C == M, horizontal stride 1 or 2): bands of padded rows in kBandBytes.
-constexpr uint32_t kConvPanelBytes = 64 * 1024;
-constexpr uint32_t kBandBytes = 32 * 1024;
-Status f32_conv2d_1x1(const OpArgs& a, const ConvShape& g);
-Status f32_conv2d(const OpArgs& a, const ConvShape& g);
-Status f32_dwconv2d(const OpArgs& a, const ConvShape& g);
+// Conv over NCHW, the variant and its scratch from x86::f32_conv_plan (f32_conv.inc): 1x1
+// stride-1 unpadded as a GEMM reading X in place; depthwise (group == C == M) read in place with
+// tap masks or, at SSE4.1, through bands of padded rows; few taps (a stem) directly; anything
+// else over im2col panels. kUnsupportedOp for the shapes the plan leaves to the reference.
+Status f32_conv(const OpArgs& a);
 // Element-wise and pooling ops (f32_eltwise.inc): unary activations, broadcast binary ops,
 // MaxPool (AVX2/AVX-512) and GlobalAveragePool. kUnsupportedOp for anything else.
 Status f32_extra_routes(const OpArgs& a);
@@ -275,9 +280,10 @@ using s8::s8_epilogue;
 Status s8_conv2d_1x1(const OpArgs& a, const ConvShape& g, const Epilogue& e, int32_t in_zp);
 Status s8_conv2d(const OpArgs& a, const ConvShape& g, const Epilogue& e, int32_t in_zp);
 Status s8_dwconv2d(const OpArgs& a, const ConvShape& g, const Epilogue& e, int32_t in_zp);
-// QMatMul rows: Y[i, j] for A [rows, K] (a_zp) times B [K, N] (int8, zero point 0).
-void s8_gemm(int32_t rows, int32_t N, int32_t K, const int8_t* A, int32_t a_zp, const int8_t* B, const Epilogue& e,
-             int64_t out_base);
+// QMatMul rows: Y[i, j] for A [rows, K] (a_zp) times B [K, N] (int8, zero point 0), with the
+// plan x86::s8_gemm_plan<level>(rows, N, K) and its scratch (64-byte aligned).
+void s8_gemm(const x86::S8GemmPlan& plan, int32_t rows, int32_t N, int32_t K, const int8_t* A, int32_t a_zp,
+             const int8_t* B, const Epilogue& e, int64_t out_base, char* scratch);
 
 }  // namespace MOTE_SIMD_NS
 }  // namespace mote

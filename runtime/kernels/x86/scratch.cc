@@ -1,11 +1,43 @@
 // The scratch the x86 kernels take from the arena plan for an op (mote/kernel.h). Portable:
 // compiled into every build, whatever its kernel set, so the converter can plan for this set.
+// The level (SSE4.1, AVX2, AVX-512) is picked at run time, so an op gets the most any level's
+// plan (kernels/x86/plan.h: the same decisions the kernels make) needs.
 #include "mote/kernel.h"
+#include "plan.h"
 
 namespace mote {
 namespace x86 {
+namespace {
 
-uint32_t scratch_bytes(const OpArgs&) { return 0; }
+template <int L>
+uint64_t level_bytes(const OpArgs& a) {
+  switch (a.code) {
+    case MOTE_OP_CONV: return f32_conv_plan<L>(a).bytes;
+    case MOTE_OP_GEMM: return gemm_plan<L>(a).bytes;
+    case MOTE_OP_MATMUL: return matmul_plan<L>(a).bytes;
+    // Weight zero points are data: the plan assumes the optimised route (all zero).
+    case MOTE_OP_QCONV: return s8_qconv_bytes<L>(a);
+    case MOTE_OP_QMATMUL: {
+      const QMatMulPlan p = qmatmul_plan<L>(a);
+      return p.run ? p.gemm.bytes : 0;
+    }
+    case MOTE_OP_MAX_POOL: {
+      const uint64_t f = f32_maxpool_plan<L>(a).bytes, s = s8_maxpool_plan<L>(a).bytes;
+      return f > s ? f : s;
+    }
+    default: return 0;  // element-wise ops and GlobalAveragePool: no scratch
+  }
+}
+
+}  // namespace
+
+uint32_t scratch_bytes(const OpArgs& a) {
+  uint64_t most = level_bytes<1>(a);
+  const uint64_t avx2 = level_bytes<2>(a), avx512 = level_bytes<3>(a);
+  most = avx2 > most ? avx2 : most;
+  most = avx512 > most ? avx512 : most;
+  return most > 0xFFFFFFFFu ? 0xFFFFFFFFu : uint32_t(most);
+}
 
 }  // namespace x86
 }  // namespace mote
