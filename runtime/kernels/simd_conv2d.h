@@ -5,11 +5,19 @@
 //
 //   1x1, stride 1, no padding: per image and group, Y[M, HW] = W[M, C] X[C, HW], the set's GEMM
 //   reading X where it lies (no im2col, no scratch).
-//   anything else: the same GEMM over the im2col matrix, unrolled one panel (kPanelDepth rows of
-//   (c, kh, kw) x kPanelColumns output positions, zeros for padding) at a time into a buffer on
-//   the stack; output positions run across output rows, so small maps (7x7) fill the tiles.
+//   anything else: the same GEMM over the im2col matrix, unrolled one panel (rows of (c, kh, kw)
+//   x up to 64 output positions, zeros for padding) at a time; output positions run across
+//   output rows, so small maps (7x7) fill the tiles.
+//
+// A set that defines MOTE_SIMD_SCRATCH (kernels/simd_dispatch.h) takes the panel and its GEMM's
+// working memory from the op's scratch (drivers/conv_panel.h, sized to the op: its scratch
+// function returns the same layout); any other keeps a panel of kConvPanelBytes on the stack.
 #ifndef MOTE_SIMD_NS
 #error "define MOTE_SIMD_NS (the kernel set's namespace) before including simd_conv2d.h"
+#endif
+
+#ifdef MOTE_SIMD_SCRATCH
+#include "drivers/conv_panel.h"
 #endif
 
 namespace mote {
@@ -23,10 +31,17 @@ Status f32_conv2d_1x1(const OpArgs& a, const ConvShape& g) {
   const mote_act& act = a.p<mote_conv_params>().act;
   const int32_t cg = g.c / g.group, mg = g.m / g.group;
   const int32_t plane = g.oh * g.ow;
+#ifdef MOTE_SIMD_SCRATCH
+  if (!drivers::scratch_holds(a, drivers::conv_pointwise_layout<Tiles>(g))) return Status::kArenaTooSmall;
+#endif
   for (int32_t n = 0; n < g.n; ++n) {
     for (int32_t grp = 0; grp < g.group; ++grp) {
       f32_gemm_nn(mg, plane, cg, w + int64_t(grp) * mg * cg, cg, x + (int64_t(n) * g.c + grp * cg) * plane, plane,
-                  y + (int64_t(n) * g.m + grp * mg) * plane, plane, bias ? bias + grp * mg : nullptr, act);
+                  y + (int64_t(n) * g.m + grp * mg) * plane, plane, bias ? bias + grp * mg : nullptr, act
+#ifdef MOTE_SIMD_SCRATCH
+                  , false, static_cast<float*>(a.scratch)
+#endif
+      );
     }
   }
   return Status::kOk;
@@ -35,18 +50,18 @@ Status f32_conv2d_1x1(const OpArgs& a, const ConvShape& g) {
 namespace {
 
 constexpr int32_t kPanelColumns = 64;  // output positions per panel
-constexpr int32_t kPanelDepth = int32_t(kConvPanelBytes / sizeof(float)) / kPanelColumns;  // rows of k
 
 // Unrolls rows [k0, k0 + depth) of the im2col matrix of one image and group (row k = (c, kh, kw)
 // of the weights, column p = an output position) for columns [p0, p0 + count) into `panel`
-// (row stride kPanelColumns), zeros where a tap falls in the padding. Runs along output rows.
-void pack_panel(const ConvShape& g, const float* x, int32_t k0, int32_t depth, int32_t p0, int32_t count, float* panel) {
+// (row stride `stride`), zeros where a tap falls in the padding. Runs along output rows.
+void pack_panel(const ConvShape& g, const float* x, int32_t k0, int32_t depth, int32_t p0, int32_t count, float* panel,
+                int32_t stride) {
   const int32_t taps = g.kh * g.kw;
   for (int32_t r = 0; r < depth; ++r) {
     const int32_t k = k0 + r;
     const int32_t c = k / taps, kh = (k % taps) / g.kw, kw = k % g.kw;
     const float* xc = x + int64_t(c) * g.ih * g.iw;
-    float* row = panel + r * kPanelColumns;
+    float* row = panel + r * stride;
     int32_t p = p0;
     const int32_t end = p0 + count;
     while (p < end) {
@@ -96,7 +111,16 @@ Status f32_conv2d(const OpArgs& a, const ConvShape& g) {
   // A set with a direct form for some shapes (x86: few taps, the stem of image models) tries it first.
   if (f32_conv2d_direct(a, g) == Status::kOk) return Status::kOk;
 #endif
-  alignas(16) float panel[kPanelDepth * kPanelColumns];
+#ifdef MOTE_SIMD_SCRATCH
+  const drivers::ConvPanelLayout l = drivers::conv_panel_layout<Tiles>(g);
+  if (!drivers::scratch_holds(a, l.scratch)) return Status::kArenaTooSmall;
+  float* panel = drivers::scratch_at<float>(a, l.panel_at);
+  float* work = drivers::scratch_at<float>(a, l.work_at);
+  const int32_t stride = l.stride, panel_depth = l.depth;
+#else
+  constexpr int32_t stride = kPanelColumns, panel_depth = int32_t(kConvPanelBytes / sizeof(float)) / kPanelColumns;
+  alignas(16) float panel[panel_depth * kPanelColumns];
+#endif
   for (int32_t n = 0; n < g.n; ++n) {
     for (int32_t grp = 0; grp < g.group; ++grp) {
       const float* xg = x + (int64_t(n) * g.c + grp * cg) * g.ih * g.iw;
@@ -105,11 +129,15 @@ Status f32_conv2d(const OpArgs& a, const ConvShape& g) {
       float* yg = y + (int64_t(n) * g.m + grp * mg) * plane;
       for (int32_t p0 = 0; p0 < plane; p0 += kPanelColumns) {
         const int32_t count = plane - p0 < kPanelColumns ? plane - p0 : kPanelColumns;
-        for (int32_t k0 = 0; k0 < K; k0 += kPanelDepth) {
-          const int32_t depth = K - k0 < kPanelDepth ? K - k0 : kPanelDepth;
-          pack_panel(g, xg, k0, depth, p0, count, panel);
+        for (int32_t k0 = 0; k0 < K; k0 += panel_depth) {
+          const int32_t depth = K - k0 < panel_depth ? K - k0 : panel_depth;
+          pack_panel(g, xg, k0, depth, p0, count, panel, stride);
           const bool last = k0 + depth == K;
-          f32_gemm_nn(mg, count, depth, wg + k0, K, panel, kPanelColumns, yg + p0, plane, bg, last ? act : none, k0 > 0);
+          f32_gemm_nn(mg, count, depth, wg + k0, K, panel, stride, yg + p0, plane, bg, last ? act : none, k0 > 0
+#ifdef MOTE_SIMD_SCRATCH
+                      , work
+#endif
+          );
         }
       }
     }

@@ -9,13 +9,17 @@
 // names another (the x86 levels each define one; kernels/x86/dispatch.cc picks among them). A
 // runtime built for given models (MOTE_OP_CONFIG) leaves out the families they do not use.
 // A set without float kernels defines MOTE_SIMD_NO_F32 (Arm DSP), one without int8 kernels
-// MOTE_SIMD_NO_S8. The int8 shape decisions are simd_route.h's, which the sets' portable scratch
-// functions share.
+// MOTE_SIMD_NO_S8; one whose s8_gemm takes at most some K defines MOTE_SIMD_S8_GEMM_MAX_K.
+// The decisions themselves are kernels/simd_route.h, portable, so that the sets' scratch
+// functions size the scratch of the kernel chosen here.
+//
+// A set whose f32_gemm_nn takes working memory defines MOTE_SIMD_SCRATCH and offers
+// MOTE_SIMD_NS::Tiles::gemm_work_floats(M, N, K) (portable, kernels/<isa>/tiles.h): its
+// f32_gemm_nn then takes a trailing `float* work` of that many floats, the op's scratch here
+// (kernels/simd_conv2d.h places it after the im2col panel). Without it, f32_gemm_nn takes none.
 #ifndef MOTE_SIMD_NS
 #error "define MOTE_SIMD_NS (the kernel set's namespace) before including simd_dispatch.h"
 #endif
-
-#include "simd_route.h"
 
 #ifdef MOTE_OP_CONFIG
 #include MOTE_OP_CONFIG
@@ -24,40 +28,54 @@
 #define MOTE_SIMD_FAMILY(family) true
 #endif
 
+#include "simd_route.h"
+#ifdef MOTE_SIMD_SCRATCH
+#include "drivers/conv_panel.h"
+#endif
+
 namespace mote {
 namespace MOTE_SIMD_NS {
 namespace {
 
 #ifndef MOTE_SIMD_NO_F32
-Status conv(const OpArgs& a) {
-  if (a.in[0].dtype != MOTE_F32 || a.in[1].dtype != MOTE_F32) return Status::kUnsupportedOp;
-  const ConvShape g = conv_shape(a);
-  // Every output channel reading its own input channel (one channel included) is depthwise.
-  if (g.group == g.c && g.m == g.c) return f32_dwconv2d(a, g);
-  if (g.kh == 1 && g.kw == 1 && g.sh == 1 && g.sw == 1 && g.oh == g.ih && g.ow == g.iw && g.ph == 0 && g.pw == 0) {
-    return f32_conv2d_1x1(a, g);
+// C [M, N] = act(A [M, K] B [K, N]) through the set's f32_gemm_nn.
+Status gemm_nn(const OpArgs& a, int32_t M, int32_t N, int32_t K, const float* A, const float* B, float* y,
+               const mote_act& act) {
+#ifdef MOTE_SIMD_SCRATCH
+  if (!drivers::scratch_holds(a, drivers::gemm_work_layout<Tiles>(M, N, K))) return Status::kArenaTooSmall;
+  f32_gemm_nn(M, N, K, A, K, B, N, y, N, nullptr, act, false, static_cast<float*>(a.scratch));
+#else
+  (void)a;
+  f32_gemm_nn(M, N, K, A, K, B, N, y, N, nullptr, act);
+#endif
+  return Status::kOk;
+}
+
+Status conv(const OpArgs& a, const simd::Route& r) {
+  switch (r.kernel) {
+    case simd::Kernel::kConvDepthwise: return f32_dwconv2d(a, r.g);
+    case simd::Kernel::kConvPointwise: return f32_conv2d_1x1(a, r.g);
+    default: return f32_conv2d(a, r.g);
   }
-  return f32_conv2d(a, g);
 }
 
 // Y = act(alpha * op(A) op(B) + beta * C): the product here, the epilogue as the reference has it.
-Status gemm(const OpArgs& a) {
+Status gemm(const OpArgs& a, const simd::Route& r) {
   const mote_gemm_params& p = a.p<mote_gemm_params>();
-  if (p.trans_a) return Status::kUnsupportedOp;
   const TensorView& Y = a.out[0];
-  const int32_t M = Y.dims[0], N = Y.dims[1], K = a.in[0].dims[1];
+  const int32_t M = r.rows, N = r.N, K = r.K;
   const float* A = a.in[0].as<float>();
   const float* B = a.in[1].as<float>();
   float* y = Y.as<float>();
   const bool has_c = a.num_in == 3 && a.in[2].present();
   const mote_act none{MOTE_ACT_NONE, 0.0f, 0.0f};
-  if (p.trans_b) {
+  if (r.kernel == simd::Kernel::kGemmNT) {
     f32_gemm_nt(M, N, K, A, K, B, K, y, N);
   } else {
     // The common Gemm (alpha 1, no C) takes its activation in the product's epilogue.
     const bool plain = p.alpha == 1.0f && !has_c;
-    f32_gemm_nn(M, N, K, A, K, B, N, y, N, nullptr, plain ? p.act : none);
-    if (plain) return Status::kOk;
+    const Status st = gemm_nn(a, M, N, K, A, B, y, plain ? p.act : none);
+    if (st != Status::kOk || plain) return st;
   }
   int64_t cs[MOTE_MAX_RANK] = {0, 0};
   const float* c = nullptr;
@@ -76,32 +94,16 @@ Status gemm(const OpArgs& a) {
   return Status::kOk;
 }
 
-// MatMul against one shared matrix (B of rank <= 2: all of A's rows in one GEMM), or batch by
-// batch when A and B carry the same batch dimensions. Other broadcasts go to the reference.
-Status matmul(const OpArgs& a) {
-  const TensorView& A = a.in[0];
-  const TensorView& B = a.in[1];
-  const int32_t M = A.rank > 1 ? A.dims[A.rank - 2] : 1;
-  const int32_t K = A.dims[A.rank - 1];
-  const int32_t N = B.rank > 1 ? B.dims[B.rank - 1] : 1;
+// MatMul against one shared matrix (all of A's rows in one GEMM), or batch by batch.
+Status matmul(const OpArgs& a, const simd::Route& r) {
   const mote_act& act = a.p<mote_matmul_params>().act;
-  const float* pa = A.as<float>();
-  const float* pb = B.as<float>();
+  const float* pa = a.in[0].as<float>();
+  const float* pb = a.in[1].as<float>();
   float* y = a.out[0].as<float>();
-  if (B.rank <= 2) {
-    const int64_t rows = A.numel() / (K ? K : 1);
-    if (rows > 0x7FFFFFFF) return Status::kUnsupportedOp;
-    f32_gemm_nn(int32_t(rows), N, K, pa, K, pb, N, y, N, nullptr, act);
-    return Status::kOk;
-  }
-  if (A.rank != B.rank) return Status::kUnsupportedOp;
-  int64_t batch = 1;
-  for (int32_t d = 0; d < A.rank - 2; ++d) {
-    if (A.dims[d] != B.dims[d]) return Status::kUnsupportedOp;
-    batch *= A.dims[d];
-  }
-  for (int64_t b = 0; b < batch; ++b) {
-    f32_gemm_nn(M, N, K, pa + b * M * K, K, pb + b * K * N, N, y + b * M * N, N, nullptr, act);
+  const int64_t M = r.rows, N = r.N, K = r.K;
+  for (int64_t b = 0; b < r.calls; ++b) {
+    const Status st = gemm_nn(a, r.rows, r.N, r.K, pa + b * M * K, pb + b * K * N, y + b * M * N, act);
+    if (st != Status::kOk) return st;
   }
   return Status::kOk;
 }
@@ -109,58 +111,26 @@ Status matmul(const OpArgs& a) {
 #endif  // MOTE_SIMD_NO_F32
 
 #ifndef MOTE_SIMD_NO_S8  // a set without int8 kernels yet leaves QConv/QMatMul to the reference
-// Weight zero points other than 0 (rare: the converter's weights are symmetric) stay with the
-// reference; the int8 kernels multiply the weights as they are.
-bool zero_points_zero(const OpArgs& a, int32_t k) {
-  if (a.num_in <= k || !a.in[k].present()) return true;
-  const TensorView& zp = a.in[k];
-  if (!zp.data) return false;
-  const int64_t n = zp.numel();
-  for (int64_t i = 0; i < n; ++i) {
-    if (zp.as<int32_t>()[i] != 0) return false;
-  }
-  return true;
-}
-
-Status qconv(const OpArgs& a) {
-  if (!zero_points_zero(a, 5)) return Status::kUnsupportedOp;
+Status qconv(const OpArgs& a, const simd::Route& r) {
   const mote_qconv_params& p = a.p<mote_qconv_params>();
-  const ConvShape g = conv_shape(a);
   const Epilogue e = s8_epilogue(a, p.out_zp, p.act_min, p.act_max);
-  switch (qconv_kind(g)) {
-    case QConvKind::kDepthwise: return s8_dwconv2d(a, g, e, p.in_zp);
-    case QConvKind::kPointwise: {
-      const Status st = s8_conv2d_1x1(a, g, e, p.in_zp);
-      if (st != Status::kUnsupportedOp) return st;  // too many channels for its buffer: the general one
-      break;
-    }
-    default: break;
+  if (r.kernel == simd::Kernel::kQConvDepthwise) return s8_dwconv2d(a, r.g, e, p.in_zp);
+  if (r.kernel == simd::Kernel::kQConvPointwise) {
+    const Status st = s8_conv2d_1x1(a, r.g, e, p.in_zp);
+    if (st != Status::kUnsupportedOp) return st;  // a set's 1x1 kernel may decline: the general one
   }
-  return s8_conv2d(a, g, e, p.in_zp);
+  return s8_conv2d(a, r.g, e, p.in_zp);
 }
 
 // QMatMul against one shared B (no batch, or batch dimensions all 1): all of A's rows in one
-// product; or batch by batch when A and B carry the same batch dimensions. Other broadcasts go
-// to the reference.
-Status qmatmul(const OpArgs& a) {
-  if (!zero_points_zero(a, 5)) return Status::kUnsupportedOp;
+// product; or batch by batch when A and B carry the same batch dimensions.
+Status qmatmul(const OpArgs& a, const simd::Route& r) {
   const mote_qmatmul_params& p = a.p<mote_qmatmul_params>();
-  const TensorView& A = a.in[0];
-  const TensorView& B = a.in[1];
-  const int32_t M = A.dims[A.rank - 2], K = A.dims[A.rank - 1], N = B.dims[B.rank - 1];
-  const QMatMulKind kind = qmatmul_kind(a);
-  if (kind == QMatMulKind::kReference) return Status::kUnsupportedOp;
   const Epilogue e = s8_epilogue(a, p.out_zp, p.act_min, p.act_max);
-  if (kind == QMatMulKind::kShared) {
-    const int32_t rows = int32_t(K ? A.numel() / K : int64_t(M));
-    s8_gemm(rows, N, K, A.as<int8_t>(), p.a_zp, B.as<int8_t>(), e, 0);
-    return Status::kOk;
-  }
-  int64_t b_batch = 1;
-  for (int32_t d = 0; d < B.rank - 2; ++d) b_batch *= B.dims[d];
-  for (int64_t b = 0; b < b_batch; ++b) {
-    s8_gemm(M, N, K, A.as<int8_t>() + b * M * K, p.a_zp, B.as<int8_t>() + b * K * N, e, b * M * N);
-  }
+  const int8_t* A = a.in[0].as<int8_t>();
+  const int8_t* B = a.in[1].as<int8_t>();
+  const int64_t M = r.rows, N = r.N, K = r.K;
+  for (int64_t b = 0; b < r.calls; ++b) s8_gemm(r.rows, r.N, r.K, A + b * M * K, p.a_zp, B + b * K * N, e, b * M * N);
   return Status::kOk;
 }
 
@@ -183,16 +153,45 @@ Status MOTE_SIMD_EXTRA_ROUTES(const OpArgs& a);
 
 Status MOTE_SIMD_ENTRY(const OpArgs& a) {
   using namespace MOTE_SIMD_NS;
-  switch (a.code) {
+#ifdef MOTE_SIMD_S8_GEMM_MAX_K
+  constexpr int32_t kMaxK = MOTE_SIMD_S8_GEMM_MAX_K;
+#else
+  constexpr int32_t kMaxK = 0;
+#endif
+#ifdef MOTE_SIMD_NO_F32
+  constexpr bool kF32 = false;
+#else
+  constexpr bool kF32 = true;
+#endif
+#ifdef MOTE_SIMD_NO_S8
+  constexpr bool kS8 = false;
+#else
+  constexpr bool kS8 = true;
+#endif
+  const simd::Route r = simd::route(a, simd::Features{kF32, kS8, kMaxK});
+  switch (r.kernel) {
 #ifndef MOTE_SIMD_NO_F32
-    case MOTE_OP_CONV: return MOTE_SIMD_FAMILY(conv) ? conv(a) : Status::kUnsupportedOp;
-    case MOTE_OP_GEMM: return MOTE_SIMD_FAMILY(gemm) ? gemm(a) : Status::kUnsupportedOp;
-    case MOTE_OP_MATMUL: return MOTE_SIMD_FAMILY(matmul) ? matmul(a) : Status::kUnsupportedOp;
+    case simd::Kernel::kConvDepthwise:
+    case simd::Kernel::kConvPointwise:
+    case simd::Kernel::kConv: return MOTE_SIMD_FAMILY(conv) ? conv(a, r) : Status::kUnsupportedOp;
+    case simd::Kernel::kGemmNN:
+    case simd::Kernel::kGemmNT: return MOTE_SIMD_FAMILY(gemm) ? gemm(a, r) : Status::kUnsupportedOp;
+    case simd::Kernel::kMatMul: return MOTE_SIMD_FAMILY(matmul) ? matmul(a, r) : Status::kUnsupportedOp;
 #endif
 #ifndef MOTE_SIMD_NO_S8
-    case MOTE_OP_QCONV: return MOTE_SIMD_FAMILY(qconv) ? qconv(a) : Status::kUnsupportedOp;
-    case MOTE_OP_QMATMUL: return MOTE_SIMD_FAMILY(qmatmul) ? qmatmul(a) : Status::kUnsupportedOp;
+    case simd::Kernel::kQConvDepthwise:
+    case simd::Kernel::kQConvPointwise:
+    case simd::Kernel::kQConv: return MOTE_SIMD_FAMILY(qconv) ? qconv(a, r) : Status::kUnsupportedOp;
+    case simd::Kernel::kQMatMul: return MOTE_SIMD_FAMILY(qmatmul) ? qmatmul(a, r) : Status::kUnsupportedOp;
 #endif
+    default: break;
+  }
+  switch (a.code) {
+    case MOTE_OP_CONV:
+    case MOTE_OP_GEMM:
+    case MOTE_OP_MATMUL:
+    case MOTE_OP_QCONV:
+    case MOTE_OP_QMATMUL: return Status::kUnsupportedOp;  // shapes the kernels do not take
 #ifdef MOTE_SIMD_EXTRA_ROUTES
     default: return MOTE_SIMD_EXTRA_ROUTES(a);
 #else

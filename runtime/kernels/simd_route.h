@@ -1,6 +1,16 @@
-// The shape decisions of the int8 routing (simd_dispatch.h), portable: a kernel set's scratch
-// function (kernels/<isa>/scratch.cc, compiled into every build) includes this header and sizes
-// its scratch for the very kernel the routing will pick, from the same functions.
+// Which optimised kernel an op goes to, from its shapes and parameters: the routing of
+// kernels/simd_dispatch.h, portable (no intrinsics), so that the sets' scratch functions
+// (kernels/<isa>/scratch.cc, compiled into every build) size the scratch of exactly the kernel
+// the dispatcher will run. Route::kernel kNone leaves the op to the reference kernels (or to a
+// set's own extra routes). A set's kernel may still decline a routed op for shapes it does not
+// take (its scratch function asks the same portable predicate).
+//
+// The int8 decisions are also offered by kind (qconv_kind, qmatmul_kind), for a set whose
+// scratch function asks them alone.
+//
+// The one decision that depends on data, the weight zero points (kernels multiply the weights
+// as they are: non-zero points go to the reference), assumes zero points while planning (data
+// null), which is the optimised route: the plan then holds its scratch either way.
 #ifndef MOTE_KERNELS_SIMD_ROUTE_H
 #define MOTE_KERNELS_SIMD_ROUTE_H
 
@@ -16,37 +26,154 @@ namespace mote {
 // channels, pixel by pixel) or the general one.
 enum class QConvKind { kDepthwise, kPointwise, kGeneral };
 
-inline QConvKind qconv_kind(const ConvShape& g) {
-  if (g.group == g.c && g.m == g.c && g.group > 1) return QConvKind::kDepthwise;
-  if (g.kh == 1 && g.kw == 1 && g.sh == 1 && g.sw == 1 && g.oh == g.ih && g.ow == g.iw && g.ph == 0 && g.pw == 0) {
-    return QConvKind::kPointwise;
-  }
-  return QConvKind::kGeneral;
-}
-
 // How a QMatMul runs on a set's s8_gemm: all of A's rows against one shared B (no batch, or batch
 // dimensions all 1), batch by batch (A and B carry the same batch dimensions), or on the
 // reference (other broadcasts). Weight zero points, which are data, are the routing's own test.
 enum class QMatMulKind { kShared, kBatched, kReference };
 
-inline QMatMulKind qmatmul_kind(const OpArgs& a) {
-  const TensorView& A = a.in[0];
-  const TensorView& B = a.in[1];
-  const int32_t M = A.dims[A.rank - 2], K = A.dims[A.rank - 1], N = B.dims[B.rank - 1];
-  int64_t b_batch = 1;
-  for (int32_t d = 0; d < B.rank - 2; ++d) b_batch *= B.dims[d];
-  if (b_batch == 1) {
-    const int64_t rows = K ? A.numel() / K : int64_t(M);
-    if (rows > 0x7FFFFFFF || a.out[0].numel() != rows * N) return QMatMulKind::kReference;
-    return QMatMulKind::kShared;
-  }
-  if (A.rank != B.rank) return QMatMulKind::kReference;
-  for (int32_t d = 0; d < A.rank - 2; ++d) {
-    if (A.dims[d] != B.dims[d]) return QMatMulKind::kReference;
-  }
-  return QMatMulKind::kBatched;
+// 1x1, stride 1, unpadded: the product reads the input in place.
+inline bool is_pointwise(const ConvShape& g) {
+  return g.kh == 1 && g.kw == 1 && g.sh == 1 && g.sw == 1 && g.oh == g.ih && g.ow == g.iw && g.ph == 0 && g.pw == 0;
 }
 
+inline QConvKind qconv_kind(const ConvShape& g) {
+  if (g.group == g.c && g.m == g.c && g.group > 1) return QConvKind::kDepthwise;
+  return is_pointwise(g) ? QConvKind::kPointwise : QConvKind::kGeneral;
+}
+
+namespace simd {
+
+enum class Kernel : uint8_t {
+  kNone,
+  kConvDepthwise,   // f32_dwconv2d
+  kConvPointwise,   // f32_conv2d_1x1: 1x1, stride 1, unpadded
+  kConv,            // f32_conv2d
+  kGemmNN,          // f32_gemm_nn (Gemm without trans_a or trans_b)
+  kGemmNT,          // f32_gemm_nt (Gemm with trans_b)
+  kMatMul,          // f32_gemm_nn, `calls` times
+  kQConvDepthwise,  // s8_dwconv2d
+  kQConvPointwise,  // s8_conv2d_1x1 (s8_conv2d if that declines)
+  kQConv,           // s8_conv2d
+  kQMatMul,         // s8_gemm, `calls` times
+};
+
+struct Route {
+  Kernel kernel = Kernel::kNone;
+  ConvShape g{};                // the convolutions
+  int32_t rows = 0, N = 0, K = 0;  // one product: rows x K times K x N
+  int64_t calls = 0;            // products (MatMul batch by batch), each rows x N
+};
+
+// What a set offers (simd_dispatch.h's MOTE_SIMD_NO_F32, MOTE_SIMD_NO_S8, MOTE_SIMD_S8_GEMM_MAX_K).
+struct Features {
+  bool f32, s8;
+  int32_t s8_gemm_max_k;  // 0: any
+};
+
+
+// Weight zero points (input k) all zero, or not known yet (planning).
+inline bool zero_points_zero(const OpArgs& a, int32_t k) {
+  if (a.num_in <= k || !a.in[k].present() || !a.in[k].data) return true;
+  const TensorView& zp = a.in[k];
+  const int64_t n = zp.numel();
+  for (int64_t i = 0; i < n; ++i) {
+    if (zp.as<int32_t>()[i] != 0) return false;
+  }
+  return true;
+}
+
+// A product of A [.., M, K] and B: one product over all of A's rows against a B of rank <= 2 (or
+// whose batch dimensions are all 1, with b_batch_ones), else batch by batch when A and B carry the
+// same batch dimensions; false for any other broadcast.
+inline bool product_shape(const OpArgs& a, bool b_batch_ones, Route* r) {
+  const TensorView& A = a.in[0];
+  const TensorView& B = a.in[1];
+  r->K = A.dims[A.rank - 1];
+  r->N = B.rank > 1 ? B.dims[B.rank - 1] : 1;
+  int64_t b_batch = 1;
+  for (int32_t d = 0; d < B.rank - 2; ++d) b_batch *= B.dims[d];
+  if (B.rank <= 2 || (b_batch_ones && b_batch == 1)) {
+    int64_t rows = 1;  // every row of A: the product of its leading dimensions
+    for (int32_t d = 0; d < A.rank - 1; ++d) rows *= A.dims[d];
+    if (rows > 0x7FFFFFFF) return false;
+    r->rows = int32_t(rows);
+    r->calls = 1;
+    return true;
+  }
+  if (A.rank != B.rank) return false;
+  for (int32_t d = 0; d < A.rank - 2; ++d) {
+    if (A.dims[d] != B.dims[d]) return false;
+  }
+  r->rows = A.dims[A.rank - 2];
+  r->calls = b_batch;
+  return true;
+}
+
+}  // namespace simd
+
+// QMatMul's operands are at least 2-D: one product when B's batch dimensions are all 1, as long
+// as the output holds exactly A's rows x N.
+inline QMatMulKind qmatmul_kind(const OpArgs& a) {
+  simd::Route r;
+  if (!simd::product_shape(a, true, &r) || (r.calls == 1 && a.out[0].numel() != int64_t(r.rows) * r.N)) {
+    return QMatMulKind::kReference;
+  }
+  return r.calls == 1 ? QMatMulKind::kShared : QMatMulKind::kBatched;
+}
+
+namespace simd {
+
+inline Route route(const OpArgs& a, const Features& f) {
+  Route r;
+  switch (a.code) {
+    case MOTE_OP_CONV: {
+      if (!f.f32 || a.in[0].dtype != MOTE_F32 || a.in[1].dtype != MOTE_F32) break;
+      r.g = conv_shape(a);
+      // Every output channel reading its own input channel (one channel included) is depthwise.
+      if (r.g.group == r.g.c && r.g.m == r.g.c) {
+        r.kernel = Kernel::kConvDepthwise;
+      } else {
+        r.kernel = is_pointwise(r.g) ? Kernel::kConvPointwise : Kernel::kConv;
+      }
+      break;
+    }
+    case MOTE_OP_GEMM: {
+      const mote_gemm_params& p = a.p<mote_gemm_params>();
+      if (!f.f32 || p.trans_a) break;
+      r.rows = a.out[0].dims[0];
+      r.N = a.out[0].dims[1];
+      r.K = a.in[0].dims[1];
+      r.calls = 1;
+      r.kernel = p.trans_b ? Kernel::kGemmNT : Kernel::kGemmNN;
+      break;
+    }
+    case MOTE_OP_MATMUL:
+      if (f.f32 && product_shape(a, false, &r)) r.kernel = Kernel::kMatMul;
+      break;
+    case MOTE_OP_QCONV: {
+      if (!f.s8 || !zero_points_zero(a, 5)) break;
+      r.g = conv_shape(a);
+      const QConvKind kind = qconv_kind(r.g);
+      r.kernel = kind == QConvKind::kDepthwise   ? Kernel::kQConvDepthwise
+                 : kind == QConvKind::kPointwise ? Kernel::kQConvPointwise
+                                                 : Kernel::kQConv;
+      break;
+    }
+    case MOTE_OP_QMATMUL: {
+      if (!f.s8 || !zero_points_zero(a, 5)) break;
+      const TensorView& A = a.in[0];
+      if (f.s8_gemm_max_k && A.dims[A.rank - 1] > f.s8_gemm_max_k) break;
+      if (qmatmul_kind(a) == QMatMulKind::kReference) break;
+      product_shape(a, true, &r);
+      r.kernel = Kernel::kQMatMul;
+      break;
+    }
+    default: break;
+  }
+  return r;
+}
+
+}  // namespace simd
 }  // namespace mote
 
 #endif  // MOTE_KERNELS_SIMD_ROUTE_H

@@ -1,6 +1,6 @@
-// Lowering of convolution and pooling: Conv, ConvTranspose, MaxPool, AveragePool and the
-// global pools (runtime/kernels/reference/conv.cc, pool.cc). fill_spatial() also serves
-// ConvInteger and QLinearConv (lower/quant.cc).
+// Lowering of convolution and pooling: Conv, ConvTranspose, MaxPool, AveragePool, the global
+// pools and MaxUnpool (runtime/kernels/reference/conv.cc, pool.cc, max_unpool.cc). fill_spatial()
+// also serves ConvInteger and QLinearConv (lower/quant.cc).
 
 #include <algorithm>
 
@@ -101,7 +101,7 @@ void lower_conv(Lowerer& L, const Node& n, bool transpose) {
 void lower_pool(Lowerer& L, const Node& n, int32_t code) {
   auto in = inputs_of(L, n);
   const auto& x = L.t(in.at(0)).shape;
-  if (n.output_size() > 1 && !n.output(1).empty()) L.error("MaxPool Indices output is not supported");
+  const bool with_indices = n.output_size() > 1 && !n.output(1).empty();
   if (x.size() < 3) L.error("pooling needs rank >= 3");
   const int32_t r = int32_t(x.size()) - 2;
   if (r > 2) L.error("3-D pooling is not supported");
@@ -111,8 +111,50 @@ void lower_pool(Lowerer& L, const Node& n, int32_t code) {
   fill_spatial(L, n, r, spatial, p.kernel, p.stride, p.dilation, p.pad_begin, p.pad_end, false);
   p.ceil_mode = attr_i32(L, n, "ceil_mode", 0);
   p.count_include_pad = attr_i32(L, n, "count_include_pad", 0);
-  if (attr_int(n, "storage_order", 0) != 0) L.error("MaxPool storage_order=1 is not supported");
+  const int64_t order = attr_int(n, "storage_order", 0);
+  if (with_indices) {
+    // A separate op, which only the reference kernel runs: Y and the int64 Indices.
+    if (order != 0 && order != 1) L.error("MaxPool storage_order must be 0 or 1");
+    mote_max_pool_indices_params q{p, int32_t(order)};
+    L.emit(MOTE_OP_MAX_POOL_INDICES, q, {in[0]}, {n.output(0), n.output(1)});
+    return;
+  }
+  // Without Indices, storage_order changes nothing.
   L.emit(code, p, {in[0]}, out0(n));
+}
+
+// MaxUnpool: the indices refer to the unpooled shape, each spatial dim (in - 1) * stride -
+// pad_begin - pad_end + kernel; the output is output_shape (a constant input) when given, which
+// pads the unpooled shape at the end of each axis.
+void lower_max_unpool(Lowerer& L, const Node& n) {
+  auto in = inputs_of(L, n);
+  const auto& x = L.t(in.at(0)).shape;
+  if (x.size() < 3) L.error("MaxUnpool needs rank >= 3");
+  mote_max_unpool_params p{};
+  p.rank = int32_t(x.size());
+  const size_t r = x.size() - 2;
+  const auto kernel = attr_ints(n, "kernel_shape");
+  auto strides = attr_ints(n, "strides");
+  auto pads = attr_ints(n, "pads");
+  if (kernel.size() != r) L.error("MaxUnpool kernel_shape must have one entry per spatial axis");
+  if (strides.empty()) strides.assign(r, 1);
+  if (pads.empty()) pads.assign(2 * r, 0);
+  if (strides.size() != r || pads.size() != 2 * r) L.error("MaxUnpool strides or pads have the wrong length");
+  std::vector<int64_t> unpooled = {x[0], x[1]};
+  for (size_t d = 0; d < r; ++d) unpooled.push_back((x[2 + d] - 1) * strides[d] - pads[d] - pads[r + d] + kernel[d]);
+  std::vector<int64_t> shape = unpooled;
+  if (in_at(in, 2) >= 0) {
+    shape = L.const_ints(in[2], "MaxUnpool output_shape");
+    if (shape.size() != x.size()) L.error("MaxUnpool output_shape has the wrong length");
+  }
+  for (size_t d = 0; d < shape.size(); ++d) {
+    if (unpooled[d] < 0 || shape[d] < unpooled[d] || shape[d] > INT32_MAX) {
+      L.error("MaxUnpool output_shape must not be smaller than the unpooled shape");
+    }
+    p.dims[d] = int32_t(shape[d]);
+    p.index_dims[d] = int32_t(unpooled[d]);
+  }
+  L.emit(MOTE_OP_MAX_UNPOOL, p, {in[0], in[1]}, out0(n));
 }
 
 }  // namespace
@@ -122,6 +164,7 @@ void add_conv_ops(LowerTable& t) {
   t["ConvTranspose"] = [](Lowerer& L, const Node& n) { lower_conv(L, n, true); };
   t["MaxPool"] = [](Lowerer& L, const Node& n) { lower_pool(L, n, MOTE_OP_MAX_POOL); };
   t["AveragePool"] = [](Lowerer& L, const Node& n) { lower_pool(L, n, MOTE_OP_AVERAGE_POOL); };
+  t["MaxUnpool"] = lower_max_unpool;
   t["GlobalAveragePool"] = [](Lowerer& L, const Node& n) {
     L.emit(MOTE_OP_GLOBAL_AVERAGE_POOL, std::vector<uint8_t>(), inputs_of(L, n), out0(n));
   };

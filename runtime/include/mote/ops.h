@@ -189,7 +189,10 @@ typedef enum mote_dtype {
   R(X, SHRINK,              "Shrink",                unary,          IN_PLACE,         LUT,    NONE,           NONE)           \
   R(X, LRN,                 "LRN",                   lrn,            NONE,             NONE,   NONE,           NONE)           \
   R(X, DET,                 "Det",                   det,            NONE,             NONE,   NONE,           NONE)           \
-  R(X, GRID_SAMPLE,         "GridSample",            grid_sample,    NONE,             NONE,   NONE,           NONE)
+  R(X, GRID_SAMPLE,         "GridSample",            grid_sample,    NONE,             NONE,   NONE,           NONE)           \
+  R(X, EINSUM,              "Einsum",                einsum,         NONE,             NONE,   NONE,           NONE)           \
+  R(X, MAX_POOL_INDICES,    "MaxPoolWithIndices",    pool,           NONE,             NONE,   NONE,           NONE)           \
+  R(X, MAX_UNPOOL,          "MaxUnpool",             max_unpool,     NONE,             NONE,   NONE,           NONE)
 
 #define MOTE_OP_RECORD_ALL(X, ...) X(__VA_ARGS__)
 #define MOTE_OP_RECORD_FAMILY(X, e, name, family, ...) X(e, name, family)
@@ -282,6 +285,15 @@ typedef struct mote_pool_params {
   int32_t count_include_pad;
   float p; /* reserved for LpPool */
 } mote_pool_params;
+
+/* MaxPool with its second output, Indices (float32 X only): int64, shaped as Y, the flattened
+ * index into X of each window's maximum (the first one on ties). With storage_order 0 the index
+ * of X[n][c][h][w] is ((n * C + c) * H + h) * W + w, with 1 it is (n * C + c) * H * W + h + w * H
+ * (1-D pooling: H = 1). */
+typedef struct mote_max_pool_indices_params {
+  mote_pool_params pool;
+  int32_t storage_order; /* 0 or 1 */
+} mote_max_pool_indices_params;
 
 /* BatchNormalization (inference form: X, scale, B, mean, var), LayerNormalization (X, scale,
  * optional B; normalises over [axis, rank)), InstanceNormalization (X, scale, B),
@@ -577,6 +589,31 @@ typedef struct mote_grid_sample_params {
   int32_t padding;        /* mote_grid_sample_padding */
   int32_t align_corners;  /* 0 or 1 */
 } mote_grid_sample_params;
+
+/* Einsum, its equation resolved at conversion into loop indices ("labels"): axis d of input k
+ * runs over label label[k][d] (an input repeating a label reads the diagonal), output axis j runs
+ * over label j (labels 0 .. out_rank - 1 are the output's, in its order), and the labels from
+ * out_rank to num_labels - 1 are summed over. A label's extent is the largest dim of the axes
+ * carrying it; each of those axes has that dim or 1 (broadcast). Inputs share one dtype: float32,
+ * int32 or int64. */
+#define MOTE_EINSUM_MAX_LABELS 16
+typedef struct mote_einsum_params {
+  int32_t num_labels;
+  int32_t out_rank;
+  int32_t label[MOTE_MAX_OP_INPUTS][MOTE_MAX_RANK];
+} mote_einsum_params;
+
+/* MaxUnpool: Y, of shape dims[0 .. rank - 1] (rank = X's), is zero but for X's elements: I (int64,
+ * shaped as X) holds for each element of X a flattened index into a tensor of shape index_dims
+ * (the unpooled shape MaxPool's indices refer to; index_dims[d] <= dims[d]), and the element goes
+ * to the same coordinates in Y (an output_shape larger than the unpooled shape pads each axis at
+ * its end). Index values are checked as the kernel runs, before it writes: one outside
+ * [0, numel(index_dims)) fails the run. Later elements win where indices repeat. */
+typedef struct mote_max_unpool_params {
+  int32_t rank;
+  int32_t dims[MOTE_MAX_RANK];
+  int32_t index_dims[MOTE_MAX_RANK];
+} mote_max_unpool_params;
 
 /* ---- int8 (docs/quantization.md is the normative description) ----------------------------
  * real = scale * (q - zero_point). Requantisation multiplies an int32 accumulator by a Q31

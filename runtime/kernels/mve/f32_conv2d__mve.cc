@@ -3,4 +3,5 @@
 #include "kernels.h"
 
 #define MOTE_SIMD_NS mve
+#define MOTE_SIMD_SCRATCH 1
 #include "../simd_conv2d.h"

@@ -4,6 +4,7 @@
 // are scalars in general registers, VFMA's vector-by-scalar form). The last columns of a row are
 // the same tile under a VCTP predicate: loads of B and stores of C touch only the live lanes.
 // B is read in place (the NCHW activation for a 1x1 Conv), one column panel of kPanel at a time.
+#include "../drivers/gemm.h"
 #include "kernels.h"
 
 namespace mote {
@@ -49,56 +50,39 @@ inline float hsum(float32x4_t v) {
   return (vgetq_lane_f32(v, 0) + vgetq_lane_f32(v, 1)) + (vgetq_lane_f32(v, 2) + vgetq_lane_f32(v, 3));
 }
 
-// One row of A against NB rows of B, all contiguous along k; the last k under a predicate.
-template <int NB>
-inline void dots_nt(int32_t K, const float* a, const float* B, int32_t ldb, float* c) {
-  float32x4_t acc[NB];
-  MOTE_UNROLL
-  for (int r = 0; r < NB; ++r) acc[r] = vdupq_n_f32(0.0f);
-  for (int32_t k = 0; k < K; k += 4) {
-    const mve_pred16_t live = vctp32q(uint32_t(K - k));
-    const float32x4_t av = vldrwq_z_f32(a + k, live);
+// One row of A against NB rows of B, all contiguous along k, the last k under a predicate
+// (drivers/gemm.h's f32_gemm_nt).
+struct NtKernel {
+  template <int NB>
+  static void dots_nt(int32_t K, const float* a, const float* B, int32_t ldb, float* c) {
+    float32x4_t acc[NB];
     MOTE_UNROLL
-    for (int r = 0; r < NB; ++r) acc[r] = vfmaq_f32(acc[r], av, vldrwq_z_f32(B + int64_t(r) * ldb + k, live));
+    for (int r = 0; r < NB; ++r) acc[r] = vdupq_n_f32(0.0f);
+    for (int32_t k = 0; k < K; k += 4) {
+      const mve_pred16_t live = vctp32q(uint32_t(K - k));
+      const float32x4_t av = vldrwq_z_f32(a + k, live);
+      MOTE_UNROLL
+      for (int r = 0; r < NB; ++r) acc[r] = vfmaq_f32(acc[r], av, vldrwq_z_f32(B + int64_t(r) * ldb + k, live));
+    }
+    MOTE_UNROLL
+    for (int r = 0; r < NB; ++r) c[r] = hsum(acc[r]);
   }
-  MOTE_UNROLL
-  for (int r = 0; r < NB; ++r) c[r] = hsum(acc[r]);
-}
+};
 
 }  // namespace
 
 void f32_gemm_nn(int32_t M, int32_t N, int32_t K, const float* A, int32_t lda, const float* B, int32_t ldb, float* C,
-                 int32_t ldc, const float* bias, const mote_act& act, bool accumulate) {
+                 int32_t ldc, const float* bias, const mote_act& act, bool accumulate, float*) {
   const VecAct vact = vec_act(act);
-  for (int32_t j0 = 0; j0 < N; j0 += kPanel) {
-    const int32_t j1 = N - j0 < kPanel ? N : j0 + kPanel;
-    int32_t i = 0;
-    for (; i + 4 <= M; i += 4) {
-      rows_nn<4>(j0, j1, K, A + int64_t(i) * lda, lda, B, ldb, C + int64_t(i) * ldc, ldc, bias ? bias + i : nullptr,
-                 accumulate, vact);
-    }
-    if (M - i == 3) {
-      rows_nn<3>(j0, j1, K, A + int64_t(i) * lda, lda, B, ldb, C + int64_t(i) * ldc, ldc, bias ? bias + i : nullptr,
-                 accumulate, vact);
-    } else if (M - i == 2) {
-      rows_nn<2>(j0, j1, K, A + int64_t(i) * lda, lda, B, ldb, C + int64_t(i) * ldc, ldc, bias ? bias + i : nullptr,
-                 accumulate, vact);
-    } else if (M - i == 1) {
-      rows_nn<1>(j0, j1, K, A + int64_t(i) * lda, lda, B, ldb, C + int64_t(i) * ldc, ldc, bias ? bias + i : nullptr,
-                 accumulate, vact);
-    }
-  }
+  drivers::f32_gemm_nn_panels<kPanel>(M, N, [&](auto mr, int32_t i, int32_t j0, int32_t j1) {
+    rows_nn<decltype(mr)::value>(j0, j1, K, A + int64_t(i) * lda, lda, B, ldb, C + int64_t(i) * ldc, ldc,
+                                 bias ? bias + i : nullptr, accumulate, vact);
+  });
 }
 
 void f32_gemm_nt(int32_t M, int32_t N, int32_t K, const float* A, int32_t lda, const float* B, int32_t ldb, float* C,
                  int32_t ldc) {
-  for (int32_t i = 0; i < M; ++i) {
-    const float* a = A + int64_t(i) * lda;
-    float* c = C + int64_t(i) * ldc;
-    int32_t j = 0;
-    for (; j + 4 <= N; j += 4) dots_nt<4>(K, a, B + int64_t(j) * ldb, ldb, c + j);
-    for (; j < N; ++j) dots_nt<1>(K, a, B + int64_t(j) * ldb, ldb, c + j);
-  }
+  drivers::f32_gemm_nt<NtKernel>(M, N, K, A, lda, B, ldb, C, ldc);
 }
 
 }  // namespace mve

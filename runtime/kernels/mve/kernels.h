@@ -4,9 +4,10 @@
 // tests/qemu/kernels checks every variant here against them on random and odd shapes, on the
 // board (QEMU's mps3-an547).
 //
-// They read exactly what the reference kernels read (NCHW tensors, the blob's weight layout, no
-// scratch from the plan: their buffers are on the stack, sized for a Cortex-M stack) and write
-// the same outputs, so a blob runs unchanged on either. Helium has eight 128-bit registers:
+// They read exactly what the reference kernels read (NCHW tensors, the blob's weight layout) and
+// write the same outputs, so a blob runs unchanged on either; their working memory is the op's
+// scratch in the plan, sized to the op (scratch.cc, from tiles.h). The loops around the vector
+// code are the shared drivers (kernels/drivers/, kernels/simd_conv2d.h). Helium has eight 128-bit registers:
 // register tiles are 4 rows x 4 columns (4 accumulators), the A values are scalars taken from
 // general registers by VFMA's vector-by-scalar form, and row ends use tail predication (VCTP)
 // instead of scalar loops. Products are fused multiply-adds summed in another order than the
@@ -28,6 +29,7 @@
 #define MOTE_UNROLL _Pragma("GCC unroll 16")
 
 #include "../conv_shape.h"
+#include "tiles.h"
 
 namespace mote {
 namespace mve {
@@ -63,32 +65,16 @@ inline void copy_floats(float* dst, const float* src, int32_t n) {
     vstrwq_p_f32(dst + i, vldrwq_z_f32(src + i, live), live);
   }
 }
-inline void zero_floats(float* dst, int32_t n) {
-  for (int32_t i = 0; i < n; i += 4) vstrwq_p_f32(dst + i, vdupq_n_f32(0.0f), vctp32q(uint32_t(n - i)));
+inline void fill_floats(float* dst, int32_t n, float v) {
+  for (int32_t i = 0; i < n; i += 4) vstrwq_p_f32(dst + i, vdupq_n_f32(v), vctp32q(uint32_t(n - i)));
 }
+inline void zero_floats(float* dst, int32_t n) { fill_floats(dst, n, 0.0f); }
 
 // ConvShape and conv_shape(): kernels/conv_shape.h.
 
-// C[i, j] = act(bias[i] + sum_k A[i, k] * B[k, j]); row-major with leading dimensions; bias may
-// be null. With `accumulate`, C's values take the place of the bias (a product split along k).
-// B is read in place, predicated at the row ends (never past column N).
-void f32_gemm_nn(int32_t M, int32_t N, int32_t K, const float* A, int32_t lda, const float* B, int32_t ldb, float* C,
-                 int32_t ldc, const float* bias, const mote_act& act, bool accumulate = false);
-// C[i, j] = sum_k A[i, k] * B[j, k] (B transposed: both operands contiguous along k).
-void f32_gemm_nt(int32_t M, int32_t N, int32_t K, const float* A, int32_t lda, const float* B, int32_t ldb, float* C,
-                 int32_t ldc);
-
-// Conv over NCHW with weights [M, C/group, kH, kW]: 1x1 stride-1 unpadded as a GEMM per image
-// and group reading X in place; any other kernel/stride/dilation/padding as GEMMs over panels of
-// X unrolled (im2col) a block at a time into a stack buffer of kConvPanelBytes (the boards
-// reserve 32 KB of stack or more). Depthwise
-// (group == C == M, horizontal stride 1 or 2) filters each plane in bands of rows copied with
-// their zero padding into a stack buffer of kBandBytes.
-constexpr uint32_t kConvPanelBytes = 16 * 1024;
-constexpr uint32_t kBandBytes = 8 * 1024;
-Status f32_conv2d_1x1(const OpArgs& a, const ConvShape& g);
-Status f32_conv2d(const OpArgs& a, const ConvShape& g);
-Status f32_dwconv2d(const OpArgs& a, const ConvShape& g);
+// f32_gemm_nn: B read in place, predicated at the row ends (never past column N; no working
+// memory). Depthwise Conv: horizontal strides 1 and 2.
+#include "../simd_f32_api.inc"
 
 }  // namespace mve
 }  // namespace mote

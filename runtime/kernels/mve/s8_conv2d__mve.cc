@@ -1,24 +1,14 @@
 // s8_conv2d__mve: QConv with any kernel, stride, dilation, padding and group, as dot products of
-// activation columns (one per output pixel, gathered two at a time into a stack buffer: a
-// "small im2col", padding filled with the zero point) against the weight rows, read in place
-// ([M, C/g, kH, kW] is one contiguous row of taps per output channel). 4 pixels x 2 channels
-// per pass (2 x 2 per inner loop), 16 taps per VMLADAVA, the last partial vector under a VCTP
+// activation columns (one per output pixel, gathered four at a time by the driver,
+// drivers/s8_conv2d.h: a "small im2col", padding filled with the zero point) against the weight
+// rows, read in place. The column kernel, shared with the 1x1 kernel: 4 pixels x 2 channels per
+// pass (2 x 2 per inner loop), 16 taps per VMLADAVA, the last partial vector under a VCTP
 // predicate; the 4 pixels of a channel are adjacent in the output, so they are requantised as
 // one vector.
-// Also the shared pieces: the per-channel starts, the column dot products.
 #include "s8_kernels.h"
 
 namespace mote {
 namespace mve {
-
-void s8_starts(int32_t k, const int8_t* w, int32_t mg, int32_t m0, int32_t zp, const Epilogue& e, int32_t* start) {
-  for (int32_t r = 0; r < mg; ++r) {
-    const int8_t* row = w + int64_t(r) * k;
-    int32_t sum = 0;
-    for (int32_t i = 0; i < k; i += 16) sum = vaddvaq_p_s8(sum, vldrbq_z_s8(row + i, vctp8q(uint32_t(k - i))), vctp8q(uint32_t(k - i)));
-    start[r] = e.start(m0 + r) - zp * sum;
-  }
-}
 
 namespace {
 
@@ -58,8 +48,8 @@ inline void store4(const Epilogue& e, int32_t ch, int64_t at, int32x4_t acc, mve
 
 }  // namespace
 
-void s8_columns(int32_t k, const int8_t* const* cols, int32_t np, const int8_t* w, int32_t mg, int32_t m0,
-                const int32_t* start, const Epilogue& e, int64_t out_base, int64_t plane, int32_t p0) {
+void S8Kernel::columns(int32_t k, const int8_t* const* cols, int32_t np, const int8_t* w, int32_t mg, int32_t m0,
+                       const int32_t* start, const Epilogue& e, int64_t out_base, int64_t plane, int32_t p0) {
   // Missing columns (np < 4) repeat column 0: computed, never stored.
   const int8_t* c[4] = {cols[0], np > 1 ? cols[1] : cols[0], np > 2 ? cols[2] : cols[0], np > 3 ? cols[3] : cols[0]};
   const mve_pred16_t live = vctp32q(uint32_t(np));
@@ -86,80 +76,26 @@ void s8_columns(int32_t k, const int8_t* const* cols, int32_t np, const int8_t* 
   }
 }
 
-namespace {
-
-// The column of output pixel (oy, ox) over the group's channels at x, the zero point where the
-// window lies in the padding.
-void pack_column(const ConvShape& g, const int8_t* x, int32_t cg, int32_t oy, int32_t ox, int32_t zp, int8_t* col) {
-  // The shape in locals: the int8 stores below may alias anything, so fields read through `g`
-  // would be reloaded after every byte. 32-bit offsets: a tensor fits the arena.
-  const int32_t ih = g.ih, iw = g.iw, kh = g.kh, kw = g.kw, dh = g.dh, dw = g.dw;
-  const int32_t plane = ih * iw;
-  const int32_t c0 = ox * g.sw - g.pw, r0 = oy * g.sh - g.ph;
-  const bool inside_w = c0 >= 0 && c0 + (kw - 1) * dw < iw;
-  const int8_t fill = int8_t(zp);
+// Every row of the window is kw adjacent bytes (or the zero point, outside the input): predicated
+// vector moves, 16 bytes at a time. 32-bit offsets: a tensor fits the arena.
+void S8Kernel::pack_rows(const int8_t* x, int64_t plane, int32_t iw, int32_t ih, int32_t r0, int32_t dh, int32_t kh,
+                         int32_t kw, int32_t cg, int32_t zp, int8_t* col) {
+  const int8x16_t fills = vdupq_n_s8(int8_t(zp));
   int8_t* t = col;
-  if (inside_w && dw == 1 && kw <= 16) {
-    // Every row of the window is kw adjacent bytes: one predicated vector move each.
-    const mve_pred16_t live = vctp8q(uint32_t(kw));
-    const int8x16_t fills = vdupq_n_s8(fill);
-    const int8_t* xp = x + c0;
-    for (int32_t ci = 0; ci < cg; ++ci, xp += plane) {
-      for (int32_t u = 0, r = r0; u < kh; ++u, r += dh, t += kw) {
-        const int8x16_t v = r >= 0 && r < ih ? vldrbq_z_s8(xp + r * iw, live) : fills;
-        vstrbq_p_s8(t, v, live);
-      }
-    }
-    return;
-  }
-  for (int32_t ci = 0; ci < cg; ++ci) {
-    const int8_t* xp = x + ci * plane;
-    for (int32_t u = 0; u < kh; ++u) {
-      const int32_t r = r0 + u * dh;
-      if (r < 0 || r >= ih) {
-        for (int32_t v = 0; v < kw; ++v) *t++ = fill;
-        continue;
-      }
-      const int8_t* row = xp + r * iw + c0;
-      if (inside_w) {
-        for (int32_t v = 0; v < kw; ++v) *t++ = row[v * dw];
-      } else {
-        for (int32_t v = 0; v < kw; ++v) {
-          const int32_t c = c0 + v * dw;
-          *t++ = c >= 0 && c < iw ? row[v * dw] : fill;
-        }
+  const int8_t* xp = x;
+  for (int32_t ci = 0; ci < cg; ++ci, xp += plane) {
+    for (int32_t u = 0, r = r0; u < kh; ++u, r += dh, t += kw) {
+      const bool inside = r >= 0 && r < ih;
+      for (int32_t v = 0; v < kw; v += 16) {
+        const mve_pred16_t live = vctp8q(uint32_t(kw - v));
+        vstrbq_p_s8(t + v, inside ? vldrbq_z_s8(xp + r * iw + v, live) : fills, live);
       }
     }
   }
 }
 
-}  // namespace
-
 Status s8_conv2d(const OpArgs& a, const ConvShape& g, const Epilogue& e, int32_t in_zp) {
-  const int32_t cg = g.c / g.group, mg = g.m / g.group;
-  const int32_t k = cg * g.kh * g.kw;
-  if (k > kS8MaxTaps || mg > kS8MaxChannels) return Status::kUnsupportedOp;
-  int8_t buf[4][kS8MaxTaps] __attribute__((aligned(16)));
-  int32_t start[kS8MaxChannels];
-  const int8_t* cols[4] = {buf[0], buf[1], buf[2], buf[3]};
-  const int8_t* xd = a.in[0].as<int8_t>();
-  const int8_t* wd = a.in[1].as<int8_t>();
-  const int64_t plane_in = int64_t(g.ih) * g.iw, plane = int64_t(g.oh) * g.ow;
-  const int32_t pixels = g.oh * g.ow;
-  for (int32_t gi = 0; gi < g.group; ++gi) {
-    const int8_t* w = wd + int64_t(gi) * mg * k;
-    s8_starts(k, w, mg, gi * mg, in_zp, e, start);
-    for (int32_t b = 0; b < g.n; ++b) {
-      const int8_t* x = xd + (int64_t(b) * g.c + int64_t(gi) * cg) * plane_in;
-      const int64_t out_base = int64_t(b) * g.m * plane;
-      for (int32_t p = 0; p < pixels; p += 4) {
-        const int32_t np = pixels - p >= 4 ? 4 : pixels - p;
-        for (int32_t q = 0; q < np; ++q) pack_column(g, x, cg, (p + q) / g.ow, (p + q) % g.ow, in_zp, buf[q]);
-        s8_columns(k, cols, np, w, mg, gi * mg, start, e, out_base, plane, p);
-      }
-    }
-  }
-  return Status::kOk;
+  return drivers::s8_conv2d<S8Kernel>(a, g, e, in_zp);
 }
 
 }  // namespace mve

@@ -3,16 +3,18 @@
 // columns at a time widened to int32 (four VLDRB.S32) and multiplied by the scalar a[k] - zp
 // (VMLA), 16 accumulators-worth of columns in four registers; the last columns of a row are the
 // same tile under VCTP predicates. The epilogue requantises 4 columns at once (requantize4).
+#include "../drivers/gemm.h"
 #include "s8_kernels.h"
 
 namespace mote {
 namespace mve {
 
-void s8_gemm(int32_t rows, int32_t N, int32_t K, const int8_t* A, int32_t a_zp, const int8_t* B, const Epilogue& e,
-             int64_t out_base) {
-  for (int32_t i = 0; i < rows; ++i) {
-    const int8_t* a = A + int64_t(i) * K;
-    const int64_t row_at = out_base + int64_t(i) * N;
+namespace {
+
+struct GemmKernel {
+  // One row of Y, all its columns (the last ones under predicates).
+  static int32_t s8_gemm_row(int32_t N, int32_t K, const int8_t* a, int32_t a_zp, const int8_t* B, const Epilogue& e,
+                             int64_t row_at) {
     for (int32_t j = 0; j < N; j += 16) {
       mve_pred16_t live[4];
       int32x4_t acc[4];
@@ -49,7 +51,15 @@ void s8_gemm(int32_t rows, int32_t N, int32_t K, const int8_t* A, int32_t a_zp, 
         }
       }
     }
+    return N;
   }
+};
+
+}  // namespace
+
+void s8_gemm(int32_t rows, int32_t N, int32_t K, const int8_t* A, int32_t a_zp, const int8_t* B, const Epilogue& e,
+             int64_t out_base) {
+  drivers::s8_gemm<GemmKernel>(rows, N, K, A, a_zp, B, e, out_base);
 }
 
 }  // namespace mve

@@ -4,4 +4,5 @@
 #include "s8_kernels.h"
 
 #define MOTE_SIMD_NS neon
+#define MOTE_SIMD_SCRATCH 1
 #include "../simd_dispatch.h"

@@ -1,48 +1,16 @@
 // f32_dwconv2d__neon: float32 depthwise Conv (group == C == M), NCHW, weights [C, 1, kH, kW],
 // horizontal stride 1 or 2, any kernel, dilation, vertical stride and padding.
 //
-// Each channel plane is filtered a band of output rows at a time: the input rows the band reads
-// are copied, with their zero padding, into a buffer on the stack, so every tap of every output
-// is a plain load and the loops have no borders. 4 output columns per vector (stride 2: VLD2
-// de-interleaves 8 inputs and keeps the even ones); the weights are broadcast once per plane.
-#include <string.h>
-
+// The driver (drivers/f32_dwconv2d.h) filters each plane a band of output rows at a time from
+// padded rows in the scratch, so every tap of every output is a plain load and the loops here
+// have no borders. 4 output columns per vector (stride 2: VLD2 de-interleaves 8 inputs and keeps
+// the even ones); 3x3 undilated keeps its nine weights in registers and goes 8 outputs a step.
+#include "../drivers/f32_dwconv2d.h"
 #include "kernels.h"
 
 namespace mote {
 namespace neon {
 namespace {
-
-constexpr int32_t kBandFloats = int32_t(kBandBytes / sizeof(float));
-constexpr int32_t kMaxTaps = 25;  // weights kept in registers/stack per plane: kernels up to 5x5
-
-struct Band {
-  int32_t width;  // floats per buffered row: every column the vector tiles read
-  int32_t rows;   // output rows per band
-};
-
-Band band_shape(const ConvShape& g) {
-  Band b;
-  const int32_t tiles = (g.ow + 3) / 4;
-  b.width = tiles * 4 * g.sw + (g.kw - 1) * g.dw + 1;  // VLD2 reads one float past the last tap
-  const int32_t span = (g.kh - 1) * g.dh + 1;
-  const int32_t fit = kBandFloats / b.width;
-  b.rows = fit < span ? 0 : (fit - span) / g.sh + 1;
-  return b;
-}
-
-// Input row ih with its padding, `width` floats (all zero outside the input).
-void padded_row(const ConvShape& g, const float* x, int32_t ih, int32_t width, float* dst) {
-  if (ih < 0 || ih >= g.ih) {
-    memset(dst, 0, size_t(width) * sizeof(float));
-    return;
-  }
-  const int32_t left = g.pw < width ? g.pw : width;
-  const int32_t copy = g.iw < width - left ? g.iw : width - left;
-  for (int32_t j = 0; j < left; ++j) dst[j] = 0.0f;
-  memcpy(dst + left, x + int64_t(ih) * g.iw, size_t(copy) * sizeof(float));
-  for (int32_t j = left + copy; j < width; ++j) dst[j] = 0.0f;
-}
 
 template <int SW>
 inline float32x4_t load_taps(const float* p) {
@@ -56,108 +24,77 @@ inline void store_tail(float* y, float32x4_t v, int32_t count) {
   for (int32_t k = 0; k < count; ++k) y[k] = t[k];
 }
 
-// One output row from buffered rows (row stride `width`), outputs 4 at a time.
-template <int SW>
-void dw_row(const ConvShape& g, const float* in, int32_t width, const float32x4_t* w, float32x4_t bias, float* y,
-            const VecAct& act) {
-  for (int32_t ow = 0; ow < g.ow; ow += 4) {
-    float32x4_t acc = bias;
-    for (int32_t kh = 0; kh < g.kh; ++kh) {
-      const float* r = in + kh * g.dh * width + ow * SW;
-      for (int32_t kw = 0; kw < g.kw; ++kw) acc = vfmaq_f32(acc, w[kh * g.kw + kw], load_taps<SW>(r + kw * g.dw));
-    }
-    acc = apply(act, acc);
-    if (ow + 4 <= g.ow) {
-      vst1q_f32(y + ow, acc);
-    } else {
-      store_tail(y + ow, acc, g.ow - ow);
-    }
-  }
-}
+struct DwKernel : drivers::DwNoInPlace {
+  static constexpr drivers::BandSpec kBand = Tiles::kBand;
+  static void copy_floats(float* dst, const float* src, int32_t n) { neon::copy_floats(dst, src, n); }
+  static void fill_floats(float* dst, int32_t n, float v) { neon::fill_floats(dst, n, v); }
 
-// The common 3x3 undilated case with its nine weights in registers and 8 outputs per step.
-template <int SW>
-void dw_row_3x3(const ConvShape& g, const float* in, int32_t width, const float32x4_t* w, float32x4_t bias, float* y,
-                const VecAct& act) {
-  const float* r0 = in;
-  const float* r1 = in + width;
-  const float* r2 = in + 2 * width;
-  const float32x4_t w0 = w[0], w1 = w[1], w2 = w[2], w3 = w[3], w4 = w[4], w5 = w[5], w6 = w[6], w7 = w[7], w8 = w[8];
-  int32_t ow = 0;
-  for (; ow + 4 <= g.ow; ow += 4) {
-    const int32_t o = ow * SW;
-    float32x4_t acc = bias;
-    acc = vfmaq_f32(acc, w0, load_taps<SW>(r0 + o));
-    acc = vfmaq_f32(acc, w1, load_taps<SW>(r0 + o + 1));
-    acc = vfmaq_f32(acc, w2, load_taps<SW>(r0 + o + 2));
-    acc = vfmaq_f32(acc, w3, load_taps<SW>(r1 + o));
-    acc = vfmaq_f32(acc, w4, load_taps<SW>(r1 + o + 1));
-    acc = vfmaq_f32(acc, w5, load_taps<SW>(r1 + o + 2));
-    acc = vfmaq_f32(acc, w6, load_taps<SW>(r2 + o));
-    acc = vfmaq_f32(acc, w7, load_taps<SW>(r2 + o + 1));
-    acc = vfmaq_f32(acc, w8, load_taps<SW>(r2 + o + 2));
-    vst1q_f32(y + ow, apply(act, acc));
-  }
-  if (ow < g.ow) {
-    ConvShape tail = g;
-    tail.ow = g.ow - ow;
-    dw_row<SW>(tail, in + ow * SW, width, w, bias, y + ow, act);
-  }
-}
+  // One plane's output rows from buffered rows `in` (row stride band.width).
+  struct Rows {
+    const ConvShape& g;
+    const float* w;
+    float32x4_t bias;
+    VecAct act;
+    Rows(const ConvShape& shape, const float* weights, float b, const mote_act& a)
+        : g(shape), w(weights), bias(vdupq_n_f32(b)), act(vec_act(a)) {}
 
-template <int SW>
-void dw_plane(const ConvShape& g, const Band& band, const float* x, const float* wp, float bias, float* y, float* buf,
-              const VecAct& act) {
-  float32x4_t w[kMaxTaps];
-  for (int32_t t = 0; t < g.kh * g.kw; ++t) w[t] = vdupq_n_f32(wp[t]);
-  const float32x4_t vbias = vdupq_n_f32(bias);
-  const bool k3 = g.kh == 3 && g.kw == 3 && g.dh == 1 && g.dw == 1;
-  const int32_t span = (g.kh - 1) * g.dh + 1;
-  for (int32_t oh0 = 0; oh0 < g.oh; oh0 += band.rows) {
-    const int32_t rows = g.oh - oh0 < band.rows ? g.oh - oh0 : band.rows;
-    const int32_t in_rows = (rows - 1) * g.sh + span;
-    for (int32_t r = 0; r < in_rows; ++r) padded_row(g, x, oh0 * g.sh - g.ph + r, band.width, buf + r * band.width);
-    for (int32_t r = 0; r < rows; ++r) {
-      const float* in = buf + r * g.sh * band.width;
-      float* out = y + int64_t(oh0 + r) * g.ow;
-      if (k3) {
-        dw_row_3x3<SW>(g, in, band.width, w, vbias, out, act);
-      } else {
-        dw_row<SW>(g, in, band.width, w, vbias, out, act);
+    // Output columns [ow0, g.ow), 4 at a time, each weight broadcast as it is used.
+    template <int SW>
+    void row_from(const float* in, int32_t width, float* y, int32_t ow0) const {
+      for (int32_t ow = ow0; ow < g.ow; ow += 4) {
+        float32x4_t acc = bias;
+        for (int32_t kh = 0; kh < g.kh; ++kh) {
+          const float* r = in + kh * g.dh * width + ow * SW;
+          const float* wr = w + kh * g.kw;
+          for (int32_t kw = 0; kw < g.kw; ++kw) {
+            acc = vfmaq_f32(acc, vld1q_dup_f32(wr + kw), load_taps<SW>(r + kw * g.dw));
+          }
+        }
+        acc = apply(act, acc);
+        if (ow + 4 <= g.ow) {
+          vst1q_f32(y + ow, acc);
+        } else {
+          store_tail(y + ow, acc, g.ow - ow);
+        }
       }
     }
-  }
-}
+    template <int SW>
+    void row(const float* in, const drivers::Band& band, float* y, const float*) const {
+      row_from<SW>(in, band.width, y, 0);
+    }
+
+    // 3x3 undilated: the nine weights in registers.
+    template <int SW>
+    void row_3x3(const float* in, const drivers::Band& band, float* y, const float*) const {
+      const float* r0 = in;
+      const float* r1 = in + band.width;
+      const float* r2 = in + 2 * band.width;
+      const float32x4_t w0 = vld1q_dup_f32(w), w1 = vld1q_dup_f32(w + 1), w2 = vld1q_dup_f32(w + 2);
+      const float32x4_t w3 = vld1q_dup_f32(w + 3), w4 = vld1q_dup_f32(w + 4), w5 = vld1q_dup_f32(w + 5);
+      const float32x4_t w6 = vld1q_dup_f32(w + 6), w7 = vld1q_dup_f32(w + 7), w8 = vld1q_dup_f32(w + 8);
+      int32_t ow = 0;
+      for (; ow + 4 <= g.ow; ow += 4) {
+        const int32_t o = ow * SW;
+        float32x4_t acc = bias;
+        acc = vfmaq_f32(acc, w0, load_taps<SW>(r0 + o));
+        acc = vfmaq_f32(acc, w1, load_taps<SW>(r0 + o + 1));
+        acc = vfmaq_f32(acc, w2, load_taps<SW>(r0 + o + 2));
+        acc = vfmaq_f32(acc, w3, load_taps<SW>(r1 + o));
+        acc = vfmaq_f32(acc, w4, load_taps<SW>(r1 + o + 1));
+        acc = vfmaq_f32(acc, w5, load_taps<SW>(r1 + o + 2));
+        acc = vfmaq_f32(acc, w6, load_taps<SW>(r2 + o));
+        acc = vfmaq_f32(acc, w7, load_taps<SW>(r2 + o + 1));
+        acc = vfmaq_f32(acc, w8, load_taps<SW>(r2 + o + 2));
+        vst1q_f32(y + ow, apply(act, acc));
+      }
+      if (ow < g.ow) row_from<SW>(in, band.width, y, ow);
+    }
+  };
+};
 
 }  // namespace
 
-Status f32_dwconv2d(const OpArgs& a, const ConvShape& g) {
-  if ((g.sw != 1 && g.sw != 2) || g.kh * g.kw > kMaxTaps) return Status::kUnsupportedOp;
-  const Band band = band_shape(g);
-  if (band.rows < 1) return Status::kUnsupportedOp;  // rows too wide for the stack buffer
-  const float* x = a.in[0].as<float>();
-  const float* w = a.in[1].as<float>();
-  const float* bias = a.num_in == 3 && a.in[2].present() ? a.in[2].as<float>() : nullptr;
-  float* y = a.out[0].as<float>();
-  const VecAct act = vec_act(a.p<mote_conv_params>().act);
-  const int64_t in_plane = int64_t(g.ih) * g.iw, out_plane = int64_t(g.oh) * g.ow;
-  const int32_t taps = g.kh * g.kw;
-  alignas(16) float buf[kBandFloats];
-  for (int32_t n = 0; n < g.n; ++n) {
-    for (int32_t c = 0; c < g.c; ++c) {
-      const float* xp = x + (int64_t(n) * g.c + c) * in_plane;
-      const float* wp = w + int64_t(c) * taps;
-      const float b = bias ? bias[c] : 0.0f;
-      float* yp = y + (int64_t(n) * g.c + c) * out_plane;
-      if (g.sw == 1) {
-        dw_plane<1>(g, band, xp, wp, b, yp, buf, act);
-      } else {
-        dw_plane<2>(g, band, xp, wp, b, yp, buf, act);
-      }
-    }
-  }
-  return Status::kOk;
-}
+Status f32_dwconv2d(const OpArgs& a, const ConvShape& g) { return drivers::f32_dwconv2d<DwKernel>(a, g); }
 
 }  // namespace neon
 }  // namespace mote

@@ -4,6 +4,7 @@
 // broadcast A values fit ARMv7's 16 quad registers). B is read in place (it is the NCHW
 // activation for a 1x1 Conv), one column panel of kPanel at a time so the panel stays in cache
 // while every row tile of A passes over it.
+#include "../drivers/gemm.h"
 #include "kernels.h"
 
 namespace mote {
@@ -70,54 +71,42 @@ void rows_nn(int32_t j0, int32_t j1, int32_t K, const float* A, int32_t lda, con
   for (; j < j1; ++j) tile_nn_column<MR>(K, A, lda, B + j, ldb, C + j, ldc, bias, accumulate, act);
 }
 
-// One row of A against NB rows of B, all contiguous along k.
-template <int NB>
-inline void dots_nt(int32_t K, const float* a, const float* B, int32_t ldb, float* c) {
-  float32x4_t acc[NB];
-  MOTE_UNROLL
-  for (int r = 0; r < NB; ++r) acc[r] = vdupq_n_f32(0.0f);
-  int32_t k = 0;
-  for (; k + 4 <= K; k += 4) {
-    const float32x4_t av = vld1q_f32(a + k);
+// One row of A against NB rows of B, all contiguous along k (drivers/gemm.h's f32_gemm_nt).
+struct NtKernel {
+  template <int NB>
+  static void dots_nt(int32_t K, const float* a, const float* B, int32_t ldb, float* c) {
+    float32x4_t acc[NB];
     MOTE_UNROLL
-    for (int r = 0; r < NB; ++r) acc[r] = vfmaq_f32(acc[r], av, vld1q_f32(B + int64_t(r) * ldb + k));
+    for (int r = 0; r < NB; ++r) acc[r] = vdupq_n_f32(0.0f);
+    int32_t k = 0;
+    for (; k + 4 <= K; k += 4) {
+      const float32x4_t av = vld1q_f32(a + k);
+      MOTE_UNROLL
+      for (int r = 0; r < NB; ++r) acc[r] = vfmaq_f32(acc[r], av, vld1q_f32(B + int64_t(r) * ldb + k));
+    }
+    MOTE_UNROLL
+    for (int r = 0; r < NB; ++r) {
+      float s = hsum(acc[r]);
+      for (int32_t t = k; t < K; ++t) s += a[t] * B[int64_t(r) * ldb + t];
+      c[r] = s;
+    }
   }
-  MOTE_UNROLL
-  for (int r = 0; r < NB; ++r) {
-    float s = hsum(acc[r]);
-    for (int32_t t = k; t < K; ++t) s += a[t] * B[int64_t(r) * ldb + t];
-    c[r] = s;
-  }
-}
+};
 
 }  // namespace
 
 void f32_gemm_nn(int32_t M, int32_t N, int32_t K, const float* A, int32_t lda, const float* B, int32_t ldb, float* C,
-                 int32_t ldc, const float* bias, const mote_act& act, bool accumulate) {
+                 int32_t ldc, const float* bias, const mote_act& act, bool accumulate, float*) {
   const VecAct vact = vec_act(act);
-  for (int32_t j0 = 0; j0 < N; j0 += kPanel) {
-    const int32_t j1 = N - j0 < kPanel ? N : j0 + kPanel;
-    int32_t i = 0;
-    for (; i + 4 <= M; i += 4) {
-      rows_nn<4>(j0, j1, K, A + int64_t(i) * lda, lda, B, ldb, C + int64_t(i) * ldc, ldc, bias ? bias + i : nullptr,
-                 accumulate, vact, act);
-    }
-    for (; i < M; ++i) {
-      rows_nn<1>(j0, j1, K, A + int64_t(i) * lda, lda, B, ldb, C + int64_t(i) * ldc, ldc, bias ? bias + i : nullptr,
-                 accumulate, vact, act);
-    }
-  }
+  drivers::f32_gemm_nn_panels<kPanel>(M, N, [&](auto mr, int32_t i, int32_t j0, int32_t j1) {
+    rows_nn<decltype(mr)::value>(j0, j1, K, A + int64_t(i) * lda, lda, B, ldb, C + int64_t(i) * ldc, ldc,
+                                 bias ? bias + i : nullptr, accumulate, vact, act);
+  });
 }
 
 void f32_gemm_nt(int32_t M, int32_t N, int32_t K, const float* A, int32_t lda, const float* B, int32_t ldb, float* C,
                  int32_t ldc) {
-  for (int32_t i = 0; i < M; ++i) {
-    const float* a = A + int64_t(i) * lda;
-    float* c = C + int64_t(i) * ldc;
-    int32_t j = 0;
-    for (; j + 4 <= N; j += 4) dots_nt<4>(K, a, B + int64_t(j) * ldb, ldb, c + j);
-    for (; j < N; ++j) dots_nt<1>(K, a, B + int64_t(j) * ldb, ldb, c + j);
-  }
+  drivers::f32_gemm_nt<NtKernel>(M, N, K, A, lda, B, ldb, C, ldc);
 }
 
 }  // namespace neon

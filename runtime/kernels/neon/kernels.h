@@ -3,10 +3,12 @@
 // runs on the reference kernels, which are the specification: tests/qemu/kernels checks every
 // variant here against them on random and odd shapes, on the boards themselves.
 //
-// They read exactly what the reference kernels read (NCHW tensors, the blob's weight layout, no
-// scratch from the plan: their buffers are on the stack) and write the same outputs, so a blob
-// runs unchanged on either. Products are fused multiply-adds (VFMA) summed in another order
-// than the reference's, hence a float tolerance rather than equality.
+// They read exactly what the reference kernels read (NCHW tensors, the blob's weight layout) and
+// write the same outputs, so a blob runs unchanged on either; their working memory is the op's
+// scratch in the plan (sized by scratch.cc from tiles.h). The loops around the vector code are
+// the shared drivers (kernels/drivers/, kernels/simd_conv2d.h). Products are fused multiply-adds
+// (VFMA) summed in another order than the reference's, hence a float tolerance rather than
+// equality.
 #ifndef MOTE_KERNELS_NEON_KERNELS_H
 #define MOTE_KERNELS_NEON_KERNELS_H
 
@@ -26,6 +28,7 @@
 #define MOTE_UNROLL _Pragma("GCC unroll 16")
 
 #include "../conv_shape.h"
+#include "tiles.h"
 
 namespace mote {
 namespace neon {
@@ -62,33 +65,18 @@ inline float hsum(float32x4_t v) {
 #endif
 }
 
-// Copies / zeroes n floats, for the shared Conv body (kernels/simd_conv2d.h).
+// Copies / fills n floats, for the shared drivers (kernels/simd_conv2d.h, drivers/f32_band.h).
 inline void copy_floats(float* dst, const float* src, int32_t n) { memcpy(dst, src, size_t(n) * sizeof(float)); }
-inline void zero_floats(float* dst, int32_t n) {
-  for (int32_t i = 0; i < n; ++i) dst[i] = 0.0f;
+inline void fill_floats(float* dst, int32_t n, float v) {
+  for (int32_t i = 0; i < n; ++i) dst[i] = v;
 }
+inline void zero_floats(float* dst, int32_t n) { fill_floats(dst, n, 0.0f); }
 
 // ConvShape and conv_shape(): kernels/conv_shape.h.
 
-// C[i, j] = act(bias[i] + sum_k A[i, k] * B[k, j]); row-major with leading dimensions; bias may
-// be null. With `accumulate`, C's values take the place of the bias (a product split along k).
-// Register tiles of 4 rows of A x 8 columns of B (8 accumulators), B read in place.
-void f32_gemm_nn(int32_t M, int32_t N, int32_t K, const float* A, int32_t lda, const float* B, int32_t ldb, float* C,
-                 int32_t ldc, const float* bias, const mote_act& act, bool accumulate = false);
-// C[i, j] = sum_k A[i, k] * B[j, k] (B transposed: both operands contiguous along k).
-void f32_gemm_nt(int32_t M, int32_t N, int32_t K, const float* A, int32_t lda, const float* B, int32_t ldb, float* C,
-                 int32_t ldc);
-
-// Conv over NCHW with weights [M, C/group, kH, kW]: 1x1 stride-1 unpadded as a GEMM per image
-// and group reading X in place; any other kernel/stride/dilation/padding as GEMMs over panels of
-// X unrolled (im2col) a block at a time into a stack buffer of kConvPanelBytes, so the plan
-// needs no scratch. Depthwise (group == C == M, horizontal stride 1 or 2) filters each plane in
-// bands of rows copied with their zero padding into a stack buffer of kBandBytes.
-constexpr uint32_t kConvPanelBytes = 16 * 1024;
-constexpr uint32_t kBandBytes = 16 * 1024;
-Status f32_conv2d_1x1(const OpArgs& a, const ConvShape& g);
-Status f32_conv2d(const OpArgs& a, const ConvShape& g);
-Status f32_dwconv2d(const OpArgs& a, const ConvShape& g);
+// f32_gemm_nn: register tiles of 4 rows of A x 8 columns of B (8 accumulators), B read in place
+// (no working memory). Depthwise Conv: horizontal strides 1 and 2.
+#include "../simd_f32_api.inc"
 
 }  // namespace neon
 }  // namespace mote

@@ -1,22 +1,12 @@
 // s8_conv2d__neon: QConv with any kernel, stride, dilation, padding and group, as dot products of
-// activation columns (one per output pixel, gathered two at a time into a stack buffer: a
-// "small im2col", padding filled with the zero point) against the weight rows, read in place
-// ([M, C/g, kH, kW] is one contiguous row of taps per output channel). 2 pixels x 2 channels
-// per pass, 16 taps a step (SDOT, or VMULL.S8 + VPADAL.S16), then 8, then single taps.
-// Also the shared pieces: the per-channel starts, the column dot products.
+// activation columns (one per output pixel, gathered two at a time by the driver,
+// drivers/s8_conv2d.h: a "small im2col", padding filled with the zero point) against the weight
+// rows, read in place. The column kernel, shared with the 1x1 kernel: 2 pixels x 2 channels per
+// pass, 16 taps a step (SDOT, or VMULL.S8 + VPADAL.S16), then 8, then single taps.
 #include "s8_kernels.h"
 
 namespace mote {
 namespace neon {
-
-void s8_starts(int32_t k, const int8_t* w, int32_t mg, int32_t m0, int32_t zp, const Epilogue& e, int32_t* start) {
-  for (int32_t r = 0; r < mg; ++r) {
-    const int8_t* row = w + int64_t(r) * k;
-    int32_t sum = 0;
-    for (int32_t i = 0; i < k; ++i) sum += row[i];
-    start[r] = e.start(m0 + r) - zp * sum;
-  }
-}
 
 namespace {
 
@@ -33,8 +23,8 @@ inline int32x4_t dot8(int32x4_t acc, int8x8_t x, int8x8_t w) { return vpadalq_s1
 
 }  // namespace
 
-void s8_columns(int32_t k, const int8_t* const* cols, int32_t np, const int8_t* w, int32_t mg, int32_t m0,
-                const int32_t* start, const Epilogue& e, int64_t out_base, int64_t plane, int32_t p0) {
+void S8Kernel::columns(int32_t k, const int8_t* const* cols, int32_t np, const int8_t* w, int32_t mg, int32_t m0,
+                       const int32_t* start, const Epilogue& e, int64_t out_base, int64_t plane, int32_t p0) {
   int32_t r = 0;
   if (np == 2) {
     const int8_t* c0 = cols[0];
@@ -92,67 +82,8 @@ void s8_columns(int32_t k, const int8_t* const* cols, int32_t np, const int8_t* 
   }
 }
 
-namespace {
-
-// The column of output pixel (oy, ox) over the group's channels at x, the zero point where the
-// window lies in the padding.
-void pack_column(const ConvShape& g, const int8_t* x, int32_t cg, int32_t oy, int32_t ox, int32_t zp, int8_t* col) {
-  // The shape in locals: the int8 stores below may alias anything, so fields read through `g`
-  // would be reloaded after every byte.
-  const int32_t ih = g.ih, iw = g.iw, kh = g.kh, kw = g.kw, dh = g.dh, dw = g.dw;
-  const int64_t plane = int64_t(ih) * iw;
-  const int32_t c0 = ox * g.sw - g.pw, r0 = oy * g.sh - g.ph;
-  const bool inside_w = c0 >= 0 && c0 + (kw - 1) * dw < iw;
-  const int8_t fill = int8_t(zp);
-  int8_t* t = col;
-  for (int32_t ci = 0; ci < cg; ++ci) {
-    const int8_t* xp = x + ci * plane;
-    for (int32_t u = 0; u < kh; ++u) {
-      const int32_t r = r0 + u * dh;
-      if (r < 0 || r >= ih) {
-        for (int32_t v = 0; v < kw; ++v) *t++ = fill;
-        continue;
-      }
-      const int8_t* row = xp + int64_t(r) * iw + c0;
-      if (inside_w) {
-        for (int32_t v = 0; v < kw; ++v) *t++ = row[v * dw];
-      } else {
-        for (int32_t v = 0; v < kw; ++v) {
-          const int32_t c = c0 + v * dw;
-          *t++ = c >= 0 && c < iw ? row[v * dw] : fill;
-        }
-      }
-    }
-  }
-}
-
-}  // namespace
-
 Status s8_conv2d(const OpArgs& a, const ConvShape& g, const Epilogue& e, int32_t in_zp) {
-  const int32_t cg = g.c / g.group, mg = g.m / g.group;
-  const int32_t k = cg * g.kh * g.kw;
-  if (k > kS8MaxTaps || mg > kS8MaxChannels) return Status::kUnsupportedOp;
-  int8_t buf[2][kS8MaxTaps] __attribute__((aligned(16)));
-  int32_t start[kS8MaxChannels];
-  const int8_t* cols[2] = {buf[0], buf[1]};
-  const int8_t* xd = a.in[0].as<int8_t>();
-  const int8_t* wd = a.in[1].as<int8_t>();
-  const int64_t plane_in = int64_t(g.ih) * g.iw, plane = int64_t(g.oh) * g.ow;
-  const int32_t pixels = g.oh * g.ow;
-  for (int32_t gi = 0; gi < g.group; ++gi) {
-    const int8_t* w = wd + int64_t(gi) * mg * k;
-    s8_starts(k, w, mg, gi * mg, in_zp, e, start);
-    for (int32_t b = 0; b < g.n; ++b) {
-      const int8_t* x = xd + (int64_t(b) * g.c + int64_t(gi) * cg) * plane_in;
-      const int64_t out_base = int64_t(b) * g.m * plane;
-      for (int32_t p = 0; p < pixels; p += 2) {
-        const int32_t np = pixels - p >= 2 ? 2 : 1;
-        for (int32_t q = 0; q < np; ++q) pack_column(g, x, cg, (p + q) / g.ow, (p + q) % g.ow, in_zp, buf[q]);
-        s8_columns(k, cols, np, w, mg, gi * mg, start, e, out_base, plane, p);
-      }
-    }
-  }
-  return Status::kOk;
+  return drivers::s8_conv2d<S8Kernel>(a, g, e, in_zp);
 }
 
 }  // namespace neon

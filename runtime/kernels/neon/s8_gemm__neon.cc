@@ -1,7 +1,9 @@
 // s8_gemm__neon: QMatMul (and so the fully connected layers): Y = A B with A [rows, K] and B
 // [K, N] row-major, read in place. Lanes are columns of B: for every k, 16 columns of B's row
 // are loaded, widened to int16 and multiplied by the scalar a[k] - zp into four int32 vectors
-// (VMLAL); then 8 columns, then single columns. The epilogue requantises 8 columns at once.
+// (VMLAL); then 8 columns; the driver (drivers/gemm.h) sums the last few. The epilogue
+// requantises 8 columns at once.
+#include "../drivers/gemm.h"
 #include "s8_kernels.h"
 
 namespace mote {
@@ -29,13 +31,10 @@ inline void finish8(const Epilogue& e, int64_t at, int32_t col, int32x4_t lo, in
 
 inline int32x4_t bias4(const Epilogue& e, int32_t col) { return e.bias ? vld1q_s32(e.bias + col) : vdupq_n_s32(0); }
 
-}  // namespace
-
-void s8_gemm(int32_t rows, int32_t N, int32_t K, const int8_t* A, int32_t a_zp, const int8_t* B, const Epilogue& e,
-             int64_t out_base) {
-  for (int32_t i = 0; i < rows; ++i) {
-    const int8_t* a = A + int64_t(i) * K;
-    const int64_t row_at = out_base + int64_t(i) * N;
+struct GemmKernel {
+  // The vector columns of one row of Y: 16, then 8 at a time; the driver sums the rest.
+  static int32_t s8_gemm_row(int32_t N, int32_t K, const int8_t* a, int32_t a_zp, const int8_t* B, const Epilogue& e,
+                             int64_t row_at) {
     int32_t j = 0;
     for (; j + 16 <= N; j += 16) {
       int32x4_t c0 = bias4(e, j), c1 = bias4(e, j + 4), c2 = bias4(e, j + 8), c3 = bias4(e, j + 12);
@@ -63,12 +62,15 @@ void s8_gemm(int32_t rows, int32_t N, int32_t K, const int8_t* A, int32_t a_zp, 
       }
       finish8(e, row_at + j, j, c0, c1);
     }
-    for (; j < N; ++j) {
-      int32_t acc = e.start(j);
-      for (int32_t k = 0; k < K; ++k) acc += (int32_t(a[k]) - a_zp) * int32_t(B[int64_t(k) * N + j]);
-      e.store(row_at + j, j, acc);
-    }
+    return j;
   }
+};
+
+}  // namespace
+
+void s8_gemm(int32_t rows, int32_t N, int32_t K, const int8_t* A, int32_t a_zp, const int8_t* B, const Epilogue& e,
+             int64_t out_base) {
+  drivers::s8_gemm<GemmKernel>(rows, N, K, A, a_zp, B, e, out_base);
 }
 
 }  // namespace neon

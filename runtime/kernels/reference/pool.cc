@@ -1,4 +1,5 @@
-// Reference kernels: MaxPool, AveragePool (1-D/2-D) and the global pools (any rank).
+// Reference kernels: MaxPool (also with its Indices output), AveragePool (1-D/2-D) and the
+// global pools (any rank).
 #include <float.h>
 
 #include "common.h"
@@ -37,10 +38,18 @@ Status check_pool_dtype(const OpArgs& a) {
 }  // namespace
 
 Status infer_pool(const OpArgs& a, TensorView* out, uint32_t*) {
-  MOTE_TRY(check_arity(a, 1, 1, 1));
-  MOTE_TRY(check_params<mote_pool_params>(a));
-  MOTE_TRY(check_pool_dtype(a));
-  const mote_pool_params& p = a.p<mote_pool_params>();
+  const bool with_indices = a.code == MOTE_OP_MAX_POOL_INDICES;
+  MOTE_TRY(check_arity(a, 1, 1, with_indices ? 2 : 1));
+  if (with_indices) {
+    MOTE_TRY(check_params<mote_max_pool_indices_params>(a));
+    MOTE_TRY(check_dtype(a, 0, MOTE_F32));
+    const int32_t order = a.p<mote_max_pool_indices_params>().storage_order;
+    if (order != 0 && order != 1) return Fail(a.diag, Status::kBadParams).s("storage_order is ").i(order);
+  } else {
+    MOTE_TRY(check_params<mote_pool_params>(a));
+    MOTE_TRY(check_pool_dtype(a));
+  }
+  const mote_pool_params& p = a.p<mote_pool_params>();  // the first member of the indices record
   const TensorView& x = a.in[0];
   if (p.spatial_rank != 1 && p.spatial_rank != 2) {
     return Fail(a.diag, Status::kBadParams).s("only 1-D and 2-D pooling is supported, got ").i(p.spatial_rank).s("-D");
@@ -62,13 +71,15 @@ Status infer_pool(const OpArgs& a, TensorView* out, uint32_t*) {
     if (p.ceil_mode && (o - 1) * p.stride[d] >= in + p.pad_begin[d]) --o;
     out->dims[2 + d] = int32_t(o);
   }
+  if (with_indices) same_as(&out[1], out[0], MOTE_I64);
   return Status::kOk;
 }
 
 namespace {
 
+// `order` is the storage order of the Indices output (MaxPoolWithIndices), -1 without it.
 template <typename T, typename Acc>
-void pool_planes(const OpArgs& a) {
+void pool_planes(const OpArgs& a, int32_t order) {
   const mote_pool_params& p = a.p<mote_pool_params>();
   const TensorView& x = a.in[0];
   const TensorView& y = a.out[0];
@@ -82,9 +93,10 @@ void pool_planes(const OpArgs& a) {
   const int32_t ph = two ? p.pad_begin[0] : 0, pw = p.pad_begin[last];
   const int32_t peh = two ? p.pad_end[0] : 0, pew = p.pad_end[last];
   const int64_t planes = int64_t(x.dims[0]) * x.dims[1];
-  const bool is_max = a.code == MOTE_OP_MAX_POOL;
+  const bool is_max = a.code == MOTE_OP_MAX_POOL || a.code == MOTE_OP_MAX_POOL_INDICES;
   const T* in = x.as<T>();
   T* out = y.as<T>();
+  int64_t* indices = order >= 0 ? a.out[1].as<int64_t>() : nullptr;
   for (int64_t c = 0; c < planes; ++c) {
     const T* xp = in + c * ih * iw;
     T* yp = out + c * oh * ow;
@@ -103,12 +115,17 @@ void pool_planes(const OpArgs& a) {
         Acc acc = 0;
         const int64_t valid = (u1 - u0) * (v1 - v0), counted = (pu1 - pu0) * (pv1 - pv0);
         bool any = false;
+        int64_t h_at = 0, w_at = 0;  // where the maximum is
         for (int64_t u = u0; u < u1; ++u) {
           const T* xr = xp + (row0 + u * dh) * iw;
           for (int64_t v = v0; v < v1; ++v) {
             const Acc val = xr[col0 + v * dw];
             if (is_max) {
-              if (!any || val > acc || val != val) acc = val;
+              if (!any || val > acc || (val != val && acc == acc)) {
+                acc = val;
+                h_at = row0 + u * dh;
+                w_at = col0 + v * dw;
+              }
               any = true;
             } else {
               acc += val;
@@ -124,6 +141,9 @@ void pool_planes(const OpArgs& a) {
           }
         }
         yp[int64_t(i) * ow + j] = T(acc);
+        if (indices) {
+          indices[c * oh * ow + int64_t(i) * ow + j] = c * ih * iw + (order == 0 ? h_at * iw + w_at : h_at + w_at * ih);
+        }
       }
     }
   }
@@ -132,10 +152,12 @@ void pool_planes(const OpArgs& a) {
 }  // namespace
 
 Status run_pool(const OpArgs& a) {
-  if (a.in[0].dtype == MOTE_I8) {
-    pool_planes<int8_t, int64_t>(a);
+  if (a.code == MOTE_OP_MAX_POOL_INDICES) {
+    pool_planes<float, float>(a, a.p<mote_max_pool_indices_params>().storage_order);
+  } else if (a.in[0].dtype == MOTE_I8) {
+    pool_planes<int8_t, int64_t>(a, -1);
   } else {
-    pool_planes<float, float>(a);
+    pool_planes<float, float>(a, -1);
   }
   return Status::kOk;
 }

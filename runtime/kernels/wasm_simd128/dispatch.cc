@@ -40,5 +40,6 @@ Status extra_routes(const OpArgs& a) {
 }  // namespace mote
 
 #define MOTE_SIMD_NS wasm_simd128
+#define MOTE_SIMD_SCRATCH 1
 #define MOTE_SIMD_EXTRA_ROUTES extra_routes
 #include "../simd_dispatch.h"

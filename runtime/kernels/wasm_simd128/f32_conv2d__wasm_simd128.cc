@@ -3,4 +3,5 @@
 #include "kernels.h"
 
 #define MOTE_SIMD_NS wasm_simd128
+#define MOTE_SIMD_SCRATCH 1
 #include "../simd_conv2d.h"

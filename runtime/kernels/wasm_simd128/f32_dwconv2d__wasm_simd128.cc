@@ -11,9 +11,10 @@
 // floats of the plane; the first and last planes of the tensor, where that would leave the
 // tensor, take the band path, as do planes under 2 * kReach floats (or outputs under 4).
 //
-// Anything else, one plane a band of output rows at a time (band.h): the input rows the band
-// reads are copied, with their zero padding, into a buffer on the stack, so every tap of every
-// output is a plain load and the loops have no borders.
+// Anything else, one plane a band of output rows at a time (drivers/f32_dwconv2d.h, band.h):
+// the input rows the band reads are copied, with their zero padding, into the scratch, so every
+// tap of every output is a plain load and the loops have no borders.
+#include "../drivers/f32_dwconv2d.h"
 #include "band.h"
 
 namespace mote {
@@ -116,64 +117,27 @@ inline v128_t vector_3x3(const Weights3x3& k, const float* b0, const float* b1, 
 
 // ---- Band path ----
 
-// Output rows [0, rows) of a buffered band, 3x3 undilated, stride SW (1 or 2). A row's last
-// partial vector is stored whole, into the rows after it, unless that would pass y_end (the
-// end of the output).
+// One output row of a buffered band, 3x3 undilated, stride SW (1 or 2), from kernel rows r0
+// (row stride band.width). The row's last partial vector is stored whole, into the row after
+// it, unless that would pass y_end (the end of the output).
 template <int SW, int A>
-void band_rows_3x3(const ConvShape& g, const float* buf, const Band& band, int32_t rows, const float* w, float bias,
-                   float* y, const VecAct& va, const float* y_end) {
+void band_row_3x3(const ConvShape& g, const float* r0, const Band& band, const Weights3x3& k, float* out,
+                  const float* y_end) {
   constexpr int T = SW == 2 ? kSplit : kUnit;
-  const Weights3x3 k = weights_3x3<A>(w, bias, va);
   const int32_t width = band.width, odd = band.odd, ow_n = g.ow, whole = (ow_n + 3) & ~3;
-  for (int32_t r = 0; r < rows; ++r) {
-    const float* r0 = buf + r * g.sh * width;
-    const float* r1 = r0 + width;
-    const float* r2 = r1 + width;
-    float* out = y + r * ow_n;
-    const int32_t end = out + whole > y_end ? ow_n & ~3 : ow_n;
-    int32_t ow = 0;
-    for (; ow < end; ow += 4) {
-      wasm_v128_store(out + ow, vector_3x3<T, A, false>(k, r0 + ow, r1 + ow, r2 + ow, odd, nullptr));
-    }
-    if (ow < ow_n) store_tail(out + ow, vector_3x3<T, A, false>(k, r0 + ow, r1 + ow, r2 + ow, odd, nullptr), ow_n - ow);
+  const float* r1 = r0 + width;
+  const float* r2 = r1 + width;
+  const int32_t end = out + whole > y_end ? ow_n & ~3 : ow_n;
+  int32_t ow = 0;
+  for (; ow < end; ow += 4) {
+    wasm_v128_store(out + ow, vector_3x3<T, A, false>(k, r0 + ow, r1 + ow, r2 + ow, odd, nullptr));
   }
-}
-
-template <int SW>
-void band_rows_3x3_act(const ConvShape& g, const float* buf, const Band& band, int32_t rows, const float* w, float bias,
-                       float* y, const VecAct& va, const float* y_end) {
-  if (va.kind == MOTE_ACT_NONE) {
-    band_rows_3x3<SW, kActNone>(g, buf, band, rows, w, bias, y, va, y_end);
-  } else if (va.kind == MOTE_ACT_LEAKY_RELU) {
-    band_rows_3x3<SW, kActLeaky>(g, buf, band, rows, w, bias, y, va, y_end);
-  } else {
-    band_rows_3x3<SW, kActMinMax>(g, buf, band, rows, w, bias, y, va, y_end);
-  }
-}
-
-// One plane through bands; y_end is the end of the output.
-template <int SW>
-void band_plane(const ConvShape& g, const Band& band, const float* x, const float* w, float bias, float* y, float* buf,
-                float* row, const VecAct& act, const float* y_end) {
-  const bool k3 = g.kh == 3 && g.kw == 3 && g.dh == 1 && g.dw == 1 && SW != 0;
-  const int32_t span = (g.kh - 1) * g.dh + 1;
-  for (int32_t oh0 = 0; oh0 < g.oh; oh0 += band.rows) {
-    const int32_t rows = g.oh - oh0 < band.rows ? g.oh - oh0 : band.rows;
-    fill_band(g, x, oh0 * g.sh - g.ph, (rows - 1) * g.sh + span, band, 0.0f, buf, row);
-    float* out = y + int64_t(oh0) * g.ow;
-    if (k3) {
-      band_rows_3x3_act<SW == 0 ? 1 : SW>(g, buf, band, rows, w, bias, out, act, y_end);
-    } else {
-      for (int32_t r = 0; r < rows; ++r) {
-        row_generic<SW>(g, buf + r * g.sh * band.width, band, w, bias, out + r * g.ow, act);
-      }
-    }
-  }
+  if (ow < ow_n) store_tail(out + ow, vector_3x3<T, A, false>(k, r0 + ow, r1 + ow, r2 + ow, odd, nullptr), ow_n - ow);
 }
 
 // ---- In-place path ----
 
-constexpr int32_t kReach = 16;  // floats a read may lie before or past the input row
+constexpr int32_t kReach = Tiles::kReach;  // floats a read may lie before or past the input row
 
 struct Edges {
   v128_t left[3], right[3];  // per kernel column: all ones in the lanes whose tap is inside the row
@@ -293,57 +257,78 @@ void inplace_plane_act(const ConvShape& g, const Edges& e, const float* x, const
   }
 }
 
-}  // namespace
+struct DwKernel : BandKernel {
+  static constexpr drivers::BandSpec kBand = Tiles::kBand;
 
-Status f32_dwconv2d(const OpArgs& a, const ConvShape& g) {
-  const Band band = band_shape(g);
-  if (band.rows < 1) return Status::kUnsupportedOp;  // rows too wide for the stack buffer
-  const float* x = a.in[0].as<float>();
-  const float* w = a.in[1].as<float>();
-  const float* bias = a.num_in == 3 && a.in[2].present() ? a.in[2].as<float>() : nullptr;
-  float* y = a.out[0].as<float>();
-  const VecAct act = vec_act(a.p<mote_conv_params>().act);
-  const int64_t in_plane = int64_t(g.ih) * g.iw, out_plane = int64_t(g.oh) * g.ow;
-  const int32_t taps = g.kh * g.kw;
-  alignas(16) float buf[kBandFloats];
-  alignas(16) float row[kRowFloats];
-  Edges edges;
-  const bool inplace = g.kh == 3 && g.kw == 3 && g.dh == 1 && g.dw == 1 && (g.sw == 1 || g.sw == 2) &&
-                       in_plane >= 2 * kReach && out_plane >= 4 && g.iw + 2 * kReach <= kRowFloats &&
-                       edges_3x3(g, &edges);
-  const float* zero = row + kReach;  // the zero row, in `row` once the band path is done with it
-  bool zeroed = false;
-  const int64_t planes = int64_t(g.n) * g.c;
-  for (int64_t p = 0; p < planes; ++p) {
-    const int32_t c = int32_t(p % g.c);
-    const float* xp = x + p * in_plane;
-    const float* wp = w + int64_t(c) * taps;
-    const float b = bias ? bias[c] : 0.0f;
-    float* yp = y + p * out_plane;
-    if (inplace && p > 0 && p < planes - 1) {
+  struct Rows {
+    const ConvShape& g;
+    const float* w;
+    float bias;
+    VecAct va;
+    Weights3x3 k3;  // the 3x3 weights, bias and activation bounds in vectors
+    Rows(const ConvShape& shape, const float* weights, float b, const mote_act& act)
+        : g(shape), w(weights), bias(b), va(vec_act(act)), k3() {
+      if (g.kh != 3 || g.kw != 3) return;  // only 3x3 weights hold nine taps
+      k3 = va.kind == MOTE_ACT_LEAKY_RELU ? weights_3x3<kActLeaky>(w, bias, va) : weights_3x3<kActMinMax>(w, bias, va);
+    }
+    // Any kernel, dilation and stride (SW 0: any).
+    template <int SW>
+    void row(const float* in, const Band& band, float* y, const float*) const {
+      row_generic<SW>(g, in, band, w, bias, y, va);
+    }
+    // The activation as a template argument, so the 3x3 loops carry no switch.
+    template <int SW>
+    void row_3x3(const float* in, const Band& band, float* y, const float* y_end) const {
+      if (va.kind == MOTE_ACT_NONE) {
+        band_row_3x3<SW, kActNone>(g, in, band, k3, y, y_end);
+      } else if (va.kind == MOTE_ACT_LEAKY_RELU) {
+        band_row_3x3<SW, kActLeaky>(g, in, band, k3, y, y_end);
+      } else {
+        band_row_3x3<SW, kActMinMax>(g, in, band, k3, y, y_end);
+      }
+    }
+  };
+
+  // The in-place path takes the planes between the first and the last (whose reads would leave
+  // the tensor) of a 3x3 undilated layer whose edges allow it; its zero row (the vertical
+  // padding) lies in the row buffer, written again after a band has used that buffer.
+  struct Planes {
+    const ConvShape& g;
+    float* row;
+    const VecAct va;
+    Edges edges;
+    bool inplace, zeroed = false;
+
+    Planes(const ConvShape& shape, float* row_buffer, const mote_act& act)
+        : g(shape), row(row_buffer), va(vec_act(act)) {
+      const int64_t in_plane = int64_t(g.ih) * g.iw, out_plane = int64_t(g.oh) * g.ow;
+      inplace = g.kh == 3 && g.kw == 3 && g.dh == 1 && g.dw == 1 && (g.sw == 1 || g.sw == 2) &&
+                in_plane >= 2 * kReach && out_plane >= 4 && edges_3x3(g, &edges);
+    }
+
+    bool in_place(const drivers::DwPlane& p, int64_t index, int64_t count) {
+      if (!inplace || index == 0 || index == count - 1) {
+        zeroed = false;
+        return false;
+      }
       if (!zeroed) {
         for (int32_t j = 0; j < g.iw + 2 * kReach; ++j) row[j] = 0.0f;
         zeroed = true;
       }
+      const float* zero = row + kReach;
       if (g.sw == 1) {
-        inplace_plane_act<1>(g, edges, xp, wp, b, yp, zero, act);
+        inplace_plane_act<1>(g, edges, p.x, p.w, p.bias, p.y, zero, va);
       } else {
-        inplace_plane_act<2>(g, edges, xp, wp, b, yp, zero, act);
+        inplace_plane_act<2>(g, edges, p.x, p.w, p.bias, p.y, zero, va);
       }
-      continue;
+      return true;
     }
-    zeroed = false;
-    const float* y_end = y + planes * out_plane;
-    if (g.sw == 1) {
-      band_plane<1>(g, band, xp, wp, b, yp, buf, row, act, y_end);
-    } else if (g.sw == 2) {
-      band_plane<2>(g, band, xp, wp, b, yp, buf, row, act, y_end);
-    } else {
-      band_plane<0>(g, band, xp, wp, b, yp, buf, row, act, y_end);
-    }
-  }
-  return Status::kOk;
-}
+  };
+};
+
+}  // namespace
+
+Status f32_dwconv2d(const OpArgs& a, const ConvShape& g) { return drivers::f32_dwconv2d<DwKernel>(a, g); }
 
 }  // namespace wasm_simd128
 }  // namespace mote

@@ -12,21 +12,23 @@
 //   B's rows 16-byte multiples (N % 4 == 0): B is read in place, a column panel of kPanel at a
 //     time so the panel stays in cache while every row tile of A passes over it.
 //   otherwise (7x7 maps have 49 columns): B is packed a block of k at a time into an aligned
-//     panel on the stack; unaligned rows measured a fifth slower in place.
+//     panel; unaligned rows measured a fifth slower in place.
+// The packed A and B live in `work`, the op's scratch (Tiles::gemm_work_floats).
 // The panel and k blocks split the product along k: C then holds the partial sums between
 // blocks, and the bias starts the first block and the activation ends the last.
 // Fewer than 4 rows (Gemm and MatMul on one row): each row of C is accumulated 4 rows of B at a
 // time, streaming B in order (a Gemm's B is its weight matrix, often megabytes).
+#include "../drivers/gemm.h"
 #include "kernels.h"
 
 namespace mote {
 namespace wasm_simd128 {
 namespace {
 
-constexpr int32_t kPanel = 256;          // columns of B per panel, in place
-constexpr int32_t kDepth = 256;          // k per block, in place
-constexpr int32_t kPackedFloats = 4096;  // the packed B panel (16 KiB)
-constexpr int32_t kPackedWidth = 64;     // its columns at most
+constexpr int32_t kPanel = 256;                             // columns of B per panel, in place
+constexpr int32_t kDepth = Tiles::kGemmDepth;               // k per block
+constexpr int32_t kPackedFloats = Tiles::kPackedFloats;     // the packed B panel (16 KiB)
+constexpr int32_t kPackedWidth = Tiles::kPackedWidth;       // its columns at most
 constexpr int32_t kTouchColumns = 256;   // fewer columns than this: A swept into cache first (touch_rows)
 
 // C's rows as the epilogue of a block leaves them: partial sums, or act() on the last block.
@@ -184,24 +186,26 @@ inline float hsum(v128_t v) {
          (wasm_f32x4_extract_lane(v, 2) + wasm_f32x4_extract_lane(v, 3));
 }
 
-// One row of A against NB rows of B, all contiguous along k.
-template <int NB>
-inline void dots_nt(int32_t K, const float* a, const float* B, int32_t ldb, float* c) {
-  v128_t acc[NB];
-  for (int r = 0; r < NB; ++r) acc[r] = wasm_f32x4_splat(0.0f);
-  int32_t k = 0;
-  for (; k + 4 <= K; k += 4) {
-    const v128_t av = wasm_v128_load(a + k);
+// One row of A against NB rows of B, all contiguous along k (drivers/gemm.h's f32_gemm_nt).
+struct NtKernel {
+  template <int NB>
+  static void dots_nt(int32_t K, const float* a, const float* B, int32_t ldb, float* c) {
+    v128_t acc[NB];
+    for (int r = 0; r < NB; ++r) acc[r] = wasm_f32x4_splat(0.0f);
+    int32_t k = 0;
+    for (; k + 4 <= K; k += 4) {
+      const v128_t av = wasm_v128_load(a + k);
+      for (int r = 0; r < NB; ++r) {
+        acc[r] = wasm_f32x4_add(acc[r], wasm_f32x4_mul(av, wasm_v128_load(B + int64_t(r) * ldb + k)));
+      }
+    }
     for (int r = 0; r < NB; ++r) {
-      acc[r] = wasm_f32x4_add(acc[r], wasm_f32x4_mul(av, wasm_v128_load(B + int64_t(r) * ldb + k)));
+      float s = hsum(acc[r]);
+      for (int32_t t = k; t < K; ++t) s += a[t] * B[int64_t(r) * ldb + t];
+      c[r] = s;
     }
   }
-  for (int r = 0; r < NB; ++r) {
-    float s = hsum(acc[r]);
-    for (int32_t t = k; t < K; ++t) s += a[t] * B[int64_t(r) * ldb + t];
-    c[r] = s;
-  }
-}
+};
 
 // Reads one float per cache line of A's M rows, in memory order. For products with few columns
 // (7x7 and 14x14 maps) A is the weights, megabytes read once and soon, and the blocked reads
@@ -227,7 +231,7 @@ __attribute__((noinline)) void touch_rows(const float* A, int32_t M, int32_t K, 
 }  // namespace
 
 void f32_gemm_nn(int32_t M, int32_t N, int32_t K, const float* A, int32_t lda, const float* B, int32_t ldb, float* C,
-                 int32_t ldc, const float* bias, const mote_act& act, bool accumulate) {
+                 int32_t ldc, const float* bias, const mote_act& act, bool accumulate, float* work) {
   if (M < 4 || K == 0) {
     gemv_rows(M, N, K, A, lda, B, ldb, C, ldc, bias, act, accumulate);
     return;
@@ -235,7 +239,7 @@ void f32_gemm_nn(int32_t M, int32_t N, int32_t K, const float* A, int32_t lda, c
   const VecAct vact = vec_act(act);
   const int32_t m4 = M & ~3;
   if (N < kTouchColumns) touch_rows(A, M, K, lda);
-  alignas(16) float pa[kDepth * 4];
+  float* pa = work;  // 4 rows of A, packed [k][4]
   if (N % 4 == 0) {
     for (int32_t j0 = 0; j0 < N; j0 += kPanel) {
       const int32_t width = N - j0 < kPanel ? N - j0 : kPanel;
@@ -250,7 +254,7 @@ void f32_gemm_nn(int32_t M, int32_t N, int32_t K, const float* A, int32_t lda, c
       }
     }
   } else {
-    alignas(16) float pb[kPackedFloats];
+    float* pb = work + Tiles::gemm_packed_a_floats(K);  // B's panel, 16-byte aligned rows
     for (int32_t j0 = 0; j0 < N; j0 += kPackedWidth) {
       const int32_t width = N - j0 < kPackedWidth ? N - j0 : kPackedWidth;
       const int32_t stride = (width + 3) & ~3;
@@ -280,13 +284,7 @@ void f32_gemm_nn(int32_t M, int32_t N, int32_t K, const float* A, int32_t lda, c
 
 void f32_gemm_nt(int32_t M, int32_t N, int32_t K, const float* A, int32_t lda, const float* B, int32_t ldb, float* C,
                  int32_t ldc) {
-  for (int32_t i = 0; i < M; ++i) {
-    const float* a = A + int64_t(i) * lda;
-    float* c = C + int64_t(i) * ldc;
-    int32_t j = 0;
-    for (; j + 4 <= N; j += 4) dots_nt<4>(K, a, B + int64_t(j) * ldb, ldb, c + j);
-    for (; j < N; ++j) dots_nt<1>(K, a, B + int64_t(j) * ldb, ldb, c + j);
-  }
+  drivers::f32_gemm_nt<NtKernel>(M, N, K, A, lda, B, ldb, C, ldc);
 }
 
 }  // namespace wasm_simd128

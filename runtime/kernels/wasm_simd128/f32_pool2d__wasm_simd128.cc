@@ -1,32 +1,32 @@
 // f32_pool2d__wasm_simd128: float32 MaxPool over NCHW in bands of rows padded with -inf
-// (band.h), so each output is the max of plain loads; and the global pools, 4 lanes at a time.
-// NaN anywhere in a window gives NaN, as in the reference.
+// (drivers/f32_band.h, band.h) in the scratch, so each output is the max of plain loads; and the
+// global pools, 4 lanes at a time. NaN anywhere in a window gives NaN, as in the reference.
 #include "band.h"
 
 namespace mote {
 namespace wasm_simd128 {
 namespace {
 
+struct PoolKernel : BandKernel {
+  static constexpr drivers::BandSpec kBand = Tiles::kPoolBand;
+};
+
+// Output rows [0, rows) of a buffered band.
 template <int SW>
-void max_plane(const ConvShape& g, const Band& band, const float* x, float* y, float* buf, float* row) {
-  const int32_t span = (g.kh - 1) * g.dh + 1;
-  for (int32_t oh0 = 0; oh0 < g.oh; oh0 += band.rows) {
-    const int32_t rows = g.oh - oh0 < band.rows ? g.oh - oh0 : band.rows;
-    fill_band(g, x, oh0 * g.sh - g.ph, (rows - 1) * g.sh + span, band, -__builtin_inff(), buf, row);
-    for (int32_t r = 0; r < rows; ++r) {
-      const float* in = buf + r * g.sh * band.width;
-      float* out = y + int64_t(oh0 + r) * g.ow;
-      for (int32_t ow = 0; ow < g.ow; ow += 4) {
-        v128_t acc = wasm_f32x4_splat(-__builtin_inff());
-        for (int32_t kh = 0; kh < g.kh; ++kh) {
-          const float* xr = in + kh * g.dh * band.width;
-          for (int32_t kw = 0; kw < g.kw; ++kw) acc = wasm_f32x4_max(acc, taps_at<SW>(xr, band, ow, kw * g.dw, g.sw));
-        }
-        if (ow + 4 <= g.ow) {
-          wasm_v128_store(out + ow, acc);
-        } else {
-          store_tail(out + ow, acc, g.ow - ow);
-        }
+void max_rows(const ConvShape& g, const Band& band, const float* buf, int32_t rows, float* y) {
+  for (int32_t r = 0; r < rows; ++r) {
+    const float* in = buf + r * g.sh * band.width;
+    float* out = y + int64_t(r) * g.ow;
+    for (int32_t ow = 0; ow < g.ow; ow += 4) {
+      v128_t acc = wasm_f32x4_splat(-__builtin_inff());
+      for (int32_t kh = 0; kh < g.kh; ++kh) {
+        const float* xr = in + kh * g.dh * band.width;
+        for (int32_t kw = 0; kw < g.kw; ++kw) acc = wasm_f32x4_max(acc, taps_at<SW>(xr, band, ow, kw * g.dw, g.sw));
+      }
+      if (ow + 4 <= g.ow) {
+        wasm_v128_store(out + ow, acc);
+      } else {
+        store_tail(out + ow, acc, g.ow - ow);
       }
     }
   }
@@ -35,49 +35,28 @@ void max_plane(const ConvShape& g, const Band& band, const float* x, float* y, f
 }  // namespace
 
 Status f32_maxpool2d(const OpArgs& a) {
-  const mote_pool_params& p = a.p<mote_pool_params>();
-  const TensorView& x = a.in[0];
-  const TensorView& y = a.out[0];
-  if (x.dtype != MOTE_F32) return Status::kUnsupportedOp;
-  const bool two = p.spatial_rank == 2;
-  const int32_t last = p.spatial_rank - 1;
   ConvShape g;
-  g.n = x.dims[0];
-  g.c = g.m = g.group = x.dims[1];
-  g.ih = two ? x.dims[2] : 1;
-  g.iw = x.dims[x.rank - 1];
-  g.oh = two ? y.dims[2] : 1;
-  g.ow = y.dims[y.rank - 1];
-  g.kh = two ? p.kernel[0] : 1;
-  g.kw = p.kernel[last];
-  g.sh = two ? p.stride[0] : 1;
-  g.sw = p.stride[last];
-  g.dh = two ? p.dilation[0] : 1;
-  g.dw = p.dilation[last];
-  g.ph = two ? p.pad_begin[0] : 0;
-  g.pw = p.pad_begin[last];
-  // Undilated windows with less padding than the window on each side always hold an input
-  // element (infer keeps the last window starting inside the input or the leading padding).
-  for (int32_t d = 0; d < p.spatial_rank; ++d) {
-    if (p.dilation[d] != 1 || p.pad_begin[d] >= p.kernel[d] || p.pad_end[d] >= p.kernel[d]) {
-      return Status::kUnsupportedOp;
-    }
-  }
-  const Band band = band_shape(g);
-  if (band.rows < 1) return Status::kUnsupportedOp;
-  const float* px = x.as<float>();
-  float* py = y.as<float>();
+  if (!Tiles::maxpool_shape(a, &g)) return Status::kUnsupportedOp;
+  const drivers::BandLayout l = drivers::band_layout(g, PoolKernel::kBand);
+  if (!drivers::scratch_holds(a, l.scratch)) return Status::kArenaTooSmall;
+  float* buf = drivers::scratch_at<float>(a, l.buf_at);
+  float* row = drivers::scratch_at<float>(a, l.row_at);
+  const float* px = a.in[0].as<float>();
+  float* py = a.out[0].as<float>();
   const int64_t in_plane = int64_t(g.ih) * g.iw, out_plane = int64_t(g.oh) * g.ow;
-  alignas(16) float buf[kBandFloats];
-  alignas(16) float row[kRowFloats];
   for (int64_t c = 0; c < int64_t(g.n) * g.c; ++c) {
-    if (g.sw == 1) {
-      max_plane<1>(g, band, px + c * in_plane, py + c * out_plane, buf, row);
-    } else if (g.sw == 2) {
-      max_plane<2>(g, band, px + c * in_plane, py + c * out_plane, buf, row);
-    } else {
-      max_plane<0>(g, band, px + c * in_plane, py + c * out_plane, buf, row);
-    }
+    float* yp = py + c * out_plane;
+    drivers::for_each_band<PoolKernel>(g, l.band, px + c * in_plane, -__builtin_inff(), buf, row,
+                                       [&](int32_t oh0, int32_t rows) {
+                                         float* out = yp + int64_t(oh0) * g.ow;
+                                         if (g.sw == 1) {
+                                           max_rows<1>(g, l.band, buf, rows, out);
+                                         } else if (g.sw == 2) {
+                                           max_rows<2>(g, l.band, buf, rows, out);
+                                         } else {
+                                           max_rows<0>(g, l.band, buf, rows, out);
+                                         }
+                                       });
   }
   return Status::kOk;
 }

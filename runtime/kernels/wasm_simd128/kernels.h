@@ -3,8 +3,10 @@
 // which are the specification:
 // tests/wasm/kernels_test.cc checks every variant here against them on random and odd shapes.
 //
-// They read exactly what the reference kernels read (NCHW tensors, the blob's weight layout,
-// no scratch from the plan) and write the same outputs, so a blob runs unchanged on either.
+// They read exactly what the reference kernels read (NCHW tensors, the blob's weight layout) and
+// write the same outputs, so a blob runs unchanged on either; their working memory is the op's
+// scratch in the plan (sized by scratch.cc from tiles.h). The loops around the vector code are
+// the shared drivers (kernels/drivers/, kernels/simd_conv2d.h).
 // Wasm has no fused multiply-add in SIMD128: a product is a mul then an add, as in the
 // reference's scalar code, but summed in another order (lanes, tiles), hence float tolerance.
 #ifndef MOTE_KERNELS_WASM_SIMD128_KERNELS_H
@@ -18,6 +20,7 @@
 #include "../reference/common.h"
 
 #include "../conv_shape.h"
+#include "tiles.h"
 
 namespace mote {
 namespace wasm_simd128 {
@@ -64,30 +67,13 @@ inline void zero_floats(float* dst, int32_t n) {
 
 // ConvShape and conv_shape(): kernels/conv_shape.h.
 
-// C[i, j] = act(bias[i] + sum_k A[i, k] * B[k, j]); row-major with leading dimensions; bias may
-// be null. With `accumulate`, C's values take the place of the bias (a product split along k).
-// B and C are read/written along j with SIMD, 4 rows of A at a time.
-void f32_gemm_nn(int32_t M, int32_t N, int32_t K, const float* A, int32_t lda, const float* B, int32_t ldb, float* C,
-                 int32_t ldc, const float* bias, const mote_act& act, bool accumulate = false);
-// C[i, j] = sum_k A[i, k] * B[j, k] (B transposed: both operands contiguous along k).
-void f32_gemm_nt(int32_t M, int32_t N, int32_t K, const float* A, int32_t lda, const float* B, int32_t ldb, float* C,
-                 int32_t ldc);
+// f32_gemm_nn: B and C read/written along j with SIMD, 4 rows of A at a time packed into `work`
+// (and B's rows too when N % 4 != 0). Depthwise Conv: 3x3 at stride 1 or 2 reads the input in
+// place, anything else goes through bands (band.h).
+#include "../simd_f32_api.inc"
 
-// Conv over NCHW with weights [M, C/group, kH, kW]: 1x1 stride-1 unpadded as a GEMM per image
-// and group reading X in place; any other kernel/stride/dilation/padding as GEMMs over panels
-// of X unrolled (im2col) a block at a time into a buffer on the stack (kConvPanelBytes), so the
-// plan needs no scratch. Depthwise (group == C == M) filters each plane: 3x3 at stride 1 or 2
-// reading the input in place, anything else in bands of rows copied with their zero padding
-// into a stack buffer (band.h, kBandBytes); the stack use of the whole set stays under 64 KiB.
-constexpr uint32_t kConvPanelBytes = 32 * 1024;
-constexpr uint32_t kBandBytes = 24 * 1024;
-Status f32_conv2d_1x1(const OpArgs& a, const ConvShape& g);
-Status f32_conv2d(const OpArgs& a, const ConvShape& g);
-Status f32_dwconv2d(const OpArgs& a, const ConvShape& g);
-
-// MaxPool (1-D/2-D, any window and stride, ceil mode) in bands padded with -inf; undilated
-// windows with less padding than the window only, so that no window lies wholly in the
-// padding (the reference gives 0 there), else kUnsupportedOp.
+// MaxPool (1-D/2-D, any window and stride, ceil mode) in bands padded with -inf in the scratch;
+// the shapes of Tiles::maxpool_shape only, else kUnsupportedOp.
 Status f32_maxpool2d(const OpArgs& a);
 // GlobalAveragePool and GlobalMaxPool, one plane at a time.
 Status f32_global_pool(const OpArgs& a);

@@ -1,23 +1,13 @@
 // s8_conv2d__wasm_simd128: QConv with any kernel, stride, dilation, padding and group, as dot
-// products of activation columns (one per output pixel, gathered kS8Cols at a time into a stack
-// buffer, widened to int16: a "small im2col", padding filled with the zero point) against the
-// weight rows, read in place ([M, C/g, kH, kW] is one contiguous row of taps per output
-// channel). 4 pixels x 2 channels per pass, 8 taps a step (i16x8.load8x8_s for the weights,
+// products of activation columns (one per output pixel, gathered four at a time by the driver,
+// drivers/s8_conv2d.h, widened to int16: a "small im2col", padding filled with the zero point)
+// against the weight rows, read in place. The column kernel, shared with the 1x1 kernel: 4
+// pixels x 2 channels per pass, 8 taps a step (i16x8.load8x8_s for the weights,
 // i32x4.dot_i16x8_s), then single taps.
-// Also the shared pieces: the per-channel starts and the column dot products.
 #include "s8_kernels.h"
 
 namespace mote {
 namespace wasm_simd128 {
-
-void s8_starts(int32_t k, const int8_t* w, int32_t mg, int32_t m0, int32_t zp, const Epilogue& e, int32_t* start) {
-  for (int32_t r = 0; r < mg; ++r) {
-    const int8_t* row = w + int64_t(r) * k;
-    int32_t sum = 0;
-    for (int32_t i = 0; i < k; ++i) sum += row[i];
-    start[r] = e.start(m0 + r) - zp * sum;
-  }
-}
 
 namespace {
 
@@ -32,10 +22,10 @@ inline v128_t dot(v128_t acc, v128_t x, v128_t w) { return wasm_i32x4_add(acc, w
 
 }  // namespace
 
-void s8_columns(int32_t k, const int16_t* const* cols, int32_t np, const int8_t* w, int32_t mg, int32_t m0,
-                const int32_t* start, const Epilogue& e, int64_t out_base, int64_t plane, int32_t p0) {
-  // Fewer than kS8Cols pixels (the last block) or an odd last row repeat a column or row: the
-  // same loop for every block, and only the real results are stored.
+void S8Kernel::columns(int32_t k, const int16_t* const* cols, int32_t np, const int8_t* w, int32_t mg, int32_t m0,
+                       const int32_t* start, const Epilogue& e, int64_t out_base, int64_t plane, int32_t p0) {
+  // Fewer than 4 pixels (the last block) or an odd last row repeat a column or row: the same
+  // loop for every block, and only the real results are stored.
   const int16_t* c0 = cols[0];
   const int16_t* c1 = cols[np > 1 ? 1 : 0];
   const int16_t* c2 = cols[np > 2 ? 2 : 0];
@@ -60,7 +50,7 @@ void s8_columns(int32_t k, const int16_t* const* cols, int32_t np, const int8_t*
       a30 = dot(a30, x3, u0);
       a31 = dot(a31, x3, u1);
     }
-    // Lanes: the kS8Cols pixels, consecutive in the output plane.
+    // Lanes: the 4 pixels, consecutive in the output plane.
     v128_t s0 = wasm_i32x4_add(hsum4(a00, a10, a20, a30), wasm_i32x4_splat(start[r]));
     v128_t s1 = wasm_i32x4_add(hsum4(a01, a11, a21, a31), wasm_i32x4_splat(pair ? start[r + 1] : 0));
     for (; i < k; ++i) {
@@ -84,72 +74,8 @@ void s8_columns(int32_t k, const int16_t* const* cols, int32_t np, const int8_t*
   }
 }
 
-namespace {
-
-// The column of output pixel (oy, ox) over the group's channels at x, widened to int16, the zero
-// point where the window lies in the padding.
-void pack_column(const ConvShape& g, const int8_t* x, int32_t cg, int32_t oy, int32_t ox, int32_t zp, int16_t* col) {
-  // The shape in locals: the stores below may alias anything as far as the compiler knows, so
-  // fields read through `g` would be reloaded after every element.
-  const int32_t ih = g.ih, iw = g.iw, kh = g.kh, kw = g.kw, dh = g.dh, dw = g.dw;
-  const int64_t plane = int64_t(ih) * iw;
-  const int32_t c0 = ox * g.sw - g.pw, r0 = oy * g.sh - g.ph;
-  const bool inside_w = c0 >= 0 && c0 + (kw - 1) * dw < iw;
-  const int16_t fill = int16_t(zp);
-  int16_t* t = col;
-  for (int32_t ci = 0; ci < cg; ++ci) {
-    const int8_t* xp = x + ci * plane;
-    for (int32_t u = 0; u < kh; ++u) {
-      const int32_t r = r0 + u * dh;
-      if (r < 0 || r >= ih) {
-        for (int32_t v = 0; v < kw; ++v) *t++ = fill;
-        continue;
-      }
-      const int8_t* row = xp + int64_t(r) * iw + c0;
-      if (inside_w) {
-        for (int32_t v = 0; v < kw; ++v) *t++ = row[v * dw];
-      } else {
-        for (int32_t v = 0; v < kw; ++v) {
-          const int32_t c = c0 + v * dw;
-          *t++ = c >= 0 && c < iw ? int16_t(row[v * dw]) : fill;
-        }
-      }
-    }
-  }
-}
-
-}  // namespace
-
 Status s8_conv2d(const OpArgs& a, const ConvShape& g, const Epilogue& e, int32_t in_zp) {
-  const int32_t cg = g.c / g.group, mg = g.m / g.group;
-  const int32_t k = cg * g.kh * g.kw;
-  if (k > kS8MaxTaps) return Status::kUnsupportedOp;
-  int16_t buf[kS8Cols][kS8MaxTaps] __attribute__((aligned(16)));
-  int32_t start[kS8MaxChannels];
-  const int16_t* cols[kS8Cols] = {buf[0], buf[1], buf[2], buf[3]};
-  const int8_t* xd = a.in[0].as<int8_t>();
-  const int8_t* wd = a.in[1].as<int8_t>();
-  const int64_t plane_in = int64_t(g.ih) * g.iw, plane = int64_t(g.oh) * g.ow;
-  const int32_t pixels = g.oh * g.ow;
-  // Output channels kS8MaxChannels at a time (the starts on the stack); more than that packs
-  // the columns again for each chunk.
-  for (int32_t gi = 0; gi < g.group; ++gi) {
-    for (int32_t c0 = 0; c0 < mg; c0 += kS8MaxChannels) {
-      const int32_t mc = mg - c0 < kS8MaxChannels ? mg - c0 : kS8MaxChannels;
-      const int8_t* w = wd + (int64_t(gi) * mg + c0) * k;
-      s8_starts(k, w, mc, gi * mg + c0, in_zp, e, start);
-      for (int32_t b = 0; b < g.n; ++b) {
-        const int8_t* x = xd + (int64_t(b) * g.c + int64_t(gi) * cg) * plane_in;
-        const int64_t out_base = int64_t(b) * g.m * plane;
-        for (int32_t p = 0; p < pixels; p += kS8Cols) {
-          const int32_t np = pixels - p >= kS8Cols ? kS8Cols : pixels - p;
-          for (int32_t q = 0; q < np; ++q) pack_column(g, x, cg, (p + q) / g.ow, (p + q) % g.ow, in_zp, buf[q]);
-          s8_columns(k, cols, np, w, mc, gi * mg + c0, start, e, out_base, plane, p);
-        }
-      }
-    }
-  }
-  return Status::kOk;
+  return drivers::s8_conv2d<S8Kernel>(a, g, e, in_zp);
 }
 
 }  // namespace wasm_simd128

@@ -3,7 +3,9 @@
 // together so the dot product applies: rows k and k + 1 of B, widened to int16, are interleaved
 // (column j's pair side by side) and i32x4.dot_i16x8_s multiplies them by the pair
 // (a[k] - zp, a[k + 1] - zp) splatted, adding both products into column j's int32 lane.
-// |a - zp| <= 255 and |b| <= 128, so every product and pair sum is exact. Then single columns.
+// |a - zp| <= 255 and |b| <= 128, so every product and pair sum is exact. The driver
+// (drivers/gemm.h) sums the last columns one at a time.
+#include "../drivers/gemm.h"
 #include "s8_kernels.h"
 
 namespace mote {
@@ -25,13 +27,10 @@ inline void finish8(const Epilogue& e, int64_t at, int32_t col, v128_t lo, v128_
 
 inline v128_t bias4(const Epilogue& e, int32_t col) { return e.bias ? wasm_v128_load(e.bias + col) : wasm_i32x4_splat(0); }
 
-}  // namespace
-
-void s8_gemm(int32_t rows, int32_t N, int32_t K, const int8_t* A, int32_t a_zp, const int8_t* B, const Epilogue& e,
-             int64_t out_base) {
-  for (int32_t i = 0; i < rows; ++i) {
-    const int8_t* a = A + int64_t(i) * K;
-    const int64_t row_at = out_base + int64_t(i) * N;
+struct GemmKernel {
+  // The columns of one row of Y 8 at a time.
+  static int32_t s8_gemm_row(int32_t N, int32_t K, const int8_t* a, int32_t a_zp, const int8_t* B, const Epilogue& e,
+                             int64_t row_at) {
     int32_t j = 0;
     for (; j + 8 <= N; j += 8) {
       v128_t c0 = bias4(e, j), c1 = bias4(e, j + 4);
@@ -51,12 +50,15 @@ void s8_gemm(int32_t rows, int32_t N, int32_t K, const int8_t* A, int32_t a_zp, 
       }
       finish8(e, row_at + j, j, c0, c1);
     }
-    for (; j < N; ++j) {
-      int32_t acc = e.start(j);
-      for (int32_t k = 0; k < K; ++k) acc += (int32_t(a[k]) - a_zp) * int32_t(B[int64_t(k) * N + j]);
-      e.store(row_at + j, j, acc);
-    }
+    return j;
   }
+};
+
+}  // namespace
+
+void s8_gemm(int32_t rows, int32_t N, int32_t K, const int8_t* A, int32_t a_zp, const int8_t* B, const Epilogue& e,
+             int64_t out_base) {
+  drivers::s8_gemm<GemmKernel>(rows, N, K, A, a_zp, B, e, out_base);
 }
 
 }  // namespace wasm_simd128

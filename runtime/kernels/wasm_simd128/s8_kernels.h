@@ -15,7 +15,8 @@
 // s8::Epilogue of kernels/s8_epilogue.h, bit for bit the reference's requantize(); where four
 // lanes share a channel (conv: lanes are pixels) it runs on vectors, Requant4 below.
 //
-// Nothing takes scratch from the plan: buffers are on the stack, under 64 KiB.
+// The loops around this vector code are the shared drivers (drivers/s8_conv2d.h,
+// s8_dwconv2d.h, gemm.h); the columns and starts live in the op's scratch.
 #ifndef MOTE_KERNELS_WASM_SIMD128_S8_KERNELS_H
 #define MOTE_KERNELS_WASM_SIMD128_S8_KERNELS_H
 
@@ -100,28 +101,22 @@ inline void store4(const Epilogue& e, const Requant4* q, int64_t at, v128_t acc,
   }
 }
 
-// Longest column (taps per output value: C/group * kH * kW) the conv kernels take (longer ones
-// stay with the reference; 4 int16 columns of kS8MaxTaps are 48 KiB), and the output channels
-// they take at a time.
-constexpr int32_t kS8MaxTaps = 6144;
-constexpr int32_t kS8MaxChannels = 1024;
-// Columns (output pixels) computed together against each pair of weight rows.
-constexpr int32_t kS8Cols = 4;
+// The column kernels of the QConv drivers (drivers/s8_conv2d.h): columns widened to int16, 4
+// pixels a pass and per 1x1 transposition.
+struct S8Kernel {
+  using Col = int16_t;
+  static constexpr drivers::S8ConvSpec kS8 = Tiles::kS8;
+  static constexpr bool kRowCopy = false;
+  // s8_conv2d__wasm_simd128.cc: the np (1..4) columns against the weight rows; fewer than 4
+  // pixels, or an odd last row, repeat a column or row, whose results are not stored.
+  static void columns(int32_t k, const int16_t* const* cols, int32_t np, const int8_t* w, int32_t mg, int32_t m0,
+                      const int32_t* start, const Epilogue& e, int64_t out_base, int64_t plane, int32_t p0);
+  // s8_conv2d_1x1__wasm_simd128.cc
+  static void transpose(const int8_t* x, int64_t plane, int32_t p, int32_t np, int32_t cg, int16_t* buf,
+                        int32_t stride);
+};
 
-// The columns of np (1..kS8Cols) pixels, k int16 taps each at cols[q], against the mg weight
-// rows of one group (row r: k int8 at w + r * k); start[r] is the channel's bias minus
-// zp * sum w. Writes output pixels p0 .. p0 + np - 1 of channels m0 .. m0 + mg - 1.
-void s8_columns(int32_t k, const int16_t* const* cols, int32_t np, const int8_t* w, int32_t mg, int32_t m0,
-                const int32_t* start, const Epilogue& e, int64_t out_base, int64_t plane, int32_t p0);
-// start[r] = e.start(m0 + r) - zp * sum of weight row r, for the mg rows of k taps at w.
-void s8_starts(int32_t k, const int8_t* w, int32_t mg, int32_t m0, int32_t zp, const Epilogue& e, int32_t* start);
-
-Status s8_conv2d_1x1(const OpArgs& a, const ConvShape& g, const Epilogue& e, int32_t in_zp);
-Status s8_conv2d(const OpArgs& a, const ConvShape& g, const Epilogue& e, int32_t in_zp);
-Status s8_dwconv2d(const OpArgs& a, const ConvShape& g, const Epilogue& e, int32_t in_zp);
-// QMatMul rows: Y[i, j] for A [rows, K] (a_zp) times B [K, N] (int8, zero point 0).
-void s8_gemm(int32_t rows, int32_t N, int32_t K, const int8_t* A, int32_t a_zp, const int8_t* B, const Epilogue& e,
-             int64_t out_base);
+#include "../simd_s8_api.inc"
 
 }  // namespace wasm_simd128
 }  // namespace mote

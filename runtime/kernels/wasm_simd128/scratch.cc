@@ -1,11 +1,19 @@
-// The scratch the wasm_simd128 kernels take from the arena plan for an op (mote/kernel.h). Portable:
-// compiled into every build, whatever its kernel set, so the converter can plan for this set.
-#include "mote/kernel.h"
+// The scratch the wasm_simd128 kernels take from the arena plan for an op (mote/kernel.h).
+// Portable: compiled into every build, whatever its kernel set, so the converter can plan for
+// this set. The ops simd_dispatch.h routes, then this set's own routes (MaxPool's band).
+#include "../drivers/simd_scratch.h"
+#include "tiles.h"
 
 namespace mote {
 namespace wasm_simd128 {
 
-uint32_t scratch_bytes(const OpArgs&) { return 0; }
+uint32_t scratch_bytes(const OpArgs& a) {
+  ConvShape g;
+  if (a.code == MOTE_OP_MAX_POOL) {
+    return Tiles::maxpool_shape(a, &g) ? drivers::band_layout(g, Tiles::kPoolBand).scratch.total() : 0;
+  }
+  return drivers::simd_scratch_bytes<Tiles>(a);
+}
 
 }  // namespace wasm_simd128
 }  // namespace mote

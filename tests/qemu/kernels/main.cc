@@ -246,7 +246,7 @@ void conv_case(int32_t n, int32_t c, int32_t m, int32_t ih, int32_t iw, int32_t 
   fill(g_in[0], in[0].numel());
   fill(g_in[1], in[1].numel());
   fill(g_in[2], m);
-  char what[128];
+  char what[256];
   snprintf(what, sizeof what, "Conv x[%ld,%ld,%ld,%ld] w[%ld,%ld,%ld,%ld] s%ld,%ld d%ld,%ld p%ld,%ld,%ld,%ld g%ld act%ld%s",
            long(n), long(c), long(ih), long(iw), long(m), long(c / group), long(kh), long(kw), long(sh), long(sw), long(dh),
            long(dw), long(pads[0]), long(pads[1]), long(pads[2]), long(pads[3]), long(group), long(act.kind),
@@ -292,7 +292,7 @@ void gemm_case(int32_t M, int32_t N, int32_t K, bool ta, bool tb, float alpha, f
   fill(g_in[0], in[0].numel());
   fill(g_in[1], in[1].numel());
   fill(g_in[2], in[2].numel());
-  char what[96];
+  char what[192];
   snprintf(what, sizeof what, "Gemm M%ld N%ld K%ld ta%d tb%d alpha%g beta%g C%ld act%ld", long(M), long(N), long(K), ta, tb,
            double(alpha), double(beta), long(c_kind), long(act.kind));
   check(what, MOTE_OP_GEMM, &p, sizeof p, in, c_kind >= 0 ? 3 : 2, mote::run_gemm);
@@ -574,7 +574,7 @@ void qconv_case(int32_t n, int32_t c, int32_t m, int32_t ih, int32_t iw, int32_t
   if (in[0].numel() > kMaxBytes || in[1].numel() > kMaxBytes) return;
   fill_i8(g_q[0], in[0].numel());
   fill_i8(g_q[1], in[1].numel());
-  char what[160];
+  char what[384];
   snprintf(what, sizeof what,
            "QConv x[%ld,%ld,%ld,%ld] w[%ld,%ld,%ld,%ld] s%ld,%ld d%ld,%ld p%ld,%ld,%ld,%ld g%ld zp%ld,%ld b%d rq%d/%ld wzp%d%s",
            long(n), long(c), long(ih), long(iw), long(m), long(c / group), long(kh), long(kw), long(sh), long(sw), long(dh),

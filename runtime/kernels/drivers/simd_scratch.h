@@ -1,0 +1,37 @@
+// The scratch_bytes() of the NEON, Helium and SIMD128 sets (kernels/<isa>/scratch.cc), written
+// once: the route kernels/simd_dispatch.h takes (kernels/simd_route.h), then the layout of the
+// driver that runs it, from the set's tiles T (kernels/<isa>/tiles.h). Portable: compiled into
+// every build, so the converter plans for every set. 0 when the op goes to the reference or
+// its kernel needs no scratch; ops a set routes itself (MOTE_SIMD_EXTRA_ROUTES) are its own to add.
+#ifndef MOTE_KERNELS_DRIVERS_SIMD_SCRATCH_H
+#define MOTE_KERNELS_DRIVERS_SIMD_SCRATCH_H
+
+#include "../simd_route.h"
+#include "conv_panel.h"
+#include "f32_dwconv2d.h"
+#include "s8_conv2d.h"
+#include "s8_dwconv2d.h"
+
+namespace mote {
+namespace drivers {
+
+template <class T>
+uint32_t simd_scratch_bytes(const OpArgs& a) {
+  const simd::Route r = simd::route(a, simd::Features{true, true, 0});
+  switch (r.kernel) {
+    case simd::Kernel::kConvDepthwise: return dw_scratch_bytes(r.g, T::kBand);
+    case simd::Kernel::kConvPointwise: return conv_pointwise_layout<T>(r.g).total();
+    case simd::Kernel::kConv: return conv_panel_layout<T>(r.g).scratch.total();
+    case simd::Kernel::kGemmNN:
+    case simd::Kernel::kMatMul: return gemm_work_layout<T>(r.rows, r.N, r.K).total();
+    case simd::Kernel::kQConvDepthwise: return s8_dw_scratch_bytes(T::s8_dw_band_bytes(r.g));
+    case simd::Kernel::kQConvPointwise: return s8_pointwise_layout(r.g, T::kS8).scratch.total();
+    case simd::Kernel::kQConv: return s8_conv_layout(r.g, T::kS8).scratch.total();
+    default: return 0;
+  }
+}
+
+}  // namespace drivers
+}  // namespace mote
+
+#endif  // MOTE_KERNELS_DRIVERS_SIMD_SCRATCH_H

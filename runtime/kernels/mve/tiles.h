@@ -1,0 +1,39 @@
+// The Helium set's tile and buffer constants, portable (no intrinsics): shared by the kernels
+// and by scratch.cc, which every build compiles so the converter can plan this set's scratch.
+// Sized for a Cortex-M: a small layer takes only what its shape needs (the drivers size every
+// buffer to the op), a large one at most these budgets for its float panels and bands.
+#ifndef MOTE_KERNELS_MVE_TILES_H
+#define MOTE_KERNELS_MVE_TILES_H
+
+#include "../drivers/f32_band.h"
+#include "../drivers/s8_conv2d.h"
+
+namespace mote {
+namespace mve {
+
+struct Tiles {
+  // The im2col panel of the float Conv (kernels/simd_conv2d.h), at most.
+  static constexpr uint32_t kConvPanelBytes = 16 * 1024;
+  // Depthwise bands: at most 8 KB; VLD2 reads one float past a stride-2 tile's last tap;
+  // horizontal strides 1 and 2.
+  static constexpr drivers::BandSpec kBand{8 * 1024, 1, false, false, 0};
+  // int8 columns: 4 pixels per pass, 16 pixels transposed at a time by the 1x1 kernel, int8 taps.
+  static constexpr drivers::S8ConvSpec kS8{4, 16, 1};
+  // f32_gemm_nn reads B in place: no working memory.
+  static uint64_t gemm_work_floats(int32_t, int32_t, int32_t) { return 0; }
+
+  // The int8 depthwise 3x3 (stride 1, undilated) slides a band of three padded rows down the
+  // plane: rows of ow + 2 bytes, 16-byte aligned, with 16 bytes of slack each.
+  static bool s8_dw_banded(const ConvShape& g) {
+    return g.kh == 3 && g.kw == 3 && g.sh == 1 && g.sw == 1 && g.dh == 1 && g.dw == 1;
+  }
+  static int32_t s8_dw_band_stride(const ConvShape& g) { return drivers::round_up(g.ow + 2, 16) + 16; }
+  static uint64_t s8_dw_band_bytes(const ConvShape& g) {
+    return s8_dw_banded(g) && g.ow > 0 ? 3 * uint64_t(s8_dw_band_stride(g)) : 0;
+  }
+};
+
+}  // namespace mve
+}  // namespace mote
+
+#endif  // MOTE_KERNELS_MVE_TILES_H

@@ -1,0 +1,76 @@
+// The SIMD128 set's tile and buffer constants, portable (no intrinsics): shared by the kernels
+// and by scratch.cc, which every build compiles so the converter can plan this set's scratch.
+#ifndef MOTE_KERNELS_WASM_SIMD128_TILES_H
+#define MOTE_KERNELS_WASM_SIMD128_TILES_H
+
+#include "../drivers/f32_band.h"
+#include "../drivers/s8_conv2d.h"
+
+namespace mote {
+namespace wasm_simd128 {
+
+struct Tiles {
+  // The im2col panel of the float Conv (kernels/simd_conv2d.h), at most.
+  static constexpr uint32_t kConvPanelBytes = 32 * 1024;
+  // Bands of the depthwise Conv and MaxPool: at most 24 KB; stride-2 rows stored split (evens,
+  // then odds); every stride; the in-place 3x3 path reads up to kReach floats outside a row.
+  static constexpr int32_t kReach = 16;
+  static constexpr drivers::BandSpec kBand{24 * 1024, 0, true, true, kReach};
+  static constexpr drivers::BandSpec kPoolBand{24 * 1024, 0, true, true, 0};
+  // int8 columns: 4 pixels per pass and per 1x1 transposition, widened to int16.
+  static constexpr drivers::S8ConvSpec kS8{4, 4, 2};
+
+  // f32_gemm_nn (4 or more rows) packs A's rows 4 at a time, kGemmDepth of k per block; when
+  // N % 4 != 0 it packs B a panel of kPackedWidth columns at a time into at most kPackedFloats.
+  static constexpr int32_t kGemmDepth = 256;
+  static constexpr int32_t kPackedFloats = 4096;
+  static constexpr int32_t kPackedWidth = 64;
+  static int32_t gemm_packed_a_floats(int32_t K) { return 4 * drivers::min_i32(K, kGemmDepth); }
+  static uint64_t gemm_work_floats(int32_t M, int32_t N, int32_t K) {
+    if (M < 4 || K <= 0) return 0;
+    uint64_t floats = uint64_t(gemm_packed_a_floats(K));
+    if (N % 4 != 0) {
+      // Every panel's stride times its k block is at most this (kPackedFloats bounds each).
+      const int32_t stride = drivers::round_up(drivers::min_i32(N, kPackedWidth), 4);
+      const int64_t b = int64_t(stride) * drivers::min_i32(K, kGemmDepth);
+      floats += uint64_t(b < kPackedFloats ? b : kPackedFloats);
+    }
+    return floats;
+  }
+  // The int8 depthwise kernel reads the input in place.
+  static uint64_t s8_dw_band_bytes(const ConvShape&) { return 0; }
+
+  // MaxPool as a depthwise window over NCHW float32: undilated windows with less padding than
+  // the window only (so that no window lies wholly in the padding, where the reference gives
+  // 0); false for any other, which goes to the reference.
+  static bool maxpool_shape(const OpArgs& a, ConvShape* g) {
+    const mote_pool_params& p = a.p<mote_pool_params>();
+    const TensorView& x = a.in[0];
+    const TensorView& y = a.out[0];
+    if (x.dtype != MOTE_F32) return false;
+    for (int32_t d = 0; d < p.spatial_rank; ++d) {
+      if (p.dilation[d] != 1 || p.pad_begin[d] >= p.kernel[d] || p.pad_end[d] >= p.kernel[d]) return false;
+    }
+    const bool two = p.spatial_rank == 2;
+    const int32_t last = p.spatial_rank - 1;
+    g->n = x.dims[0];
+    g->c = g->m = g->group = x.dims[1];
+    g->ih = two ? x.dims[2] : 1;
+    g->iw = x.dims[x.rank - 1];
+    g->oh = two ? y.dims[2] : 1;
+    g->ow = y.dims[y.rank - 1];
+    g->kh = two ? p.kernel[0] : 1;
+    g->kw = p.kernel[last];
+    g->sh = two ? p.stride[0] : 1;
+    g->sw = p.stride[last];
+    g->dh = g->dw = 1;
+    g->ph = two ? p.pad_begin[0] : 0;
+    g->pw = p.pad_begin[last];
+    return g->oh > 0 && g->ow > 0;
+  }
+};
+
+}  // namespace wasm_simd128
+}  // namespace mote
+
+#endif  // MOTE_KERNELS_WASM_SIMD128_TILES_H
