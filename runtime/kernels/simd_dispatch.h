@@ -9,7 +9,7 @@
 // names another (the x86 levels each define one; kernels/x86/dispatch.cc picks among them). A
 // runtime built for given models (MOTE_OP_CONFIG) leaves out the families they do not use.
 // A set without float kernels defines MOTE_SIMD_NO_F32 (Arm DSP), one without int8 kernels
-// MOTE_SIMD_NO_S8; one whose s8_gemm takes at most some K defines MOTE_SIMD_S8_GEMM_MAX_K.
+// MOTE_SIMD_NO_S8. No set declines an op for its size: working memory is the op's scratch.
 // The decisions themselves are kernels/simd_route.h, portable, so that the sets' scratch
 // functions size the scratch of the kernel chosen here.
 //
@@ -153,11 +153,6 @@ Status MOTE_SIMD_EXTRA_ROUTES(const OpArgs& a);
 
 Status MOTE_SIMD_ENTRY(const OpArgs& a) {
   using namespace MOTE_SIMD_NS;
-#ifdef MOTE_SIMD_S8_GEMM_MAX_K
-  constexpr int32_t kMaxK = MOTE_SIMD_S8_GEMM_MAX_K;
-#else
-  constexpr int32_t kMaxK = 0;
-#endif
 #ifdef MOTE_SIMD_NO_F32
   constexpr bool kF32 = false;
 #else
@@ -168,7 +163,7 @@ Status MOTE_SIMD_ENTRY(const OpArgs& a) {
 #else
   constexpr bool kS8 = true;
 #endif
-  const simd::Route r = simd::route(a, simd::Features{kF32, kS8, kMaxK});
+  const simd::Route r = simd::route(a, simd::Features{kF32, kS8});
   switch (r.kernel) {
 #ifndef MOTE_SIMD_NO_F32
     case simd::Kernel::kConvDepthwise:

@@ -64,10 +64,9 @@ struct Route {
   int64_t calls = 0;            // products (MatMul batch by batch), each rows x N
 };
 
-// What a set offers (simd_dispatch.h's MOTE_SIMD_NO_F32, MOTE_SIMD_NO_S8, MOTE_SIMD_S8_GEMM_MAX_K).
+// What a set offers (simd_dispatch.h's MOTE_SIMD_NO_F32, MOTE_SIMD_NO_S8).
 struct Features {
   bool f32, s8;
-  int32_t s8_gemm_max_k;  // 0: any
 };
 
 
@@ -161,8 +160,6 @@ inline Route route(const OpArgs& a, const Features& f) {
     }
     case MOTE_OP_QMATMUL: {
       if (!f.s8 || !zero_points_zero(a, 5)) break;
-      const TensorView& A = a.in[0];
-      if (f.s8_gemm_max_k && A.dims[A.rank - 1] > f.s8_gemm_max_k) break;
       if (qmatmul_kind(a) == QMatMulKind::kReference) break;
       product_shape(a, true, &r);
       r.kernel = Kernel::kQMatMul;

@@ -1,20 +1,23 @@
 // The scratch the arm_dsp kernels take from the arena plan for an op (mote/kernel.h). Portable:
 // compiled into every build, whatever its kernel set, so the converter can plan for this set.
-// The sizes are tiles.h's, which the kernels lay their buffers out with; the routing decisions
-// are simd_route.h's, which the dispatcher takes too.
+// The route is simd_dispatch.h's (kernels/simd_route.h), the sizes tiles.h's, which the kernels
+// lay their buffers out with.
 #include "tiles.h"
 
 namespace mote {
 namespace arm_dsp {
 
 uint32_t scratch_bytes(const OpArgs& a) {
+  const simd::Route r = simd::route(a, simd::Features{false, true});  // int8 only
   uint64_t bytes = 0;
-  switch (a.code) {
-    case MOTE_OP_QCONV: bytes = qconv_scratch(conv_shape(a)); break;
-    case MOTE_OP_QMATMUL:
-      if (qmatmul_kind(a) != QMatMulKind::kReference) bytes = gemm_pairs_bytes(a.in[0].dims[a.in[0].rank - 1]);
+  switch (r.kernel) {
+    case simd::Kernel::kQConvDepthwise: bytes = dw_banded(r.g) ? kBandRows * band_row_bytes(r.g) : 0; break;
+    case simd::Kernel::kQConvPointwise: bytes = columns_bytes(r.g.c / r.g.group, int64_t(r.g.oh) * r.g.ow); break;
+    case simd::Kernel::kQConv:
+      bytes = columns_bytes(int64_t(r.g.c / r.g.group) * r.g.kh * r.g.kw, int64_t(r.g.oh) * r.g.ow);
       break;
-    default: break;  // float ops stay with the reference
+    case simd::Kernel::kQMatMul: bytes = gemm_pairs_bytes(r.K); break;
+    default: break;  // float ops and other broadcasts stay with the reference
   }
   return bytes > UINT32_MAX ? UINT32_MAX : uint32_t(bytes);
 }

@@ -12,7 +12,6 @@
 
 #include "../conv_shape.h"
 #include "../simd_route.h"
-#include "mote/kernel.h"
 
 namespace mote {
 namespace arm_dsp {
@@ -44,17 +43,6 @@ constexpr int32_t kBandRows = 3;
 // QMatMul packs one row of A as int16 pairs (a[k] - zp, a[k+1] - zp), one word per pair (an odd
 // last tap is taken apart).
 inline uint64_t gemm_pairs_bytes(int64_t K) { return uint64_t(K / 2) * 4u; }
-
-// The bytes of scratch the QConv kernel the routing picks for this shape lays out.
-inline uint64_t qconv_scratch(const ConvShape& g) {
-  const int64_t pixels = int64_t(g.oh) * g.ow;
-  const int64_t cg = g.group > 0 ? g.c / g.group : 0;
-  switch (qconv_kind(g)) {
-    case QConvKind::kDepthwise: return dw_banded(g) ? kBandRows * band_row_bytes(g) : 0;
-    case QConvKind::kPointwise: return columns_bytes(cg, pixels);
-    default: return columns_bytes(cg * g.kh * g.kw, pixels);
-  }
-}
 
 }  // namespace arm_dsp
 }  // namespace mote

@@ -17,7 +17,7 @@ namespace drivers {
 
 template <class T>
 uint32_t simd_scratch_bytes(const OpArgs& a) {
-  const simd::Route r = simd::route(a, simd::Features{true, true, 0});
+  const simd::Route r = simd::route(a, simd::Features{true, true});
   switch (r.kernel) {
     case simd::Kernel::kConvDepthwise: return dw_scratch_bytes(r.g, T::kBand);
     case simd::Kernel::kConvPointwise: return conv_pointwise_layout<T>(r.g).total();
