@@ -11,27 +11,30 @@ using namespace ref;
 
 namespace {
 
-struct Labels {
-  int64_t extent[MOTE_EINSUM_MAX_LABELS];
-  int64_t stride[MOTE_MAX_OP_INPUTS][MOTE_EINSUM_MAX_LABELS];  // in elements
-};
+// The loop state, in the op's scratch (infer states its size: up to 2.5 KB for 16 inputs over
+// 16 labels, too much for a small stack), as int64 words: each label's extent, each input's
+// stride along each label (in elements), the inputs' offsets at the output element (contracted
+// labels at 0) and at the contracted index, and the label values.
+uint64_t state_words(int32_t inputs, int32_t labels) { return uint64_t(labels) * (2 + uint64_t(inputs)) + 2u * inputs; }
 
 // Extents and strides of the labels; infer has checked the params against the inputs.
-void label_layout(const OpArgs& a, const mote_einsum_params& p, Labels* l) {
-  for (int32_t j = 0; j < p.num_labels; ++j) l->extent[j] = 1;
+void label_layout(const OpArgs& a, const mote_einsum_params& p, int64_t* extent, int64_t* stride) {
+  const int32_t labels = p.num_labels;
+  for (int32_t j = 0; j < labels; ++j) extent[j] = 1;
   for (int32_t k = 0; k < a.num_in; ++k) {
     const TensorView& x = a.in[k];
     for (int32_t d = 0; d < x.rank; ++d) {
       const int32_t j = p.label[k][d];
-      if (x.dims[d] != 1) l->extent[j] = x.dims[d];
+      if (x.dims[d] != 1) extent[j] = x.dims[d];
     }
   }
   for (int32_t k = 0; k < a.num_in; ++k) {
     const TensorView& x = a.in[k];
-    for (int32_t j = 0; j < p.num_labels; ++j) l->stride[k][j] = 0;
+    int64_t* s_k = stride + int64_t(k) * labels;
+    for (int32_t j = 0; j < labels; ++j) s_k[j] = 0;
     int64_t s = 1;
     for (int32_t d = x.rank - 1; d >= 0; --d) {
-      if (x.dims[d] != 1) l->stride[k][p.label[k][d]] += s;
+      if (x.dims[d] != 1) s_k[p.label[k][d]] += s;
       s *= x.dims[d];
     }
   }
@@ -39,40 +42,41 @@ void label_layout(const OpArgs& a, const mote_einsum_params& p, Labels* l) {
 
 template <typename T, typename Acc>
 void einsum(const OpArgs& a, const mote_einsum_params& p) {
-  Labels l;
-  label_layout(a, p, &l);
   const int32_t n = a.num_in, first = p.out_rank, last = p.num_labels;
-  const T* src[MOTE_MAX_OP_INPUTS];
-  for (int32_t k = 0; k < n; ++k) src[k] = a.in[k].as<T>();
+  int64_t* const extent = static_cast<int64_t*>(a.scratch);
+  int64_t* const stride = extent + last;  // stride[k * last + j]
+  int64_t* const base = stride + int64_t(n) * last;
+  int64_t* const off = base + n;
+  int64_t* const idx = off + n;
+  label_layout(a, p, extent, stride);
+  for (int32_t k = 0; k < n; ++k) base[k] = 0;
+  for (int32_t j = 0; j < last; ++j) idx[j] = 0;
   int64_t inner = 1;
-  for (int32_t j = first; j < last; ++j) inner *= l.extent[j];
+  for (int32_t j = first; j < last; ++j) inner *= extent[j];
   T* dst = static_cast<T*>(a.out[0].data);
   const int64_t total = a.out[0].numel();
-  int64_t idx[MOTE_EINSUM_MAX_LABELS] = {};
-  int64_t base[MOTE_MAX_OP_INPUTS] = {};  // offsets at the output element, contracted labels at 0
   for (int64_t o = 0; o < total; ++o) {
     Acc sum = 0;
     if (inner > 0) {
-      int64_t off[MOTE_MAX_OP_INPUTS];
       for (int32_t k = 0; k < n; ++k) off[k] = base[k];
       for (int64_t i = 0; i < inner; ++i) {
         Acc prod = 1;
-        for (int32_t k = 0; k < n; ++k) prod *= Acc(src[k][off[k]]);
+        for (int32_t k = 0; k < n; ++k) prod *= Acc(a.in[k].as<const T>()[off[k]]);
         sum += prod;
         // Next contracted index, innermost label fastest.
         for (int32_t j = last - 1; j >= first; --j) {
-          for (int32_t k = 0; k < n; ++k) off[k] += l.stride[k][j];
-          if (++idx[j] < l.extent[j]) break;
-          for (int32_t k = 0; k < n; ++k) off[k] -= l.stride[k][j] * l.extent[j];
+          for (int32_t k = 0; k < n; ++k) off[k] += stride[int64_t(k) * last + j];
+          if (++idx[j] < extent[j]) break;
+          for (int32_t k = 0; k < n; ++k) off[k] -= stride[int64_t(k) * last + j] * extent[j];
           idx[j] = 0;
         }
       }
     }
     dst[o] = T(sum);
     for (int32_t j = first - 1; j >= 0; --j) {
-      for (int32_t k = 0; k < n; ++k) base[k] += l.stride[k][j];
-      if (++idx[j] < l.extent[j]) break;
-      for (int32_t k = 0; k < n; ++k) base[k] -= l.stride[k][j] * l.extent[j];
+      for (int32_t k = 0; k < n; ++k) base[k] += stride[int64_t(k) * last + j];
+      if (++idx[j] < extent[j]) break;
+      for (int32_t k = 0; k < n; ++k) base[k] -= stride[int64_t(k) * last + j] * extent[j];
       idx[j] = 0;
     }
   }
@@ -80,7 +84,7 @@ void einsum(const OpArgs& a, const mote_einsum_params& p) {
 
 }  // namespace
 
-Status infer_einsum(const OpArgs& a, TensorView* out, uint32_t*) {
+Status infer_einsum(const OpArgs& a, TensorView* out, uint32_t* scratch) {
   MOTE_TRY(check_arity(a, 1, MOTE_MAX_OP_INPUTS, 1));
   MOTE_TRY(check_params<mote_einsum_params>(a));
   const mote_einsum_params& p = a.p<mote_einsum_params>();
@@ -121,6 +125,7 @@ Status infer_einsum(const OpArgs& a, TensorView* out, uint32_t*) {
     if (extent[j] != 0 && trips > INT64_MAX / extent[j]) return Fail(a.diag, Status::kBadParams).s("loop nest is too large");
     trips *= extent[j];
   }
+  *scratch = uint32_t(state_words(a.num_in, p.num_labels) * sizeof(int64_t));
   return set_checked_shape(a, out, dtype, p.out_rank, extent);
 }
 
