@@ -80,6 +80,9 @@ TEST(Einsum, IntegersAndAHostileRecord) {
   EXPECT_EQ(out.dims[0], 2);
   out.data = y.data();
   args.out = &out;
+  std::vector<uint8_t> work(scratch + 16);  // the planned scratch (loop state)
+  args.scratch = work.data();
+  args.scratch_bytes = scratch;
   ASSERT_EQ(mote::op_run(args), mote::Status::kOk);
   EXPECT_EQ(y, (std::vector<int64_t>{3, 7}));
   p.label[0][1] = 5;  // a label past num_labels
