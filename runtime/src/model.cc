@@ -324,9 +324,11 @@ Status Model::verify_ops() {
           .s("op ").i(n).s(" (").s(op_name(op.code)).s(" '").s(node).s("'): needs ").i(scratch)
           .s(" scratch bytes, the plan gives ").i(op.scratch_bytes);
     }
-    // The optimised kernels take their working memory from the plan too: a blob planned for
-    // other kernel sets (mote convert --target) is refused here rather than run short.
-    const uint32_t kernel_scratch = kernel_set_scratch_bytes(args);
+    // The optimised kernels take their working memory from the plan too. A blob that says it
+    // was planned for this runtime's set must hold what that set needs, or it is refused; one
+    // planned for other sets only (mote convert --target) runs on the reference kernels
+    // (Model::optimized_kernels), whose scratch infer checked above.
+    const uint32_t kernel_scratch = (meta_->kernel_sets & kernel_set_bit()) ? kernel_set_scratch_bytes(args) : 0;
     if (kernel_scratch > op.scratch_bytes) {
       return Fail(&diag, Status::kBadParams)
           .s("op ").i(n).s(" (").s(op_name(op.code)).s(" '").s(node).s("'): the ").s(kernel_set_name())
@@ -354,6 +356,10 @@ Status Model::info(uint32_t tensor_index, TensorInfo* out) const {
     out->zero_point = r.zero_point;
   }
   return Status::kOk;
+}
+
+bool Model::optimized_kernels() const {
+  return ready_ && kernel_set_bit() != MOTE_SET_REFERENCE && (meta_->kernel_sets & kernel_set_bit()) != 0;
 }
 
 Status Model::input_info(uint32_t index, TensorInfo* out) const {

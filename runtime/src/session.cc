@@ -75,6 +75,7 @@ Status Session::run_ops(uint32_t first, uint32_t last) {
   // A failing kernel writes its detail into the session's error text itself; the op's name goes
   // in front of it after (Diag::detach), so no second text buffer sits in this frame.
   Diag detail(error_, kErrorTextBytes);
+  const bool optimized = model_->optimized_kernels();
   // The op's inputs, then its outputs, in one array (the verifier bounds the two together).
   TensorView views[MOTE_MAX_OP_OPERANDS];
   for (uint32_t n = first; n < last; ++n) {
@@ -90,7 +91,7 @@ Status Session::run_ops(uint32_t first, uint32_t last) {
     }
     OpArgs args{op.code, model_->params(op), op.params_size, in, op.num_inputs, out, op.num_outputs,
                 arena_ + op.scratch_offset, op.scratch_bytes, &detail};
-    Status st = op_run(args);
+    Status st = optimized ? op_run(args) : op_run_reference(args);
     if (st != Status::kOk) {
       diag.detach();
       st = Fail(&diag, st).s("op ").i(n).s(" (").s(op_name(op.code)).s(" '").s(model_->string(op.name)).s("'): ");

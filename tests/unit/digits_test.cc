@@ -8,6 +8,7 @@
 
 #include "mote/blob_format.h"
 #include "mote/converter.h"
+#include "mote/kernel.h"
 #include "mote/mote.h"
 #include "mote/mote.hpp"
 
@@ -148,4 +149,35 @@ TEST(Digits, Int8InputsAndOutputsGiveTheSameBytes) {
     const int8_t* qy = static_cast<const int8_t*>(b.output_data(0));
     for (int c = 0; c < 10; ++c) ASSERT_EQ(fy[c], float(qy[c] - out.zero_point) * out.scale) << "digit " << k << " class " << c;
   }
+}
+
+// A blob converted for another board (--target cortex-m4 on this host) loads and runs here on the
+// reference kernels, with the same outputs; one planned for this runtime's set runs its own.
+TEST(Digits, BlobForAnotherBoardRunsOnTheReferenceKernels) {
+  auto run = [](uint32_t sets, bool* optimized) {
+    mote::ConvertOptions o;
+    o.kernel_sets = sets;
+    const mote::ConvertResult r = mote::convert_file(MOTE_SOURCE_DIR "/models/digits.onnx", o);
+    std::vector<uint8_t> storage(r.blob.size() + 64);
+    uint8_t* blob = storage.data() + (64 - reinterpret_cast<uintptr_t>(storage.data()) % 64) % 64;
+    std::memcpy(blob, r.blob.data(), r.blob.size());
+    mote::Model model;
+    EXPECT_EQ(model.load(blob, r.blob.size()), mote::Status::kOk) << model.error();
+    *optimized = model.optimized_kernels();
+    std::vector<uint8_t> arena_storage(model.arena_bytes() + 64);
+    uint8_t* arena = arena_storage.data() + (64 - reinterpret_cast<uintptr_t>(arena_storage.data()) % 64) % 64;
+    mote::Session session;
+    EXPECT_EQ(session.init(&model, arena, model.arena_bytes()), mote::Status::kOk);
+    mote::HostTensor x = mote::read_npy(MOTE_SOURCE_DIR "/models/digits_sample.npy");
+    EXPECT_EQ(session.set_input(0, x.data.data(), x.data.size()), mote::Status::kOk);
+    EXPECT_EQ(session.run(), mote::Status::kOk) << session.error();
+    const float* p = static_cast<const float*>(session.output_data(0));
+    return std::vector<float>(p, p + 10);
+  };
+  bool m4_optimized = true, own_optimized = false;
+  const std::vector<float> m4 = run(MOTE_SET_REFERENCE | MOTE_SET_ARM_DSP, &m4_optimized);
+  const std::vector<float> own = run(MOTE_SET_REFERENCE | mote::kernel_set_bit(), &own_optimized);
+  EXPECT_FALSE(m4_optimized);
+  EXPECT_EQ(own_optimized, mote::kernel_set_bit() != MOTE_SET_REFERENCE);
+  for (int k = 0; k < 10; ++k) EXPECT_NEAR(m4[size_t(k)], own[size_t(k)], 1e-5f);
 }

@@ -51,6 +51,10 @@ class Model {
   // op parameter. `blob` must be 16-byte aligned.
   Status load(const void* blob, size_t size);
   bool ready() const { return ready_; }
+  // True when sessions run this runtime's optimised kernels: the blob's plan holds their scratch
+  // (mote convert --target names this board's kernel set, or all). A blob planned for other
+  // boards still loads and runs, on the reference kernels, whose scratch every plan holds.
+  bool optimized_kernels() const;
   const char* error() const { return error_; }
 
   uint32_t arena_bytes() const;
