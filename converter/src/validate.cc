@@ -291,7 +291,16 @@ const onnx::OpSchema* GuardedSchemaRegistry::GetSchema(const std::string& key, i
   const bool lowered = (domain.empty() || domain == "ai.onnx") && lowers_op_type(key);
   // An op the lowering does not handle is refused by name anyway: its ONNX inference (some
   // crash on inputs of unexpected rank, e.g. STFT) is not run at all; its outputs stay unshaped.
-  if (schema && !lowered && schema->has_type_and_shape_inference_function()) {
+  // Nor is the inference of the ops whose lowering infers and checks every shape itself and
+  // whose library inference has not been proven against hostile models (GatherND's crashed on
+  // a fuzzed model): their outputs stay unshaped for ONNX too, and Mote's own checks decide.
+  static const char* const kOwnInference[] = {
+      "RNN", "GRU", "LSTM", "DFT", "STFT", "MelWeightMatrix", "Loop", "Scan", "TopK", "OneHot", "GatherND",
+      "ScatterElements", "Scatter", "ScatterND", "ReverseSequence", "EyeLike", "Shrink", "LRN", "Det",
+      "GridSample", "Einsum", "MaxUnpool"};
+  bool own_inference = false;
+  for (const char* op : kOwnInference) own_inference = own_inference || key == op;
+  if (schema && (!lowered || own_inference) && schema->has_type_and_shape_inference_function()) {
     guard = [](onnx::InferenceContext&) { fail_shape_inference("not run: the op is not supported"); };
   } else if (!schema || !guard || !schema->has_type_and_shape_inference_function()) {
     return schema;

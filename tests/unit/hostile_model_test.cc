@@ -575,3 +575,18 @@ TEST(HostileModel, RunTimeErrorsNameTheOpBeforeTheKernelsDetail) {
   EXPECT_EQ(session.run(), mote::Status::kRuntime);
   EXPECT_STREQ(session.error(), "op 0 (Gather 'pick'): index 9 at position 1 is out of range for an axis of size 4");
 }
+
+// GatherND's ONNX inference read out of bounds on a fuzzed model (batch_dims -15): the ops whose
+// lowering checks every shape itself skip the library's inference; the lowering refuses it.
+TEST(HostileModel, GatherNdNegativeBatchDimsIsRefusedNotCrashed) {
+  Builder b(13);
+  b.input("data", {2, 2, 2});
+  b.input("indices", {2, 1});
+  b.output("y", {2, 2});
+  b.node("GatherND", "victim", {"data", "indices"}, {"y"});
+  auto* a = b.graph()->mutable_node(b.graph()->node_size() - 1)->add_attribute();
+  a->set_name("batch_dims");
+  a->set_type(onnx::AttributeProto::INT);
+  a->set_i(-15);
+  EXPECT_MENTIONS(convert_error(b), "victim");
+}
