@@ -119,8 +119,11 @@ void lower_scan(Lowerer& L, const Node& n) {
   if (!body_attr) L.error("Scan without a body");
   const onnx::GraphProto& body = body_attr->g();
   const int64_t num_scan_in = attr_int(n, "num_scan_inputs", 0);
+  if (num_scan_in < 1 || num_scan_in > int64_t(in.size())) {
+    L.error("Scan num_scan_inputs " + std::to_string(num_scan_in) + " for " + std::to_string(in.size()) + " inputs");
+  }
   const int states = int(in.size()) - int(num_scan_in);
-  if (num_scan_in < 1 || states < 0 || body.input_size() != int(in.size()) || body.output_size() < states) {
+  if (states < 0 || body.input_size() != int(in.size()) || body.output_size() < states) {
     L.error("Scan body does not match its inputs");
   }
   const int scan_out = body.output_size() - states;
