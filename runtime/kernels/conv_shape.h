@@ -44,6 +44,32 @@ inline ConvShape conv_shape(const OpArgs& a) {
   return g;
 }
 
+// The same 2-D view of a pooling op (mote_pool_params, spatial rank 1 or 2): one channel per
+// group, output channels = input channels.
+inline ConvShape pool_shape(const OpArgs& a) {
+  const mote_pool_params& p = *static_cast<const mote_pool_params*>(a.params);
+  const TensorView& x = a.in[0];
+  const TensorView& y = a.out[0];
+  const bool two = p.spatial_rank == 2;
+  const int32_t last = p.spatial_rank - 1;
+  ConvShape g;
+  g.n = x.dims[0];
+  g.c = g.m = g.group = x.dims[1];
+  g.ih = two ? x.dims[2] : 1;
+  g.iw = x.dims[x.rank - 1];
+  g.oh = two ? y.dims[2] : 1;
+  g.ow = y.dims[y.rank - 1];
+  g.kh = two ? p.kernel[0] : 1;
+  g.kw = p.kernel[last];
+  g.sh = two ? p.stride[0] : 1;
+  g.sw = p.stride[last];
+  g.dh = two ? p.dilation[0] : 1;
+  g.dw = p.dilation[last];
+  g.ph = two ? p.pad_begin[0] : 0;
+  g.pw = p.pad_begin[last];
+  return g;
+}
+
 }  // namespace mote
 
 #endif  // MOTE_KERNELS_CONV_SHAPE_H

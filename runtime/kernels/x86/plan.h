@@ -360,29 +360,13 @@ inline F32PoolPlan f32_maxpool_plan(const OpArgs& a) {
   F32PoolPlan p{};
   const mote_pool_params& prm = a.p<mote_pool_params>();
   const TensorView& x = a.in[0];
-  const TensorView& y = a.out[0];
   if (L < 2 || x.dtype != MOTE_F32 || a.num_out != 1) return p;  // not with Indices
   if (prm.spatial_rank < 1 || prm.spatial_rank > 2) return p;
-  const bool two = prm.spatial_rank == 2;
-  const int32_t last = prm.spatial_rank - 1;
   for (int32_t d = 0; d < prm.spatial_rank; ++d) {
     if (prm.dilation[d] != 1 || prm.pad_begin[d] >= prm.kernel[d] || prm.pad_end[d] >= prm.kernel[d]) return p;
   }
   ConvShape& g = p.g;
-  g.n = x.dims[0];
-  g.c = g.m = g.group = x.dims[1];
-  g.ih = two ? x.dims[2] : 1;
-  g.iw = x.dims[x.rank - 1];
-  g.oh = two ? y.dims[2] : 1;
-  g.ow = y.dims[y.rank - 1];
-  g.kh = two ? prm.kernel[0] : 1;
-  g.kw = prm.kernel[last];
-  g.sh = two ? prm.stride[0] : 1;
-  g.sw = prm.stride[last];
-  g.dh = two ? prm.dilation[0] : 1;
-  g.dw = prm.dilation[last];
-  g.ph = two ? prm.pad_begin[0] : 0;
-  g.pw = prm.pad_begin[last];
+  g = pool_shape(a);
   if ((g.sw != 1 && g.sw != 2) || g.kw > kDirectMaxColumns) return p;
   p.run = true;
   Layout lay;
