@@ -57,3 +57,28 @@ function(mote_board_executable target)
     endif()
   endif()
 endfunction()
+
+# mote_board_model_runtime(MODEL_HEADER OP_CONFIG STRIP_ERRORS): adds the runtime (mote_runtime)
+# built with the board's toolchain, linking only the op families OP_CONFIG's model(s) use when
+# OP_CONFIG is not empty (MOTE_OP_CONFIG), with MOTE_STRIP_ERROR_STRINGS when STRIP_ERRORS is
+# true; and sets MOTE_MODEL_SYM / MOTE_MODEL_SYM_UPPER in the caller to the names of
+# MODEL_HEADER's symbols, named after its file as `mote convert --c-array` names them
+# (digits.h: digits_blob, DIGITS_ARENA_BYTES).
+function(mote_board_model_runtime model_header op_config strip_errors)
+  add_subdirectory(${MOTE_ROOT_DIR}/runtime ${CMAKE_BINARY_DIR}/mote_runtime)
+  if(op_config)
+    target_compile_definitions(mote_runtime PRIVATE "MOTE_OP_CONFIG=\"${op_config}\"")
+  endif()
+  if(strip_errors)
+    target_compile_definitions(mote_runtime PRIVATE MOTE_STRIP_ERROR_STRINGS)
+  endif()
+  get_filename_component(_name ${model_header} NAME)
+  string(REGEX REPLACE "\\..*$" "" _sym "${_name}")
+  string(MAKE_C_IDENTIFIER "${_sym}" _sym)
+  if(_sym MATCHES "^[0-9]")
+    set(_sym "model_${_sym}")
+  endif()
+  string(TOUPPER "${_sym}" _SYM)
+  set(MOTE_MODEL_SYM ${_sym} PARENT_SCOPE)
+  set(MOTE_MODEL_SYM_UPPER ${_SYM} PARENT_SCOPE)
+endfunction()
