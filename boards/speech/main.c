@@ -8,8 +8,8 @@
  * session streams the whole clip; mote_session_reset_state() would start a new stream.
  *
  * Output (tests/qemu/run_speech_tests.sh parses it):
- *   <seconds, 3 decimals> s  <label>     one line per detection, time = end of the chunk
- *   event <chunk> 0x<bits>               a non-class event value (never, for a sound model)
+ *   <seconds, 3 decimals> s  <label>     one line per detection, time = end of the chunk, as
+ *                                        `mote run --labels` prints it ("class K" past the labels)
  *   chunks N audio S s
  *   hash scores 0x<fnv1a64> events 0x<fnv1a64>   over every run's raw output bytes
  *   ticks per chunk: avg A max M (tick = 1/<core clock>)
@@ -98,13 +98,16 @@ int main(void) {
   float* audio = (float*)mote_session_input_data(&g_session, (uint32_t)in_audio);
   const float* scores = (const float*)mote_session_output_data(&g_session, (uint32_t)out_scores);
   const float* event = (const float*)mote_session_output_data(&g_session, (uint32_t)out_event);
-  const uint32_t chunks = TEST_AUDIO_SAMPLES / CHUNK; /* a trailing partial chunk is not run */
+  /* Whole chunks; a last partial one is padded with zeros (silence), as `mote run` pads a .wav. */
+  const uint32_t chunks = (TEST_AUDIO_SAMPLES + CHUNK - 1) / CHUNK;
   uint64_t hash_scores = 0xcbf29ce484222325ull, hash_events = 0xcbf29ce484222325ull;
   uint64_t ticks_sum = 0, ticks_max = 0;
   mote_bm_ticks_start();
   for (uint32_t c = 0; c < chunks; ++c) {
     const int16_t* pcm = test_audio + (size_t)c * CHUNK;
-    for (uint32_t i = 0; i < CHUNK; ++i) audio[i] = (float)pcm[i] * (1.0f / 32768.0f);
+    const uint32_t have = TEST_AUDIO_SAMPLES - c * CHUNK < CHUNK ? TEST_AUDIO_SAMPLES - c * CHUNK : CHUNK;
+    for (uint32_t i = 0; i < have; ++i) audio[i] = (float)pcm[i] * (1.0f / 32768.0f);
+    for (uint32_t i = have; i < CHUNK; ++i) audio[i] = 0.0f;
     const uint64_t t0 = mote_bm_ticks();
     st = mote_session_run(&g_session);
     const uint64_t dt = mote_bm_ticks() - t0;
@@ -113,16 +116,19 @@ int main(void) {
     if (dt > ticks_max) ticks_max = dt;
     hash_scores = fnv1a64(hash_scores, scores, TEST_NUM_LABELS * 4u);
     hash_events = fnv1a64(hash_events, event, 4u);
-    const float e = event[0];
-    if (e == -1.0f) continue;
-    const int32_t k = (int32_t)e;
-    if ((float)k == e && k >= 0 && k < (int32_t)TEST_NUM_LABELS) {
+    /* A detection: the event is a class index (>= 0; -1 for none). Read as `mote run --labels`
+     * reads it, to the nearest integer in double precision, so that an int8 blob whose event
+     * comes out quantized (8.98 for 9) decides the same on every target. */
+    const double e = (double)event[0];
+    if (e >= 0.0) {
       const uint32_t ms = (c + 1u) * CHUNK_MS;
-      printf("%lu.%03lu s  %s\n", (unsigned long)(ms / 1000u), (unsigned long)(ms % 1000u), test_labels[k]);
-    } else {
-      uint32_t bits;
-      memcpy(&bits, &e, 4);
-      printf("event %lu 0x%08lx\n", (unsigned long)c, (unsigned long)bits);
+      const uint32_t k = e < 1e6 ? (uint32_t)(e + 0.5) : 999999u;
+      printf("%lu.%03lu s  ", (unsigned long)(ms / 1000u), (unsigned long)(ms % 1000u));
+      if (k < TEST_NUM_LABELS) {
+        printf("%s\n", test_labels[k]);
+      } else {
+        printf("class %lu\n", (unsigned long)k);
+      }
     }
   }
   if (chunks == 0) {

@@ -56,33 +56,17 @@ fail() { echo "  FAIL  $*"; FAILED=$((FAILED + 1)); }
 # ---- host: the blobs and the reference detections ----
 HOST="$BUILD/host"
 mkdir -p "$HOST"
-mapfile -t CARRY < <(sed -n 's/^\([^#[:space:]][^[:space:]]*\).*/--carry\n\1/p' "$MODELS/speech_carry.txt")
-"$PY" "$STREAM" npy "$MODELS/speech_sample.wav" "$HOST/audio.npy" || { echo "0 passed, 1 failed"; exit 1; }
-"$PY" "$SRC/boards/firmware/npy_to_c.py" --wav "$HOST/audio.h" "$MODELS/speech_sample.wav" "$MODELS/speech_labels.txt" ||
-  { echo "0 passed, 1 failed"; exit 1; }
-VARIANTS=()
-convert() {  # NAME [ARGS...]: the blob, its header and the host's detections
-  local name=$1
-  shift
-  if ! "$MOTE" convert "$MODELS/speech.onnx" "${CARRY[@]}" "$@" -o "$HOST/$name.mote" --c-array "$HOST/$name.h" \
-       >"$HOST/$name.convert.log" 2>&1; then
-    fail "mote convert ($name): $(tail -1 "$HOST/$name.convert.log")"
-    return 1
-  fi
-  rm -rf "$HOST/$name.run"
-  if ! "$MOTE" run "$HOST/$name.mote" --input "audio=$HOST/audio.npy" --chunk 1 --output-dir "$HOST/$name.run" --quiet \
-       >"$HOST/$name.run.log" 2>&1 ||
-     ! "$PY" "$STREAM" detections "$HOST/$name.run" "$MODELS/speech_labels.txt" >"$HOST/$name.expected"; then
-    fail "mote run --chunk 1 ($name): see $HOST/$name.run.log"
-    return 1
-  fi
-  echo "  host $name: $(grep -E '^[0-9]+\.[0-9]{3} s  ' "$HOST/$name.expected" | tr '\n' '|' | sed 's/|$//; s/|/ | /g')"
-  VARIANTS+=("$name")
-}
 echo "== host ($MODELS)"
-convert speech_float
+if ! out=$("$PY" "$STREAM" prepare "$MOTE" "$MODELS" "$HOST" ${CALIB:+"$CALIB"}) ||
+   ! "$PY" "$SRC/boards/firmware/npy_to_c.py" --wav "$HOST/audio.h" "$MODELS/speech_sample.wav" "$MODELS/speech_labels.txt"; then
+  echo "$out" | sed 's/^/  /'
+  echo "speech boards: 0 passed, 1 failed"
+  exit 1
+fi
+echo "$out" | sed 's/^/  host /'
+VARIANTS=(speech_float)
 if [ -n "$CALIB" ]; then
-  convert speech_int8 --quantize int8 --calib "$CALIB"
+  VARIANTS+=(speech_int8)
 else
   fail "int8: no calibration data (models/speech_calib, models/speech_calib.npy or MOTE_SPEECH_CALIB)"
 fi

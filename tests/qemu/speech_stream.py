@@ -3,17 +3,26 @@
 
     speech_stream.py npy CLIP.wav OUT.npy
         The clip as `mote run --chunk 1` takes it: float32 [1, 320 x chunks], sample / 32768,
-        whole 20 ms chunks only (a trailing partial chunk is left out, as the firmware does).
+        a last partial 20 ms chunk padded with zeros (as mote run pads a .wav, and the firmware).
     speech_stream.py detections RUN_DIR LABELS.txt
         From `mote run --chunk 1 --output-dir RUN_DIR` (event.runs.npy, scores.runs.npy): the
         lines the firmware prints for the same stream, the detections ("1.240 s  yes") and the
         FNV-1a 64 hashes of every run's raw `scores` and `event` bytes.
+    speech_stream.py prepare MOTE_BIN MODELS_DIR OUT_DIR [CALIB]
+        Converts MODELS_DIR/speech.onnx with its --carry pairs (speech_carry.txt) to
+        OUT_DIR/speech_float.mote and, with CALIB, OUT_DIR/speech_int8.mote (--quantize int8),
+        each with its --c-array header; OUT_DIR/audio.npy from speech_sample.wav; and for each
+        blob `mote run --chunk 1` into OUT_DIR/NAME.run/ and its detections in NAME.expected.
+        Prints one line per blob: "NAME: <detections>"; exit 1 when a step fails.
     speech_stream.py compare FIRMWARE.log EXPECTED.txt [--exact]
         The firmware's detections (and event values) must equal the expected ones; with --exact
         the scores hash too (int8 blobs: every bit). Prints the detections; exit 1 on a mismatch.
 """
+import os
 import re
+import shutil
 import struct
+import subprocess
 import sys
 import wave
 
@@ -21,6 +30,13 @@ import numpy as np
 
 CHUNK = 320
 CHUNK_MS = 20
+
+
+def clip_npy(samples):
+    n = (len(samples) + CHUNK - 1) // CHUNK * CHUNK
+    padded = np.zeros(n, np.float32)
+    padded[:len(samples)] = samples.astype(np.float32) / 32768.0
+    return padded.reshape(1, n)
 
 
 def read_wav(path):
@@ -42,20 +58,18 @@ def detections(run_dir, labels_path):
     scores = np.load(f"{run_dir}/scores.runs.npy").astype("<f4")
     lines = []
     for c, e in enumerate(events):
-        if e == -1.0:
-            continue
-        k = int(e)
-        if float(k) == float(e) and 0 <= k < len(labels):
+        # As `mote run --labels` reads the event: a detection when >= 0, the class index to the
+        # nearest integer (an int8 blob may give it quantized, 8.98 for 9).
+        if float(e) >= 0.0:
+            k = int(float(e) + 0.5) if float(e) < 1e6 else 999999
             ms = (c + 1) * CHUNK_MS
-            lines.append(f"{ms // 1000}.{ms % 1000:03d} s  {labels[k]}")
-        else:
-            lines.append(f"event {c} 0x{struct.unpack('<I', struct.pack('<f', e))[0]:08x}")
+            lines.append(f"{ms // 1000}.{ms % 1000:03d} s  " + (labels[k] if k < len(labels) else f"class {k}"))
     lines.append(f"chunks {len(events)}")
     lines.append(f"hash scores 0x{fnv1a64(scores.tobytes()):016x} events 0x{fnv1a64(events.tobytes()):016x}")
     return lines
 
 
-DETECTION = re.compile(r"^(\d+\.\d{3} s  \S.*|event \d+ 0x[0-9a-f]{8})$")
+DETECTION = re.compile(r"^\d+\.\d{3} s  \S.*$")
 
 
 def parse(lines):
@@ -86,11 +100,44 @@ def compare(log_path, expected_path, exact):
     return 1 if problems else 0
 
 
+def carry_args(path):
+    args = []
+    for line in open(path, encoding="utf-8"):
+        line = line.strip()
+        if line and not line.startswith("#"):
+            args += ["--carry", line]
+    return args
+
+
+def prepare(mote, models, out, calib):
+    os.makedirs(out, exist_ok=True)
+    np.save(f"{out}/audio.npy", clip_npy(read_wav(f"{models}/speech_sample.wav")))
+    variants = [("speech_float", [])]
+    if calib:
+        variants.append(("speech_int8", ["--quantize", "int8", "--calib", calib]))
+    for name, extra in variants:
+        steps = [[mote, "convert", f"{models}/speech.onnx", *carry_args(f"{models}/speech_carry.txt"), *extra,
+                  "-o", f"{out}/{name}.mote", "--c-array", f"{out}/{name}.h"],
+                 [mote, "run", f"{out}/{name}.mote", "--input", f"audio={out}/audio.npy", "--chunk", "1",
+                  "--output-dir", f"{out}/{name}.run", "--quiet"]]
+        shutil.rmtree(f"{out}/{name}.run", ignore_errors=True)
+        for step in steps:
+            r = subprocess.run(step, capture_output=True, text=True)
+            if r.returncode != 0:
+                print(f"{name}: {step[1]} failed: {(r.stderr or r.stdout).strip().splitlines()[-1:]}")
+                return 1
+        lines = detections(f"{out}/{name}.run", f"{models}/speech_labels.txt")
+        with open(f"{out}/{name}.expected", "w") as f:
+            f.write("\n".join(lines) + "\n")
+        print(f"{name}: " + " | ".join(parse(lines)[0]))
+    return 0
+
+
 def main(argv):
+    if len(argv) in (5, 6) and argv[1] == "prepare":
+        return prepare(argv[2], argv[3], argv[4], argv[5] if len(argv) == 6 else None)
     if len(argv) >= 4 and argv[1] == "npy":
-        samples = read_wav(argv[2])
-        n = len(samples) // CHUNK * CHUNK
-        np.save(argv[3], (samples[:n].astype(np.float32) / 32768.0).reshape(1, n))
+        np.save(argv[3], clip_npy(read_wav(argv[2])))
         return 0
     if len(argv) == 4 and argv[1] == "detections":
         print("\n".join(detections(argv[2], argv[3])))

@@ -9,66 +9,17 @@
 // Needs Debian's chromium and playwright-core from tests/wasm/package.json; skipped without.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer } from 'node:http';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { extname, join, normalize, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 
+import { launch, root, serve, skipReason as skip, wasmDir } from './chromium.mjs';
 import { readNpy } from './npy.mjs';
-
-const root = fileURLToPath(new URL('../../', import.meta.url));
-const wasmDir = process.env.MOTE_WASM_DIR;
-const chromiumPath = '/usr/bin/chromium';
-
-let playwright = null;
-try {
-  playwright = await import('playwright-core');
-} catch {
-  // reported as the skip reason below
-}
-const skip = !wasmDir
-  ? 'MOTE_WASM_DIR unset: run tests/wasm/run_wasm_tests.sh'
-  : !existsSync(chromiumPath)
-    ? `${chromiumPath} missing (apt-get install chromium)`
-    : !playwright
-      ? 'playwright-core missing (cd tests/wasm && npm ci --ignore-scripts)'
-      : false;
-
-const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript', '.wasm': 'application/wasm', '.css': 'text/css' };
-
-// Serves `/build/...` from the wasm build directory and everything else from the repository.
-function serve() {
-  const server = createServer((req, res) => {
-    const path = decodeURIComponent(new URL(req.url, 'http://localhost').pathname);
-    const [base, rest] = path.startsWith('/build/') ? [wasmDir, path.slice(7)] : [root, path.slice(1)];
-    const file = normalize(join(base, rest));
-    if (!file.startsWith(normalize(base + sep)) || !existsSync(file) || !statSync(file).isFile()) {
-      res.writeHead(404).end('not found');
-      return;
-    }
-    res.writeHead(200, { 'content-type': TYPES[extname(file)] || 'application/octet-stream', 'cache-control': 'no-store' });
-    res.end(readFileSync(file));
-  });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
-}
 
 test('the digits demo classifies a held-out digit in headless Chromium', { skip, timeout: 180_000 }, async () => {
   const server = await serve();
   const origin = `http://127.0.0.1:${server.address().port}`;
-  const profile = mkdtempSync(join(tmpdir(), 'mote-chromium-'));
-  const context = await playwright.chromium.launchPersistentContext(profile, {
-    executablePath: chromiumPath,
-    headless: true,
-    viewport: { width: 1200, height: 520 },
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync'],
-  });
+  const { page, problems, close } = await launch({ width: 1200, height: 520 });
   try {
-    const page = context.pages()[0] || (await context.newPage());
-    const problems = [];
-    page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
-    page.on('console', (msg) => msg.type() === 'error' && problems.push(`console: ${msg.text()}`));
     await page.goto(`${origin}/wasm/demo/index.html?wasm=/build/&blob=/build/digits.mote`);
     await page.evaluate(() => window.moteDemo.ready);
     assert.equal(await page.textContent('#status'), 'ready');
@@ -103,8 +54,7 @@ test('the digits demo classifies a held-out digit in headless Chromium', { skip,
     console.log(`drawn vertical stroke: predicted ${drawn.predicted}`);
     assert.deepEqual(problems, []);
   } finally {
-    await context.close();
+    await close();
     server.close();
-    rmSync(profile, { recursive: true, force: true });
   }
 });

@@ -7,7 +7,9 @@
 # package packs, converts models/digits.onnx and runs it with the host CLI for reference, then
 # runs `node --test tests/wasm/`: the SIMD128 kernels against the reference kernels, digits
 # through mote.js (both builds) against the host, bad blobs and inputs, the size budget, and
-# the demo page in headless Chromium (screenshot: WORK_DIR/demo.png). Ends with one line
+# the demo page in headless Chromium (screenshot: WORK_DIR/demo.png); with models/speech.onnx,
+# the keyword model streamed through mote.js against the host and the keyword page hearing the
+# sample from a fake microphone (WORK_DIR/speech.png). Ends with one line
 # "wasm: N passed, M failed". Exit 77 (skipped) when emscripten or Node is missing.
 set -u
 usage="usage: run_wasm_tests.sh SOURCE_DIR WORK_DIR MOTE_BIN"
@@ -65,9 +67,21 @@ PYEOF
 "$mote" convert "$work/accumulator.onnx" -o "$work/accumulator.mote" --carry state_out=state > "$work/convert_state.log" 2>&1 ||
   { cat "$work/convert_state.log"; fail_early "mote convert --carry failed"; }
 
+# The keyword model (when models/speech.onnx is there): float32 and int8 blobs and the host's
+# streamed runs over the sample clip, for speech.test.mjs and speech_browser_test.mjs.
+speech_models=${MOTE_SPEECH_MODELS:-$src/models}
+speech_env=()
+if [ -f "$speech_models/speech.onnx" ]; then
+  calib=${MOTE_SPEECH_CALIB:-}
+  for c in "$speech_models/speech_calib" "$speech_models/speech_calib.npy"; do [ -z "$calib" ] && [ -e "$c" ] && calib=$c; done
+  "$py" "$src/tests/qemu/speech_stream.py" prepare "$mote" "$speech_models" "$work/speech" ${calib:+"$calib"} ||
+    fail_early "speech_stream.py prepare failed"
+  speech_env=(MOTE_SPEECH_DIR="$work/speech" MOTE_SPEECH_MODELS="$speech_models")
+fi
+
 MOTE_STATE_BLOB="$work/accumulator.mote" \
 MOTE_WASM_DIR="$work" MOTE_DIGITS_BLOB="$work/digits.mote" MOTE_DIGITS_REF="$work/host/probabilities.npy" \
-  MOTE_SCREENSHOT_DIR="$work" \
+  MOTE_SCREENSHOT_DIR="$work" env "${speech_env[@]}" \
   node --test --test-reporter=tap "$src/tests/wasm/" 2>&1 | tee "$work/node-test.log"
 status=${PIPESTATUS[0]}
 passed=$(sed -n 's/^# pass \([0-9]*\)$/\1/p' "$work/node-test.log" | tail -1)
