@@ -58,6 +58,25 @@ function(mote_board_executable target)
   endif()
 endfunction()
 
+# The example firmware's defaults (boards/firmware, boards/speech): MinSizeRel unless a build
+# type is given, C++17; and mote_board_require_files(VAR...) stops the configuration when a
+# variable does not name an existing file.
+if(NOT CMAKE_BUILD_TYPE)
+  set(CMAKE_BUILD_TYPE MinSizeRel CACHE STRING "Build type" FORCE)
+endif()
+if(NOT CMAKE_CXX_STANDARD)
+  set(CMAKE_CXX_STANDARD 17)
+  set(CMAKE_CXX_STANDARD_REQUIRED ON)
+  set(CMAKE_CXX_EXTENSIONS OFF)
+endif()
+function(mote_board_require_files)
+  foreach(v ${ARGN})
+    if(NOT EXISTS "${${v}}")
+      message(FATAL_ERROR "${v}: '${${v}}' does not exist")
+    endif()
+  endforeach()
+endfunction()
+
 # mote_board_model_runtime(MODEL_HEADER OP_CONFIG STRIP_ERRORS): adds the runtime (mote_runtime)
 # built with the board's toolchain, linking only the op families OP_CONFIG's model(s) use when
 # OP_CONFIG is not empty (MOTE_OP_CONFIG), with MOTE_STRIP_ERROR_STRINGS when STRIP_ERRORS is
