@@ -1,11 +1,14 @@
 // Streaming state (mote convert --carry OUT=IN): an accumulator model, state_out = state + x and
 // y = state_out * 2, run chunk after chunk in one session, must carry its state from run to run,
 // start at zeros in a new session and again after reset_state(); and the converter refuses
-// carries it cannot make.
+// carries it cannot make. Quantized to int8, a state the graph also reads (a float op on the
+// carried output) still gives a blob that verifies and carries.
 #include <gtest/gtest.h>
 
 #include <cstdint>
+#include <cstdlib>
 #include <cstring>
+#include <string>
 #include <vector>
 
 #include "mote/converter.h"
@@ -15,37 +18,74 @@
 
 namespace {
 
-std::string accumulator_model(int64_t state_len) {
+// A float graph with [1, N] inputs and outputs, node by node.
+struct GraphBuilder {
   onnx::ModelProto model;
-  model.set_ir_version(8);
-  model.add_opset_import()->set_version(14);
-  auto* g = model.mutable_graph();
-  g->set_name("accumulator");
-  auto add_value = [](onnx::ValueInfoProto* v, const char* name, int64_t n) {
+  onnx::GraphProto* g = model.mutable_graph();
+
+  GraphBuilder() {
+    model.set_ir_version(8);
+    model.add_opset_import()->set_version(14);
+    g->set_name("carry");
+  }
+  static void value(onnx::ValueInfoProto* v, const char* name, int64_t n) {
     v->set_name(name);
     auto* tt = v->mutable_type()->mutable_tensor_type();
     tt->set_elem_type(onnx::TensorProto::FLOAT);
     tt->mutable_shape()->add_dim()->set_dim_value(1);
     tt->mutable_shape()->add_dim()->set_dim_value(n);
-  };
-  add_value(g->add_input(), "x", 4);
-  add_value(g->add_input(), "state", state_len);
-  add_value(g->add_output(), "y", 4);
-  add_value(g->add_output(), "state_out", 4);
-  auto node = [&](const char* type, std::vector<const char*> in, const char* out) {
+  }
+  void input(const char* name, int64_t n) { value(g->add_input(), name, n); }
+  void output(const char* name, int64_t n) { value(g->add_output(), name, n); }
+  void floats(const char* name, std::vector<int64_t> dims, const std::vector<float>& values) {
+    auto* t = g->add_initializer();
+    t->set_name(name);
+    t->set_data_type(onnx::TensorProto::FLOAT);
+    for (int64_t d : dims) t->add_dims(d);
+    for (float v : values) t->add_float_data(v);
+  }
+  onnx::NodeProto* node(const char* type, std::vector<const char*> in, const char* out) {
     auto* n = g->add_node();
     n->set_op_type(type);
     n->set_name(out);
     for (const char* i : in) n->add_input(i);
     n->add_output(out);
-  };
-  node("Add", {"state", "x"}, "state_out");
-  auto* two = g->add_initializer();
-  two->set_name("two");
-  two->set_data_type(onnx::TensorProto::FLOAT);
-  two->add_float_data(2.0f);
-  node("Mul", {"state_out", "two"}, "y");
-  return model.SerializeAsString();
+    return n;
+  }
+};
+
+// state_out = state + x W (int8 in the quantized model), y = float(state_out > 0): the carried
+// output is also read by a float op (Greater).
+std::string thresholded_accumulator_model() {
+  GraphBuilder b;
+  b.input("x", 4);
+  b.input("state", 4);
+  b.output("y", 4);
+  b.output("state_out", 4);
+  std::vector<float> identity(16, 0.0f);
+  for (int i = 0; i < 4; ++i) identity[size_t(5 * i)] = 1.0f;
+  b.floats("w", {4, 4}, identity);
+  b.floats("zero", {}, {0.0f});
+  b.node("MatMul", {"x", "w"}, "xw");
+  b.node("Add", {"state", "xw"}, "state_out");
+  b.node("Greater", {"state_out", "zero"}, "positive");
+  auto* to = b.node("Cast", {"positive"}, "y")->add_attribute();
+  to->set_name("to");
+  to->set_type(onnx::AttributeProto::INT);
+  to->set_i(onnx::TensorProto::FLOAT);
+  return b.model.SerializeAsString();
+}
+
+std::string accumulator_model(int64_t state_len) {
+  GraphBuilder b;
+  b.input("x", 4);
+  b.input("state", state_len);
+  b.output("y", 4);
+  b.output("state_out", 4);
+  b.node("Add", {"state", "x"}, "state_out");
+  b.floats("two", {}, {2.0f});
+  b.node("Mul", {"state_out", "two"}, "y");
+  return b.model.SerializeAsString();
 }
 
 struct Loaded {
@@ -104,6 +144,32 @@ TEST(Carry, WithoutCarryTheStateIsAnOrdinaryInput) {
   ASSERT_EQ(l.session.set_input(1, state.data(), 16), mote::Status::kOk);
   EXPECT_EQ(l.run({1, 2, 3, 4}), (std::vector<float>{22, 24, 26, 28}));
   EXPECT_EQ(l.run({1, 2, 3, 4}), (std::vector<float>{22, 24, 26, 28}));  // nothing carried
+}
+
+TEST(Carry, Int8StateThatTheGraphAlsoReads) {
+  const std::string dir = testing::TempDir() + "/carry_int8_calib";
+  ASSERT_EQ(std::system(("mkdir -p '" + dir + "'").c_str()), 0);
+  auto calib = [&](const char* name, float scale) {
+    mote::HostTensor t;
+    t.dtype = MOTE_F32;
+    t.shape = {8, 4};
+    std::vector<float> v(32);
+    for (size_t i = 0; i < v.size(); ++i) v[i] = scale * (float(int(i * 7 % 17)) / 8.0f - 1.0f);
+    t.data.resize(v.size() * 4);
+    std::memcpy(t.data.data(), v.data(), t.data.size());
+    mote::write_npy(dir + "/" + name + ".npy", t);
+  };
+  calib("x", 1.0f);
+  calib("state", 3.0f);
+  mote::ConvertOptions o = carrying("state_out", "state");
+  o.quantize_int8 = true;
+  o.calib = dir;
+  const mote::ConvertResult r = mote::convert_bytes(thresholded_accumulator_model(), "acc.onnx", o);
+  Loaded l(r.blob);  // loading verifies the blob: every tensor read within its lifetime
+  EXPECT_EQ(l.run({0.5f, -0.5f, 0.25f, 1.0f}), (std::vector<float>{1, 0, 1, 1}));
+  EXPECT_EQ(l.run({-1.0f, 1.0f, -0.5f, -0.75f}), (std::vector<float>{0, 1, 0, 1}));  // the state carried
+  ASSERT_EQ(l.session.reset_state(), mote::Status::kOk);
+  EXPECT_EQ(l.run({-1.0f, 1.0f, -0.5f, -0.75f}), (std::vector<float>{0, 1, 0, 0}));
 }
 
 TEST(Carry, RefusesWhatItCannotCarry) {
