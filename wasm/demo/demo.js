@@ -7,6 +7,7 @@
 // samples / labels = held-out images and labels as .npy (default: ../../models/...).
 // window.moteDemo is a hook for tests: ready (a promise), setPixels(64 numbers) -> result.
 import { Mote } from '../mote.js';
+import { fetchBuffer, scoreBars } from './common.js';
 
 const params = new URLSearchParams(location.search);
 const urls = {
@@ -22,6 +23,7 @@ const small = $('small').getContext('2d');
 const pixels = new Float32Array(64);
 let model = null;
 let held = null;
+let showBars = null;
 
 // Minimal .npy reader (float32 and int64, C order).
 function parseNpy(buffer) {
@@ -32,22 +34,6 @@ function parseNpy(buffer) {
   const body = buffer.slice(10 + headerLen);
   const data = /<i8/.test(header) ? Array.from(new BigInt64Array(body), Number) : new Float32Array(body);
   return { shape, data };
-}
-
-async function fetchBuffer(url) {
-  const response = await fetch(url);
-  if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
-  return response.arrayBuffer();
-}
-
-function buildBars() {
-  const bars = $('bars');
-  for (let k = 0; k < 10; ++k) {
-    const row = document.createElement('div');
-    row.className = 'bar';
-    row.innerHTML = `<span>${k}</span><div class="track"><div class="fill"></div></div><span class="num">0.0%</span>`;
-    bars.appendChild(row);
-  }
 }
 
 function showPixels() {
@@ -74,13 +60,7 @@ function predict() {
     elapsed = performance.now() - t0;
   }
   const ms = elapsed / runs;
-  let best = 0;
-  for (let k = 1; k < 10; ++k) if (probabilities[k] > probabilities[best]) best = k;
-  document.querySelectorAll('.bar').forEach((row, k) => {
-    row.classList.toggle('best', k === best);
-    row.querySelector('.fill').style.width = `${(probabilities[k] * 100).toFixed(1)}%`;
-    row.querySelector('.num').textContent = `${(probabilities[k] * 100).toFixed(1)}%`;
-  });
+  const best = showBars(probabilities);
   $('predicted').textContent = String(best);
   $('time').textContent = ms < 0.1 ? `${(ms * 1000).toFixed(0)} µs` : `${ms.toFixed(2)} ms`;
   return { predicted: best, probabilities: Array.from(probabilities), ms };
@@ -157,7 +137,7 @@ function setupDrawing() {
 }
 
 async function main() {
-  buildBars();
+  showBars = scoreBars($('bars'), ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9']);
   clear();
   setupDrawing();
   const rt = await Mote.load(urls.wasm);

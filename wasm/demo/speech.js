@@ -13,6 +13,7 @@
 // stop(), detections (every detection: { label, index, time } with time the end of its chunk
 // in seconds of the stream), chunks (runs so far), inputRate (the device's sample rate).
 import { Mote } from '../mote.js';
+import { fetchBuffer, scoreBars } from './common.js';
 
 const CHUNK = 320;
 const RATE = 16000;
@@ -32,23 +33,10 @@ let runMs = 0;
 let runCount = 0;
 let latest = null;
 let drawPending = false;
-
-async function fetchBuffer(url) {
-  const response = await fetch(url);
-  if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
-  return response.arrayBuffer();
-}
+let showBars = null;
 
 function buildBars() {
-  const bars = $('bars');
-  bars.textContent = '';
-  labels.forEach((label) => {
-    const row = document.createElement('div');
-    row.className = 'bar';
-    row.innerHTML = '<span></span><div class="track"><div class="fill"></div></div><span class="num">0.0%</span>';
-    row.firstChild.textContent = label;
-    bars.appendChild(row);
-  });
+  showBars = scoreBars($('bars'), labels);
   $('keywords').textContent = `keywords: ${labels.filter((l) => !/^_.*_$/.test(l)).join(', ')}`;
 }
 
@@ -92,14 +80,7 @@ function draw() {
   drawPending = false;
   if (!latest) return;
   const { scores, peak } = latest;
-  let best = 0;
-  for (let k = 1; k < scores.length; ++k) if (scores[k] > scores[best]) best = k;
-  document.querySelectorAll('.bar').forEach((row, k) => {
-    const p = Math.min(Math.max(scores[k], 0), 1);
-    row.classList.toggle('best', k === best);
-    row.querySelector('.fill').style.width = `${(p * 100).toFixed(1)}%`;
-    row.querySelector('.num').textContent = `${(p * 100).toFixed(1)}%`;
-  });
+  showBars(scores);
   $('level').firstChild.style.width = `${Math.min(100, Math.sqrt(peak) * 100).toFixed(0)}%`;
   if (runCount) $('time').textContent = `${((runMs / runCount) * 1000).toFixed(0)} µs`;
 }
