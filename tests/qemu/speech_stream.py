@@ -8,8 +8,9 @@
         From `mote run --chunk 1 --output-dir RUN_DIR` (event.runs.npy, scores.runs.npy): the
         lines the firmware prints for the same stream, the detections ("1.240 s  yes") and the
         FNV-1a 64 hashes of every run's raw `scores` and `event` bytes.
-    speech_stream.py prepare MOTE_BIN MODELS_DIR OUT_DIR [CALIB]
-        Converts MODELS_DIR/speech.onnx with its --carry pairs (speech_carry.txt) to
+    speech_stream.py prepare [--target T] MOTE_BIN MODELS_DIR OUT_DIR [CALIB]
+        Converts MODELS_DIR/speech.onnx with its --carry pairs (speech_carry.txt) (and
+        `--target T`: the boards whose kernels the arena is planned for) to
         OUT_DIR/speech_float.mote and, with CALIB, OUT_DIR/speech_int8.mote (--quantize int8),
         each with its --c-array header; OUT_DIR/audio.npy from speech_sample.wav; and for each
         blob `mote run --chunk 1` into OUT_DIR/NAME.run/ and its detections in NAME.expected.
@@ -109,13 +110,15 @@ def carry_args(path):
     return args
 
 
-def prepare(mote, models, out, calib):
+def prepare(mote, models, out, calib, target=None):
     os.makedirs(out, exist_ok=True)
     np.save(f"{out}/audio.npy", clip_npy(read_wav(f"{models}/speech_sample.wav")))
     variants = [("speech_float", [])]
     if calib:
         variants.append(("speech_int8", ["--quantize", "int8", "--calib", calib]))
     for name, extra in variants:
+        if target:
+            extra = extra + ["--target", target]
         steps = [[mote, "convert", f"{models}/speech.onnx", *carry_args(f"{models}/speech_carry.txt"), *extra,
                   "-o", f"{out}/{name}.mote", "--c-array", f"{out}/{name}.h"],
                  [mote, "run", f"{out}/{name}.mote", "--input", f"audio={out}/audio.npy", "--chunk", "1",
@@ -134,8 +137,12 @@ def prepare(mote, models, out, calib):
 
 
 def main(argv):
-    if len(argv) in (5, 6) and argv[1] == "prepare":
-        return prepare(argv[2], argv[3], argv[4], argv[5] if len(argv) == 6 else None)
+    if len(argv) >= 2 and argv[1] == "prepare":
+        args, target = argv[2:], None
+        if len(args) >= 2 and args[0] == "--target":
+            args, target = args[2:], args[1]
+        if len(args) in (3, 4):
+            return prepare(args[0], args[1], args[2], args[3] if len(args) == 4 else None, target)
     if len(argv) >= 4 and argv[1] == "npy":
         np.save(argv[3], clip_npy(read_wav(argv[2])))
         return 0
