@@ -112,12 +112,11 @@ class Rewriter {
       const int f = float_of(id);
       if (f != id) {
         // Keep the output's tensor id and name: retarget the dequantisation that made `f`, and
-        // the float ops that already read `f` (an output the graph also uses, such as a state).
+        // the ops that read `f` (a float op taking this output, e.g. another output's Copy).
         for (Op& op : g_.ops) {
           for (int& out : op.outputs) out = out == f ? id : out;
           for (int& in : op.inputs) in = in == f ? id : in;
         }
-        float_[id] = id;
       }
     }
     notes->push_back("quantized " + std::to_string(quantized) + " ops to int8, " + std::to_string(kept) + " stay float");
