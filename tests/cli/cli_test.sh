@@ -53,6 +53,8 @@ grep -q "DIGITS_MODEL_ARENA_BYTES" "$work/digits_model.h" && passed=$((passed + 
 check "info" 0 "$mote" info "$work/digits.mote" --svg "$work/plan.svg"
 contains "info lists the input" "input  0: input"
 contains "info lists MACs" "MACs"
+stack_bytes=$(sed -n 's/^#define MOTE_CORTEX_M4_STACK_BYTES \([0-9]*\)$/\1/p' "$src/runtime/internal/mote/stack_budget.h")
+contains "info gives the stack Mote needs (the figure the freestanding test checks)" "stack: Mote's calls need at most ${stack_bytes:-?} bytes on a Cortex-M4"
 check "svg is well-formed" 0 python3 -c "import sys, xml.dom.minidom; xml.dom.minidom.parse(sys.argv[1])" "$work/plan.svg"
 check "info --json parses" 0 sh -c "'$mote' info '$work/digits.mote' --json | python3 -c 'import json,sys; d=json.load(sys.stdin); assert d[\"arena_bytes\"] >= d[\"lower_bound\"] > 0; assert d[\"inputs\"][0][\"shape\"] == [1,1,8,8]'"
 
