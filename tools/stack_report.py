@@ -286,8 +286,8 @@ def main():
               "promised (runtime/internal/mote/stack_budget.h)")
         return 1
     kernel_frames = [frames[t][0] for t in is_kernel]
-    print(f"PASS: deepest call chain {deepest_total} bytes"
-          + (f" (at most {args.chain_limit})" if args.chain_limit else "") + "; every kernel frame is at most {args.limit} bytes (largest {max(kernel_frames, default=0)}, "
+    chain = f"deepest call chain {deepest_total} bytes" + (f" (at most {args.chain_limit})" if args.chain_limit else "")
+    print(f"PASS: {chain}; every kernel frame is at most {args.limit} bytes (largest {max(kernel_frames, default=0)}, "
           f"{len(kernel_frames)} functions under runtime/kernels)")
     return 0
 
