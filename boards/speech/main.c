@@ -8,6 +8,7 @@
  * session streams the whole clip; mote_session_reset_state() would start a new stream.
  *
  * Output (tests/qemu/run_speech_tests.sh parses it):
+ *   kernels: <set>                       the kernel set the runs use (arm_dsp, mve, reference)
  *   <seconds, 3 decimals> s  <label>     one line per detection, time = end of the chunk, as
  *                                        `mote run --labels` prints it ("class K" past the labels)
  *   chunks N audio S s
@@ -78,6 +79,8 @@ int main(void) {
   }
   mote_status st = mote_model_load(&g_model, MODEL_BLOB, sizeof MODEL_BLOB);
   if (st != MOTE_OK) return fail("mote_model_load", st, mote_model_error(&g_model), 2);
+  printf("kernels: %s%s\n", mote_kernel_set(),
+         mote_model_optimized(&g_model) ? "" : " (not used: the blob was not planned for them; reference kernels run)");
   st = mote_session_init(&g_session, &g_model, g_arena, sizeof g_arena);
   if (st != MOTE_OK) return fail("mote_session_init", st, mote_session_error(&g_session), 3);
 
