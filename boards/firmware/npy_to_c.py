@@ -10,7 +10,8 @@ library and numpy's file format are needed (no numpy import).
     npy_to_c.py --wav OUT.h CLIP.wav [LABELS.txt]
 
 writes a 16-bit PCM mono .wav file as the streaming example's clip (boards/speech):
-`static const int16_t test_audio[TEST_AUDIO_SAMPLES]` and TEST_AUDIO_RATE, and with LABELS.txt
+`static const int16_t test_audio[TEST_AUDIO_SAMPLES]` (with the attributes in TEST_AUDIO_SECTION
+when the includer defines it) and TEST_AUDIO_RATE, and with LABELS.txt
 (one class name a line) `test_labels[TEST_NUM_LABELS]`."""
 import ast
 import struct
@@ -53,7 +54,9 @@ def wav_header(out, wav_path, labels_path):
              "#ifndef MOTE_TEST_AUDIO_H", "#define MOTE_TEST_AUDIO_H", "", "#include <stdint.h>", "",
              f"/* {wav_path}: {len(samples)} samples at {rate} Hz */",
              f"#define TEST_AUDIO_RATE {rate}u", f"#define TEST_AUDIO_SAMPLES {len(samples)}u",
-             f"__attribute__((aligned(16))) static const int16_t test_audio[{max(len(samples), 1)}] = {{"]
+             "#ifndef TEST_AUDIO_SECTION /* the includer may place the clip, e.g. in a section */",
+             "#define TEST_AUDIO_SECTION", "#endif",
+             f"__attribute__((aligned(16))) TEST_AUDIO_SECTION static const int16_t test_audio[{max(len(samples), 1)}] = {{"]
     for i in range(0, len(samples), 16):
         lines.append("  " + ", ".join(str(v) for v in samples[i:i + 16]) + ",")
     lines.append("};")

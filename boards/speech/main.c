@@ -25,6 +25,9 @@
 #include "mote/baremetal.h"
 #include "mote/mote.h"
 #include MODEL_HEADER
+/* The clip goes to the board's BULK region (boards/common/cortex_m_sections.ld): seconds of
+ * audio do not fit beside the model in a Cortex-M55's 512 KB ITCM. */
+#define TEST_AUDIO_SECTION __attribute__((section(".bulk.test_audio")))
 #include AUDIO_HEADER
 
 #define CHUNK 320u

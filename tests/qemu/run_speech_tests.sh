@@ -98,7 +98,7 @@ for b in "${BOARDS[@]}"; do
     dir="$BUILD/$b/$v"
     mkdir -p "$dir"
     if ! cmake -S "$SRC/boards/speech" -B "$dir" -DCMAKE_TOOLCHAIN_FILE="$SRC/boards/$b/toolchain.cmake" \
-           -DCMAKE_BUILD_TYPE=MinSizeRel "${isa_arg[@]}" -DMOTE_MODEL_HEADER="$HOST/$v.h" \
+           "${isa_arg[@]}" -DMOTE_MODEL_HEADER="$HOST/$v.h" \
            -DMOTE_AUDIO_HEADER="$HOST/audio.h" >"$dir.log" 2>&1 || ! cmake --build "$dir" -j "$JOBS" >>"$dir.log" 2>&1; then
       fail "$v: build (see $dir.log)"
       grep -E 'error|Error' "$dir.log" | head -10 | sed 's/^/        /'

@@ -11,9 +11,11 @@
     speech_stream.py prepare [--target T] MOTE_BIN MODELS_DIR OUT_DIR [CALIB]
         Converts MODELS_DIR/speech.onnx with its --carry pairs (speech_carry.txt) (and
         `--target T`: the boards whose kernels the arena is planned for) to
-        OUT_DIR/speech_float.mote and, with CALIB, OUT_DIR/speech_int8.mote (--quantize int8),
+        OUT_DIR/speech_float.mote and, with CALIB, OUT_DIR/speech_int8.mote (--quantize int8 and
+        the example's --keep-float entries, INT8_ARGS),
         each with its --c-array header; OUT_DIR/audio.npy from speech_sample.wav; and for each
-        blob `mote run --chunk 1` into OUT_DIR/NAME.run/ and its detections in NAME.expected.
+        blob `mote run --chunk 1` into OUT_DIR/NAME.run/ and its detections in NAME.expected,
+        which must be what `mote run --labels` prints for the .wav itself.
         Prints one line per blob: "NAME: <detections>"; exit 1 when a step fails.
     speech_stream.py compare FIRMWARE.log EXPECTED.txt [--exact]
         The firmware's detections (and event values) must equal the expected ones; with --exact
@@ -31,6 +33,10 @@ import numpy as np
 
 CHUNK = 320
 CHUNK_MS = 20
+# The int8 recipe of the example (tests/models/run_speech_tests.sh): the raw-audio front-end and
+# the decision head stay float. MOTE_SPEECH_INT8_ARGS (space-separated) replaces it for another
+# model.
+INT8_ARGS = os.environ.get("MOTE_SPEECH_INT8_ARGS", "--keep-float /frontend/* --keep-float /decision/*").split()
 
 
 def clip_npy(samples):
@@ -115,7 +121,7 @@ def prepare(mote, models, out, calib, target=None):
     np.save(f"{out}/audio.npy", clip_npy(read_wav(f"{models}/speech_sample.wav")))
     variants = [("speech_float", [])]
     if calib:
-        variants.append(("speech_int8", ["--quantize", "int8", "--calib", calib]))
+        variants.append(("speech_int8", ["--quantize", "int8", "--calib", calib, *INT8_ARGS]))
     for name, extra in variants:
         if target:
             extra = extra + ["--target", target]
@@ -130,6 +136,14 @@ def prepare(mote, models, out, calib, target=None):
                 print(f"{name}: {step[1]} failed: {(r.stderr or r.stdout).strip().splitlines()[-1:]}")
                 return 1
         lines = detections(f"{out}/{name}.run", f"{models}/speech_labels.txt")
+        # `mote run --labels` on the .wav itself must print the same detections.
+        r = subprocess.run([mote, "run", f"{out}/{name}.mote", "--input", f"audio={models}/speech_sample.wav",
+                            "--chunk", "1", "--labels", f"{models}/speech_labels.txt", "--quiet",
+                            "--output-dir", f"{out}/{name}.labels"], capture_output=True, text=True)
+        cli = [line for line in r.stdout.splitlines() if DETECTION.match(line)]
+        if r.returncode != 0 or cli != parse(lines)[0]:
+            print(f"{name}: mote run --labels printed {cli} (status {r.returncode}), the outputs say {parse(lines)[0]}")
+            return 1
         with open(f"{out}/{name}.expected", "w") as f:
             f.write("\n".join(lines) + "\n")
         print(f"{name}: " + " | ".join(parse(lines)[0]))
