@@ -5,6 +5,7 @@
 
 #include "cli.h"
 #include "mote/op_traits.h"
+#include "mote/stack_budget.h"
 
 namespace mote_cli {
 
@@ -110,7 +111,7 @@ int cmd_info(const std::vector<std::string>& raw) {
   if (a.flag("--json")) {
     std::ostringstream o;
     o << "{\n  \"blob_bytes\": " << b.size << ",\n  \"blob_fnv1a64\": \"" << blob_hash << "\",\n  \"producer\": \"" << json_escape(m.string(meta.producer)) << "\",\n  \"source\": \""
-      << json_escape(m.string(meta.source_name)) << "\",\n  \"opset\": " << meta.opset << ",\n  \"kernel_sets\": \"" << mote::kernel_set_names(meta.kernel_sets) << "\"" << ",\n  \"arena_bytes\": " << m.arena_bytes()
+      << json_escape(m.string(meta.source_name)) << "\",\n  \"opset\": " << meta.opset << ",\n  \"kernel_sets\": \"" << mote::kernel_set_names(meta.kernel_sets) << "\"" << ",\n  \"stack_bytes_cortex_m4\": " << MOTE_CORTEX_M4_STACK_BYTES << ",\n  \"arena_bytes\": " << m.arena_bytes()
       << ",\n  \"narrowed_float64\": " << meta.narrowed << ",\n  \"lower_bound\": " << m.lower_bound() << ",\n  \"weight_bytes\": " << m.plan().weight_bytes << ",\n  \"macs\": " << total_macs;
     auto io = [&](const char* key, uint32_t count, bool inputs) {
       o << ",\n  \"" << key << "\": [";
@@ -137,7 +138,22 @@ int cmd_info(const std::vector<std::string>& raw) {
         << "\", \"macs\": " << op_macs(m, k) << ", \"scratch\": " << op.scratch_bytes << ", \"note\": \""
         << json_escape(m.string(op.note)) << "\"}";
     }
-    o << "\n  ]\n}\n";
+    o << "\n  ]";
+    // The plan: every arena buffer (tensors, aliases sharing one, op scratch) with its bytes and
+    // the ops it lives across, the bytes live at each op and the peak.
+    const PlanPicture p = plan_picture(m);
+    o << ",\n  \"buffers\": [";
+    for (size_t i = 0; i < p.boxes.size(); ++i) {
+      const PlanBox& b = p.boxes[i];
+      o << (i ? "," : "") << "\n    {\"name\": \"" << json_escape(b.name) << "\", \"kind\": \"" << (b.scratch ? "scratch" : "tensor")
+        << "\", \"offset\": " << b.offset << ", \"bytes\": " << b.bytes << ", \"first_op\": " << b.first
+        << ", \"last_op\": " << b.last << "}";
+    }
+    o << "\n  ],\n  \"live_bytes\": [";
+    for (size_t k = 0; k < p.live.size(); ++k) o << (k ? ", " : "") << p.live[k];
+    o << "],\n  \"peak_op\": " << p.peak_step << ",\n  \"peak_bytes\": " << p.peak_bytes << ",\n  \"at_peak\": [";
+    for (size_t i = 0; i < p.at_peak.size(); ++i) o << (i ? ", " : "") << p.at_peak[i];
+    o << "]\n}\n";
     std::fputs(o.str().c_str(), stdout);
   } else {
     std::printf("%s: %zu bytes, produced by %s from %s (opset %u, source hash %016llx)\n", a.positional[0].c_str(), b.size,
@@ -147,6 +163,8 @@ int cmd_info(const std::vector<std::string>& raw) {
     for (uint32_t k = 0; k < m.num_ops(); ++k) scratch = std::max<uint64_t>(scratch, m.op(k).scratch_bytes);
     std::printf("planned for kernel sets: %s (largest op scratch %llu bytes, in the arena)\n",
                 mote::kernel_set_names(meta.kernel_sets).c_str(), static_cast<unsigned long long>(scratch));
+    std::printf("stack: Mote's calls need at most %d bytes on a Cortex-M4 beyond the caller's (kernel frames at most %d;"
+                " working memory is in the arena)\n", MOTE_CORTEX_M4_STACK_BYTES, MOTE_KERNEL_FRAME_LIMIT_BYTES);
     if (meta.narrowed) {
       std::printf("float64: %u tensor%s of the source model narrowed to float32 (mote convert --narrow-double)\n", meta.narrowed,
                   meta.narrowed == 1 ? "" : "s");
@@ -182,6 +200,17 @@ int cmd_info(const std::vector<std::string>& raw) {
     std::printf("weights: %u bytes (%s)\n", m.plan().weight_bytes, human_bytes(m.plan().weight_bytes).c_str());
     std::printf("arena: %u bytes (%s), lower bound %u bytes, ratio %.3f\n", m.arena_bytes(), human_bytes(m.arena_bytes()).c_str(),
                 m.lower_bound(), m.lower_bound() ? double(m.arena_bytes()) / m.lower_bound() : 1.0);
+    const PlanPicture p = plan_picture(m);
+    if (m.num_ops()) {
+      const auto& op = m.op(p.peak_step);
+      std::printf("peak: %llu bytes live at op %u (%s '%s'), in %zu buffers:\n", static_cast<unsigned long long>(p.peak_bytes),
+                  p.peak_step, mote::op_name(op.code), m.string(op.name), p.at_peak.size());
+      for (size_t i = 0; i < p.at_peak.size() && i < 8; ++i) {
+        const PlanBox& b = p.boxes[p.at_peak[i]];
+        std::printf("  %10u bytes at %10u  ops %u..%u  %s\n", b.bytes, b.offset, b.first, b.last, b.name.c_str());
+      }
+      if (p.at_peak.size() > 8) std::printf("  ... and %zu smaller (mote info --json lists every buffer)\n", p.at_peak.size() - 8);
+    }
   }
   const std::string svg = a.get("--svg");
   if (!svg.empty()) {
