@@ -74,16 +74,16 @@ else
   fail "int8: no calibration data (models/speech_calib, models/speech_calib.npy or MOTE_SPEECH_CALIB)"
 fi
 
-board_isa() {  # the kernel set of the board's toolchain file; MOTE_KERNEL_ISA overrides it
+# The kernel set the image runs: MOTE_KERNEL_ISA, else the MOTE_CPU_KERNEL_ISA of the CPU file
+# the board's toolchain file includes.
+board_isa() {
   if [ -n "${MOTE_KERNEL_ISA:-}" ]; then
     echo "$MOTE_KERNEL_ISA"
     return
   fi
-  case "$1" in
-    mps2-an386 | mps2-an500) echo arm_dsp ;;
-    mps3-an547) echo mve ;;
-    *) echo reference ;;
-  esac
+  local cpu
+  cpu=$(sed -n 's|.*/cmake/\(arm-none-eabi-cortex-[a-z0-9]*\.cmake\).*|\1|p' "$SRC/boards/$1/toolchain.cmake")
+  sed -n 's/^set(MOTE_CPU_KERNEL_ISA \([a-z_0-9]*\))$/\1/p' "$SRC/boards/cmake/$cpu" 2>/dev/null | grep . || echo ref
 }
 
 for b in "${BOARDS[@]}"; do
