@@ -6,7 +6,6 @@
 #include <gtest/gtest.h>
 
 #include <cstdint>
-#include <cstdlib>
 #include <cstring>
 #include <string>
 #include <vector>
@@ -147,23 +146,20 @@ TEST(Carry, WithoutCarryTheStateIsAnOrdinaryInput) {
 }
 
 TEST(Carry, Int8StateThatTheGraphAlsoReads) {
-  const std::string dir = testing::TempDir() + "/carry_int8_calib";
-  ASSERT_EQ(std::system(("mkdir -p '" + dir + "'").c_str()), 0);
-  auto calib = [&](const char* name, float scale) {
-    mote::HostTensor t;
-    t.dtype = MOTE_F32;
-    t.shape = {8, 4};
-    std::vector<float> v(32);
-    for (size_t i = 0; i < v.size(); ++i) v[i] = scale * (float(int(i * 7 % 17)) / 8.0f - 1.0f);
-    t.data.resize(v.size() * 4);
-    std::memcpy(t.data.data(), v.data(), t.data.size());
-    mote::write_npy(dir + "/" + name + ".npy", t);
-  };
-  calib("x", 1.0f);
-  calib("state", 3.0f);
+  const std::string path = testing::TempDir() + "/carry_int8_calib.npy";
+  // Calibration streams the samples through the carried state (it starts at zeros): x steps
+  // the state over [-1, 1.5], the values the runs below see.
+  mote::HostTensor calib;
+  calib.dtype = MOTE_F32;
+  calib.shape = {6, 4};
+  std::vector<float> v;
+  for (float step : {1.0f, 0.5f, -1.0f, -1.0f, -0.5f, 1.0f}) v.insert(v.end(), 4, step);
+  calib.data.resize(v.size() * 4);
+  std::memcpy(calib.data.data(), v.data(), calib.data.size());
+  mote::write_npy(path, calib);  // the one input that is not carried
   mote::ConvertOptions o = carrying("state_out", "state");
   o.quantize_int8 = true;
-  o.calib = dir;
+  o.calib = path;
   const mote::ConvertResult r = mote::convert_bytes(thresholded_accumulator_model(), "acc.onnx", o);
   Loaded l(r.blob);  // loading verifies the blob: every tensor read within its lifetime
   EXPECT_EQ(l.run({0.5f, -0.5f, 0.25f, 1.0f}), (std::vector<float>{1, 0, 1, 1}));
