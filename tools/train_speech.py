@@ -323,6 +323,8 @@ def main():
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--epochs", type=int, default=10)
     ap.add_argument("--out", default=os.path.join(ROOT, "models", "speech.onnx"))
+    ap.add_argument("--lr", type=float, default=4e-3, help="peak learning rate (cosine decay by epoch)")
+    ap.add_argument("--init", help="start from these weights (a speech-s<seed>.pt this script saved)")
     a = ap.parse_args()
     torch.set_num_threads(2)
     torch.manual_seed(a.seed)
@@ -351,6 +353,8 @@ def main():
     model.frontend.mean.copy_(f0.mean(0, keepdim=True))
     model.frontend.inv_std.copy_(1.0 / (f0.std(0, keepdim=True) + 1e-3))
 
+    if a.init:
+        model.load_state_dict(torch.load(a.init))
     trained = [p for n, p in model.named_parameters() if not n.startswith("frontend.")]
     opt = torch.optim.Adam(trained, lr=3e-3)
     best_state, best_acc = None, -1.0
@@ -360,7 +364,7 @@ def main():
     for epoch in range(a.epochs):
         t0 = time.time()
         for g in opt.param_groups:  # cosine decay by epoch
-            g["lr"] = 4e-3 * 0.5 * (1.0 + math.cos(math.pi * epoch / a.epochs))
+            g["lr"] = a.lr * 0.5 * (1.0 + math.cos(math.pi * epoch / a.epochs))
         x, t = make_epoch(rng, words, rng.choice(train_idx, per_epoch, replace=False), 6.0)
         feats = features_of(model, x)
         targets = torch.from_numpy(t)
