@@ -292,11 +292,21 @@ def export(model, path):
 
 
 def write_calib(words, train_idx, path, seed):
-    """int8 calibration input: 2 s of a training-voice stream (three words, noise) as [100, 320],
-    consecutive chunks (mote convert --calib with --carry streams them in order)."""
+    """int8 calibration input: 3 s of training voices as [150, 320], consecutive chunks (mote
+    convert --calib with --carry streams them in order): three words, loud to quiet (speech RMS
+    -4, -12 and -20 dBFS), each in its own second of noise (SNR 20, 10 and 5 dB), so the ranges
+    cover the levels a stream meets."""
     rng = np.random.RandomState(seed + 9)
-    x, _, _ = training_stream(rng, words, list(rng.choice(train_idx, 3, replace=False)), 2.0)
-    np.save(path, x.reshape(-1, CHUNK).astype(np.float32))
+    parts = []
+    for level_db, snr in ((-4.0, 20.0), (-12.0, 10.0), (-20.0, 5.0)):
+        level = 10 ** (level_db / 20)
+        x = np.zeros(RATE, np.float32)
+        w = data.word_float(words, int(rng.choice(train_idx)))[: RATE - RATE // 5]
+        w = w * (level / (np.sqrt(np.mean(w ** 2)) + 1e-9))
+        x[RATE // 10:RATE // 10 + len(w)] += w
+        x += data.noise(rng, RATE) * level * 10 ** (-snr / 20)
+        parts.append(np.clip(x, -1.0, 1.0))
+    np.save(path, np.concatenate(parts).reshape(-1, CHUNK).astype(np.float32))
 
 
 def load_onnx(path):
