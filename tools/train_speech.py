@@ -292,11 +292,21 @@ def export(model, path):
 
 
 def write_calib(words, train_idx, path, seed):
-    """int8 calibration input: 2 s of a training-voice stream (three words, noise) as [100, 320],
-    consecutive chunks (mote convert --calib with --carry streams them in order)."""
+    """int8 calibration input: 3 s of training voices as [150, 320], consecutive chunks (mote
+    convert --calib with --carry streams them in order): three words, loud to quiet (speech RMS
+    -4, -12 and -20 dBFS), each in its own second of noise (SNR 20, 10 and 5 dB), so the ranges
+    cover the levels a stream meets."""
     rng = np.random.RandomState(seed + 9)
-    x, _, _ = training_stream(rng, words, list(rng.choice(train_idx, 3, replace=False)), 2.0)
-    np.save(path, x.reshape(-1, CHUNK).astype(np.float32))
+    parts = []
+    for level_db, snr in ((-4.0, 20.0), (-12.0, 10.0), (-20.0, 5.0)):
+        level = 10 ** (level_db / 20)
+        x = np.zeros(RATE, np.float32)
+        w = data.word_float(words, int(rng.choice(train_idx)))[: RATE - RATE // 5]
+        w = w * (level / (np.sqrt(np.mean(w ** 2)) + 1e-9))
+        x[RATE // 10:RATE // 10 + len(w)] += w
+        x += data.noise(rng, RATE) * level * 10 ** (-snr / 20)
+        parts.append(np.clip(x, -1.0, 1.0))
+    np.save(path, np.concatenate(parts).reshape(-1, CHUNK).astype(np.float32))
 
 
 def load_onnx(path):
@@ -323,6 +333,8 @@ def main():
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--epochs", type=int, default=10)
     ap.add_argument("--out", default=os.path.join(ROOT, "models", "speech.onnx"))
+    ap.add_argument("--lr", type=float, default=4e-3, help="peak learning rate (cosine decay by epoch)")
+    ap.add_argument("--init", help="start from these weights (a speech-s<seed>.pt this script saved)")
     a = ap.parse_args()
     torch.set_num_threads(2)
     torch.manual_seed(a.seed)
@@ -351,6 +363,8 @@ def main():
     model.frontend.mean.copy_(f0.mean(0, keepdim=True))
     model.frontend.inv_std.copy_(1.0 / (f0.std(0, keepdim=True) + 1e-3))
 
+    if a.init:
+        model.load_state_dict(torch.load(a.init))
     trained = [p for n, p in model.named_parameters() if not n.startswith("frontend.")]
     opt = torch.optim.Adam(trained, lr=3e-3)
     best_state, best_acc = None, -1.0
@@ -360,7 +374,7 @@ def main():
     for epoch in range(a.epochs):
         t0 = time.time()
         for g in opt.param_groups:  # cosine decay by epoch
-            g["lr"] = 4e-3 * 0.5 * (1.0 + math.cos(math.pi * epoch / a.epochs))
+            g["lr"] = a.lr * 0.5 * (1.0 + math.cos(math.pi * epoch / a.epochs))
         x, t = make_epoch(rng, words, rng.choice(train_idx, per_epoch, replace=False), 6.0)
         feats = features_of(model, x)
         targets = torch.from_numpy(t)
