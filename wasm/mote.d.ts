@@ -63,6 +63,16 @@ export interface MoteRuntime {
    *  Throws MoteError when the blob is corrupt, truncated, of another format version or uses
    *  an op this runtime lacks. */
   loadModel(blob: ArrayBuffer | ArrayBufferView): MoteModel;
+  /** Fetches a blob (URL, Node file path or a fetch Response), reading the body as a stream
+   *  (options.onProgress(loaded, total) per chunk; total 0 when unknown), and loads it. */
+  fetchModel(source: string | URL | Response, options?: { onProgress?: (loaded: number, total: number) => void }): Promise<MoteModel>;
+}
+
+/** A tensor: its data, its dimensions and its dtype (as in MoteTensorInfo). */
+export interface MoteTensor {
+  data: MoteTypedArray | number[];
+  dims?: number[];
+  dtype?: string;
 }
 
 export interface MoteModel {
@@ -78,6 +88,9 @@ export interface MoteModel {
    * output, by name.
    */
   run(feeds: Record<string, MoteTypedArray | number[]>): Record<string, MoteTypedArray>;
+  /** run() with tensors: feeds as typed arrays or { data, dims } (dims checked against the
+   *  input's shape); outputs as { data, dims, dtype }. */
+  runTensors(feeds: Record<string, MoteTypedArray | number[] | MoteTensor>): Record<string, MoteTensor>;
   /** Zeroes the state inputs (`mote convert --carry`): the next run starts a new stream. */
   resetState(): void;
   /** Returns the model's memory to the runtime; the model cannot run afterwards. */

@@ -42,6 +42,12 @@ echo "built in $(($(date +%s) - t0)) s"
 if command -v npm > /dev/null; then
   (cd "$work/package" && npm pack --dry-run --json > "$work/pack.json" 2> "$work/pack.log") ||
     fail_early "npm pack failed in $work/package (log: $work/pack.log)"
+  # The tarball a user installs (tests/wasm/package.test.mjs installs it in a fresh project).
+  rm -rf "$work/tarball" && mkdir -p "$work/tarball"
+  (cd "$work/package" && npm pack --pack-destination "$work/tarball" > "$work/pack.log" 2>&1) ||
+    fail_early "npm pack failed in $work/package (log: $work/pack.log)"
+  MOTE_PACKAGE_TARBALL=$(ls "$work"/tarball/*.tgz)
+  export MOTE_PACKAGE_TARBALL
 fi
 
 "$mote" run "$work/digits.mote" --input "input=$src/models/digits_sample.npy" --output-dir "$work/host" > "$work/run.log" 2>&1 ||

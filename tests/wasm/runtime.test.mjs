@@ -198,3 +198,25 @@ test('a module built for the digits model alone (mote-simd-digits.wasm)', { skip
   console.log(`mote-simd-digits.wasm: ${one} bytes raw, ${gzipSync(readFileSync(join(wasmDir, 'mote-simd-digits.wasm')), { level: 9 }).length} gzip -9 (mote-simd.wasm ${all})`);
   assert.ok(one < all / 2, `mote-simd-digits.wasm is ${one} bytes, mote-simd.wasm ${all}: the op families were not left out`);
 });
+
+// Tensors in and out, blobs fetched as streams, and the argument checks of load().
+test('runTensors, fetchModel and load() argument checks', { skip: missing }, async () => {
+  const rt = await Mote.load(join(wasmDir, 'mote-simd.wasm'));
+  const blob = readFileSync(blobPath);
+  const model = rt.loadModel(blob);
+  const want = model.run({ input: sample() }).probabilities;
+  const t = model.runTensors({ input: { data: sample(), dims: [1, 1, 8, 8] } }).probabilities;
+  assert.deepEqual(t.dims, [1, 10]);
+  assert.equal(t.dtype, 'float32');
+  assert.deepEqual(t.data, want);
+  assert.throws(() => model.runTensors({ input: { data: sample(), dims: [64] } }), /dims \[1,1,8,8\], not \[64\]/);
+  // A Response read as a stream (Node 18+ has Response), with progress; and a file path.
+  const seen = [];
+  const fromResponse = await rt.fetchModel(new Response(blob, { headers: { 'content-length': String(blob.length) } }),
+    { onProgress: (loaded, total) => seen.push([loaded, total]) });
+  assert.deepEqual(fromResponse.run({ input: sample() }).probabilities, want);
+  assert.ok(seen.length > 0 && seen[seen.length - 1][0] === blob.length && seen[0][1] === blob.length, JSON.stringify(seen));
+  const fromPath = await rt.fetchModel(blobPath);
+  assert.deepEqual(fromPath.run({ input: sample() }).probabilities, want);
+  await assert.rejects(Mote.load(42), TypeError);
+});
