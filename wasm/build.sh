@@ -17,7 +17,7 @@
 #                      only the op families the model uses are linked (blobs with other ops are
 #                      refused at load, naming the op). A page that ships one model ships this.
 #                      The header also says whether the model has depthwise convolutions: the
-#                      SIMD128 depthwise kernels (a third of the kernel code) only then.
+#                      SIMD128 depthwise kernels (about 25 KB) are linked only then.
 #   mote-simd-small-NAME.wasm  (part model-small=NAME.h) the same module built small, as
 #                      mote.wasm is (below): no error detail text, the small CRC table, the
 #                      runtime and reference kernels at -Os/-Oz; the SIMD128 kernels as fast.
