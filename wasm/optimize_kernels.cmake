@@ -3,11 +3,12 @@
 # "-Oz ... -O3" does not optimise as -O3 does.
 #
 #   the optimised kernels of MOTE_KERNEL_ISA        -O3, since speed is what they are for; but
-#                                                   the element-wise binary rows (21 loops that
-#                                                   only stream memory) and the routing at -O2:
-#                                                   -O3's loop unswitching copies every loop
-#                                                   once per activation kind, three times the
-#                                                   code for no measurable speed
+#                                                   the element-wise binary rows (45 short
+#                                                   loops, one per op, broadcast and fused
+#                                                   activation) and the routing at -O2: -O3
+#                                                   unrolls and vectorises every scalar tail
+#                                                   loop, five times the code (95 KB), and the
+#                                                   rows ran no faster
 #   the set's scratch function (once per op, load)  -Os
 #   the hot reference kernels and the run loop      MOTE_WASM_REF_LEVEL: the ops a model runs at
 #                                                   full tensor size without a SIMD128 kernel
