@@ -47,6 +47,7 @@ for (const simd of [true, false]) {
   test(`digits through mote.js (${build}) matches the host CLI`, { skip: missing }, async () => {
     const rt = await Mote.load(join(wasmDir, build));
     assert.equal(rt.simd, simd);
+    assert.equal(rt.kernelSet, simd ? 'wasm_simd128' : 'reference');
     const model = rt.loadModel(readFileSync(blobPath));
     assert.deepEqual(model.inputs, [{ name: 'input', shape: [1, 1, 8, 8], dtype: 'float32' }]);
     assert.deepEqual(model.outputs, [{ name: 'probabilities', shape: [1, 10], dtype: 'float32' }]);

@@ -70,6 +70,10 @@ struct Arena {
 std::vector<int64_t> parse_dims(const std::string& text);  // "1x3x224x224"
 // A whole decimal number; anything else is a usage error naming `what`.
 int64_t parse_int(const std::string& text, const std::string& what);
+// The same, refused (a usage error naming `what` and the text) outside [lo, hi].
+int64_t parse_int_in(const std::string& text, const std::string& what, int64_t lo, int64_t hi);
+// A decimal number in [lo, hi], else a usage error naming `what` and the text.
+double parse_number(const std::string& text, const std::string& what, double lo, double hi);
 std::string dims_text(const int32_t* dims, int32_t rank);
 // Reads a .npy or ONNX TensorProto .pb file.
 mote::HostTensor read_tensor_file(const std::string& path);
@@ -79,6 +83,23 @@ uint64_t op_macs(const mote::Model& m, uint32_t k);
 // also bench's --input).
 void set_inputs(const mote::Model& m, mote::Session& s, const std::vector<std::string>& specs);
 // Draws the arena plan as an SVG file: op step across, arena offset down (plan_svg.cc).
+// A blob's arena plan as boxes (a tensor, or aliases sharing its bytes, or an op's scratch: bytes
+// [offset, offset + bytes) from op first to op last), the bytes live at each op step (the union
+// of the boxes' ranges) and the peak.
+struct PlanBox {
+  std::string name;
+  uint32_t offset, bytes, first, last;
+  bool scratch;
+};
+struct PlanPicture {
+  std::vector<PlanBox> boxes;
+  std::vector<uint64_t> live;  // per op step
+  uint32_t peak_step = 0;
+  uint64_t peak_bytes = 0;
+  std::vector<size_t> at_peak;  // boxes alive at the peak step, largest first
+};
+PlanPicture plan_picture(const mote::Model& m);
+// The plan, the live-bytes curve and the peak as an SVG picture (mote info --svg).
 void write_svg(const mote::Model& m, const std::string& path);
 
 }  // namespace mote_cli
