@@ -32,10 +32,10 @@ const missing = !wasmDir || !blobPath || !refPath ? 'MOTE_WASM_DIR, MOTE_DIGITS_
 // (MOTE_OP_CONFIG keeps only the op families the model uses), not for every op.
 const SIZE_BUDGET = Number(process.env.MOTE_WASM_SIZE_BUDGET || 96 * 1024);
 // The SIMD128 modules' budgets (raw, gzip -9), a few KiB above what they are: every op
-// 257.5 KiB / 91.4 KiB (362.7 KB before the per-source levels of wasm/optimize_kernels.cmake);
+// 261.6 KiB / 91.9 KiB (362.7 KB before the per-source levels of wasm/optimize_kernels.cmake);
 // the digits model alone (model=) 66.9 KiB, and 48.1 KiB built small (model-small=: no detail
 // text, small CRC table, the reference kernels at -Os).
-const SIMD_BUDGET = { raw: 264 * 1024, gzip: 96 * 1024 };
+const SIMD_BUDGET = { raw: 268 * 1024, gzip: 96 * 1024 };
 const DIGITS_BUDGET = { 'mote-simd-digits.wasm': 70 * 1024, 'mote-simd-small-digits.wasm': 52 * 1024 };
 
 const sample = () => readNpy(join(root, 'models/digits_sample.npy')).data;
