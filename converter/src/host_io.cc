@@ -182,6 +182,31 @@ std::string blob_to_c_header(const std::vector<uint8_t>& blob, const std::string
       o << "#ifndef " << m << "\n#define " << m << " 0\n#endif\n";
     }
   }
+  // Kernel variants within a family that a kernel set links only when a model needs them
+  // (mote/op_config.h): depthwise convolution (group == C == M), float and int8. Without them
+  // such an op would still run, on the reference kernel.
+  bool depthwise = false, qdepthwise = false;
+  for (uint32_t k = 0; k < model.num_ops(); ++k) {
+    const mote_op_record& op = model.op(k);
+    if ((op.code != MOTE_OP_CONV && op.code != MOTE_OP_QCONV) || op.num_inputs < 2) continue;
+    const mote_conv_params& p = *static_cast<const mote_conv_params*>(model.params(op));
+    const mote_tensor_record& w = model.tensor(model.operand(op.operands + 1));
+    if (w.rank < 2 || w.dims[1] != 1 || w.dims[0] != p.group) continue;  // C = group * W[1], M = W[0]
+    if (op.code == MOTE_OP_CONV) depthwise = true;
+    if (op.code == MOTE_OP_QCONV && p.group > 1) qdepthwise = true;
+  }
+  const struct {
+    const char* name;
+    bool used;
+  } kKernels[] = {{"conv_depthwise", depthwise}, {"qconv_depthwise", qdepthwise}};
+  for (const auto& v : kKernels) {
+    const std::string m = std::string("MOTE_USE_KERNEL_") + v.name;
+    if (v.used) {
+      o << "#undef " << m << "\n#define " << m << " 1\n";
+    } else {
+      o << "#ifndef " << m << "\n#define " << m << " 0\n#endif\n";
+    }
+  }
   o << "\n";
   o << "#if defined(__GNUC__)\n__attribute__((aligned(64)))\n#endif\n";
   o << "static const uint8_t " << symbol << "_blob[" << blob.size() << "] = {";

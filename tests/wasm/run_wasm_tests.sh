@@ -3,7 +3,8 @@
 #
 #   run_wasm_tests.sh SOURCE_DIR WORK_DIR MOTE_BIN
 #
-# Converts models/digits.onnx; builds both modules, one for the digits model alone, the kernel
+# Converts models/digits.onnx; builds both modules, two for the digits model alone (model=,
+# model-small=), the kernel
 # test and the npm package (wasm/build.sh WORK_DIR ...); checks the package packs; runs digits
 # with the host CLI for reference; then runs `node --test tests/wasm/`: the SIMD128 kernels against the reference kernels, digits
 # through mote.js (both builds) against the host, bad blobs and inputs, the size budget, and
@@ -34,7 +35,7 @@ fail_early() {
   { cat "$work/convert.log"; fail_early "mote convert failed"; }
 
 t0=$(date +%s)
-"$src/wasm/build.sh" "$work" simd scalar kernels-test package "model=$work/digits.h" > "$work.build.log" 2>&1 ||
+"$src/wasm/build.sh" "$work" simd scalar kernels-test package "model=$work/digits.h" "model-small=$work/digits.h" > "$work.build.log" 2>&1 ||
   { tail -40 "$work.build.log"; fail_early "wasm/build.sh failed (log: $work.build.log)"; }
 sed -n '/bytes raw/p' "$work.build.log"
 echo "built in $(($(date +%s) - t0)) s"
