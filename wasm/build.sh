@@ -131,7 +131,7 @@ stage_package() {
   done
   rm -rf "$out/package"
   mkdir -p "$out/package"
-  cp "$src/LICENSE" "$src/wasm/mote.js" "$src/wasm/mote.d.ts" "$src/wasm/README.md" "$src/wasm/package.json" \
+  cp "$src/LICENSE" "$src/wasm/mote.js" "$src/wasm/mote-worker.js" "$src/wasm/mote.d.ts" "$src/wasm/README.md" "$src/wasm/package.json" \
     "$out/mote.wasm" "$out/mote-simd.wasm" "$out/package/"
   mkdir -p "$out/package/examples"
   cp "$src/wasm/examples/run.mjs" "$src/wasm/examples/npy.mjs" "$out/package/examples/"

@@ -50,6 +50,8 @@ export declare const Mote: {
    * Browsers fetch URLs with fetch(); Node reads file: URLs and paths from disk.
    */
   load(source?: string | URL | ArrayBuffer | ArrayBufferView | WebAssembly.Module, options?: MoteLoadOptions): Promise<MoteRuntime>;
+  /** The runtime in a worker (Web Worker / worker_threads): the same calls, each a promise. */
+  worker(source?: string | URL | ArrayBuffer | ArrayBufferView, options?: MoteLoadOptions): Promise<MoteWorkerRuntime>;
 };
 
 export interface MoteRuntime {
@@ -95,4 +97,24 @@ export interface MoteModel {
   resetState(): void;
   /** Returns the model's memory to the runtime; the model cannot run afterwards. */
   dispose(): void;
+}
+
+/** Mote.worker(): a runtime in a worker. */
+export interface MoteWorkerRuntime {
+  readonly simd: boolean;
+  readonly kernelSet: string;
+  readonly wasmBytes: number;
+  loadModel(blob: ArrayBuffer | ArrayBufferView): Promise<MoteWorkerModel>;
+  /** Stops the worker; pending calls reject. */
+  terminate(): Promise<number>;
+}
+
+export interface MoteWorkerModel {
+  readonly inputs: MoteTensorInfo[];
+  readonly outputs: MoteTensorInfo[];
+  readonly arenaBytes: number;
+  run(feeds: Record<string, MoteTypedArray | number[]>): Promise<Record<string, MoteTypedArray>>;
+  runTensors(feeds: Record<string, MoteTypedArray | number[] | MoteTensor>): Promise<Record<string, MoteTensor>>;
+  resetState(): Promise<void>;
+  dispose(): Promise<void>;
 }

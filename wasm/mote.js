@@ -114,6 +114,66 @@ export class Mote {
   }
 }
 
+/**
+ * A runtime in a worker (a Web Worker in browsers, worker_threads in Node): the same calls,
+ * each returning a promise, so a page's main thread never blocks on a run. `source` and
+ * `options` as for Mote.load (resolved in the worker: URLs relative to mote.js's directory).
+ */
+Mote.worker = async function worker(source, options = {}) {
+  const url = new URL('./mote-worker.js', import.meta.url);
+  let w;
+  let listen;
+  if (isNode) {
+    const { Worker } = await import('node:worker_threads');
+    w = new Worker(url);
+    listen = (fn) => w.on('message', fn);
+  } else {
+    w = new Worker(url, { type: 'module' });
+    listen = (fn) => { w.onmessage = (event) => fn(event.data); };
+  }
+  const pending = new Map();
+  let next = 1;
+  listen(({ id, result, error }) => {
+    const p = pending.get(id);
+    pending.delete(id);
+    if (!p) return;
+    if (!error) return p.resolve(result);
+    const err = error.name === 'MoteError' ? new MoteError(error.message, error.status, error.statusText, error.detail) : new Error(error.message);
+    p.reject(err);
+  });
+  const call = (op, args, transfer = []) => new Promise((resolve, reject) => {
+    const id = next++;
+    pending.set(id, { resolve, reject });
+    w.postMessage({ id, op, args }, transfer);
+  });
+  const info = await call('load', { source: source instanceof URL ? source.href : source, options });
+  return {
+    ...info,
+    /** Loads a blob in the worker (the bytes are copied there). */
+    async loadModel(blob) {
+      const bytes = asBytes(blob, 'the blob').slice();
+      const m = await call('loadModel', { blob: bytes }, [bytes.buffer]);
+      const model = m.id;
+      const strip = (tensors) => Object.fromEntries(Object.entries(tensors).map(([k, t]) => [k, t.data]));
+      return {
+        inputs: m.inputs,
+        outputs: m.outputs,
+        arenaBytes: m.arenaBytes,
+        run: async (feeds) => strip(await call('run', { model, feeds })),
+        runTensors: (feeds) => call('run', { model, feeds }),
+        resetState: () => call('resetState', { model }),
+        dispose: () => call('dispose', { model }),
+      };
+    },
+    /** Stops the worker; its models are gone. */
+    terminate() {
+      for (const p of pending.values()) p.reject(new Error('Mote worker: terminated'));
+      pending.clear();
+      return w.terminate();
+    },
+  };
+};
+
 class Runtime {
   constructor(instance, wasmBytes) {
     this.exports = instance.exports;

@@ -234,3 +234,25 @@ test('runTensors, fetchModel and load() argument checks', { skip: missing }, asy
   assert.deepEqual(fromPath.run({ input: sample() }).probabilities, want);
   await assert.rejects(Mote.load(42), TypeError);
 });
+
+// Mote.worker(): the same runtime in a worker_threads Worker, every call a promise.
+test('Mote.worker runs the digits model off the main thread', { skip: missing }, async () => {
+  const rt = await Mote.worker(join(wasmDir, 'mote-simd.wasm'));
+  try {
+    assert.equal(rt.kernelSet, 'wasm_simd128');
+    const model = await rt.loadModel(readFileSync(blobPath));
+    assert.deepEqual(model.inputs, [{ name: 'input', shape: [1, 1, 8, 8], dtype: 'float32' }]);
+    const ref = readNpy(refPath).data;
+    const { probabilities } = await model.run({ input: sample() });
+    assert.ok(probabilities instanceof Float32Array);
+    assert.ok(Math.max(...probabilities.map((v, i) => Math.abs(v - ref[i]))) <= 1e-4 * Math.max(...ref.map(Math.abs)));
+    const t = (await model.runTensors({ input: sample() })).probabilities;
+    assert.deepEqual([t.dims, t.dtype], [[1, 10], 'float32']);
+    await assert.rejects(model.run({ input: new Float32Array(3) }), (err) => err instanceof MoteError && /256 bytes; got 12/.test(err.message));
+    await assert.rejects(rt.loadModel(new Uint8Array(10)), (err) => err instanceof MoteError && /truncated/.test(err.statusText));
+    await model.dispose();
+    await assert.rejects(model.run({ input: sample() }), /disposed/);
+  } finally {
+    await rt.terminate();
+  }
+});
