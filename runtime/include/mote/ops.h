@@ -247,8 +247,9 @@ typedef struct mote_binary_params {
   int32_t fmod; /* Mod: C fmod semantics when 1, Python (sign of divisor) when 0 */
 } mote_binary_params;
 
-/* Conv and ConvTranspose, 1-D or 2-D (spatial_rank 1 or 2), NCHW / NCW tensors.
- * Weights: Conv [M, C/group, kH, kW], ConvTranspose [C, M/group, kH, kW]. */
+/* Conv and ConvTranspose, 1-D, 2-D or 3-D (spatial_rank 1 to 3), NCW / NCHW / NCDHW tensors.
+ * Weights: Conv [M, C/group, k...], ConvTranspose [C, M/group, k...]. The optimised kernel sets
+ * take 1-D and 2-D only; 3-D runs on the reference kernels. */
 typedef struct mote_conv_params {
   int32_t spatial_rank;
   int32_t group;
@@ -274,6 +275,8 @@ typedef struct mote_matmul_params {
   mote_act act;
 } mote_matmul_params;
 
+/* MaxPool and AveragePool over 1, 2 or 3 spatial axes (NCW, NCHW, NCDHW); the optimised kernel
+ * sets take 1-D and 2-D only. */
 typedef struct mote_pool_params {
   int32_t spatial_rank;
   int32_t kernel[MOTE_MAX_SPATIAL];
@@ -289,7 +292,8 @@ typedef struct mote_pool_params {
 /* MaxPool with its second output, Indices (float32 X only): int64, shaped as Y, the flattened
  * index into X of each window's maximum (the first one on ties). With storage_order 0 the index
  * of X[n][c][h][w] is ((n * C + c) * H + h) * W + w, with 1 it is (n * C + c) * H * W + h + w * H
- * (1-D pooling: H = 1). */
+ * (1-D pooling: H = 1; 3-D pooling: row-major ((n * C + c) * D + d) * H * W + h * W + w, with 1
+ * column-major (n * C + c) * D * H * W + d + h * D + w * D * H). */
 typedef struct mote_max_pool_indices_params {
   mote_pool_params pool;
   int32_t storage_order; /* 0 or 1 */
