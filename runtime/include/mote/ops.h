@@ -192,7 +192,8 @@ typedef enum mote_dtype {
   R(X, GRID_SAMPLE,         "GridSample",            grid_sample,    NONE,             NONE,   NONE,           NONE)           \
   R(X, EINSUM,              "Einsum",                einsum,         NONE,             NONE,   NONE,           NONE)           \
   R(X, MAX_POOL_INDICES,    "MaxPoolWithIndices",    pool,           NONE,             NONE,   NONE,           NONE)           \
-  R(X, MAX_UNPOOL,          "MaxUnpool",             max_unpool,     NONE,             NONE,   NONE,           NONE)
+  R(X, MAX_UNPOOL,          "MaxUnpool",             max_unpool,     NONE,             NONE,   NONE,           NONE)           \
+  R(X, NON_MAX_SUPPRESSION, "NonMaxSuppression",     nms,            NONE,             NONE,   NONE,           NONE)
 
 #define MOTE_OP_RECORD_ALL(X, ...) X(__VA_ARGS__)
 #define MOTE_OP_RECORD_FAMILY(X, e, name, family, ...) X(e, name, family)
@@ -513,6 +514,22 @@ typedef struct mote_topk_params {
   int32_t largest;
   int32_t sorted;
 } mote_topk_params;
+
+/* NonMaxSuppression: BOXES [B, N, 4] and SCORES [B, C, N] (float32), then optional
+ * IOU_THRESHOLD and SCORE_THRESHOLD (float32, one value each, read at run time; a missing one
+ * means 0 and no score threshold). Boxes are corners [y1, x1, y2, x2] (either diagonal) with
+ * center_point_box 0, [x_center, y_center, width, height] with 1. For every batch b and class c,
+ * the boxes whose score is above SCORE_THRESHOLD (never a NaN score) are taken best score first
+ * (equal scores: the lower box index first); one is selected unless its IoU with a box already
+ * selected for that (b, c) is above IOU_THRESHOLD, until max_per_class are selected.
+ * Outputs: SELECTED, int64 [B * C * max_per_class, 3], rows (b, c, box) ordered by b, then c,
+ * then selection; its output has the static maximum of rows (max_per_class is the constant
+ * max_output_boxes_per_class clamped to [0, N]) and the rows past the selection are -1.
+ * COUNT, int64 [1]: the number of selected rows. */
+typedef struct mote_nms_params {
+  int32_t max_per_class;
+  int32_t center_point_box; /* 0 or 1 */
+} mote_nms_params;
 
 /* OneHot: INDICES (float32, int8, uint8, int32 or int64, any values) and VALUES [2] = [off, on]
  * (any dtype) -> the indices' shape with a new axis of `depth` (>= 1) entries inserted at `axis`
