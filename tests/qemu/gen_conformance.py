@@ -27,9 +27,11 @@ def read_pb(path):
     return t.name, numpy_helper.to_array(t)
 
 
-def c_bytes(name, data, align):
+def c_bytes(name, data, align, section=None):
+    """A C array of `data`; `section` names the linker section (a board may keep it in flash)."""
     raw = bytes(data)
-    out = [f"__attribute__((aligned({align}))) static const uint8_t {name}[{max(len(raw), 1)}] = {{"]
+    attrs = f"aligned({align})" + (f", section(\"{section}\")" if section else "")
+    out = [f"__attribute__(({attrs})) static const uint8_t {name}[{max(len(raw), 1)}] = {{"]
     for i in range(0, len(raw), 24):
         out.append("  " + ",".join(str(b) for b in raw[i:i + 24]) + ",")
     out.append("};")
@@ -96,7 +98,7 @@ def main(argv):
             blob, info, inputs, outputs = convert(mote, os.path.join(data_dir, test), work, test)
         except (RuntimeError, OSError, subprocess.CalledProcessError) as e:
             print(f"gen_conformance: {test}: does not convert on the host: {e}", file=sys.stderr)
-            cases.append(f"  {{\"{test}\", 0, 0, 0, 0, 0, 0, 0}},")
+            cases.append(f"  {{\"{test}\", 0, 0, 0, 0, 0, 0, 0, 0.0f, 1u}},")
             continue
         max_arena = max(max_arena, info["arena_bytes"])
         lines += c_bytes(f"{prefix}_blob", blob, 64)
@@ -117,7 +119,7 @@ def main(argv):
         lines.append(f"static const conf_buffer {prefix}_outputs[] = {{{', '.join(out_entries)}}};")
         lines.append("")
         cases.append(f"  {{\"{test}\", {prefix}_blob, {len(blob)}u, {len(in_entries)}u, {prefix}_inputs, "
-                     f"{len(out_entries)}u, {prefix}_outputs, {info['arena_bytes']}u}},")
+                     f"{len(out_entries)}u, {prefix}_outputs, {info['arena_bytes']}u, 0.0f, 1u}},")
     lines.append("const conf_case conf_cases[] = {")
     lines += cases
     lines.append("};")
