@@ -214,14 +214,17 @@ void lower_pad(Lowerer& L, const Node& n) {
     L.error("Pad mode " + mode);
   }
   std::vector<int64_t> pads;
+  int value = -1;
   if (L.opset() < 11) {
     pads = attr_ints(n, "pads");
     p.value = attr_float(n, "value", 0.0f);
   } else {
     pads = L.const_ints(in.at(1), "Pad pads");
-    if (in_at(in, 2) >= 0) {
+    if (in_at(in, 2) >= 0 && L.t(in[2]).is_const) {
       const Tensor& v = L.t(in[2]);
       p.value = v.dtype == MOTE_F32 ? L.const_floats(in[2], "Pad value").at(0) : float(L.const_ints(in[2], "Pad value").at(0));
+    } else if (in_at(in, 2) >= 0 && p.mode == MOTE_PAD_CONSTANT) {
+      value = in[2];  // computed at run time: the op's second input
     }
   }
   std::vector<int64_t> axes;
@@ -236,7 +239,7 @@ void lower_pad(Lowerer& L, const Node& n) {
     p.begin[ax] = L.narrow(pads[k], "Pad pads");
     p.end[ax] = L.narrow(pads[k + axes.size()], "Pad pads");
   }
-  L.emit(MOTE_OP_PAD, p, {in[0]}, out0(n));
+  L.emit(MOTE_OP_PAD, p, value >= 0 ? std::vector<int>{in[0], value} : std::vector<int>{in[0]}, out0(n));
 }
 
 void lower_tile(Lowerer& L, const Node& n) {

@@ -354,9 +354,11 @@ typedef enum mote_pad_mode {
   MOTE_PAD_WRAP = 3
 } mote_pad_mode;
 
+/* Pad: X, then optionally the constant mode's fill value computed at run time (one element of
+ * X's dtype), which replaces `value`. */
 typedef struct mote_pad_params {
   int32_t mode;
-  float value;
+  float value; /* the fill value (constant mode) converted to X's dtype, unless input 1 gives it */
   int32_t begin[MOTE_MAX_RANK]; /* may be negative (crop) */
   int32_t end[MOTE_MAX_RANK];
 } mote_pad_params;
