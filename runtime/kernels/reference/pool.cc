@@ -1,4 +1,4 @@
-// Reference kernels: MaxPool (also with its Indices output), AveragePool (1-D, 2-D and 3-D: every
+// Reference kernels: MaxPool (float32, int8, uint8; also with its Indices output), AveragePool (1-D, 2-D and 3-D: every
 // one runs as a 3-D pool whose missing leading axes have size 1) and the global pools (any rank).
 #include <float.h>
 
@@ -47,7 +47,8 @@ Status infer_pool(const OpArgs& a, TensorView* out, uint32_t*) {
     if (order != 0 && order != 1) return Fail(a.diag, Status::kBadParams).s("storage_order is ").i(order);
   } else {
     MOTE_TRY(check_params<mote_pool_params>(a));
-    MOTE_TRY(check_pool_dtype(a));
+    // MaxPool also takes uint8 (ONNX's image tensors): the maximum needs no quantisation.
+    if (a.code != MOTE_OP_MAX_POOL || a.in[0].dtype != MOTE_U8) MOTE_TRY(check_pool_dtype(a));
   }
   const mote_pool_params& p = a.p<mote_pool_params>();  // the first member of the indices record
   const TensorView& x = a.in[0];
@@ -163,6 +164,8 @@ Status run_pool(const OpArgs& a) {
     pool_planes<float, float>(a, a.p<mote_max_pool_indices_params>().storage_order);
   } else if (a.in[0].dtype == MOTE_I8) {
     pool_planes<int8_t, int64_t>(a, -1);
+  } else if (a.in[0].dtype == MOTE_U8) {
+    pool_planes<uint8_t, int64_t>(a, -1);
   } else {
     pool_planes<float, float>(a, -1);
   }
