@@ -25,7 +25,7 @@ import sys
 import numpy as np
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "qemu"))
-from gen_conformance import DTYPES, c_bytes  # noqa: E402
+from gen_conformance import DTYPES, c_bytes, write_cases  # noqa: E402
 
 SECTION = ".flash_data"
 
@@ -79,14 +79,7 @@ def main(argv):
         js.append(case_js)
     if not cases:
         raise SystemExit(f"{manifest}: no models")
-    lines.append("const conf_case conf_cases[] = {")
-    lines += cases
-    lines.append("};")
-    lines.append(f"const uint32_t conf_num_cases = {len(cases)}u;")
-    lines.append(f"uint8_t conf_arena[{max_arena}] __attribute__((aligned(16)));")
-    lines.append(f"const uint32_t conf_arena_bytes = {max_arena}u;")
-    with open(os.path.join(out_dir, "cases.c"), "w") as f:
-        f.write("\n".join(lines) + "\n")
+    write_cases(out_dir, lines, cases, max_arena)
     with open(os.path.join(out_dir, "cases.json"), "w") as f:
         json.dump(js, f, indent=1)
     print(f"gen_sequence_cases: {len(cases)} models, largest arena {max_arena} bytes")

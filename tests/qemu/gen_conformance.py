@@ -38,6 +38,17 @@ def c_bytes(name, data, align, section=None):
     return out
 
 
+def write_cases(out_dir, lines, cases, max_arena):
+    """Writes OUT_DIR/cases.c: `lines` (the arrays), then the table of `cases` (C initialisers of
+    conf_case) and an arena of `max_arena` bytes shared by them."""
+    lines = lines + ["const conf_case conf_cases[] = {"] + cases + ["};"]
+    lines.append(f"const uint32_t conf_num_cases = {len(cases)}u;")
+    lines.append(f"uint8_t conf_arena[{max_arena}] __attribute__((aligned(16)));")
+    lines.append(f"const uint32_t conf_arena_bytes = {max_arena}u;")
+    with open(os.path.join(out_dir, "cases.c"), "w") as f:
+        f.write("\n".join(lines) + "\n")
+
+
 def convert(mote, test_dir, work, name):
     """Returns (blob bytes, info dict, names fixed at conversion) or raises RuntimeError."""
     model = load(os.path.join(test_dir, "model.onnx"))
@@ -120,14 +131,7 @@ def main(argv):
         lines.append("")
         cases.append(f"  {{\"{test}\", {prefix}_blob, {len(blob)}u, {len(in_entries)}u, {prefix}_inputs, "
                      f"{len(out_entries)}u, {prefix}_outputs, {info['arena_bytes']}u, 0.0f, 1u}},")
-    lines.append("const conf_case conf_cases[] = {")
-    lines += cases
-    lines.append("};")
-    lines.append(f"const uint32_t conf_num_cases = {len(cases)}u;")
-    lines.append(f"uint8_t conf_arena[{max_arena}] __attribute__((aligned(16)));")
-    lines.append(f"const uint32_t conf_arena_bytes = {max_arena}u;")
-    with open(os.path.join(out_dir, "cases.c"), "w") as f:
-        f.write("\n".join(lines) + "\n")
+    write_cases(out_dir, lines, cases, max_arena)
     print(f"gen_conformance: {len(cases)} cases, largest arena {max_arena} bytes")
 
 
