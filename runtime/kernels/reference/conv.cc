@@ -53,13 +53,13 @@ ConvGeom geometry(const OpArgs& a, const mote_conv_params& p) {
 
 // First and one-past-last output index o with 0 <= o * s - pad + k * d < in.
 void valid_range(int32_t out, int32_t in, int32_t s, int32_t pad, int32_t kd, int32_t* lo, int32_t* hi) {
-  int32_t off = kd - pad;  // input index = o * s + off
-  int32_t l = off >= 0 ? 0 : (-off + s - 1) / s;
-  int32_t h = in - off <= 0 ? 0 : (in - off + s - 1) / s;
+  const int64_t off = int64_t(kd) - pad;  // input index = o * s + off
+  int64_t l = off >= 0 ? 0 : (-off + s - 1) / s;
+  int64_t h = in - off <= 0 ? 0 : (in - off + s - 1) / s;
   if (h > out) h = out;
   if (l > h) l = h;
-  *lo = l;
-  *hi = h;
+  *lo = int32_t(l);
+  *hi = int32_t(h);
 }
 
 }  // namespace
@@ -97,6 +97,8 @@ Status infer_conv(const OpArgs& a, TensorView* out, uint32_t*) {
     int64_t span = int64_t(p.kernel[d] - 1) * p.dilation[d] + 1;
     int64_t padded = int64_t(x.dims[2 + d]) + p.pad_begin[d] + p.pad_end[d];
     if (padded < span) return Fail(a.diag, Status::kBadParams).s("kernel larger than padded input on axis ").i(2 + d);
+    // Then every tap offset k * dilation (< span) and input position fits in an int32.
+    if (padded > INT32_MAX) return Fail(a.diag, Status::kBadParams).s("padded input too large on axis ").i(2 + d);
     out->dims[2 + d] = int32_t((padded - span) / p.stride[d] + 1);
   }
   return Status::kOk;
@@ -218,21 +220,22 @@ Status run_conv_transpose(const OpArgs& a) {
         const int32_t m = grp * mg + ml;
         float* yp = y + (int64_t(n) * g.m + m) * out_vol;
         const float* wp = w + (int64_t(c) * mg + ml) * taps;
+        // Output positions in int64: a tap far out (k * dilation) may pass INT32_MAX.
         for (int32_t id = 0; id < g.in[0]; ++id) {
           for (int32_t kd = 0; kd < g.k[0]; ++kd) {
-            const int32_t od = id * g.s[0] - g.pad[0] + kd * g.d[0];
+            const int64_t od = int64_t(id) * g.s[0] - g.pad[0] + int64_t(kd) * g.d[0];
             if (od < 0 || od >= g.out[0]) continue;
             for (int32_t ih = 0; ih < g.in[1]; ++ih) {
               for (int32_t kh = 0; kh < g.k[1]; ++kh) {
-                const int32_t oh = ih * g.s[1] - g.pad[1] + kh * g.d[1];
+                const int64_t oh = int64_t(ih) * g.s[1] - g.pad[1] + int64_t(kh) * g.d[1];
                 if (oh < 0 || oh >= g.out[1]) continue;
                 const float* xr = xp + (int64_t(id) * g.in[1] + ih) * g.in[2];
-                float* yr = yp + int64_t(od) * out_plane + int64_t(oh) * g.out[2];
+                float* yr = yp + od * out_plane + oh * g.out[2];
                 const float* wr = wp + (int64_t(kd) * g.k[1] + kh) * g.k[2];
                 for (int32_t iw = 0; iw < g.in[2]; ++iw) {
                   const float xv = xr[iw];
                   for (int32_t kw = 0; kw < g.k[2]; ++kw) {
-                    const int32_t ow = iw * g.s[2] - g.pad[2] + kw * g.d[2];
+                    const int64_t ow = int64_t(iw) * g.s[2] - g.pad[2] + int64_t(kw) * g.d[2];
                     if (ow < 0 || ow >= g.out[2]) continue;
                     yr[ow] += xv * wr[kw];
                   }
