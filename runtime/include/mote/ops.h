@@ -32,7 +32,9 @@ typedef enum mote_dtype {
   MOTE_I8 = 3,
   MOTE_I32 = 6,
   MOTE_I64 = 7,
-  MOTE_BOOL = 9
+  MOTE_BOOL = 9,
+  MOTE_F16 = 10 /* IEEE half: stored only (inputs, outputs, weights); Cast widens it to float32,
+                   every other op refuses it */
 } mote_dtype;
 
 /* The op records: every fact about an op sits in its row of MOTE_OP_TABLE,
