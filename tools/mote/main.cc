@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "cli.h"
+#include "mote/blob_format.h"
 
 namespace {
 
@@ -17,6 +18,7 @@ const char* kUsage =
     "  run       OUT.mote --input ...     run a blob on .npy / .pb inputs, write NAME.npy outputs\n"
     "  validate  TESTDIR                  convert and run an ONNX backend-test directory, compare outputs\n"
     "  bench     OUT.mote                 time inference (median and min latency)\n"
+    "  --version                          the version and the blob format it writes\n"
     "\n"
     "Run 'mote <command> --help' for a command's options.\n";
 
@@ -28,7 +30,7 @@ int main(int argc, char** argv) {
     return argc < 2 ? 2 : 0;
   }
   if (!std::strcmp(argv[1], "--version")) {
-    std::puts("mote 0.1.0 (blob format 1.0)");
+    std::printf("mote %s (writes blob format %u.%u)\n", MOTE_CLI_VERSION, MOTE_BLOB_VERSION_MAJOR, MOTE_BLOB_VERSION_MINOR);
     return 0;
   }
   const std::string cmd = argv[1];
