@@ -1,7 +1,8 @@
 // Types for mote.js, Mote's WebAssembly runtime glue.
 
 /** Element types of Mote tensors. */
-export type MoteDType = 'float32' | 'uint8' | 'int8' | 'int32' | 'int64' | 'bool';
+/** float16 travels as a Uint16Array of IEEE half bits. */
+export type MoteDType = 'float32' | 'uint8' | 'int8' | 'int32' | 'int64' | 'bool' | 'float16';
 
 export type MoteTypedArray = Float32Array | Uint8Array | Int8Array | Int32Array | BigInt64Array;
 

@@ -18,6 +18,7 @@ const DTYPES = {
   6: ['int32', Int32Array],
   7: ['int64', BigInt64Array],
   9: ['bool', Uint8Array],
+  10: ['float16', Uint16Array], // the IEEE half bits
 };
 const ERR_INVALID_ARGUMENT = 1;
 const ERR_SHAPE = 11;

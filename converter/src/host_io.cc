@@ -21,12 +21,13 @@ const char* npy_descr(int32_t dtype) {
     case MOTE_I8: return "|i1";
     case MOTE_U8: return "|u1";
     case MOTE_BOOL: return "|b1";
+    case MOTE_F16: return "<f2";
     default: return nullptr;
   }
 }
 
 int32_t dtype_from_descr(const std::string& d) {
-  for (int32_t dt : {MOTE_F32, MOTE_I32, MOTE_I64, MOTE_I8, MOTE_U8, MOTE_BOOL}) {
+  for (int32_t dt : {MOTE_F32, MOTE_I32, MOTE_I64, MOTE_I8, MOTE_U8, MOTE_BOOL, MOTE_F16}) {
     std::string want = npy_descr(dt);
     if (d == want || (want[0] == '|' && d == "<" + want.substr(1)) || (want[0] == '<' && d == "|" + want.substr(1))) return dt;
   }
@@ -70,7 +71,7 @@ HostTensor read_npy(const std::string& path) {
   descr = descr.substr(1, descr.size() - 2);
   HostTensor t;
   t.dtype = dtype_from_descr(descr);
-  if (!t.dtype) throw ConvertError(path + ": dtype '" + descr + "' is not supported (use float32, int8/uint8, int32, int64 or bool)");
+  if (!t.dtype) throw ConvertError(path + ": dtype '" + descr + "' is not supported (use float32, float16, int8/uint8, int32, int64 or bool)");
   if (dict_value(header, "fortran_order", path).find("True") != std::string::npos) {
     throw ConvertError(path + ": Fortran-order arrays are not supported");
   }

@@ -130,7 +130,7 @@ inline Route route(const OpArgs& a, const Features& f) {
   Route r;
   switch (a.code) {
     case MOTE_OP_CONV: {
-      if (!MOTE_FAMILY_ON(conv) || !f.f32 || a.in[0].dtype != MOTE_F32 || a.in[1].dtype != MOTE_F32) break;
+      if (!MOTE_FAMILY_ON(conv) || !f.f32 || a.in[0].dtype != MOTE_F32 || a.in[1].dtype != MOTE_F32 || !planar(a)) break;
       r.g = conv_shape(a);
       // Every output channel reading its own input channel (one channel included) is depthwise.
       if (r.g.group == r.g.c && r.g.m == r.g.c) {
@@ -154,7 +154,7 @@ inline Route route(const OpArgs& a, const Features& f) {
       if (MOTE_FAMILY_ON(matmul) && f.f32 && product_shape(a, false, &r)) r.kernel = Kernel::kMatMul;
       break;
     case MOTE_OP_QCONV: {
-      if (!MOTE_FAMILY_ON(qconv) || !f.s8 || !zero_points_zero(a, 5)) break;
+      if (!MOTE_FAMILY_ON(qconv) || !f.s8 || !zero_points_zero(a, 5) || !planar(a)) break;
       r.g = conv_shape(a);
       const QConvKind kind = qconv_kind(r.g);
       r.kernel = kind == QConvKind::kDepthwise   ? Kernel::kQConvDepthwise
