@@ -252,6 +252,21 @@ class Rewriter {
     }
   }
 
+  // A fused LeakyRelu: the multipliers of a negative accumulator (QConv/QMatMul inputs 6 and 7),
+  // alpha times the positive ones. False (with a reason) for a slope the epilogue cannot take.
+  bool negative_side(const mote_act& act, const std::string& base, const std::vector<double>& real, std::vector<int>* ins, std::string* reason) {
+    if (act.kind != MOTE_ACT_LEAKY_RELU) return true;
+    if (!(act.alpha >= 0.0f) || !std::isfinite(act.alpha)) return *reason = "LeakyRelu with a negative slope", false;
+    std::vector<double> neg(real);
+    for (double& v : neg) v *= act.alpha;
+    int mult, shift;
+    requant(base + "_negative", neg, &mult, &shift);
+    while (ins->size() < 6) ins->push_back(-1);  // no weight zero points
+    ins->push_back(mult);
+    ins->push_back(shift);
+    return true;
+  }
+
   bool float_input(int id) const { return id >= 0 && g_.tensors[size_t(id)].dtype == MOTE_F32; }
 
   // Per-channel symmetric weights: channel c's elements are w[c * per + i] (rows) or
@@ -362,6 +377,77 @@ class Rewriter {
     g_.ops.push_back(std::move(op));
   }
 
+  // MatMul of two activations (attention's Q K^T, weights times V): B is int8 in the arena, with
+  // its own zero point; one multiplier for the whole product.
+  bool activation_matmul(const Op& op, std::string* reason) {
+    const int x = op.inputs[0], w = op.inputs[1], y = op.outputs[0];
+    if (!float_input(w)) return *reason = "mixed dtypes", false;
+    if (t(x).shape.size() < 2 || t(w).shape.size() < 2) return *reason = "A or B is a vector", false;
+    const mote_act act = op.p<mote_matmul_params>().act;
+    if (act.kind == MOTE_ACT_LEAKY_RELU && !(act.alpha >= 0.0f)) return *reason = "LeakyRelu with a negative slope", false;
+    const QParams pa = params_.at(x), pb = params_.at(w), out = params_.at(y);
+    const std::vector<double> real = {double(pa.scale) * pb.scale / out.scale};
+    int mult, shift;
+    requant(t(y).name, real, &mult, &shift);
+    Tensor zp;
+    zp.name = t(w).name + "_zero_point_i32";
+    zp.dtype = MOTE_I32;
+    zp.shape = {1};
+    zp.data.resize(4);
+    std::memcpy(zp.data.data(), &pb.zp, 4);
+    mote_qmatmul_params p{pa.zp, out.zp, -128, 127};
+    activation_range(act, out, &p.act_min, &p.act_max);
+    std::vector<int> ins = {int8_of(x), int8_of(w), -1, mult, shift, add_const(std::move(zp))};
+    if (!negative_side(act, t(y).name, real, &ins, reason)) return false;
+    push(MOTE_OP_QMATMUL, pack(p), ins, {new_int8(y, out)}, op);
+    return true;
+  }
+
+  // LayerNormalization as QLayerNorm (docs/quantization.md): eps in units of the input's
+  // squared steps, gamma / s_out as G with frac_bits - 16 fractional bits, beta / s_out as B
+  // with frac_bits.
+  bool layer_norm(const Op& op, std::string* reason) {
+    const int x = op.inputs[0], y = op.outputs[0];
+    const int gamma = op.inputs.size() > 1 ? op.inputs[1] : -1, beta = op.inputs.size() > 2 ? op.inputs[2] : -1;
+    if (gamma < 0 || !t(gamma).is_const || (beta >= 0 && !t(beta).is_const)) return *reason = "scale or bias is not constant", false;
+    const mote_norm_params np = op.p<mote_norm_params>();
+    const std::vector<int64_t>& xs = t(x).shape;
+    const int rank = int(xs.size());
+    const int axis = np.axis < 0 ? np.axis + rank : np.axis;
+    if (axis < 0 || axis >= rank) return *reason = "axis out of range", false;
+    int64_t n = 1;
+    for (int d = axis; d < rank; ++d) n *= xs[size_t(d)];
+    if (n > 32768) return *reason = "rows longer than 32768", false;
+    if (t(gamma).numel() != n || (beta >= 0 && t(beta).numel() != n)) return *reason = "scale or bias not of the normalised shape", false;
+    const QParams in = params_.at(x), out = params_.at(y);
+    double widest = 0;
+    for (int64_t i = 0; i < n; ++i) widest = std::max(widest, std::fabs(double(t(gamma).as<float>()[i])) / out.scale);
+    int32_t frac = 40;
+    if (widest > 0) frac = std::min(40, std::max(0, 16 + int(std::floor(std::log2(double(1 << 30) / widest)))));
+    Tensor G, B;
+    G.name = t(y).name + "_gamma_q";
+    B.name = t(y).name + "_beta_q";
+    G.dtype = MOTE_I32;
+    B.dtype = MOTE_I64;
+    G.shape = B.shape = {n};
+    G.data.resize(size_t(n) * 4);
+    B.data.resize(size_t(n) * 8);
+    for (int64_t i = 0; i < n; ++i) {
+      const double gv = std::nearbyint(std::ldexp(double(t(gamma).as<float>()[i]) / out.scale, frac - 16));
+      const int32_t gq = int32_t(std::min(double(1 << 30), std::max(-double(1 << 30), gv)));
+      const double bf = beta >= 0 ? std::ldexp(double(t(beta).as<float>()[i]) / out.scale, frac) : 0.0;
+      const double lim = std::ldexp(1.0, 61);
+      const int64_t bq = int64_t(std::nearbyint(std::min(lim, std::max(-lim, bf))));
+      std::memcpy(G.data.data() + i * 4, &gq, 4);
+      std::memcpy(B.data.data() + i * 8, &bq, 8);
+    }
+    const double e = std::min(std::ldexp(1.0, 61), std::nearbyint(double(np.epsilon) * double(n) * double(n) / (double(in.scale) * in.scale)));
+    const int64_t eps = int64_t(std::max(0.0, e));
+    mote_qlayer_norm_params p{axis, in.zp, out.zp, frac, int32_t(uint32_t(uint64_t(eps) & 0xFFFFFFFFu)), int32_t(eps >> 32)};
+    push(MOTE_OP_QLAYER_NORM, pack(p), {int8_of(x), add_const(std::move(G)), add_const(std::move(B))}, {new_int8(y, out)}, op);
+    return true;
+  }
+
   bool try_int8(const Op& op, std::string* reason) {
     for (int id : op.outputs) {
       if (t(id).dtype != MOTE_F32) return *reason = "not a float op", false;
@@ -378,7 +464,7 @@ class Rewriter {
         const mote_conv_params& c = op.p<mote_conv_params>();
         const int w = op.inputs[1], b = op.inputs.size() > 2 ? op.inputs[2] : -1;
         if (!t(w).is_const || (b >= 0 && !t(b).is_const)) return *reason = "weights are not constant", false;
-        if (c.act.kind == MOTE_ACT_LEAKY_RELU) return *reason = "LeakyRelu is not fused in int8", false;
+        if (c.act.kind == MOTE_ACT_LEAKY_RELU && !(c.act.alpha >= 0.0f)) return *reason = "LeakyRelu with a negative slope", false;
         const int xq = int8_of(x);
         const QParams in = params_.at(x), out = params_.at(y);
         const int64_t m = t(w).shape[0];
@@ -403,6 +489,7 @@ class Rewriter {
         const int bq = bias_tensor(t(y).name + "_bias_q", bias, bias_scale);
         std::vector<int> ins = {xq, wq, bq, mult, shift};
         if (wzp >= 0) ins.push_back(wzp);
+        if (!negative_side(c.act, t(y).name, real, &ins, reason)) return false;
         push(MOTE_OP_QCONV, pack(p), ins, {new_int8(y, out)}, op);
         return true;
       }
@@ -410,6 +497,7 @@ class Rewriter {
       case MOTE_OP_MATMUL: {
         const int w = op.inputs[1];
         const int c = op.inputs.size() > 2 ? op.inputs[2] : -1;
+        if (op.code == MOTE_OP_MATMUL && !t(w).is_const) return activation_matmul(op, reason);
         if (!t(w).is_const || t(w).shape.size() != 2) return *reason = "B is not a constant matrix", false;
         float alpha = 1.0f, beta = 1.0f;
         bool trans_b = false;
@@ -423,7 +511,7 @@ class Rewriter {
           if (t(x).shape.size() < 2) return *reason = "A is a vector", false;
         }
         if (!(alpha > 0)) return *reason = "alpha <= 0", false;
-        if (act.kind == MOTE_ACT_LEAKY_RELU) return *reason = "LeakyRelu is not fused in int8", false;
+        if (act.kind == MOTE_ACT_LEAKY_RELU && !(act.alpha >= 0.0f)) return *reason = "LeakyRelu with a negative slope", false;
         const int64_t K = trans_b ? t(w).shape[1] : t(w).shape[0], N = trans_b ? t(w).shape[0] : t(w).shape[1];
         if (c >= 0 && (!t(c).is_const || !(t(c).numel() == N || t(c).numel() == 1) ||
                        (t(c).shape.size() == 2 && t(c).shape[0] != 1))) {
@@ -452,10 +540,13 @@ class Rewriter {
         mote_qmatmul_params p{in.zp, out.zp, -128, 127};
         activation_range(act, out, &p.act_min, &p.act_max);
         const int biasq = bias_tensor(t(y).name + "_bias_q", bias, bias_scale);
-        push(MOTE_OP_QMATMUL, pack(p), {xq, bq8, biasq, mult, shift}, {new_int8(y, out)}, op);
+        std::vector<int> ins = {xq, bq8, biasq, mult, shift};
+        if (!negative_side(act, t(y).name, real, &ins, reason)) return false;
+        push(MOTE_OP_QMATMUL, pack(p), ins, {new_int8(y, out)}, op);
         return true;
       }
       case MOTE_OP_ADD:
+      case MOTE_OP_SUB:
       case MOTE_OP_MUL: {
         const int z = op.inputs[1];
         if (!float_input(z)) return *reason = "mixed dtypes", false;
@@ -466,7 +557,7 @@ class Rewriter {
         mote_qbinary_params p{};
         p.a_zp = pa.zp, p.b_zp = pb.zp, p.out_zp = out.zp;
         activation_range(act, out, &p.act_min, &p.act_max);
-        if (op.code == MOTE_OP_ADD) {
+        if (op.code != MOTE_OP_MUL) {
           // Both inputs are rescaled to twice the larger input scale, with 20 bits of headroom.
           p.left_shift = 20;
           const double twice = 2.0 * std::max(pa.scale, pb.scale);
@@ -477,9 +568,35 @@ class Rewriter {
           quantize_multiplier(double(pa.scale) * pb.scale / out.scale, &p.out_mult, &p.out_shift);
         }
         if (p.out_shift > 30) return *reason = "output scale too small", false;
-        push(op.code == MOTE_OP_ADD ? MOTE_OP_QADD : MOTE_OP_QMUL, pack(p), {aq, bq}, {new_int8(y, out)}, op);
+        const int32_t code = op.code == MOTE_OP_ADD ? MOTE_OP_QADD : op.code == MOTE_OP_SUB ? MOTE_OP_QSUB : MOTE_OP_QMUL;
+        push(code, pack(p), {aq, bq}, {new_int8(y, out)}, op);
         return true;
       }
+      case MOTE_OP_MAX:
+      case MOTE_OP_MIN:
+      case MOTE_OP_PRELU: {
+        const int z = op.inputs[1];
+        if (!float_input(z)) return *reason = "mixed dtypes", false;
+        const QParams pa = params_.at(x), out = params_.at(y);
+        const QParams pb = t(z).is_const && !qp(z) ? const_params(t(z)) : params_.at(z);
+        mote_qbinary_params p{};
+        p.a_zp = pa.zp, p.b_zp = pb.zp, p.out_zp = out.zp;
+        p.act_min = -128, p.act_max = 127;
+        // Max/Min: each input brought to the output's scale. PRelu: the positive side so, the
+        // negative side as QMul's product with the slopes.
+        quantize_multiplier(double(pa.scale) / out.scale, &p.a_mult, &p.a_shift);
+        if (op.code == MOTE_OP_PRELU) {
+          quantize_multiplier(double(pa.scale) * pb.scale / out.scale, &p.out_mult, &p.out_shift);
+        } else {
+          quantize_multiplier(double(pb.scale) / out.scale, &p.b_mult, &p.b_shift);
+        }
+        if (p.a_shift > 30 || p.b_shift > 30 || p.out_shift > 30) return *reason = "output scale too small", false;
+        const int aq = int8_of(x), bq = int8_of(z);
+        const int32_t code = op.code == MOTE_OP_MAX ? MOTE_OP_QMAX : op.code == MOTE_OP_MIN ? MOTE_OP_QMIN : MOTE_OP_QPRELU;
+        push(code, pack(p), {aq, bq}, {new_int8(y, out)}, op);
+        return true;
+      }
+      case MOTE_OP_LAYER_NORM: return layer_norm(op, reason);
       case MOTE_OP_SOFTMAX: {
         const mote_softmax_params sp = op.p<mote_softmax_params>();
         int32_t axis = sp.axis < 0 ? sp.axis + int32_t(t(x).shape.size()) : sp.axis;
@@ -581,10 +698,67 @@ class Rewriter {
 
 }  // namespace
 
+namespace {
+
+// A scalar scale (float32) and zero point (int8, or none) of a Quantize/Dequantize op.
+bool scalar_params(const Graph& g, const Op& op, QParams* q) {
+  if (op.inputs.size() < 2 || op.p<mote_quantize_params>().axis != 0) return false;
+  const Tensor& s = g.tensors[size_t(op.inputs[1])];
+  if (!s.is_const || s.dtype != MOTE_F32 || s.numel() != 1) return false;
+  q->scale = s.as<float>()[0];
+  q->zp = 0;
+  if (op.inputs.size() > 2 && op.inputs[2] >= 0) {
+    const Tensor& z = g.tensors[size_t(op.inputs[2])];
+    if (!z.is_const || z.dtype != MOTE_I8 || z.numel() != 1) return false;
+    q->zp = z.as<int8_t>()[0];
+  }
+  return q->scale > 0 && std::isfinite(q->scale);
+}
+
+}  // namespace
+
+int merge_requantize_pairs(Graph& g) {
+  std::map<int, size_t> producer;
+  for (size_t k = 0; k < g.ops.size(); ++k) {
+    for (int out : g.ops[k].outputs) producer[out] = k;
+  }
+  int merged = 0;
+  for (Op& q : g.ops) {
+    if (q.code != MOTE_OP_QUANTIZE || q.p<mote_quantize_params>().out_dtype != MOTE_I8) continue;
+    auto from = producer.find(q.inputs[0]);
+    if (from == producer.end()) continue;
+    const Op& dq = g.ops[from->second];
+    QParams a, b;
+    if (dq.code != MOTE_OP_DEQUANTIZE || g.tensors[size_t(dq.inputs[0])].dtype != MOTE_I8 || !scalar_params(g, dq, &a) ||
+        !scalar_params(g, q, &b)) {
+      continue;
+    }
+    mote_quantize_params rp{0, MOTE_I8, a.zp, b.zp, 0, 0};
+    quantize_multiplier(double(a.scale) / b.scale, &rp.mult, &rp.shift);
+    if (rp.shift > 30) continue;
+    const int src = dq.inputs[0], dst = q.outputs[0];
+    if (a.scale == b.scale && a.zp == b.zp && !g.tensors[size_t(dst)].graph_output) {
+      // The same parameters: the int8 tensor itself, and the pair goes (dead-op removal).
+      for (Op& o : g.ops) {
+        for (int& in : o.inputs) in = in == dst ? src : in;
+      }
+      ++merged;
+      continue;
+    }
+    q.code = MOTE_OP_REQUANTIZE;
+    q.params = pack(rp);
+    q.inputs = {src};
+    ++merged;
+  }
+  return merged;
+}
+
 void rewrite(Graph& g, std::map<int, QParams> params, bool strict, bool int8_io, std::vector<std::string>* notes) {
   Rewriter r(g, std::move(params));
   r.run(strict, notes);
   if (int8_io) r.int8_io(notes);
+  const int merged = merge_requantize_pairs(g);
+  if (merged) notes->push_back("merged " + std::to_string(merged) + " DequantizeLinear -> QuantizeLinear pairs into int8 requantisation");
 }
 
 }  // namespace int8

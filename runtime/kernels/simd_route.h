@@ -150,7 +150,7 @@ inline Route route(const OpArgs& a, const Features& f) {
       if (f.f32 && product_shape(a, false, &r)) r.kernel = Kernel::kMatMul;
       break;
     case MOTE_OP_QCONV: {
-      if (!f.s8 || !zero_points_zero(a, 5)) break;
+      if (!f.s8 || !zero_points_zero(a, 5) || has_negative_side(a)) break;
       r.g = conv_shape(a);
       const QConvKind kind = qconv_kind(r.g);
       r.kernel = kind == QConvKind::kDepthwise   ? Kernel::kQConvDepthwise
@@ -159,7 +159,7 @@ inline Route route(const OpArgs& a, const Features& f) {
       break;
     }
     case MOTE_OP_QMATMUL: {
-      if (!f.s8 || !zero_points_zero(a, 5)) break;
+      if (!f.s8 || !zero_points_zero(a, 5) || has_negative_side(a)) break;
       if (qmatmul_kind(a) == QMatMulKind::kReference) break;
       product_shape(a, true, &r);
       r.kernel = Kernel::kQMatMul;
