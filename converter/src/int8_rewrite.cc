@@ -596,6 +596,31 @@ class Rewriter {
         push(code, pack(p), {aq, bq}, {new_int8(y, out)}, op);
         return true;
       }
+      case MOTE_OP_DIV: {
+        // a / b = (s_a / s_b) (a - zp_a) / (b - zp_b): the reciprocals of b's 256 codes, scaled
+        // by 2^23, in a table; a zero denominator gives 0 (as integer Div's x / 0).
+        const int z = op.inputs[1];
+        if (!float_input(z)) return *reason = "mixed dtypes", false;
+        const QParams pa = params_.at(x), out = params_.at(y);
+        const QParams pb = t(z).is_const && !qp(z) ? const_params(t(z)) : params_.at(z);
+        mote_qbinary_params p{};
+        p.a_zp = pa.zp, p.b_zp = pb.zp, p.out_zp = out.zp;
+        p.act_min = -128, p.act_max = 127;
+        quantize_multiplier(double(pa.scale) / (double(pb.scale) * out.scale * double(1 << 23)), &p.out_mult, &p.out_shift);
+        if (p.out_shift > 30) return *reason = "output scale too small", false;
+        Tensor table;
+        table.name = t(y).name + "_reciprocals";
+        table.dtype = MOTE_I32;
+        table.shape = {256};
+        table.data.resize(256 * 4);
+        for (int k = 0; k < 256; ++k) {
+          const int den = k - 128 - pb.zp;
+          const int32_t r = den == 0 ? 0 : int32_t(std::lround(double(1 << 23) / den));
+          std::memcpy(table.data.data() + k * 4, &r, 4);
+        }
+        push(MOTE_OP_QDIV, pack(p), {int8_of(x), int8_of(z), add_const(std::move(table))}, {new_int8(y, out)}, op);
+        return true;
+      }
       case MOTE_OP_LAYER_NORM: return layer_norm(op, reason);
       case MOTE_OP_SOFTMAX: {
         const mote_softmax_params sp = op.p<mote_softmax_params>();

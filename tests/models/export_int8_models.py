@@ -9,7 +9,7 @@ badly, with seeded random weights, and calibration/test inputs.
 
   leaky_max      Conv + LeakyRelu blocks joined by element-wise Max (as in TensorFlow-exported
                  speech embedding models), a PRelu block, Sub, a Gemm + LeakyRelu head
-  layernorm_head Gemm, Div by a constant, the decomposed LayerNormalization of an opset 13 export
+  layernorm_head Gemm, Div by a constant and by a gate (Sigmoid + 0.5), the decomposed LayerNormalization of an opset 13 export
                  (ReduceMean, Sub, Pow, Sqrt, Div, Mul, Add), Gemm
   attention      Q, K, V projections, two heads (Reshape, Transpose), Q K^T scaled by a Div,
                  Softmax, attention times V, output projection, residual Add, LayerNormalization
@@ -49,6 +49,7 @@ class LayerNormHead(nn.Module):
     def __init__(self):
         super().__init__()
         self.fc1 = nn.Linear(64, 48)
+        self.gate = nn.Linear(64, 48)
         self.norm = nn.LayerNorm(48)
         self.fc2 = nn.Linear(48, 12)
         with torch.no_grad():
@@ -56,7 +57,7 @@ class LayerNormHead(nn.Module):
             self.norm.bias.uniform_(-0.3, 0.3)
 
     def forward(self, x):
-        h = self.fc1(x) / 3.0
+        h = self.fc1(x) / 3.0 / (torch.sigmoid(self.gate(x)) + 0.5)
         return self.fc2(torch.relu(self.norm(h)))
 
 

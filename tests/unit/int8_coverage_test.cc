@@ -188,6 +188,40 @@ TEST(Int8Coverage, QSubQMaxQMinQPReluWithBroadcasting) {
   }
 }
 
+TEST(Int8Coverage, QDivThroughTheReciprocalTable) {
+  Rng r(15);
+  for (int trial = 0; trial < 40; ++trial) {
+    const int rows = r.range(1, 4), cols = r.range(1, 9);
+    Buf a = random_i8(r, {rows, cols});
+    Buf b = trial % 2 ? random_i8(r, {cols}) : random_i8(r, {rows, cols});
+    mote_qbinary_params p{};
+    p.a_zp = r.zp(), p.b_zp = r.zp(), p.out_zp = r.zp();
+    p.out_mult = r.multiplier(), p.out_shift = r.range(-24, -2);
+    p.act_min = -128, p.act_max = 127;
+    std::vector<int32_t> table(256);
+    for (int k = 0; k < 256; ++k) table[size_t(k)] = k - 128 == p.b_zp ? 0 : int32_t(std::lround(8388608.0 / (k - 128 - p.b_zp)));
+    Buf T = vec_i32(table);
+    std::vector<Buf> out;
+    ASSERT_EQ(run_op(MOTE_OP_QDIV, p, {&a, &b, &T}, &out), mote::Status::kOk);
+    for (int i = 0; i < rows; ++i)
+      for (int j = 0; j < cols; ++j) {
+        const int32_t bv = i8(b, trial % 2 ? j : i * cols + j);
+        const int32_t prod = (i8(a, i * cols + j) - p.a_zp) * table[size_t(bv + 128)];
+        ASSERT_EQ(i8(out[0], i * cols + j), clamp8(int64_t(exact_requantize(prod, p.out_mult, p.out_shift)) + p.out_zp));
+      }
+  }
+  // A table entry beyond 2^23 could overflow the product: refused.
+  Buf a = make(MOTE_I8, {2}), b = make(MOTE_I8, {2});
+  std::vector<int32_t> big(256, 1);
+  big[7] = (1 << 23) + 1;
+  Buf T = vec_i32(big);
+  mote_qbinary_params p{};
+  p.act_min = -128, p.act_max = 127;
+  std::vector<Buf> out;
+  EXPECT_EQ(run_op(MOTE_OP_QDIV, p, {&a, &b, &T}, &out), mote::Status::kBadParams);
+  EXPECT_EQ(run_op(MOTE_OP_QDIV, p, {&a, &b}, &out), mote::Status::kBadParams);
+}
+
 // QLayerNorm's integer formula, computed independently (128-bit, bisection square root), and
 // close to the float layer normalisation it stands for.
 TEST(Int8Coverage, QLayerNormMatchesItsIntegerFormulaAndTheFloatOne) {

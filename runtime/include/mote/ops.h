@@ -90,7 +90,7 @@ typedef enum mote_dtype {
   R(X, ADD,                 "Add",                   binary,         IN_PLACE,         KERNEL, SLOT_BINARY,    NONE)           \
   R(X, SUB,                 "Sub",                   binary,         IN_PLACE,         KERNEL, SLOT_BINARY,    NONE)           \
   R(X, MUL,                 "Mul",                   binary,         IN_PLACE,         KERNEL, SLOT_BINARY,    NONE)           \
-  R(X, DIV,                 "Div",                   binary,         IN_PLACE,         NONE,   NONE,           NONE)           \
+  R(X, DIV,                 "Div",                   binary,         IN_PLACE,         KERNEL, NONE,           NONE)           \
   R(X, POW,                 "Pow",                   binary,         IN_PLACE,         NONE,   NONE,           NONE)           \
   R(X, MAX,                 "Max",                   binary,         IN_PLACE,         KERNEL, NONE,           NONE)           \
   R(X, MIN,                 "Min",                   binary,         IN_PLACE,         KERNEL, NONE,           NONE)           \
@@ -197,7 +197,8 @@ typedef enum mote_dtype {
   R(X, QMAX,                "QMax",                  qbinary,        IN_PLACE,         NONE,   NONE,           NONE)           \
   R(X, QMIN,                "QMin",                  qbinary,        IN_PLACE,         NONE,   NONE,           NONE)           \
   R(X, QPRELU,              "QPRelu",                qbinary,        IN_PLACE,         NONE,   NONE,           NONE)           \
-  R(X, QLAYER_NORM,         "QLayerNorm",            qlayer_norm,    NONE,             NONE,   NONE,           NONE)
+  R(X, QLAYER_NORM,         "QLayerNorm",            qlayer_norm,    NONE,             NONE,   NONE,           NONE)           \
+  R(X, QDIV,                "QDiv",                  qbinary,        IN_PLACE,         NONE,   NONE,           NONE)
 
 #define MOTE_OP_RECORD_ALL(X, ...) X(__VA_ARGS__)
 #define MOTE_OP_RECORD_FAMILY(X, e, name, family, ...) X(e, name, family)
@@ -668,7 +669,7 @@ typedef struct mote_qmatmul_params {
   int32_t act_max;
 } mote_qmatmul_params;
 
-/* QAdd / QSub / QMul / QMax / QMin / QPRelu on int8 with numpy broadcasting.
+/* QAdd / QSub / QMul / QMax / QMin / QPRelu / QDiv on int8 with numpy broadcasting.
  * QAdd: a' = requant((a - a_zp) << left_shift, a_mult, a_shift), b' likewise,
  *       y = clamp(requant(a' + b', out_mult, out_shift) + out_zp).
  * QSub: as QAdd with a' - b'.
@@ -676,7 +677,9 @@ typedef struct mote_qmatmul_params {
  * QMax / QMin: y = clamp(max / min(requant(a - a_zp, a_mult, a_shift),
  *                                  requant(b - b_zp, b_mult, b_shift)) + out_zp).
  * QPRelu (b = the slopes): y = clamp(requant(a - a_zp, a_mult, a_shift) + out_zp) where
- *       a >= a_zp, else clamp(requant((a - a_zp) * (b - b_zp), out_mult, out_shift) + out_zp). */
+ *       a >= a_zp, else clamp(requant((a - a_zp) * (b - b_zp), out_mult, out_shift) + out_zp).
+ * QDiv (a third input: T int32 [256], |T| <= 2^23, the scaled reciprocals of b's codes):
+ *       y = clamp(requant((a - a_zp) * T[b + 128], out_mult, out_shift) + out_zp). */
 typedef struct mote_qbinary_params {
   int32_t a_zp, b_zp, out_zp;
   int32_t a_mult, a_shift, b_mult, b_shift;

@@ -462,7 +462,17 @@ Status run_qmatmul(const OpArgs& a) {
 // ---- QAdd / QMul -----------------------------------------------------------------------------
 
 Status infer_qbinary(const OpArgs& a, TensorView* out, uint32_t*) {
-  MOTE_TRY(check_arity(a, 2, 2, 1));
+  const int32_t inputs = a.code == MOTE_OP_QDIV ? 3 : 2;
+  MOTE_TRY(check_arity(a, inputs, inputs, 1));
+  if (a.code == MOTE_OP_QDIV) {
+    // (a - a_zp) * T fits int32: |a - a_zp| <= 255, |T| <= 2^23.
+    MOTE_TRY(check_dtype(a, 2, MOTE_I32));
+    if (a.in[2].numel() != 256) return Fail(a.diag, Status::kBadParams).s("the reciprocal table must have 256 entries");
+    for (int32_t k = 0; a.in[2].data && k < 256; ++k) {
+      const int32_t t = a.in[2].as<int32_t>()[k];
+      if (t < -(1 << 23) || t > (1 << 23)) return Fail(a.diag, Status::kBadParams).s("reciprocal table out of range at ").i(k);
+    }
+  }
   MOTE_TRY(check_params<mote_qbinary_params>(a));
   MOTE_TRY(check_dtype(a, 0, MOTE_I8));
   MOTE_TRY(check_dtype(a, 1, MOTE_I8));
@@ -519,6 +529,14 @@ Status run_qbinary(const OpArgs& a) {
         const int32_t vb = requantize(int32_t(y[off[1]]) - p.b_zp, p.b_mult, p.b_shift);
         const int32_t v = max ? (va > vb ? va : vb) : (va < vb ? va : vb);
         z[o] = int8_t(clamp_i32(v + p.out_zp, p.act_min, p.act_max));
+      });
+      break;
+    }
+    case MOTE_OP_QDIV: {
+      const int32_t* table = a.in[2].as<int32_t>();
+      for_each_broadcast<2>(a.out[0], ins, [&](int64_t o, const int64_t* off) {
+        const int32_t q = (int32_t(x[off[0]]) - p.a_zp) * table[int32_t(y[off[1]]) + 128];
+        z[o] = int8_t(clamp_i32(requantize(q, p.out_mult, p.out_shift) + p.out_zp, p.act_min, p.act_max));
       });
       break;
     }
