@@ -208,6 +208,8 @@ class Rewriter {
     out.name = t(id).name + "_q";
     out.dtype = MOTE_I8;
     out.shape = t(id).shape;
+    out.q_scale = p->scale;
+    out.q_zero_point = p->zp;
     const int out_id = g_.add_tensor(out);
     Op qo;
     qo.code = MOTE_OP_QUANTIZE;
@@ -232,6 +234,8 @@ class Rewriter {
     out.name = t(id).name;
     out.dtype = MOTE_I8;
     out.shape = t(id).shape;
+    out.q_scale = p.scale;  // recorded in the blob: mote compare dequantises with it
+    out.q_zero_point = p.zp;
     const int out_id = g_.add_tensor(out);
     params_[id] = p;
     int8_[id] = out_id;
