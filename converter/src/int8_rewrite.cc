@@ -256,6 +256,21 @@ class Rewriter {
     }
   }
 
+  // A constant int32 [256] table: entry k is f(k).
+  template <typename F>
+  int table_i32(const std::string& name, F f) {
+    Tensor table;
+    table.name = name;
+    table.dtype = MOTE_I32;
+    table.shape = {256};
+    table.data.resize(256 * 4);
+    for (int k = 0; k < 256; ++k) {
+      const int32_t v = f(k);
+      std::memcpy(table.data.data() + k * 4, &v, 4);
+    }
+    return add_const(std::move(table));
+  }
+
   // A fused LeakyRelu: the multipliers of a negative accumulator (QConv/QMatMul inputs 6 and 7),
   // alpha times the positive ones. False (with a reason) for a slope the epilogue cannot take.
   bool negative_side(const mote_act& act, const std::string& base, const std::vector<double>& real, std::vector<int>* ins, std::string* reason) {
@@ -578,7 +593,8 @@ class Rewriter {
       }
       case MOTE_OP_MAX:
       case MOTE_OP_MIN:
-      case MOTE_OP_PRELU: {
+      case MOTE_OP_PRELU:
+      case MOTE_OP_DIV: {
         const int z = op.inputs[1];
         if (!float_input(z)) return *reason = "mixed dtypes", false;
         const QParams pa = params_.at(x), out = params_.at(y);
@@ -586,43 +602,32 @@ class Rewriter {
         mote_qbinary_params p{};
         p.a_zp = pa.zp, p.b_zp = pb.zp, p.out_zp = out.zp;
         p.act_min = -128, p.act_max = 127;
-        // Max/Min: each input brought to the output's scale. PRelu: the positive side so, the
-        // negative side as QMul's product with the slopes.
-        quantize_multiplier(double(pa.scale) / out.scale, &p.a_mult, &p.a_shift);
-        if (op.code == MOTE_OP_PRELU) {
-          quantize_multiplier(double(pa.scale) * pb.scale / out.scale, &p.out_mult, &p.out_shift);
+        std::vector<int> ins;
+        if (op.code == MOTE_OP_DIV) {
+          // a / b = (s_a / s_b) (a - zp_a) / (b - zp_b): the reciprocals of b's 256 codes,
+          // scaled by 2^23, in a table; a zero denominator gives 0 (as integer Div's x / 0).
+          quantize_multiplier(double(pa.scale) / (double(pb.scale) * out.scale * double(1 << 23)), &p.out_mult, &p.out_shift);
+          ins.push_back(table_i32(t(y).name + "_reciprocals", [&](int k) {
+            const int den = k - 128 - pb.zp;
+            return den == 0 ? 0 : int32_t(std::lround(double(1 << 23) / den));
+          }));
         } else {
-          quantize_multiplier(double(pb.scale) / out.scale, &p.b_mult, &p.b_shift);
+          // Max/Min: each input brought to the output's scale. PRelu: the positive side so, the
+          // negative side as QMul's product with the slopes.
+          quantize_multiplier(double(pa.scale) / out.scale, &p.a_mult, &p.a_shift);
+          if (op.code == MOTE_OP_PRELU) {
+            quantize_multiplier(double(pa.scale) * pb.scale / out.scale, &p.out_mult, &p.out_shift);
+          } else {
+            quantize_multiplier(double(pb.scale) / out.scale, &p.b_mult, &p.b_shift);
+          }
         }
         if (p.a_shift > 30 || p.b_shift > 30 || p.out_shift > 30) return *reason = "output scale too small", false;
-        const int aq = int8_of(x), bq = int8_of(z);
-        const int32_t code = op.code == MOTE_OP_MAX ? MOTE_OP_QMAX : op.code == MOTE_OP_MIN ? MOTE_OP_QMIN : MOTE_OP_QPRELU;
-        push(code, pack(p), {aq, bq}, {new_int8(y, out)}, op);
-        return true;
-      }
-      case MOTE_OP_DIV: {
-        // a / b = (s_a / s_b) (a - zp_a) / (b - zp_b): the reciprocals of b's 256 codes, scaled
-        // by 2^23, in a table; a zero denominator gives 0 (as integer Div's x / 0).
-        const int z = op.inputs[1];
-        if (!float_input(z)) return *reason = "mixed dtypes", false;
-        const QParams pa = params_.at(x), out = params_.at(y);
-        const QParams pb = t(z).is_const && !qp(z) ? const_params(t(z)) : params_.at(z);
-        mote_qbinary_params p{};
-        p.a_zp = pa.zp, p.b_zp = pb.zp, p.out_zp = out.zp;
-        p.act_min = -128, p.act_max = 127;
-        quantize_multiplier(double(pa.scale) / (double(pb.scale) * out.scale * double(1 << 23)), &p.out_mult, &p.out_shift);
-        if (p.out_shift > 30) return *reason = "output scale too small", false;
-        Tensor table;
-        table.name = t(y).name + "_reciprocals";
-        table.dtype = MOTE_I32;
-        table.shape = {256};
-        table.data.resize(256 * 4);
-        for (int k = 0; k < 256; ++k) {
-          const int den = k - 128 - pb.zp;
-          const int32_t r = den == 0 ? 0 : int32_t(std::lround(double(1 << 23) / den));
-          std::memcpy(table.data.data() + k * 4, &r, 4);
-        }
-        push(MOTE_OP_QDIV, pack(p), {int8_of(x), int8_of(z), add_const(std::move(table))}, {new_int8(y, out)}, op);
+        ins.insert(ins.begin(), {int8_of(x), int8_of(z)});
+        const int32_t code = op.code == MOTE_OP_MAX   ? MOTE_OP_QMAX
+                             : op.code == MOTE_OP_MIN ? MOTE_OP_QMIN
+                             : op.code == MOTE_OP_DIV ? MOTE_OP_QDIV
+                                                      : MOTE_OP_QPRELU;
+        push(code, pack(p), ins, {new_int8(y, out)}, op);
         return true;
       }
       case MOTE_OP_LAYER_NORM: return layer_norm(op, reason);
@@ -632,19 +637,11 @@ class Rewriter {
         if (sp.flatten && axis != int32_t(t(x).shape.size()) - 1) return *reason = "flattened softmax", false;
         const int xq = int8_of(x);
         const QParams in = params_.at(x);
-        Tensor table;
-        table.name = t(y).name + "_exp_table";
-        table.dtype = MOTE_I32;
-        table.shape = {256};
-        table.data.resize(256 * 4);
-        for (int d = 0; d < 256; ++d) {
-          const int32_t e = int32_t(std::lround(65536.0 * std::exp(-double(in.scale) * d)));
-          std::memcpy(table.data.data() + d * 4, &e, 4);
-        }
+        const int table = table_i32(t(y).name + "_exp_table", [&](int d) { return int32_t(std::lround(65536.0 * std::exp(-double(in.scale) * d))); });
         QParams out;
         out.scale = 1.0f / 256.0f;
         out.zp = -128;
-        push(MOTE_OP_QSOFTMAX, pack(mote_qsoftmax_params{axis}), {xq, add_const(std::move(table))}, {new_int8(y, out)}, op);
+        push(MOTE_OP_QSOFTMAX, pack(mote_qsoftmax_params{axis}), {xq, table}, {new_int8(y, out)}, op);
         return true;
       }
       case MOTE_OP_CONCAT: {

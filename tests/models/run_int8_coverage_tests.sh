@@ -60,13 +60,7 @@ PY
     fi
   fi
   if [ -z "$reason" ] && [ "$float_ops" != 0 ]; then reason="$float_ops ops stayed float"; fi
-  if [ -z "$reason" ]; then
-    verdict=PASS
-    passed=$((passed + 1))
-  else
-    verdict=FAIL
-    failed=$((failed + 1))
-  fi
+  tally
   printf '%-16s %-6s %9s %9s %10s %11s\n' "$model" "$verdict" "$int8_ops" "$float_ops" "$sqnr" "$diff"
   [ -z "$reason" ] || echo "  $model: $reason"
 done

@@ -85,13 +85,7 @@ for model in $("$python" "$models_dir/export_sequence_models.py" --list | grep -
       grep -q "$what" "$dir/convert.log" || reason="the $what pattern was not fused ($(grep -E 'fused|turned' "$dir/convert.log" | tr '\n' ';'))"
     done
   fi
-  if [ -z "$reason" ]; then
-    verdict=PASS
-    passed=$((passed + 1))
-  else
-    verdict=FAIL
-    failed=$((failed + 1))
-  fi
+  tally
   printf '%-38s %-6s %11s %9s %12s %12s\n' "$model" "$verdict" "$diff" "$ratio" "$arena" "$lower"
   [ -z "$reason" ] || echo "  $model: $reason"
 done
@@ -121,13 +115,7 @@ else
   [ "$cmp_rc" -eq 0 ] || reason="max|diff| is $ratio x the tolerance ($cmp)"
 fi
 arena=$("$mote" info "$dir/streaming.mote" --json 2> /dev/null | json_num arena_bytes)
-if [ -z "$reason" ]; then
-  verdict=PASS
-  passed=$((passed + 1))
-else
-  verdict=FAIL
-  failed=$((failed + 1))
-fi
+tally
 printf '%-38s %-6s %11s %9s %12s %12s\n' "lstm_streaming 50 runs (--carry)" "$verdict" "$diff" "$ratio" "${arena:--}" -
 [ -z "$reason" ] || echo "  streaming: $reason"
 echo "$passed passed, $failed failed"
