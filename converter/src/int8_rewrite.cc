@@ -467,6 +467,30 @@ class Rewriter {
     return true;
   }
 
+  // A function of the op's input alone (with `side` its constant second operand, if any) as
+  // Lut: dequantise each of the 256 codes, apply the float kernel, quantise.
+  bool lut(const Op& op, const TensorView* side, std::string* reason) {
+    const int x = op.inputs[0], y = op.outputs[0];
+    const int xq = int8_of(x);
+    const QParams in = params_.at(x), out = params_.at(y);
+    std::vector<float> src(256), dst(256);
+    for (int k = 0; k < 256; ++k) src[size_t(k)] = dequantize_value(k - 128, in);
+    TensorView vin[2] = {{src.data(), MOTE_F32, 1, {256}}, side ? *side : TensorView{}};
+    TensorView vout{dst.data(), MOTE_F32, 1, {256}};
+    char text[192];
+    Diag diag(text, sizeof text);
+    OpArgs args{op.code, op.params.data(), uint32_t(op.params.size()), vin, side ? 2 : 1, &vout, 1, nullptr, 0, &diag};
+    if (op_run_reference(args) != Status::kOk) return *reason = "table failed", false;
+    Tensor table;
+    table.name = t(y).name + "_table";
+    table.dtype = MOTE_I8;
+    table.shape = {256};
+    table.data.resize(256);
+    for (int k = 0; k < 256; ++k) table.data[size_t(k)] = uint8_t(quantize_value(dst[size_t(k)], out));
+    push(MOTE_OP_LUT, pack(mote_quantize_params{0, MOTE_I8, 0, 0, 0, 0}), {xq, add_const(std::move(table))}, {new_int8(y, out)}, op);
+    return true;
+  }
+
   bool try_int8(const Op& op, std::string* reason) {
     for (int id : op.outputs) {
       if (t(id).dtype != MOTE_F32) return *reason = "not a float op", false;
@@ -631,6 +655,13 @@ class Rewriter {
         return true;
       }
       case MOTE_OP_LAYER_NORM: return layer_norm(op, reason);
+      case MOTE_OP_POW: {
+        // x ^ c for a constant scalar c is a function of x alone: a table.
+        const int c = op.inputs[1];
+        if (!t(c).is_const || t(c).numel() != 1) return *reason = "exponent is not a constant scalar", false;
+        const TensorView exponent = view_of(t(c), true);
+        return lut(op, &exponent, reason);
+      }
       case MOTE_OP_SOFTMAX: {
         const mote_softmax_params sp = op.p<mote_softmax_params>();
         int32_t axis = sp.axis < 0 ? sp.axis + int32_t(t(x).shape.size()) : sp.axis;
@@ -694,26 +725,7 @@ class Rewriter {
       push(op.code, params, ins, outs, op);
       return true;
     }
-    if (strategy == MOTE_INT8_LUT) {
-      const int xq = int8_of(x);
-      const QParams in = params_.at(x), out = params_.at(y);
-      // The table: dequantise each of the 256 codes, apply the float kernel, quantise.
-      std::vector<float> src(256), dst(256);
-      for (int k = 0; k < 256; ++k) src[size_t(k)] = dequantize_value(k - 128, in);
-      TensorView vin{src.data(), MOTE_F32, 1, {256}}, vout{dst.data(), MOTE_F32, 1, {256}};
-      char text[192];
-      Diag diag(text, sizeof text);
-      OpArgs args{op.code, op.params.data(), uint32_t(op.params.size()), &vin, 1, &vout, 1, nullptr, 0, &diag};
-      if (op_run_reference(args) != Status::kOk) return *reason = "table failed", false;
-      Tensor table;
-      table.name = t(y).name + "_table";
-      table.dtype = MOTE_I8;
-      table.shape = {256};
-      table.data.resize(256);
-      for (int k = 0; k < 256; ++k) table.data[size_t(k)] = uint8_t(quantize_value(dst[size_t(k)], out));
-      push(MOTE_OP_LUT, pack(mote_quantize_params{0, MOTE_I8, 0, 0, 0, 0}), {xq, add_const(std::move(table))}, {new_int8(y, out)}, op);
-      return true;
-    }
+    if (strategy == MOTE_INT8_LUT) return lut(op, nullptr, reason);
     return *reason = "no int8 kernel", false;
   }
 

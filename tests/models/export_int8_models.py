@@ -9,7 +9,8 @@ badly, with seeded random weights, and calibration/test inputs.
 
   leaky_max      Conv + LeakyRelu blocks joined by element-wise Max (as in TensorFlow-exported
                  speech embedding models), a PRelu block, Sub, a Gemm + LeakyRelu head
-  layernorm_head Gemm, Div by a constant and by a gate (Sigmoid + 0.5), the decomposed LayerNormalization of an opset 13 export
+  layernorm_head Gemm, Div by a constant and by a gate (Sigmoid + 0.5), the decomposed
+                 LayerNormalization of an opset 13 export, an RMS normalisation (Pow, Sqrt, Div)
                  (ReduceMean, Sub, Pow, Sqrt, Div, Mul, Add), Gemm
   attention      Q, K, V projections, two heads (Reshape, Transpose), Q K^T scaled by a Div,
                  Softmax, attention times V, output projection, residual Add, LayerNormalization
@@ -52,13 +53,17 @@ class LayerNormHead(nn.Module):
         self.gate = nn.Linear(64, 48)
         self.norm = nn.LayerNorm(48)
         self.fc2 = nn.Linear(48, 12)
+        self.rms_gain = nn.Parameter(torch.linspace(0.5, 1.5, 48))
         with torch.no_grad():
             self.norm.weight.uniform_(0.5, 1.5)
             self.norm.bias.uniform_(-0.3, 0.3)
 
     def forward(self, x):
         h = self.fc1(x) / 3.0 / (torch.sigmoid(self.gate(x)) + 0.5)
-        return self.fc2(torch.relu(self.norm(h)))
+        h = torch.relu(self.norm(h))
+        # RMS normalisation, which no pattern fuses: Pow, ReduceMean, Add, Sqrt, Div, Mul.
+        h = h / torch.sqrt(h.pow(2).mean(dim=-1, keepdim=True) + 1e-5) * self.rms_gain
+        return self.fc2(h)
 
 
 class Attention(nn.Module):

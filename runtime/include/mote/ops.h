@@ -75,23 +75,23 @@ typedef enum mote_dtype {
   R(X, ERF,                 "Erf",                   unary,          IN_PLACE,         LUT,    NONE,           NONE)           \
   R(X, CLIP,                "Clip",                  unary,          IN_PLACE,         LUT,    ACT_CLIP,       NONE)           \
   R(X, EXP,                 "Exp",                   unary,          IN_PLACE,         LUT,    NONE,           NONE)           \
-  R(X, LOG,                 "Log",                   unary,          IN_PLACE,         NONE,   NONE,           NONE)           \
-  R(X, SQRT,                "Sqrt",                  unary,          IN_PLACE,         NONE,   NONE,           NONE)           \
+  R(X, LOG,                 "Log",                   unary,          IN_PLACE,         LUT,    NONE,           NONE)           \
+  R(X, SQRT,                "Sqrt",                  unary,          IN_PLACE,         LUT,    NONE,           NONE)           \
   R(X, ABS,                 "Abs",                   unary,          IN_PLACE,         LUT,    NONE,           NONE)           \
   R(X, NEG,                 "Neg",                   unary,          IN_PLACE,         LUT,    NONE,           NONE)           \
-  R(X, RECIPROCAL,          "Reciprocal",            unary,          IN_PLACE,         NONE,   NONE,           NONE)           \
-  R(X, FLOOR,               "Floor",                 unary,          IN_PLACE,         NONE,   NONE,           NONE)           \
-  R(X, CEIL,                "Ceil",                  unary,          IN_PLACE,         NONE,   NONE,           NONE)           \
-  R(X, ROUND,               "Round",                 unary,          IN_PLACE,         NONE,   NONE,           NONE)           \
-  R(X, SIGN,                "Sign",                  unary,          IN_PLACE,         NONE,   NONE,           NONE)           \
-  R(X, SIN,                 "Sin",                   unary,          IN_PLACE,         NONE,   NONE,           NONE)           \
-  R(X, COS,                 "Cos",                   unary,          IN_PLACE,         NONE,   NONE,           NONE)           \
+  R(X, RECIPROCAL,          "Reciprocal",            unary,          IN_PLACE,         LUT,    NONE,           NONE)           \
+  R(X, FLOOR,               "Floor",                 unary,          IN_PLACE,         LUT,    NONE,           NONE)           \
+  R(X, CEIL,                "Ceil",                  unary,          IN_PLACE,         LUT,    NONE,           NONE)           \
+  R(X, ROUND,               "Round",                 unary,          IN_PLACE,         LUT,    NONE,           NONE)           \
+  R(X, SIGN,                "Sign",                  unary,          IN_PLACE,         LUT,    NONE,           NONE)           \
+  R(X, SIN,                 "Sin",                   unary,          IN_PLACE,         LUT,    NONE,           NONE)           \
+  R(X, COS,                 "Cos",                   unary,          IN_PLACE,         LUT,    NONE,           NONE)           \
   R(X, NOT,                 "Not",                   unary,          IN_PLACE_ALLOWED, NONE,   NONE,           NONE)           \
   R(X, ADD,                 "Add",                   binary,         IN_PLACE,         KERNEL, SLOT_BINARY,    NONE)           \
   R(X, SUB,                 "Sub",                   binary,         IN_PLACE,         KERNEL, SLOT_BINARY,    NONE)           \
   R(X, MUL,                 "Mul",                   binary,         IN_PLACE,         KERNEL, SLOT_BINARY,    NONE)           \
   R(X, DIV,                 "Div",                   binary,         IN_PLACE,         KERNEL, NONE,           NONE)           \
-  R(X, POW,                 "Pow",                   binary,         IN_PLACE,         NONE,   NONE,           NONE)           \
+  R(X, POW,                 "Pow",                   binary,         IN_PLACE,         KERNEL, NONE,           NONE)           \
   R(X, MAX,                 "Max",                   binary,         IN_PLACE,         KERNEL, NONE,           NONE)           \
   R(X, MIN,                 "Min",                   binary,         IN_PLACE,         KERNEL, NONE,           NONE)           \
   R(X, PRELU,               "PRelu",                 binary,         IN_PLACE,         KERNEL, NONE,           NONE)           \
