@@ -93,6 +93,10 @@ class Rewriter {
   void run(bool strict, std::vector<std::string>* notes) {
     std::vector<Op> old = std::move(g_.ops);
     g_.ops.clear();
+    for (const Op& op : old) {
+      for (int id : op.inputs) uses_[id]++;
+    }
+    for (int id : g_.outputs) uses_[id]++;
     int quantized = 0, kept = 0;
     std::map<std::string, int> why;
     for (Op& op : old) {
@@ -254,6 +258,40 @@ class Rewriter {
       *lo = std::max(*lo, int32_t(quantize_value(act.alpha, out)));
       *hi = std::min(*hi, int32_t(quantize_value(act.beta, out)));
     }
+  }
+
+  // MatMul (constant B) then Add of a constant row (a linear layer exported as two ops): the row
+  // goes into the QMatMul's bias and the QMatMul takes the Add's output parameters, when nothing
+  // else reads the product.
+  bool fold_bias(const Op& add) {
+    for (int side = 0; side < 2; ++side) {
+      const int m = add.inputs[size_t(side)], c = add.inputs[size_t(1 - side)], y = add.outputs[0];
+      auto b = biased_.find(m);
+      if (b == biased_.end() || !t(c).is_const || t(c).dtype != MOTE_F32 || uses_[m] != 1 || t(m).graph_output) continue;
+      const int64_t N = int64_t(b->second.bias.size());
+      const std::vector<int64_t>& cs = t(c).shape;
+      if (t(c).numel() != N || (!cs.empty() && cs.back() != N) || t(y).shape != t(m).shape) continue;
+      Op& mm = g_.ops[b->second.op];
+      const QParams out = params_.at(y);
+      std::vector<double> bias = b->second.bias;
+      std::vector<double> real(static_cast<size_t>(N));
+      for (int64_t j = 0; j < N; ++j) {
+        bias[size_t(j)] += t(c).as<float>()[j];
+        real[size_t(j)] = b->second.scale[size_t(j)] / out.scale;
+      }
+      mote_qmatmul_params p = mm.p<mote_qmatmul_params>();
+      p.out_zp = out.zp;
+      activation_range(add.p<mote_binary_params>().act, out, &p.act_min, &p.act_max);
+      mm.params = pack(p);
+      mm.inputs[2] = bias_tensor(t(y).name + "_bias_q", bias, b->second.scale);
+      requant(t(y).name, real, &mm.inputs[3], &mm.inputs[4]);
+      mm.outputs[0] = new_int8(y, out);
+      mm.name = add.name;
+      int8_.erase(m);
+      biased_.erase(b);
+      return true;
+    }
+    return false;
   }
 
   // A constant int32 [256] table: entry k is f(k).
@@ -585,12 +623,14 @@ class Rewriter {
         const int biasq = bias_tensor(t(y).name + "_bias_q", bias, bias_scale);
         std::vector<int> ins = {xq, bq8, biasq, mult, shift};
         if (!negative_side(act, t(y).name, real, &ins, reason)) return false;
+        if (act.kind == MOTE_ACT_NONE) biased_[y] = Biased{g_.ops.size(), bias, bias_scale};
         push(MOTE_OP_QMATMUL, pack(p), ins, {new_int8(y, out)}, op);
         return true;
       }
       case MOTE_OP_ADD:
       case MOTE_OP_SUB:
       case MOTE_OP_MUL: {
+        if (op.code == MOTE_OP_ADD && fold_bias(op)) return true;
         const int z = op.inputs[1];
         if (!float_input(z)) return *reason = "mixed dtypes", false;
         const mote_act act = op.p<mote_binary_params>().act;
@@ -729,7 +769,16 @@ class Rewriter {
     return *reason = "no int8 kernel", false;
   }
 
+  // A QMatMul with a constant B whose bias a following Add may take: its op index, the float bias
+  // and the bias scale per column.
+  struct Biased {
+    size_t op;
+    std::vector<double> bias, scale;
+  };
+
   Graph& g_;
+  std::map<int, int> uses_;  // float graph: how many op inputs (and graph outputs) read each tensor
+  std::map<int, Biased> biased_;
   std::map<int, QParams> params_;
   std::map<int, int> int8_, float_;
 };
