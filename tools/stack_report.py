@@ -206,7 +206,9 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("build_dir")
     ap.add_argument("source_dir")
-    ap.add_argument("--limit", type=int, default=512)
+    ap.add_argument("--limit", type=int, default=512, help="the largest kernel frame allowed (bytes)")
+    ap.add_argument("--chain-limit", type=int, default=0,
+                    help="the deepest chain below any entry point allowed (bytes; 0: not checked)")
     ap.add_argument("--top", type=int, default=15)
     ap.add_argument("--root", action="append")
     ap.add_argument("--objdump", default="arm-none-eabi-objdump")
@@ -248,12 +250,14 @@ def main():
 
     roots = args.root or ["mote_model_load", "mote_session_run", "mote::Model::load", "mote::Session::run"]
     print("\n### Deepest call chains (bytes of stack below each entry point)\n")
+    deepest_total = 0
     for r in roots:
         found = [t for t in frames if t == r or short(names[t]) == r]
         if not found:
             print(f"{r}: not in this build")
             continue
         total, chain = max((deepest(t, frames, edges) for t in found), key=lambda x: x[0])
+        deepest_total = max(deepest_total, total)
         ext = sorted({short(names.get(c, c)) for t in chain for c in edges.get(t, ()) if c not in frames and ":" not in c})
         print(f"{r}: {total} bytes")
         for t in chain:
@@ -277,8 +281,13 @@ def main():
         for t in sorted(over, key=lambda t: -frames[t][0]):
             print(f"  {frames[t][0]:6d}  {short(names[t])}  {rel(t)}")
         return 1
+    if args.chain_limit and deepest_total > args.chain_limit:
+        print(f"FAIL: the deepest call chain takes {deepest_total} bytes of stack, above the {args.chain_limit} "
+              "promised (runtime/internal/mote/stack_budget.h)")
+        return 1
     kernel_frames = [frames[t][0] for t in is_kernel]
-    print(f"PASS: every kernel frame is at most {args.limit} bytes (largest {max(kernel_frames, default=0)}, "
+    chain = f"deepest call chain {deepest_total} bytes" + (f" (at most {args.chain_limit})" if args.chain_limit else "")
+    print(f"PASS: {chain}; every kernel frame is at most {args.limit} bytes (largest {max(kernel_frames, default=0)}, "
           f"{len(kernel_frames)} functions under runtime/kernels)")
     return 0
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds Mote's WebAssembly target with emscripten (em++ 3.1.6 or newer) and binaryen.
 #
-#   wasm/build.sh OUT_DIR [simd] [scalar] [kernels-test] [package]      (default: all four)
+#   wasm/build.sh OUT_DIR [simd] [scalar] [kernels-test] [package] [model=HEADER]...
+#                                                            (default: the first four)
 #
 # Writes into OUT_DIR:
 #   mote-simd.wasm     the runtime with the SIMD128 kernels (runtime/kernels/wasm_simd128)
@@ -10,7 +11,11 @@
 #                      against the reference on random shapes; run with `node kernels_test.js`
 #   package/           the npm package: wasm/{mote.js,mote.d.ts,README.md,package.json} and both
 #                      modules (`cd OUT_DIR/package && npm pack`)
-#   sizes.txt          raw and gzip sizes of both modules
+#   mote-simd-NAME.wasm  (part model=NAME.h, a header from `mote convert --c-array`) a SIMD128
+#                      module for that model alone: the runtime built with MOTE_OP_CONFIG, so
+#                      only the op families the model uses are linked (blobs with other ops are
+#                      refused at load, naming the op). A page that ships one model ships this.
+#   sizes.txt          raw and gzip sizes of the modules
 #
 # The modules are standalone: no emscripten JS runtime, no filesystem, no allocator (the
 # runtime never allocates, and -sMALLOC=none turns any malloc into a link error). They import
@@ -40,7 +45,7 @@
 set -euo pipefail
 
 if [ $# -lt 1 ]; then
-  echo "usage: $0 OUT_DIR [simd] [scalar] [kernels-test] [package]" >&2
+  echo "usage: $0 OUT_DIR [simd] [scalar] [kernels-test] [package] [model=HEADER]..." >&2
   exit 2
 fi
 src=$(cd "$(dirname "$0")/.." && pwd)
@@ -70,12 +75,13 @@ link_flags=(
   -sERROR_ON_UNDEFINED_SYMBOLS=1
 )
 
-build_runtime() {  # NAME ISA EXTRA_CXX_FLAGS OUTPUT REFERENCE_LEVEL
-  local name=$1 isa=$2 flags=$3 wasm=$4 level=$5
+build_runtime() {  # NAME ISA EXTRA_CXX_FLAGS OUTPUT REFERENCE_LEVEL [OP_CONFIG_HEADER]
+  local name=$1 isa=$2 flags=$3 wasm=$4 level=$5 op_config=${6:-}
   local dir="$out/build-$name"
-  echo "== $name: runtime (MOTE_KERNEL_ISA=$isa${flags:+, $flags})"
+  echo "== $name: runtime (MOTE_KERNEL_ISA=$isa${flags:+, $flags}${op_config:+, MOTE_OP_CONFIG=$op_config})"
   emcmake cmake -S "$src" -B "$dir" -DCMAKE_BUILD_TYPE=MinSizeRel -DMOTE_BUILD_HOST_TOOLS=OFF \
     -DMOTE_KERNEL_ISA="$isa" -DCMAKE_CXX_FLAGS="$flags" -DCMAKE_CXX_FLAGS_MINSIZEREL="-DNDEBUG" \
+    -DMOTE_OP_CONFIG="$op_config" \
     -DCMAKE_PROJECT_INCLUDE="$src/wasm/optimize_kernels.cmake" -DMOTE_WASM_REF_LEVEL="$level" > "$dir.log" 2>&1 ||
     { tail -30 "$dir.log" >&2; exit 1; }
   cmake --build "$dir" --target mote_runtime -j "$jobs" >> "$dir.log" 2>&1 ||
@@ -118,7 +124,7 @@ stage_package() {
   done
   rm -rf "$out/package"
   mkdir -p "$out/package"
-  cp "$src/wasm/mote.js" "$src/wasm/mote.d.ts" "$src/wasm/README.md" "$src/wasm/package.json" \
+  cp "$src/LICENSE" "$src/wasm/mote.js" "$src/wasm/mote.d.ts" "$src/wasm/README.md" "$src/wasm/package.json" \
     "$out/mote.wasm" "$out/mote-simd.wasm" "$out/package/"
 }
 
@@ -128,12 +134,18 @@ for part in "${parts[@]}"; do
     scalar) build_runtime scalar ref "-DMOTE_STRIP_ERROR_STRINGS -DMOTE_SMALL_CRC32 -finline-functions -mllvm -inline-threshold=0" mote.wasm -Oz ;;
     kernels-test) build_kernels_test ;;
     package) stage_package ;;
-    *) echo "build.sh: unknown part '$part' (simd, scalar, kernels-test, package)" >&2; exit 2 ;;
+    model=*)
+      header=${part#model=}
+      [ -f "$header" ] || { echo "build.sh: $part: no such header" >&2; exit 2; }
+      header=$(cd "$(dirname "$header")" && pwd)/$(basename "$header")
+      name=$(basename "$header" .h)
+      build_runtime "simd-$name" wasm_simd128 -msimd128 "mote-simd-$name.wasm" -O2 "$header" ;;
+    *) echo "build.sh: unknown part '$part' (simd, scalar, kernels-test, package, model=HEADER)" >&2; exit 2 ;;
   esac
 done
 
 {
-  for f in mote.wasm mote-simd.wasm; do
+  for f in mote.wasm mote-simd.wasm $(cd "$out" && ls mote-simd-*.wasm 2> /dev/null); do
     [ -f "$out/$f" ] || continue
     printf '%-15s %7d bytes raw, %6d bytes gzip -9\n' "$f" "$(stat -c %s "$out/$f")" "$(gzip -9c "$out/$f" | wc -c)"
   done

@@ -55,6 +55,8 @@ export declare const Mote: {
 export interface MoteRuntime {
   /** True when this instance carries the SIMD128 kernels (mote-simd.wasm). */
   readonly simd: boolean;
+  /** The optimised kernel set the module runs: "wasm_simd128" or "reference". */
+  readonly kernelSet: string;
   /** Size of the .wasm module in bytes (0 when given a compiled module). */
   readonly wasmBytes: number;
   /** Verifies and loads a blob (a .mote file's bytes; copied into the module's memory).

@@ -122,6 +122,8 @@ class Runtime {
     this.wasmBytes = wasmBytes;
     /** True when the module carries the SIMD128 kernels. */
     this.simd = this.exports.mote_wasm_simd() === 1;
+    /** The optimised kernel set the module runs: "wasm_simd128" or "reference". */
+    this.kernelSet = this.string(this.exports.mote_kernel_set());
     this.top = align(this.exports.mote_wasm_heap_base());
     this.free = []; // [address, bytes], sorted by address
   }

@@ -7,3 +7,6 @@
 # and rejects it. Not predicating after register allocation avoids that at little cost.
 set(MOTE_ARM_CPU_FLAGS "-mcpu=cortex-m55 -mthumb -mfloat-abi=hard -fno-if-conversion2")
 include(${CMAKE_CURRENT_LIST_DIR}/arm-none-eabi.cmake)
+# The optimised kernel set this CPU runs by default (runtime/CMakeLists.txt; -DMOTE_KERNEL_ISA=...
+# overrides it, ref builds the portable kernels only).
+set(MOTE_CPU_KERNEL_ISA mve)

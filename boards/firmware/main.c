@@ -104,6 +104,8 @@ int main(int argc, char** argv) {
   const uint64_t l1 = mote_platform_now_us();
   if (st != MOTE_OK) return fail("mote_model_load", st, mote_model_error(&g_model), 2);
   printf("load: %lu us (verification, the arena plan included)\n", (unsigned long)(l1 - l0));
+  printf("kernels: %s%s\n", mote_kernel_set(),
+         mote_model_optimized(&g_model) ? "" : " (not used: the blob was not planned for them; reference kernels run)");
   st = mote_session_init(&g_session, &g_model, g_arena, sizeof g_arena);
   if (st != MOTE_OK) return fail("mote_session_init", st, mote_session_error(&g_session), 3);
   for (uint32_t k = 0; k < TEST_NUM_INPUTS; ++k) {

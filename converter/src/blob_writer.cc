@@ -134,7 +134,7 @@ std::vector<uint8_t> write_blob(const Graph& g, const Plan& plan, const BlobMeta
     if (g.tensors[size_t(id)].is_const) weight_bytes += g.tensors[size_t(id)].bytes();
   }
   mote_meta_record meta_rec{};
-  meta_rec.producer = strings.add("mote-convert 0.1.0");
+  meta_rec.producer = strings.add("mote-convert " MOTE_CONVERTER_VERSION);
   meta_rec.source_name = strings.add(meta.source_name);
   meta_rec.opset = g.opset;
   meta_rec.ir_version = g.ir_version;

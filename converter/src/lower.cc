@@ -8,6 +8,7 @@
 #include <new>
 
 #include "lower/common.h"
+#include "validate.h"
 #include "onnx/defs/function.h"
 #include "onnx/defs/schema.h"
 
@@ -67,11 +68,7 @@ uint64_t Lowerer::checked_bytes(const std::vector<int64_t>& shape, int32_t dtype
 
 void Lowerer::error(const std::string& text) const {
   std::string where;
-  if (node_) {
-    const std::string id = !node_->name().empty() ? node_->name()
-                                                   : (node_->output_size() ? "-> " + node_->output(0) : std::string("?"));
-    where = "node '" + id + "' (" + node_->op_type() + "): ";
-  }
+  if (node_) where = node_label(*node_) + ": ";
   throw ConvertError(where + text);
 }
 

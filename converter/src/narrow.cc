@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "mote/converter.h"
+#include "validate.h"
 
 namespace mote {
 
@@ -95,8 +96,7 @@ class Narrowing {
   }
 
   void node(onnx::NodeProto* n) {
-    const std::string label = "node '" + (!n->name().empty() ? n->name() : (n->output_size() ? "-> " + n->output(0) : std::string("?"))) +
-                              "' (" + n->op_type() + ")";
+    const std::string label = node_label(*n);
     for (auto& a : *n->mutable_attribute()) {
       if (a.has_t() && a.t().data_type() == kDouble) {
         found(n->output_size() ? n->output(0) : a.t().name(), "attribute '" + a.name() + "' of " + label);

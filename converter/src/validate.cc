@@ -17,8 +17,10 @@
 namespace mote {
 
 std::string node_label(const onnx::NodeProto& node) {
-  const std::string id = !node.name().empty() ? node.name() : (node.output_size() ? "-> " + node.output(0) : std::string("?"));
-  return "node '" + id + "' (" + node.op_type() + ")";
+  if (!node.name().empty()) return "node '" + node.name() + "' (" + node.op_type() + ")";
+  // Exporters often leave nodes unnamed: the tensor it writes names it.
+  if (node.output_size() && !node.output(0).empty()) return "the " + node.op_type() + " node writing '" + node.output(0) + "'";
+  return "an unnamed " + node.op_type() + " node";
 }
 
 namespace {

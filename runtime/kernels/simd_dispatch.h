@@ -21,14 +21,14 @@
 #error "define MOTE_SIMD_NS (the kernel set's namespace) before including simd_dispatch.h"
 #endif
 
-#ifdef MOTE_OP_CONFIG
-#include MOTE_OP_CONFIG
-#define MOTE_SIMD_FAMILY(family) (MOTE_USE_FAMILY_##family != 0)
-#else
-#define MOTE_SIMD_FAMILY(family) true
-#endif
+#include "mote/op_config.h"
 
 #include "simd_route.h"
+// A set with element-wise and pooling kernels defines MOTE_SIMD_ELTWISE: every op code the
+// entry's switch does not take goes through kernels/simd_eltwise_dispatch.h, which x86 shares.
+#ifdef MOTE_SIMD_ELTWISE
+#include "simd_eltwise_dispatch.h"
+#endif
 #ifdef MOTE_SIMD_SCRATCH
 #include "drivers/conv_panel.h"
 #endif
@@ -143,14 +143,6 @@ Status qmatmul(const OpArgs& a, const simd::Route& r) {
 #define MOTE_SIMD_ENTRY run_optimized
 #endif
 
-// A set may route further ops itself (element-wise and pooling ops): every op code the
-// switch below does not take goes to MOTE_SIMD_EXTRA_ROUTES, a function of the set's namespace.
-#ifdef MOTE_SIMD_EXTRA_ROUTES
-namespace MOTE_SIMD_NS {
-Status MOTE_SIMD_EXTRA_ROUTES(const OpArgs& a);
-}
-#endif
-
 Status MOTE_SIMD_ENTRY(const OpArgs& a) {
   using namespace MOTE_SIMD_NS;
 #ifdef MOTE_SIMD_NO_F32
@@ -168,16 +160,16 @@ Status MOTE_SIMD_ENTRY(const OpArgs& a) {
 #ifndef MOTE_SIMD_NO_F32
     case simd::Kernel::kConvDepthwise:
     case simd::Kernel::kConvPointwise:
-    case simd::Kernel::kConv: return MOTE_SIMD_FAMILY(conv) ? conv(a, r) : Status::kUnsupportedOp;
+    case simd::Kernel::kConv: return MOTE_FAMILY_ON(conv) ? conv(a, r) : Status::kUnsupportedOp;
     case simd::Kernel::kGemmNN:
-    case simd::Kernel::kGemmNT: return MOTE_SIMD_FAMILY(gemm) ? gemm(a, r) : Status::kUnsupportedOp;
-    case simd::Kernel::kMatMul: return MOTE_SIMD_FAMILY(matmul) ? matmul(a, r) : Status::kUnsupportedOp;
+    case simd::Kernel::kGemmNT: return MOTE_FAMILY_ON(gemm) ? gemm(a, r) : Status::kUnsupportedOp;
+    case simd::Kernel::kMatMul: return MOTE_FAMILY_ON(matmul) ? matmul(a, r) : Status::kUnsupportedOp;
 #endif
 #ifndef MOTE_SIMD_NO_S8
     case simd::Kernel::kQConvDepthwise:
     case simd::Kernel::kQConvPointwise:
-    case simd::Kernel::kQConv: return MOTE_SIMD_FAMILY(qconv) ? qconv(a, r) : Status::kUnsupportedOp;
-    case simd::Kernel::kQMatMul: return MOTE_SIMD_FAMILY(qmatmul) ? qmatmul(a, r) : Status::kUnsupportedOp;
+    case simd::Kernel::kQConv: return MOTE_FAMILY_ON(qconv) ? qconv(a, r) : Status::kUnsupportedOp;
+    case simd::Kernel::kQMatMul: return MOTE_FAMILY_ON(qmatmul) ? qmatmul(a, r) : Status::kUnsupportedOp;
 #endif
     default: break;
   }
@@ -187,8 +179,8 @@ Status MOTE_SIMD_ENTRY(const OpArgs& a) {
     case MOTE_OP_MATMUL:
     case MOTE_OP_QCONV:
     case MOTE_OP_QMATMUL: return Status::kUnsupportedOp;  // shapes the kernels do not take
-#ifdef MOTE_SIMD_EXTRA_ROUTES
-    default: return MOTE_SIMD_EXTRA_ROUTES(a);
+#ifdef MOTE_SIMD_ELTWISE
+    default: return eltwise_routes(a);
 #else
     default: return Status::kUnsupportedOp;
 #endif

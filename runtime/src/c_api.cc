@@ -3,6 +3,7 @@
 
 #include <new>  // placement new only: no allocation
 
+#include "mote/kernel.h"
 #include "mote/mote.hpp"
 
 static_assert(sizeof(mote::Model) <= MOTE_MODEL_STORAGE_BYTES, "grow MOTE_MODEL_STORAGE_BYTES");
@@ -30,6 +31,8 @@ mote_status mote_model_load(mote_model* model, const void* blob, size_t size) {
 
 const char* mote_model_error(const mote_model* model) { return model ? as_model(model)->error() : ""; }
 uint32_t mote_model_arena_bytes(const mote_model* model) { return model ? as_model(model)->arena_bytes() : 0; }
+int32_t mote_model_optimized(const mote_model* model) { return model && as_model(model)->optimized_kernels() ? 1 : 0; }
+const char* mote_kernel_set(void) { return mote::kernel_set_name(); }
 uint32_t mote_model_num_inputs(const mote_model* model) { return model ? as_model(model)->num_inputs() : 0; }
 uint32_t mote_model_num_outputs(const mote_model* model) { return model ? as_model(model)->num_outputs() : 0; }
 

@@ -2,17 +2,10 @@
 #include "mote/blob_format.h"
 #include "mote/kernel.h"
 
-// A runtime built for known models (-DMOTE_OP_CONFIG='"model.h"': the header `mote convert
-// --c-array` writes, or one including several) keeps only the op families they use. The others
-// get entries that refuse the op at load, so nothing references their kernels and the linker's
-// --gc-sections drops them. Without MOTE_OP_CONFIG every family is in. A header that lacks a
-// family (written before the family was added) fails to compile here: convert the model again.
-#ifdef MOTE_OP_CONFIG
-#include MOTE_OP_CONFIG
-#define MOTE_FAMILY_ON(family) (MOTE_USE_FAMILY_##family != 0)
-#else
-#define MOTE_FAMILY_ON(family) true
-#endif
+// A runtime built for known models (MOTE_OP_CONFIG, mote/op_config.h) keeps only the op
+// families they use: the others get entries that refuse the op at load, so nothing references
+// their kernels and the linker's --gc-sections drops them.
+#include "mote/op_config.h"
 
 namespace mote {
 namespace {

@@ -53,6 +53,8 @@ grep -q "DIGITS_MODEL_ARENA_BYTES" "$work/digits_model.h" && passed=$((passed + 
 check "info" 0 "$mote" info "$work/digits.mote" --svg "$work/plan.svg"
 contains "info lists the input" "input  0: input"
 contains "info lists MACs" "MACs"
+stack_bytes=$(sed -n 's/^#define MOTE_CORTEX_M4_STACK_BYTES \([0-9]*\)$/\1/p' "$src/runtime/internal/mote/stack_budget.h")
+contains "info gives the stack Mote needs (the figure the freestanding test checks)" "stack: Mote's calls need at most ${stack_bytes:-?} bytes on a Cortex-M4"
 check "svg is well-formed" 0 python3 -c "import sys, xml.dom.minidom; xml.dom.minidom.parse(sys.argv[1])" "$work/plan.svg"
 check "info --json parses" 0 sh -c "'$mote' info '$work/digits.mote' --json | python3 -c 'import json,sys; d=json.load(sys.stdin); assert d[\"arena_bytes\"] >= d[\"lower_bound\"] > 0; assert d[\"inputs\"][0][\"shape\"] == [1,1,8,8]'"
 
@@ -158,6 +160,55 @@ done
 check "NaN calibration data" 1 "$mote" convert "$src/models/digits.onnx" -o "$work/nan8.mote" --quantize int8 --calib "$work/calib_nan.npy"
 contains "NaN calibration data names the sample" "sample 2, element 9"
 [ ! -e "$work/nan8.mote" ] && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL NaN calibration left a file"; }
+
+# Usage errors: exit 2, one message on stderr naming the flag and the bad value, nothing on stdout.
+usage_error() {  # usage_error NAME TEXT COMMAND...
+  local name=$1 text=$2
+  shift 2
+  "$@" > "$work/out.txt" 2> "$work/last.txt"
+  local rc=$?
+  if [ "$rc" -eq 2 ] && [ ! -s "$work/out.txt" ] && grep -qF -- "$text" "$work/last.txt"; then
+    passed=$((passed + 1))
+  else
+    failed=$((failed + 1))
+    echo "FAIL $name: exit $rc (expected 2), stdout $(wc -c < "$work/out.txt") bytes (expected none), stderr:"
+    sed 's/^/    /' "$work/last.txt" | head -5
+  fi
+}
+usage_error "--calib-method median" "--calib-method takes minmax or percentile, not 'median'" \
+  "$mote" convert "$src/models/digits.onnx" -o "$work/u.mote" --quantize int8 --calib "$src/models/digits_calib.npy" --calib-method median
+usage_error "--percentile abc" "--percentile takes a number from 50 to 100, not 'abc'" \
+  "$mote" convert "$src/models/digits.onnx" -o "$work/u.mote" --quantize int8 --calib "$src/models/digits_calib.npy" --calib-method percentile --percentile abc
+usage_error "bench --iters abc" "--iters takes a whole number, not 'abc'" "$mote" bench "$work/digits.mote" --iters abc
+usage_error "bench --iters 0" "--iters takes a whole number from 1" "$mote" bench "$work/digits.mote" --iters 0
+usage_error "validate a missing directory" "/nonexistent: no such directory" "$mote" validate /nonexistent
+usage_error "validate --rtol x" "--rtol takes a number" "$mote" validate "$work" --rtol x
+[ ! -e "$work/u.mote" ] && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL a usage error left a file"; }
+check "--version" 0 "$mote" --version
+contains "--version names the blob format written" "writes blob format $(sed -n 's/^#define MOTE_BLOB_VERSION_MAJOR \([0-9]*\)u$/\1/p' "$src/runtime/internal/mote/blob_format.h").$(sed -n 's/^#define MOTE_BLOB_VERSION_MINOR \([0-9]*\)u$/\1/p' "$src/runtime/internal/mote/blob_format.h")"
+check "--help lists --version" 0 "$mote" --help
+contains "--help lists --version" "--version"
+check "info on an ONNX file" 1 "$mote" info "$src/models/digits.onnx"
+contains "info on an ONNX file says what to do" "not a Mote blob (an ONNX model? convert it first"
+[ "$(grep -o "bad magic" "$work/last.txt" | wc -l)" -eq 0 ] && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL info repeats the status"; }
+/usr/bin/python3 -c "import numpy as np; np.save('$work/flat.npy', np.load('$src/models/digits_sample.npy').reshape(-1))"
+check "a flat input of the right size" 0 "$mote" run "$work/digits.mote" --input "input=$work/flat.npy" --output-dir "$work/flat"
+contains "a flat input is noted" "note: input 'input' [1,1,8,8] taken from $work/flat.npy of shape [64]"
+check "calibration progress in a log" 0 "$mote" convert "$src/models/digits.onnx" -o "$work/p8.mote" --quantize int8 --calib "$src/models/digits_calib.npy"
+contains "calibration progress as lines" "calibrating: 128/128"
+! grep -q $'\r' "$work/last.txt" && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL calibration progress wrote a carriage return into a log"; }
+/usr/bin/python3 - "$work/unnamed.onnx" <<'PYEOF'
+import sys
+from onnx import TensorProto, helper
+import onnx
+x = helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 2, 4, 4])
+y = helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, 2, 2, 2])
+w = helper.make_tensor("w", TensorProto.FLOAT, [2, 2, 3, 3], [0.0] * 36)
+g = helper.make_graph([helper.make_node("Conv", ["x", "w"], ["y"], strides=[1])], "unnamed", [x], [y], [w])
+onnx.save(helper.make_model(g, opset_imports=[helper.make_opsetid("", 13)]), sys.argv[1])
+PYEOF
+check "an unnamed node's error" 1 "$mote" convert "$work/unnamed.onnx" -o "$work/unnamed.mote"
+contains "an unnamed node is named by its output" "the Conv node writing 'y'"
 
 echo "cli: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -208,7 +208,12 @@ target_cortex_m4() {
            "$(arm-none-eabi-gcc "${flags[@]}" -print-libgcc-file-name)"; do
     [ -f "$l" ] && libs+=(--lib "$l")
   done
-  if report=$("$PY" "$SRC/tools/stack_report.py" "$dir" "$SRC" --top 8 "${libs[@]}" 2>&1); then
+  # The limits Mote promises (mote info prints them).
+  local budget="$SRC/runtime/internal/mote/stack_budget.h" frame_limit chain_limit
+  frame_limit=$(sed -n 's/^#define MOTE_KERNEL_FRAME_LIMIT_BYTES \([0-9]*\)$/\1/p' "$budget")
+  chain_limit=$(sed -n 's/^#define MOTE_CORTEX_M4_STACK_BYTES \([0-9]*\)$/\1/p' "$budget")
+  if report=$("$PY" "$SRC/tools/stack_report.py" "$dir" "$SRC" --top 8 --limit "${frame_limit:?}" \
+      --chain-limit "${chain_limit:?}" "${libs[@]}" 2>&1); then
     pass "stack: $(echo "$report" | tail -1 | sed 's/^PASS: //')"
   else
     fail "stack: $(echo "$report" | grep -E '^(FAIL|stack_report)' | head -1)"

@@ -52,7 +52,7 @@ board_tools() {  # BOARD: prints what is missing
     *) for t in arm-none-eabi-g++ qemu-system-arm; do have "$t" || echo "$t"; done ;;
   esac
 }
-board_isa() {  # BOARD -> the optimised kernel set its images use
+board_isa() {  # BOARD -> the optimised kernel set its images use (the toolchain file's default)
   if [ -n "${MOTE_KERNEL_ISA:-}" ]; then
     echo "$MOTE_KERNEL_ISA"
     return
@@ -147,7 +147,12 @@ for b in "${available[@]}"; do
   mkdir -p "$dir"
   isa=$(board_isa "$b")
   echo "== $b (kernels: $isa)"
-  toolchain=(-DCMAKE_TOOLCHAIN_FILE="$SRC/boards/$b/toolchain.cmake" -DCMAKE_BUILD_TYPE=MinSizeRel -DMOTE_KERNEL_ISA="$isa")
+  # The board's toolchain file picks its kernel set (the firmware says which, checked below);
+  # MOTE_KERNEL_ISA in the environment overrides it.
+  toolchain=(-DCMAKE_TOOLCHAIN_FILE="$SRC/boards/$b/toolchain.cmake" -DCMAKE_BUILD_TYPE=MinSizeRel)
+  [ -n "${MOTE_KERNEL_ISA:-}" ] && toolchain+=(-DMOTE_KERNEL_ISA="$isa")
+  want_set=$isa
+  [ "$isa" = ref ] && want_set=reference
 
   # The firmware example on the digits model.
   fw_dir="$dir/firmware"
@@ -156,6 +161,11 @@ for b in "${available[@]}"; do
     fw=$(image_of "$fw_dir" firmware)
     "$run" "$fw" >"$fw_dir/run.log" 2>&1
     rc=$?
+    if grep -qx "kernels: $want_set" "$fw_dir/run.log"; then
+      pass "digits: the firmware runs the $want_set kernels by default and says so"
+    else
+      fail "digits: the firmware does not say 'kernels: $want_set' ($(grep -m1 '^kernels:' "$fw_dir/run.log"))"
+    fi
     if [ $rc -ne 0 ]; then
       fail "digits: firmware exited with status $rc (see $fw_dir/run.log)"
       tail -5 "$fw_dir/run.log" | sed 's/^/        /'

@@ -68,9 +68,10 @@ TEST(ArmDspScratch, PointwiseColumnsSpanTheGroupsChannels) {
 }
 
 TEST(ArmDspScratch, DepthwiseBandsOnlyAtThreeByThreeStrideOne) {
-  // Three rows of ow + 2 columns plus one read past an odd row, rounded up to words.
-  EXPECT_EQ(qconv_scratch(32, 16, 16, 32, 3, 1, 1, 32), 3u * 20);  // ow = 16: 19 -> 20
-  EXPECT_EQ(qconv_scratch(5, 9, 7, 5, 3, 1, 0, 5), 3u * 8);        // ow = 5: 8
+  // Three rows of ow + 2 columns plus one read past an odd row, rounded up to words; the band
+  // as a whole rounded up to 16 bytes (the shared depthwise driver's scratch layout).
+  EXPECT_EQ(qconv_scratch(32, 16, 16, 32, 3, 1, 1, 32), 64u);  // ow = 16: 19 -> 20, 3 x 20 -> 64
+  EXPECT_EQ(qconv_scratch(5, 9, 7, 5, 3, 1, 0, 5), 32u);       // ow = 5: 8, 3 x 8 -> 32
   EXPECT_EQ(qconv_scratch(12, 2000, 1500, 12, 3, 1, 1, 12), 3u * 1504);  // wider than the old 1024-byte band
   EXPECT_EQ(qconv_scratch(32, 16, 16, 32, 3, 2, 1, 32), 0u);  // stride 2: direct sums, no band
   EXPECT_EQ(qconv_scratch(32, 16, 16, 32, 5, 1, 2, 32), 0u);

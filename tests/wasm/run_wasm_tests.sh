@@ -3,9 +3,9 @@
 #
 #   run_wasm_tests.sh SOURCE_DIR WORK_DIR MOTE_BIN
 #
-# Builds both modules, the kernel test and the npm package (wasm/build.sh WORK_DIR), checks the
-# package packs, converts models/digits.onnx and runs it with the host CLI for reference, then
-# runs `node --test tests/wasm/`: the SIMD128 kernels against the reference kernels, digits
+# Converts models/digits.onnx; builds both modules, one for the digits model alone, the kernel
+# test and the npm package (wasm/build.sh WORK_DIR ...); checks the package packs; runs digits
+# with the host CLI for reference; then runs `node --test tests/wasm/`: the SIMD128 kernels against the reference kernels, digits
 # through mote.js (both builds) against the host, bad blobs and inputs, the size budget, and
 # the demo page in headless Chromium (screenshot: WORK_DIR/demo.png). Ends with one line
 # "wasm: N passed, M failed". Exit 77 (skipped) when emscripten or Node is missing.
@@ -29,8 +29,13 @@ fail_early() {
   exit 1
 }
 
+# The digits model, and a header for the module built for it alone (MOTE_OP_CONFIG).
+"$mote" convert "$src/models/digits.onnx" -o "$work/digits.mote" --c-array "$work/digits.h" > "$work/convert.log" 2>&1 ||
+  { cat "$work/convert.log"; fail_early "mote convert failed"; }
+
 t0=$(date +%s)
-"$src/wasm/build.sh" "$work" > "$work.build.log" 2>&1 || { tail -40 "$work.build.log"; fail_early "wasm/build.sh failed (log: $work.build.log)"; }
+"$src/wasm/build.sh" "$work" simd scalar kernels-test package "model=$work/digits.h" > "$work.build.log" 2>&1 ||
+  { tail -40 "$work.build.log"; fail_early "wasm/build.sh failed (log: $work.build.log)"; }
 sed -n '/bytes raw/p' "$work.build.log"
 echo "built in $(($(date +%s) - t0)) s"
 
@@ -39,8 +44,6 @@ if command -v npm > /dev/null; then
     fail_early "npm pack failed in $work/package (log: $work/pack.log)"
 fi
 
-"$mote" convert "$src/models/digits.onnx" -o "$work/digits.mote" > "$work/convert.log" 2>&1 ||
-  { cat "$work/convert.log"; fail_early "mote convert failed"; }
 "$mote" run "$work/digits.mote" --input "input=$src/models/digits_sample.npy" --output-dir "$work/host" > "$work/run.log" 2>&1 ||
   { cat "$work/run.log"; fail_early "mote run failed"; }
 

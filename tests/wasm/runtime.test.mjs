@@ -41,6 +41,7 @@ for (const simd of [true, false]) {
   test(`digits through mote.js (${build}) matches the host CLI`, { skip: missing }, async () => {
     const rt = await Mote.load(join(wasmDir, build));
     assert.equal(rt.simd, simd);
+    assert.equal(rt.kernelSet, simd ? 'wasm_simd128' : 'reference');
     const model = rt.loadModel(readFileSync(blobPath));
     assert.deepEqual(model.inputs, [{ name: 'input', shape: [1, 1, 8, 8], dtype: 'float32' }]);
     assert.deepEqual(model.outputs, [{ name: 'probabilities', shape: [1, 10], dtype: 'float32' }]);
@@ -174,4 +175,26 @@ test(`size budget: mote.wasm <= ${SIZE_BUDGET} bytes`, { skip: missing }, () => 
     console.log(`${file}: ${bytes.length} bytes raw, ${gzipSync(bytes, { level: 9 }).length} bytes gzip -9`);
   }
   assert.ok(sizes['mote.wasm'] <= SIZE_BUDGET, `mote.wasm is ${sizes['mote.wasm']} bytes; the budget is ${SIZE_BUDGET}`);
+});
+
+// A module for one model (wasm/build.sh model=digits.h: the runtime built with MOTE_OP_CONFIG):
+// it runs that model as the full module does, refuses a blob with an op family it left out,
+// naming the op, and is a fraction of the full module's size.
+test('a module built for the digits model alone (mote-simd-digits.wasm)', { skip: missing }, async () => {
+  const full = await Mote.load(join(wasmDir, 'mote-simd.wasm'));
+  const rt = await Mote.load(join(wasmDir, 'mote-simd-digits.wasm'));
+  const blob = readFileSync(blobPath);
+  const want = full.loadModel(blob).run({ input: sample() }).probabilities;
+  assert.deepEqual(rt.loadModel(blob).run({ input: sample() }).probabilities, want);
+  if (stateBlob) {  // Add: the binary family, which the digits model does not use
+    assert.throws(() => rt.loadModel(readFileSync(stateBlob)), (err) => {
+      assert.ok(err instanceof MoteError);
+      assert.match(err.detail, /Add: op left out of this runtime build/);
+      return true;
+    });
+  }
+  const one = readFileSync(join(wasmDir, 'mote-simd-digits.wasm')).length;
+  const all = readFileSync(join(wasmDir, 'mote-simd.wasm')).length;
+  console.log(`mote-simd-digits.wasm: ${one} bytes raw, ${gzipSync(readFileSync(join(wasmDir, 'mote-simd-digits.wasm')), { level: 9 }).length} gzip -9 (mote-simd.wasm ${all})`);
+  assert.ok(one < all / 2, `mote-simd-digits.wasm is ${one} bytes, mote-simd.wasm ${all}: the op families were not left out`);
 });

@@ -72,6 +72,10 @@ struct Arena {
 std::vector<int64_t> parse_dims(const std::string& text);  // "1x3x224x224"
 // A whole decimal number; anything else is a usage error naming `what`.
 int64_t parse_int(const std::string& text, const std::string& what);
+// The same, refused (a usage error naming `what` and the text) outside [lo, hi].
+int64_t parse_int_in(const std::string& text, const std::string& what, int64_t lo, int64_t hi);
+// A decimal number in [lo, hi], else a usage error naming `what` and the text.
+double parse_number(const std::string& text, const std::string& what, double lo, double hi);
 std::string dims_text(const int32_t* dims, int32_t rank);
 // Reads a .npy or ONNX TensorProto .pb file.
 mote::HostTensor read_tensor_file(const std::string& path);

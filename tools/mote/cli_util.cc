@@ -90,8 +90,15 @@ void LoadedBlob::load_bytes(const std::vector<uint8_t>& bytes, const std::string
   data = base;
   size = bytes.size();
   mote::Status st = model.load(data, size);
+  if (st == mote::Status::kBadMagic) {
+    // Not a blob at all: say what it looks like instead of the status twice.
+    const bool onnx = what.size() > 5 && what.compare(what.size() - 5, 5, ".onnx") == 0;
+    fail(what + ": not a Mote blob" + (onnx ? " (an ONNX model? convert it first: mote convert " + what + " -o OUT.mote)" : ""));
+  }
   if (st != mote::Status::kOk) {
-    fail(what + ": " + mote_status_str(static_cast<mote_status>(st)) + ": " + model.error());
+    const std::string status = mote_status_str(static_cast<mote_status>(st));
+    const std::string detail = model.error();
+    fail(what + ": " + status + (detail.empty() || detail == status ? "" : ": " + detail));
   }
 }
 
@@ -126,6 +133,30 @@ int64_t parse_int(const std::string& text, const std::string& what) {
     used = 0;
   }
   if (text.empty() || used != text.size()) usage(what + " takes a whole number, not '" + text + "'");
+  return v;
+}
+
+int64_t parse_int_in(const std::string& text, const std::string& what, int64_t lo, int64_t hi) {
+  const int64_t v = parse_int(text, what);
+  if (v < lo || v > hi) {
+    usage(what + " takes a whole number from " + std::to_string(lo) + " to " + std::to_string(hi) + ", not '" + text + "'");
+  }
+  return v;
+}
+
+double parse_number(const std::string& text, const std::string& what, double lo, double hi) {
+  size_t used = 0;
+  double v = 0;
+  try {
+    v = std::stod(text, &used);
+  } catch (const std::exception&) {
+    used = 0;
+  }
+  if (text.empty() || used != text.size() || !(v >= lo && v <= hi)) {
+    std::ostringstream range;
+    range << lo << " to " << hi;
+    usage(what + " takes a number from " + range.str() + ", not '" + text + "'");
+  }
   return v;
 }
 

@@ -35,9 +35,9 @@ int cmd_bench(const std::vector<std::string>& raw) {
   }
   Args a(raw, {"--iters", "--warmup", "--input", "--top"}, {"--profile", "--json"});
   if (a.positional.size() != 1) usage("expects exactly one blob");
-  const int iters = std::max(1, std::atoi(a.get("--iters", "20").c_str()));
-  const int warmup = std::max(0, std::atoi(a.get("--warmup", "2").c_str()));
-  const int top = std::max(0, std::atoi(a.get("--top", "15").c_str()));
+  const int iters = int(parse_int_in(a.get("--iters", "20"), "--iters", 1, 1000000));
+  const int warmup = int(parse_int_in(a.get("--warmup", "2"), "--warmup", 0, 1000000));
+  const int top = int(parse_int_in(a.get("--top", "15"), "--top", 0, 100000));
   LoadedBlob b;
   b.load_file(a.positional[0]);
   const mote::Model& m = b.model;

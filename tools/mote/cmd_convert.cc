@@ -3,6 +3,8 @@
 #include <cctype>
 #include <cstdio>
 
+#include <unistd.h>
+
 #include "cli.h"
 
 namespace mote_cli {
@@ -85,21 +87,25 @@ int cmd_convert(const std::vector<std::string>& raw) {
   opt.quantize_int8 = quantize == "int8";
   opt.calib = a.get("--calib");
   opt.calib_method = a.get("--calib-method", "minmax");
-  try {
-    opt.percentile = std::stod(a.get("--percentile", "99.99"));
-  } catch (const std::exception&) {
-    usage("--percentile takes a number");
+  if (opt.calib_method != "minmax" && opt.calib_method != "percentile") {
+    usage("--calib-method takes minmax or percentile, not '" + opt.calib_method + "'");
   }
+  opt.percentile = parse_number(a.get("--percentile", "99.99"), "--percentile", 50.0, 100.0);
   opt.strict = a.flag("--strict");
   opt.int8_io = a.flag("--int8-io");
   if (!opt.quantize_int8 && (!opt.calib.empty() || opt.strict || opt.int8_io)) {
     usage("--calib, --strict and --int8-io go with --quantize int8");
   }
   if (opt.quantize_int8 && opt.calib.empty()) usage("--quantize int8 needs --calib SAMPLES");
-  opt.progress = [](int done, int total) {
-    if (total >= 20 && (done == total || done % std::max(1, total / 20) == 0)) {
+  // Progress over one line on a terminal; in a log, a line at each quarter.
+  const bool tty = isatty(fileno(stderr));
+  opt.progress = [tty](int done, int total) {
+    if (total < 20) return;
+    if (tty && (done == total || done % std::max(1, total / 20) == 0)) {
       std::fprintf(stderr, "\rcalibrating: %d/%d", done, total);
       if (done == total) std::fprintf(stderr, "\n");
+    } else if (!tty && (done == total || done % std::max(1, total / 4) == 0)) {
+      std::fprintf(stderr, "calibrating: %d/%d\n", done, total);
     }
   };
   for (const auto& s : a.all("--shape")) {

@@ -5,6 +5,7 @@
 
 #include "cli.h"
 #include "mote/op_traits.h"
+#include "mote/stack_budget.h"
 
 namespace mote_cli {
 
@@ -94,7 +95,7 @@ int cmd_info(const std::vector<std::string>& raw) {
   if (a.flag("--json")) {
     std::ostringstream o;
     o << "{\n  \"blob_bytes\": " << b.size << ",\n  \"blob_fnv1a64\": \"" << blob_hash << "\",\n  \"producer\": \"" << json_escape(m.string(meta.producer)) << "\",\n  \"source\": \""
-      << json_escape(m.string(meta.source_name)) << "\",\n  \"opset\": " << meta.opset << ",\n  \"kernel_sets\": \"" << mote::kernel_set_names(meta.kernel_sets) << "\"" << ",\n  \"arena_bytes\": " << m.arena_bytes()
+      << json_escape(m.string(meta.source_name)) << "\",\n  \"opset\": " << meta.opset << ",\n  \"kernel_sets\": \"" << mote::kernel_set_names(meta.kernel_sets) << "\"" << ",\n  \"stack_bytes_cortex_m4\": " << MOTE_CORTEX_M4_STACK_BYTES << ",\n  \"arena_bytes\": " << m.arena_bytes()
       << ",\n  \"narrowed_float64\": " << meta.narrowed << ",\n  \"lower_bound\": " << m.lower_bound() << ",\n  \"weight_bytes\": " << m.plan().weight_bytes << ",\n  \"macs\": " << total_macs;
     auto io = [&](const char* key, uint32_t count, bool inputs) {
       o << ",\n  \"" << key << "\": [";
@@ -131,6 +132,8 @@ int cmd_info(const std::vector<std::string>& raw) {
     for (uint32_t k = 0; k < m.num_ops(); ++k) scratch = std::max<uint64_t>(scratch, m.op(k).scratch_bytes);
     std::printf("planned for kernel sets: %s (largest op scratch %llu bytes, in the arena)\n",
                 mote::kernel_set_names(meta.kernel_sets).c_str(), static_cast<unsigned long long>(scratch));
+    std::printf("stack: Mote's calls need at most %d bytes on a Cortex-M4 beyond the caller's (kernel frames at most %d;"
+                " working memory is in the arena)\n", MOTE_CORTEX_M4_STACK_BYTES, MOTE_KERNEL_FRAME_LIMIT_BYTES);
     if (meta.narrowed) {
       std::printf("float64: %u tensor%s of the source model narrowed to float32 (mote convert --narrow-double)\n", meta.narrowed,
                   meta.narrowed == 1 ? "" : "s");

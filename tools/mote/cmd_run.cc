@@ -62,6 +62,18 @@ std::string shape_text(const std::vector<int64_t>& shape) {
   return text + "]";
 }
 
+// A file with the input's bytes but another shape (a flat [64] for [1,1,8,8]) is taken, with a
+// note, once per file.
+void note_reshaped(const InputFile& f) {
+  bool same = int64_t(f.t.shape.size()) == f.info.rank;
+  for (int32_t d = 0; same && d < f.info.rank; ++d) same = f.t.shape[size_t(d)] == f.info.dims[d];
+  if (!same) {
+    std::fprintf(stderr, "note: input '%s' %s taken from %s of shape %s (the same %lld elements)\n", f.info.name,
+                 dims_text(f.info.dims, f.info.rank).c_str(), f.file.c_str(), shape_text(f.t.shape).c_str(),
+                 static_cast<long long>(f.info.bytes / mote::dtype_size(f.info.dtype)));
+  }
+}
+
 // How many chunks of the model's input the file holds along `axis` (1 for an exact fit, 0 if it
 // is not a whole number of them).
 int64_t chunks_of(const InputFile& f, int32_t axis) {
@@ -100,6 +112,7 @@ void set_inputs(const mote::Model& m, mote::Session& s, const std::vector<std::s
       fail("input '" + std::string(f.info.name) + "' expects shape " + dims_text(f.info.dims, f.info.rank) + " but " + f.file +
            " has shape " + shape_text(f.t.shape));
     }
+    note_reshaped(f);
     set_chunk(s, f, 0, 0);
   }
 }
@@ -172,6 +185,7 @@ int cmd_run(const std::vector<std::string>& raw) {
                                                                          std::to_string(axis) + ")"));
     }
     if (n > 1 && chunks > 1 && n != chunks) fail("the chunked inputs hold different numbers of chunks");
+    if (n == 1) note_reshaped(f);
     chunks = std::max(chunks, n);
   }
   int64_t runs = chunks;

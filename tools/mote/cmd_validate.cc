@@ -7,6 +7,8 @@
 #include <cstdlib>
 #include <cstring>
 
+#include <sys/stat.h>
+
 #include "cli.h"
 
 namespace mote_cli {
@@ -101,15 +103,15 @@ int cmd_validate(const std::vector<std::string>& raw) {
   const bool narrow = a.flag("--narrow-double");
   if (a.positional.size() != 1) usage("expects exactly one TESTDIR");
   const std::string dir = a.positional[0];
-  const double rtol = std::stod(a.get("--rtol", "1e-3")), atol = std::stod(a.get("--atol", "1e-7"));
+  const double rtol = parse_number(a.get("--rtol", "1e-3"), "--rtol", 0.0, 1e30);
+  const double atol = parse_number(a.get("--atol", "1e-7"), "--atol", 0.0, 1e30);
   std::string name = dir;
   while (!name.empty() && name.back() == '/') name.pop_back();
   name = name.substr(name.find_last_of('/') == std::string::npos ? 0 : name.find_last_of('/') + 1);
+  struct stat st;
+  if (stat(dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) usage(dir + ": no such directory");
   const auto sets = list_dir(dir, "test_data_set_");
-  if (sets.empty()) {
-    std::printf("FAIL %s: no test_data_set_* directories\n", name.c_str());
-    return 1;
-  }
+  if (sets.empty()) usage(dir + ": not an ONNX backend-test directory (no test_data_set_* directories)");
   // Input names come from the .pb files, or else from the graph's inputs in order.
   std::vector<std::vector<mote::HostTensor>> inputs;
   mote::ConvertOptions opt;

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "cli.h"
+#include "mote/blob_format.h"
 
 namespace {
 
@@ -18,6 +19,7 @@ const char* kUsage =
     "  validate  TESTDIR                  convert and run an ONNX backend-test directory, compare outputs\n"
     "  bench     OUT.mote                 time inference (median and min latency)\n"
     "  compare   MODEL.onnx OUT.mote ...  per-tensor SQNR and max error of a blob against the float model\n"
+    "  --version                          the version and the blob format it writes\n"
     "\n"
     "Run 'mote <command> --help' for a command's options.\n";
 
@@ -29,7 +31,7 @@ int main(int argc, char** argv) {
     return argc < 2 ? 2 : 0;
   }
   if (!std::strcmp(argv[1], "--version")) {
-    std::puts("mote 0.1.0 (blob format 1.0)");
+    std::printf("mote %s (writes blob format %u.%u)\n", MOTE_CLI_VERSION, MOTE_BLOB_VERSION_MAJOR, MOTE_BLOB_VERSION_MINOR);
     return 0;
   }
   const std::string cmd = argv[1];

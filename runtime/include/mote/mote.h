@@ -53,11 +53,20 @@ typedef struct mote_tensor_info {
   int32_t state;      /* inputs: 1 when each run carries the state into it (mote convert --carry) */
 } mote_tensor_info;
 
+/* The optimised kernel set this runtime was built with: "arm_dsp" (Cortex-M4/M7), "mve"
+ * (Cortex-M55 Helium), "neon", "wasm_simd128", "x86 sse4.1|avx2|avx512" (the level this CPU runs),
+ * or "reference" (portable kernels only). */
+const char* mote_kernel_set(void);
+
 /* Verifies and loads a blob (16-byte aligned; it must outlive the model). */
 mote_status mote_model_load(mote_model* model, const void* blob, size_t size);
 /* One line saying what went wrong in the last failed call on this model ("" if none). */
 const char* mote_model_error(const mote_model* model);
 uint32_t mote_model_arena_bytes(const mote_model* model);
+/* 1 when sessions of this model run this runtime's optimised kernels (mote_kernel_set()): the
+ * blob was planned for them (mote convert --target names this board's set, or all). A blob
+ * planned for other boards runs on the reference kernels: 0. */
+int32_t mote_model_optimized(const mote_model* model);
 uint32_t mote_model_num_inputs(const mote_model* model);
 uint32_t mote_model_num_outputs(const mote_model* model);
 mote_status mote_model_input_info(const mote_model* model, uint32_t index, mote_tensor_info* info);

@@ -2,6 +2,7 @@
 // compiled into every build, whatever its kernel set, so the converter can plan for this set.
 // The route is simd_dispatch.h's (kernels/simd_route.h), the sizes tiles.h's, which the kernels
 // lay their buffers out with.
+#include "../drivers/s8_dwconv2d.h"
 #include "tiles.h"
 
 namespace mote {
@@ -11,7 +12,9 @@ uint32_t scratch_bytes(const OpArgs& a) {
   const simd::Route r = simd::route(a, simd::Features{false, true});  // int8 only
   uint64_t bytes = 0;
   switch (r.kernel) {
-    case simd::Kernel::kQConvDepthwise: bytes = dw_banded(r.g) ? kBandRows * band_row_bytes(r.g) : 0; break;
+    case simd::Kernel::kQConvDepthwise:  // the shared driver's layout around the 3x3 band
+      bytes = dw_banded(r.g) ? drivers::s8_dw_scratch_bytes(kBandRows * band_row_bytes(r.g)) : 0;
+      break;
     case simd::Kernel::kQConvPointwise: bytes = columns_bytes(r.g.c / r.g.group, int64_t(r.g.oh) * r.g.ow); break;
     case simd::Kernel::kQConv:
       bytes = columns_bytes(int64_t(r.g.c / r.g.group) * r.g.kh * r.g.kw, int64_t(r.g.oh) * r.g.ow);

@@ -1,4 +1,4 @@
-// The int8 depthwise QConv driver (group == C == M) of the NEON, Helium and SIMD128 sets. Per
+// The int8 depthwise QConv driver (group == C == M) of the Arm DSP, NEON, Helium and SIMD128 sets. Per
 // channel: the start (bias) and the start of an inside pixel (bias - zp * sum w: every tap of
 // its window is in the input, so the zero point leaves the sum); per output row, the pixels
 // whose window reaches into the padding take the reference's sum tap by tap

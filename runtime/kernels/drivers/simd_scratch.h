@@ -2,7 +2,8 @@
 // once: the route kernels/simd_dispatch.h takes (kernels/simd_route.h), then the layout of the
 // driver that runs it, from the set's tiles T (kernels/<isa>/tiles.h). Portable: compiled into
 // every build, so the converter plans for every set. 0 when the op goes to the reference or
-// its kernel needs no scratch; ops a set routes itself (MOTE_SIMD_EXTRA_ROUTES) are its own to add.
+// its kernel needs no scratch; the element-wise ops (kernels/simd_eltwise_dispatch.h) are a
+// set's own to add.
 #ifndef MOTE_KERNELS_DRIVERS_SIMD_SCRATCH_H
 #define MOTE_KERNELS_DRIVERS_SIMD_SCRATCH_H
 

@@ -269,9 +269,10 @@ void f32_gemm_nt(int32_t M, int32_t N, int32_t K, const float* A, int32_t lda, c
 // tap masks or, at SSE4.1, through bands of padded rows; few taps (a stem) directly; anything
 // else over im2col panels. kUnsupportedOp for the shapes the plan leaves to the reference.
 Status f32_conv(const OpArgs& a);
-// Element-wise and pooling ops (f32_eltwise.inc): unary activations, broadcast binary ops,
-// MaxPool (AVX2/AVX-512) and GlobalAveragePool. kUnsupportedOp for anything else.
-Status f32_extra_routes(const OpArgs& a);
+// Element-wise and pooling ops (f32_eltwise.inc, s8_eltwise.inc): declared and routed by
+// kernels/simd_eltwise_dispatch.h. The float ones: unary activations, broadcast binary ops,
+// MaxPool (AVX2/AVX-512) and GlobalAveragePool; the int8 ones: QuantizeLinear, QAdd/QMul of
+// equal shapes, MaxPool.
 
 // ---- int8 kernels (s8__<level>.cc) ----------------------------------------------------------
 // Every integer they write equals the reference's (kernels/reference/quant.cc).

@@ -11,7 +11,7 @@
 
 #include <stdint.h>
 
-#include "../conv_shape.h"
+#include "../simd_route.h"
 #include "mote/kernel.h"
 #include "tiles.h"
 
@@ -326,7 +326,7 @@ inline F32ConvPlan f32_conv_plan(const OpArgs& a) {
     return p;
   }
   const int32_t cg = g.c / g.group, K = cg * taps;
-  if (g.kh == 1 && g.kw == 1 && g.sh == 1 && g.sw == 1 && g.oh == g.ih && g.ow == g.iw && g.ph == 0 && g.pw == 0) {
+  if (is_pointwise(g)) {
     p.kind = F32Conv::kGemm;
     p.col = lay.add(gemm_dot_bytes<L>(plane, cg));
   } else if (L >= 2 && g.group == 1 && g.dh == 1 && g.dw == 1 && (g.sw == 1 || g.sw == 2) && g.kw <= kDirectMaxColumns &&
@@ -510,7 +510,7 @@ inline S8DwPlan s8_dw_plan(const ConvShape& g) {
 template <int L>
 inline uint64_t s8_qconv_bytes(const OpArgs& a) {
   const ConvShape g = conv_shape(a);
-  if (g.group == g.c && g.m == g.c && g.group > 1) return s8_dw_plan<L>(g).bytes;
+  if (qconv_kind(g) == QConvKind::kDepthwise) return s8_dw_plan<L>(g).bytes;
   return s8_conv_plan<L>(g).bytes;
 }
 
