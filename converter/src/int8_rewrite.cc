@@ -12,6 +12,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
+#include <cstdlib>
 #include <cstring>
 #include <map>
 #include <memory>
@@ -443,6 +445,10 @@ class Rewriter {
     const mote_act act = op.p<mote_matmul_params>().act;
     if (act.kind == MOTE_ACT_LEAKY_RELU && !(act.alpha >= 0.0f)) return *reason = "LeakyRelu with a negative slope", false;
     const QParams pa = params_.at(x), pb = params_.at(w), out = params_.at(y);
+    // The load-time accumulator proof (docs/quantization.md) counts each run-time weight as
+    // 128 + |zp_b|: K beyond about 16,000 products cannot be proven.
+    const int64_t K = t(w).shape[t(w).shape.size() - 2];
+    if (2 * 255 * K * (128 + std::abs(int64_t(pb.zp))) > int64_t(INT32_MAX)) return *reason = "too long a reduction for int8", false;
     const std::vector<double> real = {double(pa.scale) * pb.scale / out.scale};
     int mult, shift;
     requant(t(y).name, real, &mult, &shift);

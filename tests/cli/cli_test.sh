@@ -123,6 +123,18 @@ check "compare float digits is exact" 0 /usr/bin/python3 -c "
 import json, sys
 t = json.load(open('$work/compare_float.json'))['tensors']
 sys.exit(0 if t and all(x['compared'] and x['exact'] for x in t) else 1)"
+# A MatMul of two activations longer than the accumulator proof allows stays float, named.
+/usr/bin/python3 -c "
+import numpy as np, onnx
+from onnx import helper, TensorProto
+v = lambda n, s: helper.make_tensor_value_info(n, TensorProto.FLOAT, s)
+g = helper.make_graph([helper.make_node('MatMul', ['a', 'b'], ['y'])], 'g', [v('a', [1, 4, 20000]), v('b', [1, 20000, 4])], [v('y', [1, 4, 4])])
+onnx.save(helper.make_model(g, opset_imports=[helper.make_opsetid('', 13)]), '$work/longk.onnx')
+import os; os.makedirs('$work/longk_calib', exist_ok=True)
+np.save('$work/longk_calib/a.npy', np.random.RandomState(1).rand(2, 4, 20000).astype(np.float32))
+np.save('$work/longk_calib/b.npy', np.random.RandomState(2).rand(2, 20000, 4).astype(np.float32))"
+check "int8 MatMul of two long activations" 0 "$mote" convert "$work/longk.onnx" -o "$work/longk.mote" --quantize int8 --calib "$work/longk_calib"
+contains "a long MatMul of activations stays float, named" "MatMul: too long a reduction for int8"
 check "compare without --input" 2 "$mote" compare "$src/models/digits.onnx" "$work/d8.mote"
 /usr/bin/python3 -c "import numpy as np; np.save('$work/calib_shape.npy', np.zeros((4,3,8,8), np.float32))"
 check "calibration data of the wrong shape" 1 "$mote" convert "$src/models/digits.onnx" -o "$work/bad8.mote" --quantize int8 --calib "$work/calib_shape.npy"
