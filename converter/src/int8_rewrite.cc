@@ -296,6 +296,49 @@ class Rewriter {
     return false;
   }
 
+  // Conv then PRelu with constant non-negative slopes, one per output channel (or one for all):
+  // the QConv takes the PRelu's output parameters and a negative side of slope[c] times its
+  // multipliers, when nothing else reads the convolution.
+  bool fuse_prelu(const Op& prelu) {
+    const int x = prelu.inputs[0], z = prelu.inputs[1], y = prelu.outputs[0];
+    auto cv = convs_.find(x);
+    if (cv == convs_.end() || !t(z).is_const || t(z).dtype != MOTE_F32 || uses_[x] != 1 || t(x).graph_output) return false;
+    const size_t m = cv->second.scale.size();
+    const std::vector<int64_t>& zs = t(z).shape;
+    const size_t rank = t(x).shape.size();
+    if (t(z).numel() != 1) {
+      // One slope per channel: the slope shape broadcasts its channel axis onto axis 1.
+      if (size_t(t(z).numel()) != m || zs.size() > rank || zs.size() + 1 < rank) return false;
+      for (size_t d = 0; d < zs.size(); ++d) {
+        if (zs[d] != (d + rank - zs.size() == 1 ? int64_t(m) : 1)) return false;
+      }
+    }
+    const QParams out = params_.at(y);
+    std::vector<double> real(m), neg(m);
+    for (size_t c = 0; c < m; ++c) {
+      const float slope = t(z).as<float>()[t(z).numel() == 1 ? 0 : c];
+      if (!(slope >= 0.0f) || !std::isfinite(slope)) return false;
+      real[c] = cv->second.scale[c] / out.scale;
+      neg[c] = real[c] * slope;
+    }
+    Op& conv = g_.ops[cv->second.op];
+    mote_qconv_params p = conv.p<mote_qconv_params>();
+    p.out_zp = out.zp;
+    p.act_min = -128, p.act_max = 127;
+    conv.params = pack(p);
+    requant(t(y).name, real, &conv.inputs[3], &conv.inputs[4]);
+    conv.inputs.resize(6, -1);  // no weight zero points unless the QConv has them
+    int nm, ns;
+    requant(t(y).name + "_negative", neg, &nm, &ns);
+    conv.inputs.push_back(nm);
+    conv.inputs.push_back(ns);
+    conv.outputs[0] = new_int8(y, out);
+    conv.name = prelu.name;
+    int8_.erase(x);
+    convs_.erase(cv);
+    return true;
+  }
+
   // A constant int32 [256] table: entry k is f(k).
   template <typename F>
   int table_i32(const std::string& name, F f) {
@@ -577,6 +620,7 @@ class Rewriter {
         std::vector<int> ins = {xq, wq, bq, mult, shift};
         if (wzp >= 0) ins.push_back(wzp);
         if (!negative_side(c.act, t(y).name, real, &ins, reason)) return false;
+        if (c.act.kind == MOTE_ACT_NONE) convs_[y] = Biased{g_.ops.size(), {}, bias_scale};
         push(MOTE_OP_QCONV, pack(p), ins, {new_int8(y, out)}, op);
         return true;
       }
@@ -665,6 +709,7 @@ class Rewriter {
       case MOTE_OP_MIN:
       case MOTE_OP_PRELU:
       case MOTE_OP_DIV: {
+        if (op.code == MOTE_OP_PRELU && fuse_prelu(op)) return true;
         const int z = op.inputs[1];
         if (!float_input(z)) return *reason = "mixed dtypes", false;
         const QParams pa = params_.at(x), out = params_.at(y);
@@ -785,6 +830,7 @@ class Rewriter {
   Graph& g_;
   std::map<int, int> uses_;  // float graph: how many op inputs (and graph outputs) read each tensor
   std::map<int, Biased> biased_;
+  std::map<int, Biased> convs_;  // a QConv without activation a PRelu may join (bias unused)
   std::map<int, QParams> params_;
   std::map<int, int> int8_, float_;
 };

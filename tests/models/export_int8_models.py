@@ -8,7 +8,8 @@ badly, with seeded random weights, and calibration/test inputs.
     /usr/bin/python3 export_int8_models.py --list      prints the model names
 
   leaky_max      Conv + LeakyRelu blocks joined by element-wise Max (as in TensorFlow-exported
-                 speech embedding models), a PRelu block, Sub, a Gemm + LeakyRelu head
+                 speech embedding models), PRelu after a Conv and after a Max, Min, Sub, a Gemm +
+                 LeakyRelu head
   layernorm_head Gemm, Div by a constant and by a gate (Sigmoid + 0.5), the decomposed
                  LayerNormalization of an opset 13 export, an RMS normalisation (Pow, Sqrt, Div)
                  (ReduceMean, Sub, Pow, Sqrt, Div, Mul, Add), Gemm
@@ -35,13 +36,14 @@ class LeakyMax(nn.Module):
         self.b2 = nn.Conv2d(8, 12, 3, stride=2, padding=1)
         self.c3 = nn.Conv2d(12, 12, 1)
         self.prelu = nn.PReLU(12, init=0.2)
+        self.prelu2 = nn.PReLU(12, init=0.3)
         self.fc = nn.Linear(12, 10)
 
     def forward(self, x):
         y = torch.maximum(nn.functional.leaky_relu(self.a1(x), 0.2), nn.functional.leaky_relu(self.b1(x), 0.3))
         z = torch.maximum(nn.functional.leaky_relu(self.a2(y), 0.2), self.b2(y))
         w = self.prelu(self.c3(z))
-        w = torch.minimum(w, z) - 0.5 * z
+        w = torch.minimum(w, self.prelu2(z)) - 0.5 * z
         v = w.mean(dim=(2, 3))
         return nn.functional.leaky_relu(self.fc(v), 0.1)
 
