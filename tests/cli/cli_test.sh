@@ -56,6 +56,39 @@ contains "info lists MACs" "MACs"
 stack_bytes=$(sed -n 's/^#define MOTE_CORTEX_M4_STACK_BYTES \([0-9]*\)$/\1/p' "$src/runtime/internal/mote/stack_budget.h")
 contains "info gives the stack Mote needs (the figure the freestanding test checks)" "stack: Mote's calls need at most ${stack_bytes:-?} bytes on a Cortex-M4"
 check "svg is well-formed" 0 python3 -c "import sys, xml.dom.minidom; xml.dom.minidom.parse(sys.argv[1])" "$work/plan.svg"
+cat > "$work/check_plan.py" <<'PYEOF'
+# The plan mote info --json gives, checked against itself and the blob's figures: every buffer
+# inside the arena, the live bytes per op recomputed from the buffers (the union of their byte
+# ranges), the peak where the live bytes are largest, between the planner's lower bound and the
+# arena, and the buffers listed at the peak exactly those alive there.
+import json, sys
+d = json.load(open(sys.argv[1]))
+bufs, live, arena = d["buffers"], d["live_bytes"], d["arena_bytes"]
+assert bufs and len(live) == len(d["ops"]), "one live figure per op"
+for b in bufs:
+    assert 0 <= b["offset"] and b["offset"] + b["bytes"] <= arena, b
+    assert 0 <= b["first_op"] <= b["last_op"] < len(live), b
+for k, have in enumerate(live):
+    ranges = sorted((b["offset"], b["offset"] + b["bytes"]) for b in bufs if b["first_op"] <= k <= b["last_op"])
+    total, end = 0, 0
+    for lo, hi in ranges:
+        total += max(0, hi - max(lo, end)); end = max(end, hi)
+    assert total == have, (k, total, have)
+assert d["peak_bytes"] == max(live) == live[d["peak_op"]]
+assert d["lower_bound"] <= d["peak_bytes"] <= arena, (d["lower_bound"], d["peak_bytes"], arena)
+alive = sorted(i for i, b in enumerate(bufs) if b["first_op"] <= d["peak_op"] <= b["last_op"])
+assert sorted(d["at_peak"]) == alive
+assert any(b["kind"] == "scratch" for b in bufs) or all(o["scratch"] == 0 for o in d["ops"])
+print("plan ok: %d buffers, peak %d bytes at op %d" % (len(bufs), d["peak_bytes"], d["peak_op"]))
+PYEOF
+for blob in digits d8; do
+  [ -f "$work/$blob.mote" ] || "$mote" convert "$src/models/digits.onnx" -o "$work/d8.mote" --quantize int8 --calib "$src/models/digits_calib.npy" > /dev/null 2>&1
+  check "info --json plan of $blob" 0 sh -c "'$mote' info '$work/$blob.mote' --json > '$work/$blob.json' && /usr/bin/python3 '$work/check_plan.py' '$work/$blob.json'"
+  contains "info --json plan of $blob is consistent" "plan ok"
+done
+check "info lists the buffers at the peak" 0 "$mote" info "$work/digits.mote"
+contains "info lists the buffers at the peak" "peak: "
+grep -q "peak: op" "$work/plan.svg" && grep -q "<polyline" "$work/plan.svg" && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL the SVG lacks the peak marker or the live-bytes curve"; }
 check "info --json parses" 0 sh -c "'$mote' info '$work/digits.mote' --json | python3 -c 'import json,sys; d=json.load(sys.stdin); assert d[\"arena_bytes\"] >= d[\"lower_bound\"] > 0; assert d[\"inputs\"][0][\"shape\"] == [1,1,8,8]'"
 
 check "run" 0 "$mote" run "$work/digits.mote" --input "input=$src/models/digits_sample.npy" --output-dir "$work/out"

@@ -85,6 +85,23 @@ uint64_t op_macs(const mote::Model& m, uint32_t k);
 // also bench's --input).
 void set_inputs(const mote::Model& m, mote::Session& s, const std::vector<std::string>& specs);
 // Draws the arena plan as an SVG file: op step across, arena offset down (plan_svg.cc).
+// A blob's arena plan as boxes (a tensor, or aliases sharing its bytes, or an op's scratch: bytes
+// [offset, offset + bytes) from op first to op last), the bytes live at each op step (the union
+// of the boxes' ranges) and the peak.
+struct PlanBox {
+  std::string name;
+  uint32_t offset, bytes, first, last;
+  bool scratch;
+};
+struct PlanPicture {
+  std::vector<PlanBox> boxes;
+  std::vector<uint64_t> live;  // per op step
+  uint32_t peak_step = 0;
+  uint64_t peak_bytes = 0;
+  std::vector<size_t> at_peak;  // boxes alive at the peak step, largest first
+};
+PlanPicture plan_picture(const mote::Model& m);
+// The plan, the live-bytes curve and the peak as an SVG picture (mote info --svg).
 void write_svg(const mote::Model& m, const std::string& path);
 
 }  // namespace mote_cli

@@ -122,7 +122,22 @@ int cmd_info(const std::vector<std::string>& raw) {
         << "\", \"macs\": " << op_macs(m, k) << ", \"scratch\": " << op.scratch_bytes << ", \"note\": \""
         << json_escape(m.string(op.note)) << "\"}";
     }
-    o << "\n  ]\n}\n";
+    o << "\n  ]";
+    // The plan: every arena buffer (tensors, aliases sharing one, op scratch) with its bytes and
+    // the ops it lives across, the bytes live at each op and the peak.
+    const PlanPicture p = plan_picture(m);
+    o << ",\n  \"buffers\": [";
+    for (size_t i = 0; i < p.boxes.size(); ++i) {
+      const PlanBox& b = p.boxes[i];
+      o << (i ? "," : "") << "\n    {\"name\": \"" << json_escape(b.name) << "\", \"kind\": \"" << (b.scratch ? "scratch" : "tensor")
+        << "\", \"offset\": " << b.offset << ", \"bytes\": " << b.bytes << ", \"first_op\": " << b.first
+        << ", \"last_op\": " << b.last << "}";
+    }
+    o << "\n  ],\n  \"live_bytes\": [";
+    for (size_t k = 0; k < p.live.size(); ++k) o << (k ? ", " : "") << p.live[k];
+    o << "],\n  \"peak_op\": " << p.peak_step << ",\n  \"peak_bytes\": " << p.peak_bytes << ",\n  \"at_peak\": [";
+    for (size_t i = 0; i < p.at_peak.size(); ++i) o << (i ? ", " : "") << p.at_peak[i];
+    o << "]\n}\n";
     std::fputs(o.str().c_str(), stdout);
   } else {
     std::printf("%s: %zu bytes, produced by %s from %s (opset %u, source hash %016llx)\n", a.positional[0].c_str(), b.size,
@@ -169,6 +184,17 @@ int cmd_info(const std::vector<std::string>& raw) {
     std::printf("weights: %u bytes (%s)\n", m.plan().weight_bytes, human_bytes(m.plan().weight_bytes).c_str());
     std::printf("arena: %u bytes (%s), lower bound %u bytes, ratio %.3f\n", m.arena_bytes(), human_bytes(m.arena_bytes()).c_str(),
                 m.lower_bound(), m.lower_bound() ? double(m.arena_bytes()) / m.lower_bound() : 1.0);
+    const PlanPicture p = plan_picture(m);
+    if (m.num_ops()) {
+      const auto& op = m.op(p.peak_step);
+      std::printf("peak: %llu bytes live at op %u (%s '%s'), in %zu buffers:\n", static_cast<unsigned long long>(p.peak_bytes),
+                  p.peak_step, mote::op_name(op.code), m.string(op.name), p.at_peak.size());
+      for (size_t i = 0; i < p.at_peak.size() && i < 8; ++i) {
+        const PlanBox& b = p.boxes[p.at_peak[i]];
+        std::printf("  %10u bytes at %10u  ops %u..%u  %s\n", b.bytes, b.offset, b.first, b.last, b.name.c_str());
+      }
+      if (p.at_peak.size() > 8) std::printf("  ... and %zu smaller (mote info --json lists every buffer)\n", p.at_peak.size() - 8);
+    }
   }
   const std::string svg = a.get("--svg");
   if (!svg.empty()) {
