@@ -30,6 +30,11 @@ QParams choose(float lo, float hi);
 void rewrite(Graph& g, std::map<int, QParams> params, bool strict, bool int8_io, std::vector<std::string>* notes,
              const std::vector<std::string>& keep_float = {});
 
+// A DequantizeLinear whose float output a QuantizeLinear takes back to int8 (per tensor): the
+// QuantizeLinear becomes a Requantize of the int8 input, or goes when the parameters agree.
+// Returns how many pairs were merged (the DequantizeLinear stays while others read it).
+int merge_requantize_pairs(Graph& g);
+
 }  // namespace int8
 }  // namespace mote
 

@@ -13,6 +13,11 @@ namespace mote {
 // A QConv record starts with the Conv record, so either op's geometry reads the same way.
 static_assert(offsetof(mote_qconv_params, conv) == 0, "mote_qconv_params must start with its mote_conv_params");
 
+// A QConv/QMatMul with a fused LeakyRelu/PRelu (NEG_MULT/NEG_SHIFT, inputs 6 and 7): the
+// optimised int8 kernels' epilogues take one multiplier per channel, so these run on the
+// reference kernels.
+inline bool has_negative_side(const OpArgs& a) { return a.num_in > 6 && a.in[6].present(); }
+
 // Whether a Conv, QConv or pooling op has the 1-D or 2-D shape the optimised kernels take (its
 // params start with spatial_rank); 3-D ones run on the reference kernels.
 inline bool planar(const OpArgs& a) {

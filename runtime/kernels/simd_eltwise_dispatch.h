@@ -26,7 +26,7 @@ Status f32_maxpool2d(const OpArgs& a);
 Status f32_global_pool(const OpArgs& a);
 #ifdef MOTE_SIMD_S8_ELTWISE
 Status s8_quantize(const OpArgs& a);  // QuantizeLinear float32 -> int8, per tensor
-Status s8_qbinary(const OpArgs& a);   // QAdd, QMul
+Status s8_qbinary(const OpArgs& a);   // QAdd, QSub, QMul, QMax, QMin
 Status s8_maxpool2d(const OpArgs& a);
 #endif
 
@@ -62,7 +62,10 @@ inline Status eltwise_routes(const OpArgs& a) {
 #ifdef MOTE_SIMD_S8_ELTWISE
     case MOTE_OP_QUANTIZE: return MOTE_FAMILY_ON(quantize) ? s8_quantize(a) : Status::kUnsupportedOp;
     case MOTE_OP_QADD:
-    case MOTE_OP_QMUL: return MOTE_FAMILY_ON(qbinary) ? s8_qbinary(a) : Status::kUnsupportedOp;
+    case MOTE_OP_QSUB:
+    case MOTE_OP_QMUL:
+    case MOTE_OP_QMAX:
+    case MOTE_OP_QMIN: return MOTE_FAMILY_ON(qbinary) ? s8_qbinary(a) : Status::kUnsupportedOp;
 #endif
     default: return Status::kUnsupportedOp;
   }

@@ -154,7 +154,7 @@ inline Route route(const OpArgs& a, const Features& f) {
       if (MOTE_FAMILY_ON(matmul) && f.f32 && product_shape(a, false, &r)) r.kernel = Kernel::kMatMul;
       break;
     case MOTE_OP_QCONV: {
-      if (!MOTE_FAMILY_ON(qconv) || !f.s8 || !zero_points_zero(a, 5) || !planar(a)) break;
+      if (!MOTE_FAMILY_ON(qconv) || !f.s8 || !zero_points_zero(a, 5) || !planar(a) || has_negative_side(a)) break;
       r.g = conv_shape(a);
       const QConvKind kind = qconv_kind(r.g);
       r.kernel = kind == QConvKind::kDepthwise   ? Kernel::kQConvDepthwise
@@ -163,7 +163,7 @@ inline Route route(const OpArgs& a, const Features& f) {
       break;
     }
     case MOTE_OP_QMATMUL: {
-      if (!MOTE_FAMILY_ON(qmatmul) || !f.s8 || !zero_points_zero(a, 5)) break;
+      if (!MOTE_FAMILY_ON(qmatmul) || !f.s8 || !zero_points_zero(a, 5) || has_negative_side(a)) break;
       if (qmatmul_kind(a) == QMatMulKind::kReference) break;
       product_shape(a, true, &r);
       r.kernel = Kernel::kQMatMul;

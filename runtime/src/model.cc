@@ -14,9 +14,11 @@ bool in_bounds(uint64_t offset, uint64_t size, uint64_t limit) { return offset <
 
 // Inputs that parameterise int8 arithmetic must be constants: their values are checked once,
 // here (docs/quantization.md, "Defined arithmetic"), and nothing checks what an op writes at
-// run time. QConv/QMatMul: bias, multiplier, shift, weight zero points.
+// run time. QConv/QMatMul: bias, multiplier, shift, weight zero points (and the negative side);
+// QLayerNorm: G and B; QDiv: the reciprocal table.
 bool must_be_constant(int32_t code, uint32_t input) {
-  return (code == MOTE_OP_QCONV || code == MOTE_OP_QMATMUL) && input >= 2;
+  return ((code == MOTE_OP_QCONV || code == MOTE_OP_QMATMUL || code == MOTE_OP_QDIV) && input >= 2) ||
+         (code == MOTE_OP_QLAYER_NORM && input >= 1);
 }
 
 }  // namespace

@@ -33,7 +33,7 @@ contains() {  # contains NAME TEXT: the last output holds TEXT
 }
 
 check "mote --help" 0 "$mote" --help
-for c in convert info run validate bench; do
+for c in convert info run validate bench compare; do
   check "mote $c --help" 0 "$mote" "$c" --help
   contains "mote $c --help" "usage: mote $c"
 done
@@ -138,6 +138,37 @@ check "int8 convert" 0 "$mote" convert "$src/models/digits.onnx" -o "$work/d8.mo
 contains "int8 convert reports precision" "quantized"
 check "int8 info shows int8 ops" 0 "$mote" info "$work/d8.mote"
 contains "int8 info lists QConv" "QConv"
+# compare: the int8 blob tensor by tensor against the float model (every op's output has a
+# float counterpart and stays within 25 dB); the float blob against its own model is exact.
+check "compare int8 digits" 0 "$mote" compare "$src/models/digits.onnx" "$work/d8.mote" --input "input=$src/models/digits_sample.npy"
+contains "compare lists QConv" "QConv"
+contains "compare prints SQNR" "SQNR(dB)"
+check "compare --json" 0 "$mote" compare "$src/models/digits.onnx" "$work/d8.mote" --input "input=$src/models/digits_sample.npy" --json
+cp "$work/last.txt" "$work/compare8.json"
+check "compare --json: every tensor compared, SQNR >= 25 dB" 0 /usr/bin/python3 -c "
+import json, sys
+t = json.load(open('$work/compare8.json'))['tensors']
+bad = [x for x in t if not x['compared'] or x['exact'] or x['sqnr_db'] < 25]
+sys.exit(1 if len(t) < 8 or bad else 0)"
+check "compare float digits" 0 "$mote" compare "$src/models/digits.onnx" "$work/digits.mote" --input "$src/models/digits_sample.npy" --json
+cp "$work/last.txt" "$work/compare_float.json"
+check "compare float digits is exact" 0 /usr/bin/python3 -c "
+import json, sys
+t = json.load(open('$work/compare_float.json'))['tensors']
+sys.exit(0 if t and all(x['compared'] and x['exact'] for x in t) else 1)"
+# A MatMul of two activations longer than the accumulator proof allows stays float, named.
+/usr/bin/python3 -c "
+import numpy as np, onnx
+from onnx import helper, TensorProto
+v = lambda n, s: helper.make_tensor_value_info(n, TensorProto.FLOAT, s)
+g = helper.make_graph([helper.make_node('MatMul', ['a', 'b'], ['y'])], 'g', [v('a', [1, 4, 20000]), v('b', [1, 20000, 4])], [v('y', [1, 4, 4])])
+onnx.save(helper.make_model(g, opset_imports=[helper.make_opsetid('', 13)]), '$work/longk.onnx')
+import os; os.makedirs('$work/longk_calib', exist_ok=True)
+np.save('$work/longk_calib/a.npy', np.random.RandomState(1).rand(2, 4, 20000).astype(np.float32))
+np.save('$work/longk_calib/b.npy', np.random.RandomState(2).rand(2, 20000, 4).astype(np.float32))"
+check "int8 MatMul of two long activations" 0 "$mote" convert "$work/longk.onnx" -o "$work/longk.mote" --quantize int8 --calib "$work/longk_calib"
+contains "a long MatMul of activations stays float, named" "MatMul: too long a reduction for int8"
+check "compare without --input" 2 "$mote" compare "$src/models/digits.onnx" "$work/d8.mote"
 /usr/bin/python3 -c "import numpy as np; np.save('$work/calib_shape.npy', np.zeros((4,3,8,8), np.float32))"
 check "calibration data of the wrong shape" 1 "$mote" convert "$src/models/digits.onnx" -o "$work/bad8.mote" --quantize int8 --calib "$work/calib_shape.npy"
 contains "wrong calibration shape is named" "expected [N,1,8,8]"

@@ -45,3 +45,14 @@ json_num() {
 last_line() {
   grep -v '^[[:space:]]*$' "$1" | tail -n 1
 }
+
+# Sets verdict to PASS when $reason is empty, else FAIL, and counts it in passed/failed.
+tally() {
+  if [ -z "$reason" ]; then
+    verdict=PASS
+    passed=$((passed + 1))
+  else
+    verdict=FAIL
+    failed=$((failed + 1))
+  fi
+}

@@ -56,13 +56,7 @@ for model in $models; do
       fi
     fi
   fi
-  if [ -z "$reason" ]; then
-    verdict=PASS
-    passed=$((passed + 1))
-  else
-    verdict=FAIL
-    failed=$((failed + 1))
-  fi
+  tally
   printf '%-20s %-6s %11s %9s %12s %12s %8s\n' "$model" "$verdict" "$diff" "$ratio" "$arena" "$lower" "$arena_ratio"
   [ -z "$reason" ] || echo "  $model: $reason"
 done

@@ -3,6 +3,8 @@
 // at both ends, zero points at -128 and 127. Results must be exact.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cmath>
 #include <random>
 
 #include "kernel_test_util.h"
@@ -76,6 +78,27 @@ Buf random_i8(Rng& r, std::initializer_list<int32_t> dims) {
 Buf vec_i32(const std::vector<int32_t>& v) { return mote_test::make_t<int32_t>(MOTE_I32, {int32_t(v.size())}, v); }
 
 int8_t i8(const Buf& b, int64_t i) { return int8_t(b.bytes[size_t(i)]); }
+
+// QLayerNorm's roundings, independently: round(x / 2^e) with ties away from zero, and
+// floor(sqrt(v)) by bisection.
+__int128 round_pot(__int128 x, int e) {
+  if (e == 0) return x;
+  const __int128 d = __int128(1) << e;
+  const __int128 mag = x < 0 ? -x : x;
+  const __int128 q = (mag + d / 2) / d;
+  return x < 0 ? -q : q;
+}
+
+uint64_t bisect_sqrt(unsigned __int128 v) {
+  uint64_t lo = 0, hi = uint64_t(1) << 32;
+  while (hi - lo > 1) {
+    const uint64_t mid = lo + (hi - lo) / 2;
+    (unsigned __int128)mid * mid <= v ? lo = mid : hi = mid;
+  }
+  return lo;
+}
+
+Buf vec_i64(const std::vector<int64_t>& v) { return mote_test::make_t<int64_t>(MOTE_I64, {int32_t(v.size())}, v); }
 
 }  // namespace
 
@@ -256,4 +279,227 @@ TEST(Int8Resize, NearestCopiesTheSameElementsAsTheFloatKernel) {
   for (int64_t i = 0; i < oF[0].view.numel(); ++i) ASSERT_EQ(float(i8(o8[0], i)), values<float>(oF[0])[size_t(i)]);
   p.mode = MOTE_RESIZE_LINEAR;
   EXPECT_EQ(run_op(MOTE_OP_RESIZE, p, {&x8}, &o8), mote::Status::kBadParams);  // int8 is nearest only
+}
+
+// The kernels that cover real models' remaining float ops: QConv/QMatMul with a fused
+// LeakyRelu/PRelu (a second multiplier for negative accumulators), QMatMul of two activations,
+// QSub, QMax, QMin, QPRelu, QDiv and QLayerNorm.
+TEST(Int8Coverage, QConvNegativeAccumulatorsTakeTheSecondMultiplier) {
+  Rng r(11);
+  int negatives = 0;
+  for (int trial = 0; trial < 40; ++trial) {
+    const int c = r.range(1, 4), m = r.range(1, 5), kh = r.range(1, 3), kw = r.range(1, 3);
+    const int ih = kh + r.range(0, 4), iw = kw + r.range(0, 4);
+    Buf x = random_i8(r, {1, c, ih, iw});
+    Buf w = random_i8(r, {m, c, kh, kw});
+    const size_t ms = size_t(m);
+    std::vector<int32_t> bias(ms), mult(ms), shift(ms), nmult(ms), nshift(ms);
+    for (int k = 0; k < m; ++k) {
+      bias[size_t(k)] = r.range(-20000, 20000);
+      mult[size_t(k)] = r.multiplier(), shift[size_t(k)] = r.range(-14, 0);
+      nmult[size_t(k)] = r.multiplier(), nshift[size_t(k)] = r.range(-18, 0);
+    }
+    Buf B = vec_i32(bias), M = vec_i32(mult), S = vec_i32(shift), NM = vec_i32(nmult), NS = vec_i32(nshift);
+    mote_qconv_params p{};
+    p.conv.spatial_rank = 2;
+    p.conv.group = 1;
+    p.conv.kernel[0] = kh, p.conv.kernel[1] = kw;
+    for (int d = 0; d < 2; ++d) p.conv.stride[d] = 1, p.conv.dilation[d] = 1, p.conv.pad_begin[d] = 0, p.conv.pad_end[d] = 0;
+    p.in_zp = r.zp(), p.out_zp = r.zp(), p.act_min = -128, p.act_max = 127;
+    std::vector<Buf> out;
+    // No weight zero points (input 5 absent), then the negative side.
+    ASSERT_EQ(run_op(MOTE_OP_QCONV, p, {&x, &w, &B, &M, &S, nullptr, &NM, &NS}, &out), mote::Status::kOk);
+    const int oh = ih - kh + 1, ow = iw - kw + 1;
+    for (int om = 0; om < m; ++om)
+      for (int y = 0; y < oh; ++y)
+        for (int xx = 0; xx < ow; ++xx) {
+          int64_t acc = bias[size_t(om)];
+          for (int ci = 0; ci < c; ++ci)
+            for (int u = 0; u < kh; ++u)
+              for (int v = 0; v < kw; ++v) acc += int64_t(i8(x, (ci * ih + y + u) * iw + xx + v) - p.in_zp) * i8(w, ((om * c + ci) * kh + u) * kw + v);
+          negatives += acc < 0;
+          const int32_t q = acc < 0 ? reference_requantize(int32_t(acc), nmult[size_t(om)], nshift[size_t(om)])
+                                    : reference_requantize(int32_t(acc), mult[size_t(om)], shift[size_t(om)]);
+          ASSERT_EQ(i8(out[0], (om * oh + y) * ow + xx), clamp8(int64_t(q) + p.out_zp)) << "trial " << trial;
+        }
+  }
+  EXPECT_GT(negatives, 100);
+  // The negative side needs its shift, and the multiplier it replaces.
+  Buf x = random_i8(r, {1, 1, 2, 2}), w = random_i8(r, {1, 1, 1, 1}), M = vec_i32({1 << 30}), S = vec_i32({0});
+  mote_qconv_params p{};
+  p.conv.spatial_rank = 2, p.conv.group = 1, p.conv.kernel[0] = p.conv.kernel[1] = 1;
+  for (int d = 0; d < 2; ++d) p.conv.stride[d] = p.conv.dilation[d] = 1;
+  p.act_min = -128, p.act_max = 127;
+  std::vector<Buf> out;
+  EXPECT_EQ(run_op(MOTE_OP_QCONV, p, {&x, &w, nullptr, &M, &S, nullptr, &M}, &out), mote::Status::kBadParams);
+  EXPECT_EQ(run_op(MOTE_OP_QCONV, p, {&x, &w, nullptr, nullptr, nullptr, nullptr, &M, &S}, &out), mote::Status::kBadParams);
+  Buf bad = vec_i32({-5});
+  EXPECT_EQ(run_op(MOTE_OP_QCONV, p, {&x, &w, nullptr, &M, &S, nullptr, &bad, &S}, &out), mote::Status::kBadParams);
+}
+
+TEST(Int8Coverage, QMatMulOfTwoActivationsWithALeakyEpilogue) {
+  Rng r(12);
+  for (int trial = 0; trial < 40; ++trial) {
+    const int heads = r.range(1, 3), M = r.range(1, 6), K = r.range(1, 40), N = r.range(1, 7);
+    Buf a = random_i8(r, {heads, M, K});
+    Buf b = random_i8(r, {heads, K, N});
+    const int32_t bzp = r.zp(), mult = r.multiplier(), shift = r.range(-20, -4), nmult = r.multiplier(), nshift = r.range(-24, -4);
+    Buf Mu = vec_i32({mult}), S = vec_i32({shift}), Z = vec_i32({bzp}), NM = vec_i32({nmult}), NS = vec_i32({nshift});
+    mote_qmatmul_params p{r.zp(), r.zp(), -128, 127};
+    std::vector<Buf> out;
+    ASSERT_EQ(run_op(MOTE_OP_QMATMUL, p, {&a, &b, nullptr, &Mu, &S, &Z, &NM, &NS}, &out), mote::Status::kOk);
+    for (int h = 0; h < heads; ++h)
+      for (int i = 0; i < M; ++i)
+        for (int j = 0; j < N; ++j) {
+          int64_t acc = 0;
+          for (int k = 0; k < K; ++k) acc += int64_t(i8(a, (h * M + i) * K + k) - p.a_zp) * (i8(b, (h * K + k) * N + j) - bzp);
+          const int32_t q = acc < 0 ? reference_requantize(int32_t(acc), nmult, nshift) : reference_requantize(int32_t(acc), mult, shift);
+          ASSERT_EQ(i8(out[0], (h * M + i) * N + j), clamp8(int64_t(q) + p.out_zp));
+        }
+  }
+}
+
+TEST(Int8Coverage, QSubQMaxQMinQPReluWithBroadcasting) {
+  Rng r(13);
+  for (int trial = 0; trial < 60; ++trial) {
+    const int rows = r.range(1, 5), cols = r.range(1, 7);
+    const bool bcast = trial % 2;
+    Buf a = random_i8(r, {rows, cols});
+    Buf b = bcast ? random_i8(r, {cols}) : random_i8(r, {rows, cols});
+    mote_qbinary_params p{};
+    p.a_zp = r.zp(), p.b_zp = r.zp(), p.out_zp = r.zp();
+    p.a_mult = r.multiplier(), p.b_mult = r.multiplier(), p.out_mult = r.multiplier();
+    p.a_shift = r.range(-3, 0), p.b_shift = r.range(-3, 0), p.out_shift = r.range(-20, 0);
+    p.left_shift = 20;
+    p.act_min = trial % 3 ? -128 : p.out_zp, p.act_max = 127;
+    for (int32_t code : {int32_t(MOTE_OP_QSUB), int32_t(MOTE_OP_QMAX), int32_t(MOTE_OP_QMIN), int32_t(MOTE_OP_QPRELU)}) {
+      mote_qbinary_params q = p;
+      if (code != MOTE_OP_QSUB) q.a_shift = r.range(-8, 4), q.b_shift = r.range(-8, 4);  // Max/Min/PRelu: any scale ratio
+      std::vector<Buf> out;
+      ASSERT_EQ(run_op(code, q, {&a, &b}, &out), mote::Status::kOk);
+      for (int i = 0; i < rows; ++i)
+        for (int j = 0; j < cols; ++j) {
+          const int32_t va = i8(a, i * cols + j) - q.a_zp;
+          const int32_t vb = i8(b, bcast ? j : i * cols + j) - q.b_zp;
+          int64_t v;
+          if (code == MOTE_OP_QSUB) {
+            const int32_t sa = reference_requantize(va * (1 << 20), q.a_mult, q.a_shift);
+            const int32_t sb = reference_requantize(vb * (1 << 20), q.b_mult, q.b_shift);
+            v = reference_requantize(sa - sb, q.out_mult, q.out_shift);
+          } else if (code == MOTE_OP_QPRELU) {
+            v = va >= 0 ? reference_requantize(va, q.a_mult, q.a_shift) : reference_requantize(va * vb, q.out_mult, q.out_shift);
+          } else {
+            const int32_t ra = reference_requantize(va, q.a_mult, q.a_shift), rb = reference_requantize(vb, q.b_mult, q.b_shift);
+            v = code == MOTE_OP_QMAX ? std::max(ra, rb) : std::min(ra, rb);
+          }
+          ASSERT_EQ(i8(out[0], i * cols + j), clamp8(v + q.out_zp, q.act_min, q.act_max)) << "op " << code;
+        }
+    }
+  }
+}
+
+TEST(Int8Coverage, QDivThroughTheReciprocalTable) {
+  Rng r(15);
+  for (int trial = 0; trial < 40; ++trial) {
+    const int rows = r.range(1, 4), cols = r.range(1, 9);
+    Buf a = random_i8(r, {rows, cols});
+    Buf b = trial % 2 ? random_i8(r, {cols}) : random_i8(r, {rows, cols});
+    mote_qbinary_params p{};
+    p.a_zp = r.zp(), p.b_zp = r.zp(), p.out_zp = r.zp();
+    p.out_mult = r.multiplier(), p.out_shift = r.range(-24, -2);
+    p.act_min = -128, p.act_max = 127;
+    std::vector<int32_t> table(256);
+    for (int k = 0; k < 256; ++k) table[size_t(k)] = k - 128 == p.b_zp ? 0 : int32_t(std::lround(8388608.0 / (k - 128 - p.b_zp)));
+    Buf T = vec_i32(table);
+    std::vector<Buf> out;
+    ASSERT_EQ(run_op(MOTE_OP_QDIV, p, {&a, &b, &T}, &out), mote::Status::kOk);
+    for (int i = 0; i < rows; ++i)
+      for (int j = 0; j < cols; ++j) {
+        const int32_t bv = i8(b, trial % 2 ? j : i * cols + j);
+        const int32_t prod = (i8(a, i * cols + j) - p.a_zp) * table[size_t(bv + 128)];
+        ASSERT_EQ(i8(out[0], i * cols + j), clamp8(int64_t(reference_requantize(prod, p.out_mult, p.out_shift)) + p.out_zp));
+      }
+  }
+  // A table entry beyond 2^23 could overflow the product: refused.
+  Buf a = make(MOTE_I8, {2}), b = make(MOTE_I8, {2});
+  std::vector<int32_t> big(256, 1);
+  big[7] = (1 << 23) + 1;
+  Buf T = vec_i32(big);
+  mote_qbinary_params p{};
+  p.act_min = -128, p.act_max = 127;
+  std::vector<Buf> out;
+  EXPECT_EQ(run_op(MOTE_OP_QDIV, p, {&a, &b, &T}, &out), mote::Status::kBadParams);
+  EXPECT_EQ(run_op(MOTE_OP_QDIV, p, {&a, &b}, &out), mote::Status::kBadParams);
+}
+
+// QLayerNorm's integer formula, computed independently (128-bit, bisection square root), and
+// close to the float layer normalisation it stands for.
+TEST(Int8Coverage, QLayerNormMatchesItsIntegerFormulaAndTheFloatOne) {
+  Rng r(14);
+  double worst = 0;
+  for (int trial = 0; trial < 60; ++trial) {
+    const int rows = r.range(1, 4), n = trial == 0 ? 1 : (trial == 1 ? 4096 : r.range(2, 80));
+    Buf x = random_i8(r, {rows, n});
+    if (trial == 2) std::fill(x.bytes.begin(), x.bytes.end(), uint8_t(7));  // a constant row: V = eps
+    const float s_in = 0.05f * float(r.range(1, 40)), s_out = 0.01f * float(r.range(1, 10)), eps_real = trial % 5 ? 1e-5f : 0.0f;
+    const int32_t in_zp = r.zp(), out_zp = r.zp();
+    std::vector<float> gamma{std::vector<float>(size_t(n))}, beta{std::vector<float>(size_t(n))};
+    for (int i = 0; i < n; ++i) gamma[size_t(i)] = 0.02f * float(r.range(-100, 100)), beta[size_t(i)] = 0.01f * float(r.range(-100, 100));
+    // The converter's parameters (int8_rewrite.cc), in the same way.
+    double widest = 0;
+    for (float g : gamma) widest = std::max(widest, std::fabs(double(g)) / s_out);
+    const int frac = widest > 0 ? std::min(40, std::max(0, 16 + int(std::floor(std::log2(double(1 << 30) / widest))))) : 40;
+    const size_t ns = size_t(n);
+    std::vector<int32_t> G(ns);
+    std::vector<int64_t> Bv(ns);
+    for (int i = 0; i < n; ++i) {
+      G[size_t(i)] = int32_t(std::nearbyint(std::ldexp(double(gamma[size_t(i)]) / s_out, frac - 16)));
+      Bv[size_t(i)] = int64_t(std::nearbyint(std::ldexp(double(beta[size_t(i)]) / s_out, frac)));
+    }
+    const int64_t eps = int64_t(std::nearbyint(double(eps_real) * n * n / (double(s_in) * s_in)));
+    mote_qlayer_norm_params p{-1, in_zp, out_zp, frac, int32_t(uint32_t(eps & 0xFFFFFFFF)), int32_t(eps >> 32)};
+    Buf g = vec_i32(G), b = vec_i64(Bv);
+    std::vector<Buf> out;
+    ASSERT_EQ(run_op(MOTE_OP_QLAYER_NORM, p, {&x, &g, &b}, &out), mote::Status::kOk);
+    for (int row = 0; row < rows; ++row) {
+      __int128 s1 = 0, s2 = 0;
+      double mean = 0, var = 0;
+      for (int i = 0; i < n; ++i) {
+        const int d = i8(x, row * n + i) - in_zp;
+        s1 += d, s2 += d * d, mean += double(s_in) * d;
+      }
+      mean /= n;
+      for (int i = 0; i < n; ++i) var += std::pow(double(s_in) * (i8(x, row * n + i) - in_zp) - mean, 2) / n;
+      const __int128 V = __int128(n) * s2 - s1 * s1 + eps;
+      for (int i = 0; i < n; ++i) {
+        const __int128 t = __int128(n) * (i8(x, row * n + i) - in_zp) - s1;
+        __int128 u = 0;
+        if (V > 0) {
+          int bits = 0;
+          while ((V >> bits) != 0) ++bits;
+          const int j = (62 - bits) / 2;
+          const __int128 root = bisect_sqrt((unsigned __int128)V << (2 * j));
+          const __int128 inv = ((__int128(1) << 61) + root / 2) / root;
+          u = round_pot(t * inv, 45 - j);
+        }
+        __int128 v = round_pot(u * G[size_t(i)] + Bv[size_t(i)], frac);
+        v = std::max<__int128>(-(1 << 20), std::min<__int128>(1 << 20, v));
+        const int8_t want = clamp8(int64_t(v) + out_zp);
+        ASSERT_EQ(i8(out[0], row * n + i), want) << "trial " << trial << " row " << row << " i " << i;
+        const double xf = double(s_in) * (i8(x, row * n + i) - in_zp);
+        const double yf = (xf - mean) / std::sqrt(var + eps_real) * gamma[size_t(i)] + beta[size_t(i)];
+        const double qf = std::nearbyint(yf / s_out) + out_zp;
+        if (qf > -128 && qf < 127 && eps_real > 0) worst = std::max(worst, std::fabs(qf - want));
+      }
+    }
+  }
+  EXPECT_LE(worst, 1.0);  // within one step of the float result (rounding only)
+  // Rows longer than 32768, G out of range, frac_bits out of range: refused.
+  Buf x = make(MOTE_I8, {1, 40000}), g = vec_i32(std::vector<int32_t>(40000, 1)), b = vec_i64(std::vector<int64_t>(40000, 0));
+  std::vector<Buf> out;
+  EXPECT_EQ(run_op(MOTE_OP_QLAYER_NORM, mote_qlayer_norm_params{-1, 0, 0, 16, 0, 0}, {&x, &g, &b}, &out), mote::Status::kBadParams);
+  Buf x2 = make(MOTE_I8, {1, 2}), g2 = vec_i32({1 << 30, (1 << 30) + 1}), b2 = vec_i64({0, 0});
+  EXPECT_EQ(run_op(MOTE_OP_QLAYER_NORM, mote_qlayer_norm_params{-1, 0, 0, 16, 0, 0}, {&x2, &g2, &b2}, &out), mote::Status::kBadParams);
+  Buf g3 = vec_i32({1, 1});
+  EXPECT_EQ(run_op(MOTE_OP_QLAYER_NORM, mote_qlayer_norm_params{-1, 0, 0, 41, 0, 0}, {&x2, &g3, &b2}, &out), mote::Status::kBadParams);
 }

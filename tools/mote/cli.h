@@ -42,12 +42,14 @@ struct Args {
 std::vector<uint8_t> read_file(const std::string& path);
 void write_file(const std::string& path, const void* data, size_t size);
 std::string human_bytes(uint64_t b);  // "17.0 KiB"
+std::string json_escape(const std::string& s);  // for a JSON string
 
 int cmd_convert(const std::vector<std::string>& args);
 int cmd_info(const std::vector<std::string>& args);
 int cmd_run(const std::vector<std::string>& args);
 int cmd_validate(const std::vector<std::string>& args);
 int cmd_bench(const std::vector<std::string>& args);
+int cmd_compare(const std::vector<std::string>& args);
 
 // A blob file read into 64-byte aligned memory, verified.
 struct LoadedBlob {

@@ -230,4 +230,21 @@ mote::HostTensor read_tensor_file(const std::string& path, uint32_t* wav_rate) {
   return mote::read_npy(path);
 }
 
+std::string json_escape(const std::string& s) {
+  std::string r;
+  for (char c : s) {
+    if (c == '"' || c == '\\') {
+      r += '\\';
+      r += c;
+    } else if (uint8_t(c) < 0x20) {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\u%04x", c);
+      r += buf;
+    } else {
+      r += c;
+    }
+  }
+  return r;
+}
+
 }  // namespace mote_cli

@@ -58,22 +58,6 @@ const char* kInfoHelp =
     "  --svg FILE    draw the arena plan: op step across, arena offset down, one box per tensor\n"
     "  -h, --help    show this help\n";
 
-std::string json_escape(const std::string& s) {
-  std::string r;
-  for (char c : s) {
-    if (c == '"' || c == '\\') {
-      r += '\\';
-      r += c;
-    } else if (uint8_t(c) < 0x20) {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\u%04x", c);
-      r += buf;
-    } else {
-      r += c;
-    }
-  }
-  return r;
-}
 
 // Graph input/output k was float64 in the source model (mote convert --narrow-double).
 bool narrowed_io(const mote::Model& m, uint32_t k, bool input) {

@@ -18,6 +18,7 @@ const char* kUsage =
     "  run       OUT.mote --input ...     run a blob on .npy / .pb inputs, write NAME.npy outputs\n"
     "  validate  TESTDIR                  convert and run an ONNX backend-test directory, compare outputs\n"
     "  bench     OUT.mote                 time inference (median and min latency)\n"
+    "  compare   MODEL.onnx OUT.mote ...  per-tensor SQNR and max error of a blob against the float model\n"
     "  --version                          the version and the blob format it writes\n"
     "\n"
     "Run 'mote <command> --help' for a command's options.\n";
@@ -41,6 +42,7 @@ int main(int argc, char** argv) {
     if (cmd == "run") return mote_cli::cmd_run(args);
     if (cmd == "validate") return mote_cli::cmd_validate(args);
     if (cmd == "bench") return mote_cli::cmd_bench(args);
+    if (cmd == "compare") return mote_cli::cmd_compare(args);
     std::fprintf(stderr, "mote: unknown command '%s'\n\n%s", cmd.c_str(), kUsage);
     return 2;
   } catch (const mote_cli::UsageError& e) {

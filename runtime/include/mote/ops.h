@@ -77,26 +77,26 @@ typedef enum mote_dtype {
   R(X, ERF,                 "Erf",                   unary,          IN_PLACE,         LUT,    NONE,           NONE)           \
   R(X, CLIP,                "Clip",                  unary,          IN_PLACE,         LUT,    ACT_CLIP,       NONE)           \
   R(X, EXP,                 "Exp",                   unary,          IN_PLACE,         LUT,    NONE,           NONE)           \
-  R(X, LOG,                 "Log",                   unary,          IN_PLACE,         NONE,   NONE,           NONE)           \
-  R(X, SQRT,                "Sqrt",                  unary,          IN_PLACE,         NONE,   NONE,           NONE)           \
+  R(X, LOG,                 "Log",                   unary,          IN_PLACE,         LUT,    NONE,           NONE)           \
+  R(X, SQRT,                "Sqrt",                  unary,          IN_PLACE,         LUT,    NONE,           NONE)           \
   R(X, ABS,                 "Abs",                   unary,          IN_PLACE,         LUT,    NONE,           NONE)           \
   R(X, NEG,                 "Neg",                   unary,          IN_PLACE,         LUT,    NONE,           NONE)           \
-  R(X, RECIPROCAL,          "Reciprocal",            unary,          IN_PLACE,         NONE,   NONE,           NONE)           \
-  R(X, FLOOR,               "Floor",                 unary,          IN_PLACE,         NONE,   NONE,           NONE)           \
-  R(X, CEIL,                "Ceil",                  unary,          IN_PLACE,         NONE,   NONE,           NONE)           \
-  R(X, ROUND,               "Round",                 unary,          IN_PLACE,         NONE,   NONE,           NONE)           \
-  R(X, SIGN,                "Sign",                  unary,          IN_PLACE,         NONE,   NONE,           NONE)           \
-  R(X, SIN,                 "Sin",                   unary,          IN_PLACE,         NONE,   NONE,           NONE)           \
-  R(X, COS,                 "Cos",                   unary,          IN_PLACE,         NONE,   NONE,           NONE)           \
+  R(X, RECIPROCAL,          "Reciprocal",            unary,          IN_PLACE,         LUT,    NONE,           NONE)           \
+  R(X, FLOOR,               "Floor",                 unary,          IN_PLACE,         LUT,    NONE,           NONE)           \
+  R(X, CEIL,                "Ceil",                  unary,          IN_PLACE,         LUT,    NONE,           NONE)           \
+  R(X, ROUND,               "Round",                 unary,          IN_PLACE,         LUT,    NONE,           NONE)           \
+  R(X, SIGN,                "Sign",                  unary,          IN_PLACE,         LUT,    NONE,           NONE)           \
+  R(X, SIN,                 "Sin",                   unary,          IN_PLACE,         LUT,    NONE,           NONE)           \
+  R(X, COS,                 "Cos",                   unary,          IN_PLACE,         LUT,    NONE,           NONE)           \
   R(X, NOT,                 "Not",                   unary,          IN_PLACE_ALLOWED, NONE,   NONE,           NONE)           \
   R(X, ADD,                 "Add",                   binary,         IN_PLACE,         KERNEL, SLOT_BINARY,    NONE)           \
-  R(X, SUB,                 "Sub",                   binary,         IN_PLACE,         NONE,   SLOT_BINARY,    NONE)           \
+  R(X, SUB,                 "Sub",                   binary,         IN_PLACE,         KERNEL, SLOT_BINARY,    NONE)           \
   R(X, MUL,                 "Mul",                   binary,         IN_PLACE,         KERNEL, SLOT_BINARY,    NONE)           \
-  R(X, DIV,                 "Div",                   binary,         IN_PLACE,         NONE,   NONE,           NONE)           \
-  R(X, POW,                 "Pow",                   binary,         IN_PLACE,         NONE,   NONE,           NONE)           \
-  R(X, MAX,                 "Max",                   binary,         IN_PLACE,         NONE,   NONE,           NONE)           \
-  R(X, MIN,                 "Min",                   binary,         IN_PLACE,         NONE,   NONE,           NONE)           \
-  R(X, PRELU,               "PRelu",                 binary,         IN_PLACE,         NONE,   NONE,           NONE)           \
+  R(X, DIV,                 "Div",                   binary,         IN_PLACE,         KERNEL, NONE,           NONE)           \
+  R(X, POW,                 "Pow",                   binary,         IN_PLACE,         KERNEL, NONE,           NONE)           \
+  R(X, MAX,                 "Max",                   binary,         IN_PLACE,         KERNEL, NONE,           NONE)           \
+  R(X, MIN,                 "Min",                   binary,         IN_PLACE,         KERNEL, NONE,           NONE)           \
+  R(X, PRELU,               "PRelu",                 binary,         IN_PLACE,         KERNEL, NONE,           NONE)           \
   R(X, EQUAL,               "Equal",                 binary,         IN_PLACE_ALLOWED, NONE,   NONE,           NONE)           \
   R(X, LESS,                "Less",                  binary,         IN_PLACE_ALLOWED, NONE,   NONE,           NONE)           \
   R(X, GREATER,             "Greater",               binary,         IN_PLACE_ALLOWED, NONE,   NONE,           NONE)           \
@@ -116,7 +116,7 @@ typedef enum mote_dtype {
   R(X, GLOBAL_AVERAGE_POOL, "GlobalAveragePool",     global_pool,    NONE,             PASS,   NONE,           NONE)           \
   R(X, GLOBAL_MAX_POOL,     "GlobalMaxPool",         global_pool,    NONE,             PASS,   NONE,           NONE)           \
   R(X, BATCH_NORM,          "BatchNormalization",    norm,           NONE,             NONE,   NONE,           NONE)           \
-  R(X, LAYER_NORM,          "LayerNormalization",    norm,           NONE,             NONE,   NONE,           NONE)           \
+  R(X, LAYER_NORM,          "LayerNormalization",    norm,           NONE,             KERNEL, NONE,           NONE)           \
   R(X, INSTANCE_NORM,       "InstanceNormalization", norm,           NONE,             NONE,   NONE,           NONE)           \
   R(X, SOFTMAX,             "Softmax",               softmax,        NONE,             KERNEL, NONE,           NONE)           \
   R(X, LOG_SOFTMAX,         "LogSoftmax",            softmax,        NONE,             NONE,   NONE,           NONE)           \
@@ -195,7 +195,13 @@ typedef enum mote_dtype {
   R(X, EINSUM,              "Einsum",                einsum,         NONE,             NONE,   NONE,           NONE)           \
   R(X, MAX_POOL_INDICES,    "MaxPoolWithIndices",    pool,           NONE,             NONE,   NONE,           NONE)           \
   R(X, MAX_UNPOOL,          "MaxUnpool",             max_unpool,     NONE,             NONE,   NONE,           NONE)           \
-  R(X, NON_MAX_SUPPRESSION, "NonMaxSuppression",     nms,            NONE,             NONE,   NONE,           NONE)
+  R(X, NON_MAX_SUPPRESSION, "NonMaxSuppression",     nms,            NONE,             NONE,   NONE,           NONE)           \
+  R(X, QSUB,                "QSub",                  qbinary,        IN_PLACE,         NONE,   NONE,           NONE)           \
+  R(X, QMAX,                "QMax",                  qbinary,        IN_PLACE,         NONE,   NONE,           NONE)           \
+  R(X, QMIN,                "QMin",                  qbinary,        IN_PLACE,         NONE,   NONE,           NONE)           \
+  R(X, QPRELU,              "QPRelu",                qbinary,        IN_PLACE,         NONE,   NONE,           NONE)           \
+  R(X, QLAYER_NORM,         "QLayerNorm",            qlayer_norm,    NONE,             NONE,   NONE,           NONE)           \
+  R(X, QDIV,                "QDiv",                  qbinary,        IN_PLACE,         NONE,   NONE,           NONE)
 
 #define MOTE_OP_RECORD_ALL(X, ...) X(__VA_ARGS__)
 #define MOTE_OP_RECORD_FAMILY(X, e, name, family, ...) X(e, name, family)
@@ -664,9 +670,11 @@ typedef struct mote_quantize_params {
 
 /* QConv: X int8 NCHW, W int8 [M, C/group, kH, kW], B int32 [M] (optional), MULT int32 [M] and
  * SHIFT int32 [M] (optional together: absent = int32 accumulators out, as ConvInteger), WZP
- * int32 [M] or [1] (optional weight zero points; 0 when absent).
+ * int32 [M] or [1] (optional weight zero points; 0 when absent), NEG_MULT and NEG_SHIFT int32
+ * [M] or [1] (optional together, with MULT/SHIFT: a fused LeakyRelu/PRelu, the multiplier of a
+ * negative accumulator).
  * acc = B[m] + sum (x - in_zp) * (w - wzp[m]); y = clamp(requant(acc, MULT[m], SHIFT[m]) +
- * out_zp, act_min, act_max). */
+ * out_zp, act_min, act_max), with NEG_MULT[m]/NEG_SHIFT[m] instead when acc < 0. */
 typedef struct mote_qconv_params {
   mote_conv_params conv;
   int32_t in_zp;
@@ -677,7 +685,8 @@ typedef struct mote_qconv_params {
 
 /* QMatMul: A int8 [..., M, K], B int8 [..., K, N] (batch dims broadcast), BIAS int32 [N]
  * (optional), MULT/SHIFT int32 [N] or [1] (optional: absent = int32 out, as MatMulInteger),
- * BZP int32 [N] or [1] (optional). acc = BIAS[n] + sum_k (a - a_zp) * (b - BZP[n]). */
+ * BZP int32 [N] or [1] (optional), NEG_MULT/NEG_SHIFT int32 [N] or [1] (optional, as QConv's).
+ * acc = BIAS[n] + sum_k (a - a_zp) * (b - BZP[n]). */
 typedef struct mote_qmatmul_params {
   int32_t a_zp;
   int32_t out_zp;
@@ -685,10 +694,17 @@ typedef struct mote_qmatmul_params {
   int32_t act_max;
 } mote_qmatmul_params;
 
-/* QAdd / QMul on int8 with numpy broadcasting.
+/* QAdd / QSub / QMul / QMax / QMin / QPRelu / QDiv on int8 with numpy broadcasting.
  * QAdd: a' = requant((a - a_zp) << left_shift, a_mult, a_shift), b' likewise,
  *       y = clamp(requant(a' + b', out_mult, out_shift) + out_zp).
- * QMul: y = clamp(requant((a - a_zp) * (b - b_zp), out_mult, out_shift) + out_zp). */
+ * QSub: as QAdd with a' - b'.
+ * QMul: y = clamp(requant((a - a_zp) * (b - b_zp), out_mult, out_shift) + out_zp).
+ * QMax / QMin: y = clamp(max / min(requant(a - a_zp, a_mult, a_shift),
+ *                                  requant(b - b_zp, b_mult, b_shift)) + out_zp).
+ * QPRelu (b = the slopes): y = clamp(requant(a - a_zp, a_mult, a_shift) + out_zp) where
+ *       a >= a_zp, else clamp(requant((a - a_zp) * (b - b_zp), out_mult, out_shift) + out_zp).
+ * QDiv (a third input: T int32 [256], |T| <= 2^23, the scaled reciprocals of b's codes):
+ *       y = clamp(requant((a - a_zp) * T[b + 128], out_mult, out_shift) + out_zp). */
 typedef struct mote_qbinary_params {
   int32_t a_zp, b_zp, out_zp;
   int32_t a_mult, a_shift, b_mult, b_shift;
@@ -703,6 +719,20 @@ typedef struct mote_qbinary_params {
 typedef struct mote_qsoftmax_params {
   int32_t axis;
 } mote_qsoftmax_params;
+
+/* QLayerNorm over the trailing axes from `axis` (n elements a row, n <= 32768): X int8, G int32
+ * [n] (|G| <= 2^30), B int64 [n] (|B| <= 2^61). Per row, with d = x - in_zp:
+ * S1 = sum d, S2 = sum d^2, V = n S2 - S1^2 + eps (eps = eps_lo | eps_hi << 32, 0..2^61),
+ * t = n d - S1, u = t * 2^16 / sqrt(V) (integer square root and reciprocal,
+ * docs/quantization.md), y = clamp(round(u G + B) / 2^frac_bits) + out_zp), frac_bits 0..40. */
+typedef struct mote_qlayer_norm_params {
+  int32_t axis;
+  int32_t in_zp;
+  int32_t out_zp;
+  int32_t frac_bits;
+  int32_t eps_lo;
+  int32_t eps_hi;
+} mote_qlayer_norm_params;
 
 #ifdef __cplusplus
 }

@@ -100,7 +100,7 @@ typedef struct mote_tensor_record {
   uint32_t bytes;   /* product(dims) * dtype size */
   uint32_t first_step; /* the op that writes it (graph inputs: 0); the verifier checks it */
   uint32_t last_step;  /* the last op that reads it (graph outputs: the last op) */
-  uint32_t scale_bits;  /* since 1.1: an int8 graph input/output's scale as IEEE float bits, else MOTE_NONE */
+  uint32_t scale_bits;  /* since 1.1: an int8 tensor's scale as IEEE float bits, else MOTE_NONE */
   int32_t zero_point;   /* since 1.1: its zero point (0 otherwise) */
 } mote_tensor_record;
 

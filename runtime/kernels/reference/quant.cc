@@ -84,6 +84,14 @@ Status check_act_range(const OpArgs& a, int32_t lo, int32_t hi, bool int8_out) {
 
 bool opt(const OpArgs& a, int32_t k) { return a.num_in > k && a.in[k].present(); }
 
+// A fused LeakyRelu/PRelu: NEG_MULT/NEG_SHIFT (inputs 6 and 7) go together and need MULT/SHIFT.
+Status check_negative_side(const OpArgs& a, int64_t channels) {
+  if (opt(a, 6) != opt(a, 7)) return Fail(a.diag, Status::kBadParams).s("negative multiplier and shift go together");
+  if (!opt(a, 6)) return Status::kOk;
+  if (!opt(a, 3)) return Fail(a.diag, Status::kBadParams).s("a negative multiplier needs the multiplier");
+  return check_requant(a, a.in[6], a.in[7], channels);
+}
+
 int32_t pick(const TensorView& t, int64_t k) { return t.as<int32_t>()[t.numel() == 1 ? 0 : k]; }
 
 // The weights of one int8 conv/matmul: output channel c's K weights start at c * ch_stride and
@@ -274,7 +282,7 @@ Status run_quantize(const OpArgs& a) {
 // ---- QConv -----------------------------------------------------------------------------------
 
 Status infer_qconv(const OpArgs& a, TensorView* out, uint32_t*) {
-  MOTE_TRY(check_arity(a, 2, 6, 1));
+  MOTE_TRY(check_arity(a, 2, 8, 1));
   MOTE_TRY(check_params<mote_qconv_params>(a));
   const mote_qconv_params& p = a.p<mote_qconv_params>();
   const mote_conv_params& c = p.conv;
@@ -300,6 +308,7 @@ Status infer_qconv(const OpArgs& a, TensorView* out, uint32_t*) {
   if (requant != opt(a, 4)) return Fail(a.diag, Status::kBadParams).s("multiplier and shift go together");
   if (requant) MOTE_TRY(check_requant(a, a.in[3], a.in[4], m));
   if (opt(a, 5)) MOTE_TRY(check_zp_vector(a, a.in[5], m));
+  MOTE_TRY(check_negative_side(a, m));
   MOTE_TRY(check_act_range(a, p.act_min, p.act_max, requant));
   const int64_t taps = product(w.dims, 1, w.rank);  // from W itself: the kernel sizes are checked below
   MOTE_TRY(check_accumulators(a, w, WeightLayout{m, taps, 1, taps, 1, 0}, 2, 5));
@@ -338,6 +347,7 @@ Status run_qconv(const OpArgs& a) {
   const int8_t* wd = w.as<int8_t>();
   const int32_t* bias = opt(a, 2) ? a.in[2].as<int32_t>() : nullptr;
   const bool requant = opt(a, 3);
+  const bool neg = opt(a, 6);
   for (int32_t b = 0; b < n; ++b) {
     for (int32_t om = 0; om < m; ++om) {
       const int32_t g = om / mg;
@@ -360,7 +370,9 @@ Status run_qconv(const OpArgs& a) {
           }
           const int64_t at = ((int64_t(b) * m + om) * oh + oy) * ow + ox;
           if (requant) {
-            const int32_t v = requantize(acc, pick(a.in[3], om), pick(a.in[4], om)) + p.out_zp;
+            const int32_t v = (neg ? requantize_signed(acc, pick(a.in[3], om), pick(a.in[4], om), pick(a.in[6], om), pick(a.in[7], om))
+                                   : requantize(acc, pick(a.in[3], om), pick(a.in[4], om))) +
+                              p.out_zp;
             y.as<int8_t>()[at] = int8_t(clamp_i32(v, p.act_min, p.act_max));
           } else {
             y.as<int32_t>()[at] = acc;
@@ -375,7 +387,7 @@ Status run_qconv(const OpArgs& a) {
 // ---- QMatMul ---------------------------------------------------------------------------------
 
 Status infer_qmatmul(const OpArgs& a, TensorView* out, uint32_t*) {
-  MOTE_TRY(check_arity(a, 2, 6, 1));
+  MOTE_TRY(check_arity(a, 2, 8, 1));
   MOTE_TRY(check_params<mote_qmatmul_params>(a));
   const mote_qmatmul_params& p = a.p<mote_qmatmul_params>();
   MOTE_TRY(check_dtype(a, 0, MOTE_I8));
@@ -405,6 +417,7 @@ Status infer_qmatmul(const OpArgs& a, TensorView* out, uint32_t*) {
   if (requant != opt(a, 4)) return Fail(a.diag, Status::kBadParams).s("multiplier and shift go together");
   if (requant) MOTE_TRY(check_requant(a, a.in[3], a.in[4], N));
   if (opt(a, 5)) MOTE_TRY(check_zp_vector(a, a.in[5], N));
+  MOTE_TRY(check_negative_side(a, N));
   MOTE_TRY(check_act_range(a, p.act_min, p.act_max, requant));
   const int64_t K = B.dims[B.rank - 2], KN = K * N;
   MOTE_TRY(check_accumulators(a, B, WeightLayout{N, K, N, 1, KN ? B.numel() / KN : 0, KN}, 2, 5));
@@ -420,6 +433,7 @@ Status run_qmatmul(const OpArgs& a) {
   const int32_t M = A.dims[A.rank - 2], K = A.dims[A.rank - 1], N = B.dims[B.rank - 1];
   const int32_t* bias = opt(a, 2) ? a.in[2].as<int32_t>() : nullptr;
   const bool requant = opt(a, 3);
+  const bool neg = opt(a, 6);
   const int64_t mk = int64_t(M) * K, kn = int64_t(K) * N, mn = int64_t(M) * N;
   const int64_t batches = product(Y.dims, 0, Y.rank - 2);
   for (int64_t o = 0; o < batches; ++o) {
@@ -432,7 +446,9 @@ Status run_qmatmul(const OpArgs& a) {
         for (int32_t k = 0; k < K; ++k) acc += (int32_t(pa[int64_t(i) * K + k]) - p.a_zp) * (int32_t(pb[int64_t(k) * N + j]) - bzp);
         const int64_t at = o * mn + int64_t(i) * N + j;
         if (requant) {
-          const int32_t v = requantize(acc, pick(a.in[3], j), pick(a.in[4], j)) + p.out_zp;
+          const int32_t v = (neg ? requantize_signed(acc, pick(a.in[3], j), pick(a.in[4], j), pick(a.in[6], j), pick(a.in[7], j))
+                                 : requantize(acc, pick(a.in[3], j), pick(a.in[4], j))) +
+                            p.out_zp;
           Y.as<int8_t>()[at] = int8_t(clamp_i32(v, p.act_min, p.act_max));
         } else {
           Y.as<int32_t>()[at] = acc;
@@ -446,7 +462,17 @@ Status run_qmatmul(const OpArgs& a) {
 // ---- QAdd / QMul -----------------------------------------------------------------------------
 
 Status infer_qbinary(const OpArgs& a, TensorView* out, uint32_t*) {
-  MOTE_TRY(check_arity(a, 2, 2, 1));
+  const int32_t inputs = a.code == MOTE_OP_QDIV ? 3 : 2;
+  MOTE_TRY(check_arity(a, inputs, inputs, 1));
+  if (a.code == MOTE_OP_QDIV) {
+    // (a - a_zp) * T fits int32: |a - a_zp| <= 255, |T| <= 2^23.
+    MOTE_TRY(check_dtype(a, 2, MOTE_I32));
+    if (a.in[2].numel() != 256) return Fail(a.diag, Status::kBadParams).s("the reciprocal table must have 256 entries");
+    for (int32_t k = 0; a.in[2].data && k < 256; ++k) {
+      const int32_t t = a.in[2].as<int32_t>()[k];
+      if (t < -(1 << 23) || t > (1 << 23)) return Fail(a.diag, Status::kBadParams).s("reciprocal table out of range at ").i(k);
+    }
+  }
   MOTE_TRY(check_params<mote_qbinary_params>(a));
   MOTE_TRY(check_dtype(a, 0, MOTE_I8));
   MOTE_TRY(check_dtype(a, 1, MOTE_I8));
@@ -463,7 +489,7 @@ Status infer_qbinary(const OpArgs& a, TensorView* out, uint32_t*) {
   if (p.left_shift < 0 || p.left_shift > 20) return Fail(a.diag, Status::kBadParams).s("left shift out of range");
   // QAdd rescales (x - zp) << left_shift (at most 255 << 20) into a' and b' and adds them: each
   // must stay within 2^30 (never saturate), so that the sum fits in int32.
-  if (a.code == MOTE_OP_QADD) {
+  if (a.code == MOTE_OP_QADD || a.code == MOTE_OP_QSUB) {
     const int32_t input_shifts[2] = {p.a_shift, p.b_shift};
     for (int32_t shift : input_shifts) {
       if ((int64_t(255) << p.left_shift << (shift > 0 ? shift : 0)) > (int64_t(1) << 30)) {
@@ -484,17 +510,49 @@ Status run_qbinary(const OpArgs& a) {
   const int8_t* y = a.in[1].as<int8_t>();
   int8_t* z = a.out[0].as<int8_t>();
   const TensorView* ins[2] = {&a.in[0], &a.in[1]};
-  if (a.code == MOTE_OP_QADD) {
-    for_each_broadcast<2>(a.out[0], ins, [&](int64_t o, const int64_t* off) {
-      const int32_t va = requantize((int32_t(x[off[0]]) - p.a_zp) * (1 << p.left_shift), p.a_mult, p.a_shift);
-      const int32_t vb = requantize((int32_t(y[off[1]]) - p.b_zp) * (1 << p.left_shift), p.b_mult, p.b_shift);
-      z[o] = int8_t(clamp_i32(requantize(va + vb, p.out_mult, p.out_shift) + p.out_zp, p.act_min, p.act_max));
-    });
-  } else {
-    for_each_broadcast<2>(a.out[0], ins, [&](int64_t o, const int64_t* off) {
-      const int32_t prod = (int32_t(x[off[0]]) - p.a_zp) * (int32_t(y[off[1]]) - p.b_zp);
-      z[o] = int8_t(clamp_i32(requantize(prod, p.out_mult, p.out_shift) + p.out_zp, p.act_min, p.act_max));
-    });
+  switch (a.code) {
+    case MOTE_OP_QADD:
+    case MOTE_OP_QSUB: {
+      const int32_t sign = a.code == MOTE_OP_QSUB ? -1 : 1;
+      for_each_broadcast<2>(a.out[0], ins, [&](int64_t o, const int64_t* off) {
+        const int32_t va = requantize((int32_t(x[off[0]]) - p.a_zp) * (1 << p.left_shift), p.a_mult, p.a_shift);
+        const int32_t vb = requantize((int32_t(y[off[1]]) - p.b_zp) * (1 << p.left_shift), p.b_mult, p.b_shift);
+        z[o] = int8_t(clamp_i32(requantize(va + sign * vb, p.out_mult, p.out_shift) + p.out_zp, p.act_min, p.act_max));
+      });
+      break;
+    }
+    case MOTE_OP_QMAX:
+    case MOTE_OP_QMIN: {
+      const bool max = a.code == MOTE_OP_QMAX;
+      for_each_broadcast<2>(a.out[0], ins, [&](int64_t o, const int64_t* off) {
+        const int32_t va = requantize(int32_t(x[off[0]]) - p.a_zp, p.a_mult, p.a_shift);
+        const int32_t vb = requantize(int32_t(y[off[1]]) - p.b_zp, p.b_mult, p.b_shift);
+        const int32_t v = max ? (va > vb ? va : vb) : (va < vb ? va : vb);
+        z[o] = int8_t(clamp_i32(v + p.out_zp, p.act_min, p.act_max));
+      });
+      break;
+    }
+    case MOTE_OP_QDIV: {
+      const int32_t* table = a.in[2].as<int32_t>();
+      for_each_broadcast<2>(a.out[0], ins, [&](int64_t o, const int64_t* off) {
+        const int32_t q = (int32_t(x[off[0]]) - p.a_zp) * table[int32_t(y[off[1]]) + 128];
+        z[o] = int8_t(clamp_i32(requantize(q, p.out_mult, p.out_shift) + p.out_zp, p.act_min, p.act_max));
+      });
+      break;
+    }
+    case MOTE_OP_QPRELU:
+      for_each_broadcast<2>(a.out[0], ins, [&](int64_t o, const int64_t* off) {
+        const int32_t d = int32_t(x[off[0]]) - p.a_zp;
+        const int32_t v = d >= 0 ? requantize(d, p.a_mult, p.a_shift) : requantize(d * (int32_t(y[off[1]]) - p.b_zp), p.out_mult, p.out_shift);
+        z[o] = int8_t(clamp_i32(v + p.out_zp, p.act_min, p.act_max));
+      });
+      break;
+    default:
+      for_each_broadcast<2>(a.out[0], ins, [&](int64_t o, const int64_t* off) {
+        const int32_t prod = (int32_t(x[off[0]]) - p.a_zp) * (int32_t(y[off[1]]) - p.b_zp);
+        z[o] = int8_t(clamp_i32(requantize(prod, p.out_mult, p.out_shift) + p.out_zp, p.act_min, p.act_max));
+      });
+      break;
   }
   return Status::kOk;
 }
@@ -538,6 +596,71 @@ Status run_qsoftmax(const OpArgs& a) {
         const int64_t q = sum > 0 ? (256 * int64_t(table[mx - xp[k * inner]]) + sum / 2) / sum - 128 : -128;
         yp[k * inner] = int8_t(q < -128 ? -128 : (q > 127 ? 127 : q));
       }
+    }
+  }
+  return Status::kOk;
+}
+
+// ---- QLayerNorm ------------------------------------------------------------------------------
+
+Status infer_qlayer_norm(const OpArgs& a, TensorView* out, uint32_t*) {
+  MOTE_TRY(check_arity(a, 3, 3, 1));
+  MOTE_TRY(check_params<mote_qlayer_norm_params>(a));
+  MOTE_TRY(check_dtype(a, 0, MOTE_I8));
+  MOTE_TRY(check_dtype(a, 1, MOTE_I32));
+  MOTE_TRY(check_dtype(a, 2, MOTE_I64));
+  const mote_qlayer_norm_params& p = a.p<mote_qlayer_norm_params>();
+  const TensorView& x = a.in[0];
+  int32_t axis = p.axis;
+  if (x.rank < 1 || !normalize_axis(&axis, x.rank)) return Fail(a.diag, Status::kBadParams).s("axis out of range");
+  const int64_t n = product(x.dims, axis, x.rank);
+  if (n < 1 || n > 32768) return Fail(a.diag, Status::kBadParams).s("QLayerNorm rows of ").i(n).s(" elements (1 to 32768)");
+  if (a.in[1].numel() != n || a.in[2].numel() != n) return Fail(a.diag, Status::kBadParams).s("G and B must have ").i(n).s(" elements");
+  if (p.in_zp < -128 || p.in_zp > 127 || p.out_zp < -128 || p.out_zp > 127) return Fail(a.diag, Status::kBadParams).s("zero point out of range");
+  if (p.frac_bits < 0 || p.frac_bits > 40) return Fail(a.diag, Status::kBadParams).s("frac_bits out of range");
+  const int64_t eps = int64_t(uint32_t(p.eps_lo)) | (int64_t(p.eps_hi) << 32);
+  if (p.eps_hi < 0 || eps > (int64_t(1) << 61)) return Fail(a.diag, Status::kBadParams).s("eps out of range");
+  // u * G + B stays within 2^62: |u| < 2^24 (|t| / sqrt(V) <= sqrt(n - 1) < 2^7.5).
+  if (a.in[1].data && a.in[2].data) {
+    for (int64_t i = 0; i < n; ++i) {
+      const int32_t g = a.in[1].as<int32_t>()[i];
+      const int64_t b = a.in[2].as<int64_t>()[i];
+      if (g < -(1 << 30) || g > (1 << 30) || b < -(int64_t(1) << 61) || b > (int64_t(1) << 61)) {
+        return Fail(a.diag, Status::kBadParams).s("G/B out of range at ").i(i);
+      }
+    }
+  }
+  same_as(out, x, MOTE_I8);
+  return Status::kOk;
+}
+
+Status run_qlayer_norm(const OpArgs& a) {
+  const mote_qlayer_norm_params& p = a.p<mote_qlayer_norm_params>();
+  const TensorView& x = a.in[0];
+  int32_t axis = p.axis;
+  normalize_axis(&axis, x.rank);
+  const int64_t n = product(x.dims, axis, x.rank), rows = product(x.dims, 0, axis);
+  const int64_t eps = int64_t(uint32_t(p.eps_lo)) | (int64_t(p.eps_hi) << 32);
+  const int32_t* g = a.in[1].as<int32_t>();
+  const int64_t* b = a.in[2].as<int64_t>();
+  for (int64_t r = 0; r < rows; ++r) {
+    const int8_t* in = x.as<int8_t>() + r * n;
+    int8_t* y = a.out[0].as<int8_t>() + r * n;
+    int64_t s1 = 0, s2 = 0;
+    for (int64_t i = 0; i < n; ++i) {
+      const int64_t d = int64_t(in[i]) - p.in_zp;
+      s1 += d;
+      s2 += d * d;
+    }
+    int64_t inv;
+    int32_t shift;
+    layer_norm_scale(n * s2 - s1 * s1 + eps, &inv, &shift);
+    for (int64_t i = 0; i < n; ++i) {
+      const int64_t t = n * (int64_t(in[i]) - p.in_zp) - s1;
+      const int64_t u = rounding_divide_by_pot64(t * inv, shift);
+      int64_t v = rounding_divide_by_pot64(u * g[i] + b[i], p.frac_bits);
+      v = v < -(int64_t(1) << 20) ? -(int64_t(1) << 20) : (v > (int64_t(1) << 20) ? (int64_t(1) << 20) : v);
+      y[i] = int8_t(clamp_i32(int32_t(v) + p.out_zp, -128, 127));
     }
   }
   return Status::kOk;

@@ -16,8 +16,10 @@ uint64_t level_bytes(const OpArgs& a) {
     case MOTE_OP_GEMM: return gemm_plan<L>(a).bytes;
     case MOTE_OP_MATMUL: return matmul_plan<L>(a).bytes;
     // Weight zero points are data: the plan assumes the optimised route (all zero).
-    case MOTE_OP_QCONV: return s8_qconv_bytes<L>(a);
+    // A fused LeakyRelu/PRelu runs on the reference kernels: no scratch.
+    case MOTE_OP_QCONV: return has_negative_side(a) ? 0 : s8_qconv_bytes<L>(a);
     case MOTE_OP_QMATMUL: {
+      if (has_negative_side(a)) return 0;
       const QMatMulPlan p = qmatmul_plan<L>(a);
       return p.run ? p.gemm.bytes : 0;
     }

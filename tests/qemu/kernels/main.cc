@@ -544,8 +544,19 @@ void act_range(bool requant, int32_t out_zp, int32_t* lo, int32_t* hi) {
   }
 }
 
+// A fused LeakyRelu's multipliers and shifts for negative accumulators (QConv/QMatMul inputs 6
+// and 7): the optimised sets hand such ops to the reference, or must match it.
+int32_t g_neg[2][kMaxChannels];
+
+int32_t negative_side(bool negative, const QVecs& v) {
+  if (!negative || !v.requant) return 6;
+  for (int32_t k = 0; k < v.count; ++k) g_neg[0][k] = pick_mult(), g_neg[1][k] = pick(-14, -2);
+  return 8;
+}
+
 void qconv_case(int32_t n, int32_t c, int32_t m, int32_t ih, int32_t iw, int32_t kh, int32_t kw, int32_t sh, int32_t sw,
-                int32_t dh, int32_t dw, const int32_t* pads, int32_t group, bool rank1, bool random_vectors = true) {
+                int32_t dh, int32_t dw, const int32_t* pads, int32_t group, bool rank1, bool random_vectors = true,
+                bool negative = false) {
   if (m > kMaxChannels) return;
   mote_qconv_params p{};
   mote_conv_params& cp = p.conv;
@@ -565,22 +576,25 @@ void qconv_case(int32_t n, int32_t c, int32_t m, int32_t ih, int32_t iw, int32_t
   const int32_t xd4[4] = {n, c, ih, iw}, xd3[3] = {n, c, iw};
   const int32_t wd4[4] = {m, c / group, kh, kw}, wd3[3] = {m, c / group, kw};
   const int32_t vd[1] = {m}, sd[1] = {v.count};
-  TensorView in[6] = {rank1 ? qview(g_q[0], MOTE_I8, 3, xd3) : qview(g_q[0], MOTE_I8, 4, xd4),
+  const int32_t num_in = negative_side(negative, v);
+  TensorView in[8] = {rank1 ? qview(g_q[0], MOTE_I8, 3, xd3) : qview(g_q[0], MOTE_I8, 4, xd4),
                       rank1 ? qview(g_q[1], MOTE_I8, 3, wd3) : qview(g_q[1], MOTE_I8, 4, wd4),
                       qview(v.bias ? g_vec[0] : nullptr, MOTE_I32, 1, vd),
                       qview(v.requant ? g_vec[1] : nullptr, MOTE_I32, 1, sd),
                       qview(v.requant ? g_vec[2] : nullptr, MOTE_I32, 1, sd),
-                      qview(v.wzp ? g_vec[3] : nullptr, MOTE_I32, 1, sd)};
+                      qview(v.wzp ? g_vec[3] : nullptr, MOTE_I32, 1, sd),
+                      qview(g_neg[0], MOTE_I32, 1, sd),
+                      qview(g_neg[1], MOTE_I32, 1, sd)};
   if (in[0].numel() > kMaxBytes || in[1].numel() > kMaxBytes) return;
   fill_i8(g_q[0], in[0].numel());
   fill_i8(g_q[1], in[1].numel());
   char what[384];
   snprintf(what, sizeof what,
-           "QConv x[%ld,%ld,%ld,%ld] w[%ld,%ld,%ld,%ld] s%ld,%ld d%ld,%ld p%ld,%ld,%ld,%ld g%ld zp%ld,%ld b%d rq%d/%ld wzp%d%s",
+           "QConv x[%ld,%ld,%ld,%ld] w[%ld,%ld,%ld,%ld] s%ld,%ld d%ld,%ld p%ld,%ld,%ld,%ld g%ld zp%ld,%ld b%d rq%d/%ld wzp%d%s%s",
            long(n), long(c), long(ih), long(iw), long(m), long(c / group), long(kh), long(kw), long(sh), long(sw), long(dh),
            long(dw), long(pads[0]), long(pads[1]), long(pads[2]), long(pads[3]), long(group), long(p.in_zp),
-           long(p.out_zp), v.bias, v.requant, long(v.count), v.wzp, rank1 ? " 1-D" : "");
-  check_q(what, MOTE_OP_QCONV, &p, sizeof p, in, 6, mote::run_qconv);
+           long(p.out_zp), v.bias, v.requant, long(v.count), v.wzp, rank1 ? " 1-D" : "", num_in == 8 ? " leaky" : "");
+  check_q(what, MOTE_OP_QCONV, &p, sizeof p, in, num_in, mote::run_qconv);
 }
 
 void random_qconv() {
@@ -601,10 +615,11 @@ void random_qconv() {
   if (!one) {
     for (int32_t& q : pads) q = pick(0, 2);
   }
-  qconv_case(pick(1, 2), c, m, pick(1, 17), pick(1, 17), kh, kw, sh, sw, dh, dw, pads, group, !one && pick(0, 7) == 0);
+  qconv_case(pick(1, 2), c, m, pick(1, 17), pick(1, 17), kh, kw, sh, sw, dh, dw, pads, group, !one && pick(0, 7) == 0, true,
+             pick(0, 4) == 0);
 }
 
-void qmatmul_case(int32_t ra, int32_t rb, const int32_t* ad, const int32_t* bd, bool random_vectors = true) {
+void qmatmul_case(int32_t ra, int32_t rb, const int32_t* ad, const int32_t* bd, bool random_vectors = true, bool negative = false) {
   const int32_t N = bd[rb - 1];
   if (N > kMaxChannels) return;
   QVecs v = fill_vectors(N);
@@ -614,20 +629,23 @@ void qmatmul_case(int32_t ra, int32_t rb, const int32_t* ad, const int32_t* bd, 
   p.out_zp = pick_zp();
   act_range(v.requant, p.out_zp, &p.act_min, &p.act_max);
   const int32_t vd[1] = {N}, sd[1] = {v.count};
-  TensorView in[6] = {qview(g_q[0], MOTE_I8, ra, ad),
+  const int32_t num_in = negative_side(negative, v);
+  TensorView in[8] = {qview(g_q[0], MOTE_I8, ra, ad),
                       qview(g_q[1], MOTE_I8, rb, bd),
                       qview(v.bias ? g_vec[0] : nullptr, MOTE_I32, 1, vd),
                       qview(v.requant ? g_vec[1] : nullptr, MOTE_I32, 1, sd),
                       qview(v.requant ? g_vec[2] : nullptr, MOTE_I32, 1, sd),
-                      qview(v.wzp ? g_vec[3] : nullptr, MOTE_I32, 1, sd)};
+                      qview(v.wzp ? g_vec[3] : nullptr, MOTE_I32, 1, sd),
+                      qview(g_neg[0], MOTE_I32, 1, sd),
+                      qview(g_neg[1], MOTE_I32, 1, sd)};
   if (in[0].numel() > kMaxBytes || in[1].numel() > kMaxBytes) return;
   fill_i8(g_q[0], in[0].numel());
   fill_i8(g_q[1], in[1].numel());
-  char what[128];
-  snprintf(what, sizeof what, "QMatMul A rank %ld (M%ld K%ld) B rank %ld (N%ld) zp%ld,%ld b%d rq%d/%ld wzp%d", long(ra),
+  char what[160];
+  snprintf(what, sizeof what, "QMatMul A rank %ld (M%ld K%ld) B rank %ld (N%ld) zp%ld,%ld b%d rq%d/%ld wzp%d%s", long(ra),
            long(ad[ra - 2]), long(ad[ra - 1]), long(rb), long(N), long(p.a_zp), long(p.out_zp), v.bias, v.requant,
-           long(v.count), v.wzp);
-  check_q(what, MOTE_OP_QMATMUL, &p, sizeof p, in, 6, mote::run_qmatmul);
+           long(v.count), v.wzp, num_in == 8 ? " leaky" : "");
+  check_q(what, MOTE_OP_QMATMUL, &p, sizeof p, in, num_in, mote::run_qmatmul);
 }
 
 void random_qmatmul() {
@@ -644,7 +662,7 @@ void random_qmatmul() {
   if (ra > 2 && rb > 2 && same_batch) {
     for (int32_t k = 0; k < ra - 2 && k < rb - 2; ++k) bd[k] = ad[k];
   }
-  qmatmul_case(ra, rb, ad, bd);
+  qmatmul_case(ra, rb, ad, bd, true, pick(0, 4) == 0);
 }
 
 // int8 MaxPool (the reference's int8 pooling; kernels that take it must match byte for byte):
