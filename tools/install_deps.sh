@@ -15,7 +15,7 @@ packages=(
   gcc-aarch64-linux-gnu g++-aarch64-linux-gnu qemu-user libc6-dev-arm64-cross
   emscripten binaryen
   libonnx-testdata
-  python3-onnx python3-numpy python3-torch python3-torchvision python3-sklearn
+  python3-onnx python3-numpy python3-torch python3-torchvision python3-sklearn python3-dev pybind11-dev
   espeak-ng sox
   chromium
 )

@@ -9,6 +9,13 @@ cd "$here"
 MOTE_SKIP_NPM=1 tools/install_deps.sh
 cmake -S . -B build -DCMAKE_BUILD_TYPE=Release > /dev/null
 cmake --build build -j"$(nproc)" --target mote
+cmake --build build -j"$(nproc)" --target mote_python > /dev/null 2>&1 || echo "note: the Python module was not built (pybind11-dev, python3-dev)"
+# `import mote` for this user's /usr/bin/python3: a .pth file in the user's site-packages naming
+# build/python (remove it to undo).
+if [ -d build/python ]; then
+  site=$(/usr/bin/python3 -m site --user-site)
+  mkdir -p "$site" && echo "$here/build/python" > "$site/mote.pth"
+fi
 out=build/quickstart
 mkdir -p "$out"
 echo

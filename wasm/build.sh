@@ -2,6 +2,7 @@
 # Builds Mote's WebAssembly target with emscripten (em++ 3.1.6 or newer) and binaryen.
 #
 #   wasm/build.sh OUT_DIR [simd] [scalar] [kernels-test] [package] [model=HEADER]...
+#                 [model-small=HEADER]...
 #                                                            (default: the first four)
 #
 # Writes into OUT_DIR:
@@ -15,6 +16,11 @@
 #                      module for that model alone: the runtime built with MOTE_OP_CONFIG, so
 #                      only the op families the model uses are linked (blobs with other ops are
 #                      refused at load, naming the op). A page that ships one model ships this.
+#                      The header also says whether the model has depthwise convolutions: the
+#                      SIMD128 depthwise kernels (about 25 KB) are linked only then.
+#   mote-simd-small-NAME.wasm  (part model-small=NAME.h) the same module built small, as
+#                      mote.wasm is (below): no error detail text, the small CRC table, the
+#                      runtime and reference kernels at -Os/-Oz; the SIMD128 kernels as fast.
 #   sizes.txt          raw and gzip sizes of the modules
 #
 # The modules are standalone: no emscripten JS runtime, no filesystem, no allocator (the
@@ -26,12 +32,13 @@
 # The runtime library is built by the project's CMake (the MOTE_KERNEL_ISA option picks the
 # kernel set), configured with emcmake in OUT_DIR/build-simd and OUT_DIR/build-scalar, with
 # per-source optimisation levels (wasm/optimize_kernels.cmake): mote.wasm is built for size
-# (it is the small fallback, and carries the size budget); mote-simd.wasm for speed, the
-# SIMD128 kernels at -O3 and the runtime and reference kernels (the ops without a SIMD128
-# kernel: layout, softmax, reductions, ...) at -O2, several times faster than at -Os for twice
-# the size. Then wasm-opt -Oz on both.
+# (it is the small fallback); mote-simd.wasm for speed where it counts: the SIMD128 kernels at
+# -O3 (-O2 for the binary rows and the routing), the reference kernels of the ops a model runs
+# at full size without a SIMD128 kernel (layout, softmax, reductions, ...) at -O2, several
+# times faster than at -Os for twice the size, and the rest (the loader and verifier, the rare
+# ops' kernels) at -Os. Then wasm-opt -Oz on all. Size budgets: tests/wasm/runtime.test.mjs.
 #
-# mote.wasm (68 KiB budget, tests/wasm/runtime.test.mjs): -Oz with -finline-functions and the
+# mote.wasm (96 KiB budget, tests/wasm/runtime.test.mjs): -Oz with -finline-functions and the
 # inliner's threshold at 0, MOTE_STRIP_ERROR_STRINGS and MOTE_SMALL_CRC32. Emscripten adds
 # -fno-inline-functions at -Os/-Oz, which leaves even one-line member functions (Fail::s,
 # TensorView::numel) out of line: the error-detail literals then stay in the data section, and
@@ -75,14 +82,14 @@ link_flags=(
   -sERROR_ON_UNDEFINED_SYMBOLS=1
 )
 
-build_runtime() {  # NAME ISA EXTRA_CXX_FLAGS OUTPUT REFERENCE_LEVEL [OP_CONFIG_HEADER]
-  local name=$1 isa=$2 flags=$3 wasm=$4 level=$5 op_config=${6:-}
+build_runtime() {  # NAME ISA EXTRA_CXX_FLAGS OUTPUT HOT_LEVEL COLD_LEVEL [OP_CONFIG_HEADER]
+  local name=$1 isa=$2 flags=$3 wasm=$4 level=$5 cold=$6 op_config=${7:-}
   local dir="$out/build-$name"
   echo "== $name: runtime (MOTE_KERNEL_ISA=$isa${flags:+, $flags}${op_config:+, MOTE_OP_CONFIG=$op_config})"
   emcmake cmake -S "$src" -B "$dir" -DCMAKE_BUILD_TYPE=MinSizeRel -DMOTE_BUILD_HOST_TOOLS=OFF \
     -DMOTE_KERNEL_ISA="$isa" -DCMAKE_CXX_FLAGS="$flags" -DCMAKE_CXX_FLAGS_MINSIZEREL="-DNDEBUG" \
     -DMOTE_OP_CONFIG="$op_config" \
-    -DCMAKE_PROJECT_INCLUDE="$src/wasm/optimize_kernels.cmake" -DMOTE_WASM_REF_LEVEL="$level" > "$dir.log" 2>&1 ||
+    -DCMAKE_PROJECT_INCLUDE="$src/wasm/optimize_kernels.cmake" -DMOTE_WASM_REF_LEVEL="$level" -DMOTE_WASM_COLD_LEVEL="$cold" > "$dir.log" 2>&1 ||
     { tail -30 "$dir.log" >&2; exit 1; }
   cmake --build "$dir" --target mote_runtime -j "$jobs" >> "$dir.log" 2>&1 ||
     { grep -E -A5 'error' "$dir.log" | head -60 >&2; exit 1; }
@@ -103,7 +110,7 @@ build_kernels_test() {
   # A test harness, not the runtime: emscripten's normal libc and heap are fine here. It links
   # the SIMD build's library, so it tests the kernels exactly as mote-simd.wasm carries them.
   local lib="$out/build-simd/lib/libmote_runtime.a"
-  [ -f "$lib" ] || build_runtime simd wasm_simd128 -msimd128 mote-simd.wasm -O2
+  [ -f "$lib" ] || build_runtime simd wasm_simd128 -msimd128 mote-simd.wasm -O2 -Os
   echo "== kernels-test: tests/wasm/kernels_test.cc"
   # Compiled optimised, linked at -O0: the optimising link runs emscripten's JS minifier, which
   # needs Node's acorn module, and the harness's JS does not need minifying.
@@ -124,30 +131,39 @@ stage_package() {
   done
   rm -rf "$out/package"
   mkdir -p "$out/package"
-  cp "$src/LICENSE" "$src/wasm/mote.js" "$src/wasm/mote.d.ts" "$src/wasm/README.md" "$src/wasm/package.json" \
+  cp "$src/LICENSE" "$src/wasm/mote.js" "$src/wasm/mote-worker.js" "$src/wasm/mote.d.ts" "$src/wasm/README.md" "$src/wasm/package.json" \
     "$out/mote.wasm" "$out/mote-simd.wasm" "$out/package/"
+  mkdir -p "$out/package/examples"
+  cp "$src/wasm/examples/run.mjs" "$src/wasm/examples/npy.mjs" "$out/package/examples/"
 }
+
+# The small builds' flags (mote.wasm, model-small=): see the header.
+small_flags="-DMOTE_STRIP_ERROR_STRINGS -DMOTE_SMALL_CRC32 -finline-functions -mllvm -inline-threshold=0"
 
 for part in "${parts[@]}"; do
   case "$part" in
-    simd) build_runtime simd wasm_simd128 -msimd128 mote-simd.wasm -O2 ;;
-    scalar) build_runtime scalar ref "-DMOTE_STRIP_ERROR_STRINGS -DMOTE_SMALL_CRC32 -finline-functions -mllvm -inline-threshold=0" mote.wasm -Oz ;;
+    simd) build_runtime simd wasm_simd128 -msimd128 mote-simd.wasm -O2 -Os ;;
+    scalar) build_runtime scalar ref "$small_flags" mote.wasm -Oz -Oz ;;
     kernels-test) build_kernels_test ;;
     package) stage_package ;;
-    model=*)
-      header=${part#model=}
+    model=* | model-small=*)
+      header=${part#*=}
       [ -f "$header" ] || { echo "build.sh: $part: no such header" >&2; exit 2; }
       header=$(cd "$(dirname "$header")" && pwd)/$(basename "$header")
       name=$(basename "$header" .h)
-      build_runtime "simd-$name" wasm_simd128 -msimd128 "mote-simd-$name.wasm" -O2 "$header" ;;
-    *) echo "build.sh: unknown part '$part' (simd, scalar, kernels-test, package, model=HEADER)" >&2; exit 2 ;;
+      if [ "${part%%=*}" = model ]; then
+        build_runtime "simd-$name" wasm_simd128 -msimd128 "mote-simd-$name.wasm" -O2 -Os "$header"
+      else
+        build_runtime "simd-small-$name" wasm_simd128 "-msimd128 $small_flags" "mote-simd-small-$name.wasm" -Os -Oz "$header"
+      fi ;;
+    *) echo "build.sh: unknown part '$part' (simd, scalar, kernels-test, package, model=HEADER, model-small=HEADER)" >&2; exit 2 ;;
   esac
 done
 
 {
   for f in mote.wasm mote-simd.wasm $(cd "$out" && ls mote-simd-*.wasm 2> /dev/null); do
     [ -f "$out/$f" ] || continue
-    printf '%-15s %7d bytes raw, %6d bytes gzip -9\n' "$f" "$(stat -c %s "$out/$f")" "$(gzip -9c "$out/$f" | wc -c)"
+    printf '%-27s %7d bytes raw, %6d bytes gzip -9\n' "$f" "$(stat -c %s "$out/$f")" "$(gzip -9c "$out/$f" | wc -c)"
   done
 } > "$out/sizes.txt"
 cat "$out/sizes.txt"

@@ -1,7 +1,8 @@
 // Types for mote.js, Mote's WebAssembly runtime glue.
 
 /** Element types of Mote tensors. */
-export type MoteDType = 'float32' | 'uint8' | 'int8' | 'int32' | 'int64' | 'bool';
+/** float16 travels as a Uint16Array of IEEE half bits. */
+export type MoteDType = 'float32' | 'uint8' | 'int8' | 'int32' | 'int64' | 'bool' | 'float16';
 
 export type MoteTypedArray = Float32Array | Uint8Array | Int8Array | Int32Array | BigInt64Array;
 
@@ -50,6 +51,8 @@ export declare const Mote: {
    * Browsers fetch URLs with fetch(); Node reads file: URLs and paths from disk.
    */
   load(source?: string | URL | ArrayBuffer | ArrayBufferView | WebAssembly.Module, options?: MoteLoadOptions): Promise<MoteRuntime>;
+  /** The runtime in a worker (Web Worker / worker_threads): the same calls, each a promise. */
+  worker(source?: string | URL | ArrayBuffer | ArrayBufferView, options?: MoteLoadOptions): Promise<MoteWorkerRuntime>;
 };
 
 export interface MoteRuntime {
@@ -63,6 +66,16 @@ export interface MoteRuntime {
    *  Throws MoteError when the blob is corrupt, truncated, of another format version or uses
    *  an op this runtime lacks. */
   loadModel(blob: ArrayBuffer | ArrayBufferView): MoteModel;
+  /** Fetches a blob (URL, Node file path or a fetch Response), reading the body as a stream
+   *  (options.onProgress(loaded, total) per chunk; total 0 when unknown), and loads it. */
+  fetchModel(source: string | URL | Response, options?: { onProgress?: (loaded: number, total: number) => void }): Promise<MoteModel>;
+}
+
+/** A tensor: its data, its dimensions and its dtype (as in MoteTensorInfo). */
+export interface MoteTensor {
+  data: MoteTypedArray | number[];
+  dims?: number[];
+  dtype?: string;
 }
 
 export interface MoteModel {
@@ -78,8 +91,31 @@ export interface MoteModel {
    * output, by name.
    */
   run(feeds: Record<string, MoteTypedArray | number[]>): Record<string, MoteTypedArray>;
+  /** run() with tensors: feeds as typed arrays or { data, dims } (dims checked against the
+   *  input's shape); outputs as { data, dims, dtype }. */
+  runTensors(feeds: Record<string, MoteTypedArray | number[] | MoteTensor>): Record<string, MoteTensor>;
   /** Zeroes the state inputs (`mote convert --carry`): the next run starts a new stream. */
   resetState(): void;
   /** Returns the model's memory to the runtime; the model cannot run afterwards. */
   dispose(): void;
+}
+
+/** Mote.worker(): a runtime in a worker. */
+export interface MoteWorkerRuntime {
+  readonly simd: boolean;
+  readonly kernelSet: string;
+  readonly wasmBytes: number;
+  loadModel(blob: ArrayBuffer | ArrayBufferView): Promise<MoteWorkerModel>;
+  /** Stops the worker; pending calls reject. */
+  terminate(): Promise<number>;
+}
+
+export interface MoteWorkerModel {
+  readonly inputs: MoteTensorInfo[];
+  readonly outputs: MoteTensorInfo[];
+  readonly arenaBytes: number;
+  run(feeds: Record<string, MoteTypedArray | number[]>): Promise<Record<string, MoteTypedArray>>;
+  runTensors(feeds: Record<string, MoteTypedArray | number[] | MoteTensor>): Promise<Record<string, MoteTensor>>;
+  resetState(): Promise<void>;
+  dispose(): Promise<void>;
 }

@@ -18,6 +18,7 @@ const DTYPES = {
   6: ['int32', Int32Array],
   7: ['int64', BigInt64Array],
   9: ['bool', Uint8Array],
+  10: ['float16', Uint16Array], // the IEEE half bits
 };
 const ERR_INVALID_ARGUMENT = 1;
 const ERR_SHAPE = 11;
@@ -92,6 +93,9 @@ export class Mote {
    */
   static async load(source, options = {}) {
     const simd = options.simd ?? simdSupported();
+    const ok = source === undefined || typeof source === 'string' || source instanceof URL || source instanceof ArrayBuffer ||
+      ArrayBuffer.isView(source) || source instanceof WebAssembly.Module;
+    if (!ok) throw new TypeError(`Mote.load: expected a URL, a path, the module's bytes or a WebAssembly.Module, not ${typeof source}`);
     if (source === undefined) source = new URL('./', import.meta.url);
     let module = source instanceof WebAssembly.Module ? source : null;
     let bytes = null;
@@ -110,6 +114,66 @@ export class Mote {
     return new Runtime(instance, bytes ? bytes.byteLength : 0);
   }
 }
+
+/**
+ * A runtime in a worker (a Web Worker in browsers, worker_threads in Node): the same calls,
+ * each returning a promise, so a page's main thread never blocks on a run. `source` and
+ * `options` as for Mote.load (resolved in the worker: URLs relative to mote.js's directory).
+ */
+Mote.worker = async function worker(source, options = {}) {
+  const url = new URL('./mote-worker.js', import.meta.url);
+  let w;
+  let listen;
+  if (isNode) {
+    const { Worker } = await import('node:worker_threads');
+    w = new Worker(url);
+    listen = (fn) => w.on('message', fn);
+  } else {
+    w = new Worker(url, { type: 'module' });
+    listen = (fn) => { w.onmessage = (event) => fn(event.data); };
+  }
+  const pending = new Map();
+  let next = 1;
+  listen(({ id, result, error }) => {
+    const p = pending.get(id);
+    pending.delete(id);
+    if (!p) return;
+    if (!error) return p.resolve(result);
+    const err = error.name === 'MoteError' ? new MoteError(error.message, error.status, error.statusText, error.detail) : new Error(error.message);
+    p.reject(err);
+  });
+  const call = (op, args, transfer = []) => new Promise((resolve, reject) => {
+    const id = next++;
+    pending.set(id, { resolve, reject });
+    w.postMessage({ id, op, args }, transfer);
+  });
+  const info = await call('load', { source: source instanceof URL ? source.href : source, options });
+  return {
+    ...info,
+    /** Loads a blob in the worker (the bytes are copied there). */
+    async loadModel(blob) {
+      const bytes = asBytes(blob, 'the blob').slice();
+      const m = await call('loadModel', { blob: bytes }, [bytes.buffer]);
+      const model = m.id;
+      const strip = (tensors) => Object.fromEntries(Object.entries(tensors).map(([k, t]) => [k, t.data]));
+      return {
+        inputs: m.inputs,
+        outputs: m.outputs,
+        arenaBytes: m.arenaBytes,
+        run: async (feeds) => strip(await call('run', { model, feeds })),
+        runTensors: (feeds) => call('run', { model, feeds }),
+        resetState: () => call('resetState', { model }),
+        dispose: () => call('dispose', { model }),
+      };
+    },
+    /** Stops the worker; its models are gone. */
+    terminate() {
+      for (const p of pending.values()) p.reject(new Error('Mote worker: terminated'));
+      pending.clear();
+      return w.terminate();
+    },
+  };
+};
 
 class Runtime {
   constructor(instance, wasmBytes) {
@@ -131,6 +195,39 @@ class Runtime {
   /** Verifies and loads a blob (the bytes of a .mote file); throws MoteError when it is bad. */
   loadModel(blob) {
     return new Model(this, asBytes(blob, 'the blob'));
+  }
+
+  /**
+   * Fetches and loads a blob: `source` is a URL (or Node file path) or a fetch Response. The body
+   * is read as a stream into one buffer of the announced size; options.onProgress(loaded, total)
+   * is called per chunk (total 0 when the server does not say).
+   */
+  async fetchModel(source, options = {}) {
+    let response = source;
+    if (!(typeof Response !== 'undefined' && source instanceof Response)) {
+      const url = toURL(source);
+      if (isNode && (!url || url.protocol === 'file:')) return this.loadModel(await fetchBytes(source));
+      response = await fetch(url);
+    }
+    if (!response.ok) throw new Error(`Mote: cannot fetch ${response.url}: HTTP ${response.status}`);
+    const total = Number(response.headers.get('content-length')) || 0;
+    if (!response.body) return this.loadModel(await response.arrayBuffer());
+    let buf = new Uint8Array(total || 64 * 1024);
+    let loaded = 0;
+    const reader = response.body.getReader();
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      if (loaded + value.byteLength > buf.byteLength) {
+        const bigger = new Uint8Array(Math.max(buf.byteLength * 2, loaded + value.byteLength));
+        bigger.set(buf.subarray(0, loaded));
+        buf = bigger;
+      }
+      buf.set(value, loaded);
+      loaded += value.byteLength;
+      if (options.onProgress) options.onProgress(loaded, total);
+    }
+    return this.loadModel(buf.subarray(0, loaded));
   }
 
   // First fit in the freed blocks, else the top, growing memory by whole pages.
@@ -289,6 +386,30 @@ class Model {
       results[t.name] = new Type(rt.memory.buffer.slice(at, at + t.bytes));
     });
     return results;
+  }
+
+  /**
+   * Runs the model as run() does, with tensors: each feed may be a typed array or a
+   * { data, dims } object (dims, when given, must equal the input's shape); returns
+   * { data, dims, dtype } per output, by name.
+   */
+  runTensors(feeds) {
+    const plain = {};
+    for (const [name, value] of Object.entries(feeds)) {
+      if (value && !ArrayBuffer.isView(value) && !Array.isArray(value) && 'data' in value) {
+        const t = this.io.inputs.find((i) => i.name === name);
+        if (t && value.dims && value.dims.join(',') !== t.shape.join(',')) {
+          throw this.fail(ERR_SHAPE, `input '${name}' has dims [${t.shape.join(',')}], not [${value.dims.join(',')}]`);
+        }
+        plain[name] = value.data;
+      } else {
+        plain[name] = value;
+      }
+    }
+    const results = this.run(plain);
+    const tensors = {};
+    for (const t of this.outputs) tensors[t.name] = { data: results[t.name], dims: t.shape.slice(), dtype: t.dtype };
+    return tensors;
   }
 
   /** Zeroes the state inputs (`mote convert --carry`): the next run starts a new stream. */

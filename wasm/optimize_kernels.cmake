@@ -1,13 +1,37 @@
-# Included by wasm/build.sh (CMAKE_PROJECT_INCLUDE) into the runtime's emscripten build: the
-# optimised kernels of MOTE_KERNEL_ISA compile with -O3, since speed is what they are for; the
-# set's scratch function (run once per op, at load) with -Os; the runtime and the reference
-# kernels at MOTE_WASM_REF_LEVEL (-Os for the small build, -O2 for the fast one). The level is set per source rather than by the build type, since em++ given
+# Included by wasm/build.sh (CMAKE_PROJECT_INCLUDE) into the runtime's emscripten build: each
+# source gets its optimisation level here rather than from the build type, since em++ given
 # "-Oz ... -O3" does not optimise as -O3 does.
+#
+#   the optimised kernels of MOTE_KERNEL_ISA        -O3, since speed is what they are for; but
+#                                                   the element-wise binary rows (45 short
+#                                                   loops, one per op, broadcast and fused
+#                                                   activation) and the routing at -O2: -O3
+#                                                   unrolls and vectorises every scalar tail
+#                                                   loop, five times the code (95 KB), and the
+#                                                   rows ran no faster
+#   the set's scratch function (once per op, load)  -Os
+#   the hot reference kernels and the run loop      MOTE_WASM_REF_LEVEL: the ops a model runs at
+#                                                   full tensor size without a SIMD128 kernel
+#                                                   (layout, softmax and normalisation,
+#                                                   reductions, pooling, element-wise, Conv and
+#                                                   ConvTranspose, Gemm, Resize, recurrent):
+#                                                   -O2 in the fast build, -Os in the small one
+#   everything else                                 MOTE_WASM_COLD_LEVEL (default -Os): the
+#                                                   loader and blob verifier, the error text, the
+#                                                   C API, the other sets' scratch functions (the
+#                                                   converter's), and the reference kernels of
+#                                                   the rare or small ops (einsum, gather and
+#                                                   scatter, quantisation, top-k, spectral, ...)
 # Deferred to the end of the configure step, when runtime/CMakeLists.txt has listed the sources.
 function(mote_wasm_optimize_kernels)
   if(NOT MOTE_WASM_REF_LEVEL)
     set(MOTE_WASM_REF_LEVEL -Os)
   endif()
+  if(NOT MOTE_WASM_COLD_LEVEL)
+    set(MOTE_WASM_COLD_LEVEL -Os)
+  endif()
+  set(hot_reference conv elementwise gemm layout norm pool reduce resize recurrent)
+  list(JOIN hot_reference "|" hot)
   get_target_property(sources mote_runtime SOURCES)
   foreach(source IN LISTS sources)
     if(NOT IS_ABSOLUTE "${source}")
@@ -15,10 +39,14 @@ function(mote_wasm_optimize_kernels)
     endif()
     if(source MATCHES "/kernels/${MOTE_KERNEL_ISA}/scratch\\.cc$")
       set(level -Os)  # the set's scratch function: the verifier's, once per op at load
+    elseif(source MATCHES "/kernels/${MOTE_KERNEL_ISA}/(f32_binary__.*|dispatch)\\.cc$")
+      set(level -O2)
     elseif(source MATCHES "/kernels/${MOTE_KERNEL_ISA}/")
       set(level -O3)
-    else()
+    elseif(source MATCHES "/kernels/reference/(${hot})\\.cc$" OR source MATCHES "/src/(session|op_table|crc32)\\.cc$")
       set(level ${MOTE_WASM_REF_LEVEL})
+    else()
+      set(level ${MOTE_WASM_COLD_LEVEL})
     endif()
     set_source_files_properties(${source} DIRECTORY ${CMAKE_SOURCE_DIR}/runtime PROPERTIES COMPILE_OPTIONS ${level})
   endforeach()

@@ -21,12 +21,13 @@ const char* npy_descr(int32_t dtype) {
     case MOTE_I8: return "|i1";
     case MOTE_U8: return "|u1";
     case MOTE_BOOL: return "|b1";
+    case MOTE_F16: return "<f2";
     default: return nullptr;
   }
 }
 
 int32_t dtype_from_descr(const std::string& d) {
-  for (int32_t dt : {MOTE_F32, MOTE_I32, MOTE_I64, MOTE_I8, MOTE_U8, MOTE_BOOL}) {
+  for (int32_t dt : {MOTE_F32, MOTE_I32, MOTE_I64, MOTE_I8, MOTE_U8, MOTE_BOOL, MOTE_F16}) {
     std::string want = npy_descr(dt);
     if (d == want || (want[0] == '|' && d == "<" + want.substr(1)) || (want[0] == '<' && d == "|" + want.substr(1))) return dt;
   }
@@ -70,7 +71,7 @@ HostTensor read_npy(const std::string& path) {
   descr = descr.substr(1, descr.size() - 2);
   HostTensor t;
   t.dtype = dtype_from_descr(descr);
-  if (!t.dtype) throw ConvertError(path + ": dtype '" + descr + "' is not supported (use float32, int8/uint8, int32, int64 or bool)");
+  if (!t.dtype) throw ConvertError(path + ": dtype '" + descr + "' is not supported (use float32, float16, int8/uint8, int32, int64 or bool)");
   if (dict_value(header, "fortran_order", path).find("True") != std::string::npos) {
     throw ConvertError(path + ": Fortran-order arrays are not supported");
   }
@@ -177,6 +178,31 @@ std::string blob_to_c_header(const std::vector<uint8_t>& blob, const std::string
   for (size_t k = 0; k < families.size(); ++k) {
     const std::string m = "MOTE_USE_FAMILY_" + families[k];
     if (family_used[k]) {
+      o << "#undef " << m << "\n#define " << m << " 1\n";
+    } else {
+      o << "#ifndef " << m << "\n#define " << m << " 0\n#endif\n";
+    }
+  }
+  // Kernel variants within a family that a kernel set links only when a model needs them
+  // (mote/op_config.h): depthwise convolution (group == C == M), float and int8. Without them
+  // such an op would still run, on the reference kernel.
+  bool depthwise = false, qdepthwise = false;
+  for (uint32_t k = 0; k < model.num_ops(); ++k) {
+    const mote_op_record& op = model.op(k);
+    if ((op.code != MOTE_OP_CONV && op.code != MOTE_OP_QCONV) || op.num_inputs < 2) continue;
+    const mote_conv_params& p = *static_cast<const mote_conv_params*>(model.params(op));
+    const mote_tensor_record& w = model.tensor(model.operand(op.operands + 1));
+    if (w.rank < 2 || w.dims[1] != 1 || w.dims[0] != p.group) continue;  // C = group * W[1], M = W[0]
+    if (op.code == MOTE_OP_CONV) depthwise = true;
+    if (op.code == MOTE_OP_QCONV && p.group > 1) qdepthwise = true;
+  }
+  const struct {
+    const char* name;
+    bool used;
+  } kKernels[] = {{"conv_depthwise", depthwise}, {"qconv_depthwise", qdepthwise}};
+  for (const auto& v : kKernels) {
+    const std::string m = std::string("MOTE_USE_KERNEL_") + v.name;
+    if (v.used) {
       o << "#undef " << m << "\n#define " << m << " 1\n";
     } else {
       o << "#ifndef " << m << "\n#define " << m << " 0\n#endif\n";

@@ -24,6 +24,7 @@ int32_t mote_dtype_from_onnx(int32_t t) {
     case onnx::TensorProto::INT32: return MOTE_I32;
     case onnx::TensorProto::INT64: return MOTE_I64;
     case onnx::TensorProto::BOOL: return MOTE_BOOL;
+    case onnx::TensorProto::FLOAT16: return MOTE_F16;
     default: return 0;
   }
 }
@@ -82,6 +83,12 @@ Tensor tensor_from_proto(const onnx::TensorProto& p) {
       break;
     case MOTE_I32:
       if (n) std::memcpy(t.data.data(), p.int32_data().data(), t.data.size());
+      break;
+    case MOTE_F16:  // the bits, one per int32_data entry
+      for (int64_t k = 0; k < n; ++k) {
+        const uint16_t bits = uint16_t(p.int32_data(int(k)));
+        std::memcpy(t.data.data() + 2 * k, &bits, 2);
+      }
       break;
     default:  // 8-bit types and bool travel in int32_data
       for (int64_t k = 0; k < n; ++k) t.data[size_t(k)] = uint8_t(p.int32_data(int(k)));
@@ -344,6 +351,10 @@ ConvertResult convert_model(const std::string& model_bytes, const std::string& s
   std::map<int, bool> taken;
   for (const auto& out : graph->output()) {
     int id = L.lookup(out.name());
+    // A float16 output computed in float32 (the lowering widened its value) is narrowed back.
+    if (out.type().tensor_type().elem_type() == onnx::TensorProto::FLOAT16 && g.tensors[size_t(id)].dtype == MOTE_F32) {
+      id = L.emit(MOTE_OP_CAST, mote_cast_params{MOTE_F16}, {id}, {L.fresh_name(out.name())})[0];
+    }
     Tensor& t = g.tensors[size_t(id)];
     if (t.is_const || t.graph_input || taken.count(id)) {
       Tensor copy;

@@ -403,6 +403,7 @@ class Rewriter {
         const int w = op.inputs[1], b = op.inputs.size() > 2 ? op.inputs[2] : -1;
         if (!t(w).is_const || (b >= 0 && !t(b).is_const)) return *reason = "weights are not constant", false;
         if (c.act.kind == MOTE_ACT_LEAKY_RELU) return *reason = "LeakyRelu is not fused in int8", false;
+        if (c.spatial_rank > 2) return *reason = "3-D convolutions stay float", false;
         const int xq = int8_of(x);
         const QParams in = params_.at(x), out = params_.at(y);
         const int64_t m = t(w).shape[0];

@@ -185,7 +185,7 @@ std::vector<int> Lowerer::emit(int32_t code, std::vector<uint8_t> params, const 
     checked_bytes(t.shape, t.dtype, "output '" + t.name + "'");
     ids.push_back(g_.add_tensor(std::move(t)));
   }
-  if (all_const) {
+  if (all_const && !keep_at_run_time_) {
     std::vector<TensorView> out_views;
     for (int id : ids) {
       Tensor& t = g_.tensors[size_t(id)];
@@ -218,10 +218,31 @@ std::vector<int> Lowerer::emit(int32_t code, std::vector<uint8_t> params, const 
 
 bool lowers_op_type(const std::string& op_type) { return lowering_table().count(op_type) != 0; }
 
+// float16 is stored, not computed in: every float16 value an op other than Cast reads is widened
+// to float32 first, once (its name then refers to the float32 tensor). A constant of more than
+// kWideAtRunTime elements (a weight) stays float16 in the blob and is widened by a Cast at run
+// time, which halves its bytes in flash for an arena buffer alive only until its reader ran;
+// smaller constants (scalars, the parameters ops read at conversion) are widened now.
+constexpr int64_t kWideAtRunTime = 64;
+
+void Lowerer::widen_float16_inputs(const onnx::NodeProto& node) {
+  if (node.op_type() == "Cast" || node.op_type() == "CastLike") return;
+  for (const auto& name : node.input()) {
+    if (name.empty() || !has(name)) continue;
+    const Tensor& in = t(lookup(name));
+    if (in.dtype != MOTE_F16) continue;
+    keep_at_run_time_ = in.is_const && in.numel() > kWideAtRunTime;
+    const int wide = emit(MOTE_OP_CAST, mote_cast_params{MOTE_F32}, {lookup(name)}, {fresh_name(name)})[0];
+    keep_at_run_time_ = false;
+    bind(name, wide);
+  }
+}
+
 void Lowerer::lower_node(const onnx::NodeProto& node) {
   const onnx::NodeProto* saved = node_;
   node_ = &node;
   if (!node.domain().empty() && node.domain() != "ai.onnx") error("operator domain '" + node.domain() + "' is not supported");
+  widen_float16_inputs(node);
   const auto& table = lowering_table();
   auto it = table.find(node.op_type());
   if (it == table.end()) {

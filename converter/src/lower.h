@@ -66,6 +66,7 @@ class Lowerer {
 
  private:
   bool expand_function(const onnx::NodeProto& node);
+  void widen_float16_inputs(const onnx::NodeProto& node);
 
   Graph& g_;
   uint32_t opset_;
@@ -73,6 +74,7 @@ class Lowerer {
   const onnx::NodeProto* node_ = nullptr;
   int folded_ = 0;
   int counter_ = 0;
+  bool keep_at_run_time_ = false;  // emit() does not fold (a float16 weight's Cast)
   std::map<std::string, int> expanded_;
 };
 

@@ -1,5 +1,5 @@
-// The 2-D view of a Conv or QConv (1-D convolutions have height 1), as the reference kernels see
-// it: what every optimised kernel set's convolutions start from.
+// The 2-D view of a Conv or QConv (1-D convolutions have height 1): what every optimised kernel
+// set's convolutions start from. Only for planar() ops (3-D ones have no 2-D view).
 #ifndef MOTE_KERNELS_CONV_SHAPE_H
 #define MOTE_KERNELS_CONV_SHAPE_H
 
@@ -12,6 +12,13 @@ namespace mote {
 
 // A QConv record starts with the Conv record, so either op's geometry reads the same way.
 static_assert(offsetof(mote_qconv_params, conv) == 0, "mote_qconv_params must start with its mote_conv_params");
+
+// Whether a Conv, QConv or pooling op has the 1-D or 2-D shape the optimised kernels take (its
+// params start with spatial_rank); 3-D ones run on the reference kernels.
+inline bool planar(const OpArgs& a) {
+  const int32_t r = *static_cast<const int32_t*>(a.params);
+  return r == 1 || r == 2;
+}
 
 struct ConvShape {
   int32_t n, c, ih, iw, m, oh, ow, kh, kw, sh, sw, dh, dw, ph, pw, group;

@@ -53,7 +53,7 @@ Status gemm_nn(const OpArgs& a, int32_t M, int32_t N, int32_t K, const float* A,
 
 Status conv(const OpArgs& a, const simd::Route& r) {
   switch (r.kernel) {
-    case simd::Kernel::kConvDepthwise: return f32_dwconv2d(a, r.g);
+    case simd::Kernel::kConvDepthwise: return MOTE_KERNEL_ON(conv_depthwise) ? f32_dwconv2d(a, r.g) : Status::kUnsupportedOp;
     case simd::Kernel::kConvPointwise: return f32_conv2d_1x1(a, r.g);
     default: return f32_conv2d(a, r.g);
   }
@@ -114,7 +114,9 @@ Status matmul(const OpArgs& a, const simd::Route& r) {
 Status qconv(const OpArgs& a, const simd::Route& r) {
   const mote_qconv_params& p = a.p<mote_qconv_params>();
   const Epilogue e = s8_epilogue(a, p.out_zp, p.act_min, p.act_max);
-  if (r.kernel == simd::Kernel::kQConvDepthwise) return s8_dwconv2d(a, r.g, e, p.in_zp);
+  if (r.kernel == simd::Kernel::kQConvDepthwise) {
+    return MOTE_KERNEL_ON(qconv_depthwise) ? s8_dwconv2d(a, r.g, e, p.in_zp) : Status::kUnsupportedOp;
+  }
   if (r.kernel == simd::Kernel::kQConvPointwise) {
     const Status st = s8_conv2d_1x1(a, r.g, e, p.in_zp);
     if (st != Status::kUnsupportedOp) return st;  // a set's 1x1 kernel may decline: the general one

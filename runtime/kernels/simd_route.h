@@ -5,6 +5,9 @@
 // set's own extra routes). A set's kernel may still decline a routed op for shapes it does not
 // take (its scratch function asks the same portable predicate).
 //
+// A runtime built for given models (MOTE_OP_CONFIG) routes only the families they use (the
+// others are refused at load), so the decisions of the rest are not linked either.
+//
 // The int8 decisions are also offered by kind (qconv_kind, qmatmul_kind), for a set whose
 // scratch function asks them alone.
 //
@@ -18,6 +21,7 @@
 
 #include "conv_shape.h"
 #include "mote/kernel.h"
+#include "mote/op_config.h"
 
 namespace mote {
 
@@ -126,7 +130,7 @@ inline Route route(const OpArgs& a, const Features& f) {
   Route r;
   switch (a.code) {
     case MOTE_OP_CONV: {
-      if (!f.f32 || a.in[0].dtype != MOTE_F32 || a.in[1].dtype != MOTE_F32) break;
+      if (!MOTE_FAMILY_ON(conv) || !f.f32 || a.in[0].dtype != MOTE_F32 || a.in[1].dtype != MOTE_F32 || !planar(a)) break;
       r.g = conv_shape(a);
       // Every output channel reading its own input channel (one channel included) is depthwise.
       if (r.g.group == r.g.c && r.g.m == r.g.c) {
@@ -138,7 +142,7 @@ inline Route route(const OpArgs& a, const Features& f) {
     }
     case MOTE_OP_GEMM: {
       const mote_gemm_params& p = a.p<mote_gemm_params>();
-      if (!f.f32 || p.trans_a) break;
+      if (!MOTE_FAMILY_ON(gemm) || !f.f32 || p.trans_a) break;
       r.rows = a.out[0].dims[0];
       r.N = a.out[0].dims[1];
       r.K = a.in[0].dims[1];
@@ -147,10 +151,10 @@ inline Route route(const OpArgs& a, const Features& f) {
       break;
     }
     case MOTE_OP_MATMUL:
-      if (f.f32 && product_shape(a, false, &r)) r.kernel = Kernel::kMatMul;
+      if (MOTE_FAMILY_ON(matmul) && f.f32 && product_shape(a, false, &r)) r.kernel = Kernel::kMatMul;
       break;
     case MOTE_OP_QCONV: {
-      if (!f.s8 || !zero_points_zero(a, 5)) break;
+      if (!MOTE_FAMILY_ON(qconv) || !f.s8 || !zero_points_zero(a, 5) || !planar(a)) break;
       r.g = conv_shape(a);
       const QConvKind kind = qconv_kind(r.g);
       r.kernel = kind == QConvKind::kDepthwise   ? Kernel::kQConvDepthwise
@@ -159,7 +163,7 @@ inline Route route(const OpArgs& a, const Features& f) {
       break;
     }
     case MOTE_OP_QMATMUL: {
-      if (!f.s8 || !zero_points_zero(a, 5)) break;
+      if (!MOTE_FAMILY_ON(qmatmul) || !f.s8 || !zero_points_zero(a, 5)) break;
       if (qmatmul_kind(a) == QMatMulKind::kReference) break;
       product_shape(a, true, &r);
       r.kernel = Kernel::kQMatMul;

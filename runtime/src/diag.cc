@@ -98,6 +98,7 @@ uint32_t dtype_size(int32_t dtype) {
     case MOTE_I32: return 4;
     case MOTE_I64: return 8;
     case MOTE_BOOL: return 1;
+    case MOTE_F16: return 2;
     default: return 0;
   }
 }
@@ -110,6 +111,7 @@ const char* dtype_name(int32_t dtype) {
     case MOTE_I32: return "int32";
     case MOTE_I64: return "int64";
     case MOTE_BOOL: return "bool";
+    case MOTE_F16: return "float16";
     default: return "undefined";
   }
 }

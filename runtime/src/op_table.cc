@@ -77,7 +77,19 @@ Status op_infer(const OpArgs& args, TensorView* inferred, uint32_t* scratch_byte
   for (int32_t k = 0; k < args.num_out; ++k) {
     inferred[k] = TensorView{nullptr, MOTE_DTYPE_UNDEFINED, 0, {0}};
   }
-  return kOps[args.code].infer(args, inferred, scratch_bytes);
+  // float16 is a storage type: only Cast (which widens and narrows it) and Copy (which moves
+  // bytes) take or give it, so no other kernel ever meets a 2-byte float.
+  const bool takes_f16 = args.code == MOTE_OP_CAST || args.code == MOTE_OP_COPY;
+  for (int32_t k = 0; k < args.num_in && !takes_f16; ++k) {
+    if (args.in[k].present() && args.in[k].dtype == MOTE_F16) {
+      return Fail(args.diag, Status::kBadParams).s("input ").i(k).s(" is float16, which only Cast takes");
+    }
+  }
+  const Status st = kOps[args.code].infer(args, inferred, scratch_bytes);
+  for (int32_t k = 0; k < args.num_out && st == Status::kOk && !takes_f16; ++k) {
+    if (inferred[k].dtype == MOTE_F16) return Fail(args.diag, Status::kBadParams).s("only Cast gives float16");
+  }
+  return st;
 }
 
 // Builds with optimised kernels (MOTE_KERNEL_ISA in CMake) link one run_optimized() from

@@ -5,6 +5,9 @@
 # max|diff| <= 1e-4 * max|reference|; then a streaming run of the stateful LSTM over 50 chunks
 # with --carry against onnxruntime over the whole sequence at once (onnxruntime has no layout 1: for those models it runs the
 # layout-0 twin, MODEL.ref.onnx). Prints a row per model, then "N passed, M failed".
+# WORKDIR/manifest.txt lists every model that passed, one line each: NAME RUNS BLOB REFERENCE.npy
+# HOST_OUTPUT_DIR INPUT=FILE.npy... (RUNS 50 for the stream, whose input file holds the 50
+# chunks; tests/models/run_sequence_targets.sh runs them on the boards and in WebAssembly).
 #
 #   run_sequence_tests.sh MOTE_BIN WORKDIR
 set -u
@@ -31,6 +34,8 @@ np.save('$work/onnx/c.npy', r.standard_normal((1, 1, 32)).astype(np.float32))"
 
 passed=0
 failed=0
+manifest="$work/manifest.txt"
+: > "$manifest"
 printf '%-38s %-6s %11s %9s %12s %12s\n' model result 'max|diff|' diff/tol arena_bytes lower_bound
 for model in $("$python" "$models_dir/export_sequence_models.py" --list | grep -v _whole); do
   dir="$work/$model"
@@ -88,6 +93,9 @@ for model in $("$python" "$models_dir/export_sequence_models.py" --list | grep -
   if [ -z "$reason" ]; then
     verdict=PASS
     passed=$((passed + 1))
+    feeds=("$in_name=$in_file")
+    for ((k = 1; k < ${#extra_mote[@]}; k += 2)); do feeds+=("${extra_mote[k]}"); done
+    echo "$model 1 $dir/$model.mote $dir/ort.npy $dir/mote_out ${feeds[*]}" >> "$manifest"
   else
     verdict=FAIL
     failed=$((failed + 1))
@@ -124,6 +132,7 @@ arena=$("$mote" info "$dir/streaming.mote" --json 2> /dev/null | json_num arena_
 if [ -z "$reason" ]; then
   verdict=PASS
   passed=$((passed + 1))
+  echo "lstm_streaming_carry 50 $dir/streaming.mote $dir/ort.npy $dir/mote_out input=$work/onnx/input_long.npy" >> "$manifest"
 else
   verdict=FAIL
   failed=$((failed + 1))

@@ -27,13 +27,26 @@ def read_pb(path):
     return t.name, numpy_helper.to_array(t)
 
 
-def c_bytes(name, data, align):
+def c_bytes(name, data, align, section=None):
+    """A C array of `data`; `section` names the linker section (a board may keep it in flash)."""
     raw = bytes(data)
-    out = [f"__attribute__((aligned({align}))) static const uint8_t {name}[{max(len(raw), 1)}] = {{"]
+    attrs = f"aligned({align})" + (f", section(\"{section}\")" if section else "")
+    out = [f"__attribute__(({attrs})) static const uint8_t {name}[{max(len(raw), 1)}] = {{"]
     for i in range(0, len(raw), 24):
         out.append("  " + ",".join(str(b) for b in raw[i:i + 24]) + ",")
     out.append("};")
     return out
+
+
+def write_cases(out_dir, lines, cases, max_arena):
+    """Writes OUT_DIR/cases.c: `lines` (the arrays), then the table of `cases` (C initialisers of
+    conf_case) and an arena of `max_arena` bytes shared by them."""
+    lines = lines + ["const conf_case conf_cases[] = {"] + cases + ["};"]
+    lines.append(f"const uint32_t conf_num_cases = {len(cases)}u;")
+    lines.append(f"uint8_t conf_arena[{max_arena}] __attribute__((aligned(16)));")
+    lines.append(f"const uint32_t conf_arena_bytes = {max_arena}u;")
+    with open(os.path.join(out_dir, "cases.c"), "w") as f:
+        f.write("\n".join(lines) + "\n")
 
 
 def convert(mote, test_dir, work, name):
@@ -96,7 +109,7 @@ def main(argv):
             blob, info, inputs, outputs = convert(mote, os.path.join(data_dir, test), work, test)
         except (RuntimeError, OSError, subprocess.CalledProcessError) as e:
             print(f"gen_conformance: {test}: does not convert on the host: {e}", file=sys.stderr)
-            cases.append(f"  {{\"{test}\", 0, 0, 0, 0, 0, 0, 0}},")
+            cases.append(f"  {{\"{test}\", 0, 0, 0, 0, 0, 0, 0, 0.0f, 1u}},")
             continue
         max_arena = max(max_arena, info["arena_bytes"])
         lines += c_bytes(f"{prefix}_blob", blob, 64)
@@ -117,15 +130,8 @@ def main(argv):
         lines.append(f"static const conf_buffer {prefix}_outputs[] = {{{', '.join(out_entries)}}};")
         lines.append("")
         cases.append(f"  {{\"{test}\", {prefix}_blob, {len(blob)}u, {len(in_entries)}u, {prefix}_inputs, "
-                     f"{len(out_entries)}u, {prefix}_outputs, {info['arena_bytes']}u}},")
-    lines.append("const conf_case conf_cases[] = {")
-    lines += cases
-    lines.append("};")
-    lines.append(f"const uint32_t conf_num_cases = {len(cases)}u;")
-    lines.append(f"uint8_t conf_arena[{max_arena}] __attribute__((aligned(16)));")
-    lines.append(f"const uint32_t conf_arena_bytes = {max_arena}u;")
-    with open(os.path.join(out_dir, "cases.c"), "w") as f:
-        f.write("\n".join(lines) + "\n")
+                     f"{len(out_entries)}u, {prefix}_outputs, {info['arena_bytes']}u, 0.0f, 1u}},")
+    write_cases(out_dir, lines, cases, max_arena)
     print(f"gen_conformance: {len(cases)} cases, largest arena {max_arena} bytes")
 
 

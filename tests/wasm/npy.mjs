@@ -1,23 +1,2 @@
-// Reads and writes the .npy files the tests share with the host CLI (little-endian, C order).
-import { readFileSync } from 'node:fs';
-
-const TYPES = { '<f4': Float32Array, '|i1': Int8Array, '|u1': Uint8Array, '<i4': Int32Array, '<i8': BigInt64Array };
-
-export function parseNpy(bytes) {
-  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  if (buf.toString('latin1', 1, 6) !== 'NUMPY') throw new Error('not a .npy file');
-  const major = buf[6];
-  const headerLen = major >= 2 ? buf.readUInt32LE(8) : buf.readUInt16LE(8);
-  const start = (major >= 2 ? 12 : 10) + headerLen;
-  const header = buf.toString('latin1', major >= 2 ? 12 : 10, start);
-  const descr = /'descr':\s*'([^']+)'/.exec(header)[1];
-  const shape = /'shape':\s*\(([^)]*)\)/.exec(header)[1].split(',').map((s) => s.trim()).filter(Boolean).map(Number);
-  const Type = TYPES[descr];
-  if (!Type) throw new Error(`unsupported .npy dtype ${descr}`);
-  const body = buf.buffer.slice(buf.byteOffset + start, buf.byteOffset + buf.byteLength);
-  return { shape, data: new Type(body) };
-}
-
-export function readNpy(path) {
-  return parseNpy(readFileSync(path));
-}
+// The tests read .npy files with the example's reader (wasm/examples/npy.mjs).
+export * from '../../wasm/examples/npy.mjs';

@@ -3,7 +3,8 @@
 #
 #   run_wasm_tests.sh SOURCE_DIR WORK_DIR MOTE_BIN
 #
-# Converts models/digits.onnx; builds both modules, one for the digits model alone, the kernel
+# Converts models/digits.onnx; builds both modules, two for the digits model alone (model=,
+# model-small=), the kernel
 # test and the npm package (wasm/build.sh WORK_DIR ...); checks the package packs; runs digits
 # with the host CLI for reference; then runs `node --test tests/wasm/`: the SIMD128 kernels against the reference kernels, digits
 # through mote.js (both builds) against the host, bad blobs and inputs, the size budget, and
@@ -34,7 +35,7 @@ fail_early() {
   { cat "$work/convert.log"; fail_early "mote convert failed"; }
 
 t0=$(date +%s)
-"$src/wasm/build.sh" "$work" simd scalar kernels-test package "model=$work/digits.h" > "$work.build.log" 2>&1 ||
+"$src/wasm/build.sh" "$work" simd scalar kernels-test package "model=$work/digits.h" "model-small=$work/digits.h" > "$work.build.log" 2>&1 ||
   { tail -40 "$work.build.log"; fail_early "wasm/build.sh failed (log: $work.build.log)"; }
 sed -n '/bytes raw/p' "$work.build.log"
 echo "built in $(($(date +%s) - t0)) s"
@@ -42,6 +43,12 @@ echo "built in $(($(date +%s) - t0)) s"
 if command -v npm > /dev/null; then
   (cd "$work/package" && npm pack --dry-run --json > "$work/pack.json" 2> "$work/pack.log") ||
     fail_early "npm pack failed in $work/package (log: $work/pack.log)"
+  # The tarball a user installs (tests/wasm/package.test.mjs installs it in a fresh project).
+  rm -rf "$work/tarball" && mkdir -p "$work/tarball"
+  (cd "$work/package" && npm pack --pack-destination "$work/tarball" > "$work/pack.log" 2>&1) ||
+    fail_early "npm pack failed in $work/package (log: $work/pack.log)"
+  MOTE_PACKAGE_TARBALL=$(ls "$work"/tarball/*.tgz)
+  export MOTE_PACKAGE_TARBALL
 fi
 
 "$mote" run "$work/digits.mote" --input "input=$src/models/digits_sample.npy" --output-dir "$work/host" > "$work/run.log" 2>&1 ||

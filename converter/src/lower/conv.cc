@@ -63,7 +63,7 @@ void lower_conv(Lowerer& L, const Node& n, bool transpose) {
   const auto& w = L.t(in.at(1)).shape;
   if (x.size() < 3 || w.size() != x.size()) L.error("Conv input/weight ranks " + std::to_string(x.size()) + "/" + std::to_string(w.size()));
   const int32_t r = int32_t(x.size()) - 2;
-  if (r > 2) L.error("3-D convolution is not supported");
+  if (r > MOTE_MAX_SPATIAL) L.error(std::to_string(r) + "-D convolution is not supported (1-D to 3-D are)");
   mote_conv_params p{};
   p.spatial_rank = r;
   p.group = attr_i32(L, n, "group", 1);
@@ -104,7 +104,7 @@ void lower_pool(Lowerer& L, const Node& n, int32_t code) {
   const bool with_indices = n.output_size() > 1 && !n.output(1).empty();
   if (x.size() < 3) L.error("pooling needs rank >= 3");
   const int32_t r = int32_t(x.size()) - 2;
-  if (r > 2) L.error("3-D pooling is not supported");
+  if (r > MOTE_MAX_SPATIAL) L.error(std::to_string(r) + "-D pooling is not supported (1-D to 3-D are)");
   mote_pool_params p{};
   p.spatial_rank = r;
   std::vector<int64_t> spatial(x.begin() + 2, x.end());

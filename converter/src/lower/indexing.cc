@@ -1,8 +1,10 @@
 // Lowering of the ops driven by tensors of positions or lengths: TopK (runtime/kernels/reference/
 // topk.cc), OneHot (onehot.cc), GatherND, ScatterElements, Scatter and ScatterND
-// (gather_scatter.cc) and ReverseSequence (reverse_sequence.cc). Their index inputs may be
-// computed at run time (the kernels check or clamp them); TopK's k and OneHot's depth set output
-// shapes, so they must be known at conversion time.
+// (gather_scatter.cc), ReverseSequence (reverse_sequence.cc) and NonMaxSuppression (topk.cc).
+// Their index inputs may be computed at run time (the kernels check or clamp them); TopK's k,
+// OneHot's depth and NonMaxSuppression's max_output_boxes_per_class set output shapes, so they
+// must be known at conversion time.
+#include <algorithm>
 #include <cmath>
 
 #include "lower/common.h"
@@ -85,7 +87,24 @@ void lower_reverse_sequence(Lowerer& L, const Node& n) {
 
 }  // namespace
 
+// NonMaxSuppression: its output is [B * C * max_per_class, 3] whatever the data, the rows past
+// the selection -1 (mote_nms_params); max_output_boxes_per_class must be known at conversion
+// (absent: 0) and is clamped to [0, boxes per class]; the thresholds may be computed at run time.
+void lower_nms(Lowerer& L, const Node& n) {
+  auto in = inputs_of(L, n);
+  if (in.size() < 2) L.error("NonMaxSuppression takes boxes and scores");
+  const auto& boxes = L.t(in[0]).shape;
+  if (boxes.size() != 3) L.error("NonMaxSuppression boxes must be [B, N, 4]");
+  int64_t max_per_class = in_at(in, 2) >= 0 ? size_input(L, in[2], "NonMaxSuppression max_output_boxes_per_class") : 0;
+  max_per_class = std::max<int64_t>(0, std::min<int64_t>(max_per_class, boxes[1]));
+  const int64_t center = attr_int(n, "center_point_box", 0);
+  if (center != 0 && center != 1) L.error("NonMaxSuppression center_point_box must be 0 or 1");
+  mote_nms_params p{int32_t(max_per_class), int32_t(center)};
+  L.emit(MOTE_OP_NON_MAX_SUPPRESSION, p, {in[0], in[1], in_at(in, 3), in_at(in, 4)}, {n.output(0), std::string()});
+}
+
 void add_indexing_ops(LowerTable& t) {
+  t["NonMaxSuppression"] = lower_nms;
   t["TopK"] = lower_topk;
   t["OneHot"] = lower_onehot;
   t["GatherND"] = lower_gather_nd;

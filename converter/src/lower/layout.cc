@@ -1,9 +1,10 @@
 // Lowering of the ops that reshape or move data: Reshape, Flatten, Squeeze, Unsqueeze,
-// Transpose, Concat, Split, Slice, Gather, Pad, Tile, Expand, Resize, GridSample, DepthToSpace
-// and Trilu (runtime/kernels/reference/layout.cc, resize.cc, grid_sample.cc, trilu.cc).
+// Transpose, Concat, Split, Slice, Gather, Compress, Pad, Tile, Expand, Resize, GridSample,
+// DepthToSpace and Trilu (runtime/kernels/reference/layout.cc, resize.cc, grid_sample.cc, trilu.cc).
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <map>
 
 #include "lower/common.h"
@@ -196,6 +197,38 @@ void lower_gather(Lowerer& L, const Node& n, int32_t code) {
   L.emit(code, mote_gather_params{attr_i32(L, n, "axis", 0)}, in, out0(n));
 }
 
+// Compress with its condition known at conversion (`mote convert --set` fixes one that is a
+// graph input): a Gather of the positions where the condition holds, along `axis`, or of the
+// flattened input without one. Positions past the condition's length are dropped, as in ONNX.
+void lower_compress(Lowerer& L, const Node& n) {
+  auto in = inputs_of(L, n);
+  if (in.size() != 2 || in[0] < 0 || in[1] < 0) L.error("Compress takes an input and a condition");
+  const std::vector<int64_t> cond = L.const_ints(in[1], "Compress condition");
+  const Tensor& x = L.t(in[0]);
+  int source = in[0];
+  int64_t axis = 0, length = x.numel();
+  if (find_attr(n, "axis")) {
+    axis = norm_axis(L, attr_int(n, "axis", 0), int64_t(x.shape.size()));
+    length = x.shape[size_t(axis)];
+  } else {
+    const std::string flat = L.fresh_name(n.output(0));
+    emit_reshape(L, in[0], {length}, flat);
+    source = L.lookup(flat);
+  }
+  if (int64_t(cond.size()) > length) L.error("Compress condition is longer than the input along the axis");
+  std::vector<int64_t> picked;
+  for (size_t k = 0; k < cond.size(); ++k) {
+    if (cond[k]) picked.push_back(int64_t(k));
+  }
+  Tensor idx;
+  idx.dtype = MOTE_I64;
+  idx.shape = {int64_t(picked.size())};
+  idx.data.resize(picked.size() * sizeof(int64_t));
+  if (!picked.empty()) std::memcpy(idx.data.data(), picked.data(), idx.data.size());
+  const int indices = L.constant(std::move(idx));
+  L.emit(MOTE_OP_GATHER, mote_gather_params{int32_t(axis)}, {source, indices}, out0(n));
+}
+
 void lower_pad(Lowerer& L, const Node& n) {
   auto in = inputs_of(L, n);
   const auto& x = L.t(in.at(0)).shape;
@@ -214,14 +247,17 @@ void lower_pad(Lowerer& L, const Node& n) {
     L.error("Pad mode " + mode);
   }
   std::vector<int64_t> pads;
+  int value = -1;
   if (L.opset() < 11) {
     pads = attr_ints(n, "pads");
     p.value = attr_float(n, "value", 0.0f);
   } else {
     pads = L.const_ints(in.at(1), "Pad pads");
-    if (in_at(in, 2) >= 0) {
+    if (in_at(in, 2) >= 0 && L.t(in[2]).is_const) {
       const Tensor& v = L.t(in[2]);
       p.value = v.dtype == MOTE_F32 ? L.const_floats(in[2], "Pad value").at(0) : float(L.const_ints(in[2], "Pad value").at(0));
+    } else if (in_at(in, 2) >= 0 && p.mode == MOTE_PAD_CONSTANT) {
+      value = in[2];  // computed at run time: the op's second input
     }
   }
   std::vector<int64_t> axes;
@@ -236,7 +272,7 @@ void lower_pad(Lowerer& L, const Node& n) {
     p.begin[ax] = L.narrow(pads[k], "Pad pads");
     p.end[ax] = L.narrow(pads[k + axes.size()], "Pad pads");
   }
-  L.emit(MOTE_OP_PAD, p, {in[0]}, out0(n));
+  L.emit(MOTE_OP_PAD, p, value >= 0 ? std::vector<int>{in[0], value} : std::vector<int>{in[0]}, out0(n));
 }
 
 void lower_tile(Lowerer& L, const Node& n) {
@@ -400,6 +436,7 @@ void add_layout_ops(LowerTable& t) {
   t["Gather"] = [](Lowerer& L, const Node& n) { lower_gather(L, n, MOTE_OP_GATHER); };
   t["GatherElements"] = [](Lowerer& L, const Node& n) { lower_gather(L, n, MOTE_OP_GATHER_ELEMENTS); };
   t["Pad"] = lower_pad;
+  t["Compress"] = lower_compress;
   t["Tile"] = lower_tile;
   t["Expand"] = lower_expand;
   t["Resize"] = lower_resize;

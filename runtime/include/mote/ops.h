@@ -32,7 +32,9 @@ typedef enum mote_dtype {
   MOTE_I8 = 3,
   MOTE_I32 = 6,
   MOTE_I64 = 7,
-  MOTE_BOOL = 9
+  MOTE_BOOL = 9,
+  MOTE_F16 = 10 /* IEEE half: stored only (inputs, outputs, weights); Cast widens it to float32,
+                   every other op refuses it */
 } mote_dtype;
 
 /* The op records: every fact about an op sits in its row of MOTE_OP_TABLE,
@@ -192,7 +194,8 @@ typedef enum mote_dtype {
   R(X, GRID_SAMPLE,         "GridSample",            grid_sample,    NONE,             NONE,   NONE,           NONE)           \
   R(X, EINSUM,              "Einsum",                einsum,         NONE,             NONE,   NONE,           NONE)           \
   R(X, MAX_POOL_INDICES,    "MaxPoolWithIndices",    pool,           NONE,             NONE,   NONE,           NONE)           \
-  R(X, MAX_UNPOOL,          "MaxUnpool",             max_unpool,     NONE,             NONE,   NONE,           NONE)
+  R(X, MAX_UNPOOL,          "MaxUnpool",             max_unpool,     NONE,             NONE,   NONE,           NONE)           \
+  R(X, NON_MAX_SUPPRESSION, "NonMaxSuppression",     nms,            NONE,             NONE,   NONE,           NONE)
 
 #define MOTE_OP_RECORD_ALL(X, ...) X(__VA_ARGS__)
 #define MOTE_OP_RECORD_FAMILY(X, e, name, family, ...) X(e, name, family)
@@ -247,8 +250,9 @@ typedef struct mote_binary_params {
   int32_t fmod; /* Mod: C fmod semantics when 1, Python (sign of divisor) when 0 */
 } mote_binary_params;
 
-/* Conv and ConvTranspose, 1-D or 2-D (spatial_rank 1 or 2), NCHW / NCW tensors.
- * Weights: Conv [M, C/group, kH, kW], ConvTranspose [C, M/group, kH, kW]. */
+/* Conv and ConvTranspose, 1-D, 2-D or 3-D (spatial_rank 1 to 3), NCW / NCHW / NCDHW tensors.
+ * Weights: Conv [M, C/group, k...], ConvTranspose [C, M/group, k...]. The optimised kernel sets
+ * take 1-D and 2-D only; 3-D runs on the reference kernels. */
 typedef struct mote_conv_params {
   int32_t spatial_rank;
   int32_t group;
@@ -274,6 +278,8 @@ typedef struct mote_matmul_params {
   mote_act act;
 } mote_matmul_params;
 
+/* MaxPool and AveragePool over 1, 2 or 3 spatial axes (NCW, NCHW, NCDHW); the optimised kernel
+ * sets take 1-D and 2-D only. */
 typedef struct mote_pool_params {
   int32_t spatial_rank;
   int32_t kernel[MOTE_MAX_SPATIAL];
@@ -289,7 +295,8 @@ typedef struct mote_pool_params {
 /* MaxPool with its second output, Indices (float32 X only): int64, shaped as Y, the flattened
  * index into X of each window's maximum (the first one on ties). With storage_order 0 the index
  * of X[n][c][h][w] is ((n * C + c) * H + h) * W + w, with 1 it is (n * C + c) * H * W + h + w * H
- * (1-D pooling: H = 1). */
+ * (1-D pooling: H = 1; 3-D pooling: row-major ((n * C + c) * D + d) * H * W + h * W + w, with 1
+ * column-major (n * C + c) * D * H * W + d + h * D + w * D * H). */
 typedef struct mote_max_pool_indices_params {
   mote_pool_params pool;
   int32_t storage_order; /* 0 or 1 */
@@ -349,9 +356,11 @@ typedef enum mote_pad_mode {
   MOTE_PAD_WRAP = 3
 } mote_pad_mode;
 
+/* Pad: X, then optionally the constant mode's fill value computed at run time (one element of
+ * X's dtype), which replaces `value`. */
 typedef struct mote_pad_params {
   int32_t mode;
-  float value;
+  float value; /* the fill value (constant mode) converted to X's dtype, unless input 1 gives it */
   int32_t begin[MOTE_MAX_RANK]; /* may be negative (crop) */
   int32_t end[MOTE_MAX_RANK];
 } mote_pad_params;
@@ -509,6 +518,22 @@ typedef struct mote_topk_params {
   int32_t largest;
   int32_t sorted;
 } mote_topk_params;
+
+/* NonMaxSuppression: BOXES [B, N, 4] and SCORES [B, C, N] (float32), then optional
+ * IOU_THRESHOLD and SCORE_THRESHOLD (float32, one value each, read at run time; a missing one
+ * means 0 and no score threshold). Boxes are corners [y1, x1, y2, x2] (either diagonal) with
+ * center_point_box 0, [x_center, y_center, width, height] with 1. For every batch b and class c,
+ * the boxes whose score is above SCORE_THRESHOLD (never a NaN score) are taken best score first
+ * (equal scores: the lower box index first); one is selected unless its IoU with a box already
+ * selected for that (b, c) is above IOU_THRESHOLD, until max_per_class are selected.
+ * Outputs: SELECTED, int64 [B * C * max_per_class, 3], rows (b, c, box) ordered by b, then c,
+ * then selection; its output has the static maximum of rows (max_per_class is the constant
+ * max_output_boxes_per_class clamped to [0, N]) and the rows past the selection are -1.
+ * COUNT, int64 [1]: the number of selected rows. */
+typedef struct mote_nms_params {
+  int32_t max_per_class;
+  int32_t center_point_box; /* 0 or 1 */
+} mote_nms_params;
 
 /* OneHot: INDICES (float32, int8, uint8, int32 or int64, any values) and VALUES [2] = [off, on]
  * (any dtype) -> the indices' shape with a new axis of `depth` (>= 1) entries inserted at `axis`

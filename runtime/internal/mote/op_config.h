@@ -8,11 +8,24 @@
 #ifndef MOTE_OP_CONFIG_H
 #define MOTE_OP_CONFIG_H
 
+//
+// Within a family, a kernel set may also leave out a kernel variant the models do not need
+// (MOTE_KERNEL_ON(variant)): the op then runs on the reference kernel, which the family links
+// anyway. The header names the variants its model uses (MOTE_USE_KERNEL_*); a header written
+// before a variant was added leaves it in.
 #ifdef MOTE_OP_CONFIG
 #include MOTE_OP_CONFIG
 #define MOTE_FAMILY_ON(family) (MOTE_USE_FAMILY_##family != 0)
+#ifndef MOTE_USE_KERNEL_conv_depthwise
+#define MOTE_USE_KERNEL_conv_depthwise 1
+#endif
+#ifndef MOTE_USE_KERNEL_qconv_depthwise
+#define MOTE_USE_KERNEL_qconv_depthwise 1
+#endif
+#define MOTE_KERNEL_ON(variant) (MOTE_USE_KERNEL_##variant != 0)
 #else
 #define MOTE_FAMILY_ON(family) true
+#define MOTE_KERNEL_ON(variant) true
 #endif
 
 #endif  // MOTE_OP_CONFIG_H

@@ -130,6 +130,7 @@ inline int64_t batch_matrix(const int32_t* out_dims, int32_t out_rank, const int
 inline void move_element(void* to, const void* from, uint32_t size) {
   switch (size) {
     case 1: *static_cast<uint8_t*>(to) = *static_cast<const uint8_t*>(from); break;
+    case 2: memcpy(to, from, 2); break;
     case 4: memcpy(to, from, 4); break;
     default: memcpy(to, from, 8); break;
   }

@@ -1,18 +1,21 @@
-// Reference kernels: Conv and ConvTranspose, 1-D and 2-D, NCHW, groups and dilations.
-// A 1-D convolution runs as a 2-D one with height 1.
+// Reference kernels: Conv and ConvTranspose, 1-D, 2-D and 3-D (NCW, NCHW, NCDHW), groups and
+// dilations. Every one runs as a 3-D convolution whose missing leading axes have size 1.
 #include "common.h"
 
 namespace mote {
 namespace ref {
 namespace {
 
+// Up to three spatial axes, the missing leading ones of size 1 (a 1-D convolution is a 3-D one
+// of depth and height 1): axis 0 depth, 1 height, 2 width.
 struct ConvGeom {
-  int32_t n, c, ih, iw, m, oh, ow, kh, kw, sh, sw, dh, dw, ph, pw, group;
+  int32_t n, c, m, group;
+  int32_t in[3], out[3], k[3], s[3], d[3], pad[3];
 };
 
 Status check_conv_params(const OpArgs& a, const mote_conv_params& p) {
-  if (p.spatial_rank != 1 && p.spatial_rank != 2) {
-    return Fail(a.diag, Status::kBadParams).s("only 1-D and 2-D convolutions are supported, got ").i(p.spatial_rank).s("-D");
+  if (p.spatial_rank < 1 || p.spatial_rank > MOTE_MAX_SPATIAL) {
+    return Fail(a.diag, Status::kBadParams).s("only 1-D, 2-D and 3-D convolutions are supported, got ").i(p.spatial_rank).s("-D");
   }
   if (p.group < 1) return Fail(a.diag, Status::kBadParams).s("group must be >= 1");
   for (int32_t d = 0; d < p.spatial_rank; ++d) {
@@ -25,43 +28,38 @@ Status check_conv_params(const OpArgs& a, const mote_conv_params& p) {
   return check_act(a, p.act);
 }
 
-// Fills the 2-D geometry; 1-D ops get height 1.
-ConvGeom geometry(const OpArgs& a, const mote_conv_params& p, bool transpose) {
+ConvGeom geometry(const OpArgs& a, const mote_conv_params& p) {
   const TensorView& x = a.in[0];
   const TensorView& w = a.in[1];
   const TensorView& y = a.out[0];
-  const bool two = p.spatial_rank == 2;
   ConvGeom g{};
   g.n = x.dims[0];
   g.c = x.dims[1];
-  g.ih = two ? x.dims[2] : 1;
-  g.iw = x.dims[x.rank - 1];
   g.m = y.dims[1];
-  g.oh = two ? y.dims[2] : 1;
-  g.ow = y.dims[y.rank - 1];
-  g.kh = two ? w.dims[2] : 1;
-  g.kw = w.dims[w.rank - 1];
-  const int32_t last = p.spatial_rank - 1;
-  g.sh = two ? p.stride[0] : 1;
-  g.sw = p.stride[last];
-  g.dh = two ? p.dilation[0] : 1;
-  g.dw = p.dilation[last];
-  g.ph = two ? p.pad_begin[0] : 0;
-  g.pw = p.pad_begin[last];
   g.group = p.group;
-  (void)transpose;
+  const int32_t lead = 3 - p.spatial_rank;  // unit axes in front
+  for (int32_t e = 0; e < 3; ++e) {
+    const int32_t d = e - lead;
+    const bool real = d >= 0;
+    g.in[e] = real ? x.dims[2 + d] : 1;
+    g.out[e] = real ? y.dims[2 + d] : 1;
+    g.k[e] = real ? w.dims[2 + d] : 1;
+    g.s[e] = real ? p.stride[d] : 1;
+    g.d[e] = real ? p.dilation[d] : 1;
+    g.pad[e] = real ? p.pad_begin[d] : 0;
+  }
   return g;
 }
 
 // First and one-past-last output index o with 0 <= o * s - pad + k * d < in.
 void valid_range(int32_t out, int32_t in, int32_t s, int32_t pad, int32_t kd, int32_t* lo, int32_t* hi) {
-  int32_t off = kd - pad;  // input index = o * s + off
-  int32_t l = off >= 0 ? 0 : (-off + s - 1) / s;
-  int32_t h = in - off <= 0 ? 0 : (in - off + s - 1) / s;
+  const int64_t off = int64_t(kd) - pad;  // input index = o * s + off
+  int64_t l = off >= 0 ? 0 : (-off + s - 1) / s;
+  int64_t h = in - off <= 0 ? 0 : (in - off + s - 1) / s;
   if (h > out) h = out;
   if (l > h) l = h;
-  *lo = l;
-  *hi = h;
+  *lo = int32_t(l);
+  *hi = int32_t(h);
 }
 
 }  // namespace
@@ -99,6 +97,8 @@ Status infer_conv(const OpArgs& a, TensorView* out, uint32_t*) {
     int64_t span = int64_t(p.kernel[d] - 1) * p.dilation[d] + 1;
     int64_t padded = int64_t(x.dims[2 + d]) + p.pad_begin[d] + p.pad_end[d];
     if (padded < span) return Fail(a.diag, Status::kBadParams).s("kernel larger than padded input on axis ").i(2 + d);
+    // Then every tap offset k * dilation (< span) and input position fits in an int32.
+    if (padded > INT32_MAX) return Fail(a.diag, Status::kBadParams).s("padded input too large on axis ").i(2 + d);
     out->dims[2 + d] = int32_t((padded - span) / p.stride[d] + 1);
   }
   return Status::kOk;
@@ -106,43 +106,53 @@ Status infer_conv(const OpArgs& a, TensorView* out, uint32_t*) {
 
 Status run_conv(const OpArgs& a) {
   const mote_conv_params& p = a.p<mote_conv_params>();
-  const ConvGeom g = geometry(a, p, false);
+  const ConvGeom g = geometry(a, p);
   const float* x = a.in[0].as<float>();
   const float* w = a.in[1].as<float>();
   const float* bias = a.num_in == 3 && a.in[2].present() ? a.in[2].as<float>() : nullptr;
   float* y = a.out[0].as<float>();
   const int32_t cg = g.c / g.group, mg = g.m / g.group;
-  const int64_t in_plane = int64_t(g.ih) * g.iw, out_plane = int64_t(g.oh) * g.ow;
+  const int64_t in_plane = int64_t(g.in[1]) * g.in[2], out_plane = int64_t(g.out[1]) * g.out[2];
+  const int64_t in_vol = in_plane * g.in[0], out_vol = out_plane * g.out[0];
+  const int64_t taps = int64_t(g.k[0]) * g.k[1] * g.k[2];
   for (int32_t n = 0; n < g.n; ++n) {
     for (int32_t m = 0; m < g.m; ++m) {
-      float* yp = y + (int64_t(n) * g.m + m) * out_plane;
+      float* yp = y + (int64_t(n) * g.m + m) * out_vol;
       const float b = bias ? bias[m] : 0.0f;
-      for (int64_t i = 0; i < out_plane; ++i) yp[i] = b;
+      for (int64_t i = 0; i < out_vol; ++i) yp[i] = b;
       const int32_t grp = m / mg;
       for (int32_t cl = 0; cl < cg; ++cl) {
-        const float* xp = x + (int64_t(n) * g.c + grp * cg + cl) * in_plane;
-        const float* wp = w + (int64_t(m) * cg + cl) * g.kh * g.kw;
-        for (int32_t kh = 0; kh < g.kh; ++kh) {
-          int32_t oh0, oh1;
-          valid_range(g.oh, g.ih, g.sh, g.ph, kh * g.dh, &oh0, &oh1);
-          for (int32_t kw = 0; kw < g.kw; ++kw) {
-            const float wv = wp[kh * g.kw + kw];
-            int32_t ow0, ow1;
-            valid_range(g.ow, g.iw, g.sw, g.pw, kw * g.dw, &ow0, &ow1);
-            for (int32_t oh = oh0; oh < oh1; ++oh) {
-              const float* xr = xp + int64_t(oh * g.sh - g.ph + kh * g.dh) * g.iw + (kw * g.dw - g.pw);
-              float* yr = yp + int64_t(oh) * g.ow;
-              if (g.sw == 1) {
-                for (int32_t ow = ow0; ow < ow1; ++ow) yr[ow] += wv * xr[ow];
-              } else {
-                for (int32_t ow = ow0; ow < ow1; ++ow) yr[ow] += wv * xr[int64_t(ow) * g.sw];
+        const float* xp = x + (int64_t(n) * g.c + grp * cg + cl) * in_vol;
+        const float* wp = w + (int64_t(m) * cg + cl) * taps;
+        for (int32_t kd = 0; kd < g.k[0]; ++kd) {
+          int32_t od0, od1;
+          valid_range(g.out[0], g.in[0], g.s[0], g.pad[0], kd * g.d[0], &od0, &od1);
+          for (int32_t kh = 0; kh < g.k[1]; ++kh) {
+            int32_t oh0, oh1;
+            valid_range(g.out[1], g.in[1], g.s[1], g.pad[1], kh * g.d[1], &oh0, &oh1);
+            for (int32_t kw = 0; kw < g.k[2]; ++kw) {
+              const float wv = wp[(int64_t(kd) * g.k[1] + kh) * g.k[2] + kw];
+              int32_t ow0, ow1;
+              valid_range(g.out[2], g.in[2], g.s[2], g.pad[2], kw * g.d[2], &ow0, &ow1);
+              for (int32_t od = od0; od < od1; ++od) {
+                const float* xd = xp + int64_t(od * g.s[0] - g.pad[0] + kd * g.d[0]) * in_plane;
+                float* yd = yp + int64_t(od) * out_plane;
+                for (int32_t oh = oh0; oh < oh1; ++oh) {
+                  const float* xr = xd + int64_t(oh * g.s[1] - g.pad[1] + kh * g.d[1]) * g.in[2] + (kw * g.d[2] - g.pad[2]);
+                  float* yr = yd + int64_t(oh) * g.out[2];
+                  if (g.s[2] == 1) {
+                    for (int32_t ow = ow0; ow < ow1; ++ow) yr[ow] += wv * xr[ow];
+                  } else {
+                    for (int32_t ow = ow0; ow < ow1; ++ow) yr[ow] += wv * xr[int64_t(ow) * g.s[2]];
+                  }
+                }
               }
             }
           }
         }
       }
       if (p.act.kind != MOTE_ACT_NONE) {
-        for (int64_t i = 0; i < out_plane; ++i) yp[i] = apply_act(p.act, yp[i]);
+        for (int64_t i = 0; i < out_vol; ++i) yp[i] = apply_act(p.act, yp[i]);
       }
     }
   }
@@ -188,36 +198,48 @@ Status infer_conv_transpose(const OpArgs& a, TensorView* out, uint32_t*) {
 
 Status run_conv_transpose(const OpArgs& a) {
   const mote_conv_params& p = a.p<mote_conv_params>();
-  const ConvGeom g = geometry(a, p, true);
+  const ConvGeom g = geometry(a, p);
   const float* x = a.in[0].as<float>();
   const float* w = a.in[1].as<float>();
   const float* bias = a.num_in == 3 && a.in[2].present() ? a.in[2].as<float>() : nullptr;
   float* y = a.out[0].as<float>();
   const int32_t cg = g.c / g.group, mg = g.m / g.group;
-  const int64_t out_plane = int64_t(g.oh) * g.ow;
+  const int64_t out_plane = int64_t(g.out[1]) * g.out[2], out_vol = out_plane * g.out[0];
+  const int64_t in_vol = int64_t(g.in[0]) * g.in[1] * g.in[2];
+  const int64_t taps = int64_t(g.k[0]) * g.k[1] * g.k[2];
   for (int32_t n = 0; n < g.n; ++n) {
     for (int32_t m = 0; m < g.m; ++m) {
-      float* yp = y + (int64_t(n) * g.m + m) * out_plane;
+      float* yp = y + (int64_t(n) * g.m + m) * out_vol;
       const float b = bias ? bias[m] : 0.0f;
-      for (int64_t i = 0; i < out_plane; ++i) yp[i] = b;
+      for (int64_t i = 0; i < out_vol; ++i) yp[i] = b;
     }
     for (int32_t c = 0; c < g.c; ++c) {
       const int32_t grp = c / cg;
-      const float* xp = x + (int64_t(n) * g.c + c) * g.ih * g.iw;
+      const float* xp = x + (int64_t(n) * g.c + c) * in_vol;
       for (int32_t ml = 0; ml < mg; ++ml) {
         const int32_t m = grp * mg + ml;
-        float* yp = y + (int64_t(n) * g.m + m) * out_plane;
-        const float* wp = w + (int64_t(c) * mg + ml) * g.kh * g.kw;
-        for (int32_t ih = 0; ih < g.ih; ++ih) {
-          for (int32_t kh = 0; kh < g.kh; ++kh) {
-            const int32_t oh = ih * g.sh - g.ph + kh * g.dh;
-            if (oh < 0 || oh >= g.oh) continue;
-            for (int32_t iw = 0; iw < g.iw; ++iw) {
-              const float xv = xp[int64_t(ih) * g.iw + iw];
-              for (int32_t kw = 0; kw < g.kw; ++kw) {
-                const int32_t ow = iw * g.sw - g.pw + kw * g.dw;
-                if (ow < 0 || ow >= g.ow) continue;
-                yp[int64_t(oh) * g.ow + ow] += xv * wp[kh * g.kw + kw];
+        float* yp = y + (int64_t(n) * g.m + m) * out_vol;
+        const float* wp = w + (int64_t(c) * mg + ml) * taps;
+        // Output positions in int64: a tap far out (k * dilation) may pass INT32_MAX.
+        for (int32_t id = 0; id < g.in[0]; ++id) {
+          for (int32_t kd = 0; kd < g.k[0]; ++kd) {
+            const int64_t od = int64_t(id) * g.s[0] - g.pad[0] + int64_t(kd) * g.d[0];
+            if (od < 0 || od >= g.out[0]) continue;
+            for (int32_t ih = 0; ih < g.in[1]; ++ih) {
+              for (int32_t kh = 0; kh < g.k[1]; ++kh) {
+                const int64_t oh = int64_t(ih) * g.s[1] - g.pad[1] + int64_t(kh) * g.d[1];
+                if (oh < 0 || oh >= g.out[1]) continue;
+                const float* xr = xp + (int64_t(id) * g.in[1] + ih) * g.in[2];
+                float* yr = yp + od * out_plane + oh * g.out[2];
+                const float* wr = wp + (int64_t(kd) * g.k[1] + kh) * g.k[2];
+                for (int32_t iw = 0; iw < g.in[2]; ++iw) {
+                  const float xv = xr[iw];
+                  for (int32_t kw = 0; kw < g.k[2]; ++kw) {
+                    const int64_t ow = int64_t(iw) * g.s[2] - g.pad[2] + int64_t(kw) * g.d[2];
+                    if (ow < 0 || ow >= g.out[2]) continue;
+                    yr[ow] += xv * wr[kw];
+                  }
+                }
               }
             }
           }
@@ -225,8 +247,8 @@ Status run_conv_transpose(const OpArgs& a) {
       }
     }
     if (p.act.kind != MOTE_ACT_NONE) {
-      float* yn = y + int64_t(n) * g.m * out_plane;
-      for (int64_t i = 0; i < int64_t(g.m) * out_plane; ++i) yn[i] = apply_act(p.act, yn[i]);
+      float* yn = y + int64_t(n) * g.m * out_vol;
+      for (int64_t i = 0; i < int64_t(g.m) * out_vol; ++i) yn[i] = apply_act(p.act, yn[i]);
     }
   }
   return Status::kOk;

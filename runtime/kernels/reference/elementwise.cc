@@ -180,11 +180,54 @@ uint8_t compare(int32_t code, T x, T y) {
   }
 }
 
+// IEEE half <-> float. A half is exact in a float; a real rounds to the nearest half (ties to
+// even), beyond 65504 + half an ulp to infinity; NaN stays NaN (quiet), with its sign.
+float half_to_float(uint16_t h) {
+  const uint32_t sign = uint32_t(h & 0x8000u) << 16, e = (h >> 10) & 0x1Fu, m = h & 0x3FFu;
+  if (e == 0) {  // zero or subnormal: m * 2^-24
+    const float v = float(m) * 5.9604644775390625e-8f;
+    return sign ? -v : v;
+  }
+  const uint32_t bits = e == 31 ? sign | 0x7F800000u | (m << 13) : sign | ((e + 112u) << 23) | (m << 13);
+  float f;
+  memcpy(&f, &bits, 4);
+  return f;
+}
+
+uint16_t real_to_half(double v) {
+  uint64_t bits;
+  memcpy(&bits, &v, 8);
+  const uint16_t sign = uint16_t((bits >> 48) & 0x8000u);
+  if (v != v) return uint16_t(sign | 0x7E00u);
+  const double a = v < 0 ? -v : v;
+  if (a >= 65520.0) return uint16_t(sign | 0x7C00u);
+  if (a < 6.103515625e-5) {  // below 2^-14: a subnormal step of 2^-24 (1024 steps is the least normal)
+    const double q = a * 16777216.0;
+    uint32_t r = uint32_t(q);
+    const double frac = q - double(r);
+    if (frac > 0.5 || (frac == 0.5 && (r & 1u))) ++r;
+    return uint16_t(sign | r);
+  }
+  // Normal: the double's 52-bit fraction rounded to 10 bits, ties to even; a carry moves the
+  // exponent up (65520 and above were caught before, so it stays finite).
+  int32_t e = int32_t((bits >> 52) & 0x7FFu) - 1023;
+  uint64_t m = (bits & 0xFFFFFFFFFFFFFull) | (uint64_t(1) << 52);
+  uint64_t q = m >> 42;
+  const uint64_t rem = m & ((uint64_t(1) << 42) - 1), half = uint64_t(1) << 41;
+  if (rem > half || (rem == half && (q & 1u))) ++q;
+  if (q == 2048) {
+    q = 1024;
+    ++e;
+  }
+  return uint16_t(sign | uint32_t(e + 15) << 10 | uint32_t(q - 1024));
+}
+
 // Element access by dtype for the ops that mix dtypes (Pow, Cast): one loop with a switch per
 // element instead of a loop per dtype pair keeps these rarely hot kernels small.
 double load_real(const TensorView& t, int64_t i) {
   switch (t.dtype) {
     case MOTE_F32: return t.as<float>()[i];
+    case MOTE_F16: return half_to_float(t.as<uint16_t>()[i]);
     case MOTE_I32: return t.as<int32_t>()[i];
     case MOTE_I64: return double(t.as<int64_t>()[i]);
     case MOTE_I8: return t.as<int8_t>()[i];
@@ -205,6 +248,7 @@ int64_t load_int(const TensorView& t, int64_t i) {
 void store_int(const TensorView& t, int64_t i, int64_t v) {
   switch (t.dtype) {
     case MOTE_F32: t.as<float>()[i] = float(v); break;
+    case MOTE_F16: t.as<uint16_t>()[i] = real_to_half(double(v)); break;
     case MOTE_I32: t.as<int32_t>()[i] = int32_t(v); break;
     case MOTE_I64: t.as<int64_t>()[i] = v; break;
     case MOTE_I8: t.as<int8_t>()[i] = int8_t(v); break;
@@ -217,6 +261,10 @@ void store_int(const TensorView& t, int64_t i, int64_t v) {
 void store_real(const TensorView& t, int64_t i, double v) {
   if (t.dtype == MOTE_F32) {
     t.as<float>()[i] = float(v);
+    return;
+  }
+  if (t.dtype == MOTE_F16) {
+    t.as<uint16_t>()[i] = real_to_half(v);
     return;
   }
   if (t.dtype == MOTE_BOOL) {
@@ -449,8 +497,8 @@ Status infer_cast(const OpArgs& a, TensorView* out, uint32_t*) {
 
 Status run_cast(const OpArgs& a) {
   const int64_t n = a.in[0].numel();
-  if (a.in[0].dtype == MOTE_F32) {
-    for (int64_t i = 0; i < n; ++i) store_real(a.out[0], i, a.in[0].as<float>()[i]);
+  if (a.in[0].dtype == MOTE_F32 || a.in[0].dtype == MOTE_F16) {
+    for (int64_t i = 0; i < n; ++i) store_real(a.out[0], i, load_real(a.in[0], i));
   } else {
     for (int64_t i = 0; i < n; ++i) store_int(a.out[0], i, load_int(a.in[0], i));
   }

@@ -331,7 +331,11 @@ void pad_elements(const OpArgs& a) {
   const TensorView& y = a.out[0];
   const uint32_t size = dtype_size(x.dtype);
   uint8_t fill[8] = {0};
-  pad_fill(x.dtype, p.value, fill);
+  if (a.num_in > 1 && a.in[1].present()) {
+    move_element(fill, a.in[1].data, size);  // the value computed at run time, in X's dtype
+  } else {
+    pad_fill(x.dtype, p.value, fill);
+  }
   PadAxis ax[MOTE_MAX_RANK];
   int64_t in_stride[MOTE_MAX_RANK];
   dense_strides(x.dims, x.rank, in_stride);
@@ -357,10 +361,14 @@ void pad_elements(const OpArgs& a) {
 }  // namespace
 
 Status infer_pad(const OpArgs& a, TensorView* out, uint32_t*) {
-  MOTE_TRY(check_arity(a, 1, 1, 1));
+  MOTE_TRY(check_arity(a, 1, 2, 1));
   MOTE_TRY(check_params<mote_pad_params>(a));
   MOTE_TRY(check_input(a, 0));
   const TensorView& x = a.in[0];
+  if (a.num_in > 1 && a.in[1].present() && (a.in[1].dtype != x.dtype || a.in[1].numel() != 1)) {
+    return Fail(a.diag, Status::kBadParams).s("the pad value must be one ").s(dtype_name(x.dtype)).s(", got ")
+        .dims(a.in[1].dims, a.in[1].rank).s(" ").s(dtype_name(a.in[1].dtype));
+  }
   const mote_pad_params& p = a.p<mote_pad_params>();
   if (p.mode < MOTE_PAD_CONSTANT || p.mode > MOTE_PAD_WRAP) return Fail(a.diag, Status::kBadParams).s("unknown pad mode ").i(p.mode);
   int64_t dims[MOTE_MAX_RANK];

@@ -1,5 +1,5 @@
-// Reference kernels: MaxPool (also with its Indices output), AveragePool (1-D/2-D) and the
-// global pools (any rank).
+// Reference kernels: MaxPool (float32, int8, uint8; also with its Indices output), AveragePool (1-D, 2-D and 3-D: every
+// one runs as a 3-D pool whose missing leading axes have size 1) and the global pools (any rank).
 #include <float.h>
 
 #include "common.h"
@@ -47,12 +47,13 @@ Status infer_pool(const OpArgs& a, TensorView* out, uint32_t*) {
     if (order != 0 && order != 1) return Fail(a.diag, Status::kBadParams).s("storage_order is ").i(order);
   } else {
     MOTE_TRY(check_params<mote_pool_params>(a));
-    MOTE_TRY(check_pool_dtype(a));
+    // MaxPool also takes uint8 (ONNX's image tensors): the maximum needs no quantisation.
+    if (a.code != MOTE_OP_MAX_POOL || a.in[0].dtype != MOTE_U8) MOTE_TRY(check_pool_dtype(a));
   }
   const mote_pool_params& p = a.p<mote_pool_params>();  // the first member of the indices record
   const TensorView& x = a.in[0];
-  if (p.spatial_rank != 1 && p.spatial_rank != 2) {
-    return Fail(a.diag, Status::kBadParams).s("only 1-D and 2-D pooling is supported, got ").i(p.spatial_rank).s("-D");
+  if (p.spatial_rank < 1 || p.spatial_rank > MOTE_MAX_SPATIAL) {
+    return Fail(a.diag, Status::kBadParams).s("only 1-D, 2-D and 3-D pooling is supported, got ").i(p.spatial_rank).s("-D");
   }
   if (x.rank != p.spatial_rank + 2) return Fail(a.diag, Status::kBadParams).s("X must have rank ").i(p.spatial_rank + 2);
   same_as(out, x, x.dtype);
@@ -83,48 +84,57 @@ void pool_planes(const OpArgs& a, int32_t order) {
   const mote_pool_params& p = a.p<mote_pool_params>();
   const TensorView& x = a.in[0];
   const TensorView& y = a.out[0];
-  const bool two = p.spatial_rank == 2;
-  const int32_t ih = two ? x.dims[2] : 1, iw = x.dims[x.rank - 1];
-  const int32_t oh = two ? y.dims[2] : 1, ow = y.dims[y.rank - 1];
-  const int32_t last = p.spatial_rank - 1;
-  const int32_t kh = two ? p.kernel[0] : 1, kw = p.kernel[last];
-  const int32_t sh = two ? p.stride[0] : 1, sw = p.stride[last];
-  const int32_t dh = two ? p.dilation[0] : 1, dw = p.dilation[last];
-  const int32_t ph = two ? p.pad_begin[0] : 0, pw = p.pad_begin[last];
-  const int32_t peh = two ? p.pad_end[0] : 0, pew = p.pad_end[last];
+  // Axis 0 depth, 1 height, 2 width; the missing leading axes have size 1.
+  int64_t in[3], out[3], k[3], s[3], dl[3], pb[3], pe[3];
+  const int32_t lead = 3 - p.spatial_rank;
+  for (int32_t e = 0; e < 3; ++e) {
+    const int32_t d = e - lead;
+    const bool real = d >= 0;
+    in[e] = real ? x.dims[2 + d] : 1;
+    out[e] = real ? y.dims[2 + d] : 1;
+    k[e] = real ? p.kernel[d] : 1;
+    s[e] = real ? p.stride[d] : 1;
+    dl[e] = real ? p.dilation[d] : 1;
+    pb[e] = real ? p.pad_begin[d] : 0;
+    pe[e] = real ? p.pad_end[d] : 0;
+  }
+  const int64_t in_vol = in[0] * in[1] * in[2], out_vol = out[0] * out[1] * out[2];
   const int64_t planes = int64_t(x.dims[0]) * x.dims[1];
   const bool is_max = a.code == MOTE_OP_MAX_POOL || a.code == MOTE_OP_MAX_POOL_INDICES;
-  const T* in = x.as<T>();
-  T* out = y.as<T>();
+  const T* src = x.as<T>();
+  T* dst = y.as<T>();
   int64_t* indices = order >= 0 ? a.out[1].as<int64_t>() : nullptr;
   for (int64_t c = 0; c < planes; ++c) {
-    const T* xp = in + c * ih * iw;
-    T* yp = out + c * oh * ow;
-    for (int32_t i = 0; i < oh; ++i) {
+    const T* xp = src + c * in_vol;
+    for (int64_t o = 0; o < out_vol; ++o) {
+      const int64_t at[3] = {o / (out[1] * out[2]), (o / out[2]) % out[1], o % out[2]};
       // Only the taps inside the input are visited (a huge kernel over a small padded input
       // costs what its input does); the padded taps are counted, not walked.
-      const int64_t row0 = int64_t(i) * sh - ph;
-      int64_t u0, u1, pu0, pu1;
-      tap_range(row0, dh, kh, 0, ih, &u0, &u1);
-      tap_range(row0, dh, kh, -int64_t(ph), int64_t(ih) + peh, &pu0, &pu1);
-      for (int32_t j = 0; j < ow; ++j) {
-        const int64_t col0 = int64_t(j) * sw - pw;
-        int64_t v0, v1, pv0, pv1;
-        tap_range(col0, dw, kw, 0, iw, &v0, &v1);
-        tap_range(col0, dw, kw, -int64_t(pw), int64_t(iw) + pew, &pv0, &pv1);
-        Acc acc = 0;
-        const int64_t valid = (u1 - u0) * (v1 - v0), counted = (pu1 - pu0) * (pv1 - pv0);
-        bool any = false;
-        int64_t h_at = 0, w_at = 0;  // where the maximum is
-        for (int64_t u = u0; u < u1; ++u) {
-          const T* xr = xp + (row0 + u * dh) * iw;
-          for (int64_t v = v0; v < v1; ++v) {
-            const Acc val = xr[col0 + v * dw];
+      int64_t start[3], t0[3], t1[3];
+      int64_t valid = 1, counted = 1;
+      for (int32_t e = 0; e < 3; ++e) {
+        int64_t c0, c1;
+        start[e] = at[e] * s[e] - pb[e];
+        tap_range(start[e], dl[e], k[e], 0, in[e], &t0[e], &t1[e]);
+        tap_range(start[e], dl[e], k[e], -pb[e], in[e] + pe[e], &c0, &c1);
+        valid *= t1[e] - t0[e];
+        counted *= c1 - c0;
+      }
+      Acc acc = 0;
+      bool any = false;
+      int64_t best = 0;  // where the maximum is, as a flat index into the plane
+      for (int64_t u = t0[0]; u < t1[0]; ++u) {
+        const int64_t zd = start[0] + u * dl[0];
+        for (int64_t v = t0[1]; v < t1[1]; ++v) {
+          const int64_t zh = start[1] + v * dl[1];
+          const T* xr = xp + (zd * in[1] + zh) * in[2];
+          for (int64_t w = t0[2]; w < t1[2]; ++w) {
+            const int64_t zw = start[2] + w * dl[2];
+            const Acc val = xr[zw];
             if (is_max) {
               if (!any || val > acc || (val != val && acc == acc)) {
                 acc = val;
-                h_at = row0 + u * dh;
-                w_at = col0 + v * dw;
+                best = order == 0 ? (zd * in[1] + zh) * in[2] + zw : zd + zh * in[0] + zw * in[0] * in[1];
               }
               any = true;
             } else {
@@ -132,19 +142,17 @@ void pool_planes(const OpArgs& a, int32_t order) {
             }
           }
         }
-        if (!is_max) {
-          const int64_t div = p.count_include_pad ? counted : valid;
-          if constexpr (sizeof(T) == 1) {
-            acc = Acc(rounded_average(acc, div));
-          } else {
-            acc = div ? acc / Acc(div) : Acc(0);
-          }
-        }
-        yp[int64_t(i) * ow + j] = T(acc);
-        if (indices) {
-          indices[c * oh * ow + int64_t(i) * ow + j] = c * ih * iw + (order == 0 ? h_at * iw + w_at : h_at + w_at * ih);
+      }
+      if (!is_max) {
+        const int64_t div = p.count_include_pad ? counted : valid;
+        if constexpr (sizeof(T) == 1) {
+          acc = Acc(rounded_average(acc, div));
+        } else {
+          acc = div ? acc / Acc(div) : Acc(0);
         }
       }
+      dst[c * out_vol + o] = T(acc);
+      if (indices) indices[c * out_vol + o] = c * in_vol + best;
     }
   }
 }
@@ -156,6 +164,8 @@ Status run_pool(const OpArgs& a) {
     pool_planes<float, float>(a, a.p<mote_max_pool_indices_params>().storage_order);
   } else if (a.in[0].dtype == MOTE_I8) {
     pool_planes<int8_t, int64_t>(a, -1);
+  } else if (a.in[0].dtype == MOTE_U8) {
+    pool_planes<uint8_t, int64_t>(a, -1);
   } else {
     pool_planes<float, float>(a, -1);
   }

@@ -37,41 +37,60 @@ inline float op_scalar(float x, float y) {
   }
 }
 
+// The fused activation as a template argument (apply() of kernels.h, without its switch): the
+// loops carry no branch, and no compiler unswitching copies each of them once per kind.
+enum ActKind { kActNone, kActMinMax, kActLeaky };
+
+template <int A>
+inline v128_t act_vec(const VecAct& a, v128_t v) {
+  if (A == kActNone) return v;
+  if (A == kActLeaky) return wasm_v128_bitselect(v, wasm_f32x4_mul(v, a.slope), wasm_f32x4_ge(v, wasm_f32x4_splat(0.0f)));
+  return wasm_f32x4_pmin(a.hi, wasm_f32x4_pmax(a.lo, v));
+}
+
 // z[i] = op(x[i * XS], y[i * YS]), XS/YS 1 (contiguous) or 0 (one value), then the activation.
-template <int32_t OP, int XS, int YS>
+template <int32_t OP, int XS, int YS, int A>
 void row(const float* x, const float* y, float* z, int64_t n, const VecAct& vact, const mote_act& act) {
   const v128_t xs = wasm_f32x4_splat(x[0]), ys = wasm_f32x4_splat(y[0]);
   int64_t i = 0;
   for (; i + 8 <= n; i += 8) {
     const v128_t a0 = XS ? wasm_v128_load(x + i) : xs, a1 = XS ? wasm_v128_load(x + i + 4) : xs;
     const v128_t b0 = YS ? wasm_v128_load(y + i) : ys, b1 = YS ? wasm_v128_load(y + i + 4) : ys;
-    wasm_v128_store(z + i, apply(vact, op_vec<OP>(a0, b0)));
-    wasm_v128_store(z + i + 4, apply(vact, op_vec<OP>(a1, b1)));
+    wasm_v128_store(z + i, act_vec<A>(vact, op_vec<OP>(a0, b0)));
+    wasm_v128_store(z + i + 4, act_vec<A>(vact, op_vec<OP>(a1, b1)));
   }
   for (; i + 4 <= n; i += 4) {
     const v128_t a = XS ? wasm_v128_load(x + i) : xs, b = YS ? wasm_v128_load(y + i) : ys;
-    wasm_v128_store(z + i, apply(vact, op_vec<OP>(a, b)));
+    wasm_v128_store(z + i, act_vec<A>(vact, op_vec<OP>(a, b)));
   }
   for (; i < n; ++i) z[i] = ref::apply_act(act, op_scalar<OP>(x[i * XS], y[i * YS]));
 }
 
 using RowFn = void (*)(const float*, const float*, float*, int64_t, const VecAct&, const mote_act&);
 
-template <int32_t OP>
+template <int32_t OP, int A>
 RowFn pick_row(int xs, int ys) {
-  if (xs && ys) return row<OP, 1, 1>;
-  return xs ? row<OP, 1, 0> : row<OP, 0, 1>;
+  if (xs && ys) return row<OP, 1, 1, A>;
+  return xs ? row<OP, 1, 0, A> : row<OP, 0, 1, A>;
 }
 
-RowFn pick(int32_t code, int xs, int ys) {
+// Add, Sub, Mul and Div take an activation; Max, Min and PRelu none.
+template <int32_t OP>
+RowFn pick_act(int xs, int ys, const VecAct& vact) {
+  if (vact.kind == MOTE_ACT_NONE) return pick_row<OP, kActNone>(xs, ys);
+  if (vact.kind == MOTE_ACT_LEAKY_RELU) return pick_row<OP, kActLeaky>(xs, ys);
+  return pick_row<OP, kActMinMax>(xs, ys);
+}
+
+RowFn pick(int32_t code, int xs, int ys, const VecAct& vact) {
   switch (code) {
-    case MOTE_OP_ADD: return pick_row<MOTE_OP_ADD>(xs, ys);
-    case MOTE_OP_SUB: return pick_row<MOTE_OP_SUB>(xs, ys);
-    case MOTE_OP_MUL: return pick_row<MOTE_OP_MUL>(xs, ys);
-    case MOTE_OP_DIV: return pick_row<MOTE_OP_DIV>(xs, ys);
-    case MOTE_OP_MAX: return pick_row<MOTE_OP_MAX>(xs, ys);
-    case MOTE_OP_MIN: return pick_row<MOTE_OP_MIN>(xs, ys);
-    default: return pick_row<MOTE_OP_PRELU>(xs, ys);
+    case MOTE_OP_ADD: return pick_act<MOTE_OP_ADD>(xs, ys, vact);
+    case MOTE_OP_SUB: return pick_act<MOTE_OP_SUB>(xs, ys, vact);
+    case MOTE_OP_MUL: return pick_act<MOTE_OP_MUL>(xs, ys, vact);
+    case MOTE_OP_DIV: return pick_act<MOTE_OP_DIV>(xs, ys, vact);
+    case MOTE_OP_MAX: return pick_row<MOTE_OP_MAX, kActNone>(xs, ys);
+    case MOTE_OP_MIN: return pick_row<MOTE_OP_MIN, kActNone>(xs, ys);
+    default: return pick_row<MOTE_OP_PRELU, kActNone>(xs, ys);
   }
 }
 
@@ -89,7 +108,7 @@ Status f32_binary(const OpArgs& a) {
                             ? none
                             : a.p<mote_binary_params>().act;
   const VecAct vact = vec_act(act);
-  const RowFn fn = pick(a.code, rows.xi, rows.yi);
+  const RowFn fn = pick(a.code, rows.xi, rows.yi, vact);
   const float* px = X.as<float>();
   const float* py = Y.as<float>();
   float* pz = out.as<float>();

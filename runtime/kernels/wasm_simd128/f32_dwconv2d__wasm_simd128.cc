@@ -5,8 +5,8 @@
 // registers; a vector's taps are unaligned loads (stride 2: two loads and a shuffle per tap
 // column) that may reach past the ends of an input row into its neighbours, so the lanes that
 // fall in the padding are cleared with masks, which only the first and last vector of an output
-// row need. At stride 1 down, two output rows go together, the two input rows they share read
-// once. Rows in the vertical padding read a row of zeros. A row's last vector is stored
+// row need. At stride 1 (both ways), two output rows go together, the two input rows they share
+// read once. Rows in the vertical padding read a row of zeros. A row's last vector is stored
 // whole, into the next row (or plane), which is written after it. Reads stay within kReach
 // floats of the plane; the first and last planes of the tensor, where that would leave the
 // tensor, take the band path, as do planes under 2 * kReach floats (or outputs under 4).
@@ -208,7 +208,8 @@ void inplace_plane(const ConvShape& g, const Edges& e, const float* x, const flo
   // Input row ih, shifted left by the padding; the zero row in the vertical padding.
   auto row = [&](int32_t ih) { return (ih >= 0 && ih < ih_n ? x + ih * iw : zero) - g.pw; };
   int32_t oh = 0;
-  if (g.sh == 1) {
+  // Row pairs at stride 1 both ways (stride 2 across and 1 down is rare: single rows).
+  if (SW == 1 && g.sh == 1) {
     for (; oh + 2 <= g.oh; oh += 2) {
       const int32_t ih = oh - g.ph;
       const float* b0 = row(ih);
@@ -250,8 +251,6 @@ void inplace_plane_act(const ConvShape& g, const Edges& e, const float* x, const
                        const float* zero, const VecAct& va) {
   if (va.kind == MOTE_ACT_NONE) {
     inplace_plane<SW, kActNone>(g, e, x, w, bias, y, zero, va);
-  } else if (va.kind == MOTE_ACT_LEAKY_RELU) {
-    inplace_plane<SW, kActLeaky>(g, e, x, w, bias, y, zero, va);
   } else {
     inplace_plane<SW, kActMinMax>(g, e, x, w, bias, y, zero, va);
   }
@@ -291,7 +290,9 @@ struct DwKernel : BandKernel {
 
   // The in-place path takes the planes between the first and the last (whose reads would leave
   // the tensor) of a 3x3 undilated layer whose edges allow it; its zero row (the vertical
-  // padding) lies in the row buffer, written again after a band has used that buffer.
+  // padding) lies in the row buffer, written again after a band has used that buffer. A fused
+  // LeakyRelu (rare after a depthwise layer) takes the band path: each in-place activation
+  // kind is another copy of the plane loops, about 5 KB of module.
   struct Planes {
     const ConvShape& g;
     float* row;
@@ -302,7 +303,8 @@ struct DwKernel : BandKernel {
     Planes(const ConvShape& shape, float* row_buffer, const mote_act& act)
         : g(shape), row(row_buffer), va(vec_act(act)) {
       const int64_t in_plane = int64_t(g.ih) * g.iw, out_plane = int64_t(g.oh) * g.ow;
-      inplace = g.kh == 3 && g.kw == 3 && g.dh == 1 && g.dw == 1 && (g.sw == 1 || g.sw == 2) &&
+      inplace = va.kind != MOTE_ACT_LEAKY_RELU && g.kh == 3 && g.kw == 3 && g.dh == 1 && g.dw == 1 &&
+                (g.sw == 1 || g.sw == 2) &&
                 in_plane >= 2 * kReach && out_plane >= 4 && edges_3x3(g, &edges);
     }
 

@@ -47,7 +47,7 @@ struct Tiles {
     const mote_pool_params& p = a.p<mote_pool_params>();
     const TensorView& x = a.in[0];
     const TensorView& y = a.out[0];
-    if (x.dtype != MOTE_F32) return false;
+    if (x.dtype != MOTE_F32 || !planar(a)) return false;
     for (int32_t d = 0; d < p.spatial_rank; ++d) {
       if (p.dilation[d] != 1 || p.pad_begin[d] >= p.kernel[d] || p.pad_end[d] >= p.kernel[d]) return false;
     }

@@ -287,7 +287,7 @@ template <int L>
 inline F32ConvPlan f32_conv_plan(const OpArgs& a) {
   F32ConvPlan p{};
   p.kind = F32Conv::kReference;
-  if (a.in[0].dtype != MOTE_F32 || a.in[1].dtype != MOTE_F32) return p;
+  if (a.in[0].dtype != MOTE_F32 || a.in[1].dtype != MOTE_F32 || !planar(a)) return p;
   const ConvShape g = conv_shape(a);
   constexpr int32_t W = Tiles<L>::kW;
   constexpr uint64_t kVec = uint64_t(W) * sizeof(float);
@@ -361,7 +361,7 @@ inline F32PoolPlan f32_maxpool_plan(const OpArgs& a) {
   const mote_pool_params& prm = a.p<mote_pool_params>();
   const TensorView& x = a.in[0];
   if (L < 2 || x.dtype != MOTE_F32 || a.num_out != 1) return p;  // not with Indices
-  if (prm.spatial_rank < 1 || prm.spatial_rank > 2) return p;
+  if (!planar(a)) return p;
   for (int32_t d = 0; d < prm.spatial_rank; ++d) {
     if (prm.dilation[d] != 1 || prm.pad_begin[d] >= prm.kernel[d] || prm.pad_end[d] >= prm.kernel[d]) return p;
   }
@@ -509,6 +509,7 @@ inline S8DwPlan s8_dw_plan(const ConvShape& g) {
 // columns; the general one unrolls im2col panels: the same buffers).
 template <int L>
 inline uint64_t s8_qconv_bytes(const OpArgs& a) {
+  if (!planar(a)) return 0;
   const ConvShape g = conv_shape(a);
   if (qconv_kind(g) == QConvKind::kDepthwise) return s8_dw_plan<L>(g).bytes;
   return s8_conv_plan<L>(g).bytes;

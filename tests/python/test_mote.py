@@ -1,0 +1,85 @@
+# The `mote` Python module against the CLI on the digits model: the same blob bytes, the same
+# probabilities for every held-out digit (float and int8), hence the same accuracy; the errors a
+# caller can provoke; streaming state carried and reset.
+#   MOTE_BIN=build/bin/mote PYTHONPATH=build/python /usr/bin/python3 tests/python/test_mote.py SOURCE_DIR WORK_DIR
+import os
+import subprocess
+import sys
+
+import numpy as np
+
+import mote
+
+src, work = sys.argv[1], sys.argv[2]
+cli = os.environ["MOTE_BIN"]
+os.makedirs(work, exist_ok=True)
+failures = []
+
+
+def check(name, ok, detail=""):
+    print(("  PASS  " if ok else "  FAIL  ") + name + (f": {detail}" if detail else ""))
+    if not ok:
+        failures.append(name)
+
+
+model_path = os.path.join(src, "models/digits.onnx")
+x = np.load(os.path.join(src, "models/digits_heldout.npy"))
+labels = np.load(os.path.join(src, "models/digits_heldout_labels.npy"))
+calib = np.load(os.path.join(src, "models/digits_calib.npy"))
+np.save(os.path.join(work, "heldout.npy"), x)
+
+for variant, kwargs, cli_args in [("float", {}, []),
+                                  ("int8", {"quantize": "int8", "calib": calib},
+                                   ["--quantize", "int8", "--calib", os.path.join(src, "models/digits_calib.npy")])]:
+    blob = mote.convert(model_path, **kwargs)
+    blob_path = os.path.join(work, f"digits_{variant}.mote")
+    subprocess.run([cli, "convert", model_path, "-o", blob_path] + cli_args, check=True, capture_output=True)
+    check(f"{variant}: mote.convert gives the CLI's blob byte for byte", blob == open(blob_path, "rb").read(),
+          f"{len(blob)} bytes")
+    out_dir = os.path.join(work, f"cli_{variant}")
+    subprocess.run([cli, "run", blob_path, "--input", "input=" + os.path.join(work, "heldout.npy"), "--chunk", "0",
+                    "--output-dir", out_dir, "--quiet"], check=True, capture_output=True)
+    cli_probs = np.load(os.path.join(out_dir, "probabilities.runs.npy")).reshape(len(x), -1)
+    m = mote.Model(blob)
+    probs = np.concatenate([m.run({"input": x[i:i + 1]})["probabilities"] for i in range(len(x))])
+    check(f"{variant}: every held-out digit's probabilities equal the CLI's", np.array_equal(probs, cli_probs),
+          f"max |diff| {np.abs(probs - cli_probs).max():.3g}")
+    acc, cli_acc = float(np.mean(probs.argmax(1) == labels)), float(np.mean(cli_probs.argmax(1) == labels))
+    check(f"{variant}: held-out accuracy {acc:.4f} (CLI {cli_acc:.4f}) on {len(x)} digits", acc == cli_acc and acc > 0.9)
+    check(f"{variant}: metadata", m.inputs == [{"name": "input", "dtype": "float32", "shape": [1, 1, 8, 8]}]
+          and m.outputs[0]["shape"] == [1, 10] and m.arena_bytes > 0 and m.kernel_set == mote.kernel_set, str(m.inputs))
+
+
+def raises(name, exc, fn, text):
+    try:
+        fn()
+    except exc as e:
+        check(name, text in str(e), str(e))
+        return
+    check(name, False, "no error")
+
+
+m = mote.Model(mote.convert(model_path))
+raises("a float64 input is refused", TypeError, lambda: m.run({"input": x[:1].astype(np.float64)}), "float32, not float64")
+raises("a wrong size is refused", ValueError, lambda: m.run({"input": x[:2]}), "takes shape [1,1,8,8]")
+raises("an unknown input is refused", KeyError, lambda: m.run({"pixels": x[:1]}), "no input 'pixels'")
+raises("a missing input is refused", KeyError, lambda: m.run({}), "missing input 'input'")
+raises("a corrupt blob is refused", ValueError, lambda: mote.Model(b"not a blob at all, longer than a header....."), "cannot load")
+raises("a bad model is refused", ValueError, lambda: mote.convert(b"\x08\x07garbage"), "mote.convert")
+raises("quantize without samples", ValueError, lambda: mote.convert(model_path, quantize="int8"), "needs calib")
+
+# Streaming state: state_out = state + x carried into `state`.
+import onnx
+from onnx import TensorProto, helper
+vi = lambda name: helper.make_tensor_value_info(name, TensorProto.FLOAT, [1, 4])
+g = helper.make_graph([helper.make_node("Add", ["state", "x"], ["state_out"])], "acc", [vi("x"), vi("state")], [vi("state_out")])
+acc_model = helper.make_model(g, opset_imports=[helper.make_opsetid("", 14)])
+s = mote.Model(mote.convert(acc_model.SerializeToString(), carry=[("state_out", "state")]))
+one = np.ones((1, 4), np.float32)
+runs = [s.run({"x": one})["state_out"][0, 0] for _ in range(3)]
+s.reset_state()
+after = s.run({"x": one})["state_out"][0, 0]
+check("state carried from run to run and reset", runs == [1, 2, 3] and after == 1, f"{runs}, then {after}")
+
+print(f"python: {len(failures)} failed")
+sys.exit(1 if failures else 0)

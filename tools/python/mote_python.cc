@@ -1,0 +1,231 @@
+// The `mote` Python module: the converter and the runtime from Python, on numpy arrays.
+//
+//   import mote, numpy as np
+//   blob = mote.convert("models/digits.onnx")                      # bytes of a Mote blob
+//   blob8 = mote.convert("models/digits.onnx", quantize="int8", calib=samples)
+//   model = mote.Model(blob)
+//   model.inputs, model.outputs, model.arena_bytes, model.kernel_set
+//   probs = model.run({"input": x})["probabilities"]
+//
+// The runtime is the same freestanding one the CLI, firmware and WebAssembly builds run: a
+// Model owns a 64-byte aligned copy of the blob and an arena of the planned size, and a session
+// over them that carries state from run to run (reset_state() starts it again).
+#include <pybind11/numpy.h>
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+
+#include <cstdio>
+#include <cstring>
+#include <memory>
+#include <string>
+#include <unistd.h>
+#include <vector>
+
+#include "mote/converter.h"
+#include "mote/kernel.h"
+#include "mote/mote.h"
+#include "mote/mote.hpp"
+
+namespace py = pybind11;
+
+namespace {
+
+// numpy's name for a Mote dtype; the dtypes Mote stores map one to one.
+std::string numpy_dtype(int32_t dtype) {
+  const std::string name = mote::dtype_name(dtype);
+  if (name == "bool") return "bool";
+  return name;  // float32, float16, int8, uint8, int16, uint16, int32, int64, ...
+}
+
+// A buffer aligned to 64 bytes, owned.
+struct Aligned {
+  std::vector<uint8_t> storage;
+  uint8_t* data = nullptr;
+  size_t size = 0;
+  void assign(const void* bytes, size_t n) {
+    storage.assign(n + 64, 0);
+    data = storage.data() + (64 - reinterpret_cast<uintptr_t>(storage.data()) % 64) % 64;
+    size = n;
+    if (n) std::memcpy(data, bytes, n);
+  }
+  void zeros(size_t n) {
+    storage.assign(n + 64, 0);
+    data = storage.data() + (64 - reinterpret_cast<uintptr_t>(storage.data()) % 64) % 64;
+    size = n;
+  }
+};
+
+py::dict info_dict(const mote::TensorInfo& info) {
+  py::dict d;
+  d["name"] = std::string(info.name);
+  d["dtype"] = numpy_dtype(info.dtype);
+  std::vector<int64_t> shape(info.dims, info.dims + info.rank);
+  d["shape"] = shape;
+  if (info.scale > 0) {
+    d["scale"] = info.scale;
+    d["zero_point"] = info.zero_point;
+  }
+  if (info.state) d["state"] = true;
+  return d;
+}
+
+class Model {
+ public:
+  explicit Model(py::bytes blob) {
+    const std::string bytes = blob;
+    blob_.assign(bytes.data(), bytes.size());
+    if (model_.load(blob_.data, blob_.size) != mote::Status::kOk) {
+      throw py::value_error(std::string("mote.Model: cannot load the blob: ") + model_.error());
+    }
+    arena_.zeros(model_.arena_bytes());
+    if (session_.init(&model_, arena_.data, arena_.size) != mote::Status::kOk) {
+      throw std::runtime_error(std::string("mote.Model: ") + session_.error());
+    }
+  }
+
+  py::list inputs() const {
+    py::list l;
+    for (uint32_t k = 0; k < model_.num_inputs(); ++k) {
+      mote::TensorInfo info;
+      (void)model_.input_info(k, &info);
+      l.append(info_dict(info));
+    }
+    return l;
+  }
+  py::list outputs() const {
+    py::list l;
+    for (uint32_t k = 0; k < model_.num_outputs(); ++k) {
+      mote::TensorInfo info;
+      (void)model_.output_info(k, &info);
+      l.append(info_dict(info));
+    }
+    return l;
+  }
+  uint32_t arena_bytes() const { return model_.arena_bytes(); }
+  std::string kernel_set() const {
+    return model_.optimized_kernels() ? std::string(mote_kernel_set()) : std::string("reference");
+  }
+
+  // Every input by name (a carried state may be left out: it continues from the last run), each
+  // of the input's dtype and shape (or its element count, as a flat array).
+  py::dict run(const py::dict& feeds) {
+    std::vector<bool> given(model_.num_inputs(), false);
+    for (const auto& item : feeds) {
+      const std::string name = py::str(item.first);
+      const int32_t k = model_.find_input(name.c_str());
+      if (k < 0) throw py::key_error("mote.Model.run: the model has no input '" + name + "'");
+      mote::TensorInfo info;
+      (void)model_.input_info(uint32_t(k), &info);
+      const py::dtype want(numpy_dtype(info.dtype));
+      py::array a = py::array::ensure(item.second);
+      if (!a) throw py::type_error("mote.Model.run: input '" + name + "' is not an array");
+      if (!a.dtype().is(want)) {
+        throw py::type_error("mote.Model.run: input '" + name + "' is " + numpy_dtype(info.dtype) + ", not " +
+                             std::string(py::str(a.dtype())));
+      }
+      a = py::array::ensure(a, py::array::c_style | py::array::forcecast);
+      if (size_t(a.nbytes()) != info.bytes) {
+        std::string shape = "[";
+        for (int32_t d = 0; d < info.rank; ++d) shape += (d ? "," : "") + std::to_string(info.dims[d]);
+        throw py::value_error("mote.Model.run: input '" + name + "' takes shape " + shape + "] (" + std::to_string(info.bytes) +
+                              " bytes), not " + std::to_string(a.nbytes()) + " bytes");
+      }
+      if (session_.set_input(uint32_t(k), a.data(), size_t(a.nbytes())) != mote::Status::kOk) {
+        throw py::value_error(std::string("mote.Model.run: ") + session_.error());
+      }
+      given[size_t(k)] = true;
+    }
+    for (uint32_t k = 0; k < model_.num_inputs(); ++k) {
+      mote::TensorInfo info;
+      (void)model_.input_info(k, &info);
+      if (!given[k] && !info.state) throw py::key_error(std::string("mote.Model.run: missing input '") + info.name + "'");
+    }
+    if (session_.run() != mote::Status::kOk) throw std::runtime_error(std::string("mote.Model.run: ") + session_.error());
+    py::dict out;
+    for (uint32_t k = 0; k < model_.num_outputs(); ++k) {
+      mote::TensorInfo info;
+      (void)model_.output_info(k, &info);
+      std::vector<py::ssize_t> shape(info.dims, info.dims + info.rank);
+      py::array a(py::dtype(numpy_dtype(info.dtype)), shape);
+      std::memcpy(a.mutable_data(), session_.output_data(k), info.bytes);
+      out[py::str(info.name)] = a;
+    }
+    return out;
+  }
+
+  void reset_state() { (void)session_.reset_state(); }
+
+ private:
+  Aligned blob_, arena_;
+  mote::Model model_;
+  mote::Session session_;
+};
+
+// A numpy array of calibration samples, through a temporary .npy (the converter reads files).
+struct TempNpy {
+  std::string path;
+  explicit TempNpy(const py::array& samples) {
+    char name[] = "/tmp/mote-calib-XXXXXX";
+    const int fd = mkstemp(name);
+    if (fd < 0) throw std::runtime_error("mote.convert: cannot write the calibration samples");
+    close(fd);
+    path = std::string(name) + ".npy";
+    std::rename(name, path.c_str());
+    py::module_::import("numpy").attr("save")(path, samples);
+  }
+  ~TempNpy() { std::remove(path.c_str()); }
+};
+
+py::bytes convert(py::object model, const std::map<std::string, std::vector<int64_t>>& shapes, const std::string& sets,
+                  const std::string& quantize, py::object calib, bool strict,
+                  const std::vector<std::pair<std::string, std::string>>& carry) {
+  mote::ConvertOptions opt;
+  opt.shapes = shapes;
+  opt.kernel_sets = mote::parse_targets(sets);
+  opt.carry = carry;
+  if (!quantize.empty() && quantize != "int8") throw py::value_error("mote.convert: quantize takes 'int8', not '" + quantize + "'");
+  opt.quantize_int8 = quantize == "int8";
+  opt.strict = strict;
+  std::unique_ptr<TempNpy> tmp;
+  if (!calib.is_none()) {
+    if (py::isinstance<py::str>(calib)) {
+      opt.calib = calib.cast<std::string>();
+    } else {
+      tmp.reset(new TempNpy(py::array::ensure(calib)));
+      opt.calib = tmp->path;
+    }
+  }
+  if (opt.quantize_int8 && opt.calib.empty()) throw py::value_error("mote.convert: quantize='int8' needs calib (samples)");
+  mote::ConvertResult r;
+  try {
+    if (py::isinstance<py::bytes>(model)) {
+      r = mote::convert_bytes(model.cast<std::string>(), "model.onnx", opt);
+    } else {
+      r = mote::convert_file(py::str(model).cast<std::string>(), opt);
+    }
+  } catch (const mote::ConvertError& e) {
+    throw py::value_error(std::string("mote.convert: ") + e.what());
+  }
+  return py::bytes(reinterpret_cast<const char*>(r.blob.data()), r.blob.size());
+}
+
+}  // namespace
+
+PYBIND11_MODULE(mote, m) {
+  m.doc() = "Mote: convert ONNX models to blobs with a static arena plan, and run them";
+  m.attr("kernel_set") = std::string(mote_kernel_set());
+  m.def("convert", &convert, py::arg("model"), py::kw_only(), py::arg("shapes") = std::map<std::string, std::vector<int64_t>>{},
+        py::arg("sets") = "all", py::arg("quantize") = "", py::arg("calib") = py::none(), py::arg("strict") = false,
+        py::arg("carry") = std::vector<std::pair<std::string, std::string>>{},
+        "Converts an ONNX model (a path, or the file's bytes) to a Mote blob (bytes). shapes: {input: [dims]} for\n"
+        "dynamic dimensions; sets: the kernel sets to plan scratch for (mote convert --target); quantize='int8' with\n"
+        "calib (an array of samples along axis 0, or a .npy path); carry: [(output, input)] streaming state.");
+  py::class_<Model>(m, "Model", "A loaded blob with a session over its own arena.")
+      .def(py::init<py::bytes>(), py::arg("blob"))
+      .def_property_readonly("inputs", &Model::inputs)
+      .def_property_readonly("outputs", &Model::outputs)
+      .def_property_readonly("arena_bytes", &Model::arena_bytes)
+      .def_property_readonly("kernel_set", &Model::kernel_set)
+      .def("run", &Model::run, py::arg("feeds"), "Runs once: {input name: array} -> {output name: array}.")
+      .def("reset_state", &Model::reset_state, "Starts the carried state (mote convert --carry) again at zeros.");
+}
