@@ -16,6 +16,7 @@ packages=(
   emscripten binaryen
   libonnx-testdata
   python3-onnx python3-numpy python3-torch python3-torchvision python3-sklearn python3-dev pybind11-dev
+  espeak-ng sox
   chromium
 )
 missing=()

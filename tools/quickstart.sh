@@ -2,7 +2,7 @@
 # The main job on the built-in example: install, build, convert the digits model, run a
 # held-out digit through it on the host and print the class, the probabilities and the arena;
 # then the same for the int8 version of the model, and both again as Cortex-M4 firmware under
-# QEMU.
+# QEMU; then the keyword-spotting example (models/speech.onnx) on a spoken .wav on the host.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 cd "$here"
@@ -41,4 +41,21 @@ for variant in digits digits_int8; do
     -DMOTE_MODEL_HEADER="$here/$out/$variant.h" -DMOTE_INPUT_HEADER="$here/$out/digits_input.h" > /dev/null
   cmake --build "$out/fw-$variant" -j"$(nproc)" > /dev/null
   boards/mps2-an386/run.sh "$out/fw-$variant/firmware.elf" | grep -v '^v '
+done
+
+# The keyword-spotting example: raw 16 kHz audio in, 20 ms per run, the front-end, the GRU state
+# and the decision carried from run to run (--carry); prints each keyword heard and when.
+echo
+echo "== convert models/speech.onnx (keyword spotting, streaming)"
+mapfile -t carry < <(sed 's/^/--carry=/' models/speech_carry.txt)
+build/bin/mote convert models/speech.onnx -o "$out/speech.mote" "${carry[@]}"
+echo
+echo "== the same model in int8 (front-end and decision head kept float)"
+build/bin/mote convert models/speech.onnx -o "$out/speech_int8.mote" "${carry[@]}" --quantize int8 \
+  --calib models/speech_calib.npy --keep-float '/frontend/*' --keep-float '/decision/*'
+for variant in speech speech_int8; do
+  echo
+  echo "== $variant: models/speech_sample.wav on the host (spoken: $(tr '\n' ' ' < models/speech_sample_words.txt))"
+  build/bin/mote run "$out/$variant.mote" --input audio=models/speech_sample.wav --chunk 1 \
+    --labels models/speech_labels.txt --quiet --output-dir "$out/$variant"
 done

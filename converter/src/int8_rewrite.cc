@@ -92,7 +92,7 @@ class Rewriter {
     notes->push_back("int8 inputs/outputs: " + std::to_string(changed) + " of " + std::to_string(g_.inputs.size() + g_.outputs.size()));
   }
 
-  void run(bool strict, std::vector<std::string>* notes) {
+  void run(bool strict, std::vector<std::string>* notes, const std::vector<std::string>& keep_float) {
     std::vector<Op> old = std::move(g_.ops);
     g_.ops.clear();
     for (const Op& op : old) {
@@ -101,8 +101,21 @@ class Rewriter {
     for (int id : g_.outputs) uses_[id]++;
     int quantized = 0, kept = 0;
     std::map<std::string, int> why;
+    std::vector<bool> matched(keep_float.size(), false);
     for (Op& op : old) {
       std::string reason;
+      bool keep = false;
+      for (size_t k = 0; k < keep_float.size(); ++k) {
+        if (keep_matches(keep_float[k], op)) keep = matched[k] = true;
+      }
+      if (keep) {
+        ++kept;
+        ++why[std::string(op_name(op.code)) + ": --keep-float"];
+        for (int& id : op.inputs) id = float_of(id);
+        op.note = "float: --keep-float";
+        g_.ops.push_back(std::move(op));
+        continue;
+      }
       if (try_int8(op, &reason)) {
         ++quantized;
         continue;
@@ -117,11 +130,16 @@ class Rewriter {
     for (int& id : g_.outputs) {
       const int f = float_of(id);
       if (f != id) {
-        // Keep the output's tensor id and name: retarget the dequantisation that made `f`.
+        // Keep the output's tensor id and name: retarget the dequantisation that made `f`, and
+        // the ops that read `f` (a float op taking this output, e.g. another output's Copy).
         for (Op& op : g_.ops) {
           for (int& out : op.outputs) out = out == f ? id : out;
+          for (int& in : op.inputs) in = in == f ? id : in;
         }
       }
+    }
+    for (size_t k = 0; k < keep_float.size(); ++k) {
+      if (!matched[k]) throw ConvertError("--keep-float " + keep_float[k] + ": no op has that name or type");
     }
     notes->push_back("quantized " + std::to_string(quantized) + " ops to int8, " + std::to_string(kept) + " stay float");
     for (const auto& kv : why) notes->push_back("  float " + kv.first + " (x" + std::to_string(kv.second) + ")");
@@ -129,6 +147,12 @@ class Rewriter {
 
  private:
   Tensor& t(int id) { return g_.tensors[size_t(id)]; }
+
+  // A --keep-float entry: an op type, a node name, or a node-name prefix ending in '*'.
+  static bool keep_matches(const std::string& entry, const Op& op) {
+    if (entry == op.name || entry == op_name(op.code)) return true;
+    return entry.size() > 1 && entry.back() == '*' && op.name.compare(0, entry.size() - 1, entry, 0, entry.size() - 1) == 0;
+  }
 
   Tensor scalar_f32(const std::string& name, float v) {
     Tensor s;
@@ -893,9 +917,10 @@ int merge_requantize_pairs(Graph& g) {
   return merged;
 }
 
-void rewrite(Graph& g, std::map<int, QParams> params, bool strict, bool int8_io, std::vector<std::string>* notes) {
+void rewrite(Graph& g, std::map<int, QParams> params, bool strict, bool int8_io, std::vector<std::string>* notes,
+             const std::vector<std::string>& keep_float) {
   Rewriter r(g, std::move(params));
-  r.run(strict, notes);
+  r.run(strict, notes, keep_float);
   if (int8_io) r.int8_io(notes);
   const int merged = merge_requantize_pairs(g);
   if (merged) notes->push_back("merged " + std::to_string(merged) + " DequantizeLinear -> QuantizeLinear pairs into int8 requantisation");

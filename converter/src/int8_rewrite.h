@@ -24,8 +24,11 @@ QParams choose(float lo, float hi);
 
 // Rewrites every op of `g` that has an int8 kernel to it, with `params` for the float tensors
 // (by tensor id); the others stay float (refused with `strict`). With `int8_io` the graph then
-// takes and gives int8 where its inputs and outputs allow. Adds a summary to `notes`.
-void rewrite(Graph& g, std::map<int, QParams> params, bool strict, bool int8_io, std::vector<std::string>* notes);
+// takes and gives int8 where its inputs and outputs allow. Ops named in `keep_float` (by node
+// name, node-name prefix ending in '*', or op type) stay float, even with `strict`; an entry matching no op is refused. Adds a
+// summary to `notes`.
+void rewrite(Graph& g, std::map<int, QParams> params, bool strict, bool int8_io, std::vector<std::string>* notes,
+             const std::vector<std::string>& keep_float = {});
 
 // A DequantizeLinear whose float output a QuantizeLinear takes back to int8 (per tensor): the
 // QuantizeLinear becomes a Requantize of the int8 input, or goes when the parameters agree.

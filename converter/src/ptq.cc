@@ -2,7 +2,9 @@
 //
 // 1. Calibrate: run the float graph on the host over the samples (the runtime's own kernels),
 //    recording each tensor's range: min/max, or with --calib-method percentile the values at
-//    (100 - p)% and p% of a 2048-bin histogram.
+//    (100 - p)% and p% of a 2048-bin histogram. A streaming model (--carry) runs the samples in
+//    order as one session does: its carried inputs start at zeros and take each run's outputs,
+//    so they need no samples of their own.
 // 2. Choose parameters: activations per tensor, asymmetric (the range always includes 0).
 // 3. Rewrite (int8_rewrite.cc, shared with the QDQ import, qdq_import.cc): weights per output
 //    channel, symmetric in [-127, 127]; biases int32 at scale s_in * s_w; each op with an int8
@@ -41,18 +43,37 @@ void check_finite(const HostTensor& t, const std::string& file, const std::strin
   }
 }
 
-std::vector<HostTensor> load_samples(const Graph& g, const std::string& path, size_t* count) {
+// The carried inputs of a streaming model: (input id, the output id carried into it).
+std::map<int, int> carried_inputs(const Graph& g, const ConvertOptions& o) {
+  std::map<int, int> carried;
+  for (const auto& c : o.carry) {
+    int in = -1, out = -1;
+    for (int id : g.inputs) in = g.tensors[size_t(id)].name == c.second ? id : in;
+    for (int id : g.outputs) out = g.tensors[size_t(id)].name == c.first ? id : out;
+    if (in >= 0 && out >= 0) carried[in] = out;  // add_carries() reports a bad pair
+  }
+  return carried;
+}
+
+// One HostTensor per graph input (empty for a carried one).
+std::vector<HostTensor> load_samples(const Graph& g, const std::map<int, int>& carried, const std::string& path, size_t* count) {
   struct stat st {};
   if (stat(path.c_str(), &st) != 0) throw ConvertError("--calib " + path + ": no such file or directory");
   std::vector<HostTensor> per_input;
+  const size_t needed = g.inputs.size() - carried.size();
+  bool have_count = false;
   for (int id : g.inputs) {
     const Tensor& in = g.tensors[size_t(id)];
+    if (carried.count(id)) {
+      per_input.emplace_back();
+      continue;
+    }
     std::string file = path;
     if (S_ISDIR(st.st_mode)) {
       file = path + "/" + in.name + ".npy";
-    } else if (g.inputs.size() != 1) {
-      throw ConvertError("--calib: the model has " + std::to_string(g.inputs.size()) +
-                         " inputs; pass a directory holding one NAME.npy per input");
+    } else if (needed != 1) {
+      throw ConvertError("--calib: the model has " + std::to_string(needed) +
+                         " inputs to calibrate; pass a directory holding one NAME.npy per input");
     }
     HostTensor t = read_npy(file);
     if (t.dtype != in.dtype) {
@@ -69,7 +90,8 @@ std::vector<HostTensor> load_samples(const Graph& g, const std::string& path, si
       throw ConvertError("--calib " + file + ": shape " + has + "] does not hold samples of input '" + in.name + "': expected " + shape + "]");
     }
     check_finite(t, file, in.name);
-    if (per_input.empty()) {
+    if (!have_count) {
+      have_count = true;
       *count = size_t(t.shape[0]);
     } else if (size_t(t.shape[0]) != *count) {
       throw ConvertError("--calib: the input files hold different numbers of samples");
@@ -81,13 +103,22 @@ std::vector<HostTensor> load_samples(const Graph& g, const std::string& path, si
 }
 
 // Runs the float graph on one sample; calls `visit(id, data)` for every float tensor produced.
+// Carried inputs read `state` (by input id) and get the outputs carried into them.
 template <typename Visit>
-void run_float(const Graph& g, const std::vector<HostTensor>& samples, size_t index, Visit visit) {
+void run_float(const Graph& g, const std::vector<HostTensor>& samples, size_t index, const std::map<int, int>& carried,
+               std::map<int, std::vector<uint8_t>>& state, Visit visit) {
   std::vector<std::vector<uint8_t>> values(g.tensors.size());
   for (size_t k = 0; k < g.inputs.size(); ++k) {
     const Tensor& in = g.tensors[size_t(g.inputs[k])];
     const size_t bytes = in.bytes();
-    const uint8_t* src = samples[k].data.data() + index * bytes;
+    const uint8_t* src = nullptr;
+    if (carried.count(g.inputs[k])) {
+      std::vector<uint8_t>& s = state[g.inputs[k]];
+      if (s.size() != bytes) s.assign(bytes, 0);  // the first run: zeros, as a new session
+      src = s.data();
+    } else {
+      src = samples[k].data.data() + index * bytes;
+    }
     values[size_t(g.inputs[k])].assign(src, src + bytes);
     if (in.dtype == MOTE_F32) visit(g.inputs[k], reinterpret_cast<const float*>(src), in.numel());
   }
@@ -125,11 +156,16 @@ void run_float(const Graph& g, const std::vector<HostTensor>& samples, size_t in
       if (t.dtype == MOTE_F32) visit(id, reinterpret_cast<const float*>(values[size_t(id)].data()), t.numel());
     }
   }
+  for (const auto& c : carried) {
+    const std::vector<uint8_t>& v = values[size_t(c.second)];
+    state[c.first].assign(v.begin(), v.begin() + ptrdiff_t(g.tensors[size_t(c.second)].bytes()));
+  }
 }
 
 std::map<int, QParams> calibrate(const Graph& g, const ConvertOptions& o) {
   size_t count = 0;
-  const std::vector<HostTensor> samples = load_samples(g, o.calib, &count);
+  const std::map<int, int> carried = carried_inputs(g, o);
+  const std::vector<HostTensor> samples = load_samples(g, carried, o.calib, &count);
   const bool percentile = o.calib_method == "percentile";
   if (!percentile && o.calib_method != "minmax") throw ConvertError("--calib-method must be minmax or percentile");
   if (percentile && !(o.percentile > 50.0 && o.percentile <= 100.0)) throw ConvertError("--percentile must be in (50, 100]");
@@ -137,9 +173,10 @@ std::map<int, QParams> calibrate(const Graph& g, const ConvertOptions& o) {
   const int passes = percentile ? 2 : 1;
   constexpr int kBins = 2048;
   for (int pass = 0; pass < passes; ++pass) {
+    std::map<int, std::vector<uint8_t>> state;  // each pass streams from zeros
     for (size_t s = 0; s < count; ++s) {
       if (o.progress) o.progress(int(pass * count + s + 1), int(passes * count));
-      run_float(g, samples, s, [&](int id, const float* v, int64_t n) {
+      run_float(g, samples, s, carried, state, [&](int id, const float* v, int64_t n) {
         Range& r = ranges[id];
         if (pass == 0) {
           for (int64_t i = 0; i < n; ++i) {
@@ -187,7 +224,7 @@ std::map<int, QParams> calibrate(const Graph& g, const ConvertOptions& o) {
 void quantize_graph(Graph& g, const ConvertOptions& options, std::vector<std::string>* notes) {
   if (options.calib.empty()) throw ConvertError("--quantize int8 needs --calib SAMPLES (a .npy of N inputs, or a directory)");
   std::map<int, QParams> params = calibrate(g, options);
-  int8::rewrite(g, std::move(params), options.strict, options.int8_io, notes);
+  int8::rewrite(g, std::move(params), options.strict, options.int8_io, notes, options.keep_float);
 }
 
 }  // namespace mote

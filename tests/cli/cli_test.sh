@@ -206,6 +206,72 @@ check "NaN calibration data" 1 "$mote" convert "$src/models/digits.onnx" -o "$wo
 contains "NaN calibration data names the sample" "sample 2, element 9"
 [ ! -e "$work/nan8.mote" ] && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL NaN calibration left a file"; }
 
+# mote run --labels: one line per run whose 'event' output is >= 0, timed at the run's end; .wav
+# inputs (16-bit PCM mono, samples / 32768, the last partial chunk padded with zeros).
+/usr/bin/python3 - "$work" <<'PY'
+import sys, wave
+import numpy as np
+import onnx
+from onnx import TensorProto, helper
+work = sys.argv[1]
+x = helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 4])
+ev = helper.make_tensor_value_info("event", TensorProto.FLOAT, [1])
+nodes = [helper.make_node("ReduceMax", ["x"], ["m"], axes=[1], keepdims=0),
+         helper.make_node("Mul", ["m", "k"], ["mk"]), helper.make_node("Sub", ["mk", "one"], ["event"])]
+inits = [helper.make_tensor("k", TensorProto.FLOAT, [], [32768.0]), helper.make_tensor("one", TensorProto.FLOAT, [], [1.0])]
+onnx.save(helper.make_model(helper.make_graph(nodes, "events", [x], [ev], inits), opset_imports=[helper.make_opsetid("", 13)]),
+          f"{work}/events.onnx")
+# Runs of 4 samples; maxima 0, 3/32768, 0 -> events -1, 2, -1.
+np.save(f"{work}/events.npy", (np.array([[0, 0, 0, 0, 0, 3, 1, 0, 0, 0, 0, 0]]) / 32768).astype(np.float32))
+for name, channels, samples in (("events", 1, [0, 0, 0, 0, 0, 3, 1, 0, 0, 0]), ("stereo", 2, [0, 0, 1, 1])):
+    with wave.open(f"{work}/{name}.wav", "wb") as w:
+        w.setnchannels(channels)
+        w.setsampwidth(2)
+        w.setframerate(8)
+        w.writeframes(np.array(samples, np.int16).tobytes())
+open(f"{work}/events_labels.txt", "w").write("zero\none\ntwo\n")
+open(f"{work}/garbage.wav", "w").write("not a wave file")
+# A stateful model for streaming calibration: s_out = 0.5 s_in + x, y = Relu(s_out), and an
+# output that is a copy of another (int8 must keep both readable).
+s_in = helper.make_tensor_value_info("s_in", TensorProto.FLOAT, [1, 4])
+outs = [helper.make_tensor_value_info(n, TensorProto.FLOAT, [1, 4]) for n in ("y", "s_out", "y_copy")]
+nodes = [helper.make_node("Mul", ["s_in", "half"], ["hs"], name="decay"), helper.make_node("Add", ["hs", "x"], ["s_out"], name="acc"),
+         helper.make_node("Relu", ["s_out"], ["y"], name="relu"), helper.make_node("Identity", ["y"], ["y_copy"])]
+inits = [helper.make_tensor("half", TensorProto.FLOAT, [], [0.5])]
+onnx.save(helper.make_model(helper.make_graph(nodes, "state", [x, s_in], outs, inits), opset_imports=[helper.make_opsetid("", 13)]),
+          f"{work}/state.onnx")
+np.save(f"{work}/state_calib.npy", np.random.RandomState(0).standard_normal((16, 4)).astype(np.float32))
+PY
+check "convert the event model" 0 "$mote" convert "$work/events.onnx" -o "$work/events.mote"
+check "run --labels" 0 "$mote" run "$work/events.mote" --input "x=$work/events.npy" --chunk 1 --labels "$work/events_labels.txt" --rate 4 --quiet --output-dir "$work/events_out"
+contains "run --labels prints the detection" "2.000 s  two"
+[ "$(grep -c ' s  ' "$work/last.txt")" -eq 1 ] && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL run --labels printed other detections"; }
+check "run a .wav input" 0 "$mote" run "$work/events.mote" --input "x=$work/events.wav" --chunk 1 --labels "$work/events_labels.txt" --quiet --output-dir "$work/events_out"
+contains "a .wav input's rate times the detections" "1.000 s  two"
+contains "a .wav input's last chunk is padded" "runs: 3"
+check "--labels without an event output" 1 "$mote" run "$work/digits.mote" --input "input=$src/models/digits_sample.npy" --labels "$work/events_labels.txt"
+contains "--labels names the missing output" "no output named 'event'"
+check "--rate without --labels" 2 "$mote" run "$work/events.mote" --input "x=$work/events.npy" --chunk 1 --rate 4
+check "stereo .wav" 1 "$mote" run "$work/events.mote" --input "x=$work/stereo.wav" --chunk 1
+contains "stereo .wav says so" "2 channels"
+check "not a .wav" 1 "$mote" run "$work/events.mote" --input "x=$work/garbage.wav" --chunk 1
+contains "not a .wav says so" "not a RIFF/WAVE file"
+
+# int8 of a streaming model: calibration streams the samples with the carried state (no samples
+# for it); --keep-float keeps ops float by node name, name prefix or op type.
+check "int8 calibration of a carried state" 0 "$mote" convert "$work/state.onnx" -o "$work/state8.mote" --carry s_out=s_in --quantize int8 --calib "$work/state_calib.npy"
+check "int8 model with a copied output loads" 0 "$mote" info "$work/state8.mote"
+check "int8 --keep-float by name and type" 0 "$mote" convert "$work/state.onnx" -o "$work/state8k.mote" --carry s_out=s_in --quantize int8 --calib "$work/state_calib.npy" --keep-float acc --keep-float Relu
+check "info on --keep-float" 0 "$mote" info "$work/state8k.mote"
+contains "--keep-float keeps the Add float" "float: --keep-float"
+[ "$(grep -c 'float: --keep-float' "$work/last.txt")" -eq 2 ] && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL --keep-float did not keep exactly the two ops"; }
+check "int8 --keep-float by prefix" 0 "$mote" convert "$work/state.onnx" -o "$work/state8p.mote" --carry s_out=s_in --quantize int8 --calib "$work/state_calib.npy" --keep-float 'de*'
+check "--keep-float matching nothing" 1 "$mote" convert "$work/state.onnx" -o "$work/state8x.mote" --carry s_out=s_in --quantize int8 --calib "$work/state_calib.npy" --keep-float nosuchop
+contains "--keep-float names the entry" "--keep-float nosuchop: no op has that name or type"
+check "--keep-float without --quantize" 2 "$mote" convert "$work/state.onnx" -o "$work/state8x.mote" --keep-float Relu
+check "calibration of a state model without --carry" 1 "$mote" convert "$work/state.onnx" -o "$work/state8x.mote" --quantize int8 --calib "$work/state_calib.npy"
+contains "without --carry it asks for every input" "2 inputs to calibrate"
+
 # Usage errors: exit 2, one message on stderr naming the flag and the bad value, nothing on stdout.
 usage_error() {  # usage_error NAME TEXT COMMAND...
   local name=$1 text=$2

@@ -77,8 +77,10 @@ int64_t parse_int_in(const std::string& text, const std::string& what, int64_t l
 // A decimal number in [lo, hi], else a usage error naming `what` and the text.
 double parse_number(const std::string& text, const std::string& what, double lo, double hi);
 std::string dims_text(const int32_t* dims, int32_t rank);
-// Reads a .npy or ONNX TensorProto .pb file.
-mote::HostTensor read_tensor_file(const std::string& path);
+// Reads a .npy, an ONNX TensorProto .pb or a .wav file (16-bit PCM mono, as float32 [1, N] of
+// samples / 32768, its sample rate in *wav_rate; 0 there for the other kinds).
+mote::HostTensor read_tensor_file(const std::string& path, uint32_t* wav_rate = nullptr);
+mote::HostTensor read_wav(const std::string& path, uint32_t* rate);
 // MACs of op `k` of a verified model (0 for ops without multiply-accumulates; cmd_info.cc).
 uint64_t op_macs(const mote::Model& m, uint32_t k);
 // Binds --input arguments to the model's inputs and copies them into the session (cmd_run.cc;

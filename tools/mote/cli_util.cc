@@ -166,8 +166,67 @@ std::string dims_text(const int32_t* dims, int32_t rank) {
   return r + "]";
 }
 
-mote::HostTensor read_tensor_file(const std::string& path) {
-  if (path.size() >= 3 && path.compare(path.size() - 3, 3, ".pb") == 0) return mote::read_tensor_proto_file(path);
+namespace {
+
+bool ends_with(const std::string& s, const char* tail) {
+  const size_t n = std::strlen(tail);
+  return s.size() >= n && s.compare(s.size() - n, n, tail) == 0;
+}
+
+uint32_t le32(const uint8_t* p) { return uint32_t(p[0]) | uint32_t(p[1]) << 8 | uint32_t(p[2]) << 16 | uint32_t(p[3]) << 24; }
+uint16_t le16(const uint8_t* p) { return uint16_t(p[0] | p[1] << 8); }
+
+}  // namespace
+
+mote::HostTensor read_wav(const std::string& path, uint32_t* rate) {
+  const std::vector<uint8_t> b = read_file(path);
+  if (b.size() < 12 || std::memcmp(b.data(), "RIFF", 4) != 0 || std::memcmp(b.data() + 8, "WAVE", 4) != 0) {
+    fail(path + ": not a RIFF/WAVE file");
+  }
+  bool have_fmt = false;
+  uint16_t format = 0, channels = 0, bits = 0;
+  uint32_t hz = 0;
+  size_t pos = 12;
+  while (pos + 8 <= b.size()) {
+    const uint32_t size = le32(b.data() + pos + 4);
+    const size_t body = pos + 8;
+    if (size > b.size() - body) fail(path + ": truncated WAVE chunk at byte " + std::to_string(pos));
+    if (std::memcmp(b.data() + pos, "fmt ", 4) == 0) {
+      if (size < 16) fail(path + ": WAVE 'fmt ' chunk of " + std::to_string(size) + " bytes");
+      format = le16(b.data() + body);
+      channels = le16(b.data() + body + 2);
+      hz = le32(b.data() + body + 4);
+      bits = le16(b.data() + body + 14);
+      if (format == 0xFFFE && size >= 26) format = le16(b.data() + body + 24);  // WAVE_FORMAT_EXTENSIBLE: the subformat
+      have_fmt = true;
+    } else if (std::memcmp(b.data() + pos, "data", 4) == 0) {
+      if (!have_fmt) fail(path + ": WAVE 'data' before 'fmt '");
+      if (format != 1 || bits != 16) {
+        fail(path + ": WAVE format " + std::to_string(format) + ", " + std::to_string(bits) + "-bit: mote run reads 16-bit PCM");
+      }
+      if (channels != 1) fail(path + ": " + std::to_string(channels) + " channels: mote run reads mono");
+      if (hz == 0) fail(path + ": sample rate 0");
+      mote::HostTensor t;
+      t.dtype = MOTE_F32;
+      const size_t n = size / 2;
+      t.shape = {1, int64_t(n)};
+      t.data.resize(n * sizeof(float));
+      for (size_t k = 0; k < n; ++k) {
+        const float v = float(int16_t(le16(b.data() + body + 2 * k))) / 32768.0f;
+        std::memcpy(t.data.data() + k * sizeof(float), &v, sizeof v);
+      }
+      if (rate) *rate = hz;
+      return t;
+    }
+    pos = body + size + (size & 1);  // chunks are padded to even sizes
+  }
+  fail(path + ": WAVE file without a 'data' chunk");
+}
+
+mote::HostTensor read_tensor_file(const std::string& path, uint32_t* wav_rate) {
+  if (wav_rate) *wav_rate = 0;
+  if (ends_with(path, ".pb")) return mote::read_tensor_proto_file(path);
+  if (ends_with(path, ".wav") || ends_with(path, ".WAV")) return read_wav(path, wav_rate);
   return mote::read_npy(path);
 }
 

@@ -44,10 +44,15 @@ const char* kConvertHelp =
     "  --no-fusion               skip BatchNorm folding and activation fusion\n"
     "  --quantize int8           post-training int8 quantisation (needs --calib)\n"
     "  --calib SAMPLES           calibration inputs: a .npy with N samples along axis 0, or a\n"
-    "                            directory holding one NAME.npy per input\n"
+    "                            directory holding one NAME.npy per input. With --carry the\n"
+    "                            samples are consecutive runs of one stream: carried inputs need\n"
+    "                            none (they start at zeros and carry from run to run)\n"
     "  --calib-method M          minmax (default) or percentile\n"
     "  --percentile P            with --calib-method percentile: keep P% of each range (default 99.99)\n"
     "  --strict                  with --quantize: refuse ops that would have to stay float\n"
+    "  --keep-float NAME|OPTYPE  with --quantize: the ops of that node name, node-name prefix\n"
+    "                            ending in '*' (e.g. '/frontend/*') or op type (e.g. MatMul) stay\n"
+    "                            float (repeatable; one matching no op is refused)\n"
     "  --int8-io                 with --quantize: int8 inputs and outputs (their scale and zero\n"
     "                            point are in 'mote info' and the --c-array header)\n"
     "  -h, --help                show this help\n";
@@ -69,7 +74,7 @@ int cmd_convert(const std::vector<std::string>& raw) {
     return 0;
   }
   Args a(raw, {"-o", "--output", "--shape", "--set", "--c-array", "--quantize", "--calib", "--calib-method", "--percentile",
-          "--target", "--carry"},
+          "--target", "--carry", "--keep-float"},
          {"--no-fusion", "--strict", "--int8-io", "--narrow-double"});
   if (a.positional.size() != 1) usage("expects exactly one MODEL.onnx");
   std::string out = a.get("-o", a.get("--output"));
@@ -93,8 +98,9 @@ int cmd_convert(const std::vector<std::string>& raw) {
   opt.percentile = parse_number(a.get("--percentile", "99.99"), "--percentile", 50.0, 100.0);
   opt.strict = a.flag("--strict");
   opt.int8_io = a.flag("--int8-io");
-  if (!opt.quantize_int8 && (!opt.calib.empty() || opt.strict || opt.int8_io)) {
-    usage("--calib, --strict and --int8-io go with --quantize int8");
+  opt.keep_float = a.all("--keep-float");
+  if (!opt.quantize_int8 && (!opt.calib.empty() || opt.strict || opt.int8_io || !opt.keep_float.empty())) {
+    usage("--calib, --strict, --int8-io and --keep-float go with --quantize int8");
   }
   if (opt.quantize_int8 && opt.calib.empty()) usage("--quantize int8 needs --calib SAMPLES");
   // Progress over one line on a terminal; in a log, a line at each quarter.

@@ -16,6 +16,7 @@ struct InputFile {
   mote::TensorInfo info;
   mote::HostTensor t;
   std::string file;
+  uint32_t wav_rate = 0;  // the sample rate of a .wav input, else 0
 };
 
 std::vector<InputFile> read_inputs(const mote::Model& m, const std::vector<std::string>& specs) {
@@ -38,7 +39,7 @@ std::vector<InputFile> read_inputs(const mote::Model& m, const std::vector<std::
     InputFile f;
     f.index = uint32_t(idx);
     (void)m.input_info(f.index, &f.info);
-    f.t = read_tensor_file(file);
+    f.t = read_tensor_file(file, &f.wav_rate);
     f.file = file;
     if (f.t.dtype != f.info.dtype) {
       fail("input '" + name + "' is " + mote::dtype_name(f.info.dtype) + " but " + file + " holds " + mote::dtype_name(f.t.dtype));
@@ -104,6 +105,47 @@ void set_chunk(mote::Session& s, const InputFile& f, int32_t axis, int64_t c) {
   }
 }
 
+// A .wav input [1, N] fed in chunks along axis 1 of a [1, C] input: the last partial chunk is
+// padded with zeros (silence) to a whole one.
+void pad_wav(InputFile& f, int32_t axis) {
+  if (f.wav_rate == 0 || axis != 1 || f.info.rank != 2 || f.info.dims[0] != 1 || f.info.dims[1] <= 0) return;
+  const int64_t want = f.info.dims[1], have = f.t.shape[1];
+  const int64_t padded = (have + want - 1) / want * want;
+  if (padded == have || padded == 0) return;
+  f.t.shape[1] = padded;
+  f.t.data.resize(size_t(padded) * sizeof(float), 0);
+}
+
+// The words of --labels FILE, one per line.
+std::vector<std::string> read_labels(const std::string& path) {
+  const std::vector<uint8_t> bytes = read_file(path);
+  std::vector<std::string> labels;
+  std::string line;
+  for (size_t k = 0; k <= bytes.size(); ++k) {
+    const char c = k < bytes.size() ? char(bytes[k]) : '\n';
+    if (c == '\n') {
+      if (!line.empty() && line.back() == '\r') line.pop_back();
+      if (k < bytes.size() || !line.empty()) labels.push_back(line);
+      line.clear();
+    } else {
+      line += c;
+    }
+  }
+  if (labels.empty()) fail(path + ": no labels");
+  return labels;
+}
+
+// The value of a one-element output (float or integer) as a double.
+double scalar_output(const mote::TensorInfo& info, const void* p) {
+  switch (info.dtype) {
+    case MOTE_F32: return double(*static_cast<const float*>(p));
+    case MOTE_I32: return double(*static_cast<const int32_t*>(p));
+    case MOTE_I64: return double(*static_cast<const int64_t*>(p));
+    case MOTE_I8: return double(*static_cast<const int8_t*>(p));
+    default: return -1.0;
+  }
+}
+
 }  // namespace
 
 void set_inputs(const mote::Model& m, mote::Session& s, const std::vector<std::string>& specs) {
@@ -121,24 +163,36 @@ namespace {
 
 const char* kRunHelp =
     "usage: mote run OUT.mote --input NAME=FILE [--input NAME=FILE ...] [--output-dir DIR]\n"
-    "                [--chunk AXIS] [--repeat N]\n"
+    "                [--chunk AXIS] [--repeat N] [--labels FILE [--rate HZ]]\n"
     "\n"
-    "Runs a blob on the host. Inputs are numpy .npy files or ONNX TensorProto .pb files; a\n"
-    "model with one input also takes '--input FILE'. Writes one NAME.npy per output into DIR\n"
-    "(default: the current directory) and prints a summary of each output.\n"
+    "Runs a blob on the host. Inputs are numpy .npy files, ONNX TensorProto .pb files or .wav\n"
+    "files (16-bit PCM mono, read as float32 [1, N]: the samples / 32768); a model with one\n"
+    "input also takes '--input FILE'. Writes one NAME.npy per output into DIR (default: the\n"
+    "current directory) and prints a summary of each output.\n"
     "\n"
     "Streaming: with --chunk AXIS, an input file holding several of the model's inputs along AXIS\n"
     "(e.g. 50 chunks of 49 frames as [1, 2450, 40] for an input [1, 49, 40]) is fed one chunk per\n"
     "run, in order, in one session, so a model converted with --carry continues its state from\n"
     "run to run. Carried state inputs need no --input: a session starts them at zeros. Each\n"
     "output's NAME.npy then holds the last run's value and NAME.runs.npy every run's, stacked on\n"
-    "a new first axis.\n"
+    "a new first axis. A .wav input chunked along axis 1 of a [1, C] input has its last partial\n"
+    "chunk padded with zeros.\n"
+    "\n"
+    "Detections: with --labels FILE (one class name per line, in class order) and a model with\n"
+    "an output named 'event' (one value per run: a class index, or negative for none), every\n"
+    "run whose event is >= 0 prints one line, as it happens:\n"
+    "    1.240 s  yes\n"
+    "the time being the end of that run's audio, (run + 1) * S / HZ seconds, where S is the\n"
+    "chunked input's length along AXIS (without --chunk: the first input's last dimension) and\n"
+    "HZ is --rate, else a .wav input's sample rate, else 16000.\n"
     "\n"
     "options:\n"
     "  --input NAME=FILE   input tensor (repeatable)\n"
     "  --output-dir DIR    where to write the outputs\n"
     "  --chunk AXIS        feed the inputs chunk by chunk along AXIS, one chunk per run\n"
     "  --repeat N          number of runs (default: the number of chunks, else 1)\n"
+    "  --labels FILE       print the runs whose 'event' output fires, with the class name\n"
+    "  --rate HZ           samples per second for the times --labels prints\n"
     "  --quiet             do not print output summaries\n"
     "  -h, --help          show this help\n";
 
@@ -165,7 +219,7 @@ int cmd_run(const std::vector<std::string>& raw) {
     std::fputs(kRunHelp, stdout);
     return 0;
   }
-  Args a(raw, {"--input", "--output-dir", "--chunk", "--repeat"}, {"--quiet"});
+  Args a(raw, {"--input", "--output-dir", "--chunk", "--repeat", "--labels", "--rate"}, {"--quiet"});
   if (a.positional.size() != 1) usage("expects exactly one blob");
   LoadedBlob b;
   b.load_file(a.positional[0]);
@@ -173,9 +227,41 @@ int cmd_run(const std::vector<std::string>& raw) {
   Arena arena(m.arena_bytes());
   mote::Session s;
   if (s.init(&m, arena.data, arena.size) != mote::Status::kOk) fail(s.error());
-  const std::vector<InputFile> files = read_inputs(m, a.all("--input"));
+  std::vector<InputFile> files = read_inputs(m, a.all("--input"));
   int32_t axis = -1;
   if (!a.get("--chunk").empty()) axis = int32_t(parse_int(a.get("--chunk"), "--chunk"));
+  for (InputFile& f : files) pad_wav(f, axis);
+  // --labels: the event output, the class names and the clock of the printed times.
+  std::vector<std::string> labels;
+  int32_t event = -1;
+  double seconds_per_run = 0.0;
+  if (!a.get("--rate").empty() && a.get("--labels").empty()) usage("--rate goes with --labels");
+  if (!a.get("--labels").empty()) {
+    labels = read_labels(a.get("--labels"));
+    event = m.find_output("event");
+    if (event < 0) fail("--labels: the model has no output named 'event'");
+    mote::TensorInfo info;
+    (void)m.output_info(uint32_t(event), &info);
+    if (info.bytes != mote::dtype_size(info.dtype)) fail("--labels: output 'event' is " + dims_text(info.dims, info.rank) + ", not one value");
+    double hz = 16000.0;
+    for (const InputFile& f : files) {
+      if (f.wav_rate != 0) hz = f.wav_rate;
+    }
+    if (!a.get("--rate").empty()) {
+      const int64_t r = parse_int(a.get("--rate"), "--rate");
+      if (r < 1) usage("--rate takes a positive number of samples per second");
+      hz = double(r);
+    }
+    int64_t samples = 0;
+    if (!files.empty()) {
+      const InputFile* f = &files[0];  // the chunked input, else the first
+      for (auto g = files.rbegin(); g != files.rend(); ++g) {
+        if (chunks_of(*g, axis) > 1) f = &*g;
+      }
+      samples = f->info.rank > 0 ? f->info.dims[axis >= 0 && axis < f->info.rank ? axis : f->info.rank - 1] : 1;
+    }
+    seconds_per_run = double(samples) / hz;
+  }
   int64_t chunks = 1;
   for (const InputFile& f : files) {
     const int64_t n = chunks_of(f, axis);
@@ -200,6 +286,17 @@ int cmd_run(const std::vector<std::string>& raw) {
       if (r == 0 || chunks_of(f, axis) > 1) set_chunk(s, f, axis, chunks_of(f, axis) > 1 ? r : 0);
     }
     if (s.run() != mote::Status::kOk) fail(std::string("run ") + std::to_string(r) + " failed: " + s.error());
+    if (event >= 0) {
+      mote::TensorInfo info;
+      (void)m.output_info(uint32_t(event), &info);
+      const double v = scalar_output(info, s.output_data(uint32_t(event)));
+      if (v >= 0.0) {
+        const size_t k = size_t(v + 0.5);
+        const std::string name = k < labels.size() ? labels[k] : "class " + std::to_string(k);
+        std::printf("%.3f s  %s\n", double(r + 1) * seconds_per_run, name.c_str());
+        std::fflush(stdout);
+      }
+    }
     if (runs > 1) {
       for (uint32_t k = 0; k < m.num_outputs(); ++k) {
         mote::TensorInfo info;

@@ -64,11 +64,16 @@ struct ConvertOptions {
 
   // Post-training int8 quantisation (docs/quantization.md).
   bool quantize_int8 = false;
-  std::string calib;                  // a .npy of N samples along axis 0, or a directory of NAME.npy
+  // A .npy of N samples along axis 0, or a directory of NAME.npy. With `carry` the samples are
+  // consecutive runs of one stream: carried inputs need none, calibration carries them from zeros.
+  std::string calib;
   std::string calib_method = "minmax";  // or "percentile"
   double percentile = 99.99;
   bool strict = false;                // refuse when an op has to stay float
   bool int8_io = false;               // int8 graph inputs/outputs instead of float ones
+  // Ops that stay float: each entry a node name, a node-name prefix ending in '*', or an op type
+  // (--keep-float, repeatable); an entry that matches no op is refused.
+  std::vector<std::string> keep_float;
   std::function<void(int done, int total)> progress;  // calibration progress, optional
 };
 
