@@ -331,7 +331,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--data", default=os.path.join(ROOT, "build", "speech-data"))
     ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("--epochs", type=int, default=10)
+    ap.add_argument("--epochs", type=int, default=12)
     ap.add_argument("--out", default=os.path.join(ROOT, "models", "speech.onnx"))
     ap.add_argument("--lr", type=float, default=4e-3, help="peak learning rate (cosine decay by epoch)")
     ap.add_argument("--init", help="start from these weights (a speech-s<seed>.pt this script saved)")

@@ -61,6 +61,7 @@ std::vector<HostTensor> load_samples(const Graph& g, const std::map<int, int>& c
   if (stat(path.c_str(), &st) != 0) throw ConvertError("--calib " + path + ": no such file or directory");
   std::vector<HostTensor> per_input;
   const size_t needed = g.inputs.size() - carried.size();
+  bool have_count = false;
   for (int id : g.inputs) {
     const Tensor& in = g.tensors[size_t(id)];
     if (carried.count(id)) {
@@ -89,7 +90,8 @@ std::vector<HostTensor> load_samples(const Graph& g, const std::map<int, int>& c
       throw ConvertError("--calib " + file + ": shape " + has + "] does not hold samples of input '" + in.name + "': expected " + shape + "]");
     }
     check_finite(t, file, in.name);
-    if (*count == 0) {
+    if (!have_count) {
+      have_count = true;
       *count = size_t(t.shape[0]);
     } else if (size_t(t.shape[0]) != *count) {
       throw ConvertError("--calib: the input files hold different numbers of samples");
@@ -109,9 +111,14 @@ void run_float(const Graph& g, const std::vector<HostTensor>& samples, size_t in
   for (size_t k = 0; k < g.inputs.size(); ++k) {
     const Tensor& in = g.tensors[size_t(g.inputs[k])];
     const size_t bytes = in.bytes();
-    std::vector<uint8_t>& s = state[g.inputs[k]];
-    if (carried.count(g.inputs[k]) && s.size() != bytes) s.assign(bytes, 0);
-    const uint8_t* src = carried.count(g.inputs[k]) ? s.data() : samples[k].data.data() + index * bytes;
+    const uint8_t* src = nullptr;
+    if (carried.count(g.inputs[k])) {
+      std::vector<uint8_t>& s = state[g.inputs[k]];
+      if (s.size() != bytes) s.assign(bytes, 0);  // the first run: zeros, as a new session
+      src = s.data();
+    } else {
+      src = samples[k].data.data() + index * bytes;
+    }
     values[size_t(g.inputs[k])].assign(src, src + bytes);
     if (in.dtype == MOTE_F32) visit(g.inputs[k], reinterpret_cast<const float*>(src), in.numel());
   }

@@ -51,7 +51,7 @@ const char* kConvertHelp =
     "  --percentile P            with --calib-method percentile: keep P% of each range (default 99.99)\n"
     "  --strict                  with --quantize: refuse ops that would have to stay float\n"
     "  --keep-float NAME|OPTYPE  with --quantize: the ops of that node name, node-name prefix\n"
-    "                            ending in '*' (e.g. 'frontend/*') or op type (e.g. MatMul) stay\n"
+    "                            ending in '*' (e.g. '/frontend/*') or op type (e.g. MatMul) stay\n"
     "                            float (repeatable; one matching no op is refused)\n"
     "  --int8-io                 with --quantize: int8 inputs and outputs (their scale and zero\n"
     "                            point are in 'mote info' and the --c-array header)\n"

@@ -78,27 +78,58 @@ Status infer_pool(const OpArgs& a, TensorView* out, uint32_t*) {
 
 namespace {
 
+// The pool's geometry over three axes (0 depth, 1 height, 2 width; the missing leading axes have
+// size 1), in 32 bits: dims are int32 in the blob and the window parameters at most 65535.
+struct PoolAxes {
+  int32_t in[3], out[3], k[3], s[3], dl[3], pb[3], pe[3];
+};
+
+// One output's window: its start on each axis, the taps inside the input [t0, t1), and how many
+// taps lie inside the input (valid) or the padded input (counted).
+struct PoolWindow {
+  int32_t start[3], t0[3], t1[3];
+  int64_t valid, counted;
+};
+
+// Not inlined: the 64-bit window arithmetic stays out of the pooling loop's frame (the Cortex-M4
+// build holds every kernel frame to 512 bytes).
+__attribute__((noinline)) void pool_window(const PoolAxes& g, int64_t o, PoolWindow* w) {
+  const int64_t at[3] = {o / (int64_t(g.out[1]) * g.out[2]), (o / g.out[2]) % g.out[1], o % g.out[2]};
+  w->valid = 1;
+  w->counted = 1;
+  for (int32_t e = 0; e < 3; ++e) {
+    const int64_t start = at[e] * g.s[e] - g.pb[e];
+    int64_t t0, t1, c0, c1;
+    tap_range(start, g.dl[e], g.k[e], 0, g.in[e], &t0, &t1);
+    tap_range(start, g.dl[e], g.k[e], -int64_t(g.pb[e]), int64_t(g.in[e]) + g.pe[e], &c0, &c1);
+    w->start[e] = int32_t(start);
+    w->t0[e] = int32_t(t0);
+    w->t1[e] = int32_t(t1);
+    w->valid *= t1 - t0;
+    w->counted *= c1 - c0;
+  }
+}
+
 // `order` is the storage order of the Indices output (MaxPoolWithIndices), -1 without it.
 template <typename T, typename Acc>
 void pool_planes(const OpArgs& a, int32_t order) {
   const mote_pool_params& p = a.p<mote_pool_params>();
   const TensorView& x = a.in[0];
   const TensorView& y = a.out[0];
-  // Axis 0 depth, 1 height, 2 width; the missing leading axes have size 1.
-  int64_t in[3], out[3], k[3], s[3], dl[3], pb[3], pe[3];
+  PoolAxes g;
   const int32_t lead = 3 - p.spatial_rank;
   for (int32_t e = 0; e < 3; ++e) {
     const int32_t d = e - lead;
     const bool real = d >= 0;
-    in[e] = real ? x.dims[2 + d] : 1;
-    out[e] = real ? y.dims[2 + d] : 1;
-    k[e] = real ? p.kernel[d] : 1;
-    s[e] = real ? p.stride[d] : 1;
-    dl[e] = real ? p.dilation[d] : 1;
-    pb[e] = real ? p.pad_begin[d] : 0;
-    pe[e] = real ? p.pad_end[d] : 0;
+    g.in[e] = real ? x.dims[2 + d] : 1;
+    g.out[e] = real ? y.dims[2 + d] : 1;
+    g.k[e] = real ? p.kernel[d] : 1;
+    g.s[e] = real ? p.stride[d] : 1;
+    g.dl[e] = real ? p.dilation[d] : 1;
+    g.pb[e] = real ? p.pad_begin[d] : 0;
+    g.pe[e] = real ? p.pad_end[d] : 0;
   }
-  const int64_t in_vol = in[0] * in[1] * in[2], out_vol = out[0] * out[1] * out[2];
+  const int64_t in_vol = int64_t(g.in[0]) * g.in[1] * g.in[2], out_vol = int64_t(g.out[0]) * g.out[1] * g.out[2];
   const int64_t planes = int64_t(x.dims[0]) * x.dims[1];
   const bool is_max = a.code == MOTE_OP_MAX_POOL || a.code == MOTE_OP_MAX_POOL_INDICES;
   const T* src = x.as<T>();
@@ -107,34 +138,25 @@ void pool_planes(const OpArgs& a, int32_t order) {
   for (int64_t c = 0; c < planes; ++c) {
     const T* xp = src + c * in_vol;
     for (int64_t o = 0; o < out_vol; ++o) {
-      const int64_t at[3] = {o / (out[1] * out[2]), (o / out[2]) % out[1], o % out[2]};
       // Only the taps inside the input are visited (a huge kernel over a small padded input
       // costs what its input does); the padded taps are counted, not walked.
-      int64_t start[3], t0[3], t1[3];
-      int64_t valid = 1, counted = 1;
-      for (int32_t e = 0; e < 3; ++e) {
-        int64_t c0, c1;
-        start[e] = at[e] * s[e] - pb[e];
-        tap_range(start[e], dl[e], k[e], 0, in[e], &t0[e], &t1[e]);
-        tap_range(start[e], dl[e], k[e], -pb[e], in[e] + pe[e], &c0, &c1);
-        valid *= t1[e] - t0[e];
-        counted *= c1 - c0;
-      }
+      PoolWindow w;
+      pool_window(g, o, &w);
       Acc acc = 0;
       bool any = false;
       int64_t best = 0;  // where the maximum is, as a flat index into the plane
-      for (int64_t u = t0[0]; u < t1[0]; ++u) {
-        const int64_t zd = start[0] + u * dl[0];
-        for (int64_t v = t0[1]; v < t1[1]; ++v) {
-          const int64_t zh = start[1] + v * dl[1];
-          const T* xr = xp + (zd * in[1] + zh) * in[2];
-          for (int64_t w = t0[2]; w < t1[2]; ++w) {
-            const int64_t zw = start[2] + w * dl[2];
+      for (int32_t u = w.t0[0]; u < w.t1[0]; ++u) {
+        const int64_t zd = w.start[0] + int64_t(u) * g.dl[0];
+        for (int32_t v = w.t0[1]; v < w.t1[1]; ++v) {
+          const int64_t zh = w.start[1] + int64_t(v) * g.dl[1];
+          const T* xr = xp + (zd * g.in[1] + zh) * g.in[2];
+          for (int32_t t = w.t0[2]; t < w.t1[2]; ++t) {
+            const int64_t zw = w.start[2] + int64_t(t) * g.dl[2];
             const Acc val = xr[zw];
             if (is_max) {
               if (!any || val > acc || (val != val && acc == acc)) {
                 acc = val;
-                best = order == 0 ? (zd * in[1] + zh) * in[2] + zw : zd + zh * in[0] + zw * in[0] * in[1];
+                best = order == 0 ? (zd * g.in[1] + zh) * g.in[2] + zw : zd + zh * g.in[0] + zw * g.in[0] * g.in[1];
               }
               any = true;
             } else {
@@ -144,7 +166,7 @@ void pool_planes(const OpArgs& a, int32_t order) {
         }
       }
       if (!is_max) {
-        const int64_t div = p.count_include_pad ? counted : valid;
+        const int64_t div = p.count_include_pad ? w.counted : w.valid;
         if constexpr (sizeof(T) == 1) {
           acc = Acc(rounded_average(acc, div));
         } else {
