@@ -2,7 +2,8 @@
 # The main job on the built-in example: install, build, convert the digits model, run a
 # held-out digit through it on the host and print the class, the probabilities and the arena;
 # then the same for the int8 version of the model, and both again as Cortex-M4 firmware under
-# QEMU; then the keyword-spotting example (models/speech.onnx) on a spoken .wav on the host.
+# QEMU; then the keyword-spotting example (models/speech.onnx) on a spoken .wav on the host and
+# as Cortex-M4 firmware under QEMU.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 cd "$here"
@@ -59,3 +60,17 @@ for variant in speech speech_int8; do
   build/bin/mote run "$out/$variant.mote" --input audio=models/speech_sample.wav --chunk 1 \
     --labels models/speech_labels.txt --quiet --output-dir "$out/$variant"
 done
+
+# The int8 keyword model as Cortex-M4 firmware under QEMU (boards/speech): the clip compiled in,
+# fed 20 ms at a time through one session with the state in the arena; the same words, the
+# instructions per chunk and the real-time factor at the board's 25 MHz.
+echo
+echo "== speech_int8 on a Cortex-M4 under QEMU (mps2-an386, arm_dsp kernels)"
+build/bin/mote convert models/speech.onnx -o "$out/speech_m4.mote" "${carry[@]}" --quantize int8 \
+  --calib models/speech_calib.npy --keep-float '/frontend/*' --keep-float '/decision/*' --target cortex-m4 \
+  --c-array "$out/speech_m4.h" > /dev/null
+/usr/bin/python3 boards/firmware/npy_to_c.py --wav "$out/speech_audio.h" models/speech_sample.wav models/speech_labels.txt
+cmake -S boards/speech -B "$out/fw-speech" -DCMAKE_TOOLCHAIN_FILE="$here/boards/mps2-an386/toolchain.cmake" \
+  -DMOTE_MODEL_HEADER="$here/$out/speech_m4.h" -DMOTE_AUDIO_HEADER="$here/$out/speech_audio.h" > /dev/null
+cmake --build "$out/fw-speech" -j"$(nproc)" > /dev/null
+MOTE_QEMU_ICOUNT=1 boards/mps2-an386/run.sh "$out/fw-speech/speech.elf"
