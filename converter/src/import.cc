@@ -221,6 +221,7 @@ void add_carries(Graph& g, const ConvertOptions& options) {
 
 ConvertResult convert_model(const std::string& model_bytes, const std::string& source_name, const ConvertOptions& options) {
   onnx::ModelProto model;
+  if (options.stage) options.stage("parsing " + std::to_string(model_bytes.size() >> 20) + " MiB");
   if (!model.ParseFromString(model_bytes)) throw ConvertError(source_name + ": not a valid ONNX model (protobuf parse failed)");
   try {
     onnx::checker::check_model(model);
@@ -345,7 +346,9 @@ ConvertResult convert_model(const std::string& model_bytes, const std::string& s
   for (const auto& s : options.set_tensors) {
     if (!seen_set.count(s.first)) throw ConvertError("--set " + s.first + ": the model has no such input");
   }
+  if (options.stage) options.stage("checked and shape-inferred; lowering " + std::to_string(graph->node_size()) + " nodes");
   for (const auto& node : graph->node()) L.lower_node(node);
+  if (options.stage) options.stage("lowered to " + std::to_string(g.ops.size()) + " ops");
 
   // Graph outputs: each must be its own arena tensor carrying the output's name.
   std::map<int, bool> taken;
@@ -403,6 +406,7 @@ ConvertResult convert_model(const std::string& model_bytes, const std::string& s
   if (dead) result.notes.push_back("removed " + std::to_string(dead) + " dead ops");
 
   add_carries(g, options);
+  if (options.stage) options.stage("planning the arena for " + std::to_string(g.ops.size()) + " ops");
   Plan plan = plan_arena(g, options.kernel_sets);
   BlobMeta meta{source_name, fnv1a64(model_bytes), options.kernel_sets, result.narrowed};
   result.blob = write_blob(g, plan, meta);

@@ -321,5 +321,23 @@ PYEOF
 check "an unnamed node's error" 1 "$mote" convert "$work/unnamed.onnx" -o "$work/unnamed.mote"
 contains "an unnamed node is named by its output" "the Conv node writing 'y'"
 
+# A model over 10 MB says what the conversion is doing.
+/usr/bin/python3 - "$work/large.onnx" <<'PYEOF'
+import sys
+import numpy as np
+import onnx
+from onnx import TensorProto, helper, numpy_helper
+w = numpy_helper.from_array(np.random.RandomState(0).standard_normal((1024, 2600)).astype(np.float32), "w")
+g = helper.make_graph([helper.make_node("MatMul", ["x", "w"], ["y"])], "large",
+                      [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 1024])],
+                      [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, 2600])], [w])
+onnx.save(helper.make_model(g, opset_imports=[helper.make_opsetid("", 13)]), sys.argv[1])
+PYEOF
+check "a model over 10 MB converts" 0 "$mote" convert "$work/large.onnx" -o "$work/large.mote"
+contains "a model over 10 MB shows its stages" "] parsing 10 MiB"
+contains "a model over 10 MB shows the plan stage" "] planning the arena for 1 ops"
+check "a small model converts quietly" 0 "$mote" convert "$src/models/digits.onnx" -o "$work/quiet.mote"
+! grep -q "] parsing" "$work/last.txt" && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL a small model printed conversion stages"; }
+
 echo "cli: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -43,6 +43,7 @@ test('the digits demo classifies a held-out digit in headless Chromium', { skip,
 
     // A stroke drawn with the mouse runs the model again and redraws the bars.
     await page.click('#clear');
+    assert.equal(await page.textContent('#predicted'), '–', 'a blank canvas claims no digit');
     const box = await page.locator('#draw').boundingBox();
     await page.mouse.move(box.x + 128, box.y + 40);
     await page.mouse.down();

@@ -1,9 +1,11 @@
 // mote convert: an ONNX model to a Mote blob (and optionally a C header).
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <cctype>
+#include <chrono>
 #include <cstdio>
-
-#include <unistd.h>
 
 #include "cli.h"
 
@@ -103,6 +105,15 @@ int cmd_convert(const std::vector<std::string>& raw) {
     usage("--calib, --strict, --int8-io and --keep-float go with --quantize int8");
   }
   if (opt.quantize_int8 && opt.calib.empty()) usage("--quantize int8 needs --calib SAMPLES");
+  // A large model (over 10 MB) says what the conversion is doing, with the time so far.
+  struct stat st;
+  if (stat(a.positional[0].c_str(), &st) == 0 && st.st_size > 10 * 1000 * 1000) {
+    const auto t0 = std::chrono::steady_clock::now();
+    opt.stage = [t0](const std::string& what) {
+      const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+      std::fprintf(stderr, "[%6.1f s] %s\n", s, what.c_str());
+    };
+  }
   // Progress over one line on a terminal; in a log, a line at each quarter.
   const bool tty = isatty(fileno(stderr));
   opt.progress = [tty](int done, int total) {

@@ -50,6 +50,13 @@ function showPixels() {
 function predict() {
   showPixels();
   if (!model) return null;
+  // A blank canvas is no digit: no class is claimed for it.
+  if (pixels.every((v) => v < 0.02)) {
+    showBars(new Float32Array(10));
+    $('predicted').textContent = '–';
+    $('time').textContent = '';
+    return { predicted: null, probabilities: [], ms: 0 };
+  }
   const { probabilities } = model.run({ input: pixels });
   let runs = 0;
   const t0 = performance.now();

@@ -75,6 +75,7 @@ struct ConvertOptions {
   // (--keep-float, repeatable); an entry that matches no op is refused.
   std::vector<std::string> keep_float;
   std::function<void(int done, int total)> progress;  // calibration progress, optional
+  std::function<void(const std::string& stage)> stage;  // each step of a conversion, optional
 };
 
 struct PlanTensor {  // one buffer of the arena plan, for reports
