@@ -29,44 +29,14 @@ struct ConvShape {
   int32_t n, c, ih, iw, m, oh, ow, kh, kw, sh, sw, dh, dw, ph, pw, group;
 };
 
-inline ConvShape conv_shape(const OpArgs& a) {
-  const mote_conv_params& p = *static_cast<const mote_conv_params*>(a.params);
-  const TensorView& x = a.in[0];
-  const TensorView& w = a.in[1];
-  const TensorView& y = a.out[0];
+// The fields a convolution and a pooling op share, for spatial rank 1 or 2 (1-D as one row):
+// batch, input and output planes, kernel, strides, dilations and leading pads.
+template <typename Params>
+inline ConvShape window_shape(const Params& p, const TensorView& x, const TensorView& y) {
   const bool two = p.spatial_rank == 2;
   const int32_t last = p.spatial_rank - 1;
   ConvShape g;
   g.n = x.dims[0];
-  g.c = x.dims[1];
-  g.ih = two ? x.dims[2] : 1;
-  g.iw = x.dims[x.rank - 1];
-  g.m = y.dims[1];
-  g.oh = two ? y.dims[2] : 1;
-  g.ow = y.dims[y.rank - 1];
-  g.kh = two ? w.dims[2] : 1;
-  g.kw = w.dims[w.rank - 1];
-  g.sh = two ? p.stride[0] : 1;
-  g.sw = p.stride[last];
-  g.dh = two ? p.dilation[0] : 1;
-  g.dw = p.dilation[last];
-  g.ph = two ? p.pad_begin[0] : 0;
-  g.pw = p.pad_begin[last];
-  g.group = p.group;
-  return g;
-}
-
-// The same 2-D view of a pooling op (mote_pool_params, spatial rank 1 or 2): one channel per
-// group, output channels = input channels.
-inline ConvShape pool_shape(const OpArgs& a) {
-  const mote_pool_params& p = *static_cast<const mote_pool_params*>(a.params);
-  const TensorView& x = a.in[0];
-  const TensorView& y = a.out[0];
-  const bool two = p.spatial_rank == 2;
-  const int32_t last = p.spatial_rank - 1;
-  ConvShape g;
-  g.n = x.dims[0];
-  g.c = g.m = g.group = x.dims[1];
   g.ih = two ? x.dims[2] : 1;
   g.iw = x.dims[x.rank - 1];
   g.oh = two ? y.dims[2] : 1;
@@ -79,6 +49,26 @@ inline ConvShape pool_shape(const OpArgs& a) {
   g.dw = p.dilation[last];
   g.ph = two ? p.pad_begin[0] : 0;
   g.pw = p.pad_begin[last];
+  return g;
+}
+
+inline ConvShape conv_shape(const OpArgs& a) {
+  const mote_conv_params& p = *static_cast<const mote_conv_params*>(a.params);
+  const TensorView& w = a.in[1];
+  ConvShape g = window_shape(p, a.in[0], a.out[0]);
+  g.c = a.in[0].dims[1];
+  g.m = a.out[0].dims[1];
+  g.kh = p.spatial_rank == 2 ? w.dims[2] : 1;  // the weights' extent
+  g.kw = w.dims[w.rank - 1];
+  g.group = p.group;
+  return g;
+}
+
+// The same 2-D view of a pooling op (mote_pool_params, spatial rank 1 or 2): one channel per
+// group, output channels = input channels.
+inline ConvShape pool_shape(const OpArgs& a) {
+  ConvShape g = window_shape(*static_cast<const mote_pool_params*>(a.params), a.in[0], a.out[0]);
+  g.c = g.m = g.group = a.in[0].dims[1];
   return g;
 }
 

@@ -42,16 +42,14 @@ struct Aligned {
   std::vector<uint8_t> storage;
   uint8_t* data = nullptr;
   size_t size = 0;
-  void assign(const void* bytes, size_t n) {
-    storage.assign(n + 64, 0);
-    data = storage.data() + (64 - reinterpret_cast<uintptr_t>(storage.data()) % 64) % 64;
-    size = n;
-    if (n) std::memcpy(data, bytes, n);
-  }
   void zeros(size_t n) {
     storage.assign(n + 64, 0);
     data = storage.data() + (64 - reinterpret_cast<uintptr_t>(storage.data()) % 64) % 64;
     size = n;
+  }
+  void assign(const void* bytes, size_t n) {
+    zeros(n);
+    if (n) std::memcpy(data, bytes, n);
   }
 };
 

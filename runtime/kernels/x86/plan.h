@@ -599,7 +599,7 @@ inline QMatMulPlan qmatmul_plan(const OpArgs& a) {
 // a buffer of the horizontal maxima; the input rows of a window listed by pointer.
 struct S8PoolPlan {
   bool run;
-  int32_t ih, iw, oh, ow, kh, kw, sh, sw, dh, dw, ph, pw;
+  ConvShape g;  // pool_shape()
   int32_t hcount, width;  // bytes of the horizontal maxima and of the row buffer
   uint64_t row, hmax, rows;
   uint64_t bytes;
@@ -609,32 +609,18 @@ template <int L>
 inline S8PoolPlan s8_maxpool_plan(const OpArgs& a) {
   S8PoolPlan p{};
   const mote_pool_params& prm = a.p<mote_pool_params>();
-  const TensorView& X = a.in[0];
-  const TensorView& Y = a.out[0];
-  if (X.dtype != MOTE_I8 || a.num_out != 1 || (prm.spatial_rank != 1 && prm.spatial_rank != 2)) return p;
-  const bool two = prm.spatial_rank == 2;
-  const int32_t last = prm.spatial_rank - 1;
-  p.ih = two ? X.dims[2] : 1;
-  p.iw = X.dims[X.rank - 1];
-  p.oh = two ? Y.dims[2] : 1;
-  p.ow = Y.dims[Y.rank - 1];
-  p.kh = two ? prm.kernel[0] : 1;
-  p.kw = prm.kernel[last];
-  p.sh = two ? prm.stride[0] : 1;
-  p.sw = prm.stride[last];
-  p.dh = two ? prm.dilation[0] : 1;
-  p.dw = prm.dilation[last];
-  p.ph = two ? prm.pad_begin[0] : 0;
-  p.pw = prm.pad_begin[last];
-  if (p.ow < 1 || p.oh < 1 || p.iw < 1 || p.ih < 1) return p;
+  if (a.in[0].dtype != MOTE_I8 || a.num_out != 1 || (prm.spatial_rank != 1 && prm.spatial_rank != 2)) return p;
+  p.g = pool_shape(a);
+  const ConvShape& g = p.g;
+  if (g.ow < 1 || g.oh < 1 || g.iw < 1 || g.ih < 1) return p;
   constexpr int64_t kBW = Tiles<L>::kBW;
   auto up = [](int64_t v) { return (v + kBW - 1) / kBW * kBW; };
   // Buffer position j holds input column j - pw. The sliding maximum covers positions
   // [0, hcount) (stride 2: two vectors read per kBW outputs), reading [0, hcount + (kw-1) dw).
-  int64_t hcount = up(int64_t(p.ow - 1) * p.sw + 1);
-  if (p.sw == 2 && hcount < 2 * up(p.ow)) hcount = 2 * up(p.ow);
-  int64_t width = hcount + int64_t(p.kw - 1) * p.dw;
-  if (width < int64_t(p.pw) + p.iw) width = int64_t(p.pw) + p.iw;
+  int64_t hcount = up(int64_t(g.ow - 1) * g.sw + 1);
+  if (g.sw == 2 && hcount < 2 * up(g.ow)) hcount = 2 * up(g.ow);
+  int64_t width = hcount + int64_t(g.kw - 1) * g.dw;
+  if (width < int64_t(g.pw) + g.iw) width = int64_t(g.pw) + g.iw;
   width = up(width);
   if (width > 0x7FFFFFFF) return p;
   p.run = true;
@@ -643,7 +629,7 @@ inline S8PoolPlan s8_maxpool_plan(const OpArgs& a) {
   Layout lay;
   p.row = lay.add(uint64_t(width));
   p.hmax = lay.add(uint64_t(hcount));
-  p.rows = lay.add(uint64_t(min_i32(p.kh, p.ih)) * 8);  // pointers (8 bytes at most) to the rows inside
+  p.rows = lay.add(uint64_t(min_i32(g.kh, g.ih)) * 8);  // pointers (8 bytes at most) to the rows inside
   p.bytes = lay.bytes();
   return p;
 }
