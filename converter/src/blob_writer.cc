@@ -151,7 +151,7 @@ std::vector<uint8_t> write_blob(const Graph& g, const Plan& plan, const BlobMeta
     uint32_t count;
     uint32_t align;
   };
-  const std::vector<Section> sections = {
+  std::vector<Section> sections = {
       {MOTE_SECTION_META, &meta_rec, sizeof meta_rec, 1, MOTE_BLOB_ALIGN},
       {MOTE_SECTION_PLAN, &plan_rec, sizeof plan_rec, 1, MOTE_BLOB_ALIGN},
       {MOTE_SECTION_IO, io.data(), io.size() * 4, uint32_t(io.size()), MOTE_BLOB_ALIGN},
@@ -162,6 +162,9 @@ std::vector<uint8_t> write_blob(const Graph& g, const Plan& plan, const BlobMeta
       {MOTE_SECTION_STRINGS, strings.bytes().data(), strings.bytes().size(), u32(strings.bytes().size(), "strings"), MOTE_BLOB_ALIGN},
       {MOTE_SECTION_CONSTANTS, constants.raw().data(), constants.size(), u32(constants.size(), "constants"), MOTE_CONST_ALIGN},
   };
+  if (!meta.vocab.empty()) {
+    sections.push_back({MOTE_SECTION_VOCAB, meta.vocab.data(), meta.vocab.size(), u32(meta.vocab.size(), "vocab"), MOTE_BLOB_ALIGN});
+  }
   Bytes out;
   mote_blob_header h{};
   out.put(h);

@@ -127,6 +127,7 @@ struct BlobMeta {
   uint64_t source_hash = 0;
   uint32_t kernel_sets = 0;  // what the plan's scratch covers (MOTE_SET_*)
   uint32_t narrowed = 0;     // float64 tensors of the source model narrowed to float32
+  std::vector<uint8_t> vocab;  // the VOCAB section (a .motevocab), empty for none
 };
 std::vector<uint8_t> write_blob(const Graph& g, const Plan& plan, const BlobMeta& meta);
 

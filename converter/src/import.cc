@@ -408,7 +408,19 @@ ConvertResult convert_model(const std::string& model_bytes, const std::string& s
   add_carries(g, options);
   if (options.stage) options.stage("planning the arena for " + std::to_string(g.ops.size()) + " ops");
   Plan plan = plan_arena(g, options.kernel_sets);
-  BlobMeta meta{source_name, fnv1a64(model_bytes), options.kernel_sets, result.narrowed};
+  BlobMeta meta{source_name, fnv1a64(model_bytes), options.kernel_sets, result.narrowed, {}};
+  if (!options.vocab_text.empty()) {
+    VocabOptions vo = options.vocab;
+    if (vo.max_length == 0) {
+      vo.max_length = 512;
+      const Tensor& in = g.tensors[size_t(g.inputs.at(0))];
+      const bool ids = in.dtype == MOTE_I32 || in.dtype == MOTE_I64;
+      if (ids && in.shape.size() == 2 && in.shape[0] == 1 && in.shape[1] >= 2) vo.max_length = uint32_t(in.shape[1]);
+    }
+    meta.vocab = build_vocab(options.vocab_text, vo);
+    result.notes.push_back("vocabulary: " + std::to_string(vocab_token_count(meta.vocab)) + " tokens, max length " +
+                           std::to_string(vo.max_length));
+  }
   result.blob = write_blob(g, plan, meta);
   result.arena_bytes = plan.arena_bytes;
   result.lower_bound = plan.lower_bound;

@@ -4,6 +4,7 @@
 
 #include "mote/model_records.hpp"
 #include "mote/shape_math.h"
+#include "mote/text.hpp"
 
 namespace mote {
 namespace {
@@ -95,6 +96,7 @@ Status Model::verify(const uint8_t* blob, size_t size) {
   MOTE_TRY(verify_tensors());
   MOTE_TRY(verify_ops());
   MOTE_TRY(verify_plan());
+  MOTE_TRY(verify_vocab());
   blob_ = blob;
   return Status::kOk;
 }
@@ -107,13 +109,13 @@ Status Model::verify_sections(const uint8_t* blob, uint32_t total) {
     return Fail(&diag, Status::kMalformed).s("section table out of bounds");
   }
   const mote_section_entry* table = reinterpret_cast<const mote_section_entry*>(blob + sizeof(mote_blob_header));
-  const mote_section_entry* found[MOTE_SECTION_PLAN + 1] = {nullptr};
+  const mote_section_entry* found[MOTE_SECTION_VOCAB + 1] = {nullptr};
   for (uint32_t s = 0; s < h->section_count; ++s) {
     const mote_section_entry& e = table[s];
     if (e.offset % MOTE_BLOB_ALIGN != 0 || !in_bounds(e.offset, e.size, total)) {
       return Fail(&diag, Status::kMalformed).s("section ").i(s).s(" (id ").i(e.id).s(") out of bounds");
     }
-    if (e.id == 0 || e.id > MOTE_SECTION_PLAN) continue;  // sections added by later minor versions
+    if (e.id == 0 || e.id > MOTE_SECTION_VOCAB) continue;  // sections added by later minor versions
     if (found[e.id]) return Fail(&diag, Status::kMalformed).s("duplicate section id ").i(e.id);
     found[e.id] = &e;
   }
@@ -161,6 +163,8 @@ Status Model::verify_sections(const uint8_t* blob, uint32_t total) {
   params_size_ = found[MOTE_SECTION_PARAMS]->size;
   constants_ = blob + found[MOTE_SECTION_CONSTANTS]->offset;
   constants_size_ = found[MOTE_SECTION_CONSTANTS]->size;
+  vocab_ = found[MOTE_SECTION_VOCAB] ? blob + found[MOTE_SECTION_VOCAB]->offset : nullptr;
+  vocab_size_ = found[MOTE_SECTION_VOCAB] ? found[MOTE_SECTION_VOCAB]->size : 0;
 
   if (meta_->producer != MOTE_NONE && meta_->producer >= strings_size_) {
     return Fail(&diag, Status::kMalformed).s("META: producer string out of bounds");
@@ -187,6 +191,27 @@ Status Model::verify_sections(const uint8_t* blob, uint32_t total) {
     }
   }
   return Status::kOk;
+}
+
+// The optional VOCAB section (1.3) is a whole .motevocab, held to the same verifier.
+Status Model::verify_vocab() {
+  if (!vocab_) return Status::kOk;
+  Vocab v;
+  const Status st = v.open(vocab_, vocab_size_);
+  if (st == Status::kOk) return st;
+  Diag diag(error_, kErrorTextBytes);
+  return Fail(&diag, st).s("VOCAB section: ").s(v.error());
+}
+
+Status Model::vocab(Vocab* out) const {
+  if (!out) return Status::kInvalidArgument;
+  if (!ready_ || !vocab_) {
+    *out = Vocab();
+    Diag diag(out->error_, kErrorTextBytes);
+    return Fail(&diag, ready_ ? Status::kInvalidArgument : Status::kNotReady)
+        .s(ready_ ? "the model has no vocabulary (mote convert --vocab)" : "the model is not loaded");
+  }
+  return out->open(vocab_, vocab_size_);
 }
 
 Status Model::verify_tensors() {

@@ -50,6 +50,11 @@ int cmd_run(const std::vector<std::string>& args);
 int cmd_validate(const std::vector<std::string>& args);
 int cmd_bench(const std::vector<std::string>& args);
 int cmd_compare(const std::vector<std::string>& args);
+int cmd_vocab(const std::vector<std::string>& args);     // cmd_text.cc
+int cmd_tokenize(const std::vector<std::string>& args);  // cmd_text.cc
+// --no-lower-case, --strip-accents, --no-strip-accents, --no-cjk-chars, --max-len,
+// --max-word-chars into a vocabulary's options (cmd_text.cc; mote vocab and convert --vocab).
+void vocab_options(const Args& a, mote::VocabOptions* options);
 
 // A blob file read into 64-byte aligned memory, verified.
 struct LoadedBlob {

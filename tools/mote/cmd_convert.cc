@@ -57,6 +57,11 @@ const char* kConvertHelp =
     "                            float (repeatable; one matching no op is refused)\n"
     "  --int8-io                 with --quantize: int8 inputs and outputs (their scale and zero\n"
     "                            point are in 'mote info' and the --c-array header)\n"
+    "  --vocab vocab.txt         embed a WordPiece vocabulary (VOCAB section) for 'mote tokenize'\n"
+    "                            and the tokenize APIs; its max length is the first input's last\n"
+    "                            dimension when that input is integer [1, N], else 512. With it:\n"
+    "                            --max-len N, --no-lower-case, --strip-accents, --no-strip-accents,\n"
+    "                            --no-cjk-chars, --max-word-chars N (as 'mote vocab')\n"
     "  -h, --help                show this help\n";
 
 std::string symbol_from_path(const std::string& path) {
@@ -76,8 +81,9 @@ int cmd_convert(const std::vector<std::string>& raw) {
     return 0;
   }
   Args a(raw, {"-o", "--output", "--shape", "--set", "--c-array", "--quantize", "--calib", "--calib-method", "--percentile",
-          "--target", "--carry", "--keep-float"},
-         {"--no-fusion", "--strict", "--int8-io", "--narrow-double"});
+          "--target", "--carry", "--keep-float", "--vocab", "--max-len", "--max-word-chars"},
+         {"--no-fusion", "--strict", "--int8-io", "--narrow-double", "--no-lower-case", "--strip-accents",
+          "--no-strip-accents", "--no-cjk-chars"});
   if (a.positional.size() != 1) usage("expects exactly one MODEL.onnx");
   std::string out = a.get("-o", a.get("--output"));
   if (out.empty()) usage("missing -o OUT.mote");
@@ -139,6 +145,16 @@ int cmd_convert(const std::vector<std::string>& raw) {
     std::string v;
     std::string name = split_name_value(s, "--set", &v);
     opt.sets[name] = v;
+  }
+  const std::string vocab = a.get("--vocab");
+  if (!vocab.empty()) {
+    const std::vector<uint8_t> text = read_file(vocab);
+    opt.vocab_text.assign(text.begin(), text.end());
+    if (opt.vocab_text.empty()) fail(vocab + ": empty vocabulary");
+    vocab_options(a, &opt.vocab);
+  } else if (!a.get("--max-len").empty() || !a.get("--max-word-chars").empty() || a.flag("--no-lower-case") ||
+             a.flag("--strip-accents") || a.flag("--no-strip-accents") || a.flag("--no-cjk-chars")) {
+    usage("--max-len, --max-word-chars, --no-lower-case, --strip-accents, --no-strip-accents and --no-cjk-chars go with --vocab");
   }
   mote::ConvertResult r = mote::convert_file(a.positional[0], opt);
   const std::string c_array = a.get("--c-array");

@@ -19,6 +19,8 @@ const char* kUsage =
     "  validate  TESTDIR                  convert and run an ONNX backend-test directory, compare outputs\n"
     "  bench     OUT.mote                 time inference (median and min latency)\n"
     "  compare   MODEL.onnx OUT.mote ...  per-tensor SQNR and max error of a blob against the float model\n"
+    "  vocab     vocab.txt -o V.motevocab a WordPiece vocabulary as a verified table\n"
+    "  tokenize  BLOB_OR_MOTEVOCAB TEXT   WordPiece token ids of a text (BERT tokenization)\n"
     "  --version                          the version and the blob format it writes\n"
     "\n"
     "Run 'mote <command> --help' for a command's options.\n";
@@ -43,6 +45,8 @@ int main(int argc, char** argv) {
     if (cmd == "validate") return mote_cli::cmd_validate(args);
     if (cmd == "bench") return mote_cli::cmd_bench(args);
     if (cmd == "compare") return mote_cli::cmd_compare(args);
+    if (cmd == "vocab") return mote_cli::cmd_vocab(args);
+    if (cmd == "tokenize") return mote_cli::cmd_tokenize(args);
     std::fprintf(stderr, "mote: unknown command '%s'\n\n%s", cmd.c_str(), kUsage);
     return 2;
   } catch (const mote_cli::UsageError& e) {

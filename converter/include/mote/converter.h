@@ -41,6 +41,21 @@ struct HostTensor {
   }
 };
 
+// A WordPiece vocabulary table (docs/text.md): `mote vocab`, `mote convert --vocab`.
+struct VocabOptions {
+  bool lower_case = true;    // do_lower_case
+  int strip_accents = -1;    // -1: as lower_case (BERT's default), 0: never, 1: always
+  bool cjk_chars = true;     // split CJK ideographs into single-character words
+  uint32_t max_length = 0;   // default sequence length; 0: 512 (mote convert: the model's)
+  uint32_t max_word_chars = 100;
+  std::string unk = "[UNK]", cls = "[CLS]", sep = "[SEP]", pad = "[PAD]", mask = "[MASK]";
+};
+// Builds a .motevocab from the text of a vocab.txt (one token a line; the line number is the
+// id; a token on several lines keeps its last id, as BERT's loader does). The special tokens
+// except [MASK] must be present. Throws ConvertError.
+std::vector<uint8_t> build_vocab(const std::string& vocab_txt, const VocabOptions& options);
+uint32_t vocab_token_count(const std::vector<uint8_t>& table);
+
 struct ConvertOptions {
   // Binds input dimensions: name -> full shape (e.g. "input" -> {1,3,224,224}).
   std::map<std::string, std::vector<int64_t>> shapes;
@@ -76,6 +91,11 @@ struct ConvertOptions {
   std::vector<std::string> keep_float;
   std::function<void(int done, int total)> progress;  // calibration progress, optional
   std::function<void(const std::string& stage)> stage;  // each step of a conversion, optional
+  // A vocab.txt's text to embed as the blob's VOCAB section (--vocab), built with `vocab`; its
+  // max length 0 takes the first graph input's last dimension when that input is an integer
+  // [1, N] (token ids), else 512.
+  std::string vocab_text;
+  VocabOptions vocab;
 };
 
 struct PlanTensor {  // one buffer of the arena plan, for reports

@@ -29,6 +29,7 @@ struct mote_plan_record;
 namespace mote {
 
 struct TensorView;
+class Vocab;  // mote/text.hpp
 
 constexpr uint32_t kErrorTextBytes = 192;
 
@@ -66,6 +67,10 @@ class Model {
   // Index of the input/output with this name, or -1.
   int32_t find_input(const char* name) const;
   int32_t find_output(const char* name) const;
+  // The vocabulary the blob carries (mote convert --vocab; verified by load), opened into `out`.
+  // kInvalidArgument (and a reason in out->error()) when it has none.
+  Status vocab(Vocab* out) const;
+  bool has_vocab() const { return ready_ && vocab_ != nullptr; }
 
   // Read access to the verified blob records, for tools (mote info), the session and tests. Not
   // part of the application API: the record types and the inline definitions are in the
@@ -90,6 +95,7 @@ class Model {
   Status verify_tensors();
   Status verify_ops();
   Status verify_plan();  // runtime/src/plan_check.cc
+  Status verify_vocab();
   bool is_graph_input(uint32_t tensor) const;
   bool written_by(uint32_t tensor, uint32_t step) const;
   uint32_t alias_parent(uint32_t tensor, bool* modifies) const;
@@ -107,6 +113,8 @@ class Model {
   const uint32_t* io_ = nullptr;
   const mote_plan_record* plan_ = nullptr;
   const mote_meta_record* meta_ = nullptr;
+  const uint8_t* vocab_ = nullptr;
+  uint32_t vocab_size_ = 0;
   uint32_t num_tensors_ = 0, num_ops_ = 0, num_operands_ = 0, params_size_ = 0;
   uint32_t constants_size_ = 0, strings_size_ = 0, num_inputs_ = 0, num_outputs_ = 0;
   bool ready_ = false;

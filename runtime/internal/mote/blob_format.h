@@ -15,7 +15,7 @@ extern "C" {
 
 #define MOTE_BLOB_MAGIC 0x45544F4Du /* "MOTE" */
 #define MOTE_BLOB_VERSION_MAJOR 1u
-#define MOTE_BLOB_VERSION_MINOR 2u
+#define MOTE_BLOB_VERSION_MINOR 3u
 #define MOTE_BLOB_ALIGN 16u        /* sections start on this boundary */
 #define MOTE_CONST_ALIGN 64u       /* each constant starts on this boundary */
 #define MOTE_ARENA_ALIGN 16u       /* arena offsets are multiples of this */
@@ -42,7 +42,8 @@ typedef enum mote_section_id {
   MOTE_SECTION_PARAMS = 6,    /* op parameter records, 4-byte aligned */
   MOTE_SECTION_CONSTANTS = 7, /* constant tensor data, each at a MOTE_CONST_ALIGN boundary */
   MOTE_SECTION_IO = 8,        /* uint32_t n_inputs, n_outputs, then the tensor indices */
-  MOTE_SECTION_PLAN = 9       /* one mote_plan_record */
+  MOTE_SECTION_PLAN = 9,      /* one mote_plan_record */
+  MOTE_SECTION_VOCAB = 10     /* since 1.3, optional: a whole .motevocab (mote/vocab_format.h) */
 } mote_section_id;
 
 typedef struct mote_section_entry {
