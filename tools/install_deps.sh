@@ -17,6 +17,7 @@ packages=(
   libonnx-testdata
   python3-onnx python3-numpy python3-torch python3-torchvision python3-sklearn python3-dev pybind11-dev
   espeak-ng sox
+  wamerican wfrench wngerman
   chromium
 )
 missing=()
@@ -33,6 +34,10 @@ fi
 if [ "${MOTE_SKIP_NPM:-0}" != 1 ] && [ -f "$here/tests/package-lock.json" ]; then
   # --ignore-scripts: the packages' install scripts try to download GPU providers.
   (cd "$here/tests" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error)
+fi
+if [ "${MOTE_SKIP_NPM:-0}" != 1 ] && [ -f "$here/tests/text/package-lock.json" ]; then
+  # The tokenizer's reference: Hugging Face's tokenizers.js (pure JavaScript, no dependencies).
+  (cd "$here/tests/text" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error)
 fi
 if [ "${MOTE_SKIP_NPM:-0}" != 1 ] && [ -f "$here/tests/wasm/package-lock.json" ]; then
   # The WebAssembly tests and bench: playwright-core (drives Debian's chromium), onnxruntime-web.

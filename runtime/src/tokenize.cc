@@ -245,8 +245,9 @@ void strip_into(Pieces* out, uint32_t cp) {
 bool cased_follows(Utf8 it, bool cjk) {
   for (;;) {
     const uint32_t cp = it.next();
-    if (cp == kEnd || is_space(cp) || (cjk && is_cjk(cp))) return false;
-    if (is_dropped(cp)) continue;
+    if (cp == kEnd) return false;
+    if (is_dropped(cp)) continue;  // before the space test: \v and \f are dropped, not spaces
+    if (is_space(cp) || (cjk && is_cjk(cp))) return false;
     if (in_ranges(kCased, cp)) return true;
     if (!in_ranges(kCaseIgnorable, cp)) return false;
   }
