@@ -69,8 +69,10 @@ done
 unset CFLAGS CXXFLAGS CPPFLAGS LDFLAGS CC CXX
 jobs=$(nproc 2> /dev/null || echo 2)
 
-# The exports: the whole C API of mote.h, and the helpers of wasm/mote_wasm.cc.
-api=$(sed -n 's/^[A-Za-z0-9_ *]*[ *]\(mote_[a-z_]*\)(.*/_\1/p' "$src/runtime/include/mote/mote.h" "$src/runtime/include/mote/status.h")
+# The exports: the whole C API of mote.h and text.h (the tokenizer), and the helpers of
+# wasm/mote_wasm.cc.
+api=$(sed -n 's/^[A-Za-z0-9_ *]*[ *]\(mote_[a-z_]*\)(.*/_\1/p' "$src/runtime/include/mote/mote.h" "$src/runtime/include/mote/status.h" \
+  "$src/runtime/include/mote/text.h")
 helpers=$(sed -n 's/^.*uint32_t \(mote_wasm_[a-z_]*\)(void).*/_\1/p' "$src/wasm/mote_wasm.cc")
 exports=$(echo $api $helpers | tr ' ' '\n' | sort -u | paste -sd, -)
 

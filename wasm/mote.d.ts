@@ -69,6 +69,51 @@ export interface MoteRuntime {
   /** Fetches a blob (URL, Node file path or a fetch Response), reading the body as a stream
    *  (options.onProgress(loaded, total) per chunk; total 0 when unknown), and loads it. */
   fetchModel(source: string | URL | Response, options?: { onProgress?: (loaded: number, total: number) => void }): Promise<MoteModel>;
+  /** Verifies and opens a WordPiece vocabulary (a .motevocab file's bytes, `mote vocab`);
+   *  throws MoteError when it is corrupt or malformed. */
+  loadVocab(bytes: ArrayBuffer | ArrayBufferView): MoteVocab;
+}
+
+export interface MoteTokenizeOptions {
+  /** Sequence length: [CLS] + the first maxLength - 2 pieces + [SEP]. Default: the vocabulary's. */
+  maxLength?: number;
+  /** Pad with [PAD] (attention mask 0) to maxLength. Default true. */
+  padding?: boolean;
+  /** Add [CLS] and [SEP]. Default true. */
+  specialTokens?: boolean;
+}
+
+export interface MoteTokens {
+  /** Token ids: maxLength of them when padded, else `count`. */
+  ids: Int32Array;
+  /** 1 for the real tokens, 0 for padding. */
+  attentionMask: Int32Array;
+  /** All 0 (one segment). */
+  tokenTypeIds: Int32Array;
+  /** The real tokens written ([CLS] and [SEP] included). */
+  count: number;
+  /** The tokens the untruncated text has: more than `count` when it was truncated. */
+  needed: number;
+}
+
+/** A verified WordPiece vocabulary with BERT's tokenization (docs/text.md). */
+export interface MoteVocab {
+  /** Token ids are [0, size). */
+  readonly size: number;
+  /** The default sequence length. */
+  readonly maxLength: number;
+  readonly lowerCase: boolean;
+  readonly stripAccents: boolean;
+  /** Special token ids; mask is -1 when the vocabulary has no [MASK]. */
+  readonly special: { unk: number; cls: number; sep: number; pad: number; mask: number };
+  /** Tokenizes text (a string, or UTF-8 bytes: invalid bytes are dropped as U+FFFD is). */
+  tokenize(text: string | Uint8Array, options?: MoteTokenizeOptions): MoteTokens;
+  /** A token's text; undefined for an id out of range. */
+  token(id: number): string | undefined;
+  /** The id of a token's exact text, or -1. */
+  find(token: string): number;
+  /** Returns the vocabulary's memory to the runtime. */
+  dispose(): void;
 }
 
 /** A tensor: its data, its dimensions and its dtype (as in MoteTensorInfo). */
@@ -96,6 +141,10 @@ export interface MoteModel {
   runTensors(feeds: Record<string, MoteTypedArray | number[] | MoteTensor>): Record<string, MoteTensor>;
   /** Zeroes the state inputs (`mote convert --carry`): the next run starts a new stream. */
   resetState(): void;
+  /** The WordPiece vocabulary the blob carries (`mote convert --vocab`), or null. */
+  readonly vocab: MoteVocab | null;
+  /** Tokenizes text with the blob's vocabulary (MoteError when it has none). */
+  tokenize(text: string | Uint8Array, options?: MoteTokenizeOptions): MoteTokens;
   /** Returns the model's memory to the runtime; the model cannot run afterwards. */
   dispose(): void;
 }

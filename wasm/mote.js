@@ -8,6 +8,7 @@
 //   const rt = await Mote.load();                 // mote-simd.wasm or mote.wasm beside this file
 //   const model = rt.loadModel(blobBytes);        // throws MoteError on a bad blob
 //   const { probabilities } = model.run({ input: new Float32Array(64) });
+//   const { ids, attentionMask } = textModel.tokenize('turn on the lights');  // mote convert --vocab
 //
 // See mote.d.ts for the whole API.
 
@@ -195,6 +196,11 @@ class Runtime {
   /** Verifies and loads a blob (the bytes of a .mote file); throws MoteError when it is bad. */
   loadModel(blob) {
     return new Model(this, asBytes(blob, 'the blob'));
+  }
+
+  /** Verifies and opens a WordPiece vocabulary (a .motevocab file's bytes, `mote vocab`). */
+  loadVocab(bytes) {
+    return new Vocab(this, asBytes(bytes, 'the vocabulary'), 0);
   }
 
   /**
@@ -412,6 +418,25 @@ class Model {
     return tensors;
   }
 
+  /**
+   * The WordPiece vocabulary the blob carries (`mote convert --vocab`), or null when it has none.
+   * It lives as long as the model.
+   */
+  get vocab() {
+    if (this.vocabObject === undefined) {
+      if (!this.session) throw this.fail(12, 'the model was disposed');
+      this.vocabObject = Vocab.ofModel(this);
+    }
+    return this.vocabObject;
+  }
+
+  /** Tokenizes text with the blob's vocabulary: see Vocab.tokenize. */
+  tokenize(text, options) {
+    const vocab = this.vocab;
+    if (!vocab) throw this.fail(ERR_INVALID_ARGUMENT, 'the model has no vocabulary (mote convert --vocab)');
+    return vocab.tokenize(text, options);
+  }
+
   /** Zeroes the state inputs (`mote convert --carry`): the next run starts a new stream. */
   resetState() {
     if (!this.session) throw this.fail(12, 'the model was disposed');
@@ -426,8 +451,130 @@ class Model {
 
   /** Returns the model's memory (blob copy, arena) to the runtime. The model is unusable after. */
   dispose() {
+    if (this.vocabObject) this.vocabObject.dispose();
+    this.vocabObject = null;
     for (const [at, bytes] of this.allocations.reverse()) this.rt.release(at, bytes);
     this.allocations = [];
     this.session = 0;
+  }
+}
+
+const TOKEN_NAMES = ['unk', 'cls', 'sep', 'pad', 'mask'];
+
+/** A verified WordPiece vocabulary in the module's memory (docs/text.md). */
+class Vocab {
+  // bytes: a .motevocab to copy in; or null with `model` to open the model's VOCAB section.
+  constructor(rt, bytes, model) {
+    this.rt = rt;
+    const e = rt.exports;
+    this.allocations = [];
+    const place = (n) => {
+      const at = rt.alloc(n);
+      this.allocations.push([at, n]);
+      return at;
+    };
+    try {
+      this.vocab = place(e.mote_wasm_vocab_bytes());
+      let st;
+      if (bytes) {
+        const at = place(bytes.byteLength);
+        rt.bytes(at, bytes.byteLength).set(bytes);
+        st = e.mote_vocab_open(this.vocab, at, bytes.byteLength);
+      } else {
+        st = e.mote_model_vocab(model, this.vocab);
+      }
+      if (st !== 0) throw rt.error('cannot open the vocabulary', st, e.mote_vocab_error(this.vocab));
+      /** Token ids are [0, size). */
+      this.size = e.mote_vocab_size(this.vocab);
+      /** The default sequence length. */
+      this.maxLength = e.mote_vocab_max_length(this.vocab);
+      this.lowerCase = e.mote_vocab_lower_case(this.vocab) === 1;
+      this.stripAccents = e.mote_vocab_strip_accents(this.vocab) === 1;
+      /** The special tokens' ids ({ unk, cls, sep, pad, mask }; mask -1 when absent). */
+      this.special = {};
+      TOKEN_NAMES.forEach((name, k) => { this.special[name] = e.mote_vocab_special(this.vocab, k); });
+    } catch (err) {
+      this.dispose();
+      throw err;
+    }
+  }
+
+  static ofModel(model) {
+    if (!model.rt.exports.mote_model_vocab) return null;
+    const probe = model.rt.alloc(model.rt.exports.mote_wasm_vocab_bytes());
+    const has = model.rt.exports.mote_model_vocab(model.model, probe) === 0;
+    model.rt.release(probe, model.rt.exports.mote_wasm_vocab_bytes());
+    return has ? new Vocab(model.rt, null, model.model) : null;
+  }
+
+  /**
+   * Tokenizes `text` (a string, or UTF-8 bytes as a Uint8Array; invalid bytes are dropped as
+   * U+FFFD is) into [CLS] pieces [SEP], padded with [PAD] to the max length. options.maxLength
+   * (default: the vocabulary's), options.padding (default true), options.specialTokens (default
+   * true). Returns { ids, attentionMask, tokenTypeIds } (Int32Array each), count (tokens with
+   * mask 1) and needed (the tokens of the untruncated text; > count when it was truncated).
+   */
+  tokenize(text, options = {}) {
+    if (!this.vocab) throw new MoteError('Mote: tokenize: not ready: the vocabulary was disposed', 12, 'not ready', 'the vocabulary was disposed');
+    const { rt } = this;
+    const e = rt.exports;
+    let bytes;
+    if (typeof text === 'string') bytes = new TextEncoder().encode(text);
+    else if (text instanceof Uint8Array) bytes = text;
+    else throw new TypeError('Mote: tokenize: text must be a string or a Uint8Array');
+    const length = options.maxLength || this.maxLength;
+    if (!Number.isInteger(length) || length < 0 || length > 0xffffffff) throw new TypeError('Mote: tokenize: maxLength must be a whole number');
+    const flags = (options.padding === false ? 1 : 0) | (options.specialTokens === false ? 2 : 0);
+    const n = Math.max(length, 1);
+    const size = bytes.byteLength + 12 * n + 8;
+    const at = rt.alloc(size);
+    try {
+      const textAt = at + 12 * n + 8;
+      rt.bytes(textAt, bytes.byteLength).set(bytes);
+      const st = e.mote_vocab_tokenize(this.vocab, textAt, bytes.byteLength, length, flags, at, at + 4 * n, at + 8 * n, n,
+        at + 12 * n, at + 12 * n + 4);
+      if (st !== 0) throw rt.error('tokenize', st, e.mote_vocab_error(this.vocab));
+      const v = new DataView(rt.memory.buffer);
+      const count = v.getUint32(at + 12 * n, true);
+      const needed = v.getUint32(at + 12 * n + 4, true);
+      const written = flags & 1 ? count : length;
+      const take = (k) => new Int32Array(rt.memory.buffer.slice(at + 4 * k * n, at + 4 * k * n + 4 * written));
+      return { ids: take(0), attentionMask: take(1), tokenTypeIds: take(2), count, needed };
+    } finally {
+      rt.release(at, size);
+    }
+  }
+
+  /** The text of token `id` (a string; undefined for an id out of range). */
+  token(id) {
+    const e = this.rt.exports;
+    const lenAt = this.rt.alloc(4);
+    try {
+      const at = e.mote_vocab_token(this.vocab, id >>> 0, lenAt);
+      if (!at) return undefined;
+      const n = new DataView(this.rt.memory.buffer).getUint32(lenAt, true);
+      return new TextDecoder().decode(this.rt.bytes(at, n));
+    } finally {
+      this.rt.release(lenAt, 4);
+    }
+  }
+
+  /** The id of a token's exact text, or -1. */
+  find(token) {
+    const bytes = new TextEncoder().encode(token);
+    const at = this.rt.alloc(bytes.byteLength);
+    try {
+      this.rt.bytes(at, bytes.byteLength).set(bytes);
+      return this.rt.exports.mote_vocab_find(this.vocab, at, bytes.byteLength);
+    } finally {
+      this.rt.release(at, bytes.byteLength);
+    }
+  }
+
+  /** Returns the vocabulary's memory to the runtime. */
+  dispose() {
+    for (const [at, bytes] of this.allocations.reverse()) this.rt.release(at, bytes);
+    this.allocations = [];
+    this.vocab = 0;
   }
 }

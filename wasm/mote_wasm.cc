@@ -1,4 +1,4 @@
-// The few exports the JS glue (mote.js) needs beside the C API of mote.h: the sizes of the
+// The few exports the JS glue (mote.js) needs beside the C API of mote.h and text.h: the sizes of the
 // opaque model/session storage, which kernel set this build has, and where the linker ended
 // static data and the stack, above which the glue places blobs, arenas and its own small
 // records in memory it grows itself.
@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "mote/mote.h"
+#include "mote/text.h"
 
 extern "C" {
 
@@ -17,6 +18,7 @@ __attribute__((used)) uint32_t mote_wasm_heap_base(void) { return uint32_t(uintp
 __attribute__((used)) uint32_t mote_wasm_model_bytes(void) { return sizeof(mote_model); }
 __attribute__((used)) uint32_t mote_wasm_session_bytes(void) { return sizeof(mote_session); }
 __attribute__((used)) uint32_t mote_wasm_tensor_info_bytes(void) { return sizeof(mote_tensor_info); }
+__attribute__((used)) uint32_t mote_wasm_vocab_bytes(void) { return sizeof(mote_vocab); }
 // 1 in the build with the SIMD128 kernels (mote-simd.wasm), 0 in the reference build.
 __attribute__((used)) uint32_t mote_wasm_simd(void) {
 #ifdef __wasm_simd128__

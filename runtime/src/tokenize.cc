@@ -41,8 +41,12 @@ bool is_space(uint32_t cp) {
 // tab, newline and carriage return (which are whitespace).
 bool is_dropped(uint32_t cp) {
   if (cp == 0x09 || cp == 0x0A || cp == 0x0D) return false;
+  if (cp >= 0xF0000) return (cp & 0xFFFF) <= 0xFFFD;  // planes 15 and 16: private use
   return cp == 0 || cp == kReplacement || in_ranges(kControl, cp);
 }
+
+// Case-ignorable (for final sigma): every Mn, and the few others of kCaseIgnorable.
+bool is_case_ignorable(uint32_t cp) { return in_ranges(kMn, cp) || in_ranges(kCaseIgnorable, cp); }
 
 // BERT's CJK ideograph ranges: each such character is a word of its own.
 bool is_cjk(uint32_t cp) {
@@ -159,8 +163,9 @@ struct Pieces {
     }
   }
 
-  // Greedy longest-match-first WordPiece; a word with an unmatched rest is one [UNK].
-  void end_word() {
+  // Greedy longest-match-first WordPiece; a word with an unmatched rest is one [UNK]. Not inlined:
+  // the caller's frame holds the word, this one only the search's state.
+  __attribute__((noinline)) void end_word() {
     if (chars == 0) return;
     const uint32_t first = count;
     if (chars > max_chars) {
@@ -205,7 +210,7 @@ struct Pieces {
 };
 
 // Accent stripping of one code point: its canonical decomposition without non-spacing marks.
-void strip_into(Pieces* out, uint32_t cp) {
+__attribute__((noinline)) void strip_into(Pieces* out, uint32_t cp) {
   if (cp >= 0xAC00 && cp <= 0xD7A3) {  // Hangul syllable: L V (T) jamo
     const uint32_t s = cp - 0xAC00;
     out->feed(0x1100 + s / 588);
@@ -218,38 +223,45 @@ void strip_into(Pieces* out, uint32_t cp) {
     return;
   }
   if (in_ranges(kMn, cp)) return;
-  constexpr uint32_t n = sizeof kDecomp / sizeof kDecomp[0];
-  uint32_t lo = 0, hi = n;
-  while (lo < hi) {
-    const uint32_t mid = lo + (hi - lo) / 2;
-    if (kDecomp[mid][0] < cp) {
-      lo = mid + 1;
-    } else {
-      hi = mid;
+  uint32_t first = 0;
+  for (const uint16_t* g : kDecompGroup) {  // one code point, in 16 bits
+    const uint32_t end = g[2];
+    if (g[0] == cp >> 16) {
+      uint32_t lo = first, hi = end;
+      while (lo < hi) {
+        const uint32_t mid = lo + (hi - lo) / 2;
+        if (kDecompKey[mid] < (cp & 0xFFFF)) {
+          lo = mid + 1;
+        } else {
+          hi = mid;
+        }
+      }
+      if (lo < end && kDecompKey[lo] == (cp & 0xFFFF)) {
+        out->feed(uint32_t(g[1]) << 16 | kDecompValue[lo]);
+        return;
+      }
     }
+    first = end;
   }
-  if (lo == n || kDecomp[lo][0] != cp) {
-    out->feed(cp);
+  for (const uint32_t* w : kDecompWide) {  // several code points (a few dozen, sorted)
+    if (w[0] > cp) break;
+    if (w[0] != cp) continue;
+    const uint32_t at = (w[1] >> 4) & 0x7FFFFFF, len = w[1] & 15;
+    for (uint32_t k = 0; k < len; ++k) out->feed(kDecompPool[at + k]);
     return;
   }
-  const uint32_t v = kDecomp[lo][1];
-  if (!(v & 0x80000000u)) {
-    out->feed(v);
-    return;
-  }
-  const uint32_t at = (v >> 4) & 0x7FFFFFF, len = v & 15;
-  for (uint32_t k = 0; k < len; ++k) out->feed(kDecompPool[at + k]);
+  out->feed(cp);
 }
 
 // Whether a cased letter follows (across dropped and case-ignorable characters): final sigma.
-bool cased_follows(Utf8 it, bool cjk) {
+__attribute__((noinline)) bool cased_follows(Utf8 it, bool cjk) {
   for (;;) {
     const uint32_t cp = it.next();
     if (cp == kEnd) return false;
     if (is_dropped(cp)) continue;  // before the space test: \v and \f are dropped, not spaces
     if (is_space(cp) || (cjk && is_cjk(cp))) return false;
     if (in_ranges(kCased, cp)) return true;
-    if (!in_ranges(kCaseIgnorable, cp)) return false;
+    if (!is_case_ignorable(cp)) return false;
   }
 }
 
@@ -309,7 +321,7 @@ Status Vocab::tokenize(const char* text, size_t text_bytes, uint32_t max_length,
       after_cased = false;
     } else if (in_ranges(kCased, cp)) {
       after_cased = true;
-    } else if (!in_ranges(kCaseIgnorable, cp)) {
+    } else if (!is_case_ignorable(cp)) {
       after_cased = false;
     }
     for (uint32_t k = 0; k < 2 && seq[k] != kEnd; ++k) {

@@ -339,5 +339,26 @@ contains "a model over 10 MB shows the plan stage" "] planning the arena for 1 o
 check "a small model converts quietly" 0 "$mote" convert "$src/models/digits.onnx" -o "$work/quiet.mote"
 ! grep -q "] parsing" "$work/last.txt" && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL a small model printed conversion stages"; }
 
+# Text: a WordPiece vocabulary as a table and inside a blob, tokenized (docs/text.md).
+printf '[PAD]\n[UNK]\n[CLS]\n[SEP]\n[MASK]\nturn\non\nthe\nlight\n##s\n,\ncafe\n' > "$work/vocab.txt"
+check "vocab" 0 "$mote" vocab "$work/vocab.txt" -o "$work/v.motevocab" --max-len 8
+contains "vocab says what it wrote" "12 tokens, max length 8"
+check "tokenize a .motevocab" 0 "$mote" tokenize "$work/v.motevocab" "Turn ON the Lights, Café!" --no-padding
+contains "tokenize prints pieces" "##s"
+contains "tokenize truncates to the max length" "truncated from 10"
+check "tokenize --json" 0 sh -c "'$mote' tokenize '$work/v.motevocab' 'turn on the lights' --json | python3 -c 'import json,sys; d=json.load(sys.stdin); assert d[\"ids\"] == [2, 5, 6, 7, 8, 9, 3, 0], d; assert d[\"attention_mask\"] == [1]*7 + [0]; assert d[\"token_type_ids\"] == [0]*8'"
+check "convert --vocab" 0 "$mote" convert "$src/models/digits.onnx" -o "$work/digits_text.mote" --vocab "$work/vocab.txt" --max-len 16
+contains "convert --vocab notes the vocabulary" "vocabulary: 12 tokens, max length 16"
+check "tokenize a blob's vocabulary" 0 "$mote" tokenize "$work/digits_text.mote" "turn on the lights" --json
+contains "the blob's vocabulary pads to its max length" '"count": 7'
+check "tokenize a blob without vocabulary" 1 "$mote" tokenize "$work/digits.mote" "turn on"
+contains "a blob without vocabulary says so" "no vocabulary"
+check "vocab without specials" 1 sh -c "printf 'a\nb\n' > '$work/nospecial.txt' && '$mote' vocab '$work/nospecial.txt' -o '$work/ns.motevocab'"
+contains "vocab names the missing special token" "no special token [UNK]"
+head -c 100 "$work/v.motevocab" > "$work/short.motevocab"
+check "truncated vocabulary" 1 "$mote" tokenize "$work/short.motevocab" "turn"
+contains "a truncated vocabulary is refused" "truncated"
+check "--max-len without --vocab" 2 "$mote" convert "$src/models/digits.onnx" -o "$work/x.mote" --max-len 8
+
 echo "cli: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -6,7 +6,7 @@
 # build-fuzz/fuzz-artifacts and each fuzzer's log in build-fuzz/fuzz-logs.
 #
 # Environment: MOTE_CLI (a built `mote` for the corpus; default: build it in build-fuzz),
-# MOTE_FUZZ_SECONDS (60), MOTE_FUZZ_JOBS (build jobs, 2), MOTE_FUZZ_BUILD (build-fuzz).
+# MOTE_FUZZ_SECONDS (60), MOTE_FUZZ_TEXT_SECONDS (fuzz_text, 20), MOTE_FUZZ_JOBS (build jobs, 2), MOTE_FUZZ_BUILD (build-fuzz).
 set -euo pipefail
 here=$(cd "$(dirname "$0")/../.." && pwd)
 build=${MOTE_FUZZ_BUILD:-$here/build-fuzz}
@@ -40,6 +40,19 @@ if [ ! -d "$corpus/blob" ] || [ ! -d "$corpus/onnx" ]; then
   /usr/bin/python3 "$fuzz/make_corpus.py" "$mote" "$corpus"
 fi
 
+# fuzz_text's seeds: a vocabulary table (as is, CRC recomputed), a vocab.txt, text alone.
+if [ ! -d "$corpus/text" ]; then
+  mkdir -p "$corpus/text" "$build/fuzz-work"
+  printf '[PAD]\n[UNK]\n[CLS]\n[SEP]\n[MASK]\nhello\nworld\n##s\nun\n##aff\n##able\n\xce\xbf\xce\xb4\xce\xbf\xcf\x82\ncafe\n\xe4\xb8\xad\n' \
+    > "$build/fuzz-work/vocab.txt"
+  "$mote" vocab "$build/fuzz-work/vocab.txt" -o "$build/fuzz-work/seed.motevocab" --max-len 16 > /dev/null
+  text='Hello, WORLDs! unaffable \xce\x9f\xce\x94\xce\x9f\xce\xa3 Caf\xc3\xa9 \xe4\xb8\xad\xe5\x9b\xbd \xff\xc0\x80'
+  { printf '\x00'; cat "$build/fuzz-work/seed.motevocab"; printf "$text"; } > "$corpus/text/table"
+  { printf '\x01'; cat "$build/fuzz-work/seed.motevocab"; printf "$text"; } > "$corpus/text/table-crc"
+  { printf '\x02'; cat "$build/fuzz-work/vocab.txt"; printf '\xff'; printf "$text"; } > "$corpus/text/vocab-txt"
+  { printf '\x03\x05'; printf "$text"; } > "$corpus/text/text"
+fi
+
 mkdir -p "$build/fuzz-artifacts" "$build/fuzz-logs"
 rm -f "$build"/fuzz-logs/*.failed
 run() {  # name seed-corpus dictionary
@@ -69,8 +82,12 @@ echo "== fuzzing ${seconds}s each: fuzz_convert, fuzz_convert_structured"
 run fuzz_convert "$corpus/onnx" "$fuzz/onnx.dict" &
 run fuzz_convert_structured "$corpus/onnx" "$fuzz/onnx.dict" &
 wait
+# The tokenizer's fuzzer is small and fast: a shorter run (MOTE_FUZZ_TEXT_SECONDS, 20).
+text_seconds=${MOTE_FUZZ_TEXT_SECONDS:-20}
+echo "== fuzzing ${text_seconds}s: fuzz_text"
+seconds=$text_seconds run fuzz_text "$corpus/text" "$fuzz/text.dict"
 failed=()
-for name in fuzz_blob fuzz_blob_structured fuzz_convert fuzz_convert_structured; do report "$name"; done
+for name in fuzz_blob fuzz_blob_structured fuzz_convert fuzz_convert_structured fuzz_text; do report "$name"; done
 
 echo "fuzz smoke: $(( $(date +%s) - start ))s"
 if [ "${#failed[@]}" -gt 0 ]; then

@@ -81,5 +81,38 @@ s.reset_state()
 after = s.run({"x": one})["state_out"][0, 0]
 check("state carried from run to run and reset", runs == [1, 2, 3] and after == 1, f"{runs}, then {after}")
 
+# Text: a vocabulary built here, from a blob and from a .motevocab, tokenized as the CLI does.
+vocab_txt = os.path.join(work, "vocab.txt")
+with open(vocab_txt, "w", encoding="utf-8") as f:
+    f.write("[PAD]\n[UNK]\n[CLS]\n[SEP]\n[MASK]\nturn\non\nthe\nlight\n##s\n,\ncafe\n")
+table = mote.build_vocab(open(vocab_txt, encoding="utf-8").read(), max_length=8)
+subprocess.run([cli, "vocab", vocab_txt, "-o", os.path.join(work, "v.motevocab"), "--max-len", "8"], check=True, capture_output=True)
+check("build_vocab gives the CLI's table byte for byte", table == open(os.path.join(work, "v.motevocab"), "rb").read())
+vocab = mote.Vocab(table)
+t = vocab.tokenize("Turn ON the Lights")
+check("Vocab.tokenize", t["ids"].tolist() == [2, 5, 6, 7, 8, 9, 3, 0] and t["attention_mask"].tolist() == [1] * 7 + [0]
+      and t["token_type_ids"].tolist() == [0] * 8 and t["count"] == 7 and t["needed"] == 7, str(t))
+cli_json = subprocess.run([cli, "tokenize", os.path.join(work, "v.motevocab"), "Café, the light!", "--json"],
+                          check=True, capture_output=True, text=True).stdout
+import json
+check("Vocab.tokenize equals mote tokenize", vocab.tokenize("Café, the light!")["ids"].tolist() == json.loads(cli_json)["ids"])
+check("Vocab.tokenize takes bytes (invalid UTF-8 dropped)",
+      vocab.tokenize(b"tu\xffrn", padding=False)["ids"].tolist() == [2, 5, 3])
+check("Vocab token and find", vocab.token(9) == "##s" and vocab.find("light") == 8 and vocab.token(99) is None)
+text_blob = mote.convert(model_path, vocab=vocab_txt)
+text_model = mote.Model(text_blob)
+check("Model.tokenize with the blob's vocabulary", text_model.has_vocab and
+      text_model.tokenize("turn on", max_length=8)["ids"].tolist() == [2, 5, 6, 3, 0, 0, 0, 0])
+try:
+    mote.Model(mote.convert(model_path)).tokenize("turn on")
+    check("Model.tokenize without a vocabulary raises", False)
+except ValueError as e:
+    check("Model.tokenize without a vocabulary raises", "no vocabulary" in str(e), str(e))
+try:
+    mote.Vocab(table[:100])
+    check("a truncated vocabulary raises", False)
+except ValueError as e:
+    check("a truncated vocabulary raises", "truncated" in str(e) or "shorter" in str(e), str(e))
+
 print(f"python: {len(failures)} failed")
 sys.exit(1 if failures else 0)

@@ -6,6 +6,9 @@
 //   model = mote.Model(blob)
 //   model.inputs, model.outputs, model.arena_bytes, model.kernel_set
 //   probs = model.run({"input": x})["probabilities"]
+//   vocab = mote.Vocab(open("v.motevocab", "rb").read())            # or mote.build_vocab(text)
+//   t = vocab.tokenize("Turn on the lights")  # {"ids", "attention_mask", "token_type_ids", ...}
+//   t = text_model.tokenize("...")            # a blob converted with vocab= (--vocab)
 //
 // The runtime is the same freestanding one the CLI, firmware and WebAssembly builds run: a
 // Model owns a 64-byte aligned copy of the blob and an arena of the planned size, and a session
@@ -25,6 +28,7 @@
 #include "mote/kernel.h"
 #include "mote/mote.h"
 #include "mote/mote.hpp"
+#include "mote/text.hpp"
 
 namespace py = pybind11;
 
@@ -67,6 +71,88 @@ py::dict info_dict(const mote::TensorInfo& info) {
   return d;
 }
 
+// BERT WordPiece tokenization into numpy int32 arrays (docs/text.md).
+py::dict tokenize_with(const mote::Vocab& vocab, const py::object& text, uint32_t max_length, bool padding,
+                       bool special_tokens, const char* who) {
+  std::string bytes;
+  if (py::isinstance<py::bytes>(text)) {
+    bytes = text.cast<std::string>();
+  } else if (py::isinstance<py::str>(text)) {
+    bytes = text.cast<std::string>();  // UTF-8
+  } else {
+    throw py::type_error(std::string(who) + ": text must be str or bytes");
+  }
+  const uint32_t length = max_length ? max_length : vocab.max_length();
+  std::vector<int32_t> ids(length), mask(length), types(length);
+  uint32_t count = 0, needed = 0;
+  const uint32_t flags = (padding ? 0 : mote::kTokenizeNoPadding) | (special_tokens ? 0 : mote::kTokenizeNoSpecialTokens);
+  if (vocab.tokenize(bytes.data(), bytes.size(), length, flags, ids.data(), mask.data(), types.data(), length, &count, &needed) !=
+      mote::Status::kOk) {
+    throw py::value_error(std::string(who) + ": " + vocab.error());
+  }
+  const size_t written = padding ? length : count;
+  auto array = [written](const std::vector<int32_t>& v) {
+    py::array_t<int32_t> a(static_cast<py::ssize_t>(written));
+    if (written) std::memcpy(a.mutable_data(), v.data(), written * 4);
+    return a;
+  };
+  py::dict d;
+  d["ids"] = array(ids);
+  d["attention_mask"] = array(mask);
+  d["token_type_ids"] = array(types);
+  d["count"] = count;
+  d["needed"] = needed;
+  return d;
+}
+
+// A .motevocab (mote vocab, build_vocab), owned and verified.
+class Vocab {
+ public:
+  explicit Vocab(py::bytes table) {
+    const std::string bytes = table;
+    table_.assign(bytes.data(), bytes.size());
+    if (vocab_.open(table_.data, table_.size) != mote::Status::kOk) {
+      throw py::value_error(std::string("mote.Vocab: ") + vocab_.error());
+    }
+  }
+  uint32_t size() const { return vocab_.size(); }
+  uint32_t max_length() const { return vocab_.max_length(); }
+  bool lower_case() const { return vocab_.lower_case(); }
+  py::dict special() const {
+    py::dict d;
+    const char* names[] = {"unk", "cls", "sep", "pad", "mask"};
+    for (int k = 0; k < 5; ++k) d[names[k]] = vocab_.special(static_cast<mote::SpecialToken>(k));
+    return d;
+  }
+  py::object token(uint32_t id) const {
+    uint32_t n = 0;
+    const char* t = vocab_.token(id, &n);
+    if (!t) return py::none();
+    return py::reinterpret_steal<py::object>(PyUnicode_DecodeUTF8(t, n, "replace"));
+  }
+  int32_t find(const std::string& token) const { return vocab_.find(token.data(), token.size()); }
+  py::dict tokenize(const py::object& text, uint32_t max_length, bool padding, bool special_tokens) const {
+    return tokenize_with(vocab_, text, max_length, padding, special_tokens, "mote.Vocab.tokenize");
+  }
+
+ private:
+  Aligned table_;
+  mote::Vocab vocab_;
+};
+
+py::bytes build_vocab(const std::string& text, bool lower_case, int strip_accents, uint32_t max_length) {
+  mote::VocabOptions o;
+  o.lower_case = lower_case;
+  o.strip_accents = strip_accents;
+  o.max_length = max_length;
+  try {
+    const std::vector<uint8_t> t = mote::build_vocab(text, o);
+    return py::bytes(reinterpret_cast<const char*>(t.data()), t.size());
+  } catch (const mote::ConvertError& e) {
+    throw py::value_error(std::string("mote.build_vocab: ") + e.what());
+  }
+}
+
 class Model {
  public:
   explicit Model(py::bytes blob) {
@@ -79,6 +165,15 @@ class Model {
     if (session_.init(&model_, arena_.data, arena_.size) != mote::Status::kOk) {
       throw std::runtime_error(std::string("mote.Model: ") + session_.error());
     }
+    if (model_.has_vocab() && model_.vocab(&vocab_) != mote::Status::kOk) {
+      throw py::value_error(std::string("mote.Model: ") + vocab_.error());
+    }
+  }
+
+  bool has_vocab() const { return vocab_.ready(); }
+  py::dict tokenize(const py::object& text, uint32_t max_length, bool padding, bool special_tokens) const {
+    if (!vocab_.ready()) throw py::value_error("mote.Model.tokenize: the blob has no vocabulary (convert with vocab=)");
+    return tokenize_with(vocab_, text, max_length, padding, special_tokens, "mote.Model.tokenize");
   }
 
   py::list inputs() const {
@@ -157,6 +252,7 @@ class Model {
   Aligned blob_, arena_;
   mote::Model model_;
   mote::Session session_;
+  mote::Vocab vocab_;
 };
 
 // A numpy array of calibration samples, through a temporary .npy (the converter reads files).
@@ -176,8 +272,17 @@ struct TempNpy {
 
 py::bytes convert(py::object model, const std::map<std::string, std::vector<int64_t>>& shapes, const std::string& sets,
                   const std::string& quantize, py::object calib, bool strict,
-                  const std::vector<std::pair<std::string, std::string>>& carry) {
+                  const std::vector<std::pair<std::string, std::string>>& carry, const std::string& vocab) {
   mote::ConvertOptions opt;
+  if (!vocab.empty()) {
+    FILE* f = std::fopen(vocab.c_str(), "rb");
+    if (!f) throw py::value_error("mote.convert: cannot read the vocabulary " + vocab);
+    char buf[65536];
+    size_t n;
+    while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) opt.vocab_text.append(buf, n);
+    std::fclose(f);
+    if (opt.vocab_text.empty()) throw py::value_error("mote.convert: empty vocabulary " + vocab);
+  }
   opt.shapes = shapes;
   opt.kernel_sets = mote::parse_targets(sets);
   opt.carry = carry;
@@ -214,10 +319,26 @@ PYBIND11_MODULE(mote, m) {
   m.attr("kernel_set") = std::string(mote_kernel_set());
   m.def("convert", &convert, py::arg("model"), py::kw_only(), py::arg("shapes") = std::map<std::string, std::vector<int64_t>>{},
         py::arg("sets") = "all", py::arg("quantize") = "", py::arg("calib") = py::none(), py::arg("strict") = false,
-        py::arg("carry") = std::vector<std::pair<std::string, std::string>>{},
+        py::arg("carry") = std::vector<std::pair<std::string, std::string>>{}, py::arg("vocab") = "",
         "Converts an ONNX model (a path, or the file's bytes) to a Mote blob (bytes). shapes: {input: [dims]} for\n"
         "dynamic dimensions; sets: the kernel sets to plan scratch for (mote convert --target); quantize='int8' with\n"
-        "calib (an array of samples along axis 0, or a .npy path); carry: [(output, input)] streaming state.");
+        "calib (an array of samples along axis 0, or a .npy path); carry: [(output, input)] streaming state;\n"
+        "vocab: a vocab.txt path to embed (mote convert --vocab; uncased, max length from the first input).");
+  m.def("build_vocab", &build_vocab, py::arg("text"), py::kw_only(), py::arg("lower_case") = true, py::arg("strip_accents") = -1,
+        py::arg("max_length") = 512,
+        "A .motevocab (bytes) from a vocab.txt's text (mote vocab): strip_accents -1 follows lower_case.");
+  py::class_<Vocab>(m, "Vocab", "A verified WordPiece vocabulary (a .motevocab's bytes) with BERT's tokenization.")
+      .def(py::init<py::bytes>(), py::arg("table"))
+      .def_property_readonly("size", &Vocab::size)
+      .def_property_readonly("max_length", &Vocab::max_length)
+      .def_property_readonly("lower_case", &Vocab::lower_case)
+      .def_property_readonly("special", &Vocab::special)
+      .def("token", &Vocab::token, py::arg("id"), "A token's text, or None for an id out of range.")
+      .def("find", &Vocab::find, py::arg("token"), "The id of a token's exact text, or -1.")
+      .def("tokenize", &Vocab::tokenize, py::arg("text"), py::kw_only(), py::arg("max_length") = 0, py::arg("padding") = true,
+           py::arg("special_tokens") = true,
+           "[CLS] pieces [SEP] padded with [PAD] to max_length (0: the vocabulary's): {'ids', 'attention_mask',\n"
+           "'token_type_ids'} (int32 arrays), 'count' (tokens with mask 1), 'needed' (untruncated; > count when cut).");
   py::class_<Model>(m, "Model", "A loaded blob with a session over its own arena.")
       .def(py::init<py::bytes>(), py::arg("blob"))
       .def_property_readonly("inputs", &Model::inputs)
@@ -225,5 +346,8 @@ PYBIND11_MODULE(mote, m) {
       .def_property_readonly("arena_bytes", &Model::arena_bytes)
       .def_property_readonly("kernel_set", &Model::kernel_set)
       .def("run", &Model::run, py::arg("feeds"), "Runs once: {input name: array} -> {output name: array}.")
-      .def("reset_state", &Model::reset_state, "Starts the carried state (mote convert --carry) again at zeros.");
+      .def("reset_state", &Model::reset_state, "Starts the carried state (mote convert --carry) again at zeros.")
+      .def_property_readonly("has_vocab", &Model::has_vocab)
+      .def("tokenize", &Model::tokenize, py::arg("text"), py::kw_only(), py::arg("max_length") = 0, py::arg("padding") = true,
+           py::arg("special_tokens") = true, "Tokenizes with the blob's vocabulary (convert with vocab=): see Vocab.tokenize.");
 }
