@@ -89,7 +89,7 @@ if [ -f "$speech_models/speech.onnx" ]; then
   speech_env=(MOTE_SPEECH_DIR="$work/speech" MOTE_SPEECH_MODELS="$speech_models")
 fi
 
-MOTE_STATE_BLOB="$work/accumulator.mote" \
+MOTE_STATE_BLOB="$work/accumulator.mote" MOTE_BIN="$mote" \
 MOTE_WASM_DIR="$work" MOTE_DIGITS_BLOB="$work/digits.mote" MOTE_DIGITS_REF="$work/host/probabilities.npy" \
   MOTE_SCREENSHOT_DIR="$work" env "${speech_env[@]}" \
   node --test --test-reporter=tap "$src/tests/wasm/" 2>&1 | tee "$work/node-test.log"
