@@ -740,6 +740,20 @@ void random_qbinary() {
   check_q(what, code, &p, sizeof p, in, 2, mote::run_qbinary);
 }
 
+// int8 GlobalAveragePool / GlobalMaxPool of [n,c,h,w], planes from 1 to 2,500 values, often
+// all at one extreme (the sums' largest magnitudes and the rounding of exact halves).
+void random_qglobal_pool() {
+  const int32_t code = pick(0, 3) ? MOTE_OP_GLOBAL_AVERAGE_POOL : MOTE_OP_GLOBAL_MAX_POOL;
+  const int32_t d[4] = {pick(1, 2), pick(1, 24), pick(1, 50), pick(1, 50)};
+  TensorView in[1] = {qview(g_q[0], MOTE_I8, 4, d)};
+  if (in[0].numel() > kMaxBytes) return;
+  fill_i8(g_q[0], in[0].numel());
+  char what[128];
+  snprintf(what, sizeof what, "int8 %s [%ld,%ld,%ld,%ld]", mote::op_name(code), long(d[0]), long(d[1]), long(d[2]), long(d[3]));
+  mote_pool_params p{};
+  check_q(what, code, &p, sizeof p, in, 1, mote::run_global_pool);
+}
+
 }  // namespace
 
 #ifdef MOTE_TEST_LARGE
@@ -1043,6 +1057,7 @@ int run_cases() {
   }
   for (int k = 0; k < 150; ++k) random_qmaxpool();
   for (int k = 0; k < 150; ++k) random_qbinary();
+  for (int k = 0; k < 60; ++k) random_qglobal_pool();
 #ifdef MOTE_TEST_LARGE
   large_cases();
 #endif
