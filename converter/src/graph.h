@@ -64,6 +64,7 @@ struct Op {
   std::vector<int> outputs;
   std::string name;  // the ONNX node it came from
   std::string note;  // why the op runs in the precision it does (mixed precision), or ""
+  std::string keep;  // int8 rewriting leaves the op float, for this option (automatic mixed precision), or ""
 
   template <typename P>
   P& p() { return *reinterpret_cast<P*>(params.data()); }

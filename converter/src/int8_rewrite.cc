@@ -103,16 +103,15 @@ class Rewriter {
     std::map<std::string, int> why;
     std::vector<bool> matched(keep_float.size(), false);
     for (Op& op : old) {
-      std::string reason;
-      bool keep = false;
+      std::string reason = op.keep.empty() ? "" : op.keep;
       for (size_t k = 0; k < keep_float.size(); ++k) {
-        if (keep_matches(keep_float[k], op)) keep = matched[k] = true;
+        if (keep_matches(keep_float[k], op)) reason = "--keep-float", matched[k] = true;
       }
-      if (keep) {
+      if (!reason.empty()) {
         ++kept;
-        ++why[std::string(op_name(op.code)) + ": --keep-float"];
+        ++why[std::string(op_name(op.code)) + ": " + reason];
         for (int& id : op.inputs) id = float_of(id);
-        op.note = "float: --keep-float";
+        op.note = "float: " + reason;
         g_.ops.push_back(std::move(op));
         continue;
       }

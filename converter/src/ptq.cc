@@ -11,6 +11,7 @@
 //    kernel gets int8 operands, with QuantizeLinear/DequantizeLinear where float and int8 meet.
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <cstring>
 #include <map>
 #include <sys/stat.h>
@@ -26,7 +27,7 @@ using int8::choose;
 
 struct Range {
   float lo = INFINITY, hi = -INFINITY;
-  std::vector<uint64_t> hist;  // percentile pass
+  std::vector<uint64_t> hist;  // the second pass (percentile, mse, entropy)
 };
 
 // NaN/Inf samples are refused: the min/max and percentile statistics skip or sort them, so they
@@ -102,10 +103,11 @@ std::vector<HostTensor> load_samples(const Graph& g, const std::map<int, int>& c
   return per_input;
 }
 
-// Runs the float graph on one sample; calls `visit(id, data)` for every float tensor produced.
+// Runs the graph (float, or rewritten to int8) on one sample with the reference kernels; calls
+// `visit(id, tensor, data)` for every input and every tensor an op produces, in op order.
 // Carried inputs read `state` (by input id) and get the outputs carried into them.
 template <typename Visit>
-void run_float(const Graph& g, const std::vector<HostTensor>& samples, size_t index, const std::map<int, int>& carried,
+void run_graph(const Graph& g, const std::vector<HostTensor>* samples, size_t index, const std::map<int, int>& carried,
                std::map<int, std::vector<uint8_t>>& state, Visit visit) {
   std::vector<std::vector<uint8_t>> values(g.tensors.size());
   for (size_t k = 0; k < g.inputs.size(); ++k) {
@@ -117,10 +119,10 @@ void run_float(const Graph& g, const std::vector<HostTensor>& samples, size_t in
       if (s.size() != bytes) s.assign(bytes, 0);  // the first run: zeros, as a new session
       src = s.data();
     } else {
-      src = samples[k].data.data() + index * bytes;
+      src = (*samples)[k].data.data() + index * bytes;
     }
     values[size_t(g.inputs[k])].assign(src, src + bytes);
-    if (in.dtype == MOTE_F32) visit(g.inputs[k], reinterpret_cast<const float*>(src), in.numel());
+    visit(g.inputs[k], in, src);
   }
   char text[192];
   Diag diag(text, sizeof text);
@@ -152,8 +154,7 @@ void run_float(const Graph& g, const std::vector<HostTensor>& samples, size_t in
     args.scratch_bytes = scratch;
     if (op_run_reference(args) != Status::kOk) throw ConvertError("calibration: op '" + op.name + "': " + diag.text());
     for (int id : op.outputs) {
-      const Tensor& t = g.tensors[size_t(id)];
-      if (t.dtype == MOTE_F32) visit(id, reinterpret_cast<const float*>(values[size_t(id)].data()), t.numel());
+      if (id >= 0) visit(id, g.tensors[size_t(id)], values[size_t(id)].data());
     }
   }
   for (const auto& c : carried) {
@@ -162,21 +163,174 @@ void run_float(const Graph& g, const std::vector<HostTensor>& samples, size_t in
   }
 }
 
-std::map<int, QParams> calibrate(const Graph& g, const ConvertOptions& o) {
-  size_t count = 0;
-  const std::map<int, int> carried = carried_inputs(g, o);
-  const std::vector<HostTensor> samples = load_samples(g, carried, o.calib, &count);
-  const bool percentile = o.calib_method == "percentile";
-  if (!percentile && o.calib_method != "minmax") throw ConvertError("--calib-method must be minmax or percentile");
-  if (percentile && !(o.percentile > 50.0 && o.percentile <= 100.0)) throw ConvertError("--percentile must be in (50, 100]");
+enum class Method { kMinMax, kPercentile, kMse, kEntropy };
+
+constexpr int kBins = 2048;
+
+Method parse_method(const ConvertOptions& o) {
+  if (o.calib_method == "minmax") return Method::kMinMax;
+  if (o.calib_method == "percentile") return Method::kPercentile;
+  if (o.calib_method == "mse") return Method::kMse;
+  if (o.calib_method == "entropy") return Method::kEntropy;
+  throw ConvertError("--calib-method must be minmax, percentile, mse or entropy, not '" + o.calib_method + "'");
+}
+
+// --calib-method percentile: the values at (100 - p)% and p% of the signed histogram.
+void percentile_range(const Range& r, double p, float* lo, float* hi) {
+  uint64_t total = 0;
+  for (uint64_t h : r.hist) total += h;
+  const double tail = double(total) * (100.0 - p) / 100.0;
+  const double width = (double(r.hi) - double(r.lo)) / kBins;
+  uint64_t acc = 0;
+  int b = 0;
+  while (b < kBins - 1 && double(acc + r.hist[size_t(b)]) <= tail) acc += r.hist[size_t(b++)];
+  *lo = float(r.lo + width * b);
+  acc = 0;
+  b = kBins - 1;
+  while (b > 0 && double(acc + r.hist[size_t(b)]) <= tail) acc += r.hist[size_t(b--)];
+  *hi = float(r.lo + width * (b + 1));
+}
+
+// ∫_0^x (t - round(t))^2 dt: 1/12 per whole unit, then u^3/3 up to the midpoint of the last
+// unit and 1/12 + (u - 1)^3 / 3 after it.
+double rounding_error_integral(double x) {
+  const double f = std::floor(x), u = x - f;
+  return f / 12.0 + (u <= 0.5 ? u * u * u / 3.0 : 1.0 / 12.0 + (u - 1.0) * (u - 1.0) * (u - 1.0) / 3.0);
+}
+
+// The expected squared quantisation error of the histogram's values (each bin's count spread
+// uniformly over the bin) with the parameters that choose() gives for [lo, hi]: values outside
+// the grid's ends are clipped to them, values inside round to the nearest multiple of the scale.
+double histogram_mse(const std::vector<std::pair<int, uint64_t>>& bins, double base, double width, float lo, float hi) {
+  const QParams p = choose(lo, hi);
+  const double s = p.scale, qlo = s * (-128 - p.zp), qhi = s * (127 - p.zp);
+  const auto cube = [](double v) { return v * v * v; };
+  double total = 0;
+  for (const auto& b : bins) {
+    const double a = base + width * b.first, e = a + width;
+    double sum = 0;  // ∫ error^2 over the bin
+    if (a < qlo) sum += (cube(std::min(e, qlo) - qlo) - cube(a - qlo)) / 3.0;
+    if (e > qhi) sum += (cube(e - qhi) - cube(std::max(a, qhi) - qhi)) / 3.0;
+    const double u = std::max(a, qlo), v = std::min(e, qhi);
+    if (v > u) sum += s * s * s * (rounding_error_integral(v / s) - rounding_error_integral(u / s));
+    total += double(b.second) * sum / width;
+  }
+  return total;
+}
+
+// --calib-method mse: the clipping range [lo', hi'] (bin edges of the signed histogram) with the
+// least expected squared error. Coordinate descent: the best hi' for the current lo', then the
+// best lo' for that hi', until neither moves (at most 4 rounds); each scan takes every 8th edge,
+// then every edge within 8 of the best. Ties keep the wider range.
+void mse_range(const Range& r, float* lo, float* hi) {
+  std::vector<std::pair<int, uint64_t>> bins;
+  for (int b = 0; b < kBins; ++b) {
+    if (r.hist[size_t(b)]) bins.emplace_back(b, r.hist[size_t(b)]);
+  }
+  const double base = r.lo, width = (double(r.hi) - double(r.lo)) / kBins;
+  const auto edge = [&](int j) { return j == kBins ? r.hi : j == 0 ? r.lo : float(base + width * j); };
+  // Edges above 0 for hi' (or hi itself when hi <= 0), below 0 for lo' (or lo when lo >= 0).
+  int first_hi = kBins, last_lo = 0;
+  while (first_hi > 1 && edge(first_hi - 1) > 0) --first_hi;
+  while (last_lo < kBins - 1 && edge(last_lo + 1) < 0) ++last_lo;
+  int jlo = 0, jhi = kBins;
+  double best = histogram_mse(bins, base, width, edge(jlo), edge(jhi));
+  const auto scan = [&](bool upper) {
+    const int from = upper ? first_hi : 0, to = upper ? kBins : last_lo;
+    int* j = upper ? &jhi : &jlo;
+    const auto consider = [&](int c) {
+      if (c < from || c > to || c == *j) return;
+      const double e = upper ? histogram_mse(bins, base, width, edge(jlo), edge(c)) : histogram_mse(bins, base, width, edge(c), edge(jhi));
+      // Strictly better, or as good and wider.
+      if (e < best || (e == best && (upper ? c > *j : c < *j))) best = e, *j = c;
+    };
+    const int start = *j;
+    for (int c = upper ? to : from; upper ? c >= from : c <= to; c += upper ? -8 : 8) consider(c);
+    const int coarse = *j;
+    for (int c = coarse - 7; c <= coarse + 7; ++c) consider(c);
+    return *j != start;
+  };
+  for (int round = 0; round < 4; ++round) {
+    const bool moved_hi = scan(true), moved_lo = scan(false);
+    if (!moved_hi && !moved_lo) break;
+  }
+  *lo = edge(jlo);
+  *hi = edge(jhi);
+}
+
+// --calib-method entropy: on the histogram of |x| over [0, amax], the threshold T = i bins
+// (i from L to 2048) minimising KL(P || Q): P is the first i bins with the count beyond them
+// added to bin i - 1, Q the first i bins merged into L groups (bin k in group floor(k L / i)),
+// each group's count spread evenly over its non-empty bins. L is the number of int8 steps that
+// [0, T] gets in the range [max(lo, -T), min(hi, T)]: 255 T / (min(hi, T) + min(-lo, T)),
+// rounded, in [128, 255]: 255 for a tensor of one sign, 128 for a symmetric one.
+void entropy_range(const Range& r, float* lo, float* hi) {
+  const double pos = std::max(0.0f, r.hi), neg = std::max(0.0f, -r.lo), amax = std::max(pos, neg);
+  const double width = amax / kBins;
+  std::vector<uint64_t> above(kBins + 1, 0);  // above[i] = count in bins i and beyond
+  for (int b = kBins - 1; b >= 0; --b) above[size_t(b)] = above[size_t(b) + 1] + r.hist[size_t(b)];
+  double best = INFINITY;
+  int best_i = kBins;
+  std::vector<double> q(kBins);
+  for (int i = 128; i <= kBins; ++i) {
+    const double t = width * i;
+    const double span = std::min(pos, t) + std::min(neg, t);
+    const int levels = span > 0 ? int(std::min(255L, std::max(128L, std::lround(255.0 * t / span)))) : 255;
+    if (i < levels) continue;  // fewer bins than levels: Q would model no rounding at all
+    // Q: per group, its total spread over its non-empty bins.
+    for (int k = 0; k < i;) {
+      const int g = int(int64_t(k) * levels / i);
+      int end = k;
+      uint64_t sum = 0;
+      int nonzero = 0;
+      while (end < i && int(int64_t(end) * levels / i) == g) {
+        sum += r.hist[size_t(end)];
+        nonzero += r.hist[size_t(end)] != 0;
+        ++end;
+      }
+      for (int b = k; b < end; ++b) q[size_t(b)] = r.hist[size_t(b)] ? double(sum) / nonzero : 0.0;
+      k = end;
+    }
+    const double p_total = double(above[0]), q_total = double(above[0] - above[size_t(i)]);
+    if (q_total <= 0) continue;
+    double kl = 0;
+    for (int b = 0; b < i; ++b) {
+      const double p = double(r.hist[size_t(b)] + (b == i - 1 ? above[size_t(i)] : 0)) / p_total;
+      if (p == 0) continue;
+      const double qb = q[size_t(b)] / q_total;
+      if (qb == 0) {
+        kl = INFINITY;  // the outliers land in an empty group: Q cannot represent P
+        break;
+      }
+      kl += p * std::log(p / qb);
+    }
+    if (kl < best) best = kl, best_i = i;
+  }
+  const double t = width * best_i;
+  *lo = best_i == kBins ? r.lo : float(std::max(double(r.lo), -t));
+  *hi = best_i == kBins ? r.hi : float(std::min(double(r.hi), t));
+}
+
+std::map<int, QParams> calibrate(const Graph& g, const ConvertOptions& o, const std::vector<HostTensor>& samples, size_t count,
+                                 const std::map<int, int>& carried) {
+  const Method method = parse_method(o);
+  if (method == Method::kPercentile && !(o.percentile > 50.0 && o.percentile <= 100.0)) throw ConvertError("--percentile must be in (50, 100]");
+  // Pass 1: each tensor's range. Pass 2 (all but minmax): a histogram of 2048 bins over it,
+  // of |x| over [0, max(|lo|, |hi|)] for entropy, of x over [lo, hi] for the others.
   std::map<int, Range> ranges;
-  const int passes = percentile ? 2 : 1;
-  constexpr int kBins = 2048;
+  const int passes = method == Method::kMinMax ? 1 : 2;
+  const bool magnitude = method == Method::kEntropy;
+  // Exact zeros (a Relu's negative half) are exactly representable in every candidate range:
+  // mse and entropy leave them out, so they neither count as error nor crowd the first bin.
+  const bool skip_zeros = method == Method::kMse || method == Method::kEntropy;
   for (int pass = 0; pass < passes; ++pass) {
     std::map<int, std::vector<uint8_t>> state;  // each pass streams from zeros
     for (size_t s = 0; s < count; ++s) {
       if (o.progress) o.progress(int(pass * count + s + 1), int(passes * count));
-      run_float(g, samples, s, carried, state, [&](int id, const float* v, int64_t n) {
+      run_graph(g, &samples, s, carried, state, [&](int id, const Tensor& t, const uint8_t* data) {
+        if (t.dtype != MOTE_F32) return;
+        const float* v = reinterpret_cast<const float*>(data);
+        const int64_t n = t.numel();
         Range& r = ranges[id];
         if (pass == 0) {
           for (int64_t i = 0; i < n; ++i) {
@@ -187,10 +341,12 @@ std::map<int, QParams> calibrate(const Graph& g, const ConvertOptions& o) {
           return;
         }
         if (r.hist.empty()) r.hist.assign(kBins, 0);
-        const double width = double(r.hi) - double(r.lo);
+        const double base = magnitude ? 0.0 : double(r.lo);
+        const double width = magnitude ? std::max(std::fabs(double(r.lo)), std::fabs(double(r.hi))) : double(r.hi) - double(r.lo);
         for (int64_t i = 0; i < n; ++i) {
-          if (!std::isfinite(v[i])) continue;
-          int b = width > 0 ? int((double(v[i]) - r.lo) / width * kBins) : 0;
+          if (!std::isfinite(v[i]) || (skip_zeros && v[i] == 0)) continue;
+          const double x = magnitude ? std::fabs(double(v[i])) : double(v[i]);
+          int b = width > 0 ? int((x - base) / width * kBins) : 0;
           r.hist[size_t(std::min(kBins - 1, std::max(0, b)))]++;
         }
       });
@@ -198,32 +354,198 @@ std::map<int, QParams> calibrate(const Graph& g, const ConvertOptions& o) {
   }
   std::map<int, QParams> params;
   for (auto& kv : ranges) {
-    Range& r = kv.second;
+    const Range& r = kv.second;
     float lo = r.lo, hi = r.hi;
-    if (percentile && !r.hist.empty()) {
-      uint64_t total = 0;
-      for (uint64_t h : r.hist) total += h;
-      const double tail = double(total) * (100.0 - o.percentile) / 100.0;
-      const double width = (double(r.hi) - double(r.lo)) / kBins;
-      uint64_t acc = 0;
-      int b = 0;
-      while (b < kBins - 1 && double(acc + r.hist[size_t(b)]) <= tail) acc += r.hist[size_t(b++)];
-      lo = float(r.lo + width * b);
-      acc = 0;
-      b = kBins - 1;
-      while (b > 0 && double(acc + r.hist[size_t(b)]) <= tail) acc += r.hist[size_t(b--)];
-      hi = float(r.lo + width * (b + 1));
+    uint64_t counted = 0;
+    for (uint64_t h : r.hist) counted += h;
+    if (counted && r.hi > r.lo) {
+      if (method == Method::kPercentile) percentile_range(r, o.percentile, &lo, &hi);
+      if (method == Method::kMse) mse_range(r, &lo, &hi);
+      if (method == Method::kEntropy) entropy_range(r, &lo, &hi);
     }
     params[kv.first] = choose(lo, hi);
   }
   return params;
 }
 
+// Automatic mixed precision (--min-sqnr, --max-sqnr-drop): the int8 graph and the float one run
+// side by side over the calibration samples; SQNR = 10 log10(Σ f² / Σ (q - f)²) over all
+// samples, f the float graph's value and q the int8 graph's (dequantised), as `mote compare`.
+
+double sqnr_db(double signal, double noise) { return noise > 0 ? 10 * std::log10(signal / noise) : INFINITY; }
+
+struct Power {
+  double signal = 0, noise = 0;
+  double ratio() const { return signal > 0 ? noise / signal : noise > 0 ? INFINITY : 0; }  // noise to signal
+  double db() const { return sqnr_db(signal, noise); }
+};
+
+struct Measured {
+  std::map<int, Power> tensors;  // by float-graph tensor id
+  std::vector<bool> int8;        // per float-graph tensor id: computed in int8
+  std::vector<Power> floor;      // per graph output: the float output rounded to its own int8 parameters
+  Power output(const Graph& g, size_t k) const {
+    auto it = tensors.find(g.outputs[k]);
+    return it == tensors.end() ? Power{} : it->second;
+  }
+};
+
+// Runs float graph `g` and its int8 rewrite `q` over the samples. Each tensor of `q` stands for
+// the float tensor of the same name (an int8 tensor NAME_q or a dequantised NAME_dq for NAME);
+// the first one produced in a run counts.
+Measured measure(const Graph& g, const Graph& q, const std::map<int, QParams>& params, const std::vector<HostTensor>& samples, size_t count,
+                 const std::map<int, int>& carried) {
+  std::map<std::string, int> by_name;
+  for (size_t id = 0; id < g.tensors.size(); ++id) {
+    if (!g.tensors[id].is_const && g.tensors[id].dtype == MOTE_F32) by_name.emplace(g.tensors[id].name, int(id));
+  }
+  const auto original = [&](const std::string& name) {
+    for (const char* suffix : {"", "_q", "_dq"}) {
+      const size_t n = std::strlen(suffix);
+      if (name.size() <= n || name.compare(name.size() - n, n, suffix) != 0) continue;
+      auto it = by_name.find(name.substr(0, name.size() - n));
+      if (it != by_name.end()) return it->second;
+    }
+    return -1;
+  };
+  Measured m;
+  m.int8.assign(g.tensors.size(), false);
+  m.floor.assign(g.outputs.size(), Power{});
+  std::map<int, std::vector<uint8_t>> state_f, state_q;
+  std::vector<std::vector<float>> reference(g.tensors.size());
+  for (size_t s = 0; s < count; ++s) {
+    run_graph(g, &samples, s, carried, state_f, [&](int id, const Tensor& t, const uint8_t* data) {
+      if (t.dtype == MOTE_F32) reference[size_t(id)].assign(reinterpret_cast<const float*>(data), reinterpret_cast<const float*>(data) + t.numel());
+    });
+    for (size_t k = 0; k < g.outputs.size(); ++k) {
+      auto p = params.find(g.outputs[k]);
+      if (p == params.end()) continue;
+      for (float f : reference[size_t(g.outputs[k])]) {
+        const double r = double(std::min(127.0f, std::max(-128.0f, std::nearbyint(f / p->second.scale) + float(p->second.zp))) - p->second.zp) * p->second.scale;
+        m.floor[k].signal += double(f) * f;
+        m.floor[k].noise += (r - f) * (r - f);
+      }
+    }
+    std::vector<bool> seen(g.tensors.size(), false);
+    run_graph(q, &samples, s, carried, state_q, [&](int, const Tensor& t, const uint8_t* data) {
+      const int id = original(t.name);
+      if (id < 0 || seen[size_t(id)] || size_t(t.numel()) != reference[size_t(id)].size()) return;
+      const bool int8 = t.dtype == MOTE_I8 && t.q_scale > 0;
+      if (t.dtype != MOTE_F32 && !int8) return;
+      seen[size_t(id)] = true;
+      m.int8[size_t(id)] = m.int8[size_t(id)] || int8;
+      Power& p = m.tensors[id];
+      const std::vector<float>& f = reference[size_t(id)];
+      for (size_t i = 0; i < f.size(); ++i) {
+        const double v = int8 ? double(int32_t(int8_t(data[i])) - t.q_zero_point) * t.q_scale : double(reinterpret_cast<const float*>(data)[i]);
+        p.signal += double(f[i]) * f[i];
+        p.noise += (v - f[i]) * (v - f[i]);
+      }
+    });
+  }
+  return m;
+}
+
+std::string db_text(double db) {
+  if (!std::isfinite(db)) return db > 0 ? "exact" : "-inf dB";
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1f dB", db);
+  return buf;
+}
+
+// Leaves float the fewest ops it can so that every float output's SQNR reaches its bound:
+// greedily the op whose int8 form adds the most noise (its output's noise-to-signal ratio less
+// its inputs' largest), measuring again after each; then drops every op the bound holds
+// without (latest first). Marks the ops (Op::keep) and explains them in `notes`.
+void choose_float_ops(Graph& g, const std::map<int, QParams>& params, const ConvertOptions& o, const std::vector<HostTensor>& samples,
+                      size_t count, const std::map<int, int>& carried, std::vector<std::string>* notes) {
+  const auto attempt = [&](const std::vector<size_t>& kept) {
+    Graph q = g;
+    for (size_t k : kept) q.ops[k].keep = "search";
+    std::vector<std::string> ignored;
+    int8::rewrite(q, params, o.strict, false, &ignored, o.keep_float);
+    return measure(g, q, params, samples, count, carried);
+  };
+  Measured all = attempt({});
+  std::vector<double> bound(g.outputs.size(), -INFINITY);
+  for (size_t k = 0; k < g.outputs.size(); ++k) {
+    if (g.tensors[size_t(g.outputs[k])].dtype != MOTE_F32 || all.output(g, k).signal <= 0) continue;
+    if (std::isfinite(o.min_sqnr)) bound[k] = o.min_sqnr;
+    if (std::isfinite(o.max_sqnr_drop)) bound[k] = std::max(bound[k], all.floor[k].db() - o.max_sqnr_drop);
+  }
+  const auto meets = [&](const Measured& m) {
+    for (size_t k = 0; k < bound.size(); ++k) {
+      if (m.output(g, k).db() < bound[k]) return false;
+    }
+    return true;
+  };
+  std::vector<size_t> kept;
+  std::map<size_t, std::string> why;
+  Measured now = all;
+  while (!meets(now)) {
+    double worst = 0;
+    size_t pick = g.ops.size();
+    double in_db = INFINITY, out_db = INFINITY;
+    for (size_t k = 0; k < g.ops.size(); ++k) {
+      const Op& op = g.ops[k];
+      if (std::find(kept.begin(), kept.end(), k) != kept.end() || op.outputs.empty() || !now.int8[size_t(op.outputs[0])]) continue;
+      double in = 0, out = 0;
+      for (int id : op.inputs) {
+        auto it = id < 0 ? now.tensors.end() : now.tensors.find(id);
+        if (it != now.tensors.end()) in = std::max(in, it->second.ratio());
+      }
+      for (int id : op.outputs) {
+        auto it = now.tensors.find(id);
+        if (it != now.tensors.end()) out = std::max(out, it->second.ratio());
+      }
+      if (out - in > worst) worst = out - in, pick = k, in_db = -10 * std::log10(in), out_db = -10 * std::log10(out);
+    }
+    if (pick == g.ops.size()) {
+      std::string text;
+      for (size_t k = 0; k < bound.size(); ++k) {
+        if (now.output(g, k).db() < bound[k]) {
+          text += " output '" + g.tensors[size_t(g.outputs[k])].name + "' reaches " + db_text(now.output(g, k).db()) + " of " + db_text(bound[k]) + ";";
+        }
+      }
+      throw ConvertError("automatic mixed precision: no int8 op left to keep float and still" + text.substr(0, text.size() - 1));
+    }
+    kept.push_back(pick);
+    why[pick] = "its int8 output fell to " + db_text(out_db) + " from inputs at " + db_text(in_db);
+    now = attempt(kept);
+  }
+  for (size_t i = kept.size(); i-- > 0;) {  // the fewest: drop what the bound holds without
+    std::vector<size_t> fewer = kept;
+    fewer.erase(fewer.begin() + ptrdiff_t(i));
+    Measured m = attempt(fewer);
+    if (meets(m)) kept = std::move(fewer), now = std::move(m);
+  }
+  std::string what = std::isfinite(o.min_sqnr) ? "--min-sqnr " + db_text(o.min_sqnr) : "";
+  if (std::isfinite(o.max_sqnr_drop)) what += (what.empty() ? "" : ", ") + std::string("--max-sqnr-drop ") + db_text(o.max_sqnr_drop);
+  notes->push_back(what + ": " + std::to_string(kept.size()) + (kept.size() == 1 ? " op stays" : " ops stay") + " float");
+  std::sort(kept.begin(), kept.end());
+  for (size_t k : kept) {
+    g.ops[k].keep = what.substr(0, what.find(' '));
+    notes->push_back("  '" + g.ops[k].name + "' (" + op_name(g.ops[k].code) + "): " + why[k]);
+  }
+  for (size_t k = 0; k < g.outputs.size(); ++k) {
+    if (!std::isfinite(bound[k])) continue;
+    notes->push_back("  output '" + g.tensors[size_t(g.outputs[k])].name + "': SQNR " + db_text(all.output(g, k).db()) + " all int8, " +
+                     db_text(now.output(g, k).db()) + " now (bound " + db_text(bound[k]) + "; int8 rounding of the output alone " +
+                     db_text(all.floor[k].db()) + ")");
+  }
+}
+
 }  // namespace
 
 void quantize_graph(Graph& g, const ConvertOptions& options, std::vector<std::string>* notes) {
   if (options.calib.empty()) throw ConvertError("--quantize int8 needs --calib SAMPLES (a .npy of N inputs, or a directory)");
-  std::map<int, QParams> params = calibrate(g, options);
+  size_t count = 0;
+  const std::map<int, int> carried = carried_inputs(g, options);
+  const std::vector<HostTensor> samples = load_samples(g, carried, options.calib, &count);
+  std::map<int, QParams> params = calibrate(g, options, samples, count, carried);
+  if (std::isfinite(options.min_sqnr) || std::isfinite(options.max_sqnr_drop)) {
+    choose_float_ops(g, params, options, samples, count, carried, notes);
+  }
   int8::rewrite(g, std::move(params), options.strict, options.int8_io, notes, options.keep_float);
 }
 
