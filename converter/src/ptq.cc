@@ -456,7 +456,7 @@ std::string db_text(double db) {
 // Leaves float the fewest ops it can so that every float output's SQNR reaches its bound:
 // greedily the op whose int8 form adds the most noise (its output's noise-to-signal ratio less
 // its inputs' largest), measuring again after each; then drops every op the bound holds
-// without (latest first). Marks the ops (Op::keep) and explains them in `notes`.
+// without (latest first, until none can go). Marks the ops (Op::keep) and explains them in `notes`.
 void choose_float_ops(Graph& g, const std::map<int, QParams>& params, const ConvertOptions& o, const std::vector<HostTensor>& samples,
                       size_t count, const std::map<int, int>& carried, std::vector<std::string>* notes) {
   const auto attempt = [&](const std::vector<size_t>& kept) {
@@ -513,11 +513,16 @@ void choose_float_ops(Graph& g, const std::map<int, QParams>& params, const Conv
     why[pick] = "its int8 output fell to " + db_text(out_db) + " from inputs at " + db_text(in_db);
     now = attempt(kept);
   }
-  for (size_t i = kept.size(); i-- > 0;) {  // the fewest: drop what the bound holds without
-    std::vector<size_t> fewer = kept;
-    fewer.erase(fewer.begin() + ptrdiff_t(i));
-    Measured m = attempt(fewer);
-    if (meets(m)) kept = std::move(fewer), now = std::move(m);
+  // The fewest: drop every op the bound holds without, until none can go (one going can make
+  // another unnecessary, so the scan repeats after a change).
+  for (bool changed = true; changed;) {
+    changed = false;
+    for (size_t i = kept.size(); i-- > 0;) {
+      std::vector<size_t> fewer = kept;
+      fewer.erase(fewer.begin() + ptrdiff_t(i));
+      Measured m = attempt(fewer);
+      if (meets(m)) kept = std::move(fewer), now = std::move(m), changed = true;
+    }
   }
   std::string what = std::isfinite(o.min_sqnr) ? "--min-sqnr " + db_text(o.min_sqnr) : "";
   if (std::isfinite(o.max_sqnr_drop)) what += (what.empty() ? "" : ", ") + std::string("--max-sqnr-drop ") + db_text(o.max_sqnr_drop);
