@@ -263,7 +263,8 @@ void mse_range(const Range& r, float* lo, float* hi) {
 // added to bin i - 1, Q the first i bins merged into L groups (bin k in group floor(k L / i)),
 // each group's count spread evenly over its non-empty bins. L is the number of int8 steps that
 // [0, T] gets in the range [max(lo, -T), min(hi, T)]: 255 T / (min(hi, T) + min(-lo, T)),
-// rounded, in [128, 255]: 255 for a tensor of one sign, 128 for a symmetric one.
+// rounded, in [128, 255]: 255 for a tensor of one sign, 128 for a symmetric one. Candidates
+// with fewer bins than levels, or clipping more than 1% of the values, are not considered.
 void entropy_range(const Range& r, float* lo, float* hi) {
   const double pos = std::max(0.0f, r.hi), neg = std::max(0.0f, -r.lo), amax = std::max(pos, neg);
   const double width = amax / kBins;
@@ -277,6 +278,9 @@ void entropy_range(const Range& r, float* lo, float* hi) {
     const double span = std::min(pos, t) + std::min(neg, t);
     const int levels = span > 0 ? int(std::min(255L, std::max(128L, std::lround(255.0 * t / span)))) : 255;
     if (i < levels) continue;  // fewer bins than levels: Q would model no rounding at all
+    // KL compares shapes only: a threshold leaving a few non-empty bins (a narrow peak, the
+    // rest clipped) looks perfect to it. Candidates clipping over 1% of the values are skipped.
+    if (above[size_t(i)] * 100 > above[0]) continue;
     // Q: per group, its total spread over its non-empty bins.
     for (int k = 0; k < i;) {
       const int g = int(int64_t(k) * levels / i);
