@@ -1,11 +1,13 @@
 // Post-training int8 quantisation.
 //
 // 1. Calibrate: run the float graph on the host over the samples (the runtime's own kernels),
-//    recording each tensor's range: min/max, or with --calib-method percentile the values at
-//    (100 - p)% and p% of a 2048-bin histogram. A streaming model (--carry) runs the samples in
-//    order as one session does: its carried inputs start at zeros and take each run's outputs,
-//    so they need no samples of their own.
+//    recording each tensor's range: min/max, or (--calib-method percentile, mse, entropy) a
+//    range chosen on a 2048-bin histogram filled in a second pass (docs/quantization.md). A
+//    streaming model (--carry) runs the samples in order as one session does: its carried
+//    inputs start at zeros and take each run's outputs, so they need no samples of their own.
 // 2. Choose parameters: activations per tensor, asymmetric (the range always includes 0).
+//    With --min-sqnr / --max-sqnr-drop, the int8 graph and the float one then run side by side
+//    on the samples to find the fewest ops to keep float (automatic mixed precision).
 // 3. Rewrite (int8_rewrite.cc, shared with the QDQ import, qdq_import.cc): weights per output
 //    channel, symmetric in [-127, 127]; biases int32 at scale s_in * s_w; each op with an int8
 //    kernel gets int8 operands, with QuantizeLinear/DequantizeLinear where float and int8 meet.
