@@ -15,6 +15,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <functional>
 #include <map>
 #include <sys/stat.h>
 
@@ -108,9 +109,11 @@ std::vector<HostTensor> load_samples(const Graph& g, const std::map<int, int>& c
 // Runs the graph (float, or rewritten to int8) on one sample with the reference kernels; calls
 // `visit(id, tensor, data)` for every input and every tensor an op produces, in op order.
 // Carried inputs read `state` (by input id) and get the outputs carried into them.
+// `after(k, ins)`, when given, is called after op k ran, with its input views.
+using AfterOp = std::function<void(size_t, const std::vector<TensorView>&)>;
 template <typename Visit>
 void run_graph(const Graph& g, const std::vector<HostTensor>* samples, size_t index, const std::map<int, int>& carried,
-               std::map<int, std::vector<uint8_t>>& state, Visit visit) {
+               std::map<int, std::vector<uint8_t>>& state, Visit visit, const AfterOp& after = nullptr) {
   std::vector<std::vector<uint8_t>> values(g.tensors.size());
   for (size_t k = 0; k < g.inputs.size(); ++k) {
     const Tensor& in = g.tensors[size_t(g.inputs[k])];
@@ -128,7 +131,8 @@ void run_graph(const Graph& g, const std::vector<HostTensor>* samples, size_t in
   }
   char text[192];
   Diag diag(text, sizeof text);
-  for (const Op& op : g.ops) {
+  for (size_t k = 0; k < g.ops.size(); ++k) {
+    const Op& op = g.ops[k];
     std::vector<TensorView> ins, outs;
     for (int id : op.inputs) {
       if (id < 0) {
@@ -158,6 +162,7 @@ void run_graph(const Graph& g, const std::vector<HostTensor>* samples, size_t in
     for (int id : op.outputs) {
       if (id >= 0) visit(id, g.tensors[size_t(id)], values[size_t(id)].data());
     }
+    if (after) after(k, ins);
   }
   for (const auto& c : carried) {
     const std::vector<uint8_t>& v = values[size_t(c.second)];
@@ -374,6 +379,92 @@ std::map<int, QParams> calibrate(const Graph& g, const ConvertOptions& o, const 
   return params;
 }
 
+// --bias-correction: for every Conv, Gemm and MatMul with constant float weights W, the mean
+// over the calibration samples (and output positions) of the op run with W_q - W in place of W,
+// no bias and no activation: by linearity E[W_q x] - E[W x] per output channel, W_q the weights
+// int8 will use (dequantised). Stored in Op::bias_shift; the rewrite subtracts it from the bias.
+void measure_bias_shifts(Graph& g, const std::vector<HostTensor>& samples, size_t count, const std::map<int, int>& carried) {
+  struct Shift {
+    Tensor error;                  // W_q - W
+    std::vector<uint8_t> params;   // the op's, without its activation
+    int64_t channels = 0;
+    bool last_axis = false;        // channels along the output's last axis (else axis 1)
+    std::vector<double> sum;
+    double per_channel = 0;        // values summed per channel
+  };
+  std::map<size_t, Shift> shifts;
+  for (size_t k = 0; k < g.ops.size(); ++k) {
+    Op& op = g.ops[k];
+    if (op.inputs.size() < 2 || op.inputs[1] < 0) continue;
+    const Tensor& w = g.tensors[size_t(op.inputs[1])];
+    if (!w.is_const || w.dtype != MOTE_F32 || w.qsource) continue;
+    Shift sh;
+    sh.params = op.params;
+    bool columns = false;
+    if (op.code == MOTE_OP_CONV && op.p<mote_conv_params>().spatial_rank <= 2 && !w.shape.empty()) {
+      sh.channels = w.shape[0];
+      reinterpret_cast<mote_conv_params*>(sh.params.data())->act = {MOTE_ACT_NONE, 0, 0};
+    } else if (op.code == MOTE_OP_GEMM && w.shape.size() == 2 && !op.p<mote_gemm_params>().trans_a) {
+      const bool trans_b = op.p<mote_gemm_params>().trans_b != 0;
+      sh.channels = trans_b ? w.shape[0] : w.shape[1];
+      columns = !trans_b;
+      sh.last_axis = true;
+      reinterpret_cast<mote_gemm_params*>(sh.params.data())->act = {MOTE_ACT_NONE, 0, 0};
+    } else if (op.code == MOTE_OP_MATMUL && w.shape.size() == 2) {
+      sh.channels = w.shape[1];
+      columns = true;
+      sh.last_axis = true;
+      reinterpret_cast<mote_matmul_params*>(sh.params.data())->act = {MOTE_ACT_NONE, 0, 0};
+    } else {
+      continue;
+    }
+    if (sh.channels <= 0) continue;
+    const std::vector<float> e = int8::weight_rounding_error(w, sh.channels, columns);
+    sh.error = w;
+    std::memcpy(sh.error.data.data(), e.data(), e.size() * 4);
+    sh.sum.assign(size_t(sh.channels), 0.0);
+    shifts[k] = std::move(sh);
+  }
+  if (shifts.empty()) return;
+  char text[192];
+  Diag diag(text, sizeof text);
+  std::vector<uint8_t> out_buf, scratch_buf;
+  const AfterOp after = [&](size_t k, const std::vector<TensorView>& ins) {
+    auto it = shifts.find(k);
+    if (it == shifts.end()) return;
+    Shift& sh = it->second;
+    const Op& op = g.ops[k];
+    std::vector<TensorView> in = {ins[0], view_of(sh.error, true)};
+    if (ins.size() > 2) in.push_back(TensorView{nullptr, MOTE_DTYPE_UNDEFINED, 0, {0}});
+    const Tensor& y = g.tensors[size_t(op.outputs[0])];
+    out_buf.assign(y.bytes() + 1, 0);
+    TensorView out = view_of(y, false);
+    out.data = out_buf.data();
+    OpArgs args{op.code, sh.params.data(), uint32_t(sh.params.size()), in.data(), int32_t(in.size()), &out, 1, nullptr, 0, &diag};
+    TensorView inferred;
+    uint32_t scratch = 0;
+    if (op_infer(args, &inferred, &scratch) != Status::kOk) throw ConvertError("--bias-correction: op '" + op.name + "': " + diag.text());
+    scratch_buf.assign(scratch + 16, 0);
+    args.scratch = scratch_buf.data();
+    args.scratch_bytes = scratch;
+    if (op_run_reference(args) != Status::kOk) throw ConvertError("--bias-correction: op '" + op.name + "': " + diag.text());
+    const int64_t n = y.numel();
+    const int64_t plane = sh.last_axis || y.shape.size() < 2 ? 1 : n / (y.shape[0] * sh.channels);
+    const float* v = reinterpret_cast<const float*>(out_buf.data());
+    for (int64_t i = 0; i < n; ++i) sh.sum[size_t(sh.last_axis ? i % sh.channels : (i / plane) % sh.channels)] += v[i];
+    sh.per_channel += double(n / sh.channels);
+  };
+  std::map<int, std::vector<uint8_t>> state;
+  for (size_t s = 0; s < count; ++s) {
+    run_graph(g, &samples, s, carried, state, [](int, const Tensor&, const uint8_t*) {}, after);
+  }
+  for (auto& kv : shifts) {
+    std::vector<double>& shift = g.ops[kv.first].bias_shift;
+    shift.resize(kv.second.sum.size());
+    for (size_t c = 0; c < shift.size(); ++c) shift[c] = kv.second.per_channel > 0 ? kv.second.sum[c] / kv.second.per_channel : 0.0;
+  }
+}
+
 // Automatic mixed precision (--min-sqnr, --max-sqnr-drop): the int8 graph and the float one run
 // side by side over the calibration samples; SQNR = 10 log10(Σ f² / Σ (q - f)²) over all
 // samples, f the float graph's value and q the int8 graph's (dequantised), as `mote compare`.
@@ -554,6 +645,7 @@ void quantize_graph(Graph& g, const ConvertOptions& options, std::vector<std::st
   const std::map<int, int> carried = carried_inputs(g, options);
   const std::vector<HostTensor> samples = load_samples(g, carried, options.calib, &count);
   std::map<int, QParams> params = calibrate(g, options, samples, count, carried);
+  if (options.bias_correction) measure_bias_shifts(g, samples, count, carried);
   if (std::isfinite(options.min_sqnr) || std::isfinite(options.max_sqnr_drop)) {
     choose_float_ops(g, params, options, samples, count, carried, notes);
   }

@@ -7,6 +7,8 @@
 #     int8 (the others given as --keep-float) falls below it, so the set is minimal; the ops it
 #     keeps are marked in `mote info`; together with --keep-float the named op stays float too
 #   - --max-sqnr-drop: the bound is the output's own int8 rounding less the drop, as printed
+#   - --bias-correction: removes a Gemm's systematic weight-rounding shift; deterministic; the
+#     digits model stays within 1 pp of float
 # Prints a row per check, then "N passed, M failed".
 #
 #   run_calibration_tests.sh MOTE_BIN SOURCE_DIR WORKDIR
@@ -148,6 +150,63 @@ if [ -z "$reason" ]; then
   fi
 fi
 result "--max-sqnr-drop 6" "$reason" "bound ${b:-} dB, output SQNR ${got:-} dB"
+# --bias-correction: a Gemm whose small weights all round down by about a third of a step has
+# its outputs shifted by a constant per channel; corrected, the mean error over the samples is
+# below 2% of it. Deterministic too, and it changes the digits model's blob.
+"$python" - "$work" << 'PY' > "$work/gemm.log" 2>&1
+import sys
+import numpy as np
+import onnx
+from onnx import helper, numpy_helper, TensorProto
+work = sys.argv[1]
+rs = np.random.RandomState(3)
+K, N = 64, 8
+W = np.full((N, K), 0.0104, np.float32) + rs.uniform(-0.0005, 0.0005, (N, K)).astype(np.float32)
+W[:, 0] = 1.0  # each row's largest weight: scale 1/127, so 0.0104 is 1.32 steps and rounds to 1
+B = rs.uniform(-0.1, 0.1, N).astype(np.float32)
+g = helper.make_graph([helper.make_node("Gemm", ["x", "W", "B"], ["y"], transB=1)], "bias",
+                      [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, K])],
+                      [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, N])],
+                      [numpy_helper.from_array(W, "W"), numpy_helper.from_array(B, "B")])
+onnx.save(helper.make_model(g, opset_imports=[helper.make_opsetid("", 13)]), work + "/gemm.onnx")
+np.save(work + "/gemm_calib.npy", rs.uniform(0, 2, (64, K)).astype(np.float32))
+PY
+rc=$?
+reason=
+[ $rc -eq 0 ] || reason="model: $(last_line "$work/gemm.log")"
+for v in float int8 corrected corrected2; do
+  [ -z "$reason" ] || break
+  args=()
+  [ $v = float ] || args=(--quantize int8 --calib "$work/gemm_calib.npy")
+  case $v in corrected*) args+=(--bias-correction) ;; esac
+  "$mote" convert "$work/gemm.onnx" -o "$work/gemm_$v.mote" "${args[@]}" > "$work/gemm_$v.log" 2>&1 || reason="convert $v: $(last_line "$work/gemm_$v.log")"
+  rm -rf "$work/gemm_$v"
+  [ -n "$reason" ] || "$mote" run "$work/gemm_$v.mote" --input "x=$work/gemm_calib.npy" --chunk 0 --output-dir "$work/gemm_$v" --quiet > /dev/null 2>&1 || reason="run $v failed"
+done
+[ -n "$reason" ] || cmp -s "$work/gemm_corrected.mote" "$work/gemm_corrected2.mote" || reason="two conversions differ"
+detail=
+if [ -z "$reason" ]; then
+  detail=$("$python" -c "
+import sys, numpy as np
+w = sys.argv[1]
+f, q, c = (np.load(w + '/gemm_%s/y.runs.npy' % v).reshape(64, -1).astype(np.float64) for v in ('float', 'int8', 'corrected'))
+before, after = np.abs((q - f).mean(0)).max(), np.abs((c - f).mean(0)).max()
+print('largest mean error of a channel: %.4g uncorrected, %.4g corrected' % (before, after))
+sys.exit(0 if before > 0.05 and after < 0.02 * before else 1)" "$work") || reason=$detail
+fi
+result "--bias-correction removes the mean shift" "$reason" "$detail"
+"$mote" convert "$model" -o "$work/digits_bc.mote" --quantize int8 --calib "$calib" --bias-correction > "$work/digits_bc.log" 2>&1
+rc=$?
+reason=
+[ $rc -eq 0 ] || reason="convert: $(last_line "$work/digits_bc.log")"
+[ -n "$reason" ] || ! cmp -s "$work/digits_bc.mote" "$work/minmax-1.mote" || reason="the blob is the uncorrected one"
+acc=-
+if [ -z "$reason" ]; then
+  run "$work/digits_bc.mote" "$heldout" "$work/digits_bc" || reason="mote run failed"
+  [ -n "$reason" ] || { acc=$(accuracy "$work/digits_bc"); "$python" -c "import sys; sys.exit(0 if abs(float(sys.argv[1]) - float(sys.argv[2])) <= 0.01 else 1)" "$acc" "$float_acc" || reason="accuracy $acc, float $float_acc"; }
+fi
+result "--bias-correction on digits" "$reason" "accuracy $acc (float $float_acc)"
+
 "$mote" convert "$model" -o "$work/x.mote" --min-sqnr 30 > "$work/x.log" 2>&1
 result "--min-sqnr without --quantize is refused" "$([ $? -eq 2 ] || echo "exit status not 2")" "$(last_line "$work/x.log")"
 "$mote" convert "$model" -o "$work/x.mote" --quantize int8 --calib "$calib" --calib-method kl > "$work/x.log" 2>&1

@@ -54,6 +54,8 @@ const char* kConvertHelp =
     "                            (default), percentile, mse (least squared quantisation error over\n"
     "                            a histogram) or entropy (least KL divergence, 2048-bin histogram)\n"
     "  --percentile P            with --calib-method percentile: keep P% of each range (default 99.99)\n"
+    "  --bias-correction         with --quantize int8: correct each Conv/Gemm/MatMul bias by the\n"
+    "                            mean output shift its int8 weights cause on the samples\n"
     "  --min-sqnr DB             automatic mixed precision: keep float the fewest ops needed for\n"
     "                            every float output's SQNR against the float model (over the\n"
     "                            calibration samples) to be at least DB; prints the ops and why\n"
@@ -85,7 +87,7 @@ int cmd_convert(const std::vector<std::string>& raw) {
   }
   Args a(raw, {"-o", "--output", "--shape", "--set", "--c-array", "--quantize", "--calib", "--calib-method", "--percentile",
           "--min-sqnr", "--max-sqnr-drop", "--target", "--carry", "--keep-float"},
-         {"--no-fusion", "--strict", "--int8-io", "--narrow-double"});
+         {"--no-fusion", "--strict", "--int8-io", "--narrow-double", "--bias-correction"});
   if (a.positional.size() != 1) usage("expects exactly one MODEL.onnx");
   std::string out = a.get("-o", a.get("--output"));
   if (out.empty()) usage("missing -o OUT.mote");
@@ -108,12 +110,13 @@ int cmd_convert(const std::vector<std::string>& raw) {
   opt.percentile = parse_number(a.get("--percentile", "99.99"), "--percentile", 50.0, 100.0);
   if (!a.get("--min-sqnr").empty()) opt.min_sqnr = parse_number(a.get("--min-sqnr"), "--min-sqnr", -100.0, 200.0);
   if (!a.get("--max-sqnr-drop").empty()) opt.max_sqnr_drop = parse_number(a.get("--max-sqnr-drop"), "--max-sqnr-drop", 0.0, 200.0);
-  const bool amp = std::isfinite(opt.min_sqnr) || std::isfinite(opt.max_sqnr_drop);
+  opt.bias_correction = a.flag("--bias-correction");
+  const bool amp = std::isfinite(opt.min_sqnr) || std::isfinite(opt.max_sqnr_drop) || opt.bias_correction;
   opt.strict = a.flag("--strict");
   opt.int8_io = a.flag("--int8-io");
   opt.keep_float = a.all("--keep-float");
   if (!opt.quantize_int8 && (!opt.calib.empty() || opt.strict || opt.int8_io || !opt.keep_float.empty() || amp)) {
-    usage("--calib, --strict, --int8-io, --keep-float, --min-sqnr and --max-sqnr-drop go with --quantize int8");
+    usage("--calib, --strict, --int8-io, --keep-float, --min-sqnr, --max-sqnr-drop and --bias-correction go with --quantize int8");
   }
   if (opt.quantize_int8 && opt.calib.empty()) usage("--quantize int8 needs --calib SAMPLES");
   // A large model (over 10 MB) says what the conversion is doing, with the time so far.

@@ -75,6 +75,9 @@ struct ConvertOptions {
   // dB, and at most `max_sqnr_drop` dB below the SQNR of the output's own int8 rounding.
   double min_sqnr = NAN;
   double max_sqnr_drop = NAN;
+  // Each int8 Conv/Gemm/MatMul's bias corrected by the mean shift its weight rounding causes on
+  // the calibration samples: E[W_q x] - E[W x] per output channel (--bias-correction).
+  bool bias_correction = false;
   bool strict = false;                // refuse when an op has to stay float
   bool int8_io = false;               // int8 graph inputs/outputs instead of float ones
   // Ops that stay float: each entry a node name, a node-name prefix ending in '*', or an op type
