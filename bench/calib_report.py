@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Output SQNR and accuracy of int8 blobs per calibration method (docs/quantization.md's table).
 
-    /usr/bin/python3 bench/calib_report.py MOTE_BIN WORKDIR [MODEL ...]
+    /usr/bin/python3 bench/calib_report.py MOTE_BIN WORKDIR [--bias-correction] [MODEL ...]
 
 MODEL is digits, speech or a torchvision model of tests/models/export_models.py (default: all).
 For each model and each --calib-method (minmax, percentile, mse, entropy) the int8 blob and the
@@ -18,7 +18,7 @@ over all of them, f the float blob's output and q the int8 blob's.
                seeded normal inputs (RandomState(1), as bench/run_model_bench.sh), evaluation 4
                others (RandomState(2))
 
-Prints a Markdown table.
+With --bias-correction every int8 conversion takes it too. Prints a Markdown table.
 """
 import os
 import subprocess
@@ -91,14 +91,15 @@ def main(argv):
         sys.stderr.write(__doc__)
         return 2
     mote, work = os.path.abspath(argv[1]), os.path.abspath(argv[2])
+    extra = [a for a in argv[3:] if a == "--bias-correction"]
     import export_models
-    models = argv[3:] or ["digits", "speech"] + export_models.MODELS
+    models = [a for a in argv[3:] if a not in extra] or ["digits", "speech"] + export_models.MODELS
     os.makedirs(work, exist_ok=True)
     rows = []
     for model in models:
         onnx, args, inputs, chunk, output, accuracy = prepare(mote, work, model)
         base = [a for a in args if a.startswith("--carry")]
-        d = os.path.join(work, model)
+        d = os.path.join(work, model + ("-bc" if extra else ""))
         os.makedirs(d, exist_ok=True)
         sh([mote, "convert", onnx, "-o", os.path.join(d, "float.mote")] + base)
         run(mote, os.path.join(d, "float.mote"), inputs, os.path.join(d, "float"), chunk)
@@ -107,7 +108,7 @@ def main(argv):
         for m in METHODS:
             blob = os.path.join(d, m + ".mote")
             t0 = time.time()
-            sh([mote, "convert", onnx, "-o", blob, "--quantize", "int8", "--calib-method", m] + args)
+            sh([mote, "convert", onnx, "-o", blob, "--quantize", "int8", "--calib-method", m] + args + extra)
             row[m + "_s"] = time.time() - t0
             run(mote, blob, inputs, os.path.join(d, m), chunk)
             row[m] = sqnr(np.load(os.path.join(d, m, output + ".runs.npy")), f)
