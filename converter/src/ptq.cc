@@ -490,8 +490,14 @@ struct Measured {
 // Runs float graph `g` and its int8 rewrite `q` over the samples. Each tensor of `q` stands for
 // the float tensor of the same name (an int8 tensor NAME_q or a dequantised NAME_dq for NAME);
 // the first one produced in a run counts.
+// The float graph's tensors per sample, kept across measurements when they fit in 1 GiB.
+struct ReferenceCache {
+  std::vector<std::vector<std::vector<float>>> samples;  // [sample][tensor id]
+  bool enabled = false;
+};
+
 Measured measure(const Graph& g, const Graph& q, const std::map<int, QParams>& params, const std::vector<HostTensor>& samples, size_t count,
-                 const std::map<int, int>& carried) {
+                 const std::map<int, int>& carried, ReferenceCache& cache) {
   std::map<std::string, int> by_name;
   for (size_t id = 0; id < g.tensors.size(); ++id) {
     if (!g.tensors[id].is_const && g.tensors[id].dtype == MOTE_F32) by_name.emplace(g.tensors[id].name, int(id));
@@ -509,11 +515,16 @@ Measured measure(const Graph& g, const Graph& q, const std::map<int, QParams>& p
   m.int8.assign(g.tensors.size(), false);
   m.floor.assign(g.outputs.size(), Power{});
   std::map<int, std::vector<uint8_t>> state_f, state_q;
-  std::vector<std::vector<float>> reference(g.tensors.size());
+  std::vector<std::vector<float>> computed(g.tensors.size());
+  const bool reuse = cache.enabled && cache.samples.size() == count;
   for (size_t s = 0; s < count; ++s) {
-    run_graph(g, &samples, s, carried, state_f, [&](int id, const Tensor& t, const uint8_t* data) {
-      if (t.dtype == MOTE_F32) reference[size_t(id)].assign(reinterpret_cast<const float*>(data), reinterpret_cast<const float*>(data) + t.numel());
-    });
+    if (!reuse) {
+      run_graph(g, &samples, s, carried, state_f, [&](int id, const Tensor& t, const uint8_t* data) {
+        if (t.dtype == MOTE_F32) computed[size_t(id)].assign(reinterpret_cast<const float*>(data), reinterpret_cast<const float*>(data) + t.numel());
+      });
+      if (cache.enabled) cache.samples.push_back(computed);
+    }
+    const std::vector<std::vector<float>>& reference = reuse ? cache.samples[s] : computed;
     for (size_t k = 0; k < g.outputs.size(); ++k) {
       auto p = params.find(g.outputs[k]);
       if (p == params.end()) continue;
@@ -556,12 +567,16 @@ std::string db_text(double db) {
 // without (latest first, until none can go). Marks the ops (Op::keep) and explains them in `notes`.
 void choose_float_ops(Graph& g, const std::map<int, QParams>& params, const ConvertOptions& o, const std::vector<HostTensor>& samples,
                       size_t count, const std::map<int, int>& carried, std::vector<std::string>* notes) {
+  ReferenceCache cache;
+  uint64_t per_sample = 0;
+  for (const Tensor& t : g.tensors) per_sample += !t.is_const && t.dtype == MOTE_F32 ? t.bytes() : 0;
+  cache.enabled = per_sample * count <= (uint64_t(1) << 30);
   const auto attempt = [&](const std::vector<size_t>& kept) {
     Graph q = g;
     for (size_t k : kept) q.ops[k].keep = "search";
     std::vector<std::string> ignored;
     int8::rewrite(q, params, o.strict, false, &ignored, o.keep_float);
-    return measure(g, q, params, samples, count, carried);
+    return measure(g, q, params, samples, count, carried, cache);
   };
   Measured all = attempt({});
   std::vector<double> bound(g.outputs.size(), -INFINITY);
