@@ -26,15 +26,7 @@ heldout=$src/models/digits_heldout.npy
 labels=$src/models/digits_heldout_labels.npy
 passed=0
 failed=0
-result() {  # result NAME REASON (empty: pass) DETAIL
-  if [ -z "$2" ]; then
-    passed=$((passed + 1))
-    printf '%-44s PASS  %s\n' "$1" "$3"
-  else
-    failed=$((failed + 1))
-    printf '%-44s FAIL  %s\n' "$1" "$2"
-  fi
-}
+result_width=44
 
 # run BLOB INPUT.npy OUTDIR: every sample through `mote run`; OUTDIR/probabilities.runs.npy.
 run() {

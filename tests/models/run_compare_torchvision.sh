@@ -39,15 +39,6 @@ np.save(os.path.join(work, "input.npy"), rs.standard_normal((1, 3, 96, 96)).asty
 PY
 passed=0
 failed=0
-result() {  # result NAME REASON (empty: pass) DETAIL
-  if [ -z "$2" ]; then
-    passed=$((passed + 1))
-    printf '%-40s PASS  %s\n' "$1" "$3"
-  else
-    failed=$((failed + 1))
-    printf '%-40s FAIL  %s\n' "$1" "$2"
-  fi
-}
 "$mote" convert "$onnx" -o "$work/int8.mote" --quantize int8 --calib "$work/calib.npy" > "$work/convert_int8.log" 2>&1 ||
   { echo "int8 conversion failed: $(last_line "$work/convert_int8.log")"; exit 1; }
 "$mote" convert "$onnx" -o "$work/float.mote" > "$work/convert_float.log" 2>&1 ||
