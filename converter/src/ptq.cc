@@ -479,7 +479,7 @@ void choose_float_ops(Graph& g, const std::map<int, QParams>& params, const Conv
       throw ConvertError("automatic mixed precision: no int8 op left to keep float and still" + text.substr(0, text.size() - 1));
     }
     kept.push_back(pick);
-    why[pick] = "its int8 output fell to " + db_text(out_db) + " from inputs at " + db_text(in_db);
+    why[pick] = "its int8 output fell to " + db_text(out_db) + (std::isfinite(in_db) ? " from inputs at " + db_text(in_db) : std::string(" from exact inputs"));
     now = attempt(kept);
   }
   // The fewest: drop every op the bound holds without, until none can go (one going can make
