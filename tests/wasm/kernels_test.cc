@@ -816,6 +816,25 @@ void qconv_tests(Rng& rng) {
     if (t % 10 == 7) cc.m = 2 * cc.c;  // channel multiplier 2: the general kernel
     qconv_case(rng, cc, cc.m == cc.c ? "depthwise" : "multiplier 2");
   }
+  // The banded depthwise (undilated, stride 1 or 2 across, at most 16 kernel rows): the 3x3 and
+  // 5x5 of the mobile networks on 7x7 to 30-wide planes, rows of fewer than 8 outputs,
+  // asymmetric and lopsided padding (windows wholly in it), a vertical stride of 3, and 17 rows
+  // or 70 taps (past the ring: the inside-run path).
+  for (int t = 0; t < 40; ++t) {
+    QConvCase cc;
+    cc.n = rng.range(1, 2);
+    cc.c = cc.m = cc.group = rng.range(1, 6);
+    const int32_t k = t % 3 == 0 ? 5 : t % 3 == 1 ? 3 : rng.range(1, 7);
+    cc.kh = t == 39 ? 17 : t == 38 ? 10 : k, cc.kw = t == 38 ? 7 : t % 5 == 4 ? rng.range(1, 7) : k;
+    cc.sw = rng.range(1, 2), cc.sh = t % 7 == 3 ? 3 : cc.sw;
+    cc.pt = rng.range(0, cc.kh), cc.pb = rng.range(0, cc.kh), cc.pl = rng.range(0, cc.kw), cc.pr = rng.range(0, cc.kw);
+    if (t % 4 == 0) cc.pt = cc.pb = cc.kh / 2, cc.pl = cc.pr = cc.kw / 2;
+    cc.h = drivers::max_i32(1, cc.kh - cc.pt - cc.pb) + rng.range(0, 8);
+    cc.w = drivers::max_i32(1, cc.kw - cc.pl - cc.pr) + (t % 2 ? rng.range(0, 9) : rng.range(5, 30));
+    if (t % 6 == 1) cc.h = cc.w = 7, cc.kh = cc.kw = 3, cc.pt = cc.pl = cc.pb = cc.pr = 1;
+    cc.in_zp = random_zp(rng);
+    qconv_case(rng, cc, "depthwise band");
+  }
   // Many output channels: their starts in the scratch.
   QConvCase wide;
   wide.c = 8, wide.m = 1030, wide.h = 3, wide.w = 5, wide.in_zp = -128;
