@@ -790,6 +790,14 @@ void qconv_tests(Rng& rng) {
     if (t % 7 == 3) cc.group = 1 + rng.range(0, 2), cc.c = cc.group * rng.range(1, 9), cc.m = cc.group * rng.range(1, 9);
     qconv_case(rng, cc, "1x1");
   }
+  // Planes of 1024 pixels and more: lanes are pixels (4 channels x 8 pixels a block).
+  for (int t = 0; t < 12; ++t) {
+    QConvCase cc;
+    cc.c = rng.range(1, 40), cc.m = rng.range(1, 11), cc.h = 32, cc.w = rng.range(32, 40);
+    cc.in_zp = random_zp(rng);
+    if (t % 4 == 3) cc.group = 2, cc.c = 2 * rng.range(1, 9), cc.m = 2 * rng.range(1, 5), cc.n = 2;
+    qconv_case(rng, cc, "1x1 planar");
+  }
   // General: kernels, strides, dilations, padding, groups, 1-D.
   for (int t = 0; t < 60; ++t) {
     QConvCase cc;
