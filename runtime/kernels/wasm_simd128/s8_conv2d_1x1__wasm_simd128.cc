@@ -69,13 +69,12 @@ void pointwise_block(const int8_t* x, int64_t plane, int32_t cg, const int32_t* 
     const int32_t ch = m0 + r;
     const v128_t s = wasm_i32x4_splat(start[r]);
     const int64_t at = out_base + int64_t(ch) * plane + p;
+    const v128_t lo = wasm_i32x4_add(acc[r][0], s), hi = wasm_i32x4_add(acc[r][1], s);
     if (e.mult) {
       const Requant4 q = requant4_for(e, ch);
-      store4(e, &q, at, wasm_i32x4_add(acc[r][0], s), 4);
-      store4(e, &q, at + 4, wasm_i32x4_add(acc[r][1], s), 4);
+      store8(e, &q, at, lo, hi, 8);
     } else {
-      store4(e, nullptr, at, wasm_i32x4_add(acc[r][0], s), 4);
-      store4(e, nullptr, at + 4, wasm_i32x4_add(acc[r][1], s), 4);
+      store8(e, nullptr, at, lo, hi, 8);
     }
   }
 }

@@ -53,13 +53,24 @@ int32_t run8(const ConvShape& g, const int8_t* top, const int8_t* w, int32_t x_l
   return ox > x_lo ? x_hi : x_lo;
 }
 
-// Input row r of one channel into dst[0, width) at column offset pw, the zero point where the
-// row or a column lies in the padding.
-void padded_row(const ConvShape& g, const int8_t* x, int32_t r, int32_t width, int32_t zp, int8_t* dst) {
-  memset(dst, zp, size_t(width));
+// Input row r of one channel into dst[0, stride) at column offset pw, the zero point where the
+// row or a column lies in the padding: whole vectors (stride is a multiple of 16), the row's
+// bytes 16 at a time, the last 16 overlapping, a row of fewer than 16 byte by byte.
+void padded_row(const ConvShape& g, const int8_t* x, int32_t r, int32_t width, int32_t stride, v128_t zp,
+                int8_t* dst) {
+  for (int32_t j = 0; j < stride; j += 16) wasm_v128_store(dst + j, zp);
   if (r < 0 || r >= g.ih) return;
   const int32_t n = drivers::min_i32(g.iw, width - g.pw);
-  if (n > 0) memcpy(dst + g.pw, x + int64_t(r) * g.iw, size_t(n));
+  const int8_t* src = x + int64_t(r) * g.iw;
+  int8_t* to = dst + g.pw;
+  if (n >= 16) {
+    for (int32_t j = 0; j < n; j += 16) {
+      const int32_t at = j + 16 > n ? n - 16 : j;
+      wasm_v128_store(to + at, wasm_v128_load(src + at));
+    }
+  } else {
+    for (int32_t j = 0; j < n; ++j) to[j] = src[j];
+  }
 }
 
 // The weight pairs of the band rows' dot products: taps 2i and 2i + 1 (in kernel order) as the
@@ -75,7 +86,7 @@ inline void weight_pairs(const int8_t* w, int32_t taps, int32_t* wp) {
 // column 0), 8 outputs a vector; a row of fewer than 8 computes 8 from the row's slack and
 // stores its own, a longer one ends with 8 that overlap the ones before. Taps go in pairs (in
 // kernel order, across rows): their inputs interleaved, i32x4.dot_i16x8_s by the weight pair,
-// 16 products in two instructions. KH, KW: the kernel when fixed (3x3, 5x5), else 0 (kh, kw).
+// 16 products in two instructions. KH, KW: the kernel when fixed (3x3, unrolled), else 0.
 template <int SW, int KH, int KW>
 void band_row(const int8_t* const* rows, int32_t kh, int32_t kw, const int32_t* wp, int32_t ow, int32_t inner,
               const Epilogue& e, const Requant4* q, int64_t row_at) {
@@ -107,8 +118,7 @@ void band_row(const int8_t* const* rows, int32_t kh, int32_t kw, const int32_t* 
       lo = wasm_i32x4_add(lo, wasm_i32x4_dot_i16x8(wasm_i16x8_shuffle(held, held, 0, 8, 1, 9, 2, 10, 3, 11), wv));
       hi = wasm_i32x4_add(hi, wasm_i32x4_dot_i16x8(wasm_i16x8_shuffle(held, held, 4, 12, 5, 13, 6, 14, 7, 15), wv));
     }
-    store4(e, q, row_at + at, lo, drivers::min_i32(n, 4));
-    if (n > 4) store4(e, q, row_at + at + 4, hi, n - 4);
+    store8(e, q, row_at + at, lo, hi, n);
   }
 }
 
@@ -116,7 +126,6 @@ template <int SW>
 void band_row_any(const int8_t* const* rows, const ConvShape& g, const int32_t* wp, int32_t inner, const Epilogue& e,
                   const Requant4* q, int64_t row_at) {
   if (g.kh == 3 && g.kw == 3) return band_row<SW, 3, 3>(rows, 3, 3, wp, g.ow, inner, e, q, row_at);
-  if (g.kh == 5 && g.kw == 5) return band_row<SW, 5, 5>(rows, 5, 5, wp, g.ow, inner, e, q, row_at);
   band_row<SW, 0, 0>(rows, g.kh, g.kw, wp, g.ow, inner, e, q, row_at);
 }
 
@@ -145,13 +154,15 @@ struct DwKernel {
     int32_t wp[Tiles::kDwBandTaps / 2];
     weight_pairs(w, kh * g.kw, wp);
     for (int32_t u = 0; u < kh; ++u) held[u] = INT32_MIN;
+    const v128_t fill = wasm_i8x16_splat(int8_t(zp));
     for (int32_t oy = 0; oy < g.oh; ++oy) {
-      for (int32_t u = 0; u < kh; ++u) {
-        const int32_t r = oy * g.sh - g.ph + u;
-        const int32_t slot = ((r % kh) + kh) % kh;
+      const int32_t r0 = oy * g.sh - g.ph;
+      int32_t slot = ((r0 % kh) + kh) % kh;  // then one up per row, wrapping
+      for (int32_t u = 0; u < kh; ++u, slot = slot + 1 == kh ? 0 : slot + 1) {
+        const int32_t r = r0 + u;
         int8_t* row = band + int64_t(slot) * stride;
         if (held[slot] != r) {
-          padded_row(g, x, r, width, zp, row);
+          padded_row(g, x, r, width, stride, fill, row);
           held[slot] = r;
         }
         rows[u] = row;

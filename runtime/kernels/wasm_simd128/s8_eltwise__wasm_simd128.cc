@@ -2,8 +2,8 @@
 // (kernels/simd_eltwise_dispatch.h, MOTE_SIMD_S8_ELTWISE) sends to a set, as x86 has them, each
 // lane the reference's arithmetic (kernels/reference/quant.cc, pool.cc) bit for bit:
 //   QAdd, QSub, QMul, QMax, QMin: full operands, or one broadcast in runs (drivers/s8_eltwise.h:
-//     a squeeze-excite [1,C,1,1] scale, a scalar), 16 values a step widened to four int32
-//     vectors, requantised by Requant4 (s8_kernels.h) with the op's one multiplier;
+//     a squeeze-excite [1,C,1,1] scale, a scalar), 4 values a step widened to int32,
+//     requantised by Requant4 (s8_kernels.h) with the op's one multiplier;
 //   QuantizeLinear float32 -> int8, per tensor: a true division, NaN to 0, clamped to +-2e9,
 //     f32x4.nearest (ties to even), plus the zero point, saturated;
 //   GlobalAveragePool of int8: each plane summed 16 bytes a step (pairwise widening adds),
@@ -33,48 +33,43 @@ inline Requant4 scalar_requant(int32_t mult, int32_t shift, int32_t zp, int32_t 
   return requant4_for(e, 0);
 }
 
-// n (< 16) bytes at p into a vector (the rest 0), and the first n bytes of v to p.
-inline v128_t load_part(const int8_t* p, int32_t n) {
-  int8_t t[16] = {0};
-  for (int32_t i = 0; i < n; ++i) t[i] = p[i];
-  return wasm_v128_load(t);
-}
+// The first n (< 16) bytes of v to p.
 inline void store_part(int8_t* p, v128_t v, int32_t n) {
   int8_t t[16];
   wasm_v128_store(t, v);
   for (int32_t i = 0; i < n; ++i) p[i] = t[i];
 }
 
-// 16 int8 as four int32 vectors, and back (the values already in int8 range).
-inline void widen16(v128_t b, v128_t* q) {
-  const v128_t lo = wasm_i16x8_extend_low_i8x16(b), hi = wasm_i16x8_extend_high_i8x16(b);
-  q[0] = wasm_i32x4_extend_low_i16x8(lo);
-  q[1] = wasm_i32x4_extend_high_i16x8(lo);
-  q[2] = wasm_i32x4_extend_low_i16x8(hi);
-  q[3] = wasm_i32x4_extend_high_i16x8(hi);
-}
+// Four int32 vectors (values in int8 range) as 16 int8.
 inline v128_t narrow16(const v128_t* q) {
   return wasm_i8x16_narrow_i16x8(wasm_i16x8_narrow_i32x4(q[0], q[1]), wasm_i16x8_narrow_i32x4(q[2], q[3]));
 }
 
-// z = f(x, y) over n elements, 16 at a time; an operand with run r > 1 holds one value per r
-// outputs, splatted; run 1 is a full operand. Each block is read before it is written: in place
-// is fine.
+// z = f(x, y) over n elements, 4 at a time (one requantisation sequence per op in the code);
+// an operand with run r > 1 holds one value per r outputs, splatted; run 1 is a full operand.
+// Each block is read before it is written: in place is fine.
+inline v128_t load4(const int8_t* p, int32_t m) {
+  if (m == 4) return wasm_i32x4_extend_low_i16x8(wasm_i16x8_extend_low_i8x16(wasm_v128_load32_zero(p)));
+  int32_t t[4] = {0, 0, 0, 0};
+  for (int32_t i = 0; i < m; ++i) t[i] = p[i];
+  return wasm_v128_load(t);
+}
+
 template <typename F>
 void qbinary_runs(const int8_t* x, int64_t rx, const int8_t* y, int64_t ry, int8_t* z, int64_t n, F f) {
   const int64_t run = rx > 1 ? rx : ry > 1 ? ry : n;
   for (int64_t at = 0, j = 0; at < n; at += run, ++j) {
     const v128_t bx = wasm_i32x4_splat(rx > 1 ? x[j] : 0), by = wasm_i32x4_splat(ry > 1 ? y[j] : 0);
-    for (int64_t i = 0; i < run; i += 16) {
-      const int32_t m = run - i < 16 ? int32_t(run - i) : 16;
-      v128_t vx[4], vy[4], vz[4];
-      if (rx <= 1) widen16(m == 16 ? wasm_v128_load(x + at + i) : load_part(x + at + i, m), vx);
-      if (ry <= 1) widen16(m == 16 ? wasm_v128_load(y + at + i) : load_part(y + at + i, m), vy);
-      for (int k = 0; k < 4; ++k) vz[k] = f(rx > 1 ? bx : vx[k], ry > 1 ? by : vy[k]);
-      if (m == 16) {
-        wasm_v128_store(z + at + i, narrow16(vz));
+    for (int64_t i = 0; i < run; i += 4) {
+      const int32_t m = run - i < 4 ? int32_t(run - i) : 4;
+      const v128_t vx = rx > 1 ? bx : load4(x + at + i, m);
+      const v128_t vy = ry > 1 ? by : load4(y + at + i, m);
+      const v128_t v = f(vx, vy);
+      const v128_t b = wasm_i8x16_narrow_i16x8(wasm_i16x8_narrow_i32x4(v, v), wasm_i16x8_narrow_i32x4(v, v));
+      if (m == 4) {
+        wasm_v128_store32_lane(z + at + i, b, 0);
       } else {
-        store_part(z + at + i, narrow16(vz), m);
+        store_part(z + at + i, b, m);
       }
     }
   }

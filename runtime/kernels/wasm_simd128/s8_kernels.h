@@ -104,6 +104,26 @@ inline void store4(const Epilogue& e, const Requant4* q, int64_t at, v128_t acc,
   }
 }
 
+// Stores n (1..8) outputs of one channel at y + at from lo (the first 4) and hi: requantised together
+// into one 8-byte store, or the raw int32.
+inline void store8(const Epilogue& e, const Requant4* q, int64_t at, v128_t lo, v128_t hi, int32_t n) {
+  if (!q) {
+    store4(e, q, at, lo, drivers::min_i32(n, 4));
+    if (n > 4) store4(e, q, at + 4, hi, n - 4);
+    return;
+  }
+  const v128_t h = wasm_i16x8_narrow_i32x4(requant4(*q, lo), requant4(*q, hi));
+  const v128_t b = wasm_i8x16_narrow_i16x8(h, h);
+  int8_t* y = static_cast<int8_t*>(e.y) + at;
+  if (n == 8) {
+    wasm_v128_store64_lane(y, b, 0);
+  } else {
+    int8_t t[16];
+    wasm_v128_store(t, b);
+    for (int32_t i = 0; i < n; ++i) y[i] = t[i];
+  }
+}
+
 // The column kernels of the QConv drivers (drivers/s8_conv2d.h): columns widened to int16, 4
 // pixels a pass and per 1x1 transposition.
 struct S8Kernel {
