@@ -12,7 +12,7 @@
 //     rows inside the input, 16 outputs a vector where the window lies inside horizontally (at
 //     stride 2 the even bytes of two loads), the border pixels one by one; a window with no tap
 //     in the input gives 0, as in the reference. No scratch.
-// Others (per-channel QuantizeLinear, GlobalMaxPool, other broadcasts and strides) return
+// Others (per-channel QuantizeLinear, GlobalMaxPool, Lut, other broadcasts and strides) return
 // kUnsupportedOp before writing anything: the reference runs them.
 #include "../drivers/s8_eltwise.h"
 #include "s8_kernels.h"
@@ -272,6 +272,9 @@ Status s8_quantize(const OpArgs& a) { return quantize(a); }
 Status s8_qbinary(const OpArgs& a) { return qbinary(a); }
 Status s8_maxpool2d(const OpArgs& a) { return maxpool(a); }
 Status s8_global_pool(const OpArgs& a) { return global_average(a); }
+// Lut (y = T[x + 128]): SIMD128 has no byte gather, and sixteen i8x16.swizzle of the table's
+// slices per 16 values cost what the reference's table loop does: it runs there.
+Status s8_lut(const OpArgs&) { return Status::kUnsupportedOp; }
 
 }  // namespace wasm_simd128
 }  // namespace mote
