@@ -33,13 +33,6 @@ inline Requant4 scalar_requant(int32_t mult, int32_t shift, int32_t zp, int32_t 
   return requant4_for(e, 0);
 }
 
-// The first n (< 16) bytes of v to p.
-inline void store_part(int8_t* p, v128_t v, int32_t n) {
-  int8_t t[16];
-  wasm_v128_store(t, v);
-  for (int32_t i = 0; i < n; ++i) p[i] = t[i];
-}
-
 // Four int32 vectors (values in int8 range) as 16 int8.
 inline v128_t narrow16(const v128_t* q) {
   return wasm_i8x16_narrow_i16x8(wasm_i16x8_narrow_i32x4(q[0], q[1]), wasm_i16x8_narrow_i32x4(q[2], q[3]));
@@ -69,7 +62,7 @@ void qbinary_runs(const int8_t* x, int64_t rx, const int8_t* y, int64_t ry, int8
       if (m == 4) {
         wasm_v128_store32_lane(z + at + i, b, 0);
       } else {
-        store_part(z + at + i, b, m);
+        store_bytes(z + at + i, b, m);
       }
     }
   }
@@ -150,7 +143,7 @@ Status quantize(const OpArgs& a) {
     if (m == 16) {
       wasm_v128_store(y + i, narrow16(q));
     } else {
-      store_part(y + i, narrow16(q), m);
+      store_bytes(y + i, narrow16(q), m);
     }
   }
   return Status::kOk;

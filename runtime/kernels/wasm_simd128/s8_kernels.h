@@ -79,6 +79,13 @@ inline v128_t requant4(const Requant4& q, v128_t acc) {
   return wasm_i32x4_min(wasm_i32x4_max(v, q.lo), q.hi);
 }
 
+// The first n (< 16) bytes of b to y.
+inline void store_bytes(int8_t* y, v128_t b, int32_t n) {
+  int8_t t[16];
+  wasm_v128_store(t, b);
+  for (int32_t i = 0; i < n; ++i) y[i] = t[i];
+}
+
 // Stores n (1..4) outputs of one channel at y + at: requantised to int8, or the raw int32.
 inline void store4(const Epilogue& e, const Requant4* q, int64_t at, v128_t acc, int32_t n) {
   if (q) {
@@ -88,9 +95,7 @@ inline void store4(const Epilogue& e, const Requant4* q, int64_t at, v128_t acc,
     if (n == 4) {
       wasm_v128_store32_lane(y, b, 0);
     } else {
-      int8_t t[16];
-      wasm_v128_store(t, b);
-      for (int32_t i = 0; i < n; ++i) y[i] = t[i];
+      store_bytes(y, b, n);
     }
   } else {
     int32_t* y = static_cast<int32_t*>(e.y) + at;
@@ -118,9 +123,7 @@ inline void store8(const Epilogue& e, const Requant4* q, int64_t at, v128_t lo, 
   if (n == 8) {
     wasm_v128_store64_lane(y, b, 0);
   } else {
-    int8_t t[16];
-    wasm_v128_store(t, b);
-    for (int32_t i = 0; i < n; ++i) y[i] = t[i];
+    store_bytes(y, b, n);
   }
 }
 
