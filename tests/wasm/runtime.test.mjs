@@ -37,8 +37,11 @@ const SIZE_BUDGET = Number(process.env.MOTE_WASM_SIZE_BUDGET || 100 * 1024);
 // 261.6 KiB / 91.9 KiB (362.7 KB before the per-source levels of wasm/optimize_kernels.cmake);
 // the digits model alone (model=) 66.9 KiB, and 48.1 KiB built small (model-small=: no detail
 // text, small CRC table, the reference kernels at -Os). With the ops and int8 kernels that joined
-// since (see above): 271.9 KiB / 96.4 KiB, digits 70.4 KiB and 49.7 KiB small.
-const SIMD_BUDGET = { raw: 276 * 1024, gzip: 100 * 1024 };
+// since (see above): 271.9 KiB / 96.4 KiB, digits 70.4 KiB and 49.7 KiB small. Then the int8
+// SIMD128 kernels that make int8 pay off in WASM (the banded depthwise, the planar 1x1, the
+// int8 element-wise ops and pools) and per-op profiling: +37.2 KiB raw, +8.4 KiB gzip
+// (280666 -> 318789 bytes), the budget raised by that, rounded up to whole KiB.
+const SIMD_BUDGET = { raw: 314 * 1024, gzip: 109 * 1024 };
 const DIGITS_BUDGET = { 'mote-simd-digits.wasm': 74 * 1024, 'mote-simd-small-digits.wasm': 52 * 1024 };
 
 const sample = () => readNpy(join(root, 'models/digits_sample.npy')).data;
