@@ -145,8 +145,32 @@ export interface MoteModel {
   readonly vocab: MoteVocab | null;
   /** Tokenizes text with the blob's vocabulary (MoteError when it has none). */
   tokenize(text: string | Uint8Array, options?: MoteTokenizeOptions): MoteTokens;
+  /**
+   * Times the model op by op on `feeds` (as for run()): options.iters runs (default 10) after
+   * one untimed run, each op timed alone with performance.now() (browsers coarsen that clock:
+   * use more iters for small models). Mean milliseconds per run.
+   */
+  profile(feeds: Record<string, MoteTypedArray | number[]>, options?: { iters?: number }): MoteProfile;
   /** Returns the model's memory to the runtime; the model cannot run afterwards. */
   dispose(): void;
+}
+
+/** One op of a profile: its place in the run, its type ("QConv", "Add", ...), the graph node it
+ *  came from ("" if none) and its mean time per run. */
+export interface MoteOpTime {
+  index: number;
+  type: string;
+  name: string;
+  ms: number;
+}
+
+/** model.profile(): every op in run order, the op types slowest first (count: how many ops,
+ *  share: of totalMs), and the sum of the ops' times per run. */
+export interface MoteProfile {
+  iters: number;
+  totalMs: number;
+  ops: MoteOpTime[];
+  types: { type: string; ms: number; count: number; share: number }[];
 }
 
 /** Mote.worker(): a runtime in a worker. */

@@ -5,10 +5,11 @@
 #   the optimised kernels of MOTE_KERNEL_ISA        -O3, since speed is what they are for; but
 #                                                   the element-wise binary rows (45 short
 #                                                   loops, one per op, broadcast and fused
-#                                                   activation) and the routing at -O2: -O3
-#                                                   unrolls and vectorises every scalar tail
-#                                                   loop, five times the code (95 KB), and the
-#                                                   rows ran no faster
+#                                                   activation), the int8 element-wise ops and
+#                                                   the routing at -O2: -O3 unrolls and
+#                                                   vectorises every scalar tail loop, five
+#                                                   times the code (95 KB), and the rows ran no
+#                                                   faster
 #   the set's scratch function (once per op, load)  -Os
 #   the hot reference kernels and the run loop      MOTE_WASM_REF_LEVEL: the ops a model runs at
 #                                                   full tensor size without a SIMD128 kernel
@@ -39,7 +40,7 @@ function(mote_wasm_optimize_kernels)
     endif()
     if(source MATCHES "/kernels/${MOTE_KERNEL_ISA}/scratch\\.cc$")
       set(level -Os)  # the set's scratch function: the verifier's, once per op at load
-    elseif(source MATCHES "/kernels/${MOTE_KERNEL_ISA}/(f32_binary__.*|dispatch)\\.cc$")
+    elseif(source MATCHES "/kernels/${MOTE_KERNEL_ISA}/(f32_binary__.*|s8_eltwise__.*|dispatch)\\.cc$")
       set(level -O2)
     elseif(source MATCHES "/kernels/${MOTE_KERNEL_ISA}/")
       set(level -O3)

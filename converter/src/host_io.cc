@@ -192,11 +192,15 @@ std::string blob_to_c_header(const std::vector<uint8_t>& blob, const std::string
     o << "#ifndef MOTE_USE_TEXT\n#define MOTE_USE_TEXT 0\n#endif\n";
   }
   // Kernel variants within a family that a kernel set links only when a model needs them
-  // (mote/op_config.h): depthwise convolution (group == C == M), float and int8. Without them
-  // such an op would still run, on the reference kernel.
-  bool depthwise = false, qdepthwise = false;
+  // (mote/op_config.h): depthwise convolution (group == C == M), float and int8, and int8
+  // MaxPool. Without them such an op would still run, on the reference kernel.
+  bool depthwise = false, qdepthwise = false, max_pool_int8 = false;
   for (uint32_t k = 0; k < model.num_ops(); ++k) {
     const mote_op_record& op = model.op(k);
+    if (op.code == MOTE_OP_MAX_POOL && op.num_inputs >= 1 &&
+        model.tensor(model.operand(op.operands)).dtype == MOTE_I8) {
+      max_pool_int8 = true;
+    }
     if ((op.code != MOTE_OP_CONV && op.code != MOTE_OP_QCONV) || op.num_inputs < 2) continue;
     const mote_conv_params& p = *static_cast<const mote_conv_params*>(model.params(op));
     const mote_tensor_record& w = model.tensor(model.operand(op.operands + 1));
@@ -207,7 +211,7 @@ std::string blob_to_c_header(const std::vector<uint8_t>& blob, const std::string
   const struct {
     const char* name;
     bool used;
-  } kKernels[] = {{"conv_depthwise", depthwise}, {"qconv_depthwise", qdepthwise}};
+  } kKernels[] = {{"conv_depthwise", depthwise}, {"qconv_depthwise", qdepthwise}, {"max_pool_int8", max_pool_int8}};
   for (const auto& v : kKernels) {
     const std::string m = std::string("MOTE_USE_KERNEL_") + v.name;
     if (v.used) {

@@ -63,7 +63,7 @@ inline Status eltwise_routes(const OpArgs& a) {
     case MOTE_OP_MAX_POOL:
       if (!MOTE_FAMILY_ON(pool)) return Status::kUnsupportedOp;
 #ifdef MOTE_SIMD_S8_ELTWISE
-      if (a.in[0].dtype == MOTE_I8) return s8_maxpool2d(a);
+      if (a.in[0].dtype == MOTE_I8) return MOTE_KERNEL_ON(max_pool_int8) ? s8_maxpool2d(a) : Status::kUnsupportedOp;
 #endif
       return f32_maxpool2d(a);
 #ifdef MOTE_SIMD_S8_ELTWISE

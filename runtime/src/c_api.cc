@@ -4,6 +4,7 @@
 #include <new>  // placement new only: no allocation
 
 #include "mote/kernel.h"
+#include "mote/model_records.hpp"
 #include "mote/mote.hpp"
 
 static_assert(sizeof(mote::Model) <= MOTE_MODEL_STORAGE_BYTES, "grow MOTE_MODEL_STORAGE_BYTES");
@@ -83,6 +84,29 @@ mote_status mote_session_run(mote_session* session) {
 mote_status mote_session_reset_state(mote_session* session) {
   if (!session) return MOTE_ERR_INVALID_ARGUMENT;
   return c(as_session(session)->reset_state());
+}
+
+uint32_t mote_model_num_ops(const mote_model* model) { return model ? as_model(model)->num_ops() : 0; }
+
+int32_t mote_model_op_code(const mote_model* model, uint32_t index) {
+  if (!model || index >= as_model(model)->num_ops()) return -1;
+  return as_model(model)->op(index).code;
+}
+
+const char* mote_model_op_type(const mote_model* model, uint32_t index) {
+  const int32_t code = mote_model_op_code(model, index);
+  return code < 0 ? nullptr : mote::op_name(code);
+}
+
+const char* mote_model_op_name(const mote_model* model, uint32_t index) {
+  if (!model || index >= as_model(model)->num_ops()) return nullptr;
+  const mote::Model* m = as_model(model);
+  return m->string(m->op(index).name);
+}
+
+mote_status mote_session_run_ops(mote_session* session, uint32_t first, uint32_t last) {
+  if (!session) return MOTE_ERR_INVALID_ARGUMENT;
+  return c(as_session(session)->run_ops(first, last));
 }
 
 }  // extern "C"

@@ -2,8 +2,9 @@
 // which is the specification, on random shapes including odd and tiny ones, every fused
 // activation, bias on and off, broadcasts and in-place use: Conv (1x1, general, depthwise),
 // Gemm, MatMul, MaxPool, the global pools, and the element-wise ops; and the int8 QConv (1x1,
-// general, depthwise) and QMatMul, which must match exactly: zero points at the extremes,
-// per-channel and per-tensor multipliers, shifts of both signs, fused ranges, int32 output.
+// general, depthwise), QMatMul, QAdd/QSub/QMul/QMax/QMin, QuantizeLinear, MaxPool and
+// GlobalAveragePool, which must match exactly: zero points at the extremes, per-channel and
+// per-tensor multipliers, shifts of both signs, fused ranges, int32 output, broadcasts.
 //
 // Built by wasm/build.sh (em++ -msimd128, against the SIMD build's library) into
 // kernels_test.js, run with Node: `node kernels_test.js [SEED]`. A test harness, so it uses
@@ -602,7 +603,17 @@ TensorView q_view(const QTensor& t, void* data) {
   return v;
 }
 
-Status run_q_reference(const OpArgs& a) { return a.code == MOTE_OP_QCONV ? run_qconv(a) : run_qmatmul(a); }
+Status run_q_reference(const OpArgs& a) {
+  switch (a.code) {
+    case MOTE_OP_QCONV: return run_qconv(a);
+    case MOTE_OP_QMATMUL: return run_qmatmul(a);
+    case MOTE_OP_QUANTIZE: return run_quantize(a);
+    case MOTE_OP_MAX_POOL: return run_pool(a);
+    case MOTE_OP_GLOBAL_AVERAGE_POOL:
+    case MOTE_OP_GLOBAL_MAX_POOL: return run_global_pool(a);
+    default: return run_qbinary(a);
+  }
+}
 
 void check_q(const std::string& name, int32_t code, const void* params, uint32_t params_size, std::vector<QTensor> ins,
              Expect expect) {
@@ -780,6 +791,14 @@ void qconv_tests(Rng& rng) {
     if (t % 7 == 3) cc.group = 1 + rng.range(0, 2), cc.c = cc.group * rng.range(1, 9), cc.m = cc.group * rng.range(1, 9);
     qconv_case(rng, cc, "1x1");
   }
+  // Planes of 1024 pixels and more: lanes are pixels (4 channels x 8 pixels a block).
+  for (int t = 0; t < 12; ++t) {
+    QConvCase cc;
+    cc.c = rng.range(1, 40), cc.m = rng.range(1, 11), cc.h = 32, cc.w = rng.range(32, 40);
+    cc.in_zp = random_zp(rng);
+    if (t % 4 == 3) cc.group = 2, cc.c = 2 * rng.range(1, 9), cc.m = 2 * rng.range(1, 5), cc.n = 2;
+    qconv_case(rng, cc, "1x1 planar");
+  }
   // General: kernels, strides, dilations, padding, groups, 1-D.
   for (int t = 0; t < 60; ++t) {
     QConvCase cc;
@@ -816,6 +835,25 @@ void qconv_tests(Rng& rng) {
     cc.in_zp = random_zp(rng);
     if (t % 10 == 7) cc.m = 2 * cc.c;  // channel multiplier 2: the general kernel
     qconv_case(rng, cc, cc.m == cc.c ? "depthwise" : "multiplier 2");
+  }
+  // The banded depthwise (undilated, stride 1 or 2 across, at most 16 kernel rows): the 3x3 and
+  // 5x5 of the mobile networks on 7x7 to 30-wide planes, rows of fewer than 8 outputs,
+  // asymmetric and lopsided padding (windows wholly in it), a vertical stride of 3, and 17 rows
+  // or 70 taps (past the ring: the inside-run path).
+  for (int t = 0; t < 40; ++t) {
+    QConvCase cc;
+    cc.n = rng.range(1, 2);
+    cc.c = cc.m = cc.group = rng.range(1, 6);
+    const int32_t k = t % 3 == 0 ? 5 : t % 3 == 1 ? 3 : rng.range(1, 7);
+    cc.kh = t == 39 ? 17 : t == 38 ? 10 : k, cc.kw = t == 38 ? 7 : t % 5 == 4 ? rng.range(1, 7) : k;
+    cc.sw = rng.range(1, 2), cc.sh = t % 7 == 3 ? 3 : cc.sw;
+    cc.pt = rng.range(0, cc.kh), cc.pb = rng.range(0, cc.kh), cc.pl = rng.range(0, cc.kw), cc.pr = rng.range(0, cc.kw);
+    if (t % 4 == 0) cc.pt = cc.pb = cc.kh / 2, cc.pl = cc.pr = cc.kw / 2;
+    cc.h = drivers::max_i32(1, cc.kh - cc.pt - cc.pb) + rng.range(0, 8);
+    cc.w = drivers::max_i32(1, cc.kw - cc.pl - cc.pr) + (t % 2 ? rng.range(0, 9) : rng.range(5, 30));
+    if (t % 6 == 1) cc.h = cc.w = 7, cc.kh = cc.kw = 3, cc.pt = cc.pl = cc.pb = cc.pr = 1;
+    cc.in_zp = random_zp(rng);
+    qconv_case(rng, cc, "depthwise band");
   }
   // Many output channels: their starts in the scratch.
   QConvCase wide;
@@ -917,6 +955,136 @@ void qmatmul_tests(Rng& rng) {
           Expect::kFallback);
 }
 
+// int8 element-wise ops and pools (s8_eltwise__wasm_simd128.cc) against the reference, bit for
+// bit: QAdd/QSub/QMul/QMax/QMin on full operands and with one broadcast in runs (per channel, per
+// row, scalar; either side), lengths around the 16-value vectors; QuantizeLinear per tensor with
+// NaN, infinities and halves; int8 GlobalAveragePool; int8 MaxPool at strides 1 and 2, with
+// padding, dilation and windows wholly in the padding; and the cases left to the reference.
+QTensor q_f32(Rng& rng, std::vector<int32_t> dims, float scale) {
+  QTensor t;
+  t.dtype = MOTE_F32;
+  t.dims = dims;
+  int64_t n = 1;
+  for (int32_t d : dims) n *= d;
+  std::vector<float> v(static_cast<size_t>(n));
+  const float specials[] = {NAN, INFINITY, -INFINITY, 0.5f, -0.5f, 1.5f, -2.5f, 3e9f, -3e9f, 0.0f};
+  for (float& f : v) {
+    const int kind = rng.range(0, 9);
+    f = kind == 0 ? specials[rng.range(0, 9)] * (rng.coin() ? 1.0f : scale) : kind == 1 ? scale * float(rng.range(-300, 300)) / 2.0f
+                                                                                        : rng.uniform(-200.0f, 200.0f) * scale;
+  }
+  t.bytes.resize(v.size() * 4);
+  memcpy(t.bytes.data(), v.data(), t.bytes.size());
+  return t;
+}
+
+void s8_eltwise_tests(Rng& rng) {
+  const int32_t codes[] = {MOTE_OP_QADD, MOTE_OP_QSUB, MOTE_OP_QMUL, MOTE_OP_QMAX, MOTE_OP_QMIN};
+  const char* names[] = {"QAdd", "QSub", "QMul", "QMax", "QMin"};
+  for (int t = 0; t < 150; ++t) {
+    const int op = t % 5;
+    mote_qbinary_params p{};
+    p.a_zp = random_zp(rng), p.b_zp = random_zp(rng), p.out_zp = random_zp(rng);
+    auto mult = [&] {
+      if (rng.range(0, 9) == 0) return rng.coin() ? 0 : int32_t(MOTE_MAX_MULTIPLIER);
+      return int32_t(0x40000000 + int32_t(rng.next() % uint32_t(MOTE_MAX_MULTIPLIER - 0x40000000 + 1)));
+    };
+    p.a_mult = mult(), p.b_mult = mult(), p.out_mult = mult();
+    p.a_shift = rng.range(-31, 2), p.b_shift = rng.range(-31, 2), p.out_shift = rng.range(-20, 4);
+    if (codes[op] == MOTE_OP_QADD || codes[op] == MOTE_OP_QSUB) p.left_shift = rng.range(0, 20);
+    p.act_min = -128, p.act_max = 127;
+    if (rng.range(0, 2) == 0) p.act_min = rng.range(-128, 0), p.act_max = rng.range(p.act_min, 127);
+    const int32_t c = rng.range(1, 40), h = rng.range(1, 9), w = rng.range(1, 19);
+    std::vector<int32_t> full = {rng.range(1, 2), c, h, w}, other = full;
+    const int shape = rng.range(0, 4);
+    if (shape == 1) other = {full[0], c, 1, 1};             // per channel
+    if (shape == 2) other = {1};                            // scalar
+    if (shape == 3) other = {full[0], c, h, 1};             // per row
+    if (shape == 4) other = {c, 1, 1}, full[0] = 1;         // per channel, fewer dims
+    const bool swap = rng.coin();
+    std::vector<QTensor> ins = {q_int8(rng, swap ? other : full), q_int8(rng, swap ? full : other)};
+    char name[240];
+    snprintf(name, sizeof name, "%s %s x %s zp %d,%d,%d mult %d,%d,%d shift %d,%d,%d left %d act [%d,%d]", names[op],
+             dims_str(ins[0].dims).c_str(), dims_str(ins[1].dims).c_str(), p.a_zp, p.b_zp, p.out_zp, p.a_mult, p.b_mult,
+             p.out_mult, p.a_shift, p.b_shift, p.out_shift, p.left_shift, p.act_min, p.act_max);
+    check_q(name, codes[op], &p, sizeof p, ins, Expect::kOptimized);
+  }
+  {  // a broadcast that is not in runs, and QDiv: the reference
+    mote_qbinary_params p{};
+    p.a_mult = p.b_mult = p.out_mult = 1 << 30, p.a_shift = p.b_shift = p.out_shift = -1;
+    p.act_min = -128, p.act_max = 127;
+    check_q("QAdd [1,3,4,5] x [1,1,4,5]", MOTE_OP_QADD, &p, sizeof p, {q_int8(rng, {1, 3, 4, 5}), q_int8(rng, {1, 1, 4, 5})},
+            Expect::kFallback);
+  }
+  // QuantizeLinear, per tensor (a zero point or none), and per channel (the reference).
+  for (int t = 0; t < 30; ++t) {
+    mote_quantize_params p{};
+    p.axis = 1, p.out_dtype = MOTE_I8;
+    const float scale = t % 7 == 0 ? 1e-30f : rng.uniform(0.001f, 0.5f);
+    std::vector<int32_t> dims = {1, rng.range(1, 5), rng.range(1, 9), rng.range(1, 13)};
+    std::vector<QTensor> ins = {q_f32(rng, dims, scale)};
+    QTensor s;
+    s.dtype = MOTE_F32, s.dims = {1}, s.bytes.resize(4);
+    memcpy(s.bytes.data(), &scale, 4);
+    ins.push_back(s);
+    if (t % 3 != 0) {
+      QTensor z = q_int8(rng, {1});
+      ins.push_back(z);
+    }
+    check_q("QuantizeLinear " + dims_str(dims) + " scale " + std::to_string(scale), MOTE_OP_QUANTIZE, &p, sizeof p, ins,
+            Expect::kOptimized);
+  }
+  {
+    mote_quantize_params p{};
+    p.axis = 1, p.out_dtype = MOTE_I8;
+    const float sc[3] = {0.1f, 0.2f, 0.3f};
+    QTensor s;
+    s.dtype = MOTE_F32, s.dims = {3}, s.bytes.resize(12);
+    memcpy(s.bytes.data(), sc, 12);
+    check_q("QuantizeLinear per channel", MOTE_OP_QUANTIZE, &p, sizeof p, {q_f32(rng, {1, 3, 4, 4}, 0.1f), s},
+            Expect::kFallback);
+  }
+  // GlobalAveragePool of int8 (planes around the 16-byte steps; GlobalMaxPool stays).
+  for (int t = 0; t < 30; ++t) {
+    std::vector<int32_t> dims = {rng.range(1, 2), rng.range(1, 9), rng.range(1, 12), rng.range(1, 21)};
+    if (t % 5 == 0) dims = {1, 3, 64, 64};
+    check_q("int8 GlobalAveragePool " + dims_str(dims), MOTE_OP_GLOBAL_AVERAGE_POOL, nullptr, 0, {q_int8(rng, dims)},
+            Expect::kOptimized);
+  }
+  check_q("int8 GlobalMaxPool", MOTE_OP_GLOBAL_MAX_POOL, nullptr, 0, {q_int8(rng, {1, 3, 5, 5})}, Expect::kFallback);
+  // int8 MaxPool: the stems' 3x3 stride 2 (with and without padding, ceil mode), stride 1,
+  // dilation, windows wholly in the padding, 1-D; stride 3 stays with the reference.
+  for (int t = 0; t < 60; ++t) {
+    mote_pool_params p{};
+    const bool one_d = t % 10 == 9;
+    p.spatial_rank = one_d ? 1 : 2;
+    const int32_t k = t % 2 ? 3 : rng.range(1, 5);
+    const int32_t stride = t % 13 == 5 ? 3 : rng.range(1, 2);
+    for (int d = 0; d < p.spatial_rank; ++d) {
+      p.kernel[d] = d == 0 && !one_d ? k : (t % 4 == 1 ? rng.range(1, 4) : k);
+      p.stride[d] = stride;
+      p.dilation[d] = t % 6 == 2 ? 2 : 1;
+      p.pad_begin[d] = rng.range(0, p.kernel[d] + 1);
+      p.pad_end[d] = rng.range(0, p.kernel[d] + 1);
+    }
+    p.ceil_mode = rng.coin();
+    const int32_t w = rng.range(1, 60), h = rng.range(1, 12);
+    std::vector<int32_t> dims = one_d ? std::vector<int32_t>{1, rng.range(1, 4), w} : std::vector<int32_t>{1, rng.range(1, 4), h, w};
+    // The window must fit the padded input.
+    bool fits = true;
+    for (int d = 0; d < p.spatial_rank; ++d) {
+      const int32_t size = dims[size_t(2 + d)] + p.pad_begin[d] + p.pad_end[d];
+      if (size < (p.kernel[d] - 1) * p.dilation[d] + 1) fits = false;
+    }
+    if (!fits) continue;
+    char name[200];
+    snprintf(name, sizeof name, "int8 MaxPool %s k%dx%d s%d d%d pad %d,%d,%d,%d ceil %d", dims_str(dims).c_str(), p.kernel[0],
+             p.kernel[one_d ? 0 : 1], stride, p.dilation[0], p.pad_begin[0], p.pad_begin[one_d ? 0 : 1], p.pad_end[0],
+             p.pad_end[one_d ? 0 : 1], p.ceil_mode);
+    check_q(name, MOTE_OP_MAX_POOL, &p, sizeof p, {q_int8(rng, dims)}, stride == 3 ? Expect::kFallback : Expect::kOptimized);
+  }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -929,6 +1097,7 @@ int main(int argc, char** argv) {
   requant4_tests(rng);
   qconv_tests(rng);
   qmatmul_tests(rng);
+  s8_eltwise_tests(rng);
   printf("SIMD128 kernels against the reference: float within 1e-4 * (1 + |ref|), int8 exactly\n");
   printf("kernels: %d passed, %d failed\n", g_passed, g_failed);
   return g_failed == 0 ? 0 : 1;

@@ -86,6 +86,19 @@ mote_status mote_session_run(mote_session* session);
 /* Zeroes the state inputs (mote convert --carry) as a new session has them: a new stream. */
 mote_status mote_session_reset_state(mote_session* session);
 
+/* Per-op profiling: a run is ops 0 .. mote_model_num_ops() - 1 in order, and
+ * mote_session_run_ops(s, first, last) runs ops [first, last) of it alone, so a caller can time
+ * each op with its own clock (mote bench --profile, model.profile() in wasm/mote.js). The ops
+ * before `first` must have run since the inputs were set. */
+uint32_t mote_model_num_ops(const mote_model* model);
+/* The op's type ("QConv", "Add", ...; "" in runtimes built without error text) and its code
+ * (mote/ops.h), and the name of the graph node it came from ("" if none); NULL / -1 when the
+ * index is out of range. */
+const char* mote_model_op_type(const mote_model* model, uint32_t index);
+int32_t mote_model_op_code(const mote_model* model, uint32_t index);
+const char* mote_model_op_name(const mote_model* model, uint32_t index);
+mote_status mote_session_run_ops(mote_session* session, uint32_t first, uint32_t last);
+
 #ifdef __cplusplus
 }
 #endif

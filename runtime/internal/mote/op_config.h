@@ -22,6 +22,9 @@
 #ifndef MOTE_USE_KERNEL_qconv_depthwise
 #define MOTE_USE_KERNEL_qconv_depthwise 1
 #endif
+#ifndef MOTE_USE_KERNEL_max_pool_int8
+#define MOTE_USE_KERNEL_max_pool_int8 1
+#endif
 #define MOTE_KERNEL_ON(variant) (MOTE_USE_KERNEL_##variant != 0)
 #else
 #define MOTE_FAMILY_ON(family) true

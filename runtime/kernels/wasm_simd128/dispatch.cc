@@ -1,6 +1,7 @@
 // The WebAssembly SIMD128 kernel set (MOTE_KERNEL_ISA=wasm_simd128): Conv/Gemm/MatMul and
 // QConv/QMatMul routed by kernels/simd_dispatch.h, as the other sets; the element-wise and
-// pooling ops through kernels/simd_eltwise_dispatch.h, which x86 shares.
+// pooling ops, float and int8 (s8_eltwise__wasm_simd128.cc), through
+// kernels/simd_eltwise_dispatch.h, which x86 shares.
 #include "kernels.h"
 #include "s8_kernels.h"
 
@@ -13,4 +14,5 @@ using s8::s8_epilogue;
 #define MOTE_SIMD_NS wasm_simd128
 #define MOTE_SIMD_SCRATCH 1
 #define MOTE_SIMD_ELTWISE 1
+#define MOTE_SIMD_S8_ELTWISE 1
 #include "../simd_dispatch.h"

@@ -1,4 +1,5 @@
-// s8_conv2d_1x1__wasm_simd128: QConv 1x1, stride 1, unpadded (drivers/s8_conv2d.h). In NCHW a
+// s8_conv2d_1x1__wasm_simd128: QConv 1x1, stride 1, unpadded. Planes of 8 pixels or more: lanes
+// are pixels (contiguous in NCHW), below. Smaller ones (drivers/s8_conv2d.h): in NCHW a
 // pixel's channels are a plane apart, so 4 pixels at a time are transposed into int16 columns:
 // 4 channels x 4 pixels are one 16-byte vector, a byte shuffle turns it pixel-major and two
 // widenings make the columns' int16. Then every column runs against every weight row
@@ -11,7 +12,7 @@ namespace wasm_simd128 {
 namespace {
 
 // Four int16 held in an int64, to a column.
-inline void store4(int16_t* to, int64_t four) { memcpy(to, &four, 8); }
+inline void store_col4(int16_t* to, int64_t four) { memcpy(to, &four, 8); }
 
 }  // namespace
 
@@ -30,10 +31,10 @@ void S8Kernel::transpose(const int8_t* x, int64_t plane, int32_t p, int32_t np, 
       v = wasm_v128_load32_lane(xp + 3 * plane, v, 3);
       const v128_t t = wasm_i8x16_shuffle(v, v, 0, 4, 8, 12, 1, 5, 9, 13, 2, 6, 10, 14, 3, 7, 11, 15);
       const v128_t lo = wasm_i16x8_extend_low_i8x16(t), hi = wasm_i16x8_extend_high_i8x16(t);
-      store4(col[0] + ci, wasm_i64x2_extract_lane(lo, 0));
-      store4(col[1] + ci, wasm_i64x2_extract_lane(lo, 1));
-      store4(col[2] + ci, wasm_i64x2_extract_lane(hi, 0));
-      store4(col[3] + ci, wasm_i64x2_extract_lane(hi, 1));
+      store_col4(col[0] + ci, wasm_i64x2_extract_lane(lo, 0));
+      store_col4(col[1] + ci, wasm_i64x2_extract_lane(lo, 1));
+      store_col4(col[2] + ci, wasm_i64x2_extract_lane(hi, 0));
+      store_col4(col[3] + ci, wasm_i64x2_extract_lane(hi, 1));
     }
   }
   for (; ci < cg; ++ci) {
@@ -41,8 +42,87 @@ void S8Kernel::transpose(const int8_t* x, int64_t plane, int32_t p, int32_t np, 
   }
 }
 
+namespace {
+
+// Output channels m0.. (absolute; start[r]: channel m0 + r's start; 4 rows of weight pairs at wp, `half` pairs a row; rows past mt repeat
+// and are not stored) at pixels p..p+7 of one image's group: lanes are pixels, channels c and
+// c + 1 interleaved (i16x8 unpack of two widening loads) against the pair splatted, 64 products
+// in 8 dot products; an odd last channel pairs with zeros.
+void pointwise_block(const int8_t* x, int64_t plane, int32_t cg, const int32_t* wp, int32_t half, int32_t mt,
+                     int32_t m0, const int32_t* start, const Epilogue& e, int64_t out_base, int32_t p) {
+  v128_t acc[4][2];
+  for (int32_t r = 0; r < 4; ++r) acc[r][0] = acc[r][1] = wasm_i32x4_splat(0);
+  const int8_t* xc = x + p;
+  int32_t c = 0;
+  for (int32_t i = 0; i < half; ++i, c += 2, xc += 2 * plane) {
+    const v128_t xa = wasm_i16x8_load8x8(xc);
+    const v128_t xb = c + 1 < cg ? wasm_i16x8_load8x8(xc + plane) : wasm_i16x8_splat(0);
+    const v128_t lo = wasm_i16x8_shuffle(xa, xb, 0, 8, 1, 9, 2, 10, 3, 11);
+    const v128_t hi = wasm_i16x8_shuffle(xa, xb, 4, 12, 5, 13, 6, 14, 7, 15);
+    for (int32_t r = 0; r < 4; ++r) {
+      const v128_t wv = wasm_v128_load32_splat(wp + r * half + i);
+      acc[r][0] = wasm_i32x4_add(acc[r][0], wasm_i32x4_dot_i16x8(lo, wv));
+      acc[r][1] = wasm_i32x4_add(acc[r][1], wasm_i32x4_dot_i16x8(hi, wv));
+    }
+  }
+  for (int32_t r = 0; r < mt; ++r) {
+    const int32_t ch = m0 + r;
+    const v128_t s = wasm_i32x4_splat(start[r]);
+    const int64_t at = out_base + int64_t(ch) * plane + p;
+    const v128_t lo = wasm_i32x4_add(acc[r][0], s), hi = wasm_i32x4_add(acc[r][1], s);
+    if (e.mult) {
+      const Requant4 q = requant4_for(e, ch);
+      store8(e, &q, at, lo, hi, 8);
+    } else {
+      store8(e, nullptr, at, lo, hi, 8);
+    }
+  }
+}
+
+}  // namespace
+
+// Planes of kPlanarPixels or more: 4 output channels x 8 pixels a block (pointwise_block), the
+// channels' weight pairs packed into the scratch's column area (4 rows of ceil(cg / 2) int32 fit
+// the 4 int16 columns of round_up(cg, 8) taps it holds), the last 8 pixels overlapping the ones
+// before. Smaller planes (14x14 and below, the 1x1 maps of squeeze-excite blocks) go through
+// the transposed columns (S8Kernel): there every pass of 4 channels over the whole input would
+// no longer come from the first-level cache, and the columns ran faster.
+constexpr int32_t kPlanarPixels = 1024;
+
 Status s8_conv2d_1x1(const OpArgs& a, const ConvShape& g, const Epilogue& e, int32_t in_zp) {
-  return drivers::s8_conv2d_1x1<S8Kernel>(a, g, e, in_zp);
+  const int32_t pixels = g.oh * g.ow;
+  if (pixels < kPlanarPixels) return drivers::s8_conv2d_1x1<S8Kernel>(a, g, e, in_zp);
+  const drivers::S8ColumnsLayout l = drivers::s8_pointwise_layout(g, Tiles::kS8);
+  if (!drivers::scratch_holds(a, l.scratch)) return Status::kArenaTooSmall;
+  static_assert(Tiles::kS8.pix >= 4 && Tiles::kS8.col_bytes == 2, "4 rows of weight pairs fit the column area");
+  int32_t* wp = drivers::scratch_at<int32_t>(a, l.cols_at);
+  int32_t* start = drivers::scratch_at<int32_t>(a, l.starts_at);
+  const int32_t cg = g.c / g.group, mg = g.m / g.group, half = (cg + 1) / 2;
+  const int64_t plane = int64_t(g.ih) * g.iw;
+  const int8_t* xd = a.in[0].as<int8_t>();
+  const int8_t* wd = a.in[1].as<int8_t>();
+  for (int32_t gi = 0; gi < g.group; ++gi) {
+    const int8_t* w = wd + int64_t(gi) * mg * cg;
+    drivers::s8_starts(cg, w, mg, gi * mg, in_zp, e, start);
+    for (int32_t m0 = 0; m0 < mg; m0 += 4) {
+      const int32_t mt = drivers::min_i32(mg - m0, 4);
+      for (int32_t r = 0; r < 4; ++r) {
+        const int8_t* row = w + int64_t(m0 + (r < mt ? r : mt - 1)) * cg;
+        for (int32_t i = 0; i < half; ++i) {
+          const int32_t lo = row[2 * i], hi = 2 * i + 1 < cg ? row[2 * i + 1] : 0;
+          wp[r * half + i] = int32_t((uint32_t(hi) << 16) | (uint32_t(lo) & 0xFFFFu));
+        }
+      }
+      for (int32_t b = 0; b < g.n; ++b) {
+        const int8_t* x = xd + (int64_t(b) * g.c + int64_t(gi) * cg) * plane;
+        const int64_t out_base = int64_t(b) * g.m * plane;
+        for (int32_t p = 0; p < pixels; p += 8) {
+          pointwise_block(x, plane, cg, wp, half, mt, gi * mg + m0, start + m0, e, out_base, p + 8 > pixels ? pixels - 8 : p);
+        }
+      }
+    }
+  }
+  return Status::kOk;
 }
 
 }  // namespace wasm_simd128

@@ -3,9 +3,12 @@
 // tap, their 8 inputs widened to int16 (one i16x8.load8x8_s at stride 1; at stride 2 two 8-byte
 // loads and a shuffle of the even bytes) times the tap's weight, widened into two int32 vectors
 // (i32x4.extmul_*_i16x8_s); the zero point leaves the loop as - zp * sum w, and the 8 results
-// are requantised together (Requant4). Other pixels (the border, rows with fewer than 8 inside
-// outputs, other strides) take the reference's sum in the driver (drivers/s8_dwconv2d.h),
-// skipping padded taps, and the scalar epilogue.
+// are requantised together (Requant4). Undilated kernels at stride 1 or 2 (the mobile networks'
+// 3x3 and 5x5) go through a ring of kh padded rows in the scratch (plane, Tiles::s8_dw_banded):
+// the zero point in the padding, so every output is an inside one and every output in a vector,
+// 7x7 planes included; there taps go in pairs into i32x4.dot_i16x8_s (band_row). Other pixels (the border of the other shapes, rows with fewer than 8
+// inside outputs, other strides) take the reference's sum in the driver
+// (drivers/s8_dwconv2d.h), skipping padded taps, and the scalar epilogue.
 #include "../drivers/s8_dwconv2d.h"
 #include "s8_kernels.h"
 
@@ -50,8 +53,87 @@ int32_t run8(const ConvShape& g, const int8_t* top, const int8_t* w, int32_t x_l
   return ox > x_lo ? x_hi : x_lo;
 }
 
+// Input row r of one channel into dst[0, stride) at column offset pw, the zero point where the
+// row or a column lies in the padding: whole vectors (stride is a multiple of 16), the row's
+// bytes 16 at a time, the last 16 overlapping, a row of fewer than 16 byte by byte.
+void padded_row(const ConvShape& g, const int8_t* x, int32_t r, int32_t width, int32_t stride, v128_t zp,
+                int8_t* dst) {
+  for (int32_t j = 0; j < stride; j += 16) wasm_v128_store(dst + j, zp);
+  if (r < 0 || r >= g.ih) return;
+  const int32_t n = drivers::min_i32(g.iw, width - g.pw);
+  const int8_t* src = x + int64_t(r) * g.iw;
+  int8_t* to = dst + g.pw;
+  if (n >= 16) {
+    for (int32_t j = 0; j < n; j += 16) {
+      const int32_t at = j + 16 > n ? n - 16 : j;
+      wasm_v128_store(to + at, wasm_v128_load(src + at));
+    }
+  } else {
+    for (int32_t j = 0; j < n; ++j) to[j] = src[j];
+  }
+}
+
+// The weight pairs of the band rows' dot products: taps 2i and 2i + 1 (in kernel order) as the
+// two int16 halves of wp[i], an odd last tap with 0.
+inline void weight_pairs(const int8_t* w, int32_t taps, int32_t* wp) {
+  for (int32_t t = 0; t < taps; t += 2) {
+    const int32_t hi = t + 1 < taps ? w[t + 1] : 0;
+    wp[t / 2] = int32_t((uint32_t(hi) << 16) | (uint32_t(int32_t(w[t])) & 0xFFFFu));
+  }
+}
+
+// One output row from the band's kh rows (rows[u]: the window's row u, output 0's window at
+// column 0), 8 outputs a vector; a row of fewer than 8 computes 8 from the row's slack and
+// stores its own, a longer one ends with 8 that overlap the ones before. Taps go in pairs (in
+// kernel order, across rows): their inputs interleaved, i32x4.dot_i16x8_s by the weight pair,
+// 16 products in two instructions. KH, KW: the kernel when fixed (3x3, unrolled), else 0.
+template <int SW, int KH, int KW>
+void band_row(const int8_t* const* rows, int32_t kh, int32_t kw, const int32_t* wp, int32_t ow, int32_t inner,
+              const Epilogue& e, const Requant4* q, int64_t row_at) {
+  if (KH) kh = KH;
+  if (KW) kw = KW;
+  for (int32_t ox = 0; ox < ow; ox += 8) {
+    const int32_t at = ow >= 8 && ox + 8 > ow ? ow - 8 : ox;
+    const int32_t n = drivers::min_i32(ow - at, 8);
+    v128_t lo = wasm_i32x4_splat(inner), hi = lo, held = lo;
+    bool pending = false;
+    const int32_t* pair = wp;
+    for (int32_t u = 0; u < kh; ++u) {
+      const int8_t* px = rows[u] + int64_t(at) * SW;
+      for (int32_t v = 0; v < kw; ++v) {
+        const v128_t xv = load8_strided<SW>(px + v);
+        if (!pending) {
+          held = xv;
+          pending = true;
+          continue;
+        }
+        const v128_t wv = wasm_v128_load32_splat(pair++);
+        lo = wasm_i32x4_add(lo, wasm_i32x4_dot_i16x8(wasm_i16x8_shuffle(held, xv, 0, 8, 1, 9, 2, 10, 3, 11), wv));
+        hi = wasm_i32x4_add(hi, wasm_i32x4_dot_i16x8(wasm_i16x8_shuffle(held, xv, 4, 12, 5, 13, 6, 14, 7, 15), wv));
+        pending = false;
+      }
+    }
+    if (pending) {  // the odd last tap, its pair's weight 0
+      const v128_t wv = wasm_v128_load32_splat(pair);
+      lo = wasm_i32x4_add(lo, wasm_i32x4_dot_i16x8(wasm_i16x8_shuffle(held, held, 0, 8, 1, 9, 2, 10, 3, 11), wv));
+      hi = wasm_i32x4_add(hi, wasm_i32x4_dot_i16x8(wasm_i16x8_shuffle(held, held, 4, 12, 5, 13, 6, 14, 7, 15), wv));
+    }
+    store8(e, q, row_at + at, lo, hi, n);
+  }
+}
+
+template <int SW>
+void band_row_any(const int8_t* const* rows, const ConvShape& g, const int32_t* wp, int32_t inner, const Epilogue& e,
+                  const Requant4* q, int64_t row_at) {
+  if (g.kh == 3 && g.kw == 3) return band_row<SW, 3, 3>(rows, 3, 3, wp, g.ow, inner, e, q, row_at);
+  band_row<SW, 0, 0>(rows, g.kh, g.kw, wp, g.ow, inner, e, q, row_at);
+}
+
 struct DwKernel {
-  static constexpr bool kBanded = false;
+  // Tiles::s8_dw_banded shapes: a ring of kh padded rows, input row r in slot r mod kh, each
+  // row copied once per plane (stride <= kh) or per use.
+  static constexpr bool kBanded = true;
+  static uint64_t band_bytes(const ConvShape& g) { return Tiles::s8_dw_band_bytes(g); }
 
   // One channel's vector requantisation (none for int32 output).
   struct Channel {
@@ -62,6 +144,37 @@ struct DwKernel {
     }
     const Requant4* q() const { return requantised ? &requant : nullptr; }
   };
+
+  static void plane(const ConvShape& g, const int8_t* x, const int8_t* w, int32_t inner, int32_t zp, const Channel& c,
+                    const Epilogue& e, int64_t out_base, int8_t* band) {
+    const int32_t stride = Tiles::s8_dw_band_stride(g), kh = g.kh;
+    const int32_t width = (drivers::max_i32(g.ow, 8) - 1) * g.sw + g.kw;
+    int32_t held[Tiles::kDwBandRows];
+    const int8_t* rows[Tiles::kDwBandRows];
+    int32_t wp[Tiles::kDwBandTaps / 2];
+    weight_pairs(w, kh * g.kw, wp);
+    for (int32_t u = 0; u < kh; ++u) held[u] = INT32_MIN;
+    const v128_t fill = wasm_i8x16_splat(int8_t(zp));
+    for (int32_t oy = 0; oy < g.oh; ++oy) {
+      const int32_t r0 = oy * g.sh - g.ph;
+      int32_t slot = ((r0 % kh) + kh) % kh;  // then one up per row, wrapping
+      for (int32_t u = 0; u < kh; ++u, slot = slot + 1 == kh ? 0 : slot + 1) {
+        const int32_t r = r0 + u;
+        int8_t* row = band + int64_t(slot) * stride;
+        if (held[slot] != r) {
+          padded_row(g, x, r, width, stride, fill, row);
+          held[slot] = r;
+        }
+        rows[u] = row;
+      }
+      const int64_t row_at = out_base + int64_t(oy) * g.ow;
+      if (g.sw == 1) {
+        band_row_any<1>(rows, g, wp, inner, e, c.q(), row_at);
+      } else {
+        band_row_any<2>(rows, g, wp, inner, e, c.q(), row_at);
+      }
+    }
+  }
 
   static int32_t inside_run(const ConvShape& g, const int8_t* top, const int8_t* w, int32_t x_lo, int32_t x_hi,
                             int32_t inner, const Epilogue& e, const Channel& c, int64_t row_at) {

@@ -31,9 +31,11 @@ using s8::Epilogue;
 // s8::requantize() + out_zp + clamp on four lanes of one channel (one multiplier and shift),
 // bit for bit: the saturating left shift is a shift with the two saturated cases selected
 // afterwards; the doubling high multiply with ties toward +infinity is
-// (acc * mult + 2^30) >> 31 in 64-bit lanes (i64x2.extmul), exact while mult < 2^31; the
-// rounding right shift adds 1 where the remainder exceeds half the divisor (one more for
-// negative values: ties away from zero).
+// (acc * mult + 2^30) >> 31 = the high half of 2 * acc * mult + 2^31 in 64-bit lanes
+// (i64x2.extmul, then one shuffle picks the four high halves: no 64-bit shift, which engines
+// emulate on x86), exact while 0 <= mult < 2^31 (|2 acc mult| + 2^31 < 2^63); the rounding right
+// shift adds 1 where the remainder exceeds half the divisor (one more for negative values: ties
+// away from zero).
 struct Requant4 {
   v128_t mult, limit, mask, half, zp, lo, hi;
   int32_t left, right;
@@ -63,10 +65,11 @@ inline v128_t requant4(const Requant4& q, v128_t acc) {
     acc = wasm_i32x4_shl(wasm_i32x4_max(acc, wasm_i32x4_sub(wasm_i32x4_neg(q.limit), wasm_i32x4_splat(1))), q.left);
     acc = wasm_v128_bitselect(wasm_i32x4_splat(INT32_MAX), acc, over);
   }
-  const v128_t round = wasm_i64x2_splat(int64_t(1) << 30);
-  const v128_t p0 = wasm_i64x2_shr(wasm_i64x2_add(wasm_i64x2_extmul_low_i32x4(acc, q.mult), round), 31);
-  const v128_t p1 = wasm_i64x2_shr(wasm_i64x2_add(wasm_i64x2_extmul_high_i32x4(acc, q.mult), round), 31);
-  v128_t v = wasm_i32x4_shuffle(p0, p1, 0, 2, 4, 6);
+  const v128_t round = wasm_i64x2_splat(int64_t(1) << 31);
+  v128_t p0 = wasm_i64x2_extmul_low_i32x4(acc, q.mult), p1 = wasm_i64x2_extmul_high_i32x4(acc, q.mult);
+  p0 = wasm_i64x2_add(wasm_i64x2_add(p0, p0), round);
+  p1 = wasm_i64x2_add(wasm_i64x2_add(p1, p1), round);
+  v128_t v = wasm_i32x4_shuffle(p0, p1, 1, 3, 5, 7);
   if (q.right) {
     const v128_t remainder = wasm_v128_and(v, q.mask);
     const v128_t threshold = wasm_i32x4_sub(q.half, wasm_i32x4_shr(v, 31));  // + 1 where v < 0
@@ -74,6 +77,13 @@ inline v128_t requant4(const Requant4& q, v128_t acc) {
   }
   v = wasm_i32x4_add(v, q.zp);
   return wasm_i32x4_min(wasm_i32x4_max(v, q.lo), q.hi);
+}
+
+// The first n (< 16) bytes of b to y.
+inline void store_bytes(int8_t* y, v128_t b, int32_t n) {
+  int8_t t[16];
+  wasm_v128_store(t, b);
+  for (int32_t i = 0; i < n; ++i) y[i] = t[i];
 }
 
 // Stores n (1..4) outputs of one channel at y + at: requantised to int8, or the raw int32.
@@ -85,9 +95,7 @@ inline void store4(const Epilogue& e, const Requant4* q, int64_t at, v128_t acc,
     if (n == 4) {
       wasm_v128_store32_lane(y, b, 0);
     } else {
-      int8_t t[16];
-      wasm_v128_store(t, b);
-      for (int32_t i = 0; i < n; ++i) y[i] = t[i];
+      store_bytes(y, b, n);
     }
   } else {
     int32_t* y = static_cast<int32_t*>(e.y) + at;
@@ -98,6 +106,24 @@ inline void store4(const Epilogue& e, const Requant4* q, int64_t at, v128_t acc,
       wasm_v128_store(t, acc);
       for (int32_t i = 0; i < n; ++i) y[i] = t[i];
     }
+  }
+}
+
+// Stores n (1..8) outputs of one channel at y + at from lo (the first 4) and hi: requantised together
+// into one 8-byte store, or the raw int32.
+inline void store8(const Epilogue& e, const Requant4* q, int64_t at, v128_t lo, v128_t hi, int32_t n) {
+  if (!q) {
+    store4(e, q, at, lo, drivers::min_i32(n, 4));
+    if (n > 4) store4(e, q, at + 4, hi, n - 4);
+    return;
+  }
+  const v128_t h = wasm_i16x8_narrow_i32x4(requant4(*q, lo), requant4(*q, hi));
+  const v128_t b = wasm_i8x16_narrow_i16x8(h, h);
+  int8_t* y = static_cast<int8_t*>(e.y) + at;
+  if (n == 8) {
+    wasm_v128_store64_lane(y, b, 0);
+  } else {
+    store_bytes(y, b, n);
   }
 }
 

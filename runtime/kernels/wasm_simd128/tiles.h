@@ -37,8 +37,22 @@ struct Tiles {
     }
     return floats;
   }
-  // The int8 depthwise kernel reads the input in place.
-  static uint64_t s8_dw_band_bytes(const ConvShape&) { return 0; }
+  // The int8 depthwise kernel, undilated at stride 1 or 2 with at most kDwBandRows kernel rows
+  // and kDwBandTaps taps,
+  // slides a ring of kh padded rows (the zero point in the padding) down the plane: rows wide
+  // enough for 8 outputs (the vector) and the window, 16-byte multiples. Others read the input
+  // in place (the border pixels tap by tap).
+  static constexpr int32_t kDwBandRows = 16, kDwBandTaps = 64;
+  static bool s8_dw_banded(const ConvShape& g) {
+    return g.dh == 1 && g.dw == 1 && (g.sw == 1 || g.sw == 2) && g.kh <= kDwBandRows && int64_t(g.kh) * g.kw <= kDwBandTaps &&
+           g.ow > 0 && g.oh > 0;
+  }
+  static int32_t s8_dw_band_stride(const ConvShape& g) {
+    return drivers::round_up((drivers::max_i32(g.ow, 8) - 1) * g.sw + g.kw, 16);
+  }
+  static uint64_t s8_dw_band_bytes(const ConvShape& g) {
+    return s8_dw_banded(g) ? uint64_t(g.kh) * uint64_t(s8_dw_band_stride(g)) : 0;
+  }
 
   // MaxPool as a depthwise window over NCHW float32: undilated windows with less padding than
   // the window only (so that no window lies wholly in the padding, where the reference gives

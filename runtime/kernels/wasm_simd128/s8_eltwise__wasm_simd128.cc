@@ -1,0 +1,273 @@
+// s8_eltwise__wasm_simd128: the int8 element-wise and pooling ops that the shared routing
+// (kernels/simd_eltwise_dispatch.h, MOTE_SIMD_S8_ELTWISE) sends to a set, as x86 has them, each
+// lane the reference's arithmetic (kernels/reference/quant.cc, pool.cc) bit for bit:
+//   QAdd, QSub, QMul, QMax, QMin: full operands, or one broadcast in runs (drivers/s8_eltwise.h:
+//     a squeeze-excite [1,C,1,1] scale, a scalar), 4 values a step widened to int32,
+//     requantised by Requant4 (s8_kernels.h) with the op's one multiplier;
+//   QuantizeLinear float32 -> int8, per tensor: a true division, NaN to 0, clamped to +-2e9,
+//     f32x4.nearest (ties to even), plus the zero point, saturated;
+//   GlobalAveragePool of int8: each plane summed 16 bytes a step (pairwise widening adds),
+//     rounded half away from zero;
+//   MaxPool of int8 (1-D, 2-D, any window, dilation and padding, strides 1 and 2): the window's
+//     rows inside the input, 16 outputs a vector where the window lies inside horizontally (at
+//     stride 2 the even bytes of two loads), the border pixels one by one; a window with no tap
+//     in the input gives 0, as in the reference. No scratch.
+// Others (per-channel QuantizeLinear, GlobalMaxPool, Lut, other broadcasts and strides) return
+// kUnsupportedOp before writing anything: the reference runs them.
+#include "../drivers/s8_eltwise.h"
+#include "s8_kernels.h"
+
+namespace mote {
+namespace wasm_simd128 {
+namespace {
+
+// Requant4 of one multiplier and shift for every lane.
+inline Requant4 scalar_requant(int32_t mult, int32_t shift, int32_t zp, int32_t lo, int32_t hi) {
+  Epilogue e{};
+  e.mult = &mult;
+  e.shift = &shift;
+  e.per_channel = false;
+  e.out_zp = zp;
+  e.lo = lo;
+  e.hi = hi;
+  return requant4_for(e, 0);
+}
+
+// Four int32 vectors (values in int8 range) as 16 int8.
+inline v128_t narrow16(const v128_t* q) {
+  return wasm_i8x16_narrow_i16x8(wasm_i16x8_narrow_i32x4(q[0], q[1]), wasm_i16x8_narrow_i32x4(q[2], q[3]));
+}
+
+// z = f(x, y) over n elements, 4 at a time (one requantisation sequence per op in the code);
+// an operand with run r > 1 holds one value per r outputs, splatted; run 1 is a full operand.
+// Each block is read before it is written: in place is fine.
+inline v128_t load4(const int8_t* p, int32_t m) {
+  if (m == 4) return wasm_i32x4_extend_low_i16x8(wasm_i16x8_extend_low_i8x16(wasm_v128_load32_zero(p)));
+  int32_t t[4] = {0, 0, 0, 0};
+  for (int32_t i = 0; i < m; ++i) t[i] = p[i];
+  return wasm_v128_load(t);
+}
+
+template <typename F>
+void qbinary_runs(const int8_t* x, int64_t rx, const int8_t* y, int64_t ry, int8_t* z, int64_t n, F f) {
+  const int64_t run = rx > 1 ? rx : ry > 1 ? ry : n;
+  for (int64_t at = 0, j = 0; at < n; at += run, ++j) {
+    const v128_t bx = wasm_i32x4_splat(rx > 1 ? x[j] : 0), by = wasm_i32x4_splat(ry > 1 ? y[j] : 0);
+    for (int64_t i = 0; i < run; i += 4) {
+      const int32_t m = run - i < 4 ? int32_t(run - i) : 4;
+      const v128_t vx = rx > 1 ? bx : load4(x + at + i, m);
+      const v128_t vy = ry > 1 ? by : load4(y + at + i, m);
+      const v128_t v = f(vx, vy);
+      const v128_t b = wasm_i8x16_narrow_i16x8(wasm_i16x8_narrow_i32x4(v, v), wasm_i16x8_narrow_i32x4(v, v));
+      if (m == 4) {
+        wasm_v128_store32_lane(z + at + i, b, 0);
+      } else {
+        store_bytes(z + at + i, b, m);
+      }
+    }
+  }
+}
+
+Status qbinary(const OpArgs& a) {
+  const int64_t n = a.out[0].numel();
+  int64_t rx = 1, ry = 1;
+  if (!drivers::s8_binary_runs(a, &rx, &ry)) return Status::kUnsupportedOp;
+  if (n == 0) return Status::kOk;
+  const mote_qbinary_params& p = a.p<mote_qbinary_params>();
+  const int8_t* x = a.in[0].as<int8_t>();
+  const int8_t* y = a.in[1].as<int8_t>();
+  int8_t* z = a.out[0].as<int8_t>();
+  const v128_t azp = wasm_i32x4_splat(p.a_zp), bzp = wasm_i32x4_splat(p.b_zp);
+  const Requant4 out = scalar_requant(p.out_mult, p.out_shift, p.out_zp, p.act_min, p.act_max);
+  if (a.code == MOTE_OP_QADD || a.code == MOTE_OP_QSUB) {
+    // Each input rescaled to the common scale (no zero point, no clamp), summed (or
+    // subtracted), requantised. |x - zp| <= 255 and left_shift <= 20: the shift cannot overflow.
+    const bool sub = a.code == MOTE_OP_QSUB;
+    const Requant4 ra = scalar_requant(p.a_mult, p.a_shift, 0, INT32_MIN, INT32_MAX);
+    const Requant4 rb = scalar_requant(p.b_mult, p.b_shift, 0, INT32_MIN, INT32_MAX);
+    const int32_t left = p.left_shift;
+    qbinary_runs(x, rx, y, ry, z, n, [&](v128_t vx, v128_t vy) {
+      const v128_t va = requant4(ra, wasm_i32x4_shl(wasm_i32x4_sub(vx, azp), left));
+      const v128_t vb = requant4(rb, wasm_i32x4_shl(wasm_i32x4_sub(vy, bzp), left));
+      return requant4(out, sub ? wasm_i32x4_sub(va, vb) : wasm_i32x4_add(va, vb));
+    });
+  } else if (a.code == MOTE_OP_QMAX || a.code == MOTE_OP_QMIN) {
+    // Each input brought to the output (zero point added, clamped), then the larger (smaller):
+    // adding and clamping are monotonic, so this is the reference's max before them.
+    const bool max = a.code == MOTE_OP_QMAX;
+    const Requant4 ra = scalar_requant(p.a_mult, p.a_shift, p.out_zp, p.act_min, p.act_max);
+    const Requant4 rb = scalar_requant(p.b_mult, p.b_shift, p.out_zp, p.act_min, p.act_max);
+    qbinary_runs(x, rx, y, ry, z, n, [&](v128_t vx, v128_t vy) {
+      const v128_t va = requant4(ra, wasm_i32x4_sub(vx, azp));
+      const v128_t vb = requant4(rb, wasm_i32x4_sub(vy, bzp));
+      return max ? wasm_i32x4_max(va, vb) : wasm_i32x4_min(va, vb);
+    });
+  } else if (a.code == MOTE_OP_QMUL) {
+    qbinary_runs(x, rx, y, ry, z, n, [&](v128_t vx, v128_t vy) {
+      return requant4(out, wasm_i32x4_mul(wasm_i32x4_sub(vx, azp), wasm_i32x4_sub(vy, bzp)));
+    });
+  } else {
+    return Status::kUnsupportedOp;
+  }
+  return Status::kOk;
+}
+
+// QuantizeLinear float32 -> int8 with one scale (and zero point) for the tensor.
+Status quantize(const OpArgs& a) {
+  const TensorView& x = a.in[0];
+  if (x.dtype != MOTE_F32 || a.out[0].dtype != MOTE_I8 || a.in[1].numel() != 1) return Status::kUnsupportedOp;
+  const bool has_zp = a.num_in > 2 && a.in[2].present();
+  if (has_zp && (a.in[2].dtype != MOTE_I8 || a.in[2].numel() != 1)) return Status::kUnsupportedOp;
+  const v128_t zp = wasm_i32x4_splat(has_zp ? a.in[2].as<int8_t>()[0] : 0);
+  const v128_t scale = wasm_f32x4_splat(a.in[1].as<float>()[0]);
+  const v128_t lim = wasm_f32x4_splat(2.0e9f), nlim = wasm_f32x4_splat(-2.0e9f);
+  const v128_t lo = wasm_i32x4_splat(-128), hi = wasm_i32x4_splat(127);
+  const float* in = x.as<float>();
+  int8_t* y = a.out[0].as<int8_t>();
+  const int64_t n = x.numel();
+  for (int64_t i = 0; i < n; i += 16) {
+    const int32_t m = n - i < 16 ? int32_t(n - i) : 16;
+    float t[16] = {0};
+    const float* p = in + i;
+    if (m < 16) {
+      for (int32_t j = 0; j < m; ++j) t[j] = p[j];
+      p = t;
+    }
+    v128_t q[4];
+    for (int k = 0; k < 4; ++k) {
+      v128_t v = wasm_f32x4_div(wasm_v128_load(p + 4 * k), scale);
+      v = wasm_v128_and(v, wasm_f32x4_eq(v, v));  // NaN to 0
+      v = wasm_f32x4_nearest(wasm_f32x4_pmin(lim, wasm_f32x4_pmax(nlim, v)));
+      q[k] = wasm_i32x4_min(wasm_i32x4_max(wasm_i32x4_add(wasm_i32x4_trunc_sat_f32x4(v), zp), lo), hi);
+    }
+    if (m == 16) {
+      wasm_v128_store(y + i, narrow16(q));
+    } else {
+      store_bytes(y + i, narrow16(q), m);
+    }
+  }
+  return Status::kOk;
+}
+
+// GlobalAveragePool of int8: lanes of int32 sums (at most 4 * 128 per lane and step), folded
+// into an int64 every 2^20 steps so that none overflows.
+Status global_average(const OpArgs& a) {
+  if (a.code != MOTE_OP_GLOBAL_AVERAGE_POOL) return Status::kUnsupportedOp;
+  const TensorView& x = a.in[0];
+  const int64_t planes = int64_t(x.dims[0]) * x.dims[1];
+  int64_t size = 1;
+  for (int32_t d = 2; d < x.rank; ++d) size *= x.dims[d];
+  const int8_t* in = x.as<int8_t>();
+  int8_t* out = a.out[0].as<int8_t>();
+  for (int64_t c = 0; c < planes; ++c) {
+    const int8_t* xp = in + c * size;
+    int64_t sum = 0, i = 0;
+    while (i + 16 <= size) {
+      const int64_t end = size - i > (int64_t(16) << 20) ? i + (int64_t(16) << 20) : size;
+      v128_t acc = wasm_i32x4_splat(0);
+      for (; i + 16 <= end; i += 16) {
+        acc = wasm_i32x4_add(acc, wasm_i32x4_extadd_pairwise_i16x8(wasm_i16x8_extadd_pairwise_i8x16(wasm_v128_load(xp + i))));
+      }
+      sum += int64_t(wasm_i32x4_extract_lane(acc, 0)) + wasm_i32x4_extract_lane(acc, 1) + wasm_i32x4_extract_lane(acc, 2) +
+             wasm_i32x4_extract_lane(acc, 3);
+    }
+    for (; i < size; ++i) sum += xp[i];
+    const int64_t half = size / 2;
+    out[c] = int8_t(size == 0 ? 0 : sum >= 0 ? (sum + half) / size : (sum - half) / size);
+  }
+  return Status::kOk;
+}
+
+// Outputs ox.. (16) of a row: the maximum over the n window rows at rows[] and the kw taps,
+// their first input column c0 = ox * SW - pw; the window inside the row for all 16.
+template <int SW>
+inline v128_t max16(const int8_t* const* rows, int32_t n, int32_t kw, int32_t dw, int64_t c0) {
+  v128_t m = wasm_i8x16_splat(-128);
+  for (int32_t r = 0; r < n; ++r) {
+    const int8_t* p = rows[r] + c0;
+    for (int32_t v = 0; v < kw; ++v, p += dw) {
+      v128_t t;
+      if (SW == 1) {
+        t = wasm_v128_load(p);
+      } else {  // columns p[0], p[2], ..., p[30]: bytes 0..15 and 15..30, nothing read past p[30]
+        t = wasm_i8x16_shuffle(wasm_v128_load(p), wasm_v128_load(p + 15), 0, 2, 4, 6, 8, 10, 12, 14, 17, 19, 21, 23, 25,
+                               27, 29, 31);
+      }
+      m = wasm_i8x16_max(m, t);
+    }
+  }
+  return m;
+}
+
+// One output of a row from the n window rows, the taps inside the input only (0 if none).
+inline int8_t max_pixel(const int8_t* const* rows, int32_t n, const ConvShape& g, int32_t ox) {
+  int32_t best = 0;
+  bool any = false;
+  for (int32_t v = 0; v < g.kw; ++v) {
+    const int64_t c = int64_t(ox) * g.sw - g.pw + int64_t(v) * g.dw;
+    if (c < 0 || c >= g.iw) continue;
+    for (int32_t r = 0; r < n; ++r) {
+      if (!any || rows[r][c] > best) best = rows[r][c];
+      any = true;
+    }
+  }
+  return int8_t(best);
+}
+
+Status maxpool(const OpArgs& a) {
+  if (a.in[0].dtype != MOTE_I8 || a.num_out != 1 || !planar(a)) return Status::kUnsupportedOp;
+  const ConvShape g = pool_shape(a);
+  if (g.sw != 1 && g.sw != 2) return Status::kUnsupportedOp;
+  if (g.ow < 1 || g.oh < 1 || g.iw < 1 || g.ih < 1) return Status::kUnsupportedOp;
+  if (g.kh > 64) return Status::kUnsupportedOp;  // the row pointers below: a small frame
+  // Outputs [x_lo, x_hi) have their whole window inside the row.
+  const int32_t span = (g.kw - 1) * g.dw;
+  int32_t x_lo = (g.pw + g.sw - 1) / g.sw;
+  int32_t x_hi = g.iw - span + g.pw <= 0 ? 0 : (g.iw - span + g.pw - 1) / g.sw + 1;
+  x_hi = drivers::min_i32(x_hi, g.ow);
+  x_lo = drivers::min_i32(x_lo, x_hi);
+  const int64_t planes = int64_t(g.n) * g.c;
+  const int64_t in_plane = int64_t(g.ih) * g.iw, out_plane = int64_t(g.oh) * g.ow;
+  const int8_t* rows[64];
+  for (int64_t c = 0; c < planes; ++c) {
+    const int8_t* x = a.in[0].as<int8_t>() + c * in_plane;
+    int8_t* y = a.out[0].as<int8_t>() + c * out_plane;
+    for (int32_t oy = 0; oy < g.oh; ++oy, y += g.ow) {
+      int32_t n = 0;
+      for (int32_t u = 0; u < g.kh; ++u) {
+        const int64_t r = int64_t(oy) * g.sh - g.ph + int64_t(u) * g.dh;
+        if (r >= 0 && r < g.ih) rows[n++] = x + r * g.iw;
+      }
+      if (n == 0) {  // the whole row of windows in the vertical padding
+        memset(y, 0, size_t(g.ow));
+        continue;
+      }
+      int32_t ox = 0;
+      for (; ox < x_lo; ++ox) y[ox] = max_pixel(rows, n, g, ox);
+      if (x_hi - x_lo >= 16) {
+        // The last 16 overlap the ones before rather than go one by one.
+        for (; ox < x_hi; ox += 16) {
+          if (ox + 16 > x_hi) ox = x_hi - 16;
+          const int64_t c0 = int64_t(ox) * g.sw - g.pw;
+          wasm_v128_store(y + ox, g.sw == 1 ? max16<1>(rows, n, g.kw, g.dw, c0) : max16<2>(rows, n, g.kw, g.dw, c0));
+        }
+        ox = x_hi;
+      }
+      for (; ox < g.ow; ++ox) y[ox] = max_pixel(rows, n, g, ox);
+    }
+  }
+  return Status::kOk;
+}
+
+}  // namespace
+
+Status s8_quantize(const OpArgs& a) { return quantize(a); }
+Status s8_qbinary(const OpArgs& a) { return qbinary(a); }
+Status s8_maxpool2d(const OpArgs& a) { return maxpool(a); }
+Status s8_global_pool(const OpArgs& a) { return global_average(a); }
+// Lut (y = T[x + 128]): SIMD128 has no byte gather, and sixteen i8x16.swizzle of the table's
+// slices per 16 values cost what the reference's table loop does: it runs there.
+Status s8_lut(const OpArgs&) { return Status::kUnsupportedOp; }
+
+}  // namespace wasm_simd128
+}  // namespace mote
