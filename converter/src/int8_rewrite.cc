@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
@@ -397,30 +398,29 @@ class Rewriter {
 
   // Per-channel symmetric weights: channel c's elements are w[c * per + i] (rows) or
   // w[i * channels + c] (columns).
+  // Symmetric per-channel weights (symmetric_weights): scales, and the int8 tensor added.
   std::vector<float> weight_scales(const Tensor& w, int64_t channels, bool columns) {
-    const int64_t per = w.numel() / channels;
-    std::vector<float> s(size_t(channels), 0.0f);
-    for (int64_t c = 0; c < channels; ++c) {
-      float m = 0;
-      for (int64_t i = 0; i < per; ++i) m = std::max(m, std::fabs(w.as<float>()[columns ? i * channels + c : c * per + i]));
-      s[size_t(c)] = m > 0 ? m / 127.0f : 1.0f;
-    }
+    std::vector<float> s;
+    std::vector<uint8_t> unused;
+    symmetric_weights(w.as<float>(), w.numel(), channels, channel_of(w, channels, columns), &s, &unused);
     return s;
   }
 
   int int8_weights(const Tensor& w, const std::vector<float>& scales, bool columns, std::vector<int64_t>* dims) {
-    const int64_t channels = int64_t(scales.size()), per = w.numel() / channels;
+    std::vector<float> s;
     Tensor q;
     q.name = w.name + "_q";
     q.dtype = MOTE_I8;
     q.shape = *dims;
-    q.data.resize(size_t(w.numel()));
-    for (int64_t i = 0; i < w.numel(); ++i) {
-      const int64_t c = columns ? i % channels : i / per;
-      const float v = std::nearbyint(w.as<float>()[i] / scales[size_t(c)]);
-      q.data[size_t(i)] = uint8_t(int8_t(std::min(127.0f, std::max(-127.0f, v))));
-    }
+    symmetric_weights(w.as<float>(), w.numel(), int64_t(scales.size()), channel_of(w, int64_t(scales.size()), columns), &s, &q.data);
     return add_const(std::move(q));
+  }
+
+  // Element i's output channel: its column of a [K, N] matrix, or its row block of [M, ...].
+  static std::function<int64_t(int64_t)> channel_of(const Tensor& w, int64_t channels, bool columns) {
+    const int64_t per = w.numel() / channels;
+    if (columns) return [channels](int64_t i) { return i % channels; };
+    return [per](int64_t i) { return i / per; };
   }
 
   // A QDQ model's weights as it quantized them: per tensor, or per channel along `axis` (the

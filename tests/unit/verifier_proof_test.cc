@@ -445,3 +445,68 @@ TEST(DefinedArithmetic, FusedReluKeepsNaN) {
 }
 
 }  // namespace
+
+namespace {
+
+// ---- int8 weights (--quantize int8-weights) ----------------------------------------------------
+
+std::vector<uint8_t> digits_int8_weights() {
+  mote::ConvertOptions opt;
+  opt.quantize_int8_weights = true;
+  return mote::convert_file(std::string(MOTE_SOURCE_DIR) + "/models/digits.onnx", opt).blob;
+}
+
+class Int8WeightsBlob : public ::testing::Test {
+ public:
+  static void SetUpTestSuite() { blob_ = new std::vector<uint8_t>(digits_int8_weights()); }
+  static void TearDownTestSuite() { delete blob_; }
+  static inline std::vector<uint8_t>* blob_ = nullptr;
+};
+
+TEST_F(Int8WeightsBlob, LoadsAsConverted) {
+  BlobView v(*blob_);
+  std::string error;
+  EXPECT_EQ(v.load(&error), Status::kOk) << error;
+  EXPECT_GE(find_op(v, MOTE_OP_CONV_W8), 0);
+  EXPECT_GE(find_op(v, MOTE_OP_GEMM_W8), 0);
+}
+
+// A scale tensor one channel short (its bytes shortened with it, so only the shape is wrong), a
+// scale tensor of the wrong dtype, and float weights where int8 ones belong: refused at load.
+TEST_F(Int8WeightsBlob, WrongScaleShapeOrDtypeIsRefused) {
+  for (int32_t code : {MOTE_OP_CONV_W8, MOTE_OP_GEMM_W8}) {
+    const BlobView v(*blob_);
+    const int32_t n = find_op(v, code);
+    ASSERT_GE(n, 0);
+    const mote_op_record op = v.op(uint32_t(n));
+    ASSERT_EQ(op.num_inputs, 4);
+    {
+      BlobView w(*blob_);
+      mote_tensor_record& s = *w.tensor(w.operand(op.operands + 3));
+      ASSERT_EQ(s.rank, 1);
+      s.dims[0] -= 1;
+      s.bytes -= 4;
+      std::string error;
+      ASSERT_EQ(w.load(&error), Status::kBadParams) << code;
+      EXPECT_TRUE(contains(error, "weight scale") && contains(error, "expected [")) << error;
+    }
+    {
+      BlobView w(*blob_);
+      mote_tensor_record& s = *w.tensor(w.operand(op.operands + 3));
+      s.dtype = MOTE_I32;  // same size, wrong type
+      std::string error;
+      ASSERT_EQ(w.load(&error), Status::kBadParams) << code;
+      EXPECT_TRUE(contains(error, "weight scale") && contains(error, "expected float32")) << error;
+    }
+    {
+      BlobView w(*blob_);
+      mote_tensor_record& q = *w.tensor(w.operand(op.operands + 1));
+      q.dtype = MOTE_U8;
+      std::string error;
+      ASSERT_EQ(w.load(&error), Status::kBadParams) << code;
+      EXPECT_TRUE(contains(error, "expected int8")) << error;
+    }
+  }
+}
+
+}  // namespace

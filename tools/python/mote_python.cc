@@ -181,8 +181,11 @@ py::bytes convert(py::object model, const std::map<std::string, std::vector<int6
   opt.shapes = shapes;
   opt.kernel_sets = mote::parse_targets(sets);
   opt.carry = carry;
-  if (!quantize.empty() && quantize != "int8") throw py::value_error("mote.convert: quantize takes 'int8', not '" + quantize + "'");
+  if (!quantize.empty() && quantize != "int8" && quantize != "int8-weights") {
+    throw py::value_error("mote.convert: quantize takes 'int8' or 'int8-weights', not '" + quantize + "'");
+  }
   opt.quantize_int8 = quantize == "int8";
+  opt.quantize_int8_weights = quantize == "int8-weights";
   opt.strict = strict;
   std::unique_ptr<TempNpy> tmp;
   if (!calib.is_none()) {
@@ -217,7 +220,7 @@ PYBIND11_MODULE(mote, m) {
         py::arg("carry") = std::vector<std::pair<std::string, std::string>>{},
         "Converts an ONNX model (a path, or the file's bytes) to a Mote blob (bytes). shapes: {input: [dims]} for\n"
         "dynamic dimensions; sets: the kernel sets to plan scratch for (mote convert --target); quantize='int8' with\n"
-        "calib (an array of samples along axis 0, or a .npy path); carry: [(output, input)] streaming state.");
+        "calib (an array of samples along axis 0, or a .npy path), or 'int8-weights' (no calib); carry: [(output, input)] streaming state.");
   py::class_<Model>(m, "Model", "A loaded blob with a session over its own arena.")
       .def(py::init<py::bytes>(), py::arg("blob"))
       .def_property_readonly("inputs", &Model::inputs)

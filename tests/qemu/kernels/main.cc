@@ -332,6 +332,45 @@ void random_matmul() {
   check(what, MOTE_OP_MATMUL, &p, sizeof p, in, 2, mote::run_matmul);
 }
 
+// GemmW8 (B int8 [K, N], C [N] or none, alpha/beta, activations) and MatMulW8 (A of rank 1 to 3
+// against one B [K, N]): int8 weights over every code, a positive scale per column.
+void w8_case(bool matmul, int32_t M, int32_t N, int32_t K, float alpha, float beta, bool with_c, mote_act act) {
+  int8_t* bq = reinterpret_cast<int8_t*>(g_in[1]);
+  float* c = g_in[2];
+  float* scale = g_in[2] + N;
+  if (int64_t(K) * N > kMaxFloats || 2 * N > kMaxFloats || int64_t(M) * K > kMaxFloats) return;
+  for (int64_t i = 0; i < int64_t(K) * N; ++i) bq[i] = int8_t(pick(-128, 127));
+  for (int32_t j = 0; j < N; ++j) c[j] = uniform(), scale[j] = 0.001f + 0.05f * fabsf(uniform());
+  fill(g_in[0], int64_t(M) * K);
+  const int32_t cd[1] = {N};
+  TensorView b{bq, MOTE_I8, 2, {K, N}};
+  char what[128];
+  if (matmul) {
+    const int32_t ra = M % 3 + 1;  // rank 1 (M = 1 row), 2 or 3 ([2, M / 2, K] when M is even)
+    int32_t ad[3] = {M, K, 0};
+    int32_t rank = ra == 1 ? 1 : 2;
+    if (ra == 1) ad[0] = K, M = 1;
+    if (ra == 3 && M % 2 == 0) ad[0] = 2, ad[1] = M / 2, ad[2] = K, rank = 3;
+    mote_matmul_params p{act};
+    TensorView in[3] = {view(g_in[0], rank, ad), b, view(scale, 1, cd)};
+    snprintf(what, sizeof what, "MatMulW8 A rank %ld M%ld N%ld K%ld act%ld", long(rank), long(M), long(N), long(K), long(act.kind));
+    check(what, MOTE_OP_MATMUL_W8, &p, sizeof p, in, 3, mote::run_matmul);
+  } else {
+    mote_gemm_params p{alpha, beta, 0, 0, act};
+    const int32_t ad[2] = {M, K};
+    TensorView none{nullptr, MOTE_DTYPE_UNDEFINED, 0, {0}};
+    TensorView in[4] = {view(g_in[0], 2, ad), b, with_c ? view(c, 1, cd) : none, view(scale, 1, cd)};
+    snprintf(what, sizeof what, "GemmW8 M%ld N%ld K%ld alpha%g beta%g C%d act%ld", long(M), long(N), long(K), double(alpha),
+             double(beta), with_c, long(act.kind));
+    check(what, MOTE_OP_GEMM_W8, &p, sizeof p, in, 4, mote::run_gemm);
+  }
+}
+
+void random_w8() {
+  const bool plain = pick(0, 1);
+  w8_case(pick(0, 1) == 1, pick(1, 40), pick(1, 70), pick(1, 80), plain ? 1.0f : 0.5f, plain ? 1.0f : -1.5f, pick(0, 1) == 1,
+          random_act());
+}
 
 // Element-wise and pooling cases: the ops models run at full tensor size (Sigmoid of SiLU,
 // HardSwish, Clip, the broadcast Add/Mul of residuals and squeeze-and-excite), MaxPool with
@@ -861,6 +900,8 @@ void large_cases() {
     conv_case(1, 24, 40, 15, 15, 5, 5, 2, 2, 1, 1, pad1, 1, true, false, relu);        // 5x5 s2
     conv_case(1, 40, 40, 15, 15, 5, 5, 2, 2, 1, 1, pad1, 40, true, false, relu);     // depthwise 5x5
     gemm_case(1, 1000, 1280, false, true, 1.0f, 1.0f, 1, mote_act{MOTE_ACT_NONE, 0.0f, 0.0f});
+    w8_case(false, 1, 400, 1280, 1.0f, 1.0f, true, mote_act{MOTE_ACT_NONE, 0.0f, 0.0f});  // a classifier head, int8
+    for (int k = 0; k < 20; ++k) w8_case(pick(0, 1) == 1, pick(1, 300), pick(1, 300), pick(1, 300), 1.0f, 1.0f, pick(0, 1), random_act());
     for (int k = 0; k < 60; ++k) {
       const LargeConv v = large_conv();
       conv_case(1, v.c, v.m, v.h, v.w, v.kh, v.kw, v.sh, v.sw, 1, 1, v.pads, v.group, pick(0, 1) == 1, false, random_act());
@@ -992,6 +1033,7 @@ int run_cases() {
     for (int k = 0; k < 200; ++k) random_conv();
     for (int k = 0; k < 100; ++k) random_gemm();
     for (int k = 0; k < 100; ++k) random_matmul();
+    for (int k = 0; k < 100; ++k) random_w8();
     for (int k = 0; k < 150; ++k) random_unary();
     for (int k = 0; k < 150; ++k) random_binary();
     for (int k = 0; k < 100; ++k) random_pool();
