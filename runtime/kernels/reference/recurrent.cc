@@ -16,7 +16,9 @@ namespace {
 // RNNW8, GRUW8 and LSTMW8 (int8 W and R, a float scale per gate row) as their float ops' codes.
 bool weights_int8(int32_t code) { return code == MOTE_OP_RNN_W8 || code == MOTE_OP_GRU_W8 || code == MOTE_OP_LSTM_W8; }
 int32_t float_code(int32_t code) {
-  return code == MOTE_OP_LSTM_W8 ? MOTE_OP_LSTM : code == MOTE_OP_GRU_W8 ? MOTE_OP_GRU : code == MOTE_OP_RNN_W8 ? MOTE_OP_RNN : code;
+  if (code == MOTE_OP_LSTM_W8) return MOTE_OP_LSTM;
+  if (code == MOTE_OP_GRU_W8) return MOTE_OP_GRU;
+  return code == MOTE_OP_RNN_W8 ? int32_t(MOTE_OP_RNN) : code;
 }
 int32_t gates_of(int32_t code) { return float_code(code) == MOTE_OP_LSTM ? 4 : float_code(code) == MOTE_OP_GRU ? 3 : 1; }
 int32_t activations_of(int32_t code) { return float_code(code) == MOTE_OP_LSTM ? 3 : float_code(code) == MOTE_OP_GRU ? 2 : 1; }
