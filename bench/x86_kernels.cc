@@ -73,6 +73,19 @@ bool give_scratch(mote::OpArgs& a, Buffers& b) {
   return true;
 }
 
+// Runs the op for as long as the benchmark times it; false (the benchmark skipped with the
+// error) when a run fails.
+bool time_op(benchmark::State& state, const mote::OpArgs& a, const char* text) {
+  for (auto _ : state) {
+    if (mote::op_run(a) != mote::Status::kOk) {
+      state.SkipWithError(text);
+      return false;
+    }
+    benchmark::ClobberMemory();
+  }
+  return true;
+}
+
 int64_t conv_macs(const ConvCase& c) {
   const int64_t oh = (c.h + 2 * (c.k / 2) - c.k) / c.stride + 1, ow = (c.w + 2 * (c.k / 2) - c.k) / c.stride + 1;
   return int64_t(c.m) * oh * ow * (c.c / c.group) * c.k * c.k;
@@ -155,13 +168,7 @@ void run_conv(benchmark::State& state, Level level, const ConvCase& cc, bool int
     state.SkipWithError(text);
     return;
   }
-  for (auto _ : state) {
-    if (mote::op_run(a) != mote::Status::kOk) {
-      state.SkipWithError(text);
-      return;
-    }
-    benchmark::ClobberMemory();
-  }
+  if (!time_op(state, a, text)) return;
   const double ops = 2.0 * double(conv_macs(cc));
   state.counters[int8 ? "GOP/s" : "GFLOP/s"] = benchmark::Counter(ops * 1e-9, benchmark::Counter::kIsIterationInvariantRate);
 }
@@ -189,13 +196,7 @@ void run_fc(benchmark::State& state, Level level) {
     state.SkipWithError(text);
     return;
   }
-  for (auto _ : state) {
-    if (mote::op_run(a) != mote::Status::kOk) {
-      state.SkipWithError(text);
-      return;
-    }
-    benchmark::ClobberMemory();
-  }
+  if (!time_op(state, a, text)) return;
   state.counters["GFLOP/s"] = benchmark::Counter(2.0 * K * N * 1e-9, benchmark::Counter::kIsIterationInvariantRate);
 }
 
@@ -232,13 +233,7 @@ void run_gemm(benchmark::State& state, Level level, const GemmShape& g, bool w8)
     state.SkipWithError(text);
     return;
   }
-  for (auto _ : state) {
-    if (mote::op_run(a) != mote::Status::kOk) {
-      state.SkipWithError(text);
-      return;
-    }
-    benchmark::ClobberMemory();
-  }
+  if (!time_op(state, a, text)) return;
   state.counters["GFLOP/s"] = benchmark::Counter(2.0 * g.M * g.K * g.N * 1e-9, benchmark::Counter::kIsIterationInvariantRate);
 }
 
@@ -266,13 +261,7 @@ void run_pool(benchmark::State& state, Level level, bool int8) {
     state.SkipWithError(text);
     return;
   }
-  for (auto _ : state) {
-    if (mote::op_run(a) != mote::Status::kOk) {
-      state.SkipWithError(text);
-      return;
-    }
-    benchmark::ClobberMemory();
-  }
+  if (!time_op(state, a, text)) return;
   state.counters["Gelem/s"] = benchmark::Counter(double(c) * o * o * 9 * 1e-9, benchmark::Counter::kIsIterationInvariantRate);
 }
 

@@ -23,8 +23,8 @@ class WeightQuantizer {
     switch (op.code) {
       case MOTE_OP_CONV: return conv(op, MOTE_OP_CONV_W8);
       case MOTE_OP_CONV_TRANSPOSE: return conv(op, MOTE_OP_CONV_TRANSPOSE_W8);
-      case MOTE_OP_GEMM: return gemm(op);
-      case MOTE_OP_MATMUL: return matmul(op);
+      case MOTE_OP_GEMM:
+      case MOTE_OP_MATMUL: return gemm(op);
       case MOTE_OP_RNN: return recurrent(op, MOTE_OP_RNN_W8);
       case MOTE_OP_GRU: return recurrent(op, MOTE_OP_GRU_W8);
       case MOTE_OP_LSTM: return recurrent(op, MOTE_OP_LSTM_W8);
@@ -94,33 +94,28 @@ class WeightQuantizer {
     return true;
   }
 
-  // Gemm: B stored [K, N] (transposed here when trans_b), one scale per column.
+  // Gemm and MatMul with a constant 2-D B: stored [K, N] (a Gemm's trans_b B transposed here),
+  // one scale per column.
   bool gemm(Op& op) {
     const int w = op.inputs[1];
     if (!float_const(w) || t(w).shape.size() != 2) return false;
-    mote_gemm_params p = op.p<mote_gemm_params>();
+    const bool is_gemm = op.code == MOTE_OP_GEMM;
+    const bool trans_b = is_gemm && op.p<mote_gemm_params>().trans_b;
     const Tensor& B = t(w);
-    const int64_t K = p.trans_b ? B.shape[1] : B.shape[0], N = p.trans_b ? B.shape[0] : B.shape[1];
+    const int64_t K = trans_b ? B.shape[1] : B.shape[0], N = trans_b ? B.shape[0] : B.shape[1];
     std::vector<float> kn(size_t(K * N));
     for (int64_t k = 0; k < K; ++k) {
-      for (int64_t n = 0; n < N; ++n) kn[size_t(k * N + n)] = B.as<float>()[p.trans_b ? n * K + k : k * N + n];
+      for (int64_t n = 0; n < N; ++n) kn[size_t(k * N + n)] = B.as<float>()[trans_b ? n * K + k : k * N + n];
     }
     const auto q = quantize(B, kn.data(), {K, N}, N, [N](int64_t i) { return i % N; }, {N});
+    if (!is_gemm) {
+      done(op, MOTE_OP_MATMUL_W8, {op.inputs[0], q.first, q.second});
+      return true;
+    }
+    mote_gemm_params p = op.p<mote_gemm_params>();
     p.trans_b = 0;
     op.params = pack(p);
-    const int c = op.inputs.size() > 2 ? op.inputs[2] : -1;
-    done(op, MOTE_OP_GEMM_W8, {op.inputs[0], q.first, c, q.second});
-    return true;
-  }
-
-  // MatMul with a constant 2-D B [K, N]: one scale per column.
-  bool matmul(Op& op) {
-    const int w = op.inputs[1];
-    if (!float_const(w) || t(w).shape.size() != 2) return false;
-    const Tensor& B = t(w);
-    const int64_t N = B.shape[1];
-    const auto q = quantize(B, B.as<float>(), B.shape, N, [N](int64_t i) { return i % N; }, {N});
-    done(op, MOTE_OP_MATMUL_W8, {op.inputs[0], q.first, q.second});
+    done(op, MOTE_OP_GEMM_W8, {op.inputs[0], q.first, op.inputs.size() > 2 ? op.inputs[2] : -1, q.second});
     return true;
   }
 

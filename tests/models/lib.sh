@@ -56,3 +56,16 @@ tally() {
     failed=$((failed + 1))
   fi
 }
+
+# Counts one check of a model test script in passed/failed (initialise both to 0) and prints its
+# row: NAME, then PASS and DETAIL, or FAIL and REASON.
+#   result NAME REASON (empty: pass) DETAIL
+result() {
+  if [ -z "$2" ]; then
+    passed=$((passed + 1))
+    printf '%-36s PASS  %s\n' "$1" "$3"
+  else
+    failed=$((failed + 1))
+    printf '%-36s FAIL  %s\n' "$1" "$2"
+  fi
+}

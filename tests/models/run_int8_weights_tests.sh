@@ -26,15 +26,6 @@ work=$(cd "$work" && pwd)
 
 passed=0
 failed=0
-result() {  # result NAME REASON (empty: pass) DETAIL
-  if [ -z "$2" ]; then
-    passed=$((passed + 1))
-    printf '%-36s PASS  %s\n' "$1" "$3"
-  else
-    failed=$((failed + 1))
-    printf '%-36s FAIL  %s\n' "$1" "$2"
-  fi
-}
 
 "$mote" convert "$models/digits.onnx" -o "$work/digits.mote" > "$work/convert.log" 2>&1
 result "convert float" "$([ $? -eq 0 ] || last_line "$work/convert.log")" ""

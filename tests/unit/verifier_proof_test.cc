@@ -201,12 +201,15 @@ TEST(DefinedArithmetic, ConvChannelProductsAreChecked) {
 
 // ---- int8 parameters -------------------------------------------------------------------------
 
-class Int8Blob : public ::testing::Test {
+// A blob converted once for a test suite: the digits model by `Make`.
+template <std::vector<uint8_t> (*Make)()>
+class ConvertedBlob : public ::testing::Test {
  public:
-  static void SetUpTestSuite() { blob_ = new std::vector<uint8_t>(digits_int8()); }
+  static void SetUpTestSuite() { blob_ = new std::vector<uint8_t>(Make()); }
   static void TearDownTestSuite() { delete blob_; }
   static inline std::vector<uint8_t>* blob_ = nullptr;
 };
+using Int8Blob = ConvertedBlob<digits_int8>;
 
 TEST_F(Int8Blob, LoadsAsConverted) {
   BlobView v(*blob_);
@@ -456,12 +459,7 @@ std::vector<uint8_t> digits_int8_weights() {
   return mote::convert_file(std::string(MOTE_SOURCE_DIR) + "/models/digits.onnx", opt).blob;
 }
 
-class Int8WeightsBlob : public ::testing::Test {
- public:
-  static void SetUpTestSuite() { blob_ = new std::vector<uint8_t>(digits_int8_weights()); }
-  static void TearDownTestSuite() { delete blob_; }
-  static inline std::vector<uint8_t>* blob_ = nullptr;
-};
+using Int8WeightsBlob = ConvertedBlob<digits_int8_weights>;
 
 TEST_F(Int8WeightsBlob, LoadsAsConverted) {
   BlobView v(*blob_);
