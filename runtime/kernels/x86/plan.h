@@ -348,10 +348,12 @@ inline F32ConvPlan f32_conv_plan(const OpArgs& a) {
 // depthwise, 1-D or 2-D. The output channels go in blocks; each block's weights are dequantised
 // (scale[m] * q) into the scratch and the block runs as a float Conv of its channels, batch entry
 // by batch entry (a block's outputs are contiguous within one). A block holds up to kW8Bytes of
-// float weights, and 8 channels at least (or all), so the weights in RAM stay a small part of a
-// layer's. The plan's bytes cover the block's weights and the larger scratch of the float plan of
+// float weights, and kW8MinBlock channels at least (or all: fewer would make the float kernels
+// redo their im2col panels for every few channels), so the weights in RAM stay a small part of
+// a large layer's and a small model's (every layer under kW8Bytes) are never split. The plan's bytes cover the block's weights and the larger scratch of the float plan of
 // a full block and of the last, shorter one.
 constexpr uint64_t kW8Bytes = 64 * 1024;
+constexpr int64_t kW8MinBlock = 32;
 
 struct ConvW8Block {
   mote_conv_params params;  // group = the block's channels when depthwise
@@ -402,7 +404,7 @@ inline ConvW8Plan conv_w8_plan(const OpArgs& a) {
   int64_t per = 4;  // float bytes per output channel's weights
   for (int32_t d = 1; d < a.in[1].rank; ++d) per *= a.in[1].dims[d];
   int64_t block = int64_t(kW8Bytes) / per;
-  if (block < 8) block = 8;
+  if (block < kW8MinBlock) block = kW8MinBlock;
   p.block = int32_t(block < m ? block : m);
   p.weights = (uint64_t(p.block) * uint64_t(per) + kScratchAlign - 1) / kScratchAlign * kScratchAlign;
   uint64_t most = 0;

@@ -932,7 +932,7 @@ void large_cases() {
     conv_case(1, 40, 40, 15, 15, 5, 5, 2, 2, 1, 1, pad1, 40, true, false, relu);     // depthwise 5x5
     gemm_case(1, 1000, 1280, false, true, 1.0f, 1.0f, 1, mote_act{MOTE_ACT_NONE, 0.0f, 0.0f});
     w8_case(false, 1, 400, 1280, 1.0f, 1.0f, true, mote_act{MOTE_ACT_NONE, 0.0f, 0.0f});  // a classifier head, int8
-    conv_w8_case(1, 512, 512, 7, 7, 3, 1, 1, 1, true, mote_act{MOTE_ACT_RELU, 0.0f, 0.0f});    // blocks of 8 channels
+    conv_w8_case(1, 512, 512, 7, 7, 3, 1, 1, 1, true, mote_act{MOTE_ACT_RELU, 0.0f, 0.0f});    // blocks of 32 channels
     conv_w8_case(1, 320, 1280, 7, 7, 1, 1, 0, 1, true, mote_act{MOTE_ACT_NONE, 0.0f, 0.0f});   // 1x1, blocks of 51
     conv_w8_case(1, 960, 960, 7, 7, 3, 1, 1, 960, true, mote_act{MOTE_ACT_CLIP, 0.0f, 6.0f});  // depthwise
     for (int k = 0; k < 20; ++k) w8_case(pick(0, 1) == 1, pick(1, 300), pick(1, 300), pick(1, 300), 1.0f, 1.0f, pick(0, 1), random_act());
