@@ -4,6 +4,9 @@
   int8_weights_check.py batch MODEL.onnx OUT.onnx N
       OUT.onnx is MODEL.onnx with its first input's (and every output's) batch dimension set to
       N, so onnxruntime runs a whole held-out set at once.
+  int8_weights_check.py lstm OUT.onnx INPUT.npy
+      A bidirectional LSTM (seeded random weights, 16 inputs, 24 hidden, 20 steps, batch 2, with
+      biases) as OUT.onnx, its output Y, and an input for it.
   int8_weights_check.py accuracy PROBS.npy LABELS.npy
       Prints the accuracy of the class scores PROBS ([N, ..., classes]) against LABELS ([N]).
   int8_weights_check.py close GOT.npy WANT.npy MAX [MEAN [AGREE]]
@@ -24,6 +27,23 @@ def batch(model, out, n):
     for value in list(m.graph.input[:1]) + list(m.graph.output):
         value.type.tensor_type.shape.dim[0].dim_value = int(n)
     onnx.save(m, out)
+
+
+def lstm(out, input_path):
+    import onnx
+    from onnx import TensorProto, helper, numpy_helper
+    r = np.random.RandomState(5)
+    seq, batch, inputs, hidden = 20, 2, 16, 24
+    w = (r.standard_normal((2, 4 * hidden, inputs)) * 0.3).astype(np.float32)
+    rr = (r.standard_normal((2, 4 * hidden, hidden)) * 0.3).astype(np.float32)
+    b = (r.standard_normal((2, 8 * hidden)) * 0.1).astype(np.float32)
+    node = helper.make_node("LSTM", ["x", "w", "r", "b"], ["y"], hidden_size=hidden, direction="bidirectional")
+    graph = helper.make_graph([node], "lstm", [helper.make_tensor_value_info("x", TensorProto.FLOAT, [seq, batch, inputs])],
+                              [helper.make_tensor_value_info("y", TensorProto.FLOAT, [seq, 2, batch, hidden])],
+                              [numpy_helper.from_array(w, "w"), numpy_helper.from_array(rr, "r"),
+                               numpy_helper.from_array(b, "b")])
+    onnx.save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 14)]), out)
+    np.save(input_path, r.standard_normal((seq, batch, inputs)).astype(np.float32))
 
 
 def accuracy(probs, labels):
@@ -59,6 +79,9 @@ def main(argv):
     cmd, args = argv[1], argv[2:]
     if cmd == "batch":
         batch(*args)
+        return 0
+    if cmd == "lstm":
+        lstm(*args)
         return 0
     if cmd == "accuracy":
         accuracy(*args)

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# mote convert --quantize int8-weights on the digits model (Conv + Gemm), against the float blob
-# and onnxruntime's float run of the source model:
+# mote convert --quantize int8-weights on the digits model (Conv + Gemm) and an LSTM, against the
+# float blob and onnxruntime's float run of the source model:
 #   - the blob's weights at most 30% of the float blob's (int8 weights with a float scale per
 #     output channel, float biases), and `mote info` reporting the int8-weight ops
 #   - held-out accuracy (models/digits_heldout*.npy, 450 digits) within 1 percentage point of
@@ -8,6 +8,7 @@
 #   - against onnxruntime's float run of the same 450 digits (the model's batch dimension set to
 #     450): every probability within 0.08, their mean difference within 1e-3, the same top class
 #     on >= 99% (measured: 0.057, 1.7e-4 and 100%; the float blob is within 1.3e-6)
+#   - a bidirectional LSTM (LSTMW8) against onnxruntime's float run
 #   - a usage error for --quantize with a value it does not take (exit 2)
 # Prints a row per check, then "N passed, M failed". (The speech model's GRU with int8 weights is
 # checked by run_speech_tests.sh.)
@@ -78,6 +79,23 @@ else
     line=$($check close "$work/w8/probabilities.runs.npy" "$work/ort.npy" 0.08 1e-3 0.99)
     rc=$?
     result "close to onnxruntime float" "$([ $rc -eq 0 ] || echo "$line")" "$line"
+  fi
+fi
+
+# A bidirectional LSTM (LSTMW8: W and R int8 per gate row) against onnxruntime: Y within 0.03,
+# the mean difference within 3e-3 (measured: 0.0094 and 9.4e-4; float: 2.4e-7).
+if [ ! -d "$tests_dir/node_modules/onnxruntime-node" ]; then
+  result "LSTM close to onnxruntime float" "onnxruntime-node is missing" ""
+else
+  $check lstm "$work/lstm.onnx" "$work/lstm_x.npy" > "$work/lstm.log" 2>&1 &&
+    "$mote" convert "$work/lstm.onnx" -o "$work/lstm_w8.mote" --quantize int8-weights >> "$work/lstm.log" 2>&1 &&
+    "$mote" run "$work/lstm_w8.mote" --input "x=$work/lstm_x.npy" --output-dir "$work/lstm_w8" --quiet >> "$work/lstm.log" 2>&1 &&
+    timeout 120 node "$ort_run" "$work/lstm.onnx" "$work/lstm_x.npy" "$work/lstm_ort.npy" >> "$work/lstm.log" 2>&1
+  if [ $? -ne 0 ]; then
+    result "LSTM close to onnxruntime float" "$(last_line "$work/lstm.log")" ""
+  else
+    line=$($check close "$work/lstm_w8/y.npy" "$work/lstm_ort.npy" 0.03 3e-3)
+    result "LSTM close to onnxruntime float" "$([ $? -eq 0 ] || echo "$line")" "$(grep -o 'int8 weights: .*' "$work/lstm.log"); ${line%%, same*}"
   fi
 fi
 
