@@ -114,19 +114,23 @@ TEST(Int8Weights, ConvTransposeScalesPerOutputChannel) {
 
 TEST(Int8Weights, GemmAndMatMulMatchFloatOnDequantisedWeights) {
   std::mt19937 rng(9);
-  for (int32_t trans_b = 0; trans_b < 2; ++trans_b) {
+  for (int32_t trans_a = 0; trans_a < 2; ++trans_a) {
     const int32_t M = 5, K = 37, N = 19;
-    Weights w = random_weights(rng, int64_t(K) * N, N, [=](int64_t i) { return trans_b ? i / K : i % N; });
-    Buf a = make_t<float>(MOTE_F32, {M, K}, random_floats(rng, M * K));
-    Buf bq = trans_b ? make_t<int8_t>(MOTE_I8, {N, K}, w.q) : make_t<int8_t>(MOTE_I8, {K, N}, w.q);
-    Buf bf = trans_b ? make_t<float>(MOTE_F32, {N, K}, w.dequantised) : make_t<float>(MOTE_F32, {K, N}, w.dequantised);
+    Weights w = random_weights(rng, int64_t(K) * N, N, [=](int64_t i) { return i % N; });
+    Buf a = trans_a ? make_t<float>(MOTE_F32, {K, M}, random_floats(rng, M * K)) : make_t<float>(MOTE_F32, {M, K}, random_floats(rng, M * K));
+    Buf bq = make_t<int8_t>(MOTE_I8, {K, N}, w.q);
+    Buf bf = make_t<float>(MOTE_F32, {K, N}, w.dequantised);
     Buf c = make_t<float>(MOTE_F32, {N}, random_floats(rng, N));
     Buf s = make_t<float>(MOTE_F32, {N}, w.scale);
-    const mote_gemm_params p{0.5f, 2.0f, 0, trans_b, {MOTE_ACT_RELU, 0, 0}};
+    const mote_gemm_params p{0.5f, 2.0f, trans_a, 0, {MOTE_ACT_RELU, 0, 0}};
     std::vector<Buf> got, want;
     ASSERT_EQ(run_op(MOTE_OP_GEMM_W8, p, {&a, &bq, &c, &s}, &got), Status::kOk);
     ASSERT_EQ(run_op(MOTE_OP_GEMM, p, {&a, &bf, &c}, &want), Status::kOk);
-    expect_close(values<float>(got[0]), values<float>(want[0]), "GemmW8 trans_b " + std::to_string(trans_b));
+    expect_close(values<float>(got[0]), values<float>(want[0]), "GemmW8 trans_a " + std::to_string(trans_a));
+    // B as [N, K] (trans_b) is the converter's job: the op refuses it.
+    const mote_gemm_params pt{0.5f, 2.0f, trans_a, 1, {MOTE_ACT_RELU, 0, 0}};
+    Buf bt = make_t<int8_t>(MOTE_I8, {N, K}, w.q);
+    EXPECT_EQ(run_op(MOTE_OP_GEMM_W8, pt, {&a, &bt, &c, &s}, &got), Status::kBadParams);
     ASSERT_EQ(run_op(MOTE_OP_GEMM_W8, p, {&a, &bq, nullptr, &s}, &got), Status::kOk);  // no C
     ASSERT_EQ(run_op(MOTE_OP_GEMM, p, {&a, &bf}, &want), Status::kOk);
     expect_close(values<float>(got[0]), values<float>(want[0]), "GemmW8 without C");

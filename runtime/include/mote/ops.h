@@ -751,7 +751,8 @@ typedef struct mote_qlayer_norm_params {
  *   ConvW8:          X, W int8 [M, C/group, k...], B (optional, MOTE_NONE), SCALE float32 [M].
  *   ConvTransposeW8: X, W int8 [C, M/group, k...], B (optional), SCALE float32 [M]
  *                    (output channel g * M/group + j reads W[c, j] of the channels c of group g).
- *   GemmW8:          A, B int8 ([K, N], or [N, K] with trans_b), C (optional), SCALE float32 [N];
+ *   GemmW8:          A, B int8 [K, N] (trans_b 0: the converter transposes), C (optional),
+ *                    SCALE float32 [N];
  *                    Y = act(alpha * scale[n] * sum_k A q + beta * C).
  *   MatMulW8:        A [..., M, K], B int8 [K, N] (rank 2), SCALE float32 [N].
  *   RNNW8 / GRUW8 / LSTMW8: the ten inputs X, W int8, R int8, B, sequence_lens, initial_h,

@@ -38,6 +38,7 @@ Status infer_gemm(const OpArgs& a, TensorView* out, uint32_t*) {
   MOTE_TRY(check_act(a, p.act));
   MOTE_TRY(check_dtype(a, 0, MOTE_F32));
   MOTE_TRY(check_dtype(a, 1, w8 ? MOTE_I8 : MOTE_F32));
+  if (w8 && p.trans_b) return Fail(a.diag, Status::kBadParams).s("GemmW8 takes B as [K, N]: trans_b must be 0");
   MOTE_TRY(check_rank(a, 0, 2, 2));
   MOTE_TRY(check_rank(a, 1, 2, 2));
   const TensorView& A = a.in[0];
@@ -72,20 +73,15 @@ Status run_gemm(const OpArgs& a) {
   const int32_t M = Y.dims[0], N = Y.dims[1];
   const int32_t K = p.trans_a ? A.dims[0] : A.dims[1];
   const float* pa = A.as<float>();
-  const bool w8 = a.code == MOTE_OP_GEMM_W8;  // B int8, scaled per column after the sum
+  const bool w8 = a.code == MOTE_OP_GEMM_W8;  // B int8 [K, N], scaled per column after the sum
   float* y = Y.as<float>();
   const int64_t a_rs = p.trans_a ? 1 : K, a_cs = p.trans_a ? M : 1;
-  if (p.trans_b) {  // rows of B are contiguous: dot products
+  if (p.trans_b) {  // rows of B are contiguous: dot products (float B: GemmW8 has no trans_b)
     for (int32_t i = 0; i < M; ++i) {
       for (int32_t j = 0; j < N; ++j) {
+        const float* b = B.as<float>() + int64_t(j) * K;
         float acc = 0.0f;
-        if (w8) {
-          const int8_t* b = B.as<int8_t>() + int64_t(j) * K;
-          for (int32_t k = 0; k < K; ++k) acc += pa[i * a_rs + k * a_cs] * float(b[k]);
-        } else {
-          const float* b = B.as<float>() + int64_t(j) * K;
-          for (int32_t k = 0; k < K; ++k) acc += pa[i * a_rs + k * a_cs] * b[k];
-        }
+        for (int32_t k = 0; k < K; ++k) acc += pa[i * a_rs + k * a_cs] * b[k];
         y[int64_t(i) * N + j] = acc;
       }
     }
