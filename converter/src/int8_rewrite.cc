@@ -12,7 +12,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <functional>
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
@@ -33,6 +32,30 @@ QParams choose(float lo, float hi) {
   q.zp = int32_t(std::lround(-128.0 - double(lo) / q.scale));
   q.zp = std::min(127, std::max(-128, q.zp));
   return q;
+}
+
+std::vector<float> weight_scales(const Tensor& w, int64_t channels, bool columns) {
+  const int64_t per = w.numel() / channels;
+  std::vector<float> s(size_t(channels), 0.0f);
+  for (int64_t c = 0; c < channels; ++c) {
+    float m = 0;
+    for (int64_t i = 0; i < per; ++i) m = std::max(m, std::fabs(w.as<float>()[columns ? i * channels + c : c * per + i]));
+    s[size_t(c)] = m > 0 ? m / 127.0f : 1.0f;
+  }
+  return s;
+}
+
+int8_t quantize_weight(float v, float scale) { return int8_t(std::min(127.0f, std::max(-127.0f, std::nearbyint(v / scale)))); }
+
+std::vector<float> weight_rounding_error(const Tensor& w, int64_t channels, bool columns) {
+  const std::vector<float> s = weight_scales(w, channels, columns);
+  const int64_t per = w.numel() / channels;
+  std::vector<float> e(size_t(w.numel()));
+  for (int64_t i = 0; i < w.numel(); ++i) {
+    const float scale = s[size_t(columns ? i % channels : i / per)];
+    e[size_t(i)] = float(quantize_weight(w.as<float>()[i], scale)) * scale - w.as<float>()[i];
+  }
+  return e;
 }
 
 namespace {
@@ -115,16 +138,15 @@ class Rewriter {
     std::map<std::string, int> why;
     std::vector<bool> matched(keep_float.size(), false);
     for (Op& op : old) {
-      std::string reason;
-      bool keep = false;
+      std::string reason = op.keep.empty() ? "" : op.keep;
       for (size_t k = 0; k < keep_float.size(); ++k) {
-        if (keep_matches(keep_float[k], op)) keep = matched[k] = true;
+        if (keep_matches(keep_float[k], op)) reason = "--keep-float", matched[k] = true;
       }
-      if (keep) {
+      if (!reason.empty()) {
         ++kept;
-        ++why[std::string(op_name(op.code)) + ": --keep-float"];
+        ++why[std::string(op_name(op.code)) + ": " + reason];
         for (int& id : op.inputs) id = float_of(id);
-        op.note = "float: --keep-float";
+        op.note = "float: " + reason;
         g_.ops.push_back(std::move(op));
         continue;
       }
@@ -409,29 +431,23 @@ class Rewriter {
 
   // Per-channel symmetric weights: channel c's elements are w[c * per + i] (rows) or
   // w[i * channels + c] (columns).
-  // Symmetric per-channel weights (symmetric_weights): scales, and the int8 tensor added.
-  std::vector<float> weight_scales(const Tensor& w, int64_t channels, bool columns) {
-    std::vector<float> s;
-    std::vector<uint8_t> unused;
-    symmetric_weights(w.as<float>(), w.numel(), channels, channel_of(w, channels, columns), &s, &unused);
-    return s;
-  }
-
   int int8_weights(const Tensor& w, const std::vector<float>& scales, bool columns, std::vector<int64_t>* dims) {
-    std::vector<float> s;
+    const int64_t channels = int64_t(scales.size()), per = w.numel() / channels;
     Tensor q;
     q.name = w.name + "_q";
     q.dtype = MOTE_I8;
     q.shape = *dims;
-    symmetric_weights(w.as<float>(), w.numel(), int64_t(scales.size()), channel_of(w, int64_t(scales.size()), columns), &s, &q.data);
+    q.data.resize(size_t(w.numel()));
+    for (int64_t i = 0; i < w.numel(); ++i) {
+      q.data[size_t(i)] = uint8_t(quantize_weight(w.as<float>()[i], scales[size_t(columns ? i % channels : i / per)]));
+    }
     return add_const(std::move(q));
   }
 
-  // Element i's output channel: its column of a [K, N] matrix, or its row block of [M, ...].
-  static std::function<int64_t(int64_t)> channel_of(const Tensor& w, int64_t channels, bool columns) {
-    const int64_t per = w.numel() / channels;
-    if (columns) return [channels](int64_t i) { return i % channels; };
-    return [per](int64_t i) { return i / per; };
+  // --bias-correction: the calibrated mean shift of each output channel, in output units.
+  static void correct_bias(const Op& op, std::vector<double>* bias) {
+    if (op.bias_shift.size() != bias->size()) return;
+    for (size_t k = 0; k < bias->size(); ++k) (*bias)[k] -= op.bias_shift[k];
   }
 
   // A QDQ model's weights as it quantized them: per tensor, or per channel along `axis` (the
@@ -647,6 +663,7 @@ class Rewriter {
           bias_scale[size_t(k)] = double(in.scale) * ws[size_t(k)];
           real[size_t(k)] = bias_scale[size_t(k)] / out.scale;
         }
+        if (wzp < 0) correct_bias(op, &bias);
         int mult, shift;
         requant(t(y).name, real, &mult, &shift);
         mote_qconv_params p{c, in.zp, out.zp, 0, 0};
@@ -702,6 +719,7 @@ class Rewriter {
           bias_scale[size_t(j)] = double(alpha) * in.scale * ws[size_t(j)];
           real[size_t(j)] = bias_scale[size_t(j)] / out.scale;
         }
+        correct_bias(op, &bias);
         int mult, shift;
         requant(t(y).name, real, &mult, &shift);
         mote_qmatmul_params p{in.zp, out.zp, -128, 127};

@@ -3,8 +3,6 @@
 #ifndef MOTE_CONVERTER_INT8_REWRITE_H
 #define MOTE_CONVERTER_INT8_REWRITE_H
 
-#include <algorithm>
-#include <cmath>
 #include <cstdint>
 #include <map>
 #include <string>
@@ -24,27 +22,12 @@ struct QParams {
 // The parameters for values in [lo, hi]: the range is widened to include 0.
 QParams choose(float lo, float hi);
 
-// Symmetric per-channel int8 weights (docs/quantization.md): element i of `w` (n floats) belongs
-// to channel channel_of(i) of `channels`; scale[c] = max |w| of the channel / 127 (1 for an
-// all-zero channel), q = clamp(rint(w / scale[c]), -127, 127).
-template <typename ChannelOf>
-void symmetric_weights(const float* w, int64_t n, int64_t channels, ChannelOf channel_of, std::vector<float>* scales,
-                       std::vector<uint8_t>* q) {
-  std::vector<float> most(size_t(channels), 0.0f);
-  for (int64_t i = 0; i < n; ++i) {
-    float& m = most[size_t(channel_of(i))];
-    m = std::max(m, std::fabs(w[i]));
-  }
-  scales->assign(size_t(channels), 1.0f);
-  for (int64_t c = 0; c < channels; ++c) {
-    if (most[size_t(c)] > 0) (*scales)[size_t(c)] = most[size_t(c)] / 127.0f;
-  }
-  q->resize(size_t(n));
-  for (int64_t i = 0; i < n; ++i) {
-    const float v = std::nearbyint(w[i] / (*scales)[size_t(channel_of(i))]);
-    (*q)[size_t(i)] = uint8_t(int8_t(std::min(127.0f, std::max(-127.0f, v))));
-  }
-}
+// Weights per output channel, symmetric: s[c] = max|W[c]| / 127 (1 for an all-zero channel),
+// channel c the row of `w` (or its column with `columns`), q = clamp(rint(W / s), -127, 127).
+std::vector<float> weight_scales(const Tensor& w, int64_t channels, bool columns);
+int8_t quantize_weight(float v, float scale);
+// q s - W for every weight of `w`, in its layout (what int8 changes; --bias-correction).
+std::vector<float> weight_rounding_error(const Tensor& w, int64_t channels, bool columns);
 
 // Rewrites every op of `g` that has an int8 kernel to it, with `params` for the float tensors
 // (by tensor id); the others stay float (refused with `strict`). With `int8_io` the graph then

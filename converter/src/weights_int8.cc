@@ -2,6 +2,8 @@
 // weights of Conv, ConvTranspose, Gemm, MatMul, RNN, GRU and LSTM become int8, symmetric per
 // output channel, with a float32 scale per channel; activations stay float. Each op becomes its
 // int8-weight form (ConvW8, ..., mote/ops.h), whose kernel reads the int8 weights in place.
+#include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <map>
@@ -44,13 +46,19 @@ class WeightQuantizer {
   template <typename ChannelOf>
   std::pair<int, int> quantize(const Tensor& w, const float* values, std::vector<int64_t> shape, int64_t channels,
                                ChannelOf channel_of, std::vector<int64_t> scale_shape) {
-    std::vector<float> scales;
+    // Symmetric per output channel, as int8 quantisation takes weights (int8::weight_scales,
+    // docs/quantization.md), for any layout of the channels.
+    std::vector<float> scales(size_t(channels), 0.0f);
+    const int64_t n = w.numel();
+    for (int64_t i = 0; i < n; ++i) scales[size_t(channel_of(i))] = std::max(scales[size_t(channel_of(i))], std::fabs(values[i]));
+    for (float& s : scales) s = s > 0 ? s / 127.0f : 1.0f;
     Tensor q;
     q.name = w.name + "_w8";
     q.dtype = MOTE_I8;
     q.shape = std::move(shape);
     q.is_const = true;
-    int8::symmetric_weights(values, w.numel(), channels, channel_of, &scales, &q.data);
+    q.data.resize(size_t(n));
+    for (int64_t i = 0; i < n; ++i) q.data[size_t(i)] = uint8_t(int8::quantize_weight(values[i], scales[size_t(channel_of(i))]));
     Tensor s;
     s.name = w.name + "_w8_scale";
     s.dtype = MOTE_F32;

@@ -29,6 +29,7 @@ Status s8_quantize(const OpArgs& a);  // QuantizeLinear float32 -> int8, per ten
 Status s8_qbinary(const OpArgs& a);   // QAdd, QSub, QMul, QMax, QMin
 Status s8_maxpool2d(const OpArgs& a);
 Status s8_global_pool(const OpArgs& a);  // GlobalAveragePool of int8
+Status s8_lut(const OpArgs& a);          // Lut: y = T[x + 128]
 #endif
 
 inline Status eltwise_routes(const OpArgs& a) {
@@ -67,6 +68,7 @@ inline Status eltwise_routes(const OpArgs& a) {
       return f32_maxpool2d(a);
 #ifdef MOTE_SIMD_S8_ELTWISE
     case MOTE_OP_QUANTIZE: return MOTE_FAMILY_ON(quantize) ? s8_quantize(a) : Status::kUnsupportedOp;
+    case MOTE_OP_LUT: return MOTE_FAMILY_ON(quantize) ? s8_lut(a) : Status::kUnsupportedOp;
     case MOTE_OP_QADD:
     case MOTE_OP_QSUB:
     case MOTE_OP_QMUL:

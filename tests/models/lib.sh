@@ -57,15 +57,10 @@ tally() {
   fi
 }
 
-# Counts one check of a model test script in passed/failed (initialise both to 0) and prints its
-# row: NAME, then PASS and DETAIL, or FAIL and REASON.
-#   result NAME REASON (empty: pass) DETAIL
+# result NAME REASON DETAIL: one row, "NAME  PASS  DETAIL" when REASON is empty, else
+# "NAME  FAIL  REASON", counted in passed/failed; the name column is $result_width wide (40).
 result() {
-  if [ -z "$2" ]; then
-    passed=$((passed + 1))
-    printf '%-36s PASS  %s\n' "$1" "$3"
-  else
-    failed=$((failed + 1))
-    printf '%-36s FAIL  %s\n' "$1" "$2"
-  fi
+  local reason=$2
+  tally
+  printf "%-${result_width:-40}s %s  %s\n" "$1" "$verdict" "$([ -z "$2" ] && echo "$3" || echo "$2")"
 }

@@ -810,6 +810,19 @@ void random_qbinary() {
   check_q(what, code, &p, sizeof p, in, 2, mote::run_qbinary);
 }
 
+// Lut of a random int8 tensor (1 to 5,000 values) through a random 256-entry table.
+void random_qlut() {
+  const int32_t d[2] = {pick(1, 4), pick(1, 1250)};
+  const int32_t td[1] = {256};
+  TensorView in[2] = {qview(g_q[0], MOTE_I8, 2, d), qview(g_q[1], MOTE_I8, 1, td)};
+  fill_i8(g_q[0], in[0].numel());
+  for (int32_t k = 0; k < 256; ++k) g_q[1][k] = int8_t(next() & 0xFF);
+  char what[96];
+  snprintf(what, sizeof what, "int8 Lut [%ld,%ld]", long(d[0]), long(d[1]));
+  mote_quantize_params p{};
+  check_q(what, MOTE_OP_LUT, &p, sizeof p, in, 2, mote::run_quantize);
+}
+
 // int8 GlobalAveragePool / GlobalMaxPool of [n,c,h,w], planes from 1 to 2,500 values, often
 // all at one extreme (the sums' largest magnitudes and the rounding of exact halves).
 void random_qglobal_pool() {
@@ -1135,6 +1148,7 @@ int run_cases() {
   for (int k = 0; k < 150; ++k) random_qmaxpool();
   for (int k = 0; k < 150; ++k) random_qbinary();
   for (int k = 0; k < 60; ++k) random_qglobal_pool();
+  for (int k = 0; k < 40; ++k) random_qlut();
 #ifdef MOTE_TEST_LARGE
   large_cases();
 #endif
