@@ -1,7 +1,8 @@
 // The x86 kernel suite (google-benchmark): the float32 and int8 kernels of every x86 level this
 // CPU supports, and the reference kernels, on the layer shapes that dominate the benchmark
 // models (MobileNetV2 1x1 and depthwise convolutions, a ResNet 3x3, the classifier), reporting
-// GFLOP/s (float: 2 per multiply-add) or GOP/s (int8) per kernel. Beside them, "peak/<level>"
+// GFLOP/s (float: 2 per multiply-add) or GOP/s (int8) per kernel; "w8/" the float Gemm with int8
+// weights (GemmW8) beside the same shapes' float Gemm. Beside them, "peak/<level>"
 // measures the machine's own peak: independent fused multiply-adds on registers, nothing else.
 //
 //   build/bin/mote_x86_kernel_bench [--benchmark_filter=avx512] [--benchmark_min_time=0.2]
@@ -69,6 +70,19 @@ bool give_scratch(mote::OpArgs& a, Buffers& b) {
   const uintptr_t at = reinterpret_cast<uintptr_t>(b.scratch.data());
   a.scratch = b.scratch.data() + ((16 - at % 16) % 16);
   a.scratch_bytes = bytes;
+  return true;
+}
+
+// Runs the op for as long as the benchmark times it; false (the benchmark skipped with the
+// error) when a run fails.
+bool time_op(benchmark::State& state, const mote::OpArgs& a, const char* text) {
+  for (auto _ : state) {
+    if (mote::op_run(a) != mote::Status::kOk) {
+      state.SkipWithError(text);
+      return false;
+    }
+    benchmark::ClobberMemory();
+  }
   return true;
 }
 
@@ -154,13 +168,7 @@ void run_conv(benchmark::State& state, Level level, const ConvCase& cc, bool int
     state.SkipWithError(text);
     return;
   }
-  for (auto _ : state) {
-    if (mote::op_run(a) != mote::Status::kOk) {
-      state.SkipWithError(text);
-      return;
-    }
-    benchmark::ClobberMemory();
-  }
+  if (!time_op(state, a, text)) return;
   const double ops = 2.0 * double(conv_macs(cc));
   state.counters[int8 ? "GOP/s" : "GFLOP/s"] = benchmark::Counter(ops * 1e-9, benchmark::Counter::kIsIterationInvariantRate);
 }
@@ -188,14 +196,45 @@ void run_fc(benchmark::State& state, Level level) {
     state.SkipWithError(text);
     return;
   }
-  for (auto _ : state) {
-    if (mote::op_run(a) != mote::Status::kOk) {
-      state.SkipWithError(text);
-      return;
-    }
-    benchmark::ClobberMemory();
-  }
+  if (!time_op(state, a, text)) return;
   state.counters["GFLOP/s"] = benchmark::Counter(2.0 * K * N * 1e-9, benchmark::Counter::kIsIterationInvariantRate);
+}
+
+// A Gemm [M, K] x [K, N] with float weights, or with int8 weights (GemmW8, --quantize
+// int8-weights: a float scale per column): the same shape both ways, so the two compare.
+struct GemmShape {
+  const char* name;
+  int32_t M, K, N;
+};
+const GemmShape kGemms[] = {{"1x1280x1000", 1, 1280, 1000}, {"16x1024x1024", 16, 1024, 1024}, {"196x512x512", 196, 512, 512}};
+
+void run_gemm(benchmark::State& state, Level level, const GemmShape& g, bool w8) {
+  if (!mote::x86::force(level)) {
+    state.SkipWithError("level not supported by this CPU");
+    return;
+  }
+  std::mt19937 rng(13);
+  Buffers b;
+  fill(b.x, size_t(g.M) * g.K * 4, true, rng);
+  fill(b.w, size_t(g.K) * g.N * (w8 ? 1 : 4), !w8, rng);
+  fill(b.b, size_t(g.N) * 4, true, rng);
+  fill(b.mult, size_t(g.N) * 4, true, rng);  // the scales of GemmW8
+  b.y.assign(size_t(g.M) * g.N * 4, 0);
+  mote::TensorView in[4] = {{b.x.data(), MOTE_F32, 2, {g.M, g.K}},
+                            {b.w.data(), w8 ? MOTE_I8 : MOTE_F32, 2, {g.K, g.N}},
+                            {b.b.data(), MOTE_F32, 1, {g.N}},
+                            {b.mult.data(), MOTE_F32, 1, {g.N}}};
+  mote::TensorView out{b.y.data(), MOTE_F32, 2, {g.M, g.N}};
+  mote_gemm_params p{1.0f, 1.0f, 0, 0, mote_act{MOTE_ACT_RELU, 0.0f, 0.0f}};
+  char text[128];
+  mote::Diag diag(text, sizeof text);
+  mote::OpArgs a{w8 ? MOTE_OP_GEMM_W8 : MOTE_OP_GEMM, &p, uint32_t(sizeof p), in, w8 ? 4 : 3, &out, 1, nullptr, 0, &diag};
+  if (!give_scratch(a, b)) {
+    state.SkipWithError(text);
+    return;
+  }
+  if (!time_op(state, a, text)) return;
+  state.counters["GFLOP/s"] = benchmark::Counter(2.0 * g.M * g.K * g.N * 1e-9, benchmark::Counter::kIsIterationInvariantRate);
 }
 
 // ResNet-18's MaxPool: [1, 64, 112, 112], 3x3, stride 2, padding 1.
@@ -222,13 +261,7 @@ void run_pool(benchmark::State& state, Level level, bool int8) {
     state.SkipWithError(text);
     return;
   }
-  for (auto _ : state) {
-    if (mote::op_run(a) != mote::Status::kOk) {
-      state.SkipWithError(text);
-      return;
-    }
-    benchmark::ClobberMemory();
-  }
+  if (!time_op(state, a, text)) return;
   state.counters["Gelem/s"] = benchmark::Counter(double(c) * o * o * 9 * 1e-9, benchmark::Counter::kIsIterationInvariantRate);
 }
 
@@ -281,6 +314,10 @@ int register_all() {
       benchmark::RegisterBenchmark(("f32/" + lv + "/" + c.name).c_str(), run_conv, level, c, false);
     }
     benchmark::RegisterBenchmark(("f32/" + lv + "/fc_1280x1000").c_str(), run_fc, level);
+    for (const GemmShape& g : kGemms) {
+      benchmark::RegisterBenchmark(("f32/" + lv + "/gemm_" + g.name).c_str(), run_gemm, level, g, false);
+      benchmark::RegisterBenchmark(("w8/" + lv + "/gemm_" + g.name).c_str(), run_gemm, level, g, true);
+    }
     benchmark::RegisterBenchmark(("f32/" + lv + "/maxpool3x3s2_64_112").c_str(), run_pool, level, false);
     benchmark::RegisterBenchmark(("s8/" + lv + "/maxpool3x3s2_64_112").c_str(), run_pool, level, true);
     for (const ConvCase& c : kConvs) {

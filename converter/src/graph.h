@@ -109,6 +109,9 @@ int fuse_patterns(Graph& g, std::vector<std::string>* notes);
 
 // Post-training int8 quantisation (ptq.cc): calibrates on options.calib and rewrites the graph.
 void quantize_graph(Graph& g, const ConvertOptions& options, std::vector<std::string>* notes);
+// --quantize int8-weights (weights_int8.cc): the constant weights of Conv, ConvTranspose, Gemm,
+// MatMul, RNN, GRU and LSTM become int8 per output channel (their *W8 ops); returns how many.
+int quantize_weights_int8(Graph& g, std::vector<std::string>* notes);
 // QDQ import (qdq_import.cc): folds QuantizeLinear -> DequantizeLinear pairs around float ops into int8
 // ops with the model's own parameters. Returns false when the graph has no such pairs.
 bool fold_qdq(Graph& g, bool strict, bool int8_io, std::vector<std::string>* notes);

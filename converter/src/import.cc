@@ -397,7 +397,10 @@ ConvertResult convert_model(const std::string& model_bytes, const std::string& s
   for (const auto& e : L.expanded()) {
     result.notes.push_back("expanded " + e.first + " (x" + std::to_string(e.second) + ") into the ops ONNX defines it by");
   }
-  if (options.quantize_int8 && !options.calib.empty()) {
+  if (options.quantize_int8_weights) {
+    if (options.quantize_int8) throw ConvertError("int8 and int8-weights quantisation are exclusive");
+    quantize_weights_int8(g, &result.notes);
+  } else if (options.quantize_int8 && !options.calib.empty()) {
     quantize_graph(g, options, &result.notes);
     remove_dead_ops(g);
   } else if (!options.no_fusion && fold_qdq(g, options.strict, options.int8_io, &result.notes)) {

@@ -185,6 +185,18 @@ contains "wrong calibration shape is named" "expected [N,1,8,8]"
 check "calibration data of the wrong dtype" 1 "$mote" convert "$src/models/digits.onnx" -o "$work/bad8.mote" --quantize int8 --calib "$work/wrongtype.npy"
 [ ! -e "$work/bad8.mote" ] && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL a failed int8 convert left a file"; }
 check "--quantize without --calib" 2 "$mote" convert "$src/models/digits.onnx" -o "$work/bad8.mote" --quantize int8
+# int8 weights (dynamic range): no calibration; info names the ops and the bytes saved.
+check "convert --help lists int8-weights" 0 "$mote" convert --help
+contains "convert --help lists int8-weights" "--quantize int8-weights"
+check "int8-weights convert" 0 "$mote" convert "$src/models/digits.onnx" -o "$work/dw8.mote" --quantize int8-weights
+contains "int8-weights convert notes the ops" "int8 weights: 4 ops (ConvW8 x2, GemmW8 x2)"
+check "int8-weights info" 0 "$mote" info "$work/dw8.mote"
+contains "int8-weights info lists ConvW8" "ConvW8"
+contains "int8-weights info says what it saved" "saved against float32"
+check "compare int8-weights digits" 0 "$mote" compare "$src/models/digits.onnx" "$work/dw8.mote" --input "input=$src/models/digits_sample.npy"
+check "--quantize with an unknown value" 2 "$mote" convert "$src/models/digits.onnx" -o "$work/bad8.mote" --quantize int16
+contains "--quantize names its values" "int8 or int8-weights"
+check "--calib with int8-weights" 2 "$mote" convert "$src/models/digits.onnx" -o "$work/bad8.mote" --quantize int8-weights --calib "$src/models/digits_calib.npy"
 
 # Hostile models: one clean 'mote convert: ...' line naming the problem, exit 1, no file written.
 /usr/bin/python3 - "$work" <<'PY'

@@ -5,9 +5,11 @@
 #   - float: clip-level accuracy >= 90% (per class printed)
 #   - int8 (--keep-float for the front-end and the decision head): the same decision as float
 #     on >= 98% of the clips
+#   - int8 weights (--quantize int8-weights: the GRU's W and R, the MatMul and Gemm weights int8
+#     per output channel): accuracy within 1 pp of float, the same decision on >= 98%
 #   - streaming = whole clip: the float stream's scores within 1e-4 of PyTorch's over the whole
 #     stream at once (the weights read back from the .onnx), the same events
-#   - models/speech_sample.wav, float and int8: `mote run --labels` prints the words of
+#   - models/speech_sample.wav, float, int8 and int8 weights: `mote run --labels` prints the words of
 #     models/speech_sample_words.txt, in order
 # Prints a row per check, then "N passed, M failed".
 #
@@ -36,15 +38,6 @@ mapfile -t carry < <(sed 's/^/--carry=/' "$models/speech_carry.txt")
 
 passed=0
 failed=0
-result() {  # result NAME REASON (empty: pass) DETAIL
-  if [ -z "$2" ]; then
-    passed=$((passed + 1))
-    printf '%-34s PASS  %s\n' "$1" "$3"
-  else
-    failed=$((failed + 1))
-    printf '%-34s FAIL  %s\n' "$1" "$2"
-  fi
-}
 
 # Convert: float, and int8 with the raw-audio front-end and the decision head kept float.
 "$mote" convert "$models/speech.onnx" -o "$work/speech.mote" "${carry[@]}" > "$work/convert.log" 2>&1
@@ -55,9 +48,15 @@ result "convert float" "$([ $? -eq 0 ] || last_line "$work/convert.log")" \
 result "convert int8" "$([ $? -eq 0 ] || last_line "$work/convert_int8.log")" \
   "arena $("$mote" info "$work/speech_int8.mote" --json 2> /dev/null | json_num arena_bytes) B"
 
-for v in float int8; do
+"$mote" convert "$models/speech.onnx" -o "$work/speech_w8.mote" "${carry[@]}" --quantize int8-weights \
+  > "$work/convert_w8.log" 2>&1
+result "convert int8-weights" "$([ $? -eq 0 ] || last_line "$work/convert_w8.log")" \
+  "$(grep 'int8 weights' "$work/convert_w8.log" | sed 's/^ *//'); blob $(stat -c %s "$work/speech.mote") -> $(stat -c %s "$work/speech_w8.mote") B"
+
+for v in float int8 w8; do
   blob=$work/speech.mote
-  [ "$v" = float ] || blob=$work/speech_int8.mote
+  [ "$v" = int8 ] && blob=$work/speech_int8.mote
+  [ "$v" = w8 ] && blob=$work/speech_w8.mote
   rm -rf "$work/$v"
   if ! "$mote" run "$blob" --input "audio=$stream" --chunk 1 --output-dir "$work/$v" --quiet > "$work/run_$v.log" 2>&1; then
     result "stream held-out ($v)" "$(last_line "$work/run_$v.log")" ""
@@ -75,14 +74,22 @@ rc=$?
 result "int8 agrees with float >= 98%" "$([ $rc -eq 0 ] || tail -n 1 "$work/agree.txt")" \
   "$(tail -n 1 "$work/agree.txt"); int8 $(head -n 1 "$work/accuracy_int8.txt")"
 
+$check within "$work/w8/event.runs.npy" "$work/float/event.runs.npy" "$segments" 1 > "$work/within_w8.txt" 2>&1
+rc=$?
+$check agree "$work/float/event.runs.npy" "$work/w8/event.runs.npy" "$segments" 0.98 > "$work/agree_w8.txt" 2>&1
+rc2=$?
+result "int8-weights within 1 pp of float" "$([ $rc -eq 0 ] && [ $rc2 -eq 0 ] || tail -qn 1 "$work/within_w8.txt" "$work/agree_w8.txt" | tr '\n' ' ')" \
+  "$(tail -n 1 "$work/within_w8.txt"); $(tail -n 1 "$work/agree_w8.txt")"
+
 $check whole "$models/speech.onnx" "$stream" "$work/float/scores.runs.npy" "$work/float/event.runs.npy" > "$work/whole.txt" 2>&1
 rc=$?
 result "streamed = whole stream (PyTorch)" "$([ $rc -eq 0 ] || tail -n 1 "$work/whole.txt")" "$(tail -n 1 "$work/whole.txt")"
 
 want=$(tr '\n' ' ' < "$models/speech_sample_words.txt")
-for v in float int8; do
+for v in float int8 w8; do
   blob=$work/speech.mote
-  [ "$v" = float ] || blob=$work/speech_int8.mote
+  [ "$v" = int8 ] && blob=$work/speech_int8.mote
+  [ "$v" = w8 ] && blob=$work/speech_w8.mote
   "$mote" run "$blob" --input "audio=$models/speech_sample.wav" --chunk 1 --labels "$models/speech_labels.txt" --quiet \
     --output-dir "$work/sample_$v" > "$work/sample_$v.txt" 2>&1
   got=$(grep -E '^[0-9]+\.[0-9]{3} s  ' "$work/sample_$v.txt" | sed 's/^[0-9.]* s  //' | tr '\n' ' ')

@@ -7,6 +7,9 @@
       fired in it; a silence or unknown slot when nothing did); fails below MIN
   speech_check.py agree EVENTS_A.runs.npy EVENTS_B.runs.npy SEGMENTS.txt MIN
       the share of slots where both runs decided the same; fails below MIN
+  speech_check.py within EVENTS.runs.npy FLOAT_EVENTS.runs.npy SEGMENTS.txt PP
+      clip-level accuracy of the first run against the second's; fails when it is more than PP
+      percentage points below
   speech_check.py whole MODEL.onnx STREAM.npy SCORES.runs.npy EVENTS.runs.npy
       the streamed scores and events against PyTorch over the whole stream at once (the model's
       weights read back from MODEL.onnx): scores within 1e-4 of the largest, events equal
@@ -37,6 +40,18 @@ def main(argv):
         same = np.mean([x == y for x, y in zip(a, b)])
         print(f"same decision on {same * 100:.2f}% of {len(segments)} clips")
         return 0 if same >= float(argv[5]) else 1
+    if what == "within" and len(argv) == 6:
+        segments = ts.read_segments(argv[4])
+        labels = [s[2] for s in segments]
+
+        def accuracy(path):
+            fired = ts.clip_results(events_of(path), segments)
+            return float(np.mean([ts.clip_correct(l, f) for l, f in zip(labels, fired)]))
+
+        got, want = accuracy(argv[2]), accuracy(argv[3])
+        drop = (want - got) * 100
+        print(f"accuracy {got * 100:.2f}% against float {want * 100:.2f}% ({drop:+.2f} pp below; limit {argv[5]} pp)")
+        return 0 if drop <= float(argv[5]) else 1
     if what == "whole" and len(argv) == 6:
         import torch
         torch.set_num_threads(2)

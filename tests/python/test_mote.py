@@ -30,7 +30,8 @@ np.save(os.path.join(work, "heldout.npy"), x)
 
 for variant, kwargs, cli_args in [("float", {}, []),
                                   ("int8", {"quantize": "int8", "calib": calib},
-                                   ["--quantize", "int8", "--calib", os.path.join(src, "models/digits_calib.npy")])]:
+                                   ["--quantize", "int8", "--calib", os.path.join(src, "models/digits_calib.npy")]),
+                                  ("int8-weights", {"quantize": "int8-weights"}, ["--quantize", "int8-weights"])]:
     blob = mote.convert(model_path, **kwargs)
     blob_path = os.path.join(work, f"digits_{variant}.mote")
     subprocess.run([cli, "convert", model_path, "-o", blob_path] + cli_args, check=True, capture_output=True)
@@ -67,6 +68,7 @@ raises("a missing input is refused", KeyError, lambda: m.run({}), "missing input
 raises("a corrupt blob is refused", ValueError, lambda: mote.Model(b"not a blob at all, longer than a header....."), "cannot load")
 raises("a bad model is refused", ValueError, lambda: mote.convert(b"\x08\x07garbage"), "mote.convert")
 raises("quantize without samples", ValueError, lambda: mote.convert(model_path, quantize="int8"), "needs calib")
+raises("an unknown quantize value", ValueError, lambda: mote.convert(model_path, quantize="int4"), "'int8' or 'int8-weights'")
 
 # Streaming state: state_out = state + x carried into `state`.
 import onnx

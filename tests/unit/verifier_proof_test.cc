@@ -11,6 +11,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstring>
+#include <initializer_list>
 #include <string>
 #include <vector>
 
@@ -201,19 +202,25 @@ TEST(DefinedArithmetic, ConvChannelProductsAreChecked) {
 
 // ---- int8 parameters -------------------------------------------------------------------------
 
-class Int8Blob : public ::testing::Test {
+// A blob converted once for a test suite: the digits model by `Make`.
+template <std::vector<uint8_t> (*Make)()>
+class ConvertedBlob : public ::testing::Test {
  public:
-  static void SetUpTestSuite() { blob_ = new std::vector<uint8_t>(digits_int8()); }
+  static void SetUpTestSuite() { blob_ = new std::vector<uint8_t>(Make()); }
   static void TearDownTestSuite() { delete blob_; }
   static inline std::vector<uint8_t>* blob_ = nullptr;
 };
+using Int8Blob = ConvertedBlob<digits_int8>;
 
-TEST_F(Int8Blob, LoadsAsConverted) {
-  BlobView v(*blob_);
+// The blob loads as converted and holds an op of each code.
+void expect_loads_with(const std::vector<uint8_t>& blob, std::initializer_list<int32_t> codes) {
+  BlobView v(blob);
   std::string error;
   EXPECT_EQ(v.load(&error), Status::kOk) << error;
-  ASSERT_GE(find_op(v, MOTE_OP_QCONV), 0);
+  for (int32_t code : codes) EXPECT_GE(find_op(v, code), 0) << mote::op_name(code);
 }
+
+TEST_F(Int8Blob, LoadsAsConverted) { expect_loads_with(*blob_, {MOTE_OP_QCONV}); }
 
 TEST_F(Int8Blob, RequantisationParametersInTheArenaAreRefused) {
   BlobView v(*blob_);
@@ -442,6 +449,60 @@ TEST(DefinedArithmetic, FusedReluKeepsNaN) {
   ASSERT_EQ(run_op(MOTE_OP_DIV, p, {&z, &z}, &out), Status::kOk);
   EXPECT_TRUE(std::isnan(values<float>(out[0])[0]));
   EXPECT_EQ(values<float>(out[0])[1], 1.0f);
+}
+
+}  // namespace
+
+namespace {
+
+// ---- int8 weights (--quantize int8-weights) ----------------------------------------------------
+
+std::vector<uint8_t> digits_int8_weights() {
+  mote::ConvertOptions opt;
+  opt.quantize_int8_weights = true;
+  return mote::convert_file(std::string(MOTE_SOURCE_DIR) + "/models/digits.onnx", opt).blob;
+}
+
+using Int8WeightsBlob = ConvertedBlob<digits_int8_weights>;
+
+TEST_F(Int8WeightsBlob, LoadsAsConverted) { expect_loads_with(*blob_, {MOTE_OP_CONV_W8, MOTE_OP_GEMM_W8}); }
+
+// A scale tensor one channel short (its bytes shortened with it, so only the shape is wrong), a
+// scale tensor of the wrong dtype, and float weights where int8 ones belong: refused at load.
+TEST_F(Int8WeightsBlob, WrongScaleShapeOrDtypeIsRefused) {
+  for (int32_t code : {MOTE_OP_CONV_W8, MOTE_OP_GEMM_W8}) {
+    const BlobView v(*blob_);
+    const int32_t n = find_op(v, code);
+    ASSERT_GE(n, 0);
+    const mote_op_record op = v.op(uint32_t(n));
+    ASSERT_EQ(op.num_inputs, 4);
+    {
+      BlobView w(*blob_);
+      mote_tensor_record& s = *w.tensor(w.operand(op.operands + 3));
+      ASSERT_EQ(s.rank, 1);
+      s.dims[0] -= 1;
+      s.bytes -= 4;
+      std::string error;
+      ASSERT_EQ(w.load(&error), Status::kBadParams) << code;
+      EXPECT_TRUE(contains(error, "weight scale") && contains(error, "expected [")) << error;
+    }
+    {
+      BlobView w(*blob_);
+      mote_tensor_record& s = *w.tensor(w.operand(op.operands + 3));
+      s.dtype = MOTE_I32;  // same size, wrong type
+      std::string error;
+      ASSERT_EQ(w.load(&error), Status::kBadParams) << code;
+      EXPECT_TRUE(contains(error, "weight scale") && contains(error, "expected float32")) << error;
+    }
+    {
+      BlobView w(*blob_);
+      mote_tensor_record& q = *w.tensor(w.operand(op.operands + 1));
+      q.dtype = MOTE_U8;
+      std::string error;
+      ASSERT_EQ(w.load(&error), Status::kBadParams) << code;
+      EXPECT_TRUE(contains(error, "expected int8")) << error;
+    }
+  }
 }
 
 }  // namespace

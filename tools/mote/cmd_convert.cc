@@ -46,6 +46,9 @@ const char* kConvertHelp =
     "                            many were narrowed, and the inputs and outputs take float32\n"
     "  --no-fusion               skip BatchNorm folding and activation fusion\n"
     "  --quantize int8           post-training int8 quantisation (needs --calib)\n"
+    "  --quantize int8-weights   dynamic-range int8: the constant weights of Conv, ConvTranspose,\n"
+    "                            Gemm, MatMul, RNN, GRU and LSTM stored int8 per output channel\n"
+    "                            (a quarter of their float size), activations float; no --calib\n"
     "  --calib SAMPLES           calibration inputs: a .npy with N samples along axis 0, or a\n"
     "                            directory holding one NAME.npy per input. With --carry the\n"
     "                            samples are consecutive runs of one stream: carried inputs need\n"
@@ -106,8 +109,11 @@ int cmd_convert(const std::vector<std::string>& raw) {
     usage(e.what());
   }
   const std::string quantize = a.get("--quantize");
-  if (!quantize.empty() && quantize != "int8") usage("--quantize takes int8");
+  if (!quantize.empty() && quantize != "int8" && quantize != "int8-weights") {
+    usage("--quantize takes int8 or int8-weights, not '" + quantize + "'");
+  }
   opt.quantize_int8 = quantize == "int8";
+  opt.quantize_int8_weights = quantize == "int8-weights";
   opt.calib = a.get("--calib");
   opt.calib_method = a.get("--calib-method", "minmax");
   if (opt.calib_method != "minmax" && opt.calib_method != "percentile" && opt.calib_method != "mse" && opt.calib_method != "entropy") {

@@ -75,6 +75,43 @@ uint64_t blob_fnv1a64(const uint8_t* data, size_t size) {
   return h;
 }
 
+// The int8-weight ops (mote convert --quantize int8-weights): how many, their int8 weights and
+// scales, and the bytes saved against the same weights in float32.
+struct Int8Weights {
+  uint32_t ops = 0;
+  uint64_t int8_bytes = 0, scale_bytes = 0;
+  int64_t saved() const { return int64_t(3 * int8_bytes) - int64_t(scale_bytes); }
+};
+
+Int8Weights int8_weights(const mote::Model& m) {
+  Int8Weights w;
+  std::vector<bool> counted(m.num_tensors(), false);
+  for (uint32_t k = 0; k < m.num_ops(); ++k) {
+    const mote_op_record& op = m.op(k);
+    const bool recurrent = op.code == MOTE_OP_RNN_W8 || op.code == MOTE_OP_GRU_W8 || op.code == MOTE_OP_LSTM_W8;
+    if (!(recurrent || op.code == MOTE_OP_CONV_W8 || op.code == MOTE_OP_CONV_TRANSPOSE_W8 || op.code == MOTE_OP_GEMM_W8 ||
+          op.code == MOTE_OP_MATMUL_W8)) {
+      continue;
+    }
+    ++w.ops;
+    // The weights (W, and R of the recurrent ops) and their scales: the last input(s).
+    const uint32_t weights[2] = {1, recurrent ? 2u : 1u};
+    const uint32_t scales[2] = {uint32_t(op.num_inputs) - (recurrent ? 2u : 1u), uint32_t(op.num_inputs) - 1u};
+    for (int j = 0; j < 2; ++j) {
+      const uint32_t wid = m.operand(op.operands + weights[j]), sid = m.operand(op.operands + scales[j]);
+      if (wid < counted.size() && !counted[wid] && m.tensor(wid).storage == MOTE_STORAGE_CONST) {
+        counted[wid] = true;
+        w.int8_bytes += m.tensor(wid).bytes;
+      }
+      if (sid < counted.size() && !counted[sid] && m.tensor(sid).storage == MOTE_STORAGE_CONST) {
+        counted[sid] = true;
+        w.scale_bytes += m.tensor(sid).bytes;
+      }
+    }
+  }
+  return w;
+}
+
 }  // namespace
 
 int cmd_info(const std::vector<std::string>& raw) {
@@ -98,6 +135,11 @@ int cmd_info(const std::vector<std::string>& raw) {
     o << "{\n  \"blob_bytes\": " << b.size << ",\n  \"blob_fnv1a64\": \"" << blob_hash << "\",\n  \"producer\": \"" << json_escape(m.string(meta.producer)) << "\",\n  \"source\": \""
       << json_escape(m.string(meta.source_name)) << "\",\n  \"opset\": " << meta.opset << ",\n  \"kernel_sets\": \"" << mote::kernel_set_names(meta.kernel_sets) << "\"" << ",\n  \"stack_bytes_cortex_m4\": " << MOTE_CORTEX_M4_STACK_BYTES << ",\n  \"arena_bytes\": " << m.arena_bytes()
       << ",\n  \"narrowed_float64\": " << meta.narrowed << ",\n  \"lower_bound\": " << m.lower_bound() << ",\n  \"weight_bytes\": " << m.plan().weight_bytes << ",\n  \"macs\": " << total_macs;
+    const Int8Weights w8 = int8_weights(m);
+    if (w8.ops) {
+      o << ",\n  \"int8_weight_ops\": " << w8.ops << ",\n  \"int8_weight_bytes\": " << w8.int8_bytes
+        << ",\n  \"int8_weight_scale_bytes\": " << w8.scale_bytes << ",\n  \"int8_weight_bytes_saved\": " << w8.saved();
+    }
     auto io = [&](const char* key, uint32_t count, bool inputs) {
       o << ",\n  \"" << key << "\": [";
       for (uint32_t k = 0; k < count; ++k) {
@@ -188,6 +230,12 @@ int cmd_info(const std::vector<std::string>& raw) {
     }
     std::printf("\nops: %u, MACs: %llu\n", m.num_ops(), static_cast<unsigned long long>(total_macs));
     std::printf("weights: %u bytes (%s)\n", m.plan().weight_bytes, human_bytes(m.plan().weight_bytes).c_str());
+    const Int8Weights w8 = int8_weights(m);
+    if (w8.ops) {
+      std::printf("int8 weights: %u ops, %llu bytes int8 + %llu bytes of scales; %lld bytes (%s) saved against float32\n", w8.ops,
+                  static_cast<unsigned long long>(w8.int8_bytes), static_cast<unsigned long long>(w8.scale_bytes),
+                  static_cast<long long>(w8.saved()), human_bytes(uint64_t(w8.saved() > 0 ? w8.saved() : 0)).c_str());
+    }
     std::printf("arena: %u bytes (%s), lower bound %u bytes, ratio %.3f\n", m.arena_bytes(), human_bytes(m.arena_bytes()).c_str(),
                 m.lower_bound(), m.lower_bound() ? double(m.arena_bytes()) / m.lower_bound() : 1.0);
     const PlanPicture p = plan_picture(m);

@@ -286,8 +286,11 @@ py::bytes convert(py::object model, const std::map<std::string, std::vector<int6
   opt.shapes = shapes;
   opt.kernel_sets = mote::parse_targets(sets);
   opt.carry = carry;
-  if (!quantize.empty() && quantize != "int8") throw py::value_error("mote.convert: quantize takes 'int8', not '" + quantize + "'");
+  if (!quantize.empty() && quantize != "int8" && quantize != "int8-weights") {
+    throw py::value_error("mote.convert: quantize takes 'int8' or 'int8-weights', not '" + quantize + "'");
+  }
   opt.quantize_int8 = quantize == "int8";
+  opt.quantize_int8_weights = quantize == "int8-weights";
   opt.strict = strict;
   std::unique_ptr<TempNpy> tmp;
   if (!calib.is_none()) {
@@ -322,7 +325,8 @@ PYBIND11_MODULE(mote, m) {
         py::arg("carry") = std::vector<std::pair<std::string, std::string>>{}, py::arg("vocab") = "",
         "Converts an ONNX model (a path, or the file's bytes) to a Mote blob (bytes). shapes: {input: [dims]} for\n"
         "dynamic dimensions; sets: the kernel sets to plan scratch for (mote convert --target); quantize='int8' with\n"
-        "calib (an array of samples along axis 0, or a .npy path); carry: [(output, input)] streaming state;\n"
+        "calib (an array of samples along axis 0, or a .npy path), or 'int8-weights' (no calib); carry: [(output, input)]\n"
+        "streaming state;\n"
         "vocab: a vocab.txt path to embed (mote convert --vocab; uncased, max length from the first input).");
   m.def("build_vocab", &build_vocab, py::arg("text"), py::kw_only(), py::arg("lower_case") = true, py::arg("strip_accents") = -1,
         py::arg("max_length") = 512,

@@ -80,6 +80,9 @@ struct ConvertOptions {
 
   // Post-training int8 quantisation (docs/quantization.md).
   bool quantize_int8 = false;
+  // Dynamic-range int8 (--quantize int8-weights): constant weights int8 per output channel,
+  // activations float; needs no calibration.
+  bool quantize_int8_weights = false;
   // A .npy of N samples along axis 0, or a directory of NAME.npy. With `carry` the samples are
   // consecutive runs of one stream: carried inputs need none, calibration carries them from zeros.
   std::string calib;

@@ -201,7 +201,14 @@ typedef enum mote_dtype {
   R(X, QMIN,                "QMin",                  qbinary,        IN_PLACE,         NONE,   NONE,           NONE)           \
   R(X, QPRELU,              "QPRelu",                qbinary,        IN_PLACE,         NONE,   NONE,           NONE)           \
   R(X, QLAYER_NORM,         "QLayerNorm",            qlayer_norm,    NONE,             NONE,   NONE,           NONE)           \
-  R(X, QDIV,                "QDiv",                  qbinary,        IN_PLACE,         NONE,   NONE,           NONE)
+  R(X, QDIV,                "QDiv",                  qbinary,        IN_PLACE,         NONE,   NONE,           NONE)           \
+  R(X, CONV_W8,             "ConvW8",                conv,           NONE,             NONE,   SLOT_CONV,      CONV)           \
+  R(X, CONV_TRANSPOSE_W8,   "ConvTransposeW8",       conv_transpose, NONE,             NONE,   SLOT_CONV,      CONV_TRANSPOSE) \
+  R(X, GEMM_W8,             "GemmW8",                gemm,           NONE,             NONE,   SLOT_GEMM,      GEMM)           \
+  R(X, MATMUL_W8,           "MatMulW8",              matmul,         NONE,             NONE,   SLOT_MATMUL,    MATMUL)         \
+  R(X, RNN_W8,              "RNNW8",                 recurrent,      NONE,             NONE,   NONE,           NONE)           \
+  R(X, GRU_W8,              "GRUW8",                 recurrent,      NONE,             NONE,   NONE,           NONE)           \
+  R(X, LSTM_W8,             "LSTMW8",                recurrent,      NONE,             NONE,   NONE,           NONE)
 
 #define MOTE_OP_RECORD_ALL(X, ...) X(__VA_ARGS__)
 #define MOTE_OP_RECORD_FAMILY(X, e, name, family, ...) X(e, name, family)
@@ -733,6 +740,25 @@ typedef struct mote_qlayer_norm_params {
   int32_t eps_lo;
   int32_t eps_hi;
 } mote_qlayer_norm_params;
+
+/* ---- int8 weights, float activations (mote convert --quantize int8-weights) ---------------
+ * ConvW8, ConvTransposeW8, GemmW8, MatMulW8, RNNW8, GRUW8 and LSTMW8 are their float ops (same
+ * params, same float32 activations in and out) with the weights stored int8, symmetric, one
+ * float32 scale per output channel: w = scale[c] * q, q in [-128, 127] (the converter writes
+ * [-127, 127]). Each output channel accumulates x * (float)q in float and multiplies the sum by
+ * its scale before the bias and the fused activation: y[c] = act(scale[c] * sum x q + bias[c]).
+ * The weights stay int8 in the blob (flash); nothing is dequantised into the arena.
+ *   ConvW8:          X, W int8 [M, C/group, k...], B (optional, MOTE_NONE), SCALE float32 [M].
+ *   ConvTransposeW8: X, W int8 [C, M/group, k...], B (optional), SCALE float32 [M]
+ *                    (output channel g * M/group + j reads W[c, j] of the channels c of group g).
+ *   GemmW8:          A, B int8 [K, N] (trans_b 0: the converter transposes), C (optional),
+ *                    SCALE float32 [N];
+ *                    Y = act(alpha * scale[n] * sum_k A q + beta * C).
+ *   MatMulW8:        A [..., M, K], B int8 [K, N] (rank 2), SCALE float32 [N].
+ *   RNNW8 / GRUW8 / LSTMW8: the ten inputs X, W int8, R int8, B, sequence_lens, initial_h,
+ *                    initial_c, P, W_SCALE float32 [dirs, G*hidden], R_SCALE float32
+ *                    [dirs, G*hidden] (MOTE_NONE where absent; RNN and GRU never have initial_c
+ *                    or P): the gate row r of W and R is scaled by W_SCALE[r] and R_SCALE[r]. */
 
 #ifdef __cplusplus
 }

@@ -80,5 +80,22 @@ void WalkRows::next() {
   if (d < 0) done = true;
 }
 
+// The int8-weight ops' scale input (common.h).
+Status check_w8_scale(const OpArgs& a, int32_t k, int32_t rank, const int64_t* want) {
+  if (a.num_in <= k || !a.in[k].present()) return Fail(a.diag, Status::kBadParams).s("the weight scale (input ").i(k).s(") is required");
+  if (a.in[k].dtype != MOTE_F32) {
+    return Fail(a.diag, Status::kBadParams).s("the weight scale (input ").i(k).s(") is ").s(dtype_name(a.in[k].dtype)).s(", expected float32");
+  }
+  bool same = a.in[k].rank == rank;
+  for (int32_t d = 0; same && d < rank; ++d) same = a.in[k].dims[d] == want[d];
+  if (!same) {
+    Fail f(a.diag, Status::kBadParams);
+    f.s("the weight scale (input ").i(k).s(") is ").dims(a.in[k].dims, a.in[k].rank).s(", expected [");
+    for (int32_t d = 0; d < rank; ++d) f.s(d ? "," : "").i(want[d]);
+    return f.s("]");
+  }
+  return Status::kOk;
+}
+
 }  // namespace ref
 }  // namespace mote

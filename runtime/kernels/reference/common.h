@@ -173,6 +173,10 @@ inline Status check_act(const OpArgs& a, const mote_act& act) {
   return Status::kOk;
 }
 
+// The int8-weight ops (ConvW8, GemmW8, ..., mote/ops.h): their scale input `k` must be float32
+// of exactly `rank` dims `want` (one per output channel, or [dirs, gates] for the recurrent ones).
+Status check_w8_scale(const OpArgs& a, int32_t k, int32_t rank, const int64_t* want);
+
 // Marks a family that this build does not implement.
 inline Status unsupported(const OpArgs& a) {
   return Fail(a.diag, Status::kUnsupportedOp).s(op_name(a.code)).s(" has no kernel in this build");

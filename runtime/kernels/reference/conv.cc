@@ -68,14 +68,15 @@ void valid_range(int32_t out, int32_t in, int32_t s, int32_t pad, int32_t kd, in
 using namespace ref;
 
 Status infer_conv(const OpArgs& a, TensorView* out, uint32_t*) {
-  MOTE_TRY(check_arity(a, 2, 3, 1));
+  const bool w8 = a.code == MOTE_OP_CONV_W8;
+  MOTE_TRY(check_arity(a, 2, w8 ? 4 : 3, 1));
   MOTE_TRY(check_params<mote_conv_params>(a));
   const mote_conv_params& p = a.p<mote_conv_params>();
   MOTE_TRY(check_conv_params(a, p));
   const TensorView& x = a.in[0];
   const TensorView& w = a.in[1];
   MOTE_TRY(check_dtype(a, 0, MOTE_F32));
-  MOTE_TRY(check_dtype(a, 1, MOTE_F32));
+  MOTE_TRY(check_dtype(a, 1, w8 ? MOTE_I8 : MOTE_F32));
   const int32_t r = p.spatial_rank;
   if (x.rank != r + 2 || w.rank != r + 2) {
     return Fail(a.diag, Status::kBadParams).s("X ").dims(x.dims, x.rank).s(" and W ").dims(w.dims, w.rank).s(" must have rank ").i(r + 2);
@@ -84,10 +85,12 @@ Status infer_conv(const OpArgs& a, TensorView* out, uint32_t*) {
   if (c % p.group != 0 || m % p.group != 0 || int64_t(w.dims[1]) * p.group != c) {
     return Fail(a.diag, Status::kBadParams).s("channels: X has ").i(c).s(", W ").dims(w.dims, w.rank).s(", group ").i(p.group);
   }
-  if (a.num_in == 3 && a.in[2].present()) {
+  if (a.num_in >= 3 && a.in[2].present()) {
     MOTE_TRY(check_dtype(a, 2, MOTE_F32));
     if (a.in[2].numel() != m || a.in[2].rank != 1) return Fail(a.diag, Status::kBadParams).s("bias must be [").i(m).s("]");
   }
+  const int64_t channels[1] = {m};
+  if (w8) MOTE_TRY(check_w8_scale(a, 3, 1, channels));
   out->dtype = MOTE_F32;
   out->rank = x.rank;
   out->dims[0] = x.dims[0];
@@ -108,8 +111,12 @@ Status run_conv(const OpArgs& a) {
   const mote_conv_params& p = a.p<mote_conv_params>();
   const ConvGeom g = geometry(a, p);
   const float* x = a.in[0].as<float>();
-  const float* w = a.in[1].as<float>();
-  const float* bias = a.num_in == 3 && a.in[2].present() ? a.in[2].as<float>() : nullptr;
+  // ConvW8: int8 weights, summed as floats, the sum scaled per output channel before the bias.
+  const bool w8 = a.code == MOTE_OP_CONV_W8;
+  const float* w = w8 ? nullptr : a.in[1].as<float>();
+  const int8_t* wq = w8 ? a.in[1].as<int8_t>() : nullptr;
+  const float* wscale = w8 ? a.in[3].as<float>() : nullptr;
+  const float* bias = a.num_in >= 3 && a.in[2].present() ? a.in[2].as<float>() : nullptr;
   float* y = a.out[0].as<float>();
   const int32_t cg = g.c / g.group, mg = g.m / g.group;
   const int64_t in_plane = int64_t(g.in[1]) * g.in[2], out_plane = int64_t(g.out[1]) * g.out[2];
@@ -119,11 +126,11 @@ Status run_conv(const OpArgs& a) {
     for (int32_t m = 0; m < g.m; ++m) {
       float* yp = y + (int64_t(n) * g.m + m) * out_vol;
       const float b = bias ? bias[m] : 0.0f;
-      for (int64_t i = 0; i < out_vol; ++i) yp[i] = b;
+      for (int64_t i = 0; i < out_vol; ++i) yp[i] = w8 ? 0.0f : b;
       const int32_t grp = m / mg;
       for (int32_t cl = 0; cl < cg; ++cl) {
         const float* xp = x + (int64_t(n) * g.c + grp * cg + cl) * in_vol;
-        const float* wp = w + (int64_t(m) * cg + cl) * taps;
+        const int64_t w_at = (int64_t(m) * cg + cl) * taps;
         for (int32_t kd = 0; kd < g.k[0]; ++kd) {
           int32_t od0, od1;
           valid_range(g.out[0], g.in[0], g.s[0], g.pad[0], kd * g.d[0], &od0, &od1);
@@ -131,7 +138,8 @@ Status run_conv(const OpArgs& a) {
             int32_t oh0, oh1;
             valid_range(g.out[1], g.in[1], g.s[1], g.pad[1], kh * g.d[1], &oh0, &oh1);
             for (int32_t kw = 0; kw < g.k[2]; ++kw) {
-              const float wv = wp[(int64_t(kd) * g.k[1] + kh) * g.k[2] + kw];
+              const int64_t tap = w_at + (int64_t(kd) * g.k[1] + kh) * g.k[2] + kw;
+              const float wv = w8 ? float(wq[tap]) : w[tap];
               int32_t ow0, ow1;
               valid_range(g.out[2], g.in[2], g.s[2], g.pad[2], kw * g.d[2], &ow0, &ow1);
               for (int32_t od = od0; od < od1; ++od) {
@@ -151,6 +159,9 @@ Status run_conv(const OpArgs& a) {
           }
         }
       }
+      if (w8) {
+        for (int64_t i = 0; i < out_vol; ++i) yp[i] = yp[i] * wscale[m] + b;
+      }
       if (p.act.kind != MOTE_ACT_NONE) {
         for (int64_t i = 0; i < out_vol; ++i) yp[i] = apply_act(p.act, yp[i]);
       }
@@ -160,14 +171,15 @@ Status run_conv(const OpArgs& a) {
 }
 
 Status infer_conv_transpose(const OpArgs& a, TensorView* out, uint32_t*) {
-  MOTE_TRY(check_arity(a, 2, 3, 1));
+  const bool w8 = a.code == MOTE_OP_CONV_TRANSPOSE_W8;
+  MOTE_TRY(check_arity(a, 2, w8 ? 4 : 3, 1));
   MOTE_TRY(check_params<mote_conv_params>(a));
   const mote_conv_params& p = a.p<mote_conv_params>();
   MOTE_TRY(check_conv_params(a, p));
   const TensorView& x = a.in[0];
   const TensorView& w = a.in[1];
   MOTE_TRY(check_dtype(a, 0, MOTE_F32));
-  MOTE_TRY(check_dtype(a, 1, MOTE_F32));
+  MOTE_TRY(check_dtype(a, 1, w8 ? MOTE_I8 : MOTE_F32));
   const int32_t r = p.spatial_rank;
   if (x.rank != r + 2 || w.rank != r + 2) return Fail(a.diag, Status::kBadParams).s("X and W must have rank ").i(r + 2);
   const int32_t c = x.dims[1];
@@ -178,10 +190,12 @@ Status infer_conv_transpose(const OpArgs& a, TensorView* out, uint32_t*) {
   if (!checked_mul(w.dims[1], p.group, &m, INT32_MAX)) {
     return Fail(a.diag, Status::kBadParams).s("output channels ").i(w.dims[1]).s(" x group ").i(p.group).s(" out of range");
   }
-  if (a.num_in == 3 && a.in[2].present()) {
+  if (a.num_in >= 3 && a.in[2].present()) {
     MOTE_TRY(check_dtype(a, 2, MOTE_F32));
     if (a.in[2].numel() != m || a.in[2].rank != 1) return Fail(a.diag, Status::kBadParams).s("bias must be [").i(m).s("]");
   }
+  const int64_t channels[1] = {m};
+  if (w8) MOTE_TRY(check_w8_scale(a, 3, 1, channels));
   out->dtype = MOTE_F32;
   out->rank = x.rank;
   out->dims[0] = x.dims[0];
@@ -200,8 +214,11 @@ Status run_conv_transpose(const OpArgs& a) {
   const mote_conv_params& p = a.p<mote_conv_params>();
   const ConvGeom g = geometry(a, p);
   const float* x = a.in[0].as<float>();
-  const float* w = a.in[1].as<float>();
-  const float* bias = a.num_in == 3 && a.in[2].present() ? a.in[2].as<float>() : nullptr;
+  const bool w8 = a.code == MOTE_OP_CONV_TRANSPOSE_W8;
+  const float* w = w8 ? nullptr : a.in[1].as<float>();
+  const int8_t* wq = w8 ? a.in[1].as<int8_t>() : nullptr;
+  const float* wscale = w8 ? a.in[3].as<float>() : nullptr;
+  const float* bias = a.num_in >= 3 && a.in[2].present() ? a.in[2].as<float>() : nullptr;
   float* y = a.out[0].as<float>();
   const int32_t cg = g.c / g.group, mg = g.m / g.group;
   const int64_t out_plane = int64_t(g.out[1]) * g.out[2], out_vol = out_plane * g.out[0];
@@ -211,7 +228,7 @@ Status run_conv_transpose(const OpArgs& a) {
     for (int32_t m = 0; m < g.m; ++m) {
       float* yp = y + (int64_t(n) * g.m + m) * out_vol;
       const float b = bias ? bias[m] : 0.0f;
-      for (int64_t i = 0; i < out_vol; ++i) yp[i] = b;
+      for (int64_t i = 0; i < out_vol; ++i) yp[i] = w8 ? 0.0f : b;
     }
     for (int32_t c = 0; c < g.c; ++c) {
       const int32_t grp = c / cg;
@@ -219,7 +236,7 @@ Status run_conv_transpose(const OpArgs& a) {
       for (int32_t ml = 0; ml < mg; ++ml) {
         const int32_t m = grp * mg + ml;
         float* yp = y + (int64_t(n) * g.m + m) * out_vol;
-        const float* wp = w + (int64_t(c) * mg + ml) * taps;
+        const int64_t w_at = (int64_t(c) * mg + ml) * taps;
         // Output positions in int64: a tap far out (k * dilation) may pass INT32_MAX.
         for (int32_t id = 0; id < g.in[0]; ++id) {
           for (int32_t kd = 0; kd < g.k[0]; ++kd) {
@@ -231,19 +248,26 @@ Status run_conv_transpose(const OpArgs& a) {
                 if (oh < 0 || oh >= g.out[1]) continue;
                 const float* xr = xp + (int64_t(id) * g.in[1] + ih) * g.in[2];
                 float* yr = yp + od * out_plane + oh * g.out[2];
-                const float* wr = wp + (int64_t(kd) * g.k[1] + kh) * g.k[2];
+                const int64_t wr = w_at + (int64_t(kd) * g.k[1] + kh) * g.k[2];
                 for (int32_t iw = 0; iw < g.in[2]; ++iw) {
                   const float xv = xr[iw];
                   for (int32_t kw = 0; kw < g.k[2]; ++kw) {
                     const int64_t ow = int64_t(iw) * g.s[2] - g.pad[2] + int64_t(kw) * g.d[2];
                     if (ow < 0 || ow >= g.out[2]) continue;
-                    yr[ow] += xv * wr[kw];
+                    yr[ow] += xv * (w8 ? float(wq[wr + kw]) : w[wr + kw]);
                   }
                 }
               }
             }
           }
         }
+      }
+    }
+    if (w8) {  // the sums scaled per output channel, then the bias
+      for (int32_t m = 0; m < g.m; ++m) {
+        float* yp = y + (int64_t(n) * g.m + m) * out_vol;
+        const float b = bias ? bias[m] : 0.0f;
+        for (int64_t i = 0; i < out_vol; ++i) yp[i] = yp[i] * wscale[m] + b;
       }
     }
     if (p.act.kind != MOTE_ACT_NONE) {

@@ -5,19 +5,21 @@ namespace mote {
 namespace ref {
 namespace {
 
-// C[m, n] = sum_k A[m, k] * B[k, n] with arbitrary element strides; C is overwritten.
-void matmul_f32(const float* A, int64_t a_rs, int64_t a_cs, const float* B, int64_t b_rs, int64_t b_cs, float* C,
+// C[m, n] = sum_k A[m, k] * B[k, n] with arbitrary element strides; C is overwritten. B is float
+// or, for the int8-weight ops, int8 (each weight converted to float as it is read).
+template <typename TB>
+void matmul_f32(const float* A, int64_t a_rs, int64_t a_cs, const TB* B, int64_t b_rs, int64_t b_cs, float* C,
                 int32_t M, int32_t N, int32_t K) {
   for (int32_t i = 0; i < M; ++i) {
     float* c = C + int64_t(i) * N;
     for (int32_t j = 0; j < N; ++j) c[j] = 0.0f;
     for (int32_t k = 0; k < K; ++k) {
       const float av = A[i * a_rs + k * a_cs];
-      const float* b = B + k * b_rs;
+      const TB* b = B + k * b_rs;
       if (b_cs == 1) {
-        for (int32_t j = 0; j < N; ++j) c[j] += av * b[j];
+        for (int32_t j = 0; j < N; ++j) c[j] += av * float(b[j]);
       } else {
-        for (int32_t j = 0; j < N; ++j) c[j] += av * b[j * b_cs];
+        for (int32_t j = 0; j < N; ++j) c[j] += av * float(b[j * b_cs]);
       }
     }
   }
@@ -29,12 +31,14 @@ void matmul_f32(const float* A, int64_t a_rs, int64_t a_cs, const float* B, int6
 using namespace ref;
 
 Status infer_gemm(const OpArgs& a, TensorView* out, uint32_t*) {
-  MOTE_TRY(check_arity(a, 2, 3, 1));
+  const bool w8 = a.code == MOTE_OP_GEMM_W8;
+  MOTE_TRY(check_arity(a, 2, w8 ? 4 : 3, 1));
   MOTE_TRY(check_params<mote_gemm_params>(a));
   const mote_gemm_params& p = a.p<mote_gemm_params>();
   MOTE_TRY(check_act(a, p.act));
   MOTE_TRY(check_dtype(a, 0, MOTE_F32));
-  MOTE_TRY(check_dtype(a, 1, MOTE_F32));
+  MOTE_TRY(check_dtype(a, 1, w8 ? MOTE_I8 : MOTE_F32));
+  if (w8 && p.trans_b) return Fail(a.diag, Status::kBadParams).s("GemmW8 takes B as [K, N]: trans_b must be 0");
   MOTE_TRY(check_rank(a, 0, 2, 2));
   MOTE_TRY(check_rank(a, 1, 2, 2));
   const TensorView& A = a.in[0];
@@ -48,7 +52,9 @@ Status infer_gemm(const OpArgs& a, TensorView* out, uint32_t*) {
   out->rank = 2;
   out->dims[0] = M;
   out->dims[1] = N;
-  if (a.num_in == 3 && a.in[2].present()) {
+  const int64_t columns[1] = {N};
+  if (w8) MOTE_TRY(check_w8_scale(a, 3, 1, columns));
+  if (a.num_in >= 3 && a.in[2].present()) {
     MOTE_TRY(check_dtype(a, 2, MOTE_F32));
     MOTE_TRY(check_rank(a, 2, 0, 2));
     const TensorView* shapes[2] = {out, &a.in[2]};
@@ -67,22 +73,25 @@ Status run_gemm(const OpArgs& a) {
   const int32_t M = Y.dims[0], N = Y.dims[1];
   const int32_t K = p.trans_a ? A.dims[0] : A.dims[1];
   const float* pa = A.as<float>();
-  const float* pb = B.as<float>();
+  const bool w8 = a.code == MOTE_OP_GEMM_W8;  // B int8 [K, N], scaled per column after the sum
   float* y = Y.as<float>();
   const int64_t a_rs = p.trans_a ? 1 : K, a_cs = p.trans_a ? M : 1;
-  if (p.trans_b) {  // rows of B are contiguous: dot products
+  if (p.trans_b) {  // rows of B are contiguous: dot products (float B: GemmW8 has no trans_b)
     for (int32_t i = 0; i < M; ++i) {
       for (int32_t j = 0; j < N; ++j) {
-        const float* b = pb + int64_t(j) * K;
+        const float* b = B.as<float>() + int64_t(j) * K;
         float acc = 0.0f;
         for (int32_t k = 0; k < K; ++k) acc += pa[i * a_rs + k * a_cs] * b[k];
         y[int64_t(i) * N + j] = acc;
       }
     }
+  } else if (w8) {
+    matmul_f32(pa, a_rs, a_cs, B.as<int8_t>(), N, 1, y, M, N, K);
   } else {
-    matmul_f32(pa, a_rs, a_cs, pb, N, 1, y, M, N, K);
+    matmul_f32(pa, a_rs, a_cs, B.as<float>(), N, 1, y, M, N, K);
   }
-  const bool has_c = a.num_in == 3 && a.in[2].present();
+  const float* scale = w8 ? a.in[3].as<float>() : nullptr;
+  const bool has_c = a.num_in >= 3 && a.in[2].present();
   int64_t cs[MOTE_MAX_RANK] = {0, 0};
   const float* c = nullptr;
   if (has_c) {
@@ -91,7 +100,7 @@ Status run_gemm(const OpArgs& a) {
   }
   for (int32_t i = 0; i < M; ++i) {
     for (int32_t j = 0; j < N; ++j) {
-      float v = p.alpha * y[int64_t(i) * N + j];
+      float v = p.alpha * (scale ? y[int64_t(i) * N + j] * scale[j] : y[int64_t(i) * N + j]);
       if (c) v += p.beta * c[i * cs[0] + j * cs[1]];
       y[int64_t(i) * N + j] = apply_act(p.act, v);
     }
@@ -100,13 +109,18 @@ Status run_gemm(const OpArgs& a) {
 }
 
 Status infer_matmul(const OpArgs& a, TensorView* out, uint32_t*) {
-  MOTE_TRY(check_arity(a, 2, 2, 1));
+  const bool w8 = a.code == MOTE_OP_MATMUL_W8;
+  MOTE_TRY(check_arity(a, w8 ? 3 : 2, w8 ? 3 : 2, 1));
   MOTE_TRY(check_params<mote_matmul_params>(a));
   MOTE_TRY(check_act(a, a.p<mote_matmul_params>().act));
   MOTE_TRY(check_dtype(a, 0, MOTE_F32));
-  MOTE_TRY(check_dtype(a, 1, MOTE_F32));
+  MOTE_TRY(check_dtype(a, 1, w8 ? MOTE_I8 : MOTE_F32));
   MOTE_TRY(check_rank(a, 0, 1, MOTE_MAX_RANK));
-  MOTE_TRY(check_rank(a, 1, 1, MOTE_MAX_RANK));
+  MOTE_TRY(check_rank(a, 1, w8 ? 2 : 1, w8 ? 2 : MOTE_MAX_RANK));
+  if (w8) {  // MatMulW8: B int8 [K, N], one scale per column
+    const int64_t columns[1] = {a.in[1].dims[1]};
+    MOTE_TRY(check_w8_scale(a, 2, 1, columns));
+  }
   const TensorView& A = a.in[0];
   const TensorView& B = a.in[1];
   const int32_t K = A.dims[A.rank - 1];
@@ -138,7 +152,8 @@ Status run_matmul(const OpArgs& a) {
   const int32_t ra = A.rank > 2 ? A.rank - 2 : 0, rb = B.rank > 2 ? B.rank - 2 : 0;
   const int32_t ry = Y.rank - (A.rank > 1) - (B.rank > 1);
   const float* pa = A.as<float>();
-  const float* pb = B.as<float>();
+  const bool w8 = a.code == MOTE_OP_MATMUL_W8;  // B int8 [K, N], scaled per column after the sum
+  const float* scale = w8 ? a.in[2].as<float>() : nullptr;
   float* y = Y.as<float>();
   const int64_t mk = int64_t(M) * K, kn = int64_t(K) * N, mn = int64_t(M) * N;
   const mote_act act = a.p<mote_matmul_params>().act;
@@ -146,7 +161,12 @@ Status run_matmul(const OpArgs& a) {
   for (int64_t o = 0; o < batches; ++o) {
     float* c = y + o * mn;
     const float* a_o = pa + batch_matrix(Y.dims, ry, A.dims, ra, o) * mk;
-    matmul_f32(a_o, K, 1, pb + batch_matrix(Y.dims, ry, B.dims, rb, o) * kn, N, 1, c, M, N, K);
+    if (w8) {
+      matmul_f32(a_o, K, 1, B.as<int8_t>(), N, 1, c, M, N, K);
+      for (int64_t i = 0; i < mn; ++i) c[i] *= scale[i % N];
+    } else {
+      matmul_f32(a_o, K, 1, B.as<float>() + batch_matrix(Y.dims, ry, B.dims, rb, o) * kn, N, 1, c, M, N, K);
+    }
     if (act.kind != MOTE_ACT_NONE) {
       for (int64_t i = 0; i < mn; ++i) c[i] = apply_act(act, c[i]);
     }

@@ -13,8 +13,15 @@ using namespace ref;
 
 namespace {
 
-int32_t gates_of(int32_t code) { return code == MOTE_OP_LSTM ? 4 : code == MOTE_OP_GRU ? 3 : 1; }
-int32_t activations_of(int32_t code) { return code == MOTE_OP_LSTM ? 3 : code == MOTE_OP_GRU ? 2 : 1; }
+// RNNW8, GRUW8 and LSTMW8 (int8 W and R, a float scale per gate row) as their float ops' codes.
+bool weights_int8(int32_t code) { return code == MOTE_OP_RNN_W8 || code == MOTE_OP_GRU_W8 || code == MOTE_OP_LSTM_W8; }
+int32_t float_code(int32_t code) {
+  if (code == MOTE_OP_LSTM_W8) return MOTE_OP_LSTM;
+  if (code == MOTE_OP_GRU_W8) return MOTE_OP_GRU;
+  return code == MOTE_OP_RNN_W8 ? int32_t(MOTE_OP_RNN) : code;
+}
+int32_t gates_of(int32_t code) { return float_code(code) == MOTE_OP_LSTM ? 4 : float_code(code) == MOTE_OP_GRU ? 3 : 1; }
+int32_t activations_of(int32_t code) { return float_code(code) == MOTE_OP_LSTM ? 3 : float_code(code) == MOTE_OP_GRU ? 2 : 1; }
 
 struct Dims {
   int32_t seq, batch, input, hidden, dirs, gates;
@@ -81,13 +88,38 @@ float dot(const float* a, const float* b, int32_t n) {
   return s;
 }
 
+// Row r of a gate matrix ([G*H, n], one direction's) times v: float rows as they are, int8 rows
+// summed as floats and then scaled by the row's scale.
+struct GateRows {
+  const float* f;
+  const int8_t* q;
+  const float* scale;
+  int32_t n;
+  float dot(int32_t r, const float* v) const {
+    if (!q) return mote::dot(f + int64_t(r) * n, v, n);
+    const int8_t* row = q + int64_t(r) * n;
+    float s = 0.0f;
+    for (int32_t k = 0; k < n; ++k) s += float(row[k]) * v[k];
+    return s * scale[r];
+  }
+};
+
+GateRows gate_rows(const OpArgs& a, int32_t k, int32_t dir, int64_t rows, int32_t n) {
+  const int64_t at = int64_t(dir) * rows * n;
+  if (!weights_int8(a.code)) return GateRows{a.in[k].as<float>() + at, nullptr, nullptr, n};
+  return GateRows{nullptr, a.in[k].as<int8_t>() + at, a.in[k + 7].as<float>() + int64_t(dir) * rows, n};
+}
+
 }  // namespace
 
 Status infer_recurrent(const OpArgs& a, TensorView* out, uint32_t* scratch) {
-  const bool lstm = a.code == MOTE_OP_LSTM;
-  const int32_t most_in = lstm ? 8 : 6;
-  if (a.num_in < 3 || a.num_in > most_in) {
-    return Fail(a.diag, Status::kBadParams).s("takes 3..").i(most_in).s(" inputs, has ").i(a.num_in);
+  const bool lstm = float_code(a.code) == MOTE_OP_LSTM, w8 = weights_int8(a.code);
+  const int32_t most_in = w8 ? 10 : lstm ? 8 : 6;
+  if (a.num_in < (w8 ? 10 : 3) || a.num_in > most_in) {
+    return Fail(a.diag, Status::kBadParams).s("takes ").i(w8 ? 10 : 3).s("..").i(most_in).s(" inputs, has ").i(a.num_in);
+  }
+  if (w8 && !lstm && (a.in[6].present() || a.in[7].present())) {
+    return Fail(a.diag, Status::kBadParams).s("inputs 6 and 7 (initial_c, P) are LSTM's only");
   }
   for (int32_t k = 0; k < 3; ++k) {
     if (!a.in[k].present()) return Fail(a.diag, Status::kBadParams).s("input ").i(k).s(" is required");
@@ -122,8 +154,13 @@ Status infer_recurrent(const OpArgs& a, TensorView* out, uint32_t* scratch) {
   const int64_t gh = int64_t(d.gates) * d.hidden;
   if (gh > 0x7FFFFFF) return Fail(a.diag, Status::kBadParams).s("hidden_size ").i(d.hidden).s(" is too large");
   const int64_t w_dims[3] = {dirs, gh, d.input}, r_dims[3] = {dirs, gh, d.hidden}, b_dims[2] = {dirs, 2 * gh};
-  MOTE_TRY(check_shape(a, 1, MOTE_F32, 3, w_dims));
-  MOTE_TRY(check_shape(a, 2, MOTE_F32, 3, r_dims));
+  MOTE_TRY(check_shape(a, 1, w8 ? MOTE_I8 : MOTE_F32, 3, w_dims));
+  MOTE_TRY(check_shape(a, 2, w8 ? MOTE_I8 : MOTE_F32, 3, r_dims));
+  if (w8) {  // one scale per gate row of W and of R
+    const int64_t scale_dims[2] = {dirs, gh};
+    MOTE_TRY(check_w8_scale(a, 8, 2, scale_dims));
+    MOTE_TRY(check_w8_scale(a, 9, 2, scale_dims));
+  }
   if (has(a, 3)) MOTE_TRY(check_shape(a, 3, MOTE_F32, 2, b_dims));
   const int64_t len_dims[1] = {d.batch};
   if (has(a, 4)) MOTE_TRY(check_shape(a, 4, MOTE_I32, 1, len_dims));
@@ -148,7 +185,7 @@ Status run_recurrent(const OpArgs& a) {
   const mote_recurrent_params& p = a.p<mote_recurrent_params>();
   const Dims d = dims_of(a);
   const int32_t H = d.hidden, G = d.gates, I = d.input;
-  const bool lstm = a.code == MOTE_OP_LSTM, gru = a.code == MOTE_OP_GRU;
+  const bool lstm = float_code(a.code) == MOTE_OP_LSTM, gru = float_code(a.code) == MOTE_OP_GRU;
   float* h = static_cast<float*>(a.scratch);
   float* c = h + H;
   float* tmp = c + H;
@@ -165,8 +202,8 @@ Status run_recurrent(const OpArgs& a) {
   float* Yc = (p.outputs & MOTE_RNN_OUT_Y_C) ? a.out[k++].as<float>() : nullptr;
   for (int32_t dir = 0; dir < d.dirs; ++dir) {
     const bool reverse = p.direction == 1 || dir == 1;
-    const float* W = a.in[1].as<float>() + int64_t(dir) * G * H * I;
-    const float* R = a.in[2].as<float>() + int64_t(dir) * G * H * H;
+    const GateRows W = gate_rows(a, 1, dir, int64_t(G) * H, I);
+    const GateRows R = gate_rows(a, 2, dir, int64_t(G) * H, H);
     const float* Wb = bias ? bias + int64_t(dir) * 2 * G * H : nullptr;
     const float* Rb = Wb ? Wb + int64_t(G) * H : nullptr;
     const float* P = peep ? peep + int64_t(dir) * 3 * H : nullptr;
@@ -196,13 +233,13 @@ Status run_recurrent(const OpArgs& a) {
         }
         const float* x = X + (p.layout ? int64_t(b) * d.seq + t : int64_t(t) * d.batch + b) * I;
         // The input part of every gate, with its input bias.
-        for (int32_t r = 0; r < G * H; ++r) gate[r] = dot(W + int64_t(r) * I, x, I) + (Wb ? Wb[r] : 0.0f);
+        for (int32_t r = 0; r < G * H; ++r) gate[r] = W.dot(r, x) + (Wb ? Wb[r] : 0.0f);
         if (lstm) {  // gates i, o, f, c
           float* gi = gate;
           float* go = gate + H;
           float* gf = gate + 2 * H;
           float* gc = gate + 3 * H;
-          for (int32_t r = 0; r < 4 * H; ++r) gate[r] += dot(R + int64_t(r) * H, h, H) + (Rb ? Rb[r] : 0.0f);
+          for (int32_t r = 0; r < 4 * H; ++r) gate[r] += R.dot(r, h) + (Rb ? Rb[r] : 0.0f);
           for (int32_t j = 0; j < H; ++j) {
             const float i_ = activate(f, clipped(gi[j] + (P ? P[j] * c[j] : 0.0f), p.clip));
             const float f_ = p.input_forget ? 1.0f - i_ : activate(f, clipped(gf[j] + (P ? P[2 * H + j] * c[j] : 0.0f), p.clip));
@@ -215,17 +252,16 @@ Status run_recurrent(const OpArgs& a) {
           float* gz = gate;
           float* gr = gate + H;
           float* gh = gate + 2 * H;
-          for (int32_t r = 0; r < 2 * H; ++r) gate[r] += dot(R + int64_t(r) * H, h, H) + (Rb ? Rb[r] : 0.0f);
+          for (int32_t r = 0; r < 2 * H; ++r) gate[r] += R.dot(r, h) + (Rb ? Rb[r] : 0.0f);
           for (int32_t j = 0; j < H; ++j) gr[j] = activate(f, clipped(gr[j], p.clip));
-          const float* Rh = R + int64_t(2) * H * H;
           const float* Rbh = Rb ? Rb + 2 * H : nullptr;
           if (p.linear_before_reset) {
             for (int32_t j = 0; j < H; ++j) {
-              gh[j] += gr[j] * (dot(Rh + int64_t(j) * H, h, H) + (Rbh ? Rbh[j] : 0.0f));
+              gh[j] += gr[j] * (R.dot(2 * H + j, h) + (Rbh ? Rbh[j] : 0.0f));
             }
           } else {
             for (int32_t j = 0; j < H; ++j) c[j] = gr[j] * h[j];  // c is free in a GRU
-            for (int32_t j = 0; j < H; ++j) gh[j] += dot(Rh + int64_t(j) * H, c, H) + (Rbh ? Rbh[j] : 0.0f);
+            for (int32_t j = 0; j < H; ++j) gh[j] += R.dot(2 * H + j, c) + (Rbh ? Rbh[j] : 0.0f);
           }
           for (int32_t j = 0; j < H; ++j) {
             const float z = activate(f, clipped(gz[j], p.clip));
@@ -234,7 +270,7 @@ Status run_recurrent(const OpArgs& a) {
           }
         } else {
           for (int32_t j = 0; j < H; ++j) {
-            tmp[j] = activate(f, clipped(gate[j] + dot(R + int64_t(j) * H, h, H) + (Rb ? Rb[j] : 0.0f), p.clip));
+            tmp[j] = activate(f, clipped(gate[j] + R.dot(j, h) + (Rb ? Rb[j] : 0.0f), p.clip));
           }
         }
         for (int32_t j = 0; j < H; ++j) h[j] = tmp[j];

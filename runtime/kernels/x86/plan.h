@@ -344,6 +344,84 @@ inline F32ConvPlan f32_conv_plan(const OpArgs& a) {
   return p;
 }
 
+// ConvW8 (int8 weights, float activations) on the float convolution kernels: group 1 or
+// depthwise, 1-D or 2-D. The output channels go in blocks; each block's weights are dequantised
+// (scale[m] * q) into the scratch and the block runs as a float Conv of its channels, batch entry
+// by batch entry (a block's outputs are contiguous within one). A block holds up to kW8Bytes of
+// float weights, and kW8MinBlock channels at least (or all: fewer would make the float kernels
+// redo their im2col panels for every few channels), so the weights in RAM stay a small part of
+// a large layer's and a small model's (every layer under kW8Bytes) are never split. The plan's bytes cover the block's weights and the larger scratch of the float plan of
+// a full block and of the last, shorter one.
+constexpr uint64_t kW8Bytes = 64 * 1024;
+constexpr int64_t kW8MinBlock = 32;
+
+struct ConvW8Block {
+  mote_conv_params params;  // group = the block's channels when depthwise
+  TensorView in[3];         // X, W (float), B: of batch entry 0, channels [0, channels)
+  TensorView out;
+  OpArgs args;
+};
+
+// The float Conv of `channels` output channels (data pointers null; the kernel fills them).
+inline void conv_w8_block(const OpArgs& a, int32_t channels, ConvW8Block* b) {
+  b->params = a.p<mote_conv_params>();
+  const bool depthwise = b->params.group > 1;
+  if (depthwise) b->params.group = channels;
+  b->in[0] = a.in[0];
+  b->in[0].data = nullptr;
+  b->in[0].dims[0] = 1;
+  if (depthwise) b->in[0].dims[1] = channels;
+  b->in[1] = a.in[1];
+  b->in[1].data = nullptr;
+  b->in[1].dtype = MOTE_F32;
+  b->in[1].dims[0] = channels;
+  const bool bias = a.num_in > 2 && a.in[2].present();
+  b->in[2] = bias ? a.in[2] : TensorView{nullptr, MOTE_DTYPE_UNDEFINED, 0, {0}};
+  b->in[2].data = nullptr;
+  if (bias) b->in[2].dims[0] = channels;
+  b->out = a.out ? a.out[0] : TensorView{nullptr, MOTE_F32, 0, {0}};
+  b->out.data = nullptr;
+  b->out.dims[0] = 1;
+  b->out.dims[1] = channels;
+  b->args = OpArgs{MOTE_OP_CONV, &b->params, uint32_t(sizeof b->params), b->in, bias ? 3 : 2, &b->out, 1, nullptr, 0, a.diag};
+}
+
+struct ConvW8Plan {
+  bool run;
+  int32_t block;      // output channels per block
+  uint64_t weights;   // bytes of one block's float weights (64-byte aligned)
+  uint64_t bytes;
+};
+
+template <int L>
+inline ConvW8Plan conv_w8_plan(const OpArgs& a) {
+  ConvW8Plan p{};
+  if (a.code != MOTE_OP_CONV_W8 || !planar(a) || !a.out) return p;
+  const mote_conv_params& prm = a.p<mote_conv_params>();
+  const int32_t m = a.in[1].dims[0], c = a.in[0].dims[1];
+  const bool depthwise = prm.group > 1 && prm.group == c && m == c;
+  if (m < 1 || (prm.group != 1 && !depthwise)) return p;
+  int64_t per = 4;  // float bytes per output channel's weights
+  for (int32_t d = 1; d < a.in[1].rank; ++d) per *= a.in[1].dims[d];
+  int64_t block = int64_t(kW8Bytes) / per;
+  if (block < kW8MinBlock) block = kW8MinBlock;
+  p.block = int32_t(block < m ? block : m);
+  p.weights = (uint64_t(p.block) * uint64_t(per) + kScratchAlign - 1) / kScratchAlign * kScratchAlign;
+  uint64_t most = 0;
+  const int32_t sizes[2] = {p.block, m % p.block};
+  for (int32_t channels : sizes) {
+    if (channels == 0) continue;
+    ConvW8Block b;
+    conv_w8_block(a, channels, &b);
+    const F32ConvPlan f = f32_conv_plan<L>(b.args);
+    if (f.kind == F32Conv::kReference) return p;
+    most = f.bytes > most ? f.bytes : most;
+  }
+  p.run = true;
+  p.bytes = kScratchSlack + p.weights + most;
+  return p;
+}
+
 // MaxPool (float32, AVX2/AVX-512): undilated windows with less padding than the window on each
 // side (each holds an input element), horizontal stride 1 or 2, at most kDirectMaxColumns wide,
 // read in place with tap masks. Wider windows (a tap-mask form visits every tap; the reference

@@ -254,6 +254,35 @@ void conv_case(int32_t n, int32_t c, int32_t m, int32_t ih, int32_t iw, int32_t 
   check(what, MOTE_OP_CONV, &p, sizeof p, in, bias ? 3 : 2, mote::run_conv);
 }
 
+// ConvW8: the conv_case shapes with int8 weights (every code) and a positive scale per output
+// channel; x86 runs it on its float convolutions, block by block of dequantised weights.
+void conv_w8_case(int32_t n, int32_t c, int32_t m, int32_t ih, int32_t iw, int32_t k, int32_t s, int32_t pad, int32_t group,
+                  bool bias, mote_act act) {
+  mote_conv_params p{};
+  p.spatial_rank = 2, p.group = group, p.act = act;
+  for (int32_t d = 0; d < 2; ++d) p.kernel[d] = k, p.stride[d] = s, p.dilation[d] = 1, p.pad_begin[d] = p.pad_end[d] = pad;
+  const int32_t xd[4] = {n, c, ih, iw}, bd[1] = {m};
+  TensorView in[4] = {view(g_in[0], 4, xd), TensorView{g_in[1], MOTE_I8, 4, {m, c / group, k, k}}, view(g_in[2], 1, bd),
+                      view(g_in[2] + m, 1, bd)};
+  if (in[0].numel() > kMaxFloats || in[1].numel() > kMaxFloats || 2 * m > kMaxFloats) return;
+  fill(g_in[0], in[0].numel());
+  int8_t* q = reinterpret_cast<int8_t*>(g_in[1]);
+  for (int64_t i = 0; i < in[1].numel(); ++i) q[i] = int8_t(pick(-128, 127));
+  for (int32_t j = 0; j < m; ++j) g_in[2][j] = uniform(), g_in[2][m + j] = (1.0f + 7.0f * fabsf(uniform())) / 1024.0f;
+  if (!bias) in[2] = TensorView{nullptr, MOTE_DTYPE_UNDEFINED, 0, {0}};
+  char what[160];
+  snprintf(what, sizeof what, "ConvW8 x[%ld,%ld,%ld,%ld] m%ld k%ld s%ld p%ld g%ld bias%d act%ld", long(n), long(c), long(ih),
+           long(iw), long(m), long(k), long(s), long(pad), long(group), bias, long(act.kind));
+  check(what, MOTE_OP_CONV_W8, &p, sizeof p, in, 4, mote::run_conv);
+}
+
+void random_conv_w8() {
+  const bool dw = pick(0, 2) == 0;
+  const int32_t c = pick(1, 40), m = dw ? c : pick(1, 90), k = pick(0, 1) ? 1 : 3;
+  conv_w8_case(pick(1, 2), c, m, pick(1, 17), pick(1, 17), k, pick(1, 2), k == 3 ? pick(0, 1) : 0, dw ? c : 1, pick(0, 1) == 1,
+               random_act());
+}
+
 void random_conv() {
   const int32_t kind = pick(0, 3);
   int32_t group = 1, c = pick(1, 12), m = pick(1, 12);
@@ -332,6 +361,47 @@ void random_matmul() {
   check(what, MOTE_OP_MATMUL, &p, sizeof p, in, 2, mote::run_matmul);
 }
 
+// GemmW8 (B int8 [K, N], C [N] or none, alpha/beta, activations) and MatMulW8 (A of rank 1 to 3
+// against one B [K, N]): int8 weights over every code, a positive scale per column up to 1/128,
+// so the dequantised weights lie in [-1, 1] as the float cases' do (the tolerance is relative to
+// the output, which a fused Clip bounds).
+void w8_case(bool matmul, int32_t M, int32_t N, int32_t K, float alpha, float beta, bool with_c, mote_act act) {
+  int8_t* bq = reinterpret_cast<int8_t*>(g_in[1]);
+  float* c = g_in[2];
+  float* scale = g_in[2] + N;
+  if (int64_t(K) * N > kMaxFloats || 2 * N > kMaxFloats || int64_t(M) * K > kMaxFloats) return;
+  for (int64_t i = 0; i < int64_t(K) * N; ++i) bq[i] = int8_t(pick(-128, 127));
+  for (int32_t j = 0; j < N; ++j) c[j] = uniform(), scale[j] = (1.0f + 7.0f * fabsf(uniform())) / 1024.0f;
+  fill(g_in[0], int64_t(M) * K);
+  const int32_t cd[1] = {N};
+  TensorView b{bq, MOTE_I8, 2, {K, N}};
+  char what[128];
+  if (matmul) {
+    const int32_t ra = M % 3 + 1;  // rank 1 (M = 1 row), 2 or 3 ([2, M / 2, K] when M is even)
+    int32_t ad[3] = {M, K, 0};
+    int32_t rank = ra == 1 ? 1 : 2;
+    if (ra == 1) ad[0] = K, M = 1;
+    if (ra == 3 && M % 2 == 0) ad[0] = 2, ad[1] = M / 2, ad[2] = K, rank = 3;
+    mote_matmul_params p{act};
+    TensorView in[3] = {view(g_in[0], rank, ad), b, view(scale, 1, cd)};
+    snprintf(what, sizeof what, "MatMulW8 A rank %ld M%ld N%ld K%ld act%ld", long(rank), long(M), long(N), long(K), long(act.kind));
+    check(what, MOTE_OP_MATMUL_W8, &p, sizeof p, in, 3, mote::run_matmul);
+  } else {
+    mote_gemm_params p{alpha, beta, 0, 0, act};
+    const int32_t ad[2] = {M, K};
+    TensorView none{nullptr, MOTE_DTYPE_UNDEFINED, 0, {0}};
+    TensorView in[4] = {view(g_in[0], 2, ad), b, with_c ? view(c, 1, cd) : none, view(scale, 1, cd)};
+    snprintf(what, sizeof what, "GemmW8 M%ld N%ld K%ld alpha%g beta%g C%d act%ld", long(M), long(N), long(K), double(alpha),
+             double(beta), with_c, long(act.kind));
+    check(what, MOTE_OP_GEMM_W8, &p, sizeof p, in, 4, mote::run_gemm);
+  }
+}
+
+void random_w8() {
+  const bool plain = pick(0, 1);
+  w8_case(pick(0, 1) == 1, pick(1, 40), pick(1, 70), pick(1, 80), plain ? 1.0f : 0.5f, plain ? 1.0f : -1.5f, pick(0, 1) == 1,
+          random_act());
+}
 
 // Element-wise and pooling cases: the ops models run at full tensor size (Sigmoid of SiLU,
 // HardSwish, Clip, the broadcast Add/Mul of residuals and squeeze-and-excite), MaxPool with
@@ -924,6 +994,11 @@ void large_cases() {
     conv_case(1, 24, 40, 15, 15, 5, 5, 2, 2, 1, 1, pad1, 1, true, false, relu);        // 5x5 s2
     conv_case(1, 40, 40, 15, 15, 5, 5, 2, 2, 1, 1, pad1, 40, true, false, relu);     // depthwise 5x5
     gemm_case(1, 1000, 1280, false, true, 1.0f, 1.0f, 1, mote_act{MOTE_ACT_NONE, 0.0f, 0.0f});
+    w8_case(false, 1, 400, 1280, 1.0f, 1.0f, true, mote_act{MOTE_ACT_NONE, 0.0f, 0.0f});  // a classifier head, int8
+    conv_w8_case(1, 512, 512, 7, 7, 3, 1, 1, 1, true, mote_act{MOTE_ACT_RELU, 0.0f, 0.0f});    // blocks of 32 channels
+    conv_w8_case(1, 320, 1280, 7, 7, 1, 1, 0, 1, true, mote_act{MOTE_ACT_NONE, 0.0f, 0.0f});   // 1x1, blocks of 51
+    conv_w8_case(1, 960, 960, 7, 7, 3, 1, 1, 960, true, mote_act{MOTE_ACT_CLIP, 0.0f, 6.0f});  // depthwise
+    for (int k = 0; k < 20; ++k) w8_case(pick(0, 1) == 1, pick(1, 300), pick(1, 300), pick(1, 300), 1.0f, 1.0f, pick(0, 1), random_act());
     for (int k = 0; k < 60; ++k) {
       const LargeConv v = large_conv();
       conv_case(1, v.c, v.m, v.h, v.w, v.kh, v.kw, v.sh, v.sw, 1, 1, v.pads, v.group, pick(0, 1) == 1, false, random_act());
@@ -1055,6 +1130,8 @@ int run_cases() {
     for (int k = 0; k < 200; ++k) random_conv();
     for (int k = 0; k < 100; ++k) random_gemm();
     for (int k = 0; k < 100; ++k) random_matmul();
+    for (int k = 0; k < 100; ++k) random_w8();
+    for (int k = 0; k < 100; ++k) random_conv_w8();
     for (int k = 0; k < 150; ++k) random_unary();
     for (int k = 0; k < 150; ++k) random_binary();
     for (int k = 0; k < 100; ++k) random_pool();
