@@ -77,6 +77,9 @@ Status op_infer(const OpArgs& args, TensorView* inferred, uint32_t* scratch_byte
   for (int32_t k = 0; k < args.num_out; ++k) {
     inferred[k] = TensorView{nullptr, MOTE_DTYPE_UNDEFINED, 0, {0}};
   }
+  if (!MOTE_KERNEL_ON(int8_weights) && op_weights_int8(args.code)) {
+    return Fail(args.diag, Status::kUnsupportedOp).s(op_name(args.code)).s(": this runtime was built without the int8-weight kernels");
+  }
   // float16 is a storage type: only Cast (which widens and narrows it) and Copy (which moves
   // bytes) take or give it, so no other kernel ever meets a 2-byte float.
   const bool takes_f16 = args.code == MOTE_OP_CAST || args.code == MOTE_OP_COPY;

@@ -135,6 +135,11 @@ const char* kernel_set_name();
 // its inputs (element-wise ops writing in place, Reshape/Copy aliasing). Any other overlap of an
 // op's outputs with its inputs, its other outputs or its scratch is refused by the verifier.
 bool op_may_alias(int32_t code);
+// True for the int8-weight ops (ConvW8 ... LSTMW8, mote convert --quantize int8-weights).
+constexpr bool op_weights_int8(int32_t code) {
+  return code == MOTE_OP_CONV_W8 || code == MOTE_OP_CONV_TRANSPOSE_W8 || code == MOTE_OP_GEMM_W8 ||
+         code == MOTE_OP_MATMUL_W8 || code == MOTE_OP_RNN_W8 || code == MOTE_OP_GRU_W8 || code == MOTE_OP_LSTM_W8;
+}
 
 // Working memory of the optimised kernel sets. Every kernel takes its working memory from the
 // op's scratch in the arena plan (OpArgs::scratch), never from buffers on the stack beyond a

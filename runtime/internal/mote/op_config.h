@@ -25,6 +25,9 @@
 #ifndef MOTE_USE_KERNEL_max_pool_int8
 #define MOTE_USE_KERNEL_max_pool_int8 1
 #endif
+#ifndef MOTE_USE_KERNEL_int8_weights
+#define MOTE_USE_KERNEL_int8_weights 1
+#endif
 #define MOTE_KERNEL_ON(variant) (MOTE_USE_KERNEL_##variant != 0)
 #else
 #define MOTE_FAMILY_ON(family) true

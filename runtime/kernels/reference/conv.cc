@@ -1,6 +1,7 @@
 // Reference kernels: Conv and ConvTranspose, 1-D, 2-D and 3-D (NCW, NCHW, NCDHW), groups and
 // dilations. Every one runs as a 3-D convolution whose missing leading axes have size 1.
 #include "common.h"
+#include "mote/op_config.h"
 
 namespace mote {
 namespace ref {
@@ -68,7 +69,7 @@ void valid_range(int32_t out, int32_t in, int32_t s, int32_t pad, int32_t kd, in
 using namespace ref;
 
 Status infer_conv(const OpArgs& a, TensorView* out, uint32_t*) {
-  const bool w8 = a.code == MOTE_OP_CONV_W8;
+  const bool w8 = MOTE_KERNEL_ON(int8_weights) && a.code == MOTE_OP_CONV_W8;
   MOTE_TRY(check_arity(a, 2, w8 ? 4 : 3, 1));
   MOTE_TRY(check_params<mote_conv_params>(a));
   const mote_conv_params& p = a.p<mote_conv_params>();
@@ -112,7 +113,7 @@ Status run_conv(const OpArgs& a) {
   const ConvGeom g = geometry(a, p);
   const float* x = a.in[0].as<float>();
   // ConvW8: int8 weights, summed as floats, the sum scaled per output channel before the bias.
-  const bool w8 = a.code == MOTE_OP_CONV_W8;
+  const bool w8 = MOTE_KERNEL_ON(int8_weights) && a.code == MOTE_OP_CONV_W8;
   const float* w = w8 ? nullptr : a.in[1].as<float>();
   const int8_t* wq = w8 ? a.in[1].as<int8_t>() : nullptr;
   const float* wscale = w8 ? a.in[3].as<float>() : nullptr;
@@ -171,7 +172,7 @@ Status run_conv(const OpArgs& a) {
 }
 
 Status infer_conv_transpose(const OpArgs& a, TensorView* out, uint32_t*) {
-  const bool w8 = a.code == MOTE_OP_CONV_TRANSPOSE_W8;
+  const bool w8 = MOTE_KERNEL_ON(int8_weights) && a.code == MOTE_OP_CONV_TRANSPOSE_W8;
   MOTE_TRY(check_arity(a, 2, w8 ? 4 : 3, 1));
   MOTE_TRY(check_params<mote_conv_params>(a));
   const mote_conv_params& p = a.p<mote_conv_params>();
@@ -214,7 +215,7 @@ Status run_conv_transpose(const OpArgs& a) {
   const mote_conv_params& p = a.p<mote_conv_params>();
   const ConvGeom g = geometry(a, p);
   const float* x = a.in[0].as<float>();
-  const bool w8 = a.code == MOTE_OP_CONV_TRANSPOSE_W8;
+  const bool w8 = MOTE_KERNEL_ON(int8_weights) && a.code == MOTE_OP_CONV_TRANSPOSE_W8;
   const float* w = w8 ? nullptr : a.in[1].as<float>();
   const int8_t* wq = w8 ? a.in[1].as<int8_t>() : nullptr;
   const float* wscale = w8 ? a.in[3].as<float>() : nullptr;

@@ -1,5 +1,6 @@
 // Reference kernels: Gemm and (batched, broadcasting) MatMul.
 #include "common.h"
+#include "mote/op_config.h"
 
 namespace mote {
 namespace ref {
@@ -31,7 +32,7 @@ void matmul_f32(const float* A, int64_t a_rs, int64_t a_cs, const TB* B, int64_t
 using namespace ref;
 
 Status infer_gemm(const OpArgs& a, TensorView* out, uint32_t*) {
-  const bool w8 = a.code == MOTE_OP_GEMM_W8;
+  const bool w8 = MOTE_KERNEL_ON(int8_weights) && a.code == MOTE_OP_GEMM_W8;
   MOTE_TRY(check_arity(a, 2, w8 ? 4 : 3, 1));
   MOTE_TRY(check_params<mote_gemm_params>(a));
   const mote_gemm_params& p = a.p<mote_gemm_params>();
@@ -73,7 +74,7 @@ Status run_gemm(const OpArgs& a) {
   const int32_t M = Y.dims[0], N = Y.dims[1];
   const int32_t K = p.trans_a ? A.dims[0] : A.dims[1];
   const float* pa = A.as<float>();
-  const bool w8 = a.code == MOTE_OP_GEMM_W8;  // B int8 [K, N], scaled per column after the sum
+  const bool w8 = MOTE_KERNEL_ON(int8_weights) && a.code == MOTE_OP_GEMM_W8;  // B int8 [K, N], scaled per column after the sum
   float* y = Y.as<float>();
   const int64_t a_rs = p.trans_a ? 1 : K, a_cs = p.trans_a ? M : 1;
   if (p.trans_b) {  // rows of B are contiguous: dot products (float B: GemmW8 has no trans_b)
@@ -109,7 +110,7 @@ Status run_gemm(const OpArgs& a) {
 }
 
 Status infer_matmul(const OpArgs& a, TensorView* out, uint32_t*) {
-  const bool w8 = a.code == MOTE_OP_MATMUL_W8;
+  const bool w8 = MOTE_KERNEL_ON(int8_weights) && a.code == MOTE_OP_MATMUL_W8;
   MOTE_TRY(check_arity(a, w8 ? 3 : 2, w8 ? 3 : 2, 1));
   MOTE_TRY(check_params<mote_matmul_params>(a));
   MOTE_TRY(check_act(a, a.p<mote_matmul_params>().act));
@@ -152,7 +153,7 @@ Status run_matmul(const OpArgs& a) {
   const int32_t ra = A.rank > 2 ? A.rank - 2 : 0, rb = B.rank > 2 ? B.rank - 2 : 0;
   const int32_t ry = Y.rank - (A.rank > 1) - (B.rank > 1);
   const float* pa = A.as<float>();
-  const bool w8 = a.code == MOTE_OP_MATMUL_W8;  // B int8 [K, N], scaled per column after the sum
+  const bool w8 = MOTE_KERNEL_ON(int8_weights) && a.code == MOTE_OP_MATMUL_W8;  // B int8 [K, N], scaled per column after the sum
   const float* scale = w8 ? a.in[2].as<float>() : nullptr;
   float* y = Y.as<float>();
   const int64_t mk = int64_t(M) * K, kn = int64_t(K) * N, mn = int64_t(M) * N;

@@ -5,6 +5,7 @@
 // state and one step's gates) is the op's scratch.
 #include <math.h>
 
+#include "mote/op_config.h"
 #include "walk.h"
 
 namespace mote {
@@ -14,7 +15,9 @@ using namespace ref;
 namespace {
 
 // RNNW8, GRUW8 and LSTMW8 (int8 W and R, a float scale per gate row) as their float ops' codes.
-bool weights_int8(int32_t code) { return code == MOTE_OP_RNN_W8 || code == MOTE_OP_GRU_W8 || code == MOTE_OP_LSTM_W8; }
+bool weights_int8(int32_t code) {
+  return MOTE_KERNEL_ON(int8_weights) && (code == MOTE_OP_RNN_W8 || code == MOTE_OP_GRU_W8 || code == MOTE_OP_LSTM_W8);
+}
 int32_t float_code(int32_t code) {
   if (code == MOTE_OP_LSTM_W8) return MOTE_OP_LSTM;
   if (code == MOTE_OP_GRU_W8) return MOTE_OP_GRU;
