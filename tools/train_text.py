@@ -25,7 +25,7 @@ models/intent.onnx.
         intent_labels.txt         the class names in class order
         intent_calib.npy          int64 [128, SEQ] training ids (int8 calibration)
         intent_heldout.txt        the held-out commands, "label<TAB>text" per line
-        intent_heldout_ids.npy    int64 [N, SEQ] their ids from this tokenizer
+        intent_heldout_ids.npy    int32 [N, SEQ] their ids from this tokenizer
         intent_commands.txt       a few held-out commands for the firmware and quickstart
   train_text.py --dump DIR
       writes DIR/sentences.txt (every training and held-out sentence) and DIR/ids.npy (their
@@ -261,7 +261,16 @@ def fill(template, rng, heldout, novel=0.0):
 
 
 def decorate(text, rng):
-    return rng.choice(PREFIXES) + text + rng.choice(SUFFIXES)
+    """A polite or wake-word prefix (not before a phrasing that is already a request) and an
+    ending, sometimes."""
+    polite = text.startswith(("could ", "can ", "please ", "i "))
+    prefix = rng.choice(PREFIXES)
+    if polite and prefix not in ("hey mote, ", "mote ", "ok mote "):
+        prefix = ""
+    suffix = rng.choice(SUFFIXES)
+    if suffix == " please" and text.endswith("please"):
+        suffix = ""
+    return prefix + text + suffix
 
 
 def make_data(seed, per_template=20, heldout_per_template=12, novel_per_template=8):
@@ -557,14 +566,15 @@ def main():
         f.writelines(n + "\n" for n in LABELS)
     with open(os.path.join(out_dir, "intent_heldout.txt"), "w", encoding="utf-8") as f:
         f.writelines(f"{LABELS[l]}\t{t}\n" for t, l in held)
-    np.save(os.path.join(out_dir, "intent_heldout_ids.npy"), hx)
+    np.save(os.path.join(out_dir, "intent_heldout_ids.npy"), hx.astype(np.int32))
     np.save(os.path.join(out_dir, "intent_calib.npy"), x[np.random.RandomState(a.seed + 2).permutation(len(x))[:128]])
-    # A few held-out commands, one per class, for the firmware and the quickstart.
-    picks, seen = [], set()
-    for t, l in held:
-        if l not in seen and len(t) <= 60:
-            seen.add(l)
-            picks.append(t)
+    # A few held-out commands, one per class (from its k-th held-out phrasing, k turning), for
+    # the firmware and the quickstart.
+    picks = []
+    for l in range(len(LABELS)):
+        rows = [t for t, c in held if c == l]
+        per = len(rows) // len(TEMPLATES[LABELS[l]][1])
+        picks.append(rows[(l % len(TEMPLATES[LABELS[l]][1])) * per + 1])
     with open(os.path.join(out_dir, "intent_commands.txt"), "w", encoding="utf-8") as f:
         f.writelines(t + "\n" for t in picks)
     with torch.no_grad():
