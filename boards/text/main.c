@@ -24,6 +24,12 @@
 #include "mote/baremetal.h"
 #include "mote/mote.h"
 #include "mote/text.h"
+/* A float blob (the weights in float32, 443 KB) does not fit beside the code in a Cortex-M55's
+ * 512 KB ITCM: with MODEL_IN_BULK (CMake: -DMOTE_MODEL_IN_BULK=ON) it goes to the board's BULK
+ * region (boards/common/cortex_m_sections.ld; on mps3-an547 the QSPI flash). */
+#ifdef MODEL_IN_BULK
+#define MOTE_BLOB_SECTION __attribute__((section(".bulk.model")))
+#endif
 #include MODEL_HEADER
 #include TEXTS_HEADER
 

@@ -7,7 +7,8 @@
 # on the same blob and commands for the reference. On each board (default mps3-an547: Cortex-M55,
 # mve kernels) the firmware, built with the board's kernel set (MOTE_KERNEL_ISA in the
 # environment overrides it) and run under QEMU with -icount shift=0, tokenizes every command on
-# the device and must print
+# the device and must print (the float blob, 443 KB, sits in the board's BULK region: the QSPI
+# flash on mps3-an547)
 #   * the host's token ids (a hash of the model's input bytes) and class for every command;
 #   * int8: the host's logits bit for bit; float32: within 1e-4 of the largest.
 # Prints the classes, instructions per tokenization and per inference, blob, arena and code
@@ -95,7 +96,7 @@ for b in "${BOARDS[@]}"; do
     dir="$BUILD/$b/$v"
     mkdir -p "$dir"
     if ! cmake -S "$SRC/boards/text" -B "$dir" -DCMAKE_TOOLCHAIN_FILE="$SRC/boards/$b/toolchain.cmake" \
-           "${isa_arg[@]}" -DMOTE_MODEL_HEADER="$HOST/intent_$v.h" \
+           "${isa_arg[@]}" -DMOTE_MODEL_HEADER="$HOST/intent_$v.h" -DMOTE_MODEL_IN_BULK="$([ $v = float ] && echo ON || echo OFF)" \
            -DMOTE_TEXTS_HEADER="$HOST/texts.h" >"$dir.log" 2>&1 || ! cmake --build "$dir" -j "$JOBS" >>"$dir.log" 2>&1; then
       fail "$v: build (see $dir.log)"
       grep -E 'error|Error' "$dir.log" | head -10 | sed 's/^/        /'
