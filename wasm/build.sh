@@ -70,15 +70,22 @@ unset CFLAGS CXXFLAGS CPPFLAGS LDFLAGS CC CXX
 jobs=$(nproc 2> /dev/null || echo 2)
 
 # The exports: the whole C API of mote.h and text.h (the tokenizer), and the helpers of
-# wasm/mote_wasm.cc.
-api=$(sed -n 's/^[A-Za-z0-9_ *]*[ *]\(mote_[a-z_]*\)(.*/_\1/p' "$src/runtime/include/mote/mote.h" "$src/runtime/include/mote/status.h" \
-  "$src/runtime/include/mote/text.h")
+# wasm/mote_wasm.cc. A module for known models (model=HEADER) leaves the tokenizer out unless one
+# of them carries a vocabulary (MOTE_USE_TEXT in the header `mote convert --c-array` writes).
+api=$(sed -n 's/^[A-Za-z0-9_ *]*[ *]\(mote_[a-z_]*\)(.*/_\1/p' "$src/runtime/include/mote/mote.h" "$src/runtime/include/mote/status.h")
+text_api=$(sed -n 's/^[A-Za-z0-9_ *]*[ *]\(mote_[a-z_]*\)(.*/_\1/p' "$src/runtime/include/mote/text.h")
 helpers=$(sed -n 's/^.*uint32_t \(mote_wasm_[a-z_]*\)(void).*/_\1/p' "$src/wasm/mote_wasm.cc")
-exports=$(echo $api $helpers | tr ' ' '\n' | sort -u | paste -sd, -)
+uses_text() {  # [OP_CONFIG_HEADER]: true for the full modules, or when a model of the header has a vocabulary
+  [ -z "${1:-}" ] || em++ -E -dM -x c++ -include "$1" /dev/null 2> /dev/null | grep -q '^#define MOTE_USE_TEXT 1$'
+}
+exports_for() {  # [OP_CONFIG_HEADER]
+  local list="$api $helpers"
+  if uses_text "${1:-}"; then list="$list $text_api"; fi
+  echo $list | tr ' ' '\n' | sort -u | paste -sd, -
+}
 
 link_flags=(
   -sSTANDALONE_WASM --no-entry
-  -sEXPORTED_FUNCTIONS="$exports"
   -sMALLOC=none -sFILESYSTEM=0 -sSUPPORT_ERRNO=0
   -sALLOW_MEMORY_GROWTH=1 -sINITIAL_MEMORY=1MB -sTOTAL_STACK=256KB
   -sERROR_ON_UNDEFINED_SYMBOLS=1
@@ -97,7 +104,8 @@ build_runtime() {  # NAME ISA EXTRA_CXX_FLAGS OUTPUT HOT_LEVEL COLD_LEVEL [OP_CO
     { grep -E -A5 'error' "$dir.log" | head -60 >&2; exit 1; }
   echo "== $name: link $wasm"
   em++ -Oz $flags -std=c++17 -ffreestanding -fno-exceptions -fno-rtti -I"$src/runtime/include" \
-    "$src/wasm/mote_wasm.cc" "$dir/lib/libmote_runtime.a" -o "$dir/linked.wasm" "${link_flags[@]}"
+    "$src/wasm/mote_wasm.cc" "$dir/lib/libmote_runtime.a" -o "$dir/linked.wasm" "${link_flags[@]}" \
+    -sEXPORTED_FUNCTIONS="$(exports_for "$op_config")"
   local features=()
   [ "$isa" = wasm_simd128 ] && features=(--enable-simd)
   wasm-opt -Oz "${features[@]}" "$dir/linked.wasm" -o "$out/$wasm"

@@ -200,6 +200,10 @@ class Runtime {
 
   /** Verifies and opens a WordPiece vocabulary (a .motevocab file's bytes, `mote vocab`). */
   loadVocab(bytes) {
+    if (!this.exports.mote_vocab_open) {
+      const detail = 'this module was built without the tokenizer (wasm/build.sh model=: none of its models has a vocabulary)';
+      throw new MoteError(`Mote: cannot open the vocabulary: invalid argument: ${detail}`, ERR_INVALID_ARGUMENT, 'invalid argument', detail);
+    }
     return new Vocab(this, asBytes(bytes, 'the vocabulary'), 0);
   }
 

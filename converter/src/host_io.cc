@@ -183,6 +183,14 @@ std::string blob_to_c_header(const std::vector<uint8_t>& blob, const std::string
       o << "#ifndef " << m << "\n#define " << m << " 0\n#endif\n";
     }
   }
+  // The tokenizer (mote/text.h): a WebAssembly module built for this model (wasm/build.sh
+  // model=) exports it only when some model of the build carries a vocabulary (--vocab).
+  o << "/* The blob carries a WordPiece vocabulary (mote convert --vocab): the tokenizer is needed. */\n";
+  if (model.has_vocab()) {
+    o << "#undef MOTE_USE_TEXT\n#define MOTE_USE_TEXT 1\n";
+  } else {
+    o << "#ifndef MOTE_USE_TEXT\n#define MOTE_USE_TEXT 0\n#endif\n";
+  }
   // Kernel variants within a family that a kernel set links only when a model needs them
   // (mote/op_config.h): depthwise convolution (group == C == M), float and int8. Without them
   // such an op would still run, on the reference kernel.

@@ -57,38 +57,9 @@ Status Model::load(const void* blob, size_t size) {
 
 Status Model::verify(const uint8_t* blob, size_t size) {
   Diag diag(error_, kErrorTextBytes);
-  if (!blob) return Fail(&diag, Status::kInvalidArgument).s("blob pointer is null");
-  if (reinterpret_cast<uintptr_t>(blob) % MOTE_BLOB_ALIGN != 0) {
-    return Fail(&diag, Status::kAlignment).s("blob must be 16-byte aligned");
-  }
-  if (size < sizeof(mote_blob_header)) {
-    return Fail(&diag, Status::kTruncated).s("blob is ").i(int64_t(size)).s(" bytes, shorter than its header");
-  }
+  MOTE_TRY(verify_envelope(blob, size, {"blob", MOTE_BLOB_ALIGN, sizeof(mote_blob_header), MOTE_BLOB_MAGIC, MOTE_BLOB_VERSION_MAJOR},
+                           &diag));
   const mote_blob_header* h = reinterpret_cast<const mote_blob_header*>(blob);
-  if (h->magic != MOTE_BLOB_MAGIC) return Fail(&diag, Status::kBadMagic).s("bad magic: not a Mote blob");
-  if (h->version_major != MOTE_BLOB_VERSION_MAJOR) {
-    return Fail(&diag, Status::kVersion)
-        .s("blob format version ")
-        .i(h->version_major)
-        .s(".")
-        .i(h->version_minor)
-        .s(", this runtime reads version ")
-        .i(MOTE_BLOB_VERSION_MAJOR);
-  }
-  if (h->total_size > size) {
-    return Fail(&diag, Status::kTruncated)
-        .s("blob header says ")
-        .i(h->total_size)
-        .s(" bytes but only ")
-        .i(int64_t(size))
-        .s(" were given");
-  }
-  if (h->total_size < sizeof(mote_blob_header)) {
-    return Fail(&diag, Status::kMalformed).s("blob header says ").i(h->total_size).s(" bytes, shorter than its header");
-  }
-  // The checksum first: any damage to the checksummed bytes [16, total_size) reads as kChecksum.
-  uint32_t crc = crc32(blob + 16, h->total_size - 16);
-  if (crc != h->crc32) return Fail(&diag, Status::kChecksum).s("CRC32 mismatch: the blob is corrupted");
   if (h->header_size != sizeof(mote_blob_header)) {
     return Fail(&diag, Status::kMalformed).s("bad header size ").i(h->header_size);
   }

@@ -265,6 +265,49 @@ __attribute__((noinline)) bool cased_follows(Utf8 it, bool cjk) {
   }
 }
 
+// The BERT normaliser over the whole text, into the word pieces (not inlined: the caller's frame
+// holds the word buffer, this one the reading state).
+__attribute__((noinline)) void normalize_into(Pieces* out, Utf8 in, uint32_t flags, bool count_all) {
+  const bool lower_case = flags & MOTE_VOCAB_LOWER_CASE, strip = flags & MOTE_VOCAB_STRIP_ACCENTS;
+  const bool cjk = flags & MOTE_VOCAB_CJK_CHARS;
+  bool after_cased = false;  // a cased letter, then only case-ignorable characters (final sigma)
+  for (;;) {
+    uint32_t cp = in.next();
+    if (cp == kEnd) break;
+    if (is_dropped(cp)) continue;
+    if (is_space(cp)) cp = ' ';
+    const bool alone = cjk && is_cjk(cp);
+    if (alone) out->end_word();
+    uint32_t seq[2] = {cp, kEnd};
+    if (lower_case) {
+      if (cp == 0x3A3) {
+        seq[0] = after_cased && !cased_follows(in, cjk) ? 0x3C2 : 0x3C3;
+      } else if (cp == 0x130) {
+        seq[0] = 'i';
+        seq[1] = 0x307;
+      } else {
+        seq[0] = lower(cp);
+      }
+    }
+    if (cp == ' ' || alone) {
+      after_cased = false;
+    } else if (in_ranges(kCased, cp)) {
+      after_cased = true;
+    } else if (!is_case_ignorable(cp)) {
+      after_cased = false;
+    }
+    for (uint32_t k = 0; k < 2 && seq[k] != kEnd; ++k) {
+      if (strip) {
+        strip_into(out, seq[k]);
+      } else {
+        out->feed(seq[k]);
+      }
+    }
+    if (alone) out->end_word();
+    if (!count_all && out->chars == 0 && out->count >= out->limit) break;  // nothing more is kept
+  }
+}
+
 }  // namespace
 
 Status Vocab::tokenize(const char* text, size_t text_bytes, uint32_t max_length, uint32_t flags, int32_t* ids,
@@ -286,8 +329,6 @@ Status Vocab::tokenize(const char* text, size_t text_bytes, uint32_t max_length,
     return Fail(&diag, Status::kInvalidArgument).s("capacity ").i(capacity).s(" is less than the max length ").i(length);
   }
   const uint32_t hflags = header_->flags;
-  const bool lower_case = hflags & MOTE_VOCAB_LOWER_CASE, strip = hflags & MOTE_VOCAB_STRIP_ACCENTS;
-  const bool cjk = hflags & MOTE_VOCAB_CJK_CHARS;
   Pieces out;
   out.vocab = this;
   out.ids = ids + (special ? 1 : 0);
@@ -297,43 +338,7 @@ Status Vocab::tokenize(const char* text, size_t text_bytes, uint32_t max_length,
   out.unk = int32_t(header_->unk_id);
   out.chars = 0;
   out.bytes = 0;
-  Utf8 in{reinterpret_cast<const uint8_t*>(text), text_bytes, 0};
-  bool after_cased = false;  // a cased letter, then only case-ignorable characters (final sigma)
-  for (;;) {
-    uint32_t cp = in.next();
-    if (cp == kEnd) break;
-    if (is_dropped(cp)) continue;
-    if (is_space(cp)) cp = ' ';
-    const bool alone = cjk && is_cjk(cp);
-    if (alone) out.end_word();
-    uint32_t seq[2] = {cp, kEnd};
-    if (lower_case) {
-      if (cp == 0x3A3) {
-        seq[0] = after_cased && !cased_follows(in, cjk) ? 0x3C2 : 0x3C3;
-      } else if (cp == 0x130) {
-        seq[0] = 'i';
-        seq[1] = 0x307;
-      } else {
-        seq[0] = lower(cp);
-      }
-    }
-    if (cp == ' ' || alone) {
-      after_cased = false;
-    } else if (in_ranges(kCased, cp)) {
-      after_cased = true;
-    } else if (!is_case_ignorable(cp)) {
-      after_cased = false;
-    }
-    for (uint32_t k = 0; k < 2 && seq[k] != kEnd; ++k) {
-      if (strip) {
-        strip_into(&out, seq[k]);
-      } else {
-        out.feed(seq[k]);
-      }
-    }
-    if (alone) out.end_word();
-    if (!needed && out.chars == 0 && out.count >= out.limit) break;  // nothing more is kept
-  }
+  normalize_into(&out, Utf8{reinterpret_cast<const uint8_t*>(text), text_bytes, 0}, hflags, needed != nullptr);
   out.end_word();
   const uint32_t kept = out.count < out.limit ? out.count : out.limit;
   uint32_t n = kept;

@@ -26,38 +26,11 @@ Status Vocab::open(const void* data, size_t size) {
   header_ = nullptr;
   Diag diag(error_, kErrorTextBytes);
   const uint8_t* base = static_cast<const uint8_t*>(data);
-  if (!base) return Fail(&diag, Status::kInvalidArgument).s("vocabulary pointer is null");
-  if (reinterpret_cast<uintptr_t>(base) % MOTE_VOCAB_ALIGN != 0) {
-    return Fail(&diag, Status::kAlignment).s("vocabulary must be 4-byte aligned");
-  }
-  if (size < sizeof(mote_vocab_header)) {
-    return Fail(&diag, Status::kTruncated).s("vocabulary is ").i(int64_t(size)).s(" bytes, shorter than its header");
-  }
+  MOTE_TRY(verify_envelope(base, size, {"vocabulary", MOTE_VOCAB_ALIGN, sizeof(mote_vocab_header), MOTE_VOCAB_MAGIC,
+                                         MOTE_VOCAB_VERSION_MAJOR},
+                           &diag));
   const mote_vocab_header* h = reinterpret_cast<const mote_vocab_header*>(base);
-  if (h->magic != MOTE_VOCAB_MAGIC) return Fail(&diag, Status::kBadMagic).s("bad magic: not a Mote vocabulary");
-  if (h->version_major != MOTE_VOCAB_VERSION_MAJOR) {
-    return Fail(&diag, Status::kVersion)
-        .s("vocabulary format version ")
-        .i(h->version_major)
-        .s(".")
-        .i(h->version_minor)
-        .s(", this runtime reads version ")
-        .i(MOTE_VOCAB_VERSION_MAJOR);
-  }
-  if (h->total_size > size) {
-    return Fail(&diag, Status::kTruncated)
-        .s("vocabulary header says ")
-        .i(h->total_size)
-        .s(" bytes but only ")
-        .i(int64_t(size))
-        .s(" were given");
-  }
-  if (h->total_size < sizeof(mote_vocab_header) || h->total_size % 4 != 0) {
-    return Fail(&diag, Status::kMalformed).s("bad vocabulary size ").i(h->total_size);
-  }
-  if (crc32(base + 16, h->total_size - 16) != h->crc32) {
-    return Fail(&diag, Status::kChecksum).s("CRC32 mismatch: the vocabulary is corrupted");
-  }
+  if (h->total_size % 4 != 0) return Fail(&diag, Status::kMalformed).s("bad vocabulary size ").i(h->total_size);
   if (h->header_size != sizeof(mote_vocab_header)) {
     return Fail(&diag, Status::kMalformed).s("bad vocabulary header size ").i(h->header_size);
   }

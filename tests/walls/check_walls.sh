@@ -3,7 +3,7 @@
 #   1. kernels (runtime/kernels/) include the kernel interface (runtime/internal/) and each
 #      other, never the engine (runtime/src/);
 #   2. the public headers (runtime/include/mote/) include only each other and system headers,
-#      and are exactly the API: mote.h, mote.hpp, status.h, status.hpp, ops.h.
+#      and are exactly the API: mote.h, mote.hpp, status.h, status.hpp, ops.h, text.h, text.hpp.
 #   check_walls.sh SRC_DIR
 set -u
 SRC=$(cd "$1" && pwd)
@@ -33,7 +33,7 @@ while IFS= read -r f; do
   done < <(resolve "$f")
 done < <(find "$SRC/runtime/kernels" -type f \( -name '*.h' -o -name '*.cc' -o -name '*.inc' \))
 
-public="mote.h mote.hpp ops.h status.h status.hpp"
+public="mote.h mote.hpp ops.h status.h status.hpp text.h text.hpp"
 for f in "$SRC"/runtime/include/mote/*; do
   name=$(basename "$f")
   case " $public " in

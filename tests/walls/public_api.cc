@@ -10,6 +10,8 @@
 
 #include "mote/mote.h"
 #include "mote/mote.hpp"
+#include "mote/text.h"
+#include "mote/text.hpp"
 
 static int fail(const char* what) {
   fprintf(stderr, "public_api: %s\n", what);
@@ -22,6 +24,12 @@ int main(int argc, char** argv) {
   if (model.load(junk, sizeof junk) == mote::Status::kOk || !*model.error()) return fail("C++ API accepted junk");
   static mote_model cmodel;
   if (mote_model_load(&cmodel, junk, sizeof junk) == MOTE_OK || !*mote_model_error(&cmodel)) return fail("C API accepted junk");
+  mote::Vocab vocab;
+  if (vocab.open(junk, sizeof junk) == mote::Status::kOk || !*vocab.error()) return fail("C++ API accepted a junk vocabulary");
+  static mote_vocab cvocab;
+  if (mote_vocab_open(&cvocab, junk, sizeof junk) == MOTE_OK || !*mote_vocab_error(&cvocab)) {
+    return fail("C API accepted a junk vocabulary");
+  }
   if (argc < 2) return 0;
 
   FILE* f = fopen(argv[1], "rb");

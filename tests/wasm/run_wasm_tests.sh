@@ -92,8 +92,8 @@ if [ -f "$speech_models/speech.onnx" ]; then
 fi
 
 # The intent model (when models/intent.onnx is there): float32 and int8 blobs with the vocabulary
-# embedded and the host's runs over the held-out commands, for text.test.mjs and
-# text_browser_test.mjs.
+# embedded and the host's runs over the held-out commands, for intent.test.mjs and
+# intent_browser_test.mjs.
 text_env=()
 if [ -f "$src/models/intent.onnx" ]; then
   t="$work/text"
@@ -113,7 +113,7 @@ if [ -f "$src/models/intent.onnx" ]; then
   text_env=(MOTE_TEXT_DIR="$t")
 fi
 
-MOTE_STATE_BLOB="$work/accumulator.mote" \
+MOTE_STATE_BLOB="$work/accumulator.mote" MOTE_BIN="$mote" \
 MOTE_WASM_DIR="$work" MOTE_DIGITS_BLOB="$work/digits.mote" MOTE_DIGITS_REF="$work/host/probabilities.npy" \
   MOTE_SCREENSHOT_DIR="$work" env "${speech_env[@]}" "${text_env[@]}" \
   node --test --test-reporter=tap "$src/tests/wasm/" 2>&1 | tee "$work/node-test.log"

@@ -1,6 +1,6 @@
 # Install rules (cmake --install BUILD --prefix PREFIX):
 #   lib/libmote_runtime.a              the freestanding runtime, with the kernel set it was built for
-#   include/mote/                      its public API: mote.h, mote.hpp, status.h(pp), ops.h
+#   include/mote/                      its public API: mote.h, mote.hpp, status.h(pp), ops.h, text.h(pp)
 #   bin/mote                           the CLI (host builds)
 #   lib/libmote_converter.a            the converter library (host builds), headers in
 #   include/mote-converter/mote/       converter.h and what it includes

@@ -130,9 +130,30 @@ typedef struct mote_plan_record {
 
 #include <stddef.h>
 
+#include "mote/status.hpp"
+
+/* The first 16 bytes of a blob and of a vocabulary table (mote/vocab_format.h). */
+typedef struct mote_envelope_prefix {
+  uint32_t magic;
+  uint16_t version_major;
+  uint16_t version_minor;
+  uint32_t total_size;
+  uint32_t crc32; /* of bytes [16, total_size) */
+} mote_envelope_prefix;
+
 namespace mote {
 /* IEEE CRC32 (the blob checksum), for the verifier, the converter and tests. */
 uint32_t crc32(const uint8_t* data, size_t size, uint32_t crc = 0);
+
+class Diag;
+/* What a blob or a vocabulary table is checked against before anything else reads it. */
+struct Envelope {
+  const char* what; /* "blob", "vocabulary": the errors name it */
+  uint32_t align, header_bytes, magic, major;
+};
+/* In this order: a buffer, its alignment, room for the header, the magic, the major version,
+ * total_size within the buffer and at least the header, the CRC32 of [16, total_size). */
+Status verify_envelope(const uint8_t* data, size_t size, const Envelope& envelope, Diag* diag);
 }  // namespace mote
 #endif
 

@@ -5,7 +5,7 @@
 // Screenshot: MOTE_SCREENSHOT_DIR/text.png.
 //
 // Environment (set by run_wasm_tests.sh): MOTE_WASM_DIR, MOTE_TEXT_DIR (the converted blobs,
-// texts.txt, labels.txt and the host's runs in int8/ and float/, as text.test.mjs reads them).
+// texts.txt, labels.txt and the host's runs in int8/ and float/, as intent.test.mjs reads them).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
