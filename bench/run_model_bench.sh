@@ -1,28 +1,36 @@
 #!/usr/bin/env bash
 # Times Mote against onnxruntime-node on the torchvision models of the model tests.
 #
-#   run_model_bench.sh MOTE_BIN WORKDIR [--iters N] [--no-int8]
+#   run_model_bench.sh MOTE_BIN WORKDIR [--iters N] [--repeat K] [--no-int8]
 #
 # Both run float32 on one thread on the same input (WORKDIR/onnx/input.npy), after 2 untimed
-# runs; the figures are the median of N timed runs (default 20). Mote also runs each model
+# runs. The engines take turns: a round times N runs (default 10) of Mote float32, then of
+# onnxruntime, then of Mote int8, and K rounds (default 3) are run per model; each figure is the
+# best of the K rounds' medians, so a burst of load from other work on a shared machine spoils
+# one round of every engine rather than one engine. Mote also runs each model
 # quantized to int8 (calibrated on 4 seeded random inputs, float input and output as the float
 # model has), timed against the same onnxruntime float32 figure. The kernel set Mote used (on
 # x86 the level picked for this CPU) is printed with the table. Models are exported and cached
 # by tests/models/export_models.py, so a WORKDIR shared with run_model_tests.sh is reused.
 # Prints a markdown table; exits non-zero when a model could not be converted or timed.
 set -u
-usage="usage: run_model_bench.sh MOTE_BIN WORKDIR [--iters N] [--no-int8]"
+usage="usage: run_model_bench.sh MOTE_BIN WORKDIR [--iters N] [--repeat K] [--no-int8]"
 mote=${1:?$usage}
 work=${2:?$usage}
 shift 2
-iters=20
+iters=10
+repeat=3
 int8=1
 while [ $# -gt 0 ]; do
   case "$1" in
     --iters) iters=${2:?$usage}; shift 2 ;;
+    --repeat) repeat=${2:?$usage}; shift 2 ;;
     --no-int8) int8=0; shift ;;
     *) echo "$usage" >&2; exit 2 ;;
   esac
+done
+for n in "$iters" "$repeat"; do
+  case "$n" in '' | *[!0-9]* | 0) echo "run_model_bench.sh: --iters and --repeat take a whole number > 0 (got '$n')" >&2; exit 2 ;; esac
 done
 # shellcheck source=tests/models/lib.sh
 source "$(dirname "$0")/../tests/models/lib.sh"
@@ -39,6 +47,9 @@ kernels=-
 load=$(cut -d' ' -f1 /proc/loadavg 2>/dev/null || echo unknown)
 errors=0
 rows=()
+best() {  # best OLD NEW: the smaller figure ("-" is none yet)
+  if [ "$1" = - ]; then echo "$2"; else awk -v a="$1" -v b="$2" 'BEGIN { print (b < a ? b : a) }'; fi
+}
 for model in $models; do
   dir="$work/$model"
   echo "bench: $model" >&2
@@ -54,30 +65,39 @@ for model in $models; do
     if [ -n "$arena" ] && [ -n "${lower:-}" ] && [ "$lower" -gt 0 ]; then
       arena_ratio=$(awk -v a="$arena" -v b="$lower" 'BEGIN { printf "%.3f", a / b }')
     fi
-    if "$mote" bench "$dir/$model.mote" --iters "$iters" --warmup 2 --input "input=$input" \
-        --json > "$dir/bench_mote.json" 2>&1; then
-      mote_ms=$(json_num median_ms < "$dir/bench_mote.json")
-      kernels=$(grep -o '"kernels": *"[^"]*"' "$dir/bench_mote.json" | sed 's/.*: *"//; s/"$//')
-    else
-      problem="mote bench: $(last_line "$dir/bench_mote.json")"
-    fi
-    if node "$ort_run" "$work/onnx/$model.onnx" "$input" --bench "$iters" --warmup 2 \
-        > "$dir/bench_ort.json" 2>&1; then
-      ort_ms=$(json_num median_ms < "$dir/bench_ort.json")
-    else
-      problem="${problem:+$problem; }onnxruntime-node: $(last_line "$dir/bench_ort.json")"
-    fi
+    q_ok=0
     if [ "$int8" -eq 1 ]; then
-      if ! timeout 600 "$mote" convert "$work/onnx/$model.onnx" -o "$dir/$model.int8.mote" --shape input=1x3x224x224 \
+      if timeout 600 "$mote" convert "$work/onnx/$model.onnx" -o "$dir/$model.int8.mote" --shape input=1x3x224x224 \
           --quantize int8 --calib "$calib" > "$dir/convert_int8.log" 2>&1; then
+        q_ok=1
+      else
         problem="${problem:+$problem; }mote convert --quantize int8: $(last_line "$dir/convert_int8.log")"
-      elif "$mote" bench "$dir/$model.int8.mote" --iters "$iters" --warmup 2 --input "input=$input" \
+      fi
+    fi
+    # Rounds: each engine in turn, the best median kept.
+    for round in $(seq "$repeat"); do
+      [ -z "$problem" ] || break
+      if "$mote" bench "$dir/$model.mote" --iters "$iters" --warmup 2 --input "input=$input" \
+          --json > "$dir/bench_mote.json" 2>&1; then
+        mote_ms=$(best "$mote_ms" "$(json_num median_ms < "$dir/bench_mote.json")")
+        kernels=$(grep -o '"kernels": *"[^"]*"' "$dir/bench_mote.json" | sed 's/.*: *"//; s/"$//')
+      else
+        problem="mote bench: $(last_line "$dir/bench_mote.json")"
+      fi
+      if node "$ort_run" "$work/onnx/$model.onnx" "$input" --bench "$iters" --warmup 2 \
+          > "$dir/bench_ort.json" 2>&1; then
+        ort_ms=$(best "$ort_ms" "$(json_num median_ms < "$dir/bench_ort.json")")
+      else
+        problem="${problem:+$problem; }onnxruntime-node: $(last_line "$dir/bench_ort.json")"
+      fi
+      [ "$q_ok" -eq 1 ] || continue
+      if "$mote" bench "$dir/$model.int8.mote" --iters "$iters" --warmup 2 --input "input=$input" \
           --json > "$dir/bench_mote_int8.json" 2>&1; then
-        q_ms=$(json_num median_ms < "$dir/bench_mote_int8.json")
+        q_ms=$(best "$q_ms" "$(json_num median_ms < "$dir/bench_mote_int8.json")")
       else
         problem="${problem:+$problem; }mote bench (int8): $(last_line "$dir/bench_mote_int8.json")"
       fi
-    fi
+    done
     if [ -z "$problem" ]; then
       ratio=$(awk -v a="$mote_ms" -v b="$ort_ms" 'BEGIN { printf "%.2f", a / b }')
       if [ "$q_ms" != - ]; then
@@ -96,9 +116,9 @@ for model in $models; do
 done
 
 echo
-echo "Median latency over $iters runs, float32, one thread; onnxruntime is onnxruntime-node" \
-  "$(node -p "require('$tests_dir/node_modules/onnxruntime-node/package.json').version");" \
-  "load average $load at the start; Mote kernels: $kernels."
+echo "Best of $repeat interleaved rounds of the median over $iters runs, one thread; onnxruntime is onnxruntime-node" \
+  "$(node -p "require('$tests_dir/node_modules/onnxruntime-node/package.json').version") (float32);" \
+  "load average $load at the start, $(cut -d' ' -f1 /proc/loadavg 2>/dev/null || echo unknown) at the end; Mote kernels: $kernels."
 echo
 echo "| model | MACs | Mote f32 ms | onnxruntime f32 ms | Mote f32/ort | Mote int8 ms | Mote int8/ort f32 | arena bytes (f32) | arena/lower bound |"
 echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|"

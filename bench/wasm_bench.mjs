@@ -3,7 +3,7 @@
 // in one process, and prints a markdown table.
 //
 //   node bench/wasm_bench.mjs --mote MOTE_BIN --wasm WASM_DIR [--models DIR] [--iters N] [--work DIR] [--int8 yes]
-//                             [--only NAME,...]
+//                             [--only NAME,...] [--repeat K]
 //
 //   --mote    the host `mote` CLI, to convert the models
 //   --wasm    the directory wasm/build.sh wrote (mote-simd.wasm)
@@ -16,6 +16,8 @@
 //             inputs, for the others), timed in the same alternation; its output is compared
 //             with onnxruntime-web's float one as SQNR (random weights: a figure, not a mark)
 //   --only    just these models (comma-separated names)
+//   --repeat  rounds of the alternation per model (default 1); the median is the best of the
+//             rounds' medians, so a burst of load from other work spoils a round, not the figure
 //
 // Both engines get the same float32 input and run one at a time, alternating run by run; the
 // figures are the median and the minimum (on a shared machine the minimum is the cleaner one). The last column compares the two engines' first outputs:
@@ -35,11 +37,19 @@ const args = {};
 for (let k = 2; k < process.argv.length; k += 2) args[process.argv[k].replace(/^--/, '')] = process.argv[k + 1];
 if (!args.mote || !args.wasm) {
   console.error(
-    'usage: node bench/wasm_bench.mjs --mote MOTE_BIN --wasm WASM_DIR [--models DIR] [--iters N] [--work DIR] [--int8 yes] [--only NAME,...]',
+    'usage: node bench/wasm_bench.mjs --mote MOTE_BIN --wasm WASM_DIR [--models DIR] [--iters N] [--work DIR] [--int8 yes] [--only NAME,...] [--repeat K]',
   );
   process.exit(2);
 }
 const iters = Number(args.iters || 20);
+const repeat = Number(args.repeat || 1);
+for (const [flag, v] of [['--iters', iters], ['--repeat', repeat]]) {
+  if (!Number.isInteger(v) || v < 1) {
+    console.error(`wasm_bench: ${flag} takes a whole number > 0 (got '${args[flag.slice(2)]}')`);
+    process.exit(2);
+  }
+}
+const loadAtStart = loadavg()[0];
 const work = args.work || join(args.wasm, 'bench');
 mkdirSync(work, { recursive: true });
 
@@ -91,20 +101,29 @@ function stats(xs) {
 
 // Times the engines on the same model, alternating run by run so that all see the same
 // machine (a busy machine slows them alike instead of whichever ran during the busy spell).
+// With --repeat, several such rounds: the best round's median and the smallest time of all.
 async function timeAll(fns) {
   for (let k = 0; k < 2; ++k) {
     for (const fn of fns) if (fn) await fn();
   }
-  const times = fns.map(() => []);
-  for (let k = 0; k < iters; ++k) {
-    for (let e = 0; e < fns.length; ++e) {
-      if (!fns[e]) continue;
-      const t0 = performance.now();
-      await fns[e]();
-      times[e].push(performance.now() - t0);
+  const best = fns.map(() => ({ median: Infinity, min: Infinity }));
+  for (let round = 0; round < repeat; ++round) {
+    const times = fns.map(() => []);
+    for (let k = 0; k < iters; ++k) {
+      for (let e = 0; e < fns.length; ++e) {
+        if (!fns[e]) continue;
+        const t0 = performance.now();
+        await fns[e]();
+        times[e].push(performance.now() - t0);
+      }
     }
+    fns.forEach((fn, e) => {
+      if (!fn) return;
+      const r = stats(times[e]);
+      best[e] = { median: Math.min(best[e].median, r.median), min: Math.min(best[e].min, r.min) };
+    });
   }
-  return fns.map((fn, e) => (fn ? stats(times[e]) : { median: NaN, min: NaN }));
+  return fns.map((fn, e) => (fn ? best[e] : { median: NaN, min: NaN }));
 }
 
 const rt = await Mote.load(args.wasm, { simd: true });
@@ -180,7 +199,10 @@ for (const m of models.filter((x) => !only || only.includes(x.name))) {
 
 const fmt = (v) => (Number.isFinite(v) ? (v < 1 ? v.toFixed(3) : v.toFixed(2)) : '-');
 console.log(`Mote (mote-simd.wasm, ${rt.wasmBytes} bytes) vs onnxruntime-web ${ort.env.versions?.web || ''} (wasm, 1 thread, SIMD), Node ${process.versions.node}`);
-console.log(`${cpus()[0]?.model || 'cpu'}; load ${loadavg()[0].toFixed(2)}; ${iters} runs each, alternating engines, after 2 warm-up runs\n`);
+console.log(
+  `${cpus()[0]?.model || 'cpu'}; load ${loadAtStart.toFixed(2)} at the start, ${loadavg()[0].toFixed(2)} at the end; ` +
+    `${repeat > 1 ? `best median of ${repeat} rounds of ` : ''}${iters} runs each, alternating engines, after 2 warm-up runs\n`,
+);
 const int8 = !!args.int8;
 console.log(
   '| model | Mote ms (median / min) | onnxruntime-web ms (median / min) | Mote / ort-web (median / min) | max abs diff / max abs |' +

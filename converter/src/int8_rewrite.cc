@@ -99,6 +99,17 @@ class Rewriter {
       for (int id : op.inputs) uses_[id]++;
     }
     for (int id : g_.outputs) uses_[id]++;
+    // A Concat's input read by nothing else takes the Concat's parameters, so that its producer
+    // requantises straight to them: no Requantize before the Concat (whose minmax range holds
+    // every input's, so no value is clipped), and the block can be planned in place.
+    for (const Op& op : old) {
+      if (op.code != MOTE_OP_CONCAT || !params_.count(op.outputs[0])) continue;
+      for (int in : op.inputs) {
+        if (in >= 0 && uses_[in] == 1 && !t(in).is_const && !t(in).graph_input && params_.count(in)) {
+          params_[in] = params_.at(op.outputs[0]);
+        }
+      }
+    }
     int quantized = 0, kept = 0;
     std::map<std::string, int> why;
     std::vector<bool> matched(keep_float.size(), false);
@@ -799,7 +810,9 @@ class Rewriter {
         }
         for (int in : op.inputs) {
           int q = int8_of(in);
-          const QParams p = params_.at(in);
+          // The parameters the int8 tensor has (an op that passes its input's on may differ
+          // from the calibrated ones).
+          const QParams p = t(q).q_scale > 0.0f ? QParams{t(q).q_scale, t(q).q_zero_point} : params_.at(in);
           if (p.scale != out.scale || p.zp != out.zp) {
             mote_quantize_params rp{0, MOTE_I8, p.zp, out.zp, 0, 0};
             quantize_multiplier(double(p.scale) / out.scale, &rp.mult, &rp.shift);

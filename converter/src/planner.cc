@@ -7,7 +7,12 @@
 //   - a carried state (--carry) is written by the run's last ops into its input's buffer, which
 //     lives to the end of the run;
 //   - an op whose record says IN_PLACE (element-wise ones) writes over a same-shaped input that
-//     dies at that op (never over a graph input, which the caller may want to keep).
+//     dies at that op (never over a graph input, which the caller may want to keep);
+//   - a Concat whose axis has only 1s before it (each input is one contiguous block of the
+//     output) gets one buffer for its output, live from its first input's producer on, and the
+//     inputs its producers can write in place are planned at their blocks, so the Concat copies
+//     nothing for them: a tensor sits in its buffer at a byte offset (sub-offset), 0 for all
+//     others. The verifier accepts these blocks as views (runtime/src/plan_check.cc).
 // Each op's scratch is one more buffer, live at that op only, sized by the kernel's own infer
 // function. Buffers are then placed greedily, best fit: each goes into the smallest gap between
 // already placed buffers whose lifetimes overlap its own, or above them all. The greedy pass
@@ -45,6 +50,7 @@ Plan plan_arena(const Graph& g, uint32_t kernel_sets) {
   const uint32_t steps = uint32_t(g.ops.size());
   const uint32_t last_step = steps ? steps - 1 : 0;
   std::vector<int> buffer_of(nt, -1);
+  std::vector<uint32_t> sub_offset(nt, 0);  // bytes into the buffer
   std::vector<Buffer> buffers;
   Plan plan;
   plan.offset.assign(nt, 0);
@@ -77,11 +83,14 @@ Plan plan_arena(const Graph& g, uint32_t kernel_sets) {
     buffers.push_back(b);
     buffer_of[size_t(id)] = int(buffers.size()) - 1;
   };
-  auto join = [&](int id, int buf) {
+  // `id` takes the bytes of `like` (same buffer, same sub-offset).
+  auto join = [&](int id, int like) {
+    const int buf = buffer_of[size_t(like)];
     Buffer& b = buffers[size_t(buf)];
-    b.bytes = std::max(b.bytes, align_up(g.tensors[size_t(id)].bytes()));
+    b.bytes = std::max(b.bytes, align_up(uint64_t(sub_offset[size_t(like)]) + g.tensors[size_t(id)].bytes()));
     b.last = std::max(b.last, uint32_t(last[size_t(id)]));
     buffer_of[size_t(id)] = buf;
+    sub_offset[size_t(id)] = sub_offset[size_t(like)];
   };
 
   for (int id : g.inputs) new_buffer(id);
@@ -92,30 +101,71 @@ Plan plan_arena(const Graph& g, uint32_t kernel_sets) {
     carried_into[c.second] = c.first;
     buffers[size_t(buffer_of[size_t(c.first)])].last = last_step;
   }
+  // Concats in place: the output's buffer first, its in-place inputs at their blocks.
+  std::vector<int> producer(nt, -1);
+  for (uint32_t s = 0; s < steps; ++s) {
+    for (int id : g.ops[s].outputs) producer[size_t(id)] = int(s);
+  }
+  for (uint32_t s = 0; s < steps; ++s) {
+    const Op& op = g.ops[s];
+    if (op.code != MOTE_OP_CONCAT || op.outputs.size() != 1 || op.params.size() < sizeof(mote_concat_params)) continue;
+    const int out = op.outputs[0];
+    const Tensor& ot = g.tensors[size_t(out)];
+    if (carried_into.count(out) || buffer_of[size_t(out)] >= 0) continue;
+    int32_t axis = op.p<mote_concat_params>().axis;
+    if (axis < 0) axis += int32_t(ot.shape.size());
+    bool contiguous = axis >= 0 && size_t(axis) < ot.shape.size();
+    for (int32_t d = 0; contiguous && d < axis; ++d) contiguous = ot.shape[size_t(d)] == 1;
+    if (!contiguous) continue;
+    std::vector<std::pair<int, uint32_t>> inside;  // input, its block's byte offset
+    uint64_t at = 0;
+    for (size_t k = 0; k < op.inputs.size(); ++k) {
+      const int x = op.inputs[k];
+      if (x < 0) break;
+      const Tensor& xt = g.tensors[size_t(x)];
+      const int from = producer[size_t(x)];
+      const bool once = std::count(op.inputs.begin(), op.inputs.end(), x) == 1;
+      if (!xt.is_const && !xt.graph_input && once && from >= 0 && buffer_of[size_t(x)] < 0 && !carried_into.count(x) &&
+          !op_planned_view(g.ops[size_t(from)].code) && at % MOTE_ARENA_ALIGN == 0) {
+        inside.push_back({x, uint32_t(at)});
+      }
+      at += xt.bytes();
+    }
+    if (inside.empty()) continue;
+    new_buffer(out);
+    Buffer& b = buffers.back();
+    for (const auto& [x, where] : inside) {
+      buffer_of[size_t(x)] = buffer_of[size_t(out)];
+      sub_offset[size_t(x)] = where;
+      b.first = std::min(b.first, uint32_t(first[size_t(x)]));
+      b.last = std::max(b.last, uint32_t(last[size_t(x)]));
+    }
+  }
   for (uint32_t s = 0; s < steps; ++s) {
     const Op& op = g.ops[s];
     for (size_t k = 0; k < op.outputs.size(); ++k) {
       const int out = op.outputs[k];
+      if (buffer_of[size_t(out)] >= 0) continue;  // a block of a Concat in place
       const Tensor& ot = g.tensors[size_t(out)];
-      int shared = -1;
+      int like = -1;
       if (carried_into.count(out)) {
-        shared = buffer_of[size_t(carried_into[out])];
+        like = carried_into[out];
       } else if (k == 0 && op_planned_view(op.code)) {
         const int in = op.inputs[0];
-        if (!g.tensors[size_t(in)].is_const && buffer_of[size_t(in)] >= 0) shared = buffer_of[size_t(in)];
+        if (!g.tensors[size_t(in)].is_const && buffer_of[size_t(in)] >= 0) like = in;
       } else if (k == 0 && op_planned_in_place(op.code)) {
         for (int cand : op.inputs) {
           if (cand < 0 || g.tensors[size_t(cand)].is_const || buffer_of[size_t(cand)] < 0) continue;
           const Tensor& ct = g.tensors[size_t(cand)];
           const Buffer& b = buffers[size_t(buffer_of[size_t(cand)])];
           if (!b.has_input && b.last == s && ct.shape == ot.shape && ct.dtype == ot.dtype) {
-            shared = buffer_of[size_t(cand)];
+            like = cand;
             break;
           }
         }
       }
-      if (shared >= 0) {
-        join(out, shared);
+      if (like >= 0) {
+        join(out, like);
       } else {
         new_buffer(out);
       }
@@ -255,7 +305,7 @@ Plan plan_arena(const Graph& g, uint32_t kernel_sets) {
   for (size_t id = 0; id < nt; ++id) {
     if (buffer_of[id] < 0) continue;
     const Buffer& b = buffers[size_t(buffer_of[id])];
-    plan.offset[id] = b.offset;
+    plan.offset[id] = b.offset + sub_offset[id];
     plan.first[id] = uint32_t(std::max<int64_t>(first[id], 0));
     plan.last[id] = uint32_t(std::max<int64_t>(last[id], first[id]));
   }

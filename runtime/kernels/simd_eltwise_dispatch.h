@@ -28,6 +28,8 @@ Status f32_global_pool(const OpArgs& a);
 Status s8_quantize(const OpArgs& a);  // QuantizeLinear float32 -> int8, per tensor
 Status s8_qbinary(const OpArgs& a);   // QAdd, QSub, QMul, QMax, QMin
 Status s8_maxpool2d(const OpArgs& a);
+Status s8_global_pool(const OpArgs& a);  // GlobalAveragePool of int8
+Status s8_lut(const OpArgs& a);          // Lut: y = T[x + 128]
 #endif
 
 inline Status eltwise_routes(const OpArgs& a) {
@@ -52,7 +54,12 @@ inline Status eltwise_routes(const OpArgs& a) {
     case MOTE_OP_MIN:
     case MOTE_OP_PRELU: return MOTE_FAMILY_ON(binary) ? f32_binary(a) : Status::kUnsupportedOp;
     case MOTE_OP_GLOBAL_AVERAGE_POOL:
-    case MOTE_OP_GLOBAL_MAX_POOL: return MOTE_FAMILY_ON(global_pool) ? f32_global_pool(a) : Status::kUnsupportedOp;
+    case MOTE_OP_GLOBAL_MAX_POOL:
+      if (!MOTE_FAMILY_ON(global_pool)) return Status::kUnsupportedOp;
+#ifdef MOTE_SIMD_S8_ELTWISE
+      if (a.in[0].dtype == MOTE_I8) return s8_global_pool(a);
+#endif
+      return f32_global_pool(a);
     case MOTE_OP_MAX_POOL:
       if (!MOTE_FAMILY_ON(pool)) return Status::kUnsupportedOp;
 #ifdef MOTE_SIMD_S8_ELTWISE
@@ -61,6 +68,7 @@ inline Status eltwise_routes(const OpArgs& a) {
       return f32_maxpool2d(a);
 #ifdef MOTE_SIMD_S8_ELTWISE
     case MOTE_OP_QUANTIZE: return MOTE_FAMILY_ON(quantize) ? s8_quantize(a) : Status::kUnsupportedOp;
+    case MOTE_OP_LUT: return MOTE_FAMILY_ON(quantize) ? s8_lut(a) : Status::kUnsupportedOp;
     case MOTE_OP_QADD:
     case MOTE_OP_QSUB:
     case MOTE_OP_QMUL:

@@ -10,15 +10,22 @@
 //
 // Allowed sharing comes from aliases: output 0 of an op that may alias (op_may_alias) starting
 // at the same offset as one of its arena inputs of the same size. A Reshape or Copy alias is a
-// view (the bytes keep their value), any other alias modifies the bytes in place. Aliases form
-// a forest (each tensor has at most one parent, written at an earlier step). Two overlapping
-// live tensors are accepted only when they are related in that forest and no in-place write
-// on the path to one of them happens while the other is still live: that is, each tensor is
-// dead by the first modifying step on the path from their common ancestor to the other.
+// view (the bytes keep their value), any other alias modifies the bytes in place. The output of
+// a Concat whose axis has only 1s before it (each input one contiguous block of the output) is
+// also a view of every arena input planned exactly at its block: the producers wrote those
+// bytes in place and the Concat copies only the other inputs. Such an output has one parent per
+// block, so parents are asked for the byte range in question: the range the two tensors being
+// checked share, which lies inside one block or none. Per byte range aliases form a forest (at
+// most one parent, written at an earlier step). Two overlapping live tensors are accepted only
+// when they are related in that forest and no in-place write on the path to one of them happens
+// while the other is still live: that is, each tensor is dead by the first modifying step on the
+// path from their common ancestor to the other.
 //
 // Cost: one pass over the operands, then every pair of arena tensors (two compares each; the
 // alias walk runs only for pairs that do overlap), and every op's scratch against the live
 // tensors. No memory beyond a small stack frame.
+#include <string.h>
+
 #include "mote/model_records.hpp"
 
 namespace mote {
@@ -61,13 +68,36 @@ bool Model::written_by(uint32_t t, uint32_t step) const {
   return false;
 }
 
-// The tensor `t` aliases (its op's arena input at the same offset and size), or MOTE_NONE.
-// *modifies says whether the op changes the bytes (in place) or only views them.
-uint32_t Model::alias_parent(uint32_t t, bool* modifies) const {
+// The tensor `t` aliases in the arena bytes [lo, hi) (its op's arena input at the same offset
+// and size, or the Concat input planned at its block holding [lo, hi)), or MOTE_NONE. *modifies
+// says whether the op changes the bytes (in place) or only views them.
+uint32_t Model::alias_parent(uint32_t t, bool* modifies, uint64_t lo, uint64_t hi) const {
   const mote_tensor_record& r = tensors_[t];
   if (is_graph_input(t) || !written_by(t, r.first_step)) return MOTE_NONE;
   const mote_op_record& op = ops_[r.first_step];
-  if (!op_may_alias(op.code) || operands_[op.operands + op.num_inputs] != t) return MOTE_NONE;
+  if (operands_[op.operands + op.num_inputs] != t) return MOTE_NONE;
+  if (op.code == MOTE_OP_CONCAT) {
+    // Checked by infer at load: the params hold the axis, the inputs' blocks fill the output.
+    int32_t axis = 0;
+    memcpy(&axis, params_ + op.params, sizeof axis);
+    if (axis < 0) axis += r.rank;
+    for (int32_t d = 0; d < axis && d < r.rank; ++d) {
+      if (r.dims[d] != 1) return MOTE_NONE;
+    }
+    uint64_t at = r.offset;
+    for (uint32_t k = 0; k < op.num_inputs; ++k) {
+      const uint32_t x = operands_[op.operands + k];
+      if (x == MOTE_NONE) return MOTE_NONE;
+      const mote_tensor_record& rx = tensors_[x];
+      if (x != t && rx.storage == MOTE_STORAGE_ARENA && rx.offset == at && at <= lo && hi <= at + rx.bytes) {
+        *modifies = false;
+        return x;
+      }
+      at += rx.bytes;
+    }
+    return MOTE_NONE;
+  }
+  if (!op_may_alias(op.code)) return MOTE_NONE;
   for (uint32_t k = 0; k < op.num_inputs; ++k) {
     const uint32_t x = operands_[op.operands + k];
     if (x == MOTE_NONE || x == t || tensors_[x].storage != MOTE_STORAGE_ARENA) continue;
@@ -81,6 +111,12 @@ uint32_t Model::alias_parent(uint32_t t, bool* modifies) const {
 
 // True when tensors a and b may share bytes while both are live (see the comment at the top).
 bool Model::may_share(uint32_t a, uint32_t b) const {
+  // The bytes both hold: every parent on either path must cover them.
+  const mote_tensor_record& ra = tensors_[a];
+  const mote_tensor_record& rb = tensors_[b];
+  const uint64_t lo = ra.offset > rb.offset ? ra.offset : rb.offset;
+  const uint64_t ea = uint64_t(ra.offset) + ra.bytes, eb = uint64_t(rb.offset) + rb.bytes;
+  const uint64_t hi = ea < eb ? ea : eb;
   // a's ancestors, with the first step of a modifying link below each (toward a).
   uint32_t chain[kMaxAliasDepth];
   uint32_t mod_below[kMaxAliasDepth];
@@ -92,7 +128,7 @@ bool Model::may_share(uint32_t a, uint32_t b) const {
     mod_below[depth] = mod;
     ++depth;
     bool modifies = false;
-    const uint32_t parent = alias_parent(t, &modifies);
+    const uint32_t parent = alias_parent(t, &modifies, lo, hi);
     if (parent != MOTE_NONE && modifies) mod = tensors_[t].first_step;  // steps decrease going up
     t = parent;
   }
@@ -105,7 +141,7 @@ bool Model::may_share(uint32_t a, uint32_t b) const {
       return tensors_[a].last_step <= mod && tensors_[b].last_step <= mod_below[k];
     }
     bool modifies = false;
-    const uint32_t parent = alias_parent(t, &modifies);
+    const uint32_t parent = alias_parent(t, &modifies, lo, hi);
     if (parent != MOTE_NONE && modifies) mod = tensors_[t].first_step;
     t = parent;
   }

@@ -118,6 +118,16 @@ check "validate a backend test" 0 "$mote" validate /usr/share/libonnx-testdata/d
 contains "validate prints PASS" "PASS test_relu"
 check "validate an unsupported op" 3 "$mote" validate /usr/share/libonnx-testdata/data/node/test_nonzero_example
 contains "unsupported names the op" "NonZero"
+node=/usr/share/libonnx-testdata/data/node
+check "validate several tests, one unsupported" 3 "$mote" validate "$node/test_relu" "$node/test_nonzero_example" "$node/test_abs"
+contains "validate counts the tests" "[2/3 "
+contains "validate sums up" "validate: 2 passed, 0 failed, 1 unsupported, of 3 tests in"
+# A whole suite: the directory's tests in order, each line a step of progress.
+suite=/usr/share/libonnx-testdata/data/pytorch-operator
+n=$(find "$suite" -mindepth 2 -maxdepth 2 -name model.onnx | wc -l)
+check "validate a suite directory" 0 "$mote" validate "$suite" --narrow-double
+contains "the suite's first test" "$(printf '[%*d/%d ' ${#n} 1 "$n")"
+contains "the suite passes" "validate: $n passed, 0 failed, 0 unsupported, of $n tests in"
 
 # Float64: refused by name without --narrow-double; with it narrowed, counted and marked.
 cumsum=/usr/share/libonnx-testdata/data/node/test_cumsum_1d
@@ -293,6 +303,8 @@ usage_error "--percentile abc" "--percentile takes a number from 50 to 100, not 
 usage_error "bench --iters abc" "--iters takes a whole number, not 'abc'" "$mote" bench "$work/digits.mote" --iters abc
 usage_error "bench --iters 0" "--iters takes a whole number from 1" "$mote" bench "$work/digits.mote" --iters 0
 usage_error "validate a missing directory" "/nonexistent: no such directory" "$mote" validate /nonexistent
+usage_error "validate a missing one of several" "/nonexistent: no such directory" "$mote" validate "$node/test_relu" /nonexistent
+usage_error "validate a directory without tests" "not an ONNX backend-test directory" "$mote" validate "$work"
 usage_error "validate --rtol x" "--rtol takes a number" "$mote" validate "$work" --rtol x
 [ ! -e "$work/u.mote" ] && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL a usage error left a file"; }
 check "--version" 0 "$mote" --version

@@ -528,7 +528,8 @@ void binary_tests(Rng& rng) {
 }
 
 const int32_t kUnaryOps[] = {MOTE_OP_RELU, MOTE_OP_LEAKY_RELU, MOTE_OP_CLIP, MOTE_OP_HARD_SIGMOID, MOTE_OP_HARD_SWISH,
-                             MOTE_OP_SIGMOID, MOTE_OP_ABS, MOTE_OP_NEG, MOTE_OP_SQRT, MOTE_OP_FLOOR, MOTE_OP_CEIL};
+                             MOTE_OP_SIGMOID, MOTE_OP_SILU, MOTE_OP_ABS, MOTE_OP_NEG, MOTE_OP_SQRT, MOTE_OP_FLOOR,
+                             MOTE_OP_CEIL};
 
 void unary_tests(Rng& rng) {
   const int count = int(sizeof kUnaryOps / sizeof kUnaryOps[0]);
@@ -537,7 +538,7 @@ void unary_tests(Rng& rng) {
     mote_unary_params p{};
     p.alpha = code == MOTE_OP_HARD_SIGMOID ? 0.2f : rng.uniform(-1.0f, 0.3f);
     p.beta = code == MOTE_OP_HARD_SIGMOID ? 0.5f : rng.uniform(0.3f, 2.0f);
-    const float range = code == MOTE_OP_SIGMOID && t % 3 == 0 ? 100.0f : 8.0f;
+    const float range = (code == MOTE_OP_SIGMOID || code == MOTE_OP_SILU) && t % 3 == 0 ? 100.0f : 8.0f;
     const bool in_place = rng.coin();
     Tensor x = random_tensor(rng, {rng.range(1, 3), rng.range(1, 45)}, -range, range);
     char name[120];

@@ -16,7 +16,7 @@ const char* kUsage =
     "  convert   MODEL.onnx -o OUT.mote   convert an ONNX model to a Mote blob with an arena plan\n"
     "  info      OUT.mote                 list inputs, outputs, ops, MACs and the arena plan\n"
     "  run       OUT.mote --input ...     run a blob on .npy / .pb inputs, write NAME.npy outputs\n"
-    "  validate  TESTDIR                  convert and run an ONNX backend-test directory, compare outputs\n"
+    "  validate  TESTDIR...               convert and run ONNX backend-test directories, compare outputs\n"
     "  bench     OUT.mote                 time inference (median and min latency)\n"
     "  compare   MODEL.onnx OUT.mote ...  per-tensor SQNR and max error of a blob against the float model\n"
     "  vocab     vocab.txt -o V.motevocab a WordPiece vocabulary as a verified table\n"

@@ -98,7 +98,7 @@ class Model {
   Status verify_vocab();
   bool is_graph_input(uint32_t tensor) const;
   bool written_by(uint32_t tensor, uint32_t step) const;
-  uint32_t alias_parent(uint32_t tensor, bool* modifies) const;
+  uint32_t alias_parent(uint32_t tensor, bool* modifies, uint64_t lo, uint64_t hi) const;
   bool may_share(uint32_t a, uint32_t b) const;
   Status info(uint32_t tensor_index, TensorInfo* info) const;
   int32_t find(const char* name, uint32_t first, uint32_t count) const;

@@ -1,7 +1,8 @@
 // f32_unary__wasm_simd128: the float32 activations and simple element-wise functions that
 // models run at full tensor size. In place is fine (each vector is read before it is written).
-// Sigmoid uses a vector exp (range reduction to 2^n * e^r, |r| <= ln2/2, degree-6 polynomial,
-// relative error about 2e-7); everything else here is exact or a single IEEE operation.
+// Sigmoid and SiLU use a vector exp (range reduction to 2^n * e^r, |r| <= ln2/2, degree-6
+// polynomial, relative error about 2e-7); everything else here is exact or a single IEEE
+// operation.
 #include "kernels.h"
 
 namespace mote {
@@ -51,6 +52,13 @@ inline v128_t op_vec(v128_t x, v128_t alpha, v128_t beta) {
       const v128_t s = wasm_f32x4_div(one, wasm_f32x4_add(one, e));
       return wasm_v128_bitselect(s, wasm_f32x4_mul(e, s), wasm_f32x4_ge(x, zero));
     }
+    case MOTE_OP_SILU: {  // x * Sigmoid(x), the Sigmoid as above; e^x taken as 0 where the
+      // reference's underflows, so -inf gives NaN (-inf x 0) as there
+      const v128_t e0 = exp_nonpositive(wasm_f32x4_neg(wasm_f32x4_abs(x)));
+      const v128_t e = wasm_v128_andnot(e0, wasm_f32x4_lt(x, wasm_f32x4_splat(-87.0f)));
+      const v128_t s = wasm_f32x4_div(one, wasm_f32x4_add(one, e));
+      return wasm_f32x4_mul(x, wasm_v128_bitselect(s, wasm_f32x4_mul(e, s), wasm_f32x4_ge(x, zero)));
+    }
     case MOTE_OP_ABS: return wasm_f32x4_abs(x);
     case MOTE_OP_NEG: return wasm_f32x4_neg(x);
     case MOTE_OP_SQRT: return wasm_f32x4_sqrt(x);
@@ -87,6 +95,7 @@ Status f32_unary(const OpArgs& a) {
     case MOTE_OP_HARD_SIGMOID: run<MOTE_OP_HARD_SIGMOID>(x, y, n, p); break;
     case MOTE_OP_HARD_SWISH: run<MOTE_OP_HARD_SWISH>(x, y, n, p); break;
     case MOTE_OP_SIGMOID: run<MOTE_OP_SIGMOID>(x, y, n, p); break;
+    case MOTE_OP_SILU: run<MOTE_OP_SILU>(x, y, n, p); break;
     case MOTE_OP_ABS: run<MOTE_OP_ABS>(x, y, n, p); break;
     case MOTE_OP_NEG: run<MOTE_OP_NEG>(x, y, n, p); break;
     case MOTE_OP_SQRT: run<MOTE_OP_SQRT>(x, y, n, p); break;

@@ -21,6 +21,8 @@ constexpr int32_t kLevelCount = 4;
 
 // What this CPU (and its operating system, which must save the wider registers) supports.
 bool supported(Level level);
+// AVX-512 VBMI beside the avx512 level (its int8 table lookups permute bytes with it).
+bool has_avx512_vbmi();
 // The best supported level (or the pinned one, if supported).
 Level detected();
 // The level run_optimized() uses now.

@@ -39,11 +39,23 @@ bool cpu_has(Level level) {
   return level == kAvx512 && avx2 && avx512 && (xcr & 0xE0) == 0xE0;  // opmask and ZMM state
 }
 
+// AVX-512 VBMI (byte permutes across a whole register) on top of the avx512 level: -1 until
+// asked, then 0 or 1.
+int32_t g_vbmi = -1;
+
 // The chosen level; -1 until the first call decides. A plain word: two threads deciding at
 // once write the same value.
 int32_t g_level = -1;
 
 }  // namespace
+
+bool has_avx512_vbmi() {
+  if (g_vbmi < 0) {
+    uint32_t a, b, c, d;
+    g_vbmi = cpu_has(kAvx512) && __get_cpuid_count(7, 0, &a, &b, &c, &d) && (c & bit_AVX512VBMI) != 0;
+  }
+  return g_vbmi == 1;
+}
 
 bool supported(Level level) { return level == kReference || (level > kReference && level < kLevelCount && cpu_has(level)); }
 

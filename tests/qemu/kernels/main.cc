@@ -704,6 +704,69 @@ void random_qmaxpool() {
                 pick(0, 1) == 1);
 }
 
+// QAdd/QSub/QMul/QMax/QMin of [n,c,h,w] with the other operand full, per channel ([c,1,1] or
+// [1,c,1,1]), per row ([n,c,h,1]) or a scalar, either way round.
+void random_qbinary() {
+  static const int32_t codes[5] = {MOTE_OP_QADD, MOTE_OP_QSUB, MOTE_OP_QMUL, MOTE_OP_QMAX, MOTE_OP_QMIN};
+  const int32_t code = codes[pick(0, 4)];
+  const int32_t d[4] = {pick(1, 2), pick(1, 40), pick(1, 12), pick(1, 23)};
+  int32_t bd[4] = {d[0], d[1], d[2], d[3]};
+  int32_t brank = 4;
+  switch (pick(0, 4)) {
+    case 0: break;
+    case 1: bd[0] = d[1], bd[1] = bd[2] = 1, brank = 3; break;
+    case 2: bd[0] = 1, bd[2] = bd[3] = 1; break;
+    case 3: bd[3] = 1; break;
+    default: brank = 0; break;
+  }
+  mote_qbinary_params p{};
+  p.a_zp = pick_zp(), p.b_zp = pick_zp(), p.out_zp = pick_zp();
+  p.a_mult = pick_mult(), p.b_mult = pick_mult(), p.out_mult = pick_mult();
+  const bool add = code == MOTE_OP_QADD || code == MOTE_OP_QSUB;
+  p.a_shift = add ? pick(-3, 0) : pick(-31, 6), p.b_shift = add ? pick(-3, 0) : pick(-31, 6);
+  p.out_shift = pick(-31, 6);
+  p.left_shift = add ? 20 : 0;
+  act_range(true, p.out_zp, &p.act_min, &p.act_max);
+  const bool swap = pick(0, 1) == 1;
+  TensorView full = qview(g_q[0], MOTE_I8, 4, d), part = qview(g_q[1], MOTE_I8, brank, bd);
+  if (full.numel() > kMaxBytes) return;
+  fill_i8(g_q[0], full.numel());
+  fill_i8(g_q[1], part.numel());
+  TensorView in[2] = {swap ? part : full, swap ? full : part};
+  char what[160];
+  snprintf(what, sizeof what, "int8 %s [%ld,%ld,%ld,%ld] with rank %ld [%ld,%ld,%ld,%ld]%s", mote::op_name(code), long(d[0]),
+           long(d[1]), long(d[2]), long(d[3]), long(brank), long(bd[0]), long(bd[1]), long(bd[2]), long(bd[3]),
+           swap ? " first" : "");
+  check_q(what, code, &p, sizeof p, in, 2, mote::run_qbinary);
+}
+
+// Lut of a random int8 tensor (1 to 5,000 values) through a random 256-entry table.
+void random_qlut() {
+  const int32_t d[2] = {pick(1, 4), pick(1, 1250)};
+  const int32_t td[1] = {256};
+  TensorView in[2] = {qview(g_q[0], MOTE_I8, 2, d), qview(g_q[1], MOTE_I8, 1, td)};
+  fill_i8(g_q[0], in[0].numel());
+  for (int32_t k = 0; k < 256; ++k) g_q[1][k] = int8_t(next() & 0xFF);
+  char what[96];
+  snprintf(what, sizeof what, "int8 Lut [%ld,%ld]", long(d[0]), long(d[1]));
+  mote_quantize_params p{};
+  check_q(what, MOTE_OP_LUT, &p, sizeof p, in, 2, mote::run_quantize);
+}
+
+// int8 GlobalAveragePool / GlobalMaxPool of [n,c,h,w], planes from 1 to 2,500 values, often
+// all at one extreme (the sums' largest magnitudes and the rounding of exact halves).
+void random_qglobal_pool() {
+  const int32_t code = pick(0, 3) ? MOTE_OP_GLOBAL_AVERAGE_POOL : MOTE_OP_GLOBAL_MAX_POOL;
+  const int32_t d[4] = {pick(1, 2), pick(1, 24), pick(1, 50), pick(1, 50)};
+  TensorView in[1] = {qview(g_q[0], MOTE_I8, 4, d)};
+  if (in[0].numel() > kMaxBytes) return;
+  fill_i8(g_q[0], in[0].numel());
+  char what[128];
+  snprintf(what, sizeof what, "int8 %s [%ld,%ld,%ld,%ld]", mote::op_name(code), long(d[0]), long(d[1]), long(d[2]), long(d[3]));
+  mote_pool_params p{};
+  check_q(what, code, &p, sizeof p, in, 1, mote::run_global_pool);
+}
+
 }  // namespace
 
 #ifdef MOTE_TEST_LARGE
@@ -1006,6 +1069,9 @@ int run_cases() {
     qconv_case(pick(1, 2), c, c, pick(1, 13), pick(1, 21), 3, 3, 1, 1, 1, 1, pads, c, false);
   }
   for (int k = 0; k < 150; ++k) random_qmaxpool();
+  for (int k = 0; k < 150; ++k) random_qbinary();
+  for (int k = 0; k < 60; ++k) random_qglobal_pool();
+  for (int k = 0; k < 40; ++k) random_qlut();
 #ifdef MOTE_TEST_LARGE
   large_cases();
 #endif
