@@ -36,15 +36,6 @@ mapfile -t carry < <(sed 's/^/--carry=/' "$models/speech_carry.txt")
 
 passed=0
 failed=0
-result() {  # result NAME REASON (empty: pass) DETAIL
-  if [ -z "$2" ]; then
-    passed=$((passed + 1))
-    printf '%-34s PASS  %s\n' "$1" "$3"
-  else
-    failed=$((failed + 1))
-    printf '%-34s FAIL  %s\n' "$1" "$2"
-  fi
-}
 
 # Convert: float, and int8 with the raw-audio front-end and the decision head kept float.
 "$mote" convert "$models/speech.onnx" -o "$work/speech.mote" "${carry[@]}" > "$work/convert.log" 2>&1

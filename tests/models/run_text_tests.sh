@@ -29,15 +29,6 @@ fi
 
 passed=0
 failed=0
-result() {  # result NAME REASON (empty: pass) DETAIL
-  if [ -z "$2" ]; then
-    passed=$((passed + 1))
-    printf '%-34s PASS  %s\n' "$1" "$3"
-  else
-    failed=$((failed + 1))
-    printf '%-34s FAIL  %s\n' "$1" "$2"
-  fi
-}
 
 "$mote" convert "$models/intent.onnx" -o "$work/intent.mote" --vocab "$models/intent_vocab.txt" > "$work/convert.log" 2>&1
 result "convert float --vocab" "$([ $? -eq 0 ] || last_line "$work/convert.log")" \

@@ -74,44 +74,17 @@ for v in float int8; do
   echo "  host $v: $(grep -c . "$MODELS/intent_commands.txt") commands, blob $(wc -c < "$HOST/intent_$v.mote") B"
 done
 
-board_isa() {  # the kernel set the image runs (as tests/qemu/run_speech_tests.sh)
-  if [ -n "${MOTE_KERNEL_ISA:-}" ]; then
-    echo "$MOTE_KERNEL_ISA"
-    return
-  fi
-  local cpu
-  cpu=$(sed -n 's|.*/cmake/\(arm-none-eabi-cortex-[a-z0-9]*\.cmake\).*|\1|p' "$SRC/boards/$1/toolchain.cmake")
-  sed -n 's/^set(MOTE_CPU_KERNEL_ISA \([a-z_0-9]*\))$/\1/p' "$SRC/boards/cmake/$cpu" 2>/dev/null | grep . || echo ref
-}
+# shellcheck source=tests/qemu/example_lib.sh
+source "$SRC/tests/qemu/example_lib.sh"
 
 for b in "${BOARDS[@]}"; do
   [ -f "$SRC/boards/$b/toolchain.cmake" ] || { echo "unknown board '$b'" >&2; exit 2; }
   isa=$(board_isa "$b")
-  want_set=$isa
-  [ "$isa" = ref ] && want_set=reference
-  isa_arg=()
-  [ -n "${MOTE_KERNEL_ISA:-}" ] && isa_arg=(-DMOTE_KERNEL_ISA="$isa")
   echo "== $b (kernels: $isa)"
   for v in float int8; do
     dir="$BUILD/$b/$v"
-    mkdir -p "$dir"
-    if ! cmake -S "$SRC/boards/text" -B "$dir" -DCMAKE_TOOLCHAIN_FILE="$SRC/boards/$b/toolchain.cmake" \
-           "${isa_arg[@]}" -DMOTE_MODEL_HEADER="$HOST/intent_$v.h" -DMOTE_MODEL_IN_BULK="$([ $v = float ] && echo ON || echo OFF)" \
-           -DMOTE_TEXTS_HEADER="$HOST/texts.h" >"$dir.log" 2>&1 || ! cmake --build "$dir" -j "$JOBS" >>"$dir.log" 2>&1; then
-      fail "$v: build (see $dir.log)"
-      grep -E 'error|Error' "$dir.log" | head -10 | sed 's/^/        /'
-      continue
-    fi
-    MOTE_QEMU_ICOUNT=1 "$SRC/boards/$b/run.sh" "$dir/text.elf" >"$dir/run.log" 2>&1
-    rc=$?
-    if [ $rc -ne 0 ]; then
-      fail "$v: the firmware exited with status $rc (see $dir/run.log)"
-      tail -5 "$dir/run.log" | sed 's/^/        /'
-      continue
-    fi
-    if ! grep -qx "kernels: $want_set" "$dir/run.log"; then
-      fail "$v: the firmware does not run the $want_set kernels ($(grep -m1 '^kernels:' "$dir/run.log"))"
-    fi
+    example_run text "$b" "$isa" "$dir" "$v" -DMOTE_MODEL_HEADER="$HOST/intent_$v.h" -DMOTE_TEXTS_HEADER="$HOST/texts.h" \
+      -DMOTE_MODEL_IN_BULK="$([ $v = float ] && echo ON || echo OFF)" || continue
     exact=()
     what="classes and token ids equal the host's, logits within 1e-4"
     if [ "$v" = int8 ]; then
@@ -126,10 +99,7 @@ for b in "${BOARDS[@]}"; do
     fi
     sed -n 's/^text [0-9]* \([a-z_]*\) .* | \(.*\)/        \1  <- \2/p' "$dir/run.log"
     sed -n 's/^\(instructions per .*\) (under.*/        \1/p; s/^\(instructions per tokenization.*\)/        \1/p' "$dir/run.log"
-    funcs=$(arm-none-eabi-readelf -sW "$dir/text.elf" | awk '$4 == "FUNC" {print $3, $8}')
-    code=$(echo "$funcs" | awk '{s += $1} END {print s + 0}')
-    rt=$(echo "$funcs" | awk '$2 ~ /^_ZN4mote|^_ZNK4mote|^mote_/ && $2 !~ /^mote_(bm|platform)_/ {s += $1} END {print s + 0}')
-    echo "        sizes: $(sed -n 's/^sizes: blob \([0-9]*\) arena \([0-9]*\).*/blob \1 B, arena \2 B/p' "$dir/run.log"), code $code B (Mote runtime $rt B)"
+    example_sizes "$dir/text.elf" "$dir/run.log"
   done
 done
 
