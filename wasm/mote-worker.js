@@ -29,6 +29,9 @@ const ops = {
   resetState({ model }) {
     models.get(model).resetState();
   },
+  tokenize({ model, text, options }) {
+    return models.get(model).tokenize(text, options);
+  },
   dispose({ model }) {
     models.get(model).dispose();
     models.delete(model);
@@ -43,6 +46,7 @@ const receive = async (data) => {
     const result = await ops[op](args || {});
     const transfer = [];
     if (op === 'run') for (const t of Object.values(result)) transfer.push(t.data.buffer);
+    if (op === 'tokenize') transfer.push(result.ids.buffer, result.attentionMask.buffer, result.tokenTypeIds.buffer);
     post({ id, result }, transfer);
   } catch (err) {
     const e = err instanceof MoteError ? { name: 'MoteError', status: err.status, statusText: err.statusText, detail: err.detail }

@@ -166,5 +166,7 @@ export interface MoteWorkerModel {
   run(feeds: Record<string, MoteTypedArray | number[]>): Promise<Record<string, MoteTypedArray>>;
   runTensors(feeds: Record<string, MoteTypedArray | number[] | MoteTensor>): Promise<Record<string, MoteTensor>>;
   resetState(): Promise<void>;
+  /** Tokenizes with the blob's vocabulary (`mote convert --vocab`), in the worker. */
+  tokenize(text: string | Uint8Array, options?: MoteTokenizeOptions): Promise<MoteTokens>;
   dispose(): Promise<void>;
 }

@@ -164,6 +164,7 @@ Mote.worker = async function worker(source, options = {}) {
         run: async (feeds) => strip(await call('run', { model, feeds })),
         runTensors: (feeds) => call('run', { model, feeds }),
         resetState: () => call('resetState', { model }),
+        tokenize: (text, options) => call('tokenize', { model, text, options }),
         dispose: () => call('dispose', { model }),
       };
     },

@@ -361,6 +361,8 @@ contains "tokenize truncates to the max length" "truncated from 10"
 check "tokenize --json" 0 sh -c "'$mote' tokenize '$work/v.motevocab' 'turn on the lights' --json | python3 -c 'import json,sys; d=json.load(sys.stdin); assert d[\"ids\"] == [2, 5, 6, 7, 8, 9, 3, 0], d; assert d[\"attention_mask\"] == [1]*7 + [0]; assert d[\"token_type_ids\"] == [0]*8'"
 check "convert --vocab" 0 "$mote" convert "$src/models/digits.onnx" -o "$work/digits_text.mote" --vocab "$work/vocab.txt" --max-len 16
 contains "convert --vocab notes the vocabulary" "vocabulary: 12 tokens, max length 16"
+check "info shows the vocabulary" 0 "$mote" info "$work/digits_text.mote"
+contains "info names the vocabulary" "vocabulary: 12 WordPiece tokens, max length 16, lower-cased, accents stripped"
 check "tokenize a blob's vocabulary" 0 "$mote" tokenize "$work/digits_text.mote" "turn on the lights" --json
 contains "the blob's vocabulary pads to its max length" '"count": 7'
 check "tokenize a blob without vocabulary" 1 "$mote" tokenize "$work/digits.mote" "turn on"

@@ -67,6 +67,20 @@ for (const file of ['mote-simd.wasm', 'mote.wasm']) {
   });
 }
 
+test('Mote.worker tokenizes with the blob\'s vocabulary off the main thread', { skip: missing }, async () => {
+  const { work, host } = setup();
+  const rt = await Mote.worker(join(wasmDir, 'mote-simd.wasm'));
+  try {
+    const model = await rt.loadModel(readFileSync(join(work, 'text.mote')));
+    const text = 'Turn ON the kitchen lights, please!';
+    const got = await model.tokenize(text);
+    assert.deepEqual(Array.from(got.ids), host(join(work, 'text.mote'), text).ids);
+    await model.dispose();
+  } finally {
+    await rt.terminate();
+  }
+});
+
 test('tokenize errors: no vocabulary, a damaged table, a short max length', { skip: missing }, async () => {
   const { work } = setup();
   const rt = await Mote.load(join(wasmDir, 'mote-simd.wasm'));

@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "cli.h"
+#include "mote/text.hpp"
 #include "mote/op_traits.h"
 #include "mote/stack_budget.h"
 
@@ -149,6 +150,11 @@ int cmd_info(const std::vector<std::string>& raw) {
                 mote::kernel_set_names(meta.kernel_sets).c_str(), static_cast<unsigned long long>(scratch));
     std::printf("stack: Mote's calls need at most %d bytes on a Cortex-M4 beyond the caller's (kernel frames at most %d;"
                 " working memory is in the arena)\n", MOTE_CORTEX_M4_STACK_BYTES, MOTE_KERNEL_FRAME_LIMIT_BYTES);
+    mote::Vocab vocab;
+    if (m.has_vocab() && m.vocab(&vocab) == mote::Status::kOk) {
+      std::printf("vocabulary: %u WordPiece tokens, max length %u, %s%s (mote tokenize)\n", vocab.size(), vocab.max_length(),
+                  vocab.lower_case() ? "lower-cased" : "cased", vocab.strip_accents() ? ", accents stripped" : "");
+    }
     if (meta.narrowed) {
       std::printf("float64: %u tensor%s of the source model narrowed to float32 (mote convert --narrow-double)\n", meta.narrowed,
                   meta.narrowed == 1 ? "" : "s");
