@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Instructions per inference on the bare-metal QEMU boards, counted with -icount shift=0, and
-# MACs per instruction: the digits model and the kernel shapes of docs/benchmarks.md, float32 and int8
+# MACs per instruction: the digits model, a keyword model of the MLPerf Tiny DS-CNN's shape
+# (arm_models.py) and the kernel shapes of docs/benchmarks.md, float32 and int8
 # (the int8 shapes are single QLinearConv/QLinearMatMul models, int8 in and out, made by
 # arm_models.py; digits int8 is `--quantize int8 --calib models/digits_calib.npy`), with the
 # reference kernels and, where the board has them, the optimised ones (mps2-an386, mps2-an500:
@@ -24,8 +25,8 @@ BOARDS=("$@")
 JOBS=$(nproc 2>/dev/null || echo 2)
 PY=python3
 [ -x /usr/bin/python3 ] && PY=/usr/bin/python3
-FLOAT_MODELS=(digits conv3x3 conv1x1 dwconv3x3 fc)
-INT8_MODELS=(digits_int8 qconv3x3 qconv1x1 qdwconv3x3 qfc)
+FLOAT_MODELS=(digits conv3x3 conv1x1 dwconv3x3 fc ds_cnn)
+INT8_MODELS=(digits_int8 qconv3x3 qconv1x1 qdwconv3x3 qfc ds_cnn_int8)
 MODELS=("${FLOAT_MODELS[@]}" "${INT8_MODELS[@]}")
 # docs/benchmarks.md: CMSIS-NN MACs per instruction on the int8 shapes (Cortex-M4 DSP, Cortex-M55 MVE,
 # plain C).
@@ -53,6 +54,7 @@ mkdir -p "$host"
 "$PY" "$SRC/bench/arm_models.py" "$host" || die "arm_models.py failed"
 cp "$SRC/models/digits.onnx" "$host/digits.onnx"
 cp "$SRC/models/digits.onnx" "$host/digits_int8.onnx"
+cp "$host/ds_cnn.onnx" "$host/ds_cnn_int8.onnx"
 declare -A MACS
 arena=16
 {
@@ -63,6 +65,7 @@ arena=16
 for m in "${MODELS[@]}"; do
   extra=()
   [ "$m" = digits_int8 ] && extra=(--quantize int8 --calib "$SRC/models/digits_calib.npy")
+  [ "$m" = ds_cnn_int8 ] && extra=(--quantize int8 --calib "$host/ds_cnn_calib.npy")
   "$MOTE" convert "$host/$m.onnx" -o "$host/$m.mote" --c-array "$host/$m.h" "${extra[@]}" >/dev/null 2>&1 ||
     die "mote convert $m failed"
   MACS[$m]=$("$MOTE" info "$host/$m.mote" --json | "$PY" -c 'import json,sys; print(json.load(sys.stdin)["macs"])')

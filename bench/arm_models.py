@@ -13,6 +13,13 @@ input zero point), so that the model is the one int8 kernel and nothing else:
 
     qconv3x3.onnx  qconv1x1.onnx  qdwconv3x3.onnx  qfc.onnx
 
+and a whole keyword-spotting model of the MLPerf Tiny DS-CNN's shape, float32 (arm_bench.sh also
+quantises it with Mote, calibrated on ds_cnn_calib.npy, eight seeded random inputs):
+
+    ds_cnn.onnx    1x1x49x10 features: Conv 10x4 stride 2 (64 channels) + ReLU, four blocks of
+                   depthwise 3x3 + ReLU and pointwise 64 + ReLU, average pool 25x5, Gemm to 12
+                   classes                                                  2,656,768 MACs
+
     arm_models.py OUT_DIR"""
 import os
 import sys
@@ -76,6 +83,36 @@ def qfc_model(name, n_in, n_out):
         qlinear_inits(rng, n_out) + [numpy_helper.from_array(w, "w")])
 
 
+def ds_cnn_model(name):
+    rng = np.random.default_rng(12)
+    inits, nodes = [], []
+
+    def const(arr, label):
+        inits.append(numpy_helper.from_array(arr.astype(np.float32), label))
+        return label
+
+    def conv(x, cin, cout, kh, kw, stride, pads, group, label):
+        fan_in = cin // group * kh * kw
+        w = const(rng.standard_normal((cout, cin // group, kh, kw)) * np.sqrt(2.0 / fan_in), label + "_w")
+        b = const(rng.standard_normal(cout) * 0.05, label + "_b")
+        nodes.append(helper.make_node("Conv", [x, w, b], [label], kernel_shape=[kh, kw], strides=[stride, stride],
+                                      pads=pads, group=group))
+        nodes.append(helper.make_node("Relu", [label], [label + "_relu"]))
+        return label + "_relu"
+
+    x = conv("x", 1, 64, 10, 4, 2, [4, 1, 5, 2], 1, "conv0")  # 49x10 -> 25x5
+    for k in range(4):
+        x = conv(x, 64, 64, 3, 3, 1, [1, 1, 1, 1], 64, f"dw{k}")
+        x = conv(x, 64, 64, 1, 1, 1, [0, 0, 0, 0], 1, f"pw{k}")
+    nodes.append(helper.make_node("AveragePool", [x], ["pool"], kernel_shape=[25, 5]))
+    nodes.append(helper.make_node("Flatten", ["pool"], ["flat"]))
+    w = const(rng.standard_normal((64, 12)) * 0.2, "fc_w")
+    b = const(rng.standard_normal(12) * 0.05, "fc_b")
+    nodes.append(helper.make_node("Gemm", ["flat", w, b], ["y"]))
+    return helper.make_graph(nodes, name, [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 1, 49, 10])],
+                             [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, 12])], inits)
+
+
 def main(argv):
     if len(argv) != 2:
         raise SystemExit(__doc__)
@@ -90,12 +127,14 @@ def main(argv):
         "qconv1x1": qconv_model("qconv1x1", 32, 32, 1, 1, 16),
         "qdwconv3x3": qconv_model("qdwconv3x3", 32, 32, 3, 32, 16),
         "qfc": qfc_model("qfc", 256, 64),
+        "ds_cnn": ds_cnn_model("ds_cnn"),
     }
     for name, graph in graphs.items():
         model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)], producer_name="mote-bench")
         model.ir_version = 7
         checker.check_model(model)
         save(model, os.path.join(out, name + ".onnx"))
+    np.save(os.path.join(out, "ds_cnn_calib.npy"), np.random.default_rng(13).standard_normal((8, 1, 49, 10)).astype(np.float32))
 
 
 if __name__ == "__main__":

@@ -64,6 +64,10 @@ struct Op {
   std::vector<int> outputs;
   std::string name;  // the ONNX node it came from
   std::string note;  // why the op runs in the precision it does (mixed precision), or ""
+  std::string keep;  // int8 rewriting leaves the op float, for this option (automatic mixed precision), or ""
+  // --bias-correction: per output channel, E[W_q x] - E[W x] on the calibration samples (Conv,
+  // Gemm, MatMul with constant weights); int8 rewriting subtracts it from the bias.
+  std::vector<double> bias_shift;
 
   template <typename P>
   P& p() { return *reinterpret_cast<P*>(params.data()); }

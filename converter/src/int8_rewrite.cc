@@ -34,6 +34,30 @@ QParams choose(float lo, float hi) {
   return q;
 }
 
+std::vector<float> weight_scales(const Tensor& w, int64_t channels, bool columns) {
+  const int64_t per = w.numel() / channels;
+  std::vector<float> s(size_t(channels), 0.0f);
+  for (int64_t c = 0; c < channels; ++c) {
+    float m = 0;
+    for (int64_t i = 0; i < per; ++i) m = std::max(m, std::fabs(w.as<float>()[columns ? i * channels + c : c * per + i]));
+    s[size_t(c)] = m > 0 ? m / 127.0f : 1.0f;
+  }
+  return s;
+}
+
+int8_t quantize_weight(float v, float scale) { return int8_t(std::min(127.0f, std::max(-127.0f, std::nearbyint(v / scale)))); }
+
+std::vector<float> weight_rounding_error(const Tensor& w, int64_t channels, bool columns) {
+  const std::vector<float> s = weight_scales(w, channels, columns);
+  const int64_t per = w.numel() / channels;
+  std::vector<float> e(size_t(w.numel()));
+  for (int64_t i = 0; i < w.numel(); ++i) {
+    const float scale = s[size_t(columns ? i % channels : i / per)];
+    e[size_t(i)] = float(quantize_weight(w.as<float>()[i], scale)) * scale - w.as<float>()[i];
+  }
+  return e;
+}
+
 namespace {
 
 int8_t quantize_value(float v, const QParams& q) {
@@ -114,16 +138,15 @@ class Rewriter {
     std::map<std::string, int> why;
     std::vector<bool> matched(keep_float.size(), false);
     for (Op& op : old) {
-      std::string reason;
-      bool keep = false;
+      std::string reason = op.keep.empty() ? "" : op.keep;
       for (size_t k = 0; k < keep_float.size(); ++k) {
-        if (keep_matches(keep_float[k], op)) keep = matched[k] = true;
+        if (keep_matches(keep_float[k], op)) reason = "--keep-float", matched[k] = true;
       }
-      if (keep) {
+      if (!reason.empty()) {
         ++kept;
-        ++why[std::string(op_name(op.code)) + ": --keep-float"];
+        ++why[std::string(op_name(op.code)) + ": " + reason];
         for (int& id : op.inputs) id = float_of(id);
-        op.note = "float: --keep-float";
+        op.note = "float: " + reason;
         g_.ops.push_back(std::move(op));
         continue;
       }
@@ -408,17 +431,6 @@ class Rewriter {
 
   // Per-channel symmetric weights: channel c's elements are w[c * per + i] (rows) or
   // w[i * channels + c] (columns).
-  std::vector<float> weight_scales(const Tensor& w, int64_t channels, bool columns) {
-    const int64_t per = w.numel() / channels;
-    std::vector<float> s(size_t(channels), 0.0f);
-    for (int64_t c = 0; c < channels; ++c) {
-      float m = 0;
-      for (int64_t i = 0; i < per; ++i) m = std::max(m, std::fabs(w.as<float>()[columns ? i * channels + c : c * per + i]));
-      s[size_t(c)] = m > 0 ? m / 127.0f : 1.0f;
-    }
-    return s;
-  }
-
   int int8_weights(const Tensor& w, const std::vector<float>& scales, bool columns, std::vector<int64_t>* dims) {
     const int64_t channels = int64_t(scales.size()), per = w.numel() / channels;
     Tensor q;
@@ -427,11 +439,15 @@ class Rewriter {
     q.shape = *dims;
     q.data.resize(size_t(w.numel()));
     for (int64_t i = 0; i < w.numel(); ++i) {
-      const int64_t c = columns ? i % channels : i / per;
-      const float v = std::nearbyint(w.as<float>()[i] / scales[size_t(c)]);
-      q.data[size_t(i)] = uint8_t(int8_t(std::min(127.0f, std::max(-127.0f, v))));
+      q.data[size_t(i)] = uint8_t(quantize_weight(w.as<float>()[i], scales[size_t(columns ? i % channels : i / per)]));
     }
     return add_const(std::move(q));
+  }
+
+  // --bias-correction: the calibrated mean shift of each output channel, in output units.
+  static void correct_bias(const Op& op, std::vector<double>* bias) {
+    if (op.bias_shift.size() != bias->size()) return;
+    for (size_t k = 0; k < bias->size(); ++k) (*bias)[k] -= op.bias_shift[k];
   }
 
   // A QDQ model's weights as it quantized them: per tensor, or per channel along `axis` (the
@@ -647,6 +663,7 @@ class Rewriter {
           bias_scale[size_t(k)] = double(in.scale) * ws[size_t(k)];
           real[size_t(k)] = bias_scale[size_t(k)] / out.scale;
         }
+        if (wzp < 0) correct_bias(op, &bias);
         int mult, shift;
         requant(t(y).name, real, &mult, &shift);
         mote_qconv_params p{c, in.zp, out.zp, 0, 0};
@@ -702,6 +719,7 @@ class Rewriter {
           bias_scale[size_t(j)] = double(alpha) * in.scale * ws[size_t(j)];
           real[size_t(j)] = bias_scale[size_t(j)] / out.scale;
         }
+        correct_bias(op, &bias);
         int mult, shift;
         requant(t(y).name, real, &mult, &shift);
         mote_qmatmul_params p{in.zp, out.zp, -128, 127};

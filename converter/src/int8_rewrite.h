@@ -22,6 +22,13 @@ struct QParams {
 // The parameters for values in [lo, hi]: the range is widened to include 0.
 QParams choose(float lo, float hi);
 
+// Weights per output channel, symmetric: s[c] = max|W[c]| / 127 (1 for an all-zero channel),
+// channel c the row of `w` (or its column with `columns`), q = clamp(rint(W / s), -127, 127).
+std::vector<float> weight_scales(const Tensor& w, int64_t channels, bool columns);
+int8_t quantize_weight(float v, float scale);
+// q s - W for every weight of `w`, in its layout (what int8 changes; --bias-correction).
+std::vector<float> weight_rounding_error(const Tensor& w, int64_t channels, bool columns);
+
 // Rewrites every op of `g` that has an int8 kernel to it, with `params` for the float tensors
 // (by tensor id); the others stay float (refused with `strict`). With `int8_io` the graph then
 // takes and gives int8 where its inputs and outputs allow. Ops named in `keep_float` (by node

@@ -296,7 +296,7 @@ usage_error() {  # usage_error NAME TEXT COMMAND...
     sed 's/^/    /' "$work/last.txt" | head -5
   fi
 }
-usage_error "--calib-method median" "--calib-method takes minmax or percentile, not 'median'" \
+usage_error "--calib-method median" "--calib-method takes minmax, percentile, mse or entropy, not 'median'" \
   "$mote" convert "$src/models/digits.onnx" -o "$work/u.mote" --quantize int8 --calib "$src/models/digits_calib.npy" --calib-method median
 usage_error "--percentile abc" "--percentile takes a number from 50 to 100, not 'abc'" \
   "$mote" convert "$src/models/digits.onnx" -o "$work/u.mote" --quantize int8 --calib "$src/models/digits_calib.npy" --calib-method percentile --percentile abc

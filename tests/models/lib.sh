@@ -68,3 +68,11 @@ tally() {
     failed=$((failed + 1))
   fi
 }
+
+# result NAME REASON DETAIL: one row, "NAME  PASS  DETAIL" when REASON is empty, else
+# "NAME  FAIL  REASON", counted in passed/failed; the name column is $result_width wide (40).
+result() {
+  local reason=$2
+  tally
+  printf "%-${result_width:-40}s %s  %s\n" "$1" "$verdict" "$([ -z "$2" ] && echo "$3" || echo "$2")"
+}

@@ -13,50 +13,17 @@
 #include "mote/converter.h"
 #include "mote/mote.h"
 #include "mote/mote.hpp"
+#include "graph_builder.h"
 #include "onnx/onnx_pb.h"
 
 namespace {
 
-// A float graph with [1, N] inputs and outputs, node by node.
-struct GraphBuilder {
-  onnx::ModelProto model;
-  onnx::GraphProto* g = model.mutable_graph();
-
-  GraphBuilder() {
-    model.set_ir_version(8);
-    model.add_opset_import()->set_version(14);
-    g->set_name("carry");
-  }
-  static void value(onnx::ValueInfoProto* v, const char* name, int64_t n) {
-    v->set_name(name);
-    auto* tt = v->mutable_type()->mutable_tensor_type();
-    tt->set_elem_type(onnx::TensorProto::FLOAT);
-    tt->mutable_shape()->add_dim()->set_dim_value(1);
-    tt->mutable_shape()->add_dim()->set_dim_value(n);
-  }
-  void input(const char* name, int64_t n) { value(g->add_input(), name, n); }
-  void output(const char* name, int64_t n) { value(g->add_output(), name, n); }
-  void floats(const char* name, std::vector<int64_t> dims, const std::vector<float>& values) {
-    auto* t = g->add_initializer();
-    t->set_name(name);
-    t->set_data_type(onnx::TensorProto::FLOAT);
-    for (int64_t d : dims) t->add_dims(d);
-    for (float v : values) t->add_float_data(v);
-  }
-  onnx::NodeProto* node(const char* type, std::vector<const char*> in, const char* out) {
-    auto* n = g->add_node();
-    n->set_op_type(type);
-    n->set_name(out);
-    for (const char* i : in) n->add_input(i);
-    n->add_output(out);
-    return n;
-  }
-};
+using mote_test::GraphBuilder;
 
 // state_out = state + x W (int8 in the quantized model), y = float(state_out > 0): the carried
 // output is also read by a float op (Greater).
 std::string thresholded_accumulator_model() {
-  GraphBuilder b;
+  GraphBuilder b("carry");
   b.input("x", 4);
   b.input("state", 4);
   b.output("y", 4);
@@ -76,7 +43,7 @@ std::string thresholded_accumulator_model() {
 }
 
 std::string accumulator_model(int64_t state_len) {
-  GraphBuilder b;
+  GraphBuilder b("carry");
   b.input("x", 4);
   b.input("state", state_len);
   b.output("y", 4);

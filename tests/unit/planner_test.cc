@@ -14,6 +14,7 @@
 
 #include "mote/converter.h"
 #include "mote/model_records.hpp"  // internal: blob records, kernel ABI
+#include "graph_builder.h"
 #include "onnx/onnx_pb.h"
 
 namespace {
@@ -237,36 +238,18 @@ TEST(Planner, RandomGraphsHaveNoOverlappingLiveTensors) {
 // A Concat whose inputs' producers write straight into their blocks of the output: the plan puts
 // them there, the verifier accepts it, and the output is what the ops compute.
 TEST(Planner, ConcatInputsPlannedInPlace) {
-  onnx::ModelProto model;
-  model.set_ir_version(7);
-  model.add_opset_import()->set_version(13);
-  auto* g = model.mutable_graph();
-  g->set_name("concat");
-  auto value = [](onnx::ValueInfoProto* v, const char* name, int64_t c) {
-    v->set_name(name);
-    auto* tt = v->mutable_type()->mutable_tensor_type();
-    tt->set_elem_type(onnx::TensorProto::FLOAT);
-    for (int64_t d : {int64_t(1), c, int64_t(2), int64_t(3)}) tt->mutable_shape()->add_dim()->set_dim_value(d);
-  };
-  value(g->add_input(), "x", 4);
-  value(g->add_output(), "y", 12);
-  auto node = [&](const char* type, std::vector<const char*> in, const char* out) {
-    auto* n = g->add_node();
-    n->set_op_type(type);
-    n->set_name(out);
-    for (const char* i : in) n->add_input(i);
-    n->add_output(out);
-    return n;
-  };
-  node("Relu", {"x"}, "a");
-  node("Sigmoid", {"x"}, "b");
-  node("Neg", {"x"}, "c");
-  auto* cat = node("Concat", {"a", "b", "c"}, "y");
+  mote_test::GraphBuilder b("concat");
+  b.input("x", {1, 4, 2, 3});
+  b.output("y", {1, 12, 2, 3});
+  b.node("Relu", {"x"}, "a");
+  b.node("Sigmoid", {"x"}, "b");
+  b.node("Neg", {"x"}, "c");
+  auto* cat = b.node("Concat", {"a", "b", "c"}, "y");
   auto* axis = cat->add_attribute();
   axis->set_name("axis");
   axis->set_type(onnx::AttributeProto::INT);
   axis->set_i(1);
-  mote::ConvertResult r = mote::convert_bytes(model.SerializeAsString(), "concat.onnx", mote::ConvertOptions{});
+  mote::ConvertResult r = mote::convert_bytes(b.bytes(), "concat.onnx", mote::ConvertOptions{});
   Loaded l(r.blob);
   ASSERT_TRUE(l.model.ready());
   EXPECT_EQ(check_plan(l.model), "");

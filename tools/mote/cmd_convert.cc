@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cctype>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 
 #include "cli.h"
@@ -49,8 +50,17 @@ const char* kConvertHelp =
     "                            directory holding one NAME.npy per input. With --carry the\n"
     "                            samples are consecutive runs of one stream: carried inputs need\n"
     "                            none (they start at zeros and carry from run to run)\n"
-    "  --calib-method M          minmax (default) or percentile\n"
+    "  --calib-method M          how each activation's range is chosen from the samples: minmax\n"
+    "                            (default), percentile, mse (least squared quantisation error over\n"
+    "                            a histogram) or entropy (least KL divergence, 2048-bin histogram)\n"
     "  --percentile P            with --calib-method percentile: keep P% of each range (default 99.99)\n"
+    "  --bias-correction         with --quantize int8: correct each Conv/Gemm/MatMul bias by the\n"
+    "                            mean output shift its int8 weights cause on the samples\n"
+    "  --min-sqnr DB             automatic mixed precision: keep float the fewest ops needed for\n"
+    "                            every float output's SQNR against the float model (over the\n"
+    "                            calibration samples) to be at least DB; prints the ops and why\n"
+    "  --max-sqnr-drop DB        the same with each output's bound DB below the SQNR of rounding\n"
+    "                            that output alone to int8 (what an int8 output cannot beat)\n"
     "  --strict                  with --quantize: refuse ops that would have to stay float\n"
     "  --keep-float NAME|OPTYPE  with --quantize: the ops of that node name, node-name prefix\n"
     "                            ending in '*' (e.g. '/frontend/*') or op type (e.g. MatMul) stay\n"
@@ -81,8 +91,8 @@ int cmd_convert(const std::vector<std::string>& raw) {
     return 0;
   }
   Args a(raw, {"-o", "--output", "--shape", "--set", "--c-array", "--quantize", "--calib", "--calib-method", "--percentile",
-          "--target", "--carry", "--keep-float", "--vocab", "--max-len", "--max-word-chars"},
-         {"--no-fusion", "--strict", "--int8-io", "--narrow-double", "--no-lower-case", "--strip-accents",
+          "--min-sqnr", "--max-sqnr-drop", "--target", "--carry", "--keep-float", "--vocab", "--max-len", "--max-word-chars"},
+         {"--no-fusion", "--strict", "--int8-io", "--narrow-double", "--bias-correction", "--no-lower-case", "--strip-accents",
           "--no-strip-accents", "--no-cjk-chars"});
   if (a.positional.size() != 1) usage("expects exactly one MODEL.onnx");
   std::string out = a.get("-o", a.get("--output"));
@@ -100,15 +110,19 @@ int cmd_convert(const std::vector<std::string>& raw) {
   opt.quantize_int8 = quantize == "int8";
   opt.calib = a.get("--calib");
   opt.calib_method = a.get("--calib-method", "minmax");
-  if (opt.calib_method != "minmax" && opt.calib_method != "percentile") {
-    usage("--calib-method takes minmax or percentile, not '" + opt.calib_method + "'");
+  if (opt.calib_method != "minmax" && opt.calib_method != "percentile" && opt.calib_method != "mse" && opt.calib_method != "entropy") {
+    usage("--calib-method takes minmax, percentile, mse or entropy, not '" + opt.calib_method + "'");
   }
   opt.percentile = parse_number(a.get("--percentile", "99.99"), "--percentile", 50.0, 100.0);
+  if (!a.get("--min-sqnr").empty()) opt.min_sqnr = parse_number(a.get("--min-sqnr"), "--min-sqnr", -100.0, 200.0);
+  if (!a.get("--max-sqnr-drop").empty()) opt.max_sqnr_drop = parse_number(a.get("--max-sqnr-drop"), "--max-sqnr-drop", 0.0, 200.0);
+  opt.bias_correction = a.flag("--bias-correction");
+  const bool amp = std::isfinite(opt.min_sqnr) || std::isfinite(opt.max_sqnr_drop) || opt.bias_correction;
   opt.strict = a.flag("--strict");
   opt.int8_io = a.flag("--int8-io");
   opt.keep_float = a.all("--keep-float");
-  if (!opt.quantize_int8 && (!opt.calib.empty() || opt.strict || opt.int8_io || !opt.keep_float.empty())) {
-    usage("--calib, --strict, --int8-io and --keep-float go with --quantize int8");
+  if (!opt.quantize_int8 && (!opt.calib.empty() || opt.strict || opt.int8_io || !opt.keep_float.empty() || amp)) {
+    usage("--calib, --strict, --int8-io, --keep-float, --min-sqnr, --max-sqnr-drop and --bias-correction go with --quantize int8");
   }
   if (opt.quantize_int8 && opt.calib.empty()) usage("--quantize int8 needs --calib SAMPLES");
   // A large model (over 10 MB) says what the conversion is doing, with the time so far.

@@ -3,6 +3,7 @@
 #ifndef MOTE_CONVERTER_H
 #define MOTE_CONVERTER_H
 
+#include <cmath>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -82,8 +83,16 @@ struct ConvertOptions {
   // A .npy of N samples along axis 0, or a directory of NAME.npy. With `carry` the samples are
   // consecutive runs of one stream: carried inputs need none, calibration carries them from zeros.
   std::string calib;
-  std::string calib_method = "minmax";  // or "percentile"
+  std::string calib_method = "minmax";  // or "percentile", "mse", "entropy" (docs/quantization.md)
   double percentile = 99.99;
+  // Automatic mixed precision (NaN: off): the fewest ops stay float so that every float graph
+  // output's SQNR against the float model, over the calibration samples, is at least `min_sqnr`
+  // dB, and at most `max_sqnr_drop` dB below the SQNR of the output's own int8 rounding.
+  double min_sqnr = NAN;
+  double max_sqnr_drop = NAN;
+  // Each int8 Conv/Gemm/MatMul's bias corrected by the mean shift its weight rounding causes on
+  // the calibration samples: E[W_q x] - E[W x] per output channel (--bias-correction).
+  bool bias_correction = false;
   bool strict = false;                // refuse when an op has to stay float
   bool int8_io = false;               // int8 graph inputs/outputs instead of float ones
   // Ops that stay float: each entry a node name, a node-name prefix ending in '*', or an op type
