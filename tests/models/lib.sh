@@ -46,18 +46,6 @@ last_line() {
   grep -v '^[[:space:]]*$' "$1" | tail -n 1
 }
 
-# result NAME REASON DETAIL: prints a PASS row with DETAIL when REASON is empty, else a FAIL row
-# with REASON, and counts it in passed/failed (run_speech_tests.sh, run_text_tests.sh).
-result() {
-  if [ -z "$2" ]; then
-    passed=$((passed + 1))
-    printf '%-34s PASS  %s\n' "$1" "$3"
-  else
-    failed=$((failed + 1))
-    printf '%-34s FAIL  %s\n' "$1" "$2"
-  fi
-}
-
 # Sets verdict to PASS when $reason is empty, else FAIL, and counts it in passed/failed.
 tally() {
   if [ -z "$reason" ]; then
