@@ -85,7 +85,8 @@ else
 fi
 
 # One command through --text, as the README shows it.
-got=$("$mote" run "$work/intent.mote" --text "set a timer for 5 minutes" --labels "$models/intent_labels.txt" --quiet 2>&1 | head -n 1)
+got=$("$mote" run "$work/intent.mote" --text "set a timer for 5 minutes" --labels "$models/intent_labels.txt" --quiet \
+  --output-dir "$work/one" 2>&1 | head -n 1)
 result "mote run --text" "$([ "${got%% *}" = set_timer ] || echo "printed '$got'")" "$got"
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
