@@ -3,7 +3,8 @@
 # held-out digit through it on the host and print the class, the probabilities and the arena;
 # then the same for the int8 version of the model, and both again as Cortex-M4 firmware under
 # QEMU; then the keyword-spotting example (models/speech.onnx) on a spoken .wav on the host and
-# as Cortex-M4 firmware under QEMU.
+# as Cortex-M4 firmware under QEMU; then the text example (models/intent.onnx, with its WordPiece
+# vocabulary in the blob) on typed commands on the host and as Cortex-M55 firmware under QEMU.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 cd "$here"
@@ -74,3 +75,30 @@ cmake -S boards/speech -B "$out/fw-speech" -DCMAKE_TOOLCHAIN_FILE="$here/boards/
   -DMOTE_MODEL_HEADER="$here/$out/speech_m4.h" -DMOTE_AUDIO_HEADER="$here/$out/speech_audio.h" > /dev/null
 cmake --build "$out/fw-speech" -j"$(nproc)" > /dev/null
 MOTE_QEMU_ICOUNT=1 boards/mps2-an386/run.sh "$out/fw-speech/speech.elf"
+
+# The text example: a 2-layer transformer classifying short commands into 14 intents, the
+# WordPiece vocabulary inside the blob (--vocab); `mote run --text` tokenizes and runs.
+echo
+echo "== convert models/intent.onnx (intent classification) with its vocabulary, float and int8"
+build/bin/mote convert models/intent.onnx -o "$out/intent.mote" --vocab models/intent_vocab.txt > /dev/null
+build/bin/mote convert models/intent.onnx -o "$out/intent_int8.mote" --vocab models/intent_vocab.txt --quantize int8 \
+  --calib models/intent_calib.npy --strict
+for variant in intent intent_int8; do
+  echo
+  echo "== $variant: typed commands on the host"
+  build/bin/mote run "$out/$variant.mote" --text "set a timer for 5 minutes" --text "could you dim the bedroom lights" \
+    --text "will it rain in paris tomorrow" --labels models/intent_labels.txt --quiet --output-dir "$out/$variant"
+done
+
+# The int8 intent model as Cortex-M55 firmware under QEMU (boards/text, Helium kernels): held-out
+# commands tokenized on the device with the vocabulary in the blob, the intent of each and the
+# instructions per tokenization and per inference.
+echo
+echo "== intent_int8 on a Cortex-M55 under QEMU (mps3-an547, mve kernels)"
+build/bin/mote convert models/intent.onnx -o "$out/intent_m55.mote" --vocab models/intent_vocab.txt --quantize int8 \
+  --calib models/intent_calib.npy --strict --target cortex-m55 --c-array "$out/intent_m55.h" > /dev/null 2>&1
+/usr/bin/python3 boards/firmware/npy_to_c.py --text "$out/intent_texts.h" models/intent_commands.txt models/intent_labels.txt
+cmake -S boards/text -B "$out/fw-text" -DCMAKE_TOOLCHAIN_FILE="$here/boards/mps3-an547/toolchain.cmake" \
+  -DMOTE_MODEL_HEADER="$here/$out/intent_m55.h" -DMOTE_TEXTS_HEADER="$here/$out/intent_texts.h" > /dev/null
+cmake --build "$out/fw-text" -j"$(nproc)" > /dev/null
+MOTE_QEMU_ICOUNT=1 boards/mps3-an547/run.sh "$out/fw-text/text.elf" | sed 's/ ids 0x[0-9a-f]* logits [0-9a-f,]*//'

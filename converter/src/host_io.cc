@@ -225,8 +225,10 @@ std::string blob_to_c_header(const std::vector<uint8_t>& blob, const std::string
     }
   }
   o << "\n";
+  // The includer may place the blob, e.g. in a section: #define MOTE_BLOB_SECTION before it.
+  o << "#ifndef MOTE_BLOB_SECTION\n#define MOTE_BLOB_SECTION\n#endif\n";
   o << "#if defined(__GNUC__)\n__attribute__((aligned(64)))\n#endif\n";
-  o << "static const uint8_t " << symbol << "_blob[" << blob.size() << "] = {";
+  o << "MOTE_BLOB_SECTION static const uint8_t " << symbol << "_blob[" << blob.size() << "] = {";
   for (size_t k = 0; k < blob.size(); ++k) {
     if (k % 16 == 0) o << "\n ";
     char buf[8];

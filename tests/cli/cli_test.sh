@@ -385,6 +385,16 @@ head -c 100 "$work/v.motevocab" > "$work/short.motevocab"
 check "truncated vocabulary" 1 "$mote" tokenize "$work/short.motevocab" "turn"
 contains "a truncated vocabulary is refused" "truncated"
 check "--max-len without --vocab" 2 "$mote" convert "$src/models/digits.onnx" -o "$work/x.mote" --max-len 8
+# mote run --text: the intent example tokenized with the vocabulary in its blob.
+check "convert intent --vocab" 0 "$mote" convert "$src/models/intent.onnx" -o "$work/intent.mote" --vocab "$src/models/intent_vocab.txt"
+check "run --text" 0 "$mote" run "$work/intent.mote" --text "set a timer for 5 minutes" --labels "$src/models/intent_labels.txt" --quiet --output-dir "$work/text"
+contains "run --text prints the class" "set_timer"
+check "run --text writes the ids fed" 0 test -s "$work/text/input_ids.npy"
+check "run --text on a blob without vocabulary" 1 "$mote" run "$work/digits.mote" --text "turn on"
+contains "a blob without vocabulary says so" "carries no vocabulary"
+check "run --text with --input" 2 "$mote" run "$work/intent.mote" --text "hi" --input "input_ids=$work/x.npy"
+check "run --text with --text-file" 2 "$mote" run "$work/intent.mote" --text "hi" --text-file "$work/vocab.txt"
+check "run --text with --chunk" 2 "$mote" run "$work/intent.mote" --text "hi" --chunk 0
 
 echo "cli: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

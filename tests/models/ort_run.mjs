@@ -7,9 +7,13 @@
 //                                                            (default 2) and print
 //                                                            {"median_ms":..,"min_ms":..,"iters":N}
 //
+//   node ort_run.mjs MODEL.onnx INPUT.npy OUTPUT.npy --rows  one run per row of INPUT.npy (axis 0,
+//                                                            each row fed as the model's [1, ...]
+//                                                            input), the outputs stacked
+//
 // INPUT.npy feeds the model's first input; `--input NAME=FILE.npy` (repeatable) feeds others. onnxruntime runs on one thread (intra- and inter-op)
-// so that its timings compare with Mote's single-threaded runtime. Only float32 .npy files are
-// read and written, which is all the model tests use.
+// so that its timings compare with Mote's single-threaded runtime. Inputs are float32, int64 or
+// int32 .npy files (token ids); outputs are written as float32.
 //
 // onnxruntime-node is resolved from tests/node_modules (`cd tests && npm ci --ignore-scripts`).
 
@@ -24,8 +28,9 @@ function fail(message) {
   process.exit(1);
 }
 
-// Parses a .npy file into {shape, data: Float32Array}. Only little-endian float32 in C order:
-// anything else is refused rather than silently reinterpreted.
+// Parses a .npy file into {shape, type, data}: little-endian float32 (Float32Array), int64
+// (BigInt64Array) or int32 (Int32Array) in C order; anything else is refused rather than
+// silently reinterpreted.
 function readNpy(path) {
   const buf = readFileSync(path);
   if (buf.subarray(0, 6).toString('latin1') !== NPY_MAGIC) fail(`${path}: not a .npy file`);
@@ -46,16 +51,19 @@ function readNpy(path) {
   const fortran = /'fortran_order':\s*(True|False)/.exec(header);
   const shape = /'shape':\s*\(([^)]*)\)/.exec(header);
   if (!descr || !fortran || !shape) fail(`${path}: malformed .npy header: ${header}`);
-  if (descr[1] !== '<f4') fail(`${path}: dtype ${descr[1]} is not float32`);
+  const types = { '<f4': ['float32', Float32Array], '<i8': ['int64', BigInt64Array], '<i4': ['int32', Int32Array] };
+  if (!(descr[1] in types)) fail(`${path}: dtype ${descr[1]} is not float32, int64 or int32`);
+  const [type, Array] = types[descr[1]];
   if (fortran[1] === 'True') fail(`${path}: Fortran-ordered arrays are not supported`);
   const dims = shape[1].split(',').map((s) => s.trim()).filter((s) => s !== '').map(Number);
   const count = dims.reduce((a, b) => a * b, 1);
   const start = offset + headerLen;
-  if (buf.length - start < count * 4) fail(`${path}: truncated data`);
-  // Copy so the Float32Array is aligned regardless of where the header ended.
-  const data = new Float32Array(count);
-  new Uint8Array(data.buffer).set(buf.subarray(start, start + count * 4));
-  return { shape: dims, data };
+  const bytes = count * Array.BYTES_PER_ELEMENT;
+  if (buf.length - start < bytes) fail(`${path}: truncated data`);
+  // Copy so the array is aligned regardless of where the header ended.
+  const data = new Array(count);
+  new Uint8Array(data.buffer).set(buf.subarray(start, start + bytes));
+  return { shape: dims, type, data };
 }
 
 // Writes a float32 .npy (format 1.0); the header is padded so the data starts 64-byte aligned,
@@ -84,6 +92,8 @@ function parseArgs(argv) {
       if (i + 1 >= argv.length || !argv[i + 1].includes('=')) fail('--input needs NAME=FILE.npy');
       const value = argv[++i];
       opts.inputs.push([value.slice(0, value.indexOf('=')), value.slice(value.indexOf('=') + 1)]);
+    } else if (arg === '--rows') {
+      opts.rows = true;
     } else if (arg === '--bench' || arg === '--warmup') {
       if (i + 1 >= argv.length) fail(`${arg} needs a value`);
       const n = Number(argv[++i]);
@@ -112,10 +122,28 @@ async function main() {
     executionMode: 'sequential',
   });
   const input = readNpy(inputPath);
-  const feeds = { [session.inputNames[0]]: new ort.Tensor('float32', input.data, input.shape) };
+  const feeds = { [session.inputNames[0]]: new ort.Tensor(input.type, input.data, input.shape) };
   for (const [name, path] of opts.inputs) {
     const t = readNpy(path);
-    feeds[name] = new ort.Tensor('float32', t.data, t.shape);
+    feeds[name] = new ort.Tensor(t.type, t.data, t.shape);
+  }
+
+  if (opts.rows) {
+    if (bench) fail('--rows does not go with --bench');
+    const rows = input.shape[0];
+    const row = input.data.length / Math.max(rows, 1);
+    const outs = [];
+    let dims = [];
+    for (let r = 0; r < rows; r++) {
+      feeds[session.inputNames[0]] = new ort.Tensor(input.type, input.data.slice(r * row, (r + 1) * row),
+        [1, ...input.shape.slice(1)]);
+      const out = (await session.run(feeds))[session.outputNames[0]];
+      if (out.type !== 'float32') fail(`output ${session.outputNames[0]} is ${out.type}, not float32`);
+      dims = out.dims;
+      outs.push(...out.data);
+    }
+    writeNpy(outputPath, [rows, ...dims], outs);
+    return;
   }
 
   if (!bench) {

@@ -38,6 +38,7 @@ mapfile -t carry < <(sed 's/^/--carry=/' "$models/speech_carry.txt")
 
 passed=0
 failed=0
+result_width=34
 
 # Convert: float, and int8 with the raw-audio front-end and the decision head kept float.
 "$mote" convert "$models/speech.onnx" -o "$work/speech.mote" "${carry[@]}" > "$work/convert.log" 2>&1

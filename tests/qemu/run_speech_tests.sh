@@ -74,46 +74,16 @@ else
   fail "int8: no calibration data (models/speech_calib, models/speech_calib.npy or MOTE_SPEECH_CALIB)"
 fi
 
-# The kernel set the image runs: MOTE_KERNEL_ISA, else the MOTE_CPU_KERNEL_ISA of the CPU file
-# the board's toolchain file includes.
-board_isa() {
-  if [ -n "${MOTE_KERNEL_ISA:-}" ]; then
-    echo "$MOTE_KERNEL_ISA"
-    return
-  fi
-  local cpu
-  cpu=$(sed -n 's|.*/cmake/\(arm-none-eabi-cortex-[a-z0-9]*\.cmake\).*|\1|p' "$SRC/boards/$1/toolchain.cmake")
-  sed -n 's/^set(MOTE_CPU_KERNEL_ISA \([a-z_0-9]*\))$/\1/p' "$SRC/boards/cmake/$cpu" 2>/dev/null | grep . || echo ref
-}
+# shellcheck source=tests/qemu/example_lib.sh
+source "$SRC/tests/qemu/example_lib.sh"
 
 for b in "${BOARDS[@]}"; do
   [ -f "$SRC/boards/$b/toolchain.cmake" ] || { echo "unknown board '$b'" >&2; exit 2; }
   isa=$(board_isa "$b")
-  want_set=$isa
-  [ "$isa" = ref ] && want_set=reference
-  isa_arg=()
-  [ -n "${MOTE_KERNEL_ISA:-}" ] && isa_arg=(-DMOTE_KERNEL_ISA="$isa")
   echo "== $b (kernels: $isa)"
   for v in "${VARIANTS[@]}"; do
     dir="$BUILD/$b/$v"
-    mkdir -p "$dir"
-    if ! cmake -S "$SRC/boards/speech" -B "$dir" -DCMAKE_TOOLCHAIN_FILE="$SRC/boards/$b/toolchain.cmake" \
-           "${isa_arg[@]}" -DMOTE_MODEL_HEADER="$HOST/$v.h" \
-           -DMOTE_AUDIO_HEADER="$HOST/audio.h" >"$dir.log" 2>&1 || ! cmake --build "$dir" -j "$JOBS" >>"$dir.log" 2>&1; then
-      fail "$v: build (see $dir.log)"
-      grep -E 'error|Error' "$dir.log" | head -10 | sed 's/^/        /'
-      continue
-    fi
-    MOTE_QEMU_ICOUNT=1 "$SRC/boards/$b/run.sh" "$dir/speech.elf" >"$dir/run.log" 2>&1
-    rc=$?
-    if [ $rc -ne 0 ]; then
-      fail "$v: the firmware exited with status $rc (see $dir/run.log)"
-      tail -5 "$dir/run.log" | sed 's/^/        /'
-      continue
-    fi
-    if ! grep -qx "kernels: $want_set" "$dir/run.log"; then
-      fail "$v: the firmware does not run the $want_set kernels ($(grep -m1 '^kernels:' "$dir/run.log"))"
-    fi
+    example_run speech "$b" "$isa" "$dir" "$v" -DMOTE_MODEL_HEADER="$HOST/$v.h" -DMOTE_AUDIO_HEADER="$HOST/audio.h" || continue
     exact=()
     what="detections and event sequence equal the host's"
     if [ "$v" = speech_int8 ]; then
@@ -128,10 +98,7 @@ for b in "${BOARDS[@]}"; do
     fi
     # Instructions, real-time factor, sizes.
     sed -n 's/^\(instructions per chunk: avg [0-9]* max [0-9]*\).*/        \1/p; s/^\(real-time factor .*\)/        \1/p' "$dir/run.log"
-    funcs=$(arm-none-eabi-readelf -sW "$dir/speech.elf" | awk '$4 == "FUNC" {print $3, $8}')
-    code=$(echo "$funcs" | awk '{s += $1} END {print s + 0}')
-    rt=$(echo "$funcs" | awk '$2 ~ /^_ZN4mote|^_ZNK4mote|^mote_/ && $2 !~ /^mote_(bm|platform)_/ {s += $1} END {print s + 0}')
-    echo "        sizes: $(sed -n 's/^sizes: blob \([0-9]*\) arena \([0-9]*\).*/blob \1 B, arena \2 B/p' "$dir/run.log"), code $code B (Mote runtime $rt B)"
+    example_sizes "$dir/speech.elf" "$dir/run.log"
   done
 done
 

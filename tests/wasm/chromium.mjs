@@ -1,4 +1,5 @@
-// Shared by the headless-Chromium tests (browser_test.mjs, speech_browser_test.mjs): a localhost
+// Shared by the headless-Chromium tests (browser_test.mjs, speech_browser_test.mjs,
+// intent_browser_test.mjs): a localhost
 // HTTP server for the repository and the wasm build, and Debian's chromium through playwright-core.
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';

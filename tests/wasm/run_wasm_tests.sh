@@ -10,7 +10,9 @@
 # through mote.js (both builds) against the host, bad blobs and inputs, the size budget, and
 # the demo page in headless Chromium (screenshot: WORK_DIR/demo.png); with models/speech.onnx,
 # the keyword model streamed through mote.js against the host and the keyword page hearing the
-# sample from a fake microphone (WORK_DIR/speech.png). Ends with one line
+# sample from a fake microphone (WORK_DIR/speech.png); with models/intent.onnx, the intent model
+# tokenized and run through mote.js against the host and the text page classifying typed
+# commands (WORK_DIR/text.png). Ends with one line
 # "wasm: N passed, M failed". Exit 77 (skipped) when emscripten or Node is missing.
 set -u
 usage="usage: run_wasm_tests.sh SOURCE_DIR WORK_DIR MOTE_BIN"
@@ -89,9 +91,31 @@ if [ -f "$speech_models/speech.onnx" ]; then
   speech_env=(MOTE_SPEECH_DIR="$work/speech" MOTE_SPEECH_MODELS="$speech_models")
 fi
 
+# The intent model (when models/intent.onnx is there): float32 and int8 blobs with the vocabulary
+# embedded and the host's runs over the held-out commands, for intent.test.mjs and
+# intent_browser_test.mjs.
+text_env=()
+if [ -f "$src/models/intent.onnx" ]; then
+  t="$work/text"
+  mkdir -p "$t"
+  cut -f 2 "$src/models/intent_heldout.txt" > "$t/texts.txt"
+  cp "$src/models/intent_labels.txt" "$t/labels.txt"
+  "$mote" convert "$src/models/intent.onnx" -o "$t/intent_float.mote" --vocab "$src/models/intent_vocab.txt" > "$t/convert.log" 2>&1 &&
+    "$mote" convert "$src/models/intent.onnx" -o "$t/intent_int8.mote" --vocab "$src/models/intent_vocab.txt" \
+      --quantize int8 --calib "$src/models/intent_calib.npy" --strict >> "$t/convert.log" 2>&1 ||
+    { cat "$t/convert.log"; fail_early "mote convert (intent) failed"; }
+  for v in float int8; do
+    rm -rf "${t:?}/$v"
+    "$mote" run "$t/intent_$v.mote" --text-file "$t/texts.txt" --labels "$t/labels.txt" --output-dir "$t/$v" --quiet \
+      > "$t/$v.printed" 2>&1 || { cat "$t/$v.printed"; fail_early "mote run --text-file (intent $v) failed"; }
+    mv "$t/$v.printed" "$t/$v/printed.txt"
+  done
+  text_env=(MOTE_TEXT_DIR="$t")
+fi
+
 MOTE_STATE_BLOB="$work/accumulator.mote" MOTE_BIN="$mote" \
 MOTE_WASM_DIR="$work" MOTE_DIGITS_BLOB="$work/digits.mote" MOTE_DIGITS_REF="$work/host/probabilities.npy" \
-  MOTE_SCREENSHOT_DIR="$work" env "${speech_env[@]}" \
+  MOTE_SCREENSHOT_DIR="$work" env "${speech_env[@]}" "${text_env[@]}" \
   node --test --test-reporter=tap "$src/tests/wasm/" 2>&1 | tee "$work/node-test.log"
 status=${PIPESTATUS[0]}
 passed=$(sed -n 's/^# pass \([0-9]*\)$/\1/p' "$work/node-test.log" | tail -1)

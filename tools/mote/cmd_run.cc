@@ -2,9 +2,12 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 
 #include "cli.h"
+#include "mote/text.hpp"
+#include "mote/vocab_format.h"
 
 namespace mote_cli {
 
@@ -135,6 +138,114 @@ std::vector<std::string> read_labels(const std::string& path) {
   return labels;
 }
 
+// --text / --text-file: every text tokenized with the blob's vocabulary into the model's token
+// inputs, stacked along axis 0 (one run per text, like --chunk 0): 'attention_mask' and
+// 'token_type_ids' by name, the ids into the one other integer input. The sequence length is
+// the ids input's last dimension.
+std::vector<InputFile> text_inputs(const mote::Model& m, const std::string& blob, const std::vector<std::string>& texts) {
+  mote::Vocab vocab;
+  if (!m.has_vocab()) fail("--text: " + blob + " carries no vocabulary (convert the model with --vocab vocab.txt)");
+  if (m.vocab(&vocab) != mote::Status::kOk) fail("--text: " + blob + ": " + vocab.error());
+  std::vector<InputFile> files;
+  int32_t ids = -1, mask = -1, types = -1;
+  for (uint32_t k = 0; k < m.num_inputs(); ++k) {
+    InputFile f;
+    f.index = k;
+    (void)m.input_info(k, &f.info);
+    if (f.info.state) continue;
+    const std::string name = f.info.name;
+    if (f.info.dtype != MOTE_I64 && f.info.dtype != MOTE_I32) {
+      fail("--text: input '" + name + "' is " + mote::dtype_name(f.info.dtype) + ", not int64 or int32 token ids");
+    }
+    int32_t* slot = name == "attention_mask" ? &mask : name == "token_type_ids" ? &types : &ids;
+    if (*slot >= 0) fail("--text: the model has two token-id inputs ('" + std::string(files[size_t(*slot)].info.name) + "' and '" + name + "')");
+    *slot = int32_t(files.size());
+    f.file = "--text";
+    files.push_back(f);
+  }
+  if (ids < 0) fail("--text: the model has no token-id input");
+  const mote::TensorInfo& info = files[size_t(ids)].info;
+  const int64_t length = info.rank > 0 ? info.dims[info.rank - 1] : 0;
+  if (length < 2 || length > MOTE_VOCAB_MAX_LENGTH || info.bytes != uint64_t(length) * mote::dtype_size(info.dtype)) {
+    fail("--text: input '" + std::string(info.name) + "' " + dims_text(info.dims, info.rank) + " is not one sequence [1, N] of 2 or more ids");
+  }
+  for (InputFile& f : files) {
+    if (f.info.bytes != info.bytes || f.info.dtype != info.dtype) {
+      fail("--text: input '" + std::string(f.info.name) + "' " + dims_text(f.info.dims, f.info.rank) + " is not like '" + info.name + "'");
+    }
+    f.t.dtype = f.info.dtype;
+    f.t.shape.assign(f.info.dims, f.info.dims + f.info.rank);  // the texts stacked along axis 0
+    f.t.shape[0] *= int64_t(texts.size());
+    f.t.data.reserve(texts.size() * f.info.bytes);
+  }
+  std::vector<int32_t> out[3] = {std::vector<int32_t>(size_t(length)), std::vector<int32_t>(size_t(length)),
+                                 std::vector<int32_t>(size_t(length))};
+  const int32_t which[3] = {ids, mask, types};
+  for (const std::string& text : texts) {
+    uint32_t count = 0;
+    if (vocab.tokenize(text.data(), text.size(), uint32_t(length), 0, out[0].data(), out[1].data(), out[2].data(),
+                       uint32_t(length), &count) != mote::Status::kOk) {
+      fail(std::string("--text: ") + vocab.error());
+    }
+    for (int k = 0; k < 3; ++k) {
+      if (which[k] < 0) continue;
+      mote::HostTensor& t = files[size_t(which[k])].t;
+      for (int32_t v : out[k]) {
+        if (t.dtype == MOTE_I64) {
+          const int64_t w = v;
+          t.data.insert(t.data.end(), reinterpret_cast<const uint8_t*>(&w), reinterpret_cast<const uint8_t*>(&w) + 8);
+        } else {
+          t.data.insert(t.data.end(), reinterpret_cast<const uint8_t*>(&v), reinterpret_cast<const uint8_t*>(&v) + 4);
+        }
+      }
+    }
+  }
+  return files;
+}
+
+// The lines of --text-file (a trailing '\r' removed, empty lines skipped).
+std::vector<std::string> read_lines(const std::string& path) {
+  const std::vector<uint8_t> bytes = read_file(path);
+  std::vector<std::string> lines;
+  std::string line;
+  for (size_t k = 0; k <= bytes.size(); ++k) {
+    if (k == bytes.size() || bytes[k] == '\n') {
+      if (!line.empty() && line.back() == '\r') line.pop_back();
+      if (!line.empty()) lines.push_back(line);
+      line.clear();
+    } else {
+      line.push_back(char(bytes[k]));
+    }
+  }
+  if (lines.empty()) fail(path + ": no text");
+  return lines;
+}
+
+// The class and its probability in a run's first output, a row of scores: softmax of them,
+// unless they already are probabilities (in [0, 1], summing to 1).
+void print_class(const mote::TensorInfo& info, const void* data, const std::vector<std::string>& labels, const std::string& text) {
+  if (info.dtype != MOTE_F32) fail(std::string("--text: output '") + info.name + "' is " + mote::dtype_name(info.dtype) + ", not float32 scores");
+  const float* f = static_cast<const float*>(data);
+  const uint32_t n = info.bytes / 4;
+  if (n == 0) fail(std::string("--text: output '") + info.name + "' is empty");
+  uint32_t best = 0;
+  double sum = 0.0;
+  bool probs = true;
+  for (uint32_t k = 0; k < n; ++k) {
+    best = f[k] > f[best] ? k : best;
+    sum += f[k];
+    probs = probs && f[k] >= 0.0f && f[k] <= 1.0f;
+  }
+  double p = f[best];
+  if (!probs || std::fabs(sum - 1.0) > 1e-3) {
+    double z = 0.0;
+    for (uint32_t k = 0; k < n; ++k) z += std::exp(double(f[k]) - double(f[best]));
+    p = 1.0 / z;
+  }
+  const std::string name = best < labels.size() ? labels[best] : "class " + std::to_string(best);
+  std::printf("%-16s %.4f  %s\n", name.c_str(), p, text.c_str());
+}
+
 // The value of a one-element output (float or integer) as a double.
 double scalar_output(const mote::TensorInfo& info, const void* p) {
   switch (info.dtype) {
@@ -164,6 +275,7 @@ namespace {
 const char* kRunHelp =
     "usage: mote run OUT.mote --input NAME=FILE [--input NAME=FILE ...] [--output-dir DIR]\n"
     "                [--chunk AXIS] [--repeat N] [--labels FILE [--rate HZ]]\n"
+    "       mote run OUT.mote --text TEXT [--text TEXT ...] | --text-file FILE [--labels FILE]\n"
     "\n"
     "Runs a blob on the host. Inputs are numpy .npy files, ONNX TensorProto .pb files or .wav\n"
     "files (16-bit PCM mono, read as float32 [1, N]: the samples / 32768); a model with one\n"
@@ -186,12 +298,23 @@ const char* kRunHelp =
     "chunked input's length along AXIS (without --chunk: the first input's last dimension) and\n"
     "HZ is --rate, else a .wav input's sample rate, else 16000.\n"
     "\n"
+    "Text: with --text (repeatable) or --text-file (one text per line), a blob converted with\n"
+    "--vocab tokenizes each text with its vocabulary (docs/text.md) into the model's token-id\n"
+    "input (int64 or int32 [1, N]; 'attention_mask' and 'token_type_ids' inputs by name) and\n"
+    "runs once per text. Each run prints the class of the first output (its highest score) with\n"
+    "its probability (softmax of the scores, unless they are probabilities) and the text:\n"
+    "    set_timer        0.9931  set a timer for 5 minutes\n"
+    "the class named by --labels. The ids fed are written as NAME.npy per token input.\n"
+    "\n"
     "options:\n"
     "  --input NAME=FILE   input tensor (repeatable)\n"
     "  --output-dir DIR    where to write the outputs\n"
     "  --chunk AXIS        feed the inputs chunk by chunk along AXIS, one chunk per run\n"
     "  --repeat N          number of runs (default: the number of chunks, else 1)\n"
-    "  --labels FILE       print the runs whose 'event' output fires, with the class name\n"
+  "  --text TEXT         tokenize TEXT with the blob's vocabulary and run on it (repeatable)\n"
+    "  --text-file FILE    the same for each line of FILE\n"
+    "  --labels FILE       print the runs whose 'event' output fires (with --text: each run's\n"
+    "                      class), with the class name\n"
     "  --rate HZ           samples per second for the times --labels prints\n"
     "  --quiet             do not print output summaries\n"
     "  -h, --help          show this help\n";
@@ -219,16 +342,24 @@ int cmd_run(const std::vector<std::string>& raw) {
     std::fputs(kRunHelp, stdout);
     return 0;
   }
-  Args a(raw, {"--input", "--output-dir", "--chunk", "--repeat", "--labels", "--rate"}, {"--quiet"});
+  Args a(raw, {"--input", "--output-dir", "--chunk", "--repeat", "--labels", "--rate", "--text", "--text-file"}, {"--quiet"});
   if (a.positional.size() != 1) usage("expects exactly one blob");
+  std::vector<std::string> texts = a.all("--text");
+  if (!a.get("--text-file").empty()) {
+    if (!texts.empty()) usage("--text or --text-file, not both");
+    texts = read_lines(a.get("--text-file"));
+  }
+  if (!texts.empty() && !a.all("--input").empty()) usage("--text feeds the model's inputs: no --input with it");
+  if (!texts.empty() && !a.get("--chunk").empty()) usage("--text runs once per text: no --chunk with it");
+  if (!texts.empty() && !a.get("--rate").empty()) usage("--rate goes with audio, not --text");
   LoadedBlob b;
   b.load_file(a.positional[0]);
   const mote::Model& m = b.model;
   Arena arena(m.arena_bytes());
   mote::Session s;
   if (s.init(&m, arena.data, arena.size) != mote::Status::kOk) fail(s.error());
-  std::vector<InputFile> files = read_inputs(m, a.all("--input"));
-  int32_t axis = -1;
+  std::vector<InputFile> files = texts.empty() ? read_inputs(m, a.all("--input")) : text_inputs(m, a.positional[0], texts);
+  int32_t axis = texts.empty() ? -1 : 0;
   if (!a.get("--chunk").empty()) axis = int32_t(parse_int(a.get("--chunk"), "--chunk"));
   for (InputFile& f : files) pad_wav(f, axis);
   // --labels: the event output, the class names and the clock of the printed times.
@@ -236,8 +367,8 @@ int cmd_run(const std::vector<std::string>& raw) {
   int32_t event = -1;
   double seconds_per_run = 0.0;
   if (!a.get("--rate").empty() && a.get("--labels").empty()) usage("--rate goes with --labels");
-  if (!a.get("--labels").empty()) {
-    labels = read_labels(a.get("--labels"));
+  if (!a.get("--labels").empty()) labels = read_labels(a.get("--labels"));
+  if (!a.get("--labels").empty() && texts.empty()) {
     event = m.find_output("event");
     if (event < 0) fail("--labels: the model has no output named 'event'");
     mote::TensorInfo info;
@@ -286,6 +417,11 @@ int cmd_run(const std::vector<std::string>& raw) {
       if (r == 0 || chunks_of(f, axis) > 1) set_chunk(s, f, axis, chunks_of(f, axis) > 1 ? r : 0);
     }
     if (s.run() != mote::Status::kOk) fail(std::string("run ") + std::to_string(r) + " failed: " + s.error());
+    if (!texts.empty()) {
+      mote::TensorInfo info;
+      (void)m.output_info(0, &info);
+      print_class(info, s.output_data(0), labels, texts[size_t(std::min<int64_t>(r, int64_t(texts.size()) - 1))]);
+    }
     if (event >= 0) {
       mote::TensorInfo info;
       (void)m.output_info(uint32_t(event), &info);
@@ -327,6 +463,10 @@ int cmd_run(const std::vector<std::string>& raw) {
       mote::write_npy(dir + "/" + safe + ".runs.npy", t);
     }
     if (!a.flag("--quiet")) print_output(info, p);
+  }
+  // The token ids --text fed, one NAME.npy per token input: [texts, ...] (the runs stacked).
+  for (const InputFile& f : texts.empty() ? std::vector<InputFile>() : files) {
+    mote::write_npy(dir + "/" + f.info.name + ".npy", f.t);
   }
   if (runs > 1) std::printf("runs: %lld\n", static_cast<long long>(runs));
   std::printf("arena: %u bytes\n", m.arena_bytes());

@@ -1,4 +1,4 @@
-// Shared by the demo pages (demo.js: digits, speech.js: keywords).
+// Shared by the demo pages (demo.js: digits, speech.js: keywords, text.js: intents).
 
 export async function fetchBuffer(url) {
   const response = await fetch(url);
