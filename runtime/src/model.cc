@@ -57,8 +57,10 @@ Status Model::load(const void* blob, size_t size) {
 
 Status Model::verify(const uint8_t* blob, size_t size) {
   Diag diag(error_, kErrorTextBytes);
-  MOTE_TRY(verify_envelope(blob, size, {"blob", MOTE_BLOB_ALIGN, sizeof(mote_blob_header), MOTE_BLOB_MAGIC, MOTE_BLOB_VERSION_MAJOR},
-                           &diag));
+  // A named constant, not a temporary: a temporary holding a pointer becomes writable data on
+  // position-independent targets, and the runtime keeps no mutable global state.
+  static const Envelope kBlob = {"blob", MOTE_BLOB_ALIGN, sizeof(mote_blob_header), MOTE_BLOB_MAGIC, MOTE_BLOB_VERSION_MAJOR};
+  MOTE_TRY(verify_envelope(blob, size, kBlob, &diag));
   const mote_blob_header* h = reinterpret_cast<const mote_blob_header*>(blob);
   if (h->header_size != sizeof(mote_blob_header)) {
     return Fail(&diag, Status::kMalformed).s("bad header size ").i(h->header_size);

@@ -26,9 +26,10 @@ Status Vocab::open(const void* data, size_t size) {
   header_ = nullptr;
   Diag diag(error_, kErrorTextBytes);
   const uint8_t* base = static_cast<const uint8_t*>(data);
-  MOTE_TRY(verify_envelope(base, size, {"vocabulary", MOTE_VOCAB_ALIGN, sizeof(mote_vocab_header), MOTE_VOCAB_MAGIC,
-                                         MOTE_VOCAB_VERSION_MAJOR},
-                           &diag));
+  // A named constant, not a temporary (see Model::verify).
+  static const Envelope kVocab = {"vocabulary", MOTE_VOCAB_ALIGN, sizeof(mote_vocab_header), MOTE_VOCAB_MAGIC,
+                                  MOTE_VOCAB_VERSION_MAJOR};
+  MOTE_TRY(verify_envelope(base, size, kVocab, &diag));
   const mote_vocab_header* h = reinterpret_cast<const mote_vocab_header*>(base);
   if (h->total_size % 4 != 0) return Fail(&diag, Status::kMalformed).s("bad vocabulary size ").i(h->total_size);
   if (h->header_size != sizeof(mote_vocab_header)) {
