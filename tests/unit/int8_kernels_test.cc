@@ -502,4 +502,9 @@ TEST(Int8Coverage, QLayerNormMatchesItsIntegerFormulaAndTheFloatOne) {
   EXPECT_EQ(run_op(MOTE_OP_QLAYER_NORM, mote_qlayer_norm_params{-1, 0, 0, 16, 0, 0}, {&x2, &g2, &b2}, &out), mote::Status::kBadParams);
   Buf g3 = vec_i32({1, 1});
   EXPECT_EQ(run_op(MOTE_OP_QLAYER_NORM, mote_qlayer_norm_params{-1, 0, 0, 41, 0, 0}, {&x2, &g3, &b2}, &out), mote::Status::kBadParams);
+  // eps out of range, high word negative (found by fuzz_blob_structured: it was shifted before
+  // it was checked) or above 2^61: refused, and nothing undefined on the way.
+  EXPECT_EQ(run_op(MOTE_OP_QLAYER_NORM, mote_qlayer_norm_params{-1, 0, 0, 16, 0, -3}, {&x2, &g3, &b2}, &out), mote::Status::kBadParams);
+  EXPECT_EQ(run_op(MOTE_OP_QLAYER_NORM, mote_qlayer_norm_params{-1, 0, 0, 16, 1, 1 << 29}, {&x2, &g3, &b2}, &out), mote::Status::kBadParams);
+  EXPECT_EQ(run_op(MOTE_OP_QLAYER_NORM, mote_qlayer_norm_params{-1, 0, 0, 16, 0, 1 << 29}, {&x2, &g3, &b2}, &out), mote::Status::kOk);
 }

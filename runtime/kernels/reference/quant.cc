@@ -618,8 +618,10 @@ Status infer_qlayer_norm(const OpArgs& a, TensorView* out, uint32_t*) {
   if (a.in[1].numel() != n || a.in[2].numel() != n) return Fail(a.diag, Status::kBadParams).s("G and B must have ").i(n).s(" elements");
   if (p.in_zp < -128 || p.in_zp > 127 || p.out_zp < -128 || p.out_zp > 127) return Fail(a.diag, Status::kBadParams).s("zero point out of range");
   if (p.frac_bits < 0 || p.frac_bits > 40) return Fail(a.diag, Status::kBadParams).s("frac_bits out of range");
+  // eps_hi is checked before it is shifted: a negative one would make the shift undefined.
+  if (p.eps_hi < 0 || p.eps_hi > (1 << 29)) return Fail(a.diag, Status::kBadParams).s("eps out of range");
   const int64_t eps = int64_t(uint32_t(p.eps_lo)) | (int64_t(p.eps_hi) << 32);
-  if (p.eps_hi < 0 || eps > (int64_t(1) << 61)) return Fail(a.diag, Status::kBadParams).s("eps out of range");
+  if (eps > (int64_t(1) << 61)) return Fail(a.diag, Status::kBadParams).s("eps out of range");
   // u * G + B stays within 2^62: |u| < 2^24 (|t| / sqrt(V) <= sqrt(n - 1) < 2^7.5).
   if (a.in[1].data && a.in[2].data) {
     for (int64_t i = 0; i < n; ++i) {
