@@ -22,6 +22,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "example_print.h"
 #include "mote/baremetal.h"
 #include "mote/mote.h"
 #include MODEL_HEADER
@@ -55,22 +56,6 @@ static int32_t find_f32(int output, const char* name, uint32_t count) {
     return -1;
   }
   return k;
-}
-
-static uint64_t fnv1a64(uint64_t h, const void* data, uint32_t bytes) {
-  const uint8_t* p = (const uint8_t*)data;
-  for (uint32_t i = 0; i < bytes; ++i) h = (h ^ p[i]) * 0x100000001b3ull;
-  return h;
-}
-
-/* printf of a uint64_t without newlib's long long formatting. */
-static const char* u64(uint64_t v, char* buf) {
-  char tmp[24];
-  int n = 0;
-  do tmp[n++] = (char)('0' + v % 10); while ((v /= 10) != 0);
-  for (int i = 0; i < n; ++i) buf[i] = tmp[n - 1 - i];
-  buf[n] = '\0';
-  return buf;
 }
 
 int main(void) {

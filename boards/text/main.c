@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "example_print.h"
 #include "mote/baremetal.h"
 #include "mote/mote.h"
 #include "mote/text.h"
@@ -44,22 +45,6 @@ static int32_t g_tokens[3][MAX_SEQ]; /* ids, attention mask, token type ids */
 static int fail(const char* call, mote_status st, const char* detail, int code) {
   printf("error: %s: %s (%d): %s\n", call, mote_status_str(st), (int)st, detail);
   return code;
-}
-
-static uint64_t fnv1a64(uint64_t h, const void* data, uint32_t bytes) {
-  const uint8_t* p = (const uint8_t*)data;
-  for (uint32_t i = 0; i < bytes; ++i) h = (h ^ p[i]) * 0x100000001b3ull;
-  return h;
-}
-
-/* printf of a uint64_t without newlib's long long formatting. */
-static const char* u64(uint64_t v, char* buf) {
-  char tmp[24];
-  int n = 0;
-  do tmp[n++] = (char)('0' + v % 10); while ((v /= 10) != 0);
-  for (int i = 0; i < n; ++i) buf[i] = tmp[n - 1 - i];
-  buf[n] = '\0';
-  return buf;
 }
 
 /* The token inputs: slot 0 the ids, 1 the attention mask, 2 the token type ids (-1: absent). */

@@ -1,7 +1,7 @@
 # shellcheck shell=bash
 # Shared by the example firmware tests (run_speech_tests.sh: boards/speech, run_text_tests.sh:
 # boards/text); source it, don't run it. Uses SRC (the source tree), JOBS, and the caller's
-# pass/fail counters through its fail().
+# pass/fail counters through its pass() and fail().
 
 # The kernel set BOARD's image runs: MOTE_KERNEL_ISA, else the MOTE_CPU_KERNEL_ISA of the CPU
 # file the board's toolchain file includes.
@@ -53,4 +53,19 @@ example_sizes() {
   code=$(echo "$funcs" | awk '{s += $1} END {print s + 0}')
   rt=$(echo "$funcs" | awk '$2 ~ /^_ZN4mote|^_ZNK4mote|^mote_/ && $2 !~ /^mote_(bm|platform)_/ {s += $1} END {print s + 0}')
   echo "        sizes: $(sed -n 's/^sizes: blob \([0-9]*\) arena \([0-9]*\).*/blob \1 B, arena \2 B/p' "$2"), code $code B (Mote runtime $rt B)"
+}
+
+# example_check NAME EXACT WHAT CHECKER...: compares a firmware run with the host's by running
+# CHECKER... (with --exact appended when EXACT is 1): passes "NAME: WHAT: <its first line>", or
+# fails with its output.
+example_check() {
+  local name=$1 exact=$2 what=$3 out
+  shift 3
+  [ "$exact" = 1 ] && set -- "$@" --exact
+  if out=$("$@"); then
+    pass "$name: $what: $(echo "$out" | head -1)"
+  else
+    fail "$name: differs from the host"
+    echo "$out" | sed 's/^/        /'
+  fi
 }

@@ -84,17 +84,11 @@ for b in "${BOARDS[@]}"; do
   for v in "${VARIANTS[@]}"; do
     dir="$BUILD/$b/$v"
     example_run speech "$b" "$isa" "$dir" "$v" -DMOTE_MODEL_HEADER="$HOST/$v.h" -DMOTE_AUDIO_HEADER="$HOST/audio.h" || continue
-    exact=()
-    what="detections and event sequence equal the host's"
     if [ "$v" = speech_int8 ]; then
-      exact=(--exact)
-      what="detections, events and scores bit-identical to the host"
-    fi
-    if out=$("$PY" "$STREAM" compare "$dir/run.log" "$HOST/$v.expected" "${exact[@]}"); then
-      pass "$v: $what: $(echo "$out" | head -1)"
+      example_check "$v" 1 "detections, events and scores bit-identical to the host" \
+        "$PY" "$STREAM" compare "$dir/run.log" "$HOST/$v.expected"
     else
-      fail "$v: differs from the host"
-      echo "$out" | sed 's/^/        /'
+      example_check "$v" 0 "detections and event sequence equal the host's" "$PY" "$STREAM" compare "$dir/run.log" "$HOST/$v.expected"
     fi
     # Instructions, real-time factor, sizes.
     sed -n 's/^\(instructions per chunk: avg [0-9]* max [0-9]*\).*/        \1/p; s/^\(real-time factor .*\)/        \1/p' "$dir/run.log"
