@@ -116,6 +116,13 @@ int quantize_weights_int8(Graph& g, std::vector<std::string>* notes);
 // ops with the model's own parameters. Returns false when the graph has no such pairs.
 bool fold_qdq(Graph& g, bool strict, bool int8_io, std::vector<std::string>* notes);
 
+// The layout pass (nhwc_layout.cc): whether the kernel sets want NHWC int8 convolutions (the
+// Cortex-M sets, and no others), and the pass that rewrites the QConv chains to NHWC (model inputs
+// and outputs NHWC too with io_nhwc) and stores constant QMatMul weights [N, K]; returns how many
+// ops it rewrote.
+bool wants_nhwc(uint32_t kernel_sets);
+int choose_layout(Graph& g, bool io_nhwc, std::vector<std::string>* notes);
+
 // The arena plan (planner.cc).
 struct Plan {
   uint32_t arena_bytes = 0;

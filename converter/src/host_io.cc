@@ -207,7 +207,10 @@ std::string blob_to_c_header(const std::vector<uint8_t>& blob, const std::string
     if ((op.code != MOTE_OP_CONV && op.code != MOTE_OP_QCONV) || op.num_inputs < 2) continue;
     const mote_conv_params& p = *static_cast<const mote_conv_params*>(model.params(op));
     const mote_tensor_record& w = model.tensor(model.operand(op.operands + 1));
-    if (w.rank < 2 || w.dims[1] != 1 || w.dims[0] != p.group) continue;  // C = group * W[1], M = W[0]
+    // W's channels per group: W[1] (NCHW) or W[rank - 1] (an NHWC QConv).
+    const bool nhwc = op.code == MOTE_OP_QCONV && op.params_size >= sizeof(mote_qconv_params) &&
+                      static_cast<const mote_qconv_params*>(model.params(op))->layout == MOTE_LAYOUT_NHWC;
+    if (w.rank < 2 || w.dims[nhwc ? w.rank - 1 : 1] != 1 || w.dims[0] != p.group) continue;  // C = group * W[1], M = W[0]
     if (op.code == MOTE_OP_CONV) depthwise = true;
     if (op.code == MOTE_OP_QCONV && p.group > 1) qdepthwise = true;
   }

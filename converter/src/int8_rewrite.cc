@@ -552,7 +552,7 @@ class Rewriter {
     zp.shape = {1};
     zp.data.resize(4);
     std::memcpy(zp.data.data(), &pb.zp, 4);
-    mote_qmatmul_params p{pa.zp, out.zp, -128, 127};
+    mote_qmatmul_params p{pa.zp, out.zp, -128, 127, MOTE_B_KN};
     activation_range(act, out, &p.act_min, &p.act_max);
     std::vector<int> ins = {int8_of(x), int8_of(w), -1, mult, shift, add_const(std::move(zp))};
     if (!negative_side(act, t(y).name, real, &ins, reason)) return false;
@@ -666,7 +666,7 @@ class Rewriter {
         if (wzp < 0) correct_bias(op, &bias);
         int mult, shift;
         requant(t(y).name, real, &mult, &shift);
-        mote_qconv_params p{c, in.zp, out.zp, 0, 0};
+        mote_qconv_params p{c, in.zp, out.zp, 0, 0, MOTE_LAYOUT_NCHW};
         p.conv.act = {MOTE_ACT_NONE, 0, 0};
         activation_range(c.act, out, &p.act_min, &p.act_max);
         const int bq = bias_tensor(t(y).name + "_bias_q", bias, bias_scale);
@@ -722,7 +722,7 @@ class Rewriter {
         correct_bias(op, &bias);
         int mult, shift;
         requant(t(y).name, real, &mult, &shift);
-        mote_qmatmul_params p{in.zp, out.zp, -128, 127};
+        mote_qmatmul_params p{in.zp, out.zp, -128, 127, MOTE_B_KN};
         activation_range(act, out, &p.act_min, &p.act_max);
         const int biasq = bias_tensor(t(y).name + "_bias_q", bias, bias_scale);
         std::vector<int> ins = {xq, bq8, biasq, mult, shift};

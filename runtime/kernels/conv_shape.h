@@ -13,6 +13,19 @@ namespace mote {
 // A QConv record starts with the Conv record, so either op's geometry reads the same way.
 static_assert(offsetof(mote_qconv_params, conv) == 0, "mote_qconv_params must start with its mote_conv_params");
 
+// A QConv's layout: MOTE_LAYOUT_NCHW or MOTE_LAYOUT_NHWC; a record from before blob 1.4 has no
+// layout field (4 bytes shorter) and is NCHW.
+inline int32_t qconv_layout(const OpArgs& a) {
+  return a.params_size >= sizeof(mote_qconv_params) ? static_cast<const mote_qconv_params*>(a.params)->layout
+                                                     : int32_t(MOTE_LAYOUT_NCHW);
+}
+
+// A QMatMul's B layout: MOTE_B_KN or MOTE_B_NK (none before blob 1.4: MOTE_B_KN).
+inline int32_t qmatmul_b_layout(const OpArgs& a) {
+  return a.params_size >= sizeof(mote_qmatmul_params) ? static_cast<const mote_qmatmul_params*>(a.params)->b_layout
+                                                      : int32_t(MOTE_B_KN);
+}
+
 // A QConv/QMatMul with a fused LeakyRelu/PRelu (NEG_MULT/NEG_SHIFT, inputs 6 and 7): the
 // optimised int8 kernels' epilogues take one multiplier per channel, so these run on the
 // reference kernels.
@@ -49,6 +62,35 @@ inline ConvShape window_shape(const Params& p, const TensorView& x, const Tensor
   g.dw = p.dilation[last];
   g.ph = two ? p.pad_begin[0] : 0;
   g.pw = p.pad_begin[last];
+  return g;
+}
+
+// The 2-D view of an NHWC QConv (X [N, H, W, C] or [N, W, C], W [M, kH, kW, C/group] or
+// [M, kW, C/group]).
+inline ConvShape conv_shape_nhwc(const OpArgs& a) {
+  const mote_conv_params& p = *static_cast<const mote_conv_params*>(a.params);
+  const TensorView& x = a.in[0];
+  const TensorView& y = a.out[0];
+  const TensorView& w = a.in[1];
+  const bool two = p.spatial_rank == 2;
+  const int32_t last = p.spatial_rank - 1;
+  ConvShape g;
+  g.n = x.dims[0];
+  g.ih = two ? x.dims[1] : 1;
+  g.iw = x.dims[x.rank - 2];
+  g.c = x.dims[x.rank - 1];
+  g.oh = two ? y.dims[1] : 1;
+  g.ow = y.dims[y.rank - 2];
+  g.m = y.dims[y.rank - 1];
+  g.kh = two ? w.dims[1] : 1;
+  g.kw = w.dims[w.rank - 2];
+  g.sh = two ? p.stride[0] : 1;
+  g.sw = p.stride[last];
+  g.dh = two ? p.dilation[0] : 1;
+  g.dw = p.dilation[last];
+  g.ph = two ? p.pad_begin[0] : 0;
+  g.pw = p.pad_begin[last];
+  g.group = p.group;
   return g;
 }
 

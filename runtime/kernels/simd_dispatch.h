@@ -117,6 +117,12 @@ Status qconv(const OpArgs& a, const simd::Route& r) {
   if (r.kernel == simd::Kernel::kQConvDepthwise) {
     return MOTE_KERNEL_ON(qconv_depthwise) ? s8_dwconv2d(a, r.g, e, p.in_zp) : Status::kUnsupportedOp;
   }
+#ifdef MOTE_SIMD_NHWC
+  if (r.kernel == simd::Kernel::kQConvNhwc) return s8_conv2d_nhwc(a, r.g, e, p.in_zp);
+  if (r.kernel == simd::Kernel::kQConvNhwcDepthwise) {
+    return MOTE_KERNEL_ON(qconv_depthwise) ? s8_dwconv2d_nhwc(a, r.g, e, p.in_zp) : Status::kUnsupportedOp;
+  }
+#endif
   if (r.kernel == simd::Kernel::kQConvPointwise) {
     const Status st = s8_conv2d_1x1(a, r.g, e, p.in_zp);
     if (st != Status::kUnsupportedOp) return st;  // a set's 1x1 kernel may decline: the general one
@@ -131,6 +137,9 @@ Status qmatmul(const OpArgs& a, const simd::Route& r) {
   const Epilogue e = s8_epilogue(a, p.out_zp, p.act_min, p.act_max);
   const int8_t* A = a.in[0].as<int8_t>();
   const int8_t* B = a.in[1].as<int8_t>();
+#ifdef MOTE_SIMD_NHWC
+  if (r.kernel == simd::Kernel::kQMatMulNk) return s8_gemm_nk(a, r.rows, r.N, r.K, A, p.a_zp, B, e);
+#endif
   const int64_t M = r.rows, N = r.N, K = r.K;
   for (int64_t b = 0; b < r.calls; ++b) s8_gemm(r.rows, r.N, r.K, A + b * M * K, p.a_zp, B + b * K * N, e, b * M * N);
   return Status::kOk;
@@ -157,7 +166,12 @@ Status MOTE_SIMD_ENTRY(const OpArgs& a) {
 #else
   constexpr bool kS8 = true;
 #endif
-  const simd::Route r = simd::route(a, simd::Features{kF32, kS8});
+#ifdef MOTE_SIMD_NHWC
+  constexpr bool kNhwc = true;
+#else
+  constexpr bool kNhwc = false;
+#endif
+  const simd::Route r = simd::route(a, simd::Features{kF32, kS8, kNhwc});
   switch (r.kernel) {
 #ifndef MOTE_SIMD_NO_F32
     case simd::Kernel::kConvDepthwise:
@@ -170,8 +184,11 @@ Status MOTE_SIMD_ENTRY(const OpArgs& a) {
 #ifndef MOTE_SIMD_NO_S8
     case simd::Kernel::kQConvDepthwise:
     case simd::Kernel::kQConvPointwise:
-    case simd::Kernel::kQConv: return MOTE_FAMILY_ON(qconv) ? qconv(a, r) : Status::kUnsupportedOp;
-    case simd::Kernel::kQMatMul: return MOTE_FAMILY_ON(qmatmul) ? qmatmul(a, r) : Status::kUnsupportedOp;
+    case simd::Kernel::kQConv:
+    case simd::Kernel::kQConvNhwc:
+    case simd::Kernel::kQConvNhwcDepthwise: return MOTE_FAMILY_ON(qconv) ? qconv(a, r) : Status::kUnsupportedOp;
+    case simd::Kernel::kQMatMul:
+    case simd::Kernel::kQMatMulNk: return MOTE_FAMILY_ON(qmatmul) ? qmatmul(a, r) : Status::kUnsupportedOp;
 #endif
     default: break;
   }

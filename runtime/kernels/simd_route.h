@@ -59,6 +59,9 @@ enum class Kernel : uint8_t {
   kQConvPointwise,  // s8_conv2d_1x1 (s8_conv2d if that declines)
   kQConv,           // s8_conv2d
   kQMatMul,         // s8_gemm, `calls` times
+  kQConvNhwc,       // s8_conv2d_nhwc: NHWC, group 1 (sets with Features::nhwc)
+  kQConvNhwcDepthwise,  // s8_dwconv2d_nhwc: NHWC, group == C == M
+  kQMatMulNk,       // s8_gemm_nk: B [N, K] (sets with Features::nhwc), all of A's rows at once
 };
 
 struct Route {
@@ -71,6 +74,7 @@ struct Route {
 // What a set offers (simd_dispatch.h's MOTE_SIMD_NO_F32, MOTE_SIMD_NO_S8).
 struct Features {
   bool f32, s8;
+  bool nhwc = false;  // NHWC int8 convolutions (drivers/s8_nhwc.h: the Cortex-M sets)
 };
 
 
@@ -155,6 +159,13 @@ inline Route route(const OpArgs& a, const Features& f) {
       break;
     case MOTE_OP_QCONV: {
       if (!MOTE_FAMILY_ON(qconv) || !f.s8 || !zero_points_zero(a, 5) || !planar(a) || has_negative_side(a)) break;
+      if (qconv_layout(a) != MOTE_LAYOUT_NCHW) {  // NHWC: group 1 or depthwise, on the sets that take it
+        if (!f.nhwc) break;
+        r.g = conv_shape_nhwc(a);
+        if (r.g.group == 1) r.kernel = Kernel::kQConvNhwc;
+        if (qconv_kind(r.g) == QConvKind::kDepthwise) r.kernel = Kernel::kQConvNhwcDepthwise;
+        break;
+      }
       r.g = conv_shape(a);
       const QConvKind kind = qconv_kind(r.g);
       r.kernel = kind == QConvKind::kDepthwise   ? Kernel::kQConvDepthwise
@@ -164,6 +175,19 @@ inline Route route(const OpArgs& a, const Features& f) {
     }
     case MOTE_OP_QMATMUL: {
       if (!MOTE_FAMILY_ON(qmatmul) || !f.s8 || !zero_points_zero(a, 5) || has_negative_side(a)) break;
+      if (qmatmul_b_layout(a) != MOTE_B_KN) {  // B [N, K] (rank 2): one product over A's rows
+        if (!f.nhwc) break;
+        const TensorView& A = a.in[0];
+        int64_t rows = 1;
+        for (int32_t d = 0; d < A.rank - 1; ++d) rows *= A.dims[d];
+        if (rows > 0x7FFFFFFF) break;
+        r.rows = int32_t(rows);
+        r.N = a.in[1].dims[0];
+        r.K = a.in[1].dims[1];
+        r.calls = 1;
+        r.kernel = Kernel::kQMatMulNk;
+        break;
+      }
       if (qmatmul_kind(a) == QMatMulKind::kReference) break;
       product_shape(a, true, &r);
       r.kernel = Kernel::kQMatMul;

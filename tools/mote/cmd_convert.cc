@@ -35,7 +35,12 @@ const char* kConvertHelp =
     "                            cortex-m7, cortex-m55, cortex-a, aarch64, x86, wasm, reference or\n"
     "                            all (default). Each op's scratch in the arena plan is the largest\n"
     "                            their kernels need; another board's runtime refuses the blob at\n"
-    "                            load if its kernels need more\n"
+    "                            load if its kernels need more. For Cortex-M targets only\n"
+    "                            (cortex-m4, -m7, -m55, with or without reference), int8\n"
+    "                            convolution chains run in NHWC\n"
+    "  --io-layout nchw|nhwc     with NHWC convolution chains: the model's 4-D int8 inputs and\n"
+    "                            outputs at them in the model's NCHW (default, a Transpose at each\n"
+    "                            edge) or NHWC\n"
     "  --carry OUT=IN            streaming state: every run writes output OUT into input IN's\n"
     "                            bytes, so the next run continues from it (an RNN's h and c);\n"
     "                            a new session starts it at zeros (repeatable)\n"
@@ -94,7 +99,7 @@ int cmd_convert(const std::vector<std::string>& raw) {
     return 0;
   }
   Args a(raw, {"-o", "--output", "--shape", "--set", "--c-array", "--quantize", "--calib", "--calib-method", "--percentile",
-          "--min-sqnr", "--max-sqnr-drop", "--target", "--carry", "--keep-float", "--vocab", "--max-len", "--max-word-chars"},
+          "--min-sqnr", "--max-sqnr-drop", "--target", "--io-layout", "--carry", "--keep-float", "--vocab", "--max-len", "--max-word-chars"},
          {"--no-fusion", "--strict", "--int8-io", "--narrow-double", "--bias-correction", "--no-lower-case", "--strip-accents",
           "--no-strip-accents", "--no-cjk-chars"});
   if (a.positional.size() != 1) usage("expects exactly one MODEL.onnx");
@@ -108,6 +113,9 @@ int cmd_convert(const std::vector<std::string>& raw) {
   } catch (const mote::ConvertError& e) {
     usage(e.what());
   }
+  const std::string io_layout = a.get("--io-layout", "nchw");
+  if (io_layout != "nchw" && io_layout != "nhwc") usage("--io-layout takes nchw or nhwc, not '" + io_layout + "'");
+  opt.io_nhwc = io_layout == "nhwc";
   const std::string quantize = a.get("--quantize");
   if (!quantize.empty() && quantize != "int8" && quantize != "int8-weights") {
     usage("--quantize takes int8 or int8-weights, not '" + quantize + "'");

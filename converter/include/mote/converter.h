@@ -98,6 +98,10 @@ struct ConvertOptions {
   bool bias_correction = false;
   bool strict = false;                // refuse when an op has to stay float
   bool int8_io = false;               // int8 graph inputs/outputs instead of float ones
+  // --io-layout nhwc: when the layout pass makes int8 convolutions NHWC (targets whose kernels
+  // want it), the model's 4-D int8 inputs and outputs at those chains are NHWC too (no
+  // Transpose at the edges); else they keep the model's NCHW.
+  bool io_nhwc = false;
   // Ops that stay float: each entry a node name, a node-name prefix ending in '*', or an op type
   // (--keep-float, repeatable); an entry that matches no op is refused.
   std::vector<std::string> keep_float;

@@ -102,7 +102,7 @@ void lower_matmul_integer(Lowerer& L, const Node& n, bool qlinear) {
   const int a_zp_id = qlinear ? in_at(in, 2) : in_at(in, 2), b_zp_id = qlinear ? in_at(in, 5) : in_at(in, 3);
   const int32_t a_zp = scalar_zp(L, zero_points(L, a_zp_id, a), "A's zero point");
   const std::vector<int64_t> b_zp = zero_points(L, b_zp_id, b);
-  mote_qmatmul_params p{a_zp, 0, -128, 127};
+  mote_qmatmul_params p{a_zp, 0, -128, 127, MOTE_B_KN};
   std::vector<int> ops_in = {as_int8(L, a), as_int8(L, b), -1};
   if (L.t(b).shape.empty()) L.error("B must have rank 1 or more");
   const int64_t N = L.t(b).shape.back();

@@ -675,7 +675,15 @@ typedef struct mote_quantize_params {
   int32_t shift;
 } mote_quantize_params;
 
-/* QConv: X int8 NCHW, W int8 [M, C/group, kH, kW], B int32 [M] (optional), MULT int32 [M] and
+/* Tensor layouts of QConv (mote_qconv_params.layout, blob 1.4): NCHW, W [M, C/group, k...]
+ * (ONNX's), or NHWC (channels last: X [N, H, W, C], W [M, kH, kW, C/group], Y [N, H', W', M];
+ * 2-D and 1-D, where it is [N, W, C]), which `mote convert` picks for int8 convolution chains
+ * on targets whose kernels want it (docs/blob-format.md, "Layouts"). A record without the field
+ * (blobs before 1.4, 4 bytes shorter) is NCHW. */
+#define MOTE_LAYOUT_NCHW 0
+#define MOTE_LAYOUT_NHWC 1
+
+/* QConv: X int8 NCHW (or NHWC: layout), W int8 [M, C/group, kH, kW], B int32 [M] (optional), MULT int32 [M] and
  * SHIFT int32 [M] (optional together: absent = int32 accumulators out, as ConvInteger), WZP
  * int32 [M] or [1] (optional weight zero points; 0 when absent), NEG_MULT and NEG_SHIFT int32
  * [M] or [1] (optional together, with MULT/SHIFT: a fused LeakyRelu/PRelu, the multiplier of a
@@ -688,6 +696,7 @@ typedef struct mote_qconv_params {
   int32_t out_zp;
   int32_t act_min;
   int32_t act_max;
+  int32_t layout; /* MOTE_LAYOUT_NCHW or MOTE_LAYOUT_NHWC (1.4) */
 } mote_qconv_params;
 
 /* QMatMul: A int8 [..., M, K], B int8 [..., K, N] (batch dims broadcast), BIAS int32 [N]
@@ -699,7 +708,13 @@ typedef struct mote_qmatmul_params {
   int32_t out_zp;
   int32_t act_min;
   int32_t act_max;
+  int32_t b_layout; /* (1.4) MOTE_B_KN: B [..., K, N]; MOTE_B_NK: B [N, K] (rank 2, one row of
+                       weights per output column, as a fully connected layer's), which `mote
+                       convert` writes for the Cortex-M boards. A record without the field (before
+                       1.4, 4 bytes shorter) is MOTE_B_KN. */
 } mote_qmatmul_params;
+#define MOTE_B_KN 0
+#define MOTE_B_NK 1
 
 /* QAdd / QSub / QMul / QMax / QMin / QPRelu / QDiv on int8 with numpy broadcasting.
  * QAdd: a' = requant((a - a_zp) << left_shift, a_mult, a_shift), b' likewise,

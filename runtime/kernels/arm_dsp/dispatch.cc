@@ -5,4 +5,5 @@
 
 #define MOTE_SIMD_NS arm_dsp
 #define MOTE_SIMD_NO_F32
+#define MOTE_SIMD_NHWC 1
 #include "../simd_dispatch.h"

@@ -102,6 +102,13 @@ void gemm_columns(int32_t k, const int16_t* const* cols, int32_t np, const int8_
 Status s8_conv2d_1x1(const OpArgs& a, const ConvShape& g, const Epilogue& e, int32_t in_zp);
 Status s8_conv2d(const OpArgs& a, const ConvShape& g, const Epilogue& e, int32_t in_zp);
 Status s8_dwconv2d(const OpArgs& a, const ConvShape& g, const Epilogue& e, int32_t in_zp);
+// NHWC QConv, group 1 and depthwise (drivers/s8_nhwc.h; s8_nhwc__arm_dsp.cc).
+Status s8_conv2d_nhwc(const OpArgs& a, const ConvShape& g, const Epilogue& e, int32_t in_zp);
+Status s8_dwconv2d_nhwc(const OpArgs& a, const ConvShape& g, const Epilogue& e, int32_t in_zp);
+// QMatMul with B [N, K] (MOTE_B_NK: a fully connected layer's weights, a row per output column):
+// Y [rows, N] for A [rows, K] (a_zp), each row of A packed in the scratch (column_bytes(K)).
+Status s8_gemm_nk(const OpArgs& a, int32_t rows, int32_t N, int32_t K, const int8_t* A, int32_t a_zp, const int8_t* B,
+                  const Epilogue& e);
 // QMatMul rows: Y[i, j] for A [rows, K] (a_zp) times B [K, N] (int8, zero point 0), A's row
 // packed in e.scratch (gemm_pairs_bytes(K)).
 void s8_gemm(int32_t rows, int32_t N, int32_t K, const int8_t* A, int32_t a_zp, const int8_t* B, const Epilogue& e,

@@ -9,7 +9,7 @@ namespace mote {
 namespace arm_dsp {
 
 uint32_t scratch_bytes(const OpArgs& a) {
-  const simd::Route r = simd::route(a, simd::Features{false, true});  // int8 only
+  const simd::Route r = simd::route(a, simd::Features{false, true, true});  // int8 only, NHWC too
   uint64_t bytes = 0;
   switch (r.kernel) {
     case simd::Kernel::kQConvDepthwise:  // the shared driver's layout around the 3x3 band
@@ -20,6 +20,9 @@ uint32_t scratch_bytes(const OpArgs& a) {
       bytes = columns_bytes(int64_t(r.g.c / r.g.group) * r.g.kh * r.g.kw, int64_t(r.g.oh) * r.g.ow);
       break;
     case simd::Kernel::kQMatMul: bytes = gemm_pairs_bytes(r.K); break;
+    case simd::Kernel::kQMatMulNk: bytes = column_bytes(r.K); break;
+    case simd::Kernel::kQConvNhwc: bytes = drivers::s8_nhwc_conv_layout(r.g, kNhwc, nhwc_work_bytes(r.g)).scratch.bytes; break;
+    case simd::Kernel::kQConvNhwcDepthwise: bytes = drivers::s8_nhwc_dw_layout(r.g).scratch.bytes; break;
     default: break;  // float ops and other broadcasts stay with the reference
   }
   return bytes > UINT32_MAX ? UINT32_MAX : uint32_t(bytes);

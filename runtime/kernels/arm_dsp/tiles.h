@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "../conv_shape.h"
+#include "../drivers/s8_nhwc.h"
 #include "../simd_route.h"
 
 namespace mote {
@@ -39,6 +40,14 @@ inline bool dw_banded(const ConvShape& g) {
 inline int32_t band_columns(const ConvShape& g) { return g.ow + 2; }
 inline uint64_t band_row_bytes(const ConvShape& g) { return (uint64_t(band_columns(g)) + 1u + 3u) & ~uint64_t(3); }
 constexpr int32_t kBandRows = 3;
+
+// NHWC int8 convolutions: 2 pixels' columns staged per tile (raw int8, the zero point in the
+// padding), then widened to int16 in the dot products' k0 k2 k1 k3 order: two columns of the
+// staged stride (a multiple of 16 taps) as work memory.
+constexpr drivers::S8NhwcSpec kNhwc{kColumnPixels, false};
+inline uint64_t nhwc_work_bytes(const ConvShape& g) {
+  return uint64_t(kColumnPixels) * uint64_t(drivers::round_up(g.kh * g.kw * g.c, 16)) * 2u;
+}
 
 // QMatMul packs one row of A as int16 pairs (a[k] - zp, a[k+1] - zp), one word per pair (an odd
 // last tap is taken apart).

@@ -5,4 +5,5 @@
 
 #define MOTE_SIMD_NS mve
 #define MOTE_SIMD_SCRATCH 1
+#define MOTE_SIMD_NHWC 1
 #include "../simd_dispatch.h"

@@ -52,6 +52,14 @@ struct S8Kernel {
 
 #include "../simd_s8_api.inc"
 
+// NHWC QConv, group 1 and depthwise (drivers/s8_nhwc.h; s8_nhwc__mve.cc).
+Status s8_conv2d_nhwc(const OpArgs& a, const ConvShape& g, const Epilogue& e, int32_t in_zp);
+Status s8_dwconv2d_nhwc(const OpArgs& a, const ConvShape& g, const Epilogue& e, int32_t in_zp);
+// QMatMul with B [N, K] (MOTE_B_NK: a fully connected layer's weights, a row per output column):
+// Y [rows, N] for A [rows, K] (a_zp).
+Status s8_gemm_nk(const OpArgs& a, int32_t rows, int32_t N, int32_t K, const int8_t* A, int32_t a_zp, const int8_t* B,
+                  const Epilogue& e);
+
 }  // namespace mve
 }  // namespace mote
 

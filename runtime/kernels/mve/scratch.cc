@@ -6,7 +6,14 @@
 namespace mote {
 namespace mve {
 
-uint32_t scratch_bytes(const OpArgs& a) { return drivers::simd_scratch_bytes<Tiles>(a); }
+uint32_t scratch_bytes(const OpArgs& a) {
+  const simd::Route r = simd::route(a, simd::Features{true, true, true});
+  if (r.kernel == simd::Kernel::kQConvNhwc) {
+    return drivers::s8_nhwc_conv_layout(r.g, Tiles::kNhwc, Tiles::nhwc_work_bytes(r.g)).scratch.total();
+  }
+  if (r.kernel == simd::Kernel::kQConvNhwcDepthwise) return drivers::s8_nhwc_dw_layout(r.g).scratch.total();
+  return drivers::simd_scratch_bytes<Tiles>(a);
+}
 
 }  // namespace mve
 }  // namespace mote

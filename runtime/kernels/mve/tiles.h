@@ -7,6 +7,7 @@
 
 #include "../drivers/f32_band.h"
 #include "../drivers/s8_conv2d.h"
+#include "../drivers/s8_nhwc.h"
 
 namespace mote {
 namespace mve {
@@ -19,6 +20,9 @@ struct Tiles {
   static constexpr drivers::BandSpec kBand{8 * 1024, 1, false, false, 0};
   // int8 columns: 4 pixels per pass, 16 pixels transposed at a time by the 1x1 kernel, int8 taps.
   static constexpr drivers::S8ConvSpec kS8{4, 16, 1};
+  // NHWC int8 convolutions: 4 pixels' columns per tile, 1x1 read in place; no other memory.
+  static constexpr drivers::S8NhwcSpec kNhwc{4, true};
+  static uint64_t nhwc_work_bytes(const ConvShape&) { return 0; }
   // f32_gemm_nn reads B in place: no working memory.
   static uint64_t gemm_work_floats(int32_t, int32_t, int32_t) { return 0; }
 

@@ -4,6 +4,7 @@
 
 #include "common.h"
 #include "quant.h"
+#include "../conv_shape.h"
 
 namespace mote {
 namespace ref {
@@ -283,20 +284,30 @@ Status run_quantize(const OpArgs& a) {
 
 Status infer_qconv(const OpArgs& a, TensorView* out, uint32_t*) {
   MOTE_TRY(check_arity(a, 2, 8, 1));
-  MOTE_TRY(check_params<mote_qconv_params>(a));
+  // The record as written since blob 1.4 (with its layout), or the 4 bytes shorter one before.
+  if (a.params_size != sizeof(mote_qconv_params) && a.params_size != sizeof(mote_qconv_params) - 4) {
+    MOTE_TRY(check_params<mote_qconv_params>(a));
+  }
   const mote_qconv_params& p = a.p<mote_qconv_params>();
   const mote_conv_params& c = p.conv;
+  const int32_t layout = qconv_layout(a);
   MOTE_TRY(check_dtype(a, 0, MOTE_I8));
   MOTE_TRY(check_dtype(a, 1, MOTE_I8));
   if (c.spatial_rank != 1 && c.spatial_rank != 2) return Fail(a.diag, Status::kBadParams).s("only 1-D and 2-D QConv");
+  if (layout != MOTE_LAYOUT_NCHW && layout != MOTE_LAYOUT_NHWC) {
+    return Fail(a.diag, Status::kBadParams).s("unknown layout ").i(layout);
+  }
   if (c.group < 1) return Fail(a.diag, Status::kBadParams).s("group must be >= 1");
   const TensorView& x = a.in[0];
   const TensorView& w = a.in[1];
   const int32_t r = c.spatial_rank;
   if (x.rank != r + 2 || w.rank != r + 2) return Fail(a.diag, Status::kBadParams).s("X and W must have rank ").i(r + 2);
+  // NCHW: channels at axis 1, space from axis 2; NHWC: space from axis 1, channels last (W alike).
+  const bool nhwc = layout == MOTE_LAYOUT_NHWC;
+  const int32_t xc = nhwc ? x.rank - 1 : 1, wc = nhwc ? w.rank - 1 : 1, sp = nhwc ? 1 : 2;
   const int32_t m = w.dims[0];
-  if (x.dims[1] % c.group != 0 || m % c.group != 0 || int64_t(w.dims[1]) * c.group != x.dims[1]) {
-    return Fail(a.diag, Status::kBadParams).s("channels: X has ").i(x.dims[1]).s(", W ").dims(w.dims, w.rank);
+  if (x.dims[xc] % c.group != 0 || m % c.group != 0 || int64_t(w.dims[wc]) * c.group != x.dims[xc]) {
+    return Fail(a.diag, Status::kBadParams).s("channels: X has ").i(x.dims[xc]).s(", W ").dims(w.dims, w.rank);
   }
   if (p.in_zp < -128 || p.in_zp > 127 || p.out_zp < -128 || p.out_zp > 127) {
     return Fail(a.diag, Status::kBadParams).s("zero point out of range");
@@ -315,16 +326,16 @@ Status infer_qconv(const OpArgs& a, TensorView* out, uint32_t*) {
   out->dtype = requant ? MOTE_I8 : MOTE_I32;
   out->rank = x.rank;
   out->dims[0] = x.dims[0];
-  out->dims[1] = m;
+  out->dims[xc] = m;
   for (int32_t d = 0; d < r; ++d) {
-    if (w.dims[2 + d] != c.kernel[d] || c.stride[d] < 1 || c.dilation[d] < 1 || c.pad_begin[d] < 0 || c.pad_end[d] < 0 ||
+    if (w.dims[sp + d] != c.kernel[d] || c.stride[d] < 1 || c.dilation[d] < 1 || c.pad_begin[d] < 0 || c.pad_end[d] < 0 ||
         c.stride[d] > 65535 || c.dilation[d] > 65535 || c.pad_begin[d] > 65535 || c.pad_end[d] > 65535) {
       return Fail(a.diag, Status::kBadParams).s("bad kernel/stride/dilation/pad on spatial axis ").i(d);
     }
     const int64_t span = int64_t(c.kernel[d] - 1) * c.dilation[d] + 1;
-    const int64_t padded = int64_t(x.dims[2 + d]) + c.pad_begin[d] + c.pad_end[d];
+    const int64_t padded = int64_t(x.dims[sp + d]) + c.pad_begin[d] + c.pad_end[d];
     if (padded < span) return Fail(a.diag, Status::kBadParams).s("kernel larger than padded input");
-    out->dims[2 + d] = int32_t((padded - span) / c.stride[d] + 1);
+    out->dims[sp + d] = int32_t((padded - span) / c.stride[d] + 1);
   }
   return Status::kOk;
 }
@@ -332,18 +343,18 @@ Status infer_qconv(const OpArgs& a, TensorView* out, uint32_t*) {
 Status run_qconv(const OpArgs& a) {
   const mote_qconv_params& p = a.p<mote_qconv_params>();
   const mote_conv_params& c = p.conv;
-  const TensorView& x = a.in[0];
   const TensorView& w = a.in[1];
   const TensorView& y = a.out[0];
-  const bool two = c.spatial_rank == 2;
-  const int32_t n = x.dims[0], ch = x.dims[1], ih = two ? x.dims[2] : 1, iw = x.dims[x.rank - 1];
-  const int32_t m = y.dims[1], oh = two ? y.dims[2] : 1, ow = y.dims[y.rank - 1];
-  const int32_t kh = two ? w.dims[2] : 1, kw = w.dims[w.rank - 1];
-  const int32_t last = c.spatial_rank - 1;
-  const int32_t sh = two ? c.stride[0] : 1, sw = c.stride[last], dh = two ? c.dilation[0] : 1, dw = c.dilation[last];
-  const int32_t ph = two ? c.pad_begin[0] : 0, pw = c.pad_begin[last];
+  const bool nhwc = qconv_layout(a) == MOTE_LAYOUT_NHWC;
+  const ConvShape s = nhwc ? conv_shape_nhwc(a) : conv_shape(a);
+  const int32_t n = s.n, ch = s.c, ih = s.ih, iw = s.iw, m = s.m, oh = s.oh, ow = s.ow, kh = s.kh, kw = s.kw;
+  const int32_t sh = s.sh, sw = s.sw, dh = s.dh, dw = s.dw, ph = s.ph, pw = s.pw;
   const int32_t cg = ch / c.group, mg = m / c.group;
-  const int8_t* xd = x.as<int8_t>();
+  // Element strides of X, W and Y: (channel, row, column) and W's (channel, tap row, tap column).
+  const int64_t x_c = nhwc ? 1 : int64_t(ih) * iw, x_r = nhwc ? int64_t(iw) * ch : iw, x_col = nhwc ? ch : 1;
+  const int64_t w_c = nhwc ? 1 : int64_t(kh) * kw, w_r = nhwc ? int64_t(kw) * cg : kw, w_col = nhwc ? cg : 1;
+  const int64_t y_c = nhwc ? 1 : int64_t(oh) * ow, y_r = nhwc ? int64_t(ow) * m : ow, y_col = nhwc ? m : 1;
+  const int8_t* xd = a.in[0].as<int8_t>();
   const int8_t* wd = w.as<int8_t>();
   const int32_t* bias = opt(a, 2) ? a.in[2].as<int32_t>() : nullptr;
   const bool requant = opt(a, 3);
@@ -356,19 +367,19 @@ Status run_qconv(const OpArgs& a) {
         for (int32_t ox = 0; ox < ow; ++ox) {
           int32_t acc = bias ? bias[om] : 0;
           for (int32_t ci = 0; ci < cg; ++ci) {
-            const int8_t* xp = xd + (int64_t(b) * ch + g * cg + ci) * ih * iw;
-            const int8_t* wp = wd + (int64_t(om) * cg + ci) * kh * kw;
+            const int8_t* xp = xd + int64_t(b) * ch * ih * iw + (int64_t(g) * cg + ci) * x_c;
+            const int8_t* wp = wd + int64_t(om) * cg * kh * kw + int64_t(ci) * w_c;
             for (int32_t u = 0; u < kh; ++u) {
               const int32_t r = oy * sh - ph + u * dh;
               if (r < 0 || r >= ih) continue;  // padding reads the zero point: contributes 0
               for (int32_t v = 0; v < kw; ++v) {
                 const int32_t col = ox * sw - pw + v * dw;
                 if (col < 0 || col >= iw) continue;
-                acc += (int32_t(xp[int64_t(r) * iw + col]) - p.in_zp) * (int32_t(wp[u * kw + v]) - wzp);
+                acc += (int32_t(xp[r * x_r + col * x_col]) - p.in_zp) * (int32_t(wp[u * w_r + v * w_col]) - wzp);
               }
             }
           }
-          const int64_t at = ((int64_t(b) * m + om) * oh + oy) * ow + ox;
+          const int64_t at = int64_t(b) * m * oh * ow + om * y_c + oy * y_r + ox * y_col;
           if (requant) {
             const int32_t v = (neg ? requantize_signed(acc, pick(a.in[3], om), pick(a.in[4], om), pick(a.in[6], om), pick(a.in[7], om))
                                    : requantize(acc, pick(a.in[3], om), pick(a.in[4], om))) +
@@ -388,16 +399,23 @@ Status run_qconv(const OpArgs& a) {
 
 Status infer_qmatmul(const OpArgs& a, TensorView* out, uint32_t*) {
   MOTE_TRY(check_arity(a, 2, 8, 1));
-  MOTE_TRY(check_params<mote_qmatmul_params>(a));
+  // The record as written since blob 1.4 (with b_layout), or the 4 bytes shorter one before.
+  if (a.params_size != sizeof(mote_qmatmul_params) && a.params_size != sizeof(mote_qmatmul_params) - 4) {
+    MOTE_TRY(check_params<mote_qmatmul_params>(a));
+  }
   const mote_qmatmul_params& p = a.p<mote_qmatmul_params>();
+  const int32_t b_layout = qmatmul_b_layout(a);
   MOTE_TRY(check_dtype(a, 0, MOTE_I8));
   MOTE_TRY(check_dtype(a, 1, MOTE_I8));
   MOTE_TRY(check_rank(a, 0, 2, MOTE_MAX_RANK));
   MOTE_TRY(check_rank(a, 1, 2, MOTE_MAX_RANK));
+  if (b_layout != MOTE_B_KN && b_layout != MOTE_B_NK) return Fail(a.diag, Status::kBadParams).s("unknown B layout ").i(b_layout);
   const TensorView& A = a.in[0];
   const TensorView& B = a.in[1];
-  if (A.dims[A.rank - 1] != B.dims[B.rank - 2]) return Fail(a.diag, Status::kBadParams).s("A and B do not multiply");
-  const int32_t N = B.dims[B.rank - 1];
+  const bool nk = b_layout == MOTE_B_NK;
+  if (nk && B.rank != 2) return Fail(a.diag, Status::kBadParams).s("B [N, K] must have rank 2");
+  if (A.dims[A.rank - 1] != B.dims[nk ? 1 : B.rank - 2]) return Fail(a.diag, Status::kBadParams).s("A and B do not multiply");
+  const int32_t N = nk ? B.dims[0] : B.dims[B.rank - 1];
   TensorView ba{}, bb{};
   ba.rank = A.rank - 2;
   bb.rank = B.rank - 2;
@@ -419,8 +437,9 @@ Status infer_qmatmul(const OpArgs& a, TensorView* out, uint32_t*) {
   if (opt(a, 5)) MOTE_TRY(check_zp_vector(a, a.in[5], N));
   MOTE_TRY(check_negative_side(a, N));
   MOTE_TRY(check_act_range(a, p.act_min, p.act_max, requant));
-  const int64_t K = B.dims[B.rank - 2], KN = K * N;
-  MOTE_TRY(check_accumulators(a, B, WeightLayout{N, K, N, 1, KN ? B.numel() / KN : 0, KN}, 2, 5));
+  const int64_t K = A.dims[A.rank - 1], KN = K * N;
+  MOTE_TRY(check_accumulators(a, B, nk ? WeightLayout{N, K, 1, K, 1, 0} : WeightLayout{N, K, N, 1, KN ? B.numel() / KN : 0, KN},
+                              2, 5));
   out->dtype = requant ? MOTE_I8 : MOTE_I32;
   return Status::kOk;
 }
@@ -430,7 +449,9 @@ Status run_qmatmul(const OpArgs& a) {
   const TensorView& A = a.in[0];
   const TensorView& B = a.in[1];
   const TensorView& Y = a.out[0];
-  const int32_t M = A.dims[A.rank - 2], K = A.dims[A.rank - 1], N = B.dims[B.rank - 1];
+  const bool nk = qmatmul_b_layout(a) == MOTE_B_NK;
+  const int32_t M = A.dims[A.rank - 2], K = A.dims[A.rank - 1], N = nk ? B.dims[0] : B.dims[B.rank - 1];
+  const int64_t b_k = nk ? 1 : N, b_n = nk ? K : 1;  // B's strides along k and n
   const int32_t* bias = opt(a, 2) ? a.in[2].as<int32_t>() : nullptr;
   const bool requant = opt(a, 3);
   const bool neg = opt(a, 6);
@@ -443,7 +464,7 @@ Status run_qmatmul(const OpArgs& a) {
       for (int32_t j = 0; j < N; ++j) {
         const int32_t bzp = opt(a, 5) ? pick(a.in[5], j) : 0;
         int32_t acc = bias ? bias[j] : 0;
-        for (int32_t k = 0; k < K; ++k) acc += (int32_t(pa[int64_t(i) * K + k]) - p.a_zp) * (int32_t(pb[int64_t(k) * N + j]) - bzp);
+        for (int32_t k = 0; k < K; ++k) acc += (int32_t(pa[int64_t(i) * K + k]) - p.a_zp) * (int32_t(pb[k * b_k + j * b_n]) - bzp);
         const int64_t at = o * mn + int64_t(i) * N + j;
         if (requant) {
           const int32_t v = (neg ? requantize_signed(acc, pick(a.in[3], j), pick(a.in[4], j), pick(a.in[6], j), pick(a.in[7], j))

@@ -587,7 +587,7 @@ inline S8DwPlan s8_dw_plan(const ConvShape& g) {
 // columns; the general one unrolls im2col panels: the same buffers).
 template <int L>
 inline uint64_t s8_qconv_bytes(const OpArgs& a) {
-  if (!planar(a)) return 0;
+  if (!planar(a) || qconv_layout(a) != MOTE_LAYOUT_NCHW) return 0;
   const ConvShape g = conv_shape(a);
   if (qconv_kind(g) == QConvKind::kDepthwise) return s8_dw_plan<L>(g).bytes;
   return s8_conv_plan<L>(g).bytes;
@@ -648,6 +648,7 @@ struct QMatMulPlan {
 template <int L>
 inline QMatMulPlan qmatmul_plan(const OpArgs& a) {
   QMatMulPlan p{};
+  if (qmatmul_b_layout(a) != MOTE_B_KN) return p;  // B [N, K]: the reference
   const TensorView& A = a.in[0];
   const TensorView& B = a.in[1];
   p.M = A.dims[A.rank - 2];

@@ -11,7 +11,8 @@
 // the op's output. A case the optimised set declines (kUnsupportedOp) is still run, by the
 // reference, and counted apart; the test fails if no case at all took an optimised kernel.
 //
-// int8 (QConv: plain, grouped, depthwise, 1x1, 1-D; QMatMul: ranks 2-4, shared and batched B):
+// int8 (QConv: plain, grouped, depthwise, 1x1, 1-D, NCHW and NHWC; QMatMul: ranks 2-4, shared and batched B,
+// and B [N, K]):
 // random shapes with odd sizes, zero points at -128 and 127, multipliers near 2^31, at 2^30 and
 // tiny, shifts -31..6, bias, int32 outputs (no multiplier), [1] and per-channel multipliers,
 // clamps, weight zero points: outputs must be byte for byte EQUAL to the reference's.
@@ -626,9 +627,11 @@ int32_t negative_side(bool negative, const QVecs& v) {
 
 void qconv_case(int32_t n, int32_t c, int32_t m, int32_t ih, int32_t iw, int32_t kh, int32_t kw, int32_t sh, int32_t sw,
                 int32_t dh, int32_t dw, const int32_t* pads, int32_t group, bool rank1, bool random_vectors = true,
-                bool negative = false) {
+                bool negative = false, int32_t layout = MOTE_LAYOUT_NCHW) {
   if (m > kMaxChannels) return;
   mote_qconv_params p{};
+  p.layout = layout;
+  const bool nhwc = layout == MOTE_LAYOUT_NHWC;
   mote_conv_params& cp = p.conv;
   cp.spatial_rank = rank1 ? 1 : 2;
   cp.group = group;
@@ -643,8 +646,11 @@ void qconv_case(int32_t n, int32_t c, int32_t m, int32_t ih, int32_t iw, int32_t
   p.in_zp = pick_zp();
   p.out_zp = pick_zp();
   act_range(v.requant, p.out_zp, &p.act_min, &p.act_max);
-  const int32_t xd4[4] = {n, c, ih, iw}, xd3[3] = {n, c, iw};
-  const int32_t wd4[4] = {m, c / group, kh, kw}, wd3[3] = {m, c / group, kw};
+  // NHWC: X [n, ih, iw, c], W [m, kh, kw, c/group] (1-D: without the rows).
+  const int32_t xd4[4] = {n, nhwc ? ih : c, nhwc ? iw : ih, nhwc ? c : iw};
+  const int32_t xd3[3] = {n, nhwc ? iw : c, nhwc ? c : iw};
+  const int32_t wd4[4] = {m, nhwc ? kh : c / group, nhwc ? kw : kh, nhwc ? c / group : kw};
+  const int32_t wd3[3] = {m, nhwc ? kw : c / group, nhwc ? c / group : kw};
   const int32_t vd[1] = {m}, sd[1] = {v.count};
   const int32_t num_in = negative_side(negative, v);
   TensorView in[8] = {rank1 ? qview(g_q[0], MOTE_I8, 3, xd3) : qview(g_q[0], MOTE_I8, 4, xd4),
@@ -660,14 +666,15 @@ void qconv_case(int32_t n, int32_t c, int32_t m, int32_t ih, int32_t iw, int32_t
   fill_i8(g_q[1], in[1].numel());
   char what[384];
   snprintf(what, sizeof what,
-           "QConv x[%ld,%ld,%ld,%ld] w[%ld,%ld,%ld,%ld] s%ld,%ld d%ld,%ld p%ld,%ld,%ld,%ld g%ld zp%ld,%ld b%d rq%d/%ld wzp%d%s%s",
+           "QConv x[%ld,%ld,%ld,%ld] w[%ld,%ld,%ld,%ld] s%ld,%ld d%ld,%ld p%ld,%ld,%ld,%ld g%ld zp%ld,%ld b%d rq%d/%ld wzp%d%s%s%s",
            long(n), long(c), long(ih), long(iw), long(m), long(c / group), long(kh), long(kw), long(sh), long(sw), long(dh),
            long(dw), long(pads[0]), long(pads[1]), long(pads[2]), long(pads[3]), long(group), long(p.in_zp),
-           long(p.out_zp), v.bias, v.requant, long(v.count), v.wzp, rank1 ? " 1-D" : "", num_in == 8 ? " leaky" : "");
+           long(p.out_zp), v.bias, v.requant, long(v.count), v.wzp, rank1 ? " 1-D" : "", num_in == 8 ? " leaky" : "",
+           nhwc ? " NHWC" : "");
   check_q(what, MOTE_OP_QCONV, &p, sizeof p, in, num_in, mote::run_qconv);
 }
 
-void random_qconv() {
+void random_qconv(int32_t layout = MOTE_LAYOUT_NCHW) {
   const int32_t kind = pick(0, 3);
   int32_t group = 1, c = pick(1, 24), m = pick(1, 24);
   if (kind == 1) {
@@ -686,15 +693,18 @@ void random_qconv() {
     for (int32_t& q : pads) q = pick(0, 2);
   }
   qconv_case(pick(1, 2), c, m, pick(1, 17), pick(1, 17), kh, kw, sh, sw, dh, dw, pads, group, !one && pick(0, 7) == 0, true,
-             pick(0, 4) == 0);
+             pick(0, 4) == 0, layout);
 }
 
-void qmatmul_case(int32_t ra, int32_t rb, const int32_t* ad, const int32_t* bd, bool random_vectors = true, bool negative = false) {
-  const int32_t N = bd[rb - 1];
+// b_layout MOTE_B_NK: B is [N, K] (bd = {N, K}, rank 2).
+void qmatmul_case(int32_t ra, int32_t rb, const int32_t* ad, const int32_t* bd, bool random_vectors = true, bool negative = false,
+                  int32_t b_layout = MOTE_B_KN) {
+  const int32_t N = b_layout == MOTE_B_NK ? bd[0] : bd[rb - 1];
   if (N > kMaxChannels) return;
   QVecs v = fill_vectors(N);
   if (!random_vectors) v = QVecs{true, true, false, N};
   mote_qmatmul_params p{};
+  p.b_layout = b_layout;
   p.a_zp = pick_zp();
   p.out_zp = pick_zp();
   act_range(v.requant, p.out_zp, &p.act_min, &p.act_max);
@@ -712,9 +722,9 @@ void qmatmul_case(int32_t ra, int32_t rb, const int32_t* ad, const int32_t* bd, 
   fill_i8(g_q[0], in[0].numel());
   fill_i8(g_q[1], in[1].numel());
   char what[160];
-  snprintf(what, sizeof what, "QMatMul A rank %ld (M%ld K%ld) B rank %ld (N%ld) zp%ld,%ld b%d rq%d/%ld wzp%d%s", long(ra),
+  snprintf(what, sizeof what, "QMatMul A rank %ld (M%ld K%ld) B rank %ld (N%ld) zp%ld,%ld b%d rq%d/%ld wzp%d%s%s", long(ra),
            long(ad[ra - 2]), long(ad[ra - 1]), long(rb), long(N), long(p.a_zp), long(p.out_zp), v.bias, v.requant,
-           long(v.count), v.wzp, num_in == 8 ? " leaky" : "");
+           long(v.count), v.wzp, num_in == 8 ? " leaky" : "", b_layout == MOTE_B_NK ? " B[N,K]" : "");
   check_q(what, MOTE_OP_QMATMUL, &p, sizeof p, in, num_in, mote::run_qmatmul);
 }
 
@@ -733,6 +743,17 @@ void random_qmatmul() {
     for (int32_t k = 0; k < ra - 2 && k < rb - 2; ++k) bd[k] = ad[k];
   }
   qmatmul_case(ra, rb, ad, bd, true, pick(0, 4) == 0);
+}
+
+// A fully connected layer's form for the Cortex-M boards: B [N, K] (MOTE_B_NK), A of rank 2-4.
+void random_qmatmul_nk() {
+  const int32_t ra = pick(2, 4);
+  int32_t ad[4];
+  for (int32_t k = 0; k < 4; ++k) ad[k] = pick(1, 3);
+  ad[ra - 2] = pick(1, 6);
+  ad[ra - 1] = pick(1, 300);
+  const int32_t bd[2] = {pick(1, 70), ad[ra - 1]};
+  qmatmul_case(ra, 2, ad, bd, true, pick(0, 4) == 0, MOTE_B_NK);
 }
 
 // int8 MaxPool (the reference's int8 pooling; kernels that take it must match byte for byte):
@@ -896,6 +917,7 @@ void many_rows_qconv_case(int32_t c, int32_t m, int32_t h, int32_t w, int32_t k)
 void many_rows_qmatmul_case(int32_t M, int32_t K, int32_t N) {
   const QVecs v = fill_vectors(N);
   mote_qmatmul_params p{};
+  p.b_layout = b_layout;
   p.a_zp = pick_zp();
   p.out_zp = pick_zp();
   act_range(v.requant, p.out_zp, &p.act_min, &p.act_max);
@@ -1125,6 +1147,12 @@ int run_cases() {
   qconv_case(1, 32, 32, 16, 16, 3, 3, 1, 1, 1, 1, pad1, 32, false, false);
   const int32_t fc_a[2] = {1, 256}, fc_b[2] = {256, 64};
   qmatmul_case(2, 2, fc_a, fc_b, false);
+  // The same convolutions in NHWC (the layout `mote convert` picks for the Cortex-M boards).
+  qconv_case(1, 16, 16, 16, 16, 3, 3, 1, 1, 1, 1, pad1, 1, false, false, false, MOTE_LAYOUT_NHWC);
+  qconv_case(1, 32, 32, 16, 16, 1, 1, 1, 1, 1, 1, pad0, 1, false, false, false, MOTE_LAYOUT_NHWC);
+  qconv_case(1, 32, 32, 16, 16, 3, 3, 1, 1, 1, 1, pad1, 32, false, false, false, MOTE_LAYOUT_NHWC);
+  const int32_t fc_nk[2] = {64, 256};
+  qmatmul_case(2, 2, fc_a, fc_nk, false, false, MOTE_B_NK);
   const int checked = g_passed + g_failed;
   if (MOTE_TEST_FLOAT) {
     for (int k = 0; k < 200; ++k) random_conv();
@@ -1137,6 +1165,8 @@ int run_cases() {
     for (int k = 0; k < 100; ++k) random_pool();
   }
   for (int k = 0; k < 300; ++k) random_qconv();
+  for (int k = 0; k < 150; ++k) random_qconv(MOTE_LAYOUT_NHWC);
+  for (int k = 0; k < 60; ++k) random_qmatmul_nk();
   for (int k = 0; k < 150; ++k) random_qmatmul();
   // Depthwise 3x3, stride 1 (the kernels' banded path): odd sizes, every padding.
   for (int k = 0; k < 30; ++k) {

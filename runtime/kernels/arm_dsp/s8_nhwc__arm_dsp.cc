@@ -1,0 +1,188 @@
+// s8_nhwc__arm_dsp: NHWC QConv on the Cortex-M4/M7 DSP extension (drivers/s8_nhwc.h), and QMatMul
+// with B [N, K].
+//
+// Group 1: the driver stages two pixels' columns (raw int8, rows copied whole, the zero point in
+// the padding); each is widened once to int16 with SXTB16, which yields the k0 k2 k1 k3 order the
+// SMLAD dot products read (dot_2x2: 2 pixels x 2 output channels per pass, weights widened in
+// place). Raw activations are exact: the starts carry bias - zp * sum w. Both pixels' outputs of a
+// channel are requantised together, the channel's multiplier and shift loaded once.
+//
+// Depthwise: four adjacent channels of a pixel are one word; SXTB16 splits it (and the tap's
+// four weights, regrouped tap-major by the driver) into halves that SMLABB / SMLATT multiply
+// lane by lane into four accumulators. Taps in the padding read the zero point, which the starts
+// cancel; channels past the last multiple of 4 are summed one by one.
+#include "../drivers/s8_nhwc.h"
+#include "kernels.h"
+
+namespace mote {
+namespace arm_dsp {
+
+namespace {
+
+inline int8_t requant_i8(const Epilogue& e, int32_t acc, int32_t mult, int32_t shift) {
+  return int8_t(ref::clamp_i32(requantize(acc, mult, shift) + e.out_zp, e.lo, e.hi));
+}
+
+// Channel ch of two pixels (elements at0 and at1), its multiplier and shift loaded once.
+inline void store_pair(const Epilogue& e, int32_t ch, int32_t a0, int32_t a1, int32_t at0, int32_t at1) {
+  if (e.mult) {
+    const int32_t mult = e.mult_at(ch), shift = e.shift_at(ch);
+    int8_t* y = static_cast<int8_t*>(e.y);
+    y[at0] = requant_i8(e, a0, mult, shift);
+    y[at1] = requant_i8(e, a1, mult, shift);
+  } else {
+    int32_t* y = static_cast<int32_t*>(e.y);
+    y[at0] = a0;
+    y[at1] = a1;
+  }
+}
+
+// A staged int8 column of kp taps (a multiple of 4) widened to int16, k0 k2 k1 k3 within every 4.
+inline void widen_column(const int8_t* col, int32_t kp, int16_t* dst) {
+  for (int32_t i = 0; i < kp; i += 4) {
+    const uint32_t v = load32(col + i);
+    store32(dst + i, uint32_t(__sxtb16(int32_t(v))));
+    store32(dst + i + 2, uint32_t(sxtb16_ror8(v)));
+  }
+}
+
+struct NhwcKernel {
+  static constexpr drivers::S8NhwcSpec kNhwc = arm_dsp::kNhwc;
+  static uint64_t work_bytes(const ConvShape& g) { return nhwc_work_bytes(g); }
+
+  static void tile(int32_t k, int32_t stride, const int8_t* const* col, int32_t np, const int8_t* w, int32_t m,
+                   const int32_t* start, const Epilogue& e, int32_t at, void* work) {
+    int16_t* c16[kColumnPixels] = {static_cast<int16_t*>(work), static_cast<int16_t*>(work) + stride};
+    const int32_t kp = (k + 3) & ~3;
+    for (int32_t q = 0; q < np; ++q) widen_column(col[q], kp, c16[q]);
+    int32_t r = 0;
+    if (np == 2) {
+      for (; r + 2 <= m; r += 2) {
+        int32_t acc[2][2] = {{start[r], start[r + 1]}, {start[r], start[r + 1]}};
+        dot_2x2(k, c16[0], c16[1], w + r * k, w + (r + 1) * k, acc);
+        store_pair(e, r, acc[0][0], acc[1][0], at + r, at + m + r);
+        store_pair(e, r + 1, acc[0][1], acc[1][1], at + r + 1, at + m + r + 1);
+      }
+    }
+    for (; r < m; ++r) {
+      for (int32_t p = 0; p < np; ++p) e.store(at + p * m + r, r, dot_1x1(k, c16[p], w + r * k, start[r]));
+    }
+  }
+};
+
+struct DwNhwcKernel {
+  static void pixel(const ConvShape& g, const int8_t* x, int32_t oy, int32_t ox, int32_t zp, const int8_t* wt,
+                    int32_t stride, const int32_t* start, const Epilogue& e, int32_t at) {
+    const int32_t c = g.c, kh = g.kh, kw = g.kw, iw = g.iw;
+    const int32_t r0 = oy * g.sh - g.ph, c0 = ox * g.sw - g.pw;
+    const bool inside = r0 >= 0 && r0 + (kh - 1) * g.dh < g.ih && c0 >= 0 && c0 + (kw - 1) * g.dw < iw;
+    const uint32_t fill = uint32_t(uint8_t(zp)) * 0x01010101u;
+    const int32_t row_step = g.dh * iw * c, tap_step = g.dw * c;
+    const int32_t c4 = c & ~3;
+    for (int32_t ch = 0; ch < c4; ch += 4) {
+      int32_t a0 = start[ch], a1 = start[ch + 1], a2 = start[ch + 2], a3 = start[ch + 3];
+      const int8_t* wp = wt + ch;
+      if (inside) {
+        const int8_t* xr = x + (r0 * iw + c0) * c + ch;
+        for (int32_t u = 0; u < kh; ++u, xr += row_step) {
+          const int8_t* xp = xr;
+          for (int32_t v = 0; v < kw; ++v, xp += tap_step, wp += stride) {
+            const uint32_t xv = load32(xp), wv = load32(wp);
+            const int32_t x02 = __sxtb16(int32_t(xv)), x13 = sxtb16_ror8(xv);
+            const int32_t w02 = __sxtb16(int32_t(wv)), w13 = sxtb16_ror8(wv);
+            a0 = __smlabb(x02, w02, a0);
+            a2 = __smlatt(x02, w02, a2);
+            a1 = __smlabb(x13, w13, a1);
+            a3 = __smlatt(x13, w13, a3);
+          }
+        }
+      } else {
+        for (int32_t u = 0; u < kh; ++u) {
+          const int32_t r = r0 + u * g.dh;
+          const bool row_in = r >= 0 && r < g.ih;
+          for (int32_t v = 0; v < kw; ++v, wp += stride) {
+            const int32_t cc = c0 + v * g.dw;
+            const uint32_t xv = row_in && cc >= 0 && cc < iw ? load32(x + (r * iw + cc) * c + ch) : fill;
+            const uint32_t wv = load32(wp);
+            const int32_t x02 = __sxtb16(int32_t(xv)), x13 = sxtb16_ror8(xv);
+            const int32_t w02 = __sxtb16(int32_t(wv)), w13 = sxtb16_ror8(wv);
+            a0 = __smlabb(x02, w02, a0);
+            a2 = __smlatt(x02, w02, a2);
+            a1 = __smlabb(x13, w13, a1);
+            a3 = __smlatt(x13, w13, a3);
+          }
+        }
+      }
+      e.store(at + ch, ch, a0);
+      e.store(at + ch + 1, ch + 1, a1);
+      e.store(at + ch + 2, ch + 2, a2);
+      e.store(at + ch + 3, ch + 3, a3);
+    }
+    for (int32_t ch = c4; ch < c; ++ch) {  // the last channels, one at a time
+      int32_t acc = start[ch];
+      for (int32_t u = 0; u < kh; ++u) {
+        const int32_t r = r0 + u * g.dh;
+        for (int32_t v = 0; v < kw; ++v) {
+          const int32_t cc = c0 + v * g.dw;
+          const bool in = r >= 0 && r < g.ih && cc >= 0 && cc < iw;
+          acc += (in ? int32_t(x[(r * iw + cc) * c + ch]) : zp) * int32_t(wt[(u * kw + v) * stride + ch]);
+        }
+      }
+      e.store(at + ch, ch, acc);
+    }
+  }
+};
+
+}  // namespace
+
+// B [N, K]: A's row, minus its zero point, packed once as an int16 column (k0 k2 k1 k3 within
+// every 4 taps, zero-filled to a multiple of 4) and run against four rows of B at a time, each
+// word of B widened in place with SXTB16: the column's two words serve four SMLAD pairs.
+Status s8_gemm_nk(const OpArgs& a, int32_t rows, int32_t N, int32_t K, const int8_t* A, int32_t a_zp, const int8_t* B,
+                  const Epilogue& e) {
+  if (a.scratch == nullptr || a.scratch_bytes < column_bytes(K)) return Status::kArenaTooSmall;
+  int16_t* col = static_cast<int16_t*>(a.scratch);
+  const int32_t full = K & ~3;
+  for (int32_t i = 0; i < rows; ++i) {
+    const int8_t* ar = A + i * K;
+    for (int32_t k = 0; k < K; ++k) col[k] = int16_t(int32_t(ar[k]) - a_zp);
+    interleave_column(col, K);
+    int32_t j = 0;
+    for (; j + 4 <= N; j += 4) {
+      const int8_t* b = B + j * K;
+      int32_t a0 = e.start(j), a1 = e.start(j + 1), a2 = e.start(j + 2), a3 = e.start(j + 3);
+      for (int32_t k = 0; k < full; k += 4) {
+        const int32_t xa = int32_t(load32(col + k)), xb = int32_t(load32(col + k + 2));
+        const uint32_t w0 = load32(b + k), w1 = load32(b + K + k), w2 = load32(b + 2 * K + k), w3 = load32(b + 3 * K + k);
+        a0 = __smlad(xb, sxtb16_ror8(w0), __smlad(xa, __sxtb16(int32_t(w0)), a0));
+        a1 = __smlad(xb, sxtb16_ror8(w1), __smlad(xa, __sxtb16(int32_t(w1)), a1));
+        a2 = __smlad(xb, sxtb16_ror8(w2), __smlad(xa, __sxtb16(int32_t(w2)), a2));
+        a3 = __smlad(xb, sxtb16_ror8(w3), __smlad(xa, __sxtb16(int32_t(w3)), a3));
+      }
+      if (full < K) {
+        a0 = dot_1x1(K - full, col + full, b + full, a0);
+        a1 = dot_1x1(K - full, col + full, b + K + full, a1);
+        a2 = dot_1x1(K - full, col + full, b + 2 * K + full, a2);
+        a3 = dot_1x1(K - full, col + full, b + 3 * K + full, a3);
+      }
+      const int32_t at = i * N + j;
+      e.store(at, j, a0);
+      e.store(at + 1, j + 1, a1);
+      e.store(at + 2, j + 2, a2);
+      e.store(at + 3, j + 3, a3);
+    }
+    for (; j < N; ++j) e.store(i * N + j, j, dot_1x1(K, col, B + j * K, e.start(j)));
+  }
+  return Status::kOk;
+}
+
+Status s8_conv2d_nhwc(const OpArgs& a, const ConvShape& g, const Epilogue& e, int32_t in_zp) {
+  return drivers::s8_conv2d_nhwc<NhwcKernel>(a, g, e, in_zp);
+}
+
+Status s8_dwconv2d_nhwc(const OpArgs& a, const ConvShape& g, const Epilogue& e, int32_t in_zp) {
+  return drivers::s8_dwconv2d_nhwc<DwNhwcKernel>(a, g, e, in_zp);
+}
+
+}  // namespace arm_dsp
+}  // namespace mote
