@@ -7,10 +7,12 @@
 // multipliers and shifts loaded once for the tile (requantize4, under a predicate for the last
 // channels).
 //
-// Depthwise: lanes are channels. Every tap of the window loads 16 channels of the pixel and of
-// the tap's weights (regrouped tap-major by the driver) widened to int32 (VLDRB.S32) and
-// multiplies and adds them lane by lane (VMUL, VADD), four vectors of accumulators; taps in the padding take
-// the zero point, which the starts cancel. Then the 16 channels are requantised four at a time.
+// Depthwise: lanes are channels. Every tap of the window loads 8 channels of the pixel and of the
+// tap's weights (regrouped tap-major by the driver) widened to int16 (VLDRB.S16), and VMULLB /
+// VMULLT multiply the even and the odd lanes into int32 sums (3x3 windows unrolled); taps in the
+// padding take the zero point, which the starts cancel. The 8 channels are requantised as two
+// vectors (their multipliers and shifts split even / odd by VLD2) and narrowed back in order
+// (VMOVNB, VMOVNT) into one 8-byte store; channels past the last multiple of 8 one by one.
 #include "../drivers/s8_nhwc.h"
 #include "s8_kernels.h"
 
@@ -102,56 +104,87 @@ struct NhwcKernel {
   }
 };
 
+// Eight channels' window sums, the taps' rows and columns fixed (3x3) or not (KH = KW = 0): even
+// channels in e, odd ones in o (VMULLB / VMULLT of the int16 lanes), the zero point for taps in
+// the padding.
+template <int KH, int KW>
+inline void dw_taps8(const ConvShape& g, const int8_t* x, int32_t r0, int32_t c0, bool inside, int16x8_t fill,
+                     const int8_t* wp, int32_t stride, int32x4_t& e, int32x4_t& o) {
+  const int32_t kh = KH ? KH : g.kh, kw = KW ? KW : g.kw, c = g.c, iw = g.iw;
+  if (inside) {
+    const int32_t row_step = g.dh * iw * c, tap_step = g.dw * c;
+    const int8_t* xr = x + (r0 * iw + c0) * c;
+    MOTE_UNROLL
+    for (int32_t u = 0; u < kh; ++u, xr += row_step) {
+      const int8_t* xp = xr;
+      MOTE_UNROLL
+      for (int32_t v = 0; v < kw; ++v, xp += tap_step, wp += stride) {
+        const int16x8_t xv = vldrbq_s16(xp), wv = vldrbq_s16(wp);
+        e = vaddq_s32(e, vmullbq_int_s16(xv, wv));
+        o = vaddq_s32(o, vmulltq_int_s16(xv, wv));
+      }
+    }
+    return;
+  }
+  for (int32_t u = 0; u < kh; ++u) {
+    const int32_t r = r0 + u * g.dh;
+    const bool row_in = r >= 0 && r < g.ih;
+    for (int32_t v = 0; v < kw; ++v, wp += stride) {
+      const int32_t cc = c0 + v * g.dw;
+      const int16x8_t xv = row_in && cc >= 0 && cc < iw ? vldrbq_s16(x + (r * iw + cc) * c) : fill;
+      const int16x8_t wv = vldrbq_s16(wp);
+      e = vaddq_s32(e, vmullbq_int_s16(xv, wv));
+      o = vaddq_s32(o, vmulltq_int_s16(xv, wv));
+    }
+  }
+}
+
 struct DwNhwcKernel {
   static void pixel(const ConvShape& g, const int8_t* x, int32_t oy, int32_t ox, int32_t zp, const int8_t* wt,
                     int32_t stride, const int32_t* start, const Epilogue& e, int32_t at) {
     const int32_t c = g.c, kh = g.kh, kw = g.kw, iw = g.iw;
     const int32_t r0 = oy * g.sh - g.ph, c0 = ox * g.sw - g.pw;
     const bool inside = r0 >= 0 && r0 + (kh - 1) * g.dh < g.ih && c0 >= 0 && c0 + (kw - 1) * g.dw < iw;
-    const int32x4_t fill = vdupq_n_s32(zp);
-    for (int32_t ch = 0; ch < c; ch += 16) {
-      mve_pred16_t live[4];
-      int32x4_t acc[4];
-      MOTE_UNROLL
-      for (int t = 0; t < 4; ++t) {
-        const int32_t left = c - ch - 4 * t;
-        live[t] = vctp32q(uint32_t(left > 0 ? left : 0));
-        acc[t] = vldrwq_z_s32(start + ch + 4 * t, live[t]);
-      }
-      const int8_t* wp = wt + ch;
-      if (inside) {
-        const int8_t* xr = x + (r0 * iw + c0) * c + ch;
-        for (int32_t u = 0; u < kh; ++u, xr += g.dh * iw * c) {
-          const int8_t* xp = xr;
-          for (int32_t v = 0; v < kw; ++v, xp += g.dw * c, wp += stride) {
-            MOTE_UNROLL
-            for (int t = 0; t < 4; ++t) {
-              acc[t] = vaddq_s32(acc[t], vmulq_s32(vldrbq_z_s32(xp + 4 * t, live[t]), vldrbq_s32(wp + 4 * t)));
-            }
-          }
-        }
+    const bool k3 = kh == 3 && kw == 3;
+    const int16x8_t fill = vdupq_n_s16(int16_t(zp));
+    int32_t ch = 0;
+    for (; ch + 8 <= c; ch += 8) {
+      const int32x4x2_t st = vld2q_s32(start + ch);  // even channels, odd channels
+      int32x4_t ev = st.val[0], od = st.val[1];
+      if (k3) {
+        dw_taps8<3, 3>(g, x + ch, r0, c0, inside, fill, wt + ch, stride, ev, od);
       } else {
-        for (int32_t u = 0; u < kh; ++u) {
-          const int32_t r = r0 + u * g.dh;
-          const bool row_in = r >= 0 && r < g.ih;
-          for (int32_t v = 0; v < kw; ++v, wp += stride) {
-            const int32_t cc = c0 + v * g.dw;
-            const bool in = row_in && cc >= 0 && cc < iw;
-            const int8_t* xp = x + (r * iw + cc) * c + ch;
-            MOTE_UNROLL
-            for (int t = 0; t < 4; ++t) {
-              const int32x4_t xv = in ? vldrbq_z_s32(xp + 4 * t, live[t]) : fill;
-              acc[t] = vaddq_s32(acc[t], vmulq_s32(xv, vldrbq_s32(wp + 4 * t)));
-            }
-          }
+        dw_taps8<0, 0>(g, x + ch, r0, c0, inside, fill, wt + ch, stride, ev, od);
+      }
+      if (e.mult) {
+        int32x4_t me, mo, se, so;
+        if (e.per_channel) {
+          const int32x4x2_t m = vld2q_s32(e.mult + ch), s = vld2q_s32(e.shift + ch);
+          me = m.val[0], mo = m.val[1], se = s.val[0], so = s.val[1];
+        } else {
+          me = mo = vdupq_n_s32(e.mult[0]);
+          se = so = vdupq_n_s32(e.shift[0]);
+        }
+        const int32x4_t qe = requantize4(ev, me, se, e.out_zp, e.lo, e.hi);
+        const int32x4_t qo = requantize4(od, mo, so, e.out_zp, e.lo, e.hi);
+        vstrbq_s16(static_cast<int8_t*>(e.y) + at + ch, vmovntq_s32(vmovnbq_s32(vdupq_n_s16(0), qe), qo));
+      } else {
+        int32x4x2_t t;
+        t.val[0] = ev, t.val[1] = od;
+        vst2q_s32(static_cast<int32_t*>(e.y) + at + ch, t);
+      }
+    }
+    for (; ch < c; ++ch) {  // the last channels, one at a time
+      int32_t acc = start[ch];
+      for (int32_t u = 0; u < kh; ++u) {
+        const int32_t r = r0 + u * g.dh;
+        for (int32_t v = 0; v < kw; ++v) {
+          const int32_t cc = c0 + v * g.dw;
+          const bool in = r >= 0 && r < g.ih && cc >= 0 && cc < iw;
+          acc += (in ? int32_t(x[(r * iw + cc) * c + ch]) : zp) * int32_t(wt[(u * kw + v) * stride + ch]);
         }
       }
-      MOTE_UNROLL
-      for (int t = 0; t < 4; ++t) {
-        int32x4_t mult, shift;
-        channel_requant(e, ch + 4 * t, live[t], &mult, &shift);
-        store_channels(e, acc[t], mult, shift, at + ch + 4 * t, live[t]);
-      }
+      e.store(at + ch, ch, acc);
     }
   }
 };
