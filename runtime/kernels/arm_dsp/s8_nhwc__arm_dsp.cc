@@ -23,9 +23,62 @@ inline int8_t requant_i8(const Epilogue& e, int32_t acc, int32_t mult, int32_t s
   return int8_t(ref::clamp_i32(requantize(acc, mult, shift) + e.out_zp, e.lo, e.hi));
 }
 
+// requantize() in a few DSP instructions, for a channel whose shift is <= 0 and whose
+// accumulators provably stay below 2^30 in magnitude: the doubling high multiply with ties up is
+// SMMULR(2 acc, mult) (2 acc cannot overflow), and the rounding right shift by r, ties away from
+// zero, is (high + 2^(r-1) - (high < 0)) >> r (no overflow: |high| <= |acc|). Bit for bit the
+// reference on that domain; other channels take requantize() itself.
+struct FastRequant {
+  int32_t mult, right, nudge, negmask;
+};
+
+struct RequantTable {  // 16 bytes, then one FastRequant per channel
+  int32_t fast;         // every channel is on the fast path
+  int32_t pad[3];
+};
+inline FastRequant* channels(RequantTable* t) { return reinterpret_cast<FastRequant*>(t + 1); }
+inline const FastRequant* channels(const RequantTable* t) { return reinterpret_cast<const FastRequant*>(t + 1); }
+
+inline int32_t requant_fast(int32_t acc, const FastRequant& f) {
+  int32_t high;
+  __asm__("smmulr %0, %1, %2" : "=r"(high) : "r"(acc << 1), "r"(f.mult));
+  return (high + f.nudge + ((high >> 31) & f.negmask)) >> f.right;
+}
+
+inline int8_t clamp_out(const Epilogue& e, int32_t q) {
+  const int32_t v = q + e.out_zp;
+  return int8_t(v < e.lo ? e.lo : (v > e.hi ? e.hi : v));
+}
+
+// The table of m output channels with k taps each (|x - zp| <= 255, |w| <= 128: an accumulator
+// is at most |bias| + 255 * 128 * k in magnitude).
+void prepare_requant(int32_t m, int32_t k, const Epilogue& e, RequantTable* t) {
+  bool fast = e.mult != nullptr && int64_t(k) * 255 * 128 < (int64_t(1) << 30);
+  for (int32_t r = 0; fast && r < m; ++r) {
+    const int32_t shift = e.shift_at(r), bias = e.start(r);
+    const int64_t bound = (bias < 0 ? -int64_t(bias) : int64_t(bias)) + int64_t(k) * 255 * 128;
+    if (shift > 0 || bound >= (int64_t(1) << 30)) {
+      fast = false;
+      break;
+    }
+    FastRequant& f = channels(t)[r];
+    f.mult = e.mult_at(r);
+    f.right = -shift;
+    f.nudge = shift < 0 ? int32_t(1) << (-shift - 1) : 0;
+    f.negmask = shift < 0 ? -1 : 0;
+  }
+  t->fast = fast;
+}
+
 // Channel ch of two pixels (elements at0 and at1), its multiplier and shift loaded once.
-inline void store_pair(const Epilogue& e, int32_t ch, int32_t a0, int32_t a1, int32_t at0, int32_t at1) {
-  if (e.mult) {
+inline void store_pair(const Epilogue& e, const RequantTable* t, int32_t ch, int32_t a0, int32_t a1, int32_t at0,
+                       int32_t at1) {
+  if (t->fast) {
+    const FastRequant f = channels(t)[ch];
+    int8_t* y = static_cast<int8_t*>(e.y);
+    y[at0] = clamp_out(e, requant_fast(a0, f));
+    y[at1] = clamp_out(e, requant_fast(a1, f));
+  } else if (e.mult) {
     const int32_t mult = e.mult_at(ch), shift = e.shift_at(ch);
     int8_t* y = static_cast<int8_t*>(e.y);
     y[at0] = requant_i8(e, a0, mult, shift);
@@ -34,6 +87,15 @@ inline void store_pair(const Epilogue& e, int32_t ch, int32_t a0, int32_t a1, in
     int32_t* y = static_cast<int32_t*>(e.y);
     y[at0] = a0;
     y[at1] = a1;
+  }
+}
+
+// One output of channel ch.
+inline void store_one(const Epilogue& e, const RequantTable* t, int32_t ch, int32_t acc, int32_t at) {
+  if (t->fast) {
+    static_cast<int8_t*>(e.y)[at] = clamp_out(e, requant_fast(acc, channels(t)[ch]));
+  } else {
+    e.store(at, ch, acc);
   }
 }
 
@@ -49,10 +111,15 @@ inline void widen_column(const int8_t* col, int32_t kp, int16_t* dst) {
 struct NhwcKernel {
   static constexpr drivers::S8NhwcSpec kNhwc = arm_dsp::kNhwc;
   static uint64_t work_bytes(const ConvShape& g) { return nhwc_work_bytes(g); }
+  static void prepare(const ConvShape& g, const int8_t*, const Epilogue& e, void* work) {
+    prepare_requant(g.m, g.kh * g.kw * g.c, e, static_cast<RequantTable*>(work));
+  }
 
   static void tile(int32_t k, int32_t stride, const int8_t* const* col, int32_t np, const int8_t* w, int32_t m,
                    const int32_t* start, const Epilogue& e, int32_t at, void* work) {
-    int16_t* c16[kColumnPixels] = {static_cast<int16_t*>(work), static_cast<int16_t*>(work) + stride};
+    const RequantTable* t = static_cast<const RequantTable*>(work);
+    int16_t* c16_0 = reinterpret_cast<int16_t*>(static_cast<uint8_t*>(work) + requant_table_bytes(m));
+    int16_t* c16[kColumnPixels] = {c16_0, c16_0 + stride};
     const int32_t kp = (k + 3) & ~3;
     for (int32_t q = 0; q < np; ++q) widen_column(col[q], kp, c16[q]);
     int32_t r = 0;
@@ -60,19 +127,24 @@ struct NhwcKernel {
       for (; r + 2 <= m; r += 2) {
         int32_t acc[2][2] = {{start[r], start[r + 1]}, {start[r], start[r + 1]}};
         dot_2x2(k, c16[0], c16[1], w + r * k, w + (r + 1) * k, acc);
-        store_pair(e, r, acc[0][0], acc[1][0], at + r, at + m + r);
-        store_pair(e, r + 1, acc[0][1], acc[1][1], at + r + 1, at + m + r + 1);
+        store_pair(e, t, r, acc[0][0], acc[1][0], at + r, at + m + r);
+        store_pair(e, t, r + 1, acc[0][1], acc[1][1], at + r + 1, at + m + r + 1);
       }
     }
     for (; r < m; ++r) {
-      for (int32_t p = 0; p < np; ++p) e.store(at + p * m + r, r, dot_1x1(k, c16[p], w + r * k, start[r]));
+      for (int32_t p = 0; p < np; ++p) store_one(e, t, r, dot_1x1(k, c16[p], w + r * k, start[r]), at + p * m + r);
     }
   }
 };
 
 struct DwNhwcKernel {
+  static uint64_t dw_work_bytes(const ConvShape& g) { return nhwc_dw_work_bytes(g); }
+  static void prepare(const ConvShape& g, const int8_t*, const Epilogue& e, void* work) {
+    prepare_requant(g.c, g.kh * g.kw, e, static_cast<RequantTable*>(work));
+  }
   static void pixel(const ConvShape& g, const int8_t* x, int32_t oy, int32_t ox, int32_t zp, const int8_t* wt,
-                    int32_t stride, const int32_t* start, const Epilogue& e, int32_t at) {
+                    int32_t stride, const int32_t* start, const Epilogue& e, int32_t at, void* work) {
+    const RequantTable* t = static_cast<const RequantTable*>(work);
     const int32_t c = g.c, kh = g.kh, kw = g.kw, iw = g.iw;
     const int32_t r0 = oy * g.sh - g.ph, c0 = ox * g.sw - g.pw;
     const bool inside = r0 >= 0 && r0 + (kh - 1) * g.dh < g.ih && c0 >= 0 && c0 + (kw - 1) * g.dw < iw;
@@ -113,10 +185,10 @@ struct DwNhwcKernel {
           }
         }
       }
-      e.store(at + ch, ch, a0);
-      e.store(at + ch + 1, ch + 1, a1);
-      e.store(at + ch + 2, ch + 2, a2);
-      e.store(at + ch + 3, ch + 3, a3);
+      store_one(e, t, ch, a0, at + ch);
+      store_one(e, t, ch + 1, a1, at + ch + 1);
+      store_one(e, t, ch + 2, a2, at + ch + 2);
+      store_one(e, t, ch + 3, a3, at + ch + 3);
     }
     for (int32_t ch = c4; ch < c; ++ch) {  // the last channels, one at a time
       int32_t acc = start[ch];
@@ -128,7 +200,7 @@ struct DwNhwcKernel {
           acc += (in ? int32_t(x[(r * iw + cc) * c + ch]) : zp) * int32_t(wt[(u * kw + v) * stride + ch]);
         }
       }
-      e.store(at + ch, ch, acc);
+      store_one(e, t, ch, acc, at + ch);
     }
   }
 };
@@ -140,8 +212,10 @@ struct DwNhwcKernel {
 // word of B widened in place with SXTB16: the column's two words serve four SMLAD pairs.
 Status s8_gemm_nk(const OpArgs& a, int32_t rows, int32_t N, int32_t K, const int8_t* A, int32_t a_zp, const int8_t* B,
                   const Epilogue& e) {
-  if (a.scratch == nullptr || a.scratch_bytes < column_bytes(K)) return Status::kArenaTooSmall;
+  if (a.scratch == nullptr || a.scratch_bytes < gemm_nk_bytes(K, N)) return Status::kArenaTooSmall;
   int16_t* col = static_cast<int16_t*>(a.scratch);
+  RequantTable* t = reinterpret_cast<RequantTable*>(static_cast<uint8_t*>(a.scratch) + column_bytes(K));
+  prepare_requant(N, K, e, t);
   const int32_t full = K & ~3;
   for (int32_t i = 0; i < rows; ++i) {
     const int8_t* ar = A + i * K;
@@ -166,12 +240,12 @@ Status s8_gemm_nk(const OpArgs& a, int32_t rows, int32_t N, int32_t K, const int
         a3 = dot_1x1(K - full, col + full, b + 3 * K + full, a3);
       }
       const int32_t at = i * N + j;
-      e.store(at, j, a0);
-      e.store(at + 1, j + 1, a1);
-      e.store(at + 2, j + 2, a2);
-      e.store(at + 3, j + 3, a3);
+      store_one(e, t, j, a0, at);
+      store_one(e, t, j + 1, a1, at + 1);
+      store_one(e, t, j + 2, a2, at + 2);
+      store_one(e, t, j + 3, a3, at + 3);
     }
-    for (; j < N; ++j) e.store(i * N + j, j, dot_1x1(K, col, B + j * K, e.start(j)));
+    for (; j < N; ++j) store_one(e, t, j, dot_1x1(K, col, B + j * K, e.start(j)), i * N + j);
   }
   return Status::kOk;
 }

@@ -20,9 +20,9 @@ uint32_t scratch_bytes(const OpArgs& a) {
       bytes = columns_bytes(int64_t(r.g.c / r.g.group) * r.g.kh * r.g.kw, int64_t(r.g.oh) * r.g.ow);
       break;
     case simd::Kernel::kQMatMul: bytes = gemm_pairs_bytes(r.K); break;
-    case simd::Kernel::kQMatMulNk: bytes = column_bytes(r.K); break;
+    case simd::Kernel::kQMatMulNk: bytes = gemm_nk_bytes(r.K, r.N); break;
     case simd::Kernel::kQConvNhwc: bytes = drivers::s8_nhwc_conv_layout(r.g, kNhwc, nhwc_work_bytes(r.g)).scratch.bytes; break;
-    case simd::Kernel::kQConvNhwcDepthwise: bytes = drivers::s8_nhwc_dw_layout(r.g).scratch.bytes; break;
+    case simd::Kernel::kQConvNhwcDepthwise: bytes = drivers::s8_nhwc_dw_layout(r.g, nhwc_dw_work_bytes(r.g)).scratch.bytes; break;
     default: break;  // float ops and other broadcasts stay with the reference
   }
   return bytes > UINT32_MAX ? UINT32_MAX : uint32_t(bytes);

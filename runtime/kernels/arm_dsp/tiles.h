@@ -45,9 +45,15 @@ constexpr int32_t kBandRows = 3;
 // padding), then widened to int16 in the dot products' k0 k2 k1 k3 order: two columns of the
 // staged stride (a multiple of 16 taps) as work memory.
 constexpr drivers::S8NhwcSpec kNhwc{kColumnPixels, false};
+// The requantisation table of m output channels the NHWC and [N, K] kernels precompute once per
+// call (s8_nhwc__arm_dsp.cc: a flag word padded to 16 bytes, then 16 bytes a channel).
+inline uint64_t requant_table_bytes(int64_t m) { return 16u + uint64_t(m) * 16u; }
 inline uint64_t nhwc_work_bytes(const ConvShape& g) {
-  return uint64_t(kColumnPixels) * uint64_t(drivers::round_up(g.kh * g.kw * g.c, 16)) * 2u;
+  return requant_table_bytes(g.m) + uint64_t(kColumnPixels) * uint64_t(drivers::round_up(g.kh * g.kw * g.c, 16)) * 2u;
 }
+inline uint64_t nhwc_dw_work_bytes(const ConvShape& g) { return requant_table_bytes(g.c); }
+// QMatMul with B [N, K]: A's packed row, then the table.
+inline uint64_t gemm_nk_bytes(int64_t K, int64_t N) { return column_bytes(K) + requant_table_bytes(N); }
 
 // QMatMul packs one row of A as int16 pairs (a[k] - zp, a[k+1] - zp), one word per pair (an odd
 // last tap is taken apart).

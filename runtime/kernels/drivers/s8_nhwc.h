@@ -53,12 +53,12 @@ inline S8NhwcLayout s8_nhwc_conv_layout(const ConvShape& g, const S8NhwcSpec& s,
   return l;
 }
 
-inline S8NhwcLayout s8_nhwc_dw_layout(const ConvShape& g) {
+inline S8NhwcLayout s8_nhwc_dw_layout(const ConvShape& g, uint64_t work) {
   S8NhwcLayout l;
   l.stride = round_up(g.c, 16);  // one tap's weights for every channel, 16 bytes of slack
   l.cols_at = l.scratch.add(uint64_t(g.kh) * g.kw * uint64_t(l.stride), 1);
   l.starts_at = l.scratch.add(uint64_t(round_up(g.c, 4)), sizeof(int32_t));
-  l.work_at = l.scratch.bytes;
+  l.work_at = l.scratch.add(work, 1);
   return l;
 }
 
@@ -108,6 +108,7 @@ inline void s8_nhwc_starts(int32_t k, const int8_t* w, int32_t m, int32_t zp, co
 }
 
 // K: static constexpr S8NhwcSpec kNhwc; static uint64_t work_bytes(const ConvShape&);
+//    static void prepare(g, w, e, work): once per call, after the starts (the weights [M, k]);
 //    static void tile(k, stride, cols, np, w, m, start, e, at, work): the np (1..kNhwc.cols)
 //    columns (k taps, raw int8, zero-point padded up to stride) against the m weight rows,
 //    writing the np pixels' m outputs from element `at` on (pixel q at at + q * m).
@@ -121,6 +122,7 @@ Status s8_conv2d_nhwc(const OpArgs& a, const ConvShape& g, const Epi& e, int32_t
   s8_nhwc_starts(k, w, m, zp, e, start);
   int8_t* cols = scratch_at<int8_t>(a, l.cols_at);
   void* work = scratch_at<void>(a, l.work_at);
+  K::prepare(g, w, e, work);
   const bool in_place = K::kNhwc.in_place && is_pointwise(g);
   const int32_t pixels = g.oh * g.ow;
   const int8_t* col[K::kNhwc.cols];
@@ -164,21 +166,24 @@ inline void s8_nhwc_dw_prepare(const ConvShape& g, const int8_t* w, int32_t zp, 
   }
 }
 
-// K: static void pixel(g, x, oy, ox, zp, wt, stride, start, e, at): output pixel (oy, ox)'s C
-//    values from the NHWC image x, written from element `at` on.
+// K: static uint64_t dw_work_bytes(g); static void prepare(g, w, e, work) (the weights
+//    [C, kH x kW]); static void pixel(g, x, oy, ox, zp, wt, stride, start, e, at, work): output
+//    pixel (oy, ox)'s C values from the NHWC image x, written from element `at` on.
 template <class K, class Epi>
 Status s8_dwconv2d_nhwc(const OpArgs& a, const ConvShape& g, const Epi& e, int32_t zp) {
-  const S8NhwcLayout l = s8_nhwc_dw_layout(g);
+  const S8NhwcLayout l = s8_nhwc_dw_layout(g, K::dw_work_bytes(g));
   if (!scratch_holds(a, l.scratch)) return Status::kArenaTooSmall;
   int8_t* wt = scratch_at<int8_t>(a, l.cols_at);
   int32_t* start = scratch_at<int32_t>(a, l.starts_at);
+  void* work = scratch_at<void>(a, l.work_at);
   s8_nhwc_dw_prepare(g, a.in[1].as<int8_t>(), zp, e, l.stride, wt, start);
+  K::prepare(g, a.in[1].as<int8_t>(), e, work);
   for (int32_t b = 0; b < g.n; ++b) {
     const int8_t* x = a.in[0].as<int8_t>() + b * g.ih * g.iw * g.c;
     const int32_t out_base = b * g.oh * g.ow * g.c;
     for (int32_t oy = 0; oy < g.oh; ++oy) {
       for (int32_t ox = 0; ox < g.ow; ++ox) {
-        K::pixel(g, x, oy, ox, zp, wt, l.stride, start, e, out_base + (oy * g.ow + ox) * g.c);
+        K::pixel(g, x, oy, ox, zp, wt, l.stride, start, e, out_base + (oy * g.ow + ox) * g.c, work);
       }
     }
   }

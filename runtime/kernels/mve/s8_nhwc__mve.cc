@@ -74,6 +74,7 @@ inline void channel_requant(const Epilogue& e, int32_t ch, mve_pred16_t live, in
 struct NhwcKernel {
   static constexpr drivers::S8NhwcSpec kNhwc = Tiles::kNhwc;
   static uint64_t work_bytes(const ConvShape& g) { return Tiles::nhwc_work_bytes(g); }
+  static void prepare(const ConvShape&, const int8_t*, const Epilogue&, void*) {}
 
   static void tile(int32_t k, int32_t, const int8_t* const* col, int32_t np, const int8_t* w, int32_t m,
                    const int32_t* start, const Epilogue& e, int32_t at, void*) {
@@ -140,8 +141,10 @@ inline void dw_taps8(const ConvShape& g, const int8_t* x, int32_t r0, int32_t c0
 }
 
 struct DwNhwcKernel {
+  static uint64_t dw_work_bytes(const ConvShape&) { return 0; }
+  static void prepare(const ConvShape&, const int8_t*, const Epilogue&, void*) {}
   static void pixel(const ConvShape& g, const int8_t* x, int32_t oy, int32_t ox, int32_t zp, const int8_t* wt,
-                    int32_t stride, const int32_t* start, const Epilogue& e, int32_t at) {
+                    int32_t stride, const int32_t* start, const Epilogue& e, int32_t at, void*) {
     const int32_t c = g.c, kh = g.kh, kw = g.kw, iw = g.iw;
     const int32_t r0 = oy * g.sh - g.ph, c0 = ox * g.sw - g.pw;
     const bool inside = r0 >= 0 && r0 + (kh - 1) * g.dh < g.ih && c0 >= 0 && c0 + (kw - 1) * g.dw < iw;
