@@ -67,7 +67,7 @@ TEST(LayoutNhwc, QConvMatchesNchwOnRandomShapes) {
     const int32_t h = k + pick(0, 6), w = k + pick(0, 6), n = pick(1, 2);
     Buf x = random_i8({n, c, h, w});
     Buf wt = random_i8({m, c / group, k, k});
-    std::vector<int32_t> bias(size_t(m)), mult(size_t(m)), shift(size_t(m));
+    std::vector<int32_t> bias(static_cast<size_t>(m)), mult(static_cast<size_t>(m)), shift(static_cast<size_t>(m));
     for (int32_t i = 0; i < m; ++i) bias[size_t(i)] = pick(-5000, 5000), mult[size_t(i)] = pick(1 << 30, MOTE_MAX_MULTIPLIER), shift[size_t(i)] = pick(-12, 2);
     Buf B = vec_i32(bias), M = vec_i32(mult), S = vec_i32(shift);
     mote_qconv_params p = qconv_params(group, k, s, pad, MOTE_LAYOUT_NCHW);
@@ -94,7 +94,7 @@ TEST(LayoutNhwc, QMatMulWithBStoredNkMatchesKn) {
     Buf bt = make(MOTE_I8, {N, K});
     for (int32_t i = 0; i < K; ++i)
       for (int32_t j = 0; j < N; ++j) bt.bytes[size_t(j * K + i)] = b.bytes[size_t(i * N + j)];
-    std::vector<int32_t> bias(size_t(N)), mult(size_t(N)), shift(size_t(N));
+    std::vector<int32_t> bias(static_cast<size_t>(N)), mult(static_cast<size_t>(N)), shift(static_cast<size_t>(N));
     for (int32_t j = 0; j < N; ++j) bias[size_t(j)] = pick(-5000, 5000), mult[size_t(j)] = pick(1 << 30, MOTE_MAX_MULTIPLIER), shift[size_t(j)] = pick(-12, 0);
     Buf Bi = vec_i32(bias), M = vec_i32(mult), S = vec_i32(shift);
     mote_qmatmul_params p{pick(-128, 127), pick(-128, 127), -128, 127, MOTE_B_KN};

@@ -45,10 +45,17 @@ inline int32_t requant_fast(int32_t acc, const FastRequant& f) {
   return (high + f.nudge + ((high >> 31) & f.negmask)) >> f.right;
 }
 
-inline int8_t clamp_out(const Epilogue& e, int32_t q) {
-  const int32_t v = q + e.out_zp;
-  return int8_t(v < e.lo ? e.lo : (v > e.hi ? e.hi : v));
-}
+// The int8 output's fields in locals: an int8_t store may alias anything, so fields read through
+// the epilogue would be loaded again after every output.
+struct OutI8 {
+  int8_t* y;
+  int32_t zp, lo, hi;
+  explicit OutI8(const Epilogue& e) : y(static_cast<int8_t*>(e.y)), zp(e.out_zp), lo(e.lo), hi(e.hi) {}
+  void put(int32_t at, int32_t q) const {
+    const int32_t v = q + zp;
+    y[at] = int8_t(v < lo ? lo : (v > hi ? hi : v));
+  }
+};
 
 // The table of m output channels with k taps each (|x - zp| <= 255, |w| <= 128: an accumulator
 // is at most |bias| + 255 * 128 * k in magnitude).
@@ -75,9 +82,9 @@ inline void store_pair(const Epilogue& e, const RequantTable* t, int32_t ch, int
                        int32_t at1) {
   if (t->fast) {
     const FastRequant f = channels(t)[ch];
-    int8_t* y = static_cast<int8_t*>(e.y);
-    y[at0] = clamp_out(e, requant_fast(a0, f));
-    y[at1] = clamp_out(e, requant_fast(a1, f));
+    const OutI8 o(e);
+    o.put(at0, requant_fast(a0, f));
+    o.put(at1, requant_fast(a1, f));
   } else if (e.mult) {
     const int32_t mult = e.mult_at(ch), shift = e.shift_at(ch);
     int8_t* y = static_cast<int8_t*>(e.y);
@@ -93,7 +100,7 @@ inline void store_pair(const Epilogue& e, const RequantTable* t, int32_t ch, int
 // One output of channel ch.
 inline void store_one(const Epilogue& e, const RequantTable* t, int32_t ch, int32_t acc, int32_t at) {
   if (t->fast) {
-    static_cast<int8_t*>(e.y)[at] = clamp_out(e, requant_fast(acc, channels(t)[ch]));
+    OutI8(e).put(at, requant_fast(acc, channels(t)[ch]));
   } else {
     e.store(at, ch, acc);
   }
@@ -118,6 +125,8 @@ struct NhwcKernel {
   static void tile(int32_t k, int32_t stride, const int8_t* const* col, int32_t np, const int8_t* w, int32_t m,
                    const int32_t* start, const Epilogue& e, int32_t at, void* work) {
     const RequantTable* t = static_cast<const RequantTable*>(work);
+    const bool fast = t->fast;
+    const OutI8 o(e);
     int16_t* c16_0 = reinterpret_cast<int16_t*>(static_cast<uint8_t*>(work) + requant_table_bytes(m));
     int16_t* c16[kColumnPixels] = {c16_0, c16_0 + stride};
     const int32_t kp = (k + 3) & ~3;
@@ -127,8 +136,16 @@ struct NhwcKernel {
       for (; r + 2 <= m; r += 2) {
         int32_t acc[2][2] = {{start[r], start[r + 1]}, {start[r], start[r + 1]}};
         dot_2x2(k, c16[0], c16[1], w + r * k, w + (r + 1) * k, acc);
-        store_pair(e, t, r, acc[0][0], acc[1][0], at + r, at + m + r);
-        store_pair(e, t, r + 1, acc[0][1], acc[1][1], at + r + 1, at + m + r + 1);
+        if (fast) {
+          const FastRequant* f = channels(t) + r;
+          o.put(at + r, requant_fast(acc[0][0], f[0]));
+          o.put(at + m + r, requant_fast(acc[1][0], f[0]));
+          o.put(at + r + 1, requant_fast(acc[0][1], f[1]));
+          o.put(at + m + r + 1, requant_fast(acc[1][1], f[1]));
+        } else {
+          store_pair(e, t, r, acc[0][0], acc[1][0], at + r, at + m + r);
+          store_pair(e, t, r + 1, acc[0][1], acc[1][1], at + r + 1, at + m + r + 1);
+        }
       }
     }
     for (; r < m; ++r) {
@@ -145,6 +162,8 @@ struct DwNhwcKernel {
   static void pixel(const ConvShape& g, const int8_t* x, int32_t oy, int32_t ox, int32_t zp, const int8_t* wt,
                     int32_t stride, const int32_t* start, const Epilogue& e, int32_t at, void* work) {
     const RequantTable* t = static_cast<const RequantTable*>(work);
+    const bool fast = t->fast;
+    const OutI8 o(e);
     const int32_t c = g.c, kh = g.kh, kw = g.kw, iw = g.iw;
     const int32_t r0 = oy * g.sh - g.ph, c0 = ox * g.sw - g.pw;
     const bool inside = r0 >= 0 && r0 + (kh - 1) * g.dh < g.ih && c0 >= 0 && c0 + (kw - 1) * g.dw < iw;
@@ -185,10 +204,18 @@ struct DwNhwcKernel {
           }
         }
       }
-      store_one(e, t, ch, a0, at + ch);
-      store_one(e, t, ch + 1, a1, at + ch + 1);
-      store_one(e, t, ch + 2, a2, at + ch + 2);
-      store_one(e, t, ch + 3, a3, at + ch + 3);
+      if (fast) {
+        const FastRequant* f = channels(t) + ch;
+        o.put(at + ch, requant_fast(a0, f[0]));
+        o.put(at + ch + 1, requant_fast(a1, f[1]));
+        o.put(at + ch + 2, requant_fast(a2, f[2]));
+        o.put(at + ch + 3, requant_fast(a3, f[3]));
+      } else {
+        store_one(e, t, ch, a0, at + ch);
+        store_one(e, t, ch + 1, a1, at + ch + 1);
+        store_one(e, t, ch + 2, a2, at + ch + 2);
+        store_one(e, t, ch + 3, a3, at + ch + 3);
+      }
     }
     for (int32_t ch = c4; ch < c; ++ch) {  // the last channels, one at a time
       int32_t acc = start[ch];
@@ -216,6 +243,8 @@ Status s8_gemm_nk(const OpArgs& a, int32_t rows, int32_t N, int32_t K, const int
   int16_t* col = static_cast<int16_t*>(a.scratch);
   RequantTable* t = reinterpret_cast<RequantTable*>(static_cast<uint8_t*>(a.scratch) + column_bytes(K));
   prepare_requant(N, K, e, t);
+  const bool fast = t->fast;
+  const OutI8 o(e);
   const int32_t full = K & ~3;
   for (int32_t i = 0; i < rows; ++i) {
     const int8_t* ar = A + i * K;
@@ -240,10 +269,18 @@ Status s8_gemm_nk(const OpArgs& a, int32_t rows, int32_t N, int32_t K, const int
         a3 = dot_1x1(K - full, col + full, b + 3 * K + full, a3);
       }
       const int32_t at = i * N + j;
-      store_one(e, t, j, a0, at);
-      store_one(e, t, j + 1, a1, at + 1);
-      store_one(e, t, j + 2, a2, at + 2);
-      store_one(e, t, j + 3, a3, at + 3);
+      if (fast) {
+        const FastRequant* f = channels(t) + j;
+        o.put(at, requant_fast(a0, f[0]));
+        o.put(at + 1, requant_fast(a1, f[1]));
+        o.put(at + 2, requant_fast(a2, f[2]));
+        o.put(at + 3, requant_fast(a3, f[3]));
+      } else {
+        store_one(e, t, j, a0, at);
+        store_one(e, t, j + 1, a1, at + 1);
+        store_one(e, t, j + 2, a2, at + 2);
+        store_one(e, t, j + 3, a3, at + 3);
+      }
     }
     for (; j < N; ++j) store_one(e, t, j, dot_1x1(K, col, B + j * K, e.start(j)), i * N + j);
   }

@@ -9,7 +9,7 @@
 //
 // Depthwise: lanes are channels. Every tap of the window loads 8 channels of the pixel and of the
 // tap's weights (regrouped tap-major by the driver) widened to int16 (VLDRB.S16), and VMULLB /
-// VMULLT multiply the even and the odd lanes into int32 sums (3x3 windows unrolled); taps in the
+// VMULLT multiply the even and the odd lanes into int32 sums; taps in the
 // padding take the zero point, which the starts cancel. The 8 channels are requantised as two
 // vectors (their multipliers and shifts split even / odd by VLD2) and narrowed back in order
 // (VMOVNB, VMOVNT) into one 8-byte store; channels past the last multiple of 8 one by one.
@@ -105,9 +105,9 @@ struct NhwcKernel {
   }
 };
 
-// Eight channels' window sums, the taps' rows and columns fixed (3x3) or not (KH = KW = 0): even
-// channels in e, odd ones in o (VMULLB / VMULLT of the int16 lanes), the zero point for taps in
-// the padding.
+// Eight channels' window sums, the taps' rows and columns fixed (3x3: constant trip counts) or
+// not (KH = KW = 0): even channels in e, odd ones in o (VMULLB / VMULLT of the int16 lanes), the
+// zero point for taps in the padding.
 template <int KH, int KW>
 inline void dw_taps8(const ConvShape& g, const int8_t* x, int32_t r0, int32_t c0, bool inside, int16x8_t fill,
                      const int8_t* wp, int32_t stride, int32x4_t& e, int32x4_t& o) {
@@ -115,11 +115,10 @@ inline void dw_taps8(const ConvShape& g, const int8_t* x, int32_t r0, int32_t c0
   if (inside) {
     const int32_t row_step = g.dh * iw * c, tap_step = g.dw * c;
     const int8_t* xr = x + (r0 * iw + c0) * c;
-    MOTE_UNROLL
-    for (int32_t u = 0; u < kh; ++u, xr += row_step) {
+    // Not unrolled: GCC then hoists every tap's loads and spills them (three times the code).
+    _Pragma("GCC unroll 1") for (int32_t u = 0; u < kh; ++u, xr += row_step) {
       const int8_t* xp = xr;
-      MOTE_UNROLL
-      for (int32_t v = 0; v < kw; ++v, xp += tap_step, wp += stride) {
+      _Pragma("GCC unroll 1") for (int32_t v = 0; v < kw; ++v, xp += tap_step, wp += stride) {
         const int16x8_t xv = vldrbq_s16(xp), wv = vldrbq_s16(wp);
         e = vaddq_s32(e, vmullbq_int_s16(xv, wv));
         o = vaddq_s32(o, vmulltq_int_s16(xv, wv));
