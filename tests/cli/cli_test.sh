@@ -148,6 +148,13 @@ check "int8 convert" 0 "$mote" convert "$src/models/digits.onnx" -o "$work/d8.mo
 contains "int8 convert reports precision" "quantized"
 check "int8 info shows int8 ops" 0 "$mote" info "$work/d8.mote"
 contains "int8 info lists QConv" "QConv"
+# Layouts: for Cortex-M targets the int8 convolutions run in NHWC, the model's I/O stays NCHW.
+check "int8 convert for the Cortex-M boards" 0 "$mote" convert "$src/models/digits.onnx" -o "$work/d8m.mote" --quantize int8 --calib "$src/models/digits_calib.npy" --target cortex-m4,cortex-m55
+contains "the Cortex-M conversion says it chose NHWC" "in NHWC"
+check "run the Cortex-M blob on the host" 0 "$mote" run "$work/d8m.mote" --input "input=$src/models/digits_sample.npy"
+contains "the NHWC blob predicts the sample's class" "argmax $(cat "$src/models/digits_sample_label.txt")"
+check "--io-layout takes nchw or nhwc" 2 "$mote" convert "$src/models/digits.onnx" -o "$work/bad.mote" --io-layout chw
+contains "--io-layout names the choices" "nchw or nhwc"
 # compare: the int8 blob tensor by tensor against the float model (every op's output has a
 # float counterpart and stays within 25 dB); the float blob against its own model is exact.
 check "compare int8 digits" 0 "$mote" compare "$src/models/digits.onnx" "$work/d8.mote" --input "input=$src/models/digits_sample.npy"

@@ -154,6 +154,28 @@ struct NhwcKernel {
   }
 };
 
+// One tap of four adjacent channels: the word of activations and of weights split by SXTB16 into
+// channels (0, 2) and (1, 3), each multiplied lane by lane.
+inline void dw_tap4(uint32_t xv, uint32_t wv, int32_t& a0, int32_t& a1, int32_t& a2, int32_t& a3) {
+  const int32_t x02 = __sxtb16(int32_t(xv)), x13 = sxtb16_ror8(xv);
+  const int32_t w02 = __sxtb16(int32_t(wv)), w13 = sxtb16_ror8(wv);
+  a0 = __smlabb(x02, w02, a0);
+  a2 = __smlatt(x02, w02, a2);
+  a1 = __smlabb(x13, w13, a1);
+  a3 = __smlatt(x13, w13, a3);
+}
+
+// A 3x3 window, stride and dilation 1, wholly inside: the nine taps unrolled (x at the window's
+// top-left pixel, rows `rs` bytes apart, pixels `c`; the tap's weights `stride` apart).
+inline void dw3x3_inside4(const int8_t* x, int32_t rs, int32_t c, const int8_t* w, int32_t stride, int32_t& a0,
+                          int32_t& a1, int32_t& a2, int32_t& a3) {
+  for (int32_t u = 0; u < 3; ++u, x += rs, w += 3 * stride) {
+    dw_tap4(load32(x), load32(w), a0, a1, a2, a3);
+    dw_tap4(load32(x + c), load32(w + stride), a0, a1, a2, a3);
+    dw_tap4(load32(x + 2 * c), load32(w + 2 * stride), a0, a1, a2, a3);
+  }
+}
+
 struct DwNhwcKernel {
   static uint64_t dw_work_bytes(const ConvShape& g) { return nhwc_dw_work_bytes(g); }
   static void prepare(const ConvShape& g, const int8_t*, const Epilogue& e, void* work) {
@@ -165,6 +187,7 @@ struct DwNhwcKernel {
     const bool fast = t->fast;
     const OutI8 o(e);
     const int32_t c = g.c, kh = g.kh, kw = g.kw, iw = g.iw;
+    const bool unit3x3 = kh == 3 && kw == 3 && g.dh == 1 && g.dw == 1;
     const int32_t r0 = oy * g.sh - g.ph, c0 = ox * g.sw - g.pw;
     const bool inside = r0 >= 0 && r0 + (kh - 1) * g.dh < g.ih && c0 >= 0 && c0 + (kw - 1) * g.dw < iw;
     const uint32_t fill = uint32_t(uint8_t(zp)) * 0x01010101u;
@@ -173,18 +196,14 @@ struct DwNhwcKernel {
     for (int32_t ch = 0; ch < c4; ch += 4) {
       int32_t a0 = start[ch], a1 = start[ch + 1], a2 = start[ch + 2], a3 = start[ch + 3];
       const int8_t* wp = wt + ch;
-      if (inside) {
+      if (inside && unit3x3) {
+        dw3x3_inside4(x + (r0 * iw + c0) * c + ch, iw * c, c, wp, stride, a0, a1, a2, a3);
+      } else if (inside) {
         const int8_t* xr = x + (r0 * iw + c0) * c + ch;
         for (int32_t u = 0; u < kh; ++u, xr += row_step) {
           const int8_t* xp = xr;
           for (int32_t v = 0; v < kw; ++v, xp += tap_step, wp += stride) {
-            const uint32_t xv = load32(xp), wv = load32(wp);
-            const int32_t x02 = __sxtb16(int32_t(xv)), x13 = sxtb16_ror8(xv);
-            const int32_t w02 = __sxtb16(int32_t(wv)), w13 = sxtb16_ror8(wv);
-            a0 = __smlabb(x02, w02, a0);
-            a2 = __smlatt(x02, w02, a2);
-            a1 = __smlabb(x13, w13, a1);
-            a3 = __smlatt(x13, w13, a3);
+            dw_tap4(load32(xp), load32(wp), a0, a1, a2, a3);
           }
         }
       } else {
@@ -194,13 +213,7 @@ struct DwNhwcKernel {
           for (int32_t v = 0; v < kw; ++v, wp += stride) {
             const int32_t cc = c0 + v * g.dw;
             const uint32_t xv = row_in && cc >= 0 && cc < iw ? load32(x + (r * iw + cc) * c + ch) : fill;
-            const uint32_t wv = load32(wp);
-            const int32_t x02 = __sxtb16(int32_t(xv)), x13 = sxtb16_ror8(xv);
-            const int32_t w02 = __sxtb16(int32_t(wv)), w13 = sxtb16_ror8(wv);
-            a0 = __smlabb(x02, w02, a0);
-            a2 = __smlatt(x02, w02, a2);
-            a1 = __smlabb(x13, w13, a1);
-            a3 = __smlatt(x13, w13, a3);
+            dw_tap4(xv, load32(wp), a0, a1, a2, a3);
           }
         }
       }
