@@ -5,7 +5,9 @@
 #     `mote run` on the host (float32: max|diff| <= 1e-4 x max|ref|);
 #   * the firmware example on the digits model quantized to int8 (--quantize int8 --calib): its
 #     dequantized outputs must be bit for bit the host's (the integer arithmetic is specified
-#     exactly, so the board's optimised int8 kernels may not change a single bit);
+#     exactly, so the board's optimised int8 kernels may not change a single bit); on the
+#     Cortex-M boards also the int8 model as converted for them (--target cortex-m4,cortex-m7,
+#     cortex-m55: NHWC convolution chains), bit for bit the host's run of that blob;
 #   * the same image loading a RAM copy of the blob with one byte flipped (several offsets): it
 #     must stop with an error status and message, never a fault or a hang;
 #   * the conformance firmware (tests/qemu/conformance): the ONNX node tests listed in
@@ -110,6 +112,14 @@ host_ok=1
 rm -rf "$HOST/digits_int8_ref"
 "$MOTE" run "$HOST/digits_int8.mote" --input "input=$SRC/models/digits_sample.npy" --output-dir "$HOST/digits_int8_ref" \
   --quiet >"$HOST/run_int8.log" 2>&1 || { echo "  FAIL  mote run digits_int8.mote (see $HOST/run_int8.log)"; host_ok=0; }
+# The int8 model as converted for the Cortex-M boards: NHWC convolution chains (docs/blob-format.md,
+# "Layouts"), run on the host by the reference kernels in that layout.
+"$MOTE" convert "$SRC/models/digits.onnx" -o "$HOST/digits_int8_m.mote" --quantize int8 --target cortex-m4,cortex-m7,cortex-m55 \
+  --calib "$SRC/models/digits_calib.npy" --c-array "$HOST/digits_int8_m.h" >"$HOST/convert_int8_m.log" 2>&1 ||
+  { echo "  FAIL  mote convert digits.onnx --quantize int8 --target cortex-m... (see $HOST/convert_int8_m.log)"; host_ok=0; }
+rm -rf "$HOST/digits_int8_m_ref"
+"$MOTE" run "$HOST/digits_int8_m.mote" --input "input=$SRC/models/digits_sample.npy" --output-dir "$HOST/digits_int8_m_ref" \
+  --quiet >"$HOST/run_int8_m.log" 2>&1 || { echo "  FAIL  mote run digits_int8_m.mote (see $HOST/run_int8_m.log)"; host_ok=0; }
 "$PY" "$SRC/boards/firmware/npy_to_c.py" "$HOST/digits_input.h" "$SRC/models/digits_sample.npy" ||
   { echo "  FAIL  npy_to_c.py"; host_ok=0; }
 rm -rf "$HOST/digits_ref"
@@ -209,6 +219,28 @@ for b in "${available[@]}"; do
       echo "$cmp_out" | sed 's/^/        /'
     fi
   fi
+
+  # On the Cortex-M boards, the int8 model converted for them (NHWC chains): bit-identical to the
+  # host's reference kernels on the same blob.
+  case "$b" in
+    mps2-* | mps3-*)
+      fwm_dir="$dir/firmware-int8-nhwc"
+      if build "firmware (digits int8, NHWC)" "$SRC/boards/firmware" "$fwm_dir" "${toolchain[@]}" \
+           -DMOTE_MODEL_HEADER="$HOST/digits_int8_m.h" -DMOTE_INPUT_HEADER="$HOST/digits_input.h"; then
+        fwm=$(image_of "$fwm_dir" firmware)
+        "$run" "$fwm" >"$fwm_dir/run.log" 2>&1
+        rc=$?
+        if [ $rc -ne 0 ]; then
+          fail "digits int8 NHWC: firmware exited with status $rc (see $fwm_dir/run.log)"
+        elif cmp_out=$("$PY" "$SRC/tests/qemu/compare_outputs.py" --exact "$fwm_dir/run.log" "$HOST/digits_int8_m_ref"); then
+          pass "digits int8 converted for the Cortex-M boards (NHWC, $isa kernels): outputs bit-identical to the host"
+        else
+          fail "digits int8 NHWC: outputs differ from the host"
+          echo "$cmp_out" | sed 's/^/        /'
+        fi
+      fi
+      ;;
+  esac
 
   # The ONNX node tests.
   conf_dir="$dir/conformance"
