@@ -43,17 +43,19 @@ struct ConvShape {
 };
 
 // The fields a convolution and a pooling op share, for spatial rank 1 or 2 (1-D as one row):
-// batch, input and output planes, kernel, strides, dilations and leading pads.
+// batch, input and output planes, kernel, strides, dilations and leading pads. Channels second
+// (NCHW), or last (an NHWC QConv: the spatial axes one place earlier).
 template <typename Params>
-inline ConvShape window_shape(const Params& p, const TensorView& x, const TensorView& y) {
+inline ConvShape window_shape(const Params& p, const TensorView& x, const TensorView& y, bool channels_last = false) {
   const bool two = p.spatial_rank == 2;
   const int32_t last = p.spatial_rank - 1;
+  const int32_t first = channels_last ? 1 : 2, end = channels_last ? 2 : 1;  // first spatial axis; axes after the last
   ConvShape g;
   g.n = x.dims[0];
-  g.ih = two ? x.dims[2] : 1;
-  g.iw = x.dims[x.rank - 1];
-  g.oh = two ? y.dims[2] : 1;
-  g.ow = y.dims[y.rank - 1];
+  g.ih = two ? x.dims[first] : 1;
+  g.iw = x.dims[x.rank - end];
+  g.oh = two ? y.dims[first] : 1;
+  g.ow = y.dims[y.rank - end];
   g.kh = two ? p.kernel[0] : 1;
   g.kw = p.kernel[last];
   g.sh = two ? p.stride[0] : 1;
@@ -69,27 +71,12 @@ inline ConvShape window_shape(const Params& p, const TensorView& x, const Tensor
 // [M, kW, C/group]).
 inline ConvShape conv_shape_nhwc(const OpArgs& a) {
   const mote_conv_params& p = *static_cast<const mote_conv_params*>(a.params);
-  const TensorView& x = a.in[0];
-  const TensorView& y = a.out[0];
   const TensorView& w = a.in[1];
-  const bool two = p.spatial_rank == 2;
-  const int32_t last = p.spatial_rank - 1;
-  ConvShape g;
-  g.n = x.dims[0];
-  g.ih = two ? x.dims[1] : 1;
-  g.iw = x.dims[x.rank - 2];
-  g.c = x.dims[x.rank - 1];
-  g.oh = two ? y.dims[1] : 1;
-  g.ow = y.dims[y.rank - 2];
-  g.m = y.dims[y.rank - 1];
-  g.kh = two ? w.dims[1] : 1;
+  ConvShape g = window_shape(p, a.in[0], a.out[0], true);
+  g.c = a.in[0].dims[a.in[0].rank - 1];
+  g.m = a.out[0].dims[a.out[0].rank - 1];
+  g.kh = p.spatial_rank == 2 ? w.dims[1] : 1;  // the weights' extent
   g.kw = w.dims[w.rank - 2];
-  g.sh = two ? p.stride[0] : 1;
-  g.sw = p.stride[last];
-  g.dh = two ? p.dilation[0] : 1;
-  g.dw = p.dilation[last];
-  g.ph = two ? p.pad_begin[0] : 0;
-  g.pw = p.pad_begin[last];
   g.group = p.group;
   return g;
 }

@@ -144,6 +144,26 @@ build() {  # NAME SOURCE BUILD_DIR CMAKE_ARGS...: configure + build, log in BUIL
   return 0
 }
 
+# LABEL DIR BLOB: the firmware example on $HOST/BLOB.h, its outputs bit for bit $HOST/BLOB_ref
+# (uses the board loop's $dir, $toolchain, $run and $isa).
+int8_firmware() {
+  local label=$1 fdir="$dir/$2" blob=$3 fw rc cmp_out
+  build "firmware ($label)" "$SRC/boards/firmware" "$fdir" "${toolchain[@]}" \
+    -DMOTE_MODEL_HEADER="$HOST/$blob.h" -DMOTE_INPUT_HEADER="$HOST/digits_input.h" || return
+  fw=$(image_of "$fdir" firmware)
+  "$run" "$fw" >"$fdir/run.log" 2>&1
+  rc=$?
+  if [ $rc -ne 0 ]; then
+    fail "$label: firmware exited with status $rc (see $fdir/run.log)"
+    tail -5 "$fdir/run.log" | sed 's/^/        /'
+  elif cmp_out=$("$PY" "$SRC/tests/qemu/compare_outputs.py" --exact "$fdir/run.log" "$HOST/${blob}_ref"); then
+    pass "$label ($isa kernels): outputs bit-identical to the host ($(grep -E '^argmax' "$fdir/run.log" | awk '{print "class " $3}'))"
+  else
+    fail "$label: outputs differ from the host"
+    echo "$cmp_out" | sed 's/^/        /'
+  fi
+}
+
 image_of() {  # BUILD_DIR NAME: the bare-metal .elf or the Linux program
   if [ -f "$1/$2.elf" ]; then echo "$1/$2.elf"; else echo "$1/$2"; fi
 }
@@ -202,44 +222,11 @@ for b in "${available[@]}"; do
     done
   fi
 
-  # The same firmware on the int8 digits model: bit-identical to the host.
-  fw8_dir="$dir/firmware-int8"
-  if build "firmware (digits int8)" "$SRC/boards/firmware" "$fw8_dir" "${toolchain[@]}" \
-       -DMOTE_MODEL_HEADER="$HOST/digits_int8.h" -DMOTE_INPUT_HEADER="$HOST/digits_input.h"; then
-    fw8=$(image_of "$fw8_dir" firmware)
-    "$run" "$fw8" >"$fw8_dir/run.log" 2>&1
-    rc=$?
-    if [ $rc -ne 0 ]; then
-      fail "digits int8: firmware exited with status $rc (see $fw8_dir/run.log)"
-      tail -5 "$fw8_dir/run.log" | sed 's/^/        /'
-    elif cmp_out=$("$PY" "$SRC/tests/qemu/compare_outputs.py" --exact "$fw8_dir/run.log" "$HOST/digits_int8_ref"); then
-      pass "digits int8 ($isa kernels): outputs bit-identical to the host ($(grep -E '^argmax' "$fw8_dir/run.log" | awk '{print "class " $3}'))"
-    else
-      fail "digits int8: outputs differ from the host"
-      echo "$cmp_out" | sed 's/^/        /'
-    fi
-  fi
-
-  # On the Cortex-M boards, the int8 model converted for them (NHWC chains): bit-identical to the
-  # host's reference kernels on the same blob.
+  # The same firmware on the int8 digits model: bit-identical to the host. On the Cortex-M boards
+  # also the int8 model converted for them (NHWC chains), against the host's run of that blob.
+  int8_firmware "digits int8" firmware-int8 digits_int8
   case "$b" in
-    mps2-* | mps3-*)
-      fwm_dir="$dir/firmware-int8-nhwc"
-      if build "firmware (digits int8, NHWC)" "$SRC/boards/firmware" "$fwm_dir" "${toolchain[@]}" \
-           -DMOTE_MODEL_HEADER="$HOST/digits_int8_m.h" -DMOTE_INPUT_HEADER="$HOST/digits_input.h"; then
-        fwm=$(image_of "$fwm_dir" firmware)
-        "$run" "$fwm" >"$fwm_dir/run.log" 2>&1
-        rc=$?
-        if [ $rc -ne 0 ]; then
-          fail "digits int8 NHWC: firmware exited with status $rc (see $fwm_dir/run.log)"
-        elif cmp_out=$("$PY" "$SRC/tests/qemu/compare_outputs.py" --exact "$fwm_dir/run.log" "$HOST/digits_int8_m_ref"); then
-          pass "digits int8 converted for the Cortex-M boards (NHWC, $isa kernels): outputs bit-identical to the host"
-        else
-          fail "digits int8 NHWC: outputs differ from the host"
-          echo "$cmp_out" | sed 's/^/        /'
-        fi
-      fi
-      ;;
+    mps2-* | mps3-*) int8_firmware "digits int8 converted for the Cortex-M boards (NHWC)" firmware-int8-nhwc digits_int8_m ;;
   esac
 
   # The ONNX node tests.
@@ -288,7 +275,7 @@ for b in "${available[@]}"; do
 
   # Freestanding: the final link maps, then the runtime archive built with the board's flags.
   maps=()
-  for m in "$fw_dir"/firmware*.map "$fw8_dir"/firmware*.map "$conf_dir"/conformance*.map; do [ -f "$m" ] && maps+=("$m"); done
+  for m in "$fw_dir"/firmware*.map "$dir"/firmware-int8*/firmware*.map "$conf_dir"/conformance*.map; do [ -f "$m" ] && maps+=("$m"); done
   if [ "$isa" != ref ]; then
     for m in "$kern_dir"/kernels*.map; do [ -f "$m" ] && maps+=("$m"); done
   fi

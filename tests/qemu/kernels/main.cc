@@ -917,7 +917,6 @@ void many_rows_qconv_case(int32_t c, int32_t m, int32_t h, int32_t w, int32_t k)
 void many_rows_qmatmul_case(int32_t M, int32_t K, int32_t N) {
   const QVecs v = fill_vectors(N);
   mote_qmatmul_params p{};
-  p.b_layout = b_layout;
   p.a_zp = pick_zp();
   p.out_zp = pick_zp();
   act_range(v.requant, p.out_zp, &p.act_min, &p.act_max);
