@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "mote/model_records.hpp"
+#include "mote/op_config.h"
 #include "mote/shape_math.h"
 #include "mote/text.hpp"
 
@@ -167,8 +168,9 @@ Status Model::verify_sections(const uint8_t* blob, uint32_t total) {
 }
 
 // The optional VOCAB section (1.3) is a whole .motevocab, held to the same verifier.
+// A runtime built for models without one (MOTE_TEXT_ON false) leaves it to mote_model_vocab.
 Status Model::verify_vocab() {
-  if (!vocab_) return Status::kOk;
+  if (!vocab_ || !MOTE_TEXT_ON) return Status::kOk;
   Vocab v;
   const Status st = v.open(vocab_, vocab_size_);
   if (st == Status::kOk) return st;
