@@ -321,6 +321,18 @@ void conv_tests(Rng& rng) {
     c.kh = c.kw = 5, c.pt = c.pl = c.pb = c.pr = 2;
     conv_case(rng, c, "depthwise5x5");
   }
+  // 5x5 (EfficientNet, MnasNet, MobileNetV3): their map sizes, rows of 8 outputs and the 1..7
+  // left over, at both strides, with and without bias and activation.
+  for (int s = 1; s <= 2; ++s) {
+    for (int32_t size : {112, 28, 14, 7, 5, 13, 22}) {
+      ConvCase c;
+      c.c = c.m = c.group = 3, c.h = c.w = size, c.kh = c.kw = 5, c.sh = c.sw = s;
+      c.pt = c.pl = c.pb = c.pr = 2;
+      c.bias = rng.coin();
+      c.act = random_act(rng);
+      conv_case(rng, c, "depthwise5x5-models");
+    }
+  }
   // Planes taller than one band of the depthwise kernel's stack buffer, and one too wide for it.
   for (int s = 1; s <= 2; ++s) {
     ConvCase c;
