@@ -86,7 +86,7 @@ inline void weight_pairs(const int8_t* w, int32_t taps, int32_t* wp) {
 // column 0), 8 outputs a vector; a row of fewer than 8 computes 8 from the row's slack and
 // stores its own, a longer one ends with 8 that overlap the ones before. Taps go in pairs (in
 // kernel order, across rows): their inputs interleaved, i32x4.dot_i16x8_s by the weight pair,
-// 16 products in two instructions. KH, KW: the kernel when fixed (3x3, unrolled), else 0.
+// 16 products in two instructions. KH, KW: the kernel when fixed (3x3 and 5x5, unrolled), else 0.
 template <int SW, int KH, int KW>
 void band_row(const int8_t* const* rows, int32_t kh, int32_t kw, const int32_t* wp, int32_t ow, int32_t inner,
               const Epilogue& e, const Requant4* q, int64_t row_at) {
@@ -126,6 +126,7 @@ template <int SW>
 void band_row_any(const int8_t* const* rows, const ConvShape& g, const int32_t* wp, int32_t inner, const Epilogue& e,
                   const Requant4* q, int64_t row_at) {
   if (g.kh == 3 && g.kw == 3) return band_row<SW, 3, 3>(rows, 3, 3, wp, g.ow, inner, e, q, row_at);
+  if (g.kh == 5 && g.kw == 5) return band_row<SW, 5, 5>(rows, 5, 5, wp, g.ow, inner, e, q, row_at);
   band_row<SW, 0, 0>(rows, g.kh, g.kw, wp, g.ow, inner, e, q, row_at);
 }
 
