@@ -811,6 +811,14 @@ void qconv_tests(Rng& rng) {
     if (t % 4 == 3) cc.group = 2, cc.c = 2 * rng.range(1, 9), cc.m = 2 * rng.range(1, 5), cc.n = 2;
     qconv_case(rng, cc, "1x1 planar");
   }
+  // The mobile networks' narrow expansions (16 and 24 channels in), an odd count and one
+  // channel, on planes whose last 8 pixels overlap the ones before; 1..4 rows in the last block.
+  for (int32_t c : {16, 24, 17, 1}) {
+    QConvCase cc;
+    cc.c = c, cc.m = 4 + c % 4, cc.h = 33, cc.w = 35;
+    cc.in_zp = random_zp(rng);
+    qconv_case(rng, cc, "1x1 planar narrow");
+  }
   // General: kernels, strides, dilations, padding, groups, 1-D.
   for (int t = 0; t < 60; ++t) {
     QConvCase cc;

@@ -41,20 +41,28 @@ struct Requant4 {
   int32_t left, right;
 };
 
-inline Requant4 requant4_for(const Epilogue& e, int32_t ch) {
+// The channel's multiplier and shift into q, whose zero point and bounds (the op's) stay: a
+// kernel that requantises channel after channel sets those once (requant4_for) and only this
+// per channel.
+inline void requant4_channel(const Epilogue& e, int32_t ch, Requant4& q) {
   const int32_t k = e.per_channel ? ch : 0;
   const int32_t shift = e.shift[k];
-  Requant4 q;
   q.left = shift > 0 ? shift : 0;
   q.right = shift < 0 ? -shift : 0;
   q.mult = wasm_i32x4_splat(e.mult[k]);
-  q.limit = wasm_i32x4_splat(INT32_MAX >> q.left);
+  if (q.left) q.limit = wasm_i32x4_splat(INT32_MAX >> q.left);  // read only with a left shift
   const uint32_t mask = q.right ? (uint32_t(1) << q.right) - 1u : 0u;
   q.mask = wasm_i32x4_splat(int32_t(mask));
   q.half = wasm_i32x4_splat(int32_t(mask >> 1));
+}
+
+inline Requant4 requant4_for(const Epilogue& e, int32_t ch) {
+  Requant4 q;
+  q.limit = wasm_i32x4_splat(INT32_MAX);
   q.zp = wasm_i32x4_splat(e.out_zp);
   q.lo = wasm_i32x4_splat(e.lo);
   q.hi = wasm_i32x4_splat(e.hi);
+  requant4_channel(e, ch, q);
   return q;
 }
 
