@@ -12,6 +12,8 @@
 //     rows inside the input, 16 outputs a vector where the window lies inside horizontally (at
 //     stride 2 the even bytes of two loads), the border pixels one by one; a window with no tap
 //     in the input gives 0, as in the reference. No scratch.
+//   Requantize int8 -> int8 (Concat, Split, Slice, Transpose between different scales; routed
+//     by dispatch.cc): 16 values a step, x - in_zp, then Requant4 with the clamp to int8;
 // Others (per-channel QuantizeLinear, GlobalMaxPool, Lut, other broadcasts and strides) return
 // kUnsupportedOp before writing anything: the reference runs them.
 #include "../drivers/s8_eltwise.h"
@@ -268,6 +270,39 @@ Status s8_global_pool(const OpArgs& a) { return global_average(a); }
 // Lut (y = T[x + 128]): SIMD128 has no byte gather, and sixteen i8x16.swizzle of the table's
 // slices per 16 values cost what the reference's table loop does: it runs there.
 Status s8_lut(const OpArgs&) { return Status::kUnsupportedOp; }
+
+Status s8_requantize(const OpArgs& a) {
+  const TensorView& x = a.in[0];
+  if (x.dtype != MOTE_I8 || a.out[0].dtype != MOTE_I8) return Status::kUnsupportedOp;
+  const mote_quantize_params& p = a.p<mote_quantize_params>();
+  const Requant4 q = scalar_requant(p.mult, p.shift, p.out_zp, -128, 127);
+  const v128_t zp = wasm_i16x8_splat(int16_t(p.in_zp));
+  const int8_t* in = x.as<int8_t>();
+  int8_t* y = a.out[0].as<int8_t>();
+  const int64_t n = x.numel();
+  for (int64_t i = 0; i < n; i += 16) {
+    const int32_t m = n - i < 16 ? int32_t(n - i) : 16;
+    int8_t t[16] = {0};
+    const int8_t* src = in + i;
+    if (m < 16) {
+      for (int32_t j = 0; j < m; ++j) t[j] = src[j];
+      src = t;
+    }
+    // x - in_zp in int16 (|x - zp| <= 255), then int32 for Requant4.
+    const v128_t v = wasm_v128_load(src);
+    const v128_t lo = wasm_i16x8_sub(wasm_i16x8_extend_low_i8x16(v), zp);
+    const v128_t hi = wasm_i16x8_sub(wasm_i16x8_extend_high_i8x16(v), zp);
+    const v128_t r[4] = {requant4(q, wasm_i32x4_extend_low_i16x8(lo)), requant4(q, wasm_i32x4_extend_high_i16x8(lo)),
+                         requant4(q, wasm_i32x4_extend_low_i16x8(hi)), requant4(q, wasm_i32x4_extend_high_i16x8(hi))};
+    const v128_t b = narrow16(r);
+    if (m == 16) {
+      wasm_v128_store(y + i, b);
+    } else {
+      store_bytes(y + i, b, m);
+    }
+  }
+  return Status::kOk;
+}
 
 }  // namespace wasm_simd128
 }  // namespace mote
