@@ -66,6 +66,9 @@ inline Requant4 requant4_for(const Epilogue& e, int32_t ch) {
   return q;
 }
 
+// OUT false: the rescaled value alone, without the zero point and clamp (QAdd's inputs, whose
+// Requant4 has zero point 0 and the int32 bounds).
+template <bool OUT = true>
 inline v128_t requant4(const Requant4& q, v128_t acc) {
   if (q.left) {
     const v128_t over = wasm_i32x4_gt(acc, q.limit);
@@ -83,6 +86,7 @@ inline v128_t requant4(const Requant4& q, v128_t acc) {
     const v128_t threshold = wasm_i32x4_sub(q.half, wasm_i32x4_shr(v, 31));  // + 1 where v < 0
     v = wasm_i32x4_sub(wasm_i32x4_shr(v, q.right), wasm_i32x4_gt(remainder, threshold));
   }
+  if (!OUT) return v;
   v = wasm_i32x4_add(v, q.zp);
   return wasm_i32x4_min(wasm_i32x4_max(v, q.lo), q.hi);
 }
