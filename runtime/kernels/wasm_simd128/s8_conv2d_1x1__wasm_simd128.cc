@@ -54,11 +54,8 @@ void pointwise_block(const int8_t* x, int64_t plane, int32_t cg, const int32_t* 
                      int32_t m0, const int32_t* start, const Epilogue& e, Requant4& q, int64_t out_base, int32_t p) {
   v128_t acc[4][2];
   for (int32_t r = 0; r < 4; ++r) acc[r][0] = acc[r][1] = wasm_i32x4_splat(start[r < mt ? r : 0]);
-  const int8_t* xc = x + p;
-  const int32_t pairs = cg / 2;
-  for (int32_t i = 0; i < pairs; ++i, xc += 2 * plane) {
-    const v128_t xa = wasm_i16x8_load8x8(xc);
-    const v128_t xb = wasm_i16x8_load8x8(xc + plane);
+  // Channels xa and xb (int16, 8 pixels) interleaved against weight pair i of every row.
+  auto step = [&](v128_t xa, v128_t xb, int32_t i) {
     const v128_t lo = wasm_i16x8_shuffle(xa, xb, 0, 8, 1, 9, 2, 10, 3, 11);
     const v128_t hi = wasm_i16x8_shuffle(xa, xb, 4, 12, 5, 13, 6, 14, 7, 15);
     for (int32_t r = 0; r < 4; ++r) {
@@ -66,16 +63,13 @@ void pointwise_block(const int8_t* x, int64_t plane, int32_t cg, const int32_t* 
       acc[r][0] = wasm_i32x4_add(acc[r][0], wasm_i32x4_dot_i16x8(lo, wv));
       acc[r][1] = wasm_i32x4_add(acc[r][1], wasm_i32x4_dot_i16x8(hi, wv));
     }
-  }
+  };
+  const int8_t* xc = x + p;
+  const int32_t pairs = cg / 2;
+  for (int32_t i = 0; i < pairs; ++i, xc += 2 * plane) step(wasm_i16x8_load8x8(xc), wasm_i16x8_load8x8(xc + plane), i);
   if (pairs < half) {  // the odd last channel: its pair's weight 0
     const v128_t xa = wasm_i16x8_load8x8(xc);
-    const v128_t lo = wasm_i16x8_shuffle(xa, xa, 0, 8, 1, 9, 2, 10, 3, 11);
-    const v128_t hi = wasm_i16x8_shuffle(xa, xa, 4, 12, 5, 13, 6, 14, 7, 15);
-    for (int32_t r = 0; r < 4; ++r) {
-      const v128_t wv = wasm_v128_load32_splat(wp + r * half + pairs);
-      acc[r][0] = wasm_i32x4_add(acc[r][0], wasm_i32x4_dot_i16x8(lo, wv));
-      acc[r][1] = wasm_i32x4_add(acc[r][1], wasm_i32x4_dot_i16x8(hi, wv));
-    }
+    step(xa, xa, pairs);
   }
   for (int32_t r = 0; r < mt; ++r) {
     const int32_t ch = m0 + r;

@@ -139,6 +139,27 @@ Status qbinary(const OpArgs& a) {
   return Status::kOk;
 }
 
+// f(p) for every 16 values p of in[0, n) (the last m < 16 copied to a zeroed block on
+// the stack, so that f always reads 16), the 16 int8 it returns stored at y + i (m of them).
+template <typename T, typename F>
+inline void blocks16(const T* in, int8_t* y, int64_t n, F f) {
+  for (int64_t i = 0; i < n; i += 16) {
+    const int32_t m = n - i < 16 ? int32_t(n - i) : 16;
+    T t[16] = {};
+    const T* p = in + i;
+    if (m < 16) {
+      for (int32_t j = 0; j < m; ++j) t[j] = p[j];
+      p = t;
+    }
+    const v128_t b = f(p);
+    if (m == 16) {
+      wasm_v128_store(y + i, b);
+    } else {
+      store_bytes(y + i, b, m);
+    }
+  }
+}
+
 // QuantizeLinear float32 -> int8 with one scale (and zero point) for the tensor.
 Status quantize(const OpArgs& a) {
   const TensorView& x = a.in[0];
@@ -152,14 +173,7 @@ Status quantize(const OpArgs& a) {
   const float* in = x.as<float>();
   int8_t* y = a.out[0].as<int8_t>();
   const int64_t n = x.numel();
-  for (int64_t i = 0; i < n; i += 16) {
-    const int32_t m = n - i < 16 ? int32_t(n - i) : 16;
-    float t[16] = {0};
-    const float* p = in + i;
-    if (m < 16) {
-      for (int32_t j = 0; j < m; ++j) t[j] = p[j];
-      p = t;
-    }
+  blocks16(in, y, n, [&](const float* p) {
     v128_t q[4];
     for (int k = 0; k < 4; ++k) {
       v128_t v = wasm_f32x4_div(wasm_v128_load(p + 4 * k), scale);
@@ -167,12 +181,8 @@ Status quantize(const OpArgs& a) {
       v = wasm_f32x4_nearest(wasm_f32x4_pmin(lim, wasm_f32x4_pmax(nlim, v)));
       q[k] = wasm_i32x4_min(wasm_i32x4_max(wasm_i32x4_add(wasm_i32x4_trunc_sat_f32x4(v), zp), lo), hi);
     }
-    if (m == 16) {
-      wasm_v128_store(y + i, narrow16(q));
-    } else {
-      store_bytes(y + i, narrow16(q), m);
-    }
-  }
+    return narrow16(q);
+  });
   return Status::kOk;
 }
 
@@ -305,27 +315,15 @@ Status s8_requantize(const OpArgs& a) {
   const int8_t* in = x.as<int8_t>();
   int8_t* y = a.out[0].as<int8_t>();
   const int64_t n = x.numel();
-  for (int64_t i = 0; i < n; i += 16) {
-    const int32_t m = n - i < 16 ? int32_t(n - i) : 16;
-    int8_t t[16] = {0};
-    const int8_t* src = in + i;
-    if (m < 16) {
-      for (int32_t j = 0; j < m; ++j) t[j] = src[j];
-      src = t;
-    }
+  blocks16(in, y, n, [&](const int8_t* p) {
     // x - in_zp in int16 (|x - zp| <= 255), then int32 for Requant4.
-    const v128_t v = wasm_v128_load(src);
+    const v128_t v = wasm_v128_load(p);
     const v128_t lo = wasm_i16x8_sub(wasm_i16x8_extend_low_i8x16(v), zp);
     const v128_t hi = wasm_i16x8_sub(wasm_i16x8_extend_high_i8x16(v), zp);
     const v128_t r[4] = {requant4(q, wasm_i32x4_extend_low_i16x8(lo)), requant4(q, wasm_i32x4_extend_high_i16x8(lo)),
                          requant4(q, wasm_i32x4_extend_low_i16x8(hi)), requant4(q, wasm_i32x4_extend_high_i16x8(hi))};
-    const v128_t b = narrow16(r);
-    if (m == 16) {
-      wasm_v128_store(y + i, b);
-    } else {
-      store_bytes(y + i, b, m);
-    }
-  }
+    return narrow16(r);
+  });
   return Status::kOk;
 }
 
