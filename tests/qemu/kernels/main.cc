@@ -979,10 +979,24 @@ void large_qmaxpool_cases() {
   }
 }
 
+// Depthwise QConv on the shapes of the x86 direct kernels (rows of at most 8 input columns:
+// 5x5, 7x7, dilated 3-tap rows) and past them: maps of 1 to 40 (rows of at most 8 outputs take
+// the channels in pairs, an odd count leaves one alone; 17 to 32 outputs two vectors a strip;
+// more, several strips with a tail), vertical strides 1 to 3, dilations, uneven padding.
+void random_qdwconv() {
+  const int32_t c = pick(1, 33), kh = pick(1, 7), kw = pick(1, 8);
+  const int32_t sh = pick(1, 3), sw = pick(1, 2);
+  const int32_t dh = pick(0, 3) ? 1 : pick(2, 3), dw = pick(0, 3) ? 1 : pick(2, 3);
+  int32_t pads[4];
+  pads[0] = pick(0, kh), pads[1] = pick(0, kw), pads[2] = pick(0, kh), pads[3] = pick(0, kw);
+  const int32_t ih = pick(0, 1) ? pick(1, 9) : pick(1, 40), iw = pick(0, 1) ? pick(1, 9) : pick(1, 40);
+  qconv_case(pick(1, 2), c, c, ih, iw, kh, kw, sh, sw, dh, dw, pads, c, false, true, false);
+}
+
 // Larger random shapes (channels to 64, maps to 40x40, products to 300) and the layer shapes of
 // the benchmark models: tiles, panels and bands split in every way the small cases cannot.
 void large_cases() {
-  const int32_t pad1[4] = {1, 1, 1, 1}, pad0[4] = {0, 0, 0, 0};
+  const int32_t pad1[4] = {1, 1, 1, 1}, pad0[4] = {0, 0, 0, 0}, pad2[4] = {2, 2, 2, 2};
   const mote_act relu{MOTE_ACT_RELU, 0.0f, 0.0f}, clip6{MOTE_ACT_CLIP, 0.0f, 6.0f};
   if (MOTE_TEST_FLOAT) {
     conv_case(1, 3, 32, 64, 64, 3, 3, 2, 2, 1, 1, pad1, 1, true, false, clip6);      // stem
@@ -1021,6 +1035,15 @@ void large_cases() {
     const LargeConv v = large_conv();
     qconv_case(1, v.c, v.m, v.h, v.w, v.kh, v.kw, v.sh, v.sw, 1, 1, v.pads, v.group, false);
   }
+  for (int k = 0; k < 300; ++k) random_qdwconv();
+  // The 5x5 depthwise layers of MnasNet, EfficientNet and MobileNetV3: 7x7 maps (channels in
+  // pairs, an odd count), 14x14 (one vector), 28x28 (two), stride 2 from 56 and 28.
+  qconv_case(1, 575, 575, 7, 7, 5, 5, 1, 1, 1, 1, pad2, 575, false);
+  qconv_case(1, 96, 96, 14, 14, 5, 5, 2, 2, 1, 1, pad2, 96, false);
+  qconv_case(1, 40, 40, 14, 14, 5, 5, 1, 1, 1, 1, pad2, 40, false);
+  qconv_case(1, 24, 24, 28, 28, 5, 5, 1, 1, 1, 1, pad2, 24, false);
+  qconv_case(1, 24, 24, 56, 56, 5, 5, 2, 2, 1, 1, pad2, 24, false);
+  qconv_case(1, 17, 17, 57, 61, 5, 5, 2, 2, 1, 1, pad2, 17, false);
   for (int k = 0; k < 40; ++k) {
     const int32_t ad[2] = {pick(1, 300), pick(1, 300)};
     const int32_t bd[2] = {ad[1], pick(1, 300)};
