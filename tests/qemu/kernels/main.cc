@@ -1036,6 +1036,14 @@ void large_cases() {
     qconv_case(1, v.c, v.m, v.h, v.w, v.kh, v.kw, v.sh, v.sw, 1, 1, v.pads, v.group, false);
   }
   for (int k = 0; k < 300; ++k) random_qdwconv();
+  // QMatMul of a few rows (a classifier): blocks of 64 columns and their tail, k tails.
+  const int32_t few_n[] = {1, 15, 16, 17, 63, 64, 65, 130, 1000}, few_k[] = {1, 3, 4, 7, 64, 129, 1280};
+  for (int32_t rows = 1; rows <= 4; ++rows) {
+    for (const int32_t n : few_n) {
+      const int32_t ad[2] = {rows, few_k[pick(0, 6)]}, bd[2] = {ad[1], n};
+      qmatmul_case(2, 2, ad, bd, true);
+    }
+  }
   // The 5x5 depthwise layers of MnasNet, EfficientNet and MobileNetV3: 7x7 maps (channels in
   // pairs, an odd count), 14x14 (one vector), 28x28 (two), stride 2 from 56 and 28.
   qconv_case(1, 575, 575, 7, 7, 5, 5, 1, 1, 1, 1, pad2, 575, false);
