@@ -527,8 +527,8 @@ inline S8ConvPlan s8_conv_plan(const ConvShape& g) {
 }
 
 // Depthwise QConv (group == C == M > 1): at AVX-512 kernels at most 8 input columns wide read
-// in place (kDirect, one or two groups of 4 taps a kernel row); else bands of widened rows (kBand); horizontal strides other than 1 and 2
-// go to the general product.
+// in place (kDirect, one or two groups of 4 taps a kernel row); else bands of widened rows
+// (kBand); horizontal strides other than 1 and 2 go to the general product.
 enum class S8Dw : int32_t { kDirect, kBand, kConv };
 
 struct S8DwPlan {
