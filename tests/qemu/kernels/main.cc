@@ -823,6 +823,20 @@ void random_qlut() {
   check_q(what, MOTE_OP_LUT, &p, sizeof p, in, 2, mote::run_quantize);
 }
 
+// Requantize of a random int8 tensor (1 to 5,000 values): zero points at the extremes,
+// multipliers near 2^31, at 2^30 and tiny, left and right shifts.
+void random_qrequantize() {
+  const int32_t d[2] = {pick(1, 4), pick(1, 1250)};
+  TensorView in[1] = {qview(g_q[0], MOTE_I8, 2, d)};
+  fill_i8(g_q[0], in[0].numel());
+  mote_quantize_params p{};
+  p.in_zp = pick_zp(), p.out_zp = pick_zp(), p.mult = pick_mult(), p.shift = pick(-31, 6);
+  char what[128];
+  snprintf(what, sizeof what, "int8 Requantize [%ld,%ld] zp%ld,%ld m%ld s%ld", long(d[0]), long(d[1]), long(p.in_zp),
+           long(p.out_zp), long(p.mult), long(p.shift));
+  check_q(what, MOTE_OP_REQUANTIZE, &p, sizeof p, in, 1, mote::run_quantize);
+}
+
 // int8 GlobalAveragePool / GlobalMaxPool of [n,c,h,w], planes from 1 to 2,500 values, often
 // all at one extreme (the sums' largest magnitudes and the rounding of exact halves).
 void random_qglobal_pool() {
@@ -1045,13 +1059,11 @@ void large_cases() {
     }
   }
   // The 5x5 depthwise layers of MnasNet, EfficientNet and MobileNetV3: 7x7 maps (channels in
-  // pairs, an odd count), 14x14 (one vector), 28x28 (two), stride 2 from 56 and 28.
-  qconv_case(1, 575, 575, 7, 7, 5, 5, 1, 1, 1, 1, pad2, 575, false);
-  qconv_case(1, 96, 96, 14, 14, 5, 5, 2, 2, 1, 1, pad2, 96, false);
-  qconv_case(1, 40, 40, 14, 14, 5, 5, 1, 1, 1, 1, pad2, 40, false);
-  qconv_case(1, 24, 24, 28, 28, 5, 5, 1, 1, 1, 1, pad2, 24, false);
-  qconv_case(1, 24, 24, 56, 56, 5, 5, 2, 2, 1, 1, pad2, 24, false);
-  qconv_case(1, 17, 17, 57, 61, 5, 5, 2, 2, 1, 1, pad2, 17, false);
+  // pairs, an odd count), 14x14 (one vector), 28x28 (two), stride 2 from 56 and 28
+  // (channels, height, width, stride).
+  const int32_t dw5[][4] = {{575, 7, 7, 1}, {96, 14, 14, 2}, {40, 14, 14, 1},
+                            {24, 28, 28, 1}, {24, 56, 56, 2}, {17, 57, 61, 2}};
+  for (const auto& d : dw5) qconv_case(1, d[0], d[0], d[1], d[2], 5, 5, d[3], d[3], 1, 1, pad2, d[0], false);
   for (int k = 0; k < 40; ++k) {
     const int32_t ad[2] = {pick(1, 300), pick(1, 300)};
     const int32_t bd[2] = {ad[1], pick(1, 300)};
@@ -1180,6 +1192,7 @@ int run_cases() {
   for (int k = 0; k < 150; ++k) random_qbinary();
   for (int k = 0; k < 60; ++k) random_qglobal_pool();
   for (int k = 0; k < 40; ++k) random_qlut();
+  for (int k = 0; k < 60; ++k) random_qrequantize();
 #ifdef MOTE_TEST_LARGE
   large_cases();
 #endif
