@@ -269,6 +269,7 @@ Status s8_global_pool(const OpArgs& a) { return global_average(a); }
 // slices per 16 values cost what the reference's table loop does: it runs there.
 Status s8_lut(const OpArgs&) { return Status::kUnsupportedOp; }
 Status s8_requantize(const OpArgs&) { return Status::kUnsupportedOp; }
+Status s8_reduce_mean(const OpArgs&) { return Status::kUnsupportedOp; }
 
 }  // namespace wasm_simd128
 }  // namespace mote

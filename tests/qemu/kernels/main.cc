@@ -837,6 +837,26 @@ void random_qrequantize() {
   check_q(what, MOTE_OP_REQUANTIZE, &p, sizeof p, in, 1, mote::run_quantize);
 }
 
+// int8 ReduceMean of [n,c,h,w] (ranks 1 to 4) over random axes, kept or not: the trailing axes
+// (the spatial mean) on the optimised kernels, the others declined to the reference; runs from
+// 1 to 2,500 values.
+void random_qreduce_mean() {
+  const int32_t rank = pick(1, 4);
+  int32_t d[4];
+  for (int32_t i = 0; i < rank; ++i) d[i] = i + 2 >= rank ? pick(1, 50) : pick(1, 12);
+  TensorView in[1] = {qview(g_q[0], MOTE_I8, rank, d)};
+  if (in[0].numel() > kMaxBytes) return;
+  fill_i8(g_q[0], in[0].numel());
+  mote_reduce_params p{};
+  const int32_t first = pick(0, rank - 1);
+  p.axes_mask = pick(0, 3) ? ((1u << rank) - 1u) & ~((1u << first) - 1u) : uint32_t(pick(1, (1 << rank) - 1));
+  p.keepdims = pick(0, 1);
+  char what[128];
+  snprintf(what, sizeof what, "int8 ReduceMean rank %ld [%ld,...] axes 0x%lx keep %ld", long(rank), long(d[0]),
+           long(p.axes_mask), long(p.keepdims));
+  check_q(what, MOTE_OP_REDUCE_MEAN, &p, sizeof p, in, 1, mote::run_reduce);
+}
+
 // int8 GlobalAveragePool / GlobalMaxPool of [n,c,h,w], planes from 1 to 2,500 values, often
 // all at one extreme (the sums' largest magnitudes and the rounding of exact halves).
 void random_qglobal_pool() {
@@ -1193,6 +1213,7 @@ int run_cases() {
   for (int k = 0; k < 60; ++k) random_qglobal_pool();
   for (int k = 0; k < 40; ++k) random_qlut();
   for (int k = 0; k < 60; ++k) random_qrequantize();
+  for (int k = 0; k < 60; ++k) random_qreduce_mean();
 #ifdef MOTE_TEST_LARGE
   large_cases();
 #endif
