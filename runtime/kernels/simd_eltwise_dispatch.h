@@ -30,6 +30,8 @@ Status s8_qbinary(const OpArgs& a);   // QAdd, QSub, QMul, QMax, QMin
 Status s8_maxpool2d(const OpArgs& a);
 Status s8_global_pool(const OpArgs& a);  // GlobalAveragePool of int8
 Status s8_lut(const OpArgs& a);          // Lut: y = T[x + 128]
+Status s8_requantize(const OpArgs& a);   // Requantize: int8 to int8 at another scale
+Status s8_reduce_mean(const OpArgs& a);  // ReduceMean of int8 over trailing axes
 #endif
 
 inline Status eltwise_routes(const OpArgs& a) {
@@ -69,6 +71,8 @@ inline Status eltwise_routes(const OpArgs& a) {
 #ifdef MOTE_SIMD_S8_ELTWISE
     case MOTE_OP_QUANTIZE: return MOTE_FAMILY_ON(quantize) ? s8_quantize(a) : Status::kUnsupportedOp;
     case MOTE_OP_LUT: return MOTE_FAMILY_ON(quantize) ? s8_lut(a) : Status::kUnsupportedOp;
+    case MOTE_OP_REQUANTIZE: return MOTE_FAMILY_ON(quantize) ? s8_requantize(a) : Status::kUnsupportedOp;
+    case MOTE_OP_REDUCE_MEAN: return MOTE_FAMILY_ON(reduce) ? s8_reduce_mean(a) : Status::kUnsupportedOp;
     case MOTE_OP_QADD:
     case MOTE_OP_QSUB:
     case MOTE_OP_QMUL:

@@ -305,6 +305,8 @@ Status s8_global_pool(const OpArgs& a) { return global_average(a); }
 // Lut (y = T[x + 128]): SIMD128 has no byte gather, and sixteen i8x16.swizzle of the table's
 // slices per 16 values cost what the reference's table loop does: it runs there.
 Status s8_lut(const OpArgs&) { return Status::kUnsupportedOp; }
+// ReduceMean of int8 over trailing axes: the reference here.
+Status s8_reduce_mean(const OpArgs&) { return Status::kUnsupportedOp; }
 
 Status s8_requantize(const OpArgs& a) {
   const TensorView& x = a.in[0];

@@ -526,15 +526,16 @@ inline S8ConvPlan s8_conv_plan(const ConvShape& g) {
   return p;
 }
 
-// Depthwise QConv (group == C == M > 1): at AVX-512 kernels at most 4 input columns wide read
-// in place (kDirect); else bands of widened rows (kBand); horizontal strides other than 1 and 2
-// go to the general product.
+// Depthwise QConv (group == C == M > 1): at AVX-512 kernels at most 8 input columns wide read
+// in place (kDirect, one or two groups of 4 taps a kernel row); else bands of widened rows
+// (kBand); horizontal strides other than 1 and 2 go to the general product.
 enum class S8Dw : int32_t { kDirect, kBand, kConv };
 
 struct S8DwPlan {
   S8Dw kind;
   // kBand: taps in pairs; per band row `words` words and `values` padded input values.
   int32_t pairs, step, words, rows, values;
+  int32_t groups;                  // kDirect: weight words (groups of 4 taps) per kernel row
   uint64_t masks, words0, words1;  // kDirect: load masks, each channel's weight words
   uint64_t weights;                // broadcast weight vectors
   uint64_t band, row;              // kBand: the band, the padded row (below AVX-512)
@@ -554,13 +555,14 @@ inline S8DwPlan s8_dw_plan(const ConvShape& g) {
     p.bytes = p.conv.bytes;
     return p;
   }
-  if (L == 3 && (g.kw - 1) * g.dw + 1 <= 4) {
+  if (L == 3 && (g.kw - 1) * g.dw + 1 <= 8) {
     p.kind = S8Dw::kDirect;
+    p.groups = (g.kw - 1) * g.dw + 1 <= 4 ? 1 : 2;
     const int32_t tiles = (g.ow + kIW - 1) / kIW;
     p.masks = lay.add(uint64_t(tiles + 1) * sizeof(uint64_t));
-    p.weights = lay.add(uint64_t(g.kh) * kVec);
-    p.words0 = lay.add(uint64_t(g.kh) * sizeof(int32_t));
-    p.words1 = lay.add(uint64_t(g.kh) * sizeof(int32_t));
+    p.weights = lay.add(uint64_t(g.kh) * p.groups * kVec);
+    p.words0 = lay.add(uint64_t(g.kh) * p.groups * sizeof(int32_t));
+    p.words1 = lay.add(uint64_t(g.kh) * p.groups * sizeof(int32_t));
     p.bytes = lay.bytes();
     return p;
   }

@@ -844,6 +844,40 @@ void random_qlut() {
   check_q(what, MOTE_OP_LUT, &p, sizeof p, in, 2, mote::run_quantize);
 }
 
+// Requantize of a random int8 tensor (1 to 5,000 values): zero points at the extremes,
+// multipliers near 2^31, at 2^30 and tiny, left and right shifts.
+void random_qrequantize() {
+  const int32_t d[2] = {pick(1, 4), pick(1, 1250)};
+  TensorView in[1] = {qview(g_q[0], MOTE_I8, 2, d)};
+  fill_i8(g_q[0], in[0].numel());
+  mote_quantize_params p{};
+  p.in_zp = pick_zp(), p.out_zp = pick_zp(), p.mult = pick_mult(), p.shift = pick(-31, 6);
+  char what[128];
+  snprintf(what, sizeof what, "int8 Requantize [%ld,%ld] zp%ld,%ld m%ld s%ld", long(d[0]), long(d[1]), long(p.in_zp),
+           long(p.out_zp), long(p.mult), long(p.shift));
+  check_q(what, MOTE_OP_REQUANTIZE, &p, sizeof p, in, 1, mote::run_quantize);
+}
+
+// int8 ReduceMean of [n,c,h,w] (ranks 1 to 4) over random axes, kept or not: the trailing axes
+// (the spatial mean) on the optimised kernels, the others declined to the reference; runs from
+// 1 to 2,500 values.
+void random_qreduce_mean() {
+  const int32_t rank = pick(1, 4);
+  int32_t d[4];
+  for (int32_t i = 0; i < rank; ++i) d[i] = i + 2 >= rank ? pick(1, 50) : pick(1, 12);
+  TensorView in[1] = {qview(g_q[0], MOTE_I8, rank, d)};
+  if (in[0].numel() > kMaxBytes) return;
+  fill_i8(g_q[0], in[0].numel());
+  mote_reduce_params p{};
+  const int32_t first = pick(0, rank - 1);
+  p.axes_mask = pick(0, 3) ? ((1u << rank) - 1u) & ~((1u << first) - 1u) : uint32_t(pick(1, (1 << rank) - 1));
+  p.keepdims = pick(0, 1);
+  char what[128];
+  snprintf(what, sizeof what, "int8 ReduceMean rank %ld [%ld,...] axes 0x%lx keep %ld", long(rank), long(d[0]),
+           long(p.axes_mask), long(p.keepdims));
+  check_q(what, MOTE_OP_REDUCE_MEAN, &p, sizeof p, in, 1, mote::run_reduce);
+}
+
 // int8 GlobalAveragePool / GlobalMaxPool of [n,c,h,w], planes from 1 to 2,500 values, often
 // all at one extreme (the sums' largest magnitudes and the rounding of exact halves).
 void random_qglobal_pool() {
@@ -1000,10 +1034,24 @@ void large_qmaxpool_cases() {
   }
 }
 
+// Depthwise QConv on the shapes of the x86 direct kernels (rows of at most 8 input columns:
+// 5x5, 7x7, dilated 3-tap rows) and past them: maps of 1 to 40 (rows of at most 8 outputs take
+// the channels in pairs, an odd count leaves one alone; 17 to 32 outputs two vectors a strip;
+// more, several strips with a tail), vertical strides 1 to 3, dilations, uneven padding.
+void random_qdwconv() {
+  const int32_t c = pick(1, 33), kh = pick(1, 7), kw = pick(1, 8);
+  const int32_t sh = pick(1, 3), sw = pick(1, 2);
+  const int32_t dh = pick(0, 3) ? 1 : pick(2, 3), dw = pick(0, 3) ? 1 : pick(2, 3);
+  int32_t pads[4];
+  pads[0] = pick(0, kh), pads[1] = pick(0, kw), pads[2] = pick(0, kh), pads[3] = pick(0, kw);
+  const int32_t ih = pick(0, 1) ? pick(1, 9) : pick(1, 40), iw = pick(0, 1) ? pick(1, 9) : pick(1, 40);
+  qconv_case(pick(1, 2), c, c, ih, iw, kh, kw, sh, sw, dh, dw, pads, c, false, true, false);
+}
+
 // Larger random shapes (channels to 64, maps to 40x40, products to 300) and the layer shapes of
 // the benchmark models: tiles, panels and bands split in every way the small cases cannot.
 void large_cases() {
-  const int32_t pad1[4] = {1, 1, 1, 1}, pad0[4] = {0, 0, 0, 0};
+  const int32_t pad1[4] = {1, 1, 1, 1}, pad0[4] = {0, 0, 0, 0}, pad2[4] = {2, 2, 2, 2};
   const mote_act relu{MOTE_ACT_RELU, 0.0f, 0.0f}, clip6{MOTE_ACT_CLIP, 0.0f, 6.0f};
   if (MOTE_TEST_FLOAT) {
     conv_case(1, 3, 32, 64, 64, 3, 3, 2, 2, 1, 1, pad1, 1, true, false, clip6);      // stem
@@ -1042,6 +1090,21 @@ void large_cases() {
     const LargeConv v = large_conv();
     qconv_case(1, v.c, v.m, v.h, v.w, v.kh, v.kw, v.sh, v.sw, 1, 1, v.pads, v.group, false);
   }
+  for (int k = 0; k < 300; ++k) random_qdwconv();
+  // QMatMul of a few rows (a classifier): blocks of 64 columns and their tail, k tails.
+  const int32_t few_n[] = {1, 15, 16, 17, 63, 64, 65, 130, 1000}, few_k[] = {1, 3, 4, 7, 64, 129, 1280};
+  for (int32_t rows = 1; rows <= 4; ++rows) {
+    for (const int32_t n : few_n) {
+      const int32_t ad[2] = {rows, few_k[pick(0, 6)]}, bd[2] = {ad[1], n};
+      qmatmul_case(2, 2, ad, bd, true);
+    }
+  }
+  // The 5x5 depthwise layers of MnasNet, EfficientNet and MobileNetV3: 7x7 maps (channels in
+  // pairs, an odd count), 14x14 (one vector), 28x28 (two), stride 2 from 56 and 28
+  // (channels, height, width, stride).
+  const int32_t dw5[][4] = {{575, 7, 7, 1}, {96, 14, 14, 2}, {40, 14, 14, 1},
+                            {24, 28, 28, 1}, {24, 56, 56, 2}, {17, 57, 61, 2}};
+  for (const auto& d : dw5) qconv_case(1, d[0], d[0], d[1], d[2], 5, 5, d[3], d[3], 1, 1, pad2, d[0], false);
   for (int k = 0; k < 40; ++k) {
     const int32_t ad[2] = {pick(1, 300), pick(1, 300)};
     const int32_t bd[2] = {ad[1], pick(1, 300)};
@@ -1178,6 +1241,8 @@ int run_cases() {
   for (int k = 0; k < 150; ++k) random_qbinary();
   for (int k = 0; k < 60; ++k) random_qglobal_pool();
   for (int k = 0; k < 40; ++k) random_qlut();
+  for (int k = 0; k < 60; ++k) random_qrequantize();
+  for (int k = 0; k < 60; ++k) random_qreduce_mean();
 #ifdef MOTE_TEST_LARGE
   large_cases();
 #endif
