@@ -407,6 +407,7 @@ ConvertResult convert_model(const std::string& model_bytes, const std::string& s
     remove_dead_ops(g);
   }
   if (dead) result.notes.push_back("removed " + std::to_string(dead) + " dead ops");
+  if (!options.no_fusion && winograd_target(options.kernel_sets)) winograd_convs(g, &result.notes);
 
   add_carries(g, options);
   if (options.stage) options.stage("planning the arena for " + std::to_string(g.ops.size()) + " ops");

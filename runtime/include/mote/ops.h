@@ -208,7 +208,8 @@ typedef enum mote_dtype {
   R(X, MATMUL_W8,           "MatMulW8",              matmul,         NONE,             NONE,   SLOT_MATMUL,    MATMUL)         \
   R(X, RNN_W8,              "RNNW8",                 recurrent,      NONE,             NONE,   NONE,           NONE)           \
   R(X, GRU_W8,              "GRUW8",                 recurrent,      NONE,             NONE,   NONE,           NONE)           \
-  R(X, LSTM_W8,             "LSTMW8",                recurrent,      NONE,             NONE,   NONE,           NONE)
+  R(X, LSTM_W8,             "LSTMW8",                recurrent,      NONE,             NONE,   NONE,           NONE)           \
+  R(X, CONV_WINOGRAD,       "ConvWinograd",          conv,           NONE,             NONE,   SLOT_CONV,      CONV_WINOGRAD)
 
 #define MOTE_OP_RECORD_ALL(X, ...) X(__VA_ARGS__)
 #define MOTE_OP_RECORD_FAMILY(X, e, name, family, ...) X(e, name, family)
