@@ -12,6 +12,11 @@
 #include "mote/winograd.h"
 
 namespace mote {
+namespace {
+
+constexpr int64_t kMinTiles = 32;
+
+}  // namespace
 
 bool winograd_target(uint32_t kernel_sets) {
   return (kernel_sets & MOTE_SET_X86) != 0 && (kernel_sets & ~(MOTE_SET_X86 | MOTE_SET_REFERENCE)) == 0;
@@ -29,6 +34,12 @@ int winograd_convs(Graph& g, std::vector<std::string>* notes) {
     }
     const int x = op.inputs[0], w = op.inputs[1];
     if (x < 0 || w < 0 || g.tensors[size_t(x)].dtype != MOTE_F32) continue;
+    // Each transformed weight serves every tile of the map: below kMinTiles tiles (a 7x7 map
+    // has 16) reading the 16/9 larger weights costs more than the products saved.
+    const Tensor& Y = g.tensors[size_t(op.outputs[0])];
+    if (Y.shape.size() != 4 || winograd::tiles(int32_t(Y.shape[2])) * int64_t(winograd::tiles(int32_t(Y.shape[3]))) < kMinTiles) {
+      continue;
+    }
     const Tensor& W = g.tensors[size_t(w)];
     if (!W.is_const || W.dtype != MOTE_F32 || W.shape.size() != 4 || W.shape[2] != 3 || W.shape[3] != 3) continue;
     const int64_t m = W.shape[0], c = W.shape[1];

@@ -424,10 +424,12 @@ inline ConvW8Plan conv_w8_plan(const OpArgs& a) {
 
 // ConvWinograd (f32_winograd.inc): per image, blocks of `block` tiles (of T in all): their
 // input tiles transformed into V [16][C][block], sixteen GEMMs U_k [M, C] x V_k into
-// P [16][M][block], the output transform from P into Y. `rows`: the four padded input rows of one
-// channel and tile row, then two output rows, each `row_floats`. A block is as many tiles as
+// P [16][M][block], the output transform from P into Y. `rows`: the four input rows of one
+// channel and tile row after B^T, each `row_floats`. A block is as many tiles as
 // keep V and P within kWinogradBytes (so they stay in L2 between the transforms and the
-// GEMMs), a whole number of GEMM register tiles when that is more than one.
+// GEMMs), a whole number of GEMM register tiles when that is more than one. The 16 matrices of
+// V (and of P) are kWinogradSkew floats further apart than their size: the transforms touch
+// all 16 at once, and sizes that are multiples of 4 KB would put them in one L1 set.
 struct WinogradPlan {
   bool run;
   int32_t block, tiles, tiles_w, row_floats;
@@ -456,9 +458,9 @@ inline WinogradPlan winograd_plan(const OpArgs& a) {
   // A tile row's 2 x tiles_w + 2 input columns, and the vector loads past them (f32_winograd.inc).
   p.row_floats = round_up(2 * p.tiles_w + 2 + 2 * W + 2, W);
   Layout lay;
-  p.v = lay.add(uint64_t(16) * uint64_t(c) * uint64_t(block) * sizeof(float));
-  p.prod = lay.add(uint64_t(16) * uint64_t(m) * uint64_t(block) * sizeof(float));
-  p.rows = lay.add(uint64_t(6) * uint64_t(p.row_floats) * sizeof(float));
+  p.v = lay.add(uint64_t(16) * (uint64_t(c) * uint64_t(block) + kWinogradSkew) * sizeof(float));
+  p.prod = lay.add(uint64_t(16) * (uint64_t(m) * uint64_t(block) + kWinogradSkew) * sizeof(float));
+  p.rows = lay.add(uint64_t(4) * uint64_t(p.row_floats) * sizeof(float));
   const int32_t last = int32_t(tiles % block);
   const uint64_t dot = gemm_dot_bytes<L>(p.block, c), dot_last = last ? gemm_dot_bytes<L>(last, c) : 0;
   p.col = lay.add(dot > dot_last ? dot : dot_last);
