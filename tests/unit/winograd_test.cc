@@ -108,9 +108,9 @@ TEST(ConvWinograd, VerifierRefusesOtherShapesAndParams) {
 
 // A one-node Conv 3x3 (SAME_UPPER padding, odd map): `--target x86` makes ConvWinograd with the
 // 16/9 larger weights, the default (all targets) and a microcontroller target keep the Conv;
-// both blobs compute the same outputs.
+// both blobs compute the same outputs. A 7x7 map (16 tiles) stays a Conv for x86 too.
 TEST(ConvWinograd, ConverterMakesTheFormForX86Only) {
-  const int64_t C = 6, M = 10, H = 9, W = 7;
+  const int64_t C = 6, M = 10, H = 12, W = 11;  // 6 x 6 tiles: enough for the form
   std::mt19937 rng(19);
   const std::vector<float> w = random_floats(rng, M * C * 9), b = random_floats(rng, M);
   OneNode m("Conv", 13);
@@ -145,6 +145,12 @@ TEST(ConvWinograd, ConverterMakesTheFormForX86Only) {
   float most = 0;
   for (float v : ya) most = std::max(most, std::fabs(v));
   for (size_t i = 0; i < ya.size(); ++i) EXPECT_NEAR(yx[i], ya[i], 1e-5f * (1 + most)) << i;
+  OneNode small("Conv", 13);
+  small.input("x", onnx::TensorProto::FLOAT, {1, C, 7, 7})
+      .initializer("w", onnx::TensorProto::FLOAT, {M, C, 3, 3}, w)
+      .output("y", onnx::TensorProto::FLOAT, {1, M, 7, 7})
+      .attr("auto_pad", std::string("SAME_UPPER"));
+  EXPECT_FALSE(noted(small.convert(x86)));
 }
 
 }  // namespace
