@@ -28,11 +28,18 @@ models_prepare() {
 }
 
 # Converts one model to WORK/<model>/<model>.mote; the converter's output goes to convert.log.
+# With a 4th argument TARGET: `--target TARGET`, into WORK/<model>/<model>.TARGET.mote and
+# convert.TARGET.log.
 model_convert() {
-  local mote=$1 work=$2 model=$3
+  local mote=$1 work=$2 model=$3 target=${4:-}
   mkdir -p "$work/$model"
-  timeout 300 "$mote" convert "$work/onnx/$model.onnx" -o "$work/$model/$model.mote" \
-    --shape input=1x3x224x224 > "$work/$model/convert.log" 2>&1
+  if [ -z "$target" ]; then
+    timeout 300 "$mote" convert "$work/onnx/$model.onnx" -o "$work/$model/$model.mote" \
+      --shape input=1x3x224x224 > "$work/$model/convert.log" 2>&1
+  else
+    timeout 300 "$mote" convert "$work/onnx/$model.onnx" -o "$work/$model/$model.$target.mote" \
+      --shape input=1x3x224x224 --target "$target" > "$work/$model/convert.$target.log" 2>&1
+  fi
 }
 
 # Prints the first numeric value of KEY in the JSON on stdin (`mote info --json`, `mote bench
