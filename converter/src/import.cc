@@ -443,9 +443,34 @@ ConvertResult convert_model(const std::string& model_bytes, const std::string& s
 
 }  // namespace
 
+void check_options(const ConvertOptions& o) {
+  if (o.quantize_int8 && o.quantize_int8_weights) throw ConvertError("int8 and int8-weights quantisation exclude each other");
+  const std::string& m = o.calib_method;
+  if (m != "minmax" && m != "percentile" && m != "mse" && m != "entropy") {
+    throw ConvertError("the calibration method is minmax, percentile, mse or entropy, not '" + m + "'");
+  }
+  if (!(o.percentile >= 50.0 && o.percentile <= 100.0)) {
+    throw ConvertError("the calibration percentile is a number from 50 to 100, not " + std::to_string(o.percentile));
+  }
+  if (!std::isnan(o.min_sqnr) && !(o.min_sqnr >= -100.0 && o.min_sqnr <= 200.0)) {
+    throw ConvertError("the minimum SQNR is a number of dB from -100 to 200, not " + std::to_string(o.min_sqnr));
+  }
+  if (!std::isnan(o.max_sqnr_drop) && !(o.max_sqnr_drop >= 0.0 && o.max_sqnr_drop <= 200.0)) {
+    throw ConvertError("the maximum SQNR drop is a number of dB from 0 to 200, not " + std::to_string(o.max_sqnr_drop));
+  }
+  const bool int8_only = !o.calib.empty() || o.strict || o.int8_io || !o.keep_float.empty() || !std::isnan(o.min_sqnr) ||
+                         !std::isnan(o.max_sqnr_drop) || o.bias_correction || m != "minmax";
+  if (!o.quantize_int8 && int8_only) {
+    throw ConvertError("calibration samples and method, strict, int8 inputs/outputs, keep-float, the SQNR bounds and "
+                       "bias correction go with int8 quantisation");
+  }
+  if (o.quantize_int8 && o.calib.empty()) throw ConvertError("int8 quantisation needs calibration samples");
+}
+
 // The lowering names the node in its errors; whatever escapes another stage (initialisers, the
 // passes, calibration, the planner) still leaves as a ConvertError, never as a bare exception.
 ConvertResult convert_bytes(const std::string& model_bytes, const std::string& source_name, const ConvertOptions& options) {
+  check_options(options);
   try {
     return convert_model(model_bytes, source_name, options);
   } catch (const ConvertError&) {

@@ -160,6 +160,22 @@ import json, sys
 t = json.load(open('$work/compare8.json'))['tensors']
 bad = [x for x in t if not x['compared'] or x['exact'] or x['sqnr_db'] < 25]
 sys.exit(1 if len(t) < 8 or bad else 0)"
+# --svg: one point per compared tensor with its SQNR in the title, the lowest one marked.
+check "compare --svg" 0 "$mote" compare "$src/models/digits.onnx" "$work/d8.mote" --input "input=$src/models/digits_sample.npy" \
+  --svg "$work/compare8.svg"
+check "compare --svg: a point per tensor, the lowest SQNR marked" 0 /usr/bin/python3 -c "
+import json, sys, xml.etree.ElementTree as ET
+t = json.load(open('$work/compare8.json'))['tensors']
+root = ET.parse('$work/compare8.svg').getroot()
+ns = '{http://www.w3.org/2000/svg}'
+titles = [c.find(ns + 'title').text for c in root.iter(ns + 'circle') if c.find(ns + 'title') is not None]
+low = min(t, key=lambda x: x['sqnr_db'])
+marks = [e.text for e in root.iter(ns + 'text') if e.text and e.text.startswith('lowest: ')]
+db = lambda s: float(s.rsplit(' dB', 1)[0].split()[-1])
+ok = len(titles) == len(t) and all(x['tensor'] in s and abs(db(s) - x['sqnr_db']) <= 0.051 for x, s in zip(t, titles))
+ok = ok and len(marks) == 1 and marks[0].startswith('lowest: %s ' % low['tensor']) and abs(db(marks[0]) - low['sqnr_db']) <= 0.051
+print(len(titles), len(t), marks)
+sys.exit(0 if ok else 1)"
 check "compare float digits" 0 "$mote" compare "$src/models/digits.onnx" "$work/digits.mote" --input "$src/models/digits_sample.npy" --json
 cp "$work/last.txt" "$work/compare_float.json"
 check "compare float digits is exact" 0 /usr/bin/python3 -c "
@@ -291,6 +307,8 @@ check "int8 --keep-float by prefix" 0 "$mote" convert "$work/state.onnx" -o "$wo
 check "--keep-float matching nothing" 1 "$mote" convert "$work/state.onnx" -o "$work/state8x.mote" --carry s_out=s_in --quantize int8 --calib "$work/state_calib.npy" --keep-float nosuchop
 contains "--keep-float names the entry" "--keep-float nosuchop: no op has that name or type"
 check "--keep-float without --quantize" 2 "$mote" convert "$work/state.onnx" -o "$work/state8x.mote" --keep-float Relu
+check "--calib-method without --quantize" 2 "$mote" convert "$src/models/digits.onnx" -o "$work/u.mote" --calib-method mse
+contains "--calib-method without --quantize names it" "--calib-method, --percentile"
 check "calibration of a state model without --carry" 1 "$mote" convert "$work/state.onnx" -o "$work/state8x.mote" --quantize int8 --calib "$work/state_calib.npy"
 contains "without --carry it asks for every input" "2 inputs to calibrate"
 

@@ -69,6 +69,32 @@ raises("a corrupt blob is refused", ValueError, lambda: mote.Model(b"not a blob 
 raises("a bad model is refused", ValueError, lambda: mote.convert(b"\x08\x07garbage"), "mote.convert")
 raises("quantize without samples", ValueError, lambda: mote.convert(model_path, quantize="int8"), "needs calib")
 raises("an unknown quantize value", ValueError, lambda: mote.convert(model_path, quantize="int4"), "'int8' or 'int8-weights'")
+raises("an unknown calibration method", ValueError,
+       lambda: mote.convert(model_path, quantize="int8", calib=calib, calib_method="median"), "not 'median'")
+raises("a calibration method without int8", ValueError, lambda: mote.convert(model_path, calib_method="mse"),
+       "go with int8 quantisation")
+raises("a percentile out of range", ValueError,
+       lambda: mote.convert(model_path, quantize="int8", calib=calib, calib_method="percentile", percentile=20),
+       "from 50 to 100")
+raises("a keep-float entry matching no op", ValueError,
+       lambda: mote.convert(model_path, quantize="int8", calib=calib, keep_float=["NoSuchOp"]), "NoSuchOp")
+
+# The calibration options give the blob the CLI's flags of the same names give, byte for byte.
+calib_path = os.path.join(src, "models/digits_calib.npy")
+default_int8 = mote.convert(model_path, quantize="int8", calib=calib)
+for kwargs, flags in [({"calib_method": "mse"}, ["--calib-method", "mse"]),
+                      ({"calib_method": "entropy"}, ["--calib-method", "entropy"]),
+                      ({"calib_method": "percentile", "percentile": 99.9}, ["--calib-method", "percentile", "--percentile", "99.9"]),
+                      ({"bias_correction": True}, ["--bias-correction"]),
+                      ({"min_sqnr": 50.0}, ["--min-sqnr", "50"]),
+                      ({"max_sqnr_drop": 3.0, "keep_float": ["Gemm"]}, ["--max-sqnr-drop", "3", "--keep-float", "Gemm"]),
+                      ({"int8_io": True}, ["--int8-io"])]:
+    blob = mote.convert(model_path, quantize="int8", calib=calib, **kwargs)
+    cli_path = os.path.join(work, "digits_options.mote")
+    subprocess.run([cli, "convert", model_path, "-o", cli_path, "--quantize", "int8", "--calib", calib_path] + flags,
+                   check=True, capture_output=True)
+    check(f"convert(quantize='int8', {kwargs}) gives the CLI's blob, not the default one",
+          blob == open(cli_path, "rb").read() and blob != default_int8, f"{len(blob)} bytes")
 
 # Streaming state: state_out = state + x carried into `state`.
 import onnx

@@ -43,6 +43,7 @@ std::vector<uint8_t> read_file(const std::string& path);
 void write_file(const std::string& path, const void* data, size_t size);
 std::string human_bytes(uint64_t b);  // "17.0 KiB"
 std::string json_escape(const std::string& s);  // for a JSON string
+std::string xml_escape(const std::string& s);   // for SVG text and attributes
 
 int cmd_convert(const std::vector<std::string>& args);
 int cmd_info(const std::vector<std::string>& args);

@@ -127,8 +127,10 @@ int cmd_convert(const std::vector<std::string>& raw) {
   opt.strict = a.flag("--strict");
   opt.int8_io = a.flag("--int8-io");
   opt.keep_float = a.all("--keep-float");
-  if (!opt.quantize_int8 && (!opt.calib.empty() || opt.strict || opt.int8_io || !opt.keep_float.empty() || amp)) {
-    usage("--calib, --strict, --int8-io, --keep-float, --min-sqnr, --max-sqnr-drop and --bias-correction go with --quantize int8");
+  const bool method = !a.get("--calib-method").empty() || !a.get("--percentile").empty();
+  if (!opt.quantize_int8 && (!opt.calib.empty() || opt.strict || opt.int8_io || !opt.keep_float.empty() || amp || method)) {
+    usage("--calib, --calib-method, --percentile, --strict, --int8-io, --keep-float, --min-sqnr, --max-sqnr-drop and "
+          "--bias-correction go with --quantize int8");
   }
   if (opt.quantize_int8 && opt.calib.empty()) usage("--quantize int8 needs --calib SAMPLES");
   // A large model (over 10 MB) says what the conversion is doing, with the time so far.

@@ -6,7 +6,6 @@
 #include "cli.h"
 
 namespace mote_cli {
-namespace {
 
 std::string xml_escape(const std::string& s) {
   std::string r;
@@ -19,6 +18,8 @@ std::string xml_escape(const std::string& s) {
   }
   return r;
 }
+
+namespace {
 
 }  // namespace
 

@@ -272,8 +272,18 @@ struct TempNpy {
 
 py::bytes convert(py::object model, const std::map<std::string, std::vector<int64_t>>& shapes, const std::string& sets,
                   const std::string& quantize, py::object calib, bool strict,
-                  const std::vector<std::pair<std::string, std::string>>& carry, const std::string& vocab) {
+                  const std::vector<std::pair<std::string, std::string>>& carry, const std::string& vocab,
+                  const std::string& calib_method, double percentile, bool bias_correction, py::object min_sqnr,
+                  py::object max_sqnr_drop, const std::vector<std::string>& keep_float, bool int8_io, bool narrow_double) {
   mote::ConvertOptions opt;
+  opt.calib_method = calib_method;
+  opt.percentile = percentile;
+  opt.bias_correction = bias_correction;
+  if (!min_sqnr.is_none()) opt.min_sqnr = min_sqnr.cast<double>();
+  if (!max_sqnr_drop.is_none()) opt.max_sqnr_drop = max_sqnr_drop.cast<double>();
+  opt.keep_float = keep_float;
+  opt.int8_io = int8_io;
+  opt.narrow_double = narrow_double;
   if (!vocab.empty()) {
     FILE* f = std::fopen(vocab.c_str(), "rb");
     if (!f) throw py::value_error("mote.convert: cannot read the vocabulary " + vocab);
@@ -304,6 +314,7 @@ py::bytes convert(py::object model, const std::map<std::string, std::vector<int6
   if (opt.quantize_int8 && opt.calib.empty()) throw py::value_error("mote.convert: quantize='int8' needs calib (samples)");
   mote::ConvertResult r;
   try {
+    mote::check_options(opt);
     if (py::isinstance<py::bytes>(model)) {
       r = mote::convert_bytes(model.cast<std::string>(), "model.onnx", opt);
     } else {
@@ -323,11 +334,18 @@ PYBIND11_MODULE(mote, m) {
   m.def("convert", &convert, py::arg("model"), py::kw_only(), py::arg("shapes") = std::map<std::string, std::vector<int64_t>>{},
         py::arg("sets") = "all", py::arg("quantize") = "", py::arg("calib") = py::none(), py::arg("strict") = false,
         py::arg("carry") = std::vector<std::pair<std::string, std::string>>{}, py::arg("vocab") = "",
+        py::arg("calib_method") = "minmax", py::arg("percentile") = 99.99, py::arg("bias_correction") = false,
+        py::arg("min_sqnr") = py::none(), py::arg("max_sqnr_drop") = py::none(),
+        py::arg("keep_float") = std::vector<std::string>{}, py::arg("int8_io") = false, py::arg("narrow_double") = false,
         "Converts an ONNX model (a path, or the file's bytes) to a Mote blob (bytes). shapes: {input: [dims]} for\n"
         "dynamic dimensions; sets: the kernel sets to plan scratch for (mote convert --target); quantize='int8' with\n"
         "calib (an array of samples along axis 0, or a .npy path), or 'int8-weights' (no calib); carry: [(output, input)]\n"
         "streaming state;\n"
-        "vocab: a vocab.txt path to embed (mote convert --vocab; uncased, max length from the first input).");
+        "vocab: a vocab.txt path to embed (mote convert --vocab; uncased, max length from the first input).\n"
+        "With quantize='int8' (as the mote convert flags of the same names): calib_method 'minmax', 'percentile',\n"
+        "'mse' or 'entropy'; percentile (50..100); bias_correction; min_sqnr / max_sqnr_drop (dB, automatic mixed\n"
+        "precision); keep_float: node names, 'prefix*' or op types that stay float; int8_io: int8 inputs and outputs.\n"
+        "narrow_double: compute float64 tensors in float32.");
   m.def("build_vocab", &build_vocab, py::arg("text"), py::kw_only(), py::arg("lower_case") = true, py::arg("strip_accents") = -1,
         py::arg("max_length") = 512,
         "A .motevocab (bytes) from a vocab.txt's text (mote vocab): strip_accents -1 follows lower_case.");

@@ -127,6 +127,10 @@ struct ConvertResult {
   std::vector<std::string> notes;  // passes applied, for the CLI to show
 };
 
+// Throws ConvertError for options that contradict each other or are out of range (an unknown
+// calibration method, calibration options without int8 quantisation, int8 without samples).
+// convert_file and convert_bytes call it first.
+void check_options(const ConvertOptions& options);
 // Converts the .onnx file at `path`. Throws ConvertError.
 ConvertResult convert_file(const std::string& path, const ConvertOptions& options);
 ConvertResult convert_bytes(const std::string& model_bytes, const std::string& source_name, const ConvertOptions& options);
