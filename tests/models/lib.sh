@@ -48,6 +48,22 @@ json_num() {
   grep -o "\"$1\": *[-0-9.eE+]*" | head -n 1 | sed 's/.*: *//'
 }
 
+# compare_output GOT REF: compares two .npy outputs (compare_npy.py: max|diff| against
+# 1e-4 * max|REF|); sets diff and ratio (its multiple of the tolerance; "-" when the comparison
+# itself failed) and, when they disagree or cannot be compared, reason.
+compare_output() {
+  local cmp cmp_rc
+  cmp=$("$python" "$models_dir/compare_npy.py" "$1" "$2" 2>&1)
+  cmp_rc=$?
+  read -r diff ratio <<< "$cmp"
+  if [[ "$diff" =~ ^[0-9] ]]; then
+    [ "$cmp_rc" -eq 0 ] || reason="max|diff| is $ratio x the tolerance"
+  else
+    diff=- ratio=-
+    reason="compare: $(tail -n 1 <<< "$cmp")"
+  fi
+}
+
 # Prints the last non-empty line of FILE: where Mote and node put the error that stopped them.
 last_line() {
   grep -v '^[[:space:]]*$' "$1" | tail -n 1

@@ -46,15 +46,7 @@ for model in $models; do
         > "$dir/ort.log" 2>&1; then
       reason="onnxruntime-node: $(last_line "$dir/ort.log")"
     else
-      cmp=$("$python" "$models_dir/compare_npy.py" "$dir/mote_out/output.npy" "$dir/ort.npy" 2>&1)
-      cmp_rc=$?
-      read -r diff ratio <<< "$cmp"
-      if [[ "$diff" =~ ^[0-9] ]]; then
-        [ "$cmp_rc" -eq 0 ] || reason="max|diff| is $ratio x the tolerance"
-      else
-        diff=- ratio=-
-        reason="compare: $(tail -n 1 <<< "$cmp")"
-      fi
+      compare_output "$dir/mote_out/output.npy" "$dir/ort.npy"
     fi
   fi
   tally
@@ -82,15 +74,7 @@ for model in $models; do
       --output-dir "$dir/x86_out" --quiet > "$dir/run_x86.log" 2>&1; then
     reason="mote run: $(last_line "$dir/run_x86.log")"
   else
-    cmp=$("$python" "$models_dir/compare_npy.py" "$dir/x86_out/output.npy" "$dir/ort.npy" 2>&1)
-    cmp_rc=$?
-    read -r diff ratio <<< "$cmp"
-    if [[ "$diff" =~ ^[0-9] ]]; then
-      [ "$cmp_rc" -eq 0 ] || reason="max|diff| is $ratio x the tolerance"
-    else
-      diff=- ratio=-
-      reason="compare: $(tail -n 1 <<< "$cmp")"
-    fi
+    compare_output "$dir/x86_out/output.npy" "$dir/ort.npy"
   fi
   tally
   printf '%-20s %-6s %11s %9s\n' "$model" "$verdict" "$diff" "$ratio"
