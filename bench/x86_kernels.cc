@@ -32,10 +32,12 @@ struct ConvCase {
   int32_t c, m, h, w, k, stride, group;
 };
 
-// MobileNetV2's heaviest layers, ResNet-18 3x3s (the int8 ones of 256 and 512 channels split k)
-// and the first (stem) convolution.
+// MobileNetV2's heaviest layers, ResNet-18 3x3s (the int8 ones of 256 and 512 channels split k),
+// its 7x7 stem and a stride-2 3x3, and MobileNetV2's first (stem) convolution.
 const ConvCase kConvs[] = {
     {"stem3x3s2_3x32_224", 3, 32, 224, 224, 3, 2, 1},
+    {"stem7x7s2_3x64_224", 3, 64, 224, 224, 7, 2, 1},
+    {"conv3x3s2_64x128_56", 64, 128, 56, 56, 3, 2, 1},
     {"pw_16x96_112", 16, 96, 112, 112, 1, 1, 1},
     {"pw_96x24_56", 96, 24, 56, 56, 1, 1, 1},
     {"pw_144x24_56", 144, 24, 56, 56, 1, 1, 1},
