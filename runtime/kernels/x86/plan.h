@@ -426,8 +426,8 @@ inline ConvW8Plan conv_w8_plan(const OpArgs& a) {
 // input tiles transformed into V [16][C][block], sixteen GEMMs U_k [M, C] x V_k into
 // P [16][M][block], the output transform from P into Y. `rows`: the four input rows of one
 // channel and tile row after B^T, each `row_floats`. A block is as many tiles as
-// keep V and P within kWinogradBytes (so they stay in L2 between the transforms and the
-// GEMMs), a whole number of GEMM register tiles when that is more than one. The 16 matrices of
+// keep V and P within about kWinogradBytes (so they stay in L2 between the transforms and the
+// GEMMs), the tiles shared equally between the blocks. The 16 matrices of
 // V (and of P) are kWinogradSkew floats further apart than their size: the transforms touch
 // all 16 at once, and sizes that are multiples of 4 KB would put them in one L1 set.
 struct WinogradPlan {
@@ -443,16 +443,19 @@ inline WinogradPlan winograd_plan(const OpArgs& a) {
       !a.out || a.out[0].rank != 4) {
     return p;
   }
-  constexpr int32_t W = Tiles<L>::kW, kTileCols = W * Tiles<L>::kGemmNV;
+  constexpr int32_t W = Tiles<L>::kW;
   const int32_t c = a.in[0].dims[1], m = a.out[0].dims[1], oh = a.out[0].dims[2], ow = a.out[0].dims[3];
   const int64_t tiles = int64_t((oh + 1) / 2) * ((ow + 1) / 2);
   if (tiles <= 0 || tiles > 0x7FFFFFFF) return p;
   p.tiles = int32_t(tiles);
   p.tiles_w = (ow + 1) / 2;
   const int64_t per_tile = int64_t(16) * (int64_t(c) + m) * int64_t(sizeof(float));
-  int64_t block = kWinogradBytes / per_tile;
-  if (block > kTileCols) block -= block % kTileCols;
-  if (block < 1) block = 1;
+  // As few blocks as the budget allows, of equal size (no short last block), whole vectors.
+  int64_t most = kWinogradBytes / per_tile;
+  most = most < 1 ? 1 : most;
+  const int64_t passes = (tiles + most - 1) / most;
+  int64_t block = (tiles + passes - 1) / passes;
+  block = (block + W - 1) / W * W;
   if (block > tiles) block = tiles;
   p.block = int32_t(block);
   // A tile row's 2 x tiles_w + 2 input columns, and the vector loads past them (f32_winograd.inc).

@@ -33,7 +33,7 @@ constexpr int32_t kDirectMaxK = 160;
 constexpr int32_t kDirectMaxColumns = 7;
 
 // ConvWinograd: the transformed input and product tiles of one block, at most kWinogradBytes.
-constexpr int64_t kWinogradBytes = 2 * 1024 * 1024;
+constexpr int64_t kWinogradBytes = 1024 * 1024;
 constexpr int32_t kWinogradSkew = 16;  // floats between consecutive matrices of V and of P
 
 // ---- int8 ------------------------------------------------------------------------------------
