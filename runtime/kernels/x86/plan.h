@@ -427,7 +427,7 @@ inline ConvW8Plan conv_w8_plan(const OpArgs& a) {
 // P [16][M][block], the output transform from P into Y. `rows`: the four input rows of one
 // channel and tile row after B^T, each `row_floats`. A block is as many tiles as
 // keep V and P within about kWinogradBytes (so they stay in L2 between the transforms and the
-// GEMMs), the tiles shared equally between the blocks. The 16 matrices of
+// GEMMs), the tiles shared about equally between the blocks. The 16 matrices of
 // V (and of P) are kWinogradSkew floats further apart than their size: the transforms touch
 // all 16 at once, and sizes that are multiples of 4 KB would put them in one L1 set.
 struct WinogradPlan {
@@ -450,7 +450,8 @@ inline WinogradPlan winograd_plan(const OpArgs& a) {
   p.tiles = int32_t(tiles);
   p.tiles_w = (ow + 1) / 2;
   const int64_t per_tile = int64_t(16) * (int64_t(c) + m) * int64_t(sizeof(float));
-  // As few blocks as the budget allows, of equal size (no short last block), whole vectors.
+  // As few blocks as the budget allows, of about equal size, in whole vectors of tiles (the
+  // GEMM's columns).
   int64_t most = kWinogradBytes / per_tile;
   most = most < 1 ? 1 : most;
   const int64_t passes = (tiles + most - 1) / most;
