@@ -55,7 +55,8 @@ typedef enum mote_dtype {
  *           for an op whose params (mote_conv_params, mote_gemm_params, mote_matmul_params,
  *           mote_binary_params) carry a `mote_act` that absorbs a following activation;
  *           ACT_RELU / ACT_CLIP / ACT_LEAKY_RELU for the activations it absorbs; else NONE.
- *   macs    how the CLI counts multiply-accumulates: CONV, CONV_TRANSPOSE, GEMM, MATMUL or NONE.
+ *   macs    how the CLI counts multiply-accumulates: CONV, CONV_TRANSPOSE, GEMM, MATMUL,
+ *           CONV_WINOGRAD (the 3x3 Conv's count for W [16, M, C]) or NONE.
  *
  * MOTE_OP_RECORDS(X) expands X(ENUM_SUFFIX, "Name", family, alias, int8, fuse, macs) per op;
  * MOTE_OP_LIST(X) expands X(ENUM_SUFFIX, "Name", family), the columns the kernels need.
