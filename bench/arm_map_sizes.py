@@ -5,8 +5,9 @@
     arm_map_sizes.py --archive SIZE_TOOL LIB [--json]
 
 
-Parts: "core" (libmote_runtime.a's src/ objects: C API, CRC32, diagnostics, loader and
-verifier, op table, session), "kernels" (its kernels/ objects), "other" (the program, its board
+Parts: "core" (libmote_runtime.a's runtime/src objects: C API, CRC32, diagnostics, the blob
+envelope, loader and verifier (the arena plan's check included), op table, session, vocabulary
+and tokenizer), "kernels" (its kernels/ objects), "other" (the program, its board
 start-up, libc, libgcc). Sizes are of the input sections kept in the image (after
 --gc-sections), by kind: .text, .rodata, .data, .bss (.ARM.exidx/.ARM.extab unwind entries are
 counted as .rodata: they sit in flash). --top N also lists the N largest core sections.
@@ -17,7 +18,8 @@ import re
 import subprocess
 import sys
 
-CORE = {"c_api", "crc32", "diag", "model", "op_table", "session"}
+CORE = {"c_api", "crc32", "diag", "envelope", "kernel_sets", "model", "op_table", "plan_check", "session",
+        "text_c_api", "tokenize", "vocab"}
 
 
 def part_of(path):

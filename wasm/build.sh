@@ -20,7 +20,10 @@
 #                      SIMD128 depthwise kernels (about 25 KB) are linked only then.
 #   mote-simd-small-NAME.wasm  (part model-small=NAME.h) the same module built small, as
 #                      mote.wasm is (below): no error detail text, the small CRC table, the
-#                      runtime and reference kernels at -Os/-Oz; the SIMD128 kernels as fast.
+#                      runtime and reference kernels at -Oz, and the SIMD128 kernels at -Os:
+#                      a page that asked for small trades speed for size (the SIMD128 kernels
+#                      at -Os are half the bytes and run the large models 2-3 times slower;
+#                      digits' module is 27% smaller).
 #   sizes.txt          raw and gzip sizes of the modules
 #
 # The modules are standalone: no emscripten JS runtime, no filesystem, no allocator (the
@@ -37,6 +40,8 @@
 # at full size without a SIMD128 kernel (layout, softmax, reductions, ...) at -O2, several
 # times faster than at -Os for twice the size, and the rest (the loader and verifier, the rare
 # ops' kernels) at -Os. Then wasm-opt -Oz on all. Size budgets: tests/wasm/runtime.test.mjs.
+# MOTE_WASM_SIMD_LEVEL and MOTE_WASM_ROUTE_LEVEL in the environment set the SIMD128 kernels' and
+# their routing's levels of the fast modules (default -O3 and -O2), to measure another choice.
 #
 # mote.wasm (96 KiB budget, tests/wasm/runtime.test.mjs): -Oz with -finline-functions and the
 # inliner's threshold at 0, MOTE_STRIP_ERROR_STRINGS and MOTE_SMALL_CRC32. Emscripten adds
@@ -91,14 +96,15 @@ link_flags=(
   -sERROR_ON_UNDEFINED_SYMBOLS=1
 )
 
-build_runtime() {  # NAME ISA EXTRA_CXX_FLAGS OUTPUT HOT_LEVEL COLD_LEVEL [OP_CONFIG_HEADER]
-  local name=$1 isa=$2 flags=$3 wasm=$4 level=$5 cold=$6 op_config=${7:-}
+build_runtime() {  # NAME ISA EXTRA_CXX_FLAGS OUTPUT HOT_LEVEL COLD_LEVEL [OP_CONFIG_HEADER [SIMD_LEVEL ROUTE_LEVEL]]
+  local name=$1 isa=$2 flags=$3 wasm=$4 level=$5 cold=$6 op_config=${7:-} simd_level=${8:-${MOTE_WASM_SIMD_LEVEL:--O3}} route_level=${9:-${MOTE_WASM_ROUTE_LEVEL:--O2}}
   local dir="$out/build-$name"
   echo "== $name: runtime (MOTE_KERNEL_ISA=$isa${flags:+, $flags}${op_config:+, MOTE_OP_CONFIG=$op_config})"
   emcmake cmake -S "$src" -B "$dir" -DCMAKE_BUILD_TYPE=MinSizeRel -DMOTE_BUILD_HOST_TOOLS=OFF \
     -DMOTE_KERNEL_ISA="$isa" -DCMAKE_CXX_FLAGS="$flags" -DCMAKE_CXX_FLAGS_MINSIZEREL="-DNDEBUG" \
     -DMOTE_OP_CONFIG="$op_config" \
-    -DCMAKE_PROJECT_INCLUDE="$src/wasm/optimize_kernels.cmake" -DMOTE_WASM_REF_LEVEL="$level" -DMOTE_WASM_COLD_LEVEL="$cold" > "$dir.log" 2>&1 ||
+    -DCMAKE_PROJECT_INCLUDE="$src/wasm/optimize_kernels.cmake" -DMOTE_WASM_REF_LEVEL="$level" -DMOTE_WASM_COLD_LEVEL="$cold" \
+    -DMOTE_WASM_SIMD_LEVEL="$simd_level" -DMOTE_WASM_ROUTE_LEVEL="$route_level" > "$dir.log" 2>&1 ||
     { tail -30 "$dir.log" >&2; exit 1; }
   cmake --build "$dir" --target mote_runtime -j "$jobs" >> "$dir.log" 2>&1 ||
     { grep -E -A5 'error' "$dir.log" | head -60 >&2; exit 1; }
@@ -164,7 +170,7 @@ for part in "${parts[@]}"; do
       if [ "${part%%=*}" = model ]; then
         build_runtime "simd-$name" wasm_simd128 -msimd128 "mote-simd-$name.wasm" -O2 -Os "$header"
       else
-        build_runtime "simd-small-$name" wasm_simd128 "-msimd128 $small_flags" "mote-simd-small-$name.wasm" -Os -Oz "$header"
+        build_runtime "simd-small-$name" wasm_simd128 "-msimd128 $small_flags" "mote-simd-small-$name.wasm" -Oz -Oz "$header" -Os -Oz
       fi ;;
     *) echo "build.sh: unknown part '$part' (simd, scalar, kernels-test, package, model=HEADER, model-small=HEADER)" >&2; exit 2 ;;
   esac

@@ -2,11 +2,18 @@
 # source gets its optimisation level here rather than from the build type, since em++ given
 # "-Oz ... -O3" does not optimise as -O3 does.
 #
-#   the optimised kernels of MOTE_KERNEL_ISA        -O3, since speed is what they are for; but
+#   the optimised kernels of MOTE_KERNEL_ISA        MOTE_WASM_SIMD_LEVEL (default -O3), since
+#                                                   speed is what they are for (-Os only in a
+#                                                   module the user asked small: model-small=;
+#                                                   -Os halves them and the seven torchvision
+#                                                   models ran 2-3 times slower; -O2 saved 19 KB,
+#                                                   all of it in the int8 convolutions, which ran
+#                                                   some 15% slower); but
 #                                                   the element-wise binary rows (45 short
 #                                                   loops, one per op, broadcast and fused
 #                                                   activation), the int8 element-wise ops and
-#                                                   the routing at -O2: -O3 unrolls and
+#                                                   the routing at MOTE_WASM_ROUTE_LEVEL
+#                                                   (default -O2): -O3 unrolls and
 #                                                   vectorises every scalar tail loop, five
 #                                                   times the code (95 KB), and the rows ran no
 #                                                   faster
@@ -16,7 +23,7 @@
 #                                                   (layout, softmax and normalisation,
 #                                                   reductions, pooling, element-wise, Conv and
 #                                                   ConvTranspose, Gemm, Resize, recurrent):
-#                                                   -O2 in the fast build, -Os in the small one
+#                                                   -O2 in the fast build, -Oz in the small ones
 #   everything else                                 MOTE_WASM_COLD_LEVEL (default -Os): the
 #                                                   loader and blob verifier, the error text, the
 #                                                   C API, the other sets' scratch functions (the
@@ -25,12 +32,14 @@
 #                                                   scatter, quantisation, top-k, spectral, ...)
 # Deferred to the end of the configure step, when runtime/CMakeLists.txt has listed the sources.
 function(mote_wasm_optimize_kernels)
-  if(NOT MOTE_WASM_REF_LEVEL)
-    set(MOTE_WASM_REF_LEVEL -Os)
-  endif()
-  if(NOT MOTE_WASM_COLD_LEVEL)
-    set(MOTE_WASM_COLD_LEVEL -Os)
-  endif()
+  foreach(level_default REF=-Os COLD=-Os SIMD=-O3 ROUTE=-O2)  # the levels build.sh did not set
+    string(REPLACE "=" ";" pair ${level_default})
+    list(GET pair 0 part)
+    list(GET pair 1 default)
+    if(NOT MOTE_WASM_${part}_LEVEL)
+      set(MOTE_WASM_${part}_LEVEL ${default})
+    endif()
+  endforeach()
   set(hot_reference conv elementwise gemm layout norm pool reduce resize recurrent)
   list(JOIN hot_reference "|" hot)
   get_target_property(sources mote_runtime SOURCES)
@@ -41,9 +50,9 @@ function(mote_wasm_optimize_kernels)
     if(source MATCHES "/kernels/${MOTE_KERNEL_ISA}/scratch\\.cc$")
       set(level -Os)  # the set's scratch function: the verifier's, once per op at load
     elseif(source MATCHES "/kernels/${MOTE_KERNEL_ISA}/(f32_binary__.*|s8_eltwise__.*|dispatch)\\.cc$")
-      set(level -O2)
+      set(level ${MOTE_WASM_ROUTE_LEVEL})
     elseif(source MATCHES "/kernels/${MOTE_KERNEL_ISA}/")
-      set(level -O3)
+      set(level ${MOTE_WASM_SIMD_LEVEL})
     elseif(source MATCHES "/kernels/reference/(${hot})\\.cc$" OR source MATCHES "/src/(session|op_table|crc32)\\.cc$")
       set(level ${MOTE_WASM_REF_LEVEL})
     else()

@@ -90,6 +90,28 @@ Diag& Diag::dims(const int32_t* d, int32_t rank) {
   return *this;
 }
 
+#ifndef MOTE_STRIP_ERROR_STRINGS
+Fail::Fail(Diag* diag, Status status) : diag_(diag), status_(status) {
+  if (diag_) diag_->clear();
+}
+Fail& Fail::s(const char* text) {
+  if (diag_) diag_->s(text);
+  return *this;
+}
+Fail& Fail::i(int64_t value) {
+  if (diag_) diag_->i(value);
+  return *this;
+}
+Fail& Fail::f(double value) {
+  if (diag_) diag_->f(value);
+  return *this;
+}
+Fail& Fail::dims(const int32_t* d, int32_t rank) {
+  if (diag_) diag_->dims(d, rank);
+  return *this;
+}
+#endif
+
 uint32_t dtype_size(int32_t dtype) {
   switch (dtype) {
     case MOTE_F32: return 4;

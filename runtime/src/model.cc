@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "mote/model_records.hpp"
+#include "mote/op_config.h"
 #include "mote/shape_math.h"
 #include "mote/text.hpp"
 
@@ -45,6 +46,15 @@ TensorView Model::view(uint32_t index, uint8_t* arena) const {
   }
   return v;
 }
+
+#ifndef MOTE_STRIP_ERROR_STRINGS
+Fail tensor_error(Diag* diag, uint32_t t, const char* name) {
+  return Fail(diag, Status::kMalformed).s("tensor ").i(t).s(" '").s(name).s("'");
+}
+Fail op_error(Diag* diag, Status status, uint32_t n, int32_t code, const char* node) {
+  return Fail(diag, status).s("op ").i(n).s(" (").s(op_name(code)).s(" '").s(node).s("'): ");
+}
+#endif
 
 Status Model::load(const void* blob, size_t size) {
   ready_ = false;
@@ -167,8 +177,9 @@ Status Model::verify_sections(const uint8_t* blob, uint32_t total) {
 }
 
 // The optional VOCAB section (1.3) is a whole .motevocab, held to the same verifier.
+// A runtime built for models without one (MOTE_TEXT_ON false) leaves it to mote_model_vocab.
 Status Model::verify_vocab() {
-  if (!vocab_) return Status::kOk;
+  if (!vocab_ || !MOTE_TEXT_ON) return Status::kOk;
   Vocab v;
   const Status st = v.open(vocab_, vocab_size_);
   if (st == Status::kOk) return st;
@@ -197,38 +208,38 @@ Status Model::verify_tensors() {
     }
     const uint32_t esize = dtype_size(r.dtype);
     if (esize == 0) {
-      return Fail(&diag, Status::kMalformed).s("tensor ").i(t).s(" '").s(string(r.name)).s("': unknown dtype ").i(r.dtype);
+      return tensor_error(&diag, t, string(r.name)).s(": unknown dtype ").i(r.dtype);
     }
     if (r.rank > MOTE_MAX_RANK) {
-      return Fail(&diag, Status::kMalformed).s("tensor ").i(t).s(" '").s(string(r.name)).s("': rank ").i(r.rank).s(" > 8");
+      return tensor_error(&diag, t, string(r.name)).s(": rank ").i(r.rank).s(" > 8");
     }
     // Every dimension is bounded, zeros aside: a zero-element tensor with huge trailing dims
     // would otherwise pass and overflow the kernels' prefix/suffix products.
     int64_t elements = 0, bytes = 0;
     if (!checked_product(r.dims, 0, r.rank, &elements) || !checked_mul(elements, esize, &bytes, 0x7FFFFFFF)) {
-      return Fail(&diag, Status::kMalformed)
-          .s("tensor ").i(t).s(" '").s(string(r.name)).s("': shape ").dims(r.dims, r.rank).s(" is negative or larger than 2 GiB");
+      return tensor_error(&diag, t, string(r.name))
+          .s(": shape ").dims(r.dims, r.rank).s(" is negative or larger than 2 GiB");
     }
     if (uint64_t(bytes) != r.bytes) {
-      return Fail(&diag, Status::kMalformed)
-          .s("tensor ").i(t).s(" '").s(string(r.name)).s("': byte size ").i(r.bytes)
+      return tensor_error(&diag, t, string(r.name))
+          .s(": byte size ").i(r.bytes)
           .s(" does not match shape ").dims(r.dims, r.rank);
     }
     if (r.scale_bits != MOTE_NONE) {
       float scale;
       memcpy(&scale, &r.scale_bits, 4);
       if (!(scale > 0.0f) || scale > 3.0e38f || r.dtype != MOTE_I8 || r.zero_point < -128 || r.zero_point > 127) {
-        return Fail(&diag, Status::kMalformed).s("tensor ").i(t).s(" '").s(string(r.name)).s("': bad quantisation parameters");
+        return tensor_error(&diag, t, string(r.name)).s(": bad quantisation parameters");
       }
     }
     if (r.storage == MOTE_STORAGE_CONST) {
       if (r.offset % MOTE_BLOB_ALIGN != 0 || !in_bounds(r.offset, r.bytes, constants_size_)) {
-        return Fail(&diag, Status::kMalformed).s("tensor ").i(t).s(" '").s(string(r.name)).s("': constant data out of bounds");
+        return tensor_error(&diag, t, string(r.name)).s(": constant data out of bounds");
       }
     } else if (r.storage == MOTE_STORAGE_ARENA) {
       if (r.offset % MOTE_ARENA_ALIGN != 0 || !in_bounds(r.offset, r.bytes, arena)) {
-        return Fail(&diag, Status::kMalformed)
-            .s("tensor ").i(t).s(" '").s(string(r.name)).s("': arena range [").i(r.offset).s(",+").i(r.bytes)
+        return tensor_error(&diag, t, string(r.name))
+            .s(": arena range [").i(r.offset).s(",+").i(r.bytes)
             .s(") outside the ").i(arena).s("-byte arena");
       }
     } else {
@@ -268,13 +279,13 @@ Status Model::verify_ops() {
     if (op.num_inputs > MOTE_MAX_OP_INPUTS || op.num_outputs > MOTE_MAX_OP_OUTPUTS || op.num_outputs == 0 ||
         op.num_inputs + op.num_outputs > MOTE_MAX_OP_OPERANDS ||
         !in_bounds(op.operands, uint64_t(op.num_inputs) + op.num_outputs, num_operands_)) {
-      return Fail(&diag, Status::kMalformed).s("op ").i(n).s(" (").s(op_name(op.code)).s(" '").s(node).s("'): bad operand list");
+      return op_error(&diag, Status::kMalformed, n, op.code, node).s("bad operand list");
     }
     if (op.params % 4 != 0 || !in_bounds(op.params, op.params_size, params_size_)) {
-      return Fail(&diag, Status::kMalformed).s("op ").i(n).s(" (").s(op_name(op.code)).s(" '").s(node).s("'): params out of bounds");
+      return op_error(&diag, Status::kMalformed, n, op.code, node).s("params out of bounds");
     }
     if (op.scratch_offset % MOTE_ARENA_ALIGN != 0 || !in_bounds(op.scratch_offset, op.scratch_bytes, plan_->arena_bytes)) {
-      return Fail(&diag, Status::kMalformed).s("op ").i(n).s(" (").s(op_name(op.code)).s(" '").s(node).s("'): scratch out of arena");
+      return op_error(&diag, Status::kMalformed, n, op.code, node).s("scratch out of arena");
     }
     TensorView* const in = views;
     TensorView* const inferred = views + op.num_inputs;
@@ -286,12 +297,12 @@ Status Model::verify_ops() {
         continue;
       }
       if (t >= num_tensors_ || (is_output && tensors_[t].storage != MOTE_STORAGE_ARENA)) {
-        return Fail(&diag, Status::kMalformed)
-            .s("op ").i(n).s(" (").s(op_name(op.code)).s(" '").s(node).s("'): operand ").i(k).s(" is not a valid tensor");
+        return op_error(&diag, Status::kMalformed, n, op.code, node)
+            .s("operand ").i(k).s(" is not a valid tensor");
       }
       if (!is_output && must_be_constant(op.code, k) && tensors_[t].storage != MOTE_STORAGE_CONST) {
-        return Fail(&diag, Status::kMalformed)
-            .s("op ").i(n).s(" (").s(op_name(op.code)).s(" '").s(node).s("'): input ").i(k).s(" must be a constant");
+        return op_error(&diag, Status::kMalformed, n, op.code, node)
+            .s("input ").i(k).s(" must be a constant");
       }
       if (!is_output) in[k] = view(t, nullptr);
     }
@@ -303,7 +314,7 @@ Status Model::verify_ops() {
     Status st = op_infer(args, inferred, &scratch);
     if (st != Status::kOk) {
       diag.detach();
-      st = Fail(&diag, st).s("op ").i(n).s(" (").s(op_name(op.code)).s(" '").s(node).s("'): ");
+      st = op_error(&diag, st, n, op.code, node);
       diag.attach();
       return st;
     }
@@ -313,15 +324,15 @@ Status Model::verify_ops() {
       bool same = want.dtype == got.dtype && want.rank == got.rank;
       for (int32_t d = 0; same && d < want.rank; ++d) same = want.dims[d] == got.dims[d];
       if (!same) {
-        return Fail(&diag, Status::kBadParams)
-            .s("op ").i(n).s(" (").s(op_name(op.code)).s(" '").s(node).s("'): output ").i(k).s(" is ")
+        return op_error(&diag, Status::kBadParams, n, op.code, node)
+            .s("output ").i(k).s(" is ")
             .s(dtype_name(got.dtype)).dims(got.dims, got.rank).s(", the op makes ").s(dtype_name(want.dtype))
             .dims(want.dims, want.rank);
       }
     }
     if (scratch > op.scratch_bytes) {
-      return Fail(&diag, Status::kBadParams)
-          .s("op ").i(n).s(" (").s(op_name(op.code)).s(" '").s(node).s("'): needs ").i(scratch)
+      return op_error(&diag, Status::kBadParams, n, op.code, node)
+          .s("needs ").i(scratch)
           .s(" scratch bytes, the plan gives ").i(op.scratch_bytes);
     }
     // The optimised kernels take their working memory from the plan too. A blob that says it
@@ -330,8 +341,8 @@ Status Model::verify_ops() {
     // (Model::optimized_kernels), whose scratch infer checked above.
     const uint32_t kernel_scratch = (meta_->kernel_sets & kernel_set_bit()) ? kernel_set_scratch_bytes(args) : 0;
     if (kernel_scratch > op.scratch_bytes) {
-      return Fail(&diag, Status::kBadParams)
-          .s("op ").i(n).s(" (").s(op_name(op.code)).s(" '").s(node).s("'): the ").s(kernel_set_name())
+      return op_error(&diag, Status::kBadParams, n, op.code, node)
+          .s("the ").s(kernel_set_name())
           .s(" kernels need ").i(kernel_scratch).s(" scratch bytes, the plan gives ").i(op.scratch_bytes)
           .s(": convert with a --target that includes this board (or --target all)");
     }

@@ -155,8 +155,8 @@ Status Model::verify_plan() {
     const mote_tensor_record& r = tensors_[t];
     if (r.storage != MOTE_STORAGE_ARENA) continue;
     if (r.first_step > r.last_step || r.last_step > end) {
-      return Fail(&diag, Status::kMalformed)
-          .s("tensor ").i(t).s(" '").s(string(r.name)).s("': lifetime [").i(r.first_step).s(",").i(r.last_step)
+      return tensor_error(&diag, t, string(r.name))
+          .s(": lifetime [").i(r.first_step).s(",").i(r.last_step)
           .s("] outside the ").i(num_ops_).s(" ops");
     }
   }
@@ -186,8 +186,8 @@ Status Model::verify_plan() {
         wrong = "is read before any op writes it";
       }
       if (wrong) {
-        return Fail(&diag, Status::kMalformed)
-            .s("tensor ").i(t).s(" '").s(string(r.name)).s("' ").s(wrong).s(" (op ").i(n).s(" '").s(string(op.name)).s("')");
+        return tensor_error(&diag, t, string(r.name))
+            .s(" ").s(wrong).s(" (op ").i(n).s(" '").s(string(op.name)).s("')");
       }
     }
   }

@@ -94,7 +94,7 @@ Status Session::run_ops(uint32_t first, uint32_t last) {
     Status st = optimized ? op_run(args) : op_run_reference(args);
     if (st != Status::kOk) {
       diag.detach();
-      st = Fail(&diag, st).s("op ").i(n).s(" (").s(op_name(op.code)).s(" '").s(model_->string(op.name)).s("'): ");
+      st = op_error(&diag, st, n, op.code, model_->string(op.name));
       diag.attach();
       return st;
     }

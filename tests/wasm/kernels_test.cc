@@ -321,6 +321,18 @@ void conv_tests(Rng& rng) {
     c.kh = c.kw = 5, c.pt = c.pl = c.pb = c.pr = 2;
     conv_case(rng, c, "depthwise5x5");
   }
+  // 5x5 (EfficientNet, MnasNet, MobileNetV3): their map sizes, rows of 8 outputs and the 1..7
+  // left over, at both strides, with and without bias and activation.
+  for (int s = 1; s <= 2; ++s) {
+    for (int32_t size : {112, 28, 14, 7, 5, 13, 22}) {
+      ConvCase c;
+      c.c = c.m = c.group = 3, c.h = c.w = size, c.kh = c.kw = 5, c.sh = c.sw = s;
+      c.pt = c.pl = c.pb = c.pr = 2;
+      c.bias = rng.coin();
+      c.act = random_act(rng);
+      conv_case(rng, c, "depthwise5x5-models");
+    }
+  }
   // Planes taller than one band of the depthwise kernel's stack buffer, and one too wide for it.
   for (int s = 1; s <= 2; ++s) {
     ConvCase c;
@@ -607,7 +619,8 @@ Status run_q_reference(const OpArgs& a) {
   switch (a.code) {
     case MOTE_OP_QCONV: return run_qconv(a);
     case MOTE_OP_QMATMUL: return run_qmatmul(a);
-    case MOTE_OP_QUANTIZE: return run_quantize(a);
+    case MOTE_OP_QUANTIZE:
+    case MOTE_OP_REQUANTIZE: return run_quantize(a);
     case MOTE_OP_MAX_POOL: return run_pool(a);
     case MOTE_OP_GLOBAL_AVERAGE_POOL:
     case MOTE_OP_GLOBAL_MAX_POOL: return run_global_pool(a);
@@ -798,6 +811,14 @@ void qconv_tests(Rng& rng) {
     cc.in_zp = random_zp(rng);
     if (t % 4 == 3) cc.group = 2, cc.c = 2 * rng.range(1, 9), cc.m = 2 * rng.range(1, 5), cc.n = 2;
     qconv_case(rng, cc, "1x1 planar");
+  }
+  // The mobile networks' narrow expansions (16 and 24 channels in), an odd count and one
+  // channel, on planes whose last 8 pixels overlap the ones before; 1..4 rows in the last block.
+  for (int32_t c : {16, 24, 17, 1}) {
+    QConvCase cc;
+    cc.c = c, cc.m = 4 + c % 4, cc.h = 33, cc.w = 35;
+    cc.in_zp = random_zp(rng);
+    qconv_case(rng, cc, "1x1 planar narrow");
   }
   // General: kernels, strides, dilations, padding, groups, 1-D.
   for (int t = 0; t < 60; ++t) {
@@ -1043,6 +1064,25 @@ void s8_eltwise_tests(Rng& rng) {
     memcpy(s.bytes.data(), sc, 12);
     check_q("QuantizeLinear per channel", MOTE_OP_QUANTIZE, &p, sizeof p, {q_f32(rng, {1, 3, 4, 4}, 0.1f), s},
             Expect::kFallback);
+  }
+  // Requantize int8 -> int8: lengths around the 16-value steps, zero points at the extremes,
+  // multipliers and shifts as the converter writes them and at the limits the verifier allows.
+  for (int t = 0; t < 40; ++t) {
+    mote_quantize_params p{};
+    p.axis = 1, p.out_dtype = MOTE_I8;
+    const int32_t zps[] = {-128, 127, 0, -5, 17};
+    p.in_zp = t % 3 == 0 ? zps[t % 5] : rng.range(-128, 127);
+    p.out_zp = t % 4 == 0 ? zps[(t / 4) % 5] : rng.range(-128, 127);
+    p.mult = t % 9 == 0 ? MOTE_MAX_MULTIPLIER : t % 9 == 1 ? rng.range(0, 0x3FFFFFFF)
+                                                           : int32_t(0x40000000u + (rng.next() & 0x3FFFFFFFu));
+    if (p.mult > MOTE_MAX_MULTIPLIER) p.mult = MOTE_MAX_MULTIPLIER;
+    p.shift = t % 7 == 0 ? -31 : t % 7 == 1 ? 30 : t % 7 == 2 ? rng.range(1, 4) : rng.range(-8, 0);
+    std::vector<int32_t> dims = {1, rng.range(1, 5), rng.range(1, 9), rng.range(1, 13)};
+    if (t % 10 == 5) dims = {1, 58, 28, 28};
+    char name[96];
+    snprintf(name, sizeof name, "Requantize %s mult %d shift %d zp %d -> %d", dims_str(dims).c_str(), p.mult, p.shift,
+             p.in_zp, p.out_zp);
+    check_q(name, MOTE_OP_REQUANTIZE, &p, sizeof p, {q_int8(rng, dims)}, Expect::kOptimized);
   }
   // GlobalAveragePool of int8 (planes around the 16-byte steps; GlobalMaxPool stays).
   for (int t = 0; t < 30; ++t) {

@@ -55,25 +55,14 @@ class Diag {
 class Fail {
  public:
 #ifndef MOTE_STRIP_ERROR_STRINGS
-  Fail(Diag* diag, Status status) : diag_(diag), status_(status) {
-    if (diag_) diag_->clear();
-  }
-  Fail& s(const char* text) {
-    if (diag_) diag_->s(text);
-    return *this;
-  }
-  Fail& i(int64_t value) {
-    if (diag_) diag_->i(value);
-    return *this;
-  }
-  Fail& f(double value) {
-    if (diag_) diag_->f(value);
-    return *this;
-  }
-  Fail& dims(const int32_t* d, int32_t rank) {
-    if (diag_) diag_->dims(d, rank);
-    return *this;
-  }
+  // Out of line (runtime/src/diag.cc): an error site is then one call per piece of its text,
+  // without the null test inlined into each; the verifier and the infer functions have some
+  // hundreds of them (about a quarter of the core's code on a Cortex-M4 when inlined).
+  Fail(Diag* diag, Status status);
+  Fail& s(const char* text);
+  Fail& i(int64_t value);
+  Fail& f(double value);
+  Fail& dims(const int32_t* d, int32_t rank);
 #else
   // Size-optimised builds keep only the status: the detail calls vanish with their literals,
   // and nothing ever writes the text (Diag::put keeps nothing), so there is none to clear.

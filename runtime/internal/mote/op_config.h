@@ -13,6 +13,11 @@
 // (MOTE_KERNEL_ON(variant)): the op then runs on the reference kernel, which the family links
 // anyway. The header names the variants its model uses (MOTE_USE_KERNEL_*); a header written
 // before a variant was added leaves it in.
+//
+// MOTE_TEXT_ON is false when the header says no model carries a vocabulary (MOTE_USE_TEXT 0):
+// the loader then leaves a VOCAB section unchecked (nothing reads it unless the program opens
+// it with mote_model_vocab, which checks it then), so the vocabulary verifier (Vocab::open, about
+// 1.3 KB on a Cortex-M4) is not linked.
 #ifdef MOTE_OP_CONFIG
 #include MOTE_OP_CONFIG
 #define MOTE_FAMILY_ON(family) (MOTE_USE_FAMILY_##family != 0)
@@ -29,9 +34,15 @@
 #define MOTE_USE_KERNEL_int8_weights 1
 #endif
 #define MOTE_KERNEL_ON(variant) (MOTE_USE_KERNEL_##variant != 0)
+#if defined(MOTE_USE_TEXT) && !MOTE_USE_TEXT
+#define MOTE_TEXT_ON false
+#else
+#define MOTE_TEXT_ON true
+#endif
 #else
 #define MOTE_FAMILY_ON(family) true
 #define MOTE_KERNEL_ON(variant) true
+#define MOTE_TEXT_ON true
 #endif
 
 #endif  // MOTE_OP_CONFIG_H

@@ -43,6 +43,56 @@ void row_generic(const ConvShape& g, const float* buf, const Band& band, const f
   }
 }
 
+// One output row from a buffered band, 5x5 undilated at stride SW (1 or 2; EfficientNet,
+// MnasNet, MobileNetV3): the taps unrolled, two vectors (8 outputs) a pass sharing each tap's
+// weight, then a single vector where 4 outputs are left. As row_3x3, the row's last vector is
+// stored whole into the rows after it unless that would pass y_end.
+template <int SW>
+void row_5x5(const float* r0, const Band& band, int32_t ow_n, const float* w, float bias, float* y,
+             const float* y_end, const VecAct& act) {
+  const int32_t width = band.width;
+  int32_t off[5];
+  for (int32_t t = 0; t < 5; ++t) off[t] = SW == 2 ? ((t & 1) ? band.odd : 0) + (t >> 1) : t;
+  const v128_t vb = wasm_f32x4_splat(bias);
+  // The band's rows hold the taps of whole vectors (ow_n rounded up to 4): a pass of 8 may end
+  // in the row's partial vector (7x7 and 14x14 maps: every output in pairs).
+  const int32_t whole = (ow_n + 3) & ~3;
+  int32_t ow = 0;
+  for (; ow + 8 <= whole; ow += 8) {
+    v128_t a0 = vb, a1 = vb;
+    const float* r = r0 + ow;
+    for (int kh = 0; kh < 5; ++kh, r += width) {
+      for (int t = 0; t < 5; ++t) {
+        const v128_t wv = wasm_v128_load32_splat(w + 5 * kh + t);
+        a0 = wasm_f32x4_add(a0, wasm_f32x4_mul(wv, wasm_v128_load(r + off[t])));
+        a1 = wasm_f32x4_add(a1, wasm_f32x4_mul(wv, wasm_v128_load(r + off[t] + 4)));
+      }
+    }
+    wasm_v128_store(y + ow, apply(act, a0));
+    a1 = apply(act, a1);
+    if (ow + 8 <= ow_n || y + ow + 8 <= y_end) {
+      wasm_v128_store(y + ow + 4, a1);
+    } else {
+      store_tail(y + ow + 4, a1, ow_n - ow - 4);
+    }
+  }
+  for (; ow < ow_n; ow += 4) {
+    v128_t a0 = vb;
+    const float* r = r0 + ow;
+    for (int kh = 0; kh < 5; ++kh, r += width) {
+      for (int t = 0; t < 5; ++t) {
+        a0 = wasm_f32x4_add(a0, wasm_f32x4_mul(wasm_v128_load32_splat(w + 5 * kh + t), wasm_v128_load(r + off[t])));
+      }
+    }
+    a0 = apply(act, a0);
+    if (ow + 4 <= ow_n || y + ow + 4 <= y_end) {
+      wasm_v128_store(y + ow, a0);
+    } else {
+      store_tail(y + ow, a0, ow_n - ow);
+    }
+  }
+}
+
 // The fused activation as a template argument, so the 3x3 loops carry no switch.
 enum ActKind { kActNone, kActMinMax, kActLeaky };
 
@@ -272,7 +322,11 @@ struct DwKernel : BandKernel {
     }
     // Any kernel, dilation and stride (SW 0: any).
     template <int SW>
-    void row(const float* in, const Band& band, float* y, const float*) const {
+    void row(const float* in, const Band& band, float* y, const float* y_end) const {
+      if (SW != 0 && g.kh == 5 && g.kw == 5 && g.dh == 1 && g.dw == 1) {
+        row_5x5<SW == 2 ? 2 : 1>(in, band, g.ow, w, bias, y, y_end, va);
+        return;
+      }
       row_generic<SW>(g, in, band, w, bias, y, va);
     }
     // The activation as a template argument, so the 3x3 loops carry no switch.

@@ -44,19 +44,18 @@ void S8Kernel::transpose(const int8_t* x, int64_t plane, int32_t p, int32_t np, 
 
 namespace {
 
-// Output channels m0.. (absolute; start[r]: channel m0 + r's start; 4 rows of weight pairs at wp, `half` pairs a row; rows past mt repeat
-// and are not stored) at pixels p..p+7 of one image's group: lanes are pixels, channels c and
-// c + 1 interleaved (i16x8 unpack of two widening loads) against the pair splatted, 64 products
-// in 8 dot products; an odd last channel pairs with zeros.
+// Output channels m0.. (absolute; start[r]: channel m0 + r's start; 4 rows of weight pairs at
+// wp, `half` pairs a row, the last one of an odd cg with 0; rows past mt repeat and are not
+// stored) at pixels p..p+7 of one image's group: lanes are pixels, channels c and c + 1
+// interleaved (i16x8 unpack of two widening loads) against the pair splatted, 64 products in 8
+// dot products; an odd last channel pairs with zeros. The sums start from the channels' starts;
+// q holds the op's zero point and bounds, the channel's multiplier set per row.
 void pointwise_block(const int8_t* x, int64_t plane, int32_t cg, const int32_t* wp, int32_t half, int32_t mt,
-                     int32_t m0, const int32_t* start, const Epilogue& e, int64_t out_base, int32_t p) {
+                     int32_t m0, const int32_t* start, const Epilogue& e, Requant4& q, int64_t out_base, int32_t p) {
   v128_t acc[4][2];
-  for (int32_t r = 0; r < 4; ++r) acc[r][0] = acc[r][1] = wasm_i32x4_splat(0);
-  const int8_t* xc = x + p;
-  int32_t c = 0;
-  for (int32_t i = 0; i < half; ++i, c += 2, xc += 2 * plane) {
-    const v128_t xa = wasm_i16x8_load8x8(xc);
-    const v128_t xb = c + 1 < cg ? wasm_i16x8_load8x8(xc + plane) : wasm_i16x8_splat(0);
+  for (int32_t r = 0; r < 4; ++r) acc[r][0] = acc[r][1] = wasm_i32x4_splat(start[r < mt ? r : 0]);
+  // Channels xa and xb (int16, 8 pixels) interleaved against weight pair i of every row.
+  auto step = [&](v128_t xa, v128_t xb, int32_t i) {
     const v128_t lo = wasm_i16x8_shuffle(xa, xb, 0, 8, 1, 9, 2, 10, 3, 11);
     const v128_t hi = wasm_i16x8_shuffle(xa, xb, 4, 12, 5, 13, 6, 14, 7, 15);
     for (int32_t r = 0; r < 4; ++r) {
@@ -64,17 +63,22 @@ void pointwise_block(const int8_t* x, int64_t plane, int32_t cg, const int32_t* 
       acc[r][0] = wasm_i32x4_add(acc[r][0], wasm_i32x4_dot_i16x8(lo, wv));
       acc[r][1] = wasm_i32x4_add(acc[r][1], wasm_i32x4_dot_i16x8(hi, wv));
     }
+  };
+  const int8_t* xc = x + p;
+  const int32_t pairs = cg / 2;
+  for (int32_t i = 0; i < pairs; ++i, xc += 2 * plane) step(wasm_i16x8_load8x8(xc), wasm_i16x8_load8x8(xc + plane), i);
+  if (pairs < half) {  // the odd last channel: its pair's weight 0
+    const v128_t xa = wasm_i16x8_load8x8(xc);
+    step(xa, xa, pairs);
   }
   for (int32_t r = 0; r < mt; ++r) {
     const int32_t ch = m0 + r;
-    const v128_t s = wasm_i32x4_splat(start[r]);
     const int64_t at = out_base + int64_t(ch) * plane + p;
-    const v128_t lo = wasm_i32x4_add(acc[r][0], s), hi = wasm_i32x4_add(acc[r][1], s);
     if (e.mult) {
-      const Requant4 q = requant4_for(e, ch);
-      store8(e, &q, at, lo, hi, 8);
+      requant4_channel(e, ch, q);
+      store8(e, &q, at, acc[r][0], acc[r][1], 8);
     } else {
-      store8(e, nullptr, at, lo, hi, 8);
+      store8(e, nullptr, at, acc[r][0], acc[r][1], 8);
     }
   }
 }
@@ -101,6 +105,7 @@ Status s8_conv2d_1x1(const OpArgs& a, const ConvShape& g, const Epilogue& e, int
   const int64_t plane = int64_t(g.ih) * g.iw;
   const int8_t* xd = a.in[0].as<int8_t>();
   const int8_t* wd = a.in[1].as<int8_t>();
+  Requant4 q = e.mult ? requant4_for(e, 0) : Requant4{};
   for (int32_t gi = 0; gi < g.group; ++gi) {
     const int8_t* w = wd + int64_t(gi) * mg * cg;
     drivers::s8_starts(cg, w, mg, gi * mg, in_zp, e, start);
@@ -117,7 +122,8 @@ Status s8_conv2d_1x1(const OpArgs& a, const ConvShape& g, const Epilogue& e, int
         const int8_t* x = xd + (int64_t(b) * g.c + int64_t(gi) * cg) * plane;
         const int64_t out_base = int64_t(b) * g.m * plane;
         for (int32_t p = 0; p < pixels; p += 8) {
-          pointwise_block(x, plane, cg, wp, half, mt, gi * mg + m0, start + m0, e, out_base, p + 8 > pixels ? pixels - 8 : p);
+          pointwise_block(x, plane, cg, wp, half, mt, gi * mg + m0, start + m0, e, q, out_base,
+                          p + 8 > pixels ? pixels - 8 : p);
         }
       }
     }

@@ -30,6 +30,8 @@ void S8Kernel::columns(int32_t k, const int16_t* const* cols, int32_t np, const 
   const int16_t* c1 = cols[np > 1 ? 1 : 0];
   const int16_t* c2 = cols[np > 2 ? 2 : 0];
   const int16_t* c3 = cols[np > 3 ? 3 : 0];
+  Requant4 q;  // the op's zero point and bounds once, each channel's multiplier per row
+  if (e.mult) q = requant4_for(e, m0);
   for (int32_t r = 0; r < mg; r += 2) {
     const bool pair = r + 1 < mg;
     const int8_t* w0 = w + int64_t(r) * k;
@@ -61,11 +63,11 @@ void S8Kernel::columns(int32_t k, const int16_t* const* cols, int32_t np, const 
     const int32_t ch = m0 + r;
     const int64_t at = out_base + int64_t(ch) * plane + p0;
     if (e.mult) {
-      const Requant4 q0 = requant4_for(e, ch);
-      store4(e, &q0, at, s0, np);
+      requant4_channel(e, ch, q);
+      store4(e, &q, at, s0, np);
       if (pair) {
-        const Requant4 q1 = requant4_for(e, ch + 1);
-        store4(e, &q1, at + plane, s1, np);
+        requant4_channel(e, ch + 1, q);
+        store4(e, &q, at + plane, s1, np);
       }
     } else {
       store4(e, nullptr, at, s0, np);

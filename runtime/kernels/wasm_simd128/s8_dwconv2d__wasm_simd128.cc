@@ -53,11 +53,43 @@ int32_t run8(const ConvShape& g, const int8_t* top, const int8_t* w, int32_t x_l
   return ox > x_lo ? x_hi : x_lo;
 }
 
+// A row of fewer than 16 bytes (7x7 and 14x14 planes) placed at column pw of one vector: the
+// 16 bytes read from the row's start (fwd) or ending at its end (back), moved into place by a
+// swizzle (index past 15: 0) and the zero point blended around them. Set per plane.
+struct ShortRow {
+  bool on;           // rows of n bytes, pw + n <= 16, a plane of at least 16 bytes
+  v128_t fwd, back;  // swizzle indices
+  v128_t keep;       // lanes [pw, pw + n): the row's bytes
+};
+
+inline ShortRow short_row(const ConvShape& g, int32_t width) {
+  ShortRow s;
+  const int32_t n = drivers::min_i32(g.iw, width - g.pw);
+  s.on = n > 0 && n < 16 && g.pw + n <= 16 && int64_t(g.ih) * g.iw >= 16;
+  if (!s.on) return s;
+  const v128_t iota = wasm_i8x16_make(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+  const v128_t at = wasm_i8x16_sub(iota, wasm_i8x16_splat(int8_t(g.pw)));  // lane j: row byte j - pw
+  s.keep = wasm_v128_and(wasm_i8x16_ge(at, wasm_i8x16_splat(0)), wasm_i8x16_lt(at, wasm_i8x16_splat(int8_t(n))));
+  s.fwd = wasm_v128_or(at, wasm_v128_not(s.keep));  // lanes outside: 0xFF, which swizzles to 0
+  s.back = wasm_v128_or(wasm_i8x16_add(at, wasm_i8x16_splat(int8_t(16 - n))), wasm_v128_not(s.keep));
+  return s;
+}
+
 // Input row r of one channel into dst[0, stride) at column offset pw, the zero point where the
 // row or a column lies in the padding: whole vectors (stride is a multiple of 16), the row's
-// bytes 16 at a time, the last 16 overlapping, a row of fewer than 16 byte by byte.
+// bytes 16 at a time, the last 16 overlapping; a row of fewer than 16 by ShortRow (reads stay
+// within the plane), else byte by byte.
 void padded_row(const ConvShape& g, const int8_t* x, int32_t r, int32_t width, int32_t stride, v128_t zp,
-                int8_t* dst) {
+                const ShortRow& sr, int8_t* dst) {
+  if (sr.on && r >= 0 && r < g.ih) {
+    const int64_t begin = int64_t(r) * g.iw, plane = int64_t(g.ih) * g.iw;
+    const int32_t n = drivers::min_i32(g.iw, width - g.pw);
+    const v128_t v = begin + 16 <= plane ? wasm_i8x16_swizzle(wasm_v128_load(x + begin), sr.fwd)
+                                         : wasm_i8x16_swizzle(wasm_v128_load(x + begin + n - 16), sr.back);
+    wasm_v128_store(dst, wasm_v128_bitselect(v, zp, sr.keep));
+    for (int32_t j = 16; j < stride; j += 16) wasm_v128_store(dst + j, zp);
+    return;
+  }
   for (int32_t j = 0; j < stride; j += 16) wasm_v128_store(dst + j, zp);
   if (r < 0 || r >= g.ih) return;
   const int32_t n = drivers::min_i32(g.iw, width - g.pw);
@@ -122,10 +154,49 @@ void band_row(const int8_t* const* rows, int32_t kh, int32_t kw, const int32_t* 
   }
 }
 
+// Taps a and b (int16, 8 outputs each) interleaved against the weight pair at `pair`.
+inline void tap_pair(v128_t a, v128_t b, const int32_t* pair, v128_t& lo, v128_t& hi) {
+  const v128_t wv = wasm_v128_load32_splat(pair);
+  lo = wasm_i32x4_add(lo, wasm_i32x4_dot_i16x8(wasm_i16x8_shuffle(a, b, 0, 8, 1, 9, 2, 10, 3, 11), wv));
+  hi = wasm_i32x4_add(hi, wasm_i32x4_dot_i16x8(wasm_i16x8_shuffle(a, b, 4, 12, 5, 13, 6, 14, 7, 15), wv));
+}
+
+// band_row for 5x5: kernel rows two at a time (their 10 taps are 5 whole pairs, a loop of two
+// passes, kept rolled: unrolled it is 0.8 KB more module for no measurable speed), then the last
+// row's 5 taps, its fifth with weight 0 in its pair.
+template <int SW>
+void band_row_5x5(const int8_t* const* rows, const int32_t* wp, int32_t ow, int32_t inner, const Epilogue& e,
+                  const Requant4* q, int64_t row_at) {
+  for (int32_t ox = 0; ox < ow; ox += 8) {
+    const int32_t at = ow >= 8 && ox + 8 > ow ? ow - 8 : ox;
+    const int32_t n = drivers::min_i32(ow - at, 8);
+    v128_t lo = wasm_i32x4_splat(inner), hi = lo;
+    const int32_t* pair = wp;
+#pragma clang loop unroll(disable)
+    for (int32_t u = 0; u < 4; u += 2, pair += 5) {
+      const int8_t* a = rows[u] + int64_t(at) * SW;
+      const int8_t* b = rows[u + 1] + int64_t(at) * SW;
+      const v128_t a4 = load8_strided<SW>(a + 4), b0 = load8_strided<SW>(b);
+      tap_pair(load8_strided<SW>(a), load8_strided<SW>(a + 1), pair, lo, hi);
+      tap_pair(load8_strided<SW>(a + 2), load8_strided<SW>(a + 3), pair + 1, lo, hi);
+      tap_pair(a4, b0, pair + 2, lo, hi);
+      tap_pair(load8_strided<SW>(b + 1), load8_strided<SW>(b + 2), pair + 3, lo, hi);
+      tap_pair(load8_strided<SW>(b + 3), load8_strided<SW>(b + 4), pair + 4, lo, hi);
+    }
+    const int8_t* c = rows[4] + int64_t(at) * SW;
+    const v128_t c4 = load8_strided<SW>(c + 4);
+    tap_pair(load8_strided<SW>(c), load8_strided<SW>(c + 1), pair, lo, hi);
+    tap_pair(load8_strided<SW>(c + 2), load8_strided<SW>(c + 3), pair + 1, lo, hi);
+    tap_pair(c4, c4, pair + 2, lo, hi);
+    store8(e, q, row_at + at, lo, hi, n);
+  }
+}
+
 template <int SW>
 void band_row_any(const int8_t* const* rows, const ConvShape& g, const int32_t* wp, int32_t inner, const Epilogue& e,
                   const Requant4* q, int64_t row_at) {
   if (g.kh == 3 && g.kw == 3) return band_row<SW, 3, 3>(rows, 3, 3, wp, g.ow, inner, e, q, row_at);
+  if (g.kh == 5 && g.kw == 5) return band_row_5x5<SW>(rows, wp, g.ow, inner, e, q, row_at);
   band_row<SW, 0, 0>(rows, g.kh, g.kw, wp, g.ow, inner, e, q, row_at);
 }
 
@@ -155,6 +226,7 @@ struct DwKernel {
     weight_pairs(w, kh * g.kw, wp);
     for (int32_t u = 0; u < kh; ++u) held[u] = INT32_MIN;
     const v128_t fill = wasm_i8x16_splat(int8_t(zp));
+    const ShortRow sr = short_row(g, width);
     for (int32_t oy = 0; oy < g.oh; ++oy) {
       const int32_t r0 = oy * g.sh - g.ph;
       int32_t slot = ((r0 % kh) + kh) % kh;  // then one up per row, wrapping
@@ -162,7 +234,7 @@ struct DwKernel {
         const int32_t r = r0 + u;
         int8_t* row = band + int64_t(slot) * stride;
         if (held[slot] != r) {
-          padded_row(g, x, r, width, stride, fill, row);
+          padded_row(g, x, r, width, stride, fill, sr, row);
           held[slot] = r;
         }
         rows[u] = row;

@@ -12,6 +12,8 @@
 //     rows inside the input, 16 outputs a vector where the window lies inside horizontally (at
 //     stride 2 the even bytes of two loads), the border pixels one by one; a window with no tap
 //     in the input gives 0, as in the reference. No scratch.
+//   Requantize int8 -> int8 (Concat, Split, Slice, Transpose between different scales; routed
+//     by dispatch.cc): 16 values a step, x - in_zp, then Requant4 with the clamp to int8;
 // Others (per-channel QuantizeLinear, GlobalMaxPool, Lut, other broadcasts and strides) return
 // kUnsupportedOp before writing anything: the reference runs them.
 #include "../drivers/s8_eltwise.h"
@@ -38,7 +40,7 @@ inline v128_t narrow16(const v128_t* q) {
   return wasm_i8x16_narrow_i16x8(wasm_i16x8_narrow_i32x4(q[0], q[1]), wasm_i16x8_narrow_i32x4(q[2], q[3]));
 }
 
-// z = f(x, y) over n elements, 4 at a time (one requantisation sequence per op in the code);
+// z = f(x, y) over n elements, 16 then 4 at a time (one requantisation sequence per op in the code);
 // an operand with run r > 1 holds one value per r outputs, splatted; run 1 is a full operand.
 // Each block is read before it is written: in place is fine.
 inline v128_t load4(const int8_t* p, int32_t m) {
@@ -48,12 +50,37 @@ inline v128_t load4(const int8_t* p, int32_t m) {
   return wasm_v128_load(t);
 }
 
-template <typename F>
+// 16 int8 at p as four int32 vectors, or the splatted value four times.
+inline void widen16(const int8_t* p, bool splat, v128_t b, v128_t* v) {
+  if (splat) {
+    v[0] = v[1] = v[2] = v[3] = b;
+    return;
+  }
+  const v128_t x = wasm_v128_load(p);
+  const v128_t lo = wasm_i16x8_extend_low_i8x16(x), hi = wasm_i16x8_extend_high_i8x16(x);
+  v[0] = wasm_i32x4_extend_low_i16x8(lo);
+  v[1] = wasm_i32x4_extend_high_i16x8(lo);
+  v[2] = wasm_i32x4_extend_low_i16x8(hi);
+  v[3] = wasm_i32x4_extend_high_i16x8(hi);
+}
+
+template <bool WIDE, typename F>
 void qbinary_runs(const int8_t* x, int64_t rx, const int8_t* y, int64_t ry, int8_t* z, int64_t n, F f) {
   const int64_t run = rx > 1 ? rx : ry > 1 ? ry : n;
   for (int64_t at = 0, j = 0; at < n; at += run, ++j) {
     const v128_t bx = wasm_i32x4_splat(rx > 1 ? x[j] : 0), by = wasm_i32x4_splat(ry > 1 ? y[j] : 0);
-    for (int64_t i = 0; i < run; i += 4) {
+    int64_t i = 0;
+    // 16 at a time (QAdd, QSub, QMul: the residual adds and squeeze-excite scales of the mobile
+    // networks; QMax and QMin keep the smaller code): one load and the widenings per operand,
+    // one narrowing and store.
+    for (; WIDE && i + 16 <= run; i += 16) {
+      v128_t vx[4], vy[4], v[4];
+      widen16(x + at + i, rx > 1, bx, vx);
+      widen16(y + at + i, ry > 1, by, vy);
+      for (int k = 0; k < 4; ++k) v[k] = f(vx[k], vy[k]);
+      wasm_v128_store(z + at + i, narrow16(v));
+    }
+    for (; i < run; i += 4) {
       const int32_t m = run - i < 4 ? int32_t(run - i) : 4;
       const v128_t vx = rx > 1 ? bx : load4(x + at + i, m);
       const v128_t vy = ry > 1 ? by : load4(y + at + i, m);
@@ -86,9 +113,9 @@ Status qbinary(const OpArgs& a) {
     const Requant4 ra = scalar_requant(p.a_mult, p.a_shift, 0, INT32_MIN, INT32_MAX);
     const Requant4 rb = scalar_requant(p.b_mult, p.b_shift, 0, INT32_MIN, INT32_MAX);
     const int32_t left = p.left_shift;
-    qbinary_runs(x, rx, y, ry, z, n, [&](v128_t vx, v128_t vy) {
-      const v128_t va = requant4(ra, wasm_i32x4_shl(wasm_i32x4_sub(vx, azp), left));
-      const v128_t vb = requant4(rb, wasm_i32x4_shl(wasm_i32x4_sub(vy, bzp), left));
+    qbinary_runs<true>(x, rx, y, ry, z, n, [&](v128_t vx, v128_t vy) {
+      const v128_t va = requant4<false>(ra, wasm_i32x4_shl(wasm_i32x4_sub(vx, azp), left));
+      const v128_t vb = requant4<false>(rb, wasm_i32x4_shl(wasm_i32x4_sub(vy, bzp), left));
       return requant4(out, sub ? wasm_i32x4_sub(va, vb) : wasm_i32x4_add(va, vb));
     });
   } else if (a.code == MOTE_OP_QMAX || a.code == MOTE_OP_QMIN) {
@@ -97,19 +124,40 @@ Status qbinary(const OpArgs& a) {
     const bool max = a.code == MOTE_OP_QMAX;
     const Requant4 ra = scalar_requant(p.a_mult, p.a_shift, p.out_zp, p.act_min, p.act_max);
     const Requant4 rb = scalar_requant(p.b_mult, p.b_shift, p.out_zp, p.act_min, p.act_max);
-    qbinary_runs(x, rx, y, ry, z, n, [&](v128_t vx, v128_t vy) {
+    qbinary_runs<false>(x, rx, y, ry, z, n, [&](v128_t vx, v128_t vy) {
       const v128_t va = requant4(ra, wasm_i32x4_sub(vx, azp));
       const v128_t vb = requant4(rb, wasm_i32x4_sub(vy, bzp));
       return max ? wasm_i32x4_max(va, vb) : wasm_i32x4_min(va, vb);
     });
   } else if (a.code == MOTE_OP_QMUL) {
-    qbinary_runs(x, rx, y, ry, z, n, [&](v128_t vx, v128_t vy) {
+    qbinary_runs<true>(x, rx, y, ry, z, n, [&](v128_t vx, v128_t vy) {
       return requant4(out, wasm_i32x4_mul(wasm_i32x4_sub(vx, azp), wasm_i32x4_sub(vy, bzp)));
     });
   } else {
     return Status::kUnsupportedOp;
   }
   return Status::kOk;
+}
+
+// f(p) for every 16 values p of in[0, n) (the last m < 16 copied to a zeroed block on
+// the stack, so that f always reads 16), the 16 int8 it returns stored at y + i (m of them).
+template <typename T, typename F>
+inline void blocks16(const T* in, int8_t* y, int64_t n, F f) {
+  for (int64_t i = 0; i < n; i += 16) {
+    const int32_t m = n - i < 16 ? int32_t(n - i) : 16;
+    T t[16] = {};
+    const T* p = in + i;
+    if (m < 16) {
+      for (int32_t j = 0; j < m; ++j) t[j] = p[j];
+      p = t;
+    }
+    const v128_t b = f(p);
+    if (m == 16) {
+      wasm_v128_store(y + i, b);
+    } else {
+      store_bytes(y + i, b, m);
+    }
+  }
 }
 
 // QuantizeLinear float32 -> int8 with one scale (and zero point) for the tensor.
@@ -125,14 +173,7 @@ Status quantize(const OpArgs& a) {
   const float* in = x.as<float>();
   int8_t* y = a.out[0].as<int8_t>();
   const int64_t n = x.numel();
-  for (int64_t i = 0; i < n; i += 16) {
-    const int32_t m = n - i < 16 ? int32_t(n - i) : 16;
-    float t[16] = {0};
-    const float* p = in + i;
-    if (m < 16) {
-      for (int32_t j = 0; j < m; ++j) t[j] = p[j];
-      p = t;
-    }
+  blocks16(in, y, n, [&](const float* p) {
     v128_t q[4];
     for (int k = 0; k < 4; ++k) {
       v128_t v = wasm_f32x4_div(wasm_v128_load(p + 4 * k), scale);
@@ -140,12 +181,8 @@ Status quantize(const OpArgs& a) {
       v = wasm_f32x4_nearest(wasm_f32x4_pmin(lim, wasm_f32x4_pmax(nlim, v)));
       q[k] = wasm_i32x4_min(wasm_i32x4_max(wasm_i32x4_add(wasm_i32x4_trunc_sat_f32x4(v), zp), lo), hi);
     }
-    if (m == 16) {
-      wasm_v128_store(y + i, narrow16(q));
-    } else {
-      store_bytes(y + i, narrow16(q), m);
-    }
-  }
+    return narrow16(q);
+  });
   return Status::kOk;
 }
 
@@ -268,6 +305,27 @@ Status s8_global_pool(const OpArgs& a) { return global_average(a); }
 // Lut (y = T[x + 128]): SIMD128 has no byte gather, and sixteen i8x16.swizzle of the table's
 // slices per 16 values cost what the reference's table loop does: it runs there.
 Status s8_lut(const OpArgs&) { return Status::kUnsupportedOp; }
+
+Status s8_requantize(const OpArgs& a) {
+  const TensorView& x = a.in[0];
+  if (x.dtype != MOTE_I8 || a.out[0].dtype != MOTE_I8) return Status::kUnsupportedOp;
+  const mote_quantize_params& p = a.p<mote_quantize_params>();
+  const Requant4 q = scalar_requant(p.mult, p.shift, p.out_zp, -128, 127);
+  const v128_t zp = wasm_i16x8_splat(int16_t(p.in_zp));
+  const int8_t* in = x.as<int8_t>();
+  int8_t* y = a.out[0].as<int8_t>();
+  const int64_t n = x.numel();
+  blocks16(in, y, n, [&](const int8_t* p) {
+    // x - in_zp in int16 (|x - zp| <= 255), then int32 for Requant4.
+    const v128_t v = wasm_v128_load(p);
+    const v128_t lo = wasm_i16x8_sub(wasm_i16x8_extend_low_i8x16(v), zp);
+    const v128_t hi = wasm_i16x8_sub(wasm_i16x8_extend_high_i8x16(v), zp);
+    const v128_t r[4] = {requant4(q, wasm_i32x4_extend_low_i16x8(lo)), requant4(q, wasm_i32x4_extend_high_i16x8(lo)),
+                         requant4(q, wasm_i32x4_extend_low_i16x8(hi)), requant4(q, wasm_i32x4_extend_high_i16x8(hi))};
+    return narrow16(r);
+  });
+  return Status::kOk;
+}
 
 }  // namespace wasm_simd128
 }  // namespace mote

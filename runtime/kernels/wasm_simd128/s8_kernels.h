@@ -41,23 +41,34 @@ struct Requant4 {
   int32_t left, right;
 };
 
-inline Requant4 requant4_for(const Epilogue& e, int32_t ch) {
+// The channel's multiplier and shift into q, whose zero point and bounds (the op's) stay: a
+// kernel that requantises channel after channel sets those once (requant4_for) and only this
+// per channel.
+inline void requant4_channel(const Epilogue& e, int32_t ch, Requant4& q) {
   const int32_t k = e.per_channel ? ch : 0;
   const int32_t shift = e.shift[k];
-  Requant4 q;
   q.left = shift > 0 ? shift : 0;
   q.right = shift < 0 ? -shift : 0;
   q.mult = wasm_i32x4_splat(e.mult[k]);
-  q.limit = wasm_i32x4_splat(INT32_MAX >> q.left);
+  if (q.left) q.limit = wasm_i32x4_splat(INT32_MAX >> q.left);  // read only with a left shift
   const uint32_t mask = q.right ? (uint32_t(1) << q.right) - 1u : 0u;
   q.mask = wasm_i32x4_splat(int32_t(mask));
   q.half = wasm_i32x4_splat(int32_t(mask >> 1));
+}
+
+inline Requant4 requant4_for(const Epilogue& e, int32_t ch) {
+  Requant4 q;
+  q.limit = wasm_i32x4_splat(INT32_MAX);
   q.zp = wasm_i32x4_splat(e.out_zp);
   q.lo = wasm_i32x4_splat(e.lo);
   q.hi = wasm_i32x4_splat(e.hi);
+  requant4_channel(e, ch, q);
   return q;
 }
 
+// OUT false: the rescaled value alone, without the zero point and clamp (QAdd's inputs, whose
+// Requant4 has zero point 0 and the int32 bounds).
+template <bool OUT = true>
 inline v128_t requant4(const Requant4& q, v128_t acc) {
   if (q.left) {
     const v128_t over = wasm_i32x4_gt(acc, q.limit);
@@ -75,6 +86,7 @@ inline v128_t requant4(const Requant4& q, v128_t acc) {
     const v128_t threshold = wasm_i32x4_sub(q.half, wasm_i32x4_shr(v, 31));  // + 1 where v < 0
     v = wasm_i32x4_sub(wasm_i32x4_shr(v, q.right), wasm_i32x4_gt(remainder, threshold));
   }
+  if (!OUT) return v;
   v = wasm_i32x4_add(v, q.zp);
   return wasm_i32x4_min(wasm_i32x4_max(v, q.lo), q.hi);
 }
