@@ -164,7 +164,9 @@ Status run_winograd(const OpArgs& a) {
 using namespace ref;
 
 Status infer_conv(const OpArgs& a, TensorView* out, uint32_t* scratch) {
-  if (a.code == MOTE_OP_CONV_WINOGRAD) return infer_winograd(a, out, scratch);
+  // A runtime built for models without ConvWinograd (MOTE_OP_CONFIG) leaves it out: its W
+  // [16, M, C] then fails the Conv's checks.
+  if (MOTE_KERNEL_ON(winograd) && a.code == MOTE_OP_CONV_WINOGRAD) return infer_winograd(a, out, scratch);
   const bool w8 = MOTE_KERNEL_ON(int8_weights) && a.code == MOTE_OP_CONV_W8;
   MOTE_TRY(check_arity(a, 2, w8 ? 4 : 3, 1));
   MOTE_TRY(check_params<mote_conv_params>(a));
@@ -205,7 +207,7 @@ Status infer_conv(const OpArgs& a, TensorView* out, uint32_t* scratch) {
 }
 
 Status run_conv(const OpArgs& a) {
-  if (a.code == MOTE_OP_CONV_WINOGRAD) return run_winograd(a);
+  if (MOTE_KERNEL_ON(winograd) && a.code == MOTE_OP_CONV_WINOGRAD) return run_winograd(a);
   const mote_conv_params& p = a.p<mote_conv_params>();
   const ConvGeom g = geometry(a, p);
   const float* x = a.in[0].as<float>();
