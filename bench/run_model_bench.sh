@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Times Mote against onnxruntime-node on the torchvision models of the model tests.
 #
-#   run_model_bench.sh MOTE_BIN WORKDIR [--iters N] [--repeat K] [--no-int8]
+#   run_model_bench.sh MOTE_BIN WORKDIR [--iters N] [--repeat K] [--no-int8] [--target LIST]
 #
 # Both run float32 on one thread on the same input (WORKDIR/onnx/input.npy), after 2 untimed
 # runs. The engines take turns: a round times N runs (default 10) of Mote float32, then of
@@ -12,20 +12,25 @@
 # model has), timed against the same onnxruntime float32 figure. The kernel set Mote used (on
 # x86 the level picked for this CPU) is printed with the table. Models are exported and cached
 # by tests/models/export_models.py, so a WORKDIR shared with run_model_tests.sh is reused.
+# The float blob is converted with `mote convert --target LIST` (default x86: the blob for the
+# machine this runs on, with ConvWinograd for the 3x3 stride-1 convolutions; `--target all` times
+# the portable blob) into WORKDIR/<model>/<model>.LIST.mote.
 # Prints a markdown table; exits non-zero when a model could not be converted or timed.
 set -u
-usage="usage: run_model_bench.sh MOTE_BIN WORKDIR [--iters N] [--repeat K] [--no-int8]"
+usage="usage: run_model_bench.sh MOTE_BIN WORKDIR [--iters N] [--repeat K] [--no-int8] [--target LIST]"
 mote=${1:?$usage}
 work=${2:?$usage}
 shift 2
 iters=10
 repeat=3
 int8=1
+target=x86
 while [ $# -gt 0 ]; do
   case "$1" in
     --iters) iters=${2:?$usage}; shift 2 ;;
     --repeat) repeat=${2:?$usage}; shift 2 ;;
     --no-int8) int8=0; shift ;;
+    --target) target=${2:?$usage}; shift 2 ;;
     *) echo "$usage" >&2; exit 2 ;;
   esac
 done
@@ -54,10 +59,11 @@ for model in $models; do
   dir="$work/$model"
   echo "bench: $model" >&2
   macs=- mote_ms=- ort_ms=- ratio=- arena=- arena_ratio=- problem= q_ms=- q_ratio=-
-  if ! model_convert "$mote" "$work" "$model"; then
-    problem="mote convert: $(last_line "$dir/convert.log")"
+  blob="$dir/$model.$target.mote"
+  if ! model_convert "$mote" "$work" "$model" "$target"; then
+    problem="mote convert --target $target: $(last_line "$dir/convert.$target.log")"
   else
-    "$mote" info "$dir/$model.mote" --json > "$dir/info.json" 2> "$dir/info.log"
+    "$mote" info "$blob" --json > "$dir/info.json" 2> "$dir/info.log"
     macs=$(json_num macs < "$dir/info.json")
     arena=$(json_num arena_bytes < "$dir/info.json")
     lower=$(json_num lower_bound < "$dir/info.json")
@@ -77,7 +83,7 @@ for model in $models; do
     # Rounds: each engine in turn, the best median kept.
     for round in $(seq "$repeat"); do
       [ -z "$problem" ] || break
-      if "$mote" bench "$dir/$model.mote" --iters "$iters" --warmup 2 --input "input=$input" \
+      if "$mote" bench "$blob" --iters "$iters" --warmup 2 --input "input=$input" \
           --json > "$dir/bench_mote.json" 2>&1; then
         mote_ms=$(best "$mote_ms" "$(json_num median_ms < "$dir/bench_mote.json")")
         kernels=$(grep -o '"kernels": *"[^"]*"' "$dir/bench_mote.json" | sed 's/.*: *"//; s/"$//')
@@ -118,7 +124,8 @@ done
 echo
 echo "Best of $repeat interleaved rounds of the median over $iters runs, one thread; onnxruntime is onnxruntime-node" \
   "$(node -p "require('$tests_dir/node_modules/onnxruntime-node/package.json').version") (float32);" \
-  "load average $load at the start, $(cut -d' ' -f1 /proc/loadavg 2>/dev/null || echo unknown) at the end; Mote kernels: $kernels."
+  "load average $load at the start, $(cut -d' ' -f1 /proc/loadavg 2>/dev/null || echo unknown) at the end; Mote kernels: $kernels;" \
+  "float blobs converted with --target $target."
 echo
 echo "| model | MACs | Mote f32 ms | onnxruntime f32 ms | Mote f32/ort | Mote int8 ms | Mote int8/ort f32 | arena bytes (f32) | arena/lower bound |"
 echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|"

@@ -2,7 +2,9 @@
 // CPU supports, and the reference kernels, on the layer shapes that dominate the benchmark
 // models (MobileNetV2 1x1 and depthwise convolutions, a ResNet 3x3, the classifier), reporting
 // GFLOP/s (float: 2 per multiply-add) or GOP/s (int8) per kernel; "w8/" the float Gemm with int8
-// weights (GemmW8) beside the same shapes' float Gemm. Beside them, "peak/<level>"
+// weights (GemmW8) beside the same shapes' float Gemm; "wino/" ResNet-18's and SqueezeNet's 3x3
+// stride-1 convolutions as ConvWinograd (GFLOP/s counted as the 3x3 Conv's, so the figures
+// compare with the "f32/" ones of the same shapes). Beside them, "peak/<level>"
 // measures the machine's own peak: independent fused multiply-adds on registers, nothing else.
 //
 //   build/bin/mote_x86_kernel_bench [--benchmark_filter=avx512] [--benchmark_min_time=0.2]
@@ -30,10 +32,12 @@ struct ConvCase {
   int32_t c, m, h, w, k, stride, group;
 };
 
-// MobileNetV2's heaviest layers, ResNet-18 3x3s (the int8 ones of 256 and 512 channels split k)
-// and the first (stem) convolution.
+// MobileNetV2's heaviest layers, ResNet-18 3x3s (the int8 ones of 256 and 512 channels split k),
+// its 7x7 stem and a stride-2 3x3, and MobileNetV2's first (stem) convolution.
 const ConvCase kConvs[] = {
     {"stem3x3s2_3x32_224", 3, 32, 224, 224, 3, 2, 1},
+    {"stem7x7s2_3x64_224", 3, 64, 224, 224, 7, 2, 1},
+    {"conv3x3s2_64x128_56", 64, 128, 56, 56, 3, 2, 1},
     {"pw_16x96_112", 16, 96, 112, 112, 1, 1, 1},
     {"pw_96x24_56", 96, 24, 56, 56, 1, 1, 1},
     {"pw_144x24_56", 144, 24, 56, 56, 1, 1, 1},
@@ -42,6 +46,7 @@ const ConvCase kConvs[] = {
     {"pw_576x160_7", 576, 160, 7, 7, 1, 1, 1},
     {"pw_960x320_7", 960, 320, 7, 7, 1, 1, 1},
     {"pw_320x1280_7", 320, 1280, 7, 7, 1, 1, 1},
+    {"pw_512x1000_13", 512, 1000, 13, 13, 1, 1, 1},  // SqueezeNet's classifier
     {"dw3x3s1_32_112", 32, 32, 112, 112, 3, 1, 32},
     {"dw3x3s2_96_112", 96, 96, 112, 112, 3, 2, 96},
     {"dw3x3s1_144_56", 144, 144, 56, 56, 3, 1, 144},
@@ -55,6 +60,15 @@ const ConvCase kConvs[] = {
     {"conv3x3_64x64_56", 64, 64, 56, 56, 3, 1, 1},
     {"conv3x3_256x256_14", 256, 256, 14, 14, 3, 1, 1},
     {"conv3x3_512x512_7", 512, 512, 7, 7, 3, 1, 1},
+};
+
+// 3x3 stride-1 convolutions of ResNet-18 and SqueezeNet 1.1 (its expand 3x3s), as Conv and
+// as ConvWinograd.
+const ConvCase kWinograd[] = {
+    {"conv3x3_64x64_56", 64, 64, 56, 56, 3, 1, 1},     {"conv3x3_128x128_28", 128, 128, 28, 28, 3, 1, 1},
+    {"conv3x3_256x256_14", 256, 256, 14, 14, 3, 1, 1}, {"conv3x3_512x512_7", 512, 512, 7, 7, 3, 1, 1},
+    {"conv3x3_16x64_55", 16, 64, 55, 55, 3, 1, 1},     {"conv3x3_32x128_27", 32, 128, 27, 27, 3, 1, 1},
+    {"conv3x3_48x192_13", 48, 192, 13, 13, 3, 1, 1},   {"conv3x3_64x256_13", 64, 256, 13, 13, 3, 1, 1},
 };
 
 struct Buffers {
@@ -107,7 +121,7 @@ void fill(std::vector<uint8_t>& v, size_t bytes, bool floats, std::mt19937& rng)
   }
 }
 
-void run_conv(benchmark::State& state, Level level, const ConvCase& cc, bool int8) {
+void run_conv(benchmark::State& state, Level level, const ConvCase& cc, bool int8, bool winograd) {
   if (!mote::x86::force(level)) {
     state.SkipWithError("level not supported by this CPU");
     return;
@@ -118,7 +132,7 @@ void run_conv(benchmark::State& state, Level level, const ConvCase& cc, bool int
   const int32_t es = int8 ? 1 : 4;
   Buffers b;
   fill(b.x, size_t(cc.c) * cc.h * cc.w * es, !int8, rng);
-  fill(b.w, size_t(cc.m) * (cc.c / cc.group) * cc.k * cc.k * es, !int8, rng);
+  fill(b.w, size_t(cc.m) * (cc.c / cc.group) * (winograd ? 16 : cc.k * cc.k) * es, !int8, rng);
   fill(b.b, size_t(cc.m) * 4, !int8, rng);
   if (int8) {
     for (size_t i = 0; i < b.b.size(); i += 4) {
@@ -137,7 +151,7 @@ void run_conv(benchmark::State& state, Level level, const ConvCase& cc, bool int
   const int32_t dt = int8 ? MOTE_I8 : MOTE_F32;
   mote::TensorView in[5] = {
       {b.x.data(), dt, 4, {1, cc.c, cc.h, cc.w}},
-      {b.w.data(), dt, 4, {cc.m, cc.c / cc.group, cc.k, cc.k}},
+      winograd ? mote::TensorView{b.w.data(), dt, 3, {16, cc.m, cc.c}} : mote::TensorView{b.w.data(), dt, 4, {cc.m, cc.c / cc.group, cc.k, cc.k}},
       {b.b.data(), int8 ? MOTE_I32 : MOTE_F32, 1, {cc.m}},
       {b.mult.data(), MOTE_I32, 1, {cc.m}},
       {b.shift.data(), MOTE_I32, 1, {cc.m}},
@@ -157,7 +171,7 @@ void run_conv(benchmark::State& state, Level level, const ConvCase& cc, bool int
   qp.act_max = 127;
   char text[128];
   mote::Diag diag(text, sizeof text);
-  mote::OpArgs a{int8 ? MOTE_OP_QCONV : MOTE_OP_CONV,
+  mote::OpArgs a{int8 ? MOTE_OP_QCONV : winograd ? MOTE_OP_CONV_WINOGRAD : MOTE_OP_CONV,
                  int8 ? static_cast<const void*>(&qp) : static_cast<const void*>(&p),
                  uint32_t(int8 ? sizeof qp : sizeof p),
                  in,
@@ -314,7 +328,11 @@ int register_all() {
     const std::string lv = mote::x86::level_name(level);
     if (level != mote::x86::kReference) benchmark::RegisterBenchmark(("peak/" + lv).c_str(), run_peak, level);
     for (const ConvCase& c : kConvs) {
-      benchmark::RegisterBenchmark(("f32/" + lv + "/" + c.name).c_str(), run_conv, level, c, false);
+      benchmark::RegisterBenchmark(("f32/" + lv + "/" + c.name).c_str(), run_conv, level, c, false, false);
+    }
+    for (const ConvCase& c : kWinograd) {
+      benchmark::RegisterBenchmark(("wino/" + lv + "/" + c.name).c_str(), run_conv, level, c, false, true);
+      benchmark::RegisterBenchmark(("f32/" + lv + "/" + c.name).c_str(), run_conv, level, c, false, false);
     }
     benchmark::RegisterBenchmark(("f32/" + lv + "/fc_1280x1000").c_str(), run_fc, level);
     for (const GemmShape& g : kGemms) {
@@ -324,7 +342,7 @@ int register_all() {
     benchmark::RegisterBenchmark(("f32/" + lv + "/maxpool3x3s2_64_112").c_str(), run_pool, level, false);
     benchmark::RegisterBenchmark(("s8/" + lv + "/maxpool3x3s2_64_112").c_str(), run_pool, level, true);
     for (const ConvCase& c : kConvs) {
-      benchmark::RegisterBenchmark(("s8/" + lv + "/" + c.name).c_str(), run_conv, level, c, true);
+      benchmark::RegisterBenchmark(("s8/" + lv + "/" + c.name).c_str(), run_conv, level, c, true, false);
     }
   }
   return 0;

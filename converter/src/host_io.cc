@@ -196,10 +196,11 @@ std::string blob_to_c_header(const std::vector<uint8_t>& blob, const std::string
   // MaxPool. Without them such an op would still run, on the reference kernel. The int8-weight
   // ops (--quantize int8-weights) share their float ops' families and kernels; a runtime built
   // without the variant refuses them at load.
-  bool depthwise = false, qdepthwise = false, max_pool_int8 = false, int8_weights = false;
+  bool depthwise = false, qdepthwise = false, max_pool_int8 = false, int8_weights = false, winograd = false;
   for (uint32_t k = 0; k < model.num_ops(); ++k) {
     const mote_op_record& op = model.op(k);
     if (op_weights_int8(op.code)) int8_weights = true;
+    if (op.code == MOTE_OP_CONV_WINOGRAD) winograd = true;
     if (op.code == MOTE_OP_MAX_POOL && op.num_inputs >= 1 &&
         model.tensor(model.operand(op.operands)).dtype == MOTE_I8) {
       max_pool_int8 = true;
@@ -218,7 +219,7 @@ std::string blob_to_c_header(const std::vector<uint8_t>& blob, const std::string
     const char* name;
     bool used;
   } kKernels[] = {{"conv_depthwise", depthwise}, {"qconv_depthwise", qdepthwise}, {"max_pool_int8", max_pool_int8},
-                  {"int8_weights", int8_weights}};
+                  {"int8_weights", int8_weights}, {"winograd", winograd}};
   for (const auto& v : kKernels) {
     const std::string m = std::string("MOTE_USE_KERNEL_") + v.name;
     if (v.used) {

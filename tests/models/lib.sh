@@ -28,17 +28,40 @@ models_prepare() {
 }
 
 # Converts one model to WORK/<model>/<model>.mote; the converter's output goes to convert.log.
+# With a 4th argument TARGET: `--target TARGET`, into WORK/<model>/<model>.TARGET.mote and
+# convert.TARGET.log.
 model_convert() {
-  local mote=$1 work=$2 model=$3
+  local mote=$1 work=$2 model=$3 target=${4:-}
   mkdir -p "$work/$model"
-  timeout 300 "$mote" convert "$work/onnx/$model.onnx" -o "$work/$model/$model.mote" \
-    --shape input=1x3x224x224 > "$work/$model/convert.log" 2>&1
+  if [ -z "$target" ]; then
+    timeout 300 "$mote" convert "$work/onnx/$model.onnx" -o "$work/$model/$model.mote" \
+      --shape input=1x3x224x224 > "$work/$model/convert.log" 2>&1
+  else
+    timeout 300 "$mote" convert "$work/onnx/$model.onnx" -o "$work/$model/$model.$target.mote" \
+      --shape input=1x3x224x224 --target "$target" > "$work/$model/convert.$target.log" 2>&1
+  fi
 }
 
 # Prints the first numeric value of KEY in the JSON on stdin (`mote info --json`, `mote bench
 # --json`, `ort_run.mjs --bench`), whose top-level keys come before any nested ones of that name.
 json_num() {
   grep -o "\"$1\": *[-0-9.eE+]*" | head -n 1 | sed 's/.*: *//'
+}
+
+# compare_output GOT REF: compares two .npy outputs (compare_npy.py: max|diff| against
+# 1e-4 * max|REF|); sets diff and ratio (its multiple of the tolerance; "-" when the comparison
+# itself failed) and, when they disagree or cannot be compared, reason.
+compare_output() {
+  local cmp cmp_rc
+  cmp=$("$python" "$models_dir/compare_npy.py" "$1" "$2" 2>&1)
+  cmp_rc=$?
+  read -r diff ratio <<< "$cmp"
+  if [[ "$diff" =~ ^[0-9] ]]; then
+    [ "$cmp_rc" -eq 0 ] || reason="max|diff| is $ratio x the tolerance"
+  else
+    diff=- ratio=-
+    reason="compare: $(tail -n 1 <<< "$cmp")"
+  fi
 }
 
 # Prints the last non-empty line of FILE: where Mote and node put the error that stopped them.

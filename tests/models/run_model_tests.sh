@@ -6,7 +6,8 @@
 # For each model from export_models.py: exports it into WORKDIR (cached), converts it with
 # `mote convert`, runs it with `mote run` and with onnxruntime-node on the same input, and passes
 # when max|diff| <= 1e-4 * max|reference|. Prints a row per model with the difference and the
-# arena plan, then "N passed, M failed"; exits non-zero when any model fails.
+# arena plan; then the same check for the models whose `--target x86` blob differs (ConvWinograd
+# for 3x3 stride-1 convolutions); then "N passed, M failed"; exits non-zero when any model fails.
 #
 # Needs /usr/bin/python3 with torch, torchvision and numpy (MOTE_PYTHON overrides), node, and
 # tests/node_modules from `cd tests && npm ci --ignore-scripts`.
@@ -45,20 +46,39 @@ for model in $models; do
         > "$dir/ort.log" 2>&1; then
       reason="onnxruntime-node: $(last_line "$dir/ort.log")"
     else
-      cmp=$("$python" "$models_dir/compare_npy.py" "$dir/mote_out/output.npy" "$dir/ort.npy" 2>&1)
-      cmp_rc=$?
-      read -r diff ratio <<< "$cmp"
-      if [[ "$diff" =~ ^[0-9] ]]; then
-        [ "$cmp_rc" -eq 0 ] || reason="max|diff| is $ratio x the tolerance"
-      else
-        diff=- ratio=-
-        reason="compare: $(tail -n 1 <<< "$cmp")"
-      fi
+      compare_output "$dir/mote_out/output.npy" "$dir/ort.npy"
     fi
   fi
   tally
   printf '%-20s %-6s %11s %9s %12s %12s %8s\n' "$model" "$verdict" "$diff" "$ratio" "$arena" "$lower" "$arena_ratio"
   [ -z "$reason" ] || echo "  $model: $reason"
+done
+
+# The blobs for x86 (`--target x86`): the models with 3x3 stride-1 convolutions get them as
+# ConvWinograd (weights transformed at conversion), checked against the same onnxruntime output
+# with the same tolerance. The others convert as they do for every target and are not run again.
+echo
+printf '%-20s %-6s %11s %9s\n' 'model (x86)' result 'max|diff|' diff/tol
+for model in $models; do
+  dir="$work/$model"
+  rm -rf "$dir/x86_out"
+  mkdir -p "$dir/x86_out"
+  diff=- ratio=- reason=
+  if ! model_convert "$mote" "$work" "$model" x86; then
+    reason="mote convert --target x86: $(last_line "$dir/convert.x86.log")"
+  elif ! grep -q ConvWinograd "$dir/convert.x86.log"; then
+    continue
+  elif [ ! -f "$dir/ort.npy" ]; then
+    reason="no onnxruntime output from the float run"
+  elif ! timeout 300 "$mote" run "$dir/$model.x86.mote" --input "input=$input" \
+      --output-dir "$dir/x86_out" --quiet > "$dir/run_x86.log" 2>&1; then
+    reason="mote run: $(last_line "$dir/run_x86.log")"
+  else
+    compare_output "$dir/x86_out/output.npy" "$dir/ort.npy"
+  fi
+  tally
+  printf '%-20s %-6s %11s %9s\n' "$model" "$verdict" "$diff" "$ratio"
+  [ -z "$reason" ] || echo "  $model (x86): $reason"
 done
 
 # int8: the same models quantized after calibration on a few seeded random inputs. They must

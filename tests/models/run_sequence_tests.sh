@@ -73,15 +73,7 @@ for model in $("$python" "$models_dir/export_sequence_models.py" --list | grep -
         > "$dir/ort.log" 2>&1; then
       reason="onnxruntime-node: $(last_line "$dir/ort.log")"
     else
-      cmp=$("$python" "$models_dir/compare_npy.py" "$dir/mote_out/output.npy" "$dir/ort.npy" 2>&1)
-      cmp_rc=$?
-      read -r diff ratio <<< "$cmp"
-      if [[ "$diff" =~ ^[0-9] ]]; then
-        [ "$cmp_rc" -eq 0 ] || reason="max|diff| is $ratio x the tolerance"
-      else
-        diff=- ratio=-
-        reason="compare: $(tail -n 1 <<< "$cmp")"
-      fi
+      compare_output "$dir/mote_out/output.npy" "$dir/ort.npy"
     fi
   fi
   # The decomposed patterns must have been fused back, each kind.

@@ -55,7 +55,8 @@ typedef enum mote_dtype {
  *           for an op whose params (mote_conv_params, mote_gemm_params, mote_matmul_params,
  *           mote_binary_params) carry a `mote_act` that absorbs a following activation;
  *           ACT_RELU / ACT_CLIP / ACT_LEAKY_RELU for the activations it absorbs; else NONE.
- *   macs    how the CLI counts multiply-accumulates: CONV, CONV_TRANSPOSE, GEMM, MATMUL or NONE.
+ *   macs    how the CLI counts multiply-accumulates: CONV, CONV_TRANSPOSE, GEMM, MATMUL,
+ *           CONV_WINOGRAD (the 3x3 Conv's count for W [16, M, C]) or NONE.
  *
  * MOTE_OP_RECORDS(X) expands X(ENUM_SUFFIX, "Name", family, alias, int8, fuse, macs) per op;
  * MOTE_OP_LIST(X) expands X(ENUM_SUFFIX, "Name", family), the columns the kernels need.
@@ -208,7 +209,8 @@ typedef enum mote_dtype {
   R(X, MATMUL_W8,           "MatMulW8",              matmul,         NONE,             NONE,   SLOT_MATMUL,    MATMUL)         \
   R(X, RNN_W8,              "RNNW8",                 recurrent,      NONE,             NONE,   NONE,           NONE)           \
   R(X, GRU_W8,              "GRUW8",                 recurrent,      NONE,             NONE,   NONE,           NONE)           \
-  R(X, LSTM_W8,             "LSTMW8",                recurrent,      NONE,             NONE,   NONE,           NONE)
+  R(X, LSTM_W8,             "LSTMW8",                recurrent,      NONE,             NONE,   NONE,           NONE)           \
+  R(X, CONV_WINOGRAD,       "ConvWinograd",          conv,           NONE,             NONE,   SLOT_CONV,      CONV_WINOGRAD)
 
 #define MOTE_OP_RECORD_ALL(X, ...) X(__VA_ARGS__)
 #define MOTE_OP_RECORD_FAMILY(X, e, name, family, ...) X(e, name, family)

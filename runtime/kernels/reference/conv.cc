@@ -2,6 +2,7 @@
 // dilations. Every one runs as a 3-D convolution whose missing leading axes have size 1.
 #include "common.h"
 #include "mote/op_config.h"
+#include "mote/winograd.h"
 
 namespace mote {
 namespace ref {
@@ -63,12 +64,109 @@ void valid_range(int32_t out, int32_t in, int32_t s, int32_t pad, int32_t kd, in
   *hi = int32_t(h);
 }
 
+// ConvWinograd (mote/winograd.h): a 2-D 3x3 Conv, stride 1, undilated, group 1, its weights
+// transformed by the converter to W [16, M, C] (element k of the 4x4 U of output channel m and
+// input channel c at [k, m, c]). The params are the Conv's.
+Status infer_winograd(const OpArgs& a, TensorView* out, uint32_t* scratch) {
+  MOTE_TRY(check_arity(a, 2, 3, 1));
+  MOTE_TRY(check_params<mote_conv_params>(a));
+  const mote_conv_params& p = a.p<mote_conv_params>();
+  MOTE_TRY(check_conv_params(a, p));
+  if (p.spatial_rank != 2 || p.group != 1 || p.kernel[0] != 3 || p.kernel[1] != 3 || p.stride[0] != 1 ||
+      p.stride[1] != 1 || p.dilation[0] != 1 || p.dilation[1] != 1) {
+    return Fail(a.diag, Status::kBadParams).s("ConvWinograd is a 2-D 3x3 Conv, stride 1, dilation 1, group 1");
+  }
+  MOTE_TRY(check_dtype(a, 0, MOTE_F32));
+  MOTE_TRY(check_dtype(a, 1, MOTE_F32));
+  const TensorView& x = a.in[0];
+  const TensorView& w = a.in[1];
+  if (x.rank != 4 || w.rank != 3 || w.dims[0] != winograd::kPoints || w.dims[2] != x.dims[1]) {
+    return Fail(a.diag, Status::kBadParams).s("X ").dims(x.dims, x.rank).s(" and W ").dims(w.dims, w.rank)
+        .s(": W must be [16, M, C] with C the channels of X [N, C, H, W]");
+  }
+  const int32_t c = x.dims[1], m = w.dims[1];
+  // The transformed tile of every input channel: 16 floats each.
+  if (c > (1 << 20)) return Fail(a.diag, Status::kBadParams).s("ConvWinograd takes at most 2^20 input channels, got ").i(c);
+  if (a.num_in >= 3 && a.in[2].present()) {
+    MOTE_TRY(check_dtype(a, 2, MOTE_F32));
+    if (a.in[2].numel() != m || a.in[2].rank != 1) return Fail(a.diag, Status::kBadParams).s("bias must be [").i(m).s("]");
+  }
+  out->dtype = MOTE_F32;
+  out->rank = 4;
+  out->dims[0] = x.dims[0];
+  out->dims[1] = m;
+  for (int32_t d = 0; d < 2; ++d) {
+    const int64_t padded = int64_t(x.dims[2 + d]) + p.pad_begin[d] + p.pad_end[d];
+    if (padded < 3) return Fail(a.diag, Status::kBadParams).s("kernel larger than padded input on axis ").i(2 + d);
+    if (padded > INT32_MAX) return Fail(a.diag, Status::kBadParams).s("padded input too large on axis ").i(2 + d);
+    out->dims[2 + d] = int32_t(padded - 2);
+  }
+  *scratch = uint32_t(c) * winograd::kPoints * uint32_t(sizeof(float));
+  return Status::kOk;
+}
+
+// Tile by tile: every input channel's V into the scratch, then per output channel the 16 sums
+// over the channels, the output transform, bias and activation, the outputs inside the map.
+Status run_winograd(const OpArgs& a) {
+  const mote_conv_params& p = a.p<mote_conv_params>();
+  const TensorView& xv = a.in[0];
+  const float* x = xv.as<float>();
+  const float* u = a.in[1].as<float>();
+  const float* bias = a.num_in >= 3 && a.in[2].present() ? a.in[2].as<float>() : nullptr;
+  float* y = a.out[0].as<float>();
+  float* v = static_cast<float*>(a.scratch);
+  const int32_t n_img = xv.dims[0], c = xv.dims[1], ih = xv.dims[2], iw = xv.dims[3];
+  const int32_t m = a.out[0].dims[1], oh = a.out[0].dims[2], ow = a.out[0].dims[3];
+  const int32_t th_n = winograd::tiles(oh), tw_n = winograd::tiles(ow);
+  const int64_t in_plane = int64_t(ih) * iw, out_plane = int64_t(oh) * ow;
+  for (int32_t n = 0; n < n_img; ++n) {
+    for (int32_t th = 0; th < th_n; ++th) {
+      for (int32_t tw = 0; tw < tw_n; ++tw) {
+        const int32_t r0 = th * winograd::kTile - p.pad_begin[0], c0 = tw * winograd::kTile - p.pad_begin[1];
+        for (int32_t ch = 0; ch < c; ++ch) {
+          const float* xc = x + (int64_t(n) * c + ch) * in_plane;
+          float d[16];
+          for (int32_t i = 0; i < 4; ++i) {
+            for (int32_t j = 0; j < 4; ++j) {
+              const int32_t r = r0 + i, q = c0 + j;
+              d[4 * i + j] = r >= 0 && r < ih && q >= 0 && q < iw ? xc[int64_t(r) * iw + q] : 0.0f;
+            }
+          }
+          winograd::input(d, v + int64_t(ch) * winograd::kPoints);
+        }
+        for (int32_t o = 0; o < m; ++o) {
+          float prod[16];
+          for (int32_t k = 0; k < winograd::kPoints; ++k) {
+            const float* uk = u + (int64_t(k) * m + o) * c;
+            float sum = 0.0f;
+            for (int32_t ch = 0; ch < c; ++ch) sum += uk[ch] * v[int64_t(ch) * winograd::kPoints + k];
+            prod[k] = sum;
+          }
+          float out[4];
+          winograd::output(prod, out);
+          float* yo = y + (int64_t(n) * m + o) * out_plane;
+          for (int32_t i = 0; i < 2; ++i) {
+            for (int32_t j = 0; j < 2; ++j) {
+              const int32_t r = th * winograd::kTile + i, q = tw * winograd::kTile + j;
+              if (r < oh && q < ow) yo[int64_t(r) * ow + q] = apply_act(p.act, out[2 * i + j] + (bias ? bias[o] : 0.0f));
+            }
+          }
+        }
+      }
+    }
+  }
+  return Status::kOk;
+}
+
 }  // namespace
 }  // namespace ref
 
 using namespace ref;
 
-Status infer_conv(const OpArgs& a, TensorView* out, uint32_t*) {
+Status infer_conv(const OpArgs& a, TensorView* out, uint32_t* scratch) {
+  // A runtime built for models without ConvWinograd (MOTE_OP_CONFIG) leaves it out: its W
+  // [16, M, C] then fails the Conv's checks.
+  if (MOTE_KERNEL_ON(winograd) && a.code == MOTE_OP_CONV_WINOGRAD) return infer_winograd(a, out, scratch);
   const bool w8 = MOTE_KERNEL_ON(int8_weights) && a.code == MOTE_OP_CONV_W8;
   MOTE_TRY(check_arity(a, 2, w8 ? 4 : 3, 1));
   MOTE_TRY(check_params<mote_conv_params>(a));
@@ -109,6 +207,7 @@ Status infer_conv(const OpArgs& a, TensorView* out, uint32_t*) {
 }
 
 Status run_conv(const OpArgs& a) {
+  if (MOTE_KERNEL_ON(winograd) && a.code == MOTE_OP_CONV_WINOGRAD) return run_winograd(a);
   const mote_conv_params& p = a.p<mote_conv_params>();
   const ConvGeom g = geometry(a, p);
   const float* x = a.in[0].as<float>();

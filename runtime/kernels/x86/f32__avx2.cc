@@ -7,3 +7,4 @@
 #include "f32_conv_direct.inc"
 #include "f32_eltwise.inc"
 #include "f32_conv.inc"
+#include "f32_winograd.inc"

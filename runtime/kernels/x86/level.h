@@ -269,6 +269,10 @@ void f32_gemm_nt(int32_t M, int32_t N, int32_t K, const float* A, int32_t lda, c
 // tap masks or, at SSE4.1, through bands of padded rows; few taps (a stem) directly; anything
 // else over im2col panels. kUnsupportedOp for the shapes the plan leaves to the reference.
 Status f32_conv(const OpArgs& a);
+// ConvWinograd (mote/winograd.h): blocks of tiles transformed into the scratch, sixteen GEMMs
+// per block, the output transform with bias and activation (f32_winograd.inc,
+// x86::winograd_plan).
+Status f32_conv_winograd(const OpArgs& a);
 // Element-wise and pooling ops (f32_eltwise.inc, s8_eltwise.inc): declared and routed by
 // kernels/simd_eltwise_dispatch.h. The float ones: unary activations, broadcast binary ops,
 // MaxPool (AVX2/AVX-512) and GlobalAveragePool; the int8 ones: QuantizeLinear, QAdd/QMul of

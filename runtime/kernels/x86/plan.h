@@ -422,6 +422,57 @@ inline ConvW8Plan conv_w8_plan(const OpArgs& a) {
   return p;
 }
 
+// ConvWinograd (f32_winograd.inc): per image, blocks of `block` tiles (of T in all): their
+// input tiles transformed into V [16][C][block], sixteen GEMMs U_k [M, C] x V_k into
+// P [16][M][block], the output transform from P into Y. `rows`: the four input rows of one
+// channel and tile row after B^T, each `row_floats`. A block is as many tiles as
+// keep V and P within about kWinogradBytes (so they stay in L2 between the transforms and the
+// GEMMs), the tiles shared about equally between the blocks. The 16 matrices of
+// V (and of P) are kWinogradSkew floats further apart than their size: the transforms touch
+// all 16 at once, and sizes that are multiples of 4 KB would put them in one L1 set.
+struct WinogradPlan {
+  bool run;
+  int32_t block, tiles, tiles_w, row_floats;
+  uint64_t v, prod, rows, col, bytes;
+};
+
+template <int L>
+inline WinogradPlan winograd_plan(const OpArgs& a) {
+  WinogradPlan p{};
+  if (a.code != MOTE_OP_CONV_WINOGRAD || a.in[0].dtype != MOTE_F32 || a.in[1].dtype != MOTE_F32 || a.in[0].rank != 4 ||
+      !a.out || a.out[0].rank != 4) {
+    return p;
+  }
+  constexpr int32_t W = Tiles<L>::kW;
+  const int32_t c = a.in[0].dims[1], m = a.out[0].dims[1], oh = a.out[0].dims[2], ow = a.out[0].dims[3];
+  const int64_t tiles = int64_t((oh + 1) / 2) * ((ow + 1) / 2);
+  if (tiles <= 0 || tiles > 0x7FFFFFFF) return p;
+  p.tiles = int32_t(tiles);
+  p.tiles_w = (ow + 1) / 2;
+  const int64_t per_tile = int64_t(16) * (int64_t(c) + m) * int64_t(sizeof(float));
+  // As few blocks as the budget allows, of about equal size, in whole vectors of tiles (the
+  // GEMM's columns).
+  int64_t most = kWinogradBytes / per_tile;
+  most = most < 1 ? 1 : most;
+  const int64_t passes = (tiles + most - 1) / most;
+  int64_t block = (tiles + passes - 1) / passes;
+  block = (block + W - 1) / W * W;
+  if (block > tiles) block = tiles;
+  p.block = int32_t(block);
+  // A tile row's 2 x tiles_w + 2 input columns, and the vector loads past them (f32_winograd.inc).
+  p.row_floats = round_up(2 * p.tiles_w + 2 + 2 * W + 2, W);
+  Layout lay;
+  p.v = lay.add(uint64_t(16) * (uint64_t(c) * uint64_t(block) + kWinogradSkew) * sizeof(float));
+  p.prod = lay.add(uint64_t(16) * (uint64_t(m) * uint64_t(block) + kWinogradSkew) * sizeof(float));
+  p.rows = lay.add(uint64_t(4) * uint64_t(p.row_floats) * sizeof(float));
+  const int32_t last = int32_t(tiles % block);
+  const uint64_t dot = gemm_dot_bytes<L>(p.block, c), dot_last = last ? gemm_dot_bytes<L>(last, c) : 0;
+  p.col = lay.add(dot > dot_last ? dot : dot_last);
+  p.bytes = lay.bytes();
+  p.run = true;
+  return p;
+}
+
 // MaxPool (float32, AVX2/AVX-512): undilated windows with less padding than the window on each
 // side (each holds an input element), horizontal stride 1 or 2, at most kDirectMaxColumns wide,
 // read in place with tap masks. Wider windows (a tap-mask form visits every tap; the reference

@@ -14,6 +14,7 @@ uint64_t level_bytes(const OpArgs& a) {
   switch (a.code) {
     case MOTE_OP_CONV: return f32_conv_plan<L>(a).bytes;
     case MOTE_OP_CONV_W8: return conv_w8_plan<L>(a).bytes;
+    case MOTE_OP_CONV_WINOGRAD: return winograd_plan<L>(a).bytes;
     case MOTE_OP_GEMM: return gemm_plan<L>(a).bytes;
     case MOTE_OP_MATMUL: return matmul_plan<L>(a).bytes;
     // Weight zero points are data: the plan assumes the optimised route (all zero).

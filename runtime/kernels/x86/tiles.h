@@ -32,6 +32,10 @@ constexpr int32_t kPhaseFloats = 12544;
 constexpr int32_t kDirectMaxK = 160;
 constexpr int32_t kDirectMaxColumns = 7;
 
+// ConvWinograd: the transformed input and product tiles of one block, at most kWinogradBytes.
+constexpr int64_t kWinogradBytes = 1024 * 1024;
+constexpr int32_t kWinogradSkew = 16;  // floats between consecutive matrices of V and of P
+
 // ---- int8 ------------------------------------------------------------------------------------
 // QConv/QMatMul panels: at most kS8PanelBytes, aiming at kS8PanelTarget (about L1) when k is
 // short enough for that to hold a whole tile, at most kS8MaxCols columns. A k too long for one

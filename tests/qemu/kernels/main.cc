@@ -284,6 +284,33 @@ void random_conv_w8() {
                random_act());
 }
 
+// ConvWinograd: random transformed weights W [16, M, C] (the kernels take any, not only the
+// transform of a 3x3 kernel), every padding, odd maps (partial tiles), one and two images.
+void winograd_case(int32_t n, int32_t c, int32_t m, int32_t ih, int32_t iw, const int32_t* pads, bool bias, mote_act act) {
+  mote_conv_params p{};
+  p.spatial_rank = 2, p.group = 1, p.act = act;
+  for (int32_t d = 0; d < 2; ++d) {
+    p.kernel[d] = 3, p.stride[d] = 1, p.dilation[d] = 1, p.pad_begin[d] = pads[d], p.pad_end[d] = pads[2 + d];
+  }
+  const int32_t xd[4] = {n, c, ih, iw}, wd[3] = {16, m, c}, bd[1] = {m};
+  TensorView in[3] = {view(g_in[0], 4, xd), view(g_in[1], 3, wd), view(g_in[2], 1, bd)};
+  if (in[0].numel() > kMaxFloats || in[1].numel() > kMaxFloats || m > kMaxFloats) return;
+  fill(g_in[0], in[0].numel());
+  fill(g_in[1], in[1].numel());
+  fill(g_in[2], m);
+  if (!bias) in[2] = TensorView{nullptr, MOTE_DTYPE_UNDEFINED, 0, {0}};
+  char what[160];
+  snprintf(what, sizeof what, "ConvWinograd x[%ld,%ld,%ld,%ld] m%ld pads %ld,%ld,%ld,%ld bias%d act%ld", long(n), long(c),
+           long(ih), long(iw), long(m), long(pads[0]), long(pads[1]), long(pads[2]), long(pads[3]), bias, long(act.kind));
+  check(what, MOTE_OP_CONV_WINOGRAD, &p, sizeof p, in, 3, mote::run_conv);
+}
+
+void random_winograd() {
+  int32_t pads[4];
+  for (int32_t& q : pads) q = pick(0, 2);
+  winograd_case(pick(1, 2), pick(1, 40), pick(1, 70), pick(1, 40), pick(1, 40), pads, pick(0, 1) == 1, random_act());
+}
+
 void random_conv() {
   const int32_t kind = pick(0, 3);
   int32_t group = 1, c = pick(1, 12), m = pick(1, 12);
@@ -1202,6 +1229,11 @@ int run_cases() {
     conv_case(1, 32, 32, 16, 16, 3, 3, 1, 1, 1, 1, pad1, 32, true, false, none);
     gemm_case(1, 64, 256, false, false, 1.0f, 1.0f, 1, none);
     gemm_case(1, 64, 256, false, true, 1.0f, 1.0f, 1, none);
+    const mote_act relu{MOTE_ACT_RELU, 0.0f, 0.0f};
+    winograd_case(1, 64, 64, 56, 56, pad1, true, relu);     // ResNet-18 layer1: blocks of tiles across tile rows
+    winograd_case(1, 128, 128, 28, 28, pad1, true, none);   // layer2: several blocks
+    winograd_case(1, 128, 96, 7, 7, pad1, false, relu);     // a 7x7 map: partial tiles, one block
+    winograd_case(1, 16, 64, 55, 55, pad1, true, relu);     // SqueezeNet's first expand 3x3
   }
   // The int8 shapes of docs/benchmarks.md (NCHW here), with bias and per-channel requantisation.
   qconv_case(1, 16, 16, 16, 16, 3, 3, 1, 1, 1, 1, pad1, 1, false, false);
@@ -1222,6 +1254,7 @@ int run_cases() {
     for (int k = 0; k < 100; ++k) random_matmul();
     for (int k = 0; k < 100; ++k) random_w8();
     for (int k = 0; k < 100; ++k) random_conv_w8();
+    for (int k = 0; k < 100; ++k) random_winograd();
     for (int k = 0; k < 150; ++k) random_unary();
     for (int k = 0; k < 150; ++k) random_binary();
     for (int k = 0; k < 100; ++k) random_pool();

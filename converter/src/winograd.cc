@@ -1,0 +1,77 @@
+// ConvWinograd (mote/ops.h, mote/winograd.h): 3x3 stride-1 Convs rewritten with their weights
+// transformed at conversion, for blobs that target x86 (docs/blob-format.md, "ConvWinograd").
+// The transformed weights are 16/9 the size of the 3x3 ones, so the form is only made when every
+// target runs it with a kernel of its own: `--target x86` (the reference kernel runs it too,
+// as the specification). Microcontroller targets, the WebAssembly build and `--target all`
+// keep the plain Conv.
+#include <cstring>
+#include <string>
+
+#include "graph.h"
+#include "mote/blob_format.h"
+#include "mote/winograd.h"
+
+namespace mote {
+namespace {
+
+constexpr int64_t kMinTiles = 32;
+
+}  // namespace
+
+bool winograd_target(uint32_t kernel_sets) {
+  return (kernel_sets & MOTE_SET_X86) != 0 && (kernel_sets & ~(MOTE_SET_X86 | MOTE_SET_REFERENCE)) == 0;
+}
+
+int winograd_convs(Graph& g, std::vector<std::string>* notes) {
+  int count = 0;
+  uint64_t before = 0, after = 0;
+  for (Op& op : g.ops) {
+    if (op.code != MOTE_OP_CONV || op.inputs.size() < 2 || op.outputs.size() != 1) continue;
+    const mote_conv_params& p = op.p<mote_conv_params>();
+    if (p.spatial_rank != 2 || p.group != 1 || p.kernel[0] != 3 || p.kernel[1] != 3 || p.stride[0] != 1 ||
+        p.stride[1] != 1 || p.dilation[0] != 1 || p.dilation[1] != 1) {
+      continue;
+    }
+    const int x = op.inputs[0], w = op.inputs[1];
+    if (x < 0 || w < 0 || g.tensors[size_t(x)].dtype != MOTE_F32) continue;
+    // Each transformed weight serves every tile of the map: below kMinTiles tiles (a 7x7 map
+    // has 16) reading the 16/9 larger weights costs more than the products saved.
+    const Tensor& Y = g.tensors[size_t(op.outputs[0])];
+    if (Y.shape.size() != 4 || winograd::tiles(int32_t(Y.shape[2])) * int64_t(winograd::tiles(int32_t(Y.shape[3]))) < kMinTiles) {
+      continue;
+    }
+    const Tensor& W = g.tensors[size_t(w)];
+    if (!W.is_const || W.dtype != MOTE_F32 || W.shape.size() != 4 || W.shape[2] != 3 || W.shape[3] != 3) continue;
+    const int64_t m = W.shape[0], c = W.shape[1];
+    const float* src = W.as<float>();
+    std::vector<float> u(size_t(winograd::kPoints * m * c));
+    for (int64_t o = 0; o < m; ++o) {
+      for (int64_t ch = 0; ch < c; ++ch) {
+        double gd[9], ud[16];
+        for (int k = 0; k < 9; ++k) gd[k] = src[(o * c + ch) * 9 + k];
+        winograd::weights(gd, ud);
+        for (int k = 0; k < winograd::kPoints; ++k) u[size_t((k * m + o) * c + ch)] = float(ud[k]);
+      }
+    }
+    Tensor t;
+    t.name = W.name + "_winograd";
+    t.dtype = MOTE_F32;
+    t.shape = {winograd::kPoints, m, c};
+    t.is_const = true;
+    t.data.resize(u.size() * sizeof(float));
+    std::memcpy(t.data.data(), u.data(), t.data.size());
+    before += W.bytes();
+    after += t.data.size();
+    const int id = g.add_tensor(std::move(t));
+    op.code = MOTE_OP_CONV_WINOGRAD;
+    op.inputs[1] = id;
+    ++count;
+  }
+  if (count) {
+    notes->push_back("made " + std::to_string(count) + " 3x3 Conv ConvWinograd (--target x86): weights " +
+                     std::to_string(before) + " -> " + std::to_string(after) + " bytes");
+  }
+  return count;
+}
+
+}  // namespace mote

@@ -1,0 +1,156 @@
+// ConvWinograd (mote/winograd.h): the op on weights transformed by winograd::weights against
+// Conv on the 3x3 weights (odd maps, so partial tiles, every padding, the fused activations);
+// the verifier's refusals; the converter makes the form for `--target x86` only, and the blob
+// computes what the plain one does.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "mote/converter.h"
+#include "mote/winograd.h"
+#include "tests/unit/kernel_test_util.h"
+#include "tests/unit/one_node_model.h"
+
+namespace {
+
+using mote::Status;
+using namespace mote_test;
+
+std::vector<float> random_floats(std::mt19937& rng, int64_t n) {
+  std::uniform_real_distribution<float> u(-1.0f, 1.0f);
+  std::vector<float> v(static_cast<size_t>(n));
+  for (auto& x : v) x = u(rng);
+  return v;
+}
+
+// W [M, C, 3, 3] to [16, M, C].
+std::vector<float> transform(const std::vector<float>& w, int32_t m, int32_t c) {
+  std::vector<float> u(size_t(16) * m * c);
+  for (int32_t o = 0; o < m; ++o) {
+    for (int32_t ch = 0; ch < c; ++ch) {
+      float t[16];
+      mote::winograd::weights(&w[(size_t(o) * c + ch) * 9], t);
+      for (int k = 0; k < 16; ++k) u[(size_t(k) * m + o) * c + ch] = t[k];
+    }
+  }
+  return u;
+}
+
+mote_conv_params conv3x3(const int32_t* pads, mote_act act) {
+  mote_conv_params p{};
+  p.spatial_rank = 2, p.group = 1, p.act = act;
+  for (int d = 0; d < 2; ++d) p.kernel[d] = 3, p.stride[d] = 1, p.dilation[d] = 1, p.pad_begin[d] = pads[d], p.pad_end[d] = pads[2 + d];
+  return p;
+}
+
+TEST(ConvWinograd, MatchesConvOnTheUntransformedWeights) {
+  std::mt19937 rng(17);
+  struct Case {
+    int32_t n, c, m, h, w;
+    int32_t pads[4];
+    bool bias;
+    mote_act act;
+  };
+  const Case cases[] = {{1, 3, 8, 7, 9, {1, 1, 1, 1}, true, {MOTE_ACT_NONE, 0, 0}},
+                        {2, 5, 4, 6, 6, {0, 0, 0, 0}, false, {MOTE_ACT_RELU, 0, 0}},
+                        {1, 16, 12, 13, 5, {2, 0, 1, 2}, true, {MOTE_ACT_CLIP, -0.25f, 0.5f}},
+                        {1, 1, 1, 3, 3, {0, 0, 0, 0}, true, {MOTE_ACT_LEAKY_RELU, 0.1f, 0}},
+                        {1, 40, 33, 14, 14, {1, 1, 1, 1}, true, {MOTE_ACT_RELU, 0, 0}}};
+  for (const Case& cs : cases) {
+    const std::vector<float> w = random_floats(rng, int64_t(cs.m) * cs.c * 9);
+    Buf x = make_t<float>(MOTE_F32, {cs.n, cs.c, cs.h, cs.w}, random_floats(rng, int64_t(cs.n) * cs.c * cs.h * cs.w));
+    Buf w3 = make_t<float>(MOTE_F32, {cs.m, cs.c, 3, 3}, w);
+    Buf u = make_t<float>(MOTE_F32, {16, cs.m, cs.c}, transform(w, cs.m, cs.c));
+    Buf b = make_t<float>(MOTE_F32, {cs.m}, random_floats(rng, cs.m));
+    const mote_conv_params p = conv3x3(cs.pads, cs.act);
+    std::vector<Buf> got, want;
+    ASSERT_EQ(run_op(MOTE_OP_CONV_WINOGRAD, p, {&x, &u, cs.bias ? &b : nullptr}, &got), Status::kOk);
+    ASSERT_EQ(run_op(MOTE_OP_CONV, p, {&x, &w3, cs.bias ? &b : nullptr}, &want), Status::kOk);
+    const std::vector<float> g = values<float>(got[0]), r = values<float>(want[0]);
+    ASSERT_EQ(g.size(), r.size());
+    for (int d = 0; d < 4; ++d) EXPECT_EQ(got[0].view.dims[d], want[0].view.dims[d]);
+    float most = 0;
+    for (float v : r) most = std::max(most, std::fabs(v));
+    for (size_t i = 0; i < r.size(); ++i) ASSERT_NEAR(g[i], r[i], 1e-5f * (1 + most)) << "c" << cs.c << " element " << i;
+  }
+}
+
+TEST(ConvWinograd, VerifierRefusesOtherShapesAndParams) {
+  const int32_t pads[4] = {1, 1, 1, 1};
+  Buf x = make_t<float>(MOTE_F32, {1, 4, 6, 6}, std::vector<float>(144, 1.0f));
+  Buf u = make_t<float>(MOTE_F32, {16, 2, 4}, std::vector<float>(128, 1.0f));
+  std::vector<Buf> out;
+  char err[192];
+  mote_conv_params p = conv3x3(pads, {MOTE_ACT_NONE, 0, 0});
+  EXPECT_EQ(run_op(MOTE_OP_CONV_WINOGRAD, p, {&x, &u}, &out), Status::kOk);
+  EXPECT_EQ(out[0].view.dims[1], 2);
+  Buf nine = make_t<float>(MOTE_F32, {9, 2, 4}, std::vector<float>(72, 1.0f));
+  EXPECT_EQ(run_op(MOTE_OP_CONV_WINOGRAD, p, {&x, &nine}, &out, 1, err), Status::kBadParams);
+  EXPECT_NE(std::string(err).find("[16, M, C]"), std::string::npos) << err;
+  Buf other_c = make_t<float>(MOTE_F32, {16, 2, 3}, std::vector<float>(96, 1.0f));
+  EXPECT_EQ(run_op(MOTE_OP_CONV_WINOGRAD, p, {&x, &other_c}, &out), Status::kBadParams);
+  Buf w4 = make_t<float>(MOTE_F32, {2, 4, 3, 3}, std::vector<float>(72, 1.0f));
+  EXPECT_EQ(run_op(MOTE_OP_CONV_WINOGRAD, p, {&x, &w4}, &out), Status::kBadParams);
+  for (int what = 0; what < 4; ++what) {
+    mote_conv_params q = p;
+    if (what == 0) q.stride[1] = 2;
+    if (what == 1) q.dilation[0] = 2;
+    if (what == 2) q.kernel[0] = q.kernel[1] = 5;
+    if (what == 3) q.group = 2;
+    EXPECT_EQ(run_op(MOTE_OP_CONV_WINOGRAD, q, {&x, &u}, &out, 1, err), Status::kBadParams) << what;
+  }
+  Buf bias = make_t<float>(MOTE_F32, {3}, std::vector<float>(3, 0.0f));
+  EXPECT_EQ(run_op(MOTE_OP_CONV_WINOGRAD, p, {&x, &u, &bias}, &out), Status::kBadParams);
+}
+
+// A one-node Conv 3x3 (SAME_UPPER padding, odd map): `--target x86` makes ConvWinograd with the
+// 16/9 larger weights, the default (all targets) and a microcontroller target keep the Conv;
+// both blobs compute the same outputs. A 7x7 map (16 tiles) stays a Conv for x86 too.
+TEST(ConvWinograd, ConverterMakesTheFormForX86Only) {
+  const int64_t C = 6, M = 10, H = 12, W = 11;  // 6 x 6 tiles: enough for the form
+  std::mt19937 rng(19);
+  const std::vector<float> w = random_floats(rng, M * C * 9), b = random_floats(rng, M);
+  OneNode m("Conv", 13);
+  m.input("x", onnx::TensorProto::FLOAT, {1, C, H, W})
+      .initializer("w", onnx::TensorProto::FLOAT, {M, C, 3, 3}, w)
+      .initializer("b", onnx::TensorProto::FLOAT, {M}, b)
+      .output("y", onnx::TensorProto::FLOAT, {1, M, H, W})
+      .attr("auto_pad", std::string("SAME_UPPER"));
+  mote::ConvertOptions all, x86, m4;
+  x86.kernel_sets = mote::parse_targets("x86");
+  m4.kernel_sets = mote::parse_targets("cortex-m4");
+  const mote::ConvertResult ra = m.convert(all), rx = m.convert(x86), rm = m.convert(m4);
+  auto noted = [](const mote::ConvertResult& r) {
+    for (const std::string& note : r.notes) {
+      if (note.find("ConvWinograd") != std::string::npos) return true;
+    }
+    return false;
+  };
+  EXPECT_FALSE(noted(ra));
+  EXPECT_TRUE(noted(rx));
+  EXPECT_FALSE(noted(rm));
+  EXPECT_EQ(ra.weight_bytes, uint64_t((M * C * 9 + M) * 4));
+  EXPECT_EQ(rx.weight_bytes, uint64_t((M * C * 16 + M) * 4));
+  EXPECT_EQ(rm.weight_bytes, ra.weight_bytes);
+  const std::vector<float> x = random_floats(rng, C * H * W);
+  const auto oa = run_blob(ra.blob, {raw(x)}), ox = run_blob(rx.blob, {raw(x)});
+  ASSERT_EQ(oa.size(), 1u);
+  ASSERT_EQ(ox.size(), 1u);
+  const std::vector<float> ya = typed<float>(oa[0]), yx = typed<float>(ox[0]);
+  ASSERT_EQ(ya.size(), size_t(M * H * W));
+  ASSERT_EQ(yx.size(), ya.size());
+  float most = 0;
+  for (float v : ya) most = std::max(most, std::fabs(v));
+  for (size_t i = 0; i < ya.size(); ++i) EXPECT_NEAR(yx[i], ya[i], 1e-5f * (1 + most)) << i;
+  OneNode small("Conv", 13);
+  small.input("x", onnx::TensorProto::FLOAT, {1, C, 7, 7})
+      .initializer("w", onnx::TensorProto::FLOAT, {M, C, 3, 3}, w)
+      .output("y", onnx::TensorProto::FLOAT, {1, M, 7, 7})
+      .attr("auto_pad", std::string("SAME_UPPER"));
+  EXPECT_FALSE(noted(small.convert(x86)));
+}
+
+}  // namespace
