@@ -76,6 +76,7 @@ raises("a calibration method without int8", ValueError, lambda: mote.convert(mod
 raises("a percentile out of range", ValueError,
        lambda: mote.convert(model_path, quantize="int8", calib=calib, calib_method="percentile", percentile=20),
        "from 50 to 100")
+raises("an unknown io_layout", ValueError, lambda: mote.convert(model_path, io_layout="nwhc"), "not 'nwhc'")
 raises("a keep-float entry matching no op", ValueError,
        lambda: mote.convert(model_path, quantize="int8", calib=calib, keep_float=["NoSuchOp"]), "NoSuchOp")
 
@@ -88,7 +89,9 @@ for kwargs, flags in [({"calib_method": "mse"}, ["--calib-method", "mse"]),
                       ({"bias_correction": True}, ["--bias-correction"]),
                       ({"min_sqnr": 50.0}, ["--min-sqnr", "50"]),
                       ({"max_sqnr_drop": 3.0, "keep_float": ["Gemm"]}, ["--max-sqnr-drop", "3", "--keep-float", "Gemm"]),
-                      ({"int8_io": True}, ["--int8-io"])]:
+                      ({"int8_io": True}, ["--int8-io"]),
+                      ({"sets": "cortex-m4", "int8_io": True, "io_layout": "nhwc"},
+                       ["--target", "cortex-m4", "--int8-io", "--io-layout", "nhwc"])]:
     blob = mote.convert(model_path, quantize="int8", calib=calib, **kwargs)
     cli_path = os.path.join(work, "digits_options.mote")
     subprocess.run([cli, "convert", model_path, "-o", cli_path, "--quantize", "int8", "--calib", calib_path] + flags,

@@ -274,8 +274,13 @@ py::bytes convert(py::object model, const std::map<std::string, std::vector<int6
                   const std::string& quantize, py::object calib, bool strict,
                   const std::vector<std::pair<std::string, std::string>>& carry, const std::string& vocab,
                   const std::string& calib_method, double percentile, bool bias_correction, py::object min_sqnr,
-                  py::object max_sqnr_drop, const std::vector<std::string>& keep_float, bool int8_io, bool narrow_double) {
+                  py::object max_sqnr_drop, const std::vector<std::string>& keep_float, bool int8_io, bool narrow_double,
+                  const std::string& io_layout) {
   mote::ConvertOptions opt;
+  if (io_layout != "nchw" && io_layout != "nhwc") {
+    throw py::value_error("mote.convert: io_layout takes 'nchw' or 'nhwc', not '" + io_layout + "'");
+  }
+  opt.io_nhwc = io_layout == "nhwc";
   opt.calib_method = calib_method;
   opt.percentile = percentile;
   opt.bias_correction = bias_correction;
@@ -337,6 +342,7 @@ PYBIND11_MODULE(mote, m) {
         py::arg("calib_method") = "minmax", py::arg("percentile") = 99.99, py::arg("bias_correction") = false,
         py::arg("min_sqnr") = py::none(), py::arg("max_sqnr_drop") = py::none(),
         py::arg("keep_float") = std::vector<std::string>{}, py::arg("int8_io") = false, py::arg("narrow_double") = false,
+        py::arg("io_layout") = "nchw",
         "Converts an ONNX model (a path, or the file's bytes) to a Mote blob (bytes). shapes: {input: [dims]} for\n"
         "dynamic dimensions; sets: the kernel sets to plan scratch for (mote convert --target); quantize='int8' with\n"
         "calib (an array of samples along axis 0, or a .npy path), or 'int8-weights' (no calib); carry: [(output, input)]\n"
@@ -345,7 +351,8 @@ PYBIND11_MODULE(mote, m) {
         "With quantize='int8' (as the mote convert flags of the same names): calib_method 'minmax', 'percentile',\n"
         "'mse' or 'entropy'; percentile (50..100); bias_correction; min_sqnr / max_sqnr_drop (dB, automatic mixed\n"
         "precision); keep_float: node names, 'prefix*' or op types that stay float; int8_io: int8 inputs and outputs.\n"
-        "narrow_double: compute float64 tensors in float32.");
+        "narrow_double: compute float64 tensors in float32. io_layout='nhwc': with the NHWC convolution chains of\n"
+        "Cortex-M targets (sets='cortex-m4' ...), the model's 4-D int8 inputs and outputs channels-last too.");
   m.def("build_vocab", &build_vocab, py::arg("text"), py::kw_only(), py::arg("lower_case") = true, py::arg("strip_accents") = -1,
         py::arg("max_length") = 512,
         "A .motevocab (bytes) from a vocab.txt's text (mote vocab): strip_accents -1 follows lower_case.");
