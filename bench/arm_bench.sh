@@ -14,20 +14,9 @@
 # Usage: arm_bench.sh SOURCE_DIR BUILD_DIR MOTE_BIN [BOARD...]
 #   BOARD: mps2-an386 mps2-an500 mps3-an547 virt-a15 (default: all four)
 set -u
-if [ $# -lt 3 ]; then
-  echo "usage: $0 SOURCE_DIR BUILD_DIR MOTE_BIN [BOARD...]" >&2
-  exit 2
-fi
-SRC=$(cd "$1" && pwd) || exit 2
-mkdir -p "$2" || exit 2
-BUILD=$(cd "$2" && pwd) || exit 2
-MOTE=$(cd "$(dirname "$3")" && pwd)/$(basename "$3")
-shift 3
-BOARDS=("$@")
-[ ${#BOARDS[@]} -eq 0 ] && BOARDS=(mps2-an386 mps2-an500 mps3-an547 virt-a15)
-JOBS=$(nproc 2>/dev/null || echo 2)
-PY=python3
-[ -x /usr/bin/python3 ] && PY=/usr/bin/python3
+# shellcheck source=tools/script_args.sh
+source "$(dirname "$0")/../tools/script_args.sh"
+script_args "mps2-an386 mps2-an500 mps3-an547 virt-a15" "$@"
 FLOAT_MODELS=(digits conv3x3 conv1x1 dwconv3x3 fc ds_cnn)
 INT8_MODELS=(digits_int8 qconv3x3 qconv1x1 qdwconv3x3 qfc ds_cnn_int8)
 MODELS=("${FLOAT_MODELS[@]}" "${INT8_MODELS[@]}")

@@ -12,17 +12,9 @@
 #
 # Usage: arm_size_report.sh SOURCE_DIR BUILD_DIR MOTE_BIN
 set -u
-if [ $# -ne 3 ]; then
-  echo "usage: $0 SOURCE_DIR BUILD_DIR MOTE_BIN" >&2
-  exit 2
-fi
-SRC=$(cd "$1" && pwd) || exit 2
-mkdir -p "$2" || exit 2
-BUILD=$(cd "$2" && pwd) || exit 2
-MOTE=$(cd "$(dirname "$3")" && pwd)/$(basename "$3")
-JOBS=$(nproc 2>/dev/null || echo 2)
-PY=python3
-[ -x /usr/bin/python3 ] && PY=/usr/bin/python3
+# shellcheck source=tools/script_args.sh
+source "$(dirname "$0")/../tools/script_args.sh"
+script_args "" "$@"
 SIZES="$SRC/bench/arm_map_sizes.py"
 BOARDS=(mps2-an386 mps2-an500 mps3-an547)
 unset CFLAGS CXXFLAGS CPPFLAGS LDFLAGS CC CXX

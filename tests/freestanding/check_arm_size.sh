@@ -16,16 +16,9 @@
 # Usage: check_arm_size.sh SOURCE_DIR BUILD_DIR MOTE_BIN
 # Exit status: 0 within budget, 1 above (or a build failure), 77 without arm-none-eabi-gcc.
 set -u
-if [ $# -ne 3 ]; then
-  echo "usage: $0 SOURCE_DIR BUILD_DIR MOTE_BIN" >&2
-  exit 2
-fi
-SRC=$(cd "$1" && pwd) || exit 2
-mkdir -p "$2" || exit 2
-BUILD=$(cd "$2" && pwd) || exit 2
-MOTE=$3
-PY=python3
-[ -x /usr/bin/python3 ] && PY=/usr/bin/python3
+# shellcheck source=tools/script_args.sh
+source "$(dirname "$0")/../../tools/script_args.sh"
+script_args "" "$@"
 unset CFLAGS CXXFLAGS CPPFLAGS LDFLAGS CC CXX
 
 # History (bytes, mps2-an386): core .text 10,212 counted whole (bench/arm_map_sizes.py once

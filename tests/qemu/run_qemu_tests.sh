@@ -28,21 +28,10 @@
 # Each board prints "BOARD: N passed, M failed"; the last line is the total. Exit status: 0 if
 # everything passed, 1 if anything failed, 77 if no board's toolchain and QEMU are installed.
 set -u
-if [ $# -lt 3 ]; then
-  echo "usage: $0 SOURCE_DIR BUILD_DIR MOTE_BIN [BOARD...]" >&2
-  exit 2
-fi
-SRC=$(cd "$1" && pwd) || exit 2
-mkdir -p "$2" || exit 2
-BUILD=$(cd "$2" && pwd) || exit 2
-MOTE=$(cd "$(dirname "$3")" && pwd)/$(basename "$3")
-shift 3
-BOARDS=("$@")
-[ ${#BOARDS[@]} -eq 0 ] && BOARDS=(mps2-an386 mps2-an500 mps3-an547 virt-a15 aarch64)
-JOBS=$(nproc 2>/dev/null || echo 2)
+# shellcheck source=tools/script_args.sh
+source "$(dirname "$0")/../../tools/script_args.sh"
+script_args "mps2-an386 mps2-an500 mps3-an547 virt-a15 aarch64" "$@"
 TESTDATA=${MOTE_ONNX_TESTDATA:-/usr/share/libonnx-testdata/data/node}
-PY=python3
-[ -x /usr/bin/python3 ] && PY=/usr/bin/python3
 export MOTE_QEMU_TIMEOUT=${MOTE_QEMU_TIMEOUT:-300}
 # Host flags from the environment must not leak into the cross builds.
 unset CFLAGS CXXFLAGS CPPFLAGS LDFLAGS CC CXX

@@ -19,21 +19,10 @@
 # Exit status: 0 if everything passed, 1 if anything failed, 77 when the toolchain, QEMU or the
 # model is missing.
 set -u
-if [ $# -lt 3 ]; then
-  echo "usage: $0 SOURCE_DIR BUILD_DIR MOTE_BIN [BOARD...]" >&2
-  exit 2
-fi
-SRC=$(cd "$1" && pwd) || exit 2
-mkdir -p "$2" || exit 2
-BUILD=$(cd "$2" && pwd) || exit 2
-MOTE=$(cd "$(dirname "$3")" && pwd)/$(basename "$3")
-shift 3
-BOARDS=("$@")
-[ ${#BOARDS[@]} -eq 0 ] && BOARDS=(mps2-an386 mps3-an547)
+# shellcheck source=tools/script_args.sh
+source "$(dirname "$0")/../../tools/script_args.sh"
+script_args "mps2-an386 mps3-an547" "$@"
 MODELS=${MOTE_SPEECH_DIR:-$SRC/models}
-JOBS=$(nproc 2>/dev/null || echo 2)
-PY=python3
-[ -x /usr/bin/python3 ] && PY=/usr/bin/python3
 STREAM="$SRC/tests/qemu/speech_stream.py"
 export MOTE_QEMU_TIMEOUT=${MOTE_QEMU_TIMEOUT:-600}
 unset CFLAGS CXXFLAGS CPPFLAGS LDFLAGS CC CXX

@@ -18,21 +18,10 @@
 # Exit status: 0 if everything passed, 1 if anything failed, 77 when the toolchain or QEMU is
 # missing.
 set -u
-if [ $# -lt 3 ]; then
-  echo "usage: $0 SOURCE_DIR BUILD_DIR MOTE_BIN [BOARD...]" >&2
-  exit 2
-fi
-SRC=$(cd "$1" && pwd) || exit 2
-mkdir -p "$2" || exit 2
-BUILD=$(cd "$2" && pwd) || exit 2
-MOTE=$(cd "$(dirname "$3")" && pwd)/$(basename "$3")
-shift 3
-BOARDS=("$@")
-[ ${#BOARDS[@]} -eq 0 ] && BOARDS=(mps3-an547)
+# shellcheck source=tools/script_args.sh
+source "$(dirname "$0")/../../tools/script_args.sh"
+script_args "mps3-an547" "$@"
 MODELS=$SRC/models
-JOBS=$(nproc 2>/dev/null || echo 2)
-PY=python3
-[ -x /usr/bin/python3 ] && PY=/usr/bin/python3
 CHECK="$SRC/tests/models/text_check.py"
 export MOTE_QEMU_TIMEOUT=${MOTE_QEMU_TIMEOUT:-600}
 unset CFLAGS CXXFLAGS CPPFLAGS LDFLAGS CC CXX
