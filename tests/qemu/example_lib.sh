@@ -1,7 +1,12 @@
 # shellcheck shell=bash
 # Shared by the example firmware tests (run_speech_tests.sh: boards/speech, run_text_tests.sh:
-# boards/text); source it, don't run it. Uses SRC (the source tree), JOBS, and the caller's
-# pass/fail counters through its pass() and fail().
+# boards/text); source it, don't run it. Uses SRC (the source tree) and JOBS; counts the checks
+# in PASSED and FAILED through pass() and fail(), which the callers use too.
+
+PASSED=0
+FAILED=0
+pass() { echo "  PASS  $*"; PASSED=$((PASSED + 1)); }
+fail() { echo "  FAIL  $*"; FAILED=$((FAILED + 1)); }
 
 # The kernel set BOARD's image runs: MOTE_KERNEL_ISA, else the MOTE_CPU_KERNEL_ISA of the CPU
 # file the board's toolchain file includes.

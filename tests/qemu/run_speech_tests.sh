@@ -38,10 +38,8 @@ if [ -z "$CALIB" ]; then
   for c in "$MODELS/speech_calib" "$MODELS/speech_calib.npy"; do [ -e "$c" ] && CALIB=$c && break; done
 fi
 
-PASSED=0
-FAILED=0
-pass() { echo "  PASS  $*"; PASSED=$((PASSED + 1)); }
-fail() { echo "  FAIL  $*"; FAILED=$((FAILED + 1)); }
+# shellcheck source=tests/qemu/example_lib.sh
+source "$SRC/tests/qemu/example_lib.sh"
 
 # ---- host: the blobs and the reference detections ----
 HOST="$BUILD/host"
@@ -63,8 +61,6 @@ else
   fail "int8: no calibration data (models/speech_calib, models/speech_calib.npy or MOTE_SPEECH_CALIB)"
 fi
 
-# shellcheck source=tests/qemu/example_lib.sh
-source "$SRC/tests/qemu/example_lib.sh"
 
 for b in "${BOARDS[@]}"; do
   [ -f "$SRC/boards/$b/toolchain.cmake" ] || { echo "unknown board '$b'" >&2; exit 2; }

@@ -30,10 +30,8 @@ for t in arm-none-eabi-gcc arm-none-eabi-readelf qemu-system-arm; do
   command -v "$t" >/dev/null || { echo "text boards: SKIPPED ($t not installed; tools/install_deps.sh)"; exit 77; }
 done
 
-PASSED=0
-FAILED=0
-pass() { echo "  PASS  $*"; PASSED=$((PASSED + 1)); }
-fail() { echo "  FAIL  $*"; FAILED=$((FAILED + 1)); }
+# shellcheck source=tests/qemu/example_lib.sh
+source "$SRC/tests/qemu/example_lib.sh"
 
 # ---- host: the blobs and the reference classes, ids and logits ----
 HOST="$BUILD/host"
@@ -63,8 +61,6 @@ for v in float int8; do
   echo "  host $v: $(grep -c . "$MODELS/intent_commands.txt") commands, blob $(wc -c < "$HOST/intent_$v.mote") B"
 done
 
-# shellcheck source=tests/qemu/example_lib.sh
-source "$SRC/tests/qemu/example_lib.sh"
 
 for b in "${BOARDS[@]}"; do
   [ -f "$SRC/boards/$b/toolchain.cmake" ] || { echo "unknown board '$b'" >&2; exit 2; }
