@@ -61,7 +61,6 @@ else
   fail "int8: no calibration data (models/speech_calib, models/speech_calib.npy or MOTE_SPEECH_CALIB)"
 fi
 
-
 for b in "${BOARDS[@]}"; do
   [ -f "$SRC/boards/$b/toolchain.cmake" ] || { echo "unknown board '$b'" >&2; exit 2; }
   isa=$(board_isa "$b")

@@ -61,7 +61,6 @@ for v in float int8; do
   echo "  host $v: $(grep -c . "$MODELS/intent_commands.txt") commands, blob $(wc -c < "$HOST/intent_$v.mote") B"
 done
 
-
 for b in "${BOARDS[@]}"; do
   [ -f "$SRC/boards/$b/toolchain.cmake" ] || { echo "unknown board '$b'" >&2; exit 2; }
   isa=$(board_isa "$b")
