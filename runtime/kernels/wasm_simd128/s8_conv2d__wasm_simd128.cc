@@ -77,6 +77,7 @@ void S8Kernel::columns(int32_t k, const int16_t* const* cols, int32_t np, const 
 }
 
 Status s8_conv2d(const OpArgs& a, const ConvShape& g, const Epilogue& e, int32_t in_zp) {
+  if (s8_conv2d_direct_shape(g)) return s8_conv2d_direct(a, g, e, in_zp);
   return drivers::s8_conv2d<S8Kernel>(a, g, e, in_zp);
 }
 

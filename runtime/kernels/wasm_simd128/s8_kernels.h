@@ -156,6 +156,11 @@ struct S8Kernel {
 
 #include "../simd_s8_api.inc"
 
+// s8_conv2d_direct__wasm_simd128.cc: QConv of few taps (a network's first layer), lanes = 8
+// output pixels; s8_conv2d sends it the shapes s8_conv2d_direct_shape accepts.
+bool s8_conv2d_direct_shape(const ConvShape& g);
+Status s8_conv2d_direct(const OpArgs& a, const ConvShape& g, const Epilogue& e, int32_t in_zp);
+
 }  // namespace wasm_simd128
 }  // namespace mote
 
