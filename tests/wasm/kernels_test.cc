@@ -840,6 +840,20 @@ void qconv_tests(Rng& rng) {
     if (cc.one_d) cc.kh = cc.sh = cc.dh = 1, cc.pt = cc.pb = 0, cc.h = 1;
     qconv_case(rng, cc, "general");
   }
+  // Few taps per output (a network's first layer, lanes = output pixels): 1 or 3 channels,
+  // 3x3 (one 5 wide, lopsided padding), strides 2 and 1, rows of 8 outputs and more (the last 8
+  // overlapping the ones before), 1..9 output channels (the last group of 4 short), a batch.
+  for (int t = 0; t < 8; ++t) {
+    QConvCase cc;
+    cc.c = t % 4 == 3 ? 1 : 3, cc.m = rng.range(1, 9), cc.kh = cc.kw = 3;
+    cc.sh = cc.sw = t % 2 ? 1 : 2;
+    cc.pt = cc.pl = cc.pb = cc.pr = 1;
+    if (t == 5) cc.pl = 0, cc.pr = 2, cc.kw = 5;
+    cc.h = rng.range(3, 20), cc.w = rng.range(16, 40);
+    cc.n = t == 6 ? 2 : 1;
+    cc.in_zp = random_zp(rng);
+    qconv_case(rng, cc, "few taps");
+  }
   // Depthwise: the 3x3 stride 1 and 2 of the mobile networks, wide rows (the 8-pixel vectors),
   // narrow ones (border only), dilation, other strides, a channel multiplier (not depthwise).
   for (int t = 0; t < 60; ++t) {

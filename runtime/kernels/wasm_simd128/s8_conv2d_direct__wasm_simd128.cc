@@ -34,10 +34,26 @@ inline v128_t load8(const int8_t* p) {
 // Weights w[0] and w[1] as 4 int16 pairs.
 inline v128_t weight_pair(const int8_t* w) { return wasm_i16x8_extend_low_i8x16(wasm_v128_load16_splat(w)); }
 
+// The block's outputs: channel m0 + r from lo[r] and hi[r], r < mt. One copy for both strides
+// (the requantisation inlined once, not per row and stride: 8 KB less module).
+__attribute__((noinline)) void store_block(const v128_t* lo, const v128_t* hi, int32_t m0, int32_t mt,
+                                           const Epilogue& e, Requant4& q, int64_t at, int64_t plane) {
+#pragma clang loop unroll(disable)
+  for (int32_t r = 0; r < mt; ++r) {
+    const int64_t y = at + int64_t(m0 + r) * plane;
+    if (e.mult) {
+      requant4_channel(e, m0 + r, q);
+      store8(e, &q, y, lo[r], hi[r], 8);
+    } else {
+      store8(e, nullptr, y, lo[r], hi[r], 8);
+    }
+  }
+}
+
 // One block: 8 outputs (row pointers `rows`, output 0's window at column 0 of each) for the
 // mt (1..4) output channels m0.. whose weight rows (taps each) start at w.
 template <int SW>
-void block(const int8_t* const* rows, int32_t kw, int32_t taps, const int8_t* w, int32_t m0, int32_t mt,
+__attribute__((noinline)) void block(const int8_t* const* rows, int32_t kw, int32_t taps, const int8_t* w, int32_t m0, int32_t mt,
            const int32_t* start, const Epilogue& e, Requant4& q, int64_t at, int64_t plane) {
   const int8_t* wr[4];
   v128_t lo[4], hi[4];
@@ -53,6 +69,7 @@ void block(const int8_t* const* rows, int32_t kw, int32_t taps, const int8_t* w,
     return x;
   };
   int32_t t = 0;
+#pragma clang loop unroll(disable)
   for (; t + 2 <= taps; t += 2) {
     const v128_t a = next(), b = next();
     const v128_t xl = wasm_i16x8_shuffle(a, b, 0, 8, 1, 9, 2, 10, 3, 11);
@@ -71,26 +88,21 @@ void block(const int8_t* const* rows, int32_t kw, int32_t taps, const int8_t* w,
       hi[r] = wasm_i32x4_add(hi[r], wasm_i32x4_extmul_high_i16x8(a, wv));
     }
   }
-  for (int32_t r = 0; r < mt; ++r) {
-    const int64_t y = at + int64_t(m0 + r) * plane;
-    if (e.mult) {
-      requant4_channel(e, m0 + r, q);
-      store8(e, &q, y, lo[r], hi[r], 8);
-    } else {
-      store8(e, nullptr, y, lo[r], hi[r], 8);
-    }
-  }
+  store_block(lo, hi, m0, mt, e, q, at, plane);
 }
 
+// The loops around the blocks, built for size (minsize: -O3 vectorises and unrolls their setup
+// loops into 6 KB for no measurable speed).
 template <int SW>
-void image(const ConvShape& g, const int8_t* x, const int8_t* w, const int32_t* start, int32_t zp, const Epilogue& e,
+__attribute__((minsize)) void image(const ConvShape& g, const int8_t* x, const int8_t* w, const int32_t* start, int32_t zp, const Epilogue& e,
            int64_t out_base) {
   const int32_t kh = g.kh, kw = g.kw, taps = g.c * kh * kw;
   const int64_t plane_in = int64_t(g.ih) * g.iw, plane = int64_t(g.oh) * g.ow;
   const int32_t need = (SW == 1 ? 8 : 16) + kw - 1;  // input bytes a vector reads from its first column
   alignas(16) int8_t edge[kDirectRows][kEdgeBytes];
-  alignas(16) int8_t pad[kEdgeBytes];
-  for (int32_t j = 0; j < kEdgeBytes; ++j) pad[j] = int8_t(zp);
+  alignas(16) int8_t pad[32];
+  wasm_v128_store(pad, wasm_i8x16_splat(int8_t(zp)));
+  wasm_v128_store(pad + 16, wasm_i8x16_splat(int8_t(zp)));
   const int8_t* rows[kDirectRows];
   Requant4 q = e.mult ? requant4_for(e, 0) : Requant4{};
   for (int32_t oy = 0; oy < g.oh; ++oy) {
@@ -111,6 +123,7 @@ void image(const ConvShape& g, const int8_t* x, const int8_t* w, const int32_t* 
             rows[k] = src + c0;
             continue;
           }
+#pragma clang loop vectorize(disable) unroll(disable)
           for (int32_t j = 0; j < need; ++j) {
             const int32_t c = c0 + j;
             edge[k][j] = c >= 0 && c < g.iw ? src[c] : int8_t(zp);
@@ -134,12 +147,17 @@ bool s8_conv2d_direct_shape(const ConvShape& g) {
          g.kh * g.kw > 1;
 }
 
-Status s8_conv2d_direct(const OpArgs& a, const ConvShape& g, const Epilogue& e, int32_t in_zp) {
+__attribute__((minsize)) Status s8_conv2d_direct(const OpArgs& a, const ConvShape& g, const Epilogue& e, int32_t in_zp) {
   const drivers::S8ColumnsLayout l = drivers::s8_conv_layout(g, Tiles::kS8);
   if (!drivers::scratch_holds(a, l.scratch)) return Status::kArenaTooSmall;
   int32_t* start = drivers::scratch_at<int32_t>(a, l.starts_at);
   const int8_t* w = a.in[1].as<int8_t>();
-  drivers::s8_starts(g.c * g.kh * g.kw, w, g.m, 0, in_zp, e, start);
+  const int32_t taps = g.c * g.kh * g.kw;
+  for (int32_t m = 0; m < g.m; ++m) {  // drivers::s8_starts, here at this function's size
+    int32_t sum = 0;
+    for (int32_t t = 0; t < taps; ++t) sum += w[int64_t(m) * taps + t];
+    start[m] = e.start(m) - in_zp * sum;
+  }
   const int8_t* xd = a.in[0].as<int8_t>();
   const int64_t image_in = int64_t(g.c) * g.ih * g.iw, image_out = int64_t(g.m) * g.oh * g.ow;
   for (int32_t b = 0; b < g.n; ++b) {
