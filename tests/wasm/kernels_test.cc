@@ -939,10 +939,26 @@ void requant4_tests(Rng& rng) {
       const int kind = rng.range(0, 3);
       a = kind == 0 ? edges[rng.range(0, n_edges - 1)] : kind == 1 ? int32_t(rng.next()) : rng.range(-70000, 70000);
     }
-    int32_t got[4];
+    int32_t got[4], bounded[4];
     wasm_v128_store(got, wasm_simd128::requant4(q, wasm_v128_load(acc)));
+    // The bounded form (a convolution of one tap: |acc| < 2^30 - 32640), where the shift allows it.
+    const wasm_simd128::Requant4 qf = wasm_simd128::requant4_for(e, 0, 1);
+    for (int k = 0; k < 4; ++k) {
+      const int64_t a = acc[k] < 0 ? -int64_t(acc[k]) : acc[k];
+      bounded[k] = a < (1 << 30) - 32640 ? acc[k] : acc[k] % ((1 << 30) - 32640);
+    }
+    int32_t got_fast[4];
+    wasm_v128_store(got_fast, wasm_simd128::requant4(qf, wasm_v128_load(bounded)));
+    if (qf.fast != (shift < 0)) fail("Requant4", "the bounded form is not taken where it should be, or taken where not");
     for (int k = 0; k < 4; ++k) {
       ++cases;
+      const int32_t want_fast = ref::clamp_i32(ref::requantize(bounded[k], mult, shift) + zp, lo, hi);
+      if (got_fast[k] != want_fast && bad++ < 5) {
+        char msg[160];
+        snprintf(msg, sizeof msg, "bounded acc %d mult %d shift %d: got %d, want %d", bounded[k], mult, shift, got_fast[k],
+                 want_fast);
+        fail("Requant4", msg);
+      }
       const int32_t want = ref::clamp_i32(ref::requantize(acc[k], mult, shift) + zp, lo, hi);
       if (got[k] != want && bad++ < 5) {
         char msg[160];

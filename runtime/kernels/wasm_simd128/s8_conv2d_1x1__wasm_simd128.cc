@@ -105,7 +105,7 @@ Status s8_conv2d_1x1(const OpArgs& a, const ConvShape& g, const Epilogue& e, int
   const int64_t plane = int64_t(g.ih) * g.iw;
   const int8_t* xd = a.in[0].as<int8_t>();
   const int8_t* wd = a.in[1].as<int8_t>();
-  Requant4 q = e.mult ? requant4_for(e, 0) : Requant4{};
+  Requant4 q = e.mult ? requant4_for(e, 0, cg) : Requant4{};
   for (int32_t gi = 0; gi < g.group; ++gi) {
     const int8_t* w = wd + int64_t(gi) * mg * cg;
     drivers::s8_starts(cg, w, mg, gi * mg, in_zp, e, start);

@@ -64,14 +64,14 @@ void S8Kernel::columns(int32_t k, const int16_t* const* cols, int32_t np, const 
     const int64_t at = out_base + int64_t(ch) * plane + p0;
     if (e.mult) {
       requant4_channel(e, ch, q);
-      store4(e, &q, at, s0, np);
+      store4<false>(e, &q, at, s0, np);
       if (pair) {
         requant4_channel(e, ch + 1, q);
-        store4(e, &q, at + plane, s1, np);
+        store4<false>(e, &q, at + plane, s1, np);
       }
     } else {
-      store4(e, nullptr, at, s0, np);
-      if (pair) store4(e, nullptr, at + plane, s1, np);
+      store4<false>(e, nullptr, at, s0, np);
+      if (pair) store4<false>(e, nullptr, at + plane, s1, np);
     }
   }
 }

@@ -104,7 +104,7 @@ __attribute__((minsize)) void image(const ConvShape& g, const int8_t* x, const i
   wasm_v128_store(pad, wasm_i8x16_splat(int8_t(zp)));
   wasm_v128_store(pad + 16, wasm_i8x16_splat(int8_t(zp)));
   const int8_t* rows[kDirectRows];
-  Requant4 q = e.mult ? requant4_for(e, 0) : Requant4{};
+  Requant4 q = e.mult ? requant4_for(e, 0, int64_t(g.c) * g.kh * g.kw) : Requant4{};
   for (int32_t oy = 0; oy < g.oh; ++oy) {
     const int32_t r0 = oy * g.sh - g.ph;
     for (int32_t ox = 0; ox < g.ow; ox += 8) {

@@ -210,7 +210,8 @@ struct DwKernel {
   struct Channel {
     Requant4 requant;
     bool requantised;
-    Channel(const Epilogue& e, int32_t ch) : requant(), requantised(e.mult != nullptr) {
+    int32_t ch;
+    Channel(const Epilogue& e, int32_t ch) : requant(), requantised(e.mult != nullptr), ch(ch) {
       if (requantised) requant = requant4_for(e, ch);
     }
     const Requant4* q() const { return requantised ? &requant : nullptr; }
@@ -227,6 +228,14 @@ struct DwKernel {
     for (int32_t u = 0; u < kh; ++u) held[u] = INT32_MIN;
     const v128_t fill = wasm_i8x16_splat(int8_t(zp));
     const ShortRow sr = short_row(g, width);
+    // The channel's requantisation in its bounded form where the kernel's taps allow it.
+    Requant4 q;
+    if (c.requantised) {
+      q = c.requant;
+      q.k_bound = int64_t(kh) * g.kw * 32640;
+      requant4_channel(e, c.ch, q);
+    }
+    const Requant4* cq = c.requantised ? &q : nullptr;
     for (int32_t oy = 0; oy < g.oh; ++oy) {
       const int32_t r0 = oy * g.sh - g.ph;
       int32_t slot = ((r0 % kh) + kh) % kh;  // then one up per row, wrapping
@@ -241,9 +250,9 @@ struct DwKernel {
       }
       const int64_t row_at = out_base + int64_t(oy) * g.ow;
       if (g.sw == 1) {
-        band_row_any<1>(rows, g, wp, inner, e, c.q(), row_at);
+        band_row_any<1>(rows, g, wp, inner, e, cq, row_at);
       } else {
-        band_row_any<2>(rows, g, wp, inner, e, c.q(), row_at);
+        band_row_any<2>(rows, g, wp, inner, e, cq, row_at);
       }
     }
   }

@@ -36,9 +36,20 @@ using s8::Epilogue;
 // emulate on x86), exact while 0 <= mult < 2^31 (|2 acc mult| + 2^31 < 2^63); the rounding right
 // shift adds 1 where the remainder exceeds half the divisor (one more for negative values: ties
 // away from zero).
+//
+// Bounded form (fast): where every accumulator is known to satisfy |acc| < 2^30 (a convolution's
+// bias plus at most k products of |x - zp| <= 255 and |w| <= 128: |bias| + k * 32640 < 2^30) and
+// the shift is a right shift r >= 1, the two roundings take fewer steps: 2 acc cannot overflow,
+// so (2 acc mult + 2^31) needs no doubling in 64 bits, and 2^(r-1) added to its high half rides in
+// the same 64-bit constant (the high half stays below 2^31); ties away from zero subtract 1 from
+// negative values before the arithmetic shift: high + 2^(r-1) - [high < 0], then >> r. The sign
+// of acc stands for that of high: they differ only where high is 0, which rounds to 0 either way.
 struct Requant4 {
   v128_t mult, limit, mask, half, zp, lo, hi;
+  v128_t round;      // fast: 2^31 + 2^(r-1) * 2^32 in each 64-bit lane
   int32_t left, right;
+  int64_t k_bound;   // k * 32640 for the op (kernels that know k), else 2^30: never fast
+  bool fast;
 };
 
 // The channel's multiplier and shift into q, whose zero point and bounds (the op's) stay: a
@@ -50,26 +61,47 @@ inline void requant4_channel(const Epilogue& e, int32_t ch, Requant4& q) {
   q.left = shift > 0 ? shift : 0;
   q.right = shift < 0 ? -shift : 0;
   q.mult = wasm_i32x4_splat(e.mult[k]);
+  q.fast = false;
+  if (q.k_bound < (int64_t(1) << 30) && q.right > 0) {
+    const int32_t bias = e.start(ch);
+    q.fast = q.k_bound + (bias < 0 ? -int64_t(bias) : int64_t(bias)) < (int64_t(1) << 30);
+  }
+  if (q.fast) {
+    q.round = wasm_i64x2_splat((int64_t(1) << 31) + (int64_t(1) << (q.right - 1 + 32)));
+    return;
+  }
   if (q.left) q.limit = wasm_i32x4_splat(INT32_MAX >> q.left);  // read only with a left shift
   const uint32_t mask = q.right ? (uint32_t(1) << q.right) - 1u : 0u;
   q.mask = wasm_i32x4_splat(int32_t(mask));
   q.half = wasm_i32x4_splat(int32_t(mask >> 1));
 }
 
-inline Requant4 requant4_for(const Epilogue& e, int32_t ch) {
+// taps: the products per accumulator of a convolution (its bound, see above), or 0 for the
+// general form only.
+inline Requant4 requant4_for(const Epilogue& e, int32_t ch, int64_t taps = 0) {
   Requant4 q;
   q.limit = wasm_i32x4_splat(INT32_MAX);
   q.zp = wasm_i32x4_splat(e.out_zp);
   q.lo = wasm_i32x4_splat(e.lo);
   q.hi = wasm_i32x4_splat(e.hi);
+  q.k_bound = taps > 0 && taps < (int64_t(1) << 20) ? taps * 32640 : int64_t(1) << 30;
   requant4_channel(e, ch, q);
   return q;
 }
 
 // OUT false: the rescaled value alone, without the zero point and clamp (QAdd's inputs, whose
-// Requant4 has zero point 0 and the int32 bounds).
-template <bool OUT = true>
+// Requant4 has zero point 0 and the int32 bounds). BOUNDED false: the general form only (no
+// branch to the bounded one: a loop already short of registers keeps its code).
+template <bool OUT = true, bool BOUNDED = true>
 inline v128_t requant4(const Requant4& q, v128_t acc) {
+  if (BOUNDED && q.fast) {
+    const v128_t a2 = wasm_i32x4_add(acc, acc);
+    const v128_t p0 = wasm_i64x2_add(wasm_i64x2_extmul_low_i32x4(a2, q.mult), q.round);
+    const v128_t p1 = wasm_i64x2_add(wasm_i64x2_extmul_high_i32x4(a2, q.mult), q.round);
+    const v128_t v = wasm_i32x4_shr(wasm_i32x4_add(wasm_i32x4_shuffle(p0, p1, 1, 3, 5, 7), wasm_i32x4_shr(acc, 31)), q.right);
+    if (!OUT) return v;
+    return wasm_i32x4_min(wasm_i32x4_max(wasm_i32x4_add(v, q.zp), q.lo), q.hi);
+  }
   if (q.left) {
     const v128_t over = wasm_i32x4_gt(acc, q.limit);
     // Below -limit - 1 the shift of the clamped value is INT32_MIN exactly.
@@ -99,9 +131,10 @@ inline void store_bytes(int8_t* y, v128_t b, int32_t n) {
 }
 
 // Stores n (1..4) outputs of one channel at y + at: requantised to int8, or the raw int32.
+template <bool BOUNDED = true>
 inline void store4(const Epilogue& e, const Requant4* q, int64_t at, v128_t acc, int32_t n) {
   if (q) {
-    const v128_t v = requant4(*q, acc);
+    const v128_t v = requant4<true, BOUNDED>(*q, acc);
     const v128_t b = wasm_i8x16_narrow_i16x8(wasm_i16x8_narrow_i32x4(v, v), wasm_i16x8_narrow_i32x4(v, v));
     int8_t* y = static_cast<int8_t*>(e.y) + at;
     if (n == 4) {
