@@ -23,8 +23,9 @@ namespace mote {
 namespace wasm_simd128 {
 namespace {
 
-// Requant4 of one multiplier and shift for every lane.
-inline Requant4 scalar_requant(int32_t mult, int32_t shift, int32_t zp, int32_t lo, int32_t hi) {
+// Requant4 of one multiplier and shift for every lane; bounded: the caller's values are known to
+// stay below 2^30 in magnitude, so the bounded form may serve (s8_kernels.h; passed as one tap).
+inline Requant4 scalar_requant(int32_t mult, int32_t shift, int32_t zp, int32_t lo, int32_t hi, bool bounded) {
   Epilogue e{};
   e.mult = &mult;
   e.shift = &shift;
@@ -32,7 +33,7 @@ inline Requant4 scalar_requant(int32_t mult, int32_t shift, int32_t zp, int32_t 
   e.out_zp = zp;
   e.lo = lo;
   e.hi = hi;
-  return requant4_for(e, 0);
+  return requant4_for(e, 0, bounded ? 1 : 0);
 }
 
 // Four int32 vectors (values in int8 range) as 16 int8.
@@ -105,13 +106,19 @@ Status qbinary(const OpArgs& a) {
   const int8_t* y = a.in[1].as<int8_t>();
   int8_t* z = a.out[0].as<int8_t>();
   const v128_t azp = wasm_i32x4_splat(p.a_zp), bzp = wasm_i32x4_splat(p.b_zp);
-  const Requant4 out = scalar_requant(p.out_mult, p.out_shift, p.out_zp, p.act_min, p.act_max);
-  if (a.code == MOTE_OP_QADD || a.code == MOTE_OP_QSUB) {
+  // The bounded requantisation where the values stay below 2^30: QMul's products are at most
+  // 255 * 255; QAdd's inputs (x - zp) << left_shift at most 255 * 2^20, and their rescaled sum
+  // at most twice that (the rescaling never grows a value: multiplier < 2^31, a right shift).
+  const bool small_left = p.left_shift >= 0 && p.left_shift <= 20;
+  const bool add = a.code == MOTE_OP_QADD || a.code == MOTE_OP_QSUB;
+  const Requant4 out = scalar_requant(p.out_mult, p.out_shift, p.out_zp, p.act_min, p.act_max,
+                                      add ? small_left && p.a_shift <= 0 && p.b_shift <= 0 : a.code == MOTE_OP_QMUL);
+  if (add) {
     // Each input rescaled to the common scale (no zero point, no clamp), summed (or
     // subtracted), requantised. |x - zp| <= 255 and left_shift <= 20: the shift cannot overflow.
     const bool sub = a.code == MOTE_OP_QSUB;
-    const Requant4 ra = scalar_requant(p.a_mult, p.a_shift, 0, INT32_MIN, INT32_MAX);
-    const Requant4 rb = scalar_requant(p.b_mult, p.b_shift, 0, INT32_MIN, INT32_MAX);
+    const Requant4 ra = scalar_requant(p.a_mult, p.a_shift, 0, INT32_MIN, INT32_MAX, small_left);
+    const Requant4 rb = scalar_requant(p.b_mult, p.b_shift, 0, INT32_MIN, INT32_MAX, small_left);
     const int32_t left = p.left_shift;
     qbinary_runs<true>(x, rx, y, ry, z, n, [&](v128_t vx, v128_t vy) {
       const v128_t va = requant4<false>(ra, wasm_i32x4_shl(wasm_i32x4_sub(vx, azp), left));
@@ -122,8 +129,8 @@ Status qbinary(const OpArgs& a) {
     // Each input brought to the output (zero point added, clamped), then the larger (smaller):
     // adding and clamping are monotonic, so this is the reference's max before them.
     const bool max = a.code == MOTE_OP_QMAX;
-    const Requant4 ra = scalar_requant(p.a_mult, p.a_shift, p.out_zp, p.act_min, p.act_max);
-    const Requant4 rb = scalar_requant(p.b_mult, p.b_shift, p.out_zp, p.act_min, p.act_max);
+    const Requant4 ra = scalar_requant(p.a_mult, p.a_shift, p.out_zp, p.act_min, p.act_max, true);  // |x - zp| <= 255
+    const Requant4 rb = scalar_requant(p.b_mult, p.b_shift, p.out_zp, p.act_min, p.act_max, true);
     qbinary_runs<false>(x, rx, y, ry, z, n, [&](v128_t vx, v128_t vy) {
       const v128_t va = requant4(ra, wasm_i32x4_sub(vx, azp));
       const v128_t vb = requant4(rb, wasm_i32x4_sub(vy, bzp));
@@ -312,7 +319,7 @@ Status s8_requantize(const OpArgs& a) {
   const TensorView& x = a.in[0];
   if (x.dtype != MOTE_I8 || a.out[0].dtype != MOTE_I8) return Status::kUnsupportedOp;
   const mote_quantize_params& p = a.p<mote_quantize_params>();
-  const Requant4 q = scalar_requant(p.mult, p.shift, p.out_zp, -128, 127);
+  const Requant4 q = scalar_requant(p.mult, p.shift, p.out_zp, -128, 127, true);  // |x - zp| <= 255
   const v128_t zp = wasm_i16x8_splat(int16_t(p.in_zp));
   const int8_t* in = x.as<int8_t>();
   int8_t* y = a.out[0].as<int8_t>();
