@@ -44,6 +44,13 @@ void S8Kernel::transpose(const int8_t* x, int64_t plane, int32_t p, int32_t np, 
 
 namespace {
 
+// A block row's bounded requantisation (s8_kernels.h), set once per 4 channels rather than per
+// block: the multiplier and rounding constant, and the shift.
+struct FastRow {
+  v128_t mult, round;
+  int32_t right;
+};
+
 // Output channels m0.. (absolute; start[r]: channel m0 + r's start; 4 rows of weight pairs at
 // wp, `half` pairs a row, the last one of an odd cg with 0; rows past mt repeat and are not
 // stored) at pixels p..p+7 of one image's group: lanes are pixels, channels c and c + 1
@@ -51,7 +58,8 @@ namespace {
 // dot products; an odd last channel pairs with zeros. The sums start from the channels' starts;
 // q holds the op's zero point and bounds, the channel's multiplier set per row.
 void pointwise_block(const int8_t* x, int64_t plane, int32_t cg, const int32_t* wp, int32_t half, int32_t mt,
-                     int32_t m0, const int32_t* start, const Epilogue& e, Requant4& q, int64_t out_base, int32_t p) {
+                     int32_t m0, const int32_t* start, const Epilogue& e, Requant4& q, const FastRow* fast,
+                     int64_t out_base, int32_t p) {
   v128_t acc[4][2];
   for (int32_t r = 0; r < 4; ++r) acc[r][0] = acc[r][1] = wasm_i32x4_splat(start[r < mt ? r : 0]);
   // Channels xa and xb (int16, 8 pixels) interleaved against weight pair i of every row.
@@ -75,7 +83,11 @@ void pointwise_block(const int8_t* x, int64_t plane, int32_t cg, const int32_t* 
     const int32_t ch = m0 + r;
     const int64_t at = out_base + int64_t(ch) * plane + p;
     if (e.mult) {
-      requant4_channel(e, ch, q);
+      if (fast) {
+        q.mult = fast[r].mult, q.round = fast[r].round, q.right = fast[r].right, q.fast = true;
+      } else {
+        requant4_channel(e, ch, q);
+      }
       store8(e, &q, at, acc[r][0], acc[r][1], 8);
     } else {
       store8(e, nullptr, at, acc[r][0], acc[r][1], 8);
@@ -118,12 +130,20 @@ Status s8_conv2d_1x1(const OpArgs& a, const ConvShape& g, const Epilogue& e, int
           wp[r * half + i] = int32_t((uint32_t(hi) << 16) | (uint32_t(lo) & 0xFFFFu));
         }
       }
+      // The 4 channels' bounded requantisation once, where every one of them has it.
+      FastRow rows[4];
+      bool all_fast = e.mult != nullptr;
+      for (int32_t r = 0; r < mt && all_fast; ++r) {
+        requant4_channel(e, gi * mg + m0 + r, q);
+        rows[r] = FastRow{q.mult, q.round, q.right};
+        all_fast = q.fast;
+      }
       for (int32_t b = 0; b < g.n; ++b) {
         const int8_t* x = xd + (int64_t(b) * g.c + int64_t(gi) * cg) * plane;
         const int64_t out_base = int64_t(b) * g.m * plane;
         for (int32_t p = 0; p < pixels; p += 8) {
-          pointwise_block(x, plane, cg, wp, half, mt, gi * mg + m0, start + m0, e, q, out_base,
-                          p + 8 > pixels ? pixels - 8 : p);
+          pointwise_block(x, plane, cg, wp, half, mt, gi * mg + m0, start + m0, e, q, all_fast ? rows : nullptr,
+                          out_base, p + 8 > pixels ? pixels - 8 : p);
         }
       }
     }
