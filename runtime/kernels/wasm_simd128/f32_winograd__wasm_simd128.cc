@@ -25,30 +25,35 @@ struct Geom {
 inline v128_t even(v128_t a, v128_t b) { return wasm_i32x4_shuffle(a, b, 0, 2, 4, 6); }
 inline v128_t odd(v128_t a, v128_t b) { return wasm_i32x4_shuffle(a, b, 1, 3, 5, 7); }
 
+// The first n (1..3) lanes of v at dst: the edge of a run, out of line.
+__attribute__((noinline)) void store_part(float* dst, v128_t v, int32_t n) {
+  float lanes[4];
+  wasm_v128_store(lanes, v);
+  for (int32_t i = 0; i < n; ++i) dst[i] = lanes[i];
+}
+
 // The first n lanes of v at dst (n >= 4: all four).
 inline void store_n(float* dst, v128_t v, int32_t n) {
   if (n >= 4) {
     wasm_v128_store(dst, v);
-    return;
+  } else if (n > 0) {
+    store_part(dst, v, n);
   }
-  if (n > 0) dst[0] = wasm_f32x4_extract_lane(v, 0);
-  if (n > 1) dst[1] = wasm_f32x4_extract_lane(v, 1);
-  if (n > 2) dst[2] = wasm_f32x4_extract_lane(v, 2);
 }
 
 // Columns [col0, col0 + n) of row r of a plane (rows x cols) into dst, zeros outside the plane.
 inline void padded_row(const float* x, int32_t rows, int32_t cols, int32_t r, int32_t col0, int32_t n, float* dst) {
   if (r < 0 || r >= rows) {
-    zero_floats(dst, n);
+    memset(dst, 0, size_t(n) * sizeof(float));
     return;
   }
   int32_t lo = col0 < 0 ? -col0 : 0, hi = cols - col0;
   lo = lo < n ? lo : n;
   hi = hi < n ? hi : n;
   hi = hi > lo ? hi : lo;
-  if (lo) zero_floats(dst, lo);
-  copy_floats(dst + lo, x + int64_t(r) * cols + col0 + lo, hi - lo);
-  if (hi < n) zero_floats(dst + hi, n - hi);
+  if (lo) memset(dst, 0, size_t(lo) * sizeof(float));
+  memcpy(dst + lo, x + int64_t(r) * cols + col0 + lo, size_t(hi - lo) * sizeof(float));
+  if (hi < n) memset(dst + hi, 0, size_t(n - hi) * sizeof(float));
 }
 
 // Tiles [tw0, tw0 + run) of tile row th, every input channel, into columns [j, j + run) of V
