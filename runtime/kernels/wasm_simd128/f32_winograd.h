@@ -17,6 +17,7 @@
 #define MOTE_KERNELS_WASM_SIMD128_F32_WINOGRAD_H
 
 #include "../drivers/scratch.h"
+#include "../drivers/winograd_blocks.h"
 #include "tiles.h"
 
 namespace mote {
@@ -43,14 +44,8 @@ inline WinogradPlan winograd_plan(const OpArgs& a) {
   if (c <= 0 || m <= 0 || tiles <= 0 || tiles > 0x7FFFFFFF) return p;
   p.tiles = int32_t(tiles);
   p.tiles_w = (ow + 1) / 2;
-  const int64_t per_tile = int64_t(16) * (int64_t(c) + m) * int64_t(sizeof(float));
-  int64_t most = kWinogradBytes / per_tile;
-  most = most < 4 ? 4 : most;
-  const int64_t passes = (tiles + most - 1) / most;
-  int64_t block = (tiles + passes - 1) / passes;
-  block = (block + 3) / 4 * 4;
-  if (block > tiles) block = tiles;
-  p.block = int32_t(block);
+  const int32_t block = drivers::winograd_block(tiles, c, m, kWinogradBytes, 4);
+  p.block = block;
   // A run of tiles reads 2 x run + 2 columns; the even/odd loads of its last vector of 4 tiles
   // reach 2 x round_up(run, 4) + 2 (f32_winograd__wasm_simd128.cc).
   p.row_floats = drivers::round_up(2 * p.tiles_w + 12, 4);
