@@ -11,7 +11,7 @@
 # and "N passed, M failed". Exit 77 (skipped) when the module, node or em++ is missing.
 set -u
 usage="usage: run_wasm_models.sh WASM_DIR MOTE_BIN WORKDIR"
-wasm=$(cd "${1:?$usage}" 2> /dev/null && pwd) || { echo "wasm_models: SKIPPED (no ${1} : the wasm test builds it)"; exit 77; }
+wasm=$(cd "${1:?$usage}" 2> /dev/null && pwd) || { echo "wasm_models: SKIPPED (no ${1}: the wasm test builds it)"; exit 77; }
 mote=${2:?$usage}
 work=${3:?$usage}
 if [ ! -f "$wasm/mote-simd.wasm" ] || ! command -v node > /dev/null; then
