@@ -249,7 +249,7 @@ inline void flat_tables(const ConvShape& g, const FlatPlan& fp, int32_t* off, ui
 template <int W>
 inline bool dw_rows_fits(const ConvShape& g) {
   return g.kh == g.kw && (g.kh == 3 || g.kh == 5) && g.dh == 1 && g.dw == 1 && g.sh == g.sw && (g.sh == 1 || g.sh == 2) &&
-         g.ow >= W;
+         8 * g.ow >= 7 * W;
 }
 
 enum class F32Conv : int32_t {
