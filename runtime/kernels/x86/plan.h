@@ -252,11 +252,11 @@ inline bool dw_rows_fits(const ConvShape& g) {
          8 * g.ow >= 7 * W;
 }
 
-// AVX-512, maps 7 or 8 wide at stride 1: two channels a vector (f32_dwrows.inc, dw_pairs).
+// AVX-512, maps 7 or 8 wide: two channels a vector (f32_dwrows.inc, dw_pairs).
 template <int W>
 inline bool dw_pairs_fits(const ConvShape& g) {
-  return W == 16 && g.kh == g.kw && (g.kh == 3 || g.kh == 5) && g.dh == 1 && g.dw == 1 && g.sh == 1 && g.sw == 1 &&
-         g.ow >= 7 && g.ow <= 8;
+  return W == 16 && g.kh == g.kw && (g.kh == 3 || g.kh == 5) && g.dh == 1 && g.dw == 1 && g.sh == g.sw &&
+         (g.sh == 1 || g.sh == 2) && g.ow >= 7 && g.ow <= 8;
 }
 
 enum class F32Conv : int32_t {
