@@ -1132,6 +1132,14 @@ void large_cases() {
   const int32_t dw5[][4] = {{575, 7, 7, 1}, {96, 14, 14, 2}, {40, 14, 14, 1},
                             {24, 28, 28, 1}, {24, 56, 56, 2}, {17, 57, 61, 2}};
   for (const auto& d : dw5) qconv_case(1, d[0], d[0], d[1], d[2], 5, 5, d[3], d[3], 1, 1, pad2, d[0], false);
+  // 1x1 QConvs on one pixel (a squeeze-excite block's two on the pooled vector): blocks of 16
+  // output channels and their tail, k in steps of 64 and its tail, batches and groups.
+  const int32_t se[][4] = {{576, 144, 1, 1}, {144, 576, 1, 1}, {16, 8, 1, 1}, {8, 16, 2, 1},   {64, 17, 1, 1},
+                           {65, 9, 2, 1},    {1, 1, 1, 1},     {130, 34, 1, 2}, {24, 40, 2, 4}, {200, 250, 1, 1}};
+  for (const auto& d : se) {
+    qconv_case(d[2], d[0], d[1], 1, 1, 1, 1, 1, 1, 1, 1, pad0, d[3], false);
+    qconv_case(d[2], d[0], d[1], 1, 1, 1, 1, 1, 1, 1, 1, pad0, d[3], false, false);
+  }
   for (int k = 0; k < 40; ++k) {
     const int32_t ad[2] = {pick(1, 300), pick(1, 300)};
     const int32_t bd[2] = {ad[1], pick(1, 300)};
