@@ -4,6 +4,7 @@
 
 #include "f32_gemm.inc"
 #include "f32_dwconv.inc"
+#include "f32_dwrows.inc"
 #include "f32_conv_direct.inc"
 #include "f32_eltwise.inc"
 #include "f32_conv.inc"

@@ -244,11 +244,29 @@ inline void flat_tables(const ConvShape& g, const FlatPlan& fp, int32_t* off, ui
   }
 }
 
+// The depthwise form of output row bands (f32_dwrows.inc): square 3x3 or 5x5 kernels,
+// undilated, stride 1 or 2, output rows at least a vector wide (narrower maps, MobileNet's 7x7,
+// fill their vectors better in the flat form, which runs across row ends).
+template <int W>
+inline bool dw_rows_fits(const ConvShape& g) {
+  return g.kh == g.kw && (g.kh == 3 || g.kh == 5) && g.dh == 1 && g.dw == 1 && g.sh == g.sw && (g.sh == 1 || g.sh == 2) &&
+         8 * g.ow >= 7 * W;
+}
+
+// AVX-512, maps 7 or 8 wide: two channels a vector (f32_dwrows.inc, dw_pairs).
+template <int W>
+inline bool dw_pairs_fits(const ConvShape& g) {
+  return W == 16 && g.kh == g.kw && (g.kh == 3 || g.kh == 5) && g.dh == 1 && g.dw == 1 && g.sh == g.sw &&
+         (g.sh == 1 || g.sh == 2) && g.ow >= 7 && g.ow <= 8;
+}
+
 enum class F32Conv : int32_t {
   kReference,  // left to the reference kernels
   kDwFlat,     // depthwise, flat form (AVX2/AVX-512)
   kDwDirect,   // depthwise, tap masks (AVX2/AVX-512)
   kDwBand,     // depthwise, bands of padded rows (SSE4.1)
+  kDwRows,     // depthwise 3x3/5x5, bands of output rows in registers (AVX2/AVX-512)
+  kDwPairs,    // the same on maps 7-8 wide, two channels a vector (AVX-512)
   kGemm,       // 1x1, stride 1, unpadded: a GEMM reading X in place
   kDirect,     // few taps, group 1 (AVX2/AVX-512): the stem of image models
   kIm2col,     // anything else: GEMM over im2col panels
@@ -296,7 +314,14 @@ inline F32ConvPlan f32_conv_plan(const OpArgs& a) {
   Layout lay;
   // Every output channel reading its own input channel (one channel included) is depthwise.
   if (g.group == g.c && g.m == g.c) {
-    if (L >= 2 && flat_plan<W>(g, &p.flat)) {
+    if (dw_pairs_fits<W>(g)) {
+      p.kind = F32Conv::kDwPairs;
+      p.weights = lay.add(uint64_t(taps) * kVec);
+    } else if (L >= 2 && dw_rows_fits<W>(g)) {
+      p.kind = F32Conv::kDwRows;
+      p.weights = lay.add(uint64_t(taps) * kVec);
+      p.tm = tap_mask_layout<L>(g, &lay);
+    } else if (L >= 2 && flat_plan<W>(g, &p.flat)) {
       p.kind = F32Conv::kDwFlat;
       p.weights = lay.add(uint64_t(taps) * kVec);
       p.off = lay.add(uint64_t(taps) * sizeof(int32_t));

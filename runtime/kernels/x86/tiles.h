@@ -27,6 +27,9 @@ constexpr int32_t kBandBytes = 32 * 1024;
 constexpr int32_t kFlatMaxKernel = 5;
 constexpr int32_t kFlatTable = 64;
 constexpr int32_t kPhaseFloats = 12544;
+// Depthwise, AVX2/AVX-512, bands of output rows (3x3 and 5x5 on maps a vector wide or more):
+// output rows per pass.
+constexpr int32_t kDwRows = 4;
 // The direct Conv of few taps (an image model's stem): C x kH x kW at most kDirectMaxK, kernels
 // up to kDirectMaxColumns wide.
 constexpr int32_t kDirectMaxK = 160;

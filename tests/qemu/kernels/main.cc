@@ -1125,6 +1125,14 @@ void large_cases() {
     conv_case(1, 64, 64, 14, 14, 3, 3, 1, 1, 1, 1, pad1, 1, true, false, relu);      // 3x3, k = 576
     conv_case(1, 24, 40, 15, 15, 5, 5, 2, 2, 1, 1, pad1, 1, true, false, relu);        // 5x5 s2
     conv_case(1, 40, 40, 15, 15, 5, 5, 2, 2, 1, 1, pad1, 40, true, false, relu);     // depthwise 5x5
+    // Depthwise row bands (AVX2/AVX-512: maps 7/8 of a vector wide or more; a last band short of
+    // rows) and channel pairs (AVX-512: maps 7-8 wide; an odd last channel).
+    conv_case(2, 6, 6, 21, 21, 3, 3, 1, 1, 1, 1, pad1, 6, true, false, relu);        // rows, 3x3 s1
+    conv_case(1, 8, 8, 30, 30, 5, 5, 2, 2, 1, 1, pad2, 8, true, false, clip6);       // rows, 5x5 s2
+    conv_case(1, 33, 33, 7, 7, 5, 5, 1, 1, 1, 1, pad2, 33, true, false, clip6);      // pairs, 5x5 s1
+    conv_case(1, 5, 5, 8, 8, 3, 3, 1, 1, 1, 1, pad1, 5, false, false, relu);         // pairs, 8 wide
+    conv_case(1, 15, 15, 14, 14, 3, 3, 2, 2, 1, 1, pad1, 15, true, false, relu);     // pairs, 3x3 s2
+    conv_case(1, 9, 9, 13, 13, 5, 5, 2, 2, 1, 1, pad2, 9, true, false, clip6);       // pairs, 5x5 s2
     gemm_case(1, 1000, 1280, false, true, 1.0f, 1.0f, 1, mote_act{MOTE_ACT_NONE, 0.0f, 0.0f});
     w8_case(false, 1, 400, 1280, 1.0f, 1.0f, true, mote_act{MOTE_ACT_NONE, 0.0f, 0.0f});  // a classifier head, int8
     conv_w8_case(1, 512, 512, 7, 7, 3, 1, 1, 1, true, mote_act{MOTE_ACT_RELU, 0.0f, 0.0f});    // blocks of 32 channels
