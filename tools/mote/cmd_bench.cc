@@ -22,7 +22,7 @@ const char* kBenchHelp =
     "  --iters N      timed runs (default 20)\n"
     "  --warmup N     untimed runs first (default 2)\n"
     "  --input ...    as for 'mote run'\n"
-    "  --profile      also print the time per op type and the slowest ops\n"
+    "  --profile      also print the time per op type and the slowest ops (each op's median over the runs)\n"
     "  --top N        with --profile: how many of the slowest ops to list (default 15, 0 = all)\n"
     "  --json         print the figures as JSON\n";
 
@@ -67,6 +67,9 @@ int cmd_bench(const std::vector<std::string>& raw) {
       }
     }
   }
+  // --profile: each op's time in each run; its median is the figure (a run descheduled on a
+  // shared machine would swamp a mean).
+  std::vector<std::vector<double>> op_samples(m.num_ops());
   std::vector<double> op_us(m.num_ops(), 0.0);
   std::vector<double> times;
   for (int it = 0; it < warmup + iters; ++it) {
@@ -75,7 +78,7 @@ int cmd_bench(const std::vector<std::string>& raw) {
       for (uint32_t k = 0; k < m.num_ops(); ++k) {
         const uint64_t o0 = mote_platform_now_us();
         if (s.run_ops(k, k + 1) != mote::Status::kOk) fail(std::string("run failed: ") + s.error());
-        op_us[k] += double(mote_platform_now_us() - o0);
+        op_samples[k].push_back(double(mote_platform_now_us() - o0));
       }
     } else if (s.run() != mote::Status::kOk) {
       fail(std::string("run failed: ") + s.error());
@@ -84,6 +87,10 @@ int cmd_bench(const std::vector<std::string>& raw) {
     if (it >= warmup) times.push_back(double(t1 - t0) / 1000.0);
   }
   std::sort(times.begin(), times.end());
+  for (uint32_t k = 0; k < m.num_ops() && !op_samples[k].empty(); ++k) {
+    std::sort(op_samples[k].begin(), op_samples[k].end());
+    op_us[k] = op_samples[k][op_samples[k].size() / 2];
+  }
   const double median = times[times.size() / 2], best = times[0];
   // A blob planned for other boards' kernels (mote convert --target) runs on the reference set.
   const std::string kernels =
@@ -99,8 +106,8 @@ int cmd_bench(const std::vector<std::string>& raw) {
     std::map<std::string, double> by_type;
     double total = 0;
     for (uint32_t k = 0; k < m.num_ops(); ++k) {
-      by_type[mote::op_name(m.op(k).code)] += op_us[k] / iters;
-      total += op_us[k] / iters;
+      by_type[mote::op_name(m.op(k).code)] += op_us[k];
+      total += op_us[k];
     }
     std::vector<std::pair<double, std::string>> rows;
     for (const auto& kv : by_type) rows.push_back({kv.second, kv.first});
@@ -122,7 +129,7 @@ int cmd_bench(const std::vector<std::string>& raw) {
         shape.clear();
         for (int32_t d = 0; d < v.rank; ++d) shape += (d ? "x" : "") + std::to_string(v.dims[d]);
       }
-      const double us = op_us[k] / iters;
+      const double us = op_us[k];
       std::printf("%-5u %-12s %-22s %10.3f %6.1f%%  %s\n", k, mote::op_name(op.code), shape.c_str(), us / 1000.0,
                   total ? 100.0 * us / total : 0.0, m.string(op.name));
     }

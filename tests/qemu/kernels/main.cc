@@ -871,6 +871,42 @@ void random_qlut() {
   check_q(what, MOTE_OP_LUT, &p, sizeof p, in, 2, mote::run_quantize);
 }
 
+// QuantizeLinear of a random float tensor (1 to 5,000 values) to int8 with one scale: quotients
+// across and beyond the int8 range, at and next to half-integers (ties), zeros, tiny and huge
+// values, infinities, NaN and random bit patterns; scales from 1e-30 to 1e30.
+void random_quantize() {
+  static float scale[1];
+  static int8_t zp[1];
+  const int32_t d[2] = {pick(1, 4), pick(1, 1250)}, one[1] = {1};
+  const float scales[] = {1.0f / 64, 0.0173f, 0.02f, 1e-3f, 3.7f, 1e-30f, 1e30f, 0.75f};
+  const float s = scales[pick(0, 7)] * (pick(0, 1) ? 1.0f : 1.0f + float(next() & 0xFFFF) / 65536.0f);
+  scale[0] = s;
+  zp[0] = int8_t(pick_zp());
+  float* x = g_in[2];
+  const int64_t n = int64_t(d[0]) * d[1];
+  for (int64_t i = 0; i < n; ++i) {
+    switch (pick(0, 7)) {
+      case 0: x[i] = (float(pick(-140, 140)) + 0.5f) * s; break;  // a tie, or next to one
+      case 1: x[i] = float(pick(-300, 300)) * s + uniform() * s * 1e-6f; break;
+      case 2: x[i] = 0.0f; break;
+      case 3: {
+        const uint32_t bits = (next() << 8) ^ next();  // any float (NaN, infinity, subnormal)
+        memcpy(&x[i], &bits, 4);
+        break;
+      }
+      case 4: x[i] = uniform() * 1e-38f; break;
+      case 5: x[i] = uniform() * 3e38f; break;
+      default: x[i] = uniform() * 200.0f * s; break;
+    }
+  }
+  TensorView in[3] = {qview(x, MOTE_F32, 2, d), qview(scale, MOTE_F32, 1, one), qview(zp, MOTE_I8, 1, one)};
+  mote_quantize_params p{};
+  p.out_dtype = MOTE_I8;
+  char what[96];
+  snprintf(what, sizeof what, "QuantizeLinear [%ld,%ld] scale %g zp %ld", long(d[0]), long(d[1]), double(s), long(zp[0]));
+  check_q(what, MOTE_OP_QUANTIZE, &p, sizeof p, in, 3, mote::run_quantize);
+}
+
 // Requantize of a random int8 tensor (1 to 5,000 values): zero points at the extremes,
 // multipliers near 2^31, at 2^30 and tiny, left and right shifts.
 void random_qrequantize() {
@@ -1140,6 +1176,14 @@ void large_cases() {
   const int32_t dw5[][4] = {{575, 7, 7, 1}, {96, 14, 14, 2}, {40, 14, 14, 1},
                             {24, 28, 28, 1}, {24, 56, 56, 2}, {17, 57, 61, 2}};
   for (const auto& d : dw5) qconv_case(1, d[0], d[0], d[1], d[2], 5, 5, d[3], d[3], 1, 1, pad2, d[0], false);
+  // 1x1 QConvs on one pixel (a squeeze-excite block's two on the pooled vector): blocks of 16
+  // output channels and their tail, k in steps of 64 and its tail, batches and groups.
+  const int32_t se[][4] = {{576, 144, 1, 1}, {144, 576, 1, 1}, {16, 8, 1, 1}, {8, 16, 2, 1},   {64, 17, 1, 1},
+                           {65, 9, 2, 1},    {1, 1, 1, 1},     {130, 34, 1, 2}, {24, 40, 2, 4}, {200, 250, 1, 1}};
+  for (const auto& d : se) {
+    qconv_case(d[2], d[0], d[1], 1, 1, 1, 1, 1, 1, 1, 1, pad0, d[3], false);
+    qconv_case(d[2], d[0], d[1], 1, 1, 1, 1, 1, 1, 1, 1, pad0, d[3], false, false);
+  }
   for (int k = 0; k < 40; ++k) {
     const int32_t ad[2] = {pick(1, 300), pick(1, 300)};
     const int32_t bd[2] = {ad[1], pick(1, 300)};
@@ -1283,6 +1327,7 @@ int run_cases() {
   for (int k = 0; k < 60; ++k) random_qglobal_pool();
   for (int k = 0; k < 40; ++k) random_qlut();
   for (int k = 0; k < 60; ++k) random_qrequantize();
+  for (int k = 0; k < 60; ++k) random_quantize();
   for (int k = 0; k < 60; ++k) random_qreduce_mean();
 #ifdef MOTE_TEST_LARGE
   large_cases();
