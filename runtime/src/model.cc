@@ -346,6 +346,15 @@ Status Model::verify_ops() {
           .s(" kernels need ").i(kernel_scratch).s(" scratch bytes, the plan gives ").i(op.scratch_bytes)
           .s(": convert with a --target that includes this board (or --target all)");
     }
+#ifdef MOTE_REFERENCE_SELECTIVE
+    // A family whose reference kernel this build leaves out (mote/op_config.h) runs on the
+    // optimised set alone: the blob must be planned for it, and the set must take the op.
+    if (!op_reference_linked(op.code) && (!(meta_->kernel_sets & kernel_set_bit()) || !MOTE_KERNEL_NS::covers(args))) {
+      return op_error(&diag, Status::kUnsupportedOp, n, op.code, node)
+          .s("this runtime was built without its reference kernel, and its ").s(kernel_set_name())
+          .s(" kernels do not take it (or the blob was not converted for them): build the runtime with this model's header");
+    }
+#endif
     // Overlaps between this op's outputs, inputs and scratch are refused by verify_plan(),
     // with every other tensor live at this step.
   }

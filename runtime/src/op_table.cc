@@ -35,8 +35,9 @@ struct OpEntry {
 
 constexpr OpEntry kOps[] = {
 #ifdef MOTE_OP_CONFIG
-#define MOTE_X_ENTRY(e, name, family) \
-  {MOTE_OP_NAME(name) MOTE_FAMILY_ON(family) ? infer_##family : infer_excluded, MOTE_FAMILY_ON(family) ? run_##family : run_excluded},
+#define MOTE_X_ENTRY(e, name, family)                                      \
+  {MOTE_OP_NAME(name) MOTE_FAMILY_ON(family) ? infer_##family : infer_excluded, \
+   MOTE_FAMILY_ON(family) && MOTE_REFERENCE_ON(family) ? run_##family : run_excluded},
 #else
 #define MOTE_X_ENTRY(e, name, family) {MOTE_OP_NAME(name) infer_##family, run_##family},
 #endif
@@ -67,6 +68,12 @@ bool op_may_alias(int32_t code) {
 #define MOTE_X_ALIAS(e, name, family, alias, ...) || (aliases(MOTE_FAMILY_ON(family), MOTE_ALIAS_##alias) && code == MOTE_OP_##e)
   return false MOTE_OP_RECORDS(MOTE_X_ALIAS);
 #undef MOTE_X_ALIAS
+}
+
+bool op_reference_linked(int32_t code) {
+#define MOTE_X_REF(e, name, family) &&!(!(MOTE_FAMILY_ON(family) && MOTE_REFERENCE_ON(family)) && code == MOTE_OP_##e)
+  return true MOTE_OP_LIST(MOTE_X_REF);
+#undef MOTE_X_REF
 }
 
 Status op_infer(const OpArgs& args, TensorView* inferred, uint32_t* scratch_bytes) {

@@ -124,6 +124,9 @@ const char* kernel_set_name();
 // its inputs (element-wise ops writing in place, Reshape/Copy aliasing). Any other overlap of an
 // op's outputs with its inputs, its other outputs or its scratch is refused by the verifier.
 bool op_may_alias(int32_t code);
+// False when this build leaves the op's reference kernel out (mote/op_config.h,
+// MOTE_REFERENCE_ON): the loader then requires the optimised set to take the op.
+bool op_reference_linked(int32_t code);
 // True for the int8-weight ops (ConvW8 ... LSTMW8, mote convert --quantize int8-weights).
 constexpr bool op_weights_int8(int32_t code) {
   return code == MOTE_OP_CONV_W8 || code == MOTE_OP_CONV_TRANSPOSE_W8 || code == MOTE_OP_GEMM_W8 ||
@@ -150,7 +153,13 @@ uint32_t kernel_set_scratch_bytes(const OpArgs& args);
 namespace arm_dsp { uint32_t scratch_bytes(const OpArgs& args); }
 namespace mve { uint32_t scratch_bytes(const OpArgs& args); }
 namespace neon { uint32_t scratch_bytes(const OpArgs& args); }
-namespace wasm_simd128 { uint32_t scratch_bytes(const OpArgs& args); }
+namespace wasm_simd128 {
+uint32_t scratch_bytes(const OpArgs& args);
+// True when the set's kernels run the op as it is (never handing it back to the reference), for
+// a blob planned for the set: portable, so that `mote convert --c-array` can say which op
+// families a SIMD128 module built for the model may leave the reference kernels of out.
+bool covers(const OpArgs& args);
+}  // namespace wasm_simd128
 namespace x86 { uint32_t scratch_bytes(const OpArgs& args); }
 
 // Checks `args` (params, inputs; `args.out` is ignored) and writes the required outputs into
