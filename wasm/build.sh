@@ -170,7 +170,7 @@ for part in "${parts[@]}"; do
       if [ "${part%%=*}" = model ]; then
         build_runtime "simd-$name" wasm_simd128 -msimd128 "mote-simd-$name.wasm" -O2 -Os "$header"
       else
-        build_runtime "simd-small-$name" wasm_simd128 "-msimd128 $small_flags" "mote-simd-small-$name.wasm" -Oz -Oz "$header" -Os -Oz
+        build_runtime "simd-small-$name" wasm_simd128 "-msimd128 -flto $small_flags" "mote-simd-small-$name.wasm" -Oz -Oz "$header" -Oz -Oz
       fi ;;
     *) echo "build.sh: unknown part '$part' (simd, scalar, kernels-test, package, model=HEADER, model-small=HEADER)" >&2; exit 2 ;;
   esac
