@@ -1,4 +1,5 @@
-// One const table indexed by op code: name, infer and run per op.
+// The op codes' names, shape inference and kernels: a const table indexed by op code, or in a build for
+// known models a switch naming only their families' functions.
 #include "mote/blob_format.h"
 #include "mote/kernel.h"
 
@@ -18,40 +19,71 @@ Status run_excluded(const OpArgs&) { return Status::kUnsupportedOp; }
 #endif
 
 // Op names only ever reach error detail text, so builds that compile that text out
-// (MOTE_STRIP_ERROR_STRINGS) leave the names out of the table too.
+// (MOTE_STRIP_ERROR_STRINGS) leave them out. One string of NUL-terminated names in op code
+// order: no table of pointers beside the text.
 #ifndef MOTE_STRIP_ERROR_STRINGS
-#define MOTE_OP_NAME(name) name,
-#else
-#define MOTE_OP_NAME(name)
+constexpr char kNames[] =
+#define MOTE_X_NAME(e, name, family) name "\0"
+    MOTE_OP_LIST(MOTE_X_NAME);
+#undef MOTE_X_NAME
 #endif
 
+#ifdef MOTE_OP_CONFIG
+// A build for known models names only their families' kernels: a switch over the op codes, the
+// other families' cases folding into the refusal, rather than a table of every op's functions.
+Status infer_entry(const OpArgs& a, TensorView* inferred, uint32_t* scratch) {
+  switch (a.code) {
+#define MOTE_X_CASE(e, name, family) \
+  case MOTE_OP_##e:                  \
+    if (MOTE_FAMILY_ON(family)) return infer_##family(a, inferred, scratch); \
+    break;
+    MOTE_OP_LIST(MOTE_X_CASE)
+#undef MOTE_X_CASE
+    default: break;
+  }
+  return infer_excluded(a, inferred, scratch);
+}
+
+Status run_entry(const OpArgs& a) {
+  switch (a.code) {
+#define MOTE_X_CASE(e, name, family) \
+  case MOTE_OP_##e:                  \
+    if (MOTE_FAMILY_ON(family) && MOTE_REFERENCE_ON(family)) return run_##family(a); \
+    break;
+    MOTE_OP_LIST(MOTE_X_CASE)
+#undef MOTE_X_CASE
+    default: break;
+  }
+  return run_excluded(a);
+}
+#else
 struct OpEntry {
-#ifndef MOTE_STRIP_ERROR_STRINGS
-  const char* name;
-#endif
   Status (*infer)(const OpArgs&, TensorView*, uint32_t*);
   Status (*run)(const OpArgs&);
 };
 
 constexpr OpEntry kOps[] = {
-#ifdef MOTE_OP_CONFIG
-#define MOTE_X_ENTRY(e, name, family)                                      \
-  {MOTE_OP_NAME(name) MOTE_FAMILY_ON(family) ? infer_##family : infer_excluded, \
-   MOTE_FAMILY_ON(family) && MOTE_REFERENCE_ON(family) ? run_##family : run_excluded},
-#else
-#define MOTE_X_ENTRY(e, name, family) {MOTE_OP_NAME(name) infer_##family, run_##family},
-#endif
+#define MOTE_X_ENTRY(e, name, family) {infer_##family, run_##family},
     MOTE_OP_LIST(MOTE_X_ENTRY)
 #undef MOTE_X_ENTRY
 };
 static_assert(sizeof(kOps) / sizeof(kOps[0]) == MOTE_OP_COUNT, "op table out of step with the enum");
+
+Status infer_entry(const OpArgs& a, TensorView* inferred, uint32_t* scratch) { return kOps[a.code].infer(a, inferred, scratch); }
+Status run_entry(const OpArgs& a) { return kOps[a.code].run(a); }
+#endif
 
 }  // namespace
 
 const char* op_name(int32_t code) {
   if (code < 0 || code >= MOTE_OP_COUNT) return "unknown";
 #ifndef MOTE_STRIP_ERROR_STRINGS
-  return kOps[code].name;
+  const char* p = kNames;
+  for (int32_t k = 0; k < code; ++k) {
+    while (*p++ != 0) {
+    }
+  }
+  return p;
 #else
   return "";
 #endif
@@ -95,7 +127,7 @@ Status op_infer(const OpArgs& args, TensorView* inferred, uint32_t* scratch_byte
       return Fail(args.diag, Status::kBadParams).s("input ").i(k).s(" is float16, which only Cast takes");
     }
   }
-  const Status st = kOps[args.code].infer(args, inferred, scratch_bytes);
+  const Status st = infer_entry(args, inferred, scratch_bytes);
   for (int32_t k = 0; k < args.num_out && st == Status::kOk && !takes_f16; ++k) {
     if (inferred[k].dtype == MOTE_F16) return Fail(args.diag, Status::kBadParams).s("only Cast gives float16");
   }
@@ -145,9 +177,9 @@ Status op_run(const OpArgs& args) {
   const Status st = run_optimized(args);
   if (st != Status::kUnsupportedOp) return st;
 #endif
-  return kOps[args.code].run(args);
+  return run_entry(args);
 }
 
-Status op_run_reference(const OpArgs& args) { return kOps[args.code].run(args); }
+Status op_run_reference(const OpArgs& args) { return run_entry(args); }
 
 }  // namespace mote
