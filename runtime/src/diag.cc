@@ -1,4 +1,5 @@
 // Status names, dtype helpers and the bounded error-text builder.
+#include <stdarg.h>
 #include <string.h>
 
 #include "mote/kernel.h"
@@ -108,6 +109,32 @@ Fail& Fail::f(double value) {
 }
 Fail& Fail::dims(const int32_t* d, int32_t rank) {
   if (diag_) diag_->dims(d, rank);
+  return *this;
+}
+Fail& Fail::fmt(const char* format, ...) {
+  if (!diag_) return *this;
+  va_list args;
+  va_start(args, format);
+  for (const char* p = format; *p; ++p) {
+    if (*p != '%' || !p[1]) {
+      diag_->put(*p);
+      continue;
+    }
+    switch (*++p) {
+      case 's': diag_->s(va_arg(args, const char*)); break;
+      case 'd': diag_->i(va_arg(args, int32_t)); break;
+      case 'u': diag_->i(va_arg(args, uint32_t)); break;
+      case 'l': diag_->i(va_arg(args, int64_t)); break;
+      case 't': diag_->s(dtype_name(va_arg(args, int32_t))); break;
+      case 'v': {
+        const int32_t* d = va_arg(args, const int32_t*);
+        diag_->dims(d, va_arg(args, int32_t));
+        break;
+      }
+      default: diag_->put(*p); break;
+    }
+  }
+  va_end(args);
   return *this;
 }
 #endif

@@ -49,10 +49,10 @@ TensorView Model::view(uint32_t index, uint8_t* arena) const {
 
 #ifndef MOTE_STRIP_ERROR_STRINGS
 Fail tensor_error(Diag* diag, uint32_t t, const char* name) {
-  return Fail(diag, Status::kMalformed).s("tensor ").i(t).s(" '").s(name).s("'");
+  return Fail(diag, Status::kMalformed).fmt("tensor %u '%s'", t, name);
 }
 Fail op_error(Diag* diag, Status status, uint32_t n, int32_t code, const char* node) {
-  return Fail(diag, status).s("op ").i(n).s(" (").s(op_name(code)).s(" '").s(node).s("'): ");
+  return Fail(diag, status).fmt("op %u (%s '%s'): ", n, op_name(code), node);
 }
 #endif
 
@@ -73,7 +73,7 @@ Status Model::verify(const uint8_t* blob, size_t size) {
   MOTE_TRY(verify_envelope(blob, size, kBlob, &diag));
   const mote_blob_header* h = reinterpret_cast<const mote_blob_header*>(blob);
   if (h->header_size != sizeof(mote_blob_header)) {
-    return Fail(&diag, Status::kMalformed).s("bad header size ").i(h->header_size);
+    return Fail(&diag, Status::kMalformed).fmt("bad header size %u", h->header_size);
   }
   MOTE_TRY(verify_sections(blob, h->total_size));
   MOTE_TRY(verify_tensors());
@@ -96,15 +96,15 @@ Status Model::verify_sections(const uint8_t* blob, uint32_t total) {
   for (uint32_t s = 0; s < h->section_count; ++s) {
     const mote_section_entry& e = table[s];
     if (e.offset % MOTE_BLOB_ALIGN != 0 || !in_bounds(e.offset, e.size, total)) {
-      return Fail(&diag, Status::kMalformed).s("section ").i(s).s(" (id ").i(e.id).s(") out of bounds");
+      return Fail(&diag, Status::kMalformed).fmt("section %u (id %u) out of bounds", s, e.id);
     }
     if (e.id == 0 || e.id > MOTE_SECTION_VOCAB) continue;  // sections added by later minor versions
-    if (found[e.id]) return Fail(&diag, Status::kMalformed).s("duplicate section id ").i(e.id);
+    if (found[e.id]) return Fail(&diag, Status::kMalformed).fmt("duplicate section id %u", e.id);
     found[e.id] = &e;
   }
   static const char* const kNames[] = {"", "META", "STRINGS", "TENSORS", "OPS", "OPERANDS", "PARAMS", "CONSTANTS", "IO", "PLAN"};
   for (uint32_t id = 1; id <= MOTE_SECTION_PLAN; ++id) {
-    if (!found[id]) return Fail(&diag, Status::kMalformed).s("missing section ").s(kNames[id]);
+    if (!found[id]) return Fail(&diag, Status::kMalformed).fmt("missing section %s", kNames[id]);
   }
   struct Fixed {
     uint32_t id;
@@ -119,7 +119,7 @@ Status Model::verify_sections(const uint8_t* blob, uint32_t total) {
   for (const Fixed& f : fixed) {
     const mote_section_entry& e = *found[f.id];
     if (uint64_t(e.count) * f.record != e.size) {
-      return Fail(&diag, Status::kMalformed).s("section ").s(kNames[f.id]).s(": size does not match record count");
+      return Fail(&diag, Status::kMalformed).fmt("section %s: size does not match record count", kNames[f.id]);
     }
   }
   if (found[MOTE_SECTION_META]->count != 1 || found[MOTE_SECTION_PLAN]->count != 1) {
@@ -170,7 +170,7 @@ Status Model::verify_sections(const uint8_t* blob, uint32_t total) {
   io_ = io_words + 2;
   for (uint32_t k = 0; k < num_inputs_ + num_outputs_; ++k) {
     if (io_[k] >= num_tensors_) {
-      return Fail(&diag, Status::kMalformed).s("IO entry ").i(k).s(": tensor index ").i(io_[k]).s(" out of range");
+      return Fail(&diag, Status::kMalformed).fmt("IO entry %u: tensor index %u out of range", k, io_[k]);
     }
   }
   return Status::kOk;
@@ -204,26 +204,23 @@ Status Model::verify_tensors() {
   for (uint32_t t = 0; t < num_tensors_; ++t) {
     const mote_tensor_record& r = tensors_[t];
     if (r.name != MOTE_NONE && r.name >= strings_size_) {
-      return Fail(&diag, Status::kMalformed).s("tensor ").i(t).s(": name out of bounds");
+      return Fail(&diag, Status::kMalformed).fmt("tensor %u: name out of bounds", t);
     }
     const uint32_t esize = dtype_size(r.dtype);
     if (esize == 0) {
-      return tensor_error(&diag, t, string(r.name)).s(": unknown dtype ").i(r.dtype);
+      return tensor_error(&diag, t, string(r.name)).fmt(": unknown dtype %d", r.dtype);
     }
     if (r.rank > MOTE_MAX_RANK) {
-      return tensor_error(&diag, t, string(r.name)).s(": rank ").i(r.rank).s(" > 8");
+      return tensor_error(&diag, t, string(r.name)).fmt(": rank %d > 8", r.rank);
     }
     // Every dimension is bounded, zeros aside: a zero-element tensor with huge trailing dims
     // would otherwise pass and overflow the kernels' prefix/suffix products.
     int64_t elements = 0, bytes = 0;
     if (!checked_product(r.dims, 0, r.rank, &elements) || !checked_mul(elements, esize, &bytes, 0x7FFFFFFF)) {
-      return tensor_error(&diag, t, string(r.name))
-          .s(": shape ").dims(r.dims, r.rank).s(" is negative or larger than 2 GiB");
+      return tensor_error(&diag, t, string(r.name)).fmt(": shape %v is negative or larger than 2 GiB", r.dims, r.rank);
     }
     if (uint64_t(bytes) != r.bytes) {
-      return tensor_error(&diag, t, string(r.name))
-          .s(": byte size ").i(r.bytes)
-          .s(" does not match shape ").dims(r.dims, r.rank);
+      return tensor_error(&diag, t, string(r.name)).fmt(": byte size %u does not match shape %v", r.bytes, r.dims, r.rank);
     }
     if (r.scale_bits != MOTE_NONE) {
       float scale;
@@ -239,16 +236,15 @@ Status Model::verify_tensors() {
     } else if (r.storage == MOTE_STORAGE_ARENA) {
       if (r.offset % MOTE_ARENA_ALIGN != 0 || !in_bounds(r.offset, r.bytes, arena)) {
         return tensor_error(&diag, t, string(r.name))
-            .s(": arena range [").i(r.offset).s(",+").i(r.bytes)
-            .s(") outside the ").i(arena).s("-byte arena");
+            .fmt(": arena range [%u,+%u) outside the %u-byte arena", r.offset, r.bytes, arena);
       }
     } else {
-      return Fail(&diag, Status::kMalformed).s("tensor ").i(t).s(": unknown storage ").i(r.storage);
+      return Fail(&diag, Status::kMalformed).fmt("tensor %u: unknown storage %d", t, r.storage);
     }
   }
   for (uint32_t k = 0; k < num_inputs_ + num_outputs_; ++k) {
     if (tensors_[io_[k]].storage != MOTE_STORAGE_ARENA) {
-      return Fail(&diag, Status::kMalformed).s("graph input/output ").i(k).s(" is not an arena tensor");
+      return Fail(&diag, Status::kMalformed).fmt("graph input/output %u is not an arena tensor", k);
     }
   }
   // A carried state is a graph input (a session zeroes its bytes; nothing else may be).
@@ -256,7 +252,7 @@ Status Model::verify_tensors() {
     if (!(tensors_[t].flags & MOTE_TENSOR_FLAG_STATE)) continue;
     bool input = false;
     for (uint32_t k = 0; k < num_inputs_ && !input; ++k) input = io_[k] == t;
-    if (!input) return Fail(&diag, Status::kMalformed).s("tensor ").i(t).s(" is marked as state but is not a graph input");
+    if (!input) return Fail(&diag, Status::kMalformed).fmt("tensor %u is marked as state but is not a graph input", t);
   }
   return Status::kOk;
 }
@@ -273,8 +269,7 @@ Status Model::verify_ops() {
     const mote_op_record& op = ops_[n];
     const char* node = string(op.name);
     if (op.code >= MOTE_OP_COUNT) {
-      return Fail(&diag, Status::kUnsupportedOp)
-          .s("op ").i(n).s(" '").s(node).s("': op code ").i(op.code).s(" is not in this runtime");
+      return Fail(&diag, Status::kUnsupportedOp).fmt("op %u '%s': op code %d is not in this runtime", n, node, op.code);
     }
     if (op.num_inputs > MOTE_MAX_OP_INPUTS || op.num_outputs > MOTE_MAX_OP_OUTPUTS || op.num_outputs == 0 ||
         op.num_inputs + op.num_outputs > MOTE_MAX_OP_OPERANDS ||
@@ -297,12 +292,10 @@ Status Model::verify_ops() {
         continue;
       }
       if (t >= num_tensors_ || (is_output && tensors_[t].storage != MOTE_STORAGE_ARENA)) {
-        return op_error(&diag, Status::kMalformed, n, op.code, node)
-            .s("operand ").i(k).s(" is not a valid tensor");
+        return op_error(&diag, Status::kMalformed, n, op.code, node).fmt("operand %u is not a valid tensor", k);
       }
       if (!is_output && must_be_constant(op.code, k) && tensors_[t].storage != MOTE_STORAGE_CONST) {
-        return op_error(&diag, Status::kMalformed, n, op.code, node)
-            .s("input ").i(k).s(" must be a constant");
+        return op_error(&diag, Status::kMalformed, n, op.code, node).fmt("input %u must be a constant", k);
       }
       if (!is_output) in[k] = view(t, nullptr);
     }
@@ -325,15 +318,12 @@ Status Model::verify_ops() {
       for (int32_t d = 0; same && d < want.rank; ++d) same = want.dims[d] == got.dims[d];
       if (!same) {
         return op_error(&diag, Status::kBadParams, n, op.code, node)
-            .s("output ").i(k).s(" is ")
-            .s(dtype_name(got.dtype)).dims(got.dims, got.rank).s(", the op makes ").s(dtype_name(want.dtype))
-            .dims(want.dims, want.rank);
+            .fmt("output %u is %t%v, the op makes %t%v", k, got.dtype, got.dims, got.rank, want.dtype, want.dims, want.rank);
       }
     }
     if (scratch > op.scratch_bytes) {
       return op_error(&diag, Status::kBadParams, n, op.code, node)
-          .s("needs ").i(scratch)
-          .s(" scratch bytes, the plan gives ").i(op.scratch_bytes);
+          .fmt("needs %u scratch bytes, the plan gives %u", scratch, op.scratch_bytes);
     }
     // The optimised kernels take their working memory from the plan too. A blob that says it
     // was planned for this runtime's set must hold what that set needs, or it is refused; one
@@ -342,17 +332,16 @@ Status Model::verify_ops() {
     const uint32_t kernel_scratch = (meta_->kernel_sets & kernel_set_bit()) ? kernel_set_scratch_bytes(args) : 0;
     if (kernel_scratch > op.scratch_bytes) {
       return op_error(&diag, Status::kBadParams, n, op.code, node)
-          .s("the ").s(kernel_set_name())
-          .s(" kernels need ").i(kernel_scratch).s(" scratch bytes, the plan gives ").i(op.scratch_bytes)
-          .s(": convert with a --target that includes this board (or --target all)");
+          .fmt("the %s kernels need %u scratch bytes, the plan gives %u: convert with a --target that includes this board "
+               "(or --target all)", kernel_set_name(), kernel_scratch, op.scratch_bytes);
     }
 #ifdef MOTE_REFERENCE_SELECTIVE
     // A family whose reference kernel this build leaves out (mote/op_config.h) runs on the
     // optimised set alone: the blob must be planned for it, and the set must take the op.
     if (!op_reference_linked(op.code) && (!(meta_->kernel_sets & kernel_set_bit()) || !MOTE_KERNEL_NS::covers(args))) {
       return op_error(&diag, Status::kUnsupportedOp, n, op.code, node)
-          .s("this runtime was built without its reference kernel, and its ").s(kernel_set_name())
-          .s(" kernels do not take it (or the blob was not converted for them): build the runtime with this model's header");
+          .fmt("this runtime was built without its reference kernel, and its %s kernels do not take it (or the blob "
+               "was not converted for them): build the runtime with this model's header", kernel_set_name());
     }
 #endif
     // Overlaps between this op's outputs, inputs and scratch are refused by verify_plan(),

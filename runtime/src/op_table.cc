@@ -13,7 +13,7 @@ namespace {
 
 #ifdef MOTE_OP_CONFIG
 Status infer_excluded(const OpArgs& a, TensorView*, uint32_t*) {
-  return Fail(a.diag, Status::kUnsupportedOp).s(op_name(a.code)).s(": op left out of this runtime build (MOTE_OP_CONFIG)");
+  return Fail(a.diag, Status::kUnsupportedOp).fmt("%s: op left out of this runtime build (MOTE_OP_CONFIG)", op_name(a.code));
 }
 Status run_excluded(const OpArgs&) { return Status::kUnsupportedOp; }
 #endif
@@ -110,21 +110,21 @@ bool op_reference_linked(int32_t code) {
 
 Status op_infer(const OpArgs& args, TensorView* inferred, uint32_t* scratch_bytes) {
   if (args.code < 0 || args.code >= MOTE_OP_COUNT) {
-    return Fail(args.diag, Status::kUnsupportedOp).s("unknown op code ").i(args.code);
+    return Fail(args.diag, Status::kUnsupportedOp).fmt("unknown op code %d", args.code);
   }
   *scratch_bytes = 0;
   for (int32_t k = 0; k < args.num_out; ++k) {
     inferred[k] = TensorView{nullptr, MOTE_DTYPE_UNDEFINED, 0, {0}};
   }
   if (!MOTE_KERNEL_ON(int8_weights) && op_weights_int8(args.code)) {
-    return Fail(args.diag, Status::kUnsupportedOp).s(op_name(args.code)).s(": this runtime was built without the int8-weight kernels");
+    return Fail(args.diag, Status::kUnsupportedOp).fmt("%s: this runtime was built without the int8-weight kernels", op_name(args.code));
   }
   // float16 is a storage type: only Cast (which widens and narrows it) and Copy (which moves
   // bytes) take or give it, so no other kernel ever meets a 2-byte float.
   const bool takes_f16 = args.code == MOTE_OP_CAST || args.code == MOTE_OP_COPY;
   for (int32_t k = 0; k < args.num_in && !takes_f16; ++k) {
     if (args.in[k].present() && args.in[k].dtype == MOTE_F16) {
-      return Fail(args.diag, Status::kBadParams).s("input ").i(k).s(" is float16, which only Cast takes");
+      return Fail(args.diag, Status::kBadParams).fmt("input %d is float16, which only Cast takes", k);
     }
   }
   const Status st = infer_entry(args, inferred, scratch_bytes);

@@ -16,10 +16,7 @@ Status Session::init(const Model* model, void* arena, size_t arena_bytes) {
   }
   if (arena_bytes < model->arena_bytes()) {
     return Fail(&diag, Status::kArenaTooSmall)
-        .s("arena is ")
-        .i(int64_t(arena_bytes))
-        .s(" bytes; this model needs ")
-        .i(model->arena_bytes());
+        .fmt("arena is %l bytes; this model needs %u", int64_t(arena_bytes), model->arena_bytes());
   }
   diag.clear();
   model_ = model;
@@ -50,13 +47,12 @@ Status Session::set_input(uint32_t index, const void* data, size_t bytes) {
   Diag diag(error_, kErrorTextBytes);
   if (!model_) return Fail(&diag, Status::kNotReady).s("session is not initialised");
   if (index >= model_->num_inputs()) {
-    return Fail(&diag, Status::kInvalidArgument).s("input index ").i(index).s(" out of range");
+    return Fail(&diag, Status::kInvalidArgument).fmt("input index %u out of range", index);
   }
   const mote_tensor_record& t = model_->tensor(model_->input_tensor(index));
   if (bytes != t.bytes) {
     return Fail(&diag, Status::kShape)
-        .s("input '").s(model_->string(t.name)).s("' is ").s(dtype_name(t.dtype)).dims(t.dims, t.rank)
-        .s(" = ").i(t.bytes).s(" bytes; got ").i(int64_t(bytes));
+        .fmt("input '%s' is %t%v = %u bytes; got %l", model_->string(t.name), t.dtype, t.dims, t.rank, t.bytes, int64_t(bytes));
   }
   if (!data && bytes) return Fail(&diag, Status::kInvalidArgument).s("input data pointer is null");
   if (bytes) memmove(arena_ + t.offset, data, bytes);
