@@ -13,7 +13,7 @@ namespace {
 
 #ifdef MOTE_OP_CONFIG
 Status infer_excluded(const OpArgs& a, TensorView*, uint32_t*) {
-  return Fail(a.diag, Status::kUnsupportedOp).fmt("%s: op left out of this runtime build (MOTE_OP_CONFIG)", op_name(a.code));
+  return fail(a.diag, Status::kUnsupportedOp, "%s: op left out of this runtime build (MOTE_OP_CONFIG)", op_name(a.code));
 }
 Status run_excluded(const OpArgs&) { return Status::kUnsupportedOp; }
 #endif
@@ -69,7 +69,9 @@ constexpr OpEntry kOps[] = {
 };
 static_assert(sizeof(kOps) / sizeof(kOps[0]) == MOTE_OP_COUNT, "op table out of step with the enum");
 
-Status infer_entry(const OpArgs& a, TensorView* inferred, uint32_t* scratch) { return kOps[a.code].infer(a, inferred, scratch); }
+Status infer_entry(const OpArgs& a, TensorView* inferred, uint32_t* scratch) {
+  return kOps[a.code].infer(a, inferred, scratch);
+}
 Status run_entry(const OpArgs& a) { return kOps[a.code].run(a); }
 #endif
 
@@ -97,7 +99,8 @@ constexpr bool aliases(bool family_on, mote_op_alias alias) { return family_on &
 }  // namespace
 
 bool op_may_alias(int32_t code) {
-#define MOTE_X_ALIAS(e, name, family, alias, ...) || (aliases(MOTE_FAMILY_ON(family), MOTE_ALIAS_##alias) && code == MOTE_OP_##e)
+#define MOTE_X_ALIAS(e, name, family, alias, ...) \
+  || (aliases(MOTE_FAMILY_ON(family), MOTE_ALIAS_##alias) && code == MOTE_OP_##e)
   return false MOTE_OP_RECORDS(MOTE_X_ALIAS);
 #undef MOTE_X_ALIAS
 }
@@ -110,26 +113,27 @@ bool op_reference_linked(int32_t code) {
 
 Status op_infer(const OpArgs& args, TensorView* inferred, uint32_t* scratch_bytes) {
   if (args.code < 0 || args.code >= MOTE_OP_COUNT) {
-    return Fail(args.diag, Status::kUnsupportedOp).fmt("unknown op code %d", args.code);
+    return fail(args.diag, Status::kUnsupportedOp, "unknown op code %d", args.code);
   }
   *scratch_bytes = 0;
   for (int32_t k = 0; k < args.num_out; ++k) {
     inferred[k] = TensorView{nullptr, MOTE_DTYPE_UNDEFINED, 0, {0}};
   }
   if (!MOTE_KERNEL_ON(int8_weights) && op_weights_int8(args.code)) {
-    return Fail(args.diag, Status::kUnsupportedOp).fmt("%s: this runtime was built without the int8-weight kernels", op_name(args.code));
+    return fail(args.diag, Status::kUnsupportedOp, "%s: this runtime was built without the int8-weight kernels",
+                op_name(args.code));
   }
   // float16 is a storage type: only Cast (which widens and narrows it) and Copy (which moves
   // bytes) take or give it, so no other kernel ever meets a 2-byte float.
   const bool takes_f16 = args.code == MOTE_OP_CAST || args.code == MOTE_OP_COPY;
   for (int32_t k = 0; k < args.num_in && !takes_f16; ++k) {
     if (args.in[k].present() && args.in[k].dtype == MOTE_F16) {
-      return Fail(args.diag, Status::kBadParams).fmt("input %d is float16, which only Cast takes", k);
+      return fail(args.diag, Status::kBadParams, "input %d is float16, which only Cast takes", k);
     }
   }
   const Status st = infer_entry(args, inferred, scratch_bytes);
   for (int32_t k = 0; k < args.num_out && st == Status::kOk && !takes_f16; ++k) {
-    if (inferred[k].dtype == MOTE_F16) return Fail(args.diag, Status::kBadParams).s("only Cast gives float16");
+    if (inferred[k].dtype == MOTE_F16) return fail(args.diag, Status::kBadParams, "only Cast gives float16");
   }
   return st;
 }

@@ -155,7 +155,8 @@ Status Model::verify_plan() {
     const mote_tensor_record& r = tensors_[t];
     if (r.storage != MOTE_STORAGE_ARENA) continue;
     if (r.first_step > r.last_step || r.last_step > end) {
-      return tensor_error(&diag, t, string(r.name)).fmt(": lifetime [%u,%u] outside the %u ops", r.first_step, r.last_step, num_ops_);
+      return tensor_error(&diag, t, string(r.name), ": lifetime [%u,%u] outside the %u ops", r.first_step, r.last_step,
+                          num_ops_);
     }
   }
   for (uint32_t k = 0; k < num_inputs_ + num_outputs_; ++k) {
@@ -163,9 +164,8 @@ Status Model::verify_plan() {
     const mote_tensor_record& r = tensors_[t];
     const bool input = k < num_inputs_;
     if (input ? r.first_step != 0 : (r.last_step != end || !(is_graph_input(t) || written_by(t, r.first_step)))) {
-      return Fail(&diag, Status::kMalformed)
-          .fmt("graph %s '%s': lifetime [%u,%u] does not span the %s", input ? "input" : "output", string(r.name), r.first_step,
-               r.last_step, input ? "start" : "end");
+      return fail(&diag, Status::kMalformed, "graph %s '%s': lifetime [%u,%u] does not span the %s",
+                  input ? "input" : "output", string(r.name), r.first_step, r.last_step, input ? "start" : "end");
     }
   }
   for (uint32_t n = 0; n < num_ops_; ++n) {
@@ -184,7 +184,7 @@ Status Model::verify_plan() {
         wrong = "is read before any op writes it";
       }
       if (wrong) {
-        return tensor_error(&diag, t, string(r.name)).fmt(" %s (op %u '%s')", wrong, n, string(op.name));
+        return tensor_error(&diag, t, string(r.name), " %s (op %u '%s')", wrong, n, string(op.name));
       }
     }
   }
@@ -195,10 +195,12 @@ Status Model::verify_plan() {
       const mote_tensor_record& rb = tensors_[b];
       if (rb.storage != MOTE_STORAGE_ARENA || !steps_overlap(ra, rb) || !bytes_overlap(ra, rb)) continue;
       // Tensors no op writes and no one feeds (left in the table, unused) hold nothing.
-      if (!(is_graph_input(a) || written_by(a, ra.first_step)) || !(is_graph_input(b) || written_by(b, rb.first_step))) continue;
+      if (!(is_graph_input(a) || written_by(a, ra.first_step)) || !(is_graph_input(b) || written_by(b, rb.first_step)))
+        continue;
       if (may_share(a, b) || may_share(b, a)) continue;
-      return Fail(&diag, Status::kMalformed)
-          .fmt("arena plan: tensors '%s' (%u) and '%s' (%u) share bytes while both are live", string(ra.name), a, string(rb.name), b);
+      return fail(&diag, Status::kMalformed,
+                  "arena plan: tensors '%s' (%u) and '%s' (%u) share bytes while both are live", string(ra.name), a,
+                  string(rb.name), b);
     }
   }
   for (uint32_t n = 0; n < num_ops_; ++n) {
@@ -211,8 +213,8 @@ Status Model::verify_plan() {
       const mote_tensor_record& r = tensors_[t];
       if (r.storage != MOTE_STORAGE_ARENA || n < r.first_step || n > r.last_step || !bytes_overlap(r, scratch)) continue;
       if (!(is_graph_input(t) || written_by(t, r.first_step))) continue;
-      return Fail(&diag, Status::kMalformed)
-          .fmt("arena plan: scratch of op %u '%s' overlaps live tensor '%s' (%u)", n, string(op.name), string(r.name), t);
+      return fail(&diag, Status::kMalformed, "arena plan: scratch of op %u '%s' overlaps live tensor '%s' (%u)", n,
+                  string(op.name), string(r.name), t);
     }
   }
   return Status::kOk;

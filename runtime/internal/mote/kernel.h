@@ -35,6 +35,7 @@ class Diag {
   Diag& i(int64_t value);
   Diag& f(double value);  // short decimal form
   Diag& dims(const int32_t* d, int32_t rank);  // "[1,3,224,224]"
+  void put(char c);
   const char* text() const { return cap_ ? buf_ : ""; }
   // "context: detail" with the detail written first, by another Diag on the same buffer (a
   // kernel's or an infer function's), and no second buffer for it on the stack: detach() moves
@@ -44,8 +45,6 @@ class Diag {
   void attach();
 
  private:
-  friend class Fail;  // Fail::fmt writes the format's text character by character
-  void put(char c);
   char* buf_;
   uint32_t cap_;
   uint32_t len_;
@@ -86,6 +85,14 @@ class Fail {
 #endif
   Status status_;
 };
+
+// An error in one call: clears the diag, writes the detail from a format (as Fail::fmt) and
+// gives the status. The loader, the verifier and the session report this way.
+#ifndef MOTE_STRIP_ERROR_STRINGS
+Status fail(Diag* diag, Status status, const char* format, ...);
+#else
+inline Status fail(Diag*, Status status, const char*, ...) { return status; }
+#endif
 
 struct TensorView {
   void* data;     // null while planning/verifying, and for an absent optional input
