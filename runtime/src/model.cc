@@ -334,11 +334,10 @@ Status Model::verify_ops() {
     // A family whose reference kernel this build leaves out (mote/op_config.h) runs on the
     // optimised set alone: the blob must be planned for it, and the set must take the op.
     if (!op_reference_linked(op.code) && (!(meta_->kernel_sets & kernel_set_bit()) || !MOTE_KERNEL_NS::covers(args))) {
-      return op_error(
-          &diag, Status::kUnsupportedOp, n, op.code, node,
-          "this runtime was built without its reference kernel, and its %s kernels do not take it (or the blob "
-          "was not converted for them): build the runtime with this model's header",
-          kernel_set_name());
+      return op_error(&diag, Status::kUnsupportedOp, n, op.code, node,
+                      "no reference kernel in this build and the %s kernels do not take it (convert with --target "
+                      "wasm; build with the model's header)",
+                      kernel_set_name());
     }
 #endif
     // Overlaps between this op's outputs, inputs and scratch are refused by verify_plan(),
