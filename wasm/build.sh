@@ -20,10 +20,13 @@
 #                      SIMD128 depthwise kernels (about 25 KB) are linked only then.
 #   mote-simd-small-NAME.wasm  (part model-small=NAME.h) the same module built small, as
 #                      mote.wasm is (below): no error detail text, the small CRC table, the
-#                      runtime and reference kernels at -Oz, and the SIMD128 kernels at -Os:
-#                      a page that asked for small trades speed for size (the SIMD128 kernels
-#                      at -Os are half the bytes and run the large models 2-3 times slower;
-#                      digits' module is 27% smaller).
+#                      runtime, reference and SIMD128 kernels at -Oz, linked with -flto: a page
+#                      that asked for small trades speed for size (the SIMD128 kernels built
+#                      for size are half the bytes and run the large models 2-3 times slower;
+#                      digits' module is 54% smaller than model=).
+#                      Both per-model modules leave out the reference kernels of the families
+#                      the header marks as taken whole by the SIMD128 kernels
+#                      (MOTE_REFERENCE_WASM_SIMD128_<family> 0, mote/op_config.h).
 #   sizes.txt          raw and gzip sizes of the modules
 #
 # The modules are standalone: no emscripten JS runtime, no filesystem, no allocator (the
@@ -170,7 +173,7 @@ for part in "${parts[@]}"; do
       if [ "${part%%=*}" = model ]; then
         build_runtime "simd-$name" wasm_simd128 -msimd128 "mote-simd-$name.wasm" -O2 -Os "$header"
       else
-        build_runtime "simd-small-$name" wasm_simd128 "-msimd128 $small_flags" "mote-simd-small-$name.wasm" -Oz -Oz "$header" -Os -Oz
+        build_runtime "simd-small-$name" wasm_simd128 "-msimd128 -flto $small_flags" "mote-simd-small-$name.wasm" -Oz -Oz "$header" -Oz -Oz
       fi ;;
     *) echo "build.sh: unknown part '$part' (simd, scalar, kernels-test, package, model=HEADER, model-small=HEADER)" >&2; exit 2 ;;
   esac

@@ -173,16 +173,42 @@ std::string blob_to_c_header(const std::vector<uint8_t>& blob, const std::string
     if (k == families.size()) families.push_back(f.name), family_used.push_back(false);
     if (used[f.code]) family_used[k] = true;
   }
+  // One flag per family: 1 wins over 0 when a header includes several models' headers.
+  auto family_flags = [&](const char* prefix, const std::vector<bool>& on) {
+    for (size_t k = 0; k < families.size(); ++k) {
+      const std::string m = prefix + families[k];
+      if (on[k]) {
+        o << "#undef " << m << "\n#define " << m << " 1\n";
+      } else {
+        o << "#ifndef " << m << "\n#define " << m << " 0\n#endif\n";
+      }
+    }
+  };
   o << "/* Op families the model uses: with -DMOTE_OP_CONFIG='\"" << symbol
     << ".h\"' the runtime links only their kernels. */\n";
-  for (size_t k = 0; k < families.size(); ++k) {
-    const std::string m = "MOTE_USE_FAMILY_" + families[k];
-    if (family_used[k]) {
-      o << "#undef " << m << "\n#define " << m << " 1\n";
-    } else {
-      o << "#ifndef " << m << "\n#define " << m << " 0\n#endif\n";
+  family_flags("MOTE_USE_FAMILY_", family_used);
+  // The families whose every op the SIMD128 kernels take, in a blob planned for them: a SIMD128
+  // module built for these models (wasm/build.sh model=) leaves their reference kernels out
+  // (mote/op_config.h, MOTE_REFERENCE_ON). A family some model needs the reference of stays in.
+  std::vector<bool> family_ref(families.size(), false);
+  const bool simd128_planned = (model.meta().kernel_sets & MOTE_SET_WASM_SIMD128) != 0;
+  for (uint32_t n = 0; n < model.num_ops(); ++n) {
+    const mote_op_record& op = model.op(n);
+    TensorView views[MOTE_MAX_OP_OPERANDS];
+    for (uint32_t k = 0; k < op.num_inputs + op.num_outputs; ++k) {
+      const uint32_t t = model.operand(op.operands + k);
+      views[k] = t == MOTE_NONE ? TensorView{nullptr, MOTE_DTYPE_UNDEFINED, 0, {0}} : model.view(t, nullptr);
+    }
+    const OpArgs args{op.code, model.params(op), op.params_size, views, op.num_inputs, views + op.num_inputs,
+                      op.num_outputs, nullptr, op.scratch_bytes, nullptr};
+    if (simd128_planned && wasm_simd128::covers(args)) continue;
+    for (size_t k = 0; k < families.size(); ++k) {
+      if (families[k] == kFamilies[op.code].name) family_ref[k] = true;
     }
   }
+  o << "/* Families whose reference kernels a SIMD128 module for this model needs (1): the SIMD128\n"
+       "   kernels take every op of the others. */\n#define MOTE_OPTIMIZED_COVERS_WASM_SIMD128 1\n";
+  family_flags("MOTE_REFERENCE_WASM_SIMD128_", family_ref);
   // The tokenizer (mote/text.h): a WebAssembly module built for this model (wasm/build.sh
   // model=) exports it only when some model of the build carries a vocabulary (--vocab).
   o << "/* The blob carries a WordPiece vocabulary (mote convert --vocab): the tokenizer is needed. */\n";

@@ -1,7 +1,9 @@
 // Status names, dtype helpers and the bounded error-text builder.
+#include <stdarg.h>
 #include <string.h>
 
 #include "mote/kernel.h"
+#include "mote/model_records.hpp"
 
 namespace mote {
 
@@ -109,6 +111,71 @@ Fail& Fail::f(double value) {
 Fail& Fail::dims(const int32_t* d, int32_t rank) {
   if (diag_) diag_->dims(d, rank);
   return *this;
+}
+namespace {
+
+// Fail::fmt's directives (mote/kernel.h), into `diag`.
+void vformat(Diag* diag, const char* format, va_list args) {
+  for (const char* p = format; *p; ++p) {
+    if (*p != '%' || !p[1]) {
+      diag->put(*p);
+      continue;
+    }
+    switch (*++p) {
+      case 's': diag->s(va_arg(args, const char*)); break;
+      case 'd': diag->i(va_arg(args, int32_t)); break;
+      case 'u': diag->i(va_arg(args, uint32_t)); break;
+      case 'l': diag->i(va_arg(args, int64_t)); break;
+      case 't': diag->s(dtype_name(va_arg(args, int32_t))); break;
+      case 'v': {
+        const int32_t* d = va_arg(args, const int32_t*);
+        diag->dims(d, va_arg(args, int32_t));
+        break;
+      }
+      default: diag->put(*p); break;
+    }
+  }
+}
+
+}  // namespace
+
+Fail& Fail::fmt(const char* format, ...) {
+  if (!diag_) return *this;
+  va_list args;
+  va_start(args, format);
+  vformat(diag_, format, args);
+  va_end(args);
+  return *this;
+}
+
+Status fail(Diag* diag, Status status, const char* format, ...) {
+  if (!diag) return status;
+  diag->clear();
+  va_list args;
+  va_start(args, format);
+  vformat(diag, format, args);
+  va_end(args);
+  return status;
+}
+
+Status tensor_error(Diag* diag, uint32_t t, const char* name, const char* format, ...) {
+  if (!diag) return Status::kMalformed;
+  (void)fail(diag, Status::kMalformed, "tensor %u '%s'", t, name);
+  va_list args;
+  va_start(args, format);
+  vformat(diag, format, args);
+  va_end(args);
+  return Status::kMalformed;
+}
+
+Status op_error(Diag* diag, Status status, uint32_t n, int32_t code, const char* node, const char* format, ...) {
+  if (!diag) return status;
+  (void)fail(diag, status, "op %u (%s '%s'): ", n, op_name(code), node);
+  va_list args;
+  va_start(args, format);
+  vformat(diag, format, args);
+  va_end(args);
+  return status;
 }
 #endif
 

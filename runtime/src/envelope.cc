@@ -5,40 +5,29 @@
 namespace mote {
 
 Status verify_envelope(const uint8_t* data, size_t size, const Envelope& e, Diag* diag) {
-  if (!data) return Fail(diag, Status::kInvalidArgument).s(e.what).s(" pointer is null");
+  if (!data) return fail(diag, Status::kInvalidArgument, "%s pointer is null", e.what);
   if (reinterpret_cast<uintptr_t>(data) % e.align != 0) {
-    return Fail(diag, Status::kAlignment).s(e.what).s(" must be ").i(e.align).s("-byte aligned");
+    return fail(diag, Status::kAlignment, "%s must be %u-byte aligned", e.what, e.align);
   }
   if (size < e.header_bytes) {
-    return Fail(diag, Status::kTruncated).s(e.what).s(" is ").i(int64_t(size)).s(" bytes, shorter than its header");
+    return fail(diag, Status::kTruncated, "%s is %l bytes, shorter than its header", e.what, int64_t(size));
   }
   const mote_envelope_prefix* h = reinterpret_cast<const mote_envelope_prefix*>(data);
-  if (h->magic != e.magic) return Fail(diag, Status::kBadMagic).s("bad magic: not a Mote ").s(e.what);
+  if (h->magic != e.magic) return fail(diag, Status::kBadMagic, "bad magic: not a Mote %s", e.what);
   if (h->version_major != e.major) {
-    return Fail(diag, Status::kVersion)
-        .s(e.what)
-        .s(" format version ")
-        .i(h->version_major)
-        .s(".")
-        .i(h->version_minor)
-        .s(", this runtime reads version ")
-        .i(e.major);
+    return fail(diag, Status::kVersion, "%s format version %d.%d, this runtime reads version %u", e.what,
+                h->version_major, h->version_minor, e.major);
   }
   if (h->total_size > size) {
-    return Fail(diag, Status::kTruncated)
-        .s(e.what)
-        .s(" header says ")
-        .i(h->total_size)
-        .s(" bytes but only ")
-        .i(int64_t(size))
-        .s(" were given");
+    return fail(diag, Status::kTruncated, "%s header says %u bytes but only %l were given", e.what, h->total_size,
+                int64_t(size));
   }
   if (h->total_size < e.header_bytes) {
-    return Fail(diag, Status::kMalformed).s(e.what).s(" header says ").i(h->total_size).s(" bytes, shorter than its header");
+    return fail(diag, Status::kMalformed, "%s header says %u bytes, shorter than its header", e.what, h->total_size);
   }
   // The checksum first: any damage to the checksummed bytes [16, total_size) reads as kChecksum.
   if (crc32(data + 16, h->total_size - 16) != h->crc32) {
-    return Fail(diag, Status::kChecksum).s("CRC32 mismatch: the ").s(e.what).s(" is corrupted");
+    return fail(diag, Status::kChecksum, "CRC32 mismatch: the %s is corrupted", e.what);
   }
   return Status::kOk;
 }

@@ -47,15 +47,6 @@ TensorView Model::view(uint32_t index, uint8_t* arena) const {
   return v;
 }
 
-#ifndef MOTE_STRIP_ERROR_STRINGS
-Fail tensor_error(Diag* diag, uint32_t t, const char* name) {
-  return Fail(diag, Status::kMalformed).s("tensor ").i(t).s(" '").s(name).s("'");
-}
-Fail op_error(Diag* diag, Status status, uint32_t n, int32_t code, const char* node) {
-  return Fail(diag, status).s("op ").i(n).s(" (").s(op_name(code)).s(" '").s(node).s("'): ");
-}
-#endif
-
 Status Model::load(const void* blob, size_t size) {
   ready_ = false;
   Diag diag(error_, kErrorTextBytes);
@@ -69,11 +60,12 @@ Status Model::verify(const uint8_t* blob, size_t size) {
   Diag diag(error_, kErrorTextBytes);
   // A named constant, not a temporary: a temporary holding a pointer becomes writable data on
   // position-independent targets, and the runtime keeps no mutable global state.
-  static const Envelope kBlob = {"blob", MOTE_BLOB_ALIGN, sizeof(mote_blob_header), MOTE_BLOB_MAGIC, MOTE_BLOB_VERSION_MAJOR};
+  static const Envelope kBlob = {"blob", MOTE_BLOB_ALIGN, sizeof(mote_blob_header), MOTE_BLOB_MAGIC,
+                                 MOTE_BLOB_VERSION_MAJOR};
   MOTE_TRY(verify_envelope(blob, size, kBlob, &diag));
   const mote_blob_header* h = reinterpret_cast<const mote_blob_header*>(blob);
   if (h->header_size != sizeof(mote_blob_header)) {
-    return Fail(&diag, Status::kMalformed).s("bad header size ").i(h->header_size);
+    return fail(&diag, Status::kMalformed, "bad header size %u", h->header_size);
   }
   MOTE_TRY(verify_sections(blob, h->total_size));
   MOTE_TRY(verify_tensors());
@@ -89,22 +81,23 @@ Status Model::verify_sections(const uint8_t* blob, uint32_t total) {
   const mote_blob_header* h = reinterpret_cast<const mote_blob_header*>(blob);
   if (h->section_count > kMaxSections ||
       !in_bounds(sizeof(mote_blob_header), uint64_t(h->section_count) * sizeof(mote_section_entry), total)) {
-    return Fail(&diag, Status::kMalformed).s("section table out of bounds");
+    return fail(&diag, Status::kMalformed, "section table out of bounds");
   }
   const mote_section_entry* table = reinterpret_cast<const mote_section_entry*>(blob + sizeof(mote_blob_header));
   const mote_section_entry* found[MOTE_SECTION_VOCAB + 1] = {nullptr};
   for (uint32_t s = 0; s < h->section_count; ++s) {
     const mote_section_entry& e = table[s];
     if (e.offset % MOTE_BLOB_ALIGN != 0 || !in_bounds(e.offset, e.size, total)) {
-      return Fail(&diag, Status::kMalformed).s("section ").i(s).s(" (id ").i(e.id).s(") out of bounds");
+      return fail(&diag, Status::kMalformed, "section %u (id %u) out of bounds", s, e.id);
     }
     if (e.id == 0 || e.id > MOTE_SECTION_VOCAB) continue;  // sections added by later minor versions
-    if (found[e.id]) return Fail(&diag, Status::kMalformed).s("duplicate section id ").i(e.id);
+    if (found[e.id]) return fail(&diag, Status::kMalformed, "duplicate section id %u", e.id);
     found[e.id] = &e;
   }
-  static const char* const kNames[] = {"", "META", "STRINGS", "TENSORS", "OPS", "OPERANDS", "PARAMS", "CONSTANTS", "IO", "PLAN"};
+  static const char* const kNames[] = {"",         "META",   "STRINGS",   "TENSORS", "OPS",
+                                       "OPERANDS", "PARAMS", "CONSTANTS", "IO",      "PLAN"};
   for (uint32_t id = 1; id <= MOTE_SECTION_PLAN; ++id) {
-    if (!found[id]) return Fail(&diag, Status::kMalformed).s("missing section ").s(kNames[id]);
+    if (!found[id]) return fail(&diag, Status::kMalformed, "missing section %s", kNames[id]);
   }
   struct Fixed {
     uint32_t id;
@@ -119,18 +112,18 @@ Status Model::verify_sections(const uint8_t* blob, uint32_t total) {
   for (const Fixed& f : fixed) {
     const mote_section_entry& e = *found[f.id];
     if (uint64_t(e.count) * f.record != e.size) {
-      return Fail(&diag, Status::kMalformed).s("section ").s(kNames[f.id]).s(": size does not match record count");
+      return fail(&diag, Status::kMalformed, "section %s: size does not match record count", kNames[f.id]);
     }
   }
   if (found[MOTE_SECTION_META]->count != 1 || found[MOTE_SECTION_PLAN]->count != 1) {
-    return Fail(&diag, Status::kMalformed).s("META and PLAN must hold one record each");
+    return fail(&diag, Status::kMalformed, "META and PLAN must hold one record each");
   }
   if (found[MOTE_SECTION_CONSTANTS]->offset % MOTE_CONST_ALIGN != 0) {
-    return Fail(&diag, Status::kMalformed).s("CONSTANTS section is not 64-byte aligned");
+    return fail(&diag, Status::kMalformed, "CONSTANTS section is not 64-byte aligned");
   }
   const mote_section_entry& str = *found[MOTE_SECTION_STRINGS];
   if (str.size == 0 || blob[str.offset + str.size - 1] != 0) {
-    return Fail(&diag, Status::kMalformed).s("STRINGS section is empty or not NUL-terminated");
+    return fail(&diag, Status::kMalformed, "STRINGS section is empty or not NUL-terminated");
   }
   strings_ = reinterpret_cast<const char*>(blob + str.offset);
   strings_size_ = str.size;
@@ -150,27 +143,27 @@ Status Model::verify_sections(const uint8_t* blob, uint32_t total) {
   vocab_size_ = found[MOTE_SECTION_VOCAB] ? found[MOTE_SECTION_VOCAB]->size : 0;
 
   if (meta_->producer != MOTE_NONE && meta_->producer >= strings_size_) {
-    return Fail(&diag, Status::kMalformed).s("META: producer string out of bounds");
+    return fail(&diag, Status::kMalformed, "META: producer string out of bounds");
   }
   if (meta_->source_name != MOTE_NONE && meta_->source_name >= strings_size_) {
-    return Fail(&diag, Status::kMalformed).s("META: source name string out of bounds");
+    return fail(&diag, Status::kMalformed, "META: source name string out of bounds");
   }
   if (plan_->alignment != MOTE_ARENA_ALIGN || plan_->arena_bytes % MOTE_ARENA_ALIGN != 0) {
-    return Fail(&diag, Status::kMalformed).s("PLAN: arena alignment must be 16");
+    return fail(&diag, Status::kMalformed, "PLAN: arena alignment must be 16");
   }
 
   const mote_section_entry& io = *found[MOTE_SECTION_IO];
-  if (io.count < 2) return Fail(&diag, Status::kMalformed).s("IO section too short");
+  if (io.count < 2) return fail(&diag, Status::kMalformed, "IO section too short");
   const uint32_t* io_words = reinterpret_cast<const uint32_t*>(blob + io.offset);
   num_inputs_ = io_words[0];
   num_outputs_ = io_words[1];
   if (uint64_t(num_inputs_) + num_outputs_ + 2 != io.count || num_outputs_ == 0) {
-    return Fail(&diag, Status::kMalformed).s("IO section: counts do not match its size");
+    return fail(&diag, Status::kMalformed, "IO section: counts do not match its size");
   }
   io_ = io_words + 2;
   for (uint32_t k = 0; k < num_inputs_ + num_outputs_; ++k) {
     if (io_[k] >= num_tensors_) {
-      return Fail(&diag, Status::kMalformed).s("IO entry ").i(k).s(": tensor index ").i(io_[k]).s(" out of range");
+      return fail(&diag, Status::kMalformed, "IO entry %u: tensor index %u out of range", k, io_[k]);
     }
   }
   return Status::kOk;
@@ -184,7 +177,7 @@ Status Model::verify_vocab() {
   const Status st = v.open(vocab_, vocab_size_);
   if (st == Status::kOk) return st;
   Diag diag(error_, kErrorTextBytes);
-  return Fail(&diag, st).s("VOCAB section: ").s(v.error());
+  return fail(&diag, st, "VOCAB section: %s", v.error());
 }
 
 Status Model::vocab(Vocab* out) const {
@@ -192,8 +185,8 @@ Status Model::vocab(Vocab* out) const {
   if (!ready_ || !vocab_) {
     *out = Vocab();
     Diag diag(out->error_, kErrorTextBytes);
-    return Fail(&diag, ready_ ? Status::kInvalidArgument : Status::kNotReady)
-        .s(ready_ ? "the model has no vocabulary (mote convert --vocab)" : "the model is not loaded");
+    return fail(&diag, ready_ ? Status::kInvalidArgument : Status::kNotReady, "%s",
+                ready_ ? "the model has no vocabulary (mote convert --vocab)" : "the model is not loaded");
   }
   return out->open(vocab_, vocab_size_);
 }
@@ -204,51 +197,47 @@ Status Model::verify_tensors() {
   for (uint32_t t = 0; t < num_tensors_; ++t) {
     const mote_tensor_record& r = tensors_[t];
     if (r.name != MOTE_NONE && r.name >= strings_size_) {
-      return Fail(&diag, Status::kMalformed).s("tensor ").i(t).s(": name out of bounds");
+      return fail(&diag, Status::kMalformed, "tensor %u: name out of bounds", t);
     }
     const uint32_t esize = dtype_size(r.dtype);
     if (esize == 0) {
-      return tensor_error(&diag, t, string(r.name)).s(": unknown dtype ").i(r.dtype);
+      return tensor_error(&diag, t, string(r.name), ": unknown dtype %d", r.dtype);
     }
     if (r.rank > MOTE_MAX_RANK) {
-      return tensor_error(&diag, t, string(r.name)).s(": rank ").i(r.rank).s(" > 8");
+      return tensor_error(&diag, t, string(r.name), ": rank %d > 8", r.rank);
     }
     // Every dimension is bounded, zeros aside: a zero-element tensor with huge trailing dims
     // would otherwise pass and overflow the kernels' prefix/suffix products.
     int64_t elements = 0, bytes = 0;
     if (!checked_product(r.dims, 0, r.rank, &elements) || !checked_mul(elements, esize, &bytes, 0x7FFFFFFF)) {
-      return tensor_error(&diag, t, string(r.name))
-          .s(": shape ").dims(r.dims, r.rank).s(" is negative or larger than 2 GiB");
+      return tensor_error(&diag, t, string(r.name), ": shape %v is negative or larger than 2 GiB", r.dims, r.rank);
     }
     if (uint64_t(bytes) != r.bytes) {
-      return tensor_error(&diag, t, string(r.name))
-          .s(": byte size ").i(r.bytes)
-          .s(" does not match shape ").dims(r.dims, r.rank);
+      return tensor_error(&diag, t, string(r.name), ": byte size %u does not match shape %v", r.bytes, r.dims, r.rank);
     }
     if (r.scale_bits != MOTE_NONE) {
       float scale;
       memcpy(&scale, &r.scale_bits, 4);
       if (!(scale > 0.0f) || scale > 3.0e38f || r.dtype != MOTE_I8 || r.zero_point < -128 || r.zero_point > 127) {
-        return tensor_error(&diag, t, string(r.name)).s(": bad quantisation parameters");
+        return tensor_error(&diag, t, string(r.name), ": bad quantisation parameters");
       }
     }
     if (r.storage == MOTE_STORAGE_CONST) {
       if (r.offset % MOTE_BLOB_ALIGN != 0 || !in_bounds(r.offset, r.bytes, constants_size_)) {
-        return tensor_error(&diag, t, string(r.name)).s(": constant data out of bounds");
+        return tensor_error(&diag, t, string(r.name), ": constant data out of bounds");
       }
     } else if (r.storage == MOTE_STORAGE_ARENA) {
       if (r.offset % MOTE_ARENA_ALIGN != 0 || !in_bounds(r.offset, r.bytes, arena)) {
-        return tensor_error(&diag, t, string(r.name))
-            .s(": arena range [").i(r.offset).s(",+").i(r.bytes)
-            .s(") outside the ").i(arena).s("-byte arena");
+        return tensor_error(&diag, t, string(r.name), ": arena range [%u,+%u) outside the %u-byte arena", r.offset,
+                            r.bytes, arena);
       }
     } else {
-      return Fail(&diag, Status::kMalformed).s("tensor ").i(t).s(": unknown storage ").i(r.storage);
+      return fail(&diag, Status::kMalformed, "tensor %u: unknown storage %d", t, r.storage);
     }
   }
   for (uint32_t k = 0; k < num_inputs_ + num_outputs_; ++k) {
     if (tensors_[io_[k]].storage != MOTE_STORAGE_ARENA) {
-      return Fail(&diag, Status::kMalformed).s("graph input/output ").i(k).s(" is not an arena tensor");
+      return fail(&diag, Status::kMalformed, "graph input/output %u is not an arena tensor", k);
     }
   }
   // A carried state is a graph input (a session zeroes its bytes; nothing else may be).
@@ -256,7 +245,7 @@ Status Model::verify_tensors() {
     if (!(tensors_[t].flags & MOTE_TENSOR_FLAG_STATE)) continue;
     bool input = false;
     for (uint32_t k = 0; k < num_inputs_ && !input; ++k) input = io_[k] == t;
-    if (!input) return Fail(&diag, Status::kMalformed).s("tensor ").i(t).s(" is marked as state but is not a graph input");
+    if (!input) return fail(&diag, Status::kMalformed, "tensor %u is marked as state but is not a graph input", t);
   }
   return Status::kOk;
 }
@@ -273,19 +262,18 @@ Status Model::verify_ops() {
     const mote_op_record& op = ops_[n];
     const char* node = string(op.name);
     if (op.code >= MOTE_OP_COUNT) {
-      return Fail(&diag, Status::kUnsupportedOp)
-          .s("op ").i(n).s(" '").s(node).s("': op code ").i(op.code).s(" is not in this runtime");
+      return fail(&diag, Status::kUnsupportedOp, "op %u '%s': op code %d is not in this runtime", n, node, op.code);
     }
     if (op.num_inputs > MOTE_MAX_OP_INPUTS || op.num_outputs > MOTE_MAX_OP_OUTPUTS || op.num_outputs == 0 ||
         op.num_inputs + op.num_outputs > MOTE_MAX_OP_OPERANDS ||
         !in_bounds(op.operands, uint64_t(op.num_inputs) + op.num_outputs, num_operands_)) {
-      return op_error(&diag, Status::kMalformed, n, op.code, node).s("bad operand list");
+      return op_error(&diag, Status::kMalformed, n, op.code, node, "bad operand list");
     }
     if (op.params % 4 != 0 || !in_bounds(op.params, op.params_size, params_size_)) {
-      return op_error(&diag, Status::kMalformed, n, op.code, node).s("params out of bounds");
+      return op_error(&diag, Status::kMalformed, n, op.code, node, "params out of bounds");
     }
     if (op.scratch_offset % MOTE_ARENA_ALIGN != 0 || !in_bounds(op.scratch_offset, op.scratch_bytes, plan_->arena_bytes)) {
-      return op_error(&diag, Status::kMalformed, n, op.code, node).s("scratch out of arena");
+      return op_error(&diag, Status::kMalformed, n, op.code, node, "scratch out of arena");
     }
     TensorView* const in = views;
     TensorView* const inferred = views + op.num_inputs;
@@ -297,12 +285,10 @@ Status Model::verify_ops() {
         continue;
       }
       if (t >= num_tensors_ || (is_output && tensors_[t].storage != MOTE_STORAGE_ARENA)) {
-        return op_error(&diag, Status::kMalformed, n, op.code, node)
-            .s("operand ").i(k).s(" is not a valid tensor");
+        return op_error(&diag, Status::kMalformed, n, op.code, node, "operand %u is not a valid tensor", k);
       }
       if (!is_output && must_be_constant(op.code, k) && tensors_[t].storage != MOTE_STORAGE_CONST) {
-        return op_error(&diag, Status::kMalformed, n, op.code, node)
-            .s("input ").i(k).s(" must be a constant");
+        return op_error(&diag, Status::kMalformed, n, op.code, node, "input %u must be a constant", k);
       }
       if (!is_output) in[k] = view(t, nullptr);
     }
@@ -314,7 +300,7 @@ Status Model::verify_ops() {
     Status st = op_infer(args, inferred, &scratch);
     if (st != Status::kOk) {
       diag.detach();
-      st = op_error(&diag, st, n, op.code, node);
+      st = op_error(&diag, st, n, op.code, node, "");
       diag.attach();
       return st;
     }
@@ -324,16 +310,13 @@ Status Model::verify_ops() {
       bool same = want.dtype == got.dtype && want.rank == got.rank;
       for (int32_t d = 0; same && d < want.rank; ++d) same = want.dims[d] == got.dims[d];
       if (!same) {
-        return op_error(&diag, Status::kBadParams, n, op.code, node)
-            .s("output ").i(k).s(" is ")
-            .s(dtype_name(got.dtype)).dims(got.dims, got.rank).s(", the op makes ").s(dtype_name(want.dtype))
-            .dims(want.dims, want.rank);
+        return op_error(&diag, Status::kBadParams, n, op.code, node, "output %u is %t%v, the op makes %t%v", k,
+                        got.dtype, got.dims, got.rank, want.dtype, want.dims, want.rank);
       }
     }
     if (scratch > op.scratch_bytes) {
-      return op_error(&diag, Status::kBadParams, n, op.code, node)
-          .s("needs ").i(scratch)
-          .s(" scratch bytes, the plan gives ").i(op.scratch_bytes);
+      return op_error(&diag, Status::kBadParams, n, op.code, node, "needs %u scratch bytes, the plan gives %u", scratch,
+                      op.scratch_bytes);
     }
     // The optimised kernels take their working memory from the plan too. A blob that says it
     // was planned for this runtime's set must hold what that set needs, or it is refused; one
@@ -341,11 +324,22 @@ Status Model::verify_ops() {
     // (Model::optimized_kernels), whose scratch infer checked above.
     const uint32_t kernel_scratch = (meta_->kernel_sets & kernel_set_bit()) ? kernel_set_scratch_bytes(args) : 0;
     if (kernel_scratch > op.scratch_bytes) {
-      return op_error(&diag, Status::kBadParams, n, op.code, node)
-          .s("the ").s(kernel_set_name())
-          .s(" kernels need ").i(kernel_scratch).s(" scratch bytes, the plan gives ").i(op.scratch_bytes)
-          .s(": convert with a --target that includes this board (or --target all)");
+      return op_error(
+          &diag, Status::kBadParams, n, op.code, node,
+          "the %s kernels need %u scratch bytes, the plan gives %u: convert with a --target that includes this board "
+          "(or --target all)",
+          kernel_set_name(), kernel_scratch, op.scratch_bytes);
     }
+#ifdef MOTE_REFERENCE_SELECTIVE
+    // A family whose reference kernel this build leaves out (mote/op_config.h) runs on the
+    // optimised set alone: the blob must be planned for it, and the set must take the op.
+    if (!op_reference_linked(op.code) && (!(meta_->kernel_sets & kernel_set_bit()) || !MOTE_KERNEL_NS::covers(args))) {
+      return op_error(&diag, Status::kUnsupportedOp, n, op.code, node,
+                      "no reference kernel in this build and the %s kernels do not take it (convert with --target "
+                      "wasm; build with the model's header)",
+                      kernel_set_name());
+    }
+#endif
     // Overlaps between this op's outputs, inputs and scratch are refused by verify_plan(),
     // with every other tensor live at this step.
   }

@@ -1,4 +1,5 @@
-// One const table indexed by op code: name, infer and run per op.
+// The op codes' names, shape inference and kernels: a const table indexed by op code, or in a build for
+// known models a switch naming only their families' functions.
 #include "mote/blob_format.h"
 #include "mote/kernel.h"
 
@@ -12,45 +13,79 @@ namespace {
 
 #ifdef MOTE_OP_CONFIG
 Status infer_excluded(const OpArgs& a, TensorView*, uint32_t*) {
-  return Fail(a.diag, Status::kUnsupportedOp).s(op_name(a.code)).s(": op left out of this runtime build (MOTE_OP_CONFIG)");
+  return fail(a.diag, Status::kUnsupportedOp, "%s: op left out of this runtime build (MOTE_OP_CONFIG)", op_name(a.code));
 }
 Status run_excluded(const OpArgs&) { return Status::kUnsupportedOp; }
 #endif
 
 // Op names only ever reach error detail text, so builds that compile that text out
-// (MOTE_STRIP_ERROR_STRINGS) leave the names out of the table too.
+// (MOTE_STRIP_ERROR_STRINGS) leave them out. One string of NUL-terminated names in op code
+// order: no table of pointers beside the text.
 #ifndef MOTE_STRIP_ERROR_STRINGS
-#define MOTE_OP_NAME(name) name,
-#else
-#define MOTE_OP_NAME(name)
+constexpr char kNames[] =
+#define MOTE_X_NAME(e, name, family) name "\0"
+    MOTE_OP_LIST(MOTE_X_NAME);
+#undef MOTE_X_NAME
 #endif
 
+#ifdef MOTE_OP_CONFIG
+// A build for known models names only their families' kernels: a switch over the op codes, the
+// other families' cases folding into the refusal, rather than a table of every op's functions.
+Status infer_entry(const OpArgs& a, TensorView* inferred, uint32_t* scratch) {
+  switch (a.code) {
+#define MOTE_X_CASE(e, name, family) \
+  case MOTE_OP_##e:                  \
+    if (MOTE_FAMILY_ON(family)) return infer_##family(a, inferred, scratch); \
+    break;
+    MOTE_OP_LIST(MOTE_X_CASE)
+#undef MOTE_X_CASE
+    default: break;
+  }
+  return infer_excluded(a, inferred, scratch);
+}
+
+Status run_entry(const OpArgs& a) {
+  switch (a.code) {
+#define MOTE_X_CASE(e, name, family) \
+  case MOTE_OP_##e:                  \
+    if (MOTE_FAMILY_ON(family) && MOTE_REFERENCE_ON(family)) return run_##family(a); \
+    break;
+    MOTE_OP_LIST(MOTE_X_CASE)
+#undef MOTE_X_CASE
+    default: break;
+  }
+  return run_excluded(a);
+}
+#else
 struct OpEntry {
-#ifndef MOTE_STRIP_ERROR_STRINGS
-  const char* name;
-#endif
   Status (*infer)(const OpArgs&, TensorView*, uint32_t*);
   Status (*run)(const OpArgs&);
 };
 
 constexpr OpEntry kOps[] = {
-#ifdef MOTE_OP_CONFIG
-#define MOTE_X_ENTRY(e, name, family) \
-  {MOTE_OP_NAME(name) MOTE_FAMILY_ON(family) ? infer_##family : infer_excluded, MOTE_FAMILY_ON(family) ? run_##family : run_excluded},
-#else
-#define MOTE_X_ENTRY(e, name, family) {MOTE_OP_NAME(name) infer_##family, run_##family},
-#endif
+#define MOTE_X_ENTRY(e, name, family) {infer_##family, run_##family},
     MOTE_OP_LIST(MOTE_X_ENTRY)
 #undef MOTE_X_ENTRY
 };
 static_assert(sizeof(kOps) / sizeof(kOps[0]) == MOTE_OP_COUNT, "op table out of step with the enum");
+
+Status infer_entry(const OpArgs& a, TensorView* inferred, uint32_t* scratch) {
+  return kOps[a.code].infer(a, inferred, scratch);
+}
+Status run_entry(const OpArgs& a) { return kOps[a.code].run(a); }
+#endif
 
 }  // namespace
 
 const char* op_name(int32_t code) {
   if (code < 0 || code >= MOTE_OP_COUNT) return "unknown";
 #ifndef MOTE_STRIP_ERROR_STRINGS
-  return kOps[code].name;
+  const char* p = kNames;
+  for (int32_t k = 0; k < code; ++k) {
+    while (*p++ != 0) {
+    }
+  }
+  return p;
 #else
   return "";
 #endif
@@ -64,33 +99,41 @@ constexpr bool aliases(bool family_on, mote_op_alias alias) { return family_on &
 }  // namespace
 
 bool op_may_alias(int32_t code) {
-#define MOTE_X_ALIAS(e, name, family, alias, ...) || (aliases(MOTE_FAMILY_ON(family), MOTE_ALIAS_##alias) && code == MOTE_OP_##e)
+#define MOTE_X_ALIAS(e, name, family, alias, ...) \
+  || (aliases(MOTE_FAMILY_ON(family), MOTE_ALIAS_##alias) && code == MOTE_OP_##e)
   return false MOTE_OP_RECORDS(MOTE_X_ALIAS);
 #undef MOTE_X_ALIAS
 }
 
+bool op_reference_linked(int32_t code) {
+#define MOTE_X_REF(e, name, family) &&!(!(MOTE_FAMILY_ON(family) && MOTE_REFERENCE_ON(family)) && code == MOTE_OP_##e)
+  return true MOTE_OP_LIST(MOTE_X_REF);
+#undef MOTE_X_REF
+}
+
 Status op_infer(const OpArgs& args, TensorView* inferred, uint32_t* scratch_bytes) {
   if (args.code < 0 || args.code >= MOTE_OP_COUNT) {
-    return Fail(args.diag, Status::kUnsupportedOp).s("unknown op code ").i(args.code);
+    return fail(args.diag, Status::kUnsupportedOp, "unknown op code %d", args.code);
   }
   *scratch_bytes = 0;
   for (int32_t k = 0; k < args.num_out; ++k) {
     inferred[k] = TensorView{nullptr, MOTE_DTYPE_UNDEFINED, 0, {0}};
   }
   if (!MOTE_KERNEL_ON(int8_weights) && op_weights_int8(args.code)) {
-    return Fail(args.diag, Status::kUnsupportedOp).s(op_name(args.code)).s(": this runtime was built without the int8-weight kernels");
+    return fail(args.diag, Status::kUnsupportedOp, "%s: this runtime was built without the int8-weight kernels",
+                op_name(args.code));
   }
   // float16 is a storage type: only Cast (which widens and narrows it) and Copy (which moves
   // bytes) take or give it, so no other kernel ever meets a 2-byte float.
   const bool takes_f16 = args.code == MOTE_OP_CAST || args.code == MOTE_OP_COPY;
   for (int32_t k = 0; k < args.num_in && !takes_f16; ++k) {
     if (args.in[k].present() && args.in[k].dtype == MOTE_F16) {
-      return Fail(args.diag, Status::kBadParams).s("input ").i(k).s(" is float16, which only Cast takes");
+      return fail(args.diag, Status::kBadParams, "input %d is float16, which only Cast takes", k);
     }
   }
-  const Status st = kOps[args.code].infer(args, inferred, scratch_bytes);
+  const Status st = infer_entry(args, inferred, scratch_bytes);
   for (int32_t k = 0; k < args.num_out && st == Status::kOk && !takes_f16; ++k) {
-    if (inferred[k].dtype == MOTE_F16) return Fail(args.diag, Status::kBadParams).s("only Cast gives float16");
+    if (inferred[k].dtype == MOTE_F16) return fail(args.diag, Status::kBadParams, "only Cast gives float16");
   }
   return st;
 }
@@ -138,9 +181,9 @@ Status op_run(const OpArgs& args) {
   const Status st = run_optimized(args);
   if (st != Status::kUnsupportedOp) return st;
 #endif
-  return kOps[args.code].run(args);
+  return run_entry(args);
 }
 
-Status op_run_reference(const OpArgs& args) { return kOps[args.code].run(args); }
+Status op_run_reference(const OpArgs& args) { return run_entry(args); }
 
 }  // namespace mote

@@ -155,9 +155,8 @@ Status Model::verify_plan() {
     const mote_tensor_record& r = tensors_[t];
     if (r.storage != MOTE_STORAGE_ARENA) continue;
     if (r.first_step > r.last_step || r.last_step > end) {
-      return tensor_error(&diag, t, string(r.name))
-          .s(": lifetime [").i(r.first_step).s(",").i(r.last_step)
-          .s("] outside the ").i(num_ops_).s(" ops");
+      return tensor_error(&diag, t, string(r.name), ": lifetime [%u,%u] outside the %u ops", r.first_step, r.last_step,
+                          num_ops_);
     }
   }
   for (uint32_t k = 0; k < num_inputs_ + num_outputs_; ++k) {
@@ -165,9 +164,8 @@ Status Model::verify_plan() {
     const mote_tensor_record& r = tensors_[t];
     const bool input = k < num_inputs_;
     if (input ? r.first_step != 0 : (r.last_step != end || !(is_graph_input(t) || written_by(t, r.first_step)))) {
-      return Fail(&diag, Status::kMalformed)
-          .s("graph ").s(input ? "input" : "output").s(" '").s(string(r.name)).s("': lifetime [").i(r.first_step).s(",")
-          .i(r.last_step).s("] does not span the ").s(input ? "start" : "end");
+      return fail(&diag, Status::kMalformed, "graph %s '%s': lifetime [%u,%u] does not span the %s",
+                  input ? "input" : "output", string(r.name), r.first_step, r.last_step, input ? "start" : "end");
     }
   }
   for (uint32_t n = 0; n < num_ops_; ++n) {
@@ -186,8 +184,7 @@ Status Model::verify_plan() {
         wrong = "is read before any op writes it";
       }
       if (wrong) {
-        return tensor_error(&diag, t, string(r.name))
-            .s(" ").s(wrong).s(" (op ").i(n).s(" '").s(string(op.name)).s("')");
+        return tensor_error(&diag, t, string(r.name), " %s (op %u '%s')", wrong, n, string(op.name));
       }
     }
   }
@@ -198,11 +195,12 @@ Status Model::verify_plan() {
       const mote_tensor_record& rb = tensors_[b];
       if (rb.storage != MOTE_STORAGE_ARENA || !steps_overlap(ra, rb) || !bytes_overlap(ra, rb)) continue;
       // Tensors no op writes and no one feeds (left in the table, unused) hold nothing.
-      if (!(is_graph_input(a) || written_by(a, ra.first_step)) || !(is_graph_input(b) || written_by(b, rb.first_step))) continue;
+      if (!(is_graph_input(a) || written_by(a, ra.first_step)) || !(is_graph_input(b) || written_by(b, rb.first_step)))
+        continue;
       if (may_share(a, b) || may_share(b, a)) continue;
-      return Fail(&diag, Status::kMalformed)
-          .s("arena plan: tensors '").s(string(ra.name)).s("' (").i(a).s(") and '").s(string(rb.name)).s("' (").i(b)
-          .s(") share bytes while both are live");
+      return fail(&diag, Status::kMalformed,
+                  "arena plan: tensors '%s' (%u) and '%s' (%u) share bytes while both are live", string(ra.name), a,
+                  string(rb.name), b);
     }
   }
   for (uint32_t n = 0; n < num_ops_; ++n) {
@@ -215,9 +213,8 @@ Status Model::verify_plan() {
       const mote_tensor_record& r = tensors_[t];
       if (r.storage != MOTE_STORAGE_ARENA || n < r.first_step || n > r.last_step || !bytes_overlap(r, scratch)) continue;
       if (!(is_graph_input(t) || written_by(t, r.first_step))) continue;
-      return Fail(&diag, Status::kMalformed)
-          .s("arena plan: scratch of op ").i(n).s(" '").s(string(op.name)).s("' overlaps live tensor '").s(string(r.name))
-          .s("' (").i(t).s(")");
+      return fail(&diag, Status::kMalformed, "arena plan: scratch of op %u '%s' overlaps live tensor '%s' (%u)", n,
+                  string(op.name), string(r.name), t);
     }
   }
   return Status::kOk;

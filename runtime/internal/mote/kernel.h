@@ -35,6 +35,7 @@ class Diag {
   Diag& i(int64_t value);
   Diag& f(double value);  // short decimal form
   Diag& dims(const int32_t* d, int32_t rank);  // "[1,3,224,224]"
+  void put(char c);
   const char* text() const { return cap_ ? buf_ : ""; }
   // "context: detail" with the detail written first, by another Diag on the same buffer (a
   // kernel's or an infer function's), and no second buffer for it on the stack: detach() moves
@@ -44,7 +45,6 @@ class Diag {
   void attach();
 
  private:
-  void put(char c);
   char* buf_;
   uint32_t cap_;
   uint32_t len_;
@@ -63,6 +63,10 @@ class Fail {
   Fail& i(int64_t value);
   Fail& f(double value);
   Fail& dims(const int32_t* d, int32_t rank);
+  // The whole detail in one call, from a format: %s text, %d int32_t, %u uint32_t, %l int64_t,
+  // %t a dtype's name (int32_t), %v a shape (const int32_t* dims, int32_t rank: "[1,3,8,8]").
+  // One call per error site, rather than one per piece: the loader and verifier's errors.
+  Fail& fmt(const char* format, ...);
 #else
   // Size-optimised builds keep only the status: the detail calls vanish with their literals,
   // and nothing ever writes the text (Diag::put keeps nothing), so there is none to clear.
@@ -71,6 +75,7 @@ class Fail {
   Fail& i(int64_t) { return *this; }
   Fail& f(double) { return *this; }
   Fail& dims(const int32_t*, int32_t) { return *this; }
+  Fail& fmt(const char*, ...) { return *this; }
 #endif
   operator Status() const { return status_; }
 
@@ -80,6 +85,14 @@ class Fail {
 #endif
   Status status_;
 };
+
+// An error in one call: clears the diag, writes the detail from a format (as Fail::fmt) and
+// gives the status. The loader, the verifier and the session report this way.
+#ifndef MOTE_STRIP_ERROR_STRINGS
+Status fail(Diag* diag, Status status, const char* format, ...);
+#else
+inline Status fail(Diag*, Status status, const char*, ...) { return status; }
+#endif
 
 struct TensorView {
   void* data;     // null while planning/verifying, and for an absent optional input
@@ -124,6 +137,9 @@ const char* kernel_set_name();
 // its inputs (element-wise ops writing in place, Reshape/Copy aliasing). Any other overlap of an
 // op's outputs with its inputs, its other outputs or its scratch is refused by the verifier.
 bool op_may_alias(int32_t code);
+// False when this build leaves the op's reference kernel out (mote/op_config.h,
+// MOTE_REFERENCE_ON): the loader then requires the optimised set to take the op.
+bool op_reference_linked(int32_t code);
 // True for the int8-weight ops (ConvW8 ... LSTMW8, mote convert --quantize int8-weights).
 constexpr bool op_weights_int8(int32_t code) {
   return code == MOTE_OP_CONV_W8 || code == MOTE_OP_CONV_TRANSPOSE_W8 || code == MOTE_OP_GEMM_W8 ||
@@ -150,7 +166,13 @@ uint32_t kernel_set_scratch_bytes(const OpArgs& args);
 namespace arm_dsp { uint32_t scratch_bytes(const OpArgs& args); }
 namespace mve { uint32_t scratch_bytes(const OpArgs& args); }
 namespace neon { uint32_t scratch_bytes(const OpArgs& args); }
-namespace wasm_simd128 { uint32_t scratch_bytes(const OpArgs& args); }
+namespace wasm_simd128 {
+uint32_t scratch_bytes(const OpArgs& args);
+// True when the set's kernels run the op as it is (never handing it back to the reference), for
+// a blob planned for the set: portable, so that `mote convert --c-array` can say which op
+// families a SIMD128 module built for the model may leave the reference kernels of out.
+bool covers(const OpArgs& args);
+}  // namespace wasm_simd128
 namespace x86 { uint32_t scratch_bytes(const OpArgs& args); }
 
 // Checks `args` (params, inputs; `args.out` is ignored) and writes the required outputs into

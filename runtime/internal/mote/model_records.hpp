@@ -19,16 +19,16 @@ inline const mote_plan_record& Model::plan() const { return *plan_; }
 inline uint32_t Model::input_tensor(uint32_t index) const { return io_[index]; }
 inline uint32_t Model::output_tensor(uint32_t index) const { return io_[num_inputs_ + index]; }
 
-// The context in front of the verifier's and the session's errors about a tensor ("tensor T
-// 'name'", kMalformed) or an op ("op N (Type 'node'): "): one call at each error site rather than
-// the pieces spelled out at each (on a Cortex-M4 every piece of an error's text is a call).
-// Without the text (MOTE_STRIP_ERROR_STRINGS) they are inline and vanish with it.
+// The verifier's and the session's errors about a tensor ("tensor T 'name'" and the format's
+// text, kMalformed) or an op ("op N (Type 'node'): " and the format's text): one call at each
+// error site (runtime/src/diag.cc; on a Cortex-M4 every call of an error is code). Without the
+// text (MOTE_STRIP_ERROR_STRINGS) they are inline and vanish with it.
 #ifndef MOTE_STRIP_ERROR_STRINGS
-Fail tensor_error(Diag* diag, uint32_t t, const char* name);
-Fail op_error(Diag* diag, Status status, uint32_t n, int32_t code, const char* node);
+Status tensor_error(Diag* diag, uint32_t t, const char* name, const char* format, ...);
+Status op_error(Diag* diag, Status status, uint32_t n, int32_t code, const char* node, const char* format, ...);
 #else
-inline Fail tensor_error(Diag* diag, uint32_t, const char*) { return Fail(diag, Status::kMalformed); }
-inline Fail op_error(Diag* diag, Status status, uint32_t, int32_t, const char*) { return Fail(diag, status); }
+inline Status tensor_error(Diag*, uint32_t, const char*, const char*, ...) { return Status::kMalformed; }
+inline Status op_error(Diag*, Status status, uint32_t, int32_t, const char*, const char*, ...) { return status; }
 #endif
 
 }  // namespace mote

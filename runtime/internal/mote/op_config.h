@@ -51,4 +51,21 @@
 #define MOTE_TEXT_ON true
 #endif
 
+// MOTE_REFERENCE_ON(family) is false in a WebAssembly SIMD128 build for known models when the
+// header says the SIMD128 kernels take every op of that family in its models (the blob planned
+// for them: MOTE_REFERENCE_WASM_SIMD128_<family> 0, written by `mote convert --c-array`): the
+// family's reference kernel is then not linked, only its shape inference (the verifier's). The
+// loader refuses a blob with an op of such a family that the SIMD128 kernels do not take (or
+// that is not planned for them), naming the op, so no run ever asks for the missing kernel.
+#include "mote/blob_format.h"
+#if defined(MOTE_OP_CONFIG) && defined(MOTE_KERNEL_SET_BIT) && defined(MOTE_OPTIMIZED_COVERS_WASM_SIMD128)
+#if MOTE_KERNEL_SET_BIT == MOTE_SET_WASM_SIMD128
+#define MOTE_REFERENCE_SELECTIVE 1
+#define MOTE_REFERENCE_ON(family) (MOTE_REFERENCE_WASM_SIMD128_##family != 0)
+#endif
+#endif
+#ifndef MOTE_REFERENCE_ON
+#define MOTE_REFERENCE_ON(family) true
+#endif
+
 #endif  // MOTE_OP_CONFIG_H

@@ -18,5 +18,15 @@ uint32_t scratch_bytes(const OpArgs& a) {
   return drivers::simd_scratch_bytes<Tiles>(a);
 }
 
+// What run_optimized (dispatch.cc) runs without handing it back to the reference kernels: the
+// float Conv (not depthwise), Gemm and MatMul routes, and the float MaxPool its band takes.
+bool covers(const OpArgs& a) {
+  ConvShape g;
+  if (a.code == MOTE_OP_MAX_POOL) return Tiles::maxpool_shape(a, &g);
+  const simd::Kernel k = simd::route(a, simd::Features{true, true}).kernel;
+  return k == simd::Kernel::kConv || k == simd::Kernel::kConvPointwise || k == simd::Kernel::kGemmNN ||
+         k == simd::Kernel::kGemmNT || k == simd::Kernel::kMatMul;
+}
+
 }  // namespace wasm_simd128
 }  // namespace mote
