@@ -62,6 +62,28 @@ inline S8NhwcLayout s8_nhwc_dw_layout(const ConvShape& g, uint64_t work) {
   return l;
 }
 
+// The depthwise band of a set that slides kH padded input rows down the image (mve): rows of
+// `width` pixels (every output pixel's window, the padding columns holding the zero point),
+// 16-byte aligned, 16 bytes of slack after the last; then the set's per-channel parameters
+// (16 bytes a channel, C rounded up to 8) and two words per window row (the rows the band
+// holds, the band row of each window row).
+struct NhwcDwBand {
+  int32_t width, row_stride;
+  uint64_t band_at, params_at, tags_at, bytes;
+};
+
+inline NhwcDwBand nhwc_dw_band(const ConvShape& g) {
+  NhwcDwBand b;
+  b.width = g.ow > 0 ? (g.ow - 1) * g.sw + (g.kw - 1) * g.dw + 1 : 0;
+  b.row_stride = round_up(b.width * g.c, 16);
+  ScratchLayout s;
+  b.band_at = s.add(uint64_t(g.kh) * uint64_t(b.row_stride) + 16, 1);
+  b.params_at = s.add(uint64_t(round_up(g.c, 8)) * 4, sizeof(int32_t));
+  b.tags_at = s.add(2 * uint64_t(g.kh), sizeof(int32_t));
+  b.bytes = s.bytes;
+  return b;
+}
+
 // The staged column of output pixel (oy, ox): kh rows of kw x c bytes from the NHWC image x, the
 // zero point in the padding and up to `stride`.
 inline void s8_nhwc_column(const ConvShape& g, const int8_t* x, int32_t oy, int32_t ox, int32_t zp, int32_t stride,

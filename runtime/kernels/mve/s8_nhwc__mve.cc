@@ -6,13 +6,7 @@
 // accumulators are requantised a pixel at a time as one vector, the four channels' starts,
 // multipliers and shifts loaded once for the tile (requantize4, under a predicate for the last
 // channels).
-//
-// Depthwise: lanes are channels. Every tap of the window loads 8 channels of the pixel and of the
-// tap's weights (regrouped tap-major by the driver) widened to int16 (VLDRB.S16), and VMULLB /
-// VMULLT multiply the even and the odd lanes into int32 sums; taps in the
-// padding take the zero point, which the starts cancel. The 8 channels are requantised as two
-// vectors (their multipliers and shifts split even / odd by VLD2) and narrowed back in order
-// (VMOVNB, VMOVNT) into one 8-byte store; channels past the last multiple of 8 one by one.
+// Depthwise: s8_dwconv2d_nhwc__mve.cc.
 #include "../drivers/s8_nhwc.h"
 #include "s8_kernels.h"
 
@@ -105,92 +99,6 @@ struct NhwcKernel {
   }
 };
 
-// Eight channels' window sums, the taps' rows and columns fixed (3x3: constant trip counts) or
-// not (KH = KW = 0): even channels in e, odd ones in o (VMULLB / VMULLT of the int16 lanes), the
-// zero point for taps in the padding.
-template <int KH, int KW>
-inline void dw_taps8(const ConvShape& g, const int8_t* x, int32_t r0, int32_t c0, bool inside, int16x8_t fill,
-                     const int8_t* wp, int32_t stride, int32x4_t& e, int32x4_t& o) {
-  const int32_t kh = KH ? KH : g.kh, kw = KW ? KW : g.kw, c = g.c, iw = g.iw;
-  if (inside) {
-    const int32_t row_step = g.dh * iw * c, tap_step = g.dw * c;
-    const int8_t* xr = x + (r0 * iw + c0) * c;
-    // Not unrolled: GCC then hoists every tap's loads and spills them (three times the code).
-    _Pragma("GCC unroll 1") for (int32_t u = 0; u < kh; ++u, xr += row_step) {
-      const int8_t* xp = xr;
-      _Pragma("GCC unroll 1") for (int32_t v = 0; v < kw; ++v, xp += tap_step, wp += stride) {
-        const int16x8_t xv = vldrbq_s16(xp), wv = vldrbq_s16(wp);
-        e = vaddq_s32(e, vmullbq_int_s16(xv, wv));
-        o = vaddq_s32(o, vmulltq_int_s16(xv, wv));
-      }
-    }
-    return;
-  }
-  for (int32_t u = 0; u < kh; ++u) {
-    const int32_t r = r0 + u * g.dh;
-    const bool row_in = r >= 0 && r < g.ih;
-    for (int32_t v = 0; v < kw; ++v, wp += stride) {
-      const int32_t cc = c0 + v * g.dw;
-      const int16x8_t xv = row_in && cc >= 0 && cc < iw ? vldrbq_s16(x + (r * iw + cc) * c) : fill;
-      const int16x8_t wv = vldrbq_s16(wp);
-      e = vaddq_s32(e, vmullbq_int_s16(xv, wv));
-      o = vaddq_s32(o, vmulltq_int_s16(xv, wv));
-    }
-  }
-}
-
-struct DwNhwcKernel {
-  static uint64_t dw_work_bytes(const ConvShape&) { return 0; }
-  static void prepare(const ConvShape&, const int8_t*, const Epilogue&, void*) {}
-  static void pixel(const ConvShape& g, const int8_t* x, int32_t oy, int32_t ox, int32_t zp, const int8_t* wt,
-                    int32_t stride, const int32_t* start, const Epilogue& e, int32_t at, void*) {
-    const int32_t c = g.c, kh = g.kh, kw = g.kw, iw = g.iw;
-    const int32_t r0 = oy * g.sh - g.ph, c0 = ox * g.sw - g.pw;
-    const bool inside = r0 >= 0 && r0 + (kh - 1) * g.dh < g.ih && c0 >= 0 && c0 + (kw - 1) * g.dw < iw;
-    const bool k3 = kh == 3 && kw == 3;
-    const int16x8_t fill = vdupq_n_s16(int16_t(zp));
-    int32_t ch = 0;
-    for (; ch + 8 <= c; ch += 8) {
-      const int32x4x2_t st = vld2q_s32(start + ch);  // even channels, odd channels
-      int32x4_t ev = st.val[0], od = st.val[1];
-      if (k3) {
-        dw_taps8<3, 3>(g, x + ch, r0, c0, inside, fill, wt + ch, stride, ev, od);
-      } else {
-        dw_taps8<0, 0>(g, x + ch, r0, c0, inside, fill, wt + ch, stride, ev, od);
-      }
-      if (e.mult) {
-        int32x4_t me, mo, se, so;
-        if (e.per_channel) {
-          const int32x4x2_t m = vld2q_s32(e.mult + ch), s = vld2q_s32(e.shift + ch);
-          me = m.val[0], mo = m.val[1], se = s.val[0], so = s.val[1];
-        } else {
-          me = mo = vdupq_n_s32(e.mult[0]);
-          se = so = vdupq_n_s32(e.shift[0]);
-        }
-        const int32x4_t qe = requantize4(ev, me, se, e.out_zp, e.lo, e.hi);
-        const int32x4_t qo = requantize4(od, mo, so, e.out_zp, e.lo, e.hi);
-        vstrbq_s16(static_cast<int8_t*>(e.y) + at + ch, vmovntq_s32(vmovnbq_s32(vdupq_n_s16(0), qe), qo));
-      } else {
-        int32x4x2_t t;
-        t.val[0] = ev, t.val[1] = od;
-        vst2q_s32(static_cast<int32_t*>(e.y) + at + ch, t);
-      }
-    }
-    for (; ch < c; ++ch) {  // the last channels, one at a time
-      int32_t acc = start[ch];
-      for (int32_t u = 0; u < kh; ++u) {
-        const int32_t r = r0 + u * g.dh;
-        for (int32_t v = 0; v < kw; ++v) {
-          const int32_t cc = c0 + v * g.dw;
-          const bool in = r >= 0 && r < g.ih && cc >= 0 && cc < iw;
-          acc += (in ? int32_t(x[(r * iw + cc) * c + ch]) : zp) * int32_t(wt[(u * kw + v) * stride + ch]);
-        }
-      }
-      e.store(at + ch, ch, acc);
-    }
-  }
-};
-
 }  // namespace
 
 // B [N, K]: each output column is a dot product of A's row with B's row, 16 taps per VMLADAVA,
@@ -241,10 +149,6 @@ Status s8_gemm_nk(const OpArgs&, int32_t rows, int32_t N, int32_t K, const int8_
 
 Status s8_conv2d_nhwc(const OpArgs& a, const ConvShape& g, const Epilogue& e, int32_t in_zp) {
   return drivers::s8_conv2d_nhwc<NhwcKernel>(a, g, e, in_zp);
-}
-
-Status s8_dwconv2d_nhwc(const OpArgs& a, const ConvShape& g, const Epilogue& e, int32_t in_zp) {
-  return drivers::s8_dwconv2d_nhwc<DwNhwcKernel>(a, g, e, in_zp);
 }
 
 }  // namespace mve
