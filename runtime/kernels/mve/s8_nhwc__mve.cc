@@ -1,11 +1,12 @@
 // s8_nhwc__mve: NHWC QConv on Helium (drivers/s8_nhwc.h), and QMatMul with B [N, K].
 //
-// Group 1: four pixels' columns (staged, or the pixels themselves for 1x1) against four weight
-// rows at a time, 16 taps per VMLADAVA (two columns x two rows per inner loop, the last partial
-// vector under a VCTP predicate). A pixel's four outputs are adjacent channels, so the 4 x 4
-// accumulators are requantised a pixel at a time as one vector, the four channels' starts,
-// multipliers and shifts loaded once for the tile (requantize4, under a predicate for the last
-// channels).
+// Group 1: the weights packed once per call (four rows' 16-tap blocks interleaved, in the op's
+// scratch), then two pixels' columns (staged, or the pixels themselves for 1x1) against four
+// weight rows at a time: 16 taps per VMLADAVA, eight accumulators, one pointer for the four rows
+// (the last partial vector of the columns under a VCTP predicate). A pixel's four outputs are
+// adjacent channels, so they are requantised as one vector, the four channels' starts,
+// multipliers and shifts loaded once per group of channels (requantize4, under a predicate for
+// the last channels).
 // Depthwise: s8_dwconv2d_nhwc__mve.cc.
 #include "../drivers/s8_nhwc.h"
 #include "s8_kernels.h"
@@ -14,33 +15,6 @@ namespace mote {
 namespace mve {
 
 namespace {
-
-// a{p}{r} += dot(column p, weight row r) over k taps, 16 per VMLADAVA: whole vectors without
-// predicates (four loads and four VMLADAVA a pass: the accumulators take even registers, so two
-// columns x two rows is the widest tile), the last partial one under a VCTP predicate.
-inline void dot22(int32_t k, const int8_t* c0, const int8_t* c1, const int8_t* w0, const int8_t* w1, int32_t& a00,
-                  int32_t& a01, int32_t& a10, int32_t& a11) {
-  int32_t b00 = a00, b01 = a01, b10 = a10, b11 = a11;
-  const int32_t full = k & ~15;
-  for (int32_t i = 0; i < full; i += 16) {
-    const int8x16_t x0 = vld1q_s8(c0 + i), x1 = vld1q_s8(c1 + i);
-    const int8x16_t v0 = vld1q_s8(w0 + i), v1 = vld1q_s8(w1 + i);
-    b00 = vmladavaq_s8(b00, x0, v0);
-    b01 = vmladavaq_s8(b01, x0, v1);
-    b10 = vmladavaq_s8(b10, x1, v0);
-    b11 = vmladavaq_s8(b11, x1, v1);
-  }
-  if (full < k) {
-    const mve_pred16_t live = vctp8q(uint32_t(k - full));
-    const int8x16_t x0 = vldrbq_z_s8(c0 + full, live), x1 = vldrbq_z_s8(c1 + full, live);
-    const int8x16_t v0 = vldrbq_z_s8(w0 + full, live), v1 = vldrbq_z_s8(w1 + full, live);
-    b00 = vmladavaq_s8(b00, x0, v0);
-    b01 = vmladavaq_s8(b01, x0, v1);
-    b10 = vmladavaq_s8(b10, x1, v0);
-    b11 = vmladavaq_s8(b11, x1, v1);
-  }
-  a00 = b00, a01 = b01, a10 = b10, a11 = b11;
-}
 
 // Four channels' accumulators (with their starts) of one pixel out at y + at, the live lanes.
 inline void store_channels(const Epilogue& e, int32x4_t acc, const int32x4_t& mult, const int32x4_t& shift, int32_t at,
@@ -65,36 +39,104 @@ inline void channel_requant(const Epilogue& e, int32_t ch, mve_pred16_t live, in
   }
 }
 
+// The weights of group-1 convolutions packed for the tile: per group of 4 output channels (rows
+// past M zero), per 16 taps, the 4 rows' 16 bytes one after the other (taps past k zero), so that
+// one pointer walks all four rows.
+inline void pack_rows4(int32_t k, const int8_t* w, int32_t m, int8_t* packed) {
+  const int32_t blocks = (k + 15) / 16;
+  for (int32_t r0 = 0; r0 < m; r0 += 4) {
+    for (int32_t i = 0; i < blocks; ++i) {
+      for (int32_t j = 0; j < 4; ++j) {
+        const int32_t r = r0 + j;
+        for (int32_t t = 0; t < 16; ++t) {
+          const int32_t tap = i * 16 + t;
+          *packed++ = r < m && tap < k ? w[r * k + tap] : 0;
+        }
+      }
+    }
+  }
+}
+
+// acc[p][j] = dot(column p, packed row j) over k taps: two columns x four rows (eight VMLADAVA
+// accumulators, the even registers), 16 taps a pass; the columns' last partial vector under a
+// VCTP predicate (the 1x1 kernel reads the pixels in place, nothing may be read past them).
+inline void dot24(int32_t k, const int8_t* c0, const int8_t* c1, const int8_t* wp, int32x4_t& p0, int32x4_t& p1) {
+  int32_t a0 = 0, a1 = 0, a2 = 0, a3 = 0, b0 = 0, b1 = 0, b2 = 0, b3 = 0;
+  const int32_t full = k & ~15;
+  if (full > 0) {
+    // The accumulators must be even registers (VMLADAVA's RdaLo field); GCC's allocation of
+    // eight of them around the intrinsics spills, so the loop is written out: 6 loads and 8
+    // VMLADAVA a pass, the counter in an odd register (LR may hold an accumulator).
+    int32_t n = full >> 4;
+    const int8_t* x0p = c0;
+    const int8_t* x1p = c1;
+    int8x16_t x0, x1, w, v;
+    __asm__ volatile(
+        "1:\n"
+        "  vldrb.8 %q[x0], [%[x0p]], #16\n"
+        "  vldrb.8 %q[x1], [%[x1p]], #16\n"
+        "  vldrb.8 %q[w], [%[wp]], #16\n"
+        "  vldrb.8 %q[v], [%[wp]], #16\n"
+        "  vmladava.s8 %[a0], %q[x0], %q[w]\n"
+        "  vmladava.s8 %[b0], %q[x1], %q[w]\n"
+        "  vldrb.8 %q[w], [%[wp]], #16\n"
+        "  vmladava.s8 %[a1], %q[x0], %q[v]\n"
+        "  vmladava.s8 %[b1], %q[x1], %q[v]\n"
+        "  vldrb.8 %q[v], [%[wp]], #16\n"
+        "  vmladava.s8 %[a2], %q[x0], %q[w]\n"
+        "  vmladava.s8 %[b2], %q[x1], %q[w]\n"
+        "  vmladava.s8 %[a3], %q[x0], %q[v]\n"
+        "  vmladava.s8 %[b3], %q[x1], %q[v]\n"
+        "  subs %[n], %[n], #1\n"
+        "  bne 1b\n"
+        : [a0] "+Te"(a0), [a1] "+Te"(a1), [a2] "+Te"(a2), [a3] "+Te"(a3), [b0] "+Te"(b0), [b1] "+Te"(b1),
+          [b2] "+Te"(b2), [b3] "+Te"(b3), [n] "+r"(n), [x0p] "+r"(x0p), [x1p] "+r"(x1p), [wp] "+r"(wp),
+          [x0] "=&w"(x0), [x1] "=&w"(x1), [w] "=&w"(w), [v] "=&w"(v)
+        :
+        : "cc", "memory");
+  }
+  if (full < k) {
+    const mve_pred16_t live = vctp8q(uint32_t(k - full));
+    const int8x16_t x0 = vldrbq_z_s8(c0 + full, live), x1 = vldrbq_z_s8(c1 + full, live);
+    const int8x16_t w0 = vld1q_s8(wp), w1 = vld1q_s8(wp + 16), w2 = vld1q_s8(wp + 32), w3 = vld1q_s8(wp + 48);
+    a0 = vmladavaq_s8(a0, x0, w0);
+    b0 = vmladavaq_s8(b0, x1, w0);
+    a1 = vmladavaq_s8(a1, x0, w1);
+    b1 = vmladavaq_s8(b1, x1, w1);
+    a2 = vmladavaq_s8(a2, x0, w2);
+    b2 = vmladavaq_s8(b2, x1, w2);
+    a3 = vmladavaq_s8(a3, x0, w3);
+    b3 = vmladavaq_s8(b3, x1, w3);
+  }
+  p0 = vsetq_lane_s32(a3, vsetq_lane_s32(a2, vsetq_lane_s32(a1, vdupq_n_s32(a0), 1), 2), 3);
+  p1 = vsetq_lane_s32(b3, vsetq_lane_s32(b2, vsetq_lane_s32(b1, vdupq_n_s32(b0), 1), 2), 3);
+}
+
 struct NhwcKernel {
   static constexpr drivers::S8NhwcSpec kNhwc = Tiles::kNhwc;
   static uint64_t work_bytes(const ConvShape& g) { return Tiles::nhwc_work_bytes(g); }
-  static void prepare(const ConvShape&, const int8_t*, const Epilogue&, void*) {}
+  static void prepare(const ConvShape& g, const int8_t* w, const Epilogue&, void* work) {
+    pack_rows4(g.kh * g.kw * g.c, w, g.m, static_cast<int8_t*>(work));
+  }
 
-  static void tile(int32_t k, int32_t, const int8_t* const* col, int32_t np, const int8_t* w, int32_t m,
-                   const int32_t* start, const Epilogue& e, int32_t at, void*) {
-    // Missing columns (np < 4) repeat column 0: computed, never stored.
-    const int8_t* c[4] = {col[0], np > 1 ? col[1] : col[0], np > 2 ? col[2] : col[0], np > 3 ? col[3] : col[0]};
-    for (int32_t r = 0; r < m; r += 4) {
+  static void tile(int32_t k, int32_t, const int8_t* const* col, int32_t np, const int8_t*, int32_t m,
+                   const int32_t* start, const Epilogue& e, int32_t at, void* work) {
+    const int8_t* packed = static_cast<const int8_t*>(work);
+    const int32_t row_bytes = drivers::round_up(k, 16) * 4;  // one group of 4 packed rows
+    for (int32_t r = 0; r < m; r += 4, packed += row_bytes) {
       const int32_t nr = m - r < 4 ? m - r : 4;
-      int32_t acc[4][4];  // [pixel][channel]
-      for (int32_t j = 0; j < 4; j += 2) {
-        // Missing rows (nr < 4) repeat the last one: computed, never stored.
-        const int8_t* w0 = w + (r + j < m ? r + j : m - 1) * k;
-        const int8_t* w1 = w + (r + j + 1 < m ? r + j + 1 : m - 1) * k;
-        int32_t a00 = 0, a01 = 0, a10 = 0, a11 = 0;
-        dot22(k, c[0], c[1], w0, w1, a00, a01, a10, a11);
-        acc[0][j] = a00, acc[0][j + 1] = a01, acc[1][j] = a10, acc[1][j + 1] = a11;
-        if (np > 2) {
-          a00 = a01 = a10 = a11 = 0;
-          dot22(k, c[2], c[3], w0, w1, a00, a01, a10, a11);
-          acc[2][j] = a00, acc[2][j + 1] = a01, acc[3][j] = a10, acc[3][j + 1] = a11;
-        }
-      }
       const mve_pred16_t live = vctp32q(uint32_t(nr));
       const int32x4_t st = vldrwq_z_s32(start + r, live);
       int32x4_t mult, shift;
       channel_requant(e, r, live, &mult, &shift);
-      for (int32_t p = 0; p < np; ++p) store_channels(e, vaddq_s32(vldrwq_s32(acc[p]), st), mult, shift, at + p * m + r, live);
+      for (int32_t p = 0; p < np; p += 2) {
+        // A missing second column (np odd) repeats the first: computed, never stored.
+        const int8_t* c1 = p + 1 < np ? col[p + 1] : col[p];
+        int32x4_t v0, v1;
+        dot24(k, col[p], c1, packed, v0, v1);
+        store_channels(e, vaddq_s32(v0, st), mult, shift, at + p * m + r, live);
+        if (p + 1 < np) store_channels(e, vaddq_s32(v1, st), mult, shift, at + (p + 1) * m + r, live);
+      }
     }
   }
 };
