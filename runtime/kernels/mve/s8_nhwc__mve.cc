@@ -57,85 +57,167 @@ inline void pack_rows4(int32_t k, const int8_t* w, int32_t m, int8_t* packed) {
   }
 }
 
-// acc[p][j] = dot(column p, packed row j) over k taps: two columns x four rows (eight VMLADAVA
-// accumulators, the even registers), 16 taps a pass; the columns' last partial vector under a
-// VCTP predicate (the 1x1 kernel reads the pixels in place, nothing may be read past them).
-inline void dot24(int32_t k, const int8_t* c0, const int8_t* c1, const int8_t* wp, int32x4_t& p0, int32x4_t& p1) {
-  int32_t a0 = 0, a1 = 0, a2 = 0, a3 = 0, b0 = 0, b1 = 0, b2 = 0, b3 = 0;
+// p0[j] = start[j] + dot(column 0, packed row j), p1 the same for column 1, over k taps: two
+// columns x four rows, 16 taps a pass. The eight VMLADAVA accumulators must be even registers
+// (the instruction's RdaLo field), and GCC's allocation of eight of them around the intrinsics
+// spills, so the loop is written out: six loads and eight VMLADAVA a pass, the counter in an odd
+// register (LR may hold an accumulator), q0-q3 for the loads, and the accumulators moved into the
+// two vectors two lanes at a time. The columns' last partial block is loaded before the loop
+// under a VCTP predicate (the 1x1 kernel reads the pixels in place: nothing may be read past
+// them; the packed weights are zero there).
+inline void dot24(int32_t k, const int8_t* c0, const int8_t* c1, const int8_t* wp, const int32_t* start,
+                  int32x4_t& p0, int32x4_t& p1) {
+  int32_t a0 = start[0], a1 = start[1], a2 = start[2], a3 = start[3];
+  int32_t b0 = a0, b1 = a1, b2 = a2, b3 = a3;
+  int32_t n = k - 16;  // taps left after this pass; after the loop, the partial block's minus 16
+  // The partial block of the columns, loaded here: the predicate register cannot be named as
+  // clobbered by the loop below.
+  int8x16_t t0 = vdupq_n_s8(0), t1 = t0;
   const int32_t full = k & ~15;
-  if (full > 0) {
-    // The accumulators must be even registers (VMLADAVA's RdaLo field); GCC's allocation of
-    // eight of them around the intrinsics spills, so the loop is written out: 6 loads and 8
-    // VMLADAVA a pass, the counter in an odd register (LR may hold an accumulator).
-    int32_t n = full >> 4;
-    const int8_t* x0p = c0;
-    const int8_t* x1p = c1;
-    int8x16_t x0, x1, w, v;
-    __asm__ volatile(
-        "1:\n"
-        "  vldrb.8 %q[x0], [%[x0p]], #16\n"
-        "  vldrb.8 %q[x1], [%[x1p]], #16\n"
-        "  vldrb.8 %q[w], [%[wp]], #16\n"
-        "  vldrb.8 %q[v], [%[wp]], #16\n"
-        "  vmladava.s8 %[a0], %q[x0], %q[w]\n"
-        "  vmladava.s8 %[b0], %q[x1], %q[w]\n"
-        "  vldrb.8 %q[w], [%[wp]], #16\n"
-        "  vmladava.s8 %[a1], %q[x0], %q[v]\n"
-        "  vmladava.s8 %[b1], %q[x1], %q[v]\n"
-        "  vldrb.8 %q[v], [%[wp]], #16\n"
-        "  vmladava.s8 %[a2], %q[x0], %q[w]\n"
-        "  vmladava.s8 %[b2], %q[x1], %q[w]\n"
-        "  vmladava.s8 %[a3], %q[x0], %q[v]\n"
-        "  vmladava.s8 %[b3], %q[x1], %q[v]\n"
-        "  subs %[n], %[n], #1\n"
-        "  bne 1b\n"
-        : [a0] "+Te"(a0), [a1] "+Te"(a1), [a2] "+Te"(a2), [a3] "+Te"(a3), [b0] "+Te"(b0), [b1] "+Te"(b1),
-          [b2] "+Te"(b2), [b3] "+Te"(b3), [n] "+r"(n), [x0p] "+r"(x0p), [x1p] "+r"(x1p), [wp] "+r"(wp),
-          [x0] "=&w"(x0), [x1] "=&w"(x1), [w] "=&w"(w), [v] "=&w"(v)
-        :
-        : "cc", "memory");
-  }
   if (full < k) {
     const mve_pred16_t live = vctp8q(uint32_t(k - full));
-    const int8x16_t x0 = vldrbq_z_s8(c0 + full, live), x1 = vldrbq_z_s8(c1 + full, live);
-    const int8x16_t w0 = vld1q_s8(wp), w1 = vld1q_s8(wp + 16), w2 = vld1q_s8(wp + 32), w3 = vld1q_s8(wp + 48);
-    a0 = vmladavaq_s8(a0, x0, w0);
-    b0 = vmladavaq_s8(b0, x1, w0);
-    a1 = vmladavaq_s8(a1, x0, w1);
-    b1 = vmladavaq_s8(b1, x1, w1);
-    a2 = vmladavaq_s8(a2, x0, w2);
-    b2 = vmladavaq_s8(b2, x1, w2);
-    a3 = vmladavaq_s8(a3, x0, w3);
-    b3 = vmladavaq_s8(b3, x1, w3);
+    t0 = vldrbq_z_s8(c0 + full, live);
+    t1 = vldrbq_z_s8(c1 + full, live);
   }
-  p0 = vsetq_lane_s32(a3, vsetq_lane_s32(a2, vsetq_lane_s32(a1, vdupq_n_s32(a0), 1), 2), 3);
-  p1 = vsetq_lane_s32(b3, vsetq_lane_s32(b2, vsetq_lane_s32(b1, vdupq_n_s32(b0), 1), 2), 3);
+  __asm__ volatile(
+      "  cmp %[n], #0\n"
+      "  blt 2f\n"
+      "1:\n"
+      "  vldrb.8 q0, [%[c0]], #16\n"
+      "  vldrb.8 q1, [%[c1]], #16\n"
+      "  vldrb.8 q2, [%[wp]], #16\n"
+      "  vldrb.8 q3, [%[wp]], #16\n"
+      "  vmladava.s8 %[a0], q0, q2\n"
+      "  vmladava.s8 %[b0], q1, q2\n"
+      "  vldrb.8 q2, [%[wp]], #16\n"
+      "  vmladava.s8 %[a1], q0, q3\n"
+      "  vmladava.s8 %[b1], q1, q3\n"
+      "  vldrb.8 q3, [%[wp]], #16\n"
+      "  vmladava.s8 %[a2], q0, q2\n"
+      "  vmladava.s8 %[b2], q1, q2\n"
+      "  vmladava.s8 %[a3], q0, q3\n"
+      "  vmladava.s8 %[b3], q1, q3\n"
+      "  subs %[n], %[n], #16\n"
+      "  bpl 1b\n"
+      "2:\n"
+      "  adds %[n], %[n], #16\n"
+      "  beq 3f\n"
+      "  vmov q0, %q[t0]\n"
+      "  vmov q1, %q[t1]\n"
+      "  vldrb.8 q2, [%[wp]]\n"
+      "  vldrb.8 q3, [%[wp], #16]\n"
+      "  vmladava.s8 %[a0], q0, q2\n"
+      "  vmladava.s8 %[b0], q1, q2\n"
+      "  vldrb.8 q2, [%[wp], #32]\n"
+      "  vmladava.s8 %[a1], q0, q3\n"
+      "  vmladava.s8 %[b1], q1, q3\n"
+      "  vldrb.8 q3, [%[wp], #48]\n"
+      "  vmladava.s8 %[a2], q0, q2\n"
+      "  vmladava.s8 %[b2], q1, q2\n"
+      "  vmladava.s8 %[a3], q0, q3\n"
+      "  vmladava.s8 %[b3], q1, q3\n"
+      "3:\n"
+      "  vmov %q[p0][2], %q[p0][0], %[a0], %[a2]\n"
+      "  vmov %q[p0][3], %q[p0][1], %[a1], %[a3]\n"
+      "  vmov %q[p1][2], %q[p1][0], %[b0], %[b2]\n"
+      "  vmov %q[p1][3], %q[p1][1], %[b1], %[b3]\n"
+      : [a0] "+Te"(a0), [a1] "+Te"(a1), [a2] "+Te"(a2), [a3] "+Te"(a3), [b0] "+Te"(b0), [b1] "+Te"(b1),
+        [b2] "+Te"(b2), [b3] "+Te"(b3), [n] "+r"(n), [c0] "+r"(c0), [c1] "+r"(c1), [wp] "+r"(wp), [p0] "=&w"(p0),
+        [p1] "=&w"(p1)
+      : [t0] "w"(t0), [t1] "w"(t1)
+      : "cc", "memory", "q0", "q1", "q2", "q3");
+}
+
+// The working memory of the group-1 convolutions (Tiles::nhwc_work_bytes): a word saying whether
+// any channel shifts left, the multipliers and the left and right parts of the shifts per
+// channel (M rounded up to 4, each), then the packed weights (pack_rows4).
+struct NhwcWork {
+  static int32_t channels(int32_t m) { return drivers::round_up(m, 4); }
+  static int32_t* params(void* work) { return static_cast<int32_t*>(work) + 4; }
+  static int8_t* packed(void* work, int32_t m) {
+    return reinterpret_cast<int8_t*>(params(work) + 3 * channels(m));
+  }
+};
+
+// Requantises the 4-channel groups [r0, r1) of n pixels (n = 1 or 2) whose accumulators are at
+// acc[q * 32 + (r - r0)], writing pixel q's channel r at y + q * m + r.
+template <bool kLeft>
+inline void requantize_pixels(const int32_t* acc, int32_t n, int32_t r0, int32_t r1, int32_t m, const int32_t* mult,
+                              const int32_t* left, const int32_t* right, const Epilogue& e, int8_t* y) {
+  const int32x4_t lo = vdupq_n_s32(e.lo), hi = vdupq_n_s32(e.hi);
+  const int32_t out_zp = e.out_zp;
+  for (int32_t r = r0; r < r1; r += 4) {
+    const mve_pred16_t live = vctp32q(uint32_t(m - r));
+    const int32x4_t mv = vldrwq_s32(mult + r), rv = vldrwq_s32(right + r);
+    const int32x4_t lv = kLeft ? vldrwq_s32(left + r) : mv;
+    for (int32_t q = 0; q < n; ++q) {
+      int32x4_t v = vldrwq_s32(acc + q * 32 + (r - r0));
+      if (kLeft) v = vqshlq_s32(v, lv);
+      v = vqrdmulhq_s32(v, mv);
+      const int32x4_t fixup = vshrq_n_s32(vandq_s32(v, rv), 31);
+      v = vaddq_n_s32(vrshlq_s32(vqaddq_s32(v, fixup), rv), out_zp);
+      vstrbq_p_s32(y + q * m + r, vminq_s32(vmaxq_s32(v, lo), hi), live);
+    }
+  }
 }
 
 struct NhwcKernel {
   static constexpr drivers::S8NhwcSpec kNhwc = Tiles::kNhwc;
   static uint64_t work_bytes(const ConvShape& g) { return Tiles::nhwc_work_bytes(g); }
-  static void prepare(const ConvShape& g, const int8_t* w, const Epilogue&, void* work) {
-    pack_rows4(g.kh * g.kw * g.c, w, g.m, static_cast<int8_t*>(work));
+  static void prepare(const ConvShape& g, const int8_t* w, const Epilogue& e, void* work) {
+    const int32_t m = g.m, mc = NhwcWork::channels(m);
+    int32_t* mult = NhwcWork::params(work);
+    int32_t* left = mult + mc;
+    int32_t* right = left + mc;
+    int32_t any_left = 0;
+    for (int32_t r = 0; r < mc; ++r) {
+      const int32_t shift = e.mult && r < m ? e.shift_at(r) : 0;
+      mult[r] = e.mult && r < m ? e.mult_at(r) : 0;
+      left[r] = shift > 0 ? shift : 0;
+      right[r] = shift < 0 ? shift : 0;
+      any_left |= shift > 0;
+    }
+    *static_cast<int32_t*>(work) = any_left;
+    pack_rows4(g.kh * g.kw * g.c, w, m, NhwcWork::packed(work, m));
   }
 
+  // Two pixels at a time: the accumulators of up to 32 channels (dot24, four channels a call) go
+  // to a buffer on the stack, then are requantised four channels a vector. The starts are read
+  // four at a time: the scratch holds them in whole 16-byte blocks.
   static void tile(int32_t k, int32_t, const int8_t* const* col, int32_t np, const int8_t*, int32_t m,
                    const int32_t* start, const Epilogue& e, int32_t at, void* work) {
-    const int8_t* packed = static_cast<const int8_t*>(work);
+    const int32_t mc = NhwcWork::channels(m);
+    const int8_t* packed = NhwcWork::packed(work, m);
+    const int32_t* mult = NhwcWork::params(work);
+    const bool any_left = *static_cast<const int32_t*>(work) != 0;
     const int32_t row_bytes = drivers::round_up(k, 16) * 4;  // one group of 4 packed rows
-    for (int32_t r = 0; r < m; r += 4, packed += row_bytes) {
-      const int32_t nr = m - r < 4 ? m - r : 4;
-      const mve_pred16_t live = vctp32q(uint32_t(nr));
-      const int32x4_t st = vldrwq_z_s32(start + r, live);
-      int32x4_t mult, shift;
-      channel_requant(e, r, live, &mult, &shift);
-      for (int32_t p = 0; p < np; p += 2) {
-        // A missing second column (np odd) repeats the first: computed, never stored.
-        const int8_t* c1 = p + 1 < np ? col[p + 1] : col[p];
-        int32x4_t v0, v1;
-        dot24(k, col[p], c1, packed, v0, v1);
-        store_channels(e, vaddq_s32(v0, st), mult, shift, at + p * m + r, live);
-        if (p + 1 < np) store_channels(e, vaddq_s32(v1, st), mult, shift, at + (p + 1) * m + r, live);
+    int32_t acc[64] __attribute__((aligned(16)));             // [pixel][32 channels]
+    for (int32_t p = 0; p < np; p += 2) {
+      const int32_t n = np - p < 2 ? np - p : 2;
+      // A missing second column (np odd) repeats the first: computed, never stored.
+      const int8_t* c0 = col[p];
+      const int8_t* c1 = n > 1 ? col[p + 1] : c0;
+      for (int32_t r0 = 0; r0 < m; r0 += 32) {
+        const int32_t r1 = m - r0 < 32 ? m : r0 + 32;
+        const int8_t* wp = packed + (r0 / 4) * row_bytes;
+        for (int32_t r = r0; r < r1; r += 4, wp += row_bytes) {
+          int32x4_t v0, v1;
+          dot24(k, c0, c1, wp, start + r, v0, v1);
+          vstrwq_s32(acc + (r - r0), v0);
+          vstrwq_s32(acc + 32 + (r - r0), v1);
+        }
+        if (!e.mult) {
+          for (int32_t q = 0; q < n; ++q) {
+            int32_t* y = static_cast<int32_t*>(e.y) + at + (p + q) * m;
+            for (int32_t r = r0; r < r1; ++r) y[r] = acc[q * 32 + r - r0];
+          }
+        } else if (any_left) {
+          requantize_pixels<true>(acc, n, r0, r1, m, mult, mult + mc, mult + 2 * mc, e,
+                                  static_cast<int8_t*>(e.y) + at + p * m);
+        } else {
+          requantize_pixels<false>(acc, n, r0, r1, m, mult, mult + mc, mult + 2 * mc, e,
+                                   static_cast<int8_t*>(e.y) + at + p * m);
+        }
       }
     }
   }

@@ -20,11 +20,13 @@ struct Tiles {
   static constexpr drivers::BandSpec kBand{8 * 1024, 1, false, false, 0};
   // int8 columns: 4 pixels per pass, 16 pixels transposed at a time by the 1x1 kernel, int8 taps.
   static constexpr drivers::S8ConvSpec kS8{4, 16, 1};
-  // NHWC int8 convolutions: 4 pixels' columns per tile, 1x1 read in place; the weights packed
-  // in groups of 4 rows of whole 16-tap blocks (s8_nhwc__mve.cc).
+  // NHWC int8 convolutions: 4 pixels' columns per tile, 1x1 read in place; a flag word, three
+  // words of requantisation parameters per channel and the weights packed in groups of 4 rows
+  // of whole 16-tap blocks (s8_nhwc__mve.cc), M rounded up to 4.
   static constexpr drivers::S8NhwcSpec kNhwc{4, true};
   static uint64_t nhwc_work_bytes(const ConvShape& g) {
-    return uint64_t(drivers::round_up(g.m, 4)) * uint64_t(drivers::round_up(g.kh * g.kw * g.c, 16));
+    const uint64_t m = uint64_t(drivers::round_up(g.m, 4));
+    return 16 + 12 * m + m * uint64_t(drivers::round_up(g.kh * g.kw * g.c, 16));
   }
   // f32_gemm_nn reads B in place: no working memory.
   static uint64_t gemm_work_floats(int32_t, int32_t, int32_t) { return 0; }
