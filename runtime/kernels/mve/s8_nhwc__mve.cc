@@ -40,16 +40,17 @@ inline void channel_requant(const Epilogue& e, int32_t ch, mve_pred16_t live, in
 }
 
 // The weights of group-1 convolutions packed for the tile: per group of 4 output channels (rows
-// past M zero), per 16 taps, the 4 rows' 16 bytes one after the other (taps past k zero), so that
-// one pointer walks all four rows.
+// past M zero), per 16 taps, the 4 rows' 16 bytes one after the other, so that one pointer walks
+// all four rows; the last partial block of taps (k not a multiple of 16, zero past k) comes first.
 inline void pack_rows4(int32_t k, const int8_t* w, int32_t m, int8_t* packed) {
-  const int32_t blocks = (k + 15) / 16;
+  const int32_t full = k & ~15, blocks = (k + 15) / 16;
   for (int32_t r0 = 0; r0 < m; r0 += 4) {
     for (int32_t i = 0; i < blocks; ++i) {
+      const int32_t base = full == k ? i * 16 : (i == 0 ? full : (i - 1) * 16);
       for (int32_t j = 0; j < 4; ++j) {
         const int32_t r = r0 + j;
         for (int32_t t = 0; t < 16; ++t) {
-          const int32_t tap = i * 16 + t;
+          const int32_t tap = base + t;
           *packed++ = r < m && tap < k ? w[r * k + tap] : 0;
         }
       }
@@ -57,76 +58,79 @@ inline void pack_rows4(int32_t k, const int8_t* w, int32_t m, int8_t* packed) {
   }
 }
 
-// p0[j] = start[j] + dot(column 0, packed row j), p1 the same for column 1, over k taps: two
-// columns x four rows, 16 taps a pass. The eight VMLADAVA accumulators must be even registers
-// (the instruction's RdaLo field), and GCC's allocation of eight of them around the intrinsics
-// spills, so the loop is written out: six loads and eight VMLADAVA a pass, the counter in an odd
-// register (LR may hold an accumulator), q0-q3 for the loads, and the accumulators moved into the
-// two vectors two lanes at a time. The columns' last partial block is loaded before the loop
-// under a VCTP predicate (the 1x1 kernel reads the pixels in place: nothing may be read past
-// them; the packed weights are zero there).
-inline void dot24(int32_t k, const int8_t* c0, const int8_t* c1, const int8_t* wp, const int32_t* start,
-                  int32x4_t& p0, int32x4_t& p1) {
-  int32_t a0 = start[0], a1 = start[1], a2 = start[2], a3 = start[3];
-  int32_t b0 = a0, b1 = a1, b2 = a2, b3 = a3;
-  int32_t n = k - 16;  // taps left after this pass; after the loop, the partial block's minus 16
-  // The partial block of the columns, loaded here: the predicate register cannot be named as
-  // clobbered by the loop below.
-  int8x16_t t0 = vdupq_n_s8(0), t1 = t0;
+// The eight VMLADAVA of one pass: columns q0, q1 against the four rows' 16 taps at wp (q2, q3
+// for the weights); OP is VMLADAV for the first pass (fresh sums), VMLADAVA after.
+#define MOTE_DOT24_PASS(OP)                  \
+  "  vldrb.8 q2, [%[wp]], #16\n"             \
+  "  vldrb.8 q3, [%[wp]], #16\n"             \
+  "  " OP ".s8 %[a0], q0, q2\n"              \
+  "  " OP ".s8 %[b0], q1, q2\n"              \
+  "  vldrb.8 q2, [%[wp]], #16\n"             \
+  "  " OP ".s8 %[a1], q0, q3\n"              \
+  "  " OP ".s8 %[b1], q1, q3\n"              \
+  "  vldrb.8 q3, [%[wp]], #16\n"             \
+  "  " OP ".s8 %[a2], q0, q2\n"              \
+  "  " OP ".s8 %[b2], q1, q2\n"              \
+  "  " OP ".s8 %[a3], q0, q3\n"              \
+  "  " OP ".s8 %[b3], q1, q3\n"
+#define MOTE_DOT24_LOOP                      \
+  "  cmp %[n], #0\n"                         \
+  "  beq 2f\n"                               \
+  "1:\n"                                     \
+  "  vldrb.8 q0, [%[c0]], #16\n"             \
+  "  vldrb.8 q1, [%[c1]], #16\n"             \
+  MOTE_DOT24_PASS("vmladava")                \
+  "  subs %[n], %[n], #1\n"                  \
+  "  bne 1b\n"                               \
+  "2:\n"                                     \
+  "  vmov %q[p0][2], %q[p0][0], %[a0], %[a2]\n" \
+  "  vmov %q[p0][3], %q[p0][1], %[a1], %[a3]\n" \
+  "  vmov %q[p1][2], %q[p1][0], %[b0], %[b2]\n" \
+  "  vmov %q[p1][3], %q[p1][1], %[b1], %[b3]\n"
+#define MOTE_DOT24_OUTPUTS                                                                              \
+  [a0] "=&Te"(a0), [a1] "=&Te"(a1), [a2] "=&Te"(a2), [a3] "=&Te"(a3), [b0] "=&Te"(b0), [b1] "=&Te"(b1), \
+      [b2] "=&Te"(b2), [b3] "=&Te"(b3), [n] "+r"(n), [c0] "+r"(c0), [c1] "+r"(c1), [wp] "+r"(wp),        \
+      [p0] "=&w"(p0), [p1] "=&w"(p1)
+
+// p0[j] = dot(column 0, packed row j), p1 the same for column 1, over k taps: two columns x four
+// rows, 16 taps a pass. The eight VMLADAVA accumulators must be even registers (the instruction's
+// RdaLo field), and GCC's allocation of eight of them around the intrinsics spills, so the passes
+// are written out: six loads and eight VMLADAVA each (the first one VMLADAV, so the sums need no
+// clearing), the counter in an odd register (LR may hold an accumulator), q0-q3 for the loads,
+// and the sums moved into the two vectors two lanes at a time. A partial block of the columns
+// (k not a multiple of 16) is the first pass, loaded before under a VCTP predicate (the 1x1 kernel
+// reads the pixels in place: nothing may be read past them; the packed weights are zero there).
+// Returns wp past the four rows.
+inline const int8_t* dot24(int32_t k, const int8_t* c0, const int8_t* c1, const int8_t* wp, int32x4_t& p0,
+                           int32x4_t& p1) {
+  int32_t a0, a1, a2, a3, b0, b1, b2, b3;
   const int32_t full = k & ~15;
-  if (full < k) {
+  if (full == k) {
+    int32_t n = k / 16 - 1;  // passes after the first
+    __asm__ volatile(
+        "  vldrb.8 q0, [%[c0]], #16\n"
+        "  vldrb.8 q1, [%[c1]], #16\n"
+        MOTE_DOT24_PASS("vmladav") MOTE_DOT24_LOOP
+        : MOTE_DOT24_OUTPUTS
+        :
+        : "cc", "memory", "q0", "q1", "q2", "q3");
+  } else {
     const mve_pred16_t live = vctp8q(uint32_t(k - full));
-    t0 = vldrbq_z_s8(c0 + full, live);
-    t1 = vldrbq_z_s8(c1 + full, live);
+    const int8x16_t t0 = vldrbq_z_s8(c0 + full, live), t1 = vldrbq_z_s8(c1 + full, live);
+    int32_t n = k / 16;  // whole passes after the partial one
+    __asm__ volatile(
+        "  vmov q0, %q[t0]\n"
+        "  vmov q1, %q[t1]\n"
+        MOTE_DOT24_PASS("vmladav") MOTE_DOT24_LOOP
+        : MOTE_DOT24_OUTPUTS
+        : [t0] "w"(t0), [t1] "w"(t1)
+        : "cc", "memory", "q0", "q1", "q2", "q3");
   }
-  __asm__ volatile(
-      "  cmp %[n], #0\n"
-      "  blt 2f\n"
-      "1:\n"
-      "  vldrb.8 q0, [%[c0]], #16\n"
-      "  vldrb.8 q1, [%[c1]], #16\n"
-      "  vldrb.8 q2, [%[wp]], #16\n"
-      "  vldrb.8 q3, [%[wp]], #16\n"
-      "  vmladava.s8 %[a0], q0, q2\n"
-      "  vmladava.s8 %[b0], q1, q2\n"
-      "  vldrb.8 q2, [%[wp]], #16\n"
-      "  vmladava.s8 %[a1], q0, q3\n"
-      "  vmladava.s8 %[b1], q1, q3\n"
-      "  vldrb.8 q3, [%[wp]], #16\n"
-      "  vmladava.s8 %[a2], q0, q2\n"
-      "  vmladava.s8 %[b2], q1, q2\n"
-      "  vmladava.s8 %[a3], q0, q3\n"
-      "  vmladava.s8 %[b3], q1, q3\n"
-      "  subs %[n], %[n], #16\n"
-      "  bpl 1b\n"
-      "2:\n"
-      "  adds %[n], %[n], #16\n"
-      "  beq 3f\n"
-      "  vmov q0, %q[t0]\n"
-      "  vmov q1, %q[t1]\n"
-      "  vldrb.8 q2, [%[wp]]\n"
-      "  vldrb.8 q3, [%[wp], #16]\n"
-      "  vmladava.s8 %[a0], q0, q2\n"
-      "  vmladava.s8 %[b0], q1, q2\n"
-      "  vldrb.8 q2, [%[wp], #32]\n"
-      "  vmladava.s8 %[a1], q0, q3\n"
-      "  vmladava.s8 %[b1], q1, q3\n"
-      "  vldrb.8 q3, [%[wp], #48]\n"
-      "  vmladava.s8 %[a2], q0, q2\n"
-      "  vmladava.s8 %[b2], q1, q2\n"
-      "  vmladava.s8 %[a3], q0, q3\n"
-      "  vmladava.s8 %[b3], q1, q3\n"
-      "3:\n"
-      "  vmov %q[p0][2], %q[p0][0], %[a0], %[a2]\n"
-      "  vmov %q[p0][3], %q[p0][1], %[a1], %[a3]\n"
-      "  vmov %q[p1][2], %q[p1][0], %[b0], %[b2]\n"
-      "  vmov %q[p1][3], %q[p1][1], %[b1], %[b3]\n"
-      : [a0] "+Te"(a0), [a1] "+Te"(a1), [a2] "+Te"(a2), [a3] "+Te"(a3), [b0] "+Te"(b0), [b1] "+Te"(b1),
-        [b2] "+Te"(b2), [b3] "+Te"(b3), [n] "+r"(n), [c0] "+r"(c0), [c1] "+r"(c1), [wp] "+r"(wp), [p0] "=&w"(p0),
-        [p1] "=&w"(p1)
-      : [t0] "w"(t0), [t1] "w"(t1)
-      : "cc", "memory", "q0", "q1", "q2", "q3");
+  return wp;
 }
+#undef MOTE_DOT24_PASS
+#undef MOTE_DOT24_LOOP
+#undef MOTE_DOT24_OUTPUTS
 
 // The working memory of the group-1 convolutions (Tiles::nhwc_work_bytes): a word saying whether
 // any channel shifts left, the multipliers and the left and right parts of the shifts per
@@ -139,19 +143,20 @@ struct NhwcWork {
   }
 };
 
-// Requantises the 4-channel groups [r0, r1) of n pixels (n = 1 or 2) whose accumulators are at
-// acc[q * 32 + (r - r0)], writing pixel q's channel r at y + q * m + r.
+// Requantises the 4-channel groups [r0, r1) of n pixels (n = 1 or 2) whose sums are at
+// acc[q * 32 + (r - r0)] (plus the starts), writing pixel q's channel r at y + q * m + r.
 template <bool kLeft>
-inline void requantize_pixels(const int32_t* acc, int32_t n, int32_t r0, int32_t r1, int32_t m, const int32_t* mult,
-                              const int32_t* left, const int32_t* right, const Epilogue& e, int8_t* y) {
+inline void requantize_pixels(const int32_t* acc, int32_t n, int32_t r0, int32_t r1, int32_t m, const int32_t* start,
+                              const int32_t* mult, const int32_t* left, const int32_t* right, const Epilogue& e,
+                              int8_t* y) {
   const int32x4_t lo = vdupq_n_s32(e.lo), hi = vdupq_n_s32(e.hi);
   const int32_t out_zp = e.out_zp;
   for (int32_t r = r0; r < r1; r += 4) {
     const mve_pred16_t live = vctp32q(uint32_t(m - r));
     const int32x4_t mv = vldrwq_s32(mult + r), rv = vldrwq_s32(right + r);
-    const int32x4_t lv = kLeft ? vldrwq_s32(left + r) : mv;
+    const int32x4_t lv = kLeft ? vldrwq_s32(left + r) : mv, st = vldrwq_s32(start + r);
     for (int32_t q = 0; q < n; ++q) {
-      int32x4_t v = vldrwq_s32(acc + q * 32 + (r - r0));
+      int32x4_t v = vaddq_s32(vldrwq_s32(acc + q * 32 + (r - r0)), st);
       if (kLeft) v = vqshlq_s32(v, lv);
       v = vqrdmulhq_s32(v, mv);
       const int32x4_t fixup = vshrq_n_s32(vandq_s32(v, rv), 31);
@@ -182,8 +187,8 @@ struct NhwcKernel {
   }
 
   // Two pixels at a time: the accumulators of up to 32 channels (dot24, four channels a call) go
-  // to a buffer on the stack, then are requantised four channels a vector. The starts are read
-  // four at a time: the scratch holds them in whole 16-byte blocks.
+  // to a buffer on the stack, then get their starts and are requantised four channels a vector.
+  // The starts are read four at a time: the scratch holds them in whole 16-byte blocks.
   static void tile(int32_t k, int32_t, const int8_t* const* col, int32_t np, const int8_t*, int32_t m,
                    const int32_t* start, const Epilogue& e, int32_t at, void* work) {
     const int32_t mc = NhwcWork::channels(m);
@@ -200,22 +205,22 @@ struct NhwcKernel {
       for (int32_t r0 = 0; r0 < m; r0 += 32) {
         const int32_t r1 = m - r0 < 32 ? m : r0 + 32;
         const int8_t* wp = packed + (r0 / 4) * row_bytes;
-        for (int32_t r = r0; r < r1; r += 4, wp += row_bytes) {
+        for (int32_t r = r0; r < r1; r += 4) {
           int32x4_t v0, v1;
-          dot24(k, c0, c1, wp, start + r, v0, v1);
+          wp = dot24(k, c0, c1, wp, v0, v1);
           vstrwq_s32(acc + (r - r0), v0);
           vstrwq_s32(acc + 32 + (r - r0), v1);
         }
         if (!e.mult) {
           for (int32_t q = 0; q < n; ++q) {
             int32_t* y = static_cast<int32_t*>(e.y) + at + (p + q) * m;
-            for (int32_t r = r0; r < r1; ++r) y[r] = acc[q * 32 + r - r0];
+            for (int32_t r = r0; r < r1; ++r) y[r] = acc[q * 32 + r - r0] + start[r];
           }
         } else if (any_left) {
-          requantize_pixels<true>(acc, n, r0, r1, m, mult, mult + mc, mult + 2 * mc, e,
+          requantize_pixels<true>(acc, n, r0, r1, m, start, mult, mult + mc, mult + 2 * mc, e,
                                   static_cast<int8_t*>(e.y) + at + p * m);
         } else {
-          requantize_pixels<false>(acc, n, r0, r1, m, mult, mult + mc, mult + 2 * mc, e,
+          requantize_pixels<false>(acc, n, r0, r1, m, start, mult, mult + mc, mult + 2 * mc, e,
                                    static_cast<int8_t*>(e.y) + at + p * m);
         }
       }
