@@ -30,10 +30,18 @@ namespace mote {
 namespace drivers {
 
 // What a set's NHWC convolution takes: `cols` pixels per tile call; `in_place`: the 1x1 kernel
-// reads the input's pixels in place (raw int8 columns), else every column is staged.
+// reads the input's pixels in place (raw int8 columns), else every column is staged; `own`: the
+// set computes the starts (K::starts) and moves the columns' bytes (K::Bytes) itself.
 struct S8NhwcSpec {
   int32_t cols;
   bool in_place;
+  bool own = false;
+};
+
+// The columns' byte moves of a set without its own.
+struct LibcBytes {
+  static void copy(int8_t* d, const int8_t* s, int32_t n) { __builtin_memcpy(d, s, size_t(n)); }
+  static void fill(int8_t* d, int32_t v, int32_t n) { __builtin_memset(d, v, size_t(n)); }
 };
 
 struct S8NhwcLayout {
@@ -85,7 +93,8 @@ inline NhwcDwBand nhwc_dw_band(const ConvShape& g) {
 }
 
 // The staged column of output pixel (oy, ox): kh rows of kw x c bytes from the NHWC image x, the
-// zero point in the padding and up to `stride`.
+// zero point in the padding and up to `stride` (Bytes: copy and fill).
+template <class Bytes = LibcBytes>
 inline void s8_nhwc_column(const ConvShape& g, const int8_t* x, int32_t oy, int32_t ox, int32_t zp, int32_t stride,
                            int8_t* col) {
   const int32_t c = g.c, kw = g.kw, iw = g.iw;
@@ -96,27 +105,27 @@ inline void s8_nhwc_column(const ConvShape& g, const int8_t* x, int32_t oy, int3
   for (int32_t u = 0; u < g.kh; ++u) {
     const int32_t r = r0 + u * g.dh;
     if (r < 0 || r >= g.ih) {
-      __builtin_memset(t, zp, size_t(row_taps));
+      Bytes::fill(t, zp, row_taps);
       t += row_taps;
       continue;
     }
     const int8_t* row = x + (int32_t(r) * iw + c0) * c;
     if (inside_w && g.dw == 1) {
-      __builtin_memcpy(t, row, size_t(row_taps));
+      Bytes::copy(t, row, row_taps);
       t += row_taps;
       continue;
     }
     for (int32_t v = 0; v < kw; ++v, t += c) {
       const int32_t cc = c0 + v * g.dw;
       if (cc >= 0 && cc < iw) {
-        __builtin_memcpy(t, row + v * g.dw * c, size_t(c));
+        Bytes::copy(t, row + v * g.dw * c, c);
       } else {
-        __builtin_memset(t, zp, size_t(c));
+        Bytes::fill(t, zp, c);
       }
     }
   }
   const int32_t k = g.kh * row_taps;
-  if (stride > k) __builtin_memset(col + k, zp, size_t(stride - k));
+  if (stride > k) Bytes::fill(col + k, zp, stride - k);
 }
 
 // start[r] = bias[r] - zp * sum of weight row r (rows of k taps at w).
@@ -130,6 +139,8 @@ inline void s8_nhwc_starts(int32_t k, const int8_t* w, int32_t m, int32_t zp, co
 }
 
 // K: static constexpr S8NhwcSpec kNhwc; static uint64_t work_bytes(const ConvShape&);
+//    with kNhwc.own: static void starts(k, w, m, zp, e, start) (as s8_nhwc_starts) and a type
+//    Bytes (as LibcBytes);
 //    static void prepare(g, w, e, work): once per call, after the starts (the weights [M, k]);
 //    static void tile(k, stride, cols, np, w, m, start, e, at, work): the np (1..kNhwc.cols)
 //    columns (k taps, raw int8, zero-point padded up to stride) against the m weight rows,
@@ -141,7 +152,11 @@ Status s8_conv2d_nhwc(const OpArgs& a, const ConvShape& g, const Epi& e, int32_t
   const int32_t k = g.kh * g.kw * g.c, m = g.m;
   const int8_t* w = a.in[1].as<int8_t>();
   int32_t* start = scratch_at<int32_t>(a, l.starts_at);
-  s8_nhwc_starts(k, w, m, zp, e, start);
+  if constexpr (K::kNhwc.own) {
+    K::starts(k, w, m, zp, e, start);
+  } else {
+    s8_nhwc_starts(k, w, m, zp, e, start);
+  }
   int8_t* cols = scratch_at<int8_t>(a, l.cols_at);
   void* work = scratch_at<void>(a, l.work_at);
   K::prepare(g, w, e, work);
@@ -159,7 +174,11 @@ Status s8_conv2d_nhwc(const OpArgs& a, const ConvShape& g, const Epi& e, int32_t
           col[q] = x + (p + q) * g.c;
         } else {
           int8_t* c = cols + q * l.stride;
-          s8_nhwc_column(g, x, oy, ox, zp, l.stride, c);
+          if constexpr (K::kNhwc.own) {
+            s8_nhwc_column<typename K::Bytes>(g, x, oy, ox, zp, l.stride, c);
+          } else {
+            s8_nhwc_column(g, x, oy, ox, zp, l.stride, c);
+          }
           col[q] = c;
         }
         if (++ox == g.ow) ox = 0, ++oy;

@@ -44,19 +44,31 @@ inline void channel_requant(const Epilogue& e, int32_t ch, mve_pred16_t live, in
 // all four rows; the last partial block of taps (k not a multiple of 16, zero past k) comes first.
 inline void pack_rows4(int32_t k, const int8_t* w, int32_t m, int8_t* packed) {
   const int32_t full = k & ~15, blocks = (k + 15) / 16;
+  const int8x16_t zero = vdupq_n_s8(0);
   for (int32_t r0 = 0; r0 < m; r0 += 4) {
     for (int32_t i = 0; i < blocks; ++i) {
       const int32_t base = full == k ? i * 16 : (i == 0 ? full : (i - 1) * 16);
-      for (int32_t j = 0; j < 4; ++j) {
-        const int32_t r = r0 + j;
-        for (int32_t t = 0; t < 16; ++t) {
-          const int32_t tap = base + t;
-          *packed++ = r < m && tap < k ? w[r * k + tap] : 0;
-        }
+      const mve_pred16_t live = vctp8q(uint32_t(k - base));
+      for (int32_t j = 0; j < 4; ++j, packed += 16) {
+        vst1q_s8(packed, r0 + j < m ? vldrbq_z_s8(w + (r0 + j) * k + base, live) : zero);
       }
     }
   }
 }
+
+// The columns' bytes, moved 16 at a time (the last ones under a VCTP predicate).
+struct VectorBytes {
+  static void copy(int8_t* d, const int8_t* s, int32_t n) {
+    for (int32_t i = 0; i < n; i += 16) {
+      const mve_pred16_t live = vctp8q(uint32_t(n - i));
+      vstrbq_p_s8(d + i, vldrbq_z_s8(s + i, live), live);
+    }
+  }
+  static void fill(int8_t* d, int32_t v, int32_t n) {
+    const int8x16_t value = vdupq_n_s8(int8_t(v));
+    for (int32_t i = 0; i < n; i += 16) vstrbq_p_s8(d + i, value, vctp8q(uint32_t(n - i)));
+  }
+};
 
 // The eight VMLADAVA of one pass: columns q0, q1 against the four rows' 16 taps at wp (q2, q3
 // for the weights); OP is VMLADAV for the first pass (fresh sums), VMLADAVA after.
@@ -168,7 +180,16 @@ inline void requantize_pixels(const int32_t* acc, int32_t n, int32_t r0, int32_t
 
 struct NhwcKernel {
   static constexpr drivers::S8NhwcSpec kNhwc = Tiles::kNhwc;
+  using Bytes = VectorBytes;
   static uint64_t work_bytes(const ConvShape& g) { return Tiles::nhwc_work_bytes(g); }
+  // start[r] = bias[r] - zp * sum of weight row r, the row summed 16 taps a VADDVA.
+  static void starts(int32_t k, const int8_t* w, int32_t m, int32_t zp, const Epilogue& e, int32_t* start) {
+    for (int32_t r = 0; r < m; ++r, w += k) {
+      int32_t sum = 0;
+      for (int32_t i = 0; i < k; i += 16) sum = vaddvaq_s8(sum, vldrbq_z_s8(w + i, vctp8q(uint32_t(k - i))));
+      start[r] = e.start(r) - zp * sum;
+    }
+  }
   static void prepare(const ConvShape& g, const int8_t* w, const Epilogue& e, void* work) {
     const int32_t m = g.m, mc = NhwcWork::channels(m);
     int32_t* mult = NhwcWork::params(work);

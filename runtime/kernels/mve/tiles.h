@@ -20,10 +20,11 @@ struct Tiles {
   static constexpr drivers::BandSpec kBand{8 * 1024, 1, false, false, 0};
   // int8 columns: 4 pixels per pass, 16 pixels transposed at a time by the 1x1 kernel, int8 taps.
   static constexpr drivers::S8ConvSpec kS8{4, 16, 1};
-  // NHWC int8 convolutions: 4 pixels' columns per tile, 1x1 read in place; a flag word, three
+  // NHWC int8 convolutions: 4 pixels' columns per tile, 1x1 read in place, the starts and the
+  // columns' bytes moved by the set's own vector code; a flag word, three
   // words of requantisation parameters per channel and the weights packed in groups of 4 rows
   // of whole 16-tap blocks (s8_nhwc__mve.cc), M rounded up to 4.
-  static constexpr drivers::S8NhwcSpec kNhwc{4, true};
+  static constexpr drivers::S8NhwcSpec kNhwc{4, true, true};
   static uint64_t nhwc_work_bytes(const ConvShape& g) {
     const uint64_t m = uint64_t(drivers::round_up(g.m, 4));
     return 16 + 12 * m + m * uint64_t(drivers::round_up(g.kh * g.kw * g.c, 16));
