@@ -70,26 +70,71 @@ inline S8NhwcLayout s8_nhwc_dw_layout(const ConvShape& g, uint64_t work) {
   return l;
 }
 
-// The depthwise band of a set that slides kH padded input rows down the image (mve): rows of
-// `width` pixels (every output pixel's window, the padding columns holding the zero point),
-// 16-byte aligned, 16 bytes of slack after the last; then the set's per-channel parameters
-// (16 bytes a channel, C rounded up to 8) and two words per window row (the rows the band
-// holds, the band row of each window row).
-struct NhwcDwBand {
+// The band of a set that slides kH padded input rows down the image (mve): rows of `width`
+// pixels (every output pixel's window, the padding columns holding the zero point), 16-byte
+// aligned, 16 bytes of slack after the last; then `param_bytes` of the set's own, and two words
+// per window row (the rows the band holds, the band row of each window row).
+struct NhwcBand {
   int32_t width, row_stride;
   uint64_t band_at, params_at, tags_at, bytes;
 };
 
-inline NhwcDwBand nhwc_dw_band(const ConvShape& g) {
-  NhwcDwBand b;
+inline NhwcBand nhwc_band(const ConvShape& g, uint64_t param_bytes) {
+  NhwcBand b;
   b.width = g.ow > 0 ? (g.ow - 1) * g.sw + (g.kw - 1) * g.dw + 1 : 0;
   b.row_stride = round_up(b.width * g.c, 16);
   ScratchLayout s;
   b.band_at = s.add(uint64_t(g.kh) * uint64_t(b.row_stride) + 16, 1);
-  b.params_at = s.add(uint64_t(round_up(g.c, 8)) * 4, sizeof(int32_t));
+  b.params_at = s.add(param_bytes, 1);
   b.tags_at = s.add(2 * uint64_t(g.kh), sizeof(int32_t));
   b.bytes = s.bytes;
   return b;
+}
+
+// Sets slot[u] (u < kh) to the band row holding window row u of output row oy, copying the rows
+// the band does not hold yet into slots no window row needs (tag[s]: the input row slot s holds,
+// -1 for the zero-point row; INT32_MIN before the first output row of an image).
+inline void nhwc_band_slide(const ConvShape& g, const int8_t* x, int32_t zp, const NhwcBand& b, int8_t* band,
+                            int32_t* tag, int32_t* slot, int32_t oy) {
+  const int32_t kh = g.kh, row0 = oy * g.sh - g.ph;
+  for (int32_t u = 0; u < kh; ++u) slot[u] = -1;
+  for (int32_t u = 0; u < kh; ++u) {
+    const int32_t r = row0 + u * g.dh;
+    const int32_t key = r >= 0 && r < g.ih ? r : -1;
+    for (int32_t s = 0; s < kh && slot[u] < 0; ++s) {
+      if (tag[s] == key) slot[u] = s;
+    }
+    if (slot[u] >= 0) continue;
+    // A slot no window row has claimed and none will: the rows after u still unmatched are
+    // matched against tags only after this one is filled, so a slot holding one of them is
+    // kept by checking the keys of the whole window.
+    int32_t s = 0;
+    for (; s < kh; ++s) {
+      bool needed = false;
+      for (int32_t t = 0; t < kh && !needed; ++t) {
+        const int32_t rt = row0 + t * g.dh;
+        needed = slot[t] == s || tag[s] == (rt >= 0 && rt < g.ih ? rt : -1);
+      }
+      if (!needed) break;
+    }
+    int8_t* row = band + s * b.row_stride;
+    const int32_t c = g.c, width = b.width;
+    if (key < 0) {
+      __builtin_memset(row, zp, size_t(width) * size_t(c));
+    } else {
+      const int32_t left = min_i32(g.pw, width);
+      const int32_t end = min_i32(g.pw + g.iw, width);  // band columns [left, end) are input
+      if (left > 0) __builtin_memset(row, zp, size_t(left) * size_t(c));
+      if (end > left) {
+        __builtin_memcpy(row + left * c, x + (int64_t(key) * g.iw + (left - g.pw)) * c,
+                         size_t(end - left) * size_t(c));
+      }
+      const int32_t right = max_i32(end, left);
+      if (width > right) __builtin_memset(row + right * c, zp, size_t(width - right) * size_t(c));
+    }
+    tag[s] = key;
+    slot[u] = s;
+  }
 }
 
 // The staged column of output pixel (oy, ox): kh rows of kw x c bytes from the NHWC image x, the

@@ -1,7 +1,7 @@
 // s8_dwconv2d_nhwc__mve: NHWC depthwise QConv on Helium, lanes = channels.
 //
 // A band of kH input rows, padded left and right with the zero point (and a zero-point row for a
-// window row in the vertical padding), lives in the op's scratch (Tiles::nhwc_dw_band): every
+// window row in the vertical padding), lives in the op's scratch (drivers::nhwc_band): every
 // output pixel's window is then inside the band and the taps need no bounds checks. Each input
 // row is copied into the band once while the window slides down (a slot keeps the row it holds).
 //
@@ -21,7 +21,7 @@ namespace mve {
 
 namespace {
 
-using drivers::NhwcDwBand;
+using drivers::NhwcBand;
 
 // Requantisation of four lanes with the shift split beforehand into its left (>= 0) and right
 // (<= 0) parts: requantize4 (kernels/arm_requantize.h) without the split, and without the left
@@ -101,52 +101,9 @@ inline void store8(const Epilogue& e, const int32_t* p, bool any_left, int32x4_t
   }
 }
 
-// Makes rows[u] (u < kh) point at band rows holding the window rows of output row oy, copying
-// the rows the band does not hold yet into slots no window row needs.
-inline void slide_band(const ConvShape& g, const int8_t* x, int32_t zp, const NhwcDwBand& b, int8_t* band,
-                       int32_t* tag, int32_t* slot, int32_t oy) {
-  const int32_t kh = g.kh, row0 = oy * g.sh - g.ph;
-  for (int32_t u = 0; u < kh; ++u) slot[u] = -1;
-  for (int32_t u = 0; u < kh; ++u) {
-    const int32_t r = row0 + u * g.dh;
-    const int32_t key = r >= 0 && r < g.ih ? r : -1;
-    for (int32_t s = 0; s < kh && slot[u] < 0; ++s) {
-      if (tag[s] == key) slot[u] = s;
-    }
-    if (slot[u] >= 0) continue;
-    // A slot no window row has claimed and none will: the rows after u still unmatched are
-    // matched against tags only after this one is filled, so a slot holding one of them is
-    // kept by checking the keys of the whole window.
-    int32_t s = 0;
-    for (; s < kh; ++s) {
-      bool needed = false;
-      for (int32_t t = 0; t < kh && !needed; ++t) {
-        const int32_t rt = row0 + t * g.dh;
-        needed = slot[t] == s || tag[s] == (rt >= 0 && rt < g.ih ? rt : -1);
-      }
-      if (!needed) break;
-    }
-    int8_t* row = band + s * b.row_stride;
-    const int32_t c = g.c, width = b.width;
-    if (key < 0) {
-      __builtin_memset(row, zp, size_t(width) * size_t(c));
-    } else {
-      const int32_t left = drivers::min_i32(g.pw, width);
-      const int32_t end = drivers::min_i32(g.pw + g.iw, width);  // band columns [left, end) are input
-      if (left > 0) __builtin_memset(row, zp, size_t(left) * size_t(c));
-      if (end > left) {
-        __builtin_memcpy(row + left * c, x + (int64_t(key) * g.iw + (left - g.pw)) * c, size_t(end - left) * size_t(c));
-      }
-      if (width > end) __builtin_memset(row + drivers::max_i32(end, left) * c, zp, size_t(width - drivers::max_i32(end, left)) * size_t(c));
-    }
-    tag[s] = key;
-    slot[u] = s;
-  }
-}
-
 template <int KH, int KW>
 void dw_rows(const OpArgs& a, const ConvShape& g, const Epilogue& e, int32_t zp, const drivers::S8NhwcLayout& l,
-             const NhwcDwBand& b) {
+             const NhwcBand& b) {
   const int32_t c = g.c, ow = g.ow, kh = g.kh, kw = g.kw;
   const int8_t* wt = drivers::scratch_at<int8_t>(a, l.cols_at);
   int8_t* band = drivers::scratch_at<int8_t>(a, l.work_at + b.band_at);
@@ -161,7 +118,7 @@ void dw_rows(const OpArgs& a, const ConvShape& g, const Epilogue& e, int32_t zp,
     const int8_t* x = a.in[0].as<int8_t>() + int64_t(n) * g.ih * g.iw * c;
     for (int32_t s = 0; s < kh; ++s) tag[s] = INT32_MIN;
     for (int32_t oy = 0; oy < g.oh; ++oy) {
-      slide_band(g, x, zp, b, band, tag, slot, oy);
+      drivers::nhwc_band_slide(g, x, zp, b, band, tag, slot, oy);
       const int64_t out_row = (int64_t(n) * g.oh + oy) * ow * c;
       for (int32_t ch = 0; ch < c; ch += 8) {
         const int32_t live = c - ch < 8 ? c - ch : 8;
@@ -192,7 +149,7 @@ void dw_rows(const OpArgs& a, const ConvShape& g, const Epilogue& e, int32_t zp,
 }  // namespace
 
 Status s8_dwconv2d_nhwc(const OpArgs& a, const ConvShape& g, const Epilogue& e, int32_t in_zp) {
-  const NhwcDwBand b = drivers::nhwc_dw_band(g);
+  const NhwcBand b = Tiles::nhwc_dw_band(g);
   const drivers::S8NhwcLayout l = drivers::s8_nhwc_dw_layout(g, b.bytes);
   if (!drivers::scratch_holds(a, l.scratch)) return Status::kArenaTooSmall;
   drivers::s8_nhwc_dw_prepare(g, a.in[1].as<int8_t>(), in_zp, e, l.stride, drivers::scratch_at<int8_t>(a, l.cols_at),

@@ -140,6 +140,58 @@ inline const int8_t* dot24(int32_t k, const int8_t* c0, const int8_t* c1, const 
   }
   return wp;
 }
+// dot24 over a column in kh segments of `passes` whole 16-tap blocks, segment u at rows[u] + x0
+// (column 0) and rows[u] + x1 (column 1): the band's window rows, the packed weights walked in
+// order. The sums stay in their registers from one segment to the next.
+inline const int8_t* dot24_rows(int32_t kh, int32_t passes, const int8_t* const* rows, int32_t x0, int32_t x1,
+                                const int8_t* wp, int32x4_t& p0, int32x4_t& p1) {
+  int32_t a0, a1, a2, a3, b0, b1, b2, b3;
+  const int8_t* c0 = rows[0] + x0;
+  const int8_t* c1 = rows[0] + x1;
+  int32_t n = passes - 1;
+  __asm__ volatile(
+      "  vldrb.8 q0, [%[c0]], #16\n"
+      "  vldrb.8 q1, [%[c1]], #16\n"
+      MOTE_DOT24_PASS("vmladav")
+      "  cmp %[n], #0\n"
+      "  beq 2f\n"
+      "1:\n"
+      "  vldrb.8 q0, [%[c0]], #16\n"
+      "  vldrb.8 q1, [%[c1]], #16\n"
+      MOTE_DOT24_PASS("vmladava")
+      "  subs %[n], %[n], #1\n"
+      "  bne 1b\n"
+      "2:\n"
+      : [a0] "=&Te"(a0), [a1] "=&Te"(a1), [a2] "=&Te"(a2), [a3] "=&Te"(a3), [b0] "=&Te"(b0), [b1] "=&Te"(b1),
+        [b2] "=&Te"(b2), [b3] "=&Te"(b3), [n] "+r"(n), [c0] "+r"(c0), [c1] "+r"(c1), [wp] "+r"(wp)
+      :
+      : "cc", "memory", "q0", "q1", "q2", "q3");
+  for (int32_t u = 1; u < kh; ++u) {
+    c0 = rows[u] + x0;
+    c1 = rows[u] + x1;
+    n = passes;
+    __asm__ volatile(
+        "1:\n"
+        "  vldrb.8 q0, [%[c0]], #16\n"
+        "  vldrb.8 q1, [%[c1]], #16\n"
+        MOTE_DOT24_PASS("vmladava")
+        "  subs %[n], %[n], #1\n"
+        "  bne 1b\n"
+        : [a0] "+Te"(a0), [a1] "+Te"(a1), [a2] "+Te"(a2), [a3] "+Te"(a3), [b0] "+Te"(b0), [b1] "+Te"(b1),
+          [b2] "+Te"(b2), [b3] "+Te"(b3), [n] "+r"(n), [c0] "+r"(c0), [c1] "+r"(c1), [wp] "+r"(wp)
+        :
+        : "cc", "memory", "q0", "q1", "q2", "q3");
+  }
+  __asm__(
+      "  vmov %q[p0][2], %q[p0][0], %[a0], %[a2]\n"
+      "  vmov %q[p0][3], %q[p0][1], %[a1], %[a3]\n"
+      "  vmov %q[p1][2], %q[p1][0], %[b0], %[b2]\n"
+      "  vmov %q[p1][3], %q[p1][1], %[b1], %[b3]\n"
+      : [p0] "=&w"(p0), [p1] "=&w"(p1)
+      : [a0] "r"(a0), [a1] "r"(a1), [a2] "r"(a2), [a3] "r"(a3), [b0] "r"(b0), [b1] "r"(b1), [b2] "r"(b2),
+        [b3] "r"(b3));
+  return wp;
+}
 #undef MOTE_DOT24_PASS
 #undef MOTE_DOT24_LOOP
 #undef MOTE_DOT24_OUTPUTS
@@ -155,25 +207,121 @@ struct NhwcWork {
   }
 };
 
-// Requantises the 4-channel groups [r0, r1) of n pixels (n = 1 or 2) whose sums are at
-// acc[q * 32 + (r - r0)] (plus the starts), writing pixel q's channel r at y + q * m + r.
+// requantize4 of `groups` whole groups of 4 channels (the starts added first, the shift split into
+// its left and right parts beforehand, no left shift without kLeft), narrowed and stored at y:
+// written out, as GCC 12 moves the predicate through general registers and addresses every load
+// apart; every pointer advances by post-increment.
 template <bool kLeft>
-inline void requantize_pixels(const int32_t* acc, int32_t n, int32_t r0, int32_t r1, int32_t m, const int32_t* start,
-                              const int32_t* mult, const int32_t* left, const int32_t* right, const Epilogue& e,
+inline void requantize_groups(int32_t groups, const int32_t* acc, const int32_t* start, const int32_t* mult,
+                              const int32_t* left, const int32_t* right, int32_t out_zp, int32x4_t lo, int32x4_t hi,
                               int8_t* y) {
+  if (groups <= 0) return;
+  if (kLeft) {
+    __asm__ volatile(
+        "1:\n"
+        "  vldrw.32 q0, [%[acc]], #16\n"
+        "  vldrw.32 q1, [%[st]], #16\n"
+        "  vadd.i32 q0, q0, q1\n"
+        "  vldrw.32 q1, [%[left]], #16\n"
+        "  vqshl.s32 q0, q0, q1\n"
+        "  vldrw.32 q1, [%[mult]], #16\n"
+        "  vqrdmulh.s32 q0, q0, q1\n"
+        "  vldrw.32 q2, [%[right]], #16\n"
+        "  vand q1, q0, q2\n"
+        "  vshr.s32 q1, q1, #31\n"
+        "  vqadd.s32 q0, q0, q1\n"
+        "  vrshl.s32 q0, q0, q2\n"
+        "  vadd.i32 q0, q0, %[zp]\n"
+        "  vmax.s32 q0, q0, %q[lo]\n"
+        "  vmin.s32 q0, q0, %q[hi]\n"
+        "  vstrb.32 q0, [%[y]], #4\n"
+        "  subs %[n], %[n], #1\n"
+        "  bne 1b\n"
+        : [acc] "+r"(acc), [st] "+r"(start), [left] "+r"(left), [mult] "+r"(mult), [right] "+r"(right),
+          [y] "+r"(y), [n] "+r"(groups)
+        : [zp] "r"(out_zp), [lo] "w"(lo), [hi] "w"(hi)
+        : "cc", "memory", "q0", "q1", "q2");
+  } else {
+    __asm__ volatile(
+        "1:\n"
+        "  vldrw.32 q0, [%[acc]], #16\n"
+        "  vldrw.32 q1, [%[st]], #16\n"
+        "  vadd.i32 q0, q0, q1\n"
+        "  vldrw.32 q1, [%[mult]], #16\n"
+        "  vqrdmulh.s32 q0, q0, q1\n"
+        "  vldrw.32 q2, [%[right]], #16\n"
+        "  vand q1, q0, q2\n"
+        "  vshr.s32 q1, q1, #31\n"
+        "  vqadd.s32 q0, q0, q1\n"
+        "  vrshl.s32 q0, q0, q2\n"
+        "  vadd.i32 q0, q0, %[zp]\n"
+        "  vmax.s32 q0, q0, %q[lo]\n"
+        "  vmin.s32 q0, q0, %q[hi]\n"
+        "  vstrb.32 q0, [%[y]], #4\n"
+        "  subs %[n], %[n], #1\n"
+        "  bne 1b\n"
+        : [acc] "+r"(acc), [st] "+r"(start), [mult] "+r"(mult), [right] "+r"(right), [y] "+r"(y), [n] "+r"(groups)
+        : [zp] "r"(out_zp), [lo] "w"(lo), [hi] "w"(hi)
+        : "cc", "memory", "q0", "q1", "q2");
+  }
+}
+
+// The channels [r0, r1) of n pixels (n = 1 or 2) whose sums are at acc[q * 32 + (r - r0)] (plus
+// the starts), requantised, pixel q's channel r written at y + q * m + r; the last channels (m
+// not a multiple of 4) under a VCTP predicate.
+template <bool kLeft>
+__attribute__((noinline)) void requantize_pixels(const int32_t* acc, int32_t n, int32_t r0, int32_t r1, int32_t m,
+                                                 const int32_t* start, const int32_t* mult, const int32_t* left,
+                                                 const int32_t* right, const Epilogue& e, int8_t* y) {
   const int32x4_t lo = vdupq_n_s32(e.lo), hi = vdupq_n_s32(e.hi);
-  const int32_t out_zp = e.out_zp;
-  for (int32_t r = r0; r < r1; r += 4) {
-    const mve_pred16_t live = vctp32q(uint32_t(m - r));
-    const int32x4_t mv = vldrwq_s32(mult + r), rv = vldrwq_s32(right + r);
-    const int32x4_t lv = kLeft ? vldrwq_s32(left + r) : mv, st = vldrwq_s32(start + r);
-    for (int32_t q = 0; q < n; ++q) {
-      int32x4_t v = vaddq_s32(vldrwq_s32(acc + q * 32 + (r - r0)), st);
-      if (kLeft) v = vqshlq_s32(v, lv);
-      v = vqrdmulhq_s32(v, mv);
+  const int32_t whole = (r1 - r0) / 4;
+  for (int32_t q = 0; q < n; ++q, acc += 32, y += m) {
+    requantize_groups<kLeft>(whole, acc, start + r0, mult + r0, left + r0, right + r0, e.out_zp, lo, hi, y + r0);
+    const int32_t r = r0 + whole * 4;
+    if (r < r1) {
+      int32x4_t v = vaddq_s32(vldrwq_s32(acc + (r - r0)), vldrwq_s32(start + r));
+      if (kLeft) v = vqshlq_s32(v, vldrwq_s32(left + r));
+      v = vqrdmulhq_s32(v, vldrwq_s32(mult + r));
+      const int32x4_t rv = vldrwq_s32(right + r);
       const int32x4_t fixup = vshrq_n_s32(vandq_s32(v, rv), 31);
-      v = vaddq_n_s32(vrshlq_s32(vqaddq_s32(v, fixup), rv), out_zp);
-      vstrbq_p_s32(y + q * m + r, vminq_s32(vmaxq_s32(v, lo), hi), live);
+      v = vaddq_n_s32(vrshlq_s32(vqaddq_s32(v, fixup), rv), e.out_zp);
+      vstrbq_p_s32(y + r, vminq_s32(vmaxq_s32(v, lo), hi), vctp32q(uint32_t(r1 - r)));
+    }
+  }
+}
+
+// The m outputs of n (1 or 2) pixels from element `at` on (pixel q at at + q * m): the sums of up
+// to 32 channels (dot(wp, v0, v1): four channels of both pixels from the packed rows at wp,
+// returning wp past them) go to a buffer on the stack, then get their starts and are requantised
+// four channels a vector. The starts are read four at a time: the scratch holds them in whole
+// 16-byte blocks.
+template <class Dot>
+inline void pixel_pair(int32_t m, int32_t n, const int32_t* start, const Epilogue& e, int32_t at, void* work,
+                       const Dot& dot) {
+  const int32_t mc = NhwcWork::channels(m);
+  const int8_t* wp = NhwcWork::packed(work, m);
+  const int32_t* mult = NhwcWork::params(work);
+  const bool any_left = *static_cast<const int32_t*>(work) != 0;
+  int32_t acc[64] __attribute__((aligned(16)));  // [pixel][32 channels]
+  for (int32_t r0 = 0; r0 < m; r0 += 32) {
+    const int32_t r1 = m - r0 < 32 ? m : r0 + 32;
+    for (int32_t r = r0; r < r1; r += 4) {
+      int32x4_t v0, v1;
+      wp = dot(wp, v0, v1);
+      vstrwq_s32(acc + (r - r0), v0);
+      vstrwq_s32(acc + 32 + (r - r0), v1);
+    }
+    if (!e.mult) {
+      for (int32_t q = 0; q < n; ++q) {
+        int32_t* y = static_cast<int32_t*>(e.y) + at + q * m;
+        for (int32_t r = r0; r < r1; ++r) y[r] = acc[q * 32 + r - r0] + start[r];
+      }
+    } else if (any_left) {
+      requantize_pixels<true>(acc, n, r0, r1, m, start, mult, mult + mc, mult + 2 * mc, e,
+                              static_cast<int8_t*>(e.y) + at);
+    } else {
+      requantize_pixels<false>(acc, n, r0, r1, m, start, mult, mult + mc, mult + 2 * mc, e,
+                               static_cast<int8_t*>(e.y) + at);
     }
   }
 }
@@ -207,44 +355,17 @@ struct NhwcKernel {
     pack_rows4(g.kh * g.kw * g.c, w, m, NhwcWork::packed(work, m));
   }
 
-  // Two pixels at a time: the accumulators of up to 32 channels (dot24, four channels a call) go
-  // to a buffer on the stack, then get their starts and are requantised four channels a vector.
-  // The starts are read four at a time: the scratch holds them in whole 16-byte blocks.
+  // Two pixels at a time (pixel_pair).
   static void tile(int32_t k, int32_t, const int8_t* const* col, int32_t np, const int8_t*, int32_t m,
                    const int32_t* start, const Epilogue& e, int32_t at, void* work) {
-    const int32_t mc = NhwcWork::channels(m);
-    const int8_t* packed = NhwcWork::packed(work, m);
-    const int32_t* mult = NhwcWork::params(work);
-    const bool any_left = *static_cast<const int32_t*>(work) != 0;
-    const int32_t row_bytes = drivers::round_up(k, 16) * 4;  // one group of 4 packed rows
-    int32_t acc[64] __attribute__((aligned(16)));             // [pixel][32 channels]
     for (int32_t p = 0; p < np; p += 2) {
       const int32_t n = np - p < 2 ? np - p : 2;
       // A missing second column (np odd) repeats the first: computed, never stored.
       const int8_t* c0 = col[p];
       const int8_t* c1 = n > 1 ? col[p + 1] : c0;
-      for (int32_t r0 = 0; r0 < m; r0 += 32) {
-        const int32_t r1 = m - r0 < 32 ? m : r0 + 32;
-        const int8_t* wp = packed + (r0 / 4) * row_bytes;
-        for (int32_t r = r0; r < r1; r += 4) {
-          int32x4_t v0, v1;
-          wp = dot24(k, c0, c1, wp, v0, v1);
-          vstrwq_s32(acc + (r - r0), v0);
-          vstrwq_s32(acc + 32 + (r - r0), v1);
-        }
-        if (!e.mult) {
-          for (int32_t q = 0; q < n; ++q) {
-            int32_t* y = static_cast<int32_t*>(e.y) + at + (p + q) * m;
-            for (int32_t r = r0; r < r1; ++r) y[r] = acc[q * 32 + r - r0] + start[r];
-          }
-        } else if (any_left) {
-          requantize_pixels<true>(acc, n, r0, r1, m, start, mult, mult + mc, mult + 2 * mc, e,
-                                  static_cast<int8_t*>(e.y) + at + p * m);
-        } else {
-          requantize_pixels<false>(acc, n, r0, r1, m, start, mult, mult + mc, mult + 2 * mc, e,
-                                   static_cast<int8_t*>(e.y) + at + p * m);
-        }
-      }
+      pixel_pair(m, n, start, e, at + p * m, work, [=](const int8_t* wp, int32x4_t& v0, int32x4_t& v1) {
+        return dot24(k, c0, c1, wp, v0, v1);
+      });
     }
   }
 };
@@ -297,7 +418,46 @@ Status s8_gemm_nk(const OpArgs&, int32_t rows, int32_t N, int32_t K, const int8_
   return Status::kOk;
 }
 
+// A window whose rows are whole 16-tap blocks (Tiles::nhwc_banded): no staged columns; the
+// window rows of an output row are the band's (drivers::nhwc_band_slide, in the working memory
+// after the packed weights) and two pixels' columns are read there in place, a block at a time.
+Status s8_conv2d_nhwc_banded(const OpArgs& a, const ConvShape& g, const Epilogue& e, int32_t zp) {
+  const drivers::S8NhwcLayout l = drivers::s8_nhwc_conv_layout(g, Tiles::kNhwc, Tiles::nhwc_work_bytes(g));
+  if (!drivers::scratch_holds(a, l.scratch)) return Status::kArenaTooSmall;
+  const int32_t k = g.kh * g.kw * g.c, m = g.m, c = g.c, ow = g.ow;
+  const int8_t* w = a.in[1].as<int8_t>();
+  int32_t* start = drivers::scratch_at<int32_t>(a, l.starts_at);
+  NhwcKernel::starts(k, w, m, zp, e, start);
+  void* work = drivers::scratch_at<void>(a, l.work_at);
+  NhwcKernel::prepare(g, w, e, work);
+  const drivers::NhwcBand b = Tiles::nhwc_conv_band(g);
+  uint8_t* band_base = static_cast<uint8_t*>(work) + Tiles::nhwc_band_at(g);
+  int8_t* band = reinterpret_cast<int8_t*>(band_base + b.band_at);
+  int32_t* tag = reinterpret_cast<int32_t*>(band_base + b.tags_at);
+  int32_t* slot = tag + g.kh;
+  const int32_t passes = g.kw * c / 16, pix = g.sw * c;
+  const int8_t* rows[Tiles::kNhwcBandRows];
+  for (int32_t n = 0; n < g.n; ++n) {
+    const int8_t* x = a.in[0].as<int8_t>() + int64_t(n) * g.ih * g.iw * c;
+    for (int32_t s = 0; s < g.kh; ++s) tag[s] = INT32_MIN;
+    for (int32_t oy = 0; oy < g.oh; ++oy) {
+      drivers::nhwc_band_slide(g, x, zp, b, band, tag, slot, oy);
+      for (int32_t u = 0; u < g.kh; ++u) rows[u] = band + slot[u] * b.row_stride;
+      const int32_t out_row = (n * g.oh + oy) * ow;
+      for (int32_t ox = 0; ox < ow; ox += 2) {
+        const int32_t np = ow - ox < 2 ? ow - ox : 2;
+        const int32_t x0 = ox * pix, x1 = (ox + np - 1) * pix;
+        pixel_pair(m, np, start, e, (out_row + ox) * m, work, [=](const int8_t* wp, int32x4_t& v0, int32x4_t& v1) {
+          return dot24_rows(g.kh, passes, rows, x0, x1, wp, v0, v1);
+        });
+      }
+    }
+  }
+  return Status::kOk;
+}
+
 Status s8_conv2d_nhwc(const OpArgs& a, const ConvShape& g, const Epilogue& e, int32_t in_zp) {
+  if (Tiles::nhwc_banded(g)) return s8_conv2d_nhwc_banded(a, g, e, in_zp);
   return drivers::s8_conv2d_nhwc<NhwcKernel>(a, g, e, in_zp);
 }
 

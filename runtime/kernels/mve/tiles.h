@@ -26,9 +26,25 @@ struct Tiles {
   // of whole 16-tap blocks (s8_nhwc__mve.cc), M rounded up to 4.
   static constexpr drivers::S8NhwcSpec kNhwc{4, true, true};
   static uint64_t nhwc_work_bytes(const ConvShape& g) {
+    return nhwc_band_at(g) + (nhwc_banded(g) ? nhwc_conv_band(g).bytes : 0);
+  }
+  // Past the parameters and the packed weights: a band of window rows (the columns read in place)
+  // when every window row is whole 16-tap blocks and not taller than kNhwcBandRows.
+  static constexpr int32_t kNhwcBandRows = 8;
+  static bool nhwc_banded(const ConvShape& g) {
+    return !is_pointwise(g) && g.dw == 1 && (g.kw * g.c) % 16 == 0 && g.kh <= kNhwcBandRows;
+  }
+  static uint64_t nhwc_band_at(const ConvShape& g) {
     const uint64_t m = uint64_t(drivers::round_up(g.m, 4));
     return 16 + 12 * m + m * uint64_t(drivers::round_up(g.kh * g.kw * g.c, 16));
   }
+  static drivers::NhwcBand nhwc_conv_band(const ConvShape& g) { return drivers::nhwc_band(g, 0); }
+  // NHWC int8 depthwise: a band of kH padded input rows and the requantisation parameters split
+  // even / odd per 8 channels (s8_dwconv2d_nhwc__mve.cc).
+  static drivers::NhwcBand nhwc_dw_band(const ConvShape& g) {
+    return drivers::nhwc_band(g, uint64_t(drivers::round_up(g.c, 8)) * 16);
+  }
+  static uint64_t nhwc_dw_work_bytes(const ConvShape& g) { return nhwc_dw_band(g).bytes; }
   // f32_gemm_nn reads B in place: no working memory.
   static uint64_t gemm_work_floats(int32_t, int32_t, int32_t) { return 0; }
 
