@@ -36,15 +36,20 @@ inline int32x4_t requantize_split(int32x4_t acc, int32x4_t mult, int32x4_t left,
   return vminq_s32(vmaxq_s32(v, vdupq_n_s32(lo)), vdupq_n_s32(hi));
 }
 
-// The parameter block: per group of 8 channels, 8 vectors of 4 words: starts, multipliers, right
-// shifts, left shifts, each even channels then odd ones (channels past C: zero).
+// The parameter block: per group of 8 channels (Tiles::nhwc_dw_group_bytes apart), 8 vectors of
+// 4 words: starts, multipliers, right shifts, left shifts, each even channels then odd ones
+// (channels past C: zero); then the group's weights, 8 bytes a tap (the 3x3 stride-1 pass).
 enum : int32_t { kStart = 0, kMult = 8, kRight = 16, kLeft = 24, kGroupWords = 32 };
 
 // Fills the parameter block; returns whether any channel shifts left.
-inline bool split_params(int32_t c, const int32_t* start, const Epilogue& e, int32_t* p) {
+inline bool split_params(const ConvShape& g, const int32_t* start, const int8_t* wt, int32_t wstride,
+                         const Epilogue& e, int32_t* p) {
+  const int32_t c = g.c, taps = g.kh * g.kw, group_words = Tiles::nhwc_dw_group_bytes(g) / 4;
   bool any_left = false;
   for (int32_t ch = 0; ch < drivers::round_up(c, 8); ++ch) {
-    int32_t* q = p + (ch / 8) * kGroupWords + (ch & 1) * 4 + (ch & 7) / 2;
+    int32_t* q = p + (ch / 8) * group_words + (ch & 1) * 4 + (ch & 7) / 2;
+    int8_t* wg = reinterpret_cast<int8_t*>(p + (ch / 8) * group_words + kGroupWords) + (ch & 7);
+    for (int32_t t = 0; t < taps; ++t) wg[t * 8] = wt[t * wstride + ch];
     const bool live = ch < c;
     const int32_t shift = live && e.mult ? e.shift_at(ch) : 0;
     q[kStart] = live ? start[ch] : 0;
@@ -76,6 +81,78 @@ inline void dw_pair(const int8_t* const* rows, int32_t kh, int32_t kw, int32_t x
     }
   }
 }
+
+// The 3x3 stride-1 window sums and requantisation of 8 channels of two adjacent output pixels,
+// written out (GCC 12 leaves the tap loops rolled and moves the predicate through general
+// registers): rows r0..r2 are the band rows at the first pixel's window, c the bytes between two
+// pixels, p the group's parameters and 9 x 8 weights, out the requantisation's constants and the
+// two pixels' outputs (the widening loads and narrowing stores take low registers: once the
+// sums are done, r0-r2 and w are reused). The
+// accumulators are q0-q3 (even and odd channels of each pixel), the weights alternate between
+// q4 and q5, q6 holds the window column (shared by the two pixels: column j is tap j of the first
+// and tap j - 1 of the second), q7 the product.
+#define MOTE_DW_MAC(X, W, E, O) \
+  "  vmullb.s16 q7, " X ", " W "\n  vadd.i32 " E ", " E ", q7\n" \
+  "  vmullt.s16 q7, " X ", " W "\n  vadd.i32 " O ", " O ", q7\n"
+#define MOTE_DW_ROW(R)                                                                       \
+  "  vldrb.s16 q4, [%[w]], #8\n"                                                             \
+  "  vldrb.s16 q6, [" R "]\n"                                                                \
+  "  add " R ", " R ", %[c]\n" MOTE_DW_MAC("q6", "q4", "q0", "q1")                            \
+  "  vldrb.s16 q5, [%[w]], #8\n"                                                             \
+  "  vldrb.s16 q6, [" R "]\n"                                                                \
+  "  add " R ", " R ", %[c]\n" MOTE_DW_MAC("q6", "q5", "q0", "q1") MOTE_DW_MAC("q6", "q4", "q2", "q3") \
+  "  vldrb.s16 q4, [%[w]], #8\n"                                                             \
+  "  vldrb.s16 q6, [" R "]\n"                                                                \
+  "  add " R ", " R ", %[c]\n" MOTE_DW_MAC("q6", "q4", "q0", "q1") MOTE_DW_MAC("q6", "q5", "q2", "q3") \
+  "  vldrb.s16 q6, [" R "]\n" MOTE_DW_MAC("q6", "q4", "q2", "q3")
+// One vector's requantisation (no left shift): q4 multipliers, q5 right shifts, q6 scratch.
+#define MOTE_DW_REQ(A)                                                  \
+  "  vqrdmulh.s32 " A ", " A ", q4\n  vand q6, " A ", q5\n"              \
+  "  vshr.s32 q6, q6, #31\n  vqadd.s32 " A ", " A ", q6\n"               \
+  "  vrshl.s32 " A ", " A ", q5\n  vadd.i32 " A ", " A ", %[r2]\n"
+#define MOTE_DW_PAIR(LEFT_E, LEFT_O)                                                          \
+  "  vldrw.32 q0, [%[p]]\n  vldrw.32 q1, [%[p], #16]\n  vmov q2, q0\n  vmov q3, q1\n"          \
+  MOTE_DW_ROW("%[r0]") MOTE_DW_ROW("%[r1]") MOTE_DW_ROW("%[r2]")                              \
+  "  ldr %[r2], [%[out]]\n"                                                                   \
+  LEFT_E                                                                                      \
+  "  vldrw.32 q4, [%[p], #32]\n  vldrw.32 q5, [%[p], #64]\n" MOTE_DW_REQ("q0") MOTE_DW_REQ("q2") \
+  LEFT_O                                                                                      \
+  "  vldrw.32 q4, [%[p], #48]\n  vldrw.32 q5, [%[p], #80]\n" MOTE_DW_REQ("q1") MOTE_DW_REQ("q3") \
+  "  ldr %[w], [%[out], #4]\n  vdup.32 q4, %[w]\n  ldr %[w], [%[out], #8]\n  vdup.32 q5, %[w]\n" \
+  "  vmax.s32 q0, q0, q4\n  vmax.s32 q1, q1, q4\n  vmax.s32 q2, q2, q4\n  vmax.s32 q3, q3, q4\n" \
+  "  vmin.s32 q0, q0, q5\n  vmin.s32 q1, q1, q5\n  vmin.s32 q2, q2, q5\n  vmin.s32 q3, q3, q5\n" \
+  "  vmovnt.i32 q0, q1\n  vmovnt.i32 q2, q3\n"                                                \
+  "  ldr %[r0], [%[out], #12]\n  vstrb.16 q0, [%[r0]]\n  ldr %[r1], [%[out], #16]\n  vstrb.16 q2, [%[r1]]\n"
+
+// What the requantisation and the stores of dw3x3_pair read from memory (the asm runs short of
+// registers): out_zp, lo, hi and the two pixels' outputs.
+struct DwPairOut {
+  int32_t out_zp, lo, hi;
+  int8_t* y0;
+  int8_t* y1;
+};
+
+inline void dw3x3_pair(const int8_t* r0, const int8_t* r1, const int8_t* r2, int32_t c, const int32_t* p,
+                       bool any_left, const DwPairOut& out) {
+  const int8_t* w = reinterpret_cast<const int8_t*>(p + kGroupWords);
+  if (any_left) {
+    __asm__ volatile(MOTE_DW_PAIR(
+                         "  vldrw.32 q4, [%[p], #96]\n  vqshl.s32 q0, q0, q4\n  vqshl.s32 q2, q2, q4\n",
+                         "  vldrw.32 q4, [%[p], #112]\n  vqshl.s32 q1, q1, q4\n  vqshl.s32 q3, q3, q4\n")
+                     : [r0] "+l"(r0), [r1] "+l"(r1), [r2] "+l"(r2), [w] "+l"(w)
+                     : [c] "r"(c), [p] "r"(p), [out] "r"(&out)
+                     : "memory", "q0", "q1", "q2", "q3", "q4", "q5", "q6", "q7");
+  } else {
+    __asm__ volatile(MOTE_DW_PAIR("", "")
+                     : [r0] "+l"(r0), [r1] "+l"(r1), [r2] "+l"(r2), [w] "+l"(w)
+                     : [c] "r"(c), [p] "r"(p), [out] "r"(&out)
+                     : "memory", "q0", "q1", "q2", "q3", "q4", "q5", "q6", "q7");
+  }
+}
+#undef MOTE_DW_MAC
+#undef MOTE_DW_ROW
+#undef MOTE_DW_REQ
+#undef MOTE_DW_PAIR
 
 // One pixel's 8 channels (n of them live) out at element `at`.
 inline void store8(const Epilogue& e, const int32_t* p, bool any_left, int32x4_t ev, int32x4_t od, int32_t at,
@@ -110,7 +187,10 @@ void dw_rows(const OpArgs& a, const ConvShape& g, const Epilogue& e, int32_t zp,
   int32_t* params = drivers::scratch_at<int32_t>(a, l.work_at + b.params_at);
   int32_t* tag = drivers::scratch_at<int32_t>(a, l.work_at + b.tags_at);
   int32_t* slot = tag + kh;
-  const bool any_left = split_params(c, drivers::scratch_at<int32_t>(a, l.starts_at), e, params);
+  const bool any_left = split_params(g, drivers::scratch_at<int32_t>(a, l.starts_at), wt, l.stride, e, params);
+  const int32_t group_words = Tiles::nhwc_dw_group_bytes(g) / 4;
+  // The written-out pass: 3x3, stride 1, undilated, int8 out, whole groups of 8 channels.
+  const bool fast = KH == 3 && KW == 3 && g.sw == 1 && g.dw == 1 && e.mult;
   const int32_t tap_step = g.dw * c, pix_step = g.sw * c;
   // Up to 4 window rows' pointers on the stack; taller windows step through the slots.
   const int8_t* rows[4];
@@ -122,9 +202,21 @@ void dw_rows(const OpArgs& a, const ConvShape& g, const Epilogue& e, int32_t zp,
       const int64_t out_row = (int64_t(n) * g.oh + oy) * ow * c;
       for (int32_t ch = 0; ch < c; ch += 8) {
         const int32_t live = c - ch < 8 ? c - ch : 8;
-        const int32_t* p = params + (ch / 8) * kGroupWords;
+        const int32_t* p = params + (ch / 8) * group_words;
         const int8_t* wp = wt + ch;
-        for (int32_t ox = 0; ox < ow; ox += 2) {
+        int32_t ox = 0;
+        if (fast && live == 8) {
+          int8_t* y = static_cast<int8_t*>(e.y) + out_row + ch;
+          const int8_t* r0 = band + slot[0] * b.row_stride + ch;
+          const int8_t* r1 = band + slot[1] * b.row_stride + ch;
+          const int8_t* r2 = band + slot[2] * b.row_stride + ch;
+          DwPairOut out{e.out_zp, e.lo, e.hi, y, y + c};
+          for (; ox + 1 < ow; ox += 2, out.y0 += 2 * c, out.y1 += 2 * c) {
+            const int32_t at = ox * c;
+            dw3x3_pair(r0 + at, r1 + at, r2 + at, c, p, any_left, out);
+          }
+        }
+        for (; ox < ow; ox += 2) {
           const int32_t ox1 = ox + 1 < ow ? ox + 1 : ox;
           int32x4_t e0 = vldrwq_s32(p + kStart), o0 = vldrwq_s32(p + kStart + 4);
           int32x4_t e1 = e0, o1 = o0;

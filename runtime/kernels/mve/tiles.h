@@ -39,10 +39,12 @@ struct Tiles {
     return 16 + 12 * m + m * uint64_t(drivers::round_up(g.kh * g.kw * g.c, 16));
   }
   static drivers::NhwcBand nhwc_conv_band(const ConvShape& g) { return drivers::nhwc_band(g, 0); }
-  // NHWC int8 depthwise: a band of kH padded input rows and the requantisation parameters split
-  // even / odd per 8 channels (s8_dwconv2d_nhwc__mve.cc).
+  // NHWC int8 depthwise: a band of kH padded input rows, the requantisation parameters split
+  // even / odd per 8 channels and the weights regrouped per 8 channels (s8_dwconv2d_nhwc__mve.cc).
+  // Per group of 8 channels: 32 words of split parameters, then 8 bytes of weights a tap.
+  static int32_t nhwc_dw_group_bytes(const ConvShape& g) { return 128 + drivers::round_up(g.kh * g.kw * 8, 16); }
   static drivers::NhwcBand nhwc_dw_band(const ConvShape& g) {
-    return drivers::nhwc_band(g, uint64_t(drivers::round_up(g.c, 8)) * 16);
+    return drivers::nhwc_band(g, uint64_t(drivers::round_up(g.c, 8) / 8) * uint64_t(nhwc_dw_group_bytes(g)));
   }
   static uint64_t nhwc_dw_work_bytes(const ConvShape& g) { return nhwc_dw_band(g).bytes; }
   // f32_gemm_nn reads B in place: no working memory.
