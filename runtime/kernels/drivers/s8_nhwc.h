@@ -93,47 +93,53 @@ inline NhwcBand nhwc_band(const ConvShape& g, uint64_t param_bytes) {
 
 // Sets slot[u] (u < kh) to the band row holding window row u of output row oy, copying the rows
 // the band does not hold yet into slots no window row needs (tag[s]: the input row slot s holds,
-// -1 for the zero-point row; INT32_MIN before the first output row of an image).
+// -1 for the zero-point row; INT32_MIN before the first output row of an image). Bytes: copy and
+// fill (LibcBytes or the set's own).
+template <class Bytes = LibcBytes>
 inline void nhwc_band_slide(const ConvShape& g, const int8_t* x, int32_t zp, const NhwcBand& b, int8_t* band,
                             int32_t* tag, int32_t* slot, int32_t oy) {
   const int32_t kh = g.kh, row0 = oy * g.sh - g.ph;
-  for (int32_t u = 0; u < kh; ++u) slot[u] = -1;
-  for (int32_t u = 0; u < kh; ++u) {
+  auto key = [&](int32_t u) {
     const int32_t r = row0 + u * g.dh;
-    const int32_t key = r >= 0 && r < g.ih ? r : -1;
-    for (int32_t s = 0; s < kh && slot[u] < 0; ++s) {
-      if (tag[s] == key) slot[u] = s;
-    }
-    if (slot[u] >= 0) continue;
-    // A slot no window row has claimed and none will: the rows after u still unmatched are
-    // matched against tags only after this one is filled, so a slot holding one of them is
-    // kept by checking the keys of the whole window.
-    int32_t s = 0;
-    for (; s < kh; ++s) {
-      bool needed = false;
-      for (int32_t t = 0; t < kh && !needed; ++t) {
-        const int32_t rt = row0 + t * g.dh;
-        needed = slot[t] == s || tag[s] == (rt >= 0 && rt < g.ih ? rt : -1);
+    return r >= 0 && r < g.ih ? r : -1;
+  };
+  // The rows the band holds already.
+  for (int32_t u = 0; u < kh; ++u) {
+    const int32_t k = key(u);
+    slot[u] = -1;
+    for (int32_t s = 0; s < kh; ++s) {
+      if (tag[s] == k) {
+        slot[u] = s;
+        break;
       }
-      if (!needed) break;
+    }
+  }
+  // The others, each into a slot no window row holds (a row it lacks is in no slot's tag, and
+  // rows with the same key share the slot filled first).
+  for (int32_t u = 0; u < kh; ++u) {
+    if (slot[u] >= 0) continue;
+    const int32_t k = key(u);
+    int32_t s = 0;
+    for (bool taken = true; taken; s += taken ? 1 : 0) {
+      taken = false;
+      for (int32_t t = 0; t < kh && !taken; ++t) taken = slot[t] == s;
     }
     int8_t* row = band + s * b.row_stride;
     const int32_t c = g.c, width = b.width;
-    if (key < 0) {
-      __builtin_memset(row, zp, size_t(width) * size_t(c));
+    if (k < 0) {
+      Bytes::fill(row, zp, width * c);
     } else {
       const int32_t left = min_i32(g.pw, width);
       const int32_t end = min_i32(g.pw + g.iw, width);  // band columns [left, end) are input
-      if (left > 0) __builtin_memset(row, zp, size_t(left) * size_t(c));
-      if (end > left) {
-        __builtin_memcpy(row + left * c, x + (int64_t(key) * g.iw + (left - g.pw)) * c,
-                         size_t(end - left) * size_t(c));
-      }
+      if (left > 0) Bytes::fill(row, zp, left * c);
+      if (end > left) Bytes::copy(row + left * c, x + (int64_t(k) * g.iw + (left - g.pw)) * c, (end - left) * c);
       const int32_t right = max_i32(end, left);
-      if (width > right) __builtin_memset(row + right * c, zp, size_t(width - right) * size_t(c));
+      if (width > right) Bytes::fill(row + right * c, zp, (width - right) * c);
     }
-    tag[s] = key;
-    slot[u] = s;
+    tag[s] = k;
+    for (int32_t t = u; t < kh; ++t) {
+      if (slot[t] < 0 && key(t) == k) slot[t] = s;
+    }
   }
 }
 

@@ -198,7 +198,7 @@ void dw_rows(const OpArgs& a, const ConvShape& g, const Epilogue& e, int32_t zp,
     const int8_t* x = a.in[0].as<int8_t>() + int64_t(n) * g.ih * g.iw * c;
     for (int32_t s = 0; s < kh; ++s) tag[s] = INT32_MIN;
     for (int32_t oy = 0; oy < g.oh; ++oy) {
-      drivers::nhwc_band_slide(g, x, zp, b, band, tag, slot, oy);
+      drivers::nhwc_band_slide<VectorBytes>(g, x, zp, b, band, tag, slot, oy);
       const int64_t out_row = (int64_t(n) * g.oh + oy) * ow * c;
       for (int32_t ch = 0; ch < c; ch += 8) {
         const int32_t live = c - ch < 8 ? c - ch : 8;

@@ -56,19 +56,6 @@ inline void pack_rows4(int32_t k, const int8_t* w, int32_t m, int8_t* packed) {
   }
 }
 
-// The columns' bytes, moved 16 at a time (the last ones under a VCTP predicate).
-struct VectorBytes {
-  static void copy(int8_t* d, const int8_t* s, int32_t n) {
-    for (int32_t i = 0; i < n; i += 16) {
-      const mve_pred16_t live = vctp8q(uint32_t(n - i));
-      vstrbq_p_s8(d + i, vldrbq_z_s8(s + i, live), live);
-    }
-  }
-  static void fill(int8_t* d, int32_t v, int32_t n) {
-    const int8x16_t value = vdupq_n_s8(int8_t(v));
-    for (int32_t i = 0; i < n; i += 16) vstrbq_p_s8(d + i, value, vctp8q(uint32_t(n - i)));
-  }
-};
 
 // The eight VMLADAVA of one pass: columns q0, q1 against the four rows' 16 taps at wp (q2, q3
 // for the weights); OP is VMLADAV for the first pass (fresh sums), VMLADAVA after.
@@ -441,7 +428,7 @@ Status s8_conv2d_nhwc_banded(const OpArgs& a, const ConvShape& g, const Epilogue
     const int8_t* x = a.in[0].as<int8_t>() + int64_t(n) * g.ih * g.iw * c;
     for (int32_t s = 0; s < g.kh; ++s) tag[s] = INT32_MIN;
     for (int32_t oy = 0; oy < g.oh; ++oy) {
-      drivers::nhwc_band_slide(g, x, zp, b, band, tag, slot, oy);
+      drivers::nhwc_band_slide<VectorBytes>(g, x, zp, b, band, tag, slot, oy);
       for (int32_t u = 0; u < g.kh; ++u) rows[u] = band + slot[u] * b.row_stride;
       const int32_t out_row = (n * g.oh + oy) * ow;
       for (int32_t ox = 0; ox < ow; ox += 2) {
