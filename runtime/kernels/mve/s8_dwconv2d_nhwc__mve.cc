@@ -85,12 +85,12 @@ inline void dw_pair(const int8_t* const* rows, int32_t kh, int32_t kw, int32_t x
 // The 3x3 stride-1 window sums and requantisation of 8 channels of two adjacent output pixels,
 // written out (GCC 12 leaves the tap loops rolled and moves the predicate through general
 // registers): rows r0..r2 are the band rows at the first pixel's window, c the bytes between two
-// pixels, p the group's parameters and 9 x 8 weights, out the requantisation's constants and the
-// two pixels' outputs (the widening loads and narrowing stores take low registers: once the
-// sums are done, r0-r2 and w are reused). The
+// pixels, p the group's parameters and 9 x 8 weights, k the requantisation's constants (the
+// widening loads and narrowing stores take low registers: w walks the weights, then the
+// stores). The
 // accumulators are q0-q3 (even and odd channels of each pixel), the weights alternate between
 // q4 and q5, q6 holds the window column (shared by the two pixels: column j is tap j of the first
-// and tap j - 1 of the second), q7 the product.
+// and tap j - 1 of the second), q7 the product, then out_zp.
 #define MOTE_DW_MAC(X, W, E, O) \
   "  vmullb.s16 q7, " X ", " W "\n  vadd.i32 " E ", " E ", q7\n" \
   "  vmullt.s16 q7, " X ", " W "\n  vadd.i32 " O ", " O ", q7\n"
@@ -109,50 +109,56 @@ inline void dw_pair(const int8_t* const* rows, int32_t kh, int32_t kw, int32_t x
 #define MOTE_DW_REQ(A)                                                  \
   "  vqrdmulh.s32 " A ", " A ", q4\n  vand q6, " A ", q5\n"              \
   "  vshr.s32 q6, q6, #31\n  vqadd.s32 " A ", " A ", q6\n"               \
-  "  vrshl.s32 " A ", " A ", q5\n  vadd.i32 " A ", " A ", %[r2]\n"
-#define MOTE_DW_PAIR(LEFT_E, LEFT_O)                                                          \
+  "  vrshl.s32 " A ", " A ", q5\n  vadd.i32 " A ", " A ", q7\n"
+// The loop over pairs: each pass leaves the row pointers 3c on, the next pair starts 2c on.
+#define MOTE_DW_PAIRS(LEFT_E, LEFT_O)                                                         \
+  "1:\n"                                                                                      \
   "  vldrw.32 q0, [%[p]]\n  vldrw.32 q1, [%[p], #16]\n  vmov q2, q0\n  vmov q3, q1\n"          \
+  "  add %[w], %[p], #128\n"                                                                  \
   MOTE_DW_ROW("%[r0]") MOTE_DW_ROW("%[r1]") MOTE_DW_ROW("%[r2]")                              \
-  "  ldr %[r2], [%[out]]\n"                                                                   \
+  "  vldrw.32 q7, [%[k]]\n"                                                                   \
   LEFT_E                                                                                      \
   "  vldrw.32 q4, [%[p], #32]\n  vldrw.32 q5, [%[p], #64]\n" MOTE_DW_REQ("q0") MOTE_DW_REQ("q2") \
   LEFT_O                                                                                      \
   "  vldrw.32 q4, [%[p], #48]\n  vldrw.32 q5, [%[p], #80]\n" MOTE_DW_REQ("q1") MOTE_DW_REQ("q3") \
-  "  ldr %[w], [%[out], #4]\n  vdup.32 q4, %[w]\n  ldr %[w], [%[out], #8]\n  vdup.32 q5, %[w]\n" \
+  "  vldrw.32 q4, [%[k], #16]\n  vldrw.32 q5, [%[k], #32]\n"                                  \
   "  vmax.s32 q0, q0, q4\n  vmax.s32 q1, q1, q4\n  vmax.s32 q2, q2, q4\n  vmax.s32 q3, q3, q4\n" \
   "  vmin.s32 q0, q0, q5\n  vmin.s32 q1, q1, q5\n  vmin.s32 q2, q2, q5\n  vmin.s32 q3, q3, q5\n" \
   "  vmovnt.i32 q0, q1\n  vmovnt.i32 q2, q3\n"                                                \
-  "  ldr %[r0], [%[out], #12]\n  vstrb.16 q0, [%[r0]]\n  ldr %[r1], [%[out], #16]\n  vstrb.16 q2, [%[r1]]\n"
+  "  mov %[w], %[y]\n  vstrb.16 q0, [%[w]]\n  add %[w], %[w], %[c]\n  vstrb.16 q2, [%[w]]\n"    \
+  "  add %[y], %[y], %[c], lsl #1\n"                                                          \
+  "  sub %[r0], %[r0], %[c]\n  sub %[r1], %[r1], %[c]\n  sub %[r2], %[r2], %[c]\n"             \
+  "  subs %[n], %[n], #1\n"                                                                   \
+  "  bne 1b\n"
 
-// What the requantisation and the stores of dw3x3_pair read from memory (the asm runs short of
-// registers): out_zp, lo, hi and the two pixels' outputs.
-struct DwPairOut {
-  int32_t out_zp, lo, hi;
-  int8_t* y0;
-  int8_t* y1;
+// The requantisation's constants, each in four lanes: out_zp, lo, hi.
+struct DwConstants {
+  int32_t out_zp[4], lo[4], hi[4];
 };
 
-inline void dw3x3_pair(const int8_t* r0, const int8_t* r1, const int8_t* r2, int32_t c, const int32_t* p,
-                       bool any_left, const DwPairOut& out) {
-  const int8_t* w = reinterpret_cast<const int8_t*>(p + kGroupWords);
+// `pairs` (>= 1) pairs of adjacent output pixels from the band rows r0..r2 at the first pixel's
+// window on, written from y on.
+inline void dw3x3_pairs(int32_t pairs, const int8_t* r0, const int8_t* r1, const int8_t* r2, int32_t c,
+                        const int32_t* p, bool any_left, const DwConstants& k, int8_t* y) {
+  const int8_t* w;
   if (any_left) {
-    __asm__ volatile(MOTE_DW_PAIR(
+    __asm__ volatile(MOTE_DW_PAIRS(
                          "  vldrw.32 q4, [%[p], #96]\n  vqshl.s32 q0, q0, q4\n  vqshl.s32 q2, q2, q4\n",
                          "  vldrw.32 q4, [%[p], #112]\n  vqshl.s32 q1, q1, q4\n  vqshl.s32 q3, q3, q4\n")
-                     : [r0] "+l"(r0), [r1] "+l"(r1), [r2] "+l"(r2), [w] "+l"(w)
-                     : [c] "r"(c), [p] "r"(p), [out] "r"(&out)
-                     : "memory", "q0", "q1", "q2", "q3", "q4", "q5", "q6", "q7");
+                     : [r0] "+l"(r0), [r1] "+l"(r1), [r2] "+l"(r2), [w] "=&l"(w), [y] "+r"(y), [n] "+r"(pairs)
+                     : [c] "r"(c), [p] "r"(p), [k] "r"(&k)
+                     : "cc", "memory", "q0", "q1", "q2", "q3", "q4", "q5", "q6", "q7");
   } else {
-    __asm__ volatile(MOTE_DW_PAIR("", "")
-                     : [r0] "+l"(r0), [r1] "+l"(r1), [r2] "+l"(r2), [w] "+l"(w)
-                     : [c] "r"(c), [p] "r"(p), [out] "r"(&out)
-                     : "memory", "q0", "q1", "q2", "q3", "q4", "q5", "q6", "q7");
+    __asm__ volatile(MOTE_DW_PAIRS("", "")
+                     : [r0] "+l"(r0), [r1] "+l"(r1), [r2] "+l"(r2), [w] "=&l"(w), [y] "+r"(y), [n] "+r"(pairs)
+                     : [c] "r"(c), [p] "r"(p), [k] "r"(&k)
+                     : "cc", "memory", "q0", "q1", "q2", "q3", "q4", "q5", "q6", "q7");
   }
 }
 #undef MOTE_DW_MAC
 #undef MOTE_DW_ROW
 #undef MOTE_DW_REQ
-#undef MOTE_DW_PAIR
+#undef MOTE_DW_PAIRS
 
 // One pixel's 8 channels (n of them live) out at element `at`.
 inline void store8(const Epilogue& e, const int32_t* p, bool any_left, int32x4_t ev, int32x4_t od, int32_t at,
@@ -191,6 +197,8 @@ void dw_rows(const OpArgs& a, const ConvShape& g, const Epilogue& e, int32_t zp,
   const int32_t group_words = Tiles::nhwc_dw_group_bytes(g) / 4;
   // The written-out pass: 3x3, stride 1, undilated, int8 out, whole groups of 8 channels.
   const bool fast = KH == 3 && KW == 3 && g.sw == 1 && g.dw == 1 && e.mult;
+  DwConstants k;
+  for (int32_t i = 0; i < 4; ++i) k.out_zp[i] = e.out_zp, k.lo[i] = e.lo, k.hi[i] = e.hi;
   const int32_t tap_step = g.dw * c, pix_step = g.sw * c;
   // Up to 4 window rows' pointers on the stack; taller windows step through the slots.
   const int8_t* rows[4];
@@ -210,11 +218,9 @@ void dw_rows(const OpArgs& a, const ConvShape& g, const Epilogue& e, int32_t zp,
           const int8_t* r0 = band + slot[0] * b.row_stride + ch;
           const int8_t* r1 = band + slot[1] * b.row_stride + ch;
           const int8_t* r2 = band + slot[2] * b.row_stride + ch;
-          DwPairOut out{e.out_zp, e.lo, e.hi, y, y + c};
-          for (; ox + 1 < ow; ox += 2, out.y0 += 2 * c, out.y1 += 2 * c) {
-            const int32_t at = ox * c;
-            dw3x3_pair(r0 + at, r1 + at, r2 + at, c, p, any_left, out);
-          }
+          const int32_t pairs = ow / 2;
+          if (pairs > 0) dw3x3_pairs(pairs, r0, r1, r2, c, p, any_left, k, y);
+          ox = 2 * pairs;
         }
         for (; ox < ow; ox += 2) {
           const int32_t ox1 = ox + 1 < ow ? ox + 1 : ox;
