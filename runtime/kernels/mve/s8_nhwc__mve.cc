@@ -359,41 +359,74 @@ struct NhwcKernel {
 
 }  // namespace
 
-// B [N, K]: each output column is a dot product of A's row with B's row, 16 taps per VMLADAVA,
-// B's row summed alongside (VADDVA) for the zero point's term; two columns per pass, four
-// requantised at once.
+// QMatMul with B [N, K]: A's row against four of B's rows at a time, 16 taps a VMLADAVA. The
+// zero point's term -a_zp * sum b joins the same sums: VMLADAVA of B's block with a vector of
+// -a_zp (for a_zp = -128, twice with 64; nothing for 0). Written out for the whole blocks (four
+// accumulators in even registers, five pointers, q0 and q1 for the loads); the last partial
+// block under a VCTP predicate, then the four columns requantised as one vector.
+#define MOTE_NK_COLUMN(B, ACC, ZP) \
+  "  vldrb.8 q1, [" B "], #16\n  vmladava.s8 " ACC ", q0, q1\n" ZP
+#define MOTE_NK_LOOP(Z0, Z1, Z2, Z3)                                                               \
+  "  cmp %[n], #0\n"                                                                              \
+  "  beq 2f\n"                                                                                    \
+  "1:\n"                                                                                          \
+  "  vldrb.8 q0, [%[a]], #16\n"                                                                   \
+  MOTE_NK_COLUMN("%[b0]", "%[d0]", Z0) MOTE_NK_COLUMN("%[b1]", "%[d1]", Z1)                         \
+  MOTE_NK_COLUMN("%[b2]", "%[d2]", Z2) MOTE_NK_COLUMN("%[b3]", "%[d3]", Z3)                         \
+  "  subs %[n], %[n], #1\n"                                                                       \
+  "  bne 1b\n"                                                                                    \
+  "2:\n"
+#define MOTE_NK_ZP1(ACC) "  vmladava.s8 " ACC ", %q[z], q1\n"
+#define MOTE_NK_ZP2(ACC) MOTE_NK_ZP1(ACC) MOTE_NK_ZP1(ACC)
+#define MOTE_NK_OPERANDS                                                                           \
+  : [d0] "+Te"(d[0]), [d1] "+Te"(d[1]), [d2] "+Te"(d[2]), [d3] "+Te"(d[3]), [a] "+r"(a), [b0] "+r"(b0), \
+    [b1] "+r"(b1), [b2] "+r"(b2), [b3] "+r"(b3), [n] "+r"(n)                                        \
+  : [z] "w"(z)                                                                                    \
+  : "cc", "memory", "q0", "q1"
+
+// d[j] += dot(a, b_j) - a_zp * sum b_j over k taps.
+inline void dot_nk4(int32_t k, const int8_t* a, const int8_t* b0, const int8_t* b1, const int8_t* b2,
+                    const int8_t* b3, int32_t a_zp, int32_t* d) {
+  const int32_t full = k & ~15;
+  int32_t n = k / 16;
+  const int8x16_t z = vdupq_n_s8(int8_t(a_zp == -128 ? 64 : -a_zp));
+  const int8_t* ta = a + full;
+  const int8_t* tb[4] = {b0 + full, b1 + full, b2 + full, b3 + full};
+  if (a_zp == 0) {
+    __asm__ volatile(MOTE_NK_LOOP("", "", "", "") MOTE_NK_OPERANDS);
+  } else if (a_zp == -128) {
+    __asm__ volatile(MOTE_NK_LOOP(MOTE_NK_ZP2("%[d0]"), MOTE_NK_ZP2("%[d1]"), MOTE_NK_ZP2("%[d2]"),
+                                  MOTE_NK_ZP2("%[d3]")) MOTE_NK_OPERANDS);
+  } else {
+    __asm__ volatile(MOTE_NK_LOOP(MOTE_NK_ZP1("%[d0]"), MOTE_NK_ZP1("%[d1]"), MOTE_NK_ZP1("%[d2]"),
+                                  MOTE_NK_ZP1("%[d3]")) MOTE_NK_OPERANDS);
+  }
+  if (full < k) {
+    const mve_pred16_t live = vctp8q(uint32_t(k - full));
+    const int8x16_t av = vldrbq_z_s8(ta, live);
+    for (int32_t j = 0; j < 4; ++j) {
+      const int8x16_t bv = vldrbq_z_s8(tb[j], live);
+      d[j] = vmladavaq_s8(d[j], av, bv) - a_zp * vaddvq_s8(bv);
+    }
+  }
+}
+#undef MOTE_NK_COLUMN
+#undef MOTE_NK_LOOP
+#undef MOTE_NK_ZP1
+#undef MOTE_NK_ZP2
+#undef MOTE_NK_OPERANDS
+
 Status s8_gemm_nk(const OpArgs&, int32_t rows, int32_t N, int32_t K, const int8_t* A, int32_t a_zp, const int8_t* B,
                   const Epilogue& e) {
   for (int32_t i = 0; i < rows; ++i) {
     const int8_t* a = A + i * K;
     for (int32_t j = 0; j < N; j += 4) {
       const int32_t nj = N - j < 4 ? N - j : 4;
-      int32_t acc[4];
-      for (int32_t q = 0; q < 4; q += 2) {
-        // Missing columns (nj < 4) repeat the last one: computed, never stored.
-        const int8_t* b0 = B + (j + q < N ? j + q : N - 1) * K;
-        const int8_t* b1 = B + (j + q + 1 < N ? j + q + 1 : N - 1) * K;
-        int32_t d0 = 0, d1 = 0, s0 = 0, s1 = 0;
-        const int32_t full = K & ~15;
-        for (int32_t k = 0; k < full; k += 16) {
-          const int8x16_t av = vld1q_s8(a + k), v0 = vld1q_s8(b0 + k), v1 = vld1q_s8(b1 + k);
-          d0 = vmladavaq_s8(d0, av, v0);
-          s0 = vaddvaq_s8(s0, v0);
-          d1 = vmladavaq_s8(d1, av, v1);
-          s1 = vaddvaq_s8(s1, v1);
-        }
-        if (full < K) {
-          const mve_pred16_t live = vctp8q(uint32_t(K - full));
-          const int8x16_t av = vldrbq_z_s8(a + full, live);
-          const int8x16_t v0 = vldrbq_z_s8(b0 + full, live), v1 = vldrbq_z_s8(b1 + full, live);
-          d0 = vmladavaq_s8(d0, av, v0);
-          s0 = vaddvaq_s8(s0, v0);
-          d1 = vmladavaq_s8(d1, av, v1);
-          s1 = vaddvaq_s8(s1, v1);
-        }
-        acc[q] = d0 - a_zp * s0;
-        acc[q + 1] = d1 - a_zp * s1;
-      }
+      // Missing columns (nj < 4) repeat the last one: computed, never stored.
+      const int8_t* b[4];
+      for (int32_t q = 0; q < 4; ++q) b[q] = B + (j + q < N ? j + q : N - 1) * K;
+      int32_t acc[4] __attribute__((aligned(16))) = {0, 0, 0, 0};
+      dot_nk4(K, a, b[0], b[1], b[2], b[3], a_zp, acc);
       const mve_pred16_t live = vctp32q(uint32_t(nj));
       int32x4_t v = vldrwq_s32(acc);
       if (e.bias) v = vaddq_s32(v, vldrwq_z_s32(e.bias + j, live));
