@@ -375,23 +375,24 @@ struct NhwcKernel {
   MOTE_NK_COLUMN("%[b2]", "%[d2]", Z2) MOTE_NK_COLUMN("%[b3]", "%[d3]", Z3)                         \
   "  subs %[n], %[n], #1\n"                                                                       \
   "  bne 1b\n"                                                                                    \
-  "2:\n"
+  "2:\n"                                                                                          \
+  "  vmov %q[v][2], %q[v][0], %[d0], %[d2]\n"                                                      \
+  "  vmov %q[v][3], %q[v][1], %[d1], %[d3]\n"
 #define MOTE_NK_ZP1(ACC) "  vmladava.s8 " ACC ", %q[z], q1\n"
 #define MOTE_NK_ZP2(ACC) MOTE_NK_ZP1(ACC) MOTE_NK_ZP1(ACC)
 #define MOTE_NK_OPERANDS                                                                           \
-  : [d0] "+Te"(d[0]), [d1] "+Te"(d[1]), [d2] "+Te"(d[2]), [d3] "+Te"(d[3]), [a] "+r"(a), [b0] "+r"(b0), \
-    [b1] "+r"(b1), [b2] "+r"(b2), [b3] "+r"(b3), [n] "+r"(n)                                        \
+  : [d0] "+Te"(d0), [d1] "+Te"(d1), [d2] "+Te"(d2), [d3] "+Te"(d3), [a] "+r"(a), [b0] "+r"(b0),     \
+    [b1] "+r"(b1), [b2] "+r"(b2), [b3] "+r"(b3), [n] "+r"(n), [v] "=&w"(v)                         \
   : [z] "w"(z)                                                                                    \
   : "cc", "memory", "q0", "q1"
 
-// d[j] += dot(a, b_j) - a_zp * sum b_j over k taps.
-inline void dot_nk4(int32_t k, const int8_t* a, const int8_t* b0, const int8_t* b1, const int8_t* b2,
-                    const int8_t* b3, int32_t a_zp, int32_t* d) {
+// Lane j: dot(a, b_j) - a_zp * sum b_j over k taps (z: the zero point's vector, above).
+inline int32x4_t dot_nk4(int32_t k, const int8_t* a, const int8_t* b0, const int8_t* b1, const int8_t* b2,
+                         const int8_t* b3, int32_t a_zp, int8x16_t z) {
   const int32_t full = k & ~15;
   int32_t n = k / 16;
-  const int8x16_t z = vdupq_n_s8(int8_t(a_zp == -128 ? 64 : -a_zp));
-  const int8_t* ta = a + full;
-  const int8_t* tb[4] = {b0 + full, b1 + full, b2 + full, b3 + full};
+  int32_t d0 = 0, d1 = 0, d2 = 0, d3 = 0;
+  int32x4_t v;
   if (a_zp == 0) {
     __asm__ volatile(MOTE_NK_LOOP("", "", "", "") MOTE_NK_OPERANDS);
   } else if (a_zp == -128) {
@@ -401,14 +402,18 @@ inline void dot_nk4(int32_t k, const int8_t* a, const int8_t* b0, const int8_t* 
     __asm__ volatile(MOTE_NK_LOOP(MOTE_NK_ZP1("%[d0]"), MOTE_NK_ZP1("%[d1]"), MOTE_NK_ZP1("%[d2]"),
                                   MOTE_NK_ZP1("%[d3]")) MOTE_NK_OPERANDS);
   }
-  if (full < k) {
+  if (full < k) {  // the pointers are past the whole blocks
     const mve_pred16_t live = vctp8q(uint32_t(k - full));
-    const int8x16_t av = vldrbq_z_s8(ta, live);
+    const int8x16_t av = vldrbq_z_s8(a, live);
+    const int8_t* b[4] = {b0, b1, b2, b3};
+    int32_t t[4] __attribute__((aligned(16)));
     for (int32_t j = 0; j < 4; ++j) {
-      const int8x16_t bv = vldrbq_z_s8(tb[j], live);
-      d[j] = vmladavaq_s8(d[j], av, bv) - a_zp * vaddvq_s8(bv);
+      const int8x16_t bv = vldrbq_z_s8(b[j], live);
+      t[j] = vmladavq_s8(av, bv) - a_zp * vaddvq_s8(bv);
     }
+    v = vaddq_s32(v, vldrwq_s32(t));
   }
+  return v;
 }
 #undef MOTE_NK_COLUMN
 #undef MOTE_NK_LOOP
@@ -418,17 +423,18 @@ inline void dot_nk4(int32_t k, const int8_t* a, const int8_t* b0, const int8_t* 
 
 Status s8_gemm_nk(const OpArgs&, int32_t rows, int32_t N, int32_t K, const int8_t* A, int32_t a_zp, const int8_t* B,
                   const Epilogue& e) {
+  const int8x16_t z = vdupq_n_s8(int8_t(a_zp == -128 ? 64 : -a_zp));
   for (int32_t i = 0; i < rows; ++i) {
     const int8_t* a = A + i * K;
     for (int32_t j = 0; j < N; j += 4) {
       const int32_t nj = N - j < 4 ? N - j : 4;
       // Missing columns (nj < 4) repeat the last one: computed, never stored.
-      const int8_t* b[4];
-      for (int32_t q = 0; q < 4; ++q) b[q] = B + (j + q < N ? j + q : N - 1) * K;
-      int32_t acc[4] __attribute__((aligned(16))) = {0, 0, 0, 0};
-      dot_nk4(K, a, b[0], b[1], b[2], b[3], a_zp, acc);
+      const int8_t* b0 = B + j * K;
+      const int8_t* b1 = nj > 1 ? b0 + K : b0;
+      const int8_t* b2 = nj > 2 ? b1 + K : b1;
+      const int8_t* b3 = nj > 3 ? b2 + K : b2;
       const mve_pred16_t live = vctp32q(uint32_t(nj));
-      int32x4_t v = vldrwq_s32(acc);
+      int32x4_t v = dot_nk4(K, a, b0, b1, b2, b3, a_zp, z);
       if (e.bias) v = vaddq_s32(v, vldrwq_z_s32(e.bias + j, live));
       int32x4_t mult, shift;
       channel_requant(e, j, live, &mult, &shift);
