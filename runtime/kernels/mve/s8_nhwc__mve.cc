@@ -72,24 +72,28 @@ inline void pack_rows4(int32_t k, const int8_t* w, int32_t m, int8_t* packed) {
   "  " OP ".s8 %[b2], q1, q2\n"              \
   "  " OP ".s8 %[a3], q0, q3\n"              \
   "  " OP ".s8 %[b3], q1, q3\n"
-#define MOTE_DOT24_LOOP                      \
-  "  cmp %[n], #0\n"                         \
-  "  beq 2f\n"                               \
+#define MOTE_DOT24_BODY                      \
   "1:\n"                                     \
   "  vldrb.8 q0, [%[c0]], #16\n"             \
   "  vldrb.8 q1, [%[c1]], #16\n"             \
   MOTE_DOT24_PASS("vmladava")                \
   "  subs %[n], %[n], #1\n"                  \
-  "  bne 1b\n"                               \
-  "2:\n"                                     \
+  "  bne 1b\n"
+#define MOTE_DOT24_LOOP                      \
+  "  cmp %[n], #0\n"                         \
+  "  beq 2f\n"                               \
+  MOTE_DOT24_BODY                            \
+  "2:\n"
+#define MOTE_DOT24_TO_VECTORS                \
   "  vmov %q[p0][2], %q[p0][0], %[a0], %[a2]\n" \
   "  vmov %q[p0][3], %q[p0][1], %[a1], %[a3]\n" \
   "  vmov %q[p1][2], %q[p1][0], %[b0], %[b2]\n" \
   "  vmov %q[p1][3], %q[p1][1], %[b1], %[b3]\n"
-#define MOTE_DOT24_OUTPUTS                                                                              \
-  [a0] "=&Te"(a0), [a1] "=&Te"(a1), [a2] "=&Te"(a2), [a3] "=&Te"(a3), [b0] "=&Te"(b0), [b1] "=&Te"(b1), \
-      [b2] "=&Te"(b2), [b3] "=&Te"(b3), [n] "+r"(n), [c0] "+r"(c0), [c1] "+r"(c1), [wp] "+r"(wp),        \
-      [p0] "=&w"(p0), [p1] "=&w"(p1)
+// The eight sums (constraint SUM: "=&Te" fresh, "+Te" carried on) and the pointers.
+#define MOTE_DOT24_SUMS(SUM)                                                                   \
+  [a0] SUM(a0), [a1] SUM(a1), [a2] SUM(a2), [a3] SUM(a3), [b0] SUM(b0), [b1] SUM(b1), [b2] SUM(b2), \
+      [b3] SUM(b3), [n] "+r"(n), [c0] "+r"(c0), [c1] "+r"(c1), [wp] "+r"(wp)
+#define MOTE_DOT24_OUTPUTS MOTE_DOT24_SUMS("=&Te"), [p0] "=&w"(p0), [p1] "=&w"(p1)
 
 // p0[j] = dot(column 0, packed row j), p1 the same for column 1, over k taps: two columns x four
 // rows, 16 taps a pass. The eight VMLADAVA accumulators must be even registers (the instruction's
@@ -109,7 +113,7 @@ inline const int8_t* dot24(int32_t k, const int8_t* c0, const int8_t* c1, const 
     __asm__ volatile(
         "  vldrb.8 q0, [%[c0]], #16\n"
         "  vldrb.8 q1, [%[c1]], #16\n"
-        MOTE_DOT24_PASS("vmladav") MOTE_DOT24_LOOP
+        MOTE_DOT24_PASS("vmladav") MOTE_DOT24_LOOP MOTE_DOT24_TO_VECTORS
         : MOTE_DOT24_OUTPUTS
         :
         : "cc", "memory", "q0", "q1", "q2", "q3");
@@ -120,7 +124,7 @@ inline const int8_t* dot24(int32_t k, const int8_t* c0, const int8_t* c1, const 
     __asm__ volatile(
         "  vmov q0, %q[t0]\n"
         "  vmov q1, %q[t1]\n"
-        MOTE_DOT24_PASS("vmladav") MOTE_DOT24_LOOP
+        MOTE_DOT24_PASS("vmladav") MOTE_DOT24_LOOP MOTE_DOT24_TO_VECTORS
         : MOTE_DOT24_OUTPUTS
         : [t0] "w"(t0), [t1] "w"(t1)
         : "cc", "memory", "q0", "q1", "q2", "q3");
@@ -139,48 +143,27 @@ inline const int8_t* dot24_rows(int32_t kh, int32_t passes, const int8_t* const*
   __asm__ volatile(
       "  vldrb.8 q0, [%[c0]], #16\n"
       "  vldrb.8 q1, [%[c1]], #16\n"
-      MOTE_DOT24_PASS("vmladav")
-      "  cmp %[n], #0\n"
-      "  beq 2f\n"
-      "1:\n"
-      "  vldrb.8 q0, [%[c0]], #16\n"
-      "  vldrb.8 q1, [%[c1]], #16\n"
-      MOTE_DOT24_PASS("vmladava")
-      "  subs %[n], %[n], #1\n"
-      "  bne 1b\n"
-      "2:\n"
-      : [a0] "=&Te"(a0), [a1] "=&Te"(a1), [a2] "=&Te"(a2), [a3] "=&Te"(a3), [b0] "=&Te"(b0), [b1] "=&Te"(b1),
-        [b2] "=&Te"(b2), [b3] "=&Te"(b3), [n] "+r"(n), [c0] "+r"(c0), [c1] "+r"(c1), [wp] "+r"(wp)
+      MOTE_DOT24_PASS("vmladav") MOTE_DOT24_LOOP
+      : MOTE_DOT24_SUMS("=&Te")
       :
       : "cc", "memory", "q0", "q1", "q2", "q3");
   for (int32_t u = 1; u < kh; ++u) {
     c0 = rows[u] + x0;
     c1 = rows[u] + x1;
     n = passes;
-    __asm__ volatile(
-        "1:\n"
-        "  vldrb.8 q0, [%[c0]], #16\n"
-        "  vldrb.8 q1, [%[c1]], #16\n"
-        MOTE_DOT24_PASS("vmladava")
-        "  subs %[n], %[n], #1\n"
-        "  bne 1b\n"
-        : [a0] "+Te"(a0), [a1] "+Te"(a1), [a2] "+Te"(a2), [a3] "+Te"(a3), [b0] "+Te"(b0), [b1] "+Te"(b1),
-          [b2] "+Te"(b2), [b3] "+Te"(b3), [n] "+r"(n), [c0] "+r"(c0), [c1] "+r"(c1), [wp] "+r"(wp)
-        :
-        : "cc", "memory", "q0", "q1", "q2", "q3");
+    __asm__ volatile(MOTE_DOT24_BODY : MOTE_DOT24_SUMS("+Te") : : "cc", "memory", "q0", "q1", "q2", "q3");
   }
-  __asm__(
-      "  vmov %q[p0][2], %q[p0][0], %[a0], %[a2]\n"
-      "  vmov %q[p0][3], %q[p0][1], %[a1], %[a3]\n"
-      "  vmov %q[p1][2], %q[p1][0], %[b0], %[b2]\n"
-      "  vmov %q[p1][3], %q[p1][1], %[b1], %[b3]\n"
-      : [p0] "=&w"(p0), [p1] "=&w"(p1)
-      : [a0] "r"(a0), [a1] "r"(a1), [a2] "r"(a2), [a3] "r"(a3), [b0] "r"(b0), [b1] "r"(b1), [b2] "r"(b2),
-        [b3] "r"(b3));
+  __asm__(MOTE_DOT24_TO_VECTORS
+          : [p0] "=&w"(p0), [p1] "=&w"(p1)
+          : [a0] "r"(a0), [a1] "r"(a1), [a2] "r"(a2), [a3] "r"(a3), [b0] "r"(b0), [b1] "r"(b1), [b2] "r"(b2),
+            [b3] "r"(b3));
   return wp;
 }
 #undef MOTE_DOT24_PASS
+#undef MOTE_DOT24_BODY
 #undef MOTE_DOT24_LOOP
+#undef MOTE_DOT24_TO_VECTORS
+#undef MOTE_DOT24_SUMS
 #undef MOTE_DOT24_OUTPUTS
 
 // The working memory of the group-1 convolutions (Tiles::nhwc_work_bytes): a word saying whether
@@ -203,54 +186,38 @@ inline void requantize_groups(int32_t groups, const int32_t* acc, const int32_t*
                               const int32_t* left, const int32_t* right, int32_t out_zp, int32x4_t lo, int32x4_t hi,
                               int8_t* y) {
   if (groups <= 0) return;
+#define MOTE_RQ_LOOP(LEFT)                                                                        \
+  "1:\n"                                                                                          \
+  "  vldrw.32 q0, [%[acc]], #16\n"                                                                \
+  "  vldrw.32 q1, [%[st]], #16\n"                                                                 \
+  "  vadd.i32 q0, q0, q1\n" LEFT                                                                  \
+  "  vldrw.32 q1, [%[mult]], #16\n"                                                               \
+  "  vqrdmulh.s32 q0, q0, q1\n"                                                                   \
+  "  vldrw.32 q2, [%[right]], #16\n"                                                              \
+  "  vand q1, q0, q2\n"                                                                           \
+  "  vshr.s32 q1, q1, #31\n"                                                                      \
+  "  vqadd.s32 q0, q0, q1\n"                                                                      \
+  "  vrshl.s32 q0, q0, q2\n"                                                                      \
+  "  vadd.i32 q0, q0, %[zp]\n"                                                                    \
+  "  vmax.s32 q0, q0, %q[lo]\n"                                                                   \
+  "  vmin.s32 q0, q0, %q[hi]\n"                                                                   \
+  "  vstrb.32 q0, [%[y]], #4\n"                                                                   \
+  "  subs %[n], %[n], #1\n"                                                                       \
+  "  bne 1b\n"
+#define MOTE_RQ_OPERANDS(...)                                                                       \
+  : [acc] "+r"(acc), [st] "+r"(start), __VA_ARGS__[mult] "+r"(mult), [right] "+r"(right), [y] "+r"(y), \
+    [n] "+r"(groups)                                                                             \
+  : [zp] "r"(out_zp), [lo] "w"(lo), [hi] "w"(hi)                                                 \
+  : "cc", "memory", "q0", "q1", "q2"
   if (kLeft) {
-    __asm__ volatile(
-        "1:\n"
-        "  vldrw.32 q0, [%[acc]], #16\n"
-        "  vldrw.32 q1, [%[st]], #16\n"
-        "  vadd.i32 q0, q0, q1\n"
-        "  vldrw.32 q1, [%[left]], #16\n"
-        "  vqshl.s32 q0, q0, q1\n"
-        "  vldrw.32 q1, [%[mult]], #16\n"
-        "  vqrdmulh.s32 q0, q0, q1\n"
-        "  vldrw.32 q2, [%[right]], #16\n"
-        "  vand q1, q0, q2\n"
-        "  vshr.s32 q1, q1, #31\n"
-        "  vqadd.s32 q0, q0, q1\n"
-        "  vrshl.s32 q0, q0, q2\n"
-        "  vadd.i32 q0, q0, %[zp]\n"
-        "  vmax.s32 q0, q0, %q[lo]\n"
-        "  vmin.s32 q0, q0, %q[hi]\n"
-        "  vstrb.32 q0, [%[y]], #4\n"
-        "  subs %[n], %[n], #1\n"
-        "  bne 1b\n"
-        : [acc] "+r"(acc), [st] "+r"(start), [left] "+r"(left), [mult] "+r"(mult), [right] "+r"(right),
-          [y] "+r"(y), [n] "+r"(groups)
-        : [zp] "r"(out_zp), [lo] "w"(lo), [hi] "w"(hi)
-        : "cc", "memory", "q0", "q1", "q2");
+    __asm__ volatile(MOTE_RQ_LOOP("  vldrw.32 q1, [%[left]], #16\n  vqshl.s32 q0, q0, q1\n")
+                         MOTE_RQ_OPERANDS([left] "+r"(left), ));
   } else {
-    __asm__ volatile(
-        "1:\n"
-        "  vldrw.32 q0, [%[acc]], #16\n"
-        "  vldrw.32 q1, [%[st]], #16\n"
-        "  vadd.i32 q0, q0, q1\n"
-        "  vldrw.32 q1, [%[mult]], #16\n"
-        "  vqrdmulh.s32 q0, q0, q1\n"
-        "  vldrw.32 q2, [%[right]], #16\n"
-        "  vand q1, q0, q2\n"
-        "  vshr.s32 q1, q1, #31\n"
-        "  vqadd.s32 q0, q0, q1\n"
-        "  vrshl.s32 q0, q0, q2\n"
-        "  vadd.i32 q0, q0, %[zp]\n"
-        "  vmax.s32 q0, q0, %q[lo]\n"
-        "  vmin.s32 q0, q0, %q[hi]\n"
-        "  vstrb.32 q0, [%[y]], #4\n"
-        "  subs %[n], %[n], #1\n"
-        "  bne 1b\n"
-        : [acc] "+r"(acc), [st] "+r"(start), [mult] "+r"(mult), [right] "+r"(right), [y] "+r"(y), [n] "+r"(groups)
-        : [zp] "r"(out_zp), [lo] "w"(lo), [hi] "w"(hi)
-        : "cc", "memory", "q0", "q1", "q2");
+    (void)left;
+    __asm__ volatile(MOTE_RQ_LOOP("") MOTE_RQ_OPERANDS());
   }
+#undef MOTE_RQ_LOOP
+#undef MOTE_RQ_OPERANDS
 }
 
 // The channels [r0, r1) of n pixels (n = 1 or 2) whose sums are at acc[q * 32 + (r - r0)] (plus
@@ -387,8 +354,9 @@ struct NhwcKernel {
   : "cc", "memory", "q0", "q1"
 
 // Lane j: dot(a, b_j) - a_zp * sum b_j over k taps (z: the zero point's vector, above).
-inline int32x4_t dot_nk4(int32_t k, const int8_t* a, const int8_t* b0, const int8_t* b1, const int8_t* b2,
-                         const int8_t* b3, int32_t a_zp, int8x16_t z) {
+__attribute__((always_inline)) inline int32x4_t dot_nk4(int32_t k, const int8_t* a, const int8_t* b0,
+                                                        const int8_t* b1, const int8_t* b2, const int8_t* b3,
+                                                        int32_t a_zp, int8x16_t z) {
   const int32_t full = k & ~15;
   int32_t n = k / 16;
   int32_t d0 = 0, d1 = 0, d2 = 0, d3 = 0;
@@ -424,6 +392,11 @@ inline int32x4_t dot_nk4(int32_t k, const int8_t* a, const int8_t* b0, const int
 Status s8_gemm_nk(const OpArgs&, int32_t rows, int32_t N, int32_t K, const int8_t* A, int32_t a_zp, const int8_t* B,
                   const Epilogue& e) {
   const int8x16_t z = vdupq_n_s8(int8_t(a_zp == -128 ? 64 : -a_zp));
+  // The requantisation's vectors, loaded per group of columns only when per channel.
+  const int32x4_t zero = vdupq_n_s32(0), out_zp = vdupq_n_s32(e.out_zp), lo = vdupq_n_s32(e.lo), hi = vdupq_n_s32(e.hi);
+  int32x4_t mult, shift;
+  channel_requant(e, 0, vctp32q(4), &mult, &shift);
+  int32x4_t left = vmaxq_s32(shift, zero), right = vminq_s32(shift, zero);
   for (int32_t i = 0; i < rows; ++i) {
     const int8_t* a = A + i * K;
     for (int32_t j = 0; j < N; j += 4) {
@@ -436,9 +409,20 @@ Status s8_gemm_nk(const OpArgs&, int32_t rows, int32_t N, int32_t K, const int8_
       const mve_pred16_t live = vctp32q(uint32_t(nj));
       int32x4_t v = dot_nk4(K, a, b0, b1, b2, b3, a_zp, z);
       if (e.bias) v = vaddq_s32(v, vldrwq_z_s32(e.bias + j, live));
-      int32x4_t mult, shift;
-      channel_requant(e, j, live, &mult, &shift);
-      store_channels(e, v, mult, shift, i * N + j, live);
+      if (!e.mult) {
+        vstrwq_p_s32(static_cast<int32_t*>(e.y) + i * N + j, v, live);
+        continue;
+      }
+      if (e.per_channel) {
+        mult = vldrwq_z_s32(e.mult + j, live);
+        shift = vldrwq_z_s32(e.shift + j, live);
+        left = vmaxq_s32(shift, zero);
+        right = vminq_s32(shift, zero);
+      }
+      v = vqrdmulhq_s32(vqshlq_s32(v, left), mult);
+      v = vrshlq_s32(vqaddq_s32(v, vshrq_n_s32(vandq_s32(v, right), 31)), right);
+      v = vminq_s32(vmaxq_s32(vaddq_s32(v, out_zp), lo), hi);
+      vstrbq_p_s32(static_cast<int8_t*>(e.y) + i * N + j, v, live);
     }
   }
   return Status::kOk;
