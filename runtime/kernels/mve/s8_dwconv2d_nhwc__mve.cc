@@ -184,8 +184,9 @@ inline void store8(const Epilogue& e, const int32_t* p, bool any_left, int32x4_t
   }
 }
 
+// Not inlined: the two instances' frames stay apart (kernel frames stay under 512 bytes).
 template <int KH, int KW>
-void dw_rows(const OpArgs& a, const ConvShape& g, const Epilogue& e, int32_t zp, const drivers::S8NhwcLayout& l,
+__attribute__((noinline)) void dw_rows(const OpArgs& a, const ConvShape& g, const Epilogue& e, int32_t zp, const drivers::S8NhwcLayout& l,
              const NhwcBand& b) {
   const int32_t c = g.c, ow = g.ow, kh = g.kh, kw = g.kw;
   const int8_t* wt = drivers::scratch_at<int8_t>(a, l.cols_at);
@@ -197,7 +198,8 @@ void dw_rows(const OpArgs& a, const ConvShape& g, const Epilogue& e, int32_t zp,
   const int32_t group_words = Tiles::nhwc_dw_group_bytes(g) / 4;
   // The written-out pass: 3x3, stride 1, undilated, int8 out, whole groups of 8 channels.
   const bool fast = KH == 3 && KW == 3 && g.sw == 1 && g.dw == 1 && e.mult;
-  DwConstants k;
+  // The constants after the groups' parameters (Tiles::nhwc_dw_band).
+  DwConstants& k = *reinterpret_cast<DwConstants*>(params + drivers::round_up(c, 8) / 8 * group_words);
   for (int32_t i = 0; i < 4; ++i) k.out_zp[i] = e.out_zp, k.lo[i] = e.lo, k.hi[i] = e.hi;
   const int32_t tap_step = g.dw * c, pix_step = g.sw * c;
   // Up to 4 window rows' pointers on the stack; taller windows step through the slots.

@@ -168,13 +168,13 @@ inline const int8_t* dot24_rows(int32_t kh, int32_t passes, const int8_t* const*
 
 // The working memory of the group-1 convolutions (Tiles::nhwc_work_bytes): a word saying whether
 // any channel shifts left, the multipliers and the left and right parts of the shifts per
-// channel (M rounded up to 4, each), then the packed weights (pack_rows4).
+// channel (M rounded up to 4, each), the sums of two pixels' 32 channels (pixel_pair), then the
+// packed weights (pack_rows4).
 struct NhwcWork {
   static int32_t channels(int32_t m) { return drivers::round_up(m, 4); }
   static int32_t* params(void* work) { return static_cast<int32_t*>(work) + 4; }
-  static int8_t* packed(void* work, int32_t m) {
-    return reinterpret_cast<int8_t*>(params(work) + 3 * channels(m));
-  }
+  static int32_t* sums(void* work, int32_t m) { return params(work) + 3 * channels(m); }
+  static int8_t* packed(void* work, int32_t m) { return reinterpret_cast<int8_t*>(sums(work, m) + 64); }
 };
 
 // requantize4 of `groups` whole groups of 4 channels (the starts added first, the shift split into
@@ -246,7 +246,7 @@ __attribute__((noinline)) void requantize_pixels(const int32_t* acc, int32_t n, 
 
 // The m outputs of n (1 or 2) pixels from element `at` on (pixel q at at + q * m): the sums of up
 // to 32 channels (dot(wp, v0, v1): four channels of both pixels from the packed rows at wp,
-// returning wp past them) go to a buffer on the stack, then get their starts and are requantised
+// returning wp past them) go to a buffer in the working memory, then get their starts and are requantised
 // four channels a vector. The starts are read four at a time: the scratch holds them in whole
 // 16-byte blocks.
 template <class Dot>
@@ -256,7 +256,7 @@ inline void pixel_pair(int32_t m, int32_t n, const int32_t* start, const Epilogu
   const int8_t* wp = NhwcWork::packed(work, m);
   const int32_t* mult = NhwcWork::params(work);
   const bool any_left = *static_cast<const int32_t*>(work) != 0;
-  int32_t acc[64] __attribute__((aligned(16)));  // [pixel][32 channels]
+  int32_t* acc = NhwcWork::sums(work, m);  // [pixel][32 channels]
   for (int32_t r0 = 0; r0 < m; r0 += 32) {
     const int32_t r1 = m - r0 < 32 ? m : r0 + 32;
     for (int32_t r = r0; r < r1; r += 4) {
