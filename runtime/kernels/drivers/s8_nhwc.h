@@ -91,6 +91,22 @@ inline NhwcBand nhwc_band(const ConvShape& g, uint64_t param_bytes) {
   return b;
 }
 
+// Band row `row` as input row k (-1: the zero-point row): the zero point in the padding columns.
+template <class Bytes>
+inline void fill_band_row(const ConvShape& g, const int8_t* x, int32_t zp, const NhwcBand& b, int8_t* row, int32_t k) {
+  const int32_t c = g.c, width = b.width;
+  if (k < 0) {
+    Bytes::fill(row, zp, width * c);
+    return;
+  }
+  const int32_t left = min_i32(g.pw, width);
+  const int32_t end = min_i32(g.pw + g.iw, width);  // band columns [left, end) are input
+  if (left > 0) Bytes::fill(row, zp, left * c);
+  if (end > left) Bytes::copy(row + left * c, x + (int64_t(k) * g.iw + (left - g.pw)) * c, (end - left) * c);
+  const int32_t right = max_i32(end, left);
+  if (width > right) Bytes::fill(row + right * c, zp, (width - right) * c);
+}
+
 // Sets slot[u] (u < kh) to the band row holding window row u of output row oy, copying the rows
 // the band does not hold yet into slots no window row needs (tag[s]: the input row slot s holds,
 // -1 for the zero-point row; INT32_MIN before the first output row of an image). Bytes: copy and
@@ -103,6 +119,26 @@ inline void nhwc_band_slide(const ConvShape& g, const int8_t* x, int32_t zp, con
     const int32_t r = row0 + u * g.dh;
     return r >= 0 && r < g.ih ? r : -1;
   };
+  // Stride 1, undilated, after the previous output row: the window moves down one row, so the
+  // slots move up one and the new bottom row takes the old top row's slot, unless a row still in
+  // the window holds it (several window rows in the padding share one slot).
+  if (oy > 0 && g.sh == 1 && g.dh == 1) {
+    const int32_t s0 = slot[0];
+    bool free = true;
+    for (int32_t u = 0; u + 1 < kh; ++u) {
+      slot[u] = slot[u + 1];
+      free = free && slot[u] != s0;
+    }
+    const int32_t k = key(kh - 1);
+    if (free || tag[s0] == k) {
+      if (tag[s0] != k) {
+        fill_band_row<Bytes>(g, x, zp, b, band + s0 * b.row_stride, k);
+        tag[s0] = k;
+      }
+      slot[kh - 1] = s0;
+      return;
+    }  // else the general way below, which sets every slot again
+  }
   // The rows the band holds already.
   for (int32_t u = 0; u < kh; ++u) {
     const int32_t k = key(u);
@@ -124,18 +160,7 @@ inline void nhwc_band_slide(const ConvShape& g, const int8_t* x, int32_t zp, con
       taken = false;
       for (int32_t t = 0; t < kh && !taken; ++t) taken = slot[t] == s;
     }
-    int8_t* row = band + s * b.row_stride;
-    const int32_t c = g.c, width = b.width;
-    if (k < 0) {
-      Bytes::fill(row, zp, width * c);
-    } else {
-      const int32_t left = min_i32(g.pw, width);
-      const int32_t end = min_i32(g.pw + g.iw, width);  // band columns [left, end) are input
-      if (left > 0) Bytes::fill(row, zp, left * c);
-      if (end > left) Bytes::copy(row + left * c, x + (int64_t(k) * g.iw + (left - g.pw)) * c, (end - left) * c);
-      const int32_t right = max_i32(end, left);
-      if (width > right) Bytes::fill(row + right * c, zp, (width - right) * c);
-    }
+    fill_band_row<Bytes>(g, x, zp, b, band + s * b.row_stride, k);
     tag[s] = k;
     for (int32_t t = u; t < kh; ++t) {
       if (slot[t] < 0 && key(t) == k) slot[t] = s;
