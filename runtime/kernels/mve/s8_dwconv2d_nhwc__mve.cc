@@ -5,14 +5,15 @@
 // output pixel's window is then inside the band and the taps need no bounds checks. Each input
 // row is copied into the band once while the window slides down (a slot keeps the row it holds).
 //
-// Two output pixels of a row share a pass: every tap loads the 8 channels' weights once (regrouped
-// tap-major by drivers::s8_nhwc_dw_prepare, widened to int16 by VLDRB.S16) and both pixels'
-// 8 input channels, and VMULLB / VMULLT multiply the even and the odd lanes into int32 sums
-// (products of int16 lanes, exact). The starts, multipliers and shifts are split even / odd per
-// group of 8 channels once per call (the band's parameter block), so the requantisation of a
-// pixel's 8 channels is two vectors with plain loads, narrowed back in order (VMOVNB, VMOVNT) into
-// one 8-byte store; the last channels (C not a multiple of 8) under a VCTP predicate. Taps in the
-// padding read the zero point, which the starts cancel (bias - zp * sum w).
+// Two output pixels of a row share a pass: 8 channels widened to int16 lanes (VLDRB.S16), VMULLB /
+// VMULLT multiply the even and the odd lanes into int32 sums (exact) and VADD accumulates them.
+// The starts, multipliers and shifts are split even / odd per group of 8 channels once per call
+// (the band's parameter block, with the group's weights, 8 bytes a tap), so a pixel's 8 channels
+// are requantised as two vectors with plain loads and narrowed back in order (VMOVNT) into one
+// 8-byte store. 3x3 stride 1 is written out (dw3x3_pairs: a row's pixel pairs in one loop, the
+// window's columns loaded once for both pixels); other shapes run the same arithmetic in C, the
+// last channels (C not a multiple of 8) under a VCTP predicate. Taps in the padding read the zero
+// point, which the starts cancel (bias - zp * sum w).
 #include "../drivers/s8_nhwc.h"
 #include "s8_kernels.h"
 

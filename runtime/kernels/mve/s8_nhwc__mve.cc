@@ -1,12 +1,15 @@
 // s8_nhwc__mve: NHWC QConv on Helium (drivers/s8_nhwc.h), and QMatMul with B [N, K].
 //
 // Group 1: the weights packed once per call (four rows' 16-tap blocks interleaved, in the op's
-// scratch), then two pixels' columns (staged, or the pixels themselves for 1x1) against four
-// weight rows at a time: 16 taps per VMLADAVA, eight accumulators, one pointer for the four rows
-// (the last partial vector of the columns under a VCTP predicate). A pixel's four outputs are
-// adjacent channels, so they are requantised as one vector, the four channels' starts,
-// multipliers and shifts loaded once per group of channels (requantize4, under a predicate for
-// the last channels).
+// scratch), then two pixels' columns against four weight rows at a time: 16 taps per VMLADAVA,
+// eight accumulators in even registers, one pointer for the four rows (written out: dot24). The
+// columns are the pixels themselves for 1x1; windows whose rows are whole 16-tap blocks are read
+// in place from a zero-point-padded band of input rows (drivers::nhwc_band); other windows are
+// staged by the driver. The sums of 32 channels go to the working memory and are requantised
+// four channels a vector (requantize_groups), the shifts split into left and right parts once per
+// call; the last channels under a VCTP predicate.
+// QMatMul B [N, K]: four of B's rows a pass (dot_nk4), the zero point's term as VMLADAVA of B's
+// blocks with a vector of -a_zp.
 // Depthwise: s8_dwconv2d_nhwc__mve.cc.
 #include "../drivers/s8_nhwc.h"
 #include "s8_kernels.h"
