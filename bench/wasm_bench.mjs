@@ -5,7 +5,8 @@
 //   node bench/wasm_bench.mjs --mote MOTE_BIN --wasm WASM_DIR [--models DIR] [--iters N] [--work DIR] [--int8 yes]
 //                             [--only NAME,...] [--repeat K]
 //
-//   --mote    the host `mote` CLI, to convert the models
+//   --mote    the host `mote` CLI, to convert the models (float blobs with `--target wasm`, as a
+//             page would ship them: 3x3 stride-1 Convs as ConvWinograd; int8 ones for every target)
 //   --wasm    the directory wasm/build.sh wrote (mote-simd.wasm)
 //   --models  also the torchvision models: DIR/<name>.onnx and DIR/input.npy, exported there by
 //             tests/models/export_models.py when missing (slow the first time, then cached)
@@ -142,7 +143,7 @@ for (const m of models.filter((x) => !only || only.includes(x.name))) {
   let session = null;
   try {
     const blob = join(work, `${m.name}.mote`);
-    const convert = [m.onnx, '-o', blob, ...(m.shape ? ['--shape', `input=${m.shape}`] : [])];
+    const convert = [m.onnx, '-o', blob, '--target', 'wasm', ...(m.shape ? ['--shape', `input=${m.shape}`] : [])];
     execFileSync(args.mote, ['convert', ...convert], { stdio: ['ignore', 'ignore', 'pipe'] });
     model = rt.loadModel(readFileSync(blob));
     const feeds = { [model.inputs[0].name]: input.data };

@@ -112,8 +112,8 @@ void quantize_graph(Graph& g, const ConvertOptions& options, std::vector<std::st
 // --quantize int8-weights (weights_int8.cc): the constant weights of Conv, ConvTranspose, Gemm,
 // MatMul, RNN, GRU and LSTM become int8 per output channel (their *W8 ops); returns how many.
 int quantize_weights_int8(Graph& g, std::vector<std::string>* notes);
-// ConvWinograd (winograd.cc): whether the blob's kernel sets take the form (x86 and the
-// reference only), and the rewrite of its float 3x3 stride-1 Convs; returns how many.
+// ConvWinograd (winograd.cc): whether the blob's kernel sets take the form (x86, WebAssembly
+// SIMD128 and the reference only), and the rewrite of its float 3x3 stride-1 Convs; returns how many.
 bool winograd_target(uint32_t kernel_sets);
 int winograd_convs(Graph& g, std::vector<std::string>* notes);
 // QDQ import (qdq_import.cc): folds QuantizeLinear -> DequantizeLinear pairs around float ops into int8

@@ -1,9 +1,10 @@
 // ConvWinograd (mote/ops.h, mote/winograd.h): 3x3 stride-1 Convs rewritten with their weights
-// transformed at conversion, for blobs that target x86 (docs/blob-format.md, "ConvWinograd").
-// The transformed weights are 16/9 the size of the 3x3 ones, so the form is only made when every
-// target runs it with a kernel of its own: `--target x86` (the reference kernel runs it too,
-// as the specification). Microcontroller targets, the WebAssembly build and `--target all`
-// keep the plain Conv.
+// transformed at conversion, for blobs that target x86 or WebAssembly SIMD128
+// (docs/blob-format.md, "ConvWinograd"). The transformed weights are 16/9 the size of the 3x3
+// ones, so the form is only made when every target runs it with a kernel of its own:
+// `--target x86`, `--target wasm` or both (the reference kernel runs it too, as the
+// specification; `wasm` names it, for the scalar mote.wasm). Microcontroller targets, Arm
+// application cores and `--target all` keep the plain Conv.
 #include <cstring>
 #include <string>
 
@@ -19,7 +20,8 @@ constexpr int64_t kMinTiles = 32;
 }  // namespace
 
 bool winograd_target(uint32_t kernel_sets) {
-  return (kernel_sets & MOTE_SET_X86) != 0 && (kernel_sets & ~(MOTE_SET_X86 | MOTE_SET_REFERENCE)) == 0;
+  const uint32_t with_kernel = MOTE_SET_X86 | MOTE_SET_WASM_SIMD128;
+  return (kernel_sets & with_kernel) != 0 && (kernel_sets & ~(with_kernel | MOTE_SET_REFERENCE)) == 0;
 }
 
 int winograd_convs(Graph& g, std::vector<std::string>* notes) {
@@ -68,7 +70,7 @@ int winograd_convs(Graph& g, std::vector<std::string>* notes) {
     ++count;
   }
   if (count) {
-    notes->push_back("made " + std::to_string(count) + " 3x3 Conv ConvWinograd (--target x86): weights " +
+    notes->push_back("made " + std::to_string(count) + " 3x3 Conv ConvWinograd (--target x86 or wasm): weights " +
                      std::to_string(before) + " -> " + std::to_string(after) + " bytes");
   }
   return count;

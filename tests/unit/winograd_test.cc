@@ -106,10 +106,11 @@ TEST(ConvWinograd, VerifierRefusesOtherShapesAndParams) {
   EXPECT_EQ(run_op(MOTE_OP_CONV_WINOGRAD, p, {&x, &u, &bias}, &out), Status::kBadParams);
 }
 
-// A one-node Conv 3x3 (SAME_UPPER padding, odd map): `--target x86` makes ConvWinograd with the
-// 16/9 larger weights, the default (all targets) and a microcontroller target keep the Conv;
-// both blobs compute the same outputs. A 7x7 map (16 tiles) stays a Conv for x86 too.
-TEST(ConvWinograd, ConverterMakesTheFormForX86Only) {
+// A one-node Conv 3x3 (SAME_UPPER padding, odd map): `--target x86`, `--target wasm` and both make
+// ConvWinograd with the 16/9 larger weights, the default (all targets), a microcontroller target
+// and wasm with an Arm core keep the Conv; the blobs compute the same outputs. A 7x7 map (16
+// tiles) stays a Conv for x86 and wasm too.
+TEST(ConvWinograd, ConverterMakesTheFormForX86AndWasmOnly) {
   const int64_t C = 6, M = 10, H = 12, W = 11;  // 6 x 6 tiles: enough for the form
   std::mt19937 rng(19);
   const std::vector<float> w = random_floats(rng, M * C * 9), b = random_floats(rng, M);
@@ -119,10 +120,14 @@ TEST(ConvWinograd, ConverterMakesTheFormForX86Only) {
       .initializer("b", onnx::TensorProto::FLOAT, {M}, b)
       .output("y", onnx::TensorProto::FLOAT, {1, M, H, W})
       .attr("auto_pad", std::string("SAME_UPPER"));
-  mote::ConvertOptions all, x86, m4;
+  mote::ConvertOptions all, x86, m4, wasm, both, mixed;
   x86.kernel_sets = mote::parse_targets("x86");
   m4.kernel_sets = mote::parse_targets("cortex-m4");
+  wasm.kernel_sets = mote::parse_targets("wasm");
+  both.kernel_sets = mote::parse_targets("x86,wasm");
+  mixed.kernel_sets = mote::parse_targets("wasm,cortex-a");
   const mote::ConvertResult ra = m.convert(all), rx = m.convert(x86), rm = m.convert(m4);
+  const mote::ConvertResult rw = m.convert(wasm), rb = m.convert(both), rmix = m.convert(mixed);
   auto noted = [](const mote::ConvertResult& r) {
     for (const std::string& note : r.notes) {
       if (note.find("ConvWinograd") != std::string::npos) return true;
@@ -132,25 +137,33 @@ TEST(ConvWinograd, ConverterMakesTheFormForX86Only) {
   EXPECT_FALSE(noted(ra));
   EXPECT_TRUE(noted(rx));
   EXPECT_FALSE(noted(rm));
+  EXPECT_TRUE(noted(rw));
+  EXPECT_TRUE(noted(rb));
+  EXPECT_FALSE(noted(rmix));
+  EXPECT_EQ(rw.weight_bytes, rx.weight_bytes);
   EXPECT_EQ(ra.weight_bytes, uint64_t((M * C * 9 + M) * 4));
   EXPECT_EQ(rx.weight_bytes, uint64_t((M * C * 16 + M) * 4));
   EXPECT_EQ(rm.weight_bytes, ra.weight_bytes);
   const std::vector<float> x = random_floats(rng, C * H * W);
-  const auto oa = run_blob(ra.blob, {raw(x)}), ox = run_blob(rx.blob, {raw(x)});
+  const auto oa = run_blob(ra.blob, {raw(x)}), ox = run_blob(rx.blob, {raw(x)}), ow = run_blob(rw.blob, {raw(x)});
   ASSERT_EQ(oa.size(), 1u);
   ASSERT_EQ(ox.size(), 1u);
-  const std::vector<float> ya = typed<float>(oa[0]), yx = typed<float>(ox[0]);
+  ASSERT_EQ(ow.size(), 1u);
+  const std::vector<float> ya = typed<float>(oa[0]), yx = typed<float>(ox[0]), yw = typed<float>(ow[0]);
   ASSERT_EQ(ya.size(), size_t(M * H * W));
   ASSERT_EQ(yx.size(), ya.size());
+  ASSERT_EQ(yw.size(), ya.size());
   float most = 0;
   for (float v : ya) most = std::max(most, std::fabs(v));
   for (size_t i = 0; i < ya.size(); ++i) EXPECT_NEAR(yx[i], ya[i], 1e-5f * (1 + most)) << i;
+  for (size_t i = 0; i < ya.size(); ++i) EXPECT_NEAR(yw[i], ya[i], 1e-5f * (1 + most)) << i;
   OneNode small("Conv", 13);
   small.input("x", onnx::TensorProto::FLOAT, {1, C, 7, 7})
       .initializer("w", onnx::TensorProto::FLOAT, {M, C, 3, 3}, w)
       .output("y", onnx::TensorProto::FLOAT, {1, M, 7, 7})
       .attr("auto_pad", std::string("SAME_UPPER"));
   EXPECT_FALSE(noted(small.convert(x86)));
+  EXPECT_FALSE(noted(small.convert(wasm)));
 }
 
 }  // namespace

@@ -1,7 +1,7 @@
 // Every WebAssembly SIMD128 kernel (runtime/kernels/wasm_simd128) against the reference kernel,
 // which is the specification, on random shapes including odd and tiny ones, every fused
 // activation, bias on and off, broadcasts and in-place use: Conv (1x1, general, depthwise),
-// Gemm, MatMul, MaxPool, the global pools, and the element-wise ops; and the int8 QConv (1x1,
+// ConvWinograd, Gemm, MatMul, MaxPool, the global pools, and the element-wise ops; and the int8 QConv (1x1,
 // general, depthwise), QMatMul, QAdd/QSub/QMul/QMax/QMin, QuantizeLinear, MaxPool and
 // GlobalAveragePool, which must match exactly: zero points at the extremes, per-channel and
 // per-tensor multipliers, shifts of both signs, fused ranges, int32 output, broadcasts.
@@ -78,7 +78,8 @@ TensorView view(const Tensor& t, float* data) {
 
 Status run_reference(const OpArgs& a) {
   switch (a.code) {
-    case MOTE_OP_CONV: return run_conv(a);
+    case MOTE_OP_CONV:
+    case MOTE_OP_CONV_WINOGRAD: return run_conv(a);
     case MOTE_OP_GEMM: return run_gemm(a);
     case MOTE_OP_MATMUL: return run_matmul(a);
     case MOTE_OP_MAX_POOL: return run_pool(a);
@@ -402,6 +403,49 @@ void conv_tests(Rng& rng) {
   }
 }
 
+// ---- ConvWinograd ----------------------------------------------------------------------------
+// W [16, M, C] random (the kernels take any transformed weights, not only G g G^T): the SIMD128
+// kernel's blocks of tiles (f32_winograd.h), runs of tiles cut by the blocks and the map's edge,
+// odd maps (the last tile row and column cut), every padding, M % 4 != 0 (the GEMM's last rows),
+// a last block of a column count that is not a multiple of 4 (the GEMM's packed B).
+
+void winograd_case(Rng& rng, int32_t n, int32_t c, int32_t m, int32_t h, int32_t w, const int32_t* pads, bool bias,
+                   mote_act act, const char* tag) {
+  mote_conv_params p{};
+  p.spatial_rank = 2;
+  p.group = 1;
+  p.kernel[0] = p.kernel[1] = 3;
+  p.stride[0] = p.stride[1] = 1;
+  p.dilation[0] = p.dilation[1] = 1;
+  p.pad_begin[0] = pads[0], p.pad_begin[1] = pads[1], p.pad_end[0] = pads[2], p.pad_end[1] = pads[3];
+  p.act = act;
+  std::vector<Tensor> ins;
+  ins.push_back(random_tensor(rng, {n, c, h, w}));
+  ins.push_back(random_tensor(rng, {16, m, c}));
+  if (bias) ins.push_back(random_tensor(rng, {m}));
+  char name[256];
+  snprintf(name, sizeof name, "ConvWinograd %s x%s m%d pad %d,%d,%d,%d act %d%s", tag, dims_str(ins[0].dims).c_str(), m,
+           pads[0], pads[1], pads[2], pads[3], act.kind, bias ? " bias" : "");
+  check(name, MOTE_OP_CONV_WINOGRAD, &p, sizeof p, ins, Expect::kOptimized);
+}
+
+void winograd_tests(Rng& rng) {
+  const int32_t pad1[4] = {1, 1, 1, 1};
+  const mote_act relu{MOTE_ACT_RELU, 0.0f, 0.0f}, none{};
+  winograd_case(rng, 1, 64, 64, 56, 56, pad1, true, relu, "resnet18-layer1");    // 13 blocks across tile rows
+  winograd_case(rng, 1, 64, 64, 25, 25, pad1, true, none, "partial-last-block");  // blocks of 60, the last 49
+  winograd_case(rng, 1, 16, 64, 55, 55, pad1, true, relu, "squeezenet-expand");   // odd map
+  winograd_case(rng, 1, 256, 256, 14, 14, pad1, false, relu, "resnet18-layer3");  // one block of 49
+  for (int t = 0; t < 60; ++t) {
+    int32_t pads[4];
+    for (int32_t& v : pads) v = rng.range(0, 2);
+    const int32_t h = rng.range(pads[0] + pads[2] >= 2 ? 1 : 3 - pads[0] - pads[2], 20);
+    const int32_t w = rng.range(pads[1] + pads[3] >= 2 ? 1 : 3 - pads[1] - pads[3], 30);
+    winograd_case(rng, rng.range(1, 2), rng.range(1, 24), rng.range(1, 13), h, w, pads, rng.range(0, 3) != 0,
+                  random_act(rng), "random");
+  }
+}
+
 // ---- Gemm / MatMul ---------------------------------------------------------------------------
 
 void gemm_tests(Rng& rng) {
@@ -474,8 +518,11 @@ void pool_tests(Rng& rng) {
     snprintf(name, sizeof name, "MaxPool %s k%d,%d s%d,%d d%d,%d pad %d,%d,%d,%d ceil %d", dims_str(dims).c_str(),
              p.kernel[0], p.kernel[1], p.stride[0], p.stride[1], p.dilation[0], p.dilation[1], p.pad_begin[0],
              p.pad_begin[1], p.pad_end[0], p.pad_end[1], p.ceil_mode);
-    check(name, MOTE_OP_MAX_POOL, &p, sizeof p, {random_tensor(rng, dims, -3.0f, 3.0f)},
-          fallback ? Expect::kFallback : Expect::kOptimized);
+    Tensor x = random_tensor(rng, dims, -3.0f, 3.0f);
+    if (t % 5 == 4) {  // a NaN in a window gives NaN (the kernel tracks NaNs apart from its pmax)
+      for (int k = 0; k < 3; ++k) x.data[size_t(rng.range(0, int32_t(x.numel()) - 1))] = NAN;
+    }
+    check(name, MOTE_OP_MAX_POOL, &p, sizeof p, {x}, fallback ? Expect::kFallback : Expect::kOptimized);
   }
   for (int t = 0; t < 40; ++t) {
     const int32_t code = t % 2 ? MOTE_OP_GLOBAL_MAX_POOL : MOTE_OP_GLOBAL_AVERAGE_POOL;
@@ -1130,6 +1177,7 @@ void s8_eltwise_tests(Rng& rng) {
 int main(int argc, char** argv) {
   Rng rng{argc > 1 ? strtoull(argv[1], nullptr, 10) : 20240521ull};
   conv_tests(rng);
+  winograd_tests(rng);
   gemm_tests(rng);
   pool_tests(rng);
   binary_tests(rng);

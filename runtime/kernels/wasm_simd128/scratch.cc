@@ -1,7 +1,9 @@
 // The scratch the wasm_simd128 kernels take from the arena plan for an op (mote/kernel.h).
 // Portable: compiled into every build, whatever its kernel set, so the converter can plan for
-// this set. The ops simd_dispatch.h routes, then this set's own routes (MaxPool's band).
+// this set. The ops simd_dispatch.h routes, then this set's own routes (MaxPool's band, ConvWinograd's blocks).
 #include "../drivers/simd_scratch.h"
+#include "f32_winograd.h"
+#include "mote/op_config.h"
 #include "tiles.h"
 
 namespace mote {
@@ -9,6 +11,7 @@ namespace wasm_simd128 {
 
 uint32_t scratch_bytes(const OpArgs& a) {
   ConvShape g;
+  if (a.code == MOTE_OP_CONV_WINOGRAD) return MOTE_KERNEL_ON(winograd) ? winograd_plan(a).layout.total() : 0;
   if (a.code == MOTE_OP_MAX_POOL) {
     return Tiles::maxpool_shape(a, &g) ? drivers::band_layout(g, Tiles::kPoolBand).scratch.total() : 0;
   }

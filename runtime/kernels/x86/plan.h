@@ -11,6 +11,7 @@
 
 #include <stdint.h>
 
+#include "../drivers/winograd_blocks.h"
 #include "../simd_route.h"
 #include "mote/kernel.h"
 #include "tiles.h"
@@ -449,16 +450,8 @@ inline WinogradPlan winograd_plan(const OpArgs& a) {
   if (tiles <= 0 || tiles > 0x7FFFFFFF) return p;
   p.tiles = int32_t(tiles);
   p.tiles_w = (ow + 1) / 2;
-  const int64_t per_tile = int64_t(16) * (int64_t(c) + m) * int64_t(sizeof(float));
-  // As few blocks as the budget allows, of about equal size, in whole vectors of tiles (the
-  // GEMM's columns).
-  int64_t most = kWinogradBytes / per_tile;
-  most = most < 1 ? 1 : most;
-  const int64_t passes = (tiles + most - 1) / most;
-  int64_t block = (tiles + passes - 1) / passes;
-  block = (block + W - 1) / W * W;
-  if (block > tiles) block = tiles;
-  p.block = int32_t(block);
+  const int32_t block = drivers::winograd_block(tiles, c, m, kWinogradBytes, W);
+  p.block = block;
   // A tile row's 2 x tiles_w + 2 input columns, and the vector loads past them (f32_winograd.inc).
   p.row_floats = round_up(2 * p.tiles_w + 2 + 2 * W + 2, W);
   Layout lay;
