@@ -30,10 +30,18 @@ namespace mote {
 namespace drivers {
 
 // What a set's NHWC convolution takes: `cols` pixels per tile call; `in_place`: the 1x1 kernel
-// reads the input's pixels in place (raw int8 columns), else every column is staged.
+// reads the input's pixels in place (raw int8 columns), else every column is staged; `own`: the
+// set computes the starts (K::starts) and moves the columns' bytes (K::Bytes) itself.
 struct S8NhwcSpec {
   int32_t cols;
   bool in_place;
+  bool own = false;
+};
+
+// The columns' byte moves of a set without its own.
+struct LibcBytes {
+  static void copy(int8_t* d, const int8_t* s, int32_t n) { __builtin_memcpy(d, s, size_t(n)); }
+  static void fill(int8_t* d, int32_t v, int32_t n) { __builtin_memset(d, v, size_t(n)); }
 };
 
 struct S8NhwcLayout {
@@ -62,8 +70,107 @@ inline S8NhwcLayout s8_nhwc_dw_layout(const ConvShape& g, uint64_t work) {
   return l;
 }
 
+// The band of a set that slides kH padded input rows down the image (mve): rows of `width`
+// pixels (every output pixel's window, the padding columns holding the zero point), 16-byte
+// aligned, 16 bytes of slack after the last; then `param_bytes` of the set's own, and two words
+// per window row (the rows the band holds, the band row of each window row).
+struct NhwcBand {
+  int32_t width, row_stride;
+  uint64_t band_at, params_at, tags_at, bytes;
+};
+
+inline NhwcBand nhwc_band(const ConvShape& g, uint64_t param_bytes) {
+  NhwcBand b;
+  b.width = g.ow > 0 ? (g.ow - 1) * g.sw + (g.kw - 1) * g.dw + 1 : 0;
+  b.row_stride = round_up(b.width * g.c, 16);
+  ScratchLayout s;
+  b.band_at = s.add(uint64_t(g.kh) * uint64_t(b.row_stride) + 16, 1);
+  b.params_at = s.add(param_bytes, 1);
+  b.tags_at = s.add(2 * uint64_t(g.kh), sizeof(int32_t));
+  b.bytes = s.bytes;
+  return b;
+}
+
+// Band row `row` as input row k (-1: the zero-point row): the zero point in the padding columns.
+template <class Bytes>
+inline void fill_band_row(const ConvShape& g, const int8_t* x, int32_t zp, const NhwcBand& b, int8_t* row, int32_t k) {
+  const int32_t c = g.c, width = b.width;
+  if (k < 0) {
+    Bytes::fill(row, zp, width * c);
+    return;
+  }
+  const int32_t left = min_i32(g.pw, width);
+  const int32_t end = min_i32(g.pw + g.iw, width);  // band columns [left, end) are input
+  if (left > 0) Bytes::fill(row, zp, left * c);
+  if (end > left) Bytes::copy(row + left * c, x + (int64_t(k) * g.iw + (left - g.pw)) * c, (end - left) * c);
+  const int32_t right = max_i32(end, left);
+  if (width > right) Bytes::fill(row + right * c, zp, (width - right) * c);
+}
+
+// Sets slot[u] (u < kh) to the band row holding window row u of output row oy, copying the rows
+// the band does not hold yet into slots no window row needs (tag[s]: the input row slot s holds,
+// -1 for the zero-point row; INT32_MIN before the first output row of an image). Bytes: copy and
+// fill (LibcBytes or the set's own).
+template <class Bytes = LibcBytes>
+inline void nhwc_band_slide(const ConvShape& g, const int8_t* x, int32_t zp, const NhwcBand& b, int8_t* band,
+                            int32_t* tag, int32_t* slot, int32_t oy) {
+  const int32_t kh = g.kh, row0 = oy * g.sh - g.ph;
+  auto key = [&](int32_t u) {
+    const int32_t r = row0 + u * g.dh;
+    return r >= 0 && r < g.ih ? r : -1;
+  };
+  // Stride 1, undilated, after the previous output row: the window moves down one row, so the
+  // slots move up one and the new bottom row takes the old top row's slot, unless a row still in
+  // the window holds it (several window rows in the padding share one slot).
+  if (oy > 0 && g.sh == 1 && g.dh == 1) {
+    const int32_t s0 = slot[0];
+    bool free = true;
+    for (int32_t u = 0; u + 1 < kh; ++u) {
+      slot[u] = slot[u + 1];
+      free = free && slot[u] != s0;
+    }
+    const int32_t k = key(kh - 1);
+    if (free || tag[s0] == k) {
+      if (tag[s0] != k) {
+        fill_band_row<Bytes>(g, x, zp, b, band + s0 * b.row_stride, k);
+        tag[s0] = k;
+      }
+      slot[kh - 1] = s0;
+      return;
+    }  // else the general way below, which sets every slot again
+  }
+  // The rows the band holds already.
+  for (int32_t u = 0; u < kh; ++u) {
+    const int32_t k = key(u);
+    slot[u] = -1;
+    for (int32_t s = 0; s < kh; ++s) {
+      if (tag[s] == k) {
+        slot[u] = s;
+        break;
+      }
+    }
+  }
+  // The others, each into a slot no window row holds (a row it lacks is in no slot's tag, and
+  // rows with the same key share the slot filled first).
+  for (int32_t u = 0; u < kh; ++u) {
+    if (slot[u] >= 0) continue;
+    const int32_t k = key(u);
+    int32_t s = 0;
+    for (bool taken = true; taken; s += taken ? 1 : 0) {
+      taken = false;
+      for (int32_t t = 0; t < kh && !taken; ++t) taken = slot[t] == s;
+    }
+    fill_band_row<Bytes>(g, x, zp, b, band + s * b.row_stride, k);
+    tag[s] = k;
+    for (int32_t t = u; t < kh; ++t) {
+      if (slot[t] < 0 && key(t) == k) slot[t] = s;
+    }
+  }
+}
+
 // The staged column of output pixel (oy, ox): kh rows of kw x c bytes from the NHWC image x, the
-// zero point in the padding and up to `stride`.
+// zero point in the padding and up to `stride` (Bytes: copy and fill).
+template <class Bytes = LibcBytes>
 inline void s8_nhwc_column(const ConvShape& g, const int8_t* x, int32_t oy, int32_t ox, int32_t zp, int32_t stride,
                            int8_t* col) {
   const int32_t c = g.c, kw = g.kw, iw = g.iw;
@@ -74,27 +181,27 @@ inline void s8_nhwc_column(const ConvShape& g, const int8_t* x, int32_t oy, int3
   for (int32_t u = 0; u < g.kh; ++u) {
     const int32_t r = r0 + u * g.dh;
     if (r < 0 || r >= g.ih) {
-      __builtin_memset(t, zp, size_t(row_taps));
+      Bytes::fill(t, zp, row_taps);
       t += row_taps;
       continue;
     }
     const int8_t* row = x + (int32_t(r) * iw + c0) * c;
     if (inside_w && g.dw == 1) {
-      __builtin_memcpy(t, row, size_t(row_taps));
+      Bytes::copy(t, row, row_taps);
       t += row_taps;
       continue;
     }
     for (int32_t v = 0; v < kw; ++v, t += c) {
       const int32_t cc = c0 + v * g.dw;
       if (cc >= 0 && cc < iw) {
-        __builtin_memcpy(t, row + v * g.dw * c, size_t(c));
+        Bytes::copy(t, row + v * g.dw * c, c);
       } else {
-        __builtin_memset(t, zp, size_t(c));
+        Bytes::fill(t, zp, c);
       }
     }
   }
   const int32_t k = g.kh * row_taps;
-  if (stride > k) __builtin_memset(col + k, zp, size_t(stride - k));
+  if (stride > k) Bytes::fill(col + k, zp, stride - k);
 }
 
 // start[r] = bias[r] - zp * sum of weight row r (rows of k taps at w).
@@ -108,6 +215,8 @@ inline void s8_nhwc_starts(int32_t k, const int8_t* w, int32_t m, int32_t zp, co
 }
 
 // K: static constexpr S8NhwcSpec kNhwc; static uint64_t work_bytes(const ConvShape&);
+//    with kNhwc.own: static void starts(k, w, m, zp, e, start) (as s8_nhwc_starts) and a type
+//    Bytes (as LibcBytes);
 //    static void prepare(g, w, e, work): once per call, after the starts (the weights [M, k]);
 //    static void tile(k, stride, cols, np, w, m, start, e, at, work): the np (1..kNhwc.cols)
 //    columns (k taps, raw int8, zero-point padded up to stride) against the m weight rows,
@@ -119,7 +228,11 @@ Status s8_conv2d_nhwc(const OpArgs& a, const ConvShape& g, const Epi& e, int32_t
   const int32_t k = g.kh * g.kw * g.c, m = g.m;
   const int8_t* w = a.in[1].as<int8_t>();
   int32_t* start = scratch_at<int32_t>(a, l.starts_at);
-  s8_nhwc_starts(k, w, m, zp, e, start);
+  if constexpr (K::kNhwc.own) {
+    K::starts(k, w, m, zp, e, start);
+  } else {
+    s8_nhwc_starts(k, w, m, zp, e, start);
+  }
   int8_t* cols = scratch_at<int8_t>(a, l.cols_at);
   void* work = scratch_at<void>(a, l.work_at);
   K::prepare(g, w, e, work);
@@ -137,7 +250,11 @@ Status s8_conv2d_nhwc(const OpArgs& a, const ConvShape& g, const Epi& e, int32_t
           col[q] = x + (p + q) * g.c;
         } else {
           int8_t* c = cols + q * l.stride;
-          s8_nhwc_column(g, x, oy, ox, zp, l.stride, c);
+          if constexpr (K::kNhwc.own) {
+            s8_nhwc_column<typename K::Bytes>(g, x, oy, ox, zp, l.stride, c);
+          } else {
+            s8_nhwc_column(g, x, oy, ox, zp, l.stride, c);
+          }
           col[q] = c;
         }
         if (++ox == g.ow) ox = 0, ++oy;

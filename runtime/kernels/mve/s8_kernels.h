@@ -52,6 +52,25 @@ struct S8Kernel {
 
 #include "../simd_s8_api.inc"
 
+// Bytes moved 16 at a time (the last ones under a VCTP predicate): the NHWC kernels' staged
+// columns and bands (drivers/s8_nhwc.h).
+struct VectorBytes {
+  static void copy(int8_t* d, const int8_t* s, int32_t n) {
+    int32_t i = 0;
+    for (; i + 16 <= n; i += 16) vst1q_s8(d + i, vld1q_s8(s + i));
+    if (i < n) {
+      const mve_pred16_t live = vctp8q(uint32_t(n - i));
+      vstrbq_p_s8(d + i, vldrbq_z_s8(s + i, live), live);
+    }
+  }
+  static void fill(int8_t* d, int32_t v, int32_t n) {
+    const int8x16_t value = vdupq_n_s8(int8_t(v));
+    int32_t i = 0;
+    for (; i + 16 <= n; i += 16) vst1q_s8(d + i, value);
+    if (i < n) vstrbq_p_s8(d + i, value, vctp8q(uint32_t(n - i)));
+  }
+};
+
 // NHWC QConv, group 1 and depthwise (drivers/s8_nhwc.h; s8_nhwc__mve.cc).
 Status s8_conv2d_nhwc(const OpArgs& a, const ConvShape& g, const Epilogue& e, int32_t in_zp);
 Status s8_dwconv2d_nhwc(const OpArgs& a, const ConvShape& g, const Epilogue& e, int32_t in_zp);

@@ -11,7 +11,9 @@ uint32_t scratch_bytes(const OpArgs& a) {
   if (r.kernel == simd::Kernel::kQConvNhwc) {
     return drivers::s8_nhwc_conv_layout(r.g, Tiles::kNhwc, Tiles::nhwc_work_bytes(r.g)).scratch.total();
   }
-  if (r.kernel == simd::Kernel::kQConvNhwcDepthwise) return drivers::s8_nhwc_dw_layout(r.g, 0).scratch.total();
+  if (r.kernel == simd::Kernel::kQConvNhwcDepthwise) {
+    return drivers::s8_nhwc_dw_layout(r.g, Tiles::nhwc_dw_work_bytes(r.g)).scratch.total();
+  }
   return drivers::simd_scratch_bytes<Tiles>(a);
 }
 
