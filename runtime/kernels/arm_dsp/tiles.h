@@ -42,14 +42,22 @@ inline uint64_t band_row_bytes(const ConvShape& g) { return (uint64_t(band_colum
 constexpr int32_t kBandRows = 3;
 
 // NHWC int8 convolutions: 2 pixels' columns staged per tile (raw int8, the zero point in the
-// padding), then widened to int16 in the dot products' k0 k2 k1 k3 order: two columns of the
-// staged stride (a multiple of 16 taps) as work memory.
+// padding), then widened to int16 in the dot products' k0 k2 k1 k3 order, the two pixels
+// interleaved every 4 taps; the weights are widened the same way once per call, two output
+// channels interleaved every 4 taps (the odd last channel beside zeros). Taps are counted in
+// multiples of 8 (nhwc_taps), zero weights past k. Work memory: the requantisation table, the
+// widened columns, the widened weights.
 constexpr drivers::S8NhwcSpec kNhwc{kColumnPixels, false};
 // The requantisation table of m output channels the NHWC and [N, K] kernels precompute once per
 // call (s8_nhwc__arm_dsp.cc: a flag word padded to 16 bytes, then 16 bytes a channel).
 inline uint64_t requant_table_bytes(int64_t m) { return 16u + uint64_t(m) * 16u; }
+inline int32_t nhwc_taps(const ConvShape& g) { return drivers::round_up(g.kh * g.kw * g.c, 8); }
+inline uint64_t nhwc_columns_bytes(const ConvShape& g) { return uint64_t(kColumnPixels) * uint64_t(nhwc_taps(g)) * 2u; }
+inline uint64_t nhwc_weights_bytes(const ConvShape& g) {
+  return uint64_t((g.m + 1) & ~1) * uint64_t(nhwc_taps(g)) * 2u;
+}
 inline uint64_t nhwc_work_bytes(const ConvShape& g) {
-  return requant_table_bytes(g.m) + uint64_t(kColumnPixels) * uint64_t(drivers::round_up(g.kh * g.kw * g.c, 16)) * 2u;
+  return requant_table_bytes(g.m) + nhwc_columns_bytes(g) + nhwc_weights_bytes(g);
 }
 inline uint64_t nhwc_dw_work_bytes(const ConvShape& g) { return requant_table_bytes(g.c); }
 // QMatMul with B [N, K]: A's packed row, then the table.
