@@ -58,21 +58,25 @@ struct OutI8 {
 // The table of m output channels with k taps each (|x - zp| <= 255, |w| <= 128: an accumulator
 // is at most |bias| + 255 * 128 * k in magnitude).
 void prepare_requant(int32_t m, int32_t k, const Epilogue& e, RequantTable* t) {
-  bool fast = e.mult != nullptr && int64_t(k) * 255 * 128 < (int64_t(1) << 30);
-  for (int32_t r = 0; fast && r < m; ++r) {
-    const int32_t shift = e.shift_at(r), bias = e.start(r);
-    const int64_t bound = (bias < 0 ? -int64_t(bias) : int64_t(bias)) + int64_t(k) * 255 * 128;
-    if (shift > 0 || bound >= (int64_t(1) << 30)) {
-      fast = false;
-      break;
-    }
-    FastRequant& f = channels(t)[r];
-    f.mult = e.mult_at(r);
-    f.right = -shift;
-    f.nudge = shift < 0 ? int32_t(1) << (-shift - 1) : 0;
-    f.negmask = shift < 0 ? -1 : 0;
+  t->fast = 0;
+  if (e.mult == nullptr || int64_t(k) * 255 * 128 >= (int64_t(1) << 30)) return;
+  // |bias| + 255 * 128 * k < 2^30, in 32 bits: |bias| < room.
+  const int32_t room = (int32_t(1) << 30) - k * 255 * 128;
+  static const int32_t kNoBias = 0;
+  const int32_t* bias = e.bias ? e.bias : &kNoBias;
+  const int32_t* mult = e.mult;
+  const int32_t* shift = e.shift;
+  const int32_t bias_step = e.bias ? 1 : 0, step = e.per_channel ? 1 : 0;
+  FastRequant* f = channels(t);
+  for (int32_t r = 0; r < m; ++r, bias += bias_step, mult += step, shift += step, ++f) {
+    const int32_t sh = *shift, b = *bias;
+    if (sh > 0 || b <= -room || b >= room) return;
+    f->mult = *mult;
+    f->right = -sh;
+    f->nudge = sh < 0 ? int32_t(1) << (-sh - 1) : 0;
+    f->negmask = sh < 0 ? -1 : 0;
   }
-  t->fast = fast;
+  t->fast = 1;
 }
 
 // One output of channel ch.
@@ -302,9 +306,47 @@ struct DwNhwcKernel {
 
 }  // namespace
 
+// Four rows of B [N, K] (p0 at row 0, q at row 1, K bytes apart) against the packed column c:
+// every 4 taps one LDRD of the column, and per row a word load, two SXTB16 and two SMLAD.
+#define MOTE_FC_ROW(ACC, LOAD)                   \
+  LOAD "\n\t"                                    \
+  "sxtb16 %[t], %[w]\n\t"                        \
+  "sxtb16 %[w], %[w], ror #8\n\t"                \
+  "smlad %[" ACC "], %[xa], %[t], %[" ACC "]\n\t" \
+  "smlad %[" ACC "], %[xb], %[w], %[" ACC "]\n\t"
+#define MOTE_FC_STEP                                \
+  "ldrd %[xa], %[xb], [%[c]], #8\n\t"               \
+  MOTE_FC_ROW("a0", "ldr %[w], [%[p0]], #4")        \
+  MOTE_FC_ROW("a2", "ldr %[w], [%[q], %[K]]")       \
+  MOTE_FC_ROW("a3", "ldr %[w], [%[q], %[K], lsl #1]") \
+  MOTE_FC_ROW("a1", "ldr %[w], [%[q]], #4")
+#define MOTE_FC_OPERANDS                                                                                   \
+  : [a0] "+r"(a0), [a1] "+r"(a1), [a2] "+r"(a2), [a3] "+r"(a3), [c] "+r"(c), [p0] "+r"(p0), [q] "+r"(q), \
+    [xa] "=&r"(xa), [xb] "=&r"(xb), [w] "=&r"(w), [t] "=&r"(t)
+
+// Out of line: the loop wants 13 registers, more than GCC finds for it inside its caller.
+__attribute__((noinline)) void fc_rows4(const int16_t* c, const int8_t* p0, int32_t K, int32_t groups, int32_t& a0,
+                                        int32_t& a1, int32_t& a2, int32_t& a3) {
+  const int8_t* q = p0 + K;
+  int32_t xa, xb, w, t;
+  if (groups & 1) {
+    __asm__ volatile(MOTE_FC_STEP MOTE_FC_OPERANDS : [K] "r"(K) : "cc", "memory");
+  }
+  if (groups >= 2) {
+    const int16_t* const end = c + 4 * (groups & ~1);
+    __asm__ volatile("1:\n\t" MOTE_FC_STEP MOTE_FC_STEP "cmp %[c], %[end]\n\t"
+                     "bne 1b\n\t" MOTE_FC_OPERANDS
+                     : [K] "r"(K), [end] "r"(end)
+                     : "cc", "memory");
+  }
+}
+#undef MOTE_FC_OPERANDS
+#undef MOTE_FC_STEP
+#undef MOTE_FC_ROW
+
 // B [N, K]: A's row, minus its zero point, packed once as an int16 column (k0 k2 k1 k3 within
-// every 4 taps, zero-filled to a multiple of 4) and run against four rows of B at a time, each
-// word of B widened in place with SXTB16: the column's two words serve four SMLAD pairs.
+// every 4 taps, zero-filled to a multiple of 4: SXTB16 and SSUB16 per 2 taps) and run against
+// four rows of B at a time (fc_rows4), each word of B widened in place with SXTB16.
 Status s8_gemm_nk(const OpArgs& a, int32_t rows, int32_t N, int32_t K, const int8_t* A, int32_t a_zp, const int8_t* B,
                   const Epilogue& e) {
   if (a.scratch == nullptr || a.scratch_bytes < gemm_nk_bytes(K, N)) return Status::kArenaTooSmall;
@@ -314,22 +356,24 @@ Status s8_gemm_nk(const OpArgs& a, int32_t rows, int32_t N, int32_t K, const int
   const bool fast = t->fast;
   const OutI8 o(e);
   const int32_t full = K & ~3;
+  const int32_t zz = int32_t((uint32_t(a_zp) & 0xffffu) | (uint32_t(a_zp) << 16));
   for (int32_t i = 0; i < rows; ++i) {
     const int8_t* ar = A + i * K;
-    for (int32_t k = 0; k < K; ++k) col[k] = int16_t(int32_t(ar[k]) - a_zp);
-    interleave_column(col, K);
+    uint32_t* cw = reinterpret_cast<uint32_t*>(col);
+    for (int32_t k = 0; k < full; k += 4, cw += 2) {
+      const uint32_t v = load32(ar + k);
+      cw[0] = uint32_t(__ssub16(__sxtb16(int32_t(v)), zz));
+      cw[1] = uint32_t(__ssub16(sxtb16_ror8(v), zz));
+    }
+    if (full < K) {
+      for (int32_t k = full; k < K; ++k) col[k] = int16_t(int32_t(ar[k]) - a_zp);
+      interleave_column(col + full, K - full);
+    }
     int32_t j = 0;
     for (; j + 4 <= N; j += 4) {
       const int8_t* b = B + j * K;
       int32_t a0 = e.start(j), a1 = e.start(j + 1), a2 = e.start(j + 2), a3 = e.start(j + 3);
-      for (int32_t k = 0; k < full; k += 4) {
-        const int32_t xa = int32_t(load32(col + k)), xb = int32_t(load32(col + k + 2));
-        const uint32_t w0 = load32(b + k), w1 = load32(b + K + k), w2 = load32(b + 2 * K + k), w3 = load32(b + 3 * K + k);
-        a0 = __smlad(xb, sxtb16_ror8(w0), __smlad(xa, __sxtb16(int32_t(w0)), a0));
-        a1 = __smlad(xb, sxtb16_ror8(w1), __smlad(xa, __sxtb16(int32_t(w1)), a1));
-        a2 = __smlad(xb, sxtb16_ror8(w2), __smlad(xa, __sxtb16(int32_t(w2)), a2));
-        a3 = __smlad(xb, sxtb16_ror8(w3), __smlad(xa, __sxtb16(int32_t(w3)), a3));
-      }
+      fc_rows4(col, b, K, full >> 2, a0, a1, a2, a3);
       if (full < K) {
         a0 = dot_1x1(K - full, col + full, b + full, a0);
         a1 = dot_1x1(K - full, col + full, b + K + full, a1);
