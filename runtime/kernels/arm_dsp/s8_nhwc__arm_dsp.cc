@@ -325,8 +325,11 @@ struct DwNhwcKernel {
     [xa] "=&r"(xa), [xb] "=&r"(xb), [w] "=&r"(w), [t] "=&r"(t)
 
 // Out of line: the loop wants 13 registers, more than GCC finds for it inside its caller.
-__attribute__((noinline)) void fc_rows4(const int16_t* c, const int8_t* p0, int32_t K, int32_t groups, int32_t& a0,
-                                        int32_t& a1, int32_t& a2, int32_t& a3) {
+// The sums of the four rows start from start[0..3] (none: 0) and go to sum[0..3].
+__attribute__((noinline)) void fc_rows4(const int16_t* c, const int8_t* p0, int32_t K, int32_t groups,
+                                        const int32_t* start, int32_t* sum) {
+  int32_t a0 = 0, a1 = 0, a2 = 0, a3 = 0;
+  if (start) a0 = start[0], a1 = start[1], a2 = start[2], a3 = start[3];
   const int8_t* q = p0 + K;
   int32_t xa, xb, w, t;
   if (groups & 1) {
@@ -339,20 +342,37 @@ __attribute__((noinline)) void fc_rows4(const int16_t* c, const int8_t* p0, int3
                      : [K] "r"(K), [end] "r"(end)
                      : "cc", "memory");
   }
+  sum[0] = a0, sum[1] = a1, sum[2] = a2, sum[3] = a3;
 }
 #undef MOTE_FC_OPERANDS
 #undef MOTE_FC_STEP
 #undef MOTE_FC_ROW
 
+// n sums on the fast path into y, the output's fields as values (no int8 store can change
+// them): without a fused activation the clamp is one SSAT.
+__attribute__((noinline)) void requant_row(const int32_t* sum, const FastRequant* f, int32_t n, int8_t* y, int32_t zp,
+                                           int32_t lo, int32_t hi) {
+  if (lo == -128 && hi == 127) {
+    for (int32_t r = 0; r < n; ++r) y[r] = int8_t(__ssat(requant_fast(sum[r], f[r]) + zp, 8));
+    return;
+  }
+  for (int32_t r = 0; r < n; ++r) {
+    const int32_t v = requant_fast(sum[r], f[r]) + zp;
+    y[r] = int8_t(v < lo ? lo : (v > hi ? hi : v));
+  }
+}
+
 // B [N, K]: A's row, minus its zero point, packed once as an int16 column (k0 k2 k1 k3 within
 // every 4 taps, zero-filled to a multiple of 4: SXTB16 and SSUB16 per 2 taps) and run against
-// four rows of B at a time (fc_rows4), each word of B widened in place with SXTB16.
+// four rows of B at a time (fc_rows4), each word of B widened in place with SXTB16; the sums
+// are requantised in one pass after them.
 Status s8_gemm_nk(const OpArgs& a, int32_t rows, int32_t N, int32_t K, const int8_t* A, int32_t a_zp, const int8_t* B,
                   const Epilogue& e) {
   if (a.scratch == nullptr || a.scratch_bytes < gemm_nk_bytes(K, N)) return Status::kArenaTooSmall;
   int16_t* col = static_cast<int16_t*>(a.scratch);
   RequantTable* t = reinterpret_cast<RequantTable*>(static_cast<uint8_t*>(a.scratch) + column_bytes(K));
   prepare_requant(N, K, e, t);
+  int32_t* sum = reinterpret_cast<int32_t*>(reinterpret_cast<uint8_t*>(t) + requant_table_bytes(N));
   const bool fast = t->fast;
   const OutI8 o(e);
   const int32_t full = K & ~3;
@@ -370,29 +390,20 @@ Status s8_gemm_nk(const OpArgs& a, int32_t rows, int32_t N, int32_t K, const int
       interleave_column(col + full, K - full);
     }
     int32_t j = 0;
+    // The sums of every four rows first, then one requantisation pass over them.
     for (; j + 4 <= N; j += 4) {
       const int8_t* b = B + j * K;
-      int32_t a0 = e.start(j), a1 = e.start(j + 1), a2 = e.start(j + 2), a3 = e.start(j + 3);
-      fc_rows4(col, b, K, full >> 2, a0, a1, a2, a3);
+      int32_t* s = sum + j;
+      fc_rows4(col, b, K, full >> 2, e.bias ? e.bias + j : nullptr, s);
       if (full < K) {
-        a0 = dot_1x1(K - full, col + full, b + full, a0);
-        a1 = dot_1x1(K - full, col + full, b + K + full, a1);
-        a2 = dot_1x1(K - full, col + full, b + 2 * K + full, a2);
-        a3 = dot_1x1(K - full, col + full, b + 3 * K + full, a3);
+        for (int32_t r = 0; r < 4; ++r) s[r] = dot_1x1(K - full, col + full, b + r * K + full, s[r]);
       }
-      const int32_t at = i * N + j;
-      if (fast) {
-        const FastRequant* f = channels(t) + j;
-        o.put(at, requant_fast(a0, f[0]));
-        o.put(at + 1, requant_fast(a1, f[1]));
-        o.put(at + 2, requant_fast(a2, f[2]));
-        o.put(at + 3, requant_fast(a3, f[3]));
-      } else {
-        store_one(e, t, j, a0, at);
-        store_one(e, t, j + 1, a1, at + 1);
-        store_one(e, t, j + 2, a2, at + 2);
-        store_one(e, t, j + 3, a3, at + 3);
-      }
+    }
+    int8_t* y = static_cast<int8_t*>(e.y) + i * N;
+    if (fast) {
+      requant_row(sum, channels(t), j, y, o.zp, o.lo, o.hi);
+    } else {
+      for (int32_t r = 0; r < j; ++r) store_one(e, t, r, sum[r], i * N + r);
     }
     for (; j < N; ++j) store_one(e, t, j, dot_1x1(K, col, B + j * K, e.start(j)), i * N + j);
   }

@@ -60,8 +60,8 @@ inline uint64_t nhwc_work_bytes(const ConvShape& g) {
   return requant_table_bytes(g.m) + nhwc_columns_bytes(g) + nhwc_weights_bytes(g);
 }
 inline uint64_t nhwc_dw_work_bytes(const ConvShape& g) { return requant_table_bytes(g.c); }
-// QMatMul with B [N, K]: A's packed row, then the table.
-inline uint64_t gemm_nk_bytes(int64_t K, int64_t N) { return column_bytes(K) + requant_table_bytes(N); }
+// QMatMul with B [N, K]: A's packed row, the table, then a row's N sums.
+inline uint64_t gemm_nk_bytes(int64_t K, int64_t N) { return column_bytes(K) + requant_table_bytes(N) + uint64_t(N) * 4u; }
 
 // QMatMul packs one row of A as int16 pairs (a[k] - zp, a[k+1] - zp), one word per pair (an odd
 // last tap is taken apart).
