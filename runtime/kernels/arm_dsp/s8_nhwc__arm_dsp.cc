@@ -168,6 +168,20 @@ inline void nhwc_pass(const int16_t* c, const int16_t* w, int32_t kp, int32_t& a
       : "cc", "memory");
 }
 
+// n sums on the fast path into y, the output's fields as values (no int8 store can change
+// them): without a fused activation the clamp is one SSAT.
+__attribute__((noinline)) void requant_row(const int32_t* sum, const FastRequant* f, int32_t n, int8_t* y, int32_t zp,
+                                           int32_t lo, int32_t hi) {
+  if (lo == -128 && hi == 127) {
+    for (int32_t r = 0; r < n; ++r) y[r] = int8_t(__ssat(requant_fast(sum[r], f[r]) + zp, 8));
+    return;
+  }
+  for (int32_t r = 0; r < n; ++r) {
+    const int32_t v = requant_fast(sum[r], f[r]) + zp;
+    y[r] = int8_t(v < lo ? lo : (v > hi ? hi : v));
+  }
+}
+
 struct NhwcKernel {
   static constexpr drivers::S8NhwcSpec kNhwc = arm_dsp::kNhwc;
   static uint64_t work_bytes(const ConvShape& g) { return nhwc_work_bytes(g); }
@@ -183,32 +197,26 @@ struct NhwcKernel {
                    const int32_t* start, const Epilogue& e, int32_t at, void* work) {
     const RequantTable* t = static_cast<const RequantTable*>(work);
     const bool fast = t->fast;
-    const OutI8 o(e);
     const int32_t kp = (k + 7) & ~7;
     int16_t* cw = columns(work, m);
     const int16_t* ww = cw + 2 * kp;  // nhwc_columns_bytes / 2
     widen_columns(col[0], col[np - 1], kp, cw);
+    int32_t* s0 = reinterpret_cast<int32_t*>(cw + 2 * kp + ((m + 1) & ~1) * kp);  // after the weights
+    int32_t* s1 = s0 + m;
     for (int32_t r = 0; r < m; r += 2, ww += 2 * kp) {
       const bool two = r + 1 < m;
       int32_t a00 = start[r], a01 = two ? start[r + 1] : 0;
       int32_t a10 = a00, a11 = a01;
       nhwc_pass(cw, ww, kp, a00, a01, a10, a11);
-      if (fast) {
-        const FastRequant* f = channels(t) + r;
-        o.put(at + r, requant_fast(a00, f[0]));
-        if (np == 2) o.put(at + m + r, requant_fast(a10, f[0]));
-        if (two) {
-          o.put(at + r + 1, requant_fast(a01, f[1]));
-          if (np == 2) o.put(at + m + r + 1, requant_fast(a11, f[1]));
-        }
-      } else {
-        store_one(e, t, r, a00, at + r);
-        if (np == 2) store_one(e, t, r, a10, at + m + r);
-        if (two) {
-          store_one(e, t, r + 1, a01, at + r + 1);
-          if (np == 2) store_one(e, t, r + 1, a11, at + m + r + 1);
-        }
-      }
+      s0[r] = a00, s1[r] = a10;
+      if (two) s0[r + 1] = a01, s1[r + 1] = a11;
+    }
+    if (fast) {
+      requant_row(s0, channels(t), m, static_cast<int8_t*>(e.y) + at, e.out_zp, e.lo, e.hi);
+      if (np == 2) requant_row(s1, channels(t), m, static_cast<int8_t*>(e.y) + at + m, e.out_zp, e.lo, e.hi);
+    } else {
+      for (int32_t r = 0; r < m; ++r) store_one(e, t, r, s0[r], at + r);
+      for (int32_t r = 0; np == 2 && r < m; ++r) store_one(e, t, r, s1[r], at + m + r);
     }
   }
 };
@@ -347,20 +355,6 @@ __attribute__((noinline)) void fc_rows4(const int16_t* c, const int8_t* p0, int3
 #undef MOTE_FC_OPERANDS
 #undef MOTE_FC_STEP
 #undef MOTE_FC_ROW
-
-// n sums on the fast path into y, the output's fields as values (no int8 store can change
-// them): without a fused activation the clamp is one SSAT.
-__attribute__((noinline)) void requant_row(const int32_t* sum, const FastRequant* f, int32_t n, int8_t* y, int32_t zp,
-                                           int32_t lo, int32_t hi) {
-  if (lo == -128 && hi == 127) {
-    for (int32_t r = 0; r < n; ++r) y[r] = int8_t(__ssat(requant_fast(sum[r], f[r]) + zp, 8));
-    return;
-  }
-  for (int32_t r = 0; r < n; ++r) {
-    const int32_t v = requant_fast(sum[r], f[r]) + zp;
-    y[r] = int8_t(v < lo ? lo : (v > hi ? hi : v));
-  }
-}
 
 // B [N, K]: A's row, minus its zero point, packed once as an int16 column (k0 k2 k1 k3 within
 // every 4 taps, zero-filled to a multiple of 4: SXTB16 and SSUB16 per 2 taps) and run against

@@ -46,7 +46,7 @@ constexpr int32_t kBandRows = 3;
 // interleaved every 4 taps; the weights are widened the same way once per call, two output
 // channels interleaved every 4 taps (the odd last channel beside zeros). Taps are counted in
 // multiples of 8 (nhwc_taps), zero weights past k. Work memory: the requantisation table, the
-// widened columns, the widened weights.
+// widened columns, the widened weights, the sums of a tile (requantised a pixel at a time).
 constexpr drivers::S8NhwcSpec kNhwc{kColumnPixels, false};
 // The requantisation table of m output channels the NHWC and [N, K] kernels precompute once per
 // call (s8_nhwc__arm_dsp.cc: a flag word padded to 16 bytes, then 16 bytes a channel).
@@ -56,12 +56,14 @@ inline uint64_t nhwc_columns_bytes(const ConvShape& g) { return uint64_t(kColumn
 inline uint64_t nhwc_weights_bytes(const ConvShape& g) {
   return uint64_t((g.m + 1) & ~1) * uint64_t(nhwc_taps(g)) * 2u;
 }
-inline uint64_t nhwc_work_bytes(const ConvShape& g) {
-  return requant_table_bytes(g.m) + nhwc_columns_bytes(g) + nhwc_weights_bytes(g);
+inline uint64_t nhwc_work_bytes(const ConvShape& g) {  // then a tile's sums: 2 pixels x m
+  return requant_table_bytes(g.m) + nhwc_columns_bytes(g) + nhwc_weights_bytes(g) + uint64_t(kColumnPixels) * g.m * 4u;
 }
 inline uint64_t nhwc_dw_work_bytes(const ConvShape& g) { return requant_table_bytes(g.c); }
 // QMatMul with B [N, K]: A's packed row, the table, then a row's N sums.
-inline uint64_t gemm_nk_bytes(int64_t K, int64_t N) { return column_bytes(K) + requant_table_bytes(N) + uint64_t(N) * 4u; }
+inline uint64_t gemm_nk_bytes(int64_t K, int64_t N) {
+  return column_bytes(K) + requant_table_bytes(N) + uint64_t(N) * 4u;
+}
 
 // QMatMul packs one row of A as int16 pairs (a[k] - zp, a[k+1] - zp), one word per pair (an odd
 // last tap is taken apart).
