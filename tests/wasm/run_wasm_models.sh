@@ -21,11 +21,7 @@ fi
 here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=tests/models/lib.sh
 source "$here/../models/lib.sh"
-mote=$(cd "$(dirname "$mote")" && pwd)/$(basename "$mote")
-mkdir -p "$work"
-work=$(cd "$work" && pwd)
-models_prepare "$work" || exit 1
-input="$work/onnx/input.npy"
+models_setup "$mote" "$work" || exit 1
 
 passed=0
 failed=0
