@@ -28,7 +28,7 @@ failed=0
 printf '%-20s %-6s %11s %9s %s\n' model result 'max|diff|' diff/tol form
 for model in $models; do
   dir="$work/$model"
-  diff=- ratio=- reason= form=Conv
+  diff=- ratio=- reason='' form=Conv
   if ! model_convert "$mote" "$work" "$model" wasm; then
     reason="mote convert --target wasm: $(last_line "$dir/convert.wasm.log")"
   elif ! timeout 300 node "$ort_run" "$work/onnx/$model.onnx" "$input" "$dir/ort.wasm_ref.npy" \
