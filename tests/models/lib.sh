@@ -27,6 +27,16 @@ models_prepare() {
   }
 }
 
+# models_setup MOTE_BIN WORK: sets mote and work to absolute paths (creating WORK), exports the
+# models there (models_prepare) and sets input to the shared input, WORK/onnx/input.npy.
+models_setup() {
+  mote=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+  mkdir -p "$2" || return 1
+  work=$(cd "$2" && pwd)
+  models_prepare "$work" || return 1
+  input="$work/onnx/input.npy"
+}
+
 # Converts one model to WORK/<model>/<model>.mote; the converter's output goes to convert.log.
 # With a 4th argument TARGET: `--target TARGET`, into WORK/<model>/<model>.TARGET.mote and
 # convert.TARGET.log.

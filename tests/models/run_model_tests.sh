@@ -16,11 +16,7 @@ mote=${1:?usage: run_model_tests.sh MOTE_BIN WORKDIR}
 work=${2:?usage: run_model_tests.sh MOTE_BIN WORKDIR}
 # shellcheck source=tests/models/lib.sh
 source "$(dirname "$0")/lib.sh"
-mote=$(cd "$(dirname "$mote")" && pwd)/$(basename "$mote")
-mkdir -p "$work"
-work=$(cd "$work" && pwd)
-models_prepare "$work" || exit 1
-input="$work/onnx/input.npy"
+models_setup "$mote" "$work" || exit 1
 
 passed=0
 failed=0

@@ -21,18 +21,14 @@ fi
 here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=tests/models/lib.sh
 source "$here/../models/lib.sh"
-mote=$(cd "$(dirname "$mote")" && pwd)/$(basename "$mote")
-mkdir -p "$work"
-work=$(cd "$work" && pwd)
-models_prepare "$work" || exit 1
-input="$work/onnx/input.npy"
+models_setup "$mote" "$work" || exit 1
 
 passed=0
 failed=0
 printf '%-20s %-6s %11s %9s %s\n' model result 'max|diff|' diff/tol form
 for model in $models; do
   dir="$work/$model"
-  diff=- ratio=- reason= form=Conv
+  diff=- ratio=- reason='' form=Conv
   if ! model_convert "$mote" "$work" "$model" wasm; then
     reason="mote convert --target wasm: $(last_line "$dir/convert.wasm.log")"
   elif ! timeout 300 node "$ort_run" "$work/onnx/$model.onnx" "$input" "$dir/ort.wasm_ref.npy" \
