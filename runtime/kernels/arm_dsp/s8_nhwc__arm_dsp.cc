@@ -134,39 +134,29 @@ inline void nhwc_pass(const int16_t* c, const int16_t* w, int32_t kp, int32_t& a
                       int32_t& a11) {
   const int16_t* const end = c + 2 * kp;
   int32_t x0, x1, x2, x3, wa, wb;
-  __asm__ volatile(
-      "1:\n\t"
-      "ldrd %[x0], %[x1], [%[c]], #8\n\t"
-      "ldrd %[x2], %[x3], [%[c]], #8\n\t"
-      "ldrd %[wa], %[wb], [%[w]], #8\n\t"
-      "smlad %[a00], %[x0], %[wa], %[a00]\n\t"
-      "smlad %[a10], %[x2], %[wa], %[a10]\n\t"
-      "smlad %[a00], %[x1], %[wb], %[a00]\n\t"
-      "smlad %[a10], %[x3], %[wb], %[a10]\n\t"
-      "ldrd %[wa], %[wb], [%[w]], #8\n\t"
-      "smlad %[a01], %[x0], %[wa], %[a01]\n\t"
-      "smlad %[a11], %[x2], %[wa], %[a11]\n\t"
-      "smlad %[a01], %[x1], %[wb], %[a01]\n\t"
-      "smlad %[a11], %[x3], %[wb], %[a11]\n\t"
-      "ldrd %[x0], %[x1], [%[c]], #8\n\t"
-      "ldrd %[x2], %[x3], [%[c]], #8\n\t"
-      "ldrd %[wa], %[wb], [%[w]], #8\n\t"
-      "smlad %[a00], %[x0], %[wa], %[a00]\n\t"
-      "smlad %[a10], %[x2], %[wa], %[a10]\n\t"
-      "smlad %[a00], %[x1], %[wb], %[a00]\n\t"
-      "smlad %[a10], %[x3], %[wb], %[a10]\n\t"
-      "ldrd %[wa], %[wb], [%[w]], #8\n\t"
-      "smlad %[a01], %[x0], %[wa], %[a01]\n\t"
-      "smlad %[a11], %[x2], %[wa], %[a11]\n\t"
-      "smlad %[a01], %[x1], %[wb], %[a01]\n\t"
-      "smlad %[a11], %[x3], %[wb], %[a11]\n\t"
-      "cmp %[c], %[end]\n\t"
-      "bne 1b\n\t"
+  // 4 taps: the two pixels' column words, then each row's weight words.
+#define MOTE_CONV_STEP                               \
+  "ldrd %[x0], %[x1], [%[c]], #8\n\t"               \
+  "ldrd %[x2], %[x3], [%[c]], #8\n\t"               \
+  "ldrd %[wa], %[wb], [%[w]], #8\n\t"               \
+  "smlad %[a00], %[x0], %[wa], %[a00]\n\t"          \
+  "smlad %[a10], %[x2], %[wa], %[a10]\n\t"          \
+  "smlad %[a00], %[x1], %[wb], %[a00]\n\t"          \
+  "smlad %[a10], %[x3], %[wb], %[a10]\n\t"          \
+  "ldrd %[wa], %[wb], [%[w]], #8\n\t"               \
+  "smlad %[a01], %[x0], %[wa], %[a01]\n\t"          \
+  "smlad %[a11], %[x2], %[wa], %[a11]\n\t"          \
+  "smlad %[a01], %[x1], %[wb], %[a01]\n\t"          \
+  "smlad %[a11], %[x3], %[wb], %[a11]\n\t"
+  __asm__ volatile("1:\n\t" MOTE_CONV_STEP MOTE_CONV_STEP
+                   "cmp %[c], %[end]\n\t"
+                   "bne 1b\n\t"
       : [a00] "+r"(a00), [a01] "+r"(a01), [a10] "+r"(a10), [a11] "+r"(a11), [c] "+r"(c), [w] "+r"(w),
         [x0] "=&r"(x0), [x1] "=&r"(x1), [x2] "=&r"(x2), [x3] "=&r"(x3), [wa] "=&r"(wa), [wb] "=&r"(wb)
       : [end] "r"(end)
       : "cc", "memory");
 }
+#undef MOTE_CONV_STEP
 
 // n sums on the fast path into y, the output's fields as values (no int8 store can change
 // them): without a fused activation the clamp is one SSAT.
