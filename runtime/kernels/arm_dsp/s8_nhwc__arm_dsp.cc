@@ -398,8 +398,81 @@ Status s8_conv2d_nhwc(const OpArgs& a, const ConvShape& g, const Epilogue& e, in
   return drivers::s8_conv2d_nhwc<NhwcKernel>(a, g, e, in_zp);
 }
 
+namespace {
+
+// Two adjacent output pixels' 3x3 windows for channels [ch, ch + 4): the band rows at r0, r1,
+// r2 (the pair's first window column), pixels c bytes apart; each of a row's four columns and
+// three tap words loaded once for both pixels.
+void dw3x3_pair(const int8_t* r0, const int8_t* r1, const int8_t* r2, int32_t c, const int8_t* w, int32_t stride,
+                const int32_t* st, int32_t* s0, int32_t* s1) {
+  int32_t p0 = st[0], p1 = st[1], p2 = st[2], p3 = st[3];
+  int32_t q0 = p0, q1 = p1, q2 = p2, q3 = p3;
+  const int8_t* rows[3] = {r0, r1, r2};
+  for (int32_t u = 0; u < 3; ++u, w += 3 * stride) {
+    const int8_t* xr = rows[u];
+    const uint32_t x0 = load32(xr), x1 = load32(xr + c), x2 = load32(xr + 2 * c), x3 = load32(xr + 3 * c);
+    const uint32_t w0 = load32(w), w1 = load32(w + stride), w2 = load32(w + 2 * stride);
+    dw_tap4(x0, w0, p0, p1, p2, p3);
+    dw_tap4(x1, w1, p0, p1, p2, p3);
+    dw_tap4(x2, w2, p0, p1, p2, p3);
+    dw_tap4(x1, w0, q0, q1, q2, q3);
+    dw_tap4(x2, w1, q0, q1, q2, q3);
+    dw_tap4(x3, w2, q0, q1, q2, q3);
+  }
+  s0[0] = p0, s0[1] = p1, s0[2] = p2, s0[3] = p3;
+  s1[0] = q0, s1[1] = q1, s1[2] = q2, s1[3] = q3;
+}
+
+}  // namespace
+
+// Depthwise: 3x3 stride 1 with C a multiple of 4 on the band of padded rows (every window
+// inside, the zero point in the padding), two pixels at a time, their sums requantised a pixel
+// at a time; other shapes a pixel at a time on the image (DwNhwcKernel).
 Status s8_dwconv2d_nhwc(const OpArgs& a, const ConvShape& g, const Epilogue& e, int32_t in_zp) {
-  return drivers::s8_dwconv2d_nhwc<DwNhwcKernel>(a, g, e, in_zp);
+  if (!nhwc_dw_banded(g)) return drivers::s8_dwconv2d_nhwc<DwNhwcKernel>(a, g, e, in_zp);
+  const drivers::S8NhwcLayout l = drivers::s8_nhwc_dw_layout(g, nhwc_dw_work_bytes(g));
+  if (!drivers::scratch_holds(a, l.scratch)) return Status::kArenaTooSmall;
+  const int32_t c = g.c, ow = g.ow;
+  int8_t* wt = drivers::scratch_at<int8_t>(a, l.cols_at);
+  int32_t* start = drivers::scratch_at<int32_t>(a, l.starts_at);
+  uint8_t* work = drivers::scratch_at<uint8_t>(a, l.work_at);
+  drivers::s8_nhwc_dw_prepare(g, a.in[1].as<int8_t>(), in_zp, e, l.stride, wt, start);
+  RequantTable* t = reinterpret_cast<RequantTable*>(work);
+  prepare_requant(c, 9, e, t);
+  int32_t* sums = reinterpret_cast<int32_t*>(work + requant_table_bytes(c));
+  uint8_t* bb = work + requant_table_bytes(c) + uint64_t(c) * 8u;
+  const drivers::NhwcBand b = drivers::nhwc_band(g, 0);
+  int8_t* band = reinterpret_cast<int8_t*>(bb + b.band_at);
+  int32_t* tag = reinterpret_cast<int32_t*>(bb + b.tags_at);
+  int32_t* slot = tag + g.kh;
+  int8_t* y = static_cast<int8_t*>(e.y);
+  for (int32_t n = 0; n < g.n; ++n) {
+    const int8_t* x = a.in[0].as<int8_t>() + n * g.ih * g.iw * c;
+    for (int32_t s = 0; s < g.kh; ++s) tag[s] = INT32_MIN;
+    for (int32_t oy = 0; oy < g.oh; ++oy) {
+      drivers::nhwc_band_slide(g, x, in_zp, b, band, tag, slot, oy);
+      const int8_t* r0 = band + slot[0] * b.row_stride;
+      const int8_t* r1 = band + slot[1] * b.row_stride;
+      const int8_t* r2 = band + slot[2] * b.row_stride;
+      for (int32_t ox = 0; ox < ow; ox += 2) {
+        const int32_t off = ox * c;
+        for (int32_t ch = 0; ch < c; ch += 4) {
+          dw3x3_pair(r0 + off + ch, r1 + off + ch, r2 + off + ch, c, wt + ch, l.stride, start + ch, sums + ch,
+                     sums + c + ch);
+        }
+        const int32_t at = ((n * g.oh + oy) * ow + ox) * c;
+        const int32_t np = ox + 1 < ow ? 2 : 1;
+        for (int32_t q = 0; q < np; ++q) {
+          if (t->fast) {
+            requant_row(sums + q * c, channels(t), c, y + at + q * c, e.out_zp, e.lo, e.hi);
+          } else {
+            for (int32_t r = 0; r < c; ++r) store_one(e, t, r, sums[q * c + r], at + q * c + r);
+          }
+        }
+      }
+    }
+  }
+  return Status::kOk;
 }
 
 }  // namespace arm_dsp

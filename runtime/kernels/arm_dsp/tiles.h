@@ -59,7 +59,14 @@ inline uint64_t nhwc_weights_bytes(const ConvShape& g) {
 inline uint64_t nhwc_work_bytes(const ConvShape& g) {  // then a tile's sums: 2 pixels x m
   return requant_table_bytes(g.m) + nhwc_columns_bytes(g) + nhwc_weights_bytes(g) + uint64_t(kColumnPixels) * g.m * 4u;
 }
-inline uint64_t nhwc_dw_work_bytes(const ConvShape& g) { return requant_table_bytes(g.c); }
+// NHWC depthwise 3x3 stride 1 (dw_banded) with C a multiple of 4 runs two output pixels at a
+// time over a band of 3 padded input rows (drivers::nhwc_band): the table, the pair's sums
+// (2 x C words), then the band.
+inline bool nhwc_dw_banded(const ConvShape& g) { return dw_banded(g) && (g.c & 3) == 0; }
+inline uint64_t nhwc_dw_work_bytes(const ConvShape& g) {
+  const uint64_t table = requant_table_bytes(g.c);
+  return nhwc_dw_banded(g) ? table + uint64_t(g.c) * 8u + drivers::nhwc_band(g, 0).bytes : table;
+}
 // QMatMul with B [N, K]: A's packed row, the table, then a row's N sums.
 inline uint64_t gemm_nk_bytes(int64_t K, int64_t N) {
   return column_bytes(K) + requant_table_bytes(N) + uint64_t(N) * 4u;

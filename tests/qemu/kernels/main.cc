@@ -1297,6 +1297,17 @@ int run_cases() {
   qconv_case(1, 16, 16, 16, 16, 3, 3, 1, 1, 1, 1, pad1, 1, false, false, false, MOTE_LAYOUT_NHWC);
   qconv_case(1, 32, 32, 16, 16, 1, 1, 1, 1, 1, 1, pad0, 1, false, false, false, MOTE_LAYOUT_NHWC);
   qconv_case(1, 32, 32, 16, 16, 3, 3, 1, 1, 1, 1, pad1, 32, false, false, false, MOTE_LAYOUT_NHWC);
+  for (int32_t pass = 0; pass < 2; ++pass) {  // NHWC edges (fixed vectors, then random): odd channel
+    const bool rv = pass == 1;
+    // and pixel counts, taps not a multiple of 8; depthwise on the band with an odd width, no or
+    // uneven padding, two images, and C not a multiple of 4.
+    const int32_t pad_uneven[4] = {0, 1, 2, 1};
+    qconv_case(1, 3, 5, 7, 5, 3, 3, 1, 1, 1, 1, pad1, 1, false, rv, false, MOTE_LAYOUT_NHWC);
+    qconv_case(2, 12, 12, 5, 7, 3, 3, 1, 1, 1, 1, pad1, 12, false, rv, false, MOTE_LAYOUT_NHWC);
+    qconv_case(1, 8, 8, 6, 9, 3, 3, 1, 1, 1, 1, pad0, 8, false, rv, false, MOTE_LAYOUT_NHWC);
+    qconv_case(1, 8, 8, 6, 6, 3, 3, 1, 1, 1, 1, pad_uneven, 8, false, rv, false, MOTE_LAYOUT_NHWC);
+    qconv_case(1, 6, 6, 5, 5, 3, 3, 1, 1, 1, 1, pad1, 6, false, rv, false, MOTE_LAYOUT_NHWC);
+  }
   const int32_t fc_nk[2] = {64, 256};
   qmatmul_case(2, 2, fc_a, fc_nk, false, false, MOTE_B_NK);
   const int checked = g_passed + g_failed;
