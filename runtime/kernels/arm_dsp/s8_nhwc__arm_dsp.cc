@@ -400,27 +400,42 @@ Status s8_conv2d_nhwc(const OpArgs& a, const ConvShape& g, const Epilogue& e, in
 
 namespace {
 
-// Two adjacent output pixels' 3x3 windows for channels [ch, ch + 4): the band rows at r0, r1,
-// r2 (the pair's first window column), pixels c bytes apart; each of a row's four columns and
-// three tap words loaded once for both pixels.
-void dw3x3_pair(const int8_t* r0, const int8_t* r1, const int8_t* r2, int32_t c, const int8_t* w, int32_t stride,
-                const int32_t* st, int32_t* s0, int32_t* s1) {
-  int32_t p0 = st[0], p1 = st[1], p2 = st[2], p3 = st[3];
-  int32_t q0 = p0, q1 = p1, q2 = p2, q3 = p3;
-  const int8_t* rows[3] = {r0, r1, r2};
-  for (int32_t u = 0; u < 3; ++u, w += 3 * stride) {
-    const int8_t* xr = rows[u];
-    const uint32_t x0 = load32(xr), x1 = load32(xr + c), x2 = load32(xr + 2 * c), x3 = load32(xr + 3 * c);
-    const uint32_t w0 = load32(w), w1 = load32(w + stride), w2 = load32(w + 2 * stride);
-    dw_tap4(x0, w0, p0, p1, p2, p3);
-    dw_tap4(x1, w1, p0, p1, p2, p3);
-    dw_tap4(x2, w2, p0, p1, p2, p3);
-    dw_tap4(x1, w0, q0, q1, q2, q3);
-    dw_tap4(x2, w1, q0, q1, q2, q3);
-    dw_tap4(x3, w2, q0, q1, q2, q3);
-  }
-  s0[0] = p0, s0[1] = p1, s0[2] = p2, s0[3] = p3;
-  s1[0] = q0, s1[1] = q1, s1[2] = q2, s1[3] = q3;
+// One window row of two adjacent output pixels, half the lanes of 4 channels (kOdd: channels 1
+// and 3, else 0 and 2): the row's three tap words split once, then each of its four column
+// words split and multiplied into the pixels that read it (p: the first pixel, q: the second).
+template <bool kOdd>
+inline void dw_half_row(const int8_t* xr, int32_t c, const int8_t* w, int32_t stride, int32_t& p0, int32_t& p1,
+                        int32_t& q0, int32_t& q1) {
+  auto split = [](uint32_t v) { return kOdd ? sxtb16_ror8(v) : __sxtb16(int32_t(v)); };
+  const int32_t w0 = split(load32(w)), w1 = split(load32(w + stride)), w2 = split(load32(w + 2 * stride));
+  int32_t x = split(load32(xr));
+  p0 = __smlabb(x, w0, p0), p1 = __smlatt(x, w0, p1);
+  x = split(load32(xr + c));
+  p0 = __smlabb(x, w1, p0), p1 = __smlatt(x, w1, p1), q0 = __smlabb(x, w0, q0), q1 = __smlatt(x, w0, q1);
+  x = split(load32(xr + 2 * c));
+  p0 = __smlabb(x, w2, p0), p1 = __smlatt(x, w2, p1), q0 = __smlabb(x, w1, q0), q1 = __smlatt(x, w1, q1);
+  x = split(load32(xr + 3 * c));
+  q0 = __smlabb(x, w2, q0), q1 = __smlatt(x, w2, q1);
+}
+
+// Two adjacent output pixels' 3x3 windows for channels [ch, ch + 4): the band rows at r[0..2]
+// (the pair's first window column), pixels c bytes apart, the taps' weights stride apart; a
+// half of the lanes at a time, so that the sums and split words stay in registers.
+template <bool kOdd>
+inline void dw3x3_pair_half(const int8_t* const* r, int32_t c, const int8_t* w, int32_t stride, const int32_t* st,
+                            int32_t* s0, int32_t* s1) {
+  const int32_t h = kOdd ? 1 : 0;
+  int32_t p0 = st[h], p1 = st[h + 2], q0 = p0, q1 = p1;
+  dw_half_row<kOdd>(r[0], c, w, stride, p0, p1, q0, q1);
+  dw_half_row<kOdd>(r[1], c, w + 3 * stride, stride, p0, p1, q0, q1);
+  dw_half_row<kOdd>(r[2], c, w + 6 * stride, stride, p0, p1, q0, q1);
+  s0[h] = p0, s0[h + 2] = p1, s1[h] = q0, s1[h + 2] = q1;
+}
+
+__attribute__((noinline)) void dw3x3_pair(const int8_t* const* r, int32_t c, const int8_t* w, int32_t stride,
+                                          const int32_t* st, int32_t* s0, int32_t* s1) {
+  dw3x3_pair_half<false>(r, c, w, stride, st, s0, s1);
+  dw3x3_pair_half<true>(r, c, w, stride, st, s0, s1);
 }
 
 }  // namespace
@@ -457,8 +472,8 @@ Status s8_dwconv2d_nhwc(const OpArgs& a, const ConvShape& g, const Epilogue& e, 
       for (int32_t ox = 0; ox < ow; ox += 2) {
         const int32_t off = ox * c;
         for (int32_t ch = 0; ch < c; ch += 4) {
-          dw3x3_pair(r0 + off + ch, r1 + off + ch, r2 + off + ch, c, wt + ch, l.stride, start + ch, sums + ch,
-                     sums + c + ch);
+          const int8_t* r[3] = {r0 + off + ch, r1 + off + ch, r2 + off + ch};
+          dw3x3_pair(r, c, wt + ch, l.stride, start + ch, sums + ch, sums + c + ch);
         }
         const int32_t at = ((n * g.oh + oy) * ow + ox) * c;
         const int32_t np = ox + 1 < ow ? 2 : 1;
