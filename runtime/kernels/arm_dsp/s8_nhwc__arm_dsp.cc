@@ -400,37 +400,67 @@ Status s8_conv2d_nhwc(const OpArgs& a, const ConvShape& g, const Epilogue& e, in
 
 namespace {
 
-// One window row of two adjacent output pixels, half the lanes of 4 channels (kOdd: channels 1
-// and 3, else 0 and 2): the row's three tap words split once, then each of its four column
-// words split and multiplied into the pixels that read it (p: the first pixel, q: the second).
-template <bool kOdd>
-inline void dw_half_row(const int8_t* xr, int32_t c, const int8_t* w, int32_t stride, int32_t& p0, int32_t& p1,
-                        int32_t& q0, int32_t& q1) {
-  auto split = [](uint32_t v) { return kOdd ? sxtb16_ror8(v) : __sxtb16(int32_t(v)); };
-  const int32_t w0 = split(load32(w)), w1 = split(load32(w + stride)), w2 = split(load32(w + 2 * stride));
-  int32_t x = split(load32(xr));
-  p0 = __smlabb(x, w0, p0), p1 = __smlatt(x, w0, p1);
-  x = split(load32(xr + c));
-  p0 = __smlabb(x, w1, p0), p1 = __smlatt(x, w1, p1), q0 = __smlabb(x, w0, q0), q1 = __smlatt(x, w0, q1);
-  x = split(load32(xr + 2 * c));
-  p0 = __smlabb(x, w2, p0), p1 = __smlatt(x, w2, p1), q0 = __smlabb(x, w1, q0), q1 = __smlatt(x, w1, q1);
-  x = split(load32(xr + 3 * c));
-  q0 = __smlabb(x, w2, q0), q1 = __smlatt(x, w2, q1);
-}
+// Two adjacent output pixels' 3x3 windows, half the lanes of 4 channels (SPLIT "": channels 0
+// and 2, ", ror #8": 1 and 3): per window row (r: the three band row pointers at the pair's
+// first window column, pixels c bytes apart) the three tap words (stride apart) split once, then
+// each of the row's four column words split and multiplied into the pixels that read it (p: the
+// first pixel, q: the second). Written out: 13 values in registers.
+#define MOTE_DW_ROW(SPLIT)                                   \
+  "ldr %[xr], [%[r]], #4\n\t"                                \
+  "ldr %[w0], [%[w]]\n\t"                                    \
+  "ldr %[w1], [%[w], %[stride]]\n\t"                         \
+  "add %[w], %[w], %[stride], lsl #1\n\t"                    \
+  "ldr %[w2], [%[w]]\n\t"                                    \
+  "add %[w], %[w], %[stride]\n\t"                            \
+  "sxtb16 %[w0], %[w0]" SPLIT "\n\t"                         \
+  "sxtb16 %[w1], %[w1]" SPLIT "\n\t"                         \
+  "sxtb16 %[w2], %[w2]" SPLIT "\n\t"                         \
+  "ldr %[x], [%[xr]]\n\t"                                    \
+  "sxtb16 %[x], %[x]" SPLIT "\n\t"                           \
+  "smlabb %[p0], %[x], %[w0], %[p0]\n\t"                     \
+  "smlatt %[p1], %[x], %[w0], %[p1]\n\t"                     \
+  "ldr %[x], [%[xr], %[c]]\n\t"                              \
+  "sxtb16 %[x], %[x]" SPLIT "\n\t"                           \
+  "smlabb %[p0], %[x], %[w1], %[p0]\n\t"                     \
+  "smlatt %[p1], %[x], %[w1], %[p1]\n\t"                     \
+  "smlabb %[q0], %[x], %[w0], %[q0]\n\t"                     \
+  "smlatt %[q1], %[x], %[w0], %[q1]\n\t"                     \
+  "add %[xr], %[xr], %[c], lsl #1\n\t"                       \
+  "ldr %[x], [%[xr]]\n\t"                                    \
+  "sxtb16 %[x], %[x]" SPLIT "\n\t"                           \
+  "smlabb %[p0], %[x], %[w2], %[p0]\n\t"                     \
+  "smlatt %[p1], %[x], %[w2], %[p1]\n\t"                     \
+  "smlabb %[q0], %[x], %[w1], %[q0]\n\t"                     \
+  "smlatt %[q1], %[x], %[w1], %[q1]\n\t"                     \
+  "ldr %[x], [%[xr], %[c]]\n\t"                              \
+  "sxtb16 %[x], %[x]" SPLIT "\n\t"                           \
+  "smlabb %[q0], %[x], %[w2], %[q0]\n\t"                     \
+  "smlatt %[q1], %[x], %[w2], %[q1]\n\t"
+#define MOTE_DW_HALF(SPLIT)                                                                                   \
+  __asm__ volatile(MOTE_DW_ROW(SPLIT) MOTE_DW_ROW(SPLIT) MOTE_DW_ROW(SPLIT)                                   \
+                   : [p0] "+r"(p0), [p1] "+r"(p1), [q0] "+r"(q0), [q1] "+r"(q1), [r] "+r"(rr), [w] "+r"(ww), \
+                     [xr] "=&r"(xr), [x] "=&r"(x), [w0] "=&r"(w0), [w1] "=&r"(w1), [w2] "=&r"(w2)           \
+                   : [c] "r"(c), [stride] "r"(stride)                                                         \
+                   : "memory")
 
-// Two adjacent output pixels' 3x3 windows for channels [ch, ch + 4): the band rows at r[0..2]
-// (the pair's first window column), pixels c bytes apart, the taps' weights stride apart; a
-// half of the lanes at a time, so that the sums and split words stay in registers.
 template <bool kOdd>
 inline void dw3x3_pair_half(const int8_t* const* r, int32_t c, const int8_t* w, int32_t stride, const int32_t* st,
                             int32_t* s0, int32_t* s1) {
   const int32_t h = kOdd ? 1 : 0;
   int32_t p0 = st[h], p1 = st[h + 2], q0 = p0, q1 = p1;
-  dw_half_row<kOdd>(r[0], c, w, stride, p0, p1, q0, q1);
-  dw_half_row<kOdd>(r[1], c, w + 3 * stride, stride, p0, p1, q0, q1);
-  dw_half_row<kOdd>(r[2], c, w + 6 * stride, stride, p0, p1, q0, q1);
+  const int8_t* const* rr = r;
+  const int8_t* ww = w;
+  const int8_t* xr;
+  int32_t x, w0, w1, w2;
+  if (kOdd) {
+    MOTE_DW_HALF(", ror #8");
+  } else {
+    MOTE_DW_HALF("");
+  }
   s0[h] = p0, s0[h + 2] = p1, s1[h] = q0, s1[h + 2] = q1;
 }
+#undef MOTE_DW_HALF
+#undef MOTE_DW_ROW
 
 __attribute__((noinline)) void dw3x3_pair(const int8_t* const* r, int32_t c, const int8_t* w, int32_t stride,
                                           const int32_t* st, int32_t* s0, int32_t* s1) {
