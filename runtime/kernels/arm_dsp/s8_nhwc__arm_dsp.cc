@@ -172,6 +172,22 @@ __attribute__((noinline)) void requant_row(const int32_t* sum, const FastRequant
   }
 }
 
+// Two pixels' n sums each on the fast path (s[r] and s[n + r] into y[r] and y[n + r]), each
+// channel's parameters loaded once for both.
+__attribute__((noinline)) void requant_pair(const int32_t* s, const FastRequant* f, int32_t n, int8_t* y, int32_t zp,
+                                            int32_t lo, int32_t hi) {
+  if (lo == -128 && hi == 127) {
+    for (int32_t r = 0; r < n; ++r) {
+      const FastRequant g = f[r];
+      y[r] = int8_t(__ssat(requant_fast(s[r], g) + zp, 8));
+      y[n + r] = int8_t(__ssat(requant_fast(s[n + r], g) + zp, 8));
+    }
+    return;
+  }
+  requant_row(s, f, n, y, zp, lo, hi);
+  requant_row(s + n, f, n, y + n, zp, lo, hi);
+}
+
 struct NhwcKernel {
   static constexpr drivers::S8NhwcSpec kNhwc = arm_dsp::kNhwc;
   static uint64_t work_bytes(const ConvShape& g) { return nhwc_work_bytes(g); }
@@ -201,9 +217,10 @@ struct NhwcKernel {
       s0[r] = a00, s1[r] = a10;
       if (two) s0[r + 1] = a01, s1[r + 1] = a11;
     }
-    if (fast) {
+    if (fast && np == 2) {
+      requant_pair(s0, channels(t), m, static_cast<int8_t*>(e.y) + at, e.out_zp, e.lo, e.hi);
+    } else if (fast) {
       requant_row(s0, channels(t), m, static_cast<int8_t*>(e.y) + at, e.out_zp, e.lo, e.hi);
-      if (np == 2) requant_row(s1, channels(t), m, static_cast<int8_t*>(e.y) + at + m, e.out_zp, e.lo, e.hi);
     } else {
       for (int32_t r = 0; r < m; ++r) store_one(e, t, r, s0[r], at + r);
       for (int32_t r = 0; np == 2 && r < m; ++r) store_one(e, t, r, s1[r], at + m + r);
@@ -507,12 +524,12 @@ Status s8_dwconv2d_nhwc(const OpArgs& a, const ConvShape& g, const Epilogue& e, 
         }
         const int32_t at = ((n * g.oh + oy) * ow + ox) * c;
         const int32_t np = ox + 1 < ow ? 2 : 1;
-        for (int32_t q = 0; q < np; ++q) {
-          if (t->fast) {
-            requant_row(sums + q * c, channels(t), c, y + at + q * c, e.out_zp, e.lo, e.hi);
-          } else {
-            for (int32_t r = 0; r < c; ++r) store_one(e, t, r, sums[q * c + r], at + q * c + r);
-          }
+        if (t->fast && np == 2) {
+          requant_pair(sums, channels(t), c, y + at, e.out_zp, e.lo, e.hi);
+        } else if (t->fast) {
+          requant_row(sums, channels(t), c, y + at, e.out_zp, e.lo, e.hi);
+        } else {
+          for (int32_t r = 0; r < np * c; ++r) store_one(e, t, r % c, sums[r], at + r);
         }
       }
     }
