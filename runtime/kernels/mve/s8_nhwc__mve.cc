@@ -208,7 +208,7 @@ inline void requantize_groups(int32_t groups, const int32_t* acc, const int32_t*
   "  subs %[n], %[n], #1\n"                                                                       \
   "  bne 1b\n"
 #define MOTE_RQ_OPERANDS(...)                                                                       \
-  : [acc] "+r"(acc), [st] "+r"(start), __VA_ARGS__[mult] "+r"(mult), [right] "+r"(right), [y] "+r"(y), \
+  : [acc] "+r"(acc), [st] "+r"(start), __VA_ARGS__[mult] "+r"(mult), [right] "+r"(right), [y] "+l"(y), \
     [n] "+r"(groups)                                                                             \
   : [zp] "r"(out_zp), [lo] "w"(lo), [hi] "w"(hi)                                                 \
   : "cc", "memory", "q0", "q1", "q2"
