@@ -1335,7 +1335,7 @@ int run_cases() {
   }
   // The same in NHWC with C a multiple of 4 (the band pass over all channels; requantised in the
   // pass or, for shifts, clamps and biases outside its domain, after it).
-  for (int k = 0; k < 30; ++k) {
+  for (int k = 0; k < 60; ++k) {
     int32_t pads[4];
     for (int32_t& q : pads) q = pick(0, 2);
     const int32_t c = 4 * pick(1, 10);
