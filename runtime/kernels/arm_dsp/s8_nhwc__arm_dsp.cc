@@ -13,6 +13,8 @@
 // four weights, regrouped tap-major by the driver) into halves that SMLABB / SMLATT multiply
 // lane by lane into four accumulators. Taps in the padding read the zero point, which the starts
 // cancel; channels past the last multiple of 4 are summed one by one.
+// 3x3 stride 1 with C a multiple of 4 runs on a band of padded rows instead, two pixels over all
+// channels a call, the weights packed once per call (s8_dwconv2d_nhwc).
 #include "../drivers/s8_nhwc.h"
 #include "kernels.h"
 
@@ -417,21 +419,31 @@ Status s8_conv2d_nhwc(const OpArgs& a, const ConvShape& g, const Epilogue& e, in
 
 namespace {
 
+// The depthwise weights packed once per call for the band pass: per group of 4 channels, the
+// even lanes (channels 0 and 2 as an int16 pair, the order SXTB16 splits an activation word
+// into) of the nine taps, row by row, then the odd lanes (1 and 3): 18 words read in order,
+// `scale` times the weight (2 when the pass's sums go straight to SMMULR, which wants 2 acc).
+void pack_dw_weights(const int8_t* wt, int32_t stride, int32_t c, int32_t scale, uint32_t* dst) {
+  for (int32_t ch = 0; ch < c; ch += 4) {
+    for (int32_t h = 0; h < 2; ++h) {
+      for (int32_t t = 0; t < 9; ++t, ++dst) {
+        const int8_t* w = wt + t * stride + ch + h;
+        *dst = (uint32_t(scale * w[0]) & 0xffffu) | (uint32_t(scale * w[2]) << 16);
+      }
+    }
+  }
+}
+
 // Two adjacent output pixels' 3x3 windows, half the lanes of 4 channels (SPLIT "": channels 0
 // and 2, ", ror #8": 1 and 3): per window row (r: the three band row pointers at the pair's
-// first window column, pixels c bytes apart) the three tap words (stride apart) split once, then
-// each of the row's four column words split and multiplied into the pixels that read it (p: the
+// first window column, plus `off`; pixels c bytes apart) the three packed tap words, then each
+// of the row's four column words split and multiplied into the pixels that read it (p: the
 // first pixel, q: the second). Written out: 13 values in registers.
 #define MOTE_DW_ROW(SPLIT)                                   \
   "ldr %[xr], [%[r]], #4\n\t"                                \
-  "ldr %[w0], [%[w]]\n\t"                                    \
-  "ldr %[w1], [%[w], %[stride]]\n\t"                         \
-  "add %[w], %[w], %[stride], lsl #1\n\t"                    \
-  "ldr %[w2], [%[w]]\n\t"                                    \
-  "add %[w], %[w], %[stride]\n\t"                            \
-  "sxtb16 %[w0], %[w0]" SPLIT "\n\t"                         \
-  "sxtb16 %[w1], %[w1]" SPLIT "\n\t"                         \
-  "sxtb16 %[w2], %[w2]" SPLIT "\n\t"                         \
+  "ldrd %[w0], %[w1], [%[w]], #8\n\t"                        \
+  "add %[xr], %[xr], %[off]\n\t"                             \
+  "ldr %[w2], [%[w]], #4\n\t"                                \
   "ldr %[x], [%[xr]]\n\t"                                    \
   "sxtb16 %[x], %[x]" SPLIT "\n\t"                           \
   "smlabb %[p0], %[x], %[w0], %[p0]\n\t"                     \
@@ -455,18 +467,19 @@ namespace {
   "smlatt %[q1], %[x], %[w2], %[q1]\n\t"
 #define MOTE_DW_HALF(SPLIT)                                                                                   \
   __asm__ volatile(MOTE_DW_ROW(SPLIT) MOTE_DW_ROW(SPLIT) MOTE_DW_ROW(SPLIT)                                   \
-                   : [p0] "+r"(p0), [p1] "+r"(p1), [q0] "+r"(q0), [q1] "+r"(q1), [r] "+r"(rr), [w] "+r"(ww), \
+                   : [p0] "+r"(p0), [p1] "+r"(p1), [q0] "+r"(q0), [q1] "+r"(q1), [r] "+r"(rr), [w] "+r"(w), \
                      [xr] "=&r"(xr), [x] "=&r"(x), [w0] "=&r"(w0), [w1] "=&r"(w1), [w2] "=&r"(w2)           \
-                   : [c] "r"(c), [stride] "r"(stride)                                                         \
+                   : [c] "r"(c), [off] "r"(off)                                                               \
                    : "memory")
 
+// Both pixels' sums of lanes h and h + 2 of the group at `off`, from st[h], st[h + 2];
+// w advances past the half's nine words.
 template <bool kOdd>
-inline void dw3x3_pair_half(const int8_t* const* r, int32_t c, const int8_t* w, int32_t stride, const int32_t* st,
-                            int32_t* s0, int32_t* s1) {
+__attribute__((always_inline)) inline void dw3x3_half(const int8_t* const* r, int32_t off, int32_t c, const uint32_t*& w, const int32_t* st,
+                       int32_t& p0, int32_t& p1, int32_t& q0, int32_t& q1) {
   const int32_t h = kOdd ? 1 : 0;
-  int32_t p0 = st[h], p1 = st[h + 2], q0 = p0, q1 = p1;
+  p0 = st[h], p1 = st[h + 2], q0 = p0, q1 = p1;
   const int8_t* const* rr = r;
-  const int8_t* ww = w;
   const int8_t* xr;
   int32_t x, w0, w1, w2;
   if (kOdd) {
@@ -474,22 +487,70 @@ inline void dw3x3_pair_half(const int8_t* const* r, int32_t c, const int8_t* w, 
   } else {
     MOTE_DW_HALF("");
   }
-  s0[h] = p0, s0[h + 2] = p1, s1[h] = q0, s1[h + 2] = q1;
 }
 #undef MOTE_DW_HALF
 #undef MOTE_DW_ROW
 
-__attribute__((noinline)) void dw3x3_pair(const int8_t* const* r, int32_t c, const int8_t* w, int32_t stride,
-                                          const int32_t* st, int32_t* s0, int32_t* s1) {
-  dw3x3_pair_half<false>(r, c, w, stride, st, s0, s1);
-  dw3x3_pair_half<true>(r, c, w, stride, st, s0, s1);
+// The band pass's requantisation: a fast table (prepare_requant) of c channels rewritten with
+// the output zero point folded into each nudge (2^(right-1) + zp << right, right 1 to 22: no
+// overflow), so that an output is SSAT((SMMULR(2 acc, mult) + nudge - (high < 0)) >> right, 8),
+// requant_fast() + zp bit for bit; without a fused activation's clamp only. False (the table
+// untouched) when a channel is outside that domain.
+bool dw_requant(RequantTable* t, int32_t c, const Epilogue& e) {
+  if (!t->fast || e.lo != -128 || e.hi != 127) return false;
+  FastRequant* f = channels(t);
+  for (int32_t ch = 0; ch < c; ++ch) {
+    if (f[ch].right < 1 || f[ch].right > 22) return false;
+  }
+  for (int32_t ch = 0; ch < c; ++ch) {
+    const int32_t r = f[ch].right;
+    f[ch].nudge = (int32_t(1) << (r - 1)) + int32_t(uint32_t(e.out_zp) << r);
+  }
+  return true;
+}
+
+inline int8_t dw_out(int32_t acc2, const FastRequant& f) {
+  int32_t high;
+  __asm__("smmulr %0, %1, %2" : "=r"(high) : "r"(acc2), "r"(f.mult));
+  return int8_t(__ssat((high + f.nudge + (high >> 31)) >> f.right, 8));
+}
+
+// One band row pair of outputs: every group of 4 channels, two pixels (y0, y1: y1 == y0 when
+// the row has one pixel left; the second pixel's outputs are written first). kFast: the sums
+// are twice the accumulators (doubled weights and starts) and requantised here with the
+// entries dw_requant() rewrote; otherwise they go to s0 and s1.
+template <bool kFast>
+__attribute__((noinline)) void dw3x3_band_pair(const int8_t* const* r, int32_t c, const uint32_t* w,
+                                               const int32_t* st, const FastRequant* f, int8_t* y0, int8_t* y1,
+                                               int32_t* s0, int32_t* s1) {
+  for (int32_t ch = 0; ch < c; ch += 4, st += 4) {
+    int32_t p0, p1, q0, q1;
+    dw3x3_half<false>(r, ch, c, w, st, p0, p1, q0, q1);
+    if (kFast) {
+      const FastRequant f0 = f[ch], f2 = f[ch + 2];
+      y1[ch] = dw_out(q0, f0), y1[ch + 2] = dw_out(q1, f2);
+      y0[ch] = dw_out(p0, f0), y0[ch + 2] = dw_out(p1, f2);
+    } else {
+      s0[ch] = p0, s0[ch + 2] = p1, s1[ch] = q0, s1[ch + 2] = q1;
+    }
+    dw3x3_half<true>(r, ch, c, w, st, p0, p1, q0, q1);
+    if (kFast) {
+      const FastRequant f1 = f[ch + 1], f3 = f[ch + 3];
+      y1[ch + 1] = dw_out(q0, f1), y1[ch + 3] = dw_out(q1, f3);
+      y0[ch + 1] = dw_out(p0, f1), y0[ch + 3] = dw_out(p1, f3);
+    } else {
+      s0[ch + 1] = p0, s0[ch + 3] = p1, s1[ch + 1] = q0, s1[ch + 3] = q1;
+    }
+  }
 }
 
 }  // namespace
 
 // Depthwise: 3x3 stride 1 with C a multiple of 4 on the band of padded rows (every window
-// inside, the zero point in the padding), two pixels at a time, their sums requantised a pixel
-// at a time; other shapes a pixel at a time on the image (DwNhwcKernel).
+// inside, the zero point in the padding), two pixels at a time over all channels, the weights
+// packed once per call; the outputs requantised in the pass when every channel allows
+// (dw_requant), else the sums a pixel pair at a time. Other shapes a pixel at a time on the
+// image (DwNhwcKernel).
 Status s8_dwconv2d_nhwc(const OpArgs& a, const ConvShape& g, const Epilogue& e, int32_t in_zp) {
   if (!nhwc_dw_banded(g)) return drivers::s8_dwconv2d_nhwc<DwNhwcKernel>(a, g, e, in_zp);
   const drivers::S8NhwcLayout l = drivers::s8_nhwc_dw_layout(g, nhwc_dw_work_bytes(g));
@@ -501,8 +562,15 @@ Status s8_dwconv2d_nhwc(const OpArgs& a, const ConvShape& g, const Epilogue& e, 
   drivers::s8_nhwc_dw_prepare(g, a.in[1].as<int8_t>(), in_zp, e, l.stride, wt, start);
   RequantTable* t = reinterpret_cast<RequantTable*>(work);
   prepare_requant(c, 9, e, t);
+  const bool fast = dw_requant(t, c, e);
   int32_t* sums = reinterpret_cast<int32_t*>(work + requant_table_bytes(c));
-  uint8_t* bb = work + requant_table_bytes(c) + uint64_t(c) * 8u;
+  uint32_t* packed = reinterpret_cast<uint32_t*>(sums + 2 * c);
+  pack_dw_weights(wt, l.stride, c, fast ? 2 : 1, packed);
+  if (fast) {
+    for (int32_t ch = 0; ch < c; ++ch) start[ch] *= 2;  // |start| < 2^30 on the fast table's domain
+  }
+  const FastRequant* f = channels(t);
+  uint8_t* bb = reinterpret_cast<uint8_t*>(packed + nhwc_dw_packed_words(g));
   const drivers::NhwcBand b = drivers::nhwc_band(g, 0);
   int8_t* band = reinterpret_cast<int8_t*>(bb + b.band_at);
   int32_t* tag = reinterpret_cast<int32_t*>(bb + b.tags_at);
@@ -518,19 +586,15 @@ Status s8_dwconv2d_nhwc(const OpArgs& a, const ConvShape& g, const Epilogue& e, 
       const int8_t* r2 = band + slot[2] * b.row_stride;
       for (int32_t ox = 0; ox < ow; ox += 2) {
         const int32_t off = ox * c;
-        for (int32_t ch = 0; ch < c; ch += 4) {
-          const int8_t* r[3] = {r0 + off + ch, r1 + off + ch, r2 + off + ch};
-          dw3x3_pair(r, c, wt + ch, l.stride, start + ch, sums + ch, sums + c + ch);
-        }
+        const int8_t* r[3] = {r0 + off, r1 + off, r2 + off};
         const int32_t at = ((n * g.oh + oy) * ow + ox) * c;
         const int32_t np = ox + 1 < ow ? 2 : 1;
-        if (t->fast && np == 2) {
-          requant_pair(sums, channels(t), c, y + at, e.out_zp, e.lo, e.hi);
-        } else if (t->fast) {
-          requant_row(sums, channels(t), c, y + at, e.out_zp, e.lo, e.hi);
-        } else {
-          for (int32_t r = 0; r < np * c; ++r) store_one(e, t, r % c, sums[r], at + r);
+        if (fast) {
+          dw3x3_band_pair<true>(r, c, packed, start, f, y + at, y + at + (np - 1) * c, sums, sums + c);
+          continue;
         }
+        dw3x3_band_pair<false>(r, c, packed, start, f, y + at, y + at, sums, sums + c);
+        for (int32_t i = 0; i < np * c; ++i) store_one(e, t, i % c, sums[i], at + i);
       }
     }
   }

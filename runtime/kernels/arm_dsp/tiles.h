@@ -61,11 +61,13 @@ inline uint64_t nhwc_work_bytes(const ConvShape& g) {  // then a tile's sums: 2 
 }
 // NHWC depthwise 3x3 stride 1 (dw_banded) with C a multiple of 4 runs two output pixels at a
 // time over a band of 3 padded input rows (drivers::nhwc_band): the table, the pair's sums
-// (2 x C words), then the band.
+// (2 x C words), the weights packed as int16 lane pairs (18 words per 4 channels), then the band.
 inline bool nhwc_dw_banded(const ConvShape& g) { return dw_banded(g) && (g.c & 3) == 0; }
+inline uint64_t nhwc_dw_packed_words(const ConvShape& g) { return uint64_t(g.c) / 4u * 18u; }
 inline uint64_t nhwc_dw_work_bytes(const ConvShape& g) {
   const uint64_t table = requant_table_bytes(g.c);
-  return nhwc_dw_banded(g) ? table + uint64_t(g.c) * 8u + drivers::nhwc_band(g, 0).bytes : table;
+  return nhwc_dw_banded(g) ? table + uint64_t(g.c) * 8u + nhwc_dw_packed_words(g) * 4u + drivers::nhwc_band(g, 0).bytes
+                           : table;
 }
 // QMatMul with B [N, K]: A's packed row, the table, then a row's N sums.
 inline uint64_t gemm_nk_bytes(int64_t K, int64_t N) {

@@ -1337,6 +1337,15 @@ int run_cases() {
     const int32_t c = pick(1, 12);
     qconv_case(pick(1, 2), c, c, pick(1, 13), pick(1, 21), 3, 3, 1, 1, 1, 1, pads, c, false);
   }
+  // The same in NHWC with C a multiple of 4 (the band pass over all channels; requantised in the
+  // pass or, for shifts, clamps and biases outside its domain, after it).
+  for (int k = 0; k < 60; ++k) {
+    int32_t pads[4];
+    for (int32_t& q : pads) q = pick(0, 2);
+    const int32_t c = 4 * pick(1, 10);
+    qconv_case(pick(1, 2), c, c, pick(1, 11), pick(1, 17), 3, 3, 1, 1, 1, 1, pads, c, false, true, false,
+               MOTE_LAYOUT_NHWC);
+  }
   for (int k = 0; k < 150; ++k) random_qmaxpool();
   for (int k = 0; k < 150; ++k) random_qbinary();
   for (int k = 0; k < 60; ++k) random_qglobal_pool();
