@@ -1118,6 +1118,10 @@ void large_cases() {
   const mote_act relu{MOTE_ACT_RELU, 0.0f, 0.0f}, clip6{MOTE_ACT_CLIP, 0.0f, 6.0f};
   if (MOTE_TEST_FLOAT) {
     conv_case(1, 3, 32, 64, 64, 3, 3, 2, 2, 1, 1, pad1, 1, true, false, clip6);      // stem
+    {  // 7x7 stem, odd output rows (the row blocks' tail) and rows of padding on both sides
+      const int32_t pad3[4] = {3, 2, 2, 3};
+      conv_case(2, 3, 24, 41, 37, 7, 7, 2, 2, 1, 1, pad3, 1, true, false, relu);
+    }
     conv_case(1, 32, 32, 56, 56, 3, 3, 1, 1, 1, 1, pad1, 32, true, false, clip6);    // depthwise s1
     conv_case(1, 96, 96, 56, 56, 3, 3, 2, 2, 1, 1, pad1, 96, true, false, clip6);    // depthwise s2
     conv_case(1, 144, 24, 28, 28, 1, 1, 1, 1, 1, 1, pad0, 1, true, false, relu);     // 1x1 project
