@@ -114,7 +114,7 @@ Fail& Fail::dims(const int32_t* d, int32_t rank) {
 }
 namespace {
 
-// Fail::fmt's directives (mote/kernel.h), into `diag`.
+// fail()'s directives (mote/kernel.h), into `diag`.
 void vformat(Diag* diag, const char* format, va_list args) {
   for (const char* p = format; *p; ++p) {
     if (*p != '%' || !p[1]) {
@@ -138,15 +138,6 @@ void vformat(Diag* diag, const char* format, va_list args) {
 }
 
 }  // namespace
-
-Fail& Fail::fmt(const char* format, ...) {
-  if (!diag_) return *this;
-  va_list args;
-  va_start(args, format);
-  vformat(diag_, format, args);
-  va_end(args);
-  return *this;
-}
 
 Status fail(Diag* diag, Status status, const char* format, ...) {
   if (!diag) return status;

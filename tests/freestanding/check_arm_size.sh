@@ -27,7 +27,7 @@ unset CFLAGS CXXFLAGS CPPFLAGS LDFLAGS CC CXX
 # error's text pieces were calls and the verifier's errors shared their context; digits 28,169
 # -> 25,524. Then (core, digits): the op table a switch over the model's families and the op
 # names one string, 8,360 and 24,093; the loader's and verifier's errors one formatted call per
-# site (Fail::fmt), 7,452 and 23,640; and one call returning the status (fail, tensor_error,
+# site (a format), 7,452 and 23,640; and one call returning the status (fail, tensor_error,
 # op_error), 6,828 and 23,052.
 CORE_TEXT_BUDGET=${MOTE_ARM_CORE_TEXT_BUDGET:-7000}
 DIGITS_BUDGET=${MOTE_ARM_DIGITS_BUDGET:-23300}

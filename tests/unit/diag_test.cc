@@ -47,14 +47,13 @@ TEST(Diag, ALongContextIsCutNotTheDetail) {
 
 namespace {
 
-// Fail::fmt, the loader's one call per error: each directive against the piece by piece form.
+// fail(), the loader's one call per error: each directive against the piece by piece form.
 TEST(Diag, AFormatWritesWhatThePiecesWrite) {
   char a[160], b[160];
   const int32_t dims[] = {1, 3, -8, 2147483647};
   Diag da(a, sizeof a), db(b, sizeof b);
-  Fail(&da, Status::kMalformed)
-      .fmt("tensor %u '%s': %t%v = %d bytes; got %l (%%)%", 4000000000u, "x.w", int32_t(MOTE_I8), dims, 4, int32_t(-7),
-           int64_t(-9000000000));
+  (void)fail(&da, Status::kMalformed, "tensor %u '%s': %t%v = %d bytes; got %l (%%)%", 4000000000u, "x.w",
+             int32_t(MOTE_I8), dims, 4, int32_t(-7), int64_t(-9000000000));
   Fail(&db, Status::kMalformed)
       .s("tensor ").i(4000000000u).s(" '").s("x.w").s("': ").s(mote::dtype_name(MOTE_I8)).dims(dims, 4).s(" = ").i(-7)
       .s(" bytes; got ").i(-9000000000).s(" (%)%");
@@ -63,7 +62,7 @@ TEST(Diag, AFormatWritesWhatThePiecesWrite) {
   // Cut at the buffer's end, NUL-terminated, like the pieces.
   char c[12];
   Diag dc(c, sizeof c);
-  Fail(&dc, Status::kMalformed).fmt("op %u (%s)", 123456u, "Convolution");
+  (void)fail(&dc, Status::kMalformed, "op %u (%s)", 123456u, "Convolution");
   EXPECT_STREQ(c, "op 123456 (");
 }
 

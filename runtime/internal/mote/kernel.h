@@ -63,10 +63,6 @@ class Fail {
   Fail& i(int64_t value);
   Fail& f(double value);
   Fail& dims(const int32_t* d, int32_t rank);
-  // The whole detail in one call, from a format: %s text, %d int32_t, %u uint32_t, %l int64_t,
-  // %t a dtype's name (int32_t), %v a shape (const int32_t* dims, int32_t rank: "[1,3,8,8]").
-  // One call per error site, rather than one per piece: the loader and verifier's errors.
-  Fail& fmt(const char* format, ...);
 #else
   // Size-optimised builds keep only the status: the detail calls vanish with their literals,
   // and nothing ever writes the text (Diag::put keeps nothing), so there is none to clear.
@@ -75,7 +71,6 @@ class Fail {
   Fail& i(int64_t) { return *this; }
   Fail& f(double) { return *this; }
   Fail& dims(const int32_t*, int32_t) { return *this; }
-  Fail& fmt(const char*, ...) { return *this; }
 #endif
   operator Status() const { return status_; }
 
@@ -86,8 +81,10 @@ class Fail {
   Status status_;
 };
 
-// An error in one call: clears the diag, writes the detail from a format (as Fail::fmt) and
-// gives the status. The loader, the verifier and the session report this way.
+// An error in one call: clears the diag, writes the detail from a format and gives the status:
+// %s text, %d int32_t, %u uint32_t, %l int64_t, %t a dtype's name (int32_t), %v a shape
+// (const int32_t* dims, int32_t rank: "[1,3,8,8]"). One call per error site rather than one per
+// piece: the loader, the verifier and the session report this way.
 #ifndef MOTE_STRIP_ERROR_STRINGS
 Status fail(Diag* diag, Status status, const char* format, ...);
 #else
