@@ -244,20 +244,23 @@ inline void flat_tables(const ConvShape& g, const FlatPlan& fp, int32_t* off, ui
   }
 }
 
-// The depthwise form of output row bands (f32_dwrows.inc): square 3x3 or 5x5 kernels,
-// undilated, stride 1 or 2, output rows at least a vector wide (narrower maps, MobileNet's 7x7,
-// fill their vectors better in the flat form, which runs across row ends).
+// The kernels f32_dwrows.inc writes out: square 3x3 or 5x5, undilated, stride 1 or 2.
+inline bool dw_rows_kernel(const ConvShape& g) {
+  return g.kh == g.kw && (g.kh == 3 || g.kh == 5) && g.dh == 1 && g.dw == 1 && g.sh == g.sw && (g.sh == 1 || g.sh == 2);
+}
+
+// The depthwise form of output row bands (f32_dwrows.inc): output rows at least 7/8 of a vector
+// wide (narrower maps, MobileNet's 7x7, fill their vectors better in the flat form, which runs
+// across row ends).
 template <int W>
 inline bool dw_rows_fits(const ConvShape& g) {
-  return g.kh == g.kw && (g.kh == 3 || g.kh == 5) && g.dh == 1 && g.dw == 1 && g.sh == g.sw && (g.sh == 1 || g.sh == 2) &&
-         8 * g.ow >= 7 * W;
+  return dw_rows_kernel(g) && 8 * g.ow >= 7 * W;
 }
 
 // AVX-512, maps 7 or 8 wide: two channels a vector (f32_dwrows.inc, dw_pairs).
 template <int W>
 inline bool dw_pairs_fits(const ConvShape& g) {
-  return W == 16 && g.kh == g.kw && (g.kh == 3 || g.kh == 5) && g.dh == 1 && g.dw == 1 && g.sh == g.sw &&
-         (g.sh == 1 || g.sh == 2) && g.ow >= 7 && g.ow <= 8;
+  return W == 16 && dw_rows_kernel(g) && g.ow >= 7 && g.ow <= 8;
 }
 
 enum class F32Conv : int32_t {
