@@ -359,6 +359,39 @@ void conv_tests(Rng& rng) {
     conv_case(rng, c, "3x3-deep");  // k = 360: three panels deep
     c.c = 3, c.h = c.w = 33, c.m = 16, c.kh = c.kw = 3, c.sh = c.sw = 2, c.pt = c.pl = c.pb = c.pr = 1, c.act = relu6;
     conv_case(rng, c, "stem");
+  }
+  {
+    // The stems' direct form (3x3 at stride 2 over at most 4 channels, M % 4 == 0): blocks of 64
+    // output columns and their tails, the padding of MobileNet (1 all round), of SqueezeNet
+    // (none), only at the end (the even/odd rows' last columns), batches, and the shapes it
+    // hands to the general form (M % 4 != 0, 5 channels).
+    const mote_act relu{MOTE_ACT_RELU, 0.0f, 0.0f};
+    const struct {
+      int32_t n, c, h, w, m, pt, pl, pb, pr;
+      bool bias;
+      mote_act act;
+      const char* tag;
+    } stems[] = {
+        {1, 3, 9, 151, 8, 1, 1, 1, 1, true, relu6, "stem-wide"},          // ow 76: 64 + 12
+        {1, 3, 7, 135, 12, 0, 0, 0, 0, false, relu, "stem-squeezenet"},  // ow 67: 64 + 3
+        {1, 3, 12, 20, 4, 0, 0, 1, 1, true, {}, "stem-pad-end"},         // ow 10
+        {2, 1, 11, 17, 16, 1, 1, 1, 1, true, relu, "stem-c1-batch"},     // ow 9
+        {1, 2, 6, 9, 4, 1, 0, 0, 1, true, relu6, "stem-c2"},              // ow 4
+        {1, 4, 8, 130, 4, 1, 1, 1, 1, false, {}, "stem-c4"},              // ow 65: 64 + 1
+        {1, 3, 5, 8, 4, 1, 1, 1, 1, true, {}, "stem-tiny"},               // ow 4
+        {1, 3, 9, 23, 6, 1, 1, 1, 1, true, relu, "stem-m6-general"},      // M % 4 != 0
+        {1, 5, 9, 23, 8, 1, 1, 1, 1, true, relu, "stem-c5-general"},      // 5 channels
+    };
+    for (const auto& t : stems) {
+      ConvCase c;
+      c.n = t.n, c.c = t.c, c.h = t.h, c.w = t.w, c.m = t.m, c.kh = c.kw = 3, c.sh = c.sw = 2;
+      c.pt = t.pt, c.pl = t.pl, c.pb = t.pb, c.pr = t.pr, c.bias = t.bias, c.act = t.act;
+      conv_case(rng, c, t.tag);
+    }
+  }
+  {
+    ConvCase c;
+    c.kh = c.kw = 3, c.pt = c.pl = c.pb = c.pr = 1, c.act = relu6;
     c.c = 16, c.h = c.w = 14, c.m = 20, c.sh = c.sw = 1;
     conv_case(rng, c, "3x3");
     c.c = 4, c.h = c.w = 23, c.m = 8, c.kh = c.kw = 7, c.sh = c.sw = 2, c.pt = c.pl = c.pb = c.pr = 3;
