@@ -87,13 +87,22 @@ __attribute__((always_inline)) inline void tile(int32_t K, const float* rows, in
     if (count >= 8) {
       wasm_v128_store(out, v0);
       wasm_v128_store(out + 4, v1);
-    } else if (count > 4) {
-      wasm_v128_store(out, v0);
-      store_tail(out + 4, v1, count - 4);
     } else {
-      store_tail(out, v0, count);
+      alignas(16) float t[8];
+      wasm_v128_store(t, v0);
+      wasm_v128_store(t + 4, v1);
+#pragma clang loop unroll(disable)
+      for (int32_t k = 0; k < count; ++k) out[k] = t[k];
     }
   }
+}
+
+// The last 1..7 columns of a block: the tile out of line, so the loop over full tiles keeps the
+// only inlined copy.
+__attribute__((noinline)) void tail_tile(int32_t K, const float* rows, int32_t row, int32_t j, const float* w,
+                                         const v128_t* bias, const VecAct& act, float* y, int64_t plane,
+                                         int32_t count) {
+  tile(K, rows, row, j, w, bias, act, y, plane, count);
 }
 
 // Output channels [m0, m0 + 4) of one output row block: `count` columns, 8 at a time. Out of
@@ -103,7 +112,9 @@ __attribute__((noinline)) void row_block(int32_t K, const float* rows, int32_t r
                                          float* y, int64_t plane) {
   const v128_t b[4] = {wasm_f32x4_splat(bias0), wasm_f32x4_splat(bias1), wasm_f32x4_splat(bias2),
                        wasm_f32x4_splat(bias3)};
-  for (int32_t j = 0; j < count; j += 8) tile(K, rows, row, j, w, b, act, y, plane, count - j < 8 ? count - j : 8);
+  int32_t j = 0;
+  for (; j + 8 <= count; j += 8) tile(K, rows, row, j, w, b, act, y, plane, 8);
+  if (j < count) tail_tile(K, rows, row, j, w, b, act, y, plane, count - j);
 }
 
 }  // namespace
