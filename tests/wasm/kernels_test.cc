@@ -557,6 +557,39 @@ void pool_tests(Rng& rng) {
     }
     check(name, MOTE_OP_MAX_POOL, &p, sizeof p, {x}, fallback ? Expect::kFallback : Expect::kOptimized);
   }
+  // 3x3 at stride 2 as the networks have it (read in place, H rows then columns): SqueezeNet's
+  // ceil-mode pools without padding (111, 55, 27 wide), the ResNet/ShuffleNet stem's padding 1
+  // (112 wide), odd and even widths whose last outputs fall to the edge path or not, and NaNs:
+  // in the interior, at a row's last column, at the first; infinities too.
+  {
+    const struct {
+      int32_t c, h, w, pad, pad_end, ceil;
+      int nans;  // 0 none, 1 interior, 2 last column of a row, 3 first column, 4 +-inf only
+    } pools[] = {
+        {3, 23, 111, 0, 0, 1, 0}, {2, 55, 55, 0, 0, 1, 1}, {4, 27, 27, 0, 0, 1, 2}, {2, 30, 112, 1, 1, 0, 0},
+        {2, 17, 112, 1, 1, 0, 3}, {1, 9, 44, 0, 1, 1, 0},  {2, 12, 26, 1, 0, 1, 4}, {1, 7, 15, 1, 1, 0, 2},
+        {1, 5, 7, 0, 0, 0, 0},
+    };
+    for (const auto& t : pools) {
+      mote_pool_params p{};
+      p.spatial_rank = 2;
+      p.ceil_mode = t.ceil;
+      for (int d = 0; d < 2; ++d) {
+        p.kernel[d] = 3, p.stride[d] = 2, p.dilation[d] = 1, p.pad_begin[d] = t.pad, p.pad_end[d] = t.pad_end;
+      }
+      const std::vector<int32_t> dims = {1, t.c, t.h, t.w};
+      Tensor x = random_tensor(rng, dims, -3.0f, 3.0f);
+      const int32_t plane = t.h * t.w;
+      if (t.nans == 1) x.data[size_t(plane + (t.h / 2) * t.w + t.w / 2)] = NAN;
+      if (t.nans == 2) x.data[size_t(plane * (t.c - 1) + 2 * t.w - 1)] = NAN;
+      if (t.nans == 3) x.data[size_t(t.w)] = NAN;
+      if (t.nans == 4) x.data[size_t(3 * t.w + 5)] = INFINITY, x.data[size_t(5 * t.w + 9)] = -INFINITY;
+      char name[160];
+      snprintf(name, sizeof name, "MaxPool 3x3s2 %s pad %d,%d ceil %d nans %d", dims_str(dims).c_str(), t.pad,
+               t.pad_end, t.ceil, t.nans);
+      check(name, MOTE_OP_MAX_POOL, &p, sizeof p, {x}, Expect::kOptimized);
+    }
+  }
   for (int t = 0; t < 40; ++t) {
     const int32_t code = t % 2 ? MOTE_OP_GLOBAL_MAX_POOL : MOTE_OP_GLOBAL_AVERAGE_POOL;
     std::vector<int32_t> dims = {rng.range(1, 2), rng.range(1, 20), rng.range(1, 15)};
