@@ -75,7 +75,7 @@ for tool in em++ emcmake wasm-opt cmake; do
 done
 # Host flags must not leak into a cross build.
 unset CFLAGS CXXFLAGS CPPFLAGS LDFLAGS CC CXX
-jobs=$(nproc 2> /dev/null || echo 2)
+jobs=${MOTE_WASM_JOBS:-$(nproc 2> /dev/null || echo 2)}  # MOTE_WASM_JOBS: build jobs (default: the cores)
 
 # The exports: the whole C API of mote.h and text.h (the tokenizer), and the helpers of
 # wasm/mote_wasm.cc. A module for known models (model=HEADER) leaves the tokenizer out unless one
@@ -173,7 +173,7 @@ for part in "${parts[@]}"; do
       if [ "${part%%=*}" = model ]; then
         build_runtime "simd-$name" wasm_simd128 -msimd128 "mote-simd-$name.wasm" -O2 -Os "$header"
       else
-        build_runtime "simd-small-$name" wasm_simd128 "-msimd128 -flto $small_flags" "mote-simd-small-$name.wasm" -Oz -Oz "$header" -Oz -Oz
+        build_runtime "simd-small-$name" wasm_simd128 "-msimd128 -flto -DMOTE_WASM_SMALL_KERNELS=1 $small_flags" "mote-simd-small-$name.wasm" -Oz -Oz "$header" -Oz -Oz
       fi ;;
     *) echo "build.sh: unknown part '$part' (simd, scalar, kernels-test, package, model=HEADER, model-small=HEADER)" >&2; exit 2 ;;
   esac

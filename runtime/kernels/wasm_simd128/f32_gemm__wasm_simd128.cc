@@ -232,7 +232,7 @@ __attribute__((noinline)) void touch_rows(const float* A, int32_t M, int32_t K, 
 
 void f32_gemm_nn(int32_t M, int32_t N, int32_t K, const float* A, int32_t lda, const float* B, int32_t ldb, float* C,
                  int32_t ldc, const float* bias, const mote_act& act, bool accumulate, float* work) {
-  if (M < 4 || K == 0) {
+  if (MOTE_WASM_SMALL_KERNELS || M < 4 || K == 0) {
     gemv_rows(M, N, K, A, lda, B, ldb, C, ldc, bias, act, accumulate);
     return;
   }
