@@ -39,12 +39,16 @@
 # kernel set), configured with emcmake in OUT_DIR/build-simd and OUT_DIR/build-scalar, with
 # per-source optimisation levels (wasm/optimize_kernels.cmake): mote.wasm is built for size
 # (it is the small fallback); mote-simd.wasm for speed where it counts: the SIMD128 kernels at
-# -O3 (-O2 for the binary rows and the routing), the reference kernels of the ops a model runs
-# at full size without a SIMD128 kernel (layout, softmax, reductions, ...) at -O2, several
-# times faster than at -Os for twice the size, and the rest (the loader and verifier, the rare
-# ops' kernels) at -Os. Then wasm-opt -Oz on all. Size budgets: tests/wasm/runtime.test.mjs.
-# MOTE_WASM_SIMD_LEVEL and MOTE_WASM_ROUTE_LEVEL in the environment set the SIMD128 kernels' and
-# their routing's levels of the fast modules (default -O3 and -O2), to measure another choice.
+# -O3 (-O2 for the binary rows and the routing), and the rest (the reference kernels, the
+# loader and verifier) at -Os. The reference kernels of the ops a model runs at full size without
+# a SIMD128 kernel (layout, softmax, reductions, ...) run several times faster at -O2, for 51 KB
+# more module (365,225 -> 313,965 bytes at -Os); the seven torchvision models spend no
+# measurable time in them (float and int8 within the noise of an interleaved run), so -Os is the
+# default and MOTE_WASM_REF_LEVEL=-O2 builds them fast for a page whose model leans on them.
+# Then wasm-opt -Oz on all. Size budgets: tests/wasm/runtime.test.mjs.
+# MOTE_WASM_SIMD_LEVEL, MOTE_WASM_ROUTE_LEVEL and MOTE_WASM_REF_LEVEL in the environment set the
+# SIMD128 kernels', their routing's and the hot reference kernels' levels of the fast modules
+# (default -O3, -O2 and -Os), to measure another choice or to build for a model's own mix.
 #
 # mote.wasm (96 KiB budget, tests/wasm/runtime.test.mjs): -Oz with -finline-functions and the
 # inliner's threshold at 0, MOTE_STRIP_ERROR_STRINGS and MOTE_SMALL_CRC32. Emscripten adds
@@ -129,7 +133,7 @@ build_kernels_test() {
   # A test harness, not the runtime: emscripten's normal libc and heap are fine here. It links
   # the SIMD build's library, so it tests the kernels exactly as mote-simd.wasm carries them.
   local lib="$out/build-simd/lib/libmote_runtime.a"
-  [ -f "$lib" ] || build_runtime simd wasm_simd128 -msimd128 mote-simd.wasm -O2 -Os
+  [ -f "$lib" ] || build_runtime simd wasm_simd128 -msimd128 mote-simd.wasm "$ref_level" -Os
   echo "== kernels-test: tests/wasm/kernels_test.cc"
   # Compiled optimised, linked at -O0: the optimising link runs emscripten's JS minifier, which
   # needs Node's acorn module, and the harness's JS does not need minifying.
@@ -156,12 +160,14 @@ stage_package() {
   cp "$src/wasm/examples/run.mjs" "$src/wasm/examples/npy.mjs" "$out/package/examples/"
 }
 
+# The hot reference kernels' level in the fast modules (see the header).
+ref_level=${MOTE_WASM_REF_LEVEL:--Os}
 # The small builds' flags (mote.wasm, model-small=): see the header.
 small_flags="-DMOTE_STRIP_ERROR_STRINGS -DMOTE_SMALL_CRC32 -finline-functions -mllvm -inline-threshold=0"
 
 for part in "${parts[@]}"; do
   case "$part" in
-    simd) build_runtime simd wasm_simd128 -msimd128 mote-simd.wasm -O2 -Os ;;
+    simd) build_runtime simd wasm_simd128 -msimd128 mote-simd.wasm "$ref_level" -Os ;;
     scalar) build_runtime scalar ref "$small_flags" mote.wasm -Oz -Oz ;;
     kernels-test) build_kernels_test ;;
     package) stage_package ;;
@@ -171,7 +177,7 @@ for part in "${parts[@]}"; do
       header=$(cd "$(dirname "$header")" && pwd)/$(basename "$header")
       name=$(basename "$header" .h)
       if [ "${part%%=*}" = model ]; then
-        build_runtime "simd-$name" wasm_simd128 -msimd128 "mote-simd-$name.wasm" -O2 -Os "$header"
+        build_runtime "simd-$name" wasm_simd128 -msimd128 "mote-simd-$name.wasm" "$ref_level" -Os "$header"
       else
         build_runtime "simd-small-$name" wasm_simd128 "-msimd128 -flto -DMOTE_WASM_SMALL_KERNELS=1 $small_flags" "mote-simd-small-$name.wasm" -Oz -Oz "$header" -Oz -Oz
       fi ;;
