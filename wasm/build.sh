@@ -46,7 +46,9 @@
 # measurable time in them (float and int8 within the noise of an interleaved run), so -Os is the
 # default and MOTE_WASM_REF_LEVEL=-O2 builds them fast for a page whose model leans on them.
 # Then wasm-opt -Oz on all. Size budgets: tests/wasm/runtime.test.mjs.
-# MOTE_WASM_SIMD_LEVEL, MOTE_WASM_ROUTE_LEVEL and MOTE_WASM_REF_LEVEL in the environment set the
+# MOTE_WASM_SIMD_FLAGS (default -fno-vectorize -fno-slp-vectorize: wasm/optimize_kernels.cmake)
+# are added to the SIMD128 kernels' levels. MOTE_WASM_SIMD_LEVEL, MOTE_WASM_ROUTE_LEVEL and
+# MOTE_WASM_REF_LEVEL in the environment set the
 # SIMD128 kernels', their routing's and the hot reference kernels' levels of the fast modules
 # (default -O3, -O2 and -Os), to measure another choice or to build for a model's own mix.
 #
@@ -111,7 +113,8 @@ build_runtime() {  # NAME ISA EXTRA_CXX_FLAGS OUTPUT HOT_LEVEL COLD_LEVEL [OP_CO
     -DMOTE_KERNEL_ISA="$isa" -DCMAKE_CXX_FLAGS="$flags" -DCMAKE_CXX_FLAGS_MINSIZEREL="-DNDEBUG" \
     -DMOTE_OP_CONFIG="$op_config" \
     -DCMAKE_PROJECT_INCLUDE="$src/wasm/optimize_kernels.cmake" -DMOTE_WASM_REF_LEVEL="$level" -DMOTE_WASM_COLD_LEVEL="$cold" \
-    -DMOTE_WASM_SIMD_LEVEL="$simd_level" -DMOTE_WASM_ROUTE_LEVEL="$route_level" > "$dir.log" 2>&1 ||
+    -DMOTE_WASM_SIMD_LEVEL="$simd_level" -DMOTE_WASM_ROUTE_LEVEL="$route_level" \
+    -DMOTE_WASM_SIMD_FLAGS="${MOTE_WASM_SIMD_FLAGS--fno-vectorize -fno-slp-vectorize}" > "$dir.log" 2>&1 ||
     { tail -30 "$dir.log" >&2; exit 1; }
   cmake --build "$dir" --target mote_runtime -j "$jobs" >> "$dir.log" 2>&1 ||
     { grep -E -A5 'error' "$dir.log" | head -60 >&2; exit 1; }
