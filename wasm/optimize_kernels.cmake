@@ -16,7 +16,12 @@
 #                                                   (default -O2): -O3 unrolls and
 #                                                   vectorises every scalar tail loop, five
 #                                                   times the code (95 KB), and the rows ran no
-#                                                   faster
+#                                                   faster; the unary ops (one streaming loop
+#                                                   per op) and the routing at that level
+#                                                   without loop unrolling, half their code
+#                                                   (mote-simd.wasm -4.6 KB; SiLU, HardSwish no
+#                                                   slower). Not the int8 element-wise ops: their
+#                                                   lookup-table and QMul loops ran 3 times slower
 #   the set's scratch function (once per op, load)  -Os
 #   the hot reference kernels and the run loop      MOTE_WASM_REF_LEVEL: the ops a model runs at
 #                                                   full tensor size without a SIMD128 kernel
@@ -62,7 +67,9 @@ function(mote_wasm_optimize_kernels)
     endif()
     if(source MATCHES "/kernels/${MOTE_KERNEL_ISA}/scratch\\.cc$")
       set(level -Os)  # the set's scratch function: the verifier's, once per op at load
-    elseif(source MATCHES "/kernels/${MOTE_KERNEL_ISA}/(f32_binary__.*|s8_eltwise__.*|dispatch)\\.cc$")
+    elseif(source MATCHES "/kernels/${MOTE_KERNEL_ISA}/(f32_unary__.*|dispatch)\\.cc$")
+      set(level "${MOTE_WASM_ROUTE_LEVEL} -fno-unroll-loops")  # see above: streaming loops, and the routing
+    elseif(source MATCHES "/kernels/${MOTE_KERNEL_ISA}/(f32_binary__.*|s8_eltwise__.*)\\.cc$")
       set(level ${MOTE_WASM_ROUTE_LEVEL})
     elseif(source MATCHES "/kernels/${MOTE_KERNEL_ISA}/")
       set(level ${MOTE_WASM_SIMD_LEVEL})
