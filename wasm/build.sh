@@ -53,7 +53,8 @@
 # (default -O3, -O2 and -Os), to measure another choice or to build for a model's own mix.
 #
 # mote.wasm (96 KiB budget, tests/wasm/runtime.test.mjs): -Oz with -finline-functions and the
-# inliner's threshold at 0, MOTE_STRIP_ERROR_STRINGS and MOTE_SMALL_CRC32. Emscripten adds
+# inliner's threshold at 0, MOTE_STRIP_ERROR_STRINGS, MOTE_SMALL_CRC32 and MOTE_SMALL_MATH
+# (Softmax's exp without the C library's 2 KB table: reference/small_exp.h). Emscripten adds
 # -fno-inline-functions at -Os/-Oz, which leaves even one-line member functions (Fail::s,
 # TensorView::numel) out of line: the error-detail literals then stay in the data section, and
 # -Oz comes out larger than -Os. With inlining back, -Oz is the smaller. The stripped build keeps
@@ -166,7 +167,7 @@ stage_package() {
 # The hot reference kernels' level in the fast modules (see the header).
 ref_level=${MOTE_WASM_REF_LEVEL:--Os}
 # The small builds' flags (mote.wasm, model-small=): see the header.
-small_flags="-DMOTE_STRIP_ERROR_STRINGS -DMOTE_SMALL_CRC32 -finline-functions -mllvm -inline-threshold=0"
+small_flags="-DMOTE_STRIP_ERROR_STRINGS -DMOTE_SMALL_CRC32 -DMOTE_SMALL_MATH -finline-functions -mllvm -inline-threshold=0"
 
 for part in "${parts[@]}"; do
   case "$part" in
