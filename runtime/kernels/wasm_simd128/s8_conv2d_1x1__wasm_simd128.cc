@@ -51,11 +51,12 @@ struct FastRow {
   int32_t right;
 };
 
-// Output channels m0.. (absolute; start[r]: channel m0 + r's start; 4 rows of weight pairs at
-// wp, `half` pairs a row, the last one of an odd cg with 0; rows past mt repeat and are not
-// stored) at pixels p..p+7 of one image's group: lanes are pixels, channels c and c + 1
-// interleaved (i16x8 unpack of two widening loads) against the pair splatted, 64 products in 8
-// dot products; an odd last channel pairs with zeros. The sums start from the channels' starts;
+// Output channels m0.. (absolute; start[r]: channel m0 + r's start; the 4 rows' weight pairs at
+// wp, pair-major: wp[4 i + r] is row r's pair i, `half` pairs, the last one of an odd cg with 0;
+// rows past mt repeat and are not stored) at pixels p..p+7 of one image's group: lanes are
+// pixels, channels c and c + 1 interleaved (i16x8 unpack of two widening loads) against the pair
+// splatted from the one vector that holds all 4 rows' pairs, 64 products in 8 dot products, two
+// pairs a pass; an odd last channel pairs with zeros. The sums start from the channels' starts;
 // q holds the op's zero point and bounds, the channel's multiplier set per row.
 void pointwise_block(const int8_t* x, int64_t plane, int32_t cg, const int32_t* wp, int32_t half, int32_t mt,
                      int32_t m0, const int32_t* start, const Epilogue& e, Requant4& q, const FastRow* fast,
@@ -66,15 +67,25 @@ void pointwise_block(const int8_t* x, int64_t plane, int32_t cg, const int32_t* 
   auto step = [&](v128_t xa, v128_t xb, int32_t i) {
     const v128_t lo = wasm_i16x8_shuffle(xa, xb, 0, 8, 1, 9, 2, 10, 3, 11);
     const v128_t hi = wasm_i16x8_shuffle(xa, xb, 4, 12, 5, 13, 6, 14, 7, 15);
+    const v128_t w4 = wasm_v128_load(wp + 4 * i);
+    const v128_t wv[4] = {wasm_i32x4_shuffle(w4, w4, 0, 0, 0, 0), wasm_i32x4_shuffle(w4, w4, 1, 1, 1, 1),
+                          wasm_i32x4_shuffle(w4, w4, 2, 2, 2, 2), wasm_i32x4_shuffle(w4, w4, 3, 3, 3, 3)};
     for (int32_t r = 0; r < 4; ++r) {
-      const v128_t wv = wasm_v128_load32_splat(wp + r * half + i);
-      acc[r][0] = wasm_i32x4_add(acc[r][0], wasm_i32x4_dot_i16x8(lo, wv));
-      acc[r][1] = wasm_i32x4_add(acc[r][1], wasm_i32x4_dot_i16x8(hi, wv));
+      acc[r][0] = wasm_i32x4_add(acc[r][0], wasm_i32x4_dot_i16x8(lo, wv[r]));
+      acc[r][1] = wasm_i32x4_add(acc[r][1], wasm_i32x4_dot_i16x8(hi, wv[r]));
     }
   };
   const int8_t* xc = x + p;
   const int32_t pairs = cg / 2;
-  for (int32_t i = 0; i < pairs; ++i, xc += 2 * plane) step(wasm_i16x8_load8x8(xc), wasm_i16x8_load8x8(xc + plane), i);
+  int32_t i = 0;
+  for (; i + 2 <= pairs; i += 2, xc += 4 * plane) {
+    step(wasm_i16x8_load8x8(xc), wasm_i16x8_load8x8(xc + plane), i);
+    step(wasm_i16x8_load8x8(xc + 2 * plane), wasm_i16x8_load8x8(xc + 3 * plane), i + 1);
+  }
+  if (i < pairs) {
+    step(wasm_i16x8_load8x8(xc), wasm_i16x8_load8x8(xc + plane), i);
+    xc += 2 * plane;
+  }
   if (pairs < half) {  // the odd last channel: its pair's weight 0
     const v128_t xa = wasm_i16x8_load8x8(xc);
     step(xa, xa, pairs);
@@ -127,7 +138,7 @@ Status s8_conv2d_1x1(const OpArgs& a, const ConvShape& g, const Epilogue& e, int
         const int8_t* row = w + int64_t(m0 + (r < mt ? r : mt - 1)) * cg;
         for (int32_t i = 0; i < half; ++i) {
           const int32_t lo = row[2 * i], hi = 2 * i + 1 < cg ? row[2 * i + 1] : 0;
-          wp[r * half + i] = int32_t((uint32_t(hi) << 16) | (uint32_t(lo) & 0xFFFFu));
+          wp[4 * i + r] = int32_t((uint32_t(hi) << 16) | (uint32_t(lo) & 0xFFFFu));
         }
       }
       // The 4 channels' bounded requantisation once, where every one of them has it.
