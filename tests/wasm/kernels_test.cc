@@ -867,6 +867,18 @@ void qconv_tests(Rng& rng) {
     cc.in_zp = random_zp(rng);
     qconv_case(rng, cc, "1x1 planar narrow");
   }
+  // Planes of 512..1023 pixels at any width, and of 128..511 where the input or the output has
+  // at most 80 channels (either side past it: the columns): odd pair counts, groups.
+  for (int t = 0; t < 10; ++t) {
+    QConvCase cc;
+    const bool narrow = t % 2 == 0;
+    cc.h = narrow ? rng.range(12, 22) : rng.range(23, 31), cc.w = narrow ? rng.range(11, 23) : rng.range(23, 32);
+    cc.c = rng.range(1, narrow ? 100 : 120), cc.m = rng.range(1, narrow ? 90 : 24);
+    if (narrow && t % 4 == 0) cc.c = rng.range(78, 84), cc.m = rng.range(78, 84);  // around the bound
+    cc.in_zp = random_zp(rng);
+    if (t % 5 == 4) cc.group = 2, cc.c = 2 * rng.range(1, 40), cc.m = 2 * rng.range(1, 9);
+    qconv_case(rng, cc, narrow ? "1x1 planar 128+" : "1x1 planar 512+");
+  }
   // General: kernels, strides, dilations, padding, groups, 1-D.
   for (int t = 0; t < 60; ++t) {
     QConvCase cc;
