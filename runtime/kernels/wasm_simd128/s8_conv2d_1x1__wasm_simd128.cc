@@ -90,15 +90,33 @@ void pointwise_block(const int8_t* x, int64_t plane, int32_t cg, const int32_t* 
     const v128_t xa = wasm_i16x8_load8x8(xc);
     step(xa, xa, pairs);
   }
+  if (fast) {
+    // Two rows at a time: each row's 8 values (|v| < 2^29, the bounded form) narrowed to int16
+    // with saturation, the zero point added with saturation, both rows narrowed into one vector
+    // and clamped once in int8: clamp(v + zp, lo, hi) exactly (a value past int16 saturates to a
+    // bound it would have been clamped to anyway).
+    const v128_t zp = wasm_i16x8_splat(int16_t(e.out_zp));
+    const v128_t lo8 = wasm_i8x16_splat(int8_t(e.lo)), hi8 = wasm_i8x16_splat(int8_t(e.hi));
+    q.fast = true;
+    auto row16 = [&](int32_t r) {
+      q.mult = fast[r].mult, q.round = fast[r].round, q.right = fast[r].right;
+      const v128_t h = wasm_i16x8_narrow_i32x4(requant4<false>(q, acc[r][0]), requant4<false>(q, acc[r][1]));
+      return wasm_i16x8_add_sat(h, zp);
+    };
+    for (int32_t r = 0; r < mt; r += 2) {
+      const v128_t h0 = row16(r), h1 = r + 1 < mt ? row16(r + 1) : h0;
+      const v128_t b = wasm_i8x16_min(wasm_i8x16_max(wasm_i8x16_narrow_i16x8(h0, h1), lo8), hi8);
+      int8_t* y = static_cast<int8_t*>(e.y) + out_base + int64_t(m0 + r) * plane + p;
+      wasm_v128_store64_lane(y, b, 0);
+      if (r + 1 < mt) wasm_v128_store64_lane(y + plane, b, 1);
+    }
+    return;
+  }
   for (int32_t r = 0; r < mt; ++r) {
     const int32_t ch = m0 + r;
     const int64_t at = out_base + int64_t(ch) * plane + p;
     if (e.mult) {
-      if (fast) {
-        q.mult = fast[r].mult, q.round = fast[r].round, q.right = fast[r].right, q.fast = true;
-      } else {
-        requant4_channel(e, ch, q);
-      }
+      requant4_channel(e, ch, q);
       store8(e, &q, at, acc[r][0], acc[r][1], 8);
     } else {
       store8(e, nullptr, at, acc[r][0], acc[r][1], 8);
