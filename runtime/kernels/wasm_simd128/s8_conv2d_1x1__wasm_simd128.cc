@@ -1,5 +1,6 @@
-// s8_conv2d_1x1__wasm_simd128: QConv 1x1, stride 1, unpadded. Planes of 8 pixels or more: lanes
-// are pixels (contiguous in NCHW), below. Smaller ones (drivers/s8_conv2d.h): in NCHW a
+// s8_conv2d_1x1__wasm_simd128: QConv 1x1, stride 1, unpadded. Planes of 512 pixels or more (128
+// where the input or output is narrow, kPlanarNarrowChannels): lanes are pixels (contiguous in
+// NCHW), below. Smaller ones (drivers/s8_conv2d.h): in NCHW a
 // pixel's channels are a plane apart, so 4 pixels at a time are transposed into int16 columns:
 // 4 channels x 4 pixels are one 16-byte vector, a byte shuffle turns it pixel-major and two
 // widenings make the columns' int16. Then every column runs against every weight row
