@@ -437,8 +437,8 @@ void random_w8() {
 void random_unary() {
   static const int32_t codes[] = {MOTE_OP_RELU, MOTE_OP_LEAKY_RELU, MOTE_OP_CLIP, MOTE_OP_HARD_SIGMOID,
                                   MOTE_OP_HARD_SWISH, MOTE_OP_SIGMOID, MOTE_OP_ABS, MOTE_OP_NEG,
-                                  MOTE_OP_SQRT, MOTE_OP_FLOOR, MOTE_OP_CEIL};
-  const int32_t code = codes[pick(0, 10)];
+                                  MOTE_OP_SQRT, MOTE_OP_FLOOR, MOTE_OP_CEIL, MOTE_OP_SILU};
+  const int32_t code = codes[pick(0, 11)];
   mote_unary_params p{};
   p.alpha = code == MOTE_OP_CLIP ? -0.5f : (code == MOTE_OP_HARD_SIGMOID ? 0.2f : 0.1f);
   p.beta = code == MOTE_OP_CLIP ? 0.75f : 0.5f;
@@ -448,6 +448,7 @@ void random_unary() {
   for (int64_t i = 0; i < n; ++i) {
     g_in[0][i] = 12.0f * uniform();
     if (code == MOTE_OP_SQRT) g_in[0][i] = fabsf(g_in[0][i]);
+    if (code == MOTE_OP_SILU && i % 5 == 0) g_in[0][i] *= 10.0f;  // past the exponential's range too
   }
   char what[192];
   snprintf(what, sizeof what, "%s [%ld,%ld,%ld]", mote::op_name(code), long(dims[0]), long(dims[1]), long(dims[2]));
