@@ -521,6 +521,24 @@ void random_pool() {
   check(what, MOTE_OP_MAX_POOL, &p, sizeof p, in, 1, mote::run_pool);
 }
 
+// float ReduceMean of [n,c,h,w] (ranks 1 to 4) over random axes, kept or not: the trailing axes
+// on the optimised kernels (MnasNet's spatial mean), the others declined to the reference.
+void random_reduce_mean() {
+  const int32_t rank = pick(1, 4);
+  int32_t d[4];
+  for (int32_t i = 0; i < rank; ++i) d[i] = i + 2 >= rank ? pick(1, 50) : pick(1, 12);
+  TensorView in[1] = {view(g_in[0], rank, d)};
+  fill(g_in[0], in[0].numel());
+  mote_reduce_params p{};
+  const int32_t first = pick(0, rank - 1);
+  p.axes_mask = pick(0, 3) ? ((1u << rank) - 1u) & ~((1u << first) - 1u) : uint32_t(pick(1, (1 << rank) - 1));
+  p.keepdims = pick(0, 1);
+  char what[128];
+  snprintf(what, sizeof what, "ReduceMean rank %ld [%ld,...] axes 0x%lx keep %ld", long(rank), long(d[0]),
+           long(p.axes_mask), long(p.keepdims));
+  check(what, MOTE_OP_REDUCE_MEAN, &p, sizeof p, in, 1, mote::run_reduce);
+}
+
 // ---- int8 ------------------------------------------------------------------------------------
 
 int8_t (&g_q)[2][kMaxBytes] = g_pool.q.in;
@@ -1326,6 +1344,7 @@ int run_cases() {
     for (int k = 0; k < 150; ++k) random_unary();
     for (int k = 0; k < 150; ++k) random_binary();
     for (int k = 0; k < 100; ++k) random_pool();
+    for (int k = 0; k < 40; ++k) random_reduce_mean();
   }
   for (int k = 0; k < 300; ++k) random_qconv();
   for (int k = 0; k < 150; ++k) random_qconv(MOTE_LAYOUT_NHWC);
