@@ -521,22 +521,34 @@ void random_pool() {
   check(what, MOTE_OP_MAX_POOL, &p, sizeof p, in, 1, mote::run_pool);
 }
 
-// float ReduceMean of [n,c,h,w] (ranks 1 to 4) over random axes, kept or not: the trailing axes
-// on the optimised kernels (MnasNet's spatial mean), the others declined to the reference.
-void random_reduce_mean() {
-  const int32_t rank = pick(1, 4);
+// A ReduceMean case: [n,c,h,w] of ranks 1 to 4 (runs from 1 to 2,500 values), mostly over the
+// trailing axes (the spatial mean, which the optimised kernels take), else any, kept or not.
+struct ReduceCase {
+  int32_t rank;
   int32_t d[4];
-  for (int32_t i = 0; i < rank; ++i) d[i] = i + 2 >= rank ? pick(1, 50) : pick(1, 12);
-  TensorView in[1] = {view(g_in[0], rank, d)};
-  fill(g_in[0], in[0].numel());
-  mote_reduce_params p{};
-  const int32_t first = pick(0, rank - 1);
-  p.axes_mask = pick(0, 3) ? ((1u << rank) - 1u) & ~((1u << first) - 1u) : uint32_t(pick(1, (1 << rank) - 1));
-  p.keepdims = pick(0, 1);
+  mote_reduce_params p;
   char what[128];
-  snprintf(what, sizeof what, "ReduceMean rank %ld [%ld,...] axes 0x%lx keep %ld", long(rank), long(d[0]),
-           long(p.axes_mask), long(p.keepdims));
-  check(what, MOTE_OP_REDUCE_MEAN, &p, sizeof p, in, 1, mote::run_reduce);
+};
+
+ReduceCase draw_reduce(const char* name) {
+  ReduceCase r{};
+  r.rank = pick(1, 4);
+  for (int32_t i = 0; i < r.rank; ++i) r.d[i] = i + 2 >= r.rank ? pick(1, 50) : pick(1, 12);
+  const int32_t first = pick(0, r.rank - 1);
+  r.p.axes_mask = pick(0, 3) ? ((1u << r.rank) - 1u) & ~((1u << first) - 1u) : uint32_t(pick(1, (1 << r.rank) - 1));
+  r.p.keepdims = pick(0, 1);
+  snprintf(r.what, sizeof r.what, "%s rank %ld [%ld,...] axes 0x%lx keep %ld", name, long(r.rank), long(r.d[0]),
+           long(r.p.axes_mask), long(r.p.keepdims));
+  return r;
+}
+
+// float ReduceMean (MnasNet's spatial mean); the axes the optimised kernels do not take are
+// declined to the reference.
+void random_reduce_mean() {
+  ReduceCase r = draw_reduce("ReduceMean");
+  TensorView in[1] = {view(g_in[0], r.rank, r.d)};
+  fill(g_in[0], in[0].numel());
+  check(r.what, MOTE_OP_REDUCE_MEAN, &r.p, sizeof r.p, in, 1, mote::run_reduce);
 }
 
 // ---- int8 ------------------------------------------------------------------------------------
@@ -944,20 +956,11 @@ void random_qrequantize() {
 // (the spatial mean) on the optimised kernels, the others declined to the reference; runs from
 // 1 to 2,500 values.
 void random_qreduce_mean() {
-  const int32_t rank = pick(1, 4);
-  int32_t d[4];
-  for (int32_t i = 0; i < rank; ++i) d[i] = i + 2 >= rank ? pick(1, 50) : pick(1, 12);
-  TensorView in[1] = {qview(g_q[0], MOTE_I8, rank, d)};
+  ReduceCase r = draw_reduce("int8 ReduceMean");
+  TensorView in[1] = {qview(g_q[0], MOTE_I8, r.rank, r.d)};
   if (in[0].numel() > kMaxBytes) return;
   fill_i8(g_q[0], in[0].numel());
-  mote_reduce_params p{};
-  const int32_t first = pick(0, rank - 1);
-  p.axes_mask = pick(0, 3) ? ((1u << rank) - 1u) & ~((1u << first) - 1u) : uint32_t(pick(1, (1 << rank) - 1));
-  p.keepdims = pick(0, 1);
-  char what[128];
-  snprintf(what, sizeof what, "int8 ReduceMean rank %ld [%ld,...] axes 0x%lx keep %ld", long(rank), long(d[0]),
-           long(p.axes_mask), long(p.keepdims));
-  check_q(what, MOTE_OP_REDUCE_MEAN, &p, sizeof p, in, 1, mote::run_reduce);
+  check_q(r.what, MOTE_OP_REDUCE_MEAN, &r.p, sizeof r.p, in, 1, mote::run_reduce);
 }
 
 // int8 GlobalAveragePool / GlobalMaxPool of [n,c,h,w], planes from 1 to 2,500 values, often
