@@ -1193,6 +1193,16 @@ void large_cases() {
     const int32_t bd[2] = {ad[1], pick(1, 300)};
     qmatmul_case(2, 2, ad, bd, true);
   }
+  // Stems: 3 taps a row at horizontal stride 2 over few channels (groups of (channel, kernel
+  // row), AVX-512): rows of 16 outputs and their tails, panels that end inside a row, padding
+  // of 0 to 2 on each side, odd widths, kernel heights 1 to 5, vertical strides and dilations.
+  qconv_case(2, 3, 16, 224, 224, 3, 3, 2, 2, 1, 1, pad1, 1, false);
+  for (int k = 0; k < 40; ++k) {
+    int32_t pads[4];
+    for (int32_t& q : pads) q = pick(0, 2);
+    qconv_case(pick(1, 2), pick(1, 5), pick(1, 40), pick(3, 90), pick(3, 90), pick(1, 5), 3, pick(1, 3), 2,
+               pick(1, 2), 1, pads, 1, false, pick(0, 3) != 0, pick(0, 4) == 0);
+  }
   long_k_cases();
   large_qmaxpool_cases();
 }
