@@ -12,7 +12,26 @@ namespace {
 
 constexpr uint32_t kMaxSections = 32;
 
-bool in_bounds(uint64_t offset, uint64_t size, uint64_t limit) { return offset <= limit && size <= limit - offset; }
+// [offset, offset + size) within [0, limit), in 32 bits: no sum is formed, so none wraps.
+bool in_bounds(uint32_t offset, uint32_t size, uint32_t limit) { return offset <= limit && size <= limit - offset; }
+
+// A tensor record's byte size, as mote/shape_math.h bounds it (every dimension non-negative, the
+// product of the non-zero ones at most 2^31 elements, the bytes below 2 GiB), in 32-bit
+// multiplies only: no 64-bit division in the verifier's loop.
+bool record_bytes(const int32_t* dims, int32_t rank, uint32_t esize, uint32_t* out) {
+  uint64_t n = 1;
+  bool zero = false;
+  for (int32_t k = 0; k < rank; ++k) {
+    if (dims[k] < 0) return false;
+    if (dims[k] == 0) zero = true;
+    n *= uint32_t(dims[k] ? dims[k] : 1);  // n <= 2^31 and dims[k] < 2^31: no wrap
+    if (n > uint64_t(1) << 31) return false;
+  }
+  n = zero ? 0 : n * esize;
+  if (n > 0x7FFFFFFF) return false;
+  *out = uint32_t(n);
+  return true;
+}
 
 // Inputs that parameterise int8 arithmetic must be constants: their values are checked once,
 // here (docs/quantization.md, "Defined arithmetic"), and nothing checks what an op writes at
@@ -34,17 +53,23 @@ const char* Model::string(uint32_t offset) const {
 }
 
 TensorView Model::view(uint32_t index, uint8_t* arena) const {
-  const mote_tensor_record& t = tensors_[index];
-  TensorView v{};
-  v.dtype = t.dtype;
-  v.rank = t.rank;
-  for (int32_t k = 0; k < t.rank; ++k) v.dims[k] = t.dims[k];
-  if (t.storage == MOTE_STORAGE_CONST) {
-    v.data = const_cast<uint8_t*>(constants_ + t.offset);
-  } else if (arena) {
-    v.data = arena + t.offset;
-  }
+  TensorView v;
+  view_into(index, arena, &v);
   return v;
+}
+
+void Model::view_into(uint32_t index, uint8_t* arena, TensorView* v) const {
+  *v = TensorView{nullptr, MOTE_DTYPE_UNDEFINED, 0, {0}};
+  if (index == MOTE_NONE) return;
+  const mote_tensor_record& t = tensors_[index];
+  v->dtype = t.dtype;
+  v->rank = t.rank;
+  for (int32_t k = 0; k < t.rank; ++k) v->dims[k] = t.dims[k];
+  if (t.storage == MOTE_STORAGE_CONST) {
+    v->data = const_cast<uint8_t*>(constants_ + t.offset);
+  } else if (arena) {
+    v->data = arena + t.offset;
+  }
 }
 
 Status Model::load(const void* blob, size_t size) {
@@ -80,7 +105,7 @@ Status Model::verify_sections(const uint8_t* blob, uint32_t total) {
   Diag diag(error_, kErrorTextBytes);
   const mote_blob_header* h = reinterpret_cast<const mote_blob_header*>(blob);
   if (h->section_count > kMaxSections ||
-      !in_bounds(sizeof(mote_blob_header), uint64_t(h->section_count) * sizeof(mote_section_entry), total)) {
+      !in_bounds(sizeof(mote_blob_header), h->section_count * sizeof(mote_section_entry), total)) {
     return fail(&diag, Status::kMalformed, "section table out of bounds");
   }
   const mote_section_entry* table = reinterpret_cast<const mote_section_entry*>(blob + sizeof(mote_blob_header));
@@ -208,11 +233,11 @@ Status Model::verify_tensors() {
     }
     // Every dimension is bounded, zeros aside: a zero-element tensor with huge trailing dims
     // would otherwise pass and overflow the kernels' prefix/suffix products.
-    int64_t elements = 0, bytes = 0;
-    if (!checked_product(r.dims, 0, r.rank, &elements) || !checked_mul(elements, esize, &bytes, 0x7FFFFFFF)) {
+    uint32_t bytes = 0;
+    if (!record_bytes(r.dims, r.rank, esize, &bytes)) {
       return tensor_error(&diag, t, string(r.name), ": shape %v is negative or larger than 2 GiB", r.dims, r.rank);
     }
-    if (uint64_t(bytes) != r.bytes) {
+    if (bytes != r.bytes) {
       return tensor_error(&diag, t, string(r.name), ": byte size %u does not match shape %v", r.bytes, r.dims, r.rank);
     }
     if (r.scale_bits != MOTE_NONE) {
@@ -242,10 +267,9 @@ Status Model::verify_tensors() {
   }
   // A carried state is a graph input (a session zeroes its bytes; nothing else may be).
   for (uint32_t t = 0; t < num_tensors_; ++t) {
-    if (!(tensors_[t].flags & MOTE_TENSOR_FLAG_STATE)) continue;
-    bool input = false;
-    for (uint32_t k = 0; k < num_inputs_ && !input; ++k) input = io_[k] == t;
-    if (!input) return fail(&diag, Status::kMalformed, "tensor %u is marked as state but is not a graph input", t);
+    if ((tensors_[t].flags & MOTE_TENSOR_FLAG_STATE) && !is_graph_input(t)) {
+      return fail(&diag, Status::kMalformed, "tensor %u is marked as state but is not a graph input", t);
+    }
   }
   return Status::kOk;
 }
@@ -266,7 +290,7 @@ Status Model::verify_ops() {
     }
     if (op.num_inputs > MOTE_MAX_OP_INPUTS || op.num_outputs > MOTE_MAX_OP_OUTPUTS || op.num_outputs == 0 ||
         op.num_inputs + op.num_outputs > MOTE_MAX_OP_OPERANDS ||
-        !in_bounds(op.operands, uint64_t(op.num_inputs) + op.num_outputs, num_operands_)) {
+        !in_bounds(op.operands, op.num_inputs + op.num_outputs, num_operands_)) {
       return op_error(&diag, Status::kMalformed, n, op.code, node, "bad operand list");
     }
     if (op.params % 4 != 0 || !in_bounds(op.params, op.params_size, params_size_)) {
@@ -281,7 +305,7 @@ Status Model::verify_ops() {
       uint32_t t = operands_[op.operands + k];
       bool is_output = k >= op.num_inputs;
       if (t == MOTE_NONE && !is_output) {
-        in[k] = TensorView{nullptr, MOTE_DTYPE_UNDEFINED, 0, {0}};
+        view_into(t, nullptr, &in[k]);
         continue;
       }
       if (t >= num_tensors_ || (is_output && tensors_[t].storage != MOTE_STORAGE_ARENA)) {
@@ -290,7 +314,7 @@ Status Model::verify_ops() {
       if (!is_output && must_be_constant(op.code, k) && tensors_[t].storage != MOTE_STORAGE_CONST) {
         return op_error(&diag, Status::kMalformed, n, op.code, node, "input %u must be a constant", k);
       }
-      if (!is_output) in[k] = view(t, nullptr);
+      if (!is_output) view_into(t, nullptr, &in[k]);
     }
     // infer ignores args.out; the kernel sets' scratch functions read the inferred outputs,
     // which equal the recorded ones once checked below (as the converter's planner passes them).

@@ -33,8 +33,9 @@ namespace {
 
 constexpr uint32_t kMaxAliasDepth = 32;  // deeper chains are refused: no planner makes them
 
+// Arena ranges only: verify_tensors and verify_ops hold them inside the arena, so no end wraps.
 bool bytes_overlap(const mote_tensor_record& a, const mote_tensor_record& b) {
-  return a.bytes && b.bytes && a.offset < uint64_t(b.offset) + b.bytes && b.offset < uint64_t(a.offset) + a.bytes;
+  return a.bytes && b.bytes && a.offset < b.offset + b.bytes && b.offset < a.offset + a.bytes;
 }
 
 bool steps_overlap(const mote_tensor_record& a, const mote_tensor_record& b) {
@@ -68,10 +69,14 @@ bool Model::written_by(uint32_t t, uint32_t step) const {
   return false;
 }
 
+// Whether tensor t holds a value: a graph input, or written by the op at its first step.
+// Tensors no op writes and no one feeds (left in the table, unused) hold nothing.
+bool Model::holds_value(uint32_t t) const { return is_graph_input(t) || written_by(t, tensors_[t].first_step); }
+
 // The tensor `t` aliases in the arena bytes [lo, hi) (its op's arena input at the same offset
 // and size, or the Concat input planned at its block holding [lo, hi)), or MOTE_NONE. *modifies
 // says whether the op changes the bytes (in place) or only views them.
-uint32_t Model::alias_parent(uint32_t t, bool* modifies, uint64_t lo, uint64_t hi) const {
+uint32_t Model::alias_parent(uint32_t t, bool* modifies, uint32_t lo, uint32_t hi) const {
   const mote_tensor_record& r = tensors_[t];
   if (is_graph_input(t) || !written_by(t, r.first_step)) return MOTE_NONE;
   const mote_op_record& op = ops_[r.first_step];
@@ -114,9 +119,9 @@ bool Model::may_share(uint32_t a, uint32_t b) const {
   // The bytes both hold: every parent on either path must cover them.
   const mote_tensor_record& ra = tensors_[a];
   const mote_tensor_record& rb = tensors_[b];
-  const uint64_t lo = ra.offset > rb.offset ? ra.offset : rb.offset;
-  const uint64_t ea = uint64_t(ra.offset) + ra.bytes, eb = uint64_t(rb.offset) + rb.bytes;
-  const uint64_t hi = ea < eb ? ea : eb;
+  const uint32_t lo = ra.offset > rb.offset ? ra.offset : rb.offset;
+  const uint32_t ea = ra.offset + ra.bytes, eb = rb.offset + rb.bytes;  // arena ranges: no wrap
+  const uint32_t hi = ea < eb ? ea : eb;
   // a's ancestors, with the first step of a modifying link below each (toward a).
   uint32_t chain[kMaxAliasDepth];
   uint32_t mod_below[kMaxAliasDepth];
@@ -163,7 +168,7 @@ Status Model::verify_plan() {
     const uint32_t t = io_[k];
     const mote_tensor_record& r = tensors_[t];
     const bool input = k < num_inputs_;
-    if (input ? r.first_step != 0 : (r.last_step != end || !(is_graph_input(t) || written_by(t, r.first_step)))) {
+    if (input ? r.first_step != 0 : (r.last_step != end || !holds_value(t))) {
       return fail(&diag, Status::kMalformed, "graph %s '%s': lifetime [%u,%u] does not span the %s",
                   input ? "input" : "output", string(r.name), r.first_step, r.last_step, input ? "start" : "end");
     }
@@ -194,9 +199,7 @@ Status Model::verify_plan() {
     for (uint32_t b = a + 1; b < num_tensors_; ++b) {
       const mote_tensor_record& rb = tensors_[b];
       if (rb.storage != MOTE_STORAGE_ARENA || !steps_overlap(ra, rb) || !bytes_overlap(ra, rb)) continue;
-      // Tensors no op writes and no one feeds (left in the table, unused) hold nothing.
-      if (!(is_graph_input(a) || written_by(a, ra.first_step)) || !(is_graph_input(b) || written_by(b, rb.first_step)))
-        continue;
+      if (!holds_value(a) || !holds_value(b)) continue;
       if (may_share(a, b) || may_share(b, a)) continue;
       return fail(&diag, Status::kMalformed,
                   "arena plan: tensors '%s' (%u) and '%s' (%u) share bytes while both are live", string(ra.name), a,
@@ -212,7 +215,7 @@ Status Model::verify_plan() {
     for (uint32_t t = 0; t < num_tensors_; ++t) {
       const mote_tensor_record& r = tensors_[t];
       if (r.storage != MOTE_STORAGE_ARENA || n < r.first_step || n > r.last_step || !bytes_overlap(r, scratch)) continue;
-      if (!(is_graph_input(t) || written_by(t, r.first_step))) continue;
+      if (!holds_value(t)) continue;
       return fail(&diag, Status::kMalformed, "arena plan: scratch of op %u '%s' overlaps live tensor '%s' (%u)", n,
                   string(op.name), string(r.name), t);
     }
