@@ -12,8 +12,11 @@ namespace {
 
 constexpr uint32_t kMaxSections = 32;
 
-// [offset, offset + size) within [0, limit), in 32 bits: no sum is formed, so none wraps.
-bool in_bounds(uint32_t offset, uint32_t size, uint32_t limit) { return offset <= limit && size <= limit - offset; }
+// [offset, offset + size) within [0, limit), offset a multiple of `align` (a power of two): in
+// 32 bits, and no sum is formed, so none wraps. One call for every record's range check.
+__attribute__((noinline)) bool in_bounds(uint32_t offset, uint32_t size, uint32_t limit, uint32_t align = 1) {
+  return (offset & (align - 1)) == 0 && offset <= limit && size <= limit - offset;
+}
 
 // A tensor record's byte size, as mote/shape_math.h bounds it (every dimension non-negative, the
 // product of the non-zero ones at most 2^31 elements, the bytes below 2 GiB), in 32-bit
@@ -112,7 +115,7 @@ Status Model::verify_sections(const uint8_t* blob, uint32_t total) {
   const mote_section_entry* found[MOTE_SECTION_VOCAB + 1] = {nullptr};
   for (uint32_t s = 0; s < h->section_count; ++s) {
     const mote_section_entry& e = table[s];
-    if (e.offset % MOTE_BLOB_ALIGN != 0 || !in_bounds(e.offset, e.size, total)) {
+    if (!in_bounds(e.offset, e.size, total, MOTE_BLOB_ALIGN)) {
       return fail(&diag, Status::kMalformed, "section %u (id %u) out of bounds", s, e.id);
     }
     if (e.id == 0 || e.id > MOTE_SECTION_VOCAB) continue;  // sections added by later minor versions
@@ -128,12 +131,12 @@ Status Model::verify_sections(const uint8_t* blob, uint32_t total) {
     uint32_t id;
     uint32_t record;
   };
-  const Fixed fixed[] = {{MOTE_SECTION_META, sizeof(mote_meta_record)},
-                         {MOTE_SECTION_TENSORS, sizeof(mote_tensor_record)},
-                         {MOTE_SECTION_OPS, sizeof(mote_op_record)},
-                         {MOTE_SECTION_OPERANDS, 4},
-                         {MOTE_SECTION_IO, 4},
-                         {MOTE_SECTION_PLAN, sizeof(mote_plan_record)}};
+  static const Fixed fixed[] = {{MOTE_SECTION_META, sizeof(mote_meta_record)},
+                                {MOTE_SECTION_TENSORS, sizeof(mote_tensor_record)},
+                                {MOTE_SECTION_OPS, sizeof(mote_op_record)},
+                                {MOTE_SECTION_OPERANDS, 4},
+                                {MOTE_SECTION_IO, 4},
+                                {MOTE_SECTION_PLAN, sizeof(mote_plan_record)}};
   for (const Fixed& f : fixed) {
     const mote_section_entry& e = *found[f.id];
     if (uint64_t(e.count) * f.record != e.size) {
@@ -248,11 +251,11 @@ Status Model::verify_tensors() {
       }
     }
     if (r.storage == MOTE_STORAGE_CONST) {
-      if (r.offset % MOTE_BLOB_ALIGN != 0 || !in_bounds(r.offset, r.bytes, constants_size_)) {
+      if (!in_bounds(r.offset, r.bytes, constants_size_, MOTE_BLOB_ALIGN)) {
         return tensor_error(&diag, t, string(r.name), ": constant data out of bounds");
       }
     } else if (r.storage == MOTE_STORAGE_ARENA) {
-      if (r.offset % MOTE_ARENA_ALIGN != 0 || !in_bounds(r.offset, r.bytes, arena)) {
+      if (!in_bounds(r.offset, r.bytes, arena, MOTE_ARENA_ALIGN)) {
         return tensor_error(&diag, t, string(r.name), ": arena range [%u,+%u) outside the %u-byte arena", r.offset,
                             r.bytes, arena);
       }
@@ -293,10 +296,10 @@ Status Model::verify_ops() {
         !in_bounds(op.operands, op.num_inputs + op.num_outputs, num_operands_)) {
       return op_error(&diag, Status::kMalformed, n, op.code, node, "bad operand list");
     }
-    if (op.params % 4 != 0 || !in_bounds(op.params, op.params_size, params_size_)) {
+    if (!in_bounds(op.params, op.params_size, params_size_, 4)) {
       return op_error(&diag, Status::kMalformed, n, op.code, node, "params out of bounds");
     }
-    if (op.scratch_offset % MOTE_ARENA_ALIGN != 0 || !in_bounds(op.scratch_offset, op.scratch_bytes, plan_->arena_bytes)) {
+    if (!in_bounds(op.scratch_offset, op.scratch_bytes, plan_->arena_bytes, MOTE_ARENA_ALIGN)) {
       return op_error(&diag, Status::kMalformed, n, op.code, node, "scratch out of arena");
     }
     TensorView* const in = views;
