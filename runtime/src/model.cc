@@ -317,6 +317,22 @@ Status Model::verify_ops() {
       if (!is_output && must_be_constant(op.code, k) && tensors_[t].storage != MOTE_STORAGE_CONST) {
         return op_error(&diag, Status::kMalformed, n, op.code, node, "input %u must be a constant", k);
       }
+      // The arena plan (runtime/src/plan_check.cc): an op writes its outputs at their first step,
+      // reads its inputs within their lifetimes and after an earlier op (checked above, as this
+      // loop runs in op order) wrote them.
+      const mote_tensor_record& r = tensors_[t];
+      const char* wrong = nullptr;
+      if (r.storage != MOTE_STORAGE_ARENA) {
+        // a constant: no lifetime
+      } else if (is_output) {
+        if (r.first_step != n) wrong = "is written by an op outside its lifetime";
+        if (is_graph_input(t)) wrong = "is a graph input, written by an op";
+      } else if (n < r.first_step || n > r.last_step) {
+        wrong = "is read by an op outside its lifetime";
+      } else if (!is_graph_input(t) && (r.first_step == n || !written_by(t, r.first_step))) {
+        wrong = "is read before any op writes it";
+      }
+      if (wrong) return tensor_error(&diag, t, string(r.name), " %s (op %u '%s')", wrong, n, node);
       if (!is_output) view_into(t, nullptr, &in[k]);
     }
     // infer ignores args.out; the kernel sets' scratch functions read the inferred outputs,

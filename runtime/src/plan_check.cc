@@ -173,26 +173,7 @@ Status Model::verify_plan() {
                   input ? "input" : "output", string(r.name), r.first_step, r.last_step, input ? "start" : "end");
     }
   }
-  for (uint32_t n = 0; n < num_ops_; ++n) {
-    const mote_op_record& op = ops_[n];
-    for (uint32_t k = 0; k < uint32_t(op.num_inputs) + op.num_outputs; ++k) {
-      const uint32_t t = operands_[op.operands + k];
-      if (t == MOTE_NONE || tensors_[t].storage != MOTE_STORAGE_ARENA) continue;
-      const mote_tensor_record& r = tensors_[t];
-      const char* wrong = nullptr;
-      if (k >= op.num_inputs) {
-        if (r.first_step != n) wrong = "is written by an op outside its lifetime";
-        if (is_graph_input(t)) wrong = "is a graph input, written by an op";
-      } else if (n < r.first_step || n > r.last_step) {
-        wrong = "is read by an op outside its lifetime";
-      } else if (!is_graph_input(t) && (r.first_step == n || !written_by(t, r.first_step))) {
-        wrong = "is read before any op writes it";
-      }
-      if (wrong) {
-        return tensor_error(&diag, t, string(r.name), " %s (op %u '%s')", wrong, n, string(op.name));
-      }
-    }
-  }
+  // Each op's arena operands are read and written within their lifetimes: verify_ops checked it.
   for (uint32_t a = 0; a < num_tensors_; ++a) {
     const mote_tensor_record& ra = tensors_[a];
     if (ra.storage != MOTE_STORAGE_ARENA || ra.bytes == 0) continue;
