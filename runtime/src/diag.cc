@@ -168,6 +168,13 @@ Status op_error(Diag* diag, Status status, uint32_t n, int32_t code, const char*
   va_end(args);
   return status;
 }
+
+Status op_context(Diag* diag, Status status, uint32_t n, int32_t code, const char* node) {
+  diag->detach();
+  (void)op_error(diag, status, n, code, node, "");
+  diag->attach();
+  return status;
+}
 #endif
 
 uint32_t dtype_size(int32_t dtype) {

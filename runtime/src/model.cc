@@ -341,12 +341,7 @@ Status Model::verify_ops() {
                 nullptr, op.scratch_bytes, &detail};
     uint32_t scratch = 0;
     Status st = op_infer(args, inferred, &scratch);
-    if (st != Status::kOk) {
-      diag.detach();
-      st = op_error(&diag, st, n, op.code, node, "");
-      diag.attach();
-      return st;
-    }
+    if (st != Status::kOk) return op_context(&diag, st, n, op.code, node);
     for (uint32_t k = 0; k < op.num_outputs; ++k) {
       const TensorView& want = inferred[k];
       const mote_tensor_record& got = tensors_[operands_[op.operands + op.num_inputs + k]];

@@ -26,9 +26,13 @@ inline uint32_t Model::output_tensor(uint32_t index) const { return io_[num_inpu
 #ifndef MOTE_STRIP_ERROR_STRINGS
 Status tensor_error(Diag* diag, uint32_t t, const char* name, const char* format, ...);
 Status op_error(Diag* diag, Status status, uint32_t n, int32_t code, const char* node, const char* format, ...);
+// The same context in front of the detail an op's infer function or kernel already wrote into
+// diag's buffer (Diag::detach, op_error, Diag::attach).
+Status op_context(Diag* diag, Status status, uint32_t n, int32_t code, const char* node);
 #else
 inline Status tensor_error(Diag*, uint32_t, const char*, const char*, ...) { return Status::kMalformed; }
 inline Status op_error(Diag*, Status status, uint32_t, int32_t, const char*, const char*, ...) { return status; }
+inline Status op_context(Diag*, Status status, uint32_t, int32_t, const char*) { return status; }
 #endif
 
 }  // namespace mote
