@@ -3,6 +3,7 @@
 #include <float.h>
 
 #include "common.h"
+#include "mote/op_config.h"
 
 namespace mote {
 
@@ -49,6 +50,12 @@ Status infer_pool(const OpArgs& a, TensorView* out, uint32_t*) {
     MOTE_TRY(check_params<mote_pool_params>(a));
     // MaxPool also takes uint8 (ONNX's image tensors): the maximum needs no quantisation.
     if (a.code != MOTE_OP_MAX_POOL || a.in[0].dtype != MOTE_U8) MOTE_TRY(check_pool_dtype(a));
+  }
+  // A runtime built for float models (MOTE_OP_CONFIG: MOTE_USE_KERNEL_pool_int8 0) has no int8
+  // or uint8 pool kernel.
+  if (!MOTE_KERNEL_ON(pool_int8) && a.in[0].dtype != MOTE_F32) {
+    return fail(a.diag, Status::kUnsupportedOp, "%t pooling was left out of this runtime build (MOTE_OP_CONFIG)",
+                a.in[0].dtype);
   }
   const mote_pool_params& p = a.p<mote_pool_params>();  // the first member of the indices record
   const TensorView& x = a.in[0];
@@ -184,9 +191,9 @@ void pool_planes(const OpArgs& a, int32_t order) {
 Status run_pool(const OpArgs& a) {
   if (a.code == MOTE_OP_MAX_POOL_INDICES) {
     pool_planes<float, float>(a, a.p<mote_max_pool_indices_params>().storage_order);
-  } else if (a.in[0].dtype == MOTE_I8) {
+  } else if (MOTE_KERNEL_ON(pool_int8) && a.in[0].dtype == MOTE_I8) {
     pool_planes<int8_t, int64_t>(a, -1);
-  } else if (a.in[0].dtype == MOTE_U8) {
+  } else if (MOTE_KERNEL_ON(pool_int8) && a.in[0].dtype == MOTE_U8) {
     pool_planes<uint8_t, int64_t>(a, -1);
   } else {
     pool_planes<float, float>(a, -1);
