@@ -27,6 +27,7 @@
 #include <string.h>
 
 #include "mote/model_records.hpp"
+#include "mote/op_config.h"
 
 namespace mote {
 namespace {
@@ -51,7 +52,19 @@ bool is_view(int32_t code) {
 #undef MOTE_X_VIEW
 }
 
+constexpr bool aliases(bool family_on, mote_op_alias alias) { return family_on && alias != MOTE_ALIAS_NONE; }
+
 }  // namespace
+
+// The alias column of the op records (mote/ops.h): anything but NONE may share bytes with an
+// input. A family left out of this build (MOTE_OP_CONFIG) aliases nothing. The terms of the
+// other ops fold away, and the rest compile to a few range checks.
+bool op_may_alias(int32_t code) {
+#define MOTE_X_ALIAS(e, name, family, alias, ...) \
+  || (aliases(MOTE_FAMILY_ON(family), MOTE_ALIAS_##alias) && code == MOTE_OP_##e)
+  return false MOTE_OP_RECORDS(MOTE_X_ALIAS);
+#undef MOTE_X_ALIAS
+}
 
 bool Model::is_graph_input(uint32_t t) const {
   for (uint32_t k = 0; k < num_inputs_; ++k) {
@@ -81,8 +94,9 @@ uint32_t Model::alias_parent(uint32_t t, bool* modifies, uint32_t lo, uint32_t h
   if (is_graph_input(t) || !written_by(t, r.first_step)) return MOTE_NONE;
   const mote_op_record& op = ops_[r.first_step];
   if (operands_[op.operands + op.num_inputs] != t) return MOTE_NONE;
-  if (op.code == MOTE_OP_CONCAT) {
+  if (MOTE_FAMILY_ON(concat) && op.code == MOTE_OP_CONCAT) {
     // Checked by infer at load: the params hold the axis, the inputs' blocks fill the output.
+    // (A build without the Concat family refuses the op at load: no such alias to follow.)
     int32_t axis = 0;
     memcpy(&axis, params_ + op.params, sizeof axis);
     if (axis < 0) axis += r.rank;
