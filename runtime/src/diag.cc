@@ -149,9 +149,9 @@ Status fail(Diag* diag, Status status, const char* format, ...) {
   return status;
 }
 
-Status tensor_error(Diag* diag, uint32_t t, const char* name, const char* format, ...) {
+Status tensor_error(Diag* diag, const Model& model, uint32_t t, const char* format, ...) {
   if (!diag) return Status::kMalformed;
-  (void)fail(diag, Status::kMalformed, "tensor %u '%s'", t, name);
+  (void)fail(diag, Status::kMalformed, "tensor %u '%s'", t, model.string(model.tensor(t).name));
   va_list args;
   va_start(args, format);
   vformat(diag, format, args);

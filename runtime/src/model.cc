@@ -229,34 +229,34 @@ Status Model::verify_tensors() {
     }
     const uint32_t esize = dtype_size(r.dtype);
     if (esize == 0) {
-      return tensor_error(&diag, t, string(r.name), ": unknown dtype %d", r.dtype);
+      return tensor_error(&diag, *this, t, ": unknown dtype %d", r.dtype);
     }
     if (r.rank > MOTE_MAX_RANK) {
-      return tensor_error(&diag, t, string(r.name), ": rank %d > 8", r.rank);
+      return tensor_error(&diag, *this, t, ": rank %d > 8", r.rank);
     }
     // Every dimension is bounded, zeros aside: a zero-element tensor with huge trailing dims
     // would otherwise pass and overflow the kernels' prefix/suffix products.
     uint32_t bytes = 0;
     if (!record_bytes(r.dims, r.rank, esize, &bytes)) {
-      return tensor_error(&diag, t, string(r.name), ": shape %v is negative or larger than 2 GiB", r.dims, r.rank);
+      return tensor_error(&diag, *this, t, ": shape %v is negative or larger than 2 GiB", r.dims, r.rank);
     }
     if (bytes != r.bytes) {
-      return tensor_error(&diag, t, string(r.name), ": byte size %u does not match shape %v", r.bytes, r.dims, r.rank);
+      return tensor_error(&diag, *this, t, ": byte size %u does not match shape %v", r.bytes, r.dims, r.rank);
     }
     if (r.scale_bits != MOTE_NONE) {
       float scale;
       memcpy(&scale, &r.scale_bits, 4);
       if (!(scale > 0.0f) || scale > 3.0e38f || r.dtype != MOTE_I8 || r.zero_point < -128 || r.zero_point > 127) {
-        return tensor_error(&diag, t, string(r.name), ": bad quantisation parameters");
+        return tensor_error(&diag, *this, t, ": bad quantisation parameters");
       }
     }
     if (r.storage == MOTE_STORAGE_CONST) {
       if (!in_bounds(r.offset, r.bytes, constants_size_, MOTE_BLOB_ALIGN)) {
-        return tensor_error(&diag, t, string(r.name), ": constant data out of bounds");
+        return tensor_error(&diag, *this, t, ": constant data out of bounds");
       }
     } else if (r.storage == MOTE_STORAGE_ARENA) {
       if (!in_bounds(r.offset, r.bytes, arena, MOTE_ARENA_ALIGN)) {
-        return tensor_error(&diag, t, string(r.name), ": arena range [%u,+%u) outside the %u-byte arena", r.offset,
+        return tensor_error(&diag, *this, t, ": arena range [%u,+%u) outside the %u-byte arena", r.offset,
                             r.bytes, arena);
       }
     } else {
@@ -332,7 +332,7 @@ Status Model::verify_ops() {
       } else if (!is_graph_input(t) && (r.first_step == n || !written_by(t, r.first_step))) {
         wrong = "is read before any op writes it";
       }
-      if (wrong) return tensor_error(&diag, t, string(r.name), " %s (op %u '%s')", wrong, n, node);
+      if (wrong) return tensor_error(&diag, *this, t, " %s (op %u '%s')", wrong, n, node);
       if (!is_output) view_into(t, nullptr, &in[k]);
     }
     // infer ignores args.out; the kernel sets' scratch functions read the inferred outputs,

@@ -86,6 +86,16 @@ bool Model::written_by(uint32_t t, uint32_t step) const {
 // Tensors no op writes and no one feeds (left in the table, unused) hold nothing.
 bool Model::holds_value(uint32_t t) const { return is_graph_input(t) || written_by(t, tensors_[t].first_step); }
 
+// The first arena tensor from index `from` on that holds a value and shares both bytes and steps
+// with `x` (a tensor or an op's scratch), or MOTE_NONE.
+uint32_t Model::live_overlap(const mote_tensor_record& x, uint32_t from) const {
+  for (uint32_t t = from; t < num_tensors_; ++t) {
+    const mote_tensor_record& r = tensors_[t];
+    if (r.storage == MOTE_STORAGE_ARENA && steps_overlap(x, r) && bytes_overlap(x, r) && holds_value(t)) return t;
+  }
+  return MOTE_NONE;
+}
+
 // The tensor `t` aliases in the arena bytes [lo, hi) (its op's arena input at the same offset
 // and size, or the Concat input planned at its block holding [lo, hi)), or MOTE_NONE. *modifies
 // says whether the op changes the bytes (in place) or only views them.
@@ -174,7 +184,7 @@ Status Model::verify_plan() {
     const mote_tensor_record& r = tensors_[t];
     if (r.storage != MOTE_STORAGE_ARENA) continue;
     if (r.first_step > r.last_step || r.last_step > end) {
-      return tensor_error(&diag, t, string(r.name), ": lifetime [%u,%u] outside the %u ops", r.first_step, r.last_step,
+      return tensor_error(&diag, *this, t, ": lifetime [%u,%u] outside the %u ops", r.first_step, r.last_step,
                           num_ops_);
     }
   }
@@ -190,29 +200,24 @@ Status Model::verify_plan() {
   // Each op's arena operands are read and written within their lifetimes: verify_ops checked it.
   for (uint32_t a = 0; a < num_tensors_; ++a) {
     const mote_tensor_record& ra = tensors_[a];
-    if (ra.storage != MOTE_STORAGE_ARENA || ra.bytes == 0) continue;
-    for (uint32_t b = a + 1; b < num_tensors_; ++b) {
-      const mote_tensor_record& rb = tensors_[b];
-      if (rb.storage != MOTE_STORAGE_ARENA || !steps_overlap(ra, rb) || !bytes_overlap(ra, rb)) continue;
-      if (!holds_value(a) || !holds_value(b)) continue;
+    if (ra.storage != MOTE_STORAGE_ARENA || !holds_value(a)) continue;
+    for (uint32_t b = live_overlap(ra, a + 1); b != MOTE_NONE; b = live_overlap(ra, b + 1)) {
       if (may_share(a, b) || may_share(b, a)) continue;
       return fail(&diag, Status::kMalformed,
                   "arena plan: tensors '%s' (%u) and '%s' (%u) share bytes while both are live", string(ra.name), a,
-                  string(rb.name), b);
+                  string(tensors_[b].name), b);
     }
   }
   for (uint32_t n = 0; n < num_ops_; ++n) {
     const mote_op_record& op = ops_[n];
-    if (!op.scratch_bytes) continue;
-    mote_tensor_record scratch{};
+    mote_tensor_record scratch{};  // live at its op's step only
     scratch.offset = op.scratch_offset;
     scratch.bytes = op.scratch_bytes;
-    for (uint32_t t = 0; t < num_tensors_; ++t) {
-      const mote_tensor_record& r = tensors_[t];
-      if (r.storage != MOTE_STORAGE_ARENA || n < r.first_step || n > r.last_step || !bytes_overlap(r, scratch)) continue;
-      if (!holds_value(t)) continue;
+    scratch.first_step = scratch.last_step = n;
+    const uint32_t t = live_overlap(scratch, 0);
+    if (t != MOTE_NONE) {
       return fail(&diag, Status::kMalformed, "arena plan: scratch of op %u '%s' overlaps live tensor '%s' (%u)", n,
-                  string(op.name), string(r.name), t);
+                  string(op.name), string(tensors_[t].name), t);
     }
   }
   return Status::kOk;

@@ -101,6 +101,7 @@ class Model {
   bool is_graph_input(uint32_t tensor) const;
   bool written_by(uint32_t tensor, uint32_t step) const;
   bool holds_value(uint32_t tensor) const;
+  uint32_t live_overlap(const mote_tensor_record& x, uint32_t from) const;
   uint32_t alias_parent(uint32_t tensor, bool* modifies, uint32_t lo, uint32_t hi) const;
   bool may_share(uint32_t a, uint32_t b) const;
   Status info(uint32_t tensor_index, TensorInfo* info) const;
