@@ -157,7 +157,7 @@ Status infer_softmax(const OpArgs& a, TensorView* out, uint32_t*) {
   MOTE_TRY(check_params<mote_softmax_params>(a));
   MOTE_TRY(check_dtype(a, 0, MOTE_F32));
   int32_t axis = a.p<mote_softmax_params>().axis;
-  if (!normalize_axis(&axis, a.in[0].rank)) return Fail(a.diag, Status::kBadParams).s("axis out of range");
+  if (!normalize_axis(&axis, a.in[0].rank)) return fail(a.diag, Status::kBadParams, "axis out of range");
   same_as(out, a.in[0], MOTE_F32);
   return Status::kOk;
 }
