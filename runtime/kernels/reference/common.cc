@@ -36,6 +36,11 @@ Status check_rank(const OpArgs& a, int32_t input, int32_t min_rank, int32_t max_
   return Status::kOk;
 }
 
+Status check_axis(const OpArgs& a, int32_t* axis, int32_t rank) {
+  if (!normalize_axis(axis, rank)) return fail(a.diag, Status::kBadParams, "axis out of range");
+  return Status::kOk;
+}
+
 Status check_act(const OpArgs& a, const mote_act& act) {
   if (act.kind < MOTE_ACT_NONE || act.kind > MOTE_ACT_LEAKY_RELU) {
     return fail(a.diag, Status::kBadParams, "unknown fused activation %d", act.kind);

@@ -20,6 +20,8 @@ Status check_arity(const OpArgs& a, int32_t min_in, int32_t max_in, int32_t num_
 Status check_params_bytes(const OpArgs& a, uint32_t bytes);
 Status check_dtype(const OpArgs& a, int32_t input, int32_t dtype);
 Status check_rank(const OpArgs& a, int32_t input, int32_t min_rank, int32_t max_rank);
+// normalize_axis (below), or "axis out of range".
+Status check_axis(const OpArgs& a, int32_t* axis, int32_t rank);
 
 template <typename P>
 inline Status check_params(const OpArgs& a) {
