@@ -159,9 +159,10 @@ Status tensor_error(Diag* diag, const Model& model, uint32_t t, const char* form
   return Status::kMalformed;
 }
 
-Status op_error(Diag* diag, Status status, uint32_t n, int32_t code, const char* node, const char* format, ...) {
+Status op_error(Diag* diag, Status status, const Model& model, uint32_t n, const char* format, ...) {
   if (!diag) return status;
-  (void)fail(diag, status, "op %u (%s '%s'): ", n, op_name(code), node);
+  const mote_op_record& op = model.op(n);
+  (void)fail(diag, status, "op %u (%s '%s'): ", n, op_name(op.code), model.string(op.name));
   va_list args;
   va_start(args, format);
   vformat(diag, format, args);
@@ -169,9 +170,9 @@ Status op_error(Diag* diag, Status status, uint32_t n, int32_t code, const char*
   return status;
 }
 
-Status op_context(Diag* diag, Status status, uint32_t n, int32_t code, const char* node) {
+Status op_context(Diag* diag, Status status, const Model& model, uint32_t n) {
   diag->detach();
-  (void)op_error(diag, status, n, code, node, "");
+  (void)op_error(diag, status, model, n, "");
   diag->attach();
   return status;
 }

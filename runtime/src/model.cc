@@ -294,13 +294,13 @@ Status Model::verify_ops() {
     if (op.num_inputs > MOTE_MAX_OP_INPUTS || op.num_outputs > MOTE_MAX_OP_OUTPUTS || op.num_outputs == 0 ||
         op.num_inputs + op.num_outputs > MOTE_MAX_OP_OPERANDS ||
         !in_bounds(op.operands, op.num_inputs + op.num_outputs, num_operands_)) {
-      return op_error(&diag, Status::kMalformed, n, op.code, node, "bad operand list");
+      return op_error(&diag, Status::kMalformed, *this, n, "bad operand list");
     }
     if (!in_bounds(op.params, op.params_size, params_size_, 4)) {
-      return op_error(&diag, Status::kMalformed, n, op.code, node, "params out of bounds");
+      return op_error(&diag, Status::kMalformed, *this, n, "params out of bounds");
     }
     if (!in_bounds(op.scratch_offset, op.scratch_bytes, plan_->arena_bytes, MOTE_ARENA_ALIGN)) {
-      return op_error(&diag, Status::kMalformed, n, op.code, node, "scratch out of arena");
+      return op_error(&diag, Status::kMalformed, *this, n, "scratch out of arena");
     }
     TensorView* const in = views;
     TensorView* const inferred = views + op.num_inputs;
@@ -312,10 +312,10 @@ Status Model::verify_ops() {
         continue;
       }
       if (t >= num_tensors_ || (is_output && tensors_[t].storage != MOTE_STORAGE_ARENA)) {
-        return op_error(&diag, Status::kMalformed, n, op.code, node, "operand %u is not a valid tensor", k);
+        return op_error(&diag, Status::kMalformed, *this, n, "operand %u is not a valid tensor", k);
       }
       if (!is_output && must_be_constant(op.code, k) && tensors_[t].storage != MOTE_STORAGE_CONST) {
-        return op_error(&diag, Status::kMalformed, n, op.code, node, "input %u must be a constant", k);
+        return op_error(&diag, Status::kMalformed, *this, n, "input %u must be a constant", k);
       }
       // The arena plan (runtime/src/plan_check.cc): an op writes its outputs at their first step,
       // reads its inputs within their lifetimes and after an earlier op (checked above, as this
@@ -341,19 +341,19 @@ Status Model::verify_ops() {
                 nullptr, op.scratch_bytes, &detail};
     uint32_t scratch = 0;
     Status st = op_infer(args, inferred, &scratch);
-    if (st != Status::kOk) return op_context(&diag, st, n, op.code, node);
+    if (st != Status::kOk) return op_context(&diag, st, *this, n);
     for (uint32_t k = 0; k < op.num_outputs; ++k) {
       const TensorView& want = inferred[k];
       const mote_tensor_record& got = tensors_[operands_[op.operands + op.num_inputs + k]];
       bool same = want.dtype == got.dtype && want.rank == got.rank;
       for (int32_t d = 0; same && d < want.rank; ++d) same = want.dims[d] == got.dims[d];
       if (!same) {
-        return op_error(&diag, Status::kBadParams, n, op.code, node, "output %u is %t%v, the op makes %t%v", k,
+        return op_error(&diag, Status::kBadParams, *this, n, "output %u is %t%v, the op makes %t%v", k,
                         got.dtype, got.dims, got.rank, want.dtype, want.dims, want.rank);
       }
     }
     if (scratch > op.scratch_bytes) {
-      return op_error(&diag, Status::kBadParams, n, op.code, node, "needs %u scratch bytes, the plan gives %u", scratch,
+      return op_error(&diag, Status::kBadParams, *this, n, "needs %u scratch bytes, the plan gives %u", scratch,
                       op.scratch_bytes);
     }
     // The optimised kernels take their working memory from the plan too. A blob that says it
@@ -363,7 +363,7 @@ Status Model::verify_ops() {
     const uint32_t kernel_scratch = (meta_->kernel_sets & kernel_set_bit()) ? kernel_set_scratch_bytes(args) : 0;
     if (kernel_scratch > op.scratch_bytes) {
       return op_error(
-          &diag, Status::kBadParams, n, op.code, node,
+          &diag, Status::kBadParams, *this, n,
           "the %s kernels need %u scratch bytes, the plan gives %u: convert with a --target that includes this board "
           "(or --target all)",
           kernel_set_name(), kernel_scratch, op.scratch_bytes);
@@ -372,7 +372,7 @@ Status Model::verify_ops() {
     // A family whose reference kernel this build leaves out (mote/op_config.h) runs on the
     // optimised set alone: the blob must be planned for it, and the set must take the op.
     if (!op_reference_linked(op.code) && (!(meta_->kernel_sets & kernel_set_bit()) || !MOTE_KERNEL_NS::covers(args))) {
-      return op_error(&diag, Status::kUnsupportedOp, n, op.code, node,
+      return op_error(&diag, Status::kUnsupportedOp, *this, n,
                       "no reference kernel in this build and the %s kernels do not take it (convert with --target "
                       "wasm; build with the model's header)",
                       kernel_set_name());

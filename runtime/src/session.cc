@@ -85,7 +85,7 @@ Status Session::run_ops(uint32_t first, uint32_t last) {
     OpArgs args{op.code, model_->params(op), op.params_size, in, op.num_inputs, out, op.num_outputs,
                 arena_ + op.scratch_offset, op.scratch_bytes, &detail};
     Status st = optimized ? op_run(args) : op_run_reference(args);
-    if (st != Status::kOk) return op_context(&diag, st, n, op.code, model_->string(op.name));
+    if (st != Status::kOk) return op_context(&diag, st, *model_, n);
   }
   return Status::kOk;
 }
