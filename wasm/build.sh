@@ -39,15 +39,22 @@
 # kernel set), configured with emcmake in OUT_DIR/build-simd and OUT_DIR/build-scalar, with
 # per-source optimisation levels (wasm/optimize_kernels.cmake): mote.wasm is built for size
 # (it is the small fallback); mote-simd.wasm for speed where it counts: the SIMD128 kernels at
-# -O3 (-O2 for the binary rows and the routing), the reference kernels of the ops a model runs
-# at full size without a SIMD128 kernel (layout, softmax, reductions, ...) at -O2, several
-# times faster than at -Os for twice the size, and the rest (the loader and verifier, the rare
-# ops' kernels) at -Os. Then wasm-opt -Oz on all. Size budgets: tests/wasm/runtime.test.mjs.
-# MOTE_WASM_SIMD_LEVEL and MOTE_WASM_ROUTE_LEVEL in the environment set the SIMD128 kernels' and
-# their routing's levels of the fast modules (default -O3 and -O2), to measure another choice.
+# -O3 (-O2 for the binary rows and the routing), and the rest (the reference kernels, the
+# loader and verifier) at -Os. The reference kernels of the ops a model runs at full size without
+# a SIMD128 kernel (layout, softmax, reductions, ...) run several times faster at -O2, for 51 KB
+# more module (365,225 -> 313,965 bytes at -Os); the seven torchvision models spend no
+# measurable time in them (float and int8 within the noise of an interleaved run), so -Os is the
+# default and MOTE_WASM_REF_LEVEL=-O2 builds them fast for a page whose model leans on them.
+# Then wasm-opt -Oz on all. Size budgets: tests/wasm/runtime.test.mjs.
+# MOTE_WASM_SIMD_FLAGS (default -fno-vectorize -fno-slp-vectorize: wasm/optimize_kernels.cmake)
+# are added to the SIMD128 kernels' levels. MOTE_WASM_SIMD_LEVEL, MOTE_WASM_ROUTE_LEVEL and
+# MOTE_WASM_REF_LEVEL in the environment set the
+# SIMD128 kernels', their routing's and the hot reference kernels' levels of the fast modules
+# (default -O3, -O2 and -Os), to measure another choice or to build for a model's own mix.
 #
 # mote.wasm (96 KiB budget, tests/wasm/runtime.test.mjs): -Oz with -finline-functions and the
-# inliner's threshold at 0, MOTE_STRIP_ERROR_STRINGS and MOTE_SMALL_CRC32. Emscripten adds
+# inliner's threshold at 0, MOTE_STRIP_ERROR_STRINGS, MOTE_SMALL_CRC32 and MOTE_SMALL_MATH
+# (Softmax's exp without the C library's 2 KB table: reference/small_exp.h). Emscripten adds
 # -fno-inline-functions at -Os/-Oz, which leaves even one-line member functions (Fail::s,
 # TensorView::numel) out of line: the error-detail literals then stay in the data section, and
 # -Oz comes out larger than -Os. With inlining back, -Oz is the smaller. The stripped build keeps
@@ -75,7 +82,7 @@ for tool in em++ emcmake wasm-opt cmake; do
 done
 # Host flags must not leak into a cross build.
 unset CFLAGS CXXFLAGS CPPFLAGS LDFLAGS CC CXX
-jobs=$(nproc 2> /dev/null || echo 2)
+jobs=${MOTE_WASM_JOBS:-$(nproc 2> /dev/null || echo 2)}  # MOTE_WASM_JOBS: build jobs (default: the cores)
 
 # The exports: the whole C API of mote.h and text.h (the tokenizer), and the helpers of
 # wasm/mote_wasm.cc. A module for known models (model=HEADER) leaves the tokenizer out unless one
@@ -107,7 +114,8 @@ build_runtime() {  # NAME ISA EXTRA_CXX_FLAGS OUTPUT HOT_LEVEL COLD_LEVEL [OP_CO
     -DMOTE_KERNEL_ISA="$isa" -DCMAKE_CXX_FLAGS="$flags" -DCMAKE_CXX_FLAGS_MINSIZEREL="-DNDEBUG" \
     -DMOTE_OP_CONFIG="$op_config" \
     -DCMAKE_PROJECT_INCLUDE="$src/wasm/optimize_kernels.cmake" -DMOTE_WASM_REF_LEVEL="$level" -DMOTE_WASM_COLD_LEVEL="$cold" \
-    -DMOTE_WASM_SIMD_LEVEL="$simd_level" -DMOTE_WASM_ROUTE_LEVEL="$route_level" > "$dir.log" 2>&1 ||
+    -DMOTE_WASM_SIMD_LEVEL="$simd_level" -DMOTE_WASM_ROUTE_LEVEL="$route_level" \
+    -DMOTE_WASM_SIMD_FLAGS="${MOTE_WASM_SIMD_FLAGS--fno-vectorize -fno-slp-vectorize}" > "$dir.log" 2>&1 ||
     { tail -30 "$dir.log" >&2; exit 1; }
   cmake --build "$dir" --target mote_runtime -j "$jobs" >> "$dir.log" 2>&1 ||
     { grep -E -A5 'error' "$dir.log" | head -60 >&2; exit 1; }
@@ -129,7 +137,7 @@ build_kernels_test() {
   # A test harness, not the runtime: emscripten's normal libc and heap are fine here. It links
   # the SIMD build's library, so it tests the kernels exactly as mote-simd.wasm carries them.
   local lib="$out/build-simd/lib/libmote_runtime.a"
-  [ -f "$lib" ] || build_runtime simd wasm_simd128 -msimd128 mote-simd.wasm -O2 -Os
+  [ -f "$lib" ] || build_runtime simd wasm_simd128 -msimd128 mote-simd.wasm "$ref_level" -Os
   echo "== kernels-test: tests/wasm/kernels_test.cc"
   # Compiled optimised, linked at -O0: the optimising link runs emscripten's JS minifier, which
   # needs Node's acorn module, and the harness's JS does not need minifying.
@@ -156,12 +164,14 @@ stage_package() {
   cp "$src/wasm/examples/run.mjs" "$src/wasm/examples/npy.mjs" "$out/package/examples/"
 }
 
+# The hot reference kernels' level in the fast modules (see the header).
+ref_level=${MOTE_WASM_REF_LEVEL:--Os}
 # The small builds' flags (mote.wasm, model-small=): see the header.
-small_flags="-DMOTE_STRIP_ERROR_STRINGS -DMOTE_SMALL_CRC32 -finline-functions -mllvm -inline-threshold=0"
+small_flags="-DMOTE_STRIP_ERROR_STRINGS -DMOTE_SMALL_CRC32 -DMOTE_SMALL_MATH -finline-functions -mllvm -inline-threshold=0"
 
 for part in "${parts[@]}"; do
   case "$part" in
-    simd) build_runtime simd wasm_simd128 -msimd128 mote-simd.wasm -O2 -Os ;;
+    simd) build_runtime simd wasm_simd128 -msimd128 mote-simd.wasm "$ref_level" -Os ;;
     scalar) build_runtime scalar ref "$small_flags" mote.wasm -Oz -Oz ;;
     kernels-test) build_kernels_test ;;
     package) stage_package ;;
@@ -171,9 +181,9 @@ for part in "${parts[@]}"; do
       header=$(cd "$(dirname "$header")" && pwd)/$(basename "$header")
       name=$(basename "$header" .h)
       if [ "${part%%=*}" = model ]; then
-        build_runtime "simd-$name" wasm_simd128 -msimd128 "mote-simd-$name.wasm" -O2 -Os "$header"
+        build_runtime "simd-$name" wasm_simd128 -msimd128 "mote-simd-$name.wasm" "$ref_level" -Os "$header"
       else
-        build_runtime "simd-small-$name" wasm_simd128 "-msimd128 -flto $small_flags" "mote-simd-small-$name.wasm" -Oz -Oz "$header" -Oz -Oz
+        build_runtime "simd-small-$name" wasm_simd128 "-msimd128 -flto -DMOTE_WASM_SMALL_KERNELS=1 $small_flags" "mote-simd-small-$name.wasm" -Oz -Oz "$header" -Oz -Oz
       fi ;;
     *) echo "build.sh: unknown part '$part' (simd, scalar, kernels-test, package, model=HEADER, model-small=HEADER)" >&2; exit 2 ;;
   esac

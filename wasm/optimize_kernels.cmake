@@ -16,22 +16,40 @@
 #                                                   (default -O2): -O3 unrolls and
 #                                                   vectorises every scalar tail loop, five
 #                                                   times the code (95 KB), and the rows ran no
-#                                                   faster
+#                                                   faster; the unary ops (one streaming loop
+#                                                   per op) and the routing at that level
+#                                                   without loop unrolling, half their code
+#                                                   (mote-simd.wasm -4.6 KB; SiLU, HardSwish no
+#                                                   slower). Not the int8 element-wise ops: their
+#                                                   lookup-table and QMul loops ran 3 times slower
 #   the set's scratch function (once per op, load)  -Os
 #   the hot reference kernels and the run loop      MOTE_WASM_REF_LEVEL: the ops a model runs at
 #                                                   full tensor size without a SIMD128 kernel
 #                                                   (layout, softmax and normalisation,
 #                                                   reductions, pooling, element-wise, Conv and
 #                                                   ConvTranspose, Gemm, Resize, recurrent):
-#                                                   -O2 in the fast build, -Oz in the small ones
+#                                                   -Os in the fast builds (-O2 on request: 51 KB
+#                                                   more, and no faster on the torchvision
+#                                                   models), -Oz in the small ones
 #   everything else                                 MOTE_WASM_COLD_LEVEL (default -Os): the
 #                                                   loader and blob verifier, the error text, the
 #                                                   C API, the other sets' scratch functions (the
 #                                                   converter's), and the reference kernels of
 #                                                   the rare or small ops (einsum, gather and
 #                                                   scatter, quantisation, top-k, spectral, ...)
+#
+# The optimised kernels' sources also get MOTE_WASM_SIMD_FLAGS (default: -fno-vectorize
+# -fno-slp-vectorize). They are written in SIMD128 intrinsics already; what LLVM's vectorisers
+# found to vectorise was their scalar tails and remainders, each turned into a vector loop with
+# its own checks and tail again (with unrolling, 2-5 times the code of the loop): the SIMD128
+# kernels' objects 255 -> 180 KB all at -O3 (the binary rows 95 -> 48 KB); mote-simd.wasm
+# 313,965 -> 288,445 bytes, the same outputs bit for bit, and the seven torchvision models,
+# float and int8, within 2% either way (interleaved runs). Empty: the vectorisers back.
 # Deferred to the end of the configure step, when runtime/CMakeLists.txt has listed the sources.
 function(mote_wasm_optimize_kernels)
+  if(NOT DEFINED MOTE_WASM_SIMD_FLAGS)
+    set(MOTE_WASM_SIMD_FLAGS "-fno-vectorize -fno-slp-vectorize")
+  endif()
   foreach(level_default REF=-Os COLD=-Os SIMD=-O3 ROUTE=-O2)  # the levels build.sh did not set
     string(REPLACE "=" ";" pair ${level_default})
     list(GET pair 0 part)
@@ -49,7 +67,9 @@ function(mote_wasm_optimize_kernels)
     endif()
     if(source MATCHES "/kernels/${MOTE_KERNEL_ISA}/scratch\\.cc$")
       set(level -Os)  # the set's scratch function: the verifier's, once per op at load
-    elseif(source MATCHES "/kernels/${MOTE_KERNEL_ISA}/(f32_binary__.*|s8_eltwise__.*|dispatch)\\.cc$")
+    elseif(source MATCHES "/kernels/${MOTE_KERNEL_ISA}/(f32_unary__.*|dispatch)\\.cc$")
+      set(level "${MOTE_WASM_ROUTE_LEVEL} -fno-unroll-loops")  # see above: streaming loops, and the routing
+    elseif(source MATCHES "/kernels/${MOTE_KERNEL_ISA}/(f32_binary__.*|s8_eltwise__.*)\\.cc$")
       set(level ${MOTE_WASM_ROUTE_LEVEL})
     elseif(source MATCHES "/kernels/${MOTE_KERNEL_ISA}/")
       set(level ${MOTE_WASM_SIMD_LEVEL})
@@ -58,7 +78,11 @@ function(mote_wasm_optimize_kernels)
     else()
       set(level ${MOTE_WASM_COLD_LEVEL})
     endif()
-    set_source_files_properties(${source} DIRECTORY ${CMAKE_SOURCE_DIR}/runtime PROPERTIES COMPILE_OPTIONS ${level})
+    if(source MATCHES "/kernels/${MOTE_KERNEL_ISA}/")
+      string(APPEND level " ${MOTE_WASM_SIMD_FLAGS}")
+    endif()
+    separate_arguments(level UNIX_COMMAND "${level}")
+    set_source_files_properties(${source} DIRECTORY ${CMAKE_SOURCE_DIR}/runtime PROPERTIES COMPILE_OPTIONS "${level}")
   endforeach()
 endfunction()
 cmake_language(DEFER DIRECTORY ${CMAKE_SOURCE_DIR} CALL mote_wasm_optimize_kernels)

@@ -3,6 +3,7 @@
 #include <math.h>
 
 #include "common.h"
+#include "small_exp.h"
 
 namespace mote {
 
@@ -190,12 +191,12 @@ Status run_softmax(const OpArgs& a) {
         continue;
       }
       double sum = 0.0;
-      for (int64_t k = 0; k < n; ++k) sum += exp(double(xp[k * inner] - mx));
+      for (int64_t k = 0; k < n; ++k) sum += ref::exp_f64(double(xp[k * inner] - mx));
       if (a.code == MOTE_OP_LOG_SOFTMAX) {
         const float ls = float(log(sum));
         for (int64_t k = 0; k < n; ++k) yp[k * inner] = xp[k * inner] - mx - ls;
       } else {
-        for (int64_t k = 0; k < n; ++k) yp[k * inner] = float(exp(double(xp[k * inner] - mx)) / sum);
+        for (int64_t k = 0; k < n; ++k) yp[k * inner] = float(ref::exp_f64(double(xp[k * inner] - mx)) / sum);
       }
     }
   }

@@ -5,6 +5,7 @@
 // than overflow, so no input is undefined behaviour.
 #include <math.h>
 
+#include "small_exp.h"
 #include "walk.h"
 
 namespace mote {
@@ -76,7 +77,7 @@ double reduce_f32(int32_t code, const float* x, const Walk& w, int64_t count) {
       const double m = reduce_f32(MOTE_OP_REDUCE_MAX, x, w, count);
       if (!isfinite(m)) return m;
       double sum = 0.0;
-      for_each_offset(w, [&](int64_t off) { sum += exp(double(x[off]) - m); });
+      for_each_offset(w, [&](int64_t off) { sum += ref::exp_f64(double(x[off]) - m); });
       return m + log(sum);
     }
     default: break;

@@ -228,6 +228,33 @@ __attribute__((noinline)) void touch_rows(const float* A, int32_t M, int32_t K, 
   (void)sink;
 }
 
+// The small form (MOTE_WASM_SMALL_KERNELS) of rows [0, M): 4 columns of one row at a time, no
+// packing, each sum taken along k in the order the tiles take it (bias, or C, then every
+// product in turn), so that its results are the tiles' bit for bit.
+void rows_in_order(int32_t M, int32_t N, int32_t K, const float* A, int32_t lda, const float* B, int32_t ldb,
+                   float* C, int32_t ldc, const float* bias, const VecAct& act, bool accumulate) {
+  for (int32_t i = 0; i < M; ++i) {
+    const float* a = A + i * lda;
+    float* c = C + i * ldc;
+    for (int32_t j = 0; j < N; j += 4) {
+      const int32_t n = N - j < 4 ? N - j : 4;
+      alignas(16) float t[4];
+      for (int32_t q = 0; q < 4; ++q) t[q] = accumulate ? (q < n ? c[j + q] : 0.0f) : (bias ? bias[i] : 0.0f);
+      v128_t acc = wasm_v128_load(t);
+      for (int32_t k = 0; k < K; ++k) {
+        const float* b = B + k * ldb + j;
+        for (int32_t q = 0; q < 4; ++q) t[q] = q < n ? b[q] : 0.0f;
+        acc = wasm_f32x4_add(acc, wasm_f32x4_mul(wasm_v128_load32_splat(a + k), wasm_v128_load(t)));
+      }
+      wasm_v128_store(t, apply(act, acc));
+      for (int32_t q = 0; q < n; ++q) c[j + q] = t[q];
+    }
+  }
+}
+
+void f32_gemm_tiles(int32_t m4, int32_t N, int32_t K, const float* A, int32_t lda, const float* B, int32_t ldb,
+                    float* C, int32_t ldc, const float* bias, const VecAct& vact, bool accumulate, float* work);
+
 }  // namespace
 
 void f32_gemm_nn(int32_t M, int32_t N, int32_t K, const float* A, int32_t lda, const float* B, int32_t ldb, float* C,
@@ -238,7 +265,22 @@ void f32_gemm_nn(int32_t M, int32_t N, int32_t K, const float* A, int32_t lda, c
   }
   const VecAct vact = vec_act(act);
   const int32_t m4 = M & ~3;
-  if (N < kTouchColumns) touch_rows(A, M, K, lda);
+  if (MOTE_WASM_SMALL_KERNELS) {
+    rows_in_order(m4, N, K, A, lda, B, ldb, C, ldc, bias, vact, accumulate);
+  } else {
+    if (N < kTouchColumns) touch_rows(A, M, K, lda);
+    f32_gemm_tiles(m4, N, K, A, lda, B, ldb, C, ldc, bias, vact, accumulate, work);
+  }
+  if (m4 < M) {
+    gemv_rows(M - m4, N, K, A + m4 * lda, lda, B, ldb, C + m4 * ldc, ldc, bias ? bias + m4 : nullptr, act, accumulate);
+  }
+}
+
+namespace {
+
+// Rows [0, m4) of C in 4x8 register tiles (above).
+void f32_gemm_tiles(int32_t m4, int32_t N, int32_t K, const float* A, int32_t lda, const float* B, int32_t ldb,
+                    float* C, int32_t ldc, const float* bias, const VecAct& vact, bool accumulate, float* work) {
   float* pa = work;  // 4 rows of A, packed [k][4]
   if (N % 4 == 0) {
     for (int32_t j0 = 0; j0 < N; j0 += kPanel) {
@@ -277,10 +319,9 @@ void f32_gemm_nn(int32_t M, int32_t N, int32_t K, const float* A, int32_t lda, c
       }
     }
   }
-  if (m4 < M) {
-    gemv_rows(M - m4, N, K, A + m4 * lda, lda, B, ldb, C + m4 * ldc, ldc, bias ? bias + m4 : nullptr, act, accumulate);
-  }
 }
+
+}  // namespace
 
 void f32_gemm_nt(int32_t M, int32_t N, int32_t K, const float* A, int32_t lda, const float* B, int32_t ldb, float* C,
                  int32_t ldc) {

@@ -22,6 +22,12 @@
 #include "../conv_shape.h"
 #include "tiles.h"
 
+// MOTE_WASM_SMALL_KERNELS 1 (wasm/build.sh model-small=, a module asked for small over fast):
+// the kernels keep only their compact forms (the GEMM one row of C at a time, no packing).
+#ifndef MOTE_WASM_SMALL_KERNELS
+#define MOTE_WASM_SMALL_KERNELS 0
+#endif
+
 namespace mote {
 namespace wasm_simd128 {
 
