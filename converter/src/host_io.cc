@@ -223,9 +223,10 @@ std::string blob_to_c_header(const std::vector<uint8_t>& blob, const std::string
   // over few channels (a direct SIMD128 form). Without them such an op
   // would still run, on the reference kernel (or the set's general one). The int8-weight
   // ops (--quantize int8-weights) share their float ops' families and kernels; a runtime built
-  // without the variant refuses them at load.
+  // without the variant refuses them at load. So does one built without the reference pools on
+  // int8 and uint8 (MaxPool, AveragePool): a float model's runtime leaves them out.
   bool depthwise = false, qdepthwise = false, max_pool_int8 = false, int8_weights = false, winograd = false;
-  bool max_pool_3x3s2 = false, conv_3x3s2 = false;
+  bool max_pool_3x3s2 = false, conv_3x3s2 = false, pool_int8 = false;
   for (uint32_t k = 0; k < model.num_ops(); ++k) {
     const mote_op_record& op = model.op(k);
     if (op_weights_int8(op.code)) int8_weights = true;
@@ -233,6 +234,10 @@ std::string blob_to_c_header(const std::vector<uint8_t>& blob, const std::string
     if (op.code == MOTE_OP_MAX_POOL && op.num_inputs >= 1 &&
         model.tensor(model.operand(op.operands)).dtype == MOTE_I8) {
       max_pool_int8 = true;
+    }
+    if ((op.code == MOTE_OP_MAX_POOL || op.code == MOTE_OP_AVERAGE_POOL || op.code == MOTE_OP_MAX_POOL_INDICES) &&
+        op.num_inputs >= 1 && model.tensor(model.operand(op.operands)).dtype != MOTE_F32) {
+      pool_int8 = true;
     }
     if (op.code == MOTE_OP_MAX_POOL && op.params_size >= sizeof(mote_pool_params)) {
       const mote_pool_params& p = *static_cast<const mote_pool_params*>(model.params(op));
@@ -261,7 +266,7 @@ std::string blob_to_c_header(const std::vector<uint8_t>& blob, const std::string
     bool used;
   } kKernels[] = {{"conv_depthwise", depthwise}, {"qconv_depthwise", qdepthwise}, {"max_pool_int8", max_pool_int8},
                   {"int8_weights", int8_weights}, {"winograd", winograd}, {"max_pool_3x3s2", max_pool_3x3s2},
-                  {"conv_3x3s2", conv_3x3s2}};
+                  {"conv_3x3s2", conv_3x3s2}, {"pool_int8", pool_int8}};
   for (const auto& v : kKernels) {
     const std::string m = std::string("MOTE_USE_KERNEL_") + v.name;
     if (v.used) {

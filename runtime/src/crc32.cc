@@ -4,10 +4,11 @@
 namespace mote {
 namespace {
 
-// A byte at a time through a 256-entry table (1 KB); with MOTE_SMALL_CRC32, a nibble at a time
-// through a 16-entry one (64 bytes) at about half the speed, for builds where the kilobyte
-// matters more than the load time (mote.wasm: the checksum runs once per blob, at load).
-#ifndef MOTE_SMALL_CRC32
+// A byte at a time through a 256-entry table (1 KB); with MOTE_SMALL_CRC32, or in any build
+// optimised for size (-Os: the Cortex-M firmware), a nibble at a time through a 16-entry one
+// (64 bytes) at about half the speed, for builds where the kilobyte matters more than the load
+// time (the checksum runs once per blob, at load).
+#if !defined(MOTE_SMALL_CRC32) && !defined(__OPTIMIZE_SIZE__)
 constexpr int kBits = 8;
 #else
 constexpr int kBits = 4;

@@ -149,9 +149,9 @@ Status fail(Diag* diag, Status status, const char* format, ...) {
   return status;
 }
 
-Status tensor_error(Diag* diag, uint32_t t, const char* name, const char* format, ...) {
+Status tensor_error(Diag* diag, const Model& model, uint32_t t, const char* format, ...) {
   if (!diag) return Status::kMalformed;
-  (void)fail(diag, Status::kMalformed, "tensor %u '%s'", t, name);
+  (void)fail(diag, Status::kMalformed, "tensor %u '%s'", t, model.string(model.tensor(t).name));
   va_list args;
   va_start(args, format);
   vformat(diag, format, args);
@@ -159,13 +159,21 @@ Status tensor_error(Diag* diag, uint32_t t, const char* name, const char* format
   return Status::kMalformed;
 }
 
-Status op_error(Diag* diag, Status status, uint32_t n, int32_t code, const char* node, const char* format, ...) {
+Status op_error(Diag* diag, Status status, const Model& model, uint32_t n, const char* format, ...) {
   if (!diag) return status;
-  (void)fail(diag, status, "op %u (%s '%s'): ", n, op_name(code), node);
+  const mote_op_record& op = model.op(n);
+  (void)fail(diag, status, "op %u (%s '%s'): ", n, op_name(op.code), model.string(op.name));
   va_list args;
   va_start(args, format);
   vformat(diag, format, args);
   va_end(args);
+  return status;
+}
+
+Status op_context(Diag* diag, Status status, const Model& model, uint32_t n) {
+  diag->detach();
+  (void)op_error(diag, status, model, n, "");
+  diag->attach();
   return status;
 }
 #endif

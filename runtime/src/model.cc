@@ -12,7 +12,29 @@ namespace {
 
 constexpr uint32_t kMaxSections = 32;
 
-bool in_bounds(uint64_t offset, uint64_t size, uint64_t limit) { return offset <= limit && size <= limit - offset; }
+// [offset, offset + size) within [0, limit), offset a multiple of `align` (a power of two): in
+// 32 bits, and no sum is formed, so none wraps. One call for every record's range check.
+__attribute__((noinline)) bool in_bounds(uint32_t offset, uint32_t size, uint32_t limit, uint32_t align = 1) {
+  return (offset & (align - 1)) == 0 && offset <= limit && size <= limit - offset;
+}
+
+// A tensor record's byte size, as mote/shape_math.h bounds it (every dimension non-negative, the
+// product of the non-zero ones at most 2^31 elements, the bytes below 2 GiB), in 32-bit
+// multiplies only: no 64-bit division in the verifier's loop.
+bool record_bytes(const int32_t* dims, int32_t rank, uint32_t esize, uint32_t* out) {
+  uint64_t n = 1;
+  bool zero = false;
+  for (int32_t k = 0; k < rank; ++k) {
+    if (dims[k] < 0) return false;
+    if (dims[k] == 0) zero = true;
+    n *= uint32_t(dims[k] ? dims[k] : 1);  // n <= 2^31 and dims[k] < 2^31: no wrap
+    if (n > uint64_t(1) << 31) return false;
+  }
+  n = zero ? 0 : n * esize;
+  if (n > 0x7FFFFFFF) return false;
+  *out = uint32_t(n);
+  return true;
+}
 
 // Inputs that parameterise int8 arithmetic must be constants: their values are checked once,
 // here (docs/quantization.md, "Defined arithmetic"), and nothing checks what an op writes at
@@ -34,17 +56,23 @@ const char* Model::string(uint32_t offset) const {
 }
 
 TensorView Model::view(uint32_t index, uint8_t* arena) const {
-  const mote_tensor_record& t = tensors_[index];
-  TensorView v{};
-  v.dtype = t.dtype;
-  v.rank = t.rank;
-  for (int32_t k = 0; k < t.rank; ++k) v.dims[k] = t.dims[k];
-  if (t.storage == MOTE_STORAGE_CONST) {
-    v.data = const_cast<uint8_t*>(constants_ + t.offset);
-  } else if (arena) {
-    v.data = arena + t.offset;
-  }
+  TensorView v;
+  view_into(index, arena, &v);
   return v;
+}
+
+void Model::view_into(uint32_t index, uint8_t* arena, TensorView* v) const {
+  *v = TensorView{nullptr, MOTE_DTYPE_UNDEFINED, 0, {0}};
+  if (index == MOTE_NONE) return;
+  const mote_tensor_record& t = tensors_[index];
+  v->dtype = t.dtype;
+  v->rank = t.rank;
+  for (int32_t k = 0; k < t.rank; ++k) v->dims[k] = t.dims[k];
+  if (t.storage == MOTE_STORAGE_CONST) {
+    v->data = const_cast<uint8_t*>(constants_ + t.offset);
+  } else if (arena) {
+    v->data = arena + t.offset;
+  }
 }
 
 Status Model::load(const void* blob, size_t size) {
@@ -80,14 +108,14 @@ Status Model::verify_sections(const uint8_t* blob, uint32_t total) {
   Diag diag(error_, kErrorTextBytes);
   const mote_blob_header* h = reinterpret_cast<const mote_blob_header*>(blob);
   if (h->section_count > kMaxSections ||
-      !in_bounds(sizeof(mote_blob_header), uint64_t(h->section_count) * sizeof(mote_section_entry), total)) {
+      !in_bounds(sizeof(mote_blob_header), h->section_count * sizeof(mote_section_entry), total)) {
     return fail(&diag, Status::kMalformed, "section table out of bounds");
   }
   const mote_section_entry* table = reinterpret_cast<const mote_section_entry*>(blob + sizeof(mote_blob_header));
   const mote_section_entry* found[MOTE_SECTION_VOCAB + 1] = {nullptr};
   for (uint32_t s = 0; s < h->section_count; ++s) {
     const mote_section_entry& e = table[s];
-    if (e.offset % MOTE_BLOB_ALIGN != 0 || !in_bounds(e.offset, e.size, total)) {
+    if (!in_bounds(e.offset, e.size, total, MOTE_BLOB_ALIGN)) {
       return fail(&diag, Status::kMalformed, "section %u (id %u) out of bounds", s, e.id);
     }
     if (e.id == 0 || e.id > MOTE_SECTION_VOCAB) continue;  // sections added by later minor versions
@@ -103,12 +131,12 @@ Status Model::verify_sections(const uint8_t* blob, uint32_t total) {
     uint32_t id;
     uint32_t record;
   };
-  const Fixed fixed[] = {{MOTE_SECTION_META, sizeof(mote_meta_record)},
-                         {MOTE_SECTION_TENSORS, sizeof(mote_tensor_record)},
-                         {MOTE_SECTION_OPS, sizeof(mote_op_record)},
-                         {MOTE_SECTION_OPERANDS, 4},
-                         {MOTE_SECTION_IO, 4},
-                         {MOTE_SECTION_PLAN, sizeof(mote_plan_record)}};
+  static const Fixed fixed[] = {{MOTE_SECTION_META, sizeof(mote_meta_record)},
+                                {MOTE_SECTION_TENSORS, sizeof(mote_tensor_record)},
+                                {MOTE_SECTION_OPS, sizeof(mote_op_record)},
+                                {MOTE_SECTION_OPERANDS, 4},
+                                {MOTE_SECTION_IO, 4},
+                                {MOTE_SECTION_PLAN, sizeof(mote_plan_record)}};
   for (const Fixed& f : fixed) {
     const mote_section_entry& e = *found[f.id];
     if (uint64_t(e.count) * f.record != e.size) {
@@ -201,34 +229,34 @@ Status Model::verify_tensors() {
     }
     const uint32_t esize = dtype_size(r.dtype);
     if (esize == 0) {
-      return tensor_error(&diag, t, string(r.name), ": unknown dtype %d", r.dtype);
+      return tensor_error(&diag, *this, t, ": unknown dtype %d", r.dtype);
     }
     if (r.rank > MOTE_MAX_RANK) {
-      return tensor_error(&diag, t, string(r.name), ": rank %d > 8", r.rank);
+      return tensor_error(&diag, *this, t, ": rank %d > 8", r.rank);
     }
     // Every dimension is bounded, zeros aside: a zero-element tensor with huge trailing dims
     // would otherwise pass and overflow the kernels' prefix/suffix products.
-    int64_t elements = 0, bytes = 0;
-    if (!checked_product(r.dims, 0, r.rank, &elements) || !checked_mul(elements, esize, &bytes, 0x7FFFFFFF)) {
-      return tensor_error(&diag, t, string(r.name), ": shape %v is negative or larger than 2 GiB", r.dims, r.rank);
+    uint32_t bytes = 0;
+    if (!record_bytes(r.dims, r.rank, esize, &bytes)) {
+      return tensor_error(&diag, *this, t, ": shape %v is negative or larger than 2 GiB", r.dims, r.rank);
     }
-    if (uint64_t(bytes) != r.bytes) {
-      return tensor_error(&diag, t, string(r.name), ": byte size %u does not match shape %v", r.bytes, r.dims, r.rank);
+    if (bytes != r.bytes) {
+      return tensor_error(&diag, *this, t, ": byte size %u does not match shape %v", r.bytes, r.dims, r.rank);
     }
     if (r.scale_bits != MOTE_NONE) {
       float scale;
       memcpy(&scale, &r.scale_bits, 4);
       if (!(scale > 0.0f) || scale > 3.0e38f || r.dtype != MOTE_I8 || r.zero_point < -128 || r.zero_point > 127) {
-        return tensor_error(&diag, t, string(r.name), ": bad quantisation parameters");
+        return tensor_error(&diag, *this, t, ": bad quantisation parameters");
       }
     }
     if (r.storage == MOTE_STORAGE_CONST) {
-      if (r.offset % MOTE_BLOB_ALIGN != 0 || !in_bounds(r.offset, r.bytes, constants_size_)) {
-        return tensor_error(&diag, t, string(r.name), ": constant data out of bounds");
+      if (!in_bounds(r.offset, r.bytes, constants_size_, MOTE_BLOB_ALIGN)) {
+        return tensor_error(&diag, *this, t, ": constant data out of bounds");
       }
     } else if (r.storage == MOTE_STORAGE_ARENA) {
-      if (r.offset % MOTE_ARENA_ALIGN != 0 || !in_bounds(r.offset, r.bytes, arena)) {
-        return tensor_error(&diag, t, string(r.name), ": arena range [%u,+%u) outside the %u-byte arena", r.offset,
+      if (!in_bounds(r.offset, r.bytes, arena, MOTE_ARENA_ALIGN)) {
+        return tensor_error(&diag, *this, t, ": arena range [%u,+%u) outside the %u-byte arena", r.offset,
                             r.bytes, arena);
       }
     } else {
@@ -242,10 +270,9 @@ Status Model::verify_tensors() {
   }
   // A carried state is a graph input (a session zeroes its bytes; nothing else may be).
   for (uint32_t t = 0; t < num_tensors_; ++t) {
-    if (!(tensors_[t].flags & MOTE_TENSOR_FLAG_STATE)) continue;
-    bool input = false;
-    for (uint32_t k = 0; k < num_inputs_ && !input; ++k) input = io_[k] == t;
-    if (!input) return fail(&diag, Status::kMalformed, "tensor %u is marked as state but is not a graph input", t);
+    if ((tensors_[t].flags & MOTE_TENSOR_FLAG_STATE) && !is_graph_input(t)) {
+      return fail(&diag, Status::kMalformed, "tensor %u is marked as state but is not a graph input", t);
+    }
   }
   return Status::kOk;
 }
@@ -266,14 +293,14 @@ Status Model::verify_ops() {
     }
     if (op.num_inputs > MOTE_MAX_OP_INPUTS || op.num_outputs > MOTE_MAX_OP_OUTPUTS || op.num_outputs == 0 ||
         op.num_inputs + op.num_outputs > MOTE_MAX_OP_OPERANDS ||
-        !in_bounds(op.operands, uint64_t(op.num_inputs) + op.num_outputs, num_operands_)) {
-      return op_error(&diag, Status::kMalformed, n, op.code, node, "bad operand list");
+        !in_bounds(op.operands, op.num_inputs + op.num_outputs, num_operands_)) {
+      return op_error(&diag, Status::kMalformed, *this, n, "bad operand list");
     }
-    if (op.params % 4 != 0 || !in_bounds(op.params, op.params_size, params_size_)) {
-      return op_error(&diag, Status::kMalformed, n, op.code, node, "params out of bounds");
+    if (!in_bounds(op.params, op.params_size, params_size_, 4)) {
+      return op_error(&diag, Status::kMalformed, *this, n, "params out of bounds");
     }
-    if (op.scratch_offset % MOTE_ARENA_ALIGN != 0 || !in_bounds(op.scratch_offset, op.scratch_bytes, plan_->arena_bytes)) {
-      return op_error(&diag, Status::kMalformed, n, op.code, node, "scratch out of arena");
+    if (!in_bounds(op.scratch_offset, op.scratch_bytes, plan_->arena_bytes, MOTE_ARENA_ALIGN)) {
+      return op_error(&diag, Status::kMalformed, *this, n, "scratch out of arena");
     }
     TensorView* const in = views;
     TensorView* const inferred = views + op.num_inputs;
@@ -281,16 +308,32 @@ Status Model::verify_ops() {
       uint32_t t = operands_[op.operands + k];
       bool is_output = k >= op.num_inputs;
       if (t == MOTE_NONE && !is_output) {
-        in[k] = TensorView{nullptr, MOTE_DTYPE_UNDEFINED, 0, {0}};
+        view_into(t, nullptr, &in[k]);
         continue;
       }
       if (t >= num_tensors_ || (is_output && tensors_[t].storage != MOTE_STORAGE_ARENA)) {
-        return op_error(&diag, Status::kMalformed, n, op.code, node, "operand %u is not a valid tensor", k);
+        return op_error(&diag, Status::kMalformed, *this, n, "operand %u is not a valid tensor", k);
       }
       if (!is_output && must_be_constant(op.code, k) && tensors_[t].storage != MOTE_STORAGE_CONST) {
-        return op_error(&diag, Status::kMalformed, n, op.code, node, "input %u must be a constant", k);
+        return op_error(&diag, Status::kMalformed, *this, n, "input %u must be a constant", k);
       }
-      if (!is_output) in[k] = view(t, nullptr);
+      // The arena plan (runtime/src/plan_check.cc): an op writes its outputs at their first step,
+      // reads its inputs within their lifetimes and after an earlier op (checked above, as this
+      // loop runs in op order) wrote them.
+      const mote_tensor_record& r = tensors_[t];
+      const char* wrong = nullptr;
+      if (r.storage != MOTE_STORAGE_ARENA) {
+        // a constant: no lifetime
+      } else if (is_output) {
+        if (r.first_step != n) wrong = "is written by an op outside its lifetime";
+        if (is_graph_input(t)) wrong = "is a graph input, written by an op";
+      } else if (n < r.first_step || n > r.last_step) {
+        wrong = "is read by an op outside its lifetime";
+      } else if (!is_graph_input(t) && (r.first_step == n || !written_by(t, r.first_step))) {
+        wrong = "is read before any op writes it";
+      }
+      if (wrong) return tensor_error(&diag, *this, t, " %s (op %u '%s')", wrong, n, node);
+      if (!is_output) view_into(t, nullptr, &in[k]);
     }
     // infer ignores args.out; the kernel sets' scratch functions read the inferred outputs,
     // which equal the recorded ones once checked below (as the converter's planner passes them).
@@ -298,24 +341,19 @@ Status Model::verify_ops() {
                 nullptr, op.scratch_bytes, &detail};
     uint32_t scratch = 0;
     Status st = op_infer(args, inferred, &scratch);
-    if (st != Status::kOk) {
-      diag.detach();
-      st = op_error(&diag, st, n, op.code, node, "");
-      diag.attach();
-      return st;
-    }
+    if (st != Status::kOk) return op_context(&diag, st, *this, n);
     for (uint32_t k = 0; k < op.num_outputs; ++k) {
       const TensorView& want = inferred[k];
       const mote_tensor_record& got = tensors_[operands_[op.operands + op.num_inputs + k]];
       bool same = want.dtype == got.dtype && want.rank == got.rank;
       for (int32_t d = 0; same && d < want.rank; ++d) same = want.dims[d] == got.dims[d];
       if (!same) {
-        return op_error(&diag, Status::kBadParams, n, op.code, node, "output %u is %t%v, the op makes %t%v", k,
+        return op_error(&diag, Status::kBadParams, *this, n, "output %u is %t%v, the op makes %t%v", k,
                         got.dtype, got.dims, got.rank, want.dtype, want.dims, want.rank);
       }
     }
     if (scratch > op.scratch_bytes) {
-      return op_error(&diag, Status::kBadParams, n, op.code, node, "needs %u scratch bytes, the plan gives %u", scratch,
+      return op_error(&diag, Status::kBadParams, *this, n, "needs %u scratch bytes, the plan gives %u", scratch,
                       op.scratch_bytes);
     }
     // The optimised kernels take their working memory from the plan too. A blob that says it
@@ -325,7 +363,7 @@ Status Model::verify_ops() {
     const uint32_t kernel_scratch = (meta_->kernel_sets & kernel_set_bit()) ? kernel_set_scratch_bytes(args) : 0;
     if (kernel_scratch > op.scratch_bytes) {
       return op_error(
-          &diag, Status::kBadParams, n, op.code, node,
+          &diag, Status::kBadParams, *this, n,
           "the %s kernels need %u scratch bytes, the plan gives %u: convert with a --target that includes this board "
           "(or --target all)",
           kernel_set_name(), kernel_scratch, op.scratch_bytes);
@@ -334,7 +372,7 @@ Status Model::verify_ops() {
     // A family whose reference kernel this build leaves out (mote/op_config.h) runs on the
     // optimised set alone: the blob must be planned for it, and the set must take the op.
     if (!op_reference_linked(op.code) && (!(meta_->kernel_sets & kernel_set_bit()) || !MOTE_KERNEL_NS::covers(args))) {
-      return op_error(&diag, Status::kUnsupportedOp, n, op.code, node,
+      return op_error(&diag, Status::kUnsupportedOp, *this, n,
                       "no reference kernel in this build and the %s kernels do not take it (convert with --target "
                       "wasm; build with the model's header)",
                       kernel_set_name());

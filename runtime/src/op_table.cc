@@ -91,19 +91,8 @@ const char* op_name(int32_t code) {
 #endif
 }
 
-// The alias column of the op records (mote/ops.h): anything but NONE may share bytes with an
-// input. A family left out of this build (MOTE_OP_CONFIG) aliases nothing. The terms of the
-// other ops fold away, and the rest compile to a few range checks.
-namespace {
-constexpr bool aliases(bool family_on, mote_op_alias alias) { return family_on && alias != MOTE_ALIAS_NONE; }
-}  // namespace
-
-bool op_may_alias(int32_t code) {
-#define MOTE_X_ALIAS(e, name, family, alias, ...) \
-  || (aliases(MOTE_FAMILY_ON(family), MOTE_ALIAS_##alias) && code == MOTE_OP_##e)
-  return false MOTE_OP_RECORDS(MOTE_X_ALIAS);
-#undef MOTE_X_ALIAS
-}
+// op_may_alias is in runtime/src/plan_check.cc, beside its one caller: in a build for known
+// models whose families alias nothing it folds to false there, and the alias walk with it.
 
 bool op_reference_linked(int32_t code) {
 #define MOTE_X_REF(e, name, family) &&!(!(MOTE_FAMILY_ON(family) && MOTE_REFERENCE_ON(family)) && code == MOTE_OP_##e)

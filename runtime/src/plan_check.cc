@@ -27,14 +27,16 @@
 #include <string.h>
 
 #include "mote/model_records.hpp"
+#include "mote/op_config.h"
 
 namespace mote {
 namespace {
 
 constexpr uint32_t kMaxAliasDepth = 32;  // deeper chains are refused: no planner makes them
 
+// Arena ranges only: verify_tensors and verify_ops hold them inside the arena, so no end wraps.
 bool bytes_overlap(const mote_tensor_record& a, const mote_tensor_record& b) {
-  return a.bytes && b.bytes && a.offset < uint64_t(b.offset) + b.bytes && b.offset < uint64_t(a.offset) + a.bytes;
+  return a.bytes && b.bytes && a.offset < b.offset + b.bytes && b.offset < a.offset + a.bytes;
 }
 
 bool steps_overlap(const mote_tensor_record& a, const mote_tensor_record& b) {
@@ -50,7 +52,19 @@ bool is_view(int32_t code) {
 #undef MOTE_X_VIEW
 }
 
+constexpr bool aliases(bool family_on, mote_op_alias alias) { return family_on && alias != MOTE_ALIAS_NONE; }
+
 }  // namespace
+
+// The alias column of the op records (mote/ops.h): anything but NONE may share bytes with an
+// input. A family left out of this build (MOTE_OP_CONFIG) aliases nothing. The terms of the
+// other ops fold away, and the rest compile to a few range checks.
+bool op_may_alias(int32_t code) {
+#define MOTE_X_ALIAS(e, name, family, alias, ...) \
+  || (aliases(MOTE_FAMILY_ON(family), MOTE_ALIAS_##alias) && code == MOTE_OP_##e)
+  return false MOTE_OP_RECORDS(MOTE_X_ALIAS);
+#undef MOTE_X_ALIAS
+}
 
 bool Model::is_graph_input(uint32_t t) const {
   for (uint32_t k = 0; k < num_inputs_; ++k) {
@@ -68,16 +82,31 @@ bool Model::written_by(uint32_t t, uint32_t step) const {
   return false;
 }
 
+// Whether tensor t holds a value: a graph input, or written by the op at its first step.
+// Tensors no op writes and no one feeds (left in the table, unused) hold nothing.
+bool Model::holds_value(uint32_t t) const { return is_graph_input(t) || written_by(t, tensors_[t].first_step); }
+
+// The first arena tensor from index `from` on that holds a value and shares both bytes and steps
+// with `x` (a tensor or an op's scratch), or MOTE_NONE.
+uint32_t Model::live_overlap(const mote_tensor_record& x, uint32_t from) const {
+  for (uint32_t t = from; t < num_tensors_; ++t) {
+    const mote_tensor_record& r = tensors_[t];
+    if (r.storage == MOTE_STORAGE_ARENA && steps_overlap(x, r) && bytes_overlap(x, r) && holds_value(t)) return t;
+  }
+  return MOTE_NONE;
+}
+
 // The tensor `t` aliases in the arena bytes [lo, hi) (its op's arena input at the same offset
 // and size, or the Concat input planned at its block holding [lo, hi)), or MOTE_NONE. *modifies
 // says whether the op changes the bytes (in place) or only views them.
-uint32_t Model::alias_parent(uint32_t t, bool* modifies, uint64_t lo, uint64_t hi) const {
+uint32_t Model::alias_parent(uint32_t t, bool* modifies, uint32_t lo, uint32_t hi) const {
   const mote_tensor_record& r = tensors_[t];
   if (is_graph_input(t) || !written_by(t, r.first_step)) return MOTE_NONE;
   const mote_op_record& op = ops_[r.first_step];
   if (operands_[op.operands + op.num_inputs] != t) return MOTE_NONE;
-  if (op.code == MOTE_OP_CONCAT) {
+  if (MOTE_FAMILY_ON(concat) && op.code == MOTE_OP_CONCAT) {
     // Checked by infer at load: the params hold the axis, the inputs' blocks fill the output.
+    // (A build without the Concat family refuses the op at load: no such alias to follow.)
     int32_t axis = 0;
     memcpy(&axis, params_ + op.params, sizeof axis);
     if (axis < 0) axis += r.rank;
@@ -114,9 +143,9 @@ bool Model::may_share(uint32_t a, uint32_t b) const {
   // The bytes both hold: every parent on either path must cover them.
   const mote_tensor_record& ra = tensors_[a];
   const mote_tensor_record& rb = tensors_[b];
-  const uint64_t lo = ra.offset > rb.offset ? ra.offset : rb.offset;
-  const uint64_t ea = uint64_t(ra.offset) + ra.bytes, eb = uint64_t(rb.offset) + rb.bytes;
-  const uint64_t hi = ea < eb ? ea : eb;
+  const uint32_t lo = ra.offset > rb.offset ? ra.offset : rb.offset;
+  const uint32_t ea = ra.offset + ra.bytes, eb = rb.offset + rb.bytes;  // arena ranges: no wrap
+  const uint32_t hi = ea < eb ? ea : eb;
   // a's ancestors, with the first step of a modifying link below each (toward a).
   uint32_t chain[kMaxAliasDepth];
   uint32_t mod_below[kMaxAliasDepth];
@@ -155,7 +184,7 @@ Status Model::verify_plan() {
     const mote_tensor_record& r = tensors_[t];
     if (r.storage != MOTE_STORAGE_ARENA) continue;
     if (r.first_step > r.last_step || r.last_step > end) {
-      return tensor_error(&diag, t, string(r.name), ": lifetime [%u,%u] outside the %u ops", r.first_step, r.last_step,
+      return tensor_error(&diag, *this, t, ": lifetime [%u,%u] outside the %u ops", r.first_step, r.last_step,
                           num_ops_);
     }
   }
@@ -163,58 +192,32 @@ Status Model::verify_plan() {
     const uint32_t t = io_[k];
     const mote_tensor_record& r = tensors_[t];
     const bool input = k < num_inputs_;
-    if (input ? r.first_step != 0 : (r.last_step != end || !(is_graph_input(t) || written_by(t, r.first_step)))) {
+    if (input ? r.first_step != 0 : (r.last_step != end || !holds_value(t))) {
       return fail(&diag, Status::kMalformed, "graph %s '%s': lifetime [%u,%u] does not span the %s",
                   input ? "input" : "output", string(r.name), r.first_step, r.last_step, input ? "start" : "end");
     }
   }
-  for (uint32_t n = 0; n < num_ops_; ++n) {
-    const mote_op_record& op = ops_[n];
-    for (uint32_t k = 0; k < uint32_t(op.num_inputs) + op.num_outputs; ++k) {
-      const uint32_t t = operands_[op.operands + k];
-      if (t == MOTE_NONE || tensors_[t].storage != MOTE_STORAGE_ARENA) continue;
-      const mote_tensor_record& r = tensors_[t];
-      const char* wrong = nullptr;
-      if (k >= op.num_inputs) {
-        if (r.first_step != n) wrong = "is written by an op outside its lifetime";
-        if (is_graph_input(t)) wrong = "is a graph input, written by an op";
-      } else if (n < r.first_step || n > r.last_step) {
-        wrong = "is read by an op outside its lifetime";
-      } else if (!is_graph_input(t) && (r.first_step == n || !written_by(t, r.first_step))) {
-        wrong = "is read before any op writes it";
-      }
-      if (wrong) {
-        return tensor_error(&diag, t, string(r.name), " %s (op %u '%s')", wrong, n, string(op.name));
-      }
-    }
-  }
+  // Each op's arena operands are read and written within their lifetimes: verify_ops checked it.
   for (uint32_t a = 0; a < num_tensors_; ++a) {
     const mote_tensor_record& ra = tensors_[a];
-    if (ra.storage != MOTE_STORAGE_ARENA || ra.bytes == 0) continue;
-    for (uint32_t b = a + 1; b < num_tensors_; ++b) {
-      const mote_tensor_record& rb = tensors_[b];
-      if (rb.storage != MOTE_STORAGE_ARENA || !steps_overlap(ra, rb) || !bytes_overlap(ra, rb)) continue;
-      // Tensors no op writes and no one feeds (left in the table, unused) hold nothing.
-      if (!(is_graph_input(a) || written_by(a, ra.first_step)) || !(is_graph_input(b) || written_by(b, rb.first_step)))
-        continue;
+    if (ra.storage != MOTE_STORAGE_ARENA || !holds_value(a)) continue;
+    for (uint32_t b = live_overlap(ra, a + 1); b != MOTE_NONE; b = live_overlap(ra, b + 1)) {
       if (may_share(a, b) || may_share(b, a)) continue;
       return fail(&diag, Status::kMalformed,
                   "arena plan: tensors '%s' (%u) and '%s' (%u) share bytes while both are live", string(ra.name), a,
-                  string(rb.name), b);
+                  string(tensors_[b].name), b);
     }
   }
   for (uint32_t n = 0; n < num_ops_; ++n) {
     const mote_op_record& op = ops_[n];
-    if (!op.scratch_bytes) continue;
-    mote_tensor_record scratch{};
+    mote_tensor_record scratch{};  // live at its op's step only
     scratch.offset = op.scratch_offset;
     scratch.bytes = op.scratch_bytes;
-    for (uint32_t t = 0; t < num_tensors_; ++t) {
-      const mote_tensor_record& r = tensors_[t];
-      if (r.storage != MOTE_STORAGE_ARENA || n < r.first_step || n > r.last_step || !bytes_overlap(r, scratch)) continue;
-      if (!(is_graph_input(t) || written_by(t, r.first_step))) continue;
+    scratch.first_step = scratch.last_step = n;
+    const uint32_t t = live_overlap(scratch, 0);
+    if (t != MOTE_NONE) {
       return fail(&diag, Status::kMalformed, "arena plan: scratch of op %u '%s' overlaps live tensor '%s' (%u)", n,
-                  string(op.name), string(r.name), t);
+                  string(op.name), string(tensors_[t].name), t);
     }
   }
   return Status::kOk;

@@ -78,22 +78,14 @@ Status Session::run_ops(uint32_t first, uint32_t last) {
     const mote_op_record& op = model_->op(n);
     TensorView* const in = views;
     TensorView* const out = views + op.num_inputs;
-    for (uint32_t k = 0; k < op.num_inputs; ++k) {
-      uint32_t t = model_->operand(op.operands + k);
-      in[k] = t == MOTE_NONE ? TensorView{nullptr, MOTE_DTYPE_UNDEFINED, 0, {0}} : model_->view(t, arena_);
-    }
-    for (uint32_t k = 0; k < op.num_outputs; ++k) {
-      out[k] = model_->view(model_->operand(op.operands + op.num_inputs + k), arena_);
+    // Inputs may be absent (MOTE_NONE: an empty view); outputs never are (verified at load).
+    for (uint32_t k = 0; k < uint32_t(op.num_inputs) + op.num_outputs; ++k) {
+      model_->view_into(model_->operand(op.operands + k), arena_, &views[k]);
     }
     OpArgs args{op.code, model_->params(op), op.params_size, in, op.num_inputs, out, op.num_outputs,
                 arena_ + op.scratch_offset, op.scratch_bytes, &detail};
     Status st = optimized ? op_run(args) : op_run_reference(args);
-    if (st != Status::kOk) {
-      diag.detach();
-      st = op_error(&diag, st, n, op.code, model_->string(op.name), "");
-      diag.attach();
-      return st;
-    }
+    if (st != Status::kOk) return op_context(&diag, st, *model_, n);
   }
   return Status::kOk;
 }

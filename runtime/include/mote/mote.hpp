@@ -88,6 +88,8 @@ class Model {
   inline uint32_t output_tensor(uint32_t index) const;
   // A view of tensor `index` with data null (shape only) or resolved against `arena`.
   TensorView view(uint32_t index, uint8_t* arena) const;
+  // The same, written into *out; index MOTE_NONE (an absent optional input) gives an empty view.
+  void view_into(uint32_t index, uint8_t* arena, TensorView* out) const;
 
  private:
   Status verify(const uint8_t* blob, size_t size);
@@ -98,7 +100,9 @@ class Model {
   Status verify_vocab();
   bool is_graph_input(uint32_t tensor) const;
   bool written_by(uint32_t tensor, uint32_t step) const;
-  uint32_t alias_parent(uint32_t tensor, bool* modifies, uint64_t lo, uint64_t hi) const;
+  bool holds_value(uint32_t tensor) const;
+  uint32_t live_overlap(const mote_tensor_record& x, uint32_t from) const;
+  uint32_t alias_parent(uint32_t tensor, bool* modifies, uint32_t lo, uint32_t hi) const;
   bool may_share(uint32_t a, uint32_t b) const;
   Status info(uint32_t tensor_index, TensorInfo* info) const;
   int32_t find(const char* name, uint32_t first, uint32_t count) const;

@@ -19,16 +19,20 @@ inline const mote_plan_record& Model::plan() const { return *plan_; }
 inline uint32_t Model::input_tensor(uint32_t index) const { return io_[index]; }
 inline uint32_t Model::output_tensor(uint32_t index) const { return io_[num_inputs_ + index]; }
 
-// The verifier's and the session's errors about a tensor ("tensor T 'name'" and the format's
-// text, kMalformed) or an op ("op N (Type 'node'): " and the format's text): one call at each
-// error site (runtime/src/diag.cc; on a Cortex-M4 every call of an error is code). Without the
-// text (MOTE_STRIP_ERROR_STRINGS) they are inline and vanish with it.
+// The verifier's and the session's errors about a tensor of `model` ("tensor T 'name'" and the
+// format's text, kMalformed) or its op N ("op N (Type 'node'): " and the format's text): one call
+// at each error site (runtime/src/diag.cc; on a Cortex-M4 every call of an error is code).
+// Without the text (MOTE_STRIP_ERROR_STRINGS) they are inline and vanish with it.
 #ifndef MOTE_STRIP_ERROR_STRINGS
-Status tensor_error(Diag* diag, uint32_t t, const char* name, const char* format, ...);
-Status op_error(Diag* diag, Status status, uint32_t n, int32_t code, const char* node, const char* format, ...);
+Status tensor_error(Diag* diag, const Model& model, uint32_t t, const char* format, ...);
+Status op_error(Diag* diag, Status status, const Model& model, uint32_t n, const char* format, ...);
+// The same context in front of the detail an op's infer function or kernel already wrote into
+// diag's buffer (Diag::detach, op_error, Diag::attach).
+Status op_context(Diag* diag, Status status, const Model& model, uint32_t n);
 #else
-inline Status tensor_error(Diag*, uint32_t, const char*, const char*, ...) { return Status::kMalformed; }
-inline Status op_error(Diag*, Status status, uint32_t, int32_t, const char*, const char*, ...) { return status; }
+inline Status tensor_error(Diag*, const Model&, uint32_t, const char*, ...) { return Status::kMalformed; }
+inline Status op_error(Diag*, Status status, const Model&, uint32_t, const char*, ...) { return status; }
+inline Status op_context(Diag*, Status status, const Model&, uint32_t) { return status; }
 #endif
 
 }  // namespace mote

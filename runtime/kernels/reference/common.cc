@@ -3,6 +3,52 @@
 namespace mote {
 namespace ref {
 
+Status check_arity(const OpArgs& a, int32_t min_in, int32_t max_in, int32_t num_out) {
+  if (a.num_in < min_in || a.num_in > max_in) {
+    return fail(a.diag, Status::kBadParams, "takes %d..%d inputs, has %d", min_in, max_in, a.num_in);
+  }
+  if (a.num_out != num_out) return fail(a.diag, Status::kBadParams, "makes %d outputs, has %d", num_out, a.num_out);
+  for (int32_t k = 0; k < min_in; ++k) {
+    if (!a.in[k].present()) return fail(a.diag, Status::kBadParams, "input %d is required", k);
+  }
+  return Status::kOk;
+}
+
+Status check_params_bytes(const OpArgs& a, uint32_t bytes) {
+  if (a.params_size != bytes) {
+    return fail(a.diag, Status::kBadParams, "parameter record is %u bytes, expected %u", a.params_size, bytes);
+  }
+  return Status::kOk;
+}
+
+Status check_dtype(const OpArgs& a, int32_t input, int32_t dtype) {
+  if (a.in[input].dtype != dtype) {
+    return fail(a.diag, Status::kBadParams, "input %d is %t, expected %t", input, a.in[input].dtype, dtype);
+  }
+  return Status::kOk;
+}
+
+Status check_rank(const OpArgs& a, int32_t input, int32_t min_rank, int32_t max_rank) {
+  const int32_t r = a.in[input].rank;
+  if (r < min_rank || r > max_rank) {
+    return fail(a.diag, Status::kBadParams, "input %d has rank %d, expected %d..%d", input, r, min_rank, max_rank);
+  }
+  return Status::kOk;
+}
+
+Status check_axis(const OpArgs& a, int32_t* axis, int32_t rank) {
+  if (!normalize_axis(axis, rank)) return fail(a.diag, Status::kBadParams, "axis out of range");
+  return Status::kOk;
+}
+
+Status check_act(const OpArgs& a, const mote_act& act) {
+  if (act.kind < MOTE_ACT_NONE || act.kind > MOTE_ACT_LEAKY_RELU) {
+    return fail(a.diag, Status::kBadParams, "unknown fused activation %d", act.kind);
+  }
+  if (act.kind == MOTE_ACT_CLIP) return check_clip_bounds(a, act.alpha, act.beta);
+  return Status::kOk;
+}
+
 Status broadcast_shapes(const OpArgs& a, const TensorView* const* shapes, int32_t count, TensorView* out) {
   int32_t rank = 0;
   for (int32_t k = 0; k < count; ++k) rank = shapes[k]->rank > rank ? shapes[k]->rank : rank;

@@ -14,41 +14,18 @@ namespace ref {
 // Largest element count any tensor may have (the blob limits tensors to 2 GiB).
 constexpr int64_t kMaxElements = int64_t(1) << 31;
 
-inline Status check_arity(const OpArgs& a, int32_t min_in, int32_t max_in, int32_t num_out) {
-  if (a.num_in < min_in || a.num_in > max_in) {
-    return Fail(a.diag, Status::kBadParams).s("takes ").i(min_in).s("..").i(max_in).s(" inputs, has ").i(a.num_in);
-  }
-  if (a.num_out != num_out) {
-    return Fail(a.diag, Status::kBadParams).s("makes ").i(num_out).s(" outputs, has ").i(a.num_out);
-  }
-  for (int32_t k = 0; k < min_in; ++k) {
-    if (!a.in[k].present()) return Fail(a.diag, Status::kBadParams).s("input ").i(k).s(" is required");
-  }
-  return Status::kOk;
-}
+// The argument checks every infer function makes (runtime/kernels/reference/common.cc: one copy
+// of each, and of its error text, however many kernel files call it).
+Status check_arity(const OpArgs& a, int32_t min_in, int32_t max_in, int32_t num_out);
+Status check_params_bytes(const OpArgs& a, uint32_t bytes);
+Status check_dtype(const OpArgs& a, int32_t input, int32_t dtype);
+Status check_rank(const OpArgs& a, int32_t input, int32_t min_rank, int32_t max_rank);
+// normalize_axis (below), or "axis out of range".
+Status check_axis(const OpArgs& a, int32_t* axis, int32_t rank);
 
 template <typename P>
 inline Status check_params(const OpArgs& a) {
-  if (a.params_size != sizeof(P)) {
-    return Fail(a.diag, Status::kBadParams).s("parameter record is ").i(a.params_size).s(" bytes, expected ").i(int64_t(sizeof(P)));
-  }
-  return Status::kOk;
-}
-
-inline Status check_dtype(const OpArgs& a, int32_t input, int32_t dtype) {
-  if (a.in[input].dtype != dtype) {
-    return Fail(a.diag, Status::kBadParams)
-        .s("input ").i(input).s(" is ").s(dtype_name(a.in[input].dtype)).s(", expected ").s(dtype_name(dtype));
-  }
-  return Status::kOk;
-}
-
-inline Status check_rank(const OpArgs& a, int32_t input, int32_t min_rank, int32_t max_rank) {
-  int32_t r = a.in[input].rank;
-  if (r < min_rank || r > max_rank) {
-    return Fail(a.diag, Status::kBadParams).s("input ").i(input).s(" has rank ").i(r).s(", expected ").i(min_rank).s("..").i(max_rank);
-  }
-  return Status::kOk;
+  return check_params_bytes(a, uint32_t(sizeof(P)));
 }
 
 inline bool same_dims(const TensorView& x, const TensorView& y) {
@@ -165,13 +142,7 @@ inline Status check_clip_bounds(const OpArgs& a, float lo, float hi) {
   return Status::kOk;
 }
 
-inline Status check_act(const OpArgs& a, const mote_act& act) {
-  if (act.kind < MOTE_ACT_NONE || act.kind > MOTE_ACT_LEAKY_RELU) {
-    return Fail(a.diag, Status::kBadParams).s("unknown fused activation ").i(act.kind);
-  }
-  if (act.kind == MOTE_ACT_CLIP) return check_clip_bounds(a, act.alpha, act.beta);
-  return Status::kOk;
-}
+Status check_act(const OpArgs& a, const mote_act& act);
 
 // The int8-weight ops (ConvW8, GemmW8, ..., mote/ops.h): their scale input `k` must be float32
 // of exactly `rank` dims `want` (one per output channel, or [dirs, gates] for the recurrent ones).

@@ -17,14 +17,14 @@ struct ConvGeom {
 
 Status check_conv_params(const OpArgs& a, const mote_conv_params& p) {
   if (p.spatial_rank < 1 || p.spatial_rank > MOTE_MAX_SPATIAL) {
-    return Fail(a.diag, Status::kBadParams).s("only 1-D, 2-D and 3-D convolutions are supported, got ").i(p.spatial_rank).s("-D");
+    return fail(a.diag, Status::kBadParams, "only 1-D, 2-D and 3-D convolutions are supported, got %d-D", p.spatial_rank);
   }
-  if (p.group < 1) return Fail(a.diag, Status::kBadParams).s("group must be >= 1");
+  if (p.group < 1) return fail(a.diag, Status::kBadParams, "group must be >= 1");
   for (int32_t d = 0; d < p.spatial_rank; ++d) {
     if (p.kernel[d] < 1 || p.stride[d] < 1 || p.dilation[d] < 1 || p.pad_begin[d] < 0 || p.pad_end[d] < 0 ||
         p.output_padding[d] < 0 || p.kernel[d] > 65535 || p.stride[d] > 65535 || p.dilation[d] > 65535 ||
         p.pad_begin[d] > 65535 || p.pad_end[d] > 65535) {
-      return Fail(a.diag, Status::kBadParams).s("kernel/stride/dilation/pad out of range on spatial axis ").i(d);
+      return fail(a.diag, Status::kBadParams, "kernel/stride/dilation/pad out of range on spatial axis %d", d);
     }
   }
   return check_act(a, p.act);
@@ -178,15 +178,15 @@ Status infer_conv(const OpArgs& a, TensorView* out, uint32_t* scratch) {
   MOTE_TRY(check_dtype(a, 1, w8 ? MOTE_I8 : MOTE_F32));
   const int32_t r = p.spatial_rank;
   if (x.rank != r + 2 || w.rank != r + 2) {
-    return Fail(a.diag, Status::kBadParams).s("X ").dims(x.dims, x.rank).s(" and W ").dims(w.dims, w.rank).s(" must have rank ").i(r + 2);
+    return fail(a.diag, Status::kBadParams, "X %v and W %v must have rank %d", x.dims, x.rank, w.dims, w.rank, r + 2);
   }
   const int32_t c = x.dims[1], m = w.dims[0];
   if (c % p.group != 0 || m % p.group != 0 || int64_t(w.dims[1]) * p.group != c) {
-    return Fail(a.diag, Status::kBadParams).s("channels: X has ").i(c).s(", W ").dims(w.dims, w.rank).s(", group ").i(p.group);
+    return fail(a.diag, Status::kBadParams, "channels: X has %d, W %v, group %d", c, w.dims, w.rank, p.group);
   }
   if (a.num_in >= 3 && a.in[2].present()) {
     MOTE_TRY(check_dtype(a, 2, MOTE_F32));
-    if (a.in[2].numel() != m || a.in[2].rank != 1) return Fail(a.diag, Status::kBadParams).s("bias must be [").i(m).s("]");
+    if (a.in[2].numel() != m || a.in[2].rank != 1) return fail(a.diag, Status::kBadParams, "bias must be [%d]", m);
   }
   const int64_t channels[1] = {m};
   if (w8) MOTE_TRY(check_w8_scale(a, 3, 1, channels));
@@ -195,12 +195,12 @@ Status infer_conv(const OpArgs& a, TensorView* out, uint32_t* scratch) {
   out->dims[0] = x.dims[0];
   out->dims[1] = int32_t(m);
   for (int32_t d = 0; d < r; ++d) {
-    if (w.dims[2 + d] != p.kernel[d]) return Fail(a.diag, Status::kBadParams).s("kernel_shape does not match W");
+    if (w.dims[2 + d] != p.kernel[d]) return fail(a.diag, Status::kBadParams, "kernel_shape does not match W");
     int64_t span = int64_t(p.kernel[d] - 1) * p.dilation[d] + 1;
     int64_t padded = int64_t(x.dims[2 + d]) + p.pad_begin[d] + p.pad_end[d];
-    if (padded < span) return Fail(a.diag, Status::kBadParams).s("kernel larger than padded input on axis ").i(2 + d);
+    if (padded < span) return fail(a.diag, Status::kBadParams, "kernel larger than padded input on axis %d", 2 + d);
     // Then every tap offset k * dilation (< span) and input position fits in an int32.
-    if (padded > INT32_MAX) return Fail(a.diag, Status::kBadParams).s("padded input too large on axis ").i(2 + d);
+    if (padded > INT32_MAX) return fail(a.diag, Status::kBadParams, "padded input too large on axis %d", 2 + d);
     out->dims[2 + d] = int32_t((padded - span) / p.stride[d] + 1);
   }
   return Status::kOk;

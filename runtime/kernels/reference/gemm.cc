@@ -39,7 +39,7 @@ Status infer_gemm(const OpArgs& a, TensorView* out, uint32_t*) {
   MOTE_TRY(check_act(a, p.act));
   MOTE_TRY(check_dtype(a, 0, MOTE_F32));
   MOTE_TRY(check_dtype(a, 1, w8 ? MOTE_I8 : MOTE_F32));
-  if (w8 && p.trans_b) return Fail(a.diag, Status::kBadParams).s("GemmW8 takes B as [K, N]: trans_b must be 0");
+  if (w8 && p.trans_b) return fail(a.diag, Status::kBadParams, "GemmW8 takes B as [K, N]: trans_b must be 0");
   MOTE_TRY(check_rank(a, 0, 2, 2));
   MOTE_TRY(check_rank(a, 1, 2, 2));
   const TensorView& A = a.in[0];
@@ -48,7 +48,7 @@ Status infer_gemm(const OpArgs& a, TensorView* out, uint32_t*) {
   const int32_t K = p.trans_a ? A.dims[0] : A.dims[1];
   const int32_t KB = p.trans_b ? B.dims[1] : B.dims[0];
   const int32_t N = p.trans_b ? B.dims[0] : B.dims[1];
-  if (K != KB) return Fail(a.diag, Status::kBadParams).s("A ").dims(A.dims, 2).s(" and B ").dims(B.dims, 2).s(" do not multiply");
+  if (K != KB) return fail(a.diag, Status::kBadParams, "A %v and B %v do not multiply", A.dims, 2, B.dims, 2);
   out->dtype = MOTE_F32;
   out->rank = 2;
   out->dims[0] = M;
@@ -61,7 +61,7 @@ Status infer_gemm(const OpArgs& a, TensorView* out, uint32_t*) {
     const TensorView* shapes[2] = {out, &a.in[2]};
     TensorView joined{};
     MOTE_TRY(broadcast_shapes(a, shapes, 2, &joined));
-    if (!same_dims(joined, *out)) return Fail(a.diag, Status::kBadParams).s("C does not broadcast to [M, N]");
+    if (!same_dims(joined, *out)) return fail(a.diag, Status::kBadParams, "C does not broadcast to [M, N]");
   }
   return Status::kOk;
 }

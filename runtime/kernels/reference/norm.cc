@@ -38,7 +38,7 @@ Status infer_norm(const OpArgs& a, TensorView* out, uint32_t*) {
       }
       if (!a.in[1].present()) return Fail(a.diag, Status::kBadParams).s("scale is required");
       int32_t axis = p.axis;
-      if (!normalize_axis(&axis, x.rank)) return Fail(a.diag, Status::kBadParams).s("axis out of range");
+      MOTE_TRY(check_axis(a, &axis, x.rank));
       const int64_t inner = product(x.dims, axis, x.rank);
       for (int32_t k = 1; k < a.num_in; ++k) {
         if (a.in[k].present() && a.in[k].numel() != inner) {
@@ -55,7 +55,7 @@ Status infer_norm(const OpArgs& a, TensorView* out, uint32_t*) {
     case MOTE_OP_LP_NORM: {
       MOTE_TRY(check_arity(a, 1, 1, 1));
       int32_t axis = p.axis;
-      if (!normalize_axis(&axis, x.rank)) return Fail(a.diag, Status::kBadParams).s("axis out of range");
+      MOTE_TRY(check_axis(a, &axis, x.rank));
       if (p.p != 1 && p.p != 2) return Fail(a.diag, Status::kBadParams).s("p must be 1 or 2");
       same_as(out, x, MOTE_F32);
       return Status::kOk;
@@ -158,7 +158,7 @@ Status infer_softmax(const OpArgs& a, TensorView* out, uint32_t*) {
   MOTE_TRY(check_params<mote_softmax_params>(a));
   MOTE_TRY(check_dtype(a, 0, MOTE_F32));
   int32_t axis = a.p<mote_softmax_params>().axis;
-  if (!normalize_axis(&axis, a.in[0].rank)) return Fail(a.diag, Status::kBadParams).s("axis out of range");
+  MOTE_TRY(check_axis(a, &axis, a.in[0].rank));
   same_as(out, a.in[0], MOTE_F32);
   return Status::kOk;
 }

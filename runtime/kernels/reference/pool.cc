@@ -3,6 +3,7 @@
 #include <float.h>
 
 #include "common.h"
+#include "mote/op_config.h"
 
 namespace mote {
 
@@ -30,7 +31,7 @@ void tap_range(int64_t start, int64_t step, int64_t n, int64_t lo, int64_t hi, i
 
 Status check_pool_dtype(const OpArgs& a) {
   if (a.in[0].dtype != MOTE_F32 && a.in[0].dtype != MOTE_I8) {
-    return Fail(a.diag, Status::kBadParams).s("input is ").s(dtype_name(a.in[0].dtype)).s(", expected float32 or int8");
+    return fail(a.diag, Status::kBadParams, "input is %t, expected float32 or int8", a.in[0].dtype);
   }
   return Status::kOk;
 }
@@ -44,29 +45,35 @@ Status infer_pool(const OpArgs& a, TensorView* out, uint32_t*) {
     MOTE_TRY(check_params<mote_max_pool_indices_params>(a));
     MOTE_TRY(check_dtype(a, 0, MOTE_F32));
     const int32_t order = a.p<mote_max_pool_indices_params>().storage_order;
-    if (order != 0 && order != 1) return Fail(a.diag, Status::kBadParams).s("storage_order is ").i(order);
+    if (order != 0 && order != 1) return fail(a.diag, Status::kBadParams, "storage_order is %d", order);
   } else {
     MOTE_TRY(check_params<mote_pool_params>(a));
     // MaxPool also takes uint8 (ONNX's image tensors): the maximum needs no quantisation.
     if (a.code != MOTE_OP_MAX_POOL || a.in[0].dtype != MOTE_U8) MOTE_TRY(check_pool_dtype(a));
   }
+  // A runtime built for float models (MOTE_OP_CONFIG: MOTE_USE_KERNEL_pool_int8 0) has no int8
+  // or uint8 pool kernel.
+  if (!MOTE_KERNEL_ON(pool_int8) && a.in[0].dtype != MOTE_F32) {
+    return fail(a.diag, Status::kUnsupportedOp, "%t pooling was left out of this runtime build (MOTE_OP_CONFIG)",
+                a.in[0].dtype);
+  }
   const mote_pool_params& p = a.p<mote_pool_params>();  // the first member of the indices record
   const TensorView& x = a.in[0];
   if (p.spatial_rank < 1 || p.spatial_rank > MOTE_MAX_SPATIAL) {
-    return Fail(a.diag, Status::kBadParams).s("only 1-D, 2-D and 3-D pooling is supported, got ").i(p.spatial_rank).s("-D");
+    return fail(a.diag, Status::kBadParams, "only 1-D, 2-D and 3-D pooling is supported, got %d-D", p.spatial_rank);
   }
-  if (x.rank != p.spatial_rank + 2) return Fail(a.diag, Status::kBadParams).s("X must have rank ").i(p.spatial_rank + 2);
+  if (x.rank != p.spatial_rank + 2) return fail(a.diag, Status::kBadParams, "X must have rank %d", p.spatial_rank + 2);
   same_as(out, x, x.dtype);
   for (int32_t d = 0; d < p.spatial_rank; ++d) {
     if (p.kernel[d] < 1 || p.stride[d] < 1 || p.dilation[d] < 1 || p.pad_begin[d] < 0 || p.pad_end[d] < 0 ||
         p.kernel[d] > 65535 || p.stride[d] > 65535 || p.dilation[d] > 65535 || p.pad_begin[d] >= 65535 ||
         p.pad_end[d] > 65535) {
-      return Fail(a.diag, Status::kBadParams).s("kernel/stride/dilation/pad out of range on spatial axis ").i(d);
+      return fail(a.diag, Status::kBadParams, "kernel/stride/dilation/pad out of range on spatial axis %d", d);
     }
     const int64_t span = int64_t(p.kernel[d] - 1) * p.dilation[d] + 1;
     const int64_t in = x.dims[2 + d];
     const int64_t padded = in + p.pad_begin[d] + p.pad_end[d];
-    if (padded < span) return Fail(a.diag, Status::kBadParams).s("window larger than padded input on axis ").i(2 + d);
+    if (padded < span) return fail(a.diag, Status::kBadParams, "window larger than padded input on axis %d", 2 + d);
     int64_t o = p.ceil_mode ? (padded - span + p.stride[d] - 1) / p.stride[d] + 1 : (padded - span) / p.stride[d] + 1;
     // A window must start inside the input or the leading padding.
     if (p.ceil_mode && (o - 1) * p.stride[d] >= in + p.pad_begin[d]) --o;
@@ -184,9 +191,9 @@ void pool_planes(const OpArgs& a, int32_t order) {
 Status run_pool(const OpArgs& a) {
   if (a.code == MOTE_OP_MAX_POOL_INDICES) {
     pool_planes<float, float>(a, a.p<mote_max_pool_indices_params>().storage_order);
-  } else if (a.in[0].dtype == MOTE_I8) {
+  } else if (MOTE_KERNEL_ON(pool_int8) && a.in[0].dtype == MOTE_I8) {
     pool_planes<int8_t, int64_t>(a, -1);
-  } else if (a.in[0].dtype == MOTE_U8) {
+  } else if (MOTE_KERNEL_ON(pool_int8) && a.in[0].dtype == MOTE_U8) {
     pool_planes<uint8_t, int64_t>(a, -1);
   } else {
     pool_planes<float, float>(a, -1);
