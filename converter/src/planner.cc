@@ -189,7 +189,9 @@ Plan plan_arena(const Graph& g, uint32_t kernel_sets) {
       throw ConvertError("planning op '" + op.name + "' (" + op_name(op.code) + "): " + diag.text());
     }
     args.out = inferred.data();
-    for (uint32_t set = 1; set <= MOTE_SET_ALL; set <<= 1) {
+    // --arena min (MOTE_SET_LEAN): the reference kernel's need alone; an optimised kernel that
+    // needs more gives way to the reference kernel at run time (Session::run_ops).
+    for (uint32_t set = 1; set <= MOTE_SET_ALL && !(kernel_sets & MOTE_SET_LEAN); set <<= 1) {
       if (kernel_sets & set) scratch = std::max(scratch, kernel_scratch_bytes(set, args));
     }
     if (scratch) {
