@@ -867,6 +867,18 @@ void qconv_tests(Rng& rng) {
     cc.in_zp = random_zp(rng);
     qconv_case(rng, cc, "1x1 planar narrow");
   }
+  // Planes of 512..1023 pixels at any width, and of 128..511 where the input or the output has
+  // at most 80 channels (either side past it: the columns): odd pair counts, groups.
+  for (int t = 0; t < 10; ++t) {
+    QConvCase cc;
+    const bool narrow = t % 2 == 0;
+    cc.h = narrow ? rng.range(12, 22) : rng.range(23, 31), cc.w = narrow ? rng.range(11, 23) : rng.range(23, 32);
+    cc.c = rng.range(1, narrow ? 100 : 120), cc.m = rng.range(1, narrow ? 90 : 24);
+    if (narrow && t % 4 == 0) cc.c = rng.range(78, 84), cc.m = rng.range(78, 84);  // around the bound
+    cc.in_zp = random_zp(rng);
+    if (t % 5 == 4) cc.group = 2, cc.c = 2 * rng.range(1, 40), cc.m = 2 * rng.range(1, 9);
+    qconv_case(rng, cc, narrow ? "1x1 planar 128+" : "1x1 planar 512+");
+  }
   // General: kernels, strides, dilations, padding, groups, 1-D.
   for (int t = 0; t < 60; ++t) {
     QConvCase cc;
@@ -889,13 +901,20 @@ void qconv_tests(Rng& rng) {
   }
   // Few taps per output (a network's first layer, lanes = output pixels): 1 or 3 channels,
   // 3x3 (one 5 wide, lopsided padding), strides 2 and 1, rows of 8 outputs and more (the last 8
-  // overlapping the ones before), 1..9 output channels (the last group of 4 short), a batch.
-  for (int t = 0; t < 8; ++t) {
+  // overlapping the ones before), 1..9 output channels (the last group of 4 short), a batch;
+  // then stride 2 and 3 wide with an even count of kernel rows (channels x height: 6, 12), whose
+  // rows the kernel takes two at a time without an odd last one, and no padding.
+  for (int t = 0; t < 14; ++t) {
     QConvCase cc;
     cc.c = t % 4 == 3 ? 1 : 3, cc.m = rng.range(1, 9), cc.kh = cc.kw = 3;
     cc.sh = cc.sw = t % 2 ? 1 : 2;
     cc.pt = cc.pl = cc.pb = cc.pr = 1;
     if (t == 5) cc.pl = 0, cc.pr = 2, cc.kw = 5;
+    if (t >= 8) {
+      cc.sh = cc.sw = 2;
+      cc.c = t % 3 == 0 ? 3 : t % 3 == 1 ? 2 : 4, cc.kh = cc.c == 3 ? 2 : 3;
+      if (t % 2) cc.pt = cc.pl = cc.pb = cc.pr = 0;
+    }
     cc.h = rng.range(3, 20), cc.w = rng.range(16, 40);
     cc.n = t == 6 ? 2 : 1;
     cc.in_zp = random_zp(rng);

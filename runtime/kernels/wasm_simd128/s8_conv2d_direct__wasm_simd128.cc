@@ -68,26 +68,56 @@ __attribute__((noinline)) void block(const int8_t* const* rows, int32_t kw, int3
     if (++v == kw) v = 0, ++row;
     return x;
   };
-  int32_t t = 0;
-#pragma clang loop unroll(disable)
-  for (; t + 2 <= taps; t += 2) {
-    const v128_t a = next(), b = next();
-    const v128_t xl = wasm_i16x8_shuffle(a, b, 0, 8, 1, 9, 2, 10, 3, 11);
-    const v128_t xh = wasm_i16x8_shuffle(a, b, 4, 12, 5, 13, 6, 14, 7, 15);
+  // The products of the pair of taps t, t + 1 (their 8 inputs interleaved, xl the first 4
+  // outputs' and xh the last 4's), every row's weights w[t], w[t + 1].
+  auto pair = [&](v128_t xl, v128_t xh, int32_t t) {
     for (int32_t r = 0; r < 4; ++r) {
       const v128_t wv = weight_pair(wr[r] + t);
       lo[r] = wasm_i32x4_add(lo[r], wasm_i32x4_dot_i16x8(xl, wv));
       hi[r] = wasm_i32x4_add(hi[r], wasm_i32x4_dot_i16x8(xh, wv));
     }
-  }
-  if (t < taps) {  // the odd last tap
+  };
+  // Tap t alone (the odd last one: the next tap's row and column), widened into int32.
+  auto single = [&](int32_t t) {
     const v128_t a = next();
     for (int32_t r = 0; r < 4; ++r) {
       const v128_t wv = wasm_i16x8_splat(wr[r][t]);
       lo[r] = wasm_i32x4_add(lo[r], wasm_i32x4_extmul_low_i16x8(a, wv));
       hi[r] = wasm_i32x4_add(hi[r], wasm_i32x4_extmul_high_i16x8(a, wv));
     }
+  };
+  if (SW == 2 && kw == 3) {
+    // Kernel rows two at a time (k, k + 1), their 6 taps as 3 pairs in weight order: (k: 0, 1),
+    // (k: 2, k + 1: 0), (k + 1: 1, 2). At stride 2 the first and the last are a row's bytes in
+    // order from column 0 and 1 (output j's taps are bytes 2j, 2j + 1 and 2j + 2): already
+    // interleaved, two widening loads each instead of two strided loads and two shuffles.
+    const int32_t nrows = taps / 3;
+    int32_t k = 0;
+#pragma clang loop unroll(disable)
+    for (; k + 2 <= nrows; k += 2) {
+      const int8_t* a = rows[k];
+      const int8_t* b = rows[k + 1];
+      pair(wasm_i16x8_load8x8(a), wasm_i16x8_load8x8(a + 8), 3 * k);
+      const v128_t a2 = load8<2>(a + 2), b0 = load8<2>(b);
+      pair(wasm_i16x8_shuffle(a2, b0, 0, 8, 1, 9, 2, 10, 3, 11), wasm_i16x8_shuffle(a2, b0, 4, 12, 5, 13, 6, 14, 7, 15),
+           3 * k + 2);
+      pair(wasm_i16x8_load8x8(b + 1), wasm_i16x8_load8x8(b + 9), 3 * k + 4);
+    }
+    if (k < nrows) {  // an odd last row: its first two taps, then the third alone
+      pair(wasm_i16x8_load8x8(rows[k]), wasm_i16x8_load8x8(rows[k] + 8), 3 * k);
+      row = k, v = 2;
+      single(3 * k + 2);
+    }
+    store_block(lo, hi, m0, mt, e, q, at, plane);
+    return;
   }
+  int32_t t = 0;
+#pragma clang loop unroll(disable)
+  for (; t + 2 <= taps; t += 2) {
+    const v128_t a = next(), b = next();
+    pair(wasm_i16x8_shuffle(a, b, 0, 8, 1, 9, 2, 10, 3, 11), wasm_i16x8_shuffle(a, b, 4, 12, 5, 13, 6, 14, 7, 15), t);
+  }
+  if (t < taps) single(t);  // the odd last tap
   store_block(lo, hi, m0, mt, e, q, at, plane);
 }
 

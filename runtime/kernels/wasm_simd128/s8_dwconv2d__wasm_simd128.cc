@@ -161,16 +161,26 @@ inline void tap_pair(v128_t a, v128_t b, const int32_t* pair, v128_t& lo, v128_t
   hi = wasm_i32x4_add(hi, wasm_i32x4_dot_i16x8(wasm_i16x8_shuffle(a, b, 4, 12, 5, 13, 6, 14, 7, 15), wv));
 }
 
+// A row of ow outputs 8 at a time (fewer than 8: 8 from the row's slack, its own stored;
+// longer: the last 8 overlapping the ones before): taps(at, lo, hi) adds the products of the 8
+// outputs from column at into lo and hi, which start from inner.
+template <class Taps>
+inline void row_vectors(int32_t ow, int32_t inner, const Epilogue& e, const Requant4* q, int64_t row_at, Taps taps) {
+  for (int32_t ox = 0; ox < ow; ox += 8) {
+    const int32_t at = ow >= 8 && ox + 8 > ow ? ow - 8 : ox;
+    v128_t lo = wasm_i32x4_splat(inner), hi = lo;
+    taps(at, lo, hi);
+    store8(e, q, row_at + at, lo, hi, drivers::min_i32(ow - at, 8));
+  }
+}
+
 // band_row for 5x5: kernel rows two at a time (their 10 taps are 5 whole pairs, a loop of two
 // passes, kept rolled: unrolled it is 0.8 KB more module for no measurable speed), then the last
 // row's 5 taps, its fifth with weight 0 in its pair.
 template <int SW>
 void band_row_5x5(const int8_t* const* rows, const int32_t* wp, int32_t ow, int32_t inner, const Epilogue& e,
                   const Requant4* q, int64_t row_at) {
-  for (int32_t ox = 0; ox < ow; ox += 8) {
-    const int32_t at = ow >= 8 && ox + 8 > ow ? ow - 8 : ox;
-    const int32_t n = drivers::min_i32(ow - at, 8);
-    v128_t lo = wasm_i32x4_splat(inner), hi = lo;
+  row_vectors(ow, inner, e, q, row_at, [&](int32_t at, v128_t& lo, v128_t& hi) {
     const int32_t* pair = wp;
 #pragma clang loop unroll(disable)
     for (int32_t u = 0; u < 4; u += 2, pair += 5) {
@@ -188,13 +198,44 @@ void band_row_5x5(const int8_t* const* rows, const int32_t* wp, int32_t ow, int3
     tap_pair(load8_strided<SW>(c), load8_strided<SW>(c + 1), pair, lo, hi);
     tap_pair(load8_strided<SW>(c + 2), load8_strided<SW>(c + 3), pair + 1, lo, hi);
     tap_pair(c4, c4, pair + 2, lo, hi);
-    store8(e, q, row_at + at, lo, hi, n);
-  }
+  });
+}
+
+// band_row for 3x3 at stride 2: a kernel row's first two taps are, for 8 outputs, the
+// row's 16 bytes from the first output's window in order (output j's taps 0 and 1 are bytes 2j
+// and 2j + 1): already interleaved, so two widening loads make the pair's vectors, without the
+// strided loads' shuffles. The third taps: rows 0 and 1 as a pair, row 2's with weight 0 in its
+// pair. wp: pairs (w00, w01), (w10, w11), (w20, w21), (w02, w12), (w22, 0) (pairs_3x3_s2).
+void band_row_3x3_s2(const int8_t* const* rows, const int32_t* wp, int32_t ow, int32_t inner, const Epilogue& e,
+                     const Requant4* q, int64_t row_at) {
+  row_vectors(ow, inner, e, q, row_at, [&](int32_t at, v128_t& lo, v128_t& hi) {
+    for (int32_t u = 0; u < 3; ++u) {
+      const int8_t* px = rows[u] + int64_t(at) * 2;
+      const v128_t wv = wasm_v128_load32_splat(wp + u);
+      lo = wasm_i32x4_add(lo, wasm_i32x4_dot_i16x8(wasm_i16x8_load8x8(px), wv));
+      hi = wasm_i32x4_add(hi, wasm_i32x4_dot_i16x8(wasm_i16x8_load8x8(px + 8), wv));
+    }
+    tap_pair(load8_strided<2>(rows[0] + int64_t(at) * 2 + 2), load8_strided<2>(rows[1] + int64_t(at) * 2 + 2), wp + 3,
+             lo, hi);
+    const v128_t c = load8_strided<2>(rows[2] + int64_t(at) * 2 + 2);
+    tap_pair(c, c, wp + 4, lo, hi);
+  });
+}
+
+// Two weights as an int16 pair (a low, b high).
+inline int32_t pair16(int32_t a, int32_t b) { return int32_t((uint32_t(b) << 16) | (uint32_t(a) & 0xFFFFu)); }
+
+// A 3x3 kernel's pairs in band_row_3x3_s2's order.
+inline void pairs_3x3_s2(const int8_t* w, int32_t* wp) {
+  for (int32_t u = 0; u < 3; ++u) wp[u] = pair16(w[3 * u], w[3 * u + 1]);
+  wp[3] = pair16(w[2], w[5]);
+  wp[4] = pair16(w[8], 0);
 }
 
 template <int SW>
 void band_row_any(const int8_t* const* rows, const ConvShape& g, const int32_t* wp, int32_t inner, const Epilogue& e,
                   const Requant4* q, int64_t row_at) {
+  if (SW == 2 && g.kh == 3 && g.kw == 3) return band_row_3x3_s2(rows, wp, g.ow, inner, e, q, row_at);
   if (g.kh == 3 && g.kw == 3) return band_row<SW, 3, 3>(rows, 3, 3, wp, g.ow, inner, e, q, row_at);
   if (g.kh == 5 && g.kw == 5) return band_row_5x5<SW>(rows, wp, g.ow, inner, e, q, row_at);
   band_row<SW, 0, 0>(rows, g.kh, g.kw, wp, g.ow, inner, e, q, row_at);
@@ -224,7 +265,11 @@ struct DwKernel {
     int32_t held[Tiles::kDwBandRows];
     const int8_t* rows[Tiles::kDwBandRows];
     int32_t wp[Tiles::kDwBandTaps / 2];
-    weight_pairs(w, kh * g.kw, wp);
+    if (g.sw == 2 && kh == 3 && g.kw == 3) {
+      pairs_3x3_s2(w, wp);
+    } else {
+      weight_pairs(w, kh * g.kw, wp);
+    }
     for (int32_t u = 0; u < kh; ++u) held[u] = INT32_MIN;
     const v128_t fill = wasm_i8x16_splat(int8_t(zp));
     const ShortRow sr = short_row(g, width);

@@ -180,6 +180,7 @@ inline vf vsqrt(vf a) { return _mm512_sqrt_ps(a); }
 inline vf vabs(vf a) { return _mm512_abs_ps(a); }
 inline vf vneg(vf a) { return _mm512_castsi512_ps(_mm512_xor_si512(_mm512_castps_si512(a), _mm512_set1_epi32(int32_t(0x80000000u)))); }
 inline vf vfloor(vf a) { return _mm512_roundscale_ps(a, _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC); }
+inline vf vround(vf a) { return _mm512_roundscale_ps(a, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC); }
 inline vf vceil(vf a) { return _mm512_roundscale_ps(a, _MM_FROUND_TO_POS_INF | _MM_FROUND_NO_EXC); }
 // where(a < b, x, y), where(a unordered with itself (NaN), x, y)
 inline vf vsel_lt(vf a, vf b, vf x, vf y) { return _mm512_mask_blend_ps(_mm512_cmp_ps_mask(a, b, _CMP_LT_OQ), y, x); }
@@ -198,6 +199,7 @@ inline vf vsqrt(vf a) { return _mm256_sqrt_ps(a); }
 inline vf vabs(vf a) { return _mm256_andnot_ps(_mm256_set1_ps(-0.0f), a); }
 inline vf vneg(vf a) { return _mm256_xor_ps(_mm256_set1_ps(-0.0f), a); }
 inline vf vfloor(vf a) { return _mm256_floor_ps(a); }
+inline vf vround(vf a) { return _mm256_round_ps(a, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC); }
 inline vf vceil(vf a) { return _mm256_ceil_ps(a); }
 inline vf vsel_lt(vf a, vf b, vf x, vf y) { return _mm256_blendv_ps(y, x, _mm256_cmp_ps(a, b, _CMP_LT_OQ)); }
 inline vf vsel_gt(vf a, vf b, vf x, vf y) { return _mm256_blendv_ps(y, x, _mm256_cmp_ps(a, b, _CMP_GT_OQ)); }
@@ -215,6 +217,7 @@ inline vf vsqrt(vf a) { return _mm_sqrt_ps(a); }
 inline vf vabs(vf a) { return _mm_andnot_ps(_mm_set1_ps(-0.0f), a); }
 inline vf vneg(vf a) { return _mm_xor_ps(_mm_set1_ps(-0.0f), a); }
 inline vf vfloor(vf a) { return _mm_floor_ps(a); }
+inline vf vround(vf a) { return _mm_round_ps(a, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC); }
 inline vf vceil(vf a) { return _mm_ceil_ps(a); }
 inline vf vsel_lt(vf a, vf b, vf x, vf y) { return _mm_blendv_ps(y, x, _mm_cmplt_ps(a, b)); }
 inline vf vsel_gt(vf a, vf b, vf x, vf y) { return _mm_blendv_ps(y, x, _mm_cmpgt_ps(a, b)); }

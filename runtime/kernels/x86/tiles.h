@@ -11,8 +11,10 @@ namespace mote {
 namespace x86 {
 
 // ---- float32 ---------------------------------------------------------------------------------
-// im2col Conv: panels of kPanelDepth rows of k x kPanelColumns output positions (64 KB at most).
-constexpr int32_t kPanelColumns = 64;
+// im2col Conv: panels of kPanelDepth rows of k x kPanelColumns output positions (96 KB at most;
+// 96 columns are whole register tiles at every level: two of AVX-512's 3 x 16, where 64 left
+// a quarter of every panel to one-vector tiles).
+constexpr int32_t kPanelColumns = 96;
 constexpr int32_t kPanelDepth = 256;
 // GEMM: B is read in place one column panel of about kPanelFloats (K x columns) at a time, so it
 // stays in L2 while every row tile of A passes over it (a blocking, not a buffer).

@@ -437,8 +437,8 @@ void random_w8() {
 void random_unary() {
   static const int32_t codes[] = {MOTE_OP_RELU, MOTE_OP_LEAKY_RELU, MOTE_OP_CLIP, MOTE_OP_HARD_SIGMOID,
                                   MOTE_OP_HARD_SWISH, MOTE_OP_SIGMOID, MOTE_OP_ABS, MOTE_OP_NEG,
-                                  MOTE_OP_SQRT, MOTE_OP_FLOOR, MOTE_OP_CEIL};
-  const int32_t code = codes[pick(0, 10)];
+                                  MOTE_OP_SQRT, MOTE_OP_FLOOR, MOTE_OP_CEIL, MOTE_OP_SILU};
+  const int32_t code = codes[pick(0, 11)];
   mote_unary_params p{};
   p.alpha = code == MOTE_OP_CLIP ? -0.5f : (code == MOTE_OP_HARD_SIGMOID ? 0.2f : 0.1f);
   p.beta = code == MOTE_OP_CLIP ? 0.75f : 0.5f;
@@ -448,6 +448,7 @@ void random_unary() {
   for (int64_t i = 0; i < n; ++i) {
     g_in[0][i] = 12.0f * uniform();
     if (code == MOTE_OP_SQRT) g_in[0][i] = fabsf(g_in[0][i]);
+    if (code == MOTE_OP_SILU && i % 5 == 0) g_in[0][i] *= 10.0f;  // past the exponential's range too
   }
   char what[192];
   snprintf(what, sizeof what, "%s [%ld,%ld,%ld]", mote::op_name(code), long(dims[0]), long(dims[1]), long(dims[2]));
@@ -518,6 +519,36 @@ void random_pool() {
            long(w), long(p.kernel[0]), long(p.kernel[1]), long(p.stride[0]), long(p.stride[1]), long(p.pad_begin[0]),
            long(p.pad_begin[1]), long(p.pad_end[0]), long(p.pad_end[1]), long(p.ceil_mode));
   check(what, MOTE_OP_MAX_POOL, &p, sizeof p, in, 1, mote::run_pool);
+}
+
+// A ReduceMean case: [n,c,h,w] of ranks 1 to 4 (runs from 1 to 2,500 values), mostly over the
+// trailing axes (the spatial mean, which the optimised kernels take), else any, kept or not.
+struct ReduceCase {
+  int32_t rank;
+  int32_t d[4];
+  mote_reduce_params p;
+  char what[128];
+};
+
+ReduceCase draw_reduce(const char* name) {
+  ReduceCase r{};
+  r.rank = pick(1, 4);
+  for (int32_t i = 0; i < r.rank; ++i) r.d[i] = i + 2 >= r.rank ? pick(1, 50) : pick(1, 12);
+  const int32_t first = pick(0, r.rank - 1);
+  r.p.axes_mask = pick(0, 3) ? ((1u << r.rank) - 1u) & ~((1u << first) - 1u) : uint32_t(pick(1, (1 << r.rank) - 1));
+  r.p.keepdims = pick(0, 1);
+  snprintf(r.what, sizeof r.what, "%s rank %ld [%ld,...] axes 0x%lx keep %ld", name, long(r.rank), long(r.d[0]),
+           long(r.p.axes_mask), long(r.p.keepdims));
+  return r;
+}
+
+// float ReduceMean (MnasNet's spatial mean); the axes the optimised kernels do not take are
+// declined to the reference.
+void random_reduce_mean() {
+  ReduceCase r = draw_reduce("ReduceMean");
+  TensorView in[1] = {view(g_in[0], r.rank, r.d)};
+  fill(g_in[0], in[0].numel());
+  check(r.what, MOTE_OP_REDUCE_MEAN, &r.p, sizeof r.p, in, 1, mote::run_reduce);
 }
 
 // ---- int8 ------------------------------------------------------------------------------------
@@ -925,20 +956,11 @@ void random_qrequantize() {
 // (the spatial mean) on the optimised kernels, the others declined to the reference; runs from
 // 1 to 2,500 values.
 void random_qreduce_mean() {
-  const int32_t rank = pick(1, 4);
-  int32_t d[4];
-  for (int32_t i = 0; i < rank; ++i) d[i] = i + 2 >= rank ? pick(1, 50) : pick(1, 12);
-  TensorView in[1] = {qview(g_q[0], MOTE_I8, rank, d)};
+  ReduceCase r = draw_reduce("int8 ReduceMean");
+  TensorView in[1] = {qview(g_q[0], MOTE_I8, r.rank, r.d)};
   if (in[0].numel() > kMaxBytes) return;
   fill_i8(g_q[0], in[0].numel());
-  mote_reduce_params p{};
-  const int32_t first = pick(0, rank - 1);
-  p.axes_mask = pick(0, 3) ? ((1u << rank) - 1u) & ~((1u << first) - 1u) : uint32_t(pick(1, (1 << rank) - 1));
-  p.keepdims = pick(0, 1);
-  char what[128];
-  snprintf(what, sizeof what, "int8 ReduceMean rank %ld [%ld,...] axes 0x%lx keep %ld", long(rank), long(d[0]),
-           long(p.axes_mask), long(p.keepdims));
-  check_q(what, MOTE_OP_REDUCE_MEAN, &p, sizeof p, in, 1, mote::run_reduce);
+  check_q(r.what, MOTE_OP_REDUCE_MEAN, &r.p, sizeof r.p, in, 1, mote::run_reduce);
 }
 
 // int8 GlobalAveragePool / GlobalMaxPool of [n,c,h,w], planes from 1 to 2,500 values, often
@@ -1325,6 +1347,7 @@ int run_cases() {
     for (int k = 0; k < 150; ++k) random_unary();
     for (int k = 0; k < 150; ++k) random_binary();
     for (int k = 0; k < 100; ++k) random_pool();
+    for (int k = 0; k < 40; ++k) random_reduce_mean();
   }
   for (int k = 0; k < 300; ++k) random_qconv();
   for (int k = 0; k < 150; ++k) random_qconv(MOTE_LAYOUT_NHWC);
