@@ -219,12 +219,13 @@ std::string blob_to_c_header(const std::vector<uint8_t>& blob, const std::string
   }
   // Kernel variants within a family that a kernel set links only when a model needs them
   // (mote/op_config.h): depthwise convolution (group == C == M), float and int8, and int8
-  // MaxPool, float MaxPool 3x3 at stride 2 (an unrolled SIMD128 form). Without them such an op
+  // MaxPool, float MaxPool 3x3 at stride 2 (an unrolled SIMD128 form), float Conv 3x3 at stride 2
+  // over few channels (a direct SIMD128 form). Without them such an op
   // would still run, on the reference kernel (or the set's general one). The int8-weight
   // ops (--quantize int8-weights) share their float ops' families and kernels; a runtime built
   // without the variant refuses them at load.
   bool depthwise = false, qdepthwise = false, max_pool_int8 = false, int8_weights = false, winograd = false;
-  bool max_pool_3x3s2 = false;
+  bool max_pool_3x3s2 = false, conv_3x3s2 = false;
   for (uint32_t k = 0; k < model.num_ops(); ++k) {
     const mote_op_record& op = model.op(k);
     if (op_weights_int8(op.code)) int8_weights = true;
@@ -242,6 +243,12 @@ std::string blob_to_c_header(const std::vector<uint8_t>& blob, const std::string
     if ((op.code != MOTE_OP_CONV && op.code != MOTE_OP_QCONV) || op.num_inputs < 2) continue;
     const mote_conv_params& p = *static_cast<const mote_conv_params*>(model.params(op));
     const mote_tensor_record& w = model.tensor(model.operand(op.operands + 1));
+    // Float Conv 3x3 at stride 2, ungrouped, over few channels (an image network's stem): a
+    // direct SIMD128 form (wasm_simd128::Tiles::conv_s2_shape).
+    if (op.code == MOTE_OP_CONV && p.spatial_rank == 2 && p.group == 1 && p.kernel[0] == 3 && p.kernel[1] == 3 &&
+        p.stride[0] == 2 && p.stride[1] == 2 && w.rank == 4 && w.dims[1] <= 4) {
+      conv_3x3s2 = true;
+    }
     // W's channels per group: W[1] (NCHW) or W[rank - 1] (an NHWC QConv).
     const bool nhwc = op.code == MOTE_OP_QCONV && op.params_size >= sizeof(mote_qconv_params) &&
                       static_cast<const mote_qconv_params*>(model.params(op))->layout == MOTE_LAYOUT_NHWC;
@@ -253,7 +260,8 @@ std::string blob_to_c_header(const std::vector<uint8_t>& blob, const std::string
     const char* name;
     bool used;
   } kKernels[] = {{"conv_depthwise", depthwise}, {"qconv_depthwise", qdepthwise}, {"max_pool_int8", max_pool_int8},
-                  {"int8_weights", int8_weights}, {"winograd", winograd}, {"max_pool_3x3s2", max_pool_3x3s2}};
+                  {"int8_weights", int8_weights}, {"winograd", winograd}, {"max_pool_3x3s2", max_pool_3x3s2},
+                  {"conv_3x3s2", conv_3x3s2}};
   for (const auto& v : kKernels) {
     const std::string m = std::string("MOTE_USE_KERNEL_") + v.name;
     if (v.used) {

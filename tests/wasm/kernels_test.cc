@@ -359,6 +359,39 @@ void conv_tests(Rng& rng) {
     conv_case(rng, c, "3x3-deep");  // k = 360: three panels deep
     c.c = 3, c.h = c.w = 33, c.m = 16, c.kh = c.kw = 3, c.sh = c.sw = 2, c.pt = c.pl = c.pb = c.pr = 1, c.act = relu6;
     conv_case(rng, c, "stem");
+  }
+  {
+    // The stems' direct form (3x3 at stride 2 over at most 4 channels, M % 4 == 0): blocks of 64
+    // output columns and their tails, the padding of MobileNet (1 all round), of SqueezeNet
+    // (none), only at the end (the even/odd rows' last columns), batches, and the shapes it
+    // hands to the general form (M % 4 != 0, 5 channels).
+    const mote_act relu{MOTE_ACT_RELU, 0.0f, 0.0f};
+    const struct {
+      int32_t n, c, h, w, m, pt, pl, pb, pr;
+      bool bias;
+      mote_act act;
+      const char* tag;
+    } stems[] = {
+        {1, 3, 9, 151, 8, 1, 1, 1, 1, true, relu6, "stem-wide"},          // ow 76: 64 + 12
+        {1, 3, 7, 135, 12, 0, 0, 0, 0, false, relu, "stem-squeezenet"},  // ow 67: 64 + 3
+        {1, 3, 12, 20, 4, 0, 0, 1, 1, true, {}, "stem-pad-end"},         // ow 10
+        {2, 1, 11, 17, 16, 1, 1, 1, 1, true, relu, "stem-c1-batch"},     // ow 9
+        {1, 2, 6, 9, 4, 1, 0, 0, 1, true, relu6, "stem-c2"},              // ow 4
+        {1, 4, 8, 130, 4, 1, 1, 1, 1, false, {}, "stem-c4"},              // ow 65: 64 + 1
+        {1, 3, 5, 8, 4, 1, 1, 1, 1, true, {}, "stem-tiny"},               // ow 4
+        {1, 3, 9, 23, 6, 1, 1, 1, 1, true, relu, "stem-m6-general"},      // M % 4 != 0
+        {1, 5, 9, 23, 8, 1, 1, 1, 1, true, relu, "stem-c5-general"},      // 5 channels
+    };
+    for (const auto& t : stems) {
+      ConvCase c;
+      c.n = t.n, c.c = t.c, c.h = t.h, c.w = t.w, c.m = t.m, c.kh = c.kw = 3, c.sh = c.sw = 2;
+      c.pt = t.pt, c.pl = t.pl, c.pb = t.pb, c.pr = t.pr, c.bias = t.bias, c.act = t.act;
+      conv_case(rng, c, t.tag);
+    }
+  }
+  {
+    ConvCase c;
+    c.kh = c.kw = 3, c.pt = c.pl = c.pb = c.pr = 1, c.act = relu6;
     c.c = 16, c.h = c.w = 14, c.m = 20, c.sh = c.sw = 1;
     conv_case(rng, c, "3x3");
     c.c = 4, c.h = c.w = 23, c.m = 8, c.kh = c.kw = 7, c.sh = c.sw = 2, c.pt = c.pl = c.pb = c.pr = 3;
@@ -523,6 +556,39 @@ void pool_tests(Rng& rng) {
       for (int k = 0; k < 3; ++k) x.data[size_t(rng.range(0, int32_t(x.numel()) - 1))] = NAN;
     }
     check(name, MOTE_OP_MAX_POOL, &p, sizeof p, {x}, fallback ? Expect::kFallback : Expect::kOptimized);
+  }
+  // 3x3 at stride 2 as the networks have it (read in place, H rows then columns): SqueezeNet's
+  // ceil-mode pools without padding (111, 55, 27 wide), the ResNet/ShuffleNet stem's padding 1
+  // (112 wide), odd and even widths whose last outputs fall to the edge path or not, and NaNs:
+  // in the interior, at a row's last column, at the first; infinities too.
+  {
+    const struct {
+      int32_t c, h, w, pad, pad_end, ceil;
+      int nans;  // 0 none, 1 interior, 2 last column of a row, 3 first column, 4 +-inf only
+    } pools[] = {
+        {3, 23, 111, 0, 0, 1, 0}, {2, 55, 55, 0, 0, 1, 1}, {4, 27, 27, 0, 0, 1, 2}, {2, 30, 112, 1, 1, 0, 0},
+        {2, 17, 112, 1, 1, 0, 3}, {1, 9, 44, 0, 1, 1, 0},  {2, 12, 26, 1, 0, 1, 4}, {1, 7, 15, 1, 1, 0, 2},
+        {1, 5, 7, 0, 0, 0, 0},
+    };
+    for (const auto& t : pools) {
+      mote_pool_params p{};
+      p.spatial_rank = 2;
+      p.ceil_mode = t.ceil;
+      for (int d = 0; d < 2; ++d) {
+        p.kernel[d] = 3, p.stride[d] = 2, p.dilation[d] = 1, p.pad_begin[d] = t.pad, p.pad_end[d] = t.pad_end;
+      }
+      const std::vector<int32_t> dims = {1, t.c, t.h, t.w};
+      Tensor x = random_tensor(rng, dims, -3.0f, 3.0f);
+      const int32_t plane = t.h * t.w;
+      if (t.nans == 1) x.data[size_t(plane + (t.h / 2) * t.w + t.w / 2)] = NAN;
+      if (t.nans == 2) x.data[size_t(plane * (t.c - 1) + 2 * t.w - 1)] = NAN;
+      if (t.nans == 3) x.data[size_t(t.w)] = NAN;
+      if (t.nans == 4) x.data[size_t(3 * t.w + 5)] = INFINITY, x.data[size_t(5 * t.w + 9)] = -INFINITY;
+      char name[160];
+      snprintf(name, sizeof name, "MaxPool 3x3s2 %s pad %d,%d ceil %d nans %d", dims_str(dims).c_str(), t.pad,
+               t.pad_end, t.ceil, t.nans);
+      check(name, MOTE_OP_MAX_POOL, &p, sizeof p, {x}, Expect::kOptimized);
+    }
   }
   for (int t = 0; t < 40; ++t) {
     const int32_t code = t % 2 ? MOTE_OP_GLOBAL_MAX_POOL : MOTE_OP_GLOBAL_AVERAGE_POOL;

@@ -39,6 +39,9 @@
 #ifndef MOTE_USE_KERNEL_max_pool_3x3s2
 #define MOTE_USE_KERNEL_max_pool_3x3s2 1
 #endif
+#ifndef MOTE_USE_KERNEL_conv_3x3s2
+#define MOTE_USE_KERNEL_conv_3x3s2 1
+#endif
 #define MOTE_KERNEL_ON(variant) (MOTE_USE_KERNEL_##variant != 0)
 #if defined(MOTE_USE_TEXT) && !MOTE_USE_TEXT
 #define MOTE_TEXT_ON false

@@ -62,6 +62,99 @@ void max_rows_3x3s2(const ConvShape& g, const Band& band, const float* buf, int3
   }
 }
 
+// MaxPool 3x3 at stride 2 read in place, separably: per input row, the row's maxima over each
+// output's three columns (H: loads of 12 columns, their even and odd lanes, and the evens one
+// further), into a ring of three H rows in the scratch; each output row is then the max of its
+// (up to) three input rows' H, each input row's H made once for the two output rows that share
+// it. A row's last outputs, whose loads would pass its end, take their columns from a copy
+// padded with -inf; a left padding column makes the first output one by one. pmax does not
+// carry a NaN: the loads are summed as they pass (a NaN, or infinities of both signs, make the
+// sum NaN), and a plane whose sum is NaN returns false, for the exact banded form to redo.
+// Returns false too when the scratch cannot hold the three rows.
+struct MaxPool3x3s2 {
+  static constexpr int32_t kTail = 48;  // floats of a row's padded last columns, at most
+  const ConvShape& g;
+  float* ring;
+  int32_t hrow, lo, hi;
+  bool ok;
+
+  MaxPool3x3s2(const ConvShape& shape, float* scratch, uint64_t floats) : g(shape), ring(scratch) {
+    hrow = ((g.ow + 3) & ~3) + 4;  // a tail after lo = 1 may store 3 lanes past the outputs
+    // Outputs [lo, hi) read their 12 columns from 2 ow - pw in place.
+    lo = g.pw > 0 ? 1 : 0;
+    hi = lo;
+    while (hi + 4 <= g.ow && 2 * hi - g.pw + 12 <= g.iw) hi += 4;
+    ok = g.pw <= 1 && uint64_t(3) * uint64_t(hrow) <= floats && 2 * (hrow - hi) + 8 <= kTail;
+  }
+
+  // H for outputs [ow, end) from p (the padded row's column 2 ow - pw), 4 at a time; sums the
+  // loads into *sum.
+  static void h_vectors(const float* p, int32_t ow, int32_t end, float* h, v128_t* sum) {
+    v128_t s = *sum;
+    for (; ow < end; ow += 4, p += 8) {
+      const v128_t a = wasm_v128_load(p), b = wasm_v128_load(p + 4), c = wasm_v128_load(p + 8);
+      s = wasm_f32x4_add(s, wasm_f32x4_add(a, b));
+      const v128_t e0 = wasm_i32x4_shuffle(a, b, 0, 2, 4, 6), o = wasm_i32x4_shuffle(a, b, 1, 3, 5, 7);
+      const v128_t e1 = wasm_i32x4_shuffle(e0, c, 1, 2, 3, 4);  // columns 2, 4, 6, 8
+      wasm_v128_store(h + ow, wasm_f32x4_pmax(wasm_f32x4_pmax(e0, o), e1));
+    }
+    *sum = s;
+  }
+
+  v128_t h_row(const float* xr, float* h) const {
+    v128_t sum = wasm_f32x4_splat(0.0f);
+    if (lo) {  // output 0: columns -1 (padding), 0, 1
+      const float a = xr[0], b = g.iw > 1 ? xr[1] : -__builtin_inff();
+      h[0] = a < b ? b : a;
+      sum = wasm_f32x4_splat(a + b);
+    }
+    h_vectors(xr + 2 * lo - g.pw, lo, hi, h, &sum);
+    if (hi < g.ow) {
+      alignas(16) float tail[kTail];
+      const int32_t from = 2 * hi - g.pw, n = g.iw - from;  // columns [from, iw) of the row
+      int32_t k = 0;
+      for (; k < n; ++k) tail[k] = xr[from + k];
+      for (; k < kTail; ++k) tail[k] = -__builtin_inff();
+      // The padding's -inf and a +inf of the row sum to NaN: the exact form then runs.
+      h_vectors(tail, 0, g.ow - hi, h + hi, &sum);
+    } else if (hi > lo) {
+      sum = wasm_f32x4_add(sum, wasm_f32x4_splat(xr[2 * hi - g.pw]));  // the last vector's column 8
+    }
+    return sum;
+  }
+
+  bool plane(const float* x, float* y) {
+    v128_t nan = wasm_i32x4_splat(0);
+    int32_t made = -1;  // input rows [.., made] have their H in the ring
+    for (int32_t oh = 0; oh < g.oh; ++oh) {
+      const int32_t r0 = 2 * oh - g.ph;
+      const int32_t first = r0 < 0 ? 0 : r0;
+      const int32_t last = r0 + 2 < g.ih ? r0 + 2 : g.ih - 1;
+      for (int32_t r = made + 1 > first ? made + 1 : first; r <= last; ++r) {
+        const v128_t sum = h_row(x + int64_t(r) * g.iw, ring + (r % 3) * hrow);
+        nan = wasm_v128_or(nan, wasm_f32x4_ne(sum, sum));
+        made = r;
+      }
+      // 1..3 rows (maxpool_shape: no window lies wholly in the padding).
+      const float* h0 = ring + (first % 3) * hrow;
+      const float* h1 = last > first ? ring + ((first + 1) % 3) * hrow : h0;
+      const float* h2 = last > first + 1 ? ring + ((first + 2) % 3) * hrow : h1;
+      float* out = y + int64_t(oh) * g.ow;
+      int32_t ow = 0;
+      for (; ow + 4 <= g.ow; ow += 4) {
+        wasm_v128_store(out + ow, wasm_f32x4_pmax(wasm_f32x4_pmax(wasm_v128_load(h0 + ow), wasm_v128_load(h1 + ow)),
+                                                  wasm_v128_load(h2 + ow)));
+      }
+      if (ow < g.ow) {
+        store_tail(out + ow, wasm_f32x4_pmax(wasm_f32x4_pmax(wasm_v128_load(h0 + ow), wasm_v128_load(h1 + ow)),
+                                             wasm_v128_load(h2 + ow)),
+                   g.ow - ow);
+      }
+    }
+    return !wasm_v128_any_true(nan);
+  }
+};
+
 }  // namespace
 
 Status f32_maxpool2d(const OpArgs& a) {
@@ -76,8 +169,10 @@ Status f32_maxpool2d(const OpArgs& a) {
   const int64_t in_plane = int64_t(g.ih) * g.iw, out_plane = int64_t(g.oh) * g.ow;
   // Undilated (maxpool_shape); a runtime built for models without the window leaves it out.
   const bool three = MOTE_KERNEL_ON(max_pool_3x3s2) && g.kh == 3 && g.kw == 3 && g.sh == 2 && g.sw == 2;
+  MaxPool3x3s2 fast(g, buf, (l.scratch.total() - l.buf_at) / sizeof(float));
   for (int64_t c = 0; c < int64_t(g.n) * g.c; ++c) {
     float* yp = py + c * out_plane;
+    if (three && fast.ok && fast.plane(px + c * in_plane, yp)) continue;
     drivers::for_each_band<PoolKernel>(g, l.band, px + c * in_plane, -__builtin_inff(), buf, row,
                                        [&](int32_t oh0, int32_t rows) {
                                          float* out = yp + int64_t(oh0) * g.ow;

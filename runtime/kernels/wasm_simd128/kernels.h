@@ -78,6 +78,11 @@ inline void zero_floats(float* dst, int32_t n) {
 // place, anything else goes through bands (band.h).
 #include "../simd_f32_api.inc"
 
+// Conv 3x3 at stride 2 over at most Tiles::kS2Channels input channels (Tiles::conv_s2_shape),
+// direct from rows split into even and odd columns; kUnsupportedOp for any other shape, or a
+// scratch planned without it (the general form runs).
+Status f32_conv2d_direct(const OpArgs& a, const ConvShape& g);
+
 // MaxPool (1-D/2-D, any window and stride, ceil mode) in bands padded with -inf in the scratch;
 // the shapes of Tiles::maxpool_shape only, else kUnsupportedOp.
 Status f32_maxpool2d(const OpArgs& a);

@@ -54,6 +54,22 @@ struct Tiles {
     return s8_dw_banded(g) ? uint64_t(g.kh) * uint64_t(s8_dw_band_stride(g)) : 0;
   }
 
+  // The float Conv 3x3 at stride 2 over at most kS2Channels input channels (the stems of the
+  // image networks; f32_conv2d_s2__wasm_simd128.cc), M a multiple of 4: per block of up to
+  // kS2Block output columns, the C x 3 input rows the window covers split into the rows of
+  // their 3 taps (conv_s2_row floats each), in the general form's panel.
+  static constexpr int32_t kS2Channels = 4, kS2Block = 64;
+  static bool conv_s2_shape(const ConvShape& g) {
+    return g.group == 1 && g.c >= 1 && g.c <= kS2Channels && g.kh == 3 && g.kw == 3 && g.sh == 2 && g.sw == 2 &&
+           g.dh == 1 && g.dw == 1 && g.m > 0 && g.m % 4 == 0 && g.ow > 0 && g.oh > 0;
+  }
+  static int32_t conv_s2_row(const ConvShape& g) {
+    return drivers::round_up(drivers::min_i32(g.ow, kS2Block), 8);
+  }
+  static uint64_t conv_s2_floats(const ConvShape& g) {
+    return uint64_t(9) * uint64_t(g.c) * uint64_t(conv_s2_row(g));
+  }
+
   // MaxPool as a depthwise window over NCHW float32: undilated windows with less padding than
   // the window only (so that no window lies wholly in the padding, where the reference gives
   // 0); false for any other, which goes to the reference.
