@@ -1,5 +1,5 @@
-// mote convert --arena min (MOTE_SET_LEAN): each op's scratch is the reference kernel's need, and
-// an op runs on this runtime's optimised kernel only where that kernel's scratch fits the plan.
+// mote convert --arena min (MOTE_SET_LEAN): the arena of the reference kernels' scratch, and an op
+// runs on this runtime's optimised kernel only where that kernel's scratch fits its planned scratch.
 #include <gtest/gtest.h>
 
 #include <cstring>
@@ -58,7 +58,7 @@ std::vector<float> run_heldout(const mote::Model& model) {
 
 }  // namespace
 
-// The lean plan is the reference kernels' plan, op by op, and runs the optimised set where it fits.
+// The lean plan has the reference kernels' arena, and runs the optimised set where it fits.
 TEST(ArenaMin, PlansTheReferenceScratchAndRunsLikeTheFastBlob) {
   const uint32_t own = MOTE_SET_REFERENCE | mote::kernel_set_bit();
   Loaded fast, lean, ref;
@@ -68,8 +68,12 @@ TEST(ArenaMin, PlansTheReferenceScratchAndRunsLikeTheFastBlob) {
   EXPECT_EQ(lean.model.meta().kernel_sets, own | MOTE_SET_LEAN);
   EXPECT_EQ(lean.model.optimized_kernels(), mote::kernel_set_bit() != MOTE_SET_REFERENCE);
   ASSERT_EQ(lean.model.num_ops(), ref.model.num_ops());
+  // Each op gets the reference kernel's scratch, or its optimised kernel's where that fits in the
+  // same arena.
+  ASSERT_EQ(fast.model.num_ops(), ref.model.num_ops());
   for (uint32_t n = 0; n < lean.model.num_ops(); ++n) {
-    EXPECT_EQ(lean.model.op(n).scratch_bytes, ref.model.op(n).scratch_bytes) << "op " << n;
+    const uint32_t got = lean.model.op(n).scratch_bytes;
+    EXPECT_TRUE(got == ref.model.op(n).scratch_bytes || got == fast.model.op(n).scratch_bytes) << "op " << n;
   }
   EXPECT_EQ(lean.model.arena_bytes(), ref.model.arena_bytes());
   EXPECT_LE(lean.model.arena_bytes(), fast.model.arena_bytes());
