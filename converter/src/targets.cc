@@ -58,7 +58,7 @@ std::string kernel_set_names(uint32_t sets) {
     if (sets & (1u << k)) out += std::string(out.empty() ? "" : ", ") + kSetNames[k];
   }
   if (out.empty()) out = "reference";
-  return (sets & MOTE_SET_LEAN) ? out + " (--arena min: the reference kernel's scratch)" : out;
+  return (sets & MOTE_SET_LEAN) ? out + " (--arena min)" : out;
 }
 
 }  // namespace mote
