@@ -1215,6 +1215,24 @@ void large_cases() {
     const int32_t bd[2] = {ad[1], pick(1, 300)};
     qmatmul_case(2, 2, ad, bd, true);
   }
+  // Panels of 16 n + 1 pixels (a 7x7 map, 17 = 1 x 17, 33 = 3 x 11): the last column as a
+  // matrix-vector product (AVX-512), k in 64s and a tail, channels in 16s and a tail, a 3x3.
+  const int32_t col[][4] = {{320, 1000, 7, 7}, {70, 37, 7, 7}, {130, 16, 1, 17}, {8, 24, 3, 11}, {576, 100, 7, 7}};
+  for (const auto& d : col) {
+    qconv_case(1, d[0], d[1], d[2], d[3], 1, 1, 1, 1, 1, 1, pad0, 1, false);
+    qconv_case(2, d[0], d[1], d[2], d[3], 1, 1, 1, 1, 1, 1, pad0, 1, false, false, true);
+  }
+  qconv_case(1, 19, 23, 7, 7, 3, 3, 1, 1, 1, 1, pad1, 1, false);
+  // Stems: 3 taps a row at horizontal stride 2 over few channels (groups of (channel, kernel
+  // row), AVX-512): rows of 16 outputs and their tails, panels that end inside a row, padding
+  // of 0 to 2 on each side, odd widths, kernel heights 1 to 5, vertical strides and dilations.
+  qconv_case(2, 3, 16, 224, 224, 3, 3, 2, 2, 1, 1, pad1, 1, false);
+  for (int k = 0; k < 40; ++k) {
+    int32_t pads[4];
+    for (int32_t& q : pads) q = pick(0, 2);
+    qconv_case(pick(1, 2), pick(1, 5), pick(1, 40), pick(3, 90), pick(3, 90), pick(1, 5), 3, pick(1, 3), 2,
+               pick(1, 2), 1, pads, 1, false, pick(0, 3) != 0, pick(0, 4) == 0);
+  }
   long_k_cases();
   large_qmaxpool_cases();
 }
