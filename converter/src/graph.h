@@ -137,7 +137,12 @@ struct Plan {
   std::vector<PlanTensor> buffers;
 };
 // Each op's scratch is the largest any of `kernel_sets` (MOTE_SET_* bits) needs for it.
-Plan plan_arena(const Graph& g, uint32_t kernel_sets);
+// With MOTE_SET_LEAN (--arena min) each op's scratch is the reference kernel's need, except for
+// the ops `fast_ops` marks, which keep the sets' need.
+Plan plan_arena(const Graph& g, uint32_t kernel_sets, const std::vector<bool>* fast_ops = nullptr);
+// --arena min: the arena of the reference kernels' scratch, with every op whose optimised
+// kernels' scratch fits in it without growing it planned for them (arena_min.cc).
+Plan plan_arena_min(const Graph& g, uint32_t kernel_sets);
 
 // Serialises graph + plan (blob_writer.cc).
 struct BlobMeta {

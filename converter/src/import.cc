@@ -412,7 +412,7 @@ ConvertResult convert_model(const std::string& model_bytes, const std::string& s
 
   add_carries(g, options);
   if (options.stage) options.stage("planning the arena for " + std::to_string(g.ops.size()) + " ops");
-  Plan plan = plan_arena(g, options.kernel_sets);
+  Plan plan = (options.kernel_sets & MOTE_SET_LEAN) ? plan_arena_min(g, options.kernel_sets) : plan_arena(g, options.kernel_sets);
   BlobMeta meta{source_name, fnv1a64(model_bytes), options.kernel_sets, result.narrowed, {}};
   if (!options.vocab_text.empty()) {
     VocabOptions vo = options.vocab;

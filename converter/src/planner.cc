@@ -45,7 +45,7 @@ struct Buffer {
 
 }  // namespace
 
-Plan plan_arena(const Graph& g, uint32_t kernel_sets) {
+Plan plan_arena(const Graph& g, uint32_t kernel_sets, const std::vector<bool>* fast_ops) {
   const size_t nt = g.tensors.size();
   const uint32_t steps = uint32_t(g.ops.size());
   const uint32_t last_step = steps ? steps - 1 : 0;
@@ -189,7 +189,11 @@ Plan plan_arena(const Graph& g, uint32_t kernel_sets) {
       throw ConvertError("planning op '" + op.name + "' (" + op_name(op.code) + "): " + diag.text());
     }
     args.out = inferred.data();
-    for (uint32_t set = 1; set <= MOTE_SET_ALL; set <<= 1) {
+    // --arena min (MOTE_SET_LEAN): the reference kernel's need alone, but for the ops in
+    // `fast_ops`; an optimised kernel that needs more than its op's scratch gives way to the
+    // reference kernel at run time (Session::run_ops).
+    const bool lean = (kernel_sets & MOTE_SET_LEAN) && !(fast_ops && (*fast_ops)[s]);
+    for (uint32_t set = 1; set <= MOTE_SET_ALL && !lean; set <<= 1) {
       if (kernel_sets & set) scratch = std::max(scratch, kernel_scratch_bytes(set, args));
     }
     if (scratch) {

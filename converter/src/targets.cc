@@ -57,7 +57,8 @@ std::string kernel_set_names(uint32_t sets) {
   for (uint32_t k = 0; k < sizeof kSetNames / sizeof kSetNames[0]; ++k) {
     if (sets & (1u << k)) out += std::string(out.empty() ? "" : ", ") + kSetNames[k];
   }
-  return out.empty() ? "reference" : out;
+  if (out.empty()) out = "reference";
+  return (sets & MOTE_SET_LEAN) ? out + " (--arena min)" : out;
 }
 
 }  // namespace mote

@@ -360,8 +360,9 @@ Status Model::verify_ops() {
     // was planned for this runtime's set must hold what that set needs, or it is refused; one
     // planned for other sets only (mote convert --target) runs on the reference kernels
     // (Model::optimized_kernels), whose scratch infer checked above.
+    // A lean plan (MOTE_SET_LEAN) runs such an op on the reference kernel instead (Session::run_ops).
     const uint32_t kernel_scratch = (meta_->kernel_sets & kernel_set_bit()) ? kernel_set_scratch_bytes(args) : 0;
-    if (kernel_scratch > op.scratch_bytes) {
+    if (kernel_scratch > op.scratch_bytes && !(meta_->kernel_sets & MOTE_SET_LEAN)) {
       return op_error(
           &diag, Status::kBadParams, *this, n,
           "the %s kernels need %u scratch bytes, the plan gives %u: convert with a --target that includes this board "
@@ -371,7 +372,8 @@ Status Model::verify_ops() {
 #ifdef MOTE_REFERENCE_SELECTIVE
     // A family whose reference kernel this build leaves out (mote/op_config.h) runs on the
     // optimised set alone: the blob must be planned for it, and the set must take the op.
-    if (!op_reference_linked(op.code) && (!(meta_->kernel_sets & kernel_set_bit()) || !MOTE_KERNEL_NS::covers(args))) {
+    if (!op_reference_linked(op.code) && (!(meta_->kernel_sets & kernel_set_bit()) || !MOTE_KERNEL_NS::covers(args) ||
+                                       kernel_scratch > op.scratch_bytes)) {
       return op_error(&diag, Status::kUnsupportedOp, *this, n,
                       "no reference kernel in this build and the %s kernels do not take it (convert with --target "
                       "wasm; build with the model's header)",

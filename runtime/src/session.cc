@@ -72,6 +72,9 @@ Status Session::run_ops(uint32_t first, uint32_t last) {
   // in front of it after (Diag::detach), so no second text buffer sits in this frame.
   Diag detail(error_, kErrorTextBytes);
   const bool optimized = model_->optimized_kernels();
+  // A lean plan (mote convert --arena min) gives each op the reference kernel's scratch; the
+  // optimised kernel runs where its own need fits that, as the verifier checked at load.
+  const bool lean = optimized && (model_->meta().kernel_sets & MOTE_SET_LEAN) != 0;
   // The op's inputs, then its outputs, in one array (the verifier bounds the two together).
   TensorView views[MOTE_MAX_OP_OPERANDS];
   for (uint32_t n = first; n < last; ++n) {
@@ -84,7 +87,8 @@ Status Session::run_ops(uint32_t first, uint32_t last) {
     }
     OpArgs args{op.code, model_->params(op), op.params_size, in, op.num_inputs, out, op.num_outputs,
                 arena_ + op.scratch_offset, op.scratch_bytes, &detail};
-    Status st = optimized ? op_run(args) : op_run_reference(args);
+    const bool fast = optimized && !(lean && kernel_set_scratch_bytes(args) > op.scratch_bytes);
+    Status st = fast ? op_run(args) : op_run_reference(args);
     if (st != Status::kOk) return op_context(&diag, st, *model_, n);
   }
   return Status::kOk;

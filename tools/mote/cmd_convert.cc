@@ -38,6 +38,13 @@ const char* kConvertHelp =
     "                            load if its kernels need more. For Cortex-M targets only\n"
     "                            (cortex-m4, -m7, -m55, with or without reference), int8\n"
     "                            convolution chains run in NHWC\n"
+    "  --arena fast|min          fast (default): each op's scratch is the largest the targets'\n"
+    "                            kernels need. min: the arena the reference kernels' scratch\n"
+    "                            needs; an op keeps its optimised kernel where that kernel's\n"
+    "                            scratch fits in it, else it runs on the reference kernel (the\n"
+    "                            blob records it, the runtime follows it): the smallest arena,\n"
+    "                            more instructions (digits int8 on a Cortex-M4: 1,024 B\n"
+    "                            instead of 3,600 B; docs/memory-planning.md)\n"
     "  --io-layout nchw|nhwc     with NHWC convolution chains: the model's 4-D int8 inputs and\n"
     "                            outputs at them in the model's NCHW (default, a Transpose at each\n"
     "                            edge) or NHWC\n"
@@ -99,7 +106,7 @@ int cmd_convert(const std::vector<std::string>& raw) {
     return 0;
   }
   Args a(raw, {"-o", "--output", "--shape", "--set", "--c-array", "--quantize", "--calib", "--calib-method", "--percentile",
-          "--min-sqnr", "--max-sqnr-drop", "--target", "--io-layout", "--carry", "--keep-float", "--vocab", "--max-len", "--max-word-chars"},
+          "--min-sqnr", "--max-sqnr-drop", "--target", "--arena", "--io-layout", "--carry", "--keep-float", "--vocab", "--max-len", "--max-word-chars"},
          {"--no-fusion", "--strict", "--int8-io", "--narrow-double", "--bias-correction", "--no-lower-case", "--strip-accents",
           "--no-strip-accents", "--no-cjk-chars"});
   if (a.positional.size() != 1) usage("expects exactly one MODEL.onnx");
@@ -113,6 +120,9 @@ int cmd_convert(const std::vector<std::string>& raw) {
   } catch (const mote::ConvertError& e) {
     usage(e.what());
   }
+  const std::string arena = a.get("--arena", "fast");
+  if (arena != "fast" && arena != "min") usage("--arena takes fast or min, not '" + arena + "'");
+  if (arena == "min") opt.kernel_sets |= MOTE_SET_LEAN;
   const std::string io_layout = a.get("--io-layout", "nchw");
   if (io_layout != "nchw" && io_layout != "nhwc") usage("--io-layout takes nchw or nhwc, not '" + io_layout + "'");
   opt.io_nhwc = io_layout == "nhwc";

@@ -76,6 +76,12 @@ typedef struct mote_meta_record {
 #define MOTE_SET_WASM_SIMD128 0x10u  /* mote-simd.wasm */
 #define MOTE_SET_X86 0x20u           /* SSE4.1, AVX2, AVX-512 */
 #define MOTE_SET_ALL 0x3Fu
+/* Not a set: the plan's least-arena form (mote convert --arena min). An op's scratch may be only
+ * what the reference kernel needs, and an op runs on this runtime's optimised kernel only where that
+ * kernel's scratch_bytes() fits the op's planned scratch, on the reference kernel otherwise (the
+ * verifier checks the reference need of every op). Without this bit a plan short of the set's
+ * need is refused at load. Older runtimes ignore the bit and refuse such a blob's short ops. */
+#define MOTE_SET_LEAN 0x80u
 
 typedef enum mote_storage {
   MOTE_STORAGE_ARENA = 0, /* lives in the caller's arena at `offset` */
