@@ -51,6 +51,11 @@ Plan plan_arena(const Graph& g, uint32_t kernel_sets, const std::vector<bool>* f
   const uint32_t last_step = steps ? steps - 1 : 0;
   std::vector<int> buffer_of(nt, -1);
   std::vector<uint32_t> sub_offset(nt, 0);  // bytes into the buffer
+  // Links from a tensor up to the tensor whose bytes it views or overwrites: the verifier follows
+  // at most 32 of them (runtime/src/plan_check.cc), so a chain of in-place ops and views (an
+  // unrolled Scan's state) starts a new buffer once it is kMaxAliasLinks long.
+  constexpr uint32_t kMaxAliasLinks = 24;
+  std::vector<uint32_t> alias_links(nt, 0);
   std::vector<Buffer> buffers;
   Plan plan;
   plan.offset.assign(nt, 0);
@@ -133,6 +138,7 @@ Plan plan_arena(const Graph& g, uint32_t kernel_sets, const std::vector<bool>* f
     }
     if (inside.empty()) continue;
     new_buffer(out);
+    alias_links[size_t(out)] = 1;  // the output views its inputs' blocks
     Buffer& b = buffers.back();
     for (const auto& [x, where] : inside) {
       buffer_of[size_t(x)] = buffer_of[size_t(out)];
@@ -152,14 +158,19 @@ Plan plan_arena(const Graph& g, uint32_t kernel_sets, const std::vector<bool>* f
         like = carried_into[out];
       } else if (k == 0 && op_planned_view(op.code)) {
         const int in = op.inputs[0];
-        if (!g.tensors[size_t(in)].is_const && buffer_of[size_t(in)] >= 0) like = in;
+        if (!g.tensors[size_t(in)].is_const && buffer_of[size_t(in)] >= 0 && alias_links[size_t(in)] < kMaxAliasLinks) {
+          like = in;
+          alias_links[size_t(out)] = alias_links[size_t(in)] + 1;
+        }
       } else if (k == 0 && op_planned_in_place(op.code)) {
         for (int cand : op.inputs) {
           if (cand < 0 || g.tensors[size_t(cand)].is_const || buffer_of[size_t(cand)] < 0) continue;
+          if (alias_links[size_t(cand)] >= kMaxAliasLinks) continue;
           const Tensor& ct = g.tensors[size_t(cand)];
           const Buffer& b = buffers[size_t(buffer_of[size_t(cand)])];
           if (!b.has_input && b.last == s && ct.shape == ot.shape && ct.dtype == ot.dtype) {
             like = cand;
+            alias_links[size_t(out)] = alias_links[size_t(cand)] + 1;
             break;
           }
         }

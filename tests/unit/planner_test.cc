@@ -272,6 +272,35 @@ TEST(Planner, ConcatInputsPlannedInPlace) {
   }
 }
 
+// A chain of element-wise ops much longer than the alias links the verifier follows (32; an
+// unrolled Scan's state makes one): the planner starts a new buffer before the chain gets that
+// long, so the blob loads, and the ops still compute the chain.
+TEST(Planner, LongInPlaceChainsStayWithinTheVerifiersAliasDepth) {
+  constexpr int kOps = 100;
+  mote_test::GraphBuilder b("chain");
+  b.input("x", {1, 8});
+  b.output("y", {1, 8});
+  std::vector<std::string> names{"x"};
+  for (int k = 0; k + 1 < kOps; ++k) names.push_back("t" + std::to_string(k));
+  names.push_back("y");
+  for (int k = 0; k < kOps; ++k) b.node(k % 2 ? "Abs" : "Neg", {names[size_t(k)].c_str()}, names[size_t(k) + 1].c_str());
+  mote::ConvertResult r = mote::convert_bytes(b.bytes(), "chain.onnx", mote::ConvertOptions{});
+  Loaded l(r.blob);
+  ASSERT_TRUE(l.model.ready());
+  EXPECT_EQ(check_plan(l.model), "");
+  std::vector<float> x(8);
+  for (size_t k = 0; k < x.size(); ++k) x[k] = float(k) - 3.5f;
+  std::vector<uint8_t> arena(l.model.arena_bytes() + 64);
+  uint8_t* base = arena.data() + (64 - reinterpret_cast<uintptr_t>(arena.data()) % 64) % 64;
+  mote::Session session;
+  ASSERT_EQ(session.init(&l.model, base, l.model.arena_bytes()), mote::Status::kOk) << session.error();
+  ASSERT_EQ(session.set_input(0, x.data(), x.size() * 4), mote::Status::kOk);
+  ASSERT_EQ(session.run(), mote::Status::kOk) << session.error();
+  const float* y = static_cast<const float*>(session.output_data(0));
+  // Neg then Abs, 50 times: |x|.
+  for (size_t k = 0; k < x.size(); ++k) EXPECT_EQ(y[k], std::fabs(x[k])) << k;
+}
+
 TEST(Planner, DigitsModelPlanIsSoundAndTight) {
   mote::ConvertResult r = mote::convert_file(MOTE_SOURCE_DIR "/models/digits.onnx", mote::ConvertOptions{});
   Loaded l(r.blob);
