@@ -35,6 +35,23 @@ bool elementwise(int code) {
          code == MOTE_OP_REQUANTIZE;
 }
 
+// Runs a one-input float model once in its planned arena; output 0's first n values, or none
+// (with a failure recorded) if it did not run.
+std::vector<float> run_float(const mote::Model& m, const std::vector<float>& x, size_t n) {
+  std::vector<uint8_t> arena(m.arena_bytes() + 64);
+  uint8_t* base = arena.data() + (64 - reinterpret_cast<uintptr_t>(arena.data()) % 64) % 64;
+  mote::Session session;
+  mote::Status st = session.init(&m, base, m.arena_bytes());
+  if (st == mote::Status::kOk) st = session.set_input(0, x.data(), x.size() * 4);
+  if (st == mote::Status::kOk) st = session.run();
+  if (st != mote::Status::kOk) {
+    ADD_FAILURE() << session.error();
+    return {};
+  }
+  const float* y = static_cast<const float*>(session.output_data(0));
+  return std::vector<float>(y, y + n);
+}
+
 // Returns a description of the first violation, or "".
 std::string check_plan(const mote::Model& m) {
   const uint32_t nt = m.num_tensors();
@@ -258,13 +275,8 @@ TEST(Planner, ConcatInputsPlannedInPlace) {
   EXPECT_LE(r.arena_bytes, 16 * 4 * 6 + 16 * 12 * 6);
   std::vector<float> x(24);
   for (size_t k = 0; k < x.size(); ++k) x[k] = float(k) * 0.25f - 3.0f;
-  std::vector<uint8_t> arena(l.model.arena_bytes() + 64);
-  uint8_t* base = arena.data() + (64 - reinterpret_cast<uintptr_t>(arena.data()) % 64) % 64;
-  mote::Session session;
-  ASSERT_EQ(session.init(&l.model, base, l.model.arena_bytes()), mote::Status::kOk) << session.error();
-  ASSERT_EQ(session.set_input(0, x.data(), x.size() * 4), mote::Status::kOk);
-  ASSERT_EQ(session.run(), mote::Status::kOk) << session.error();
-  const float* y = static_cast<const float*>(session.output_data(0));
+  const std::vector<float> y = run_float(l.model, x, 72);
+  ASSERT_EQ(y.size(), size_t(72));
   for (size_t k = 0; k < 24; ++k) {
     EXPECT_EQ(y[k], std::max(x[k], 0.0f)) << k;
     EXPECT_NEAR(y[24 + k], 1.0f / (1.0f + std::exp(-x[k])), 1e-6f) << k;
@@ -290,13 +302,8 @@ TEST(Planner, LongInPlaceChainsStayWithinTheVerifiersAliasDepth) {
   EXPECT_EQ(check_plan(l.model), "");
   std::vector<float> x(8);
   for (size_t k = 0; k < x.size(); ++k) x[k] = float(k) - 3.5f;
-  std::vector<uint8_t> arena(l.model.arena_bytes() + 64);
-  uint8_t* base = arena.data() + (64 - reinterpret_cast<uintptr_t>(arena.data()) % 64) % 64;
-  mote::Session session;
-  ASSERT_EQ(session.init(&l.model, base, l.model.arena_bytes()), mote::Status::kOk) << session.error();
-  ASSERT_EQ(session.set_input(0, x.data(), x.size() * 4), mote::Status::kOk);
-  ASSERT_EQ(session.run(), mote::Status::kOk) << session.error();
-  const float* y = static_cast<const float*>(session.output_data(0));
+  const std::vector<float> y = run_float(l.model, x, 8);
+  ASSERT_EQ(y.size(), size_t(8));
   // Neg then Abs, 50 times: |x|.
   for (size_t k = 0; k < x.size(); ++k) EXPECT_EQ(y[k], std::fabs(x[k])) << k;
 }
