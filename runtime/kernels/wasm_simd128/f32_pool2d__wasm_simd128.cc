@@ -200,16 +200,19 @@ __attribute__((noinline)) void row_means(const float* in, int64_t planes, int64_
     const float* xp = in + c * size;
     v128_t s0 = wasm_f32x4_splat(0.0f), s1 = s0, s2 = s0, s3 = s0;
     int64_t i = 0;
+#pragma clang loop unroll(disable)
     for (; i + 16 <= size; i += 16) {
       s0 = wasm_f32x4_add(s0, wasm_v128_load(xp + i));
       s1 = wasm_f32x4_add(s1, wasm_v128_load(xp + i + 4));
       s2 = wasm_f32x4_add(s2, wasm_v128_load(xp + i + 8));
       s3 = wasm_f32x4_add(s3, wasm_v128_load(xp + i + 12));
     }
+#pragma clang loop unroll(disable)
     for (; i + 4 <= size; i += 4) s0 = wasm_f32x4_add(s0, wasm_v128_load(xp + i));
     const v128_t acc = wasm_f32x4_add(wasm_f32x4_add(s0, s1), wasm_f32x4_add(s2, s3));
     float r = (wasm_f32x4_extract_lane(acc, 0) + wasm_f32x4_extract_lane(acc, 1)) +
               (wasm_f32x4_extract_lane(acc, 2) + wasm_f32x4_extract_lane(acc, 3));
+#pragma clang loop unroll(disable)
     for (; i < size; ++i) r += xp[i];
     out[c] = r / float(size);
   }
