@@ -1306,6 +1306,26 @@ void s8_eltwise_tests(Rng& rng) {
              p.pad_end[one_d ? 0 : 1], p.ceil_mode);
     check_q(name, MOTE_OP_MAX_POOL, &p, sizeof p, {q_int8(rng, dims)}, stride == 3 ? Expect::kFallback : Expect::kOptimized);
   }
+  // Rows of 8 to 15 outputs whose window lies inside (8 a vector, the last 8 overlapping):
+  // SqueezeNet's 27x27 3x3 stride 2 in ceil mode, and widths around those counts at strides 1
+  // and 2, padded or not, a dilated window.
+  for (int t = 0; t < 12; ++t) {
+    mote_pool_params p{};
+    p.spatial_rank = 2;
+    const int32_t stride = t % 2 ? 1 : 2, k = t % 3 ? 3 : 2;
+    for (int d = 0; d < 2; ++d) {
+      p.kernel[d] = k, p.stride[d] = stride, p.dilation[d] = t == 5 ? 2 : 1;
+      p.pad_begin[d] = t % 4 == 3 ? 1 : 0, p.pad_end[d] = t % 4 == 3 ? 1 : 0;
+    }
+    p.ceil_mode = t % 4 == 0 ? 1 : 0;
+    const int32_t inside = 8 + rng.range(0, 7);  // outputs whose window lies inside a row
+    const int32_t w = t == 0 ? 27 : (inside - 1) * stride + (k - 1) * p.dilation[1] + 1 + rng.range(0, stride - 1);
+    const std::vector<int32_t> dims{1, rng.range(1, 3), rng.range(5, 9), w};
+    char name[200];
+    snprintf(name, sizeof name, "int8 MaxPool rows of 8-15 %s k%d s%d d%d pad %d ceil %d", dims_str(dims).c_str(), k, stride,
+             p.dilation[0], p.pad_begin[0], p.ceil_mode);
+    check_q(name, MOTE_OP_MAX_POOL, &p, sizeof p, {q_int8(rng, dims)}, Expect::kOptimized);
+  }
 }
 
 }  // namespace

@@ -10,7 +10,7 @@
 //     rounded half away from zero;
 //   MaxPool of int8 (1-D, 2-D, any window, dilation and padding, strides 1 and 2): the window's
 //     rows inside the input, 16 outputs a vector where the window lies inside horizontally (at
-//     stride 2 the even bytes of two loads), the border pixels one by one; a window with no tap
+//     stride 2 the even bytes of two loads; 8 where fewer than 16 do), the border pixels one by one; a window with no tap
 //     in the input gives 0, as in the reference. No scratch.
 //   Requantize int8 -> int8 (Concat, Split, Slice, Transpose between different scales; routed
 //     by dispatch.cc): 16 values a step, x - in_zp, then Requant4 with the clamp to int8;
@@ -243,6 +243,22 @@ inline v128_t max16(const int8_t* const* rows, int32_t n, int32_t kw, int32_t dw
   return m;
 }
 
+// The same for 8 outputs (rows of 8 to 15 inside outputs: SqueezeNet's 27x27 -> 13x13), in the
+// low 8 bytes: at stride 2 the even bytes of p[0..14], nothing read past p[14].
+template <int SW>
+inline v128_t max8(const int8_t* const* rows, int32_t n, int32_t kw, int32_t dw, int64_t c0) {
+  v128_t m = wasm_i8x16_splat(-128);
+  for (int32_t r = 0; r < n; ++r) {
+    const int8_t* p = rows[r] + c0;
+    for (int32_t v = 0; v < kw; ++v, p += dw) {
+      v128_t t = wasm_v128_load64_zero(p);
+      if (SW != 1) t = wasm_i8x16_shuffle(t, wasm_v128_load64_zero(p + 7), 0, 2, 4, 6, 17, 19, 21, 23, 0, 0, 0, 0, 0, 0, 0, 0);
+      m = wasm_i8x16_max(m, t);
+    }
+  }
+  return m;
+}
+
 // One output of a row from the n window rows, the taps inside the input only (0 if none).
 inline int8_t max_pixel(const int8_t* const* rows, int32_t n, const ConvShape& g, int32_t ox) {
   int32_t best = 0;
@@ -294,6 +310,13 @@ Status maxpool(const OpArgs& a) {
           if (ox + 16 > x_hi) ox = x_hi - 16;
           const int64_t c0 = int64_t(ox) * g.sw - g.pw;
           wasm_v128_store(y + ox, g.sw == 1 ? max16<1>(rows, n, g.kw, g.dw, c0) : max16<2>(rows, n, g.kw, g.dw, c0));
+        }
+        ox = x_hi;
+      } else if (x_hi - x_lo >= 8) {
+        for (; ox < x_hi; ox += 8) {
+          if (ox + 8 > x_hi) ox = x_hi - 8;
+          const int64_t c0 = int64_t(ox) * g.sw - g.pw;
+          wasm_v128_store64_lane(y + ox, g.sw == 1 ? max8<1>(rows, n, g.kw, g.dw, c0) : max8<2>(rows, n, g.kw, g.dw, c0), 0);
         }
         ox = x_hi;
       }
