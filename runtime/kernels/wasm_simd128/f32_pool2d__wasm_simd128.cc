@@ -236,11 +236,14 @@ Status f32_global_pool(const OpArgs& a) {
     const float* xp = in + c * size;
     v128_t acc = wasm_f32x4_splat(xp[0]);
     int64_t i = 0;
+#pragma clang loop unroll(disable)
     for (; i + 4 <= size; i += 4) acc = wasm_f32x4_pmax(acc, wasm_v128_load(xp + i));  // v > acc ? v : acc
     alignas(16) float lanes[4];
     wasm_v128_store(lanes, acc);
     float r = lanes[0];
+#pragma clang loop unroll(disable)
     for (int k = 1; k < 4; ++k) r = lanes[k] > r ? lanes[k] : r;
+#pragma clang loop unroll(disable)
     for (; i < size; ++i) r = xp[i] > r ? xp[i] : r;
     out[c] = r;
   }
