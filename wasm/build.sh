@@ -40,11 +40,12 @@
 # per-source optimisation levels (wasm/optimize_kernels.cmake): mote.wasm is built for size
 # (it is the small fallback); mote-simd.wasm for speed where it counts: the SIMD128 kernels at
 # -O3 (-O2 for the binary rows and the routing), and the rest (the reference kernels, the
-# loader and verifier) at -Os. The reference kernels of the ops a model runs at full size without
+# loader and verifier) at -Os (-Oz with one-line functions inlined in mote-simd.wasm, below).
+# The reference kernels of the ops a model runs at full size without
 # a SIMD128 kernel (layout, softmax, reductions, ...) run several times faster at -O2, for 51 KB
 # more module (365,225 -> 313,965 bytes at -Os); the seven torchvision models spend no
-# measurable time in them (float and int8 within the noise of an interleaved run), so -Os is the
-# default and MOTE_WASM_REF_LEVEL=-O2 builds them fast for a page whose model leans on them.
+# measurable time in them (float and int8 within the noise of an interleaved run), so -Os/-Oz is
+# the default and MOTE_WASM_REF_LEVEL=-O2 builds them fast for a page whose model leans on them.
 # Then wasm-opt -Oz on all. Size budgets: tests/wasm/runtime.test.mjs.
 # MOTE_WASM_SIMD_FLAGS (default -fno-vectorize -fno-slp-vectorize: wasm/optimize_kernels.cmake)
 # are added to the SIMD128 kernels' levels. MOTE_WASM_SIMD_LEVEL, MOTE_WASM_ROUTE_LEVEL and
@@ -125,6 +126,9 @@ build_runtime() {  # NAME ISA EXTRA_CXX_FLAGS OUTPUT HOT_LEVEL COLD_LEVEL [OP_CO
     -sEXPORTED_FUNCTIONS="$(exports_for "$op_config")"
   local features=()
   [ "$isa" = wasm_simd128 ] && features=(--enable-simd)
+  case " $flags " in *" -mbulk-memory "*) features+=(--enable-bulk-memory) ;; esac
+  case " $flags " in *" -mnontrapping-fptoint "*) features+=(--enable-nontrapping-float-to-int) ;; esac
+  case " $flags " in *" -msign-ext "*) features+=(--enable-sign-ext) ;; esac
   wasm-opt -Oz "${features[@]}" "$dir/linked.wasm" -o "$out/$wasm"
   if wasm-dis "$out/$wasm" 2> /dev/null | grep -q '^ *(import '; then
     echo "build.sh: $wasm imports something; the glue provides nothing:" >&2
@@ -137,11 +141,11 @@ build_kernels_test() {
   # A test harness, not the runtime: emscripten's normal libc and heap are fine here. It links
   # the SIMD build's library, so it tests the kernels exactly as mote-simd.wasm carries them.
   local lib="$out/build-simd/lib/libmote_runtime.a"
-  [ -f "$lib" ] || build_runtime simd wasm_simd128 -msimd128 mote-simd.wasm "$ref_level" -Os
+  [ -f "$lib" ] || build_runtime simd wasm_simd128 "$simd_flags" mote-simd.wasm "$simd_ref_level" "$cold_level"
   echo "== kernels-test: tests/wasm/kernels_test.cc"
   # Compiled optimised, linked at -O0: the optimising link runs emscripten's JS minifier, which
   # needs Node's acorn module, and the harness's JS does not need minifying.
-  em++ -O2 -msimd128 -std=c++17 -fno-exceptions -fno-rtti -I"$src/runtime/include" -I"$src/runtime/internal" -I"$src" \
+  em++ -O2 $simd_flags -std=c++17 -fno-exceptions -fno-rtti -I"$src/runtime/include" -I"$src/runtime/internal" -I"$src" \
     -c "$src/tests/wasm/kernels_test.cc" -o "$out/build-simd/kernels_test.o"
   # Synchronous instantiation: the asynchronous path of 3.1.6 calls fetch() on a file path,
   # which Node 18+ has but cannot use for files.
@@ -164,14 +168,26 @@ stage_package() {
   cp "$src/wasm/examples/run.mjs" "$src/wasm/examples/npy.mjs" "$out/package/examples/"
 }
 
+# The all-ops SIMD128 module's features beyond SIMD128 (MOTE_WASM_SIMD_FEATURES; every engine
+# with SIMD128 has them): bulk memory (memory.copy/fill for memcpy/memset), float-to-int
+# conversions that saturate instead of trapping (no range checks around each conversion) and
+# sign extension; -537 bytes.
+simd_flags="-msimd128 ${MOTE_WASM_SIMD_FEATURES--mbulk-memory -mnontrapping-fptoint -msign-ext}"
 # The hot reference kernels' level in the fast modules (see the header).
 ref_level=${MOTE_WASM_REF_LEVEL:--Os}
+# mote-simd.wasm's reference kernels, shape inference, loader and verifier (MOTE_WASM_REF_LEVEL,
+# MOTE_WASM_COLD_LEVEL): -Oz with the inliner back for one-line functions (see the header),
+# 294,139 -> 288,598 bytes against -Os, and the seven torchvision models no slower (the ops they
+# run on reference kernels, Reshape, Concat, Transpose, ..., move memory; interleaved runs).
+simd_oz="-Oz -finline-functions -mllvm -inline-threshold=0"
+simd_ref_level=${MOTE_WASM_REF_LEVEL:-$simd_oz}
+cold_level=${MOTE_WASM_COLD_LEVEL:-$simd_oz}
 # The small builds' flags (mote.wasm, model-small=): see the header.
 small_flags="-DMOTE_STRIP_ERROR_STRINGS -DMOTE_SMALL_CRC32 -DMOTE_SMALL_MATH -finline-functions -mllvm -inline-threshold=0"
 
 for part in "${parts[@]}"; do
   case "$part" in
-    simd) build_runtime simd wasm_simd128 -msimd128 mote-simd.wasm "$ref_level" -Os ;;
+    simd) build_runtime simd wasm_simd128 "$simd_flags" mote-simd.wasm "$simd_ref_level" "$cold_level" ;;
     scalar) build_runtime scalar ref "$small_flags" mote.wasm -Oz -Oz ;;
     kernels-test) build_kernels_test ;;
     package) stage_package ;;
