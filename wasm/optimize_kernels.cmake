@@ -51,7 +51,9 @@
 # 288,598 -> 278,323 bytes, the same outputs bit for bit, the torchvision models' medians within
 # 2% (interleaved runs). Not the float GEMM or convolutions: without it SqueezeNet ran 1.5 times
 # slower. -fno-unroll-loops on all the SIMD128 kernels (no unrolling at all) would save 23 KB and
-# run the float models 1.5-2.9 times slower.
+# run the float models 1.5-2.9 times slower. The float binary rows and the int8 element-wise ops
+# (at MOTE_WASM_ROUTE_LEVEL) likewise: 278,323 -> 274,295 bytes; per op (model.profile, best of 4)
+# QAdd 1.005, Mul 0.96, Add 0.97 times the time before.
 # Deferred to the end of the configure step, when runtime/CMakeLists.txt has listed the sources.
 function(mote_wasm_optimize_kernels)
   if(NOT DEFINED MOTE_WASM_SIMD_FLAGS)
@@ -71,6 +73,7 @@ function(mote_wasm_optimize_kernels)
   # the register tiles, are still unrolled whole): see the header.
   set(no_partial_unroll f32_dwconv2d f32_pool2d s8_conv2d s8_conv2d_1x1)
   list(JOIN no_partial_unroll "|" partial)
+  set(whole_unroll_only "-mllvm -unroll-runtime=false -mllvm -unroll-allow-partial=false")
   get_target_property(sources mote_runtime SOURCES)
   foreach(source IN LISTS sources)
     if(NOT IS_ABSOLUTE "${source}")
@@ -81,9 +84,9 @@ function(mote_wasm_optimize_kernels)
     elseif(source MATCHES "/kernels/${MOTE_KERNEL_ISA}/(f32_unary__.*|dispatch)\\.cc$")
       set(level "${MOTE_WASM_ROUTE_LEVEL} -fno-unroll-loops")  # see above: streaming loops, and the routing
     elseif(source MATCHES "/kernels/${MOTE_KERNEL_ISA}/(f32_binary__.*|s8_eltwise__.*)\\.cc$")
-      set(level ${MOTE_WASM_ROUTE_LEVEL})
+      set(level "${MOTE_WASM_ROUTE_LEVEL} ${whole_unroll_only}")
     elseif(source MATCHES "/kernels/${MOTE_KERNEL_ISA}/(${partial})__")
-      set(level "${MOTE_WASM_SIMD_LEVEL} -mllvm -unroll-runtime=false -mllvm -unroll-allow-partial=false")
+      set(level "${MOTE_WASM_SIMD_LEVEL} ${whole_unroll_only}")
     elseif(source MATCHES "/kernels/${MOTE_KERNEL_ISA}/")
       set(level ${MOTE_WASM_SIMD_LEVEL})
     elseif(source MATCHES "/kernels/reference/(${hot})\\.cc$" OR source MATCHES "/src/(session|op_table|crc32)\\.cc$")
