@@ -11,8 +11,8 @@
 #                                                   some 15% slower); but
 #                                                   the element-wise binary rows (45 short
 #                                                   loops, one per op, broadcast and fused
-#                                                   activation), the int8 element-wise ops and
-#                                                   the routing at MOTE_WASM_ROUTE_LEVEL
+#                                                   activation) and the int8 element-wise ops
+#                                                   at MOTE_WASM_ROUTE_LEVEL
 #                                                   (default -O2): -O3 unrolls and
 #                                                   vectorises every scalar tail loop, five
 #                                                   times the code (95 KB), and the rows ran no
@@ -23,6 +23,7 @@
 #                                                   slower). Not the int8 element-wise ops: their
 #                                                   lookup-table and QMul loops ran 3 times slower
 #   the set's scratch function (once per op, load)  -Os
+#   the set's routing (dispatch.cc, once per op)    MOTE_WASM_COLD_LEVEL
 #   the hot reference kernels and the run loop      MOTE_WASM_REF_LEVEL: the ops a model runs at
 #                                                   full tensor size without a SIMD128 kernel
 #                                                   (layout, softmax and normalisation,
@@ -81,8 +82,10 @@ function(mote_wasm_optimize_kernels)
     endif()
     if(source MATCHES "/kernels/${MOTE_KERNEL_ISA}/scratch\\.cc$")
       set(level -Os)  # the set's scratch function: the verifier's, once per op at load
-    elseif(source MATCHES "/kernels/${MOTE_KERNEL_ISA}/(f32_unary__.*|dispatch)\\.cc$")
-      set(level "${MOTE_WASM_ROUTE_LEVEL} -fno-unroll-loops")  # see above: streaming loops, and the routing
+    elseif(source MATCHES "/kernels/${MOTE_KERNEL_ISA}/dispatch\\.cc$")
+      set(level ${MOTE_WASM_COLD_LEVEL})  # the routing, once per op and run: -689 bytes against -O2
+    elseif(source MATCHES "/kernels/${MOTE_KERNEL_ISA}/f32_unary__.*\\.cc$")
+      set(level "${MOTE_WASM_ROUTE_LEVEL} -fno-unroll-loops")  # see above: streaming loops
     elseif(source MATCHES "/kernels/${MOTE_KERNEL_ISA}/(f32_binary__.*|s8_eltwise__.*)\\.cc$")
       set(level "${MOTE_WASM_ROUTE_LEVEL} ${whole_unroll_only}")
     elseif(source MATCHES "/kernels/${MOTE_KERNEL_ISA}/(${partial})__")
