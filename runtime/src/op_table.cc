@@ -40,7 +40,7 @@ constexpr const char* kAllNames[] = {
 #undef MOTE_X_NAME
 };
 constexpr bool kNameLinked[] = {
-#define MOTE_X_ON(e, name, family) MOTE_FAMILY_ON(family),
+#define MOTE_X_ON(e, name, family) MOTE_FAMILY_ON(family) && MOTE_OP_ON(e),
     MOTE_OP_LIST(MOTE_X_ON)
 #undef MOTE_X_ON
 };
@@ -77,7 +77,7 @@ Status infer_entry(const OpArgs& a, TensorView* inferred, uint32_t* scratch) {
   switch (a.code) {
 #define MOTE_X_CASE(e, name, family) \
   case MOTE_OP_##e:                  \
-    if (MOTE_FAMILY_ON(family)) return infer_##family(a, inferred, scratch); \
+    if (MOTE_FAMILY_ON(family) && MOTE_OP_ON(e)) return infer_##family(a, inferred, scratch); \
     break;
     MOTE_OP_LIST(MOTE_X_CASE)
 #undef MOTE_X_CASE
@@ -90,7 +90,7 @@ Status run_entry(const OpArgs& a) {
   switch (a.code) {
 #define MOTE_X_CASE(e, name, family) \
   case MOTE_OP_##e:                  \
-    if (MOTE_FAMILY_ON(family) && MOTE_REFERENCE_ON(family)) return run_##family(a); \
+    if (MOTE_FAMILY_ON(family) && MOTE_OP_ON(e) && MOTE_REFERENCE_ON(family)) return run_##family(a); \
     break;
     MOTE_OP_LIST(MOTE_X_CASE)
 #undef MOTE_X_CASE
@@ -145,7 +145,8 @@ const char* op_name(int32_t code) {
 // models whose families alias nothing it folds to false there, and the alias walk with it.
 
 bool op_reference_linked(int32_t code) {
-#define MOTE_X_REF(e, name, family) &&!(!(MOTE_FAMILY_ON(family) && MOTE_REFERENCE_ON(family)) && code == MOTE_OP_##e)
+#define MOTE_X_REF(e, name, family) \
+  &&!(!(MOTE_FAMILY_ON(family) && MOTE_OP_ON(e) && MOTE_REFERENCE_ON(family)) && code == MOTE_OP_##e)
   return true MOTE_OP_LIST(MOTE_X_REF);
 #undef MOTE_X_REF
 }
@@ -158,10 +159,14 @@ Status op_infer(const OpArgs& args, TensorView* inferred, uint32_t* scratch_byte
   for (int32_t k = 0; k < args.num_out; ++k) {
     inferred[k] = TensorView{nullptr, MOTE_DTYPE_UNDEFINED, 0, {0}};
   }
+  // (A header that lists its ops, MOTE_USE_OPS, refuses the int8-weight ops it does not use as
+  // any other op left out: infer_excluded.)
+#ifndef MOTE_USE_OPS
   if (!MOTE_KERNEL_ON(int8_weights) && op_weights_int8(args.code)) {
     return fail(args.diag, Status::kUnsupportedOp, "%s: this runtime was built without the int8-weight kernels",
                 op_name(args.code));
   }
+#endif
   // float16 is a storage type: only Cast (which widens and narrows it) and Copy (which moves
   // bytes) take or give it, so no other kernel ever meets a 2-byte float.
   const bool takes_f16 = args.code == MOTE_OP_CAST || args.code == MOTE_OP_COPY;

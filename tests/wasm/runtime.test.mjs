@@ -306,6 +306,18 @@ for (const file of Object.keys(DIGITS_BUDGET)) {
         return true;
       });
     }
+    // Its pool family is the float 2-D MaxPool alone (the header's MOTE_USE_KERNEL_pool_general
+    // 0): an AveragePool is refused at load, naming the op and what the build left out.
+    const avgBlob = process.env.MOTE_AVGPOOL_BLOB;
+    if (avgBlob) {
+      assert.equal(full.loadModel(readFileSync(avgBlob)).run({ x: new Float32Array(32).fill(1) }).y.length, 8);
+      assert.throws(() => rt.loadModel(readFileSync(avgBlob)), (err) => {
+        assert.ok(err instanceof MoteError);
+        assert.equal(err.statusText, 'unsupported op');
+        assert.match(err.detail, file.includes('small') ? /^$/ : /^op 0 \(AveragePool '[^']*'\): this pool \(2-D, float32\) was left out of this runtime build \(MOTE_OP_CONFIG: float 2-D MaxPool only\)$/);
+        return true;
+      });
+    }
     // Its Conv, Gemm and MaxPool run on the SIMD128 kernels alone (the header says they take
     // every op of those families): a blob not planned for them is refused at load, naming the op.
     const x86Blob = process.env.MOTE_DIGITS_X86_BLOB;
