@@ -41,7 +41,16 @@ Status check_pool_dtype(const OpArgs& a) {
 Status infer_pool(const OpArgs& a, TensorView* out, uint32_t*) {
   const bool with_indices = a.code == MOTE_OP_MAX_POOL_INDICES;
   MOTE_TRY(check_arity(a, 1, 1, with_indices ? 2 : 1));
-  if (with_indices) {
+  if (!MOTE_KERNEL_ON(pool_general)) {
+    // A runtime built for models whose pools are all float 2-D MaxPool (MOTE_OP_CONFIG:
+    // MOTE_USE_KERNEL_pool_general 0) links that pool alone (max_pool_2d below).
+    if (a.code == MOTE_OP_MAX_POOL) MOTE_TRY(check_params<mote_pool_params>(a));
+    if (a.code != MOTE_OP_MAX_POOL || a.in[0].dtype != MOTE_F32 || a.p<mote_pool_params>().spatial_rank != 2) {
+      return fail(a.diag, Status::kUnsupportedOp,
+                  "this %t pool was left out of this runtime build (MOTE_OP_CONFIG: float 2-D MaxPool only)",
+                  a.in[0].dtype);
+    }
+  } else if (with_indices) {
     MOTE_TRY(check_params<mote_max_pool_indices_params>(a));
     MOTE_TRY(check_dtype(a, 0, MOTE_F32));
     const int32_t order = a.p<mote_max_pool_indices_params>().storage_order;
@@ -50,21 +59,14 @@ Status infer_pool(const OpArgs& a, TensorView* out, uint32_t*) {
     MOTE_TRY(check_params<mote_pool_params>(a));
     // MaxPool also takes uint8 (ONNX's image tensors): the maximum needs no quantisation.
     if (a.code != MOTE_OP_MAX_POOL || a.in[0].dtype != MOTE_U8) MOTE_TRY(check_pool_dtype(a));
-  }
-  // A runtime built for float models (MOTE_OP_CONFIG: MOTE_USE_KERNEL_pool_int8 0) has no int8
-  // or uint8 pool kernel.
-  if (!MOTE_KERNEL_ON(pool_int8) && a.in[0].dtype != MOTE_F32) {
-    return fail(a.diag, Status::kUnsupportedOp, "%t pooling was left out of this runtime build (MOTE_OP_CONFIG)",
-                a.in[0].dtype);
+    // A runtime built for float models (MOTE_OP_CONFIG: MOTE_USE_KERNEL_pool_int8 0) has no int8
+    // or uint8 pool kernel.
+    if (!MOTE_KERNEL_ON(pool_int8) && a.in[0].dtype != MOTE_F32) {
+      return fail(a.diag, Status::kUnsupportedOp, "%t pooling was left out of this runtime build (MOTE_OP_CONFIG)",
+                  a.in[0].dtype);
+    }
   }
   const mote_pool_params& p = a.p<mote_pool_params>();  // the first member of the indices record
-  // A runtime built for models whose pools are all float 2-D MaxPool (MOTE_OP_CONFIG:
-  // MOTE_USE_KERNEL_pool_general 0) links that pool alone (max_pool_2d below).
-  if (!MOTE_KERNEL_ON(pool_general) && (a.code != MOTE_OP_MAX_POOL || p.spatial_rank != 2 || a.in[0].dtype != MOTE_F32)) {
-    return fail(a.diag, Status::kUnsupportedOp,
-                "this pool (%d-D, %t) was left out of this runtime build (MOTE_OP_CONFIG: float 2-D MaxPool only)",
-                p.spatial_rank, a.in[0].dtype);
-  }
   const TensorView& x = a.in[0];
   if (p.spatial_rank < 1 || p.spatial_rank > MOTE_MAX_SPATIAL) {
     return fail(a.diag, Status::kBadParams, "only 1-D, 2-D and 3-D pooling is supported, got %d-D", p.spatial_rank);
