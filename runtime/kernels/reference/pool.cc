@@ -44,11 +44,13 @@ Status infer_pool(const OpArgs& a, TensorView* out, uint32_t*) {
   if (!MOTE_KERNEL_ON(pool_general)) {
     // A runtime built for models whose pools are all float 2-D MaxPool (MOTE_OP_CONFIG:
     // MOTE_USE_KERNEL_pool_general 0) links that pool alone (max_pool_2d below).
-    if (a.code == MOTE_OP_MAX_POOL) MOTE_TRY(check_params<mote_pool_params>(a));
-    if (a.code != MOTE_OP_MAX_POOL || a.in[0].dtype != MOTE_F32 || a.p<mote_pool_params>().spatial_rank != 2) {
+    // (Every pool's record starts with mote_pool_params.)
+    MOTE_TRY(check_params_bytes(a, with_indices ? sizeof(mote_max_pool_indices_params) : sizeof(mote_pool_params)));
+    const int32_t rank = a.p<mote_pool_params>().spatial_rank;
+    if (a.code != MOTE_OP_MAX_POOL || a.in[0].dtype != MOTE_F32 || rank != 2) {
       return fail(a.diag, Status::kUnsupportedOp,
-                  "this %t pool was left out of this runtime build (MOTE_OP_CONFIG: float 2-D MaxPool only)",
-                  a.in[0].dtype);
+                  "this %d-D %t pool was left out of this runtime build (MOTE_OP_CONFIG: float 2-D MaxPool only)",
+                  rank, a.in[0].dtype);
     }
   } else if (with_indices) {
     MOTE_TRY(check_params<mote_max_pool_indices_params>(a));
