@@ -61,6 +61,33 @@ TEST(Einsum, ThreeInputsAndRefusedEquations) {
   EXPECT_NE(mote_test::convert_error_text(missing), "");
 }
 
+// int32 and int64 share one body: int32 is read sign-extended and the sum wraps in 32 bits.
+TEST(Einsum, Int32RowSumsWrapAndSignExtend) {
+  const std::vector<int32_t> x = {-3, 5, 2000000000, 2000000000};
+  mote::TensorView in{const_cast<int32_t*>(x.data()), MOTE_I32, 2, {2, 2}};
+  mote_einsum_params p{};
+  p.num_labels = 2;
+  p.out_rank = 1;
+  p.label[0][0] = 0;
+  p.label[0][1] = 1;  // "ij->i": row sums
+  std::vector<int32_t> y(2, -1);
+  mote::TensorView out{nullptr, MOTE_DTYPE_UNDEFINED, 0, {0}};
+  char text[192];
+  mote::Diag diag(text, sizeof text);
+  mote::OpArgs args{MOTE_OP_EINSUM, &p, uint32_t(sizeof p), &in, 1, nullptr, 1, nullptr, 0, &diag};
+  uint32_t scratch = 0;
+  ASSERT_EQ(mote::op_infer(args, &out, &scratch), mote::Status::kOk);
+  ASSERT_EQ(out.dtype, MOTE_I32);
+  out.data = y.data();
+  args.out = &out;
+  std::vector<uint8_t> work(scratch + 16);
+  args.scratch = work.data();
+  args.scratch_bytes = scratch;
+  ASSERT_EQ(mote::op_run(args), mote::Status::kOk);
+  const int32_t wrapped = int32_t(uint32_t(uint64_t(4000000000u)));  // 2e9 + 2e9 mod 2^32
+  EXPECT_EQ(y, (std::vector<int32_t>{2, wrapped}));
+}
+
 TEST(Einsum, IntegersAndAHostileRecord) {
   const std::vector<int64_t> x = {1, 2, 3, 4};
   mote::TensorView in{const_cast<int64_t*>(x.data()), MOTE_I64, 2, {2, 2}};

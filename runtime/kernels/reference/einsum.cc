@@ -40,8 +40,15 @@ void label_layout(const OpArgs& a, const mote_einsum_params& p, int64_t* extent,
   }
 }
 
+// An element as T; int32 and int64 share one body (narrow: the tensors are int32, read
+// sign-extended, and the result is the low 32 bits of the uint64 sum, the same as wrapping in 32).
+template <typename T>
+T element(const TensorView& t, int64_t i, bool narrow) {
+  return narrow ? T(t.as<const int32_t>()[i]) : t.as<const T>()[i];
+}
+
 template <typename T, typename Acc>
-void einsum(const OpArgs& a, const mote_einsum_params& p) {
+void einsum(const OpArgs& a, const mote_einsum_params& p, bool narrow) {
   const int32_t n = a.num_in, first = p.out_rank, last = p.num_labels;
   int64_t* const extent = static_cast<int64_t*>(a.scratch);
   int64_t* const stride = extent + last;  // stride[k * last + j]
@@ -54,6 +61,7 @@ void einsum(const OpArgs& a, const mote_einsum_params& p) {
   int64_t inner = 1;
   for (int32_t j = first; j < last; ++j) inner *= extent[j];
   T* dst = static_cast<T*>(a.out[0].data);
+  int32_t* const dst32 = static_cast<int32_t*>(a.out[0].data);
   const int64_t total = a.out[0].numel();
   for (int64_t o = 0; o < total; ++o) {
     Acc sum = 0;
@@ -61,7 +69,7 @@ void einsum(const OpArgs& a, const mote_einsum_params& p) {
       for (int32_t k = 0; k < n; ++k) off[k] = base[k];
       for (int64_t i = 0; i < inner; ++i) {
         Acc prod = 1;
-        for (int32_t k = 0; k < n; ++k) prod *= Acc(a.in[k].as<const T>()[off[k]]);
+        for (int32_t k = 0; k < n; ++k) prod *= Acc(element<T>(a.in[k], off[k], narrow));
         sum += prod;
         // Next contracted index, innermost label fastest.
         for (int32_t j = last - 1; j >= first; --j) {
@@ -72,7 +80,11 @@ void einsum(const OpArgs& a, const mote_einsum_params& p) {
         }
       }
     }
-    dst[o] = T(sum);
+    if (narrow) {
+      dst32[o] = int32_t(uint32_t(uint64_t(sum)));
+    } else {
+      dst[o] = T(sum);
+    }
     for (int32_t j = first - 1; j >= 0; --j) {
       for (int32_t k = 0; k < n; ++k) base[k] += stride[int64_t(k) * last + j];
       if (++idx[j] < extent[j]) break;
@@ -132,10 +144,9 @@ Status infer_einsum(const OpArgs& a, TensorView* out, uint32_t* scratch) {
 Status run_einsum(const OpArgs& a) {
   const mote_einsum_params& p = a.p<mote_einsum_params>();
   switch (a.in[0].dtype) {
-    case MOTE_F32: einsum<float, double>(a, p); break;
+    case MOTE_F32: einsum<float, double>(a, p, false); break;
     // Integers wrap (unsigned accumulation) rather than overflow.
-    case MOTE_I32: einsum<int32_t, uint64_t>(a, p); break;
-    default: einsum<int64_t, uint64_t>(a, p); break;
+    default: einsum<int64_t, uint64_t>(a, p, a.in[0].dtype == MOTE_I32); break;
   }
   return Status::kOk;
 }
