@@ -757,6 +757,7 @@ Status run_q_reference(const OpArgs& a) {
     case MOTE_OP_MAX_POOL: return run_pool(a);
     case MOTE_OP_GLOBAL_AVERAGE_POOL:
     case MOTE_OP_GLOBAL_MAX_POOL: return run_global_pool(a);
+    case MOTE_OP_REDUCE_MEAN: return run_reduce(a);
     default: return run_qbinary(a);
   }
 }
@@ -1295,6 +1296,24 @@ void s8_eltwise_tests(Rng& rng) {
             Expect::kOptimized);
   }
   check_q("int8 GlobalMaxPool", MOTE_OP_GLOBAL_MAX_POOL, nullptr, 0, {q_int8(rng, {1, 3, 5, 5})}, Expect::kFallback);
+  // int8 ReduceMean over trailing axes (the runs of the global average, keepdims or not; runs
+  // around the 16-byte steps); a leading axis or a gap goes back to the reference.
+  for (int t = 0; t < 30; ++t) {
+    std::vector<int32_t> dims = {rng.range(1, 3), rng.range(1, 12)};
+    for (int32_t k = rng.range(0, 2); k > 0; --k) dims.push_back(rng.range(1, 13));
+    if (t % 6 == 0) dims.push_back(rng.range(16, 70));
+    const int32_t rank = int32_t(dims.size());
+    const int32_t first = rng.range(0, rank - 1);
+    mote_reduce_params p{};
+    p.axes_mask = ((1u << rank) - 1u) - ((1u << first) - 1u);
+    p.keepdims = rng.coin();
+    const bool other = t % 5 == 4 && rank >= 2;
+    if (other) p.axes_mask = first > 0 ? p.axes_mask | 1u : 1u;
+    const bool trailing = !other || p.axes_mask == (1u << rank) - 1u;
+    char name[120];
+    snprintf(name, sizeof name, "int8 ReduceMean %s axes 0x%x keepdims %d", dims_str(dims).c_str(), p.axes_mask, p.keepdims);
+    check_q(name, MOTE_OP_REDUCE_MEAN, &p, sizeof p, {q_int8(rng, dims)}, trailing ? Expect::kOptimized : Expect::kFallback);
+  }
   // int8 MaxPool: the stems' 3x3 stride 2 (with and without padding, ceil mode), stride 1,
   // dilation, windows wholly in the padding, 1-D; stride 3 stays with the reference.
   for (int t = 0; t < 60; ++t) {
