@@ -127,8 +127,10 @@ const SIZE_BUDGET = Number(process.env.MOTE_WASM_SIZE_BUDGET || 119.5 * 1024);
 // Then int8 ReduceMean over trailing axes on the global average's loop (MNASNet's head 0.117 ->
 // 0.010 ms; it ran the reference kernel): 296,745 -> 297,391 bytes raw (+646), 118,303 -> 118,480
 // gzip; raw budget 290 -> 290.5 KiB. Both steps: 117,984 -> 119,076 bytes gzip as this test
-// measures it (Node's zlib, level 9): gzip budget 116 -> 116.5 KiB.
-const SIMD_BUDGET = { raw: 290.5 * 1024, gzip: 116.5 * 1024 };
+// measures it (Node's zlib, level 9): gzip budget 116 -> 116.5 KiB. Merged with the reference
+// kernels' changes since (+156 bytes on their own): 294,832 -> 297,547 bytes raw, 118,036 ->
+// 119,132 gzip (Node's); raw budget 291 KiB.
+const SIMD_BUDGET = { raw: 291 * 1024, gzip: 116.5 * 1024 };
 const DIGITS_BUDGET = { 'mote-simd-digits.wasm': 43 * 1024, 'mote-simd-small-digits.wasm': 21 * 1024 };
 
 const sample = () => readNpy(join(root, 'models/digits_sample.npy')).data;
