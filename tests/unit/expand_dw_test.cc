@@ -16,10 +16,10 @@ namespace {
 using mote::Status;
 using namespace mote_test;
 
+// n values uniform in [-1, 1).
 std::vector<float> random_floats(std::mt19937& rng, int64_t n) {
-  std::uniform_real_distribution<float> u(-1.0f, 1.0f);
   std::vector<float> v(static_cast<size_t>(n));
-  for (auto& x : v) x = u(rng);
+  for (auto& x : v) x = std::uniform_real_distribution<float>(-1.0f, 1.0f)(rng);
   return v;
 }
 
