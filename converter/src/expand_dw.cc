@@ -8,7 +8,7 @@
 // Taken: the 1x1 group 1, stride 1, unpadded, its activation the fused one (mote_act) it has or
 // a SiLU / HardSwish op after it (read by the depthwise alone);
 // the depthwise 3x3 or 5x5, stride 1 or 2, undilated, output rows at least 14 wide (the maps
-// where the x86 depthwise runs in row bands; MobileNet's 7x7 layers stay as they are).
+// where the x86 depthwise runs in row bands), the expanded tensor at least kMinExpandedBytes.
 #include <string>
 #include <vector>
 
@@ -23,6 +23,11 @@ namespace {
 constexpr int64_t kBandBytes = 384 * 1024;
 constexpr int32_t kBandStep = 4;
 constexpr int64_t kMinWidth = 14;
+// The least expanded tensor the op is made for. The L3 of these machines (32 MB) holds a
+// smaller one between the two Convs, and there the bands' edges cost about what they save
+// (MobileNetV2's 24 -> 144 pair at 56x56, 1.8 MB: 0.222 ms as two Convs, 0.235 ms fused; its
+// 16 -> 96 pair at 112x112, 4.8 MB: 0.405 -> 0.335 ms; docs/benchmarks.md).
+constexpr uint64_t kMinExpandedBytes = 2 * 1024 * 1024;
 
 bool is_const_f32(const Graph& g, int id) {
   return id >= 0 && g.tensors[size_t(id)].is_const && g.tensors[size_t(id)].dtype == MOTE_F32;
@@ -78,7 +83,7 @@ int expand_dw_convs(Graph& g, std::vector<std::string>* notes) {
     const int mid = dw.inputs[0];
     if (mid < 0 || uses[size_t(mid)] != 1 || producer[size_t(mid)] < 0) continue;
     const Tensor& M = g.tensors[size_t(mid)];
-    if (M.dtype != MOTE_F32 || M.graph_output || M.state || M.shape.size() != 4) continue;
+    if (M.dtype != MOTE_F32 || M.graph_output || M.state || M.shape.size() != 4 || M.bytes() < kMinExpandedBytes) continue;
     const mote_conv_params& q = dw.p<mote_conv_params>();
     const int64_t e = M.shape[1];
     if (q.spatial_rank != 2 || q.group != e || e < 1 || q.kernel[0] != q.kernel[1] || (q.kernel[0] != 3 && q.kernel[0] != 5) ||
