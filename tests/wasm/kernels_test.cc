@@ -965,6 +965,27 @@ void qconv_tests(Rng& rng) {
     if (cc.one_d) cc.kh = cc.sh = cc.dh = 1, cc.pt = cc.pb = 0, cc.h = 1;
     qconv_case(rng, cc, "general");
   }
+  // Rows of 16 bytes and more (4 columns of one row gathered with vectors where their windows
+  // lie inside the row, the rest tap by tap): ResNet's 3x3 at strides 1 and 2 and its 7x7 stride
+  // 2 stem, 5 wide, a window of 1 column, dilated rows, groups, padding of 0..3 on each side,
+  // rows whose count of outputs is and is not a multiple of 4, taps per output k a multiple of 8
+  // or not (the column's last window row stored exactly).
+  for (int t = 0; t < 24; ++t) {
+    QConvCase cc;
+    const int32_t shapes[][3] = {{3, 3, 1}, {3, 3, 2}, {7, 7, 2}, {5, 5, 1}, {1, 3, 1}, {3, 1, 2}, {2, 7, 3}, {3, 4, 1}};
+    const int32_t* s = shapes[t % 8];
+    cc.kh = s[0], cc.kw = s[1], cc.sh = cc.sw = s[2];
+    cc.dh = t % 5 == 2 ? 2 : 1;
+    cc.group = t % 6 == 5 ? 2 : 1;
+    cc.c = cc.group * rng.range(1, 9), cc.m = cc.group * rng.range(1, 9);
+    if (t % 4 == 1) cc.c = cc.group * 8;  // k a multiple of 8 for the 3x3 rows, the column's stride
+    cc.pt = rng.range(0, 3), cc.pl = rng.range(0, 3), cc.pb = rng.range(0, 3), cc.pr = rng.range(0, 3);
+    cc.h = (cc.kh - 1) * cc.dh + 1 + rng.range(0, 8);
+    cc.w = rng.range(16, 44);
+    cc.n = t % 7 == 3 ? 2 : 1;
+    cc.in_zp = random_zp(rng);
+    qconv_case(rng, cc, "wide rows");
+  }
   // Few taps per output (a network's first layer, lanes = output pixels): 1 or 3 channels,
   // 3x3 (one 5 wide, lopsided padding), strides 2 and 1, rows of 8 outputs and more (the last 8
   // overlapping the ones before), 1..9 output channels (the last group of 4 short), a batch;
@@ -1284,6 +1305,26 @@ void s8_eltwise_tests(Rng& rng) {
              p.kernel[one_d ? 0 : 1], stride, p.dilation[0], p.pad_begin[0], p.pad_begin[one_d ? 0 : 1], p.pad_end[0],
              p.pad_end[one_d ? 0 : 1], p.ceil_mode);
     check_q(name, MOTE_OP_MAX_POOL, &p, sizeof p, {q_int8(rng, dims)}, stride == 3 ? Expect::kFallback : Expect::kOptimized);
+  }
+  // Rows of 8 to 15 outputs whose window lies inside (8 a vector, the last 8 overlapping):
+  // SqueezeNet's 27x27 3x3 stride 2 in ceil mode, and widths around those counts at strides 1
+  // and 2, padded or not, a dilated window.
+  for (int t = 0; t < 12; ++t) {
+    mote_pool_params p{};
+    p.spatial_rank = 2;
+    const int32_t stride = t % 2 ? 1 : 2, k = t % 3 ? 3 : 2;
+    for (int d = 0; d < 2; ++d) {
+      p.kernel[d] = k, p.stride[d] = stride, p.dilation[d] = t == 5 ? 2 : 1;
+      p.pad_begin[d] = t % 4 == 3 ? 1 : 0, p.pad_end[d] = t % 4 == 3 ? 1 : 0;
+    }
+    p.ceil_mode = t % 4 == 0 ? 1 : 0;
+    const int32_t inside = 8 + rng.range(0, 7);  // outputs whose window lies inside a row
+    const int32_t w = t == 0 ? 27 : (inside - 1) * stride + (k - 1) * p.dilation[1] + 1 + rng.range(0, stride - 1);
+    const std::vector<int32_t> dims{1, rng.range(1, 3), rng.range(5, 9), w};
+    char name[200];
+    snprintf(name, sizeof name, "int8 MaxPool rows of 8-15 %s k%d s%d d%d pad %d ceil %d", dims_str(dims).c_str(), k, stride,
+             p.dilation[0], p.pad_begin[0], p.ceil_mode);
+    check_q(name, MOTE_OP_MAX_POOL, &p, sizeof p, {q_int8(rng, dims)}, Expect::kOptimized);
   }
 }
 

@@ -76,9 +76,78 @@ void S8Kernel::columns(int32_t k, const int16_t* const* cols, int32_t np, const 
   }
 }
 
+namespace {
+
+// kw int16 taps of v to t: 4 or 8 taps written (the ones past kw are the column's next window
+// rows, written after, or its padding past k), unless exact (they would reach the next column).
+inline void store_taps(int16_t* t, v128_t v, int32_t kw, bool exact) {
+  if (!exact) {
+    if (kw <= 4) {
+      wasm_v128_store64_lane(t, v, 0);
+    } else {
+      wasm_v128_store(t, v);
+    }
+    return;
+  }
+  store_bytes(reinterpret_cast<int8_t*>(t), v, 2 * kw);  // kw <= 7: at most 14 bytes
+}
+
+// The 4 columns of output pixels ox..ox + 3 of row oy, all four windows inside the row
+// (undilated across, sw * 3 + kw <= 16, rows of at least 16 bytes): per channel and window row,
+// one 16-byte load of the input row (at the window's first column, or ending at the row's end),
+// and per column a swizzle of its kw bytes, widened to int16 and stored; rows in the padding
+// hold the zero point. The driver's pack_column gathers the same taps one by one.
+void pack4_row(const ConvShape& g, const int8_t* x, int32_t cg, int32_t oy, int32_t ox, int32_t zp, int16_t* buf,
+               int32_t stride) {
+  const int32_t ih = g.ih, iw = g.iw, kh = g.kh, kw = g.kw, dh = g.dh;
+  const int64_t plane = int64_t(ih) * iw;
+  const int32_t c0 = ox * g.sw - g.pw, r0 = oy * g.sh - g.ph;
+  const int32_t q0 = drivers::min_i32(c0, iw - 16);  // the load's first column
+  v128_t idx[4];
+  const v128_t lanes = wasm_i8x16_make(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+  for (int32_t q = 0; q < 4; ++q) idx[q] = wasm_i8x16_add(lanes, wasm_i8x16_splat(int8_t(c0 - q0 + q * g.sw)));
+  const v128_t fill = wasm_i16x8_splat(int16_t(zp));
+  const int32_t width = kw <= 4 ? 4 : 8;  // taps store_taps writes when not exact
+  int32_t t = 0;  // the tap of the window row's first column
+  for (int32_t ci = 0; ci < cg; ++ci) {
+    const int8_t* xp = x + ci * plane;
+    for (int32_t u = 0; u < kh; ++u, t += kw) {
+      const bool exact = t + width > stride;
+      const int32_t r = r0 + u * dh;
+      if (r < 0 || r >= ih) {
+        for (int32_t q = 0; q < 4; ++q) store_taps(buf + q * stride + t, fill, kw, exact);
+        continue;
+      }
+      const v128_t row = wasm_v128_load(xp + int64_t(r) * iw + q0);
+      for (int32_t q = 0; q < 4; ++q) {
+        store_taps(buf + q * stride + t, wasm_i16x8_extend_low_i8x16(wasm_i8x16_swizzle(row, idx[q])), kw, exact);
+      }
+    }
+  }
+}
+
+}  // namespace
+
 Status s8_conv2d(const OpArgs& a, const ConvShape& g, const Epilogue& e, int32_t in_zp) {
   if (s8_conv2d_direct_shape(g)) return s8_conv2d_direct(a, g, e, in_zp);
-  return drivers::s8_conv2d<S8Kernel>(a, g, e, in_zp);
+  // Windows of up to 7 columns in rows of 16 bytes and more: the columns of 4 pixels of one
+  // row whose windows lie inside the row are gathered with vectors (pack4_row), the others tap by
+  // tap.
+  const bool rows = g.dw == 1 && g.kw <= 7 && g.sw * 3 + g.kw <= 16 && g.iw >= 16;
+  const drivers::S8ColumnsLayout l = drivers::s8_conv_layout(g, S8Kernel::kS8);
+  const int32_t cg = g.c / g.group, ow = g.ow;
+  return drivers::column_blocks<S8Kernel>(
+      a, g, e, in_zp, cg * g.kh * g.kw, S8Kernel::kS8.cols, l, [&](const int8_t* x, int32_t p, int32_t np, int16_t* buf) {
+        const int32_t oy = p / ow, ox = p % ow;
+        const int32_t c0 = ox * g.sw - g.pw;
+        if (rows && np == 4 && ox + 3 < ow && c0 >= 0 && c0 + 3 * g.sw + g.kw <= g.iw) {
+          pack4_row(g, x, cg, oy, ox, in_zp, buf, l.stride);
+          return;
+        }
+        for (int32_t q = 0; q < np; ++q) {
+          drivers::pack_column<S8Kernel>(g, x, cg, (p + q) / ow, (p + q) % ow, in_zp, buf + q * l.stride);
+        }
+      });
 }
 
 }  // namespace wasm_simd128

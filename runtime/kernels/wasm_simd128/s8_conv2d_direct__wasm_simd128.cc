@@ -2,13 +2,17 @@
 // channels, 3x3, stride 2), undilated, ungrouped, stride 1 or 2 across: lanes are 8 adjacent
 // output pixels of one row, as in the depthwise kernel, and 4 output channels share every input
 // vector. Taps go in pairs in weight order (channel, kernel row, kernel column): the two taps'
-// 8 inputs interleaved (int16), i32x4.dot_i16x8_s by the pair of weights (one 2-byte splat
-// widened), an odd last tap by i32x4.extmul. Without the columns of the general kernel
-// (drivers/s8_conv2d.h) there is no gathering per pixel and no horizontal sum per output.
+// 8 inputs interleaved (int16), i32x4.dot_i16x8_s by the pair of weights (an odd last tap paired
+// with weight 0). Without the columns of the general kernel (drivers/s8_conv2d.h) there is no
+// gathering per pixel and no horizontal sum per output.
+//
+// Each output row is run a group of 4 output channels at a time: the group's weight pairs, widened
+// to int16 once per row, are the int32 splatted per pair (in the general kernel's column scratch,
+// unused here), and its requantisation constants are set once per row, not per block of 8.
 //
 // Padding: the kernel rows of a vector are pointers into the input, or, where a row lies in the
-// padding or the vector's window crosses the left or right edge, into a copy on the stack with
-// the zero point around the row's bytes; (zp - zp) * w = 0 there, as the reference skips those
+// padding, a row of the zero point, or where the vector's window crosses the left or right edge,
+// copies on the stack (edge_block) with the zero point around the row's bytes; (zp - zp) * w = 0 there, as the reference skips those
 // taps, and the sums start from bias - zp * sum w (the starts, in the op's scratch: the general
 // kernel's layout, so the scratch is the same).
 #include "s8_kernels.h"
@@ -31,36 +35,67 @@ inline v128_t load8(const int8_t* p) {
   return wasm_i16x8_extend_low_i8x16(wasm_i8x16_shuffle(v, v, 0, 2, 4, 6, 8, 10, 12, 14, 0, 0, 0, 0, 0, 0, 0, 0));
 }
 
-// Weights w[0] and w[1] as 4 int16 pairs.
-inline v128_t weight_pair(const int8_t* w) { return wasm_i16x8_extend_low_i8x16(wasm_v128_load16_splat(w)); }
+// The requantisation of a group of 4 output channels, set once per group: the op's bounded
+// form per channel (s8_kernels.h), or, where a channel does not allow it, none (each block then
+// sets the general form per channel, as requant4_channel does).
+struct GroupRequant {
+  v128_t mult[4], round[4];
+  int32_t right[4];
+  bool fast;
+};
+
+inline void group_requant(const Epilogue& e, int32_t m0, int32_t mt, int64_t taps, GroupRequant& gr) {
+  Requant4 q = requant4_for(e, m0, taps);
+  gr.fast = true;
+  for (int32_t r = 0; r < mt; ++r) {
+    requant4_channel(e, m0 + r, q);
+    gr.fast = gr.fast && q.fast;
+    gr.mult[r] = q.mult, gr.round[r] = q.round, gr.right[r] = q.right;
+  }
+}
 
 // The block's outputs: channel m0 + r from lo[r] and hi[r], r < mt. One copy for both strides
 // (the requantisation inlined once, not per row and stride: 8 KB less module).
 __attribute__((noinline)) void store_block(const v128_t* lo, const v128_t* hi, int32_t m0, int32_t mt,
-                                           const Epilogue& e, Requant4& q, int64_t at, int64_t plane) {
+                                           const Epilogue& e, const GroupRequant& gr, int64_t taps, int64_t at,
+                                           int64_t plane) {
+  if (!e.mult) {
+#pragma clang loop unroll(disable)
+    for (int32_t r = 0; r < mt; ++r) store8(e, nullptr, at + int64_t(m0 + r) * plane, lo[r], hi[r], 8);
+    return;
+  }
+  Requant4 q;  // the op's zero point and bounds; each channel's multiplier from gr or set here
+  q.zp = wasm_i32x4_splat(e.out_zp);
+  q.lo = wasm_i32x4_splat(e.lo);
+  q.hi = wasm_i32x4_splat(e.hi);
+  q.limit = wasm_i32x4_splat(INT32_MAX);
+  q.k_bound = taps * 32640;
+  q.left = 0;
 #pragma clang loop unroll(disable)
   for (int32_t r = 0; r < mt; ++r) {
-    const int64_t y = at + int64_t(m0 + r) * plane;
-    if (e.mult) {
-      requant4_channel(e, m0 + r, q);
-      store8(e, &q, y, lo[r], hi[r], 8);
+    if (gr.fast) {
+      q.fast = true, q.mult = gr.mult[r], q.round = gr.round[r], q.right = gr.right[r];
     } else {
-      store8(e, nullptr, y, lo[r], hi[r], 8);
+      requant4_channel(e, m0 + r, q);
     }
+    store8(e, &q, at + int64_t(m0 + r) * plane, lo[r], hi[r], 8);
   }
 }
 
 // One block: 8 outputs (row pointers `rows`, output 0's window at column 0 of each) for the
-// mt (1..4) output channels m0.. whose weight rows (taps each) start at w.
+// mt (1..4) output channels m0..: pairs[r * np + i] holds row r's taps 2i and 2i + 1 as two
+// int16 (np pairs a row), start[r] its start.
 template <int SW>
-__attribute__((noinline)) void block(const int8_t* const* rows, int32_t kw, int32_t taps, const int8_t* w, int32_t m0, int32_t mt,
-           const int32_t* start, const Epilogue& e, Requant4& q, int64_t at, int64_t plane) {
-  const int8_t* wr[4];
+__attribute__((noinline)) void block(const int8_t* const* rows, int32_t kw, int32_t taps, const int32_t* pairs,
+                                     int32_t m0, int32_t mt, const int32_t* start, const Epilogue& e,
+                                     const GroupRequant& gr, int64_t at, int64_t plane) {
+  const int32_t np = (taps + 1) / 2;
+  const int32_t* wr[4];
   v128_t lo[4], hi[4];
   for (int32_t r = 0; r < 4; ++r) {
     const int32_t k = r < mt ? r : mt - 1;  // rows past mt repeat the last and are not stored
-    wr[r] = w + int64_t(m0 + k) * taps;
-    lo[r] = hi[r] = wasm_i32x4_splat(start[m0 + k]);
+    wr[r] = pairs + k * np;
+    lo[r] = hi[r] = wasm_i32x4_splat(start[k]);
   }
   int32_t row = 0, v = 0;  // the next tap's kernel row and column
   auto next = [&]() {
@@ -69,22 +104,18 @@ __attribute__((noinline)) void block(const int8_t* const* rows, int32_t kw, int3
     return x;
   };
   // The products of the pair of taps t, t + 1 (their 8 inputs interleaved, xl the first 4
-  // outputs' and xh the last 4's), every row's weights w[t], w[t + 1].
+  // outputs' and xh the last 4's), every row's pair.
   auto pair = [&](v128_t xl, v128_t xh, int32_t t) {
     for (int32_t r = 0; r < 4; ++r) {
-      const v128_t wv = weight_pair(wr[r] + t);
+      const v128_t wv = wasm_v128_load32_splat(wr[r] + t / 2);
       lo[r] = wasm_i32x4_add(lo[r], wasm_i32x4_dot_i16x8(xl, wv));
       hi[r] = wasm_i32x4_add(hi[r], wasm_i32x4_dot_i16x8(xh, wv));
     }
   };
-  // Tap t alone (the odd last one: the next tap's row and column), widened into int32.
+  // Tap t alone (the odd last one), its pair's second weight 0: the input interleaved with itself.
   auto single = [&](int32_t t) {
     const v128_t a = next();
-    for (int32_t r = 0; r < 4; ++r) {
-      const v128_t wv = wasm_i16x8_splat(wr[r][t]);
-      lo[r] = wasm_i32x4_add(lo[r], wasm_i32x4_extmul_low_i16x8(a, wv));
-      hi[r] = wasm_i32x4_add(hi[r], wasm_i32x4_extmul_high_i16x8(a, wv));
-    }
+    pair(wasm_i16x8_shuffle(a, a, 0, 8, 1, 9, 2, 10, 3, 11), wasm_i16x8_shuffle(a, a, 4, 12, 5, 13, 6, 14, 7, 15), t);
   };
   if (SW == 2 && kw == 3) {
     // Kernel rows two at a time (k, k + 1), their 6 taps as 3 pairs in weight order: (k: 0, 1),
@@ -108,7 +139,7 @@ __attribute__((noinline)) void block(const int8_t* const* rows, int32_t kw, int3
       row = k, v = 2;
       single(3 * k + 2);
     }
-    store_block(lo, hi, m0, mt, e, q, at, plane);
+    store_block(lo, hi, m0, mt, e, gr, taps, at, plane);
     return;
   }
   int32_t t = 0;
@@ -118,54 +149,123 @@ __attribute__((noinline)) void block(const int8_t* const* rows, int32_t kw, int3
     pair(wasm_i16x8_shuffle(a, b, 0, 8, 1, 9, 2, 10, 3, 11), wasm_i16x8_shuffle(a, b, 4, 12, 5, 13, 6, 14, 7, 15), t);
   }
   if (t < taps) single(t);  // the odd last tap
-  store_block(lo, hi, m0, mt, e, q, at, plane);
+  store_block(lo, hi, m0, mt, e, gr, taps, at, plane);
+}
+
+// The weight pairs of output channels m0..m0 + mt - 1 into pairs (np = (taps + 1) / 2 a
+// channel): pair i holds taps 2i and 2i + 1 as two int16, the low half first, so a channel's
+// pairs are its weight row widened to int16 (an odd count's last pair with 0).
+inline void make_pairs(const int8_t* w, int32_t m0, int32_t mt, int32_t taps, int32_t* pairs) {
+  const int32_t np = (taps + 1) / 2;
+  for (int32_t r = 0; r < mt; ++r) {
+    const int8_t* src = w + int64_t(m0 + r) * taps;
+    int16_t* dst = reinterpret_cast<int16_t*>(pairs + r * np);
+    int32_t t = 0;
+    for (; t + 8 <= taps; t += 8) wasm_v128_store(dst + t, wasm_i16x8_load8x8(src + t));
+#pragma clang loop vectorize(disable) unroll(disable)
+    for (; t < 2 * np; ++t) dst[t] = t < taps ? src[t] : 0;
+  }
+}
+
+// A row's blocks of 8 outputs: from column 0 on, the last 8 overlapping the ones before.
+inline int32_t block_at(int32_t ow, int32_t ox) { return ox + 8 > ow ? ow - 8 : ox; }
+
+// The first input column of the block at output column `at`, and whether its window (the
+// `need` bytes a vector reads) lies inside the row.
+inline bool block_inside(const ConvShape& g, int32_t sw, int32_t need, int32_t at) {
+  const int32_t c0 = at * sw - g.pw;
+  return c0 >= 0 && c0 + need <= g.iw;
+}
+
+// Output channels in groups of 4 over blocks of one row: each group's weight pairs (into
+// `pairs`, the columns' scratch) and requantisation set once, then its blocks. edge_at >= 0: the
+// one block at that column, its kernel rows at base[] (an edge copy); else every block whose
+// window lies inside the row, its kernel rows from base[k] (the input row, or null for a row in
+// the padding: pad) at its first column.
+template <int SW>
+__attribute__((minsize)) void groups(const ConvShape& g, const int8_t* const* base, const int8_t* pad, int32_t edge_at,
+                                     const int8_t* w, int32_t* pairs, const int32_t* start, const Epilogue& e,
+                                     int64_t row_at, int64_t plane) {
+  const int32_t taps = g.c * g.kh * g.kw, nrows = g.c * g.kh, need = (SW == 1 ? 8 : 16) + g.kw - 1;
+  const int8_t* rows[kDirectRows];
+  GroupRequant gr{};
+  for (int32_t m0 = 0; m0 < g.m; m0 += 4) {
+    const int32_t mt = drivers::min_i32(g.m - m0, 4);
+    make_pairs(w, m0, mt, taps, pairs);
+    if (e.mult) group_requant(e, m0, mt, taps, gr);
+    if (edge_at >= 0) {
+      block<SW>(base, g.kw, taps, pairs, m0, mt, start + m0, e, gr, row_at + edge_at, plane);
+      continue;
+    }
+    for (int32_t ox = 0; ox < g.ow; ox += 8) {
+      const int32_t at = block_at(g.ow, ox);
+      if (!block_inside(g, SW, need, at)) continue;
+      const int32_t c0 = at * SW - g.pw;
+      for (int32_t k = 0; k < nrows; ++k) rows[k] = base[k] ? base[k] + c0 : pad;
+      block<SW>(rows, g.kw, taps, pairs, m0, mt, start + m0, e, gr, row_at + at, plane);
+    }
+  }
+}
+
+// A block whose window crosses the left or right edge: its kernel rows copied with the zero point
+// around the row's bytes (the zero point alone for a row in the padding), in this frame, then
+// run for every group of output channels.
+template <int SW>
+__attribute__((noinline, minsize)) void edge_block(const ConvShape& g, const int8_t* x, int32_t r0, int32_t at,
+                                                   const int8_t* w, int32_t* pairs, const int32_t* start, int32_t zp,
+                                                   const Epilogue& e, int64_t row_at, int64_t plane) {
+  const int32_t need = (SW == 1 ? 8 : 16) + g.kw - 1, c0 = at * SW - g.pw;
+  const int64_t plane_in = int64_t(g.ih) * g.iw;
+  alignas(16) int8_t edge[kDirectRows][kEdgeBytes];
+  const int8_t* rows[kDirectRows];
+  for (int32_t ci = 0, k = 0; ci < g.c; ++ci) {
+    for (int32_t u = 0; u < g.kh; ++u, ++k) {
+      const int32_t r = r0 + u;
+      const bool in_rows = r >= 0 && r < g.ih;
+      const int8_t* src = x + ci * plane_in + int64_t(in_rows ? r : 0) * g.iw;
+#pragma clang loop vectorize(disable) unroll(disable)
+      for (int32_t j = 0; j < need; ++j) {
+        const int32_t c = c0 + j;
+        edge[k][j] = in_rows && c >= 0 && c < g.iw ? src[c] : int8_t(zp);
+      }
+      rows[k] = edge[k];
+    }
+  }
+  groups<SW>(g, rows, nullptr, at, w, pairs, start, e, row_at, plane);
 }
 
 // The loops around the blocks, built for size (minsize: -O3 vectorises and unrolls their setup
-// loops into 6 KB for no measurable speed).
+// loops into 6 KB for no measurable speed). Row by row (the row's inputs stay in cache): the
+// blocks whose window crosses an edge, each from its copy, then the inside ones.
 template <int SW>
-__attribute__((minsize)) void image(const ConvShape& g, const int8_t* x, const int8_t* w, const int32_t* start, int32_t zp, const Epilogue& e,
-           int64_t out_base) {
-  const int32_t kh = g.kh, kw = g.kw, taps = g.c * kh * kw;
+__attribute__((minsize)) void image(const ConvShape& g, const int8_t* x, const int8_t* w, int32_t* pairs,
+                                    const int32_t* start, int32_t zp, const Epilogue& e, int64_t out_base) {
   const int64_t plane_in = int64_t(g.ih) * g.iw, plane = int64_t(g.oh) * g.ow;
-  const int32_t need = (SW == 1 ? 8 : 16) + kw - 1;  // input bytes a vector reads from its first column
-  alignas(16) int8_t edge[kDirectRows][kEdgeBytes];
-  alignas(16) int8_t pad[32];
+  const int32_t need = (SW == 1 ? 8 : 16) + g.kw - 1;
+  alignas(16) int8_t pad[32];  // a row in the padding: need <= 16 + kDirectWidth - 1 bytes of zp
   wasm_v128_store(pad, wasm_i8x16_splat(int8_t(zp)));
   wasm_v128_store(pad + 16, wasm_i8x16_splat(int8_t(zp)));
-  const int8_t* rows[kDirectRows];
-  Requant4 q = e.mult ? requant4_for(e, 0, int64_t(g.c) * g.kh * g.kw) : Requant4{};
+  const int8_t* base[kDirectRows];
   for (int32_t oy = 0; oy < g.oh; ++oy) {
     const int32_t r0 = oy * g.sh - g.ph;
+    const int64_t row_at = out_base + int64_t(oy) * g.ow;
+    bool any_inside = false;
     for (int32_t ox = 0; ox < g.ow; ox += 8) {
-      const int32_t at = ox + 8 > g.ow ? g.ow - 8 : ox;  // the last 8 overlap the ones before
-      const int32_t c0 = at * SW - g.pw;
-      const bool inside = c0 >= 0 && c0 + need <= g.iw;
-      for (int32_t ci = 0, k = 0; ci < g.c; ++ci) {
-        for (int32_t u = 0; u < kh; ++u, ++k) {
-          const int32_t r = r0 + u;
-          if (r < 0 || r >= g.ih) {
-            rows[k] = pad;
-            continue;
-          }
-          const int8_t* src = x + ci * plane_in + int64_t(r) * g.iw;
-          if (inside) {
-            rows[k] = src + c0;
-            continue;
-          }
-#pragma clang loop vectorize(disable) unroll(disable)
-          for (int32_t j = 0; j < need; ++j) {
-            const int32_t c = c0 + j;
-            edge[k][j] = c >= 0 && c < g.iw ? src[c] : int8_t(zp);
-          }
-          rows[k] = edge[k];
-        }
-      }
-      const int64_t y = out_base + int64_t(oy) * g.ow + at;
-      for (int32_t m0 = 0; m0 < g.m; m0 += 4) {
-        block<SW>(rows, kw, taps, w, m0, drivers::min_i32(g.m - m0, 4), start, e, q, y, plane);
+      const int32_t at = block_at(g.ow, ox);
+      if (block_inside(g, SW, need, at)) {
+        any_inside = true;
+      } else {
+        edge_block<SW>(g, x, r0, at, w, pairs, start, zp, e, row_at, plane);
       }
     }
+    if (!any_inside) continue;
+    for (int32_t ci = 0, k = 0; ci < g.c; ++ci) {
+      for (int32_t u = 0; u < g.kh; ++u, ++k) {
+        const int32_t r = r0 + u;
+        base[k] = r < 0 || r >= g.ih ? nullptr : x + ci * plane_in + int64_t(r) * g.iw;
+      }
+    }
+    groups<SW>(g, base, pad, -1, w, pairs, start, e, row_at, plane);
   }
 }
 
@@ -190,11 +290,14 @@ __attribute__((minsize)) Status s8_conv2d_direct(const OpArgs& a, const ConvShap
   }
   const int8_t* xd = a.in[0].as<int8_t>();
   const int64_t image_in = int64_t(g.c) * g.ih * g.iw, image_out = int64_t(g.m) * g.oh * g.ow;
+  // The weight pairs of a group of 4 output channels in the columns' place: 4 rows of
+  // (taps + 1) / 2 int32, within the 4 columns of round_up(taps, 8) int16 of s8_conv_layout.
+  int32_t* pairs = drivers::scratch_at<int32_t>(a, l.cols_at);
   for (int32_t b = 0; b < g.n; ++b) {
     if (g.sw == 1) {
-      image<1>(g, xd + b * image_in, w, start, in_zp, e, b * image_out);
+      image<1>(g, xd + b * image_in, w, pairs, start, in_zp, e, b * image_out);
     } else {
-      image<2>(g, xd + b * image_in, w, start, in_zp, e, b * image_out);
+      image<2>(g, xd + b * image_in, w, pairs, start, in_zp, e, b * image_out);
     }
   }
   return Status::kOk;

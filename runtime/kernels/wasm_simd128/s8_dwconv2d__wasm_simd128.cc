@@ -281,9 +281,13 @@ struct DwKernel {
       requant4_channel(e, c.ch, q);
     }
     const Requant4* cq = c.requantised ? &q : nullptr;
-    for (int32_t oy = 0; oy < g.oh; ++oy) {
+    // Input row r's slot, r mod kh, for the window's first row r0: set once (r0 = -ph) and moved
+    // on by the stride per output row, without a division per row.
+    int32_t first = g.ph % kh == 0 ? 0 : kh - g.ph % kh;
+    for (int32_t oy = 0; oy < g.oh; ++oy, first += g.sh) {
       const int32_t r0 = oy * g.sh - g.ph;
-      int32_t slot = ((r0 % kh) + kh) % kh;  // then one up per row, wrapping
+      while (first >= kh) first -= kh;
+      int32_t slot = first;  // then one up per window row, wrapping
       for (int32_t u = 0; u < kh; ++u, slot = slot + 1 == kh ? 0 : slot + 1) {
         const int32_t r = r0 + u;
         int8_t* row = band + int64_t(slot) * stride;

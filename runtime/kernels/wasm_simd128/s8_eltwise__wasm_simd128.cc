@@ -10,7 +10,7 @@
 //     rounded half away from zero;
 //   MaxPool of int8 (1-D, 2-D, any window, dilation and padding, strides 1 and 2): the window's
 //     rows inside the input, 16 outputs a vector where the window lies inside horizontally (at
-//     stride 2 the even bytes of two loads), the border pixels one by one; a window with no tap
+//     stride 2 the even bytes of two loads; 8 where fewer than 16 do), the border pixels one by one; a window with no tap
 //     in the input gives 0, as in the reference. No scratch.
 //   Requantize int8 -> int8 (Concat, Split, Slice, Transpose between different scales; routed
 //     by dispatch.cc): 16 values a step, x - in_zp, then Requant4 with the clamp to int8;
@@ -222,23 +222,30 @@ Status global_average(const OpArgs& a) {
   return Status::kOk;
 }
 
-// Outputs ox.. (16) of a row: the maximum over the n window rows at rows[] and the kw taps,
-// their first input column c0 = ox * SW - pw; the window inside the row for all 16.
-template <int SW>
-inline v128_t max16(const int8_t* const* rows, int32_t n, int32_t kw, int32_t dw, int64_t c0) {
+// The window's columns for W (16 or 8) outputs from p: at stride 1 the bytes p[0..W), at
+// stride 2 the even bytes of p[0..2W - 1) (two loads, nothing read past p[2W - 2]); W = 8 in
+// the low 8 bytes.
+template <int SW, int W>
+inline v128_t window_columns(const int8_t* p) {
+  if (W == 16) {
+    if (SW == 1) return wasm_v128_load(p);
+    return wasm_i8x16_shuffle(wasm_v128_load(p), wasm_v128_load(p + 15), 0, 2, 4, 6, 8, 10, 12, 14, 17, 19, 21, 23, 25, 27,
+                              29, 31);
+  }
+  const v128_t t = wasm_v128_load64_zero(p);
+  if (SW == 1) return t;
+  return wasm_i8x16_shuffle(t, wasm_v128_load64_zero(p + 7), 0, 2, 4, 6, 17, 19, 21, 23, 0, 0, 0, 0, 0, 0, 0, 0);
+}
+
+// Outputs ox.. (W: 16, or 8 for rows of 8 to 15 inside outputs, SqueezeNet's 27x27 -> 13x13) of
+// a row: the maximum over the n window rows at rows[] and the kw taps, their first input column
+// c0 = ox * SW - pw; the window inside the row for all W.
+template <int SW, int W>
+inline v128_t max_row(const int8_t* const* rows, int32_t n, int32_t kw, int32_t dw, int64_t c0) {
   v128_t m = wasm_i8x16_splat(-128);
   for (int32_t r = 0; r < n; ++r) {
     const int8_t* p = rows[r] + c0;
-    for (int32_t v = 0; v < kw; ++v, p += dw) {
-      v128_t t;
-      if (SW == 1) {
-        t = wasm_v128_load(p);
-      } else {  // columns p[0], p[2], ..., p[30]: bytes 0..15 and 15..30, nothing read past p[30]
-        t = wasm_i8x16_shuffle(wasm_v128_load(p), wasm_v128_load(p + 15), 0, 2, 4, 6, 8, 10, 12, 14, 17, 19, 21, 23, 25,
-                               27, 29, 31);
-      }
-      m = wasm_i8x16_max(m, t);
-    }
+    for (int32_t v = 0; v < kw; ++v, p += dw) m = wasm_i8x16_max(m, window_columns<SW, W>(p));
   }
   return m;
 }
@@ -293,7 +300,14 @@ Status maxpool(const OpArgs& a) {
         for (; ox < x_hi; ox += 16) {
           if (ox + 16 > x_hi) ox = x_hi - 16;
           const int64_t c0 = int64_t(ox) * g.sw - g.pw;
-          wasm_v128_store(y + ox, g.sw == 1 ? max16<1>(rows, n, g.kw, g.dw, c0) : max16<2>(rows, n, g.kw, g.dw, c0));
+          wasm_v128_store(y + ox, g.sw == 1 ? max_row<1, 16>(rows, n, g.kw, g.dw, c0) : max_row<2, 16>(rows, n, g.kw, g.dw, c0));
+        }
+        ox = x_hi;
+      } else if (x_hi - x_lo >= 8) {
+        for (; ox < x_hi; ox += 8) {
+          if (ox + 8 > x_hi) ox = x_hi - 8;
+          const int64_t c0 = int64_t(ox) * g.sw - g.pw;
+          wasm_v128_store64_lane(y + ox, g.sw == 1 ? max_row<1, 8>(rows, n, g.kw, g.dw, c0) : max_row<2, 8>(rows, n, g.kw, g.dw, c0), 0);
         }
         ox = x_hi;
       }
