@@ -85,6 +85,7 @@ Status run_reference(const OpArgs& a) {
     case MOTE_OP_MAX_POOL: return run_pool(a);
     case MOTE_OP_GLOBAL_AVERAGE_POOL:
     case MOTE_OP_GLOBAL_MAX_POOL: return run_global_pool(a);
+    case MOTE_OP_REDUCE_MEAN: return run_reduce(a);
     case MOTE_OP_ADD:
     case MOTE_OP_SUB:
     case MOTE_OP_MUL:
@@ -597,6 +598,25 @@ void pool_tests(Rng& rng) {
     char name[120];
     snprintf(name, sizeof name, "%s %s", op_name(code), dims_str(dims).c_str());
     check(name, code, nullptr, 0, {random_tensor(rng, dims, -3.0f, 3.0f)}, Expect::kOptimized);
+  }
+  // ReduceMean: over trailing axes as the global pools (long rows past the 16-float steps too);
+  // any other set of axes goes back to the reference.
+  for (int t = 0; t < 40; ++t) {
+    std::vector<int32_t> dims = {rng.range(1, 3), rng.range(1, 12)};
+    for (int32_t k = rng.range(0, 2); k > 0; --k) dims.push_back(rng.range(1, 13));
+    if (t % 8 == 0) dims.push_back(rng.range(40, 90));
+    const int32_t rank = int32_t(dims.size());
+    const int32_t first = rng.range(0, rank - 1);
+    mote_reduce_params p{};
+    p.axes_mask = ((1u << rank) - 1u) - ((1u << first) - 1u);
+    p.keepdims = rng.coin();
+    const bool other = t % 5 == 4 && rank >= 2;  // a leading axis too, or a gap: not trailing
+    if (other) p.axes_mask = first > 0 ? p.axes_mask | 1u : 1u;
+    const bool trailing = !other || p.axes_mask == (1u << rank) - 1u;
+    char name[120];
+    snprintf(name, sizeof name, "ReduceMean %s axes 0x%x keepdims %d", dims_str(dims).c_str(), p.axes_mask, p.keepdims);
+    check(name, MOTE_OP_REDUCE_MEAN, &p, sizeof p, {random_tensor(rng, dims, -3.0f, 3.0f)},
+          trailing ? Expect::kOptimized : Expect::kFallback);
   }
 }
 

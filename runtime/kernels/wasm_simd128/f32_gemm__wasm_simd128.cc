@@ -11,6 +11,10 @@
 // broadcast, a quarter of a 4x4 tile's work.
 //   B's rows 16-byte multiples (N % 4 == 0): B is read in place, a column panel of kPanel at a
 //     time so the panel stays in cache while every row tile of A passes over it.
+//     So are B's rows when there are more than kPackedWidth columns (SqueezeNet's 55x55, 27x27
+//     and 13x13 maps: 3025, 729 and 169): unaligned loads, but k blocks of kDepth and A packed
+//     once per panel of kPanel columns, where the packed panel's blocks of 64 k stored C 4 times
+//     as often and packed A once per 64 columns.
 //   otherwise (7x7 maps have 49 columns): B is packed a block of k at a time into an aligned
 //     panel; unaligned rows measured a fifth slower in place.
 // The packed A and B live in `work`, the op's scratch (Tiles::gemm_work_floats).
@@ -282,7 +286,7 @@ namespace {
 void f32_gemm_tiles(int32_t m4, int32_t N, int32_t K, const float* A, int32_t lda, const float* B, int32_t ldb,
                     float* C, int32_t ldc, const float* bias, const VecAct& vact, bool accumulate, float* work) {
   float* pa = work;  // 4 rows of A, packed [k][4]
-  if (N % 4 == 0) {
+  if (N % 4 == 0 || N > kPackedWidth) {
     for (int32_t j0 = 0; j0 < N; j0 += kPanel) {
       const int32_t width = N - j0 < kPanel ? N - j0 : kPanel;
       for (int32_t k0 = 0; k0 < K; k0 += kDepth) {

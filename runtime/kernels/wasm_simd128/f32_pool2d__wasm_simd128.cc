@@ -1,6 +1,7 @@
 // f32_pool2d__wasm_simd128: float32 MaxPool over NCHW in bands of rows padded with -inf
 // (drivers/f32_band.h, band.h) in the scratch, so each output is the max of plain loads (3x3 at
-// stride 2 unrolled, with pmax); and the global pools, 4 lanes at a time.
+// stride 2 unrolled, with pmax); the global pools, 4 lanes at a time; and ReduceMean over
+// trailing axes (the global average as a ReduceMean) as GlobalAveragePool.
 // NaN anywhere in a window gives NaN, as in the reference.
 #include "band.h"
 #include "mote/op_config.h"
@@ -190,32 +191,79 @@ Status f32_maxpool2d(const OpArgs& a) {
   return Status::kOk;
 }
 
+namespace {
+
+// The mean of each of `planes` rows of `size` contiguous floats. Four sums a row, 16 floats a
+// step: one vector sum is bound by the add's latency (a quarter of the loads' rate).
+__attribute__((noinline)) void row_means(const float* in, int64_t planes, int64_t size, float* out) {
+  for (int64_t c = 0; c < planes; ++c) {
+    const float* xp = in + c * size;
+    v128_t s0 = wasm_f32x4_splat(0.0f), s1 = s0, s2 = s0, s3 = s0;
+    int64_t i = 0;
+#pragma clang loop unroll(disable)
+    for (; i + 16 <= size; i += 16) {
+      s0 = wasm_f32x4_add(s0, wasm_v128_load(xp + i));
+      s1 = wasm_f32x4_add(s1, wasm_v128_load(xp + i + 4));
+      s2 = wasm_f32x4_add(s2, wasm_v128_load(xp + i + 8));
+      s3 = wasm_f32x4_add(s3, wasm_v128_load(xp + i + 12));
+    }
+#pragma clang loop unroll(disable)
+    for (; i + 4 <= size; i += 4) s0 = wasm_f32x4_add(s0, wasm_v128_load(xp + i));
+    const v128_t acc = wasm_f32x4_add(wasm_f32x4_add(s0, s1), wasm_f32x4_add(s2, s3));
+    float r = (wasm_f32x4_extract_lane(acc, 0) + wasm_f32x4_extract_lane(acc, 1)) +
+              (wasm_f32x4_extract_lane(acc, 2) + wasm_f32x4_extract_lane(acc, 3));
+#pragma clang loop unroll(disable)
+    for (; i < size; ++i) r += xp[i];
+    out[c] = r / float(size);
+  }
+}
+
+}  // namespace
+
 Status f32_global_pool(const OpArgs& a) {
   const TensorView& x = a.in[0];
   if (x.dtype != MOTE_F32) return Status::kUnsupportedOp;
   const int64_t planes = int64_t(x.dims[0]) * x.dims[1];
   const int64_t size = ref::product(x.dims, 2, x.rank);
   if (size == 0) return Status::kUnsupportedOp;
-  const bool is_max = a.code == MOTE_OP_GLOBAL_MAX_POOL;
   const float* in = x.as<float>();
   float* out = a.out[0].as<float>();
+  if (a.code != MOTE_OP_GLOBAL_MAX_POOL) {
+    row_means(in, planes, size, out);
+    return Status::kOk;
+  }
   for (int64_t c = 0; c < planes; ++c) {
     const float* xp = in + c * size;
-    v128_t acc = is_max ? wasm_f32x4_splat(xp[0]) : wasm_f32x4_splat(0.0f);
+    v128_t acc = wasm_f32x4_splat(xp[0]);
     int64_t i = 0;
-    for (; i + 4 <= size; i += 4) {
-      const v128_t v = wasm_v128_load(xp + i);
-      acc = is_max ? wasm_f32x4_pmax(acc, v) : wasm_f32x4_add(acc, v);  // pmax: v > acc ? v : acc
-    }
+#pragma clang loop unroll(disable)
+    for (; i + 4 <= size; i += 4) acc = wasm_f32x4_pmax(acc, wasm_v128_load(xp + i));  // v > acc ? v : acc
     alignas(16) float lanes[4];
     wasm_v128_store(lanes, acc);
-    float r = is_max ? lanes[0] : (lanes[0] + lanes[1]) + (lanes[2] + lanes[3]);
-    if (is_max) {
-      for (int k = 1; k < 4; ++k) r = lanes[k] > r ? lanes[k] : r;
-    }
-    for (; i < size; ++i) r = is_max ? (xp[i] > r ? xp[i] : r) : r + xp[i];
-    out[c] = is_max ? r : r / float(size);
+    float r = lanes[0];
+#pragma clang loop unroll(disable)
+    for (int k = 1; k < 4; ++k) r = lanes[k] > r ? lanes[k] : r;
+#pragma clang loop unroll(disable)
+    for (; i < size; ++i) r = xp[i] > r ? xp[i] : r;
+    out[c] = r;
   }
+  return Status::kOk;
+}
+
+// ReduceMean of float32 over trailing axes only (the global average of a network's last map,
+// ShuffleNet's): rows of the trailing axes' size, each one mean. Anything else goes back.
+Status f32_reduce_mean(const OpArgs& a) {
+  const TensorView& x = a.in[0];
+  const uint32_t mask = a.p<mote_reduce_params>().axes_mask;
+  if (x.dtype != MOTE_F32 || a.out[0].dtype != MOTE_F32 || mask == 0 || x.rank < 1 || x.rank > 31) {
+    return Status::kUnsupportedOp;
+  }
+  int32_t first = x.rank;  // the reduced axes must be exactly [first, rank)
+  while (first > 0 && ((mask >> (first - 1)) & 1u)) --first;
+  if (mask != ((1u << x.rank) - 1u) - ((1u << first) - 1u)) return Status::kUnsupportedOp;
+  const int64_t planes = ref::product(x.dims, 0, first), size = ref::product(x.dims, first, x.rank);
+  if (size == 0) return Status::kUnsupportedOp;
+  row_means(x.as<float>(), planes, size, a.out[0].as<float>());
   return Status::kOk;
 }
 

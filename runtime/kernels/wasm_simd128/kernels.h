@@ -88,6 +88,9 @@ Status f32_conv2d_direct(const OpArgs& a, const ConvShape& g);
 Status f32_maxpool2d(const OpArgs& a);
 // GlobalAveragePool and GlobalMaxPool, one plane at a time.
 Status f32_global_pool(const OpArgs& a);
+// ReduceMean of float32 over the trailing axes (rows of their size, as GlobalAveragePool);
+// kUnsupportedOp for any other axes.
+Status f32_reduce_mean(const OpArgs& a);
 
 // Add, Sub, Mul, Div, Max, Min, PRelu on float32 with numpy broadcasting; in place is fine.
 // kUnsupportedOp for broadcasts it does not vectorise.
