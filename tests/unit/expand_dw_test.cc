@@ -1,7 +1,9 @@
 // ConvExpandDepthwise (mote_expand_dw_params): the fused op, on the reference kernel and on the
 // runtime's own kernel set, against the two Convs it replaces (a 1x1 and a depthwise), on random
 // shapes: every padding, stride 1 and 2, 3x3 and 5x5, odd maps, bands of 1 to more rows than the
-// output, two images, SiLU and HardSwish between the two; and the checks that refuse a malformed record.
+// output, two images, SiLU and HardSwish between the two; the checks that refuse a malformed
+// record; and the converter, which makes the op for `--target x86` only, when nothing else reads
+// the expanded tensor and it is large enough.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -9,7 +11,10 @@
 #include <string>
 #include <vector>
 
+#include "mote/converter.h"
+#include "tests/unit/graph_builder.h"
 #include "tests/unit/kernel_test_util.h"
+#include "tests/unit/one_node_model.h"
 
 namespace {
 
@@ -146,6 +151,73 @@ TEST(ConvExpandDepthwise, RefusesMalformedRecords) {
     if (what == 6) q.expand_op = MOTE_OP_SIGMOID;
     EXPECT_EQ(run_op(MOTE_OP_CONV_EXPAND_DW, q, {&x, &w1, &b, &w2, &b}, &out, 1, err), Status::kBadParams) << what;
   }
+}
+
+// x [1, 2, H, H] -> 1x1 Conv to 32 channels -> Clip(0, 6) -> 3x3 stride-2 depthwise; with
+// `expanded_out`, the Clip's output is a graph output too.
+std::string expand_dw_model(int64_t h, const std::vector<float>& w1, const std::vector<float>& w2, bool expanded_out) {
+  mote_test::GraphBuilder b("expand_dw");
+  b.input("x", {1, 2, h, h});
+  b.output("y", {1, 32, (h + 1) / 2, (h + 1) / 2});
+  if (expanded_out) b.output("a", {1, 32, h, h});
+  b.floats("w1", {32, 2, 1, 1}, w1);
+  b.floats("b1", {32}, std::vector<float>(32, 0.25f));
+  b.floats("w2", {32, 1, 3, 3}, w2);
+  b.floats("lo", {}, {0.0f});
+  b.floats("hi", {}, {6.0f});
+  b.node("Conv", {"x", "w1", "b1"}, "m");
+  b.node("Clip", {"m", "lo", "hi"}, "a");
+  auto* dw = b.node("Conv", {"a", "w2"}, "y");
+  auto* group = dw->add_attribute();
+  group->set_name("group");
+  group->set_type(onnx::AttributeProto::INT);
+  group->set_i(32);
+  for (const char* name : {"pads", "strides"}) {
+    auto* at = dw->add_attribute();
+    at->set_name(name);
+    at->set_type(onnx::AttributeProto::INTS);
+    for (int k = 0; k < (name[0] == 'p' ? 4 : 2); ++k) at->add_ints(name[0] == 'p' ? 1 : 2);
+  }
+  return b.bytes();
+}
+
+bool fused(const mote::ConvertResult& r) {
+  for (const std::string& note : r.notes) {
+    if (note.find("ConvExpandDepthwise") != std::string::npos) return true;
+  }
+  return false;
+}
+
+TEST(ConvExpandDepthwise, ConverterMakesItForX86Only) {
+  std::mt19937 rng(29);
+  const int64_t H = 130;  // 32 x 130 x 130 floats expanded: 2.16 MB, above the converter's 2 MiB
+  const std::vector<float> w1 = random_floats(rng, 64), w2 = random_floats(rng, 32 * 9);
+  mote::ConvertOptions all, x86, m4, wasm;
+  x86.kernel_sets = mote::parse_targets("x86");
+  m4.kernel_sets = mote::parse_targets("cortex-m4");
+  wasm.kernel_sets = mote::parse_targets("wasm");
+  const std::string model = expand_dw_model(H, w1, w2, false);
+  const mote::ConvertResult ra = mote::convert_bytes(model, "expand_dw.onnx", all);
+  const mote::ConvertResult rx = mote::convert_bytes(model, "expand_dw.onnx", x86);
+  EXPECT_FALSE(fused(ra));
+  EXPECT_TRUE(fused(rx));
+  EXPECT_FALSE(fused(mote::convert_bytes(model, "expand_dw.onnx", m4)));
+  EXPECT_FALSE(fused(mote::convert_bytes(model, "expand_dw.onnx", wasm)));
+  // The expanded tensor is not planned: the x86 arena holds x, y and a band, not 2 MB more.
+  EXPECT_LT(rx.arena_bytes + 1500000, ra.arena_bytes);
+  // A graph output reads the expanded tensor too, or it is small: the two Convs stay.
+  EXPECT_FALSE(fused(mote::convert_bytes(expand_dw_model(H, w1, w2, true), "expand_dw.onnx", x86)));
+  EXPECT_FALSE(fused(mote::convert_bytes(expand_dw_model(64, w1, w2, false), "expand_dw.onnx", x86)));
+  const std::vector<float> x = random_floats(rng, 2 * H * H);
+  const auto oa = run_blob(ra.blob, {raw(x)}), ox = run_blob(rx.blob, {raw(x)});
+  ASSERT_EQ(oa.size(), 1u);
+  ASSERT_EQ(ox.size(), 1u);
+  const std::vector<float> ya = typed<float>(oa[0]), yx = typed<float>(ox[0]);
+  ASSERT_EQ(ya.size(), size_t(32 * 65 * 65));
+  ASSERT_EQ(yx.size(), ya.size());
+  float most = 0;
+  for (float v : ya) most = std::max(most, std::fabs(v));
+  for (size_t i = 0; i < ya.size(); ++i) ASSERT_NEAR(yx[i], ya[i], 1e-5f * (1 + most)) << i;
 }
 
 }  // namespace
