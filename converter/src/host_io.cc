@@ -1,4 +1,5 @@
 // Host file formats: numpy .npy tensors and the C-array header for firmware.
+#include <cstddef>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
@@ -187,6 +188,22 @@ std::string blob_to_c_header(const std::vector<uint8_t>& blob, const std::string
   o << "/* Op families the model uses: with -DMOTE_OP_CONFIG='\"" << symbol
     << ".h\"' the runtime links only their kernels. */\n";
   family_flags("MOTE_USE_FAMILY_", family_used);
+  // And the ops themselves (MOTE_OP_ON in mote/op_config.h): a family's other ops are refused at
+  // load and their paths in the family's kernels left out (Softmax without LogSoftmax's log).
+  o << "/* Ops the model uses (MOTE_USE_OPS: a header that lists them). */\n#define MOTE_USE_OPS 1\n";
+  static const char* const kOpEnums[] = {
+#define MOTE_X_ENUM_NAME(e, name, family) #e,
+      MOTE_OP_LIST(MOTE_X_ENUM_NAME)
+#undef MOTE_X_ENUM_NAME
+  };
+  for (int c = 0; c < MOTE_OP_COUNT; ++c) {
+    const std::string m = std::string("MOTE_USE_OP_") + kOpEnums[c];
+    if (used[c]) {
+      o << "#undef " << m << "\n#define " << m << " 1\n";
+    } else {
+      o << "#ifndef " << m << "\n#define " << m << " 0\n#endif\n";
+    }
+  }
   // The families whose every op the SIMD128 kernels take, in a blob planned for them: a SIMD128
   // module built for these models (wasm/build.sh model=) leaves their reference kernels out
   // (mote/op_config.h, MOTE_REFERENCE_ON). A family some model needs the reference of stays in.
@@ -224,11 +241,32 @@ std::string blob_to_c_header(const std::vector<uint8_t>& blob, const std::string
   // would still run, on the reference kernel (or the set's general one). The int8-weight
   // ops (--quantize int8-weights) share their float ops' families and kernels; a runtime built
   // without the variant refuses them at load. So does one built without the reference pools on
-  // int8 and uint8 (MaxPool, AveragePool): a float model's runtime leaves them out.
+  // int8 and uint8 (MaxPool, AveragePool): a float model's runtime leaves them out; and one
+  // built without the general reference pools (AveragePool, MaxPoolWithIndices, 1-D and 3-D
+  // pools: pool_general), when every pool of its models is a float 2-D MaxPool.
   bool depthwise = false, qdepthwise = false, max_pool_int8 = false, int8_weights = false, winograd = false;
-  bool max_pool_3x3s2 = false, conv_3x3s2 = false, pool_int8 = false;
+  bool max_pool_3x3s2 = false, conv_3x3s2 = false, pool_int8 = false, pool_general = false, act_clip = false;
   for (uint32_t k = 0; k < model.num_ops(); ++k) {
     const mote_op_record& op = model.op(k);
+    // A Clip: the op, or an activation fused into the ops whose params end in one (act_clip:
+    // without it the runtime refuses a Clip at load, and leaves out the text of its bounds).
+    const std::string family = kFamilies[op.code].name;
+    size_t act_at = 0, params_need = 0;
+    if (family == "conv" || family == "conv_transpose") {
+      act_at = offsetof(mote_conv_params, act), params_need = sizeof(mote_conv_params);
+    } else if (family == "gemm") {
+      act_at = offsetof(mote_gemm_params, act), params_need = sizeof(mote_gemm_params);
+    } else if (family == "matmul") {
+      act_at = offsetof(mote_matmul_params, act), params_need = sizeof(mote_matmul_params);
+    } else if (family == "binary") {
+      act_at = offsetof(mote_binary_params, act), params_need = sizeof(mote_binary_params);
+    }
+    if (op.code == MOTE_OP_CLIP) act_clip = true;
+    if (params_need) {
+      mote_act act{};
+      if (op.params_size >= params_need) std::memcpy(&act, static_cast<const uint8_t*>(model.params(op)) + act_at, sizeof act);
+      if (op.params_size < params_need || act.kind == MOTE_ACT_CLIP) act_clip = true;
+    }
     if (op_weights_int8(op.code)) int8_weights = true;
     if (op.code == MOTE_OP_CONV_WINOGRAD) winograd = true;
     if (op.code == MOTE_OP_MAX_POOL && op.num_inputs >= 1 &&
@@ -238,6 +276,13 @@ std::string blob_to_c_header(const std::vector<uint8_t>& blob, const std::string
     if ((op.code == MOTE_OP_MAX_POOL || op.code == MOTE_OP_AVERAGE_POOL || op.code == MOTE_OP_MAX_POOL_INDICES) &&
         op.num_inputs >= 1 && model.tensor(model.operand(op.operands)).dtype != MOTE_F32) {
       pool_int8 = true;
+    }
+    if (op.code == MOTE_OP_AVERAGE_POOL || op.code == MOTE_OP_MAX_POOL_INDICES ||
+        (op.code == MOTE_OP_MAX_POOL &&
+         (op.params_size < sizeof(mote_pool_params) || op.num_inputs < 1 ||
+          model.tensor(model.operand(op.operands)).dtype != MOTE_F32 ||
+          static_cast<const mote_pool_params*>(model.params(op))->spatial_rank != 2))) {
+      pool_general = true;
     }
     if (op.code == MOTE_OP_MAX_POOL && op.params_size >= sizeof(mote_pool_params)) {
       const mote_pool_params& p = *static_cast<const mote_pool_params*>(model.params(op));
@@ -266,7 +311,8 @@ std::string blob_to_c_header(const std::vector<uint8_t>& blob, const std::string
     bool used;
   } kKernels[] = {{"conv_depthwise", depthwise}, {"qconv_depthwise", qdepthwise}, {"max_pool_int8", max_pool_int8},
                   {"int8_weights", int8_weights}, {"winograd", winograd}, {"max_pool_3x3s2", max_pool_3x3s2},
-                  {"conv_3x3s2", conv_3x3s2}, {"pool_int8", pool_int8}};
+                  {"conv_3x3s2", conv_3x3s2}, {"pool_int8", pool_int8},
+                  {"pool_general", pool_general}, {"act_clip", act_clip}};
   for (const auto& v : kKernels) {
     const std::string m = std::string("MOTE_USE_KERNEL_") + v.name;
     if (v.used) {

@@ -162,7 +162,13 @@ Status tensor_error(Diag* diag, const Model& model, uint32_t t, const char* form
 Status op_error(Diag* diag, Status status, const Model& model, uint32_t n, const char* format, ...) {
   if (!diag) return status;
   const mote_op_record& op = model.op(n);
-  (void)fail(diag, status, "op %u (%s '%s'): ", n, op_name(op.code), model.string(op.name));
+  const char* name = op_name(op.code);
+  // A build for known models names only its own ops (op_table.cc): another has its op code.
+  if (*name) {
+    (void)fail(diag, status, "op %u (%s '%s'): ", n, name, model.string(op.name));
+  } else {
+    (void)fail(diag, status, "op %u (op code %d '%s'): ", n, op.code, model.string(op.name));
+  }
   va_list args;
   va_start(args, format);
   vformat(diag, format, args);

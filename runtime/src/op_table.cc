@@ -12,8 +12,10 @@ namespace mote {
 namespace {
 
 #ifdef MOTE_OP_CONFIG
+// The op's number is in the context the loader puts before this (op_error: "op N (op code C
+// 'node'): "), its name in `mote info`: a build for known models keeps only their ops' names.
 Status infer_excluded(const OpArgs& a, TensorView*, uint32_t*) {
-  return fail(a.diag, Status::kUnsupportedOp, "%s: op left out of this runtime build (MOTE_OP_CONFIG)", op_name(a.code));
+  return fail(a.diag, Status::kUnsupportedOp, "op left out of this runtime build (MOTE_OP_CONFIG; `mote info` names it)");
 }
 Status run_excluded(const OpArgs&) { return Status::kUnsupportedOp; }
 #endif
@@ -21,11 +23,51 @@ Status run_excluded(const OpArgs&) { return Status::kUnsupportedOp; }
 // Op names only ever reach error detail text, so builds that compile that text out
 // (MOTE_STRIP_ERROR_STRINGS) leave them out. One string of NUL-terminated names in op code
 // order: no table of pointers beside the text.
-#ifndef MOTE_STRIP_ERROR_STRINGS
+#if !defined(MOTE_STRIP_ERROR_STRINGS) && !defined(MOTE_OP_CONFIG)
 constexpr char kNames[] =
 #define MOTE_X_NAME(e, name, family) name "\0"
     MOTE_OP_LIST(MOTE_X_NAME);
 #undef MOTE_X_NAME
+#elif !defined(MOTE_STRIP_ERROR_STRINGS)
+// A build for known models keeps the names of its families' ops only, each after its op code
+// (one byte), built at compile time from the full table. The names of the ops it leaves out
+// (about 1.1 KB on a Cortex-M4 for the digits model) only ever named an op the build refuses:
+// that error gives its op code, and `mote info` its name.
+static_assert(MOTE_OP_COUNT <= 255, "op codes are stored in one byte");
+constexpr const char* kAllNames[] = {
+#define MOTE_X_NAME(e, name, family) name,
+    MOTE_OP_LIST(MOTE_X_NAME)
+#undef MOTE_X_NAME
+};
+constexpr bool kNameLinked[] = {
+#define MOTE_X_ON(e, name, family) MOTE_FAMILY_ON(family) && MOTE_OP_ON(e),
+    MOTE_OP_LIST(MOTE_X_ON)
+#undef MOTE_X_ON
+};
+constexpr uint32_t linked_names_bytes() {
+  uint32_t n = 1;  // the end mark
+  for (int32_t k = 0; k < MOTE_OP_COUNT; ++k) {
+    for (const char* p = kAllNames[k]; kNameLinked[k] && *p; ++p) ++n;
+    n += kNameLinked[k] ? 2 : 0;
+  }
+  return n;
+}
+struct LinkedNames {
+  char text[linked_names_bytes()];  // {code + 1, name..., 0}..., 0
+};
+constexpr LinkedNames linked_names() {
+  LinkedNames out{};
+  uint32_t n = 0;
+  for (int32_t k = 0; k < MOTE_OP_COUNT; ++k) {
+    if (!kNameLinked[k]) continue;
+    out.text[n++] = static_cast<char>(k + 1);
+    for (const char* p = kAllNames[k]; *p; ++p) out.text[n++] = *p;
+    out.text[n++] = 0;
+  }
+  out.text[n] = 0;
+  return out;
+}
+constexpr LinkedNames kLinkedNames = linked_names();
 #endif
 
 #ifdef MOTE_OP_CONFIG
@@ -35,7 +77,7 @@ Status infer_entry(const OpArgs& a, TensorView* inferred, uint32_t* scratch) {
   switch (a.code) {
 #define MOTE_X_CASE(e, name, family) \
   case MOTE_OP_##e:                  \
-    if (MOTE_FAMILY_ON(family)) return infer_##family(a, inferred, scratch); \
+    if (MOTE_FAMILY_ON(family) && MOTE_OP_ON(e)) return infer_##family(a, inferred, scratch); \
     break;
     MOTE_OP_LIST(MOTE_X_CASE)
 #undef MOTE_X_CASE
@@ -48,7 +90,7 @@ Status run_entry(const OpArgs& a) {
   switch (a.code) {
 #define MOTE_X_CASE(e, name, family) \
   case MOTE_OP_##e:                  \
-    if (MOTE_FAMILY_ON(family) && MOTE_REFERENCE_ON(family)) return run_##family(a); \
+    if (MOTE_FAMILY_ON(family) && MOTE_OP_ON(e) && MOTE_REFERENCE_ON(family)) return run_##family(a); \
     break;
     MOTE_OP_LIST(MOTE_X_CASE)
 #undef MOTE_X_CASE
@@ -79,13 +121,21 @@ Status run_entry(const OpArgs& a) { return kOps[a.code].run(a); }
 
 const char* op_name(int32_t code) {
   if (code < 0 || code >= MOTE_OP_COUNT) return "unknown";
-#ifndef MOTE_STRIP_ERROR_STRINGS
+#if !defined(MOTE_STRIP_ERROR_STRINGS) && !defined(MOTE_OP_CONFIG)
   const char* p = kNames;
   for (int32_t k = 0; k < code; ++k) {
     while (*p++ != 0) {
     }
   }
   return p;
+#elif !defined(MOTE_STRIP_ERROR_STRINGS)
+  for (const char* p = kLinkedNames.text; *p;) {
+    const bool found = static_cast<unsigned char>(*p++) == code + 1;
+    if (found) return p;
+    while (*p++ != 0) {
+    }
+  }
+  return "";  // an op of a family this build leaves out
 #else
   return "";
 #endif
@@ -95,7 +145,8 @@ const char* op_name(int32_t code) {
 // models whose families alias nothing it folds to false there, and the alias walk with it.
 
 bool op_reference_linked(int32_t code) {
-#define MOTE_X_REF(e, name, family) &&!(!(MOTE_FAMILY_ON(family) && MOTE_REFERENCE_ON(family)) && code == MOTE_OP_##e)
+#define MOTE_X_REF(e, name, family) \
+  &&!(!(MOTE_FAMILY_ON(family) && MOTE_OP_ON(e) && MOTE_REFERENCE_ON(family)) && code == MOTE_OP_##e)
   return true MOTE_OP_LIST(MOTE_X_REF);
 #undef MOTE_X_REF
 }
@@ -108,10 +159,14 @@ Status op_infer(const OpArgs& args, TensorView* inferred, uint32_t* scratch_byte
   for (int32_t k = 0; k < args.num_out; ++k) {
     inferred[k] = TensorView{nullptr, MOTE_DTYPE_UNDEFINED, 0, {0}};
   }
+  // (A header that lists its ops, MOTE_USE_OPS, refuses the int8-weight ops it does not use as
+  // any other op left out: infer_excluded.)
+#ifndef MOTE_USE_OPS
   if (!MOTE_KERNEL_ON(int8_weights) && op_weights_int8(args.code)) {
     return fail(args.diag, Status::kUnsupportedOp, "%s: this runtime was built without the int8-weight kernels",
                 op_name(args.code));
   }
+#endif
   // float16 is a storage type: only Cast (which widens and narrows it) and Copy (which moves
   // bytes) take or give it, so no other kernel ever meets a 2-byte float.
   const bool takes_f16 = args.code == MOTE_OP_CAST || args.code == MOTE_OP_COPY;

@@ -161,6 +161,18 @@ TEST(GemmKernel, AllTransposesAlphaBetaAndBroadcastBias) {
   mote_gemm_params p{1, 1, 0, 0, {0, 0, 0}};
   std::vector<Buf> out;
   EXPECT_EQ(run_op(MOTE_OP_GEMM, p, {&A, &B}, &out), mote::Status::kBadParams);
+  // C broadcasts one way only: each of its axes, aligned right, is 1 or M (N).
+  Buf A2 = tensor(rng, {2, 3}), B2 = tensor(rng, {3, 4});
+  const auto with_c = [&](Buf C) { return run_op(MOTE_OP_GEMM, p, {&A2, &B2, &C}, &out); };
+  EXPECT_EQ(with_c(tensor(rng, {1, 4})), mote::Status::kOk);
+  EXPECT_EQ(with_c(tensor(rng, {2, 1})), mote::Status::kOk);
+  EXPECT_EQ(with_c(tensor(rng, {1, 1})), mote::Status::kOk);
+  EXPECT_EQ(with_c(tensor(rng, {2, 4})), mote::Status::kOk);
+  EXPECT_EQ(with_c(tensor(rng, {5})), mote::Status::kBadParams);
+  EXPECT_EQ(with_c(tensor(rng, {2})), mote::Status::kBadParams);
+  EXPECT_EQ(with_c(tensor(rng, {3, 4})), mote::Status::kBadParams);
+  EXPECT_EQ(with_c(tensor(rng, {2, 3})), mote::Status::kBadParams);
+  EXPECT_EQ(with_c(tensor(rng, {4, 4})), mote::Status::kBadParams);
 }
 
 TEST(MatMulKernel, BroadcastsBatchesAndPromotesVectors) {

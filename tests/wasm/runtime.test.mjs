@@ -115,8 +115,12 @@ const SIZE_BUDGET = Number(process.env.MOTE_WASM_SIZE_BUDGET || 119.5 * 1024);
 // MNASNet's and ShuffleNet's ReduceMean 0.2 -> 0.005 ms (3.7, 5.2 and 1.7% of those models'
 // per-op time): 293,371 -> 294,676 bytes raw (+1,305), 117,176 -> 117,661 gzip (+485); the raw
 // budget 287 -> 288 KiB for it. The digits modules link none of it (48,301 and 22,288).
+// Then the digits modules keep only their own ops' names, leave out the general pools, a Clip's
+// text and the unused ops of their families (Softmax's LogSoftmax and Hardmax: the C library's
+// log): 45,014 and 20,779 bytes; and model= with Softmax's small exp (MOTE_SMALL_MATH, as
+// model-small=): 42,599 bytes. Budgets 43 KiB and 21 KiB.
 const SIMD_BUDGET = { raw: 288 * 1024, gzip: 116 * 1024 };
-const DIGITS_BUDGET = { 'mote-simd-digits.wasm': 49 * 1024, 'mote-simd-small-digits.wasm': 22.5 * 1024 };
+const DIGITS_BUDGET = { 'mote-simd-digits.wasm': 43 * 1024, 'mote-simd-small-digits.wasm': 21 * 1024 };
 
 const sample = () => readNpy(join(root, 'models/digits_sample.npy')).data;
 const label = () => Number(readFileSync(join(root, 'models/digits_sample_label.txt'), 'utf8').trim());
@@ -300,7 +304,8 @@ test(`size budget: mote.wasm <= ${SIZE_BUDGET} bytes, mote-simd.wasm <= ${SIMD_B
 
 // A module for one model (wasm/build.sh model=digits.h: the runtime built with MOTE_OP_CONFIG):
 // it runs that model as the full module does, refuses a blob with an op family it left out,
-// naming the op, and is a fraction of the full module's size.
+// giving the op's index, op code and node name (the module keeps only its own ops' names),
+// and is a fraction of the full module's size.
 // The small one (model-small=) has no detail text: the refusal is its status alone.
 for (const file of Object.keys(DIGITS_BUDGET)) {
   test(`a module built for the digits model alone (${file} <= ${DIGITS_BUDGET[file]} bytes)`, { skip: missing }, async () => {
@@ -313,7 +318,24 @@ for (const file of Object.keys(DIGITS_BUDGET)) {
       assert.throws(() => rt.loadModel(readFileSync(stateBlob)), (err) => {
         assert.ok(err instanceof MoteError);
         assert.equal(err.statusText, 'unsupported op');
-        assert.match(err.detail, file.includes('small') ? /^$/ : /Add: op left out of this runtime build/);
+        assert.match(err.detail, file.includes('small') ? /^$/ : /^op \d+ \(op code \d+ '[^']*'\): op left out of this runtime build \(MOTE_OP_CONFIG; `mote info` names it\)$/);
+        return true;
+      });
+    }
+    // Its pool family is the float 2-D MaxPool alone (MOTE_USE_OP_AVERAGE_POOL 0 and
+    // MOTE_USE_KERNEL_pool_general 0 in its header): an AveragePool and a 1-D MaxPool are
+    // refused at load, the one by its op code, the other naming what the build left out.
+    const refusals = [
+      [process.env.MOTE_AVGPOOL_BLOB, 32, 8, /^op 0 \(op code \d+ '[^']*'\): op left out of this runtime build \(MOTE_OP_CONFIG; `mote info` names it\)$/],
+      [process.env.MOTE_MAXPOOL1D_BLOB, 16, 8, /^op 0 \(MaxPool '[^']*'\): this 1-D float32 pool was left out of this runtime build \(MOTE_OP_CONFIG: float 2-D MaxPool only\)$/],
+    ];
+    for (const [path, n, m, detail] of refusals) {
+      if (!path) continue;
+      assert.equal(full.loadModel(readFileSync(path)).run({ x: new Float32Array(n).fill(1) }).y.length, m);
+      assert.throws(() => rt.loadModel(readFileSync(path)), (err) => {
+        assert.ok(err instanceof MoteError);
+        assert.equal(err.statusText, 'unsupported op');
+        assert.match(err.detail, file.includes('small') ? /^$/ : detail);
         return true;
       });
     }

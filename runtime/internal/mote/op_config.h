@@ -45,7 +45,21 @@
 #ifndef MOTE_USE_KERNEL_pool_int8
 #define MOTE_USE_KERNEL_pool_int8 1
 #endif
+#ifndef MOTE_USE_KERNEL_pool_general
+#define MOTE_USE_KERNEL_pool_general 1
+#endif
+#ifndef MOTE_USE_KERNEL_act_clip
+#define MOTE_USE_KERNEL_act_clip 1
+#endif
 #define MOTE_KERNEL_ON(variant) (MOTE_USE_KERNEL_##variant != 0)
+// A header that lists its models' ops (MOTE_USE_OPS, MOTE_USE_OP_<OP> 0/1) also leaves out the
+// other ops of their families: MOTE_OP_ON(CONV) tests one (its MOTE_OP_ suffix). A header written
+// before the list leaves every op of its families in.
+#ifdef MOTE_USE_OPS
+#define MOTE_OP_ON(op) (MOTE_USE_OP_##op != 0)
+#else
+#define MOTE_OP_ON(op) true
+#endif
 #if defined(MOTE_USE_TEXT) && !MOTE_USE_TEXT
 #define MOTE_TEXT_ON false
 #else
@@ -54,6 +68,7 @@
 #else
 #define MOTE_FAMILY_ON(family) true
 #define MOTE_KERNEL_ON(variant) true
+#define MOTE_OP_ON(op) true
 #define MOTE_TEXT_ON true
 #endif
 

@@ -1,5 +1,7 @@
 #include "walk.h"
 
+#include "mote/op_config.h"
+
 namespace mote {
 namespace ref {
 
@@ -38,6 +40,15 @@ Status check_rank(const OpArgs& a, int32_t input, int32_t min_rank, int32_t max_
 
 Status check_axis(const OpArgs& a, int32_t* axis, int32_t rank) {
   if (!normalize_axis(axis, rank)) return fail(a.diag, Status::kBadParams, "axis out of range");
+  return Status::kOk;
+}
+
+Status check_clip_bounds(const OpArgs& a, float lo, float hi) {
+  // The bounds' text (Diag::f, about 240 bytes on a Cortex-M4) only where a Clip can load.
+  if (!MOTE_KERNEL_ON(act_clip)) {
+    return fail(a.diag, Status::kUnsupportedOp, "Clip (or a fused Clip) was left out of this runtime build (MOTE_OP_CONFIG)");
+  }
+  if (!(lo <= hi)) return Fail(a.diag, Status::kBadParams).s("Clip bounds [").f(lo).s(", ").f(hi).s("] are NaN or reversed");
   return Status::kOk;
 }
 

@@ -136,11 +136,9 @@ inline float apply_act(const mote_act& act, float v) {
 }
 
 // Clip bounds must be ordered numbers: every kernel set clamps with its own min/max order and
-// NaN rules, which agree only then.
-inline Status check_clip_bounds(const OpArgs& a, float lo, float hi) {
-  if (!(lo <= hi)) return Fail(a.diag, Status::kBadParams).s("Clip bounds [").f(lo).s(", ").f(hi).s("] are NaN or reversed");
-  return Status::kOk;
-}
+// NaN rules, which agree only then. A runtime built for models without a Clip (the op or a fused
+// activation: MOTE_USE_KERNEL_act_clip 0) refuses it here (common.cc).
+Status check_clip_bounds(const OpArgs& a, float lo, float hi);
 
 Status check_act(const OpArgs& a, const mote_act& act);
 // A float one-input element-wise op's value at x (elementwise.cc; ConvExpandDepthwise applies

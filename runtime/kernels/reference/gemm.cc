@@ -58,10 +58,12 @@ Status infer_gemm(const OpArgs& a, TensorView* out, uint32_t*) {
   if (a.num_in >= 3 && a.in[2].present()) {
     MOTE_TRY(check_dtype(a, 2, MOTE_F32));
     MOTE_TRY(check_rank(a, 2, 0, 2));
-    const TensorView* shapes[2] = {out, &a.in[2]};
-    TensorView joined{};
-    MOTE_TRY(broadcast_shapes(a, shapes, 2, &joined));
-    if (!same_dims(joined, *out)) return fail(a.diag, Status::kBadParams, "C does not broadcast to [M, N]");
+    // Unidirectional: each of C's axes, aligned right, is 1 or M (N).
+    const TensorView& C = a.in[2];
+    for (int32_t d = 0; d < C.rank; ++d) {
+      const int32_t v = C.dims[d], want = out->dims[2 - C.rank + d];
+      if (v != 1 && v != want) return fail(a.diag, Status::kBadParams, "C %v does not broadcast to [M, N] %v", C.dims, C.rank, out->dims, 2);
+    }
   }
   return Status::kOk;
 }
@@ -93,11 +95,15 @@ Status run_gemm(const OpArgs& a) {
   }
   const float* scale = w8 ? a.in[3].as<float>() : nullptr;
   const bool has_c = a.num_in >= 3 && a.in[2].present();
-  int64_t cs[MOTE_MAX_RANK] = {0, 0};
+  // C's strides over [M, N] (infer_gemm checked that it broadcasts): 0 along an axis it lacks or has as 1.
+  int64_t cs[2] = {0, 0};
   const float* c = nullptr;
   if (has_c) {
-    broadcast_strides(a.in[2], Y, cs);
-    c = a.in[2].as<float>();
+    const TensorView& C = a.in[2];
+    const int32_t cn = C.rank >= 1 ? C.dims[C.rank - 1] : 1, cm = C.rank == 2 ? C.dims[0] : 1;
+    cs[0] = cm == 1 ? 0 : cn;
+    cs[1] = cn == 1 ? 0 : 1;
+    c = C.as<float>();
   }
   for (int32_t i = 0; i < M; ++i) {
     for (int32_t j = 0; j < N; ++j) {

@@ -4,6 +4,7 @@
 
 #include "common.h"
 #include "small_exp.h"
+#include "mote/op_config.h"
 
 namespace mote {
 
@@ -186,13 +187,13 @@ Status run_softmax(const OpArgs& a) {
           arg = k;
         }
       }
-      if (a.code == MOTE_OP_HARDMAX) {
+      if (MOTE_OP_ON(HARDMAX) && a.code == MOTE_OP_HARDMAX) {
         for (int64_t k = 0; k < n; ++k) yp[k * inner] = k == arg ? 1.0f : 0.0f;
         continue;
       }
       double sum = 0.0;
       for (int64_t k = 0; k < n; ++k) sum += ref::exp_f64(double(xp[k * inner] - mx));
-      if (a.code == MOTE_OP_LOG_SOFTMAX) {
+      if (MOTE_OP_ON(LOG_SOFTMAX) && a.code == MOTE_OP_LOG_SOFTMAX) {
         const float ls = float(log(sum));
         for (int64_t k = 0; k < n; ++k) yp[k * inner] = xp[k * inner] - mx - ls;
       } else {

@@ -20,7 +20,7 @@ int32_t rounded_average(int64_t sum, int64_t count) {
 }
 
 // The taps k in [0, n) whose position start + k * step (step >= 1) lies in [lo, hi): [*first, *last).
-void tap_range(int64_t start, int64_t step, int64_t n, int64_t lo, int64_t hi, int64_t* first, int64_t* last) {
+__attribute__((noinline)) void tap_range(int64_t start, int64_t step, int64_t n, int64_t lo, int64_t hi, int64_t* first, int64_t* last) {
   int64_t f = start >= lo ? 0 : (lo - start + step - 1) / step;
   int64_t l = start >= hi ? 0 : (hi - start + step - 1) / step;
   f = f < n ? f : n;
@@ -41,7 +41,18 @@ Status check_pool_dtype(const OpArgs& a) {
 Status infer_pool(const OpArgs& a, TensorView* out, uint32_t*) {
   const bool with_indices = a.code == MOTE_OP_MAX_POOL_INDICES;
   MOTE_TRY(check_arity(a, 1, 1, with_indices ? 2 : 1));
-  if (with_indices) {
+  if (!MOTE_KERNEL_ON(pool_general)) {
+    // A runtime built for models whose pools are all float 2-D MaxPool (MOTE_OP_CONFIG:
+    // MOTE_USE_KERNEL_pool_general 0) links that pool alone (max_pool_2d below).
+    // (Every pool's record starts with mote_pool_params.)
+    MOTE_TRY(check_params_bytes(a, with_indices ? sizeof(mote_max_pool_indices_params) : sizeof(mote_pool_params)));
+    const int32_t rank = a.p<mote_pool_params>().spatial_rank;
+    if (a.code != MOTE_OP_MAX_POOL || a.in[0].dtype != MOTE_F32 || rank != 2) {
+      return fail(a.diag, Status::kUnsupportedOp,
+                  "this %d-D %t pool was left out of this runtime build (MOTE_OP_CONFIG: float 2-D MaxPool only)",
+                  rank, a.in[0].dtype);
+    }
+  } else if (with_indices) {
     MOTE_TRY(check_params<mote_max_pool_indices_params>(a));
     MOTE_TRY(check_dtype(a, 0, MOTE_F32));
     const int32_t order = a.p<mote_max_pool_indices_params>().storage_order;
@@ -50,12 +61,12 @@ Status infer_pool(const OpArgs& a, TensorView* out, uint32_t*) {
     MOTE_TRY(check_params<mote_pool_params>(a));
     // MaxPool also takes uint8 (ONNX's image tensors): the maximum needs no quantisation.
     if (a.code != MOTE_OP_MAX_POOL || a.in[0].dtype != MOTE_U8) MOTE_TRY(check_pool_dtype(a));
-  }
-  // A runtime built for float models (MOTE_OP_CONFIG: MOTE_USE_KERNEL_pool_int8 0) has no int8
-  // or uint8 pool kernel.
-  if (!MOTE_KERNEL_ON(pool_int8) && a.in[0].dtype != MOTE_F32) {
-    return fail(a.diag, Status::kUnsupportedOp, "%t pooling was left out of this runtime build (MOTE_OP_CONFIG)",
-                a.in[0].dtype);
+    // A runtime built for float models (MOTE_OP_CONFIG: MOTE_USE_KERNEL_pool_int8 0) has no int8
+    // or uint8 pool kernel.
+    if (!MOTE_KERNEL_ON(pool_int8) && a.in[0].dtype != MOTE_F32) {
+      return fail(a.diag, Status::kUnsupportedOp, "%t pooling was left out of this runtime build (MOTE_OP_CONFIG)",
+                  a.in[0].dtype);
+    }
   }
   const mote_pool_params& p = a.p<mote_pool_params>();  // the first member of the indices record
   const TensorView& x = a.in[0];
@@ -186,9 +197,46 @@ void pool_planes(const OpArgs& a, int32_t order) {
   }
 }
 
+// Float 2-D MaxPool, the one pool a runtime built without the general pools links (infer_pool
+// refuses the others there): pool_planes' arithmetic on two axes, so its results are the same.
+void max_pool_2d(const OpArgs& a) {
+  const mote_pool_params& p = a.p<mote_pool_params>();
+  const TensorView& x = a.in[0];
+  const int32_t ih = x.dims[2], iw = x.dims[3], oh = a.out[0].dims[2], ow = a.out[0].dims[3];
+  const float* xp = x.as<float>();
+  float* dst = a.out[0].as<float>();
+  for (int64_t c = int64_t(x.dims[0]) * x.dims[1]; c > 0; --c, xp += int64_t(ih) * iw) {
+    for (int32_t r = 0; r < oh; ++r) {
+      const int64_t zr = int64_t(r) * p.stride[0] - p.pad_begin[0];
+      int64_t r0, r1;
+      tap_range(zr, p.dilation[0], p.kernel[0], 0, ih, &r0, &r1);
+      for (int32_t q = 0; q < ow; ++q) {
+        const int64_t zq = int64_t(q) * p.stride[1] - p.pad_begin[1];
+        int64_t q0, q1;
+        tap_range(zq, p.dilation[1], p.kernel[1], 0, iw, &q0, &q1);
+        float acc = 0;
+        bool any = false;
+        for (int32_t u = int32_t(r0); u < r1; ++u) {
+          const float* xr = xp + (zr + int64_t(u) * p.dilation[0]) * iw + zq;
+          for (int32_t t = int32_t(q0); t < q1; ++t) {
+            const float val = xr[t * p.dilation[1]];
+            if (!any || val > acc || (val != val && acc == acc)) acc = val;
+            any = true;
+          }
+        }
+        *dst++ = acc;
+      }
+    }
+  }
+}
+
 }  // namespace
 
 Status run_pool(const OpArgs& a) {
+  if (!MOTE_KERNEL_ON(pool_general)) {
+    max_pool_2d(a);
+    return Status::kOk;
+  }
   if (a.code == MOTE_OP_MAX_POOL_INDICES) {
     pool_planes<float, float>(a, a.p<mote_max_pool_indices_params>().storage_order);
   } else if (MOTE_KERNEL_ON(pool_int8) && a.in[0].dtype == MOTE_I8) {

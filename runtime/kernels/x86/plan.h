@@ -282,7 +282,9 @@ struct F32ConvPlan {
   TapMaskLayout tm;          // kDwDirect, kDirect
   FlatPlan flat;             // kDwFlat: extents, then the tables
   uint64_t off, cols, top, bottom, phases;
-  int32_t band_rows, band_width;  // kDwBand: output rows per band, floats per buffered row
+  int32_t band_rows, band_width;  // kDwBand: output rows per band, floats per buffered row;
+                                  // kDirect (stride 2, AVX-512): input rows and the floats of
+                                  // each half (even, odd columns) of the de-interleaved rows
   uint64_t band;
   int32_t panel_stride;      // kIm2col: floats per panel row
   uint64_t panel;
@@ -362,6 +364,20 @@ inline F32ConvPlan f32_conv_plan(const OpArgs& a) {
              K <= kDirectMaxK && g.m % 8 == 0) {
     p.kind = F32Conv::kDirect;
     p.tm = tap_mask_layout<L>(g, &lay);
+    // AVX-512, stride 2: the input rows of each block of kDirectRows output rows, every channel,
+    // split into even and odd columns (zeros in the padding), when that takes at most
+    // kDirectBandBytes (f32_conv_direct.inc: conv_band).
+    if (L == 3 && g.sw == 2) {
+      const int32_t tiles = (g.ow + Tiles<L>::kW - 1) / Tiles<L>::kW;
+      const int32_t half = round_up(tiles * Tiles<L>::kW + (g.kw - 1) / 2, Tiles<L>::kW);
+      const int64_t rows = int64_t(kDirectRows - 1) * g.sh + g.kh;
+      const uint64_t bytes = uint64_t(rows) * g.c * 2 * uint64_t(half) * sizeof(float);
+      if (bytes <= kDirectBandBytes) {
+        p.band_rows = int32_t(rows);
+        p.band_width = half;
+        p.band = lay.add(bytes);
+      }
+    }
   } else {
     p.kind = F32Conv::kIm2col;
     // Rows as wide as a panel, or 16-float aligned rows of a smaller plane.

@@ -36,6 +36,10 @@ constexpr int32_t kDwRows = 4;
 // up to kDirectMaxColumns wide.
 constexpr int32_t kDirectMaxK = 160;
 constexpr int32_t kDirectMaxColumns = 7;
+// AVX-512 at stride 2: output rows a block (3 x 8 channels of accumulators) and the most scratch
+// for a block's input rows de-interleaved (a 224x224 RGB stem: 21 KB at 3x3, 34 KB at 7x7).
+constexpr int32_t kDirectRows = 3;
+constexpr uint64_t kDirectBandBytes = 64 * 1024;
 
 // ConvWinograd: the transformed input and product tiles of one block, at most kWinogradBytes.
 constexpr int64_t kWinogradBytes = 1024 * 1024;

@@ -1141,6 +1141,39 @@ void long_k_cases() {
   }
 }
 
+// float MaxPool on larger maps: the pools after SqueezeNet's and ResNet's stems (3x3 stride 2,
+// ceil mode or padding 1; channels cut to fit), and random 3-wide windows at stride 2 (the
+// separable AVX-512 form: several vectors a row, row tails, ceil-mode windows past the edge,
+// padding) with a NaN in some of them (a row holding one is redone tap by tap).
+void maxpool_case(int32_t c, int32_t h, int32_t w, int32_t kh, int32_t sh, int32_t pad, bool ceil_mode, int32_t nans) {
+  const int32_t xd[4] = {1, c, h, w};
+  TensorView in[1] = {view(g_in[0], 4, xd)};
+  if (in[0].numel() > kMaxFloats) return;
+  fill(g_in[0], in[0].numel());
+  for (int32_t i = 0; i < nans; ++i) g_in[0][pick(0, int32_t(in[0].numel()) - 1)] = __builtin_nanf("");
+  mote_pool_params p{};
+  p.spatial_rank = 2;
+  p.kernel[0] = kh, p.kernel[1] = 3;
+  p.stride[0] = sh, p.stride[1] = 2;
+  p.dilation[0] = p.dilation[1] = 1;
+  p.pad_begin[0] = p.pad_begin[1] = p.pad_end[0] = p.pad_end[1] = pad;
+  p.ceil_mode = ceil_mode;
+  char what[192];
+  snprintf(what, sizeof what, "MaxPool [1,%ld,%ld,%ld] k%ld,3 s%ld,2 p%ld ceil%d nan%ld", long(c), long(h), long(w), long(kh),
+           long(sh), long(pad), int(ceil_mode), long(nans));
+  check(what, MOTE_OP_MAX_POOL, &p, sizeof p, in, 1, mote::run_pool);
+}
+
+void large_maxpool_cases() {
+  maxpool_case(40, 111, 111, 3, 2, 0, true, 0);
+  maxpool_case(40, 112, 112, 3, 2, 1, false, 0);
+  maxpool_case(8, 27, 27, 3, 2, 0, true, 3);
+  for (int k = 0; k < 30; ++k) {
+    maxpool_case(pick(1, 8), pick(1, 60), pick(1, 150), pick(1, 3), pick(1, 2), pick(0, 1), pick(0, 1) == 1,
+                 pick(0, 2) == 0 ? pick(1, 4) : 0);
+  }
+}
+
 // int8 MaxPool on larger maps: the ResNet stem's (channels cut to fit) and random shapes with
 // maps to 120x300, kernels to 5, strides to 4, dilations to 3.
 void large_qmaxpool_cases() {
@@ -1274,6 +1307,7 @@ void large_cases() {
                pick(1, 2), 1, pads, 1, false, pick(0, 3) != 0, pick(0, 4) == 0);
   }
   long_k_cases();
+  large_maxpool_cases();
   large_qmaxpool_cases();
 }
 #endif
