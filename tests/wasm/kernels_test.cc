@@ -526,6 +526,32 @@ void gemm_tests(Rng& rng) {
 
 // ---- pooling ---------------------------------------------------------------------------------
 
+
+// A ReduceMean case: 2 to 4 dims (a long last one where `long_axis`, of long_lo..long_hi), the
+// axes from a random first one to the last (trailing), or every fifth case with a leading axis
+// or a gap too, which the SIMD128 kernels hand back unless that makes them all.
+struct ReduceCase {
+  std::vector<int32_t> dims;
+  mote_reduce_params p;
+  bool trailing;
+};
+
+ReduceCase reduce_case(Rng& rng, int t, bool long_axis, int32_t long_lo, int32_t long_hi) {
+  ReduceCase c;
+  c.dims = {rng.range(1, 3), rng.range(1, 12)};
+  for (int32_t k = rng.range(0, 2); k > 0; --k) c.dims.push_back(rng.range(1, 13));
+  if (long_axis) c.dims.push_back(rng.range(long_lo, long_hi));
+  const int32_t rank = int32_t(c.dims.size());
+  const int32_t first = rng.range(0, rank - 1);
+  c.p = mote_reduce_params{};
+  c.p.axes_mask = ((1u << rank) - 1u) - ((1u << first) - 1u);
+  c.p.keepdims = rng.coin();
+  const bool other = t % 5 == 4 && rank >= 2;  // a leading axis too, or a gap: not trailing
+  if (other) c.p.axes_mask = first > 0 ? c.p.axes_mask | 1u : 1u;
+  c.trailing = !other || c.p.axes_mask == (1u << rank) - 1u;
+  return c;
+}
+
 void pool_tests(Rng& rng) {
   for (int t = 0; t < 150; ++t) {
     mote_pool_params p{};
@@ -602,21 +628,12 @@ void pool_tests(Rng& rng) {
   // ReduceMean: over trailing axes as the global pools (long rows past the 16-float steps too);
   // any other set of axes goes back to the reference.
   for (int t = 0; t < 40; ++t) {
-    std::vector<int32_t> dims = {rng.range(1, 3), rng.range(1, 12)};
-    for (int32_t k = rng.range(0, 2); k > 0; --k) dims.push_back(rng.range(1, 13));
-    if (t % 8 == 0) dims.push_back(rng.range(40, 90));
-    const int32_t rank = int32_t(dims.size());
-    const int32_t first = rng.range(0, rank - 1);
-    mote_reduce_params p{};
-    p.axes_mask = ((1u << rank) - 1u) - ((1u << first) - 1u);
-    p.keepdims = rng.coin();
-    const bool other = t % 5 == 4 && rank >= 2;  // a leading axis too, or a gap: not trailing
-    if (other) p.axes_mask = first > 0 ? p.axes_mask | 1u : 1u;
-    const bool trailing = !other || p.axes_mask == (1u << rank) - 1u;
+    const ReduceCase c = reduce_case(rng, t, t % 8 == 0, 40, 90);
     char name[120];
-    snprintf(name, sizeof name, "ReduceMean %s axes 0x%x keepdims %d", dims_str(dims).c_str(), p.axes_mask, p.keepdims);
-    check(name, MOTE_OP_REDUCE_MEAN, &p, sizeof p, {random_tensor(rng, dims, -3.0f, 3.0f)},
-          trailing ? Expect::kOptimized : Expect::kFallback);
+    snprintf(name, sizeof name, "ReduceMean %s axes 0x%x keepdims %d", dims_str(c.dims).c_str(), c.p.axes_mask,
+             c.p.keepdims);
+    check(name, MOTE_OP_REDUCE_MEAN, &c.p, sizeof c.p, {random_tensor(rng, c.dims, -3.0f, 3.0f)},
+          c.trailing ? Expect::kOptimized : Expect::kFallback);
   }
 }
 
@@ -1299,20 +1316,12 @@ void s8_eltwise_tests(Rng& rng) {
   // int8 ReduceMean over trailing axes (the runs of the global average, keepdims or not; runs
   // around the 16-byte steps); a leading axis or a gap goes back to the reference.
   for (int t = 0; t < 30; ++t) {
-    std::vector<int32_t> dims = {rng.range(1, 3), rng.range(1, 12)};
-    for (int32_t k = rng.range(0, 2); k > 0; --k) dims.push_back(rng.range(1, 13));
-    if (t % 6 == 0) dims.push_back(rng.range(16, 70));
-    const int32_t rank = int32_t(dims.size());
-    const int32_t first = rng.range(0, rank - 1);
-    mote_reduce_params p{};
-    p.axes_mask = ((1u << rank) - 1u) - ((1u << first) - 1u);
-    p.keepdims = rng.coin();
-    const bool other = t % 5 == 4 && rank >= 2;
-    if (other) p.axes_mask = first > 0 ? p.axes_mask | 1u : 1u;
-    const bool trailing = !other || p.axes_mask == (1u << rank) - 1u;
+    const ReduceCase c = reduce_case(rng, t, t % 6 == 0, 16, 70);
     char name[120];
-    snprintf(name, sizeof name, "int8 ReduceMean %s axes 0x%x keepdims %d", dims_str(dims).c_str(), p.axes_mask, p.keepdims);
-    check_q(name, MOTE_OP_REDUCE_MEAN, &p, sizeof p, {q_int8(rng, dims)}, trailing ? Expect::kOptimized : Expect::kFallback);
+    snprintf(name, sizeof name, "int8 ReduceMean %s axes 0x%x keepdims %d", dims_str(c.dims).c_str(), c.p.axes_mask,
+             c.p.keepdims);
+    check_q(name, MOTE_OP_REDUCE_MEAN, &c.p, sizeof c.p, {q_int8(rng, c.dims)},
+            c.trailing ? Expect::kOptimized : Expect::kFallback);
   }
   // int8 MaxPool: the stems' 3x3 stride 2 (with and without padding, ceil mode), stride 1,
   // dilation, windows wholly in the padding, 1-D; stride 3 stays with the reference.
