@@ -587,15 +587,17 @@ void pool_tests(Rng& rng) {
   // 3x3 at stride 2 as the networks have it (read in place, H rows then columns): SqueezeNet's
   // ceil-mode pools without padding (111, 55, 27 wide), the ResNet/ShuffleNet stem's padding 1
   // (112 wide), odd and even widths whose last outputs fall to the edge path or not, and NaNs:
-  // in the interior, at a row's last column, at the first; infinities too.
+  // in the interior, at a row's last column, at the first, at the last column a window reads
+  // (a row whose outputs after the in-place ones are a whole vector); infinities too.
   {
     const struct {
       int32_t c, h, w, pad, pad_end, ceil;
-      int nans;  // 0 none, 1 interior, 2 last column of a row, 3 first column, 4 +-inf only
+      int nans;  // 0 none, 1 interior, 2 last column of a row, 3 first column, 4 +-inf only,
+                 // 5 the last column the last window of row 0 reads (ceil 0)
     } pools[] = {
         {3, 23, 111, 0, 0, 1, 0}, {2, 55, 55, 0, 0, 1, 1}, {4, 27, 27, 0, 0, 1, 2}, {2, 30, 112, 1, 1, 0, 0},
         {2, 17, 112, 1, 1, 0, 3}, {1, 9, 44, 0, 1, 1, 0},  {2, 12, 26, 1, 0, 1, 4}, {1, 7, 15, 1, 1, 0, 2},
-        {1, 5, 7, 0, 0, 0, 0},
+        {1, 5, 7, 0, 0, 0, 0},     {1, 3, 19, 1, 0, 0, 5},  {2, 5, 17, 0, 0, 0, 5},
     };
     for (const auto& t : pools) {
       mote_pool_params p{};
@@ -611,6 +613,7 @@ void pool_tests(Rng& rng) {
       if (t.nans == 2) x.data[size_t(plane * (t.c - 1) + 2 * t.w - 1)] = NAN;
       if (t.nans == 3) x.data[size_t(t.w)] = NAN;
       if (t.nans == 4) x.data[size_t(3 * t.w + 5)] = INFINITY, x.data[size_t(5 * t.w + 9)] = -INFINITY;
+      if (t.nans == 5) x.data[size_t(2 * ((t.w + t.pad + t.pad_end - 3) / 2) - t.pad + 2)] = NAN;
       char name[160];
       snprintf(name, sizeof name, "MaxPool 3x3s2 %s pad %d,%d ceil %d nans %d", dims_str(dims).c_str(), t.pad,
                t.pad_end, t.ceil, t.nans);
