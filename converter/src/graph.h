@@ -116,6 +116,10 @@ int quantize_weights_int8(Graph& g, std::vector<std::string>* notes);
 // SIMD128 and the reference only), and the rewrite of its float 3x3 stride-1 Convs; returns how many.
 bool winograd_target(uint32_t kernel_sets);
 int winograd_convs(Graph& g, std::vector<std::string>* notes);
+// ConvExpandDepthwise (expand_dw.cc): whether the blob's kernel sets take it (x86 and the
+// reference only), and the rewrite of 1x1 expand + depthwise Conv pairs; returns how many.
+bool expand_dw_target(uint32_t kernel_sets);
+int expand_dw_convs(Graph& g, std::vector<std::string>* notes);
 // QDQ import (qdq_import.cc): folds QuantizeLinear -> DequantizeLinear pairs around float ops into int8
 // ops with the model's own parameters. Returns false when the graph has no such pairs.
 bool fold_qdq(Graph& g, bool strict, bool int8_io, std::vector<std::string>* notes);

@@ -98,6 +98,30 @@ def one(job):
                     write_unique(blob_dir, name + "-int8", f.read() + tail)
 
 
+def fused_seeds(mote, out_dir):
+    """Blobs of the ops only some targets' conversion makes: a 1x1 expand Conv + Clip and a 3x3
+    stride-2 depthwise Conv on a 128x128 map (an expanded tensor of 2 MiB, the least the converter
+    fuses), converted with --target x86 (ConvExpandDepthwise)."""
+    from onnx import TensorProto, helper
+    rng = np.random.default_rng(7)
+    c, e, side = 2, 32, 128
+    inits = [numpy_helper.from_array(rng.standard_normal(shape).astype(np.float32), name)
+             for name, shape in (("w1", (e, c, 1, 1)), ("b1", (e,)), ("w2", (e, 1, 3, 3)), ("b2", (e,)))]
+    inits += [numpy_helper.from_array(np.array(v, np.float32), n) for n, v in (("lo", 0.0), ("hi", 6.0))]
+    nodes = [helper.make_node("Conv", ["x", "w1", "b1"], ["m"]), helper.make_node("Clip", ["m", "lo", "hi"], ["a"]),
+             helper.make_node("Conv", ["a", "w2", "b2"], ["y"], group=e, pads=[1, 1, 1, 1], strides=[2, 2])]
+    graph = helper.make_graph(nodes, "expand_dw", [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, c, side, side])],
+                              [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, e, side // 2, side // 2])], inits)
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)])
+    with tempfile.TemporaryDirectory() as tmp:
+        src, out = os.path.join(tmp, "m.onnx"), os.path.join(tmp, "m.mote")
+        onnx.save(model, src)
+        if convert(mote, src, out, ["--target", "x86"]):
+            with open(out, "rb") as f:
+                tail = rng.standard_normal(1024).astype(np.float32).tobytes()
+                write_unique(os.path.join(out_dir, "blob"), "expand_dw-x86", f.read() + tail)
+
+
 def main():
     if len(sys.argv) != 3:
         sys.exit(__doc__)
@@ -111,6 +135,7 @@ def main():
             jobs.append((mote, out_dir, os.path.basename(d)[len("test_"):], os.path.join(d, "model.onnx"), d))
     with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
         list(pool.map(one, jobs))
+    fused_seeds(mote, out_dir)
     for sub in ("onnx", "blob"):
         print(f"{os.path.join(out_dir, sub)}: {len(os.listdir(os.path.join(out_dir, sub)))} files")
 

@@ -7,7 +7,7 @@
 # `mote convert`, runs it with `mote run` and with onnxruntime-node on the same input, and passes
 # when max|diff| <= 1e-4 * max|reference|. Prints a row per model with the difference and the
 # arena plan; then the same check for the models whose `--target x86` blob differs (ConvWinograd
-# for 3x3 stride-1 convolutions); then "N passed, M failed"; exits non-zero when any model fails.
+# for 3x3 stride-1 convolutions, ConvExpandDepthwise for 1x1 expand + depthwise pairs); then "N passed, M failed"; exits non-zero when any model fails.
 #
 # Needs /usr/bin/python3 with torch, torchvision and numpy (MOTE_PYTHON overrides), node, and
 # tests/node_modules from `cd tests && npm ci --ignore-scripts`.
@@ -51,8 +51,8 @@ for model in $models; do
 done
 
 # The blobs for x86 (`--target x86`): the models with 3x3 stride-1 convolutions get them as
-# ConvWinograd (weights transformed at conversion), checked against the same onnxruntime output
-# with the same tolerance. The others convert as they do for every target and are not run again.
+# ConvWinograd (weights transformed at conversion), those with 1x1 expand + depthwise pairs get
+# ConvExpandDepthwise, checked against the same onnxruntime output with the same tolerance. The others convert as they do for every target and are not run again.
 echo
 printf '%-20s %-6s %11s %9s\n' 'model (x86)' result 'max|diff|' diff/tol
 for model in $models; do
@@ -62,7 +62,7 @@ for model in $models; do
   diff=- ratio=- reason=
   if ! model_convert "$mote" "$work" "$model" x86; then
     reason="mote convert --target x86: $(last_line "$dir/convert.x86.log")"
-  elif ! grep -q ConvWinograd "$dir/convert.x86.log"; then
+  elif ! grep -qE "ConvWinograd|ConvExpandDepthwise" "$dir/convert.x86.log"; then
     continue
   elif [ ! -f "$dir/ort.npy" ]; then
     reason="no onnxruntime output from the float run"

@@ -28,7 +28,7 @@ TEST(OpRecords, EveryOpHasACompleteRecord) {
     EXPECT_LE(int(t.alias), int(MOTE_ALIAS_IN_PLACE_ALLOWED));
     EXPECT_LE(int(t.int8), int(mote::MOTE_INT8_PASS));
     EXPECT_LE(int(t.fuse), int(mote::MOTE_FUSE_ACT_LEAKY_RELU));
-    EXPECT_LE(int(t.macs), int(mote::MOTE_MACS_CONV_WINOGRAD));
+    EXPECT_LE(int(t.macs), int(mote::MOTE_MACS_EXPAND_DW));
   }
   // The three-column view the kernels use lists the same ops in the same order.
   int32_t next = 0;

@@ -526,6 +526,32 @@ void gemm_tests(Rng& rng) {
 
 // ---- pooling ---------------------------------------------------------------------------------
 
+
+// A ReduceMean case: 2 to 4 dims (a long last one where `long_axis`, of long_lo..long_hi), the
+// axes from a random first one to the last (trailing), or every fifth case with a leading axis
+// or a gap too, which the SIMD128 kernels hand back unless that makes them all.
+struct ReduceCase {
+  std::vector<int32_t> dims;
+  mote_reduce_params p;
+  bool trailing;
+};
+
+ReduceCase reduce_case(Rng& rng, int t, bool long_axis, int32_t long_lo, int32_t long_hi) {
+  ReduceCase c;
+  c.dims = {rng.range(1, 3), rng.range(1, 12)};
+  for (int32_t k = rng.range(0, 2); k > 0; --k) c.dims.push_back(rng.range(1, 13));
+  if (long_axis) c.dims.push_back(rng.range(long_lo, long_hi));
+  const int32_t rank = int32_t(c.dims.size());
+  const int32_t first = rng.range(0, rank - 1);
+  c.p = mote_reduce_params{};
+  c.p.axes_mask = ((1u << rank) - 1u) - ((1u << first) - 1u);
+  c.p.keepdims = rng.coin();
+  const bool other = t % 5 == 4 && rank >= 2;  // a leading axis too, or a gap: not trailing
+  if (other) c.p.axes_mask = first > 0 ? c.p.axes_mask | 1u : 1u;
+  c.trailing = !other || c.p.axes_mask == (1u << rank) - 1u;
+  return c;
+}
+
 void pool_tests(Rng& rng) {
   for (int t = 0; t < 150; ++t) {
     mote_pool_params p{};
@@ -561,15 +587,17 @@ void pool_tests(Rng& rng) {
   // 3x3 at stride 2 as the networks have it (read in place, H rows then columns): SqueezeNet's
   // ceil-mode pools without padding (111, 55, 27 wide), the ResNet/ShuffleNet stem's padding 1
   // (112 wide), odd and even widths whose last outputs fall to the edge path or not, and NaNs:
-  // in the interior, at a row's last column, at the first; infinities too.
+  // in the interior, at a row's last column, at the first, at the last column a window reads
+  // (a row whose outputs after the in-place ones are a whole vector); infinities too.
   {
     const struct {
       int32_t c, h, w, pad, pad_end, ceil;
-      int nans;  // 0 none, 1 interior, 2 last column of a row, 3 first column, 4 +-inf only
+      int nans;  // 0 none, 1 interior, 2 last column of a row, 3 first column, 4 +-inf only,
+                 // 5 the last column the last window of row 0 reads (ceil 0)
     } pools[] = {
         {3, 23, 111, 0, 0, 1, 0}, {2, 55, 55, 0, 0, 1, 1}, {4, 27, 27, 0, 0, 1, 2}, {2, 30, 112, 1, 1, 0, 0},
         {2, 17, 112, 1, 1, 0, 3}, {1, 9, 44, 0, 1, 1, 0},  {2, 12, 26, 1, 0, 1, 4}, {1, 7, 15, 1, 1, 0, 2},
-        {1, 5, 7, 0, 0, 0, 0},
+        {1, 5, 7, 0, 0, 0, 0},     {1, 3, 19, 1, 0, 0, 5},  {2, 5, 17, 0, 0, 0, 5},
     };
     for (const auto& t : pools) {
       mote_pool_params p{};
@@ -585,6 +613,7 @@ void pool_tests(Rng& rng) {
       if (t.nans == 2) x.data[size_t(plane * (t.c - 1) + 2 * t.w - 1)] = NAN;
       if (t.nans == 3) x.data[size_t(t.w)] = NAN;
       if (t.nans == 4) x.data[size_t(3 * t.w + 5)] = INFINITY, x.data[size_t(5 * t.w + 9)] = -INFINITY;
+      if (t.nans == 5) x.data[size_t(2 * ((t.w + t.pad + t.pad_end - 3) / 2) - t.pad + 2)] = NAN;
       char name[160];
       snprintf(name, sizeof name, "MaxPool 3x3s2 %s pad %d,%d ceil %d nans %d", dims_str(dims).c_str(), t.pad,
                t.pad_end, t.ceil, t.nans);
@@ -602,21 +631,12 @@ void pool_tests(Rng& rng) {
   // ReduceMean: over trailing axes as the global pools (long rows past the 16-float steps too);
   // any other set of axes goes back to the reference.
   for (int t = 0; t < 40; ++t) {
-    std::vector<int32_t> dims = {rng.range(1, 3), rng.range(1, 12)};
-    for (int32_t k = rng.range(0, 2); k > 0; --k) dims.push_back(rng.range(1, 13));
-    if (t % 8 == 0) dims.push_back(rng.range(40, 90));
-    const int32_t rank = int32_t(dims.size());
-    const int32_t first = rng.range(0, rank - 1);
-    mote_reduce_params p{};
-    p.axes_mask = ((1u << rank) - 1u) - ((1u << first) - 1u);
-    p.keepdims = rng.coin();
-    const bool other = t % 5 == 4 && rank >= 2;  // a leading axis too, or a gap: not trailing
-    if (other) p.axes_mask = first > 0 ? p.axes_mask | 1u : 1u;
-    const bool trailing = !other || p.axes_mask == (1u << rank) - 1u;
+    const ReduceCase c = reduce_case(rng, t, t % 8 == 0, 40, 90);
     char name[120];
-    snprintf(name, sizeof name, "ReduceMean %s axes 0x%x keepdims %d", dims_str(dims).c_str(), p.axes_mask, p.keepdims);
-    check(name, MOTE_OP_REDUCE_MEAN, &p, sizeof p, {random_tensor(rng, dims, -3.0f, 3.0f)},
-          trailing ? Expect::kOptimized : Expect::kFallback);
+    snprintf(name, sizeof name, "ReduceMean %s axes 0x%x keepdims %d", dims_str(c.dims).c_str(), c.p.axes_mask,
+             c.p.keepdims);
+    check(name, MOTE_OP_REDUCE_MEAN, &c.p, sizeof c.p, {random_tensor(rng, c.dims, -3.0f, 3.0f)},
+          c.trailing ? Expect::kOptimized : Expect::kFallback);
   }
 }
 
@@ -757,6 +777,7 @@ Status run_q_reference(const OpArgs& a) {
     case MOTE_OP_MAX_POOL: return run_pool(a);
     case MOTE_OP_GLOBAL_AVERAGE_POOL:
     case MOTE_OP_GLOBAL_MAX_POOL: return run_global_pool(a);
+    case MOTE_OP_REDUCE_MEAN: return run_reduce(a);
     default: return run_qbinary(a);
   }
 }
@@ -1295,6 +1316,16 @@ void s8_eltwise_tests(Rng& rng) {
             Expect::kOptimized);
   }
   check_q("int8 GlobalMaxPool", MOTE_OP_GLOBAL_MAX_POOL, nullptr, 0, {q_int8(rng, {1, 3, 5, 5})}, Expect::kFallback);
+  // int8 ReduceMean over trailing axes (the runs of the global average, keepdims or not; runs
+  // around the 16-byte steps); a leading axis or a gap goes back to the reference.
+  for (int t = 0; t < 30; ++t) {
+    const ReduceCase c = reduce_case(rng, t, t % 6 == 0, 16, 70);
+    char name[120];
+    snprintf(name, sizeof name, "int8 ReduceMean %s axes 0x%x keepdims %d", dims_str(c.dims).c_str(), c.p.axes_mask,
+             c.p.keepdims);
+    check_q(name, MOTE_OP_REDUCE_MEAN, &c.p, sizeof c.p, {q_int8(rng, c.dims)},
+            c.trailing ? Expect::kOptimized : Expect::kFallback);
+  }
   // int8 MaxPool: the stems' 3x3 stride 2 (with and without padding, ceil mode), stride 1,
   // dilation, windows wholly in the padding, 1-D; stride 3 stays with the reference.
   for (int t = 0; t < 60; ++t) {

@@ -45,6 +45,12 @@ uint64_t op_macs(const mote::Model& m, uint32_t k) {
       const auto& w = dims(1);
       return numel(dims(op.num_inputs)) * 9 * uint64_t(w.rank == 3 ? w.dims[2] : 0);
     }
+    case mote::MOTE_MACS_EXPAND_DW: {  // X [N, C, H, W], W1 [E, C, 1, 1], W2 [E, 1, kH, kW], Y [N, E, OH, OW]
+      const auto& x = dims(0);
+      const auto& w2 = dims(3);
+      const uint64_t pixels = x.rank == 4 ? uint64_t(x.dims[0]) * uint64_t(x.dims[2]) * uint64_t(x.dims[3]) : 0;
+      return pixels * numel(dims(1)) + numel(dims(op.num_inputs)) * (w2.rank == 4 ? uint64_t(w2.dims[2]) * uint64_t(w2.dims[3]) : 0);
+    }
     default: return 0;
   }
 }

@@ -38,7 +38,8 @@ enum OpMacs : uint8_t {
   MOTE_MACS_CONV_TRANSPOSE,  // input elements x weight elements per input channel
   MOTE_MACS_GEMM,            // output elements x K (A transposed or not)
   MOTE_MACS_MATMUL,          // output elements x A's last dim
-  MOTE_MACS_CONV_WINOGRAD    // a 3x3 Conv's count: output elements x 9 x the input channels (W [16, M, C])
+  MOTE_MACS_CONV_WINOGRAD,   // a 3x3 Conv's count: output elements x 9 x the input channels (W [16, M, C])
+  MOTE_MACS_EXPAND_DW        // ConvExpandDepthwise: the 1x1's count (X's pixels x W1's elements) and the depthwise's
 };
 
 struct OpTraits {
@@ -100,6 +101,7 @@ constexpr bool consistent(const OpTraits& t) {
     case MOTE_MACS_GEMM: if (!same(f, "gemm")) return false; break;
     case MOTE_MACS_MATMUL: if (!same(f, "matmul") && !same(f, "qmatmul")) return false; break;
     case MOTE_MACS_CONV_WINOGRAD: if (!same(f, "conv")) return false; break;
+    case MOTE_MACS_EXPAND_DW: if (!same(f, "expand_dw")) return false; break;
     default: break;
   }
   return true;

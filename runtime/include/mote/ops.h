@@ -56,7 +56,8 @@ typedef enum mote_dtype {
  *           mote_binary_params) carry a `mote_act` that absorbs a following activation;
  *           ACT_RELU / ACT_CLIP / ACT_LEAKY_RELU for the activations it absorbs; else NONE.
  *   macs    how the CLI counts multiply-accumulates: CONV, CONV_TRANSPOSE, GEMM, MATMUL,
- *           CONV_WINOGRAD (the 3x3 Conv's count for W [16, M, C]) or NONE.
+ *           CONV_WINOGRAD (the 3x3 Conv's count for W [16, M, C]), EXPAND_DW (the 1x1's and the
+ *           depthwise's of ConvExpandDepthwise) or NONE.
  *
  * MOTE_OP_RECORDS(X) expands X(ENUM_SUFFIX, "Name", family, alias, int8, fuse, macs) per op;
  * MOTE_OP_LIST(X) expands X(ENUM_SUFFIX, "Name", family), the columns the kernels need.
@@ -210,7 +211,8 @@ typedef enum mote_dtype {
   R(X, RNN_W8,              "RNNW8",                 recurrent,      NONE,             NONE,   NONE,           NONE)           \
   R(X, GRU_W8,              "GRUW8",                 recurrent,      NONE,             NONE,   NONE,           NONE)           \
   R(X, LSTM_W8,             "LSTMW8",                recurrent,      NONE,             NONE,   NONE,           NONE)           \
-  R(X, CONV_WINOGRAD,       "ConvWinograd",          conv,           NONE,             NONE,   SLOT_CONV,      CONV_WINOGRAD)
+  R(X, CONV_WINOGRAD,       "ConvWinograd",          conv,           NONE,             NONE,   SLOT_CONV,      CONV_WINOGRAD)  \
+  R(X, CONV_EXPAND_DW,      "ConvExpandDepthwise",   expand_dw,      NONE,             NONE,   NONE,           EXPAND_DW)
 
 #define MOTE_OP_RECORD_ALL(X, ...) X(__VA_ARGS__)
 #define MOTE_OP_RECORD_FAMILY(X, e, name, family, ...) X(e, name, family)
@@ -279,6 +281,20 @@ typedef struct mote_conv_params {
   int32_t output_padding[MOTE_MAX_SPATIAL]; /* ConvTranspose only */
   mote_act act;
 } mote_conv_params;
+
+/* ConvExpandDepthwise: a 1x1 Conv (group 1, stride 1, unpadded) and the depthwise Conv that
+ * reads its output (the expanded tensor, read by nothing else), as one op (--target x86 float
+ * blobs; converter/src/expand_dw.cc). Inputs X [N, C, H, W], W1 [E, C, 1, 1], B1 [E],
+ * W2 [E, 1, kH, kW], B2 [E]; output Y [N, E, OH, OW] = dw(expand_act(W1 X + B1)). The kernels
+ * compute Y band_rows output rows at a time: the expanded rows a band reads (all E channels)
+ * go to the op's scratch, so the expanded tensor never exists in full. */
+typedef struct mote_expand_dw_params {
+  mote_conv_params dw;  /* the depthwise Conv: 2-D, group = E; dw.act is its activation */
+  mote_act expand_act;  /* the 1x1's activation */
+  int32_t expand_op;    /* 0, or MOTE_OP_SILU / MOTE_OP_HARD_SWISH: the 1x1's activation op (after
+                           expand_act) where it has no mote_act form */
+  int32_t band_rows;    /* output rows per band, >= 1 */
+} mote_expand_dw_params;
 
 /* Y = alpha * op(A) * op(B) + beta * C; C optional and unidirectionally broadcast to [M, N]. */
 typedef struct mote_gemm_params {

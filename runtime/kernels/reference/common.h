@@ -141,6 +141,9 @@ inline float apply_act(const mote_act& act, float v) {
 Status check_clip_bounds(const OpArgs& a, float lo, float hi);
 
 Status check_act(const OpArgs& a, const mote_act& act);
+// A float one-input element-wise op's value at x (elementwise.cc; ConvExpandDepthwise applies
+// its expand_op with it).
+float unary_f32(int32_t code, const mote_unary_params& p, float x);
 
 // The int8-weight ops (ConvW8, GemmW8, ..., mote/ops.h): their scale input `k` must be float32
 // of exactly `rank` dims `want` (one per output channel, or [dirs, gates] for the recurrent ones).

@@ -12,6 +12,8 @@ bool is_numeric(int32_t dt) { return dt == MOTE_F32 || is_int(dt); }
 
 // ---- unary ----------------------------------------------------------------------------------
 
+}  // namespace
+
 float unary_f32(int32_t code, const mote_unary_params& p, float x) {
   switch (code) {
     case MOTE_OP_RELU: return x > 0.0f ? x : 0.0f;
@@ -70,6 +72,8 @@ float unary_f32(int32_t code, const mote_unary_params& p, float x) {
     default: return x;  // IDENTITY
   }
 }
+
+namespace {
 
 // Integer unary ops compute in int64 (the values of every integer dtype fit), with the
 // arithmetic defined at the edges: -INT64_MIN wraps to itself, and Clip bounds (floats) saturate

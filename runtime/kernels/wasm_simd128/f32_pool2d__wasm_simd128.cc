@@ -118,6 +118,8 @@ struct MaxPool3x3s2 {
       for (; k < kTail; ++k) tail[k] = -__builtin_inff();
       // The padding's -inf and a +inf of the row sum to NaN: the exact form then runs.
       h_vectors(tail, 0, g.ow - hi, h + hi, &sum);
+      // The last output's third column: past the loads summed when g.ow - hi is a multiple of 4.
+      sum = wasm_f32x4_add(sum, wasm_f32x4_splat(tail[2 * (g.ow - hi)]));
     } else if (hi > lo) {
       sum = wasm_f32x4_add(sum, wasm_f32x4_splat(xr[2 * hi - g.pw]));  // the last vector's column 8
     }

@@ -232,6 +232,112 @@ inline void pairs_3x3_s2(const int8_t* w, int32_t* wp) {
   wp[4] = pair16(w[8], 0);
 }
 
+// 3x3 planes whose padded rows fit one vector (pads of 1, rows of at most 14: the mobile
+// networks' 7x7 and 14x14 layers at stride 1, and 14x14 -> 7x7 at stride 2): no band. Each input
+// row is loaded once with its padding (ShortRow's swizzle and the zero point around it), and its
+// taps for a block of 8 outputs widened, the first two columns' interleaved, once for the output
+// rows that read it (three at stride 1, two at stride 2); per output row 8 dot products, the
+// third column's taps of window rows 0 and 1 as a pair and row 2's by i32x4.extmul. At stride 1
+// the blocks are at 0 and, for rows of more than 8, at ow - 8 (overlapping); at stride 2 a row
+// of at most 7 outputs is one block, and a row's bytes in order are already its outputs' first
+// two taps interleaved. The band's row copies, reloaded tap by tap for each output row, cost
+// these planes more than their products.
+inline bool small_3x3(const ConvShape& g) {
+  if (g.kh != 3 || g.kw != 3 || g.ph != 1 || g.pw != 1 || g.iw > 14 || int64_t(g.ih) * g.iw < 16) return false;
+  if (g.sh == 1 && g.sw == 1) return g.oh == g.ih && g.ow == g.iw;
+  return g.sh == 2 && g.sw == 2 && g.ow <= 7 && 2 * g.oh <= g.ih + 1;
+}
+
+// One input row's taps for a block: columns (0, 1) of the 8 outputs interleaved (lo, hi: the
+// pairs of outputs 0-3 and 4-7), column 2 widened.
+struct SmallRow {
+  v128_t lo, hi, c2;
+};
+
+// The kernel's pairs: rows' columns (0, 1), the third column's rows (0, 1), and w22.
+struct SmallTaps {
+  v128_t w0, w1, w2, wc, w22;
+};
+
+inline void small_sums(const SmallRow& r0, const SmallRow& r1, const SmallRow& r2, const SmallTaps& k, v128_t& lo,
+                       v128_t& hi) {
+  lo = wasm_i32x4_add(lo, wasm_i32x4_dot_i16x8(r0.lo, k.w0));
+  hi = wasm_i32x4_add(hi, wasm_i32x4_dot_i16x8(r0.hi, k.w0));
+  lo = wasm_i32x4_add(lo, wasm_i32x4_dot_i16x8(r1.lo, k.w1));
+  hi = wasm_i32x4_add(hi, wasm_i32x4_dot_i16x8(r1.hi, k.w1));
+  lo = wasm_i32x4_add(lo, wasm_i32x4_dot_i16x8(r2.lo, k.w2));
+  hi = wasm_i32x4_add(hi, wasm_i32x4_dot_i16x8(r2.hi, k.w2));
+  lo = wasm_i32x4_add(lo, wasm_i32x4_dot_i16x8(wasm_i16x8_shuffle(r0.c2, r1.c2, 0, 8, 1, 9, 2, 10, 3, 11), k.wc));
+  hi = wasm_i32x4_add(hi, wasm_i32x4_dot_i16x8(wasm_i16x8_shuffle(r0.c2, r1.c2, 4, 12, 5, 13, 6, 14, 7, 15), k.wc));
+  lo = wasm_i32x4_add(lo, wasm_i32x4_extmul_low_i16x8(r2.c2, k.w22));
+  hi = wasm_i32x4_add(hi, wasm_i32x4_extmul_high_i16x8(r2.c2, k.w22));
+}
+
+void small_plane(const ConvShape& g, const int8_t* x, const int8_t* w, int32_t inner, int32_t zp, const Requant4* q,
+                 const Epilogue& e, int64_t out_base) {
+  const ShortRow sr = short_row(g, 16);
+  const v128_t fill = wasm_i8x16_splat(int8_t(zp));
+  const int64_t plane = int64_t(g.ih) * g.iw;
+  SmallTaps k;
+  k.w0 = wasm_i32x4_splat(pair16(w[0], w[1])), k.w1 = wasm_i32x4_splat(pair16(w[3], w[4]));
+  k.w2 = wasm_i32x4_splat(pair16(w[6], w[7])), k.wc = wasm_i32x4_splat(pair16(w[2], w[5]));
+  k.w22 = wasm_i16x8_splat(w[8]);
+  auto padded = [&](int32_t r) {
+    if (r < 0 || r >= g.ih) return fill;
+    const int64_t begin = int64_t(r) * g.iw;
+    const v128_t v = begin + 16 <= plane ? wasm_i8x16_swizzle(wasm_v128_load(x + begin), sr.fwd)
+                                         : wasm_i8x16_swizzle(wasm_v128_load(x + begin + g.iw - 16), sr.back);
+    return wasm_v128_bitselect(v, fill, sr.keep);
+  };
+  if (g.sw == 2) {
+    // Padded columns 2j, 2j + 1 (bytes in order) and 2j + 2 of output j.
+    auto taps = [&](int32_t r) {
+      const v128_t p = padded(r);
+      SmallRow t;
+      t.lo = wasm_i16x8_extend_low_i8x16(p);
+      t.hi = wasm_i16x8_extend_high_i8x16(p);
+      t.c2 = wasm_i16x8_extend_low_i8x16(wasm_i8x16_shuffle(p, fill, 2, 4, 6, 8, 10, 12, 14, 16, 0, 0, 0, 0, 0, 0, 0, 0));
+      return t;
+    };
+    SmallRow r0 = taps(-1);
+    for (int32_t oy = 0; oy < g.oh; ++oy) {
+      const SmallRow r1 = taps(2 * oy), r2 = taps(2 * oy + 1);
+      v128_t lo = wasm_i32x4_splat(inner), hi = lo;
+      small_sums(r0, r1, r2, k, lo, hi);
+      store8(e, q, out_base + int64_t(oy) * g.ow, lo, hi, g.ow);
+      r0 = r2;
+    }
+    return;
+  }
+  const v128_t iota = wasm_i8x16_make(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+  for (int32_t at = 0;;) {
+    const v128_t s1 = wasm_i8x16_add(iota, wasm_i8x16_splat(int8_t(at + 1)));
+    const v128_t s2 = wasm_i8x16_add(iota, wasm_i8x16_splat(int8_t(at + 2)));
+    const v128_t s0 = wasm_i8x16_add(iota, wasm_i8x16_splat(int8_t(at)));
+    auto taps = [&](int32_t r) {
+      const v128_t p = padded(r);
+      const v128_t a = wasm_i16x8_extend_low_i8x16(wasm_i8x16_swizzle(p, s0));
+      const v128_t b = wasm_i16x8_extend_low_i8x16(wasm_i8x16_swizzle(p, s1));
+      SmallRow t;
+      t.lo = wasm_i16x8_shuffle(a, b, 0, 8, 1, 9, 2, 10, 3, 11);
+      t.hi = wasm_i16x8_shuffle(a, b, 4, 12, 5, 13, 6, 14, 7, 15);
+      t.c2 = wasm_i16x8_extend_low_i8x16(wasm_i8x16_swizzle(p, s2));
+      return t;
+    };
+    SmallRow r0 = taps(-1), r1 = taps(0);
+    for (int32_t oy = 0; oy < g.oh; ++oy) {
+      const SmallRow r2 = taps(oy + 1);
+      v128_t lo = wasm_i32x4_splat(inner), hi = lo;
+      small_sums(r0, r1, r2, k, lo, hi);
+      store8(e, q, out_base + int64_t(oy) * g.ow + at, lo, hi, drivers::min_i32(g.ow - at, 8));
+      r0 = r1;
+      r1 = r2;
+    }
+    if (g.ow <= 8 || at > 0) break;
+    at = g.ow - 8;
+  }
+}
+
 template <int SW>
 void band_row_any(const int8_t* const* rows, const ConvShape& g, const int32_t* wp, int32_t inner, const Epilogue& e,
                   const Requant4* q, int64_t row_at) {
@@ -260,6 +366,15 @@ struct DwKernel {
 
   static void plane(const ConvShape& g, const int8_t* x, const int8_t* w, int32_t inner, int32_t zp, const Channel& c,
                     const Epilogue& e, int64_t out_base, int8_t* band) {
+    if (small_3x3(g)) {
+      Requant4 q;
+      if (c.requantised) {
+        q = c.requant;
+        q.k_bound = 9 * 32640;
+        requant4_channel(e, c.ch, q);
+      }
+      return small_plane(g, x, w, inner, zp, c.requantised ? &q : nullptr, e, out_base);
+    }
     const int32_t stride = Tiles::s8_dw_band_stride(g), kh = g.kh;
     const int32_t width = (drivers::max_i32(g.ow, 8) - 1) * g.sw + g.kw;
     int32_t held[Tiles::kDwBandRows];

@@ -6,7 +6,7 @@
 //     requantised by Requant4 (s8_kernels.h) with the op's one multiplier;
 //   QuantizeLinear float32 -> int8, per tensor: a true division, NaN to 0, clamped to +-2e9,
 //     f32x4.nearest (ties to even), plus the zero point, saturated;
-//   GlobalAveragePool of int8: each plane summed 16 bytes a step (pairwise widening adds),
+//   GlobalAveragePool of int8, and ReduceMean of int8 over trailing axes: each run summed 16 bytes a step (pairwise widening adds),
 //     rounded half away from zero;
 //   MaxPool of int8 (1-D, 2-D, any window, dilation and padding, strides 1 and 2): the window's
 //     rows inside the input, 16 outputs a vector where the window lies inside horizontally (at
@@ -193,16 +193,10 @@ Status quantize(const OpArgs& a) {
   return Status::kOk;
 }
 
-// GlobalAveragePool of int8: lanes of int32 sums (at most 4 * 128 per lane and step), folded
-// into an int64 every 2^20 steps so that none overflows.
-Status global_average(const OpArgs& a) {
-  if (a.code != MOTE_OP_GLOBAL_AVERAGE_POOL) return Status::kUnsupportedOp;
-  const TensorView& x = a.in[0];
-  const int64_t planes = int64_t(x.dims[0]) * x.dims[1];
-  int64_t size = 1;
-  for (int32_t d = 2; d < x.rank; ++d) size *= x.dims[d];
-  const int8_t* in = x.as<int8_t>();
-  int8_t* out = a.out[0].as<int8_t>();
+// The mean of each of `planes` runs of `size` int8 (GlobalAveragePool, ReduceMean over trailing
+// axes), rounded half away from zero as the reference: lanes of int32 sums (at most 4 * 128 per
+// lane and step), folded into an int64 every 2^20 steps so that none overflows.
+void mean_runs(const int8_t* in, int8_t* out, int64_t planes, int64_t size) {
   for (int64_t c = 0; c < planes; ++c) {
     const int8_t* xp = in + c * size;
     int64_t sum = 0, i = 0;
@@ -219,6 +213,35 @@ Status global_average(const OpArgs& a) {
     const int64_t half = size / 2;
     out[c] = int8_t(size == 0 ? 0 : sum >= 0 ? (sum + half) / size : (sum - half) / size);
   }
+}
+
+Status global_average(const OpArgs& a) {
+  if (a.code != MOTE_OP_GLOBAL_AVERAGE_POOL) return Status::kUnsupportedOp;
+  const TensorView& x = a.in[0];
+  int64_t size = 1;
+  for (int32_t d = 2; d < x.rank; ++d) size *= x.dims[d];
+  mean_runs(x.as<int8_t>(), a.out[0].as<int8_t>(), int64_t(x.dims[0]) * x.dims[1], size);
+  return Status::kOk;
+}
+
+// ReduceMean of int8 over trailing axes (every axis from the first reduced one on: NCHW's
+// spatial mean, keepdims or not, MNASNet's head): the runs of mean_runs. Other axes: the
+// reference.
+Status reduce_mean(const OpArgs& a) {
+  const TensorView& x = a.in[0];
+  const uint32_t axes = a.p<mote_reduce_params>().axes_mask;
+  if (x.dtype != MOTE_I8 || axes == 0 || x.rank > 31) return Status::kUnsupportedOp;
+  const int32_t first = __builtin_ctz(axes);
+  if (axes != (((1u << x.rank) - 1u) & ~((1u << first) - 1u))) return Status::kUnsupportedOp;
+  int64_t planes = 1, size = 1;
+  for (int32_t d = 0; d < x.rank; ++d) {
+    if (d < first) {
+      planes *= x.dims[d];
+    } else {
+      size *= x.dims[d];
+    }
+  }
+  mean_runs(x.as<int8_t>(), a.out[0].as<int8_t>(), planes, size);
   return Status::kOk;
 }
 
@@ -326,8 +349,7 @@ Status s8_global_pool(const OpArgs& a) { return global_average(a); }
 // Lut (y = T[x + 128]): SIMD128 has no byte gather, and sixteen i8x16.swizzle of the table's
 // slices per 16 values cost what the reference's table loop does: it runs there.
 Status s8_lut(const OpArgs&) { return Status::kUnsupportedOp; }
-// ReduceMean of int8 over trailing axes: the reference here.
-Status s8_reduce_mean(const OpArgs&) { return Status::kUnsupportedOp; }
+Status s8_reduce_mean(const OpArgs& a) { return reduce_mean(a); }
 
 Status s8_requantize(const OpArgs& a) {
   const TensorView& x = a.in[0];

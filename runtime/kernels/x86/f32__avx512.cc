@@ -8,4 +8,5 @@
 #include "f32_conv_direct.inc"
 #include "f32_eltwise.inc"
 #include "f32_conv.inc"
+#include "f32_expand_dw.inc"
 #include "f32_winograd.inc"

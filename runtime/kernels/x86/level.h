@@ -276,6 +276,7 @@ Status f32_conv(const OpArgs& a);
 // per block, the output transform with bias and activation (f32_winograd.inc,
 // x86::winograd_plan).
 Status f32_conv_winograd(const OpArgs& a);
+Status f32_expand_dw(const OpArgs& a);  // f32_expand_dw.inc: ConvExpandDepthwise
 // Element-wise and pooling ops (f32_eltwise.inc, s8_eltwise.inc): declared and routed by
 // kernels/simd_eltwise_dispatch.h. The float ones: unary activations, broadcast binary ops,
 // MaxPool (AVX2/AVX-512) and GlobalAveragePool; the int8 ones: QuantizeLinear, QAdd/QMul of

@@ -3,6 +3,7 @@
 // The level (SSE4.1, AVX2, AVX-512) is picked at run time, so an op gets the most any level's
 // plan (kernels/x86/plan.h: the same decisions the kernels make) needs.
 #include "mote/kernel.h"
+#include "expand_dw_plan.h"
 #include "plan.h"
 
 namespace mote {
@@ -15,6 +16,7 @@ uint64_t level_bytes(const OpArgs& a) {
     case MOTE_OP_CONV: return f32_conv_plan<L>(a).bytes;
     case MOTE_OP_CONV_W8: return conv_w8_plan<L>(a).bytes;
     case MOTE_OP_CONV_WINOGRAD: return winograd_plan<L>(a).bytes;
+    case MOTE_OP_CONV_EXPAND_DW: return expand_dw_plan<L>(a).bytes;
     case MOTE_OP_GEMM: return gemm_plan<L>(a).bytes;
     case MOTE_OP_MATMUL: return matmul_plan<L>(a).bytes;
     // Weight zero points are data: the plan assumes the optimised route (all zero).

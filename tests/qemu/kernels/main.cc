@@ -311,6 +311,45 @@ void random_winograd() {
   winograd_case(pick(1, 2), pick(1, 40), pick(1, 70), pick(1, 40), pick(1, 40), pads, pick(0, 1) == 1, random_act());
 }
 
+// ConvExpandDepthwise: X [n, c, ih, iw], W1 [e, c, 1, 1], B1, W2 [e, 1, k, k], B2 (the vectors and
+// W2 share one input buffer), bands of `band` output rows: every padding, stride 1 and 2, 3x3 and
+// 5x5, odd maps, bands of one row to more than the output has.
+void expand_dw_case(int32_t n, int32_t c, int32_t e, int32_t ih, int32_t iw, int32_t k, int32_t s, const int32_t* pads,
+                    int32_t band, mote_act act1, mote_act act2, int32_t expand_op = 0) {
+  mote_expand_dw_params p{};
+  p.dw.spatial_rank = 2, p.dw.group = e, p.dw.act = act2;
+  for (int32_t d = 0; d < 2; ++d) {
+    p.dw.kernel[d] = k, p.dw.stride[d] = s, p.dw.dilation[d] = 1, p.dw.pad_begin[d] = pads[d], p.dw.pad_end[d] = pads[2 + d];
+  }
+  p.expand_act = act1;
+  p.expand_op = expand_op;
+  p.band_rows = band;
+  const int32_t xd[4] = {n, c, ih, iw}, w1d[4] = {e, c, 1, 1}, bd[1] = {e}, w2d[4] = {e, 1, k, k};
+  TensorView in[5] = {view(g_in[0], 4, xd), view(g_in[1], 4, w1d), view(g_in[2], 1, bd), view(g_in[2] + 2 * e, 4, w2d),
+                      view(g_in[2] + e, 1, bd)};
+  if (in[0].numel() > kMaxFloats || in[1].numel() > kMaxFloats || int64_t(e) * (2 + k * k) > kMaxFloats) return;
+  fill(g_in[0], in[0].numel());
+  fill(g_in[1], in[1].numel());
+  fill(g_in[2], int64_t(e) * (2 + k * k));
+  char what[160];
+  snprintf(what, sizeof what, "ConvExpandDepthwise x[%ld,%ld,%ld,%ld] e%ld k%ld s%ld pads %ld,%ld,%ld,%ld band %ld acts %ld,%ld op %ld",
+           long(n), long(c), long(ih), long(iw), long(e), long(k), long(s), long(pads[0]), long(pads[1]), long(pads[2]),
+           long(pads[3]), long(band), long(act1.kind), long(act2.kind), long(expand_op));
+  check(what, MOTE_OP_CONV_EXPAND_DW, &p, sizeof p, in, 5, mote::run_expand_dw);
+}
+
+void random_expand_dw() {
+  const int32_t k = pick(0, 1) ? 5 : 3, s = pick(1, 2);
+  int32_t pads[4];
+  for (int32_t& q : pads) q = pick(0, k / 2 + 1);
+  // Half the maps wide enough for the depthwise row bands at every level (14 outputs a row).
+  const int32_t iw = pick(0, 1) ? pick(14 * s, 14 * s + 30) : pick(k, k + 15);
+  const int32_t bands[5] = {1, 3, 4, 8, 200};
+  const int32_t ops[3] = {0, MOTE_OP_SILU, MOTE_OP_HARD_SWISH};
+  expand_dw_case(pick(1, 2), pick(1, 24), pick(1, 48), pick(k, k + 30), iw, k, s, pads, bands[pick(0, 4)], random_act(),
+                 random_act(), ops[pick(0, 2)]);
+}
+
 void random_conv() {
   const int32_t kind = pick(0, 3);
   int32_t group = 1, c = pick(1, 12), m = pick(1, 12);
@@ -1362,6 +1401,15 @@ int run_cases() {
     gemm_case(1, 64, 256, false, true, 1.0f, 1.0f, 1, none);
     const mote_act relu{MOTE_ACT_RELU, 0.0f, 0.0f};
     winograd_case(1, 64, 64, 56, 56, pad1, true, relu);     // ResNet-18 layer1: blocks of tiles across tile rows
+    const mote_act relu6{MOTE_ACT_CLIP, 0.0f, 6.0f};
+    expand_dw_case(1, 16, 96, 112, 112, 3, 2, pad1, 4, relu6, none);   // MobileNetV2 block 2: rows form, stride 2
+    expand_dw_case(1, 24, 144, 56, 56, 3, 1, pad1, 12, relu6, none);   // block 3: rows kept between bands
+    expand_dw_case(1, 16, 48, 112, 112, 3, 2, pad1, 8, relu, relu);    // MnasNet 0.5
+    const int32_t pad2[4] = {2, 2, 2, 2};
+    expand_dw_case(1, 24, 72, 56, 56, 5, 2, pad2, 4, relu, relu);      // 5x5 stride 2
+    expand_dw_case(1, 40, 240, 28, 28, 5, 1, pad2, 8, none, none, MOTE_OP_SILU);  // EfficientNet-B0: SiLU, 5x5
+    expand_dw_case(1, 16, 64, 56, 56, 3, 2, pad1, 4, none, relu, MOTE_OP_HARD_SWISH);
+    expand_dw_case(1, 8, 24, 9, 11, 3, 1, pad1, 4, relu, none);        // narrow: the bands form
     winograd_case(1, 128, 128, 28, 28, pad1, true, none);   // layer2: several blocks
     winograd_case(1, 128, 96, 7, 7, pad1, false, relu);     // a 7x7 map: partial tiles, one block
     winograd_case(1, 16, 64, 55, 55, pad1, true, relu);     // SqueezeNet's first expand 3x3
@@ -1397,6 +1445,7 @@ int run_cases() {
     for (int k = 0; k < 100; ++k) random_w8();
     for (int k = 0; k < 100; ++k) random_conv_w8();
     for (int k = 0; k < 100; ++k) random_winograd();
+    for (int k = 0; k < 100; ++k) random_expand_dw();
     for (int k = 0; k < 150; ++k) random_unary();
     for (int k = 0; k < 150; ++k) random_binary();
     for (int k = 0; k < 100; ++k) random_pool();
