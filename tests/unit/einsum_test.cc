@@ -61,57 +61,59 @@ TEST(Einsum, ThreeInputsAndRefusedEquations) {
   EXPECT_NE(mote_test::convert_error_text(missing), "");
 }
 
-// int32 and int64 share one body: int32 is read sign-extended and the sum wraps in 32 bits.
-TEST(Einsum, Int32RowSumsWrapAndSignExtend) {
-  const std::vector<int32_t> x = {-3, 5, 2000000000, 2000000000};
-  mote::TensorView in{const_cast<int32_t*>(x.data()), MOTE_I32, 2, {2, 2}};
-  mote_einsum_params p{};
-  p.num_labels = 2;
-  p.out_rank = 1;
-  p.label[0][0] = 0;
-  p.label[0][1] = 1;  // "ij->i": row sums
-  std::vector<int32_t> y(2, -1);
+// "ij->i" (row sums) of a 2x2 integer tensor through the reference kernel's infer and run, the
+// scratch as planned (loop state).
+template <typename T>
+struct RowSums {
+  std::vector<T> x;
+  std::vector<T> y = std::vector<T>(2, T(-1));
+  mote::TensorView in;
   mote::TensorView out{nullptr, MOTE_DTYPE_UNDEFINED, 0, {0}};
+  mote_einsum_params p{};
   char text[192];
-  mote::Diag diag(text, sizeof text);
+  mote::Diag diag{text, sizeof text};
   mote::OpArgs args{MOTE_OP_EINSUM, &p, uint32_t(sizeof p), &in, 1, nullptr, 1, nullptr, 0, &diag};
   uint32_t scratch = 0;
-  ASSERT_EQ(mote::op_infer(args, &out, &scratch), mote::Status::kOk);
-  ASSERT_EQ(out.dtype, MOTE_I32);
-  out.data = y.data();
-  args.out = &out;
-  std::vector<uint8_t> work(scratch + 16);
-  args.scratch = work.data();
-  args.scratch_bytes = scratch;
-  ASSERT_EQ(mote::op_run(args), mote::Status::kOk);
+  std::vector<uint8_t> work;
+
+  RowSums(std::vector<T> values, int32_t dtype) : x(std::move(values)), in{x.data(), dtype, 2, {2, 2}} {
+    p.num_labels = 2;
+    p.out_rank = 1;
+    p.label[0][0] = 0;
+    p.label[0][1] = 1;
+  }
+  // Infers the output, then runs into y; the first status that is not kOk.
+  mote::Status infer_and_run() {
+    const mote::Status s = mote::op_infer(args, &out, &scratch);
+    if (s != mote::Status::kOk) return s;
+    out.data = y.data();
+    args.out = &out;
+    work.assign(scratch + 16, 0);
+    args.scratch = work.data();
+    args.scratch_bytes = scratch;
+    return mote::op_run(args);
+  }
+};
+
+// int32 and int64 share one body: int32 is read sign-extended and the sum wraps in 32 bits.
+TEST(Einsum, Int32RowSumsWrapAndSignExtend) {
+  RowSums<int32_t> r({-3, 5, 2000000000, 2000000000}, MOTE_I32);
+  ASSERT_EQ(r.infer_and_run(), mote::Status::kOk);
+  ASSERT_EQ(r.out.dtype, MOTE_I32);
   const int32_t wrapped = int32_t(uint32_t(uint64_t(4000000000u)));  // 2e9 + 2e9 mod 2^32
-  EXPECT_EQ(y, (std::vector<int32_t>{2, wrapped}));
+  EXPECT_EQ(r.y, (std::vector<int32_t>{2, wrapped}));
 }
 
 TEST(Einsum, IntegersAndAHostileRecord) {
-  const std::vector<int64_t> x = {1, 2, 3, 4};
-  mote::TensorView in{const_cast<int64_t*>(x.data()), MOTE_I64, 2, {2, 2}};
-  mote_einsum_params p{};
-  p.num_labels = 2;
-  p.out_rank = 1;
-  p.label[0][0] = 0;
-  p.label[0][1] = 1;  // "ij->i": row sums
-  std::vector<int64_t> y(2, -1);
-  mote::TensorView out{nullptr, MOTE_DTYPE_UNDEFINED, 0, {0}};
-  char text[192];
-  mote::Diag diag(text, sizeof text);
-  mote::OpArgs args{MOTE_OP_EINSUM, &p, uint32_t(sizeof p), &in, 1, nullptr, 1, nullptr, 0, &diag};
-  uint32_t scratch = 0;
-  ASSERT_EQ(mote::op_infer(args, &out, &scratch), mote::Status::kOk);
-  ASSERT_EQ(out.rank, 1);
-  EXPECT_EQ(out.dims[0], 2);
-  out.data = y.data();
-  args.out = &out;
-  std::vector<uint8_t> work(scratch + 16);  // the planned scratch (loop state)
-  args.scratch = work.data();
-  args.scratch_bytes = scratch;
-  ASSERT_EQ(mote::op_run(args), mote::Status::kOk);
-  EXPECT_EQ(y, (std::vector<int64_t>{3, 7}));
+  RowSums<int64_t> r({1, 2, 3, 4}, MOTE_I64);
+  ASSERT_EQ(r.infer_and_run(), mote::Status::kOk);
+  ASSERT_EQ(r.out.rank, 1);
+  EXPECT_EQ(r.out.dims[0], 2);
+  EXPECT_EQ(r.y, (std::vector<int64_t>{3, 7}));
+  mote_einsum_params& p = r.p;
+  mote::OpArgs& args = r.args;
+  mote::TensorView& out = r.out;
+  uint32_t& scratch = r.scratch;
   p.label[0][1] = 5;  // a label past num_labels
   EXPECT_EQ(mote::op_infer(args, &out, &scratch), mote::Status::kBadParams);
   p.label[0][1] = 0;  // "ii->i" but label 1 on no axis
