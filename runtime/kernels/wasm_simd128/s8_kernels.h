@@ -47,6 +47,7 @@ using s8::Epilogue;
 struct Requant4 {
   v128_t mult, limit, mask, half, zp, lo, hi;
   v128_t round;      // fast: 2^31 + 2^(r-1) * 2^32 in each 64-bit lane
+  v128_t zp16, lo8, hi8;  // int8 outputs (store8): the zero point as int16, the bounds as int8
   int32_t left, right;
   int64_t k_bound;   // k * 32640 for the op (kernels that know k), else 2^30: never fast
   bool fast;
@@ -84,6 +85,9 @@ inline Requant4 requant4_for(const Epilogue& e, int32_t ch, int64_t taps = 0) {
   q.zp = wasm_i32x4_splat(e.out_zp);
   q.lo = wasm_i32x4_splat(e.lo);
   q.hi = wasm_i32x4_splat(e.hi);
+  q.zp16 = wasm_i16x8_splat(int16_t(e.out_zp));
+  q.lo8 = wasm_i8x16_splat(int8_t(e.lo));
+  q.hi8 = wasm_i8x16_splat(int8_t(e.hi));
   q.k_bound = taps > 0 && taps < (int64_t(1) << 20) ? taps * 32640 : int64_t(1) << 30;
   requant4_channel(e, ch, q);
   return q;
@@ -191,8 +195,17 @@ inline void store8(const Epilogue& e, const Requant4* q, int64_t at, v128_t lo, 
     if (n > 4) store4(e, q, at + 4, hi, n - 4);
     return;
   }
-  const v128_t h = wasm_i16x8_narrow_i32x4(requant4(*q, lo), requant4(*q, hi));
-  const v128_t b = wasm_i8x16_narrow_i16x8(h, h);
+  v128_t b;
+  if (q->fast) {
+    // The bounded form (|v| < 2^29): narrowed to int16 with saturation, the zero point added with
+    // saturation, narrowed to int8 and clamped there: clamp(v + zp, lo, hi) exactly (a value
+    // past int16 or int8 saturates to a bound it would have been clamped to anyway).
+    const v128_t h = wasm_i16x8_add_sat(wasm_i16x8_narrow_i32x4(requant4<false>(*q, lo), requant4<false>(*q, hi)), q->zp16);
+    b = wasm_i8x16_min(wasm_i8x16_max(wasm_i8x16_narrow_i16x8(h, h), q->lo8), q->hi8);
+  } else {
+    const v128_t h = wasm_i16x8_narrow_i32x4(requant4<true, false>(*q, lo), requant4<true, false>(*q, hi));
+    b = wasm_i8x16_narrow_i16x8(h, h);
+  }
   int8_t* y = static_cast<int8_t*>(e.y) + at;
   if (n == 8) {
     wasm_v128_store64_lane(y, b, 0);
