@@ -47,8 +47,7 @@ int32_t run8(const ConvShape& g, const int8_t* top, const int8_t* w, int32_t x_l
         hi = wasm_i32x4_add(hi, wasm_i32x4_extmul_high_i16x8(xv, wv));
       }
     }
-    store4(e, q, row_at + ox, lo, 4);
-    store4(e, q, row_at + ox + 4, hi, 4);
+    store8(e, q, row_at + ox, lo, hi, 8);
   }
   return ox > x_lo ? x_hi : x_lo;
 }
