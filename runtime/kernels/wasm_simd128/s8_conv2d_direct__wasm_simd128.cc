@@ -68,9 +68,6 @@ __attribute__((noinline)) void store_block(const v128_t* lo, const v128_t* hi, i
   q.zp = wasm_i32x4_splat(e.out_zp);
   q.lo = wasm_i32x4_splat(e.lo);
   q.hi = wasm_i32x4_splat(e.hi);
-  q.zp16 = wasm_i16x8_splat(int16_t(e.out_zp));
-  q.lo8 = wasm_i8x16_splat(int8_t(e.lo));
-  q.hi8 = wasm_i8x16_splat(int8_t(e.hi));
   q.limit = wasm_i32x4_splat(INT32_MAX);
   q.k_bound = taps * 32640;
   q.left = 0;
