@@ -47,8 +47,7 @@ int32_t run8(const ConvShape& g, const int8_t* top, const int8_t* w, int32_t x_l
         hi = wasm_i32x4_add(hi, wasm_i32x4_extmul_high_i16x8(xv, wv));
       }
     }
-    store4(e, q, row_at + ox, lo, 4);
-    store4(e, q, row_at + ox + 4, hi, 4);
+    store8<true>(e, q, row_at + ox, lo, hi, 8);
   }
   return ox > x_lo ? x_hi : x_lo;
 }
@@ -150,7 +149,7 @@ void band_row(const int8_t* const* rows, int32_t kh, int32_t kw, const int32_t* 
       lo = wasm_i32x4_add(lo, wasm_i32x4_dot_i16x8(wasm_i16x8_shuffle(held, held, 0, 8, 1, 9, 2, 10, 3, 11), wv));
       hi = wasm_i32x4_add(hi, wasm_i32x4_dot_i16x8(wasm_i16x8_shuffle(held, held, 4, 12, 5, 13, 6, 14, 7, 15), wv));
     }
-    store8(e, q, row_at + at, lo, hi, n);
+    store8<true>(e, q, row_at + at, lo, hi, n);
   }
 }
 
@@ -170,7 +169,7 @@ inline void row_vectors(int32_t ow, int32_t inner, const Epilogue& e, const Requ
     const int32_t at = ow >= 8 && ox + 8 > ow ? ow - 8 : ox;
     v128_t lo = wasm_i32x4_splat(inner), hi = lo;
     taps(at, lo, hi);
-    store8(e, q, row_at + at, lo, hi, drivers::min_i32(ow - at, 8));
+    store8<true>(e, q, row_at + at, lo, hi, drivers::min_i32(ow - at, 8));
   }
 }
 
@@ -304,7 +303,7 @@ void small_plane(const ConvShape& g, const int8_t* x, const int8_t* w, int32_t i
       const SmallRow r1 = taps(2 * oy), r2 = taps(2 * oy + 1);
       v128_t lo = wasm_i32x4_splat(inner), hi = lo;
       small_sums(r0, r1, r2, k, lo, hi);
-      store8(e, q, out_base + int64_t(oy) * g.ow, lo, hi, g.ow);
+      store8<true>(e, q, out_base + int64_t(oy) * g.ow, lo, hi, g.ow);
       r0 = r2;
     }
     return;
@@ -329,7 +328,7 @@ void small_plane(const ConvShape& g, const int8_t* x, const int8_t* w, int32_t i
       const SmallRow r2 = taps(oy + 1);
       v128_t lo = wasm_i32x4_splat(inner), hi = lo;
       small_sums(r0, r1, r2, k, lo, hi);
-      store8(e, q, out_base + int64_t(oy) * g.ow + at, lo, hi, drivers::min_i32(g.ow - at, 8));
+      store8<true>(e, q, out_base + int64_t(oy) * g.ow + at, lo, hi, drivers::min_i32(g.ow - at, 8));
       r0 = r1;
       r1 = r2;
     }
@@ -359,7 +358,7 @@ struct DwKernel {
     bool requantised;
     int32_t ch;
     Channel(const Epilogue& e, int32_t ch) : requant(), requantised(e.mult != nullptr), ch(ch) {
-      if (requantised) requant = requant4_for(e, ch);
+      if (requantised) requant = requant4_for(e, ch), narrow_bounds(e, requant);
     }
     const Requant4* q() const { return requantised ? &requant : nullptr; }
   };
