@@ -21,8 +21,10 @@
 //             rounds' medians, so a burst of load from other work spoils a round, not the figure
 //
 // Both engines get the same float32 input and run one at a time, alternating run by run; the
-// figures are the median and the minimum (on a shared machine the minimum is the cleaner one). The last column compares the two engines' first outputs:
-// max |Mote - ort| / max |ort|.
+// figures are the median and the minimum (on a shared machine the minimum is the cleaner one). The next column compares the two engines' first outputs:
+// max |Mote - ort| / max |ort|. The last one is the ratio of the median CPU time of a run
+// (process.cpuUsage: both engines run on this thread), which time slices given to other work
+// on a loaded machine do not inflate: a 5 ms op preempted once reads 9 ms on the clock.
 // onnxruntime-web comes from tests/wasm/node_modules (cd tests/wasm && npm ci --ignore-scripts).
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
@@ -107,24 +109,28 @@ async function timeAll(fns) {
   for (let k = 0; k < 2; ++k) {
     for (const fn of fns) if (fn) await fn();
   }
-  const best = fns.map(() => ({ median: Infinity, min: Infinity }));
+  const best = fns.map(() => ({ median: Infinity, min: Infinity, cpu: Infinity }));
   for (let round = 0; round < repeat; ++round) {
     const times = fns.map(() => []);
+    const cpu = fns.map(() => []);
     for (let k = 0; k < iters; ++k) {
       for (let e = 0; e < fns.length; ++e) {
         if (!fns[e]) continue;
+        const c0 = process.cpuUsage();
         const t0 = performance.now();
         await fns[e]();
         times[e].push(performance.now() - t0);
+        const c = process.cpuUsage(c0);
+        cpu[e].push((c.user + c.system) / 1000);
       }
     }
     fns.forEach((fn, e) => {
       if (!fn) return;
       const r = stats(times[e]);
-      best[e] = { median: Math.min(best[e].median, r.median), min: Math.min(best[e].min, r.min) };
+      best[e] = { median: Math.min(best[e].median, r.median), min: Math.min(best[e].min, r.min), cpu: Math.min(best[e].cpu, stats(cpu[e]).median) };
     });
   }
-  return fns.map((fn, e) => (fn ? best[e] : { median: NaN, min: NaN }));
+  return fns.map((fn, e) => (fn ? best[e] : { median: NaN, min: NaN, cpu: NaN }));
 }
 
 const rt = await Mote.load(args.wasm, { simd: true });
@@ -132,7 +138,7 @@ const rows = [];
 const only = args.only ? args.only.split(',') : null;
 for (const m of models.filter((x) => !only || only.includes(x.name))) {
   console.error(`bench: ${m.name}`);
-  const none = { median: NaN, min: NaN };
+  const none = { median: NaN, min: NaN, cpu: NaN };
   const row = { name: m.name, mote: none, ort: none, int8: none, diff: NaN, sqnr: NaN, note: '' };
   const input = readNpy(m.input);
   let moteRun = null;
@@ -207,9 +213,10 @@ console.log(
 const int8 = !!args.int8;
 console.log(
   '| model | Mote ms (median / min) | onnxruntime-web ms (median / min) | Mote / ort-web (median / min) | max abs diff / max abs |' +
-    (int8 ? ' Mote int8 ms (median / min) | int8 / ort-web (median / min) | int8 SQNR vs float (dB) |' : ''),
+    (int8 ? ' Mote int8 ms (median / min) | int8 / ort-web (median / min) | int8 SQNR vs float (dB) |' : '') +
+    ' CPU ms Mote / ort-web (median): ratio |',
 );
-console.log(`|---|---:|---:|---:|---:|${int8 ? '---:|---:|---:|' : ''}`);
+console.log(`|---|---:|---:|---:|---:|${int8 ? '---:|---:|---:|' : ''}---:|`);
 const ratio = (a, b) => (Number.isFinite(a) && Number.isFinite(b) ? `${(a / b).toFixed(2)}x` : '-');
 for (const r of rows) {
   const diff = Number.isFinite(r.diff) ? r.diff.toExponential(1) : '-';
@@ -219,6 +226,7 @@ for (const r of rows) {
     : '';
   console.log(
     `| ${r.name} | ${fmt(r.mote.median)} / ${fmt(r.mote.min)} | ${fmt(r.ort.median)} / ${fmt(r.ort.min)} | ` +
-      `${ratio(r.mote.median, r.ort.median)} / ${ratio(r.mote.min, r.ort.min)} | ${diff} |${q}${r.note ? ` ${r.note.trim()}` : ''}`,
+      `${ratio(r.mote.median, r.ort.median)} / ${ratio(r.mote.min, r.ort.min)} | ${diff} |${q}` +
+      ` ${fmt(r.mote.cpu)} / ${fmt(r.ort.cpu)}: ${ratio(r.mote.cpu, r.ort.cpu)} |${r.note ? ` ${r.note.trim()}` : ''}`,
   );
 }

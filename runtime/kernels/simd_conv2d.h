@@ -11,7 +11,8 @@
 //
 // A set that defines MOTE_SIMD_SCRATCH (kernels/simd_dispatch.h) takes the panel and its GEMM's
 // working memory from the op's scratch (drivers/conv_panel.h, sized to the op: its scratch
-// function returns the same layout); any other keeps a panel of kConvPanelBytes on the stack.
+// function returns the same layout); any other keeps a panel of kConvPanelBytes on the stack. A set
+// that defines MOTE_SIMD_STRIDED_COPY copies strided panel rows with its strided_copy first.
 #ifndef MOTE_SIMD_NS
 #error "define MOTE_SIMD_NS (the kernel set's namespace) before including simd_conv2d.h"
 #endif
@@ -87,7 +88,11 @@ void pack_panel(const ConvShape& g, const float* x, int32_t k0, int32_t depth, i
           for (int32_t j = 0; j < j0; ++j) out[j] = 0.0f;
           const float* src = xr + iw;
           const int32_t sw = g.sw;
-          for (int32_t j = j0; j < j1; ++j) out[j] = src[j * sw];
+          int32_t j = j0;
+#ifdef MOTE_SIMD_STRIDED_COPY
+          j = strided_copy(out, src, sw, j, j1);  // the set's vector form, as far as it goes
+#endif
+          for (; j < j1; ++j) out[j] = src[j * sw];
           for (int32_t j = j1; j < run; ++j) out[j] = 0.0f;
         }
       }

@@ -8,7 +8,7 @@
 // the 6 loaded values and a product are the 15 vector registers it allocates on x86-64, so 5
 // rows spill; unrolling k by hand, or a call per tile or per 4 rows, measured 5-20% slower.
 // The last N % 4 columns go 4 rows at a time with A's packed [k][4] as the vector and B
-// broadcast, a quarter of a 4x4 tile's work.
+// broadcast, a quarter of a 4x4 tile's work, in four sums along k (k mod 4) added at the end.
 //   B's rows 16-byte multiples (N % 4 == 0): B is read in place, a column panel of kPanel at a
 //     time so the panel stays in cache while every row tile of A passes over it.
 //     So are B's rows when there are more than kPackedWidth columns (SqueezeNet's 55x55, 27x27
@@ -34,6 +34,7 @@ constexpr int32_t kDepth = Tiles::kGemmDepth;               // k per block
 constexpr int32_t kPackedFloats = Tiles::kPackedFloats;     // the packed B panel (16 KiB)
 constexpr int32_t kPackedWidth = Tiles::kPackedWidth;       // its columns at most
 constexpr int32_t kTouchColumns = 256;   // fewer columns than this: A swept into cache first (touch_rows)
+constexpr int32_t kTouchRows = 64;       // rows of A swept at a time, just before their tiles
 
 // C's rows as the epilogue of a block leaves them: partial sums, or act() on the last block.
 struct Block {
@@ -111,11 +112,24 @@ inline void columns4(int32_t kc, const float* pa, const float* pb, int32_t ldb, 
     }
     const float* a = pa;
     const float* b = pb + j;
-    for (int32_t k = 0; k < kc; ++k) {
+    // Four sums along k (k mod 4), added at the end: one chain of adds would wait on the add's
+    // latency every step, and this column cost as much as six in the tiles.
+    v128_t s1 = wasm_f32x4_splat(0.0f), s2 = s1, s3 = s1;
+    int32_t k = 0;
+    for (; k + 4 <= kc; k += 4) {
+      acc = wasm_f32x4_add(acc, wasm_f32x4_mul(wasm_v128_load(a), wasm_v128_load32_splat(b)));
+      s1 = wasm_f32x4_add(s1, wasm_f32x4_mul(wasm_v128_load(a + 4), wasm_v128_load32_splat(b + ldb)));
+      s2 = wasm_f32x4_add(s2, wasm_f32x4_mul(wasm_v128_load(a + 8), wasm_v128_load32_splat(b + 2 * ldb)));
+      s3 = wasm_f32x4_add(s3, wasm_f32x4_mul(wasm_v128_load(a + 12), wasm_v128_load32_splat(b + 3 * ldb)));
+      a += 16;
+      b += 4 * ldb;
+    }
+    for (; k < kc; ++k) {
       acc = wasm_f32x4_add(acc, wasm_f32x4_mul(wasm_v128_load(a), wasm_v128_load32_splat(b)));
       a += 4;
       b += ldb;
     }
+    acc = wasm_f32x4_add(acc, wasm_f32x4_add(s1, wasm_f32x4_add(s2, s3)));
     if (blk.last) acc = apply(act, acc);
     c[j] = wasm_f32x4_extract_lane(acc, 0);
     c[ldc + j] = wasm_f32x4_extract_lane(acc, 1);
@@ -215,7 +229,11 @@ struct NtKernel {
 // (7x7 and 14x14 maps) A is the weights, megabytes read once and soon, and the blocked reads
 // below (4 rows x a block of k at a time) stall on every line: the hardware prefetcher follows
 // this sweep, and after it the blocked reads hit the cache (Wasm has no prefetch instruction).
-// mobilenet_v2's 1x1 convs on 7x7 and 14x14 maps: 0.4 ms less for 0.1 ms of sweeping.
+// mobilenet_v2's 1x1 convs on 7x7 and 14x14 maps: 0.4 ms less for 0.1 ms of sweeping. The tiles
+// sweep kTouchRows rows of a k block just before their turn: all M rows of a block at once (512
+// rows x 512 bytes in ResNet-18's 7x7 layers, rows 18 KB apart, so only a quarter of the cache's
+// sets take them when the weights lie in huge pages) were partly evicted again before the tiles
+// read them.
 __attribute__((noinline)) void touch_rows(const float* A, int32_t M, int32_t K, int32_t lda) {
   v128_t acc = wasm_f32x4_splat(0.0f);
   for (int32_t i = 0; i < M; ++i) {
@@ -234,7 +252,8 @@ __attribute__((noinline)) void touch_rows(const float* A, int32_t M, int32_t K, 
 
 // The small form (MOTE_WASM_SMALL_KERNELS) of rows [0, M): 4 columns of one row at a time, no
 // packing, each sum taken along k in the order the tiles take it (bias, or C, then every
-// product in turn), so that its results are the tiles' bit for bit.
+// product in turn), so that its results are the tiles' bit for bit (but in the last N % 4 columns,
+// which columns4 sums in four chains along k).
 void rows_in_order(int32_t M, int32_t N, int32_t K, const float* A, int32_t lda, const float* B, int32_t ldb,
                    float* C, int32_t ldc, const float* bias, const VecAct& act, bool accumulate) {
   for (int32_t i = 0; i < M; ++i) {
@@ -257,7 +276,8 @@ void rows_in_order(int32_t M, int32_t N, int32_t K, const float* A, int32_t lda,
 }
 
 void f32_gemm_tiles(int32_t m4, int32_t N, int32_t K, const float* A, int32_t lda, const float* B, int32_t ldb,
-                    float* C, int32_t ldc, const float* bias, const VecAct& vact, bool accumulate, float* work);
+                    float* C, int32_t ldc, const float* bias, const VecAct& vact, bool accumulate, float* work,
+                    bool touch);
 
 }  // namespace
 
@@ -272,8 +292,7 @@ void f32_gemm_nn(int32_t M, int32_t N, int32_t K, const float* A, int32_t lda, c
   if (MOTE_WASM_SMALL_KERNELS) {
     rows_in_order(m4, N, K, A, lda, B, ldb, C, ldc, bias, vact, accumulate);
   } else {
-    if (N < kTouchColumns) touch_rows(A, M, K, lda);
-    f32_gemm_tiles(m4, N, K, A, lda, B, ldb, C, ldc, bias, vact, accumulate, work);
+    f32_gemm_tiles(m4, N, K, A, lda, B, ldb, C, ldc, bias, vact, accumulate, work, N < kTouchColumns);
   }
   if (m4 < M) {
     gemv_rows(M - m4, N, K, A + m4 * lda, lda, B, ldb, C + m4 * ldc, ldc, bias ? bias + m4 : nullptr, act, accumulate);
@@ -284,7 +303,8 @@ namespace {
 
 // Rows [0, m4) of C in 4x8 register tiles (above).
 void f32_gemm_tiles(int32_t m4, int32_t N, int32_t K, const float* A, int32_t lda, const float* B, int32_t ldb,
-                    float* C, int32_t ldc, const float* bias, const VecAct& vact, bool accumulate, float* work) {
+                    float* C, int32_t ldc, const float* bias, const VecAct& vact, bool accumulate, float* work,
+                    bool touch) {
   float* pa = work;  // 4 rows of A, packed [k][4]
   if (N % 4 == 0 || N > kPackedWidth) {
     for (int32_t j0 = 0; j0 < N; j0 += kPanel) {
@@ -294,6 +314,7 @@ void f32_gemm_tiles(int32_t m4, int32_t N, int32_t K, const float* A, int32_t ld
         const float* b = B + k0 * ldb + j0;
         for (int32_t i = 0; i < m4; i += 4) {
           const Block blk{bias ? bias + i : nullptr, accumulate || k0 > 0, k0 + kc == K};
+          if (touch && i % kTouchRows == 0) touch_rows(A + i * lda + k0, m4 - i < kTouchRows ? m4 - i : kTouchRows, kc, lda);
           pack_a4(A + i * lda + k0, lda, kc, pa);
           rows4(kc, pa, b, ldb, width, C + i * ldc + j0, ldc, blk, vact);
         }
@@ -317,6 +338,7 @@ void f32_gemm_tiles(int32_t m4, int32_t N, int32_t K, const float* A, int32_t ld
         }
         for (int32_t i = 0; i < m4; i += 4) {
           const Block blk{bias ? bias + i : nullptr, accumulate || k0 > 0, k0 + kc == K};
+          if (touch && i % kTouchRows == 0) touch_rows(A + i * lda + k0, m4 - i < kTouchRows ? m4 - i : kTouchRows, kc, lda);
           pack_a4(A + i * lda + k0, lda, kc, pa);
           rows4(kc, pa, pb, stride, width, C + i * ldc + j0, ldc, blk, vact);
         }
