@@ -75,6 +75,20 @@ inline int32_t expand_dw_first_new_row(const drivers::ExpandDwBand& b, int32_t p
   return prev_hi < b.hi ? prev_hi : b.hi;
 }
 
+// The scratch of band b's depthwise run as a Conv of its own (the bands form), or false where
+// that Conv would take a kernel the bands form does not use. Apart, so that its sub-Conv's
+// records are not in expand_dw_plan's frame.
+template <int L>
+__attribute__((noinline)) bool expand_dw_sub_bytes(const OpArgs& a, const drivers::ExpandDwGeom& e,
+                                                   const drivers::ExpandDwBand& b, uint64_t* bytes) {
+  ExpandDwSub s;
+  expand_dw_sub(a, e, b, &s);
+  const F32ConvPlan f = f32_conv_plan<L>(s.args);
+  if (f.kind == F32Conv::kReference || f.kind == F32Conv::kGemm || f.kind == F32Conv::kIm2col) return false;
+  *bytes = f.bytes;
+  return true;
+}
+
 template <int L>
 inline ExpandDwPlan expand_dw_plan(const OpArgs& a) {
   ExpandDwPlan p{};
@@ -99,11 +113,9 @@ inline ExpandDwPlan expand_dw_plan(const OpArgs& a) {
     const uint64_t d = cols > 0 ? gemm_dot_bytes<L>(int32_t(cols), e.c) : 0;
     dot = d > dot ? d : dot;
     if (!p.rows && b.hi > b.lo) {
-      ExpandDwSub s;
-      expand_dw_sub(a, e, b, &s);
-      const F32ConvPlan f = f32_conv_plan<L>(s.args);
-      if (f.kind == F32Conv::kReference || f.kind == F32Conv::kGemm || f.kind == F32Conv::kIm2col) return p;
-      p.sub_bytes = f.bytes > p.sub_bytes ? f.bytes : p.sub_bytes;
+      uint64_t sub = 0;
+      if (!expand_dw_sub_bytes<L>(a, e, b, &sub)) return p;
+      p.sub_bytes = sub > p.sub_bytes ? sub : p.sub_bytes;
     }
   }
   if (p.rows) {

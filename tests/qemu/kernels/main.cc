@@ -331,7 +331,7 @@ void expand_dw_case(int32_t n, int32_t c, int32_t e, int32_t ih, int32_t iw, int
   fill(g_in[0], in[0].numel());
   fill(g_in[1], in[1].numel());
   fill(g_in[2], int64_t(e) * (2 + k * k));
-  char what[160];
+  char what[256];
   snprintf(what, sizeof what, "ConvExpandDepthwise x[%ld,%ld,%ld,%ld] e%ld k%ld s%ld pads %ld,%ld,%ld,%ld band %ld acts %ld,%ld op %ld",
            long(n), long(c), long(ih), long(iw), long(e), long(k), long(s), long(pads[0]), long(pads[1]), long(pads[2]),
            long(pads[3]), long(band), long(act1.kind), long(act2.kind), long(expand_op));
