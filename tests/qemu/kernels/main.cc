@@ -948,7 +948,7 @@ void random_qadd_full() {
   fill_i8(g_q[0], n);
   fill_i8(g_q[1], n);
   for (int32_t k = 0; k < 256; ++k) g_q[0][k] = int8_t(k - 128), g_q[1][(k * 7) % 256] = int8_t(k - 128);
-  char what[160];
+  char what[256];
   snprintf(what, sizeof what, "int8 %s [%ld,%ld,%ld,%ld] zp %ld,%ld,%ld mult %ld,%ld shift %ld,%ld out %ld/%ld",
            mote::op_name(code), long(d[0]), long(d[1]), long(d[2]), long(d[3]), long(p.a_zp), long(p.b_zp),
            long(p.out_zp), long(p.a_mult), long(p.b_mult), long(p.a_shift), long(p.b_shift), long(p.out_mult),
