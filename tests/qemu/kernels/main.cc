@@ -929,6 +929,33 @@ void random_qbinary() {
   check_q(what, code, &p, sizeof p, in, 2, mote::run_qbinary);
 }
 
+// QAdd/QSub of two full int8 tensors of 1,024 to 15,000 values (the AVX-512 VBMI form: whole
+// steps of 64 through each input's residue table, the rest per vector), every int8 value in
+// both inputs, random zero points, multipliers, input shifts and output requantisations.
+void random_qadd_full() {
+  const int32_t code = pick(0, 1) ? MOTE_OP_QADD : MOTE_OP_QSUB;
+  const int32_t d[4] = {1, pick(1, 24), pick(8, 25), pick(8, 25)};
+  mote_qbinary_params p{};
+  p.a_zp = pick_zp(), p.b_zp = pick_zp(), p.out_zp = pick_zp();
+  p.a_mult = pick_mult(), p.b_mult = pick_mult(), p.out_mult = pick_mult();
+  p.a_shift = pick(-3, 0), p.b_shift = pick(-3, 0);
+  p.out_shift = pick(-31, 0);
+  p.left_shift = 20;
+  act_range(true, p.out_zp, &p.act_min, &p.act_max);
+  TensorView in[2] = {qview(g_q[0], MOTE_I8, 4, d), qview(g_q[1], MOTE_I8, 4, d)};
+  const int64_t n = in[0].numel();
+  if (n < 1024 || n > kMaxBytes) return;
+  fill_i8(g_q[0], n);
+  fill_i8(g_q[1], n);
+  for (int32_t k = 0; k < 256; ++k) g_q[0][k] = int8_t(k - 128), g_q[1][(k * 7) % 256] = int8_t(k - 128);
+  char what[256];
+  snprintf(what, sizeof what, "int8 %s [%ld,%ld,%ld,%ld] zp %ld,%ld,%ld mult %ld,%ld shift %ld,%ld out %ld/%ld",
+           mote::op_name(code), long(d[0]), long(d[1]), long(d[2]), long(d[3]), long(p.a_zp), long(p.b_zp),
+           long(p.out_zp), long(p.a_mult), long(p.b_mult), long(p.a_shift), long(p.b_shift), long(p.out_mult),
+           long(p.out_shift));
+  check_q(what, code, &p, sizeof p, in, 2, mote::run_qbinary);
+}
+
 // Lut of a random int8 tensor (1 to 5,000 values) through a random 256-entry table.
 void random_qlut() {
   const int32_t d[2] = {pick(1, 4), pick(1, 1250)};
@@ -1473,6 +1500,7 @@ int run_cases() {
   }
   for (int k = 0; k < 150; ++k) random_qmaxpool();
   for (int k = 0; k < 150; ++k) random_qbinary();
+  for (int k = 0; k < 80; ++k) random_qadd_full();
   for (int k = 0; k < 60; ++k) random_qglobal_pool();
   for (int k = 0; k < 40; ++k) random_qlut();
   for (int k = 0; k < 60; ++k) random_qrequantize();
