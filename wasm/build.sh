@@ -24,7 +24,7 @@
 #                      runtime, reference and SIMD128 kernels at -Oz, linked with -flto: a page
 #                      that asked for small trades speed for size (the SIMD128 kernels built
 #                      for size are half the bytes and run the large models 2-3 times slower;
-#                      digits' module is 54% smaller than model=).
+#                      digits' module is 45% smaller than model=).
 #                      Both per-model modules leave out the reference kernels of the families
 #                      the header marks as taken whole by the SIMD128 kernels
 #                      (MOTE_REFERENCE_WASM_SIMD128_<family> 0, mote/op_config.h).

@@ -93,14 +93,23 @@ void row_5x5(const float* r0, const Band& band, int32_t ow_n, const float* w, fl
   }
 }
 
-// The fused activation as a template argument, so the 3x3 loops carry no switch.
-enum ActKind { kActNone, kActMinMax, kActLeaky };
+// The fused activation as a template argument, so the 3x3 loops carry no switch: kActKeep is
+// none or min/max (Relu, Clip) in one body, the bounds applied and then, for none, the sum kept
+// whole (a bitselect on the `keep` mask: NaN stays NaN, as without an activation); one body
+// rather than one per kind, each a copy of the loops (about 5 KB of module apiece), for one
+// bitselect per vector of 18 multiplies and adds. LeakyRelu (rare here) has its own.
+enum ActKind { kActKeep, kActLeaky };
+
+struct Weights3x3 {
+  v128_t w[9];
+  v128_t bias, lo, hi;  // lo: the slope for LeakyRelu
+  v128_t keep;          // kActKeep: all ones for no activation, else zero
+};
 
 template <int A>
-inline v128_t act_v(v128_t v, v128_t lo, v128_t hi) {
-  if (A == kActNone) return v;
-  if (A == kActLeaky) return wasm_v128_bitselect(v, wasm_f32x4_mul(v, lo), wasm_f32x4_ge(v, wasm_f32x4_splat(0.0f)));
-  return wasm_f32x4_pmin(hi, wasm_f32x4_pmax(lo, v));
+inline v128_t act_v(v128_t v, const Weights3x3& k) {
+  if (A == kActLeaky) return wasm_v128_bitselect(v, wasm_f32x4_mul(v, k.lo), wasm_f32x4_ge(v, wasm_f32x4_splat(0.0f)));
+  return wasm_v128_bitselect(v, wasm_f32x4_pmin(k.hi, wasm_f32x4_pmax(k.lo, v)), k.keep);
 }
 
 // Where the three taps of one kernel row come from, for 4 outputs; b is the first tap's input.
@@ -128,11 +137,6 @@ inline void taps_row(const float* b, int32_t odd, v128_t& t0, v128_t& t1, v128_t
   }
 }
 
-struct Weights3x3 {
-  v128_t w[9];
-  v128_t bias, lo, hi;  // lo: the slope for LeakyRelu
-};
-
 template <int A>
 inline Weights3x3 weights_3x3(const float* w, float bias, const VecAct& va) {
   Weights3x3 k;
@@ -140,6 +144,7 @@ inline Weights3x3 weights_3x3(const float* w, float bias, const VecAct& va) {
   k.bias = wasm_f32x4_splat(bias);
   k.lo = A == kActLeaky ? va.slope : va.lo;
   k.hi = va.hi;
+  k.keep = wasm_i32x4_splat(va.kind == MOTE_ACT_NONE ? -1 : 0);
   return k;
 }
 
@@ -162,7 +167,7 @@ inline v128_t vector_3x3(const Weights3x3& k, const float* b0, const float* b1, 
     acc = wasm_f32x4_add(acc, wasm_f32x4_mul(k.w[3 * r + 1], t1));
     acc = wasm_f32x4_add(acc, wasm_f32x4_mul(k.w[3 * r + 2], t2));
   }
-  return act_v<A>(acc, k.lo, k.hi);
+  return act_v<A>(acc, k);
 }
 
 // ---- Band path ----
@@ -245,8 +250,8 @@ inline void vector_3x3_pair(const Weights3x3& k, const float* b0, const float* b
       acc1 = wasm_f32x4_add(acc1, wasm_f32x4_mul(k.w[3 * r - 1], t2));
     }
   }
-  wasm_v128_store(out0, act_v<A>(acc0, k.lo, k.hi));
-  wasm_v128_store(out1, act_v<A>(acc1, k.lo, k.hi));
+  wasm_v128_store(out0, act_v<A>(acc0, k));
+  wasm_v128_store(out1, act_v<A>(acc1, k));
 }
 
 template <int SW, int A>
@@ -296,16 +301,6 @@ void inplace_plane(const ConvShape& g, const Edges& e, const float* x, const flo
   }
 }
 
-template <int SW>
-void inplace_plane_act(const ConvShape& g, const Edges& e, const float* x, const float* w, float bias, float* y,
-                       const float* zero, const VecAct& va) {
-  if (va.kind == MOTE_ACT_NONE) {
-    inplace_plane<SW, kActNone>(g, e, x, w, bias, y, zero, va);
-  } else {
-    inplace_plane<SW, kActMinMax>(g, e, x, w, bias, y, zero, va);
-  }
-}
-
 struct DwKernel : BandKernel {
   static constexpr drivers::BandSpec kBand = Tiles::kBand;
 
@@ -318,7 +313,7 @@ struct DwKernel : BandKernel {
     Rows(const ConvShape& shape, const float* weights, float b, const mote_act& act)
         : g(shape), w(weights), bias(b), va(vec_act(act)), k3() {
       if (g.kh != 3 || g.kw != 3) return;  // only 3x3 weights hold nine taps
-      k3 = va.kind == MOTE_ACT_LEAKY_RELU ? weights_3x3<kActLeaky>(w, bias, va) : weights_3x3<kActMinMax>(w, bias, va);
+      k3 = va.kind == MOTE_ACT_LEAKY_RELU ? weights_3x3<kActLeaky>(w, bias, va) : weights_3x3<kActKeep>(w, bias, va);
     }
     // Any kernel, dilation and stride (SW 0: any).
     template <int SW>
@@ -332,12 +327,10 @@ struct DwKernel : BandKernel {
     // The activation as a template argument, so the 3x3 loops carry no switch.
     template <int SW>
     void row_3x3(const float* in, const Band& band, float* y, const float* y_end) const {
-      if (va.kind == MOTE_ACT_NONE) {
-        band_row_3x3<SW, kActNone>(g, in, band, k3, y, y_end);
-      } else if (va.kind == MOTE_ACT_LEAKY_RELU) {
+      if (va.kind == MOTE_ACT_LEAKY_RELU) {
         band_row_3x3<SW, kActLeaky>(g, in, band, k3, y, y_end);
       } else {
-        band_row_3x3<SW, kActMinMax>(g, in, band, k3, y, y_end);
+        band_row_3x3<SW, kActKeep>(g, in, band, k3, y, y_end);
       }
     }
   };
@@ -346,7 +339,7 @@ struct DwKernel : BandKernel {
   // the tensor) of a 3x3 undilated layer whose edges allow it; its zero row (the vertical
   // padding) lies in the row buffer, written again after a band has used that buffer. A fused
   // LeakyRelu (rare after a depthwise layer) takes the band path: each in-place activation
-  // kind is another copy of the plane loops, about 5 KB of module.
+  // kind is another copy of the plane loops, about 5 KB of module (none, Relu and Clip share one).
   struct Planes {
     const ConvShape& g;
     float* row;
@@ -373,9 +366,9 @@ struct DwKernel : BandKernel {
       }
       const float* zero = row + kReach;
       if (g.sw == 1) {
-        inplace_plane_act<1>(g, edges, p.x, p.w, p.bias, p.y, zero, va);
+        inplace_plane<1, kActKeep>(g, edges, p.x, p.w, p.bias, p.y, zero, va);
       } else {
-        inplace_plane_act<2>(g, edges, p.x, p.w, p.bias, p.y, zero, va);
+        inplace_plane<2, kActKeep>(g, edges, p.x, p.w, p.bias, p.y, zero, va);
       }
       return true;
     }

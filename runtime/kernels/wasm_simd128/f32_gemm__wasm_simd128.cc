@@ -301,47 +301,41 @@ void f32_gemm_nn(int32_t M, int32_t N, int32_t K, const float* A, int32_t lda, c
 
 namespace {
 
-// Rows [0, m4) of C in 4x8 register tiles (above).
+// Rows [0, m4) of C in 4x8 register tiles (above). One loop nest for both forms of B, in place
+// (panels of kPanel columns) or packed (panels of kPackedWidth columns into `work`), so that
+// the tiles (rows4) are in the module once.
 void f32_gemm_tiles(int32_t m4, int32_t N, int32_t K, const float* A, int32_t lda, const float* B, int32_t ldb,
                     float* C, int32_t ldc, const float* bias, const VecAct& vact, bool accumulate, float* work,
                     bool touch) {
   float* pa = work;  // 4 rows of A, packed [k][4]
-  if (N % 4 == 0 || N > kPackedWidth) {
-    for (int32_t j0 = 0; j0 < N; j0 += kPanel) {
-      const int32_t width = N - j0 < kPanel ? N - j0 : kPanel;
-      for (int32_t k0 = 0; k0 < K; k0 += kDepth) {
-        const int32_t kc = K - k0 < kDepth ? K - k0 : kDepth;
-        const float* b = B + k0 * ldb + j0;
-        for (int32_t i = 0; i < m4; i += 4) {
-          const Block blk{bias ? bias + i : nullptr, accumulate || k0 > 0, k0 + kc == K};
-          if (touch && i % kTouchRows == 0) touch_rows(A + i * lda + k0, m4 - i < kTouchRows ? m4 - i : kTouchRows, kc, lda);
-          pack_a4(A + i * lda + k0, lda, kc, pa);
-          rows4(kc, pa, b, ldb, width, C + i * ldc + j0, ldc, blk, vact);
-        }
-      }
-    }
-  } else {
-    float* pb = work + Tiles::gemm_packed_a_floats(K);  // B's panel, 16-byte aligned rows
-    for (int32_t j0 = 0; j0 < N; j0 += kPackedWidth) {
-      const int32_t width = N - j0 < kPackedWidth ? N - j0 : kPackedWidth;
-      const int32_t stride = (width + 3) & ~3;
-      const int32_t fit = (kPackedFloats / stride) & ~3;
-      const int32_t depth = fit < kDepth ? fit : kDepth;
-      for (int32_t k0 = 0; k0 < K; k0 += depth) {
-        const int32_t kc = K - k0 < depth ? K - k0 : depth;
+  const bool packed = !(N % 4 == 0 || N > kPackedWidth);
+  float* pb = work + Tiles::gemm_packed_a_floats(K);  // packed: B's panel, 16-byte aligned rows
+  const int32_t panel = packed ? kPackedWidth : kPanel;
+  for (int32_t j0 = 0; j0 < N; j0 += panel) {
+    const int32_t width = N - j0 < panel ? N - j0 : panel;
+    const int32_t stride = (width + 3) & ~3;
+    const int32_t fit = (kPackedFloats / stride) & ~3;
+    const int32_t depth = packed && fit < kDepth ? fit : kDepth;
+    for (int32_t k0 = 0; k0 < K; k0 += depth) {
+      const int32_t kc = K - k0 < depth ? K - k0 : depth;
+      const float* b = B + k0 * ldb + j0;
+      int32_t ld = ldb;
+      if (packed) {
         for (int32_t k = 0; k < kc; ++k) {
-          const float* src = B + (k0 + k) * ldb + j0;
+          const float* src = b + k * ldb;
           float* dst = pb + k * stride;
           int32_t j = 0;
           for (; j + 4 <= width; j += 4) wasm_v128_store(dst + j, wasm_v128_load(src + j));
           for (; j < width; ++j) dst[j] = src[j];
         }
-        for (int32_t i = 0; i < m4; i += 4) {
-          const Block blk{bias ? bias + i : nullptr, accumulate || k0 > 0, k0 + kc == K};
-          if (touch && i % kTouchRows == 0) touch_rows(A + i * lda + k0, m4 - i < kTouchRows ? m4 - i : kTouchRows, kc, lda);
-          pack_a4(A + i * lda + k0, lda, kc, pa);
-          rows4(kc, pa, pb, stride, width, C + i * ldc + j0, ldc, blk, vact);
-        }
+        b = pb;
+        ld = stride;
+      }
+      for (int32_t i = 0; i < m4; i += 4) {
+        const Block blk{bias ? bias + i : nullptr, accumulate || k0 > 0, k0 + kc == K};
+        if (touch && i % kTouchRows == 0) touch_rows(A + i * lda + k0, m4 - i < kTouchRows ? m4 - i : kTouchRows, kc, lda);
+        pack_a4(A + i * lda + k0, lda, kc, pa);
+        rows4(kc, pa, b, ld, width, C + i * ldc + j0, ldc, blk, vact);
       }
     }
   }
