@@ -1271,6 +1271,14 @@ void large_cases() {
       conv_case(1, 3, 3, 29, 80, 5, 5, 1, 1, 1, 1, pad_v, 3, true, false, relu);        // rows, 5x5 s1
       conv_case(2, 5, 5, 75, 77, 5, 5, 2, 2, 1, 1, pad2, 5, true, false, none);         // rows, 5x5 s2
       conv_case(1, 3, 3, 46, 130, 5, 5, 2, 2, 1, 1, pad_v, 3, true, false, clip6);      // rows, 5x5 s2
+      // Maps of one or two vectors (14x14, 28x28: every band reaches into the padding or past
+      // the last row, or none does), padding up to the kernel's width.
+      const int32_t pad_w[4] = {3, 2, 1, 4}, pad_x[4] = {1, 0, 2, 2};
+      conv_case(1, 5, 5, 14, 14, 5, 5, 1, 1, 1, 1, pad2, 5, true, false, relu);         // rows, 5x5 s1
+      conv_case(1, 3, 3, 14, 15, 5, 5, 1, 1, 1, 1, pad_w, 3, true, false, leaky);       // rows, 5x5 s1
+      conv_case(1, 4, 4, 28, 28, 3, 3, 1, 1, 1, 1, pad1, 4, false, false, none);        // rows, 3x3 s1
+      conv_case(2, 3, 3, 56, 57, 3, 3, 2, 2, 1, 1, pad_x, 3, true, false, clip6);       // rows, 3x3 s2
+      conv_case(1, 3, 3, 59, 56, 5, 5, 2, 2, 1, 1, pad_w, 3, true, false, relu);        // rows, 5x5 s2
     }
     gemm_case(1, 1000, 1280, false, true, 1.0f, 1.0f, 1, mote_act{MOTE_ACT_NONE, 0.0f, 0.0f});
     w8_case(false, 1, 400, 1280, 1.0f, 1.0f, true, mote_act{MOTE_ACT_NONE, 0.0f, 0.0f});  // a classifier head, int8
