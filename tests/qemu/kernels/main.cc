@@ -1259,6 +1259,27 @@ void large_cases() {
     conv_case(1, 5, 5, 8, 8, 3, 3, 1, 1, 1, 1, pad1, 5, false, false, relu);         // pairs, 8 wide
     conv_case(1, 15, 15, 14, 14, 3, 3, 2, 2, 1, 1, pad1, 15, true, false, relu);     // pairs, 3x3 s2
     conv_case(1, 9, 9, 13, 13, 5, 5, 2, 2, 1, 1, pad2, 9, true, false, clip6);       // pairs, 5x5 s2
+    {  // Row bands with inner vectors (every tap inside the rows, whole bands of rows inside the
+       // map) beside edge vectors and edge bands: every activation, odd sizes, uneven padding.
+      const mote_act none{MOTE_ACT_NONE, 0.0f, 0.0f}, leaky{MOTE_ACT_LEAKY_RELU, 0.1f, 0.0f};
+      const int32_t pad_u[4] = {0, 1, 2, 0}, pad_v[4] = {2, 1, 1, 2};
+      conv_case(1, 4, 4, 50, 67, 3, 3, 1, 1, 1, 1, pad1, 4, true, false, none);         // rows, 3x3 s1
+      conv_case(1, 3, 3, 43, 83, 3, 3, 1, 1, 1, 1, pad_u, 3, true, false, leaky);       // rows, 3x3 s1
+      conv_case(1, 6, 6, 70, 101, 3, 3, 2, 2, 1, 1, pad1, 6, false, false, clip6);      // rows, 3x3 s2
+      conv_case(2, 3, 3, 41, 99, 3, 3, 2, 2, 1, 1, pad_u, 3, true, false, leaky);       // rows, 3x3 s2
+      conv_case(1, 7, 7, 37, 45, 5, 5, 1, 1, 1, 1, pad2, 7, true, false, leaky);        // rows, 5x5 s1
+      conv_case(1, 3, 3, 29, 80, 5, 5, 1, 1, 1, 1, pad_v, 3, true, false, relu);        // rows, 5x5 s1
+      conv_case(2, 5, 5, 75, 77, 5, 5, 2, 2, 1, 1, pad2, 5, true, false, none);         // rows, 5x5 s2
+      conv_case(1, 3, 3, 46, 130, 5, 5, 2, 2, 1, 1, pad_v, 3, true, false, clip6);      // rows, 5x5 s2
+      // Maps of one or two vectors (14x14, 28x28: every band reaches into the padding or past
+      // the last row, or none does), padding up to the kernel's width.
+      const int32_t pad_w[4] = {3, 2, 1, 4}, pad_x[4] = {1, 0, 2, 2};
+      conv_case(1, 5, 5, 14, 14, 5, 5, 1, 1, 1, 1, pad2, 5, true, false, relu);         // rows, 5x5 s1
+      conv_case(1, 3, 3, 14, 15, 5, 5, 1, 1, 1, 1, pad_w, 3, true, false, leaky);       // rows, 5x5 s1
+      conv_case(1, 4, 4, 28, 28, 3, 3, 1, 1, 1, 1, pad1, 4, false, false, none);        // rows, 3x3 s1
+      conv_case(2, 3, 3, 56, 57, 3, 3, 2, 2, 1, 1, pad_x, 3, true, false, clip6);       // rows, 3x3 s2
+      conv_case(1, 3, 3, 59, 56, 5, 5, 2, 2, 1, 1, pad_w, 3, true, false, relu);        // rows, 5x5 s2
+    }
     gemm_case(1, 1000, 1280, false, true, 1.0f, 1.0f, 1, mote_act{MOTE_ACT_NONE, 0.0f, 0.0f});
     w8_case(false, 1, 400, 1280, 1.0f, 1.0f, true, mote_act{MOTE_ACT_NONE, 0.0f, 0.0f});  // a classifier head, int8
     conv_w8_case(1, 512, 512, 7, 7, 3, 1, 1, 1, true, mote_act{MOTE_ACT_RELU, 0.0f, 0.0f});    // blocks of 32 channels
