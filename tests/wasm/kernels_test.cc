@@ -773,7 +773,8 @@ Status run_q_reference(const OpArgs& a) {
     case MOTE_OP_QCONV: return run_qconv(a);
     case MOTE_OP_QMATMUL: return run_qmatmul(a);
     case MOTE_OP_QUANTIZE:
-    case MOTE_OP_REQUANTIZE: return run_quantize(a);
+    case MOTE_OP_REQUANTIZE:
+    case MOTE_OP_LUT: return run_quantize(a);
     case MOTE_OP_MAX_POOL: return run_pool(a);
     case MOTE_OP_GLOBAL_AVERAGE_POOL:
     case MOTE_OP_GLOBAL_MAX_POOL: return run_global_pool(a);
@@ -1307,6 +1308,15 @@ void s8_eltwise_tests(Rng& rng) {
     snprintf(name, sizeof name, "Requantize %s mult %d shift %d zp %d -> %d", dims_str(dims).c_str(), p.mult, p.shift,
              p.in_zp, p.out_zp);
     check_q(name, MOTE_OP_REQUANTIZE, &p, sizeof p, {q_int8(rng, dims)}, Expect::kOptimized);
+  }
+  // Lut: lengths around the unrolled steps, a random table.
+  for (int t = 0; t < 24; ++t) {
+    std::vector<int32_t> dims = {1, rng.range(1, 5), rng.range(1, 9), rng.range(1, 13)};
+    if (t % 6 == 0) dims = {1, 16, 112, 112};
+    if (t % 6 == 1) dims = {rng.range(1, 17)};
+    QTensor table = q_int8(rng, {256});
+    mote_quantize_params p{};
+    check_q("Lut " + dims_str(dims), MOTE_OP_LUT, &p, sizeof p, {q_int8(rng, dims), table}, Expect::kOptimized);
   }
   // GlobalAveragePool of int8 (planes around the 16-byte steps; GlobalMaxPool stays).
   for (int t = 0; t < 30; ++t) {
