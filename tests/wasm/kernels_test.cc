@@ -1085,6 +1085,18 @@ void qconv_tests(Rng& rng) {
     cc.in_zp = random_zp(rng);
     qconv_case(rng, cc, "depthwise band");
   }
+  // Stride 2, 3x3 and 5x5, on rows whose band stride is one byte past the row (outputs 15 and
+  // 14): the last vector's even-byte loads read the band row's last byte.
+  for (int t = 0; t < 4; ++t) {
+    QConvCase cc;
+    cc.c = cc.m = cc.group = 3;
+    cc.kh = cc.kw = t < 2 ? 3 : 5;
+    cc.sh = cc.sw = 2;
+    cc.pt = cc.pl = cc.pb = cc.pr = cc.kh / 2;
+    cc.w = t < 2 ? 29 + t : 27 + (t - 2), cc.h = 9;
+    cc.in_zp = random_zp(rng);
+    qconv_case(rng, cc, "depthwise band stride 2");
+  }
   // Many output channels: their starts in the scratch.
   QConvCase wide;
   wide.c = 8, wide.m = 1030, wide.h = 3, wide.w = 5, wide.in_zp = -128;
