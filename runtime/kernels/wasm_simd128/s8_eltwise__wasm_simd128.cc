@@ -253,8 +253,11 @@ template <int SW, int W>
 inline v128_t window_columns(const int8_t* p) {
   if (W == 16) {
     if (SW == 1) return wasm_v128_load(p);
-    return wasm_i8x16_shuffle(wasm_v128_load(p), wasm_v128_load(p + 15), 0, 2, 4, 6, 8, 10, 12, 14, 17, 19, 21, 23, 25, 27,
-                              29, 31);
+    // The even bytes of p[0..15] as the low bytes of int16 lanes (shifted up and back with
+    // their sign) and those of p[16..30] as the high bytes of p[15..30]'s (shifted down), narrowed
+    // together: no byte shuffle, whose masks an engine builds in the loop.
+    const v128_t lo = wasm_i16x8_shr(wasm_i16x8_shl(wasm_v128_load(p), 8), 8);
+    return wasm_i8x16_narrow_i16x8(lo, wasm_i16x8_shr(wasm_v128_load(p + 15), 8));
   }
   const v128_t t = wasm_v128_load64_zero(p);
   if (SW == 1) return t;
