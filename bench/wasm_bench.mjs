@@ -19,6 +19,10 @@
 //   --only    just these models (comma-separated names)
 //   --repeat  rounds of the alternation per model (default 1); the median is the best of the
 //             rounds' medians, so a burst of load from other work spoils a round, not the figure
+//   --profile N  also each Mote model op by op (N runs after the timed ones, each op's smallest time),
+//             printed after the table: per op type, and with --int8 the int8 ops next to the
+//             float ones of the same graph node (by node name), the int8 ones that cost the
+//             most over their float counterparts first
 //
 // Both engines get the same float32 input and run one at a time, alternating run by run; the
 // figures are the median and the minimum (on a shared machine the minimum is the cleaner one). The next column compares the two engines' first outputs:
@@ -40,13 +44,14 @@ const args = {};
 for (let k = 2; k < process.argv.length; k += 2) args[process.argv[k].replace(/^--/, '')] = process.argv[k + 1];
 if (!args.mote || !args.wasm) {
   console.error(
-    'usage: node bench/wasm_bench.mjs --mote MOTE_BIN --wasm WASM_DIR [--models DIR] [--iters N] [--work DIR] [--int8 yes] [--only NAME,...] [--repeat K]',
+    'usage: node bench/wasm_bench.mjs --mote MOTE_BIN --wasm WASM_DIR [--models DIR] [--iters N] [--work DIR] [--int8 yes] [--only NAME,...] [--repeat K] [--profile N]',
   );
   process.exit(2);
 }
 const iters = Number(args.iters || 20);
 const repeat = Number(args.repeat || 1);
-for (const [flag, v] of [['--iters', iters], ['--repeat', repeat]]) {
+const profileIters = Number(args.profile || 0);
+for (const [flag, v] of [['--iters', iters], ['--repeat', repeat], ['--profile', profileIters + 1]]) {
   if (!Number.isInteger(v) || v < 1) {
     console.error(`wasm_bench: ${flag} takes a whole number > 0 (got '${args[flag.slice(2)]}')`);
     process.exit(2);
@@ -133,13 +138,47 @@ async function timeAll(fns) {
   return fns.map((fn, e) => (fn ? best[e] : { median: NaN, min: NaN, cpu: NaN }));
 }
 
+// --profile: each op's smallest time over the runs (as model.profile() times them, op by op),
+// the float and int8 models' runs interleaved by the caller's order; the smallest, not the mean:
+// on a loaded machine one time slice given to other work is several ms, longer than most ops.
+function profileOps(model, data) {
+  const e = rt.exports;
+  const feeds = { [model.inputs[0].name]: data };
+  const count = e.mote_model_num_ops(model.model);
+  const ops = [];
+  for (let k = 0; k < count; ++k) {
+    const type = rt.string(e.mote_model_op_type(model.model, k)) || `op ${e.mote_model_op_code(model.model, k)}`;
+    ops.push({ index: k, type, name: rt.string(e.mote_model_op_name(model.model, k)), ms: Infinity });
+  }
+  for (let it = 0; it <= profileIters; ++it) {
+    model.place(feeds);
+    for (let k = 0; k < count; ++k) {
+      const t0 = performance.now();
+      const st = e.mote_session_run_ops(model.session, k, k + 1);
+      const t1 = performance.now();
+      if (st !== 0) throw new Error(`profile: op ${k} failed (${st})`);
+      if (it > 0) ops[k].ms = Math.min(ops[k].ms, t1 - t0);
+    }
+  }
+  const types = new Map();
+  let totalMs = 0;
+  for (const op of ops) {
+    totalMs += op.ms;
+    const t = types.get(op.type) || { type: op.type, ms: 0, count: 0 };
+    t.ms += op.ms;
+    t.count += 1;
+    types.set(op.type, t);
+  }
+  return { totalMs, ops, types: [...types.values()].sort((a, b) => b.ms - a.ms) };
+}
+
 const rt = await Mote.load(args.wasm, { simd: true });
 const rows = [];
 const only = args.only ? args.only.split(',') : null;
 for (const m of models.filter((x) => !only || only.includes(x.name))) {
   console.error(`bench: ${m.name}`);
   const none = { median: NaN, min: NaN, cpu: NaN };
-  const row = { name: m.name, mote: none, ort: none, int8: none, diff: NaN, sqnr: NaN, note: '' };
+  const row = { name: m.name, mote: none, ort: none, int8: none, diff: NaN, sqnr: NaN, note: '', profile: null, profile8: null };
   const input = readNpy(m.input);
   let moteRun = null;
   let ortRun = null;
@@ -198,6 +237,8 @@ for (const m of models.filter((x) => !only || only.includes(x.name))) {
     }
     row.diff = worst / (scale || 1);
   }
+  if (profileIters && model) row.profile = profileOps(model, input.data);
+  if (profileIters && model8) row.profile8 = profileOps(model8, input.data);
   if (model) model.dispose();
   if (model8) model8.dispose();
   if (session) await session.release();
@@ -229,4 +270,33 @@ for (const r of rows) {
       `${ratio(r.mote.median, r.ort.median)} / ${ratio(r.mote.min, r.ort.min)} | ${diff} |${q}` +
       ` ${fmt(r.mote.cpu)} / ${fmt(r.ort.cpu)}: ${ratio(r.mote.cpu, r.ort.cpu)} |${r.note ? ` ${r.note.trim()}` : ''}`,
   );
+}
+
+// --profile: per op type, and the int8 ops against the float ones of the same node.
+for (const r of rows.filter((x) => x.profile || x.profile8)) {
+  const ms = (v) => (Number.isFinite(v) ? v.toFixed(3) : '-');
+  console.log(`\n${r.name}: per op type, ms (the smallest of ${profileIters} runs op by op, summed)`);
+  for (const [label, p] of [['float', r.profile], ['int8', r.profile8]]) {
+    if (!p) continue;
+    console.log(`  ${label} ${ms(p.totalMs)}: ` + p.types.map((t) => `${t.type} x${t.count} ${ms(t.ms)}`).join(', '));
+  }
+  if (!r.profile || !r.profile8) continue;
+  // int8 ops by the float node they came from: the converter keeps node names (a Requantize
+  // or QuantizeLinear it adds has its own, and counts as extra).
+  const byName = new Map();
+  for (const op of r.profile.ops) {
+    const e = byName.get(op.name) || { name: op.name, f: 0, q: 0, ft: new Set(), qt: new Set() };
+    e.f += op.ms;
+    e.ft.add(op.type);
+    byName.set(op.name, e);
+  }
+  for (const op of r.profile8.ops) {
+    const e = byName.get(op.name) || { name: op.name, f: 0, q: 0, ft: new Set(), qt: new Set() };
+    e.q += op.ms;
+    e.qt.add(op.type);
+    byName.set(op.name, e);
+  }
+  const worst = [...byName.values()].sort((a, b) => b.q - b.f - (a.q - a.f)).slice(0, 12);
+  console.log('  int8 over float, worst nodes: ' + worst.map((e) =>
+    `${e.name || '?'} [${[...e.ft].join('+') || '-'} ${ms(e.f)} -> ${[...e.qt].join('+') || '-'} ${ms(e.q)}]`).join(', '));
 }

@@ -773,7 +773,8 @@ Status run_q_reference(const OpArgs& a) {
     case MOTE_OP_QCONV: return run_qconv(a);
     case MOTE_OP_QMATMUL: return run_qmatmul(a);
     case MOTE_OP_QUANTIZE:
-    case MOTE_OP_REQUANTIZE: return run_quantize(a);
+    case MOTE_OP_REQUANTIZE:
+    case MOTE_OP_LUT: return run_quantize(a);
     case MOTE_OP_MAX_POOL: return run_pool(a);
     case MOTE_OP_GLOBAL_AVERAGE_POOL:
     case MOTE_OP_GLOBAL_MAX_POOL: return run_global_pool(a);
@@ -1084,6 +1085,18 @@ void qconv_tests(Rng& rng) {
     cc.in_zp = random_zp(rng);
     qconv_case(rng, cc, "depthwise band");
   }
+  // Stride 2, 3x3 and 5x5, on rows whose band stride is one byte past the row (outputs 15 and
+  // 14): the last vector's even-byte loads read the band row's last byte.
+  for (int t = 0; t < 4; ++t) {
+    QConvCase cc;
+    cc.c = cc.m = cc.group = 3;
+    cc.kh = cc.kw = t < 2 ? 3 : 5;
+    cc.sh = cc.sw = 2;
+    cc.pt = cc.pl = cc.pb = cc.pr = cc.kh / 2;
+    cc.w = t < 2 ? 29 + t : 27 + (t - 2), cc.h = 9;
+    cc.in_zp = random_zp(rng);
+    qconv_case(rng, cc, "depthwise band stride 2");
+  }
   // Many output channels: their starts in the scratch.
   QConvCase wide;
   wide.c = 8, wide.m = 1030, wide.h = 3, wide.w = 5, wide.in_zp = -128;
@@ -1307,6 +1320,15 @@ void s8_eltwise_tests(Rng& rng) {
     snprintf(name, sizeof name, "Requantize %s mult %d shift %d zp %d -> %d", dims_str(dims).c_str(), p.mult, p.shift,
              p.in_zp, p.out_zp);
     check_q(name, MOTE_OP_REQUANTIZE, &p, sizeof p, {q_int8(rng, dims)}, Expect::kOptimized);
+  }
+  // Lut: lengths around the unrolled steps, a random table.
+  for (int t = 0; t < 24; ++t) {
+    std::vector<int32_t> dims = {1, rng.range(1, 5), rng.range(1, 9), rng.range(1, 13)};
+    if (t % 6 == 0) dims = {1, 16, 112, 112};
+    if (t % 6 == 1) dims = {rng.range(1, 17)};
+    QTensor table = q_int8(rng, {256});
+    mote_quantize_params p{};
+    check_q("Lut " + dims_str(dims), MOTE_OP_LUT, &p, sizeof p, {q_int8(rng, dims), table}, Expect::kOptimized);
   }
   // GlobalAveragePool of int8 (planes around the 16-byte steps; GlobalMaxPool stays).
   for (int t = 0; t < 30; ++t) {

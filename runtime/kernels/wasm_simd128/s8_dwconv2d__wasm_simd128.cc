@@ -26,6 +26,14 @@ inline v128_t load8_strided(const int8_t* px) {
   return wasm_i16x8_extend_low_i8x16(wasm_i8x16_shuffle(a, b, 0, 2, 4, 6, 17, 19, 21, 23, 0, 0, 0, 0, 0, 0, 0, 0));
 }
 
+// The even bytes px[0], px[2], ..., px[14] as int16, from one 16-byte load: each int16 lane's low
+// byte, shifted up and back with its sign. No byte shuffle: an engine builds a shuffle's mask
+// in the loop (V8 on x64: four instructions per mask) where these are two shifts. Reads px[15]:
+// the band rows only, whose stride passes every tap a vector reads for odd kernel widths.
+inline v128_t load8_even(const int8_t* px) {
+  return wasm_i16x8_shr(wasm_i16x8_shl(wasm_v128_load(px), 8), 8);
+}
+
 // One row's inside run [x_lo, x_hi) of output pixels, 8 at a time; returns where it stopped.
 template <int SW>
 int32_t run8(const ConvShape& g, const int8_t* top, const int8_t* w, int32_t x_lo, int32_t x_hi, int32_t inner,
@@ -173,6 +181,12 @@ inline void row_vectors(int32_t ow, int32_t inner, const Epilogue& e, const Requ
   }
 }
 
+// A band row's 8 inputs from px (at stride 2 load8_even: the band's rows of 5x5 and 3x3 kernels).
+template <int SW>
+inline v128_t band_load(const int8_t* px) {
+  return SW == 1 ? wasm_i16x8_load8x8(px) : load8_even(px);
+}
+
 // band_row for 5x5: kernel rows two at a time (their 10 taps are 5 whole pairs, a loop of two
 // passes, kept rolled: unrolled it is 0.8 KB more module for no measurable speed), then the last
 // row's 5 taps, its fifth with weight 0 in its pair.
@@ -185,17 +199,17 @@ void band_row_5x5(const int8_t* const* rows, const int32_t* wp, int32_t ow, int3
     for (int32_t u = 0; u < 4; u += 2, pair += 5) {
       const int8_t* a = rows[u] + int64_t(at) * SW;
       const int8_t* b = rows[u + 1] + int64_t(at) * SW;
-      const v128_t a4 = load8_strided<SW>(a + 4), b0 = load8_strided<SW>(b);
-      tap_pair(load8_strided<SW>(a), load8_strided<SW>(a + 1), pair, lo, hi);
-      tap_pair(load8_strided<SW>(a + 2), load8_strided<SW>(a + 3), pair + 1, lo, hi);
+      const v128_t a4 = band_load<SW>(a + 4), b0 = band_load<SW>(b);
+      tap_pair(band_load<SW>(a), band_load<SW>(a + 1), pair, lo, hi);
+      tap_pair(band_load<SW>(a + 2), band_load<SW>(a + 3), pair + 1, lo, hi);
       tap_pair(a4, b0, pair + 2, lo, hi);
-      tap_pair(load8_strided<SW>(b + 1), load8_strided<SW>(b + 2), pair + 3, lo, hi);
-      tap_pair(load8_strided<SW>(b + 3), load8_strided<SW>(b + 4), pair + 4, lo, hi);
+      tap_pair(band_load<SW>(b + 1), band_load<SW>(b + 2), pair + 3, lo, hi);
+      tap_pair(band_load<SW>(b + 3), band_load<SW>(b + 4), pair + 4, lo, hi);
     }
     const int8_t* c = rows[4] + int64_t(at) * SW;
-    const v128_t c4 = load8_strided<SW>(c + 4);
-    tap_pair(load8_strided<SW>(c), load8_strided<SW>(c + 1), pair, lo, hi);
-    tap_pair(load8_strided<SW>(c + 2), load8_strided<SW>(c + 3), pair + 1, lo, hi);
+    const v128_t c4 = band_load<SW>(c + 4);
+    tap_pair(band_load<SW>(c), band_load<SW>(c + 1), pair, lo, hi);
+    tap_pair(band_load<SW>(c + 2), band_load<SW>(c + 3), pair + 1, lo, hi);
     tap_pair(c4, c4, pair + 2, lo, hi);
   });
 }
@@ -214,9 +228,8 @@ void band_row_3x3_s2(const int8_t* const* rows, const int32_t* wp, int32_t ow, i
       lo = wasm_i32x4_add(lo, wasm_i32x4_dot_i16x8(wasm_i16x8_load8x8(px), wv));
       hi = wasm_i32x4_add(hi, wasm_i32x4_dot_i16x8(wasm_i16x8_load8x8(px + 8), wv));
     }
-    tap_pair(load8_strided<2>(rows[0] + int64_t(at) * 2 + 2), load8_strided<2>(rows[1] + int64_t(at) * 2 + 2), wp + 3,
-             lo, hi);
-    const v128_t c = load8_strided<2>(rows[2] + int64_t(at) * 2 + 2);
+    tap_pair(load8_even(rows[0] + int64_t(at) * 2 + 2), load8_even(rows[1] + int64_t(at) * 2 + 2), wp + 3, lo, hi);
+    const v128_t c = load8_even(rows[2] + int64_t(at) * 2 + 2);
     tap_pair(c, c, wp + 4, lo, hi);
   });
 }
