@@ -22,6 +22,19 @@ inline v128_t dot(v128_t acc, v128_t x, v128_t w) { return wasm_i32x4_add(acc, w
 
 }  // namespace
 
+int32_t S8Kernel::row_sum(const int8_t* row, int32_t k) {
+  v128_t acc = wasm_i32x4_splat(0);
+  int32_t i = 0;
+  for (; i + 16 <= k; i += 16) {
+    acc = wasm_i32x4_add(acc, wasm_i32x4_extadd_pairwise_i16x8(wasm_i16x8_extadd_pairwise_i8x16(wasm_v128_load(row + i))));
+  }
+  int32_t sum = wasm_i32x4_extract_lane(acc, 0) + wasm_i32x4_extract_lane(acc, 1) + wasm_i32x4_extract_lane(acc, 2) +
+                wasm_i32x4_extract_lane(acc, 3);
+#pragma clang loop unroll(disable)
+  for (; i < k; ++i) sum += row[i];
+  return sum;
+}
+
 void S8Kernel::columns(int32_t k, const int16_t* const* cols, int32_t np, const int8_t* w, int32_t mg, int32_t m0,
                        const int32_t* start, const Epilogue& e, int64_t out_base, int64_t plane, int32_t p0) {
   // Fewer than 4 pixels (the last block) or an odd last row repeat a column or row: the same
