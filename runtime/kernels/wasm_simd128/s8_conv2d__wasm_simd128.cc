@@ -93,16 +93,11 @@ void S8Kernel::columns(int32_t k, const int16_t* const* cols, int32_t np, const 
     }
     const int32_t ch = m0 + r;
     const int64_t at = out_base + int64_t(ch) * plane + p0;
-    if (e.mult) {
-      requant4_channel(e, ch, q);
-      store4<false>(e, &q, at, s0, np);
-      if (pair) {
-        requant4_channel(e, ch + 1, q);
-        store4<false>(e, &q, at + plane, s1, np);
-      }
-    } else {
-      store4<false>(e, nullptr, at, s0, np);
-      if (pair) store4<false>(e, nullptr, at + plane, s1, np);
+    // The two rows through one store (one copy of the requantisation and the partial stores).
+#pragma clang loop unroll(disable)
+    for (int32_t j = 0; j <= int32_t(pair); ++j) {
+      if (e.mult) requant4_channel(e, ch + j, q);
+      store4<false>(e, e.mult ? &q : nullptr, at + j * plane, j ? s1 : s0, np);
     }
   }
 }
