@@ -959,6 +959,15 @@ void qconv_tests(Rng& rng) {
     if (t % 7 == 3) cc.group = 1 + rng.range(0, 2), cc.c = cc.group * rng.range(1, 9), cc.m = cc.group * rng.range(1, 9);
     qconv_case(rng, cc, "1x1");
   }
+  // Planes of one pixel (the squeeze-excite convolutions: one column against 4 rows a pass), wide
+  // and narrow columns (taps past the last 8 one by one), 1..3 rows in the last pass, a batch.
+  for (int t = 0; t < 10; ++t) {
+    QConvCase cc;
+    const int32_t widths[] = {8, 16, 576, 37, 3, 120, 72, 1, 240, 96};
+    cc.c = widths[t], cc.m = rng.range(1, 150), cc.n = t % 4 == 3 ? 2 : 1;
+    cc.in_zp = random_zp(rng);
+    qconv_case(rng, cc, "1x1 one pixel");
+  }
   // Planes of 1024 pixels and more: lanes are pixels (4 channels x 8 pixels a block).
   for (int t = 0; t < 12; ++t) {
     QConvCase cc;

@@ -60,15 +60,25 @@ inline S8ColumnsLayout s8_pointwise_layout(const ConvShape& g, const S8ConvSpec&
   return s8_columns_layout(g.c / g.group, g.m / g.group, s.pix, s.col_bytes);
 }
 
-// start[r] = e.start(m0 + r) - zp * sum of weight row r, for the mg rows of k taps at w.
+// The sum of a weight row's k taps: K::row_sum(row, k) where the set has one (a vector sum),
+// else tap by tap.
+template <class K>
+inline auto row_sum(const int8_t* row, int32_t k, int) -> decltype(K::row_sum(row, k)) {
+  return K::row_sum(row, k);
+}
+template <class K>
+inline int32_t row_sum(const int8_t* row, int32_t k, long) {
+  int32_t sum = 0;
+  for (int32_t i = 0; i < k; ++i) sum += row[i];
+  return sum;
+}
+
+// start[r] = e.start(m0 + r) - zp * sum of weight row r, for the mg rows of k taps at w. Once
+// per call: on a plane of one pixel (squeeze-excite) as many additions as the products.
+template <class K>
 inline void s8_starts(int32_t k, const int8_t* w, int32_t mg, int32_t m0, int32_t zp, const s8::Epilogue& e,
                       int32_t* start) {
-  for (int32_t r = 0; r < mg; ++r) {
-    const int8_t* row = w + int64_t(r) * k;
-    int32_t sum = 0;
-    for (int32_t i = 0; i < k; ++i) sum += row[i];
-    start[r] = e.start(m0 + r) - zp * sum;
-  }
+  for (int32_t r = 0; r < mg; ++r) start[r] = e.start(m0 + r) - zp * row_sum<K>(w + int64_t(r) * k, k, 0);
 }
 
 // The column of output pixel (oy, ox) over the group's cg channels at x, the zero point where
@@ -129,7 +139,7 @@ Status column_blocks(const OpArgs& a, const ConvShape& g, const s8::Epilogue& e,
   const int32_t pixels = g.oh * g.ow;
   for (int32_t gi = 0; gi < g.group; ++gi) {
     const int8_t* w = wd + int64_t(gi) * mg * k;
-    s8_starts(k, w, mg, gi * mg, in_zp, e, start);
+    s8_starts<K>(k, w, mg, gi * mg, in_zp, e, start);
     for (int32_t b = 0; b < g.n; ++b) {
       const int8_t* x = xd + (int64_t(b) * g.c + int64_t(gi) * cg) * plane_in;
       const int64_t out_base = int64_t(b) * g.m * plane;

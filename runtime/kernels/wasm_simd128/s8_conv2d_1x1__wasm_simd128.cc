@@ -155,7 +155,7 @@ Status s8_conv2d_1x1(const OpArgs& a, const ConvShape& g, const Epilogue& e, int
   Requant4 q = e.mult ? requant4_for(e, 0, cg) : Requant4{};
   for (int32_t gi = 0; gi < g.group; ++gi) {
     const int8_t* w = wd + int64_t(gi) * mg * cg;
-    drivers::s8_starts(cg, w, mg, gi * mg, in_zp, e, start);
+    drivers::s8_starts<S8Kernel>(cg, w, mg, gi * mg, in_zp, e, start);
     for (int32_t m0 = 0; m0 < mg; m0 += 4) {
       const int32_t mt = drivers::min_i32(mg - m0, 4);
       for (int32_t r = 0; r < 4; ++r) {

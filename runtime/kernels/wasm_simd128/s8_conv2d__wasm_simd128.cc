@@ -22,6 +22,19 @@ inline v128_t dot(v128_t acc, v128_t x, v128_t w) { return wasm_i32x4_add(acc, w
 
 }  // namespace
 
+int32_t S8Kernel::row_sum(const int8_t* row, int32_t k) {
+  v128_t acc = wasm_i32x4_splat(0);
+  int32_t i = 0;
+  for (; i + 16 <= k; i += 16) {
+    acc = wasm_i32x4_add(acc, wasm_i32x4_extadd_pairwise_i16x8(wasm_i16x8_extadd_pairwise_i8x16(wasm_v128_load(row + i))));
+  }
+  int32_t sum = wasm_i32x4_extract_lane(acc, 0) + wasm_i32x4_extract_lane(acc, 1) + wasm_i32x4_extract_lane(acc, 2) +
+                wasm_i32x4_extract_lane(acc, 3);
+#pragma clang loop unroll(disable)
+  for (; i < k; ++i) sum += row[i];
+  return sum;
+}
+
 void S8Kernel::columns(int32_t k, const int16_t* const* cols, int32_t np, const int8_t* w, int32_t mg, int32_t m0,
                        const int32_t* start, const Epilogue& e, int64_t out_base, int64_t plane, int32_t p0) {
   // Fewer than 4 pixels (the last block) or an odd last row repeat a column or row: the same
@@ -52,6 +65,24 @@ void S8Kernel::columns(int32_t k, const int16_t* const* cols, int32_t np, const 
       a30 = dot(a30, x3, u0);
       a31 = dot(a31, x3, u1);
     }
+    if (i < k && k >= 8) {
+      // The last k - i (1..7) taps: the 8 taps ending at k, in the columns those before i masked
+      // to 0 (they are summed), so no tap is read outside the row and none is added twice.
+      const int32_t at = k - 8;
+      const v128_t keep = wasm_i16x8_ge(wasm_i16x8_make(0, 1, 2, 3, 4, 5, 6, 7), wasm_i16x8_splat(int16_t(i - at)));
+      const v128_t u0 = wasm_i16x8_load8x8(w0 + at), u1 = wasm_i16x8_load8x8(w1 + at);
+      const v128_t x0 = wasm_v128_and(wasm_v128_load(c0 + at), keep), x1 = wasm_v128_and(wasm_v128_load(c1 + at), keep);
+      const v128_t x2 = wasm_v128_and(wasm_v128_load(c2 + at), keep), x3 = wasm_v128_and(wasm_v128_load(c3 + at), keep);
+      a00 = dot(a00, x0, u0);
+      a01 = dot(a01, x0, u1);
+      a10 = dot(a10, x1, u0);
+      a11 = dot(a11, x1, u1);
+      a20 = dot(a20, x2, u0);
+      a21 = dot(a21, x2, u1);
+      a30 = dot(a30, x3, u0);
+      a31 = dot(a31, x3, u1);
+      i = k;
+    }
     // Lanes: the 4 pixels, consecutive in the output plane.
     v128_t s0 = wasm_i32x4_add(hsum4(a00, a10, a20, a30), wasm_i32x4_splat(start[r]));
     v128_t s1 = wasm_i32x4_add(hsum4(a01, a11, a21, a31), wasm_i32x4_splat(pair ? start[r + 1] : 0));
@@ -62,16 +93,11 @@ void S8Kernel::columns(int32_t k, const int16_t* const* cols, int32_t np, const 
     }
     const int32_t ch = m0 + r;
     const int64_t at = out_base + int64_t(ch) * plane + p0;
-    if (e.mult) {
-      requant4_channel(e, ch, q);
-      store4<false>(e, &q, at, s0, np);
-      if (pair) {
-        requant4_channel(e, ch + 1, q);
-        store4<false>(e, &q, at + plane, s1, np);
-      }
-    } else {
-      store4<false>(e, nullptr, at, s0, np);
-      if (pair) store4<false>(e, nullptr, at + plane, s1, np);
+    // The two rows through one store (one copy of the requantisation and the partial stores).
+#pragma clang loop unroll(disable)
+    for (int32_t j = 0; j <= int32_t(pair); ++j) {
+      if (e.mult) requant4_channel(e, ch + j, q);
+      store4<false>(e, e.mult ? &q : nullptr, at + j * plane, j ? s1 : s0, np);
     }
   }
 }

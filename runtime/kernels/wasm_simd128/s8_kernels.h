@@ -231,6 +231,8 @@ struct S8Kernel {
   // pixels, or an odd last row, repeat a column or row, whose results are not stored.
   static void columns(int32_t k, const int16_t* const* cols, int32_t np, const int8_t* w, int32_t mg, int32_t m0,
                       const int32_t* start, const Epilogue& e, int64_t out_base, int64_t plane, int32_t p0);
+  // s8_conv2d__wasm_simd128.cc: the sum of a weight row's k taps, 16 a step (the starts).
+  static int32_t row_sum(const int8_t* row, int32_t k);
   // s8_conv2d_1x1__wasm_simd128.cc
   static void transpose(const int8_t* x, int64_t plane, int32_t p, int32_t np, int32_t cg, int16_t* buf,
                         int32_t stride);
