@@ -234,16 +234,19 @@ void output_tiles4(const Geom& g, const float* P, int64_t kstride, int32_t ld, i
       const int32_t count = width - 4 * q;
 #pragma clang loop unroll(disable)
       for (int32_t i = 0; i < rows; ++i) {
-        v128_t r[4];
+        v128_t r[4], t[4];
         output6(s[i], r);
-        for (int k = 0; k < 4; ++k) r[k] = apply(act, wasm_f32x4_add(r[k], bv));
         const v128_t l01 = wasm_i32x4_shuffle(r[0], r[1], 0, 4, 1, 5), l23 = wasm_i32x4_shuffle(r[2], r[3], 0, 4, 1, 5);
         const v128_t h01 = wasm_i32x4_shuffle(r[0], r[1], 2, 6, 3, 7), h23 = wasm_i32x4_shuffle(r[2], r[3], 2, 6, 3, 7);
+        t[0] = wasm_i64x2_shuffle(l01, l23, 0, 2);
+        t[1] = wasm_i64x2_shuffle(l01, l23, 1, 3);
+        t[2] = wasm_i64x2_shuffle(h01, h23, 0, 2);
+        t[3] = wasm_i64x2_shuffle(h01, h23, 1, 3);
         float* d = yo + int64_t(i) * g.ow + 4 * q;
-        store_n(d, wasm_i64x2_shuffle(l01, l23, 0, 2), count);
-        if (count > 4) store_n(d + 4, wasm_i64x2_shuffle(l01, l23, 1, 3), count - 4);
-        if (count > 8) store_n(d + 8, wasm_i64x2_shuffle(h01, h23, 0, 2), count - 8);
-        if (count > 12) store_n(d + 12, wasm_i64x2_shuffle(h01, h23, 1, 3), count - 12);
+        // Tile k's 4 outputs of this row: bias and activation after the transposition (one
+        // bias a channel, the activation element-wise), one copy of each in the module.
+#pragma clang loop unroll(disable)
+        for (int32_t k = 0; k < 4 && 4 * k < count; ++k) store_n(d + 4 * k, apply(act, wasm_f32x4_add(t[k], bv)), count - 4 * k);
       }
     }
   }
