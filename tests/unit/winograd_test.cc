@@ -80,8 +80,10 @@ TEST(ConvWinograd, MatchesConvOnTheUntransformedWeights) {
     for (int d = 0; d < 4; ++d) EXPECT_EQ(got[0].view.dims[d], want[0].view.dims[d]);
     float most = 0;
     for (float v : r) most = std::max(most, std::fabs(v));
+    // F(4x4, 3x3) rounds more (mote/winograd.h): 1.2e-5 x (1 + max) seen on these cases.
+    const float tol = points == 36 ? 5e-5f : 1e-5f;
     for (size_t i = 0; i < r.size(); ++i) {
-      ASSERT_NEAR(g[i], r[i], 1e-5f * (1 + most)) << "points " << points << " c" << cs.c << " element " << i;
+      ASSERT_NEAR(g[i], r[i], tol * (1 + most)) << "points " << points << " c" << cs.c << " element " << i;
     }
   }
   }
@@ -168,7 +170,7 @@ TEST(ConvWinograd, ConverterMakesTheFormForX86AndWasmOnly) {
   float most = 0;
   for (float v : ya) most = std::max(most, std::fabs(v));
   for (size_t i = 0; i < ya.size(); ++i) EXPECT_NEAR(yx[i], ya[i], 1e-5f * (1 + most)) << i;
-  for (size_t i = 0; i < ya.size(); ++i) EXPECT_NEAR(yw[i], ya[i], 1e-5f * (1 + most)) << i;
+  for (size_t i = 0; i < ya.size(); ++i) EXPECT_NEAR(yw[i], ya[i], 5e-5f * (1 + most)) << i;  // F(4x4, 3x3)
   OneNode small("Conv", 13);
   small.input("x", onnx::TensorProto::FLOAT, {1, C, 7, 7})
       .initializer("w", onnx::TensorProto::FLOAT, {M, C, 3, 3}, w)
