@@ -111,7 +111,9 @@ Status infer_winograd(const OpArgs& a, TensorView* out, uint32_t* scratch) {
 // over the channels of each of the tile's points, the output transform, bias and activation, the
 // outputs inside the map. `tile` outputs a side (2: F(2x2, 3x3), 4: F(4x4, 3x3)); one loop for
 // both, the module's size.
-void winograd_image(const mote_conv_params& p, const float* x, const float* u, const float* bias, float* y, float* v,
+// Out of line, and one 36-float buffer for the input tile and then the products: its frame
+// stays apart from run_conv's, each under 512 bytes.
+__attribute__((noinline)) void winograd_image(const mote_conv_params& p, const float* x, const float* u, const float* bias, float* y, float* v,
                     int32_t c, int32_t ih, int32_t iw, int32_t m, int32_t oh, int32_t ow, int32_t tile) {
   const int32_t kIn = tile + 2, kPts = kIn * kIn;
   const int32_t th_n = (oh + tile - 1) / tile, tw_n = (ow + tile - 1) / tile;
@@ -119,9 +121,9 @@ void winograd_image(const mote_conv_params& p, const float* x, const float* u, c
   for (int32_t th = 0; th < th_n; ++th) {
     for (int32_t tw = 0; tw < tw_n; ++tw) {
       const int32_t r0 = th * tile - p.pad_begin[0], c0 = tw * tile - p.pad_begin[1];
+      float d[36];  // the input tile, then the products
       for (int32_t ch = 0; ch < c; ++ch) {
         const float* xc = x + ch * in_plane;
-        float d[36];
         for (int32_t i = 0; i < kIn; ++i) {
           for (int32_t j = 0; j < kIn; ++j) {
             const int32_t r = r0 + i, q = c0 + j;
@@ -135,7 +137,7 @@ void winograd_image(const mote_conv_params& p, const float* x, const float* u, c
         }
       }
       for (int32_t o = 0; o < m; ++o) {
-        float prod[36];
+        float* prod = d;
         for (int32_t k = 0; k < kPts; ++k) {
           const float* uk = u + (int64_t(k) * m + o) * c;
           float sum = 0.0f;
