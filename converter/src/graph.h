@@ -113,9 +113,10 @@ void quantize_graph(Graph& g, const ConvertOptions& options, std::vector<std::st
 // MatMul, RNN, GRU and LSTM become int8 per output channel (their *W8 ops); returns how many.
 int quantize_weights_int8(Graph& g, std::vector<std::string>* notes);
 // ConvWinograd (winograd.cc): whether the blob's kernel sets take the form (x86, WebAssembly
-// SIMD128 and the reference only), and the rewrite of its float 3x3 stride-1 Convs; returns how many.
+// SIMD128 and the reference only), and the rewrite of its float 3x3 stride-1 Convs (F(4x4, 3x3)
+// where the kernel sets have no x86); returns how many.
 bool winograd_target(uint32_t kernel_sets);
-int winograd_convs(Graph& g, std::vector<std::string>* notes);
+int winograd_convs(Graph& g, uint32_t kernel_sets, std::vector<std::string>* notes);
 // ConvExpandDepthwise (expand_dw.cc): whether the blob's kernel sets take it (x86 and the
 // reference only), and the rewrite of 1x1 expand + depthwise Conv pairs; returns how many.
 bool expand_dw_target(uint32_t kernel_sets);

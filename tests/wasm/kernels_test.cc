@@ -27,6 +27,7 @@
 #include "runtime/kernels/reference/common.h"
 #include "runtime/kernels/reference/quant.h"
 #include "runtime/kernels/wasm_simd128/s8_kernels.h"
+#include "mote/winograd.h"
 
 namespace mote {
 Status run_optimized(const OpArgs& args);
@@ -444,7 +445,7 @@ void conv_tests(Rng& rng) {
 // a last block of a column count that is not a multiple of 4 (the GEMM's packed B).
 
 void winograd_case(Rng& rng, int32_t n, int32_t c, int32_t m, int32_t h, int32_t w, const int32_t* pads, bool bias,
-                   mote_act act, const char* tag) {
+                   mote_act act, const char* tag, int32_t points = 16) {
   mote_conv_params p{};
   p.spatial_rank = 2;
   p.group = 1;
@@ -455,11 +456,27 @@ void winograd_case(Rng& rng, int32_t n, int32_t c, int32_t m, int32_t h, int32_t
   p.act = act;
   std::vector<Tensor> ins;
   ins.push_back(random_tensor(rng, {n, c, h, w}));
-  ins.push_back(random_tensor(rng, {16, m, c}));
+  if (points == 36) {
+    // F(4x4, 3x3): U = G g G^T of random 3x3 kernels. Random U would make outputs that cancel
+    // out of intermediates 64 times larger (A^T's 8 twice), where the GEMM's last M % 4 rows,
+    // summed 4 channels at a time, differ from the reference by more than the tolerance.
+    Tensor w = random_tensor(rng, {points, m, c});
+    for (int32_t o = 0; o < m; ++o) {
+      for (int32_t ch = 0; ch < c; ++ch) {
+        float g[9], u[36];
+        for (float& v : g) v = rng.uniform(-1.0f, 1.0f);
+        mote::winograd::f4::weights(g, u);
+        for (int k = 0; k < 36; ++k) w.data[(size_t(k) * m + o) * c + ch] = u[k];
+      }
+    }
+    ins.push_back(w);
+  } else {
+    ins.push_back(random_tensor(rng, {points, m, c}));
+  }
   if (bias) ins.push_back(random_tensor(rng, {m}));
   char name[256];
-  snprintf(name, sizeof name, "ConvWinograd %s x%s m%d pad %d,%d,%d,%d act %d%s", tag, dims_str(ins[0].dims).c_str(), m,
-           pads[0], pads[1], pads[2], pads[3], act.kind, bias ? " bias" : "");
+  snprintf(name, sizeof name, "ConvWinograd F(%d) %s x%s m%d pad %d,%d,%d,%d act %d%s", points == 36 ? 4 : 2, tag,
+           dims_str(ins[0].dims).c_str(), m, pads[0], pads[1], pads[2], pads[3], act.kind, bias ? " bias" : "");
   check(name, MOTE_OP_CONV_WINOGRAD, &p, sizeof p, ins, Expect::kOptimized);
 }
 
@@ -477,6 +494,21 @@ void winograd_tests(Rng& rng) {
     const int32_t w = rng.range(pads[1] + pads[3] >= 2 ? 1 : 3 - pads[1] - pads[3], 30);
     winograd_case(rng, rng.range(1, 2), rng.range(1, 24), rng.range(1, 13), h, w, pads, rng.range(0, 3) != 0,
                   random_act(rng), "random");
+  }
+  // F(4x4, 3x3) (W [36, M, C]): SqueezeNet's expand layers (55x55: runs of 14 tiles cut by
+  // blocks of 44; 13x13: 16 tiles, the last tile row and column 1 output wide), then random maps
+  // (tile rows cut 1..3 outputs short, runs of 1..3 tiles at the block's edge, tiny maps).
+  winograd_case(rng, 1, 16, 64, 55, 55, pad1, true, relu, "squeezenet-fire2", 36);
+  winograd_case(rng, 1, 32, 128, 27, 27, pad1, true, relu, "squeezenet-fire4", 36);
+  winograd_case(rng, 1, 64, 256, 13, 13, pad1, true, relu, "squeezenet-fire8", 36);
+  winograd_case(rng, 1, 64, 64, 56, 56, pad1, false, none, "resnet18-layer1", 36);
+  for (int t = 0; t < 60; ++t) {
+    int32_t pads[4];
+    for (int32_t& v : pads) v = rng.range(0, 2);
+    const int32_t h = rng.range(pads[0] + pads[2] >= 2 ? 1 : 3 - pads[0] - pads[2], 26);
+    const int32_t w = rng.range(pads[1] + pads[3] >= 2 ? 1 : 3 - pads[1] - pads[3], 40);
+    winograd_case(rng, rng.range(1, 2), rng.range(1, 24), rng.range(1, 13), h, w, pads, rng.range(0, 3) != 0,
+                  random_act(rng), "random", 36);
   }
 }
 

@@ -41,7 +41,7 @@ uint64_t op_macs(const mote::Model& m, uint32_t k) {
       const auto& a = dims(0);
       return numel(dims(op.num_inputs)) * uint64_t(a.dims[a.rank - 1]);
     }
-    case mote::MOTE_MACS_CONV_WINOGRAD: {  // W [16, M, C]: the 3x3 Conv's count, not the transformed one
+    case mote::MOTE_MACS_CONV_WINOGRAD: {  // W [16 or 36, M, C]: the 3x3 Conv's count, not the transformed one
       const auto& w = dims(1);
       return numel(dims(op.num_inputs)) * 9 * uint64_t(w.rank == 3 ? w.dims[2] : 0);
     }

@@ -9,11 +9,12 @@ namespace mote {
 namespace drivers {
 
 // Tiles per block for `tiles` (> 0) tiles of C input and M output channels: as few blocks as
-// keep each block's transformed inputs and products (16 x (C + M) floats a tile) within
-// `budget` bytes, of about equal size, in whole vectors of `vector` tiles (the GEMM's columns),
-// at most `tiles`.
-inline int32_t winograd_block(int64_t tiles, int32_t c, int32_t m, int64_t budget, int32_t vector) {
-  const int64_t per_tile = int64_t(16) * (int64_t(c) + m) * int64_t(sizeof(float));
+// keep each block's transformed inputs and products (`points` x (C + M) floats a tile: 16 for
+// F(2x2, 3x3), 36 for F(4x4, 3x3)) within `budget` bytes, of about equal size, in whole vectors
+// of `vector` tiles (the GEMM's columns), at most `tiles`.
+inline int32_t winograd_block(int64_t tiles, int32_t c, int32_t m, int64_t budget, int32_t vector,
+                              int32_t points = 16) {
+  const int64_t per_tile = int64_t(points) * (int64_t(c) + m) * int64_t(sizeof(float));
   int64_t most = budget / per_tile;
   most = most < 1 ? 1 : most;
   const int64_t passes = (tiles + most - 1) / most;

@@ -65,8 +65,9 @@ void valid_range(int32_t out, int32_t in, int32_t s, int32_t pad, int32_t kd, in
 }
 
 // ConvWinograd (mote/winograd.h): a 2-D 3x3 Conv, stride 1, undilated, group 1, its weights
-// transformed by the converter to W [16, M, C] (element k of the 4x4 U of output channel m and
-// input channel c at [k, m, c]). The params are the Conv's.
+// transformed by the converter to W [16, M, C] (F(2x2, 3x3): element k of the 4x4 U of output
+// channel m and input channel c at [k, m, c]) or W [36, M, C] (F(4x4, 3x3), the 6x6 U). The
+// params are the Conv's.
 Status infer_winograd(const OpArgs& a, TensorView* out, uint32_t* scratch) {
   MOTE_TRY(check_arity(a, 2, 3, 1));
   MOTE_TRY(check_params<mote_conv_params>(a));
@@ -80,12 +81,13 @@ Status infer_winograd(const OpArgs& a, TensorView* out, uint32_t* scratch) {
   MOTE_TRY(check_dtype(a, 1, MOTE_F32));
   const TensorView& x = a.in[0];
   const TensorView& w = a.in[1];
-  if (x.rank != 4 || w.rank != 3 || w.dims[0] != winograd::kPoints || w.dims[2] != x.dims[1]) {
+  if (x.rank != 4 || w.rank != 3 || (w.dims[0] != winograd::kPoints && w.dims[0] != winograd::f4::kPoints) ||
+      w.dims[2] != x.dims[1]) {
     return Fail(a.diag, Status::kBadParams).s("X ").dims(x.dims, x.rank).s(" and W ").dims(w.dims, w.rank)
-        .s(": W must be [16, M, C] with C the channels of X [N, C, H, W]");
+        .s(": W must be [16, M, C] or [36, M, C] with C the channels of X [N, C, H, W]");
   }
   const int32_t c = x.dims[1], m = w.dims[1];
-  // The transformed tile of every input channel: 16 floats each.
+  // The transformed tile of every input channel: 16 or 36 floats each.
   if (c > (1 << 20)) return Fail(a.diag, Status::kBadParams).s("ConvWinograd takes at most 2^20 input channels, got ").i(c);
   if (a.num_in >= 3 && a.in[2].present()) {
     MOTE_TRY(check_dtype(a, 2, MOTE_F32));
@@ -101,12 +103,65 @@ Status infer_winograd(const OpArgs& a, TensorView* out, uint32_t* scratch) {
     if (padded > INT32_MAX) return Fail(a.diag, Status::kBadParams).s("padded input too large on axis ").i(2 + d);
     out->dims[2 + d] = int32_t(padded - 2);
   }
-  *scratch = uint32_t(c) * winograd::kPoints * uint32_t(sizeof(float));
+  *scratch = uint32_t(c) * uint32_t(w.dims[0]) * uint32_t(sizeof(float));
   return Status::kOk;
 }
 
-// Tile by tile: every input channel's V into the scratch, then per output channel the 16 sums
-// over the channels, the output transform, bias and activation, the outputs inside the map.
+// Tile by tile: every input channel's V into the scratch, then per output channel the sums
+// over the channels of each of the tile's points, the output transform, bias and activation, the
+// outputs inside the map. `tile` outputs a side (2: F(2x2, 3x3), 4: F(4x4, 3x3)); one loop for
+// both, the module's size.
+// Out of line, and one 36-float buffer for the input tile and then the products: its frame
+// stays apart from run_conv's, each under 512 bytes.
+__attribute__((noinline)) void winograd_image(const mote_conv_params& p, const float* x, const float* u, const float* bias, float* y, float* v,
+                    int32_t c, int32_t ih, int32_t iw, int32_t m, int32_t oh, int32_t ow, int32_t tile) {
+  const int32_t kIn = tile + 2, kPts = kIn * kIn;
+  const int32_t th_n = (oh + tile - 1) / tile, tw_n = (ow + tile - 1) / tile;
+  const int64_t in_plane = int64_t(ih) * iw, out_plane = int64_t(oh) * ow;
+  for (int32_t th = 0; th < th_n; ++th) {
+    for (int32_t tw = 0; tw < tw_n; ++tw) {
+      const int32_t r0 = th * tile - p.pad_begin[0], c0 = tw * tile - p.pad_begin[1];
+      float d[36];  // the input tile, then the products
+      for (int32_t ch = 0; ch < c; ++ch) {
+        const float* xc = x + ch * in_plane;
+        for (int32_t i = 0; i < kIn; ++i) {
+          for (int32_t j = 0; j < kIn; ++j) {
+            const int32_t r = r0 + i, q = c0 + j;
+            d[kIn * i + j] = r >= 0 && r < ih && q >= 0 && q < iw ? xc[int64_t(r) * iw + q] : 0.0f;
+          }
+        }
+        if (tile == 2) {
+          winograd::input(d, v + int64_t(ch) * kPts);
+        } else {
+          winograd::f4::input(d, v + int64_t(ch) * kPts);
+        }
+      }
+      for (int32_t o = 0; o < m; ++o) {
+        float* prod = d;
+        for (int32_t k = 0; k < kPts; ++k) {
+          const float* uk = u + (int64_t(k) * m + o) * c;
+          float sum = 0.0f;
+          for (int32_t ch = 0; ch < c; ++ch) sum += uk[ch] * v[int64_t(ch) * kPts + k];
+          prod[k] = sum;
+        }
+        float out[16];
+        if (tile == 2) {
+          winograd::output(prod, out);
+        } else {
+          winograd::f4::output(prod, out);
+        }
+        float* yo = y + o * out_plane;
+        for (int32_t i = 0; i < tile; ++i) {
+          for (int32_t j = 0; j < tile; ++j) {
+            const int32_t r = th * tile + i, q = tw * tile + j;
+            if (r < oh && q < ow) yo[int64_t(r) * ow + q] = apply_act(p.act, out[tile * i + j] + (bias ? bias[o] : 0.0f));
+          }
+        }
+      }
+    }
+  }
+}
+
 Status run_winograd(const OpArgs& a) {
   const mote_conv_params& p = a.p<mote_conv_params>();
   const TensorView& xv = a.in[0];
@@ -117,43 +172,10 @@ Status run_winograd(const OpArgs& a) {
   float* v = static_cast<float*>(a.scratch);
   const int32_t n_img = xv.dims[0], c = xv.dims[1], ih = xv.dims[2], iw = xv.dims[3];
   const int32_t m = a.out[0].dims[1], oh = a.out[0].dims[2], ow = a.out[0].dims[3];
-  const int32_t th_n = winograd::tiles(oh), tw_n = winograd::tiles(ow);
-  const int64_t in_plane = int64_t(ih) * iw, out_plane = int64_t(oh) * ow;
+  const int64_t in_image = int64_t(c) * ih * iw, out_image = int64_t(m) * oh * ow;
   for (int32_t n = 0; n < n_img; ++n) {
-    for (int32_t th = 0; th < th_n; ++th) {
-      for (int32_t tw = 0; tw < tw_n; ++tw) {
-        const int32_t r0 = th * winograd::kTile - p.pad_begin[0], c0 = tw * winograd::kTile - p.pad_begin[1];
-        for (int32_t ch = 0; ch < c; ++ch) {
-          const float* xc = x + (int64_t(n) * c + ch) * in_plane;
-          float d[16];
-          for (int32_t i = 0; i < 4; ++i) {
-            for (int32_t j = 0; j < 4; ++j) {
-              const int32_t r = r0 + i, q = c0 + j;
-              d[4 * i + j] = r >= 0 && r < ih && q >= 0 && q < iw ? xc[int64_t(r) * iw + q] : 0.0f;
-            }
-          }
-          winograd::input(d, v + int64_t(ch) * winograd::kPoints);
-        }
-        for (int32_t o = 0; o < m; ++o) {
-          float prod[16];
-          for (int32_t k = 0; k < winograd::kPoints; ++k) {
-            const float* uk = u + (int64_t(k) * m + o) * c;
-            float sum = 0.0f;
-            for (int32_t ch = 0; ch < c; ++ch) sum += uk[ch] * v[int64_t(ch) * winograd::kPoints + k];
-            prod[k] = sum;
-          }
-          float out[4];
-          winograd::output(prod, out);
-          float* yo = y + (int64_t(n) * m + o) * out_plane;
-          for (int32_t i = 0; i < 2; ++i) {
-            for (int32_t j = 0; j < 2; ++j) {
-              const int32_t r = th * winograd::kTile + i, q = tw * winograd::kTile + j;
-              if (r < oh && q < ow) yo[int64_t(r) * ow + q] = apply_act(p.act, out[2 * i + j] + (bias ? bias[o] : 0.0f));
-            }
-          }
-        }
-      }
-    }
+    winograd_image(p, x + n * in_image, u, bias, y + n * out_image, v, c, ih, iw, m, oh, ow,
+                   a.in[1].dims[0] == winograd::f4::kPoints ? 4 : 2);
   }
   return Status::kOk;
 }

@@ -1,6 +1,7 @@
-// ConvWinograd (F(2x2, 3x3), mote/winograd.h) on SIMD128: the scratch plan, portable (no
-// intrinsics), shared by the kernel (f32_winograd__wasm_simd128.cc) and by scratch.cc, which
-// every build compiles so the converter can plan this set's scratch.
+// ConvWinograd (F(2x2, 3x3) and F(4x4, 3x3), mote/winograd.h) on SIMD128: the scratch plan,
+// portable (no intrinsics), shared by the kernel (f32_winograd__wasm_simd128.cc) and by
+// scratch.cc, which every build compiles so the converter can plan this set's scratch.
+// Below for F(2x2, 3x3); F(4x4, 3x3) is the same with 36 matrices for 16 and six input rows.
 //
 // Per image, blocks of `block` tiles (of `tiles` in all, row-major over the tile grid): their
 // input tiles transformed into V [16][C][block], sixteen products P_k [M, block] = U_k [M, C]
@@ -24,10 +25,14 @@ namespace mote {
 namespace wasm_simd128 {
 
 constexpr int64_t kWinogradBytes = 512 * 1024;
+// F(4x4, 3x3)'s weights are 36 matrices [M, C], read once per block: its 13x13 and 14x14 maps
+// (16 tiles) in one block rather than two.
+constexpr int64_t kWinograd4Bytes = 1280 * 1024;
 constexpr int32_t kWinogradSkew = 16;
 
 struct WinogradPlan {
   bool run;
+  int32_t tile, points;  // 2 and 16: F(2x2, 3x3) (W [16, M, C]); 4 and 36: F(4x4, 3x3) (W [36, M, C])
   int32_t block, tiles, tiles_w, row_floats;
   uint64_t v, prod, rows, work;
   drivers::ScratchLayout layout;
@@ -40,18 +45,24 @@ inline WinogradPlan winograd_plan(const OpArgs& a) {
     return p;
   }
   const int32_t c = a.in[0].dims[1], m = a.out[0].dims[1], oh = a.out[0].dims[2], ow = a.out[0].dims[3];
-  const int64_t tiles = int64_t((oh + 1) / 2) * ((ow + 1) / 2);
+  const bool four = a.in[1].rank == 3 && a.in[1].dims[0] == 36;
+  const int32_t t = four ? 4 : 2;
+  p.tile = t;
+  p.points = four ? 36 : 16;
+  const int64_t tiles = int64_t((oh + t - 1) / t) * ((ow + t - 1) / t);
   if (c <= 0 || m <= 0 || tiles <= 0 || tiles > 0x7FFFFFFF) return p;
   p.tiles = int32_t(tiles);
-  p.tiles_w = (ow + 1) / 2;
-  const int32_t block = drivers::winograd_block(tiles, c, m, kWinogradBytes, 4);
+  p.tiles_w = (ow + t - 1) / t;
+  const int32_t block = drivers::winograd_block(tiles, c, m, four ? kWinograd4Bytes : kWinogradBytes, 4, p.points);
   p.block = block;
-  // A run of tiles reads 2 x run + 2 columns; the even/odd loads of its last vector of 4 tiles
-  // reach 2 x round_up(run, 4) + 2 (f32_winograd__wasm_simd128.cc).
-  p.row_floats = drivers::round_up(2 * p.tiles_w + 12, 4);
-  p.v = p.layout.add(uint64_t(16) * (uint64_t(c) * uint64_t(block) + kWinogradSkew), sizeof(float));
-  p.prod = p.layout.add(uint64_t(16) * (uint64_t(m) * uint64_t(block) + kWinogradSkew), sizeof(float));
-  p.rows = p.layout.add(uint64_t(4) * uint64_t(p.row_floats), sizeof(float));
+  // A run of tiles reads t x run + 2 columns; F(2x2): the even/odd loads of its last vector of 4
+  // tiles reach 2 x round_up(run, 4) + 2 (f32_winograd__wasm_simd128.cc); F(4x4): its 5 loads
+  // reach 4 x round_up(run, 4) + 4.
+  p.row_floats = four ? 4 * p.tiles_w + 16 : drivers::round_up(2 * p.tiles_w + 12, 4);
+  const int32_t in_rows = t + 2;
+  p.v = p.layout.add(uint64_t(p.points) * (uint64_t(c) * uint64_t(block) + kWinogradSkew), sizeof(float));
+  p.prod = p.layout.add(uint64_t(p.points) * (uint64_t(m) * uint64_t(block) + kWinogradSkew), sizeof(float));
+  p.rows = p.layout.add(uint64_t(in_rows) * uint64_t(p.row_floats), sizeof(float));
   const int32_t last = int32_t(tiles % block);
   const uint64_t full = Tiles::gemm_work_floats(m, p.block, c), part = last ? Tiles::gemm_work_floats(m, last, c) : 0;
   p.work = p.layout.add(full > part ? full : part, sizeof(float));

@@ -1,5 +1,5 @@
-// f32_winograd__wasm_simd128: ConvWinograd, F(2x2, 3x3) (mote/winograd.h), in blocks of tiles
-// (f32_winograd.h). One vector holds 4 neighbouring tiles of a tile row:
+// f32_winograd__wasm_simd128: ConvWinograd, F(2x2, 3x3) and F(4x4, 3x3) (mote/winograd.h), in
+// blocks of tiles (f32_winograd.h). F(2x2, 3x3): one vector holds 4 neighbouring tiles of a tile row:
 //   1. per input channel, the tile row's four input rows are copied with their zero padding into
 //      the scratch and B^T applied down their columns there; then, 4 tiles at a time, their
 //      even and odd columns (two shuffles of two loads) give B along the rows: the 16 elements
@@ -10,7 +10,8 @@
 // The transforms add and subtract in the reference's order and the GEMM sums each product over
 // the channels in order, so the outputs are the reference's exactly when M % 4 == 0 (the last
 // M % 4 rows of the GEMM sum 4 channels at a time): tests/wasm/kernels_test.cc checks them
-// within the float tolerance it documents.
+// within the float tolerance it documents. F(4x4, 3x3) (below) goes the same way with six input
+// rows, 36 products and 4x4 output tiles.
 #include "f32_winograd.h"
 #include "kernels.h"
 
@@ -42,7 +43,8 @@ inline void store_n(float* dst, v128_t v, int32_t n) {
 }
 
 // Columns [col0, col0 + n) of row r of a plane (rows x cols) into dst, zeros outside the plane.
-inline void padded_row(const float* x, int32_t rows, int32_t cols, int32_t r, int32_t col0, int32_t n, float* dst) {
+// Out of line: a call per row and channel, against its code inlined at every row.
+__attribute__((noinline)) void padded_row(const float* x, int32_t rows, int32_t cols, int32_t r, int32_t col0, int32_t n, float* dst) {
   if (r < 0 || r >= rows) {
     memset(dst, 0, size_t(n) * sizeof(float));
     return;
@@ -136,6 +138,120 @@ void output_tiles(const Geom& g, const float* P, int64_t kstride, int32_t ld, in
   }
 }
 
+// ---- F(4x4, 3x3): a vector holds 4 neighbouring tiles of a tile row, as above -------------------
+
+inline v128_t mulk(float k, v128_t v) { return wasm_f32x4_mul(wasm_f32x4_splat(k), v); }
+
+// B^T along one axis, in mote/winograd.h's order (winograd::f4::input_1d).
+inline void input6(const v128_t* a, v128_t* b) {
+  const v128_t p = wasm_f32x4_sub(a[4], mulk(4.0f, a[2])), q = wasm_f32x4_sub(a[3], mulk(4.0f, a[1]));
+  const v128_t r = wasm_f32x4_sub(a[4], a[2]), u = mulk(2.0f, wasm_f32x4_sub(a[3], a[1]));
+  b[0] = wasm_f32x4_add(wasm_f32x4_sub(mulk(4.0f, a[0]), mulk(5.0f, a[2])), a[4]);
+  b[1] = wasm_f32x4_add(p, q);
+  b[2] = wasm_f32x4_sub(p, q);
+  b[3] = wasm_f32x4_add(r, u);
+  b[4] = wasm_f32x4_sub(r, u);
+  b[5] = wasm_f32x4_add(wasm_f32x4_sub(mulk(4.0f, a[1]), mulk(5.0f, a[3])), a[5]);
+}
+
+// A^T along one axis (winograd::f4::output_1d).
+inline void output6(const v128_t* m, v128_t* y) {
+  const v128_t a = wasm_f32x4_add(m[1], m[2]), b = wasm_f32x4_sub(m[1], m[2]);
+  const v128_t c = wasm_f32x4_add(m[3], m[4]), d = wasm_f32x4_sub(m[3], m[4]);
+  y[0] = wasm_f32x4_add(wasm_f32x4_add(m[0], a), c);
+  y[1] = wasm_f32x4_add(b, mulk(2.0f, d));
+  y[2] = wasm_f32x4_add(a, mulk(4.0f, c));
+  y[3] = wasm_f32x4_add(wasm_f32x4_add(b, mulk(8.0f, d)), m[5]);
+}
+
+// Tiles [tw0, tw0 + run) of tile row th, every input channel, into columns [j, j + run) of V (36
+// matrices): the six input rows copied with their padding, B^T down their columns in place; then
+// per 4 tiles, each row's 20 floats from column 4q as 5 vectors, transposed into the tiles'
+// columns 0..5, and B^T along them.
+void input_tiles4(const Geom& g, const float* x, int32_t th, int32_t tw0, int32_t run, float* rows, int32_t row_floats,
+                  float* V, int64_t kstride, int32_t ld, int32_t j) {
+  const int32_t n = 4 * run + 2, r0 = 4 * th - g.pt, col0 = 4 * tw0 - g.pl;
+  const int64_t plane = int64_t(g.ih) * g.iw;
+  for (int32_t ch = 0; ch < g.c; ++ch) {
+    const float* xc = x + ch * plane;
+#pragma clang loop unroll(disable)
+    for (int32_t i = 0; i < 6; ++i) padded_row(xc, g.ih, g.iw, r0 + i, col0, n, rows + i * row_floats);
+    for (int32_t q = 0; q < n; q += 4) {  // B^T d, down the columns
+      v128_t a[6], b[6];
+      for (int i = 0; i < 6; ++i) a[i] = wasm_v128_load(rows + i * row_floats + q);
+      input6(a, b);
+      for (int i = 0; i < 6; ++i) wasm_v128_store(rows + i * row_floats + q, b[i]);
+    }
+    float* out = V + int64_t(ch) * ld + j;
+    for (int32_t q = 0; q < run; q += 4) {  // (B^T d) B along the rows
+      const int32_t left = run - q;
+#pragma clang loop unroll(disable)
+      for (int i = 0; i < 6; ++i) {  // rolled: the module's size
+        const float* r = rows + i * row_floats + 4 * q;
+        const v128_t a0 = wasm_v128_load(r), a1 = wasm_v128_load(r + 4), a2 = wasm_v128_load(r + 8);
+        const v128_t a3 = wasm_v128_load(r + 12), a4 = wasm_v128_load(r + 16);
+        const v128_t l01 = wasm_i32x4_shuffle(a0, a1, 0, 4, 1, 5), l23 = wasm_i32x4_shuffle(a2, a3, 0, 4, 1, 5);
+        const v128_t h01 = wasm_i32x4_shuffle(a0, a1, 2, 6, 3, 7), h23 = wasm_i32x4_shuffle(a2, a3, 2, 6, 3, 7);
+        const v128_t l12 = wasm_i32x4_shuffle(a1, a2, 0, 4, 1, 5), l34 = wasm_i32x4_shuffle(a3, a4, 0, 4, 1, 5);
+        v128_t c[6], b[6];
+        c[0] = wasm_i64x2_shuffle(l01, l23, 0, 2);
+        c[1] = wasm_i64x2_shuffle(l01, l23, 1, 3);
+        c[2] = wasm_i64x2_shuffle(h01, h23, 0, 2);
+        c[3] = wasm_i64x2_shuffle(h01, h23, 1, 3);
+        c[4] = wasm_i64x2_shuffle(l12, l34, 0, 2);
+        c[5] = wasm_i64x2_shuffle(l12, l34, 1, 3);
+        input6(c, b);
+        float* o = out + q + int64_t(6 * i) * kstride;
+        for (int k = 0; k < 6; ++k) store_n(o + k * kstride, b[k], left);
+      }
+    }
+  }
+}
+
+// The outputs of tiles [tw0, tw0 + run) of tile row th from columns [j, j + run) of P (36
+// matrices), every output channel: A^T down the columns and along the rows, bias, activation,
+// then each output row's 4 x 4 (tile, column) transposed into column order and stored, cut at
+// the map's edge.
+void output_tiles4(const Geom& g, const float* P, int64_t kstride, int32_t ld, int32_t j, int32_t th, int32_t tw0,
+                   int32_t run, const float* bias, const VecAct& act, float* y) {
+  const int64_t plane = int64_t(g.oh) * g.ow;
+  const int32_t oy = 4 * th, ox = 4 * tw0;
+  const int32_t width = g.ow - ox < 4 * run ? g.ow - ox : 4 * run;
+  const int32_t rows = g.oh - oy < 4 ? g.oh - oy : 4;
+  for (int32_t o = 0; o < g.m; ++o) {
+    const float* pm = P + int64_t(o) * ld + j;
+    const v128_t bv = wasm_f32x4_splat(bias ? bias[o] : 0.0f);
+    float* yo = y + o * plane + int64_t(oy) * g.ow + ox;
+    for (int32_t q = 0; q < run; q += 4) {
+      v128_t s[4][6];  // A^T m: 4 rows x 6 columns
+#pragma clang loop unroll(disable)
+      for (int c = 0; c < 6; ++c) {  // rolled, as the rows below: the module's size
+        v128_t col[6], r[4];
+        for (int k = 0; k < 6; ++k) col[k] = wasm_v128_load(pm + (6 * k + c) * kstride + q);
+        output6(col, r);
+        for (int i = 0; i < 4; ++i) s[i][c] = r[i];
+      }
+      const int32_t count = width - 4 * q;
+#pragma clang loop unroll(disable)
+      for (int32_t i = 0; i < rows; ++i) {
+        v128_t r[4], t[4];
+        output6(s[i], r);
+        const v128_t l01 = wasm_i32x4_shuffle(r[0], r[1], 0, 4, 1, 5), l23 = wasm_i32x4_shuffle(r[2], r[3], 0, 4, 1, 5);
+        const v128_t h01 = wasm_i32x4_shuffle(r[0], r[1], 2, 6, 3, 7), h23 = wasm_i32x4_shuffle(r[2], r[3], 2, 6, 3, 7);
+        t[0] = wasm_i64x2_shuffle(l01, l23, 0, 2);
+        t[1] = wasm_i64x2_shuffle(l01, l23, 1, 3);
+        t[2] = wasm_i64x2_shuffle(h01, h23, 0, 2);
+        t[3] = wasm_i64x2_shuffle(h01, h23, 1, 3);
+        float* d = yo + int64_t(i) * g.ow + 4 * q;
+        // Tile k's 4 outputs of this row: bias and activation after the transposition (one
+        // bias a channel, the activation element-wise), one copy of each in the module.
+#pragma clang loop unroll(disable)
+        for (int32_t k = 0; k < 4 && 4 * k < count; ++k) store_n(d + 4 * k, apply(act, wasm_f32x4_add(t[k], bv)), count - 4 * k);
+      }
+    }
+  }
+}
+
 }  // namespace
 
 Status f32_conv_winograd(const OpArgs& a) {
@@ -157,6 +273,7 @@ Status f32_conv_winograd(const OpArgs& a) {
   const mote_act none{MOTE_ACT_NONE, 0.0f, 0.0f};
   const VecAct act = vec_act(p.act);
   const int64_t weights_k = int64_t(g.m) * g.c;
+  const bool four = plan.tile == 4;
   for (int32_t n = 0; n < X.dims[0]; ++n) {
     const float* xn = x + int64_t(n) * g.c * g.ih * g.iw;
     float* yn = y + int64_t(n) * g.m * g.oh * g.ow;
@@ -166,16 +283,16 @@ Status f32_conv_winograd(const OpArgs& a) {
       for (int32_t t = t0; t < t0 + cnt;) {
         const int32_t th = t / plan.tiles_w, tw = t % plan.tiles_w;
         const int32_t run = plan.tiles_w - tw < t0 + cnt - t ? plan.tiles_w - tw : t0 + cnt - t;
-        input_tiles(g, xn, th, tw, run, rows, plan.row_floats, V, vk, cnt, t - t0);
+        (four ? input_tiles4 : input_tiles)(g, xn, th, tw, run, rows, plan.row_floats, V, vk, cnt, t - t0);
         t += run;
       }
-      for (int32_t k = 0; k < 16; ++k) {
+      for (int32_t k = 0; k < plan.points; ++k) {
         f32_gemm_nn(g.m, cnt, g.c, u + k * weights_k, g.c, V + k * vk, cnt, P + k * pk, cnt, nullptr, none, false, work);
       }
       for (int32_t t = t0; t < t0 + cnt;) {
         const int32_t th = t / plan.tiles_w, tw = t % plan.tiles_w;
         const int32_t run = plan.tiles_w - tw < t0 + cnt - t ? plan.tiles_w - tw : t0 + cnt - t;
-        output_tiles(g, P, pk, cnt, t - t0, th, tw, run, bias, act, yn);
+        (four ? output_tiles4 : output_tiles)(g, P, pk, cnt, t - t0, th, tw, run, bias, act, yn);
         t += run;
       }
     }

@@ -484,8 +484,10 @@ struct WinogradPlan {
 template <int L>
 inline WinogradPlan winograd_plan(const OpArgs& a) {
   WinogradPlan p{};
+  // F(2x2, 3x3) only (W [16, M, C]); the F(4x4, 3x3) form (W [36, M, C], made for WebAssembly)
+  // runs on the reference kernel.
   if (a.code != MOTE_OP_CONV_WINOGRAD || a.in[0].dtype != MOTE_F32 || a.in[1].dtype != MOTE_F32 || a.in[0].rank != 4 ||
-      !a.out || a.out[0].rank != 4) {
+      a.in[1].dims[0] != 16 || !a.out || a.out[0].rank != 4) {
     return p;
   }
   constexpr int32_t W = Tiles<L>::kW;
