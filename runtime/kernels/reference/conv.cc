@@ -21,9 +21,9 @@ Status check_conv_params(const OpArgs& a, const mote_conv_params& p) {
   }
   if (p.group < 1) return fail(a.diag, Status::kBadParams, MOTE_T("group must be >= 1"));
   for (int32_t d = 0; d < p.spatial_rank; ++d) {
-    if (p.kernel[d] < 1 || p.stride[d] < 1 || p.dilation[d] < 1 || p.pad_begin[d] < 0 || p.pad_end[d] < 0 ||
-        p.output_padding[d] < 0 || p.kernel[d] > 65535 || p.stride[d] > 65535 || p.dilation[d] > 65535 ||
-        p.pad_begin[d] > 65535 || p.pad_end[d] > 65535) {
+    // Kernel, stride and dilation in [1, 65535], pads in [0, 65535]: one unsigned compare each.
+    if (uint32_t(p.kernel[d]) - 1 > 65534 || uint32_t(p.stride[d]) - 1 > 65534 || uint32_t(p.dilation[d]) - 1 > 65534 ||
+        uint32_t(p.pad_begin[d]) > 65535 || uint32_t(p.pad_end[d]) > 65535 || p.output_padding[d] < 0) {
       return fail(a.diag, Status::kBadParams, MOTE_T("kernel/stride/dilation/pad out of range on spatial axis %d"), d);
     }
   }
@@ -53,12 +53,15 @@ ConvGeom geometry(const OpArgs& a, const mote_conv_params& p) {
   return g;
 }
 
-// First and one-past-last output index o with 0 <= o * s - pad + k * d < in.
+// First and one-past-last output index o with 0 <= o * s - pad + k * d < in. In 32 bits: infer
+// holds the tap offset kd below the padded input's size (an int32), pad and s to 65535, so
+// off = kd - pad is an int32 and in - off + s - 1, when in > off, below 2^32.
 void valid_range(int32_t out, int32_t in, int32_t s, int32_t pad, int32_t kd, int32_t* lo, int32_t* hi) {
-  const int64_t off = int64_t(kd) - pad;  // input index = o * s + off
-  int64_t l = off >= 0 ? 0 : (-off + s - 1) / s;
-  int64_t h = in - off <= 0 ? 0 : (in - off + s - 1) / s;
-  if (h > out) h = out;
+  const int32_t off = kd - pad;  // input index = o * s + off
+  const uint32_t us = uint32_t(s);
+  uint32_t l = off >= 0 ? 0 : (uint32_t(-off) + us - 1) / us;
+  uint32_t h = in <= off ? 0 : (uint32_t(in) - uint32_t(off) + us - 1) / us;
+  if (h > uint32_t(out)) h = uint32_t(out);
   if (l > h) l = h;
   *lo = int32_t(l);
   *hi = int32_t(h);

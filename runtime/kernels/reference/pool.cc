@@ -76,9 +76,10 @@ Status infer_pool(const OpArgs& a, TensorView* out, uint32_t*) {
   if (x.rank != p.spatial_rank + 2) return fail(a.diag, Status::kBadParams, MOTE_T("X must have rank %d"), p.spatial_rank + 2);
   same_as(out, x, x.dtype);
   for (int32_t d = 0; d < p.spatial_rank; ++d) {
-    if (p.kernel[d] < 1 || p.stride[d] < 1 || p.dilation[d] < 1 || p.pad_begin[d] < 0 || p.pad_end[d] < 0 ||
-        p.kernel[d] > 65535 || p.stride[d] > 65535 || p.dilation[d] > 65535 || p.pad_begin[d] >= 65535 ||
-        p.pad_end[d] > 65535) {
+    // Kernel, stride and dilation in [1, 65535], pad_begin in [0, 65534], pad_end in [0, 65535]:
+    // one unsigned compare each.
+    if (uint32_t(p.kernel[d]) - 1 > 65534 || uint32_t(p.stride[d]) - 1 > 65534 || uint32_t(p.dilation[d]) - 1 > 65534 ||
+        uint32_t(p.pad_begin[d]) >= 65535 || uint32_t(p.pad_end[d]) > 65535) {
       return fail(a.diag, Status::kBadParams, MOTE_T("kernel/stride/dilation/pad out of range on spatial axis %d"), d);
     }
     const int64_t span = int64_t(p.kernel[d] - 1) * p.dilation[d] + 1;
