@@ -39,10 +39,13 @@ bool record_bytes(const int32_t* dims, int32_t rank, uint32_t esize, uint32_t* o
 // Inputs that parameterise int8 arithmetic must be constants: their values are checked once,
 // here (docs/quantization.md, "Defined arithmetic"), and nothing checks what an op writes at
 // run time. QConv/QMatMul: bias, multiplier, shift, weight zero points (and the negative side);
-// QLayerNorm: G and B; QDiv: the reciprocal table.
+// QLayerNorm: G and B; QDiv: the reciprocal table. (A build that leaves such an op out refuses it
+// at its infer: nothing to check then.)
 bool must_be_constant(int32_t code, uint32_t input) {
-  return ((code == MOTE_OP_QCONV || code == MOTE_OP_QMATMUL || code == MOTE_OP_QDIV) && input >= 2) ||
-         (code == MOTE_OP_QLAYER_NORM && input >= 1);
+  return (((MOTE_OP_ON(QCONV) && code == MOTE_OP_QCONV) || (MOTE_OP_ON(QMATMUL) && code == MOTE_OP_QMATMUL) ||
+           (MOTE_OP_ON(QDIV) && code == MOTE_OP_QDIV)) &&
+          input >= 2) ||
+         (MOTE_OP_ON(QLAYER_NORM) && code == MOTE_OP_QLAYER_NORM && input >= 1);
 }
 
 }  // namespace

@@ -169,7 +169,7 @@ Status op_infer(const OpArgs& args, TensorView* inferred, uint32_t* scratch_byte
 #endif
   // float16 is a storage type: only Cast (which widens and narrows it) and Copy (which moves
   // bytes) take or give it, so no other kernel ever meets a 2-byte float.
-  const bool takes_f16 = args.code == MOTE_OP_CAST || args.code == MOTE_OP_COPY;
+  const bool takes_f16 = (MOTE_OP_ON(CAST) && args.code == MOTE_OP_CAST) || (MOTE_OP_ON(COPY) && args.code == MOTE_OP_COPY);
   for (int32_t k = 0; k < args.num_in && !takes_f16; ++k) {
     if (args.in[k].present() && args.in[k].dtype == MOTE_F16) {
       return fail(args.diag, Status::kBadParams, MOTE_T("input %d is float16, which only Cast takes"), k);
