@@ -10,8 +10,9 @@ Prints the N largest frames, then for each root (default: the C API's mote_model
 mote_session_run, and their C++ methods) the deepest chain of calls below it with every frame
 on the way. Calls through the op table (op_infer, op_run and op_run_reference call every
 family's infer_* / run_* through a function pointer) are resolved to all of those functions.
-A function calling itself is counted twice (the only recursion, reduce_f32, goes one level
-deep). Functions of the C library, libm and libgcc (memcpy, exp, 64-bit division) have no
+A function calling itself is counted twice (reduce_f32 goes one level deep; the error text's
+vformat calls itself for a %m message and a phrase, mote/text_codes.h: 6 frames of 24 bytes at
+most on a Cortex-M4). Functions of the C library, libm and libgcc (memcpy, exp, 64-bit division) have no
 frame in the graph: with --lib (the archives the firmware links) their frames are read from
 their disassembly (the prologue's push, vpush and sp adjustments, and their own calls), else
 the chains only name them.

@@ -4,6 +4,7 @@
 
 #include "mote/kernel.h"
 #include "mote/model_records.hpp"
+#include "mote/text_codes.h"
 
 namespace mote {
 
@@ -114,22 +115,38 @@ Fail& Fail::dims(const int32_t* d, int32_t rank) {
 }
 namespace {
 
-// fail()'s directives (mote/kernel.h), into `diag`.
-void vformat(Diag* diag, const char* format, va_list args) {
-  for (const char* p = format; *p; ++p) {
-    if (*p != '%' || !p[1]) {
+// fail()'s directives (mote/kernel.h), into `diag`. A phrase code (mote/text_codes.h) is its
+// phrase, a format of its own on the same arguments, as is a %m message.
+void vformat(Diag* diag, const char* p, va_list* args) {
+  for (; *p; ++p) {
+    uint32_t c = static_cast<unsigned char>(*p);
+    if (c >= 0x80) {
+      const char* phrase = text::kPhrases;
+      for (; c > 0x80; --c) {
+        while (*phrase++) {
+        }
+      }
+      vformat(diag, phrase, args);
+      continue;
+    }
+    if (c != '%' || !p[1]) {  // (MOTE_T's formats have a letter after every '%'; a test's may not)
       diag->put(*p);
       continue;
     }
     switch (*++p) {
-      case 's': diag->s(va_arg(args, const char*)); break;
-      case 'd': diag->i(va_arg(args, int32_t)); break;
-      case 'u': diag->i(va_arg(args, uint32_t)); break;
-      case 'l': diag->i(va_arg(args, int64_t)); break;
-      case 't': diag->s(dtype_name(va_arg(args, int32_t))); break;
+      case 's': diag->s(va_arg(*args, const char*)); break;
+      case 'm': vformat(diag, va_arg(*args, const char*), args); break;
+      case 'd':
+      case 'u': {
+        const int32_t v = va_arg(*args, int32_t);
+        diag->i(*p == 'd' ? int64_t(v) : int64_t(uint32_t(v)));
+        break;
+      }
+      case 'l': diag->i(va_arg(*args, int64_t)); break;
+      case 't': diag->s(dtype_name(va_arg(*args, int32_t))); break;
       case 'v': {
-        const int32_t* d = va_arg(args, const int32_t*);
-        diag->dims(d, va_arg(args, int32_t));
+        const int32_t* d = va_arg(*args, const int32_t*);
+        diag->dims(d, va_arg(*args, int32_t));
         break;
       }
       default: diag->put(*p); break;
@@ -144,17 +161,17 @@ Status fail(Diag* diag, Status status, const char* format, ...) {
   diag->clear();
   va_list args;
   va_start(args, format);
-  vformat(diag, format, args);
+  vformat(diag, format, &args);
   va_end(args);
   return status;
 }
 
 Status tensor_error(Diag* diag, const Model& model, uint32_t t, const char* format, ...) {
   if (!diag) return Status::kMalformed;
-  (void)fail(diag, Status::kMalformed, "tensor %u '%s'", t, model.string(model.tensor(t).name));
+  (void)fail(diag, Status::kMalformed, MOTE_T("tensor %u '%s'"), t, model.string(model.tensor(t).name));
   va_list args;
   va_start(args, format);
-  vformat(diag, format, args);
+  vformat(diag, format, &args);
   va_end(args);
   return Status::kMalformed;
 }
@@ -165,13 +182,13 @@ Status op_error(Diag* diag, Status status, const Model& model, uint32_t n, const
   const char* name = op_name(op.code);
   // A build for known models names only its own ops (op_table.cc): another has its op code.
   if (*name) {
-    (void)fail(diag, status, "op %u (%s '%s'): ", n, name, model.string(op.name));
+    (void)fail(diag, status, MOTE_T("op %u (%s '%s'): "), n, name, model.string(op.name));
   } else {
-    (void)fail(diag, status, "op %u (op code %d '%s'): ", n, op.code, model.string(op.name));
+    (void)fail(diag, status, MOTE_T("op %u (op code %d '%s'): "), n, op.code, model.string(op.name));
   }
   va_list args;
   va_start(args, format);
-  vformat(diag, format, args);
+  vformat(diag, format, &args);
   va_end(args);
   return status;
 }

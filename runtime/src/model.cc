@@ -39,10 +39,13 @@ bool record_bytes(const int32_t* dims, int32_t rank, uint32_t esize, uint32_t* o
 // Inputs that parameterise int8 arithmetic must be constants: their values are checked once,
 // here (docs/quantization.md, "Defined arithmetic"), and nothing checks what an op writes at
 // run time. QConv/QMatMul: bias, multiplier, shift, weight zero points (and the negative side);
-// QLayerNorm: G and B; QDiv: the reciprocal table.
+// QLayerNorm: G and B; QDiv: the reciprocal table. (A build that leaves such an op out refuses it
+// at its infer: nothing to check then.)
 bool must_be_constant(int32_t code, uint32_t input) {
-  return ((code == MOTE_OP_QCONV || code == MOTE_OP_QMATMUL || code == MOTE_OP_QDIV) && input >= 2) ||
-         (code == MOTE_OP_QLAYER_NORM && input >= 1);
+  return (((MOTE_OP_ON(QCONV) && code == MOTE_OP_QCONV) || (MOTE_OP_ON(QMATMUL) && code == MOTE_OP_QMATMUL) ||
+           (MOTE_OP_ON(QDIV) && code == MOTE_OP_QDIV)) &&
+          input >= 2) ||
+         (MOTE_OP_ON(QLAYER_NORM) && code == MOTE_OP_QLAYER_NORM && input >= 1);
 }
 
 }  // namespace
@@ -93,7 +96,7 @@ Status Model::verify(const uint8_t* blob, size_t size) {
   MOTE_TRY(verify_envelope(blob, size, kBlob, &diag));
   const mote_blob_header* h = reinterpret_cast<const mote_blob_header*>(blob);
   if (h->header_size != sizeof(mote_blob_header)) {
-    return fail(&diag, Status::kMalformed, "bad header size %u", h->header_size);
+    return fail(&diag, Status::kMalformed, MOTE_T("bad header size %u"), h->header_size);
   }
   MOTE_TRY(verify_sections(blob, h->total_size));
   MOTE_TRY(verify_tensors());
@@ -109,23 +112,23 @@ Status Model::verify_sections(const uint8_t* blob, uint32_t total) {
   const mote_blob_header* h = reinterpret_cast<const mote_blob_header*>(blob);
   if (h->section_count > kMaxSections ||
       !in_bounds(sizeof(mote_blob_header), h->section_count * sizeof(mote_section_entry), total)) {
-    return fail(&diag, Status::kMalformed, "section table out of bounds");
+    return fail(&diag, Status::kMalformed, MOTE_T("section table out of bounds"));
   }
   const mote_section_entry* table = reinterpret_cast<const mote_section_entry*>(blob + sizeof(mote_blob_header));
   const mote_section_entry* found[MOTE_SECTION_VOCAB + 1] = {nullptr};
   for (uint32_t s = 0; s < h->section_count; ++s) {
     const mote_section_entry& e = table[s];
     if (!in_bounds(e.offset, e.size, total, MOTE_BLOB_ALIGN)) {
-      return fail(&diag, Status::kMalformed, "section %u (id %u) out of bounds", s, e.id);
+      return fail(&diag, Status::kMalformed, MOTE_T("section %u (id %u) out of bounds"), s, e.id);
     }
     if (e.id == 0 || e.id > MOTE_SECTION_VOCAB) continue;  // sections added by later minor versions
-    if (found[e.id]) return fail(&diag, Status::kMalformed, "duplicate section id %u", e.id);
+    if (found[e.id]) return fail(&diag, Status::kMalformed, MOTE_T("duplicate section id %u"), e.id);
     found[e.id] = &e;
   }
   static const char* const kNames[] = {"",         "META",   "STRINGS",   "TENSORS", "OPS",
                                        "OPERANDS", "PARAMS", "CONSTANTS", "IO",      "PLAN"};
   for (uint32_t id = 1; id <= MOTE_SECTION_PLAN; ++id) {
-    if (!found[id]) return fail(&diag, Status::kMalformed, "missing section %s", kNames[id]);
+    if (!found[id]) return fail(&diag, Status::kMalformed, MOTE_T("missing section %s"), kNames[id]);
   }
   struct Fixed {
     uint32_t id;
@@ -140,18 +143,18 @@ Status Model::verify_sections(const uint8_t* blob, uint32_t total) {
   for (const Fixed& f : fixed) {
     const mote_section_entry& e = *found[f.id];
     if (uint64_t(e.count) * f.record != e.size) {
-      return fail(&diag, Status::kMalformed, "section %s: size does not match record count", kNames[f.id]);
+      return fail(&diag, Status::kMalformed, MOTE_T("section %s: size does not match record count"), kNames[f.id]);
     }
   }
   if (found[MOTE_SECTION_META]->count != 1 || found[MOTE_SECTION_PLAN]->count != 1) {
-    return fail(&diag, Status::kMalformed, "META and PLAN must hold one record each");
+    return fail(&diag, Status::kMalformed, MOTE_T("META and PLAN must hold one record each"));
   }
   if (found[MOTE_SECTION_CONSTANTS]->offset % MOTE_CONST_ALIGN != 0) {
-    return fail(&diag, Status::kMalformed, "CONSTANTS section is not 64-byte aligned");
+    return fail(&diag, Status::kMalformed, MOTE_T("CONSTANTS section is not 64-byte aligned"));
   }
   const mote_section_entry& str = *found[MOTE_SECTION_STRINGS];
   if (str.size == 0 || blob[str.offset + str.size - 1] != 0) {
-    return fail(&diag, Status::kMalformed, "STRINGS section is empty or not NUL-terminated");
+    return fail(&diag, Status::kMalformed, MOTE_T("STRINGS section is empty or not NUL-terminated"));
   }
   strings_ = reinterpret_cast<const char*>(blob + str.offset);
   strings_size_ = str.size;
@@ -171,27 +174,27 @@ Status Model::verify_sections(const uint8_t* blob, uint32_t total) {
   vocab_size_ = found[MOTE_SECTION_VOCAB] ? found[MOTE_SECTION_VOCAB]->size : 0;
 
   if (meta_->producer != MOTE_NONE && meta_->producer >= strings_size_) {
-    return fail(&diag, Status::kMalformed, "META: producer string out of bounds");
+    return fail(&diag, Status::kMalformed, MOTE_T("META: producer string out of bounds"));
   }
   if (meta_->source_name != MOTE_NONE && meta_->source_name >= strings_size_) {
-    return fail(&diag, Status::kMalformed, "META: source name string out of bounds");
+    return fail(&diag, Status::kMalformed, MOTE_T("META: source name string out of bounds"));
   }
   if (plan_->alignment != MOTE_ARENA_ALIGN || plan_->arena_bytes % MOTE_ARENA_ALIGN != 0) {
-    return fail(&diag, Status::kMalformed, "PLAN: arena alignment must be 16");
+    return fail(&diag, Status::kMalformed, MOTE_T("PLAN: arena alignment must be 16"));
   }
 
   const mote_section_entry& io = *found[MOTE_SECTION_IO];
-  if (io.count < 2) return fail(&diag, Status::kMalformed, "IO section too short");
+  if (io.count < 2) return fail(&diag, Status::kMalformed, MOTE_T("IO section too short"));
   const uint32_t* io_words = reinterpret_cast<const uint32_t*>(blob + io.offset);
   num_inputs_ = io_words[0];
   num_outputs_ = io_words[1];
   if (uint64_t(num_inputs_) + num_outputs_ + 2 != io.count || num_outputs_ == 0) {
-    return fail(&diag, Status::kMalformed, "IO section: counts do not match its size");
+    return fail(&diag, Status::kMalformed, MOTE_T("IO section: counts do not match its size"));
   }
   io_ = io_words + 2;
   for (uint32_t k = 0; k < num_inputs_ + num_outputs_; ++k) {
     if (io_[k] >= num_tensors_) {
-      return fail(&diag, Status::kMalformed, "IO entry %u: tensor index %u out of range", k, io_[k]);
+      return fail(&diag, Status::kMalformed, MOTE_T("IO entry %u: tensor index %u out of range"), k, io_[k]);
     }
   }
   return Status::kOk;
@@ -205,7 +208,7 @@ Status Model::verify_vocab() {
   const Status st = v.open(vocab_, vocab_size_);
   if (st == Status::kOk) return st;
   Diag diag(error_, kErrorTextBytes);
-  return fail(&diag, st, "VOCAB section: %s", v.error());
+  return fail(&diag, st, MOTE_T("VOCAB section: %s"), v.error());
 }
 
 Status Model::vocab(Vocab* out) const {
@@ -213,7 +216,7 @@ Status Model::vocab(Vocab* out) const {
   if (!ready_ || !vocab_) {
     *out = Vocab();
     Diag diag(out->error_, kErrorTextBytes);
-    return fail(&diag, ready_ ? Status::kInvalidArgument : Status::kNotReady, "%s",
+    return fail(&diag, ready_ ? Status::kInvalidArgument : Status::kNotReady, MOTE_T("%s"),
                 ready_ ? "the model has no vocabulary (mote convert --vocab)" : "the model is not loaded");
   }
   return out->open(vocab_, vocab_size_);
@@ -225,53 +228,53 @@ Status Model::verify_tensors() {
   for (uint32_t t = 0; t < num_tensors_; ++t) {
     const mote_tensor_record& r = tensors_[t];
     if (r.name != MOTE_NONE && r.name >= strings_size_) {
-      return fail(&diag, Status::kMalformed, "tensor %u: name out of bounds", t);
+      return fail(&diag, Status::kMalformed, MOTE_T("tensor %u: name out of bounds"), t);
     }
     const uint32_t esize = dtype_size(r.dtype);
     if (esize == 0) {
-      return tensor_error(&diag, *this, t, ": unknown dtype %d", r.dtype);
+      return tensor_error(&diag, *this, t, MOTE_T(": unknown dtype %d"), r.dtype);
     }
     if (r.rank > MOTE_MAX_RANK) {
-      return tensor_error(&diag, *this, t, ": rank %d > 8", r.rank);
+      return tensor_error(&diag, *this, t, MOTE_T(": rank %d > 8"), r.rank);
     }
     // Every dimension is bounded, zeros aside: a zero-element tensor with huge trailing dims
     // would otherwise pass and overflow the kernels' prefix/suffix products.
     uint32_t bytes = 0;
     if (!record_bytes(r.dims, r.rank, esize, &bytes)) {
-      return tensor_error(&diag, *this, t, ": shape %v is negative or larger than 2 GiB", r.dims, r.rank);
+      return tensor_error(&diag, *this, t, MOTE_T(": shape %v is negative or larger than 2 GiB"), r.dims, r.rank);
     }
     if (bytes != r.bytes) {
-      return tensor_error(&diag, *this, t, ": byte size %u does not match shape %v", r.bytes, r.dims, r.rank);
+      return tensor_error(&diag, *this, t, MOTE_T(": byte size %u does not match shape %v"), r.bytes, r.dims, r.rank);
     }
     if (r.scale_bits != MOTE_NONE) {
       float scale;
       memcpy(&scale, &r.scale_bits, 4);
       if (!(scale > 0.0f) || scale > 3.0e38f || r.dtype != MOTE_I8 || r.zero_point < -128 || r.zero_point > 127) {
-        return tensor_error(&diag, *this, t, ": bad quantisation parameters");
+        return tensor_error(&diag, *this, t, MOTE_T(": bad quantisation parameters"));
       }
     }
     if (r.storage == MOTE_STORAGE_CONST) {
       if (!in_bounds(r.offset, r.bytes, constants_size_, MOTE_BLOB_ALIGN)) {
-        return tensor_error(&diag, *this, t, ": constant data out of bounds");
+        return tensor_error(&diag, *this, t, MOTE_T(": constant data out of bounds"));
       }
     } else if (r.storage == MOTE_STORAGE_ARENA) {
       if (!in_bounds(r.offset, r.bytes, arena, MOTE_ARENA_ALIGN)) {
-        return tensor_error(&diag, *this, t, ": arena range [%u,+%u) outside the %u-byte arena", r.offset,
+        return tensor_error(&diag, *this, t, MOTE_T(": arena range [%u,+%u) outside the %u-byte arena"), r.offset,
                             r.bytes, arena);
       }
     } else {
-      return fail(&diag, Status::kMalformed, "tensor %u: unknown storage %d", t, r.storage);
+      return fail(&diag, Status::kMalformed, MOTE_T("tensor %u: unknown storage %d"), t, r.storage);
     }
   }
   for (uint32_t k = 0; k < num_inputs_ + num_outputs_; ++k) {
     if (tensors_[io_[k]].storage != MOTE_STORAGE_ARENA) {
-      return fail(&diag, Status::kMalformed, "graph input/output %u is not an arena tensor", k);
+      return fail(&diag, Status::kMalformed, MOTE_T("graph input/output %u is not an arena tensor"), k);
     }
   }
   // A carried state is a graph input (a session zeroes its bytes; nothing else may be).
   for (uint32_t t = 0; t < num_tensors_; ++t) {
     if ((tensors_[t].flags & MOTE_TENSOR_FLAG_STATE) && !is_graph_input(t)) {
-      return fail(&diag, Status::kMalformed, "tensor %u is marked as state but is not a graph input", t);
+      return fail(&diag, Status::kMalformed, MOTE_T("tensor %u is marked as state but is not a graph input"), t);
     }
   }
   return Status::kOk;
@@ -289,18 +292,18 @@ Status Model::verify_ops() {
     const mote_op_record& op = ops_[n];
     const char* node = string(op.name);
     if (op.code >= MOTE_OP_COUNT) {
-      return fail(&diag, Status::kUnsupportedOp, "op %u '%s': op code %d is not in this runtime", n, node, op.code);
+      return fail(&diag, Status::kUnsupportedOp, MOTE_T("op %u '%s': op code %d is not in this runtime"), n, node, op.code);
     }
     if (op.num_inputs > MOTE_MAX_OP_INPUTS || op.num_outputs > MOTE_MAX_OP_OUTPUTS || op.num_outputs == 0 ||
         op.num_inputs + op.num_outputs > MOTE_MAX_OP_OPERANDS ||
         !in_bounds(op.operands, op.num_inputs + op.num_outputs, num_operands_)) {
-      return op_error(&diag, Status::kMalformed, *this, n, "bad operand list");
+      return op_error(&diag, Status::kMalformed, *this, n, MOTE_T("bad operand list"));
     }
     if (!in_bounds(op.params, op.params_size, params_size_, 4)) {
-      return op_error(&diag, Status::kMalformed, *this, n, "params out of bounds");
+      return op_error(&diag, Status::kMalformed, *this, n, MOTE_T("params out of bounds"));
     }
     if (!in_bounds(op.scratch_offset, op.scratch_bytes, plan_->arena_bytes, MOTE_ARENA_ALIGN)) {
-      return op_error(&diag, Status::kMalformed, *this, n, "scratch out of arena");
+      return op_error(&diag, Status::kMalformed, *this, n, MOTE_T("scratch out of arena"));
     }
     TensorView* const in = views;
     TensorView* const inferred = views + op.num_inputs;
@@ -312,10 +315,10 @@ Status Model::verify_ops() {
         continue;
       }
       if (t >= num_tensors_ || (is_output && tensors_[t].storage != MOTE_STORAGE_ARENA)) {
-        return op_error(&diag, Status::kMalformed, *this, n, "operand %u is not a valid tensor", k);
+        return op_error(&diag, Status::kMalformed, *this, n, MOTE_T("operand %u is not a valid tensor"), k);
       }
       if (!is_output && must_be_constant(op.code, k) && tensors_[t].storage != MOTE_STORAGE_CONST) {
-        return op_error(&diag, Status::kMalformed, *this, n, "input %u must be a constant", k);
+        return op_error(&diag, Status::kMalformed, *this, n, MOTE_T("input %u must be a constant"), k);
       }
       // The arena plan (runtime/src/plan_check.cc): an op writes its outputs at their first step,
       // reads its inputs within their lifetimes and after an earlier op (checked above, as this
@@ -325,14 +328,14 @@ Status Model::verify_ops() {
       if (r.storage != MOTE_STORAGE_ARENA) {
         // a constant: no lifetime
       } else if (is_output) {
-        if (r.first_step != n) wrong = "is written by an op outside its lifetime";
-        if (is_graph_input(t)) wrong = "is a graph input, written by an op";
+        if (r.first_step != n) wrong = MOTE_T("is written by an op outside its lifetime");
+        if (is_graph_input(t)) wrong = MOTE_T("is a graph input, written by an op");
       } else if (n < r.first_step || n > r.last_step) {
-        wrong = "is read by an op outside its lifetime";
+        wrong = MOTE_T("is read by an op outside its lifetime");
       } else if (!is_graph_input(t) && (r.first_step == n || !written_by(t, r.first_step))) {
-        wrong = "is read before any op writes it";
+        wrong = MOTE_T("is read before any op writes it");
       }
-      if (wrong) return tensor_error(&diag, *this, t, " %s (op %u '%s')", wrong, n, node);
+      if (wrong) return tensor_error(&diag, *this, t, MOTE_T(" %m (op %u '%s')"), wrong, n, node);
       if (!is_output) view_into(t, nullptr, &in[k]);
     }
     // infer ignores args.out; the kernel sets' scratch functions read the inferred outputs,
@@ -348,12 +351,12 @@ Status Model::verify_ops() {
       bool same = want.dtype == got.dtype && want.rank == got.rank;
       for (int32_t d = 0; same && d < want.rank; ++d) same = want.dims[d] == got.dims[d];
       if (!same) {
-        return op_error(&diag, Status::kBadParams, *this, n, "output %u is %t%v, the op makes %t%v", k,
+        return op_error(&diag, Status::kBadParams, *this, n, MOTE_T("output %u is %t%v, the op makes %t%v"), k,
                         got.dtype, got.dims, got.rank, want.dtype, want.dims, want.rank);
       }
     }
     if (scratch > op.scratch_bytes) {
-      return op_error(&diag, Status::kBadParams, *this, n, "needs %u scratch bytes, the plan gives %u", scratch,
+      return op_error(&diag, Status::kBadParams, *this, n, MOTE_T("needs %u scratch bytes, the plan gives %u"), scratch,
                       op.scratch_bytes);
     }
     // The optimised kernels take their working memory from the plan too. A blob that says it
@@ -365,8 +368,8 @@ Status Model::verify_ops() {
     if (kernel_scratch > op.scratch_bytes && !(meta_->kernel_sets & MOTE_SET_LEAN)) {
       return op_error(
           &diag, Status::kBadParams, *this, n,
-          "the %s kernels need %u scratch bytes, the plan gives %u: convert with a --target that includes this board "
-          "(or --target all)",
+          MOTE_T("the %s kernels need %u scratch bytes, the plan gives %u: convert with a --target that includes this board "
+          "(or --target all)"),
           kernel_set_name(), kernel_scratch, op.scratch_bytes);
     }
 #ifdef MOTE_REFERENCE_SELECTIVE
@@ -375,8 +378,8 @@ Status Model::verify_ops() {
     if (!op_reference_linked(op.code) && (!(meta_->kernel_sets & kernel_set_bit()) || !MOTE_KERNEL_NS::covers(args) ||
                                        kernel_scratch > op.scratch_bytes)) {
       return op_error(&diag, Status::kUnsupportedOp, *this, n,
-                      "no reference kernel in this build and the %s kernels do not take it (convert with --target "
-                      "wasm; build with the model's header)",
+                      MOTE_T("no reference kernel in this build and the %s kernels do not take it (convert with --target "
+                      "wasm; build with the model's header)"),
                       kernel_set_name());
     }
 #endif

@@ -15,7 +15,7 @@ namespace {
 // The op's number is in the context the loader puts before this (op_error: "op N (op code C
 // 'node'): "), its name in `mote info`: a build for known models keeps only their ops' names.
 Status infer_excluded(const OpArgs& a, TensorView*, uint32_t*) {
-  return fail(a.diag, Status::kUnsupportedOp, "op left out of this runtime build (MOTE_OP_CONFIG; `mote info` names it)");
+  return fail(a.diag, Status::kUnsupportedOp, MOTE_T("op left out of this runtime build (MOTE_OP_CONFIG; `mote info` names it)"));
 }
 Status run_excluded(const OpArgs&) { return Status::kUnsupportedOp; }
 #endif
@@ -153,7 +153,7 @@ bool op_reference_linked(int32_t code) {
 
 Status op_infer(const OpArgs& args, TensorView* inferred, uint32_t* scratch_bytes) {
   if (args.code < 0 || args.code >= MOTE_OP_COUNT) {
-    return fail(args.diag, Status::kUnsupportedOp, "unknown op code %d", args.code);
+    return fail(args.diag, Status::kUnsupportedOp, MOTE_T("unknown op code %d"), args.code);
   }
   *scratch_bytes = 0;
   for (int32_t k = 0; k < args.num_out; ++k) {
@@ -163,21 +163,21 @@ Status op_infer(const OpArgs& args, TensorView* inferred, uint32_t* scratch_byte
   // any other op left out: infer_excluded.)
 #ifndef MOTE_USE_OPS
   if (!MOTE_KERNEL_ON(int8_weights) && op_weights_int8(args.code)) {
-    return fail(args.diag, Status::kUnsupportedOp, "%s: this runtime was built without the int8-weight kernels",
+    return fail(args.diag, Status::kUnsupportedOp, MOTE_T("%s: this runtime was built without the int8-weight kernels"),
                 op_name(args.code));
   }
 #endif
   // float16 is a storage type: only Cast (which widens and narrows it) and Copy (which moves
   // bytes) take or give it, so no other kernel ever meets a 2-byte float.
-  const bool takes_f16 = args.code == MOTE_OP_CAST || args.code == MOTE_OP_COPY;
+  const bool takes_f16 = (MOTE_OP_ON(CAST) && args.code == MOTE_OP_CAST) || (MOTE_OP_ON(COPY) && args.code == MOTE_OP_COPY);
   for (int32_t k = 0; k < args.num_in && !takes_f16; ++k) {
     if (args.in[k].present() && args.in[k].dtype == MOTE_F16) {
-      return fail(args.diag, Status::kBadParams, "input %d is float16, which only Cast takes", k);
+      return fail(args.diag, Status::kBadParams, MOTE_T("input %d is float16, which only Cast takes"), k);
     }
   }
   const Status st = infer_entry(args, inferred, scratch_bytes);
   for (int32_t k = 0; k < args.num_out && st == Status::kOk && !takes_f16; ++k) {
-    if (inferred[k].dtype == MOTE_F16) return fail(args.diag, Status::kBadParams, "only Cast gives float16");
+    if (inferred[k].dtype == MOTE_F16) return fail(args.diag, Status::kBadParams, MOTE_T("only Cast gives float16"));
   }
   return st;
 }

@@ -184,7 +184,7 @@ Status Model::verify_plan() {
     const mote_tensor_record& r = tensors_[t];
     if (r.storage != MOTE_STORAGE_ARENA) continue;
     if (r.first_step > r.last_step || r.last_step > end) {
-      return tensor_error(&diag, *this, t, ": lifetime [%u,%u] outside the %u ops", r.first_step, r.last_step,
+      return tensor_error(&diag, *this, t, MOTE_T(": lifetime [%u,%u] outside the %u ops"), r.first_step, r.last_step,
                           num_ops_);
     }
   }
@@ -193,7 +193,7 @@ Status Model::verify_plan() {
     const mote_tensor_record& r = tensors_[t];
     const bool input = k < num_inputs_;
     if (input ? r.first_step != 0 : (r.last_step != end || !holds_value(t))) {
-      return fail(&diag, Status::kMalformed, "graph %s '%s': lifetime [%u,%u] does not span the %s",
+      return fail(&diag, Status::kMalformed, MOTE_T("graph %s '%s': lifetime [%u,%u] does not span the %s"),
                   input ? "input" : "output", string(r.name), r.first_step, r.last_step, input ? "start" : "end");
     }
   }
@@ -204,7 +204,7 @@ Status Model::verify_plan() {
     for (uint32_t b = live_overlap(ra, a + 1); b != MOTE_NONE; b = live_overlap(ra, b + 1)) {
       if (may_share(a, b) || may_share(b, a)) continue;
       return fail(&diag, Status::kMalformed,
-                  "arena plan: tensors '%s' (%u) and '%s' (%u) share bytes while both are live", string(ra.name), a,
+                  MOTE_T("arena plan: tensors '%s' (%u) and '%s' (%u) share bytes while both are live"), string(ra.name), a,
                   string(tensors_[b].name), b);
     }
   }
@@ -216,7 +216,7 @@ Status Model::verify_plan() {
     scratch.first_step = scratch.last_step = n;
     const uint32_t t = live_overlap(scratch, 0);
     if (t != MOTE_NONE) {
-      return fail(&diag, Status::kMalformed, "arena plan: scratch of op %u '%s' overlaps live tensor '%s' (%u)", n,
+      return fail(&diag, Status::kMalformed, MOTE_T("arena plan: scratch of op %u '%s' overlaps live tensor '%s' (%u)"), n,
                   string(op.name), string(tensors_[t].name), t);
     }
   }

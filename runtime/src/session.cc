@@ -8,14 +8,14 @@ namespace mote {
 Status Session::init(const Model* model, void* arena, size_t arena_bytes) {
   model_ = nullptr;
   Diag diag(error_, kErrorTextBytes);
-  if (!model) return fail(&diag, Status::kInvalidArgument, "model pointer is null");
-  if (!model->ready()) return fail(&diag, Status::kNotReady, "model is not loaded");
-  if (!arena) return fail(&diag, Status::kInvalidArgument, "arena pointer is null");
+  if (!model) return fail(&diag, Status::kInvalidArgument, MOTE_T("model pointer is null"));
+  if (!model->ready()) return fail(&diag, Status::kNotReady, MOTE_T("model is not loaded"));
+  if (!arena) return fail(&diag, Status::kInvalidArgument, MOTE_T("arena pointer is null"));
   if (reinterpret_cast<uintptr_t>(arena) % MOTE_ARENA_ALIGN != 0) {
-    return fail(&diag, Status::kAlignment, "arena must be 16-byte aligned");
+    return fail(&diag, Status::kAlignment, MOTE_T("arena must be 16-byte aligned"));
   }
   if (arena_bytes < model->arena_bytes()) {
-    return fail(&diag, Status::kArenaTooSmall, "arena is %l bytes; this model needs %u", int64_t(arena_bytes),
+    return fail(&diag, Status::kArenaTooSmall, MOTE_T("arena is %l bytes; this model needs %u"), int64_t(arena_bytes),
                 model->arena_bytes());
   }
   diag.clear();
@@ -45,16 +45,16 @@ const void* Session::output_data(uint32_t index) const {
 
 Status Session::set_input(uint32_t index, const void* data, size_t bytes) {
   Diag diag(error_, kErrorTextBytes);
-  if (!model_) return fail(&diag, Status::kNotReady, "session is not initialised");
+  if (!model_) return fail(&diag, Status::kNotReady, MOTE_T("session is not initialised"));
   if (index >= model_->num_inputs()) {
-    return fail(&diag, Status::kInvalidArgument, "input index %u out of range", index);
+    return fail(&diag, Status::kInvalidArgument, MOTE_T("input index %u out of range"), index);
   }
   const mote_tensor_record& t = model_->tensor(model_->input_tensor(index));
   if (bytes != t.bytes) {
-    return fail(&diag, Status::kShape, "input '%s' is %t%v = %u bytes; got %l", model_->string(t.name), t.dtype, t.dims,
+    return fail(&diag, Status::kShape, MOTE_T("input '%s' is %t%v = %u bytes; got %l"), model_->string(t.name), t.dtype, t.dims,
                 t.rank, t.bytes, int64_t(bytes));
   }
-  if (!data && bytes) return fail(&diag, Status::kInvalidArgument, "input data pointer is null");
+  if (!data && bytes) return fail(&diag, Status::kInvalidArgument, MOTE_T("input data pointer is null"));
   if (bytes) memmove(arena_ + t.offset, data, bytes);
   return Status::kOk;
 }
@@ -66,8 +66,8 @@ Status Session::run() {
 
 Status Session::run_ops(uint32_t first, uint32_t last) {
   Diag diag(error_, kErrorTextBytes);
-  if (!model_) return fail(&diag, Status::kNotReady, "session is not initialised");
-  if (last > model_->num_ops() || first > last) return fail(&diag, Status::kInvalidArgument, "op range out of bounds");
+  if (!model_) return fail(&diag, Status::kNotReady, MOTE_T("session is not initialised"));
+  if (last > model_->num_ops() || first > last) return fail(&diag, Status::kInvalidArgument, MOTE_T("op range out of bounds"));
   // A failing kernel writes its detail into the session's error text itself; the op's name goes
   // in front of it after (Diag::detach), so no second text buffer sits in this frame.
   Diag detail(error_, kErrorTextBytes);

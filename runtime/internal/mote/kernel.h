@@ -19,6 +19,7 @@
 
 #include "mote/ops.h"
 #include "mote/status.hpp"
+#include "mote/text_codes.h"
 
 namespace mote {
 
@@ -83,8 +84,9 @@ class Fail {
 
 // An error in one call: clears the diag, writes the detail from a format and gives the status:
 // %s text, %d int32_t, %u uint32_t, %l int64_t, %t a dtype's name (int32_t), %v a shape
-// (const int32_t* dims, int32_t rank: "[1,3,8,8]"). One call per error site rather than one per
-// piece: the loader, the verifier and the session report this way.
+// (const int32_t* dims, int32_t rank: "[1,3,8,8]"), %m a message of the runtime's own
+// (MOTE_T). One call per error site rather than one per piece: the loader, the verifier and the
+// session report this way, with the format in its compact form, MOTE_T("...") (mote/text_codes.h).
 #ifndef MOTE_STRIP_ERROR_STRINGS
 Status fail(Diag* diag, Status status, const char* format, ...);
 #else

@@ -7,25 +7,25 @@ namespace ref {
 
 Status check_arity(const OpArgs& a, int32_t min_in, int32_t max_in, int32_t num_out) {
   if (a.num_in < min_in || a.num_in > max_in) {
-    return fail(a.diag, Status::kBadParams, "takes %d..%d inputs, has %d", min_in, max_in, a.num_in);
+    return fail(a.diag, Status::kBadParams, MOTE_T("takes %d..%d inputs, has %d"), min_in, max_in, a.num_in);
   }
-  if (a.num_out != num_out) return fail(a.diag, Status::kBadParams, "makes %d outputs, has %d", num_out, a.num_out);
+  if (a.num_out != num_out) return fail(a.diag, Status::kBadParams, MOTE_T("makes %d outputs, has %d"), num_out, a.num_out);
   for (int32_t k = 0; k < min_in; ++k) {
-    if (!a.in[k].present()) return fail(a.diag, Status::kBadParams, "input %d is required", k);
+    if (!a.in[k].present()) return fail(a.diag, Status::kBadParams, MOTE_T("input %d is required"), k);
   }
   return Status::kOk;
 }
 
 Status check_params_bytes(const OpArgs& a, uint32_t bytes) {
   if (a.params_size != bytes) {
-    return fail(a.diag, Status::kBadParams, "parameter record is %u bytes, expected %u", a.params_size, bytes);
+    return fail(a.diag, Status::kBadParams, MOTE_T("parameter record is %u bytes, expected %u"), a.params_size, bytes);
   }
   return Status::kOk;
 }
 
 Status check_dtype(const OpArgs& a, int32_t input, int32_t dtype) {
   if (a.in[input].dtype != dtype) {
-    return fail(a.diag, Status::kBadParams, "input %d is %t, expected %t", input, a.in[input].dtype, dtype);
+    return fail(a.diag, Status::kBadParams, MOTE_T("input %d is %t, expected %t"), input, a.in[input].dtype, dtype);
   }
   return Status::kOk;
 }
@@ -33,20 +33,20 @@ Status check_dtype(const OpArgs& a, int32_t input, int32_t dtype) {
 Status check_rank(const OpArgs& a, int32_t input, int32_t min_rank, int32_t max_rank) {
   const int32_t r = a.in[input].rank;
   if (r < min_rank || r > max_rank) {
-    return fail(a.diag, Status::kBadParams, "input %d has rank %d, expected %d..%d", input, r, min_rank, max_rank);
+    return fail(a.diag, Status::kBadParams, MOTE_T("input %d has rank %d, expected %d..%d"), input, r, min_rank, max_rank);
   }
   return Status::kOk;
 }
 
 Status check_axis(const OpArgs& a, int32_t* axis, int32_t rank) {
-  if (!normalize_axis(axis, rank)) return fail(a.diag, Status::kBadParams, "axis out of range");
+  if (!normalize_axis(axis, rank)) return fail(a.diag, Status::kBadParams, MOTE_T("axis out of range"));
   return Status::kOk;
 }
 
 Status check_clip_bounds(const OpArgs& a, float lo, float hi) {
   // The bounds' text (Diag::f, about 240 bytes on a Cortex-M4) only where a Clip can load.
   if (!MOTE_KERNEL_ON(act_clip)) {
-    return fail(a.diag, Status::kUnsupportedOp, "Clip (or a fused Clip) was left out of this runtime build (MOTE_OP_CONFIG)");
+    return fail(a.diag, Status::kUnsupportedOp, MOTE_T("Clip (or a fused Clip) was left out of this runtime build (MOTE_OP_CONFIG)"));
   }
   if (!(lo <= hi)) return Fail(a.diag, Status::kBadParams).s("Clip bounds [").f(lo).s(", ").f(hi).s("] are NaN or reversed");
   return Status::kOk;
@@ -54,7 +54,7 @@ Status check_clip_bounds(const OpArgs& a, float lo, float hi) {
 
 Status check_act(const OpArgs& a, const mote_act& act) {
   if (act.kind < MOTE_ACT_NONE || act.kind > MOTE_ACT_LEAKY_RELU) {
-    return fail(a.diag, Status::kBadParams, "unknown fused activation %d", act.kind);
+    return fail(a.diag, Status::kBadParams, MOTE_T("unknown fused activation %d"), act.kind);
   }
   if (act.kind == MOTE_ACT_CLIP) return check_clip_bounds(a, act.alpha, act.beta);
   return Status::kOk;

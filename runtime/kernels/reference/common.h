@@ -2,6 +2,7 @@
 #ifndef MOTE_KERNELS_REFERENCE_COMMON_H
 #define MOTE_KERNELS_REFERENCE_COMMON_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -13,6 +14,11 @@ namespace ref {
 
 // Largest element count any tensor may have (the blob limits tensors to 2 GiB).
 constexpr int64_t kMaxElements = int64_t(1) << 31;
+
+// An element offset or count within one tensor, in a kernel's loops: a tensor holds less than
+// 2 GiB (the verifier), so it fits the target's pointer difference; 64 bits on 64-bit hosts,
+// 32 on a Cortex-M, which then has no 64-bit multiplies and compares in its loops.
+using idx_t = ptrdiff_t;
 
 // The argument checks every infer function makes (runtime/kernels/reference/common.cc: one copy
 // of each, and of its error text, however many kernel files call it).

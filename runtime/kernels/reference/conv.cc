@@ -17,14 +17,14 @@ struct ConvGeom {
 
 Status check_conv_params(const OpArgs& a, const mote_conv_params& p) {
   if (p.spatial_rank < 1 || p.spatial_rank > MOTE_MAX_SPATIAL) {
-    return fail(a.diag, Status::kBadParams, "only 1-D, 2-D and 3-D convolutions are supported, got %d-D", p.spatial_rank);
+    return fail(a.diag, Status::kBadParams, MOTE_T("only 1-D, 2-D and 3-D convolutions are supported, got %d-D"), p.spatial_rank);
   }
-  if (p.group < 1) return fail(a.diag, Status::kBadParams, "group must be >= 1");
+  if (p.group < 1) return fail(a.diag, Status::kBadParams, MOTE_T("group must be >= 1"));
   for (int32_t d = 0; d < p.spatial_rank; ++d) {
-    if (p.kernel[d] < 1 || p.stride[d] < 1 || p.dilation[d] < 1 || p.pad_begin[d] < 0 || p.pad_end[d] < 0 ||
-        p.output_padding[d] < 0 || p.kernel[d] > 65535 || p.stride[d] > 65535 || p.dilation[d] > 65535 ||
-        p.pad_begin[d] > 65535 || p.pad_end[d] > 65535) {
-      return fail(a.diag, Status::kBadParams, "kernel/stride/dilation/pad out of range on spatial axis %d", d);
+    // Kernel, stride and dilation in [1, 65535], pads in [0, 65535]: one unsigned compare each.
+    if (uint32_t(p.kernel[d]) - 1 > 65534 || uint32_t(p.stride[d]) - 1 > 65534 || uint32_t(p.dilation[d]) - 1 > 65534 ||
+        uint32_t(p.pad_begin[d]) > 65535 || uint32_t(p.pad_end[d]) > 65535 || p.output_padding[d] < 0) {
+      return fail(a.diag, Status::kBadParams, MOTE_T("kernel/stride/dilation/pad out of range on spatial axis %d"), d);
     }
   }
   return check_act(a, p.act);
@@ -53,12 +53,15 @@ ConvGeom geometry(const OpArgs& a, const mote_conv_params& p) {
   return g;
 }
 
-// First and one-past-last output index o with 0 <= o * s - pad + k * d < in.
+// First and one-past-last output index o with 0 <= o * s - pad + k * d < in. In 32 bits: infer
+// holds the tap offset kd below the padded input's size (an int32), pad and s to 65535, so
+// off = kd - pad is an int32 and in - off + s - 1, when in > off, below 2^32.
 void valid_range(int32_t out, int32_t in, int32_t s, int32_t pad, int32_t kd, int32_t* lo, int32_t* hi) {
-  const int64_t off = int64_t(kd) - pad;  // input index = o * s + off
-  int64_t l = off >= 0 ? 0 : (-off + s - 1) / s;
-  int64_t h = in - off <= 0 ? 0 : (in - off + s - 1) / s;
-  if (h > out) h = out;
+  const int32_t off = kd - pad;  // input index = o * s + off
+  const uint32_t us = uint32_t(s);
+  uint32_t l = off >= 0 ? 0 : (uint32_t(-off) + us - 1) / us;
+  uint32_t h = in <= off ? 0 : (uint32_t(in) - uint32_t(off) + us - 1) / us;
+  if (h > uint32_t(out)) h = uint32_t(out);
   if (l > h) l = h;
   *lo = int32_t(l);
   *hi = int32_t(h);
@@ -200,15 +203,15 @@ Status infer_conv(const OpArgs& a, TensorView* out, uint32_t* scratch) {
   MOTE_TRY(check_dtype(a, 1, w8 ? MOTE_I8 : MOTE_F32));
   const int32_t r = p.spatial_rank;
   if (x.rank != r + 2 || w.rank != r + 2) {
-    return fail(a.diag, Status::kBadParams, "X %v and W %v must have rank %d", x.dims, x.rank, w.dims, w.rank, r + 2);
+    return fail(a.diag, Status::kBadParams, MOTE_T("X %v and W %v must have rank %d"), x.dims, x.rank, w.dims, w.rank, r + 2);
   }
   const int32_t c = x.dims[1], m = w.dims[0];
   if (c % p.group != 0 || m % p.group != 0 || int64_t(w.dims[1]) * p.group != c) {
-    return fail(a.diag, Status::kBadParams, "channels: X has %d, W %v, group %d", c, w.dims, w.rank, p.group);
+    return fail(a.diag, Status::kBadParams, MOTE_T("channels: X has %d, W %v, group %d"), c, w.dims, w.rank, p.group);
   }
   if (a.num_in >= 3 && a.in[2].present()) {
     MOTE_TRY(check_dtype(a, 2, MOTE_F32));
-    if (a.in[2].numel() != m || a.in[2].rank != 1) return fail(a.diag, Status::kBadParams, "bias must be [%d]", m);
+    if (a.in[2].numel() != m || a.in[2].rank != 1) return fail(a.diag, Status::kBadParams, MOTE_T("bias must be [%d]"), m);
   }
   const int64_t channels[1] = {m};
   if (w8) MOTE_TRY(check_w8_scale(a, 3, 1, channels));
@@ -217,12 +220,12 @@ Status infer_conv(const OpArgs& a, TensorView* out, uint32_t* scratch) {
   out->dims[0] = x.dims[0];
   out->dims[1] = int32_t(m);
   for (int32_t d = 0; d < r; ++d) {
-    if (w.dims[2 + d] != p.kernel[d]) return fail(a.diag, Status::kBadParams, "kernel_shape does not match W");
+    if (w.dims[2 + d] != p.kernel[d]) return fail(a.diag, Status::kBadParams, MOTE_T("kernel_shape does not match W"));
     int64_t span = int64_t(p.kernel[d] - 1) * p.dilation[d] + 1;
     int64_t padded = int64_t(x.dims[2 + d]) + p.pad_begin[d] + p.pad_end[d];
-    if (padded < span) return fail(a.diag, Status::kBadParams, "kernel larger than padded input on axis %d", 2 + d);
+    if (padded < span) return fail(a.diag, Status::kBadParams, MOTE_T("kernel larger than padded input on axis %d"), 2 + d);
     // Then every tap offset k * dilation (< span) and input position fits in an int32.
-    if (padded > INT32_MAX) return fail(a.diag, Status::kBadParams, "padded input too large on axis %d", 2 + d);
+    if (padded > INT32_MAX) return fail(a.diag, Status::kBadParams, MOTE_T("padded input too large on axis %d"), 2 + d);
     out->dims[2 + d] = int32_t((padded - span) / p.stride[d] + 1);
   }
   return Status::kOk;
@@ -241,18 +244,18 @@ Status run_conv(const OpArgs& a) {
   const float* bias = a.num_in >= 3 && a.in[2].present() ? a.in[2].as<float>() : nullptr;
   float* y = a.out[0].as<float>();
   const int32_t cg = g.c / g.group, mg = g.m / g.group;
-  const int64_t in_plane = int64_t(g.in[1]) * g.in[2], out_plane = int64_t(g.out[1]) * g.out[2];
-  const int64_t in_vol = in_plane * g.in[0], out_vol = out_plane * g.out[0];
-  const int64_t taps = int64_t(g.k[0]) * g.k[1] * g.k[2];
+  const idx_t in_plane = idx_t(g.in[1]) * g.in[2], out_plane = idx_t(g.out[1]) * g.out[2];
+  const idx_t in_vol = in_plane * g.in[0], out_vol = out_plane * g.out[0];
+  const idx_t taps = idx_t(g.k[0]) * g.k[1] * g.k[2];
   for (int32_t n = 0; n < g.n; ++n) {
     for (int32_t m = 0; m < g.m; ++m) {
-      float* yp = y + (int64_t(n) * g.m + m) * out_vol;
+      float* yp = y + (idx_t(n) * g.m + m) * out_vol;
       const float b = bias ? bias[m] : 0.0f;
-      for (int64_t i = 0; i < out_vol; ++i) yp[i] = w8 ? 0.0f : b;
+      for (idx_t i = 0; i < out_vol; ++i) yp[i] = w8 ? 0.0f : b;
       const int32_t grp = m / mg;
       for (int32_t cl = 0; cl < cg; ++cl) {
-        const float* xp = x + (int64_t(n) * g.c + grp * cg + cl) * in_vol;
-        const int64_t w_at = (int64_t(m) * cg + cl) * taps;
+        const float* xp = x + (idx_t(n) * g.c + grp * cg + cl) * in_vol;
+        const idx_t w_at = (idx_t(m) * cg + cl) * taps;
         for (int32_t kd = 0; kd < g.k[0]; ++kd) {
           int32_t od0, od1;
           valid_range(g.out[0], g.in[0], g.s[0], g.pad[0], kd * g.d[0], &od0, &od1);
@@ -260,20 +263,20 @@ Status run_conv(const OpArgs& a) {
             int32_t oh0, oh1;
             valid_range(g.out[1], g.in[1], g.s[1], g.pad[1], kh * g.d[1], &oh0, &oh1);
             for (int32_t kw = 0; kw < g.k[2]; ++kw) {
-              const int64_t tap = w_at + (int64_t(kd) * g.k[1] + kh) * g.k[2] + kw;
+              const idx_t tap = w_at + (idx_t(kd) * g.k[1] + kh) * g.k[2] + kw;
               const float wv = w8 ? float(wq[tap]) : w[tap];
               int32_t ow0, ow1;
               valid_range(g.out[2], g.in[2], g.s[2], g.pad[2], kw * g.d[2], &ow0, &ow1);
               for (int32_t od = od0; od < od1; ++od) {
-                const float* xd = xp + int64_t(od * g.s[0] - g.pad[0] + kd * g.d[0]) * in_plane;
-                float* yd = yp + int64_t(od) * out_plane;
+                const float* xd = xp + idx_t(od * g.s[0] - g.pad[0] + kd * g.d[0]) * in_plane;
+                float* yd = yp + idx_t(od) * out_plane;
                 for (int32_t oh = oh0; oh < oh1; ++oh) {
-                  const float* xr = xd + int64_t(oh * g.s[1] - g.pad[1] + kh * g.d[1]) * g.in[2] + (kw * g.d[2] - g.pad[2]);
-                  float* yr = yd + int64_t(oh) * g.out[2];
+                  const float* xr = xd + idx_t(oh * g.s[1] - g.pad[1] + kh * g.d[1]) * g.in[2] + (kw * g.d[2] - g.pad[2]);
+                  float* yr = yd + idx_t(oh) * g.out[2];
                   if (g.s[2] == 1) {
                     for (int32_t ow = ow0; ow < ow1; ++ow) yr[ow] += wv * xr[ow];
                   } else {
-                    for (int32_t ow = ow0; ow < ow1; ++ow) yr[ow] += wv * xr[int64_t(ow) * g.s[2]];
+                    for (int32_t ow = ow0; ow < ow1; ++ow) yr[ow] += wv * xr[idx_t(ow) * g.s[2]];
                   }
                 }
               }
@@ -282,10 +285,10 @@ Status run_conv(const OpArgs& a) {
         }
       }
       if (w8) {
-        for (int64_t i = 0; i < out_vol; ++i) yp[i] = yp[i] * wscale[m] + b;
+        for (idx_t i = 0; i < out_vol; ++i) yp[i] = yp[i] * wscale[m] + b;
       }
       if (p.act.kind != MOTE_ACT_NONE) {
-        for (int64_t i = 0; i < out_vol; ++i) yp[i] = apply_act(p.act, yp[i]);
+        for (idx_t i = 0; i < out_vol; ++i) yp[i] = apply_act(p.act, yp[i]);
       }
     }
   }

@@ -321,15 +321,15 @@ Status infer_reshape(const OpArgs& a, TensorView* out, uint32_t*) {
   MOTE_TRY(check_arity(a, 1, 1, 1));
   MOTE_TRY(check_params<mote_reshape_params>(a));
   const mote_reshape_params& p = a.p<mote_reshape_params>();
-  if (p.rank < 0 || p.rank > MOTE_MAX_RANK) return fail(a.diag, Status::kBadParams, "bad reshape rank %d", p.rank);
+  if (p.rank < 0 || p.rank > MOTE_MAX_RANK) return fail(a.diag, Status::kBadParams, MOTE_T("bad reshape rank %d"), p.rank);
   int64_t n = 1;
   for (int32_t k = 0; k < p.rank; ++k) {
-    if (p.dims[k] < 0) return fail(a.diag, Status::kBadParams, "negative reshape dimension");
+    if (p.dims[k] < 0) return fail(a.diag, Status::kBadParams, MOTE_T("negative reshape dimension"));
     n *= p.dims[k];
-    if (n > kMaxElements) return fail(a.diag, Status::kBadParams, "reshape target too large");
+    if (n > kMaxElements) return fail(a.diag, Status::kBadParams, MOTE_T("reshape target too large"));
   }
   if (n != a.in[0].numel()) {
-    return fail(a.diag, Status::kBadParams, "cannot reshape %v to %v", a.in[0].dims, a.in[0].rank, p.dims, p.rank);
+    return fail(a.diag, Status::kBadParams, MOTE_T("cannot reshape %v to %v"), a.in[0].dims, a.in[0].rank, p.dims, p.rank);
   }
   set_shape(out, a.in[0].dtype, p.rank, p.dims);
   return Status::kOk;

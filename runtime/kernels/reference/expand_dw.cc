@@ -20,13 +20,13 @@ Status run_expand_dw(const OpArgs& a) { return unsupported(a); }
 namespace {
 
 Status check_dw_params(const OpArgs& a, const mote_conv_params& p, int32_t e) {
-  if (p.spatial_rank != 2) return fail(a.diag, Status::kBadParams, "ConvExpandDepthwise is 2-D, got spatial rank %d", p.spatial_rank);
-  if (p.group != e) return fail(a.diag, Status::kBadParams, "ConvExpandDepthwise: group %d must equal the %d expanded channels", p.group, e);
+  if (p.spatial_rank != 2) return fail(a.diag, Status::kBadParams, MOTE_T("ConvExpandDepthwise is 2-D, got spatial rank %d"), p.spatial_rank);
+  if (p.group != e) return fail(a.diag, Status::kBadParams, MOTE_T("ConvExpandDepthwise: group %d must equal the %d expanded channels"), p.group, e);
   for (int32_t d = 0; d < 2; ++d) {
     if (p.kernel[d] < 1 || p.stride[d] < 1 || p.dilation[d] < 1 || p.pad_begin[d] < 0 || p.pad_end[d] < 0 ||
         p.output_padding[d] != 0 || p.kernel[d] > 65535 || p.stride[d] > 65535 || p.dilation[d] > 65535 ||
         p.pad_begin[d] > 65535 || p.pad_end[d] > 65535) {
-      return fail(a.diag, Status::kBadParams, "ConvExpandDepthwise: kernel/stride/dilation/pad out of range on spatial axis %d", d);
+      return fail(a.diag, Status::kBadParams, MOTE_T("ConvExpandDepthwise: kernel/stride/dilation/pad out of range on spatial axis %d"), d);
     }
   }
   return check_act(a, p.act);
@@ -47,23 +47,23 @@ Status infer_expand_dw(const OpArgs& a, TensorView* out, uint32_t* scratch) {
   MOTE_TRY(check_params<mote_expand_dw_params>(a));
   const mote_expand_dw_params& p = a.p<mote_expand_dw_params>();
   for (int32_t k = 0; k < 5; ++k) {
-    if (!a.in[k].present()) return fail(a.diag, Status::kBadParams, "ConvExpandDepthwise: input %d is missing", k);
+    if (!a.in[k].present()) return fail(a.diag, Status::kBadParams, MOTE_T("ConvExpandDepthwise: input %d is missing"), k);
     MOTE_TRY(check_dtype(a, k, MOTE_F32));
   }
   const TensorView& x = a.in[0];
-  if (x.rank != 4) return fail(a.diag, Status::kBadParams, "ConvExpandDepthwise: X %v must have rank 4", x.dims, x.rank);
+  if (x.rank != 4) return fail(a.diag, Status::kBadParams, MOTE_T("ConvExpandDepthwise: X %v must have rank 4"), x.dims, x.rank);
   const int32_t e = a.in[1].rank == 4 ? a.in[1].dims[0] : 0;
-  if (e < 1) return fail(a.diag, Status::kBadParams, "ConvExpandDepthwise: W1 %v must be [E, C, 1, 1]", a.in[1].dims, a.in[1].rank);
+  if (e < 1) return fail(a.diag, Status::kBadParams, MOTE_T("ConvExpandDepthwise: W1 %v must be [E, C, 1, 1]"), a.in[1].dims, a.in[1].rank);
   MOTE_TRY(check_dw_params(a, p.dw, e));
   MOTE_TRY(check_act(a, p.expand_act));
   if (p.expand_op != 0 && p.expand_op != MOTE_OP_SILU && p.expand_op != MOTE_OP_HARD_SWISH) {
-    return fail(a.diag, Status::kBadParams, "ConvExpandDepthwise: expand_op %d is not SiLU or HardSwish", p.expand_op);
+    return fail(a.diag, Status::kBadParams, MOTE_T("ConvExpandDepthwise: expand_op %d is not SiLU or HardSwish"), p.expand_op);
   }
-  if (p.band_rows < 1 || p.band_rows > 65535) return fail(a.diag, Status::kBadParams, "ConvExpandDepthwise: band_rows %d out of range", p.band_rows);
+  if (p.band_rows < 1 || p.band_rows > 65535) return fail(a.diag, Status::kBadParams, MOTE_T("ConvExpandDepthwise: band_rows %d out of range"), p.band_rows);
   const int32_t w1[4] = {e, x.dims[1], 1, 1}, vec[1] = {e}, w2[4] = {e, 1, p.dw.kernel[0], p.dw.kernel[1]};
-  if (!dims_are(a.in[1], 4, w1)) return fail(a.diag, Status::kBadParams, "ConvExpandDepthwise: W1 %v must be [%d, %d, 1, 1]", a.in[1].dims, a.in[1].rank, e, x.dims[1]);
-  if (!dims_are(a.in[2], 1, vec) || !dims_are(a.in[4], 1, vec)) return fail(a.diag, Status::kBadParams, "ConvExpandDepthwise: B1 and B2 must be [%d]", e);
-  if (!dims_are(a.in[3], 4, w2)) return fail(a.diag, Status::kBadParams, "ConvExpandDepthwise: W2 %v must be [%d, 1, kernel]", a.in[3].dims, a.in[3].rank, e);
+  if (!dims_are(a.in[1], 4, w1)) return fail(a.diag, Status::kBadParams, MOTE_T("ConvExpandDepthwise: W1 %v must be [%d, %d, 1, 1]"), a.in[1].dims, a.in[1].rank, e, x.dims[1]);
+  if (!dims_are(a.in[2], 1, vec) || !dims_are(a.in[4], 1, vec)) return fail(a.diag, Status::kBadParams, MOTE_T("ConvExpandDepthwise: B1 and B2 must be [%d]"), e);
+  if (!dims_are(a.in[3], 4, w2)) return fail(a.diag, Status::kBadParams, MOTE_T("ConvExpandDepthwise: W2 %v must be [%d, 1, kernel]"), a.in[3].dims, a.in[3].rank, e);
   out->dtype = MOTE_F32;
   out->rank = 4;
   out->dims[0] = x.dims[0];
@@ -71,8 +71,8 @@ Status infer_expand_dw(const OpArgs& a, TensorView* out, uint32_t* scratch) {
   for (int32_t d = 0; d < 2; ++d) {
     const int64_t span = int64_t(p.dw.kernel[d] - 1) * p.dw.dilation[d] + 1;
     const int64_t padded = int64_t(x.dims[2 + d]) + p.dw.pad_begin[d] + p.dw.pad_end[d];
-    if (padded < span) return fail(a.diag, Status::kBadParams, "ConvExpandDepthwise: kernel larger than padded input on axis %d", 2 + d);
-    if (padded > INT32_MAX) return fail(a.diag, Status::kBadParams, "ConvExpandDepthwise: padded input too large on axis %d", 2 + d);
+    if (padded < span) return fail(a.diag, Status::kBadParams, MOTE_T("ConvExpandDepthwise: kernel larger than padded input on axis %d"), 2 + d);
+    if (padded > INT32_MAX) return fail(a.diag, Status::kBadParams, MOTE_T("ConvExpandDepthwise: padded input too large on axis %d"), 2 + d);
     out->dims[2 + d] = int32_t((padded - span) / p.dw.stride[d] + 1);
   }
   // The band: E channels x the rows one band reads x W floats.
@@ -80,7 +80,7 @@ Status infer_expand_dw(const OpArgs& a, TensorView* out, uint32_t* scratch) {
   b.out = out;
   const drivers::ExpandDwGeom g = drivers::expand_dw_geom(b);
   const uint64_t bytes = uint64_t(e) * uint64_t(drivers::expand_dw_band_height(g)) * uint64_t(g.w) * sizeof(float);
-  if (bytes > 0xFFFFFFFFu) return fail(a.diag, Status::kBadParams, "ConvExpandDepthwise: a band of %d channels needs more than 4 GiB", e);
+  if (bytes > 0xFFFFFFFFu) return fail(a.diag, Status::kBadParams, MOTE_T("ConvExpandDepthwise: a band of %d channels needs more than 4 GiB"), e);
   *scratch = uint32_t(bytes);
   return Status::kOk;
 }

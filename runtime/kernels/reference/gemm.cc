@@ -9,10 +9,10 @@ namespace {
 // C[m, n] = sum_k A[m, k] * B[k, n] with arbitrary element strides; C is overwritten. B is float
 // or, for the int8-weight ops, int8 (each weight converted to float as it is read).
 template <typename TB>
-void matmul_f32(const float* A, int64_t a_rs, int64_t a_cs, const TB* B, int64_t b_rs, int64_t b_cs, float* C,
+void matmul_f32(const float* A, idx_t a_rs, idx_t a_cs, const TB* B, idx_t b_rs, idx_t b_cs, float* C,
                 int32_t M, int32_t N, int32_t K) {
   for (int32_t i = 0; i < M; ++i) {
-    float* c = C + int64_t(i) * N;
+    float* c = C + idx_t(i) * N;
     for (int32_t j = 0; j < N; ++j) c[j] = 0.0f;
     for (int32_t k = 0; k < K; ++k) {
       const float av = A[i * a_rs + k * a_cs];
@@ -39,7 +39,7 @@ Status infer_gemm(const OpArgs& a, TensorView* out, uint32_t*) {
   MOTE_TRY(check_act(a, p.act));
   MOTE_TRY(check_dtype(a, 0, MOTE_F32));
   MOTE_TRY(check_dtype(a, 1, w8 ? MOTE_I8 : MOTE_F32));
-  if (w8 && p.trans_b) return fail(a.diag, Status::kBadParams, "GemmW8 takes B as [K, N]: trans_b must be 0");
+  if (w8 && p.trans_b) return fail(a.diag, Status::kBadParams, MOTE_T("GemmW8 takes B as [K, N]: trans_b must be 0"));
   MOTE_TRY(check_rank(a, 0, 2, 2));
   MOTE_TRY(check_rank(a, 1, 2, 2));
   const TensorView& A = a.in[0];
@@ -48,7 +48,7 @@ Status infer_gemm(const OpArgs& a, TensorView* out, uint32_t*) {
   const int32_t K = p.trans_a ? A.dims[0] : A.dims[1];
   const int32_t KB = p.trans_b ? B.dims[1] : B.dims[0];
   const int32_t N = p.trans_b ? B.dims[0] : B.dims[1];
-  if (K != KB) return fail(a.diag, Status::kBadParams, "A %v and B %v do not multiply", A.dims, 2, B.dims, 2);
+  if (K != KB) return fail(a.diag, Status::kBadParams, MOTE_T("A %v and B %v do not multiply"), A.dims, 2, B.dims, 2);
   out->dtype = MOTE_F32;
   out->rank = 2;
   out->dims[0] = M;
@@ -62,7 +62,7 @@ Status infer_gemm(const OpArgs& a, TensorView* out, uint32_t*) {
     const TensorView& C = a.in[2];
     for (int32_t d = 0; d < C.rank; ++d) {
       const int32_t v = C.dims[d], want = out->dims[2 - C.rank + d];
-      if (v != 1 && v != want) return fail(a.diag, Status::kBadParams, "C %v does not broadcast to [M, N] %v", C.dims, C.rank, out->dims, 2);
+      if (v != 1 && v != want) return fail(a.diag, Status::kBadParams, MOTE_T("C %v does not broadcast to [M, N] %v"), C.dims, C.rank, out->dims, 2);
     }
   }
   return Status::kOk;
@@ -78,14 +78,14 @@ Status run_gemm(const OpArgs& a) {
   const float* pa = A.as<float>();
   const bool w8 = MOTE_KERNEL_ON(int8_weights) && a.code == MOTE_OP_GEMM_W8;  // B int8 [K, N], scaled per column after the sum
   float* y = Y.as<float>();
-  const int64_t a_rs = p.trans_a ? 1 : K, a_cs = p.trans_a ? M : 1;
+  const idx_t a_rs = p.trans_a ? 1 : K, a_cs = p.trans_a ? M : 1;
   if (p.trans_b) {  // rows of B are contiguous: dot products (float B: GemmW8 has no trans_b)
     for (int32_t i = 0; i < M; ++i) {
       for (int32_t j = 0; j < N; ++j) {
-        const float* b = B.as<float>() + int64_t(j) * K;
+        const float* b = B.as<float>() + idx_t(j) * K;
         float acc = 0.0f;
         for (int32_t k = 0; k < K; ++k) acc += pa[i * a_rs + k * a_cs] * b[k];
-        y[int64_t(i) * N + j] = acc;
+        y[idx_t(i) * N + j] = acc;
       }
     }
   } else if (w8) {
@@ -96,7 +96,7 @@ Status run_gemm(const OpArgs& a) {
   const float* scale = w8 ? a.in[3].as<float>() : nullptr;
   const bool has_c = a.num_in >= 3 && a.in[2].present();
   // C's strides over [M, N] (infer_gemm checked that it broadcasts): 0 along an axis it lacks or has as 1.
-  int64_t cs[2] = {0, 0};
+  idx_t cs[2] = {0, 0};
   const float* c = nullptr;
   if (has_c) {
     const TensorView& C = a.in[2];
@@ -107,9 +107,9 @@ Status run_gemm(const OpArgs& a) {
   }
   for (int32_t i = 0; i < M; ++i) {
     for (int32_t j = 0; j < N; ++j) {
-      float v = p.alpha * (scale ? y[int64_t(i) * N + j] * scale[j] : y[int64_t(i) * N + j]);
+      float v = p.alpha * (scale ? y[idx_t(i) * N + j] * scale[j] : y[idx_t(i) * N + j]);
       if (c) v += p.beta * c[i * cs[0] + j * cs[1]];
-      y[int64_t(i) * N + j] = apply_act(p.act, v);
+      y[idx_t(i) * N + j] = apply_act(p.act, v);
     }
   }
   return Status::kOk;

@@ -169,35 +169,35 @@ Status run_softmax(const OpArgs& a) {
   const TensorView& x = a.in[0];
   int32_t axis = p.axis;
   normalize_axis(&axis, x.rank);
-  const int64_t outer = product(x.dims, 0, axis);
-  const int64_t n = p.flatten ? product(x.dims, axis, x.rank) : x.dims[axis];
-  const int64_t inner = p.flatten ? 1 : product(x.dims, axis + 1, x.rank);
+  const idx_t outer = product(x.dims, 0, axis);
+  const idx_t n = p.flatten ? product(x.dims, axis, x.rank) : x.dims[axis];
+  const idx_t inner = p.flatten ? 1 : product(x.dims, axis + 1, x.rank);
   const float* in = x.as<float>();
   float* out = a.out[0].as<float>();
-  for (int64_t o = 0; o < outer; ++o) {
-    for (int64_t i = 0; i < inner; ++i) {
+  for (idx_t o = 0; o < outer; ++o) {
+    for (idx_t i = 0; i < inner; ++i) {
       const float* xp = in + o * n * inner + i;
       float* yp = out + o * n * inner + i;
       if (n == 0) continue;
       float mx = xp[0];
-      int64_t arg = 0;
-      for (int64_t k = 1; k < n; ++k) {
+      idx_t arg = 0;
+      for (idx_t k = 1; k < n; ++k) {
         if (xp[k * inner] > mx) {
           mx = xp[k * inner];
           arg = k;
         }
       }
       if (MOTE_OP_ON(HARDMAX) && a.code == MOTE_OP_HARDMAX) {
-        for (int64_t k = 0; k < n; ++k) yp[k * inner] = k == arg ? 1.0f : 0.0f;
+        for (idx_t k = 0; k < n; ++k) yp[k * inner] = k == arg ? 1.0f : 0.0f;
         continue;
       }
       double sum = 0.0;
-      for (int64_t k = 0; k < n; ++k) sum += ref::exp_f64(double(xp[k * inner] - mx));
+      for (idx_t k = 0; k < n; ++k) sum += ref::exp_f64(double(xp[k * inner] - mx));
       if (MOTE_OP_ON(LOG_SOFTMAX) && a.code == MOTE_OP_LOG_SOFTMAX) {
         const float ls = float(log(sum));
-        for (int64_t k = 0; k < n; ++k) yp[k * inner] = xp[k * inner] - mx - ls;
+        for (idx_t k = 0; k < n; ++k) yp[k * inner] = xp[k * inner] - mx - ls;
       } else {
-        for (int64_t k = 0; k < n; ++k) yp[k * inner] = float(ref::exp_f64(double(xp[k * inner] - mx)) / sum);
+        for (idx_t k = 0; k < n; ++k) yp[k * inner] = float(ref::exp_f64(double(xp[k * inner] - mx)) / sum);
       }
     }
   }

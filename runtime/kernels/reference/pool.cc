@@ -31,7 +31,7 @@ __attribute__((noinline)) void tap_range(int64_t start, int64_t step, int64_t n,
 
 Status check_pool_dtype(const OpArgs& a) {
   if (a.in[0].dtype != MOTE_F32 && a.in[0].dtype != MOTE_I8) {
-    return fail(a.diag, Status::kBadParams, "input is %t, expected float32 or int8", a.in[0].dtype);
+    return fail(a.diag, Status::kBadParams, MOTE_T("input is %t, expected float32 or int8"), a.in[0].dtype);
   }
   return Status::kOk;
 }
@@ -49,14 +49,14 @@ Status infer_pool(const OpArgs& a, TensorView* out, uint32_t*) {
     const int32_t rank = a.p<mote_pool_params>().spatial_rank;
     if (a.code != MOTE_OP_MAX_POOL || a.in[0].dtype != MOTE_F32 || rank != 2) {
       return fail(a.diag, Status::kUnsupportedOp,
-                  "this %d-D %t pool was left out of this runtime build (MOTE_OP_CONFIG: float 2-D MaxPool only)",
+                  MOTE_T("this %d-D %t pool was left out of this runtime build (MOTE_OP_CONFIG: float 2-D MaxPool only)"),
                   rank, a.in[0].dtype);
     }
   } else if (with_indices) {
     MOTE_TRY(check_params<mote_max_pool_indices_params>(a));
     MOTE_TRY(check_dtype(a, 0, MOTE_F32));
     const int32_t order = a.p<mote_max_pool_indices_params>().storage_order;
-    if (order != 0 && order != 1) return fail(a.diag, Status::kBadParams, "storage_order is %d", order);
+    if (order != 0 && order != 1) return fail(a.diag, Status::kBadParams, MOTE_T("storage_order is %d"), order);
   } else {
     MOTE_TRY(check_params<mote_pool_params>(a));
     // MaxPool also takes uint8 (ONNX's image tensors): the maximum needs no quantisation.
@@ -64,27 +64,28 @@ Status infer_pool(const OpArgs& a, TensorView* out, uint32_t*) {
     // A runtime built for float models (MOTE_OP_CONFIG: MOTE_USE_KERNEL_pool_int8 0) has no int8
     // or uint8 pool kernel.
     if (!MOTE_KERNEL_ON(pool_int8) && a.in[0].dtype != MOTE_F32) {
-      return fail(a.diag, Status::kUnsupportedOp, "%t pooling was left out of this runtime build (MOTE_OP_CONFIG)",
+      return fail(a.diag, Status::kUnsupportedOp, MOTE_T("%t pooling was left out of this runtime build (MOTE_OP_CONFIG)"),
                   a.in[0].dtype);
     }
   }
   const mote_pool_params& p = a.p<mote_pool_params>();  // the first member of the indices record
   const TensorView& x = a.in[0];
   if (p.spatial_rank < 1 || p.spatial_rank > MOTE_MAX_SPATIAL) {
-    return fail(a.diag, Status::kBadParams, "only 1-D, 2-D and 3-D pooling is supported, got %d-D", p.spatial_rank);
+    return fail(a.diag, Status::kBadParams, MOTE_T("only 1-D, 2-D and 3-D pooling is supported, got %d-D"), p.spatial_rank);
   }
-  if (x.rank != p.spatial_rank + 2) return fail(a.diag, Status::kBadParams, "X must have rank %d", p.spatial_rank + 2);
+  if (x.rank != p.spatial_rank + 2) return fail(a.diag, Status::kBadParams, MOTE_T("X must have rank %d"), p.spatial_rank + 2);
   same_as(out, x, x.dtype);
   for (int32_t d = 0; d < p.spatial_rank; ++d) {
-    if (p.kernel[d] < 1 || p.stride[d] < 1 || p.dilation[d] < 1 || p.pad_begin[d] < 0 || p.pad_end[d] < 0 ||
-        p.kernel[d] > 65535 || p.stride[d] > 65535 || p.dilation[d] > 65535 || p.pad_begin[d] >= 65535 ||
-        p.pad_end[d] > 65535) {
-      return fail(a.diag, Status::kBadParams, "kernel/stride/dilation/pad out of range on spatial axis %d", d);
+    // Kernel, stride and dilation in [1, 65535], pad_begin in [0, 65534], pad_end in [0, 65535]:
+    // one unsigned compare each.
+    if (uint32_t(p.kernel[d]) - 1 > 65534 || uint32_t(p.stride[d]) - 1 > 65534 || uint32_t(p.dilation[d]) - 1 > 65534 ||
+        uint32_t(p.pad_begin[d]) >= 65535 || uint32_t(p.pad_end[d]) > 65535) {
+      return fail(a.diag, Status::kBadParams, MOTE_T("kernel/stride/dilation/pad out of range on spatial axis %d"), d);
     }
     const int64_t span = int64_t(p.kernel[d] - 1) * p.dilation[d] + 1;
     const int64_t in = x.dims[2 + d];
     const int64_t padded = in + p.pad_begin[d] + p.pad_end[d];
-    if (padded < span) return fail(a.diag, Status::kBadParams, "window larger than padded input on axis %d", 2 + d);
+    if (padded < span) return fail(a.diag, Status::kBadParams, MOTE_T("window larger than padded input on axis %d"), 2 + d);
     int64_t o = p.ceil_mode ? (padded - span + p.stride[d] - 1) / p.stride[d] + 1 : (padded - span) / p.stride[d] + 1;
     // A window must start inside the input or the leading padding.
     if (p.ceil_mode && (o - 1) * p.stride[d] >= in + p.pad_begin[d]) --o;
@@ -205,7 +206,7 @@ void max_pool_2d(const OpArgs& a) {
   const int32_t ih = x.dims[2], iw = x.dims[3], oh = a.out[0].dims[2], ow = a.out[0].dims[3];
   const float* xp = x.as<float>();
   float* dst = a.out[0].as<float>();
-  for (int64_t c = int64_t(x.dims[0]) * x.dims[1]; c > 0; --c, xp += int64_t(ih) * iw) {
+  for (idx_t c = idx_t(x.dims[0]) * x.dims[1]; c > 0; --c, xp += idx_t(ih) * iw) {
     for (int32_t r = 0; r < oh; ++r) {
       const int64_t zr = int64_t(r) * p.stride[0] - p.pad_begin[0];
       int64_t r0, r1;
@@ -217,7 +218,7 @@ void max_pool_2d(const OpArgs& a) {
         float acc = 0;
         bool any = false;
         for (int32_t u = int32_t(r0); u < r1; ++u) {
-          const float* xr = xp + (zr + int64_t(u) * p.dilation[0]) * iw + zq;
+          const float* xr = xp + (idx_t(zr) + idx_t(u) * p.dilation[0]) * iw + idx_t(zq);
           for (int32_t t = int32_t(q0); t < q1; ++t) {
             const float val = xr[t * p.dilation[1]];
             if (!any || val > acc || (val != val && acc == acc)) acc = val;

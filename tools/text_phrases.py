@@ -1,0 +1,112 @@
+#!/usr/bin/env python3
+"""Chooses the phrase table of Mote's compact error messages (runtime/internal/mote/text_codes.h).
+
+    text_phrases.py SOURCE...
+
+Reads the messages written as MOTE_T("...") in the given sources (the runtime's files that a
+build links: the table's size is paid by every build, the messages' by the builds that link
+them) and prints the kPhrases initializer: up to 128 phrases, picked one at a time as the one
+that saves the most bytes (its uses times its length less one, less its own bytes and NUL) in
+the messages as the phrases before it encoded them. A phrase may hold earlier phrases' codes;
+none starts at a directive's letter or ends in its '%', as MOTE_T's encoder requires.
+The table in the header was made with
+    tools/text_phrases.py runtime/src/{c_api,diag,envelope,model,op_table,plan_check,session}.cc \\
+        runtime/kernels/reference/{common,conv,elementwise,gemm,norm,pool}.cc
+(the core and the digits model's kernels, bench/arm_size_report.sh).
+"""
+import collections
+import re
+import sys
+
+LITERAL = re.compile(r'"((?:[^"\\]|\\.)*)"')
+PCT = ord("%")
+MAX_PHRASE = 40
+
+
+def messages(paths):
+    out = []
+    for path in paths:
+        text = open(path).read()
+        for m in re.finditer(r"MOTE_T\(", text):
+            i, parts = m.end(), []
+            while True:
+                while text[i].isspace():
+                    i += 1
+                lm = LITERAL.match(text, i)
+                if not lm:
+                    break
+                parts.append(lm.group(1))
+                i = lm.end()
+            s = "".join(parts).encode().decode("unicode_escape")
+            if s:
+                out.append(tuple(ord(c) for c in s))
+    return out
+
+
+def encode(msgs, phrase, code):
+    out, uses, n = [], 0, len(phrase)
+    for s in msgs:
+        r, i = [], 0
+        while i < len(s):
+            if s[i:i + n] == phrase and not (i > 0 and s[i - 1] == PCT):
+                r.append(code)
+                i += n
+                uses += 1
+            else:
+                r.append(s[i])
+                i += 1
+        out.append(tuple(r))
+    return out, uses
+
+
+def choose(msgs):
+    table = []
+    while len(table) < 128:
+        count = collections.Counter()
+        for s in msgs:
+            for i in range(len(s)):
+                if i > 0 and s[i - 1] == PCT:
+                    continue
+                for j in range(i + 2, min(len(s), i + MAX_PHRASE) + 1):
+                    if s[j - 1] != PCT:
+                        count[s[i:j]] += 1
+        ranked = sorted(((n * (len(p) - 1) - (len(p) + 1), p) for p, n in count.items() if n > 1), reverse=True)
+        for _, p in ranked[:20]:  # overlapping uses were counted: the best real gain among the top
+            enc, uses = encode(msgs, p, 0x80 + len(table))
+            gain = uses * (len(p) - 1) - (len(p) + 1)
+            if gain > 0:
+                break
+        else:
+            break
+        msgs = enc
+        table.append(p)
+    return table, msgs
+
+
+def c_text(p):
+    out = ""
+    for c in p:
+        out += "\\%03o" % c if c >= 0x80 else ("\\" + chr(c) if chr(c) in '"\\' else chr(c))
+    return out
+
+
+def main(argv):
+    if len(argv) < 2:
+        raise SystemExit(__doc__)
+    msgs = messages(argv[1:])
+    before = sum(len(s) + 1 for s in msgs)
+    table, coded = choose(msgs)
+    after = sum(len(s) + 1 for s in coded) + sum(len(p) + 1 for p in table)
+    print(f"// {len(msgs)} messages: {before} bytes, {after} with the table ({len(table)} phrases)")
+    line = "   "
+    for p in table:
+        piece = ' "' + c_text(p) + '\\0"'
+        if len(line) + len(piece) > 110:
+            print(line)
+            line = "   "
+        line += piece
+    print(line + ";")
+
+
+if __name__ == "__main__":
+    main(sys.argv)
