@@ -35,17 +35,22 @@ inline void weight_1d(T g0, T g1, T g2, T* h) {
   h[3] = g2;
 }
 
+// U = G g G^T for one 3x3 kernel g (row-major), into u[N * N], G along one axis being w1 (three
+// weights to N): both forms' weights.
+template <int32_t N, typename T, typename W1>
+inline void transform_weights(const T* g, T* u, W1 w1) {
+  T cols[N][3];  // G g: N rows x 3 columns
+  for (int j = 0; j < 3; ++j) {
+    T h[N];
+    w1(g[j], g[3 + j], g[6 + j], h);
+    for (int i = 0; i < N; ++i) cols[i][j] = h[i];
+  }
+  for (int i = 0; i < N; ++i) w1(cols[i][0], cols[i][1], cols[i][2], u + N * i);
+}
+
 // U = G g G^T for one 3x3 kernel g (row-major), into u[16].
 template <typename T>
-inline void weights(const T* g, T* u) {
-  T cols[4][3];  // G g: 4 rows x 3 columns
-  for (int j = 0; j < 3; ++j) {
-    T h[4];
-    weight_1d(g[j], g[3 + j], g[6 + j], h);
-    for (int i = 0; i < 4; ++i) cols[i][j] = h[i];
-  }
-  for (int i = 0; i < 4; ++i) weight_1d(cols[i][0], cols[i][1], cols[i][2], u + 4 * i);
-}
+inline void weights(const T* g, T* u) { transform_weights<kInTile>(g, u, weight_1d<T>); }
 
 // B^T along one axis: a0..a3 (stride s apart in `a`) to b[0..3] (stride t apart).
 template <typename T>
@@ -111,15 +116,7 @@ inline void weight_1d(T g0, T g1, T g2, T* h) {
 
 // U = G g G^T for one 3x3 kernel g (row-major), into u[36].
 template <typename T>
-inline void weights(const T* g, T* u) {
-  T cols[6][3];
-  for (int j = 0; j < 3; ++j) {
-    T h[6];
-    weight_1d(g[j], g[3 + j], g[6 + j], h);
-    for (int i = 0; i < 6; ++i) cols[i][j] = h[i];
-  }
-  for (int i = 0; i < 6; ++i) weight_1d(cols[i][0], cols[i][1], cols[i][2], u + 6 * i);
-}
+inline void weights(const T* g, T* u) { transform_weights<kInTile>(g, u, weight_1d<T>); }
 
 // B^T along one axis, in this order (the SIMD128 kernel's too).
 template <typename T>

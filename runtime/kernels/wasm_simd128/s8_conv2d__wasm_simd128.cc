@@ -51,25 +51,8 @@ void S8Kernel::columns(int32_t k, const int16_t* const* cols, int32_t np, const 
     const int8_t* w1 = pair ? w0 + k : w0;
     v128_t a00 = wasm_i32x4_splat(0), a10 = a00, a20 = a00, a30 = a00;
     v128_t a01 = a00, a11 = a00, a21 = a00, a31 = a00;
-    int32_t i = 0;
-    for (; i + 8 <= k; i += 8) {
-      const v128_t u0 = wasm_i16x8_load8x8(w0 + i), u1 = wasm_i16x8_load8x8(w1 + i);
-      const v128_t x0 = wasm_v128_load(c0 + i), x1 = wasm_v128_load(c1 + i);
-      const v128_t x2 = wasm_v128_load(c2 + i), x3 = wasm_v128_load(c3 + i);
-      a00 = dot(a00, x0, u0);
-      a01 = dot(a01, x0, u1);
-      a10 = dot(a10, x1, u0);
-      a11 = dot(a11, x1, u1);
-      a20 = dot(a20, x2, u0);
-      a21 = dot(a21, x2, u1);
-      a30 = dot(a30, x3, u0);
-      a31 = dot(a31, x3, u1);
-    }
-    if (i < k && k >= 8) {
-      // The last k - i (1..7) taps: the 8 taps ending at k, in the columns those before i masked
-      // to 0 (they are summed), so no tap is read outside the row and none is added twice.
-      const int32_t at = k - 8;
-      const v128_t keep = wasm_i16x8_ge(wasm_i16x8_make(0, 1, 2, 3, 4, 5, 6, 7), wasm_i16x8_splat(int16_t(i - at)));
+    // 8 taps from `at`, the columns' lanes ANDed with keep.
+    auto step = [&](int32_t at, v128_t keep) __attribute__((always_inline)) {
       const v128_t u0 = wasm_i16x8_load8x8(w0 + at), u1 = wasm_i16x8_load8x8(w1 + at);
       const v128_t x0 = wasm_v128_and(wasm_v128_load(c0 + at), keep), x1 = wasm_v128_and(wasm_v128_load(c1 + at), keep);
       const v128_t x2 = wasm_v128_and(wasm_v128_load(c2 + at), keep), x3 = wasm_v128_and(wasm_v128_load(c3 + at), keep);
@@ -81,6 +64,14 @@ void S8Kernel::columns(int32_t k, const int16_t* const* cols, int32_t np, const 
       a21 = dot(a21, x2, u1);
       a30 = dot(a30, x3, u0);
       a31 = dot(a31, x3, u1);
+    };
+    int32_t i = 0;
+    for (; i + 8 <= k; i += 8) step(i, wasm_i32x4_splat(-1));
+    if (i < k && k >= 8) {
+      // The last k - i (1..7) taps: the 8 taps ending at k, in the columns those before i masked
+      // to 0 (they are summed), so no tap is read outside the row and none is added twice.
+      const int32_t at = k - 8;
+      step(at, wasm_i16x8_ge(wasm_i16x8_make(0, 1, 2, 3, 4, 5, 6, 7), wasm_i16x8_splat(int16_t(i - at))));
       i = k;
     }
     // Lanes: the 4 pixels, consecutive in the output plane.
