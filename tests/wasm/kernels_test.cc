@@ -487,14 +487,18 @@ void winograd_tests(Rng& rng) {
   winograd_case(rng, 1, 64, 64, 25, 25, pad1, true, none, "partial-last-block");  // blocks of 60, the last 49
   winograd_case(rng, 1, 16, 64, 55, 55, pad1, true, relu, "squeezenet-expand");   // odd map
   winograd_case(rng, 1, 256, 256, 14, 14, pad1, false, relu, "resnet18-layer3");  // one block of 49
-  for (int t = 0; t < 60; ++t) {
-    int32_t pads[4];
-    for (int32_t& v : pads) v = rng.range(0, 2);
-    const int32_t h = rng.range(pads[0] + pads[2] >= 2 ? 1 : 3 - pads[0] - pads[2], 20);
-    const int32_t w = rng.range(pads[1] + pads[3] >= 2 ? 1 : 3 - pads[1] - pads[3], 30);
-    winograd_case(rng, rng.range(1, 2), rng.range(1, 24), rng.range(1, 13), h, w, pads, rng.range(0, 3) != 0,
-                  random_act(rng), "random");
-  }
+  // 60 random maps up to max_h x max_w, every padding, for the form with `points` products.
+  auto random_cases = [&](int32_t max_h, int32_t max_w, int32_t points) {
+    for (int t = 0; t < 60; ++t) {
+      int32_t pads[4];
+      for (int32_t& v : pads) v = rng.range(0, 2);
+      const int32_t h = rng.range(pads[0] + pads[2] >= 2 ? 1 : 3 - pads[0] - pads[2], max_h);
+      const int32_t w = rng.range(pads[1] + pads[3] >= 2 ? 1 : 3 - pads[1] - pads[3], max_w);
+      winograd_case(rng, rng.range(1, 2), rng.range(1, 24), rng.range(1, 13), h, w, pads, rng.range(0, 3) != 0,
+                    random_act(rng), "random", points);
+    }
+  };
+  random_cases(20, 30, 16);
   // F(4x4, 3x3) (W [36, M, C]): SqueezeNet's expand layers (55x55: runs of 14 tiles cut by
   // blocks of 44; 13x13: 16 tiles, the last tile row and column 1 output wide), then random maps
   // (tile rows cut 1..3 outputs short, runs of 1..3 tiles at the block's edge, tiny maps).
@@ -502,14 +506,7 @@ void winograd_tests(Rng& rng) {
   winograd_case(rng, 1, 32, 128, 27, 27, pad1, true, relu, "squeezenet-fire4", 36);
   winograd_case(rng, 1, 64, 256, 13, 13, pad1, true, relu, "squeezenet-fire8", 36);
   winograd_case(rng, 1, 64, 64, 56, 56, pad1, false, none, "resnet18-layer1", 36);
-  for (int t = 0; t < 60; ++t) {
-    int32_t pads[4];
-    for (int32_t& v : pads) v = rng.range(0, 2);
-    const int32_t h = rng.range(pads[0] + pads[2] >= 2 ? 1 : 3 - pads[0] - pads[2], 26);
-    const int32_t w = rng.range(pads[1] + pads[3] >= 2 ? 1 : 3 - pads[1] - pads[3], 40);
-    winograd_case(rng, rng.range(1, 2), rng.range(1, 24), rng.range(1, 13), h, w, pads, rng.range(0, 3) != 0,
-                  random_act(rng), "random", 36);
-  }
+  random_cases(26, 40, 36);
 }
 
 // ---- Gemm / MatMul ---------------------------------------------------------------------------
