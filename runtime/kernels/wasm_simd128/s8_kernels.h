@@ -97,6 +97,21 @@ inline Requant4 requant4_for(const Epilogue& e, int32_t ch, int64_t taps = 0) {
   return q;
 }
 
+// i64x2.extmul_{low,high}_i32x4_s of acc and the multiplier m, kept as those instructions: the
+// intrinsics are written as extend * extend, and where m is loop-invariant LLVM 14 hoists its
+// extension out of the loop, leaving an i64x2.extend of acc and an i64x2.mul, which V8 runs as
+// about 9 x86 instructions (three pmuludq with shifts and adds) instead of one pmuldq and two
+// unpacks. The empty asm makes m opaque at each use, so the extension cannot be hoisted and the
+// pair matches extmul again (no instruction of its own).
+inline v128_t mul_low_i64(v128_t acc, v128_t m) {
+  __asm__ volatile("" : "+r"(m));
+  return wasm_i64x2_extmul_low_i32x4(acc, m);
+}
+inline v128_t mul_high_i64(v128_t acc, v128_t m) {
+  __asm__ volatile("" : "+r"(m));
+  return wasm_i64x2_extmul_high_i32x4(acc, m);
+}
+
 // OUT false: the rescaled value alone, without the zero point and clamp (QAdd's inputs, whose
 // Requant4 has zero point 0 and the int32 bounds). BOUNDED false: the general form only (no
 // branch to the bounded one: a loop already short of registers keeps its code).
@@ -104,8 +119,8 @@ template <bool OUT = true, bool BOUNDED = true>
 inline v128_t requant4(const Requant4& q, v128_t acc) {
   if (BOUNDED && q.fast) {
     const v128_t a2 = wasm_i32x4_add(acc, acc);
-    const v128_t p0 = wasm_i64x2_add(wasm_i64x2_extmul_low_i32x4(a2, q.mult), q.round);
-    const v128_t p1 = wasm_i64x2_add(wasm_i64x2_extmul_high_i32x4(a2, q.mult), q.round);
+    const v128_t p0 = wasm_i64x2_add(mul_low_i64(a2, q.mult), q.round);
+    const v128_t p1 = wasm_i64x2_add(mul_high_i64(a2, q.mult), q.round);
     const v128_t v = wasm_i32x4_shr(wasm_i32x4_add(wasm_i32x4_shuffle(p0, p1, 1, 3, 5, 7), wasm_i32x4_shr(acc, 31)), q.right);
     if (!OUT) return v;
     return wasm_i32x4_min(wasm_i32x4_max(wasm_i32x4_add(v, q.zp), q.lo), q.hi);
@@ -117,7 +132,7 @@ inline v128_t requant4(const Requant4& q, v128_t acc) {
     acc = wasm_v128_bitselect(wasm_i32x4_splat(INT32_MAX), acc, over);
   }
   const v128_t round = wasm_i64x2_splat(int64_t(1) << 31);
-  v128_t p0 = wasm_i64x2_extmul_low_i32x4(acc, q.mult), p1 = wasm_i64x2_extmul_high_i32x4(acc, q.mult);
+  v128_t p0 = mul_low_i64(acc, q.mult), p1 = mul_high_i64(acc, q.mult);
   p0 = wasm_i64x2_add(wasm_i64x2_add(p0, p0), round);
   p1 = wasm_i64x2_add(wasm_i64x2_add(p1, p1), round);
   v128_t v = wasm_i32x4_shuffle(p0, p1, 1, 3, 5, 7);
