@@ -142,9 +142,8 @@ inline Weights3x3 weights_3x3(const float* w, float bias, const VecAct& va) {
   Weights3x3 k;
   for (int t = 0; t < 9; ++t) k.w[t] = wasm_v128_load32_splat(w + t);
   k.bias = wasm_f32x4_splat(bias);
-  const bool none = va.kind == MOTE_ACT_NONE;
-  k.lo = A == kActLeaky ? va.slope : none ? wasm_f32x4_splat(-__builtin_inff()) : va.lo;
-  k.hi = none ? wasm_f32x4_splat(__builtin_inff()) : va.hi;
+  k.lo = A == kActLeaky ? va.slope : va.lo;  // none: -inf and +inf (vec_act)
+  k.hi = va.hi;
   return k;
 }
 
