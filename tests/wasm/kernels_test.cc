@@ -242,6 +242,7 @@ struct ConvCase {
   int32_t pt = 0, pl = 0, pb = 0, pr = 0, group = 1;
   bool bias = true, one_d = false;
   mote_act act{};
+  bool specials = false;  // a NaN, +inf and -inf in the input's middle planes (n = 1, 2-D)
 };
 
 void conv_case(Rng& rng, const ConvCase& cc, const char* tag) {
@@ -263,6 +264,13 @@ void conv_case(Rng& rng, const ConvCase& cc, const char* tag) {
   } else {
     ins.push_back(random_tensor(rng, {cc.n, cc.c, cc.h, cc.w}));
     ins.push_back(random_tensor(rng, {cc.m, cc.c / cc.group, cc.kh, cc.kw}));
+    if (cc.specials) {
+      const int32_t plane = cc.h * cc.w;
+      ins[0].data[size_t(plane + (cc.h / 2) * cc.w + cc.w / 2)] = NAN;
+      ins[0].data[size_t(2 * plane + cc.w + 1)] = INFINITY;
+      ins[0].data[size_t(2 * plane + plane - 2)] = -INFINITY;
+      ins[0].data[size_t(plane + cc.w - 1)] = NAN;  // a row's last column: the right edge's masks
+    }
   }
   if (cc.bias) ins.push_back(random_tensor(rng, {cc.m}));
   char name[256];
@@ -307,6 +315,17 @@ void conv_tests(Rng& rng) {
     c.bias = rng.coin();
     c.act = random_act(rng);
     conv_case(rng, c, "depthwise3x3-inplace");
+  }
+  // NaN and infinities in planes read in place, every activation kind (none, Relu and Clip
+  // share one body, whose clamp keeps a NaN): NaN where the reference has NaN.
+  for (int s = 1; s <= 2; ++s) {
+    for (int kind = 0; kind < 4; ++kind) {
+      ConvCase c;
+      c.c = c.m = c.group = 4, c.h = c.w = 14, c.kh = c.kw = 3, c.sh = c.sw = s;
+      c.pt = c.pl = c.pb = c.pr = 1, c.specials = true;
+      c.act = mote_act{kind, kind == MOTE_ACT_CLIP ? -0.5f : 0.1f, 1.0f};
+      conv_case(rng, c, "depthwise3x3-specials");
+    }
   }
   for (int s = 1; s <= 2; ++s) {  // MobileNet's sizes
     for (int32_t size : {112, 56, 14, 7}) {

@@ -94,22 +94,22 @@ void row_5x5(const float* r0, const Band& band, int32_t ow_n, const float* w, fl
 }
 
 // The fused activation as a template argument, so the 3x3 loops carry no switch: kActKeep is
-// none or min/max (Relu, Clip) in one body, the bounds applied and then, for none, the sum kept
-// whole (a bitselect on the `keep` mask: NaN stays NaN, as without an activation); one body
-// rather than one per kind, each a copy of the loops (about 5 KB of module apiece), for one
-// bitselect per vector of 18 multiplies and adds. LeakyRelu (rare here) has its own.
+// none, Relu and Clip in one body, v clamped to [lo, hi] as pmin(pmax(v, lo), hi), each a
+// compare-and-pick that keeps v when the compare fails: a NaN stays NaN (the reference's Relu
+// and Clip), and for none the bounds are -inf and +inf, so the sum is kept whole. One body
+// rather than one per kind, each a copy of the loops (about 5 KB of module apiece), for two
+// instructions per vector of 18 multiplies and adds. LeakyRelu (rare here) has its own.
 enum ActKind { kActKeep, kActLeaky };
 
 struct Weights3x3 {
   v128_t w[9];
-  v128_t bias, lo, hi;  // lo: the slope for LeakyRelu
-  v128_t keep;          // kActKeep: all ones for no activation, else zero
+  v128_t bias, lo, hi;  // lo: the slope for LeakyRelu; kActKeep without an activation: -inf, +inf
 };
 
 template <int A>
 inline v128_t act_v(v128_t v, const Weights3x3& k) {
   if (A == kActLeaky) return wasm_v128_bitselect(v, wasm_f32x4_mul(v, k.lo), wasm_f32x4_ge(v, wasm_f32x4_splat(0.0f)));
-  return wasm_v128_bitselect(v, wasm_f32x4_pmin(k.hi, wasm_f32x4_pmax(k.lo, v)), k.keep);
+  return wasm_f32x4_pmin(wasm_f32x4_pmax(v, k.lo), k.hi);  // (v < lo ? lo : v), then (hi < . ? hi : .)
 }
 
 // Where the three taps of one kernel row come from, for 4 outputs; b is the first tap's input.
@@ -142,9 +142,8 @@ inline Weights3x3 weights_3x3(const float* w, float bias, const VecAct& va) {
   Weights3x3 k;
   for (int t = 0; t < 9; ++t) k.w[t] = wasm_v128_load32_splat(w + t);
   k.bias = wasm_f32x4_splat(bias);
-  k.lo = A == kActLeaky ? va.slope : va.lo;
+  k.lo = A == kActLeaky ? va.slope : va.lo;  // none: -inf and +inf (vec_act)
   k.hi = va.hi;
-  k.keep = wasm_i32x4_splat(va.kind == MOTE_ACT_NONE ? -1 : 0);
   return k;
 }
 

@@ -40,7 +40,8 @@ struct VecAct {
 inline VecAct vec_act(const mote_act& act) {
   VecAct v;
   v.kind = act.kind;
-  v.lo = wasm_f32x4_splat(act.kind == MOTE_ACT_CLIP ? act.alpha : 0.0f);
+  // lo for none: -inf, so that pmin(pmax(v, lo), hi) (the depthwise 3x3) keeps every v.
+  v.lo = wasm_f32x4_splat(act.kind == MOTE_ACT_CLIP ? act.alpha : act.kind == MOTE_ACT_NONE ? -__builtin_inff() : 0.0f);
   v.hi = wasm_f32x4_splat(act.kind == MOTE_ACT_CLIP ? act.beta : __builtin_inff());
   v.slope = wasm_f32x4_splat(act.alpha);
   return v;
