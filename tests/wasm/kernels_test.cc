@@ -1296,8 +1296,8 @@ QTensor q_f32(Rng& rng, std::vector<int32_t> dims, float scale) {
 void s8_eltwise_tests(Rng& rng) {
   const int32_t codes[] = {MOTE_OP_QADD, MOTE_OP_QSUB, MOTE_OP_QMUL, MOTE_OP_QMAX, MOTE_OP_QMIN};
   const char* names[] = {"QAdd", "QSub", "QMul", "QMax", "QMin"};
-  for (int t = 0; t < 150; ++t) {
-    const int op = t % 5;
+  for (int t = 0; t < 190; ++t) {
+    const int op = t < 150 ? t % 5 : t % 3;
     mote_qbinary_params p{};
     p.a_zp = random_zp(rng), p.b_zp = random_zp(rng), p.out_zp = random_zp(rng);
     auto mult = [&] {
@@ -1309,9 +1309,15 @@ void s8_eltwise_tests(Rng& rng) {
     if (codes[op] == MOTE_OP_QADD || codes[op] == MOTE_OP_QSUB) p.left_shift = rng.range(0, 20);
     p.act_min = -128, p.act_max = 127;
     if (rng.range(0, 2) == 0) p.act_min = rng.range(-128, 0), p.act_max = rng.range(p.act_min, 127);
-    const int32_t c = rng.range(1, 40), h = rng.range(1, 9), w = rng.range(1, 19);
+    // t >= 150 (QAdd, QSub, QMul against one value): runs of 2048 or more outputs against one
+    // value (the table), around that length, up to 90x60 planes and 5000-long rows.
+    const bool long_runs = t >= 150;
+    const int32_t c = long_runs ? rng.range(1, 4) : rng.range(1, 40);
+    int32_t h = long_runs ? rng.range(1, 90) : rng.range(1, 9), w = long_runs ? rng.range(1, 60) : rng.range(1, 19);
+    if (long_runs && t % 4 == 0) h = 32, w = 64 - (t / 4) % 2;  // 2048 and 2016
+    if (long_runs && t % 4 == 1) h = rng.range(1, 3), w = rng.range(1500, 5000);
     std::vector<int32_t> full = {rng.range(1, 2), c, h, w}, other = full;
-    const int shape = rng.range(0, 4);
+    const int shape = long_runs ? (t % 4 == 1 ? 3 : rng.range(1, 4)) : rng.range(0, 4);
     if (shape == 1) other = {full[0], c, 1, 1};             // per channel
     if (shape == 2) other = {1};                            // scalar
     if (shape == 3) other = {full[0], c, h, 1};             // per row

@@ -218,16 +218,15 @@ __attribute__((noinline, minsize)) void edge_block(const ConvShape& g, const int
   const int64_t plane_in = int64_t(g.ih) * g.iw;
   alignas(16) int8_t edge[kDirectRows][kEdgeBytes];
   const int8_t* rows[kDirectRows];
+  const v128_t fill = wasm_i8x16_splat(int8_t(zp));
+  const int32_t lo = drivers::max_i32(c0, 0), hi = drivers::min_i32(c0 + need, g.iw);
   for (int32_t ci = 0, k = 0; ci < g.c; ++ci) {
     for (int32_t u = 0; u < g.kh; ++u, ++k) {
+      // The zero point (two vector stores), then the row's bytes inside the input in one copy.
       const int32_t r = r0 + u;
-      const bool in_rows = r >= 0 && r < g.ih;
-      const int8_t* src = x + ci * plane_in + int64_t(in_rows ? r : 0) * g.iw;
-#pragma clang loop vectorize(disable) unroll(disable)
-      for (int32_t j = 0; j < need; ++j) {
-        const int32_t c = c0 + j;
-        edge[k][j] = in_rows && c >= 0 && c < g.iw ? src[c] : int8_t(zp);
-      }
+      wasm_v128_store(edge[k], fill);
+      wasm_v128_store(edge[k] + kEdgeBytes - 16, fill);
+      if (r >= 0 && r < g.ih && hi > lo) memcpy(edge[k] + (lo - c0), x + ci * plane_in + int64_t(r) * g.iw + lo, size_t(hi - lo));
       rows[k] = edge[k];
     }
   }
