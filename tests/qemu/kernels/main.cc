@@ -1271,6 +1271,19 @@ void large_cases() {
       conv_case(1, 3, 3, 29, 80, 5, 5, 1, 1, 1, 1, pad_v, 3, true, false, relu);        // rows, 5x5 s1
       conv_case(2, 5, 5, 75, 77, 5, 5, 2, 2, 1, 1, pad2, 5, true, false, none);         // rows, 5x5 s2
       conv_case(1, 3, 3, 46, 130, 5, 5, 2, 2, 1, 1, pad_v, 3, true, false, clip6);      // rows, 5x5 s2
+      {  // Stride 2: taps kx and kx + 1 from the same two loads; no padding on the left or the
+         // right, an odd row width (the odd tap's last column the row's last), 3x3 and 5x5.
+        const int32_t pad_l0[4] = {2, 0, 1, 2}, pad_r0[4] = {1, 2, 2, 0};
+        conv_case(1, 4, 4, 33, 47, 5, 5, 2, 2, 1, 1, pad_l0, 4, true, false, leaky);    // rows, 5x5 s2
+        conv_case(1, 3, 3, 31, 63, 5, 5, 2, 2, 1, 1, pad_r0, 3, true, false, none);     // rows, 5x5 s2
+        conv_case(1, 5, 5, 35, 97, 3, 3, 2, 2, 1, 1, pad_r0, 5, false, false, relu);    // rows, 3x3 s2
+        conv_case(1, 2, 2, 29, 33, 3, 3, 2, 2, 1, 1, pad_l0, 2, true, false, clip6);    // rows, 3x3 s2
+        // Stride 1 (AVX-512): taps 1 .. K - 1 shifted from the row's first two vectors.
+        conv_case(1, 3, 3, 26, 47, 5, 5, 1, 1, 1, 1, pad_l0, 3, true, false, leaky);    // rows, 5x5 s1
+        conv_case(1, 4, 4, 23, 49, 5, 5, 1, 1, 1, 1, pad_r0, 4, false, false, clip6);   // rows, 5x5 s1
+        conv_case(2, 3, 3, 19, 48, 3, 3, 1, 1, 1, 1, pad_r0, 3, true, false, none);     // rows, 3x3 s1
+        conv_case(1, 5, 5, 17, 33, 3, 3, 1, 1, 1, 1, pad_l0, 5, true, false, relu);     // rows, 3x3 s1
+      }
       // Maps of one or two vectors (14x14, 28x28: every band reaches into the padding or past
       // the last row, or none does), padding up to the kernel's width.
       const int32_t pad_w[4] = {3, 2, 1, 4}, pad_x[4] = {1, 0, 2, 2};
