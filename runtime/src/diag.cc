@@ -93,6 +93,19 @@ Diag& Diag::dims(const int32_t* d, int32_t rank) {
   return *this;
 }
 
+namespace {
+
+// The n-th of a list of NUL-terminated strings: one list of text rather than a table of pointers.
+__attribute__((noinline)) const char* nth_string(const char* list, uint32_t n) {
+  for (; n; --n) {
+    while (*list++) {
+    }
+  }
+  return list;
+}
+
+}  // namespace
+
 #ifndef MOTE_STRIP_ERROR_STRINGS
 Fail::Fail(Diag* diag, Status status) : diag_(diag), status_(status) {
   if (diag_) diag_->clear();
@@ -121,12 +134,7 @@ void vformat(Diag* diag, const char* p, va_list* args) {
   for (; *p; ++p) {
     uint32_t c = static_cast<unsigned char>(*p);
     if (c >= 0x80) {
-      const char* phrase = text::kPhrases;
-      for (; c > 0x80; --c) {
-        while (*phrase++) {
-        }
-      }
-      vformat(diag, phrase, args);
+      vformat(diag, nth_string(text::kPhrases, c - 0x80), args);
       continue;
     }
     if (c != '%' || !p[1]) {  // (MOTE_T's formats have a letter after every '%'; a test's may not)
@@ -214,37 +222,30 @@ uint32_t dtype_size(int32_t dtype) {
   }
 }
 
+// By dtype code (mote/ops.h), the codes without a name empty: those and any other are "undefined".
 const char* dtype_name(int32_t dtype) {
-  switch (dtype) {
-    case MOTE_F32: return "float32";
-    case MOTE_U8: return "uint8";
-    case MOTE_I8: return "int8";
-    case MOTE_I32: return "int32";
-    case MOTE_I64: return "int64";
-    case MOTE_BOOL: return "bool";
-    case MOTE_F16: return "float16";
-    default: return "undefined";
-  }
+  static_assert(MOTE_F32 == 1 && MOTE_U8 == 2 && MOTE_I8 == 3 && MOTE_I32 == 6 && MOTE_I64 == 7 && MOTE_BOOL == 9 &&
+                    MOTE_F16 == 10,
+                "the dtype names' order");
+  static const char kNames[] = "undefined\0float32\0uint8\0int8\0\0\0int32\0int64\0\0bool\0float16";
+  const char* name = nth_string(kNames, uint32_t(dtype) <= MOTE_F16 ? uint32_t(dtype) : 0);
+  return *name ? name : kNames;
 }
 
 }  // namespace mote
 
+// By status code (mote/status.h), then the text of any other.
 extern "C" const char* mote_status_str(mote_status status) {
-  switch (status) {
-    case MOTE_OK: return "ok";
-    case MOTE_ERR_INVALID_ARGUMENT: return "invalid argument";
-    case MOTE_ERR_BAD_MAGIC: return "not a Mote blob (bad magic)";
-    case MOTE_ERR_VERSION: return "unsupported blob format version";
-    case MOTE_ERR_TRUNCATED: return "blob truncated";
-    case MOTE_ERR_CHECKSUM: return "blob checksum mismatch";
-    case MOTE_ERR_MALFORMED: return "malformed blob";
-    case MOTE_ERR_UNSUPPORTED_OP: return "unsupported op";
-    case MOTE_ERR_BAD_PARAMS: return "invalid op parameters";
-    case MOTE_ERR_ARENA_TOO_SMALL: return "arena too small";
-    case MOTE_ERR_ALIGNMENT: return "misaligned buffer";
-    case MOTE_ERR_SHAPE: return "wrong tensor size or shape";
-    case MOTE_ERR_NOT_READY: return "not initialised";
-    case MOTE_ERR_RUNTIME: return "kernel error";
-    default: return "unknown status";
-  }
+  static_assert(MOTE_ERR_INVALID_ARGUMENT == 1 && MOTE_ERR_BAD_MAGIC == 2 && MOTE_ERR_VERSION == 3 &&
+                    MOTE_ERR_TRUNCATED == 4 && MOTE_ERR_CHECKSUM == 5 && MOTE_ERR_MALFORMED == 6 &&
+                    MOTE_ERR_UNSUPPORTED_OP == 7 && MOTE_ERR_BAD_PARAMS == 8 && MOTE_ERR_ARENA_TOO_SMALL == 9 &&
+                    MOTE_ERR_ALIGNMENT == 10 && MOTE_ERR_SHAPE == 11 && MOTE_ERR_NOT_READY == 12 &&
+                    MOTE_ERR_RUNTIME == 13,
+                "the status texts' order");
+  static const char kTexts[] =
+      "ok\0invalid argument\0not a Mote blob (bad magic)\0unsupported blob format version\0blob truncated\0"
+      "blob checksum mismatch\0malformed blob\0unsupported op\0invalid op parameters\0arena too small\0"
+      "misaligned buffer\0wrong tensor size or shape\0not initialised\0kernel error\0unknown status";
+  const uint32_t code = uint32_t(status);
+  return mote::nth_string(kTexts, code <= MOTE_ERR_RUNTIME ? code : MOTE_ERR_RUNTIME + 1);
 }

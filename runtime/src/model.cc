@@ -22,17 +22,18 @@ __attribute__((noinline)) bool in_bounds(uint32_t offset, uint32_t size, uint32_
 // product of the non-zero ones at most 2^31 elements, the bytes below 2 GiB), in 32-bit
 // multiplies only: no 64-bit division in the verifier's loop.
 bool record_bytes(const int32_t* dims, int32_t rank, uint32_t esize, uint32_t* out) {
-  uint64_t n = 1;
+  uint32_t n = 1;
   bool zero = false;
   for (int32_t k = 0; k < rank; ++k) {
     if (dims[k] < 0) return false;
     if (dims[k] == 0) zero = true;
-    n *= uint32_t(dims[k] ? dims[k] : 1);  // n <= 2^31 and dims[k] < 2^31: no wrap
-    if (n > uint64_t(1) << 31) return false;
+    const uint64_t m = uint64_t(n) * uint32_t(dims[k] ? dims[k] : 1);  // n <= 2^31 and dims[k] < 2^31: no wrap
+    if (m > uint64_t(1) << 31) return false;
+    n = uint32_t(m);
   }
-  n = zero ? 0 : n * esize;
-  if (n > 0x7FFFFFFF) return false;
-  *out = uint32_t(n);
+  const uint64_t bytes = zero ? 0 : uint64_t(n) * esize;
+  if (bytes > 0x7FFFFFFF) return false;
+  *out = uint32_t(bytes);
   return true;
 }
 

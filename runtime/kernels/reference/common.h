@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "mote/kernel.h"
+#include "mote/op_config.h"
 #include "mote/shape_math.h"
 
 namespace mote {
@@ -135,7 +136,8 @@ inline bool normalize_axis(int32_t* axis, int32_t rank) {
 inline float apply_act(const mote_act& act, float v) {
   switch (act.kind) {
     case MOTE_ACT_RELU: return v < 0.0f ? 0.0f : v;  // NaN stays NaN (ONNX max(0, NaN)), as in every kernel set
-    case MOTE_ACT_CLIP: return v < act.alpha ? act.alpha : (v > act.beta ? act.beta : v);
+    // (A runtime built without Clip, MOTE_USE_KERNEL_act_clip 0, refuses a fused one at load: check_act.)
+    case MOTE_ACT_CLIP: return !MOTE_KERNEL_ON(act_clip) ? v : v < act.alpha ? act.alpha : (v > act.beta ? act.beta : v);
     case MOTE_ACT_LEAKY_RELU: return v >= 0.0f ? v : v * act.alpha;
     default: return v;
   }

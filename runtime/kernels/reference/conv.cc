@@ -221,12 +221,14 @@ Status infer_conv(const OpArgs& a, TensorView* out, uint32_t* scratch) {
   out->dims[1] = int32_t(m);
   for (int32_t d = 0; d < r; ++d) {
     if (w.dims[2 + d] != p.kernel[d]) return fail(a.diag, Status::kBadParams, MOTE_T("kernel_shape does not match W"));
-    int64_t span = int64_t(p.kernel[d] - 1) * p.dilation[d] + 1;
-    int64_t padded = int64_t(x.dims[2 + d]) + p.pad_begin[d] + p.pad_end[d];
+    // In 32 bits, unsigned: the span is below 65535^2 + 1, the input (a dim, non-negative) below
+    // 2^31 and its pads below 2^17, so the padded input stays below 2^32.
+    const uint32_t span = uint32_t(p.kernel[d] - 1) * uint32_t(p.dilation[d]) + 1;
+    const uint32_t padded = uint32_t(x.dims[2 + d]) + uint32_t(p.pad_begin[d]) + uint32_t(p.pad_end[d]);
     if (padded < span) return fail(a.diag, Status::kBadParams, MOTE_T("kernel larger than padded input on axis %d"), 2 + d);
     // Then every tap offset k * dilation (< span) and input position fits in an int32.
     if (padded > INT32_MAX) return fail(a.diag, Status::kBadParams, MOTE_T("padded input too large on axis %d"), 2 + d);
-    out->dims[2 + d] = int32_t((padded - span) / p.stride[d] + 1);
+    out->dims[2 + d] = int32_t((padded - span) / uint32_t(p.stride[d]) + 1);
   }
   return Status::kOk;
 }

@@ -20,9 +20,11 @@ int32_t rounded_average(int64_t sum, int64_t count) {
 }
 
 // The taps k in [0, n) whose position start + k * step (step >= 1) lies in [lo, hi): [*first, *last).
-__attribute__((noinline)) void tap_range(int64_t start, int64_t step, int64_t n, int64_t lo, int64_t hi, int64_t* first, int64_t* last) {
-  int64_t f = start >= lo ? 0 : (lo - start + step - 1) / step;
-  int64_t l = start >= hi ? 0 : (hi - start + step - 1) / step;
+// I is int64_t for the general pools, int32_t for max_pool_2d (its operands fit: see there).
+template <typename I>
+__attribute__((noinline)) void tap_range(I start, I step, I n, I lo, I hi, I* first, I* last) {
+  I f = start >= lo ? 0 : (lo - start + step - 1) / step;
+  I l = start >= hi ? 0 : (hi - start + step - 1) / step;
   f = f < n ? f : n;
   l = l < n ? l : n;
   *first = f;
@@ -82,13 +84,17 @@ Status infer_pool(const OpArgs& a, TensorView* out, uint32_t*) {
         uint32_t(p.pad_begin[d]) >= 65535 || uint32_t(p.pad_end[d]) > 65535) {
       return fail(a.diag, Status::kBadParams, MOTE_T("kernel/stride/dilation/pad out of range on spatial axis %d"), d);
     }
-    const int64_t span = int64_t(p.kernel[d] - 1) * p.dilation[d] + 1;
-    const int64_t in = x.dims[2 + d];
-    const int64_t padded = in + p.pad_begin[d] + p.pad_end[d];
+    // In 32 bits, unsigned: the span is below 65535^2 + 1, the input (a dim, non-negative) below
+    // 2^31 and its pads below 2^17, so the padded input, padded - span + stride - 1 and
+    // (o - 1) * stride (at most that) all stay below 2^32.
+    const uint32_t stride = uint32_t(p.stride[d]);
+    const uint32_t span = uint32_t(p.kernel[d] - 1) * uint32_t(p.dilation[d]) + 1;
+    const uint32_t in = uint32_t(x.dims[2 + d]);
+    const uint32_t padded = in + uint32_t(p.pad_begin[d]) + uint32_t(p.pad_end[d]);
     if (padded < span) return fail(a.diag, Status::kBadParams, MOTE_T("window larger than padded input on axis %d"), 2 + d);
-    int64_t o = p.ceil_mode ? (padded - span + p.stride[d] - 1) / p.stride[d] + 1 : (padded - span) / p.stride[d] + 1;
+    uint32_t o = (padded - span + (p.ceil_mode ? stride - 1 : 0)) / stride + 1;
     // A window must start inside the input or the leading padding.
-    if (p.ceil_mode && (o - 1) * p.stride[d] >= in + p.pad_begin[d]) --o;
+    if (p.ceil_mode && (o - 1) * stride >= in + uint32_t(p.pad_begin[d])) --o;
     out->dims[2 + d] = int32_t(o);
   }
   if (with_indices) same_as(&out[1], out[0], MOTE_I64);
@@ -119,8 +125,8 @@ __attribute__((noinline)) void pool_window(const PoolAxes& g, int64_t o, PoolWin
   for (int32_t e = 0; e < 3; ++e) {
     const int64_t start = at[e] * g.s[e] - g.pb[e];
     int64_t t0, t1, c0, c1;
-    tap_range(start, g.dl[e], g.k[e], 0, g.in[e], &t0, &t1);
-    tap_range(start, g.dl[e], g.k[e], -int64_t(g.pb[e]), int64_t(g.in[e]) + g.pe[e], &c0, &c1);
+    tap_range<int64_t>(start, g.dl[e], g.k[e], 0, g.in[e], &t0, &t1);
+    tap_range<int64_t>(start, g.dl[e], g.k[e], -int64_t(g.pb[e]), int64_t(g.in[e]) + g.pe[e], &c0, &c1);
     w->start[e] = int32_t(start);
     w->t0[e] = int32_t(t0);
     w->t1[e] = int32_t(t1);
@@ -200,6 +206,9 @@ void pool_planes(const OpArgs& a, int32_t order) {
 
 // Float 2-D MaxPool, the one pool a runtime built without the general pools links (infer_pool
 // refuses the others there): pool_planes' arithmetic on two axes, so its results are the same.
+// Its window arithmetic is in 32 bits: a float tensor's dims are below 2^29 (its bytes below
+// 2 GiB), pads at most 65535 and infer_pool keeps every window's start r * stride below the
+// padded input, so no start, end or tap count leaves an int32.
 void max_pool_2d(const OpArgs& a) {
   const mote_pool_params& p = a.p<mote_pool_params>();
   const TensorView& x = a.in[0];
@@ -208,18 +217,18 @@ void max_pool_2d(const OpArgs& a) {
   float* dst = a.out[0].as<float>();
   for (idx_t c = idx_t(x.dims[0]) * x.dims[1]; c > 0; --c, xp += idx_t(ih) * iw) {
     for (int32_t r = 0; r < oh; ++r) {
-      const int64_t zr = int64_t(r) * p.stride[0] - p.pad_begin[0];
-      int64_t r0, r1;
-      tap_range(zr, p.dilation[0], p.kernel[0], 0, ih, &r0, &r1);
+      const int32_t zr = r * p.stride[0] - p.pad_begin[0];
+      int32_t r0, r1;
+      tap_range<int32_t>(zr, p.dilation[0], p.kernel[0], 0, ih, &r0, &r1);
       for (int32_t q = 0; q < ow; ++q) {
-        const int64_t zq = int64_t(q) * p.stride[1] - p.pad_begin[1];
-        int64_t q0, q1;
-        tap_range(zq, p.dilation[1], p.kernel[1], 0, iw, &q0, &q1);
+        const int32_t zq = q * p.stride[1] - p.pad_begin[1];
+        int32_t q0, q1;
+        tap_range<int32_t>(zq, p.dilation[1], p.kernel[1], 0, iw, &q0, &q1);
         float acc = 0;
         bool any = false;
-        for (int32_t u = int32_t(r0); u < r1; ++u) {
+        for (int32_t u = r0; u < r1; ++u) {
           const float* xr = xp + (idx_t(zr) + idx_t(u) * p.dilation[0]) * iw + idx_t(zq);
-          for (int32_t t = int32_t(q0); t < q1; ++t) {
+          for (int32_t t = q0; t < q1; ++t) {
             const float val = xr[t * p.dilation[1]];
             if (!any || val > acc || (val != val && acc == acc)) acc = val;
             any = true;
