@@ -201,7 +201,7 @@ TEST(Int8QConv, FoldedStartGivesTheUnfoldedIntegers) {
     p.in_zp = r.zp();
     p.act_min = INT32_MIN, p.act_max = INT32_MAX;  // int32 out: the accumulators themselves
     const int taps = cg * kh * kw;
-    std::vector<int32_t> bias(size_t(m)), start(size_t(m));
+    std::vector<int32_t> bias(static_cast<size_t>(m)), start(static_cast<size_t>(m));
     for (int k = 0; k < m; ++k) {
       bias[size_t(k)] = r.range(-100000, 100000);
       int32_t sum = 0;
@@ -221,7 +221,7 @@ TEST(Int8QConv, FoldedStartGivesTheUnfoldedIntegers) {
     Buf a = random_i8(r, {r.range(1, 2), M, K});
     Buf b = nk ? random_i8(r, {N, K}) : random_i8(r, {K, N});
     mote_qmatmul_params p{r.zp(), 0, INT32_MIN, INT32_MAX, nk ? MOTE_B_NK : MOTE_B_KN};
-    std::vector<int32_t> bias(size_t(N)), start(size_t(N));
+    std::vector<int32_t> bias(static_cast<size_t>(N)), start(static_cast<size_t>(N));
     for (int j = 0; j < N; ++j) {
       bias[size_t(j)] = r.range(-5000, 5000);
       int32_t sum = 0;
