@@ -121,6 +121,9 @@ int winograd_convs(Graph& g, uint32_t kernel_sets, std::vector<std::string>* not
 // reference only), and the rewrite of 1x1 expand + depthwise Conv pairs; returns how many.
 bool expand_dw_target(uint32_t kernel_sets);
 int expand_dw_convs(Graph& g, std::vector<std::string>* notes);
+// The input zero point of QConv / QMatMul folded into their start (zp_fold.cc, mote/ops.h's
+// START): constant int8 weights, no weight zero points, not depthwise; returns how many.
+int fold_zero_points(Graph& g, std::vector<std::string>* notes);
 // QDQ import (qdq_import.cc): folds QuantizeLinear -> DequantizeLinear pairs around float ops into int8
 // ops with the model's own parameters. Returns false when the graph has no such pairs.
 bool fold_qdq(Graph& g, bool strict, bool int8_io, std::vector<std::string>* notes);

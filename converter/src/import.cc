@@ -410,6 +410,7 @@ ConvertResult convert_model(const std::string& model_bytes, const std::string& s
   if (!options.no_fusion && wants_nhwc(options.kernel_sets)) choose_layout(g, options.io_nhwc, &result.notes);
   if (!options.no_fusion && winograd_target(options.kernel_sets)) winograd_convs(g, options.kernel_sets, &result.notes);
   if (!options.no_fusion && expand_dw_target(options.kernel_sets)) expand_dw_convs(g, &result.notes);
+  if (!options.no_fusion && options.fold_zero_points) fold_zero_points(g, &result.notes);
 
   add_carries(g, options);
   if (options.stage) options.stage("planning the arena for " + std::to_string(g.ops.size()) + " ops");

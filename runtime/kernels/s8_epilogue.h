@@ -35,15 +35,21 @@ inline int32_t requantize(int32_t acc, int32_t multiplier, int32_t shift) {
 
 // The epilogue of one op: bias, then requantisation and clamp (int8 out), or the raw int32
 // accumulator (no multiplier: int32 out). Multipliers and shifts may be [1] (one for all).
+// A folded op (the converter's start, input MOTE_QCONV_START) has it as `bias` and `folded`
+// set: it holds bias - zp * sum w already, so a kernel starts each output channel from it and
+// takes x * w over every tap (a tap in the padding holding the zero point), no weight sums.
 struct Epilogue {
   const int32_t* bias;
   const int32_t* mult;
   const int32_t* shift;
   bool per_channel;
+  bool folded;
   int32_t out_zp, lo, hi;
   void* y;
 
   int32_t start(int32_t ch) const { return bias ? bias[ch] : 0; }
+  // The zero point whose - zp * sum w the starts still need: 0 when folded (the start holds it).
+  int32_t sum_zp(int32_t zp) const { return folded ? 0 : zp; }
   int32_t mult_at(int32_t ch) const { return mult[per_channel ? ch : 0]; }
   int32_t shift_at(int32_t ch) const { return shift[per_channel ? ch : 0]; }
   void store(int64_t at, int32_t ch, int32_t acc) const {
@@ -76,7 +82,8 @@ inline int32_t border_pixel(const ConvShape& g, const int8_t* x, const int8_t* w
 inline Epilogue s8_epilogue(const OpArgs& a, int32_t out_zp, int32_t lo, int32_t hi) {
   auto present = [&](int32_t k) { return a.num_in > k && a.in[k].present(); };
   Epilogue e;
-  e.bias = present(2) ? a.in[2].as<int32_t>() : nullptr;
+  e.folded = present(MOTE_QCONV_START);
+  e.bias = e.folded ? a.in[MOTE_QCONV_START].as<int32_t>() : present(2) ? a.in[2].as<int32_t>() : nullptr;
   const bool requant = present(3);
   e.mult = requant ? a.in[3].as<int32_t>() : nullptr;
   e.shift = requant ? a.in[4].as<int32_t>() : nullptr;

@@ -114,13 +114,15 @@ Status matmul(const OpArgs& a, const simd::Route& r) {
 Status qconv(const OpArgs& a, const simd::Route& r) {
   const mote_qconv_params& p = a.p<mote_qconv_params>();
   const Epilogue e = s8_epilogue(a, p.out_zp, p.act_min, p.act_max);
+  // The depthwise kernels skip the padding taps (their border pixels): a folded start (which
+  // `mote convert` writes for no depthwise QConv) stays with the reference.
   if (r.kernel == simd::Kernel::kQConvDepthwise) {
-    return MOTE_KERNEL_ON(qconv_depthwise) ? s8_dwconv2d(a, r.g, e, p.in_zp) : Status::kUnsupportedOp;
+    return MOTE_KERNEL_ON(qconv_depthwise) && !e.folded ? s8_dwconv2d(a, r.g, e, p.in_zp) : Status::kUnsupportedOp;
   }
 #ifdef MOTE_SIMD_NHWC
   if (r.kernel == simd::Kernel::kQConvNhwc) return s8_conv2d_nhwc(a, r.g, e, p.in_zp);
   if (r.kernel == simd::Kernel::kQConvNhwcDepthwise) {
-    return MOTE_KERNEL_ON(qconv_depthwise) ? s8_dwconv2d_nhwc(a, r.g, e, p.in_zp) : Status::kUnsupportedOp;
+    return MOTE_KERNEL_ON(qconv_depthwise) && !e.folded ? s8_dwconv2d_nhwc(a, r.g, e, p.in_zp) : Status::kUnsupportedOp;
   }
 #endif
   if (r.kernel == simd::Kernel::kQConvPointwise) {
@@ -137,11 +139,12 @@ Status qmatmul(const OpArgs& a, const simd::Route& r) {
   const Epilogue e = s8_epilogue(a, p.out_zp, p.act_min, p.act_max);
   const int8_t* A = a.in[0].as<int8_t>();
   const int8_t* B = a.in[1].as<int8_t>();
+  const int32_t a_zp = e.sum_zp(p.a_zp);  // A has no padding: folded, the products are a * b
 #ifdef MOTE_SIMD_NHWC
-  if (r.kernel == simd::Kernel::kQMatMulNk) return s8_gemm_nk(a, r.rows, r.N, r.K, A, p.a_zp, B, e);
+  if (r.kernel == simd::Kernel::kQMatMulNk) return s8_gemm_nk(a, r.rows, r.N, r.K, A, a_zp, B, e);
 #endif
   const int64_t M = r.rows, N = r.N, K = r.K;
-  for (int64_t b = 0; b < r.calls; ++b) s8_gemm(r.rows, r.N, r.K, A + b * M * K, p.a_zp, B + b * K * N, e, b * M * N);
+  for (int64_t b = 0; b < r.calls; ++b) s8_gemm(r.rows, r.N, r.K, A + b * M * K, a_zp, B + b * K * N, e, b * M * N);
   return Status::kOk;
 }
 

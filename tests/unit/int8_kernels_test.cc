@@ -175,6 +175,103 @@ TEST(Int8QMatMul, ExactPerColumnWithBatchBroadcast) {
   }
 }
 
+// The folded start (input MOTE_QCONV_START, blob 1.5): bias - zp * sum w in the bias's place,
+// every tap x * w with the padding reading the zero point. This host's kernels (the reference
+// where they decline: depthwise, weight zero points) give the unfolded op's integers exactly,
+// padded, grouped, dilated, depthwise and 1x1, and QMatMul's.
+TEST(Int8QConv, FoldedStartGivesTheUnfoldedIntegers) {
+  Rng r(21);
+  for (int trial = 0; trial < 120; ++trial) {
+    const int kind = trial % 4;  // 0 general, 1 depthwise, 2 grouped, 3 1x1
+    int group = 1, cg = r.range(1, 9), mg = r.range(1, 9);
+    if (kind == 1) group = r.range(2, 8), cg = 1, mg = 1;
+    if (kind == 2) group = r.range(2, 3);
+    const int c = cg * group, m = mg * group;
+    const int kh = kind == 3 ? 1 : r.range(1, 5), kw = kind == 3 ? 1 : r.range(1, 5);
+    const int s = kind == 3 ? 1 : r.range(1, 2), d = kind == 3 || r.range(0, 3) ? 1 : 2;
+    const int pad = kind == 3 ? 0 : r.range(0, 2);
+    const int ih = (kh - 1) * d + 1 + r.range(0, 9), iw = (kw - 1) * d + 1 + r.range(0, 9);
+    Buf x = random_i8(r, {r.range(1, 2), c, ih, iw});
+    Buf w = random_i8(r, {m, cg, kh, kw});
+    mote_qconv_params p{};
+    p.conv.spatial_rank = 2;
+    p.conv.group = group;
+    p.conv.kernel[0] = kh, p.conv.kernel[1] = kw;
+    for (int k = 0; k < 2; ++k) p.conv.stride[k] = s, p.conv.dilation[k] = d, p.conv.pad_begin[k] = pad, p.conv.pad_end[k] = pad + (k & trial & 1);
+    p.in_zp = r.zp();
+    p.act_min = INT32_MIN, p.act_max = INT32_MAX;  // int32 out: the accumulators themselves
+    const int taps = cg * kh * kw;
+    std::vector<int32_t> bias(static_cast<size_t>(m)), start(static_cast<size_t>(m));
+    for (int k = 0; k < m; ++k) {
+      bias[size_t(k)] = r.range(-100000, 100000);
+      int32_t sum = 0;
+      for (int t = 0; t < taps; ++t) sum += i8(w, k * taps + t);
+      start[size_t(k)] = bias[size_t(k)] - p.in_zp * sum;
+    }
+    Buf B = vec_i32(bias), S = vec_i32(start);
+    std::vector<Buf> plain, folded;
+    ASSERT_EQ(run_op(MOTE_OP_QCONV, p, {&x, &w, &B}, &plain), mote::Status::kOk);
+    ASSERT_EQ(run_op(MOTE_OP_QCONV, p, {&x, &w, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, &S}, &folded),
+              mote::Status::kOk);
+    ASSERT_EQ(plain[0].bytes, folded[0].bytes) << "trial " << trial << " kind " << kind;
+  }
+  for (int trial = 0; trial < 40; ++trial) {
+    const int M = r.range(1, 7), K = r.range(1, 300), N = r.range(1, 40);
+    const bool nk = trial % 2;
+    Buf a = random_i8(r, {r.range(1, 2), M, K});
+    Buf b = nk ? random_i8(r, {N, K}) : random_i8(r, {K, N});
+    mote_qmatmul_params p{r.zp(), 0, INT32_MIN, INT32_MAX, nk ? MOTE_B_NK : MOTE_B_KN};
+    std::vector<int32_t> bias(static_cast<size_t>(N)), start(static_cast<size_t>(N));
+    for (int j = 0; j < N; ++j) {
+      bias[size_t(j)] = r.range(-5000, 5000);
+      int32_t sum = 0;
+      for (int k = 0; k < K; ++k) sum += i8(b, nk ? j * K + k : k * N + j);
+      start[size_t(j)] = bias[size_t(j)] - p.a_zp * sum;
+    }
+    Buf B = vec_i32(bias), S = vec_i32(start);
+    std::vector<Buf> plain, folded;
+    ASSERT_EQ(run_op(MOTE_OP_QMATMUL, p, {&a, &b, &B}, &plain), mote::Status::kOk);
+    ASSERT_EQ(run_op(MOTE_OP_QMATMUL, p, {&a, &b, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, &S}, &folded),
+              mote::Status::kOk);
+    ASSERT_EQ(plain[0].bytes, folded[0].bytes) << "QMatMul trial " << trial;
+  }
+}
+
+// The verifier's checks of a start: int32 [M], not with a bias or weight zero points, and the
+// accumulator bound with the start in the bias's place.
+TEST(Int8QConv, FoldedStartIsVerified) {
+  Rng r(22);
+  Buf x = random_i8(r, {1, 2, 4, 4}), w = random_i8(r, {3, 2, 3, 3});
+  mote_qconv_params p{};
+  p.conv.spatial_rank = 2, p.conv.group = 1, p.conv.kernel[0] = p.conv.kernel[1] = 3;
+  for (int d = 0; d < 2; ++d) p.conv.stride[d] = p.conv.dilation[d] = 1, p.conv.pad_begin[d] = p.conv.pad_end[d] = 1;
+  p.act_min = INT32_MIN, p.act_max = INT32_MAX;
+  Buf S = vec_i32({1, 2, 3}), short_s = vec_i32({1, 2}), Z = vec_i32({0}), huge = vec_i32({INT32_MAX - 5, 0, 0});
+  Buf f32 = mote_test::make_t<float>(MOTE_F32, {3}, {1.0f, 2.0f, 3.0f});
+  std::vector<Buf> out;
+  char err[192] = {0};
+  EXPECT_EQ(run_op(MOTE_OP_QCONV, p, {&x, &w, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, &S}, &out), mote::Status::kOk);
+  EXPECT_EQ(run_op(MOTE_OP_QCONV, p, {&x, &w, &S, nullptr, nullptr, nullptr, nullptr, nullptr, &S}, &out, 1, err),
+            mote::Status::kBadParams);
+  EXPECT_NE(std::string(err).find("folded start"), std::string::npos) << err;
+  EXPECT_EQ(run_op(MOTE_OP_QCONV, p, {&x, &w, nullptr, nullptr, nullptr, &Z, nullptr, nullptr, &S}, &out), mote::Status::kBadParams);
+  EXPECT_EQ(run_op(MOTE_OP_QCONV, p, {&x, &w, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, &short_s}, &out),
+            mote::Status::kBadParams);
+  EXPECT_EQ(run_op(MOTE_OP_QCONV, p, {&x, &w, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, &f32}, &out),
+            mote::Status::kBadParams);
+  EXPECT_EQ(run_op(MOTE_OP_QCONV, p, {&x, &w, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, &huge}, &out),
+            mote::Status::kBadParams);
+  Buf a = random_i8(r, {2, 5}), b = random_i8(r, {5, 3});
+  mote_qmatmul_params q{7, 0, INT32_MIN, INT32_MAX, MOTE_B_KN};
+  EXPECT_EQ(run_op(MOTE_OP_QMATMUL, q, {&a, &b, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, &S}, &out), mote::Status::kOk);
+  EXPECT_EQ(run_op(MOTE_OP_QMATMUL, q, {&a, &b, &S, nullptr, nullptr, nullptr, nullptr, nullptr, &S}, &out), mote::Status::kBadParams);
+  EXPECT_EQ(run_op(MOTE_OP_QMATMUL, q, {&a, &b, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, &short_s}, &out),
+            mote::Status::kBadParams);
+  // Nine inputs at most.
+  EXPECT_EQ(run_op(MOTE_OP_QMATMUL, q, {&a, &b, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, &S, &S}, &out),
+            mote::Status::kBadParams);
+}
+
 TEST(Int8QAddQMul, ExactWithBroadcasting) {
   Rng r(4);
   for (int trial = 0; trial < 60; ++trial) {

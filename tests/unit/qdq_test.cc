@@ -46,7 +46,8 @@ void value(onnx::ValueInfoProto* v, const std::string& name, std::vector<int64_t
 }
 
 // x -> Q/DQ -> Conv(W: int8 per channel behind DQ, bias) -> Relu -> Q/DQ -> MaxPool -> Q/DQ -> y
-std::string qdq_model(float act_scale, float out_scale_q, float out_scale_dq, bool u8) {
+// zx: the input's zero point (default: 0 in the int8 domain).
+std::string qdq_model(float act_scale, float out_scale_q, float out_scale_dq, bool u8, int zx = -1000) {
   onnx::ModelProto m;
   m.set_ir_version(7);
   m.add_opset_import()->set_version(13);
@@ -55,7 +56,7 @@ std::string qdq_model(float act_scale, float out_scale_q, float out_scale_dq, bo
   value(g->add_input(), "x", {1, 2, 6, 6});
   value(g->add_output(), "y", {1, 3, 3, 3});
   *g->add_initializer() = scalar("s_x", act_scale);
-  *g->add_initializer() = zp8("z_x", u8 ? 128 : 0, u8);
+  *g->add_initializer() = zp8("z_x", zx != -1000 ? zx : u8 ? 128 : 0, u8);
   *g->add_initializer() = scalar("s_a", out_scale_q);
   *g->add_initializer() = scalar("s_a_dq", out_scale_dq);
   *g->add_initializer() = zp8("z_a", u8 ? 0 : -128, u8);
@@ -195,4 +196,47 @@ TEST(Calibration, WrongShapeOrDtypeIsRefusedAndNothingIsWritten) {
   EXPECT_THROW(mote::convert_file(MOTE_SOURCE_DIR "/models/digits.onnx", q), mote::ConvertError);
   q.calib = "/nonexistent/samples.npy";
   EXPECT_THROW(mote::convert_file(MOTE_SOURCE_DIR "/models/digits.onnx", q), mote::ConvertError);
+}
+
+// The converter folds the input zero point into the QConv's start (input MOTE_QCONV_START, blob
+// 1.5): the padded Conv's outputs are the unfolded blob's bit for bit, and the blob is no larger.
+TEST(QdqImport, FoldedStartsRunBitForBitAsTheUnfoldedOnes) {
+  for (int zx : {-128, -37, 0, 61, 127}) {
+    const std::string model = qdq_model(0.02f, 0.01f, 0.01f, false, zx);
+    mote::ConvertResult folded = mote::convert_bytes(model, "qdq.onnx", mote::ConvertOptions{});
+    mote::ConvertOptions keep;
+    keep.fold_zero_points = false;
+    mote::ConvertResult unfolded = mote::convert_bytes(model, "qdq.onnx", keep);
+    EXPECT_EQ(folded.blob.size(), unfolded.blob.size());
+    bool noted = false;
+    for (const auto& n : folded.notes) noted = noted || n.find("folded the input zero point") != std::string::npos;
+    EXPECT_TRUE(noted) << "zx " << zx;
+    // The folded blob's QConv has its start at input 8 and no bias; the unfolded one neither.
+    for (int which = 0; which < 2; ++which) {
+      const std::vector<uint8_t>& blob = which ? unfolded.blob : folded.blob;
+      std::vector<uint8_t> storage(blob.size() + 64);
+      uint8_t* base = storage.data() + (64 - reinterpret_cast<uintptr_t>(storage.data()) % 64) % 64;
+      std::memcpy(base, blob.data(), blob.size());
+      mote::Model m;
+      ASSERT_EQ(m.load(base, blob.size()), mote::Status::kOk) << m.error();
+      int starts = 0;
+      for (uint32_t k = 0; k < m.num_ops(); ++k) {
+        const mote_op_record& op = m.op(k);
+        if (op.code != MOTE_OP_QCONV) continue;
+        const bool start = op.num_inputs > MOTE_QCONV_START && m.operand(op.operands + MOTE_QCONV_START) != MOTE_NONE;
+        starts += start;
+        if (start) EXPECT_EQ(m.operand(op.operands + 2), MOTE_NONE);
+      }
+      EXPECT_EQ(starts, which ? 0 : 1) << "zx " << zx;
+    }
+    std::mt19937 rng(13);
+    std::uniform_real_distribution<float> d(-2.0f, 2.0f);
+    for (int trial = 0; trial < 10; ++trial) {
+      std::vector<float> x(72);
+      for (float& v : x) v = d(rng);
+      const auto a = run(folded.blob, x);
+      const auto b = run(unfolded.blob, x);
+      EXPECT_EQ(0, std::memcmp(a.data(), b.data(), a.size() * sizeof(float))) << "zx " << zx;
+    }
+  }
 }

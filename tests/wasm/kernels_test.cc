@@ -832,7 +832,7 @@ Status run_q_reference(const OpArgs& a) {
 }
 
 void check_q(const std::string& name, int32_t code, const void* params, uint32_t params_size, std::vector<QTensor> ins,
-             Expect expect) {
+             Expect expect, std::vector<uint8_t>* reference = nullptr) {
   char diag_buf[256];
   Diag diag(diag_buf, sizeof diag_buf);
   std::vector<std::vector<uint8_t>> bufs;
@@ -867,6 +867,7 @@ void check_q(const std::string& name, int32_t code, const void* params, uint32_t
     if (bufs[k] != ins[k].bytes) return fail(name, "an input was modified");
   }
   if (status[0] != Status::kOk) return fail(name, "the reference kernel failed");
+  if (reference) reference->assign(results[0].begin(), results[0].begin() + ptrdiff_t(out_bytes));
   if (expect == Expect::kFallback) {
     if (status[1] != Status::kUnsupportedOp) return fail(name, "the SIMD128 set took a case it should hand back");
     ++g_passed;
@@ -948,6 +949,32 @@ void add_epilogue(Rng& rng, const QEpilogue& q, int32_t channels, std::vector<QT
   ins->push_back(q_int32(shift));
 }
 
+// The folded form of a QConv/QMatMul case (input MOTE_QCONV_START, as `mote convert` writes it):
+// start[c] = bias[c] - zp * sum of channel c's weights (at w[c * ch_stride + k * k_stride]), in
+// place of the bias. The reference's folded result must be the unfolded one's (`unfolded`) bit
+// for bit, and the SIMD128 set's must match it.
+void check_folded(const std::string& name, int32_t code, const void* params, uint32_t params_size, std::vector<QTensor> ins,
+                  const std::vector<uint8_t>& unfolded, int32_t zp, int64_t channels, int64_t depth, int64_t ch_stride,
+                  int64_t k_stride) {
+  if (unfolded.empty() || (ins.size() > 5 && ins[5].present)) return;  // no reference result, or weight zero points
+  const int8_t* w = reinterpret_cast<const int8_t*>(ins[1].bytes.data());
+  const int32_t* bias = ins[2].present ? reinterpret_cast<const int32_t*>(ins[2].bytes.data()) : nullptr;
+  std::vector<int32_t> start(static_cast<size_t>(channels));
+  for (int64_t c = 0; c < channels; ++c) {
+    int64_t sum = 0;
+    for (int64_t k = 0; k < depth; ++k) sum += w[c * ch_stride + k * k_stride];
+    const int64_t v = (bias ? int64_t(bias[c]) : 0) - int64_t(zp) * sum;
+    if (v < INT32_MIN || v > INT32_MAX) return;  // kept unfolded by the converter
+    start[size_t(c)] = int32_t(v);
+  }
+  ins.resize(MOTE_QCONV_START + 1, q_absent());
+  ins[2] = q_absent();
+  ins[MOTE_QCONV_START] = q_int32(start);
+  std::vector<uint8_t> folded;
+  check_q(name + " folded", code, params, params_size, ins, Expect::kOptimized, &folded);
+  if (folded != unfolded) fail(name + " folded", "the folded reference differs from the unfolded one");
+}
+
 struct QConvCase {
   int32_t n = 1, c = 1, h = 1, w = 1, m = 1, kh = 1, kw = 1, sh = 1, sw = 1, dh = 1, dw = 1;
   int32_t pt = 0, pl = 0, pb = 0, pr = 0, group = 1, in_zp = 0;
@@ -988,7 +1015,13 @@ void qconv_case(Rng& rng, const QConvCase& cc, const char* tag) {
            cc.dw, cc.pt, cc.pl, cc.pb, cc.pr, cc.group, cc.in_zp, q.out_zp, q.act_min, q.act_max,
            q.requant ? (q.per_channel ? "per-channel" : "per-tensor") : "int32 out", q.bias ? "" : " no bias",
            cc.weight_zp ? " weight zp" : "");
-  check_q(name, MOTE_OP_QCONV, &p, sizeof p, ins, cc.weight_zp ? Expect::kFallback : Expect::kOptimized);
+  std::vector<uint8_t> unfolded;
+  check_q(name, MOTE_OP_QCONV, &p, sizeof p, ins, cc.weight_zp ? Expect::kFallback : Expect::kOptimized, &unfolded);
+  // The converter folds no depthwise QConv (its kernels skip the padding taps).
+  const int64_t taps = int64_t(cc.c / cc.group) * (cc.one_d ? 1 : cc.kh) * cc.kw;
+  if (!(cc.group > 1 && cc.c == cc.group)) {
+    check_folded(name, MOTE_OP_QCONV, &p, sizeof p, ins, unfolded, p.in_zp, cc.m, taps, taps, 1);
+  }
 }
 
 int32_t random_zp(Rng& rng) {
@@ -1259,7 +1292,9 @@ void qmatmul_tests(Rng& rng) {
     snprintf(name, sizeof name, "QMatMul %s x %s a_zp %d out_zp %d act [%d,%d] %s%s", dims_str(ad).c_str(),
              dims_str(bd).c_str(), p.a_zp, q.out_zp, q.act_min, q.act_max,
              q.requant ? (q.per_channel ? "per-channel" : "per-tensor") : "int32 out", q.bias ? "" : " no bias");
-    check_q(name, MOTE_OP_QMATMUL, &p, sizeof p, ins, Expect::kOptimized);
+    std::vector<uint8_t> unfolded;
+    check_q(name, MOTE_OP_QMATMUL, &p, sizeof p, ins, Expect::kOptimized, &unfolded);
+    if (shape == 0 || shape == 1) check_folded(name, MOTE_OP_QMATMUL, &p, sizeof p, ins, unfolded, p.a_zp, N, K, 1, N);
   }
   // A B zero point other than 0, and a batch broadcast the kernels leave alone.
   mote_qmatmul_params p{};

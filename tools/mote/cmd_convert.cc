@@ -57,6 +57,7 @@ const char* kConvertHelp =
     "                            naming the tensor; with it the notes and 'mote info' say how\n"
     "                            many were narrowed, and the inputs and outputs take float32\n"
     "  --no-fusion               skip BatchNorm folding and activation fusion\n"
+    "  --no-zp-fold              keep int8 QConv/QMatMul starts unfolded (bias - zp * sum w at run time)\n"
     "  --quantize int8           post-training int8 quantisation (needs --calib)\n"
     "  --quantize int8-weights   dynamic-range int8: the constant weights of Conv, ConvTranspose,\n"
     "                            Gemm, MatMul, RNN, GRU and LSTM stored int8 per output channel\n"
@@ -107,13 +108,14 @@ int cmd_convert(const std::vector<std::string>& raw) {
   }
   Args a(raw, {"-o", "--output", "--shape", "--set", "--c-array", "--quantize", "--calib", "--calib-method", "--percentile",
           "--min-sqnr", "--max-sqnr-drop", "--target", "--arena", "--io-layout", "--carry", "--keep-float", "--vocab", "--max-len", "--max-word-chars"},
-         {"--no-fusion", "--strict", "--int8-io", "--narrow-double", "--bias-correction", "--no-lower-case", "--strip-accents",
+         {"--no-fusion", "--no-zp-fold", "--strict", "--int8-io", "--narrow-double", "--bias-correction", "--no-lower-case", "--strip-accents",
           "--no-strip-accents", "--no-cjk-chars"});
   if (a.positional.size() != 1) usage("expects exactly one MODEL.onnx");
   std::string out = a.get("-o", a.get("--output"));
   if (out.empty()) usage("missing -o OUT.mote");
   mote::ConvertOptions opt;
   opt.no_fusion = a.flag("--no-fusion");
+  opt.fold_zero_points = !a.flag("--no-zp-fold");
   opt.narrow_double = a.flag("--narrow-double");
   try {
     opt.kernel_sets = mote::parse_targets(a.get("--target", "all"));

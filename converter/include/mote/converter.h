@@ -66,6 +66,9 @@ struct ConvertOptions {
   std::map<std::string, HostTensor> set_tensors;
   // Skips fusion passes (for debugging the planner and kernels).
   bool no_fusion = false;
+  // Folds the input zero point of int8 QConv/QMatMul into their start (bias - zp * sum w) once,
+  // so the kernels take no weight sums at run time (off with --no-fusion too).
+  bool fold_zero_points = true;
   // Float64 (DOUBLE) tensors: refused by name unless this is set; then every one (initialisers,
   // Constant values, graph inputs and outputs, Cast/CastLike targets) becomes float32, the notes
   // say how many, and the blob records it (META narrowed, graph inputs/outputs flagged).

@@ -707,7 +707,12 @@ typedef struct mote_quantize_params {
  * [M] or [1] (optional together, with MULT/SHIFT: a fused LeakyRelu/PRelu, the multiplier of a
  * negative accumulator).
  * acc = B[m] + sum (x - in_zp) * (w - wzp[m]); y = clamp(requant(acc, MULT[m], SHIFT[m]) +
- * out_zp, act_min, act_max), with NEG_MULT[m]/NEG_SHIFT[m] instead when acc < 0. */
+ * out_zp, act_min, act_max), with NEG_MULT[m]/NEG_SHIFT[m] instead when acc < 0.
+ * START int32 [M] (input 8, blob 1.5, optional: the folded start, instead of B and without
+ * WZP): acc = START[m] + sum over every tap of x * w, a tap in the padding reading in_zp.
+ * `mote convert` writes START = B - in_zp * sum w (exact in int32, else it keeps B), so acc is
+ * the same integer as above and the kernels take no weight sums at run time. */
+#define MOTE_QCONV_START 8 /* the input index of QConv's and QMatMul's folded start */
 typedef struct mote_qconv_params {
   mote_conv_params conv;
   int32_t in_zp;
@@ -720,7 +725,9 @@ typedef struct mote_qconv_params {
 /* QMatMul: A int8 [..., M, K], B int8 [..., K, N] (batch dims broadcast), BIAS int32 [N]
  * (optional), MULT/SHIFT int32 [N] or [1] (optional: absent = int32 out, as MatMulInteger),
  * BZP int32 [N] or [1] (optional), NEG_MULT/NEG_SHIFT int32 [N] or [1] (optional, as QConv's).
- * acc = BIAS[n] + sum_k (a - a_zp) * (b - BZP[n]). */
+ * acc = BIAS[n] + sum_k (a - a_zp) * (b - BZP[n]).
+ * START int32 [N] (input 8, blob 1.5, optional: instead of BIAS and without BZP, as QConv's):
+ * acc = START[n] + sum_k a * b; `mote convert` writes START = BIAS - a_zp * sum_k B[k, n]. */
 typedef struct mote_qmatmul_params {
   int32_t a_zp;
   int32_t out_zp;

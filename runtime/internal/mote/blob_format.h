@@ -15,7 +15,7 @@ extern "C" {
 
 #define MOTE_BLOB_MAGIC 0x45544F4Du /* "MOTE" */
 #define MOTE_BLOB_VERSION_MAJOR 1u
-#define MOTE_BLOB_VERSION_MINOR 4u
+#define MOTE_BLOB_VERSION_MINOR 5u
 #define MOTE_BLOB_ALIGN 16u        /* sections start on this boundary */
 #define MOTE_CONST_ALIGN 64u       /* each constant starts on this boundary */
 #define MOTE_ARENA_ALIGN 16u       /* arena offsets are multiples of this */

@@ -8,7 +8,8 @@
 namespace mote {
 namespace arm_dsp {
 
-Status s8_conv2d_1x1(const OpArgs& a, const ConvShape& g, const Epilogue& e, int32_t in_zp) {
+Status s8_conv2d_1x1(const OpArgs& a, const ConvShape& g, const Epilogue& e, int32_t zp) {
+  const int32_t in_zp = e.sum_zp(zp);  // folded: the start holds - zp * sum w, the columns x
   const int32_t cg = g.c / g.group, mg = g.m / g.group;
   int16_t* const col0 = static_cast<int16_t*>(a.scratch);
   int16_t* cols[kColumnPixels] = {col0, col0 + int32_t(column_bytes(cg) / 2)};

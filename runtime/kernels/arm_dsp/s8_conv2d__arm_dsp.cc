@@ -101,10 +101,11 @@ void gemm_columns(int32_t k, const int16_t* const* cols, int32_t np, const int8_
 
 namespace {
 
-// The packed column of output pixel (oy, ox) over the group's channels at x: (x - zp), 0 where
-// the window lies in the padding; taps beyond k up to the next multiple of 4 are 0 too.
-void pack_column(const ConvShape& g, const int8_t* x, int32_t cg, int32_t oy, int32_t ox, int32_t zp, int32_t k,
-                 int16_t* col) {
+// The packed column of output pixel (oy, ox) over the group's channels at x: (x - zp), pad
+// where the window lies in the padding (0; a folded op's, whose start holds - zp * sum w: zp
+// 0 and pad its zero point); taps beyond k up to the next multiple of 4 are 0.
+void pack_column(const ConvShape& g, const int8_t* x, int32_t cg, int32_t oy, int32_t ox, int32_t zp, int16_t pad,
+                 int32_t k, int16_t* col) {
   // The shape in locals, read once (not through `g` inside the loops).
   const int32_t ih = g.ih, iw = g.iw, kh = g.kh, kw = g.kw, dh = g.dh, dw = g.dw;
   const int32_t plane = ih * iw;
@@ -115,7 +116,7 @@ void pack_column(const ConvShape& g, const int8_t* x, int32_t cg, int32_t oy, in
   for (int32_t ci = 0; ci < cg; ++ci, xp += plane) {
     for (int32_t u = 0, r = r0; u < kh; ++u, r += dh) {
       if (r < 0 || r >= ih) {
-        for (int32_t v = 0; v < kw; ++v) *t++ = 0;
+        for (int32_t v = 0; v < kw; ++v) *t++ = pad;
         continue;
       }
       const int8_t* row = xp + r * iw + c0;
@@ -124,7 +125,7 @@ void pack_column(const ConvShape& g, const int8_t* x, int32_t cg, int32_t oy, in
       } else {
         for (int32_t v = 0; v < kw; ++v) {
           const int32_t c = c0 + v * dw;
-          *t++ = int16_t(c >= 0 && c < iw ? int32_t(row[v * dw]) - zp : 0);
+          *t++ = c >= 0 && c < iw ? int16_t(int32_t(row[v * dw]) - zp) : pad;
         }
       }
     }
@@ -144,6 +145,8 @@ Status s8_conv2d(const OpArgs& a, const ConvShape& g, const Epilogue& e, int32_t
   const int8_t* wd = a.in[1].as<int8_t>();
   const int32_t plane_in = int32_t(g.ih) * g.iw, plane = int32_t(g.oh) * g.ow;
   const int32_t pixels = g.oh * g.ow;
+  const int32_t sub = e.sum_zp(in_zp);  // folded: x as it is, the padding in_zp
+  const int16_t pad = int16_t(in_zp - sub);
   for (int32_t b = 0; b < g.n; ++b) {
     for (int32_t gi = 0; gi < g.group; ++gi) {
       const int8_t* x = xd + (int32_t(b) * g.c + int32_t(gi) * cg) * plane_in;
@@ -151,7 +154,7 @@ Status s8_conv2d(const OpArgs& a, const ConvShape& g, const Epilogue& e, int32_t
       const int32_t out_base = int32_t(b) * g.m * plane;
       for (int32_t p = 0; p < pixels; p += 2) {
         const int32_t np = pixels - p >= 2 ? 2 : 1;
-        for (int32_t q = 0; q < np; ++q) pack_column(g, x, cg, (p + q) / g.ow, (p + q) % g.ow, in_zp, k, cols[q]);
+        for (int32_t q = 0; q < np; ++q) pack_column(g, x, cg, (p + q) / g.ow, (p + q) % g.ow, sub, pad, k, cols[q]);
         gemm_columns(k, cols, np, w, mg, gi * mg, e, out_base, plane, p);
       }
     }

@@ -8,8 +8,9 @@
 //     spec.pix pixels at a time are transposed into channel-contiguous columns by the set.
 //
 // The input zero point leaves the sums through sum (x - zp) * w = sum x * w - zp * sum w: each
-// output channel starts from its bias minus zp * sum w (s8_starts), and taps in the padding
-// hold the zero point itself, (zp - zp) * w = 0, as the reference skips them. The columns and
+// output channel starts from its bias minus zp * sum w (s8_starts; a folded op's start, written
+// by the converter, holds that already), and taps in the padding hold the zero point itself,
+// (zp - zp) * w = 0, as the reference skips them (folded: zp * w, as the reference adds). The columns and
 // the starts live in the op's scratch, sized to the op (s8_conv_layout, s8_pointwise_layout:
 // the set's scratch_bytes() returns the same), so no layer is too deep or too wide to run.
 //
@@ -74,11 +75,18 @@ inline int32_t row_sum(const int8_t* row, int32_t k, long) {
 }
 
 // start[r] = e.start(m0 + r) - zp * sum of weight row r, for the mg rows of k taps at w. Once
-// per call: on a plane of one pixel (squeeze-excite) as many additions as the products.
+// per call: on a plane of one pixel (squeeze-excite) as many additions as the products. A
+// folded op's start (e.folded) has the zero point's term already, and a zero point of 0 none:
+// the start as it is, no sums.
 template <class K>
 inline void s8_starts(int32_t k, const int8_t* w, int32_t mg, int32_t m0, int32_t zp, const s8::Epilogue& e,
                       int32_t* start) {
-  for (int32_t r = 0; r < mg; ++r) start[r] = e.start(m0 + r) - zp * row_sum<K>(w + int64_t(r) * k, k, 0);
+  const int32_t z = e.sum_zp(zp);
+  if (z == 0) {
+    for (int32_t r = 0; r < mg; ++r) start[r] = e.start(m0 + r);
+    return;
+  }
+  for (int32_t r = 0; r < mg; ++r) start[r] = e.start(m0 + r) - z * row_sum<K>(w + int64_t(r) * k, k, 0);
 }
 
 // The column of output pixel (oy, ox) over the group's cg channels at x, the zero point where

@@ -228,10 +228,14 @@ Status s8_conv2d_nhwc(const OpArgs& a, const ConvShape& g, const Epi& e, int32_t
   const int32_t k = g.kh * g.kw * g.c, m = g.m;
   const int8_t* w = a.in[1].as<int8_t>();
   int32_t* start = scratch_at<int32_t>(a, l.starts_at);
-  if constexpr (K::kNhwc.own) {
-    K::starts(k, w, m, zp, e, start);
+  // A folded op's start holds - zp * sum w already (and a zero point of 0 has none): no sums.
+  const int32_t z = e.sum_zp(zp);
+  if (z == 0) {
+    for (int32_t r = 0; r < m; ++r) start[r] = e.start(r);
+  } else if constexpr (K::kNhwc.own) {
+    K::starts(k, w, m, z, e, start);
   } else {
-    s8_nhwc_starts(k, w, m, zp, e, start);
+    s8_nhwc_starts(k, w, m, z, e, start);
   }
   int8_t* cols = scratch_at<int8_t>(a, l.cols_at);
   void* work = scratch_at<void>(a, l.work_at);

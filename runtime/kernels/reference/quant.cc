@@ -86,6 +86,20 @@ Status check_act_range(const OpArgs& a, int32_t lo, int32_t hi, bool int8_out) {
 bool opt(const OpArgs& a, int32_t k) { return a.num_in > k && a.in[k].present(); }
 
 // A fused LeakyRelu/PRelu: NEG_MULT/NEG_SHIFT (inputs 6 and 7) go together and need MULT/SHIFT.
+// The folded start (input MOTE_QCONV_START, blob 1.5): int32 [channels], in place of the bias
+// and without weight zero points.
+Status check_start(const OpArgs& a, int64_t channels) {
+  if (!opt(a, MOTE_QCONV_START)) return Status::kOk;
+  const TensorView& s = a.in[MOTE_QCONV_START];
+  if (s.dtype != MOTE_I32 || s.numel() != channels) {
+    return Fail(a.diag, Status::kBadParams).s("the folded start must be int32 [").i(channels).s("]");
+  }
+  if (opt(a, 2) || opt(a, 5)) {
+    return Fail(a.diag, Status::kBadParams).s("the folded start goes without bias and weight zero points");
+  }
+  return Status::kOk;
+}
+
 Status check_negative_side(const OpArgs& a, int64_t channels) {
   if (opt(a, 6) != opt(a, 7)) return Fail(a.diag, Status::kBadParams).s("negative multiplier and shift go together");
   if (!opt(a, 6)) return Status::kOk;
@@ -283,7 +297,7 @@ Status run_quantize(const OpArgs& a) {
 // ---- QConv -----------------------------------------------------------------------------------
 
 Status infer_qconv(const OpArgs& a, TensorView* out, uint32_t*) {
-  MOTE_TRY(check_arity(a, 2, 8, 1));
+  MOTE_TRY(check_arity(a, 2, MOTE_QCONV_START + 1, 1));
   // The record as written since blob 1.4 (with its layout), or the 4 bytes shorter one before.
   if (a.params_size != sizeof(mote_qconv_params) && a.params_size != sizeof(mote_qconv_params) - 4) {
     MOTE_TRY(check_params<mote_qconv_params>(a));
@@ -320,9 +334,11 @@ Status infer_qconv(const OpArgs& a, TensorView* out, uint32_t*) {
   if (requant) MOTE_TRY(check_requant(a, a.in[3], a.in[4], m));
   if (opt(a, 5)) MOTE_TRY(check_zp_vector(a, a.in[5], m));
   MOTE_TRY(check_negative_side(a, m));
+  MOTE_TRY(check_start(a, m));
   MOTE_TRY(check_act_range(a, p.act_min, p.act_max, requant));
   const int64_t taps = product(w.dims, 1, w.rank);  // from W itself: the kernel sizes are checked below
-  MOTE_TRY(check_accumulators(a, w, WeightLayout{m, taps, 1, taps, 1, 0}, 2, 5));
+  // The folded start bounds the sums as a bias would (|x| <= 128 < 255 = |x - zp|'s bound).
+  MOTE_TRY(check_accumulators(a, w, WeightLayout{m, taps, 1, taps, 1, 0}, opt(a, MOTE_QCONV_START) ? MOTE_QCONV_START : 2, 5));
   out->dtype = requant ? MOTE_I8 : MOTE_I32;
   out->rank = x.rank;
   out->dims[0] = x.dims[0];
@@ -356,7 +372,11 @@ Status run_qconv(const OpArgs& a) {
   const int64_t y_c = nhwc ? 1 : int64_t(oh) * ow, y_r = nhwc ? int64_t(ow) * m : ow, y_col = nhwc ? m : 1;
   const int8_t* xd = a.in[0].as<int8_t>();
   const int8_t* wd = w.as<int8_t>();
-  const int32_t* bias = opt(a, 2) ? a.in[2].as<int32_t>() : nullptr;
+  // The folded form: the start, then every tap's x * w, the zero point where a tap is in the
+  // padding (sum (x - zp) * w over the taps inside = that - zp * sum w, which the start holds).
+  const bool folded = opt(a, MOTE_QCONV_START);
+  const int32_t* bias = folded ? a.in[MOTE_QCONV_START].as<int32_t>() : opt(a, 2) ? a.in[2].as<int32_t>() : nullptr;
+  const int32_t sub = folded ? 0 : p.in_zp;  // what each tap's x is taken from
   const bool requant = opt(a, 3);
   const bool neg = opt(a, 6);
   for (int32_t b = 0; b < n; ++b) {
@@ -371,11 +391,13 @@ Status run_qconv(const OpArgs& a) {
             const int8_t* wp = wd + int64_t(om) * cg * kh * kw + int64_t(ci) * w_c;
             for (int32_t u = 0; u < kh; ++u) {
               const int32_t r = oy * sh - ph + u * dh;
-              if (r < 0 || r >= ih) continue;  // padding reads the zero point: contributes 0
               for (int32_t v = 0; v < kw; ++v) {
                 const int32_t col = ox * sw - pw + v * dw;
-                if (col < 0 || col >= iw) continue;
-                acc += (int32_t(xp[r * x_r + col * x_col]) - p.in_zp) * (int32_t(wp[u * w_r + v * w_col]) - wzp);
+                // Padding reads the zero point: (zp - zp) * w = 0 unfolded, zp * w folded.
+                const bool inside = r >= 0 && r < ih && col >= 0 && col < iw;
+                if (!inside && !folded) continue;
+                const int32_t xv = inside ? int32_t(xp[r * x_r + col * x_col]) : p.in_zp;
+                acc += (xv - sub) * (int32_t(wp[u * w_r + v * w_col]) - wzp);
               }
             }
           }
@@ -398,7 +420,7 @@ Status run_qconv(const OpArgs& a) {
 // ---- QMatMul ---------------------------------------------------------------------------------
 
 Status infer_qmatmul(const OpArgs& a, TensorView* out, uint32_t*) {
-  MOTE_TRY(check_arity(a, 2, 8, 1));
+  MOTE_TRY(check_arity(a, 2, MOTE_QCONV_START + 1, 1));
   // The record as written since blob 1.4 (with b_layout), or the 4 bytes shorter one before.
   if (a.params_size != sizeof(mote_qmatmul_params) && a.params_size != sizeof(mote_qmatmul_params) - 4) {
     MOTE_TRY(check_params<mote_qmatmul_params>(a));
@@ -436,10 +458,11 @@ Status infer_qmatmul(const OpArgs& a, TensorView* out, uint32_t*) {
   if (requant) MOTE_TRY(check_requant(a, a.in[3], a.in[4], N));
   if (opt(a, 5)) MOTE_TRY(check_zp_vector(a, a.in[5], N));
   MOTE_TRY(check_negative_side(a, N));
+  MOTE_TRY(check_start(a, N));
   MOTE_TRY(check_act_range(a, p.act_min, p.act_max, requant));
   const int64_t K = A.dims[A.rank - 1], KN = K * N;
   MOTE_TRY(check_accumulators(a, B, nk ? WeightLayout{N, K, 1, K, 1, 0} : WeightLayout{N, K, N, 1, KN ? B.numel() / KN : 0, KN},
-                              2, 5));
+                              opt(a, MOTE_QCONV_START) ? MOTE_QCONV_START : 2, 5));
   out->dtype = requant ? MOTE_I8 : MOTE_I32;
   return Status::kOk;
 }
@@ -452,7 +475,10 @@ Status run_qmatmul(const OpArgs& a) {
   const bool nk = qmatmul_b_layout(a) == MOTE_B_NK;
   const int32_t M = A.dims[A.rank - 2], K = A.dims[A.rank - 1], N = nk ? B.dims[0] : B.dims[B.rank - 1];
   const int64_t b_k = nk ? 1 : N, b_n = nk ? K : 1;  // B's strides along k and n
-  const int32_t* bias = opt(a, 2) ? a.in[2].as<int32_t>() : nullptr;
+  // The folded form: the start, then sum a * b (the start holds - a_zp * sum b).
+  const bool folded = opt(a, MOTE_QCONV_START);
+  const int32_t* bias = folded ? a.in[MOTE_QCONV_START].as<int32_t>() : opt(a, 2) ? a.in[2].as<int32_t>() : nullptr;
+  const int32_t a_zp = folded ? 0 : p.a_zp;
   const bool requant = opt(a, 3);
   const bool neg = opt(a, 6);
   const int64_t mk = int64_t(M) * K, kn = int64_t(K) * N, mn = int64_t(M) * N;
@@ -464,7 +490,7 @@ Status run_qmatmul(const OpArgs& a) {
       for (int32_t j = 0; j < N; ++j) {
         const int32_t bzp = opt(a, 5) ? pick(a.in[5], j) : 0;
         int32_t acc = bias ? bias[j] : 0;
-        for (int32_t k = 0; k < K; ++k) acc += (int32_t(pa[int64_t(i) * K + k]) - p.a_zp) * (int32_t(pb[k * b_k + j * b_n]) - bzp);
+        for (int32_t k = 0; k < K; ++k) acc += (int32_t(pa[int64_t(i) * K + k]) - a_zp) * (int32_t(pb[k * b_k + j * b_n]) - bzp);
         const int64_t at = o * mn + int64_t(i) * N + j;
         if (requant) {
           const int32_t v = (neg ? requantize_signed(acc, pick(a.in[3], j), pick(a.in[4], j), pick(a.in[6], j), pick(a.in[7], j))

@@ -282,10 +282,13 @@ __attribute__((minsize)) Status s8_conv2d_direct(const OpArgs& a, const ConvShap
   int32_t* start = drivers::scratch_at<int32_t>(a, l.starts_at);
   const int8_t* w = a.in[1].as<int8_t>();
   const int32_t taps = g.c * g.kh * g.kw;
+  const int32_t z = e.sum_zp(in_zp);  // 0 folded: the start holds - zp * sum w
   for (int32_t m = 0; m < g.m; ++m) {  // drivers::s8_starts, here at this function's size
     int32_t sum = 0;
-    for (int32_t t = 0; t < taps; ++t) sum += w[int64_t(m) * taps + t];
-    start[m] = e.start(m) - in_zp * sum;
+    if (z != 0) {
+      for (int32_t t = 0; t < taps; ++t) sum += w[int64_t(m) * taps + t];
+    }
+    start[m] = e.start(m) - z * sum;
   }
   const int8_t* xd = a.in[0].as<int8_t>();
   const int64_t image_in = int64_t(g.c) * g.ih * g.iw, image_out = int64_t(g.m) * g.oh * g.ow;

@@ -723,6 +723,62 @@ int32_t negative_side(bool negative, const QVecs& v) {
   return 8;
 }
 
+// The folded form of a QConv/QMatMul case (input MOTE_QCONV_START, as `mote convert` writes it):
+// start[c] = bias[c] - zp * sum of channel c's weights (at w[c * ch_stride + k * k_stride]),
+// in place of the bias and without weight zero points. The reference's folded result must be
+// the unfolded one's bit for bit, and the optimised set's must match it.
+int32_t g_start[kMaxChannels];
+
+void check_folded(const char* what, int32_t code, const void* params, uint32_t params_size, const TensorView* in,
+                  int32_t num_in, Status (*reference)(const OpArgs&), int32_t zp, int64_t channels, int64_t depth,
+                  int64_t ch_stride, int64_t k_stride) {
+  if (in[5].present() || num_in > 8) return;  // weight zero points: not folded
+  const int8_t* w = static_cast<const int8_t*>(in[1].data);
+  const int32_t* bias = in[2].present() ? static_cast<const int32_t*>(in[2].data) : nullptr;
+  for (int64_t c = 0; c < channels; ++c) {
+    int64_t sum = 0;
+    for (int64_t k = 0; k < depth; ++k) sum += w[c * ch_stride + k * k_stride];
+    const int64_t start = (bias ? int64_t(bias[c]) : 0) - int64_t(zp) * sum;
+    if (start < INT32_MIN || start > INT32_MAX) return;  // kept unfolded by the converter
+    g_start[c] = int32_t(start);
+  }
+  TensorView f[9];
+  for (int32_t k = 0; k < 9; ++k) f[k] = k < num_in ? in[k] : TensorView{nullptr, MOTE_DTYPE_UNDEFINED, 0, {0}};
+  f[2] = TensorView{nullptr, MOTE_DTYPE_UNDEFINED, 0, {0}};
+  const int32_t sd[1] = {int32_t(channels)};
+  f[MOTE_QCONV_START] = qview(g_start, MOTE_I32, 1, sd);
+  char folded[400];
+  snprintf(folded, sizeof folded, "%s folded", what);
+  // The two references, unfolded into the optimised buffer and folded into the reference's.
+  mote::Diag diag(g_diag_text, sizeof g_diag_text);
+  TensorView u[8];
+  for (int32_t k = 0; k < 8; ++k) u[k] = in[k];
+  OpArgs a{code, params, params_size, u, num_in, nullptr, 1, nullptr, 0, &diag};
+  OpArgs b{code, params, params_size, f, 9, nullptr, 1, nullptr, 0, &diag};
+  TensorView out{}, out_f{};
+  uint32_t scratch = 0;
+  if (mote::op_infer(a, &out, &scratch) != Status::kOk) return;
+  if (mote::op_infer(b, &out_f, &scratch) != Status::kOk) return;  // past the verifier's bound: kept unfolded
+  const int64_t bytes = out.numel() * (out.dtype == MOTE_I32 ? 4 : 1);
+  if (bytes > int64_t(sizeof g_qopt)) return;
+  TensorView yu = out, yf = out_f;
+  yu.data = g_qopt;
+  yf.data = g_qref;
+  a.out = &yu;
+  b.out = &yf;
+  if (reference(a) != Status::kOk || reference(b) != Status::kOk) {
+    printf("FAIL %s: the reference kernel failed\n", folded);
+    ++g_failed;
+    return;
+  }
+  if (memcmp(g_qopt, g_qref, size_t(bytes)) != 0) {
+    printf("FAIL %s: the folded reference differs from the unfolded one\n", folded);
+    ++g_failed;
+    return;
+  }
+  check_q(folded, code, params, params_size, f, 9, reference);
+}
+
 void qconv_case(int32_t n, int32_t c, int32_t m, int32_t ih, int32_t iw, int32_t kh, int32_t kw, int32_t sh, int32_t sw,
                 int32_t dh, int32_t dw, const int32_t* pads, int32_t group, bool rank1, bool random_vectors = true,
                 bool negative = false, int32_t layout = MOTE_LAYOUT_NCHW) {
@@ -770,6 +826,9 @@ void qconv_case(int32_t n, int32_t c, int32_t m, int32_t ih, int32_t iw, int32_t
            long(p.out_zp), v.bias, v.requant, long(v.count), v.wzp, rank1 ? " 1-D" : "", num_in == 8 ? " leaky" : "",
            nhwc ? " NHWC" : "");
   check_q(what, MOTE_OP_QCONV, &p, sizeof p, in, num_in, mote::run_qconv);
+  // The converter folds no depthwise QConv (its kernels skip the padding taps).
+  const int64_t taps = in[1].numel() / m;
+  if (!(group > 1 && c == group)) check_folded(what, MOTE_OP_QCONV, &p, sizeof p, in, num_in, mote::run_qconv, p.in_zp, m, taps, taps, 1);
 }
 
 void random_qconv(int32_t layout = MOTE_LAYOUT_NCHW) {
@@ -824,6 +883,11 @@ void qmatmul_case(int32_t ra, int32_t rb, const int32_t* ad, const int32_t* bd, 
            long(ad[ra - 2]), long(ad[ra - 1]), long(rb), long(N), long(p.a_zp), long(p.out_zp), v.bias, v.requant,
            long(v.count), v.wzp, num_in == 8 ? " leaky" : "", b_layout == MOTE_B_NK ? " B[N,K]" : "");
   check_q(what, MOTE_OP_QMATMUL, &p, sizeof p, in, num_in, mote::run_qmatmul);
+  if (rb == 2) {  // one B (a constant one's form): B [K, N] or [N, K]
+    const bool nk = b_layout == MOTE_B_NK;
+    const int32_t K = nk ? bd[1] : bd[0];
+    check_folded(what, MOTE_OP_QMATMUL, &p, sizeof p, in, num_in, mote::run_qmatmul, p.a_zp, N, K, nk ? K : 1, nk ? 1 : N);
+  }
 }
 
 void random_qmatmul() {
