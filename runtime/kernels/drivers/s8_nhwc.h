@@ -214,6 +214,20 @@ inline void s8_nhwc_starts(int32_t k, const int8_t* w, int32_t m, int32_t zp, co
   }
 }
 
+// The m starts of an NHWC conv: the set's own sums (kNhwc.own) or s8_nhwc_starts. A folded
+// op's start holds - zp * sum w already (and a zero point of 0 has none): the start as it is.
+template <class K, class Epi>
+inline void s8_nhwc_conv_starts(int32_t k, const int8_t* w, int32_t m, int32_t zp, const Epi& e, int32_t* start) {
+  const int32_t z = e.sum_zp(zp);
+  if (z == 0) {
+    for (int32_t r = 0; r < m; ++r) start[r] = e.start(r);
+  } else if constexpr (K::kNhwc.own) {
+    K::starts(k, w, m, z, e, start);
+  } else {
+    s8_nhwc_starts(k, w, m, z, e, start);
+  }
+}
+
 // K: static constexpr S8NhwcSpec kNhwc; static uint64_t work_bytes(const ConvShape&);
 //    with kNhwc.own: static void starts(k, w, m, zp, e, start) (as s8_nhwc_starts) and a type
 //    Bytes (as LibcBytes);
@@ -228,15 +242,7 @@ Status s8_conv2d_nhwc(const OpArgs& a, const ConvShape& g, const Epi& e, int32_t
   const int32_t k = g.kh * g.kw * g.c, m = g.m;
   const int8_t* w = a.in[1].as<int8_t>();
   int32_t* start = scratch_at<int32_t>(a, l.starts_at);
-  // A folded op's start holds - zp * sum w already (and a zero point of 0 has none): no sums.
-  const int32_t z = e.sum_zp(zp);
-  if (z == 0) {
-    for (int32_t r = 0; r < m; ++r) start[r] = e.start(r);
-  } else if constexpr (K::kNhwc.own) {
-    K::starts(k, w, m, z, e, start);
-  } else {
-    s8_nhwc_starts(k, w, m, z, e, start);
-  }
+  s8_nhwc_conv_starts<K>(k, w, m, zp, e, start);
   int8_t* cols = scratch_at<int8_t>(a, l.cols_at);
   void* work = scratch_at<void>(a, l.work_at);
   K::prepare(g, w, e, work);

@@ -287,15 +287,11 @@ struct NhwcKernel {
   static constexpr drivers::S8NhwcSpec kNhwc = Tiles::kNhwc;
   using Bytes = VectorBytes;
   static uint64_t work_bytes(const ConvShape& g) { return Tiles::nhwc_work_bytes(g); }
-  // start[r] = bias[r] - zp * sum of weight row r, the row summed 16 taps a VADDVA (no sums for
-  // a zero point of 0: a folded op's, whose start holds the term, Epilogue::sum_zp).
+  // start[r] = bias[r] - zp * sum of weight row r, the row summed 16 taps a VADDVA (called
+  // through drivers::s8_nhwc_conv_starts, which takes a folded op's start as it is).
   static void starts(int32_t k, const int8_t* w, int32_t m, int32_t zp, const Epilogue& e, int32_t* start) {
     for (int32_t r = 0; r < m; ++r, w += k) {
       int32_t sum = 0;
-      if (zp == 0) {
-        start[r] = e.start(r);
-        continue;
-      }
       for (int32_t i = 0; i < k; i += 16) sum = vaddvaq_s8(sum, vldrbq_z_s8(w + i, vctp8q(uint32_t(k - i))));
       start[r] = e.start(r) - zp * sum;
     }
@@ -445,7 +441,7 @@ Status s8_conv2d_nhwc_banded(const OpArgs& a, const ConvShape& g, const Epilogue
   const int32_t k = g.kh * g.kw * g.c, m = g.m, c = g.c, ow = g.ow;
   const int8_t* w = a.in[1].as<int8_t>();
   int32_t* start = drivers::scratch_at<int32_t>(a, l.starts_at);
-  NhwcKernel::starts(k, w, m, e.sum_zp(zp), e, start);
+  drivers::s8_nhwc_conv_starts<NhwcKernel>(k, w, m, zp, e, start);
   void* work = drivers::scratch_at<void>(a, l.work_at);
   NhwcKernel::prepare(g, w, e, work);
   const drivers::NhwcBand b = Tiles::nhwc_conv_band(g);
