@@ -7,7 +7,7 @@ sudo=""
 if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
 
 packages=(
-  cmake g++ make pkg-config
+  cmake g++ make pkg-config ccache
   clang libclang-rt-14-dev
   libonnx-dev libprotobuf-dev protobuf-compiler
   googletest libgtest-dev libbenchmark-dev

@@ -109,7 +109,8 @@ for t in "${available[@]}"; do
       if [ -z "$wasm_dir" ] || [ ! -f "$wasm_dir/mote.wasm" ] || [ ! -f "$wasm_dir/mote-simd.wasm" ]; then
         wasm_dir="$work/wasm"
         echo "== wasm: building both modules (wasm/build.sh)"
-        if ! "$src/wasm/build.sh" "$wasm_dir" simd scalar > "$wasm_dir.log" 2>&1; then
+        if ! env -u CMAKE_C_COMPILER_LAUNCHER -u CMAKE_CXX_COMPILER_LAUNCHER \
+             "$src/wasm/build.sh" "$wasm_dir" simd scalar > "$wasm_dir.log" 2>&1; then
           fail "wasm: wasm/build.sh (see $wasm_dir.log)"
           tail -n 10 "$wasm_dir.log" | sed 's/^/        /'
           continue
