@@ -739,6 +739,23 @@ void binary_tests(Rng& rng) {
     const Expect expect = d >= 0 && xs[d] == 0 && ys[d] == 0 ? Expect::kFallback : Expect::kOptimized;
     check(name, code, &p, sizeof p, {x, y}, expect, in_place);
   }
+  // Rows longer than the chunks a fused activation goes over (1024 floats), with a tail of 1-3:
+  // every activation kind, each input full or one value, in place too.
+  for (int t = 0; t < 32; ++t) {
+    const int32_t code = kBinaryOps[t % 4];  // Add, Sub, Mul, Div: the ones with an activation
+    mote_binary_params p{};
+    p.act = mote_act{(t / 4) % 4, (t / 4) % 4 == MOTE_ACT_CLIP ? -0.5f : 0.1f, 1.0f};
+    const std::vector<int32_t> out{2, 1024 * rng.range(1, 3) + rng.range(1, 3)};
+    const int form = (t / 16) % 2 ? rng.range(1, 2) : 0;  // 0: both full; 1: y one value; 2: x one value
+    const std::vector<int32_t> xd = form == 2 ? std::vector<int32_t>{1} : out, yd = form == 1 ? std::vector<int32_t>{1} : out;
+    Tensor x = random_tensor(rng, xd, -2.0f, 2.0f);
+    Tensor y = random_tensor(rng, yd, code == MOTE_OP_DIV ? 0.5f : -2.0f, 2.0f);
+    const bool in_place = form != 2 && rng.coin();
+    char name[200];
+    snprintf(name, sizeof name, "%s long rows %s %s act %d%s", op_name(code), dims_str(xd).c_str(), dims_str(yd).c_str(),
+             p.act.kind, in_place ? " in place" : "");
+    check(name, code, &p, sizeof p, {x, y}, Expect::kOptimized, in_place);
+  }
 }
 
 const int32_t kUnaryOps[] = {MOTE_OP_RELU, MOTE_OP_LEAKY_RELU, MOTE_OP_CLIP, MOTE_OP_HARD_SIGMOID, MOTE_OP_HARD_SWISH,

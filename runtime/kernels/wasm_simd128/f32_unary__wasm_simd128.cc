@@ -69,15 +69,39 @@ inline v128_t op_vec(v128_t x, v128_t alpha, v128_t beta) {
   }
 }
 
+// The ops of one instruction or two (standalone Relu, LeakyRelu and Clip are rare: a model's
+// come fused into the op before them): one loop for all of them, the op picked per vector, rather
+// than a copy of the loop and its tail each (2.3 KB of objects).
+inline v128_t simple_vec(int32_t op, v128_t x, v128_t alpha, v128_t beta) {
+  switch (op) {
+    case MOTE_OP_RELU: return op_vec<MOTE_OP_RELU>(x, alpha, beta);
+    case MOTE_OP_LEAKY_RELU: return op_vec<MOTE_OP_LEAKY_RELU>(x, alpha, beta);
+    case MOTE_OP_CLIP: return op_vec<MOTE_OP_CLIP>(x, alpha, beta);
+    case MOTE_OP_ABS: return op_vec<MOTE_OP_ABS>(x, alpha, beta);
+    case MOTE_OP_NEG: return op_vec<MOTE_OP_NEG>(x, alpha, beta);
+    case MOTE_OP_SQRT: return op_vec<MOTE_OP_SQRT>(x, alpha, beta);
+    case MOTE_OP_FLOOR: return op_vec<MOTE_OP_FLOOR>(x, alpha, beta);
+    default: return op_vec<MOTE_OP_CEIL>(x, alpha, beta);
+  }
+}
+
+// OP kSimple: one of simple_vec's ops, `code`.
+constexpr int32_t kSimple = -1;
+
 template <int32_t OP>
-void run(const float* x, float* y, int64_t n, const mote_unary_params& p) {
+inline v128_t any_vec(int32_t code, v128_t x, v128_t alpha, v128_t beta) {
+  return OP == kSimple ? simple_vec(code, x, alpha, beta) : op_vec<OP>(x, alpha, beta);
+}
+
+template <int32_t OP>
+void run(int32_t code, const float* x, float* y, int64_t n, const mote_unary_params& p) {
   const v128_t alpha = wasm_f32x4_splat(p.alpha), beta = wasm_f32x4_splat(p.beta);
   int64_t i = 0;
-  for (; i + 4 <= n; i += 4) wasm_v128_store(y + i, op_vec<OP>(wasm_v128_load(x + i), alpha, beta));
+  for (; i + 4 <= n; i += 4) wasm_v128_store(y + i, any_vec<OP>(code, wasm_v128_load(x + i), alpha, beta));
   if (i < n) {  // the last 1..3 elements through a vector on the stack
     float tail[4] = {0.0f, 0.0f, 0.0f, 0.0f};
     for (int64_t k = i; k < n; ++k) tail[k - i] = x[k];
-    wasm_v128_store(tail, op_vec<OP>(wasm_v128_load(tail), alpha, beta));
+    wasm_v128_store(tail, any_vec<OP>(code, wasm_v128_load(tail), alpha, beta));
     for (int64_t k = i; k < n; ++k) y[k] = tail[k - i];
   }
 }
@@ -91,18 +115,18 @@ Status f32_unary(const OpArgs& a) {
   const int64_t n = a.in[0].numel();
   const mote_unary_params& p = a.p<mote_unary_params>();
   switch (a.code) {
-    case MOTE_OP_RELU: run<MOTE_OP_RELU>(x, y, n, p); break;
-    case MOTE_OP_LEAKY_RELU: run<MOTE_OP_LEAKY_RELU>(x, y, n, p); break;
-    case MOTE_OP_CLIP: run<MOTE_OP_CLIP>(x, y, n, p); break;
-    case MOTE_OP_HARD_SIGMOID: run<MOTE_OP_HARD_SIGMOID>(x, y, n, p); break;
-    case MOTE_OP_HARD_SWISH: run<MOTE_OP_HARD_SWISH>(x, y, n, p); break;
-    case MOTE_OP_SIGMOID: run<MOTE_OP_SIGMOID>(x, y, n, p); break;
-    case MOTE_OP_SILU: run<MOTE_OP_SILU>(x, y, n, p); break;
-    case MOTE_OP_ABS: run<MOTE_OP_ABS>(x, y, n, p); break;
-    case MOTE_OP_NEG: run<MOTE_OP_NEG>(x, y, n, p); break;
-    case MOTE_OP_SQRT: run<MOTE_OP_SQRT>(x, y, n, p); break;
-    case MOTE_OP_FLOOR: run<MOTE_OP_FLOOR>(x, y, n, p); break;
-    case MOTE_OP_CEIL: run<MOTE_OP_CEIL>(x, y, n, p); break;
+    case MOTE_OP_HARD_SIGMOID: run<MOTE_OP_HARD_SIGMOID>(a.code, x, y, n, p); break;
+    case MOTE_OP_HARD_SWISH: run<MOTE_OP_HARD_SWISH>(a.code, x, y, n, p); break;
+    case MOTE_OP_SIGMOID: run<MOTE_OP_SIGMOID>(a.code, x, y, n, p); break;
+    case MOTE_OP_SILU: run<MOTE_OP_SILU>(a.code, x, y, n, p); break;
+    case MOTE_OP_RELU:
+    case MOTE_OP_LEAKY_RELU:
+    case MOTE_OP_CLIP:
+    case MOTE_OP_ABS:
+    case MOTE_OP_NEG:
+    case MOTE_OP_SQRT:
+    case MOTE_OP_FLOOR:
+    case MOTE_OP_CEIL: run<kSimple>(a.code, x, y, n, p); break;
     default: return Status::kUnsupportedOp;
   }
   return Status::kOk;
