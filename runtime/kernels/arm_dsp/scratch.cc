@@ -9,6 +9,7 @@ namespace mote {
 namespace arm_dsp {
 
 uint32_t scratch_bytes(const OpArgs& a) {
+  if (!scratch_op(a.code)) return 0;  // the ops mote/kernel.h states this set takes scratch for
   const simd::Route r = simd::route(a, simd::Features{false, true, true});  // int8 only, NHWC too
   uint64_t bytes = 0;
   switch (r.kernel) {
