@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include "mote/kernel.h"
+#include "mote/scratch_ops.h"
 
 namespace {
 
@@ -95,7 +96,7 @@ TEST(ArmDspScratch, FloatOpsStayWithTheReference) {
   EXPECT_EQ(mote::arm_dsp::scratch_bytes(a), 0u);
 }
 
-// The ops the set states it takes scratch for (mote/kernel.h: arm_dsp::scratch_op), which a
+// The ops the set states it takes scratch for (mote/scratch_ops.h: arm_dsp::scratch_op), which a
 // build for known models folds the verifier's scratch check on: every other op has none, by the
 // scratch function's first test (it reads nothing of the op then, not even its shapes).
 static_assert(mote::arm_dsp::scratch_op(MOTE_OP_QCONV) && mote::arm_dsp::scratch_op(MOTE_OP_QMATMUL),

@@ -161,36 +161,18 @@ uint32_t kernel_scratch_bytes(uint32_t set, const OpArgs& args);
 uint32_t kernel_set_bit();
 uint32_t kernel_set_scratch_bytes(const OpArgs& args);
 
-// Each optimised set's scratch function (runtime/kernels/<isa>/scratch.cc), and the op codes it
-// may give scratch for (scratch_op, stated here at compile time): the function returns 0 for
-// every other op, as its first test, so the two never disagree. A build for known models
-// (mote/op_config.h) that links none of a set's scratch ops then knows the set's scratch is 0
-// (mote/model_records.hpp: kernel_set_scratch_linked) and folds the verifier's and the
-// session's scratch checks away. A set that does not narrow it names every op.
-namespace arm_dsp {
-uint32_t scratch_bytes(const OpArgs& args);
-constexpr bool scratch_op(int32_t code) { return code == MOTE_OP_QCONV || code == MOTE_OP_QMATMUL; }
-}  // namespace arm_dsp
-namespace mve {
-uint32_t scratch_bytes(const OpArgs& args);
-constexpr bool scratch_op(int32_t) { return true; }
-}  // namespace mve
-namespace neon {
-uint32_t scratch_bytes(const OpArgs& args);
-constexpr bool scratch_op(int32_t) { return true; }
-}  // namespace neon
+// Each optimised set's scratch function (runtime/kernels/<isa>/scratch.cc).
+namespace arm_dsp { uint32_t scratch_bytes(const OpArgs& args); }
+namespace mve { uint32_t scratch_bytes(const OpArgs& args); }
+namespace neon { uint32_t scratch_bytes(const OpArgs& args); }
 namespace wasm_simd128 {
 uint32_t scratch_bytes(const OpArgs& args);
-constexpr bool scratch_op(int32_t) { return true; }
 // True when the set's kernels run the op as it is (never handing it back to the reference), for
 // a blob planned for the set: portable, so that `mote convert --c-array` can say which op
 // families a SIMD128 module built for the model may leave the reference kernels of out.
 bool covers(const OpArgs& args);
 }  // namespace wasm_simd128
-namespace x86 {
-uint32_t scratch_bytes(const OpArgs& args);
-constexpr bool scratch_op(int32_t) { return true; }
-}  // namespace x86
+namespace x86 { uint32_t scratch_bytes(const OpArgs& args); }
 
 // Checks `args` (params, inputs; `args.out` is ignored) and writes the required outputs into
 // `inferred` (args.num_out entries) and the scratch size into *scratch_bytes.

@@ -8,6 +8,7 @@
 #include "mote/kernel.h"
 #include "mote/mote.hpp"
 #include "mote/op_config.h"
+#include "mote/scratch_ops.h"
 
 namespace mote {
 
