@@ -39,7 +39,7 @@ inline Status op_context(Diag*, Status status, const Model&, uint32_t) { return 
 
 namespace {  // (internal linkage: the runtime's own sources see its kernel set and op configuration)
 
-// True when this build links an op its optimised set may take scratch for (mote/kernel.h:
+// True when this build links an op its optimised set may take scratch for (mote/scratch_ops.h:
 // <set>::scratch_op; the families and ops of mote/op_config.h). When false the set's scratch is
 // 0 for every op the verifier lets through (an op left out is refused by its infer first), so
 // linked_set_scratch_bytes folds to 0 and the checks on it with it.
