@@ -50,14 +50,21 @@ Diag& Diag::s(const char* text) {
   return *this;
 }
 
+// The digits come from dividing the magnitude by 10 in 16-bit steps of 32-bit divisions (each
+// remainder below 10 shifted in front of the next 16 bits stays below 2^20): no 64-bit division,
+// which on a 32-bit core would link libgcc's __udivmoddi4 (about 700 bytes on a Cortex-M4).
 Diag& Diag::i(int64_t value) {
-  char digits[24];
+  char digits[20];
   int n = 0;
-  uint64_t mag = value < 0 ? uint64_t(0) - uint64_t(value) : uint64_t(value);
+  const uint64_t mag = value < 0 ? uint64_t(0) - uint64_t(value) : uint64_t(value);
+  uint32_t hi = uint32_t(mag >> 32), lo = uint32_t(mag);
   do {
-    digits[n++] = char('0' + mag % 10);
-    mag /= 10;
-  } while (mag);
+    const uint32_t mid = (hi % 10) << 16 | lo >> 16;
+    const uint32_t low = (mid % 10) << 16 | (lo & 0xffffu);
+    hi /= 10;
+    lo = (mid / 10) << 16 | low / 10;
+    digits[n++] = char('0' + low % 10);
+  } while (hi | lo);
   if (value < 0) put('-');
   while (n) put(digits[--n]);
   return *this;

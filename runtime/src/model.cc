@@ -365,7 +365,7 @@ Status Model::verify_ops() {
     // planned for other sets only (mote convert --target) runs on the reference kernels
     // (Model::optimized_kernels), whose scratch infer checked above.
     // A lean plan (MOTE_SET_LEAN) runs such an op on the reference kernel instead (Session::run_ops).
-    const uint32_t kernel_scratch = (meta_->kernel_sets & kernel_set_bit()) ? kernel_set_scratch_bytes(args) : 0;
+    const uint32_t kernel_scratch = (meta_->kernel_sets & kernel_set_bit()) ? linked_set_scratch_bytes(args) : 0;
     if (kernel_scratch > op.scratch_bytes && !(meta_->kernel_sets & MOTE_SET_LEAN)) {
       return op_error(
           &diag, Status::kBadParams, *this, n,

@@ -87,7 +87,7 @@ Status Session::run_ops(uint32_t first, uint32_t last) {
     }
     OpArgs args{op.code, model_->params(op), op.params_size, in, op.num_inputs, out, op.num_outputs,
                 arena_ + op.scratch_offset, op.scratch_bytes, &detail};
-    const bool fast = optimized && !(lean && kernel_set_scratch_bytes(args) > op.scratch_bytes);
+    const bool fast = optimized && !(lean && linked_set_scratch_bytes(args) > op.scratch_bytes);
     Status st = fast ? op_run(args) : op_run_reference(args);
     if (st != Status::kOk) return op_context(&diag, st, *model_, n);
   }

@@ -7,6 +7,8 @@
 #include "mote/blob_format.h"
 #include "mote/kernel.h"
 #include "mote/mote.hpp"
+#include "mote/op_config.h"
+#include "mote/scratch_ops.h"
 
 namespace mote {
 
@@ -34,6 +36,30 @@ inline Status tensor_error(Diag*, const Model&, uint32_t, const char*, ...) { re
 inline Status op_error(Diag*, Status status, const Model&, uint32_t, const char*, ...) { return status; }
 inline Status op_context(Diag*, Status status, const Model&, uint32_t) { return status; }
 #endif
+
+namespace {  // (internal linkage: the runtime's own sources see its kernel set and op configuration)
+
+// True when this build links an op its optimised set may take scratch for (mote/scratch_ops.h:
+// <set>::scratch_op; the families and ops of mote/op_config.h). When false the set's scratch is
+// 0 for every op the verifier lets through (an op left out is refused by its infer first), so
+// linked_set_scratch_bytes folds to 0 and the checks on it with it.
+constexpr bool kernel_set_scratch_linked() {
+#ifdef MOTE_KERNEL_NS
+#define MOTE_X_SCRATCH(e, name, family) \
+  || (MOTE_FAMILY_ON(family) && MOTE_OP_ON(e) && MOTE_KERNEL_NS::scratch_op(MOTE_OP_##e))
+  return false MOTE_OP_LIST(MOTE_X_SCRATCH);
+#undef MOTE_X_SCRATCH
+#else
+  return false;
+#endif
+}
+
+// kernel_set_scratch_bytes(args), exact, known to be 0 at compile time where it is.
+inline uint32_t linked_set_scratch_bytes(const OpArgs& args) {
+  return kernel_set_scratch_linked() ? kernel_set_scratch_bytes(args) : 0;
+}
+
+}  // namespace
 
 }  // namespace mote
 

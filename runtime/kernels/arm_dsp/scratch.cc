@@ -3,12 +3,14 @@
 // The route is simd_dispatch.h's (kernels/simd_route.h), the sizes tiles.h's, which the kernels
 // lay their buffers out with.
 #include "../drivers/s8_dwconv2d.h"
+#include "mote/scratch_ops.h"
 #include "tiles.h"
 
 namespace mote {
 namespace arm_dsp {
 
 uint32_t scratch_bytes(const OpArgs& a) {
+  if (!scratch_op(a.code)) return 0;  // the ops mote/scratch_ops.h states this set takes scratch for
   const simd::Route r = simd::route(a, simd::Features{false, true, true});  // int8 only, NHWC too
   uint64_t bytes = 0;
   switch (r.kernel) {

@@ -249,49 +249,49 @@ Status run_conv(const OpArgs& a) {
   const idx_t in_plane = idx_t(g.in[1]) * g.in[2], out_plane = idx_t(g.out[1]) * g.out[2];
   const idx_t in_vol = in_plane * g.in[0], out_vol = out_plane * g.out[0];
   const idx_t taps = idx_t(g.k[0]) * g.k[1] * g.k[2];
-  for (int32_t n = 0; n < g.n; ++n) {
-    for (int32_t m = 0; m < g.m; ++m) {
-      float* yp = y + (idx_t(n) * g.m + m) * out_vol;
-      const float b = bias ? bias[m] : 0.0f;
-      for (idx_t i = 0; i < out_vol; ++i) yp[i] = w8 ? 0.0f : b;
-      const int32_t grp = m / mg;
-      for (int32_t cl = 0; cl < cg; ++cl) {
-        const float* xp = x + (idx_t(n) * g.c + grp * cg + cl) * in_vol;
-        const idx_t w_at = (idx_t(m) * cg + cl) * taps;
-        for (int32_t kd = 0; kd < g.k[0]; ++kd) {
-          int32_t od0, od1;
-          valid_range(g.out[0], g.in[0], g.s[0], g.pad[0], kd * g.d[0], &od0, &od1);
-          for (int32_t kh = 0; kh < g.k[1]; ++kh) {
-            int32_t oh0, oh1;
-            valid_range(g.out[1], g.in[1], g.s[1], g.pad[1], kh * g.d[1], &oh0, &oh1);
-            for (int32_t kw = 0; kw < g.k[2]; ++kw) {
-              const idx_t tap = w_at + (idx_t(kd) * g.k[1] + kh) * g.k[2] + kw;
-              const float wv = w8 ? float(wq[tap]) : w[tap];
-              int32_t ow0, ow1;
-              valid_range(g.out[2], g.in[2], g.s[2], g.pad[2], kw * g.d[2], &ow0, &ow1);
-              for (int32_t od = od0; od < od1; ++od) {
-                const float* xd = xp + idx_t(od * g.s[0] - g.pad[0] + kd * g.d[0]) * in_plane;
-                float* yd = yp + idx_t(od) * out_plane;
-                for (int32_t oh = oh0; oh < oh1; ++oh) {
-                  const float* xr = xd + idx_t(oh * g.s[1] - g.pad[1] + kh * g.d[1]) * g.in[2] + (kw * g.d[2] - g.pad[2]);
-                  float* yr = yd + idx_t(oh) * g.out[2];
-                  if (g.s[2] == 1) {
-                    for (int32_t ow = ow0; ow < ow1; ++ow) yr[ow] += wv * xr[ow];
-                  } else {
-                    for (int32_t ow = ow0; ow < ow1; ++ow) yr[ow] += wv * xr[idx_t(ow) * g.s[2]];
-                  }
+  // Image n's output channel m, one loop: its plane is the nm-th of the output.
+  for (int32_t nm = 0; nm < g.n * g.m; ++nm) {
+    const int32_t n = nm / g.m, m = nm - n * g.m;
+    float* yp = y + idx_t(nm) * out_vol;
+    const float b = bias ? bias[m] : 0.0f;
+    for (idx_t i = 0; i < out_vol; ++i) yp[i] = w8 ? 0.0f : b;
+    const float* xn = x + (idx_t(n) * g.c + m / mg * cg) * in_vol;
+    for (int32_t cl = 0; cl < cg; ++cl) {
+      const float* xp = xn + cl * in_vol;
+      const idx_t w_at = (idx_t(m) * cg + cl) * taps;
+      for (int32_t kd = 0; kd < g.k[0]; ++kd) {
+        int32_t od0, od1;
+        valid_range(g.out[0], g.in[0], g.s[0], g.pad[0], kd * g.d[0], &od0, &od1);
+        for (int32_t kh = 0; kh < g.k[1]; ++kh) {
+          int32_t oh0, oh1;
+          valid_range(g.out[1], g.in[1], g.s[1], g.pad[1], kh * g.d[1], &oh0, &oh1);
+          for (int32_t kw = 0; kw < g.k[2]; ++kw) {
+            const idx_t tap = w_at + (idx_t(kd) * g.k[1] + kh) * g.k[2] + kw;
+            const float wv = w8 ? float(wq[tap]) : w[tap];
+            int32_t ow0, ow1;
+            valid_range(g.out[2], g.in[2], g.s[2], g.pad[2], kw * g.d[2], &ow0, &ow1);
+            for (int32_t od = od0; od < od1; ++od) {
+              const float* xd = xp + idx_t(od * g.s[0] - g.pad[0] + kd * g.d[0]) * in_plane;
+              float* yd = yp + idx_t(od) * out_plane;
+              for (int32_t oh = oh0; oh < oh1; ++oh) {
+                const float* xr = xd + idx_t(oh * g.s[1] - g.pad[1] + kh * g.d[1]) * g.in[2] + (kw * g.d[2] - g.pad[2]);
+                float* yr = yd + idx_t(oh) * g.out[2];
+                if (g.s[2] == 1) {
+                  for (int32_t ow = ow0; ow < ow1; ++ow) yr[ow] += wv * xr[ow];
+                } else {
+                  for (int32_t ow = ow0; ow < ow1; ++ow) yr[ow] += wv * xr[idx_t(ow) * g.s[2]];
                 }
               }
             }
           }
         }
       }
-      if (w8) {
-        for (idx_t i = 0; i < out_vol; ++i) yp[i] = yp[i] * wscale[m] + b;
-      }
-      if (p.act.kind != MOTE_ACT_NONE) {
-        for (idx_t i = 0; i < out_vol; ++i) yp[i] = apply_act(p.act, yp[i]);
-      }
+    }
+    if (w8) {
+      for (idx_t i = 0; i < out_vol; ++i) yp[i] = yp[i] * wscale[m] + b;
+    }
+    if (p.act.kind != MOTE_ACT_NONE) {
+      for (idx_t i = 0; i < out_vol; ++i) yp[i] = apply_act(p.act, yp[i]);
     }
   }
   return Status::kOk;
