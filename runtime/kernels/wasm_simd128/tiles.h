@@ -23,7 +23,7 @@ struct Tiles {
   // f32_gemm_nn (4 or more rows) packs A's rows 4 at a time, kGemmDepth of k per block; when
   // N % 4 != 0 it packs B a panel of kPackedWidth columns at a time into at most kPackedFloats.
   static constexpr int32_t kGemmDepth = 256;
-  static constexpr int32_t kPackedFloats = 4096;
+  static constexpr int32_t kPackedFloats = 16384;
   static constexpr int32_t kPackedWidth = 64;
   static int32_t gemm_packed_a_floats(int32_t K) { return 4 * drivers::min_i32(K, kGemmDepth); }
   static uint64_t gemm_work_floats(int32_t M, int32_t N, int32_t K) {
