@@ -552,6 +552,27 @@ void gemm_tests(Rng& rng) {
              p.trans_b, double(p.alpha), double(p.beta), c_kind, p.act.kind);
     check(name, MOTE_OP_GEMM, &p, sizeof p, ins, p.trans_a ? Expect::kFallback : Expect::kOptimized);
   }
+  // NaN and infinities through the fused activation (the tiles' epilogue, apply()), every kind:
+  // NaN where the reference has NaN (Relu and Clip keep it), infinities clamped as there.
+  for (int kind = 0; kind < 4; ++kind) {
+    for (int32_t N : {13, 1}) {
+      mote_gemm_params p{};
+      p.alpha = 1.0f, p.beta = 1.0f;
+      p.act = mote_act{kind, kind == MOTE_ACT_CLIP ? -0.5f : 0.1f, 1.0f};
+      const int32_t M = 5, K = 9;
+      std::vector<Tensor> ins;
+      ins.push_back(random_tensor(rng, {M, K}));
+      ins.push_back(random_tensor(rng, {K, N}));
+      ins.push_back(random_tensor(rng, {N}));
+      ins[0].data[size_t(1 * K + 4)] = NAN;
+      ins[0].data[size_t(0 * K + 2)] = INFINITY;
+      ins[0].data[size_t(3 * K + 7)] = -INFINITY;
+      ins[2].data[0] = NAN;  // a column of NaN from the bias
+      char name[160];
+      snprintf(name, sizeof name, "Gemm specials M%d N%d K%d act %d", M, N, K, kind);
+      check(name, MOTE_OP_GEMM, &p, sizeof p, ins, Expect::kOptimized);
+    }
+  }
   for (int t = 0; t < 120; ++t) {
     mote_matmul_params p{};
     p.act = random_act(rng);
@@ -738,6 +759,21 @@ void binary_tests(Rng& rng) {
     while (d >= 0 && out[size_t(d)] == 1) --d;
     const Expect expect = d >= 0 && xs[d] == 0 && ys[d] == 0 ? Expect::kFallback : Expect::kOptimized;
     check(name, code, &p, sizeof p, {x, y}, expect, in_place);
+  }
+  // NaN and infinities through the fused activation (act_vec), every kind, in the vector body
+  // and the tail: NaN where the reference has NaN (Relu and Clip keep it).
+  for (int32_t code : {MOTE_OP_ADD, MOTE_OP_MUL}) {
+    for (int kind = 0; kind < 4; ++kind) {
+      mote_binary_params p{};
+      p.act = mote_act{kind, kind == MOTE_ACT_CLIP ? -0.5f : 0.1f, 1.0f};
+      const std::vector<int32_t> d{2, 3, 11};
+      Tensor x = random_tensor(rng, d, -2.0f, 2.0f), y = random_tensor(rng, d, -2.0f, 2.0f);
+      x.data[1] = NAN, x.data[12] = INFINITY, x.data[20] = -INFINITY, x.data[65] = NAN;
+      y.data[30] = NAN, y.data[40] = -INFINITY, y.data[64] = INFINITY;
+      char name[200];
+      snprintf(name, sizeof name, "%s specials %s act %d", op_name(code), dims_str(d).c_str(), kind);
+      check(name, code, &p, sizeof p, {x, y}, Expect::kOptimized, false);
+    }
   }
 }
 

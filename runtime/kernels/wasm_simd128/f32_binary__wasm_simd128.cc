@@ -45,7 +45,7 @@ template <int A>
 inline v128_t act_vec(const VecAct& a, v128_t v) {
   if (A == kActNone) return v;
   if (A == kActLeaky) return wasm_v128_bitselect(v, wasm_f32x4_mul(v, a.slope), wasm_f32x4_ge(v, wasm_f32x4_splat(0.0f)));
-  return wasm_f32x4_pmin(a.hi, wasm_f32x4_pmax(a.lo, v));
+  return wasm_f32x4_pmin(wasm_f32x4_pmax(v, a.lo), a.hi);  // NaN stays NaN, as in apply()
 }
 
 // z[i] = op(x[i * XS], y[i * YS]), XS/YS 1 (contiguous) or 0 (one value), then the activation.

@@ -47,14 +47,16 @@ inline VecAct vec_act(const mote_act& act) {
   return v;
 }
 
-// pmin/pmax are one instruction each on x86 and Arm (min/max with NaN propagation are not),
-// and pmax(0, v) = (0 < v ? v : 0) is the reference's Relu exactly.
+// pmin/pmax are one instruction each on x86 and Arm (min/max with NaN propagation are not).
+// pmax(v, lo) = (v < lo ? lo : v) and pmin(v, hi) = (hi < v ? hi : v) are the reference's Relu
+// and Clip exactly: the compare fails for a NaN, which stays NaN (v first: pmax(lo, v) would
+// give lo).
 inline v128_t apply(const VecAct& a, v128_t v) {
   if (a.kind == MOTE_ACT_NONE) return v;
   if (a.kind == MOTE_ACT_LEAKY_RELU) {
     return wasm_v128_bitselect(v, wasm_f32x4_mul(v, a.slope), wasm_f32x4_ge(v, wasm_f32x4_splat(0.0f)));
   }
-  return wasm_f32x4_pmin(a.hi, wasm_f32x4_pmax(a.lo, v));
+  return wasm_f32x4_pmin(wasm_f32x4_pmax(v, a.lo), a.hi);
 }
 
 // x[0], x[s], x[2s], x[3s]. SW is the stride when it is 1 or 2, and 0 for any other. Reads
