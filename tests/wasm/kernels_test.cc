@@ -327,6 +327,17 @@ void conv_tests(Rng& rng) {
       conv_case(rng, c, "depthwise3x3-specials");
     }
   }
+  // The same through the GEMM and Conv epilogue (apply()): a pointwise Conv, a 3x3 and a stride-2
+  // 3x3 (the im2col and direct forms), every activation kind.
+  for (int form = 0; form < 3; ++form) {
+    for (int kind = 0; kind < 4; ++kind) {
+      ConvCase c;
+      c.c = 4, c.m = 6, c.h = c.w = 9, c.specials = true;
+      if (form > 0) c.kh = c.kw = 3, c.pt = c.pl = c.pb = c.pr = 1, c.sh = c.sw = form;
+      c.act = mote_act{kind, kind == MOTE_ACT_CLIP ? -0.5f : 0.1f, 1.0f};
+      conv_case(rng, c, "conv-specials");
+    }
+  }
   for (int s = 1; s <= 2; ++s) {  // MobileNet's sizes
     for (int32_t size : {112, 56, 14, 7}) {
       ConvCase c;
