@@ -297,7 +297,9 @@ target_wasm() {
 target_x86() {
   local dir="$ROOT/x86"
   echo "== x86: $(g++ --version | head -1) -O3 (Release), x86 kernels (SSE4.1, AVX2, AVX-512)"
-  BUILD_TYPE=Release configure_and_build x86 "$dir" cmake -DMOTE_KERNEL_ISA=x86 -DMOTE_STACK_USAGE=ON || return
+  # Position-independent as in the build the CLI, the Python module and the benches link.
+  BUILD_TYPE=Release configure_and_build x86 "$dir" cmake -DMOTE_KERNEL_ISA=x86 -DMOTE_STACK_USAGE=ON \
+    -DCMAKE_POSITION_INDEPENDENT_CODE=ON || return
   local budget="$SRC/runtime/internal/mote/stack_budget.h" frame_limit report
   frame_limit=$(sed -n 's/^#define MOTE_KERNEL_FRAME_LIMIT_BYTES \([0-9]*\)$/\1/p' "$budget")
   if report=$("$PY" "$SRC/tools/stack_report.py" "$dir/runtime" "$SRC" --top 8 --limit "${frame_limit:?}" \
