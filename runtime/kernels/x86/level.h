@@ -251,6 +251,40 @@ inline vf apply(const VecAct& a, vf v) {
   }
 }
 
+// Stores a tile's R x MB accumulators through the activation: the kind switched on once and
+// its bounds broadcast once per tile, not per vector (a register tile's store loop, inlined).
+// store(r, m, v) writes one vector.
+template <int R, int MB, class Store>
+inline void store_act_tile(const VecAct& a, const vf (&acc)[R][MB], Store store) {
+  switch (a.kind) {
+    case MOTE_ACT_NONE:
+      MOTE_UNROLL
+      for (int r = 0; r < R; ++r) {
+        MOTE_UNROLL
+        for (int m = 0; m < MB; ++m) store(r, m, acc[r][m]);
+      }
+      return;
+    case MOTE_ACT_LEAKY_RELU: {
+      const vf slope = vdup(a.slope);
+      MOTE_UNROLL
+      for (int r = 0; r < R; ++r) {
+        MOTE_UNROLL
+        for (int m = 0; m < MB; ++m) store(r, m, vselect_ge0(acc[r][m], vmul(acc[r][m], slope)));
+      }
+      return;
+    }
+    default: {  // Relu (0, inf) and Clip
+      const vf lo = vdup(a.lo), hi = vdup(a.hi);
+      MOTE_UNROLL
+      for (int r = 0; r < R; ++r) {
+        MOTE_UNROLL
+        for (int m = 0; m < MB; ++m) store(r, m, vmin(hi, vmax(lo, acc[r][m])));
+      }
+      return;
+    }
+  }
+}
+
 // Copies / zeroes n floats, for the shared Conv body (kernels/simd_conv2d.h).
 inline void copy_floats(float* dst, const float* src, int32_t n) { memcpy(dst, src, size_t(n) * sizeof(float)); }
 inline void zero_floats(float* dst, int32_t n) { memset(dst, 0, size_t(n) * sizeof(float)); }
