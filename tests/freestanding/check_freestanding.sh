@@ -16,7 +16,8 @@
 # Usage: check_freestanding.sh SOURCE_DIR BUILD_ROOT [TARGET...]
 #   TARGET: cortex-m4, wasm (default: both), or one of the other boards' CPUs: cortex-m7,
 #   cortex-m55, cortex-a15 (arm-none-eabi-g++) and aarch64 (aarch64-linux-gnu-g++), built with
-#   the toolchain files in boards/cmake. Each target builds in BUILD_ROOT/TARGET; em++ gets a
+#   the toolchain files in boards/cmake; or x86: the x86 kernel set built for the host with the
+#   host g++ at -O3, its kernel frames checked (tests/freestanding/x86_frames.txt). Each target builds in BUILD_ROOT/TARGET; em++ gets a
 #   private cache in BUILD_ROOT/em-cache (the first run installs its system headers there).
 #        check_freestanding.sh --link-map MAP...
 #   checks final firmware link maps (written with -Wl,-Map,FILE,--cref) instead: no symbol of
@@ -34,7 +35,7 @@ if [ "${1:-}" = "--link-map" ]; then
   [ ${#LINK_MAPS[@]} -eq 0 ] && { echo "usage: $0 --link-map MAP..." >&2; exit 2; }
 else
   if [ $# -lt 2 ]; then
-    echo "usage: $0 SOURCE_DIR BUILD_ROOT [cortex-m4|wasm|cortex-m7|cortex-m55|cortex-a15|aarch64]..." >&2
+    echo "usage: $0 SOURCE_DIR BUILD_ROOT [cortex-m4|wasm|cortex-m7|cortex-m55|cortex-a15|aarch64|x86]..." >&2
     echo "       $0 --link-map MAP..." >&2
     exit 2
   fi
@@ -157,7 +158,7 @@ configure_and_build() {  # NAME BUILD_DIR CMAKE_COMMAND...
   local t0 t1
   t0=$(date +%s)
   # shellcheck disable=SC2086  # word splitting of the extra arguments is intended
-  if ! "$@" -S "$SRC" -B "$dir" -DCMAKE_BUILD_TYPE=MinSizeRel -DMOTE_BUILD_HOST_TOOLS=OFF \
+  if ! "$@" -S "$SRC" -B "$dir" -DCMAKE_BUILD_TYPE="${BUILD_TYPE:-MinSizeRel}" -DMOTE_BUILD_HOST_TOOLS=OFF \
        ${MOTE_FREESTANDING_CMAKE_ARGS:-} >"$log" 2>&1; then
     fail "$name: configure (see $log)"
     tail -20 "$log" | sed 's/^/        /'
@@ -294,6 +295,26 @@ target_wasm() {
   fi
 }
 
+# The x86 kernel set's host objects (the host g++, Release as the CLI and the benches build
+# them, every level): no function under runtime/kernels/x86 may have a frame above the limit but
+# those tests/freestanding/x86_frames.txt lists, each held to the frame it names there.
+target_x86() {
+  local dir="$ROOT/x86"
+  echo "== x86: $(g++ --version | head -1) -O3 (Release), x86 kernels (SSE4.1, AVX2, AVX-512)"
+  # Position-independent as in the build the CLI, the Python module and the benches link.
+  BUILD_TYPE=Release configure_and_build x86 "$dir" cmake -DMOTE_KERNEL_ISA=x86 -DMOTE_STACK_USAGE=ON \
+    -DCMAKE_POSITION_INDEPENDENT_CODE=ON || return
+  local budget="$SRC/runtime/internal/mote/stack_budget.h" frame_limit report
+  frame_limit=$(sed -n 's/^#define MOTE_KERNEL_FRAME_LIMIT_BYTES \([0-9]*\)$/\1/p' "$budget")
+  if report=$("$PY" "$SRC/tools/stack_report.py" "$dir/runtime" "$SRC" --top 8 --limit "${frame_limit:?}" \
+      --kernels runtime/kernels/x86 --known "$SRC/tests/freestanding/x86_frames.txt" 2>&1); then
+    pass "stack: $(echo "$report" | tail -1 | sed 's/^PASS: //')"
+  else
+    fail "stack: $(echo "$report" | grep -E '^(FAIL|stack_report)' | head -1)"
+  fi
+  echo "$report" | sed -e '$d' -e 's/^/          /'
+}
+
 have() { command -v "$1" >/dev/null 2>&1; }
 
 for t in "${TARGETS[@]}"; do
@@ -328,8 +349,15 @@ for t in "${TARGETS[@]}"; do
       fi
       target_cross aarch64 "$SRC/boards/cmake/aarch64-linux-gnu.cmake" aarch64-linux-gnu-
       ;;
+    x86)
+      if ! have g++ || ! g++ -dumpmachine | grep -qE '^(x86_64|amd64)'; then
+        echo "== x86: SKIPPED (no x86-64 g++)"
+        continue
+      fi
+      target_x86
+      ;;
     *)
-      echo "unknown target '$t' (cortex-m4, wasm, cortex-m7, cortex-m55, cortex-a15, aarch64)" >&2
+      echo "unknown target '$t' (cortex-m4, wasm, cortex-m7, cortex-m55, cortex-a15, aarch64, x86)" >&2
       exit 2
       ;;
   esac

@@ -431,6 +431,23 @@ inline void conv_w8_block(const OpArgs& a, int32_t channels, ConvW8Block* b) {
   b->args = OpArgs{MOTE_OP_CONV, &b->params, uint32_t(sizeof b->params), b->in, bias ? 3 : 2, &b->out, 1, nullptr, 0, a.diag};
 }
 
+// The scratch of the float Conv of a block of `channels` output channels, and whether the x86
+// kernels take it (*runs). Out of line, as f32_conv_plan_bytes: the block's operand views (368
+// bytes) and the float plan (152) would take more than a kernel frame may in one.
+template <int L>
+__attribute__((noinline)) uint64_t f32_conv_plan_bytes(const OpArgs& a, bool* runs) {
+  const F32ConvPlan f = f32_conv_plan<L>(a);
+  *runs = f.kind != F32Conv::kReference;
+  return f.bytes;
+}
+
+template <int L>
+__attribute__((noinline)) uint64_t conv_w8_block_bytes(const OpArgs& a, int32_t channels, bool* runs) {
+  ConvW8Block b;
+  conv_w8_block(a, channels, &b);
+  return f32_conv_plan_bytes<L>(b.args, runs);
+}
+
 struct ConvW8Plan {
   bool run;
   int32_t block;      // output channels per block
@@ -456,11 +473,10 @@ inline ConvW8Plan conv_w8_plan(const OpArgs& a) {
   const int32_t sizes[2] = {p.block, m % p.block};
   for (int32_t channels : sizes) {
     if (channels == 0) continue;
-    ConvW8Block b;
-    conv_w8_block(a, channels, &b);
-    const F32ConvPlan f = f32_conv_plan<L>(b.args);
-    if (f.kind == F32Conv::kReference) return p;
-    most = f.bytes > most ? f.bytes : most;
+    bool runs = false;
+    const uint64_t bytes = conv_w8_block_bytes<L>(a, channels, &runs);
+    if (!runs) return p;
+    most = bytes > most ? bytes : most;
   }
   p.run = true;
   p.bytes = kScratchSlack + p.weights + most;
