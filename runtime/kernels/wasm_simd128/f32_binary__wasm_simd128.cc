@@ -37,15 +37,6 @@ inline float op_scalar(float x, float y) {
   }
 }
 
-// The fused activation (act_row, below) as a template argument: its loops carry no branch.
-enum ActKind { kActMinMax, kActLeaky };
-
-template <int A>
-inline v128_t act_vec(const VecAct& a, v128_t v) {
-  if (A == kActLeaky) return wasm_v128_bitselect(v, wasm_f32x4_mul(v, a.slope), wasm_f32x4_ge(v, wasm_f32x4_splat(0.0f)));
-  return wasm_f32x4_pmin(wasm_f32x4_pmax(v, a.lo), a.hi);  // NaN stays NaN, as in apply()
-}
-
 // z[i] = op(x[i * XS], y[i * YS]), XS/YS 1 (contiguous) or 0 (one value).
 template <int32_t OP, int XS, int YS>
 void row(const float* x, const float* y, float* z, int64_t n) {
@@ -76,7 +67,7 @@ RowFn pick_row(int xs, int ys) {
 
 // Every row runs without an activation; a fused one (Add, Sub, Mul and Div take one; Max, Min
 // and PRelu none) goes over what the row just wrote, in chunks small enough to stay in cache
-// (act_row): the same floats, and one row per op and broadcast form instead of one per form
+// (act_row, kernels.h): the same floats, and one row per op and broadcast form instead of one per form
 // and activation (10 rows fewer in the module, a row is some 400 bytes).
 RowFn pick(int32_t code, int xs, int ys) {
   switch (code) {
@@ -88,19 +79,6 @@ RowFn pick(int32_t code, int xs, int ys) {
     case MOTE_OP_MIN: return pick_row<MOTE_OP_MIN>(xs, ys);
     default: return pick_row<MOTE_OP_PRELU>(xs, ys);
   }
-}
-
-// z[i] = act(z[i]) over n floats a row without activation just wrote: vectors in the first
-// n & ~3 and the reference's scalar in the last n % 4, as a row with the activation applies it
-// (a row's vector loops and its scalar tail split n the same way).
-void act_row(float* z, int64_t n, const VecAct& vact, const mote_act& act) {
-  int64_t i = 0;
-  if (vact.kind == MOTE_ACT_LEAKY_RELU) {
-    for (; i + 4 <= n; i += 4) wasm_v128_store(z + i, act_vec<kActLeaky>(vact, wasm_v128_load(z + i)));
-  } else {
-    for (; i + 4 <= n; i += 4) wasm_v128_store(z + i, act_vec<kActMinMax>(vact, wasm_v128_load(z + i)));
-  }
-  for (; i < n; ++i) z[i] = ref::apply_act(act, z[i]);
 }
 
 // Floats per chunk of a row with an activation: a multiple of 4 (so the chunks split the row

@@ -99,7 +99,7 @@ void row_5x5(const float* r0, const Band& band, int32_t ow_n, const float* w, fl
 // and Clip), and for none the bounds are -inf and +inf, so the sum is kept whole. One body
 // rather than one per kind, each a copy of the loops (about 5 KB of module apiece), for two
 // instructions per vector of 18 multiplies and adds. LeakyRelu (rare here) takes the band path,
-// whose kActKeep loops run without bounds and leaky_row goes over the row they wrote: kActLeaky
+// whose kActKeep loops run without bounds and act_row (kernels.h) goes over the row they wrote: kActLeaky
 // (a copy of the loops) is no longer instantiated.
 enum ActKind { kActKeep, kActLeaky };
 
@@ -189,17 +189,6 @@ void band_row_3x3(const ConvShape& g, const float* r0, const Band& band, const W
     wasm_v128_store(out + ow, vector_3x3<T, A, false>(k, r0 + ow, r1 + ow, r2 + ow, odd, nullptr));
   }
   if (ow < ow_n) store_tail(out + ow, vector_3x3<T, A, false>(k, r0 + ow, r1 + ow, r2 + ow, odd, nullptr), ow_n - ow);
-}
-
-// y[i] = LeakyRelu(y[i]) for i < n: lane for lane what act_v<kActLeaky> gives.
-void leaky_row(float* y, int32_t n, const VecAct& va) {
-  int32_t i = 0;
-  for (; i + 4 <= n; i += 4) {
-    const v128_t v = wasm_v128_load(y + i);
-    wasm_v128_store(y + i, wasm_v128_bitselect(v, wasm_f32x4_mul(v, va.slope), wasm_f32x4_ge(v, wasm_f32x4_splat(0.0f))));
-  }
-  const float slope = wasm_f32x4_extract_lane(va.slope, 0);
-  for (; i < n; ++i) y[i] = y[i] >= 0.0f ? y[i] : y[i] * slope;
 }
 
 // ---- In-place path ----
@@ -321,11 +310,12 @@ struct DwKernel : BandKernel {
     const float* w;
     float bias;
     VecAct va;
+    mote_act act;  // act_row's scalar tail (LeakyRelu)
     Weights3x3 k3;  // the 3x3 weights, bias and activation bounds in vectors
-    Rows(const ConvShape& shape, const float* weights, float b, const mote_act& act)
-        : g(shape), w(weights), bias(b), va(vec_act(act)), k3() {
+    Rows(const ConvShape& shape, const float* weights, float b, const mote_act& fused)
+        : g(shape), w(weights), bias(b), va(vec_act(fused)), act(fused), k3() {
       if (g.kh != 3 || g.kw != 3) return;  // only 3x3 weights hold nine taps
-      // LeakyRelu: the rows without activation (bounds -inf and +inf), then leaky_row.
+      // LeakyRelu: the rows without activation (bounds -inf and +inf), then act_row.
       const VecAct none = vec_act(mote_act{MOTE_ACT_NONE, 0.0f, 0.0f});
       k3 = weights_3x3<kActKeep>(w, bias, va.kind == MOTE_ACT_LEAKY_RELU ? none : va);
     }
@@ -343,7 +333,7 @@ struct DwKernel : BandKernel {
     template <int SW>
     void row_3x3(const float* in, const Band& band, float* y, const float* y_end) const {
       band_row_3x3<SW, kActKeep>(g, in, band, k3, y, y_end);
-      if (va.kind == MOTE_ACT_LEAKY_RELU) leaky_row(y, g.ow, va);
+      if (va.kind == MOTE_ACT_LEAKY_RELU) act_row(y, g.ow, va, act);
     }
   };
 

@@ -51,12 +51,29 @@ inline VecAct vec_act(const mote_act& act) {
 // pmax(v, lo) = (v < lo ? lo : v) and pmin(v, hi) = (hi < v ? hi : v) are the reference's Relu
 // and Clip exactly: the compare fails for a NaN, which stays NaN (v first: pmax(lo, v) would
 // give lo).
+inline v128_t act_leaky(const VecAct& a, v128_t v) {
+  return wasm_v128_bitselect(v, wasm_f32x4_mul(v, a.slope), wasm_f32x4_ge(v, wasm_f32x4_splat(0.0f)));
+}
+inline v128_t act_clamp(const VecAct& a, v128_t v) { return wasm_f32x4_pmin(wasm_f32x4_pmax(v, a.lo), a.hi); }
+
 inline v128_t apply(const VecAct& a, v128_t v) {
   if (a.kind == MOTE_ACT_NONE) return v;
-  if (a.kind == MOTE_ACT_LEAKY_RELU) {
-    return wasm_v128_bitselect(v, wasm_f32x4_mul(v, a.slope), wasm_f32x4_ge(v, wasm_f32x4_splat(0.0f)));
+  return a.kind == MOTE_ACT_LEAKY_RELU ? act_leaky(a, v) : act_clamp(a, v);
+}
+
+// z[i] = act(z[i]) for i < n, over floats a kernel just wrote without its activation: vectors
+// in the first n & ~3 (one loop per kind, no branch inside) and the reference's scalar in the
+// last n % 4, as a loop with the activation applies it (its vectors and tail split n the same
+// way). The element-wise rows and the depthwise band rows (LeakyRelu) go through it.
+inline void act_row(float* z, int64_t n, const VecAct& va, const mote_act& act) {
+  if (va.kind == MOTE_ACT_NONE) return;
+  int64_t i = 0;
+  if (va.kind == MOTE_ACT_LEAKY_RELU) {
+    for (; i + 4 <= n; i += 4) wasm_v128_store(z + i, act_leaky(va, wasm_v128_load(z + i)));
+  } else {
+    for (; i + 4 <= n; i += 4) wasm_v128_store(z + i, act_clamp(va, wasm_v128_load(z + i)));
   }
-  return wasm_f32x4_pmin(wasm_f32x4_pmax(v, a.lo), a.hi);
+  for (; i < n; ++i) z[i] = ref::apply_act(act, z[i]);
 }
 
 // x[0], x[s], x[2s], x[3s]. SW is the stride when it is 1 or 2, and 0 for any other. Reads
