@@ -93,6 +93,10 @@ async function startAudio(makeSource) {
   const node = new AudioWorkletNode(context, 'mote-resample-16k', { numberOfInputs: 1, numberOfOutputs: 0 });
   node.port.onmessage = (e) => onChunk(e.data);
   const { source, stream } = await makeSource(context);
+  // The clock held while the graph is wired and a clip started: the worklet's first input is
+  // then the clip's first sample however late this thread runs (a busy machine would otherwise
+  // let silent render quanta in first and move every chunk boundary).
+  await context.suspend();
   model.resetState();
   hook.detections = [];
   hook.chunks = 0;
@@ -103,10 +107,11 @@ async function startAudio(makeSource) {
   $('log').textContent = '';
   $('word').textContent = '–';
   source.connect(node);
+  if (source.start) source.start();
   audio = { context, node, source, stream };
   $('rate').textContent = `${context.sampleRate} Hz, resampled to ${RATE} Hz`;
   $('stop').disabled = false;
-  if (context.state === 'suspended') await context.resume();
+  await context.resume();
   return audio;
 }
 
@@ -128,7 +133,6 @@ async function playSample() {
     source.buffer = await ctx.decodeAudioData(bytes);
     return { source, stream: null };
   });
-  audio.source.start();
   $('status').textContent = 'playing the sample';
   audio.source.onended = () => {
     if (audio && audio.context === context) $('status').textContent = 'sample played';
