@@ -243,7 +243,9 @@ std::string blob_to_c_header(const std::vector<uint8_t>& blob, const std::string
   // without the variant refuses them at load. So does one built without the reference pools on
   // int8 and uint8 (MaxPool, AveragePool): a float model's runtime leaves them out; and one
   // built without the general reference pools (AveragePool, MaxPoolWithIndices, 1-D and 3-D
-  // pools: pool_general), when every pool of its models is a float 2-D MaxPool.
+  // pools: pool_general), when every pool of its models is a float 2-D MaxPool; and one built
+  // without the reference Conv's depth axis (conv_3d), when no Conv (ConvW8) of its models is 3-D.
+  bool conv_3d = false;
   bool depthwise = false, qdepthwise = false, max_pool_int8 = false, int8_weights = false, winograd = false;
   bool max_pool_3x3s2 = false, conv_3x3s2 = false, pool_int8 = false, pool_general = false, act_clip = false;
   for (uint32_t k = 0; k < model.num_ops(); ++k) {
@@ -290,6 +292,10 @@ std::string blob_to_c_header(const std::vector<uint8_t>& blob, const std::string
         max_pool_3x3s2 = true;
       }
     }
+    if ((op.code == MOTE_OP_CONV || op.code == MOTE_OP_CONV_W8) &&
+        (op.params_size < sizeof(mote_conv_params) || static_cast<const mote_conv_params*>(model.params(op))->spatial_rank == 3)) {
+      conv_3d = true;
+    }
     if ((op.code != MOTE_OP_CONV && op.code != MOTE_OP_QCONV) || op.num_inputs < 2) continue;
     const mote_conv_params& p = *static_cast<const mote_conv_params*>(model.params(op));
     const mote_tensor_record& w = model.tensor(model.operand(op.operands + 1));
@@ -312,7 +318,7 @@ std::string blob_to_c_header(const std::vector<uint8_t>& blob, const std::string
   } kKernels[] = {{"conv_depthwise", depthwise}, {"qconv_depthwise", qdepthwise}, {"max_pool_int8", max_pool_int8},
                   {"int8_weights", int8_weights}, {"winograd", winograd}, {"max_pool_3x3s2", max_pool_3x3s2},
                   {"conv_3x3s2", conv_3x3s2}, {"pool_int8", pool_int8},
-                  {"pool_general", pool_general}, {"act_clip", act_clip}};
+                  {"pool_general", pool_general}, {"act_clip", act_clip}, {"conv_3d", conv_3d}};
   for (const auto& v : kKernels) {
     const std::string m = std::string("MOTE_USE_KERNEL_") + v.name;
     if (v.used) {

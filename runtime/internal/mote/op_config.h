@@ -51,6 +51,9 @@
 #ifndef MOTE_USE_KERNEL_act_clip
 #define MOTE_USE_KERNEL_act_clip 1
 #endif
+#ifndef MOTE_USE_KERNEL_conv_3d
+#define MOTE_USE_KERNEL_conv_3d 1
+#endif
 #define MOTE_KERNEL_ON(variant) (MOTE_USE_KERNEL_##variant != 0)
 // A header that lists its models' ops (MOTE_USE_OPS, MOTE_USE_OP_<OP> 0/1) also leaves out the
 // other ops of their families: MOTE_OP_ON(CONV) tests one (its MOTE_OP_ suffix). A header written
