@@ -203,7 +203,7 @@ for part in "${parts[@]}"; do
       if [ "${part%%=*}" = model ]; then
         build_runtime "simd-$name" wasm_simd128 "-msimd128 $model_flags" "mote-simd-$name.wasm" "$ref_level" -Os "$header"
       else
-        build_runtime "simd-small-$name" wasm_simd128 "-msimd128 -flto -DMOTE_WASM_SMALL_KERNELS=1 $small_flags" "mote-simd-small-$name.wasm" -Oz -Oz "$header" -Oz -Oz
+        build_runtime "simd-small-$name" wasm_simd128 "$simd_flags -flto -DMOTE_WASM_SMALL_KERNELS=1 $small_flags" "mote-simd-small-$name.wasm" -Oz -Oz "$header" -Oz -Oz
       fi ;;
     *) echo "build.sh: unknown part '$part' (simd, scalar, kernels-test, package, model=HEADER, model-small=HEADER)" >&2; exit 2 ;;
   esac
