@@ -368,10 +368,14 @@ for (const file of Object.keys(DIGITS_BUDGET)) {
     }
     // Its pool family is the float 2-D MaxPool alone (MOTE_USE_OP_AVERAGE_POOL 0 and
     // MOTE_USE_KERNEL_pool_general 0 in its header): an AveragePool and a 1-D MaxPool are
-    // refused at load, the one by its op code, the other naming what the build left out.
+    // refused at load, the one by its op code, the other naming what the build left out; and
+    // its Conv the 3x3 im2col route alone, so a 1x1 Conv is refused too.
     const refusals = [
       [process.env.MOTE_AVGPOOL_BLOB, 32, 8, /^op 0 \(op code \d+ '[^']*'\): op left out of this runtime build \(MOTE_OP_CONFIG; `mote info` names it\)$/],
       [process.env.MOTE_MAXPOOL1D_BLOB, 16, 8, /^op 0 \(MaxPool '[^']*'\): this 1-D float32 pool was left out of this runtime build \(MOTE_OP_CONFIG: float 2-D MaxPool only\)$/],
+      // A 1x1 Conv: digits' Conv family, but a route its header leaves out (MOTE_USE_KERNEL_conv_pointwise
+      // 0) and no reference Conv in the module.
+      [process.env.MOTE_CONV1X1_BLOB, 32, 32, /^op 0 \(Conv '[^']*'\): no reference kernel in this build and the wasm_simd128 kernels do not take it \(convert with --target wasm; build with the model's header\)$/],
     ];
     for (const [path, n, m, detail] of refusals) {
       if (!path) continue;

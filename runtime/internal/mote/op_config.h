@@ -111,6 +111,12 @@
 #if defined(MOTE_OP_CONFIG) && defined(MOTE_KERNEL_SET_BIT) && defined(MOTE_OPTIMIZED_COVERS_WASM_SIMD128)
 #if MOTE_KERNEL_SET_BIT == MOTE_SET_WASM_SIMD128
 #define MOTE_REFERENCE_SELECTIVE 1
+#if defined(MOTE_WASM_SMALL_KERNELS) && MOTE_WASM_SMALL_KERNELS
+// The small build (wasm/build.sh model-small=) runs MaxPool on the reference kernel, not the
+// SIMD128 band (wasm_simd128::Tiles::maxpool_shape), so it links the pools' reference kernel.
+#undef MOTE_REFERENCE_WASM_SIMD128_pool
+#define MOTE_REFERENCE_WASM_SIMD128_pool 1
+#endif
 #define MOTE_REFERENCE_ON(family) (MOTE_REFERENCE_WASM_SIMD128_##family != 0)
 #endif
 #endif
