@@ -65,4 +65,16 @@ __attribute__((no_builtin)) void* memset(void* dst, int value, size_t n) {
 }
 
 }  // extern "C"
+#elif defined(__wasm_bulk_memory__)
+// The SIMD128 modules built with bulk memory (wasm/build.sh): memcpy, memmove and memset are one
+// instruction each (memory.copy, which takes overlapping ranges, and memory.fill), in place of
+// emscripten's 0.6 KB of unrolled loops that the runtime's calls (built -ffreestanding, so not
+// turned into the instructions where they are written) would link.
+extern "C" {
+
+void* memcpy(void* dst, const void* src, size_t n) { return __builtin_memcpy(dst, src, n); }
+void* memmove(void* dst, const void* src, size_t n) { return __builtin_memmove(dst, src, n); }
+void* memset(void* dst, int value, size_t n) { return __builtin_memset(dst, value, n); }
+
+}  // extern "C"
 #endif
