@@ -82,8 +82,10 @@ bool match_shuffle(const Graph& g, size_t k, int* t_id, std::vector<int64_t>* pe
   return true;
 }
 
-// A private copy of constant `id` whose axis-`axis` index c moves to perm[c] ([outer, n, inner]).
+// Constant `id` with its axis-`axis` index c moved to perm[c] ([outer, n, inner]): in place when
+// only one op reads it, else a private copy.
 int permuted_constant(Graph& g, int id, int axis, const std::vector<int64_t>& perm, const std::string& suffix) {
+  const bool own = g.uses(id) == 1;  // one reader: permuted where it is (the blob keeps its order)
   Tensor copy = g.tensors[size_t(id)];
   copy.name += suffix;
   copy.qsource.reset();
@@ -98,6 +100,11 @@ int permuted_constant(Graph& g, int id, int axis, const std::vector<int64_t>& pe
     for (int64_t c = 0; c < n; ++c) {
       std::memcpy(copy.data.data() + size_t(o * n + perm[size_t(c)]) * row, src.data.data() + size_t(o * n + c) * row, row);
     }
+  }
+  if (own) {
+    g.tensors[size_t(id)].data = std::move(copy.data);
+    g.tensors[size_t(id)].qsource.reset();
+    return id;
   }
   return g.add_tensor(std::move(copy));
 }
