@@ -103,6 +103,9 @@ struct Graph {
 int fold_batch_norm(Graph& g);
 int fuse_activations(Graph& g);
 int remove_dead_ops(Graph& g);
+// Reshape -> Transpose -> Reshape channel shuffles folded into the Slices and Convs reading them
+// (channel_shuffle.cc).
+int fold_channel_shuffles(Graph& g);
 // Decomposed LayerNormalization, GELU, SiLU and HardSwish fused back, Div by a constant made a
 // Mul (patterns.cc); says what it did in `notes`.
 int fuse_patterns(Graph& g, std::vector<std::string>* notes);

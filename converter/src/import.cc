@@ -406,6 +406,12 @@ ConvertResult convert_model(const std::string& model_bytes, const std::string& s
   } else if (!options.no_fusion && fold_qdq(g, options.strict, options.int8_io, &result.notes)) {
     remove_dead_ops(g);
   }
+  if (!options.no_fusion) {
+    if (int shuffles = fold_channel_shuffles(g)) {
+      remove_dead_ops(g);
+      result.notes.push_back("folded " + std::to_string(shuffles) + " channel shuffles into the ops reading them");
+    }
+  }
   if (dead) result.notes.push_back("removed " + std::to_string(dead) + " dead ops");
   if (!options.no_fusion && wants_nhwc(options.kernel_sets)) choose_layout(g, options.io_nhwc, &result.notes);
   if (!options.no_fusion && winograd_target(options.kernel_sets)) winograd_convs(g, options.kernel_sets, &result.notes);

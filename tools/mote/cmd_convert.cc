@@ -56,7 +56,7 @@ const char* kConvertHelp =
     "                            Cast/CastLike targets. Without it such a model is refused,\n"
     "                            naming the tensor; with it the notes and 'mote info' say how\n"
     "                            many were narrowed, and the inputs and outputs take float32\n"
-    "  --no-fusion               skip BatchNorm folding and activation fusion\n"
+    "  --no-fusion               skip BatchNorm folding, activation fusion and channel-shuffle folding\n"
     "  --no-zp-fold              keep int8 QConv/QMatMul starts unfolded (bias - zp * sum w at run time)\n"
     "  --quantize int8           post-training int8 quantisation (needs --calib)\n"
     "  --quantize int8-weights   dynamic-range int8: the constant weights of Conv, ConvTranspose,\n"
