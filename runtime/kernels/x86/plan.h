@@ -486,11 +486,12 @@ inline ConvW8Plan conv_w8_plan(const OpArgs& a) {
 // ConvWinograd (f32_winograd.inc): per image, blocks of `block` tiles (of T in all): their
 // input tiles transformed into V [16][C][block], sixteen GEMMs U_k [M, C] x V_k into
 // P [16][M][block], the output transform from P into Y. `rows`: the four input rows of one
-// channel and tile row after B^T, each `row_floats`. A block is as many tiles as
-// keep V and P within about kWinogradBytes (so they stay in L2 between the transforms and the
-// GEMMs), the tiles shared about equally between the blocks. The 16 matrices of
-// V (and of P) are kWinogradSkew floats further apart than their size: the transforms touch
-// all 16 at once, and sizes that are multiples of 4 KB would put them in one L1 set.
+// channel and tile row after B^T, each `row_floats`. A block is as many tiles as keep V and P
+// within about kWinogradBytes (mostly in L2 between the transforms and the GEMMs; fewer blocks
+// read the transformed weights fewer times), the tiles shared about equally between the
+// blocks. The 16 matrices of V (and of P) are kWinogradSkew floats further apart than their
+// size: the transforms touch all 16 at once, and sizes that are multiples of 4 KB would put
+// them in one L1 set.
 struct WinogradPlan {
   bool run;
   int32_t block, tiles, tiles_w, row_floats;
