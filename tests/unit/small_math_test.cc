@@ -1,6 +1,6 @@
-// ref::small_log, small_pow and small_cos_sin_turn (runtime/kernels/reference/small_math.h), the
+// ref::small_log, small_pow, small_cos_sin_turn and small_fmod_pos (runtime/kernels/reference/small_math.h), the
 // table-free double math of the WebAssembly builds (MOTE_SMALL_MATH): against the C library's
-// log, pow, cos and sin over their ranges, subnormals, the special cases of pow, and the float32
+// log, pow, cos, sin and fmod over their ranges, subnormals, the special cases of pow, and the float32
 // results the kernels store.
 #include <gtest/gtest.h>
 
@@ -12,6 +12,7 @@
 namespace {
 
 using mote::ref::small_cos_sin_turn;
+using mote::ref::small_fmod_pos;
 using mote::ref::small_log;
 using mote::ref::small_pow;
 
@@ -136,6 +137,19 @@ TEST(SmallCosSinTurn, MatchesTheLibrary) {
   EXPECT_EQ(s, 1.0);
   small_cos_sin_turn(1, 2, -1.0, &c, &s);
   EXPECT_EQ(c, -1.0);
+}
+
+TEST(SmallFmodPos, IsTheLibrarysExactly) {
+  const double bs[] = {2.0, 0.75, 1e-3, 3.141592653589793, 1e-310, 37.5, 6.0e20};
+  for (double b : bs) {
+    for (double a = 0.0; a < 1e30; a = a * 1.37 + 0.013) {
+      EXPECT_EQ(small_fmod_pos(a, b), fmod(a, b)) << a << " mod " << b;
+    }
+    EXPECT_EQ(small_fmod_pos(1.7976931348623157e308, b), fmod(1.7976931348623157e308, b)) << b;
+    EXPECT_EQ(small_fmod_pos(b, b), 0.0);
+    EXPECT_TRUE(isnan(small_fmod_pos(INFINITY, b)));
+    EXPECT_TRUE(isnan(small_fmod_pos(NAN, b)));
+  }
 }
 
 }  // namespace

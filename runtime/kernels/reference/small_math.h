@@ -1,8 +1,9 @@
-// log, pow and the sine and cosine of a fraction of a turn in double precision without the C
-// library's tables, for the builds that ask for size (MOTE_SMALL_MATH: wasm/build.sh's modules):
+// log, pow, the sine and cosine of a fraction of a turn and fmod in double precision without the
+// C library's tables, for the builds that ask for size (MOTE_SMALL_MATH: wasm/build.sh's modules):
 // the reference kernels' double paths (LogSoftmax, ReduceLogSum and ReduceLogSumExp, Pow, the
-// DFT's twiddle factors) then link neither `log` (4 KB of tables), `pow` (4 KB of tables, and
-// `exp`'s 2 KB) nor `sin`/`cos` (their argument reduction, 2 KB of code). Each is within a few
+// DFT's twiddle factors, GridSample's reflection) then link neither `log` (4 KB of tables), `pow`
+// (4 KB of tables, and `exp`'s 2 KB), `sin`/`cos` (their argument reduction, 2 KB of code) nor
+// `fmod`. Each is within a few
 // units in the last place of double (tests/unit/small_math_test.cc measures them against the C
 // library's), far inside the float32 that the kernels store. Without MOTE_SMALL_MATH the
 // kernels call the C library's.
@@ -129,6 +130,28 @@ inline void cos_sin_turn(int64_t m, int64_t n, double sign, double* c, double* s
   const double phase = sign * 6.283185307179586476925286766559 * double(m) / double(n);
   *c = cos(phase);
   *s = sin(phase);
+#endif
+}
+
+// fmod(a, b) for a >= 0 and b > 0 (a NaN or infinite a gives NaN), exact as fmod is: b times
+// the powers of two from the largest not above a down to b itself taken off a where they fit
+// (each difference exact: a is below twice the power).
+inline double small_fmod_pos(double a, double b) {
+  if (!(a < HUGE_VAL)) return NAN;
+  if (a < b) return a;
+  double d = b;
+  while (d <= a * 0.5) d += d;
+  for (; d >= b; d *= 0.5) {
+    if (a >= d) a -= d;
+  }
+  return a;
+}
+
+inline double fmod_pos_f64(double a, double b) {
+#ifdef MOTE_SMALL_MATH
+  return small_fmod_pos(a, b);
+#else
+  return fmod(a, b);
 #endif
 }
 
