@@ -12,10 +12,9 @@ namespace {
 
 #include "text_tables.inc"
 
-// 1 + the index of the range of `table` that holds cp, or 0.
-template <uint32_t N>
-uint32_t range_of(const uint32_t (&table)[N], uint32_t cp) {
-  uint32_t lo = 0, hi = N;  // the first entry starting after cp
+// 1 + the index of the range of table[0, n) that holds cp, or 0. One body for every table.
+uint32_t range_of(const uint32_t* table, uint32_t n, uint32_t cp) {
+  uint32_t lo = 0, hi = n;  // the first entry starting after cp
   while (lo < hi) {
     const uint32_t mid = lo + (hi - lo) / 2;
     if ((table[mid] >> 11) <= cp) {
@@ -28,8 +27,13 @@ uint32_t range_of(const uint32_t (&table)[N], uint32_t cp) {
 }
 
 template <uint32_t N>
+uint32_t range_of(const uint32_t (&table)[N], uint32_t cp) {
+  return range_of(table, N, cp);
+}
+
+template <uint32_t N>
 bool in_ranges(const uint32_t (&table)[N], uint32_t cp) {
-  return range_of(table, cp) != 0;
+  return range_of(table, N, cp) != 0;
 }
 
 constexpr uint32_t kReplacement = 0xFFFD;
