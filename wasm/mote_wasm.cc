@@ -65,4 +65,26 @@ __attribute__((no_builtin)) void* memset(void* dst, int value, size_t n) {
 }
 
 }  // extern "C"
+#elif defined(__wasm_bulk_memory__)
+// mote-simd.wasm (bulk memory, wasm/build.sh): memcpy/memmove/memset as the engine's
+// memory.copy and memory.fill, not emscripten's 1.2 KB of loops. The runtime is built
+// freestanding, so its copies are calls to these, each one instruction here.
+extern "C" {
+
+void* memcpy(void* dst, const void* src, size_t n) {
+  __builtin_memcpy(dst, src, n);
+  return dst;
+}
+
+void* memmove(void* dst, const void* src, size_t n) {
+  __builtin_memmove(dst, src, n);
+  return dst;
+}
+
+void* memset(void* dst, int value, size_t n) {
+  __builtin_memset(dst, value, n);
+  return dst;
+}
+
+}  // extern "C"
 #endif
