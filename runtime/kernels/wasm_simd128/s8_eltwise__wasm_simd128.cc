@@ -106,31 +106,15 @@ void qbinary_runs(const int8_t* x, int64_t rx, const int8_t* y, int64_t ry, int8
     int64_t i = 0;
     // 16 at a time (QAdd, QSub, QMul: the residual adds and squeeze-excite scales of the mobile
     // networks; QMax and QMin keep the smaller code): one load and the widenings per operand,
-    // one narrowing and store. The last m < 16 through the same body, from a zeroed block on the
-    // stack, m of its bytes stored: one copy of the op's requantisation sequences in the loop.
-    for (; WIDE && i < len; i += 16) {
-      const int32_t m = len - i < 16 ? int32_t(len - i) : 16;
-      const int8_t* px = xs + i;
-      const int8_t* py = ys + i;
-      alignas(16) int8_t tx[16], ty[16];
-      if (m < 16) {
-        wasm_v128_store(tx, wasm_i8x16_splat(0));
-        wasm_v128_store(ty, wasm_i8x16_splat(0));
-        if (rx == 1) __builtin_memcpy(tx, px, size_t(m));
-        if (ry == 1) __builtin_memcpy(ty, py, size_t(m));
-        px = tx, py = ty;
-      }
+    // one narrowing and store.
+    for (; WIDE && i + 16 <= len; i += 16) {
       v128_t vx[4], vy[4], v[4];
-      widen16(px, rx > 1, bx, vx);
-      widen16(py, ry > 1, by, vy);
+      widen16(xs + i, rx > 1, bx, vx);
+      widen16(ys + i, ry > 1, by, vy);
       for (int k = 0; k < 4; ++k) v[k] = f(vx[k], vy[k]);
-      if (m == 16) {
-        wasm_v128_store(zs + i, narrow16(v));
-      } else {
-        store_bytes(zs + i, narrow16(v), m);
-      }
+      wasm_v128_store(zs + i, narrow16(v));
     }
-    for (; !WIDE && i < len; i += 4) {
+    for (; i < len; i += 4) {
       const int32_t m = len - i < 4 ? int32_t(len - i) : 4;
       const v128_t vx = rx > 1 ? bx : load4(xs + i, m);
       const v128_t vy = ry > 1 ? by : load4(ys + i, m);
