@@ -7,8 +7,11 @@
 
 Parts: "core" (libmote_runtime.a's runtime/src objects: C API, CRC32, diagnostics, the blob
 envelope, loader and verifier (the arena plan's check included), op table, session, vocabulary
-and tokenizer), "kernels" (its kernels/ objects), "other" (the program, its board
-start-up, libc, libgcc). Sizes are of the input sections kept in the image (after
+and tokenizer), "kernels" (its kernels/ objects), "libs" (the toolchain's library members, libm,
+libgcc and libc, that the map says were included for a libmote_runtime.a member, or for a member
+so included: its "Archive member included to satisfy reference by file" section names only the
+first reference, so a member the program needed first counts as other), "other" (the program,
+its board start-up and the rest of libc and libgcc). Sizes are of the input sections kept in the image (after
 --gc-sections), by kind: .text, .rodata, .data, .bss (.ARM.exidx/.ARM.extab unwind entries are
 counted as .rodata: they sit in flash). --top N also lists the N largest core sections.
 --archive sums the sections of libmote_runtime.a's members instead (SIZE_TOOL -A: before
@@ -39,12 +42,37 @@ def kind_of(section):
     return None
 
 
+def runtime_members(text):
+    """The archive members included (transitively) for a libmote_runtime.a member."""
+    start = text.find("Archive member included to satisfy reference by file")
+    end = text.find("Discarded input sections", start)
+    if start < 0:
+        return set()
+    lines = text[start:end if end > 0 else len(text)].splitlines()[1:]
+    why = {}
+    for k, line in enumerate(lines):
+        if line and not line.startswith(" ") and k + 1 < len(lines):
+            m = re.match(r"^\s+(\S+)", lines[k + 1])
+            if m:
+                why[line.split()[0]] = m.group(1)
+    pulled = set()
+    for member in why:
+        seen, at = set(), member
+        while at in why and at not in seen and "libmote_runtime.a" not in at:
+            seen.add(at)
+            at = why[at]
+        if "libmote_runtime.a" in at and "libmote_runtime.a" not in member:
+            pulled.add(member)
+    return pulled
+
+
 def parse(path):
     text = open(path, errors="replace").read()
+    pulled = runtime_members(text)
     start = text.find("Linker script and memory map")
     end = text.find("Cross Reference Table", start)
     body = text[start:end if end > 0 else len(text)].splitlines()
-    sizes = {p: {"text": 0, "rodata": 0, "data": 0, "bss": 0} for p in ("core", "kernels", "other")}
+    sizes = {p: {"text": 0, "rodata": 0, "data": 0, "bss": 0} for p in ("core", "kernels", "libs", "other")}
     sections = []
     pending = None
     in_discard = False
@@ -78,6 +106,8 @@ def parse(path):
         if not kind:
             continue
         part = part_of(where)
+        if part == "other" and where in pulled:
+            part = "libs"
         sizes[part][kind] += size
         if part == "core":
             sections.append((size, name, where))

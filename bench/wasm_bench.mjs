@@ -22,7 +22,8 @@
 //   --profile N  also each Mote model op by op (N runs after the timed ones, each op's smallest time),
 //             printed after the table: per op type, and with --int8 the int8 ops next to the
 //             float ones of the same graph node (by node name), the int8 ones that cost the
-//             most over their float counterparts first
+//             most over their float counterparts first (with --profile the bench runs under
+//             node --no-liftoff, so that an op called a few times is timed in optimised code)
 //
 // Both engines get the same float32 input and run one at a time, alternating run by run; the
 // figures are the median and the minimum (on a shared machine the minimum is the cleaner one). The next column compares the two engines' first outputs:
@@ -30,7 +31,7 @@
 // (process.cpuUsage: both engines run on this thread), which time slices given to other work
 // on a loaded machine do not inflate: a 5 ms op preempted once reads 9 ms on the clock.
 // onnxruntime-web comes from tests/wasm/node_modules (cd tests/wasm && npm ci --ignore-scripts).
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
@@ -56,6 +57,13 @@ for (const [flag, v] of [['--iters', iters], ['--repeat', repeat], ['--profile',
     console.error(`wasm_bench: ${flag} takes a whole number > 0 (got '${args[flag.slice(2)]}')`);
     process.exit(2);
   }
+}
+// Op-by-op times need the optimised code from the first call: V8's baseline compiler (Liftoff)
+// runs an op called a few times per model twice as slow until it is tiered up, so --profile runs
+// the bench again under --no-liftoff (the table's runs too; both engines alike).
+if (profileIters > 0 && !process.execArgv.includes('--no-liftoff')) {
+  const run = spawnSync(process.execPath, ['--no-liftoff', ...process.execArgv, ...process.argv.slice(1)], { stdio: 'inherit' });
+  process.exit(run.status ?? 1);
 }
 const loadAtStart = loadavg()[0];
 const work = args.work || join(args.wasm, 'bench');

@@ -21,13 +21,17 @@
 #                      exp is the small one (MOTE_SMALL_MATH), as in model-small=.
 #   mote-simd-small-NAME.wasm  (part model-small=NAME.h) the same module built small, as
 #                      mote.wasm is (below): no error detail text, the small CRC table, the
-#                      runtime, reference and SIMD128 kernels at -Oz, linked with -flto: a page
-#                      that asked for small trades speed for size (the SIMD128 kernels built
-#                      for size are half the bytes and run the large models 2-3 times slower;
-#                      digits' module is 45% smaller than model=).
+#                      runtime, reference and SIMD128 kernels at -Oz, linked with -flto, with
+#                      the bulk-memory, non-trapping float-to-int and sign-extension features
+#                      (as mote-simd.wasm), MaxPool on the reference kernel rather than the
+#                      SIMD128 band (2 KB): a page that asked for small trades speed for size
+#                      (the SIMD128 kernels built for size are half the bytes and run the large
+#                      models 2-3 times slower).
 #                      Both per-model modules leave out the reference kernels of the families
 #                      the header marks as taken whole by the SIMD128 kernels
-#                      (MOTE_REFERENCE_WASM_SIMD128_<family> 0, mote/op_config.h).
+#                      (MOTE_REFERENCE_WASM_SIMD128_<family> 0, mote/op_config.h), and the
+#                      SIMD routes and forms its ops do not take (MOTE_USE_KERNEL_conv_pointwise,
+#                      gemm_nt, gemm_row_tail, max_pool_s2, ...: kernels/simd_route.h).
 #   sizes.txt          raw and gzip sizes of the modules
 #
 # The modules are standalone: no emscripten JS runtime, no filesystem, no allocator (the
@@ -208,7 +212,7 @@ for part in "${parts[@]}"; do
       if [ "${part%%=*}" = model ]; then
         build_runtime "simd-$name" wasm_simd128 "-msimd128 $model_flags" "mote-simd-$name.wasm" "$ref_level" -Os "$header"
       else
-        build_runtime "simd-small-$name" wasm_simd128 "-msimd128 -flto -DMOTE_WASM_SMALL_KERNELS=1 $small_flags" "mote-simd-small-$name.wasm" -Oz -Oz "$header" -Oz -Oz
+        build_runtime "simd-small-$name" wasm_simd128 "$simd_flags -flto -DMOTE_WASM_SMALL_KERNELS=1 $small_flags" "mote-simd-small-$name.wasm" -Oz -Oz "$header" -Oz -Oz
       fi ;;
     *) echo "build.sh: unknown part '$part' (simd, scalar, kernels-test, package, model=HEADER, model-small=HEADER)" >&2; exit 2 ;;
   esac

@@ -10,6 +10,7 @@
 #include "mote/converter.h"
 #include "mote/kernel.h"
 #include "mote/model_records.hpp"
+#include "../../runtime/kernels/simd_route.h"
 
 namespace mote {
 namespace {
@@ -209,6 +210,9 @@ std::string blob_to_c_header(const std::vector<uint8_t>& blob, const std::string
   // (mote/op_config.h, MOTE_REFERENCE_ON). A family some model needs the reference of stays in.
   std::vector<bool> family_ref(families.size(), false);
   const bool simd128_planned = (model.meta().kernel_sets & MOTE_SET_WASM_SIMD128) != 0;
+  // The SIMD sets' float routes and forms the ops take (simd::route_linked, mote/op_config.h):
+  // a runtime built for these models leaves the others out.
+  bool conv_pointwise = false, conv_im2col = false, gemm_nn = false, gemm_nt = false, gemm_row_tail = false;
   for (uint32_t n = 0; n < model.num_ops(); ++n) {
     const mote_op_record& op = model.op(n);
     TensorView views[MOTE_MAX_OP_OPERANDS];
@@ -218,6 +222,25 @@ std::string blob_to_c_header(const std::vector<uint8_t>& blob, const std::string
     }
     const OpArgs args{op.code, model.params(op), op.params_size, views, op.num_inputs, views + op.num_inputs,
                       op.num_outputs, nullptr, op.scratch_bytes, nullptr};
+    const simd::Route r = simd::route(args, simd::Features{true, true});
+    switch (r.kernel) {
+      case simd::Kernel::kConvPointwise:
+        conv_pointwise = true;
+        gemm_row_tail = gemm_row_tail || simd::gemm_row_tail(r.g.m / r.g.group, r.g.c / r.g.group);
+        break;
+      case simd::Kernel::kConv:
+        conv_im2col = true;
+        gemm_row_tail = gemm_row_tail || simd::gemm_row_tail(r.g.m / r.g.group, int64_t(r.g.c / r.g.group) * r.g.kh * r.g.kw);
+        break;
+      case simd::Kernel::kGemmNN:
+        gemm_nn = true;
+        gemm_row_tail = gemm_row_tail || simd::gemm_row_tail(r.rows, r.K);
+        break;
+      case simd::Kernel::kGemmNT: gemm_nt = true; break;
+      case simd::Kernel::kMatMul: gemm_row_tail = gemm_row_tail || simd::gemm_row_tail(r.rows, r.K); break;
+      default: break;
+    }
+    if (op.code == MOTE_OP_CONV_WINOGRAD) gemm_row_tail = true;  // its GEMMs: the output channels' rows
     if (simd128_planned && wasm_simd128::covers(args)) continue;
     for (size_t k = 0; k < families.size(); ++k) {
       if (families[k] == kFamilies[op.code].name) family_ref[k] = true;
@@ -243,9 +266,12 @@ std::string blob_to_c_header(const std::vector<uint8_t>& blob, const std::string
   // without the variant refuses them at load. So does one built without the reference pools on
   // int8 and uint8 (MaxPool, AveragePool): a float model's runtime leaves them out; and one
   // built without the general reference pools (AveragePool, MaxPoolWithIndices, 1-D and 3-D
-  // pools: pool_general), when every pool of its models is a float 2-D MaxPool.
+  // pools: pool_general), when every pool of its models is a float 2-D MaxPool; and one built
+  // without the reference Conv's depth axis (conv_3d), when no Conv (ConvW8) of its models is 3-D.
+  bool conv_3d = false;
   bool depthwise = false, qdepthwise = false, max_pool_int8 = false, int8_weights = false, winograd = false;
   bool max_pool_3x3s2 = false, conv_3x3s2 = false, pool_int8 = false, pool_general = false, act_clip = false;
+  bool max_pool_s1 = false, max_pool_s2 = false, max_pool_sn = false;
   for (uint32_t k = 0; k < model.num_ops(); ++k) {
     const mote_op_record& op = model.op(k);
     // A Clip: the op, or an activation fused into the ops whose params end in one (act_clip:
@@ -288,7 +314,17 @@ std::string blob_to_c_header(const std::vector<uint8_t>& blob, const std::string
       const mote_pool_params& p = *static_cast<const mote_pool_params*>(model.params(op));
       if (p.spatial_rank == 2 && p.kernel[0] == 3 && p.kernel[1] == 3 && p.stride[0] == 2 && p.stride[1] == 2) {
         max_pool_3x3s2 = true;
+      } else if (p.spatial_rank >= 1 && p.spatial_rank <= MOTE_MAX_SPATIAL) {
+        // The SIMD128 band's rows by horizontal stride (wasm_simd128::Tiles::pool_form_linked).
+        const int32_t sw = p.stride[p.spatial_rank - 1];
+        (sw == 1 ? max_pool_s1 : sw == 2 ? max_pool_s2 : max_pool_sn) = true;
+      } else {
+        max_pool_s1 = max_pool_s2 = max_pool_sn = true;
       }
+    }
+    if ((op.code == MOTE_OP_CONV || op.code == MOTE_OP_CONV_W8) &&
+        (op.params_size < sizeof(mote_conv_params) || static_cast<const mote_conv_params*>(model.params(op))->spatial_rank == 3)) {
+      conv_3d = true;
     }
     if ((op.code != MOTE_OP_CONV && op.code != MOTE_OP_QCONV) || op.num_inputs < 2) continue;
     const mote_conv_params& p = *static_cast<const mote_conv_params*>(model.params(op));
@@ -312,7 +348,10 @@ std::string blob_to_c_header(const std::vector<uint8_t>& blob, const std::string
   } kKernels[] = {{"conv_depthwise", depthwise}, {"qconv_depthwise", qdepthwise}, {"max_pool_int8", max_pool_int8},
                   {"int8_weights", int8_weights}, {"winograd", winograd}, {"max_pool_3x3s2", max_pool_3x3s2},
                   {"conv_3x3s2", conv_3x3s2}, {"pool_int8", pool_int8},
-                  {"pool_general", pool_general}, {"act_clip", act_clip}};
+                  {"pool_general", pool_general}, {"act_clip", act_clip}, {"conv_3d", conv_3d},
+                  {"conv_pointwise", conv_pointwise}, {"conv_im2col", conv_im2col}, {"gemm_nn", gemm_nn},
+                  {"gemm_nt", gemm_nt}, {"gemm_row_tail", gemm_row_tail}, {"max_pool_s1", max_pool_s1},
+                  {"max_pool_s2", max_pool_s2}, {"max_pool_sn", max_pool_sn}};
   for (const auto& v : kKernels) {
     const std::string m = std::string("MOTE_USE_KERNEL_") + v.name;
     if (v.used) {

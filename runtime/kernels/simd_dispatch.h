@@ -174,7 +174,8 @@ Status MOTE_SIMD_ENTRY(const OpArgs& a) {
 #else
   constexpr bool kNhwc = false;
 #endif
-  const simd::Route r = simd::route(a, simd::Features{kF32, kS8, kNhwc});
+  simd::Route r = simd::route(a, simd::Features{kF32, kS8, kNhwc});
+  if (!simd::route_linked(r)) r.kernel = simd::Kernel::kNone;  // left out of this build: handed back below
   switch (r.kernel) {
 #ifndef MOTE_SIMD_NO_F32
     case simd::Kernel::kConvDepthwise:

@@ -51,6 +51,38 @@
 #ifndef MOTE_USE_KERNEL_act_clip
 #define MOTE_USE_KERNEL_act_clip 1
 #endif
+#ifndef MOTE_USE_KERNEL_conv_3d
+#define MOTE_USE_KERNEL_conv_3d 1
+#endif
+// The SIMD sets' routes and forms (kernels/simd_route.h, route_linked): a float Conv on the 1x1
+// route (conv_pointwise) or the im2col GEMM (conv_im2col), a Gemm without or with trans_b
+// (gemm_nn, gemm_nt), a GEMM whose rows are not all in blocks of 4 (gemm_row_tail: the row-by-row
+// tail of the SIMD128 f32_gemm_nn), and the SIMD128 float MaxPool band's horizontal strides
+// (max_pool_s1, max_pool_s2, max_pool_sn: any other; the 3x3 stride-2 window is max_pool_3x3s2).
+#ifndef MOTE_USE_KERNEL_conv_pointwise
+#define MOTE_USE_KERNEL_conv_pointwise 1
+#endif
+#ifndef MOTE_USE_KERNEL_conv_im2col
+#define MOTE_USE_KERNEL_conv_im2col 1
+#endif
+#ifndef MOTE_USE_KERNEL_gemm_nn
+#define MOTE_USE_KERNEL_gemm_nn 1
+#endif
+#ifndef MOTE_USE_KERNEL_gemm_nt
+#define MOTE_USE_KERNEL_gemm_nt 1
+#endif
+#ifndef MOTE_USE_KERNEL_gemm_row_tail
+#define MOTE_USE_KERNEL_gemm_row_tail 1
+#endif
+#ifndef MOTE_USE_KERNEL_max_pool_s1
+#define MOTE_USE_KERNEL_max_pool_s1 1
+#endif
+#ifndef MOTE_USE_KERNEL_max_pool_s2
+#define MOTE_USE_KERNEL_max_pool_s2 1
+#endif
+#ifndef MOTE_USE_KERNEL_max_pool_sn
+#define MOTE_USE_KERNEL_max_pool_sn 1
+#endif
 #define MOTE_KERNEL_ON(variant) (MOTE_USE_KERNEL_##variant != 0)
 // A header that lists its models' ops (MOTE_USE_OPS, MOTE_USE_OP_<OP> 0/1) also leaves out the
 // other ops of their families: MOTE_OP_ON(CONV) tests one (its MOTE_OP_ suffix). A header written
@@ -82,6 +114,12 @@
 #if defined(MOTE_OP_CONFIG) && defined(MOTE_KERNEL_SET_BIT) && defined(MOTE_OPTIMIZED_COVERS_WASM_SIMD128)
 #if MOTE_KERNEL_SET_BIT == MOTE_SET_WASM_SIMD128
 #define MOTE_REFERENCE_SELECTIVE 1
+#if defined(MOTE_WASM_SMALL_KERNELS) && MOTE_WASM_SMALL_KERNELS
+// The small build (wasm/build.sh model-small=) runs MaxPool on the reference kernel, not the
+// SIMD128 band (wasm_simd128::Tiles::maxpool_shape), so it links the pools' reference kernel.
+#undef MOTE_REFERENCE_WASM_SIMD128_pool
+#define MOTE_REFERENCE_WASM_SIMD128_pool 1
+#endif
 #define MOTE_REFERENCE_ON(family) (MOTE_REFERENCE_WASM_SIMD128_##family != 0)
 #endif
 #endif

@@ -19,15 +19,18 @@ namespace drivers {
 template <class T>
 uint32_t simd_scratch_bytes(const OpArgs& a) {
   const simd::Route r = simd::route(a, simd::Features{true, true});
+  if (!simd::route_linked(r)) return 0;  // left out of this build (mote/op_config.h): the reference runs it
   switch (r.kernel) {
-    case simd::Kernel::kConvDepthwise: return dw_scratch_bytes(r.g, T::kBand);
+    case simd::Kernel::kConvDepthwise: return MOTE_KERNEL_ON(conv_depthwise) ? dw_scratch_bytes(r.g, T::kBand) : 0;
     case simd::Kernel::kConvPointwise: return conv_pointwise_layout<T>(r.g).total();
     case simd::Kernel::kConv: return conv_panel_layout<T>(r.g).scratch.total();
     case simd::Kernel::kGemmNN:
     case simd::Kernel::kMatMul: return gemm_work_layout<T>(r.rows, r.N, r.K).total();
-    case simd::Kernel::kQConvDepthwise: return s8_dw_scratch_bytes(T::s8_dw_band_bytes(r.g));
-    case simd::Kernel::kQConvPointwise: return s8_pointwise_layout(r.g, T::kS8).scratch.total();
-    case simd::Kernel::kQConv: return s8_conv_layout(r.g, T::kS8).scratch.total();
+    // Built for models without int8 convolutions (MOTE_OP_CONFIG), the route never names these.
+    case simd::Kernel::kQConvDepthwise:
+      return MOTE_FAMILY_ON(qconv) && MOTE_KERNEL_ON(qconv_depthwise) ? s8_dw_scratch_bytes(T::s8_dw_band_bytes(r.g)) : 0;
+    case simd::Kernel::kQConvPointwise: return MOTE_FAMILY_ON(qconv) ? s8_pointwise_layout(r.g, T::kS8).scratch.total() : 0;
+    case simd::Kernel::kQConv: return MOTE_FAMILY_ON(qconv) ? s8_conv_layout(r.g, T::kS8).scratch.total() : 0;
     default: return 0;
   }
 }

@@ -60,6 +60,32 @@ Status check_act(const OpArgs& a, const mote_act& act) {
   return Status::kOk;
 }
 
+Status window_out(const OpArgs& a, const int32_t* win, int32_t d, int32_t in, uint32_t pad_begin_max, bool ceil_mode,
+                  int32_t* out) {
+  const int32_t* at = win + d;
+  constexpr int32_t kS = MOTE_MAX_SPATIAL;
+  // One unsigned compare each.
+  if (uint32_t(at[0]) - 1 > 65534 || uint32_t(at[kS]) - 1 > 65534 || uint32_t(at[2 * kS]) - 1 > 65534 ||
+      uint32_t(at[3 * kS]) > pad_begin_max || uint32_t(at[4 * kS]) > 65535) {
+    return fail(a.diag, Status::kBadParams, MOTE_T("kernel/stride/dilation/pad out of range on spatial axis %d"), d);
+  }
+  if (!out) return Status::kOk;
+  // In 32 bits, unsigned: the span is below 65535^2 + 1, the input (a dim, non-negative) below
+  // 2^31 and its pads below 2^17, so the padded input, padded - span + stride - 1 and
+  // (o - 1) * stride (at most that) all stay below 2^32.
+  const uint32_t stride = uint32_t(at[kS]);
+  const uint32_t span = uint32_t(at[0] - 1) * uint32_t(at[2 * kS]) + 1;
+  const uint32_t padded = uint32_t(in) + uint32_t(at[3 * kS]) + uint32_t(at[4 * kS]);
+  if (padded < span) return fail(a.diag, Status::kBadParams, MOTE_T("kernel larger than padded input on axis %d"), 2 + d);
+  // Then every tap offset k * dilation (< span) and input position fits in an int32.
+  if (padded > INT32_MAX) return fail(a.diag, Status::kBadParams, MOTE_T("padded input too large on axis %d"), 2 + d);
+  uint32_t o = (padded - span + (ceil_mode ? stride - 1 : 0)) / stride + 1;
+  // A window must start inside the input or the leading padding.
+  if (ceil_mode && (o - 1) * stride >= uint32_t(in) + uint32_t(at[3 * kS])) --o;
+  *out = int32_t(o);
+  return Status::kOk;
+}
+
 Status broadcast_shapes(const OpArgs& a, const TensorView* const* shapes, int32_t count, TensorView* out) {
   int32_t rank = 0;
   for (int32_t k = 0; k < count; ++k) rank = shapes[k]->rank > rank ? shapes[k]->rank : rank;

@@ -149,6 +149,16 @@ inline float apply_act(const mote_act& act, float v) {
 Status check_clip_bounds(const OpArgs& a, float lo, float hi);
 
 Status check_act(const OpArgs& a, const mote_act& act);
+
+// A Conv's or pool's window on spatial axis d: `win` is its params' kernel[] (mote_conv_params,
+// mote_pool_params), followed there by stride[], dilation[], pad_begin[] and pad_end[], each
+// MOTE_MAX_SPATIAL long. Kernel, stride and dilation must be in [1, 65535], pad_begin in
+// [0, pad_begin_max] and pad_end in [0, 65535]. With `out`, the window must also fit X's axis of
+// size `in` padded (at most INT32_MAX), and *out is the output size (ceil_mode: a last partial
+// window counts when it starts inside the input or its leading pad). One copy for Conv and the
+// pools (common.cc).
+Status window_out(const OpArgs& a, const int32_t* win, int32_t d, int32_t in, uint32_t pad_begin_max, bool ceil_mode,
+                  int32_t* out);
 // A float one-input element-wise op's value at x (elementwise.cc; ConvExpandDepthwise applies
 // its expand_op with it).
 float unary_f32(int32_t code, const mote_unary_params& p, float x);

@@ -20,13 +20,7 @@ Status check_conv_params(const OpArgs& a, const mote_conv_params& p) {
     return fail(a.diag, Status::kBadParams, MOTE_T("only 1-D, 2-D and 3-D convolutions are supported, got %d-D"), p.spatial_rank);
   }
   if (p.group < 1) return fail(a.diag, Status::kBadParams, MOTE_T("group must be >= 1"));
-  for (int32_t d = 0; d < p.spatial_rank; ++d) {
-    // Kernel, stride and dilation in [1, 65535], pads in [0, 65535]: one unsigned compare each.
-    if (uint32_t(p.kernel[d]) - 1 > 65534 || uint32_t(p.stride[d]) - 1 > 65534 || uint32_t(p.dilation[d]) - 1 > 65534 ||
-        uint32_t(p.pad_begin[d]) > 65535 || uint32_t(p.pad_end[d]) > 65535 || p.output_padding[d] < 0) {
-      return fail(a.diag, Status::kBadParams, MOTE_T("kernel/stride/dilation/pad out of range on spatial axis %d"), d);
-    }
-  }
+  // (The windows' ranges: window_out, as infer_conv and infer_winograd size the output.)
   return check_act(a, p.act);
 }
 
@@ -100,12 +94,8 @@ Status infer_winograd(const OpArgs& a, TensorView* out, uint32_t* scratch) {
   out->rank = 4;
   out->dims[0] = x.dims[0];
   out->dims[1] = m;
-  for (int32_t d = 0; d < 2; ++d) {
-    const int64_t padded = int64_t(x.dims[2 + d]) + p.pad_begin[d] + p.pad_end[d];
-    if (padded < 3) return Fail(a.diag, Status::kBadParams).s("kernel larger than padded input on axis ").i(2 + d);
-    if (padded > INT32_MAX) return Fail(a.diag, Status::kBadParams).s("padded input too large on axis ").i(2 + d);
-    out->dims[2 + d] = int32_t(padded - 2);
-  }
+  // A 3x3 window at stride 1: the padded input less 2.
+  for (int32_t d = 0; d < 2; ++d) MOTE_TRY(window_out(a, p.kernel, d, x.dims[2 + d], 65535, false, &out->dims[2 + d]));
   *scratch = uint32_t(c) * uint32_t(w.dims[0]) * uint32_t(sizeof(float));
   return Status::kOk;
 }
@@ -202,6 +192,9 @@ Status infer_conv(const OpArgs& a, TensorView* out, uint32_t* scratch) {
   MOTE_TRY(check_dtype(a, 0, MOTE_F32));
   MOTE_TRY(check_dtype(a, 1, w8 ? MOTE_I8 : MOTE_F32));
   const int32_t r = p.spatial_rank;
+  if (!MOTE_KERNEL_ON(conv_3d) && r == 3) {
+    return fail(a.diag, Status::kUnsupportedOp, MOTE_T("3-D Conv was left out of this runtime build (MOTE_OP_CONFIG)"));
+  }
   if (x.rank != r + 2 || w.rank != r + 2) {
     return fail(a.diag, Status::kBadParams, MOTE_T("X %v and W %v must have rank %d"), x.dims, x.rank, w.dims, w.rank, r + 2);
   }
@@ -221,14 +214,7 @@ Status infer_conv(const OpArgs& a, TensorView* out, uint32_t* scratch) {
   out->dims[1] = int32_t(m);
   for (int32_t d = 0; d < r; ++d) {
     if (w.dims[2 + d] != p.kernel[d]) return fail(a.diag, Status::kBadParams, MOTE_T("kernel_shape does not match W"));
-    // In 32 bits, unsigned: the span is below 65535^2 + 1, the input (a dim, non-negative) below
-    // 2^31 and its pads below 2^17, so the padded input stays below 2^32.
-    const uint32_t span = uint32_t(p.kernel[d] - 1) * uint32_t(p.dilation[d]) + 1;
-    const uint32_t padded = uint32_t(x.dims[2 + d]) + uint32_t(p.pad_begin[d]) + uint32_t(p.pad_end[d]);
-    if (padded < span) return fail(a.diag, Status::kBadParams, MOTE_T("kernel larger than padded input on axis %d"), 2 + d);
-    // Then every tap offset k * dilation (< span) and input position fits in an int32.
-    if (padded > INT32_MAX) return fail(a.diag, Status::kBadParams, MOTE_T("padded input too large on axis %d"), 2 + d);
-    out->dims[2 + d] = int32_t((padded - span) / uint32_t(p.stride[d]) + 1);
+    MOTE_TRY(window_out(a, p.kernel, d, x.dims[2 + d], 65535, false, &out->dims[2 + d]));
   }
   return Status::kOk;
 }
@@ -249,6 +235,9 @@ Status run_conv(const OpArgs& a) {
   const idx_t in_plane = idx_t(g.in[1]) * g.in[2], out_plane = idx_t(g.out[1]) * g.out[2];
   const idx_t in_vol = in_plane * g.in[0], out_vol = out_plane * g.out[0];
   const idx_t taps = idx_t(g.k[0]) * g.k[1] * g.k[2];
+  // A runtime built for models without 3-D Convs (MOTE_USE_KERNEL_conv_3d 0: infer_conv refuses
+  // them) has depth 1 and no depth loop.
+  const bool deep = MOTE_KERNEL_ON(conv_3d);
   // Image n's output channel m, one loop: its plane is the nm-th of the output.
   for (int32_t nm = 0; nm < g.n * g.m; ++nm) {
     const int32_t n = nm / g.m, m = nm - n * g.m;
@@ -259,9 +248,9 @@ Status run_conv(const OpArgs& a) {
     for (int32_t cl = 0; cl < cg; ++cl) {
       const float* xp = xn + cl * in_vol;
       const idx_t w_at = (idx_t(m) * cg + cl) * taps;
-      for (int32_t kd = 0; kd < g.k[0]; ++kd) {
-        int32_t od0, od1;
-        valid_range(g.out[0], g.in[0], g.s[0], g.pad[0], kd * g.d[0], &od0, &od1);
+      for (int32_t kd = 0; kd < (deep ? g.k[0] : 1); ++kd) {
+        int32_t od0 = 0, od1 = 1;
+        if (deep) valid_range(g.out[0], g.in[0], g.s[0], g.pad[0], kd * g.d[0], &od0, &od1);
         for (int32_t kh = 0; kh < g.k[1]; ++kh) {
           int32_t oh0, oh1;
           valid_range(g.out[1], g.in[1], g.s[1], g.pad[1], kh * g.d[1], &oh0, &oh1);
@@ -271,16 +260,12 @@ Status run_conv(const OpArgs& a) {
             int32_t ow0, ow1;
             valid_range(g.out[2], g.in[2], g.s[2], g.pad[2], kw * g.d[2], &ow0, &ow1);
             for (int32_t od = od0; od < od1; ++od) {
-              const float* xd = xp + idx_t(od * g.s[0] - g.pad[0] + kd * g.d[0]) * in_plane;
+              const float* xd = deep ? xp + idx_t(od * g.s[0] - g.pad[0] + kd * g.d[0]) * in_plane : xp;
               float* yd = yp + idx_t(od) * out_plane;
               for (int32_t oh = oh0; oh < oh1; ++oh) {
                 const float* xr = xd + idx_t(oh * g.s[1] - g.pad[1] + kh * g.d[1]) * g.in[2] + (kw * g.d[2] - g.pad[2]);
                 float* yr = yd + idx_t(oh) * g.out[2];
-                if (g.s[2] == 1) {
-                  for (int32_t ow = ow0; ow < ow1; ++ow) yr[ow] += wv * xr[ow];
-                } else {
-                  for (int32_t ow = ow0; ow < ow1; ++ow) yr[ow] += wv * xr[idx_t(ow) * g.s[2]];
-                }
+                for (int32_t ow = ow0; ow < ow1; ++ow) yr[ow] += wv * xr[idx_t(ow) * g.s[2]];
               }
             }
           }
@@ -328,6 +313,8 @@ Status infer_conv_transpose(const OpArgs& a, TensorView* out, uint32_t*) {
   out->dims[0] = x.dims[0];
   out->dims[1] = int32_t(m);
   for (int32_t d = 0; d < r; ++d) {
+    MOTE_TRY(window_out(a, p.kernel, d, 0, 65535, false, nullptr));
+    if (p.output_padding[d] < 0) return Fail(a.diag, Status::kBadParams).s("output_padding is negative on spatial axis ").i(d);
     if (w.dims[2 + d] != p.kernel[d]) return Fail(a.diag, Status::kBadParams).s("kernel_shape does not match W");
     int64_t o = int64_t(p.stride[d]) * (x.dims[2 + d] - 1) + p.output_padding[d] + int64_t(p.kernel[d] - 1) * p.dilation[d] + 1 -
                 p.pad_begin[d] - p.pad_end[d];

@@ -77,28 +77,16 @@ Status run_gemm(const OpArgs& a) {
   const int32_t K = p.trans_a ? A.dims[0] : A.dims[1];
   const float* pa = A.as<float>();
   const bool w8 = MOTE_KERNEL_ON(int8_weights) && a.code == MOTE_OP_GEMM_W8;  // B int8 [K, N], scaled per column after the sum
-  float* y = Y.as<float>();
-  const idx_t a_rs = p.trans_a ? 1 : K, a_cs = p.trans_a ? M : 1;
-  if (p.trans_b) {  // rows of B are contiguous: dot products (float B: GemmW8 has no trans_b)
-    for (int32_t i = 0; i < M; ++i) {
-      for (int32_t j = 0; j < N; ++j) {
-        const float* b = B.as<float>() + idx_t(j) * K;
-        float acc = 0.0f;
-        for (int32_t k = 0; k < K; ++k) acc += pa[i * a_rs + k * a_cs] * b[k];
-        y[idx_t(i) * N + j] = acc;
-      }
-    }
-  } else if (w8) {
-    matmul_f32(pa, a_rs, a_cs, B.as<int8_t>(), N, 1, y, M, N, K);
-  } else {
-    matmul_f32(pa, a_rs, a_cs, B.as<float>(), N, 1, y, M, N, K);
-  }
   const float* scale = w8 ? a.in[3].as<float>() : nullptr;
-  const bool has_c = a.num_in >= 3 && a.in[2].present();
+  float* y = Y.as<float>();
+  // Element (i, k) of op(A) and (k, j) of op(B) through strides: one loop for both layouts
+  // (GemmW8 has no trans_b).
+  const idx_t a_rs = p.trans_a ? 1 : K, a_cs = p.trans_a ? M : 1;
+  const idx_t b_rs = p.trans_b ? 1 : N, b_cs = p.trans_b ? K : 1;
   // C's strides over [M, N] (infer_gemm checked that it broadcasts): 0 along an axis it lacks or has as 1.
   idx_t cs[2] = {0, 0};
   const float* c = nullptr;
-  if (has_c) {
+  if (a.num_in >= 3 && a.in[2].present()) {
     const TensorView& C = a.in[2];
     const int32_t cn = C.rank >= 1 ? C.dims[C.rank - 1] : 1, cm = C.rank == 2 ? C.dims[0] : 1;
     cs[0] = cm == 1 ? 0 : cn;
@@ -107,7 +95,13 @@ Status run_gemm(const OpArgs& a) {
   }
   for (int32_t i = 0; i < M; ++i) {
     for (int32_t j = 0; j < N; ++j) {
-      float v = p.alpha * (scale ? y[idx_t(i) * N + j] * scale[j] : y[idx_t(i) * N + j]);
+      // The sum over k in order from 0.0f, as MatMul's rows sum it.
+      float acc = 0.0f;
+      for (int32_t k = 0; k < K; ++k) {
+        const idx_t at = k * b_rs + j * b_cs;
+        acc += pa[i * a_rs + k * a_cs] * (w8 ? float(B.as<int8_t>()[at]) : B.as<float>()[at]);
+      }
+      float v = p.alpha * (w8 ? acc * scale[j] : acc);
       if (c) v += p.beta * c[i * cs[0] + j * cs[1]];
       y[idx_t(i) * N + j] = apply_act(p.act, v);
     }

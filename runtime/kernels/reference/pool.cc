@@ -77,25 +77,9 @@ Status infer_pool(const OpArgs& a, TensorView* out, uint32_t*) {
   }
   if (x.rank != p.spatial_rank + 2) return fail(a.diag, Status::kBadParams, MOTE_T("X must have rank %d"), p.spatial_rank + 2);
   same_as(out, x, x.dtype);
+  // pad_begin below 65535: a window's start stays within an int32 (see max_pool_2d).
   for (int32_t d = 0; d < p.spatial_rank; ++d) {
-    // Kernel, stride and dilation in [1, 65535], pad_begin in [0, 65534], pad_end in [0, 65535]:
-    // one unsigned compare each.
-    if (uint32_t(p.kernel[d]) - 1 > 65534 || uint32_t(p.stride[d]) - 1 > 65534 || uint32_t(p.dilation[d]) - 1 > 65534 ||
-        uint32_t(p.pad_begin[d]) >= 65535 || uint32_t(p.pad_end[d]) > 65535) {
-      return fail(a.diag, Status::kBadParams, MOTE_T("kernel/stride/dilation/pad out of range on spatial axis %d"), d);
-    }
-    // In 32 bits, unsigned: the span is below 65535^2 + 1, the input (a dim, non-negative) below
-    // 2^31 and its pads below 2^17, so the padded input, padded - span + stride - 1 and
-    // (o - 1) * stride (at most that) all stay below 2^32.
-    const uint32_t stride = uint32_t(p.stride[d]);
-    const uint32_t span = uint32_t(p.kernel[d] - 1) * uint32_t(p.dilation[d]) + 1;
-    const uint32_t in = uint32_t(x.dims[2 + d]);
-    const uint32_t padded = in + uint32_t(p.pad_begin[d]) + uint32_t(p.pad_end[d]);
-    if (padded < span) return fail(a.diag, Status::kBadParams, MOTE_T("window larger than padded input on axis %d"), 2 + d);
-    uint32_t o = (padded - span + (p.ceil_mode ? stride - 1 : 0)) / stride + 1;
-    // A window must start inside the input or the leading padding.
-    if (p.ceil_mode && (o - 1) * stride >= in + uint32_t(p.pad_begin[d])) --o;
-    out->dims[2 + d] = int32_t(o);
+    MOTE_TRY(window_out(a, p.kernel, d, x.dims[2 + d], 65534, p.ceil_mode != 0, &out->dims[2 + d]));
   }
   if (with_indices) same_as(&out[1], out[0], MOTE_I64);
   return Status::kOk;

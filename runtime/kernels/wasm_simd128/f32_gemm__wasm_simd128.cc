@@ -25,6 +25,7 @@
 // time, streaming B in order (a Gemm's B is its weight matrix, often megabytes).
 #include "../drivers/gemm.h"
 #include "kernels.h"
+#include "mote/op_config.h"
 
 namespace mote {
 namespace wasm_simd128 {
@@ -313,7 +314,9 @@ void f32_gemm_tiles(int32_t m4, int32_t N, int32_t K, const float* A, int32_t ld
 
 void f32_gemm_nn(int32_t M, int32_t N, int32_t K, const float* A, int32_t lda, const float* B, int32_t ldb, float* C,
                  int32_t ldc, const float* bias, const mote_act& act, bool accumulate, float* work) {
-  if (M < 4 || K == 0) {
+  // A runtime built for models whose GEMMs all have rows in blocks of 4 (MOTE_USE_KERNEL_gemm_row_tail
+  // 0: the routing hands any other back, simd::route_linked) leaves the row-by-row tail out.
+  if (MOTE_KERNEL_ON(gemm_row_tail) && (M < 4 || K == 0)) {
     gemv_rows(M, N, K, A, lda, B, ldb, C, ldc, bias, act, accumulate);
     return;
   }
@@ -324,7 +327,7 @@ void f32_gemm_nn(int32_t M, int32_t N, int32_t K, const float* A, int32_t lda, c
   } else {
     f32_gemm_tiles(m4, N, K, A, lda, B, ldb, C, ldc, bias, vact, accumulate, work, N < kTouchColumns);
   }
-  if (m4 < M) {
+  if (MOTE_KERNEL_ON(gemm_row_tail) && m4 < M) {
     gemv_rows(M - m4, N, K, A + m4 * lda, lda, B, ldb, C + m4 * ldc, ldc, bias ? bias + m4 : nullptr, act, accumulate);
   }
 }

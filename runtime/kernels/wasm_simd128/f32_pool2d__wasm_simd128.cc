@@ -171,7 +171,7 @@ Status f32_maxpool2d(const OpArgs& a) {
   float* py = a.out[0].as<float>();
   const int64_t in_plane = int64_t(g.ih) * g.iw, out_plane = int64_t(g.oh) * g.ow;
   // Undilated (maxpool_shape); a runtime built for models without the window leaves it out.
-  const bool three = MOTE_KERNEL_ON(max_pool_3x3s2) && g.kh == 3 && g.kw == 3 && g.sh == 2 && g.sw == 2;
+  const bool three = Tiles::pool_3x3s2(g);
   MaxPool3x3s2 fast(g, buf, (l.scratch.total() - l.buf_at) / sizeof(float));
   for (int64_t c = 0; c < int64_t(g.n) * g.c; ++c) {
     float* yp = py + c * out_plane;
@@ -181,9 +181,9 @@ Status f32_maxpool2d(const OpArgs& a) {
                                          float* out = yp + int64_t(oh0) * g.ow;
                                          if (three) {
                                            max_rows_3x3s2(g, l.band, buf, rows, out);
-                                         } else if (g.sw == 1) {
+                                         } else if (MOTE_KERNEL_ON(max_pool_s1) && g.sw == 1) {
                                            max_rows<1>(g, l.band, buf, rows, out);
-                                         } else if (g.sw == 2) {
+                                         } else if (MOTE_KERNEL_ON(max_pool_s2) && (g.sw == 2 || !MOTE_KERNEL_ON(max_pool_sn))) {
                                            max_rows<2>(g, l.band, buf, rows, out);
                                          } else {
                                            max_rows<0>(g, l.band, buf, rows, out);

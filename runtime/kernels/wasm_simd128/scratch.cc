@@ -19,11 +19,14 @@ uint32_t scratch_bytes(const OpArgs& a) {
 }
 
 // What run_optimized (dispatch.cc) runs without handing it back to the reference kernels: the
-// float Conv (not depthwise), Gemm and MatMul routes, and the float MaxPool its band takes.
+// float Conv (not depthwise), Gemm and MatMul routes, and the float MaxPool its band takes, as
+// far as this build links them.
 bool covers(const OpArgs& a) {
   ConvShape g;
   if (a.code == MOTE_OP_MAX_POOL) return Tiles::maxpool_shape(a, &g);
-  const simd::Kernel k = simd::route(a, simd::Features{true, true}).kernel;
+  const simd::Route r = simd::route(a, simd::Features{true, true});
+  const simd::Kernel k = r.kernel;
+  if (!simd::route_linked(r)) return false;  // a route or form this build left out (mote/op_config.h)
   return k == simd::Kernel::kConv || k == simd::Kernel::kConvPointwise || k == simd::Kernel::kGemmNN ||
          k == simd::Kernel::kGemmNT || k == simd::Kernel::kMatMul;
 }

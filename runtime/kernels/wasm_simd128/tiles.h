@@ -5,6 +5,7 @@
 
 #include "../drivers/f32_band.h"
 #include "../drivers/s8_conv2d.h"
+#include "mote/op_config.h"
 
 namespace mote {
 namespace wasm_simd128 {
@@ -74,6 +75,12 @@ struct Tiles {
   // the window only (so that no window lies wholly in the padding, where the reference gives
   // 0); false for any other, which goes to the reference.
   static bool maxpool_shape(const OpArgs& a, ConvShape* g) {
+#if defined(MOTE_WASM_SMALL_KERNELS) && MOTE_WASM_SMALL_KERNELS
+    // The small build (wasm/build.sh model-small=) runs MaxPool on the reference kernel, a few
+    // hundred bytes against the band's 2 KB (mote/op_config.h links it there).
+    (void)a, (void)g;
+    return false;
+#endif
     const mote_pool_params& p = a.p<mote_pool_params>();
     const TensorView& x = a.in[0];
     const TensorView& y = a.out[0];
@@ -96,7 +103,18 @@ struct Tiles {
     g->dh = g->dw = 1;
     g->ph = two ? p.pad_begin[0] : 0;
     g->pw = p.pad_begin[last];
-    return g->oh > 0 && g->ow > 0;
+    return g->oh > 0 && g->ow > 0 && pool_form_linked(*g);
+  }
+
+  // The band's rows by horizontal stride (f32_maxpool2d); a runtime built for known models links
+  // only its models' strides (MOTE_USE_KERNEL_max_pool_s1, _s2, _sn; the 3x3 stride-2 window
+  // max_pool_3x3s2), and this routes the others back (mote/op_config.h).
+  static bool pool_3x3s2(const ConvShape& g) {
+    return MOTE_KERNEL_ON(max_pool_3x3s2) && g.kh == 3 && g.kw == 3 && g.sh == 2 && g.sw == 2;
+  }
+  static bool pool_form_linked(const ConvShape& g) {
+    if (pool_3x3s2(g)) return true;
+    return g.sw == 1 ? MOTE_KERNEL_ON(max_pool_s1) : g.sw == 2 ? MOTE_KERNEL_ON(max_pool_s2) : MOTE_KERNEL_ON(max_pool_sn);
   }
 };
 
