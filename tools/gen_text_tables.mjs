@@ -119,33 +119,35 @@ for (const r of lowerRuns) {
   out += `    {0x${(((r.start << 11) | (r.len - 1)) >>> 0).toString(16).toUpperCase()}u, 0x${(((r.delta << 1) | (stride === 2 ? 1 : 0)) >>> 0).toString(16).toUpperCase()}u},\n`;
 }
 out += '};\n';
-// Accent stripping, most entries in 16 bits: a code point and its one-code-point result, in
-// groups by the planes of both (kDecompGroup). The rest (results of several code points) are
-// kDecompWide.
-const groups = new Map(), wide = [];
+// Accent stripping, most entries in 16 bits: runs of consecutive code points whose one-code-point
+// results share a plane, and the results' low 16 bits in code point order. The rest (results of
+// several code points) are kDecompWide.
+const runs = [], values = [], wide = [];
 for (const [cp, v] of decomp) {
   if (v & 0x80000000) {
     wide.push([cp, v]);
     continue;
   }
-  const g = (cp >> 16) * 32 + (v >> 16);
-  if (!groups.has(g)) groups.set(g, []);
-  groups.get(g).push([cp & 0xffff, v & 0xffff]);
+  const last = runs[runs.length - 1];
+  if (last && cp === last.start + last.len && v >> 16 === last.plane && last.len < 2048) {
+    last.len++;
+  } else {
+    if (values.length >= 1 << 14 || v >> 16 > 3) throw new Error('kDecompRunAt cannot say this');
+    runs.push({ start: cp, len: 1, plane: v >> 16, at: values.length });
+  }
+  values.push(v & 0xffff);
 }
-const order = [...groups.keys()].sort((x, y) => x - y);
-const flat = order.flatMap((g) => groups.get(g));
-out += `// Accent stripping: ${decomp.length} code points whose NFD without Mn differs. ${flat.length} in 16 bits:\n`;
-out += '// kDecompKey[i] -> kDecompValue[i], sorted within each group {key plane, value plane, end}.\n';
-out += 'static const uint16_t kDecompGroup[][3] = {';
-let end = 0;
-out += order.map((g) => { end += groups.get(g).length; return `{${g >> 5}, ${g & 31}, ${end}}`; }).join(', ') + '};\n';
+out += `// Accent stripping: ${decomp.length} code points whose NFD without Mn differs. ${values.length} in 16 bits,\n`;
+out += `// in ${runs.length} runs of consecutive code points: kDecompRun[i] = start << 11 | (length - 1), sorted;\n`;
+out += '// kDecompRunAt[i] = result plane << 14 | index of the run\'s first result in kDecompValue.\n';
 const hex16 = (list) => {
   let t = '';
   for (let i = 0; i < list.length; i += 12) t += '    ' + list.slice(i, i + 12).map((x) => '0x' + x.toString(16).toUpperCase()).join(', ') + ',\n';
   return t;
 };
-out += 'static const uint16_t kDecompKey[] = {\n' + hex16(flat.map((e) => e[0])) + '};\n';
-out += 'static const uint16_t kDecompValue[] = {\n' + hex16(flat.map((e) => e[1])) + '};\n';
+out += packRanges('kDecompRun', runs.map((r) => [r.start, r.len]), 'runs').replace(/^.*\n/, '');
+out += 'static const uint16_t kDecompRunAt[] = {\n' + hex16(runs.map((r) => (r.plane << 14) | r.at)) + '};\n';
+out += 'static const uint16_t kDecompValue[] = {\n' + hex16(values) + '};\n';
 out += `// ${wide.length} others: {code point, result}, the result one code point, or\n`;
 out += '// 0x80000000 | pool index << 4 | count into kDecompPool.\n';
 out += 'static const uint32_t kDecompWide[][2] = {\n';

@@ -60,7 +60,8 @@
 #
 # mote.wasm (96 KiB budget, tests/wasm/runtime.test.mjs): -Oz with -finline-functions and the
 # inliner's threshold at 0, MOTE_STRIP_ERROR_STRINGS, MOTE_SMALL_CRC32 and MOTE_SMALL_MATH
-# (Softmax's exp without the C library's 2 KB table: reference/small_exp.h). Emscripten adds
+# (Softmax's exp without the C library's 2 KB table: reference/small_exp.h; the double log, pow,
+# DFT sine and cosine and GridSample's fmod without the C library's: reference/small_math.h). Emscripten adds
 # -fno-inline-functions at -Os/-Oz, which leaves even one-line member functions (Fail::s,
 # TensorView::numel) out of line: the error-detail literals then stay in the data section, and
 # -Oz comes out larger than -Os. With inlining back, -Oz is the smaller. The stripped build keeps
@@ -176,8 +177,12 @@ stage_package() {
 # The all-ops SIMD128 module's features beyond SIMD128 (MOTE_WASM_SIMD_FEATURES; every engine
 # with SIMD128 has them): bulk memory (memory.copy/fill for memcpy/memset), float-to-int
 # conversions that saturate instead of trapping (no range checks around each conversion) and
-# sign extension; -537 bytes.
-simd_flags="-msimd128 ${MOTE_WASM_SIMD_FEATURES--mbulk-memory -mnontrapping-fptoint -msign-ext}"
+# sign extension; -537 bytes. MOTE_SMALL_MATH: the reference kernels' double log, pow, exp,
+# the DFT's sine and cosine and GridSample's fmod without the C library's (reference/small_exp.h,
+# small_math.h; LogSoftmax, the log reductions, Pow, the DFT and GridSample then link neither
+# `log`, `pow`, `exp`, `sin`/`cos` nor `fmod`, and none of their tables): 256,102 -> 249,605 bytes
+# (gzip -9 113,513 -> 109,001), fmod -378 more; the seven torchvision models run none of them.
+simd_flags="-msimd128 -DMOTE_SMALL_MATH ${MOTE_WASM_SIMD_FEATURES--mbulk-memory -mnontrapping-fptoint -msign-ext}"
 # The hot reference kernels' level in the fast modules (see the header).
 ref_level=${MOTE_WASM_REF_LEVEL:--Os}
 # mote-simd.wasm's reference kernels, shape inference, loader and verifier (MOTE_WASM_REF_LEVEL,

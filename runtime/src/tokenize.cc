@@ -12,9 +12,9 @@ namespace {
 
 #include "text_tables.inc"
 
-template <uint32_t N>
-bool in_ranges(const uint32_t (&table)[N], uint32_t cp) {
-  uint32_t lo = 0, hi = N;  // the first entry starting after cp
+// 1 + the index of the range of table[0, n) that holds cp, or 0. One body for every table.
+uint32_t range_of(const uint32_t* table, uint32_t n, uint32_t cp) {
+  uint32_t lo = 0, hi = n;  // the first entry starting after cp
   while (lo < hi) {
     const uint32_t mid = lo + (hi - lo) / 2;
     if ((table[mid] >> 11) <= cp) {
@@ -23,7 +23,17 @@ bool in_ranges(const uint32_t (&table)[N], uint32_t cp) {
       hi = mid;
     }
   }
-  return lo > 0 && cp - (table[lo - 1] >> 11) <= (table[lo - 1] & 2047u);
+  return lo > 0 && cp - (table[lo - 1] >> 11) <= (table[lo - 1] & 2047u) ? lo : 0;
+}
+
+template <uint32_t N>
+uint32_t range_of(const uint32_t (&table)[N], uint32_t cp) {
+  return range_of(table, N, cp);
+}
+
+template <uint32_t N>
+bool in_ranges(const uint32_t (&table)[N], uint32_t cp) {
+  return range_of(table, N, cp) != 0;
 }
 
 constexpr uint32_t kReplacement = 0xFFFD;
@@ -223,25 +233,10 @@ __attribute__((noinline)) void strip_into(Pieces* out, uint32_t cp) {
     return;
   }
   if (in_ranges(kMn, cp)) return;
-  uint32_t first = 0;
-  for (const uint16_t* g : kDecompGroup) {  // one code point, in 16 bits
-    const uint32_t end = g[2];
-    if (g[0] == cp >> 16) {
-      uint32_t lo = first, hi = end;
-      while (lo < hi) {
-        const uint32_t mid = lo + (hi - lo) / 2;
-        if (kDecompKey[mid] < (cp & 0xFFFF)) {
-          lo = mid + 1;
-        } else {
-          hi = mid;
-        }
-      }
-      if (lo < end && kDecompKey[lo] == (cp & 0xFFFF)) {
-        out->feed(uint32_t(g[1]) << 16 | kDecompValue[lo]);
-        return;
-      }
-    }
-    first = end;
+  if (const uint32_t r = range_of(kDecompRun, cp)) {  // one code point, in 16 bits
+    const uint32_t at = kDecompRunAt[r - 1];
+    out->feed((at >> 14) << 16 | kDecompValue[(at & 0x3FFFu) + cp - (kDecompRun[r - 1] >> 11)]);
+    return;
   }
   for (const uint32_t* w : kDecompWide) {  // several code points (a few dozen, sorted)
     if (w[0] > cp) break;

@@ -39,8 +39,11 @@ const missing = !wasmDir || !blobPath || !refPath ? 'MOTE_WASM_DIR, MOTE_DIGITS_
 // the reference kernels) joined after: 121,349 bytes. Then the reference convolution in both
 // layouts (QConv NCHW or NHWC, QMatMul's B [K, N] or [N, K], blob 1.4) and ConvWinograd's
 // reference kernel: 121,218 -> 123,714 bytes, budget 121 KiB. Then Softmax's exp without the C
-// library's table (MOTE_SMALL_MATH): 121,266 bytes, budget 119.5 KiB.
-const SIZE_BUDGET = Number(process.env.MOTE_WASM_SIZE_BUDGET || 119.5 * 1024);
+// library's table (MOTE_SMALL_MATH): 121,266 bytes, budget 119.5 KiB. Then the double log, pow,
+// DFT sine and cosine and GridSample's fmod without the C library's (small_math.h) and the
+// tokenizer's accent table as runs: 120,767 -> 114,487 bytes; one range search for the
+// tokenizer's tables: 114,127 bytes (113,767 merged with main). Budget 112 KiB.
+const SIZE_BUDGET = Number(process.env.MOTE_WASM_SIZE_BUDGET || 112 * 1024);
 // The SIMD128 modules' budgets (raw, gzip -9), a few KiB above what they are: every op
 // 261.6 KiB / 91.9 KiB (362.7 KB before the per-source levels of wasm/optimize_kernels.cmake);
 // the digits model alone (model=) 66.9 KiB, and 48.1 KiB built small (model-small=: no detail
@@ -158,7 +161,12 @@ const SIZE_BUDGET = Number(process.env.MOTE_WASM_SIZE_BUDGET || 119.5 * 1024);
 // gzip (Node's). Budgets 250 KiB and 111 KiB.
 // Then the float GEMM's 4x8 tile that sweeps the weights ahead (a second form of the tile;
 // ShuffleNet V2 4% faster): 256,089 bytes raw, 113,495 gzip (-9). Budgets 252 KiB and 111.5 KiB.
-const SIMD_BUDGET = { raw: 252 * 1024, gzip: 111.5 * 1024 };
+// Then the reference kernels' double log, pow, DFT twiddles and GridSample fmod without the C
+// library's (MOTE_SMALL_MATH, kernels/reference/small_math.h: -6.9 KB), the tokenizer's accent
+// table as runs and one range search for all its tables (-2.3 KB) and memcpy/memmove/memset as
+// memory.copy and memory.fill (-0.6 KB): 256,102 -> 246,387 bytes raw, 113,809 -> 107,327 gzip
+// (Node's); 245,850 and 107,060 merged with main. Budgets 241 KiB and 105 KiB.
+const SIMD_BUDGET = { raw: 241 * 1024, gzip: 105 * 1024 };
 // On the tree with the reference kernels at -Oz and the SIMD128 loops not unrolled where it
 // costs no speed: 40,824 and 20,859 bytes; model= budget 43 -> 41 KiB. Then the GEMM's tiles
 // once (above): model= 37,611 bytes, budget 37.5 KiB (model-small= has no tiles). Then the

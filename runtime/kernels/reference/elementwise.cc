@@ -2,6 +2,7 @@
 #include <math.h>
 
 #include "common.h"
+#include "small_math.h"
 
 namespace mote {
 namespace ref {
@@ -435,7 +436,7 @@ Status run_binary(const OpArgs& a) {
   if (a.code == MOTE_OP_POW) {  // the exponent may have its own dtype
     const TensorView* ins[2] = {&a.in[0], &a.in[1]};
     for_each_broadcast<2>(a.out[0], ins, [&](int64_t o, const int64_t* off) {
-      store_real(a.out[0], o, pow(load_real(a.in[0], off[0]), load_real(a.in[1], off[1])));
+      store_real(a.out[0], o, pow_f64(load_real(a.in[0], off[0]), load_real(a.in[1], off[1])));
     });
     return Status::kOk;
   }

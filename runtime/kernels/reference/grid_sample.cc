@@ -4,6 +4,7 @@
 // is made finite and bounded before it becomes an index (mote_grid_sample_params).
 #include <math.h>
 
+#include "small_math.h"
 #include "walk.h"
 
 namespace mote {
@@ -29,11 +30,11 @@ double reflect(double x, double lo, double hi) {
   const double range = hi - lo;
   if (!(range > 0.0)) return lo;
   if (x < lo) {
-    const double m = fmod(lo - x, 2.0 * range);
+    const double m = ref::fmod_pos_f64(lo - x, 2.0 * range);
     return m <= range ? lo + m : hi - (m - range);
   }
   if (x > hi) {
-    const double m = fmod(x - hi, 2.0 * range);
+    const double m = ref::fmod_pos_f64(x - hi, 2.0 * range);
     return m <= range ? hi - m : lo + (m - range);
   }
   return x;

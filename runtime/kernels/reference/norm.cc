@@ -4,6 +4,7 @@
 
 #include "common.h"
 #include "small_exp.h"
+#include "small_math.h"
 #include "mote/op_config.h"
 
 namespace mote {
@@ -194,7 +195,7 @@ Status run_softmax(const OpArgs& a) {
       double sum = 0.0;
       for (idx_t k = 0; k < n; ++k) sum += ref::exp_f64(double(xp[k * inner] - mx));
       if (MOTE_OP_ON(LOG_SOFTMAX) && a.code == MOTE_OP_LOG_SOFTMAX) {
-        const float ls = float(log(sum));
+        const float ls = float(log_f64(sum));
         for (idx_t k = 0; k < n; ++k) yp[k * inner] = xp[k * inner] - mx - ls;
       } else {
         for (idx_t k = 0; k < n; ++k) yp[k * inner] = float(ref::exp_f64(double(xp[k * inner] - mx)) / sum);

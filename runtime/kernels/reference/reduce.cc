@@ -5,7 +5,7 @@
 // than overflow, so no input is undefined behaviour.
 #include <math.h>
 
-#include "small_exp.h"
+#include "small_math.h"
 #include "walk.h"
 
 namespace mote {
@@ -78,7 +78,7 @@ double reduce_f32(int32_t code, const float* x, const Walk& w, int64_t count) {
       if (!isfinite(m)) return m;
       double sum = 0.0;
       for_each_offset(w, [&](int64_t off) { sum += ref::exp_f64(double(x[off]) - m); });
-      return m + log(sum);
+      return m + log_f64(sum);
     }
     default: break;
   }
@@ -95,7 +95,7 @@ double reduce_f32(int32_t code, const float* x, const Walk& w, int64_t count) {
   switch (code) {
     case MOTE_OP_REDUCE_MEAN: return sum / double(count);
     case MOTE_OP_REDUCE_L2: return sqrt(sum);
-    case MOTE_OP_REDUCE_LOG_SUM: return log(sum);
+    case MOTE_OP_REDUCE_LOG_SUM: return log_f64(sum);
     default: return sum;
   }
 }

@@ -1,8 +1,10 @@
 // Reference kernels for DFT and STFT (ONNX opset 17): direct transforms, O(n^2) per signal, the
 // twiddle factors from the integer phase (k * n mod length) so every bin is as exact as the
-// float sine and cosine. No scratch: each bin is summed straight into the output.
+// float sine and cosine (ref::cos_sin_turn: the C library's, or small_math.h's in the builds for
+// size). No scratch: each bin is summed straight into the output.
 #include <math.h>
 
+#include "small_math.h"
 #include "walk.h"
 
 namespace mote {
@@ -11,16 +13,14 @@ using namespace ref;
 
 namespace {
 
-constexpr double kTwoPi = 6.283185307179586476925286766559;
-
 // Bin k of the transform of n samples (re/im at stride `step` elements, im null for a real
 // signal), the signal taken as zero past `count`: sum_t x[t] e^(sign 2 pi i k t / n).
 void bin(const float* re, const float* im, int64_t step, int64_t count, int64_t n, int64_t k, double sign, const float* window,
          float* out) {
   double sr = 0.0, si = 0.0;
   for (int64_t t = 0; t < count; ++t) {
-    const double phase = sign * kTwoPi * double((k * t) % n) / double(n);
-    const double c = cos(phase), s = sin(phase);
+    double c, s;
+    cos_sin_turn((k * t) % n, n, sign, &c, &s);
     double xr = re[t * step], xi = im ? im[t * step] : 0.0;
     if (window) xr *= window[t], xi *= window[t];
     sr += xr * c - xi * s;
