@@ -9,12 +9,18 @@ them) and prints the kPhrases initializer: up to 128 phrases, picked one at a ti
 that saves the most bytes (its uses times its length less one, less its own bytes and NUL) in
 the messages as the phrases before it encoded them. A phrase may hold earlier phrases' codes;
 none starts at a directive's letter or ends in its '%', as MOTE_T's encoder requires.
-The table in the header was made with
-    tools/text_phrases.py runtime/src/{c_api,diag,envelope,model,op_table,plan_check,session}.cc \\
-        runtime/kernels/reference/{common,conv,elementwise,gemm,norm,pool}.cc
-(the core and the digits model's kernels, bench/arm_size_report.sh).
+
+    text_phrases.py --image FIRMWARE.elf [HEADER]
+
+takes the messages an image holds instead (its MOTE_T arrays, decoded with the table of HEADER,
+runtime/internal/mote/text_codes.h by default; needs arm-none-eabi-nm and -objdump): only what
+that build links. The table in the header was made with
+    tools/text_phrases.py --image build/arm_size/digits/firmware.elf
+(the firmware that `ctest -R arm_size` links for models/digits.onnx: the core and the digits
+model's kernels, tests/freestanding/check_arm_size.sh).
 """
 import collections
+import os
 import re
 import sys
 
@@ -40,6 +46,46 @@ def messages(paths):
             s = "".join(parts).encode().decode("unicode_escape")
             if s:
                 out.append(tuple(ord(c) for c in s))
+    return out
+
+
+def image_messages(elf, header):
+    """The MOTE_T messages linked into `elf`, decoded with the phrase table in `header`."""
+    import ast
+    import subprocess
+    text = open(header).read()
+    body = text[text.index("kPhrases[] ="):]
+    body = body[body.index("=") + 1:body.index(";")]
+    table = b"".join(ast.literal_eval("b" + lit) for lit in re.findall(r'"(?:[^"\\]|\\.)*"', body))
+    phrases = table.split(b"\0")
+    syms = subprocess.run(["arm-none-eabi-nm", "-S", elf], capture_output=True, text=True, check=True).stdout
+    heads = subprocess.run(["arm-none-eabi-objdump", "-h", elf], capture_output=True, text=True, check=True).stdout
+    sections = []
+    for line in heads.splitlines():
+        f = line.split()
+        if len(f) >= 7 and f[0].isdigit():
+            sections.append((int(f[3], 16), int(f[2], 16), int(f[5], 16)))
+    data = open(elf, "rb").read()
+
+    def read(addr, size):
+        for va, n, off in sections:
+            if va <= addr < va + n:
+                return data[off + addr - va:off + addr - va + size]
+        raise SystemExit(f"no section holds 0x{addr:x}")
+
+    def decode(b):
+        out = []
+        for c in b:
+            out += decode(phrases[c - 0x80]) if c >= 0x80 else [c]
+        return out
+
+    out = []
+    for line in syms.splitlines():
+        f = line.split()
+        if len(f) == 4 and "mote_message_" in f[3]:
+            b = read(int(f[0], 16), int(f[1], 16)).rstrip(b"\0")
+            if b:
+                out.append(tuple(decode(b)))
     return out
 
 
@@ -93,7 +139,12 @@ def c_text(p):
 def main(argv):
     if len(argv) < 2:
         raise SystemExit(__doc__)
-    msgs = messages(argv[1:])
+    if argv[1] == "--image":
+        header = argv[3] if len(argv) > 3 else os.path.join(os.path.dirname(__file__), "..", "runtime", "internal", "mote",
+                                                               "text_codes.h")
+        msgs = image_messages(argv[2], header)
+    else:
+        msgs = messages(argv[1:])
     before = sum(len(s) + 1 for s in msgs)
     table, coded = choose(msgs)
     after = sum(len(s) + 1 for s in coded) + sum(len(p) + 1 for p in table)

@@ -50,9 +50,24 @@ Diag& Diag::s(const char* text) {
   return *this;
 }
 
+// A 32-bit magnitude (%d, %u, %z on a 32-bit target, a shape's dimensions): 32-bit divisions only.
+Diag& Diag::u(uint32_t value, bool negative) {
+  char digits[10];
+  int n = 0;
+  do {
+    digits[n++] = char('0' + value % 10);
+    value /= 10;
+  } while (value);
+  if (negative) put('-');
+  while (n) put(digits[--n]);
+  return *this;
+}
+
 // The digits come from dividing the magnitude by 10 in 16-bit steps of 32-bit divisions (each
 // remainder below 10 shifted in front of the next 16 bits stays below 2^20): no 64-bit division,
 // which on a 32-bit core would link libgcc's __udivmoddi4 (about 700 bytes on a Cortex-M4).
+// Only Fail::i and Diag::f write 64-bit values: a build whose errors are all formats (fail())
+// links the 32-bit form alone.
 Diag& Diag::i(int64_t value) {
   char digits[20];
   int n = 0;
@@ -94,24 +109,19 @@ Diag& Diag::dims(const int32_t* d, int32_t rank) {
   put('[');
   for (int32_t k = 0; k < rank; ++k) {
     if (k) put(',');
-    i(d[k]);
+    u(d[k] < 0 ? 0u - uint32_t(d[k]) : uint32_t(d[k]), d[k] < 0);
   }
   put(']');
   return *this;
 }
 
-namespace {
-
-// The n-th of a list of NUL-terminated strings: one list of text rather than a table of pointers.
-__attribute__((noinline)) const char* nth_string(const char* list, uint32_t n) {
+const char* nth_string(const char* list, uint32_t n) {
   for (; n; --n) {
     while (*list++) {
     }
   }
   return list;
 }
-
-}  // namespace
 
 #ifndef MOTE_STRIP_ERROR_STRINGS
 Fail::Fail(Diag* diag, Status status) : diag_(diag), status_(status) {
@@ -154,10 +164,19 @@ void vformat(Diag* diag, const char* p, va_list* args) {
       case 'd':
       case 'u': {
         const int32_t v = va_arg(*args, int32_t);
-        diag->i(*p == 'd' ? int64_t(v) : int64_t(uint32_t(v)));
+        const bool negative = *p == 'd' && v < 0;
+        diag->u(negative ? 0u - uint32_t(v) : uint32_t(v), negative);
         break;
       }
-      case 'l': diag->i(va_arg(*args, int64_t)); break;
+      case 'z': {  // a size_t: 64-bit only where it is that wide (below 2^63)
+        const size_t v = va_arg(*args, size_t);
+        if (sizeof(size_t) > 4) {
+          diag->i(int64_t(v));
+        } else {
+          diag->u(uint32_t(v));
+        }
+        break;
+      }
       case 't': diag->s(dtype_name(va_arg(*args, int32_t))); break;
       case 'v': {
         const int32_t* d = va_arg(*args, const int32_t*);

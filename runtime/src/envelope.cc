@@ -10,7 +10,7 @@ Status verify_envelope(const uint8_t* data, size_t size, const Envelope& e, Diag
     return fail(diag, Status::kAlignment, MOTE_T("%s must be %u-byte aligned"), e.what, e.align);
   }
   if (size < e.header_bytes) {
-    return fail(diag, Status::kTruncated, MOTE_T("%s is %l bytes, shorter than its header"), e.what, int64_t(size));
+    return fail(diag, Status::kTruncated, MOTE_T("%s is %z bytes, shorter than its header"), e.what, size);
   }
   const mote_envelope_prefix* h = reinterpret_cast<const mote_envelope_prefix*>(data);
   if (h->magic != e.magic) return fail(diag, Status::kBadMagic, MOTE_T("bad magic: not a Mote %s"), e.what);
@@ -19,8 +19,8 @@ Status verify_envelope(const uint8_t* data, size_t size, const Envelope& e, Diag
                 h->version_major, h->version_minor, e.major);
   }
   if (h->total_size > size) {
-    return fail(diag, Status::kTruncated, MOTE_T("%s header says %u bytes but only %l were given"), e.what, h->total_size,
-                int64_t(size));
+    return fail(diag, Status::kTruncated, MOTE_T("%s header says %u bytes but only %z were given"), e.what, h->total_size,
+                size);
   }
   if (h->total_size < e.header_bytes) {
     return fail(diag, Status::kMalformed, MOTE_T("%s header says %u bytes, shorter than its header"), e.what, h->total_size);

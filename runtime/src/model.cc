@@ -126,14 +126,13 @@ Status Model::verify_sections(const uint8_t* blob, uint32_t total) {
     if (found[e.id]) return fail(&diag, Status::kMalformed, MOTE_T("duplicate section id %u"), e.id);
     found[e.id] = &e;
   }
-  static const char* const kNames[] = {"",         "META",   "STRINGS",   "TENSORS", "OPS",
-                                       "OPERANDS", "PARAMS", "CONSTANTS", "IO",      "PLAN"};
+  static const char kNames[] = "\0META\0STRINGS\0TENSORS\0OPS\0OPERANDS\0PARAMS\0CONSTANTS\0IO\0PLAN";  // by id
   for (uint32_t id = 1; id <= MOTE_SECTION_PLAN; ++id) {
-    if (!found[id]) return fail(&diag, Status::kMalformed, MOTE_T("missing section %s"), kNames[id]);
+    if (!found[id]) return fail(&diag, Status::kMalformed, MOTE_T("missing section %s"), nth_string(kNames, id));
   }
-  struct Fixed {
-    uint32_t id;
-    uint32_t record;
+  struct Fixed {  // bytes: the records are small
+    uint8_t id;
+    uint8_t record;
   };
   static const Fixed fixed[] = {{MOTE_SECTION_META, sizeof(mote_meta_record)},
                                 {MOTE_SECTION_TENSORS, sizeof(mote_tensor_record)},
@@ -144,7 +143,8 @@ Status Model::verify_sections(const uint8_t* blob, uint32_t total) {
   for (const Fixed& f : fixed) {
     const mote_section_entry& e = *found[f.id];
     if (uint64_t(e.count) * f.record != e.size) {
-      return fail(&diag, Status::kMalformed, MOTE_T("section %s: size does not match record count"), kNames[f.id]);
+      return fail(&diag, Status::kMalformed, MOTE_T("section %s: size does not match record count"),
+                  nth_string(kNames, f.id));
     }
   }
   if (found[MOTE_SECTION_META]->count != 1 || found[MOTE_SECTION_PLAN]->count != 1) {

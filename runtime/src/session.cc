@@ -15,7 +15,7 @@ Status Session::init(const Model* model, void* arena, size_t arena_bytes) {
     return fail(&diag, Status::kAlignment, MOTE_T("arena must be 16-byte aligned"));
   }
   if (arena_bytes < model->arena_bytes()) {
-    return fail(&diag, Status::kArenaTooSmall, MOTE_T("arena is %l bytes; this model needs %u"), int64_t(arena_bytes),
+    return fail(&diag, Status::kArenaTooSmall, MOTE_T("arena is %z bytes; this model needs %u"), arena_bytes,
                 model->arena_bytes());
   }
   diag.clear();
@@ -51,8 +51,8 @@ Status Session::set_input(uint32_t index, const void* data, size_t bytes) {
   }
   const mote_tensor_record& t = model_->tensor(model_->input_tensor(index));
   if (bytes != t.bytes) {
-    return fail(&diag, Status::kShape, MOTE_T("input '%s' is %t%v = %u bytes; got %l"), model_->string(t.name), t.dtype, t.dims,
-                t.rank, t.bytes, int64_t(bytes));
+    return fail(&diag, Status::kShape, MOTE_T("input '%s' is %t%v = %u bytes; got %z"), model_->string(t.name), t.dtype, t.dims,
+                t.rank, t.bytes, bytes);
   }
   if (!data && bytes) return fail(&diag, Status::kInvalidArgument, MOTE_T("input data pointer is null"));
   if (bytes) memmove(arena_ + t.offset, data, bytes);

@@ -52,13 +52,18 @@ TEST(Diag, AFormatWritesWhatThePiecesWrite) {
   char a[160], b[160];
   const int32_t dims[] = {1, 3, -8, 2147483647};
   Diag da(a, sizeof a), db(b, sizeof b);
-  (void)fail(&da, Status::kMalformed, "tensor %u '%s': %t%v = %d bytes; got %l (%%)%", 4000000000u, "x.w",
-             int32_t(MOTE_I8), dims, 4, int32_t(-7), int64_t(-9000000000));
+  (void)fail(&da, Status::kMalformed, "tensor %u '%s': %t%v = %d bytes; got %z (%%)%", 4000000000u, "x.w",
+             int32_t(MOTE_I8), dims, 4, int32_t(-7), size_t(4000000001u));
   Fail(&db, Status::kMalformed)
       .s("tensor ").i(4000000000u).s(" '").s("x.w").s("': ").s(mote::dtype_name(MOTE_I8)).dims(dims, 4).s(" = ").i(-7)
-      .s(" bytes; got ").i(-9000000000).s(" (%)%");
-  EXPECT_STREQ(a, "tensor 4000000000 'x.w': int8[1,3,-8,2147483647] = -7 bytes; got -9000000000 (%)%");
+      .s(" bytes; got ").i(4000000001).s(" (%)%");
+  EXPECT_STREQ(a, "tensor 4000000000 'x.w': int8[1,3,-8,2147483647] = -7 bytes; got 4000000001 (%)%");
   EXPECT_STREQ(a, b);
+  // %z is a size_t: 64-bit where it is that wide.
+  if (sizeof(size_t) > 4) {
+    (void)fail(&da, Status::kMalformed, "%z bytes", size_t(uint64_t(9000000000u)));
+    EXPECT_STREQ(a, "9000000000 bytes");
+  }
   // Cut at the buffer's end, NUL-terminated, like the pieces.
   char c[12];
   Diag dc(c, sizeof c);

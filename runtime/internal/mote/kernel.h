@@ -34,6 +34,7 @@ class Diag {
   }
   Diag& s(const char* text);
   Diag& i(int64_t value);
+  Diag& u(uint32_t magnitude, bool negative = false);  // 32-bit: "-" in front when negative
   Diag& f(double value);  // short decimal form
   Diag& dims(const int32_t* d, int32_t rank);  // "[1,3,224,224]"
   void put(char c);
@@ -83,7 +84,7 @@ class Fail {
 };
 
 // An error in one call: clears the diag, writes the detail from a format and gives the status:
-// %s text, %d int32_t, %u uint32_t, %l int64_t, %t a dtype's name (int32_t), %v a shape
+// %s text, %d int32_t, %u uint32_t, %z size_t, %t a dtype's name (int32_t), %v a shape
 // (const int32_t* dims, int32_t rank: "[1,3,8,8]"), %m a message of the runtime's own
 // (MOTE_T). One call per error site rather than one per piece: the loader, the verifier and the
 // session report this way, with the format in its compact form, MOTE_T("...") (mote/text_codes.h).
@@ -128,6 +129,9 @@ struct OpArgs {
 // Bytes per element of a dtype, 0 for unknown dtypes.
 uint32_t dtype_size(int32_t dtype);
 const char* dtype_name(int32_t dtype);
+// The n-th of a list of NUL-terminated strings ("a\0b\0c"): one list of text rather than a table
+// of pointers (4 bytes each, and a relocation on position-independent targets).
+const char* nth_string(const char* list, uint32_t n);
 const char* op_name(int32_t code);
 // The kernels ops run on, for reports: "reference", the optimised set (MOTE_KERNEL_ISA), and for
 // x86 the level chosen for this CPU ("x86 avx512").
@@ -158,7 +162,7 @@ constexpr bool op_weights_int8(int32_t code) {
 uint32_t kernel_scratch_bytes(uint32_t set, const OpArgs& args);
 // The MOTE_SET_* bit of the optimised set this runtime runs (MOTE_SET_REFERENCE if none), and
 // that set's scratch for the op (kernel_scratch_bytes(kernel_set_bit(), args), calling only it).
-uint32_t kernel_set_bit();
+__attribute__((const)) uint32_t kernel_set_bit();
 uint32_t kernel_set_scratch_bytes(const OpArgs& args);
 
 // Each optimised set's scratch function (runtime/kernels/<isa>/scratch.cc).

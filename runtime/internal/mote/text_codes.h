@@ -19,27 +19,25 @@ namespace mote {
 namespace text {
 
 // NUL-separated; code 0x80 + k stands for the k-th, which may hold the codes of those before it.
-// 107 messages: 3912 bytes, 2051 with the table (128 phrases)
+// 95 messages: 3289 bytes, 1790 with the table (118 phrases)
 inline constexpr char kPhrases[] =
-    " out of \0" " left\200this runtime build (MOTE_OP_CONFIG\0" "s \0" "e \0" "t \0" "section\0" " i\202\0"
-    "inpu\0" "%u\0" "\200bounds\0" "an\0" "tensor\0" "tride/dilation/pad\200r\212g\203on spatial axi\202%d\0"
-    "no\204\0" "er\0" "arena\0" "d \0" "%d\0" " point\216\206null\0" "mus\204b\203\0" "'%s'\0" " th\0"
-    " bytes\0" "k\216nel\0" ": \0" ", expecte\220\0" "by \212 op outsid\203it\202lifetime\0" "shap\203\0"
-    "atch\0" " larg\216\225\212 padde\220\207\204on axi\202\221\0" "-byt\203aligned\0" "unknown \0" "op \0"
-    "on\0" "head\216\0" "\210 scr\234\226,\225\203pl\212 give\202\210\0" "\241ly 1-D, 2-D \212\2203-D \0"
-    "sessi\241\206\215initialised\0" "or\0" "%s\0" "\225i\202runtim\0" "r\212k \221\0" "doe\202\215\0"
-    " --targe\204\0" "supp\246ted, go\204\221-D\0" "graph \0" "\230lifetim\203[\210,\210] \0"
-    "\226, sh\246t\216\225\212 it\202\242\0" "in\0" " %v\0" "th\0" "re\0" "model\0" "at\0" "ar\0"
-    "\260dex \210\200r\212ge\0" "\240cod\203\221\0" "\210 \0" "ou\0" "i\202\0" " mus\204h\0" "\207\204\0"
-    "e\202\0" " ha\202\0" "\224 (\210)\0" "si\0" "ba\220\0" " was\201\0" "\247 \242 say\202\0"
-    "\241ly Cas\204\0" "written \0" "st\0" "o \0" "li\0" "c\241v\216\204wi\262\0" "%t\0"
-    "\272t\301d\203\262\203\0" "\272tpu\204\210\206\0" "\252m\234 \0" "\212\220\0" "tak\0" "p\266amet\216\0"
-    "pool\0" "neg\265iv\203\0" "flo\265\0" "byt\0" "buil\0" "META\0" "\262\203\247 \227\202\0"
-    "\217 pl\212\230\0" "\213 \0" "\205 \0" "to\310l\266g\0" "a \0" ", \0" "%v\0" "\307r\260g\211\0"
-    "\301z\203\0" "\275\221\206\0" "\274av\203\251\0" "\263c\246\0" "\255\207t\0" "\241 \0" "\240\271\224\0"
-    "y \0" "ts,\277\221\0" "r\212g\0" "op\0" "need\202\0" "nam\0" "gr\272p \0" "fuse\220\0" "en\0"
-    "d\310\215\0" "IO \0" "\307\246ag\0" "\273\263a\220\0" "\263\233\0" "\261 \0" "\247 \0" "\246 \0"
-    "\227/s\214\0" "\225\203\0" "\221..\221\0" "\217 \0" "\206\215\0" "v\216\301\346\0" "ti\0";
+    " out of \0" "is \0" " left\200th\201runtime build (MOTE_OP_CONFIG\0" " %u\0" "input\0" "e \0" "not \0"
+    "section\0" "tensor\0" " '%s'\0" "tride/dilation/pad\200rang\205on spatial ax\201%d\0"
+    " pointer \201null\0" "\200bounds\0" "arena\0" " %d\0" " must \0" "an\0" " bytes\0"
+    " larger th\220 padded \204 on ax\201%d\0" " by \220 op outsid\205its lifetime\0"
+    "\221, shorter th\220 its header\0" "shap\205\0" ": \0" "does \206match \0" "-byt\205aligned\0"
+    "unknown \0" "session \201\206initialised\0" "d \0" "at\0" "\226lifetim\205[%u,%u] \0" "op cod\205%d\0"
+    "er\0" ", expecte\0" " \201\0" "graph \0" "on\0" " %v\0" "s \0" "%s head\237 says\203\0" " t\0"
+    "r\220k\216\0" "op\0" "k\237nel\0" "re\0" "or\0" "%s\0" " index\203\200r\220ge\0" "\211 (%u)\0" "ut\0"
+    "scr\234ch\0" "ar\0" "\243ly \0" "si\0" "\247h\201runtim\0" "o\260\264d\205the\203\0" "model\0" "ba\233\0"
+    "as\0" ", \0" "li\0" "%d\0" "\253c\254\233\0" "\247oo l\262g\0" "\217b\205\0" "written\0"
+    "p\262amet\237\0" "o\260p\260\0" "neg\234iv\205\0" "give\0" "flo\234\0" "akes\0" "-D \0" "%t%v\0"
+    "\241\206\0" "\217hav\205\250\0" "\215 pl\220\226\0" "needs\203\0" "e\245\0" "ad\0" "\264ze\0"
+    "\251\203\211\0" "\247h\205\0" "\225%v\0" "\220\233\0" "\204\216\241\0" "\203 (\0" "up\0"
+    "s\272h\271\216\0" "st\0" "r\220g\0" "ot\0" "in\0" "fuse\233\0" "do \206m\0" "count\0" "ch\0" "byt\0"
+    "a \0" "IO \0" "\263C\271t\0" "\252/s\212\0" "\244 \0" "\220 \0" "\216..\274\0" "\210\203\0"
+    "v\237\264\243\0" "ool \0" "it\0" "is\0" "gro\326\0" "ed\0" "d\203\0" "do\315\206\0" "PLAN\0" "META\0"
+    "16\0" "%z\0" " d\234a\0";
 inline constexpr uint32_t kMaxMessage = 320;
 
 constexpr uint32_t phrase_count() {
@@ -51,7 +49,7 @@ static_assert(phrase_count() <= 128, "one byte per phrase code");
 
 // Never defined: a constant expression cannot call them.
 void non_ascii_message();
-void not_a_directive();  // after a '%': s m d u l t v (mote/kernel.h) or '%'
+void not_a_directive();  // after a '%': s m d u z t v (mote/kernel.h) or '%'
 
 struct Coded {
   uint16_t c[kMaxMessage];
@@ -65,7 +63,7 @@ constexpr Coded encode(const char* s) {
     b.c[b.n] = static_cast<unsigned char>(s[b.n]);  // past kMaxMessage: not a constant
     if (s[b.n] == '%') {
       const char d = s[b.n + 1];
-      if (d != 's' && d != 'm' && d != 'd' && d != 'u' && d != 'l' && d != 't' && d != 'v' && d != '%') not_a_directive();
+      if (d != 's' && d != 'm' && d != 'd' && d != 'u' && d != 'z' && d != 't' && d != 'v' && d != '%') not_a_directive();
       b.c[++b.n] = static_cast<unsigned char>(d);
     }
   }
