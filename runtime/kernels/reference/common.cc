@@ -60,6 +60,18 @@ Status check_act(const OpArgs& a, const mote_act& act) {
   return Status::kOk;
 }
 
+// window_out reads a window's five arrays from its kernel[] on: both params records keep them
+// in that order, back to back (mote/ops.h).
+#define MOTE_WINDOW_ARRAYS(T)                                                                                         \
+  static_assert(offsetof(T, stride) == offsetof(T, kernel) + sizeof(int32_t) * MOTE_MAX_SPATIAL &&                   \
+                    offsetof(T, dilation) == offsetof(T, kernel) + 2 * sizeof(int32_t) * MOTE_MAX_SPATIAL &&         \
+                    offsetof(T, pad_begin) == offsetof(T, kernel) + 3 * sizeof(int32_t) * MOTE_MAX_SPATIAL &&        \
+                    offsetof(T, pad_end) == offsetof(T, kernel) + 4 * sizeof(int32_t) * MOTE_MAX_SPATIAL,            \
+                "window_out: " #T "'s kernel, stride, dilation, pad_begin and pad_end arrays back to back")
+MOTE_WINDOW_ARRAYS(mote_conv_params);
+MOTE_WINDOW_ARRAYS(mote_pool_params);
+#undef MOTE_WINDOW_ARRAYS
+
 Status window_out(const OpArgs& a, const int32_t* win, int32_t d, int32_t in, uint32_t pad_begin_max, bool ceil_mode,
                   int32_t* out) {
   const int32_t* at = win + d;
