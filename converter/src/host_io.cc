@@ -223,23 +223,11 @@ std::string blob_to_c_header(const std::vector<uint8_t>& blob, const std::string
     const OpArgs args{op.code, model.params(op), op.params_size, views, op.num_inputs, views + op.num_inputs,
                       op.num_outputs, nullptr, op.scratch_bytes, nullptr};
     const simd::Route r = simd::route(args, simd::Features{true, true});
-    switch (r.kernel) {
-      case simd::Kernel::kConvPointwise:
-        conv_pointwise = true;
-        gemm_row_tail = gemm_row_tail || simd::gemm_row_tail(r.g.m / r.g.group, r.g.c / r.g.group);
-        break;
-      case simd::Kernel::kConv:
-        conv_im2col = true;
-        gemm_row_tail = gemm_row_tail || simd::gemm_row_tail(r.g.m / r.g.group, int64_t(r.g.c / r.g.group) * r.g.kh * r.g.kw);
-        break;
-      case simd::Kernel::kGemmNN:
-        gemm_nn = true;
-        gemm_row_tail = gemm_row_tail || simd::gemm_row_tail(r.rows, r.K);
-        break;
-      case simd::Kernel::kGemmNT: gemm_nt = true; break;
-      case simd::Kernel::kMatMul: gemm_row_tail = gemm_row_tail || simd::gemm_row_tail(r.rows, r.K); break;
-      default: break;
-    }
+    conv_pointwise = conv_pointwise || r.kernel == simd::Kernel::kConvPointwise;
+    conv_im2col = conv_im2col || r.kernel == simd::Kernel::kConv;
+    gemm_nn = gemm_nn || r.kernel == simd::Kernel::kGemmNN;
+    gemm_nt = gemm_nt || r.kernel == simd::Kernel::kGemmNT;
+    gemm_row_tail = gemm_row_tail || simd::route_row_tail(r);
     if (op.code == MOTE_OP_CONV_WINOGRAD) gemm_row_tail = true;  // its GEMMs: the output channels' rows
     if (simd128_planned && wasm_simd128::covers(args)) continue;
     for (size_t k = 0; k < families.size(); ++k) {

@@ -202,20 +202,29 @@ inline Route route(const OpArgs& a, const Features& f) {
 // tail of a set's f32_gemm_nn (MOTE_KERNEL_ON(gemm_row_tail)).
 inline bool gemm_row_tail(int64_t M, int64_t K) { return M % 4 != 0 || K == 0; }
 
+// Whether route r runs a GEMM with rows outside blocks of 4 (the row tail): what
+// route_linked asks of a build and what mote convert --c-array records for its models.
+inline bool route_row_tail(const Route& r) {
+  switch (r.kernel) {
+    case Kernel::kConvPointwise: return gemm_row_tail(r.g.m / r.g.group, r.g.c / r.g.group);
+    case Kernel::kConv: return gemm_row_tail(r.g.m / r.g.group, int64_t(r.g.c / r.g.group) * r.g.kh * r.g.kw);
+    case Kernel::kGemmNN:
+    case Kernel::kMatMul: return gemm_row_tail(r.rows, r.K);
+    default: return false;
+  }
+}
+
 // Whether this build links the float route r (mote/op_config.h: a runtime built for known models
 // leaves out the routes and forms its models do not take). When it does not, the dispatcher
 // hands the op back (the reference kernel, or a refusal at load where the build has none), and
 // the scratch function sizes nothing for it. Every other route is linked.
 inline bool route_linked(const Route& r) {
+  if (!MOTE_KERNEL_ON(gemm_row_tail) && route_row_tail(r)) return false;
   switch (r.kernel) {
-    case Kernel::kConvPointwise:
-      return MOTE_KERNEL_ON(conv_pointwise) && (MOTE_KERNEL_ON(gemm_row_tail) || !gemm_row_tail(r.g.m / r.g.group, r.g.c / r.g.group));
-    case Kernel::kConv:
-      return MOTE_KERNEL_ON(conv_im2col) &&
-             (MOTE_KERNEL_ON(gemm_row_tail) || !gemm_row_tail(r.g.m / r.g.group, int64_t(r.g.c / r.g.group) * r.g.kh * r.g.kw));
-    case Kernel::kGemmNN: return MOTE_KERNEL_ON(gemm_nn) && (MOTE_KERNEL_ON(gemm_row_tail) || !gemm_row_tail(r.rows, r.K));
+    case Kernel::kConvPointwise: return MOTE_KERNEL_ON(conv_pointwise);
+    case Kernel::kConv: return MOTE_KERNEL_ON(conv_im2col);
+    case Kernel::kGemmNN: return MOTE_KERNEL_ON(gemm_nn);
     case Kernel::kGemmNT: return MOTE_KERNEL_ON(gemm_nt);
-    case Kernel::kMatMul: return MOTE_KERNEL_ON(gemm_row_tail) || !gemm_row_tail(r.rows, r.K);
     default: return true;
   }
 }
