@@ -219,14 +219,21 @@ inline bool route_row_tail(const Route& r) {
 // hands the op back (the reference kernel, or a refusal at load where the build has none), and
 // the scratch function sizes nothing for it. Every other route is linked.
 inline bool route_linked(const Route& r) {
-  if (!MOTE_KERNEL_ON(gemm_row_tail) && route_row_tail(r)) return false;
   switch (r.kernel) {
-    case Kernel::kConvPointwise: return MOTE_KERNEL_ON(conv_pointwise);
-    case Kernel::kConv: return MOTE_KERNEL_ON(conv_im2col);
-    case Kernel::kGemmNN: return MOTE_KERNEL_ON(gemm_nn);
+    case Kernel::kConvPointwise:
+      if (!MOTE_KERNEL_ON(conv_pointwise)) return false;
+      break;
+    case Kernel::kConv:
+      if (!MOTE_KERNEL_ON(conv_im2col)) return false;
+      break;
+    case Kernel::kGemmNN:
+      if (!MOTE_KERNEL_ON(gemm_nn)) return false;
+      break;
     case Kernel::kGemmNT: return MOTE_KERNEL_ON(gemm_nt);
+    case Kernel::kMatMul: break;
     default: return true;
   }
+  return MOTE_KERNEL_ON(gemm_row_tail) || !route_row_tail(r);
 }
 
 }  // namespace simd
