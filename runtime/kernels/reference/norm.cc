@@ -165,6 +165,16 @@ Status infer_softmax(const OpArgs& a, TensorView* out, uint32_t*) {
   return Status::kOk;
 }
 
+// Softmax's e^(x - max) and their sum: in double, or in float on the Cortex-M (MOTE_SOFTMAX_F32,
+// small_exp.h).
+#if MOTE_SOFTMAX_F32
+using sum_t = float;
+static inline float softmax_exp(float x) { return ref::small_expf(x); }
+#else
+using sum_t = double;
+static inline double softmax_exp(float x) { return ref::exp_f64(double(x)); }
+#endif
+
 Status run_softmax(const OpArgs& a) {
   const mote_softmax_params& p = a.p<mote_softmax_params>();
   const TensorView& x = a.in[0];
@@ -192,13 +202,13 @@ Status run_softmax(const OpArgs& a) {
         for (idx_t k = 0; k < n; ++k) yp[k * inner] = k == arg ? 1.0f : 0.0f;
         continue;
       }
-      double sum = 0.0;
-      for (idx_t k = 0; k < n; ++k) sum += ref::exp_f64(double(xp[k * inner] - mx));
+      sum_t sum = 0;
+      for (idx_t k = 0; k < n; ++k) sum += softmax_exp(xp[k * inner] - mx);
       if (MOTE_OP_ON(LOG_SOFTMAX) && a.code == MOTE_OP_LOG_SOFTMAX) {
         const float ls = float(log_f64(sum));
         for (idx_t k = 0; k < n; ++k) yp[k * inner] = xp[k * inner] - mx - ls;
       } else {
-        for (idx_t k = 0; k < n; ++k) yp[k * inner] = float(ref::exp_f64(double(xp[k * inner] - mx)) / sum);
+        for (idx_t k = 0; k < n; ++k) yp[k * inner] = float(softmax_exp(xp[k * inner] - mx) / sum);
       }
     }
   }

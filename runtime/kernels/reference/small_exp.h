@@ -38,6 +38,38 @@ inline double small_exp(double x) {
   return tiny ? p * 5.42101086242752217e-20 : p;  // 2^-64
 }
 
+// e^x in single precision, for Softmax on the Cortex-M (MOTE_SOFTMAX_F32 below), where a double
+// is soft-float: the same steps in float. x = k ln2 + r, k = round(x / ln2) (within one: the
+// float sum rounds), ln2 split so that k * ln2_hi is exact (15 bits of ln2_hi, |k| <= 150),
+// |r| below 0.35, e^r by its Taylor series to r^7 (truncation below 6e-9 of the result),
+// times 2^k added to its exponent bits; below k = -120 the exponent takes k + 32 and one
+// multiply by 2^-32 rounds the subnormal result once. Within a few units in the last place of
+// float (tests/unit/small_exp_test.cc).
+inline float small_expf(float x) {
+  if (!(x == x)) return x;  // NaN
+  if (x > 88.72f) return __builtin_huge_valf();
+  if (x < -103.98f) return 0.0f;
+  const int32_t k = int32_t(x * 1.44269504f + 200.5f) - 200;
+  const float r = (x - float(k) * 0.693145751953125f) - float(k) * 1.42860677e-6f;
+  float p = 1.0f;  // 1 + r (1 + r/2 (... (1 + r/7)))
+  for (int32_t n = 7; n >= 1; --n) p = 1.0f + p * r / float(n);
+  const bool tiny = k < -120;
+  uint32_t bits;
+  __builtin_memcpy(&bits, &p, sizeof bits);
+  bits += uint32_t(tiny ? k + 32 : k) << 23;  // modulo 2^32: k's low 9 bits
+  __builtin_memcpy(&p, &bits, sizeof p);
+  return tiny ? p * 2.32830644e-10f : p;  // 2^-32
+}
+
+// Softmax's sum in float and its e^x small_expf on the Cortex-M, where a double is soft-float
+// (libgcc's double add, multiply and divide, and the double small_exp: about 3 KB of flash);
+// elsewhere in double with exp_f64, as the host's results are specified.
+#if defined(__ARM_ARCH_PROFILE) && __ARM_ARCH_PROFILE == 'M'
+#define MOTE_SOFTMAX_F32 1
+#else
+#define MOTE_SOFTMAX_F32 0
+#endif
+
 // exp() for the reference kernels: small_exp in the builds for size and on the Cortex-M
 // (__ARM_ARCH_PROFILE 'M'), else the C library's.
 inline double exp_f64(double x) {
