@@ -98,6 +98,16 @@ Status window_out(const OpArgs& a, const int32_t* win, int32_t d, int32_t in, ui
   return Status::kOk;
 }
 
+void tap_range(int32_t n, int32_t in, int32_t step, int32_t start, int32_t* first, int32_t* last) {
+  const uint32_t us = uint32_t(step);
+  uint32_t l = start >= 0 ? 0 : (uint32_t(-start) + us - 1) / us;
+  uint32_t h = in <= start ? 0 : (uint32_t(in) - uint32_t(start) + us - 1) / us;
+  if (h > uint32_t(n)) h = uint32_t(n);
+  if (l > h) l = h;
+  *first = int32_t(l);
+  *last = int32_t(h);
+}
+
 Status broadcast_shapes(const OpArgs& a, const TensorView* const* shapes, int32_t count, TensorView* out) {
   int32_t rank = 0;
   for (int32_t k = 0; k < count; ++k) rank = shapes[k]->rank > rank ? shapes[k]->rank : rank;

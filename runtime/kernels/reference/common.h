@@ -159,6 +159,13 @@ Status check_act(const OpArgs& a, const mote_act& act);
 // pools (common.cc).
 Status window_out(const OpArgs& a, const int32_t* win, int32_t d, int32_t in, uint32_t pad_begin_max, bool ceil_mode,
                   int32_t* out);
+// The indices k in [0, n) whose position start + k * step (step >= 1) lies in [0, in): [*first,
+// *last), an empty range when none does. A Conv's outputs that a tap reaches (k an output index,
+// step the stride, start the tap's offset less the pad) and a float 2-D MaxPool's taps inside
+// the input (k a tap, step the dilation, start the window's). In 32 bits, unsigned: callers hold
+// start above -2^17, n, in and step non-negative int32s and in - start + step below 2^32 (a
+// window the padded input, at most INT32_MAX, holds). Out of line: one copy for both (common.cc).
+void tap_range(int32_t n, int32_t in, int32_t step, int32_t start, int32_t* first, int32_t* last);
 // A float one-input element-wise op's value at x (elementwise.cc; ConvExpandDepthwise applies
 // its expand_op with it).
 float unary_f32(int32_t code, const mote_unary_params& p, float x);

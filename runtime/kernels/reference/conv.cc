@@ -47,20 +47,6 @@ ConvGeom geometry(const OpArgs& a, const mote_conv_params& p) {
   return g;
 }
 
-// First and one-past-last output index o with 0 <= o * s - pad + k * d < in. In 32 bits: infer
-// holds the tap offset kd below the padded input's size (an int32), pad and s to 65535, so
-// off = kd - pad is an int32 and in - off + s - 1, when in > off, below 2^32.
-void valid_range(int32_t out, int32_t in, int32_t s, int32_t pad, int32_t kd, int32_t* lo, int32_t* hi) {
-  const int32_t off = kd - pad;  // input index = o * s + off
-  const uint32_t us = uint32_t(s);
-  uint32_t l = off >= 0 ? 0 : (uint32_t(-off) + us - 1) / us;
-  uint32_t h = in <= off ? 0 : (uint32_t(in) - uint32_t(off) + us - 1) / us;
-  if (h > uint32_t(out)) h = uint32_t(out);
-  if (l > h) l = h;
-  *lo = int32_t(l);
-  *hi = int32_t(h);
-}
-
 // ConvWinograd (mote/winograd.h): a 2-D 3x3 Conv, stride 1, undilated, group 1, its weights
 // transformed by the converter to W [16, M, C] (F(2x2, 3x3): element k of the 4x4 U of output
 // channel m and input channel c at [k, m, c]) or W [36, M, C] (F(4x4, 3x3), the 6x6 U). The
@@ -199,18 +185,17 @@ Status infer_conv(const OpArgs& a, TensorView* out, uint32_t* scratch) {
     return fail(a.diag, Status::kBadParams, MOTE_T("X %v and W %v must have rank %d"), x.dims, x.rank, w.dims, w.rank, r + 2);
   }
   const int32_t c = x.dims[1], m = w.dims[0];
-  if (c % p.group != 0 || m % p.group != 0 || int64_t(w.dims[1]) * p.group != c) {
+  // (group >= 1, c >= 0: with c % group == 0, c / group == W's channels is c == W's x group.)
+  if (c % p.group != 0 || m % p.group != 0 || c / p.group != w.dims[1]) {
     return fail(a.diag, Status::kBadParams, MOTE_T("channels: X has %d, W %v, group %d"), c, w.dims, w.rank, p.group);
   }
   if (a.num_in >= 3 && a.in[2].present()) {
     MOTE_TRY(check_dtype(a, 2, MOTE_F32));
-    if (a.in[2].numel() != m || a.in[2].rank != 1) return fail(a.diag, Status::kBadParams, MOTE_T("bias must be [%d]"), m);
+    if (a.in[2].rank != 1 || a.in[2].dims[0] != m) return fail(a.diag, Status::kBadParams, MOTE_T("bias must be [%d]"), m);
   }
   const int64_t channels[1] = {m};
   if (w8) MOTE_TRY(check_w8_scale(a, 3, 1, channels));
-  out->dtype = MOTE_F32;
-  out->rank = x.rank;
-  out->dims[0] = x.dims[0];
+  same_as(out, x, MOTE_F32);
   out->dims[1] = int32_t(m);
   for (int32_t d = 0; d < r; ++d) {
     if (w.dims[2 + d] != p.kernel[d]) return fail(a.diag, Status::kBadParams, MOTE_T("kernel_shape does not match W"));
@@ -250,15 +235,15 @@ Status run_conv(const OpArgs& a) {
       const idx_t w_at = (idx_t(m) * cg + cl) * taps;
       for (int32_t kd = 0; kd < (deep ? g.k[0] : 1); ++kd) {
         int32_t od0 = 0, od1 = 1;
-        if (deep) valid_range(g.out[0], g.in[0], g.s[0], g.pad[0], kd * g.d[0], &od0, &od1);
+        if (deep) tap_range(g.out[0], g.in[0], g.s[0], kd * g.d[0] - g.pad[0], &od0, &od1);
         for (int32_t kh = 0; kh < g.k[1]; ++kh) {
           int32_t oh0, oh1;
-          valid_range(g.out[1], g.in[1], g.s[1], g.pad[1], kh * g.d[1], &oh0, &oh1);
+          tap_range(g.out[1], g.in[1], g.s[1], kh * g.d[1] - g.pad[1], &oh0, &oh1);
           for (int32_t kw = 0; kw < g.k[2]; ++kw) {
             const idx_t tap = w_at + (idx_t(kd) * g.k[1] + kh) * g.k[2] + kw;
             const float wv = w8 ? float(wq[tap]) : w[tap];
             int32_t ow0, ow1;
-            valid_range(g.out[2], g.in[2], g.s[2], g.pad[2], kw * g.d[2], &ow0, &ow1);
+            tap_range(g.out[2], g.in[2], g.s[2], kw * g.d[2] - g.pad[2], &ow0, &ow1);
             for (int32_t od = od0; od < od1; ++od) {
               const float* xd = deep ? xp + idx_t(od * g.s[0] - g.pad[0] + kd * g.d[0]) * in_plane : xp;
               float* yd = yp + idx_t(od) * out_plane;

@@ -323,13 +323,17 @@ Status infer_reshape(const OpArgs& a, TensorView* out, uint32_t*) {
   MOTE_TRY(check_params<mote_reshape_params>(a));
   const mote_reshape_params& p = a.p<mote_reshape_params>();
   if (p.rank < 0 || p.rank > MOTE_MAX_RANK) return fail(a.diag, Status::kBadParams, MOTE_T("bad reshape rank %d"), p.rank);
-  int64_t n = 1;
+  // The counts in 32 bits, unsigned: the target's product stops at the first step past
+  // kMaxElements (2^31) and X's (verified: below 2^31 elements) is at most that.
+  uint32_t n = 1, have = 1;
   for (int32_t k = 0; k < p.rank; ++k) {
     if (p.dims[k] < 0) return fail(a.diag, Status::kBadParams, MOTE_T("negative reshape dimension"));
-    n *= p.dims[k];
-    if (n > kMaxElements) return fail(a.diag, Status::kBadParams, MOTE_T("reshape target too large"));
+    if (__builtin_mul_overflow(n, uint32_t(p.dims[k]), &n) || n > uint32_t(kMaxElements)) {
+      return fail(a.diag, Status::kBadParams, MOTE_T("reshape target too large"));
+    }
   }
-  if (n != a.in[0].numel()) {
+  for (int32_t k = 0; k < a.in[0].rank; ++k) have *= uint32_t(a.in[0].dims[k]);
+  if (n != have) {
     return fail(a.diag, Status::kBadParams, MOTE_T("cannot reshape %v to %v"), a.in[0].dims, a.in[0].rank, p.dims, p.rank);
   }
   set_shape(out, a.in[0].dtype, p.rank, p.dims);

@@ -19,10 +19,11 @@ int32_t rounded_average(int64_t sum, int64_t count) {
   return int32_t(sum >= 0 ? (sum + count / 2) / count : (sum - count / 2) / count);
 }
 
-// The taps k in [0, n) whose position start + k * step (step >= 1) lies in [lo, hi): [*first, *last).
-// I is int64_t for the general pools, int32_t for max_pool_2d (its operands fit: see there).
-template <typename I>
-__attribute__((noinline)) void tap_range(I start, I step, I n, I lo, I hi, I* first, I* last) {
+// The taps k in [0, n) whose position start + k * step (step >= 1) lies in [lo, hi): [*first,
+// *last), in 64 bits for the general pools (max_pool_2d: ref::tap_range, in 32).
+__attribute__((noinline)) void window_taps(int64_t start, int64_t step, int64_t n, int64_t lo, int64_t hi, int64_t* first,
+                                           int64_t* last) {
+  using I = int64_t;
   I f = start >= lo ? 0 : (lo - start + step - 1) / step;
   I l = start >= hi ? 0 : (hi - start + step - 1) / step;
   f = f < n ? f : n;
@@ -109,8 +110,8 @@ __attribute__((noinline)) void pool_window(const PoolAxes& g, int64_t o, PoolWin
   for (int32_t e = 0; e < 3; ++e) {
     const int64_t start = at[e] * g.s[e] - g.pb[e];
     int64_t t0, t1, c0, c1;
-    tap_range<int64_t>(start, g.dl[e], g.k[e], 0, g.in[e], &t0, &t1);
-    tap_range<int64_t>(start, g.dl[e], g.k[e], -int64_t(g.pb[e]), int64_t(g.in[e]) + g.pe[e], &c0, &c1);
+    window_taps(start, g.dl[e], g.k[e], 0, g.in[e], &t0, &t1);
+    window_taps(start, g.dl[e], g.k[e], -int64_t(g.pb[e]), int64_t(g.in[e]) + g.pe[e], &c0, &c1);
     w->start[e] = int32_t(start);
     w->t0[e] = int32_t(t0);
     w->t1[e] = int32_t(t1);
@@ -203,11 +204,11 @@ void max_pool_2d(const OpArgs& a) {
     for (int32_t r = 0; r < oh; ++r) {
       const int32_t zr = r * p.stride[0] - p.pad_begin[0];
       int32_t r0, r1;
-      tap_range<int32_t>(zr, p.dilation[0], p.kernel[0], 0, ih, &r0, &r1);
+      tap_range(p.kernel[0], ih, p.dilation[0], zr, &r0, &r1);
       for (int32_t q = 0; q < ow; ++q) {
         const int32_t zq = q * p.stride[1] - p.pad_begin[1];
         int32_t q0, q1;
-        tap_range<int32_t>(zq, p.dilation[1], p.kernel[1], 0, iw, &q0, &q1);
+        tap_range(p.kernel[1], iw, p.dilation[1], zq, &q0, &q1);
         float acc = 0;
         bool any = false;
         for (int32_t u = r0; u < r1; ++u) {
