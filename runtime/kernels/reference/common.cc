@@ -38,6 +38,19 @@ Status check_rank(const OpArgs& a, int32_t input, int32_t min_rank, int32_t max_
   return Status::kOk;
 }
 
+Status check_op_bytes(const OpArgs& a, int32_t min_in, int32_t max_in, uint32_t params_bytes) {
+  MOTE_TRY(check_arity(a, min_in, max_in, 1));
+  return check_params_bytes(a, params_bytes);
+}
+
+Status check_inputs(const OpArgs& a, int32_t first, int32_t count, int32_t dtype, int32_t min_rank, int32_t max_rank) {
+  for (int32_t k = first; k < first + count; ++k) {
+    MOTE_TRY(check_dtype(a, k, dtype));
+    MOTE_TRY(check_rank(a, k, min_rank, max_rank));
+  }
+  return Status::kOk;
+}
+
 Status check_axis(const OpArgs& a, int32_t* axis, int32_t rank) {
   if (!normalize_axis(axis, rank)) return fail(a.diag, Status::kBadParams, MOTE_T("axis out of range"));
   return Status::kOk;

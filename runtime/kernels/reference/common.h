@@ -34,6 +34,15 @@ template <typename P>
 inline Status check_params(const OpArgs& a) {
   return check_params_bytes(a, uint32_t(sizeof(P)));
 }
+// check_arity(a, min_in, max_in, 1) and then check_params<P>: a one-output op's first checks, one
+// call per site (common.cc).
+Status check_op_bytes(const OpArgs& a, int32_t min_in, int32_t max_in, uint32_t params_bytes);
+template <typename P>
+inline Status check_op(const OpArgs& a, int32_t min_in, int32_t max_in) {
+  return check_op_bytes(a, min_in, max_in, uint32_t(sizeof(P)));
+}
+// check_dtype and then check_rank on each of inputs [first, first + count).
+Status check_inputs(const OpArgs& a, int32_t first, int32_t count, int32_t dtype, int32_t min_rank, int32_t max_rank);
 
 inline bool same_dims(const TensorView& x, const TensorView& y) {
   if (x.rank != y.rank) return false;

@@ -319,8 +319,7 @@ Status run_copy(const OpArgs& a) {
 }
 
 Status infer_reshape(const OpArgs& a, TensorView* out, uint32_t*) {
-  MOTE_TRY(check_arity(a, 1, 1, 1));
-  MOTE_TRY(check_params<mote_reshape_params>(a));
+  MOTE_TRY(check_op<mote_reshape_params>(a, 1, 1));
   const mote_reshape_params& p = a.p<mote_reshape_params>();
   if (p.rank < 0 || p.rank > MOTE_MAX_RANK) return fail(a.diag, Status::kBadParams, MOTE_T("bad reshape rank %d"), p.rank);
   // The counts in 32 bits, unsigned: the target's product stops at the first step past
@@ -345,8 +344,7 @@ Status run_reshape(const OpArgs& a) { return run_copy(a); }
 // ---- unary ---------------------------------------------------------------------------------
 
 Status infer_unary(const OpArgs& a, TensorView* out, uint32_t*) {
-  MOTE_TRY(check_arity(a, 1, 1, 1));
-  MOTE_TRY(check_params<mote_unary_params>(a));
+  MOTE_TRY(check_op<mote_unary_params>(a, 1, 1));
   const int32_t dt = a.in[0].dtype;
   if (a.code == MOTE_OP_NOT) {
     MOTE_TRY(check_dtype(a, 0, MOTE_BOOL));
@@ -414,8 +412,7 @@ Status run_unary(const OpArgs& a) {
 // ---- binary --------------------------------------------------------------------------------
 
 Status infer_binary(const OpArgs& a, TensorView* out, uint32_t*) {
-  MOTE_TRY(check_arity(a, 2, 2, 1));
-  MOTE_TRY(check_params<mote_binary_params>(a));
+  MOTE_TRY(check_op<mote_binary_params>(a, 2, 2));
   MOTE_TRY(check_act(a, a.p<mote_binary_params>().act));
   const int32_t dx = a.in[0].dtype, dy = a.in[1].dtype;
   if (a.code == MOTE_OP_POW) {
@@ -496,8 +493,7 @@ Status run_where(const OpArgs& a) {
 }
 
 Status infer_cast(const OpArgs& a, TensorView* out, uint32_t*) {
-  MOTE_TRY(check_arity(a, 1, 1, 1));
-  MOTE_TRY(check_params<mote_cast_params>(a));
+  MOTE_TRY(check_op<mote_cast_params>(a, 1, 1));
   const int32_t to = a.p<mote_cast_params>().to;
   if (dtype_size(to) == 0) return Fail(a.diag, Status::kBadParams).s("Cast to unknown dtype ").i(to);
   same_as(out, a.in[0], to);

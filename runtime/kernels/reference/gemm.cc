@@ -33,15 +33,12 @@ using namespace ref;
 
 Status infer_gemm(const OpArgs& a, TensorView* out, uint32_t*) {
   const bool w8 = MOTE_KERNEL_ON(int8_weights) && a.code == MOTE_OP_GEMM_W8;
-  MOTE_TRY(check_arity(a, 2, w8 ? 4 : 3, 1));
-  MOTE_TRY(check_params<mote_gemm_params>(a));
+  MOTE_TRY(check_op<mote_gemm_params>(a, 2, w8 ? 4 : 3));
   const mote_gemm_params& p = a.p<mote_gemm_params>();
   MOTE_TRY(check_act(a, p.act));
-  MOTE_TRY(check_dtype(a, 0, MOTE_F32));
-  MOTE_TRY(check_dtype(a, 1, w8 ? MOTE_I8 : MOTE_F32));
+  MOTE_TRY(check_inputs(a, 0, 1, MOTE_F32, 2, 2));
+  MOTE_TRY(check_inputs(a, 1, 1, w8 ? MOTE_I8 : MOTE_F32, 2, 2));
   if (w8 && p.trans_b) return fail(a.diag, Status::kBadParams, MOTE_T("GemmW8 takes B as [K, N]: trans_b must be 0"));
-  MOTE_TRY(check_rank(a, 0, 2, 2));
-  MOTE_TRY(check_rank(a, 1, 2, 2));
   const TensorView& A = a.in[0];
   const TensorView& B = a.in[1];
   const int32_t M = p.trans_a ? A.dims[1] : A.dims[0];
@@ -56,8 +53,7 @@ Status infer_gemm(const OpArgs& a, TensorView* out, uint32_t*) {
   const int64_t columns[1] = {N};
   if (w8) MOTE_TRY(check_w8_scale(a, 3, 1, columns));
   if (a.num_in >= 3 && a.in[2].present()) {
-    MOTE_TRY(check_dtype(a, 2, MOTE_F32));
-    MOTE_TRY(check_rank(a, 2, 0, 2));
+    MOTE_TRY(check_inputs(a, 2, 1, MOTE_F32, 0, 2));
     // Unidirectional: each of C's axes, aligned right, is 1 or M (N).
     const TensorView& C = a.in[2];
     for (int32_t d = 0; d < C.rank; ++d) {
@@ -111,8 +107,7 @@ Status run_gemm(const OpArgs& a) {
 
 Status infer_matmul(const OpArgs& a, TensorView* out, uint32_t*) {
   const bool w8 = MOTE_KERNEL_ON(int8_weights) && a.code == MOTE_OP_MATMUL_W8;
-  MOTE_TRY(check_arity(a, w8 ? 3 : 2, w8 ? 3 : 2, 1));
-  MOTE_TRY(check_params<mote_matmul_params>(a));
+  MOTE_TRY(check_op<mote_matmul_params>(a, w8 ? 3 : 2, w8 ? 3 : 2));
   MOTE_TRY(check_act(a, a.p<mote_matmul_params>().act));
   MOTE_TRY(check_dtype(a, 0, MOTE_F32));
   MOTE_TRY(check_dtype(a, 1, w8 ? MOTE_I8 : MOTE_F32));

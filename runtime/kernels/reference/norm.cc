@@ -156,8 +156,7 @@ Status run_norm(const OpArgs& a) {
 }
 
 Status infer_softmax(const OpArgs& a, TensorView* out, uint32_t*) {
-  MOTE_TRY(check_arity(a, 1, 1, 1));
-  MOTE_TRY(check_params<mote_softmax_params>(a));
+  MOTE_TRY(check_op<mote_softmax_params>(a, 1, 1));
   MOTE_TRY(check_dtype(a, 0, MOTE_F32));
   int32_t axis = a.p<mote_softmax_params>().axis;
   MOTE_TRY(check_axis(a, &axis, a.in[0].rank));

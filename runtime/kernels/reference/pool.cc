@@ -82,7 +82,7 @@ Status infer_pool(const OpArgs& a, TensorView* out, uint32_t*) {
   for (int32_t d = 0; d < p.spatial_rank; ++d) {
     MOTE_TRY(window_out(a, p.kernel, d, x.dims[2 + d], 65534, p.ceil_mode != 0, &out->dims[2 + d]));
   }
-  if (with_indices) same_as(&out[1], out[0], MOTE_I64);
+  if (MOTE_KERNEL_ON(pool_general) && with_indices) same_as(&out[1], out[0], MOTE_I64);  // (else refused above)
   return Status::kOk;
 }
 
