@@ -89,18 +89,18 @@ Status run_gemm(const OpArgs& a) {
     cs[1] = cn == 1 ? 0 : 1;
     c = C.as<float>();
   }
-  for (int32_t i = 0; i < M; ++i) {
-    for (int32_t j = 0; j < N; ++j) {
-      // The sum over k in order from 0.0f, as MatMul's rows sum it.
-      float acc = 0.0f;
-      for (int32_t k = 0; k < K; ++k) {
-        const idx_t at = k * b_rs + j * b_cs;
-        acc += pa[i * a_rs + k * a_cs] * (w8 ? float(B.as<int8_t>()[at]) : B.as<float>()[at]);
-      }
-      float v = p.alpha * (w8 ? acc * scale[j] : acc);
-      if (c) v += p.beta * c[i * cs[0] + j * cs[1]];
-      y[idx_t(i) * N + j] = apply_act(p.act, v);
+  // Every output in one loop: output o is (o / N, o % N).
+  for (idx_t o = 0; o < idx_t(M) * N; ++o) {
+    const idx_t i = o / N, j = o % N;
+    // The sum over k in order from 0.0f, as MatMul's rows sum it.
+    float acc = 0.0f;
+    for (int32_t k = 0; k < K; ++k) {
+      const idx_t at = k * b_rs + j * b_cs;
+      acc += pa[i * a_rs + k * a_cs] * (w8 ? float(B.as<int8_t>()[at]) : B.as<float>()[at]);
     }
+    float v = p.alpha * (w8 ? acc * scale[j] : acc);
+    if (c) v += p.beta * c[i * cs[0] + j * cs[1]];
+    y[o] = apply_act(p.act, v);
   }
   return Status::kOk;
 }

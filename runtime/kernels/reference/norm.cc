@@ -184,31 +184,31 @@ Status run_softmax(const OpArgs& a) {
   const idx_t inner = p.flatten ? 1 : product(x.dims, axis + 1, x.rank);
   const float* in = x.as<float>();
   float* out = a.out[0].as<float>();
-  for (idx_t o = 0; o < outer; ++o) {
-    for (idx_t i = 0; i < inner; ++i) {
-      const float* xp = in + o * n * inner + i;
-      float* yp = out + o * n * inner + i;
-      if (n == 0) continue;
-      float mx = xp[0];
-      idx_t arg = 0;
-      for (idx_t k = 1; k < n; ++k) {
-        if (xp[k * inner] > mx) {
-          mx = xp[k * inner];
-          arg = k;
-        }
+  if (n == 0) return Status::kOk;
+  // Each line along the axis, one loop: line l starts at element (l / inner) * n * inner + l % inner.
+  for (idx_t l = 0; l < outer * inner; ++l) {
+    const idx_t at = l / inner * n * inner + l % inner;
+    const float* xp = in + at;
+    float* yp = out + at;
+    float mx = xp[0];
+    idx_t arg = 0;
+    for (idx_t k = 1; k < n; ++k) {
+      if (xp[k * inner] > mx) {
+        mx = xp[k * inner];
+        arg = k;
       }
-      if (MOTE_OP_ON(HARDMAX) && a.code == MOTE_OP_HARDMAX) {
-        for (idx_t k = 0; k < n; ++k) yp[k * inner] = k == arg ? 1.0f : 0.0f;
-        continue;
-      }
-      sum_t sum = 0;
-      for (idx_t k = 0; k < n; ++k) sum += softmax_exp(xp[k * inner] - mx);
-      if (MOTE_OP_ON(LOG_SOFTMAX) && a.code == MOTE_OP_LOG_SOFTMAX) {
-        const float ls = float(log_f64(sum));
-        for (idx_t k = 0; k < n; ++k) yp[k * inner] = xp[k * inner] - mx - ls;
-      } else {
-        for (idx_t k = 0; k < n; ++k) yp[k * inner] = float(softmax_exp(xp[k * inner] - mx) / sum);
-      }
+    }
+    if (MOTE_OP_ON(HARDMAX) && a.code == MOTE_OP_HARDMAX) {
+      for (idx_t k = 0; k < n; ++k) yp[k * inner] = k == arg ? 1.0f : 0.0f;
+      continue;
+    }
+    sum_t sum = 0;
+    for (idx_t k = 0; k < n; ++k) sum += softmax_exp(xp[k * inner] - mx);
+    if (MOTE_OP_ON(LOG_SOFTMAX) && a.code == MOTE_OP_LOG_SOFTMAX) {
+      const float ls = float(log_f64(sum));
+      for (idx_t k = 0; k < n; ++k) yp[k * inner] = xp[k * inner] - mx - ls;
+    } else {
+      for (idx_t k = 0; k < n; ++k) yp[k * inner] = float(softmax_exp(xp[k * inner] - mx) / sum);
     }
   }
   return Status::kOk;
