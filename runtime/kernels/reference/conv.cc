@@ -100,12 +100,14 @@ __attribute__((noinline)) void conv_plane(const ConvRun& r, int32_t nm, const mo
   float* yp = r.y + idx_t(nm) * out_vol;
   const float b = r.bias ? r.bias[m] : 0.0f;
   for (idx_t i = 0; i < out_vol; ++i) yp[i] = w8 ? 0.0f : b;
-  const float* xp = r.x + (idx_t(n) * g.c + m / mg * cg) * in_vol;
-  idx_t tap = idx_t(m) * cg * g.k[0] * g.k[1] * g.k[2];
-  for (int32_t cl = 0; cl < cg; ++cl, xp += in_vol) {
-    for (int32_t kd = 0; kd < g.k[0]; ++kd) {
-      for (int32_t kh = 0; kh < g.k[1]; ++kh, tap += g.k[2]) add_taps(g, xp, yp, w8 ? nullptr : r.w + tap, w8 ? r.wq + tap : nullptr, kd, kh);
-    }
+  const float* xg = r.x + (idx_t(n) * g.c + m / mg * cg) * in_vol;
+  // The rows of taps (input channel cl, depth kd, height kh) in one loop: row t is
+  // (t / (k0 k1), t / k1 % k0, t % k1), its weights the t-th run of k2.
+  const int32_t rows = cg * g.k[0] * g.k[1];
+  for (int32_t t = 0; t < rows; ++t) {
+    const idx_t tap = (idx_t(m) * rows + t) * g.k[2];
+    add_taps(g, xg + t / (g.k[0] * g.k[1]) * in_vol, yp, w8 ? nullptr : r.w + tap, w8 ? r.wq + tap : nullptr, t / g.k[1] % g.k[0],
+             t % g.k[1]);
   }
   if (w8 || act.kind != MOTE_ACT_NONE) {
     for (idx_t i = 0; i < out_vol; ++i) yp[i] = apply_act(act, w8 ? yp[i] * r.wscale[m] + b : yp[i]);
