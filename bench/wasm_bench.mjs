@@ -24,6 +24,7 @@
 //             float ones of the same graph node (by node name), the int8 ones that cost the
 //             most over their float counterparts first (with --profile the bench runs under
 //             node --no-liftoff, so that an op called a few times is timed in optimised code)
+//   --top N   with --profile, also the N slowest ops of each model (index, type, node name, ms)
 //
 // Both engines get the same float32 input and run one at a time, alternating run by run; the
 // figures are the median and the minimum (on a shared machine the minimum is the cleaner one). The next column compares the two engines' first outputs:
@@ -45,13 +46,14 @@ const args = {};
 for (let k = 2; k < process.argv.length; k += 2) args[process.argv[k].replace(/^--/, '')] = process.argv[k + 1];
 if (!args.mote || !args.wasm) {
   console.error(
-    'usage: node bench/wasm_bench.mjs --mote MOTE_BIN --wasm WASM_DIR [--models DIR] [--iters N] [--work DIR] [--int8 yes] [--only NAME,...] [--repeat K] [--profile N]',
+    'usage: node bench/wasm_bench.mjs --mote MOTE_BIN --wasm WASM_DIR [--models DIR] [--iters N] [--work DIR] [--int8 yes] [--only NAME,...] [--repeat K] [--profile N [--top N]]',
   );
   process.exit(2);
 }
 const iters = Number(args.iters || 20);
 const repeat = Number(args.repeat || 1);
 const profileIters = Number(args.profile || 0);
+const topOps = Number(args.top || 0);
 for (const [flag, v] of [['--iters', iters], ['--repeat', repeat], ['--profile', profileIters + 1]]) {
   if (!Number.isInteger(v) || v < 1) {
     console.error(`wasm_bench: ${flag} takes a whole number > 0 (got '${args[flag.slice(2)]}')`);
@@ -287,6 +289,10 @@ for (const r of rows.filter((x) => x.profile || x.profile8)) {
   for (const [label, p] of [['float', r.profile], ['int8', r.profile8]]) {
     if (!p) continue;
     console.log(`  ${label} ${ms(p.totalMs)}: ` + p.types.map((t) => `${t.type} x${t.count} ${ms(t.ms)}`).join(', '));
+    if (topOps > 0) {
+      const top = [...p.ops].sort((a, b) => b.ms - a.ms).slice(0, topOps);
+      console.log(`  ${label} top ${top.length} ops: ` + top.map((op) => `#${op.index} ${op.type} ${op.name || '?'} ${ms(op.ms)}`).join(', '));
+    }
   }
   if (!r.profile || !r.profile8) continue;
   // int8 ops by the float node they came from: the converter keeps node names (a Requantize

@@ -300,9 +300,10 @@ void conv_tests(Rng& rng) {
     conv_case(rng, c, "pointwise-7x7-deep");
     c.c = 300, c.h = c.w = 8, c.m = 12, c.bias = false;
     conv_case(rng, c, "pointwise-8x8-deep");
-    // Weights in one k block (K <= 256), whose tiles sweep the rows 8 ahead of them, B packed
-    // (N % 4 != 0) or in place: 1-3 columns past the vectors, K odd, rows not a multiple of 4
-    // and too few to sweep ahead, 232 x 232 on 7x7 (shufflenet_v2), K = 256 and 257 (2 blocks).
+    // Weights in one k block (K <= 256 in place, <= 128 with B packed), whose tiles sweep the
+    // rows 8 ahead of them, B packed (N % 4 != 0) or in place: 1-3 columns past the vectors, K
+    // odd, rows not a multiple of 4 and too few to sweep ahead; and packed in even k blocks:
+    // 232 x 232 on 7x7 (shufflenet_v2: 2 x 116), K = 256 (2 x 128) and 257 (3 blocks).
     const int32_t ahead[][4] = {{37, 5, 5, 21}, {6, 3, 3, 7}, {13, 1, 7, 15}, {232, 7, 7, 232},
                                 {256, 7, 7, 30}, {257, 7, 7, 30}, {101, 4, 4, 26}, {40, 14, 14, 17}};
     for (const auto& s : ahead) {

@@ -16,8 +16,12 @@
 //     once per panel of kPanel columns, where the packed panel's blocks of 64 k stored C 4 times
 //     as often and packed A once per 64 columns.
 //   otherwise (7x7 maps have 49 columns): B is packed a block of k at a time into an aligned
-//     panel of up to 64 KiB (256 k x 64 columns; 16 KiB took 232 k in 4 blocks, C stored and
-//     reloaded between them); unaligned rows measured a fifth slower in place.
+//     panel of up to 64 KiB (16 KiB took 232 k in 4 blocks, C stored and reloaded between
+//     them); unaligned rows measured a fifth slower in place. K is split evenly into blocks of
+//     at most kPackedDepth (128) k: a 7x7 panel of 116 k is 24 KB, which stays in a 32 KB L1
+//     while every row tile of A passes over it, where one block of 232 k (48 KB) did not
+//     (shufflenet_v2's 232x232 1x1s on 7x7: 0.124 -> 0.115 ms each; its 464 to 1024, in 4
+//     blocks of 116 rather than 256 + 208: 1.05 -> 1.02 ms; 96 and 160 measured slower).
 // The packed A and B live in `work`, the op's scratch (Tiles::gemm_work_floats).
 // The panel and k blocks split the product along k: C then holds the partial sums between
 // blocks, and the bias starts the first block and the activation ends the last.
@@ -27,6 +31,7 @@
 #include "kernels.h"
 #include "mote/op_config.h"
 
+
 namespace mote {
 namespace wasm_simd128 {
 namespace {
@@ -35,6 +40,7 @@ constexpr int32_t kPanel = 256;                             // columns of B per 
 constexpr int32_t kDepth = Tiles::kGemmDepth;               // k per block
 constexpr int32_t kPackedFloats = Tiles::kPackedFloats;     // the packed B panel (64 KiB)
 constexpr int32_t kPackedWidth = Tiles::kPackedWidth;       // its columns at most
+constexpr int32_t kPackedDepth = 128;                       // its k per block at most (an L1-sized panel)
 constexpr int32_t kTouchColumns = 256;   // fewer columns than this: A swept into cache first (touch_rows)
 constexpr int32_t kTouchRows = 64;       // rows of A swept at a time, just before their tiles
 constexpr int32_t kAhead = 8;            // A's rows in one block: the tiles of rows i sweep rows i + kAhead
@@ -355,7 +361,13 @@ void f32_gemm_tiles(int32_t m4, int32_t N, int32_t K, const float* A, int32_t ld
     const int32_t width = N - j0 < panel ? N - j0 : panel;
     const int32_t stride = (width + 3) & ~3;
     const int32_t fit = (kPackedFloats / stride) & ~3;
-    const int32_t depth = packed && fit < kDepth ? fit : kDepth;
+    // A packed panel's k blocks: K split evenly into blocks of at most kPackedDepth.
+    int32_t depth = kDepth;
+    if (packed) {
+      const int32_t cap = fit < kPackedDepth ? fit : kPackedDepth;
+      const int32_t blocks = (K + cap - 1) / cap;
+      depth = ((K + blocks - 1) / blocks + 3) & ~3;
+    }
     for (int32_t k0 = 0; k0 < K; k0 += depth) {
       const int32_t kc = K - k0 < depth ? K - k0 : depth;
       const float* b = B + k0 * ldb + j0;
