@@ -1463,6 +1463,33 @@ void s8_eltwise_tests(Rng& rng) {
     check_q("QuantizeLinear " + dims_str(dims) + " scale " + std::to_string(scale), MOTE_OP_QUANTIZE, &p, sizeof p, ins,
             Expect::kOptimized);
   }
+  // QuantizeLinear at the kernel's edges: quotients around its +-256 clamp and the int8 bounds,
+  // ties, and values past 2^22 (where v + 1.5 * 2^23 would no longer be exact), the zero points
+  // at the extremes.
+  for (int t = 0; t < 6; ++t) {
+    mote_quantize_params p{};
+    p.axis = 1, p.out_dtype = MOTE_I8;
+    const float scale = t < 2 ? 1.0f : t < 4 ? 0.5f : 3.0f;
+    const float edges[] = {255.5f, 256.0f, 256.5f, 257.5f, 383.5f, 384.5f, 127.5f, 128.5f, 126.5f, 0.5f, 1.5f, 2.5f,
+                           4194303.5f, 4194304.0f, 8388608.0f, 12582912.0f, 16777216.0f, 1e-45f, -0.0f, 255.49998f,
+                           -255.5f, -256.0f, -256.5f, -257.5f, -383.5f, -384.5f, -127.5f, -128.5f, -129.5f, -0.5f,
+                           -1.5f, -2.5f, -4194303.5f, -4194304.0f, -8388608.0f, -12582912.0f, -16777216.0f, -1e-45f,
+                           -255.49998f, 2e9f, -2e9f, 3.4e38f};
+    const int32_t count = int32_t(sizeof edges / sizeof edges[0]);
+    QTensor in;
+    in.dtype = MOTE_F32, in.dims = {1, 1, 1, count};
+    std::vector<float> v(edges, edges + count);
+    for (float& f : v) f *= scale;
+    in.bytes.resize(v.size() * 4);
+    memcpy(in.bytes.data(), v.data(), in.bytes.size());
+    QTensor s;
+    s.dtype = MOTE_F32, s.dims = {1}, s.bytes.resize(4);
+    memcpy(s.bytes.data(), &scale, 4);
+    QTensor z;
+    z.dtype = MOTE_I8, z.dims = {1}, z.bytes = {uint8_t(t % 2 == 0 ? 127 : 0x80)};
+    check_q("QuantizeLinear edges scale " + std::to_string(scale) + " zp " + std::to_string(t % 2 == 0 ? 127 : -128),
+            MOTE_OP_QUANTIZE, &p, sizeof p, {in, s, z}, Expect::kOptimized);
+  }
   {
     mote_quantize_params p{};
     p.axis = 1, p.out_dtype = MOTE_I8;
