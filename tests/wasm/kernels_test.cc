@@ -1260,6 +1260,33 @@ void qconv_tests(Rng& rng) {
     cc.in_zp = random_zp(rng);
     qconv_case(rng, cc, "depthwise band stride 2");
   }
+  // Stride 1, rows of 8k + 1..4 outputs (k >= 1, the 28-wide rows): the band row's last block
+  // of 4; 3x3 and the general band row's kernels (2x2, 4x3, 1x5), and 8k + 5..7 next to them.
+  for (int t = 0; t < 12; ++t) {
+    QConvCase cc;
+    cc.c = cc.m = cc.group = t % 3 + 1;
+    const int32_t widths[] = {9, 12, 28, 20, 17, 36, 28, 29, 11, 13, 25, 15};
+    cc.kh = t < 8 ? 3 : t == 8 ? 2 : t == 9 ? 4 : t == 10 ? 1 : 3;
+    cc.kw = t < 8 ? 3 : t == 8 ? 2 : t == 9 ? 3 : t == 10 ? 5 : 3;
+    cc.pt = cc.pb = cc.kh / 2, cc.pl = cc.pr = cc.kw / 2;
+    cc.w = widths[t] + (cc.kw - 1) - 2 * (cc.kw / 2), cc.h = 3 + t % 4;
+    cc.in_zp = random_zp(rng);
+    qconv_case(rng, cc, "depthwise band 4-output tail");
+  }
+  // The same tails through row_vectors: 3x3 at stride 2, 5x5 at strides 1 and 2 (the last block
+  // of 4 reads up to the band row's last byte, one past at stride 2).
+  for (int t = 0; t < 12; ++t) {
+    QConvCase cc;
+    cc.c = cc.m = cc.group = t % 2 + 2;
+    const int32_t ows[] = {28, 12, 9, 20, 17, 14};
+    const int32_t ow = ows[t % 6];
+    cc.kh = cc.kw = t < 4 ? 3 : 5;
+    cc.sh = cc.sw = t < 8 ? 2 : 1;
+    cc.pt = cc.pb = cc.pl = cc.pr = cc.kh / 2;
+    cc.w = (ow - 1) * cc.sw + cc.kw - 2 * cc.pl + (cc.sw == 2 && t % 2 ? 1 : 0), cc.h = 4 + t % 3;
+    cc.in_zp = random_zp(rng);
+    qconv_case(rng, cc, "depthwise band 4-output tail, rows");
+  }
   // Many output channels: their starts in the scratch.
   QConvCase wide;
   wide.c = 8, wide.m = 1030, wide.h = 3, wide.w = 5, wide.in_zp = -128;
