@@ -1261,6 +1261,33 @@ void qconv_tests(Rng& rng) {
     cc.in_zp = random_zp(rng);
     qconv_case(rng, cc, "depthwise band stride 2");
   }
+  // Stride 1, rows of 8k + 1..4 outputs (k >= 1, the 28-wide rows): the band row's last block
+  // of 4; 3x3 and the general band row's kernels (2x2, 4x3, 1x5), and 8k + 5..7 next to them.
+  for (int t = 0; t < 12; ++t) {
+    QConvCase cc;
+    cc.c = cc.m = cc.group = t % 3 + 1;
+    const int32_t widths[] = {9, 12, 28, 20, 17, 36, 28, 29, 11, 13, 25, 15};
+    cc.kh = t < 8 ? 3 : t == 8 ? 2 : t == 9 ? 4 : t == 10 ? 1 : 3;
+    cc.kw = t < 8 ? 3 : t == 8 ? 2 : t == 9 ? 3 : t == 10 ? 5 : 3;
+    cc.pt = cc.pb = cc.kh / 2, cc.pl = cc.pr = cc.kw / 2;
+    cc.w = widths[t] + (cc.kw - 1) - 2 * (cc.kw / 2), cc.h = 3 + t % 4;
+    cc.in_zp = random_zp(rng);
+    qconv_case(rng, cc, "depthwise band 4-output tail");
+  }
+  // The same tails through row_vectors: 3x3 at stride 2, 5x5 at strides 1 and 2 (the last block
+  // of 4 reads up to the band row's last byte, one past at stride 2).
+  for (int t = 0; t < 12; ++t) {
+    QConvCase cc;
+    cc.c = cc.m = cc.group = t % 2 + 2;
+    const int32_t ows[] = {28, 12, 9, 20, 17, 14};
+    const int32_t ow = ows[t % 6];
+    cc.kh = cc.kw = t < 4 ? 3 : 5;
+    cc.sh = cc.sw = t < 8 ? 2 : 1;
+    cc.pt = cc.pb = cc.pl = cc.pr = cc.kh / 2;
+    cc.w = (ow - 1) * cc.sw + cc.kw - 2 * cc.pl + (cc.sw == 2 && t % 2 ? 1 : 0), cc.h = 4 + t % 3;
+    cc.in_zp = random_zp(rng);
+    qconv_case(rng, cc, "depthwise band 4-output tail, rows");
+  }
   // Many output channels: their starts in the scratch.
   QConvCase wide;
   wide.c = 8, wide.m = 1030, wide.h = 3, wide.w = 5, wide.in_zp = -128;
@@ -1463,6 +1490,33 @@ void s8_eltwise_tests(Rng& rng) {
     }
     check_q("QuantizeLinear " + dims_str(dims) + " scale " + std::to_string(scale), MOTE_OP_QUANTIZE, &p, sizeof p, ins,
             Expect::kOptimized);
+  }
+  // QuantizeLinear at the kernel's edges: quotients around its +-256 clamp and the int8 bounds,
+  // ties, and values past 2^22 (where v + 1.5 * 2^23 would no longer be exact), the zero points
+  // at the extremes.
+  for (int t = 0; t < 6; ++t) {
+    mote_quantize_params p{};
+    p.axis = 1, p.out_dtype = MOTE_I8;
+    const float scale = t < 2 ? 1.0f : t < 4 ? 0.5f : 3.0f;
+    const float edges[] = {255.5f, 256.0f, 256.5f, 257.5f, 383.5f, 384.5f, 127.5f, 128.5f, 126.5f, 0.5f, 1.5f, 2.5f,
+                           4194303.5f, 4194304.0f, 8388608.0f, 12582912.0f, 16777216.0f, 1e-45f, -0.0f, 255.49998f,
+                           -255.5f, -256.0f, -256.5f, -257.5f, -383.5f, -384.5f, -127.5f, -128.5f, -129.5f, -0.5f,
+                           -1.5f, -2.5f, -4194303.5f, -4194304.0f, -8388608.0f, -12582912.0f, -16777216.0f, -1e-45f,
+                           -255.49998f, 2e9f, -2e9f, 3.4e38f};
+    const int32_t count = int32_t(sizeof edges / sizeof edges[0]);
+    QTensor in;
+    in.dtype = MOTE_F32, in.dims = {1, 1, 1, count};
+    std::vector<float> v(edges, edges + count);
+    for (float& f : v) f *= scale;
+    in.bytes.resize(v.size() * 4);
+    memcpy(in.bytes.data(), v.data(), in.bytes.size());
+    QTensor s;
+    s.dtype = MOTE_F32, s.dims = {1}, s.bytes.resize(4);
+    memcpy(s.bytes.data(), &scale, 4);
+    QTensor z;
+    z.dtype = MOTE_I8, z.dims = {1}, z.bytes = {uint8_t(t % 2 == 0 ? 127 : 0x80)};
+    check_q("QuantizeLinear edges scale " + std::to_string(scale) + " zp " + std::to_string(t % 2 == 0 ? 127 : -128),
+            MOTE_OP_QUANTIZE, &p, sizeof p, {in, s, z}, Expect::kOptimized);
   }
   {
     mote_quantize_params p{};

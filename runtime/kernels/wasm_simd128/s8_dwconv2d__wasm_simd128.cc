@@ -112,6 +112,13 @@ void padded_row(const ConvShape& g, const int8_t* x, int32_t r, int32_t width, i
   }
 }
 
+// The last 4 outputs of a row (the blocks of 4 below), one copy for every kernel shape, in the
+// general requantisation alone (exact for every accumulator; once per row, the bounded form's
+// code would cost more module than it saves time).
+__attribute__((noinline)) void store_last4(const Epilogue& e, const Requant4* q, int64_t at, v128_t lo) {
+  store4<false>(e, q, at, lo, 4);
+}
+
 // The weight pairs of the band rows' dot products: taps 2i and 2i + 1 (in kernel order) as the
 // two int16 halves of wp[i], an odd last tap with 0.
 inline void weight_pairs(const int8_t* w, int32_t taps, int32_t* wp) {
@@ -119,6 +126,11 @@ inline void weight_pairs(const int8_t* w, int32_t taps, int32_t* wp) {
     const int32_t hi = t + 1 < taps ? w[t + 1] : 0;
     wp[t / 2] = int32_t((uint32_t(hi) << 16) | (uint32_t(int32_t(w[t])) & 0xFFFFu));
   }
+}
+
+// Taps a and b (int16, the low 4 of 8 outputs) interleaved against the weight pair at `pair`.
+inline void tap_pair_lo(v128_t a, v128_t b, const int32_t* pair, v128_t& lo) {
+  lo = wasm_i32x4_add(lo, wasm_i32x4_dot_i16x8(wasm_i16x8_shuffle(a, b, 0, 8, 1, 9, 2, 10, 3, 11), wasm_v128_load32_splat(pair)));
 }
 
 // One output row from the band's kh rows (rows[u]: the window's row u, output 0's window at
@@ -131,9 +143,12 @@ void band_row(const int8_t* const* rows, int32_t kh, int32_t kw, const int32_t* 
               const Epilogue& e, const Requant4* q, int64_t row_at) {
   if (KH) kh = KH;
   if (KW) kw = KW;
-  for (int32_t ox = 0; ox < ow; ox += 8) {
-    const int32_t at = ow >= 8 && ox + 8 > ow ? ow - 8 : ox;
-    const int32_t n = drivers::min_i32(ow - at, 8);
+  // 3x3 at stride 1: a row of 8k + 1..4 outputs (k >= 1: the 28-wide rows) ends with a block of
+  // 4 (half the products and one requantisation) instead of 8 overlapping the ones before.
+  const int32_t full = SW == 1 && KH == 3 && KW == 3 && ow > 8 && (ow & 7) != 0 && (ow & 7) <= 4 ? ow & ~7 : ow;
+  for (int32_t ox = 0; ox < full; ox += 8) {
+    const int32_t at = full >= 8 && ox + 8 > full ? full - 8 : ox;
+    const int32_t n = drivers::min_i32(full - at, 8);
     v128_t lo = wasm_i32x4_splat(inner), hi = lo, held = lo;
     bool pending = false;
     const int32_t* pair = wp;
@@ -159,6 +174,18 @@ void band_row(const int8_t* const* rows, int32_t kh, int32_t kw, const int32_t* 
     }
     store8<true>(e, q, row_at + at, lo, hi, n);
   }
+  if (full < ow) {  // the last 4 outputs: each tap's 4 inputs (the low int16 lanes), pairs as above
+    const int32_t at = ow - 4;
+    auto in = [&](int32_t u, int32_t v) { return wasm_i16x8_extend_low_i8x16(wasm_v128_load32_zero(rows[u] + at + v)); };
+    v128_t lo = wasm_i32x4_splat(inner);
+    tap_pair_lo(in(0, 0), in(0, 1), wp, lo);
+    tap_pair_lo(in(0, 2), in(1, 0), wp + 1, lo);
+    tap_pair_lo(in(1, 1), in(1, 2), wp + 2, lo);
+    tap_pair_lo(in(2, 0), in(2, 1), wp + 3, lo);
+    const v128_t last = in(2, 2);
+    tap_pair_lo(last, last, wp + 4, lo);
+    store_last4(e, q, row_at + at, lo);
+  }
 }
 
 // Taps a and b (int16, 8 outputs each) interleaved against the weight pair at `pair`.
@@ -168,23 +195,54 @@ inline void tap_pair(v128_t a, v128_t b, const int32_t* pair, v128_t& lo, v128_t
   hi = wasm_i32x4_add(hi, wasm_i32x4_dot_i16x8(wasm_i16x8_shuffle(a, b, 4, 12, 5, 13, 6, 14, 7, 15), wv));
 }
 
+// row_vectors' taps for a block of 8 outputs (Half<false>) or of 4 (Half<true>: lo alone).
+template <bool H>
+struct Half {
+  static constexpr bool value = H;
+};
+
 // A row of ow outputs 8 at a time (fewer than 8: 8 from the row's slack, its own stored;
-// longer: the last 8 overlapping the ones before): taps(at, lo, hi) adds the products of the 8
-// outputs from column at into lo and hi, which start from inner.
-template <class Taps>
+// longer: the last 8 overlapping the ones before, or, for rows of 8k + 1..4 (k >= 1: 28-wide),
+// a last block of 4 at ow - 4, half the products, where TAIL4): taps(Half<H>(), at, lo, hi) adds
+// the products of the 8 (4) outputs from column at into lo and hi (lo), which start from inner.
+template <bool TAIL4, class Taps>
 inline void row_vectors(int32_t ow, int32_t inner, const Epilogue& e, const Requant4* q, int64_t row_at, Taps taps) {
-  for (int32_t ox = 0; ox < ow; ox += 8) {
-    const int32_t at = ow >= 8 && ox + 8 > ow ? ow - 8 : ox;
+  const int32_t full = TAIL4 && ow > 8 && (ow & 7) != 0 && (ow & 7) <= 4 ? ow & ~7 : ow;
+  for (int32_t ox = 0; ox < full; ox += 8) {
+    const int32_t at = full >= 8 && ox + 8 > full ? full - 8 : ox;
     v128_t lo = wasm_i32x4_splat(inner), hi = lo;
-    taps(at, lo, hi);
-    store8<true>(e, q, row_at + at, lo, hi, drivers::min_i32(ow - at, 8));
+    taps(Half<false>(), at, lo, hi);
+    store8<true>(e, q, row_at + at, lo, hi, drivers::min_i32(full - at, 8));
+  }
+  if constexpr (TAIL4) {
+    if (full < ow) {
+      v128_t lo = wasm_i32x4_splat(inner), hi = lo;
+      taps(Half<true>(), ow - 4, lo, hi);
+      store_last4(e, q, row_at + ow - 4, lo);
+    }
   }
 }
 
-// A band row's 8 inputs from px (at stride 2 load8_even: the band's rows of 5x5 and 3x3 kernels).
-template <int SW>
+// A band row's 8 inputs from px (at stride 2 load8_even: the band's rows of 5x5 and 3x3 kernels),
+// or (H) its first 4 in the low lanes, reading 4 bytes (8 at stride 2: px[0, 7], within the band
+// row's stride for odd kernel widths).
+template <int SW, bool H = false>
 inline v128_t band_load(const int8_t* px) {
+  if (H) {
+    return SW == 1 ? wasm_i16x8_extend_low_i8x16(wasm_v128_load32_zero(px))
+                   : wasm_i16x8_shr(wasm_i16x8_shl(wasm_v128_load64_zero(px), 8), 8);
+  }
   return SW == 1 ? wasm_i16x8_load8x8(px) : load8_even(px);
+}
+
+// tap_pair, or (H) its low 4 outputs alone.
+template <bool H>
+inline void tap_pair_h(v128_t a, v128_t b, const int32_t* pair, v128_t& lo, v128_t& hi) {
+  if (H) {
+    tap_pair_lo(a, b, pair, lo);
+  } else {
+    tap_pair(a, b, pair, lo, hi);
+  }
 }
 
 // band_row for 5x5: kernel rows two at a time (their 10 taps are 5 whole pairs, a loop of two
@@ -193,24 +251,25 @@ inline v128_t band_load(const int8_t* px) {
 template <int SW>
 void band_row_5x5(const int8_t* const* rows, const int32_t* wp, int32_t ow, int32_t inner, const Epilogue& e,
                   const Requant4* q, int64_t row_at) {
-  row_vectors(ow, inner, e, q, row_at, [&](int32_t at, v128_t& lo, v128_t& hi) {
+  row_vectors<false>(ow, inner, e, q, row_at, [&](auto half, int32_t at, v128_t& lo, v128_t& hi) {
+    constexpr bool H = decltype(half)::value;
     const int32_t* pair = wp;
 #pragma clang loop unroll(disable)
     for (int32_t u = 0; u < 4; u += 2, pair += 5) {
       const int8_t* a = rows[u] + int64_t(at) * SW;
       const int8_t* b = rows[u + 1] + int64_t(at) * SW;
-      const v128_t a4 = band_load<SW>(a + 4), b0 = band_load<SW>(b);
-      tap_pair(band_load<SW>(a), band_load<SW>(a + 1), pair, lo, hi);
-      tap_pair(band_load<SW>(a + 2), band_load<SW>(a + 3), pair + 1, lo, hi);
-      tap_pair(a4, b0, pair + 2, lo, hi);
-      tap_pair(band_load<SW>(b + 1), band_load<SW>(b + 2), pair + 3, lo, hi);
-      tap_pair(band_load<SW>(b + 3), band_load<SW>(b + 4), pair + 4, lo, hi);
+      const v128_t a4 = band_load<SW, H>(a + 4), b0 = band_load<SW, H>(b);
+      tap_pair_h<H>(band_load<SW, H>(a), band_load<SW, H>(a + 1), pair, lo, hi);
+      tap_pair_h<H>(band_load<SW, H>(a + 2), band_load<SW, H>(a + 3), pair + 1, lo, hi);
+      tap_pair_h<H>(a4, b0, pair + 2, lo, hi);
+      tap_pair_h<H>(band_load<SW, H>(b + 1), band_load<SW, H>(b + 2), pair + 3, lo, hi);
+      tap_pair_h<H>(band_load<SW, H>(b + 3), band_load<SW, H>(b + 4), pair + 4, lo, hi);
     }
     const int8_t* c = rows[4] + int64_t(at) * SW;
-    const v128_t c4 = band_load<SW>(c + 4);
-    tap_pair(band_load<SW>(c), band_load<SW>(c + 1), pair, lo, hi);
-    tap_pair(band_load<SW>(c + 2), band_load<SW>(c + 3), pair + 1, lo, hi);
-    tap_pair(c4, c4, pair + 2, lo, hi);
+    const v128_t c4 = band_load<SW, H>(c + 4);
+    tap_pair_h<H>(band_load<SW, H>(c), band_load<SW, H>(c + 1), pair, lo, hi);
+    tap_pair_h<H>(band_load<SW, H>(c + 2), band_load<SW, H>(c + 3), pair + 1, lo, hi);
+    tap_pair_h<H>(c4, c4, pair + 2, lo, hi);
   });
 }
 
@@ -221,16 +280,18 @@ void band_row_5x5(const int8_t* const* rows, const int32_t* wp, int32_t ow, int3
 // pair. wp: pairs (w00, w01), (w10, w11), (w20, w21), (w02, w12), (w22, 0) (pairs_3x3_s2).
 void band_row_3x3_s2(const int8_t* const* rows, const int32_t* wp, int32_t ow, int32_t inner, const Epilogue& e,
                      const Requant4* q, int64_t row_at) {
-  row_vectors(ow, inner, e, q, row_at, [&](int32_t at, v128_t& lo, v128_t& hi) {
+  row_vectors<true>(ow, inner, e, q, row_at, [&](auto half, int32_t at, v128_t& lo, v128_t& hi) {
+    constexpr bool H = decltype(half)::value;
     for (int32_t u = 0; u < 3; ++u) {
       const int8_t* px = rows[u] + int64_t(at) * 2;
       const v128_t wv = wasm_v128_load32_splat(wp + u);
       lo = wasm_i32x4_add(lo, wasm_i32x4_dot_i16x8(wasm_i16x8_load8x8(px), wv));
-      hi = wasm_i32x4_add(hi, wasm_i32x4_dot_i16x8(wasm_i16x8_load8x8(px + 8), wv));
+      if (!H) hi = wasm_i32x4_add(hi, wasm_i32x4_dot_i16x8(wasm_i16x8_load8x8(px + 8), wv));
     }
-    tap_pair(load8_even(rows[0] + int64_t(at) * 2 + 2), load8_even(rows[1] + int64_t(at) * 2 + 2), wp + 3, lo, hi);
-    const v128_t c = load8_even(rows[2] + int64_t(at) * 2 + 2);
-    tap_pair(c, c, wp + 4, lo, hi);
+    tap_pair_h<H>(band_load<2, H>(rows[0] + int64_t(at) * 2 + 2), band_load<2, H>(rows[1] + int64_t(at) * 2 + 2), wp + 3,
+                  lo, hi);
+    const v128_t c = band_load<2, H>(rows[2] + int64_t(at) * 2 + 2);
+    tap_pair_h<H>(c, c, wp + 4, lo, hi);
   });
 }
 

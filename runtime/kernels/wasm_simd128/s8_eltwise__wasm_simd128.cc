@@ -4,8 +4,9 @@
 //   QAdd, QSub, QMul, QMax, QMin: full operands, or one broadcast in runs (drivers/s8_eltwise.h:
 //     a squeeze-excite [1,C,1,1] scale, a scalar), 4 values a step widened to int32,
 //     requantised by Requant4 (s8_kernels.h) with the op's one multiplier;
-//   QuantizeLinear float32 -> int8, per tensor: a true division, NaN to 0, clamped to +-2e9,
-//     f32x4.nearest (ties to even), plus the zero point, saturated;
+//   QuantizeLinear float32 -> int8, per tensor: a true division, NaN to 0, clamped to +-256,
+//     rounded to the nearest integer (ties to even) by adding 1.5 * 2^23, plus the zero point,
+//     saturated;
 //   GlobalAveragePool of int8, and ReduceMean of int8 over trailing axes: each run summed 16 bytes a step (pairwise widening adds),
 //     rounded half away from zero;
 //   MaxPool of int8 (1-D, 2-D, any window, dilation and padding, strides 1 and 2): the window's
@@ -201,16 +202,24 @@ inline void blocks16(const T* in, int8_t* y, int64_t n, F f) {
   }
 }
 
-// QuantizeLinear float32 -> int8 with one scale (and zero point) for the tensor.
+// QuantizeLinear float32 -> int8 with one scale (and zero point) for the tensor. The quotient
+// (NaN to 0) is clamped to [-256, 256] rather than +-2e9: either way every value past +-256
+// saturates to the same int8 once the zero point (-128..127) is added. Within that range
+// v + 1.5 * 2^23 rounds v to the nearest integer, ties to even, as nearbyintf does (the sum lies
+// in [2^23, 2^24), where floats are the integers), and its bits less those of 1.5 * 2^23 are
+// that integer: no f32x4.nearest and i32x4.trunc_sat (about 8 instructions on x86 engines). The
+// zero point rides in the subtracted constant, and the two saturating narrowings are the clamp
+// to int8 (v + zp lies within int16).
 Status quantize(const OpArgs& a) {
   const TensorView& x = a.in[0];
   if (x.dtype != MOTE_F32 || a.out[0].dtype != MOTE_I8 || a.in[1].numel() != 1) return Status::kUnsupportedOp;
   const bool has_zp = a.num_in > 2 && a.in[2].present();
   if (has_zp && (a.in[2].dtype != MOTE_I8 || a.in[2].numel() != 1)) return Status::kUnsupportedOp;
-  const v128_t zp = wasm_i32x4_splat(has_zp ? a.in[2].as<int8_t>()[0] : 0);
+  const int32_t zp = has_zp ? a.in[2].as<int8_t>()[0] : 0;
   const v128_t scale = wasm_f32x4_splat(a.in[1].as<float>()[0]);
-  const v128_t lim = wasm_f32x4_splat(2.0e9f), nlim = wasm_f32x4_splat(-2.0e9f);
-  const v128_t lo = wasm_i32x4_splat(-128), hi = wasm_i32x4_splat(127);
+  const v128_t lim = wasm_f32x4_splat(256.0f), nlim = wasm_f32x4_splat(-256.0f);
+  const v128_t magic = wasm_f32x4_splat(12582912.0f);           // 1.5 * 2^23
+  const v128_t unmagic = wasm_i32x4_splat(0x4B400000 - zp);     // its bits, less the zero point
   const float* in = x.as<float>();
   int8_t* y = a.out[0].as<int8_t>();
   const int64_t n = x.numel();
@@ -219,8 +228,8 @@ Status quantize(const OpArgs& a) {
     for (int k = 0; k < 4; ++k) {
       v128_t v = wasm_f32x4_div(wasm_v128_load(p + 4 * k), scale);
       v = wasm_v128_and(v, wasm_f32x4_eq(v, v));  // NaN to 0
-      v = wasm_f32x4_nearest(wasm_f32x4_pmin(lim, wasm_f32x4_pmax(nlim, v)));
-      q[k] = wasm_i32x4_min(wasm_i32x4_max(wasm_i32x4_add(wasm_i32x4_trunc_sat_f32x4(v), zp), lo), hi);
+      v = wasm_f32x4_add(wasm_f32x4_pmin(lim, wasm_f32x4_pmax(nlim, v)), magic);
+      q[k] = wasm_i32x4_sub(v, unmagic);
     }
     return narrow16(q);
   });
