@@ -3,9 +3,10 @@
 // models (MobileNetV2 1x1 and depthwise convolutions, a ResNet 3x3, the classifier), reporting
 // GFLOP/s (float: 2 per multiply-add) or GOP/s (int8) per kernel; "w8/" the float Gemm with int8
 // weights (GemmW8) beside the same shapes' float Gemm; "wino/" ResNet-18's and SqueezeNet's 3x3
-// stride-1 convolutions as ConvWinograd, F(2x2, 3x3) and ("wino4/") F(4x4, 3x3) (GFLOP/s counted as the 3x3 Conv's, so the figures
-// compare with the "f32/" ones of the same shapes). Beside them, "peak/<level>"
-// measures the machine's own peak: independent fused multiply-adds on registers, nothing else.
+// stride-1 convolutions as ConvWinograd F(2x2, 3x3), "wino4/" as F(4x4, 3x3) (GFLOP/s counted
+// as the 3x3 Conv's, so the figures compare with the "f32/" ones of the same shapes). Beside
+// them, "peak/<level>" measures the machine's own peak: independent fused multiply-adds on
+// registers, nothing else.
 //
 //   build/bin/mote_x86_kernel_bench [--benchmark_filter=avx512] [--benchmark_min_time=0.2]
 //
