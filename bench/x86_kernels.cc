@@ -3,9 +3,10 @@
 // models (MobileNetV2 1x1 and depthwise convolutions, a ResNet 3x3, the classifier), reporting
 // GFLOP/s (float: 2 per multiply-add) or GOP/s (int8) per kernel; "w8/" the float Gemm with int8
 // weights (GemmW8) beside the same shapes' float Gemm; "wino/" ResNet-18's and SqueezeNet's 3x3
-// stride-1 convolutions as ConvWinograd (GFLOP/s counted as the 3x3 Conv's, so the figures
-// compare with the "f32/" ones of the same shapes). Beside them, "peak/<level>"
-// measures the machine's own peak: independent fused multiply-adds on registers, nothing else.
+// stride-1 convolutions as ConvWinograd F(2x2, 3x3), "wino4/" as F(4x4, 3x3) (GFLOP/s counted
+// as the 3x3 Conv's, so the figures compare with the "f32/" ones of the same shapes). Beside
+// them, "peak/<level>" measures the machine's own peak: independent fused multiply-adds on
+// registers, nothing else.
 //
 //   build/bin/mote_x86_kernel_bench [--benchmark_filter=avx512] [--benchmark_min_time=0.2]
 //
@@ -125,7 +126,8 @@ void fill(std::vector<uint8_t>& v, size_t bytes, bool floats, std::mt19937& rng)
   }
 }
 
-void run_conv(benchmark::State& state, Level level, const ConvCase& cc, bool int8, bool winograd) {
+// winograd: 0 (Conv), 16 (ConvWinograd F(2x2, 3x3)) or 36 (F(4x4, 3x3)).
+void run_conv(benchmark::State& state, Level level, const ConvCase& cc, bool int8, int winograd) {
   if (!mote::x86::force(level)) {
     state.SkipWithError("level not supported by this CPU");
     return;
@@ -136,7 +138,7 @@ void run_conv(benchmark::State& state, Level level, const ConvCase& cc, bool int
   const int32_t es = int8 ? 1 : 4;
   Buffers b;
   fill(b.x, size_t(cc.c) * cc.h * cc.w * es, !int8, rng);
-  fill(b.w, size_t(cc.m) * (cc.c / cc.group) * (winograd ? 16 : cc.k * cc.k) * es, !int8, rng);
+  fill(b.w, size_t(cc.m) * (cc.c / cc.group) * (winograd ? winograd : cc.k * cc.k) * es, !int8, rng);
   fill(b.b, size_t(cc.m) * 4, !int8, rng);
   if (int8) {
     for (size_t i = 0; i < b.b.size(); i += 4) {
@@ -155,7 +157,7 @@ void run_conv(benchmark::State& state, Level level, const ConvCase& cc, bool int
   const int32_t dt = int8 ? MOTE_I8 : MOTE_F32;
   mote::TensorView in[5] = {
       {b.x.data(), dt, 4, {1, cc.c, cc.h, cc.w}},
-      winograd ? mote::TensorView{b.w.data(), dt, 3, {16, cc.m, cc.c}} : mote::TensorView{b.w.data(), dt, 4, {cc.m, cc.c / cc.group, cc.k, cc.k}},
+      winograd ? mote::TensorView{b.w.data(), dt, 3, {winograd, cc.m, cc.c}} : mote::TensorView{b.w.data(), dt, 4, {cc.m, cc.c / cc.group, cc.k, cc.k}},
       {b.b.data(), int8 ? MOTE_I32 : MOTE_F32, 1, {cc.m}},
       {b.mult.data(), MOTE_I32, 1, {cc.m}},
       {b.shift.data(), MOTE_I32, 1, {cc.m}},
@@ -332,11 +334,12 @@ int register_all() {
     const std::string lv = mote::x86::level_name(level);
     if (level != mote::x86::kReference) benchmark::RegisterBenchmark(("peak/" + lv).c_str(), run_peak, level);
     for (const ConvCase& c : kConvs) {
-      benchmark::RegisterBenchmark(("f32/" + lv + "/" + c.name).c_str(), run_conv, level, c, false, false);
+      benchmark::RegisterBenchmark(("f32/" + lv + "/" + c.name).c_str(), run_conv, level, c, false, 0);
     }
     for (const ConvCase& c : kWinograd) {
-      benchmark::RegisterBenchmark(("wino/" + lv + "/" + c.name).c_str(), run_conv, level, c, false, true);
-      benchmark::RegisterBenchmark(("f32/" + lv + "/" + c.name).c_str(), run_conv, level, c, false, false);
+      benchmark::RegisterBenchmark(("wino/" + lv + "/" + c.name).c_str(), run_conv, level, c, false, 16);
+      benchmark::RegisterBenchmark(("wino4/" + lv + "/" + c.name).c_str(), run_conv, level, c, false, 36);
+      benchmark::RegisterBenchmark(("f32/" + lv + "/" + c.name).c_str(), run_conv, level, c, false, 0);
     }
     benchmark::RegisterBenchmark(("f32/" + lv + "/fc_1280x1000").c_str(), run_fc, level);
     for (const GemmShape& g : kGemms) {
@@ -346,7 +349,7 @@ int register_all() {
     benchmark::RegisterBenchmark(("f32/" + lv + "/maxpool3x3s2_64_112").c_str(), run_pool, level, false);
     benchmark::RegisterBenchmark(("s8/" + lv + "/maxpool3x3s2_64_112").c_str(), run_pool, level, true);
     for (const ConvCase& c : kConvs) {
-      benchmark::RegisterBenchmark(("s8/" + lv + "/" + c.name).c_str(), run_conv, level, c, true, false);
+      benchmark::RegisterBenchmark(("s8/" + lv + "/" + c.name).c_str(), run_conv, level, c, true, 0);
     }
   }
   return 0;

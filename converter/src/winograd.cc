@@ -4,8 +4,9 @@
 // ones, so the form is only made when every target runs it with a kernel of its own:
 // `--target x86`, `--target wasm` or both (the reference kernel runs it too, as the
 // specification; `wasm` names it, for the scalar mote.wasm). Microcontroller targets, Arm
-// application cores and `--target all` keep the plain Conv. A blob for WebAssembly alone (no x86)
-// gets F(4x4, 3x3) (W [36, M, C], 4 times the 3x3 weights) where it takes fewer products.
+// application cores and `--target all` keep the plain Conv. A layer gets F(4x4, 3x3) (W [36, M,
+// C], 4 times the 3x3 weights) where it takes fewer products and, with x86 among the targets, its
+// map has at least kMinTiles 4x4 tiles.
 #include <cstring>
 #include <string>
 
@@ -26,7 +27,7 @@ bool winograd_target(uint32_t kernel_sets) {
 }
 
 int winograd_convs(Graph& g, uint32_t kernel_sets, std::vector<std::string>* notes) {
-  const bool four = (kernel_sets & MOTE_SET_X86) == 0;  // no F(4x4, 3x3) kernel on x86
+  const bool x86 = (kernel_sets & MOTE_SET_X86) != 0;
   int count = 0, count4 = 0;
   uint64_t before = 0, after = 0;
   for (Op& op : g.ops) {
@@ -46,11 +47,15 @@ int winograd_convs(Graph& g, uint32_t kernel_sets, std::vector<std::string>* not
     }
     const Tensor& W = g.tensors[size_t(w)];
     if (!W.is_const || W.dtype != MOTE_F32 || W.shape.size() != 4 || W.shape[2] != 3 || W.shape[3] != 3) continue;
-    // F(4x4, 3x3) for WebAssembly alone, where it takes fewer products than F(2x2, 3x3) (36 per
-    // 4x4 tile against 16 per 2x2 one; on a 13x13 map 16 tiles of 4x4 against 49 of 2x2).
+    // F(4x4, 3x3) where it takes fewer products than F(2x2, 3x3) (36 per 4x4 tile against 16 per
+    // 2x2 one; on a 13x13 map 16 tiles of 4x4 against 49 of 2x2). With x86 among the targets
+    // only on maps of at least kMinTiles 4x4 tiles (27x27 and larger): on x86 a 13x13 or 14x14
+    // map's 16 tiles read the 36 transformed weight matrices (4 times the 3x3 weights) for too
+    // few products, F(4x4, 3x3) 6-40% slower there and 20-30% faster on the larger maps
+    // (docs/benchmarks.md); SIMD128 gains on every map.
     const int64_t t4 = int64_t(winograd::f4::tiles(int32_t(Y.shape[2]))) * winograd::f4::tiles(int32_t(Y.shape[3]));
     const int64_t t2 = int64_t(winograd::tiles(int32_t(Y.shape[2]))) * winograd::tiles(int32_t(Y.shape[3]));
-    const bool f4 = four && t4 * winograd::f4::kPoints < t2 * winograd::kPoints;
+    const bool f4 = t4 * winograd::f4::kPoints < t2 * winograd::kPoints && (!x86 || t4 >= kMinTiles);
     const int64_t points = f4 ? winograd::f4::kPoints : winograd::kPoints;
     const int64_t m = W.shape[0], c = W.shape[1];
     const float* src = W.as<float>();

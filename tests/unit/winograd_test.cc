@@ -180,4 +180,38 @@ TEST(ConvWinograd, ConverterMakesTheFormForX86AndWasmOnly) {
   EXPECT_FALSE(noted(small.convert(wasm)));
 }
 
+// x86 takes F(4x4, 3x3) on maps of at least 32 4x4 tiles (27x27: 49), F(2x2, 3x3) below (13x13:
+// 16); WebAssembly alone takes it on both. The 27x27 blob for x86 computes the Conv's outputs.
+TEST(ConvWinograd, X86TakesF4x4OnLargerMaps) {
+  const int64_t C = 5, M = 7;
+  std::mt19937 rng(23);
+  const std::vector<float> w = random_floats(rng, M * C * 9), b = random_floats(rng, M);
+  mote::ConvertOptions all, x86, wasm, both;
+  x86.kernel_sets = mote::parse_targets("x86");
+  wasm.kernel_sets = mote::parse_targets("wasm");
+  both.kernel_sets = mote::parse_targets("x86,wasm");
+  for (int64_t side : {27, 13}) {
+    OneNode m("Conv", 13);
+    m.input("x", onnx::TensorProto::FLOAT, {1, C, side, side})
+        .initializer("w", onnx::TensorProto::FLOAT, {M, C, 3, 3}, w)
+        .initializer("b", onnx::TensorProto::FLOAT, {M}, b)
+        .output("y", onnx::TensorProto::FLOAT, {1, M, side, side})
+        .attr("auto_pad", std::string("SAME_UPPER"));
+    const mote::ConvertResult ra = m.convert(all), rx = m.convert(x86), rw = m.convert(wasm), rb = m.convert(both);
+    const uint64_t points = side == 27 ? 36 : 16;
+    EXPECT_EQ(rx.weight_bytes, uint64_t((M * C * points + M) * 4)) << side;
+    EXPECT_EQ(rb.weight_bytes, rx.weight_bytes) << side;
+    EXPECT_EQ(rw.weight_bytes, uint64_t((M * C * 36 + M) * 4)) << side;
+    const std::vector<float> x = random_floats(rng, C * side * side);
+    const auto oa = run_blob(ra.blob, {raw(x)}), ox = run_blob(rx.blob, {raw(x)});
+    ASSERT_EQ(oa.size(), 1u);
+    ASSERT_EQ(ox.size(), 1u);
+    const std::vector<float> ya = typed<float>(oa[0]), yx = typed<float>(ox[0]);
+    ASSERT_EQ(yx.size(), ya.size());
+    float most = 0;
+    for (float v : ya) most = std::max(most, std::fabs(v));
+    for (size_t i = 0; i < ya.size(); ++i) EXPECT_NEAR(yx[i], ya[i], 5e-5f * (1 + most)) << side << " " << i;
+  }
+}
+
 }  // namespace

@@ -483,44 +483,47 @@ inline ConvW8Plan conv_w8_plan(const OpArgs& a) {
   return p;
 }
 
-// ConvWinograd (f32_winograd.inc): per image, blocks of `block` tiles (of T in all): their
-// input tiles transformed into V [16][C][block], sixteen GEMMs U_k [M, C] x V_k into
-// P [16][M][block], the output transform from P into Y. `rows`: the four input rows of one
-// channel and tile row after B^T, each `row_floats`. A block is as many tiles as keep V and P
-// within about kWinogradBytes (mostly in L2 between the transforms and the GEMMs; fewer blocks
-// read the transformed weights fewer times), the tiles shared about equally between the
-// blocks. The 16 matrices of V (and of P) are kWinogradSkew floats further apart than their
-// size: the transforms touch all 16 at once, and sizes that are multiples of 4 KB would put
-// them in one L1 set.
+// ConvWinograd (f32_winograd.inc), F(2x2, 3x3) (W [16, M, C]) or F(4x4, 3x3) (W [36, M, C]):
+// per image, blocks of `block` tiles (of T in all): their input tiles transformed into
+// V [points][C][block], `points` GEMMs U_k [M, C] x V_k into P [points][M][block], the output
+// transform from P into Y. `rows`: the four (six) input rows of one channel and tile row after
+// B^T, each `row_floats` (F(4x4, 3x3)'s output transform keeps its 24 vectors of A^T m there).
+// A block is as many tiles as keep V and P within about kWinogradBytes (mostly in L2 between the
+// transforms and the GEMMs; fewer blocks read the transformed weights fewer times), the tiles
+// shared about equally between the blocks. The matrices of V (and of P) are kWinogradSkew
+// floats further apart than their size: the transforms touch them all at once, and sizes that
+// are multiples of 4 KB would put them in one L1 set.
 struct WinogradPlan {
   bool run;
-  int32_t block, tiles, tiles_w, row_floats;
+  int32_t block, tiles, tiles_w, row_floats, points;
   uint64_t v, prod, rows, col, bytes;
 };
 
 template <int L>
 inline WinogradPlan winograd_plan(const OpArgs& a) {
   WinogradPlan p{};
-  // F(2x2, 3x3) only (W [16, M, C]); the F(4x4, 3x3) form (W [36, M, C], made for WebAssembly)
-  // runs on the reference kernel.
   if (a.code != MOTE_OP_CONV_WINOGRAD || a.in[0].dtype != MOTE_F32 || a.in[1].dtype != MOTE_F32 || a.in[0].rank != 4 ||
-      a.in[1].dims[0] != 16 || !a.out || a.out[0].rank != 4) {
+      (a.in[1].dims[0] != 16 && a.in[1].dims[0] != 36) || !a.out || a.out[0].rank != 4) {
     return p;
   }
   constexpr int32_t W = Tiles<L>::kW;
+  const bool four = a.in[1].dims[0] == 36;
+  const int32_t tile = four ? 4 : 2;
+  p.points = four ? 36 : 16;
   const int32_t c = a.in[0].dims[1], m = a.out[0].dims[1], oh = a.out[0].dims[2], ow = a.out[0].dims[3];
-  const int64_t tiles = int64_t((oh + 1) / 2) * ((ow + 1) / 2);
+  const int64_t tiles = int64_t((oh + tile - 1) / tile) * ((ow + tile - 1) / tile);
   if (tiles <= 0 || tiles > 0x7FFFFFFF) return p;
   p.tiles = int32_t(tiles);
-  p.tiles_w = (ow + 1) / 2;
-  const int32_t block = drivers::winograd_block(tiles, c, m, kWinogradBytes, W);
+  p.tiles_w = (ow + tile - 1) / tile;
+  const int32_t block = drivers::winograd_block(tiles, c, m, kWinogradBytes, W, p.points);
   p.block = block;
-  // A tile row's 2 x tiles_w + 2 input columns, and the vector loads past them (f32_winograd.inc).
-  p.row_floats = round_up(2 * p.tiles_w + 2 + 2 * W + 2, W);
+  // A tile row's tile x tiles_w + 2 input columns, and the vector loads past them
+  // (f32_winograd.inc: F(4x4, 3x3) reads 4 kW floats from four past a tile's first column).
+  p.row_floats = four ? round_up(4 * p.tiles_w + 4 * W + 4, W) : round_up(2 * p.tiles_w + 2 + 2 * W + 2, W);
   Layout lay;
-  p.v = lay.add(uint64_t(16) * (uint64_t(c) * uint64_t(block) + kWinogradSkew) * sizeof(float));
-  p.prod = lay.add(uint64_t(16) * (uint64_t(m) * uint64_t(block) + kWinogradSkew) * sizeof(float));
-  p.rows = lay.add(uint64_t(4) * uint64_t(p.row_floats) * sizeof(float));
+  p.v = lay.add(uint64_t(p.points) * (uint64_t(c) * uint64_t(block) + kWinogradSkew) * sizeof(float));
+  p.prod = lay.add(uint64_t(p.points) * (uint64_t(m) * uint64_t(block) + kWinogradSkew) * sizeof(float));
+  p.rows = lay.add(uint64_t(four ? 6 : 4) * uint64_t(p.row_floats) * sizeof(float));
   const int32_t last = int32_t(tiles % block);
   const uint64_t dot = gemm_dot_bytes<L>(p.block, c), dot_last = last ? gemm_dot_bytes<L>(last, c) : 0;
   p.col = lay.add(dot > dot_last ? dot : dot_last);

@@ -34,6 +34,7 @@
 #include <string.h>
 
 #include "mote/kernel.h"
+#include "mote/winograd.h"
 
 #ifndef MOTE_TEST_FLOAT
 #define MOTE_TEST_FLOAT 1
@@ -284,31 +285,55 @@ void random_conv_w8() {
                random_act());
 }
 
-// ConvWinograd: random transformed weights W [16, M, C] (the kernels take any, not only the
-// transform of a 3x3 kernel), every padding, odd maps (partial tiles), one and two images.
-void winograd_case(int32_t n, int32_t c, int32_t m, int32_t ih, int32_t iw, const int32_t* pads, bool bias, mote_act act) {
+// ConvWinograd: random transformed weights W [16, M, C] (F(2x2, 3x3)) or [36, M, C] (F(4x4, 3x3))
+// (the kernels take any, not only the transform of a 3x3 kernel), every padding, odd maps
+// (partial tiles), one and two images.
+__attribute__((noinline)) void winograd_case(int32_t n, int32_t c, int32_t m, int32_t ih, int32_t iw, const int32_t* pads,
+                                             bool bias, mote_act act, int32_t points = 16) {
   mote_conv_params p{};
   p.spatial_rank = 2, p.group = 1, p.act = act;
   for (int32_t d = 0; d < 2; ++d) {
     p.kernel[d] = 3, p.stride[d] = 1, p.dilation[d] = 1, p.pad_begin[d] = pads[d], p.pad_end[d] = pads[2 + d];
   }
-  const int32_t xd[4] = {n, c, ih, iw}, wd[3] = {16, m, c}, bd[1] = {m};
+  const int32_t xd[4] = {n, c, ih, iw}, wd[3] = {points, m, c}, bd[1] = {m};
   TensorView in[3] = {view(g_in[0], 4, xd), view(g_in[1], 3, wd), view(g_in[2], 1, bd)};
   if (in[0].numel() > kMaxFloats || in[1].numel() > kMaxFloats || m > kMaxFloats) return;
   fill(g_in[0], in[0].numel());
-  fill(g_in[1], in[1].numel());
+  if (points == 36) {
+    // F(4x4, 3x3) weights transformed from random 3x3 kernels: its output transform's
+    // coefficients (up to 8 along each axis) make arbitrary W's sums 64 times larger than the
+    // Conv's, beyond what a clipped output's tolerance measures.
+    const int64_t mc = int64_t(m) * c;
+    float* w = in[1].as<float>();
+    for (int64_t k = 0; k < mc; ++k) {
+      float g[9], u[36];
+      fill(g, 9);
+      mote::winograd::f4::weights(g, u);
+      for (int64_t e = 0; e < 36; ++e) w[e * mc + k] = u[e];
+    }
+  } else {
+    fill(g_in[1], in[1].numel());
+  }
   fill(g_in[2], m);
   if (!bias) in[2] = TensorView{nullptr, MOTE_DTYPE_UNDEFINED, 0, {0}};
-  char what[160];
-  snprintf(what, sizeof what, "ConvWinograd x[%ld,%ld,%ld,%ld] m%ld pads %ld,%ld,%ld,%ld bias%d act%ld", long(n), long(c),
-           long(ih), long(iw), long(m), long(pads[0]), long(pads[1]), long(pads[2]), long(pads[3]), bias, long(act.kind));
+  char what[256];
+  snprintf(what, sizeof what, "ConvWinograd%ld x[%ld,%ld,%ld,%ld] m%ld pads %ld,%ld,%ld,%ld bias%d act%ld", long(points), long(n),
+           long(c), long(ih), long(iw), long(m), long(pads[0]), long(pads[1]), long(pads[2]), long(pads[3]), bias,
+           long(act.kind));
   check(what, MOTE_OP_CONV_WINOGRAD, &p, sizeof p, in, 3, mote::run_conv);
 }
 
-void random_winograd() {
+void random_winograd(int32_t points = 16) {
   int32_t pads[4];
   for (int32_t& q : pads) q = pick(0, 2);
-  winograd_case(pick(1, 2), pick(1, 40), pick(1, 70), pick(1, 40), pick(1, 40), pads, pick(0, 1) == 1, random_act());
+  const int32_t n = pick(1, 2), c = pick(1, 40), m = pick(1, 70), ih = pick(1, 40), iw = pick(1, 40);
+  const bool bias = pick(0, 1) == 1;
+  mote_act act = random_act();
+  // F(4x4, 3x3) rounds in proportion to its sums before the activation (its input transform's
+  // coefficients reach 25 per tile element): a clip to [-0.5, 0.75] would measure that against
+  // an output peak ten times smaller than the sums. Its clip bounds only the negative side.
+  if (points == 36 && act.kind == MOTE_ACT_CLIP) act = mote_act{MOTE_ACT_CLIP, -0.5f, 1000.0f};
+  winograd_case(n, c, m, ih, iw, pads, bias, act, points);
 }
 
 // ConvExpandDepthwise: X [n, c, ih, iw], W1 [e, c, 1, 1], B1, W2 [e, 1, k, k], B2 (the vectors and
@@ -1538,6 +1563,14 @@ int run_cases() {
     winograd_case(1, 128, 128, 28, 28, pad1, true, none);   // layer2: several blocks
     winograd_case(1, 128, 96, 7, 7, pad1, false, relu);     // a 7x7 map: partial tiles, one block
     winograd_case(1, 16, 64, 55, 55, pad1, true, relu);     // SqueezeNet's first expand 3x3
+    // F(4x4, 3x3): the same shapes, and maps of every size modulo 4 and channel tails.
+    winograd_case(1, 64, 64, 56, 56, pad1, true, relu, 36);
+    winograd_case(1, 128, 128, 28, 28, pad1, true, none, 36);
+    winograd_case(1, 256, 256, 14, 14, pad1, true, relu, 36);
+    winograd_case(1, 128, 96, 7, 7, pad1, false, relu, 36);
+    winograd_case(1, 16, 64, 55, 55, pad1, true, relu, 36);
+    winograd_case(1, 48, 192, 13, 13, pad1, true, relu, 36);
+    for (int32_t s = 1; s <= 9; ++s) winograd_case(2, 3 + s, 17 + s, s + 4, 2 * s + 1, pad1, s % 2 == 1, relu, 36);
   }
   // The int8 shapes of docs/benchmarks.md (NCHW here), with bias and per-channel requantisation.
   qconv_case(1, 16, 16, 16, 16, 3, 3, 1, 1, 1, 1, pad1, 1, false, false);
@@ -1575,6 +1608,7 @@ int run_cases() {
     for (int k = 0; k < 150; ++k) random_binary();
     for (int k = 0; k < 100; ++k) random_pool();
     for (int k = 0; k < 40; ++k) random_reduce_mean();
+    for (int k = 0; k < 60; ++k) random_winograd(36);  // F(4x4, 3x3)
   }
   for (int k = 0; k < 300; ++k) random_qconv();
   for (int k = 0; k < 150; ++k) random_qconv(MOTE_LAYOUT_NHWC);
