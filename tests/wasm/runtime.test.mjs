@@ -343,6 +343,28 @@ for (const simd of [true, false]) {
   });
 }
 
+// The module built small (model-small=) exports only what mote.js calls, under short names
+// (wasm/short_exports.mjs), and not mote_status_str: mote.js maps the names back and has the
+// status names itself, the same as mote_status_str's in the other modules.
+test('the small module\'s short exports and the glue\'s status names', { skip: missing }, async () => {
+  const small = 'mote-simd-small-digits.wasm';
+  const names = WebAssembly.Module.exports(new WebAssembly.Module(readFileSync(join(wasmDir, small)))).map((e) => e.name);
+  assert.ok(names.includes('memory'));
+  for (const name of names) assert.match(name, /^(memory|[0-9a-z]{1,2})$/, `${small} exports ${name}`);
+  const rt = await Mote.load(join(wasmDir, small));
+  assert.equal(rt.exports.mote_status_str, undefined);
+  for (const name of ['mote_model_load', 'mote_session_run', 'mote_model_num_ops', 'mote_wasm_heap_base']) {
+    assert.equal(typeof rt.exports[name], 'function', name);
+  }
+  for (const build of ['mote.wasm', 'mote-simd.wasm']) {
+    const full = await Mote.load(join(wasmDir, build));
+    assert.equal(typeof full.exports.mote_status_str, 'function');
+    for (let status = 0; status <= 15; ++status) {
+      assert.equal(rt.statusText(status), full.statusText(status), `status ${status}`);
+    }
+  }
+});
+
 // mote.wasm carries every op (the reference kernels) and is built for size; mote-simd.wasm
 // carries every op too, built for speed, with its own budget.
 test(`size budget: mote.wasm <= ${SIZE_BUDGET} bytes, mote-simd.wasm <= ${SIMD_BUDGET.raw} (gzip ${SIMD_BUDGET.gzip})`, { skip: missing }, () => {
