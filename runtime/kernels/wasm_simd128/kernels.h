@@ -27,6 +27,9 @@
 #ifndef MOTE_WASM_SMALL_KERNELS
 #define MOTE_WASM_SMALL_KERNELS 0
 #endif
+#if MOTE_WASM_SMALL_KERNELS
+#define MOTE_SIMD_SMALL 1  // kernels/simd_conv2d.h: the im2col panel one tap at a time
+#endif
 
 namespace mote {
 namespace wasm_simd128 {
