@@ -147,7 +147,11 @@ build_runtime() {  # NAME ISA EXTRA_CXX_FLAGS OUTPUT HOT_LEVEL COLD_LEVEL [OP_CO
   case " $flags " in *" -mbulk-memory "*) features+=(--enable-bulk-memory) ;; esac
   case " $flags " in *" -mnontrapping-fptoint "*) features+=(--enable-nontrapping-float-to-int) ;; esac
   case " $flags " in *" -msign-ext "*) features+=(--enable-sign-ext) ;; esac
-  wasm-opt -Oz "${features[@]}" "$dir/linked.wasm" -o "$out/$wasm"
+  # The small module: binaryen's control flow rebuilt from a flat form first (--flatten
+  # --rereloop), which its -Oz then shrinks 70 bytes further than -Oz alone.
+  local passes=(-Oz)
+  [ -n "$short" ] && passes=(--flatten --rereloop -Oz -Oz)
+  wasm-opt "${passes[@]}" "${features[@]}" "$dir/linked.wasm" -o "$out/$wasm"
   if wasm-dis "$out/$wasm" 2> /dev/null | grep -q '^ *(import '; then
     echo "build.sh: $wasm imports something; the glue provides nothing:" >&2
     wasm-dis "$out/$wasm" | grep '^ *(import ' >&2

@@ -421,6 +421,16 @@ for (const file of Object.keys(DIGITS_BUDGET)) {
         return true;
       });
     }
+    // A Conv on its im2col route with strides, dilations and uneven padding (digits' own Convs
+    // have none of them): the same outputs as mote-simd.wasm's, whose panels are packed in runs.
+    const panelBlob = process.env.MOTE_CONVPANEL_BLOB;
+    if (panelBlob) {
+      const x = Float32Array.from({ length: 243 }, (_, k) => ((k * 29) % 17) / 4 - 2);
+      const got = rt.loadModel(readFileSync(panelBlob)).run({ x }).y;
+      const ref = full.loadModel(readFileSync(panelBlob)).run({ x }).y;
+      assert.equal(got.length, 48);
+      assert.deepEqual(got, ref);
+    }
     // Its Conv, Gemm and MaxPool run on the SIMD128 kernels alone (the header says they take
     // every op of those families): a blob not planned for them is refused at load, naming the op.
     const x86Blob = process.env.MOTE_DIGITS_X86_BLOB;
