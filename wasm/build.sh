@@ -105,9 +105,10 @@ exports_for() {  # [OP_CONFIG_HEADER]
   if uses_text "${1:-}"; then list="$list $text_api"; fi
   echo $list | tr ' ' '\n' | sort -u | paste -sd, -
 }
-# The module built small (model-small=) exports only what wasm/mote.js calls (its SHORT_EXPORTS:
-# not mote_status_str, whose names the glue has, nor mote_model_find_input/output or
-# mote_model_optimized), under short names (wasm/short_exports.mjs).
+# The module built small (model-small=) exports only what wasm/mote.js calls of it (its
+# SHORT_EXPORTS: not mote_status_str, whose names the glue has, mote_session_set_input, which
+# the glue needs only for detail text, nor mote_model_find_input/output or mote_model_optimized),
+# under short names (wasm/short_exports.mjs).
 small_exports_for() {  # OP_CONFIG_HEADER
   local glue
   glue=$(node "$src/wasm/short_exports.mjs" --list | sed 's/^/_/')

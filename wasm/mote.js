@@ -29,8 +29,10 @@ const PAGE = 65536;
 // that have them the quantization of int8 inputs/outputs: scale, zero_point.
 const TENSOR_INFO_MIN_BYTES = 48;
 
-// The exports this glue calls. A module built small (wasm/build.sh model-small=) exports only
-// these (and `memory`), each under a short name: the index in this list in base 36 ('0', '1',
+// The exports this glue calls of a module built small (wasm/build.sh model-small=), which
+// exports only these (and `memory`; not mote_status_str, whose names the glue has, nor
+// mote_session_set_input, which the glue calls only for the detail text of a wrong input size,
+// text that module does not have), each under a short name: the index in this list in base 36 ('0', '1',
 // ..., 'a', ...); wasm/short_exports.mjs reads the list from here when it renames them, so the
 // list and the names cannot drift apart. The glue maps them back (Runtime.exports has the long
 // names in every module). Append only: a new name goes last.
@@ -41,7 +43,7 @@ const SHORT_EXPORTS = [
   'mote_model_num_outputs', 'mote_model_op_code', 'mote_model_op_name', 'mote_model_op_type',
   'mote_model_output_info', 'mote_session_error', 'mote_session_init', 'mote_session_input_data',
   'mote_session_output_data', 'mote_session_reset_state', 'mote_session_run', 'mote_session_run_ops',
-  'mote_session_set_input', 'mote_wasm_heap_base', 'mote_wasm_model_bytes', 'mote_wasm_session_bytes',
+  'mote_wasm_heap_base', 'mote_wasm_model_bytes', 'mote_wasm_session_bytes',
   'mote_wasm_simd', 'mote_wasm_tensor_info_bytes', 'mote_wasm_vocab_bytes', 'mote_model_vocab',
   'mote_vocab_open', 'mote_vocab_error', 'mote_vocab_find', 'mote_vocab_size', 'mote_vocab_token',
   'mote_vocab_tokenize', 'mote_vocab_lower_case', 'mote_vocab_max_length', 'mote_vocab_special',
@@ -479,7 +481,7 @@ class Model {
       const at = e.mote_session_input_data(this.session, i) >>> 0;
       if (data.byteLength !== t.bytes) {
         // Let the runtime judge the size, so the message is the runtime's own.
-        const st = e.mote_session_set_input(this.session, i, at, data.byteLength);
+        const st = e.mote_session_set_input ? e.mote_session_set_input(this.session, i, at, data.byteLength) : 0;
         const shape = `${t.dtype}[${t.shape.join(',')}]`;
         throw rt.error('run', st || ERR_SHAPE, e.mote_session_error(this.session),
           `input '${t.name}' is ${shape} = ${t.bytes} bytes; got ${data.byteLength}`);

@@ -27,9 +27,8 @@ uint32_t simd_scratch_bytes(const OpArgs& a) {
     case simd::Kernel::kConvPointwise: return MOTE_KERNEL_ON(conv_pointwise) ? conv_pointwise_layout<T>(r.g).total() : 0;
     case simd::Kernel::kConv: return MOTE_KERNEL_ON(conv_im2col) ? conv_panel_layout<T>(r.g).scratch.total() : 0;
     case simd::Kernel::kGemmNN:
-      if (!MOTE_KERNEL_ON(gemm_nn)) return 0;
-      return gemm_work_layout<T>(r.rows, r.N, r.K).total();
-    case simd::Kernel::kMatMul: return gemm_work_layout<T>(r.rows, r.N, r.K).total();
+    case simd::Kernel::kMatMul:
+      return r.kernel == simd::Kernel::kMatMul || MOTE_KERNEL_ON(gemm_nn) ? gemm_work_layout<T>(r.rows, r.N, r.K).total() : 0;
     // Built for models without int8 convolutions (MOTE_OP_CONFIG), the route never names these.
     case simd::Kernel::kQConvDepthwise:
       return MOTE_FAMILY_ON(qconv) && MOTE_KERNEL_ON(qconv_depthwise) ? s8_dw_scratch_bytes(T::s8_dw_band_bytes(r.g)) : 0;
