@@ -24,7 +24,9 @@
 #                      runtime, reference and SIMD128 kernels at -Oz, linked with -flto, with
 #                      the bulk-memory, non-trapping float-to-int and sign-extension features
 #                      (as mote-simd.wasm), MaxPool on the reference kernel rather than the
-#                      SIMD128 band (2 KB): a page that asked for small trades speed for size
+#                      SIMD128 band (2 KB), and only the exports wasm/mote.js calls, under short
+#                      names it maps back (wasm/short_exports.mjs; not the whole C API, so use
+#                      it through mote.js): a page that asked for small trades speed for size
 #                      (the SIMD128 kernels built for size are half the bytes and run the large
 #                      models 2-3 times slower).
 #                      Both per-model modules leave out the reference kernels of the families
