@@ -24,7 +24,9 @@
 #                      runtime, reference and SIMD128 kernels at -Oz, linked with -flto, with
 #                      the bulk-memory, non-trapping float-to-int and sign-extension features
 #                      (as mote-simd.wasm), MaxPool on the reference kernel rather than the
-#                      SIMD128 band (2 KB): a page that asked for small trades speed for size
+#                      SIMD128 band (2 KB), and only the exports wasm/mote.js calls, under short
+#                      names it maps back (wasm/short_exports.mjs; not the whole C API, so use
+#                      it through mote.js): a page that asked for small trades speed for size
 #                      (the SIMD128 kernels built for size are half the bytes and run the large
 #                      models 2-3 times slower).
 #                      Both per-model modules leave out the reference kernels of the families
@@ -84,7 +86,7 @@ shift
 parts=("$@")
 [ ${#parts[@]} -eq 0 ] && parts=(simd scalar kernels-test package)
 
-for tool in em++ emcmake wasm-opt cmake; do
+for tool in em++ emcmake wasm-opt cmake node; do
   command -v "$tool" > /dev/null || { echo "build.sh: $tool not found (apt-get install emscripten binaryen cmake)" >&2; exit 1; }
 done
 # Host flags must not leak into a cross build.
@@ -105,6 +107,15 @@ exports_for() {  # [OP_CONFIG_HEADER]
   if uses_text "${1:-}"; then list="$list $text_api"; fi
   echo $list | tr ' ' '\n' | sort -u | paste -sd, -
 }
+# The module built small (model-small=) exports only what wasm/mote.js calls of it (its
+# SHORT_EXPORTS: not mote_status_str, whose names the glue has, mote_session_set_input, which
+# the glue needs only for detail text, nor mote_model_find_input/output or mote_model_optimized),
+# under short names (wasm/short_exports.mjs).
+small_exports_for() {  # OP_CONFIG_HEADER
+  local glue
+  glue=$(node "$src/wasm/short_exports.mjs" --list | sed 's/^/_/')
+  exports_for "$1" | tr , '\n' | grep -Fxf <(echo "$glue") | paste -sd, -
+}
 
 link_flags=(
   -sSTANDALONE_WASM --no-entry
@@ -113,8 +124,8 @@ link_flags=(
   -sERROR_ON_UNDEFINED_SYMBOLS=1
 )
 
-build_runtime() {  # NAME ISA EXTRA_CXX_FLAGS OUTPUT HOT_LEVEL COLD_LEVEL [OP_CONFIG_HEADER [SIMD_LEVEL ROUTE_LEVEL]]
-  local name=$1 isa=$2 flags=$3 wasm=$4 level=$5 cold=$6 op_config=${7:-} simd_level=${8:-${MOTE_WASM_SIMD_LEVEL:--O3}} route_level=${9:-${MOTE_WASM_ROUTE_LEVEL:--O2}}
+build_runtime() {  # NAME ISA EXTRA_CXX_FLAGS OUTPUT HOT_LEVEL COLD_LEVEL [OP_CONFIG_HEADER [SIMD_LEVEL ROUTE_LEVEL [short]]]
+  local name=$1 isa=$2 flags=$3 wasm=$4 level=$5 cold=$6 op_config=${7:-} simd_level=${8:-${MOTE_WASM_SIMD_LEVEL:--O3}} route_level=${9:-${MOTE_WASM_ROUTE_LEVEL:--O2}} short=${10:-}
   local dir="$out/build-$name"
   echo "== $name: runtime (MOTE_KERNEL_ISA=$isa${flags:+, $flags}${op_config:+, MOTE_OP_CONFIG=$op_config})"
   emcmake cmake -S "$src" -B "$dir" -DCMAKE_BUILD_TYPE=MinSizeRel -DMOTE_BUILD_HOST_TOOLS=OFF \
@@ -129,13 +140,21 @@ build_runtime() {  # NAME ISA EXTRA_CXX_FLAGS OUTPUT HOT_LEVEL COLD_LEVEL [OP_CO
   echo "== $name: link $wasm"
   em++ -Oz $flags -std=c++17 -ffreestanding -fno-exceptions -fno-rtti -I"$src/runtime/include" \
     "$src/wasm/mote_wasm.cc" "$dir/lib/libmote_runtime.a" -o "$dir/linked.wasm" "${link_flags[@]}" \
-    -sEXPORTED_FUNCTIONS="$(exports_for "$op_config")"
+    -sEXPORTED_FUNCTIONS="$(if [ -n "$short" ]; then small_exports_for "$op_config"; else exports_for "$op_config"; fi)"
+  if [ -n "$short" ]; then
+    node "$src/wasm/short_exports.mjs" "$dir/linked.wasm" "$dir/linked-short.wasm"
+    mv "$dir/linked-short.wasm" "$dir/linked.wasm"
+  fi
   local features=()
   [ "$isa" = wasm_simd128 ] && features=(--enable-simd)
   case " $flags " in *" -mbulk-memory "*) features+=(--enable-bulk-memory) ;; esac
   case " $flags " in *" -mnontrapping-fptoint "*) features+=(--enable-nontrapping-float-to-int) ;; esac
   case " $flags " in *" -msign-ext "*) features+=(--enable-sign-ext) ;; esac
-  wasm-opt -Oz "${features[@]}" "$dir/linked.wasm" -o "$out/$wasm"
+  # The small module: binaryen's control flow rebuilt from a flat form first (--flatten
+  # --rereloop), which its -Oz then shrinks 70 bytes further than -Oz alone.
+  local passes=(-Oz)
+  [ -n "$short" ] && passes=(--flatten --rereloop -Oz -Oz)
+  wasm-opt "${passes[@]}" "${features[@]}" "$dir/linked.wasm" -o "$out/$wasm"
   if wasm-dis "$out/$wasm" 2> /dev/null | grep -q '^ *(import '; then
     echo "build.sh: $wasm imports something; the glue provides nothing:" >&2
     wasm-dis "$out/$wasm" | grep '^ *(import ' >&2
@@ -212,7 +231,7 @@ for part in "${parts[@]}"; do
       if [ "${part%%=*}" = model ]; then
         build_runtime "simd-$name" wasm_simd128 "-msimd128 $model_flags" "mote-simd-$name.wasm" "$ref_level" -Os "$header"
       else
-        build_runtime "simd-small-$name" wasm_simd128 "$simd_flags -flto -DMOTE_WASM_SMALL_KERNELS=1 $small_flags" "mote-simd-small-$name.wasm" -Oz -Oz "$header" -Oz -Oz
+        build_runtime "simd-small-$name" wasm_simd128 "$simd_flags -flto -DMOTE_WASM_SMALL_KERNELS=1 $small_flags" "mote-simd-small-$name.wasm" -Oz -Oz "$header" -Oz -Oz short
       fi ;;
     *) echo "build.sh: unknown part '$part' (simd, scalar, kernels-test, package, model=HEADER, model-small=HEADER)" >&2; exit 2 ;;
   esac

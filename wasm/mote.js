@@ -29,6 +29,47 @@ const PAGE = 65536;
 // that have them the quantization of int8 inputs/outputs: scale, zero_point.
 const TENSOR_INFO_MIN_BYTES = 48;
 
+// The exports this glue calls of a module built small (wasm/build.sh model-small=), which
+// exports only these (and `memory`; not mote_status_str, whose names the glue has, nor
+// mote_session_set_input, which the glue calls only for the detail text of a wrong input size,
+// text that module does not have), each under a short name: the index in this list in base 36 ('0', '1',
+// ..., 'a', ...); wasm/short_exports.mjs reads the list from here when it renames them, so the
+// list and the names cannot drift apart. The glue maps them back (Runtime.exports has the long
+// names in every module). Append only: a new name goes last.
+// short-exports-begin
+const SHORT_EXPORTS = [
+  '_initialize', 'mote_kernel_set', 'mote_model_arena_bytes', 'mote_model_error',
+  'mote_model_input_info', 'mote_model_load', 'mote_model_num_inputs', 'mote_model_num_ops',
+  'mote_model_num_outputs', 'mote_model_op_code', 'mote_model_op_name', 'mote_model_op_type',
+  'mote_model_output_info', 'mote_session_error', 'mote_session_init', 'mote_session_input_data',
+  'mote_session_output_data', 'mote_session_reset_state', 'mote_session_run', 'mote_session_run_ops',
+  'mote_wasm_heap_base', 'mote_wasm_model_bytes', 'mote_wasm_session_bytes',
+  'mote_wasm_simd', 'mote_wasm_tensor_info_bytes', 'mote_wasm_vocab_bytes', 'mote_model_vocab',
+  'mote_vocab_open', 'mote_vocab_error', 'mote_vocab_find', 'mote_vocab_size', 'mote_vocab_token',
+  'mote_vocab_tokenize', 'mote_vocab_lower_case', 'mote_vocab_max_length', 'mote_vocab_special',
+  'mote_vocab_strip_accents',
+];
+// short-exports-end
+
+// mote_status_str's names, for the module built small, which leaves it out (the glue has them).
+// tests/wasm/runtime.test.mjs checks them against mote_status_str of the other modules.
+const STATUS_TEXT = [
+  'ok', 'invalid argument', 'not a Mote blob (bad magic)', 'unsupported blob format version',
+  'blob truncated', 'blob checksum mismatch', 'malformed blob', 'unsupported op', 'invalid op parameters',
+  'arena too small', 'misaligned buffer', 'wrong tensor size or shape', 'not initialised', 'kernel error',
+];
+
+// The module's exports under their long names: the small module's short names mapped back.
+function longExports(exports) {
+  if ('mote_model_load' in exports) return exports;
+  const named = { memory: exports.memory };
+  SHORT_EXPORTS.forEach((name, k) => {
+    const f = exports[k.toString(36)];
+    if (f) named[name] = f;
+  });
+  return named;
+}
+
 // The smallest module using a SIMD128 instruction (i8x16.splat, i8x16.popcnt).
 const SIMD_PROBE = new Uint8Array([
   0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 10, 1, 8, 0, 65, 0, 253, 15, 253, 98, 11,
@@ -179,7 +220,7 @@ Mote.worker = async function worker(source, options = {}) {
 
 class Runtime {
   constructor(instance, wasmBytes) {
-    this.exports = instance.exports;
+    this.exports = longExports(instance.exports);
     this.memory = instance.exports.memory;
     if (this.exports._initialize) this.exports._initialize();
     this.infoBytes = this.exports.mote_wasm_tensor_info_bytes();
@@ -284,10 +325,16 @@ class Runtime {
     return new TextDecoder().decode(heap.subarray(at, end));
   }
 
+  /** The name of a mote_status (mote_status_str; the glue's own table where the module has none). */
+  statusText(status) {
+    if (this.exports.mote_status_str) return this.string(this.exports.mote_status_str(status));
+    return STATUS_TEXT[status] ?? 'unknown status';
+  }
+
   // The detail is the runtime's text; mote.wasm is built without detail text (wasm/build.sh),
   // and there `fallback`, the glue's own wording where it knows as much, takes its place.
   error(what, status, detailPtr, fallback = '') {
-    const statusText = this.string(this.exports.mote_status_str(status));
+    const statusText = this.statusText(status);
     const detail = (detailPtr ? this.string(detailPtr) : '') || fallback;
     return new MoteError(`Mote: ${what}: ${statusText}${detail ? `: ${detail}` : ''}`, status, statusText, detail);
   }
@@ -434,7 +481,7 @@ class Model {
       const at = e.mote_session_input_data(this.session, i) >>> 0;
       if (data.byteLength !== t.bytes) {
         // Let the runtime judge the size, so the message is the runtime's own.
-        const st = e.mote_session_set_input(this.session, i, at, data.byteLength);
+        const st = e.mote_session_set_input ? e.mote_session_set_input(this.session, i, at, data.byteLength) : 0;
         const shape = `${t.dtype}[${t.shape.join(',')}]`;
         throw rt.error('run', st || ERR_SHAPE, e.mote_session_error(this.session),
           `input '${t.name}' is ${shape} = ${t.bytes} bytes; got ${data.byteLength}`);
@@ -507,7 +554,7 @@ class Model {
   }
 
   fail(status, detail) {
-    const statusText = this.rt.string(this.rt.exports.mote_status_str(status));
+    const statusText = this.rt.statusText(status);
     return new MoteError(`Mote: run: ${statusText}: ${detail}`, status, statusText, detail);
   }
 

@@ -12,7 +12,8 @@
 // A set that defines MOTE_SIMD_SCRATCH (kernels/simd_dispatch.h) takes the panel and its GEMM's
 // working memory from the op's scratch (drivers/conv_panel.h, sized to the op: its scratch
 // function returns the same layout); any other keeps a panel of kConvPanelBytes on the stack. A set
-// that defines MOTE_SIMD_STRIDED_COPY copies strided panel rows with its strided_copy first.
+// that defines MOTE_SIMD_STRIDED_COPY copies strided panel rows with its strided_copy first; one
+// that defines MOTE_SIMD_SMALL (a build for size) unrolls the panel one tap at a time.
 #ifndef MOTE_SIMD_NS
 #error "define MOTE_SIMD_NS (the kernel set's namespace) before including simd_conv2d.h"
 #endif
@@ -55,6 +56,24 @@ constexpr int32_t kPanelColumns = 64;  // output positions per panel
 // Unrolls rows [k0, k0 + depth) of the im2col matrix of one image and group (row k = (c, kh, kw)
 // of the weights, column p = an output position) for columns [p0, p0 + count) into `panel`
 // (row stride `stride`), zeros where a tap falls in the padding. Runs along output rows.
+#ifdef MOTE_SIMD_SMALL
+// A set's small build (MOTE_SIMD_SMALL): the same panel, one tap at a time.
+void pack_panel(const ConvShape& g, const float* x, int32_t k0, int32_t depth, int32_t p0, int32_t count, float* panel,
+                int32_t stride) {
+  const int32_t taps = g.kh * g.kw;
+  for (int32_t r = 0; r < depth; ++r) {
+    const int32_t k = k0 + r;
+    const int32_t c = k / taps, kh = (k % taps) / g.kw, kw = k % g.kw;
+    const float* xc = x + int64_t(c) * g.ih * g.iw;
+    for (int32_t q = 0; q < count; ++q) {
+      const int32_t oh = (p0 + q) / g.ow, ow = p0 + q - oh * g.ow;
+      const int32_t ih = oh * g.sh - g.ph + kh * g.dh, iw = ow * g.sw - g.pw + kw * g.dw;
+      const bool inside = uint32_t(ih) < uint32_t(g.ih) && uint32_t(iw) < uint32_t(g.iw);
+      panel[r * stride + q] = inside ? xc[int64_t(ih) * g.iw + iw] : 0.0f;
+    }
+  }
+}
+#else
 void pack_panel(const ConvShape& g, const float* x, int32_t k0, int32_t depth, int32_t p0, int32_t count, float* panel,
                 int32_t stride) {
   const int32_t taps = g.kh * g.kw;
@@ -100,6 +119,7 @@ void pack_panel(const ConvShape& g, const float* x, int32_t k0, int32_t depth, i
     }
   }
 }
+#endif
 
 }  // namespace
 

@@ -54,8 +54,10 @@ Status gemm_nn(const OpArgs& a, int32_t M, int32_t N, int32_t K, const float* A,
 Status conv(const OpArgs& a, const simd::Route& r) {
   switch (r.kernel) {
     case simd::Kernel::kConvDepthwise: return MOTE_KERNEL_ON(conv_depthwise) ? f32_dwconv2d(a, r.g) : Status::kUnsupportedOp;
-    case simd::Kernel::kConvPointwise: return f32_conv2d_1x1(a, r.g);
-    default: return f32_conv2d(a, r.g);
+    // (route_linked hands back the routes a build leaves out; these say so to the compiler too,
+    // so that their kernels are not linked.)
+    case simd::Kernel::kConvPointwise: return MOTE_KERNEL_ON(conv_pointwise) ? f32_conv2d_1x1(a, r.g) : Status::kUnsupportedOp;
+    default: return MOTE_KERNEL_ON(conv_im2col) ? f32_conv2d(a, r.g) : Status::kUnsupportedOp;
   }
 }
 
@@ -70,8 +72,10 @@ Status gemm(const OpArgs& a, const simd::Route& r) {
   const bool has_c = a.num_in == 3 && a.in[2].present();
   const mote_act none{MOTE_ACT_NONE, 0.0f, 0.0f};
   if (r.kernel == simd::Kernel::kGemmNT) {
+    if (!MOTE_KERNEL_ON(gemm_nt)) return Status::kUnsupportedOp;
     f32_gemm_nt(M, N, K, A, K, B, K, y, N);
   } else {
+    if (!MOTE_KERNEL_ON(gemm_nn)) return Status::kUnsupportedOp;
     // The common Gemm (alpha 1, no C) takes its activation in the product's epilogue.
     const bool plain = p.alpha == 1.0f && !has_c;
     const Status st = gemm_nn(a, M, N, K, A, B, y, plain ? p.act : none);

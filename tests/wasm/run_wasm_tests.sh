@@ -82,7 +82,9 @@ PYEOF
 # Pools a module built for digits alone refuses: an AveragePool (an op of the pool family that
 # digits does not use: MOTE_USE_OP_AVERAGE_POOL 0) and a 1-D MaxPool (not the float 2-D MaxPool
 # it links: MOTE_USE_KERNEL_pool_general 0); and a 1x1 Conv (a Conv route digits does not take).
-"$py" - "$work/avgpool.onnx" "$work/maxpool1d.onnx" "$work/conv1x1.onnx" <<'PYEOF' > "$work/pools.log" 2>&1 || fail_early "could not write the pool models (needs onnx for $py)"
+# And a Conv the digits modules do take on their im2col route, with strides, dilations and uneven
+# padding that digits' own Convs lack (their panels against mote-simd.wasm's).
+"$py" - "$work/avgpool.onnx" "$work/maxpool1d.onnx" "$work/conv1x1.onnx" "$work/convpanel.onnx" <<'PYEOF' > "$work/pools.log" 2>&1 || fail_early "could not write the pool models (needs onnx for $py)"
 import sys
 import onnx
 from onnx import TensorProto, helper
@@ -98,8 +100,15 @@ graph = helper.make_graph([helper.make_node("Conv", ["x", "w"], ["y"])], "conv1x
                           [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 2, 4, 4])],
                           [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, 2, 4, 4])], [w])
 onnx.save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 14)]), sys.argv[3])
+# 3x3, stride 2, dilation 2, pads (top 1, left 2, bottom 0, right 1), bias: [1, 3, 9, 9] -> [1, 4, 3, 4].
+w = helper.make_tensor("w", TensorProto.FLOAT, [4, 3, 3, 3], [((k * 37) % 23 - 11) / 8.0 for k in range(108)])
+b = helper.make_tensor("b", TensorProto.FLOAT, [4], [0.25, -0.5, 0.0, 1.0])
+conv = helper.make_node("Conv", ["x", "w", "b"], ["y"], kernel_shape=[3, 3], strides=[2, 2], dilations=[2, 2], pads=[1, 2, 0, 1])
+graph = helper.make_graph([conv], "convpanel", [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 3, 9, 9])],
+                          [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, 4, 3, 4])], [w, b])
+onnx.save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 14)]), sys.argv[4])
 PYEOF
-for m in avgpool maxpool1d conv1x1; do
+for m in avgpool maxpool1d conv1x1 convpanel; do
   "$mote" convert "$work/$m.onnx" -o "$work/$m.mote" > "$work/convert_$m.log" 2>&1 ||
     { cat "$work/convert_$m.log"; fail_early "mote convert ($m) failed"; }
 done
@@ -142,7 +151,7 @@ fi
 # MaxPool on the SIMD128 kernels only (no reference kernels), so it must refuse this blob at load.
 "$mote" convert "$src/models/digits.onnx" -o "$work/digits_x86.mote" --target x86 > "$work/convert_x86.log" 2>&1 ||
   { cat "$work/convert_x86.log"; fail_early "mote convert --target x86 failed"; }
-MOTE_DIGITS_X86_BLOB="$work/digits_x86.mote" MOTE_AVGPOOL_BLOB="$work/avgpool.mote" MOTE_MAXPOOL1D_BLOB="$work/maxpool1d.mote" MOTE_CONV1X1_BLOB="$work/conv1x1.mote" MOTE_STATE_BLOB="$work/accumulator.mote" MOTE_BIN="$mote" \
+MOTE_DIGITS_X86_BLOB="$work/digits_x86.mote" MOTE_AVGPOOL_BLOB="$work/avgpool.mote" MOTE_MAXPOOL1D_BLOB="$work/maxpool1d.mote" MOTE_CONV1X1_BLOB="$work/conv1x1.mote" MOTE_CONVPANEL_BLOB="$work/convpanel.mote" MOTE_STATE_BLOB="$work/accumulator.mote" MOTE_BIN="$mote" \
 MOTE_WASM_DIR="$work" MOTE_DIGITS_BLOB="$work/digits.mote" MOTE_DIGITS_REF="$work/host/probabilities.npy" \
   MOTE_SCREENSHOT_DIR="$work" env "${speech_env[@]}" "${text_env[@]}" \
   node --test --test-reporter=tap "$src/tests/wasm/" 2>&1 | tee "$work/node-test.log"

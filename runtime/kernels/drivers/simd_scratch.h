@@ -22,10 +22,13 @@ uint32_t simd_scratch_bytes(const OpArgs& a) {
   if (!simd::route_linked(r)) return 0;  // left out of this build (mote/op_config.h): the reference runs it
   switch (r.kernel) {
     case simd::Kernel::kConvDepthwise: return MOTE_KERNEL_ON(conv_depthwise) ? dw_scratch_bytes(r.g, T::kBand) : 0;
-    case simd::Kernel::kConvPointwise: return conv_pointwise_layout<T>(r.g).total();
-    case simd::Kernel::kConv: return conv_panel_layout<T>(r.g).scratch.total();
+    // (route_linked said 0 for the routes a build leaves out; the MOTE_KERNEL_ON tests say so to
+    // the compiler too, so that their layouts are not linked.)
+    case simd::Kernel::kConvPointwise: return MOTE_KERNEL_ON(conv_pointwise) ? conv_pointwise_layout<T>(r.g).total() : 0;
+    case simd::Kernel::kConv: return MOTE_KERNEL_ON(conv_im2col) ? conv_panel_layout<T>(r.g).scratch.total() : 0;
     case simd::Kernel::kGemmNN:
-    case simd::Kernel::kMatMul: return gemm_work_layout<T>(r.rows, r.N, r.K).total();
+    case simd::Kernel::kMatMul:
+      return r.kernel == simd::Kernel::kMatMul || MOTE_KERNEL_ON(gemm_nn) ? gemm_work_layout<T>(r.rows, r.N, r.K).total() : 0;
     // Built for models without int8 convolutions (MOTE_OP_CONFIG), the route never names these.
     case simd::Kernel::kQConvDepthwise:
       return MOTE_FAMILY_ON(qconv) && MOTE_KERNEL_ON(qconv_depthwise) ? s8_dw_scratch_bytes(T::s8_dw_band_bytes(r.g)) : 0;

@@ -400,6 +400,13 @@ void f32_gemm_tiles(int32_t m4, int32_t N, int32_t K, const float* A, int32_t ld
 
 void f32_gemm_nt(int32_t M, int32_t N, int32_t K, const float* A, int32_t lda, const float* B, int32_t ldb, float* C,
                  int32_t ldc) {
+  if (MOTE_WASM_SMALL_KERNELS) {
+    // One column at a time: dots_nt<1> sums each column as dots_nt<4> does, bit for bit.
+    for (int32_t i = 0; i < M; ++i) {
+      for (int32_t j = 0; j < N; ++j) NtKernel::dots_nt<1>(K, A + int64_t(i) * lda, B + int64_t(j) * ldb, ldb, C + int64_t(i) * ldc + j);
+    }
+    return;
+  }
   drivers::f32_gemm_nt<NtKernel>(M, N, K, A, lda, B, ldb, C, ldc);
 }
 

@@ -27,6 +27,9 @@
 #ifndef MOTE_WASM_SMALL_KERNELS
 #define MOTE_WASM_SMALL_KERNELS 0
 #endif
+#if MOTE_WASM_SMALL_KERNELS
+#define MOTE_SIMD_SMALL 1  // kernels/simd_conv2d.h: the im2col panel one tap at a time
+#endif
 
 namespace mote {
 namespace wasm_simd128 {
@@ -90,7 +93,10 @@ inline void copy_floats(float* dst, const float* src, int32_t n) { memcpy(dst, s
 // out[j] = src[j * sw] for j in [j, j1) where a vector does it (stride 2, 4 at a time: the im2col
 // rows of a stride-2 Conv, ResNet-18's 7x7 stem 6% faster); returns the first j it left. Reads
 // nothing past src[(j1 - 1) * sw].
+// (Not in the small build: its panel rows are copied one float at a time, the same floats.)
+#if !MOTE_WASM_SMALL_KERNELS
 #define MOTE_SIMD_STRIDED_COPY 1
+#endif
 inline int32_t strided_copy(float* out, const float* src, int32_t sw, int32_t j, int32_t j1) {
   if (sw == 2) {
     for (; j + 4 <= j1; j += 4) wasm_v128_store(out + j, load_strided<2>(src + 2 * j, 2));
