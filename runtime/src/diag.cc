@@ -152,8 +152,9 @@ constexpr auto mote_message_table = text::coded_messages<text::coded_messages_si
 // phrase, a format of its own on the same arguments, as is a %m message; a message index is
 // its message.
 void vformat(Diag* diag, const char* p, va_list* args) {
+  constexpr uint32_t kCount = text::message_count();  // a constant (not a loop over the list's text)
   const uintptr_t index = reinterpret_cast<uintptr_t>(p) - 1;
-  if (index < text::message_count()) p = nth_string(mote_message_table.text, uint32_t(index));
+  if (index < kCount) p = nth_string(mote_message_table.text, uint32_t(index));
   for (; *p; ++p) {
     uint32_t c = static_cast<unsigned char>(*p);
     if (c >= 0x80) {
