@@ -12,12 +12,15 @@ none starts at a directive's letter or ends in its '%', as MOTE_T's encoder requ
 
     text_phrases.py --image FIRMWARE.elf [HEADER]
 
-takes the messages an image holds instead (its MOTE_T arrays, decoded with the table of HEADER,
-runtime/internal/mote/text_codes.h by default; needs arm-none-eabi-nm and -objdump): only what
-that build links. The table in the header was made with
+takes the messages an image holds instead (its MOTE_T arrays and its message list, decoded with
+the table of HEADER, runtime/internal/mote/text_codes.h by default; needs arm-none-eabi-nm and
+-objdump): only what that build links. It prints the kMessages initializer too: those messages,
+each once, the ones MOTE_T then names by their index. The tables in the header were made with
     tools/text_phrases.py --image build/arm_size/digits/firmware.elf
 (the firmware that `ctest -R arm_size` links for models/digits.onnx: the core and the digits
-model's kernels, tests/freestanding/check_arm_size.sh).
+model's kernels, tests/freestanding/check_arm_size.sh). An image holds the whole message list
+whichever of its messages it links: built with -DMOTE_MESSAGE_TABLE=0 (CMAKE_CXX_FLAGS), its
+messages are all MOTE_T arrays again, and a message no longer linked leaves the list.
 """
 import collections
 import os
@@ -83,9 +86,9 @@ def image_messages(elf, header):
     for line in syms.splitlines():
         f = line.split()
         if len(f) == 4 and "mote_message_" in f[3]:
-            b = read(int(f[0], 16), int(f[1], 16)).rstrip(b"\0")
-            if b:
-                out.append(tuple(decode(b)))
+            for b in read(int(f[0], 16), int(f[1], 16)).split(b"\0"):  # a message, or the list
+                if b and tuple(decode(b)) not in out:
+                    out.append(tuple(decode(b)))
     return out
 
 
@@ -157,6 +160,16 @@ def main(argv):
             line = "   "
         line += piece
     print(line + ";")
+    if argv[1] == "--image":
+        print(f"// {len(msgs)} messages, each named by its index")
+        line = "   "
+        for m in msgs:
+            piece = ' "' + c_text(m) + '\\0"'
+            if len(line) + len(piece) > 110 and line != "   ":
+                print(line)
+                line = "   "
+            line += piece
+        print(line + ";")
 
 
 if __name__ == "__main__":

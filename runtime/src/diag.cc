@@ -145,9 +145,16 @@ Fail& Fail::dims(const int32_t* d, int32_t rank) {
 }
 namespace {
 
+// The messages MOTE_T names by their index (mote/text_codes.h), coded, NUL-separated.
+constexpr auto mote_message_table = text::coded_messages<text::coded_messages_size()>();
+
 // fail()'s directives (mote/kernel.h), into `diag`. A phrase code (mote/text_codes.h) is its
-// phrase, a format of its own on the same arguments, as is a %m message.
+// phrase, a format of its own on the same arguments, as is a %m message; a message index is
+// its message.
 void vformat(Diag* diag, const char* p, va_list* args) {
+  constexpr uint32_t kCount = text::message_count();  // a constant (not a loop over the list's text)
+  const uintptr_t index = reinterpret_cast<uintptr_t>(p) - 1;
+  if (index < kCount) p = nth_string(mote_message_table.text, uint32_t(index));
   for (; *p; ++p) {
     uint32_t c = static_cast<unsigned char>(*p);
     if (c >= 0x80) {

@@ -40,6 +40,57 @@ inline constexpr char kPhrases[] =
     "16\0" "%z\0" " d\234a\0";
 inline constexpr uint32_t kMaxMessage = 320;
 
+// The messages MOTE_T names by their index rather than by their address: those a runtime linked
+// for models/digits.onnx holds (tools/text_phrases.py --image), each once, here as written; the
+// image holds them coded, in one list (diag.cc). An error site then passes a small number (on
+// the Cortex-M4 one 2-byte instruction, rather than a load and a 4-byte literal per message).
+// Any other message is an array of its own, as before; -DMOTE_MESSAGE_TABLE=0 makes them all so.
+#ifndef MOTE_MESSAGE_TABLE
+#define MOTE_MESSAGE_TABLE 1
+#endif
+inline constexpr char kMessages[] =
+    "X %v and W %v must have rank %d\0" "channels: X has %d, W %v, group %d\0" "bias must be [%d]\0"
+    "kernel_shape does not match W\0" "3-D Conv was left out of this runtime build (MOTE_OP_CONFIG)\0"
+    "A %v and B %v do not multiply\0" "C %v does not broadcast to [M, N] %v\0" "X must have rank %d\0"
+    "this %d-D %t pool was left out of this runtime build (MOTE_OP_CONFIG: float 2-D MaxPool only)\0"
+    "op left out of this runtime build (MOTE_OP_CONFIG; `mote info` names it)\0" "tensor %u '%s'\0"
+    "negative reshape dimension\0" "reshape target too large\0" "cannot reshape %v to %v\0"
+    "bad reshape rank %d\0" "%s must be %u-byte aligned\0" "%s is %z bytes, shorter than its header\0"
+    "bad magic: not a Mote %s\0" "%s format version %d.%d, this runtime reads version %u\0"
+    "%s header says %u bytes but only %z were given\0" "%s header says %u bytes, shorter than its header\0"
+    "CRC32 mismatch: the %s is corrupted\0" "%s pointer is null\0" "axis out of range\0"
+    "input %d has rank %d, expected %d..%d\0" "kernel larger than padded input on axis %d\0"
+    "padded input too large on axis %d\0" "kernel/stride/dilation/pad out of range on spatial axis %d\0"
+    "makes %d outputs, has %d\0" "input %d is required\0" "takes %d..%d inputs, has %d\0"
+    "input %d is %t, expected %t\0" "group must be >= 1\0"
+    "only 1-D, 2-D and 3-D convolutions are supported, got %d-D\0"
+    "Clip (or a fused Clip) was left out of this runtime build (MOTE_OP_CONFIG)\0"
+    "parameter record is %u bytes, expected %u\0" "unknown fused activation %d\0" "bad operand list\0"
+    "output %u is %t%v, the op makes %t%v\0" "needs %u scratch bytes, the plan gives %u\0"
+    "params out of bounds\0" "scratch out of arena\0" "operand %u is not a valid tensor\0"
+    "is written by an op outside its lifetime\0" "is a graph input, written by an op\0"
+    "is read by an op outside its lifetime\0" "is read before any op writes it\0" " %m (op %u '%s')\0"
+    "op %u '%s': op code %d is not in this runtime\0" "graph %s '%s': lifetime [%u,%u] does not span the %s\0"
+    "arena plan: tensors '%s' (%u) and '%s' (%u) share bytes while both are live\0"
+    "arena plan: scratch of op %u '%s' overlaps live tensor '%s' (%u)\0"
+    ": lifetime [%u,%u] outside the %u ops\0" ": unknown dtype %d\0" ": rank %d > 8\0"
+    ": shape %v is negative or larger than 2 GiB\0" ": byte size %u does not match shape %v\0"
+    ": bad quantisation parameters\0" ": constant data out of bounds\0"
+    ": arena range [%u,+%u) outside the %u-byte arena\0" "tensor %u: unknown storage %d\0"
+    "graph input/output %u is not an arena tensor\0" "tensor %u is marked as state but is not a graph input\0"
+    "tensor %u: name out of bounds\0" "section %u (id %u) out of bounds\0" "IO section too short\0"
+    "IO section: counts do not match its size\0" "IO entry %u: tensor index %u out of range\0"
+    "duplicate section id %u\0" "missing section %s\0" "section %s: size does not match record count\0"
+    "META and PLAN must hold one record each\0" "CONSTANTS section is not 64-byte aligned\0"
+    "STRINGS section is empty or not NUL-terminated\0" "META: producer string out of bounds\0"
+    "META: source name string out of bounds\0" "PLAN: arena alignment must be 16\0"
+    "section table out of bounds\0" "bad header size %u\0" "model is not loaded\0" "arena pointer is null\0"
+    "arena must be 16-byte aligned\0" "arena is %z bytes; this model needs %u\0" "model pointer is null\0"
+    "op range out of bounds\0" "session is not initialised\0" "input index %u out of range\0"
+    "input '%s' is %t%v = %u bytes; got %z\0" "input data pointer is null\0" "op %u (op code %d '%s'): \0"
+    "op %u (%s '%s'): \0" "input %d is float16, which only Cast takes\0" "only Cast gives float16\0"
+    "unknown op code %d\0";
+
 constexpr uint32_t phrase_count() {
   uint32_t n = 0;
   for (uint32_t k = 0; k + 1 < sizeof(kPhrases); ++k) n += kPhrases[k] == '\0';
@@ -101,15 +152,72 @@ constexpr Message<N> message(const Coded& b) {
   return m;
 }
 
+constexpr bool same_text(const char* a, const char* b) {
+  while (*a && *a == *b) ++a, ++b;
+  return *a == *b;
+}
+
+// 1 + the message's place in kMessages, 0 if it has none.
+constexpr uint32_t message_index(const char* s) {
+  if (!MOTE_MESSAGE_TABLE) return 0;
+  uint32_t k = 1;
+  for (const char* p = kMessages; *p; ++k) {
+    if (same_text(p, s)) return k;
+    while (*p) ++p;
+    ++p;
+  }
+  return 0;
+}
+
+constexpr uint32_t message_count() {
+  if (!MOTE_MESSAGE_TABLE) return 0;
+  uint32_t n = 0;
+  for (uint32_t k = 0; k + 1 < sizeof(kMessages); ++k) n += kMessages[k] == '\0';
+  return n;
+}
+// A message index, unlike a message's address, is below this (the Cortex-M's vector table, the
+// zero page of a host or the reserved low bytes of a WebAssembly memory hold no message).
+static_assert(message_count() < 128, "a message index is one byte");
+
+// kMessages coded, as MOTE_T codes each: first its size, then the list.
+constexpr uint32_t coded_messages_size() {
+  uint32_t n = 0;
+  for (const char* p = kMessages; *p;) {
+    n += encode(p).n + 1;
+    while (*p) ++p;
+    ++p;
+  }
+  return n + 1;
+}
+
+template <uint32_t N>
+constexpr Message<N> coded_messages() {
+  Message<N> m{};
+  uint32_t w = 0;
+  for (const char* p = kMessages; *p;) {
+    const Coded b = encode(p);
+    for (uint32_t k = 0; k < b.n; ++k) m.text[w++] = static_cast<char>(b.c[k]);
+    m.text[w++] = '\0';
+    while (*p) ++p;
+    ++p;
+  }
+  return m;
+}
+
 }  // namespace text
 }  // namespace mote
 
 #ifndef MOTE_STRIP_ERROR_STRINGS
-#define MOTE_T(literal)                                                                       \
-  ([]() -> const char* {                                                                      \
-    constexpr ::mote::text::Coded mote_coded_ = ::mote::text::encode(literal);                \
-    static constexpr auto mote_message_ = ::mote::text::message<mote_coded_.n + 1>(mote_coded_); \
-    return mote_message_.text;                                                                \
+#define MOTE_T(literal)                                                                           \
+  ([]() -> const char* {                                                                          \
+    constexpr uint32_t mote_index_ = ::mote::text::message_index(literal);                        \
+    if constexpr (mote_index_ != 0) {                                                             \
+      return reinterpret_cast<const char*>(uintptr_t{mote_index_});                               \
+    } else {                                                                                      \
+      constexpr ::mote::text::Coded mote_coded_ = ::mote::text::encode(literal);                  \
+      static constexpr auto mote_message_ = ::mote::text::message<mote_coded_.n + 1>(mote_coded_); \
+      return mote_message_.text;                                                                  \
+    }                                                                                             \
   }())
 #else
 #define MOTE_T(literal) literal
