@@ -55,25 +55,8 @@ constexpr int32_t kPanelColumns = 64;  // output positions per panel
 
 // Unrolls rows [k0, k0 + depth) of the im2col matrix of one image and group (row k = (c, kh, kw)
 // of the weights, column p = an output position) for columns [p0, p0 + count) into `panel`
-// (row stride `stride`), zeros where a tap falls in the padding. Runs along output rows.
-#ifdef MOTE_SIMD_SMALL
-// A set's small build (MOTE_SIMD_SMALL): the same panel, one tap at a time.
-void pack_panel(const ConvShape& g, const float* x, int32_t k0, int32_t depth, int32_t p0, int32_t count, float* panel,
-                int32_t stride) {
-  const int32_t taps = g.kh * g.kw;
-  for (int32_t r = 0; r < depth; ++r) {
-    const int32_t k = k0 + r;
-    const int32_t c = k / taps, kh = (k % taps) / g.kw, kw = k % g.kw;
-    const float* xc = x + int64_t(c) * g.ih * g.iw;
-    for (int32_t q = 0; q < count; ++q) {
-      const int32_t oh = (p0 + q) / g.ow, ow = p0 + q - oh * g.ow;
-      const int32_t ih = oh * g.sh - g.ph + kh * g.dh, iw = ow * g.sw - g.pw + kw * g.dw;
-      const bool inside = uint32_t(ih) < uint32_t(g.ih) && uint32_t(iw) < uint32_t(g.iw);
-      panel[r * stride + q] = inside ? xc[int64_t(ih) * g.iw + iw] : 0.0f;
-    }
-  }
-}
-#else
+// (row stride `stride`), zeros where a tap falls in the padding. Runs along output rows; a set's
+// small build (MOTE_SIMD_SMALL) fills the same panel one tap at a time.
 void pack_panel(const ConvShape& g, const float* x, int32_t k0, int32_t depth, int32_t p0, int32_t count, float* panel,
                 int32_t stride) {
   const int32_t taps = g.kh * g.kw;
@@ -82,6 +65,14 @@ void pack_panel(const ConvShape& g, const float* x, int32_t k0, int32_t depth, i
     const int32_t c = k / taps, kh = (k % taps) / g.kw, kw = k % g.kw;
     const float* xc = x + int64_t(c) * g.ih * g.iw;
     float* row = panel + r * stride;
+#ifdef MOTE_SIMD_SMALL
+    for (int32_t q = 0; q < count; ++q) {
+      const int32_t oh = (p0 + q) / g.ow, ow = p0 + q - oh * g.ow;
+      const int32_t ih = oh * g.sh - g.ph + kh * g.dh, iw = ow * g.sw - g.pw + kw * g.dw;
+      const bool inside = uint32_t(ih) < uint32_t(g.ih) && uint32_t(iw) < uint32_t(g.iw);
+      row[q] = inside ? xc[int64_t(ih) * g.iw + iw] : 0.0f;
+    }
+#else
     int32_t p = p0;
     const int32_t end = p0 + count;
     while (p < end) {
@@ -117,9 +108,9 @@ void pack_panel(const ConvShape& g, const float* x, int32_t k0, int32_t depth, i
       }
       p += run;
     }
+#endif
   }
 }
-#endif
 
 }  // namespace
 
