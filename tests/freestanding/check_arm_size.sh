@@ -87,9 +87,12 @@ unset CFLAGS CXXFLAGS CPPFLAGS LDFLAGS CC CXX
 # messages that firmware links named by their index in one list (mote/text_codes.h kMessages:
 # an error site moves a small number instead of loading a 4-byte literal; the list, the
 # kernels' messages included, is the core's .rodata): core 5,144 (.rodata 2,356), digits
-# 12,512 (core 8,132, kernels 4,380). Both together: digits 11,888 (core 8,132, kernels 3,756).
+# 12,512 (core 8,132, kernels 4,380). Both together: digits 11,888 (core 8,132, kernels 3,756);
+# then the reference Conv's nested loops back in run_conv (the plane and tap-row functions cost
+# DS-CNN's float reference on the M4 5% more instructions at -O2: 28,308,360 against 26,980,120),
+# 11,958 (kernels 3,826). The digits budget is the target itself, 12,000.
 CORE_TEXT_BUDGET=${MOTE_ARM_CORE_TEXT_BUDGET:-5170}
-DIGITS_BUDGET=${MOTE_ARM_DIGITS_BUDGET:-11950}
+DIGITS_BUDGET=${MOTE_ARM_DIGITS_BUDGET:-12000}
 
 if ! command -v arm-none-eabi-gcc > /dev/null; then
   echo "arm_size: SKIPPED (arm-none-eabi-gcc not found; tools/install_deps.sh installs it)"

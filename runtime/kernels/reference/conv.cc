@@ -47,73 +47,6 @@ ConvGeom geometry(const OpArgs& a, const mote_conv_params& p) {
   return g;
 }
 
-// A Conv's geometry and operands, for conv_plane.
-struct ConvRun {
-  ConvGeom g;
-  float* y;
-  const float* x;
-  const float* w;       // float weights, or
-  const int8_t* wq;     // ConvW8's int8 weights, scaled per output channel by
-  const float* wscale;  // these
-  const float* bias;    // or null
-};
-
-// The taps (kd, kh, 0 .. kw - 1) of one input channel's plane xp, weights wr, into the output
-// plane yp: each over the outputs it reaches inside the input (tap_range on each axis), in rows.
-// Out of line, the geometry read through g.
-__attribute__((noinline)) void add_taps(const ConvGeom& g, const float* xp, float* yp, const float* wr, const int8_t* wq,
-                                        int32_t kd, int32_t kh) {
-  // A runtime built for models without 3-D Convs (MOTE_USE_KERNEL_conv_3d 0: infer_conv refuses
-  // them) has depth 1 and no depth loop.
-  const bool deep = MOTE_KERNEL_ON(conv_3d);
-  const bool w8 = MOTE_KERNEL_ON(int8_weights) && wq;
-  int32_t od0 = 0, od1 = 1, oh0, oh1;
-  if (deep) tap_range(g.out[0], g.in[0], g.s[0], kd * g.d[0] - g.pad[0], &od0, &od1);
-  tap_range(g.out[1], g.in[1], g.s[1], kh * g.d[1] - g.pad[1], &oh0, &oh1);
-  const idx_t in_plane = idx_t(g.in[1]) * g.in[2], out_plane = idx_t(g.out[1]) * g.out[2];
-  for (int32_t kw = 0; kw < g.k[2]; ++kw) {
-    const float wv = w8 ? float(wq[kw]) : wr[kw];
-    int32_t ow0, ow1;
-    tap_range(g.out[2], g.in[2], g.s[2], kw * g.d[2] - g.pad[2], &ow0, &ow1);
-    for (int32_t od = od0; od < od1; ++od) {
-      const float* xd = deep ? xp + idx_t(od * g.s[0] - g.pad[0] + kd * g.d[0]) * in_plane : xp;
-      float* yd = yp + idx_t(od) * out_plane;
-      for (int32_t oh = oh0; oh < oh1; ++oh) {
-        const float* xr = xd + idx_t(oh * g.s[1] - g.pad[1] + kh * g.d[1]) * g.in[2] + (kw * g.d[2] - g.pad[2]);
-        float* yr = yd + idx_t(oh) * g.out[2];
-        for (int32_t ow = ow0; ow < ow1; ++ow) yr[ow] += wv * xr[idx_t(ow) * g.s[2]];
-      }
-    }
-  }
-}
-
-// Image n's output channel m, the nm-th plane of Y: the bias, then the channel's weights in W's
-// order (input channel, then depth, height and width), a row of taps at a time (add_taps);
-// ConvW8's sums from 0, scaled per output channel, then the bias; the activation. Out of line,
-// the geometry read through r: run_conv is one loop over the planes.
-__attribute__((noinline)) void conv_plane(const ConvRun& r, int32_t nm, const mote_act& act) {
-  const ConvGeom& g = r.g;
-  const bool w8 = MOTE_KERNEL_ON(int8_weights) && r.wq;
-  const int32_t n = nm / g.m, m = nm - n * g.m;
-  const int32_t cg = g.c / g.group, mg = g.m / g.group;
-  const idx_t in_vol = idx_t(g.in[0]) * g.in[1] * g.in[2], out_vol = idx_t(g.out[0]) * g.out[1] * g.out[2];
-  float* yp = r.y + idx_t(nm) * out_vol;
-  const float b = r.bias ? r.bias[m] : 0.0f;
-  for (idx_t i = 0; i < out_vol; ++i) yp[i] = w8 ? 0.0f : b;
-  const float* xg = r.x + (idx_t(n) * g.c + m / mg * cg) * in_vol;
-  // The rows of taps (input channel cl, depth kd, height kh) in one loop: row t is
-  // (t / (k0 k1), t / k1 % k0, t % k1), its weights the t-th run of k2.
-  const int32_t rows = cg * g.k[0] * g.k[1];
-  for (int32_t t = 0; t < rows; ++t) {
-    const idx_t tap = (idx_t(m) * rows + t) * g.k[2];
-    add_taps(g, xg + t / (g.k[0] * g.k[1]) * in_vol, yp, w8 ? nullptr : r.w + tap, w8 ? r.wq + tap : nullptr, t / g.k[1] % g.k[0],
-             t % g.k[1]);
-  }
-  if (w8 || act.kind != MOTE_ACT_NONE) {
-    for (idx_t i = 0; i < out_vol; ++i) yp[i] = apply_act(act, w8 ? yp[i] * r.wscale[m] + b : yp[i]);
-  }
-}
-
 // ConvWinograd (mote/winograd.h): a 2-D 3x3 Conv, stride 1, undilated, group 1, its weights
 // transformed by the converter to W [16, M, C] (F(2x2, 3x3): element k of the 4x4 U of output
 // channel m and input channel c at [k, m, c]) or W [36, M, C] (F(4x4, 3x3), the 6x6 U). The
@@ -270,12 +203,63 @@ Status infer_conv(const OpArgs& a, TensorView* out, uint32_t* scratch) {
 Status run_conv(const OpArgs& a) {
   if (MOTE_KERNEL_ON(winograd) && a.code == MOTE_OP_CONV_WINOGRAD) return run_winograd(a);
   const mote_conv_params& p = a.p<mote_conv_params>();
+  const ConvGeom g = geometry(a, p);
+  const float* x = a.in[0].as<float>();
   // ConvW8: int8 weights, summed as floats, the sum scaled per output channel before the bias.
   const bool w8 = MOTE_KERNEL_ON(int8_weights) && a.code == MOTE_OP_CONV_W8;
-  const ConvRun r{geometry(a, p), a.out[0].as<float>(), a.in[0].as<float>(), w8 ? nullptr : a.in[1].as<float>(),
-                  w8 ? a.in[1].as<int8_t>() : nullptr, w8 ? a.in[3].as<float>() : nullptr,
-                  a.num_in >= 3 && a.in[2].present() ? a.in[2].as<float>() : nullptr};
-  for (int32_t nm = 0; nm < r.g.n * r.g.m; ++nm) conv_plane(r, nm, p.act);
+  const float* w = w8 ? nullptr : a.in[1].as<float>();
+  const int8_t* wq = w8 ? a.in[1].as<int8_t>() : nullptr;
+  const float* wscale = w8 ? a.in[3].as<float>() : nullptr;
+  const float* bias = a.num_in >= 3 && a.in[2].present() ? a.in[2].as<float>() : nullptr;
+  float* y = a.out[0].as<float>();
+  const int32_t cg = g.c / g.group, mg = g.m / g.group;
+  const idx_t in_plane = idx_t(g.in[1]) * g.in[2], out_plane = idx_t(g.out[1]) * g.out[2];
+  const idx_t in_vol = in_plane * g.in[0], out_vol = out_plane * g.out[0];
+  const idx_t taps = idx_t(g.k[0]) * g.k[1] * g.k[2];
+  // A runtime built for models without 3-D Convs (MOTE_USE_KERNEL_conv_3d 0: infer_conv refuses
+  // them) has depth 1 and no depth loop.
+  const bool deep = MOTE_KERNEL_ON(conv_3d);
+  // Image n's output channel m, one loop: its plane is the nm-th of the output.
+  for (int32_t nm = 0; nm < g.n * g.m; ++nm) {
+    const int32_t n = nm / g.m, m = nm - n * g.m;
+    float* yp = y + idx_t(nm) * out_vol;
+    const float b = bias ? bias[m] : 0.0f;
+    for (idx_t i = 0; i < out_vol; ++i) yp[i] = w8 ? 0.0f : b;
+    const float* xn = x + (idx_t(n) * g.c + m / mg * cg) * in_vol;
+    for (int32_t cl = 0; cl < cg; ++cl) {
+      const float* xp = xn + cl * in_vol;
+      const idx_t w_at = (idx_t(m) * cg + cl) * taps;
+      for (int32_t kd = 0; kd < (deep ? g.k[0] : 1); ++kd) {
+        int32_t od0 = 0, od1 = 1;
+        if (deep) tap_range(g.out[0], g.in[0], g.s[0], kd * g.d[0] - g.pad[0], &od0, &od1);
+        for (int32_t kh = 0; kh < g.k[1]; ++kh) {
+          int32_t oh0, oh1;
+          tap_range(g.out[1], g.in[1], g.s[1], kh * g.d[1] - g.pad[1], &oh0, &oh1);
+          for (int32_t kw = 0; kw < g.k[2]; ++kw) {
+            const idx_t tap = w_at + (idx_t(kd) * g.k[1] + kh) * g.k[2] + kw;
+            const float wv = w8 ? float(wq[tap]) : w[tap];
+            int32_t ow0, ow1;
+            tap_range(g.out[2], g.in[2], g.s[2], kw * g.d[2] - g.pad[2], &ow0, &ow1);
+            for (int32_t od = od0; od < od1; ++od) {
+              const float* xd = deep ? xp + idx_t(od * g.s[0] - g.pad[0] + kd * g.d[0]) * in_plane : xp;
+              float* yd = yp + idx_t(od) * out_plane;
+              for (int32_t oh = oh0; oh < oh1; ++oh) {
+                const float* xr = xd + idx_t(oh * g.s[1] - g.pad[1] + kh * g.d[1]) * g.in[2] + (kw * g.d[2] - g.pad[2]);
+                float* yr = yd + idx_t(oh) * g.out[2];
+                for (int32_t ow = ow0; ow < ow1; ++ow) yr[ow] += wv * xr[idx_t(ow) * g.s[2]];
+              }
+            }
+          }
+        }
+      }
+    }
+    if (w8) {
+      for (idx_t i = 0; i < out_vol; ++i) yp[i] = yp[i] * wscale[m] + b;
+    }
+    if (p.act.kind != MOTE_ACT_NONE) {
+      for (idx_t i = 0; i < out_vol; ++i) yp[i] = apply_act(p.act, yp[i]);
+    }
+  }
   return Status::kOk;
 }
 
